@@ -1,0 +1,52 @@
+"""The `troubleshoot-bot` command. Each domain registers its own sub-commands.
+
+Domain command modules import their heavy dependencies (Azure SDKs, Bolt, matplotlib) inside the
+command functions, so `troubleshoot-bot match` starts fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from collections.abc import Sequence
+
+from bot import __version__
+
+COMMAND_MODULES = (
+    "bot.matching.commands",  # match
+    "bot.knowledge.commands",  # kb check / eval / import
+    "bot.incidents.commands",  # ask, incidents, db
+    "bot.slack.commands",  # serve
+    "bot.digest.commands",  # digest, worker
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="troubleshoot-bot",
+        description="Diagnose broken model deployments from pasted errors, in Slack or here.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debug output")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for module_name in COMMAND_MODULES:
+        importlib.import_module(module_name).register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        return int(args.func(args) or 0)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # `troubleshoot-bot ... | head` is fine
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,29 @@
+"""Settings read from the environment (and a local `.env`), with the defaults of design §3."""
+
+from __future__ import annotations
+
+import os
+
+LANGUAGES = ("ko", "en")
+
+
+def load_dotenv_file() -> None:
+    """Read `.env` in the working directory for local runs; real environment variables win."""
+    try:
+        from dotenv import load_dotenv
+    except ImportError:  # pragma: no cover - python-dotenv is a dependency
+        return
+    load_dotenv(override=False)
+
+
+def bot_language() -> str:
+    value = os.environ.get("BOT_LANGUAGE", "ko").strip().lower()
+    return value if value in LANGUAGES else "ko"
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    try:
+        return int(value) if value else default
+    except ValueError as error:
+        raise SystemExit(f"{name} must be a whole number, got {value!r}") from error

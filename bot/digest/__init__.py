@@ -1,0 +1,1 @@
+"""The weekly digest: figures, rendering, chart, exactly-once posting and the schedule."""

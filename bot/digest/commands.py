@@ -1,0 +1,25 @@
+"""`troubleshoot-bot digest` and `worker`."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    digest = subparsers.add_parser("digest", help="the weekly digest (preview or post)")
+    digest.add_argument("--dry-run", action="store_true", help="print, do not post")
+    digest.add_argument("--json", action="store_true")
+    digest.add_argument("--channel", metavar="C")
+    digest.add_argument("--week", metavar="YYYY-Www")
+    digest.set_defaults(func=run_digest)
+
+    worker = subparsers.add_parser("worker", help="run scheduled work (weekly digests)")
+    worker.set_defaults(func=run_worker)
+
+
+def run_digest(args: argparse.Namespace) -> int:
+    raise NotImplementedError
+
+
+def run_worker(args: argparse.Namespace) -> int:
+    raise NotImplementedError

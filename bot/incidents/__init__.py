@@ -1,0 +1,1 @@
+"""Incident history in SQL: models, recording, grouping and queries."""

@@ -1,0 +1,38 @@
+"""`troubleshoot-bot kb check | eval | import`."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    kb = subparsers.add_parser("kb", help="check, evaluate and import the knowledge base")
+    commands = kb.add_subparsers(dest="kb_command", metavar="KB_COMMAND", required=True)
+
+    check = commands.add_parser("check", help="validate every entry (schema, ids, languages, "
+                                              "links, regexes, self-match)")
+    check.set_defaults(func=run_check)
+
+    evaluate = commands.add_parser("eval", help="top-1, top-3, MRR and abstention on a labelled "
+                                                "JSONL set")
+    evaluate.add_argument("file", metavar="FILE")
+    evaluate.add_argument("--json", action="store_true")
+    evaluate.set_defaults(func=run_eval)
+
+    importer = commands.add_parser("import", help="turn a Microsoft Docs troubleshooting guide "
+                                                  "into draft entries")
+    importer.add_argument("guide", metavar="GUIDE.md")
+    importer.add_argument("--out", required=True, metavar="DIR")
+    importer.set_defaults(func=run_import)
+
+
+def run_check(args: argparse.Namespace) -> int:
+    raise NotImplementedError
+
+
+def run_eval(args: argparse.Namespace) -> int:
+    raise NotImplementedError
+
+
+def run_import(args: argparse.Namespace) -> int:
+    raise NotImplementedError

@@ -1,0 +1,182 @@
+"""Read KB entries from Markdown files with YAML front matter.
+
+The shipped entries live in `knowledge/` at the top of the repository (and inside the installed
+package data); teams add folders through KNOWLEDGE_PATH, and an entry there with a shipped id
+replaces the shipped one.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from bot.knowledge.model import LANGUAGES, Entry, KnowledgeBase, LocalizedBody
+
+SHIPPED_KNOWLEDGE_DIR = Path(__file__).resolve().parents[2] / "knowledge"
+
+_FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*(?:\n|\Z)(.*)\Z", re.DOTALL)
+_LANGUAGE_HEADING = re.compile(r"^##\s+(\w+)\s*$", re.MULTILINE)
+_SUBHEADING = re.compile(r"^###\s+(.+?)\s*$", re.MULTILINE)
+_CAUSE_HEADINGS = {"cause", "원인"}
+_FIX_HEADINGS = {"fix", "해결", "해결 방법", "조치"}
+_NUMBERED_ITEM = re.compile(r"^\d+\.\s+", re.MULTILINE)
+
+
+class KnowledgeError(ValueError):
+    """A KB file that cannot be read as an entry; the message names the file."""
+
+
+@dataclass(frozen=True)
+class LoadProblem:
+    path: Path
+    message: str
+
+
+def parse_entry(text: str, path: Path | None = None) -> Entry:
+    where = str(path) if path else "<text>"
+    found = _FRONT_MATTER.match(text.lstrip("\ufeff"))
+    if not found:
+        raise KnowledgeError(f"{where}: no YAML front matter (a '---' block at the top)")
+    try:
+        meta = yaml.safe_load(found.group(1)) or {}
+    except yaml.YAMLError as error:
+        raise KnowledgeError(f"{where}: front matter is not valid YAML: {error}") from error
+    if not isinstance(meta, dict):
+        raise KnowledgeError(f"{where}: front matter must be a mapping")
+    entry_id = meta.get("id")
+    if not isinstance(entry_id, str) or not entry_id.strip():
+        raise KnowledgeError(f"{where}: 'id' is missing")
+    title = meta.get("title")
+    if isinstance(title, str):
+        title = {"en": title}
+    if not isinstance(title, dict):
+        raise KnowledgeError(f"{where}: 'title' must be a mapping like {{en: ..., ko: ...}}")
+    return Entry(
+        id=entry_id.strip(),
+        title={str(k): str(v) for k, v in title.items()},
+        signatures=tuple(_string_list(meta.get("signatures"), "signatures", where)),
+        patterns=tuple(_string_list(meta.get("patterns"), "patterns", where)),
+        tags=tuple(_string_list(meta.get("tags"), "tags", where)),
+        source=str(meta.get("source") or ""),
+        body=parse_bodies(found.group(2)),
+        path=path,
+    )
+
+
+def _string_list(value: object, name: str, where: str) -> list[str]:
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise KnowledgeError(f"{where}: '{name}' must be a list of strings")
+    return [item for item in value if item.strip()]
+
+
+def parse_bodies(markdown: str) -> dict[str, LocalizedBody]:
+    """Split the body into `## en` / `## ko` sections, each into cause, fix steps and extra."""
+    bodies: dict[str, LocalizedBody] = {}
+    headings = list(_LANGUAGE_HEADING.finditer(markdown))
+    for index, heading in enumerate(headings):
+        lang = heading.group(1).lower()
+        if lang not in LANGUAGES:
+            continue
+        end = headings[index + 1].start() if index + 1 < len(headings) else len(markdown)
+        bodies[lang] = _parse_language_section(markdown[heading.end() : end])
+    return bodies
+
+
+def _parse_language_section(section: str) -> LocalizedBody:
+    parts: dict[str, str] = {}
+    subheadings = list(_SUBHEADING.finditer(section))
+    if not subheadings:
+        return LocalizedBody(cause=section.strip(), steps=())
+    parts["lead"] = section[: subheadings[0].start()]
+    for index, heading in enumerate(subheadings):
+        end = subheadings[index + 1].start() if index + 1 < len(subheadings) else len(section)
+        name = heading.group(1).strip().lower()
+        key = "cause" if name in _CAUSE_HEADINGS else "fix" if name in _FIX_HEADINGS else "extra"
+        parts[key] = (parts.get(key, "") + "\n" + section[heading.end() : end]).strip()
+    cause = (parts.get("lead", "").strip() + "\n" + parts.get("cause", "")).strip()
+    return LocalizedBody(cause=cause, steps=split_steps(parts.get("fix", "")),
+                         extra=parts.get("extra", "").strip())
+
+
+def split_steps(fix: str) -> tuple[str, ...]:
+    """Numbered list items at the left margin; indented lines and code blocks stay with their item."""
+    starts = [m for m in _NUMBERED_ITEM.finditer(fix) if not _inside_fence(fix, m.start())]
+    if not starts:
+        return (fix.strip(),) if fix.strip() else ()
+    steps = []
+    for index, item in enumerate(starts):
+        end = starts[index + 1].start() if index + 1 < len(starts) else len(fix)
+        steps.append(_dedent_item(fix[item.end() : end]))
+    return tuple(step for step in steps if step)
+
+
+def _inside_fence(text: str, position: int) -> bool:
+    return text.count("```", 0, position) % 2 == 1
+
+
+def _dedent_item(item: str) -> str:
+    lines = item.strip("\n").splitlines()
+    if not lines:
+        return ""
+    rest = [line for line in lines[1:] if line.strip()]
+    indent = min((len(line) - len(line.lstrip(" ")) for line in rest), default=0)
+    return "\n".join([lines[0].strip()] + [line[indent:] for line in lines[1:]]).strip()
+
+
+def entry_files(folder: Path) -> list[Path]:
+    return sorted(path for path in folder.rglob("*.md") if path.name.lower() != "readme.md")
+
+
+def knowledge_folders(extra: str | None = None) -> list[Path]:
+    """The shipped folder first, then KNOWLEDGE_PATH folders in order (later ones win)."""
+    extra = os.environ.get("KNOWLEDGE_PATH", "") if extra is None else extra
+    folders = [SHIPPED_KNOWLEDGE_DIR]
+    folders += [Path(part) for part in extra.split(os.pathsep) if part.strip()]
+    return folders
+
+
+def load_entries(folders: Iterable[Path]) -> tuple[list[Entry], list[LoadProblem]]:
+    """Every entry from the folders, a later folder's entry replacing an earlier one's id.
+
+    Files that cannot be read are reported, not fatal: one broken team runbook must not take the
+    whole bot down. `kb check` turns the problems into a failure.
+    """
+    by_id: dict[str, Entry] = {}
+    problems: list[LoadProblem] = []
+    for folder in folders:
+        if not folder.is_dir():
+            problems.append(LoadProblem(folder, "knowledge folder does not exist"))
+            continue
+        seen_here: dict[str, Path] = {}
+        for path in entry_files(folder):
+            try:
+                entry = parse_entry(path.read_text(encoding="utf-8"), path)
+            except (KnowledgeError, UnicodeDecodeError) as error:
+                problems.append(LoadProblem(path, str(error)))
+                continue
+            if entry.id in seen_here:
+                problems.append(LoadProblem(path, f"duplicate id {entry.id!r} "
+                                                  f"(also in {seen_here[entry.id]})"))
+                continue
+            seen_here[entry.id] = path
+            by_id[entry.id] = entry
+    return list(by_id.values()), problems
+
+
+def load_knowledge_base(extra: str | None = None) -> KnowledgeBase:
+    entries, _problems = load_entries(knowledge_folders(extra))
+    return KnowledgeBase(tuple(entries))
+
+
+@lru_cache(maxsize=4)
+def cached_knowledge_base(extra: str | None = None) -> KnowledgeBase:
+    """Loaded once per process (per KNOWLEDGE_PATH value): the web and worker processes share it."""
+    return load_knowledge_base(extra)

@@ -1,0 +1,62 @@
+"""What a knowledge-base entry is, independent of where it was loaded from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+LANGUAGES = ("ko", "en")
+
+
+@dataclass(frozen=True)
+class LocalizedBody:
+    """One language's text of an entry, split the way the answer shows it."""
+
+    cause: str  # markdown paragraph(s); the first sentence is the one-line cause
+    steps: tuple[str, ...]  # numbered fix steps, each markdown (may hold a fenced code block)
+    extra: str = ""  # anything after the fix steps (notes, links)
+
+    @property
+    def summary(self) -> str:
+        """The first sentence of the cause: what the answer's one-liner shows."""
+        text = " ".join(self.cause.split())
+        for stop in (". ", "다. ", "요. ", "。"):
+            index = text.find(stop)
+            if index != -1:
+                return text[: index + len(stop)].strip()
+        return text
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    title: dict[str, str]  # language -> title
+    signatures: tuple[str, ...]  # literal error text as people paste it
+    patterns: tuple[str, ...] = ()  # regular expressions for what a literal cannot say
+    tags: tuple[str, ...] = ()
+    source: str = ""  # link to the guide section
+    body: dict[str, LocalizedBody] = field(default_factory=dict)
+    path: Path | None = None  # file it was loaded from (None when built in code)
+
+    def title_in(self, lang: str) -> str:
+        return self.title.get(lang) or self.title.get("en") or self.id
+
+    def body_in(self, lang: str) -> LocalizedBody | None:
+        return self.body.get(lang) or self.body.get("en")
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    entries: tuple[Entry, ...]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_id", {entry.id: entry for entry in self.entries})
+
+    def get(self, entry_id: str) -> Entry | None:
+        return self._by_id.get(entry_id)  # type: ignore[attr-defined]
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self.entries)

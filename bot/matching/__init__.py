@@ -1,0 +1,1 @@
+"""Normalise and mask pasted text, find its error lines, score KB entries, decide confidence."""

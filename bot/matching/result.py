@@ -1,0 +1,35 @@
+"""What the matcher returns. Shared by the CLI, the Slack layer, incidents and log diagnosis."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Match:
+    entry_id: str
+    title: str  # in the requested language
+    score: float  # 0..100
+    confident: bool  # True only for entries the bot would present as the answer
+    evidence: str  # the part of the paste that matched (redaction is the caller's job)
+    signature: str = ""  # which signature or pattern it matched
+
+    def to_json(self) -> dict[str, object]:
+        return {"id": self.entry_id, "title": self.title, "score": round(self.score, 2),
+                "confident": self.confident, "evidence": self.evidence}
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    matches: tuple[Match, ...]  # best first
+    fingerprint: str  # stable hash of the masked key error lines: groups repeats
+    key_lines: tuple[str, ...] = field(default=())  # the error-bearing lines, unmasked
+
+    @property
+    def answer(self) -> Match | None:
+        """The entry the bot presents, or None when it abstains."""
+        return self.matches[0] if self.matches and self.matches[0].confident else None
+
+    def to_json(self) -> dict[str, object]:
+        return {"matches": [match.to_json() for match in self.matches],
+                "fingerprint": self.fingerprint}

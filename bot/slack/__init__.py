@@ -1,0 +1,1 @@
+"""The Bolt app: commands, events, actions, Block Kit rendering."""
