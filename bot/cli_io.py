@@ -13,3 +13,19 @@ def read_text_argument(value: str | None) -> str:
     if value is not None and value != "-":
         return value
     return sys.stdin.buffer.read().decode("utf-8", errors="replace")
+
+
+def lazy(target: str):  # type: ignore[no-untyped-def]
+    """A command function named "module:function", imported only when the command runs.
+
+    Keeps `troubleshoot-bot match` from importing the Azure SDKs, Bolt or matplotlib.
+    """
+    module_name, _, function_name = target.partition(":")
+
+    def run(args):  # type: ignore[no-untyped-def]
+        import importlib
+
+        return getattr(importlib.import_module(module_name), function_name)(args)
+
+    run.__name__ = function_name
+    return run

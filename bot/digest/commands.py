@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from bot.cli_io import lazy
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     digest = subparsers.add_parser("digest", help="the weekly digest (preview or post)")
@@ -11,15 +13,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     digest.add_argument("--json", action="store_true")
     digest.add_argument("--channel", metavar="C")
     digest.add_argument("--week", metavar="YYYY-Www")
-    digest.set_defaults(func=run_digest)
+    digest.set_defaults(func=lazy("bot.digest.cli_digest:run_digest"))
 
     worker = subparsers.add_parser("worker", help="run scheduled work (weekly digests)")
-    worker.set_defaults(func=run_worker)
-
-
-def run_digest(args: argparse.Namespace) -> int:
-    raise NotImplementedError
-
-
-def run_worker(args: argparse.Namespace) -> int:
-    raise NotImplementedError
+    worker.set_defaults(func=lazy("bot.digest.worker:run_worker"))

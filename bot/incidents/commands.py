@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 
+from bot.cli_io import lazy
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     ask = subparsers.add_parser("ask", help="what the bot does for a paste: match, record, answer")
     ask.add_argument("text", nargs="?", default=None, metavar="TEXT")
     ask.add_argument("--lang", choices=("ko", "en"), default=None)
-    ask.set_defaults(func=run_ask)
+    ask.set_defaults(func=lazy("bot.incidents.cli_ask:run_ask"))
 
     incidents = subparsers.add_parser("incidents", help="list, show and resolve incidents")
     commands = incidents.add_subparsers(dest="incidents_command", required=True)
@@ -18,48 +20,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     listing.add_argument("--status", choices=("open", "resolved", "dismissed", "all"),
                          default="open")
     listing.add_argument("--limit", type=int, default=50)
-    listing.set_defaults(func=run_list)
+    listing.set_defaults(func=lazy("bot.incidents.cli_incidents:run_list"))
     show = commands.add_parser("show")
     show.add_argument("id", type=int)
     show.add_argument("--json", action="store_true")
-    show.set_defaults(func=run_show)
+    show.set_defaults(func=lazy("bot.incidents.cli_incidents:run_show"))
     resolve = commands.add_parser("resolve")
     resolve.add_argument("id", type=int)
     resolve.add_argument("--note", required=True)
-    resolve.set_defaults(func=run_resolve)
+    resolve.set_defaults(func=lazy("bot.incidents.cli_incidents:run_resolve"))
 
     db = subparsers.add_parser("db", help="database migrations")
     db_commands = db.add_subparsers(dest="db_command", required=True)
-    db_commands.add_parser("upgrade").set_defaults(func=run_upgrade)
+    db_commands.add_parser("upgrade").set_defaults(func=lazy("bot.incidents.migrations:run_upgrade"))
     downgrade = db_commands.add_parser("downgrade")
     downgrade.add_argument("revision", metavar="REV")
-    downgrade.set_defaults(func=run_downgrade)
-    db_commands.add_parser("current").set_defaults(func=run_current)
-
-
-def run_ask(args: argparse.Namespace) -> int:
-    raise NotImplementedError
-
-
-def run_list(args: argparse.Namespace) -> int:
-    raise NotImplementedError
-
-
-def run_show(args: argparse.Namespace) -> int:
-    raise NotImplementedError
-
-
-def run_resolve(args: argparse.Namespace) -> int:
-    raise NotImplementedError
-
-
-def run_upgrade(args: argparse.Namespace) -> int:
-    raise NotImplementedError
-
-
-def run_downgrade(args: argparse.Namespace) -> int:
-    raise NotImplementedError
-
-
-def run_current(args: argparse.Namespace) -> int:
-    raise NotImplementedError
+    downgrade.set_defaults(func=lazy("bot.incidents.migrations:run_downgrade"))
+    db_commands.add_parser("current").set_defaults(func=lazy("bot.incidents.migrations:run_current"))

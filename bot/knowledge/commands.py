@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from bot.cli_io import lazy
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     kb = subparsers.add_parser("kb", help="check, evaluate and import the knowledge base")
@@ -11,28 +13,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     check = commands.add_parser("check", help="validate every entry (schema, ids, languages, "
                                               "links, regexes, self-match)")
-    check.set_defaults(func=run_check)
+    check.set_defaults(func=lazy("bot.knowledge.check:run_check"))
 
     evaluate = commands.add_parser("eval", help="top-1, top-3, MRR and abstention on a labelled "
                                                 "JSONL set")
     evaluate.add_argument("file", metavar="FILE")
     evaluate.add_argument("--json", action="store_true")
-    evaluate.set_defaults(func=run_eval)
+    evaluate.set_defaults(func=lazy("bot.knowledge.evaluation:run_eval"))
 
     importer = commands.add_parser("import", help="turn a Microsoft Docs troubleshooting guide "
                                                   "into draft entries")
     importer.add_argument("guide", metavar="GUIDE.md")
     importer.add_argument("--out", required=True, metavar="DIR")
-    importer.set_defaults(func=run_import)
-
-
-def run_check(args: argparse.Namespace) -> int:
-    raise NotImplementedError
-
-
-def run_eval(args: argparse.Namespace) -> int:
-    raise NotImplementedError
-
-
-def run_import(args: argparse.Namespace) -> int:
-    raise NotImplementedError
+    importer.set_defaults(func=lazy("bot.knowledge.importer:run_import"))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from bot.cli_io import lazy
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("match", help="match a pasted error against the knowledge base")
@@ -15,8 +17,4 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="language of titles and answers (default: BOT_LANGUAGE or ko)")
     parser.add_argument("--batch", metavar="FILE.jsonl",
                         help='read {"id", "text"} lines, write one JSON result per line')
-    parser.set_defaults(func=run_match)
-
-
-def run_match(args: argparse.Namespace) -> int:
-    raise NotImplementedError
+    parser.set_defaults(func=lazy("bot.matching.cli_match:run_match"))
