@@ -1,4 +1,4 @@
-"""Remove secrets from text before it is stored, posted or uploaded. The one place that knows how."""
+"""Remove secrets from text before it is stored, posted or uploaded: the one place that knows."""
 
 from __future__ import annotations
 

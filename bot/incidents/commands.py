@@ -32,8 +32,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     db = subparsers.add_parser("db", help="database migrations")
     db_commands = db.add_subparsers(dest="db_command", required=True)
-    db_commands.add_parser("upgrade").set_defaults(func=lazy("bot.incidents.migrations:run_upgrade"))
+    upgrade = db_commands.add_parser("upgrade")
+    upgrade.set_defaults(func=lazy("bot.incidents.migrations:run_upgrade"))
     downgrade = db_commands.add_parser("downgrade")
     downgrade.add_argument("revision", metavar="REV")
     downgrade.set_defaults(func=lazy("bot.incidents.migrations:run_downgrade"))
-    db_commands.add_parser("current").set_defaults(func=lazy("bot.incidents.migrations:run_current"))
+    current = db_commands.add_parser("current")
+    current.set_defaults(func=lazy("bot.incidents.migrations:run_current"))

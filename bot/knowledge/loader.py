@@ -107,7 +107,7 @@ def _parse_language_section(section: str) -> LocalizedBody:
 
 
 def split_steps(fix: str) -> tuple[str, ...]:
-    """Numbered list items at the left margin; indented lines and code blocks stay with their item."""
+    """Numbered items at the left margin; indented lines and code blocks stay with their item."""
     starts = [m for m in _NUMBERED_ITEM.finditer(fix) if not _inside_fence(fix, m.start())]
     if not starts:
         return (fix.strip(),) if fix.strip() else ()
