@@ -1,0 +1,95 @@
+"""The answer as a person wants it in a terminal: title, one-line cause, numbered steps, link.
+
+Shared by `troubleshoot-bot match` and `troubleshoot-bot ask`. Plain text, no colours, so it
+reads the same in a pipe, a log file or a CI job.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+from bot.knowledge.model import KnowledgeBase
+from bot.matching.result import MatchResult
+
+_LABELS = {
+    "en": {
+        "cause": "Cause",
+        "fix": "Fix",
+        "source": "More",
+        "evidence": "Matched",
+        "score": "score",
+        "no_fix": "No known fix for this error.",
+        "closest": "Closest known problems (not confident):",
+        "nothing": "Nothing in the knowledge base resembles it.",
+        "also": "Also possible:",
+    },
+    "ko": {
+        "cause": "원인",
+        "fix": "해결",
+        "source": "자세히",
+        "evidence": "일치한 부분",
+        "score": "점수",
+        "no_fix": "이 오류에 대해 알려진 해결 방법이 없습니다.",
+        "closest": "가장 가까운 알려진 문제 (확실하지 않음):",
+        "nothing": "지식 베이스에 비슷한 항목이 없습니다.",
+        "also": "다른 가능성:",
+    },
+}
+
+
+def render_answer_text(result: MatchResult, kb: KnowledgeBase, lang: str) -> str:
+    """The human rendering of a match result; ends with a newline."""
+    labels = _LABELS.get(lang, _LABELS["en"])
+    answer = result.answer
+    if answer is None:
+        return _render_abstention(result, labels)
+    entry = kb.get(answer.entry_id)
+    lines = [f"{answer.title}  [{answer.entry_id}]", ""]
+    body = entry.body_in(lang) if entry else None
+    if body is not None:
+        if body.summary:
+            lines += [f"{labels['cause']}: {body.summary}", ""]
+        if body.steps:
+            lines.append(f"{labels['fix']}:")
+            for number, step in enumerate(body.steps, start=1):
+                lines.append(_numbered(number, step))
+            lines.append("")
+    if entry is not None and entry.source:
+        lines += [f"{labels['source']}: {entry.source}"]
+    if answer.evidence:
+        lines += [f"{labels['evidence']}: {_one_line(answer.evidence)}"]
+    others = [match for match in result.matches[1:] if match.score > 0]
+    if others:
+        lines += ["", labels["also"]]
+        lines += [f"  - {match.title} [{match.entry_id}] ({labels['score']} {match.score:.0f})"
+                  for match in others]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _render_abstention(result: MatchResult, labels: dict[str, str]) -> str:
+    lines = [labels["no_fix"]]
+    candidates = [match for match in result.matches if match.score > 0]
+    if not candidates:
+        lines.append(labels["nothing"])
+        return "\n".join(lines) + "\n"
+    lines += ["", labels["closest"]]
+    for match in candidates:
+        lines.append(f"  - {match.title} [{match.entry_id}] ({labels['score']} {match.score:.0f})")
+        if match.evidence:
+            lines.append(f"      {labels['evidence']}: {_one_line(match.evidence)}")
+    return "\n".join(lines) + "\n"
+
+
+def _numbered(number: int, step: str) -> str:
+    """`1. first line` with continuation lines (commands, code) indented under the text."""
+    prefix = f"  {number}. "
+    step_lines = step.splitlines() or [""]
+    first = textwrap.fill(step_lines[0], width=96, initial_indent=prefix,
+                          subsequent_indent=" " * len(prefix)) if step_lines[0] else prefix
+    rest = [(" " * len(prefix) + line) if line.strip() else "" for line in step_lines[1:]]
+    return "\n".join([first, *rest])
+
+
+def _one_line(text: str, limit: int = 200) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
