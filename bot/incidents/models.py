@@ -80,8 +80,15 @@ class Incident(Base):
         # error upsert against this index instead of racing to insert.
         Index("uq_incidents_open_fingerprint", "workspace", "fingerprint", unique=True,
               sqlite_where=text("status = 'open'"), postgresql_where=text("status = 'open'")),
+        # Lists by status, newest first; also the "resolved with a note" similar candidates.
         Index("ix_incidents_workspace_status_last_seen", "workspace", "status", "last_seen"),
-        Index("ix_incidents_workspace_entry_id", "workspace", "entry_id"),
+        # Every incident of one fingerprint, whatever its status: the previous incident a
+        # recurrence links to, and "this exact error happened before" in find_similar.
+        Index("ix_incidents_workspace_fingerprint", "workspace", "fingerprint"),
+        # Similar incidents by KB entry, newest first, without sorting the whole entry.
+        Index("ix_incidents_workspace_entry_id_last_seen", "workspace", "entry_id", "last_seen"),
+        # The bounded set of recent incidents that find_similar compares texts against.
+        Index("ix_incidents_workspace_last_seen", "workspace", "last_seen"),
         Index("ix_incidents_channel_thread_ts", "channel", "thread_ts"),
         Index("ix_incidents_resolved_at", "resolved_at"),
     )
