@@ -1,0 +1,81 @@
+"""Secrets disappear, the error around them stays: redact() over a corpus of realistic pastes."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.redaction import redact
+
+CORPUS = Path(__file__).parent / "fixtures" / "secrets"
+
+
+def _cases(kind: str) -> list[dict]:
+    cases = []
+    for path in sorted(CORPUS.glob("*.yaml")):
+        is_clean = path.name == "clean.yaml"
+        if (kind == "clean") != is_clean:
+            continue
+        for index, case in enumerate(yaml.safe_load(path.read_text(encoding="utf-8"))):
+            cases.append(pytest.param(case, id=f"{path.stem}-{case.get('name', index)}"))
+    return cases
+
+
+@pytest.mark.parametrize("case", _cases("secrets"))
+def test_secret_is_removed_and_the_error_survives(case: dict) -> None:
+    redacted = redact(case["text"])
+    for secret in case["secrets"]:
+        assert secret not in redacted, f"secret leaked: {secret!r} in {redacted!r}"
+    for kept in case.get("keep", []):
+        assert kept in redacted, f"lost {kept!r}: {redacted!r}"
+    for kind in case.get("kinds", []):
+        assert f"[REDACTED:{kind}]" in redacted
+
+
+@pytest.mark.parametrize("case", _cases("clean"))
+def test_text_without_secrets_comes_back_unchanged(case: dict) -> None:
+    assert redact(case["text"]) == case["text"]
+
+
+def test_redacting_twice_changes_nothing_more() -> None:
+    texts = [case.values[0]["text"] for case in _cases("secrets")]
+    once = [redact(text) for text in texts]
+    assert [redact(text) for text in once] == once
+
+
+def test_every_line_of_a_whole_log_is_redacted_in_place() -> None:
+    """A secret in line 3 of 5 is gone and the other lines keep their order and text."""
+    log = "\n".join([
+        "2026-11-25T10:00:01Z INFO starting gunicorn",
+        "2026-11-25T10:00:02Z INFO loading model",
+        "2026-11-25T10:00:03Z DEBUG conn AccountKey=abc123def456ghi789jkl012mno345pqr678stu901vw==",
+        "2026-11-25T10:00:04Z ERROR init() failed: model not found",
+        "2026-11-25T10:00:05Z INFO worker exiting",
+    ])
+    lines = redact(log).split("\n")
+    assert len(lines) == 5
+    assert lines[2] == "2026-11-25T10:00:03Z DEBUG conn AccountKey=[REDACTED:azure-key]"
+    assert lines[3] == "2026-11-25T10:00:04Z ERROR init() failed: model not found"
+
+
+@pytest.mark.parametrize("junk", ["", "\x00\x01\x02\xff", "=" * 10_000, "sig=" * 5_000,
+                                  "-----BEGIN RSA PRIVATE KEY-----", "password=", "://:@",
+                                  "\ud800 lone surrogate", "eyJ." * 1000])
+def test_never_raises_on_junk(junk: str) -> None:
+    assert isinstance(redact(junk), str)
+
+
+def test_a_megabyte_of_log_is_handled_and_every_secret_in_it_removed() -> None:
+    """Not a timing test: it checks that a 1 MB log (the biggest upload) comes out whole."""
+    line = ("2026-11-25T10:00:03Z ERROR scoring-7f9c6d5b8-x2k4q token=xoxb-1111111111-"
+            "2222222222-abcdefghijklmnopqrstuvwx Liveness probe failed\n")
+    text = line * (1_000_000 // len(line))
+    started = time.perf_counter()
+    redacted = redact(text)
+    elapsed = time.perf_counter() - started
+    assert "abcdefghijklmnopqrstuvwx" not in redacted
+    assert redacted.count("Liveness probe failed") == text.count("Liveness probe failed")
+    assert elapsed < 30  # a generous ceiling against catastrophic backtracking only
