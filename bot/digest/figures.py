@@ -1,0 +1,429 @@
+"""The weekly digest's figures, computed by SQL aggregation (never by loading rows into Python).
+
+Definitions (documented in docs/digest.md):
+- occurrences: every occurrence (paste, mention, log diagnosis) created in the week.
+- incidents.new: incidents first seen in the week that are not a recurrence of an earlier one.
+- incidents.recurring: incidents already known before the week that came back in it, i.e. either
+  first seen before the week with at least one occurrence in it (the incident was reopened or
+  never closed), or opened in the week as a recurrence of a resolved incident
+  (previous_incident_id set). new + recurring = incidents that were active in the week.
+- incidents.resolved: incidents whose resolved_at falls in the week.
+- incidents.open: incidents first seen before the week ended and not resolved by then
+  (dismissed ones excluded): the backlog as it stood at the end of the week.
+- time_to_resolve: median and 90th percentile (linear interpolation, like PostgreSQL's
+  percentile_cont) of time_to_resolve_s over the incidents resolved in the week.
+- top_entries: occurrences per matched KB entry in the week, largest first, with last week's count.
+- unknown: occurrences without a confident match (confident = false).
+With a channel, occurrence figures use the occurrence's channel and incident figures the
+incident's channel (where it was first reported); feedback follows its incident.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import (
+    Connection,
+    Engine,
+    and_,
+    case,
+    desc,
+    distinct,
+    false,
+    func,
+    or_,
+    select,
+    true,
+)
+
+from bot.digest.weeks import IsoWeek, WeekWindow
+from bot.incidents.models import STATUS_DISMISSED, Feedback, Incident, Occurrence
+
+OCC = Occurrence.__table__
+INC = Incident.__table__
+FEEDBACK = Feedback.__table__
+
+TOP_ENTRIES = 5
+BUSIEST = 3
+UNKNOWN_SAMPLES = 3
+SAMPLE_CHARS = 300
+UNKNOWN_SERIES = "unknown"
+OTHER_SERIES = "other"
+
+
+@dataclass(frozen=True)
+class IncidentFigures:
+    new: int = 0
+    recurring: int = 0
+    resolved: int = 0
+    open: int = 0
+
+
+@dataclass(frozen=True)
+class ResolveTimes:
+    median_s: float | None = None
+    p90_s: float | None = None
+    count: int = 0  # incidents resolved in the week with a recorded time to resolve
+
+
+@dataclass(frozen=True)
+class EntryCount:
+    id: str
+    count: int
+    previous: int  # the same entry's count the week before
+
+    @property
+    def change(self) -> int:
+        return self.count - self.previous
+
+
+@dataclass(frozen=True)
+class EntryFeedback:
+    id: str
+    helpful: int
+    not_helpful: int
+
+
+@dataclass(frozen=True)
+class NameCount:
+    name: str
+    count: int
+
+
+@dataclass(frozen=True)
+class DaySeries:
+    """Occurrences on one local day, split by series (top entry ids, "other", "unknown")."""
+
+    day: date
+    counts: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+@dataclass(frozen=True)
+class Digest:
+    week: IsoWeek
+    timezone: str
+    channel: str | None
+    start: str  # local ISO timestamps of the week's bounds, for people reading the JSON
+    end: str
+    occurrences: int
+    previous_occurrences: int
+    incidents: IncidentFigures
+    previous_incidents: IncidentFigures
+    time_to_resolve: ResolveTimes
+    previous_time_to_resolve: ResolveTimes
+    top_entries: list[EntryCount]
+    unknown: int
+    previous_unknown: int
+    unknown_incidents: int  # distinct incidents behind the unknown occurrences
+    unknown_samples: list[str]
+    feedback: list[EntryFeedback]
+    services: list[NameCount]
+    channels: list[NameCount]
+    daily: list[DaySeries] = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        """Nothing happened: no occurrence, no resolution, no feedback (the backlog may remain)."""
+        return not (self.occurrences or self.incidents.resolved or self.feedback)
+
+    @property
+    def series(self) -> list[str]:
+        """Chart series in stacking order: top entries, then everything else, then unknown."""
+        names = [entry.id for entry in self.top_entries]
+        present = {name for day in self.daily for name, count in day.counts.items() if count}
+        return [name for name in [*names, OTHER_SERIES, UNKNOWN_SERIES]
+                if name in present or name in names]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "week": self.week.label,
+            "timezone": self.timezone,
+            "channel": self.channel,
+            "start": self.start,
+            "end": self.end,
+            "occurrences": self.occurrences,
+            "incidents": asdict(self.incidents),
+            "time_to_resolve": {"median_s": self.time_to_resolve.median_s,
+                                "p90_s": self.time_to_resolve.p90_s,
+                                "count": self.time_to_resolve.count},
+            "top_entries": [{"id": e.id, "count": e.count, "previous": e.previous,
+                             "change": e.change} for e in self.top_entries],
+            "unknown": self.unknown,
+            "unknown_incidents": self.unknown_incidents,
+            "unknown_samples": list(self.unknown_samples),
+            "feedback": [asdict(f) for f in self.feedback],
+            "services": [asdict(s) for s in self.services],
+            "channels": [asdict(c) for c in self.channels],
+            "daily": [{"day": d.day.isoformat(), "total": d.total, "counts": d.counts}
+                      for d in self.daily],
+            "previous": {
+                "occurrences": self.previous_occurrences,
+                "incidents": asdict(self.previous_incidents),
+                "time_to_resolve": {"median_s": self.previous_time_to_resolve.median_s,
+                                    "p90_s": self.previous_time_to_resolve.p90_s},
+                "unknown": self.previous_unknown,
+            },
+        }
+
+
+def compute_digest(engine: Engine, week: IsoWeek, window_tz: Any, *,
+                   channel: str | None = None, top: int = TOP_ENTRIES) -> Digest:
+    """All figures for `week` (and the week before, for trends) in the time zone `window_tz`."""
+    current, previous = week.window(window_tz), week.previous().window(window_tz)
+    with engine.connect() as conn:
+        occ = _occurrence_counts(conn, current, previous, channel)
+        incidents = _incident_counts(conn, current, previous, channel)
+        top_entries = _top_entries(conn, current, previous, channel, top)
+        digest = Digest(
+            week=week,
+            timezone=str(window_tz.key),
+            channel=channel,
+            start=current.local_midnight(0).isoformat(),
+            end=current.local_midnight(7).isoformat(),
+            occurrences=occ["current"],
+            previous_occurrences=occ["previous"],
+            incidents=incidents[0],
+            previous_incidents=incidents[1],
+            time_to_resolve=_resolve_times(conn, current, channel),
+            previous_time_to_resolve=_resolve_times(conn, previous, channel),
+            top_entries=top_entries,
+            unknown=occ["unknown"],
+            previous_unknown=occ["previous_unknown"],
+            unknown_incidents=occ["unknown_incidents"],
+            unknown_samples=_unknown_samples(conn, current, channel),
+            feedback=_feedback(conn, current, channel),
+            services=_busiest_services(conn, current, channel),
+            channels=_busiest_channels(conn, current, channel),
+            daily=_daily(conn, current, channel, [entry.id for entry in top_entries]),
+        )
+    return digest
+
+
+# ----- the queries
+
+def _in(column: Any, window: WeekWindow) -> Any:
+    return and_(column >= window.start, column < window.end)
+
+
+def _occurrence_channel(channel: str | None) -> Any:
+    return OCC.c.channel == channel if channel else true()
+
+
+def _incident_channel(channel: str | None) -> Any:
+    return INC.c.channel == channel if channel else true()
+
+
+def _occurrence_counts(conn: Connection, current: WeekWindow, previous: WeekWindow,
+                       channel: str | None) -> dict[str, int]:
+    this_week, last_week = _in(OCC.c.created_at, current), _in(OCC.c.created_at, previous)
+    unknown = OCC.c.confident == false()
+    row = conn.execute(
+        select(
+            func.count().filter(this_week).label("current"),
+            func.count().filter(last_week).label("previous"),
+            func.count().filter(and_(this_week, unknown)).label("unknown"),
+            func.count().filter(and_(last_week, unknown)).label("previous_unknown"),
+            func.count(distinct(case((and_(this_week, unknown), OCC.c.incident_id))))
+            .label("unknown_incidents"),
+        ).where(OCC.c.created_at >= previous.start, OCC.c.created_at < current.end,
+                _occurrence_channel(channel))
+    ).one()
+    return {key: int(value or 0) for key, value in row._mapping.items()}
+
+
+def _incident_counts(conn: Connection, current: WeekWindow, previous: WeekWindow,
+                     channel: str | None) -> tuple[IncidentFigures, IncidentFigures]:
+    def opened(window: WeekWindow, recurrence: bool) -> Any:
+        link = INC.c.previous_incident_id
+        return and_(_in(INC.c.first_seen, window),
+                    link.is_not(None) if recurrence else link.is_(None))
+
+    def open_at_end(window: WeekWindow) -> Any:
+        return and_(INC.c.first_seen < window.end, INC.c.status != STATUS_DISMISSED,
+                    or_(INC.c.resolved_at.is_(None), INC.c.resolved_at >= window.end))
+
+    windows = (current, previous)
+    columns = []
+    for index, window in enumerate(windows):
+        columns += [
+            func.count().filter(opened(window, False)).label(f"new{index}"),
+            func.count().filter(opened(window, True)).label(f"reopened{index}"),
+            func.count().filter(_in(INC.c.resolved_at, window)).label(f"resolved{index}"),
+            func.count().filter(open_at_end(window)).label(f"open{index}"),
+        ]
+    counts = conn.execute(
+        select(*columns).where(_incident_channel(channel), INC.c.first_seen < current.end)
+    ).one()._mapping
+
+    # Known incidents that came back: first seen before the week, with an occurrence in it.
+    returning = [
+        func.count(distinct(case((and_(_in(OCC.c.created_at, window),
+                                       INC.c.first_seen < window.start), OCC.c.incident_id))))
+        .label(f"returning{index}")
+        for index, window in enumerate(windows)
+    ]
+    back = conn.execute(
+        select(*returning)
+        .select_from(OCC.join(INC, OCC.c.incident_id == INC.c.id))
+        .where(OCC.c.created_at >= previous.start, OCC.c.created_at < current.end,
+               _incident_channel(channel))
+    ).one()._mapping
+
+    def figures(index: int) -> IncidentFigures:
+        return IncidentFigures(
+            new=int(counts[f"new{index}"] or 0),
+            recurring=int((counts[f"reopened{index}"] or 0) + (back[f"returning{index}"] or 0)),
+            resolved=int(counts[f"resolved{index}"] or 0),
+            open=int(counts[f"open{index}"] or 0),
+        )
+
+    return figures(0), figures(1)
+
+
+def _resolve_times(conn: Connection, window: WeekWindow, channel: str | None) -> ResolveTimes:
+    seconds = INC.c.time_to_resolve_s
+    where = (_in(INC.c.resolved_at, window), seconds.is_not(None), _incident_channel(channel))
+    if conn.dialect.name == "postgresql":
+        row = conn.execute(select(
+            func.percentile_cont(0.5).within_group(seconds),
+            func.percentile_cont(0.9).within_group(seconds),
+            func.count(seconds),
+        ).where(*where)).one()
+        median, p90, count = row
+        return ResolveTimes(_number(median), _number(p90), int(count))
+
+    # Elsewhere (SQLite): the same interpolation as percentile_cont, reading at most two values
+    # per percentile from the sorted list with ORDER BY ... LIMIT/OFFSET.
+    count = int(conn.execute(select(func.count(seconds)).where(*where)).scalar_one())
+    if count == 0:
+        return ResolveTimes(None, None, 0)
+
+    def percentile(fraction: float) -> float:
+        rank = fraction * (count - 1)
+        low = math.floor(rank)
+        values = conn.execute(select(seconds).where(*where).order_by(seconds)
+                              .offset(low).limit(2)).scalars().all()
+        below = float(values[0])
+        above = float(values[1]) if len(values) > 1 else below
+        return below + (rank - low) * (above - below)
+
+    return ResolveTimes(_number(percentile(0.5)), _number(percentile(0.9)), count)
+
+
+def _number(value: Any) -> float | None:
+    """Round to milliseconds: both backends then print the same figure."""
+    return None if value is None else round(float(value), 3)
+
+
+def _top_entries(conn: Connection, current: WeekWindow, previous: WeekWindow,
+                 channel: str | None, top: int) -> list[EntryCount]:
+    this_week = func.count().filter(_in(OCC.c.created_at, current))
+    last_week = func.count().filter(_in(OCC.c.created_at, previous))
+    rows = conn.execute(
+        select(OCC.c.entry_id, this_week.label("count"), last_week.label("previous"))
+        .where(OCC.c.created_at >= previous.start, OCC.c.created_at < current.end,
+               OCC.c.entry_id.is_not(None), _occurrence_channel(channel))
+        .group_by(OCC.c.entry_id)
+        .having(this_week > 0)
+        .order_by(desc("count"), OCC.c.entry_id)
+        .limit(top)
+    ).all()
+    return [EntryCount(row.entry_id, int(row.count), int(row.previous)) for row in rows]
+
+
+def _unknown_samples(conn: Connection, window: WeekWindow, channel: str | None) -> list[str]:
+    """A few recent unknown texts, one per incident (already redacted when stored)."""
+    rows = conn.execute(
+        select(OCC.c.incident_id, OCC.c.text)
+        .where(_in(OCC.c.created_at, window), OCC.c.confident == false(),
+               OCC.c.text.is_not(None), _occurrence_channel(channel))
+        .order_by(OCC.c.created_at.desc(), OCC.c.id.desc())
+        .limit(UNKNOWN_SAMPLES * 10)
+    ).all()
+    samples: list[str] = []
+    seen: set[int] = set()
+    for row in rows:
+        if row.incident_id in seen or not (row.text or "").strip():
+            continue
+        seen.add(row.incident_id)
+        samples.append(_sample(row.text))
+        if len(samples) == UNKNOWN_SAMPLES:
+            break
+    return samples
+
+
+def _sample(text: str) -> str:
+    from bot.redaction import redact
+
+    # Stored texts are redacted already; redacting again before posting costs little and
+    # protects rows written before a redaction rule existed.
+    text = redact(text.strip())
+    return text if len(text) <= SAMPLE_CHARS else text[: SAMPLE_CHARS - 1] + "…"
+
+
+def _feedback(conn: Connection, window: WeekWindow, channel: str | None) -> list[EntryFeedback]:
+    helpful = func.count().filter(FEEDBACK.c.helpful == true())
+    rejected = func.count().filter(FEEDBACK.c.helpful == false())
+    query = (select(FEEDBACK.c.entry_id, helpful.label("helpful"),
+                    rejected.label("not_helpful"))
+             .where(_in(FEEDBACK.c.created_at, window), FEEDBACK.c.entry_id.is_not(None)))
+    if channel:
+        query = (query.select_from(FEEDBACK.join(INC, FEEDBACK.c.incident_id == INC.c.id))
+                 .where(INC.c.channel == channel))
+    rows = conn.execute(query.group_by(FEEDBACK.c.entry_id)
+                        .order_by(desc(func.count()), FEEDBACK.c.entry_id).limit(10)).all()
+    return [EntryFeedback(row.entry_id, int(row.helpful), int(row.not_helpful)) for row in rows]
+
+
+def _busiest_services(conn: Connection, window: WeekWindow,
+                      channel: str | None) -> list[NameCount]:
+    rows = conn.execute(
+        select(INC.c.service, func.count().label("n"))
+        .select_from(OCC.join(INC, OCC.c.incident_id == INC.c.id))
+        .where(_in(OCC.c.created_at, window), INC.c.service.is_not(None),
+               _occurrence_channel(channel))
+        .group_by(INC.c.service).order_by(desc("n"), INC.c.service).limit(BUSIEST)
+    ).all()
+    return [NameCount(row.service, int(row.n)) for row in rows]
+
+
+def _busiest_channels(conn: Connection, window: WeekWindow,
+                      channel: str | None) -> list[NameCount]:
+    rows = conn.execute(
+        select(OCC.c.channel, func.count().label("n"))
+        .where(_in(OCC.c.created_at, window), OCC.c.channel.is_not(None),
+               _occurrence_channel(channel))
+        .group_by(OCC.c.channel).order_by(desc("n"), OCC.c.channel).limit(BUSIEST)
+    ).all()
+    return [NameCount(row.channel, int(row.n)) for row in rows]
+
+
+def _daily(conn: Connection, window: WeekWindow, channel: str | None,
+           top_ids: list[str]) -> list[DaySeries]:
+    """Occurrences per local day and entry; the day is a CASE over the seven UTC day ends,
+    which stays portable and right across daylight-saving changes."""
+    day = case(*[(OCC.c.created_at < end, index) for index, end in enumerate(window.day_ends)])
+    inner = (select(day.label("day"), OCC.c.entry_id.label("entry_id"))
+             .where(_in(OCC.c.created_at, window), _occurrence_channel(channel))
+             .subquery())
+    rows = conn.execute(
+        select(inner.c.day, inner.c.entry_id, func.count().label("n"))
+        .group_by(inner.c.day, inner.c.entry_id)
+    ).all()
+    counts: list[dict[str, int]] = [{} for _ in range(7)]
+    keep = set(top_ids)
+    for row in rows:
+        if row.entry_id is None:
+            name = UNKNOWN_SERIES
+        else:
+            name = row.entry_id if row.entry_id in keep else OTHER_SERIES
+        bucket = counts[int(row.day)]
+        bucket[name] = bucket.get(name, 0) + int(row.n)
+    return [DaySeries(day, counts[index]) for index, day in enumerate(window.days)]

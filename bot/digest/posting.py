@@ -1,0 +1,229 @@
+"""Post a channel's weekly digest exactly once, however many workers or commands try at once.
+
+The database decides who posts: each (channel, week) has one `digest_runs` row (unique key).
+A worker claims the week by inserting it (INSERT ... ON CONFLICT DO NOTHING: the row count says
+whether it won). A claim that stays `claimed` longer than the lease belongs to a worker that died
+between claiming and posting; any worker may take it over with a conditional UPDATE whose row
+count, again, names a single winner. The winner posts, then records `posted` and the message ts.
+
+The one window left is a crash after Slack accepted the message and before `posted` is written
+(milliseconds); a takeover then posts a second time. Slack's API has no idempotency key to close it.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Engine, and_, or_, select, update
+
+from bot.config import bot_language
+from bot.digest.figures import Digest, compute_digest
+from bot.digest.weeks import IsoWeek, zone
+from bot.incidents.models import DigestRun, DigestSubscription
+
+log = logging.getLogger(__name__)
+
+RUNS = DigestRun.__table__
+SUBSCRIPTIONS = DigestSubscription.__table__
+CLAIMED, POSTED, FAILED = "claimed", "posted", "failed"
+DEFAULT_LEASE = timedelta(minutes=10)
+
+
+class DigestConfigError(RuntimeError):
+    """Something the operator must set before a digest can be posted (the message says what)."""
+
+
+@dataclass(frozen=True)
+class PostOutcome:
+    status: str  # "posted" / "already posted" / "in progress" / "failed"
+    channel: str
+    week: str
+    message_ts: str | None = None
+    detail: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status != "failed"
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def slack_client(token: str | None = None) -> Any:
+    """A WebClient for SLACK_API_URL (Slack's own by default) that waits out 429s."""
+    from slack_sdk import WebClient
+    from slack_sdk.http_retry import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
+
+    token = token or os.environ.get("SLACK_BOT_TOKEN", "").strip()
+    if not token:
+        raise DigestConfigError(
+            "SLACK_BOT_TOKEN is not set: the digest is posted with the bot's token "
+            "(use --dry-run to print it instead)")
+    options: dict[str, Any] = {}
+    base_url = os.environ.get("SLACK_API_URL", "").strip()
+    if base_url:
+        options["base_url"] = base_url if base_url.endswith("/") else base_url + "/"
+    return WebClient(token=token, retry_handlers=[
+        ConnectionErrorRetryHandler(), RateLimitErrorRetryHandler(max_retry_count=3)], **options)
+
+
+# ----- channel settings
+
+@dataclass(frozen=True)
+class ChannelDigestSettings:
+    timezone: str
+    language: str
+
+
+def channel_settings(engine: Engine, channel: str | None) -> ChannelDigestSettings:
+    """A subscribed channel's own zone and language; otherwise DIGEST_TIMEZONE / BOT_LANGUAGE."""
+    row = None
+    if channel:
+        with engine.connect() as conn:
+            row = conn.execute(select(SUBSCRIPTIONS.c.timezone, SUBSCRIPTIONS.c.language)
+                               .where(SUBSCRIPTIONS.c.channel == channel)).first()
+    timezone = (row.timezone if row and row.timezone else None) or zone().key
+    language = (row.language if row and row.language else None) or bot_language()
+    return ChannelDigestSettings(timezone, language)
+
+
+# ----- the claim
+
+def _now(now: datetime | None) -> datetime:
+    return (now or datetime.now(UTC)).astimezone(UTC)
+
+
+def claim(engine: Engine, channel: str, week: str, worker: str, *,
+          lease: timedelta = DEFAULT_LEASE, retry_failed_after: timedelta = timedelta(0),
+          now: datetime | None = None) -> bool:
+    """True if this worker now owns the week's digest for the channel and must post it."""
+    now = _now(now)
+    if engine.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    with engine.begin() as conn:
+        inserted = conn.execute(
+            insert(RUNS)
+            .values(channel=channel, week=week, status=CLAIMED, claimed_by=worker,
+                    claimed_at=now, attempts=1)
+            .on_conflict_do_nothing(index_elements=["channel", "week"]))
+        if inserted.rowcount == 1:
+            return True
+    # Take over an abandoned claim (its worker died) or a failed attempt, if nobody else does.
+    with engine.begin() as conn:
+        taken = conn.execute(
+            update(RUNS)
+            .where(RUNS.c.channel == channel, RUNS.c.week == week,
+                   or_(and_(RUNS.c.status == CLAIMED, RUNS.c.claimed_at < now - lease),
+                       and_(RUNS.c.status == FAILED,
+                            RUNS.c.claimed_at <= now - retry_failed_after)))
+            .values(status=CLAIMED, claimed_by=worker, claimed_at=now,
+                    attempts=RUNS.c.attempts + 1, error=None))
+        return taken.rowcount == 1
+
+
+def run_state(engine: Engine, channel: str, week: str) -> Any:
+    with engine.connect() as conn:
+        return conn.execute(select(RUNS.c.status, RUNS.c.message_ts, RUNS.c.claimed_by,
+                                   RUNS.c.claimed_at)
+                            .where(RUNS.c.channel == channel, RUNS.c.week == week)).first()
+
+
+def _finish(engine: Engine, channel: str, week: str, worker: str, **values: Any) -> None:
+    with engine.begin() as conn:
+        done = conn.execute(update(RUNS)
+                            .where(RUNS.c.channel == channel, RUNS.c.week == week,
+                                   RUNS.c.claimed_by == worker, RUNS.c.status == CLAIMED)
+                            .values(**values))
+        if done.rowcount != 1:
+            log.warning("digest %s for %s: claim was taken over before it was marked %s",
+                        week, channel, values.get("status"))
+
+
+# ----- posting
+
+def publish(client: Any, channel: str, digest: Digest, language: str) -> tuple[str, str]:
+    """chat.postMessage with the rendered digest; returns (channel id, message ts)."""
+    from bot.digest.render import render_message
+
+    message = render_message(digest, language, with_chart_note=not digest.is_empty)
+    response = client.chat_postMessage(channel=channel, unfurl_links=False, **message)
+    return str(response.get("channel") or channel), str(response["ts"])
+
+
+def upload_chart(client: Any, channel_id: str, thread_ts: str, digest: Digest) -> None:
+    from bot.digest.chart import render_chart
+
+    client.files_upload_v2(
+        channel=channel_id, thread_ts=thread_ts, content=render_chart(digest),
+        filename=f"digest-{digest.week.label}.png",
+        title=f"Errors per day, {digest.week.label}",
+        alt_txt=f"Bar chart of errors per day in {digest.week.label}, stacked by problem")
+
+
+def post_digest_once(engine: Engine, client: Any, channel: str, week: IsoWeek, *,
+                     worker: str | None = None, lease: timedelta = DEFAULT_LEASE,
+                     retry_failed_after: timedelta = timedelta(0), wait_s: float = 0.0,
+                     now: datetime | None = None) -> PostOutcome:
+    """Post `week`'s digest to `channel` unless it was (or is being) posted already.
+
+    With `wait_s`, a caller that lost the race waits that long for the winner to finish, so that
+    it can say "already posted" rather than "in progress".
+    """
+    from slack_sdk.errors import SlackClientError
+
+    worker = worker or worker_name()
+    label = week.label
+    deadline = time.monotonic() + wait_s
+    while not claim(engine, channel, label, worker, lease=lease,
+                    retry_failed_after=retry_failed_after, now=now):
+        state = run_state(engine, channel, label)
+        if state is not None and state.status == POSTED:
+            return PostOutcome("already posted", channel, label, state.message_ts)
+        if time.monotonic() >= deadline:
+            detail = f"claimed by {state.claimed_by}" if state is not None else None
+            status = "in progress" if state is not None and state.status == CLAIMED else "failed"
+            return PostOutcome(status, channel, label, detail=detail)
+        time.sleep(0.2)
+
+    settings = channel_settings(engine, channel)
+    try:
+        digest = compute_digest(engine, week, zone(settings.timezone), channel=channel)
+        channel_id, ts = publish(client, channel, digest, settings.language)
+    except (SlackClientError, Exception) as error:  # recorded, then reported to the caller
+        detail = _error_text(error)
+        _finish(engine, channel, label, worker, status=FAILED, error=detail)
+        log.warning("digest %s for %s failed: %s", label, channel, detail)
+        return PostOutcome("failed", channel, label, detail=detail)
+    _finish(engine, channel, label, worker, status=POSTED, message_ts=ts,
+            posted_at=datetime.now(UTC))
+    if not digest.is_empty:
+        try:
+            upload_chart(client, channel_id, ts, digest)
+        except Exception as error:  # the message reads well without the chart
+            log.warning("digest %s for %s: chart upload failed: %s", label, channel,
+                        _error_text(error))
+    return PostOutcome("posted", channel, label, ts)
+
+
+def _error_text(error: Exception) -> str:
+    from slack_sdk.errors import SlackApiError
+
+    from bot.redaction import redact
+
+    if isinstance(error, SlackApiError):
+        text = f"Slack API error: {error.response.get('error', 'unknown')}"
+    else:
+        text = f"{type(error).__name__}: {error}"
+    try:
+        return redact(text)[:500]
+    except Exception:
+        return text[:500]

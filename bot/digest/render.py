@@ -1,0 +1,262 @@
+"""The digest as a Slack message (Block Kit + fallback text) and as plain text for the CLI.
+
+The message must read well without the chart: every figure the chart shows is also in the text.
+Slack's limits are respected here (3,000 characters per section, 10 fields, 150 for a header).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.digest.figures import Digest, EntryCount
+
+SECTION_LIMIT = 3000
+HEADER_LIMIT = 150
+MAX_BLOCKS = 50
+
+TEXT = {
+    "en": {
+        "title": "Weekly digest · {week}",
+        "quiet": "A quiet week: no errors were reported in {week}. :tada:",
+        "quiet_open": "{n} incident(s) are still open from earlier weeks.",
+        "occurrences": "Errors reported",
+        "incidents": "Incidents",
+        "incidents_value": "{new} new · {recurring} recurring",
+        "resolution": "Resolved / still open",
+        "resolution_value": "{resolved} resolved · {open} open at week end",
+        "ttr": "Time to resolve",
+        "ttr_value": "median {median} · p90 {p90}",
+        "ttr_none": "nothing resolved",
+        "vs_last": "{change} vs last week",
+        "top": "Top problems",
+        "unknown": "Errors the knowledge base does not know",
+        "unknown_value": "{n} report(s) without a confident match ({incidents} distinct error(s)).",
+        "hint": "Write it up: add a `knowledge/` entry with the error text as a signature, "
+                "then run `troubleshoot-bot kb check`.",
+        "feedback": "Feedback on answers",
+        "feedback_line": "{title}: {helpful} fixed it · {rejected} not this one",
+        "busiest": "Busiest",
+        "services": "services",
+        "channels": "channels",
+        "chart": "Chart: occurrences per day by problem (in the thread).",
+        "fallback": "Weekly digest {week}: {occurrences} errors, {new} new incidents, "
+                    "{resolved} resolved, {unknown} unknown",
+        "period": "{start} – {end} ({tz})",
+        "new_entry": "new",
+    },
+    "ko": {
+        "title": "주간 요약 · {week}",
+        "quiet": "조용한 한 주였습니다: {week}에는 보고된 오류가 없습니다. :tada:",
+        "quiet_open": "이전 주부터 열려 있는 인시던트가 {n}건 있습니다.",
+        "occurrences": "보고된 오류",
+        "incidents": "인시던트",
+        "incidents_value": "신규 {new} · 재발 {recurring}",
+        "resolution": "해결 / 미해결",
+        "resolution_value": "해결 {resolved} · 주말 기준 미해결 {open}",
+        "ttr": "해결까지 걸린 시간",
+        "ttr_value": "중앙값 {median} · p90 {p90}",
+        "ttr_none": "해결된 건 없음",
+        "vs_last": "지난주 대비 {change}",
+        "top": "가장 많았던 문제",
+        "unknown": "지식 베이스가 모르는 오류",
+        "unknown_value": "확실한 매칭이 없는 보고 {n}건 (서로 다른 오류 {incidents}개).",
+        "hint": "정리해 주세요: 오류 문구를 signature로 담은 항목을 `knowledge/`에 추가하고 "
+                "`troubleshoot-bot kb check`로 확인하세요.",
+        "feedback": "답변에 대한 피드백",
+        "feedback_line": "{title}: 해결됨 {helpful} · 이게 아님 {rejected}",
+        "busiest": "가장 바빴던",
+        "services": "서비스",
+        "channels": "채널",
+        "chart": "차트: 문제별 일일 발생 건수 (스레드에 첨부).",
+        "fallback": "주간 요약 {week}: 오류 {occurrences}건, 신규 인시던트 {new}건, "
+                    "해결 {resolved}건, 미확인 {unknown}건",
+        "period": "{start} – {end} ({tz})",
+        "new_entry": "신규",
+    },
+}
+
+
+def _t(lang: str) -> dict[str, str]:
+    return TEXT.get(lang, TEXT["en"])
+
+
+def entry_title(entry_id: str, lang: str) -> str:
+    """The KB entry's title in `lang`, or the id if the KB does not (or cannot) say."""
+    try:
+        from bot.knowledge.loader import cached_knowledge_base
+
+        entry = cached_knowledge_base().get(entry_id)
+    except Exception:  # a broken KB must not stop the digest
+        entry = None
+    return entry.title_in(lang) if entry else entry_id
+
+
+def duration(seconds: float | None, lang: str) -> str:
+    if seconds is None:
+        return "–"
+    units = (("d", "일", 86400), ("h", "시간", 3600), ("m", "분", 60), ("s", "초", 1))
+    remaining = round(seconds)
+    parts: list[str] = []
+    for en, ko, size in units:
+        amount, remaining = divmod(remaining, size)
+        if amount:
+            parts.append(f"{amount}{ko if lang == 'ko' else en}")
+        if len(parts) == 2:
+            break
+    return " ".join(parts) or ("0초" if lang == "ko" else "0s")
+
+
+def change(current: int, previous: int) -> str:
+    delta = current - previous
+    return f"▲{delta}" if delta > 0 else f"▼{-delta}" if delta < 0 else "±0"
+
+
+def escape(text: str) -> str:
+    """Slack mrkdwn control characters (&, <, >) must be escaped in user-supplied text."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _clip(text: str, limit: int = SECTION_LIMIT) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _section(text: str) -> dict[str, Any]:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": _clip(text)}}
+
+
+def _entry_line(rank: int, entry: EntryCount, lang: str) -> str:
+    title = entry_title(entry.id, lang)
+    name = f"`{entry.id}`" if title == entry.id else f"*{escape(title)}* (`{entry.id}`)"
+    trend = _t(lang)["new_entry"] if entry.previous == 0 else change(entry.count, entry.previous)
+    return f"{rank}. {name} — {entry.count} ({trend})"
+
+
+def fallback_text(digest: Digest, lang: str) -> str:
+    t = _t(lang)
+    if digest.is_empty:
+        return t["quiet"].format(week=digest.week.label)
+    return t["fallback"].format(week=digest.week.label, occurrences=digest.occurrences,
+                                new=digest.incidents.new, resolved=digest.incidents.resolved,
+                                unknown=digest.unknown)
+
+
+def _period(digest: Digest, lang: str) -> str:
+    start, end = digest.start[:10], digest.daily[-1].day.isoformat() if digest.daily else ""
+    text = _t(lang)["period"].format(start=start, end=end or digest.end[:10], tz=digest.timezone)
+    return f"{text} · <#{digest.channel}>" if digest.channel else text
+
+
+def render_blocks(digest: Digest, lang: str, *, with_chart_note: bool = False) -> list[dict]:
+    t = _t(lang)
+    blocks: list[dict[str, Any]] = [
+        {"type": "header", "text": {"type": "plain_text", "emoji": True,
+                                    "text": _clip(t["title"].format(week=digest.week.label),
+                                                  HEADER_LIMIT)}},
+        {"type": "context", "elements": [{"type": "mrkdwn", "text": _period(digest, lang)}]},
+    ]
+    if digest.is_empty:
+        text = t["quiet"].format(week=digest.week.label)
+        if digest.incidents.open:
+            text += "\n" + t["quiet_open"].format(n=digest.incidents.open)
+        blocks.append(_section(text))
+        return blocks
+
+    incidents, ttr = digest.incidents, digest.time_to_resolve
+    vs_last = t["vs_last"].format(change=change(digest.occurrences, digest.previous_occurrences))
+    ttr_text = (t["ttr_value"].format(median=duration(ttr.median_s, lang),
+                                      p90=duration(ttr.p90_s, lang))
+                if ttr.count else t["ttr_none"])
+    blocks.append({"type": "section", "fields": [
+        {"type": "mrkdwn", "text": f"*{t['occurrences']}*\n{digest.occurrences} ({vs_last})"},
+        {"type": "mrkdwn", "text": f"*{t['incidents']}*\n"
+                                   + t["incidents_value"].format(**vars(incidents))},
+        {"type": "mrkdwn", "text": f"*{t['resolution']}*\n"
+                                   + t["resolution_value"].format(**vars(incidents))},
+        {"type": "mrkdwn", "text": f"*{t['ttr']}*\n{ttr_text}"},
+    ]})
+    if digest.top_entries:
+        lines = [_entry_line(rank, entry, lang)
+                 for rank, entry in enumerate(digest.top_entries, start=1)]
+        blocks.append(_section(f"*{t['top']}*\n" + "\n".join(lines)))
+    if digest.unknown:
+        text = f"*{t['unknown']}*\n" + t["unknown_value"].format(
+            n=digest.unknown, incidents=digest.unknown_incidents)
+        for sample in digest.unknown_samples:
+            text += "\n```" + escape(sample).replace("```", "'''") + "```"
+        blocks.append(_section(text + "\n" + t["hint"]))
+    if digest.feedback:
+        lines = [t["feedback_line"].format(title=f"*{escape(entry_title(f.id, lang))}*",
+                                           helpful=f.helpful, rejected=f.not_helpful)
+                 for f in digest.feedback]
+        blocks.append(_section(f"*{t['feedback']}*\n" + "\n".join(lines)))
+    busiest = []
+    if digest.services:
+        names = ", ".join(f"`{escape(s.name)}` ({s.count})" for s in digest.services)
+        busiest.append(f"{t['services']}: {names}")
+    if digest.channels and not digest.channel:
+        names = ", ".join(f"<#{c.name}> ({c.count})" for c in digest.channels)
+        busiest.append(f"{t['channels']}: {names}")
+    if busiest:
+        blocks.append(_section(f"*{t['busiest']}*\n" + "\n".join(busiest)))
+    if with_chart_note:
+        blocks.append({"type": "context",
+                       "elements": [{"type": "mrkdwn", "text": t["chart"]}]})
+    return blocks[:MAX_BLOCKS]
+
+
+def render_message(digest: Digest, lang: str, *, with_chart_note: bool = False) -> dict[str, Any]:
+    """Keyword arguments for chat.postMessage / respond: blocks plus the fallback text."""
+    return {"text": fallback_text(digest, lang),
+            "blocks": render_blocks(digest, lang, with_chart_note=with_chart_note)}
+
+
+def render_text(digest: Digest, lang: str) -> str:
+    """Plain text for the terminal: the same content, no Slack markup."""
+    t = _t(lang)
+    lines = [t["title"].format(week=digest.week.label),
+             t["period"].format(start=digest.start[:10],
+                                end=digest.daily[-1].day.isoformat() if digest.daily else "",
+                                tz=digest.timezone)
+             + (f" · {digest.channel}" if digest.channel else ""), ""]
+    if digest.is_empty:
+        lines.append(t["quiet"].format(week=digest.week.label).replace(" :tada:", ""))
+        if digest.incidents.open:
+            lines.append(t["quiet_open"].format(n=digest.incidents.open))
+        return "\n".join(lines)
+    incidents, ttr = digest.incidents, digest.time_to_resolve
+    lines += [
+        f"{t['occurrences']}: {digest.occurrences} "
+        f"({t['vs_last'].format(change=change(digest.occurrences, digest.previous_occurrences))})",
+        f"{t['incidents']}: " + t["incidents_value"].format(**vars(incidents)),
+        f"{t['resolution']}: " + t["resolution_value"].format(**vars(incidents)),
+        f"{t['ttr']}: " + (t["ttr_value"].format(median=duration(ttr.median_s, lang),
+                                                  p90=duration(ttr.p90_s, lang))
+                           if ttr.count else t["ttr_none"]),
+    ]
+    if digest.top_entries:
+        lines += ["", t["top"] + ":"]
+        for rank, entry in enumerate(digest.top_entries, start=1):
+            trend = t["new_entry"] if entry.previous == 0 else change(entry.count, entry.previous)
+            title = entry_title(entry.id, lang)
+            name = entry.id if title == entry.id else f"{title} [{entry.id}]"
+            lines.append(f"  {rank}. {name} — {entry.count} ({trend})")
+    if digest.unknown:
+        lines += ["", t["unknown"] + ": " + t["unknown_value"].format(
+            n=digest.unknown, incidents=digest.unknown_incidents)]
+        lines += [f"  > {sample.splitlines()[0] if sample else ''}"
+                  for sample in digest.unknown_samples]
+        lines.append("  " + t["hint"].replace("`", ""))
+    if digest.feedback:
+        lines += ["", t["feedback"] + ":"]
+        lines += ["  " + t["feedback_line"].format(title=entry_title(f.id, lang),
+                                                   helpful=f.helpful, rejected=f.not_helpful)
+                  for f in digest.feedback]
+    if digest.services or digest.channels:
+        lines += ["", t["busiest"] + ":"]
+        if digest.services:
+            lines.append(f"  {t['services']}: "
+                         + ", ".join(f"{s.name} ({s.count})" for s in digest.services))
+        if digest.channels:
+            lines.append(f"  {t['channels']}: "
+                         + ", ".join(f"{c.name} ({c.count})" for c in digest.channels))
+    return "\n".join(lines)
