@@ -25,4 +25,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                                                   "into draft entries")
     importer.add_argument("guide", metavar="GUIDE.md")
     importer.add_argument("--out", required=True, metavar="DIR")
+    importer.add_argument("--base-url", metavar="URL",
+                          help="where the guide is published, for source links (default: "
+                               "https://learn.microsoft.com/azure/machine-learning/)")
+    importer.add_argument("--force", action="store_true",
+                          help="overwrite files in DIR even when they are not drafts")
     importer.set_defaults(func=lazy("bot.knowledge.importer:run_import"))

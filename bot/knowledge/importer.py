@@ -1,0 +1,107 @@
+"""`troubleshoot-bot kb import GUIDE.md --out DIR`: a Docs troubleshooting guide -> draft entries.
+
+Read the guide (`msdocs`), decide the entries (`drafts`), write them (`draft_files`), and tell
+the person what was made and what was skipped. Problems are reported as one clear line on
+standard error with exit status 1, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from bot.knowledge.draft_files import (
+    DraftConflict,
+    GuideInfo,
+    file_name_for,
+    render_draft,
+    write_files,
+)
+from bot.knowledge.drafts import ImportPlan, plan_import
+from bot.knowledge.msdocs import GuideFormatError, parse_guide
+
+MARKDOWN_SUFFIXES = {".md", ".markdown"}
+
+
+class ImportFailure(Exception):
+    """Why the import cannot go on, in words for the person who ran it."""
+
+
+def run_import(args: argparse.Namespace) -> int:
+    guide_path, out_dir = Path(args.guide), Path(args.out)
+    try:
+        text = read_guide(guide_path)
+        guide = parse_guide(text)
+        plan = plan_import(guide, file_name=guide_path.name,
+                           base_url=getattr(args, "base_url", None))
+        if not plan.drafts:
+            raise ImportFailure(no_sections_message(guide_path, plan))
+        info = GuideInfo(guide_path.name, str(guide.meta.get("title") or ""),
+                         str(guide.meta.get("ms.date") or ""))
+        files = {file_name_for(draft): render_draft(draft, info) for draft in plan.drafts}
+        write_files(files, out_dir, force=bool(getattr(args, "force", False)))
+    except GuideFormatError as error:
+        return fail(f"{guide_path}: {error}")
+    except ImportFailure as error:
+        return fail(str(error))
+    except DraftConflict as conflict:
+        names = ", ".join(path.name for path in conflict.args[0])
+        return fail(f"not overwriting finished entries in {out_dir} (no `draft: true`): {names}. "
+                    "Pass --force to replace them, or import into another folder.")
+    except (OSError, ValueError) as error:
+        return fail(f"cannot write drafts to {out_dir}: {error}")
+    print(report(plan, guide_path, out_dir))
+    return 0
+
+
+def read_guide(path: Path) -> str:
+    """The guide's text, or an ImportFailure that says what is wrong with the file."""
+    if not path.exists():
+        raise ImportFailure(f"guide not found: {path}")
+    if path.is_dir():
+        raise ImportFailure(f"{path} is a folder; give the guide's .md file")
+    if path.suffix.lower() not in MARKDOWN_SUFFIXES:
+        raise ImportFailure(f"{path} is not a Markdown file (expected a .md guide)")
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise ImportFailure(f"cannot read {path}: {error.strerror or error}") from error
+    if b"\x00" in data:
+        raise ImportFailure(f"{path} is binary, not a Markdown text file")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ImportFailure(f"{path} is not UTF-8 text (byte {error.start}); "
+                            "save the guide as UTF-8") from error
+
+
+def no_sections_message(path: Path, plan: ImportPlan) -> str:
+    message = (f"no sections found in {path}: expected `## ` headings such as "
+               '`## <a name="my-error"></a>My error` with text under them')
+    if plan.skipped:
+        skipped = ", ".join(item.anchor or item.title for item in plan.skipped)
+        message += f" (skipped as not problems or procedures: {skipped})"
+    return message
+
+
+def report(plan: ImportPlan, guide_path: Path, out_dir: Path) -> str:
+    width = max(len(draft.id) for draft in plan.drafts)
+    lines = [f"Imported {len(plan.drafts)} draft entries from {guide_path.name} into {out_dir}:"]
+    for draft in plan.drafts:
+        signatures = len(draft.signatures)
+        lines.append(f"  {draft.id:<{width}}  {draft.title.get(plan.lang, '')}  "
+                     f"({signatures} signature{'' if signatures == 1 else 's'})")
+    if plan.skipped:
+        lines.append(f"Skipped {len(plan.skipped)} sections:")
+        width = max(len(item.anchor) for item in plan.skipped)
+        lines += [f"  {item.anchor:<{width}}  {item.reason}" for item in plan.skipped]
+    lines += [f"Note: {note}" for note in plan.notes]
+    lines.append("Next: rewrite each draft in your own words, then delete its `draft: true` "
+                 "line; `troubleshoot-bot kb check` validates the result.")
+    return "\n".join(lines)
+
+
+def fail(message: str) -> int:
+    print(f"troubleshoot-bot kb import: error: {message}", file=sys.stderr)
+    return 1
