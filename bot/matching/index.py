@@ -1,0 +1,149 @@
+"""Everything about the knowledge base the scorer needs, computed once per KB.
+
+- every signature, masked and lower-cased (the `process.cdist` choices), with its words;
+- a weight per word: rare, discriminating words (`nvidia.com`, `CrashLoopBackOff`, `SIGKILL`)
+  weigh more than common ones (`error`, `failed`, `the`). The weight depends on how many entries
+  use a word, not on how many entries there are, so 10,000 unrelated team entries do not shift
+  the weights of the shipped ones;
+- an inverted index word -> signatures, so a paste is compared in full only with the
+  signatures that share its words (the step that keeps 10,000 entries fast);
+- every pattern compiled, filed under a word it cannot match without, so a pattern runs only
+  when that word is in the paste.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import re._constants as sre_constants  # the parser `re` itself uses (sre_parse is deprecated)
+import re._parser as sre_parse
+from collections import defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+
+from bot.knowledge.model import KnowledgeBase
+from bot.matching.masking import mask
+from bot.matching.tokens import background_frequency, words
+
+# Weight of a word used by `df` entries: ln(1 + SPREAD / df). SPREAD is the number of entries at
+# which a word stops being informative; it is a constant so that weights do not depend on KB size.
+SPREAD = 30.0
+
+
+@dataclass(frozen=True)
+class SignatureChoice:
+    entry: int  # index into KnowledgeIndex.entry_ids
+    text: str  # as written in the KB
+    fuzzy_text: str  # fully masked, lower-cased, spaces collapsed: what cdist compares
+    weights: dict[str, float]  # word -> weight, each word once
+    total: float  # sum of the weights
+
+
+@dataclass(frozen=True)
+class PatternChoice:
+    entry: int
+    text: str
+    regex: re.Pattern[str]
+
+
+def fuzzy_form(text: str) -> str:
+    return " ".join(mask(text).lower().split())
+
+
+def word_form(text: str) -> set[str]:
+    return set(words(mask(text, keep_words=True)))
+
+
+class KnowledgeIndex:
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.entry_ids: list[str] = [entry.id for entry in kb]
+        signature_words: list[tuple[int, str, set[str]]] = []
+        entry_words: list[set[str]] = [set() for _ in self.entry_ids]
+        for number, entry in enumerate(kb):
+            for signature in dict.fromkeys(entry.signatures):  # each signature once
+                found = word_form(signature)
+                if not found:
+                    continue
+                signature_words.append((number, signature, found))
+                entry_words[number] |= found
+        frequency: dict[str, int] = defaultdict(int)
+        for found in entry_words:
+            for word in found:
+                frequency[word] += 1
+        self.weight: dict[str, float] = {
+            word: math.log1p(SPREAD / (count + background_frequency(word)))
+            for word, count in frequency.items()}
+
+        self.signatures: list[SignatureChoice] = []
+        postings: dict[str, list[int]] = defaultdict(list)
+        for number, text, found in signature_words:
+            weights = {word: self.weight[word] for word in found}
+            position = len(self.signatures)
+            self.signatures.append(SignatureChoice(number, text, fuzzy_form(text), weights,
+                                                   sum(weights.values())))
+            for word in found:
+                postings[word].append(position)
+        self.postings = {word: np.asarray(items, dtype=np.int32)
+                         for word, items in postings.items()}
+        self.totals = np.asarray([s.total for s in self.signatures], dtype=np.float64)
+
+        self.patterns: list[PatternChoice] = []
+        self.pattern_problems: list[tuple[str, str, str]] = []  # entry id, pattern, error
+        self.patterns_by_word: dict[str, list[int]] = defaultdict(list)
+        self.unanchored_patterns: list[int] = []
+        for number, entry in enumerate(kb):
+            for pattern in entry.patterns:
+                try:
+                    regex = re.compile(pattern)
+                except (re.error, OverflowError, RecursionError) as error:
+                    self.pattern_problems.append((entry.id, pattern, str(error)))
+                    continue
+                position = len(self.patterns)
+                self.patterns.append(PatternChoice(number, pattern, regex))
+                anchor = self._anchor_word(pattern)
+                if anchor:
+                    self.patterns_by_word[anchor].append(position)
+                else:
+                    self.unanchored_patterns.append(position)
+
+    def _anchor_word(self, pattern: str) -> str | None:
+        """The rarest word a pattern's required literal text contains, if any."""
+        candidates: list[str] = []
+        for literal in required_literals(pattern):
+            # Only whole words inside a literal are safe anchors: in `back-?off`, `back` is
+            # the end of a run and may continue (`backoff`), so runs are cut at their edges.
+            literal_words = set(words(literal))
+            for found in re.finditer(r"(?<![A-Za-z0-9])[A-Za-z]{3,}(?![A-Za-z0-9])", literal):
+                inside = found.start() > 0 and found.end() < len(literal)
+                if inside and found.group().lower() in literal_words:
+                    candidates.append(found.group().lower())
+        if not candidates:
+            return None
+        return max(candidates, key=lambda w: self.weight.get(w, math.log1p(SPREAD)))
+
+
+def required_literals(pattern: str) -> list[str]:
+    """The runs of literal characters every match of `pattern` must contain.
+
+    Only the top level of the pattern counts (inside a group or an alternation nothing is
+    required); words are compared lower-cased, so case-insensitive patterns need no care.
+    """
+    try:
+        parsed = sre_parse.parse(pattern)
+    except (sre_constants.error, OverflowError, RecursionError):
+        return []
+    runs: list[str] = []
+    current: list[str] = []
+    for op, value in parsed:
+        if op is sre_constants.LITERAL:
+            current.append(chr(value))
+            continue
+        if current:
+            runs.append("".join(current))
+            current = []
+    if current:
+        runs.append("".join(current))
+    # A literal followed by `?` or `*` is optional: sre_parse puts it in a MAX_REPEAT, not
+    # LITERAL, so the runs above hold only characters every match contains.
+    return runs

@@ -1,0 +1,112 @@
+"""Parameterisation: replace the variable parts of an error with named placeholders.
+
+One table of named patterns, combined into one regular expression (the approach of Sentry's
+`src/sentry/grouping/parameterization.py`): `2026-11-25T10:00:01Z pod scorer-7d9f8b6c5-x2kqz
+failed, request 3f0c...` and the same error a minute later on another pod mask to the same text.
+
+What carries meaning survives: HTTP status codes next to a status word (`HTTP 502`,
+`statuscode: 502`, `503 Service Unavailable`), exit codes (`exit code 137`), signal numbers
+(`SIGKILL: 9`), and words such as `CrashLoopBackOff` or `nvidia.com/gpu`, which no pattern
+touches. Counts such as `0/3 nodes are available: 3 Insufficient` become `<num>/<num> ...`: the
+shape survives, the numbers do not.
+
+Two strengths share the table. `mask()` replaces everything (fingerprints and the fuzzy
+comparison), `mask(..., keep_words=True)` leaves quoted values and paths alone, because the words
+inside them (`'/var/azureml-app/azureml-models/...'`, `No module named 'sklearn'`) are evidence
+for the token scorer even though their exact values differ between pastes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+# Words that make a nearby 3-digit 4xx/5xx number a status code rather than a count or a line.
+_STATUS_CONTEXT = re.compile(
+    r"(?i)(status|http|code|response|returned|error|bad\s+gateway|service\s+unavailable|"
+    r"gateway\s+time-?out|conflict|internal\s+server|too\s+many|forbidden|unauthori[sz]ed|"
+    r"not\s+found|upstream)")
+_EXIT_OR_SIGNAL_CONTEXT = re.compile(
+    r"(?i)(exit\s*(code|status)?|exitcode|exit_code|signal|sig[a-z]+|signals\.[a-z]+|"
+    r"killed|terminated|returncode|return\s+code)\W{0,4}$")
+_LINE_NUMBER_CONTEXT = re.compile(r"(?i)\b(line|port|pid)\W{0,2}$")
+
+
+@dataclass(frozen=True)
+class MaskPattern:
+    name: str  # placeholder name, `<name>`, and the group name in the combined regex
+    pattern: str  # verbose-mode regex without the group
+    keeps_words: bool = False  # skipped by mask(keep_words=True)
+    replace: Callable[[re.Match[str]], str] | None = None  # may return the value unchanged
+
+
+def _number(match: re.Match[str]) -> str:
+    """Mask a number unless it is a status, exit or signal code (those carry meaning)."""
+    value = match.group()
+    before = match.string[max(0, match.start() - 40): match.start()]
+    after = match.string[match.end(): match.end() + 40]
+    status_like = (re.fullmatch(r"[45]\d\d", value)
+                   and not _LINE_NUMBER_CONTEXT.search(before[-6:]))
+    if status_like and (_STATUS_CONTEXT.search(before[-28:])
+                        or _STATUS_CONTEXT.match(after.lstrip(" :-"))):
+        return value
+    if len(value) <= 3 and _EXIT_OR_SIGNAL_CONTEXT.search(before):
+        return value
+    return "<num>"
+
+
+MASK_PATTERNS: tuple[MaskPattern, ...] = (
+    MaskPattern("email", r"[a-zA-Z0-9._%+-]+@[a-zA-Z0-9-]+(?:\.[a-zA-Z0-9-]+)+"),
+    MaskPattern("url", r"\b(?:https?|wss?|ftp|tcp)://[^\s'\"<>)\]]+"),
+    MaskPattern("uuid", r"\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}"
+                        r"-[0-9a-fA-F]{12}\b"),
+    # Kubernetes pod and replica-set names: <deployment>-<pod-template-hash>-<5 chars>.
+    MaskPattern("pod", r"\b[a-z0-9](?:[a-z0-9.-]{0,60}[a-z0-9])?-[a-f0-9]{6,10}-[a-z0-9]{5}\b"
+                       r"|\b[a-z0-9](?:[a-z0-9-]{0,60}[a-z0-9])?-(?=[a-z]*\d)(?=\d*[a-z])"
+                       r"[a-z0-9]{5}\b(?!-)"),
+    MaskPattern("timestamp",
+                r"\b\d{4}-[01]\d-[0-3]\d(?:[T\s][0-2]\d:[0-5]\d(?::[0-5]\d(?:[.,]\d+)?)?"
+                r"(?:Z|[+-][0-2]\d:?[0-5]\d)?)?"
+                r"|\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun),?\s+\d{1,2}\s+[A-Z][a-z]{2}\s+\d{4}"
+                r"\s+\d\d:\d\d:\d\d(?:\s+(?:GMT|UTC|[+-]\d{4}))?"
+                r"|\b[A-Z][a-z]{2}\s+\d{1,2}\s+\d\d:\d\d:\d\d"
+                r"|\b\d{1,2}/\d{1,2}/\d{2,4}(?:\s+\d\d?:\d\d(?::\d\d)?(?:\s*[AP]M)?)?"
+                r"|(?<![\d:])[0-2]?\d:[0-5]\d:[0-5]\d(?:[.,]\d+)?(?![\d:])"),
+    MaskPattern("ip", r"\b(?:\d{1,3}\.){3}\d{1,3}(?::\d{1,5})?\b"
+                      r"|\b(?:[0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}\b"),
+    MaskPattern("hex", r"\b0[xX][0-9a-fA-F]+\b|\bsha256:[0-9a-f]{12,64}\b"
+                       r"|\b(?=[a-f]*\d)(?=\d*[a-f])[0-9a-f]{7,128}\b"
+                       r"|\b(?=[A-F]*\d)(?=\d*[A-F])[0-9A-F]{8,128}\b"),
+    MaskPattern("path", r"(?<![\w.:/<])(?:/[\w.@+~-]+){2,}/?|\b[A-Za-z]:\\(?:[\w.@+~ -]+\\?)+",
+                keeps_words=True),
+    MaskPattern("quoted", r"(?<=[=:(\s])'[^'\n]{1,200}'|(?<=[=:(\s])\"[^\"\n]{1,200}\"",
+                keeps_words=True),
+    MaskPattern("duration", r"\b\d+(?:\.\d+)?(?:ms|us|ns|s|m|h)\b"),
+    MaskPattern("number", r"(?<![\w.])-?\d+(?:\.\d+)?(?![\w.]*[a-zA-Z_])", replace=_number),
+)
+
+
+def _combined(keep_words: bool) -> re.Pattern[str]:
+    parts = [f"(?P<{p.name}>{p.pattern})" for p in MASK_PATTERNS
+             if not (keep_words and p.keeps_words)]
+    return re.compile("|".join(parts))
+
+
+_FULL = _combined(keep_words=False)
+_WORDS_KEPT = _combined(keep_words=True)
+_BY_NAME = {pattern.name: pattern for pattern in MASK_PATTERNS}
+
+
+def _replacement(match: re.Match[str]) -> str:
+    name = match.lastgroup or ""
+    pattern = _BY_NAME.get(name)
+    if pattern is not None and pattern.replace is not None:
+        return pattern.replace(match)
+    return f"<{name}>"
+
+
+def mask(text: str, *, keep_words: bool = False) -> str:
+    """The text with its variable parts replaced by `<name>` placeholders."""
+    regex = _WORDS_KEPT if keep_words else _FULL
+    return regex.sub(_replacement, text)

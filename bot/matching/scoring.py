@@ -1,0 +1,165 @@
+"""Score every KB entry against the key lines of a paste: one number 0..100 per entry.
+
+A signature scores on two views of the same evidence:
+
+- word coverage: how much of the signature's weight (rare words weigh more, see index.py) is
+  found together in one place of the paste (a key line, or two neighbouring lines, because
+  terminals and Slack wrap long errors);
+- shape: rapidfuzz `partial_ratio` of the masked signature against the masked key lines,
+  computed with `process.cdist` for the candidate signatures only.
+
+Candidates come from the inverted index (signatures sharing weighted words with the paste), so a
+knowledge base of 10,000 entries costs a few array additions, not 10,000 fuzzy comparisons.
+A signature whose matched words carry little information (`Killed`, `in init`) is damped: it can
+rank an entry, but not make the bot sure of it.
+
+A pattern (regular expression) that matches scores PATTERN_SCORE. An entry takes its best
+signature or pattern, plus a small bonus for each further, different piece of evidence.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+from rapidfuzz import fuzz, process
+
+from bot.matching.extraction import Extracted
+from bot.matching.index import KnowledgeIndex, fuzzy_form, word_form
+
+MAX_CANDIDATES = 48  # signatures compared in full per paste
+MIN_TEXT_COVERAGE = 0.3  # of a signature's weight, over all key lines, to be a candidate
+STRONG_EVIDENCE = 4.0  # matched word weight at which a signature counts fully (~2 rare words)
+COVERAGE_SHARE = 0.65  # word coverage vs. fuzzy shape in a signature's score
+FUZZY_CUTOFF = 50  # partial_ratio below this counts as 0
+PATTERN_SCORE = 90.0
+SUPPORT_BONUS = 2.0  # per extra piece of evidence for the same entry
+SUPPORT_MIN = 55.0
+MAX_SUPPORT = 3
+PARALLEL_CELLS = 20_000  # cdist matrices at least this big run on 2 threads
+
+
+@dataclass(frozen=True)
+class PreparedPaste:
+    lines: tuple[str, ...]  # key lines, unmasked
+    fuzzy_lines: tuple[str, ...]  # masked, lower-cased
+    line_words: tuple[frozenset[str], ...]  # each line's words
+    window_words: tuple[frozenset[str], ...]  # line i with line i+1
+    all_words: frozenset[str]
+
+
+def prepare(extracted: Extracted) -> PreparedPaste:
+    lines = extracted.key_lines
+    line_words = tuple(frozenset(word_form(line)) for line in lines)
+    windows = tuple(line_words[i] | line_words[i + 1] for i in range(len(lines) - 1))
+    return PreparedPaste(
+        lines=lines,
+        fuzzy_lines=tuple(fuzzy_form(line) for line in lines),
+        line_words=line_words,
+        window_words=line_words + windows,
+        all_words=frozenset().union(*line_words) if line_words else frozenset(),
+    )
+
+
+@dataclass(frozen=True)
+class Evidence:
+    score: float  # 0..100
+    matched_weight: float  # sum of the weights of the signature words found
+    line: int  # index into PreparedPaste.lines of the first line that matched
+    last_line: int  # the last one (the next line when a wrapped error spans two)
+    span: tuple[int, int] | None  # character span inside `line`, for patterns
+    source: str  # the signature or pattern text
+
+
+@dataclass(frozen=True)
+class EntryScore:
+    entry: int
+    score: float
+    best: Evidence
+    support: int  # how many different signatures/patterns agreed
+
+
+def score_entries(index: KnowledgeIndex, paste: PreparedPaste) -> list[EntryScore]:
+    """Entries with any evidence, best first."""
+    if not paste.lines or not index.entry_ids:
+        return []
+    evidence: dict[int, list[Evidence]] = {}
+    for entry, found in _signature_evidence(index, paste):
+        evidence.setdefault(entry, []).append(found)
+    for entry, found in _pattern_evidence(index, paste):
+        evidence.setdefault(entry, []).append(found)
+    scored = []
+    for entry, pieces in evidence.items():
+        pieces.sort(key=lambda piece: piece.score, reverse=True)
+        best = pieces[0]
+        support = sum(1 for piece in pieces[1:] if piece.score >= SUPPORT_MIN)
+        total = min(100.0, best.score + SUPPORT_BONUS * min(support, MAX_SUPPORT))
+        scored.append(EntryScore(entry, total, best, 1 + support))
+    scored.sort(key=lambda item: (item.score, item.best.matched_weight), reverse=True)
+    return scored
+
+
+def _candidates(index: KnowledgeIndex, paste: PreparedPaste) -> np.ndarray:
+    accumulated = np.zeros(len(index.signatures), dtype=np.float64)
+    for word in paste.all_words:
+        posting = index.postings.get(word)
+        if posting is not None:
+            accumulated[posting] += index.weight[word]
+    if not accumulated.any():
+        return np.empty(0, dtype=np.int64)
+    coverage = accumulated / np.maximum(index.totals, 1e-9)
+    eligible = np.flatnonzero(coverage >= MIN_TEXT_COVERAGE)
+    if len(eligible) > MAX_CANDIDATES:
+        rank = coverage[eligible] * np.minimum(accumulated[eligible], STRONG_EVIDENCE)
+        eligible = eligible[np.argpartition(-rank, MAX_CANDIDATES)[:MAX_CANDIDATES]]
+    return eligible
+
+
+def _signature_evidence(index: KnowledgeIndex, paste: PreparedPaste):  # type: ignore[no-untyped-def]
+    candidates = _candidates(index, paste)
+    if len(candidates) == 0:
+        return
+    choices = [index.signatures[int(number)] for number in candidates]
+    workers = 2 if len(choices) * len(paste.fuzzy_lines) >= PARALLEL_CELLS else 1
+    shape = process.cdist(paste.fuzzy_lines, [choice.fuzzy_text for choice in choices],
+                          scorer=fuzz.partial_ratio, score_cutoff=FUZZY_CUTOFF,
+                          dtype=np.float32, workers=workers)
+    # partial_ratio finds the shorter string inside the longer: a 10-character line "inside" a
+    # 100-character signature is not that signature, so short lines only get their share.
+    line_lengths = np.asarray([max(len(line), 1) for line in paste.fuzzy_lines], dtype=np.float32)
+    choice_lengths = np.asarray([max(len(c.fuzzy_text), 1) for c in choices], dtype=np.float32)
+    shape *= np.minimum(1.0, line_lengths[:, None] / choice_lengths[None, :])
+    line_count = len(paste.lines)
+    for column, choice in enumerate(choices):
+        best_weight, best_window = 0.0, -1
+        for window, present in enumerate(paste.window_words):
+            weight = sum(w for word, w in choice.weights.items() if word in present)
+            if weight > best_weight + 1e-9:
+                best_weight, best_window = weight, window
+        if best_window < 0:
+            continue
+        coverage = best_weight / choice.total if choice.total else 0.0
+        first = best_window if best_window < line_count else best_window - line_count
+        last = first if best_window < line_count else first + 1
+        fuzzy_score = float(shape[first: last + 1, column].max()) / 100.0
+        strength = min(1.0, best_weight / STRONG_EVIDENCE) ** 0.5
+        score = 100.0 * strength * (COVERAGE_SHARE * coverage + (1 - COVERAGE_SHARE) * fuzzy_score)
+        yield choice.entry, Evidence(score, best_weight, first, last, None, choice.text)
+
+
+def _pattern_evidence(index: KnowledgeIndex, paste: PreparedPaste):  # type: ignore[no-untyped-def]
+    to_run: set[int] = set(index.unanchored_patterns)
+    for word in paste.all_words:
+        to_run.update(index.patterns_by_word.get(word, ()))
+    for number in sorted(to_run):
+        choice = index.patterns[number]
+        for line_number, line in enumerate(paste.lines):
+            try:
+                found = choice.regex.search(line)
+            except (re.error, RecursionError):  # pragma: no cover - compiled already
+                found = None
+            if found:
+                yield choice.entry, Evidence(PATTERN_SCORE, STRONG_EVIDENCE, line_number,
+                                             line_number, found.span(), choice.text)
+                break

@@ -1,0 +1,84 @@
+"""Words of an error line, as the token scorer sees them.
+
+`CrashLoopBackOff`, `crash loop back-off` and `Back-off` should meet halfway, and so should
+`ModuleNotFoundError` and `module not found`: a compound gives its whole form and its parts.
+Korean words lose a trailing particle (`로그를` -> `로그`), so chat around an error still counts.
+Placeholders from masking (`<num>`, `<uuid>`) are not words.
+"""
+
+from __future__ import annotations
+
+import re
+
+_PLACEHOLDER = re.compile(r"<[a-z]+>")
+# A word: letters/digits joined by `_ - .` (identifiers, `nvidia.com`, `back-off`), or Hangul.
+_WORD = re.compile(r"[A-Za-z0-9]+(?:[_.\-][A-Za-z0-9]+)*|[\uac00-\ud7a3]+")
+_CAMEL_PART = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
+_SEPARATOR = re.compile(r"[_.\-]")
+_KOREAN_PARTICLES = ("에서", "으로", "에게", "까지", "부터", "이", "가", "을", "를", "은", "는",
+                     "에", "의", "도", "로", "와", "과", "만")
+
+def _listed(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Words every error text uses. Their document frequency gets a floor (a background corpus, in
+# effect) so that in a small knowledge base `the` or `error` never counts as a rare word.
+FUNCTION_WORDS = _listed("""
+a an and are as at be been but by can could did do does for from had has have how i if in into
+is it its my me no not of on or our so than that the their then there this to was we were what
+when where which while will with you your yes after before again also any all only out up down
+get got use used using via per just still why please help
+""")
+GENERIC_LOG_WORDS = _listed("""
+error errors err exception exceptions failed fail failure fails failing warning warn info debug
+traceback most recent call last file line raise raised return returned true false none null
+message code status reason type value result request response service server client
+deployment deploy deployed endpoint online model models web webservice container pod
+azure azureml ml python py running start started time unable cannot can't invalid
+found new name id data check see log logs occurred following please details detail
+http https get post api version v1 v2 local default
+""")
+
+MIN_WORD_LENGTH = 2
+
+
+def words(text: str) -> list[str]:
+    """Lower-case words of `text`: whole compounds, their parts, de-particled Korean."""
+    out: list[str] = []
+    for match in _WORD.finditer(_PLACEHOLDER.sub(" ", text)):
+        word = match.group()
+        if "\uac00" <= word[0] <= "\ud7a3":
+            out.append(_strip_particle(word))
+            continue
+        lowered = word.lower()
+        pieces = [piece for piece in _SEPARATOR.split(word) if piece]
+        parts: list[str] = []
+        for piece in pieces:
+            camel = _CAMEL_PART.findall(piece)
+            parts.extend(camel if len(camel) > 1 else [piece])
+        joined = _SEPARATOR.sub("", lowered)
+        if len(parts) > 1:
+            out.append(joined)
+            out.extend(part.lower() for part in parts)
+        else:
+            out.append(joined)
+    return [word for word in out if len(word) >= MIN_WORD_LENGTH or word.isdigit()]
+
+
+def _strip_particle(word: str) -> str:
+    if len(word) < 3:
+        return word
+    for particle in _KOREAN_PARTICLES:
+        if word.endswith(particle) and len(word) - len(particle) >= 2:
+            return word[: -len(particle)]
+    return word
+
+
+def background_frequency(word: str) -> float:
+    """How many KB entries a word is assumed to appear in before the KB is even read."""
+    if word in FUNCTION_WORDS:
+        return 40.0
+    if word in GENERIC_LOG_WORDS:
+        return 8.0
+    return 0.0
