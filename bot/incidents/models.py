@@ -118,6 +118,8 @@ class Occurrence(Base):
         Index("ix_occurrences_incident_id", "incident_id"),
         Index("ix_occurrences_created_at", "created_at"),
         Index("ix_occurrences_channel_created_at", "channel", "created_at"),
+        # A thread's incident when the paste joined an incident first reported elsewhere.
+        Index("ix_occurrences_channel_thread_ts", "channel", "thread_ts"),
     )
 
 

@@ -2,17 +2,50 @@
 
 Callers (CLI `ask`, the Slack handlers, log diagnosis) pass the matcher's result; this module
 redacts and truncates the text, groups by fingerprint and finds similar past incidents.
+
+Grouping: one OPEN incident per (workspace, fingerprint), enforced by the partial unique index
+`uq_incidents_open_fingerprint`. A paste upserts against that index (INSERT ... ON CONFLICT DO
+UPDATE), so twenty simultaneous pastes of one error make one incident counted twenty times, on
+PostgreSQL and SQLite alike, without any lock in Python. Once an incident is resolved (or
+dismissed) it leaves the index: the next paste of the same error opens a NEW incident whose
+`previous_incident_id` points at the last one. Reopening the old incident instead would stretch
+its time to resolve over the quiet weeks between the two outbreaks and overwrite the note that
+says how it was fixed; a new, linked incident keeps both honest and lets the answer say "last
+fixed by @x: ...".
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
+from rapidfuzz import fuzz, process, utils
+from sqlalchemy import and_, case, func, select, text, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from bot.incidents.models import Incident
+from bot.incidents.models import (
+    STATUS_OPEN,
+    STATUS_RESOLVED,
+    Feedback,
+    Incident,
+    Occurrence,
+    utcnow,
+)
 from bot.matching.result import MatchResult
+from bot.redaction import redact
+
+TEXT_LIMIT = 20_000  # characters of an occurrence's text kept in the database
+SUMMARY_LIMIT = 300  # characters of an incident's summary line
+# find_similar compares texts only against a bounded, indexed slice of history: the most recent
+# incidents of the workspace plus the most recent resolved-with-a-note ones.
+RECENT_CANDIDATES = 2_000
+RESOLVED_CANDIDATES = 500
+SAME_KEY_CANDIDATES = 50
+TEXT_SIMILARITY_CUTOFF = 80.0  # rapidfuzz token_sort_ratio, 0..100
+# Matches the partial unique index's predicate word for word: SQLite and PostgreSQL only use a
+# partial index as the ON CONFLICT arbiter when they can see that this predicate implies its own.
+_OPEN_PREDICATE = text("status = 'open'")
 
 
 @dataclass(frozen=True)
@@ -35,47 +68,360 @@ class Recorded:
     occurrences: int  # the incident's occurrence count after this one
     status: str
     similar: tuple[SimilarIncident, ...]  # up to three, resolved-with-notes first
+    previous_incident_id: int | None = None  # the resolved incident this one is a recurrence of
 
 
 class IncidentNotFound(LookupError):
-    pass
+    def __init__(self, incident_id: int) -> None:
+        super().__init__(f"incident #{incident_id} does not exist")
+        self.incident_id = incident_id
+
+
+class IncidentNotOpen(ValueError):
+    """Resolving an incident that is already resolved (or dismissed)."""
+
+    def __init__(self, incident: Incident) -> None:
+        if incident.status == STATUS_RESOLVED:
+            who = f" by @{incident.resolved_by}" if incident.resolved_by else ""
+            when = (f" on {as_utc(incident.resolved_at):%Y-%m-%d %H:%M} UTC"
+                    if incident.resolved_at else "")
+            message = f"incident #{incident.id} is already resolved{who}{when}"
+        else:
+            message = f"incident #{incident.id} is {incident.status}, not open"
+        super().__init__(message)
+        self.incident_id = incident.id
+
+
+# --- text preparation -------------------------------------------------------------------------
+
+
+def as_utc(moment: datetime) -> datetime:
+    """SQLite hands datetimes back without a zone; every stored time is UTC."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def truncate_for_storage(value: str, limit: int = TEXT_LIMIT) -> tuple[str, bool]:
+    """(text, was_cut): the head and the tail of a long text with the cut marked in between.
+
+    Both ends matter: a traceback starts with the context and ends with the exception.
+    """
+    if len(value) <= limit:
+        return value, False
+    head_length = limit * 2 // 3
+    tail_length = limit - head_length
+    omitted = len(value) - head_length - tail_length
+    return (f"{value[:head_length]}\n… [truncated {omitted} characters] …\n"
+            f"{value[-tail_length:]}", True)
+
+
+def _cut(value: str, limit: int) -> str:
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+def incident_summary(pasted: str, result: MatchResult) -> str:
+    """The one line that names the incident in lists: the first key error line, redacted.
+
+    Masked with the matcher's own masking when it offers one, so that the summaries of repeats
+    (different pod names, ids, timestamps) compare as equal in find_similar.
+    """
+    line = result.key_lines[0] if result.key_lines else ""
+    if not line.strip():
+        line = next((candidate for candidate in pasted.splitlines() if candidate.strip()), "")
+    line = " ".join(redact(_mask(line)).split())
+    return _cut(line, SUMMARY_LIMIT)
+
+
+def _mask(line: str) -> str:
+    try:  # the matcher's masking (ids, timestamps, pod names -> placeholders), once it exists
+        from bot.matching.masking import mask_line  # type: ignore[import-not-found]
+    except ImportError:
+        return line
+    try:
+        return str(mask_line(line))
+    except Exception:  # masking is a nicety for summaries; never lose a paste over it
+        return line
+
+
+# --- recording --------------------------------------------------------------------------------
 
 
 def record_occurrence(session: Session, *, workspace: str, source: str, text: str,
                       result: MatchResult, user: str | None = None, channel: str | None = None,
                       thread_ts: str | None = None, service: str | None = None) -> Recorded:
-    raise NotImplementedError
+    """Store one paste: join the open incident of its fingerprint, or open a new one.
+
+    The caller commits (session_scope does). Nothing is read before the upsert, so on SQLite
+    the transaction starts with a write and waits for the lock instead of failing.
+    """
+    now = utcnow()
+    answer = result.answer
+    best = result.matches[0] if result.matches else None
+    summary = incident_summary(text, result)
+    incident_id, count, status, previous_id = _upsert_open_incident(
+        session, workspace=workspace, fingerprint=result.fingerprint,
+        entry_id=answer.entry_id if answer else None, summary=summary, now=now, user=user,
+        channel=channel, thread_ts=thread_ts, service=service)
+    stored, was_cut = truncate_for_storage(redact(text))
+    occurrence = Occurrence(
+        incident_id=incident_id, created_at=now, source=source, user=user, channel=channel,
+        thread_ts=thread_ts, text=stored, text_truncated=was_cut,
+        entry_id=answer.entry_id if answer else None, score=best.score if best else None,
+        confident=answer is not None)
+    session.add(occurrence)
+    session.flush()
+    similar = find_similar(session, workspace=workspace, result=result,
+                           exclude_incident_id=incident_id, summary=summary)
+    return Recorded(incident_id=incident_id, occurrence_id=occurrence.id,
+                    is_new_incident=count == 1, occurrences=count, status=status,
+                    similar=tuple(similar), previous_incident_id=previous_id)
+
+
+def _upsert_open_incident(session: Session, *, workspace: str, fingerprint: str,
+                          entry_id: str | None, summary: str, now: datetime, user: str | None,
+                          channel: str | None, thread_ts: str | None, service: str | None
+                          ) -> tuple[int, int, str, int | None]:
+    """(id, occurrence count, status, previous incident id) after one atomic upsert.
+
+    A count of 1 means this statement inserted the row: the update branch always makes it >= 2.
+    """
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    # The incident this one recurs after: the newest closed one with the same fingerprint.
+    # Evaluated inside the INSERT, so it is only used when a new incident is actually created.
+    previous = (select(Incident.id)
+                .where(Incident.workspace == workspace, Incident.fingerprint == fingerprint,
+                       Incident.status != STATUS_OPEN)
+                .order_by(Incident.id.desc()).limit(1).scalar_subquery())
+    statement = insert(Incident).values(
+        workspace=workspace, channel=channel, thread_ts=thread_ts, service=service,
+        fingerprint=fingerprint, entry_id=entry_id, summary=summary, status=STATUS_OPEN,
+        first_seen=now, last_seen=now, occurrence_count=1, reported_by=user,
+        previous_incident_id=previous)
+    excluded = statement.excluded
+    statement = statement.on_conflict_do_update(
+        index_elements=[Incident.workspace, Incident.fingerprint],
+        index_where=_OPEN_PREDICATE,
+        set_={
+            "occurrence_count": Incident.occurrence_count + 1,
+            # Concurrent pastes commit in any order: last_seen only moves forward.
+            "last_seen": case((excluded.last_seen > Incident.last_seen, excluded.last_seen),
+                              else_=Incident.last_seen),
+            # A later paste may know what an earlier one did not.
+            "entry_id": func.coalesce(Incident.entry_id, excluded.entry_id),
+            "service": func.coalesce(Incident.service, excluded.service),
+        },
+    ).returning(Incident.id, Incident.occurrence_count, Incident.status,
+                Incident.previous_incident_id)
+    row = session.execute(statement).one()
+    return int(row[0]), int(row[1]), str(row[2]), row[3]
+
+
+# --- similar incidents ------------------------------------------------------------------------
 
 
 def find_similar(session: Session, *, workspace: str, result: MatchResult,
-                 exclude_incident_id: int | None = None, limit: int = 3
-                 ) -> list[SimilarIncident]:
-    raise NotImplementedError
+                 exclude_incident_id: int | None = None, limit: int = 3,
+                 summary: str | None = None) -> list[SimilarIncident]:
+    """Up to `limit` past incidents like this paste: resolved ones with a note first.
+
+    Candidates come from indexed queries only (same fingerprint, same KB entry, and a bounded
+    slice of recent incidents whose summaries rapidfuzz compares), so the cost does not grow
+    with the size of the history.
+    """
+    if limit <= 0:
+        return []
+    if summary is None:
+        summary = incident_summary("", result)
+    answer = result.answer
+    not_excluded = (Incident.id != exclude_incident_id if exclude_incident_id is not None
+                    else Incident.id.is_not(None))
+    in_workspace = and_(Incident.workspace == workspace, not_excluded)
+
+    similarity: dict[int, float] = {}
+
+    def consider(ids: list[int], score: float) -> None:
+        for incident_id in ids:
+            similarity[incident_id] = max(similarity.get(incident_id, 0.0), score)
+
+    consider(list(session.scalars(
+        select(Incident.id).where(in_workspace, Incident.fingerprint == result.fingerprint)
+        .order_by(Incident.id.desc()).limit(SAME_KEY_CANDIDATES))), 100.0)
+    if answer is not None:
+        same_entry = and_(in_workspace, Incident.entry_id == answer.entry_id)
+        consider(list(session.scalars(
+            select(Incident.id).where(same_entry)
+            .order_by(Incident.last_seen.desc()).limit(SAME_KEY_CANDIDATES))), 90.0)
+        consider(list(session.scalars(
+            select(Incident.id).where(same_entry, _has_note())
+            .order_by(Incident.last_seen.desc()).limit(SAME_KEY_CANDIDATES))), 90.0)
+    if summary:
+        for incident_id, score in _similar_by_text(session, in_workspace, summary):
+            consider([incident_id], score)
+    if not similarity:
+        return []
+
+    incidents = session.scalars(select(Incident).where(Incident.id.in_(similarity))).all()
+
+    def rank(incident: Incident) -> tuple[bool, float, datetime]:
+        return (_is_fixed(incident), similarity[incident.id], as_utc(incident.last_seen))
+
+    chosen = sorted(incidents, key=rank, reverse=True)[:limit]
+    return [SimilarIncident(
+        id=incident.id, entry_id=incident.entry_id, status=incident.status,
+        occurrences=incident.occurrence_count, last_seen=as_utc(incident.last_seen),
+        summary=incident.summary, resolved_by=incident.resolved_by,
+        resolution_note=incident.resolution_note) for incident in chosen]
+
+
+def _has_note():  # type: ignore[no-untyped-def]
+    return and_(Incident.status == STATUS_RESOLVED, Incident.resolution_note.is_not(None),
+                Incident.resolution_note != "")
+
+
+def _is_fixed(incident: Incident) -> bool:
+    return incident.status == STATUS_RESOLVED and bool(incident.resolution_note)
+
+
+def _similar_by_text(session: Session, in_workspace, summary: str  # type: ignore[no-untyped-def]
+                     ) -> list[tuple[int, float]]:
+    recent = session.execute(
+        select(Incident.id, Incident.summary).where(in_workspace)
+        .order_by(Incident.last_seen.desc()).limit(RECENT_CANDIDATES)).all()
+    fixed = session.execute(
+        select(Incident.id, Incident.summary)
+        .where(in_workspace, Incident.status == STATUS_RESOLVED,
+               Incident.resolution_note.is_not(None))
+        .order_by(Incident.last_seen.desc()).limit(RESOLVED_CANDIDATES)).all()
+    choices = {row[0]: row[1] for row in (*recent, *fixed) if row[1]}
+    found = process.extract(summary, choices, scorer=fuzz.token_sort_ratio,
+                            processor=utils.default_process,
+                            score_cutoff=TEXT_SIMILARITY_CUTOFF, limit=SAME_KEY_CANDIDATES)
+    return [(incident_id, float(score)) for _text, score, incident_id in found]
+
+
+# --- queries ----------------------------------------------------------------------------------
 
 
 def list_incidents(session: Session, *, workspace: str | None = None, status: str = "open",
                    channel: str | None = None, limit: int = 20) -> list[Incident]:
-    raise NotImplementedError
+    """Newest activity first. `status="all"` lists every status."""
+    query = select(Incident)
+    if workspace is not None:
+        query = query.where(Incident.workspace == workspace)
+    if status != "all":
+        query = query.where(Incident.status == status)
+    if channel is not None:
+        query = query.where(Incident.channel == channel)
+    query = query.order_by(Incident.last_seen.desc(), Incident.id.desc()).limit(max(limit, 0))
+    return list(session.scalars(query))
 
 
 def get_incident(session: Session, incident_id: int) -> Incident | None:
-    raise NotImplementedError
+    return session.get(Incident, incident_id)
+
+
+def occurrences_of(session: Session, incident_id: int, limit: int = 100) -> list[Occurrence]:
+    """An incident's occurrences, oldest first (the timeline)."""
+    return list(session.scalars(
+        select(Occurrence).where(Occurrence.incident_id == incident_id)
+        .order_by(Occurrence.created_at, Occurrence.id).limit(limit)))
 
 
 def incident_for_thread(session: Session, *, workspace: str, channel: str,
                         thread_ts: str) -> Incident | None:
-    raise NotImplementedError
+    """The incident discussed in a Slack thread: the one reported there, else the newest one a
+    paste in that thread joined."""
+    reported_here = session.scalars(
+        select(Incident).where(Incident.workspace == workspace, Incident.channel == channel,
+                               Incident.thread_ts == thread_ts)
+        .order_by(Incident.last_seen.desc()).limit(1)).first()
+    if reported_here is not None:
+        return reported_here
+    return session.scalars(
+        select(Incident).join(Occurrence, Occurrence.incident_id == Incident.id)
+        .where(Incident.workspace == workspace, Occurrence.channel == channel,
+               Occurrence.thread_ts == thread_ts)
+        .order_by(Occurrence.created_at.desc()).limit(1)).first()
 
 
 def resolve_incident(session: Session, incident_id: int, *, user: str | None,
                      note: str) -> Incident:
-    raise NotImplementedError
+    """Close an open incident with who fixed it and how. The note is redacted like any text."""
+    incident = session.get(Incident, incident_id)
+    if incident is None:
+        raise IncidentNotFound(incident_id)
+    if incident.status != STATUS_OPEN:
+        raise IncidentNotOpen(incident)
+    now = utcnow()
+    elapsed = max((now - as_utc(incident.first_seen)).total_seconds(), 0.0)
+    # Guarded by status: of two people resolving at once, the second gets the clear error.
+    changed = session.execute(
+        update(Incident)
+        .where(Incident.id == incident_id, Incident.status == STATUS_OPEN)
+        .values(status=STATUS_RESOLVED, resolved_by=user, resolved_at=now,
+                time_to_resolve_s=elapsed, resolution_note=_cut(redact(note).strip(), 4_000))
+        .execution_options(synchronize_session=False)).rowcount
+    session.refresh(incident)
+    if not changed:
+        raise IncidentNotOpen(incident)
+    return incident
 
 
 def record_feedback(session: Session, *, incident_id: int | None, entry_id: str | None,
                     user: str, helpful: bool) -> None:
-    raise NotImplementedError
+    """One vote per user per incident and entry; a second click changes the vote."""
+    now = utcnow()
+    if incident_id is not None and entry_id is not None:
+        dialect = session.get_bind().dialect.name
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        statement = insert(Feedback).values(incident_id=incident_id, entry_id=entry_id,
+                                            user=user, helpful=helpful, created_at=now)
+        session.execute(statement.on_conflict_do_update(
+            index_elements=[Feedback.incident_id, Feedback.entry_id, Feedback.user],
+            set_={"helpful": statement.excluded.helpful,
+                  "created_at": statement.excluded.created_at}))
+        return
+    # NULLs never conflict in a unique constraint, so a vote without an incident or an entry
+    # ("none of these helped") is updated in place when it exists and inserted otherwise.
+    same_vote = and_(_is(Feedback.incident_id, incident_id), _is(Feedback.entry_id, entry_id),
+                     Feedback.user == user)
+    changed = session.execute(
+        update(Feedback).where(same_vote).values(helpful=helpful, created_at=now)
+        .execution_options(synchronize_session=False)).rowcount
+    if not changed:
+        session.add(Feedback(incident_id=incident_id, entry_id=entry_id, user=user,
+                             helpful=helpful, created_at=now))
+        session.flush()
+
+
+def _is(column, value):  # type: ignore[no-untyped-def]
+    return column.is_(None) if value is None else column == value
 
 
 def purge_old_texts(session: Session, *, older_than_days: int) -> int:
-    raise NotImplementedError
+    """Forget the pasted texts of occurrences older than N days; counts and links stay.
+
+    Returns how many texts were purged.
+    """
+    cutoff = utcnow() - timedelta(days=max(older_than_days, 0))
+    return session.execute(
+        update(Occurrence)
+        .where(Occurrence.created_at < cutoff, Occurrence.text.is_not(None))
+        .values(text=None)
+        .execution_options(synchronize_session=False)).rowcount
+
+
+def similar_incident_line(similar: SimilarIncident, *, mention=lambda user: f"@{user}"  # type: ignore[no-untyped-def]
+                          ) -> str:
+    """"#12 seen 4 times; last fixed by @x: added a GPU node pool" (CLI and Slack share it)."""
+    times = "once" if similar.occurrences == 1 else f"{similar.occurrences} times"
+    line = f"#{similar.id} seen {times}"
+    if similar.status == STATUS_RESOLVED:
+        who = f" by {mention(similar.resolved_by)}" if similar.resolved_by else ""
+        note = f": {_cut(' '.join(similar.resolution_note.split()), 200)}" \
+            if similar.resolution_note else ""
+        line += f"; last fixed{who}{note}"
+    else:
+        line += f"; {similar.status}, last seen {similar.last_seen:%Y-%m-%d}"
+    return line
+

@@ -152,6 +152,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('occurrences', schema=None) as batch_op:
         batch_op.create_index('ix_occurrences_channel_created_at', ['channel', 'created_at'], unique=False)
+        batch_op.create_index('ix_occurrences_channel_thread_ts', ['channel', 'thread_ts'], unique=False)
         batch_op.create_index('ix_occurrences_created_at', ['created_at'], unique=False)
         batch_op.create_index('ix_occurrences_incident_id', ['incident_id'], unique=False)
 
@@ -162,6 +163,7 @@ def downgrade() -> None:
     with op.batch_alter_table('occurrences', schema=None) as batch_op:
         batch_op.drop_index('ix_occurrences_incident_id')
         batch_op.drop_index('ix_occurrences_created_at')
+        batch_op.drop_index('ix_occurrences_channel_thread_ts')
         batch_op.drop_index('ix_occurrences_channel_created_at')
 
     op.drop_table('occurrences')

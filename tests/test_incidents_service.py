@@ -1,0 +1,262 @@
+"""Incident history on SQLite and PostgreSQL: grouping, recurrence, similar incidents, feedback,
+retention, and the concurrency rule (twenty simultaneous pastes make one incident)."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select, update
+
+from bot.db import session_scope
+from bot.incidents.models import Feedback, Incident, Occurrence, utcnow
+from bot.incidents.service import (
+    TEXT_LIMIT,
+    IncidentNotFound,
+    IncidentNotOpen,
+    find_similar,
+    get_incident,
+    incident_for_thread,
+    list_incidents,
+    occurrences_of,
+    purge_old_texts,
+    record_feedback,
+    record_occurrence,
+    resolve_incident,
+    similar_incident_line,
+)
+from bot.matching.result import Match, MatchResult
+
+GPU_ERROR = ("0/3 nodes are available: 3 Insufficient nvidia.com/gpu. "
+             "pod scoring-{pod} could not be scheduled at 2026-11-25T10:{minute:02d}:00Z")
+
+
+def result_for(fingerprint: str, *, entry_id: str | None = None,
+               key_line: str = "0/3 nodes are available: 3 Insufficient nvidia.com/gpu.",
+               ) -> MatchResult:
+    """What the matcher returns for a paste: the fingerprint of the masked key lines, and a
+    confident answer when `entry_id` is given."""
+    matches = (Match(entry_id=entry_id, title=entry_id, score=96.0, confident=True,
+                     evidence=key_line),) if entry_id else ()
+    return MatchResult(matches=matches, fingerprint=fingerprint, key_lines=(key_line,))
+
+
+def paste(url: str, text: str, result: MatchResult, *, workspace: str = "T1",
+          user: str = "U1", channel: str | None = "C1", thread_ts: str | None = "1.1"):
+    with session_scope(url) as session:
+        return record_occurrence(session, workspace=workspace, source="slash", text=text,
+                                 result=result, user=user, channel=channel, thread_ts=thread_ts)
+
+
+def resolve(url: str, incident_id: int, note: str, user: str = "alice"):
+    with session_scope(url) as session:
+        return resolve_incident(session, incident_id, user=user, note=note)
+
+
+def test_twenty_simultaneous_pastes_make_one_incident(migrated_database_url: str) -> None:
+    """Twenty threads, each with its own connection and transaction, paste the same error
+    (different pod names and times, same fingerprint) at the same moment."""
+    pastes = 20
+    barrier = threading.Barrier(pastes)
+    recorded, errors = [], []
+
+    def worker(number: int) -> None:
+        try:
+            barrier.wait(timeout=30)
+            text = GPU_ERROR.format(pod=f"7f9c6d5b8-{number:05d}", minute=number)
+            recorded.append(paste(migrated_database_url, text,
+                                  result_for("fp-gpu", entry_id="container-cannot-be-scheduled"),
+                                  user=f"U{number}"))
+        except Exception as error:  # surfaced below with the thread's error
+            errors.append(error)
+
+    threads = [threading.Thread(target=worker, args=(number,)) for number in range(pastes)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert errors == []
+    assert len({item.incident_id for item in recorded}) == 1
+    assert sum(item.is_new_incident for item in recorded) == 1
+    assert sorted(item.occurrences for item in recorded) == list(range(1, pastes + 1))
+    with session_scope(migrated_database_url) as session:
+        incidents = session.scalars(select(Incident)).all()
+        assert len(incidents) == 1
+        assert incidents[0].occurrence_count == pastes
+        assert session.scalar(select(func.count()).select_from(Occurrence)) == pastes
+
+
+def test_the_same_error_joins_the_open_incident(migrated_database_url: str) -> None:
+    first = paste(migrated_database_url, "error one", result_for("fp-a"))
+    second = paste(migrated_database_url, "error one again", result_for("fp-a"), user="U2")
+    assert first.is_new_incident and not second.is_new_incident
+    assert second.incident_id == first.incident_id
+    assert second.occurrences == 2
+    with session_scope(migrated_database_url) as session:
+        incident = get_incident(session, first.incident_id)
+        assert incident is not None
+        assert incident.reported_by == "U1"  # who reported first
+        assert incident.last_seen >= incident.first_seen
+
+
+def test_same_error_in_another_workspace_is_another_incident(migrated_database_url: str) -> None:
+    first = paste(migrated_database_url, "error", result_for("fp-a"), workspace="T1")
+    other = paste(migrated_database_url, "error", result_for("fp-a"), workspace="T2")
+    assert other.incident_id != first.incident_id and other.is_new_incident
+
+
+def test_a_recurrence_after_resolution_opens_a_linked_incident(
+        migrated_database_url: str) -> None:
+    first = paste(migrated_database_url, "gpu", result_for("fp-gpu", entry_id="gpu"))
+    resolved = resolve(migrated_database_url, first.incident_id, "added a GPU node pool")
+    assert resolved.status == "resolved"
+    assert resolved.resolved_by == "alice"
+    assert resolved.time_to_resolve_s is not None and resolved.time_to_resolve_s >= 0
+
+    again = paste(migrated_database_url, "gpu again", result_for("fp-gpu", entry_id="gpu"))
+    assert again.is_new_incident
+    assert again.incident_id != first.incident_id
+    assert again.previous_incident_id == first.incident_id
+    # The old fix is what the answer shows for the new outbreak.
+    assert again.similar[0].id == first.incident_id
+    assert similar_incident_line(again.similar[0]) == (
+        f"#{first.incident_id} seen once; last fixed by @alice: added a GPU node pool")
+    with session_scope(migrated_database_url) as session:
+        old = get_incident(session, first.incident_id)
+        assert old is not None and old.status == "resolved" and old.occurrence_count == 1
+
+
+def test_resolving_twice_is_a_clear_error(migrated_database_url: str) -> None:
+    first = paste(migrated_database_url, "x", result_for("fp-x"))
+    resolve(migrated_database_url, first.incident_id, "restarted")
+    with pytest.raises(IncidentNotOpen, match=r"already resolved by @alice"):
+        resolve(migrated_database_url, first.incident_id, "again")
+    with pytest.raises(IncidentNotFound, match=r"#999 does not exist"):
+        resolve(migrated_database_url, 999, "nope")
+
+
+def test_resolution_note_is_redacted(migrated_database_url: str) -> None:
+    first = paste(migrated_database_url, "x", result_for("fp-x"))
+    incident = resolve(migrated_database_url, first.incident_id,
+                       "rotated the key, new one is AccountKey=c2VjcmV0c2VjcmV0c2VjcmV0")
+    assert "c2VjcmV0" not in (incident.resolution_note or "")
+    assert incident.resolution_note.startswith("rotated the key")
+
+
+def test_stored_text_is_redacted_and_long_text_is_cut_with_a_mark(
+        migrated_database_url: str) -> None:
+    secret = "xoxb-1234567890-1234567890123-abcdefghijklmnopqrstuvwx"
+    long_text = (f"token {secret} Traceback (most recent call last):\n"
+                 + "  File \"score.py\", line 1, in run\n" * 2_000
+                 + "RuntimeError: CUDA out of memory")
+    recorded = paste(migrated_database_url, long_text, result_for("fp-long"))
+    with session_scope(migrated_database_url) as session:
+        occurrence = session.get(Occurrence, recorded.occurrence_id)
+        assert occurrence is not None and occurrence.text is not None
+        assert secret not in occurrence.text
+        assert occurrence.text_truncated
+        assert len(occurrence.text) <= TEXT_LIMIT + 100
+        assert "[truncated " in occurrence.text
+        assert occurrence.text.startswith("token [REDACTED:slack-token] Traceback")
+        assert occurrence.text.endswith("RuntimeError: CUDA out of memory")
+        incident = session.get(Incident, recorded.incident_id)
+        assert incident is not None and len(incident.summary) <= 300
+
+
+def test_similar_incidents_put_resolved_ones_with_notes_first(
+        migrated_database_url: str) -> None:
+    url = migrated_database_url
+    gpu = "container-cannot-be-scheduled"
+    open_same_entry = paste(url, "a", result_for("fp-1", entry_id=gpu,
+                                                 key_line="0/3 nodes: Insufficient gpu"))
+    fixed = paste(url, "b", result_for("fp-2", entry_id=gpu,
+                                       key_line="0/5 nodes: Insufficient nvidia.com/gpu"))
+    resolve(url, fixed.incident_id, "added a GPU node pool", user="bob")
+    no_note = paste(url, "c", result_for("fp-3", entry_id=gpu, key_line="unschedulable gpu"))
+    resolve(url, no_note.incident_id, "")
+    unrelated = paste(url, "d", result_for("fp-4", entry_id="http-status-code-502",
+                                           key_line="502 Bad Gateway"))
+    current = paste(url, "e", result_for("fp-5", entry_id=gpu,
+                                         key_line="0/4 nodes: Insufficient nvidia.com/gpu"))
+
+    ids = [similar.id for similar in current.similar]
+    assert ids[0] == fixed.incident_id  # resolved with a note first
+    assert set(ids) == {fixed.incident_id, open_same_entry.incident_id, no_note.incident_id}
+    assert current.incident_id not in ids and unrelated.incident_id not in ids
+    assert current.similar[0].resolution_note == "added a GPU node pool"
+    assert current.similar[0].resolved_by == "bob"
+
+
+def test_similar_by_text_when_nothing_matched(migrated_database_url: str) -> None:
+    url = migrated_database_url
+    line = "ModuleNotFoundError: No module named 'azureml.contrib.services' in score.py"
+    earlier = paste(url, "a", result_for("fp-m1", key_line=line))
+    resolve(url, earlier.incident_id, "pinned azureml-defaults", user="carol")
+    paste(url, "b", result_for("fp-other", key_line="OSError: [Errno 28] No space left"))
+    now = paste(url, "c", result_for("fp-m2", key_line=line.replace("score.py", "main.py")))
+    assert [similar.id for similar in now.similar] == [earlier.incident_id]
+
+
+def test_find_similar_with_no_history_is_empty(migrated_database_url: str) -> None:
+    with session_scope(migrated_database_url) as session:
+        assert find_similar(session, workspace="T1", result=result_for("fp")) == []
+
+
+def test_feedback_is_one_vote_per_user_and_a_second_click_changes_it(
+        migrated_database_url: str) -> None:
+    url = migrated_database_url
+    recorded = paste(url, "x", result_for("fp-x", entry_id="gpu"))
+    for helpful in (True, False):
+        with session_scope(url) as session:
+            record_feedback(session, incident_id=recorded.incident_id, entry_id="gpu",
+                            user="U1", helpful=helpful)
+    with session_scope(url) as session:
+        record_feedback(session, incident_id=recorded.incident_id, entry_id="gpu", user="U2",
+                        helpful=True)
+    for helpful in (True, True, False):  # no entry: "none of these helped"
+        with session_scope(url) as session:
+            record_feedback(session, incident_id=recorded.incident_id, entry_id=None,
+                            user="U1", helpful=helpful)
+    with session_scope(url) as session:
+        votes = {(vote.entry_id, vote.user): vote.helpful
+                 for vote in session.scalars(select(Feedback))}
+    assert votes == {("gpu", "U1"): False, ("gpu", "U2"): True, (None, "U1"): False}
+
+
+def test_purge_forgets_old_texts_and_keeps_the_counts(migrated_database_url: str) -> None:
+    url = migrated_database_url
+    old = paste(url, "old paste", result_for("fp-x"))
+    new = paste(url, "new paste", result_for("fp-x"))
+    with session_scope(url) as session:
+        session.execute(update(Occurrence).where(Occurrence.id == old.occurrence_id)
+                        .values(created_at=utcnow() - timedelta(days=91)))
+    with session_scope(url) as session:
+        assert purge_old_texts(session, older_than_days=90) == 1
+    with session_scope(url) as session:
+        assert purge_old_texts(session, older_than_days=90) == 0  # nothing left to purge
+        assert session.get(Occurrence, old.occurrence_id).text is None
+        assert session.get(Occurrence, new.occurrence_id).text == "new paste"
+        assert session.get(Incident, old.incident_id).occurrence_count == 2
+
+
+def test_list_and_thread_lookup(migrated_database_url: str) -> None:
+    url = migrated_database_url
+    first = paste(url, "a", result_for("fp-a"), channel="C1", thread_ts="100.1")
+    second = paste(url, "b", result_for("fp-b"), channel="C2", thread_ts="200.1")
+    joined = paste(url, "a", result_for("fp-a"), channel="C3", thread_ts="300.1")
+    resolve(url, second.incident_id, "fixed")
+    with session_scope(url) as session:
+        assert [i.id for i in list_incidents(session, status="open")] == [first.incident_id]
+        assert [i.id for i in list_incidents(session, status="resolved")] == [second.incident_id]
+        assert {i.id for i in list_incidents(session, status="all")} == {
+            first.incident_id, second.incident_id}
+        assert list_incidents(session, status="all", channel="C2")[0].id == second.incident_id
+        assert len(list_incidents(session, status="all", limit=1)) == 1
+        found = incident_for_thread(session, workspace="T1", channel="C1", thread_ts="100.1")
+        assert found is not None and found.id == first.incident_id
+        # A thread where the error was pasted again leads to the incident it joined.
+        found = incident_for_thread(session, workspace="T1", channel="C3", thread_ts="300.1")
+        assert found is not None and found.id == joined.incident_id
+        assert incident_for_thread(session, workspace="T1", channel="C9", thread_ts="1") is None
+        assert [o.text for o in occurrences_of(session, first.incident_id)] == ["a", "a"]
