@@ -40,6 +40,9 @@ class FakeSlackAPI:
         self.files: dict[str, dict[str, Any]] = {}  # file id -> files.info "file" object
         self.file_contents: dict[str, bytes] = {}  # file id -> bytes served for downloads
         self.replies: dict[str, list[dict[str, Any]]] = {}  # thread ts -> messages
+        # Messages the app posted, by (channel, ts): conversations.history / replies serve them
+        # back (with chat.update applied), as Slack does.
+        self.messages: dict[tuple[str, str], dict[str, Any]] = {}
         self._failures: dict[str, list[tuple[int, dict[str, Any], dict[str, str]]]] = {}
         self._delays: dict[str, float] = {}
         self._lock = threading.Condition()
@@ -143,6 +146,7 @@ class FakeSlackAPI:
                        "bot_id": BOT_ID, "ts": args.get("ts") or ts}
             if args.get("blocks"):
                 message["blocks"] = args["blocks"]
+            self._store_message(channel, message, args)
             return {"ok": True, "channel": channel, "ts": args.get("ts") or ts,
                     "message": message}
         if method == "chat.postEphemeral":
@@ -163,8 +167,19 @@ class FakeSlackAPI:
             return {"ok": True, "file": info} if info else {"ok": False,
                                                             "error": "file_not_found"}
         if method == "conversations.replies":
-            messages = self.replies.get(args.get("ts", ""), [])
+            thread = args.get("ts", "")
+            messages = self.replies.get(thread) or [
+                m for (c, _ts), m in sorted(self.messages.items(), key=lambda kv: kv[0][1])
+                if c == channel and (m["ts"] == thread or m.get("thread_ts") == thread)]
             return {"ok": True, "messages": messages, "has_more": False}
+        if method == "conversations.history":
+            latest = args.get("latest") or "9999999999.999999"
+            messages = [m for (c, _ts), m in sorted(self.messages.items(),
+                                                    key=lambda kv: kv[0][1], reverse=True)
+                        if c == channel and m["ts"] <= latest
+                        and m.get("thread_ts") in (None, m["ts"])]
+            return {"ok": True, "messages": messages[: int(args.get("limit") or 100)],
+                    "has_more": False}
         if method == "conversations.info":
             return {"ok": True, "channel": {"id": channel, "name": "incidents"}}
         if method == "users.info":
@@ -173,6 +188,15 @@ class FakeSlackAPI:
         if method == "reactions.add":
             return {"ok": True}
         return {"ok": True}
+
+    def _store_message(self, channel: str, message: dict[str, Any],
+                       args: dict[str, Any]) -> None:
+        with self._lock:
+            key = (channel, message["ts"])
+            stored = {**self.messages.get(key, {}), **message}
+            if args.get("thread_ts"):
+                stored["thread_ts"] = args["thread_ts"]
+            self.messages[key] = stored
 
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
         fake = self

@@ -1,0 +1,84 @@
+"""Build the Bolt app: client, error handling, event de-duplication and every listener."""
+
+from __future__ import annotations
+
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from slack_bolt import App, BoltResponse
+from slack_sdk import WebClient
+from slack_sdk.http_retry import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
+
+from bot.slack import dedup, errors
+from bot.slack.config import Settings
+from bot.slack.listeners import register_all
+from bot.slack.listeners._common import safe_language
+
+log = logging.getLogger("bot.slack")
+
+LAZY_WORKERS = 16  # matching, SQL and Web API calls after ack(); a few seconds each at most
+RATE_LIMIT_RETRIES = 3
+
+
+def web_client(settings: Settings) -> WebClient:
+    """The Web API client: Slack's own URL unless SLACK_API_URL says otherwise, and retries.
+
+    A 429 is retried after its Retry-After; dropped connections are retried once.
+    """
+    return WebClient(
+        token=settings.bot_token,
+        base_url=settings.api_url or WebClient.BASE_URL,
+        timeout=30,
+        retry_handlers=[ConnectionErrorRetryHandler(max_retry_count=1),
+                        RateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES)])
+
+
+def build_app(settings: Settings) -> App:
+    """The Bolt app, with signature verification and the stale-timestamp check left on.
+
+    process_before_response=True: each listener's ack() function runs in the request's own
+    thread and the HTTP answer goes out as soon as it returns. With Bolt's default (False) the
+    ack functions queue in the same thread pool as lazy listeners, so a burst of slow
+    diagnoses could hold acknowledgements past Slack's 3 seconds.
+    """
+    app = App(
+        name="troubleshoot-bot",
+        token=settings.bot_token,
+        signing_secret=settings.signing_secret,
+        client=web_client(settings),
+        process_before_response=True,
+        listener_executor=ThreadPoolExecutor(max_workers=LAZY_WORKERS,
+                                             thread_name_prefix="slack-lazy"),
+    )
+    lang_of = safe_language(settings)
+
+    @app.error
+    def handle_error(error: Exception, body: dict[str, Any], client: WebClient,
+                     respond: Any) -> BoltResponse | None:
+        errors.report(error, body=body, client=client, respond=respond, lang=lang_of(body))
+        return None
+
+    @app.middleware
+    def skip_retried_events(body: dict[str, Any], next: Any) -> BoltResponse | None:
+        # Slack re-sends events it believes were lost; the database remembers which event ids
+        # were answered, across all replicas. Only after the signature check (an earlier
+        # middleware) may a request write to the database.
+        event_id = body.get("event_id") if body.get("type") == "event_callback" else None
+        if event_id and not dedup.claim_event(settings.database_url, event_id):
+            log.info("event %s already handled; ignoring the retry", event_id)
+            return BoltResponse(status=200, body="")
+        return next()
+
+    register_all(app, settings)
+    _register_domain_handlers(app)
+    return app
+
+
+def _register_domain_handlers(app: App) -> None:
+    # Importing these registers their sub-commands (logs, digest) in bot.slack.subcommands.
+    from bot.digest import slack_handlers as digest_handlers
+    from bot.logs import slack_handlers as logs_handlers
+
+    logs_handlers.register(app)
+    digest_handlers.register(app)

@@ -1,0 +1,174 @@
+"""Block Kit building blocks that respect Slack's limits, and Markdown -> mrkdwn conversion.
+
+Slack rejects a whole message when one block breaks a limit (`invalid_blocks`), so every
+builder here truncates instead of trusting its input. Pure functions, no I/O.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+Block = dict[str, Any]
+
+MAX_SECTION_TEXT = 3000  # section text
+MAX_HEADER_TEXT = 150  # header plain_text
+MAX_CONTEXT_TEXT = 2000  # one context element
+MAX_CONTEXT_ELEMENTS = 10
+MAX_BUTTON_TEXT = 75
+MAX_BUTTON_VALUE = 2000
+MAX_BLOCK_ID = 255
+MAX_BLOCKS = 50  # in a message; a modal or Home tab allows 100
+MAX_FALLBACK_TEXT = 3000  # Slack accepts more, but notifications show only the start
+ELLIPSIS = "…"
+
+
+def truncate(text: str, limit: int, marker: str = ELLIPSIS) -> str:
+    if len(text) <= limit:
+        return text
+    cut = text[: max(limit - len(marker), 0)]
+    # Never leave a code fence open: an odd number of ``` turns the rest of Slack's rendering
+    # into code.
+    if cut.count("```") % 2 == 1:
+        cut = cut[: max(limit - len(marker) - 4, 0)] + "\n```"
+    return cut + marker
+
+
+def mrkdwn(text: str) -> dict[str, str]:
+    return {"type": "mrkdwn", "text": text}
+
+
+def plain(text: str) -> dict[str, Any]:
+    return {"type": "plain_text", "text": text, "emoji": True}
+
+
+def block_id(value: str) -> str:
+    return value[:MAX_BLOCK_ID]
+
+
+def header(text: str, *, id_: str | None = None) -> Block:
+    block: Block = {"type": "header", "text": plain(truncate(text, MAX_HEADER_TEXT))}
+    if id_:
+        block["block_id"] = block_id(id_)
+    return block
+
+
+def section(text: str, *, id_: str | None = None, accessory: Block | None = None) -> Block:
+    block: Block = {"type": "section", "text": mrkdwn(truncate(text, MAX_SECTION_TEXT))}
+    if id_:
+        block["block_id"] = block_id(id_)
+    if accessory:
+        block["accessory"] = accessory
+    return block
+
+
+def sections(text: str, *, id_prefix: str | None = None) -> list[Block]:
+    """Long mrkdwn split over several sections at line breaks, each under the section limit."""
+    chunks: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) <= MAX_SECTION_TEXT:
+            current = candidate
+            continue
+        if current:
+            chunks.append(current)
+        current = line
+    if current:
+        chunks.append(current)
+    return [section(_balance_fences(chunk), id_=f"{id_prefix}:{index}" if id_prefix else None)
+            for index, chunk in enumerate(chunks)]
+
+
+def _balance_fences(chunk: str) -> str:
+    # A code block split across two sections must be closed in the first and reopened in the
+    # second, or both render as garbage.
+    if chunk.count("```") % 2 == 1:
+        return chunk + "\n```" if not chunk.lstrip().startswith("```") else "```\n" + chunk
+    return chunk
+
+
+def context(*texts: str, id_: str | None = None) -> Block:
+    elements = [mrkdwn(truncate(text, MAX_CONTEXT_TEXT)) for text in texts if text]
+    block: Block = {"type": "context", "elements": elements[:MAX_CONTEXT_ELEMENTS]}
+    if id_:
+        block["block_id"] = block_id(id_)
+    return block
+
+
+def divider() -> Block:
+    return {"type": "divider"}
+
+
+def button(text: str, *, action_id: str, value: dict[str, Any] | str,
+           style: str | None = None) -> Block:
+    raw = value if isinstance(value, str) else json.dumps(value, separators=(",", ":"))
+    element: Block = {"type": "button", "text": plain(truncate(text, MAX_BUTTON_TEXT)),
+                      "action_id": action_id, "value": raw[:MAX_BUTTON_VALUE]}
+    if style:
+        element["style"] = style
+    return element
+
+
+def actions(*elements: Block, id_: str | None = None) -> Block:
+    block: Block = {"type": "actions", "elements": list(elements)[:25]}
+    if id_:
+        block["block_id"] = block_id(id_)
+    return block
+
+
+def cap_blocks(blocks: list[Block], limit: int = MAX_BLOCKS) -> list[Block]:
+    """At most `limit` blocks; the trailing context and actions blocks (incident number and
+    buttons) are the ones people need, so the middle gives way."""
+    if len(blocks) <= limit:
+        return blocks
+    tail: list[Block] = []
+    for block in reversed(blocks):
+        if block["type"] in ("actions", "context") and len(tail) < 3:
+            tail.insert(0, block)
+        else:
+            break
+    head = blocks[: len(blocks) - len(tail)]
+    return head[: limit - len(tail)] + tail
+
+
+def fallback(text: str) -> str:
+    """The `text` every message carries for notifications and clients without blocks."""
+    return truncate(" ".join(text.split()), MAX_FALLBACK_TEXT)
+
+
+_LINK = re.compile(r"\[([^\]]+)\]\((\S+?)\)")
+_BOLD = re.compile(r"\*\*(.+?)\*\*")
+_HEADING = re.compile(r"^#{1,6}\s+(.*)$", re.MULTILINE)
+_FENCE_LANG = re.compile(r"^(\s*)```[\w+-]+\s*$", re.MULTILINE)
+
+
+def markdown_to_mrkdwn(text: str) -> str:
+    """The subset of Markdown KB entries use, as Slack mrkdwn.
+
+    Slack has its own dialect: *bold*, <url|label>, ``` fences without a language tag.
+    Code inside fences is left as it is.
+    """
+    parts = re.split(r"(```.*?```)", _FENCE_LANG.sub(r"\1```", text), flags=re.DOTALL)
+    converted: list[str] = []
+    for index, part in enumerate(parts):
+        if index % 2 == 1:  # a fenced code block
+            converted.append(part)
+            continue
+        part = _LINK.sub(lambda m: f"<{m.group(2)}|{m.group(1)}>", part)
+        part = _BOLD.sub(r"*\1*", part)
+        part = _HEADING.sub(r"*\1*", part)
+        converted.append(part)
+    return "".join(converted)
+
+
+def escape(text: str) -> str:
+    """Text shown verbatim: Slack treats &, < and > as markup."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def inline_code(text: str, limit: int = 300) -> str:
+    """One line of text safe inside `...`: backticks would end the code span early."""
+    flat = " ".join(text.split()).replace("`", "'")
+    return escape(truncate(flat, limit))

@@ -1,0 +1,150 @@
+"""Every sentence the Slack app says, in Korean and English. Rendering looks strings up here."""
+
+from __future__ import annotations
+
+LANGUAGES = ("ko", "en")
+
+STRINGS: dict[str, dict[str, str]] = {
+    "cause": {"en": "*Cause*", "ko": "*원인*"},
+    "fix": {"en": "*Fix*", "ko": "*해결*"},
+    "guide": {"en": "Guide", "ko": "가이드"},
+    "guide_line": {"en": ":book: <{url}|{label}>", "ko": ":book: <{url}|{label}>"},
+    "matched": {"en": "matched: `{evidence}`", "ko": "일치한 부분: `{evidence}`"},
+    "entry_id": {"en": "knowledge base: `{entry_id}`", "ko": "지식 베이스: `{entry_id}`"},
+    "also_possible": {"en": "*Also possible*", "ko": "*다른 가능성*"},
+    "similar": {"en": "*Similar past incidents*", "ko": "*비슷한 과거 사례*"},
+    "similar_resolved": {"en": "#{id} ({count}×, resolved by {who}): {note}",
+                         "ko": "#{id} ({count}회, {who} 해결): {note}"},
+    "similar_open": {"en": "#{id} ({count}×, still open): {summary}",
+                     "ko": "#{id} ({count}회, 아직 열림): {summary}"},
+    "someone": {"en": "someone", "ko": "누군가"},
+    "incident_new": {"en": "Incident #{id} recorded · first time seen",
+                     "ko": "인시던트 #{id} 기록됨 · 처음 발생"},
+    "incident_seen": {"en": "Incident #{id} · seen {count} times",
+                      "ko": "인시던트 #{id} · {count}번째 발생"},
+    "reported_by": {"en": "reported by <@{user}>", "ko": "<@{user}> 님이 제보"},
+    "no_known_fix": {"en": ":thinking_face: *No known fix* for this error yet.",
+                     "ko": ":thinking_face: 이 오류에 대해 *알려진 해결책이 없습니다*."},
+    "candidates": {"en": "*Closest candidates* (not confident):",
+                   "ko": "*가장 가까운 후보* (확실하지 않음):"},
+    "candidate_line": {"en": "*{title}* · `{entry_id}` · score {score}",
+                       "ko": "*{title}* · `{entry_id}` · 점수 {score}"},
+    "no_candidates": {"en": "Nothing in the knowledge base comes close.",
+                      "ko": "지식 베이스에 비슷한 항목이 없습니다."},
+    "unknown_recorded": {
+        "en": "Incident #{id} recorded (seen {count}×). When you find the fix, press *Resolve* "
+              "and leave a note: the next person will get it.",
+        "ko": "인시던트 #{id} 기록됨 ({count}회). 해결하면 *해결됨* 버튼으로 메모를 남겨 주세요. "
+              "다음 사람이 그 메모를 보게 됩니다."},
+    "button_helpful": {"en": "Fixed it", "ko": "해결됐어요"},
+    "button_wrong": {"en": "Not this one", "ko": "이게 아니에요"},
+    "button_resolve": {"en": "Resolve", "ko": "해결됨"},
+    "button_fetch_logs": {"en": "Fetch logs", "ko": "로그 가져오기"},
+    "button_this_one": {"en": "This one fixed it", "ko": "이걸로 해결"},
+    "feedback_helpful": {"en": "<@{user}>: :white_check_mark: fixed it ({entry_id})",
+                         "ko": "<@{user}>: :white_check_mark: 해결됨 ({entry_id})"},
+    "feedback_wrong": {"en": "<@{user}>: :x: not this one ({entry_id})",
+                       "ko": "<@{user}>: :x: 이게 아니에요 ({entry_id})"},
+    "resolved_line": {"en": ":white_check_mark: Resolved by <@{user}>: {note}",
+                      "ko": ":white_check_mark: <@{user}> 님이 해결: {note}"},
+    "resolved_no_note": {"en": "(no note)", "ko": "(메모 없음)"},
+    "modal_title": {"en": "Resolve incident", "ko": "인시던트 해결"},
+    "modal_submit": {"en": "Resolve", "ko": "해결"},
+    "modal_cancel": {"en": "Cancel", "ko": "취소"},
+    "modal_intro": {"en": "Resolve incident #{id}. What fixed it? The note is shown to the "
+                          "next person who hits this error.",
+                    "ko": "인시던트 #{id}를 해결합니다. 무엇으로 해결했나요? 같은 오류를 만나는 "
+                          "다음 사람에게 이 메모가 보입니다."},
+    "modal_note_label": {"en": "Resolution note", "ko": "해결 메모"},
+    "modal_note_placeholder": {"en": "e.g. raised the GPU quota to 8 cores",
+                               "ko": "예: GPU 할당량을 8코어로 늘림"},
+    "working": {"en": ":mag: Looking into it…", "ko": ":mag: 살펴보는 중…"},
+    "working_long": {"en": ":mag: Reading {size} characters…", "ko": ":mag: {size}자를 읽는 중…"},
+    "paste_file_title": {"en": "The pasted error (redacted)",
+                         "ko": "붙여넣은 오류 (민감 정보 가림)"},
+    "paste_file_comment": {"en": "The full paste, redacted, for the record.",
+                           "ko": "기록을 위한 전체 붙여넣기 (민감 정보 가림)."},
+    "apology": {"en": ":warning: Sorry, something went wrong on my side. Reference `{ref}` "
+                      "(give it to whoever runs this bot).",
+                "ko": ":warning: 죄송합니다. 내부 오류가 발생했습니다. 참조 번호 `{ref}` "
+                      "(봇 담당자에게 전달해 주세요)."},
+    "help_title": {"en": "*/troubleshoot* — diagnose broken model deployments",
+                   "ko": "*/troubleshoot* — 모델 배포 문제 진단"},
+    "help_paste": {"en": "`/troubleshoot <pasted error>` — the likely cause and fix, posted to "
+                         "the channel; the incident is recorded",
+                   "ko": "`/troubleshoot <오류 붙여넣기>` — 원인과 해결 방법을 채널에 게시하고 "
+                         "인시던트를 기록"},
+    "help_help": {"en": "`/troubleshoot help` — this message",
+                  "ko": "`/troubleshoot help` — 이 도움말"},
+    "help_incidents": {"en": "`/troubleshoot incidents [all]` — open incidents in this channel "
+                             "(or the whole workspace)",
+                       "ko": "`/troubleshoot incidents [all]` — 이 채널(또는 전체)의 "
+                             "열린 인시던트"},
+    "help_resolve": {"en": "`/troubleshoot resolve <id> [note]` — mark an incident resolved",
+                     "ko": "`/troubleshoot resolve <번호> [메모]` — 인시던트를 해결로 표시"},
+    "help_lang": {"en": "`/troubleshoot lang ko|en` — your answer language",
+                  "ko": "`/troubleshoot lang ko|en` — 답변 언어 설정"},
+    "help_watch": {"en": "`/troubleshoot watch on|off` — suggest fixes for errors posted in this "
+                         "channel (only when confident)",
+                   "ko": "`/troubleshoot watch on|off` — 이 채널에 올라온 오류에 자동으로 해결책 "
+                         "제안 (확실할 때만)"},
+    "help_mention": {"en": "Mention me with an error (or alone in a thread) and I answer in the "
+                           "thread. Long errors can be attached as a snippet or file.",
+                     "ko": "오류와 함께 저를 멘션하면(또는 스레드에서 멘션만 하면) 스레드에 "
+                           "답합니다. 긴 오류는 스니펫이나 파일로 첨부하세요."},
+    "lang_set": {"en": "Your language is now English.", "ko": "이제 한국어로 답합니다."},
+    "lang_usage": {"en": "Usage: `/troubleshoot lang ko|en` (now: {lang})",
+                   "ko": "사용법: `/troubleshoot lang ko|en` (현재: {lang})"},
+    "watch_on": {"en": ":eyes: Watching <#{channel}>: errors posted here get a threaded "
+                       "suggestion when I am confident.",
+                 "ko": ":eyes: <#{channel}> 채널을 지켜봅니다. 올라온 오류에 확실한 해결책이 "
+                       "있으면 스레드로 제안합니다."},
+    "watch_off": {"en": "Stopped watching <#{channel}>.", "ko": "<#{channel}> 채널 지켜보기를 "
+                                                              "멈췄습니다."},
+    "watch_usage": {"en": "Usage: `/troubleshoot watch on|off` (now: {state})",
+                    "ko": "사용법: `/troubleshoot watch on|off` (현재: {state})"},
+    "incidents_title": {"en": "*Open incidents* ({scope})", "ko": "*열린 인시던트* ({scope})"},
+    "scope_channel": {"en": "this channel", "ko": "이 채널"},
+    "scope_workspace": {"en": "workspace", "ko": "전체"},
+    "incidents_none": {"en": "No open incidents ({scope}). :tada:",
+                       "ko": "열린 인시던트가 없습니다 ({scope}). :tada:"},
+    "incident_line": {"en": "*#{id}* {title} · {count}× · last {last}",
+                      "ko": "*#{id}* {title} · {count}회 · 최근 {last}"},
+    "unknown_error": {"en": "unknown error", "ko": "알 수 없는 오류"},
+    "resolve_usage": {"en": "Usage: `/troubleshoot resolve <id> [note]`",
+                      "ko": "사용법: `/troubleshoot resolve <번호> [메모]`"},
+    "resolve_not_found": {"en": "There is no incident #{id}.", "ko": "인시던트 #{id}가 없습니다."},
+    "resolve_done": {"en": ":white_check_mark: Incident #{id} resolved by <@{user}>: {note}",
+                     "ko": ":white_check_mark: <@{user}> 님이 인시던트 #{id} 해결: {note}"},
+    "mention_empty": {"en": "Paste the error after mentioning me, or mention me in the thread "
+                            "of the message that has it.",
+                      "ko": "멘션 뒤에 오류를 붙여넣거나, 오류가 있는 메시지의 스레드에서 "
+                            "멘션해 주세요."},
+    "file_skipped": {"en": "I could not read the attached file {name} as text.",
+                     "ko": "첨부 파일 {name}을(를) 텍스트로 읽을 수 없습니다."},
+    "not_in_channel": {"en": "(Invite me to this channel to have answers posted as messages "
+                             "with buttons.)",
+                       "ko": "(버튼이 있는 답변을 받으려면 저를 이 채널에 초대해 주세요.)"},
+    "home_title": {"en": "Deployment troubleshooting", "ko": "배포 문제 해결"},
+    "home_language": {"en": "Your language: *English* (workspace default: {default})",
+                      "ko": "내 언어: *한국어* (워크스페이스 기본값: {default})"},
+    "home_open": {"en": "*Open incidents in this workspace*",
+                  "ko": "*이 워크스페이스의 열린 인시던트*"},
+    "home_none": {"en": "No open incidents. :tada:", "ko": "열린 인시던트가 없습니다. :tada:"},
+    "home_more": {"en": "…and {count} more.", "ko": "…외 {count}건."},
+    "home_use_en": {"en": "English", "ko": "English"},
+    "home_use_ko": {"en": "한국어", "ko": "한국어"},
+    "truncated": {"en": "… (truncated)", "ko": "… (생략됨)"},
+}
+
+
+def t(key: str, lang: str, **values: object) -> str:
+    """The string `key` in `lang` (English if missing), with `{placeholders}` filled in."""
+    table = STRINGS[key]
+    template = table.get(lang) or table["en"]
+    return template.format(**values) if values else template
+
+
+def normalize_language(value: str | None, default: str = "ko") -> str:
+    value = (value or "").strip().lower()
+    return value if value in LANGUAGES else default

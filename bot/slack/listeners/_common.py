@@ -1,0 +1,52 @@
+"""Small helpers the listener modules share: language look-up that cannot fail, the guard."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from bot.slack import preferences
+from bot.slack.config import Settings
+from bot.slack.errors import apologize_on_error
+
+log = logging.getLogger(__name__)
+
+
+def workspace_of(body: dict[str, Any]) -> str:
+    """The team id, wherever this kind of request keeps it."""
+    team = body.get("team_id") or body.get("team") or (body.get("user") or {}).get("team_id")
+    if isinstance(team, dict):
+        team = team.get("id")
+    return str(team or "")
+
+
+def user_of(body: dict[str, Any]) -> str | None:
+    if body.get("user_id"):
+        return str(body["user_id"])
+    user = body.get("user")
+    if isinstance(user, dict):
+        return user.get("id")
+    event = body.get("event") or {}
+    return event.get("user")
+
+
+def language(settings: Settings, body: dict[str, Any]) -> str:
+    return preferences.user_language(settings.database_url, workspace=workspace_of(body),
+                                     user=user_of(body), default=settings.language)
+
+
+def safe_language(settings: Settings) -> Callable[[dict[str, Any]], str]:
+    """For apologies: the database may be the thing that is broken."""
+
+    def lang_of(body: dict[str, Any]) -> str:
+        try:
+            return language(settings, body)
+        except Exception:
+            return settings.language
+
+    return lang_of
+
+
+def guarded(settings: Settings) -> Callable[..., Any]:
+    return apologize_on_error(safe_language(settings))

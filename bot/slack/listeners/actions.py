@@ -1,0 +1,106 @@
+"""Buttons on an answer: "Fixed it" / "Not this one" (feedback), "Resolve" (opens the modal), and
+the Home tab's language buttons. "Fetch logs" belongs to bot.logs.slack_handlers."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.slack import flows, preferences
+from bot.slack.config import Settings
+from bot.slack.listeners._common import guarded, language, workspace_of
+from bot.slack.render import (
+    ACTION_HELPFUL,
+    ACTION_RESOLVE,
+    ACTION_SET_LANGUAGE,
+    ACTION_WRONG,
+    resolve_modal,
+    with_feedback,
+)
+
+
+def button_value(body: dict[str, Any]) -> dict[str, Any]:
+    """The clicked button's JSON value ({} if it is not JSON: never trust a client)."""
+    try:
+        value = json.loads((body.get("actions") or [{}])[0].get("value") or "{}")
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def _int_or_none(value: Any) -> int | None:
+    try:
+        return int(value) if value is not None else None
+    except (TypeError, ValueError):
+        return None
+
+
+def register(app: App, settings: Settings) -> None:
+    def ack_action(ack: Ack) -> None:
+        ack()
+
+    def vote(body: dict[str, Any], client: WebClient, respond: Any, *, helpful: bool) -> None:
+        value = button_value(body)
+        user = body["user"]["id"]
+        entry_id = value.get("entry_id")
+        lang = language(settings, body)
+        flows.record_feedback(settings, incident_id=_int_or_none(value.get("incident_id")),
+                              entry_id=entry_id, user=user, helpful=helpful)
+        message = body.get("message")
+        if not message:
+            return
+        channel = (body.get("channel") or {}).get("id") or body["container"]["channel_id"]
+        try:
+            flows.show_feedback(client, channel=channel, message=message, user=user,
+                                helpful=helpful, entry_id=entry_id, lang=lang)
+        except SlackApiError:
+            # A message posted through response_url (bot not in the channel) cannot be
+            # chat.update'd; the action's own response_url can still replace it.
+            blocks = with_feedback(message.get("blocks") or [], user=user, helpful=helpful,
+                                   entry_id=entry_id, lang=lang)
+            respond(replace_original=True, text=message.get("text") or "-", blocks=blocks)
+
+    @guarded(settings)
+    def record_helpful(body: dict[str, Any], client: WebClient, respond: Any) -> None:
+        vote(body, client, respond, helpful=True)
+
+    @guarded(settings)
+    def record_wrong(body: dict[str, Any], client: WebClient, respond: Any) -> None:
+        vote(body, client, respond, helpful=False)
+
+    @guarded(settings)
+    def open_resolve_modal(body: dict[str, Any], client: WebClient, respond: Any) -> None:
+        value = button_value(body)
+        incident_id = _int_or_none(value.get("incident_id"))
+        if incident_id is None:
+            return
+        message = body.get("message") or {}
+        container = body.get("container") or {}
+        metadata = {"incident_id": incident_id,
+                    "channel": container.get("channel_id") or (body.get("channel") or {}).get(
+                        "id"),
+                    "message_ts": container.get("message_ts") or message.get("ts"),
+                    "thread_ts": container.get("thread_ts") or message.get("thread_ts")}
+        client.views_open(trigger_id=body["trigger_id"],
+                          view=resolve_modal(incident_id=incident_id,
+                                             lang=language(settings, body), metadata=metadata))
+
+    @guarded(settings)
+    def set_language(body: dict[str, Any], client: WebClient, respond: Any) -> None:
+        wanted = (body.get("actions") or [{}])[0].get("value")
+        user = body["user"]["id"]
+        if wanted in ("ko", "en"):
+            preferences.set_user_language(settings.database_url, workspace=workspace_of(body),
+                                          user=user, language=wanted)
+        flows.publish_home(client, settings, workspace=workspace_of(body), user=user)
+
+    app.action(ACTION_HELPFUL)(ack=ack_action, lazy=[record_helpful])
+    app.action(ACTION_WRONG)(ack=ack_action, lazy=[record_wrong])
+    app.action(ACTION_RESOLVE)(ack=ack_action, lazy=[open_resolve_modal])
+    app.action(re.compile(f"^{ACTION_SET_LANGUAGE}_(en|ko)$"))(ack=ack_action,
+                                                               lazy=[set_language])

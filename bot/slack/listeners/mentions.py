@@ -1,0 +1,82 @@
+"""`@bot <paste>` (answer in the thread), `@bot` alone in a thread (diagnose its first message),
+and watch mode (errors posted in a watched channel get a suggestion when the match is sure)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+
+from bot.slack import flows, preferences
+from bot.slack.config import Settings
+from bot.slack.i18n import t
+from bot.slack.listeners._common import guarded, language, workspace_of
+from bot.slack.render import render_text
+
+# Plain messages and messages with files; edits, deletions, joins and bot posts are not pastes.
+WATCHED_SUBTYPES = (None, "file_share", "thread_broadcast")
+
+
+def register(app: App, settings: Settings) -> None:
+    def ack_event(ack: Ack) -> None:
+        ack()
+
+    @guarded(settings)
+    def answer_mention(body: dict[str, Any], client: WebClient, respond: Any,
+                       event: dict[str, Any]) -> None:
+        channel = event["channel"]
+        thread_ts = event.get("thread_ts") or event["ts"]
+        lang = language(settings, body)
+        text, skipped = flows.message_text_with_files(client, event)
+        if not text and event.get("thread_ts"):
+            root = flows.thread_root(client, channel, event["thread_ts"])
+            if root:
+                text, skipped = flows.message_text_with_files(client, root)
+        for name in skipped:
+            client.chat_postMessage(channel=channel, thread_ts=thread_ts,
+                                    **render_text(t("file_skipped", lang, name=name)).as_kwargs())
+        if not text:
+            client.chat_postMessage(channel=channel, thread_ts=thread_ts,
+                                    **render_text(t("mention_empty", lang)).as_kwargs())
+            return
+        paste = flows.Paste(text=text, workspace=workspace_of(body), user=event.get("user"),
+                            channel=channel, source="mention", thread_ts=thread_ts)
+        flows.answer_in_thread(client, paste, settings=settings, lang=lang, channel=channel,
+                               thread_ts=thread_ts)
+
+    app.event("app_mention")(ack=ack_event, lazy=[answer_mention])
+
+    @guarded(settings)
+    def suggest_in_watched_channel(body: dict[str, Any], client: WebClient, respond: Any,
+                                   event: dict[str, Any], context: BoltContext) -> None:
+        if not is_candidate_for_watch(event, bot_user_id=context.bot_user_id):
+            return
+        workspace = workspace_of(body)
+        if not preferences.channel_watched(settings.database_url, workspace=workspace,
+                                           channel=event["channel"]):
+            return
+        text, _skipped = flows.message_text_with_files(client, event)
+        if not flows.looks_like_error(text):
+            return
+        lang = settings.language  # a suggestion to the whole channel, not to one person
+        result = flows.match_only(text, settings=settings, lang=lang)
+        if result.answer is None:
+            return  # watch mode speaks only when sure; the slash command is there for the rest
+        thread_ts = event.get("thread_ts") or event["ts"]
+        paste = flows.Paste(text=text, workspace=workspace, user=event.get("user"),
+                            channel=event["channel"], source="watch", thread_ts=thread_ts)
+        flows.answer_in_thread(client, paste, settings=settings, lang=lang,
+                               channel=event["channel"], thread_ts=thread_ts, result=result)
+
+    app.event("message")(ack=ack_event, lazy=[suggest_in_watched_channel])
+
+
+def is_candidate_for_watch(event: dict[str, Any], *, bot_user_id: str | None) -> bool:
+    """A person's new message, not one that mentions the bot (app_mention answers that)."""
+    if event.get("subtype") not in WATCHED_SUBTYPES or event.get("bot_id"):
+        return False
+    user = event.get("user")
+    if not user or user == bot_user_id:
+        return False
+    return not (bot_user_id and f"<@{bot_user_id}" in (event.get("text") or ""))

@@ -1,0 +1,52 @@
+"""The resolution modal's submission: resolve the incident, then show it on the answer."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+
+from bot.slack import flows
+from bot.slack.config import Settings
+from bot.slack.i18n import t
+from bot.slack.listeners._common import guarded, language
+from bot.slack.render import NOTE_ACTION, NOTE_BLOCK, RESOLVE_MODAL, render_text
+
+
+def submitted_note(view: dict[str, Any]) -> str:
+    values = (view.get("state") or {}).get("values") or {}
+    return ((values.get(NOTE_BLOCK) or {}).get(NOTE_ACTION) or {}).get("value") or ""
+
+
+def register(app: App, settings: Settings) -> None:
+    def ack_submission(ack: Ack) -> None:
+        ack()  # closes the modal at once; the resolution is written just after
+
+    @guarded(settings)
+    def resolve_from_modal(body: dict[str, Any], client: WebClient, respond: Any) -> None:
+        view = body["view"]
+        metadata = json.loads(view.get("private_metadata") or "{}")
+        user = body["user"]["id"]
+        lang = language(settings, body)
+        note = submitted_note(view).strip()
+        incident_id = int(metadata["incident_id"])
+        channel = metadata.get("channel")
+        if not flows.resolve(settings, incident_id=incident_id, user=user, note=note):
+            client.chat_postMessage(channel=user, **render_text(
+                t("resolve_not_found", lang, id=incident_id)).as_kwargs())
+            return
+        shown = flows.show_resolution(
+            client, channel=channel, message_ts=metadata.get("message_ts"),
+            thread_ts=metadata.get("thread_ts"), user=user, note=note,
+            lang=lang) if channel and metadata.get("message_ts") else False
+        if not shown and channel:
+            # The answer is gone or out of reach: say it in the channel instead.
+            client.chat_postMessage(channel=channel, thread_ts=metadata.get("thread_ts"),
+                                    **render_text(t("resolve_done", lang, id=incident_id,
+                                                    user=user,
+                                                    note=note or t("resolved_no_note", lang))
+                                                  ).as_kwargs())
+
+    app.view(RESOLVE_MODAL)(ack=ack_submission, lazy=[resolve_from_modal])

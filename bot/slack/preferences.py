@@ -1,0 +1,40 @@
+"""Per-user language and per-channel watch mode, stored in user_settings / channel_settings."""
+
+from __future__ import annotations
+
+from bot.db import session_scope
+from bot.incidents.models import ChannelSetting, UserSetting
+from bot.slack.i18n import normalize_language
+
+
+def user_language(database_url: str, *, workspace: str, user: str | None, default: str) -> str:
+    """The user's own choice (`/troubleshoot lang`), else the workspace default."""
+    if not user:
+        return default
+    with session_scope(database_url) as session:
+        setting = session.get(UserSetting, (workspace, user))
+        return normalize_language(setting.language if setting else None, default)
+
+
+def set_user_language(database_url: str, *, workspace: str, user: str, language: str) -> None:
+    with session_scope(database_url) as session:
+        setting = session.get(UserSetting, (workspace, user))
+        if setting is None:
+            session.add(UserSetting(workspace=workspace, user=user, language=language))
+        else:
+            setting.language = language
+
+
+def channel_watched(database_url: str, *, workspace: str, channel: str) -> bool:
+    with session_scope(database_url) as session:
+        setting = session.get(ChannelSetting, (workspace, channel))
+        return bool(setting and setting.watch)
+
+
+def set_channel_watch(database_url: str, *, workspace: str, channel: str, watch: bool) -> None:
+    with session_scope(database_url) as session:
+        setting = session.get(ChannelSetting, (workspace, channel))
+        if setting is None:
+            session.add(ChannelSetting(workspace=workspace, channel=channel, watch=watch))
+        else:
+            setting.watch = watch

@@ -1,0 +1,349 @@
+"""What the bot's messages, modals and Home tab look like: pure functions from results to Block Kit.
+
+Everything that shows user-provided or stored text passes it through `redact()` here, the last
+step before Slack, so that no caller can forget.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from bot.incidents.service import Recorded, SimilarIncident
+from bot.knowledge.model import Entry, KnowledgeBase
+from bot.matching.result import Match, MatchResult
+from bot.redaction import redact
+from bot.slack import blocks as bk
+from bot.slack.i18n import t
+from bot.slack.subcommands import Subcommand
+
+ACTION_HELPFUL = "feedback_helpful"
+ACTION_WRONG = "feedback_wrong"
+ACTION_RESOLVE = "resolve_incident"
+ACTION_FETCH_LOGS = "fetch_logs"  # handled by bot.logs.slack_handlers
+ACTION_SET_LANGUAGE = "set_language"
+RESOLVE_MODAL = "resolve_incident_modal"
+NOTE_BLOCK = "note"
+NOTE_ACTION = "note_input"
+FEEDBACK_LOG_BLOCK = "feedback_log"
+RESOLUTION_BLOCK = "resolution"
+MAX_HOME_INCIDENTS = 30
+
+
+@dataclass(frozen=True)
+class Message:
+    text: str  # the fallback every message needs
+    blocks: list[bk.Block] = field(default_factory=list)
+
+    def as_kwargs(self) -> dict[str, Any]:
+        return {"text": self.text, "blocks": self.blocks}
+
+
+# ----- the answer to a paste
+
+def render_answer(result: MatchResult, recorded: Recorded | None, kb: KnowledgeBase, lang: str,
+                  *, user: str | None = None) -> Message:
+    """The answer: a known problem with its fix, or an honest "no known fix" with candidates."""
+    answer = result.answer
+    entry = kb.get(answer.entry_id) if answer else None
+    if answer and entry:
+        blocks = _known_blocks(answer, entry, result, kb, lang)
+        text = f"{entry.title_in(lang)}: {_summary(entry, lang)}"
+    else:
+        blocks = _unknown_blocks(result, kb, lang, _incident_id(recorded))
+        text = t("no_known_fix", lang).replace("*", "").replace(":thinking_face: ", "")
+    blocks += _history_blocks(recorded, lang)
+    context_lines = [t("reported_by", lang, user=user)] if user else []
+    if recorded:
+        context_lines.insert(0, _incident_line(recorded, lang))
+    if context_lines:
+        blocks.append(bk.context(*context_lines, id_=f"incident:{_incident_id(recorded)}"))
+    blocks.append(_answer_buttons(entry.id if entry else None, recorded, lang))
+    if recorded:
+        text += f" ({_incident_line(recorded, lang)})"
+    return Message(bk.fallback(text), bk.cap_blocks(blocks))
+
+
+def _summary(entry: Entry, lang: str) -> str:
+    body = entry.body_in(lang)
+    return bk.markdown_to_mrkdwn(body.summary) if body else ""
+
+
+def _known_blocks(answer: Match, entry: Entry, result: MatchResult, kb: KnowledgeBase,
+                  lang: str) -> list[bk.Block]:
+    blocks: list[bk.Block] = [bk.header(entry.title_in(lang), id_=f"answer:{entry.id}")]
+    body = entry.body_in(lang)
+    if body:
+        blocks.append(bk.section(f"{t('cause', lang)}\n{_summary(entry, lang)}",
+                                 id_=f"cause:{entry.id}"))
+        if body.steps:
+            steps = "\n".join(f"{number}. {bk.markdown_to_mrkdwn(step.strip())}"
+                              for number, step in enumerate(body.steps, start=1))
+            blocks += bk.sections(f"{t('fix', lang)}\n{steps}", id_prefix=f"fix:{entry.id}")
+    details = []
+    if entry.source:
+        details.append(t("guide_line", lang, url=entry.source, label=t("guide", lang)))
+    details.append(t("entry_id", lang, entry_id=entry.id))
+    blocks.append(bk.context(*details, id_=f"source:{entry.id}"))
+    if answer.evidence:
+        blocks.append(bk.context(t("matched", lang, evidence=_evidence(answer.evidence)),
+                                 id_=f"evidence:{entry.id}"))
+    others = [match for match in result.matches[1:] if match.confident]
+    if others:
+        lines = [t("also_possible", lang)] + [
+            f"• {_match_title(match, kb, lang)} · `{match.entry_id}`" for match in others]
+        blocks.append(bk.section("\n".join(lines), id_="also:" + ",".join(
+            match.entry_id for match in others)))
+    return blocks
+
+
+def _unknown_blocks(result: MatchResult, kb: KnowledgeBase, lang: str,
+                    incident_id: int | None) -> list[bk.Block]:
+    blocks: list[bk.Block] = [bk.section(t("no_known_fix", lang), id_="no_known_fix")]
+    candidates = list(result.matches[:3])
+    if not candidates:
+        blocks.append(bk.context(t("no_candidates", lang)))
+    else:
+        blocks.append(bk.section(t("candidates", lang)))
+        for match in candidates:
+            line = t("candidate_line", lang, title=_match_title(match, kb, lang),
+                     entry_id=match.entry_id, score=round(match.score))
+            if match.evidence:
+                line += "\n" + t("matched", lang, evidence=_evidence(match.evidence, 200))
+            blocks.append(bk.section(line, id_=f"candidate:{match.entry_id}", accessory=bk.button(
+                t("button_this_one", lang), action_id=ACTION_HELPFUL,
+                value={"incident_id": incident_id, "entry_id": match.entry_id})))
+    if result.key_lines:
+        blocks.append(bk.context(t("matched", lang, evidence=_evidence(result.key_lines[0]))))
+    return blocks
+
+
+def _history_blocks(recorded: Recorded | None, lang: str) -> list[bk.Block]:
+    if recorded is None or not recorded.similar:
+        return []
+    lines = [t("similar", lang)] + [_similar_line(item, lang) for item in recorded.similar]
+    return [bk.section("\n".join(lines), id_="similar")]
+
+
+def _similar_line(item: SimilarIncident, lang: str) -> str:
+    if item.resolution_note:
+        who = f"<@{item.resolved_by}>" if item.resolved_by else t("someone", lang)
+        line = t("similar_resolved", lang, id=item.id, count=item.occurrences, who=who,
+                 note=bk.escape(redact(item.resolution_note)))
+    else:
+        line = t("similar_open", lang, id=item.id, count=item.occurrences,
+                 summary=bk.inline_code(redact(item.summary or ""), 120) or "-")
+    return "• " + bk.truncate(line, 400)
+
+
+def _incident_line(recorded: Recorded, lang: str) -> str:
+    if recorded.occurrences <= 1:
+        return t("incident_new", lang, id=recorded.incident_id)
+    return t("incident_seen", lang, id=recorded.incident_id, count=recorded.occurrences)
+
+
+def _incident_id(recorded: Recorded | None) -> int | None:
+    return recorded.incident_id if recorded else None
+
+
+def _answer_buttons(entry_id: str | None, recorded: Recorded | None, lang: str) -> bk.Block:
+    incident_id = _incident_id(recorded)
+    vote = {"incident_id": incident_id, "entry_id": entry_id}
+    elements = []
+    if entry_id:
+        elements += [
+            bk.button(t("button_helpful", lang), action_id=ACTION_HELPFUL, value=vote,
+                      style="primary"),
+            bk.button(t("button_wrong", lang), action_id=ACTION_WRONG, value=vote)]
+    if incident_id is not None:
+        elements.append(bk.button(t("button_resolve", lang), action_id=ACTION_RESOLVE,
+                                  value={"incident_id": incident_id, "entry_id": entry_id}))
+    elements.append(bk.button(t("button_fetch_logs", lang), action_id=ACTION_FETCH_LOGS,
+                              value={"incident_id": incident_id, "entry_id": entry_id,
+                                     "service": None}))
+    return bk.actions(*elements, id_=f"buttons:{incident_id}:{entry_id or '-'}")
+
+
+def _evidence(text: str, limit: int = 300) -> str:
+    return bk.inline_code(redact(text), limit)
+
+
+def _match_title(match: Match, kb: KnowledgeBase, lang: str) -> str:
+    entry = kb.get(match.entry_id)
+    return entry.title_in(lang) if entry else match.title
+
+
+# ----- updates to an answer after a click
+
+def with_feedback(blocks: list[bk.Block], *, user: str, helpful: bool, entry_id: str | None,
+                  lang: str) -> list[bk.Block]:
+    """The answer's blocks with this person's vote shown (a second click replaces the first)."""
+    line = t("feedback_helpful" if helpful else "feedback_wrong", lang, user=user,
+             entry_id=entry_id or "-")
+    updated = [dict(block) for block in blocks]
+    log = next((block for block in updated if block.get("block_id") == FEEDBACK_LOG_BLOCK), None)
+    mention = f"<@{user}>"
+    if log is None:
+        log = bk.context(line, id_=FEEDBACK_LOG_BLOCK)
+        updated.insert(_before_buttons(updated), log)
+    else:
+        kept = [element for element in log["elements"]
+                if not element.get("text", "").startswith(mention)]
+        log["elements"] = ([*kept, bk.mrkdwn(line)])[-bk.MAX_CONTEXT_ELEMENTS:]
+    return bk.cap_blocks(updated)
+
+
+def with_resolution(blocks: list[bk.Block], *, user: str, note: str,
+                    lang: str) -> list[bk.Block]:
+    """The answer's blocks once resolved: the note shown, the Resolve button gone."""
+    line = t("resolved_line", lang, user=user,
+             note=bk.escape(redact(note)) if note.strip() else t("resolved_no_note", lang))
+    updated: list[bk.Block] = []
+    for block in blocks:
+        if block.get("block_id") == RESOLUTION_BLOCK:
+            continue
+        if block.get("type") == "actions":
+            block = {**block, "elements": [element for element in block["elements"]
+                                           if element.get("action_id") != ACTION_RESOLVE]}
+            if not block["elements"]:
+                continue
+        updated.append(block)
+    updated.insert(_before_buttons(updated), bk.section(line, id_=RESOLUTION_BLOCK))
+    return bk.cap_blocks(updated)
+
+
+def _before_buttons(blocks: list[bk.Block]) -> int:
+    for index in range(len(blocks) - 1, -1, -1):
+        if blocks[index].get("type") == "actions":
+            return index
+    return len(blocks)
+
+
+def resolve_modal(*, incident_id: int, lang: str, metadata: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "type": "modal",
+        "callback_id": RESOLVE_MODAL,
+        "private_metadata": json.dumps(metadata, separators=(",", ":"))[:3000],
+        "title": bk.plain(t("modal_title", lang)),
+        "submit": bk.plain(t("modal_submit", lang)),
+        "close": bk.plain(t("modal_cancel", lang)),
+        "blocks": [
+            bk.section(t("modal_intro", lang, id=incident_id)),
+            {"type": "input", "block_id": NOTE_BLOCK, "optional": True,
+             "label": bk.plain(t("modal_note_label", lang)),
+             "element": {"type": "plain_text_input", "action_id": NOTE_ACTION,
+                         "multiline": True, "max_length": 2000,
+                         "placeholder": bk.plain(t("modal_note_placeholder", lang))}},
+        ],
+    }
+
+
+# ----- replies to sub-commands
+
+def render_help(lang: str, extra: Iterable[Subcommand] = ()) -> Message:
+    lines = [t("help_title", lang), "",
+             *(f"• {t(key, lang)}" for key in ("help_paste", "help_help", "help_incidents",
+                                               "help_resolve", "help_lang", "help_watch"))]
+    lines += [f"• `/troubleshoot {sub.name}` — {sub.help_ko if lang == 'ko' else sub.help_en}"
+              for sub in sorted(extra, key=lambda sub: sub.name)]
+    lines += ["", t("help_mention", lang)]
+    return Message(bk.fallback(t("help_title", lang).replace("*", "")),
+                   [bk.section("\n".join(lines), id_="help")])
+
+
+def render_incidents(incidents: Sequence[Any], kb: KnowledgeBase, lang: str, *,
+                     workspace_scope: bool) -> Message:
+    scope = t("scope_workspace" if workspace_scope else "scope_channel", lang)
+    if not incidents:
+        text = t("incidents_none", lang, scope=scope)
+        return Message(bk.fallback(text), [bk.section(text)])
+    lines = [t("incidents_title", lang, scope=scope)]
+    lines += [incident_line(incident, kb, lang) for incident in incidents]
+    return Message(bk.fallback(lines[0].replace("*", "")),
+                   bk.cap_blocks(bk.sections("\n".join(lines), id_prefix="incidents")))
+
+
+def incident_line(incident: Any, kb: KnowledgeBase, lang: str) -> str:
+    entry = kb.get(incident.entry_id) if incident.entry_id else None
+    if entry:
+        title = entry.title_in(lang)
+    else:
+        summary = redact(incident.summary or "")
+        title = f"`{bk.inline_code(summary, 100)}`" if summary.strip() else t("unknown_error",
+                                                                              lang)
+    line = "• " + t("incident_line", lang, id=incident.id, title=title,
+                    count=incident.occurrence_count, last=slack_date(incident.last_seen))
+    if incident.channel:
+        line += f" · <#{incident.channel}>"
+    return line
+
+
+def slack_date(moment: datetime | None) -> str:
+    """A date every reader sees in their own time zone (Slack's <!date> token)."""
+    if moment is None:
+        return "-"
+    if moment.tzinfo is None:  # SQLite hands back naive datetimes; they are stored in UTC
+        moment = moment.replace(tzinfo=UTC)
+    fallback_text = moment.strftime("%Y-%m-%d %H:%M UTC")
+    return f"<!date^{int(moment.timestamp())}^{{date_short_pretty}} {{time}}|{fallback_text}>"
+
+
+def render_text(text: str) -> Message:
+    return Message(bk.fallback(text), [bk.section(text)])
+
+
+def render_apology(reference: str, lang: str) -> Message:
+    return render_text(t("apology", lang, ref=reference))
+
+
+def render_progress(lang: str, size: int | None = None) -> Message:
+    text = t("working_long", lang, size=f"{size:,}") if size else t("working", lang)
+    return Message(bk.fallback(text), [bk.context(text, id_="progress")])
+
+
+# ----- the Home tab
+
+def render_home(incidents: Sequence[Any], kb: KnowledgeBase, *, lang: str,
+                default_lang: str) -> dict[str, Any]:
+    blocks: list[bk.Block] = [
+        bk.header(t("home_title", lang)),
+        bk.section(t("home_language", lang, default=default_lang), id_="language"),
+        bk.actions(
+            bk.button(t("home_use_en", lang), action_id=f"{ACTION_SET_LANGUAGE}_en", value="en",
+                      style="primary" if lang == "en" else None),
+            bk.button(t("home_use_ko", lang), action_id=f"{ACTION_SET_LANGUAGE}_ko", value="ko",
+                      style="primary" if lang == "ko" else None),
+            id_="language_buttons"),
+        bk.divider(),
+        bk.section(t("home_open", lang)),
+    ]
+    if not incidents:
+        blocks.append(bk.section(t("home_none", lang)))
+    shown = list(incidents)[:MAX_HOME_INCIDENTS]
+    for incident in shown:
+        blocks.append(bk.section(incident_line(incident, kb, lang), id_=f"home:{incident.id}"))
+    if len(incidents) > len(shown):
+        blocks.append(bk.context(t("home_more", lang, count=len(incidents) - len(shown))))
+    return {"type": "home", "blocks": blocks[:100]}
+
+
+def blocks_as_text(blocks: Sequence[bk.Block]) -> str:
+    """A plain-text view of blocks, for logs, the CLI and the README transcript."""
+    lines: list[str] = []
+    for block in blocks:
+        kind = block.get("type")
+        if kind in ("header", "section") and "text" in block:
+            lines.append(block["text"]["text"])
+        elif kind == "context":
+            lines.append("  ".join(element.get("text", "") for element in block["elements"]))
+        elif kind == "actions":
+            lines.append(" ".join(f"[{element['text']['text']}]"
+                                  for element in block["elements"]))
+        elif kind == "divider":
+            lines.append("---")
+        if kind == "section" and block.get("accessory", {}).get("type") == "button":
+            lines[-1] += f"  [{block['accessory']['text']['text']}]"
+    return "\n".join(lines)

@@ -1,0 +1,278 @@
+"""The real server, started as `troubleshoot-bot serve` in a subprocess, talking to the Slack
+stand-in; a client that sends requests the way Slack sends them (signed, form or JSON).
+
+One server per test module and database backend keeps the suite fast; each test uses its own
+channel id so that tests never read each other's messages.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from tests.conftest import BACKENDS, POSTGRES_ADMIN_URL, _postgres_url_for
+from tests.support.signing import slack_signature_headers
+from tests.support.slack_api import BOT_USER_ID, TEAM_ID, FakeSlackAPI
+
+SIGNING_SECRET = "e2e-signing-secret"
+BOT_TOKEN = "xoxb-test"
+SERVER_START_TIMEOUT_S = 60
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass
+class Reply:
+    status: int
+    body: str
+    seconds: float  # this request's own latency: Slack gives up after 3 s
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+class SlackSender:
+    """Sends what Slack sends: signed slash commands, events and interactivity payloads."""
+
+    def __init__(self, base_url: str, fake: FakeSlackAPI, secret: str = SIGNING_SECRET) -> None:
+        self.base_url = base_url
+        self.fake = fake
+        self.secret = secret
+
+    def post(self, body: bytes, content_type: str, *, secret: str | None = None,
+             timestamp: int | None = None, headers: dict[str, str] | None = None,
+             path: str = "/slack/events") -> Reply:
+        signed = slack_signature_headers(body, secret or self.secret, timestamp)
+        request = urllib.request.Request(
+            self.base_url + path, data=body, method="POST",
+            headers={"Content-Type": content_type, **signed, **(headers or {})})
+        started = time.monotonic()
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return Reply(response.status, response.read().decode(),
+                             time.monotonic() - started)
+        except urllib.error.HTTPError as error:
+            return Reply(error.code, error.read().decode(), time.monotonic() - started)
+
+    def command(self, text: str, *, channel: str, user: str = "U0000ALICE",
+                **signing: Any) -> Reply:
+        form = {"token": "legacy", "team_id": TEAM_ID, "team_domain": "test",
+                "channel_id": channel, "channel_name": "incidents", "user_id": user,
+                "user_name": "alice", "command": "/troubleshoot", "text": text,
+                "api_app_id": "A0000TEST", "is_enterprise_install": "false",
+                "response_url": self.fake.response_url(channel),
+                "trigger_id": f"{uuid.uuid4().int % 10**10}.1.abc"}
+        return self.post(urllib.parse.urlencode(form).encode(),
+                         "application/x-www-form-urlencoded", **signing)
+
+    def event(self, event: dict[str, Any], *, event_id: str | None = None,
+              retry_num: int | None = None, **signing: Any) -> Reply:
+        envelope = {"token": "legacy", "team_id": TEAM_ID, "api_app_id": "A0000TEST",
+                    "event": event, "type": "event_callback",
+                    "event_id": event_id or f"Ev{uuid.uuid4().hex[:10].upper()}",
+                    "event_time": int(time.time()),
+                    "authorizations": [{"team_id": TEAM_ID, "user_id": BOT_USER_ID,
+                                        "is_bot": True}]}
+        headers = {}
+        if retry_num is not None:
+            headers = {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": "http_timeout"}
+        return self.post(json.dumps(envelope).encode(), "application/json", headers=headers,
+                         **signing)
+
+    def mention(self, text: str, *, channel: str, ts: str | None = None,
+                thread_ts: str | None = None, user: str = "U0000ALICE",
+                files: list[dict[str, Any]] | None = None, **kwargs: Any) -> Reply:
+        event: dict[str, Any] = {"type": "app_mention", "user": user, "channel": channel,
+                                 "text": f"<@{BOT_USER_ID}> {text}".rstrip(),
+                                 "ts": ts or new_ts(), "event_ts": new_ts()}
+        if thread_ts:
+            event["thread_ts"] = thread_ts
+        if files:
+            event["files"] = files
+        return self.event(event, **kwargs)
+
+    def interaction(self, payload: dict[str, Any], **signing: Any) -> Reply:
+        body = urllib.parse.urlencode({"payload": json.dumps(payload)}).encode()
+        return self.post(body, "application/x-www-form-urlencoded", **signing)
+
+    def click(self, message: dict[str, Any], *, channel: str, action_id: str,
+              user: str = "U0000ALICE") -> Reply:
+        """A click on the button `action_id` of `message` (as the fake stored it)."""
+        button, block = find_button(message["blocks"], action_id)
+        payload = {
+            "type": "block_actions", "team": {"id": TEAM_ID, "domain": "test"},
+            "user": {"id": user, "username": "alice", "team_id": TEAM_ID},
+            "api_app_id": "A0000TEST", "token": "legacy",
+            "container": {"type": "message", "message_ts": message["ts"],
+                          "channel_id": channel, "is_ephemeral": False,
+                          **({"thread_ts": message["thread_ts"]}
+                             if message.get("thread_ts") else {})},
+            "trigger_id": f"{uuid.uuid4().int % 10**10}.1.trigger",
+            "channel": {"id": channel, "name": "incidents"},
+            "message": message, "response_url": self.fake.response_url(f"{channel}-action"),
+            "actions": [{"type": "button", "action_id": action_id,
+                         "block_id": block.get("block_id"), "value": button.get("value"),
+                         "text": button["text"], "action_ts": new_ts()}],
+        }
+        return self.interaction(payload)
+
+
+def find_button(blocks: list[dict[str, Any]], action_id: str
+                ) -> tuple[dict[str, Any], dict[str, Any]]:
+    for block in blocks:
+        elements = list(block.get("elements") or [])
+        if block.get("accessory"):
+            elements.append(block["accessory"])
+        for element in elements:
+            if element.get("action_id") == action_id:
+                return element, block
+    raise AssertionError(f"no button {action_id} in {blocks}")
+
+
+_ts_counter = iter(range(1, 10**9))
+
+
+def new_ts() -> str:
+    return f"{int(time.time())}.{next(_ts_counter):06d}"
+
+
+def new_channel() -> str:
+    return "C" + uuid.uuid4().hex[:10].upper()
+
+
+@dataclass
+class Server:
+    url: str
+    database_url: str
+    fake: FakeSlackAPI
+    slack: SlackSender
+    log_path: Path
+    backend: str
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def sql(self, query: str, **params: Any) -> list[Any]:
+        engine = create_engine(self.database_url)
+        try:
+            with engine.begin() as connection:
+                result = connection.execute(text(query), params)
+                return list(result) if result.returns_rows else []
+        finally:
+            engine.dispose()
+
+    def calls_in(self, channel: str, method: str) -> list[Any]:
+        return [call for call in self.fake.calls_to(method)
+                if call.args.get("channel") == channel]
+
+    def wait_in(self, channel: str, method: str, count: int = 1, timeout: float = 20,
+                predicate: Any = None) -> list[Any]:
+        return self.fake.wait_for(
+            method, count, timeout,
+            lambda call: call.args.get("channel") == channel and (
+                predicate is None or predicate(call)))
+
+    def stored_message(self, channel: str, ts: str) -> dict[str, Any]:
+        return self.fake.messages[(channel, ts)]
+
+
+def _create_database(backend: str, folder: Path) -> tuple[str, Any]:
+    if backend == "sqlite":
+        return f"sqlite:///{folder / 'bot.db'}", None
+    name = f"bot_e2e_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+
+    def drop() -> None:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return _postgres_url_for(name), drop
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def server(request: pytest.FixtureRequest,
+           tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """`troubleshoot-bot serve` on a free port with two gunicorn workers (like two replicas
+    sharing one database), against a fresh, migrated database of the given backend."""
+    from bot.incidents.migrations import upgrade
+
+    folder = tmp_path_factory.mktemp(f"serve-{request.param}")
+    database_url, drop = _create_database(request.param, folder)
+    upgrade(database_url)
+    port = free_port()
+    fake = FakeSlackAPI().start()
+    log_path = folder / "server.log"
+    env = {key: value for key, value in os.environ.items()
+           if not key.startswith(("SLACK_", "DATABASE_", "BOT_", "KNOWLEDGE_"))}
+    env.update({"SLACK_API_URL": fake.api_url, "SLACK_BOT_TOKEN": BOT_TOKEN,
+                "SLACK_SIGNING_SECRET": SIGNING_SECRET, "DATABASE_URL": database_url,
+                "BOT_LANGUAGE": "en", "WEB_CONCURRENCY": "2", "PYTHONUNBUFFERED": "1"})
+    executable = Path(sys.executable).parent / "troubleshoot-bot"
+    with log_path.open("wb") as log_file:
+        process = subprocess.Popen([str(executable), "serve", "--port", str(port)], env=env,
+                                   cwd=folder, stdout=log_file, stderr=subprocess.STDOUT,
+                                   start_new_session=True)
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(base_url, process, log_path)
+        yield Server(base_url, database_url, fake, SlackSender(base_url, fake), log_path,
+                     request.param)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        fake.stop()
+        if drop is not None:
+            from bot.db import engine_for
+
+            engine_for(database_url).dispose()
+            drop()
+
+
+def _wait_healthy(base_url: str, process: subprocess.Popen[bytes], log_path: Path) -> None:
+    deadline = time.monotonic() + SERVER_START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"server exited with {process.returncode}:\n"
+                                 f"{log_path.read_text(errors='replace')}")
+        try:
+            with urllib.request.urlopen(base_url + "/healthz", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise AssertionError(f"server not healthy in time:\n{log_path.read_text(errors='replace')}")
+
+
+@pytest.fixture
+def channel() -> str:
+    return new_channel()
+
+

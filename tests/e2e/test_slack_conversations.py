@@ -1,0 +1,411 @@
+"""The Slack app end to end: the real server over HTTP, signed requests as Slack sends them, the
+Slack Web API stand-in recording what the app says, and the real database behind it."""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.error
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import pytest
+
+from tests.e2e.conftest import BOT_TOKEN, Server, new_channel, new_ts
+from tests.support.slack_api import BOT_USER_ID
+
+pytestmark = pytest.mark.slow
+
+GPU_ERROR = "0/3 nodes are available: 3 Insufficient nvidia.com/gpu"
+GATEWAY_ERROR = "Received bad response from Model Management Service: 504 Gateway Timeout"
+UNKNOWN_ERROR = "quantum flux capacitor discombobulated while warming the teapot"
+ACK_BUDGET_S = 3.0  # Slack's contract: no acknowledgement within 3 s means a failed request
+
+
+def all_text(payload: Any) -> str:
+    return json.dumps(payload, ensure_ascii=False)
+
+
+def answer_in(server: Server, channel: str, **kwargs: Any) -> Any:
+    """The first message posted in `channel` that is an answer (has buttons or "no known fix")."""
+    calls = server.wait_in(channel, "chat.postMessage", predicate=lambda call: any(
+        block.get("type") == "actions" for block in call.args.get("blocks") or []), **kwargs)
+    return calls[0]
+
+
+def incident_rows(server: Server, incident_id: int) -> list[Any]:
+    return server.sql("SELECT id, entry_id, status, occurrence_count, resolution_note, "
+                      "resolved_by FROM incidents WHERE id = :id", id=incident_id)
+
+
+def incident_id_of(blocks: list[dict[str, Any]]) -> int:
+    for block in blocks:
+        if block.get("type") == "actions":
+            for element in block["elements"]:
+                value = json.loads(element["value"])
+                if value.get("incident_id") is not None:
+                    return int(value["incident_id"])
+    raise AssertionError("no incident id in the answer's buttons")
+
+
+# ----- serving
+
+def test_health_and_unknown_paths(server: Server) -> None:
+    with urllib.request.urlopen(server.url + "/healthz", timeout=5) as response:
+        assert response.status == 200
+        assert json.loads(response.read()) == {"status": "ok", "database": "ok"}
+    with pytest.raises(urllib.error.HTTPError) as missing:
+        urllib.request.urlopen(server.url + "/admin", timeout=5)
+    assert missing.value.code == 404
+
+
+def test_url_verification_echoes_the_challenge(server: Server) -> None:
+    body = json.dumps({"token": "legacy", "challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P", "type": "url_verification"}).encode()
+    reply = server.slack.post(body, "application/json")
+    assert reply.status == 200
+    assert "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P" in reply.body
+
+
+# ----- answers
+
+def test_known_error_is_answered_in_the_channel_and_recorded(server: Server,
+                                                              channel: str) -> None:
+    reply = server.slack.command(GPU_ERROR, channel=channel)
+    assert reply.status == 200 and reply.seconds < ACK_BUDGET_S
+
+    answer = answer_in(server, channel)
+    blocks = answer.args["blocks"]
+    text = all_text(blocks)
+    assert "thread_ts" not in answer.args  # a new message everyone in the channel sees
+    assert answer.args["text"]  # the fallback for notifications
+    assert "container-cannot-be-scheduled" in text  # the entry id travels with the answer
+    assert "matched: `0/3 nodes are available: 3 Insufficient nvidia.com/gpu`" in text
+    assert "kubectl describe" in text and "```" in text  # fix steps with commands as code
+    assert "learn.microsoft.com" in text  # the guide link
+    incident_id = incident_id_of(blocks)
+    assert f"Incident #{incident_id}" in text
+    action_ids = {element["action_id"] for block in blocks if block["type"] == "actions"
+                  for element in block["elements"]}
+    assert action_ids == {"feedback_helpful", "feedback_wrong", "resolve_incident",
+                          "fetch_logs"}
+    fetch = next(element for block in blocks if block["type"] == "actions"
+                 for element in block["elements"] if element["action_id"] == "fetch_logs")
+    assert json.loads(fetch["value"]) == {"incident_id": incident_id,
+                                          "entry_id": "container-cannot-be-scheduled",
+                                          "service": None}
+
+    [row] = incident_rows(server, incident_id)
+    assert row.entry_id == "container-cannot-be-scheduled" and row.status == "open"
+    [occurrence] = server.sql("SELECT source, user, channel FROM occurrences "
+                              "WHERE incident_id = :id", id=incident_id) if (
+        server.backend == "sqlite") else server.sql(
+        'SELECT source, "user", channel FROM occurrences WHERE incident_id = :id',
+        id=incident_id)
+    assert tuple(occurrence) == ("slash", "U0000ALICE", channel)
+
+
+def test_repeated_error_shows_how_often_it_was_seen(server: Server) -> None:
+    first, second = new_channel(), new_channel()
+    server.slack.command(GATEWAY_ERROR, channel=first)
+    first_id = incident_id_of(answer_in(server, first).args["blocks"])
+    server.slack.command(GATEWAY_ERROR, channel=second)
+    blocks = answer_in(server, second).args["blocks"]
+    assert incident_id_of(blocks) == first_id
+    assert f"Incident #{first_id} · seen 2 times" in all_text(blocks)
+
+
+def test_unknown_error_says_so_and_records_the_incident(server: Server, channel: str) -> None:
+    server.slack.command(UNKNOWN_ERROR, channel=channel)
+    answer = answer_in(server, channel)
+    text = all_text(answer.args["blocks"])
+    assert "No known fix" in text
+    incident_id = incident_id_of(answer.args["blocks"])
+    assert f"Incident #{incident_id} recorded" in text
+    [row] = incident_rows(server, incident_id)
+    assert row.entry_id is None and row.status == "open"
+
+
+def test_mention_is_answered_in_the_thread_of_that_message(server: Server,
+                                                           channel: str) -> None:
+    ts = new_ts()
+    reply = server.slack.mention(GPU_ERROR, channel=channel, ts=ts)
+    assert reply.status == 200
+    answer = answer_in(server, channel)
+    assert answer.args["thread_ts"] == ts
+    assert "container-cannot-be-scheduled" in all_text(answer.args["blocks"])
+
+
+def test_mention_alone_in_a_thread_diagnoses_the_first_message(server: Server,
+                                                               channel: str) -> None:
+    root_ts = new_ts()
+    server.fake.replies[root_ts] = [
+        {"type": "message", "user": "U0000BOB", "ts": root_ts,
+         "text": f"deploy failed again:\n{GATEWAY_ERROR}"}]
+    server.slack.mention("", channel=channel, thread_ts=root_ts)
+    answer = answer_in(server, channel)
+    assert answer.args["thread_ts"] == root_ts
+    assert "http-status-code-504" in all_text(answer.args["blocks"])
+    replies = server.fake.calls_to("conversations.replies")
+    assert any(call.args.get("ts") == root_ts for call in replies)
+
+
+def test_snippet_paste_is_downloaded_with_the_bot_token(server: Server, channel: str) -> None:
+    log = "\n".join(f"2026-11-25T10:{i:02d}:00Z INFO starting worker {i}" for i in range(60))
+    snippet = server.fake.add_file(f"{log}\n{GPU_ERROR}\n".encode(), name="kubectl.log")
+    server.slack.mention("see the attached log", channel=channel,
+                         files=[{"id": snippet["id"], "name": "kubectl.log"}])
+    answer = answer_in(server, channel)
+    assert "container-cannot-be-scheduled" in all_text(answer.args["blocks"])
+    [download] = [call for call in server.fake.calls_to("file_download")
+                  if call.args["file"] == snippet["id"]]
+    assert download.headers.get("Authorization") == f"Bearer {BOT_TOKEN}"
+
+
+# ----- buttons and the modal
+
+def test_feedback_buttons_record_votes_and_update_the_answer(server: Server,
+                                                             channel: str) -> None:
+    server.slack.command(GPU_ERROR, channel=channel)
+    answer = answer_in(server, channel)
+    incident_id = incident_id_of(answer.args["blocks"])
+    message = server.stored_message(channel, server.fake.messages and next(
+        ts for (c, ts) in server.fake.messages if c == channel))
+
+    assert server.slack.click(message, channel=channel, action_id="feedback_helpful",
+                              user="U0000ALICE").status == 200
+    [update] = server.wait_in(channel, "chat.update")
+    assert update.args["ts"] == message["ts"]
+    assert "<@U0000ALICE>: :white_check_mark: fixed it" in all_text(update.args["blocks"])
+
+    message = server.stored_message(channel, message["ts"])
+    server.slack.click(message, channel=channel, action_id="feedback_wrong", user="U0000BOB")
+    updates = server.wait_in(channel, "chat.update", 2)
+    shown = all_text(updates[-1].args["blocks"])
+    assert "<@U0000ALICE>: :white_check_mark: fixed it" in shown
+    assert "<@U0000BOB>: :x: not this one" in shown
+
+    votes = server.sql('SELECT "user", helpful, entry_id FROM feedback WHERE incident_id = :id '
+                       'ORDER BY "user"', id=incident_id)
+    assert [(vote[0], bool(vote[1]), vote[2]) for vote in votes] == [
+        ("U0000ALICE", True, "container-cannot-be-scheduled"),
+        ("U0000BOB", False, "container-cannot-be-scheduled")]
+
+
+def test_resolve_button_opens_a_modal_whose_note_resolves_the_incident(server: Server,
+                                                                        channel: str) -> None:
+    server.slack.command(GATEWAY_ERROR + " (resolve test " + channel + ")", channel=channel)
+    answer = answer_in(server, channel)
+    incident_id = incident_id_of(answer.args["blocks"])
+    [ts] = [ts for (c, ts) in server.fake.messages if c == channel]
+    message = server.stored_message(channel, ts)
+
+    server.slack.click(message, channel=channel, action_id="resolve_incident")
+    opened = server.fake.wait_for("views.open", predicate=lambda call: str(incident_id) in str(
+        call.args["view"].get("private_metadata")))[0]
+    view = opened.args["view"]
+    assert view["callback_id"] == "resolve_incident_modal"
+    assert opened.args["trigger_id"].endswith(".trigger")
+
+    submission = {
+        "type": "view_submission", "team": {"id": "T0000TEST", "domain": "test"},
+        "user": {"id": "U0000CAROL", "username": "carol", "team_id": "T0000TEST"},
+        "api_app_id": "A0000TEST", "token": "legacy", "trigger_id": "1.2.3",
+        "view": {**view, "id": "V0000MODAL", "team_id": "T0000TEST", "state": {"values": {
+            "note": {"note_input": {"type": "plain_text_input",
+                                    "value": "scaled the gateway to 3 replicas"}}}}},
+    }
+    reply = server.slack.interaction(submission)
+    assert reply.status == 200 and reply.body in ("", "{}")  # an empty ack closes the modal
+
+    update = server.wait_in(channel, "chat.update", predicate=lambda call: "Resolved by" in
+                            all_text(call.args.get("blocks")))[0]
+    assert update.args["ts"] == ts
+    shown = all_text(update.args["blocks"])
+    assert "<@U0000CAROL>: scaled the gateway to 3 replicas" in shown
+    assert "resolve_incident" not in shown  # nothing left to resolve
+    [row] = incident_rows(server, incident_id)
+    assert row.status == "resolved" and row.resolved_by == "U0000CAROL"
+    assert row.resolution_note == "scaled the gateway to 3 replicas"
+
+
+# ----- Slack's rules
+
+def test_a_retried_event_is_answered_once(server: Server, channel: str) -> None:
+    ts = new_ts()
+    event = {"type": "app_mention", "user": "U0000ALICE", "channel": channel, "ts": ts,
+             "event_ts": ts, "text": f"<@{BOT_USER_ID}> {GPU_ERROR}"}
+    for retry in (None, 1, 2):
+        reply = server.slack.event(event, event_id="Ev0RETRY" + channel, retry_num=retry)
+        assert reply.status == 200
+    answer_in(server, channel)
+    time.sleep(1.5)  # time for a duplicate answer to show up, if there were one
+    answers = [call for call in server.calls_in(channel, "chat.postMessage")]
+    assert len(answers) == 1
+    assert len(server.sql("SELECT event_id FROM processed_events WHERE event_id = :id",
+                          id="Ev0RETRY" + channel)) == 1
+
+
+@pytest.mark.parametrize("tamper", ["wrong_secret", "stale_timestamp"])
+def test_unsigned_or_stale_requests_are_refused(server: Server, channel: str,
+                                                tamper: str) -> None:
+    signing = ({"secret": "not-the-secret"} if tamper == "wrong_secret"
+               else {"timestamp": int(time.time()) - 10 * 60})
+    assert server.slack.command(GPU_ERROR, channel=channel, **signing).status == 401
+    assert server.slack.mention(GPU_ERROR, channel=channel, **signing).status == 401
+    time.sleep(1.0)
+    assert [call for call in server.fake.calls if call.args.get("channel") == channel] == []
+    assert server.sql("SELECT id FROM occurrences WHERE channel = :c", c=channel) == []
+
+
+def test_a_40000_character_paste_is_acknowledged_at_once_and_answered(server: Server,
+                                                                      channel: str) -> None:
+    noise = "\n".join(f"2026-11-25 10:00:{i % 60:02d} INFO request {i} handled in 12ms"
+                      for i in range(700))
+    paste = (noise + "\n" + GPU_ERROR + "\n" + noise)[:40_000]
+    if GPU_ERROR not in paste:
+        paste = noise[: 40_000 - len(GPU_ERROR) - 1] + "\n" + GPU_ERROR
+    assert len(paste) == 40_000 or len(paste) > 39_000
+    reply = server.slack.command(paste, channel=channel)
+    assert reply.status == 200 and reply.seconds < ACK_BUDGET_S
+
+    # Progress first ("Reading 40,000 characters…"), then that message becomes the answer.
+    progress = server.wait_in(channel, "chat.postMessage")[0]
+    assert "Reading" in progress.args["text"]
+    update = server.wait_in(channel, "chat.update", timeout=30)[0]
+    assert "container-cannot-be-scheduled" in all_text(update.args["blocks"])
+    assert len(update.args["blocks"]) <= 50
+    assert all(len(block.get("text", {}).get("text", "")) <= 3000
+               for block in update.args["blocks"])
+    # The channel cannot see a slash command's text: the paste is kept as a file in the thread.
+    complete = server.fake.wait_for("files.completeUploadExternal", predicate=lambda call: (
+        call.args.get("channel_id") == channel))[0]
+    file_id = complete.args["files"][0]["id"]
+    assert server.fake.uploads[file_id].decode().count("INFO request") > 500
+
+
+def test_twenty_concurrent_commands_are_all_acknowledged_in_time(server: Server) -> None:
+    channels = [new_channel() for _ in range(20)]
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        replies = list(pool.map(
+            lambda index: server.slack.command(f"{GATEWAY_ERROR} #{index}",
+                                               channel=channels[index]), range(20)))
+    assert [reply.status for reply in replies] == [200] * 20
+    slowest = max(reply.seconds for reply in replies)
+    assert slowest < ACK_BUDGET_S, f"slowest acknowledgement took {slowest:.2f} s"
+    for target in channels:
+        answer_in(server, target, timeout=60)
+
+
+def test_rate_limited_post_is_retried_after_retry_after(server: Server, channel: str) -> None:
+    server.fake.rate_limit_next("chat.postMessage", retry_after=1)
+    server.slack.command(GPU_ERROR, channel=channel)
+    answer_in(server, channel)
+    attempts = server.calls_in(channel, "chat.postMessage")
+    assert len(attempts) == 2  # the 429, then the retry that delivered it: one answer
+    assert attempts[1].at - attempts[0].at >= 0.9  # it waited for Retry-After
+
+
+def test_an_internal_error_apologizes_with_a_reference_and_no_trace(server: Server,
+                                                                    channel: str) -> None:
+    server.sql("ALTER TABLE occurrences RENAME TO occurrences_away")
+    try:
+        server.slack.command(UNKNOWN_ERROR + " internal", channel=channel)
+        apology = server.fake.wait_for("response_url", predicate=lambda call: (
+            call.path.endswith(channel)))[0]
+    finally:
+        server.sql("ALTER TABLE occurrences_away RENAME TO occurrences")
+    text = apology.args["text"]
+    assert "Sorry, something went wrong" in text
+    reference = text.split("Reference `")[1].split("`")[0]
+    assert len(reference) == 8
+    said = all_text([call.args for call in server.fake.calls]) + all_text(
+        [call.body.decode(errors="replace") for call in server.fake.calls])
+    assert "Traceback" not in said and 'File "' not in said and "occurrences" not in said
+    time.sleep(0.3)
+    log = server.log()
+    assert f"ref={reference}" in log and "Traceback" in log
+
+
+# ----- sub-commands
+
+def respond_calls(server: Server, channel: str, count: int = 1) -> list[Any]:
+    return server.fake.wait_for("response_url", count,
+                                predicate=lambda call: call.path.endswith("/" + channel))
+
+
+def test_help_lists_built_in_and_registered_sub_commands(server: Server, channel: str) -> None:
+    server.slack.command("help", channel=channel)
+    [reply] = respond_calls(server, channel)
+    text = all_text(reply.args)
+    assert reply.args["response_type"] == "ephemeral"
+    for usage in ("/troubleshoot resolve", "/troubleshoot incidents", "/troubleshoot lang",
+                  "/troubleshoot watch"):
+        assert usage in text
+
+
+def test_lang_switches_the_answers_of_that_person(server: Server, channel: str) -> None:
+    server.slack.command("lang ko", channel=channel, user="U0000KOREA")
+    [reply] = respond_calls(server, channel)
+    assert "한국어" in reply.args["text"]
+    other = new_channel()
+    server.slack.command(UNKNOWN_ERROR + " ko", channel=other, user="U0000KOREA")
+    answer = answer_in(server, other)
+    assert "알려진 해결책이 없습니다" in all_text(answer.args["blocks"])
+    server.slack.command("lang xx", channel=channel, user="U0000KOREA")
+    assert "lang ko|en" in respond_calls(server, channel, 2)[-1].args["text"]
+
+
+def test_incidents_and_resolve_by_command(server: Server, channel: str) -> None:
+    server.slack.command(GATEWAY_ERROR + " incidents " + channel, channel=channel)
+    incident_id = incident_id_of(answer_in(server, channel).args["blocks"])
+    server.slack.command("incidents", channel=channel)
+    listing = respond_calls(server, channel)[0]
+    assert f"#{incident_id}" in all_text(listing.args)
+
+    server.slack.command(f"resolve {incident_id} restarted the gateway", channel=channel)
+    done = respond_calls(server, channel, 2)[-1]
+    assert done.args["response_type"] == "in_channel"
+    assert f"Incident #{incident_id} resolved" in done.args["text"]
+    [row] = incident_rows(server, incident_id)
+    assert row.status == "resolved" and row.resolution_note == "restarted the gateway"
+
+    server.slack.command("resolve 99999999", channel=channel)
+    assert "no incident #99999999" in respond_calls(server, channel, 3)[-1].args["text"]
+
+
+def test_watch_mode_suggests_only_for_confident_errors(server: Server, channel: str) -> None:
+    server.slack.command("watch on", channel=channel)
+    assert "Watching" in respond_calls(server, channel)[0].args["text"]
+
+    chatter_ts, unknown_ts, error_ts = new_ts(), new_ts(), new_ts()
+    message = {"type": "message", "channel": channel, "user": "U0000BOB",
+               "channel_type": "channel"}
+    server.slack.event({**message, "ts": chatter_ts, "text": "lunch at noon?"})
+    server.slack.event({**message, "ts": unknown_ts, "text": "error: " + UNKNOWN_ERROR})
+    server.slack.event({**message, "ts": error_ts, "text": f"help!\n{GPU_ERROR}"})
+    server.slack.event({**message, "ts": new_ts(), "text": GPU_ERROR, "subtype": "bot_message",
+                        "bot_id": "B0000OTHER"})
+    answer = answer_in(server, channel)
+    assert answer.args["thread_ts"] == error_ts
+    time.sleep(1.5)
+    assert len(server.calls_in(channel, "chat.postMessage")) == 1
+
+    server.slack.command("watch off", channel=channel)
+    respond_calls(server, channel, 2)
+    server.slack.event({**message, "ts": new_ts(), "text": GPU_ERROR})
+    time.sleep(1.5)
+    assert len(server.calls_in(channel, "chat.postMessage")) == 1
+
+
+def test_home_tab_lists_open_incidents_and_the_language(server: Server, channel: str) -> None:
+    server.slack.command(GPU_ERROR + " home " + channel, channel=channel)
+    incident_id = incident_id_of(answer_in(server, channel).args["blocks"])
+    server.slack.event({"type": "app_home_opened", "user": "U0000HOME", "channel": "D0000HOME",
+                        "tab": "home", "event_ts": new_ts()})
+    published = server.fake.wait_for("views.publish", predicate=lambda call: (
+        call.args.get("user_id") == "U0000HOME"))[0]
+    view = published.args["view"]
+    assert view["type"] == "home"
+    text = all_text(view)
+    assert f"#{incident_id}" in text and "Your language: *English*" in text
