@@ -47,6 +47,7 @@ _QUESTION = re.compile(r"[?？]|[\uac00-\ud7a3]")
 class Extracted:
     key_lines: tuple[str, ...]  # error-bearing lines, paste order, unmasked, each bounded
     error_lines: tuple[str, ...]  # those of them that carry an error signal (fingerprint input)
+    signals: tuple[float, ...] = ()  # error-ness of each key line (0 = plain text)
 
 
 def normalise(text: object) -> str:
@@ -110,7 +111,7 @@ def extract(text: object) -> Extracted:
         chosen = _best_lines(lines, signals)
     key_lines = tuple(lines[index] for index in chosen)
     error_lines = tuple(lines[index] for index in chosen if signals[index] > 0)
-    return Extracted(key_lines, error_lines)
+    return Extracted(key_lines, error_lines, tuple(signals[index] for index in chosen))
 
 
 def _boost_tracebacks(lines: list[str], signals: list[float]) -> None:

@@ -24,7 +24,7 @@ import numpy as np
 
 from bot.knowledge.model import KnowledgeBase
 from bot.matching.masking import mask
-from bot.matching.tokens import background_frequency, words
+from bot.matching.tokens import background_frequency, stem, words
 
 # Weight of a word used by `df` entries: ln(1 + SPREAD / df). SPREAD is the number of entries at
 # which a word stops being informative; it is a constant so that weights do not depend on KB size.
@@ -38,6 +38,10 @@ class SignatureChoice:
     fuzzy_text: str  # fully masked, lower-cased, spaces collapsed: what cdist compares
     weights: dict[str, float]  # word -> weight, each word once
     total: float  # sum of the weights
+    # Share of the weight in words no other entry uses. A signature that mostly repeats other
+    # entries' words ("Service deployment polling reached non-successful terminal state" beside
+    # "Image creation polling reached ...") is a wrapper around the real error, not the error.
+    distinct: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -79,9 +83,11 @@ class KnowledgeIndex:
         postings: dict[str, list[int]] = defaultdict(list)
         for number, text, found in signature_words:
             weights = {word: self.weight[word] for word in found}
+            total = sum(weights.values())
+            own = sum(w for word, w in weights.items() if frequency[word] == 1)
             position = len(self.signatures)
             self.signatures.append(SignatureChoice(number, text, fuzzy_form(text), weights,
-                                                   sum(weights.values())))
+                                                   total, own / total if total else 0.0))
             for word in found:
                 postings[word].append(position)
         self.postings = {word: np.asarray(items, dtype=np.int32)
@@ -116,8 +122,9 @@ class KnowledgeIndex:
             literal_words = set(words(literal))
             for found in re.finditer(r"(?<![A-Za-z0-9])[A-Za-z]{3,}(?![A-Za-z0-9])", literal):
                 inside = found.start() > 0 and found.end() < len(literal)
-                if inside and found.group().lower() in literal_words:
-                    candidates.append(found.group().lower())
+                word = stem(found.group().lower())
+                if inside and word in literal_words:
+                    candidates.append(word)
         if not candidates:
             return None
         return max(candidates, key=lambda w: self.weight.get(w, math.log1p(SPREAD)))

@@ -33,7 +33,13 @@ MIN_TEXT_COVERAGE = 0.3  # of a signature's weight, over all key lines, to be a 
 STRONG_EVIDENCE = 4.0  # matched word weight at which a signature counts fully (~2 rare words)
 COVERAGE_SHARE = 0.65  # word coverage vs. fuzzy shape in a signature's score
 FUZZY_CUTOFF = 50  # partial_ratio below this counts as 0
-PATTERN_SCORE = 90.0
+PATTERN_SCORE = 95.0  # a pattern whose matched text carries STRONG_EVIDENCE of word weight
+UNKNOWN_WORD_WEIGHT = 0.0  # words of a pattern's match that no signature uses (a URL's)
+# A signature with no words of its own can rank an entry but not decide it alone: its score is
+# scaled by WRAPPER_FLOOR + (1 - WRAPPER_FLOOR) * min(1, distinct share / DISTINCT_ENOUGH).
+WRAPPER_FLOOR = 0.6
+DISTINCT_ENOUGH = 0.5
+PLAIN_LINE_FACTOR = 0.85
 SUPPORT_BONUS = 2.0  # per extra piece of evidence for the same entry
 SUPPORT_MIN = 55.0
 MAX_SUPPORT = 3
@@ -47,18 +53,25 @@ class PreparedPaste:
     line_words: tuple[frozenset[str], ...]  # each line's words
     window_words: tuple[frozenset[str], ...]  # line i with line i+1
     all_words: frozenset[str]
+    # 1.0 for lines that carry an error signal; less for plain lines (chat, hints such as
+    # "run print(service.get_logs())") when the paste has error lines at all.
+    line_factors: tuple[float, ...] = ()
 
 
 def prepare(extracted: Extracted) -> PreparedPaste:
     lines = extracted.key_lines
     line_words = tuple(frozenset(word_form(line)) for line in lines)
     windows = tuple(line_words[i] | line_words[i + 1] for i in range(len(lines) - 1))
+    has_errors = any(signal > 0 for signal in extracted.signals)
+    factors = tuple(1.0 if signal > 0 or not has_errors else PLAIN_LINE_FACTOR
+                    for signal in extracted.signals) or tuple(1.0 for _ in lines)
     return PreparedPaste(
         lines=lines,
         fuzzy_lines=tuple(fuzzy_form(line) for line in lines),
         line_words=line_words,
         window_words=line_words + windows,
         all_words=frozenset().union(*line_words) if line_words else frozenset(),
+        line_factors=factors,
     )
 
 
@@ -143,8 +156,16 @@ def _signature_evidence(index: KnowledgeIndex, paste: PreparedPaste):  # type: i
         first = best_window if best_window < line_count else best_window - line_count
         last = first if best_window < line_count else first + 1
         fuzzy_score = float(shape[first: last + 1, column].max()) / 100.0
+        if last > first:  # a wrapped error: compare with the two lines joined
+            joined = paste.fuzzy_lines[first] + " " + paste.fuzzy_lines[last]
+            fuzzy_score = max(fuzzy_score, fuzz.partial_ratio(
+                choice.fuzzy_text, joined, score_cutoff=FUZZY_CUTOFF) / 100.0 * min(
+                1.0, len(joined) / max(len(choice.fuzzy_text), 1)))
         strength = min(1.0, best_weight / STRONG_EVIDENCE) ** 0.5
-        score = 100.0 * strength * (COVERAGE_SHARE * coverage + (1 - COVERAGE_SHARE) * fuzzy_score)
+        factor = max(paste.line_factors[first: last + 1])
+        factor *= WRAPPER_FLOOR + (1 - WRAPPER_FLOOR) * min(1.0, choice.distinct / DISTINCT_ENOUGH)
+        score = 100.0 * strength * factor * (COVERAGE_SHARE * coverage
+                                             + (1 - COVERAGE_SHARE) * fuzzy_score)
         yield choice.entry, Evidence(score, best_weight, first, last, None, choice.text)
 
 
@@ -160,6 +181,12 @@ def _pattern_evidence(index: KnowledgeIndex, paste: PreparedPaste):  # type: ign
             except (re.error, RecursionError):  # pragma: no cover - compiled already
                 found = None
             if found:
-                yield choice.entry, Evidence(PATTERN_SCORE, STRONG_EVIDENCE, line_number,
-                                             line_number, found.span(), choice.text)
+                # A pattern is as good as the words it matched: `FPGA` or a traceback frame
+                # `in init` are strong, `debug ... locally` in a hint is weak.
+                weight = sum(index.weight.get(word, UNKNOWN_WORD_WEIGHT)
+                             for word in word_form(found.group()))
+                strength = min(1.0, weight / STRONG_EVIDENCE) ** 0.5
+                score = PATTERN_SCORE * strength * paste.line_factors[line_number]
+                yield choice.entry, Evidence(score, weight, line_number, line_number,
+                                             found.span(), choice.text)
                 break

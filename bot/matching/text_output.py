@@ -83,7 +83,9 @@ def _render_abstention(result: MatchResult, labels: dict[str, str]) -> str:
 def _numbered(number: int, step: str) -> str:
     """`1. first line` with continuation lines (commands, code) indented under the text."""
     prefix = f"  {number}. "
-    step_lines = step.splitlines() or [""]
+    # Code fences are Markdown for Slack; in a terminal the indentation already sets code apart.
+    step_lines = [line for line in step.splitlines() if not line.strip().startswith("```")]
+    step_lines = step_lines or [""]
     first = textwrap.fill(step_lines[0], width=96, initial_indent=prefix,
                           subsequent_indent=" " * len(prefix)) if step_lines[0] else prefix
     rest = [(" " * len(prefix) + line) if line.strip() else "" for line in step_lines[1:]]

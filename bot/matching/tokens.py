@@ -38,6 +38,8 @@ deployment deploy deployed endpoint online model models web webservice container
 azure azureml ml python py running start started time unable cannot can't invalid
 found new name id data check see log logs occurred following please details detail
 http https get post api version v1 v2 local default
+kill killed terminated timeout timed memory connection refused closed retry retrying unknown
+unexpected internal please try again above below instance process
 """)
 
 MIN_WORD_LENGTH = 2
@@ -63,7 +65,26 @@ def words(text: str) -> list[str]:
             out.extend(part.lower() for part in parts)
         else:
             out.append(joined)
-    return [word for word in out if len(word) >= MIN_WORD_LENGTH or word.isdigit()]
+    return [stem(word) for word in out if len(word) >= MIN_WORD_LENGTH or word.isdigit()]
+
+
+_SUFFIXES = ("ing", "ure", "ed", "es", "s")
+
+
+def stem(word: str) -> str:
+    """A light English stemmer: `failed`, `failure`, `fails` -> `fail`; `building` -> `build`.
+
+    Only plain lower-case words of 5+ letters, so `status`, `oomkilled` as a whole and numbers
+    stay; precision matters less than `failure` meeting `failed`.
+    """
+    if len(word) < 5 or not word.isalpha() or not word.isascii():
+        return word
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            if suffix == "s" and word.endswith(("ss", "us", "is")):
+                return word
+            return word[: -len(suffix)]
+    return word
 
 
 def _strip_particle(word: str) -> str:
@@ -79,6 +100,9 @@ def background_frequency(word: str) -> float:
     """How many KB entries a word is assumed to appear in before the KB is even read."""
     if word in FUNCTION_WORDS:
         return 40.0
-    if word in GENERIC_LOG_WORDS:
+    if word in _GENERIC_STEMS:
         return 8.0
     return 0.0
+
+
+_GENERIC_STEMS = frozenset(stem(word) for word in GENERIC_LOG_WORDS)

@@ -1,0 +1,67 @@
+"""`troubleshoot-bot match [--json] [--top N] [--lang ko|en] [TEXT | -]` and `--batch FILE.jsonl`.
+
+Output shapes are the fixed contract of design §3:
+    {"matches": [{"id", "title", "score", "confident", "evidence"}], "fingerprint"}
+and, per line of a batch, {"id", "matches", "fingerprint"}.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from bot.cli_io import read_text_argument
+from bot.config import bot_language
+from bot.matching.matcher import Matcher, default_matcher
+from bot.matching.text_output import render_answer_text
+
+
+def run_match(args: argparse.Namespace) -> int:
+    lang = args.lang or bot_language()
+    top = args.top
+    if top is None or top < 1:
+        print("match: --top must be 1 or more", file=sys.stderr)
+        return 2
+    matcher = default_matcher()
+    if args.batch:
+        if args.text is not None:
+            print("match: give either TEXT or --batch FILE, not both", file=sys.stderr)
+            return 2
+        return _run_batch(Path(args.batch), matcher, top=top, lang=lang)
+    text = read_text_argument(args.text)
+    result = matcher.match(text, top=top, lang=lang)
+    if args.json:
+        print(json.dumps(result.to_json(), ensure_ascii=False))
+    else:
+        sys.stdout.write(render_answer_text(result, matcher.kb, lang))
+    return 0
+
+
+def _run_batch(path: Path, matcher: Matcher, *, top: int, lang: str) -> int:
+    """One JSON line out per line in; a bad line is reported on stderr and skipped."""
+    try:
+        handle = sys.stdin if str(path) == "-" else path.open(encoding="utf-8", errors="replace")
+    except OSError as error:
+        print(f"match: cannot read {path}: {error.strerror or error}", file=sys.stderr)
+        return 2
+    problems = 0
+    with handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+            except json.JSONDecodeError as error:
+                print(f"match: {path}:{number}: not JSON: {error.msg}", file=sys.stderr)
+                problems += 1
+                continue
+            if not isinstance(item, dict) or not isinstance(item.get("text"), str):
+                print(f'match: {path}:{number}: needs a "text" string', file=sys.stderr)
+                problems += 1
+                continue
+            result = matcher.match(item["text"], top=top, lang=lang)
+            output = {"id": item.get("id"), **result.to_json()}
+            sys.stdout.write(json.dumps(output, ensure_ascii=False) + "\n")
+    return 1 if problems else 0
