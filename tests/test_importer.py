@@ -319,6 +319,30 @@ def test_windows_line_endings_and_bom(tmp_path: Path) -> None:
         "Insufficient regional vcpu quota left",)
 
 
+def test_subsections_under_a_lead_in_become_entries_and_status_tables_split(
+        tmp_path: Path) -> None:
+    run = kb_import(FIXTURES / "endpoint-errors.md", tmp_path)
+    assert run.code == 0, run.stderr
+    drafts = load_drafts(tmp_path)
+    assert set(drafts) == {"error-outofquota", "error-resourcenotready", "scaling",
+                           "http-status-code-401", "http-status-code-429",
+                           "http-status-code-429-2"}
+    skipped = run.stdout.split("Skipped", 1)[1]
+    assert "common-deployment-errors" in skipped and "lead-in to 2 subsections" in skipped
+    assert "http-status-codes row 1" in skipped and "not an error" in skipped  # the 200 row
+    # "ERROR: X" headings name the code people paste; a #### stays inside its ### entry.
+    quota = drafts["error-outofquota"]
+    assert quota.signatures == ("OutOfQuota",)
+    assert "ask for a quota increase" in en_text(quota)
+    # A section with its own text keeps its subsection, one level down.
+    scaling = drafts["scaling"].path.read_text(encoding="utf-8")
+    assert "\n#### Scale settings\n" in scaling and "instance counts" in scaling
+    # Status-code rows: the reason phrase joins the title, "why" is the cause.
+    assert drafts["http-status-code-401"].title["en"] == "401 Unauthorized"
+    assert drafts["http-status-code-429-2"].body["en"].cause == (
+        "More requests arrived than `max_concurrent_requests_per_instance` allows.")
+
+
 def test_an_anchor_cannot_write_outside_the_folder(tmp_path: Path) -> None:
     guide = tmp_path / "evil.md"
     guide.write_text('## <a name="../../escaped"></a>Escape\n\nText `Error: it failed badly`.\n',

@@ -3,16 +3,21 @@
 The rules, in order (each is a small function below, all pure):
 
 1. Sections are the guide's `##` headings; the entry id is the section's `<a name>` anchor (or the
-   slug of its title when it has none).
+   slug of its title when it has none). A `##` section that is only a lead-in to its `###`
+   subsections (a sentence and a list of in-page links, like "Common deployment errors" over
+   "### ERROR: OutOfQuota") hands over to them: each `###` becomes an entry. Elsewhere `###`
+   subsections stay part of their section.
 2. The page title (`#`), well-known non-problem sections (`SKIP_ANCHORS`: prerequisites, next
    steps, an overview of steps, a user-forum link, ...) and sections with no text are skipped.
-3. A table whose first column is headed "Error" (or 오류, Message, Symptom, ...) lists problems:
-   each row becomes its own entry. Its id is `http-status-code-<N>` when the error cell starts with
-   an HTTP status code, else the first `ROW_IDS` rule that matches, else the slug of the error cell.
-   The section that only holds such a table is then skipped.
+3. A table whose first column is headed "Error" (or 오류, Message, Symptom, Status code, ...) lists
+   problems: each row becomes its own entry (rows with a 1xx-3xx status are not errors). Its id is
+   `http-status-code-<N>` when the error cell starts with an HTTP status code, else the first
+   `ROW_IDS` rule that matches, else the slug of the error cell. The section that only holds such
+   a table is then skipped.
 4. Signatures are the error text a person would paste: code spans that read like an error message,
-   bold or code Kubernetes-style reasons (`CrashLoopBackOff`), and the usual forms of an HTTP
-   status code named in the heading or the error cell. Code blocks stay in the body only.
+   bold or code Kubernetes-style reasons (`CrashLoopBackOff`), the error code of an "Error: X"
+   heading, and the usual forms of an HTTP status code named in the heading or the error cell.
+   Code blocks stay in the body only.
 5. The first plain paragraph of a section is the cause; the rest is the fix.
 """
 
@@ -28,6 +33,7 @@ from bot.knowledge.msdocs import (
     Table,
     code_spans,
     find_tables,
+    fold_into,
     plain_heading_text,
     slugify,
     strong_spans,
@@ -51,9 +57,11 @@ ROW_IDS: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 
 _ERROR_HEADERS = {"error", "errors", "error message", "error code", "message", "symptom",
-                  "issue", "problem", "exception",
-                  "오류", "오류 메시지", "에러", "증상", "문제", "예외"}
-_CAUSE_HEADERS = {"cause", "reason", "원인", "이유"}
+                  "issue", "problem", "exception", "status code", "http status code",
+                  "오류", "오류 메시지", "오류 코드", "에러", "증상", "문제", "예외", "상태 코드"}
+# "Why this code is returned" / "이 코드가 반환되는 이유" explain a cause too.
+_CAUSE_HEADER = re.compile(r"^(cause|reason)$|\bwhy\b|원인|이유$")
+_PHRASE_HEADERS = {"reason phrase", "phrase", "이유 구문", "status text"}
 _FIX_HEADERS = {"resolution", "solution", "fix", "mitigation", "action", "workaround",
                 "해결 방법", "해결", "해결책", "조치", "해결 방법/해결 방법"}
 
@@ -67,6 +75,7 @@ _COMMAND = re.compile(r"^(\$\s|>>>|az |kubectl |docker |python3? |pip3? |curl |c
 _REASON_NAME = re.compile(
     r"^[A-Z][a-z]+(?:[A-Z][a-z0-9]*)+(BackOff|Error|Exception|Failed|Failure|Killed|Timeout"
     r"|NotFound|Unavailable|Denied|Exceeded|Conflict|Unschedulable)$")
+_ERROR_HEADING = re.compile(r"^(?:error|오류|에러)\s*:\s*([A-Za-z][\w.]*)", re.IGNORECASE)
 _STATUS_IN_HEADING = re.compile(r"\b([1-5]\d\d)\b")
 _STATUS_CONTEXT = re.compile(r"http|status|상태|오류|error|code|코드", re.IGNORECASE)
 _NOT_PROSE = re.compile(r"^\s*([>#|]|[*+-]\s|\d+[.)]\s|`{3}|~{3}|:::|\[!|<)")
@@ -116,15 +125,19 @@ def plan_import(guide: Guide, *, file_name: str, base_url: str | None = None) ->
     base, notes = choose_base_url(guide.meta, base_url)
     url = page_url(file_name, base)
     drafts: list[Draft] = []
-    skipped: list[Skipped] = []
     taken: set[str] = set()
-    for section in guide.sections:
+    sections, skipped = entry_sections(guide.sections)
+    for section in sections:
         reason = skip_reason(section)
         if reason:
             skipped.append(Skipped(section.anchor, section.title, reason))
             continue
         tables = [table for table in find_tables(section.markdown) if error_columns(table)]
-        rows = [draft for table in tables for draft in row_drafts(section, table, url, lang)]
+        rows = []
+        for table in tables:
+            table_rows, not_errors = row_drafts(section, table, url, lang)
+            rows += table_rows
+            skipped += not_errors
         rest = remove_tables(section.markdown, tables)
         for draft in rows:
             drafts.append(with_unique_id(draft, taken))
@@ -133,7 +146,44 @@ def plan_import(guide: Guide, *, file_name: str, base_url: str | None = None) ->
                                    f"split into {len(rows)} entries, one per table row"))
             continue
         drafts.append(with_unique_id(section_draft(section, rest, url, lang), taken))
+    order = {section.anchor: number for number, section in enumerate(guide.sections)}
+    skipped.sort(key=lambda item: order.get(item.anchor.split(" row ")[0], len(order)))
     return ImportPlan(tuple(drafts), tuple(skipped), url, lang, tuple(notes))
+
+
+def entry_sections(sections: tuple[Section, ...]) -> tuple[list[Section], list[Skipped]]:
+    """The sections that can become entries: `###` subsections either replace a lead-in `##`
+    parent (each is then a problem of its own) or are folded back into their parent."""
+    out: list[Section] = []
+    skipped: list[Skipped] = []
+    index = 0
+    while index < len(sections):
+        section = sections[index]
+        end = index + 1
+        while section.level < 3 and end < len(sections) and sections[end].level == 3:
+            end += 1
+        children = list(sections[index + 1:end])
+        if section.level != 2:
+            out += [section, *children]  # the page title or a stray `###`: nothing to fold into
+        elif children and is_lead_in(section.markdown):
+            skipped.append(Skipped(section.anchor, section.title,
+                                   f"lead-in to {len(children)} subsections, each an entry"))
+            out += children
+        else:
+            out.append(fold_into(section, children) if children else section)
+        index = end
+    return out, skipped
+
+
+def is_lead_in(markdown: str) -> bool:
+    """No text, a list of links to the subsections below, or one sentence that ends in a colon."""
+    link_item = re.compile(r"^\s*(?:[*+-]|\d+[.)])\s+\[[^\]]*\]\(#[^)]*\)\s*$", re.MULTILINE)
+    text = markdown.strip()
+    if not text:
+        return True
+    if link_item.search(text):
+        return not has_own_content(link_item.sub("", text))
+    return "\n\n" not in text and text.endswith(":")
 
 
 def guide_language(file_name: str, meta: dict[str, object]) -> str:
@@ -182,7 +232,8 @@ def section_draft(section: Section, markdown: str, url: str, lang: str) -> Draft
     return Draft(
         id=safe_id(section.anchor),
         title=titles(section.title, section.anchor, lang),
-        signatures=tuple(dedupe([*status_code_forms(code), *error_signatures(markdown)])),
+        signatures=tuple(dedupe([*status_code_forms(code), *heading_signatures(section.title),
+                                 *error_signatures(markdown)])),
         tags=tags_for(section.title + "\n" + markdown, code),
         source=f"{url}#{section.anchor}",
         cause=render_plain(cause, page_url=url, lang=lang),
@@ -201,42 +252,62 @@ def split_cause(markdown: str) -> tuple[str, str]:
     return "\n".join(lines[:end]), "\n".join(lines[end:]).strip("\n")
 
 
-def error_columns(table: Table) -> tuple[int, int | None, int] | None:
-    """(error, cause, fix) column indexes when the table lists errors, else None."""
+@dataclass(frozen=True)
+class ErrorColumns:
+    """Which column of an error table holds what (indexes; None when the table has no such)."""
+
+    error: int
+    phrase: int | None  # a status code's reason phrase ("Unauthorized"), part of the title
+    cause: int | None
+    fix: int | None
+
+
+def error_columns(table: Table) -> ErrorColumns | None:
+    """The columns when the table lists errors (its first column is headed like one), else None."""
     header = [plain_heading_text(cell).lower().strip(" :") for cell in table.header]
     if len(header) < 2 or header[0] not in _ERROR_HEADERS:
         return None
-    cause = next((i for i, name in enumerate(header) if name in _CAUSE_HEADERS), None)
-    fix = next((i for i, name in enumerate(header) if name in _FIX_HEADERS), len(header) - 1)
-    return 0, cause, fix
+    phrase = next((i for i, name in enumerate(header) if name in _PHRASE_HEADERS), None)
+    cause = next((i for i, name in enumerate(header)
+                  if i not in (0, phrase) and _CAUSE_HEADER.search(name)), None)
+    fix = next((i for i, name in enumerate(header) if name in _FIX_HEADERS), None)
+    if fix is None and len(header) - 1 not in (0, phrase, cause):
+        fix = len(header) - 1  # an unnamed last column is what to do about the error
+    return ErrorColumns(0, phrase, cause, fix)
 
 
-def row_drafts(section: Section, table: Table, url: str, lang: str) -> list[Draft]:
+def row_drafts(section: Section, table: Table, url: str,
+               lang: str) -> tuple[list[Draft], list[Skipped]]:
+    """One draft per error row; rows whose status code is not an error are reported skipped."""
     columns = error_columns(table)
     assert columns is not None
-    error_at, cause_at, fix_at = columns
-    drafts = []
+    drafts, skipped = [], []
     for number, row in enumerate(table.rows, start=1):
-        error = cell(row, error_at)
-        if not error.strip():
-            continue
+        error = cell(row, columns.error)
         error_text = plain_heading_text(error)
+        title = " ".join(filter(None, [error_text, plain_heading_text(cell(row, columns.phrase))]))
+        if not error_text:
+            continue
+        if re.match(r"\s*[1-3]\d\d\b", error_text):
+            skipped.append(Skipped(f"{section.anchor} row {number}", title,
+                                   "a success or redirect status, not an error"))
+            continue
         code = status_code_of(error_text, anywhere=False)
-        fix = cell(row, fix_at)
+        fix = cell(row, columns.fix)
+        entry_id = row_id(error_text, code)
         drafts.append(Draft(
-            id=row_id(error_text, code) or f"{section.anchor}-row-{number}",
-            title=titles(shorten(error_text), row_id(error_text, code), lang),
+            id=entry_id or f"{section.anchor}-row-{number}",
+            title=titles(shorten(title), entry_id, lang),
             signatures=tuple(dedupe([*status_code_forms(code), *code_spans(error),
                                      *error_signatures(fix)])),
             tags=tags_for(error + "\n" + fix, code),
             source=f"{url}#{section.anchor}",
-            cause=render_plain(cell_markdown(cell(row, cause_at)) if cause_at else "",
-                               page_url=url, lang=lang),
+            cause=render_plain(cell_markdown(cell(row, columns.cause)), page_url=url, lang=lang),
             fix=render_plain(cell_markdown(fix), page_url=url, lang=lang),
             lang=lang,
             section=section.anchor,
         ))
-    return drafts
+    return drafts, skipped
 
 
 def cell(row: tuple[str, ...], index: int | None) -> str:
@@ -278,6 +349,14 @@ def status_code_forms(code: int | None) -> list[str]:
     if not code:
         return []
     return [f"{code} {HTTPStatus(code).phrase}", f"HTTP {code}", f"status code {code}"]
+
+
+def heading_signatures(title: str) -> list[str]:
+    """`ERROR: OutOfQuota` / `오류: OutOfQuota` headings name an error code people will paste."""
+    named = _ERROR_HEADING.match(title)
+    if named:
+        return [named.group(1)]
+    return [title] if _REASON_NAME.match(title) else []
 
 
 def error_signatures(markdown: str) -> list[str]:

@@ -33,13 +33,14 @@ class GuideFormatError(ValueError):
 
 @dataclass(frozen=True)
 class Section:
-    """One heading and the Markdown under it, up to the next heading of the same or upper level."""
+    """One heading and the Markdown under it, up to the next heading (of level 3 or above)."""
 
     anchor: str  # the explicit `<a name>` anchor, or the slug of the title
     title: str  # heading text as plain text (anchors and link markup removed)
-    level: int  # 1 for the page title, 2 for sections
+    level: int  # 1 for the page title, 2 for sections, 3 for subsections
     markdown: str  # the text under the heading, newlines normalised
     explicit_anchor: bool  # True when the guide wrote `<a name="...">` itself
+    heading: str = ""  # the heading line as written, to fold a subsection back into its parent
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,14 @@ class Table:
 class Guide:
     meta: dict[str, object]  # the YAML front matter (empty when there is none)
     sections: tuple[Section, ...]  # in document order, the page title (level 1) included
+
+
+def fold_into(parent: Section, children: list[Section]) -> Section:
+    """The parent section with its subsections' headings and text put back under it."""
+    parts = [parent.markdown, *(f"{child.heading}\n\n{child.markdown}" for child in children)]
+    return Section(parent.anchor, parent.title, parent.level,
+                   "\n\n".join(part for part in parts if part.strip()),
+                   parent.explicit_anchor, parent.heading)
 
 
 def normalise_text(text: str) -> str:
@@ -99,7 +108,7 @@ def is_tab_heading(line: str) -> bool:
     return line.lstrip().startswith("#") and bool(_TAB_LINK.search(line))
 
 
-def split_sections(markdown: str, max_level: int = 2) -> tuple[Section, ...]:
+def split_sections(markdown: str, max_level: int = 3) -> tuple[Section, ...]:
     """Cut the body at headings of level `max_level` or above (tab headings are not headings)."""
     lines = markdown.split("\n")
     starts: list[tuple[int, int, str]] = []
@@ -115,7 +124,7 @@ def split_sections(markdown: str, max_level: int = 2) -> tuple[Section, ...]:
         anchor = anchor_match.group(1).strip() if anchor_match else slugify(title)
         sections.append(Section(anchor=anchor, title=title, level=level,
                                 markdown="\n".join(lines[index + 1:end]).strip("\n"),
-                                explicit_anchor=bool(anchor_match)))
+                                explicit_anchor=bool(anchor_match), heading=lines[index]))
     return tuple(sections)
 
 
