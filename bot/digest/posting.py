@@ -110,12 +110,15 @@ def claim(engine: Engine, channel: str, week: str, worker: str, *,
     else:
         from sqlalchemy.dialects.sqlite import insert
     with engine.begin() as conn:
+        # RETURNING says whether our row went in (rowcount is unreliable once SQLAlchemy adds
+        # its own RETURNING for the primary key on PostgreSQL).
         inserted = conn.execute(
             insert(RUNS)
             .values(channel=channel, week=week, status=CLAIMED, claimed_by=worker,
                     claimed_at=now, attempts=1)
-            .on_conflict_do_nothing(index_elements=["channel", "week"]))
-        if inserted.rowcount == 1:
+            .on_conflict_do_nothing(index_elements=["channel", "week"])
+            .returning(RUNS.c.id)).first()
+        if inserted is not None:
             return True
     # Take over an abandoned claim (its worker died) or a failed attempt, if nobody else does.
     with engine.begin() as conn:

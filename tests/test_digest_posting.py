@@ -1,0 +1,289 @@
+"""Posting the digest exactly once, through the real CLI and the Slack Web API stand-in.
+
+Concurrency is real: separate `troubleshoot-bot digest` processes racing on one database
+(SQLite file and PostgreSQL), the only fake being Slack's Web API on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import insert, select
+
+from bot.db import engine_for
+from bot.digest.posting import post_digest_once, slack_client
+from bot.digest.schedule import Schedule, run_due_digests
+from bot.digest.weeks import IsoWeek
+from bot.incidents.models import DigestRun, DigestSubscription
+from tests.support.slack_api import FakeSlackAPI
+from tests.test_digest_figures import W47, kst, seed_history
+
+RUNS = DigestRun.__table__
+SUBSCRIPTIONS = DigestSubscription.__table__
+
+
+@pytest.fixture
+def slack() -> Iterator[FakeSlackAPI]:
+    with FakeSlackAPI() as fake:
+        yield fake
+
+
+@pytest.fixture
+def env(slack: FakeSlackAPI, seeded_url: str, monkeypatch: pytest.MonkeyPatch,
+        tmp_path: Path) -> dict[str, str]:
+    values = {"DATABASE_URL": seeded_url, "SLACK_API_URL": slack.api_url,
+              "SLACK_BOT_TOKEN": "xoxb-test-token", "BOT_LANGUAGE": "en",
+              "DIGEST_TIMEZONE": "Asia/Seoul"}
+    for name, value in values.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.chdir(tmp_path)  # no stray .env
+    return {**os.environ, **values}
+
+
+@pytest.fixture
+def seeded_url(migrated_database_url: str) -> str:
+    seed_history(migrated_database_url)
+    return migrated_database_url
+
+
+def cli(env: dict[str, str], *args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen([sys.executable, "-m", "bot", "digest", *args], env=env,
+                            cwd=env.get("PWD"), stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+
+
+def run_cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "bot", "digest", *args], env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def runs(url: str) -> list:
+    with engine_for(url).connect() as conn:
+        return conn.execute(select(RUNS)).all()
+
+
+def test_three_concurrent_runs_post_once(env: dict[str, str], slack: FakeSlackAPI,
+                                         seeded_url: str) -> None:
+    slack.delay("chat.postMessage", 0.5)  # widen the race: the others arrive mid-post
+    processes = [cli(env, "--channel", "C1", "--week", "2026-W47") for _ in range(3)]
+    results = [(p.wait(timeout=120), *p.communicate()) for p in processes]
+
+    assert [code for code, _out, _err in results] == [0, 0, 0], results
+    outputs = sorted(out.split(" ")[0] + (" posted" if out.startswith("already") else "")
+                     for _code, out, _err in results)
+    assert outputs == ["already posted", "already posted", "posted"], results
+    posts = slack.calls_to("chat.postMessage")
+    assert len(posts) == 1
+    assert posts[0].args["channel"] == "C1"
+    assert "2026-W47" in posts[0].args["text"]
+    assert any(b["type"] == "header" for b in posts[0].args["blocks"])
+
+    [run] = runs(seeded_url)
+    assert (run.status, run.week, run.attempts) == ("posted", "2026-W47", 1)
+    assert run.message_ts and run.posted_at is not None
+
+    # And once more, later: nothing new is posted.
+    again = run_cli(env, "--channel", "C1", "--week", "2026-W47")
+    assert again.returncode == 0 and again.stdout.startswith("already posted")
+    assert len(slack.calls_to("chat.postMessage")) == 1
+
+
+def test_chart_is_uploaded_in_the_digest_thread(env: dict[str, str],
+                                                slack: FakeSlackAPI) -> None:
+    result = run_cli(env, "--channel", "C1", "--week", "2026-W47")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("posted 2026-W47 to C1")
+
+    [post] = slack.calls_to("chat.postMessage")
+    [upload] = slack.calls_to("upload")
+    [complete] = slack.calls_to("files.completeUploadExternal")
+    assert upload.body[:8] == b"\x89PNG\r\n\x1a\n"
+    from PIL import Image
+
+    with Image.open(io.BytesIO(upload.body)) as image:
+        assert image.size[0] > 0 and image.size[1] > 0
+    assert complete.args["channel_id"] == "C1"
+    assert complete.args["thread_ts"] == runs(env["DATABASE_URL"])[0].message_ts
+    assert post.args["text"].startswith("Weekly digest 2026-W47")
+
+
+def test_a_stale_claim_is_taken_over(env: dict[str, str], slack: FakeSlackAPI,
+                                     seeded_url: str) -> None:
+    engine = engine_for(seeded_url)
+    with engine.begin() as conn:
+        conn.execute(insert(RUNS).values(channel="C1", week="2026-W47", status="claimed",
+                                         claimed_by="dead-worker",
+                                         claimed_at=datetime.now(UTC) - timedelta(minutes=11)))
+    outcome = post_digest_once(engine, slack_client(), "C1", W47, worker="me")
+
+    assert outcome.status == "posted"
+    assert len(slack.calls_to("chat.postMessage")) == 1
+    [run] = runs(seeded_url)
+    assert (run.status, run.claimed_by, run.attempts) == ("posted", "me", 2)
+
+
+def test_racing_takeovers_of_a_stale_claim_have_one_winner(seeded_url: str) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from bot.digest.posting import claim
+
+    engine = engine_for(seeded_url)
+    with engine.begin() as conn:
+        conn.execute(insert(RUNS).values(channel="C1", week="2026-W47", status="claimed",
+                                         claimed_by="dead-worker",
+                                         claimed_at=datetime.now(UTC) - timedelta(hours=1)))
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        won = list(pool.map(lambda n: claim(engine, "C1", "2026-W47", f"w{n}"), range(4)))
+    assert won.count(True) == 1
+    [run] = runs(seeded_url)
+    assert run.claimed_by == f"w{won.index(True)}" and run.attempts == 2
+
+
+def test_a_fresh_claim_is_left_alone(env: dict[str, str], slack: FakeSlackAPI,
+                                     seeded_url: str) -> None:
+    engine = engine_for(seeded_url)
+    with engine.begin() as conn:
+        conn.execute(insert(RUNS).values(channel="C1", week="2026-W47", status="claimed",
+                                         claimed_by="busy-worker",
+                                         claimed_at=datetime.now(UTC) - timedelta(minutes=2)))
+    outcome = post_digest_once(engine, slack_client(), "C1", W47, worker="me")
+
+    assert (outcome.status, outcome.detail) == ("in progress", "claimed by busy-worker")
+    assert slack.calls_to("chat.postMessage") == []
+
+
+def test_a_failed_post_is_reported_and_can_be_retried(env: dict[str, str], slack: FakeSlackAPI,
+                                                      seeded_url: str) -> None:
+    slack.fail_next("chat.postMessage", body={"ok": False, "error": "not_in_channel"})
+    failed = run_cli(env, "--channel", "C1", "--week", "2026-W47")
+    assert failed.returncode == 1
+    assert "not_in_channel" in failed.stderr and "Traceback" not in failed.stderr
+    assert runs(seeded_url)[0].status == "failed"
+
+    retried = run_cli(env, "--channel", "C1", "--week", "2026-W47")
+    assert retried.returncode == 0 and retried.stdout.startswith("posted")
+    assert runs(seeded_url)[0].status == "posted"
+
+
+def test_rate_limited_post_is_retried_not_duplicated(env: dict[str, str], slack: FakeSlackAPI,
+                                                     seeded_url: str) -> None:
+    slack.rate_limit_next("chat.postMessage", retry_after=1)
+    outcome = post_digest_once(engine_for(seeded_url), slack_client(), "C1", W47)
+    assert outcome.status == "posted"
+    assert len(slack.calls_to("chat.postMessage")) == 2  # the 429, then the post
+    assert runs(seeded_url)[0].status == "posted"
+
+
+def test_empty_week_posts_a_short_message_without_chart(env: dict[str, str],
+                                                        slack: FakeSlackAPI) -> None:
+    result = run_cli(env, "--channel", "C1", "--week", "2026-W30")
+    assert result.returncode == 0 and result.stdout.startswith("posted")
+    [post] = slack.calls_to("chat.postMessage")
+    assert "quiet week" in post.args["text"]
+    assert slack.calls_to("files.completeUploadExternal") == []
+
+
+def test_posting_needs_a_token_and_a_channel(env: dict[str, str], slack: FakeSlackAPI) -> None:
+    no_token = run_cli({**env, "SLACK_BOT_TOKEN": ""}, "--channel", "C1")
+    assert no_token.returncode == 2 and "SLACK_BOT_TOKEN" in no_token.stderr
+    no_channel = run_cli(env)
+    assert no_channel.returncode == 2 and "--channel" in no_channel.stderr
+    bad_week = run_cli(env, "--dry-run", "--week", "2026-W60")
+    assert bad_week.returncode == 2 and "no ISO week 60" in bad_week.stderr
+    assert slack.calls_to("chat.postMessage") == []
+
+
+def test_dry_run_json_shape(env: dict[str, str], slack: FakeSlackAPI) -> None:
+    result = run_cli(env, "--dry-run", "--json", "--week", "2026-W47")
+    assert result.returncode == 0, result.stderr
+    digest = json.loads(result.stdout)
+    assert digest["week"] == "2026-W47"
+    assert isinstance(digest["occurrences"], int) and digest["occurrences"] == 10
+    assert set(digest["incidents"]) >= {"new", "recurring", "resolved", "open"}
+    assert all(isinstance(value, int) for value in digest["incidents"].values())
+    assert digest["time_to_resolve"]["median_s"] == 5400
+    assert digest["top_entries"][0] == {**digest["top_entries"][0], "id":
+                                        "container-cannot-be-scheduled", "count": 4}
+    counts = [entry["count"] for entry in digest["top_entries"]]
+    assert counts == sorted(counts, reverse=True)
+    assert digest["unknown"] == 1
+    assert slack.calls == []  # a dry run talks to nobody
+
+    channel_only = json.loads(run_cli(env, "--dry-run", "--json", "--week", "2026-W47",
+                                      "--channel", "C2").stdout)
+    assert channel_only["occurrences"] == 1 and channel_only["channel"] == "C2"
+    text = run_cli(env, "--dry-run", "--week", "2026-W47")
+    assert text.returncode == 0 and "Errors reported: 10" in text.stdout
+
+
+# ----- the schedule
+
+def subscribe(url: str, channel: str, created_at: datetime, **schedule: object) -> None:
+    with engine_for(url).begin() as conn:
+        conn.execute(insert(SUBSCRIPTIONS).values(channel=channel, workspace="T1",
+                                                  created_at=created_at, **schedule))
+
+
+def test_missed_schedule_is_caught_up_once(env: dict[str, str], slack: FakeSlackAPI,
+                                           seeded_url: str) -> None:
+    engine, client = engine_for(seeded_url), slack_client()
+    subscribe(seeded_url, "C1", kst(11, 11))  # Monday 09:00 Asia/Seoul, subscribed in W46
+
+    # The worker was down on Monday 2026-11-23 09:00 KST and comes back on Wednesday.
+    back = kst(11, 25, 10)
+    first = run_due_digests(engine, client, back, worker="w1")
+    assert [(o.status, o.week) for o in first] == [("posted", "2026-W47")]  # not W46 too
+    assert run_due_digests(engine, client, back + timedelta(minutes=1), worker="w2") == []
+    assert run_due_digests(engine, client, kst(11, 30, 8, 59), worker="w1") == []
+    assert len(slack.calls_to("chat.postMessage")) == 1
+
+    # Down for three weeks: only the latest missed week is posted, not a backlog.
+    later = run_due_digests(engine, client, kst(12, 16, 12), worker="w1")
+    assert [(o.status, o.week) for o in later] == [("posted", "2026-W50")]
+    assert len(slack.calls_to("chat.postMessage")) == 2
+
+
+def test_due_time_follows_weekday_time_and_zone() -> None:
+    friday = Schedule(weekday=4, time_of_day="17:30", timezone="Europe/Berlin")
+    assert friday.due_at(W47) == datetime(2026, 11, 27, 16, 30, tzinfo=UTC)
+    assert friday.latest_due(datetime(2026, 11, 27, 16, 29, tzinfo=UTC)) == IsoWeek(2026, 46)
+    assert friday.latest_due(datetime(2026, 11, 27, 16, 30, tzinfo=UTC)) == W47
+    monday = Schedule()
+    # Monday 09:00 KST is Monday 00:00 UTC.
+    assert monday.due_at(W47) == datetime(2026, 11, 23, 0, 0, tzinfo=UTC)
+    assert monday.next_due(datetime(2026, 11, 25, tzinfo=UTC)) == datetime(2026, 11, 30,
+                                                                          tzinfo=UTC)
+
+
+def test_subscribing_after_the_due_time_does_not_post_that_week(
+        env: dict[str, str], slack: FakeSlackAPI, seeded_url: str) -> None:
+    subscribe(seeded_url, "C1", kst(11, 24, 15))  # Tuesday of W48, after Monday's due time
+    assert run_due_digests(engine_for(seeded_url), slack_client(), kst(11, 25)) == []
+    assert slack.calls_to("chat.postMessage") == []
+
+
+def test_worker_posts_due_digests_and_stops_on_sigterm(env: dict[str, str], slack: FakeSlackAPI,
+                                                       seeded_url: str) -> None:
+    subscribe(seeded_url, "C9", datetime(2020, 1, 1, tzinfo=UTC), weekday=0,
+              time_of_day="00:00", timezone="UTC")
+    worker = subprocess.Popen([sys.executable, "-m", "bot", "worker"],
+                              env={**env, "DIGEST_WORKER_INTERVAL_S": "1"},
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        slack.wait_for("chat.postMessage", timeout=60)
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        _out, err = worker.communicate(timeout=30)
+    assert worker.returncode == 0, err
+    assert "stopped" in err and "Traceback" not in err
+    assert len(slack.calls_to("chat.postMessage")) == 1
+    assert [run.status for run in runs(seeded_url)] == ["posted"]
