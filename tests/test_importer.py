@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.knowledge.loader import load_entries
 from bot.knowledge.model import Entry
@@ -128,6 +130,7 @@ def test_error_code_spans_become_signatures(guide_drafts: tuple[Path, Run]) -> N
         "['DaskOnBatch:context_managers.DaskOnBatch', 'setup.py']' died with "
         "<Signals.SIGKILL: 9>",)
     assert "CrashLoopBackOff" in drafts["service-launch-fails"].signatures
+    assert drafts["function-fails-get_model_path"].signatures == ("get_model_path()",)
     assert "502 Bad Gateway" in drafts["http-status-code-502"].signatures
     assert "409 Conflict" in drafts["http-status-code-409"].signatures
     # Names of settings and functions are not error text.
@@ -416,3 +419,30 @@ def test_an_alert_with_a_list_gets_its_label_on_its_own_line() -> None:
 def test_alert_markup_inside_code_is_left_alone() -> None:
     code = "```markdown\n> [!NOTE]\n> kept\n```"
     assert render_plain(code, page_url="https://x/p") == code
+
+
+# --- any input --------------------------------------------------------------------------------
+
+_PIECES = st.sampled_from([
+    "## ", "### ", "# ", '<a name="x"></a>', "[T](#tab/t)", "---\n", "> [!NOTE]\n", "> ",
+    "| Error | Resolution |\n|---|---|\n", "| `a|b` | c |\n", "```\n", "`code span`", "**Bold**",
+    "\r\n", "\n", "\n\n", "\ufeff", "409 ", "오류", "text ", ":::image source=\"a\":::",
+    "[l](x.md)", "title: [", "\x00", "🙂", "שלום", "* ", "1. ",
+])
+
+
+@given(st.lists(st.one_of(_PIECES, st.text(max_size=8)), max_size=40).map("".join))
+@settings(max_examples=150, deadline=None)
+def test_any_text_imports_or_fails_cleanly_and_every_draft_loads(text: str) -> None:
+    from bot.knowledge.draft_files import GuideInfo, render_draft
+    from bot.knowledge.drafts import plan_import
+    from bot.knowledge.loader import parse_entry
+    from bot.knowledge.msdocs import GuideFormatError, parse_guide
+
+    try:
+        plan = plan_import(parse_guide(text), file_name="guide.md")
+    except GuideFormatError:
+        return
+    for draft in plan.drafts:
+        entry = parse_entry(render_draft(draft, GuideInfo("guide.md", "", "")))
+        assert entry.id == draft.id and "/" not in entry.id and not entry.id.startswith(".")

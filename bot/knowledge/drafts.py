@@ -16,8 +16,8 @@ The rules, in order (each is a small function below, all pure):
    a table is then skipped.
 4. Signatures are the error text a person would paste: code spans that read like an error message,
    bold or code Kubernetes-style reasons (`CrashLoopBackOff`), the error code of an "Error: X"
-   heading, and the usual forms of an HTTP status code named in the heading or the error cell.
-   Code blocks stay in the body only.
+   heading, a call named in a heading (`get_model_path()`), and the usual forms of an HTTP
+   status code named in the heading or the error cell. Code blocks stay in the body only.
 5. The first plain paragraph of a section is the cause; the rest is the fix.
 """
 
@@ -76,6 +76,7 @@ _REASON_NAME = re.compile(
     r"^[A-Z][a-z]+(?:[A-Z][a-z0-9]*)+(BackOff|Error|Exception|Failed|Failure|Killed|Timeout"
     r"|NotFound|Unavailable|Denied|Exceeded|Conflict|Unschedulable)$")
 _ERROR_HEADING = re.compile(r"^(?:error|오류|에러)\s*:\s*([A-Za-z][\w.]*)", re.IGNORECASE)
+_CALL_IN_HEADING = re.compile(r"\b[A-Za-z_][\w.]*\([\w, ]*\)")
 _STATUS_IN_HEADING = re.compile(r"\b([1-5]\d\d)\b")
 _STATUS_CONTEXT = re.compile(r"http|status|상태|오류|error|code|코드", re.IGNORECASE)
 _NOT_PROSE = re.compile(r"^\s*([>#|]|[*+-]\s|\d+[.)]\s|`{3}|~{3}|:::|\[!|<)")
@@ -352,11 +353,14 @@ def status_code_forms(code: int | None) -> list[str]:
 
 
 def heading_signatures(title: str) -> list[str]:
-    """`ERROR: OutOfQuota` / `오류: OutOfQuota` headings name an error code people will paste."""
+    """What a heading names that people paste: `ERROR: OutOfQuota`'s code, a failing call."""
     named = _ERROR_HEADING.match(title)
     if named:
         return [named.group(1)]
-    return [title] if _REASON_NAME.match(title) else []
+    if _REASON_NAME.match(title):
+        return [title]
+    # "Function fails: get_model_path()": the failing call shows up in the traceback.
+    return _CALL_IN_HEADING.findall(title)
 
 
 def error_signatures(markdown: str) -> list[str]:
