@@ -26,6 +26,7 @@ from bot.incidents.service import (
     resolve_incident,
     similar_incident_line,
 )
+from bot.matching.matcher import default_matcher
 from bot.matching.result import Match, MatchResult
 
 GPU_ERROR = ("0/3 nodes are available: 3 Insufficient nvidia.com/gpu. "
@@ -58,6 +59,7 @@ def test_twenty_simultaneous_pastes_make_one_incident(migrated_database_url: str
     """Twenty threads, each with its own connection and transaction, paste the same error
     (different pod names and times, same fingerprint) at the same moment."""
     pastes = 20
+    matcher = default_matcher()
     barrier = threading.Barrier(pastes)
     recorded, errors = [], []
 
@@ -65,8 +67,7 @@ def test_twenty_simultaneous_pastes_make_one_incident(migrated_database_url: str
         try:
             barrier.wait(timeout=30)
             text = GPU_ERROR.format(pod=f"7f9c6d5b8-{number:05d}", minute=number)
-            recorded.append(paste(migrated_database_url, text,
-                                  result_for("fp-gpu", entry_id="container-cannot-be-scheduled"),
+            recorded.append(paste(migrated_database_url, text, matcher.match(text),
                                   user=f"U{number}"))
         except Exception as error:  # surfaced below with the thread's error
             errors.append(error)
@@ -84,6 +85,10 @@ def test_twenty_simultaneous_pastes_make_one_incident(migrated_database_url: str
         incidents = session.scalars(select(Incident)).all()
         assert len(incidents) == 1
         assert incidents[0].occurrence_count == pastes
+        assert incidents[0].entry_id == "container-cannot-be-scheduled"
+        # The summary is the masked error line: no pod name or time of one paste in it.
+        assert "7f9c6d5b8" not in incidents[0].summary
+        assert "Insufficient nvidia.com/gpu" in incidents[0].summary
         assert session.scalar(select(func.count()).select_from(Occurrence)) == pastes
 
 
@@ -120,8 +125,8 @@ def test_a_recurrence_after_resolution_opens_a_linked_incident(
     assert again.previous_incident_id == first.incident_id
     # The old fix is what the answer shows for the new outbreak.
     assert again.similar[0].id == first.incident_id
-    assert similar_incident_line(again.similar[0]) == (
-        f"#{first.incident_id} seen once; last fixed by @alice: added a GPU node pool")
+    assert similar_incident_line(again.similar[0]).startswith(
+        f"#{first.incident_id} seen once; last fixed by @alice: added a GPU node pool — ")
     with session_scope(migrated_database_url) as session:
         old = get_incident(session, first.incident_id)
         assert old is not None and old.status == "resolved" and old.occurrence_count == 1

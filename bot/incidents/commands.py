@@ -29,6 +29,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     resolve.add_argument("id", type=int)
     resolve.add_argument("--note", required=True)
     resolve.set_defaults(func=lazy("bot.incidents.cli_incidents:run_resolve"))
+    purge = commands.add_parser("purge", help="forget occurrence texts older than the retention")
+    purge.add_argument("--days", type=int, default=None,
+                       help="retention in days (default: RETENTION_DAYS or 90)")
+    purge.set_defaults(func=lazy("bot.incidents.cli_incidents:run_purge"))
 
     db = subparsers.add_parser("db", help="database migrations")
     db_commands = db.add_subparsers(dest="db_command", required=True)

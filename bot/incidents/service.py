@@ -16,6 +16,7 @@ fixed by @x: ...".
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -32,6 +33,7 @@ from bot.incidents.models import (
     Occurrence,
     utcnow,
 )
+from bot.matching.masking import mask
 from bot.matching.result import MatchResult
 from bot.redaction import redact
 
@@ -121,8 +123,8 @@ def _cut(value: str, limit: int) -> str:
 def incident_summary(pasted: str, result: MatchResult) -> str:
     """The one line that names the incident in lists: the first key error line, redacted.
 
-    Masked with the matcher's own masking when it offers one, so that the summaries of repeats
-    (different pod names, ids, timestamps) compare as equal in find_similar.
+    Masked with the matcher's own masking, so that the summaries of repeats (different pod
+    names, ids, timestamps) compare as equal in find_similar and read the same in lists.
     """
     line = result.key_lines[0] if result.key_lines else ""
     if not line.strip():
@@ -132,12 +134,8 @@ def incident_summary(pasted: str, result: MatchResult) -> str:
 
 
 def _mask(line: str) -> str:
-    try:  # the matcher's masking (ids, timestamps, pod names -> placeholders), once it exists
-        from bot.matching.masking import mask_line  # type: ignore[import-not-found]
-    except ImportError:
-        return line
     try:
-        return str(mask_line(line))
+        return mask(line)
     except Exception:  # masking is a nicety for summaries; never lose a paste over it
         return line
 
@@ -411,17 +409,30 @@ def purge_old_texts(session: Session, *, older_than_days: int) -> int:
         .execution_options(synchronize_session=False)).rowcount
 
 
-def similar_incident_line(similar: SimilarIncident, *, mention=lambda user: f"@{user}"  # type: ignore[no-untyped-def]
-                          ) -> str:
-    """"#12 seen 4 times; last fixed by @x: added a GPU node pool" (CLI and Slack share it)."""
-    times = "once" if similar.occurrences == 1 else f"{similar.occurrences} times"
-    line = f"#{similar.id} seen {times}"
+def similar_incident_line(similar: SimilarIncident, *, lang: str = "en",
+                          mention: Callable[[str], str] = lambda user: f"@{user}") -> str:
+    """"#12 seen 4 times; last fixed by @x: added a GPU node pool" (CLI and Slack share it).
+
+    `mention` renders a user: "@alice" in a terminal, "<@U123>" in Slack.
+    """
+    korean = lang == "ko"
+    if korean:
+        times = f"{similar.occurrences}회 발생"
+    else:
+        times = "seen once" if similar.occurrences == 1 else f"seen {similar.occurrences} times"
+    line = f"#{similar.id} {times}"
     if similar.status == STATUS_RESOLVED:
-        who = f" by {mention(similar.resolved_by)}" if similar.resolved_by else ""
-        note = f": {_cut(' '.join(similar.resolution_note.split()), 200)}" \
+        who = mention(similar.resolved_by) if similar.resolved_by else ""
+        note = _cut(" ".join(similar.resolution_note.split()), 200) \
             if similar.resolution_note else ""
-        line += f"; last fixed{who}{note}"
+        if korean:
+            line += f"; 마지막 해결{' ' + who if who else ''}{': ' + note if note else ''}"
+        else:
+            line += f"; last fixed{' by ' + who if who else ''}{': ' + note if note else ''}"
+    elif korean:
+        line += f"; {similar.status}, 마지막 발생 {similar.last_seen:%Y-%m-%d}"
     else:
         line += f"; {similar.status}, last seen {similar.last_seen:%Y-%m-%d}"
+    if similar.summary:
+        line += f" — {_cut(similar.summary, 120)}"
     return line
-

@@ -1,0 +1,160 @@
+"""`troubleshoot-bot incidents list|show|resolve|purge`."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+
+from bot.config import env_int
+from bot.db import database_url, session_scope
+from bot.incidents.cli_support import (
+    database_problem,
+    duration,
+    fail,
+    incident_json,
+    iso,
+    occurrence_json,
+)
+from bot.incidents.models import Feedback
+from bot.incidents.service import (
+    IncidentNotFound,
+    IncidentNotOpen,
+    get_incident,
+    list_incidents,
+    occurrences_of,
+    purge_old_texts,
+    resolve_incident,
+)
+
+DEFAULT_RETENTION_DAYS = 90
+
+
+def current_user() -> str | None:
+    try:
+        return os.environ.get("USER") or getpass.getuser()
+    except Exception:  # no passwd entry in some containers
+        return None
+
+
+def run_list(args: argparse.Namespace) -> int:
+    url = database_url()
+    if problem := database_problem(url):
+        return fail(problem)
+    if args.limit < 1:
+        return fail("--limit must be at least 1", 2)
+    with session_scope(url) as session:
+        incidents = list_incidents(session, status=args.status, limit=args.limit)
+        rows = [incident_json(incident) for incident in incidents]
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    if not rows:
+        print(f"no {'' if args.status == 'all' else args.status + ' '}incidents")
+        return 0
+    print(_table(rows))
+    return 0
+
+
+def _table(rows: list[dict[str, object]]) -> str:
+    header = ("ID", "STATUS", "SEEN", "LAST SEEN (UTC)", "ENTRY", "CHANNEL", "SUMMARY")
+    lines = [(str(row["id"]), str(row["status"]), str(row["occurrences"]),
+              str(row["last_seen"])[:16].replace("T", " "), str(row["entry_id"] or "(unknown)"),
+              str(row["channel"] or "-"), _cut(str(row["summary"] or ""), 60)) for row in rows]
+    widths = [max(len(column) for column in columns) for columns in zip(header, *lines,
+                                                                         strict=False)]
+    return "\n".join("  ".join(cell.ljust(width) for cell, width in zip(line, widths,
+                                                                           strict=True)).rstrip()
+                     for line in (header, *lines))
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def run_show(args: argparse.Namespace) -> int:
+    url = database_url()
+    if problem := database_problem(url):
+        return fail(problem)
+    with session_scope(url) as session:
+        incident = get_incident(session, args.id)
+        if incident is None:
+            return fail(f"incident #{args.id} does not exist")
+        data = incident_json(incident)
+        data["timeline"] = [occurrence_json(item) for item in occurrences_of(session, args.id)]
+        data["feedback"] = [
+            {"user": vote.user, "entry_id": vote.entry_id, "helpful": vote.helpful,
+             "at": iso(vote.created_at)}
+            for vote in session.query(Feedback).filter(Feedback.incident_id == args.id)]
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return 0
+    print(_describe(data))
+    return 0
+
+
+def _describe(data: dict[str, object]) -> str:
+    lines = [f"Incident #{data['id']}  [{data['status']}]  {data['summary']}",
+             f"  entry:       {data['entry_id'] or '(no confident match)'}",
+             f"  seen:        {_times(data['occurrences'])}, first {data['first_seen']}, "
+             f"last {data['last_seen']}",
+             f"  where:       workspace {data['workspace']}, channel {data['channel'] or '-'}"
+             + (f", service {data['service']}" if data["service"] else ""),
+             f"  reported by: {data['reported_by'] or '-'}",
+             f"  fingerprint: {data['fingerprint']}"]
+    if data["previous_incident_id"]:
+        lines.append(f"  recurrence of #{data['previous_incident_id']}")
+    if data["resolved_at"] is not None:
+        lines.append(f"  resolved by: {data['resolved_by'] or '-'} at {data['resolved_at']} "
+                     f"(after {duration(data['time_to_resolve_s'])})")  # type: ignore[arg-type]
+        lines.append(f"  note:        {data['resolution_note'] or '-'}")
+    timeline = data["timeline"]
+    lines.append("")
+    lines.append(f"Occurrences ({len(timeline)} shown):")  # type: ignore[arg-type]
+    for item in timeline:  # type: ignore[attr-defined]
+        text = item["text"]
+        shown = "(text purged)" if text is None else _cut(" ".join(text.split()), 100)
+        lines.append(f"  {item['created_at'][:19]}  {item['source']:<7} "
+                     f"{item['user'] or '-':<12} {shown}")
+    for vote in data["feedback"]:  # type: ignore[attr-defined]
+        lines.append(f"  feedback: {vote['user']} found {vote['entry_id'] or 'the answer'} "
+                     f"{'helpful' if vote['helpful'] else 'not helpful'}")
+    return "\n".join(lines)
+
+
+def run_resolve(args: argparse.Namespace) -> int:
+    url = database_url()
+    if problem := database_problem(url):
+        return fail(problem)
+    note = (args.note or "").strip()
+    if not note:
+        return fail("--note must say how it was fixed", 2)
+    user = current_user()
+    try:
+        with session_scope(url) as session:
+            incident = resolve_incident(session, args.id, user=user, note=note)
+            took, stored_note = incident.time_to_resolve_s, incident.resolution_note
+    except (IncidentNotFound, IncidentNotOpen) as error:
+        return fail(str(error))
+    who = f" by @{user}" if user else ""
+    print(f"Incident #{args.id} resolved{who} after {duration(took)}: {stored_note}")
+    return 0
+
+
+def run_purge(args: argparse.Namespace) -> int:
+    url = database_url()
+    if problem := database_problem(url):
+        return fail(problem)
+    days = args.days if args.days is not None else env_int("RETENTION_DAYS",
+                                                            DEFAULT_RETENTION_DAYS)
+    if days < 0:
+        return fail("the retention must be 0 days or more", 2)
+    with session_scope(url) as session:
+        purged = purge_old_texts(session, older_than_days=days)
+    print(f"purged the texts of {purged} occurrence(s) older than {days} days")
+    return 0
+
+
+def _times(count: object) -> str:
+    return "once" if count == 1 else f"{count} times"

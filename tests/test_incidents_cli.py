@@ -1,0 +1,124 @@
+"""The real `troubleshoot-bot` command in a subprocess, on SQLite and on PostgreSQL (given as
+the `postgres://` URL hosting platforms hand out): db upgrade/current, ask, incidents."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+GPU_PASTE = ("Warning  FailedScheduling  pod/scoring-{pod}  0/3 nodes are available: "
+             "3 Insufficient nvidia.com/gpu.")
+
+
+def platform_form(url: str) -> str:
+    """The URL as Heroku-style platforms give it: postgres://, no driver name."""
+    return url.replace("postgresql+psycopg://", "postgres://", 1)
+
+
+def cli(url: str, cwd: Path, *args: str, stdin: str | bytes | None = None
+        ) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "DATABASE_URL": platform_form(url), "USER": "dana",
+           "BOT_LANGUAGE": "en"}
+    data = stdin.encode() if isinstance(stdin, str) else stdin
+    completed = subprocess.run([sys.executable, "-m", "bot", *args], input=data, env=env,
+                               cwd=cwd, capture_output=True, timeout=120, check=False)
+    return subprocess.CompletedProcess(completed.args, completed.returncode,
+                                       completed.stdout.decode(), completed.stderr.decode())
+
+
+def test_ask_records_groups_and_resolves_end_to_end(database_url: str, tmp_path: Path) -> None:
+    not_ready = cli(database_url, tmp_path, "ask", GPU_PASTE.format(pod="7f9c6d5b8-x2k4q"))
+    assert not_ready.returncode == 1
+    assert "database not initialised: run `troubleshoot-bot db upgrade`" in not_ready.stderr
+    assert "Traceback" not in not_ready.stderr
+
+    assert "not initialised" in cli(database_url, tmp_path, "db", "current").stdout
+    first_upgrade = cli(database_url, tmp_path, "db", "upgrade")
+    assert first_upgrade.returncode == 0, first_upgrade.stderr
+    assert "upgraded" in first_upgrade.stdout
+    again = cli(database_url, tmp_path, "db", "upgrade")  # the release step runs on every deploy
+    assert again.returncode == 0 and "already at" in again.stdout
+    assert cli(database_url, tmp_path, "db", "current").stdout.strip().endswith("(head)")
+
+    first = cli(database_url, tmp_path, "ask", GPU_PASTE.format(pod="7f9c6d5b8-x2k4q"))
+    assert first.returncode == 0, first.stderr
+    assert "[container-cannot-be-scheduled]" in first.stdout
+    assert "Incident #1 — seen once (new)" in first.stdout
+    # The same error from another pod, on standard input: the same incident, seen twice.
+    second = cli(database_url, tmp_path, "ask", "-", stdin=GPU_PASTE.format(pod="5d4c9b7f2-q8w2n"))
+    assert second.returncode == 0, second.stderr
+    assert "Incident #1 — seen 2 times" in second.stdout
+
+    listed = cli(database_url, tmp_path, "incidents", "list", "--json")
+    assert listed.returncode == 0, listed.stderr
+    incidents = json.loads(listed.stdout)
+    assert len(incidents) == 1
+    incident = incidents[0]
+    assert {"id", "fingerprint", "entry_id", "status", "occurrences", "first_seen", "last_seen",
+            "channel", "service"} <= set(incident)
+    assert incident["id"] == 1 and incident["occurrences"] == 2 and incident["status"] == "open"
+    assert incident["entry_id"] == "container-cannot-be-scheduled"
+    assert incident["channel"] is None and incident["service"] is None
+    assert incident["first_seen"].endswith("+00:00") and "T" in incident["last_seen"]
+
+    resolved = cli(database_url, tmp_path, "incidents", "resolve", "1", "--note",
+                   "added a GPU node pool")
+    assert resolved.returncode == 0, resolved.stderr
+    assert "Incident #1 resolved by @dana" in resolved.stdout
+    twice = cli(database_url, tmp_path, "incidents", "resolve", "1", "--note", "again")
+    assert twice.returncode == 1
+    assert "incident #1 is already resolved by @dana" in twice.stderr
+
+    shown = json.loads(cli(database_url, tmp_path, "incidents", "show", "1", "--json").stdout)
+    assert shown["status"] == "resolved" and shown["resolution_note"] == "added a GPU node pool"
+    assert [item["user"] for item in shown["timeline"]] == ["dana", "dana"]
+    assert shown["timeline"][0]["source"] == "cli"
+
+    # After the fix the error comes back: a new incident that shows how it was fixed last time.
+    # (PostgreSQL spends a sequence value on every upsert, so the new id need not be 2.)
+    recurrence = cli(database_url, tmp_path, "ask", GPU_PASTE.format(pod="9c8b7a6d5-zk2vb"))
+    found = re.search(r"Incident #(\d+) — seen once \(recurrence of #1\)", recurrence.stdout)
+    assert found, recurrence.stdout
+    assert "#1 seen 2 times; last fixed by @dana: added a GPU node pool" in recurrence.stdout
+
+    open_only = json.loads(cli(database_url, tmp_path, "incidents", "list", "--json").stdout)
+    assert [item["id"] for item in open_only] == [int(found.group(1))]
+    table = cli(database_url, tmp_path, "incidents", "list", "--status", "all")
+    assert table.stdout.splitlines()[0].split()[:3] == ["ID", "STATUS", "SEEN"]
+    assert len(table.stdout.splitlines()) == 3
+
+    purge = cli(database_url, tmp_path, "incidents", "purge")
+    assert purge.returncode == 0 and "purged the texts of 0 occurrence(s) older than 90 days" \
+        in purge.stdout
+
+
+@pytest.mark.parametrize("stdin", ["", "   \n\t\n", b"\x00\x01\x02\x03\xff\xfe" * 50])
+def test_ask_rejects_empty_and_binary_input_clearly(migrated_database_url: str, tmp_path: Path,
+                                                    stdin: str | bytes) -> None:
+    completed = cli(migrated_database_url, tmp_path, "ask", "-", stdin=stdin)
+    assert completed.returncode == 2
+    assert completed.stderr.startswith("error: ")
+    assert "Traceback" not in completed.stderr
+    assert json.loads(cli(migrated_database_url, tmp_path, "incidents", "list", "--json",
+                          "--status", "all").stdout) == []
+
+
+def test_show_of_a_missing_incident_is_a_clear_error(migrated_database_url: str,
+                                                     tmp_path: Path) -> None:
+    completed = cli(migrated_database_url, tmp_path, "incidents", "show", "42")
+    assert completed.returncode == 1
+    assert completed.stderr.strip() == "error: incident #42 does not exist"
+
+
+def test_unreachable_database_is_one_clear_line(tmp_path: Path) -> None:
+    completed = cli("postgresql+psycopg://postgres@127.0.0.1:1/nowhere", tmp_path,
+                    "incidents", "list")
+    assert completed.returncode == 1
+    assert completed.stderr.startswith("error: cannot use the database at postgresql")
+    assert "Traceback" not in completed.stderr
