@@ -133,23 +133,29 @@ def plan_import(guide: Guide, *, file_name: str, base_url: str | None = None) ->
         if reason:
             skipped.append(Skipped(section.anchor, section.title, reason))
             continue
-        tables = [table for table in find_tables(section.markdown) if error_columns(table)]
-        rows = []
-        for table in tables:
-            table_rows, not_errors = row_drafts(section, table, url, lang)
-            rows += table_rows
-            skipped += not_errors
-        rest = remove_tables(section.markdown, tables)
-        for draft in rows:
-            drafts.append(with_unique_id(draft, taken))
-        if rows and not has_own_content(rest):
-            skipped.append(Skipped(section.anchor, section.title,
-                                   f"split into {len(rows)} entries, one per table row"))
-            continue
-        drafts.append(with_unique_id(section_draft(section, rest, url, lang), taken))
+        made, passed_over = section_entries(section, url, lang)
+        drafts += [with_unique_id(draft, taken) for draft in made]
+        skipped += passed_over
     order = {section.anchor: number for number, section in enumerate(guide.sections)}
     skipped.sort(key=lambda item: order.get(item.anchor.split(" row ")[0], len(order)))
     return ImportPlan(tuple(drafts), tuple(skipped), url, lang, tuple(notes))
+
+
+def section_entries(section: Section, url: str, lang: str) -> tuple[list[Draft], list[Skipped]]:
+    """The rows of its error tables, then the section itself unless the table was all it held."""
+    tables = [table for table in find_tables(section.markdown) if error_columns(table)]
+    drafts: list[Draft] = []
+    skipped: list[Skipped] = []
+    for table in tables:
+        rows, not_errors = row_drafts(section, table, url, lang)
+        drafts += rows
+        skipped += not_errors
+    rest = remove_tables(section.markdown, tables)
+    if drafts and not has_own_content(rest):
+        skipped.append(Skipped(section.anchor, section.title,
+                               f"split into {len(drafts)} entries, one per table row"))
+        return drafts, skipped
+    return [*drafts, section_draft(section, rest, url, lang)], skipped
 
 
 def entry_sections(sections: tuple[Section, ...]) -> tuple[list[Section], list[Skipped]]:
