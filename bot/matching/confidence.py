@@ -18,9 +18,9 @@ from collections.abc import Sequence
 
 from bot.matching.scoring import EntryScore
 
-ANSWER_THRESHOLD = 70.0
-MARGIN = 8.0
-MIN_EVIDENCE = 3.0
+ANSWER_THRESHOLD = 72.0
+MARGIN = 15.0
+MIN_EVIDENCE = 7.5
 
 
 def confident_count(ranked: Sequence[EntryScore]) -> int:

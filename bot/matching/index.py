@@ -18,7 +18,7 @@ import re
 import re._constants as sre_constants  # the parser `re` itself uses (sre_parse is deprecated)
 import re._parser as sre_parse
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -29,6 +29,7 @@ from bot.matching.tokens import background_frequency, stem, words
 # Weight of a word used by `df` entries: ln(1 + SPREAD / df). SPREAD is the number of entries at
 # which a word stops being informative; it is a constant so that weights do not depend on KB size.
 SPREAD = 30.0
+SHARED_SCAN_LIMIT = 64
 
 
 @dataclass(frozen=True)
@@ -38,10 +39,11 @@ class SignatureChoice:
     fuzzy_text: str  # fully masked, lower-cased, spaces collapsed: what cdist compares
     weights: dict[str, float]  # word -> weight, each word once
     total: float  # sum of the weights
-    # Share of the weight in words no other entry uses. A signature that mostly repeats other
-    # entries' words ("Service deployment polling reached non-successful terminal state" beside
-    # "Image creation polling reached ...") is a wrapper around the real error, not the error.
-    distinct: float = 1.0
+    # The largest share of this signature's weight that one signature of another entry also
+    # has. A signature that mostly repeats another entry's ("Service deployment polling reached
+    # non-successful terminal state" beside "Image creation polling reached non-successful
+    # terminal state") is a wrapper around the real error, not the error.
+    shared: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -83,13 +85,12 @@ class KnowledgeIndex:
         postings: dict[str, list[int]] = defaultdict(list)
         for number, text, found in signature_words:
             weights = {word: self.weight[word] for word in found}
-            total = sum(weights.values())
-            own = sum(w for word, w in weights.items() if frequency[word] == 1)
             position = len(self.signatures)
             self.signatures.append(SignatureChoice(number, text, fuzzy_form(text), weights,
-                                                   total, own / total if total else 0.0))
+                                                   sum(weights.values())))
             for word in found:
                 postings[word].append(position)
+        self.signatures = [self._with_shared(choice, postings) for choice in self.signatures]
         self.postings = {word: np.asarray(items, dtype=np.int32)
                          for word, items in postings.items()}
         self.totals = np.asarray([s.total for s in self.signatures], dtype=np.float64)
@@ -112,6 +113,20 @@ class KnowledgeIndex:
                     self.patterns_by_word[anchor].append(position)
                 else:
                     self.unanchored_patterns.append(position)
+
+    def _with_shared(self, choice: SignatureChoice,
+                     postings: dict[str, list[int]]) -> SignatureChoice:
+        shared: dict[int, float] = defaultdict(float)
+        for word, weight in choice.weights.items():
+            posting = postings[word]
+            if len(posting) > SHARED_SCAN_LIMIT:  # a very common word: little weight anyway
+                continue
+            for other in posting:
+                if self.signatures[other].entry != choice.entry:
+                    shared[other] += weight
+        if not shared or not choice.total:
+            return choice
+        return replace(choice, shared=max(shared.values()) / choice.total)
 
     def _anchor_word(self, pattern: str) -> str | None:
         """The rarest word a pattern's required literal text contains, if any."""

@@ -11,9 +11,10 @@ touches. Counts such as `0/3 nodes are available: 3 Insufficient` become `<num>/
 shape survives, the numbers do not.
 
 Two strengths share the table. `mask()` replaces everything (fingerprints and the fuzzy
-comparison), `mask(..., keep_words=True)` leaves quoted values and paths alone, because the words
-inside them (`'/var/azureml-app/azureml-models/...'`, `No module named 'sklearn'`) are evidence
-for the token scorer even though their exact values differ between pastes.
+comparison), `mask(..., keep_words=True)` leaves quoted values, paths and URLs alone,
+because the words inside them (`'/var/azureml-app/azureml-models/...'`,
+`No module named 'sklearn'`, the `aka.ms/debugimage#service-launch-fails` of an Azure error)
+are evidence for the token scorer even though their exact values differ between pastes.
 """
 
 from __future__ import annotations
@@ -58,7 +59,7 @@ def _number(match: re.Match[str]) -> str:
 
 MASK_PATTERNS: tuple[MaskPattern, ...] = (
     MaskPattern("email", r"[a-zA-Z0-9._%+-]+@[a-zA-Z0-9-]+(?:\.[a-zA-Z0-9-]+)+"),
-    MaskPattern("url", r"\b(?:https?|wss?|ftp|tcp)://[^\s'\"<>)\]]+"),
+    MaskPattern("url", r"\b(?:https?|wss?|ftp|tcp)://[^\s'\"<>)\]]+", keeps_words=True),
     MaskPattern("uuid", r"\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}"
                         r"-[0-9a-fA-F]{12}\b"),
     # Kubernetes pod and replica-set names: <deployment>-<pod-template-hash>-<5 chars>.

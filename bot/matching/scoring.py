@@ -35,11 +35,12 @@ COVERAGE_SHARE = 0.65  # word coverage vs. fuzzy shape in a signature's score
 FUZZY_CUTOFF = 50  # partial_ratio below this counts as 0
 PATTERN_SCORE = 95.0  # a pattern whose matched text carries STRONG_EVIDENCE of word weight
 UNKNOWN_WORD_WEIGHT = 0.0  # words of a pattern's match that no signature uses (a URL's)
-# A signature with no words of its own can rank an entry but not decide it alone: its score is
-# scaled by WRAPPER_FLOOR + (1 - WRAPPER_FLOOR) * min(1, distinct share / DISTINCT_ENOUGH).
+# A signature that mostly repeats another entry's signature (a wrapper message) can rank an
+# entry but not decide it: past WRAPPER_SHARED of shared weight, its score falls linearly to
+# WRAPPER_FLOOR at full overlap.
+WRAPPER_SHARED = 0.5
 WRAPPER_FLOOR = 0.6
-DISTINCT_ENOUGH = 0.5
-PLAIN_LINE_FACTOR = 0.85
+PLAIN_LINE_FACTOR = 0.7
 SUPPORT_BONUS = 2.0  # per extra piece of evidence for the same entry
 SUPPORT_MIN = 55.0
 MAX_SUPPORT = 3
@@ -163,7 +164,8 @@ def _signature_evidence(index: KnowledgeIndex, paste: PreparedPaste):  # type: i
                 1.0, len(joined) / max(len(choice.fuzzy_text), 1)))
         strength = min(1.0, best_weight / STRONG_EVIDENCE) ** 0.5
         factor = max(paste.line_factors[first: last + 1])
-        factor *= WRAPPER_FLOOR + (1 - WRAPPER_FLOOR) * min(1.0, choice.distinct / DISTINCT_ENOUGH)
+        excess = max(0.0, choice.shared - WRAPPER_SHARED) / (1 - WRAPPER_SHARED)
+        factor *= 1.0 - (1.0 - WRAPPER_FLOOR) * excess
         score = 100.0 * strength * factor * (COVERAGE_SHARE * coverage
                                              + (1 - COVERAGE_SHARE) * fuzzy_score)
         yield choice.entry, Evidence(score, best_weight, first, last, None, choice.text)

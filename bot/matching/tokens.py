@@ -40,6 +40,8 @@ found new name id data check see log logs occurred following please details deta
 http https get post api version v1 v2 local default
 kill killed terminated timeout timed memory connection refused closed retry retrying unknown
 unexpected internal please try again above below instance process
+such directory exist exists permission argument arguments object attribute expected got key
+index list dict str int call module named
 """)
 
 MIN_WORD_LENGTH = 2
@@ -102,6 +104,8 @@ def background_frequency(word: str) -> float:
         return 40.0
     if word in _GENERIC_STEMS:
         return 8.0
+    if word.isdigit():  # kept numbers (status, exit, signal codes) are shared by many errors
+        return 4.0
     return 0.0
 
 

@@ -1,0 +1,124 @@
+"""`troubleshoot-bot kb check`: validate every KB entry, shipped and from KNOWLEDGE_PATH.
+
+Checks, each reported per entry with its file:
+- the file reads as an entry (front matter, YAML, id, title) and ids are unique inside a folder
+  (a KNOWLEDGE_PATH entry with a shipped id overrides it: that is allowed, and said);
+- the title and the body exist in both languages, each body with a cause and fix steps;
+- the source link is an http(s) URL (not fetched);
+- every pattern compiles;
+- every signature, matched on its own, names its entry first and confidently.
+Exit status 1 when there is any problem, 0 otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlparse
+
+from bot.knowledge.loader import entry_files, knowledge_folders, load_entries, parse_entry
+from bot.knowledge.model import LANGUAGES, Entry, KnowledgeBase
+from bot.matching.matcher import Matcher
+
+
+@dataclass(frozen=True)
+class Problem:
+    where: str  # entry id or file
+    message: str
+
+
+def check_entries(entries: list[Entry]) -> list[Problem]:
+    """Problems with the entries themselves (schema, languages, links, patterns, self-match)."""
+    problems: list[Problem] = []
+    for entry in entries:
+        problems += [Problem(entry.id, message) for message in _entry_problems(entry)]
+    matcher = Matcher(KnowledgeBase(tuple(entries)))
+    for entry_id, pattern, error in matcher.index.pattern_problems:
+        problems.append(Problem(entry_id, f"pattern {pattern!r} does not compile: {error}"))
+    for entry in entries:
+        for signature in entry.signatures:
+            message = _self_match_problem(matcher, entry, signature)
+            if message:
+                problems.append(Problem(entry.id, message))
+    return problems
+
+
+def _entry_problems(entry: Entry) -> list[str]:
+    messages = []
+    if not entry.signatures and not entry.patterns:
+        messages.append("has no signatures and no patterns: nothing can match it")
+    for lang in LANGUAGES:
+        if not (entry.title.get(lang) or "").strip():
+            messages.append(f"title has no {lang!r} text")
+        body = entry.body.get(lang)
+        if body is None:
+            messages.append(f"has no '## {lang}' section")
+            continue
+        if not body.cause.strip():
+            messages.append(f"'## {lang}' has no cause")
+        if not body.steps:
+            messages.append(f"'## {lang}' has no numbered fix steps")
+    if not entry.source:
+        messages.append("has no source link")
+    else:
+        parsed = urlparse(entry.source)
+        if parsed.scheme not in ("http", "https") or not parsed.netloc or " " in entry.source:
+            messages.append(f"source {entry.source!r} is not an http(s) URL")
+    return messages
+
+
+def _self_match_problem(matcher: Matcher, entry: Entry, signature: str) -> str | None:
+    result = matcher.match(signature, top=3, lang="en")
+    if not result.matches:
+        return f"signature {signature!r} matches nothing"
+    best = result.matches[0]
+    if best.entry_id != entry.id:
+        return f"signature {signature!r} matches {best.entry_id!r} first (score {best.score:.0f})"
+    if not best.confident:
+        runner_up = (f", runner-up {result.matches[1].entry_id!r} "
+                     f"{result.matches[1].score:.0f}") if len(result.matches) > 1 else ""
+        return (f"signature {signature!r} matches its entry but not confidently "
+                f"(score {best.score:.0f}{runner_up}): make it longer or more specific")
+    return None
+
+
+def duplicate_ids_across_folders(folders: list[Path]) -> list[str]:
+    """Notes (not problems) about team entries that replace an entry of an earlier folder."""
+    notes = []
+    first_seen: dict[str, Path] = {}
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        ids_here: dict[str, Path] = {}
+        for path in entry_files(folder):
+            try:
+                entry_id = parse_entry(path.read_text(encoding="utf-8"), path).id
+            except Exception:  # reported by load_entries already
+                continue
+            ids_here.setdefault(entry_id, path)
+        for entry_id, path in ids_here.items():
+            if entry_id in first_seen:
+                notes.append(f"{path}: overrides {entry_id!r} from {first_seen[entry_id]}")
+            first_seen[entry_id] = path
+    return notes
+
+
+def run_check(args: argparse.Namespace) -> int:
+    folders = knowledge_folders()
+    entries, load_problems = load_entries(folders)
+    problems = [Problem(str(problem.path), problem.message) for problem in load_problems]
+    problems += check_entries(entries)
+    for note in duplicate_ids_across_folders(folders):
+        print(f"note: {note}")
+    by_entry = {entry.id: entry for entry in entries}
+    for problem in problems:
+        entry = by_entry.get(problem.where)
+        where = f"{problem.where} ({entry.path})" if entry and entry.path else problem.where
+        print(f"{where}: {problem.message}")
+    summary = (f"{len(entries)} entries from {len(folders)} folder(s): "
+               f"{len(problems)} problem(s)")
+    print(summary if problems else summary + ", all good", file=sys.stderr if problems
+          else sys.stdout)
+    return 1 if problems else 0
