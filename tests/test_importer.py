@@ -446,3 +446,20 @@ def test_any_text_imports_or_fails_cleanly_and_every_draft_loads(text: str) -> N
     for draft in plan.drafts:
         entry = parse_entry(render_draft(draft, GuideInfo("guide.md", "", "")))
         assert entry.id == draft.id and "/" not in entry.id and not entry.id.startswith(".")
+
+
+def test_docs_directives_become_plain_markdown_or_visible_todos() -> None:
+    page = "https://learn.microsoft.com/azure/machine-learning/page"
+    text = render_plain(
+        '[!INCLUDE [disclaimer](../includes/preview.md)]\n\n'
+        '::: zone pivot="cli"\n\nCLI words.\n\n::: zone-end\n\n'
+        ':::code language="python" source="~/samples/score.py" range="1-5":::\n\n'
+        '### Deeper heading\n\n'
+        '> [!div class="nextstepaction"]\n> [Deploy a model](how-to-deploy.md)',
+        page_url=page)
+    assert text == (
+        "<!-- TODO: included text not imported: ../includes/preview.md -->\n\n"
+        "CLI words.\n\n"
+        "<!-- TODO: code sample not imported: ~/samples/score.py -->\n\n"
+        "#### Deeper heading\n\n"
+        "[Deploy a model](https://learn.microsoft.com/azure/machine-learning/how-to-deploy)")

@@ -60,7 +60,8 @@ def render_plain(markdown: str, *, page_url: str, lang: str = "en") -> str:
 
 
 def unquote_alerts(lines: list[str], lang: str) -> list[str]:
-    """Alert blockquotes become plain lines that start with the alert's label.
+    """Alert blockquotes become plain lines that start with the alert's label; `[!div]` layout
+    quotes simply lose their quoting.
 
     The quote's indentation is kept, so an alert inside a list item stays inside that item.
     """
@@ -72,18 +73,19 @@ def unquote_alerts(lines: list[str], lang: str) -> list[str]:
         line = lines[index]
         alert = None if index in code else _ALERT.match(line)
         kind = alert.group(2).lower() if alert else ""
-        if not alert or (kind not in labels and not _DIV.match(line)):
+        layout = None if index in code else _DIV.match(line)  # `> [!div class=...]` wrappers
+        if not layout and kind not in labels:
             out.append(line)
             index += 1
             continue
-        indent = alert.group(1)
-        body: list[str] = [alert.group(3)] if alert.group(3) else []
+        indent = (alert or layout).group(1)  # type: ignore[union-attr]
+        body: list[str] = [alert.group(3)] if alert and alert.group(3) and not layout else []
         index += 1
         while index < len(lines) and lines[index].startswith(indent + ">"):
             text = lines[index][len(indent) + 1:]
             body.append(text[1:] if text.startswith(" ") else text)
             index += 1
-        if kind in labels:
+        if not layout:
             body = label_first_line(body, labels[kind])
         out.extend(indent + text if text.strip() else "" for text in body)
     return out
