@@ -135,11 +135,17 @@ class AzureMLv2Source:
                 deployment_name, endpoint_name, lines, container_type=container)
         except Exception as error:
             raise classify_sdk_error(error, workspace=self.workspace_name) from error
-        state = getattr(deployment, "provisioning_state", None)
-        endpoint_state = getattr(endpoint, "provisioning_state", None)
+        state = _plain(getattr(deployment, "provisioning_state", None))
+        endpoint_state = _plain(getattr(endpoint, "provisioning_state", None))
         error_text = None
         if endpoint_state and endpoint_state != state:
             error_text = f"endpoint {endpoint_name} is {endpoint_state}"
-        state = getattr(state, "value", state)  # the SDK gives an enum
-        return FetchedLogs(text=text or "", state=str(state) if state else None, error=error_text, backend=BACKEND,
+        return FetchedLogs(text=text or "", state=state,
+                           error=error_text, backend=BACKEND,
                            target=f"{endpoint_name}/{deployment_name}")
+
+
+def _plain(state: Any) -> str | None:
+    """The SDK gives provisioning states as enums: "Succeeded", not the enum's repr."""
+    value = getattr(state, "value", state)
+    return str(value) if value else None

@@ -23,7 +23,8 @@ _STATUS = re.compile(r"(?:Response Code|status(?:_code)?|Status code)\W{0,3}(\d{
 _UNREACHABLE_WORDS = ("Max retries exceeded", "Failed to establish a new connection",
                       "Connection refused", "Name or service not known", "getaddrinfo failed",
                       "ConnectionError", "ServiceRequestError", "SSLError",
-                      "CERTIFICATE_VERIFY_FAILED", "Connection aborted", "timed out")
+                      "CERTIFICATE_VERIFY_FAILED", "Connection aborted", "Read timed out",
+                      "ConnectTimeout")
 _AUTH_WORDS = ("AADSTS", "invalid_client", "unauthorized_client", "AuthenticationException",
                "ClientAuthenticationError", "Authentication failed", "get_token",
                "ManagedIdentityCredential", "ClientSecretCredential")
@@ -60,6 +61,15 @@ def classify_sdk_error(error: BaseException, *, workspace: str) -> LogFetchError
     text = " ".join(str(item) for item in chain)
     status = next((s for s in (_status_of(item) for item in chain) if s), None)
 
+    # Network first: azure-identity reports a refused connection to the login endpoint as an
+    # authentication failure, but the credentials were never even checked.
+    if any(word in names or word in text for word in _UNREACHABLE_WORDS):
+        return AzureUnreachable(
+            "Azure could not be reached from the bot (network, proxy or firewall)")
+    if "Unknown cloud environment" in text:
+        return AzureUnreachable(
+            "the Azure cloud settings could not be loaded (is ARM reachable from the bot? is "
+            "AZUREML_CURRENT_CLOUD a known cloud?)")
     if any(word in names or word in text for word in _AUTH_WORDS) or status == 401:
         return AuthenticationFailed(
             "Azure refused the bot's credentials (check AZURE_CLIENT_ID / AZURE_CLIENT_SECRET "
@@ -75,9 +85,6 @@ def classify_sdk_error(error: BaseException, *, workspace: str) -> LogFetchError
         return WorkspaceNotFound(
             f"workspace {workspace} was not found (check AZURE_SUBSCRIPTION_ID, "
             "AZURE_RESOURCE_GROUP and AZUREML_WORKSPACE_NAME, or the config.json)")
-    if any(word in names or word in text for word in _UNREACHABLE_WORDS):
-        return AzureUnreachable(
-            "Azure could not be reached from the bot (network, proxy or firewall)")
     if status and status >= 500:
         return BackendError(f"Azure answered with an internal error (HTTP {status}); "
                             "try again in a minute")

@@ -37,7 +37,7 @@ RESOURCE_GROUP = "rg-ml-test"
 WORKSPACE = "ws-test"
 TENANT = "adfs"
 CLIENT_ID = "11111111-2222-3333-4444-555555555555"
-CLIENT_SECRET = "test-sp-secret-value"  # noqa: S105 - a test credential for the stand-in only
+CLIENT_SECRET = "test-sp-secret-value"  # a test credential, for the stand-in only
 TEST_CLOUD = "TestCloud"
 
 _WORKSPACE_PATH = re.compile(
@@ -140,8 +140,15 @@ class AzureStandin:
     def stop(self) -> None:
         self._release.set()
         for server in (self._https, self._http):
-            server.shutdown()
-            server.server_close()
+            if server.socket.fileno() != -1:
+                server.shutdown()
+                server.server_close()
+
+    def take_azure_down(self) -> None:
+        """Close the HTTPS side (login and ARM): connections are refused, as when Azure is
+        unreachable through a firewall. The public cloud metadata stays up."""
+        self._https.shutdown()
+        self._https.server_close()
 
     def __enter__(self) -> AzureStandin:
         return self.start()

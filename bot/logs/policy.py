@@ -1,0 +1,180 @@
+"""Who may fetch which logs, where, and how often. Decided before any Azure endpoint is contacted.
+
+Logs can hold customer data and secrets, so the default is no fetching anywhere:
+- LOGS_ALLOWED_CHANNELS: comma-separated channel ids, or `*` for every channel. Unset: none.
+- LOGS_POLICY_FILE (optional, YAML) narrows it per service pattern:
+
+      rules:
+        - services: ["churn-*", "fraud-api"]   # glob patterns on the name as typed
+          users: [U012ABC]                      # any of these users ...
+          user_groups: [S0123ABC]               # ... or members of these Slack user groups ...
+          channels: [C0456DEF]                  # ... or anyone in these channels
+      contact: "#ml-platform"                   # who grants access (shown in refusals)
+
+  The first rule whose pattern matches the name decides; a name no rule matches is allowed
+  wherever LOGS_ALLOWED_CHANNELS allows it.
+- LOGS_RATE_PER_MINUTE (default 3) fetches per user per minute, counted in the `log_fetches`
+  audit table so the limit holds across replicas.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+import yaml
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from bot.incidents.models import LogFetch, utcnow
+
+DEFAULT_RATE_PER_MINUTE = 3
+# Outcomes that never reached Azure do not count against the user's rate.
+NOT_COUNTED = ("denied", "rate_limited", "bad_request")
+
+GroupMembers = Callable[[str], set[str]]
+GROUP_CACHE_S = 300.0
+# Slack user-group members by group id, shared by every request of this process.
+_group_cache: dict[str, tuple[float, set[str]]] = {}
+
+
+@dataclass(frozen=True)
+class Rule:
+    services: tuple[str, ...]
+    users: frozenset[str] = frozenset()
+    user_groups: tuple[str, ...] = ()
+    channels: frozenset[str] = frozenset()
+
+    def covers(self, target: str) -> bool:
+        name = target.lower()
+        return any(fnmatch.fnmatchcase(name, pattern.lower()) for pattern in self.services)
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    reason: str = ""  # for the user when refused (no internals)
+    outcome: str = "allowed"  # audit word: allowed / denied / rate_limited
+
+
+@dataclass
+class Policy:
+    allowed_channels: frozenset[str] | None  # None: every channel ("*")
+    rules: tuple[Rule, ...] = ()
+    contact: str | None = None
+    rate_per_minute: int = DEFAULT_RATE_PER_MINUTE
+
+    def how_to_get_access(self) -> str:
+        who = self.contact or "a workspace admin"
+        return (f"Ask {who} to add this channel to LOGS_ALLOWED_CHANNELS, or you to the "
+                "service's rule in the logs policy file.")
+
+    def check_channel(self, channel: str) -> Decision:
+        if self.allowed_channels is None or channel in self.allowed_channels:
+            return Decision(True)
+        if not self.allowed_channels:
+            return Decision(False, "Log fetching is not enabled in this workspace. "
+                            + self.how_to_get_access(), "denied")
+        return Decision(False, "Logs can't be fetched in this channel. "
+                        + self.how_to_get_access(), "denied")
+
+    def check(self, *, user: str, channel: str, target: str,
+              group_members: GroupMembers | None = None) -> Decision:
+        decision = self.check_channel(channel)
+        if not decision.allowed:
+            return decision
+        rule = next((rule for rule in self.rules if rule.covers(target)), None)
+        if rule is None:
+            return Decision(True)
+        if user in rule.users or channel in rule.channels:
+            return Decision(True)
+        for group in rule.user_groups:
+            if user in self._members(group, group_members):
+                return Decision(True)
+        return Decision(False, f"You're not allowed to fetch the logs of {target}. "
+                        + self.how_to_get_access(), "denied")
+
+    def _members(self, group: str, group_members: GroupMembers | None) -> set[str]:
+        """Slack user-group members, cached for five minutes (usergroups.users.list)."""
+        if group_members is None:
+            return set()
+        cached = _group_cache.get(group)
+        if cached and time.monotonic() - cached[0] < GROUP_CACHE_S:
+            return cached[1]
+        try:
+            members = set(group_members(group))
+        except Exception:  # a Slack error must refuse, never crash or allow
+            members = set()
+        _group_cache[group] = (time.monotonic(), members)
+        return members
+
+    def check_rate(self, session: Session, *, user: str) -> Decision:
+        since = utcnow() - timedelta(minutes=1)
+        recent = session.scalar(
+            select(func.count()).select_from(LogFetch).where(
+                LogFetch.user == user, LogFetch.created_at >= since,
+                LogFetch.outcome.not_in(NOT_COUNTED))) or 0
+        if recent >= self.rate_per_minute:
+            return Decision(False, f"You've fetched logs {recent} times in the last minute "
+                            f"(the limit is {self.rate_per_minute}); try again in a minute.",
+                            "rate_limited")
+        return Decision(True)
+
+
+class PolicyError(ValueError):
+    """The policy file is unreadable or malformed: the bot refuses every fetch until fixed."""
+
+
+def _strings(value: object, key: str) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list) and all(isinstance(item, str | int) for item in value):
+        return [str(item) for item in value]
+    raise PolicyError(f"'{key}' must be a list of strings")
+
+
+def parse_rules(data: object) -> tuple[tuple[Rule, ...], str | None]:
+    if data is None:
+        return (), None
+    if not isinstance(data, dict):
+        raise PolicyError("the policy file must be a mapping with a 'rules' list")
+    rules = []
+    for index, item in enumerate(data.get("rules") or []):
+        if not isinstance(item, dict) or not item.get("services"):
+            raise PolicyError(f"rule {index + 1} needs a 'services' list of patterns")
+        rules.append(Rule(services=tuple(_strings(item["services"], "services")),
+                          users=frozenset(_strings(item.get("users"), "users")),
+                          user_groups=tuple(_strings(item.get("user_groups"), "user_groups")),
+                          channels=frozenset(_strings(item.get("channels"), "channels"))))
+    contact = data.get("contact")
+    return tuple(rules), str(contact) if contact else None
+
+
+def load_policy(env: dict[str, str] | None = None) -> Policy:
+    env = dict(os.environ if env is None else env)
+    raw = env.get("LOGS_ALLOWED_CHANNELS", "").strip()
+    channels: frozenset[str] | None
+    if raw == "*":
+        channels = None
+    else:
+        channels = frozenset(part.strip() for part in raw.split(",") if part.strip())
+    rate_text = env.get("LOGS_RATE_PER_MINUTE", "").strip()
+    rate = int(rate_text) if rate_text.isdigit() else DEFAULT_RATE_PER_MINUTE
+    rules: tuple[Rule, ...] = ()
+    contact = None
+    policy_file = env.get("LOGS_POLICY_FILE", "").strip()
+    if policy_file:
+        try:
+            data = yaml.safe_load(Path(policy_file).read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError) as error:
+            raise PolicyError(f"cannot read LOGS_POLICY_FILE {policy_file}: "
+                              f"{type(error).__name__}") from error
+        rules, contact = parse_rules(data)
+    return Policy(allowed_channels=channels, rules=rules, contact=contact, rate_per_minute=rate)

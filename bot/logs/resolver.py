@@ -1,0 +1,64 @@
+"""Which log source a name belongs to, and the sources this process uses.
+
+`endpoint/deployment` can only be an SDK v2 online endpoint. A bare name is looked up as a v2
+endpoint first (new deployments are v2: SDK v1 reached its end of support in June 2026), then as
+a v1 web service. When it is neither, the user gets the closest names from both.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+
+from bot.logs.azureml_v1 import AzureMLv1Source
+from bot.logs.azureml_v2 import AzureMLv2Source
+from bot.logs.source import FetchedLogs, ServiceNotFound
+from bot.logs.suggest import closest_names
+from bot.logs.workspace import credentials, workspace_config
+
+MAX_NAME_LENGTH = 255
+
+
+class Resolver:
+    def __init__(self, v2: AzureMLv2Source, v1: AzureMLv1Source) -> None:
+        self.v2 = v2
+        self.v1 = v1
+
+    def fetch(self, target: str, *, lines: int, init: bool) -> FetchedLogs:
+        """Find the target's backend and fetch from it. Runs inside the fetcher's deadline."""
+        if "/" in target:
+            return self.v2.fetch(target, lines=lines, init=init)
+        if self.v2.exists(target):
+            return self.v2.fetch(target, lines=lines, init=init)
+        if self.v1.exists(target):
+            return self.v1.fetch(target, lines=lines, init=init)
+        names = self.v2.list_names() + self.v1.list_names()
+        raise ServiceNotFound(target, closest_names(target, names))
+
+
+_sources_lock = threading.Lock()
+_cached: dict[tuple[str, ...], Resolver] = {}
+
+
+def default_resolver() -> Resolver:
+    """One resolver per workspace and identity per process: the SDK clients cache tokens.
+
+    Configuration errors (no workspace, no credentials) surface when the first fetch runs, as
+    WorkspaceNotFound / AuthenticationFailed with a message naming what to set.
+    """
+    config = workspace_config()
+    creds = credentials()
+    key = (config.subscription_id, config.resource_group, config.workspace_name, creds.kind,
+           creds.client_id or "", os.environ.get("AZUREML_CURRENT_CLOUD", ""),
+           os.environ.get("ARM_CLOUD_METADATA_URL", ""))
+    with _sources_lock:
+        if key not in _cached:
+            _cached[key] = Resolver(AzureMLv2Source(config, creds), AzureMLv1Source(config, creds))
+        return _cached[key]
+
+
+def warm_up() -> None:
+    """Import both SDKs ahead of the first fetch: together they take seconds to import, which
+    would otherwise be spent inside the first user's fetch deadline."""
+    import azure.ai.ml  # noqa: F401
+    import azureml.core.webservice  # noqa: F401

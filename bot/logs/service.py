@@ -1,0 +1,187 @@
+"""One log fetch, end to end and without Slack: policy, rate limit, deadline, diagnosis, audit.
+
+The Slack handlers (and anything else: a CLI, a test) call `authorize()` first, show progress,
+then `fetch()`. Nothing here contacts Azure before the policy and the rate limit say yes.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot.db import session_scope
+from bot.incidents import service as incidents
+from bot.incidents.models import LogFetch
+from bot.logs.diagnose import Diagnosis, diagnose
+from bot.logs.fetcher import Fetcher, shared_fetcher, timeout_seconds
+from bot.logs.policy import Decision, GroupMembers, PolicyError, load_policy
+from bot.logs.resolver import Resolver, default_resolver
+from bot.logs.source import BackendError, FetchedLogs, LogFetchError
+from bot.redaction import redact
+
+log = logging.getLogger(__name__)
+
+DEFAULT_LINES = 200
+MAX_LINES = 5_000
+# Azure ML names: letters, digits, '-', '_' and '.'; an online endpoint may add '/deployment'.
+TARGET_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,254}(/[A-Za-z0-9][A-Za-z0-9._-]{0,254})?$")
+
+
+@dataclass(frozen=True)
+class LogRequest:
+    workspace: str  # Slack team id
+    user: str
+    channel: str
+    target: str
+    lines: int = DEFAULT_LINES
+    init: bool = False
+    thread_ts: str | None = None
+    lang: str = "en"
+
+
+@dataclass(frozen=True)
+class Authorization:
+    allowed: bool
+    reason: str = ""  # for the user when refused
+    audit_id: int | None = None  # the audit row of an allowed fetch, completed by fetch()
+
+
+@dataclass(frozen=True)
+class LogReport:
+    request: LogRequest
+    outcome: str  # ok / not_found / timeout / auth_failed / ... (LogFetchError.outcome)
+    fetched: FetchedLogs | None = None
+    diagnosis: Diagnosis | None = None
+    error: LogFetchError | None = None
+    duration_ms: int = 0
+    incident_id: int | None = None
+    reference: str | None = None  # for unexpected failures: quoted to the user, in the log
+
+
+def valid_target(target: str) -> bool:
+    return bool(TARGET_NAME.match(target))
+
+
+class LogService:
+    def __init__(self, database_url: str, *,
+                 resolver: Callable[[], Resolver] = default_resolver,
+                 fetcher: Callable[[], Fetcher] = shared_fetcher) -> None:
+        self.database_url = database_url
+        self._resolver = resolver
+        self._fetcher = fetcher
+
+    # ----- before any Azure call
+    def authorize(self, request: LogRequest, *,
+                  group_members: GroupMembers | None = None) -> Authorization:
+        """Channel, policy file and rate limit, then the audit row.
+
+        An allowed fetch is recorded at once as `started`, so that concurrent requests from one
+        user count against the rate limit before the first of them finishes."""
+        try:
+            policy = load_policy()
+        except PolicyError as error:
+            log.error("logs policy file unusable: %s", error)
+            decision = Decision(False, "The logs policy file can't be read, so log fetching is "
+                                "off until an admin fixes it.", "denied")
+            self.audit(request, decision.outcome, detail=str(error))
+            return Authorization(False, decision.reason)
+        decision = policy.check(user=request.user, channel=request.channel,
+                                target=request.target, group_members=group_members)
+        if decision.allowed:
+            with session_scope(self.database_url) as session:
+                decision = policy.check_rate(session, user=request.user)
+        if not decision.allowed:
+            self.audit(request, decision.outcome, detail=decision.reason)
+            return Authorization(False, decision.reason)
+        return Authorization(True, audit_id=self.audit(request, "started"))
+
+    # ----- the fetch
+    def fetch(self, request: LogRequest, *, audit_id: int | None = None) -> LogReport:
+        started = time.monotonic()
+        seconds = timeout_seconds()
+        reference = None
+        try:
+            resolver = self._resolver
+            fetched = self._fetcher().run(
+                lambda: resolver().fetch(request.target, lines=request.lines, init=request.init),
+                timeout_s=seconds)
+        except LogFetchError as error:
+            log.info("log fetch of %s failed: %s (%s)", request.target, error.outcome,
+                     error.__cause__ or error)
+            report = LogReport(request, error.outcome, error=error,
+                               duration_ms=_ms_since(started))
+        except Exception:  # never a stack trace to the user: a reference id instead
+            reference = uuid.uuid4().hex[:8]
+            log.exception("log fetch of %s failed unexpectedly [ref %s]", request.target,
+                          reference)
+            report = LogReport(request, "error", error=BackendError(
+                f"something went wrong on the bot's side (reference {reference})"),
+                duration_ms=_ms_since(started), reference=reference)
+        else:
+            diagnosis = diagnose(fetched.text, lang=request.lang)
+            report = LogReport(request, "ok", fetched=fetched, diagnosis=diagnosis,
+                               duration_ms=_ms_since(started))
+        incident_id = self.attach_to_incident(report)
+        self.audit(request, report.outcome, backend=report.fetched.backend if report.fetched
+                   else None, detail=report.error.message if report.error else None,
+                   duration_ms=report.duration_ms, incident_id=incident_id,
+                   target=report.fetched.target if report.fetched else None,
+                   audit_id=audit_id)
+        return LogReport(report.request, report.outcome, report.fetched, report.diagnosis,
+                         report.error, report.duration_ms, incident_id, reference)
+
+    # ----- history
+    def attach_to_incident(self, report: LogReport) -> int | None:
+        """The thread's incident; a diagnosis that names a known problem is recorded as a
+        `logs` occurrence (which may open the incident). History must never break a fetch."""
+        request = report.request
+        try:
+            with session_scope(self.database_url) as session:
+                if report.diagnosis and report.diagnosis.best:
+                    recorded = incidents.record_occurrence(
+                        session, workspace=request.workspace, source="logs",
+                        text=report.diagnosis.matched_text, result=report.diagnosis.result,
+                        user=request.user, channel=request.channel,
+                        thread_ts=request.thread_ts, service=request.target)
+                    return recorded.incident_id
+                if request.thread_ts:
+                    incident = incidents.incident_for_thread(
+                        session, workspace=request.workspace, channel=request.channel,
+                        thread_ts=request.thread_ts)
+                    return incident.id if incident else None
+        except Exception:
+            log.exception("could not attach the log fetch of %s to an incident", request.target)
+        return None
+
+    def audit(self, request: LogRequest, outcome: str, *, backend: str | None = None,
+              detail: str | None = None, duration_ms: int | None = None,
+              incident_id: int | None = None, target: str | None = None,
+              audit_id: int | None = None) -> int | None:
+        """Write (or, given audit_id, complete) the log_fetches row; returns its id."""
+        try:
+            with session_scope(self.database_url) as session:
+                row = session.get(LogFetch, audit_id) if audit_id is not None else None
+                if row is None:
+                    row = LogFetch(workspace=request.workspace, user=request.user,
+                                   channel=request.channel, thread_ts=request.thread_ts,
+                                   lines=request.lines)
+                    session.add(row)
+                row.incident_id = incident_id
+                row.target = (target or request.target)[:255]
+                row.backend = backend
+                row.outcome = outcome
+                row.detail = redact(detail)[:500] if detail else None
+                row.duration_ms = duration_ms
+                session.flush()
+                return row.id
+        except Exception:
+            log.exception("could not write the log_fetches audit row for %s", request.target)
+            return None
+
+
+def _ms_since(started: float) -> int:
+    return int((time.monotonic() - started) * 1000)
