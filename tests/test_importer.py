@@ -182,8 +182,15 @@ def test_reimport_overwrites_drafts_with_the_same_text(tmp_path: Path) -> None:
     first = {path.name: path.read_bytes() for path in tmp_path.glob("*.md")}
     (tmp_path / "debug-locally.md").write_text("---\nid: debug-locally\ndraft: true\n"
                                                "title: {en: old}\n---\n", encoding="utf-8")
-    assert kb_import(GUIDE_PATH, tmp_path).code == 0
-    assert {path.name: path.read_bytes() for path in tmp_path.glob("*.md")} == first
+    (tmp_path / "renamed-section.md").write_text("---\nid: renamed-section\ndraft: true\n"
+                                                  "title: {en: old}\n---\n", encoding="utf-8")
+    again = kb_import(GUIDE_PATH, tmp_path)
+    assert again.code == 0
+    assert {path.name: path.read_bytes() for path in tmp_path.glob("*.md")
+            if path.name != "renamed-section.md"} == first
+    # A draft the guide no longer produces is named, and kept.
+    assert "left as they are: renamed-section.md" in again.stdout
+    assert (tmp_path / "renamed-section.md").exists()
 
 
 @needs_guide

@@ -15,6 +15,7 @@ from bot.knowledge.draft_files import (
     DraftConflict,
     GuideInfo,
     file_name_for,
+    is_draft_file,
     render_draft,
     write_files,
 )
@@ -41,6 +42,7 @@ def run_import(args: argparse.Namespace) -> int:
                          str(guide.meta.get("ms.date") or ""))
         files = {file_name_for(draft): render_draft(draft, info) for draft in plan.drafts}
         write_files(files, out_dir, force=bool(getattr(args, "force", False)))
+        stale = older_drafts(out_dir, set(files))
     except GuideFormatError as error:
         return fail(f"{guide_path}: {error}")
     except ImportFailure as error:
@@ -52,7 +54,16 @@ def run_import(args: argparse.Namespace) -> int:
     except (OSError, ValueError) as error:
         return fail(f"cannot write drafts to {out_dir}: {error}")
     print(report(plan, guide_path, out_dir))
+    if stale:
+        print(f"Note: {len(stale)} older drafts in {out_dir} were not made by this import and "
+              f"were left as they are: {', '.join(stale)}")
     return 0
+
+
+def older_drafts(out_dir: Path, written: set[str]) -> list[str]:
+    """Drafts from an earlier import (or another guide) that this run did not rewrite."""
+    return sorted(path.name for path in out_dir.glob("*.md")
+                  if path.name not in written and is_draft_file(path))
 
 
 def read_guide(path: Path) -> str:
