@@ -1,0 +1,115 @@
+"""`/troubleshoot digest ...`: the handler driven through a CommandContext whose client and
+respond() are the real slack_sdk WebClient and Bolt Respond, talking to the Slack stand-in."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from slack_bolt.context.respond import Respond
+from slack_sdk import WebClient
+from sqlalchemy import select
+
+from bot.db import engine_for
+from bot.digest.slack_handlers import digest_command
+from bot.incidents.models import DigestSubscription
+from bot.slack.subcommands import SUBCOMMANDS, CommandContext
+from tests.support.slack_api import FakeSlackAPI
+from tests.test_digest_figures import seed_history
+
+SUBSCRIPTIONS = DigestSubscription.__table__
+
+
+@pytest.fixture
+def slack() -> Iterator[FakeSlackAPI]:
+    with FakeSlackAPI() as fake:
+        yield fake
+
+
+def run(slack: FakeSlackAPI, url: str, args: str, *, lang: str = "en",
+        channel: str = "C1") -> dict:
+    """Run `/troubleshoot digest <args>` and return what was sent to the response_url."""
+    before = len(slack.calls_to("response_url"))
+    context = CommandContext(
+        client=WebClient(token="xoxb-test", base_url=slack.api_url),
+        respond=Respond(response_url=slack.response_url("digest")),
+        workspace="T1", channel=channel, user="U1", args=args, lang=lang, database_url=url)
+    SUBCOMMANDS["digest"].handler(context)
+    calls = slack.wait_for("response_url", before + 1)
+    return calls[-1].args
+
+
+def subscription(url: str, channel: str = "C1"):  # type: ignore[no-untyped-def]
+    with engine_for(url).connect() as conn:
+        return conn.execute(select(SUBSCRIPTIONS)
+                            .where(SUBSCRIPTIONS.c.channel == channel)).first()
+
+
+def test_digest_is_registered_as_a_subcommand() -> None:
+    assert SUBCOMMANDS["digest"].handler is digest_command
+    assert "subscribe" in SUBCOMMANDS["digest"].help_en
+    assert "구독" not in SUBCOMMANDS["digest"].help_en and "요일" in SUBCOMMANDS["digest"].help_ko
+
+
+def test_preview_is_ephemeral_and_shows_the_figures(slack: FakeSlackAPI,
+                                                    migrated_database_url: str) -> None:
+    seed_history(migrated_database_url)
+    answer = run(slack, migrated_database_url, "2026-W47")
+
+    assert answer["response_type"] == "ephemeral"
+    assert "2026-W47" in answer["text"]
+    blocks = str(answer["blocks"])
+    assert "visible only to you" in blocks
+    assert "container-cannot-be-scheduled" in blocks
+    assert slack.calls_to("chat.postMessage") == []  # nothing went to the channel
+
+    korean = run(slack, migrated_database_url, "preview 2026-W47", lang="ko")
+    assert "주간 요약" in korean["text"] and korean["response_type"] == "ephemeral"
+
+
+def test_preview_of_the_last_week_works_on_an_empty_database(
+        slack: FakeSlackAPI, migrated_database_url: str) -> None:
+    answer = run(slack, migrated_database_url, "")
+    assert answer["response_type"] == "ephemeral"
+    assert "quiet week" in answer["text"]
+
+
+def test_subscribe_with_defaults_then_change_then_unsubscribe(
+        slack: FakeSlackAPI, migrated_database_url: str) -> None:
+    url = migrated_database_url
+    answer = run(slack, url, "subscribe")
+    assert "every Monday at 09:00 (Asia/Seoul)" in answer["text"]
+    row = subscription(url)
+    assert (row.weekday, row.time_of_day, row.timezone, row.language, row.workspace) == (
+        0, "09:00", "Asia/Seoul", "en", "T1")
+
+    answer = run(slack, url, "subscribe 17:30 Europe/Berlin fri")
+    assert "every Friday at 17:30 (Europe/Berlin)" in answer["text"]
+    row = subscription(url)
+    assert (row.weekday, row.time_of_day, row.timezone) == (4, "17:30", "Europe/Berlin")
+
+    answer = run(slack, url, "subscribe 화 8:05", lang="ko")
+    assert "매주 화요일 08:05 (Asia/Seoul)" in answer["text"]
+    assert (subscription(url).weekday, subscription(url).language) == (1, "ko")
+
+    assert "no longer" in run(slack, url, "unsubscribe")["text"]
+    assert subscription(url) is None
+    assert "was not subscribed" in run(slack, url, "unsubscribe")["text"]
+
+
+@pytest.mark.parametrize("args, complaint", [
+    ("subscribe noon", "could not read `noon`"),
+    ("subscribe 25:00", "could not read `25:00`"),
+    ("subscribe mon tue", "weekday was given twice"),
+    ("subscribe Mars/Olympus", "could not read `Mars/Olympus`"),
+    ("2026-W60", "no ISO week 60"),
+    ("frobnicate", "Usage:"),
+])
+def test_bad_input_gets_a_clear_ephemeral_answer(slack: FakeSlackAPI,
+                                                 migrated_database_url: str, args: str,
+                                                 complaint: str) -> None:
+    answer = run(slack, migrated_database_url, args)
+    assert answer["response_type"] == "ephemeral"
+    assert complaint in answer["text"]
+    assert "Traceback" not in answer["text"]
+    assert subscription(migrated_database_url) is None
