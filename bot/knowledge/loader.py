@@ -80,7 +80,7 @@ def _string_list(value: object, name: str, where: str) -> list[str]:
 def parse_bodies(markdown: str) -> dict[str, LocalizedBody]:
     """Split the body into `## en` / `## ko` sections, each into cause, fix steps and extra."""
     bodies: dict[str, LocalizedBody] = {}
-    headings = list(_LANGUAGE_HEADING.finditer(markdown))
+    headings = _unfenced(_LANGUAGE_HEADING, markdown)
     for index, heading in enumerate(headings):
         lang = heading.group(1).lower()
         if lang not in LANGUAGES:
@@ -92,7 +92,7 @@ def parse_bodies(markdown: str) -> dict[str, LocalizedBody]:
 
 def _parse_language_section(section: str) -> LocalizedBody:
     parts: dict[str, str] = {}
-    subheadings = list(_SUBHEADING.finditer(section))
+    subheadings = _unfenced(_SUBHEADING, section)
     if not subheadings:
         return LocalizedBody(cause=section.strip(), steps=())
     parts["lead"] = section[: subheadings[0].start()]
@@ -102,8 +102,20 @@ def _parse_language_section(section: str) -> LocalizedBody:
         key = "cause" if name in _CAUSE_HEADINGS else "fix" if name in _FIX_HEADINGS else "extra"
         parts[key] = (parts.get(key, "") + "\n" + section[heading.end() : end]).strip()
     cause = (parts.get("lead", "").strip() + "\n" + parts.get("cause", "")).strip()
-    return LocalizedBody(cause=cause, steps=split_steps(parts.get("fix", "")),
-                         extra=parts.get("extra", "").strip())
+    fix = parts.get("fix", "")
+    return LocalizedBody(cause=cause, steps=split_steps(fix), extra=parts.get("extra", "").strip(),
+                         fix_intro=_fix_intro(fix))
+
+
+def _unfenced(pattern: re.Pattern[str], text: str) -> list[re.Match[str]]:
+    """Heading matches outside fenced code: a `## x` line inside a code block is not a heading."""
+    return [m for m in pattern.finditer(text) if not _inside_fence(text, m.start())]
+
+
+def _fix_intro(fix: str) -> str:
+    """Text of the fix section before its first numbered step (kept, not dropped)."""
+    starts = [m for m in _NUMBERED_ITEM.finditer(fix) if not _inside_fence(fix, m.start())]
+    return fix[: starts[0].start()].strip() if starts else ""
 
 
 def split_steps(fix: str) -> tuple[str, ...]:

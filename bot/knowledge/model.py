@@ -15,6 +15,7 @@ class LocalizedBody:
     cause: str  # markdown paragraph(s); the first sentence is the one-line cause
     steps: tuple[str, ...]  # numbered fix steps, each markdown (may hold a fenced code block)
     extra: str = ""  # anything after the fix steps (notes, links)
+    fix_intro: str = ""  # text of the fix section before its first numbered step
 
     @property
     def summary(self) -> str:
