@@ -19,7 +19,7 @@ ENTRY = """---
 id: {id}
 title: {{en: "{title}", ko: "한국어 제목"}}
 signatures: ["boom happened"]
-patterns: ['boom \\\\d+']
+patterns: ['boom \\d+']
 tags: [aks]
 source: https://example.org/guide#{id}
 ---
