@@ -99,6 +99,7 @@ class KnowledgeIndex:
         self.pattern_problems: list[tuple[str, str, str]] = []  # entry id, pattern, error
         self.patterns_by_word: dict[str, list[int]] = defaultdict(list)
         self.unanchored_patterns: list[int] = []
+        self.pattern_anchor: list[str | None] = []  # per pattern: a word it needs, or None
         for number, entry in enumerate(kb):
             for pattern in entry.patterns:
                 try:
@@ -109,6 +110,7 @@ class KnowledgeIndex:
                 position = len(self.patterns)
                 self.patterns.append(PatternChoice(number, pattern, regex))
                 anchor = self._anchor_word(pattern)
+                self.pattern_anchor.append(anchor)
                 if anchor:
                     self.patterns_by_word[anchor].append(position)
                 else:

@@ -20,7 +20,8 @@ signature or pattern, plus a small bonus for each further, different piece of ev
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, field
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -57,6 +58,8 @@ class PreparedPaste:
     # 1.0 for lines that carry an error signal; less for plain lines (chat, hints such as
     # "run print(service.get_logs())") when the paste has error lines at all.
     line_factors: tuple[float, ...] = ()
+    # word -> windows holding it; window i < len(lines) is line i, len(lines) + i is i and i+1
+    windows_by_word: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
 
 def prepare(extracted: Extracted) -> PreparedPaste:
@@ -73,7 +76,16 @@ def prepare(extracted: Extracted) -> PreparedPaste:
         window_words=line_words + windows,
         all_words=frozenset().union(*line_words) if line_words else frozenset(),
         line_factors=factors,
+        windows_by_word=_windows_by_word(line_words + windows),
     )
+
+
+def _windows_by_word(window_words: tuple[frozenset[str], ...]) -> dict[str, tuple[int, ...]]:
+    found: dict[str, list[int]] = defaultdict(list)
+    for window, present in enumerate(window_words):
+        for word in present:
+            found[word].append(window)
+    return {word: tuple(windows) for word, windows in found.items()}
 
 
 @dataclass(frozen=True)
@@ -135,40 +147,51 @@ def _signature_evidence(index: KnowledgeIndex, paste: PreparedPaste):  # type: i
     if len(candidates) == 0:
         return
     choices = [index.signatures[int(number)] for number in candidates]
-    workers = 2 if len(choices) * len(paste.fuzzy_lines) >= PARALLEL_CELLS else 1
-    shape = process.cdist(paste.fuzzy_lines, [choice.fuzzy_text for choice in choices],
-                          scorer=fuzz.partial_ratio, score_cutoff=FUZZY_CUTOFF,
-                          dtype=np.float32, workers=workers)
-    # partial_ratio finds the shorter string inside the longer: a 10-character line "inside" a
-    # 100-character signature is not that signature, so short lines only get their share.
-    line_lengths = np.asarray([max(len(line), 1) for line in paste.fuzzy_lines], dtype=np.float32)
-    choice_lengths = np.asarray([max(len(c.fuzzy_text), 1) for c in choices], dtype=np.float32)
-    shape *= np.minimum(1.0, line_lengths[:, None] / choice_lengths[None, :])
+    windows = paste.windows_by_word
     line_count = len(paste.lines)
-    for column, choice in enumerate(choices):
-        best_weight, best_window = 0.0, -1
-        for window, present in enumerate(paste.window_words):
-            weight = sum(w for word, w in choice.weights.items() if word in present)
-            if weight > best_weight + 1e-9:
-                best_weight, best_window = weight, window
-        if best_window < 0:
+    located = []  # (choice, matched weight, first line, last line)
+    for choice in choices:
+        # The window (a line, or two neighbouring lines) holding most of the signature's weight.
+        weight_in: dict[int, float] = defaultdict(float)
+        for word, weight in choice.weights.items():
+            for window in windows.get(word, ()):
+                weight_in[window] += weight
+        if not weight_in:
             continue
-        coverage = best_weight / choice.total if choice.total else 0.0
+        best_window = max(weight_in, key=lambda window: (weight_in[window], -window))
         first = best_window if best_window < line_count else best_window - line_count
         last = first if best_window < line_count else first + 1
-        fuzzy_score = float(shape[first: last + 1, column].max()) / 100.0
+        located.append((choice, weight_in[best_window], first, last))
+    if not located:
+        return
+    # The shape check: cdist of the masked signatures against the lines where they were found
+    # (usually a handful), with score_cutoff so hopeless pairs stop early.
+    rows = sorted({line for _, _, first, last in located for line in (first, last)})
+    row_of = {line: position for position, line in enumerate(rows)}
+    queries = [paste.fuzzy_lines[line] for line in rows]
+    texts = [choice.fuzzy_text for choice, _, _, _ in located]
+    workers = 2 if len(queries) * len(texts) >= PARALLEL_CELLS else 1
+    shape = process.cdist(queries, texts, scorer=fuzz.partial_ratio, score_cutoff=FUZZY_CUTOFF,
+                          dtype=np.float32, workers=workers)
+    for column, (choice, matched, first, last) in enumerate(located):
+        # partial_ratio finds the shorter string inside the longer: a 10-character line
+        # "inside" a 100-character signature is not that signature, so short lines get a share.
+        fuzzy_score = max(float(shape[row_of[line], column]) / 100.0
+                          * min(1.0, len(paste.fuzzy_lines[line]) / max(len(choice.fuzzy_text), 1))
+                          for line in (first, last))
         if last > first:  # a wrapped error: compare with the two lines joined
             joined = paste.fuzzy_lines[first] + " " + paste.fuzzy_lines[last]
             fuzzy_score = max(fuzzy_score, fuzz.partial_ratio(
                 choice.fuzzy_text, joined, score_cutoff=FUZZY_CUTOFF) / 100.0 * min(
                 1.0, len(joined) / max(len(choice.fuzzy_text), 1)))
-        strength = min(1.0, best_weight / STRONG_EVIDENCE) ** 0.5
+        coverage = matched / choice.total if choice.total else 0.0
+        strength = min(1.0, matched / STRONG_EVIDENCE) ** 0.5
         factor = max(paste.line_factors[first: last + 1])
         excess = max(0.0, choice.shared - WRAPPER_SHARED) / (1 - WRAPPER_SHARED)
         factor *= 1.0 - (1.0 - WRAPPER_FLOOR) * excess
         score = 100.0 * strength * factor * (COVERAGE_SHARE * coverage
                                              + (1 - COVERAGE_SHARE) * fuzzy_score)
-        yield choice.entry, Evidence(score, best_weight, first, last, None, choice.text)
+        yield choice.entry, Evidence(score, matched, first, last, None, choice.text)
 
 
 def _pattern_evidence(index: KnowledgeIndex, paste: PreparedPaste):  # type: ignore[no-untyped-def]
@@ -177,7 +200,12 @@ def _pattern_evidence(index: KnowledgeIndex, paste: PreparedPaste):  # type: ign
         to_run.update(index.patterns_by_word.get(word, ()))
     for number in sorted(to_run):
         choice = index.patterns[number]
-        for line_number, line in enumerate(paste.lines):
+        anchor = index.pattern_anchor[number]
+        lines = (range(len(paste.lines)) if anchor is None
+                 else sorted(w for w in paste.windows_by_word.get(anchor, ())
+                             if w < len(paste.lines)))
+        for line_number in lines:
+            line = paste.lines[line_number]
             try:
                 found = choice.regex.search(line)
             except (re.error, RecursionError):  # pragma: no cover - compiled already

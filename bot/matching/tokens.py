@@ -104,8 +104,6 @@ def background_frequency(word: str) -> float:
         return 40.0
     if word in _GENERIC_STEMS:
         return 8.0
-    if word.isdigit():  # kept numbers (status, exit, signal codes) are shared by many errors
-        return 4.0
     return 0.0
 
 
