@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.redaction import redact
 
@@ -79,3 +81,21 @@ def test_a_megabyte_of_log_is_handled_and_every_secret_in_it_removed() -> None:
     assert "abcdefghijklmnopqrstuvwx" not in redacted
     assert redacted.count("Liveness probe failed") == text.count("Liveness probe failed")
     assert elapsed < 30  # a generous ceiling against catastrophic backtracking only
+
+
+@given(st.text(max_size=2_000))
+@settings(max_examples=300, deadline=None)
+def test_any_text_comes_back_as_text_and_a_second_pass_changes_nothing(text: str) -> None:
+    once = redact(text)
+    assert isinstance(once, str)
+    assert redact(once) == once
+
+
+@given(prefix=st.text(max_size=200), suffix=st.text(max_size=200))
+@settings(max_examples=200, deadline=None)
+def test_a_slack_token_is_removed_whatever_surrounds_it(prefix: str,
+                                                         suffix: str) -> None:
+    token = "xoxb-1234567890-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx"
+    redacted = redact(f"{prefix} {token} {suffix}")
+    assert "AbCdEfGhIjKlMnOpQrStUvWx" not in redacted
+    assert "[REDACTED:slack-token]" in redacted
