@@ -12,11 +12,21 @@ import pytest
 EVAL = Path(__file__).resolve().parent / "eval"
 FILES = ("dev.jsonl", "holdout.jsonl")
 KB_IDS = {
-    "get-deployment-logs", "debug-locally", "azure-machine-learning-inference-http-server",
-    "container-cannot-be-scheduled", "service-launch-fails", "function-fails-get_model_path",
-    "function-fails-runinput_data", "http-status-code-502", "http-status-code-503",
-    "http-status-code-504", "advanced-debugging", "http-status-code-409", "image-build-fails",
-    "vm-out-of-memory", "fpga-quota",
+    "get-deployment-logs",
+    "debug-locally",
+    "azure-machine-learning-inference-http-server",
+    "container-cannot-be-scheduled",
+    "service-launch-fails",
+    "function-fails-get_model_path",
+    "function-fails-runinput_data",
+    "http-status-code-502",
+    "http-status-code-503",
+    "http-status-code-504",
+    "advanced-debugging",
+    "http-status-code-409",
+    "image-build-fails",
+    "vm-out-of-memory",
+    "fpga-quota",
 }
 FIELDS = {"id", "text", "expected", "source", "kind", "note"}
 

@@ -18,6 +18,10 @@ Usage:  python tests/eval/make_variants.py          (rewrite dev.jsonl and holdo
         python tests/eval/make_variants.py --check  (exit 1 if the files are out of date)
 """
 
+# Log-line templates and Korean chat texts are data copied as people see them; wrapping them
+# would change the data, so long lines are allowed in this file.
+# ruff: noqa: E501
+
 from __future__ import annotations
 
 import json
@@ -81,9 +85,9 @@ AZMLINFSRV = (
     "{dt},{ms} I [{pid2}] azmlinfsrv.swagger - Swaggers are prepared for the following versions: [2, 3, 3.1].",
     "{dt},{ms} I [{pid2}] azmlinfsrv - Scoring timeout is set to 60000",
     "{dt},{ms} I [{pid2}] azmlinfsrv - Worker with pid {pid2} ready for serving traffic",
-    "{dt},{ms} I [{pid2}] gunicorn.access - 127.0.0.1 - - [{clf}] \"GET / HTTP/1.0\" 200 7 \"-\" \"kube-probe/1.{kv}\"",
-    "{dt},{ms} I [{pid2}] gunicorn.access - 127.0.0.1 - - [{clf}] \"GET /swagger.json HTTP/1.0\" 200 2931 \"-\" \"Go-http-client/1.1\"",
-    "{dt},{ms} I [{pid2}] gunicorn.access - 127.0.0.1 - - [{clf}] \"POST /score HTTP/1.0\" 200 {size} \"-\" \"python-requests/2.31.0\"",
+    '{dt},{ms} I [{pid2}] gunicorn.access - 127.0.0.1 - - [{clf}] "GET / HTTP/1.0" 200 7 "-" "kube-probe/1.{kv}"',
+    '{dt},{ms} I [{pid2}] gunicorn.access - 127.0.0.1 - - [{clf}] "GET /swagger.json HTTP/1.0" 200 2931 "-" "Go-http-client/1.1"',
+    '{dt},{ms} I [{pid2}] gunicorn.access - 127.0.0.1 - - [{clf}] "POST /score HTTP/1.0" 200 {size} "-" "python-requests/2.31.0"',
     "{dt},{ms} I [{pid2}] azmlinfsrv - POST /score {rid} 200 {lat}ms {size}",
     "{dt},{ms} I [{pid2}] azmlinfsrv - GET / {rid} 200 0.{lat}ms 7",
     "{dt},{ms} I [{pid2}] azmlinfsrv.print - Request received, batch size {batch}",
@@ -98,16 +102,16 @@ AML_V1_ROOT = (
     "{dt},{ms} | root | INFO | Skipping middleware: dbg_resource_usage as it's not enabled.",
     "{dt},{ms} | root | INFO | Scoring timeout is found from os.environ: 60000 ms",
     "{dt},{ms} | root | INFO | 200",
-    "127.0.0.1 - - [{clf}] \"GET / HTTP/1.0\" 200 7 \"-\" \"Go-http-client/1.1\"",
-    "127.0.0.1 - - [{clf}] \"POST /score HTTP/1.0\" 200 {size} \"-\" \"python-requests/2.25.1\"",
+    '127.0.0.1 - - [{clf}] "GET / HTTP/1.0" 200 7 "-" "Go-http-client/1.1"',
+    '127.0.0.1 - - [{clf}] "POST /score HTTP/1.0" 200 {size} "-" "python-requests/2.25.1"',
     "{dt},{ms} | root | INFO | Validation Request Content-Type",
     "{dt},{ms} | root | INFO | Scoring Timer is set to 60.0 seconds",
     "{dt},{ms} | root | INFO | Headers passed in (total {hdr}):",
 )
 K8S_EVENTS = (
     "  Normal   Scheduled         {age}   default-scheduler  Successfully assigned {ns}/{pod} to aks-agentpool-{n8}-vmss00000{d}",
-    "  Normal   Pulling           {age}   kubelet            Pulling image \"{acr}.azurecr.io/azureml/azureml_{hex32}\"",
-    "  Normal   Pulled            {age}   kubelet            Successfully pulled image \"{acr}.azurecr.io/azureml/azureml_{hex32}\" in {sec}.{ms}s",
+    '  Normal   Pulling           {age}   kubelet            Pulling image "{acr}.azurecr.io/azureml/azureml_{hex32}"',
+    '  Normal   Pulled            {age}   kubelet            Successfully pulled image "{acr}.azurecr.io/azureml/azureml_{hex32}" in {sec}.{ms}s',
     "  Normal   Created           {age}   kubelet            Created container {ctr}",
     "  Normal   Started           {age}   kubelet            Started container {ctr}",
     "  Normal   SuccessfulCreate  {age}   replicaset-controller  Created pod: {pod}",
@@ -117,10 +121,21 @@ K8S_EVENTS = (
     "{ns}   {pod}   1/1   Running   0   {age}",
 )
 PIP_PACKAGES = (
-    ("azureml-core", "1.48.0"), ("azureml-defaults", "1.48.0"), ("azureml-inference-server-http", "0.7.7"),
-    ("numpy", "1.21.6"), ("pandas", "1.3.5"), ("scikit-learn", "0.24.2"), ("joblib", "1.2.0"),
-    ("flask", "2.2.2"), ("gunicorn", "20.1.0"), ("applicationinsights", "0.11.10"), ("inference-schema", "1.5"),
-    ("opencensus-ext-azure", "1.1.7"), ("psutil", "5.9.4"), ("requests", "2.28.1"), ("urllib3", "1.26.13"),
+    ("azureml-core", "1.48.0"),
+    ("azureml-defaults", "1.48.0"),
+    ("azureml-inference-server-http", "0.7.7"),
+    ("numpy", "1.21.6"),
+    ("pandas", "1.3.5"),
+    ("scikit-learn", "0.24.2"),
+    ("joblib", "1.2.0"),
+    ("flask", "2.2.2"),
+    ("gunicorn", "20.1.0"),
+    ("applicationinsights", "0.11.10"),
+    ("inference-schema", "1.5"),
+    ("opencensus-ext-azure", "1.1.7"),
+    ("psutil", "5.9.4"),
+    ("requests", "2.28.1"),
+    ("urllib3", "1.26.13"),
 )
 NAMESPACES = ("azureml-workspace", "default", "ml-serving", "azureml-prod-ws")
 APPS = ("azureml-app", "azureml-app/onlinescoring", "azureml-app/src")
@@ -138,7 +153,17 @@ class Noise:
         self.image = self.hex(32)
 
     def word(self) -> str:
-        return self.rng.choice(("sentiment", "churn-model", "fraud-scorer", "resnet50", "credit-risk", "bert-ner", "forecast"))
+        return self.rng.choice(
+            (
+                "sentiment",
+                "churn-model",
+                "fraud-scorer",
+                "resnet50",
+                "credit-risk",
+                "bert-ner",
+                "forecast",
+            )
+        )
 
     def hex(self, n: int) -> str:
         return "".join(self.rng.choice("0123456789abcdef") for _ in range(n))
@@ -156,16 +181,36 @@ class Noise:
             "ts": f"2024-03-{day:02d}T{h:02d}:{m:02d}:{s:02d},{r.randrange(10**9):09d}+00:00",
             "dt": f"2024-03-{day:02d} {h:02d}:{m:02d}:{s:02d}",
             "clf": f"{day:02d}/Mar/2024:{h:02d}:{m:02d}:{s:02d} +0000",
-            "ts8": "", "md": f"03{day:02d}", "hh": f"{h:02d}", "mi": f"{m:02d}", "ss": f"{s:02d}",
-            "us": f"{r.randrange(10**6):06d}", "ms": f"{r.randrange(1000):03d}",
-            "pid": str(r.randrange(7, 40)), "pid2": str(r.randrange(40, 400)), "kv": str(r.randrange(24, 29)),
-            "size": str(r.randrange(20, 4000)), "lat": str(r.randrange(3, 900)), "batch": str(r.randrange(1, 64)),
+            "ts8": "",
+            "md": f"03{day:02d}",
+            "hh": f"{h:02d}",
+            "mi": f"{m:02d}",
+            "ss": f"{s:02d}",
+            "us": f"{r.randrange(10**6):06d}",
+            "ms": f"{r.randrange(1000):03d}",
+            "pid": str(r.randrange(7, 40)),
+            "pid2": str(r.randrange(40, 400)),
+            "kv": str(r.randrange(24, 29)),
+            "size": str(r.randrange(20, 4000)),
+            "lat": str(r.randrange(3, 900)),
+            "batch": str(r.randrange(1, 64)),
             "rid": f"{self.hex(8)}-{self.hex(4)}-{self.hex(4)}-{self.hex(4)}-{self.hex(12)}",
-            "hdr": str(r.randrange(8, 16)), "hex8": self.hex(8), "hex32": self.image,
-            "pkg": "", "ver": "", "app": r.choice(APPS), "age": f"{r.randrange(1, 59)}m",
-            "ns": r.choice(NAMESPACES), "pod": self.pod, "svc": self.svc, "rs": self.hex(10),
-            "n8": str(r.randrange(10**7, 10**8)), "d": str(r.randrange(0, 4)), "acr": self.acr,
-            "sec": str(r.randrange(1, 90)), "ctr": r.choice(("inference-server", "storage-initializer", self.svc)),
+            "hdr": str(r.randrange(8, 16)),
+            "hex8": self.hex(8),
+            "hex32": self.image,
+            "pkg": "",
+            "ver": "",
+            "app": r.choice(APPS),
+            "age": f"{r.randrange(1, 59)}m",
+            "ns": r.choice(NAMESPACES),
+            "pod": self.pod,
+            "svc": self.svc,
+            "rs": self.hex(10),
+            "n8": str(r.randrange(10**7, 10**8)),
+            "d": str(r.randrange(0, 4)),
+            "acr": self.acr,
+            "sec": str(r.randrange(1, 90)),
+            "ctr": r.choice(("inference-server", "storage-initializer", self.svc)),
             "ln": str(r.randrange(100, 900)),
         }
 
@@ -212,12 +257,19 @@ def reidentify(text: str, rng: random.Random) -> str:
         return "".join(rng.choice("0123456789abcdef") for _ in range(n))
 
     text = GUID.sub(lambda m: f"{hexs(8)}-{hexs(4)}-{hexs(4)}-{hexs(4)}-{hexs(12)}", text)
-    text = HEXID.sub(lambda m: hexs(len(m.group(0))) if not m.group(0).isdigit() else m.group(0), text)
+    text = HEXID.sub(
+        lambda m: hexs(len(m.group(0))) if not m.group(0).isdigit() else m.group(0), text
+    )
     nodes = rng.choice((1, 2, 4, 5, 6, 8, 12))
     text = NODES.sub(lambda m: f"0/{nodes} nodes are available: {nodes}", text)
     year = rng.choice(("2023", "2024", "2025"))
     text = YEAR.sub(lambda m: f"{year}-{m.group(2)}-{m.group(3)}", text)
-    text = POD.sub(lambda m: f"{m.group(1)}-{hexs(len(m.group(2)))}-{''.join(rng.choice('bcdfghjklmnpqrstvwxz2456789') for _ in range(5))}", text)
+    text = POD.sub(
+        lambda m: (
+            f"{m.group(1)}-{hexs(len(m.group(2)))}-{''.join(rng.choice('bcdfghjklmnpqrstvwxz2456789') for _ in range(5))}"
+        ),
+        text,
+    )
     return text
 
 
@@ -233,41 +285,80 @@ def truncate(text: str, start: str | None, end: str | None) -> str:
 # (parent id, variant kind, parameters).  Kinds: ko (wrapper index), log (style, size),
 # reid (), cut (start marker, end marker).  Long logs are 20,000-40,000 characters.
 VARIANT_SPECS: list[tuple[str, str, tuple]] = [
+    # Korean chat wrappers
     ("ccm-6", "ko", (0,)),
-    ("ccm-6", "log", ("aml_v1", 24_000)),
     ("mlopsv2-120", "ko", (1,)),
     ("mlnb-487", "ko", (6,)),
-    ("mlnb-487", "reid", ()),
-    ("k8s-37232", "log", ("k8s", 21_000)),
-    ("optscale-568", "reid", ()),
     ("docs-45645", "ko", (4,)),
-    ("examples-1068", "log", ("azmlinfsrv", 33_000)),
     ("amldeploy-63", "ko", (7,)),
     ("engmlops-4", "ko", (2,)),
-    ("engmlops-4", "cut", ("Response Code: 502", "unexpected keyword argument 'method'\"")),
     ("mlnb-450", "ko", (3,)),
     ("docs-68044", "ko", (5,)),
-    ("azcli-23608", "reid", ()),
     ("azcli-23608", "ko", (6,)),
-    ("beaver-59", "log", ("azmlinfsrv", 27_000)),
     ("adbop-62", "ko", (0,)),
-    ("kserve-2290", "log", ("k8s", 22_000)),
     ("kubeflow-654", "ko", (1,)),
-    ("kubeflow-654", "log", ("k8s", 20_500)),
     ("mslearn-30", "ko", (0,)),
     ("neonkube-1671", "ko", (3,)),
-    ("mlopspy-165", "reid", ()),
-    ("mlnb-725", "log", ("aml_v1", 30_000)),
     ("docs-44339", "ko", (2,)),
     ("sdkpy-14168", "ko", (7,)),
     ("mmci-18", "ko", (2,)),
+    ("azcli-17075", "ko", (1,)),
+    ("sdknet-36961", "ko", (3,)),
+    ("examples-1930", "ko", (7,)),
+    ("mlopspy-157", "ko", (2,)),
+    ("docs-54134", "ko", (4,)),
+    ("kfexamples-788", "ko", (2,)),
+    ("mlnb-745", "ko", (6,)),
+    ("hmcts-28772", "ko", (5,)),
+    ("docs-96530", "ko", (7,)),
+    ("pipelines-13", "ko", (7,)),
+    ("docs-102633", "ko", (5,)),
+    ("mlnb-1207", "ko", (0,)),
+    ("amlk8s-232", "ko", (1,)),
+    ("docs-54563", "ko", (3,)),
+    ("mlnb-1277", "ko", (0,)),
+    ("mlnb-1767", "ko", (6,)),
+    ("phicook-236", "ko", (2,)),
+    # 20,000-40,000-character container logs with the real paste inside
+    ("ccm-6", "log", ("aml_v1", 24_000)),
+    ("k8s-37232", "log", ("k8s", 21_000)),
+    ("examples-1068", "log", ("azmlinfsrv", 33_000)),
+    ("beaver-59", "log", ("azmlinfsrv", 27_000)),
+    ("kserve-2290", "log", ("k8s", 22_000)),
+    ("kubeflow-654", "log", ("k8s", 20_500)),
+    ("mlnb-725", "log", ("aml_v1", 30_000)),
+    ("infschema-52", "log", ("aml_v1", 31_000)),
+    ("mlopspy-261", "log", ("aml_v1", 25_000)),
+    ("cliext-6819", "log", ("azmlinfsrv", 36_000)),
+    ("k8s-86942", "log", ("k8s", 25_000)),
+    ("mslearn-100", "log", ("k8s", 20_000)),
+    ("hmcts-28772", "log", ("k8s", 23_000)),
+    ("envoy-33000", "log", ("k8s", 21_500)),
+    ("mlnb-808", "log", ("aml_v1", 20_000)),
+    ("pipelines-16052", "log", ("azmlinfsrv", 28_000)),
+    ("docs-54134", "log", ("aml_v1", 39_000)),
+    # fresh ids, pod names, dates, node counts
+    ("mlnb-487", "reid", ()),
+    ("optscale-568", "reid", ()),
+    ("azcli-23608", "reid", ()),
+    ("mlopspy-165", "reid", ()),
+    ("ccm-6", "reid", ()),
+    ("devopslabs-562", "reid", ()),
+    ("k8s-86942", "reid", ()),
+    # truncations: the block a person would select
+    ("engmlops-4", "cut", ("Response Code: 502", "unexpected keyword argument 'method'\"")),
+    ("mlnb-487", "cut", ("{", 'Insufficient nvidia.com/gpu."')),
+    ("devopslabs-562", "cut", ("Aci Deployment failed with exception", "to get details.")),
+    ("infschema-52", "cut", ("ERROR | Encountered Exception", "not str")),
+    ("k8s-37232", "cut", ("FailedScheduling", "Insufficient cpu")),
+    ("cliext-6819", "cut", ("2023-09-29", "in load_script")),
 ]
 
 
 def generated_variants(real: dict[str, dict]) -> list[dict]:
     rng = random.Random(SEED)
     out: list[dict] = []
-    counters: dict[str, int] = defaultdict(int)
+    counters: dict[tuple[str, str], int] = defaultdict(int)
     for parent_id, kind, params in VARIANT_SPECS:
         parent = real[parent_id]
         text = parent["text"]
@@ -285,22 +376,26 @@ def generated_variants(real: dict[str, dict]) -> list[dict]:
             note = "real paste truncated to the block a person would select"
         else:  # pragma: no cover - a typo in VARIANT_SPECS
             raise ValueError(kind)
-        counters[parent_id] += 1
-        out.append({
-            "id": f"{parent_id}~{kind}{counters[parent_id]}",
-            "text": new,
-            "expected": parent["expected"],
-            "source": parent["source"],
-            "kind": "variant",
-            "note": f"{note}; parent: {parent['note']}",
-        })
+        counters[(parent_id, kind)] += 1
+        out.append(
+            {
+                "id": f"{parent_id}~{kind}{counters[(parent_id, kind)]}",
+                "text": new,
+                "expected": parent["expected"],
+                "source": parent["source"],
+                "kind": "variant",
+                "note": f"{note}; parent: {parent['note']}",
+            }
+        )
     return out
 
 
 def read_jsonl(path: Path) -> list[dict]:
     if not path.exists():
         return []
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [
+        json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
 
 
 def group_of(item_id: str) -> str:
@@ -337,6 +432,8 @@ def build() -> tuple[list[dict], list[dict]]:
         parent = by_id[group_of(m["id"])]
         m.setdefault("source", parent["source"])
         m.setdefault("expected", parent["expected"])
+        if m["expected"] != parent["expected"]:
+            raise ValueError(f"{m['id']}: a variant keeps its parent's label")
         m["kind"] = "variant"
     items = [{k: i[k] for k in FIELDS} for i in real + manual + generated_variants(by_id)]
     return split(items)
@@ -350,7 +447,11 @@ def main(argv: list[str]) -> int:
     dev, holdout = build()
     wanted = {HERE / "dev.jsonl": dump(dev), HERE / "holdout.jsonl": dump(holdout)}
     if "--check" in argv:
-        stale = [p.name for p, text in wanted.items() if not p.exists() or p.read_text(encoding="utf-8") != text]
+        stale = [
+            p.name
+            for p, text in wanted.items()
+            if not p.exists() or p.read_text(encoding="utf-8") != text
+        ]
         if stale:
             print("out of date:", ", ".join(stale), "- run python tests/eval/make_variants.py")
             return 1
