@@ -1,0 +1,170 @@
+"""Block Kit for log fetches: progress, the result, and the clear answers for every failure.
+
+Everything shown passes through redact() (again: the log already did, the SDK's own error and
+state texts did not), and every section stays under Slack's 3,000-character limit.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.logs.diagnose import Diagnosis, Finding
+from bot.logs.service import LogReport
+from bot.logs.source import FetchTimeout, ServiceNotFound
+from bot.redaction import redact
+
+SECTION_LIMIT = 2_900
+
+TEXTS: dict[str, dict[str, str]] = {
+    "fetching": {"en": ":hourglass_flowing_sand: fetching the last {lines} lines of `{target}`…",
+                 "ko": ":hourglass_flowing_sand: `{target}`의 마지막 {lines}줄을 가져오는 중…"},
+    "title": {"en": "*Logs of `{target}`* ({backend}, last {lines} lines{init})",
+              "ko": "*`{target}` 로그* ({backend}, 마지막 {lines}줄{init})"},
+    "init": {"en": ", init container", "ko": ", 초기화 컨테이너"},
+    "state": {"en": "Service state: `{state}`", "ko": "서비스 상태: `{state}`"},
+    "service_error": {"en": "Service error: {error}", "ko": "서비스 오류: {error}"},
+    "findings": {"en": "*Known problems in this log:*", "ko": "*로그에서 찾은 알려진 문제:*"},
+    "no_findings": {"en": "No known problem recognised in these lines.",
+                    "ko": "이 로그에서 알려진 문제를 찾지 못했습니다."},
+    "possibly": {"en": "Possibly related: {names}", "ko": "관련 있을 수 있음: {names}"},
+    "excerpt": {"en": "*Error lines:*", "ko": "*오류 줄:*"},
+    "no_errors": {"en": "No error lines in the last {lines} lines.",
+                  "ko": "마지막 {lines}줄에 오류 줄이 없습니다."},
+    "footer": {"en": "Full log (redacted) attached in this thread · fetched in {seconds:.1f} s",
+               "ko": "전체 로그(민감정보 제거)는 이 스레드에 첨부 · {seconds:.1f}초 소요"},
+    "incident": {"en": " · incident #{id}", "ko": " · 인시던트 #{id}"},
+    "not_found": {"en": ":mag: I can't find a web service or online endpoint named `{target}`.",
+                  "ko": ":mag: `{target}`라는 웹 서비스나 온라인 엔드포인트를 찾을 수 없습니다."},
+    "did_you_mean": {"en": "Did you mean {names}?", "ko": "혹시 {names}인가요?"},
+    "timeout": {"en": ":stopwatch: Fetching the logs of `{target}` timed out after {seconds} s. "
+                      "Azure may be slow right now; try again, or ask for fewer lines "
+                      "(`--lines 100`).",
+                "ko": ":stopwatch: `{target}` 로그 가져오기가 {seconds}초 후 시간 초과되었습니다. "
+                      "잠시 후 다시 시도하거나 줄 수를 줄여 보세요(`--lines 100`)."},
+    "failed": {"en": ":warning: Couldn't fetch the logs of `{target}`: {message}.",
+               "ko": ":warning: `{target}` 로그를 가져오지 못했습니다: {message}."},
+    "usage": {"en": "Usage: `/troubleshoot logs <service | endpoint[/deployment]> [--lines N] "
+                    "[--init]` (default {default} lines, at most {max}).",
+              "ko": "사용법: `/troubleshoot logs <서비스 | 엔드포인트[/배포]> [--lines N] "
+                    "[--init]` (기본 {default}줄, 최대 {max}줄)."},
+    "file_title": {"en": "Logs of {target} (redacted)", "ko": "{target} 로그 (민감정보 제거)"},
+    "modal_title": {"en": "Fetch logs", "ko": "로그 가져오기"},
+    "modal_service": {"en": "Service or endpoint[/deployment]",
+                      "ko": "서비스 또는 엔드포인트[/배포]"},
+    "modal_lines": {"en": "Lines", "ko": "줄 수"},
+    "modal_submit": {"en": "Fetch", "ko": "가져오기"},
+    "modal_bad_name": {"en": "Letters, digits, '-', '_' and '.', optionally endpoint/deployment.",
+                       "ko": "영문자, 숫자, '-', '_', '.'만 쓸 수 있습니다"
+                             "(엔드포인트/배포 형식 가능)."},
+}
+
+
+def t(key: str, lang: str, **values: Any) -> str:
+    table = TEXTS[key]
+    return table.get(lang, table["en"]).format(**values)
+
+
+def _section(text: str) -> dict[str, Any]:
+    if len(text) > SECTION_LIMIT:
+        text = text[: SECTION_LIMIT - 1] + "…"
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
+
+
+def _code(lines: tuple[str, ...] | list[str], limit: int = SECTION_LIMIT - 10) -> str:
+    body = "\n".join(line.replace("```", "'''") for line in lines)
+    if len(body) > limit:
+        body = body[-limit:]
+    return f"```{body}```"
+
+
+def progress_message(target: str, lines: int, lang: str) -> dict[str, Any]:
+    text = t("fetching", lang, lines=lines, target=target)
+    return {"text": text, "blocks": [_section(text)]}
+
+
+def _finding_text(finding: Finding) -> str:
+    text = f"• *{finding.title}* (`{finding.entry_id}`)"
+    if finding.lines:
+        text += "\n" + _code(list(finding.lines), 800)
+    return text
+
+
+def _diagnosis_blocks(diagnosis: Diagnosis, lines: int, lang: str) -> list[dict[str, Any]]:
+    blocks: list[dict[str, Any]] = []
+    if diagnosis.findings:
+        text = t("findings", lang) + "\n" + "\n".join(
+            _finding_text(finding) for finding in diagnosis.findings[:3])
+        blocks.append(_section(text))
+    else:
+        text = t("no_findings", lang)
+        if diagnosis.candidates:
+            names = ", ".join(f"{c.title} (`{c.entry_id}`)" for c in diagnosis.candidates)
+            text += "\n" + t("possibly", lang, names=names)
+        blocks.append(_section(text))
+    if diagnosis.excerpt:
+        blocks.append(_section(t("excerpt", lang) + "\n" + _code(diagnosis.excerpt)))
+    else:
+        blocks.append(_section(t("no_errors", lang, lines=lines)))
+    return blocks
+
+
+def result_message(report: LogReport, lang: str) -> dict[str, Any]:
+    """The finished message: diagnosis, error lines, the service's own state and error."""
+    request = report.request
+    if report.fetched is None or report.diagnosis is None:
+        return failure_message(report, lang)
+    fetched = report.fetched
+    head = t("title", lang, target=fetched.target, backend=fetched.backend, lines=request.lines,
+             init=t("init", lang) if request.init else "")
+    if fetched.state:
+        head += "\n" + t("state", lang, state=redact(fetched.state))
+    if fetched.error:
+        head += "\n" + t("service_error", lang, error=redact(fetched.error)[:1000])
+    blocks = [_section(head), *_diagnosis_blocks(report.diagnosis, request.lines, lang)]
+    footer = t("footer", lang, seconds=report.duration_ms / 1000)
+    if report.incident_id:
+        footer += t("incident", lang, id=report.incident_id)
+    blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": footer}]})
+    summary = [f"Logs of {fetched.target}: state {fetched.state or 'unknown'}"]
+    if report.diagnosis.findings:
+        summary.append("known problems: " + ", ".join(
+            f.entry_id for f in report.diagnosis.findings))
+    return {"text": redact("; ".join(summary)), "blocks": blocks}
+
+
+def failure_text(report: LogReport, lang: str) -> str:
+    error = report.error
+    target = report.request.target
+    if isinstance(error, ServiceNotFound):
+        text = t("not_found", lang, target=target)
+        if error.suggestions:
+            names = " or ".join(f"`{name}`" for name in error.suggestions[:3])
+            text += " " + t("did_you_mean", lang, names=names)
+        return text
+    if isinstance(error, FetchTimeout):
+        return t("timeout", lang, target=target, seconds=f"{error.seconds:g}")
+    message = error.message if error else "unknown error"
+    return t("failed", lang, target=target, message=message.rstrip("."))
+
+
+def failure_message(report: LogReport, lang: str) -> dict[str, Any]:
+    text = redact(failure_text(report, lang))
+    return {"text": text, "blocks": [_section(text)]}
+
+
+def fetch_modal(metadata: str, lang: str) -> dict[str, Any]:
+    return {
+        "type": "modal", "callback_id": "fetch_logs_modal", "private_metadata": metadata,
+        "title": {"type": "plain_text", "text": t("modal_title", lang)},
+        "submit": {"type": "plain_text", "text": t("modal_submit", lang)},
+        "blocks": [
+            {"type": "input", "block_id": "service",
+             "label": {"type": "plain_text", "text": t("modal_service", lang)},
+             "element": {"type": "plain_text_input", "action_id": "value",
+                         "placeholder": {"type": "plain_text", "text": "churn-scorer"}}},
+            {"type": "input", "block_id": "lines", "optional": True,
+             "label": {"type": "plain_text", "text": t("modal_lines", lang)},
+             "element": {"type": "plain_text_input", "action_id": "value",
+                         "initial_value": "200"}},
+        ],
+    }

@@ -1,0 +1,211 @@
+"""End to end: `/troubleshoot logs` and the "Fetch logs" button through the real server (gunicorn,
+Bolt, signed requests), the Slack Web API stand-in, and the real Azure SDKs against the Azure
+stand-in over HTTPS."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.conftest import (
+    BOT_TOKEN,
+    SIGNING_SECRET,
+    Server,
+    SlackSender,
+    _wait_healthy,
+    free_port,
+    new_ts,
+)
+from tests.logs.conftest import INIT_FAILURE_LOG, PLANTED_SECRETS, sdk_env
+from tests.support.azure_standin import AzureStandin, V2Deployment
+from tests.support.slack_api import FakeSlackAPI
+
+ALLOWED = ("CLOGSA", "CLOGSB", "CLOGSC", "CLOGSD", "CLOGSE", "CLOGSF", "CLOGSG")
+TIMEOUT_S = 6
+
+
+@pytest.fixture(scope="module")
+def azure(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AzureStandin]:
+    with AzureStandin(tmp_path_factory.mktemp("azure")) as standin:
+        standin.add_service("churn-scorer", logs=INIT_FAILURE_LOG, state="Unhealthy",
+                            error={"code": "ContainerCrash", "message": "Your container "
+                                   "application crashed."})
+        standin.add_service("fraud-api", logs="INFO ready\n", state="Healthy")
+        standin.add_endpoint("credit-ep", {
+            "blue": V2Deployment("blue", logs="blue: serving\n"),
+            "green": V2Deployment("green", logs=INIT_FAILURE_LOG, state="Failed")},
+            traffic={"blue": 10, "green": 90})
+        yield standin
+
+
+@pytest.fixture(scope="module")
+def server(azure: AzureStandin, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """`troubleshoot-bot serve` (two gunicorn workers) with the Azure SDKs pointed at the
+    stand-in through their standard environment overrides only."""
+    from bot.incidents.migrations import upgrade
+
+    folder = tmp_path_factory.mktemp("serve-logs")
+    database_url = f"sqlite:///{folder / 'bot.db'}"
+    upgrade(database_url)
+    fake = FakeSlackAPI().start()
+    env = {key: value for key, value in sdk_env(azure, folder).items()
+           if not key.startswith(("SLACK_", "DATABASE_", "BOT_", "KNOWLEDGE_"))}
+    env.update({"SLACK_API_URL": fake.api_url, "SLACK_BOT_TOKEN": BOT_TOKEN,
+                "SLACK_SIGNING_SECRET": SIGNING_SECRET, "DATABASE_URL": database_url,
+                "BOT_LANGUAGE": "en", "WEB_CONCURRENCY": "2", "PYTHONUNBUFFERED": "1",
+                "LOGS_ALLOWED_CHANNELS": ",".join(ALLOWED), "LOGS_TIMEOUT_S": str(TIMEOUT_S),
+                "LOGS_RATE_PER_MINUTE": "20"})
+    port = free_port()
+    log_path = folder / "server.log"
+    executable = Path(sys.executable).parent / "troubleshoot-bot"
+    with log_path.open("wb") as log_file:
+        process = subprocess.Popen([str(executable), "serve", "--port", str(port)], env=env,
+                                   cwd=folder, stdout=log_file, stderr=subprocess.STDOUT,
+                                   start_new_session=True)
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(base_url, process, log_path)
+        yield Server(base_url, database_url, fake, SlackSender(base_url, fake), log_path,
+                     "sqlite")
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        fake.stop()
+
+
+def everything_sent_to_slack(server: Server) -> str:
+    parts = [json.dumps(call.args, ensure_ascii=False) + call.body.decode("utf-8", "replace")
+             for call in server.fake.calls]
+    parts += [data.decode("utf-8", "replace") for data in server.fake.uploads.values()]
+    return "\n".join(parts)
+
+
+def final_update(server: Server, channel: str, timeout: float = 40) -> str:
+    update = server.wait_in(channel, "chat.update", timeout=timeout)[-1]
+    return json.dumps(update.args, ensure_ascii=False)
+
+
+def test_logs_command_diagnoses_uploads_and_never_leaks_a_secret(server: Server,
+                                                                  azure: AzureStandin) -> None:
+    channel = "CLOGSA"
+    reply = server.slack.command("logs churn-scorer --lines 300", channel=channel)
+    assert reply.status == 200
+
+    progress = server.wait_in(channel, "chat.postMessage", timeout=20)[0]
+    assert "fetching the last 300 lines of `churn-scorer`" in progress.args["text"]
+    shown = final_update(server, channel)
+    progress_ts = server.calls_in(channel, "chat.update")[-1].args["ts"]
+    assert "function-fails-get_model_path" in shown  # the diagnosis names the KB entry
+    assert "Model not found in cache or in root" in shown  # ... with the log line showing it
+    assert "Unhealthy" in shown and "ContainerCrash" in shown  # the service's own state/error
+
+    upload = server.fake.wait_for("files.completeUploadExternal", timeout=20)
+    assert upload[0].args.get("channel_id") == channel
+    assert upload[0].args.get("thread_ts") == progress_ts  # in the fetch's thread
+    uploaded = "\n".join(data.decode() for data in server.fake.uploads.values())
+    assert "Model not found in cache or in root" in uploaded  # the whole log ...
+    assert "[REDACTED" in uploaded  # ... redacted
+    assert any("/services/churn-scorer/logs" in r.path and r.query.get("tail") == ["300"]
+               for r in azure.requests)
+
+    sent = everything_sent_to_slack(server)
+    for secret in (*PLANTED_SECRETS, "test-sp-secret-value"):
+        assert secret not in sent
+
+    rows = server.sql("SELECT user, channel, target, backend, outcome, duration_ms, lines "
+                      "FROM log_fetches WHERE channel = :c", c=channel)
+    assert [(r[0], r[2], r[3], r[4], r[6]) for r in rows] == [
+        ("U0000ALICE", "churn-scorer", "azureml-v1", "ok", 300)]
+    assert rows[0][5] is not None
+
+
+def test_unknown_service_gets_the_closest_names(server: Server) -> None:
+    channel = "CLOGSB"
+    server.slack.command("logs churn-scorr", channel=channel)
+    shown = final_update(server, channel)
+    assert "can't find" in shown and "Did you mean `churn-scorer`" in shown
+    assert server.sql("SELECT outcome FROM log_fetches WHERE channel = :c",
+                      c=channel) == [("not_found",)]
+
+
+def test_channel_outside_the_policy_is_refused_without_contacting_azure(
+        server: Server, azure: AzureStandin) -> None:
+    channel = "CNOTALLOWED1"
+    before = len(azure.requests)
+    server.slack.command("logs churn-scorer", channel=channel)
+    refusal = server.fake.wait_for("response_url", timeout=20,
+                                   predicate=lambda c: channel in c.path)[0]
+    assert "can't be fetched in this channel" in refusal.args["text"]
+    assert "LOGS_ALLOWED_CHANNELS" in refusal.args["text"]  # how to get access
+    assert refusal.args.get("response_type") == "ephemeral"
+    assert len(azure.requests) == before  # not one request to Azure
+    assert not server.calls_in(channel, "chat.postMessage")
+    assert server.sql("SELECT outcome FROM log_fetches WHERE channel = :c",
+                      c=channel) == [("denied",)]
+
+
+def test_hanging_endpoint_times_out_while_the_bot_keeps_answering(
+        server: Server, azure: AzureStandin) -> None:
+    hanging, other = "CLOGSC", "CLOGSD"
+    azure.hang_paths.append("/services/fraud-api/logs")
+    try:
+        server.slack.command("logs fraud-api", channel=hanging)
+        server.wait_in(hanging, "chat.postMessage", timeout=20)
+        # While that fetch hangs, someone else asks for help and is answered.
+        server.slack.command("help", channel=other)
+        server.fake.wait_for("response_url", timeout=TIMEOUT_S,
+                             predicate=lambda c: other in c.path)
+        assert not server.calls_in(hanging, "chat.update")  # the fetch is still waiting
+        shown = final_update(server, hanging, timeout=TIMEOUT_S + 20)
+        assert f"timed out after {TIMEOUT_S} s" in shown
+    finally:
+        azure.hang_paths.remove("/services/fraud-api/logs")
+    assert server.sql("SELECT outcome FROM log_fetches WHERE channel = :c",
+                      c=hanging) == [("timeout",)]
+
+
+def _answer_with_button(service: str | None) -> dict[str, object]:
+    return {"type": "message", "ts": new_ts(), "text": "answer", "blocks": [{
+        "type": "actions", "block_id": "buttons:1:-", "elements": [{
+            "type": "button", "action_id": "fetch_logs",
+            "text": {"type": "plain_text", "text": "Fetch logs"},
+            "value": json.dumps({"incident_id": None, "entry_id": None,
+                                 "service": service})}]}]}
+
+
+def test_fetch_logs_button_reads_a_v2_deployment_in_the_thread(server: Server,
+                                                                azure: AzureStandin) -> None:
+    channel = "CLOGSE"
+    message = _answer_with_button("credit-ep")
+    server.slack.click(message, channel=channel, action_id="fetch_logs")
+    progress = server.wait_in(channel, "chat.postMessage", timeout=20)[0]
+    assert progress.args.get("thread_ts") == message["ts"]  # in the answer's thread
+    shown = final_update(server, channel)
+    assert "credit-ep/green" in shown  # the deployment taking most traffic
+    assert "Failed" in shown and "azureml-v2" in shown
+    assert "function-fails-get_model_path" in shown
+    assert any(r.path.endswith("/onlineEndpoints/credit-ep/deployments/green/getLogs")
+               and json.loads(r.body) == {"containerType": "InferenceServer", "tail": 200}
+               for r in azure.requests)
+
+
+def test_fetch_logs_button_without_a_service_asks_for_the_name(server: Server) -> None:
+    channel = "CLOGSF"
+    server.slack.click(_answer_with_button(None), channel=channel, action_id="fetch_logs")
+    opened = server.fake.wait_for("views.open", timeout=20,
+                                  predicate=lambda c: channel in json.dumps(c.args))[0]
+    view = opened.args["view"]
+    view = json.loads(view) if isinstance(view, str) else view
+    assert view["callback_id"] == "fetch_logs_modal"
+    assert json.loads(view["private_metadata"])["channel"] == channel
