@@ -122,3 +122,13 @@ def test_unreachable_database_is_one_clear_line(tmp_path: Path) -> None:
     assert completed.returncode == 1
     assert completed.stderr.startswith("error: cannot use the database at postgresql")
     assert "Traceback" not in completed.stderr
+
+
+def test_db_downgrade_to_base_and_current(migrated_database_url: str, tmp_path: Path) -> None:
+    down = cli(migrated_database_url, tmp_path, "db", "downgrade", "base")
+    assert down.returncode == 0, down.stderr
+    assert down.stdout.strip().endswith("now at <base>")
+    assert "not initialised" in cli(migrated_database_url, tmp_path, "db", "current").stdout
+    unknown = cli(migrated_database_url, tmp_path, "db", "downgrade", "nonsense")
+    assert unknown.returncode == 1 and unknown.stderr.startswith("error: ")
+    assert "Traceback" not in unknown.stderr

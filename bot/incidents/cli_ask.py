@@ -9,6 +9,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from bot.cli_io import read_text_argument
 from bot.config import bot_language
 from bot.db import database_url, session_scope
@@ -54,9 +56,15 @@ def run_ask(args: argparse.Namespace) -> int:
 
     matcher = default_matcher()
     result = matcher.match(text, lang=lang)
-    with session_scope(url) as session:
-        recorded = record_occurrence(session, workspace=LOCAL_WORKSPACE, source="cli",
-                                     text=text, result=result, user=current_user())
+    try:
+        with session_scope(url) as session:
+            recorded = record_occurrence(session, workspace=LOCAL_WORKSPACE, source="cli",
+                                         text=text, result=result, user=current_user())
+    except SQLAlchemyError as error:
+        # The answer is still worth having when the history cannot be written.
+        sys.stdout.write(render_answer_text(result, matcher.kb, lang))
+        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+        return fail(f"the answer above was not recorded: {reason}")
     sys.stdout.write(render_answer_text(result, matcher.kb, lang))
     print()
     print(incident_lines(recorded, lang))
