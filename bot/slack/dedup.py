@@ -27,8 +27,10 @@ def claim_event(database_url: str, event_id: str) -> bool:
         insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
         statement = insert(ProcessedEvent).values(
             event_id=event_id[:64], received_at=utcnow()).on_conflict_do_nothing(
-            index_elements=["event_id"])
-        claimed = session.execute(statement).rowcount == 1
+            index_elements=["event_id"]).returning(ProcessedEvent.event_id)
+        # RETURNING yields the row only when this statement inserted it (rowcount is not
+        # reliable here: psycopg 3 through the ORM reports -1).
+        claimed = session.execute(statement).scalar_one_or_none() is not None
         if claimed and random.random() < PRUNE_CHANCE:
             session.execute(delete(ProcessedEvent).where(
                 ProcessedEvent.received_at < utcnow() - KEEP_FOR))

@@ -93,8 +93,8 @@ STRINGS: dict[str, dict[str, str]] = {
                      "ko": "오류와 함께 저를 멘션하면(또는 스레드에서 멘션만 하면) 스레드에 "
                            "답합니다. 긴 오류는 스니펫이나 파일로 첨부하세요."},
     "lang_set": {"en": "Your language is now English.", "ko": "이제 한국어로 답합니다."},
-    "lang_usage": {"en": "Usage: `/troubleshoot lang ko|en` (now: {lang})",
-                   "ko": "사용법: `/troubleshoot lang ko|en` (현재: {lang})"},
+    "lang_usage": {"en": "Usage: `/troubleshoot lang ko|en` (now: {current})",
+                   "ko": "사용법: `/troubleshoot lang ko|en` (현재: {current})"},
     "watch_on": {"en": ":eyes: Watching <#{channel}>: errors posted here get a threaded "
                        "suggestion when I am confident.",
                  "ko": ":eyes: <#{channel}> 채널을 지켜봅니다. 올라온 오류에 확실한 해결책이 "

@@ -103,7 +103,7 @@ def _lang(settings: Settings, body: dict[str, Any], client: WebClient, respond: 
     wanted = rest.strip().lower()
     if wanted not in LANGUAGES:
         respond(response_type="ephemeral",
-                **render_text(t("lang_usage", lang, lang=lang)).as_kwargs())
+                **render_text(t("lang_usage", lang, current=lang)).as_kwargs())
         return
     preferences.set_user_language(settings.database_url, workspace=workspace_of(body),
                                   user=body["user_id"], language=wanted)
