@@ -131,7 +131,7 @@ def main() -> int:
 
     print(f"machine: {machine()}")
     print(f"10,000-entry KB: loaded in {loaded_s:.1f} s, indexed in {indexed_s:.1f} s\n")
-    print(f"| KB | paste | matcher ms (median) | naive ms (median) | speed-up | answer |")
+    print("| KB | paste | matcher ms (median) | naive ms (median) | speed-up | answer |")
     print("|---|---|---:|---:|---:|---|")
     for kb_name, (kb, matcher) in kbs.items():
         for paste_name, paste in pastes.items():

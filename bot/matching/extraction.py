@@ -76,7 +76,7 @@ def _bounded(line: str) -> str:
     if len(line) <= MAX_LINE_CHARS:
         return line
     # Keep the part around the first error word rather than an arbitrary head.
-    found = _ERROR_WORDS.search(line, 0, 20_000)
+    found = _ERROR_WORDS.search(line)  # linear, and the text is capped at MAX_CHARS
     start = max(0, found.start() - MAX_LINE_CHARS // 4) if found else 0
     return line[start: start + MAX_LINE_CHARS]
 

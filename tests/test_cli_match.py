@@ -1,0 +1,78 @@
+"""Drive the real `troubleshoot-bot match` command and check the JSON contract of design §3."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+SCHEDULING = "Warning FailedScheduling 0/3 nodes are available: 3 Insufficient nvidia.com/gpu."
+
+
+def run(*args: str, stdin: str | bytes | None = None, env: dict[str, str] | None = None):
+    data = stdin.encode() if isinstance(stdin, str) else stdin
+    return subprocess.run([sys.executable, "-m", "bot", "match", *args], input=data,
+                          capture_output=True, timeout=120, env=env)
+
+
+def test_json_shape_and_answer() -> None:
+    done = run("--json", SCHEDULING)
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert set(result) == {"matches", "fingerprint"}
+    assert result["matches"][0]["id"] == "container-cannot-be-scheduled"
+    for match in result["matches"]:
+        assert set(match) == {"id", "title", "score", "confident", "evidence"}
+        assert 0 <= match["score"] <= 100
+    assert sum(match["confident"] for match in result["matches"]) <= 1
+    assert "nvidia.com/gpu" in result["matches"][0]["evidence"]
+
+
+def test_stdin_top_and_language() -> None:
+    done = run("--json", "--top", "1", "--lang", "ko", "-", stdin=SCHEDULING)
+    result = json.loads(done.stdout)
+    assert len(result["matches"]) == 1
+    assert any("\uac00" <= ch <= "\ud7a3" for ch in result["matches"][0]["title"])
+
+
+def test_unknown_error_abstains() -> None:
+    result = json.loads(run("--json", "the coffee machine is broken").stdout)
+    assert all(not match["confident"] for match in result["matches"])
+
+
+def test_human_output_has_steps_and_link() -> None:
+    done = run("--lang", "en", SCHEDULING)
+    text = done.stdout.decode()
+    assert "1. " in text and "https://" in text and "Matched:" in text
+
+
+def test_human_output_says_when_it_does_not_know() -> None:
+    assert "No known fix" in run("--lang", "en", "the coffee machine is broken").stdout.decode()
+
+
+def test_binary_junk_on_stdin_is_fine() -> None:
+    done = run("--json", "-", stdin=bytes(range(256)) * 100)
+    assert done.returncode == 0
+    assert "fingerprint" in json.loads(done.stdout)
+
+
+def test_batch(tmp_path: Path) -> None:
+    batch = tmp_path / "in.jsonl"
+    batch.write_text(json.dumps({"id": "a", "text": SCHEDULING}) + "\n"
+                     + json.dumps({"id": 7, "text": "OOMKilled"}) + "\n", encoding="utf-8")
+    done = run("--batch", str(batch))
+    assert done.returncode == 0, done.stderr
+    lines = [json.loads(line) for line in done.stdout.decode().splitlines()]
+    assert [line["id"] for line in lines] == ["a", 7]
+    for line in lines:
+        assert set(line) == {"id", "matches", "fingerprint"}
+
+
+def test_batch_reports_bad_lines(tmp_path: Path) -> None:
+    batch = tmp_path / "in.jsonl"
+    batch.write_text('not json\n{"id": "b"}\n{"id": "c", "text": "OOMKilled"}\n')
+    done = run("--batch", str(batch))
+    assert done.returncode == 1
+    assert b":1: not JSON" in done.stderr and b":2:" in done.stderr
+    assert len(done.stdout.decode().splitlines()) == 1

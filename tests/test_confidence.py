@@ -1,0 +1,32 @@
+from bot.matching.matcher import Matcher
+from tests.matching_support import small_kb
+
+matcher = Matcher(small_kb())
+
+
+def test_a_clear_error_is_answered() -> None:
+    result = matcher.match("Last State: Terminated  Reason: OOMKilled  Exit Code: 137")
+    assert result.answer is not None and result.answer.entry_id == "oom"
+
+
+def test_at_most_one_entry_is_confident() -> None:
+    result = matcher.match("CrashLoopBackOff\nOOMKilled Exit Code: 137", top=5)
+    assert sum(match.confident for match in result.matches) <= 1
+
+
+def test_two_strong_look_alikes_make_the_bot_abstain() -> None:
+    result = matcher.match("CrashLoopBackOff\nOOMKilled\ndied with <Signals.SIGKILL: 9>\n"
+                           "Back-off restarting failed container")
+    top_two = [match.score for match in result.matches[:2]]
+    if abs(top_two[0] - top_two[1]) < 15:
+        assert result.answer is None
+
+
+def test_unrelated_errors_are_not_answered() -> None:
+    for text in ("ImagePullBackOff: Back-off pulling image", "AADSTS700016: Application not found",
+                 "ResolvePackageNotFound: - python=3.6.2", "hello"):
+        assert matcher.match(text).answer is None, text
+
+
+def test_a_lone_common_word_is_not_enough() -> None:
+    assert matcher.match("timeout").answer is None

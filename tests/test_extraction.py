@@ -1,0 +1,47 @@
+from bot.matching.extraction import MAX_KEY_LINES, MAX_LINE_CHARS, extract
+
+NOISE = "2026-11-25T10:00:00Z INFO gunicorn.access 10.0.0.1 POST /score 200 {n}"
+
+
+def test_short_paste_keeps_every_line() -> None:
+    assert extract("배포가 안 돼요\nCrashLoopBackOff").key_lines == ("배포가 안 돼요",
+                                                                  "CrashLoopBackOff")
+
+
+def test_long_log_is_judged_on_its_error_lines() -> None:
+    lines = [NOISE.format(n=n % 100) for n in range(2000)]
+    lines[1200] = "Warning FailedScheduling 0/3 nodes are available: 3 Insufficient cpu."
+    extracted = extract("\n".join(lines))
+    assert lines[1200] in extracted.key_lines
+    assert len(extracted.key_lines) <= MAX_KEY_LINES
+    assert not any("gunicorn.access" in line for line in extracted.error_lines)
+
+
+def test_traceback_tail_and_init_frame_are_kept() -> None:
+    noise = [NOISE.format(n=n) for n in range(100)]
+    traceback = ["Traceback (most recent call last):",
+                 '  File "/var/azureml-app/score.py", line 12, in init',
+                 "    model = joblib.load(path)",
+                 '  File "/opt/conda/lib/python3.8/site-packages/joblib/numpy_pickle.py", '
+                 "line 577, in load",
+                 "FileNotFoundError: [Errno 2] No such file or directory: 'model.pkl'"]
+    key = extract("\n".join(noise + traceback + noise)).key_lines
+    assert traceback[-1] in key
+    assert any(line.endswith("in init") for line in key)
+
+
+def test_json_escaped_log_is_split_into_lines() -> None:
+    text = '{"logs": "starting\\nTraceback (most recent call last):\\nValueError: bad input"}'
+    assert "ValueError: bad input\"}" in extract(text).key_lines
+
+
+def test_huge_line_is_cut_around_its_error() -> None:
+    line = "x" * 60_000 + " ERROR something failed " + "y" * 60_000
+    (kept,) = extract(line).key_lines
+    assert len(kept) <= MAX_LINE_CHARS
+    assert "ERROR something failed" in kept
+
+
+def test_nothing_in_nothing_out() -> None:
+    assert extract("").key_lines == ()
+    assert extract("\n\n   \n").key_lines == ()

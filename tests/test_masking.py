@@ -1,0 +1,41 @@
+from bot.matching.masking import mask
+
+
+def test_variable_parts_become_placeholders() -> None:
+    text = ("2026-11-25T10:00:01.123Z pod scorer-7d9f8b6c5-x2kqz request "
+            "3f0c2d9a-1234-4bcd-9876-abcdefabcdef from 10.244.0.12:5001 by bob@example.com "
+            "at https://x.example.org/score took 0xdeadbeef")
+    assert mask(text) == ("<timestamp> pod <pod> request <uuid> from <ip> by <email> "
+                          "at <url> took <hex>")
+
+
+def test_same_error_on_another_pod_and_time_masks_the_same() -> None:
+    first = "2026-11-25 10:00:01 scorer-7d9f8b6c5-x2kqz Back-off restarting failed container"
+    second = "2026-11-26 22:13:59 scorer-5c6d7e8f9-abcd1 Back-off restarting failed container"
+    assert mask(first) == mask(second)
+
+
+def test_status_exit_and_signal_codes_are_kept() -> None:
+    assert mask("Liveness probe failed: HTTP probe failed with statuscode: 502").endswith("502")
+    assert "503" in mask("503 Service Unavailable")
+    assert "504" in mask("Response Code: 504")
+    assert "137" in mask("Last State: Terminated Reason: OOMKilled Exit Code: 137")
+    assert "SIGKILL: 9" in mask("died with <Signals.SIGKILL: 9>")
+
+
+def test_numbers_that_are_not_codes_are_masked() -> None:
+    assert mask("took 503 ms") == "took <num> ms"
+    assert mask('File "score.py", line 502, in run') == "File <quoted>, line <num>, in run"
+
+
+def test_kubernetes_words_and_counts_keep_their_shape() -> None:
+    assert mask("0/3 nodes are available: 3 Insufficient nvidia.com/gpu.") == (
+        "<num>/<num> nodes are available: <num> Insufficient nvidia.com/gpu.")
+    assert mask("CrashLoopBackOff OOMKilled FailedScheduling") == (
+        "CrashLoopBackOff OOMKilled FailedScheduling")
+
+
+def test_keep_words_leaves_quoted_values_and_paths_for_the_scorer() -> None:
+    text = "No such file or directory: '/var/azureml-app/azureml-models/m/1/model.pkl'"
+    assert mask(text) == "No such file or directory: <quoted>"
+    assert "azureml-models" in mask(text, keep_words=True)
