@@ -82,3 +82,21 @@ def test_variants_stay_in_the_split_of_their_real_paste() -> None:
 def test_files_are_what_make_variants_generates() -> None:
     module = runpy.run_path(str(EVAL / "make_variants.py"))
     assert module["main"](["--check"]) == 0
+
+
+def test_every_group_has_a_frozen_side_and_the_split_is_about_seventy_thirty() -> None:
+    split = json.loads((EVAL / "split.json").read_text(encoding="utf-8"))
+    real_ids = {item["id"] for item in load("real.jsonl")}
+    assert real_ids == set(split)
+    assert set(split.values()) == {"dev", "holdout"}
+    share = sum(side == "holdout" for side in split.values()) / len(split)
+    assert 0.2 <= share <= 0.4
+
+
+def test_every_label_appears_in_both_parts_when_it_has_three_real_pastes() -> None:
+    real = load("real.jsonl")
+    per_label = Counter(item["expected"] for item in real)
+    for name in FILES:
+        present = {item["expected"] for item in load(name)}
+        missing = {label for label, n in per_label.items() if n >= 3} - present
+        assert missing == set(), (name, missing)

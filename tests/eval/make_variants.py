@@ -8,11 +8,14 @@ Inputs (hand-curated, in this folder):
 Output (regenerated, never edited by hand):
   dev.jsonl      about 70 %, for tuning the matcher
   holdout.jsonl  about 30 %, kept aside; do not tune on it
+  split.json     which side each group is on; existing entries never change, so an item
+                 that was in dev never moves into the holdout when the set grows
 
 Generated variants (Korean chat wrappers, 20-40k character container logs with the real error in
 the middle, fresh ids/pod names/timestamps/node counts, truncations) are listed in VARIANT_SPECS
 and produced with a fixed random seed, so `python tests/eval/make_variants.py` always writes the
-same files.  The split is stratified by label and keeps every variant with its real paste.
+same files.  The split is stratified by label and keeps every variant with its real paste; new groups
+are placed by a stable hash, old ones stay where split.json says.
 
 Usage:  python tests/eval/make_variants.py          (rewrite dev.jsonl and holdout.jsonl)
         python tests/eval/make_variants.py --check  (exit 1 if the files are out of date)
@@ -24,6 +27,7 @@ Usage:  python tests/eval/make_variants.py          (rewrite dev.jsonl and holdo
 
 from __future__ import annotations
 
+import hashlib
 import json
 import random
 import re
@@ -402,29 +406,39 @@ def group_of(item_id: str) -> str:
     return item_id.split("~", 1)[0]
 
 
-def split(items: list[dict]) -> tuple[list[dict], list[dict]]:
-    """Stratified by label over groups (a real paste and its variants), fixed seed."""
+def split(
+    items: list[dict], frozen: dict[str, str]
+) -> tuple[list[dict], list[dict], dict[str, str]]:
+    """Dev/holdout by group (a real paste plus its variants), stratified by label.
+
+    Groups already in split.json keep their side forever, so nothing that was tuned on in
+    dev ever moves into the holdout.  New groups are sorted by a stable hash within their
+    label and go to the holdout while the label's holdout share is under 30 %.
+    """
     groups: dict[str, list[dict]] = defaultdict(list)
     for item in items:
         groups[group_of(item["id"])].append(item)
+    assignment = {gid: side for gid, side in frozen.items() if gid in groups}
     by_label: dict[str, list[str]] = defaultdict(list)
     for gid in sorted(groups):
         by_label[groups[gid][0]["expected"]].append(gid)
-    rng = random.Random(SEED + 1)
-    holdout_groups: set[str] = set()
     for label in sorted(by_label):
-        gids = by_label[label][:]
-        rng.shuffle(gids)
-        n = round(len(gids) * HOLDOUT_SHARE)
-        if n == 0 and len(gids) >= 3:
-            n = 1
-        holdout_groups.update(gids[:n])
-    dev = [i for i in items if group_of(i["id"]) not in holdout_groups]
-    holdout = [i for i in items if group_of(i["id"]) in holdout_groups]
-    return dev, holdout
+        gids = by_label[label]
+        new = sorted((g for g in gids if g not in assignment), key=stable_hash)
+        for gid in new:
+            held = sum(assignment.get(g) == "holdout" for g in gids)
+            placed = sum(g in assignment for g in gids)
+            assignment[gid] = "holdout" if held < round((placed + 1) * HOLDOUT_SHARE) else "dev"
+    dev = [i for i in items if assignment[group_of(i["id"])] == "dev"]
+    holdout = [i for i in items if assignment[group_of(i["id"])] == "holdout"]
+    return dev, holdout, dict(sorted(assignment.items()))
 
 
-def build() -> tuple[list[dict], list[dict]]:
+def stable_hash(text: str) -> str:
+    return hashlib.sha256(f"{SEED}:{text}".encode()).hexdigest()
+
+
+def build() -> tuple[list[dict], list[dict], dict[str, str]]:
     real = read_jsonl(HERE / "real.jsonl")
     manual = read_jsonl(HERE / "variants_manual.jsonl")
     by_id = {r["id"]: r for r in real}
@@ -436,7 +450,9 @@ def build() -> tuple[list[dict], list[dict]]:
             raise ValueError(f"{m['id']}: a variant keeps its parent's label")
         m["kind"] = "variant"
     items = [{k: i[k] for k in FIELDS} for i in real + manual + generated_variants(by_id)]
-    return split(items)
+    split_path = HERE / "split.json"
+    frozen = json.loads(split_path.read_text(encoding="utf-8")) if split_path.exists() else {}
+    return split(items, frozen)
 
 
 def dump(items: list[dict]) -> str:
@@ -444,8 +460,12 @@ def dump(items: list[dict]) -> str:
 
 
 def main(argv: list[str]) -> int:
-    dev, holdout = build()
-    wanted = {HERE / "dev.jsonl": dump(dev), HERE / "holdout.jsonl": dump(holdout)}
+    dev, holdout, assignment = build()
+    wanted = {
+        HERE / "dev.jsonl": dump(dev),
+        HERE / "holdout.jsonl": dump(holdout),
+        HERE / "split.json": json.dumps(assignment, indent=0) + "\n",
+    }
     if "--check" in argv:
         stale = [
             p.name
