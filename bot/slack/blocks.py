@@ -64,29 +64,27 @@ def section(text: str, *, id_: str | None = None, accessory: Block | None = None
 
 
 def sections(text: str, *, id_prefix: str | None = None) -> list[Block]:
-    """Long mrkdwn split over several sections at line breaks, each under the section limit."""
+    """Long mrkdwn split over several sections at line breaks, each under the section limit.
+
+    A code block cut in two is closed at the end of one section and reopened at the start of
+    the next, or both render as garbage.
+    """
+    budget = MAX_SECTION_TEXT - 8  # room for the closing and reopening fences
     chunks: list[str] = []
     current = ""
+    in_code = False  # whether `current` ends inside a code block
     for line in text.split("\n"):
         candidate = f"{current}\n{line}" if current else line
-        if len(candidate) <= MAX_SECTION_TEXT:
+        if len(candidate) > budget and current:
+            chunks.append(current + ("\n```" if in_code else ""))
+            current = ("```\n" if in_code else "") + line
+        else:
             current = candidate
-            continue
-        if current:
-            chunks.append(current)
-        current = line
+        in_code ^= line.count("```") % 2 == 1
     if current:
         chunks.append(current)
-    return [section(_balance_fences(chunk), id_=f"{id_prefix}:{index}" if id_prefix else None)
+    return [section(chunk, id_=f"{id_prefix}:{index}" if id_prefix else None)
             for index, chunk in enumerate(chunks)]
-
-
-def _balance_fences(chunk: str) -> str:
-    # A code block split across two sections must be closed in the first and reopened in the
-    # second, or both render as garbage.
-    if chunk.count("```") % 2 == 1:
-        return chunk + "\n```" if not chunk.lstrip().startswith("```") else "```\n" + chunk
-    return chunk
 
 
 def context(*texts: str, id_: str | None = None) -> Block:
@@ -147,20 +145,26 @@ _FENCE_LANG = re.compile(r"^(\s*)```[\w+-]+\s*$", re.MULTILINE)
 def markdown_to_mrkdwn(text: str) -> str:
     """The subset of Markdown KB entries use, as Slack mrkdwn.
 
-    Slack has its own dialect: *bold*, <url|label>, ``` fences without a language tag.
-    Code inside fences is left as it is.
+    Slack has its own dialect: *bold*, <url|label>, ``` fences without a language tag, and
+    &, <, > escaped everywhere, code included (`<namespace>` would otherwise vanish as markup).
     """
     parts = re.split(r"(```.*?```)", _FENCE_LANG.sub(r"\1```", text), flags=re.DOTALL)
-    converted: list[str] = []
-    for index, part in enumerate(parts):
-        if index % 2 == 1:  # a fenced code block
-            converted.append(part)
-            continue
-        part = _LINK.sub(lambda m: f"<{m.group(2)}|{m.group(1)}>", part)
-        part = _BOLD.sub(r"*\1*", part)
-        part = _HEADING.sub(r"*\1*", part)
-        converted.append(part)
-    return "".join(converted)
+    return "".join(escape(part) if index % 2 == 1 else _prose_to_mrkdwn(part)
+                   for index, part in enumerate(parts))
+
+
+def _prose_to_mrkdwn(text: str) -> str:
+    # Links become Slack links before escaping, parked behind placeholders so that their
+    # angle brackets survive the escaping of everything else.
+    links: list[str] = []
+
+    def park_link(found: re.Match[str]) -> str:
+        links.append(f"<{escape(found.group(2))}|{escape(found.group(1))}>")
+        return f"\x00{len(links) - 1}\x00"
+
+    text = escape(_LINK.sub(park_link, text))
+    text = _HEADING.sub(r"*\1*", _BOLD.sub(r"*\1*", text))
+    return re.sub("\x00(\\d+)\x00", lambda found: links[int(found.group(1))], text)
 
 
 def escape(text: str) -> str:

@@ -58,7 +58,8 @@ def render_answer(result: MatchResult, recorded: Recorded | None, kb: KnowledgeB
     blocks += _history_blocks(recorded, lang)
     context_lines = [t("reported_by", lang, user=user)] if user else []
     if recorded:
-        context_lines.insert(0, _incident_line(recorded, lang))
+        context_lines.insert(0, _incident_line(recorded, lang) if entry else t(
+            "unknown_recorded", lang, id=recorded.incident_id, count=recorded.occurrences))
     if context_lines:
         blocks.append(bk.context(*context_lines, id_=f"incident:{_incident_id(recorded)}"))
     blocks.append(_answer_buttons(entry.id if entry else None, recorded, lang))
@@ -116,7 +117,8 @@ def _unknown_blocks(result: MatchResult, kb: KnowledgeBase, lang: str,
             blocks.append(bk.section(line, id_=f"candidate:{match.entry_id}", accessory=bk.button(
                 t("button_this_one", lang), action_id=ACTION_HELPFUL,
                 value={"incident_id": incident_id, "entry_id": match.entry_id})))
-    if result.key_lines:
+    shown = {match.evidence for match in candidates}
+    if result.key_lines and result.key_lines[0] not in shown:
         blocks.append(bk.context(t("matched", lang, evidence=_evidence(result.key_lines[0]))))
     return blocks
 

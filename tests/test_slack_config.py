@@ -1,0 +1,77 @@
+"""Start-up settings: a missing or wrong variable is named, before anything starts."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.slack.config import ConfigError, load_settings
+
+SLACK_VARIABLES = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "SLACK_API_URL",
+                   "PORT", "BOT_LANGUAGE")
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for name in SLACK_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)
+
+
+def test_http_mode_names_what_is_missing(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-1")
+    with pytest.raises(ConfigError, match="SLACK_SIGNING_SECRET is not set"):
+        load_settings()
+
+
+def test_socket_mode_needs_the_app_token(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-1")
+    with pytest.raises(ConfigError, match="SLACK_APP_TOKEN is not set"):
+        load_settings(socket_mode=True)
+    monkeypatch.setenv("SLACK_APP_TOKEN", "xoxb-wrong-kind")
+    with pytest.raises(ConfigError, match="starts with xapp-"):
+        load_settings(socket_mode=True)
+
+
+def test_a_user_token_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxp-user")
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", "s")
+    with pytest.raises(ConfigError, match="SLACK_BOT_TOKEN must be a bot token"):
+        load_settings()
+
+
+def test_defaults_and_overrides(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-1")
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", "s")
+    settings = load_settings()
+    assert (settings.port, settings.language, settings.api_url) == (3000, "ko", None)
+    monkeypatch.setenv("PORT", "8080")
+    monkeypatch.setenv("BOT_LANGUAGE", "en")
+    monkeypatch.setenv("SLACK_API_URL", "http://127.0.0.1:9/api")
+    settings = load_settings()
+    assert (settings.port, settings.language, settings.api_url) == (
+        8080, "en", "http://127.0.0.1:9/api/")
+    assert load_settings(port=5000).port == 5000
+
+
+def test_dotenv_file_is_read_for_local_runs(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("SLACK_BOT_TOKEN=xoxb-from-dotenv\nSLACK_SIGNING_SECRET=s\n")
+    code = (f"import os; os.chdir({str(tmp_path)!r}); from bot.slack.config import "
+            "load_settings; print(load_settings().bot_token)")
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                         cwd=Path(__file__).resolve().parents[1], check=True)
+    assert out.stdout.strip() == "xoxb-from-dotenv"
+
+
+def test_serve_without_credentials_exits_with_the_variable_name(tmp_path: Path) -> None:
+    executable = Path(sys.executable).parent / "troubleshoot-bot"
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    result = subprocess.run([str(executable), "serve"], env=env, capture_output=True, text=True,
+                            cwd=tmp_path, timeout=60)
+    assert result.returncode == 2
+    assert "SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET are not set" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -1,0 +1,242 @@
+"""Block Kit rendering: what people see in Slack, within Slack's limits. Pure functions."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from bot.incidents.service import Recorded, SimilarIncident
+from bot.knowledge.loader import cached_knowledge_base
+from bot.knowledge.model import Entry, KnowledgeBase, LocalizedBody
+from bot.matching.matcher import default_matcher
+from bot.matching.result import Match, MatchResult
+from bot.slack import blocks as bk
+from bot.slack.render import (
+    blocks_as_text,
+    render_answer,
+    render_help,
+    render_home,
+    render_incidents,
+    resolve_modal,
+    with_feedback,
+    with_resolution,
+)
+from bot.slack.subcommands import Subcommand
+
+GPU_ERROR = "0/3 nodes are available: 3 Insufficient nvidia.com/gpu"
+
+
+@pytest.fixture(scope="module")
+def kb() -> KnowledgeBase:
+    return cached_knowledge_base(None)
+
+
+def recorded(incident_id: int = 42, occurrences: int = 1,
+             similar: tuple[SimilarIncident, ...] = ()) -> Recorded:
+    return Recorded(incident_id=incident_id, occurrence_id=1, is_new_incident=occurrences == 1,
+                    occurrences=occurrences, status="open", similar=similar)
+
+
+def texts(blocks: list[dict[str, Any]]) -> str:
+    return json.dumps(blocks, ensure_ascii=False)
+
+
+def within_limits(blocks: list[dict[str, Any]]) -> None:
+    assert 0 < len(blocks) <= bk.MAX_BLOCKS
+    for block in blocks:
+        if block["type"] == "section":
+            assert len(block["text"]["text"]) <= bk.MAX_SECTION_TEXT
+            assert block["text"]["text"].count("```") % 2 == 0  # no fence left open
+        if block["type"] == "header":
+            assert len(block["text"]["text"]) <= bk.MAX_HEADER_TEXT
+        if block["type"] == "context":
+            assert len(block["elements"]) <= bk.MAX_CONTEXT_ELEMENTS
+        if block["type"] == "actions":
+            for element in block["elements"]:
+                assert len(element["value"]) <= bk.MAX_BUTTON_VALUE
+
+
+def test_known_answer_shows_cause_steps_link_evidence_and_incident(kb: KnowledgeBase) -> None:
+    result = default_matcher().match(GPU_ERROR, lang="en")
+    message = render_answer(result, recorded(occurrences=4), kb, "en", user="U1")
+    within_limits(message.blocks)
+    text = blocks_as_text(message.blocks)
+    assert text.startswith("Container cannot be scheduled")
+    assert "*Cause*\nNo node in the Kubernetes cluster" in text
+    assert "*Fix*\n1. " in text and "\n2. " in text
+    assert "kubectl get pods -n &lt;namespace&gt;" in text  # commands as code, escaped for Slack
+    assert "<https://learn.microsoft.com/" in text
+    assert f"matched: `{GPU_ERROR}`" in text
+    assert "Incident #42 · seen 4 times" in text and "reported by <@U1>" in text
+    assert "[Fixed it] [Not this one] [Resolve] [Fetch logs]" in text
+    assert message.text.startswith("Container cannot be scheduled")
+    block_ids = [block.get("block_id", "") for block in message.blocks]
+    assert "answer:container-cannot-be-scheduled" in block_ids
+    values = [json.loads(element["value"]) for block in message.blocks
+              if block["type"] == "actions" for element in block["elements"]]
+    assert all(value["entry_id"] == "container-cannot-be-scheduled" for value in values)
+    assert all(value["incident_id"] == 42 for value in values)
+
+
+def test_answer_in_korean(kb: KnowledgeBase) -> None:
+    result = default_matcher().match(GPU_ERROR, lang="ko")
+    text = blocks_as_text(render_answer(result, recorded(), kb, "ko").blocks)
+    assert "*원인*" in text and "*해결*" in text and "인시던트 #42 기록됨" in text
+    assert "[해결됐어요] [이게 아니에요] [해결됨] [로그 가져오기]" in text
+
+
+def test_evidence_is_redacted_and_cannot_break_out_of_its_code_span(kb: KnowledgeBase) -> None:
+    secret = "DefaultEndpointsProtocol=https;AccountName=prod;AccountKey=c2VjcmV0c2VjcmV0Cg=="
+    match = Match("container-cannot-be-scheduled", "t", 100.0, True,
+                  f"{GPU_ERROR} `{secret}` <@U999>")
+    message = render_answer(MatchResult((match,), "fp"), recorded(), kb, "en")
+    shown = texts(message.blocks)
+    assert "c2VjcmV0c2VjcmV0Cg" not in shown
+    evidence = next(block for block in message.blocks
+                    if block.get("block_id", "").startswith("evidence:"))
+    line = evidence["elements"][0]["text"]
+    assert line.count("`") == 2 and "&lt;@U999&gt;" in line  # no surprise mention either
+
+
+def test_unknown_error_says_no_known_fix_with_candidates(kb: KnowledgeBase) -> None:
+    candidates = (Match("http-status-code-504", "Gateway timeout", 51.0, False, "timed out"),
+                  Match("http-status-code-502", "Bad gateway", 40.0, False, "bad gateway"))
+    message = render_answer(MatchResult(candidates, "fp", ("weird: timed out",)),
+                            recorded(incident_id=7), kb, "en")
+    within_limits(message.blocks)
+    text = blocks_as_text(message.blocks)
+    assert "*No known fix*" in text and "*Closest candidates* (not confident)" in text
+    assert "`http-status-code-504` · score 51" in text
+    assert "Incident #7 recorded" in text
+    assert "[Fixed it]" not in text and "[Resolve] [Fetch logs]" in text
+    ids = {block.get("block_id") for block in message.blocks}
+    assert {"candidate:http-status-code-504", "candidate:http-status-code-502"} <= ids
+    assert "No known fix" in message.text
+
+
+def test_nothing_close_at_all(kb: KnowledgeBase) -> None:
+    text = blocks_as_text(render_answer(MatchResult((), "fp"), recorded(), kb, "en").blocks)
+    assert "Nothing in the knowledge base comes close." in text
+
+
+def test_similar_incidents_show_who_fixed_them_and_how(kb: KnowledgeBase) -> None:
+    similar = (SimilarIncident(3, "container-cannot-be-scheduled", "resolved", 5,
+                               datetime.now(UTC), "0/<n> nodes", "U0BOB",
+                               "added a GPU pool <b>now</b>"),
+               SimilarIncident(9, None, "open", 2, datetime.now(UTC), "weird `thing`", None,
+                               None))
+    result = default_matcher().match(GPU_ERROR, lang="en")
+    text = blocks_as_text(render_answer(result, recorded(similar=similar), kb, "en").blocks)
+    assert "• #3 (5×, resolved by <@U0BOB>): added a GPU pool &lt;b&gt;now&lt;/b&gt;" in text
+    assert "• #9 (2×, still open): weird 'thing'" in text
+
+
+def test_a_huge_entry_stays_within_slack_limits() -> None:
+    steps = tuple(f"Step {n}: " + "x" * 400 + "\n```\n" + "kubectl get pods\n" * 30 + "```"
+                  for n in range(80))
+    entry = Entry(id="huge-entry", title={"en": "T" * 400}, signatures=("boom",),
+                  body={"en": LocalizedBody(cause="Because. " * 500, steps=steps)})
+    kb = KnowledgeBase((entry,))
+    match = Match("huge-entry", "T", 99.0, True, "boom " * 2000)
+    message = render_answer(MatchResult((match,), "fp"), recorded(), kb, "en")
+    within_limits(message.blocks)
+    assert message.blocks[-1]["type"] == "actions"  # the buttons survive the trimming
+    assert len(message.text) <= bk.MAX_FALLBACK_TEXT
+
+
+def test_feedback_shows_each_persons_latest_vote() -> None:
+    base = [bk.section("answer"), bk.actions(bk.button("Fixed it", action_id="feedback_helpful",
+                                                       value={"incident_id": 1}))]
+    once = with_feedback(base, user="UA", helpful=True, entry_id="e1", lang="en")
+    twice = with_feedback(once, user="UB", helpful=False, entry_id="e1", lang="en")
+    changed = with_feedback(twice, user="UA", helpful=False, entry_id="e1", lang="en")
+    log = next(block for block in changed if block.get("block_id") == "feedback_log")
+    assert [element["text"] for element in log["elements"]] == [
+        "<@UB>: :x: not this one (e1)", "<@UA>: :x: not this one (e1)"]
+    assert changed[-1]["type"] == "actions"
+    assert base[0] == bk.section("answer") and len(base) == 2  # the input is not modified
+
+
+def test_resolution_replaces_the_resolve_button_with_the_note() -> None:
+    base = [bk.section("answer"), bk.actions(
+        bk.button("Resolve", action_id="resolve_incident", value={"incident_id": 1}),
+        bk.button("Fetch logs", action_id="fetch_logs", value={"incident_id": 1}))]
+    done = with_resolution(base, user="UC", note="token: Bearer abc.def.ghi & restarted",
+                           lang="en")
+    text = blocks_as_text(done)
+    assert "Resolved by <@UC>: " in text and "&amp; restarted" in text
+    assert "[Fetch logs]" in text and "[Resolve]" not in text
+    again = with_resolution(done, user="UD", note="", lang="en")
+    assert blocks_as_text(again).count("Resolved by") == 1 and "(no note)" in blocks_as_text(
+        again)
+
+
+def test_resolve_modal_carries_where_the_answer_is() -> None:
+    view = resolve_modal(incident_id=5, lang="ko", metadata={"incident_id": 5, "channel": "C1",
+                                                             "message_ts": "1.2"})
+    assert view["callback_id"] == "resolve_incident_modal"
+    assert json.loads(view["private_metadata"])["message_ts"] == "1.2"
+    assert view["blocks"][1]["block_id"] == "note" and view["title"]["text"] == "인시던트 해결"
+
+
+def test_help_lists_registered_sub_commands_in_the_users_language() -> None:
+    logs = Subcommand("logs", lambda ctx: None, "fetch a service's logs", "서비스 로그 가져오기")
+    english = blocks_as_text(render_help("en", [logs]).blocks)
+    korean = blocks_as_text(render_help("ko", [logs]).blocks)
+    assert "`/troubleshoot logs` — fetch a service's logs" in english
+    assert "`/troubleshoot logs` — 서비스 로그 가져오기" in korean
+    assert "/troubleshoot watch on|off" in english
+
+
+class FakeRow:  # the attributes of an incidents row that listings read
+    def __init__(self, **values: Any) -> None:
+        self.__dict__.update(values)
+
+
+def test_incident_listing_and_home_tab(kb: KnowledgeBase) -> None:
+    rows = [FakeRow(id=1, entry_id="http-status-code-504", summary="", occurrence_count=3,
+                    last_seen=datetime(2026, 11, 25, 9, 0), channel="C1"),
+            FakeRow(id=2, entry_id=None, summary="weird <thing>", occurrence_count=1,
+                    last_seen=datetime(2026, 11, 25, 9, 0, tzinfo=UTC), channel=None)]
+    listing = blocks_as_text(render_incidents(rows, kb, "en", workspace_scope=True).blocks)
+    assert "*#1* " in listing and "3×" in listing and "<#C1>" in listing
+    assert "*#2* `weird &lt;thing&gt;`" in listing
+    assert "|2026-11-25 09:00 UTC>" in listing  # readers see it in their own time zone
+    assert "No open incidents" in blocks_as_text(
+        render_incidents([], kb, "en", workspace_scope=False).blocks)
+    home = render_home(rows * 40, kb, lang="ko", default_lang="en")
+    assert home["type"] == "home" and len(home["blocks"]) <= 100
+    assert "내 언어: *한국어*" in texts(home["blocks"]) and "외 50건" in texts(home["blocks"])
+
+
+@pytest.mark.parametrize(("markdown", "expected"), [
+    ("**bold** and [guide](https://x.io/a?b=1&c=2)",
+     "*bold* and <https://x.io/a?b=1&amp;c=2|guide>"),
+    ("```bash\nkubectl logs <pod>\n```", "```\nkubectl logs &lt;pod&gt;\n```"),
+    ("## Heading\ntext with <tags> & ampersands",
+     "*Heading*\ntext with &lt;tags&gt; &amp; ampersands"),
+    ("inline `code <x>`", "inline `code &lt;x&gt;`"),
+])
+def test_markdown_to_mrkdwn(markdown: str, expected: str) -> None:
+    assert bk.markdown_to_mrkdwn(markdown) == expected
+
+
+def test_truncate_never_leaves_a_fence_open() -> None:
+    cut = bk.truncate("```\n" + "line\n" * 1000 + "```", 100)
+    assert len(cut) <= 100 and cut.count("```") % 2 == 0
+
+
+def test_long_text_splits_into_sections_with_balanced_fences() -> None:
+    text = "intro\n```\n" + "\n".join(f"line {n}" for n in range(900)) + "\n```\nafter"
+    parts = [part["text"]["text"] for part in bk.sections(text)]
+    assert len(parts) > 1
+    for part in parts:
+        assert len(part) <= bk.MAX_SECTION_TEXT
+        assert part.count("```") % 2 == 0
+    assert parts[0].startswith("intro\n```\nline 0") and parts[0].endswith("\n```")
+    assert parts[1].startswith("```\nline ")  # the code block goes on, as code
+    assert parts[-1].endswith("```\nafter")
+    assert "".join(parts).count("line 899") == 1
