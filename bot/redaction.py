@@ -82,6 +82,14 @@ PATTERNS: tuple[SecretPattern, ...] = (
     SecretPattern("basic-auth", re.compile(
         r"(?P<key>\bAuthorization\s*[:=]\s*[\"']?Basic\s+)" + _NOT_REDACTED
         + r"[A-Za-z0-9+/]+=*", re.IGNORECASE), keep_prefix="key"),
+    # API-key headers named for what they carry (Azure OpenAI / Cognitive Services, Functions).
+    SecretPattern("api-key", re.compile(
+        r"(?P<key>\b(?:api-key|x-api-key|ocp-apim-subscription-key|x-functions-key)[\"']?"
+        r"\s*:\s*[\"']?)" + _NOT_REDACTED + r"[^\s\"',;]+", re.IGNORECASE), keep_prefix="key"),
+    # Provider tokens with a recognisable prefix.
+    SecretPattern("github-token", re.compile(
+        r"\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,})")),
+    SecretPattern("openai-key", re.compile(r"\bsk-(?:proj-|live-|test-)?[A-Za-z0-9_-]{20,}")),
     # AWS access key ids.
     SecretPattern("aws-access-key-id", re.compile(r"\b(?:AKIA|ASIA|AIDA|AROA)[0-9A-Z]{16}\b")),
     # Passwords in URLs: scheme://user:password@host.
