@@ -124,6 +124,27 @@ K8S_EVENTS = (
     "{ts8} I{md} {hh}:{mi}:{ss}.{us}       1 controller.go:{ln}] Syncing deployment {ns}/{svc}",
     "{ns}   {pod}   1/1   Running   0   {age}",
 )
+PIPELINE = (
+    "{iso}Z ##[section]Starting: {task}",
+    "{iso}Z ==============================================================================",
+    "{iso}Z Task         : Azure CLI",
+    "{iso}Z Description  : Run Azure CLI commands against an Azure subscription in a PowerShell Core/Shell script when running on Linux agent or PowerShell/PowerShell Core/Batch script when running on Windows agent.",
+    "{iso}Z Version      : 2.{ln}.0",
+    "{iso}Z Author       : Microsoft Corporation",
+    "{iso}Z [command]/usr/bin/az cloud set -n AzureCloud",
+    "{iso}Z [command]/usr/bin/az account set --subscription {rid}",
+    "{iso}Z [command]/usr/bin/az extension add -n ml -y",
+    "{iso}Z Collecting {pkg}=={ver}",
+    "{iso}Z   Downloading {pkg}-{ver}-py3-none-any.whl ({size} kB)",
+    "{iso}Z Requirement already satisfied: {pkg} in /opt/hostedtoolcache/Python/3.8.18/x64/lib/python3.8/site-packages ({ver})",
+    "{iso}Z Successfully installed {pkg}-{ver}",
+    "{iso}Z ##[debug]Agent environment resources - Disk: / Available {size}.00 MB out of 74716.00 MB",
+    "{iso}Z /usr/bin/bash /home/vsts/work/_temp/azureclitaskscript{n8}.sh",
+    "{iso}Z Using workspace {svc}-ws in resource group rg-{svc}",
+    "{iso}Z ##[section]Finishing: {task}",
+    "{iso}Z Uploading {batch} files",
+    "{iso}Z Cleaning up task key",
+)
 PIP_PACKAGES = (
     ("azureml-core", "1.48.0"),
     ("azureml-defaults", "1.48.0"),
@@ -216,11 +237,29 @@ class Noise:
             "sec": str(r.randrange(1, 90)),
             "ctr": r.choice(("inference-server", "storage-initializer", self.svc)),
             "ln": str(r.randrange(100, 900)),
+            "iso": f"2024-03-{day:02d}T{h:02d}:{m:02d}:{s:02d}.{r.randrange(10**7):07d}",
+            "task": r.choice(
+                (
+                    "Checkout",
+                    "Use Python 3.8",
+                    "Install az ml extension",
+                    "Register model",
+                    "Deploy model",
+                    "Smoke test",
+                )
+            ),
         }
 
     def line(self, style: str) -> str:
-        table = {"aml_v1": AML_V1_ROOT, "azmlinfsrv": AZMLINFSRV, "k8s": K8S_EVENTS}[style]
+        table = {
+            "aml_v1": AML_V1_ROOT,
+            "azmlinfsrv": AZMLINFSRV,
+            "k8s": K8S_EVENTS,
+            "pipeline": PIPELINE,
+        }[style]
         f = self.fields()
+        if style == "pipeline":
+            f["pkg"], f["ver"] = self.rng.choice(PIP_PACKAGES)
         if style == "aml_v1" and self.rng.random() < 0.15:
             template = self.rng.choice(AML_V1_BOOT)
             f["pkg"], f["ver"] = self.rng.choice(PIP_PACKAGES)
@@ -330,7 +369,10 @@ VARIANT_SPECS: list[tuple[str, str, tuple]] = [
     ("beaver-59", "log", ("azmlinfsrv", 27_000)),
     ("kserve-2290", "log", ("k8s", 22_000)),
     ("kubeflow-654", "log", ("k8s", 20_500)),
-    ("mlnb-725", "log", ("aml_v1", 30_000)),
+    ("mlnb-725", "log", ("pipeline", 30_000)),
+    ("mlopspy-165", "log", ("pipeline", 26_000)),
+    ("azcli-23608", "log", ("pipeline", 34_000)),
+    ("devopslabs-562", "log", ("pipeline", 22_000)),
     ("infschema-52", "log", ("aml_v1", 31_000)),
     ("mlopspy-261", "log", ("aml_v1", 25_000)),
     ("cliext-6819", "log", ("azmlinfsrv", 36_000)),
