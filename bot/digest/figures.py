@@ -24,6 +24,7 @@ import math
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     Connection,
@@ -173,7 +174,7 @@ class Digest:
         }
 
 
-def compute_digest(engine: Engine, week: IsoWeek, window_tz: Any, *,
+def compute_digest(engine: Engine, week: IsoWeek, window_tz: ZoneInfo, *,
                    channel: str | None = None, top: int = TOP_ENTRIES) -> Digest:
     """All figures for `week` (and the week before, for trends) in the time zone `window_tz`."""
     current, previous = week.window(window_tz), week.previous().window(window_tz)

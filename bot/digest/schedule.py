@@ -18,7 +18,14 @@ from typing import Any
 
 from sqlalchemy import Engine, select
 
-from bot.digest.posting import POSTED, RUNS, SUBSCRIPTIONS, PostOutcome, post_digest_once
+from bot.digest.posting import (
+    DEFAULT_LEASE,
+    POSTED,
+    RUNS,
+    SUBSCRIPTIONS,
+    PostOutcome,
+    post_digest_once,
+)
 from bot.digest.weeks import IsoWeek, zone
 
 log = logging.getLogger(__name__)
@@ -95,16 +102,15 @@ def due_digests(engine: Engine, now: datetime) -> list[tuple[str, IsoWeek]]:
 
 
 def run_due_digests(engine: Engine, client: Any, now: datetime, *, worker: str | None = None,
-                    lease: timedelta | None = None) -> list[PostOutcome]:
-    """Post every digest that is due at `now`; safe to run on any number of workers at once."""
+                    lease: timedelta = DEFAULT_LEASE) -> list[PostOutcome]:
+    """Post every digest that is due at `now`; safe to run on any number of workers at once.
+
+    A failed post (say, the bot is not in the channel) is retried, at most once per lease.
+    """
     outcomes = []
     for channel, week in due_digests(engine, now):
-        options: dict[str, Any] = {"worker": worker, "now": now,
-                                   # a failed post is retried, but at most once per lease
-                                   "retry_failed_after": lease or timedelta(minutes=10)}
-        if lease is not None:
-            options["lease"] = lease
-        outcome = post_digest_once(engine, client, channel, week, **options)
+        outcome = post_digest_once(engine, client, channel, week, worker=worker, now=now,
+                                   lease=lease, retry_failed_after=lease)
         log.info("digest %s for %s: %s", week.label, channel, outcome.status)
         outcomes.append(outcome)
     return outcomes
