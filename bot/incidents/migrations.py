@@ -29,6 +29,11 @@ def alembic_config(url: str) -> Config:
     (Passing it as `sqlalchemy.url` would send it through configparser, which chokes on the
     `%` of percent-encoded passwords.)
     """
+    if not (MIGRATIONS_DIR / "env.py").is_file():
+        from alembic.util import CommandError
+
+        raise CommandError(f"no migrations at {MIGRATIONS_DIR}: run from a checkout of the "
+                           "repository (or an editable install), where migrations/ lives")
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.attributes["database_url"] = normalize_database_url(url)
