@@ -199,3 +199,37 @@ def test_weeks_parse_and_span_daylight_saving_changes() -> None:
     assert window.start == datetime(2026, 10, 18, 22, 0, tzinfo=UTC)
     with pytest.raises(WeekError):
         zone("Mars/Olympus")
+
+
+def test_history_written_by_the_bot_itself_shows_up_this_week(migrated_database_url: str) -> None:
+    """Through the incidents service and the real matcher, as a Slack paste would be recorded."""
+    from bot.db import session_scope
+    from bot.incidents.service import record_feedback, record_occurrence, resolve_incident
+    from bot.matching.matcher import default_matcher
+
+    matcher = default_matcher()
+    this_week = IsoWeek.containing(datetime.now(SEOUL).date())
+    pastes = ["0/3 nodes are available: 3 Insufficient nvidia.com/gpu",
+              "0/5 nodes are available: 5 Insufficient nvidia.com/gpu",
+              "quantum flux capacitor discombobulated while warming the teapot"]
+    with session_scope(migrated_database_url) as session:
+        recorded = [record_occurrence(session, workspace="T1", source="slash", text=paste,
+                                      result=matcher.match(paste), channel="C1",
+                                      service="svc-gpu") for paste in pastes]
+    with session_scope(migrated_database_url) as session:
+        resolve_incident(session, recorded[0].incident_id, user="U1", note="added a GPU pool")
+        record_feedback(session, incident_id=recorded[0].incident_id,
+                        entry_id="container-cannot-be-scheduled", user="U2", helpful=True)
+
+    if IsoWeek.containing(datetime.now(SEOUL).date()) != this_week:
+        pytest.skip("ran across midnight between Sunday and Monday in Seoul")
+    digest = compute_digest(engine_for(migrated_database_url), this_week, SEOUL)
+
+    assert digest.occurrences == 3
+    assert digest.incidents.resolved == 1 and digest.time_to_resolve.count == 1
+    assert digest.time_to_resolve.median_s is not None and digest.time_to_resolve.median_s >= 0
+    assert sum(entry.count for entry in digest.top_entries) + digest.unknown == 3
+    assert digest.unknown >= 1  # the teapot is nobody's runbook
+    assert digest.feedback[0].id == "container-cannot-be-scheduled"
+    assert digest.services[0].name == "svc-gpu"
+    assert sum(day.total for day in digest.daily) == 3
