@@ -126,8 +126,10 @@ class AzureMLv2Source:
             deployment = client.online_deployments.get(deployment_name, endpoint_name)
         except Exception as error:
             if _is_not_found(error):
-                raise ServiceNotFound(target, [f"{endpoint_name}/{name}" for name in
-                                               self._deployment_names(endpoint_name)]) from error
+                siblings = [f"{endpoint_name}/{name}"
+                            for name in self._deployment_names(endpoint_name)]
+                raise ServiceNotFound(target, closest_names(target, siblings)
+                                      or siblings) from error
             raise classify_sdk_error(error, workspace=self.workspace_name) from error
         container = "storage-initializer" if init else "inference-server"
         try:

@@ -61,3 +61,14 @@ def run_driver(env: dict[str, str], database_url: str, **request: Any) -> list[d
                           env=env, cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-4000:]
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+@pytest.fixture
+def sqlite_database_url(tmp_path: Path) -> str:
+    """A migrated SQLite file, for scenarios whose point is the SDK, not the database (the
+    audit and rate-limit tests run on both backends through migrated_database_url)."""
+    from bot.incidents.migrations import upgrade
+
+    url = f"sqlite:///{tmp_path / 'bot.db'}"
+    upgrade(url)
+    return url

@@ -123,7 +123,7 @@ def test_logs_command_diagnoses_uploads_and_never_leaks_a_secret(server: Server,
     for secret in (*PLANTED_SECRETS, "test-sp-secret-value"):
         assert secret not in sent
 
-    rows = server.sql("SELECT user, channel, target, backend, outcome, duration_ms, lines "
+    rows = server.sql("SELECT \"user\", channel, target, backend, outcome, duration_ms, lines "
                       "FROM log_fetches WHERE channel = :c", c=channel)
     assert [(r[0], r[2], r[3], r[4], r[6]) for r in rows] == [
         ("U0000ALICE", "churn-scorer", "azureml-v1", "ok", 300)]
