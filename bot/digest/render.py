@@ -52,7 +52,7 @@ TEXT = {
         "incidents": "인시던트",
         "incidents_value": "신규 {new} · 재발 {recurring}",
         "resolution": "해결 / 미해결",
-        "resolution_value": "해결 {resolved} · 주말 기준 미해결 {open}",
+        "resolution_value": "해결 {resolved} · 주 마감 기준 미해결 {open}",
         "ttr": "해결까지 걸린 시간",
         "ttr_value": "중앙값 {median} · p90 {p90}",
         "ttr_none": "해결된 건 없음",
@@ -64,7 +64,7 @@ TEXT = {
                 "`troubleshoot-bot kb check`로 확인하세요.",
         "feedback": "답변에 대한 피드백",
         "feedback_line": "{title}: 해결됨 {helpful} · 이게 아님 {rejected}",
-        "busiest": "가장 바빴던",
+        "busiest": "가장 많이 발생한 곳",
         "services": "서비스",
         "channels": "채널",
         "chart": "차트: 문제별 일일 발생 건수 (스레드에 첨부).",
@@ -251,12 +251,13 @@ def render_text(digest: Digest, lang: str) -> str:
         lines += ["  " + t["feedback_line"].format(title=entry_title(f.id, lang),
                                                    helpful=f.helpful, rejected=f.not_helpful)
                   for f in digest.feedback]
-    if digest.services or digest.channels:
+    channels = [] if digest.channel else digest.channels  # one channel: nothing to rank
+    if digest.services or channels:
         lines += ["", t["busiest"] + ":"]
         if digest.services:
             lines.append(f"  {t['services']}: "
                          + ", ".join(f"{s.name} ({s.count})" for s in digest.services))
-        if digest.channels:
+        if channels:
             lines.append(f"  {t['channels']}: "
                          + ", ".join(f"{c.name} ({c.count})" for c in digest.channels))
     return "\n".join(lines)
