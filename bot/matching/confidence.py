@@ -20,7 +20,7 @@ from bot.matching.scoring import EntryScore
 
 ANSWER_THRESHOLD = 72.0
 MARGIN = 15.0
-MIN_EVIDENCE = 7.5
+MIN_EVIDENCE = 3.0
 
 
 def confident_count(ranked: Sequence[EntryScore]) -> int:

@@ -34,7 +34,10 @@ _K8S_REASON = re.compile(
     r"ImagePullBackOff|ErrImagePull|FailedMount|FailedCreate|CreateContainerError|"
     r"RunContainerError|ContainerCannotRun|DeadlineExceeded|NodeNotReady|Preempting|"
     r"Insufficient|Pending|Killing|FailedAttachVolume|FailedPostStartHook)\b")
-_HTTP_ERROR = re.compile(r"(?<![\w.:/-])[45]\d\d(?![\w.:/-])")
+_HTTP_ERROR = re.compile(r"(?<![\w.:/,-])[45]\d\d(?![\w.:/,-])")
+# A line its program logged at INFO/DEBUG is rarely the error, whatever words it contains
+# ("Invoking user's init function", "Users's init has completed successfully").
+_BENIGN_LEVEL = re.compile(r"(^|[\s\[|])(INFO|DEBUG|TRACE|I\d{4})([\s\]|:]|$)")
 _JSON_ERROR = re.compile(r"(?i)\"(code|message|error|errorcode|reason|details?)\"\s*:")
 _EXCEPTION_LINE = re.compile(r"^\s*(?:[A-Za-z_][\w.]*\.)?[A-Z]\w*(?:Error|Exception|Exit|"
                              r"Interrupt|Failure|Fault|NotFound|Killed)\b\s*(:|$)")
@@ -83,19 +86,16 @@ def _bounded(line: str) -> str:
 
 def line_signal(line: str) -> float:
     """How strongly one line looks like it carries an error (0 = not at all)."""
-    score = 0.0
-    if _EXCEPTION_LINE.match(line):
-        score += 3.0
-    if _K8S_REASON.search(line):
-        score += 2.5
-    if _LEVEL.search(line[:80]):
-        score += 1.5
-    if _JSON_ERROR.search(line):
-        score += 1.5
-    if _HTTP_ERROR.search(line):
-        score += 1.0
-    score += min(3, len(_ERROR_WORDS.findall(line))) * 1.0
-    return score
+    # What names an error outright: an exception line, a Kubernetes event reason.
+    strong = (3.0 if _EXCEPTION_LINE.match(line) else 0.0) + (
+        2.5 if _K8S_REASON.search(line) else 0.0)
+    if _BENIGN_LEVEL.search(line[:80]):
+        return strong  # an INFO/DEBUG line's error words are not the error
+    weak = 1.5 if _LEVEL.search(line[:80]) else 0.0
+    weak += 1.5 if _JSON_ERROR.search(line) else 0.0
+    weak += 1.0 if _HTTP_ERROR.search(line) else 0.0
+    weak += min(3, len(_ERROR_WORDS.findall(line))) * 1.0
+    return strong + weak
 
 
 def extract(text: object) -> Extracted:

@@ -30,6 +30,7 @@ from bot.matching.tokens import background_frequency, stem, words
 # which a word stops being informative; it is a constant so that weights do not depend on KB size.
 SPREAD = 30.0
 SHARED_SCAN_LIMIT = 64
+_REGEX_CLASS = re.compile(r"\\[A-Za-z]")  # \b, \d, \w ... are not words of the pattern
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,9 @@ class SignatureChoice:
     # non-successful terminal state" beside "Image creation polling reached non-successful
     # terminal state") is a wrapper around the real error, not the error.
     shared: float = 0.0
+    # Codes the masking kept (HTTP status, exit and signal codes): `Response Code: 409` is not
+    # `Response Code: 504`, however alike the rest of the words are.
+    codes: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,9 @@ class PatternChoice:
     entry: int
     text: str
     regex: re.Pattern[str]
+    # The words the author wrote into the pattern (`409`, `conflict`, `progress`): a match is
+    # worth the weight of those words in the matched text, not of everything `.*` swallowed.
+    words: frozenset[str] = frozenset()
 
 
 def fuzzy_form(text: str) -> str:
@@ -86,8 +93,9 @@ class KnowledgeIndex:
         for number, text, found in signature_words:
             weights = {word: self.weight[word] for word in found}
             position = len(self.signatures)
-            self.signatures.append(SignatureChoice(number, text, fuzzy_form(text), weights,
-                                                   sum(weights.values())))
+            self.signatures.append(SignatureChoice(
+                number, text, fuzzy_form(text), weights, sum(weights.values()),
+                codes=frozenset(word for word in found if word.isdigit())))
             for word in found:
                 postings[word].append(position)
         self.signatures = [self._with_shared(choice, postings) for choice in self.signatures]
@@ -108,7 +116,8 @@ class KnowledgeIndex:
                     self.pattern_problems.append((entry.id, pattern, str(error)))
                     continue
                 position = len(self.patterns)
-                self.patterns.append(PatternChoice(number, pattern, regex))
+                written = frozenset(words(_REGEX_CLASS.sub(" ", pattern)))
+                self.patterns.append(PatternChoice(number, pattern, regex, written))
                 anchor = self._anchor_word(pattern)
                 self.pattern_anchor.append(anchor)
                 if anchor:

@@ -31,7 +31,10 @@ from bot.matching.index import KnowledgeIndex, fuzzy_form, word_form
 
 MAX_CANDIDATES = 48  # signatures compared in full per paste
 MIN_TEXT_COVERAGE = 0.3  # of a signature's weight, over all key lines, to be a candidate
-STRONG_EVIDENCE = 4.0  # matched word weight at which a signature counts fully (~2 rare words)
+# Information of a matched word: its weight above INFO_FLOOR, so that ten common words (`error`,
+# `traceback`, `most recent call last`) never add up to one rare one.
+INFO_FLOOR = 1.2
+STRONG_EVIDENCE = 2.5  # matched information at which a signature counts fully (~1 rare word)
 COVERAGE_SHARE = 0.65  # word coverage vs. fuzzy shape in a signature's score
 FUZZY_CUTOFF = 50  # partial_ratio below this counts as 0
 PATTERN_SCORE = 95.0  # a pattern whose matched text carries STRONG_EVIDENCE of word weight
@@ -40,6 +43,7 @@ UNKNOWN_WORD_WEIGHT = 0.0  # words of a pattern's match that no signature uses (
 # entry but not decide it: past WRAPPER_SHARED of shared weight, its score falls linearly to
 # WRAPPER_FLOOR at full overlap.
 WRAPPER_SHARED = 0.5
+MISSING_CODE_FACTOR = 0.6  # the signature's status/exit code is not where it matched
 WRAPPER_FLOOR = 0.6
 PLAIN_LINE_FACTOR = 0.7
 SUPPORT_BONUS = 2.0  # per extra piece of evidence for the same entry
@@ -91,7 +95,7 @@ def _windows_by_word(window_words: tuple[frozenset[str], ...]) -> dict[str, tupl
 @dataclass(frozen=True)
 class Evidence:
     score: float  # 0..100
-    matched_weight: float  # sum of the weights of the signature words found
+    matched_weight: float  # information of the signature words found (see INFO_FLOOR)
     line: int  # index into PreparedPaste.lines of the first line that matched
     last_line: int  # the last one (the next line when a wrapped error spans two)
     span: tuple[int, int] | None  # character span inside `line`, for patterns
@@ -153,27 +157,29 @@ def _signature_evidence(index: KnowledgeIndex, paste: PreparedPaste):  # type: i
     for choice in choices:
         # The window (a line, or two neighbouring lines) holding most of the signature's weight.
         weight_in: dict[int, float] = defaultdict(float)
+        info_in: dict[int, float] = defaultdict(float)
         for word, weight in choice.weights.items():
             for window in windows.get(word, ()):
                 weight_in[window] += weight
+                info_in[window] += max(0.0, weight - INFO_FLOOR)
         if not weight_in:
             continue
         best_window = max(weight_in, key=lambda window: (weight_in[window], -window))
         first = best_window if best_window < line_count else best_window - line_count
         last = first if best_window < line_count else first + 1
-        located.append((choice, weight_in[best_window], first, last))
+        located.append((choice, weight_in[best_window], info_in[best_window], first, last))
     if not located:
         return
     # The shape check: cdist of the masked signatures against the lines where they were found
     # (usually a handful), with score_cutoff so hopeless pairs stop early.
-    rows = sorted({line for _, _, first, last in located for line in (first, last)})
+    rows = sorted({line for *_, first, last in located for line in (first, last)})
     row_of = {line: position for position, line in enumerate(rows)}
     queries = [paste.fuzzy_lines[line] for line in rows]
-    texts = [choice.fuzzy_text for choice, _, _, _ in located]
+    texts = [choice.fuzzy_text for choice, *_ in located]
     workers = 2 if len(queries) * len(texts) >= PARALLEL_CELLS else 1
     shape = process.cdist(queries, texts, scorer=fuzz.partial_ratio, score_cutoff=FUZZY_CUTOFF,
                           dtype=np.float32, workers=workers)
-    for column, (choice, matched, first, last) in enumerate(located):
+    for column, (choice, matched, info, first, last) in enumerate(located):
         # partial_ratio finds the shorter string inside the longer: a 10-character line
         # "inside" a 100-character signature is not that signature, so short lines get a share.
         fuzzy_score = max(float(shape[row_of[line], column]) / 100.0
@@ -185,13 +191,20 @@ def _signature_evidence(index: KnowledgeIndex, paste: PreparedPaste):  # type: i
                 choice.fuzzy_text, joined, score_cutoff=FUZZY_CUTOFF) / 100.0 * min(
                 1.0, len(joined) / max(len(choice.fuzzy_text), 1)))
         coverage = matched / choice.total if choice.total else 0.0
-        strength = min(1.0, matched / STRONG_EVIDENCE) ** 0.5
+        strength = min(1.0, info / STRONG_EVIDENCE) ** 0.5
         factor = max(paste.line_factors[first: last + 1])
+        if choice.codes and not all(_in_window(paste, code, first, last)
+                                    for code in choice.codes):
+            factor *= MISSING_CODE_FACTOR
         excess = max(0.0, choice.shared - WRAPPER_SHARED) / (1 - WRAPPER_SHARED)
         factor *= 1.0 - (1.0 - WRAPPER_FLOOR) * excess
         score = 100.0 * strength * factor * (COVERAGE_SHARE * coverage
                                              + (1 - COVERAGE_SHARE) * fuzzy_score)
-        yield choice.entry, Evidence(score, matched, first, last, None, choice.text)
+        yield choice.entry, Evidence(score, info, first, last, None, choice.text)
+
+
+def _in_window(paste: PreparedPaste, word: str, first: int, last: int) -> bool:
+    return any(word in paste.line_words[line] for line in range(first, last + 1))
 
 
 def _pattern_evidence(index: KnowledgeIndex, paste: PreparedPaste):  # type: ignore[no-untyped-def]
@@ -213,8 +226,8 @@ def _pattern_evidence(index: KnowledgeIndex, paste: PreparedPaste):  # type: ign
             if found:
                 # A pattern is as good as the words it matched: `FPGA` or a traceback frame
                 # `in init` are strong, `debug ... locally` in a hint is weak.
-                weight = sum(index.weight.get(word, UNKNOWN_WORD_WEIGHT)
-                             for word in word_form(found.group()))
+                weight = sum(max(0.0, index.weight.get(word, UNKNOWN_WORD_WEIGHT) - INFO_FLOOR)
+                             for word in word_form(found.group()) & choice.words)
                 strength = min(1.0, weight / STRONG_EVIDENCE) ** 0.5
                 score = PATTERN_SCORE * strength * paste.line_factors[line_number]
                 yield choice.entry, Evidence(score, weight, line_number, line_number,

@@ -22,8 +22,10 @@ def _listed(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-# Words every error text uses. Their document frequency gets a floor (a background corpus, in
-# effect) so that in a small knowledge base `the` or `error` never counts as a rare word.
+# Words every error text uses (including the HTTP reason phrases: `409 Conflict` says no more
+# than `409`, and every HTTP client in the world prints them; so do the words of a proxy's HTML
+# error page). Their document frequency gets a floor (a background corpus, in effect) so that in
+# a small knowledge base `the` or `error` never counts as a rare word.
 FUNCTION_WORDS = _listed("""
 a an and are as at be been but by can could did do does for from had has have how i if in into
 is it its my me no not of on or our so than that the their then there this to was we were what
@@ -42,6 +44,8 @@ kill killed terminated timeout timed memory connection refused closed retry retr
 unexpected internal please try again above below instance process
 such directory exist exists permission argument arguments object attribute expected got key
 index list dict str int call module named
+conflict bad gateway unavailable forbidden unauthorized unauthorised ok created accepted
+html head title body center hr h1 nginx doctype
 """)
 
 MIN_WORD_LENGTH = 2
