@@ -224,6 +224,13 @@ def test_dry_run_json_shape(env: dict[str, str], slack: FakeSlackAPI) -> None:
     text = run_cli(env, "--dry-run", "--week", "2026-W47")
     assert text.returncode == 0 and "Errors reported: 10" in text.stdout
 
+    # DIGEST_TIMEZONE moves the week: in UTC, Monday 00:30 KST is still Sunday of W47.
+    utc = json.loads(run_cli({**env, "DIGEST_TIMEZONE": "UTC"}, "--dry-run", "--json",
+                             "--week", "2026-W47").stdout)
+    assert (utc["timezone"], utc["unknown"]) == ("UTC", 2)
+    bad_zone = run_cli({**env, "DIGEST_TIMEZONE": "Seoul"}, "--dry-run")
+    assert bad_zone.returncode == 2 and "unknown time zone 'Seoul'" in bad_zone.stderr
+
 
 # ----- the schedule
 
