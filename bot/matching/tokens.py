@@ -49,6 +49,7 @@ html head title body center hr h1 nginx doctype
 """)
 
 MIN_WORD_LENGTH = 2
+DIGIT_BACKGROUND = 8.0
 
 
 def words(text: str) -> list[str]:
@@ -108,6 +109,8 @@ def background_frequency(word: str) -> float:
         return 40.0
     if word in _GENERIC_STEMS:
         return 8.0
+    if word.isdigit():  # a kept status/exit/signal code: every product prints 409 and 137
+        return DIGIT_BACKGROUND
     return 0.0
 
 
