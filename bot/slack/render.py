@@ -297,6 +297,11 @@ def render_text(text: str) -> Message:
     return Message(bk.fallback(text), [bk.section(text)])
 
 
+def render_resolved(*, incident_id: int, user: str, note: str, lang: str) -> Message:
+    shown = bk.escape(redact(note)) if note.strip() else t("resolved_no_note", lang)
+    return render_text(t("resolve_done", lang, id=incident_id, user=user, note=shown))
+
+
 def render_apology(reference: str, lang: str) -> Message:
     return render_text(t("apology", lang, ref=reference))
 

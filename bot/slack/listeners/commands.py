@@ -13,7 +13,7 @@ from bot.slack import flows, preferences
 from bot.slack.config import Settings
 from bot.slack.i18n import LANGUAGES, t
 from bot.slack.listeners._common import guarded, language, workspace_of
-from bot.slack.render import render_help, render_text
+from bot.slack.render import render_help, render_resolved, render_text
 from bot.slack.subcommands import SUBCOMMANDS, CommandContext
 
 COMMAND = "/troubleshoot"
@@ -93,9 +93,8 @@ def _resolve(settings: Settings, body: dict[str, Any], client: WebClient, respon
         respond(response_type="ephemeral",
                 **render_text(t("resolve_not_found", lang, id=incident_id)).as_kwargs())
         return
-    shown = note or t("resolved_no_note", lang)
-    respond(response_type="in_channel", **render_text(
-        t("resolve_done", lang, id=incident_id, user=user, note=shown)).as_kwargs())
+    respond(response_type="in_channel", **render_resolved(
+        incident_id=incident_id, user=user, note=note, lang=lang).as_kwargs())
 
 
 def _lang(settings: Settings, body: dict[str, Any], client: WebClient, respond: Reply,

@@ -12,7 +12,13 @@ from bot.slack import flows
 from bot.slack.config import Settings
 from bot.slack.i18n import t
 from bot.slack.listeners._common import guarded, language
-from bot.slack.render import NOTE_ACTION, NOTE_BLOCK, RESOLVE_MODAL, render_text
+from bot.slack.render import (
+    NOTE_ACTION,
+    NOTE_BLOCK,
+    RESOLVE_MODAL,
+    render_resolved,
+    render_text,
+)
 
 
 def submitted_note(view: dict[str, Any]) -> str:
@@ -44,9 +50,7 @@ def register(app: App, settings: Settings) -> None:
         if not shown and channel:
             # The answer is gone or out of reach: say it in the channel instead.
             client.chat_postMessage(channel=channel, thread_ts=metadata.get("thread_ts"),
-                                    **render_text(t("resolve_done", lang, id=incident_id,
-                                                    user=user,
-                                                    note=note or t("resolved_no_note", lang))
-                                                  ).as_kwargs())
+                                    **render_resolved(incident_id=incident_id, user=user,
+                                                      note=note, lang=lang).as_kwargs())
 
     app.view(RESOLVE_MODAL)(ack=ack_submission, lazy=[resolve_from_modal])
