@@ -62,7 +62,12 @@ def pseudo_word(rng: random.Random) -> str:
 
 
 def write_generated_entries(folder: Path, count: int, seed: int = 7) -> None:
-    """Team-style entries: their own error wordings, some common log words, one pattern each."""
+    """Team-style entries: their own error wordings, common log words, one pattern each.
+
+    Their own words are made up (pseudo-words), the shared ones are the common log words
+    (`error`, `failed`, `timeout`...), whose weight is fixed (bot/matching/tokens.py): so the
+    shipped entries' scores, and the accuracy on the evaluation set, must not move.
+    """
     rng = random.Random(seed)
     common = ["error", "failed", "service", "request", "timeout", "connection", "module"]
     for number in range(count):
@@ -72,7 +77,7 @@ def write_generated_entries(folder: Path, count: int, seed: int = 7) -> None:
             f"{code}: {words[2]} {rng.choice(common)} while {words[3]} the {words[4]}",
             f"{words[5]} {rng.choice(common)}: could not {words[2]} {words[3]}",
             f"{code}",
-            f"{words[4]}_{words[5]} exited with status {rng.randrange(2, 120)}",
+            f"{words[4]}_{words[5]} returned status {rng.randrange(2, 120)}",
         ]
         (folder / f"generated-{number:05d}.md").write_text(
             "---\n"

@@ -24,7 +24,7 @@ import numpy as np
 
 from bot.knowledge.model import KnowledgeBase
 from bot.matching.masking import mask
-from bot.matching.tokens import background_frequency, stem, words
+from bot.matching.tokens import background_weight, stem, words
 
 # Weight of a word used by `df` entries: ln(1 + SPREAD / df). SPREAD is the number of entries at
 # which a word stops being informative; it is a constant so that weights do not depend on KB size.
@@ -84,9 +84,10 @@ class KnowledgeIndex:
         for found in entry_words:
             for word in found:
                 frequency[word] += 1
-        self.weight: dict[str, float] = {
-            word: math.log1p(SPREAD / (count + background_frequency(word)))
-            for word, count in frequency.items()}
+        self.weight: dict[str, float] = {}
+        for word, count in frequency.items():
+            fixed = background_weight(word)
+            self.weight[word] = fixed if fixed is not None else math.log1p(SPREAD / count)
 
         self.signatures: list[SignatureChoice] = []
         postings: dict[str, list[int]] = defaultdict(list)

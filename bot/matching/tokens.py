@@ -49,7 +49,8 @@ html head title body center hr h1 nginx doctype
 """)
 
 MIN_WORD_LENGTH = 2
-DIGIT_BACKGROUND = 8.0
+FUNCTION_WEIGHT = 0.3
+GENERIC_WEIGHT = 1.0
 
 
 def words(text: str) -> list[str]:
@@ -103,15 +104,17 @@ def _strip_particle(word: str) -> str:
     return word
 
 
-def background_frequency(word: str) -> float:
-    """How many KB entries a word is assumed to appear in before the KB is even read."""
+def background_weight(word: str) -> float | None:
+    """The fixed weight of a word every error text uses, or None for a word the KB decides.
+
+    Fixed, not counted: 10,000 team entries that say "error" and "timeout" must not change what
+    those words are worth to the shipped entries (nor can a small KB make `the` a rare word).
+    """
     if word in FUNCTION_WORDS:
-        return 40.0
-    if word in _GENERIC_STEMS:
-        return 8.0
-    if word.isdigit():  # a kept status/exit/signal code: every product prints 409 and 137
-        return DIGIT_BACKGROUND
-    return 0.0
+        return FUNCTION_WEIGHT
+    if word in _GENERIC_STEMS or word.isdigit():  # kept codes: every product prints 409, 137
+        return GENERIC_WEIGHT
+    return None
 
 
 _GENERIC_STEMS = frozenset(stem(word) for word in GENERIC_LOG_WORDS)
