@@ -189,6 +189,9 @@ def test_help_lists_registered_sub_commands_in_the_users_language() -> None:
     assert "`/troubleshoot logs` — fetch a service's logs" in english
     assert "`/troubleshoot logs` — 서비스 로그 가져오기" in korean
     assert "/troubleshoot watch on|off" in english
+    usage = Subcommand("digest", lambda ctx: None, "`digest subscribe [weekday]`: subscribe", "-")
+    assert "• `/troubleshoot digest subscribe [weekday]`: subscribe" in blocks_as_text(
+        render_help("en", [usage]).blocks)
 
 
 class FakeRow:  # the attributes of an incidents row that listings read

@@ -249,11 +249,17 @@ def render_help(lang: str, extra: Iterable[Subcommand] = ()) -> Message:
     lines = [t("help_title", lang), "",
              *(f"• {t(key, lang)}" for key in ("help_paste", "help_help", "help_incidents",
                                                "help_resolve", "help_lang", "help_watch"))]
-    lines += [f"• `/troubleshoot {sub.name}` — {sub.help_ko if lang == 'ko' else sub.help_en}"
-              for sub in sorted(extra, key=lambda sub: sub.name)]
+    lines += [f"• {_subcommand_help(sub, lang)}" for sub in sorted(extra, key=lambda s: s.name)]
     lines += ["", t("help_mention", lang)]
     return Message(bk.fallback(t("help_title", lang).replace("*", "")),
                    [bk.section("\n".join(lines), id_="help")])
+
+
+def _subcommand_help(sub: Subcommand, lang: str) -> str:
+    text = (sub.help_ko if lang == "ko" else sub.help_en).strip()
+    if text.startswith(f"`{sub.name}"):  # it shows its own usage: complete it to the command
+        return "`/troubleshoot " + text[1:]
+    return f"`/troubleshoot {sub.name}` — {text}"
 
 
 def render_incidents(incidents: Sequence[Any], kb: KnowledgeBase, lang: str, *,
