@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -96,9 +97,25 @@ def run_fetch(client: Any, request: LogRequest, *, database_url: str,
         refuse("I can't post in this channel: invite me (`/invite @troubleshoot-bot`) first.")
         return
     progress_ts = posted["ts"]
+    try:
+        _finish(client, service, request, progress_ts, authorization.audit_id)
+    except Exception:  # the progress message must not say "fetching…" forever
+        reference = uuid.uuid4().hex[:8]
+        log.exception("log fetch flow failed [ref %s]", reference)
+        try:
+            client.chat_update(channel=request.channel, ts=progress_ts,
+                               text=f":warning: Sorry, fetching the logs failed on the bot's "
+                                    f"side (reference {reference}).")
+        except Exception:
+            log.exception("could not update the progress message [ref %s]", reference)
+
+
+def _finish(client: Any, service: LogService, request: LogRequest, progress_ts: str,
+            audit_id: int | None) -> None:
+    lang = request.lang
     thread_ts = request.thread_ts or progress_ts
     request = LogRequest(**{**request.__dict__, "thread_ts": thread_ts})
-    report = service.fetch(request, audit_id=authorization.audit_id)
+    report = service.fetch(request, audit_id=audit_id)
     if report.diagnosis is not None and report.fetched is not None:
         try:
             client.files_upload_v2(
