@@ -57,8 +57,10 @@ def log_paste(size: int, seed: int) -> str:
 
 
 def pseudo_word(rng: random.Random) -> str:
+    # "zq" keeps made-up words from spelling real ones (`node`, `code`, `time`...).
     consonants, vowels = "bcdfghklmnprstvz", "aeiou"
-    return "".join(rng.choice(consonants) + rng.choice(vowels) for _ in range(rng.randint(2, 4)))
+    return "zq" + "".join(rng.choice(consonants) + rng.choice(vowels)
+                          for _ in range(rng.randint(2, 4)))
 
 
 def write_generated_entries(folder: Path, count: int, seed: int = 7) -> None:

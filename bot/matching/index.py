@@ -147,7 +147,8 @@ class KnowledgeIndex:
             # Only whole words inside a literal are safe anchors: in `back-?off`, `back` is
             # the end of a run and may continue (`backoff`), so runs are cut at their edges.
             literal_words = set(words(literal))
-            for found in re.finditer(r"(?<![A-Za-z0-9])[A-Za-z]{3,}(?![A-Za-z0-9])", literal):
+            for found in re.finditer(r"(?<![A-Za-z0-9])[A-Za-z0-9]{3,}(?![A-Za-z0-9])",
+                                     literal):
                 inside = found.start() > 0 and found.end() < len(literal)
                 word = stem(found.group().lower())
                 if inside and word in literal_words:
@@ -173,6 +174,11 @@ def required_literals(pattern: str) -> list[str]:
         if op is sre_constants.LITERAL:
             current.append(chr(value))
             continue
+        if _is_word_edge(op, value):
+            # `\b`, `\s`, `\s+` end a word without ending what is required: `\bFPGA\b`
+            # requires the whole word `FPGA`, so the run goes on with a space.
+            current.append(" ")
+            continue
         if current:
             runs.append("".join(current))
             current = []
@@ -181,3 +187,14 @@ def required_literals(pattern: str) -> list[str]:
     # A literal followed by `?` or `*` is optional: sre_parse puts it in a MAX_REPEAT, not
     # LITERAL, so the runs above hold only characters every match contains.
     return runs
+
+
+def _is_word_edge(op: object, value: object) -> bool:
+    if op is sre_constants.AT:
+        return value is sre_constants.AT_BOUNDARY
+    if op is sre_constants.IN:
+        return value == [(sre_constants.CATEGORY, sre_constants.CATEGORY_SPACE)]
+    if op is sre_constants.MAX_REPEAT or op is sre_constants.MIN_REPEAT:
+        low, _high, item = value  # type: ignore[misc]
+        return bool(low) and len(item) == 1 and _is_word_edge(*item[0])
+    return False

@@ -29,7 +29,7 @@ from rapidfuzz import fuzz, process
 from bot.matching.extraction import Extracted
 from bot.matching.index import KnowledgeIndex, fuzzy_form, word_form
 
-MAX_CANDIDATES = 48  # signatures compared in full per paste
+MAX_CANDIDATES = 24  # signatures compared in full per paste
 MIN_TEXT_COVERAGE = 0.3  # of a signature's weight, over all key lines, to be a candidate
 # Information of a matched word: its weight above INFO_FLOOR, so that ten common words (`error`,
 # `traceback`, `most recent call last`) never add up to one rare one.
