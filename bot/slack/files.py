@@ -33,22 +33,22 @@ def read_attached_files(client: WebClient, files: list[dict[str, Any]]) -> Attac
     texts: list[str] = []
     skipped: list[str] = []
     for shared in files[:MAX_FILES]:
-        name = shared.get("name") or shared.get("id") or "?"
+        info = dict(shared)
+        text = None
         try:
-            text = _read_one(client, shared)
-        except (SlackApiError, OSError, ValueError) as error:
+            # The event's file object may be partial ("file_access": "check_file_info").
+            info.update(client.files_info(file=shared["id"])["file"])
+            text = _read_text(client, info)
+        except (SlackApiError, OSError, ValueError, KeyError) as error:
             log.warning("could not read attached file %s: %s", shared.get("id"), error)
-            text = None
         if text is None:
-            skipped.append(name)
+            skipped.append(str(info.get("name") or info.get("title") or info.get("id") or "?"))
         else:
             texts.append(text)
     return AttachedText(tuple(texts), tuple(skipped))
 
 
-def _read_one(client: WebClient, shared: dict[str, Any]) -> str | None:
-    # The event's file object may be partial ("file_access": "check_file_info"); ask for it.
-    info = client.files_info(file=shared["id"])["file"]
+def _read_text(client: WebClient, info: dict[str, Any]) -> str | None:
     if _looks_binary(info):
         return None
     url = info.get("url_private_download") or info.get("url_private")

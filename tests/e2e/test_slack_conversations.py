@@ -451,3 +451,25 @@ def test_secrets_in_a_paste_never_reach_slack(server: Server, channel: str) -> N
     assert key.encode() not in sent and sas.split("=", 1)[1].encode() not in sent
     stored = server.sql("SELECT text FROM occurrences WHERE channel = :c", c=channel)
     assert stored and all(key not in (row.text or "") for row in stored)
+
+
+def test_a_channel_the_bot_is_not_in_still_gets_the_answer(server: Server,
+                                                            channel: str) -> None:
+    server.fake.fail_next("chat.postMessage", body={"ok": False, "error": "not_in_channel"})
+    server.slack.command(GPU_ERROR, channel=channel)
+    reply = server.fake.wait_for("response_url", predicate=lambda call: (
+        call.path.endswith("/" + channel)))[0]
+    assert reply.args["response_type"] == "in_channel"
+    text = all_text(reply.args["blocks"])
+    assert "container-cannot-be-scheduled" in text and "Invite me to this channel" in text
+
+
+def test_an_image_attachment_is_not_read_as_an_error(server: Server, channel: str) -> None:
+    image = server.fake.add_file(b"\x89PNG\r\n\x1a\n" + bytes(200), name="screenshot.png",
+                                 filetype="png")
+    server.slack.mention("", channel=channel, files=[{"id": image["id"]}])
+    said = [call.args["text"] for call in server.wait_in(channel, "chat.postMessage", 2)]
+    assert said[0] == "I could not read the attached file screenshot.png as text."
+    assert said[1].startswith("Paste the error after mentioning me")
+    assert not [call for call in server.fake.calls_to("file_download")
+                if call.args["file"] == image["id"]]
