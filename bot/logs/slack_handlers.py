@@ -21,6 +21,7 @@ from slack_sdk.errors import SlackApiError
 from bot.config import bot_language
 from bot.db import database_url as default_database_url
 from bot.logs import render
+from bot.logs.policy import Decision, PolicyError, load_policy
 from bot.logs.resolver import warm_up
 from bot.logs.service import (
     DEFAULT_LINES,
@@ -185,17 +186,40 @@ def on_fetch_logs(body: dict[str, Any], client: Any, respond: Any) -> None:
         "channel_id", "")
     lang = _language(database_url, workspace, user)
     thread_ts = _thread_of(body)
-    service = value.get("service") if isinstance(value, dict) else None
+    value = value if isinstance(value, dict) else {}
+    service = value.get("service") or _incident_service(database_url, value.get("incident_id"))
     if not service or not valid_target(str(service)):
+        try:  # no modal to fill in where fetching is not allowed anyway
+            where = load_policy().check_channel(channel)
+        except PolicyError:
+            where = Decision(False, "The logs policy file can't be read.", "denied")
+        if not where.allowed:
+            respond(response_type="ephemeral", replace_original=False, text=where.reason)
+            return
         metadata = json.dumps({"channel": channel, "thread_ts": thread_ts,
-                               "incident_id": value.get("incident_id")
-                               if isinstance(value, dict) else None})
+                               "incident_id": value.get("incident_id")})
         client.views_open(trigger_id=body["trigger_id"], view=render.fetch_modal(metadata, lang))
         return
     request = LogRequest(workspace=workspace, user=user, channel=channel, target=str(service),
                          thread_ts=thread_ts, lang=lang)
     run_fetch(client, request, database_url=database_url, refuse=lambda reason: respond(
         response_type="ephemeral", replace_original=False, text=reason))
+
+
+def _incident_service(database_url: str, incident_id: object) -> str | None:
+    """The service an incident was recorded for, so the button needs no typing when known."""
+    if not isinstance(incident_id, int):
+        return None
+    try:
+        from bot.db import session_scope
+        from bot.incidents.service import get_incident
+
+        with session_scope(database_url) as session:
+            incident = get_incident(session, incident_id)
+            return incident.service if incident else None
+    except Exception:  # history is a convenience here: fall back to asking
+        log.warning("could not read incident %s", incident_id, exc_info=True)
+        return None
 
 
 def _modal_values(body: dict[str, Any]) -> tuple[str, str]:

@@ -209,3 +209,51 @@ def test_fetch_logs_button_without_a_service_asks_for_the_name(server: Server) -
     view = json.loads(view) if isinstance(view, str) else view
     assert view["callback_id"] == "fetch_logs_modal"
     assert json.loads(view["private_metadata"])["channel"] == channel
+
+
+def test_modal_submission_fetches_the_named_service_in_the_thread(server: Server) -> None:
+    channel, thread = "CLOGSG", new_ts()
+    payload = {
+        "type": "view_submission", "team": {"id": "T0000TEST", "domain": "test"},
+        "user": {"id": "U0000BOB", "username": "bob", "team_id": "T0000TEST"},
+        "api_app_id": "A0000TEST", "token": "legacy", "trigger_id": "1.2.3",
+        "view": {"id": "V0001", "type": "modal", "callback_id": "fetch_logs_modal",
+                 "private_metadata": json.dumps({"channel": channel, "thread_ts": thread,
+                                                 "incident_id": None}),
+                 "state": {"values": {
+                     "service": {"value": {"type": "plain_text_input",
+                                           "value": "churn-scorer"}},
+                     "lines": {"value": {"type": "plain_text_input", "value": "50"}}}}},
+    }
+    reply = server.slack.interaction(payload)
+    assert reply.status == 200
+    progress = server.wait_in(channel, "chat.postMessage", timeout=20)[0]
+    assert progress.args.get("thread_ts") == thread
+    assert "last 50 lines of `churn-scorer`" in progress.args["text"]
+    assert "function-fails-get_model_path" in final_update(server, channel)
+
+
+def test_modal_rejects_a_malformed_name_inline(server: Server, azure: AzureStandin) -> None:
+    before = len(azure.requests)
+    payload = {
+        "type": "view_submission", "team": {"id": "T0000TEST"},
+        "user": {"id": "U0000BOB", "team_id": "T0000TEST"}, "api_app_id": "A0000TEST",
+        "token": "legacy", "trigger_id": "1.2.3",
+        "view": {"id": "V0002", "type": "modal", "callback_id": "fetch_logs_modal",
+                 "private_metadata": json.dumps({"channel": "CLOGSG"}),
+                 "state": {"values": {"service": {"value": {"value": "../../etc"}},
+                                      "lines": {"value": {"value": ""}}}}},
+    }
+    reply = server.slack.interaction(payload)
+    assert reply.status == 200
+    assert reply.json()["response_action"] == "errors" and "service" in reply.json()["errors"]
+    assert len(azure.requests) == before
+
+
+def test_bad_arguments_get_the_usage_and_no_fetch(server: Server) -> None:
+    channel = "CLOGSB"
+    server.slack.command("logs churn-scorer --lines lots", channel=channel)
+    answer = server.fake.wait_for("response_url", timeout=20,
+                                  predicate=lambda c: channel in c.path)[0]
+    assert "--lines needs a positive whole number" in answer.args["text"]
+    assert "Usage: `/troubleshoot logs" in answer.args["text"]
