@@ -43,6 +43,7 @@ class FakeSlackAPI:
         # Messages the app posted, by (channel, ts): conversations.history / replies serve them
         # back (with chat.update applied), as Slack does.
         self.messages: dict[tuple[str, str], dict[str, Any]] = {}
+        self.socket_mode_url: str | None = None  # what apps.connections.open hands out
         self._failures: dict[str, list[tuple[int, dict[str, Any], dict[str, str]]]] = {}
         self._delays: dict[str, float] = {}
         self._lock = threading.Condition()
@@ -185,6 +186,10 @@ class FakeSlackAPI:
         if method == "users.info":
             return {"ok": True, "user": {"id": args.get("user"), "name": "someone",
                                          "tz": "Asia/Seoul"}}
+        if method == "apps.connections.open":
+            if not self.socket_mode_url:
+                return {"ok": False, "error": "not_allowed_token_type"}
+            return {"ok": True, "url": self.socket_mode_url}
         if method == "reactions.add":
             return {"ok": True}
         return {"ok": True}
