@@ -1,0 +1,63 @@
+"""The deadline and the concurrency cap around SDK calls, and how their outcomes read."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from bot.logs.fetcher import Fetcher, TooManyFetches
+from bot.logs.render import failure_text
+from bot.logs.service import LogReport, LogRequest
+from bot.logs.source import FetchedLogs, FetchTimeout, ServiceNotFound, WorkspaceNotFound
+
+
+def test_a_hanging_fetch_times_out_holds_its_slot_and_frees_it_when_it_ends() -> None:
+    fetcher = Fetcher(workers=1)
+    release = threading.Event()
+    done = threading.Event()
+
+    def hanging() -> FetchedLogs:
+        release.wait(30)
+        done.set()
+        return FetchedLogs("late", None, None, "test", "svc")
+
+    with pytest.raises(FetchTimeout) as raised:
+        fetcher.run(hanging, timeout_s=0.2)
+    assert raised.value.message == "timed out after 0.2 s"
+    # The abandoned fetch still counts against the cap ...
+    with pytest.raises(TooManyFetches):
+        fetcher.run(lambda: FetchedLogs("x", None, None, "test", "svc"), timeout_s=1)
+    release.set()
+    assert done.wait(5)
+    # ... until it ends; then the next fetch runs.
+    for _ in range(50):
+        try:
+            result = fetcher.run(lambda: FetchedLogs("ok", None, None, "test", "svc"),
+                                 timeout_s=5)
+            break
+        except TooManyFetches:
+            threading.Event().wait(0.05)
+    assert result.text == "ok"
+
+
+def test_errors_inside_the_worker_reach_the_caller() -> None:
+    def missing() -> FetchedLogs:
+        raise WorkspaceNotFound("workspace ws was not found")
+
+    with pytest.raises(WorkspaceNotFound):
+        Fetcher(workers=2).run(missing, timeout_s=5)
+
+
+@pytest.mark.parametrize(("error", "lang", "expected"), [
+    (ServiceNotFound("churn-scorr", ["churn-scorer"]), "en", "Did you mean `churn-scorer`?"),
+    (ServiceNotFound("churn-scorr", ["churn-scorer"]), "ko", "혹시 `churn-scorer`인가요?"),
+    (FetchTimeout(30), "en", "timed out after 30 s"),
+    (FetchTimeout(30), "ko", "30초 후 시간 초과"),
+    (WorkspaceNotFound("workspace ws was not found"), "en",
+     "Couldn't fetch the logs of `churn-scorr`: workspace ws was not found."),
+])
+def test_failure_answers_in_both_languages(error: Exception, lang: str, expected: str) -> None:
+    request = LogRequest(workspace="T", user="U", channel="C", target="churn-scorr", lang=lang)
+    report = LogReport(request, getattr(error, "outcome", "error"), error=error)  # type: ignore[arg-type]
+    assert expected in failure_text(report, lang)
