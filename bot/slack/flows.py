@@ -6,6 +6,7 @@ and call these. Nothing here acknowledges requests: it all runs after `ack()`.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import logging
 import re
@@ -158,7 +159,13 @@ def answer_in_thread(client: WebClient, paste: Paste, *, settings: Settings, lan
     if len(paste.text) > PROGRESS_ABOVE_CHARS:
         progress_ts = _post(client, channel, thread_ts, render_progress(lang, len(paste.text)),
                             tolerate_not_member=respond is not None)
-    diagnosis = diagnose(paste, settings=settings, lang=lang, result=result)
+    try:
+        diagnosis = diagnose(paste, settings=settings, lang=lang, result=result)
+    except Exception:
+        if progress_ts:  # no "Reading…" left hanging above the apology
+            with contextlib.suppress(SlackApiError):
+                client.chat_delete(channel=channel, ts=progress_ts)
+        raise
     if progress_ts:
         client.chat_update(channel=channel, ts=progress_ts, **diagnosis.message.as_kwargs())
         answer_ts: str | None = progress_ts

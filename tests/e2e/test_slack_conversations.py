@@ -314,12 +314,17 @@ def test_rate_limited_post_is_retried_after_retry_after(server: Server, channel:
 def test_an_internal_error_apologizes_with_a_reference_and_no_trace(server: Server,
                                                                     channel: str) -> None:
     server.sql("ALTER TABLE occurrences RENAME TO occurrences_away")
+    big = "\n".join([UNKNOWN_ERROR + " internal"] * 120)  # big enough for a progress message
     try:
-        server.slack.command(UNKNOWN_ERROR + " internal", channel=channel)
+        server.slack.command(big, channel=channel)
         apology = server.fake.wait_for("response_url", predicate=lambda call: (
             call.path.endswith(channel)))[0]
     finally:
         server.sql("ALTER TABLE occurrences_away RENAME TO occurrences")
+    [progress] = server.calls_in(channel, "chat.postMessage")
+    assert "Reading" in progress.args["text"]
+    [deleted] = server.wait_in(channel, "chat.delete")  # not left hanging over the apology
+    assert deleted.args["ts"] == server.stored_message(channel, deleted.args["ts"])["ts"]
     text = apology.args["text"]
     assert "Sorry, something went wrong" in text
     reference = text.split("Reference `")[1].split("`")[0]
