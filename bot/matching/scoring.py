@@ -108,6 +108,7 @@ class EntryScore:
     score: float
     best: Evidence
     support: int  # how many different signatures/patterns agreed
+    rank: float = 0.0  # the score before capping at 100, for ordering only
 
 
 def score_entries(index: KnowledgeIndex, paste: PreparedPaste) -> list[EntryScore]:
@@ -124,9 +125,10 @@ def score_entries(index: KnowledgeIndex, paste: PreparedPaste) -> list[EntryScor
         pieces.sort(key=lambda piece: piece.score, reverse=True)
         best = pieces[0]
         support = sum(1 for piece in pieces[1:] if piece.score >= SUPPORT_MIN)
-        total = min(100.0, best.score + SUPPORT_BONUS * min(support, MAX_SUPPORT))
-        scored.append(EntryScore(entry, total, best, 1 + support))
-    scored.sort(key=lambda item: (item.score, item.best.matched_weight), reverse=True)
+        total = best.score + SUPPORT_BONUS * min(support, MAX_SUPPORT)
+        scored.append(EntryScore(entry, min(100.0, total), best, 1 + support, total))
+    # Two entries at 100 are told apart by how much agrees with each (the uncapped total).
+    scored.sort(key=lambda item: (item.rank, item.best.matched_weight), reverse=True)
     return scored
 
 
