@@ -136,6 +136,10 @@ class KnowledgeIndex:
             for other in posting:
                 if self.signatures[other].entry != choice.entry:
                     shared[other] += weight
+        # Parallel signatures told apart by their code (`HTTPError: 502 ...` / `HTTPError: 504
+        # ...`) are not wrappers: the code decides, and a missing code is damped in scoring.
+        shared = {other: weight for other, weight in shared.items()
+                  if not (choice.codes and choice.codes != self.signatures[other].codes)}
         if not shared or not choice.total:
             return choice
         return replace(choice, shared=max(shared.values()) / choice.total)
