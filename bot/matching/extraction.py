@@ -51,6 +51,7 @@ class Extracted:
     key_lines: tuple[str, ...]  # error-bearing lines, paste order, unmasked, each bounded
     error_lines: tuple[str, ...]  # those of them that carry an error signal (fingerprint input)
     signals: tuple[float, ...] = ()  # error-ness of each key line (0 = plain text)
+    causes: tuple[bool, ...] = ()  # the key lines that name an exception (`KeyError: 'data'`)
 
 
 def normalise(text: object) -> str:
@@ -111,7 +112,8 @@ def extract(text: object) -> Extracted:
         chosen = _best_lines(lines, signals)
     key_lines = tuple(lines[index] for index in chosen)
     error_lines = tuple(lines[index] for index in chosen if signals[index] > 0)
-    return Extracted(key_lines, error_lines, tuple(signals[index] for index in chosen))
+    return Extracted(key_lines, error_lines, tuple(signals[index] for index in chosen),
+                     tuple(bool(_EXCEPTION_LINE.match(lines[index])) for index in chosen))
 
 
 def _boost_tracebacks(lines: list[str], signals: list[float]) -> None:

@@ -46,6 +46,9 @@ WRAPPER_SHARED = 0.5
 MISSING_CODE_FACTOR = 0.6  # the signature's status/exit code is not where it matched
 WRAPPER_FLOOR = 0.6
 PLAIN_LINE_FACTOR = 0.7
+# When a paste names an exception (`ModelNotFoundException: ...`), that line is the cause and the
+# other error lines around it ("User's init() function failed") are its consequences.
+WRAPPER_LINE_FACTOR = 0.92
 SUPPORT_BONUS = 2.0  # per extra piece of evidence for the same entry
 SUPPORT_MIN = 55.0
 MAX_SUPPORT = 3
@@ -71,8 +74,12 @@ def prepare(extracted: Extracted) -> PreparedPaste:
     line_words = tuple(frozenset(word_form(line)) for line in lines)
     windows = tuple(line_words[i] | line_words[i + 1] for i in range(len(lines) - 1))
     has_errors = any(signal > 0 for signal in extracted.signals)
-    factors = tuple(1.0 if signal > 0 or not has_errors else PLAIN_LINE_FACTOR
-                    for signal in extracted.signals) or tuple(1.0 for _ in lines)
+    has_causes = any(extracted.causes)
+    factors = tuple(
+        (1.0 if cause or not has_causes else WRAPPER_LINE_FACTOR) if signal > 0
+        else (1.0 if not has_errors else PLAIN_LINE_FACTOR)
+        for signal, cause in zip(extracted.signals, extracted.causes, strict=True)
+    ) or tuple(1.0 for _ in lines)
     return PreparedPaste(
         lines=lines,
         fuzzy_lines=tuple(fuzzy_form(line) for line in lines),
