@@ -2,8 +2,9 @@
 
 A short paste is all signal: every line is kept. A long one is mostly noise (INFO lines, pip
 output, health checks), so each line gets an "error-ness" score from cheap regular expressions
-(error words and levels, Kubernetes event reasons, HTTP 4xx/5xx, JSON error bodies, Python
-exception lines, the last frames of a traceback) and the best lines are kept, in paste order.
+(error words and levels, Kubernetes event reasons, non-zero exit codes and kill signals,
+HTTP 4xx/5xx, JSON error bodies, Python exception lines, the last frames of a traceback) and
+the best lines are kept, in paste order.
 
 All work is bounded whatever comes in: the text is cut to MAX_CHARS (head and tail, errors sit
 at the end of logs), to MAX_LINES lines, and every line to MAX_LINE_CHARS before any regex runs.
@@ -38,6 +39,8 @@ _HTTP_ERROR = re.compile(r"(?<![\w.:/,-])[45]\d\d(?![\w.:/,-])")
 # A line its program logged at INFO/DEBUG is rarely the error, whatever words it contains
 # ("Invoking user's init function", "Users's init has completed successfully").
 _BENIGN_LEVEL = re.compile(r"(^|[\s\[|])(INFO|DEBUG|TRACE|I\d{4})([\s\]|:]|$)")
+_EXIT_CODE = re.compile(r"(?i)\bexit(?:ed)?[\s_]*(?:with\s+)?(?:code|status)\W{0,3}[1-9]"
+                        r"|\bsignal\W{0,3}(?:9|15|SIG[A-Z]+)\b|\bSIGKILL\b|\bSIGSEGV\b")
 _JSON_ERROR = re.compile(r"(?i)\"(code|message|error|errorcode|reason|details?)\"\s*:")
 _EXCEPTION_LINE = re.compile(r"^\s*(?:[A-Za-z_][\w.]*\.)?[A-Z]\w*(?:Error|Exception|Exit|"
                              r"Interrupt|Failure|Fault|NotFound|Killed)\b\s*(:|$)")
@@ -89,7 +92,7 @@ def line_signal(line: str) -> float:
     """How strongly one line looks like it carries an error (0 = not at all)."""
     # What names an error outright: an exception line, a Kubernetes event reason.
     strong = (3.0 if _EXCEPTION_LINE.match(line) else 0.0) + (
-        2.5 if _K8S_REASON.search(line) else 0.0)
+        2.5 if _K8S_REASON.search(line) else 0.0) + (2.0 if _EXIT_CODE.search(line) else 0.0)
     if _BENIGN_LEVEL.search(line[:80]):
         return strong  # an INFO/DEBUG line's error words are not the error
     weak = 1.5 if _LEVEL.search(line[:80]) else 0.0
