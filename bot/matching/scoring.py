@@ -52,6 +52,7 @@ WRAPPER_LINE_FACTOR = 0.92
 SUPPORT_BONUS = 2.0  # per extra piece of evidence for the same entry
 SUPPORT_MIN = 55.0
 MAX_SUPPORT = 3
+PATTERN_FLOOR = 0.5
 PARALLEL_CELLS = 20_000  # cdist matrices at least this big run on 2 threads
 
 
@@ -237,7 +238,9 @@ def _pattern_evidence(index: KnowledgeIndex, paste: PreparedPaste):  # type: ign
                 # `in init` are strong, `debug ... locally` in a hint is weak.
                 weight = sum(max(0.0, index.weight.get(word, UNKNOWN_WORD_WEIGHT) - INFO_FLOOR)
                              for word in word_form(found.group()) & choice.words)
-                strength = min(1.0, weight / STRONG_EVIDENCE) ** 0.5
+                # The match itself says something even when its words are common (`504 ...
+                # /score`): enough to rank the entry, not to be sure of it.
+                strength = max(PATTERN_FLOOR, min(1.0, weight / STRONG_EVIDENCE) ** 0.5)
                 score = PATTERN_SCORE * strength * paste.line_factors[line_number]
                 yield choice.entry, Evidence(score, weight, line_number, line_number,
                                              found.span(), choice.text)
