@@ -1,9 +1,12 @@
 """Read a fetched log for the team: which known problems it shows, and where. Pure, no I/O.
 
 The log is redacted FIRST; everything after (matching, excerpts, the uploaded file) sees only
-the redacted text. The matcher gets the error-bearing part of the log (error lines with a little
-context, or the tail when nothing looks like an error) rather than thousands of routine lines:
-that keeps it fast and keeps healthy noise from outvoting the one line that matters.
+the redacted text. A log is not one paste: it holds several episodes (a traceback from init(),
+then the worker failing to boot, then a restart ...), and one problem per episode. So the log
+is cut into error episodes (error lines and the lines between them when close together, plus a
+little context) and the matcher answers each episode on its own; a whole-log match catches what
+spans episodes. Findings are listed causes first (SYMPTOM_ENTRIES last), then in the order
+the log shows them (by the first line of their evidence).
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from dataclasses import dataclass, replace
 from rapidfuzz import fuzz
 
 from bot.matching.matcher import Matcher, default_matcher
-from bot.matching.result import MatchResult
+from bot.matching.result import Match, MatchResult
 from bot.redaction import redact
 
 ERROR_LINE = re.compile(
@@ -22,16 +25,22 @@ ERROR_LINE = re.compile(
     r"critical|killed|oom|out of memory|crashloopbackoff|refused|denied|not found|no such file|"
     r"errno|timed? ?out|unhealthy|sigkill|exit code|status code [45]\d\d)\b", re.IGNORECASE)
 CONTEXT_LINES = 2
+EPISODE_GAP = 4  # error lines at most this far apart belong to one episode (traceback frames)
+EPISODE_LINES = 60
+MAX_EPISODES = 12  # the last ones: the end of a log is where a crash is
 MATCHER_TEXT_LIMIT = 20_000
 EXCERPT_LINES = 12
 EXCERPT_CHARS = 2_500
 LINE_CHARS = 300
 LINES_PER_FINDING = 3
-# A log often shows several known problems at once (init() fails, so the worker fails to boot),
-# where the matcher, built to give one answer to a paste, abstains between close candidates.
-# For a log we report every entry that scores this high, strongest first.
+# Over the whole log the matcher, built to give one answer to a paste, may abstain between two
+# problems that are both there; an entry scoring this high is reported all the same.
 FINDING_SCORE = 85.0
 CANDIDATE_SCORE = 70.0
+# Guide entries that name a symptom or give general advice rather than a cause. When a log also
+# shows a cause (init() could not find the model), the cause is listed first: it is the fix.
+SYMPTOM_ENTRIES = frozenset({"service-launch-fails", "get-deployment-logs", "debug-locally",
+                             "advanced-debugging", "azure-machine-learning-inference-http-server"})
 
 
 @dataclass(frozen=True)
@@ -108,24 +117,106 @@ def lines_showing(evidence: str, lines: list[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(close))
 
 
+TRACEBACK_START = re.compile(r"Traceback \(most recent call last\)")
+# A new log record (timestamped, or a bracketed level) ends a traceback.
+RECORD_START = re.compile(
+    r"^\s{0,2}(?:\[?\d{4}-\d{2}-\d{2}|\[?(?:INFO|WARN|WARNING|ERROR|DEBUG)\b)")
+
+
+def episode_marks(lines: list[str]) -> list[tuple[int, bool]]:
+    """(line number, starts a new episode) for every error line and every traceback line.
+
+    A Python traceback belongs to the error line just before it ("init function failed") and
+    keeps its frames (they carry the cause, e.g. `Model.get_model_path(...)`); whatever comes
+    after it (the worker exiting, a restart) is a new episode."""
+    marks: list[tuple[int, bool]] = []
+    in_traceback = False
+    split_next = False
+    for index, line in enumerate(lines):
+        if TRACEBACK_START.search(line):
+            in_traceback = True
+        elif in_traceback and (RECORD_START.match(line) or not line.strip()):
+            in_traceback = False
+            split_next = True
+        if in_traceback or ERROR_LINE.search(line):
+            marks.append((index, split_next))
+            split_next = False
+    return marks
+
+
+def episodes(lines: list[str]) -> list[tuple[int, int]]:
+    """[start, end) line ranges of the error episodes, the last MAX_EPISODES of them."""
+    found: list[list[int]] = []
+    for index, new in episode_marks(lines):
+        if found and not new and index - found[-1][1] <= EPISODE_GAP:
+            found[-1][1] = index
+        else:
+            found.append([index, index])
+    ranges = []
+    for first, last in found[-MAX_EPISODES:]:
+        start = max(0, first - CONTEXT_LINES)
+        end = min(len(lines), last + CONTEXT_LINES + 1)
+        ranges.append((max(start, end - EPISODE_LINES), end))
+    return ranges
+
+
+@dataclass
+class _Seen:
+    match: Match
+    first_line: int
+    lines: tuple[str, ...]
+    text: str
+    result: MatchResult
+
+
 def diagnose(log_text: str, *, lang: str = "en", matcher: Matcher | None = None) -> Diagnosis:
     redacted = redact(log_text)
     lines = redacted.splitlines()
+    matcher = matcher or default_matcher()
     matched_text = text_for_matcher(lines)
-    result = (matcher or default_matcher()).match(matched_text, top=3, lang=lang)
-    findings: list[Finding] = []
-    candidates: list[Finding] = []
-    for match in result.matches:
-        finding = Finding(match.entry_id, match.title, match.score, match.confident,
-                          lines_showing(match.evidence or match.signature, lines))
-        if match.confident or match.score >= FINDING_SCORE:
-            findings.append(finding)
-        elif match.score >= CANDIDATE_SCORE:
-            candidates.append(finding)
-    if findings and not result.answer:
-        # Record the incident under the strongest finding, as the message presents it.
-        first = replace(result.matches[0], confident=True)
-        result = replace(result, matches=(first, *result.matches[1:]))
-    return Diagnosis(redacted_log=redacted, findings=tuple(findings),
-                     candidates=tuple(candidates), excerpt=error_excerpt(lines),
-                     result=result, matched_text=matched_text)
+    whole = matcher.match(matched_text, top=3, lang=lang)
+
+    seen: dict[str, _Seen] = {}
+
+    def consider(match: Match, start: int, chunk: list[str], text: str,
+                 result: MatchResult) -> None:
+        shown = lines_showing(match.evidence or match.signature, chunk)
+        # Where the problem shows: the first line of its evidence, else its episode's start.
+        where = next((start + offset for offset, line in enumerate(chunk)
+                      if shown and _clip(line) == shown[0]), start)
+        previous = seen.get(match.entry_id)
+        if previous is None or match.score > previous.match.score:
+            seen[match.entry_id] = _Seen(match, where, shown, text, result)
+
+    for start, end in episodes(lines):
+        chunk = lines[start:end]
+        text = "\n".join(chunk)
+        result = matcher.match(text, top=3, lang=lang)
+        for match in result.matches:
+            # The answer, or, where the matcher abstains between close entries, each of them.
+            if match.confident or (not result.answer and match.score >= FINDING_SCORE):
+                consider(match, start, chunk, text, result)
+    for match in whole.matches:
+        if (match.confident or match.score >= FINDING_SCORE) and match.entry_id not in seen:
+            consider(match, 0, lines, matched_text, whole)
+
+    # Causes before symptoms, then top to bottom by the line that shows each problem: in a
+    # cascade the root cause shows first.
+    ordered = sorted(seen.values(), key=lambda item: (
+        item.match.entry_id in SYMPTOM_ENTRIES, item.first_line, -item.match.score))
+    findings = tuple(Finding(item.match.entry_id, item.match.title, item.match.score, True,
+                             item.lines) for item in ordered)
+    candidates = tuple(
+        Finding(m.entry_id, m.title, m.score, False,
+                lines_showing(m.evidence or m.signature, lines))
+        for m in whole.matches if m.entry_id not in seen and m.score >= CANDIDATE_SCORE)
+    if ordered:
+        # History records the strongest finding, with the episode that shows it: repeated
+        # fetches of the same failure then group into one incident by its fingerprint.
+        best = ordered[0]
+        result = best.result
+        if result.answer is None or result.answer.entry_id != best.match.entry_id:
+            result = replace(result, matches=(replace(best.match, confident=True),))
+        matched_text, whole = best.text, result
+    return Diagnosis(redacted_log=redacted, findings=findings, candidates=candidates,
+                     excerpt=error_excerpt(lines), result=whole, matched_text=matched_text)

@@ -120,3 +120,16 @@ def test_excerpt_keeps_the_last_error_lines_within_limits() -> None:
     excerpt = error_excerpt(lines)
     assert len(excerpt) <= 12 and sum(len(line) for line in excerpt) <= 2_600
     assert excerpt[-1].startswith("ERROR failure number 99")
+
+
+def test_each_episode_of_a_log_is_named_causes_first() -> None:
+    oom = ("2026-11-25T10:00:00 | root | INFO | scoring batch\n"
+           "2026-11-25T10:00:05 | kernel | ERROR | Worker (pid:77) was sent SIGKILL! "
+           "Perhaps out of memory?\n")
+    diagnosis = diagnose(INIT_FAILURE_LOG + "\n" * 10 + oom * 2)
+    ids = [finding.entry_id for finding in diagnosis.findings]
+    # The init() traceback's cause first, the later OOM kill next, the general symptom last.
+    assert ids[:2] == ["function-fails-get_model_path", "vm-out-of-memory"]
+    assert "SIGKILL" in diagnosis.findings[1].lines[0]
+    assert diagnosis.result.answer is not None
+    assert diagnosis.result.answer.entry_id == "function-fails-get_model_path"

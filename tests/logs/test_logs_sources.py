@@ -31,7 +31,7 @@ def test_v1_service_log_is_diagnosed_redacted_audited_and_recorded(
     [report] = run_driver(sdk_env(standin, tmp_path), migrated_database_url,
                           target="churn-scorer", lines=120)
     assert report["outcome"] == "ok" and report["backend"] == "azureml-v1"
-    assert "function-fails-get_model_path" in report["findings"]
+    assert report["findings"][0] == "function-fails-get_model_path"
     assert report["state"] == "Unhealthy" and "ContainerCrash" in report["service_error"]
     everything = json.dumps(report)
     for secret in PLANTED_SECRETS:
