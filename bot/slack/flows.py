@@ -221,14 +221,37 @@ def show_feedback(client: WebClient, *, channel: str, message: dict[str, Any], u
                        blocks=blocks)
 
 
-def resolve(settings: Settings, *, incident_id: int, user: str, note: str) -> bool:
-    """Resolve an incident; False when there is no such incident."""
+@dataclass(frozen=True)
+class Resolution:
+    """What came of a request to resolve an incident."""
+
+    incident_id: int
+    resolved: bool  # this request resolved it
+    missing: bool = False  # no such incident
+    already_by: str | None = None  # it was closed before, by this person (if known)
+
+
+def resolve(settings: Settings, *, incident_id: int, user: str, note: str) -> Resolution:
+    """Resolve an incident; two people pressing Resolve at once get one resolution."""
     try:
         with session_scope(settings.database_url) as session:
             service.resolve_incident(session, incident_id, user=user, note=redact(note))
     except service.IncidentNotFound:
-        return False
-    return True
+        return Resolution(incident_id, resolved=False, missing=True)
+    except service.IncidentNotOpen:
+        with session_scope(settings.database_url) as session:
+            incident = service.get_incident(session, incident_id)
+            by = incident.resolved_by if incident else None
+        return Resolution(incident_id, resolved=False, already_by=by)
+    return Resolution(incident_id, resolved=True)
+
+
+def resolution_refusal(resolution: Resolution, lang: str) -> Message:
+    """Why a resolution did not happen, for the person who asked."""
+    if resolution.missing:
+        return render_text(t("resolve_not_found", lang, id=resolution.incident_id))
+    by = f" (<@{resolution.already_by}>)" if resolution.already_by else ""
+    return render_text(t("resolve_already", lang, id=resolution.incident_id, by=by))
 
 
 def show_resolution(client: WebClient, *, channel: str, message_ts: str,

@@ -114,6 +114,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "resolve_usage": {"en": "Usage: `/troubleshoot resolve <id> [note]`",
                       "ko": "사용법: `/troubleshoot resolve <번호> [메모]`"},
     "resolve_not_found": {"en": "There is no incident #{id}.", "ko": "인시던트 #{id}가 없습니다."},
+    "resolve_already": {"en": "Incident #{id} is already resolved{by}.",
+                        "ko": "인시던트 #{id}는 이미 해결되었습니다{by}."},
     "resolve_done": {"en": ":white_check_mark: Incident #{id} resolved by <@{user}>: {note}",
                      "ko": ":white_check_mark: <@{user}> 님이 인시던트 #{id} 해결: {note}"},
     "mention_empty": {"en": "Paste the error after mentioning me, or mention me in the thread "

@@ -196,17 +196,24 @@ def test_feedback_buttons_record_votes_and_update_the_answer(server: Server,
         ("U0000BOB", False, "container-cannot-be-scheduled")]
 
 
-def test_resolve_button_opens_a_modal_whose_note_resolves_the_incident(server: Server,
-                                                                        channel: str) -> None:
-    server.slack.command(OOM_ERROR + " (resolve test " + channel + ")", channel=channel)
+@pytest.mark.parametrize("asked_by", ["slash", "mention"])
+def test_resolve_button_opens_a_modal_whose_note_resolves_the_incident(
+        server: Server, channel: str, asked_by: str) -> None:
+    paste = OOM_ERROR + " (resolve test " + channel + ")"
+    if asked_by == "slash":  # the answer is a channel message
+        server.slack.command(paste, channel=channel)
+    else:  # the answer is a reply in a thread
+        server.slack.mention(paste, channel=channel)
     answer = answer_in(server, channel)
     incident_id = incident_id_of(answer.args["blocks"])
     [ts] = [ts for (c, ts) in server.fake.messages if c == channel]
     message = server.stored_message(channel, ts)
+    assert (message.get("thread_ts") is not None) == (asked_by == "mention")
 
     server.slack.click(message, channel=channel, action_id="resolve_incident")
-    opened = server.fake.wait_for("views.open", predicate=lambda call: str(incident_id) in str(
-        call.args["view"].get("private_metadata")))[0]
+    opened = server.fake.wait_for("views.open", predicate=lambda call: json.loads(
+        call.args["view"]["private_metadata"])["message_ts"] == ts)[0]
+    assert json.loads(opened.args["view"]["private_metadata"])["incident_id"] == incident_id
     view = opened.args["view"]
     assert view["callback_id"] == "resolve_incident_modal"
     assert opened.args["trigger_id"].endswith(".trigger")
@@ -231,6 +238,15 @@ def test_resolve_button_opens_a_modal_whose_note_resolves_the_incident(server: S
     [row] = incident_rows(server, incident_id)
     assert row.status == "resolved" and row.resolved_by == "U0000CAROL"
     assert row.resolution_note == "scaled the gateway to 3 replicas"
+
+    # A second person submits the same modal a moment later: told, not resolved twice.
+    second = {**submission, "user": {**submission["user"], "id": "U0000DAVE"}}
+    server.slack.interaction(second)
+    told = server.wait_in(channel, "chat.postEphemeral", predicate=lambda call: (
+        call.args.get("user") == "U0000DAVE"))[0]
+    assert f"Incident #{incident_id} is already resolved (<@U0000CAROL>)" in told.args["text"]
+    [row] = incident_rows(server, incident_id)
+    assert row.resolved_by == "U0000CAROL"
 
 
 # ----- Slack's rules
@@ -382,6 +398,9 @@ def test_incidents_and_resolve_by_command(server: Server, channel: str) -> None:
 
     server.slack.command("resolve 99999999", channel=channel)
     assert "no incident #99999999" in respond_calls(server, channel, 3)[-1].args["text"]
+    server.slack.command(f"resolve #{incident_id}", channel=channel, user="U0000BOB")
+    assert (f"Incident #{incident_id} is already resolved (<@U0000ALICE>)"
+            in respond_calls(server, channel, 4)[-1].args["text"])
 
 
 def test_watch_mode_suggests_only_for_confident_errors(server: Server, channel: str) -> None:

@@ -89,9 +89,10 @@ def _resolve(settings: Settings, body: dict[str, Any], client: WebClient, respon
         return
     incident_id, note = int(found.group(1)), found.group(2).strip()
     user = body["user_id"]
-    if not flows.resolve(settings, incident_id=incident_id, user=user, note=note):
+    resolution = flows.resolve(settings, incident_id=incident_id, user=user, note=note)
+    if not resolution.resolved:
         respond(response_type="ephemeral",
-                **render_text(t("resolve_not_found", lang, id=incident_id)).as_kwargs())
+                **flows.resolution_refusal(resolution, lang).as_kwargs())
         return
     respond(response_type="in_channel", **render_resolved(
         incident_id=incident_id, user=user, note=note, lang=lang).as_kwargs())

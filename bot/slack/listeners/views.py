@@ -10,14 +10,12 @@ from slack_sdk import WebClient
 
 from bot.slack import flows
 from bot.slack.config import Settings
-from bot.slack.i18n import t
 from bot.slack.listeners._common import guarded, language
 from bot.slack.render import (
     NOTE_ACTION,
     NOTE_BLOCK,
     RESOLVE_MODAL,
     render_resolved,
-    render_text,
 )
 
 
@@ -39,9 +37,13 @@ def register(app: App, settings: Settings) -> None:
         note = submitted_note(view).strip()
         incident_id = int(metadata["incident_id"])
         channel = metadata.get("channel")
-        if not flows.resolve(settings, incident_id=incident_id, user=user, note=note):
-            client.chat_postMessage(channel=user, **render_text(
-                t("resolve_not_found", lang, id=incident_id)).as_kwargs())
+        resolution = flows.resolve(settings, incident_id=incident_id, user=user, note=note)
+        if not resolution.resolved:  # gone, or someone else was quicker
+            refusal = flows.resolution_refusal(resolution, lang).as_kwargs()
+            if channel:
+                client.chat_postEphemeral(channel=channel, user=user, **refusal)
+            else:
+                client.chat_postMessage(channel=user, **refusal)
             return
         shown = flows.show_resolution(
             client, channel=channel, message_ts=metadata.get("message_ts"),
