@@ -8,12 +8,18 @@ LANGUAGES = ("ko", "en")
 
 
 def load_dotenv_file() -> None:
-    """Read `.env` in the working directory for local runs; real environment variables win."""
-    try:
-        from dotenv import load_dotenv
-    except ImportError:  # pragma: no cover - python-dotenv is a dependency
-        return
-    load_dotenv(override=False)
+    """Read `.env` in the working directory for local runs; real environment variables win.
+
+    Named explicitly: python-dotenv's own search starts from the calling module's folder (the
+    installed package), not from where the command was started.
+    """
+    from pathlib import Path
+
+    from dotenv import load_dotenv
+
+    path = Path.cwd() / ".env"
+    if path.is_file():
+        load_dotenv(path, override=False)
 
 
 def bot_language() -> str:

@@ -325,6 +325,24 @@ def occurrences_of(session: Session, incident_id: int, limit: int = 100) -> list
         .order_by(Occurrence.created_at, Occurrence.id).limit(limit)))
 
 
+def attach_thread(session: Session, *, occurrence_id: int, channel: str,
+                  thread_ts: str) -> None:
+    """Tie an occurrence (and its incident, if it has no thread yet) to the thread of its answer.
+
+    A slash command has no thread when it is recorded; the answer's message starts one, and
+    later "Fetch logs" or `@bot` in that thread must find the same incident.
+    """
+    occurrence = session.get(Occurrence, occurrence_id)
+    if occurrence is None:
+        return
+    occurrence.channel = occurrence.channel or channel
+    occurrence.thread_ts = occurrence.thread_ts or thread_ts
+    session.execute(
+        update(Incident)
+        .where(Incident.id == occurrence.incident_id, Incident.thread_ts.is_(None))
+        .values(channel=func.coalesce(Incident.channel, channel), thread_ts=thread_ts))
+
+
 def incident_for_thread(session: Session, *, workspace: str, channel: str,
                         thread_ts: str) -> Incident | None:
     """The incident discussed in a Slack thread: the one reported there, else the newest one a

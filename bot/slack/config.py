@@ -28,22 +28,9 @@ class Settings:
     socket_mode: bool = False
 
 
-def _load_dotenv_in_working_directory() -> None:
-    # python-dotenv's default search starts from the calling module's folder (the installed
-    # package), not from where `serve` was started; a local run keeps its .env in the latter.
-    from pathlib import Path
-
-    from dotenv import load_dotenv
-
-    path = Path.cwd() / ".env"
-    if path.is_file():
-        load_dotenv(path, override=False)
-
-
 def load_settings(*, socket_mode: bool = False, port: int | None = None) -> Settings:
     """Settings from the environment; a clear ConfigError naming what is missing."""
     load_dotenv_file()
-    _load_dotenv_in_working_directory()
     required = ["SLACK_BOT_TOKEN", "SLACK_APP_TOKEN"] if socket_mode else [
         "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET"]
     missing = [name for name in required if not os.environ.get(name, "").strip()]

@@ -177,6 +177,11 @@ def answer_in_thread(client: WebClient, paste: Paste, *, settings: Settings, lan
         respond(response_type="in_channel", text=message.text,
                 blocks=[*message.blocks, *render_text(t("not_in_channel", lang)).blocks][:50])
         return diagnosis
+    if thread_ts is None and answer_ts is not None:
+        # The answer starts the thread: record it so the thread finds this incident later.
+        with session_scope(settings.database_url) as session:
+            service.attach_thread(session, occurrence_id=diagnosis.recorded.occurrence_id,
+                                  channel=channel, thread_ts=answer_ts)
     if paste.source == "slash" and len(paste.text) > UPLOAD_PASTE_ABOVE_CHARS:
         upload_text(client, channel=channel, thread_ts=thread_ts or answer_ts,
                     content=redact(paste.text), filename="error.txt",

@@ -119,6 +119,24 @@ def test_repeated_error_shows_how_often_it_was_seen(server: Server) -> None:
     assert f"Incident #{first_id} · seen {row.occurrence_count} times" in all_text(blocks)
 
 
+def test_a_slash_answer_starts_the_thread_its_incident_belongs_to(server: Server,
+                                                                  channel: str) -> None:
+    server.slack.command(GPU_ERROR, channel=channel)
+    answer = answer_in(server, channel)
+    incident_id = incident_id_of(answer.args["blocks"])
+    deadline = time.monotonic() + 10  # the thread is written right after the post lands
+    while True:
+        [(stored_channel, thread_ts)] = server.sql(
+            "SELECT channel, thread_ts FROM incidents WHERE id = :id", id=incident_id)
+        if thread_ts is not None or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    # The answer's own ts: a mention or "Fetch logs" in that thread now finds this incident.
+    assert stored_channel == channel
+    assert thread_ts is not None and (channel, thread_ts) in server.fake.messages
+    assert server.fake.messages[(channel, thread_ts)]["blocks"] == answer.args["blocks"]
+
+
 def test_unknown_error_says_so_and_records_the_incident(server: Server, channel: str) -> None:
     server.slack.command(UNKNOWN_ERROR, channel=channel)
     answer = answer_in(server, channel)
