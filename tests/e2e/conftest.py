@@ -19,6 +19,7 @@ import urllib.parse
 import urllib.request
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -212,42 +213,58 @@ def _create_database(backend: str, folder: Path) -> tuple[str, Any]:
     return _postgres_url_for(name), drop
 
 
-@pytest.fixture(scope="module", params=BACKENDS)
-def server(request: pytest.FixtureRequest,
-           tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+@contextmanager
+def running_server(folder: Path, database_url: str, backend: str, *,
+                   env: dict[str, str] | None = None,
+                   extra_env: dict[str, str] | None = None) -> Iterator[Server]:
     """`troubleshoot-bot serve` on a free port with two gunicorn workers (like two replicas
-    sharing one database), against a fresh, migrated database of the given backend."""
-    from bot.incidents.migrations import upgrade
+    sharing one database) and its own Slack stand-in, stopped on exit.
 
-    folder = tmp_path_factory.mktemp(f"serve-{request.param}")
-    database_url, drop = _create_database(request.param, folder)
-    upgrade(database_url)
-    port = free_port()
+    `env` is the base environment (default: this process's); the bot's own variables in it are
+    dropped so that only what the test sets reaches the server.
+    """
     fake = FakeSlackAPI().start()
+    port = free_port()
     log_path = folder / "server.log"
-    env = {key: value for key, value in os.environ.items()
-           if not key.startswith(("SLACK_", "DATABASE_", "BOT_", "KNOWLEDGE_"))}
-    env.update({"SLACK_API_URL": fake.api_url, "SLACK_BOT_TOKEN": BOT_TOKEN,
-                "SLACK_SIGNING_SECRET": SIGNING_SECRET, "DATABASE_URL": database_url,
-                "BOT_LANGUAGE": "en", "WEB_CONCURRENCY": "2", "PYTHONUNBUFFERED": "1"})
+    server_env = {key: value for key, value in (os.environ if env is None else env).items()
+                  if not key.startswith(("SLACK_", "DATABASE_", "BOT_", "KNOWLEDGE_"))}
+    server_env.update({"SLACK_API_URL": fake.api_url, "SLACK_BOT_TOKEN": BOT_TOKEN,
+                       "SLACK_SIGNING_SECRET": SIGNING_SECRET, "DATABASE_URL": database_url,
+                       "BOT_LANGUAGE": "en", "WEB_CONCURRENCY": "2", "PYTHONUNBUFFERED": "1",
+                       **(extra_env or {})})
     executable = Path(sys.executable).parent / "troubleshoot-bot"
     with log_path.open("wb") as log_file:
-        process = subprocess.Popen([str(executable), "serve", "--port", str(port)], env=env,
-                                   cwd=folder, stdout=log_file, stderr=subprocess.STDOUT,
-                                   start_new_session=True)
+        process = subprocess.Popen([str(executable), "serve", "--port", str(port)],
+                                   env=server_env, cwd=folder, stdout=log_file,
+                                   stderr=subprocess.STDOUT, start_new_session=True)
     base_url = f"http://127.0.0.1:{port}"
     try:
         _wait_healthy(base_url, process, log_path)
         yield Server(base_url, database_url, fake, SlackSender(base_url, fake), log_path,
-                     request.param)
+                     backend)
     finally:
         process.send_signal(signal.SIGTERM)
         try:
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
-            process.kill()
+            os.killpg(process.pid, signal.SIGKILL)  # gunicorn's workers too
             process.wait()
         fake.stop()
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def server(request: pytest.FixtureRequest,
+           tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """The real server against a fresh, migrated database of each backend."""
+    from bot.incidents.migrations import upgrade
+
+    folder = tmp_path_factory.mktemp(f"serve-{request.param}")
+    database_url, drop = _create_database(request.param, folder)
+    upgrade(database_url)
+    try:
+        with running_server(folder, database_url, request.param) as running:
+            yield running
+    finally:
         if drop is not None:
             from bot.db import engine_for
 

@@ -4,6 +4,7 @@ Slack Web API stand-in recording what the app says, and the real database behind
 from __future__ import annotations
 
 import json
+import random
 import time
 import urllib.error
 import urllib.request
@@ -121,7 +122,10 @@ def test_repeated_error_shows_how_often_it_was_seen(server: Server) -> None:
 
 def test_a_slash_answer_starts_the_thread_its_incident_belongs_to(server: Server,
                                                                   channel: str) -> None:
-    server.slack.command(GPU_ERROR, channel=channel)
+    # An error no other test pastes: a repeat would join an incident from another channel.
+    word = "".join(random.choice("ghijklmnopqrstuvwxyz") for _ in range(12))
+    server.slack.command(f"teapot {word} overheated while loading the tokenizer",
+                         channel=channel)
     answer = answer_in(server, channel)
     incident_id = incident_id_of(answer.args["blocks"])
     deadline = time.monotonic() + 10  # the thread is written right after the post lands

@@ -5,27 +5,13 @@ stand-in over HTTPS."""
 from __future__ import annotations
 
 import json
-import os
-import signal
-import subprocess
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import (
-    BOT_TOKEN,
-    SIGNING_SECRET,
-    Server,
-    SlackSender,
-    _wait_healthy,
-    free_port,
-    new_ts,
-)
+from tests.e2e.conftest import Server, new_ts, running_server
 from tests.logs.conftest import INIT_FAILURE_LOG, PLANTED_SECRETS, sdk_env
 from tests.support.azure_standin import AzureStandin, V2Deployment
-from tests.support.slack_api import FakeSlackAPI
 
 ALLOWED = ("CLOGSA", "CLOGSB", "CLOGSC", "CLOGSD", "CLOGSE", "CLOGSF", "CLOGSG")
 TIMEOUT_S = 6
@@ -54,34 +40,10 @@ def server(azure: AzureStandin, tmp_path_factory: pytest.TempPathFactory) -> Ite
     folder = tmp_path_factory.mktemp("serve-logs")
     database_url = f"sqlite:///{folder / 'bot.db'}"
     upgrade(database_url)
-    fake = FakeSlackAPI().start()
-    env = {key: value for key, value in sdk_env(azure, folder).items()
-           if not key.startswith(("SLACK_", "DATABASE_", "BOT_", "KNOWLEDGE_"))}
-    env.update({"SLACK_API_URL": fake.api_url, "SLACK_BOT_TOKEN": BOT_TOKEN,
-                "SLACK_SIGNING_SECRET": SIGNING_SECRET, "DATABASE_URL": database_url,
-                "BOT_LANGUAGE": "en", "WEB_CONCURRENCY": "2", "PYTHONUNBUFFERED": "1",
-                "LOGS_ALLOWED_CHANNELS": ",".join(ALLOWED), "LOGS_TIMEOUT_S": str(TIMEOUT_S),
-                "LOGS_RATE_PER_MINUTE": "20"})
-    port = free_port()
-    log_path = folder / "server.log"
-    executable = Path(sys.executable).parent / "troubleshoot-bot"
-    with log_path.open("wb") as log_file:
-        process = subprocess.Popen([str(executable), "serve", "--port", str(port)], env=env,
-                                   cwd=folder, stdout=log_file, stderr=subprocess.STDOUT,
-                                   start_new_session=True)
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(base_url, process, log_path)
-        yield Server(base_url, database_url, fake, SlackSender(base_url, fake), log_path,
-                     "sqlite")
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-        fake.stop()
+    with running_server(folder, database_url, "sqlite", env=sdk_env(azure, folder), extra_env={
+            "LOGS_ALLOWED_CHANNELS": ",".join(ALLOWED), "LOGS_TIMEOUT_S": str(TIMEOUT_S),
+            "LOGS_RATE_PER_MINUTE": "20"}) as running:
+        yield running
 
 
 def everything_sent_to_slack(server: Server) -> str:
