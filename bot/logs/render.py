@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.i18n import Catalog
 from bot.logs.diagnose import Diagnosis, Finding
 from bot.logs.service import LogReport
 from bot.logs.source import FetchTimeout, ServiceNotFound
@@ -59,9 +60,7 @@ TEXTS: dict[str, dict[str, str]] = {
 }
 
 
-def t(key: str, lang: str, **values: Any) -> str:
-    table = TEXTS[key]
-    return table.get(lang, table["en"]).format(**values)
+t = Catalog(TEXTS)
 
 
 def _section(text: str) -> dict[str, Any]:

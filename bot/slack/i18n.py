@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-LANGUAGES = ("ko", "en")
+from bot.i18n import LANGUAGES, Catalog, normalize_language
+
+__all__ = ["LANGUAGES", "STRINGS", "normalize_language", "t"]
+
 
 STRINGS: dict[str, dict[str, str]] = {
     "cause": {"en": "*Cause*", "ko": "*원인*"},
@@ -139,14 +142,4 @@ STRINGS: dict[str, dict[str, str]] = {
     "truncated": {"en": "… (truncated)", "ko": "… (생략됨)"},
 }
 
-
-def t(key: str, lang: str, **values: object) -> str:
-    """The string `key` in `lang` (English if missing), with `{placeholders}` filled in."""
-    table = STRINGS[key]
-    template = table.get(lang) or table["en"]
-    return template.format(**values) if values else template
-
-
-def normalize_language(value: str | None, default: str = "ko") -> str:
-    value = (value or "").strip().lower()
-    return value if value in LANGUAGES else default
+t = Catalog(STRINGS)
