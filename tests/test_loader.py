@@ -60,6 +60,7 @@ def test_entry_is_split_into_cause_steps_and_both_languages(tmp_path: Path) -> N
     assert korean.steps == ("실행합니다",)
     assert entry.patterns == ("boom \\d+",)
     assert entry.title_in("ko") == "한국어 제목"
+    assert entry.kind == "cause"  # the default when the front matter does not say
 
 
 @pytest.mark.parametrize("text, message", [
@@ -67,6 +68,7 @@ def test_entry_is_split_into_cause_steps_and_both_languages(tmp_path: Path) -> N
     ("---\nid: [\n---\n", "not valid YAML"),
     ("---\ntitle: {en: x}\n---\n", "'id' is missing"),
     ("---\nid: x\ntitle: {en: x}\nsignatures: oops\n---\n", "list of strings"),
+    ("---\nid: x\ntitle: {en: x}\nkind: vibe\n---\n", "'kind' must be one of"),
 ])
 def test_broken_files_are_reported_with_a_reason(text: str, message: str) -> None:
     with pytest.raises(KnowledgeError, match=message):

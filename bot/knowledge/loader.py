@@ -16,7 +16,14 @@ from pathlib import Path
 
 import yaml
 
-from bot.knowledge.model import LANGUAGES, Entry, KnowledgeBase, LocalizedBody
+from bot.knowledge.model import (
+    KIND_CAUSE,
+    KINDS,
+    LANGUAGES,
+    Entry,
+    KnowledgeBase,
+    LocalizedBody,
+)
 
 SHIPPED_KNOWLEDGE_DIR = Path(__file__).resolve().parents[2] / "knowledge"
 
@@ -57,6 +64,9 @@ def parse_entry(text: str, path: Path | None = None) -> Entry:
         title = {"en": title}
     if not isinstance(title, dict):
         raise KnowledgeError(f"{where}: 'title' must be a mapping like {{en: ..., ko: ...}}")
+    kind = str(meta.get("kind") or KIND_CAUSE).strip().lower()
+    if kind not in KINDS:
+        raise KnowledgeError(f"{where}: 'kind' must be one of {', '.join(KINDS)}, got {kind!r}")
     return Entry(
         id=entry_id.strip(),
         title={str(k): str(v) for k, v in title.items()},
@@ -64,6 +74,7 @@ def parse_entry(text: str, path: Path | None = None) -> Entry:
         patterns=tuple(_string_list(meta.get("patterns"), "patterns", where)),
         tags=tuple(_string_list(meta.get("tags"), "tags", where)),
         source=str(meta.get("source") or ""),
+        kind=kind,
         body=parse_bodies(found.group(2)),
         path=path,
     )

@@ -7,6 +7,13 @@ from pathlib import Path
 
 LANGUAGES = ("ko", "en")
 
+# What an entry describes. A paste often shows a cause and its symptom together (OOMKilled and
+# CrashLoopBackOff; a missing model and the crash it causes): the cause is the better answer.
+KIND_CAUSE = "cause"  # a root cause with its own fix (the default)
+KIND_SYMPTOM = "symptom"  # what many causes look like from outside (a crash loop, a 502)
+KIND_PROCEDURE = "procedure"  # how to investigate (get logs, debug locally)
+KINDS = (KIND_CAUSE, KIND_SYMPTOM, KIND_PROCEDURE)
+
 
 @dataclass(frozen=True)
 class LocalizedBody:
@@ -36,6 +43,7 @@ class Entry:
     patterns: tuple[str, ...] = ()  # regular expressions for what a literal cannot say
     tags: tuple[str, ...] = ()
     source: str = ""  # link to the guide section
+    kind: str = KIND_CAUSE  # cause / symptom / procedure (see KINDS)
     body: dict[str, LocalizedBody] = field(default_factory=dict)
     path: Path | None = None  # file it was loaded from (None when built in code)
 
