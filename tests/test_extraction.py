@@ -45,3 +45,22 @@ def test_huge_line_is_cut_around_its_error() -> None:
 def test_nothing_in_nothing_out() -> None:
     assert extract("").key_lines == ()
     assert extract("\n\n   \n").key_lines == ()
+
+
+def test_timestamped_traceback_is_still_a_traceback() -> None:
+    # Container logs fetched from Azure put a timestamp (and logger columns) before every line;
+    # the frames and the exception line must still be recognised under that prefix.
+    noise = [NOISE.format(n=n) for n in range(100)]
+    stamp = "2021-06-30T03:05:58.100676557Z "
+    traceback = [stamp + "2021-06-30 03:05:58,100 | root | ERROR | Encountered Exception: "
+                 "Traceback (most recent call last):",
+                 stamp + '  File "/var/azureml-server/synchronous/routes.py", line 64, in run',
+                 stamp + "    response = invoke_user_with_timer(service_input, headers)",
+                 stamp + '  File "/var/azureml-server/routes_common.py", line 141, in prepare',
+                 stamp + "    params = {main.run_input_parameter_name: input[name]}",
+                 stamp + "TypeError: list indices must be integers or slices, not str"]
+    extracted = extract("\n".join(noise + traceback + noise))
+    assert traceback[-1] in extracted.key_lines
+    assert traceback[1] in extracted.key_lines  # the `in run` frame
+    cause = extracted.causes[extracted.key_lines.index(traceback[-1])]
+    assert cause

@@ -44,9 +44,18 @@ _EXIT_CODE = re.compile(r"(?i)\bexit(?:ed)?[\s_]*(?:with\s+)?(?:code|status)\W{0
 _JSON_ERROR = re.compile(r"(?i)\"(code|message|error|errorcode|reason|details?)\"\s*:")
 _EXCEPTION_LINE = re.compile(r"^\s*(?:[A-Za-z_][\w.]*\.)?[A-Z]\w*(?:Error|Exception|Exit|"
                              r"Interrupt|Failure|Fault|NotFound|Killed)\b\s*(:|$)")
-_TRACEBACK_START = re.compile(r"^\s*Traceback \(most recent call last\)")
+_TRACEBACK_START = re.compile(r"\bTraceback \(most recent call last\)")
 _FRAME = re.compile(r"^\s*File \"[^\"]*\", line \d+, in \S+")
 _QUESTION = re.compile(r"[?？]|[\uac00-\ud7a3]")
+# What a log collector puts in front of a line (pipeline/container timestamps, a logger's
+# `2021-06-30 03:05:58,100 | root | ERROR |` or `2023-09-29 19:00:24,282 E [65] azmlinfsrv -`
+# columns). The line's own text starts after it: a traceback frame or an exception line that
+# carries such a prefix is still a frame or an exception line.
+_TIMESTAMP_PREFIX = re.compile(
+    r"^\s*(?:\[?\d{4}-\d\d-\d\d[T ][\d:.,]+(?:Z|[+-]\d\d:?\d\d)?\]?\s*)+")
+_LOGGER_COLUMNS = re.compile(
+    r"^(?:\|?\s*[\w.\[\]-]+\s*\|\s*(?:INFO|DEBUG|WARNING|WARN|ERROR|CRITICAL)\s*\|"
+    r"|[IWEDC]\s+\[\d+\]\s+[\w.-]+\s+-)\s?")
 
 
 @dataclass(frozen=True)
@@ -88,14 +97,24 @@ def _bounded(line: str) -> str:
     return line[start: start + MAX_LINE_CHARS]
 
 
+def line_body(line: str) -> str:
+    """The line without the timestamp and logger columns a log collector put in front of it."""
+    body = _TIMESTAMP_PREFIX.sub("", line, count=1)
+    if body is not line:
+        body = _LOGGER_COLUMNS.sub("", body, count=1)
+    return body
+
+
 def line_signal(line: str) -> float:
     """How strongly one line looks like it carries an error (0 = not at all)."""
+    level_zone = line[:80]
+    line = line_body(line)
     # What names an error outright: an exception line, a Kubernetes event reason.
     strong = (3.0 if _EXCEPTION_LINE.match(line) else 0.0) + (
         2.5 if _K8S_REASON.search(line) else 0.0) + (2.0 if _EXIT_CODE.search(line) else 0.0)
-    if _BENIGN_LEVEL.search(line[:80]):
+    if _BENIGN_LEVEL.search(level_zone):
         return strong  # an INFO/DEBUG line's error words are not the error
-    weak = 1.5 if _LEVEL.search(line[:80]) else 0.0
+    weak = 1.5 if _LEVEL.search(level_zone) else 0.0
     weak += 1.5 if _JSON_ERROR.search(line) else 0.0
     weak += 1.0 if _HTTP_ERROR.search(line) else 0.0
     weak += min(3, len(_ERROR_WORDS.findall(line))) * 1.0
@@ -116,14 +135,16 @@ def extract(text: object) -> Extracted:
     key_lines = tuple(lines[index] for index in chosen)
     error_lines = tuple(lines[index] for index in chosen if signals[index] > 0)
     return Extracted(key_lines, error_lines, tuple(signals[index] for index in chosen),
-                     tuple(bool(_EXCEPTION_LINE.match(lines[index])) for index in chosen))
+                     tuple(bool(_EXCEPTION_LINE.match(line_body(lines[index])))
+                           for index in chosen))
 
 
 def _boost_tracebacks(lines: list[str], signals: list[float]) -> None:
     """The last two frames of a traceback and its exception line say where and what failed."""
     last_frames: list[int] = []
-    for index, line in enumerate(lines):
-        if _TRACEBACK_START.match(line):
+    for index, raw in enumerate(lines):
+        line = line_body(raw)
+        if _TRACEBACK_START.search(line):
             last_frames = []
         elif _FRAME.match(line):
             last_frames.append(index)
@@ -132,7 +153,7 @@ def _boost_tracebacks(lines: list[str], signals: list[float]) -> None:
                 signals[frame] += 2.0
             # `in init` / `in run` frames tell a start-up crash from a failing request.
             for frame in last_frames:
-                if re.search(r", in (init|run)\b", lines[frame]):
+                if re.search(r", in (init|run)\b", line_body(lines[frame])):
                     signals[frame] += 2.0
             signals[index] += 2.0
             last_frames = []
