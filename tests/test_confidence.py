@@ -30,3 +30,18 @@ def test_unrelated_errors_are_not_answered() -> None:
 
 def test_a_lone_common_word_is_not_enough() -> None:
     assert matcher.match("timeout").answer is None
+
+
+def test_azure_wrapper_text_alone_is_not_an_answer() -> None:
+    # A signature quoting the SDK's wrapper (`{'Azure-cli-ml Version': ..., 'Error': ...}`,
+    # "Service deployment polling reached non-successful terminal state") must not decide on
+    # those words: any failed deployment prints them, whatever went wrong.
+    from bot.knowledge.model import KnowledgeBase
+    from tests.matching_support import entry
+    kb = KnowledgeBase((
+        entry("oom", "{'Azure-cli-ml Version': '1.28.0', 'Error': MemoryError()}", "OOMKilled"),
+        entry("crash", "CrashLoopBackOff"),
+    ))
+    paste = ("ERROR: {'Azure-cli-ml Version': '1.33.0', 'Error': WebserviceException:\n"
+             "Message: Received bad response from Resource Provider:\nResponse Code: 404")
+    assert Matcher(kb).match(paste).answer is None

@@ -39,3 +39,11 @@ def test_keep_words_leaves_quoted_values_and_paths_for_the_scorer() -> None:
     text = "No such file or directory: '/var/azureml-app/azureml-models/m/1/model.pkl'"
     assert mask(text) == "No such file or directory: <quoted>"
     assert "azureml-models" in mask(text, keep_words=True)
+
+
+def test_pod_names_with_an_all_letter_suffix_are_masked() -> None:
+    # Kubernetes draws the hash and suffix from consonants and digits: a suffix without a digit
+    # is as much a pod name as one with.
+    assert mask("pod scoring-abc12-zzzzz crashed") == "pod <pod> crashed"
+    assert mask("pod scoring-abc12-zzzzz crashed") == mask("pod scoring-7d9f8-x2kqz crashed")
+    assert mask("Back-off restarting azure-cli-ml") == "Back-off restarting azure-cli-ml"

@@ -1,13 +1,18 @@
 """The abstain decision: answer only when the best entry is clearly right.
 
 A confident wrong answer costs more than "I don't know": the person follows the wrong fix. So
-the best entry is presented only when all three hold:
+the best entry is presented only when all of these hold:
 
 - its score reaches ANSWER_THRESHOLD;
 - it leads the runner-up by MARGIN (two entries close together are a look-alike we cannot
-  tell apart, e.g. a 502 from a probe and a 502 from `run()`);
-- its evidence carries at least MIN_EVIDENCE of word weight, so a single common word
-  (`Killed`, `timeout`) never decides alone. Pattern matches count as strong evidence.
+  tell apart, e.g. a 502 from a probe and a 502 from `run()`). An entry the ranking moved below
+  its cause (ranking.py) does not count as a runner-up: it agrees with the answer;
+- the entry has specific evidence: a piece of evidence carrying at least MIN_EVIDENCE of word
+  information, or a pattern matched with full strength, so common words (`Killed`, `timeout`)
+  or Azure's wrapper text never decide alone;
+- evidence that any program can print when the OS kills it (`died with <Signals.SIGKILL: 9>`,
+  `Killed`, `exit code 137`, `MemoryError`) is about a deployment only when the paste shows
+  one (SERVING_CONTEXT): `pip install` or a training run killed the same way is not ours.
 
 At most one entry is confident: the bot presents one answer.
 """
@@ -16,23 +21,53 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.matching.scoring import EntryScore
+from bot.matching.index import word_form
+from bot.matching.scoring import EntryScore, PreparedPaste
+from bot.matching.tokens import words
 
 ANSWER_THRESHOLD = 72.0
 MARGIN = 15.0
 MIN_EVIDENCE = 3.0
 
+# Words of a process killed by the operating system, in whatever program.
+PROCESS_DEATH_WORDS = frozenset(words(
+    "died with Signals.SIGKILL SIGKILL signal 9 killed kill Killed exit exited code status "
+    "exitCode 137 MemoryError out of memory OOM the process"))
+# Words that put a paste in a model deployment: the scoring script, the serving stack, the
+# Azure ML deployment objects, the Kubernetes objects a deployment runs as.
+# Whole words only (`score.py`, not its part `py`, which any pip or Python line has).
+def _whole_words(text: str) -> frozenset[str]:
+    return frozenset(words(word)[0] for word in text.split())
 
-def confident_count(ranked: Sequence[EntryScore]) -> int:
+
+SERVING_CONTEXT = _whole_words(
+    "score.py scoring score init webservice AciWebservice AksWebservice LocalWebservice "
+    "inference endpoint endpoints deployment deploy deployed gunicorn azmlinfsrv azureml-app "
+    "azureml-models pod pods container containers replica replicas kubectl aks aci "
+    "CrashLoopBackOff OOMKilled serving predictor")
+
+
+def confident_count(ranked: Sequence[EntryScore], paste: PreparedPaste | None = None) -> int:
     """How many of the ranked entries (best first) are presented as the answer: 0 or 1."""
     if not ranked:
         return 0
     best = ranked[0]
-    runner_up = ranked[1].score if len(ranked) > 1 else 0.0
+    rivals = [item.score for item in ranked[1:] if not item.explained]
+    runner_up = rivals[0] if rivals else 0.0
     if best.score < ANSWER_THRESHOLD:
         return 0
     if best.score - runner_up < MARGIN:
         return 0
-    if best.best.matched_weight < MIN_EVIDENCE:
+    if not (best.pattern_hit
+            or max(best.best.matched_weight, best.specific) >= MIN_EVIDENCE):
+        return 0
+    if paste is not None and _process_death_only(best) and not (paste.all_words
+                                                                & SERVING_CONTEXT):
         return 0
     return 1
+
+
+def _process_death_only(best: EntryScore) -> bool:
+    """True when the deciding evidence says only that some process was killed."""
+    matched = word_form(best.best.source)
+    return bool(matched) and matched <= PROCESS_DEATH_WORDS

@@ -62,8 +62,12 @@ MASK_PATTERNS: tuple[MaskPattern, ...] = (
     MaskPattern("url", r"\b(?:https?|wss?|ftp|tcp)://[^\s'\"<>)\]]+", keeps_words=True),
     MaskPattern("uuid", r"\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}"
                         r"-[0-9a-fA-F]{12}\b"),
-    # Kubernetes pod and replica-set names: <deployment>-<pod-template-hash>-<5 chars>.
-    MaskPattern("pod", r"\b[a-z0-9](?:[a-z0-9.-]{0,60}[a-z0-9])?-[a-f0-9]{6,10}-[a-z0-9]{5}\b"
+    # Kubernetes pod and replica-set names: <deployment>-<pod-template-hash>-<5 chars>. The
+    # hash and the suffix are drawn from Kubernetes' safe alphabet (no vowels), not only hex:
+    # `scoring-abc12-zzzzz` is a pod name even though its suffix has no digit.
+    MaskPattern("pod", r"\b[a-z0-9](?:[a-z0-9.-]{0,60}[a-z0-9])?-(?=[a-z0-9]{0,9}\d)"
+                       r"[a-z0-9]{5,10}-[bcdfghjklmnpqrstvwxz2456789]{5}\b"
+                       r"|\b[a-z0-9](?:[a-z0-9.-]{0,60}[a-z0-9])?-[a-f0-9]{6,10}-[a-z0-9]{5}\b"
                        r"|\b[a-z0-9](?:[a-z0-9-]{0,60}[a-z0-9])?-(?=[a-z]*\d)(?=\d*[a-z])"
                        r"[a-z0-9]{5}\b(?!-)"),
     MaskPattern("timestamp",

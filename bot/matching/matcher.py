@@ -1,6 +1,7 @@
 """The matcher: text in, ranked KB entries out, with a confidence decision and evidence. No I/O.
 
     paste -> extraction (key error lines) -> scoring (words + shape + patterns, per entry)
+          -> ranking (cause before symptom, diagnosis before procedure)
           -> confidence (answer or abstain) ; fingerprint (masked key lines) ; evidence
 
 The knowledge base is indexed once per Matcher (index.py); `match()` never raises and does
@@ -19,6 +20,7 @@ from bot.matching.evidence import evidence_text
 from bot.matching.extraction import Extracted, extract
 from bot.matching.fingerprint import fingerprint
 from bot.matching.index import KnowledgeIndex
+from bot.matching.ranking import by_kind
 from bot.matching.result import Match, MatchResult
 from bot.matching.scoring import prepare, score_entries
 
@@ -40,8 +42,8 @@ class Matcher:
     def _match(self, text: str, *, top: int, lang: str) -> MatchResult:
         extracted = extract(text)
         paste = prepare(extracted)
-        ranked = score_entries(self.index, paste)
-        confident = confident_count(ranked)
+        ranked = by_kind(score_entries(self.index, paste), self.index.entry_kinds)
+        confident = confident_count(ranked, paste)
         matches = []
         for position, scored in enumerate(ranked[: max(int(top), 1)]):
             entry = self.kb.entries[scored.entry]

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from bot.matching.extraction import Extracted
+from bot.matching.extraction import Extracted, line_body
 from bot.matching.index import KnowledgeIndex, fuzzy_form, word_form
 
 MAX_CANDIDATES = 24  # signatures compared in full per paste
@@ -53,6 +53,11 @@ SUPPORT_BONUS = 2.0  # per extra piece of evidence for the same entry
 SUPPORT_MIN = 55.0
 MAX_SUPPORT = 3
 PATTERN_FLOOR = 0.5
+# Evidence that says which problem this is, not only that something failed: a piece scoring at
+# least SPECIFIC_MIN carries its matched information into EntryScore.specific. A wrapper
+# message can give an entry its top score ("Received bad response from service" beside a 502)
+# while the specific evidence (the X-Ms-Run-Function-Failed header) sits on the next lines.
+SPECIFIC_MIN = 50.0
 PARALLEL_CELLS = 20_000  # cdist matrices at least this big run on 2 threads
 
 
@@ -72,7 +77,10 @@ class PreparedPaste:
 
 def prepare(extracted: Extracted) -> PreparedPaste:
     lines = extracted.key_lines
-    line_words = tuple(frozenset(word_form(line)) for line in lines)
+    # Words and shape come from the line's own text: a logger column (`azmlinfsrv -`,
+    # `| root | ERROR |`) names who logged the line, not what went wrong.
+    bodies = tuple(line_body(line) for line in lines)
+    line_words = tuple(frozenset(word_form(body)) for body in bodies)
     windows = tuple(line_words[i] | line_words[i + 1] for i in range(len(lines) - 1))
     has_errors = any(signal > 0 for signal in extracted.signals)
     has_causes = any(extracted.causes)
@@ -83,7 +91,7 @@ def prepare(extracted: Extracted) -> PreparedPaste:
     ) or tuple(1.0 for _ in lines)
     return PreparedPaste(
         lines=lines,
-        fuzzy_lines=tuple(fuzzy_form(line) for line in lines),
+        fuzzy_lines=tuple(fuzzy_form(body) for body in bodies),
         line_words=line_words,
         window_words=line_words + windows,
         all_words=frozenset().union(*line_words) if line_words else frozenset(),
@@ -117,6 +125,9 @@ class EntryScore:
     best: Evidence
     support: int  # how many different signatures/patterns agreed
     rank: float = 0.0  # the score before capping at 100, for ordering only
+    specific: float = 0.0  # the most information any well-scoring piece of evidence carries
+    pattern_hit: bool = False  # a pattern matched with full strength (authored, specific)
+    explained: bool = False  # moved below the cause it is a symptom of (ranking.py)
 
 
 def score_entries(index: KnowledgeIndex, paste: PreparedPaste) -> list[EntryScore]:
@@ -134,7 +145,12 @@ def score_entries(index: KnowledgeIndex, paste: PreparedPaste) -> list[EntryScor
         best = pieces[0]
         support = sum(1 for piece in pieces[1:] if piece.score >= SUPPORT_MIN)
         total = best.score + SUPPORT_BONUS * min(support, MAX_SUPPORT)
-        scored.append(EntryScore(entry, min(100.0, total), best, 1 + support, total))
+        specific = max((piece.matched_weight for piece in pieces if piece.score >= SPECIFIC_MIN),
+                       default=0.0)
+        pattern_hit = any(piece.span is not None and piece.matched_weight >= STRONG_EVIDENCE
+                          for piece in pieces)
+        scored.append(EntryScore(entry, min(100.0, total), best, 1 + support, total,
+                                 specific, pattern_hit))
     # Two entries at 100 are told apart by how much agrees with each (the uncapped total).
     scored.sort(key=lambda item: (item.rank, item.best.matched_weight), reverse=True)
     return scored

@@ -47,6 +47,20 @@ index list dict str int call module named
 conflict bad gateway unavailable forbidden unauthorized unauthorised ok created accepted
 html head title body center hr h1 nginx doctype
 """)
+# The wrapper text of the Azure ML SDK and CLI, printed around whatever went wrong: "Service
+# deployment polling reached non-successful terminal state, current service state: Unhealthy",
+# "WebserviceException: Message: Received bad response from Resource Provider", "InnerException",
+# "ErrorResponse", "{'Azure-cli-ml Version': ..., 'Error': ...}", headers, correlation ids and
+# "Please refer to https://aka.ms/debugimage#... for more information" (the anchor names the
+# problem, the link text does not).
+# It names no problem of its own: a paste matching only this text must not get an answer, so it
+# weighs like a common log word however few entries happen to quote it.
+AZURE_WRAPPER_WORDS = _listed("""
+webserviceexception webserviceerror poll polling reached non successful nonsuccessful terminal
+state current innerexception inner innererror errorresponse azurecliml cli resource
+provider operation operations correlation session sdk microsoft
+refer more information debugimage akams
+""")
 
 MIN_WORD_LENGTH = 2
 FUNCTION_WEIGHT = 0.3
@@ -117,4 +131,4 @@ def background_weight(word: str) -> float | None:
     return None
 
 
-_GENERIC_STEMS = frozenset(stem(word) for word in GENERIC_LOG_WORDS)
+_GENERIC_STEMS = frozenset(stem(word) for word in GENERIC_LOG_WORDS | AZURE_WRAPPER_WORDS)

@@ -1,0 +1,77 @@
+"""Cause before symptom, diagnosis before procedure, and the evidence a confident answer needs."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from bot.knowledge.model import KnowledgeBase
+from bot.matching.matcher import Matcher
+from tests.matching_support import entry
+
+
+def _kb(*, kinds: bool) -> KnowledgeBase:
+    entries = (
+        entry("crash", "CrashLoopBackOff", "Back-off restarting failed container"),
+        entry("oom", "OOMKilled", "lastState: terminated: exitCode: 137 reason: OOMKilled",
+              "died with <Signals.SIGKILL: 9>"),
+        entry("model-path", "ModelNotFoundException: Model not found in cache or in root"),
+        entry("logs", "how do I get the logs of my webservice with service.get_logs()"),
+    )
+    if not kinds:
+        return KnowledgeBase(entries)
+    kind = {"crash": "symptom", "logs": "procedure"}
+    return KnowledgeBase(tuple(replace(item, kind=kind.get(item.id, "cause"))
+                               for item in entries))
+
+
+CRASH_WITH_OOM = ("my-model-6c9f7d8b5-qwxzt   0/1   CrashLoopBackOff   6   10m\n"
+                  "    Last State: terminated\n"
+                  "      Reason: OOMKilled\n")
+
+
+def test_a_cause_in_the_same_paste_ranks_above_its_symptom() -> None:
+    # Without kinds the crash loop (the louder line) may win; with them the cause must.
+    result = Matcher(_kb(kinds=True)).match(CRASH_WITH_OOM)
+    assert result.matches[0].entry_id == "oom"
+    assert result.answer is not None and result.answer.entry_id == "oom"
+
+
+def test_only_the_kind_moves_a_cause_above_a_louder_symptom() -> None:
+    text = ("CrashLoopBackOff\nBack-off restarting failed container\n"
+            "ModelNotFoundException: Model not found in cache")
+    plain = Matcher(_kb(kinds=False)).match(text)
+    kinded = Matcher(_kb(kinds=True)).match(text)
+    assert plain.matches[0].entry_id == "crash"  # the rule is what moves it
+    assert kinded.matches[0].entry_id == "model-path"
+
+
+def test_a_symptom_alone_stays_the_answer() -> None:
+    result = Matcher(_kb(kinds=True)).match("Back-off restarting failed container")
+    assert result.answer is not None and result.answer.entry_id == "crash"
+
+
+def test_an_error_that_mentions_logs_is_not_a_logs_question() -> None:
+    text = ("Model not found in cache or in root\n"
+            "how do I get the logs of my webservice with service.get_logs()")
+    assert Matcher(_kb(kinds=False)).match(text).matches[0].entry_id == "logs"
+    assert Matcher(_kb(kinds=True)).match(text).matches[0].entry_id == "model-path"
+
+
+def test_a_logs_question_is_still_answered_by_the_procedure() -> None:
+    result = Matcher(_kb(kinds=True)).match(
+        "how do I get the logs of my webservice with service.get_logs()?")
+    assert result.matches[0].entry_id == "logs"
+
+
+def test_sigkill_outside_a_deployment_is_not_answered() -> None:
+    matcher = Matcher(_kb(kinds=True))
+    pip = ("Command '['python3', '-m', 'pip', 'install', 'ml-2.14.0-py3-none-any.whl']' "
+           "died with <Signals.SIGKILL: 9>.")
+    assert matcher.match(pip).answer is None
+    assert matcher.match(pip).matches[0].entry_id == "oom"  # still ranked, just not sure
+
+
+def test_sigkill_in_a_deployment_is_answered() -> None:
+    text = ("gunicorn worker for score.py on the deployment died with <Signals.SIGKILL: 9>")
+    result = Matcher(_kb(kinds=True)).match(text)
+    assert result.answer is not None and result.answer.entry_id == "oom"
