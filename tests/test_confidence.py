@@ -45,3 +45,27 @@ def test_azure_wrapper_text_alone_is_not_an_answer() -> None:
     paste = ("ERROR: {'Azure-cli-ml Version': '1.33.0', 'Error': WebserviceException:\n"
              "Message: Received bad response from Resource Provider:\nResponse Code: 404")
     assert Matcher(kb).match(paste).answer is None
+
+
+def test_a_status_code_from_the_scoring_call_is_specific() -> None:
+    # The code decides between look-alike SDK messages, but only when the paste shows it is the
+    # scoring call's answer; the same code from another API stays unanswered.
+    from bot.knowledge.model import KnowledgeBase
+    from tests.matching_support import entry
+    kb = KnowledgeBase((
+        entry("timeout", "WebserviceException: Received bad response from service: "
+                         "Response Code: 504 (Gateway Timeout) when calling service.run()"),
+        entry("bad-gateway", "WebserviceException: Received bad response from service: "
+                             "Response Code: 502 Content: b'Replica closed connection'"),
+        entry("overload", "WebserviceException: Received bad response from service: "
+                          "Response Code: 503 (Service Unavailable) when calling service.run()"),
+        # As in a real KB, many entries talk about calling service.run(): those words are common.
+        *(entry(f"other-{n}", f"Received widget{n} when calling service.run()")
+          for n in range(20)),
+    ))
+    scoring = Matcher(kb).match("WebserviceException: Received bad response from service: "
+                                "Response Code: 504 (Gateway Timeout) when calling service.run()")
+    assert scoring.answer is not None and scoring.answer.entry_id == "timeout"
+    polling = Matcher(kb).match("WebserviceException: Received bad response from Resource "
+                                "Provider: Response Code: 504 (Gateway Timeout)")
+    assert polling.answer is None

@@ -30,6 +30,12 @@ from bot.matching.tokens import background_weight, stem, words
 # which a word stops being informative; it is a constant so that weights do not depend on KB size.
 SPREAD = 30.0
 SHARED_SCAN_LIMIT = 64
+# Words that name the call to a deployed model's scoring endpoint. A status code next to them is
+# the service's own answer to a request, not a code any Azure or Kubernetes API could return
+# (a 409 from App Service, a 504 while polling a deployment).
+# (Phrases, not words: `webservice` alone is part of every `WebserviceException`.)
+SCORING_CALL = re.compile(r"(?i)\bservice\.run\(|\bscoring[_ ]?uri\b|/score\b|\bscore\.py\b|"
+                          r"\bscoring (?:script|file|request)|\bwebservice object\b")
 _REGEX_CLASS = re.compile(r"\\[A-Za-z]")  # \b, \d, \w ... are not words of the pattern
 
 
@@ -48,6 +54,9 @@ class SignatureChoice:
     # Codes the masking kept (HTTP status, exit and signal codes): `Response Code: 409` is not
     # `Response Code: 504`, however alike the rest of the words are.
     codes: frozenset[str] = frozenset()
+    # The signature puts its code in the scoring call (`when calling service.run()`,
+    # `scoring_uri`, `on the webservice object`): there a 502 or 504 says which problem it is.
+    scoring_call: bool = False
 
 
 @dataclass(frozen=True)
@@ -97,7 +106,8 @@ class KnowledgeIndex:
             position = len(self.signatures)
             self.signatures.append(SignatureChoice(
                 number, text, fuzzy_form(text), weights, sum(weights.values()),
-                codes=frozenset(word for word in found if word.isdigit())))
+                codes=frozenset(word for word in found if word.isdigit()),
+                scoring_call=bool(SCORING_CALL.search(text))))
             for word in found:
                 postings[word].append(position)
         self.signatures = [self._with_shared(choice, postings) for choice in self.signatures]

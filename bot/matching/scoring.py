@@ -27,7 +27,13 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from bot.matching.extraction import Extracted, line_body
-from bot.matching.index import KnowledgeIndex, fuzzy_form, word_form
+from bot.matching.index import (
+    SCORING_CALL,
+    KnowledgeIndex,
+    SignatureChoice,
+    fuzzy_form,
+    word_form,
+)
 
 MAX_CANDIDATES = 24  # signatures compared in full per paste
 MIN_TEXT_COVERAGE = 0.3  # of a signature's weight, over all key lines, to be a candidate
@@ -58,6 +64,10 @@ PATTERN_FLOOR = 0.5
 # message can give an entry its top score ("Received bad response from service" beside a 502)
 # while the specific evidence (the X-Ms-Run-Function-Failed header) sits on the next lines.
 SPECIFIC_MIN = 50.0
+# A status code found with the scoring call it answers (index.SCORING_CALL) is evidence
+# enough on its own (confidence.MIN_EVIDENCE): `Response Code: 504 ... when calling
+# service.run()` is the scoring timeout, however common each of its words is.
+SCORING_CODE_INFO = 3.0
 PARALLEL_CELLS = 20_000  # cdist matrices at least this big run on 2 threads
 
 
@@ -216,6 +226,8 @@ def _signature_evidence(index: KnowledgeIndex, paste: PreparedPaste):  # type: i
             fuzzy_score = max(fuzzy_score, fuzz.partial_ratio(
                 choice.fuzzy_text, joined, score_cutoff=FUZZY_CUTOFF) / 100.0 * min(
                 1.0, len(joined) / max(len(choice.fuzzy_text), 1)))
+        if choice.scoring_call and choice.codes and _scoring_code_in(paste, choice, first, last):
+            info += SCORING_CODE_INFO
         coverage = matched / choice.total if choice.total else 0.0
         strength = min(1.0, info / STRONG_EVIDENCE) ** 0.5
         factor = max(paste.line_factors[first: last + 1])
@@ -227,6 +239,13 @@ def _signature_evidence(index: KnowledgeIndex, paste: PreparedPaste):  # type: i
         score = 100.0 * strength * factor * (COVERAGE_SHARE * coverage
                                              + (1 - COVERAGE_SHARE) * fuzzy_score)
         yield choice.entry, Evidence(score, info, first, last, None, choice.text)
+
+
+def _scoring_code_in(paste: PreparedPaste, choice: SignatureChoice, first: int,
+                     last: int) -> bool:
+    window = frozenset().union(*paste.line_words[first: last + 1])
+    return choice.codes <= window and any(SCORING_CALL.search(paste.lines[line])
+                                          for line in range(first, last + 1))
 
 
 def _in_window(paste: PreparedPaste, word: str, first: int, last: int) -> bool:
