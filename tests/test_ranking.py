@@ -75,3 +75,14 @@ def test_sigkill_in_a_deployment_is_answered() -> None:
     text = ("gunicorn worker for score.py on the deployment died with <Signals.SIGKILL: 9>")
     result = Matcher(_kb(kinds=True)).match(text)
     assert result.answer is not None and result.answer.entry_id == "oom"
+
+
+def test_exit_code_137_names_the_kill_even_beside_a_crash_loop() -> None:
+    # 137 = 128 + SIGKILL(9) in every program: weighed like a rare word, not like an HTTP status.
+    paste = ("bert-predictor-7d97bb994c-mvllp   0/2   CrashLoopBackOff   6   10m\n"
+             "      lastFailureInfo:\n        exitCode: 137\n")
+    kb = KnowledgeBase(tuple(replace(item, kind="symptom" if item.id == "crash" else "cause")
+                             for item in (entry("crash", "CrashLoopBackOff"),
+                                          entry("oom", "OOMKilled", "Exit Code: 137"),
+                                          entry("other", "Exit Code: 1 from the trainer"))))
+    assert Matcher(kb).match(paste).matches[0].entry_id == "oom"

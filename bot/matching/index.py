@@ -69,6 +69,16 @@ class PatternChoice:
     words: frozenset[str] = frozenset()
 
 
+def signal_exit_code(word: str) -> bool:
+    """An exit code 129..159: 128 + the number of the signal that killed the process.
+
+    Unlike an HTTP status, which every API returns for its own reasons, `137` means SIGKILL in
+    every program, so it is weighed like a word by the entries that use it. (Whether the killed
+    process was a deployment at all is the confidence rule's question.)
+    """
+    return word.isdigit() and len(word) == 3 and 129 <= int(word) <= 159
+
+
 def fuzzy_form(text: str) -> str:
     return " ".join(mask(text).lower().split())
 
@@ -97,7 +107,10 @@ class KnowledgeIndex:
         self.weight: dict[str, float] = {}
         for word, count in frequency.items():
             fixed = background_weight(word)
-            self.weight[word] = fixed if fixed is not None else math.log1p(SPREAD / count)
+            if fixed is not None and not signal_exit_code(word):
+                self.weight[word] = fixed
+            else:
+                self.weight[word] = math.log1p(SPREAD / count)
 
         self.signatures: list[SignatureChoice] = []
         postings: dict[str, list[int]] = defaultdict(list)
