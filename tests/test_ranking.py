@@ -86,3 +86,15 @@ def test_exit_code_137_names_the_kill_even_beside_a_crash_loop() -> None:
                                           entry("oom", "OOMKilled", "Exit Code: 137"),
                                           entry("other", "Exit Code: 1 from the trainer"))))
     assert Matcher(kb).match(paste).matches[0].entry_id == "oom"
+
+
+def test_exit_code_137_of_a_training_job_is_not_answered() -> None:
+    # The pattern matches, but a pattern's words (what it matched in the paste) are judged like
+    # a signature's: a process killed outside a deployment is not ours to answer.
+    kb = KnowledgeBase((entry("oom", "OOMKilled",
+                              "Last State: Terminated Reason: OOMKilled Exit Code: 137",
+                              patterns=(r"(?i)exit(ed with)? code:? 137\b",)),
+                        entry("crash", "CrashLoopBackOff")))
+    assert Matcher(kb).match("error: exit code 137 while running the training job step"
+                             ).answer is None
+    assert Matcher(kb).match("scoring container of the deployment: exit code 137").answer

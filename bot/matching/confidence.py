@@ -61,13 +61,18 @@ def confident_count(ranked: Sequence[EntryScore], paste: PreparedPaste | None = 
     if not (best.pattern_hit
             or max(best.best.matched_weight, best.specific) >= MIN_EVIDENCE):
         return 0
-    if paste is not None and _process_death_only(best) and not (paste.all_words
-                                                                & SERVING_CONTEXT):
+    if paste is not None and _process_death_only(best, paste) and not (paste.all_words
+                                                                       & SERVING_CONTEXT):
         return 0
     return 1
 
 
-def _process_death_only(best: EntryScore) -> bool:
+def _process_death_only(best: EntryScore, paste: PreparedPaste) -> bool:
     """True when the deciding evidence says only that some process was killed."""
-    matched = word_form(best.best.source)
+    found = best.best
+    if found.span is not None and 0 <= found.line < len(paste.lines):
+        # A pattern: what it matched in the paste, not the regex's own text.
+        matched = word_form(paste.lines[found.line][found.span[0]: found.span[1]])
+    else:
+        matched = word_form(found.source)
     return bool(matched) and matched <= PROCESS_DEATH_WORDS
