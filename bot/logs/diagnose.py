@@ -5,8 +5,8 @@ the redacted text. A log is not one paste: it holds several episodes (a tracebac
 then the worker failing to boot, then a restart ...), and one problem per episode. So the log
 is cut into error episodes (error lines and the lines between them when close together, plus a
 little context) and the matcher answers each episode on its own; a whole-log match catches what
-spans episodes. Findings are listed causes first (SYMPTOM_ENTRIES last), then in the order
-the log shows them (by the first line of their evidence).
+spans episodes. Findings are listed causes first (symptom and procedure entries last, by their
+KB `kind`), then in the order the log shows them (by the first line of their evidence).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz
 
+from bot.knowledge.model import KIND_CAUSE
 from bot.matching.matcher import Matcher, default_matcher
 from bot.matching.result import Match, MatchResult
 from bot.redaction import redact
@@ -37,10 +38,16 @@ LINES_PER_FINDING = 3
 # problems that are both there; an entry scoring this high is reported all the same.
 FINDING_SCORE = 85.0
 CANDIDATE_SCORE = 70.0
-# Guide entries that name a symptom or give general advice rather than a cause. When a log also
-# shows a cause (init() could not find the model), the cause is listed first: it is the fix.
-SYMPTOM_ENTRIES = frozenset({"service-launch-fails", "get-deployment-logs", "debug-locally",
-                             "advanced-debugging", "azure-machine-learning-inference-http-server"})
+
+
+def names_a_cause(matcher: Matcher, entry_id: str) -> bool:
+    """False for entries that name a symptom or give general advice (their KB `kind`).
+
+    When a log also shows a cause (init() could not find the model), the cause is listed first:
+    it is the fix.
+    """
+    entry = matcher.kb.get(entry_id)
+    return entry is None or entry.kind == KIND_CAUSE
 
 
 @dataclass(frozen=True)
@@ -203,7 +210,7 @@ def diagnose(log_text: str, *, lang: str = "en", matcher: Matcher | None = None)
     # Causes before symptoms, then top to bottom by the line that shows each problem: in a
     # cascade the root cause shows first.
     ordered = sorted(seen.values(), key=lambda item: (
-        item.match.entry_id in SYMPTOM_ENTRIES, item.first_line, -item.match.score))
+        not names_a_cause(matcher, item.match.entry_id), item.first_line, -item.match.score))
     findings = tuple(Finding(item.match.entry_id, item.match.title, item.match.score, True,
                              item.lines) for item in ordered)
     candidates = tuple(
