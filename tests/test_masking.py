@@ -47,3 +47,11 @@ def test_pod_names_with_an_all_letter_suffix_are_masked() -> None:
     assert mask("pod scoring-abc12-zzzzz crashed") == "pod <pod> crashed"
     assert mask("pod scoring-abc12-zzzzz crashed") == mask("pod scoring-7d9f8-x2kqz crashed")
     assert mask("Back-off restarting azure-cli-ml") == "Back-off restarting azure-cli-ml"
+
+
+def test_a_quoted_code_or_reason_is_kept_but_quoted_values_are_masked() -> None:
+    # In JSON error bodies the quoted single word is the error's code or reason.
+    assert mask('"code": "CrashLoopBackOff",') == '"code": "CrashLoopBackOff",'
+    assert mask("state: 'Unhealthy'") == "state: 'Unhealthy'"
+    assert mask("name='my-service' message: \"it went wrong\"") == (
+        "name=<quoted> message: <quoted>")

@@ -98,3 +98,19 @@ def test_exit_code_137_of_a_training_job_is_not_answered() -> None:
     assert Matcher(kb).match("error: exit code 137 while running the training job step"
                              ).answer is None
     assert Matcher(kb).match("scoring container of the deployment: exit code 137").answer
+
+
+def test_a_procedure_is_no_rival_to_a_strong_diagnosis() -> None:
+    # The error names a start-up crash; that the server entry also knows the import error does
+    # not make the two a look-alike the bot cannot tell apart.
+    kb = KnowledgeBase((
+        replace(entry("crash", "Error in entry script, ImportError: cannot import name",
+                      "CrashLoopBackOff"), kind="symptom"),
+        replace(entry("server", "ImportError: cannot import name 'Markup' from 'jinja2'"),
+                kind="procedure"),
+    ))
+    paste = ('"code": "CrashLoopBackOff",\n'
+             "Error in entry script, ImportError: cannot import name 'Markup' from 'jinja2'")
+    result = Matcher(kb).match(paste)
+    assert [match.score for match in result.matches] == [100.0, 100.0]  # a tie on score
+    assert result.answer is not None and result.answer.entry_id == "crash"

@@ -57,6 +57,15 @@ def _number(match: re.Match[str]) -> str:
     return "<num>"
 
 
+# A quoted single capitalised word is a code or a reason, not a value: `"code": "CrashLoopBackOff"`,
+# `"reason": "OOMKilled"`, `'state': 'Unhealthy'`. Names, paths and messages are masked.
+_QUOTED_CODE = re.compile(r"""(['"])[A-Z][A-Za-z]{2,60}\1""")
+
+
+def _quoted(match: re.Match[str]) -> str:
+    return match.group() if _QUOTED_CODE.fullmatch(match.group()) else "<quoted>"
+
+
 MASK_PATTERNS: tuple[MaskPattern, ...] = (
     MaskPattern("email", r"[a-zA-Z0-9._%+-]+@[a-zA-Z0-9-]+(?:\.[a-zA-Z0-9-]+)+"),
     MaskPattern("url", r"\b(?:https?|wss?|ftp|tcp)://[^\s'\"<>)\]]+", keeps_words=True),
@@ -86,7 +95,7 @@ MASK_PATTERNS: tuple[MaskPattern, ...] = (
     MaskPattern("path", r"(?<![\w.:/<])(?:/[\w.@+~-]+){2,}/?|\b[A-Za-z]:\\(?:[\w.@+~ -]+\\?)+",
                 keeps_words=True),
     MaskPattern("quoted", r"(?<=[=:(\s])'[^'\n]{1,200}'|(?<=[=:(\s])\"[^\"\n]{1,200}\"",
-                keeps_words=True),
+                keeps_words=True, replace=_quoted),
     MaskPattern("duration", r"\b\d+(?:\.\d+)?(?:ms|us|ns|s|m|h)\b"),
     MaskPattern("number", r"(?<![\w.])-?\d+(?:\.\d+)?(?![\w.]*[a-zA-Z_])", replace=_number),
 )

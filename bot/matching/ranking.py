@@ -9,7 +9,8 @@ using each entry's `kind` (bot/knowledge/model.py):
 - a *symptom* entry ranked first yields to a *cause* entry with strong evidence of its own in
   the same paste (CAUSE_MIN score and specific, rare-word or pattern evidence);
 - a *procedure* entry ranked first yields to any diagnosis (cause or symptom) with such
-  evidence: procedures answer questions, not errors.
+  evidence: procedures answer questions, not errors; below a strong diagnosis they are never a
+  rival (the error that names a jinja2 import failure is not a question about the server).
 
 An entry that yields is recorded as explained by the one that moved above it, so the
 confidence margin (confidence.py) is not measured against it: the symptom agrees with its cause,
@@ -41,6 +42,10 @@ def by_kind(ranked: Sequence[EntryScore], kinds: Sequence[str]) -> list[EntrySco
     if len(order) < 2:
         return order
     top_kind = kinds[order[0].entry]
+    if top_kind != KIND_PROCEDURE and strong(order[0], DIAGNOSIS_MIN):
+        # A diagnosis is first: procedures below it are how to investigate, not rival answers.
+        order = [replace(item, explained=True) if kinds[item.entry] == KIND_PROCEDURE else item
+                 for item in order]
     if top_kind == KIND_SYMPTOM:
         wanted, minimum = (KIND_CAUSE,), CAUSE_MIN
     elif top_kind == KIND_PROCEDURE:
