@@ -75,4 +75,14 @@ def test_batch_reports_bad_lines(tmp_path: Path) -> None:
     done = run("--batch", str(batch))
     assert done.returncode == 1
     assert b":1: not JSON" in done.stderr and b":2:" in done.stderr
-    assert len(done.stdout.decode().splitlines()) == 1
+    # One output line per input line: nothing is silently dropped.
+    first, second, third = (json.loads(line) for line in done.stdout.decode().splitlines())
+    assert first["error"].startswith("not JSON") and first["line"] == 1
+    assert second["id"] == "b" and second["matches"] == []
+    assert third["id"] == "c" and third["matches"]
+
+
+def test_empty_paste_gets_a_clear_message() -> None:
+    done = run("   ")
+    assert done.returncode == 2
+    assert b"nothing to match" in done.stderr

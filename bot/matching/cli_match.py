@@ -32,15 +32,20 @@ def run_match(args: argparse.Namespace) -> int:
         return _run_batch(Path(args.batch), matcher, top=top, lang=lang)
     text = read_text_argument(args.text)
     result = matcher.match(text, top=top, lang=lang)
-    if args.json:
+    if args.json:  # the contract's shape even for an empty paste: scripts parse every answer
         print(json.dumps(result.to_json(), ensure_ascii=False))
-    else:
-        sys.stdout.write(render_answer_text(result, matcher.kb, lang))
+        return 0
+    if not text.strip():
+        print("match: nothing to match: give the error as TEXT, or paste it on standard input "
+              "with `-`", file=sys.stderr)
+        return 2
+    sys.stdout.write(render_answer_text(result, matcher.kb, lang))
     return 0
 
 
 def _run_batch(path: Path, matcher: Matcher, *, top: int, lang: str) -> int:
-    """One JSON line out per line in; a bad line is reported on stderr and skipped."""
+    """One JSON line out per line in. A bad line is reported on stderr and answered with an
+    `error` line (no matches), so the output still lines up with the input."""
     try:
         handle = sys.stdin if str(path) == "-" else path.open(encoding="utf-8", errors="replace")
     except OSError as error:
@@ -54,14 +59,21 @@ def _run_batch(path: Path, matcher: Matcher, *, top: int, lang: str) -> int:
             try:
                 item = json.loads(line)
             except json.JSONDecodeError as error:
-                print(f"match: {path}:{number}: not JSON: {error.msg}", file=sys.stderr)
                 problems += 1
+                _bad_line(path, number, None, f"not JSON: {error.msg}")
                 continue
             if not isinstance(item, dict) or not isinstance(item.get("text"), str):
-                print(f'match: {path}:{number}: needs a "text" string', file=sys.stderr)
                 problems += 1
+                _bad_line(path, number, item.get("id") if isinstance(item, dict) else None,
+                          'needs a "text" string')
                 continue
             result = matcher.match(item["text"], top=top, lang=lang)
             output = {"id": item.get("id"), **result.to_json()}
             sys.stdout.write(json.dumps(output, ensure_ascii=False) + "\n")
     return 1 if problems else 0
+
+
+def _bad_line(path: Path, number: int, item_id: object, problem: str) -> None:
+    print(f"match: {path}:{number}: {problem}", file=sys.stderr)
+    output = {"id": item_id, "line": number, "error": problem, "matches": [], "fingerprint": ""}
+    sys.stdout.write(json.dumps(output, ensure_ascii=False) + "\n")
