@@ -17,12 +17,7 @@ def user_language(database_url: str, *, workspace: str, user: str | None, defaul
 
 
 def set_user_language(database_url: str, *, workspace: str, user: str, language: str) -> None:
-    with session_scope(database_url) as session:
-        setting = session.get(UserSetting, (workspace, user))
-        if setting is None:
-            session.add(UserSetting(workspace=workspace, user=user, language=language))
-        else:
-            setting.language = language
+    _save(database_url, UserSetting(workspace=workspace, user=user, language=language))
 
 
 def channel_watched(database_url: str, *, workspace: str, channel: str) -> bool:
@@ -32,9 +27,10 @@ def channel_watched(database_url: str, *, workspace: str, channel: str) -> bool:
 
 
 def set_channel_watch(database_url: str, *, workspace: str, channel: str, watch: bool) -> None:
+    _save(database_url, ChannelSetting(workspace=workspace, channel=channel, watch=watch))
+
+
+def _save(database_url: str, setting: UserSetting | ChannelSetting) -> None:
+    """Insert the setting, or update the row with its primary key (merge: get, then add or set)."""
     with session_scope(database_url) as session:
-        setting = session.get(ChannelSetting, (workspace, channel))
-        if setting is None:
-            session.add(ChannelSetting(workspace=workspace, channel=channel, watch=watch))
-        else:
-            setting.watch = watch
+        session.merge(setting)
