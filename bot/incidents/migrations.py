@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
@@ -19,8 +18,7 @@ from sqlalchemy import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.db import database_url, make_engine, normalize_database_url
-
-MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
+from bot.paths import project_folder
 
 
 def alembic_config(url: str) -> Config:
@@ -29,13 +27,14 @@ def alembic_config(url: str) -> Config:
     (Passing it as `sqlalchemy.url` would send it through configparser, which chokes on the
     `%` of percent-encoded passwords.)
     """
-    if not (MIGRATIONS_DIR / "env.py").is_file():
+    migrations = project_folder("migrations")
+    if not (migrations / "env.py").is_file():
         from alembic.util import CommandError
 
-        raise CommandError(f"no migrations at {MIGRATIONS_DIR}: run from a checkout of the "
-                           "repository (or an editable install), where migrations/ lives")
+        raise CommandError(f"no migrations at {migrations}: run from a checkout of the "
+                           "repository, where migrations/ lives")
     config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("script_location", str(migrations))
     config.attributes["database_url"] = normalize_database_url(url)
     return config
 

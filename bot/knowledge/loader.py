@@ -24,8 +24,7 @@ from bot.knowledge.model import (
     KnowledgeBase,
     LocalizedBody,
 )
-
-SHIPPED_KNOWLEDGE_DIR = Path(__file__).resolve().parents[2] / "knowledge"
+from bot.paths import project_folder
 
 _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*(?:\n|\Z)(.*)\Z", re.DOTALL)
 _LANGUAGE_HEADING = re.compile(r"^##\s+(\w+)\s*$", re.MULTILINE)
@@ -161,7 +160,7 @@ def entry_files(folder: Path) -> list[Path]:
 def knowledge_folders(extra: str | None = None) -> list[Path]:
     """The shipped folder first, then KNOWLEDGE_PATH folders in order (later ones win)."""
     extra = os.environ.get("KNOWLEDGE_PATH", "") if extra is None else extra
-    folders = [SHIPPED_KNOWLEDGE_DIR]
+    folders = [project_folder("knowledge")]
     folders += [Path(part) for part in extra.split(os.pathsep) if part.strip()]
     return folders
 
