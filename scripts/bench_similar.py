@@ -214,19 +214,16 @@ def bench(url: str, label: str, incidents: int, queries: int,
     summaries = [incident_summary(paste, result) for paste, result in zip(PASTES, results,
                                                                            strict=True)]
 
-    def similar(index: int) -> None:
-        position = index % len(results)
-        with session_scope(url) as session:
-            found = find_similar(session, workspace=WORKSPACE, result=results[position],
-                                 summary=summaries[position])
-            assert len(found) <= 3
+    def timed_with(finder):  # type: ignore[no-untyped-def]
+        def run(index: int) -> None:
+            position = index % len(results)
+            with session_scope(url) as session:
+                found = finder(session, workspace=WORKSPACE, result=results[position],
+                               summary=summaries[position])
+                assert len(found) <= 3
+        return run
 
-    def naive(index: int) -> None:
-        position = index % len(results)
-        with session_scope(url) as session:
-            found = naive_similar(session, workspace=WORKSPACE, result=results[position],
-                                  summary=summaries[position])
-            assert len(found) <= 3
+    similar, naive = timed_with(find_similar), timed_with(naive_similar)
 
     def record(index: int) -> None:
         position = index % len(PASTES)

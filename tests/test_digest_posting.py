@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import insert, select
+from sqlalchemy import Engine, insert, select
 
 from bot.db import engine_for
 from bot.digest.posting import post_digest_once, slack_client
@@ -116,13 +116,18 @@ def test_chart_is_uploaded_in_the_digest_thread(env: dict[str, str],
     assert post.args["text"].startswith("Weekly digest 2026-W47")
 
 
-def test_a_stale_claim_is_taken_over(env: dict[str, str], slack: FakeSlackAPI,
-                                     seeded_url: str) -> None:
-    engine = engine_for(seeded_url)
+def claimed_by_another(url: str, worker: str, age: timedelta) -> Engine:
+    """The C1/W47 run already claimed by `worker`, `age` ago (alive or dead, by the lease)."""
+    engine = engine_for(url)
     with engine.begin() as conn:
         conn.execute(insert(RUNS).values(channel="C1", week="2026-W47", status="claimed",
-                                         claimed_by="dead-worker",
-                                         claimed_at=datetime.now(UTC) - timedelta(minutes=11)))
+                                         claimed_by=worker, claimed_at=datetime.now(UTC) - age))
+    return engine
+
+
+def test_a_stale_claim_is_taken_over(env: dict[str, str], slack: FakeSlackAPI,
+                                     seeded_url: str) -> None:
+    engine = claimed_by_another(seeded_url, "dead-worker", timedelta(minutes=11))
     outcome = post_digest_once(engine, slack_client(), "C1", W47, worker="me")
 
     assert outcome.status == "posted"
@@ -136,11 +141,7 @@ def test_racing_takeovers_of_a_stale_claim_have_one_winner(seeded_url: str) -> N
 
     from bot.digest.posting import claim
 
-    engine = engine_for(seeded_url)
-    with engine.begin() as conn:
-        conn.execute(insert(RUNS).values(channel="C1", week="2026-W47", status="claimed",
-                                         claimed_by="dead-worker",
-                                         claimed_at=datetime.now(UTC) - timedelta(hours=1)))
+    engine = claimed_by_another(seeded_url, "dead-worker", timedelta(hours=1))
     with ThreadPoolExecutor(max_workers=4) as pool:
         won = list(pool.map(lambda n: claim(engine, "C1", "2026-W47", f"w{n}"), range(4)))
     assert won.count(True) == 1
@@ -150,11 +151,7 @@ def test_racing_takeovers_of_a_stale_claim_have_one_winner(seeded_url: str) -> N
 
 def test_a_fresh_claim_is_left_alone(env: dict[str, str], slack: FakeSlackAPI,
                                      seeded_url: str) -> None:
-    engine = engine_for(seeded_url)
-    with engine.begin() as conn:
-        conn.execute(insert(RUNS).values(channel="C1", week="2026-W47", status="claimed",
-                                         claimed_by="busy-worker",
-                                         claimed_at=datetime.now(UTC) - timedelta(minutes=2)))
+    engine = claimed_by_another(seeded_url, "busy-worker", timedelta(minutes=2))
     outcome = post_digest_once(engine, slack_client(), "C1", W47, worker="me")
 
     assert (outcome.status, outcome.detail) == ("in progress", "claimed by busy-worker")
