@@ -58,20 +58,14 @@ def worker_name() -> str:
 
 def slack_client(token: str | None = None) -> Any:
     """A WebClient for SLACK_API_URL (Slack's own by default) that waits out 429s."""
-    from slack_sdk import WebClient
-    from slack_sdk.http_retry import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
+    from bot.slack.web_api import make_web_client, slack_api_url
 
     token = token or os.environ.get("SLACK_BOT_TOKEN", "").strip()
     if not token:
         raise DigestConfigError(
             "SLACK_BOT_TOKEN is not set: the digest is posted with the bot's token "
             "(use --dry-run to print it instead)")
-    options: dict[str, Any] = {}
-    base_url = os.environ.get("SLACK_API_URL", "").strip()
-    if base_url:
-        options["base_url"] = base_url if base_url.endswith("/") else base_url + "/"
-    return WebClient(token=token, retry_handlers=[
-        ConnectionErrorRetryHandler(), RateLimitErrorRetryHandler(max_retry_count=3)], **options)
+    return make_web_client(token, slack_api_url())
 
 
 # ----- channel settings

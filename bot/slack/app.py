@@ -8,30 +8,16 @@ from typing import Any
 
 from slack_bolt import App, BoltResponse
 from slack_sdk import WebClient
-from slack_sdk.http_retry import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
 
 from bot.slack import dedup, errors
 from bot.slack.config import Settings
 from bot.slack.listeners import register_all
 from bot.slack.listeners._common import safe_language
+from bot.slack.web_api import make_web_client
 
 log = logging.getLogger("bot.slack")
 
 LAZY_WORKERS = 16  # matching, SQL and Web API calls after ack(); a few seconds each at most
-RATE_LIMIT_RETRIES = 3
-
-
-def web_client(settings: Settings) -> WebClient:
-    """The Web API client: Slack's own URL unless SLACK_API_URL says otherwise, and retries.
-
-    A 429 is retried after its Retry-After; dropped connections are retried once.
-    """
-    return WebClient(
-        token=settings.bot_token,
-        base_url=settings.api_url or WebClient.BASE_URL,
-        timeout=30,
-        retry_handlers=[ConnectionErrorRetryHandler(max_retry_count=1),
-                        RateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES)])
 
 
 def build_app(settings: Settings) -> App:
@@ -46,7 +32,7 @@ def build_app(settings: Settings) -> App:
         name="troubleshoot-bot",
         token=settings.bot_token,
         signing_secret=settings.signing_secret,
-        client=web_client(settings),
+        client=make_web_client(settings.bot_token, settings.api_url),
         process_before_response=True,
         listener_executor=ThreadPoolExecutor(max_workers=LAZY_WORKERS,
                                              thread_name_prefix="slack-lazy"),

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from bot.config import bot_language, load_dotenv_file
 from bot.db import database_url
+from bot.slack.web_api import slack_api_url
 
 DEFAULT_PORT = 3000
 
@@ -54,9 +55,7 @@ def load_settings(*, socket_mode: bool = False, port: int | None = None) -> Sett
         if raw_port and not raw_port.isdigit():
             raise ConfigError(f"troubleshoot-bot serve: PORT must be a number, got {raw_port!r}")
         port = int(raw_port) if raw_port else DEFAULT_PORT
-    api_url = os.environ.get("SLACK_API_URL", "").strip() or None
-    if api_url and not api_url.endswith("/"):
-        api_url += "/"  # WebClient joins method names onto it
+    api_url = slack_api_url()
     return Settings(
         bot_token=bot_token,
         signing_secret=os.environ.get("SLACK_SIGNING_SECRET", "").strip(),
