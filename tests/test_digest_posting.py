@@ -291,3 +291,12 @@ def test_worker_posts_due_digests_and_stops_on_sigterm(env: dict[str, str], slac
     assert "stopped" in err and "Traceback" not in err
     assert len(slack.calls_to("chat.postMessage")) == 1
     assert [run.status for run in runs(seeded_url)] == ["posted"]
+
+
+def test_an_uninitialised_database_is_named_and_not_created(tmp_path: Path) -> None:
+    missing = tmp_path / "never-migrated.db"
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{missing}"}
+    done = run_cli(env, "--dry-run")
+    assert done.returncode == 1
+    assert "database not initialised: run `troubleshoot-bot db upgrade`" in done.stderr
+    assert not missing.exists()  # a preview must not leave an empty database behind

@@ -29,11 +29,17 @@ def run_digest(args: argparse.Namespace) -> int:
     )
     from bot.digest.render import render_text
     from bot.digest.weeks import IsoWeek, WeekError, zone
+    from bot.incidents.cli_support import database_problem
 
     channel = (args.channel or "").strip() or None
     if not args.dry_run and not channel:
         return _fail("--channel C is required to post (or use --dry-run to print the digest)")
-    engine = engine_for(database_url())
+    url = database_url()
+    # Checked before connecting: connecting to a missing SQLite file would create it empty.
+    problem = database_problem(url)
+    if problem:
+        return _fail(problem, 1)
+    engine = engine_for(url)
     try:
         settings = channel_settings(engine, channel)
         tz = zone(settings.timezone)
