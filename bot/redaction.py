@@ -122,9 +122,9 @@ PATTERNS: tuple[SecretPattern, ...] = (
         r"[A-Za-z0-9]{7}(?:[A-Za-z0-9]{2}==)?")),
     # A whole .dockerconfigjson, base64-encoded (`{"auths"` in base64 begins eyJhdXRocyI).
     SecretPattern("docker-config", re.compile(r"\beyJhdXRocyI[A-Za-z0-9+/=_-]*")),
-    # `"auth": "<base64 user:password>"` inside a docker config's auths.
+    # `"auth": "<base64 user:password>"` inside a docker config's auths (also JSON-escaped).
     SecretPattern("docker-auth", re.compile(
-        r'(?P<key>"auth"\s*:\s*")' + _NOT_REDACTED + r'[^"\s]+', re.IGNORECASE),
+        r'(?P<key>\\?"auth\\?"\s*:\s*\\?")' + _NOT_REDACTED + r'[^"\s\\]+', re.IGNORECASE),
         keep_prefix="key"),
     # Passwords given as CLI flags: `az login -p`, `docker login -p/--password`, `--client-secret`.
     SecretPattern("password", re.compile(
@@ -231,7 +231,7 @@ _HINTS: dict[str, tuple[str, ...]] = {
     "entra-client-secret": ("q~",),
     "azure-identifiable-key": ("jqqj9",),
     "docker-config": ("eyjhdxrocyi",),
-    "docker-auth": ('"auth"',),
+    "docker-auth": ('"auth"', 'auth\\"'),
     "password": ("://", "login", "--"),
     "aws-access-key-id": ("akia", "asia", "aida", "aroa"),
     "secret": _SECRET_WORDS,
