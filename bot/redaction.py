@@ -165,6 +165,12 @@ PATTERNS: tuple[SecretPattern, ...] = (
         + r"(?:\"[^\"\n]*\"|'[^'\n]*'|[^\s\"'|>][^\n]*?)(?=[ \t]+#|[ \t]*$)",
         re.IGNORECASE | re.MULTILINE),
         keep_prefix="key"),
+    # Kubernetes env entries: `- name: DB_PASSWORD` with the value on the next line.
+    SecretPattern("secret", re.compile(
+        r"(?P<key>^[ \t]*-?[ \t]*name:[ \t]*[\"']?" + _SECRET_KEY + r"[\"']?[ \t]*\r?\n"
+        r"[ \t]*value:[ \t]*)" + _NOT_REDACTED
+        + r"(?:\"[^\"\n]*\"|'[^'\n]*'|[^\s\"'|>][^\n]*?)(?=[ \t]+#|[ \t]*$)",
+        re.IGNORECASE | re.MULTILINE), keep_prefix="key"),
     # AWS-style `aws_secret_access_key   wJalr...` (credentials files sometimes omit `=`).
     SecretPattern("aws-secret-key", re.compile(
         r"(?P<key>\baws_secret_access_key[\"']?\s*[:=]?\s*[\"']?)" + _NOT_REDACTED

@@ -144,6 +144,9 @@ FORMATS: dict[str, st.SearchStrategy[Planted]] = {
         f".dockerconfigjson: eyJhdXRocyI6{a}", a), _chars(B64, 80)),
     "yaml-password": _format("yaml-password", lambda a: (f"    password: {a}", a),
                              _chars(ALNUM + "!$%^*()-_+=", 20), own_line=True),
+    "k8s-env-secret": _format("k8s-env-secret", lambda a: (
+        f"        - name: AZURE_CLIENT_SECRET\n          value: {a}", a),
+        _chars(ALNUM + "~.-", 34), own_line=True),
     "kubeconfig-key-data": _format("kubeconfig-key-data", lambda a: (
         f"    client-key-data: {a}", a), _chars(B64, 120), own_line=True),
     "pem-private-key": _format("pem-private-key", lambda a, b: (
