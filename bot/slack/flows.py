@@ -11,7 +11,7 @@ import html
 import logging
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from slack_sdk import WebClient
@@ -155,6 +155,7 @@ def answer_in_thread(client: WebClient, paste: Paste, *, settings: Settings, lan
     With `respond` (slash commands), a channel the bot is not in still gets the answer through
     the command's response_url, without buttons that could update it.
     """
+    paste = replace(paste, text=sanitize(paste.text))  # once: diagnosis and upload share it
     progress_ts = None
     if len(paste.text) > PROGRESS_ABOVE_CHARS:
         progress_ts = _post(client, channel, thread_ts, render_progress(lang, len(paste.text)),
@@ -184,7 +185,7 @@ def answer_in_thread(client: WebClient, paste: Paste, *, settings: Settings, lan
                                   channel=channel, thread_ts=answer_ts)
     if paste.source == "slash" and len(paste.text) > UPLOAD_PASTE_ABOVE_CHARS:
         upload_text(client, channel=channel, thread_ts=thread_ts or answer_ts,
-                    content=sanitize(paste.text), filename="error.txt",
+                    content=paste.text, filename="error.txt",
                     title=t("paste_file_title", lang), comment=t("paste_file_comment", lang))
     return diagnosis
 
