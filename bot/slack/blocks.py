@@ -10,9 +10,7 @@ import json
 import re
 from typing import Any
 
-from bot.mrkdwn import escape
-
-__all__ = ["escape"]  # re-exported: renderers call bk.escape
+from bot.mrkdwn import escape as escape  # the one mrkdwn escape; renderers call bk.escape
 
 Block = dict[str, Any]
 
