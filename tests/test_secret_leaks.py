@@ -12,6 +12,7 @@ import json
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bot.incidents.service import incident_summary
 from bot.knowledge.loader import load_knowledge_base
@@ -56,9 +57,11 @@ def test_what_the_matcher_hands_back_holds_no_piece_of_a_secret(
 
 
 @pytest.mark.parametrize("name", sorted(FORMATS))
-def test_each_format_is_recognised_at_every_placement(name: str) -> None:
-    """One deterministic example per format and placement, so a gap names its format."""
-    planted = FORMATS[name].example()
+@settings(max_examples=3, deadline=None)
+@given(data=st.data())
+def test_each_format_is_recognised_at_every_placement(name: str, data: st.DataObject) -> None:
+    """Each format at every placement, one test per format, so a gap names its format."""
+    planted = data.draw(FORMATS[name])
     for where in PLACEMENTS:
         _assert_no_piece(planted, sanitize(place(planted, where)), where)
 
