@@ -164,7 +164,8 @@ def test_resolution_replaces_the_resolve_button_with_the_note() -> None:
     base = [bk.section("answer"), bk.actions(
         bk.button("Resolve", action_id="resolve_incident", value={"incident_id": 1}),
         bk.button("Fetch logs", action_id="fetch_logs", value={"incident_id": 1}))]
-    done = with_resolution(base, user="UC", note="token: Bearer abc.def.ghi & restarted",
+    # (A note starting `token:` is a YAML-like key line: its whole value would be withheld.)
+    done = with_resolution(base, user="UC", note="rotated Bearer abc.def.ghi & restarted",
                            lang="en")
     text = blocks_as_text(done)
     assert "Resolved by <@UC>: " in text and "&amp; restarted" in text

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.digest.figures import Digest, EntryCount
+from bot.mrkdwn import escape
 
 SECTION_LIMIT = 3000
 HEADER_LIMIT = 150
@@ -109,11 +110,6 @@ def duration(seconds: float | None, lang: str) -> str:
 def change(current: int, previous: int) -> str:
     delta = current - previous
     return f"▲{delta}" if delta > 0 else f"▼{-delta}" if delta < 0 else "±0"
-
-
-def escape(text: str) -> str:
-    """Slack mrkdwn control characters (&, <, >) must be escaped in user-supplied text."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _clip(text: str, limit: int = SECTION_LIMIT) -> str:

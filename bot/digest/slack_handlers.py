@@ -15,6 +15,7 @@ from bot.db import engine_for, normalize_database_url
 from bot.digest.schedule import TIME_PATTERN, WEEKDAYS, Schedule
 from bot.digest.weeks import WEEK_PATTERN, IsoWeek, WeekError, zone
 from bot.incidents.models import DigestSubscription
+from bot.mrkdwn import escape
 from bot.slack.subcommands import CommandContext, subcommand
 
 SUBSCRIPTIONS = DigestSubscription.__table__
@@ -173,7 +174,8 @@ def digest_command(ctx: CommandContext) -> None:
         else:
             _ephemeral(ctx, _t(ctx.lang)["usage"])
     except (SubscribeError, WeekError) as error:
-        _ephemeral(ctx, f"{error}\n{_t(ctx.lang)['usage']}")
+        # The message quotes what was typed (`subscribe <!channel>`): shown, never a ping.
+        _ephemeral(ctx, f"{escape(str(error))}\n{_t(ctx.lang)['usage']}")
 
 
 def register(app: Any) -> None:

@@ -17,6 +17,7 @@ from bot.db import database_url, session_scope
 from bot.incidents.cli_incidents import current_user
 from bot.incidents.cli_support import database_problem, fail
 from bot.incidents.service import Recorded, record_occurrence, similar_incident_line
+from bot.redaction import sanitize
 
 LOCAL_WORKSPACE = "local"
 EMPTY_EXIT_CODE = 2
@@ -46,6 +47,7 @@ def run_ask(args: argparse.Namespace) -> int:
     if looks_binary(text):
         return fail("that looks like binary data, not an error message: paste the error text "
                     "or the log lines around it", EMPTY_EXIT_CODE)
+    text = sanitize(text)  # the one pass, before matching, storing or printing
     lang = args.lang or bot_language()
     url = database_url()
     if problem := database_problem(url):

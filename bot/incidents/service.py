@@ -35,7 +35,7 @@ from bot.incidents.models import (
 )
 from bot.matching.masking import mask
 from bot.matching.result import MatchResult
-from bot.redaction import redact
+from bot.redaction import sanitize
 
 TEXT_LIMIT = 20_000  # characters of an occurrence's text kept in the database
 SUMMARY_LIMIT = 300  # characters of an incident's summary line
@@ -125,11 +125,14 @@ def incident_summary(pasted: str, result: MatchResult) -> str:
 
     Masked with the matcher's own masking, so that the summaries of repeats (different pod
     names, ids, timestamps) compare as equal in find_similar and read the same in lists.
+    Redacted BEFORE it is masked: masking rewrites a token's digits and hex runs into
+    placeholders, after which the redaction patterns no longer see the token, and its
+    remaining letters would be shown.
     """
     line = result.key_lines[0] if result.key_lines else ""
     if not line.strip():
         line = next((candidate for candidate in pasted.splitlines() if candidate.strip()), "")
-    line = " ".join(redact(_mask(line)).split())
+    line = " ".join(_mask(sanitize(line)).split())
     return _cut(line, SUMMARY_LIMIT)
 
 
@@ -151,6 +154,7 @@ def record_occurrence(session: Session, *, workspace: str, source: str, text: st
     The caller commits (session_scope does). Nothing is read before the upsert, so on SQLite
     the transaction starts with a write and waits for the lock instead of failing.
     """
+    text = sanitize(text)  # first, whole: the summary and the stored text are cut from it
     now = utcnow()
     answer = result.answer
     best = result.matches[0] if result.matches else None
@@ -159,7 +163,7 @@ def record_occurrence(session: Session, *, workspace: str, source: str, text: st
         session, workspace=workspace, fingerprint=result.fingerprint,
         entry_id=answer.entry_id if answer else None, summary=summary, now=now, user=user,
         channel=channel, thread_ts=thread_ts, service=service)
-    stored, was_cut = truncate_for_storage(redact(text))
+    stored, was_cut = truncate_for_storage(text)
     occurrence = Occurrence(
         incident_id=incident_id, created_at=now, source=source, user=user, channel=channel,
         thread_ts=thread_ts, text=stored, text_truncated=was_cut,
@@ -375,7 +379,7 @@ def resolve_incident(session: Session, incident_id: int, *, user: str | None,
         update(Incident)
         .where(Incident.id == incident_id, Incident.status == STATUS_OPEN)
         .values(status=STATUS_RESOLVED, resolved_by=user, resolved_at=now,
-                time_to_resolve_s=elapsed, resolution_note=_cut(redact(note).strip(), 4_000))
+                time_to_resolve_s=elapsed, resolution_note=_cut(sanitize(note).strip(), 4_000))
         .execution_options(synchronize_session=False)).rowcount
     session.refresh(incident)
     if not changed:

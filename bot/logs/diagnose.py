@@ -19,7 +19,7 @@ from rapidfuzz import fuzz
 from bot.knowledge.model import KIND_CAUSE
 from bot.matching.matcher import Matcher, default_matcher
 from bot.matching.result import Match, MatchResult
-from bot.redaction import redact
+from bot.redaction import sanitize
 
 ERROR_LINE = re.compile(
     r"Traceback \(most recent call last\)|\b(?:\w*(?:error|exception)|fail(?:ed|ure|s)?|fatal|"
@@ -177,7 +177,7 @@ class _Seen:
 
 
 def diagnose(log_text: str, *, lang: str = "en", matcher: Matcher | None = None) -> Diagnosis:
-    redacted = redact(log_text)
+    redacted = sanitize(log_text)
     lines = redacted.splitlines()
     matcher = matcher or default_matcher()
     matched_text = text_for_matcher(lines)

@@ -1,7 +1,8 @@
 """Block Kit for log fetches: progress, the result, and the clear answers for every failure.
 
 Everything shown passes through redact() (again: the log already did, the SDK's own error and
-state texts did not), and every section stays under Slack's 3,000-character limit.
+state texts did not) and then through the one mrkdwn escape: a log line holding `<!channel>`
+is shown, not obeyed. Every section stays under Slack's 3,000-character limit.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from bot.i18n import Catalog
 from bot.logs.diagnose import Diagnosis, Finding
 from bot.logs.service import LogReport
 from bot.logs.source import FetchTimeout, ServiceNotFound
+from bot.mrkdwn import escape
 from bot.redaction import redact
 
 SECTION_LIMIT = 2_900
@@ -69,20 +71,25 @@ def _section(text: str) -> dict[str, Any]:
     return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
 
 
+def _shown(text: str) -> str:
+    """Text from the service, its log or the person: redacted, then escaped for mrkdwn."""
+    return escape(redact(text))
+
+
 def _code(lines: tuple[str, ...] | list[str], limit: int = SECTION_LIMIT - 10) -> str:
-    body = "\n".join(line.replace("```", "'''") for line in lines)
+    body = "\n".join(_shown(line).replace("```", "'''") for line in lines)
     if len(body) > limit:
         body = body[-limit:]
     return f"```{body}```"
 
 
 def progress_message(target: str, lines: int, lang: str) -> dict[str, Any]:
-    text = t("fetching", lang, lines=lines, target=target)
+    text = t("fetching", lang, lines=lines, target=_shown(target))
     return {"text": text, "blocks": [_section(text)]}
 
 
 def _finding_text(finding: Finding) -> str:
-    text = f"• *{finding.title}* (`{finding.entry_id}`)"
+    text = f"• *{escape(finding.title)}* (`{finding.entry_id}`)"
     if finding.lines:
         text += "\n" + _code(list(finding.lines), 800)
     return text
@@ -97,7 +104,8 @@ def _diagnosis_blocks(diagnosis: Diagnosis, lines: int, lang: str) -> list[dict[
     else:
         text = t("no_findings", lang)
         if diagnosis.candidates:
-            names = ", ".join(f"{c.title} (`{c.entry_id}`)" for c in diagnosis.candidates)
+            names = ", ".join(f"{escape(c.title)} (`{c.entry_id}`)"
+                              for c in diagnosis.candidates)
             text += "\n" + t("possibly", lang, names=names)
         blocks.append(_section(text))
     if diagnosis.excerpt:
@@ -113,12 +121,13 @@ def result_message(report: LogReport, lang: str) -> dict[str, Any]:
     if report.fetched is None or report.diagnosis is None:
         return failure_message(report, lang)
     fetched = report.fetched
-    head = t("title", lang, target=fetched.target, backend=fetched.backend, lines=request.lines,
+    head = t("title", lang, target=_shown(fetched.target), backend=_shown(fetched.backend),
+             lines=request.lines,
              init=t("init", lang) if request.init else "")
     if fetched.state:
-        head += "\n" + t("state", lang, state=redact(fetched.state))
+        head += "\n" + t("state", lang, state=_shown(fetched.state))
     if fetched.error:
-        head += "\n" + t("service_error", lang, error=redact(fetched.error)[:1000])
+        head += "\n" + t("service_error", lang, error=_shown(redact(fetched.error)[:1000]))
     blocks = [_section(head), *_diagnosis_blocks(report.diagnosis, request.lines, lang)]
     footer = t("footer", lang, seconds=report.duration_ms / 1000)
     if report.incident_id:
@@ -128,26 +137,26 @@ def result_message(report: LogReport, lang: str) -> dict[str, Any]:
     if report.diagnosis.findings:
         summary.append("known problems: " + ", ".join(
             f.entry_id for f in report.diagnosis.findings))
-    return {"text": redact("; ".join(summary)), "blocks": blocks}
+    return {"text": _shown("; ".join(summary)), "blocks": blocks}
 
 
 def failure_text(report: LogReport, lang: str) -> str:
     error = report.error
-    target = report.request.target
+    target = _shown(report.request.target)
     if isinstance(error, ServiceNotFound):
         text = t("not_found", lang, target=target)
         if error.suggestions:
-            names = " or ".join(f"`{name}`" for name in error.suggestions[:3])
+            names = " or ".join(f"`{_shown(name)}`" for name in error.suggestions[:3])
             text += " " + t("did_you_mean", lang, names=names)
         return text
     if isinstance(error, FetchTimeout):
         return t("timeout", lang, target=target, seconds=f"{error.seconds:g}")
     message = error.message if error else "unknown error"
-    return t("failed", lang, target=target, message=message.rstrip("."))
+    return t("failed", lang, target=target, message=_shown(message.rstrip(".")))
 
 
 def failure_message(report: LogReport, lang: str) -> dict[str, Any]:
-    text = redact(failure_text(report, lang))
+    text = failure_text(report, lang)  # every piece from outside is redacted and escaped
     return {"text": text, "blocks": [_section(text)]}
 
 

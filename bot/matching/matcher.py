@@ -5,7 +5,9 @@
           -> confidence (answer or abstain) ; fingerprint (masked key lines) ; evidence
 
 The knowledge base is indexed once per Matcher (index.py); `match()` never raises and does
-bounded work whatever it is given (extraction.py caps the input).
+bounded work whatever it is given (extraction.py caps the input). It reads the text only after
+`sanitize()`, on the whole text, so what it hands back (evidence, key lines) holds no secret even
+where extraction cuts a long line through the middle of one.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from bot.matching.index import KnowledgeIndex
 from bot.matching.ranking import by_kind
 from bot.matching.result import Match, MatchResult
 from bot.matching.scoring import prepare, score_entries
+from bot.redaction import sanitize
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +43,7 @@ class Matcher:
             return MatchResult(matches=(), fingerprint=fingerprint(Extracted((), ())))
 
     def _match(self, text: str, *, top: int, lang: str) -> MatchResult:
-        extracted = extract(text)
+        extracted = extract(sanitize(text))
         paste = prepare(extracted)
         ranked = by_kind(score_entries(self.index, paste), self.index.entry_kinds)
         confident = confident_count(ranked, paste)

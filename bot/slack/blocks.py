@@ -10,6 +10,8 @@ import json
 import re
 from typing import Any
 
+from bot.mrkdwn import escape as escape  # the one mrkdwn escape; renderers call bk.escape
+
 Block = dict[str, Any]
 
 MAX_SECTION_TEXT = 3000  # section text
@@ -165,11 +167,6 @@ def _prose_to_mrkdwn(text: str) -> str:
     text = escape(_LINK.sub(park_link, text))
     text = _HEADING.sub(r"*\1*", _BOLD.sub(r"*\1*", text))
     return re.sub("\x00(\\d+)\x00", lambda found: links[int(found.group(1))], text)
-
-
-def escape(text: str) -> str:
-    """Text shown verbatim: Slack treats &, < and > as markup."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def inline_code(text: str, limit: int = 300) -> str:

@@ -11,7 +11,7 @@ import html
 import logging
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from slack_sdk import WebClient
@@ -23,7 +23,7 @@ from bot.incidents.service import Recorded
 from bot.knowledge.model import KnowledgeBase
 from bot.matching.matcher import Matcher, default_matcher
 from bot.matching.result import MatchResult
-from bot.redaction import redact
+from bot.redaction import sanitize
 from bot.slack import preferences
 from bot.slack.config import Settings
 from bot.slack.files import read_attached_files
@@ -118,7 +118,7 @@ def knowledge_base(settings: Settings) -> KnowledgeBase:
 def diagnose(paste: Paste, *, settings: Settings, lang: str,
              result: MatchResult | None = None) -> Diagnosis:
     """Match (unless already matched), record the occurrence, render: the answer for a paste."""
-    text = _bounded(paste.text)
+    text = _bounded(sanitize(paste.text))  # secrets out of the whole text before any cut
     matcher = matcher_for(settings)
     if result is None:
         result = matcher.match(text, top=3, lang=lang)
@@ -139,7 +139,7 @@ def _bounded(text: str) -> str:
 
 
 def match_only(text: str, *, settings: Settings, lang: str) -> MatchResult:
-    return matcher_for(settings).match(_bounded(text), top=3, lang=lang)
+    return matcher_for(settings).match(_bounded(sanitize(text)), top=3, lang=lang)
 
 
 # ----- delivering
@@ -155,6 +155,7 @@ def answer_in_thread(client: WebClient, paste: Paste, *, settings: Settings, lan
     With `respond` (slash commands), a channel the bot is not in still gets the answer through
     the command's response_url, without buttons that could update it.
     """
+    paste = replace(paste, text=sanitize(paste.text))  # once: diagnosis and upload share it
     progress_ts = None
     if len(paste.text) > PROGRESS_ABOVE_CHARS:
         progress_ts = _post(client, channel, thread_ts, render_progress(lang, len(paste.text)),
@@ -184,7 +185,7 @@ def answer_in_thread(client: WebClient, paste: Paste, *, settings: Settings, lan
                                   channel=channel, thread_ts=answer_ts)
     if paste.source == "slash" and len(paste.text) > UPLOAD_PASTE_ABOVE_CHARS:
         upload_text(client, channel=channel, thread_ts=thread_ts or answer_ts,
-                    content=redact(paste.text), filename="error.txt",
+                    content=paste.text, filename="error.txt",
                     title=t("paste_file_title", lang), comment=t("paste_file_comment", lang))
     return diagnosis
 
@@ -240,7 +241,7 @@ def resolve(settings: Settings, *, incident_id: int, user: str, note: str) -> Re
     """Resolve an incident; two people pressing Resolve at once get one resolution."""
     try:
         with session_scope(settings.database_url) as session:
-            service.resolve_incident(session, incident_id, user=user, note=redact(note))
+            service.resolve_incident(session, incident_id, user=user, note=sanitize(note))
     except service.IncidentNotFound:
         return Resolution(incident_id, resolved=False, missing=True)
     except service.IncidentNotOpen:

@@ -13,8 +13,12 @@ from tests.e2e.conftest import Server, new_ts, running_server
 from tests.logs.conftest import INIT_FAILURE_LOG, PLANTED_SECRETS, sdk_env
 from tests.support.azure_standin import AzureStandin, V2Deployment
 
-ALLOWED = ("CLOGSA", "CLOGSB", "CLOGSC", "CLOGSD", "CLOGSE", "CLOGSF", "CLOGSG")
+ALLOWED = ("CLOGSA", "CLOGSB", "CLOGSC", "CLOGSD", "CLOGSE", "CLOGSF", "CLOGSG", "CLOGSH")
 TIMEOUT_S = 6
+# A log whose lines hold Slack markup: shown in the result, it must not ping or disguise a link.
+LOUD_LOG = ("2026-11-25T10:00:01Z INFO starting\n"
+            "2026-11-25T10:00:02Z ERROR init() failed <!channel> please look\n"
+            "2026-11-25T10:00:03Z ERROR fix at <https://evil.example|the runbook> \u202eexe.txt\n")
 
 
 @pytest.fixture(scope="module")
@@ -24,6 +28,8 @@ def azure(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AzureStandin]:
                             error={"code": "ContainerCrash", "message": "Your container "
                                    "application crashed."})
         standin.add_service("fraud-api", logs="INFO ready\n", state="Healthy")
+        standin.add_service("loud-api", logs=LOUD_LOG, state="Unhealthy <!here>",
+                            error={"code": "Crash", "message": "see <https://evil.example|docs>"})
         standin.add_endpoint("credit-ep", {
             "blue": V2Deployment("blue", logs="blue: serving\n"),
             "green": V2Deployment("green", logs=INIT_FAILURE_LOG, state="Failed")},
@@ -219,3 +225,14 @@ def test_bad_arguments_get_the_usage_and_no_fetch(server: Server) -> None:
                                   predicate=lambda c: channel in c.path)[0]
     assert "--lines needs a positive whole number" in answer.args["text"]
     assert "Usage: `/troubleshoot logs" in answer.args["text"]
+
+
+def test_markup_in_log_lines_and_service_texts_is_shown_not_obeyed(server: Server) -> None:
+    channel = "CLOGSH"
+    server.slack.command("logs loud-api", channel=channel)
+    shown = final_update(server, channel)
+    assert "&lt;!channel&gt;" in shown and "&lt;!here&gt;" in shown  # shown, escaped
+    sent = json.dumps([call.args for call in server.fake.calls
+                       if call.args.get("channel") == channel], ensure_ascii=False)
+    assert "<!channel>" not in sent and "<!here>" not in sent
+    assert "<https://evil.example|" not in sent and "\u202e" not in sent

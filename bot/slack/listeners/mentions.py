@@ -8,6 +8,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
+from bot.slack import blocks as bk
 from bot.slack import flows, preferences
 from bot.slack.config import Settings
 from bot.slack.i18n import t
@@ -33,9 +34,10 @@ def register(app: App, settings: Settings) -> None:
             root = flows.thread_root(client, channel, event["thread_ts"])
             if root:
                 text, skipped = flows.message_text_with_files(client, root)
-        for name in skipped:
+        for name in skipped:  # a file name is the uploader's text: `<!channel>.png` must not ping
+            skipped_text = t("file_skipped", lang, name=bk.escape(name))
             client.chat_postMessage(channel=channel, thread_ts=thread_ts,
-                                    **render_text(t("file_skipped", lang, name=name)).as_kwargs())
+                                    **render_text(skipped_text).as_kwargs())
         if not text:
             client.chat_postMessage(channel=channel, thread_ts=thread_ts,
                                     **render_text(t("mention_empty", lang)).as_kwargs())

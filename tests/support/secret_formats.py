@@ -1,0 +1,207 @@
+"""Secret formats to leak-test redaction with: random secrets of each, placed anywhere.
+
+The list follows the kinds that gitleaks' rule set (`cmd/generate/config/rules/*.go`) and
+Yelp/detect-secrets' plugins look for, restricted to what shows up in deployment pastes, plus
+the gaps found in issue 9. The generators are our own: each format draws a random secret of the
+right shape (hypothesis) and the snippet someone would paste it in. Every value is fake.
+
+A placement puts a snippet somewhere in a paste: at the start, middle or end of a line longer
+than the matcher's 600-character line limit, inside a JSON document, in a URL, in YAML. Formats
+that only exist at the start of a line (YAML keys, PEM blocks) keep their line.
+"""
+
+from __future__ import annotations
+
+import json
+import string
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from hypothesis import strategies as st
+
+ALNUM = string.ascii_letters + string.digits
+HEX = "0123456789abcdef"
+B64 = ALNUM + "+/"
+URLSAFE = ALNUM + "-_"
+PIECE = 12  # no 12-character piece of a secret may show anywhere
+
+
+@dataclass(frozen=True)
+class Planted:
+    name: str
+    snippet: str  # what is pasted
+    secret: str  # what must never show, nor any PIECE-character piece of it
+    own_line: bool = False  # the snippet only makes sense at the start of a line
+
+
+def _chars(alphabet: str, size: int) -> st.SearchStrategy[str]:
+    return st.text(alphabet=alphabet, min_size=size, max_size=size)
+
+
+def _format(name: str, build: Callable[..., tuple[str, str]], *parts: st.SearchStrategy[str],
+            own_line: bool = False) -> st.SearchStrategy[Planted]:
+    return st.tuples(*parts).map(lambda drawn: Planted(name, *build(*drawn), own_line=own_line))
+
+
+def _same(secret: str) -> tuple[str, str]:
+    return secret, secret
+
+
+FORMATS: dict[str, st.SearchStrategy[Planted]] = {
+    "slack-bot-token": _format("slack-bot-token", lambda a, b, c: _same(f"xoxb-{a}-{b}-{c}"),
+                               _chars(string.digits, 11), _chars(string.digits, 13),
+                               _chars(ALNUM, 24)),
+    "slack-user-token": _format("slack-user-token",
+                                lambda a, b: _same(f"xoxp-{a}-{b}"), _chars(string.digits, 11),
+                                _chars(HEX, 32)),
+    "slack-app-token": _format("slack-app-token", lambda a: _same(f"xapp-1-A0123-{a}"),
+                               _chars(HEX, 64)),
+    "slack-webhook": _format("slack-webhook", lambda a: (
+        f"https://hooks.slack.com/services/T0000/B0000/{a}", a), _chars(ALNUM, 24)),
+    "github-pat": _format("github-pat", lambda a: _same(f"ghp_{a}"), _chars(ALNUM, 36)),
+    "github-fine-grained": _format("github-fine-grained", lambda a: _same(f"github_pat_{a}"),
+                                   _chars(ALNUM + "_", 82)),
+    "gitlab-pat": _format("gitlab-pat", lambda a: _same(f"glpat-{a}"), _chars(URLSAFE, 20)),
+    "openai-key": _format("openai-key", lambda a: _same(f"sk-proj-{a}"), _chars(URLSAFE, 48)),
+    "anthropic-key": _format("anthropic-key", lambda a: _same(f"sk-ant-api03-{a}"),
+                             _chars(URLSAFE, 93)),
+    "stripe-live-key": _format("stripe-live-key", lambda a: _same(f"sk_live_{a}"),
+                               _chars(ALNUM, 40)),
+    "google-api-key": _format("google-api-key", lambda a: _same(f"AIza{a}"), _chars(URLSAFE, 35)),
+    "google-oauth-secret": _format("google-oauth-secret", lambda a: _same(f"GOCSPX-{a}"),
+                                   _chars(URLSAFE, 28)),
+    "databricks-token": _format("databricks-token", lambda a: _same(f"dapi{a}"),
+                                _chars(HEX, 32)),
+    "pypi-token": _format("pypi-token", lambda a: _same(f"pypi-AgEIcHlwaS5vcmc{a}"),
+                          _chars(URLSAFE, 60)),
+    "npm-token": _format("npm-token", lambda a: _same(f"npm_{a}"), _chars(ALNUM, 36)),
+    "huggingface-token": _format("huggingface-token", lambda a: _same(f"hf_{a}"),
+                                 _chars(ALNUM, 34)),
+    "sendgrid-key": _format("sendgrid-key", lambda a, b: _same(f"SG.{a}.{b}"),
+                            _chars(URLSAFE, 22), _chars(URLSAFE, 43)),
+    "digitalocean-token": _format("digitalocean-token", lambda a: _same(f"dop_v1_{a}"),
+                                  _chars(HEX, 64)),
+    "shopify-token": _format("shopify-token", lambda a: _same(f"shpat_{a}"), _chars(HEX, 32)),
+    "age-secret-key": _format("age-secret-key", lambda a: _same(f"AGE-SECRET-KEY-1{a}"),
+                              _chars("QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L", 58)),
+    "twilio-key": _format("twilio-key", lambda a: _same(f"SK{a}"), _chars(HEX, 32)),
+    "aws-access-key-id": _format("aws-access-key-id", lambda a: _same(f"AKIA{a}"),
+                                 _chars(string.ascii_uppercase + string.digits, 16)),
+    "aws-secret-key": _format("aws-secret-key", lambda a: (
+        f"aws_secret_access_key = {a}", a), _chars(B64, 40)),
+    "entra-client-secret": _format("entra-client-secret", lambda a, b: _same(f"{a}8Q~{b}"),
+                                   _chars(ALNUM, 3), _chars(ALNUM + "_~.-", 34)),
+    "azure-storage-key": _format("azure-storage-key", lambda a: _same(f"{a}=="),
+                                 _chars(B64, 86)),
+    "azure-connection-string": _format("azure-connection-string", lambda a: (
+        f"DefaultEndpointsProtocol=https;AccountName=prodml;AccountKey={a}==;"
+        "EndpointSuffix=core.windows.net", a), _chars(B64, 86)),
+    "service-bus-key": _format("service-bus-key", lambda a: (
+        f"Endpoint=sb://ml.servicebus.windows.net/;SharedAccessKeyName=Root;"
+        f"SharedAccessKey={a}=", a), _chars(B64, 43)),
+    "azure-identifiable-key": _format("azure-identifiable-key", lambda a, b, c: _same(
+        f"{a}JQQJ99AC{b}A{c}"), _chars(ALNUM, 52), _chars(ALNUM, 16), _chars(ALNUM, 7)),
+    "sas-url": _format("sas-url", lambda a: (
+        f"https://prodml.blob.core.windows.net/models/m.pkl?sv=2022-11-02&sp=r&sig={a}%3D",
+        a), _chars(ALNUM, 43)),
+    "sas-bare": _format("sas-bare", lambda a: (f"sig={a}%3D&se=2026-12-01", a),
+                        _chars(ALNUM, 43)),
+    "jwt": _format("jwt", lambda a, b, c: _same(f"eyJ{a}.eyJ{b}.{c}"), _chars(URLSAFE, 30),
+                   _chars(URLSAFE, 60), _chars(URLSAFE, 43)),
+    "bearer-header": _format("bearer-header", lambda a: (f"Authorization: Bearer {a}", a),
+                             _chars(ALNUM, 32)),
+    "basic-auth-header": _format("basic-auth-header", lambda a: (
+        f"Authorization: Basic {a}=", a), _chars(ALNUM, 31)),
+    "api-key-header": _format("api-key-header", lambda a: (f"api-key: {a}", a),
+                              _chars(HEX, 32)),
+    "apim-key-header": _format("apim-key-header", lambda a: (
+        f"Ocp-Apim-Subscription-Key: {a}", a), _chars(HEX, 32)),
+    "functions-key-header": _format("functions-key-header", lambda a: (
+        f"x-functions-key: {a}", a), _chars(URLSAFE, 54)),
+    "postgres-url": _format("postgres-url", lambda a: (
+        f"postgresql://mlapp:{a}@db.internal:5432/ml", a), _chars(ALNUM + "-_.~", 20)),
+    "redis-url-no-user": _format("redis-url-no-user", lambda a: (
+        f"redis://:{a}@cache.redis.cache.windows.net:6380/0", a), _chars(ALNUM, 32)),
+    "mongodb-url": _format("mongodb-url", lambda a: (
+        f"mongodb+srv://svc:{a}@cluster0.example.mongodb.net/db", a), _chars(ALNUM, 24)),
+    "az-login-p": _format("az-login-p", lambda a: (
+        f"az login --service-principal -u 0d5a-app -p {a} --tenant contoso", a),
+        _chars(ALNUM + "~._-", 24)),
+    "docker-login-p": _format("docker-login-p", lambda a: (
+        f"docker login mlacr.azurecr.io -u mlacr -p {a}", a), _chars(ALNUM, 32)),
+    "docker-login-password": _format("docker-login-password", lambda a: (
+        f"docker login mlacr.azurecr.io --username mlacr --password {a}", a),
+        _chars(ALNUM + "/+", 32)),
+    "client-secret-flag": _format("client-secret-flag", lambda a: (
+        f"az ml workspace sync --client-secret {a}", a), _chars(ALNUM, 30)),
+    "env-password": _format("env-password", lambda a: (f"DB_PASSWORD={a}", a),
+                            _chars(ALNUM + "!$%^*", 20)),
+    "json-client-secret": _format("json-client-secret", lambda a: (
+        f'{{"clientId": "0d5a", "clientSecret": "{a}"}}', a), _chars(ALNUM + "~.-", 30)),
+    "docker-config-auth": _format("docker-config-auth", lambda a: (
+        f'{{"auths": {{"mlacr.azurecr.io": {{"auth": "{a}="}}}}}}', a), _chars(B64, 39)),
+    "dockerconfigjson-b64": _format("dockerconfigjson-b64", lambda a: (
+        f".dockerconfigjson: eyJhdXRocyI6{a}", a), _chars(B64, 80)),
+    "yaml-password": _format("yaml-password", lambda a: (f"    password: {a}", a),
+                             _chars(ALNUM + "!$%^*()-_+=", 20), own_line=True),
+    "k8s-env-secret": _format("k8s-env-secret", lambda a: (
+        f"        - name: AZURE_CLIENT_SECRET\n          value: {a}", a),
+        _chars(ALNUM + "~.-", 34), own_line=True),
+    "kubeconfig-key-data": _format("kubeconfig-key-data", lambda a: (
+        f"    client-key-data: {a}", a), _chars(B64, 120), own_line=True),
+    "pem-private-key": _format("pem-private-key", lambda a, b: (
+        f"-----BEGIN RSA PRIVATE KEY-----\n{a}\n{b}\n-----END RSA PRIVATE KEY-----", a + b),
+        _chars(B64, 64), _chars(B64, 64), own_line=True),
+}
+
+FILLER = ("2026-11-25T10:00:03Z scoring-7f9c6d5b8-x2k4q request 3f0c9a7e handled in 12 ms "
+          "by worker 4 ")
+
+
+def long_line(snippet: str, where: str) -> str:
+    """A log line far longer than 600 characters with `snippet` at its start, middle or end."""
+    pad = FILLER * 8
+    if where == "start":
+        return f"{snippet} {pad}"
+    if where == "end":
+        return f"{pad} {snippet}"
+    return f"{pad} {snippet} {pad}"
+
+
+PLACEMENTS = ("start", "middle", "end", "json", "url", "yaml")
+
+
+def place(planted: Planted, where: str) -> str:
+    """The snippet in a paste of its own, put `where`."""
+    if planted.own_line:
+        line = {"yaml": f"deployment:\n  env:\n{planted.snippet}\n  replicas: 1",
+                "start": f"{planted.snippet}\n{FILLER * 8}"}.get(
+            where, f"{FILLER * 8}\n{planted.snippet}\n{FILLER * 8}")
+        return line
+    if where == "json":
+        return json.dumps({"level": "error", "message": f"init() failed with {planted.snippet}",
+                           "pod": "scoring-7f9c6d5b8-x2k4q"})
+    if where == "url":
+        if any(ch.isspace() for ch in planted.snippet):
+            return long_line(planted.snippet, "middle")
+        return f"GET https://ml.example.com/v1/score?debug=1&value={planted.snippet} -> 401"
+    if where == "yaml":
+        return f"spec:\n  containers:\n    - args: [\"{planted.snippet}\"]\n      image: ml:1"
+    return long_line(planted.snippet, where)
+
+
+def pieces(secret: str, size: int = PIECE) -> list[str]:
+    """Every `size`-character piece of `secret` (the whole secret when it is shorter)."""
+    if len(secret) <= size:
+        return [secret]
+    return [secret[index: index + size] for index in range(len(secret) - size + 1)]
+
+
+def leaked(secret: str, haystack: str) -> str | None:
+    """The first piece of `secret` found in `haystack`, or None."""
+    return next((piece for piece in pieces(secret) if piece in haystack), None)
+
+
+planted_anywhere = st.tuples(st.one_of(*FORMATS.values()), st.sampled_from(PLACEMENTS))
+every_format_placed = st.tuples(*(st.tuples(strategy, st.sampled_from(PLACEMENTS))
+                                  for strategy in FORMATS.values()))
