@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from bot import __version__
+from bot.config import load_dotenv_file
 
 COMMAND_MODULES = (
     "bot.matching.commands",  # match
@@ -35,7 +36,24 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def tolerate_narrow_output_encodings() -> None:
+    """Answers are Korean: on a terminal or pipe that cannot encode them (PYTHONIOENCODING=ascii,
+    a latin-1 locale) print `?` for what cannot be shown instead of dying mid-answer."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        encoding = getattr(stream, "encoding", None) or "utf-8"
+        try:
+            "가…".encode(encoding)
+        except (UnicodeEncodeError, LookupError):
+            if reconfigure is not None:
+                reconfigure(errors="replace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    tolerate_narrow_output_encodings()
+    # Every command reads `.env` (real environment variables win), before any setting is read:
+    # `db upgrade` must migrate the database `.env` names, `ask` must answer in its language.
+    load_dotenv_file()
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,

@@ -9,8 +9,6 @@ from datetime import UTC, datetime
 
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from bot.config import load_dotenv_file
-
 
 def _fail(message: str, code: int = 2) -> int:
     print(f"troubleshoot-bot digest: {message}", file=sys.stderr)
@@ -18,7 +16,6 @@ def _fail(message: str, code: int = 2) -> int:
 
 
 def run_digest(args: argparse.Namespace) -> int:
-    load_dotenv_file()
     from bot.db import database_url, engine_for
     from bot.digest.figures import compute_digest
     from bot.digest.posting import (
