@@ -11,7 +11,7 @@ import sys
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.cli_io import read_text_argument
+from bot.cli_io import read_text_argument, warn_about_knowledge_problems
 from bot.config import bot_language
 from bot.db import database_url, session_scope
 from bot.incidents.cli_incidents import current_user
@@ -55,6 +55,7 @@ def run_ask(args: argparse.Namespace) -> int:
     from bot.matching.text_output import render_answer_text
 
     matcher = default_matcher()
+    warn_about_knowledge_problems(matcher.kb.problems)
     result = matcher.match(text, lang=lang)
     try:
         with session_scope(url) as session:

@@ -33,9 +33,27 @@ def run_serve(args: argparse.Namespace) -> int:
         print(error, file=sys.stderr)
         return 2
     _configure_logging(getattr(args, "verbose", False))
+    if problems := knowledge_problems(settings):
+        return refuse_invalid_knowledge(problems)
     if settings.socket_mode:
         return _run_socket_mode(settings)
     return _run_gunicorn(settings)
+
+
+def knowledge_problems(settings: Settings) -> tuple[object, ...]:
+    from bot.slack.flows import knowledge_base
+
+    return knowledge_base(settings).problems
+
+
+def refuse_invalid_knowledge(problems: Iterable[object]) -> int:
+    """A team's entry that fails to load, a mistyped KNOWLEDGE_PATH folder or an unfinished draft
+    would change the answers without a word: say which file and why, and do not start."""
+    for problem in problems:
+        print(f"troubleshoot-bot serve: knowledge base: {problem}", file=sys.stderr)
+    print("troubleshoot-bot serve: not starting with an invalid knowledge base: fix the files "
+          "above (`troubleshoot-bot kb check`) or KNOWLEDGE_PATH", file=sys.stderr)
+    return 2
 
 
 def _configure_logging(verbose: bool) -> None:
