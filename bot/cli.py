@@ -64,6 +64,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:  # `troubleshoot-bot ... | head` is fine
         return 0
+    except Exception as error:
+        # A database failure a command did not expect (a write to a read-only file, a server
+        # gone mid-command) is one line, not a traceback; anything else is a bug: re-raised.
+        if not type(error).__module__.startswith("sqlalchemy"):
+            raise
+        from bot.db import database_error_reason
+
+        print(f"error: the database refused: {database_error_reason(error)}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":
