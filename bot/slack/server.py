@@ -76,6 +76,7 @@ def make_wsgi_app(settings: Settings) -> Callable[[dict[str, Any], StartResponse
 
     bolt = SlackRequestHandler(build_app(settings), path=EVENTS_PATH)
     matcher_for(settings)  # load the knowledge base now, not during someone's first request
+    _warm_log_sources()
 
     def application(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
@@ -87,6 +88,15 @@ def make_wsgi_app(settings: Settings) -> Callable[[dict[str, Any], StartResponse
         return _plain(start_response, "404 Not Found", b"not found\n")
 
     return application
+
+
+def _warm_log_sources() -> None:
+    """Where logs may be fetched, import the Azure SDKs while the worker starts (it accepts no
+    request until this returns): a fetch's deadline is for Azure, not for Python's imports."""
+    from bot.logs.resolver import import_sdks, logs_enabled
+
+    if logs_enabled():
+        log.info("log sources: Azure SDKs imported in %.1f s", import_sdks())
 
 
 def _health(settings: Settings, start_response: StartResponse) -> Iterable[bytes]:
