@@ -5,6 +5,8 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable
 
+from bot.knowledge.model import LoadProblem
+
 
 def read_text_argument(value: str | None) -> str:
     """TEXT from the argument, or standard input for `-` or no argument.
@@ -32,7 +34,7 @@ def lazy(target: str):  # type: ignore[no-untyped-def]
     return run
 
 
-def warn_about_knowledge_problems(problems: Iterable[object]) -> None:
+def warn_about_knowledge_problems(problems: Iterable[LoadProblem]) -> None:
     """One stderr line per knowledge file or folder that was skipped: a mistyped KNOWLEDGE_PATH
     or a broken entry must not silently change the answers."""
     for problem in problems:

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import text
 
 from bot.db import engine_for
+from bot.knowledge.model import LoadProblem
 from bot.slack.config import ConfigError, Settings, load_settings
 
 log = logging.getLogger("bot.slack")
@@ -40,13 +41,13 @@ def run_serve(args: argparse.Namespace) -> int:
     return _run_gunicorn(settings)
 
 
-def knowledge_problems(settings: Settings) -> tuple[object, ...]:
+def knowledge_problems(settings: Settings) -> tuple[LoadProblem, ...]:
     from bot.slack.flows import knowledge_base
 
     return knowledge_base(settings).problems
 
 
-def refuse_invalid_knowledge(problems: Iterable[object]) -> int:
+def refuse_invalid_knowledge(problems: Iterable[LoadProblem]) -> int:
     """A team's entry that fails to load, a mistyped KNOWLEDGE_PATH folder or an unfinished draft
     would change the answers without a word: say which file and why, and do not start."""
     for problem in problems:
