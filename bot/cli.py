@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from bot import __version__, log_redaction
+from bot.config import load_dotenv_file
 
 COMMAND_MODULES = (
     "bot.matching.commands",  # match
@@ -35,7 +36,24 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def tolerate_narrow_output_encodings() -> None:
+    """Answers are Korean: on a terminal or pipe that cannot encode them (PYTHONIOENCODING=ascii,
+    a latin-1 locale) print `?` for what cannot be shown instead of dying mid-answer."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        encoding = getattr(stream, "encoding", None) or "utf-8"
+        try:
+            "가…".encode(encoding)
+        except (UnicodeEncodeError, LookupError):
+            if reconfigure is not None:
+                reconfigure(errors="replace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    tolerate_narrow_output_encodings()
+    # Every command reads `.env` (real environment variables win), before any setting is read:
+    # `db upgrade` must migrate the database `.env` names, `ask` must answer in its language.
+    load_dotenv_file()
     parser = build_parser()
     args = parser.parse_args(argv)
     log_redaction.install()  # before anything can log a paste or a token
@@ -47,6 +65,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:  # `troubleshoot-bot ... | head` is fine
         return 0
+    except Exception as error:
+        # A database failure a command did not expect (a write to a read-only file, a server
+        # gone mid-command) is one line, not a traceback; anything else is a bug: re-raised.
+        if not type(error).__module__.startswith("sqlalchemy"):
+            raise
+        from bot.db import database_error_reason
+
+        print(f"error: the database refused: {database_error_reason(error)}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
+
+from bot.knowledge.model import LoadProblem
 
 
 def read_text_argument(value: str | None) -> str:
@@ -29,3 +32,11 @@ def lazy(target: str):  # type: ignore[no-untyped-def]
 
     run.__name__ = function_name
     return run
+
+
+def warn_about_knowledge_problems(problems: Iterable[LoadProblem]) -> None:
+    """One stderr line per knowledge file or folder that was skipped: a mistyped KNOWLEDGE_PATH
+    or a broken entry must not silently change the answers."""
+    for problem in problems:
+        print(f"warning: knowledge base: {problem} (skipped; `troubleshoot-bot kb check` "
+              "lists every problem)", file=sys.stderr)

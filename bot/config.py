@@ -1,4 +1,5 @@
-"""Settings read from the environment (and a local `.env`), with the defaults of design §3."""
+"""Settings read from the environment (and a local `.env`, loaded once by `bot.cli.main`), with
+the defaults of design §3."""
 
 from __future__ import annotations
 

@@ -54,7 +54,7 @@ def kb_import(guide: Path | str, out: Path, *extra: str) -> Run:
 
 
 def load_drafts(folder: Path) -> dict[str, Entry]:
-    entries, problems = load_entries([folder])
+    entries, problems = load_entries([folder], include_drafts=True)
     assert problems == []
     return {entry.id: entry for entry in entries}
 

@@ -125,10 +125,34 @@ def test_unreachable_database_is_one_clear_line(tmp_path: Path) -> None:
 
 
 def test_db_downgrade_to_base_and_current(migrated_database_url: str, tmp_path: Path) -> None:
-    down = cli(migrated_database_url, tmp_path, "db", "downgrade", "base")
+    asked = cli(migrated_database_url, tmp_path, "ask", GPU_PASTE.format(pod="a1"))
+    assert asked.returncode == 0, asked.stderr
+    # Without --yes (and no terminal to ask on), nothing is dropped.
+    refused = cli(migrated_database_url, tmp_path, "db", "downgrade", "base")
+    assert refused.returncode == 2
+    assert refused.stderr.startswith("error: db downgrade base on ")
+    assert "every incident" in refused.stderr and "--yes" in refused.stderr
+    assert "(head)" in cli(migrated_database_url, tmp_path, "db", "current").stdout
+    assert len(json.loads(cli(migrated_database_url, tmp_path, "incidents", "list",
+                              "--json").stdout)) == 1
+    down = cli(migrated_database_url, tmp_path, "db", "downgrade", "base", "--yes")
     assert down.returncode == 0, down.stderr
     assert down.stdout.strip().endswith("now at <base>")
     assert "not initialised" in cli(migrated_database_url, tmp_path, "db", "current").stdout
-    unknown = cli(migrated_database_url, tmp_path, "db", "downgrade", "nonsense")
+    unknown = cli(migrated_database_url, tmp_path, "db", "downgrade", "nonsense", "--yes")
     assert unknown.returncode == 1 and unknown.stderr.startswith("error: ")
     assert "Traceback" not in unknown.stderr
+
+
+def test_ask_says_when_the_middle_of_a_long_paste_was_not_read(migrated_database_url: str,
+                                                              tmp_path: Path) -> None:
+    noise = "INFO request handled in 12ms\n" * 10_000  # 290,000 characters
+    paste = noise + GPU_PASTE.format(pod="a1") + "\n"
+    asked = cli(migrated_database_url, tmp_path, "ask", "-", stdin=paste)
+    assert asked.returncode == 0, asked.stderr
+    assert "container-cannot-be-scheduled" in asked.stdout
+    assert (f"Note: this paste is {len(paste):,} characters long; only its first 20,000 and "
+            f"last 180,000 characters were read, the {len(paste) - 200_000:,} in between were "
+            "not.") in asked.stdout
+    short = cli(migrated_database_url, tmp_path, "ask", GPU_PASTE.format(pod="b2"))
+    assert "Note:" not in short.stdout

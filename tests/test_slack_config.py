@@ -57,14 +57,16 @@ def test_defaults_and_overrides(monkeypatch: pytest.MonkeyPatch) -> None:
     assert load_settings(port=5000).port == 5000
 
 
-def test_dotenv_file_is_read_for_local_runs(tmp_path: Path) -> None:
-    (tmp_path / ".env").write_text("SLACK_BOT_TOKEN=xoxb-from-dotenv\nSLACK_SIGNING_SECRET=s\n")
-    code = (f"import os; os.chdir({str(tmp_path)!r}); from bot.slack.config import "
-            "load_settings; print(load_settings().bot_token)")
+def test_dotenv_file_is_read_by_serve(tmp_path: Path) -> None:
+    # A wrong token in .env is reported as wrong (not as missing): serve read the file. (Loaded
+    # once by the CLI for every command: tests/test_cli_dotenv.py.)
+    (tmp_path / ".env").write_text("SLACK_BOT_TOKEN=from-dotenv\nSLACK_SIGNING_SECRET=s\n")
+    executable = Path(sys.executable).parent / "troubleshoot-bot"
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
-                         cwd=Path(__file__).resolve().parents[1], check=True)
-    assert out.stdout.strip() == "xoxb-from-dotenv"
+    result = subprocess.run([str(executable), "serve"], env=env, capture_output=True, text=True,
+                            cwd=tmp_path, timeout=60)
+    assert result.returncode == 2
+    assert "SLACK_BOT_TOKEN must be a bot token" in result.stderr
 
 
 def test_serve_without_credentials_exits_with_the_variable_name(tmp_path: Path) -> None:

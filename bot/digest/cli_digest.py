@@ -9,8 +9,6 @@ from datetime import UTC, datetime
 
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from bot.config import load_dotenv_file
-
 
 def _fail(message: str, code: int = 2) -> int:
     print(f"troubleshoot-bot digest: {message}", file=sys.stderr)
@@ -18,8 +16,7 @@ def _fail(message: str, code: int = 2) -> int:
 
 
 def run_digest(args: argparse.Namespace) -> int:
-    load_dotenv_file()
-    from bot.db import database_url, engine_for
+    from bot.db import database_error_reason, database_url, engine_for
     from bot.digest.figures import compute_digest
     from bot.digest.posting import (
         DigestConfigError,
@@ -52,13 +49,16 @@ def run_digest(args: argparse.Namespace) -> int:
             else:
                 print(render_text(digest, settings.language))
             return 0
-        client = slack_client()
+        try:
+            client = slack_client()
+        except DigestConfigError as error:
+            return _fail(f"{error} (use --dry-run to print the digest instead)")
         # Wait for a concurrent poster to finish, so that the answer is "already posted".
         outcome = post_digest_once(engine, client, channel, week, wait_s=60)
     except (WeekError, DigestConfigError) as error:
         return _fail(str(error))
     except (OperationalError, ProgrammingError) as error:
-        reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+        reason = database_error_reason(error)
         return _fail(f"cannot read the database ({reason}); run `troubleshoot-bot db upgrade` "
                      "and check DATABASE_URL", 1)
     if outcome.status == "posted":

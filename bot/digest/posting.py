@@ -62,9 +62,10 @@ def slack_client(token: str | None = None) -> Any:
 
     token = token or os.environ.get("SLACK_BOT_TOKEN", "").strip()
     if not token:
+        # No "--dry-run" hint here: the worker shares this and has no such flag (the digest
+        # command adds it).
         raise DigestConfigError(
-            "SLACK_BOT_TOKEN is not set: the digest is posted with the bot's token "
-            "(use --dry-run to print it instead)")
+            "SLACK_BOT_TOKEN is not set: the digest is posted with the bot's token")
     return make_web_client(token, slack_api_url())
 
 

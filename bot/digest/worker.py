@@ -15,13 +15,12 @@ import sys
 import threading
 from datetime import UTC, datetime
 
-from bot.config import env_int, load_dotenv_file
+from bot.config import env_int
 
 log = logging.getLogger(__name__)
 
 
 def run_worker(args: argparse.Namespace) -> int:
-    load_dotenv_file()
     from bot.db import database_url, engine_for
     from bot.digest.posting import DigestConfigError, slack_client, worker_name
     from bot.digest.schedule import run_due_digests

@@ -11,9 +11,9 @@ import sys
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.cli_io import read_text_argument
+from bot.cli_io import read_text_argument, warn_about_knowledge_problems
 from bot.config import bot_language
-from bot.db import database_url, session_scope
+from bot.db import database_error_reason, database_url, session_scope
 from bot.incidents.cli_incidents import current_user
 from bot.incidents.cli_support import database_problem, fail
 from bot.incidents.service import Recorded, record_occurrence, similar_incident_line
@@ -57,6 +57,7 @@ def run_ask(args: argparse.Namespace) -> int:
     from bot.matching.text_output import render_answer_text
 
     matcher = default_matcher()
+    warn_about_knowledge_problems(matcher.kb.problems)
     result = matcher.match(text, lang=lang)
     try:
         with session_scope(url) as session:
@@ -65,7 +66,7 @@ def run_ask(args: argparse.Namespace) -> int:
     except SQLAlchemyError as error:
         # The answer is still worth having when the history cannot be written.
         sys.stdout.write(render_answer_text(result, matcher.kb, lang))
-        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+        reason = database_error_reason(error)
         return fail(f"the answer above was not recorded: {reason}")
     sys.stdout.write(render_answer_text(result, matcher.kb, lang))
     print()

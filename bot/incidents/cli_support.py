@@ -10,6 +10,7 @@ from pathlib import Path
 from sqlalchemy import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.db import database_error_reason
 from bot.incidents.migrations import current, head_revision, printable_url
 from bot.incidents.models import Incident, Occurrence
 from bot.incidents.service import as_utc
@@ -33,7 +34,7 @@ def database_problem(url: str) -> str | None:
     try:
         revision = current(url)
     except SQLAlchemyError as error:
-        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+        reason = database_error_reason(error)
         return f"cannot use the database at {printable_url(url)}: {reason}"
     if revision is None:
         return NOT_INITIALISED

@@ -40,6 +40,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     upgrade.set_defaults(func=lazy("bot.incidents.migrations:run_upgrade"))
     downgrade = db_commands.add_parser("downgrade")
     downgrade.add_argument("revision", metavar="REV")
+    downgrade.add_argument("--yes", action="store_true",
+                           help="do not ask: downgrading drops tables and columns with their data")
     downgrade.set_defaults(func=lazy("bot.incidents.migrations:run_downgrade"))
     current = db_commands.add_parser("current")
     current.set_defaults(func=lazy("bot.incidents.migrations:run_current"))

@@ -17,7 +17,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.db import database_url, make_engine, normalize_database_url
+from bot.db import database_error_reason, database_url, make_engine, normalize_database_url
 from bot.paths import project_folder
 
 
@@ -93,10 +93,32 @@ def run_upgrade(args: argparse.Namespace) -> int:
 
 def run_downgrade(args: argparse.Namespace) -> int:
     url = database_url()
+    if not args.yes and not _confirmed_downgrade(url, args.revision):
+        return 2
     if _guarded(lambda: downgrade(url, args.revision), url) is _FAILED:
         return 1
     print(f"{printable_url(url)}: now at {current(url) or '<base>'}")
     return 0
+
+
+def _confirmed_downgrade(url: str, revision: str) -> bool:
+    """A downgrade drops tables or columns and what they hold (`base`: every incident): ask on a
+    terminal, refuse elsewhere unless `--yes` was given."""
+    warning = (f"db downgrade {revision} on {printable_url(url)} drops tables or columns and "
+               "the data in them" + (" (every incident and occurrence)" if revision == "base"
+                                     else ""))
+    if not sys.stdin.isatty():
+        print(f"error: {warning}; nothing was changed. Re-run with --yes to do it.",
+              file=sys.stderr)
+        return False
+    try:
+        answer = input(f"{warning}. Type 'yes' to go on: ")
+    except EOFError:
+        answer = ""
+    if answer.strip().lower() == "yes":
+        return True
+    print("nothing was changed", file=sys.stderr)
+    return False
 
 
 def run_current(args: argparse.Namespace) -> int:
@@ -124,7 +146,7 @@ def _guarded(action, url: str):  # type: ignore[no-untyped-def]
     except CommandError as error:
         print(f"error: {error}", file=sys.stderr)
     except SQLAlchemyError as error:
-        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+        reason = database_error_reason(error)
         print(f"error: cannot use the database at {printable_url(url)}: {reason}",
               file=sys.stderr)
     return _FAILED

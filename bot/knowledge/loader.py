@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from bot.knowledge.model import (
     LANGUAGES,
     Entry,
     KnowledgeBase,
+    LoadProblem,
     LocalizedBody,
 )
 from bot.paths import project_folder
@@ -32,16 +32,14 @@ _SUBHEADING = re.compile(r"^###\s+(.+?)\s*$", re.MULTILINE)
 _CAUSE_HEADINGS = {"cause", "원인"}
 _FIX_HEADINGS = {"fix", "해결", "해결 방법", "조치"}
 _NUMBERED_ITEM = re.compile(r"^\d+\.\s+", re.MULTILINE)
+# The note `kb import` leaves at the top of each language section of a draft.
+_DRAFT_NOTE = re.compile(r"^>\s*TODO:", re.MULTILINE)
+DRAFT_PROBLEM = ("unfinished draft from `kb import` (`draft: true` or its `> TODO:` note): "
+                 "not served; rewrite it, then remove both")
 
 
 class KnowledgeError(ValueError):
     """A KB file that cannot be read as an entry; the message names the file."""
-
-
-@dataclass(frozen=True)
-class LoadProblem:
-    path: Path
-    message: str
 
 
 def parse_entry(text: str, path: Path | None = None) -> Entry:
@@ -76,6 +74,7 @@ def parse_entry(text: str, path: Path | None = None) -> Entry:
         kind=kind,
         body=parse_bodies(found.group(2)),
         path=path,
+        draft=bool(meta.get("draft")) or bool(_DRAFT_NOTE.search(found.group(2))),
     )
 
 
@@ -165,11 +164,13 @@ def knowledge_folders(extra: str | None = None) -> list[Path]:
     return folders
 
 
-def load_entries(folders: Iterable[Path]) -> tuple[list[Entry], list[LoadProblem]]:
+def load_entries(folders: Iterable[Path], *, include_drafts: bool = False
+                 ) -> tuple[list[Entry], list[LoadProblem]]:
     """Every entry from the folders, a later folder's entry replacing an earlier one's id.
 
-    Files that cannot be read are reported, not fatal: one broken team runbook must not take the
-    whole bot down. `kb check` turns the problems into a failure.
+    Files that cannot be read, missing folders and unfinished drafts are left out and reported
+    (drafts are kept only with `include_drafts`, for the importer's own checks). The callers say
+    so: `kb check` fails, `serve` refuses to start, `match` and `ask` warn.
     """
     by_id: dict[str, Entry] = {}
     problems: list[LoadProblem] = []
@@ -182,7 +183,11 @@ def load_entries(folders: Iterable[Path]) -> tuple[list[Entry], list[LoadProblem
             try:
                 entry = parse_entry(path.read_text(encoding="utf-8"), path)
             except (KnowledgeError, UnicodeDecodeError) as error:
-                problems.append(LoadProblem(path, str(error)))
+                # The report names the file already: keep the reason only.
+                problems.append(LoadProblem(path, str(error).removeprefix(f"{path}: ")))
+                continue
+            if entry.draft and not include_drafts:
+                problems.append(LoadProblem(path, DRAFT_PROBLEM))
                 continue
             if entry.id in seen_here:
                 problems.append(LoadProblem(path, f"duplicate id {entry.id!r} "
@@ -194,8 +199,8 @@ def load_entries(folders: Iterable[Path]) -> tuple[list[Entry], list[LoadProblem
 
 
 def load_knowledge_base(extra: str | None = None) -> KnowledgeBase:
-    entries, _problems = load_entries(knowledge_folders(extra))
-    return KnowledgeBase(tuple(entries))
+    entries, problems = load_entries(knowledge_folders(extra))
+    return KnowledgeBase(tuple(entries), tuple(problems))
 
 
 @lru_cache(maxsize=4)

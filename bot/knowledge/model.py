@@ -46,6 +46,9 @@ class Entry:
     kind: str = KIND_CAUSE  # cause / symptom / procedure (see KINDS)
     body: dict[str, LocalizedBody] = field(default_factory=dict)
     path: Path | None = None  # file it was loaded from (None when built in code)
+    # An unfinished draft from `kb import` (`draft: true`, or its TODO note still in the body):
+    # loaded so the importer can check it, never served as an answer.
+    draft: bool = False
 
     def title_in(self, lang: str) -> str:
         return self.title.get(lang) or self.title.get("en") or self.id
@@ -55,8 +58,22 @@ class Entry:
 
 
 @dataclass(frozen=True)
+class LoadProblem:
+    """A knowledge file or folder that was not loaded, and why."""
+
+    path: Path
+    message: str
+
+    def __str__(self) -> str:
+        # One line (YAML's own messages span several): reports print one line per problem.
+        return f"{self.path}: {' '.join(self.message.split())}"
+
+
+@dataclass(frozen=True)
 class KnowledgeBase:
     entries: tuple[Entry, ...]
+    # What was skipped while loading: `serve` refuses to start with any, `match`/`ask` warn.
+    problems: tuple[LoadProblem, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_id", {entry.id: entry for entry in self.entries})

@@ -36,6 +36,28 @@ class Resolver:
         raise ServiceNotFound(target, closest_names(target, names))
 
 
+# What the sources import on first use: azureml-core and azure-ai-ml take several seconds each
+# (over ten on a busy machine), which would otherwise be spent inside the first fetch's deadline.
+SDK_MODULES = ("azure.core.exceptions", "azure.identity", "azure.ai.ml", "azureml.core",
+               "azureml.core.authentication", "azureml.core.webservice")
+
+
+def logs_enabled() -> bool:
+    return bool(os.environ.get("LOGS_ALLOWED_CHANNELS", "").strip()
+                or os.environ.get("LOGS_POLICY_FILE", "").strip())
+
+
+def import_sdks() -> float:
+    """Import the Azure SDKs now (a server does it at start-up); the seconds it took."""
+    import importlib
+    import time
+
+    started = time.monotonic()
+    for name in SDK_MODULES:
+        importlib.import_module(name)
+    return time.monotonic() - started
+
+
 _sources_lock = threading.Lock()
 _cached: dict[tuple[str, ...], Resolver] = {}
 

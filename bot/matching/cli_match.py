@@ -12,7 +12,7 @@ import json
 import sys
 from pathlib import Path
 
-from bot.cli_io import read_text_argument
+from bot.cli_io import read_text_argument, warn_about_knowledge_problems
 from bot.config import bot_language
 from bot.matching.matcher import Matcher, default_matcher
 from bot.matching.text_output import render_answer_text
@@ -25,6 +25,7 @@ def run_match(args: argparse.Namespace) -> int:
         print("match: --top must be 1 or more", file=sys.stderr)
         return 2
     matcher = default_matcher()
+    warn_about_knowledge_problems(matcher.kb.problems)
     if args.batch:
         if args.text is not None:
             print("match: give either TEXT or --batch FILE, not both", file=sys.stderr)

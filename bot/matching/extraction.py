@@ -66,6 +66,11 @@ class Extracted:
     causes: tuple[bool, ...] = ()  # the key lines that name an exception (`KeyError: 'data'`)
 
 
+def unread_characters(text: object) -> int:
+    """How many characters in the middle of `text` normalise() leaves out (0 for most pastes)."""
+    return max(0, len(text) - MAX_CHARS) if isinstance(text, str) else 0
+
+
 def normalise(text: object) -> str:
     """Any input to bounded, printable text with real newlines."""
     if isinstance(text, bytes):

@@ -19,7 +19,7 @@ from bot.knowledge.loader import cached_knowledge_base
 from bot.knowledge.model import KnowledgeBase
 from bot.matching.confidence import confident_count
 from bot.matching.evidence import evidence_text
-from bot.matching.extraction import Extracted, extract
+from bot.matching.extraction import Extracted, extract, unread_characters
 from bot.matching.fingerprint import fingerprint
 from bot.matching.index import KnowledgeIndex
 from bot.matching.ranking import by_kind
@@ -55,7 +55,7 @@ class Matcher:
                 confident=position < confident, evidence=evidence_text(paste, scored.best),
                 signature=scored.best.source))
         return MatchResult(matches=tuple(matches), fingerprint=fingerprint(extracted),
-                           key_lines=extracted.key_lines)
+                           key_lines=extracted.key_lines, unread_chars=unread_characters(text))
 
 
 @lru_cache(maxsize=4)

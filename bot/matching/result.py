@@ -24,6 +24,9 @@ class MatchResult:
     matches: tuple[Match, ...]  # best first
     fingerprint: str  # stable hash of the masked key error lines: groups repeats
     key_lines: tuple[str, ...] = field(default=())  # the error-bearing lines, unmasked
+    # Characters in the middle of a paste longer than extraction.MAX_CHARS that were not read:
+    # every answer says so, so nobody trusts an answer about a part the bot never saw.
+    unread_chars: int = 0
 
     @property
     def answer(self) -> Match | None:

@@ -9,7 +9,16 @@ from __future__ import annotations
 import textwrap
 
 from bot.knowledge.model import KnowledgeBase
+from bot.matching.extraction import HEAD_CHARS, MAX_CHARS
 from bot.matching.result import MatchResult
+
+_UNREAD_NOTE = {
+    "en": "Note: this paste is {total:,} characters long; only its first {head:,} and last "
+          "{tail:,} characters were read, the {unread:,} in between were not. If the error is "
+          "in the middle, paste that part on its own.",
+    "ko": "참고: 이 붙여넣기는 {total:,}자입니다. 앞 {head:,}자와 뒤 {tail:,}자만 읽었고 그 사이 "
+          "{unread:,}자는 읽지 않았습니다. 오류가 중간에 있다면 그 부분만 따로 붙여 넣어 주세요.",
+}
 
 _LABELS = {
     "en": {
@@ -37,8 +46,24 @@ _LABELS = {
 }
 
 
+def unread_note(result: MatchResult, lang: str) -> str | None:
+    """What every answer to an over-long paste says (terminal and Slack): its middle was not
+    read. None for the usual paste."""
+    if not result.unread_chars:
+        return None
+    return _UNREAD_NOTE.get(lang, _UNREAD_NOTE["en"]).format(
+        total=MAX_CHARS + result.unread_chars, head=HEAD_CHARS, tail=MAX_CHARS - HEAD_CHARS,
+        unread=result.unread_chars)
+
+
 def render_answer_text(result: MatchResult, kb: KnowledgeBase, lang: str) -> str:
     """The human rendering of a match result; ends with a newline."""
+    text = _render_result(result, kb, lang)
+    note = unread_note(result, lang)
+    return f"{text}\n{note}\n" if note else text
+
+
+def _render_result(result: MatchResult, kb: KnowledgeBase, lang: str) -> str:
     labels = _LABELS.get(lang, _LABELS["en"])
     answer = result.answer
     if answer is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from bot.config import bot_language, load_dotenv_file
+from bot.config import bot_language
 from bot.db import database_url
 from bot.slack.web_api import slack_api_url
 
@@ -31,7 +31,6 @@ class Settings:
 
 def load_settings(*, socket_mode: bool = False, port: int | None = None) -> Settings:
     """Settings from the environment; a clear ConfigError naming what is missing."""
-    load_dotenv_file()
     required = ["SLACK_BOT_TOKEN", "SLACK_APP_TOKEN"] if socket_mode else [
         "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET"]
     missing = [name for name in required if not os.environ.get(name, "").strip()]

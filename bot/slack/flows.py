@@ -121,7 +121,8 @@ def diagnose(paste: Paste, *, settings: Settings, lang: str,
     text = _bounded(sanitize(paste.text))  # secrets out of the whole text before any cut
     matcher = matcher_for(settings)
     if result is None:
-        result = matcher.match(text, top=3, lang=lang)
+        # The whole paste: the matcher bounds its own work and says what it did not read.
+        result = matcher.match(paste.text, top=3, lang=lang)
     with session_scope(settings.database_url) as session:
         recorded = service.record_occurrence(
             session, workspace=paste.workspace, source=paste.source, text=text, result=result,
@@ -139,7 +140,8 @@ def _bounded(text: str) -> str:
 
 
 def match_only(text: str, *, settings: Settings, lang: str) -> MatchResult:
-    return matcher_for(settings).match(_bounded(sanitize(text)), top=3, lang=lang)
+    # The matcher sanitizes the whole paste itself before it bounds its own work.
+    return matcher_for(settings).match(text, top=3, lang=lang)
 
 
 # ----- delivering

@@ -15,6 +15,7 @@ from typing import Any
 from bot.incidents.service import Recorded, SimilarIncident
 from bot.knowledge.model import Entry, KnowledgeBase
 from bot.matching.result import Match, MatchResult
+from bot.matching.text_output import unread_note
 from bot.redaction import redact
 from bot.slack import blocks as bk
 from bot.slack.i18n import t
@@ -57,6 +58,8 @@ def render_answer(result: MatchResult, recorded: Recorded | None, kb: KnowledgeB
         text = t("no_known_fix", lang).replace("*", "").replace(":thinking_face: ", "")
     blocks += _history_blocks(recorded, lang)
     context_lines = [t("reported_by", lang, user=user)] if user else []
+    if note := unread_note(result, lang):
+        context_lines.append(note)
     if recorded:
         context_lines.insert(0, _incident_line(recorded, lang) if entry else t(
             "unknown_recorded", lang, id=recorded.incident_id, count=recorded.occurrences))

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import text
 
 from bot.db import engine_for
+from bot.knowledge.model import LoadProblem
 from bot.slack.config import ConfigError, Settings, load_settings
 
 log = logging.getLogger("bot.slack")
@@ -33,9 +34,27 @@ def run_serve(args: argparse.Namespace) -> int:
         print(error, file=sys.stderr)
         return 2
     _configure_logging(getattr(args, "verbose", False))
+    if problems := knowledge_problems(settings):
+        return refuse_invalid_knowledge(problems)
     if settings.socket_mode:
         return _run_socket_mode(settings)
     return _run_gunicorn(settings)
+
+
+def knowledge_problems(settings: Settings) -> tuple[LoadProblem, ...]:
+    from bot.slack.flows import knowledge_base
+
+    return knowledge_base(settings).problems
+
+
+def refuse_invalid_knowledge(problems: Iterable[LoadProblem]) -> int:
+    """A team's entry that fails to load, a mistyped KNOWLEDGE_PATH folder or an unfinished draft
+    would change the answers without a word: say which file and why, and do not start."""
+    for problem in problems:
+        print(f"troubleshoot-bot serve: knowledge base: {problem}", file=sys.stderr)
+    print("troubleshoot-bot serve: not starting with an invalid knowledge base: fix the files "
+          "above (`troubleshoot-bot kb check`) or KNOWLEDGE_PATH", file=sys.stderr)
+    return 2
 
 
 def _configure_logging(verbose: bool) -> None:
@@ -58,6 +77,7 @@ def make_wsgi_app(settings: Settings) -> Callable[[dict[str, Any], StartResponse
 
     bolt = SlackRequestHandler(build_app(settings), path=EVENTS_PATH)
     matcher_for(settings)  # load the knowledge base now, not during someone's first request
+    _warm_log_sources()
 
     def application(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
@@ -69,6 +89,15 @@ def make_wsgi_app(settings: Settings) -> Callable[[dict[str, Any], StartResponse
         return _plain(start_response, "404 Not Found", b"not found\n")
 
     return application
+
+
+def _warm_log_sources() -> None:
+    """Where logs may be fetched, import the Azure SDKs while the worker starts (it accepts no
+    request until this returns): a fetch's deadline is for Azure, not for Python's imports."""
+    from bot.logs.resolver import import_sdks, logs_enabled
+
+    if logs_enabled():
+        log.info("log sources: Azure SDKs imported in %.1f s", import_sdks())
 
 
 def _health(settings: Settings, start_response: StartResponse) -> Iterable[bytes]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import time
 import urllib.error
 import urllib.request
@@ -186,6 +187,23 @@ def test_snippet_paste_is_downloaded_with_the_bot_token(server: Server, channel:
     [download] = [call for call in server.fake.calls_to("file_download")
                   if call.args["file"] == snippet["id"]]
     assert download.headers.get("Authorization") == f"Bearer {BOT_TOKEN}"
+
+
+def test_a_paste_over_200000_characters_says_its_middle_was_not_read(server: Server,
+                                                                    channel: str) -> None:
+    line = "2026-11-25T10:00:00Z INFO request handled in 12ms by worker 7 of the pool\n"
+    log = line * (300_000 // len(line)) + GPU_ERROR + "\n"
+    snippet = server.fake.add_file(log.encode(), name="kubectl.log")
+    server.slack.mention("see the attached log", channel=channel,
+                         files=[{"id": snippet["id"], "name": "kubectl.log"}])
+    # A big paste: "Reading…" first, which the answer then replaces.
+    answer = all_text(server.wait_in(channel, "chat.update", timeout=60)[0].args["blocks"])
+    assert "container-cannot-be-scheduled" in answer  # the end of a log is read
+    note = re.search(r"this paste is ([\d,]+) characters long; only its first 20,000 and last "
+                     r"180,000 characters were read, the ([\d,]+) in between were not", answer)
+    assert note is not None, answer
+    total, unread = (int(number.replace(",", "")) for number in note.groups())
+    assert total >= len(log) and unread == total - 200_000  # the mention's words + the file
 
 
 # ----- buttons and the modal
