@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import BACKENDS
-from tests.e2e.conftest import Server, _create_database, new_channel, new_ts, running_server
+from tests.e2e.conftest import Server, migrated_server, new_channel, new_ts
 from tests.e2e.test_slack_conversations import all_text, answer_in, incident_id_of, respond_calls
 from tests.support.slack_api import TEAM_ID
 
@@ -31,21 +31,9 @@ OTHER_TEAM = "T0000EVIL"
 @pytest.fixture(scope="module", params=BACKENDS)
 def server(request: pytest.FixtureRequest,
            tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    from bot.incidents.migrations import upgrade
-
-    folder = tmp_path_factory.mktemp(f"serve-privacy-{request.param}")
-    database_url, drop = _create_database(request.param, folder)
-    upgrade(database_url)
-    try:
-        with running_server(folder, database_url, request.param,
-                            extra_env={"BOT_ADMINS": f"U0000NOBODY, {ADMIN}"}) as running:
-            yield running
-    finally:
-        if drop is not None:
-            from bot.db import engine_for
-
-            engine_for(database_url).dispose()
-            drop()
+    with migrated_server(request.param, tmp_path_factory.mktemp(f"privacy-{request.param}"),
+                         extra_env={"BOT_ADMINS": f"U0000NOBODY, {ADMIN}"}) as running:
+        yield running
 
 
 def unique_error(word: str) -> str:
