@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select, update
 
 from bot.db import session_scope
+from bot.incidents.audience import Audience
 from bot.incidents.models import Feedback, Incident, Occurrence, utcnow
 from bot.incidents.service import (
     TEXT_LIMIT,
@@ -25,6 +26,7 @@ from bot.incidents.service import (
     record_occurrence,
     resolve_incident,
     similar_incident_line,
+    visible_incidents,
 )
 from bot.matching.matcher import default_matcher
 from bot.matching.result import Match, MatchResult
@@ -265,3 +267,39 @@ def test_list_and_thread_lookup(migrated_database_url: str) -> None:
         assert found is not None and found.id == joined.incident_id
         assert incident_for_thread(session, workspace="T1", channel="C9", thread_ts="1") is None
         assert [o.text for o in occurrences_of(session, first.incident_id)] == ["a", "a"]
+
+
+def test_an_audience_sees_its_own_and_public_channels_incidents_and_notes(
+        migrated_database_url: str) -> None:
+    """Similar incidents and lists for a reader in channel CPUB2: private channels' incidents
+    are left out, and so is a note written in a private channel (its incident stays)."""
+    url = migrated_database_url
+    public = {"CPUB1", "CPUB2"}
+    audience = Audience(channel="CPUB2", public_among=lambda channels: channels & public)
+    private_one = paste(url, "err", result_for("fp-x"), channel="GPRIV").incident_id
+    resolve(url, private_one, "private fix")
+    public_one = paste(url, "err", result_for("fp-x"), channel="CPUB1").incident_id
+    with session_scope(url) as session:
+        resolve_incident(session, public_one, user="bob", note="written in private",
+                         channel="GPRIV")
+    latest = paste(url, "err", result_for("fp-x"), channel="CPUB2")
+
+    with session_scope(url) as session:
+        seen = find_similar(session, workspace="T1", result=result_for("fp-x"),
+                            exclude_incident_id=latest.incident_id, audience=audience)
+        everything = find_similar(session, workspace="T1", result=result_for("fp-x"),
+                                  exclude_incident_id=latest.incident_id)
+        listed, hidden = visible_incidents(session, audience, workspace="T1", status="all")
+    assert [(item.id, item.resolution_note, item.resolved_by) for item in seen] == [
+        (public_one, None, None)]
+    assert {item.resolution_note for item in everything} == {"private fix",
+                                                             "written in private"}  # the CLI
+    assert {incident.id for incident in listed} == {public_one, latest.incident_id}
+    assert hidden == 1
+    # In the private channel itself, its own incident and its note are there.
+    inside = Audience(channel="GPRIV", public_among=lambda channels: channels & public)
+    with session_scope(url) as session:
+        notes = {item.resolution_note for item in find_similar(
+            session, workspace="T1", result=result_for("fp-x"),
+            exclude_incident_id=latest.incident_id, audience=inside)}
+    assert notes == {"private fix", "written in private"}

@@ -12,7 +12,8 @@ from bot.incidents.migrations import current, downgrade, head_revision, upgrade
 from bot.incidents.models import Base
 
 EXPECTED_TABLES = {"incidents", "occurrences", "feedback", "log_fetches", "processed_events",
-                   "digest_subscriptions", "digest_runs", "user_settings", "channel_settings"}
+                   "digest_subscriptions", "digest_runs", "user_settings", "channel_settings",
+                   "channel_privacy"}
 
 
 def _tables(url: str) -> set[str]:

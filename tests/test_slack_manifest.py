@@ -29,5 +29,8 @@ def test_manifest_asks_for_the_scopes_and_events_the_app_uses() -> None:
     scopes = set(manifest["oauth_config"]["scopes"]["bot"])
     assert {"commands", "chat:write", "app_mentions:read", "channels:history", "files:read",
             "files:write"} <= scopes
+    # conversations.info for every kind of conversation: without them a lookup fails and the
+    # channel counts as private (fail closed), hiding public channels' incidents elsewhere.
+    assert {"channels:read", "groups:read", "im:read", "mpim:read"} <= scopes
     events = set(manifest["settings"]["event_subscriptions"]["bot_events"])
     assert {"app_mention", "app_home_opened", "message.channels"} <= events

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
+from bot.db import session_scope
+from bot.incidents.models import ChannelSetting
 from bot.slack import preferences
 from bot.slack.dedup import claim_event
 
@@ -28,7 +30,11 @@ def test_language_and_watch_preferences(migrated_database_url: str) -> None:
     assert preferences.user_language(url, workspace="T1", user="U1", default="en") == "ko"
 
     assert not preferences.channel_watched(url, workspace="T1", channel="C1")
-    preferences.set_channel_watch(url, workspace="T1", channel="C1", watch=True)
+    preferences.set_channel_watch(url, workspace="T1", channel="C1", watch=True, user="UON")
     assert preferences.channel_watched(url, workspace="T1", channel="C1")
-    preferences.set_channel_watch(url, workspace="T1", channel="C1", watch=False)
+    preferences.set_channel_watch(url, workspace="T1", channel="C1", watch=False, user="UOFF")
     assert not preferences.channel_watched(url, workspace="T1", channel="C1")
+    with session_scope(url) as session:  # who changed it last, and when
+        setting = session.get(ChannelSetting, ("T1", "C1"))
+        assert setting is not None and setting.updated_by == "UOFF"
+        assert setting.updated_at is not None

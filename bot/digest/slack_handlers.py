@@ -6,6 +6,7 @@ Importing this module registers the sub-command; the Slack app calls the handler
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
 from typing import Any
 
@@ -19,6 +20,7 @@ from bot.mrkdwn import escape
 from bot.slack.subcommands import CommandContext, subcommand
 
 SUBSCRIPTIONS = DigestSubscription.__table__
+log = logging.getLogger(__name__)
 
 TEXT = {
     "en": {
@@ -119,7 +121,7 @@ def subscribe(ctx: CommandContext, words: list[str], *, now: datetime | None = N
               "time_of_day": schedule.time_of_day, "timezone": schedule.timezone,
               "language": ctx.lang, "created_by": ctx.user,
               # the schedule counts from now: an earlier due time is not "missed"
-              "created_at": now}
+              "created_at": now, "updated_by": ctx.user, "updated_at": now}
     statement = insert(SUBSCRIPTIONS).values(channel=ctx.channel, **values)
     with engine.begin() as conn:
         conn.execute(statement.on_conflict_do_update(index_elements=["channel"], set_=values))
@@ -135,6 +137,8 @@ def unsubscribe(ctx: CommandContext) -> None:
     with _engine(ctx).begin() as conn:
         removed = conn.execute(delete(SUBSCRIPTIONS)
                                .where(SUBSCRIPTIONS.c.channel == ctx.channel)).rowcount
+    if removed:  # the row is gone, so the server log is where "who stopped it" is kept
+        log.info("digest unsubscribed: channel=%s by=%s", ctx.channel, ctx.user)
     key = "unsubscribed" if removed else "not_subscribed"
     _ephemeral(ctx, t[key].format(channel=ctx.channel))
 

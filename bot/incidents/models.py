@@ -68,6 +68,9 @@ class Incident(Base):
     reported_by: Mapped[str | None] = mapped_column(String(64))
     resolved_by: Mapped[str | None] = mapped_column(String(64))
     resolution_note: Mapped[str | None] = mapped_column(Text)
+    # The channel the note was written in: a note written in a private channel is shown only
+    # there, even when the incident itself belongs to a public channel. None: the CLI.
+    resolved_in: Mapped[str | None] = mapped_column(String(64))
     resolved_at: Mapped[datetime | None] = mapped_column()
     time_to_resolve_s: Mapped[float | None] = mapped_column(Float)
     # A recurrence after resolution opens a new incident that points at the old one.
@@ -188,6 +191,8 @@ class DigestSubscription(Base):
     language: Mapped[str | None] = mapped_column(String(2))
     created_by: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_by: Mapped[str | None] = mapped_column(String(64))  # who last changed it
+    updated_at: Mapped[datetime | None] = mapped_column()
 
 
 class DigestRun(Base):
@@ -223,3 +228,23 @@ class ChannelSetting(Base):
     workspace: Mapped[str] = mapped_column(String(64), primary_key=True)
     channel: Mapped[str] = mapped_column(String(64), primary_key=True)
     watch: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_by: Mapped[str | None] = mapped_column(String(64))  # who last changed it
+    updated_at: Mapped[datetime | None] = mapped_column()
+
+
+CHANNEL_PUBLIC = "public"
+
+
+class ChannelPrivacy(Base):
+    """What Slack's conversations.info said about a channel, cached for every worker.
+
+    `kind` is public / private / im / mpim / shared (Slack Connect) / unknown (the lookup
+    failed). Only `public` channels' incidents are shown outside their own channel.
+    """
+
+    __tablename__ = "channel_privacy"
+
+    workspace: Mapped[str] = mapped_column(String(64), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    checked_at: Mapped[datetime] = mapped_column(default=utcnow)

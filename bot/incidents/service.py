@@ -25,6 +25,7 @@ from sqlalchemy import and_, case, func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from bot.incidents.audience import Audience
 from bot.incidents.models import (
     STATUS_OPEN,
     STATUS_RESOLVED,
@@ -148,11 +149,14 @@ def _mask(line: str) -> str:
 
 def record_occurrence(session: Session, *, workspace: str, source: str, text: str,
                       result: MatchResult, user: str | None = None, channel: str | None = None,
-                      thread_ts: str | None = None, service: str | None = None) -> Recorded:
+                      thread_ts: str | None = None, service: str | None = None,
+                      with_similar: bool = True) -> Recorded:
     """Store one paste: join the open incident of its fingerprint, or open a new one.
 
     The caller commits (session_scope does). Nothing is read before the upsert, so on SQLite
     the transaction starts with a write and waits for the lock instead of failing.
+    `with_similar=False` leaves similar incidents to the caller: Slack finds them for an
+    audience after this transaction, so that no privacy lookup runs under the write lock.
     """
     text = sanitize(text)  # first, whole: the summary and the stored text are cut from it
     now = utcnow()
@@ -172,7 +176,8 @@ def record_occurrence(session: Session, *, workspace: str, source: str, text: st
     session.add(occurrence)
     session.flush()
     similar = find_similar(session, workspace=workspace, result=result,
-                           exclude_incident_id=incident_id, summary=summary)
+                           exclude_incident_id=incident_id,
+                           summary=summary) if with_similar else []
     return Recorded(incident_id=incident_id, occurrence_id=occurrence.id,
                     is_new_incident=count == 1, occurrences=count, status=status,
                     similar=tuple(similar), previous_incident_id=previous_id)
@@ -223,12 +228,14 @@ def _upsert_open_incident(session: Session, *, workspace: str, fingerprint: str,
 
 def find_similar(session: Session, *, workspace: str, result: MatchResult,
                  exclude_incident_id: int | None = None, limit: int = 3,
-                 summary: str | None = None) -> list[SimilarIncident]:
+                 summary: str | None = None,
+                 audience: Audience | None = None) -> list[SimilarIncident]:
     """Up to `limit` past incidents like this paste: resolved ones with a note first.
 
     Candidates come from indexed queries only (same fingerprint, same KB entry, and a bounded
     slice of recent incidents whose summaries rapidfuzz compares), so the cost does not grow
-    with the size of the history.
+    with the size of the history. For an `audience`, only incidents of channels it may see are
+    candidates, and a note written in a channel it may not see is left out.
     """
     if limit <= 0:
         return []
@@ -257,22 +264,35 @@ def find_similar(session: Session, *, workspace: str, result: MatchResult,
             select(Incident.id).where(same_entry, _has_note())
             .order_by(Incident.last_seen.desc()).limit(SAME_KEY_CANDIDATES))), 90.0)
     if summary:
-        for incident_id, score in _similar_by_text(session, in_workspace, summary):
+        for incident_id, score in _similar_by_text(session, in_workspace, summary, audience):
             consider([incident_id], score)
     if not similarity:
         return []
 
     incidents = session.scalars(select(Incident).where(Incident.id.in_(similarity))).all()
+    # None: everything (the CLI); else the channels whose incidents and notes may be shown.
+    visible = None if audience is None else audience.visible(
+        {incident.channel for incident in incidents}
+        | {incident.resolved_in for incident in incidents})
+    shown = [_as_seen_with(incident, visible) for incident in incidents
+             if visible is None or incident.channel in visible]
 
-    def rank(incident: Incident) -> tuple[bool, float, datetime]:
-        return (_is_fixed(incident), similarity[incident.id], as_utc(incident.last_seen))
+    def rank(item: SimilarIncident) -> tuple[bool, float, datetime]:
+        fixed = item.status == STATUS_RESOLVED and bool(item.resolution_note)
+        return (fixed, similarity[item.id], item.last_seen)
 
-    chosen = sorted(incidents, key=rank, reverse=True)[:limit]
-    return [SimilarIncident(
+    return sorted(shown, key=rank, reverse=True)[:limit]
+
+
+def _as_seen_with(incident: Incident, visible: set[str] | None) -> SimilarIncident:
+    # A note written in a channel the reader may not see stays there.
+    note_hidden = (visible is not None and incident.resolved_in is not None
+                   and incident.resolved_in not in visible)
+    return SimilarIncident(
         id=incident.id, entry_id=incident.entry_id, status=incident.status,
         occurrences=incident.occurrence_count, last_seen=as_utc(incident.last_seen),
-        summary=incident.summary, resolved_by=incident.resolved_by,
-        resolution_note=incident.resolution_note) for incident in chosen]
+        summary=incident.summary, resolved_by=None if note_hidden else incident.resolved_by,
+        resolution_note=None if note_hidden else incident.resolution_note)
 
 
 def _has_note():  # type: ignore[no-untyped-def]
@@ -280,21 +300,21 @@ def _has_note():  # type: ignore[no-untyped-def]
                 Incident.resolution_note != "")
 
 
-def _is_fixed(incident: Incident) -> bool:
-    return incident.status == STATUS_RESOLVED and bool(incident.resolution_note)
-
-
-def _similar_by_text(session: Session, in_workspace, summary: str  # type: ignore[no-untyped-def]
-                     ) -> list[tuple[int, float]]:
+def _similar_by_text(session: Session, in_workspace, summary: str,  # type: ignore[no-untyped-def]
+                     audience: Audience | None) -> list[tuple[int, float]]:
     recent = session.execute(
-        select(Incident.id, Incident.summary).where(in_workspace)
+        select(Incident.id, Incident.summary, Incident.channel).where(in_workspace)
         .order_by(Incident.last_seen.desc()).limit(RECENT_CANDIDATES)).all()
     fixed = session.execute(
-        select(Incident.id, Incident.summary)
+        select(Incident.id, Incident.summary, Incident.channel)
         .where(in_workspace, Incident.status == STATUS_RESOLVED,
                Incident.resolution_note.is_not(None))
         .order_by(Incident.last_seen.desc()).limit(RESOLVED_CANDIDATES)).all()
-    choices = {row[0]: row[1] for row in (*recent, *fixed) if row[1]}
+    rows = (*recent, *fixed)
+    if audience is not None:
+        visible = audience.visible(row[2] for row in rows)
+        rows = tuple(row for row in rows if row[2] in visible)
+    choices = {row[0]: row[1] for row in rows if row[1]}
     found = process.extract(summary, choices, scorer=fuzz.token_sort_ratio,
                             processor=utils.default_process,
                             score_cutoff=TEXT_SIMILARITY_CUTOFF, limit=SAME_KEY_CANDIDATES)
@@ -316,6 +336,42 @@ def list_incidents(session: Session, *, workspace: str | None = None, status: st
         query = query.where(Incident.channel == channel)
     query = query.order_by(Incident.last_seen.desc(), Incident.id.desc()).limit(max(limit, 0))
     return list(session.scalars(query))
+
+
+def visible_incidents(session: Session, audience: Audience, *, workspace: str,
+                      status: str = "open", limit: int = 20) -> tuple[list[Incident], int]:
+    """(incidents this audience may see, newest first; how many others were left out).
+
+    The channels are few (one per incident channel), so they are checked first and the list is
+    one query over the visible ones; the left-out ones are only counted.
+    """
+    in_scope = [Incident.workspace == workspace]
+    if status != "all":
+        in_scope.append(Incident.status == status)
+    channels = set(session.scalars(select(Incident.channel).where(*in_scope).distinct()))
+    visible = audience.visible(channels)
+    shown = list(session.scalars(
+        select(Incident).where(*in_scope, Incident.channel.in_(visible))
+        .order_by(Incident.last_seen.desc(), Incident.id.desc()).limit(max(limit, 0))))
+    total = session.scalar(select(func.count()).select_from(Incident).where(*in_scope)) or 0
+    shown_total = session.scalar(select(func.count()).select_from(Incident).where(
+        *in_scope, Incident.channel.in_(visible))) or 0
+    return shown, total - shown_total
+
+
+def incident_in_conversation(session: Session, incident: Incident, *, channel: str | None,
+                             thread_ts: str | None) -> bool:
+    """Whether a request from `channel` (and `thread_ts`) comes from where this incident is
+    discussed: its own channel, or a thread in which one of its occurrences was recorded."""
+    if not channel:
+        return False
+    if incident.channel == channel:
+        return True
+    if not thread_ts:
+        return False
+    return session.scalar(select(func.count()).select_from(Occurrence).where(
+        Occurrence.incident_id == incident.id, Occurrence.channel == channel,
+        Occurrence.thread_ts == thread_ts)) > 0
 
 
 def get_incident(session: Session, incident_id: int) -> Incident | None:
@@ -365,8 +421,11 @@ def incident_for_thread(session: Session, *, workspace: str, channel: str,
 
 
 def resolve_incident(session: Session, incident_id: int, *, user: str | None,
-                     note: str) -> Incident:
-    """Close an open incident with who fixed it and how. The note is redacted like any text."""
+                     note: str, channel: str | None = None) -> Incident:
+    """Close an open incident with who fixed it and how. The note is redacted like any text.
+
+    `channel`: where the note was written (None from the CLI); a note written in a private
+    channel is shown only there."""
     incident = session.get(Incident, incident_id)
     if incident is None:
         raise IncidentNotFound(incident_id)
@@ -379,7 +438,8 @@ def resolve_incident(session: Session, incident_id: int, *, user: str | None,
         update(Incident)
         .where(Incident.id == incident_id, Incident.status == STATUS_OPEN)
         .values(status=STATUS_RESOLVED, resolved_by=user, resolved_at=now,
-                time_to_resolve_s=elapsed, resolution_note=_cut(sanitize(note).strip(), 4_000))
+                time_to_resolve_s=elapsed, resolution_note=_cut(sanitize(note).strip(), 4_000),
+                resolved_in=channel)
         .execution_options(synchronize_session=False)).rowcount
     session.refresh(incident)
     if not changed:

@@ -14,7 +14,8 @@ Logs can hold customer data and secrets, so the default is no fetching anywhere:
   The first rule whose pattern matches the name decides; a name no rule matches is allowed
   wherever LOGS_ALLOWED_CHANNELS allows it.
 - LOGS_RATE_PER_MINUTE (default 3) fetches per user per minute, counted in the `log_fetches`
-  audit table so the limit holds across replicas.
+  audit table so the limit holds across replicas; count and claim are one locked statement, so
+  it also holds for simultaneous requests (`Policy.claim_slot`).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import yaml
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, literal, select
 from sqlalchemy.orm import Session
 
 from bot.incidents.models import LogFetch, utcnow
@@ -113,17 +114,43 @@ class Policy:
         _group_cache[group] = (time.monotonic(), members)
         return members
 
-    def check_rate(self, session: Session, *, user: str) -> Decision:
-        since = utcnow() - timedelta(minutes=1)
-        recent = session.scalar(
-            select(func.count()).select_from(LogFetch).where(
-                LogFetch.user == user, LogFetch.created_at >= since,
-                LogFetch.outcome.not_in(NOT_COUNTED))) or 0
-        if recent >= self.rate_per_minute:
-            return Decision(False, f"You've fetched logs {recent} times in the last minute "
-                            f"(the limit is {self.rate_per_minute}); try again in a minute.",
-                            "rate_limited")
-        return Decision(True)
+    def claim_slot(self, session: Session, audit_row: dict[str, object]) -> int | None:
+        """Insert the `started` audit row if the user is under the limit; its id, else None.
+
+        Counting and inserting are one statement under a per-user lock, so that ten concurrent
+        requests cannot all count the same two earlier fetches and all go ahead: PostgreSQL
+        takes a transaction-scoped advisory lock on the user, SQLite takes the database's write
+        lock up front (BEGIN IMMEDIATE). The lock ends with the caller's transaction, after the
+        row is committed, so the next request counts it.
+        """
+        user = str(audit_row["user"])
+        _lock_user(session, user)
+        now = utcnow()
+        recent = (select(func.count()).select_from(LogFetch).where(
+            LogFetch.user == user, LogFetch.created_at >= now - timedelta(minutes=1),
+            LogFetch.outcome.not_in(NOT_COUNTED)).scalar_subquery())
+        row = {**audit_row, "outcome": "started", "created_at": now}
+        columns = [LogFetch.__table__.c[name] for name in row]
+        source = select(*(literal(value, column.type) for value, column in
+                          zip(row.values(), columns, strict=True))
+                        ).where(recent < self.rate_per_minute)
+        return session.scalar(insert(LogFetch).from_select(columns, source)
+                              .returning(LogFetch.id))
+
+    def rate_refusal(self) -> Decision:
+        return Decision(False, f"You've fetched logs {self.rate_per_minute} times in the last "
+                        "minute (the limit); try again in a minute.", "rate_limited")
+
+
+def _lock_user(session: Session, user: str) -> None:
+    """Serialise one user's rate checks until the end of the session's transaction."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(func.pg_advisory_xact_lock(
+            func.hashtextextended(f"logs-rate:{user}", 0))))
+    else:
+        # pysqlite opens its transaction lazily, so nothing has begun yet: take the write lock
+        # now (waiting up to busy_timeout) instead of a read snapshot that a racer could outdate.
+        session.connection().exec_driver_sql("BEGIN IMMEDIATE")
 
 
 class PolicyError(ValueError):

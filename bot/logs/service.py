@@ -77,10 +77,10 @@ class LogService:
     # ----- before any Azure call
     def authorize(self, request: LogRequest, *,
                   group_members: GroupMembers | None = None) -> Authorization:
-        """Channel, policy file and rate limit, then the audit row.
+        """Channel, policy file and rate limit; an allowed fetch's audit row.
 
-        An allowed fetch is recorded at once as `started`, so that concurrent requests from one
-        user count against the rate limit before the first of them finishes."""
+        An allowed fetch is recorded as `started` in the same locked statement that counts the
+        user's recent fetches, so concurrent requests from one user cannot overrun the limit."""
         try:
             policy = load_policy()
         except PolicyError as error:
@@ -91,13 +91,16 @@ class LogService:
             return Authorization(False, decision.reason)
         decision = policy.check(user=request.user, channel=request.channel,
                                 target=request.target, group_members=group_members)
+        audit_id = None
         if decision.allowed:
             with session_scope(self.database_url) as session:
-                decision = policy.check_rate(session, user=request.user)
+                audit_id = policy.claim_slot(session, self._audit_values(request))
+            if audit_id is None:
+                decision = policy.rate_refusal()
         if not decision.allowed:
             self.audit(request, decision.outcome, detail=decision.reason)
             return Authorization(False, decision.reason)
-        return Authorization(True, audit_id=self.audit(request, "started"))
+        return Authorization(True, audit_id=audit_id)
 
     # ----- the fetch
     def fetch(self, request: LogRequest, *, audit_id: int | None = None) -> LogReport:
@@ -157,6 +160,12 @@ class LogService:
             log.exception("could not attach the log fetch of %s to an incident", request.target)
         return None
 
+    @staticmethod
+    def _audit_values(request: LogRequest) -> dict[str, object]:
+        return {"workspace": request.workspace, "user": request.user,
+                "channel": request.channel, "thread_ts": request.thread_ts,
+                "target": request.target[:255], "lines": request.lines}
+
     def audit(self, request: LogRequest, outcome: str, *, backend: str | None = None,
               detail: str | None = None, duration_ms: int | None = None,
               incident_id: int | None = None, target: str | None = None,
@@ -166,9 +175,7 @@ class LogService:
             with session_scope(self.database_url) as session:
                 row = session.get(LogFetch, audit_id) if audit_id is not None else None
                 if row is None:
-                    row = LogFetch(workspace=request.workspace, user=request.user,
-                                   channel=request.channel, thread_ts=request.thread_ts,
-                                   lines=request.lines)
+                    row = LogFetch(**self._audit_values(request))
                     session.add(row)
                 row.incident_id = incident_id
                 row.target = (target or request.target)[:255]

@@ -187,7 +187,8 @@ def on_fetch_logs(body: dict[str, Any], client: Any, respond: Any) -> None:
     lang = _language(database_url, workspace, user)
     thread_ts = _thread_of(body)
     value = value if isinstance(value, dict) else {}
-    service = value.get("service") or _incident_service(database_url, value.get("incident_id"))
+    service = value.get("service") or _incident_service(
+        database_url, value.get("incident_id"), channel=channel, thread_ts=thread_ts)
     if not service or not valid_target(str(service)):
         try:  # no modal to fill in where fetching is not allowed anyway
             where = load_policy().check_channel(channel)
@@ -206,17 +207,22 @@ def on_fetch_logs(body: dict[str, Any], client: Any, respond: Any) -> None:
         response_type="ephemeral", replace_original=False, text=reason))
 
 
-def _incident_service(database_url: str, incident_id: object) -> str | None:
-    """The service an incident was recorded for, so the button needs no typing when known."""
+def _incident_service(database_url: str, incident_id: object, *, channel: str,
+                      thread_ts: str | None) -> str | None:
+    """The service an incident was recorded for, so the button needs no typing when known;
+    only where that incident is discussed (its channel, or a thread it was seen in)."""
     if not isinstance(incident_id, int):
         return None
     try:
         from bot.db import session_scope
-        from bot.incidents.service import get_incident
+        from bot.incidents.service import get_incident, incident_in_conversation
 
         with session_scope(database_url) as session:
             incident = get_incident(session, incident_id)
-            return incident.service if incident else None
+            if incident is None or not incident_in_conversation(
+                    session, incident, channel=channel, thread_ts=thread_ts):
+                return None
+            return incident.service
     except Exception:  # history is a convenience here: fall back to asking
         log.warning("could not read incident %s", incident_id, exc_info=True)
         return None

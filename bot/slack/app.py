@@ -6,7 +6,7 @@ import logging
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from slack_bolt import App, BoltResponse
+from slack_bolt import App, BoltContext, BoltResponse
 from slack_sdk import WebClient
 
 from bot.slack import dedup, errors
@@ -17,6 +17,7 @@ from bot.slack.web_api import make_web_client
 
 log = logging.getLogger("bot.slack")
 
+NOT_INSTALLED = "troubleshoot-bot is not installed in this workspace."
 LAZY_WORKERS = 16  # matching, SQL and Web API calls after ack(); a few seconds each at most
 
 
@@ -46,6 +47,20 @@ def build_app(settings: Settings) -> App:
         return None
 
     @app.middleware
+    def refuse_other_teams(body: dict[str, Any], context: BoltContext,
+                           next: Any) -> BoltResponse | None:
+        # A verified request can still come from a workspace this app was not installed for
+        # (an app distributed to several, a Slack Connect guest). Registered first, so that
+        # such a request writes nothing, not even its event id.
+        installed = context.authorize_result.team_id if context.authorize_result else None
+        teams = request_teams(body)
+        if installed and teams and teams <= {installed}:
+            return next()
+        log.warning("refused a request from team(s) %s; installed for %s",
+                    sorted(teams) or "none", installed or "unknown")
+        return BoltResponse(status=200, body=NOT_INSTALLED)
+
+    @app.middleware
     def skip_retried_events(body: dict[str, Any], next: Any) -> BoltResponse | None:
         # Slack re-sends events it believes were lost; the database remembers which event ids
         # were answered, across all replicas. Only after the signature check (an earlier
@@ -59,6 +74,14 @@ def build_app(settings: Settings) -> App:
     register_all(app, settings)
     _register_domain_handlers(app)
     return app
+
+
+def request_teams(body: dict[str, Any]) -> set[str]:
+    """Every workspace id a request names at its top level: `team_id` (commands, events) and
+    `team.id` (actions, views)."""
+    team = body.get("team")
+    found = {body.get("team_id"), team.get("id") if isinstance(team, dict) else team}
+    return {str(value) for value in found if value}
 
 
 def _register_domain_handlers(app: App) -> None:

@@ -27,6 +27,7 @@ class Settings:
     knowledge_path: str | None
     port: int = DEFAULT_PORT
     socket_mode: bool = False
+    admins: frozenset[str] = frozenset()  # BOT_ADMINS: may act on any channel's incidents
 
 
 def load_settings(*, socket_mode: bool = False, port: int | None = None) -> Settings:
@@ -65,4 +66,11 @@ def load_settings(*, socket_mode: bool = False, port: int | None = None) -> Sett
         knowledge_path=os.environ.get("KNOWLEDGE_PATH") or None,
         port=port,
         socket_mode=socket_mode,
+        admins=bot_admins(),
     )
+
+
+def bot_admins() -> frozenset[str]:
+    """BOT_ADMINS: Slack user ids, comma-separated (spaces and empty items ignored)."""
+    return frozenset(part.strip() for part in os.environ.get("BOT_ADMINS", "").split(",")
+                     if part.strip())

@@ -7,6 +7,7 @@ and call these. Nothing here acknowledges requests: it all runs after `ack()`.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import html
 import logging
 import re
@@ -19,6 +20,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.db import session_scope
 from bot.incidents import service
+from bot.incidents.audience import Audience
 from bot.incidents.service import Recorded
 from bot.knowledge.model import KnowledgeBase
 from bot.matching.matcher import Matcher, default_matcher
@@ -28,6 +30,7 @@ from bot.slack import preferences
 from bot.slack.config import Settings
 from bot.slack.files import read_attached_files
 from bot.slack.i18n import t
+from bot.slack.privacy import audience_for
 from bot.slack.render import (
     Message,
     render_answer,
@@ -115,9 +118,12 @@ def knowledge_base(settings: Settings) -> KnowledgeBase:
     return matcher_for(settings).kb
 
 
-def diagnose(paste: Paste, *, settings: Settings, lang: str,
+def diagnose(paste: Paste, *, settings: Settings, lang: str, audience: Audience,
              result: MatchResult | None = None) -> Diagnosis:
-    """Match (unless already matched), record the occurrence, render: the answer for a paste."""
+    """Match (unless already matched), record the occurrence, render: the answer for a paste.
+
+    Similar incidents are those `audience` (the answer's channel) may see, found after the
+    recording transaction so that channel look-ups never hold its write lock."""
     text = _bounded(sanitize(paste.text))  # secrets out of the whole text before any cut
     matcher = matcher_for(settings)
     if result is None:
@@ -126,7 +132,14 @@ def diagnose(paste: Paste, *, settings: Settings, lang: str,
     with session_scope(settings.database_url) as session:
         recorded = service.record_occurrence(
             session, workspace=paste.workspace, source=paste.source, text=text, result=result,
-            user=paste.user, channel=paste.channel, thread_ts=paste.thread_ts)
+            user=paste.user, channel=paste.channel, thread_ts=paste.thread_ts,
+            with_similar=False)
+    with session_scope(settings.database_url) as session:
+        similar = service.find_similar(
+            session, workspace=paste.workspace, result=result,
+            exclude_incident_id=recorded.incident_id,
+            summary=service.incident_summary(text, result), audience=audience)
+    recorded = dataclasses.replace(recorded, similar=tuple(similar))
     message = render_answer(result, recorded, matcher.kb, lang,
                             user=paste.user if paste.source == "slash" else None)
     return Diagnosis(result, recorded, message)
@@ -162,8 +175,11 @@ def answer_in_thread(client: WebClient, paste: Paste, *, settings: Settings, lan
     if len(paste.text) > PROGRESS_ABOVE_CHARS:
         progress_ts = _post(client, channel, thread_ts, render_progress(lang, len(paste.text)),
                             tolerate_not_member=respond is not None)
+    audience = audience_for(client, settings.database_url, workspace=paste.workspace,
+                            channel=channel)
     try:
-        diagnosis = diagnose(paste, settings=settings, lang=lang, result=result)
+        diagnosis = diagnose(paste, settings=settings, lang=lang, audience=audience,
+                             result=result)
     except Exception:
         if progress_ts:  # no "Reading…" left hanging above the apology
             with contextlib.suppress(SlackApiError):
@@ -237,13 +253,35 @@ class Resolution:
     resolved: bool  # this request resolved it
     missing: bool = False  # no such incident
     already_by: str | None = None  # it was closed before, by this person (if known)
+    elsewhere: bool = False  # asked from outside the incident's channel, by a non-admin
 
 
-def resolve(settings: Settings, *, incident_id: int, user: str, note: str) -> Resolution:
-    """Resolve an incident; two people pressing Resolve at once get one resolution."""
+def may_act_on(settings: Settings, incident: Any, *, user: str, channel: str | None,
+               thread_ts: str | None) -> bool:
+    """Bot admins act on any incident; others from its channel or a thread it was seen in."""
+    if user in settings.admins:
+        return True
+    with session_scope(settings.database_url) as session:
+        return service.incident_in_conversation(session, incident, channel=channel,
+                                                thread_ts=thread_ts)
+
+
+def resolve(settings: Settings, *, incident_id: int, user: str, note: str, channel: str | None,
+            thread_ts: str | None = None) -> Resolution:
+    """Resolve an incident from `channel` (and `thread_ts`), if this person may; two people
+    pressing Resolve at once get one resolution."""
+    with session_scope(settings.database_url) as session:
+        incident = service.get_incident(session, incident_id)
+    if incident is None:
+        return Resolution(incident_id, resolved=False, missing=True)
+    if not may_act_on(settings, incident, user=user, channel=channel, thread_ts=thread_ts):
+        log.warning("refused: %s tried to resolve incident #%s from %s", user, incident_id,
+                    channel)
+        return Resolution(incident_id, resolved=False, elsewhere=True)
     try:
         with session_scope(settings.database_url) as session:
-            service.resolve_incident(session, incident_id, user=user, note=sanitize(note))
+            service.resolve_incident(session, incident_id, user=user, note=sanitize(note),
+                                     channel=channel)
     except service.IncidentNotFound:
         return Resolution(incident_id, resolved=False, missing=True)
     except service.IncidentNotOpen:
@@ -258,6 +296,8 @@ def resolution_refusal(resolution: Resolution, lang: str) -> Message:
     """Why a resolution did not happen, for the person who asked."""
     if resolution.missing:
         return render_text(t("resolve_not_found", lang, id=resolution.incident_id))
+    if resolution.elsewhere:
+        return render_text(t("resolve_elsewhere", lang, id=resolution.incident_id))
     by = f" (<@{resolution.already_by}>)" if resolution.already_by else ""
     return render_text(t("resolve_already", lang, id=resolution.incident_id, by=by))
 
@@ -284,21 +324,31 @@ def find_message(client: WebClient, *, channel: str, ts: str,
     return next((message for message in messages or [] if message.get("ts") == ts), None)
 
 
-def incidents_message(settings: Settings, *, workspace: str, channel: str | None,
-                      lang: str) -> Message:
+def incidents_message(client: WebClient, settings: Settings, *, workspace: str, channel: str,
+                      everywhere: bool, lang: str) -> Message:
+    """This channel's open incidents; `everywhere`: also those of public channels (the others
+    are only counted)."""
+    hidden = 0
     with session_scope(settings.database_url) as session:
-        incidents = service.list_incidents(session, workspace=workspace, status="open",
-                                           channel=channel, limit=20)
+        if everywhere:
+            incidents, hidden = service.visible_incidents(
+                session, audience_for(client, settings.database_url, workspace=workspace,
+                                      channel=channel), workspace=workspace, limit=20)
+        else:
+            incidents = service.list_incidents(session, workspace=workspace, status="open",
+                                               channel=channel, limit=20)
     return render_incidents(incidents, knowledge_base(settings), lang,
-                            workspace_scope=channel is None)
+                            workspace_scope=everywhere, hidden=hidden)
 
 
 def publish_home(client: WebClient, settings: Settings, *, workspace: str, user: str) -> None:
+    """The Home tab belongs to no channel: public channels' incidents, the rest counted."""
     lang = preferences.user_language(settings.database_url, workspace=workspace, user=user,
                                      default=settings.language)
     with session_scope(settings.database_url) as session:
-        incidents = service.list_incidents(session, workspace=workspace, status="open",
-                                           limit=50)
+        incidents, hidden = service.visible_incidents(
+            session, audience_for(client, settings.database_url, workspace=workspace,
+                                  channel=None), workspace=workspace, limit=50)
     view = render_home(incidents, knowledge_base(settings), lang=lang,
-                       default_lang=settings.language)
+                       default_lang=settings.language, hidden=hidden)
     client.views_publish(user_id=user, view=view)

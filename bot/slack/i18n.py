@@ -20,6 +20,10 @@ STRINGS: dict[str, dict[str, str]] = {
                          "ko": "#{id} ({count}회, {who} 해결): {note}"},
     "similar_open": {"en": "#{id} ({count}×, still open): {summary}",
                      "ko": "#{id} ({count}회, 아직 열림): {summary}"},
+    "similar_closed": {"en": "#{id} ({count}×, resolved): {summary}",
+                       "ko": "#{id} ({count}회, 해결됨): {summary}"},
+    "private_not_listed": {"en": "_{count} more in private channels or DMs: shown only there._",
+                           "ko": "_비공개 채널이나 DM의 {count}건은 그곳에서만 보입니다._"},
     "someone": {"en": "someone", "ko": "누군가"},
     "incident_new": {"en": "Incident #{id} recorded · first time seen",
                      "ko": "인시던트 #{id} 기록됨 · 처음 발생"},
@@ -117,6 +121,11 @@ STRINGS: dict[str, dict[str, str]] = {
     "resolve_usage": {"en": "Usage: `/troubleshoot resolve <id> [note]`",
                       "ko": "사용법: `/troubleshoot resolve <번호> [메모]`"},
     "resolve_not_found": {"en": "There is no incident #{id}.", "ko": "인시던트 #{id}가 없습니다."},
+    "resolve_elsewhere": {"en": "Incident #{id} belongs to another channel: resolve it there or "
+                                "in its thread, or ask a bot admin (BOT_ADMINS).",
+                          "ko": "인시던트 #{id}는 다른 채널의 인시던트입니다: "
+                                "그 채널이나 스레드에서 해결하거나 "
+                                "봇 관리자(BOT_ADMINS)에게 요청하세요."},
     "resolve_already": {"en": "Incident #{id} is already resolved{by}.",
                         "ko": "인시던트 #{id}는 이미 해결되었습니다{by}."},
     "resolve_done": {"en": ":white_check_mark: Incident #{id} resolved by <@{user}>: {note}",

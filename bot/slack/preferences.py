@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.db import session_scope
-from bot.incidents.models import ChannelSetting, UserSetting
+from bot.incidents.models import ChannelSetting, UserSetting, utcnow
 from bot.slack.i18n import normalize_language
 
 
@@ -26,8 +26,11 @@ def channel_watched(database_url: str, *, workspace: str, channel: str) -> bool:
         return bool(setting and setting.watch)
 
 
-def set_channel_watch(database_url: str, *, workspace: str, channel: str, watch: bool) -> None:
-    _save(database_url, ChannelSetting(workspace=workspace, channel=channel, watch=watch))
+def set_channel_watch(database_url: str, *, workspace: str, channel: str, watch: bool,
+                      user: str) -> None:
+    """Turn watch mode on or off, recording who did it and when."""
+    _save(database_url, ChannelSetting(workspace=workspace, channel=channel, watch=watch,
+                                       updated_by=user, updated_at=utcnow()))
 
 
 def _save(database_url: str, setting: UserSetting | ChannelSetting) -> None:

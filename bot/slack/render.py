@@ -139,7 +139,8 @@ def _similar_line(item: SimilarIncident, lang: str) -> str:
         line = t("similar_resolved", lang, id=item.id, count=item.occurrences, who=who,
                  note=bk.escape(redact(item.resolution_note)))
     else:
-        line = t("similar_open", lang, id=item.id, count=item.occurrences,
+        key = "similar_open" if item.status == "open" else "similar_closed"
+        line = t(key, lang, id=item.id, count=item.occurrences,
                  summary=bk.inline_code(redact(item.summary or ""), 120) or "-")
     return "• " + bk.truncate(line, 400)
 
@@ -266,13 +267,15 @@ def _subcommand_help(sub: Subcommand, lang: str) -> str:
 
 
 def render_incidents(incidents: Sequence[Any], kb: KnowledgeBase, lang: str, *,
-                     workspace_scope: bool) -> Message:
+                     workspace_scope: bool, hidden: int = 0) -> Message:
+    """`hidden`: open incidents of private channels and DMs, counted but never shown here."""
     scope = t("scope_workspace" if workspace_scope else "scope_channel", lang)
+    private_note = [t("private_not_listed", lang, count=hidden)] if hidden else []
     if not incidents:
-        text = t("incidents_none", lang, scope=scope)
+        text = "\n".join([t("incidents_none", lang, scope=scope), *private_note])
         return Message(bk.fallback(text), [bk.section(text)])
     lines = [t("incidents_title", lang, scope=scope)]
-    lines += [incident_line(incident, kb, lang) for incident in incidents]
+    lines += [incident_line(incident, kb, lang) for incident in incidents] + private_note
     return Message(bk.fallback(lines[0].replace("*", "")),
                    bk.cap_blocks(bk.sections("\n".join(lines), id_prefix="incidents")))
 
@@ -323,7 +326,8 @@ def render_progress(lang: str, size: int | None = None) -> Message:
 # ----- the Home tab
 
 def render_home(incidents: Sequence[Any], kb: KnowledgeBase, *, lang: str,
-                default_lang: str) -> dict[str, Any]:
+                default_lang: str, hidden: int = 0) -> dict[str, Any]:
+    """`hidden`: open incidents of private channels and DMs, counted but never shown here."""
     blocks: list[bk.Block] = [
         bk.header(t("home_title", lang)),
         bk.section(t("home_language", lang, default=default_lang), id_="language"),
@@ -343,6 +347,8 @@ def render_home(incidents: Sequence[Any], kb: KnowledgeBase, *, lang: str,
         blocks.append(bk.section(incident_line(incident, kb, lang), id_=f"home:{incident.id}"))
     if len(incidents) > len(shown):
         blocks.append(bk.context(t("home_more", lang, count=len(incidents) - len(shown))))
+    if hidden:
+        blocks.append(bk.context(t("private_not_listed", lang, count=hidden)))
     return {"type": "home", "blocks": blocks[:100]}
 
 

@@ -256,13 +256,21 @@ def running_server(folder: Path, database_url: str, backend: str, *,
 def server(request: pytest.FixtureRequest,
            tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """The real server against a fresh, migrated database of each backend."""
+    with migrated_server(request.param, tmp_path_factory.mktemp(f"serve-{request.param}")
+                         ) as running:
+        yield running
+
+
+@contextmanager
+def migrated_server(backend: str, folder: Path, **options: Any) -> Iterator[Server]:
+    """`running_server` (with `options`) against a fresh, migrated database of `backend`,
+    dropped afterwards."""
     from bot.incidents.migrations import upgrade
 
-    folder = tmp_path_factory.mktemp(f"serve-{request.param}")
-    database_url, drop = _create_database(request.param, folder)
+    database_url, drop = _create_database(backend, folder)
     upgrade(database_url)
     try:
-        with running_server(folder, database_url, request.param) as running:
+        with running_server(folder, database_url, backend, **options) as running:
             yield running
     finally:
         if drop is not None:

@@ -44,6 +44,9 @@ class FakeSlackAPI:
         # back (with chat.update applied), as Slack does.
         self.messages: dict[tuple[str, str], dict[str, Any]] = {}
         self.socket_mode_url: str | None = None  # what apps.connections.open hands out
+        # conversations.info objects by channel id (add_channel); others are made up from the
+        # id's first letter as Slack's ids read: C public channel, G private channel, D a DM.
+        self.channels: dict[str, dict[str, Any]] = {}
         self._failures: dict[str, list[tuple[int, dict[str, Any], dict[str, str]]]] = {}
         self._delays: dict[str, float] = {}
         self._lock = threading.Condition()
@@ -106,6 +109,17 @@ class FakeSlackAPI:
         self.files[file_id] = info
         self.file_contents[file_id] = content
         return info
+
+    def add_channel(self, channel: str, *, private: bool = False, im: bool = False,
+                    mpim: bool = False, ext_shared: bool = False,
+                    missing: bool = False) -> None:
+        """What conversations.info says about `channel`; `missing`: channel_not_found (a
+        conversation the bot cannot see, such as a DM between two people)."""
+        if missing:
+            self.channels[channel] = {}
+            return
+        self.channels[channel] = conversation_object(channel, private=private, im=im, mpim=mpim,
+                                                     ext_shared=ext_shared)
 
     # ----- reading what happened
     def calls_to(self, method: str) -> list[Call]:
@@ -182,7 +196,13 @@ class FakeSlackAPI:
             return {"ok": True, "messages": messages[: int(args.get("limit") or 100)],
                     "has_more": False}
         if method == "conversations.info":
-            return {"ok": True, "channel": {"id": channel, "name": "incidents"}}
+            found = self.channels.get(channel)
+            if found is None:
+                found = conversation_object(channel, private=channel.startswith("G"),
+                                            im=channel.startswith("D"))
+            if not found:
+                return {"ok": False, "error": "channel_not_found"}
+            return {"ok": True, "channel": found}
         if method == "users.info":
             return {"ok": True, "user": {"id": args.get("user"), "name": "someone",
                                          "tz": "Asia/Seoul"}}
@@ -289,6 +309,28 @@ class FakeSlackAPI:
                 self._json(200, fake._answer(method, args))
 
         return Handler
+
+
+def conversation_object(channel: str, *, private: bool = False, im: bool = False,
+                        mpim: bool = False, ext_shared: bool = False) -> dict[str, Any]:
+    """A conversation object as conversations.info returns it (docs.slack.dev, Conversation
+    object): a DM carries is_im and the other user; channels carry the is_* flags."""
+    created = 1_700_000_000
+    if im:
+        return {"id": channel, "created": created, "is_archived": False, "is_im": True,
+                "is_org_shared": False, "context_team_id": TEAM_ID, "updated": created * 1000,
+                "user": "U0000OTHER", "is_user_deleted": False, "priority": 0}
+    name = "mpdm-alice--bob--carol-1" if mpim else f"incidents-{channel.lower()}"
+    return {"id": channel, "name": name, "is_channel": not (private or mpim),
+            "is_group": private and not mpim, "is_im": False, "is_mpim": mpim,
+            "is_private": private or mpim, "created": created, "is_archived": False,
+            "is_general": False, "unlinked": 0, "name_normalized": name, "is_shared": ext_shared,
+            "is_org_shared": False, "is_ext_shared": ext_shared, "is_pending_ext_shared": False,
+            "pending_shared": [], "context_team_id": TEAM_ID, "updated": created * 1000,
+            "parent_conversation": None, "creator": "U0000ALICE",
+            "shared_team_ids": [TEAM_ID], "pending_connected_team_ids": [], "is_member": True,
+            "topic": {"value": "", "creator": "", "last_set": 0},
+            "purpose": {"value": "", "creator": "", "last_set": 0}, "previous_names": []}
 
 
 def _decode_value(value: Any) -> Any:

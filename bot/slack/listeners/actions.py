@@ -11,6 +11,8 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.db import session_scope
+from bot.incidents import service
 from bot.slack import flows, preferences
 from bot.slack.config import Settings
 from bot.slack.listeners._common import guarded, language, workspace_of
@@ -40,6 +42,34 @@ def _int_or_none(value: Any) -> int | None:
         return None
 
 
+def conversation_of(body: dict[str, Any]) -> tuple[str | None, str | None]:
+    """(channel, thread) of the message whose button was clicked: its thread, or itself when
+    it starts one (a slash command's answer does)."""
+    container = body.get("container") or {}
+    message = body.get("message") or {}
+    channel = container.get("channel_id") or (body.get("channel") or {}).get("id")
+    thread_ts = (container.get("thread_ts") or message.get("thread_ts")
+                 or container.get("message_ts") or message.get("ts"))
+    return channel, thread_ts
+
+
+def refused_here(settings: Settings, body: dict[str, Any], incident_id: int) -> bool:
+    """Whether the clicker may not act on this incident from this message (see may_act_on)."""
+    with session_scope(settings.database_url) as session:
+        incident = service.get_incident(session, incident_id)
+    if incident is None:
+        return False  # nothing to protect; the flow reports it missing
+    channel, thread_ts = conversation_of(body)
+    return not flows.may_act_on(settings, incident, user=(body.get("user") or {}).get("id", ""),
+                                channel=channel, thread_ts=thread_ts)
+
+
+def tell_elsewhere(respond: Any, incident_id: int, lang: str) -> None:
+    refusal = flows.Resolution(incident_id, resolved=False, elsewhere=True)
+    respond(response_type="ephemeral", replace_original=False,
+            **flows.resolution_refusal(refusal, lang).as_kwargs())
+
+
 def register(app: App, settings: Settings) -> None:
     def ack_action(ack: Ack) -> None:
         ack()
@@ -49,8 +79,12 @@ def register(app: App, settings: Settings) -> None:
         user = body["user"]["id"]
         entry_id = value.get("entry_id")
         lang = language(settings, body)
-        flows.record_feedback(settings, incident_id=_int_or_none(value.get("incident_id")),
-                              entry_id=entry_id, user=user, helpful=helpful)
+        incident_id = _int_or_none(value.get("incident_id"))
+        if incident_id is not None and refused_here(settings, body, incident_id):
+            tell_elsewhere(respond, incident_id, lang)
+            return
+        flows.record_feedback(settings, incident_id=incident_id, entry_id=entry_id, user=user,
+                              helpful=helpful)
         message = body.get("message")
         if not message:
             return
@@ -78,6 +112,9 @@ def register(app: App, settings: Settings) -> None:
         value = button_value(body)
         incident_id = _int_or_none(value.get("incident_id"))
         if incident_id is None:
+            return
+        if refused_here(settings, body, incident_id):
+            tell_elsewhere(respond, incident_id, language(settings, body))
             return
         message = body.get("message") or {}
         container = body.get("container") or {}

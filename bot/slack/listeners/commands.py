@@ -75,9 +75,9 @@ def _help(settings: Settings, body: dict[str, Any], client: WebClient, respond: 
 def _incidents(settings: Settings, body: dict[str, Any], client: WebClient, respond: Reply,
                rest: str, lang: str) -> None:
     everywhere = rest.strip().lower() in ("all", "workspace", "전체")
-    message = flows.incidents_message(settings, workspace=workspace_of(body),
-                                      channel=None if everywhere else body.get("channel_id"),
-                                      lang=lang)
+    message = flows.incidents_message(client, settings, workspace=workspace_of(body),
+                                      channel=body.get("channel_id", ""),
+                                      everywhere=everywhere, lang=lang)
     respond(response_type="ephemeral", **message.as_kwargs())
 
 
@@ -89,7 +89,8 @@ def _resolve(settings: Settings, body: dict[str, Any], client: WebClient, respon
         return
     incident_id, note = int(found.group(1)), found.group(2).strip()
     user = body["user_id"]
-    resolution = flows.resolve(settings, incident_id=incident_id, user=user, note=note)
+    resolution = flows.resolve(settings, incident_id=incident_id, user=user, note=note,
+                               channel=body.get("channel_id"))
     if not resolution.resolved:
         respond(response_type="ephemeral",
                 **flows.resolution_refusal(resolution, lang).as_kwargs())
@@ -122,7 +123,7 @@ def _watch(settings: Settings, body: dict[str, Any], client: WebClient, respond:
                 **render_text(t("watch_usage", lang, state=state)).as_kwargs())
         return
     preferences.set_channel_watch(settings.database_url, workspace=workspace, channel=channel,
-                                  watch=wanted == "on")
+                                  watch=wanted == "on", user=body["user_id"])
     key = "watch_on" if wanted == "on" else "watch_off"
     respond(response_type="in_channel", **render_text(t(key, lang, channel=channel)).as_kwargs())
 

@@ -37,7 +37,10 @@ def register(app: App, settings: Settings) -> None:
         note = submitted_note(view).strip()
         incident_id = int(metadata["incident_id"])
         channel = metadata.get("channel")
-        resolution = flows.resolve(settings, incident_id=incident_id, user=user, note=note)
+        # Checked again here: the modal may outlive the button's check (an admin list change).
+        resolution = flows.resolve(settings, incident_id=incident_id, user=user, note=note,
+                                   channel=channel, thread_ts=metadata.get("thread_ts")
+                                   or metadata.get("message_ts"))
         if not resolution.resolved:  # gone, or someone else was quicker
             refusal = flows.resolution_refusal(resolution, lang).as_kwargs()
             if channel:

@@ -1,0 +1,113 @@
+"""Is a channel public? Slack says (conversations.info); the database remembers it for every worker.
+
+Only a channel Slack calls a public, unshared channel counts as public. A private channel, a DM,
+a group DM, a Slack Connect channel, and any channel whose lookup failed or was not made yet
+count as private: the bot fails closed. Answers are cached for PRIVACY_TTL (a channel converted to
+private is noticed within that time); a failed lookup is retried after FAILED_LOOKUP_TTL.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from typing import Any
+
+from slack_sdk.errors import SlackApiError
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from bot.db import session_scope
+from bot.incidents.audience import Audience
+from bot.incidents.models import CHANNEL_PUBLIC, ChannelPrivacy, utcnow
+from bot.incidents.service import as_utc
+
+log = logging.getLogger(__name__)
+
+PRIVACY_TTL = timedelta(hours=1)
+FAILED_LOOKUP_TTL = timedelta(minutes=1)
+UNKNOWN = "unknown"
+# Lookups one request may make; channels beyond it count as private until a later request.
+MAX_LOOKUPS_PER_REQUEST = 25
+
+
+def kind_of(conversation: dict[str, Any]) -> str:
+    """public / private / im / mpim / shared / unknown, from a conversation object."""
+    if conversation.get("is_im"):
+        return "im"
+    if conversation.get("is_mpim"):
+        return "mpim"
+    if conversation.get("is_private") is not False:  # absent counts as private
+        return "private"
+    if conversation.get("is_ext_shared") or conversation.get("is_pending_ext_shared"):
+        return "shared"  # people of another organisation read it
+    return CHANNEL_PUBLIC if conversation.get("is_channel") is True else UNKNOWN
+
+
+class PrivacyLookup:
+    """Which channels are public, for one request: the database first, then Slack."""
+
+    def __init__(self, client: Any, database_url: str, workspace: str) -> None:
+        self.client = client
+        self.database_url = database_url
+        self.workspace = workspace
+        self._public: dict[str, bool] = {}  # what this request already knows
+
+    def public_among(self, channels: set[str]) -> set[str]:
+        unknown = channels - self._public.keys()
+        if unknown:
+            self._public.update(self._load(unknown))
+        return {channel for channel in channels if self._public.get(channel)}
+
+    def _load(self, channels: set[str]) -> dict[str, bool]:
+        now = utcnow()
+        with session_scope(self.database_url) as session:
+            rows = session.execute(
+                select(ChannelPrivacy.channel, ChannelPrivacy.kind, ChannelPrivacy.checked_at)
+                .where(ChannelPrivacy.workspace == self.workspace,
+                       ChannelPrivacy.channel.in_(channels))).all()
+        known = {channel: kind == CHANNEL_PUBLIC for channel, kind, checked_at in rows
+                 if _fresh(kind, as_utc(checked_at), now)}
+        stale = sorted(channels - known.keys())
+        if len(stale) > MAX_LOOKUPS_PER_REQUEST:
+            log.info("%d channels to look up; %d count as private for now", len(stale),
+                     len(stale) - MAX_LOOKUPS_PER_REQUEST)
+        asked = {channel: self._ask_slack(channel) for channel in stale[:MAX_LOOKUPS_PER_REQUEST]}
+        if asked:
+            self._store(asked, now)
+        return {**{channel: False for channel in channels}, **known,
+                **{channel: kind == CHANNEL_PUBLIC for channel, kind in asked.items()}}
+
+    def _ask_slack(self, channel: str) -> str:
+        try:
+            response = self.client.conversations_info(channel=channel)
+        except Exception as error:  # whatever went wrong, the channel counts as private
+            reason = (error.response.get("error") if isinstance(error, SlackApiError)
+                      else type(error).__name__)
+            log.warning("conversations.info %s failed (%s); treating it as private", channel,
+                        reason)
+            return UNKNOWN
+        return kind_of(response.get("channel") or {})
+
+    def _store(self, kinds: dict[str, str], now: datetime) -> None:
+        with session_scope(self.database_url) as session:
+            dialect = session.get_bind().dialect.name
+            insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+            statement = insert(ChannelPrivacy).values([
+                {"workspace": self.workspace, "channel": channel, "kind": kind,
+                 "checked_at": now} for channel, kind in kinds.items()])
+            # Two workers may look the same channel up at once: the later answer wins.
+            session.execute(statement.on_conflict_do_update(
+                index_elements=[ChannelPrivacy.workspace, ChannelPrivacy.channel],
+                set_={"kind": statement.excluded.kind,
+                      "checked_at": statement.excluded.checked_at}))
+
+
+def _fresh(kind: str, checked_at: datetime, now: datetime) -> bool:
+    return now - checked_at < (FAILED_LOOKUP_TTL if kind == UNKNOWN else PRIVACY_TTL)
+
+
+def audience_for(client: Any, database_url: str, *, workspace: str,
+                 channel: str | None) -> Audience:
+    """The readers of a reply in `channel` (None: the Home tab, which belongs to no channel)."""
+    return Audience(channel=channel,
+                    public_among=PrivacyLookup(client, database_url, workspace).public_among)

@@ -1,0 +1,241 @@
+"""Privacy of channels and who may do what, end to end (issue 9, items 5 and 6): the real server,
+signed requests, the Slack stand-in answering conversations.info as Slack does, both databases.
+
+An incident belongs to its channel: what was said in a private channel, a group DM or a DM is
+shown only there. Resolving (and any other incident action) is for the incident's channel or
+thread, or a bot admin; requests from a workspace the app is not installed for are refused.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.parse
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.conftest import BACKENDS
+from tests.e2e.conftest import Server, migrated_server, new_channel, new_ts
+from tests.e2e.test_slack_conversations import all_text, answer_in, incident_id_of, respond_calls
+from tests.support.slack_api import TEAM_ID
+
+pytestmark = pytest.mark.slow
+
+ADMIN = "U0000ADMIN"
+OTHER_TEAM = "T0000EVIL"
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def server(request: pytest.FixtureRequest,
+           tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    with migrated_server(request.param, tmp_path_factory.mktemp(f"privacy-{request.param}"),
+                         extra_env={"BOT_ADMINS": f"U0000NOBODY, {ADMIN}"}) as running:
+        yield running
+
+
+def unique_error(word: str) -> str:
+    """An error no knowledge-base entry knows, so its summary (with `word`) names it in lists."""
+    return f"FATAL {word} ledger shard {word} refused the handshake of the {word} vault"
+
+
+def private_channel(server: Server, **kind: bool) -> str:
+    channel = "G" + uuid.uuid4().hex[:10].upper()
+    server.fake.add_channel(channel, **({"private": True} | kind))
+    return channel
+
+
+def paste(server: Server, channel: str, text: str, user: str = "U0000ALICE") -> int:
+    server.slack.command(text, channel=channel, user=user)
+    return incident_id_of(answer_in(server, channel).args["blocks"])
+
+
+def home_of(server: Server, user: str) -> str:
+    server.slack.event({"type": "app_home_opened", "user": user, "channel": "D" + user[1:],
+                        "tab": "home", "event_ts": new_ts()})
+    published = server.fake.wait_for("views.publish", predicate=lambda call: (
+        call.args.get("user_id") == user))[-1]
+    return all_text(published.args["view"])
+
+
+def test_private_channel_and_dm_incidents_are_listed_only_where_they_were_said(
+        server: Server) -> None:
+    public, elsewhere = new_channel(), new_channel()
+    private, group_dm = private_channel(server), private_channel(server, mpim=True)
+    direct = "D" + uuid.uuid4().hex[:10].upper()
+    server.fake.add_channel(direct, im=True)
+    hidden_by_failure = new_channel()
+    server.fake.add_channel(hidden_by_failure, missing=True)  # lookup fails: fail closed
+    words = {public: "publicotter", private: "privatequokka", group_dm: "groupnarwhal",
+             direct: "directaxolotl", hidden_by_failure: "unknownpangolin"}
+    ids = {channel: paste(server, channel, unique_error(word)) for channel, word in words.items()}
+
+    home = home_of(server, "U0000HOME1")
+    assert f"*#{ids[public]}*" in home and "publicotter" in home
+    for channel in (private, group_dm, direct, hidden_by_failure):
+        assert f"*#{ids[channel]}*" not in home and words[channel] not in home
+    assert "more in private channels or DMs" in home  # counted, not shown
+
+    server.slack.command("incidents all", channel=elsewhere, user="U0000BOB")
+    listing = all_text(respond_calls(server, elsewhere)[-1].args)
+    assert "publicotter" in listing
+    assert not any(words[c] in listing for c in (private, group_dm, direct, hidden_by_failure))
+
+    # In the private channel itself its own incidents are listed, with the public ones.
+    server.slack.command("incidents all", channel=private, user="U0000BOB")
+    own = all_text(respond_calls(server, private)[-1].args)
+    assert "privatequokka" in own and "publicotter" in own and "groupnarwhal" not in own
+    # Slack was asked once per channel; the database answers after that, for every worker.
+    asked = [call.args["channel"] for call in server.fake.calls_to("conversations.info")]
+    assert len(asked) == len(set(asked))
+    assert {row.kind for row in server.sql(
+        "SELECT kind FROM channel_privacy WHERE channel IN (:a, :b, :c, :d)", a=private,
+        b=group_dm, c=direct, d=hidden_by_failure)} == {"private", "mpim", "im", "unknown"}
+
+
+def test_an_answer_in_a_public_channel_never_quotes_a_private_channels_note(
+        server: Server) -> None:
+    private, public, later = private_channel(server), new_channel(), new_channel()
+    secret = unique_error("secretwalrus")
+    secret_id = paste(server, private, secret)
+    server.slack.command(f"resolve {secret_id} rotated the key kept in vault-42", channel=private)
+    assert "resolved" in respond_calls(server, private)[-1].args["text"]
+
+    # A public channel's incident, resolved in public: its note may be quoted anywhere ...
+    shared = unique_error("sharedmarmot")
+    shared_id = paste(server, public, shared)
+    server.slack.command(f"resolve {shared_id} restarted the marmot pool", channel=public)
+    respond_calls(server, public)
+    # ... while one resolved by an admin from the private channel keeps that note there.
+    admin_fixed = unique_error("adminbadger")
+    admin_id = paste(server, public, admin_fixed)
+    server.slack.command(f"resolve {admin_id} badger creds are in the private runbook",
+                         channel=private, user=ADMIN)
+    assert "resolved" in respond_calls(server, private, 2)[-1].args["text"]
+
+    for text in (secret, shared, admin_fixed):
+        server.slack.command(text, channel=later)
+    answers = server.wait_in(later, "chat.postMessage", 3, predicate=lambda call: any(
+        block.get("type") == "actions" for block in call.args.get("blocks") or []))
+    shown = all_text([call.args for call in answers])
+    assert "vault-42" not in shown and f"#{secret_id} (" not in shown  # not even its number
+    assert "restarted the marmot pool" in shown  # similar incidents still work in public
+    assert f"#{admin_id} (" in shown and "private runbook" not in shown
+    # In the private channel, its own note is quoted.
+    server.slack.command(secret, channel=private)
+    again = server.wait_in(private, "chat.postMessage", 2, predicate=lambda call: any(
+        block.get("type") == "actions" for block in call.args.get("blocks") or []))[-1]
+    assert "vault-42" in all_text(again.args)
+
+
+def test_resolve_only_from_the_incidents_channel_or_thread_or_by_an_admin(
+        server: Server) -> None:
+    home, other = new_channel(), new_channel()
+    incident_id = paste(server, home, unique_error("guardedheron"))
+
+    server.slack.command(f"resolve {incident_id} not mine to close", channel=other,
+                         user="U0000MALLORY")
+    refusal = respond_calls(server, other)[-1].args
+    assert "belongs to another channel" in refusal["text"]
+    assert refusal["response_type"] == "ephemeral"
+    assert server.sql("SELECT status FROM incidents WHERE id = :id",
+                      id=incident_id)[0].status == "open"
+
+    # The Resolve button of the answer works in its own channel; a copy of it elsewhere not.
+    [ts] = [ts for (c, ts) in server.fake.messages if c == home]
+    answer = server.stored_message(home, ts)
+    server.slack.click({**answer}, channel=other, action_id="resolve_incident",
+                       user="U0000MALLORY")
+    server.fake.wait_for("response_url", predicate=lambda call: (
+        call.path.endswith(f"/{other}-action")
+        and "belongs to another channel" in str(call.args.get("text"))))
+    server.slack.click(answer, channel=home, action_id="resolve_incident")
+    opened = server.fake.wait_for("views.open", predicate=lambda call: json.loads(
+        call.args["view"]["private_metadata"])["incident_id"] == incident_id)
+    assert len(opened) == 1  # only the click in the incident's own channel opened the modal
+    # A modal submission naming another channel (as a forged one would) is refused too.
+    view = opened[0].args["view"]
+    metadata = {**json.loads(view["private_metadata"]), "channel": other, "message_ts": None,
+                "thread_ts": None}
+    server.slack.interaction({
+        "type": "view_submission", "team": {"id": TEAM_ID, "domain": "test"},
+        "user": {"id": "U0000MALLORY", "username": "m", "team_id": TEAM_ID},
+        "api_app_id": "A0000TEST", "token": "legacy", "trigger_id": "1.2.3",
+        "view": {**view, "id": "V0000FORGED", "team_id": TEAM_ID,
+                 "private_metadata": json.dumps(metadata),
+                 "state": {"values": {"note": {"note_input": {"type": "plain_text_input",
+                                                              "value": "forged"}}}}}})
+    server.wait_in(other, "chat.postEphemeral", predicate=lambda call: (
+        "belongs to another channel" in call.args["text"]))
+    assert server.sql("SELECT status FROM incidents WHERE id = :id",
+                      id=incident_id)[0].status == "open"
+
+    server.slack.command(f"resolve {incident_id} closed by the on-call admin", channel=other,
+                         user=ADMIN)
+    assert "resolved" in respond_calls(server, other, 2)[-1].args["text"]
+    [row] = server.sql("SELECT status, resolved_by, resolved_in FROM incidents WHERE id = :id",
+                       id=incident_id)
+    assert (row.status, row.resolved_by, row.resolved_in) == ("resolved", ADMIN, other)
+
+
+def signed_form(server: Server, form: dict[str, str]) -> Any:
+    return server.slack.post(urllib.parse.urlencode(form).encode(),
+                             "application/x-www-form-urlencoded")
+
+
+def test_requests_from_a_team_the_app_is_not_installed_for_are_refused(server: Server) -> None:
+    channel = new_channel()
+    incident_id = paste(server, channel, unique_error("foreignkestrel"))
+    before = len(server.fake.calls)
+    command = {"token": "legacy", "team_id": OTHER_TEAM, "team_domain": "evil",
+               "channel_id": channel, "channel_name": "incidents", "user_id": "U0000EVIL",
+               "user_name": "eve", "command": "/troubleshoot",
+               "text": f"resolve {incident_id} owned", "api_app_id": "A0000TEST",
+               "response_url": server.fake.response_url(channel + "-evil"),
+               "trigger_id": "1.2.evil"}
+    reply = signed_form(server, command)
+    assert reply.status == 200 and "not installed" in reply.body
+    event_id = "Ev" + uuid.uuid4().hex[:10].upper()
+    server.slack.post(json.dumps({
+        "token": "legacy", "team_id": OTHER_TEAM, "api_app_id": "A0000TEST",
+        "type": "event_callback", "event_id": event_id, "event_time": int(time.time()),
+        "event": {"type": "app_mention", "user": "U0000EVIL", "channel": channel,
+                  "text": "<@UBOT000001> " + unique_error("foreignkestrel"),
+                  "ts": new_ts(), "event_ts": new_ts()}}).encode(), "application/json")
+    server.slack.interaction({
+        "type": "block_actions", "team": {"id": OTHER_TEAM, "domain": "evil"},
+        "user": {"id": "U0000EVIL", "username": "eve", "team_id": OTHER_TEAM},
+        "api_app_id": "A0000TEST", "token": "legacy", "trigger_id": "1.2.evil",
+        "container": {"type": "message", "message_ts": new_ts(), "channel_id": channel},
+        "channel": {"id": channel}, "response_url": server.fake.response_url("evil-action"),
+        "actions": [{"type": "button", "action_id": "resolve_incident", "block_id": "b",
+                     "value": json.dumps({"incident_id": incident_id}),
+                     "action_ts": new_ts()}]})
+    # The same command from the installed team still works (the refusal is not a broken app).
+    server.slack.command(f"resolve {incident_id} fixed for real", channel=channel)
+    assert "resolved" in respond_calls(server, channel)[-1].args["text"]
+    [row] = server.sql("SELECT resolved_by, resolution_note FROM incidents WHERE id = :id",
+                       id=incident_id)
+    assert (row.resolved_by, row.resolution_note) == ("U0000ALICE", "fixed for real")
+    foreign = [call for call in server.fake.calls[before:]
+               if "evil" in call.path or call.method == "views.open"
+               or call.args.get("user") == "U0000EVIL"]
+    assert foreign == []
+    assert server.sql("SELECT event_id FROM processed_events WHERE event_id = :e",
+                      e=event_id) == []
+    assert "refused a request from team(s) ['T0000EVIL']" in server.log()
+
+
+def test_channel_settings_record_who_changed_them(server: Server) -> None:
+    channel = new_channel()
+    server.slack.command("watch on", channel=channel, user="U0000WATCH")
+    server.slack.command("digest subscribe fri 10:00", channel=channel, user="U0000DIGEST")
+    respond_calls(server, channel, 2)
+    [watch] = server.sql("SELECT watch, updated_by, updated_at FROM channel_settings "
+                         "WHERE channel = :c", c=channel)
+    assert watch.watch and watch.updated_by == "U0000WATCH" and watch.updated_at is not None
+    [digest] = server.sql("SELECT updated_by, updated_at FROM digest_subscriptions "
+                          "WHERE channel = :c", c=channel)
+    assert digest.updated_by == "U0000DIGEST" and digest.updated_at is not None

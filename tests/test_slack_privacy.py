@@ -1,0 +1,78 @@
+"""Which channels count as public (many cases), and the shared cache of Slack's answers: one
+conversations.info per channel for every worker, refreshed after its TTL, failures fail closed and
+are retried soon. Real database, real slack-sdk client, the Slack stand-in at the edge."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from bot.db import session_scope
+from bot.incidents.models import ChannelPrivacy
+from bot.slack.privacy import FAILED_LOOKUP_TTL, PRIVACY_TTL, PrivacyLookup, kind_of
+from bot.slack.web_api import make_web_client
+from tests.support.slack_api import FakeSlackAPI, conversation_object
+
+PUBLIC = conversation_object("C1")
+
+
+@pytest.mark.parametrize(("conversation", "kind"), [
+    (PUBLIC, "public"),
+    (conversation_object("G1", private=True), "private"),
+    (conversation_object("D1", im=True), "im"),
+    (conversation_object("G2", mpim=True), "mpim"),
+    (conversation_object("C2", ext_shared=True), "shared"),
+    ({**PUBLIC, "is_pending_ext_shared": True}, "shared"),
+    ({key: value for key, value in PUBLIC.items() if key != "is_private"}, "private"),
+    ({**PUBLIC, "is_channel": False}, "unknown"),
+    ({}, "private"),
+])
+def test_only_a_plain_public_channel_counts_as_public(conversation: dict[str, Any],
+                                                      kind: str) -> None:
+    assert kind_of(conversation) == kind
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeSlackAPI]:
+    with FakeSlackAPI() as api:
+        yield api
+
+
+def age(database_url: str, channel: str, by: timedelta) -> None:
+    """Pretend the cached answer for `channel` is older by `by`."""
+    with session_scope(database_url) as session:
+        [row] = session.scalars(select(ChannelPrivacy).where(ChannelPrivacy.channel == channel))
+        row.checked_at = row.checked_at - by
+
+
+def test_answers_are_shared_through_the_database_and_expire(
+        migrated_database_url: str, fake: FakeSlackAPI) -> None:
+    url = migrated_database_url
+    client = make_web_client("xoxb-test", fake.api_url)
+    fake.add_channel("GSECRET", private=True)
+    assert PrivacyLookup(client, url, "T1").public_among({"COPEN", "GSECRET"}) == {"COPEN"}
+    # Another request (another worker): the database answers, Slack is not asked again.
+    assert PrivacyLookup(client, url, "T1").public_among({"COPEN", "GSECRET"}) == {"COPEN"}
+    assert sorted(call.args["channel"] for call in fake.calls_to("conversations.info")) == [
+        "COPEN", "GSECRET"]
+
+    fake.add_channel("COPEN", private=True)  # converted to a private channel
+    assert PrivacyLookup(client, url, "T1").public_among({"COPEN"}) == {"COPEN"}  # cached
+    age(url, "COPEN", PRIVACY_TTL)
+    assert PrivacyLookup(client, url, "T1").public_among({"COPEN"}) == set()
+
+
+def test_a_failed_lookup_fails_closed_and_is_retried_soon(migrated_database_url: str,
+                                                          fake: FakeSlackAPI) -> None:
+    url = migrated_database_url
+    client = make_web_client("xoxb-test", fake.api_url)
+    fake.fail_next("conversations.info", body={"ok": False, "error": "internal_error"})
+    assert PrivacyLookup(client, url, "T1").public_among({"CFLAKY"}) == set()
+    assert PrivacyLookup(client, url, "T1").public_among({"CFLAKY"}) == set()  # not re-asked
+    assert len(fake.calls_to("conversations.info")) == 1
+    age(url, "CFLAKY", FAILED_LOOKUP_TTL)
+    assert PrivacyLookup(client, url, "T1").public_among({"CFLAKY"}) == {"CFLAKY"}
