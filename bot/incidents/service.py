@@ -145,13 +145,16 @@ def _mask(line: str) -> str:
 
 def record_occurrence(session: Session, *, workspace: str, source: str, text: str,
                       result: MatchResult, user: str | None = None, channel: str | None = None,
-                      thread_ts: str | None = None, service: str | None = None) -> Recorded:
+                      thread_ts: str | None = None, service: str | None = None,
+                      now: datetime | None = None, text_truncated: bool = False) -> Recorded:
     """Store one paste: join the open incident of its fingerprint, or open a new one.
 
     The caller commits (session_scope does). Nothing is read before the upsert, so on SQLite
-    the transaction starts with a write and waits for the lock instead of failing.
+    the transaction starts with a write and waits for the lock instead of failing. `now` and
+    `text_truncated` are for pastes written late from the outbox: when it was pasted, and
+    whether the outbox already cut its text.
     """
-    now = utcnow()
+    now = now or utcnow()
     answer = result.answer
     best = result.matches[0] if result.matches else None
     summary = incident_summary(text, result)
@@ -160,6 +163,7 @@ def record_occurrence(session: Session, *, workspace: str, source: str, text: st
         entry_id=answer.entry_id if answer else None, summary=summary, now=now, user=user,
         channel=channel, thread_ts=thread_ts, service=service)
     stored, was_cut = truncate_for_storage(redact(text))
+    was_cut = was_cut or text_truncated
     occurrence = Occurrence(
         incident_id=incident_id, created_at=now, source=source, user=user, channel=channel,
         thread_ts=thread_ts, text=stored, text_truncated=was_cut,

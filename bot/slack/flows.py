@@ -17,15 +17,17 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.db import session_scope
+from bot.db import is_outage, session_scope, within_deadline
 from bot.incidents import service
 from bot.incidents.service import Recorded
 from bot.knowledge.model import KnowledgeBase
 from bot.matching.matcher import Matcher, default_matcher
 from bot.matching.result import MatchResult
+from bot.outbox import default_outbox, new_key, pending_occurrence, processed_key
 from bot.redaction import redact
 from bot.slack import preferences
 from bot.slack.config import Settings
+from bot.slack.dedup import claim_key
 from bot.slack.files import read_attached_files
 from bot.slack.i18n import t
 from bot.slack.render import (
@@ -45,6 +47,9 @@ MAX_MATCH_CHARS = 200_000  # beyond this a paste is a log dump; its head and tai
 PROGRESS_ABOVE_CHARS = 5_000  # bigger pastes get a "reading…" message that the answer replaces
 UPLOAD_PASTE_ABOVE_CHARS = 2_500  # slash-command pastes the channel cannot see, kept as a file
 NOT_A_MEMBER = {"not_in_channel", "channel_not_found"}
+# Recording a paste normally takes milliseconds; past this the answer goes out without history
+# and the occurrence waits in the outbox (generous: a loaded SQLite can be slow, not down).
+RECORD_DEADLINE_S = 10.0
 
 _USER_MENTION = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>")
 _LINK = re.compile(r"<((?:https?|mailto):[^|>]+)(?:\|([^>]*))?>")
@@ -69,8 +74,9 @@ class Paste:
 @dataclass(frozen=True)
 class Diagnosis:
     result: MatchResult
-    recorded: Recorded
+    recorded: Recorded | None  # None while the database is unavailable
     message: Message
+    outbox_key: str | None = None  # where the occurrence waits for the database, if it does
 
 
 # ----- reading what people wrote
@@ -117,18 +123,56 @@ def knowledge_base(settings: Settings) -> KnowledgeBase:
 
 def diagnose(paste: Paste, *, settings: Settings, lang: str,
              result: MatchResult | None = None) -> Diagnosis:
-    """Match (unless already matched), record the occurrence, render: the answer for a paste."""
+    """Match (unless already matched), record the occurrence, render: the answer for a paste.
+
+    Matching needs no database, so a database outage costs the history, not the answer: the
+    occurrence waits in the outbox and the answer says that history is unavailable.
+    """
     text = _bounded(paste.text)
     matcher = matcher_for(settings)
     if result is None:
         result = matcher.match(text, top=3, lang=lang)
-    with session_scope(settings.database_url) as session:
-        recorded = service.record_occurrence(
-            session, workspace=paste.workspace, source=paste.source, text=text, result=result,
-            user=paste.user, channel=paste.channel, thread_ts=paste.thread_ts)
+    recorded, outbox_key = record_or_keep(paste, text, result, settings=settings)
     message = render_answer(result, recorded, matcher.kb, lang,
-                            user=paste.user if paste.source == "slash" else None)
-    return Diagnosis(result, recorded, message)
+                            user=paste.user if paste.source == "slash" else None,
+                            history_unavailable=recorded is None)
+    return Diagnosis(result, recorded, message, outbox_key)
+
+
+def record_or_keep(paste: Paste, text: str, result: MatchResult, *,
+                   settings: Settings) -> tuple[Recorded | None, str | None]:
+    """(recorded, None) from the database, or (None, outbox key) when it is unavailable.
+
+    Both paths carry one key: a write that overran its deadline on a hung database may still
+    complete later, and the flusher then finds the occurrence written and skips it.
+    """
+    key = new_key()
+
+    def write() -> Recorded:
+        with session_scope(settings.database_url) as session:
+            claim_key(session, processed_key(key))
+            return service.record_occurrence(
+                session, workspace=paste.workspace, source=paste.source, text=text,
+                result=result, user=paste.user, channel=paste.channel,
+                thread_ts=paste.thread_ts)
+
+    try:
+        return within_deadline(settings.database_url, write,
+                               deadline_s=RECORD_DEADLINE_S), None
+    except Exception as error:
+        if not is_outage(error):
+            raise
+        log.warning("database unavailable (%s); keeping the %s occurrence in the outbox",
+                    error, paste.source)
+    pending = pending_occurrence(key=key, workspace=paste.workspace, source=paste.source,
+                                 text=text, result=result, user=paste.user,
+                                 channel=paste.channel, thread_ts=paste.thread_ts)
+    try:
+        kept = default_outbox().add(settings.database_url, pending)
+    except Exception:  # a full disk must not cost the answer as well
+        log.exception("could not keep an occurrence in the outbox; it is lost")
+        kept = False
+    return None, pending.key if kept else None
 
 
 def _bounded(text: str) -> str:
@@ -178,15 +222,33 @@ def answer_in_thread(client: WebClient, paste: Paste, *, settings: Settings, lan
                 blocks=[*message.blocks, *render_text(t("not_in_channel", lang)).blocks][:50])
         return diagnosis
     if thread_ts is None and answer_ts is not None:
-        # The answer starts the thread: record it so the thread finds this incident later.
-        with session_scope(settings.database_url) as session:
-            service.attach_thread(session, occurrence_id=diagnosis.recorded.occurrence_id,
-                                  channel=channel, thread_ts=answer_ts)
+        _remember_thread(diagnosis, settings=settings, channel=channel, thread_ts=answer_ts)
     if paste.source == "slash" and len(paste.text) > UPLOAD_PASTE_ABOVE_CHARS:
         upload_text(client, channel=channel, thread_ts=thread_ts or answer_ts,
                     content=redact(paste.text), filename="error.txt",
                     title=t("paste_file_title", lang), comment=t("paste_file_comment", lang))
     return diagnosis
+
+
+def _remember_thread(diagnosis: Diagnosis, *, settings: Settings, channel: str,
+                     thread_ts: str) -> None:
+    """The answer started a thread: record it so that the thread finds this incident later.
+
+    The answer is out already, so a database failure here is logged, never apologised for.
+    """
+    try:
+        if diagnosis.recorded is not None:
+            with session_scope(settings.database_url) as session:
+                service.attach_thread(session, occurrence_id=diagnosis.recorded.occurrence_id,
+                                      channel=channel, thread_ts=thread_ts)
+        elif diagnosis.outbox_key is not None:
+            default_outbox().attach_thread(diagnosis.outbox_key, channel=channel,
+                                           thread_ts=thread_ts)
+    except Exception as error:
+        if not is_outage(error):
+            raise
+        log.warning("could not link thread %s to its incident: %s", thread_ts,
+                    type(error).__name__)
 
 
 def _post(client: WebClient, channel: str, thread_ts: str | None, message: Message, *,

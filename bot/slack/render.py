@@ -45,7 +45,7 @@ class Message:
 # ----- the answer to a paste
 
 def render_answer(result: MatchResult, recorded: Recorded | None, kb: KnowledgeBase, lang: str,
-                  *, user: str | None = None) -> Message:
+                  *, user: str | None = None, history_unavailable: bool = False) -> Message:
     """The answer: a known problem with its fix, or an honest "no known fix" with candidates."""
     answer = result.answer
     entry = kb.get(answer.entry_id) if answer else None
@@ -57,6 +57,8 @@ def render_answer(result: MatchResult, recorded: Recorded | None, kb: KnowledgeB
         text = t("no_known_fix", lang).replace("*", "").replace(":thinking_face: ", "")
     blocks += _history_blocks(recorded, lang)
     context_lines = [t("reported_by", lang, user=user)] if user else []
+    if history_unavailable:
+        context_lines.insert(0, t("history_unavailable", lang))
     if recorded:
         context_lines.insert(0, _incident_line(recorded, lang) if entry else t(
             "unknown_recorded", lang, id=recorded.incident_id, count=recorded.occurrences))

@@ -58,6 +58,7 @@ def make_wsgi_app(settings: Settings) -> Callable[[dict[str, Any], StartResponse
 
     bolt = SlackRequestHandler(build_app(settings), path=EVENTS_PATH)
     matcher_for(settings)  # load the knowledge base now, not during someone's first request
+    start_outbox_flusher(settings)
 
     def application(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
@@ -69,6 +70,13 @@ def make_wsgi_app(settings: Settings) -> Callable[[dict[str, Any], StartResponse
         return _plain(start_response, "404 Not Found", b"not found\n")
 
     return application
+
+
+def start_outbox_flusher(settings: Settings) -> None:
+    """Occurrences kept during a database outage are written when it returns (per worker)."""
+    from bot.slack.outbox_flusher import OutboxFlusher
+
+    OutboxFlusher(settings.database_url).start()
 
 
 def _health(settings: Settings, start_response: StartResponse) -> Iterable[bytes]:
@@ -140,5 +148,7 @@ def _run_socket_mode(settings: Settings) -> int:
 
     from bot.slack.app import build_app
 
-    SocketModeHandler(build_app(settings), settings.app_token).start()
+    app = build_app(settings)
+    start_outbox_flusher(settings)
+    SocketModeHandler(app, settings.app_token).start()
     return 0
