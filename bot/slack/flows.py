@@ -28,6 +28,7 @@ from bot.redaction import redact
 from bot.slack import preferences
 from bot.slack.config import Settings
 from bot.slack.dedup import claim_key
+from bot.slack.delivery import find_message, post_message, update_message
 from bot.slack.files import read_attached_files
 from bot.slack.i18n import t
 from bot.slack.render import (
@@ -46,7 +47,6 @@ log = logging.getLogger(__name__)
 MAX_MATCH_CHARS = 200_000  # beyond this a paste is a log dump; its head and tail hold the error
 PROGRESS_ABOVE_CHARS = 5_000  # bigger pastes get a "reading…" message that the answer replaces
 UPLOAD_PASTE_ABOVE_CHARS = 2_500  # slash-command pastes the channel cannot see, kept as a file
-NOT_A_MEMBER = {"not_in_channel", "channel_not_found"}
 # Recording a paste normally takes milliseconds; past this the answer goes out without history
 # and the occurrence waits in the outbox (generous: a loaded SQLite can be slow, not down).
 RECORD_DEADLINE_S = 10.0
@@ -201,8 +201,9 @@ def answer_in_thread(client: WebClient, paste: Paste, *, settings: Settings, lan
     """
     progress_ts = None
     if len(paste.text) > PROGRESS_ABOVE_CHARS:
-        progress_ts = _post(client, channel, thread_ts, render_progress(lang, len(paste.text)),
-                            tolerate_not_member=respond is not None)
+        progress_ts = post_message(client, channel, thread_ts,
+                                   render_progress(lang, len(paste.text)),
+                                   tolerate_not_member=respond is not None)
     try:
         diagnosis = diagnose(paste, settings=settings, lang=lang, result=result)
     except Exception:
@@ -211,56 +212,41 @@ def answer_in_thread(client: WebClient, paste: Paste, *, settings: Settings, lan
                 client.chat_delete(channel=channel, ts=progress_ts)
         raise
     if progress_ts:
-        client.chat_update(channel=channel, ts=progress_ts, **diagnosis.message.as_kwargs())
+        update_message(client, channel, progress_ts, thread_ts, diagnosis.message)
         answer_ts: str | None = progress_ts
     else:
-        answer_ts = _post(client, channel, thread_ts, diagnosis.message,
-                          tolerate_not_member=respond is not None)
+        answer_ts = post_message(client, channel, thread_ts, diagnosis.message,
+                                 tolerate_not_member=respond is not None)
     if answer_ts is None and respond is not None:
         message = diagnosis.message
         respond(response_type="in_channel", text=message.text,
                 blocks=[*message.blocks, *render_text(t("not_in_channel", lang)).blocks][:50])
         return diagnosis
-    if thread_ts is None and answer_ts is not None:
-        _remember_thread(diagnosis, settings=settings, channel=channel, thread_ts=answer_ts)
-    if paste.source == "slash" and len(paste.text) > UPLOAD_PASTE_ABOVE_CHARS:
-        upload_text(client, channel=channel, thread_ts=thread_ts or answer_ts,
-                    content=redact(paste.text), filename="error.txt",
-                    title=t("paste_file_title", lang), comment=t("paste_file_comment", lang))
+    # The answer is out: what follows is extra, and its failure is logged, never apologised
+    # for (an apology under an answer reads as if the answer were wrong).
+    try:
+        if thread_ts is None and answer_ts is not None:
+            _remember_thread(diagnosis, settings=settings, channel=channel, thread_ts=answer_ts)
+        if paste.source == "slash" and len(paste.text) > UPLOAD_PASTE_ABOVE_CHARS:
+            upload_text(client, channel=channel, thread_ts=thread_ts or answer_ts,
+                        content=redact(paste.text), filename="error.txt",
+                        title=t("paste_file_title", lang),
+                        comment=t("paste_file_comment", lang))
+    except Exception:
+        log.exception("the answer in %s was posted; a follow-up step failed", channel)
     return diagnosis
 
 
 def _remember_thread(diagnosis: Diagnosis, *, settings: Settings, channel: str,
                      thread_ts: str) -> None:
-    """The answer started a thread: record it so that the thread finds this incident later.
-
-    The answer is out already, so a database failure here is logged, never apologised for.
-    """
-    try:
-        if diagnosis.recorded is not None:
-            with session_scope(settings.database_url) as session:
-                service.attach_thread(session, occurrence_id=diagnosis.recorded.occurrence_id,
-                                      channel=channel, thread_ts=thread_ts)
-        elif diagnosis.outbox_key is not None:
-            default_outbox().attach_thread(diagnosis.outbox_key, channel=channel,
-                                           thread_ts=thread_ts)
-    except Exception as error:
-        if not is_outage(error):
-            raise
-        log.warning("could not link thread %s to its incident: %s", thread_ts,
-                    type(error).__name__)
-
-
-def _post(client: WebClient, channel: str, thread_ts: str | None, message: Message, *,
-          tolerate_not_member: bool) -> str | None:
-    """chat.postMessage; None (instead of an error) in a channel the bot is not a member of."""
-    try:
-        return client.chat_postMessage(channel=channel, thread_ts=thread_ts, unfurl_links=False,
-                                       **message.as_kwargs())["ts"]
-    except SlackApiError as error:
-        if tolerate_not_member and error.response.get("error") in NOT_A_MEMBER:
-            return None
-        raise
+    """The answer started a thread: record it so that the thread finds this incident later."""
+    if diagnosis.recorded is not None:
+        with session_scope(settings.database_url) as session:
+            service.attach_thread(session, occurrence_id=diagnosis.recorded.occurrence_id,
+                                  channel=channel, thread_ts=thread_ts)
+    elif diagnosis.outbox_key is not None:
+        default_outbox().attach_thread(diagnosis.outbox_key, channel=channel,
+                                       thread_ts=thread_ts)
 
 
 def upload_text(client: WebClient, *, channel: str, thread_ts: str | None, content: str,
@@ -331,16 +317,6 @@ def show_resolution(client: WebClient, *, channel: str, message_ts: str,
     client.chat_update(channel=channel, ts=message_ts, text=message.get("text") or "-",
                        blocks=blocks)
     return True
-
-
-def find_message(client: WebClient, *, channel: str, ts: str,
-                 thread_ts: str | None) -> dict[str, Any] | None:
-    if thread_ts and thread_ts != ts:
-        messages = client.conversations_replies(channel=channel, ts=thread_ts)["messages"]
-    else:
-        messages = client.conversations_history(channel=channel, latest=ts, inclusive=True,
-                                                limit=1)["messages"]
-    return next((message for message in messages or [] if message.get("ts") == ts), None)
 
 
 def incidents_message(settings: Settings, *, workspace: str, channel: str | None,

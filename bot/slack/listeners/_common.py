@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -10,6 +11,7 @@ from bot.db import is_outage, within_deadline
 from bot.slack import preferences
 from bot.slack.config import Settings
 from bot.slack.errors import apologize_on_error
+from bot.slack.lanes import Lanes, destination_of
 
 log = logging.getLogger(__name__)
 
@@ -61,5 +63,22 @@ def safe_language(settings: Settings) -> Callable[[dict[str, Any]], str]:
     return lang_of
 
 
+# One set of lanes per process: every lazy listener shares it.
+lanes = Lanes()
+
+
 def guarded(settings: Settings) -> Callable[..., Any]:
-    return apologize_on_error(safe_language(settings))
+    """A lazy listener that apologises on error and runs in its destination's lane."""
+    apologizing = apologize_on_error(safe_language(settings))
+
+    def decorate(function: Callable[..., None]) -> Callable[..., None]:
+        guarded_function = apologizing(function)
+
+        @functools.wraps(function)  # Bolt reads the parameters of the original function
+        def in_lane(**kwargs: Any) -> None:
+            lanes.run(destination_of(kwargs.get("body") or {}),
+                      lambda: guarded_function(**kwargs))
+
+        return in_lane
+
+    return decorate
