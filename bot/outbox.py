@@ -43,6 +43,9 @@ DEFAULT_FILE = "troubleshoot-bot-outbox.sqlite"
 MAX_ROWS = 5_000
 MAX_BYTES = 50 * 1024 * 1024  # rows hold at most ~20,000 redacted characters each
 LOCAL_WAIT_S = 5  # SQLite lock wait between this host's workers
+# Event ids stay known locally this long after they reached the database: a retry that comes
+# while the database is slow again must still be recognised here. Slack retries for minutes.
+KEEP_SEEN_S = 3600
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS pending (
@@ -51,7 +54,7 @@ CREATE TABLE IF NOT EXISTS pending (
 CREATE INDEX IF NOT EXISTS ix_pending_target ON pending (target, created_at);
 CREATE TABLE IF NOT EXISTS seen_events (
     event_id TEXT NOT NULL, target TEXT NOT NULL, seen_at REAL NOT NULL,
-    PRIMARY KEY (target, event_id));
+    synced INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (target, event_id));
 """
 
 
@@ -232,18 +235,22 @@ class Outbox:
                 (target_of(database_url), event_id[:64])).fetchone() is not None
 
     def seen_events(self, database_url: str, limit: int = 500) -> list[str]:
+        """Event ids claimed here that the database does not know yet."""
         if not self.path.exists():
             return []
         with self._connect() as connection:
             return [row[0] for row in connection.execute(
-                "SELECT event_id FROM seen_events WHERE target = ? ORDER BY seen_at LIMIT ?",
-                (target_of(database_url), limit))]
+                "SELECT event_id FROM seen_events WHERE target = ? AND synced = 0 "
+                "ORDER BY seen_at LIMIT ?", (target_of(database_url), limit))]
 
-    def forget_events(self, database_url: str, event_ids: list[str]) -> None:
+    def events_synced(self, database_url: str, event_ids: list[str]) -> None:
+        """The database has these ids now; they stay known here for KEEP_SEEN_S all the same."""
         with self._connect() as connection:
             connection.executemany(
-                "DELETE FROM seen_events WHERE target = ? AND event_id = ?",
+                "UPDATE seen_events SET synced = 1 WHERE target = ? AND event_id = ?",
                 [(target_of(database_url), event_id) for event_id in event_ids])
+            connection.execute("DELETE FROM seen_events WHERE synced = 1 AND seen_at < ?",
+                               (time.time() - KEEP_SEEN_S,))
 
 
 def outbox_path() -> Path:

@@ -66,7 +66,7 @@ def claim_event_without_waiting(database_url: str, event_id: str, *,
     outbox = outbox or default_outbox()
     try:
         claimed = within_deadline(database_url, claim_event, database_url, event_id,
-                                  deadline_s=deadline_s)
+                                  deadline_s=deadline_s, trip=False)
     except Exception as error:
         if not is_outage(error):
             raise

@@ -39,7 +39,7 @@ def flush_once(outbox: Outbox, database_url: str, *, batch: int = BATCH) -> int:
         with session_scope(database_url) as session:
             for event_id in events:
                 claim_key(session, event_id)
-        outbox.forget_events(database_url, events)
+        outbox.events_synced(database_url, events)
     written = 0
     for pending in outbox.pending(database_url, limit=batch):
         with session_scope(database_url) as session:

@@ -33,7 +33,7 @@ def channel_watched(database_url: str, *, workspace: str, channel: str,
             return bool(setting and setting.watch)
 
     try:
-        watched = within_deadline(database_url, read, deadline_s=deadline_s)
+        watched = within_deadline(database_url, read, deadline_s=deadline_s, trip=False)
     except Exception as error:
         if not is_outage(error):
             raise

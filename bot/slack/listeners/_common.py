@@ -42,7 +42,7 @@ def language(settings: Settings, body: dict[str, Any]) -> str:
         return within_deadline(settings.database_url, preferences.user_language,
                                settings.database_url, workspace=workspace_of(body),
                                user=user_of(body), default=settings.language,
-                               deadline_s=LOOKUP_DEADLINE_S)
+                               deadline_s=LOOKUP_DEADLINE_S, trip=False)
     except Exception as error:
         if not is_outage(error):
             raise
