@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
+import threading
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from contextlib import contextmanager, suppress
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, TypeVar
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, exc
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.config import env_int
 from bot.sqlite_readonly import is_read_only, read_only_engine, sqlite_file
 
 DEFAULT_SQLITE_FILE = "troubleshoot-bot.db"
@@ -31,6 +37,21 @@ class UnsupportedDatabaseURL(SystemExit):
             f"error: DATABASE_URL has {named}, which troubleshoot-bot does not support: use "
             "PostgreSQL (postgres://USER:PASSWORD@HOST/DB or postgresql://...) or SQLite "
             "(sqlite:///PATH/TO/FILE.db)")
+
+
+# A database that is down or hung must cost a request seconds, not minutes: libpq's connect
+# attempt, a statement on the server, a wait for a pooled connection and SQLite's wait for the
+# write lock are each bounded. Overridable for unusual set-ups (a far-away database, big digests).
+CONNECT_TIMEOUT_S = 3
+STATEMENT_TIMEOUT_S = 20
+POOL_TIMEOUT_S = 3
+# After a failure the database counts as down for this long: calls on the way to an answer go
+# straight to their fallback instead of each waiting out its own timeout.
+OUTAGE_HOLD_S = 5.0
+# Calls made on the way to an answer wait at most this long, whatever the database does. A
+# server that is stopped (SIGSTOP, a frozen VM) keeps pooled connections open and silent: no
+# libpq or server timeout ends that wait, so the caller stops waiting instead.
+DEADLINE_WORKERS = 32  # as many as the web threads and lazy listeners that may call at once
 
 
 def normalize_database_url(url: str | None) -> str:
@@ -54,14 +75,37 @@ def database_url() -> str:
     return normalize_database_url(os.environ.get("DATABASE_URL"))
 
 
+def connect_timeout_s() -> int:
+    return env_int("DATABASE_CONNECT_TIMEOUT_S", CONNECT_TIMEOUT_S)
+
+
+def statement_timeout_s() -> int:
+    return env_int("DATABASE_STATEMENT_TIMEOUT_S", STATEMENT_TIMEOUT_S)
+
+
 def _tune_sqlite(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
     # WAL lets readers run beside one writer; busy_timeout makes concurrent writers wait for the
-    # lock instead of failing at once; SQLite leaves foreign keys off unless asked.
+    # lock instead of failing at once (but not forever); SQLite leaves foreign keys off.
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={statement_timeout_s() * 1000}")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+def postgres_connect_args(url: str) -> dict[str, Any]:
+    """libpq settings that bound every wait on PostgreSQL.
+
+    connect_timeout covers a server that accepts TCP but never answers; statement_timeout a
+    statement stuck on a lock or a slow plan; TCP keepalives notice a peer that vanished.
+    A URL that sets its own `options` keeps them.
+    """
+    args: dict[str, Any] = {"connect_timeout": max(2, connect_timeout_s()),  # libpq minimum
+                            "keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 5,
+                            "keepalives_count": 3}
+    if "options=" not in url:
+        args["options"] = f"-c statement_timeout={statement_timeout_s() * 1000}"
+    return args
 
 
 def make_engine(url: str | None = None) -> Engine:
@@ -69,10 +113,81 @@ def make_engine(url: str | None = None) -> Engine:
     if url.startswith("sqlite"):
         if (path := sqlite_file(url)) and is_read_only(path):
             return read_only_engine(path)
-        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        engine = create_engine(url, connect_args={"timeout": statement_timeout_s(),
+                                                  "check_same_thread": False})
         event.listen(engine, "connect", _tune_sqlite)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20,
+                         pool_timeout=env_int("DATABASE_POOL_TIMEOUT_S", POOL_TIMEOUT_S),
+                         connect_args=postgres_connect_args(url))
+
+
+# ----- outages
+
+class DatabaseUnavailable(RuntimeError):
+    """Raised instead of waiting on a database that failed moments ago."""
+
+
+# Errors that mean "the database cannot be used right now" (down, hung, locked, not migrated),
+# as opposed to a bug such as a constraint violation.
+OUTAGE_ERRORS: tuple[type[BaseException], ...] = (
+    exc.OperationalError, exc.InterfaceError, exc.TimeoutError, exc.DisconnectionError,
+    DatabaseUnavailable)
+
+
+# SQLite reports a schema that does not fit (a bug, or a migration not applied) with the same
+# OperationalError as a locked or missing file; PostgreSQL calls it a ProgrammingError.
+_SCHEMA_PROBLEMS = ("no such table", "no such column", "has no column")
+
+
+def is_outage(error: BaseException) -> bool:
+    if not isinstance(error, OUTAGE_ERRORS):
+        return False
+    return not (isinstance(error, exc.OperationalError)
+                and any(problem in str(error.orig) for problem in _SCHEMA_PROBLEMS))
+
+
+class OutageState:
+    """When the database last failed in this process, so that callers can skip it for a while."""
+
+    def __init__(self, hold_s: float = OUTAGE_HOLD_S) -> None:
+        self.hold_s = hold_s
+        self._failed_at: float | None = None
+        self._lock = threading.Lock()
+
+    def failed(self) -> None:
+        with self._lock:
+            self._failed_at = time.monotonic()
+
+    def recovered(self) -> None:
+        with self._lock:
+            self._failed_at = None
+
+    def is_down(self) -> bool:
+        with self._lock:
+            return (self._failed_at is not None
+                    and time.monotonic() - self._failed_at < self.hold_s)
+
+    def ever_failed(self) -> bool:
+        with self._lock:
+            return self._failed_at is not None
+
+
+_outages: dict[str, OutageState] = {}
+_outages_lock = threading.Lock()
+
+
+def outage_of(url: str | None = None) -> OutageState:
+    """The outage state of one database (by URL) in this process."""
+    key = normalize_database_url(url) if url else database_url()
+    with _outages_lock:
+        return _outages.setdefault(key, OutageState())
+
+
+def check_available(url: str | None = None) -> None:
+    """Fail at once (DatabaseUnavailable) while the database is known to be down."""
+    if outage_of(url).is_down():
+        raise DatabaseUnavailable("the database failed moments ago; not waiting on it again")
 
 
 @lru_cache(maxsize=8)
@@ -93,8 +208,11 @@ def session_scope(url: str | None = None) -> Iterator[Session]:
     try:
         yield session
         session.commit()
-    except BaseException:
-        session.rollback()
+    except BaseException as error:
+        if is_outage(error) and not isinstance(error, DatabaseUnavailable):
+            outage_of(url).failed()
+        with suppress(Exception):  # rolling back on a dead connection fails too
+            session.rollback()
         raise
     finally:
         session.close()
@@ -113,3 +231,29 @@ def database_error_reason(error: BaseException) -> str:
 
         return READ_ONLY_HINT
     return first
+T = TypeVar("T")
+# Threads that make database calls on behalf of callers with a deadline. Bounded: while the
+# database hangs, the stuck calls hold these threads and newer calls wait in the queue until
+# their own deadline (then they are cancelled), instead of piling up threads.
+_deadline_pool = ThreadPoolExecutor(max_workers=DEADLINE_WORKERS, thread_name_prefix="db-call")
+
+
+def within_deadline(url: str | None, function: Callable[..., T], *args: Any,
+                    deadline_s: float, trip: bool = True, **kwargs: Any) -> T:
+    """`function(*args, **kwargs)`, or DatabaseUnavailable if it takes over `deadline_s`.
+
+    A call that overruns keeps running in its thread until the database lets go of it, so
+    what it writes must be safe to write twice (see the outbox's keys). With `trip`, an
+    overrun counts as an outage (others skip the database for a while): right for a deadline
+    no healthy database misses, wrong for a short one that a busy database might.
+    """
+    check_available(url)
+    future = _deadline_pool.submit(function, *args, **kwargs)
+    try:
+        return future.result(timeout=deadline_s)
+    except FutureTimeout:
+        # A call still queued says the threads are busy, not that the database failed.
+        if not future.cancel() and trip:
+            outage_of(url).failed()
+        raise DatabaseUnavailable(
+            f"the database did not answer within {deadline_s:g} s") from None

@@ -6,8 +6,12 @@ whether it won). A claim that stays `claimed` longer than the lease belongs to a
 between claiming and posting; any worker may take it over with a conditional UPDATE whose row
 count, again, names a single winner. The winner posts, then records `posted` and the message ts.
 
-The one window left is a crash after Slack accepted the message and before `posted` is written
-(milliseconds); a takeover then posts a second time. Slack's API has no idempotency key to close it.
+A worker can die after Slack accepted the message and before `posted` is written (killed
+mid-post, its reply lost). Slack's API has no idempotency key, so the digest message carries its
+own in its metadata (`troubleshoot_digest`, with the week and the channel): a worker that takes
+a claim over first looks for that message in the channel's history, and if it is there records it
+as posted (and adds the chart if it is missing) instead of posting a second digest. The message ts
+is recorded before the chart upload, so a death during the upload is not a takeover at all.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import socket
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from datetime import time as time_of_day
 from typing import Any
 
 from sqlalchemy import Engine, and_, or_, select, update
@@ -33,6 +38,8 @@ RUNS = DigestRun.__table__
 SUBSCRIPTIONS = DigestSubscription.__table__
 CLAIMED, POSTED, FAILED = "claimed", "posted", "failed"
 DEFAULT_LEASE = timedelta(minutes=10)
+DIGEST_EVENT = "troubleshoot_digest"  # message metadata event type of a posted digest
+HISTORY_PAGES = 10  # of 200 messages each: how far back a takeover looks for the digest
 
 
 class DigestConfigError(RuntimeError):
@@ -131,7 +138,7 @@ def claim(engine: Engine, channel: str, week: str, worker: str, *,
 def run_state(engine: Engine, channel: str, week: str) -> Any:
     with engine.connect() as conn:
         return conn.execute(select(RUNS.c.status, RUNS.c.message_ts, RUNS.c.claimed_by,
-                                   RUNS.c.claimed_at)
+                                   RUNS.c.claimed_at, RUNS.c.attempts)
                             .where(RUNS.c.channel == channel, RUNS.c.week == week)).first()
 
 
@@ -148,13 +155,50 @@ def _finish(engine: Engine, channel: str, week: str, worker: str, **values: Any)
 
 # ----- posting
 
+def digest_metadata(channel: str, week: str) -> dict[str, Any]:
+    """What marks a message as the digest of `week` for `channel` (Slack message metadata)."""
+    return {"event_type": DIGEST_EVENT, "event_payload": {"week": week, "channel": channel}}
+
+
 def publish(client: Any, channel: str, digest: Digest, language: str) -> tuple[str, str]:
     """chat.postMessage with the rendered digest; returns (channel id, message ts)."""
     from bot.digest.render import render_message
 
     message = render_message(digest, language, with_chart_note=not digest.is_empty)
-    response = client.chat_postMessage(channel=channel, unfurl_links=False, **message)
+    response = client.chat_postMessage(channel=channel, unfurl_links=False,
+                                       metadata=digest_metadata(channel, digest.week.label),
+                                       **message)
     return str(response.get("channel") or channel), str(response["ts"])
+
+
+def find_posted_digest(client: Any, channel: str, week: IsoWeek) -> tuple[str, str] | None:
+    """(channel id, ts) of this week's digest if it is already in the channel, else None.
+
+    Looks at messages since the week began (a digest is posted after its week), newest first.
+    """
+    wanted = digest_metadata(channel, week.label)
+    cursor = None
+    for _page in range(HISTORY_PAGES):
+        response = client.conversations_history(
+            channel=channel, oldest=f"{_week_began(week).timestamp():.6f}",
+            include_all_metadata=True, limit=200, cursor=cursor)
+        for message in response.get("messages") or []:
+            if message.get("metadata") == wanted:
+                return str(response.get("channel") or channel), str(message["ts"])
+        cursor = (response.get("response_metadata") or {}).get("next_cursor")
+        if not response.get("has_more") or not cursor:
+            return None
+    return None
+
+
+def _week_began(week: IsoWeek) -> datetime:
+    # A day early: the channel's own zone may start the week up to 14 hours before UTC does.
+    return datetime.combine(week.monday, time_of_day(0), UTC) - timedelta(days=1)
+
+
+def has_chart(client: Any, channel_id: str, ts: str) -> bool:
+    replies = client.conversations_replies(channel=channel_id, ts=ts, limit=50)
+    return any(message.get("files") for message in replies.get("messages") or [])
 
 
 def upload_chart(client: Any, channel_id: str, thread_ts: str, digest: Digest) -> None:
@@ -193,6 +237,9 @@ def post_digest_once(engine: Engine, client: Any, channel: str, week: IsoWeek, *
     settings = channel_settings(engine, channel)
     try:
         digest = compute_digest(engine, week, zone(settings.timezone), channel=channel)
+        found = _posted_before_takeover(engine, client, channel, week)
+        if found is not None:
+            return _adopt(engine, client, channel, week, worker, digest, *found)
         channel_id, ts = publish(client, channel, digest, settings.language)
     except Exception as error:  # Slack or database trouble: recorded, then reported
         detail = _error_text(error)
@@ -202,12 +249,45 @@ def post_digest_once(engine: Engine, client: Any, channel: str, week: IsoWeek, *
     _finish(engine, channel, label, worker, status=POSTED, message_ts=ts,
             posted_at=datetime.now(UTC))
     if not digest.is_empty:
-        try:
-            upload_chart(client, channel_id, ts, digest)
-        except Exception as error:  # the message reads well without the chart
-            log.warning("digest %s for %s: chart upload failed: %s", label, channel,
-                        _error_text(error))
+        _add_chart(client, channel, channel_id, ts, digest)
     return PostOutcome("posted", channel, label, ts)
+
+
+def _add_chart(client: Any, channel: str, channel_id: str, ts: str, digest: Digest, *,
+               unless_present: bool = False) -> None:
+    try:
+        if not (unless_present and has_chart(client, channel_id, ts)):
+            upload_chart(client, channel_id, ts, digest)
+    except Exception as error:  # the message reads well without the chart
+        log.warning("digest %s for %s: chart upload failed: %s", digest.week.label, channel,
+                    _error_text(error))
+
+
+def _posted_before_takeover(engine: Engine, client: Any, channel: str,
+                            week: IsoWeek) -> tuple[str, str] | None:
+    """On a takeover, the digest the worker before us may have posted before it died."""
+    state = run_state(engine, channel, week.label)
+    if state is None or (state.attempts or 1) <= 1:
+        return None  # the first attempt: nobody can have posted it
+    try:
+        return find_posted_digest(client, channel, week)
+    except Exception as error:  # cannot look (a missing scope?): posting beats silence
+        log.warning("digest %s for %s: could not check the channel before posting again: %s",
+                    week.label, channel, _error_text(error))
+        return None
+
+
+def _adopt(engine: Engine, client: Any, channel: str, week: IsoWeek, worker: str,
+           digest: Digest, channel_id: str, ts: str) -> PostOutcome:
+    """Record the digest found in the channel as posted, with its chart if that is missing."""
+    _finish(engine, channel, week.label, worker, status=POSTED, message_ts=ts,
+            posted_at=datetime.now(UTC))
+    log.warning("digest %s for %s: found in the channel (ts %s) after a takeover; not posting "
+                "it again", week.label, channel, ts)
+    if not digest.is_empty:
+        _add_chart(client, channel, channel_id, ts, digest, unless_present=True)
+    return PostOutcome("already posted", channel, week.label, ts,
+                       detail="found in the channel after a takeover")
 
 
 def _error_text(error: Exception) -> str:

@@ -150,16 +150,19 @@ def _mask(line: str) -> str:
 def record_occurrence(session: Session, *, workspace: str, source: str, text: str,
                       result: MatchResult, user: str | None = None, channel: str | None = None,
                       thread_ts: str | None = None, service: str | None = None,
-                      with_similar: bool = True) -> Recorded:
+                      with_similar: bool = True, now: datetime | None = None,
+                      text_truncated: bool = False) -> Recorded:
     """Store one paste: join the open incident of its fingerprint, or open a new one.
 
     The caller commits (session_scope does). Nothing is read before the upsert, so on SQLite
     the transaction starts with a write and waits for the lock instead of failing.
     `with_similar=False` leaves similar incidents to the caller: Slack finds them for an
     audience after this transaction, so that no privacy lookup runs under the write lock.
+    `now` and `text_truncated` are for pastes written late from the outbox: when it was
+    pasted, and whether the outbox already cut its text.
     """
     text = sanitize(text)  # first, whole: the summary and the stored text are cut from it
-    now = utcnow()
+    now = now or utcnow()
     answer = result.answer
     best = result.matches[0] if result.matches else None
     summary = incident_summary(text, result)
@@ -168,6 +171,7 @@ def record_occurrence(session: Session, *, workspace: str, source: str, text: st
         entry_id=answer.entry_id if answer else None, summary=summary, now=now, user=user,
         channel=channel, thread_ts=thread_ts, service=service)
     stored, was_cut = truncate_for_storage(text)
+    was_cut = was_cut or text_truncated
     occurrence = Occurrence(
         incident_id=incident_id, created_at=now, source=source, user=user, channel=channel,
         thread_ts=thread_ts, text=stored, text_truncated=was_cut,

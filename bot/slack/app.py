@@ -63,10 +63,10 @@ def build_app(settings: Settings) -> App:
     @app.middleware
     def skip_retried_events(body: dict[str, Any], next: Any) -> BoltResponse | None:
         # Slack re-sends events it believes were lost; the database remembers which event ids
-        # were answered, across all replicas. Only after the signature check (an earlier
-        # middleware) may a request write to the database.
+        # were answered, across all replicas (this host's outbox, while the database is away).
+        # Only after the signature check (an earlier middleware) may a request write anything.
         event_id = body.get("event_id") if body.get("type") == "event_callback" else None
-        if event_id and not dedup.claim_event(settings.database_url, event_id):
+        if event_id and not dedup.claim_event_without_waiting(settings.database_url, event_id):
             log.info("event %s already handled; ignoring the retry", event_id)
             return BoltResponse(status=200, body="")
         return next()

@@ -18,16 +18,19 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.db import session_scope
+from bot.db import is_outage, session_scope, within_deadline
 from bot.incidents import service
 from bot.incidents.audience import Audience
 from bot.incidents.service import Recorded
 from bot.knowledge.model import KnowledgeBase
 from bot.matching.matcher import Matcher, default_matcher
 from bot.matching.result import MatchResult
+from bot.outbox import default_outbox, new_key, pending_occurrence, processed_key
 from bot.redaction import sanitize
 from bot.slack import preferences
 from bot.slack.config import Settings
+from bot.slack.dedup import claim_key
+from bot.slack.delivery import find_message, post_message, update_message
 from bot.slack.files import read_attached_files
 from bot.slack.i18n import t
 from bot.slack.privacy import audience_for
@@ -47,7 +50,9 @@ log = logging.getLogger(__name__)
 MAX_MATCH_CHARS = 200_000  # beyond this a paste is a log dump; its head and tail hold the error
 PROGRESS_ABOVE_CHARS = 5_000  # bigger pastes get a "reading…" message that the answer replaces
 UPLOAD_PASTE_ABOVE_CHARS = 2_500  # slash-command pastes the channel cannot see, kept as a file
-NOT_A_MEMBER = {"not_in_channel", "channel_not_found"}
+# Recording a paste normally takes milliseconds; past this the answer goes out without history
+# and the occurrence waits in the outbox (generous: a loaded SQLite can be slow, not down).
+RECORD_DEADLINE_S = 10.0
 
 _USER_MENTION = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>")
 _LINK = re.compile(r"<((?:https?|mailto):[^|>]+)(?:\|([^>]*))?>")
@@ -72,8 +77,9 @@ class Paste:
 @dataclass(frozen=True)
 class Diagnosis:
     result: MatchResult
-    recorded: Recorded
+    recorded: Recorded | None  # None while the database is unavailable
     message: Message
+    outbox_key: str | None = None  # where the occurrence waits for the database, if it does
 
 
 # ----- reading what people wrote
@@ -123,26 +129,82 @@ def diagnose(paste: Paste, *, settings: Settings, lang: str, audience: Audience,
     """Match (unless already matched), record the occurrence, render: the answer for a paste.
 
     Similar incidents are those `audience` (the answer's channel) may see, found after the
-    recording transaction so that channel look-ups never hold its write lock."""
+    recording transaction so that channel look-ups never hold its write lock.
+
+    Matching needs no database, so a database outage costs the history, not the answer: the
+    occurrence waits in the outbox and the answer says that history is unavailable.
+    """
     text = _bounded(sanitize(paste.text))  # secrets out of the whole text before any cut
     matcher = matcher_for(settings)
     if result is None:
         # The whole paste: the matcher bounds its own work and says what it did not read.
         result = matcher.match(paste.text, top=3, lang=lang)
-    with session_scope(settings.database_url) as session:
-        recorded = service.record_occurrence(
-            session, workspace=paste.workspace, source=paste.source, text=text, result=result,
-            user=paste.user, channel=paste.channel, thread_ts=paste.thread_ts,
-            with_similar=False)
-    with session_scope(settings.database_url) as session:
-        similar = service.find_similar(
-            session, workspace=paste.workspace, result=result,
-            exclude_incident_id=recorded.incident_id,
-            summary=service.incident_summary(text, result), audience=audience)
-    recorded = dataclasses.replace(recorded, similar=tuple(similar))
+    recorded, outbox_key = record_or_keep(paste, text, result, settings=settings)
+    if recorded is not None:
+        recorded = _with_similar(recorded, paste, text, result, settings=settings,
+                                 audience=audience)
     message = render_answer(result, recorded, matcher.kb, lang,
-                            user=paste.user if paste.source == "slash" else None)
-    return Diagnosis(result, recorded, message)
+                            user=paste.user if paste.source == "slash" else None,
+                            history_unavailable=recorded is None)
+    return Diagnosis(result, recorded, message, outbox_key)
+
+
+def record_or_keep(paste: Paste, text: str, result: MatchResult, *,
+                   settings: Settings) -> tuple[Recorded | None, str | None]:
+    """(recorded, None) from the database, or (None, outbox key) when it is unavailable.
+
+    Both paths carry one key: a write that overran its deadline on a hung database may still
+    complete later, and the flusher then finds the occurrence written and skips it.
+    """
+    key = new_key()
+
+    def write() -> Recorded:
+        with session_scope(settings.database_url) as session:
+            claim_key(session, processed_key(key))
+            return service.record_occurrence(
+                session, workspace=paste.workspace, source=paste.source, text=text,
+                result=result, user=paste.user, channel=paste.channel,
+                thread_ts=paste.thread_ts, with_similar=False)
+
+    try:
+        return within_deadline(settings.database_url, write,
+                               deadline_s=RECORD_DEADLINE_S), None
+    except Exception as error:
+        if not is_outage(error):
+            raise
+        log.warning("database unavailable (%s); keeping the %s occurrence in the outbox",
+                    error, paste.source)
+    pending = pending_occurrence(key=key, workspace=paste.workspace, source=paste.source,
+                                 text=text, result=result, user=paste.user,
+                                 channel=paste.channel, thread_ts=paste.thread_ts)
+    try:
+        kept = default_outbox().add(settings.database_url, pending)
+    except Exception:  # a full disk must not cost the answer as well
+        log.exception("could not keep an occurrence in the outbox; it is lost")
+        kept = False
+    return None, pending.key if kept else None
+
+
+def _with_similar(recorded: Recorded, paste: Paste, text: str, result: MatchResult, *,
+                  settings: Settings, audience: Audience) -> Recorded:
+    """`recorded` with the similar past incidents `audience` may see; without them (and the
+    answer still goes out) when the database stops answering between the two steps."""
+
+    def find() -> list[Any]:
+        with session_scope(settings.database_url) as session:
+            return service.find_similar(
+                session, workspace=paste.workspace, result=result,
+                exclude_incident_id=recorded.incident_id,
+                summary=service.incident_summary(text, result), audience=audience)
+
+    try:
+        similar = within_deadline(settings.database_url, find, deadline_s=RECORD_DEADLINE_S)
+    except Exception as error:
+        if not is_outage(error):
+            raise
+        log.warning("database unavailable (%s); answering without similar incidents", error)
+        return recorded
+    return dataclasses.replace(recorded, similar=tuple(similar))
 
 
 def _bounded(text: str) -> str:
@@ -173,8 +235,9 @@ def answer_in_thread(client: WebClient, paste: Paste, *, settings: Settings, lan
     paste = replace(paste, text=sanitize(paste.text))  # once: diagnosis and upload share it
     progress_ts = None
     if len(paste.text) > PROGRESS_ABOVE_CHARS:
-        progress_ts = _post(client, channel, thread_ts, render_progress(lang, len(paste.text)),
-                            tolerate_not_member=respond is not None)
+        progress_ts = post_message(client, channel, thread_ts,
+                                   render_progress(lang, len(paste.text)),
+                                   tolerate_not_member=respond is not None)
     audience = audience_for(client, settings.database_url, workspace=paste.workspace,
                             channel=channel)
     try:
@@ -186,38 +249,41 @@ def answer_in_thread(client: WebClient, paste: Paste, *, settings: Settings, lan
                 client.chat_delete(channel=channel, ts=progress_ts)
         raise
     if progress_ts:
-        client.chat_update(channel=channel, ts=progress_ts, **diagnosis.message.as_kwargs())
+        update_message(client, channel, progress_ts, thread_ts, diagnosis.message)
         answer_ts: str | None = progress_ts
     else:
-        answer_ts = _post(client, channel, thread_ts, diagnosis.message,
-                          tolerate_not_member=respond is not None)
+        answer_ts = post_message(client, channel, thread_ts, diagnosis.message,
+                                 tolerate_not_member=respond is not None)
     if answer_ts is None and respond is not None:
         message = diagnosis.message
         respond(response_type="in_channel", text=message.text,
                 blocks=[*message.blocks, *render_text(t("not_in_channel", lang)).blocks][:50])
         return diagnosis
-    if thread_ts is None and answer_ts is not None:
-        # The answer starts the thread: record it so the thread finds this incident later.
-        with session_scope(settings.database_url) as session:
-            service.attach_thread(session, occurrence_id=diagnosis.recorded.occurrence_id,
-                                  channel=channel, thread_ts=answer_ts)
-    if paste.source == "slash" and len(paste.text) > UPLOAD_PASTE_ABOVE_CHARS:
-        upload_text(client, channel=channel, thread_ts=thread_ts or answer_ts,
-                    content=paste.text, filename="error.txt",
-                    title=t("paste_file_title", lang), comment=t("paste_file_comment", lang))
+    # The answer is out: what follows is extra, and its failure is logged, never apologised
+    # for (an apology under an answer reads as if the answer were wrong).
+    try:
+        if thread_ts is None and answer_ts is not None:
+            _remember_thread(diagnosis, settings=settings, channel=channel, thread_ts=answer_ts)
+        if paste.source == "slash" and len(paste.text) > UPLOAD_PASTE_ABOVE_CHARS:
+            upload_text(client, channel=channel, thread_ts=thread_ts or answer_ts,
+                        content=paste.text, filename="error.txt",
+                        title=t("paste_file_title", lang),
+                        comment=t("paste_file_comment", lang))
+    except Exception:
+        log.exception("the answer in %s was posted; a follow-up step failed", channel)
     return diagnosis
 
 
-def _post(client: WebClient, channel: str, thread_ts: str | None, message: Message, *,
-          tolerate_not_member: bool) -> str | None:
-    """chat.postMessage; None (instead of an error) in a channel the bot is not a member of."""
-    try:
-        return client.chat_postMessage(channel=channel, thread_ts=thread_ts, unfurl_links=False,
-                                       **message.as_kwargs())["ts"]
-    except SlackApiError as error:
-        if tolerate_not_member and error.response.get("error") in NOT_A_MEMBER:
-            return None
-        raise
+def _remember_thread(diagnosis: Diagnosis, *, settings: Settings, channel: str,
+                     thread_ts: str) -> None:
+    """The answer started a thread: record it so that the thread finds this incident later."""
+    if diagnosis.recorded is not None:
+        with session_scope(settings.database_url) as session:
+            service.attach_thread(session, occurrence_id=diagnosis.recorded.occurrence_id,
+                                  channel=channel, thread_ts=thread_ts)
+    elif diagnosis.outbox_key is not None:
+        default_outbox().attach_thread(diagnosis.outbox_key, channel=channel,
+                                       thread_ts=thread_ts)
 
 
 def upload_text(client: WebClient, *, channel: str, thread_ts: str | None, content: str,
@@ -312,16 +378,6 @@ def show_resolution(client: WebClient, *, channel: str, message_ts: str,
     client.chat_update(channel=channel, ts=message_ts, text=message.get("text") or "-",
                        blocks=blocks)
     return True
-
-
-def find_message(client: WebClient, *, channel: str, ts: str,
-                 thread_ts: str | None) -> dict[str, Any] | None:
-    if thread_ts and thread_ts != ts:
-        messages = client.conversations_replies(channel=channel, ts=thread_ts)["messages"]
-    else:
-        messages = client.conversations_history(channel=channel, latest=ts, inclusive=True,
-                                                limit=1)["messages"]
-    return next((message for message in messages or [] if message.get("ts") == ts), None)
 
 
 def incidents_message(client: WebClient, settings: Settings, *, workspace: str, channel: str,

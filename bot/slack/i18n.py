@@ -38,6 +38,11 @@ STRINGS: dict[str, dict[str, str]] = {
                        "ko": "*{title}* · `{entry_id}` · 점수 {score}"},
     "no_candidates": {"en": "Nothing in the knowledge base comes close.",
                       "ko": "지식 베이스에 비슷한 항목이 없습니다."},
+    "history_unavailable": {
+        "en": ":warning: History is unavailable right now: this paste is kept and joins the "
+              "incident history when the database is back.",
+        "ko": ":warning: 지금은 인시던트 이력을 볼 수 없습니다. 이 붙여넣기는 보관해 두었다가 "
+              "데이터베이스가 돌아오면 이력에 추가합니다."},
     "unknown_recorded": {
         "en": "Incident #{id} recorded (seen {count}×). When you find the fix, press *Resolve* "
               "and leave a note: the next person will get it.",

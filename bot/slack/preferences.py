@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.db import session_scope
+from bot.db import is_outage, session_scope, within_deadline
 from bot.incidents.models import ChannelSetting, UserSetting, utcnow
 from bot.slack.i18n import normalize_language
 
@@ -20,10 +20,26 @@ def set_user_language(database_url: str, *, workspace: str, user: str, language:
     _save(database_url, UserSetting(workspace=workspace, user=user, language=language))
 
 
-def channel_watched(database_url: str, *, workspace: str, channel: str) -> bool:
-    with session_scope(database_url) as session:
-        setting = session.get(ChannelSetting, (workspace, channel))
-        return bool(setting and setting.watch)
+# The last watch setting this process read per channel: watch mode keeps working from it while
+# the database is unavailable (an unknown channel counts as not watched).
+_last_known_watch: dict[tuple[str, str], bool] = {}
+
+
+def channel_watched(database_url: str, *, workspace: str, channel: str,
+                    deadline_s: float = 3.0) -> bool:
+    def read() -> bool:
+        with session_scope(database_url) as session:
+            setting = session.get(ChannelSetting, (workspace, channel))
+            return bool(setting and setting.watch)
+
+    try:
+        watched = within_deadline(database_url, read, deadline_s=deadline_s, trip=False)
+    except Exception as error:
+        if not is_outage(error):
+            raise
+        return _last_known_watch.get((workspace, channel), False)
+    _last_known_watch[(workspace, channel)] = watched
+    return watched
 
 
 def set_channel_watch(database_url: str, *, workspace: str, channel: str, watch: bool,

@@ -46,7 +46,7 @@ class Message:
 # ----- the answer to a paste
 
 def render_answer(result: MatchResult, recorded: Recorded | None, kb: KnowledgeBase, lang: str,
-                  *, user: str | None = None) -> Message:
+                  *, user: str | None = None, history_unavailable: bool = False) -> Message:
     """The answer: a known problem with its fix, or an honest "no known fix" with candidates."""
     answer = result.answer
     entry = kb.get(answer.entry_id) if answer else None
@@ -60,6 +60,8 @@ def render_answer(result: MatchResult, recorded: Recorded | None, kb: KnowledgeB
     context_lines = [t("reported_by", lang, user=user)] if user else []
     if note := unread_note(result, lang):
         context_lines.append(note)
+    if history_unavailable:
+        context_lines.insert(0, t("history_unavailable", lang))
     if recorded:
         context_lines.insert(0, _incident_line(recorded, lang) if entry else t(
             "unknown_recorded", lang, id=recorded.incident_id, count=recorded.occurrences))

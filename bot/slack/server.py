@@ -78,6 +78,7 @@ def make_wsgi_app(settings: Settings) -> Callable[[dict[str, Any], StartResponse
     bolt = SlackRequestHandler(build_app(settings), path=EVENTS_PATH)
     matcher_for(settings)  # load the knowledge base now, not during someone's first request
     _warm_log_sources()
+    start_outbox_flusher(settings)
 
     def application(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
@@ -98,6 +99,11 @@ def _warm_log_sources() -> None:
 
     if logs_enabled():
         log.info("log sources: Azure SDKs imported in %.1f s", import_sdks())
+def start_outbox_flusher(settings: Settings) -> None:
+    """Occurrences kept during a database outage are written when it returns (per worker)."""
+    from bot.slack.outbox_flusher import OutboxFlusher
+
+    OutboxFlusher(settings.database_url).start()
 
 
 def _health(settings: Settings, start_response: StartResponse) -> Iterable[bytes]:
@@ -169,5 +175,7 @@ def _run_socket_mode(settings: Settings) -> int:
 
     from bot.slack.app import build_app
 
-    SocketModeHandler(build_app(settings), settings.app_token).start()
+    app = build_app(settings)
+    start_outbox_flusher(settings)
+    SocketModeHandler(app, settings.app_token).start()
     return 0

@@ -3,11 +3,35 @@
 from __future__ import annotations
 
 import os
+from urllib.error import URLError
 
 from slack_sdk import WebClient
 from slack_sdk.http_retry import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
+from slack_sdk.http_retry.builtin_handlers import ServerErrorRetryHandler
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
+
+from bot.config import env_int
 
 RATE_LIMIT_RETRIES = 3
+SERVER_ERROR_RETRIES = 2  # with backoff (0.5 s, 1 s, plus jitter): a blip, not an outage
+# One call waits at most this long for Slack. Slack answers in well under a second; a call that
+# takes longer is stuck, and holding a thread for 30 s (slack_sdk's default) starves the others.
+CALL_TIMEOUT_S = 10
+
+
+class TransientServerErrorRetryHandler(ServerErrorRetryHandler):
+    """slack_sdk's handler retries 500 and 503; a 502 from Slack's edge is as transient.
+
+    Not 504: the gateway gave up waiting, so Slack may have done the work; callers settle that
+    outcome themselves (bot.slack.delivery) instead of posting blindly again.
+    """
+
+    def _can_retry(self, *, state: RetryState, request: HttpRequest,
+                   response: HttpResponse | None = None,
+                   error: Exception | None = None) -> bool:
+        return response is not None and response.status_code in (500, 502, 503)
 
 
 def slack_api_url() -> str | None:
@@ -19,10 +43,16 @@ def slack_api_url() -> str | None:
 
 
 def make_web_client(token: str, api_url: str | None) -> WebClient:
-    """A client that waits out 429s (after Retry-After) and retries a dropped connection once."""
+    """A client that waits out 429s (after Retry-After), retries transient 5xx answers with
+    backoff, retries once a request that could not be sent, and bounds every call
+    (SLACK_API_TIMEOUT_S). A call that timed out is not retried: it may have worked."""
     return WebClient(
         token=token,
         base_url=api_url or WebClient.BASE_URL,
-        timeout=30,
-        retry_handlers=[ConnectionErrorRetryHandler(max_retry_count=1),
-                        RateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES)])
+        timeout=max(1, env_int("SLACK_API_TIMEOUT_S", CALL_TIMEOUT_S)),
+        # Only URLError: urllib raises it when the request could not be sent (refused, reset
+        # while sending), so Slack never saw it. A connection dropped while waiting for the
+        # answer (RemoteDisconnected, a reset then) may follow a post that worked.
+        retry_handlers=[ConnectionErrorRetryHandler(max_retry_count=1, error_types=[URLError]),
+                        RateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES),
+                        TransientServerErrorRetryHandler(max_retry_count=SERVER_ERROR_RETRIES)])

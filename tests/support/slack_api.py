@@ -9,6 +9,7 @@ actions, and private file downloads.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import threading
@@ -33,6 +34,15 @@ class Call:
     at: float = field(default_factory=time.monotonic)
 
 
+@dataclass
+class Delay:
+    method: str
+    seconds: float
+    channel: str | None = None
+    after: bool = False
+    times: int | None = None
+
+
 class FakeSlackAPI:
     def __init__(self) -> None:
         self.calls: list[Call] = []
@@ -48,7 +58,7 @@ class FakeSlackAPI:
         # id's first letter as Slack's ids read: C public channel, G private channel, D a DM.
         self.channels: dict[str, dict[str, Any]] = {}
         self._failures: dict[str, list[tuple[int, dict[str, Any], dict[str, str]]]] = {}
-        self._delays: dict[str, float] = {}
+        self._delays: list[Delay] = []
         self._lock = threading.Condition()
         self._ids = itertools.count(1)
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
@@ -95,8 +105,23 @@ class FakeSlackAPI:
         self.fail_next(method, status=429, body={"ok": False, "error": "ratelimited"},
                        headers={"Retry-After": str(retry_after)}, times=times)
 
-    def delay(self, method: str, seconds: float) -> None:
-        self._delays[method] = seconds
+    def delay(self, method: str, seconds: float, *, channel: str | None = None,
+              after: bool = False, times: int | None = None) -> None:
+        """Answer calls of `method` (in `channel`, if given) `seconds` late: before doing the
+        work, or with `after`, once the work is done (Slack posted; the answer is what is late).
+        `times` limits it to the next calls; the newest rule that fits a call wins."""
+        with self._lock:
+            self._delays.append(Delay(method, seconds, channel, after, times))
+
+    def _delay_for(self, method: str, args: dict[str, Any]) -> Delay | None:
+        with self._lock:
+            for rule in reversed(self._delays):
+                if rule.method == method and rule.channel in (None, args.get("channel")) and (
+                        rule.times is None or rule.times > 0):
+                    if rule.times is not None:
+                        rule.times -= 1
+                    return rule
+        return None
 
     def add_file(self, content: bytes, *, name: str = "paste.txt",
                  filetype: str = "text") -> dict[str, Any]:
@@ -161,6 +186,8 @@ class FakeSlackAPI:
                        "bot_id": BOT_ID, "ts": args.get("ts") or ts}
             if args.get("blocks"):
                 message["blocks"] = args["blocks"]
+            if args.get("metadata"):
+                message["metadata"] = args["metadata"]
             self._store_message(channel, message, args)
             return {"ok": True, "channel": channel, "ts": args.get("ts") or ts,
                     "message": message}
@@ -186,15 +213,18 @@ class FakeSlackAPI:
             messages = self.replies.get(thread) or [
                 m for (c, _ts), m in sorted(self.messages.items(), key=lambda kv: kv[0][1])
                 if c == channel and (m["ts"] == thread or m.get("thread_ts") == thread)]
-            return {"ok": True, "messages": messages, "has_more": False}
+            return {"ok": True, "messages": _with_metadata_if_asked(messages, args),
+                    "has_more": False}
         if method == "conversations.history":
             latest = args.get("latest") or "9999999999.999999"
             messages = [m for (c, _ts), m in sorted(self.messages.items(),
                                                     key=lambda kv: kv[0][1], reverse=True)
                         if c == channel and m["ts"] <= latest
                         and m.get("thread_ts") in (None, m["ts"])]
-            return {"ok": True, "messages": messages[: int(args.get("limit") or 100)],
-                    "has_more": False}
+            oldest = args.get("oldest") or "0"
+            messages = [m for m in messages if m["ts"] >= oldest]
+            return {"ok": True, "messages": _with_metadata_if_asked(
+                messages[: int(args.get("limit") or 100)], args), "has_more": False}
         if method == "conversations.info":
             found = self.channels.get(channel)
             if found is None:
@@ -297,8 +327,9 @@ class FakeSlackAPI:
                 method = path[len("/api/"):]
                 args = {key: _decode_value(value) for key, value in raw_args.items()}
                 fake._record(Call(method, args, dict(self.headers), path, body))
-                if fake._delays.get(method):
-                    time.sleep(fake._delays[method])
+                delay = fake._delay_for(method, args)
+                if delay and not delay.after:
+                    time.sleep(delay.seconds)
                 with fake._lock:
                     queue = fake._failures.get(method)
                     failure = queue.pop(0) if queue else None
@@ -306,7 +337,11 @@ class FakeSlackAPI:
                     status, answer, headers = failure
                     self._json(status, answer, headers)
                     return
-                self._json(200, fake._answer(method, args))
+                answer = fake._answer(method, args)
+                if delay and delay.after:
+                    time.sleep(delay.seconds)
+                with contextlib.suppress(OSError):  # the client gave up; the work is done
+                    self._json(200, answer)
 
         return Handler
 
@@ -331,6 +366,14 @@ def conversation_object(channel: str, *, private: bool = False, im: bool = False
             "shared_team_ids": [TEAM_ID], "pending_connected_team_ids": [], "is_member": True,
             "topic": {"value": "", "creator": "", "last_set": 0},
             "purpose": {"value": "", "creator": "", "last_set": 0}, "previous_names": []}
+
+
+def _with_metadata_if_asked(messages: list[dict[str, Any]],
+                            args: dict[str, Any]) -> list[dict[str, Any]]:
+    """Slack includes message metadata in history and replies only with include_all_metadata."""
+    if str(args.get("include_all_metadata", "")).lower() in ("true", "1"):
+        return messages
+    return [{key: value for key, value in m.items() if key != "metadata"} for m in messages]
 
 
 def _decode_value(value: Any) -> Any:

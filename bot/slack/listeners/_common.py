@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable
 from typing import Any
 
+from bot.db import is_outage, within_deadline
 from bot.slack import preferences
 from bot.slack.config import Settings
 from bot.slack.errors import apologize_on_error
+from bot.slack.lanes import Lanes, destination_of
 
 log = logging.getLogger(__name__)
+
+LOOKUP_DEADLINE_S = 3.0  # a preference read; past this the default will do
 
 
 def workspace_of(body: dict[str, Any]) -> str:
@@ -32,8 +37,18 @@ def user_of(body: dict[str, Any]) -> str | None:
 
 
 def language(settings: Settings, body: dict[str, Any]) -> str:
-    return preferences.user_language(settings.database_url, workspace=workspace_of(body),
-                                     user=user_of(body), default=settings.language)
+    """The person's language; the workspace default while the database is unavailable."""
+    try:
+        return within_deadline(settings.database_url, preferences.user_language,
+                               settings.database_url, workspace=workspace_of(body),
+                               user=user_of(body), default=settings.language,
+                               deadline_s=LOOKUP_DEADLINE_S, trip=False)
+    except Exception as error:
+        if not is_outage(error):
+            raise
+        log.warning("language preference unavailable (%s); using %s", type(error).__name__,
+                    settings.language)
+        return settings.language
 
 
 def safe_language(settings: Settings) -> Callable[[dict[str, Any]], str]:
@@ -48,5 +63,22 @@ def safe_language(settings: Settings) -> Callable[[dict[str, Any]], str]:
     return lang_of
 
 
+# One set of lanes per process: every lazy listener shares it.
+lanes = Lanes()
+
+
 def guarded(settings: Settings) -> Callable[..., Any]:
-    return apologize_on_error(safe_language(settings))
+    """A lazy listener that apologises on error and runs in its destination's lane."""
+    apologizing = apologize_on_error(safe_language(settings))
+
+    def decorate(function: Callable[..., None]) -> Callable[..., None]:
+        guarded_function = apologizing(function)
+
+        @functools.wraps(function)  # Bolt reads the parameters of the original function
+        def in_lane(**kwargs: Any) -> None:
+            lanes.run(destination_of(kwargs.get("body") or {}),
+                      lambda: guarded_function(**kwargs))
+
+        return in_lane
+
+    return decorate
