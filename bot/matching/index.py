@@ -30,6 +30,9 @@ from bot.matching.tokens import background_weight, stem, words
 # which a word stops being informative; it is a constant so that weights do not depend on KB size.
 SPREAD = 30.0
 SHARED_SCAN_LIMIT = 64
+# A word carries information only above this weight, so that ten common words (`error`,
+# `traceback`, `most recent call last`) never add up to one rare one (scoring.py, features.py).
+INFO_FLOOR = 1.2
 # Words that name the call to a deployed model's scoring endpoint. A status code next to them is
 # the service's own answer to a request, not a code any Azure or Kubernetes API could return
 # (a 409 from App Service, a 504 while polling a deployment).
@@ -111,6 +114,14 @@ class KnowledgeIndex:
                 self.weight[word] = fixed
             else:
                 self.weight[word] = math.log1p(SPREAD / count)
+
+        # Per entry: its words with their weights, and their total information above the
+        # floor of common words (features.py: how much of an entry a paste shows).
+        self.entry_words: list[dict[str, float]] = [
+            {word: self.weight[word] for word in found} for found in entry_words]
+        self.entry_information: list[float] = [
+            sum(max(0.0, weight - INFO_FLOOR) for weight in weights.values())
+            for weights in self.entry_words]
 
         self.signatures: list[SignatureChoice] = []
         postings: dict[str, list[int]] = defaultdict(list)
