@@ -65,9 +65,10 @@ def test_a_status_code_from_the_scoring_call_is_specific() -> None:
         *(entry(f"other-{n}", f"Received widget{n} when calling service.run()")
           for n in range(20)),
     ))
-    scoring = Matcher(kb, model=None).match("WebserviceException: Received bad response from service: "
-                                "Response Code: 504 (Gateway Timeout) when calling service.run()")
+    rule = Matcher(kb, model=None)
+    scoring = rule.match("WebserviceException: Received bad response from service: "
+                         "Response Code: 504 (Gateway Timeout) when calling service.run()")
     assert scoring.answer is not None and scoring.answer.entry_id == "timeout"
-    polling = Matcher(kb, model=None).match("WebserviceException: Received bad response from Resource "
-                                "Provider: Response Code: 504 (Gateway Timeout)")
+    polling = rule.match("WebserviceException: Received bad response from Resource "
+                         "Provider: Response Code: 504 (Gateway Timeout)")
     assert polling.answer is None

@@ -27,8 +27,8 @@ def default_training_files() -> list[Path]:
 
 def run_train(args: argparse.Namespace) -> int:
     from bot.knowledge.crossval import train_model
-    from bot.matching.decision import model_path, write_model
     from bot.knowledge.loader import cached_knowledge_base
+    from bot.matching.decision import model_path, write_model
     from bot.matching.matcher import Matcher
 
     paths = [Path(name) for name in args.file] or default_training_files()

@@ -31,6 +31,16 @@ def deciding_lines(paste: PreparedPaste, found: Evidence) -> list[int]:
     return [min(error_lines, key=lambda line: (abs(line - found.line), line))]
 
 
+def naming_line(paste: PreparedPaste) -> str:
+    """The line that names a paste nothing matched: its first error line that is not chat,
+    else its first line."""
+    signals = paste.signals or tuple(0.0 for _ in paste.lines)
+    for line, signal in zip(paste.lines, signals, strict=True):
+        if signal > 0 and not chat_line(line, signal):
+            return line
+    return paste.lines[0] if paste.lines else ""
+
+
 def evidence_text(paste: PreparedPaste, found: Evidence) -> str:
     chosen = deciding_lines(paste, found)
     if not chosen:

@@ -26,7 +26,7 @@ from bot.matching.decision import (
     ConfidenceModel,
     shipped_model,
 )
-from bot.matching.evidence import evidence_line, evidence_text
+from bot.matching.evidence import evidence_line, evidence_text, naming_line
 from bot.matching.extraction import Extracted, extract
 from bot.matching.features import candidate_features, paste_shape
 from bot.matching.fingerprint import fingerprint
@@ -110,7 +110,9 @@ class Matcher:
                 signature=scored.best.source))
         return MatchResult(matches=tuple(matches), fingerprint=fingerprint(assessed.extracted),
                            key_lines=assessed.extracted.key_lines,
-                           error_lines=assessed.extracted.error_lines)
+                           deciding_line=(matches[0].evidence_line if matches
+                                          and matches[0].evidence_line
+                                          else naming_line(paste)))
 
 
 def _with_prose_candidates(ranked: list[EntryScore], prose: dict[int, float]) -> list[EntryScore]:

@@ -29,7 +29,10 @@ class MatchResult:
     matches: tuple[Match, ...]  # best first
     fingerprint: str  # stable hash of the masked key error lines: groups repeats
     key_lines: tuple[str, ...] = field(default=())  # the error-bearing lines, unmasked
-    error_lines: tuple[str, ...] = field(default=())  # those that carry an error signal
+    # The line that names this paste (the incident summary, the "matched" line of an unknown
+    # answer): what decided the first match, else the first error line; never a chat line
+    # around the error when the paste has an error line (bot/matching/evidence.py).
+    deciding_line: str = ""
 
     @property
     def answer(self) -> Match | None:
@@ -42,13 +45,9 @@ class MatchResult:
         return self.matches[0] if self.matches and self.matches[0].tier == "likely" else None
 
     @property
-    def deciding_line(self) -> str:
-        """The line that names this paste: what decided the first match, else the first
-        error line. Never a chat line around the error when the paste has an error line."""
-        if self.matches and self.matches[0].evidence_line:
-            return self.matches[0].evidence_line
-        return self.error_lines[0] if self.error_lines else (
-            self.key_lines[0] if self.key_lines else "")
+    def summary_line(self) -> str:
+        """deciding_line; for a result built without it, the first key line."""
+        return self.deciding_line or (self.key_lines[0] if self.key_lines else "")
 
     def to_json(self) -> dict[str, object]:
         return {"matches": [match.to_json() for match in self.matches],
