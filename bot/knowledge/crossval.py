@@ -31,13 +31,13 @@ import numpy as np
 
 from bot.knowledge.evaluation import NONE_LABEL, RANKED, Decided, EvalItem, EvalReport, summarise
 from bot.matching.decision import TIER_CONFIDENT, TIER_LIKELY, TIER_UNKNOWN, ConfidenceModel
-from bot.matching.features import FEATURE_NAMES
+from bot.matching.features import FEATURE_NAMES, FEATURE_SIGNS
 from bot.matching.logistic import Fitted, fit
 from bot.matching.matcher import Matcher
 
-CONFIDENT_ON_NONE_MAX = 0.02
-CONFIDENT_PRECISION_MIN = 0.90
-LIKELY_PRECISION_MIN = 0.75
+CONFIDENT_ON_NONE_MAX = 0.03
+CONFIDENT_PRECISION_MIN = 0.85
+LIKELY_PRECISION_MIN = 0.70
 LIKELY_FLOOR = 0.15  # never call anything below this probability likely
 DEFAULT_FOLDS = 5
 
@@ -94,7 +94,7 @@ def _fit(data: Sequence[Assessed]) -> Fitted:
     # what the runner-up looks like when the first is right teaches the margins.
     rows = np.vstack([a.rows for a in data if len(a.rows)])
     labels = np.concatenate([a.labels for a in data if len(a.rows)])
-    return fit(rows, labels)
+    return fit(rows, labels, signs=np.asarray(FEATURE_SIGNS))
 
 
 def _out_of_fold(data: Sequence[Assessed], folds: int) -> list[np.ndarray]:

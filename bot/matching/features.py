@@ -32,6 +32,11 @@ _K8S_EVENT = re.compile(r"\b(FailedScheduling|CrashLoopBackOff|OOMKilled|BackOff
 _JSON_BODY = re.compile(r"(?i)[\"'](code|message|error|errorcode|reason|details?)[\"']\s*:")
 _FRAME = re.compile(r"^\s*File \"[^\"]*\", line \d+, in \S+")
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
+# Words only an Azure ML deployment prints (the SDKs, the CLI, the serving stack, the hosts).
+_AZURE = re.compile(r"(?i)\b(azure|azureml|aml|aks|aci|webservice|azmlinfsrv|"
+                    r"inference\.ml|ml\.azure|az ml|online[ -]?endpoint|online[ -]?deployment|"
+                    r"managed ?online|AciWebservice|AksWebservice|InferenceConfig)")
+MAX_CONTEXT_CHARS = 200_000  # as extraction.MAX_CHARS: one linear regex over what is kept
 _QUESTION = re.compile(r"[?？]|\b(how|why|what|where|can i|is there)\b", re.IGNORECASE)
 
 FEATURE_NAMES: tuple[str, ...] = (
@@ -61,6 +66,7 @@ FEATURE_NAMES: tuple[str, ...] = (
     "rule_confident",  # the hand-written rule (confidence.py) would answer with it
     "process_death_only",  # the evidence only says some process was killed ...
     "death_outside_serving",  # ... and nothing in the paste shows a deployment (pip, training)
+    "azure_context",  # the paste shows Azure ML (a look-alike from another product does not)
     "paste_length",  # log of the characters
     "paste_lines",  # log of the lines
     "error_line_share",  # share of key lines that carry an error signal
@@ -69,6 +75,15 @@ FEATURE_NAMES: tuple[str, ...] = (
     "korean",  # the paste holds Korean text
     "no_error_line",  # nothing in the paste looks like an error (a description)
 )
+
+# Which way a feature may push the probability (logistic.fit): evidence for the entry only up,
+# evidence against it only down; 0 leaves the data to say.
+_RAISES = ("score", "best_line_score", "matched_info", "specific_info", "pattern_hit",
+           "support", "rare_overlap", "entry_coverage", "prose_score", "is_first", "margin_next",
+           "margin_rival", "rule_confident")
+_LOWERS = ("gap_to_first", "explained", "death_outside_serving")
+FEATURE_SIGNS: tuple[int, ...] = tuple(
+    1 if name in _RAISES else -1 if name in _LOWERS else 0 for name in FEATURE_NAMES)
 
 
 @dataclass(frozen=True)
@@ -83,6 +98,7 @@ class PasteShape:
     korean: float
     no_error_line: float
     serving: float
+    azure: float
 
 
 def paste_shape(text: str, extracted: Extracted, paste: PreparedPaste) -> PasteShape:
@@ -99,6 +115,7 @@ def paste_shape(text: str, extracted: Extracted, paste: PreparedPaste) -> PasteS
         korean=float(bool(_HANGUL.search(head))),
         no_error_line=float(errors == 0),
         serving=float(serving_context(paste)),
+        azure=float(bool(_AZURE.search(text[:MAX_CONTEXT_CHARS]))),
     )
 
 
@@ -150,6 +167,7 @@ def candidate_features(ranked: Sequence[EntryScore], paste: PreparedPaste, extra
             float(position == 0 and rule > 0),
             float(death),
             float(death and not shape.serving),
+            shape.azure,
             shape.length,
             shape.lines,
             shape.error_share,
