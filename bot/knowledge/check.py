@@ -42,7 +42,8 @@ def check_entries(entries: list[Entry]) -> list[Problem]:
     # which the hand-written rule states; the learned model judges whole pastes, and a bare line
     # without any deployment context is rightly less sure there.
     matcher = Matcher(KnowledgeBase(tuple(entries)), model=None)
-    for entry_id, pattern, error in matcher.index.pattern_problems:
+    for entry_id, pattern, error in (matcher.index.pattern_problems
+                                     + matcher.index.compile_problems()):
         problems.append(Problem(entry_id, f"pattern {pattern!r} does not compile: {error}"))
     for entry in entries:
         for signature in entry.signatures:

@@ -26,6 +26,9 @@ from bot.knowledge.model import (
 )
 from bot.paths import project_folder
 
+# libyaml's parser when PyYAML was built with it (the wheels are): the same safe subset of
+# YAML, about ten times faster, which is most of the start-up time of a large KB.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*(?:\n|\Z)(.*)\Z", re.DOTALL)
 _LANGUAGE_HEADING = re.compile(r"^##\s+(\w+)\s*$", re.MULTILINE)
 _SUBHEADING = re.compile(r"^###\s+(.+?)\s*$", re.MULTILINE)
@@ -50,7 +53,7 @@ def parse_entry(text: str, path: Path | None = None) -> Entry:
     if not found:
         raise KnowledgeError(f"{where}: no YAML front matter (a '---' block at the top)")
     try:
-        meta = yaml.safe_load(found.group(1)) or {}
+        meta = yaml.load(found.group(1), Loader=_YAML_LOADER) or {}  # a safe loader
     except yaml.YAMLError as error:
         raise KnowledgeError(f"{where}: front matter is not valid YAML: {error}") from error
     if not isinstance(meta, dict):

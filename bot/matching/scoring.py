@@ -266,7 +266,7 @@ def _pattern_evidence(index: KnowledgeIndex, paste: PreparedPaste):  # type: ign
             line = paste.lines[line_number]
             try:
                 found = choice.regex.search(line)
-            except (re.error, RecursionError):  # pragma: no cover - compiled already
+            except (re.error, OverflowError, RecursionError):  # kb check reports it
                 found = None
             if found:
                 # A pattern is as good as the words it matched: `FPGA` or a traceback frame
