@@ -243,3 +243,27 @@ def test_long_text_splits_into_sections_with_balanced_fences() -> None:
     assert parts[1].startswith("```\nline ")  # the code block goes on, as code
     assert parts[-1].endswith("```\nafter")
     assert "".join(parts).count("line 899") == 1
+
+
+@pytest.mark.parametrize(("lang", "probably", "first_step", "others"), [
+    ("en", "*Probably:*", "*First step*", "*Also possible*"),
+    ("ko", "*아마:*", "*첫 단계*", "*다른 가능성*")])
+def test_a_likely_match_is_a_tentative_answer_not_no_known_fix(
+        kb: KnowledgeBase, lang: str, probably: str, first_step: str, others: str) -> None:
+    likely = Match("service-launch-fails", "t", 61.0, False, "RRuntimeError: there is no "
+                   "package called 'caret'", tier="likely")
+    runner_up = Match("image-build-fails", "t", 40.0, False, "no package", tier="unknown")
+    message = render_answer(MatchResult((likely, runner_up), "fp"), recorded(), kb, lang)
+    within_limits(message.blocks)
+    text = blocks_as_text(message.blocks)
+    entry = kb.get("service-launch-fails")
+    assert entry is not None
+    body = entry.body_in(lang)
+    assert body is not None and len(body.steps) > 1
+    assert probably in text and entry.title_in(lang) in text
+    assert first_step in text and "no_known_fix" not in {b.get("block_id") for b in
+                                                        message.blocks}
+    assert bk.markdown_to_mrkdwn(body.steps[1].strip())[:40] not in text  # only the first step
+    assert others in text and "`image-build-fails`" in text  # the other candidates
+    assert "[Fixed it]" in text or "[해결됐어요]" in text  # feedback teaches the KB
+    assert message.text.startswith("Probably" if lang == "en" else "아마")
