@@ -30,7 +30,7 @@ from urllib.parse import urlparse
 import numpy as np
 
 from bot.knowledge.evaluation import NONE_LABEL, RANKED, Decided, EvalItem, EvalReport, summarise
-from bot.matching.decision import TIER_CONFIDENT, TIER_LIKELY, TIER_UNKNOWN, ConfidenceModel
+from bot.matching.decision import CONFIDENT_MIN_SCORE, TIER_UNKNOWN, ConfidenceModel
 from bot.matching.features import FEATURE_NAMES, FEATURE_SIGNS
 from bot.matching.logistic import Fitted, fit
 from bot.matching.matcher import Matcher
@@ -40,6 +40,7 @@ CONFIDENT_PRECISION_MIN = 0.85
 LIKELY_PRECISION_MIN = 0.70
 LIKELY_FLOOR = 0.15  # never call anything below this probability likely
 DEFAULT_FOLDS = 5
+SCORE_FEATURE = FEATURE_NAMES.index("score")
 
 
 def source_group(item: EvalItem) -> str:
@@ -111,19 +112,19 @@ def _out_of_fold(data: Sequence[Assessed], folds: int) -> list[np.ndarray]:
     return probabilities
 
 
-def _first(a: Assessed, probabilities: np.ndarray) -> tuple[str | None, float]:
-    """The first candidate with its probability (the model decides the tier, not the order)."""
-    if not len(probabilities):
-        return None, 0.0
-    return a.candidates[0], float(probabilities[0])
+def _may_be_confident(a: Assessed) -> bool:
+    """The first candidate scores at least the floor of decision.CONFIDENT_MIN_SCORE."""
+    return bool(len(a.rows)) and a.rows[0][SCORE_FEATURE] * 100.0 >= CONFIDENT_MIN_SCORE
 
 
 def pick_thresholds(data: Sequence[Assessed], probabilities: Sequence[np.ndarray]
                     ) -> tuple[float, float]:
     """(confident, likely) thresholds by the rule in the module docstring."""
-    firsts = [(_first(a, p), a.item.expected) for a, p in zip(data, probabilities, strict=True)]
-    scored = sorted(((p, entry == expected, expected == NONE_LABEL)
-                     for (entry, p), expected in firsts if entry is not None), reverse=True)
+    firsts = [(float(p[0]), a.candidates[0] == a.item.expected, a.item.expected == NONE_LABEL,
+               _may_be_confident(a))
+              for a, p in zip(data, probabilities, strict=True) if len(p)]
+    scored = sorted(((p, right, none) for p, right, none, floor in firsts if floor),
+                    reverse=True)
     unrelated = max(1, sum(1 for a in data if a.item.expected == NONE_LABEL))
     confident = 0.999
     right = wrong_none = 0
@@ -140,7 +141,9 @@ def pick_thresholds(data: Sequence[Assessed], probabilities: Sequence[np.ndarray
     if best_confident is not None:
         confident = best_confident
     likely = confident
-    band = [(p, is_right) for p, is_right, _ in scored if p < confident]
+    # The likely band: below the confident threshold, or above it but under the score floor.
+    band = sorted(((p, is_right) for p, is_right, _, floor in firsts
+                   if p < confident or not floor), reverse=True)
     right = 0
     for count, (p, is_right) in enumerate(band, start=1):
         right += is_right
@@ -154,8 +157,9 @@ def pick_thresholds(data: Sequence[Assessed], probabilities: Sequence[np.ndarray
 def _decided(a: Assessed, probabilities: np.ndarray, confident: float, likely: float) -> Decided:
     tier = TIER_UNKNOWN
     if len(probabilities):
-        p = float(probabilities[0])
-        tier = TIER_CONFIDENT if p >= confident else TIER_LIKELY if p >= likely else TIER_UNKNOWN
+        model = ConfidenceModel(FEATURE_NAMES, np.zeros(0), np.ones(0), np.zeros(0), 0.0,
+                                confident, likely)
+        tier = model.tier(float(probabilities[0]), float(a.rows[0][SCORE_FEATURE]) * 100.0)
     return Decided(a.item.id, a.item.expected, a.candidates + a.rest, tier)
 
 

@@ -5,7 +5,8 @@ probability that it is the right entry. The matcher's first candidate gets a tie
 probability and the two thresholds stored with the model (the model judges the order, it does
 not change it: re-ranking by probability lowered top-1 in cross-validation):
 
-- `confident` (p >= thresholds.confident): the bot presents it as the answer;
+- `confident` (p >= thresholds.confident and a score of at least CONFIDENT_MIN_SCORE): the
+  bot presents it as the answer;
 - `likely` (p >= thresholds.likely): probably right; shown as a tentative answer;
 - `unknown`: the bot says it does not know and lists the candidates.
 
@@ -34,6 +35,11 @@ TIER_CONFIDENT = "confident"
 TIER_LIKELY = "likely"
 TIER_UNKNOWN = "unknown"
 TIERS = (TIER_CONFIDENT, TIER_LIKELY, TIER_UNKNOWN)
+# A floor under the learned decision: a first entry scoring below this is at most likely,
+# whatever its probability. Partial wordings (`Back-off pulling image` against `Back-off
+# restarting failed container`) and descriptions in prose can be probably right, never sure:
+# on ~140 unrelated pastes the model alone cannot learn every such look-alike.
+CONFIDENT_MIN_SCORE = 72.0
 
 
 def model_path() -> Path:
@@ -61,8 +67,8 @@ class ConfidenceModel:
         values = (np.asarray(rows, dtype=np.float64) - self.mean) / self.scale
         return 1.0 / (1.0 + np.exp(-(values @ self.weights + self.bias)))
 
-    def tier(self, probability: float) -> str:
-        if probability >= self.confident:
+    def tier(self, probability: float, score: float = 100.0) -> str:
+        if probability >= self.confident and score >= CONFIDENT_MIN_SCORE:
             return TIER_CONFIDENT
         if probability >= self.likely:
             return TIER_LIKELY

@@ -95,7 +95,7 @@ class Matcher:
             # probability lowered top-1 in cross-validation: docs/eval.md).
             found = self.model.probabilities(assessed.rows)
             probabilities[: len(found)] = [float(p) for p in found]
-            tiers[0] = self.model.tier(float(found[0]))
+            tiers[0] = self.model.tier(float(found[0]), ranked[0].score)
         elif confident_count(ranked, paste):
             tiers[0] = TIER_CONFIDENT
         matches = []
