@@ -42,7 +42,8 @@ class Matcher:
     def _match(self, text: str, *, top: int, lang: str) -> MatchResult:
         extracted = extract(text)
         paste = prepare(extracted)
-        ranked = by_kind(score_entries(self.index, paste), self.index.entry_kinds)
+        ranked = by_kind(score_entries(self.index, paste), self.index.entry_kinds,
+                         self.index.entry_stages)
         confident = confident_count(ranked, paste)
         matches = []
         for position, scored in enumerate(ranked[: max(int(top), 1)]):
