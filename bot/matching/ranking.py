@@ -12,13 +12,14 @@ using each entry's `kind` (bot/knowledge/model.py):
   evidence: procedures answer questions, not errors; below a strong diagnosis they are never a
   rival (the error that names a jinja2 import failure is not a question about the server).
 
-- before both, the deployment's *stage* (build, schedule, start, serve; model.STAGES): strong
-  evidence of a later stage means the earlier ones passed. A crash loop after image-pull events
-  was built; a container that started was scheduled, whatever FailedScheduling warning came
-  first. So an entry of an earlier stage never goes above one of a later stage with strong
-  evidence, and yields to it when it was first; a cause overtakes only symptoms of its own stage
-  or an earlier one. Entries without a stage (out of memory can kill at start or while serving)
-  are not moved by this rule.
+- before both, the deployment's *stage* (build, schedule, start, serve; model.STAGES): a log
+  line of a later stage, matched by an authored pattern, proves the earlier stages passed. A
+  crash loop after image-pull events was built; a container that started was scheduled,
+  whatever FailedScheduling warning came first. So an entry of an earlier stage yields to such
+  a proven later one, and a cause overtakes a proven symptom only of its own stage (a failing
+  run() does not explain a crash in init()). Entries without a stage (out of memory can kill at
+  start or while serving) are not moved by this rule; one word in a sentence ("the pod was
+  Pending or in CrashLoopBackOff") proves nothing.
 
 An entry that yields is recorded as explained by the one that moved above it, so the
 confidence margin (confidence.py) is not measured against it: the symptom agrees with its cause,
@@ -47,6 +48,11 @@ def strong(scored: EntryScore, minimum: float) -> bool:
 def earlier(stage: str, than: str) -> bool:
     """True when both stages are known and `stage` comes before `than`."""
     return bool(stage and than) and STAGES.index(stage) < STAGES.index(than)
+
+
+def other_stage(stage: str, than: str) -> bool:
+    """True when both stages are known and differ."""
+    return bool(stage and than) and stage != than
 
 
 def proves_stage(scored: EntryScore) -> bool:
@@ -94,11 +100,11 @@ def by_kind(ranked: Sequence[EntryScore], kinds: Sequence[str],
         wanted, minimum = (KIND_CAUSE, KIND_SYMPTOM), DIAGNOSIS_MIN
     else:
         return order
-    top_stage = stages[order[0].entry] if proves_stage(order[0]) else ""
+    proven = proves_stage(order[0])
     for position in range(1, len(order)):
         candidate = order[position]
-        if earlier(stages[candidate.entry], top_stage):
-            continue  # history: the top entry's stage shows this one passed
+        if other_stage(stages[candidate.entry], stages[order[0].entry]) and proven:
+            continue  # a cause explains symptoms of its own stage: a run() error is no init crash
         if kinds[candidate.entry] in wanted and strong(candidate, minimum):
             overtaken = [replace(item, explained=True) for item in order[:position]
                          if kinds[item.entry] == top_kind]
