@@ -100,3 +100,21 @@ def test_every_label_appears_in_both_parts_when_it_has_three_real_pastes() -> No
         present = {item["expected"] for item in load(name)}
         missing = {label for label, n in per_label.items() if n >= 3} - present
         assert missing == set(), (name, missing)
+
+
+CONSTRUCTED = EVAL / "constructed.jsonl"
+
+
+def test_constructed_cases_are_apart_and_labelled_by_construction() -> None:
+    # Scoring scripts broken on purpose and run through the real inference server
+    # (make_constructed.py): their own file, their own kind, never mixed into dev or holdout.
+    items = load(CONSTRUCTED.name)
+    assert len(items) >= 10
+    public_ids = {item["id"] for name in FILES for item in load(name)}
+    for item in items:
+        assert set(item) == FIELDS, item.get("id")
+        assert item["kind"] == "constructed" and item["id"].startswith("constructed-")
+        assert item["source"].startswith("constructed: azmlinfsrv "), item["id"]
+        assert item["expected"] in KB_IDS, item["id"]
+        assert item["id"] not in public_ids
+        assert "azmlinfsrv" in item["text"] or "azureml_inference_server_http" in item["text"]
