@@ -2,8 +2,8 @@
 
 The guide the shipped entries come from (`../shared/guide/how-to-troubleshoot-deployment.ko.md`)
 is the SDK v1 article. Microsoft Learn now serves it under its v1 address, with the v1 view
-selected; the old address redirects to the v2 article, whose sections have other names, so a
-link there opens the wrong page. A link into the guide is therefore right when it
+selected; the old address (without `/v1/`) is not where these sections are served. A link into
+the guide is therefore right when it
 
 - uses the v1 address with `?view=azureml-api-1`, and
 - ends in `#anchor`, where the anchor is one of the guide's headings, computed the way the
@@ -76,7 +76,7 @@ def guide_link_problem(source: str, anchors: frozenset[str] | None) -> str | Non
     page = f"https://learn.microsoft.com{parsed.path.rstrip('/')}"
     if page != GUIDE_PAGE or parse_qs(parsed.query).get("view") != [GUIDE_VIEW]:
         suggestion = guide_link(anchor or "<section>")
-        return (f"source {source!r} is not the guide's v1 address (it opens another page); "
+        return (f"source {source!r} is not the guide's v1 address (the sections are served there); "
                 f"use {suggestion!r}")
     if not anchor:
         return f"source {source!r} names no section of the guide: add '#<anchor>'"
