@@ -31,3 +31,17 @@ def test_eval_quality() -> None:
     assert report.top1 >= 0.85, f"top-1 {report.top1:.3f} < 0.85"
     assert report.confident_on_none <= 0.05, (
         f"confident on none {report.confident_on_none:.3f} > 0.05")
+
+
+CONSTRUCTED = EVAL / "constructed.jsonl"
+
+
+@pytest.mark.skipif(not CONSTRUCTED.exists(), reason="constructed cases missing")
+def test_constructed_cases_from_the_real_inference_server() -> None:
+    # What azmlinfsrv itself prints for broken scoring scripts (make_constructed.py): the right
+    # entry is always among the first three and the bot is never confidently wrong about it.
+    matcher = Matcher(load_knowledge_base(extra=""))
+    report = evaluate(read_items(CONSTRUCTED), matcher)
+    print(render_report(report, CONSTRUCTED.name))
+    assert report.top3 >= 0.9, f"top-3 {report.top3:.3f} < 0.9"
+    assert report.confident_wrong == 0.0, f"confident wrong {report.confident_wrong:.3f}"

@@ -13,6 +13,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     check = commands.add_parser("check", help="validate every entry (schema, ids, languages, "
                                               "links, regexes, self-match)")
+    check.add_argument("--guide", metavar="GUIDE.md",
+                       help="the troubleshooting guide whose section anchors the links name "
+                            "(default: shared/guide/how-to-troubleshoot-deployment.ko.md beside "
+                            "the checkout or one of its parents)")
     check.set_defaults(func=lazy("bot.knowledge.check:run_check"))
 
     evaluate = commands.add_parser("eval", help="top-1, top-3, MRR, tiers and abstention on "

@@ -20,6 +20,7 @@ from bot.knowledge.model import (
     KIND_CAUSE,
     KINDS,
     LANGUAGES,
+    STAGES,
     Entry,
     KnowledgeBase,
     LocalizedBody,
@@ -69,6 +70,10 @@ def parse_entry(text: str, path: Path | None = None) -> Entry:
     kind = str(meta.get("kind") or KIND_CAUSE).strip().lower()
     if kind not in KINDS:
         raise KnowledgeError(f"{where}: 'kind' must be one of {', '.join(KINDS)}, got {kind!r}")
+    stage = str(meta.get("stage") or "").strip().lower()
+    if stage and stage not in STAGES:
+        raise KnowledgeError(f"{where}: 'stage' must be one of {', '.join(STAGES)}, "
+                             f"got {stage!r}")
     return Entry(
         id=entry_id.strip(),
         title={str(k): str(v) for k, v in title.items()},
@@ -77,6 +82,7 @@ def parse_entry(text: str, path: Path | None = None) -> Entry:
         tags=tuple(_string_list(meta.get("tags"), "tags", where)),
         source=str(meta.get("source") or ""),
         kind=kind,
+        stage=stage,
         body=parse_bodies(found.group(2)),
         path=path,
     )

@@ -100,6 +100,7 @@ class KnowledgeIndex:
     def __init__(self, kb: KnowledgeBase) -> None:
         self.entry_ids: list[str] = [entry.id for entry in kb]
         self.entry_kinds: list[str] = [entry.kind for entry in kb]
+        self.entry_stages: list[str] = [entry.stage for entry in kb]
         signature_words: list[tuple[int, str, set[str]]] = []
         entry_words: list[set[str]] = [set() for _ in self.entry_ids]
         for number, entry in enumerate(kb):

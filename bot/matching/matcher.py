@@ -73,7 +73,8 @@ class Matcher:
     def assess(self, text: str) -> Assessment:
         extracted = extract(text)
         paste = prepare(extracted)
-        ranked = by_kind(score_entries(self.index, paste), self.index.entry_kinds)
+        ranked = by_kind(score_entries(self.index, paste), self.index.entry_kinds,
+                         self.index.entry_stages)
         prose: dict[int, float] = {}
         if paste.lines and not extracted.error_lines:
             # No error line at all (a question, a description): what the entries say of
