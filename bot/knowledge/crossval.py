@@ -1,7 +1,7 @@
 """Learn the decision from labelled pastes and measure it honestly: grouped cross-validation.
 
-Folds are by SOURCE REPOSITORY (the `owner/name` of an item's GitHub `source` URL, or the host
-of any other URL): pastes from one project's tracker share wordings, and a variant shares its
+Folds are by SOURCE REPOSITORY (the `owner/name` of an item's GitHub `source` URL, the host of
+any other URL, the word before the colon of a non-URL source such as `constructed: ...`): pastes from one project's tracker share wordings, and a variant shares its
 parent's source, so a variant never sits on both sides of a split.
 
 - `train_model`: fits the logistic regression (logistic.py) on every item, and picks the tier
@@ -51,6 +51,8 @@ def source_group(item: EvalItem) -> str:
         return f"{parts[0]}/{parts[1]}".lower()
     if parsed.netloc:
         return parsed.netloc.lower()
+    if item.source.strip():  # "constructed: ..." : one generator, one group
+        return item.source.split(":")[0].strip().lower()
     return "item:" + item.id.split("~")[0]  # no source: the item and its variants
 
 
