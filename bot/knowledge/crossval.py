@@ -1,8 +1,9 @@
 """Learn the decision from labelled pastes and measure it honestly: grouped cross-validation.
 
 Folds are by SOURCE REPOSITORY (the `owner/name` of an item's GitHub `source` URL, the host of
-any other URL, the word before the colon of a non-URL source such as `constructed: ...`): pastes from one project's tracker share wordings, and a variant shares its
-parent's source, so a variant never sits on both sides of a split.
+any other URL, the word before the colon of a non-URL source such as `constructed: ...`):
+pastes from one project's tracker share wordings, and a variant shares its parent's source, so
+a variant never sits on both sides of a split.
 
 - `train_model`: fits the logistic regression (logistic.py) on every item, and picks the tier
   thresholds on out-of-fold probabilities (each item judged by a model that never saw its
