@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import platform
 import random
+import re
 import statistics
 import sys
 import tempfile
