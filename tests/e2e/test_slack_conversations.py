@@ -437,8 +437,8 @@ def test_watch_mode_suggests_only_for_confident_errors(server: Server, channel: 
                "channel_type": "channel"}
     server.slack.event({**message, "ts": chatter_ts, "text": "lunch at noon?"})
     server.slack.event({**message, "ts": unknown_ts, "text": "error: " + UNKNOWN_ERROR})
-    server.slack.event({**message, "ts": error_ts, "text": f"help!\n{GPU_ERROR}"})
-    server.slack.event({**message, "ts": new_ts(), "text": GPU_ERROR, "subtype": "bot_message",
+    server.slack.event({**message, "ts": error_ts, "text": f"help!\n{CRASH_ERROR}"})
+    server.slack.event({**message, "ts": new_ts(), "text": CRASH_ERROR, "subtype": "bot_message",
                         "bot_id": "B0000OTHER"})
     answer = answer_in(server, channel)
     assert answer.args["thread_ts"] == error_ts
@@ -447,7 +447,7 @@ def test_watch_mode_suggests_only_for_confident_errors(server: Server, channel: 
 
     server.slack.command("watch off", channel=channel)
     respond_calls(server, channel, 2)
-    server.slack.event({**message, "ts": new_ts(), "text": GPU_ERROR})
+    server.slack.event({**message, "ts": new_ts(), "text": CRASH_ERROR})
     time.sleep(1.5)
     assert len(server.calls_in(channel, "chat.postMessage")) == 1
 
@@ -560,5 +560,6 @@ def test_a_likely_paste_gets_a_tentative_answer(server: Server, channel: str) ->
     action_ids = {element["action_id"] for block in blocks if block["type"] == "actions"
                   for element in block["elements"]}
     assert {"feedback_helpful", "feedback_wrong"} <= action_ids  # people can confirm it
-    [row] = incident_rows(server, incident_id_of(blocks))
-    assert row.entry_id is None  # only a confident answer names the incident's entry
+    [(confident,)] = server.sql("SELECT confident FROM occurrences WHERE incident_id = :id "
+                                "ORDER BY id DESC LIMIT 1", id=incident_id_of(blocks))
+    assert not confident  # recorded as what it is: not a confident answer
