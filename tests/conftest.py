@@ -10,8 +10,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
+from bot.knowledge.links import GUIDE_FILE_NAME, find_guide
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
-GUIDE_PATH = REPO_ROOT.parent / "shared" / "guide" / "how-to-troubleshoot-deployment.ko.md"
+# The shared guide sits beside the main checkout; a git worktree is one level deeper.
+GUIDE_PATH = find_guide(REPO_ROOT) or REPO_ROOT.parent / "shared" / "guide" / GUIDE_FILE_NAME
 POSTGRES_ADMIN_URL = os.environ.get(
     "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 BACKENDS = ("sqlite", "postgresql")

@@ -23,9 +23,13 @@ def test_json_shape_and_answer() -> None:
     assert set(result) == {"matches", "fingerprint"}
     assert result["matches"][0]["id"] == "container-cannot-be-scheduled"
     for match in result["matches"]:
-        assert set(match) == {"id", "title", "score", "confident", "evidence"}
+        assert set(match) == {"id", "title", "score", "confident", "tier", "evidence"}
         assert 0 <= match["score"] <= 100
+        assert match["tier"] in ("confident", "likely", "unknown")
+        assert match["confident"] == (match["tier"] == "confident")
     assert sum(match["confident"] for match in result["matches"]) <= 1
+    assert result["matches"][0]["tier"] in ("confident", "likely")  # shown either way
+    assert all(match["tier"] == "unknown" for match in result["matches"][1:])
     assert "nvidia.com/gpu" in result["matches"][0]["evidence"]
 
 
@@ -67,6 +71,9 @@ def test_batch(tmp_path: Path) -> None:
     assert [line["id"] for line in lines] == ["a", 7]
     for line in lines:
         assert set(line) == {"id", "matches", "fingerprint"}
+        assert all(match["tier"] in ("confident", "likely", "unknown")
+                   for match in line["matches"])
+    assert lines[0]["matches"][0]["tier"] in ("confident", "likely")
 
 
 def test_batch_reports_bad_lines(tmp_path: Path) -> None:

@@ -1,7 +1,9 @@
 from bot.matching.matcher import Matcher
 from tests.matching_support import small_kb
 
-matcher = Matcher(small_kb())
+# These tests state the hand-written rule (confidence.py): the fallback when no model file can
+# be used, and one of the learned model's features. The learned decision: test_decision.py.
+matcher = Matcher(small_kb(), model=None)
 
 
 def test_a_clear_error_is_answered() -> None:
@@ -44,7 +46,7 @@ def test_azure_wrapper_text_alone_is_not_an_answer() -> None:
     ))
     paste = ("ERROR: {'Azure-cli-ml Version': '1.33.0', 'Error': WebserviceException:\n"
              "Message: Received bad response from Resource Provider:\nResponse Code: 404")
-    assert Matcher(kb).match(paste).answer is None
+    assert Matcher(kb, model=None).match(paste).answer is None
 
 
 def test_a_status_code_from_the_scoring_call_is_specific() -> None:
@@ -63,9 +65,10 @@ def test_a_status_code_from_the_scoring_call_is_specific() -> None:
         *(entry(f"other-{n}", f"Received widget{n} when calling service.run()")
           for n in range(20)),
     ))
-    scoring = Matcher(kb).match("WebserviceException: Received bad response from service: "
-                                "Response Code: 504 (Gateway Timeout) when calling service.run()")
+    rule = Matcher(kb, model=None)
+    scoring = rule.match("WebserviceException: Received bad response from service: "
+                         "Response Code: 504 (Gateway Timeout) when calling service.run()")
     assert scoring.answer is not None and scoring.answer.entry_id == "timeout"
-    polling = Matcher(kb).match("WebserviceException: Received bad response from Resource "
-                                "Provider: Response Code: 504 (Gateway Timeout)")
+    polling = rule.match("WebserviceException: Received bad response from Resource "
+                         "Provider: Response Code: 504 (Gateway Timeout)")
     assert polling.answer is None

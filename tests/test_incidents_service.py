@@ -31,8 +31,9 @@ from bot.incidents.service import (
 from bot.matching.matcher import default_matcher
 from bot.matching.result import Match, MatchResult
 
-GPU_ERROR = ("0/3 nodes are available: 3 Insufficient nvidia.com/gpu. "
-             "pod scoring-{pod} could not be scheduled at 2026-11-25T10:{minute:02d}:00Z")
+# An error the learned decision answers confidently (a bare scheduling line is only likely).
+CRASH_ERROR = ("2026-11-25T10:{minute:02d}:00Z Warning  BackOff  pod/scoring-{pod}  "
+               "Back-off restarting failed container")
 
 
 def result_for(fingerprint: str, *, entry_id: str | None = None,
@@ -68,7 +69,7 @@ def test_twenty_simultaneous_pastes_make_one_incident(migrated_database_url: str
     def worker(number: int) -> None:
         try:
             barrier.wait(timeout=30)
-            text = GPU_ERROR.format(pod=f"7f9c6d5b8-{number:05d}", minute=number)
+            text = CRASH_ERROR.format(pod=f"7f9c6d5b8-{number:05d}", minute=number)
             recorded.append(paste(migrated_database_url, text, matcher.match(text),
                                   user=f"U{number}"))
         except Exception as error:  # surfaced below with the thread's error
@@ -87,10 +88,10 @@ def test_twenty_simultaneous_pastes_make_one_incident(migrated_database_url: str
         incidents = session.scalars(select(Incident)).all()
         assert len(incidents) == 1
         assert incidents[0].occurrence_count == pastes
-        assert incidents[0].entry_id == "container-cannot-be-scheduled"
+        assert incidents[0].entry_id == "service-launch-fails"
         # The summary is the masked error line: no pod name or time of one paste in it.
         assert "7f9c6d5b8" not in incidents[0].summary
-        assert "Insufficient nvidia.com/gpu" in incidents[0].summary
+        assert "Back-off restarting failed container" in incidents[0].summary
         assert session.scalar(select(func.count()).select_from(Occurrence)) == pastes
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.knowledge.model import KnowledgeBase
-from bot.matching.matcher import Matcher
+from bot.matching.matcher import Matcher, default_matcher
 from tests.matching_support import entry
 
 
@@ -114,3 +114,58 @@ def test_a_procedure_is_no_rival_to_a_strong_diagnosis() -> None:
     result = Matcher(kb).match(paste)
     assert [match.score for match in result.matches] == [100.0, 100.0]  # a tie on score
     assert result.answer is not None and result.answer.entry_id == "crash"
+
+
+def _staged_kb(*, stages: bool) -> KnowledgeBase:
+    entries = (
+        entry("scheduling", "0/2 nodes are available: 2 Insufficient cpu.",
+              patterns=(r"\bFailedScheduling\b", r"\d+/\d+ nodes are available")),
+        entry("crash", "Back-off restarting failed container",
+              patterns=(r"(?i)back-off restarting failed container",
+                        r'File "/var/azureml-app/[^"]*\.py", line \d+, in <module>')),
+    )
+    stage = {"scheduling": "schedule", "crash": "start"} if stages else {}
+    kind = {"scheduling": "cause", "crash": "symptom"}
+    return KnowledgeBase(tuple(replace(item, kind=kind[item.id], stage=stage.get(item.id, ""))
+                               for item in entries))
+
+
+PASSED_SCHEDULING = (
+    "Warning  FailedScheduling  12m  default-scheduler  "
+    "0/2 nodes are available: 2 Insufficient cpu.\n"
+    "Normal   Scheduled         10m  default-scheduler  "
+    "Successfully assigned azureml/scorer-7d9 to aks-1\n"
+    "Warning  BackOff           2m   kubelet            Back-off restarting failed container\n"
+    '  File "/var/azureml-app/score.py", line 4, in <module>\n'
+    "ImportError: cannot import name 'joblib' from 'sklearn.externals'\n")
+
+
+def test_a_later_stage_shows_an_earlier_warning_passed() -> None:
+    # Without stages the scheduling cause overtakes the crash loop (cause above symptom); with
+    # them, a container that crashed was scheduled: the crash is the answer.
+    plain = Matcher(_staged_kb(stages=False)).match(PASSED_SCHEDULING)
+    staged = Matcher(_staged_kb(stages=True)).match(PASSED_SCHEDULING)
+    assert plain.matches[0].entry_id == "scheduling"
+    assert staged.matches[0].entry_id == "crash"
+    assert staged.answer is not None and staged.answer.entry_id == "crash"
+
+
+def test_a_word_in_a_sentence_does_not_prove_a_later_stage() -> None:
+    text = ("the pod is Pending, maybe it restarts too\n"
+            "0/2 nodes are available: 2 Insufficient cpu.")
+    assert Matcher(_staged_kb(stages=True)).match(text).matches[0].entry_id == "scheduling"
+
+
+def test_shipped_kb_answers_the_crash_not_a_scheduling_warning_that_passed() -> None:
+    result = default_matcher().match(PASSED_SCHEDULING)
+    assert result.answer is not None and result.answer.entry_id == "service-launch-fails"
+
+
+def test_shipped_kb_answers_the_crash_not_the_build_on_an_aci_crash_with_image_pulls() -> None:
+    text = ("Aci Deployment failed with exception: Your container application crashed. This may be "
+            "caused by errors in your scoring file's init() function.\n"
+            '"events": "Pulling image myws.azurecr.io/azureml/azureml_3f2e; Successfully pulled '
+            'image myws.azurecr.io/azureml/azureml_3f2e; Started container"\n'
+            "Failed to pull image: container registry authorization failure, retrying\n")
+    result = default_matcher().match(text)
+    assert result.matches[0].entry_id == "service-launch-fails"

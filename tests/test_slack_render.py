@@ -11,7 +11,7 @@ import pytest
 from bot.incidents.service import Recorded, SimilarIncident
 from bot.knowledge.loader import cached_knowledge_base
 from bot.knowledge.model import Entry, KnowledgeBase, LocalizedBody
-from bot.matching.matcher import default_matcher
+from bot.matching.matcher import Matcher, default_matcher
 from bot.matching.result import Match, MatchResult
 from bot.slack import blocks as bk
 from bot.slack.render import (
@@ -59,8 +59,14 @@ def within_limits(blocks: list[dict[str, Any]]) -> None:
                 assert len(element["value"]) <= bk.MAX_BUTTON_VALUE
 
 
+def confident_result(kb: KnowledgeBase, paste: str, lang: str) -> MatchResult:
+    """A confident answer as the matcher builds it. The hand-written rule decides here: these
+    tests are about rendering an answer, not about the learned decision (test_decision.py)."""
+    return Matcher(kb, model=None).match(paste, lang=lang)
+
+
 def test_known_answer_shows_cause_steps_link_evidence_and_incident(kb: KnowledgeBase) -> None:
-    result = default_matcher().match(GPU_ERROR, lang="en")
+    result = confident_result(kb, GPU_ERROR, "en")
     message = render_answer(result, recorded(occurrences=4), kb, "en", user="U1")
     within_limits(message.blocks)
     text = blocks_as_text(message.blocks)
@@ -82,7 +88,7 @@ def test_known_answer_shows_cause_steps_link_evidence_and_incident(kb: Knowledge
 
 
 def test_answer_in_korean(kb: KnowledgeBase) -> None:
-    result = default_matcher().match(GPU_ERROR, lang="ko")
+    result = confident_result(kb, GPU_ERROR, "ko")
     text = blocks_as_text(render_answer(result, recorded(), kb, "ko").blocks)
     assert "*원인*" in text and "*해결*" in text and "인시던트 #42 기록됨" in text
     assert "[해결됐어요] [이게 아니에요] [해결됨] [로그 가져오기]" in text
@@ -244,3 +250,27 @@ def test_long_text_splits_into_sections_with_balanced_fences() -> None:
     assert parts[1].startswith("```\nline ")  # the code block goes on, as code
     assert parts[-1].endswith("```\nafter")
     assert "".join(parts).count("line 899") == 1
+
+
+@pytest.mark.parametrize(("lang", "probably", "first_step", "others"), [
+    ("en", "*Probably:*", "*First step*", "*Also possible*"),
+    ("ko", "*아마:*", "*첫 단계*", "*다른 가능성*")])
+def test_a_likely_match_is_a_tentative_answer_not_no_known_fix(
+        kb: KnowledgeBase, lang: str, probably: str, first_step: str, others: str) -> None:
+    likely = Match("service-launch-fails", "t", 61.0, False, "RRuntimeError: there is no "
+                   "package called 'caret'", tier="likely")
+    runner_up = Match("image-build-fails", "t", 40.0, False, "no package", tier="unknown")
+    message = render_answer(MatchResult((likely, runner_up), "fp"), recorded(), kb, lang)
+    within_limits(message.blocks)
+    text = blocks_as_text(message.blocks)
+    entry = kb.get("service-launch-fails")
+    assert entry is not None
+    body = entry.body_in(lang)
+    assert body is not None and len(body.steps) > 1
+    assert probably in text and entry.title_in(lang) in text
+    assert first_step in text and "no_known_fix" not in {b.get("block_id") for b in
+                                                        message.blocks}
+    assert bk.markdown_to_mrkdwn(body.steps[1].strip())[:40] not in text  # only the first step
+    assert others in text and "`image-build-fails`" in text  # the other candidates
+    assert "[Fixed it]" in text or "[해결됐어요]" in text  # feedback teaches the KB
+    assert message.text.startswith("Probably" if lang == "en" else "아마")

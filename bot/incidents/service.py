@@ -122,7 +122,8 @@ def _cut(value: str, limit: int) -> str:
 
 
 def incident_summary(pasted: str, result: MatchResult) -> str:
-    """The one line that names the incident in lists: the first key error line, redacted.
+    """The one line that names the incident in lists, redacted: the line that decided the
+    match (its evidence), else the first error line; never the chat around the error.
 
     Masked with the matcher's own masking, so that the summaries of repeats (different pod
     names, ids, timestamps) compare as equal in find_similar and read the same in lists.
@@ -130,8 +131,8 @@ def incident_summary(pasted: str, result: MatchResult) -> str:
     placeholders, after which the redaction patterns no longer see the token, and its
     remaining letters would be shown.
     """
-    line = result.key_lines[0] if result.key_lines else ""
-    if not line.strip():
+    line = result.summary_line
+    if not line.strip():  # a result built without the matcher's lines
         line = next((candidate for candidate in pasted.splitlines() if candidate.strip()), "")
     line = " ".join(_mask(sanitize(line)).split())
     return _cut(line, SUMMARY_LIMIT)

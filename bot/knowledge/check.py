@@ -4,9 +4,13 @@ Checks, each reported per entry with its file:
 - the file reads as an entry (front matter, YAML, id, title) and ids are unique inside a folder
   (a KNOWLEDGE_PATH entry with a shipped id overrides it: that is allowed, and said);
 - the title and the body exist in both languages, each body with a cause and fix steps;
-- the source link is an http(s) URL (not fetched);
+- the source link is an http(s) URL (not fetched); a link into the troubleshooting guide uses
+  the guide's v1 address and names a section (anchor) the guide has (links.py);
 - every pattern compiles;
-- every signature, matched on its own, names its entry first and confidently.
+- every signature, matched on its own, names its entry first and confidently (by the
+  hand-written rule of bot/matching/confidence.py: the signature is specific on its own);
+- the confidence model (knowledge/_model/confidence.json) is present, has a known format
+  version, the feature names of this code and sane thresholds.
 Exit status 1 when there is any problem, 0 otherwise.
 """
 
@@ -18,9 +22,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
+from bot.knowledge.importer import ImportFailure
+from bot.knowledge.links import find_guide, guide_anchors, guide_link_problem
 from bot.knowledge.loader import entry_files, knowledge_folders, load_entries, parse_entry
 from bot.knowledge.model import LANGUAGES, Entry, KnowledgeBase
+from bot.knowledge.msdocs import GuideFormatError
+from bot.matching.decision import ModelFileError, model_path, read_model
 from bot.matching.matcher import Matcher
+from bot.paths import project_folder
 
 
 @dataclass(frozen=True)
@@ -29,13 +38,21 @@ class Problem:
     message: str
 
 
-def check_entries(entries: list[Entry]) -> list[Problem]:
-    """Problems with the entries themselves (schema, languages, links, patterns, self-match)."""
+def check_entries(entries: list[Entry],
+                  anchors: frozenset[str] | None = None) -> list[Problem]:
+    """Problems with the entries themselves (schema, languages, links, patterns, self-match).
+
+    `anchors`: the guide's section anchors, to check links into the guide (None: not found).
+    """
     problems: list[Problem] = []
     for entry in entries:
-        problems += [Problem(entry.id, message) for message in _entry_problems(entry)]
-    matcher = Matcher(KnowledgeBase(tuple(entries)))
-    for entry_id, pattern, error in matcher.index.pattern_problems:
+        problems += [Problem(entry.id, message) for message in _entry_problems(entry, anchors)]
+    # The self-match test is about the signature's own strength (specific words, a clear lead),
+    # which the hand-written rule states; the learned model judges whole pastes, and a bare line
+    # without any deployment context is rightly less sure there.
+    matcher = Matcher(KnowledgeBase(tuple(entries)), model=None)
+    for entry_id, pattern, error in (matcher.index.pattern_problems
+                                     + matcher.index.compile_problems()):
         problems.append(Problem(entry_id, f"pattern {pattern!r} does not compile: {error}"))
     for entry in entries:
         for signature in entry.signatures:
@@ -45,7 +62,7 @@ def check_entries(entries: list[Entry]) -> list[Problem]:
     return problems
 
 
-def _entry_problems(entry: Entry) -> list[str]:
+def _entry_problems(entry: Entry, anchors: frozenset[str] | None) -> list[str]:
     messages = []
     if not entry.signatures and not entry.patterns:
         messages.append("has no signatures and no patterns: nothing can match it")
@@ -66,6 +83,10 @@ def _entry_problems(entry: Entry) -> list[str]:
         parsed = urlparse(entry.source)
         if parsed.scheme not in ("http", "https") or not parsed.netloc or " " in entry.source:
             messages.append(f"source {entry.source!r} is not an http(s) URL")
+        else:
+            link_problem = guide_link_problem(entry.source, anchors)
+            if link_problem:
+                messages.append(link_problem)
     return messages
 
 
@@ -105,11 +126,39 @@ def duplicate_ids_across_folders(folders: list[Path]) -> list[str]:
     return notes
 
 
+def model_problems(path: Path | None = None) -> list[Problem]:
+    """The confidence model beside the KB: present, a known format version, the feature names
+    of this code, sane thresholds (decision.model_from_json says which is wrong)."""
+    path = path or model_path()
+    try:
+        read_model(path)
+    except ModelFileError as error:
+        return [Problem("confidence model", str(error))]
+    return []
+
+
+def load_guide_anchors(given: str | None) -> tuple[frozenset[str] | None, list[Problem], str]:
+    """The guide's anchors, problems reading it, and a note when no guide was found."""
+    path = Path(given) if given else find_guide(project_folder("knowledge").parent)
+    if path is None:
+        return None, [], ("note: the troubleshooting guide (shared/guide/) was not found, so "
+                          "the sections that guide links name were not verified; pass --guide")
+    try:
+        return guide_anchors(path), [], ""
+    except (ImportFailure, GuideFormatError) as error:
+        return None, [Problem(str(path), f"cannot read the guide: {error}")], ""
+
+
 def run_check(args: argparse.Namespace) -> int:
     folders = knowledge_folders()
     entries, load_problems = load_entries(folders)
     problems = [Problem(str(problem.path), problem.message) for problem in load_problems]
-    problems += check_entries(entries)
+    problems += model_problems()
+    anchors, guide_problems, guide_note = load_guide_anchors(getattr(args, "guide", None))
+    problems += guide_problems
+    if guide_note:
+        print(guide_note)
+    problems += check_entries(entries, anchors)
     for note in duplicate_ids_across_folders(folders):
         print(f"note: {note}")
     by_entry = {entry.id: entry for entry in entries}

@@ -1,4 +1,4 @@
-"""`troubleshoot-bot kb check | eval | import`."""
+"""`troubleshoot-bot kb check | eval | train | import`."""
 
 from __future__ import annotations
 
@@ -13,13 +13,32 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     check = commands.add_parser("check", help="validate every entry (schema, ids, languages, "
                                               "links, regexes, self-match)")
+    check.add_argument("--guide", metavar="GUIDE.md",
+                       help="the troubleshooting guide whose section anchors the links name "
+                            "(default: shared/guide/how-to-troubleshoot-deployment.ko.md beside "
+                            "the checkout or one of its parents)")
     check.set_defaults(func=lazy("bot.knowledge.check:run_check"))
 
-    evaluate = commands.add_parser("eval", help="top-1, top-3, MRR and abstention on a labelled "
-                                                "JSONL set")
-    evaluate.add_argument("file", metavar="FILE")
+    evaluate = commands.add_parser("eval", help="top-1, top-3, MRR, tiers and abstention on "
+                                                "labelled JSONL sets")
+    evaluate.add_argument("file", metavar="FILE", nargs="+")
     evaluate.add_argument("--json", action="store_true")
+    evaluate.add_argument("--cv", type=int, metavar="K",
+                          help="learn the decision and judge it by grouped K-fold "
+                               "cross-validation (folds by source repository)")
     evaluate.set_defaults(func=lazy("bot.knowledge.evaluation:run_eval"))
+
+    train = commands.add_parser("train", help="learn the confidence model from labelled pastes "
+                                              "(never the final holdout)")
+    train.add_argument("file", metavar="FILE", nargs="*",
+                       help="labelled JSONL files (default: tests/eval/dev, holdout and "
+                            "constructed)")
+    train.add_argument("--out", metavar="PATH",
+                       help="where to write the model (default: knowledge/_model/"
+                            "confidence.json)")
+    train.add_argument("--folds", type=int, default=5, metavar="K",
+                       help="folds for picking the thresholds out of fold (default 5)")
+    train.set_defaults(func=lazy("bot.knowledge.training:run_train"))
 
     importer = commands.add_parser("import", help="turn a Microsoft Docs troubleshooting guide "
                                                   "into draft entries")

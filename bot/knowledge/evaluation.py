@@ -1,13 +1,17 @@
-"""`troubleshoot-bot kb eval FILE`: how well the matcher answers a labelled set of pastes.
+"""`troubleshoot-bot kb eval [--cv K] FILE...`: how well the matcher answers labelled pastes.
 
-FILE is JSON Lines, each line `{"id": ..., "text": ..., "expected": <KB id or "none">}` (see
-tests/eval/README.md). Figures:
+Each FILE is JSON Lines, each line `{"id": ..., "text": ..., "expected": <KB id or "none">,
+"source": <URL>}` (see tests/eval/README.md). Without --cv the shipped model decides; with
+--cv K the decision is learned and judged by grouped cross-validation (crossval.py). Figures:
 
-- top-1, top-3 and MRR (mean reciprocal rank, over the first RANKED entries) on the items whose
-  answer is a KB id: does the right entry come first, near the top;
-- answered: the share of those items where the bot is confident AND right (what a user gets);
+- top-1, top-3 and MRR (over the first RANKED entries) on the items whose answer is a KB id;
+- confident precision: of the confident answers, the share naming the right entry (a `none`
+  paste answered confidently is wrong); likely precision: the same for the likely tier;
+- answered: known items answered confidently AND right; answered or likely: confidently or
+  tentatively AND right (what a user feels);
 - confident on `none`: the share of unrelated pastes the bot wrongly answers confidently;
-- confident-wrong overall: confident answers that name the wrong entry, over all items.
+- confident-wrong overall: confident answers that name the wrong entry, over all items;
+- per label: items, top-1, top-3, confident-right and likely-right.
 """
 
 from __future__ import annotations
@@ -15,10 +19,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from bot.matching.decision import TIER_CONFIDENT, TIER_LIKELY
 from bot.matching.matcher import Matcher
 
 RANKED = 10  # entries looked at for MRR and top-3
@@ -30,6 +35,17 @@ class EvalItem:
     id: str
     text: str
     expected: str
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Decided:
+    """What the bot did with one labelled paste."""
+
+    id: str
+    expected: str
+    ranked: tuple[str, ...]  # entry ids, best first
+    tier: str  # of the first entry
 
 
 @dataclass
@@ -41,8 +57,14 @@ class EvalReport:
     top3: float = 0.0
     mrr: float = 0.0
     answered: float = 0.0  # confident and right, over known items
+    answered_or_likely: float = 0.0  # confident or likely, and right, over known items
     confident_on_none: float = 0.0
     confident_wrong: float = 0.0  # over all items
+    confident: int = 0  # items answered confidently
+    confident_precision: float = 0.0  # right among them (1.0 when there are none)
+    likely: int = 0  # items in the likely tier
+    likely_precision: float = 0.0
+    per_label: dict[str, dict[str, float]] = field(default_factory=dict)
     failures: list[dict[str, object]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, object]:
@@ -71,82 +93,140 @@ def read_items(path: Path) -> list[EvalItem]:
         if not isinstance(data, dict) or not isinstance(data.get("text"), str) \
                 or not isinstance(data.get("expected"), str):
             raise EvalFileError(f'{path}:{number}: needs "text" and "expected" strings')
-        items.append(EvalItem(str(data.get("id", number)), data["text"], data["expected"]))
+        items.append(EvalItem(str(data.get("id", number)), data["text"], data["expected"],
+                              str(data.get("source") or "")))
     return items
 
 
-def evaluate(items: Iterable[EvalItem], matcher: Matcher) -> EvalReport:
-    report = EvalReport()
-    reciprocal = top1 = top3 = answered = none_confident = confident_wrong = 0.0
+def read_all(paths: Sequence[Path]) -> list[EvalItem]:
+    return [item for path in paths for item in read_items(path)]
+
+
+def decide(items: Iterable[EvalItem], matcher: Matcher) -> list[Decided]:
+    decided = []
     for item in items:
         result = matcher.match(item.text, top=RANKED, lang="en")
-        ranked = [match.entry_id for match in result.matches]
-        answer = result.answer.entry_id if result.answer else None
+        decided.append(Decided(item.id, item.expected,
+                               tuple(match.entry_id for match in result.matches),
+                               result.matches[0].tier if result.matches else "unknown"))
+    return decided
+
+
+def evaluate(items: Iterable[EvalItem], matcher: Matcher) -> EvalReport:
+    return summarise(decide(items, matcher))
+
+
+def summarise(decided: Iterable[Decided]) -> EvalReport:
+    report = EvalReport()
+    reciprocal = top1 = top3 = answered = tentative = none_confident = 0.0
+    confident_right = likely_right = confident_wrong = 0
+    labels: dict[str, dict[str, float]] = {}
+    for item in decided:
+        first = item.ranked[0] if item.ranked else None
+        right = first == item.expected
         report.items += 1
-        if answer is not None and answer != item.expected:
-            confident_wrong += 1
+        if item.tier == TIER_CONFIDENT:
+            report.confident += 1
+            confident_right += right
+            confident_wrong += not right
+        elif item.tier == TIER_LIKELY:
+            report.likely += 1
+            likely_right += right
+        row = labels.setdefault(item.expected, dict.fromkeys(
+            ("items", "top1", "top3", "confident_right", "likely_right", "confident_wrong"), 0.0))
+        row["items"] += 1
+        row["confident_wrong"] += item.tier == TIER_CONFIDENT and not right
         if item.expected == NONE_LABEL:
             report.unrelated += 1
-            none_confident += answer is not None
-            if answer is not None:
+            none_confident += item.tier == TIER_CONFIDENT
+            if item.tier in (TIER_CONFIDENT, TIER_LIKELY):
                 report.failures.append({"id": item.id, "expected": item.expected,
-                                        "answered": answer, "ranked": ranked[:3]})
+                                        "tier": item.tier, "ranked": list(item.ranked[:3])})
             continue
         report.known += 1
-        rank = ranked.index(item.expected) + 1 if item.expected in ranked else 0
+        rank = item.ranked.index(item.expected) + 1 if item.expected in item.ranked else 0
         top1 += rank == 1
         top3 += 0 < rank <= 3
         reciprocal += 1.0 / rank if rank else 0.0
-        answered += answer == item.expected
-        if rank != 1 or answer != item.expected:
-            report.failures.append({"id": item.id, "expected": item.expected, "answered": answer,
-                                    "ranked": ranked[:3], "rank": rank})
+        answered += right and item.tier == TIER_CONFIDENT
+        tentative += right and item.tier in (TIER_CONFIDENT, TIER_LIKELY)
+        row["top1"] += rank == 1
+        row["top3"] += 0 < rank <= 3
+        row["confident_right"] += right and item.tier == TIER_CONFIDENT
+        row["likely_right"] += right and item.tier == TIER_LIKELY
+        if rank != 1 or item.tier != TIER_CONFIDENT:
+            report.failures.append({"id": item.id, "expected": item.expected,
+                                    "tier": item.tier, "ranked": list(item.ranked[:3]),
+                                    "rank": rank})
     if report.known:
         report.top1 = top1 / report.known
         report.top3 = top3 / report.known
         report.mrr = reciprocal / report.known
         report.answered = answered / report.known
+        report.answered_or_likely = tentative / report.known
     if report.unrelated:
         report.confident_on_none = none_confident / report.unrelated
     if report.items:
         report.confident_wrong = confident_wrong / report.items
+    report.confident_precision = confident_right / report.confident if report.confident else 1.0
+    report.likely_precision = likely_right / report.likely if report.likely else 1.0
+    report.per_label = dict(sorted(labels.items()))
     return report
 
 
-def render_report(report: EvalReport, name: str) -> str:
+def render_report(report: EvalReport, name: str, *, misses: bool = True) -> str:
     lines = [
         f"{name}: {report.items} items ({report.known} with a KB answer, "
         f"{report.unrelated} labelled none)",
-        f"  top-1                    {report.top1:6.3f}",
-        f"  top-3                    {report.top3:6.3f}",
-        f"  MRR                      {report.mrr:6.3f}",
-        f"  answered (confident+right) {report.answered:4.3f}",
-        f"  confident on none        {report.confident_on_none:6.3f}",
-        f"  confident-wrong overall  {report.confident_wrong:6.3f}",
+        f"  top-1                      {report.top1:6.3f}",
+        f"  top-3                      {report.top3:6.3f}",
+        f"  MRR                        {report.mrr:6.3f}",
+        f"  confident precision        {report.confident_precision:6.3f}"
+        f"  ({report.confident} confident)",
+        f"  likely precision           {report.likely_precision:6.3f}  ({report.likely} likely)",
+        f"  answered (confident+right) {report.answered:6.3f}",
+        f"  answered or likely, right  {report.answered_or_likely:6.3f}",
+        f"  confident on none          {report.confident_on_none:6.3f}",
+        f"  confident-wrong overall    {report.confident_wrong:6.3f}",
+        "  per label: items  top-1  top-3  confident-right  likely-right  confident-wrong",
     ]
-    if report.failures:
+    for label, row in report.per_label.items():
+        lines.append(f"    {label:44s} {row['items']:4.0f} {row['top1']:6.0f} {row['top3']:6.0f}"
+                     f" {row['confident_right']:8.0f} {row['likely_right']:13.0f}"
+                     f" {row['confident_wrong']:13.0f}")
+    if misses and report.failures:
         lines.append("  misses:")
         for failure in report.failures:
             lines.append(f"    {failure['id']}: expected {failure['expected']}, "
-                         f"answered {failure['answered']}, ranked {failure['ranked']}")
+                         f"tier {failure['tier']}, ranked {failure['ranked']}")
     return "\n".join(lines) + "\n"
 
 
 def run_eval(args: argparse.Namespace) -> int:
     from bot.matching.matcher import default_matcher
 
-    path = Path(args.file)
+    paths = [Path(name) for name in args.file]
     try:
-        items = read_items(path)
+        items = read_all(paths)
     except EvalFileError as error:
         print(f"kb eval: {error}", file=sys.stderr)
         return 2
     if not items:
-        print(f"kb eval: {path}: no items", file=sys.stderr)
+        print(f"kb eval: {', '.join(map(str, paths))}: no items", file=sys.stderr)
         return 2
-    report = evaluate(items, default_matcher())
+    name = " + ".join(str(path) for path in paths)
+    if getattr(args, "cv", None):
+        from bot.knowledge.crossval import cross_validate
+        if args.cv < 2:
+            print("kb eval: --cv needs 2 or more folds", file=sys.stderr)
+            return 2
+        from bot.knowledge.loader import cached_knowledge_base
+        report = cross_validate(items, Matcher(cached_knowledge_base(), model=None), args.cv)
+        name = f"{name} (grouped {args.cv}-fold cross-validation by source repository)"
+    else:
+        report = evaluate(items, default_matcher())
     if getattr(args, "json", False):
         print(json.dumps(report.to_json(), ensure_ascii=False))
     else:
-        sys.stdout.write(render_report(report, str(path)))
+        sys.stdout.write(render_report(report, name))
     return 0

@@ -14,6 +14,12 @@ KIND_SYMPTOM = "symptom"  # what many causes look like from outside (a crash loo
 KIND_PROCEDURE = "procedure"  # how to investigate (get logs, debug locally)
 KINDS = (KIND_CAUSE, KIND_SYMPTOM, KIND_PROCEDURE)
 
+# Where in a deployment's life a problem shows, in order: the image is built, the pod is
+# scheduled, the container starts (init()), requests are served (run()). A paste that shows a
+# later stage proves the earlier ones passed: a crash loop means the image was built and the pod
+# scheduled, so a build or scheduling line in the same paste is history, not the cause.
+STAGES = ("build", "schedule", "start", "serve")
+
 
 @dataclass(frozen=True)
 class LocalizedBody:
@@ -44,6 +50,7 @@ class Entry:
     tags: tuple[str, ...] = ()
     source: str = ""  # link to the guide section
     kind: str = KIND_CAUSE  # cause / symptom / procedure (see KINDS)
+    stage: str = ""  # one of STAGES, or "" when the problem can show at any stage
     body: dict[str, LocalizedBody] = field(default_factory=dict)
     path: Path | None = None  # file it was loaded from (None when built in code)
     # An unfinished draft from `kb import` (`draft: true`, or its TODO note still in the body):

@@ -144,11 +144,13 @@ def plain_heading_text(raw: str) -> str:
 def slugify(text: str) -> str:
     """The anchor Docs would give a heading: lower case, words joined by hyphens.
 
-    Unicode letters are kept (a Korean heading keeps its Korean words), punctuation is dropped.
+    Unicode letters are kept (a Korean heading keeps its Korean words), punctuation is dropped,
+    underscores stay as Learn keeps them ("Function fails: get_model_path()" ->
+    `function-fails-get_model_path`).
     """
     text = plain_heading_text(text).lower()
     text = re.sub(r"[^\w\s-]", "", text)
-    return re.sub(r"[\s_-]+", "-", text).strip("-") if text.strip() else ""
+    return re.sub(r"[\s-]+", "-", text).strip("-") if text.strip() else ""
 
 
 def split_table_row(line: str) -> tuple[str, ...]:

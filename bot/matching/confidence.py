@@ -1,4 +1,7 @@
-"""The abstain decision: answer only when the best entry is clearly right.
+"""The hand-written abstain rule: answer only when the best entry is clearly right.
+
+The bot decides with the learned model (decision.py); this rule is one of its features
+(features.py) and the fallback when no model file can be loaded.
 
 A confident wrong answer costs more than "I don't know": the person follows the wrong fix. So
 the best entry is presented only when all of these hold:
@@ -61,13 +64,17 @@ def confident_count(ranked: Sequence[EntryScore], paste: PreparedPaste | None = 
     if not (best.pattern_hit
             or max(best.best.matched_weight, best.specific) >= MIN_EVIDENCE):
         return 0
-    if paste is not None and _process_death_only(best, paste) and not (paste.all_words
-                                                                       & SERVING_CONTEXT):
+    if paste is not None and process_death_only(best, paste) and not serving_context(paste):
         return 0
     return 1
 
 
-def _process_death_only(best: EntryScore, paste: PreparedPaste) -> bool:
+def serving_context(paste: PreparedPaste) -> bool:
+    """The paste shows a model deployment (the scoring script, the serving stack, a pod)."""
+    return bool(paste.all_words & SERVING_CONTEXT)
+
+
+def process_death_only(best: EntryScore, paste: PreparedPaste) -> bool:
     """True when the deciding evidence says only that some process was killed."""
     found = best.best
     if found.span is not None and 0 <= found.line < len(paste.lines):

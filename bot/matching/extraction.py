@@ -47,6 +47,11 @@ _EXCEPTION_LINE = re.compile(r"^\s*(?:[A-Za-z_][\w.]*\.)?[A-Z]\w*(?:Error|Except
 _TRACEBACK_START = re.compile(r"\bTraceback \(most recent call last\)")
 _FRAME = re.compile(r"^\s*File \"[^\"]*\", line \d+, in \S+")
 _QUESTION = re.compile(r"[?？]|[\uac00-\ud7a3]")
+# A person talking about the error rather than the error itself: "I deployed and it failed, any
+# idea?", "Hi all, my endpoint fails", "배포 실패했습니다 ㅠ 도와주세요".
+_CHAT = re.compile(r"(?i)[?？]|[\uac00-\ud7a3]|^(hi|hello|hey|thanks|please|any ?(one|body|idea)|"
+                   r"i |i'm |i've |my |we |we're |our |can (someone|anyone|you)|does anyone)")
+CHAT_MAX_SIGNAL = 2.0  # a line with an exception name, event reason or exit code is no chat
 # What a log collector puts in front of a line (pipeline/container timestamps, a logger's
 # `2021-06-30 03:05:58,100 | root | ERROR |` or `2023-09-29 19:00:24,282 E [65] azmlinfsrv -`
 # columns). The line's own text starts after it: a traceback frame or an exception line that
@@ -108,6 +113,11 @@ def line_body(line: str) -> str:
     if body is not line:
         body = _LOGGER_COLUMNS.sub("", body, count=1)
     return body
+
+
+def chat_line(line: str, signal: float) -> bool:
+    """True for a person's own words around an error (never the evidence or the summary)."""
+    return signal < CHAT_MAX_SIGNAL and bool(_CHAT.search(line_body(line)[:200]))
 
 
 def line_signal(line: str) -> float:

@@ -19,6 +19,7 @@ import re._constants as sre_constants  # the parser `re` itself uses (sre_parse 
 import re._parser as sre_parse
 from collections import defaultdict
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 import numpy as np
 
@@ -30,6 +31,9 @@ from bot.matching.tokens import background_weight, stem, words
 # which a word stops being informative; it is a constant so that weights do not depend on KB size.
 SPREAD = 30.0
 SHARED_SCAN_LIMIT = 64
+# A word carries information only above this weight, so that ten common words (`error`,
+# `traceback`, `most recent call last`) never add up to one rare one (scoring.py, features.py).
+INFO_FLOOR = 1.2
 # Words that name the call to a deployed model's scoring endpoint. A status code next to them is
 # the service's own answer to a request, not a code any Azure or Kubernetes API could return
 # (a 409 from App Service, a 504 while polling a deployment).
@@ -63,10 +67,15 @@ class SignatureChoice:
 class PatternChoice:
     entry: int
     text: str
-    regex: re.Pattern[str]
     # The words the author wrote into the pattern (`409`, `conflict`, `progress`): a match is
     # worth the weight of those words in the matched text, not of everything `.*` swallowed.
     words: frozenset[str] = frozenset()
+
+    @cached_property
+    def regex(self) -> re.Pattern[str]:
+        """Compiled on first use: a pattern runs only when a paste holds its anchor word, and
+        compiling 10,000 team patterns up front was a third of the start-up time."""
+        return re.compile(self.text)
 
 
 def signal_exit_code(word: str) -> bool:
@@ -91,6 +100,7 @@ class KnowledgeIndex:
     def __init__(self, kb: KnowledgeBase) -> None:
         self.entry_ids: list[str] = [entry.id for entry in kb]
         self.entry_kinds: list[str] = [entry.kind for entry in kb]
+        self.entry_stages: list[str] = [entry.stage for entry in kb]
         signature_words: list[tuple[int, str, set[str]]] = []
         entry_words: list[set[str]] = [set() for _ in self.entry_ids]
         for number, entry in enumerate(kb):
@@ -111,6 +121,14 @@ class KnowledgeIndex:
                 self.weight[word] = fixed
             else:
                 self.weight[word] = math.log1p(SPREAD / count)
+
+        # Per entry: its words with their weights, and their total information above the
+        # floor of common words (features.py: how much of an entry a paste shows).
+        self.entry_words: list[dict[str, float]] = [
+            {word: self.weight[word] for word in found} for found in entry_words]
+        self.entry_information: list[float] = [
+            sum(max(0.0, weight - INFO_FLOOR) for weight in weights.values())
+            for weights in self.entry_words]
 
         self.signatures: list[SignatureChoice] = []
         postings: dict[str, list[int]] = defaultdict(list)
@@ -136,14 +154,16 @@ class KnowledgeIndex:
         for number, entry in enumerate(kb):
             for pattern in entry.patterns:
                 try:
-                    regex = re.compile(pattern)
+                    # Parsed once, here, for the anchor word and to report a broken pattern;
+                    # compiled on first use (PatternChoice.regex).
+                    parsed = sre_parse.parse(pattern)
                 except (re.error, OverflowError, RecursionError) as error:
                     self.pattern_problems.append((entry.id, pattern, str(error)))
                     continue
                 position = len(self.patterns)
                 written = frozenset(words(_REGEX_CLASS.sub(" ", pattern)))
-                self.patterns.append(PatternChoice(number, pattern, regex, written))
-                anchor = self._anchor_word(pattern)
+                self.patterns.append(PatternChoice(number, pattern, written))
+                anchor = self._anchor_word(parsed)
                 self.pattern_anchor.append(anchor)
                 if anchor:
                     self.patterns_by_word[anchor].append(position)
@@ -168,7 +188,17 @@ class KnowledgeIndex:
             return choice
         return replace(choice, shared=max(shared.values()) / choice.total)
 
-    def _anchor_word(self, pattern: str) -> str | None:
+    def compile_problems(self) -> list[tuple[str, str, str]]:
+        """Patterns that parse but do not compile (entry id, pattern, error): for kb check."""
+        problems = []
+        for choice in self.patterns:
+            try:
+                choice.regex  # noqa: B018 - compiling is the check
+            except (re.error, OverflowError, RecursionError) as error:
+                problems.append((self.entry_ids[choice.entry], choice.text, str(error)))
+        return problems
+
+    def _anchor_word(self, pattern: str | sre_parse.SubPattern) -> str | None:
         """The rarest word a pattern's required literal text contains, if any."""
         candidates: list[str] = []
         for literal in required_literals(pattern):
@@ -186,16 +216,19 @@ class KnowledgeIndex:
         return max(candidates, key=lambda w: self.weight.get(w, math.log1p(SPREAD)))
 
 
-def required_literals(pattern: str) -> list[str]:
-    """The runs of literal characters every match of `pattern` must contain.
+def required_literals(pattern: str | sre_parse.SubPattern) -> list[str]:
+    """The runs of literal characters every match of `pattern` (text or parsed) must contain.
 
     Only the top level of the pattern counts (inside a group or an alternation nothing is
     required); words are compared lower-cased, so case-insensitive patterns need no care.
     """
-    try:
-        parsed = sre_parse.parse(pattern)
-    except (sre_constants.error, OverflowError, RecursionError):
-        return []
+    if isinstance(pattern, str):
+        try:
+            parsed = sre_parse.parse(pattern)
+        except (sre_constants.error, OverflowError, RecursionError):
+            return []
+    else:
+        parsed = pattern
     runs: list[str] = []
     current: list[str] = []
     for op, value in parsed:

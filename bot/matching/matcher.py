@@ -1,8 +1,10 @@
-"""The matcher: text in, ranked KB entries out, with a confidence decision and evidence. No I/O.
+"""The matcher: text in, ranked KB entries out, with a tier decision and evidence. No I/O.
 
     paste -> extraction (key error lines) -> scoring (words + shape + patterns, per entry)
           -> ranking (cause before symptom, diagnosis before procedure)
-          -> confidence (answer or abstain) ; fingerprint (masked key lines) ; evidence
+          -> (no error line at all: the entries' own text, prose.py)
+          -> features of the top candidates -> learned decision (tier per match, decision.py)
+          ; fingerprint (masked key lines) ; evidence (the deciding error line)
 
 The knowledge base is indexed once per Matcher (index.py); `match()` never raises and does
 bounded work whatever it is given (extraction.py caps the input). It reads the text only after
@@ -13,27 +15,56 @@ where extraction cuts a long line through the middle of one.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from functools import lru_cache
+from typing import Literal
 
 from bot.knowledge.loader import cached_knowledge_base
 from bot.knowledge.model import KnowledgeBase
 from bot.matching.confidence import confident_count
-from bot.matching.evidence import evidence_text
+from bot.matching.decision import (
+    TIER_CONFIDENT,
+    TIER_UNKNOWN,
+    ConfidenceModel,
+    shipped_model,
+)
+from bot.matching.evidence import evidence_line, evidence_text, naming_line
 from bot.matching.extraction import Extracted, extract, unread_characters
+from bot.matching.features import candidate_features, paste_shape
 from bot.matching.fingerprint import fingerprint
 from bot.matching.index import KnowledgeIndex
+from bot.matching.prose import ProseIndex
 from bot.matching.ranking import by_kind
 from bot.matching.result import Match, MatchResult
-from bot.matching.scoring import prepare, score_entries
+from bot.matching.scoring import EntryScore, Evidence, PreparedPaste, prepare, score_entries
 from bot.redaction import sanitize
 
 log = logging.getLogger(__name__)
 
+# An entry found only through its own text (prose.py) scores at most this much: enough to be a
+# candidate, and the model decides from prose_score whether it is more.
+PROSE_SCORE = 70.0
+PROSE_SOURCE = "(the entry's own text)"
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """Everything the matcher knows about a paste before deciding (also the training input)."""
+
+    extracted: Extracted
+    paste: PreparedPaste
+    ranked: list[EntryScore]  # best first, by the matcher's scores and the kinds
+    rows: list[list[float]]  # features of ranked[:CANDIDATES]
+
 
 class Matcher:
-    def __init__(self, kb: KnowledgeBase) -> None:
+    def __init__(self, kb: KnowledgeBase,
+                 model: ConfidenceModel | Literal["shipped"] | None = "shipped") -> None:
         self.kb = kb
         self.index = KnowledgeIndex(kb)
+        self.prose = ProseIndex(kb)
+        # None: the hand-written rule of confidence.py decides (confident or unknown only).
+        self.model = shipped_model() if model == "shipped" else model
 
     def match(self, text: str, *, top: int = 3, lang: str = "en") -> MatchResult:
         try:
@@ -42,20 +73,69 @@ class Matcher:
             log.exception("matcher failed on a paste of %d characters", len(text or ""))
             return MatchResult(matches=(), fingerprint=fingerprint(Extracted((), ())))
 
-    def _match(self, text: str, *, top: int, lang: str) -> MatchResult:
-        extracted = extract(sanitize(text))
+    def assess(self, text: str) -> Assessment:
+        # Secrets out of the whole text first, before extraction cuts any line.
+        text = sanitize(text) if isinstance(text, str) else text
+        extracted = extract(text)
         paste = prepare(extracted)
-        ranked = by_kind(score_entries(self.index, paste), self.index.entry_kinds)
-        confident = confident_count(ranked, paste)
+        ranked = by_kind(score_entries(self.index, paste), self.index.entry_kinds,
+                         self.index.entry_stages)
+        prose: dict[int, float] = {}
+        if paste.lines and not extracted.error_lines:
+            # No error line at all (a question, a description): what the entries say of
+            # themselves is evidence too.
+            prose = self.prose.search(text if isinstance(text, str) else "\n".join(paste.lines))
+            ranked = _with_prose_candidates(ranked, prose)
+        rows = candidate_features(ranked, paste, extracted, self.index,
+                                  paste_shape(text if isinstance(text, str) else "", extracted,
+                                              paste), prose)
+        return Assessment(extracted, paste, ranked, rows)
+
+    def _match(self, text: str, *, top: int, lang: str) -> MatchResult:
+        assessed = self.assess(text)
+        ranked, paste = assessed.ranked, assessed.paste
+        tiers = [TIER_UNKNOWN] * len(ranked)
+        probabilities: list[float | None] = [None] * len(ranked)
+        if self.model is not None and assessed.rows:
+            # The model judges the matcher's order; it does not reorder it (re-ranking by
+            # probability lowered top-1 in cross-validation: docs/eval.md).
+            found = self.model.probabilities(assessed.rows)
+            probabilities[: len(found)] = [float(p) for p in found]
+            tiers[0] = self.model.tier(float(found[0]), ranked[0].score)
+        elif confident_count(ranked, paste):
+            tiers[0] = TIER_CONFIDENT
         matches = []
         for position, scored in enumerate(ranked[: max(int(top), 1)]):
             entry = self.kb.entries[scored.entry]
             matches.append(Match(
                 entry_id=entry.id, title=entry.title_in(lang), score=round(scored.score, 2),
-                confident=position < confident, evidence=evidence_text(paste, scored.best),
+                confident=tiers[position] == TIER_CONFIDENT, tier=tiers[position],
+                probability=probabilities[position],
+                evidence=evidence_text(paste, scored.best),
+                evidence_line=evidence_line(paste, scored.best),
                 signature=scored.best.source))
-        return MatchResult(matches=tuple(matches), fingerprint=fingerprint(extracted),
-                           key_lines=extracted.key_lines, unread_chars=unread_characters(text))
+        return MatchResult(matches=tuple(matches), fingerprint=fingerprint(assessed.extracted),
+                           key_lines=assessed.extracted.key_lines,
+                           deciding_line=(matches[0].evidence_line if matches
+                                          and matches[0].evidence_line
+                                          else naming_line(paste)),
+                           unread_chars=unread_characters(text))
+
+
+def _with_prose_candidates(ranked: list[EntryScore], prose: dict[int, float]) -> list[EntryScore]:
+    """`ranked` with the entries only their own text found, placed by their modest score."""
+    known = {item.entry for item in ranked}
+    extra = [EntryScore(entry, PROSE_SCORE * share,
+                        Evidence(PROSE_SCORE * share, 0.0, 0, 0, None, PROSE_SOURCE), 1,
+                        PROSE_SCORE * share)
+             for entry, share in sorted(prose.items(), key=lambda item: -item[1])
+             if entry not in known]
+    merged: list[EntryScore] = []
+    for item in ranked:
+        while extra and extra[0].score > item.score:
+            merged.append(extra.pop(0))
+        merged.append(item)
+    return merged + extra
 
 
 @lru_cache(maxsize=4)

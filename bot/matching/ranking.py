@@ -12,9 +12,18 @@ using each entry's `kind` (bot/knowledge/model.py):
   evidence: procedures answer questions, not errors; below a strong diagnosis they are never a
   rival (the error that names a jinja2 import failure is not a question about the server).
 
+- before both, the deployment's *stage* (build, schedule, start, serve; model.STAGES): a log
+  line of a later stage, matched by an authored pattern, proves the earlier stages passed. A
+  crash loop after image-pull events was built; a container that started was scheduled,
+  whatever FailedScheduling warning came first. So an entry of an earlier stage yields to such
+  a proven later one, and a cause overtakes a proven symptom only of its own stage (a failing
+  run() does not explain a crash in init()). Entries without a stage (out of memory can kill at
+  start or while serving) are not moved by this rule; one word in a sentence ("the pod was
+  Pending or in CrashLoopBackOff") proves nothing.
+
 An entry that yields is recorded as explained by the one that moved above it, so the
 confidence margin (confidence.py) is not measured against it: the symptom agrees with its cause,
-it does not compete with it.
+the passed stage is history; neither competes with the answer.
 """
 
 from __future__ import annotations
@@ -22,7 +31,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from bot.knowledge.model import KIND_CAUSE, KIND_PROCEDURE, KIND_SYMPTOM
+from bot.knowledge.model import KIND_CAUSE, KIND_PROCEDURE, KIND_SYMPTOM, STAGES
 from bot.matching.scoring import EntryScore
 
 CAUSE_MIN = 60.0  # a cause must score this much on its own to overtake a symptom
@@ -36,9 +45,48 @@ def strong(scored: EntryScore, minimum: float) -> bool:
         >= SPECIFIC_EVIDENCE)
 
 
-def by_kind(ranked: Sequence[EntryScore], kinds: Sequence[str]) -> list[EntryScore]:
-    """`ranked` (best first) with a cause moved above its symptom and diagnoses above procedures."""
+def earlier(stage: str, than: str) -> bool:
+    """True when both stages are known and `stage` comes before `than`."""
+    return bool(stage and than) and STAGES.index(stage) < STAGES.index(than)
+
+
+def other_stage(stage: str, than: str) -> bool:
+    """True when both stages are known and differ."""
+    return bool(stage and than) and stage != than
+
+
+def proves_stage(scored: EntryScore) -> bool:
+    """A later stage is proven by a log line of that stage, matched by an authored pattern (the
+    kubelet's back-off line, a score.py frame), not by a word in a sentence ("the pod was
+    Pending or in CrashLoopBackOff")."""
+    return strong(scored, CAUSE_MIN) and scored.pattern_hit
+
+
+def by_stage(ranked: Sequence[EntryScore], stages: Sequence[str]) -> list[EntryScore]:
+    """`ranked` with the proven entry of the latest stage first; earlier stages are history."""
     order = list(ranked)
+    if not order:
+        return order
+    latest = 0
+    for position, item in enumerate(order):
+        if earlier(stages[order[latest].entry], stages[item.entry]) and proves_stage(item):
+            latest = position
+    top = order[latest]
+    if not (stages[top.entry] and proves_stage(top)):
+        return order
+    rest = [replace(item, explained=True) if earlier(stages[item.entry], stages[top.entry])
+            else item for item in order[:latest] + order[latest + 1:]]
+    return [top, *rest]
+
+
+def by_kind(ranked: Sequence[EntryScore], kinds: Sequence[str],
+            stages: Sequence[str] | None = None) -> list[EntryScore]:
+    """`ranked` (best first) with a cause moved above its symptom and diagnoses above procedures.
+
+    `stages` (one per entry, "" for none): see the module text; without it stages are ignored.
+    """
+    stages = stages if stages is not None else [""] * len(kinds)
+    order = by_stage(ranked, stages)
     if len(order) < 2:
         return order
     top_kind = kinds[order[0].entry]
@@ -52,8 +100,11 @@ def by_kind(ranked: Sequence[EntryScore], kinds: Sequence[str]) -> list[EntrySco
         wanted, minimum = (KIND_CAUSE, KIND_SYMPTOM), DIAGNOSIS_MIN
     else:
         return order
+    proven = proves_stage(order[0])
     for position in range(1, len(order)):
         candidate = order[position]
+        if other_stage(stages[candidate.entry], stages[order[0].entry]) and proven:
+            continue  # a cause explains symptoms of its own stage: a run() error is no init crash
         if kinds[candidate.entry] in wanted and strong(candidate, minimum):
             overtaken = [replace(item, explained=True) for item in order[:position]
                          if kinds[item.entry] == top_kind]

@@ -13,10 +13,15 @@ class Match:
     confident: bool  # True only for entries the bot would present as the answer
     evidence: str  # the part of the paste that matched (redaction is the caller's job)
     signature: str = ""  # which signature or pattern it matched
+    # "confident" (the answer), "likely" (probably right: a tentative answer) or "unknown";
+    # only the first match can be confident or likely (bot/matching/decision.py).
+    tier: str = "unknown"
+    probability: float | None = None  # the model's estimate that this entry is right
+    evidence_line: str = ""  # the whole line that decided, unmasked (the incident summary)
 
     def to_json(self) -> dict[str, object]:
         return {"id": self.entry_id, "title": self.title, "score": round(self.score, 2),
-                "confident": self.confident, "evidence": self.evidence}
+                "confident": self.confident, "tier": self.tier, "evidence": self.evidence}
 
 
 @dataclass(frozen=True)
@@ -27,11 +32,25 @@ class MatchResult:
     # Characters in the middle of a paste longer than extraction.MAX_CHARS that were not read:
     # every answer says so, so nobody trusts an answer about a part the bot never saw.
     unread_chars: int = 0
+    # The line that names this paste (the incident summary, the "matched" line of an unknown
+    # answer): what decided the first match, else the first error line; never a chat line
+    # around the error when the paste has an error line (bot/matching/evidence.py).
+    deciding_line: str = ""
 
     @property
     def answer(self) -> Match | None:
         """The entry the bot presents, or None when it abstains."""
         return self.matches[0] if self.matches and self.matches[0].confident else None
+
+    @property
+    def likely(self) -> Match | None:
+        """The entry the bot offers tentatively ("probably ..."), or None."""
+        return self.matches[0] if self.matches and self.matches[0].tier == "likely" else None
+
+    @property
+    def summary_line(self) -> str:
+        """deciding_line; for a result built without it, the first key line."""
+        return self.deciding_line or (self.key_lines[0] if self.key_lines else "")
 
     def to_json(self) -> dict[str, object]:
         return {"matches": [match.to_json() for match in self.matches],

@@ -28,6 +28,7 @@ from rapidfuzz import fuzz, process
 
 from bot.matching.extraction import Extracted, line_body
 from bot.matching.index import (
+    INFO_FLOOR,
     SCORING_CALL,
     KnowledgeIndex,
     SignatureChoice,
@@ -37,9 +38,6 @@ from bot.matching.index import (
 
 MAX_CANDIDATES = 24  # signatures compared in full per paste
 MIN_TEXT_COVERAGE = 0.3  # of a signature's weight, over all key lines, to be a candidate
-# Information of a matched word: its weight above INFO_FLOOR, so that ten common words (`error`,
-# `traceback`, `most recent call last`) never add up to one rare one.
-INFO_FLOOR = 1.2
 STRONG_EVIDENCE = 2.5  # matched information at which a signature counts fully (~1 rare word)
 COVERAGE_SHARE = 0.65  # word coverage vs. fuzzy shape in a signature's score
 FUZZY_CUTOFF = 50  # partial_ratio below this counts as 0
@@ -83,6 +81,7 @@ class PreparedPaste:
     line_factors: tuple[float, ...] = ()
     # word -> windows holding it; window i < len(lines) is line i, len(lines) + i is i and i+1
     windows_by_word: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    signals: tuple[float, ...] = ()  # error-ness of each line (extraction.line_signal)
 
 
 def prepare(extracted: Extracted) -> PreparedPaste:
@@ -107,6 +106,7 @@ def prepare(extracted: Extracted) -> PreparedPaste:
         all_words=frozenset().union(*line_words) if line_words else frozenset(),
         line_factors=factors,
         windows_by_word=_windows_by_word(line_words + windows),
+        signals=tuple(extracted.signals) or tuple(0.0 for _ in lines),
     )
 
 
@@ -266,7 +266,7 @@ def _pattern_evidence(index: KnowledgeIndex, paste: PreparedPaste):  # type: ign
             line = paste.lines[line_number]
             try:
                 found = choice.regex.search(line)
-            except (re.error, RecursionError):  # pragma: no cover - compiled already
+            except (re.error, OverflowError, RecursionError):  # kb check reports it
                 found = None
             if found:
                 # A pattern is as good as the words it matched: `FPGA` or a traceback frame

@@ -31,6 +31,9 @@ _LABELS = {
         "closest": "Closest known problems (not confident):",
         "nothing": "Nothing in the knowledge base resembles it.",
         "also": "Also possible:",
+        "probably": "Probably: {title}  [{entry_id}]  (not certain: check the cause)",
+        "first_step": "First step:",
+        "others": "Other candidates:",
     },
     "ko": {
         "cause": "원인",
@@ -42,6 +45,9 @@ _LABELS = {
         "closest": "가장 가까운 알려진 문제 (확실하지 않음):",
         "nothing": "지식 베이스에 비슷한 항목이 없습니다.",
         "also": "다른 가능성:",
+        "probably": "아마: {title}  [{entry_id}]  (확실하지 않음: 원인을 확인하세요)",
+        "first_step": "첫 단계:",
+        "others": "다른 후보:",
     },
 }
 
@@ -65,18 +71,24 @@ def render_answer_text(result: MatchResult, kb: KnowledgeBase, lang: str) -> str
 
 def _render_result(result: MatchResult, kb: KnowledgeBase, lang: str) -> str:
     labels = _LABELS.get(lang, _LABELS["en"])
-    answer = result.answer
+    # A likely match is a tentative answer ("probably ..."): its cause, its first step and the
+    # other candidates, not "no known fix".
+    answer = result.answer or result.likely
     if answer is None:
         return _render_abstention(result, labels)
+    tentative = result.answer is None
     entry = kb.get(answer.entry_id)
-    lines = [f"{answer.title}  [{answer.entry_id}]", ""]
+    head = (labels["probably"].format(title=answer.title, entry_id=answer.entry_id) if tentative
+            else f"{answer.title}  [{answer.entry_id}]")
+    lines = [head, ""]
     body = entry.body_in(lang) if entry else None
     if body is not None:
         if body.summary:
             lines += [f"{labels['cause']}: {body.summary}", ""]
-        if body.steps:
-            lines.append(f"{labels['fix']}:")
-            for number, step in enumerate(body.steps, start=1):
+        steps = body.steps[:1] if tentative else body.steps
+        if steps:
+            lines.append(labels["first_step"] if tentative else f"{labels['fix']}:")
+            for number, step in enumerate(steps, start=1):
                 lines.append(_numbered(number, step))
             lines.append("")
     if entry is not None and entry.source:
@@ -85,7 +97,7 @@ def _render_result(result: MatchResult, kb: KnowledgeBase, lang: str) -> str:
         lines += [f"{labels['evidence']}: {_one_line(answer.evidence)}"]
     others = [match for match in result.matches[1:] if match.score > 0]
     if others:
-        lines += ["", labels["also"]]
+        lines += ["", labels["others" if tentative else "also"]]
         lines += [f"  - {match.title} [{match.entry_id}] ({labels['score']} {match.score:.0f})"
                   for match in others]
     return "\n".join(lines).rstrip() + "\n"

@@ -48,11 +48,15 @@ class Message:
 def render_answer(result: MatchResult, recorded: Recorded | None, kb: KnowledgeBase, lang: str,
                   *, user: str | None = None, history_unavailable: bool = False) -> Message:
     """The answer: a known problem with its fix, or an honest "no known fix" with candidates."""
-    answer = result.answer
+    # A likely match is shown too, tentatively ("probably ..."), not as "no known fix".
+    answer = result.answer or result.likely
+    tentative = result.answer is None
     entry = kb.get(answer.entry_id) if answer else None
     if answer and entry:
-        blocks = _known_blocks(answer, entry, result, kb, lang)
+        blocks = _known_blocks(answer, entry, result, kb, lang, tentative=tentative)
         text = f"{entry.title_in(lang)}: {_summary(entry, lang)}"
+        if tentative:
+            text = t("probably_text", lang, text=text)
     else:
         blocks = _unknown_blocks(result, kb, lang, _incident_id(recorded))
         text = t("no_known_fix", lang).replace("*", "").replace(":thinking_face: ", "")
@@ -79,16 +83,24 @@ def _summary(entry: Entry, lang: str) -> str:
 
 
 def _known_blocks(answer: Match, entry: Entry, result: MatchResult, kb: KnowledgeBase,
-                  lang: str) -> list[bk.Block]:
-    blocks: list[bk.Block] = [bk.header(entry.title_in(lang), id_=f"answer:{entry.id}")]
+                  lang: str, *, tentative: bool = False) -> list[bk.Block]:
+    """The answer's blocks; a tentative (likely) one says "probably", shows the cause and the
+    first step only, and lists the other candidates."""
+    if tentative:
+        blocks: list[bk.Block] = [bk.section(
+            t("probably", lang, title=bk.escape(entry.title_in(lang))), id_=f"likely:{entry.id}")]
+    else:
+        blocks = [bk.header(entry.title_in(lang), id_=f"answer:{entry.id}")]
     body = entry.body_in(lang)
     if body:
         blocks.append(bk.section(f"{t('cause', lang)}\n{_summary(entry, lang)}",
                                  id_=f"cause:{entry.id}"))
-        if body.steps:
+        steps_shown = body.steps[:1] if tentative else body.steps
+        if steps_shown:
             steps = "\n".join(f"{number}. {bk.markdown_to_mrkdwn(step.strip())}"
-                              for number, step in enumerate(body.steps, start=1))
-            blocks += bk.sections(f"{t('fix', lang)}\n{steps}", id_prefix=f"fix:{entry.id}")
+                              for number, step in enumerate(steps_shown, start=1))
+            label = t("first_step" if tentative else "fix", lang)
+            blocks += bk.sections(f"{label}\n{steps}", id_prefix=f"fix:{entry.id}")
     details = []
     if entry.source:
         details.append(t("guide_line", lang, url=entry.source, label=t("guide", lang)))
@@ -97,7 +109,7 @@ def _known_blocks(answer: Match, entry: Entry, result: MatchResult, kb: Knowledg
     if answer.evidence:
         blocks.append(bk.context(t("matched", lang, evidence=_evidence(answer.evidence)),
                                  id_=f"evidence:{entry.id}"))
-    others = [match for match in result.matches[1:] if match.confident]
+    others = [match for match in result.matches[1:] if tentative or match.confident]
     if others:
         lines = [t("also_possible", lang)] + [
             f"• {_match_title(match, kb, lang)} · `{match.entry_id}`" for match in others]
@@ -123,8 +135,8 @@ def _unknown_blocks(result: MatchResult, kb: KnowledgeBase, lang: str,
                 t("button_this_one", lang), action_id=ACTION_HELPFUL,
                 value={"incident_id": incident_id, "entry_id": match.entry_id})))
     shown = {match.evidence for match in candidates}
-    if result.key_lines and result.key_lines[0] not in shown:
-        blocks.append(bk.context(t("matched", lang, evidence=_evidence(result.key_lines[0]))))
+    if result.summary_line and result.summary_line not in shown:
+        blocks.append(bk.context(t("matched", lang, evidence=_evidence(result.summary_line))))
     return blocks
 
 

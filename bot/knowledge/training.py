@@ -1,0 +1,65 @@
+"""`troubleshoot-bot kb train [FILE...] [--out PATH] [--folds K]`: learn the confidence model.
+
+Reads the labelled pastes (default: the evaluation set's dev, holdout and constructed files;
+never the final holdout, which is scored once per release and must stay unseen), fits the
+model and picks its thresholds (crossval.py), and writes the versioned JSON file the matcher
+loads at start (knowledge/_model/confidence.json). Prints the grouped cross-validation figures
+of the same procedure, so each retraining says what it is worth.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from bot.knowledge.evaluation import EvalFileError, read_all, render_report
+from bot.paths import project_folder
+
+TRAINING_FILES = ("dev.jsonl", "holdout.jsonl", "constructed.jsonl")
+FINAL_HOLDOUT = "final_holdout"
+
+
+def default_training_files() -> list[Path]:
+    folder = project_folder("tests") / "eval"
+    return [folder / name for name in TRAINING_FILES if (folder / name).exists()]
+
+
+def run_train(args: argparse.Namespace) -> int:
+    from bot.knowledge.crossval import train_model
+    from bot.knowledge.loader import cached_knowledge_base
+    from bot.matching.decision import model_path, write_model
+    from bot.matching.matcher import Matcher
+
+    paths = [Path(name) for name in args.file] or default_training_files()
+    if not paths:
+        print("kb train: no training files given and none found under tests/eval/",
+              file=sys.stderr)
+        return 2
+    if any(FINAL_HOLDOUT in path.name for path in paths):
+        print("kb train: the final holdout is scored once per release and never trained on; "
+              "leave it out", file=sys.stderr)
+        return 2
+    if args.folds < 2:
+        print("kb train: --folds needs 2 or more", file=sys.stderr)
+        return 2
+    try:
+        items = read_all(paths)
+    except EvalFileError as error:
+        print(f"kb train: {error}", file=sys.stderr)
+        return 2
+    labels = {item.expected for item in items}
+    if len(items) < 20 or len(labels) < 2:
+        print(f"kb train: {len(items)} items with {len(labels)} label(s) is too little to "
+              "learn from (at least 20 items, some labelled none, some with an entry)",
+              file=sys.stderr)
+        return 2
+    # Features do not depend on any model: the matcher without one is enough.
+    model, report = train_model(items, Matcher(cached_knowledge_base(), model=None), args.folds)
+    out = Path(args.out) if args.out else model_path()
+    write_model(model, out)
+    sys.stdout.write(render_report(report, f"grouped {args.folds}-fold cross-validation",
+                                   misses=False))
+    print(f"wrote {out}: {len(items)} items from {', '.join(map(str, paths))}; thresholds "
+          f"confident {model.confident:.3f}, likely {model.likely:.3f}")
+    return 0

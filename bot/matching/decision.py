@@ -1,0 +1,159 @@
+"""The learned decision: how sure the bot is of each candidate, and which tier that puts it in.
+
+A logistic regression over features.FEATURE_NAMES gives each of the top candidates the
+probability that it is the right entry. The matcher's first candidate gets a tier from its
+probability and the two thresholds stored with the model (the model judges the order, it does
+not change it: re-ranking by probability lowered top-1 in cross-validation):
+
+- `confident` (p >= thresholds.confident and a score of at least CONFIDENT_MIN_SCORE): the
+  bot presents it as the answer;
+- `likely` (p >= thresholds.likely): probably right; shown as a tentative answer;
+- `unknown`: the bot says it does not know and lists the candidates.
+
+Only the first candidate can be confident or likely: the bot presents one answer. The model and
+its thresholds live in a small versioned JSON file beside the KB (knowledge/_model/
+confidence.json), written by `troubleshoot-bot kb train` and checked by `kb check`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from bot.matching.features import FEATURE_NAMES
+from bot.paths import project_folder
+
+log = logging.getLogger(__name__)
+
+FORMAT_VERSION = 1
+TIER_CONFIDENT = "confident"
+TIER_LIKELY = "likely"
+TIER_UNKNOWN = "unknown"
+TIERS = (TIER_CONFIDENT, TIER_LIKELY, TIER_UNKNOWN)
+# A floor under the learned decision: a first entry scoring below this is at most likely,
+# whatever its probability. Partial wordings (`Back-off pulling image` against `Back-off
+# restarting failed container`) and descriptions in prose can be probably right, never sure:
+# on ~140 unrelated pastes the model alone cannot learn every such look-alike.
+CONFIDENT_MIN_SCORE = 72.0
+
+
+def model_path() -> Path:
+    return project_folder("knowledge") / "_model" / "confidence.json"
+
+
+class ModelFileError(ValueError):
+    """The model file cannot be used; the message says why."""
+
+
+@dataclass(frozen=True)
+class ConfidenceModel:
+    feature_names: tuple[str, ...]
+    mean: np.ndarray  # per feature: subtracted before weighing (standardisation)
+    scale: np.ndarray  # per feature: divided by after subtracting the mean
+    weights: np.ndarray
+    bias: float
+    confident: float  # probability threshold of the confident tier
+    likely: float  # probability threshold of the likely tier
+    info: dict[str, object] = field(default_factory=dict)  # training data hash, figures, ...
+
+    def probabilities(self, rows: list[list[float]]) -> np.ndarray:
+        if not rows:
+            return np.empty(0)
+        values = (np.asarray(rows, dtype=np.float64) - self.mean) / self.scale
+        return 1.0 / (1.0 + np.exp(-(values @ self.weights + self.bias)))
+
+    def tier(self, probability: float, score: float = 100.0) -> str:
+        if probability >= self.confident and score >= CONFIDENT_MIN_SCORE:
+            return TIER_CONFIDENT
+        if probability >= self.likely:
+            return TIER_LIKELY
+        return TIER_UNKNOWN
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "format_version": FORMAT_VERSION,
+            "kind": "logistic-regression",
+            "feature_names": list(self.feature_names),
+            "mean": [round(float(v), 6) for v in self.mean],
+            "scale": [round(float(v), 6) for v in self.scale],
+            "weights": [round(float(v), 6) for v in self.weights],
+            "bias": round(float(self.bias), 6),
+            "thresholds": {TIER_CONFIDENT: round(self.confident, 6),
+                           TIER_LIKELY: round(self.likely, 6)},
+            **self.info,
+        }
+
+
+def model_from_json(data: object) -> ConfidenceModel:
+    """The model in a parsed file; ModelFileError says what is wrong with it."""
+    if not isinstance(data, dict):
+        raise ModelFileError("not a JSON object")
+    version = data.get("format_version")
+    if version != FORMAT_VERSION:
+        raise ModelFileError(f"format_version {version!r} is not known (this bot reads "
+                             f"{FORMAT_VERSION}): retrain with `troubleshoot-bot kb train`")
+    names = data.get("feature_names")
+    if not isinstance(names, list) or tuple(names) != FEATURE_NAMES:
+        raise ModelFileError("its feature names do not match the code's (features.py changed): "
+                             "retrain with `troubleshoot-bot kb train`")
+    try:
+        mean, scale, weights = (np.asarray(data[key], dtype=np.float64)
+                                for key in ("mean", "scale", "weights"))
+        bias = float(data["bias"])
+        thresholds = data["thresholds"]
+        confident = float(thresholds[TIER_CONFIDENT])
+        likely = float(thresholds[TIER_LIKELY])
+    except (KeyError, TypeError, ValueError) as error:
+        raise ModelFileError(f"missing or malformed field: {error}") from error
+    if not (mean.shape == scale.shape == weights.shape == (len(names),)):
+        raise ModelFileError("mean, scale and weights must have one number per feature")
+    numbers = [*mean, *scale, *weights, bias, confident, likely]
+    if not all(math.isfinite(value) for value in numbers) or not np.all(scale > 0):
+        raise ModelFileError("numbers must be finite and scales positive")
+    if not 0.0 < likely <= confident < 1.0:
+        raise ModelFileError(f"thresholds must satisfy 0 < likely <= confident < 1, got "
+                             f"likely {likely}, confident {confident}")
+    known = {"format_version", "kind", "feature_names", "mean", "scale", "weights", "bias",
+             "thresholds"}
+    info = {key: value for key, value in data.items() if key not in known}
+    return ConfidenceModel(tuple(names), mean, scale, weights, bias, confident, likely, info)
+
+
+def read_model(path: Path) -> ConfidenceModel:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as error:
+        raise ModelFileError(f"{path} does not exist: run `troubleshoot-bot kb train`") from error
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ModelFileError(f"{path}: cannot read: {error}") from error
+    try:
+        return model_from_json(data)
+    except ModelFileError as error:
+        raise ModelFileError(f"{path}: {error}") from error
+
+
+def write_model(model: ConfidenceModel, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(model.to_json(), indent=1, ensure_ascii=False) + "\n",
+                    encoding="utf-8")
+
+
+_shipped: dict[str, ConfidenceModel | None] = {}
+
+
+def shipped_model() -> ConfidenceModel | None:
+    """The model beside the KB, read once; None (and a warning) when it cannot be used, in
+    which case the matcher falls back to the hand-written rule (confidence.py)."""
+    key = str(model_path())
+    if key not in _shipped:
+        try:
+            _shipped[key] = read_model(model_path())
+        except ModelFileError as error:
+            log.warning("confidence model not used, falling back to the fixed rule: %s", error)
+            _shipped[key] = None
+    return _shipped[key]

@@ -1,0 +1,188 @@
+"""What the confidence model sees of a (paste, entry) pair: a short vector of numbers.
+
+The learned decision (decision.py) replaces hand-set thresholds with a logistic regression over
+these features. They describe the evidence, never the entry itself: no feature depends on an
+entry's id, so team entries loaded through KNOWLEDGE_PATH are judged the same way as the
+shipped ones. Feature names are stored in the model file; `kb check` fails when they no longer
+match FEATURE_NAMES, so a model is never applied to features it was not trained on.
+
+Every feature is cheap (set operations on the prepared paste, a few regexes on one line): the
+matcher computes them for its top CANDIDATES entries on every paste.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.knowledge.model import KIND_CAUSE, KIND_PROCEDURE, KIND_SYMPTOM
+from bot.matching.confidence import confident_count, process_death_only, serving_context
+from bot.matching.extraction import Extracted, line_body
+from bot.matching.index import KnowledgeIndex
+from bot.matching.scoring import INFO_FLOOR, EntryScore, PreparedPaste
+
+CANDIDATES = 5  # entries per paste that get features, a probability and a place in the order
+INFO_CAP = 10.0  # information beyond this says nothing more (one or two rare words are plenty)
+
+_K8S_EVENT = re.compile(r"\b(FailedScheduling|CrashLoopBackOff|OOMKilled|BackOff|Unhealthy|"
+                        r"Evicted|FailedMount|Killing|Insufficient|ErrImagePull|"
+                        r"ImagePullBackOff|FailedCreate)\b")
+_JSON_BODY = re.compile(r"(?i)[\"'](code|message|error|errorcode|reason|details?)[\"']\s*:")
+_FRAME = re.compile(r"^\s*File \"[^\"]*\", line \d+, in \S+")
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
+# Words only an Azure ML deployment prints (the SDKs, the CLI, the serving stack, the hosts).
+_AZURE = re.compile(r"(?i)\b(azure|azureml|aml|aks|aci|webservice|azmlinfsrv|"
+                    r"inference\.ml|ml\.azure|az ml|online[ -]?endpoint|online[ -]?deployment|"
+                    r"managed ?online|AciWebservice|AksWebservice|InferenceConfig)")
+MAX_CONTEXT_CHARS = 200_000  # as extraction.MAX_CHARS: one linear regex over what is kept
+_QUESTION = re.compile(r"[?？]|\b(how|why|what|where|can i|is there)\b", re.IGNORECASE)
+
+FEATURE_NAMES: tuple[str, ...] = (
+    "score",  # the entry's score 0..1 (best piece plus agreement)
+    "best_line_score",  # the best single piece of evidence 0..1
+    "matched_info",  # rare-word information of the best piece, capped
+    "specific_info",  # the most information any well-scoring piece carries
+    "pattern_hit",  # an authored pattern matched with full strength
+    "support",  # how many different signatures/patterns agreed (0..1)
+    "rare_overlap",  # information of all the entry's words found anywhere in the paste
+    "entry_coverage",  # share of the entry's own information found in the paste
+    "prose_score",  # overlap with the entry's own text (title, cause, fix) 0..1
+    "line_exception",  # the deciding line names an exception (a traceback's tail)
+    "line_frame",  # the deciding line is a traceback frame
+    "line_event",  # the deciding line holds a Kubernetes event reason
+    "line_json",  # the deciding line is part of a JSON error body
+    "line_plain",  # the deciding line carries no error signal at all (chat, a hint)
+    "line_signal",  # how error-like the deciding line is
+    "kind_cause",
+    "kind_symptom",
+    "kind_procedure",
+    "is_first",  # ranked first
+    "gap_to_first",  # how far below the first entry (0 for the first)
+    "margin_next",  # lead over the next entry in the ranking
+    "margin_rival",  # lead over the next entry that is not explained by this one
+    "explained",  # ranked below the cause it is a symptom of
+    "rule_confident",  # the hand-written rule (confidence.py) would answer with it
+    "process_death_only",  # the evidence only says some process was killed ...
+    "death_outside_serving",  # ... and nothing in the paste shows a deployment (pip, training)
+    "azure_context",  # the paste shows Azure ML (a look-alike from another product does not)
+    "paste_length",  # log of the characters
+    "paste_lines",  # log of the lines
+    "error_line_share",  # share of key lines that carry an error signal
+    "has_traceback",
+    "question",  # the paste reads as a question
+    "korean",  # the paste holds Korean text
+    "no_error_line",  # nothing in the paste looks like an error (a description)
+)
+
+# Which way a feature may push the probability (logistic.fit): evidence for the entry only up,
+# evidence against it only down; 0 leaves the data to say.
+_RAISES = ("score", "best_line_score", "matched_info", "specific_info", "pattern_hit",
+           "support", "rare_overlap", "entry_coverage", "prose_score", "is_first", "margin_next",
+           "margin_rival", "rule_confident")
+_LOWERS = ("gap_to_first", "explained", "death_outside_serving")
+FEATURE_SIGNS: tuple[int, ...] = tuple(
+    1 if name in _RAISES else -1 if name in _LOWERS else 0 for name in FEATURE_NAMES)
+
+
+@dataclass(frozen=True)
+class PasteShape:
+    """Features of the paste alone, computed once per paste."""
+
+    length: float
+    lines: float
+    error_share: float
+    has_traceback: float
+    question: float
+    korean: float
+    no_error_line: float
+    serving: float
+    azure: float
+
+
+def paste_shape(text: str, extracted: Extracted, paste: PreparedPaste) -> PasteShape:
+    head = text[:4000]
+    signals = extracted.signals
+    errors = sum(1 for signal in signals if signal > 0)
+    return PasteShape(
+        length=math.log1p(len(text)) / 10.0,
+        lines=math.log1p(text.count("\n") + 1) / 8.0,
+        error_share=errors / len(signals) if signals else 0.0,
+        has_traceback=float("Traceback" in text or any(_FRAME.match(line_body(line))
+                                                       for line in paste.lines)),
+        question=float(bool(_QUESTION.search(head))),
+        korean=float(bool(_HANGUL.search(head))),
+        no_error_line=float(errors == 0),
+        serving=float(serving_context(paste)),
+        azure=float(bool(_AZURE.search(text[:MAX_CONTEXT_CHARS]))),
+    )
+
+
+def candidate_features(ranked: Sequence[EntryScore], paste: PreparedPaste, extracted: Extracted,
+                       index: KnowledgeIndex, shape: PasteShape,
+                       prose: dict[int, float] | None = None) -> list[list[float]]:
+    """One feature row (in FEATURE_NAMES order) per entry of ranked[:CANDIDATES]."""
+    prose = prose or {}
+    rows = []
+    chosen = ranked[:CANDIDATES]
+    rule = confident_count(ranked, paste)
+    first_score = chosen[0].score if chosen else 0.0
+    for position, scored in enumerate(chosen):
+        below = ranked[position + 1:]
+        next_score = below[0].score if below else 0.0
+        rival = next((item.score for item in below if not item.explained), 0.0)
+        kind = index.entry_kinds[scored.entry]
+        line = scored.best.line
+        in_paste = 0 <= line < len(paste.lines)
+        body = line_body(paste.lines[line]) if in_paste else ""
+        signal = extracted.signals[line] if in_paste and line < len(extracted.signals) else 0.0
+        cause = extracted.causes[line] if in_paste and line < len(extracted.causes) else False
+        overlap, coverage = _word_overlap(index, scored.entry, paste)
+        death = process_death_only(scored, paste)
+        rows.append([
+            scored.score / 100.0,
+            scored.best.score / 100.0,
+            min(scored.best.matched_weight, INFO_CAP) / INFO_CAP,
+            min(scored.specific, INFO_CAP) / INFO_CAP,
+            float(scored.pattern_hit),
+            min(scored.support - 1, 3) / 3.0,
+            min(overlap, 2 * INFO_CAP) / (2 * INFO_CAP),
+            coverage,
+            prose.get(scored.entry, 0.0),
+            float(cause),
+            float(bool(_FRAME.match(body))),
+            float(bool(_K8S_EVENT.search(body))),
+            float(bool(_JSON_BODY.search(body))),
+            float(in_paste and signal <= 0),
+            min(signal, 10.0) / 10.0,
+            float(kind == KIND_CAUSE),
+            float(kind == KIND_SYMPTOM),
+            float(kind == KIND_PROCEDURE),
+            float(position == 0),
+            (first_score - scored.score) / 100.0,
+            (scored.score - next_score) / 100.0,
+            (scored.score - rival) / 100.0,
+            float(scored.explained),
+            float(position == 0 and rule > 0),
+            float(death),
+            float(death and not shape.serving),
+            shape.azure,
+            shape.length,
+            shape.lines,
+            shape.error_share,
+            shape.has_traceback,
+            shape.question,
+            shape.korean,
+            shape.no_error_line,
+        ])
+    return rows
+
+
+def _word_overlap(index: KnowledgeIndex, entry: int, paste: PreparedPaste) -> tuple[float, float]:
+    """(information of the entry's words found in the paste, its share of the entry's total)."""
+    weights = index.entry_words[entry]
+    found = sum(max(0.0, weights[word] - INFO_FLOOR) for word in paste.all_words
+                if word in weights)
+    total = index.entry_information[entry]
+    return found, (found / total if total else 0.0)

@@ -1,0 +1,204 @@
+"""The learned decision: the model file, the fit, the tiers, and how it is trained and judged."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bot.knowledge.check import model_problems
+from bot.knowledge.crossval import (
+    Assessed,
+    grouped_folds,
+    pick_thresholds,
+    source_group,
+)
+from bot.knowledge.evaluation import EvalItem
+from bot.knowledge.loader import load_knowledge_base
+from bot.knowledge.model import Entry, KnowledgeBase, LocalizedBody
+from bot.matching.decision import (
+    FORMAT_VERSION,
+    ModelFileError,
+    model_from_json,
+    model_path,
+    read_model,
+    shipped_model,
+)
+from bot.matching.features import FEATURE_NAMES
+from bot.matching.logistic import fit
+from bot.matching.matcher import Matcher, default_matcher
+
+EVAL = Path(__file__).resolve().parent / "eval"
+
+
+def shipped_json() -> dict[str, object]:
+    return json.loads(model_path().read_text(encoding="utf-8"))
+
+
+# ----- the model file
+
+def test_the_shipped_model_is_valid_and_says_what_it_was_trained_on() -> None:
+    data = shipped_json()
+    assert data["format_version"] == FORMAT_VERSION
+    assert tuple(data["feature_names"]) == FEATURE_NAMES
+    model = read_model(model_path())
+    assert 0 < model.likely <= model.confident < 1
+    assert len(str(data["training_data_sha256"])) == 64 and int(data["training_items"]) > 100
+    assert model_problems() == []
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    ({"format_version": 99}, "format_version 99 is not known"),
+    ({"feature_names": ["score"]}, "feature names do not match"),
+    ({"thresholds": {"confident": 0.4, "likely": 0.6}}, "likely <= confident"),
+    ({"bias": float("nan")}, "finite"),
+    ({"weights": [1.0]}, "one number per feature"),
+])
+def test_a_model_that_does_not_fit_the_code_is_refused(change: dict[str, object],
+                                                        message: str, tmp_path: Path) -> None:
+    data = {**shipped_json(), **change}
+    with pytest.raises(ModelFileError, match=message):
+        model_from_json(data)
+    broken = tmp_path / "confidence.json"
+    broken.write_text(json.dumps(data), encoding="utf-8")
+    [problem] = model_problems(broken)
+    assert message.split()[0] in problem.message
+
+
+def test_a_missing_model_is_a_kb_check_problem_and_the_matcher_falls_back(tmp_path: Path) -> None:
+    [problem] = model_problems(tmp_path / "absent.json")
+    assert "kb train" in problem.message
+    rule = Matcher(load_knowledge_base(extra=""), model=None)
+    result = rule.match("0/3 nodes are available: 3 Insufficient nvidia.com/gpu")
+    assert result.answer is not None and result.answer.tier == "confident"
+
+
+# ----- the fit
+
+def test_logistic_fit_separates_and_keeps_evidence_pushing_up() -> None:
+    rng = np.random.default_rng(3)
+    evidence = rng.random(400)
+    echo = evidence + rng.normal(0, 0.01, 400)  # nearly the same feature, twice
+    labels = (evidence + rng.normal(0, 0.1, 400) > 0.5).astype(float)
+    rows = np.column_stack([evidence, echo])
+    free = fit(rows, labels)
+    assert ((free.probabilities(rows) > 0.5) == labels.astype(bool)).mean() > 0.9
+    held = fit(rows, labels, signs=np.asarray([1, 1]))
+    assert (held.weights >= 0).all()  # more evidence never lowers the probability
+    assert ((held.probabilities(rows) > 0.5) == labels.astype(bool)).mean() > 0.9
+
+
+# ----- the tiers in the matcher
+
+def test_tiers_on_the_shipped_kb() -> None:
+    matcher = default_matcher()
+    clear = matcher.match("Back-off restarting failed container", top=5)
+    assert clear.matches[0].tier == "confident" and clear.answer is not None
+    shown = matcher.match("Warning FailedScheduling 0/3 nodes are available: "
+                          "3 Insufficient nvidia.com/gpu.")
+    assert shown.matches[0].entry_id == "container-cannot-be-scheduled"
+    assert shown.matches[0].tier in ("confident", "likely")
+    assert [match.tier for match in clear.matches[1:]] == ["unknown"] * (len(clear.matches) - 1)
+    for unrelated in ("ImagePullBackOff: Back-off pulling image \"myacr.azurecr.io/x:1\"",
+                      "AADSTS700016: Application with identifier 'x' was not found",
+                      "quantum flux capacitor discombobulated while warming the teapot"):
+        result = matcher.match(unrelated)
+        assert result.answer is None, unrelated
+    for match in clear.matches:
+        assert match.probability is not None and 0 <= match.probability <= 1
+
+
+def test_team_entries_are_judged_like_shipped_ones(tmp_path: Path) -> None:
+    # Features never use entry ids: a team's own entry, pasted as written, is answered.
+    body = LocalizedBody(cause="The feature store lease expired.", steps=("Renew it.",))
+    team = Entry(id="acme-feature-store-lease", title={"en": "Lease", "ko": "임대"},
+                 signatures=("FeatureStoreLeaseExpired: lease for store 'prod' expired while "
+                             "the scoring container was starting",),
+                 body={"en": body, "ko": body}, source="https://example.org/runbook")
+    shipped = load_knowledge_base(extra="")
+    matcher = Matcher(KnowledgeBase((*shipped.entries, team)))
+    result = matcher.match("2026-11-30 10:00:01 ERROR FeatureStoreLeaseExpired: lease for store "
+                           "'prod' expired while the scoring container was starting")
+    assert result.matches[0].entry_id == "acme-feature-store-lease"
+    assert result.matches[0].tier in ("confident", "likely")
+
+
+# ----- grouped cross-validation and the threshold rule
+
+def item(item_id: str, source: str, expected: str = "none") -> EvalItem:
+    return EvalItem(item_id, "text", expected, source)
+
+
+def test_folds_keep_a_repository_and_its_variants_together() -> None:
+    assert source_group(item("a", "https://github.com/Azure/MachineLearningNotebooks/issues/1")) \
+        == source_group(item("b", "https://github.com/azure/machinelearningnotebooks/pull/9"))
+    assert source_group(item("c", "https://learn.microsoft.com/answers/questions/1")) \
+        == "learn.microsoft.com"
+    assert source_group(item("x~ko1", "")) == source_group(item("x", ""))
+    items = [item(f"{repo}-{n}", f"https://github.com/o/{repo}/issues/{n}")
+             for repo in "abcdefg" for n in range(1 + ord(repo) % 4)]
+    folds = grouped_folds(items, 3)
+    by_group: dict[str, set[int]] = {}
+    for one, fold in zip(items, folds, strict=True):
+        by_group.setdefault(source_group(one), set()).add(fold)
+    assert all(len(found) == 1 for found in by_group.values())
+    assert set(folds) == {0, 1, 2}
+
+
+def assessed(p: float, right: bool, unrelated: bool) -> tuple[Assessed, np.ndarray]:
+    expected = "none" if unrelated else ("e" if right else "other")
+    rows = np.zeros((1, len(FEATURE_NAMES)))
+    rows[0, FEATURE_NAMES.index("score")] = 1.0  # a full score: above the confident floor
+    one = Assessed(item("i", "", expected), ("e",), (), rows, np.asarray([float(right)]))
+    return one, np.asarray([p])
+
+
+def test_thresholds_meet_the_targets_on_held_out_predictions() -> None:
+    cases = ([assessed(0.95, True, False)] * 40 + [assessed(0.9, False, True)] * 2
+             + [assessed(0.7, True, False)] * 10 + [assessed(0.7, False, True)] * 4
+             + [assessed(0.3, False, True)] * 64 + [assessed(0.3, True, False)] * 5)
+    data = [case[0] for case in cases]
+    probabilities = [case[1] for case in cases]
+    confident, likely = pick_thresholds(data, probabilities)
+    assert confident == pytest.approx(0.9)  # 2 of 70 unrelated above it (2.9 %); 6 at 0.7
+    assert likely == pytest.approx(0.7)  # the 0.7 band: 10 right of 14 (71 %); 0.3 is worse
+
+
+# ----- the commands
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "bot", "kb", *args], capture_output=True,
+                          text=True, timeout=600)
+
+
+def test_kb_train_writes_a_model_kb_eval_cv_judges_it(tmp_path: Path) -> None:
+    lines = (EVAL / "dev.jsonl").read_text(encoding="utf-8").splitlines()
+    small = tmp_path / "small.jsonl"
+    small.write_text("\n".join(lines[::6]) + "\n", encoding="utf-8")
+    out = tmp_path / "model.json"
+    done = run("train", str(small), "--out", str(out), "--folds", "3")
+    assert done.returncode == 0, done.stderr
+    assert "grouped 3-fold cross-validation" in done.stdout and "wrote" in done.stdout
+    model = read_model(out)
+    assert model.info["training_items"] == len(lines[::6])
+    evaluated = run("eval", "--cv", "3", "--json", str(small))
+    assert evaluated.returncode == 0, evaluated.stderr
+    report = json.loads(evaluated.stdout)
+    assert report["items"] == len(lines[::6]) and 0 <= report["top1"] <= 1
+    assert {"confident_precision", "likely_precision", "per_label"} <= set(report)
+
+
+def test_kb_train_refuses_the_final_holdout(tmp_path: Path) -> None:
+    final = tmp_path / "final_holdout.jsonl"
+    final.write_text('{"id": "a", "text": "x", "expected": "none"}\n', encoding="utf-8")
+    done = run("train", str(final), "--out", str(tmp_path / "m.json"))
+    assert done.returncode == 2 and "never trained on" in done.stderr
+    assert not (tmp_path / "m.json").exists()
+
+
+def test_shipped_model_is_cached_per_process() -> None:
+    assert shipped_model() is shipped_model()
