@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import BOT_TOKEN, Server, new_channel, new_ts
+from tests.e2e.conftest import BOT_TOKEN, Server, new_channel, new_trigger_id, new_ts
 from tests.support.slack_api import BOT_USER_ID
 
 pytestmark = pytest.mark.slow
@@ -243,7 +243,7 @@ def test_resolve_button_opens_a_modal_whose_note_resolves_the_incident(
     submission = {
         "type": "view_submission", "team": {"id": "T0000TEST", "domain": "test"},
         "user": {"id": "U0000CAROL", "username": "carol", "team_id": "T0000TEST"},
-        "api_app_id": "A0000TEST", "token": "legacy", "trigger_id": "1.2.3",
+        "api_app_id": "A0000TEST", "token": "legacy", "trigger_id": new_trigger_id(),
         "view": {**view, "id": "V0000MODAL", "team_id": "T0000TEST", "state": {"values": {
             "note": {"note_input": {"type": "plain_text_input",
                                     "value": "scaled the gateway to 3 replicas"}}}}},
@@ -467,7 +467,7 @@ def test_home_tab_language_buttons_switch_the_language(server: Server) -> None:
     payload = {
         "type": "block_actions", "team": {"id": "T0000TEST", "domain": "test"},
         "user": {"id": user, "username": "sw", "team_id": "T0000TEST"},
-        "api_app_id": "A0000TEST", "token": "legacy", "trigger_id": "1.2.3",
+        "api_app_id": "A0000TEST", "token": "legacy", "trigger_id": new_trigger_id(),
         "container": {"type": "view", "view_id": "V0000HOME"},
         "view": {"id": "V0000HOME", "type": "home", "blocks": []},
         "actions": [{"type": "button", "action_id": "set_language_ko", "value": "ko",

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.e2e.conftest import Server, new_ts, running_server
+from tests.e2e.conftest import Server, new_trigger_id, new_ts, running_server
 from tests.logs.conftest import INIT_FAILURE_LOG, PLANTED_SECRETS, sdk_env
 from tests.support.azure_standin import AzureStandin, V2Deployment
 
@@ -178,7 +178,7 @@ def test_modal_submission_fetches_the_named_service_in_the_thread(server: Server
     payload = {
         "type": "view_submission", "team": {"id": "T0000TEST", "domain": "test"},
         "user": {"id": "U0000BOB", "username": "bob", "team_id": "T0000TEST"},
-        "api_app_id": "A0000TEST", "token": "legacy", "trigger_id": "1.2.3",
+        "api_app_id": "A0000TEST", "token": "legacy", "trigger_id": new_trigger_id(),
         "view": {"id": "V0001", "type": "modal", "callback_id": "fetch_logs_modal",
                  "private_metadata": json.dumps({"channel": channel, "thread_ts": thread,
                                                  "incident_id": None}),
@@ -200,7 +200,7 @@ def test_modal_rejects_a_malformed_name_inline(server: Server, azure: AzureStand
     payload = {
         "type": "view_submission", "team": {"id": "T0000TEST"},
         "user": {"id": "U0000BOB", "team_id": "T0000TEST"}, "api_app_id": "A0000TEST",
-        "token": "legacy", "trigger_id": "1.2.3",
+        "token": "legacy", "trigger_id": new_trigger_id(),
         "view": {"id": "V0002", "type": "modal", "callback_id": "fetch_logs_modal",
                  "private_metadata": json.dumps({"channel": "CLOGSG"}),
                  "state": {"values": {"service": {"value": {"value": "../../etc"}},
