@@ -51,7 +51,18 @@ def test_health_reports_the_database(fake: FakeSlackAPI, migrated_database_url: 
     unreachable = f"sqlite:///{tmp_path / 'missing-folder' / 'bot.db'}"
     status, body = call(make_wsgi_app(settings_for(fake, unreachable)), "GET", "/healthz")
     assert status == "503 Service Unavailable"
-    assert json.loads(body) == {"status": "unavailable", "database": "unreachable"}
+    report = json.loads(body)
+    assert report["status"] == "unavailable" and report["database"] == "unreachable"
+    assert "unable to open database file" in report["reason"]
+
+
+def test_health_says_an_empty_database_needs_db_upgrade(fake: FakeSlackAPI,
+                                                        tmp_path: Path) -> None:
+    empty = f"sqlite:///{tmp_path / 'bot.db'}"
+    status, body = call(make_wsgi_app(settings_for(fake, empty)), "GET", "/healthz")
+    report = json.loads(body)
+    assert status == "503 Service Unavailable" and report["database"] == "not migrated"
+    assert "troubleshoot-bot db upgrade" in report["reason"]
 
 
 def test_gunicorn_runs_threaded_workers_sized_by_the_platform(
@@ -60,3 +71,21 @@ def test_gunicorn_runs_threaded_workers_sized_by_the_platform(
     options = gunicorn_options(settings_for(fake, "sqlite://"))
     assert options["worker_class"] == "gthread" and options["workers"] == 3
     assert options["bind"] == "0.0.0.0:3000" and options["preload_app"] is False
+
+
+@pytest.mark.parametrize("name", ["WEB_CONCURRENCY", "WEB_THREADS"])
+@pytest.mark.parametrize("value", ["two", "0", "-1", "1.5", "99999", "٣"])
+def test_bad_worker_settings_stop_serve_with_one_line(name: str, value: str,
+                                                      monkeypatch: pytest.MonkeyPatch,
+                                                      capsys: pytest.CaptureFixture[str],
+                                                      tmp_path: Path) -> None:
+    from bot.cli import main
+
+    monkeypatch.chdir(tmp_path)  # no .env from the working directory
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test")
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", "secret")
+    monkeypatch.setenv(name, value)
+    assert main(["serve", "--port", "1"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == (f"troubleshoot-bot serve: {name} must be a whole number from 1 to 256, "
+                   f"got {value!r}")

@@ -17,6 +17,7 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot import metrics
 from bot.db import session_scope
 from bot.incidents import service
 from bot.incidents.service import Recorded
@@ -122,6 +123,7 @@ def diagnose(paste: Paste, *, settings: Settings, lang: str,
     matcher = matcher_for(settings)
     if result is None:
         result = matcher.match(text, top=3, lang=lang)
+    metrics.count_answer(confident=result.answer is not None)
     with session_scope(settings.database_url) as session:
         recorded = service.record_occurrence(
             session, workspace=paste.workspace, source=paste.source, text=text, result=result,

@@ -55,7 +55,7 @@ def incident_id_of(blocks: list[dict[str, Any]]) -> int:
 def test_health_and_unknown_paths(server: Server) -> None:
     with urllib.request.urlopen(server.url + "/healthz", timeout=5) as response:
         assert response.status == 200
-        assert json.loads(response.read()) == {"status": "ok", "database": "ok"}
+        assert json.loads(response.read()) == {"status": "ok", "database": "ok", "slack": "ok"}
     with pytest.raises(urllib.error.HTTPError) as missing:
         urllib.request.urlopen(server.url + "/admin", timeout=5)
     assert missing.value.code == 404

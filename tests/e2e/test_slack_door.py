@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 
 from tests.e2e.conftest import TEAM_ID, Server, new_trigger_id
+from tests.support.prometheus import metric, scrape
 from tests.support.signing import slack_signature_headers
 from tests.support.slack_api import BOT_USER_ID
 
@@ -293,3 +294,29 @@ def _click_payload(server: Server, message: dict[str, Any], channel: str) -> dic
             "actions": [{"type": "button", "action_id": "feedback_helpful",
                          "block_id": block.get("block_id"), "value": button.get("value"),
                          "text": button["text"], "action_ts": new_ts()}]}
+
+
+# ----- operability: /metrics adds up every worker
+
+def test_metrics_count_requests_answers_and_acks_across_workers(server: Server,
+                                                                channel: str) -> None:
+    refused = {"route": "slack_events", "status": "401"}
+    before = scrape(server.url)
+    for _ in range(6):  # spread over both gunicorn workers
+        assert raw_post(server, mention_body(channel), FORGED_HEADERS["timestamp x"],
+                        "application/json")[0] == 401
+    server.slack.command(GPU_ERROR, channel=channel)
+    server.wait_in(channel, "chat.postMessage", timeout=20)
+    time.sleep(0.5)
+    for _ in range(4):  # whichever worker answers the scrape, it reports all of them
+        after = scrape(server.url)
+        assert metric(after, "troubleshoot_http_requests_total", **refused) - metric(
+            before, "troubleshoot_http_requests_total", **refused) == 6
+    assert metric(after, "troubleshoot_answers_total", tier="confident") >= 1 + metric(
+        before, "troubleshoot_answers_total", tier="confident")
+    assert "troubleshoot_answers_total{tier=\"likely\"}" in after
+    assert metric(after, "troubleshoot_slack_ack_seconds_count") > metric(
+        before, "troubleshoot_slack_ack_seconds_count")
+    assert metric(after, "troubleshoot_slack_ack_seconds_bucket", le="3.0") > 0
+    assert "troubleshoot_outbox_depth 0.0" in after
+    assert "# TYPE troubleshoot_database_errors_total counter" in after

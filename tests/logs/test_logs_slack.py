@@ -12,6 +12,7 @@ import pytest
 from tests.e2e.conftest import Server, new_trigger_id, new_ts, running_server
 from tests.logs.conftest import INIT_FAILURE_LOG, PLANTED_SECRETS, sdk_env
 from tests.support.azure_standin import AzureStandin, V2Deployment
+from tests.support.prometheus import metric, scrape
 
 ALLOWED = ("CLOGSA", "CLOGSB", "CLOGSC", "CLOGSD", "CLOGSE", "CLOGSF", "CLOGSG")
 TIMEOUT_S = 6
@@ -99,6 +100,7 @@ def test_unknown_service_gets_the_closest_names(server: Server) -> None:
     assert "can't find" in shown and "Did you mean `churn-scorer`" in shown
     assert server.sql("SELECT outcome FROM log_fetches WHERE channel = :c",
                       c=channel) == [("not_found",)]
+    assert metric(scrape(server.url), "troubleshoot_log_fetches_total", outcome="not_found") >= 1
 
 
 def test_channel_outside_the_policy_is_refused_without_contacting_azure(
