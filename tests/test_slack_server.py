@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import signal
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from bot.slack.config import Settings
+from bot.slack.config import ConfigError, Settings
 from bot.slack.server import gunicorn_options, make_wsgi_app
 from tests.support.slack_api import FakeSlackAPI
 
@@ -75,17 +79,34 @@ def test_gunicorn_runs_threaded_workers_sized_by_the_platform(
 
 @pytest.mark.parametrize("name", ["WEB_CONCURRENCY", "WEB_THREADS"])
 @pytest.mark.parametrize("value", ["two", "0", "-1", "1.5", "99999", "٣"])
-def test_bad_worker_settings_stop_serve_with_one_line(name: str, value: str,
-                                                      monkeypatch: pytest.MonkeyPatch,
-                                                      capsys: pytest.CaptureFixture[str],
-                                                      tmp_path: Path) -> None:
-    from bot.cli import main
-
-    monkeypatch.chdir(tmp_path)  # no .env from the working directory
-    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test")
-    monkeypatch.setenv("SLACK_SIGNING_SECRET", "secret")
+def test_bad_worker_settings_are_a_config_error(name: str, value: str, fake: FakeSlackAPI,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(name, value)
-    assert main(["serve", "--port", "1"]) == 2
-    err = capsys.readouterr().err.strip()
-    assert err == (f"troubleshoot-bot serve: {name} must be a whole number from 1 to 256, "
-                   f"got {value!r}")
+    with pytest.raises(ConfigError) as refused:
+        gunicorn_options(settings_for(fake, "sqlite://"))
+    assert str(refused.value) == (f"troubleshoot-bot serve: {name} must be a whole number "
+                                  f"from 1 to 256, got {value!r}")
+
+
+@pytest.mark.parametrize(("name", "value"), [("WEB_CONCURRENCY", "two"), ("WEB_THREADS", "0")])
+def test_serve_with_a_bad_worker_setting_says_one_line_and_starts_nothing(
+        name: str, value: str, tmp_path: Path) -> None:
+    # A subprocess in its own session: if the check ever regressed, gunicorn would start there
+    # (not inside pytest) and be killed with its workers.
+    env = {key: val for key, val in os.environ.items()
+           if not key.startswith(("SLACK_", "DATABASE_", "WEB_", "BOT_"))}
+    env.update({"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": "secret", name: value,
+                "DATABASE_URL": f"sqlite:///{tmp_path / 'bot.db'}"})
+    executable = Path(sys.executable).parent / "troubleshoot-bot"
+    process = subprocess.Popen([str(executable), "serve", "--port", "0"], env=env, cwd=tmp_path,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               start_new_session=True)
+    try:
+        _out, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    assert process.returncode == 2, err
+    assert err.strip().splitlines() == [
+        f"troubleshoot-bot serve: {name} must be a whole number from 1 to 256, got {value!r}"]
