@@ -262,7 +262,8 @@ def test_resolve_button_opens_a_modal_whose_note_resolves_the_incident(
     assert row.resolution_note == "scaled the gateway to 3 replicas"
 
     # A second person submits the same modal a moment later: told, not resolved twice.
-    second = {**submission, "user": {**submission["user"], "id": "U0000DAVE"}}
+    second = {**submission, "trigger_id": new_trigger_id(),  # each submission has its own
+              "user": {**submission["user"], "id": "U0000DAVE"}}
     server.slack.interaction(second)
     told = server.wait_in(channel, "chat.postEphemeral", predicate=lambda call: (
         call.args.get("user") == "U0000DAVE"))[0]
