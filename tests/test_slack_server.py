@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import signal
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from bot.slack.config import Settings
+from bot.slack.config import ConfigError, Settings
 from bot.slack.server import gunicorn_options, make_wsgi_app
 from tests.support.slack_api import FakeSlackAPI
 
@@ -51,7 +55,18 @@ def test_health_reports_the_database(fake: FakeSlackAPI, migrated_database_url: 
     unreachable = f"sqlite:///{tmp_path / 'missing-folder' / 'bot.db'}"
     status, body = call(make_wsgi_app(settings_for(fake, unreachable)), "GET", "/healthz")
     assert status == "503 Service Unavailable"
-    assert json.loads(body) == {"status": "unavailable", "database": "unreachable"}
+    report = json.loads(body)
+    assert report["status"] == "unavailable" and report["database"] == "unreachable"
+    assert "unable to open database file" in report["reason"]
+
+
+def test_health_says_an_empty_database_needs_db_upgrade(fake: FakeSlackAPI,
+                                                        tmp_path: Path) -> None:
+    empty = f"sqlite:///{tmp_path / 'bot.db'}"
+    status, body = call(make_wsgi_app(settings_for(fake, empty)), "GET", "/healthz")
+    report = json.loads(body)
+    assert status == "503 Service Unavailable" and report["database"] == "not migrated"
+    assert "troubleshoot-bot db upgrade" in report["reason"]
 
 
 def test_gunicorn_runs_threaded_workers_sized_by_the_platform(
@@ -60,3 +75,38 @@ def test_gunicorn_runs_threaded_workers_sized_by_the_platform(
     options = gunicorn_options(settings_for(fake, "sqlite://"))
     assert options["worker_class"] == "gthread" and options["workers"] == 3
     assert options["bind"] == "0.0.0.0:3000" and options["preload_app"] is False
+
+
+@pytest.mark.parametrize("name", ["WEB_CONCURRENCY", "WEB_THREADS"])
+@pytest.mark.parametrize("value", ["two", "0", "-1", "1.5", "99999", "٣"])
+def test_bad_worker_settings_are_a_config_error(name: str, value: str, fake: FakeSlackAPI,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError) as refused:
+        gunicorn_options(settings_for(fake, "sqlite://"))
+    assert str(refused.value) == (f"troubleshoot-bot serve: {name} must be a whole number "
+                                  f"from 1 to 256, got {value!r}")
+
+
+@pytest.mark.parametrize(("name", "value"), [("WEB_CONCURRENCY", "two"), ("WEB_THREADS", "0")])
+def test_serve_with_a_bad_worker_setting_says_one_line_and_starts_nothing(
+        name: str, value: str, tmp_path: Path) -> None:
+    # A subprocess in its own session: if the check ever regressed, gunicorn would start there
+    # (not inside pytest) and be killed with its workers.
+    env = {key: val for key, val in os.environ.items()
+           if not key.startswith(("SLACK_", "DATABASE_", "WEB_", "BOT_"))}
+    env.update({"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": "secret", name: value,
+                "DATABASE_URL": f"sqlite:///{tmp_path / 'bot.db'}"})
+    executable = Path(sys.executable).parent / "troubleshoot-bot"
+    process = subprocess.Popen([str(executable), "serve", "--port", "0"], env=env, cwd=tmp_path,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               start_new_session=True)
+    try:
+        _out, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    assert process.returncode == 2, err
+    assert err.strip().splitlines() == [
+        f"troubleshoot-bot serve: {name} must be a whole number from 1 to 256, got {value!r}"]

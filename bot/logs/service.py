@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from bot import metrics
 from bot.db import session_scope
 from bot.incidents import service as incidents
 from bot.incidents.models import LogFetch
@@ -120,7 +121,7 @@ class LogService:
         except Exception:  # never a stack trace to the user: a reference id instead
             reference = uuid.uuid4().hex[:8]
             log.exception("log fetch of %s failed unexpectedly [ref %s]", request.target,
-                          reference)
+                          reference, extra={"reference": reference})
             report = LogReport(request, "error", error=BackendError(
                 f"something went wrong on the bot's side (reference {reference})"),
                 duration_ms=_ms_since(started), reference=reference)
@@ -171,6 +172,8 @@ class LogService:
               incident_id: int | None = None, target: str | None = None,
               audit_id: int | None = None) -> int | None:
         """Write (or, given audit_id, complete) the log_fetches row; returns its id."""
+        if outcome != "started":  # a fetch is counted once, when its outcome is known
+            metrics.count_log_fetch(outcome)
         try:
             with session_scope(self.database_url) as session:
                 row = session.get(LogFetch, audit_id) if audit_id is not None else None

@@ -28,7 +28,8 @@ def report(error: BaseException, *, body: dict[str, Any], client: WebClient | No
     """Log the trace under a fresh reference id and tell the user, never showing the trace."""
     reference = new_reference()
     log.error("ref=%s failed handling a %s request: %s", reference, body.get("type")
-              or ("slash_command" if "command" in body else "?"), error, exc_info=error)
+              or ("slash_command" if "command" in body else "?"), error, exc_info=error,
+              extra={"reference": reference})  # a field of its own in JSON logs
     message = render_apology(reference, lang)
     try:
         _tell_user(body, client, respond, message.as_kwargs())

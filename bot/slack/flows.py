@@ -18,6 +18,7 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot import metrics
 from bot.db import is_outage, session_scope, within_deadline
 from bot.incidents import service
 from bot.incidents.audience import Audience
@@ -139,6 +140,7 @@ def diagnose(paste: Paste, *, settings: Settings, lang: str, audience: Audience,
     if result is None:
         # The whole paste: the matcher bounds its own work and says what it did not read.
         result = matcher.match(paste.text, top=3, lang=lang)
+    metrics.count_answer(result.matches[0].tier if result.matches else "unknown")
     recorded, outbox_key = record_or_keep(paste, text, result, settings=settings)
     if recorded is not None:
         recorded = _with_similar(recorded, paste, text, result, settings=settings,

@@ -1,7 +1,9 @@
 """`troubleshoot-bot serve`: the Slack app on gunicorn (HTTP mode) or over Socket Mode.
 
-HTTP mode serves one small WSGI app: `POST /slack/events` goes to Bolt's WSGI adapter (which
-verifies signatures and timestamps), `GET /healthz` answers load balancers, anything else 404.
+HTTP mode serves one small WSGI app: `POST /slack/events` passes the door (size, read time,
+signature and timestamp, checked before anything in the body is used) and then goes to Bolt's
+WSGI adapter; `GET /healthz` answers load balancers (database and Slack); `GET /metrics` answers
+Prometheus; anything else 404.
 """
 
 from __future__ import annotations
@@ -11,34 +13,40 @@ import json
 import logging
 import os
 import sys
+import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from sqlalchemy import text
-
-from bot.db import engine_for
+from bot import metrics
 from bot.knowledge.model import LoadProblem
+from bot.logging_setup import configure_server_logging, gunicorn_json_logger_class, json_requested
+from bot.slack import door
 from bot.slack.config import ConfigError, Settings, load_settings
+from bot.slack.health import Check, DatabaseHealth, SlackConnection, probe_database
 
 log = logging.getLogger("bot.slack")
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
+METRICS_PATH = "/metrics"
+MAX_WORKERS_OR_THREADS = 256
 DEFAULT_THREADS = 16  # gthread: requests in flight per worker, each only until ack()
 
 
 def run_serve(args: argparse.Namespace) -> int:
     try:
         settings = load_settings(socket_mode=args.socket_mode, port=args.port)
+        options = None if settings.socket_mode else gunicorn_options(settings)
     except ConfigError as error:
         print(error, file=sys.stderr)
         return 2
-    _configure_logging(getattr(args, "verbose", False))
+    configure_server_logging(getattr(args, "verbose", False))
     if problems := knowledge_problems(settings):
         return refuse_invalid_knowledge(problems)
-    if settings.socket_mode:
+    _say_whether_the_database_is_ready(settings)
+    if options is None:
         return _run_socket_mode(settings)
-    return _run_gunicorn(settings)
+    return _run_gunicorn(settings, options)
 
 
 def knowledge_problems(settings: Settings) -> tuple[LoadProblem, ...]:
@@ -57,37 +65,76 @@ def refuse_invalid_knowledge(problems: Iterable[LoadProblem]) -> int:
     return 2
 
 
-def _configure_logging(verbose: bool) -> None:
-    # bot.cli sets WARNING; a server should say what it is doing (and where errors came from).
-    logging.getLogger().setLevel(logging.DEBUG if verbose else logging.INFO)
-    logging.getLogger("slack_bolt").setLevel(logging.DEBUG if verbose else logging.WARNING)
+def _say_whether_the_database_is_ready(settings: Settings) -> None:
+    """One line at start-up: a server on an unmigrated database would fail every command."""
+    from bot.incidents.migrations import printable_url
+
+    check = probe_database(settings.database_url)
+    if check.state == "not migrated":
+        log.error("database %s is not ready: %s. /healthz answers 503 until then.",
+                  printable_url(settings.database_url), check.reason)
+    elif not check.ok:
+        log.warning("database %s is %s at start: %s", printable_url(settings.database_url),
+                    check.state, check.reason)
 
 
 # ----- the WSGI application
 
 StartResponse = Callable[..., Any]
+WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
 
-def make_wsgi_app(settings: Settings) -> Callable[[dict[str, Any], StartResponse],
-                                                  Iterable[bytes]]:
+def make_wsgi_app(settings: Settings) -> WsgiApp:
+    """Routing, with every Slack request passing the door (bot.slack.door) before Bolt."""
     from slack_bolt.adapter.wsgi import SlackRequestHandler
 
     from bot.slack.app import build_app
     from bot.slack.flows import matcher_for
 
-    bolt = SlackRequestHandler(build_app(settings), path=EVENTS_PATH)
+    app = build_app(settings)
+    slack = SlackConnection(app.client).start()
+    database = DatabaseHealth(settings.database_url)
+    slack_events = door.guard(settings.signing_secret, SlackRequestHandler(app, path=EVENTS_PATH))
     matcher_for(settings)  # load the knowledge base now, not during someone's first request
     _warm_log_sources()
     start_outbox_flusher(settings)
+    metrics.watch_database_errors()
 
-    def application(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+    def route(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
         method = environ.get("REQUEST_METHOD", "GET")
         if path == EVENTS_PATH and method == "POST":
-            return bolt(environ, start_response)
+            return slack_events(environ, start_response)
         if path == HEALTH_PATH and method in ("GET", "HEAD"):
-            return _health(settings, start_response)
+            return _health(start_response, database=database.check(), slack=slack.check())
+        if path == METRICS_PATH and method == "GET":
+            payload, content_type = metrics.exposition()
+            start_response("200 OK", [("Content-Type", content_type),
+                                      ("Content-Length", str(len(payload)))])
+            return [payload]
         return _plain(start_response, "404 Not Found", b"not found\n")
+
+    return _measured(route)
+
+
+def _measured(inner: WsgiApp) -> WsgiApp:
+    """Count every request by route and status; time Slack's (the ack Slack waits for)."""
+    routes = {EVENTS_PATH: "slack_events", HEALTH_PATH: "healthz", METRICS_PATH: "metrics"}
+
+    def application(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        started = time.monotonic()
+        seen: dict[str, int] = {}
+
+        def recording_start_response(status: str, headers: list[tuple[str, str]],
+                                     *exc_info: Any) -> Any:
+            seen["status"] = int(status.split(" ", 1)[0])
+            return start_response(status, headers, *exc_info)
+
+        try:
+            return inner(environ, recording_start_response)
+        finally:
+            metrics.count_request(routes.get(environ.get("PATH_INFO", ""), "other"),
+                                  seen.get("status", 500), time.monotonic() - started)
 
     return application
 
@@ -99,22 +146,26 @@ def _warm_log_sources() -> None:
 
     if logs_enabled():
         log.info("log sources: Azure SDKs imported in %.1f s", import_sdks())
+
+
 def start_outbox_flusher(settings: Settings) -> None:
     """Occurrences kept during a database outage are written when it returns (per worker)."""
+    from bot import outbox
     from bot.slack.outbox_flusher import OutboxFlusher
 
     OutboxFlusher(settings.database_url).start()
+    # The outbox is one file per host, so any worker's count is the instance's (for /metrics).
+    metrics.set_outbox_depth_source(lambda: outbox.depth(settings.database_url))
 
 
-def _health(settings: Settings, start_response: StartResponse) -> Iterable[bytes]:
-    try:
-        with engine_for(settings.database_url).connect() as connection:
-            connection.execute(text("SELECT 1"))
-        status, body = "200 OK", {"status": "ok", "database": "ok"}
-    except Exception as error:  # any failure means "do not send traffic here"
-        log.warning("health check: database unreachable: %s", error)
-        status, body = "503 Service Unavailable", {"status": "unavailable",
-                                                   "database": "unreachable"}
+def _health(start_response: StartResponse, *, database: Check, slack: Check) -> Iterable[bytes]:
+    body: dict[str, str] = {"status": "ok" if database.ok and slack.ok else "unavailable",
+                            "database": database.state, "slack": slack.state}
+    reasons = [check.reason for check in (database, slack) if check.reason]
+    if reasons:  # any failure means "do not send traffic here", and says why
+        body["reason"] = "; ".join(reasons)
+        log.warning("health check: %s", body["reason"])
+    status = "200 OK" if body["status"] == "ok" else "503 Service Unavailable"
     payload = json.dumps(body).encode()
     start_response(status, [("Content-Type", "application/json"),
                             ("Content-Length", str(len(payload)))])
@@ -130,18 +181,28 @@ def _plain(start_response: StartResponse, status: str, payload: bytes) -> Iterab
 # ----- gunicorn, embedded
 
 def gunicorn_options(settings: Settings) -> dict[str, Any]:
-    """Threads, because requests wait on I/O; WEB_CONCURRENCY processes, as platforms set it."""
+    """Threads, because requests wait on I/O; WEB_CONCURRENCY processes, as platforms set it.
+
+    gthread reads a request in the thread that serves it. gunicorn bounds a connection's wait
+    for its first bytes (5 s) and idle keep-alive; the door bounds the body (10 s, 1 MiB); the
+    request line and headers are bounded in size by gunicorn's limits below. A client trickling
+    its headers still holds a thread: put a buffering reverse proxy in front (docs/slack.md).
+    """
     return {
         "bind": f"0.0.0.0:{settings.port}",
-        "workers": int(os.environ.get("WEB_CONCURRENCY", "2")),
+        "workers": _positive_int_env("WEB_CONCURRENCY", 2),
         "worker_class": "gthread",
-        "threads": int(os.environ.get("WEB_THREADS", str(DEFAULT_THREADS))),
+        "threads": _positive_int_env("WEB_THREADS", DEFAULT_THREADS),
         "timeout": 60,
         "graceful_timeout": 20,
         "keepalive": 5,
+        "limit_request_line": 4094,  # gunicorn's defaults, stated: Slack's are far shorter
+        "limit_request_fields": 100,
+        "limit_request_field_size": 8190,
         "accesslog": os.environ.get("ACCESS_LOG") or None,
         "errorlog": "-",
         "loglevel": "info",
+        "logger_class": gunicorn_json_logger_class() if json_requested() else None,
         "proc_name": "troubleshoot-bot",
         # Each worker builds its own Bolt app after the fork: thread pools and database
         # connections must not be shared across processes.
@@ -149,19 +210,33 @@ def gunicorn_options(settings: Settings) -> dict[str, Any]:
         # gunicorn's runtime control socket lives at one fixed path per user; two servers on
         # one machine would fight over it, and nothing here uses it.
         "control_socket_disable": True,
+        # A dead worker's samples must leave the sums of /metrics (multiprocess mode).
+        "child_exit": lambda _arbiter, worker: metrics.worker_exited(worker.pid),
     }
 
 
-def _run_gunicorn(settings: Settings) -> int:
+def _positive_int_env(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isascii() or not raw.isdigit() or int(raw) < 1 or int(raw) > MAX_WORKERS_OR_THREADS:
+        raise ConfigError(f"troubleshoot-bot serve: {name} must be a whole number from 1 to "
+                          f"{MAX_WORKERS_OR_THREADS}, got {raw!r}")
+    return int(raw)
+
+
+def _run_gunicorn(settings: Settings, options: dict[str, Any]) -> int:
     from gunicorn.app.base import BaseApplication
+
+    metrics.prepare_multiprocess_dir()  # before the workers fork: they inherit the directory
 
     class BotServer(BaseApplication):  # type: ignore[misc]
         def load_config(self) -> None:
-            for key, value in gunicorn_options(settings).items():
+            for key, value in options.items():
                 if value is not None and key in self.cfg.settings:
                     self.cfg.set(key, value)
 
-        def load(self) -> Callable[..., Iterable[bytes]]:
+        def load(self) -> WsgiApp:
             return make_wsgi_app(settings)
 
     BotServer().run()

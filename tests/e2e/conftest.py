@@ -82,7 +82,7 @@ class SlackSender:
                 "user_name": "alice", "command": "/troubleshoot", "text": text,
                 "api_app_id": "A0000TEST", "is_enterprise_install": "false",
                 "response_url": self.fake.response_url(channel),
-                "trigger_id": f"{uuid.uuid4().int % 10**10}.1.abc"}
+                "trigger_id": new_trigger_id("abc")}
         return self.post(urllib.parse.urlencode(form).encode(),
                          "application/x-www-form-urlencoded", **signing)
 
@@ -128,7 +128,7 @@ class SlackSender:
                           "channel_id": channel, "is_ephemeral": False,
                           **({"thread_ts": message["thread_ts"]}
                              if message.get("thread_ts") else {})},
-            "trigger_id": f"{uuid.uuid4().int % 10**10}.1.trigger",
+            "trigger_id": new_trigger_id("trigger"),
             "channel": {"id": channel, "name": "incidents"},
             "message": message, "response_url": self.fake.response_url(f"{channel}-action"),
             "actions": [{"type": "button", "action_id": action_id,
@@ -155,6 +155,11 @@ _ts_counter = iter(range(1, 10**9))
 
 def new_ts() -> str:
     return f"{int(time.time())}.{next(_ts_counter):06d}"
+
+
+def new_trigger_id(suffix: str = "abc") -> str:
+    """Unique per command or click, as Slack's are (the app ignores a trigger_id seen before)."""
+    return f"{uuid.uuid4().int % 10**10}.1.{suffix}"
 
 
 def new_channel() -> str:
@@ -216,14 +221,17 @@ def _create_database(backend: str, folder: Path) -> tuple[str, Any]:
 @contextmanager
 def running_server(folder: Path, database_url: str, backend: str, *,
                    env: dict[str, str] | None = None,
-                   extra_env: dict[str, str] | None = None) -> Iterator[Server]:
+                   extra_env: dict[str, str] | None = None,
+                   fake: FakeSlackAPI | None = None,
+                   healthy: bool = True) -> Iterator[Server]:
     """`troubleshoot-bot serve` on a free port with two gunicorn workers (like two replicas
     sharing one database) and its own Slack stand-in, stopped on exit.
 
     `env` is the base environment (default: this process's); the bot's own variables in it are
-    dropped so that only what the test sets reaches the server.
+    dropped so that only what the test sets reaches the server. `fake` is a stand-in the test
+    prepared (started; stopped here). With `healthy=False` it is enough that /healthz answers.
     """
-    fake = FakeSlackAPI().start()
+    fake = fake or FakeSlackAPI().start()
     port = free_port()
     log_path = folder / "server.log"
     server_env = {key: value for key, value in (os.environ if env is None else env).items()
@@ -239,7 +247,7 @@ def running_server(folder: Path, database_url: str, backend: str, *,
                                    stderr=subprocess.STDOUT, start_new_session=True)
     base_url = f"http://127.0.0.1:{port}"
     try:
-        _wait_healthy(base_url, process, log_path)
+        _wait_healthy(base_url, process, log_path, statuses=(200,) if healthy else (200, 503))
         yield Server(base_url, database_url, fake, SlackSender(base_url, fake), log_path,
                      backend)
     finally:
@@ -280,16 +288,20 @@ def migrated_server(backend: str, folder: Path, **options: Any) -> Iterator[Serv
             drop()
 
 
-def _wait_healthy(base_url: str, process: subprocess.Popen[bytes], log_path: Path) -> None:
+def _wait_healthy(base_url: str, process: subprocess.Popen[bytes], log_path: Path, *,
+                  statuses: tuple[int, ...] = (200,)) -> None:
     deadline = time.monotonic() + SERVER_START_TIMEOUT_S
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise AssertionError(f"server exited with {process.returncode}:\n"
                                  f"{log_path.read_text(errors='replace')}")
         try:
-            with urllib.request.urlopen(base_url + "/healthz", timeout=2) as response:
-                if response.status == 200:
+            with urllib.request.urlopen(base_url + "/healthz", timeout=5) as response:
+                if response.status in statuses:
                     return
+        except urllib.error.HTTPError as error:
+            if error.code in statuses:
+                return
         except OSError:
             pass
         time.sleep(0.2)

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import BOT_TOKEN, Server, new_channel, new_ts
+from tests.e2e.conftest import BOT_TOKEN, Server, new_channel, new_trigger_id, new_ts
 from tests.support.slack_api import BOT_USER_ID
 
 pytestmark = pytest.mark.slow
@@ -59,7 +59,7 @@ def incident_id_of(blocks: list[dict[str, Any]]) -> int:
 def test_health_and_unknown_paths(server: Server) -> None:
     with urllib.request.urlopen(server.url + "/healthz", timeout=5) as response:
         assert response.status == 200
-        assert json.loads(response.read()) == {"status": "ok", "database": "ok"}
+        assert json.loads(response.read()) == {"status": "ok", "database": "ok", "slack": "ok"}
     with pytest.raises(urllib.error.HTTPError) as missing:
         urllib.request.urlopen(server.url + "/admin", timeout=5)
     assert missing.value.code == 404
@@ -264,7 +264,7 @@ def test_resolve_button_opens_a_modal_whose_note_resolves_the_incident(
     submission = {
         "type": "view_submission", "team": {"id": "T0000TEST", "domain": "test"},
         "user": {"id": "U0000CAROL", "username": "carol", "team_id": "T0000TEST"},
-        "api_app_id": "A0000TEST", "token": "legacy", "trigger_id": "1.2.3",
+        "api_app_id": "A0000TEST", "token": "legacy", "trigger_id": new_trigger_id(),
         "view": {**view, "id": "V0000MODAL", "team_id": "T0000TEST", "state": {"values": {
             "note": {"note_input": {"type": "plain_text_input",
                                     "value": "scaled the gateway to 3 replicas"}}}}},
@@ -283,7 +283,8 @@ def test_resolve_button_opens_a_modal_whose_note_resolves_the_incident(
     assert row.resolution_note == "scaled the gateway to 3 replicas"
 
     # A second person submits the same modal a moment later: told, not resolved twice.
-    second = {**submission, "user": {**submission["user"], "id": "U0000DAVE"}}
+    second = {**submission, "trigger_id": new_trigger_id(),  # each submission has its own
+              "user": {**submission["user"], "id": "U0000DAVE"}}
     server.slack.interaction(second)
     told = server.wait_in(channel, "chat.postEphemeral", predicate=lambda call: (
         call.args.get("user") == "U0000DAVE"))[0]
@@ -488,7 +489,7 @@ def test_home_tab_language_buttons_switch_the_language(server: Server) -> None:
     payload = {
         "type": "block_actions", "team": {"id": "T0000TEST", "domain": "test"},
         "user": {"id": user, "username": "sw", "team_id": "T0000TEST"},
-        "api_app_id": "A0000TEST", "token": "legacy", "trigger_id": "1.2.3",
+        "api_app_id": "A0000TEST", "token": "legacy", "trigger_id": new_trigger_id(),
         "container": {"type": "view", "view_id": "V0000HOME"},
         "view": {"id": "V0000HOME", "type": "home", "blocks": []},
         "actions": [{"type": "button", "action_id": "set_language_ko", "value": "ko",

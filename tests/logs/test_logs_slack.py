@@ -9,9 +9,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.e2e.conftest import Server, new_ts, running_server
+from tests.e2e.conftest import Server, new_trigger_id, new_ts, running_server
 from tests.logs.conftest import INIT_FAILURE_LOG, PLANTED_SECRETS, sdk_env
 from tests.support.azure_standin import AzureStandin, V2Deployment
+from tests.support.prometheus import metric, scrape
 
 ALLOWED = ("CLOGSA", "CLOGSB", "CLOGSC", "CLOGSD", "CLOGSE", "CLOGSF", "CLOGSG", "CLOGSH")
 TIMEOUT_S = 6
@@ -105,6 +106,7 @@ def test_unknown_service_gets_the_closest_names(server: Server) -> None:
     assert "can't find" in shown and "Did you mean `churn-scorer`" in shown
     assert server.sql("SELECT outcome FROM log_fetches WHERE channel = :c",
                       c=channel) == [("not_found",)]
+    assert metric(scrape(server.url), "troubleshoot_log_fetches_total", outcome="not_found") >= 1
 
 
 def test_channel_outside_the_policy_is_refused_without_contacting_azure(
@@ -184,7 +186,7 @@ def test_modal_submission_fetches_the_named_service_in_the_thread(server: Server
     payload = {
         "type": "view_submission", "team": {"id": "T0000TEST", "domain": "test"},
         "user": {"id": "U0000BOB", "username": "bob", "team_id": "T0000TEST"},
-        "api_app_id": "A0000TEST", "token": "legacy", "trigger_id": "1.2.3",
+        "api_app_id": "A0000TEST", "token": "legacy", "trigger_id": new_trigger_id(),
         "view": {"id": "V0001", "type": "modal", "callback_id": "fetch_logs_modal",
                  "private_metadata": json.dumps({"channel": channel, "thread_ts": thread,
                                                  "incident_id": None}),
@@ -206,7 +208,7 @@ def test_modal_rejects_a_malformed_name_inline(server: Server, azure: AzureStand
     payload = {
         "type": "view_submission", "team": {"id": "T0000TEST"},
         "user": {"id": "U0000BOB", "team_id": "T0000TEST"}, "api_app_id": "A0000TEST",
-        "token": "legacy", "trigger_id": "1.2.3",
+        "token": "legacy", "trigger_id": new_trigger_id(),
         "view": {"id": "V0002", "type": "modal", "callback_id": "fetch_logs_modal",
                  "private_metadata": json.dumps({"channel": "CLOGSG"}),
                  "state": {"values": {"service": {"value": {"value": "../../etc"}},

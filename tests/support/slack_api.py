@@ -101,6 +101,11 @@ class FakeSlackAPI:
             queue.extend([(status, body or {"ok": False, "error": "ratelimited"},
                            headers or {})] * times)
 
+    def recover(self, method: str) -> None:
+        """Forget the failures still queued for `method`: it answers normally again."""
+        with self._lock:
+            self._failures.pop(method, None)
+
     def rate_limit_next(self, method: str, *, retry_after: int = 1, times: int = 1) -> None:
         self.fail_next(method, status=429, body={"ok": False, "error": "ratelimited"},
                        headers={"Retry-After": str(retry_after)}, times=times)

@@ -1,0 +1,118 @@
+"""`troubleshoot-bot serve` when things around it are not ready (issue 9): Slack down at start,
+a database never migrated, a database that hangs; and LOG_FORMAT=json. Each test starts its
+own server, because each needs a different world around it.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.e2e.conftest import new_channel, running_server
+from tests.support.slack_api import FakeSlackAPI
+
+pytestmark = pytest.mark.slow
+
+GPU_ERROR = "0/3 nodes are available: 3 Insufficient nvidia.com/gpu"
+
+
+def health(base_url: str) -> tuple[int, dict[str, Any], float]:
+    started = time.monotonic()
+    try:
+        with urllib.request.urlopen(base_url + "/healthz", timeout=15) as response:
+            status, body = response.status, response.read()
+    except urllib.error.HTTPError as error:
+        status, body = error.code, error.read()
+    return status, json.loads(body), time.monotonic() - started
+
+
+def wait_for_health(base_url: str, status: int, timeout: float) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout
+    while True:
+        seen, body, _ = health(base_url)
+        if seen == status:
+            return body
+        assert time.monotonic() < deadline, f"/healthz still {seen}: {body}"
+        time.sleep(0.3)
+
+
+def test_serve_starts_while_slack_is_down_and_is_ready_once_it_is_back(tmp_path: Path) -> None:
+    from bot.incidents.migrations import upgrade
+
+    database_url = f"sqlite:///{tmp_path / 'bot.db'}"
+    upgrade(database_url)
+    fake = FakeSlackAPI().start()
+    fake.fail_next("auth.test", status=503, body={"ok": False, "error": "service_unavailable"},
+                   times=10**6)
+    with running_server(tmp_path, database_url, "sqlite", fake=fake, healthy=False) as server:
+        status, body, _ = health(server.url)
+        assert status == 503
+        assert body["slack"] == "not connected" and body["database"] == "ok"
+        assert "auth.test" in body["reason"]
+        assert "Slack is not reachable at start" in server.log()
+
+        fake.recover("auth.test")
+        assert wait_for_health(server.url, 200, timeout=45)["slack"] == "ok"
+        channel = new_channel()
+        assert server.slack.command(GPU_ERROR, channel=channel).status == 200
+        server.wait_in(channel, "chat.postMessage", timeout=30)
+
+
+def test_an_unmigrated_database_is_reported_until_db_upgrade_and_logs_are_json(
+        tmp_path: Path) -> None:
+    from bot.incidents.migrations import upgrade
+
+    database_url = f"sqlite:///{tmp_path / 'bot.db'}"  # never migrated
+    with running_server(tmp_path, database_url, "sqlite", healthy=False,
+                        extra_env={"LOG_FORMAT": "json"}) as server:
+        status, body, _ = health(server.url)
+        assert status == 503 and body["database"] == "not migrated"
+        assert "troubleshoot-bot db upgrade" in body["reason"]
+        lines = [json.loads(line) for line in server.log().splitlines()
+                 if line.startswith("{")]
+        assert any("troubleshoot-bot db upgrade" in line["message"]
+                   and line["level"] == "ERROR" for line in lines), server.log()
+
+        upgrade(database_url)  # what the start-up line told the operator to do
+        wait_for_health(server.url, 200, timeout=15)
+
+        # An apology's reference id is a field of the JSON log line that holds the trace.
+        channel = new_channel()
+        server.fake.fail_next("chat.postMessage", body={"ok": False, "error": "invalid_blocks"},
+                              times=5)
+        server.slack.command(GPU_ERROR, channel=channel)
+        apology = server.fake.wait_for("response_url", timeout=30,
+                                       predicate=lambda call: call.path.endswith(channel))[0]
+        reference = apology.args["text"].split("Reference `")[1].split("`")[0]
+        time.sleep(0.5)
+        entries = [json.loads(line) for line in server.log().splitlines()
+                   if line.startswith("{") and reference in line]
+        assert any(entry.get("reference") == reference and "Traceback" in entry.get("trace", "")
+                   for entry in entries), server.log()[-3000:]
+
+
+@pytest.fixture
+def black_hole() -> Iterator[int]:
+    """A port that accepts TCP connections and never says a word, like a hung database."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(64)
+        yield int(listener.getsockname()[1])
+
+
+def test_healthz_answers_at_once_when_the_database_hangs(tmp_path: Path,
+                                                         black_hole: int) -> None:
+    database_url = f"postgresql+psycopg://postgres@127.0.0.1:{black_hole}/hung"
+    with running_server(tmp_path, database_url, "postgresql", healthy=False) as server:
+        for _ in range(3):  # and again: stuck probes do not pile up
+            status, body, seconds = health(server.url)
+            assert status == 503 and body["database"] in ("not answering", "unreachable")
+            assert seconds < 4, f"/healthz took {seconds:.1f} s"

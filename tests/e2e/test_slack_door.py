@@ -1,0 +1,322 @@
+"""The door of the real server (issue 9): forged, oversized, slow and replayed requests, over
+HTTP against `troubleshoot-bot serve` with the Slack stand-in, on SQLite and PostgreSQL.
+
+An attacker controls every byte of an unsigned request, including `response_url` and the channel
+an event names, so "refused" here means: a plain 401/4xx, no call to the Slack stand-in, nothing
+sent to the response_url target, nothing recorded and no traceback in the log.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import socket
+import threading
+import time
+import urllib.parse
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+
+from tests.e2e.conftest import TEAM_ID, Server, new_trigger_id
+from tests.support.prometheus import metric, scrape
+from tests.support.signing import slack_signature_headers
+from tests.support.slack_api import BOT_USER_ID
+
+pytestmark = pytest.mark.slow
+
+GPU_ERROR = "0/3 nodes are available: 3 Insufficient nvidia.com/gpu"
+MAX_BODY_BYTES = 1024 * 1024  # the documented limit (docs/slack.md)
+
+
+class Target:
+    """Somewhere else on 127.0.0.1 that a forged response_url points at: it must hear nothing."""
+
+    def __init__(self) -> None:
+        self.hits: list[str] = []
+        target = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                target.hits.append(self.path)
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *_args: object) -> None:
+                return
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}/internal/hook"
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+@pytest.fixture
+def target() -> Iterator[Target]:
+    hook = Target()
+    yield hook
+    hook.close()
+
+
+def command_body(channel: str, response_url: str, text: str = GPU_ERROR,
+                 trigger_id: str | None = None) -> bytes:
+    return urllib.parse.urlencode({
+        "token": "legacy", "team_id": TEAM_ID, "channel_id": channel, "user_id": "U0000ALICE",
+        "command": "/troubleshoot", "text": text, "response_url": response_url,
+        "trigger_id": trigger_id or new_trigger_id(), "api_app_id": "A0000TEST"}).encode()
+
+
+def mention_body(channel: str) -> bytes:
+    ts = f"{int(time.time())}.000100"
+    return json.dumps({"token": "legacy", "team_id": TEAM_ID, "api_app_id": "A0000TEST",
+                       "type": "event_callback", "event_id": f"Ev{channel}",
+                       "event": {"type": "app_mention", "user": "U0000ALICE",
+                                 "channel": channel, "ts": ts, "event_ts": ts,
+                                 "text": f"<@{BOT_USER_ID}> {GPU_ERROR}"}}).encode()
+
+
+def click_body(channel: str, response_url: str) -> bytes:
+    payload = {"type": "block_actions", "team": {"id": TEAM_ID}, "user": {"id": "U0000ALICE"},
+               "api_app_id": "A0000TEST", "trigger_id": new_trigger_id(),
+               "channel": {"id": channel}, "response_url": response_url,
+               "container": {"type": "message", "channel_id": channel, "message_ts": "1.2"},
+               "message": {"ts": "1.2", "blocks": []},
+               "actions": [{"type": "button", "action_id": "feedback_helpful", "value": "{}",
+                            "action_ts": "1.3"}]}
+    return urllib.parse.urlencode({"payload": json.dumps(payload)}).encode()
+
+
+def raw_post(server: Server, body: bytes, headers: dict[str, str],
+             content_type: str = "application/x-www-form-urlencoded") -> tuple[int, bytes]:
+    """POST exactly these headers (no signing added), like a forger would."""
+    host, port = urllib.parse.urlsplit(server.url).netloc.split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=30)
+    try:
+        connection.request("POST", "/slack/events", body=body,
+                           headers={"Content-Type": content_type, **headers})
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
+def assert_nothing_happened(server: Server, channel: str, target: Target, log_from: int) -> None:
+    time.sleep(1.0)  # what would be sent is sent at once (the ack path); give it a moment
+    assert [call for call in server.fake.calls if channel in json.dumps(call.args)
+            or channel in call.path] == []
+    assert server.fake.calls_to("response_url") == [] or all(
+        channel not in call.path for call in server.fake.calls_to("response_url"))
+    assert target.hits == []
+    assert server.sql("SELECT id FROM occurrences WHERE channel = :c", c=channel) == []
+    assert "Traceback" not in server.log()[log_from:]
+
+
+# ----- item 1: nothing in an unverified body is used
+
+FORGED_HEADERS = {
+    "timestamp x": {"X-Slack-Request-Timestamp": "x", "X-Slack-Signature": "v0=" + "0" * 64},
+    "timestamp 1e3": {"X-Slack-Request-Timestamp": "1e3", "X-Slack-Signature": "v0=" + "0" * 64},
+    "timestamp empty": {"X-Slack-Request-Timestamp": "", "X-Slack-Signature": "v0=" + "0" * 64},
+    "timestamp -1": {"X-Slack-Request-Timestamp": "-1", "X-Slack-Signature": "v0=" + "0" * 64},
+    "timestamp with blanks": {"X-Slack-Request-Timestamp": f" {int(time.time())} ",
+                              "X-Slack-Signature": "v0=" + "0" * 64},
+    "no headers": {},
+    "no signature": {"X-Slack-Request-Timestamp": str(int(time.time()))},
+    "signature garbage": {"X-Slack-Request-Timestamp": str(int(time.time())),
+                          "X-Slack-Signature": "v0=zz"},
+}
+
+
+@pytest.mark.parametrize("forgery", list(FORGED_HEADERS))
+@pytest.mark.parametrize("kind", ["command", "mention", "click"])
+def test_an_unverified_request_is_a_plain_401_and_nothing_is_sent(
+        server: Server, channel: str, target: Target, forgery: str, kind: str) -> None:
+    body = {"command": lambda: command_body(channel, target.url),
+            "mention": lambda: mention_body(channel),
+            "click": lambda: click_body(channel, target.url)}[kind]()
+    content_type = "application/json" if kind == "mention" else (
+        "application/x-www-form-urlencoded")
+    log_from = len(server.log())
+    status, _ = raw_post(server, body, FORGED_HEADERS[forgery], content_type)
+    assert_nothing_happened(server, channel, target, log_from)
+    assert status == 401
+
+
+def test_a_forged_response_url_on_the_stand_in_hears_nothing(server: Server, channel: str,
+                                                            target: Target) -> None:
+    # The stand-in's own response_url recorder, as the target of a forged command.
+    log_from = len(server.log())
+    status, _ = raw_post(server, command_body(channel, server.fake.response_url(channel)),
+                         FORGED_HEADERS["timestamp x"])
+    assert status == 401
+    assert_nothing_happened(server, channel, target, log_from)
+
+
+def test_bodies_that_are_not_utf8_or_not_slack_payloads_are_refused(server: Server, channel: str,
+                                                                   target: Target) -> None:
+    log_from = len(server.log())
+    not_utf8 = b"text=\xff\xfe&channel_id=" + channel.encode()
+    assert raw_post(server, not_utf8, FORGED_HEADERS["timestamp x"])[0] == 401
+    signed = slack_signature_headers(not_utf8, "wrong-secret")
+    assert raw_post(server, not_utf8, signed)[0] == 401
+    # Signed with the real secret but broken: 400, never a 500 with a traceback.
+    for body, content_type in [(not_utf8, "application/x-www-form-urlencoded"),
+                               (b"{not json", "application/json"),
+                               (b"[1, 2]", "application/json"),
+                               (b"payload=%7Bbroken", "application/x-www-form-urlencoded")]:
+        reply = server.slack.post(body, content_type)
+        assert reply.status == 400, body
+    assert_nothing_happened(server, channel, target, log_from)
+
+
+# ----- item 2: size and read time
+
+def test_a_body_over_the_limit_is_refused_before_it_is_read(server: Server) -> None:
+    host, port = urllib.parse.urlsplit(server.url).netloc.split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as client:
+        client.sendall(b"POST /slack/events HTTP/1.1\r\nHost: x\r\n"
+                       b"Content-Type: application/json\r\n"
+                       b"Content-Length: 10485760\r\n\r\n")  # and not one byte of the body
+        started = time.monotonic()
+        answer = client.recv(200)
+    assert answer.startswith(b"HTTP/1.1 413"), answer
+    assert time.monotonic() - started < 3
+
+
+def test_a_chunked_body_over_the_limit_is_refused(server: Server) -> None:
+    host, port = urllib.parse.urlsplit(server.url).netloc.split(":")
+    chunk = b"x" * 65536
+
+    def send_chunks(client: socket.socket) -> None:
+        try:
+            for _ in range(MAX_BODY_BYTES // len(chunk) + 4):
+                client.sendall(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+            client.sendall(b"0\r\n\r\n")
+        except OSError:
+            pass  # refused while still sending: the answer is already on its way
+
+    with socket.create_connection((host, int(port)), timeout=20) as client:
+        client.sendall(b"POST /slack/events HTTP/1.1\r\nHost: x\r\n"
+                       b"Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n")
+        sender = threading.Thread(target=send_chunks, args=(client,), daemon=True)
+        sender.start()
+        answer = client.recv(200)
+        sender.join(timeout=20)
+    assert answer.startswith(b"HTTP/1.1 413"), answer
+
+
+def test_the_largest_real_paste_fits_under_the_limit(server: Server, channel: str) -> None:
+    # A 40,000-character Korean paste (Slack's message limit): 3 bytes per character, 9 once
+    # form-encoded, well under 1 MiB.
+    paste = (GPU_ERROR + "\n" + "배포실패로그" * 7000)[:40_000]
+    body = command_body(channel, server.fake.response_url(channel), text=paste)
+    assert 300_000 < len(body) < MAX_BODY_BYTES
+    reply = server.slack.post(body, "application/x-www-form-urlencoded")
+    assert reply.status == 200
+    server.wait_in(channel, "chat.postMessage", timeout=30)
+
+
+def test_a_trickled_body_is_cut_off_and_real_requests_still_get_in(server: Server,
+                                                                  channel: str) -> None:
+    host, port = urllib.parse.urlsplit(server.url).netloc.split(":")
+    with socket.create_connection((host, int(port)), timeout=30) as slow:
+        slow.sendall(b"POST /slack/events HTTP/1.1\r\nHost: x\r\n"
+                     b"Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{")
+        started = time.monotonic()
+        # Meanwhile a real command is served at once.
+        assert server.slack.command(GPU_ERROR, channel=channel).status == 200
+        answer = b""
+        slow.settimeout(1.0)
+        while not answer and time.monotonic() - started < 20:
+            try:
+                slow.sendall(b" ")  # one byte a second: never finishing
+                answer = slow.recv(200)
+            except TimeoutError:
+                continue
+            except (BrokenPipeError, ConnectionResetError):
+                break
+        waited = time.monotonic() - started
+    assert answer.startswith(b"HTTP/1.1 408") or answer == b"", answer
+    assert 9 <= waited < 16, f"cut off after {waited:.1f} s"
+
+
+# ----- item 3: replays
+
+def test_a_replayed_signed_command_is_answered_once(server: Server, channel: str) -> None:
+    body = command_body(channel, server.fake.response_url(channel))
+    headers = slack_signature_headers(body, server.slack.secret)
+    assert raw_post(server, body, headers)[0] == 200
+    server.wait_in(channel, "chat.postMessage", timeout=20)
+    for _ in range(3):  # the same bytes, the same signature, inside the 5-minute window
+        assert raw_post(server, body, headers)[0] == 200
+    time.sleep(1.5)  # time for a second answer to show up, if there were one
+    assert len(server.calls_in(channel, "chat.postMessage")) == 1
+    assert len(server.sql("SELECT id FROM occurrences WHERE channel = :c", c=channel)) == 1
+
+
+def test_a_replayed_click_counts_once(server: Server, channel: str) -> None:
+    server.slack.command(GPU_ERROR, channel=channel)
+    server.wait_in(channel, "chat.postMessage", predicate=lambda call: any(
+        block.get("type") == "actions" for block in call.args.get("blocks") or []))
+    message = server.stored_message(channel, next(
+        ts for (c, ts) in server.fake.messages if c == channel))
+    payload = _click_payload(server, message, channel)
+    body = urllib.parse.urlencode({"payload": json.dumps(payload)}).encode()
+    headers = slack_signature_headers(body, server.slack.secret)
+    for _ in range(3):
+        assert raw_post(server, body, headers)[0] == 200
+    server.wait_in(channel, "chat.update", timeout=20)
+    time.sleep(1.5)  # time for the replays' updates to show up, if there were any
+    assert len(server.calls_in(channel, "chat.update")) == 1
+
+
+def _click_payload(server: Server, message: dict[str, Any], channel: str) -> dict[str, Any]:
+    from tests.e2e.conftest import find_button, new_ts
+
+    button, block = find_button(message["blocks"], "feedback_helpful")
+    return {"type": "block_actions", "team": {"id": TEAM_ID, "domain": "test"},
+            "user": {"id": "U0000BOB", "username": "bob", "team_id": TEAM_ID},
+            "api_app_id": "A0000TEST", "token": "legacy", "trigger_id": new_trigger_id(),
+            "container": {"type": "message", "message_ts": message["ts"], "channel_id": channel,
+                          "is_ephemeral": False},
+            "channel": {"id": channel, "name": "incidents"}, "message": message,
+            "response_url": server.fake.response_url(f"{channel}-action"),
+            "actions": [{"type": "button", "action_id": "feedback_helpful",
+                         "block_id": block.get("block_id"), "value": button.get("value"),
+                         "text": button["text"], "action_ts": new_ts()}]}
+
+
+# ----- operability: /metrics adds up every worker
+
+def test_metrics_count_requests_answers_and_acks_across_workers(server: Server,
+                                                                channel: str) -> None:
+    refused = {"route": "slack_events", "status": "401"}
+    before = scrape(server.url)
+    for _ in range(6):  # spread over both gunicorn workers
+        assert raw_post(server, mention_body(channel), FORGED_HEADERS["timestamp x"],
+                        "application/json")[0] == 401
+    server.slack.command(GPU_ERROR, channel=channel)
+    server.wait_in(channel, "chat.postMessage", timeout=20)
+    time.sleep(0.5)
+    for _ in range(4):  # whichever worker answers the scrape, it reports all of them
+        after = scrape(server.url)
+        assert metric(after, "troubleshoot_http_requests_total", **refused) - metric(
+            before, "troubleshoot_http_requests_total", **refused) == 6
+    assert metric(after, "troubleshoot_answers_total", tier="confident") >= 1 + metric(
+        before, "troubleshoot_answers_total", tier="confident")
+    assert "troubleshoot_answers_total{tier=\"likely\"}" in after
+    assert metric(after, "troubleshoot_slack_ack_seconds_count") > metric(
+        before, "troubleshoot_slack_ack_seconds_count")
+    assert metric(after, "troubleshoot_slack_ack_seconds_bucket", le="3.0") > 0
+    assert "troubleshoot_outbox_depth 0.0" in after
+    assert "# TYPE troubleshoot_database_errors_total counter" in after
