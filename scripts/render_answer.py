@@ -1,0 +1,131 @@
+"""Render the bot's Slack answer for a paste as a picture, to look at what people will see.
+
+    .venv/bin/python scripts/render_answer.py --lang ko --out answer.png "0/3 nodes are ..."
+
+The Block Kit the Slack renderer builds is turned into plain HTML (a close, not exact, copy of
+Slack's look: headers, sections with mrkdwn, context lines, buttons) and shot with headless
+Chromium (`apt-get install chromium fonts-noto-cjk`). Without Chromium it writes the HTML only.
+No database and no Slack are needed: the answer is rendered as it would be for a first paste.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+PAGE = """<!doctype html><html><head><meta charset="utf-8"><style>
+body {{ font: 15px/1.47 "Noto Sans CJK KR", "Noto Sans", Lato, sans-serif; color: #1d1c1d;
+       margin: 0; padding: 16px 20px; width: 640px; background: #fff; }}
+.who {{ font-weight: 900; }} .app {{ background: #ddd; font-size: 10px; padding: 0 3px;
+       border-radius: 2px; margin-left: 4px; vertical-align: 2px; }}
+h3 {{ font-size: 17px; margin: 6px 0; }} .section {{ margin: 6px 0; white-space: pre-wrap; }}
+.context {{ color: #616061; font-size: 12px; margin: 6px 0; white-space: pre-wrap; }}
+code {{ font: 12px Monaco, monospace; color: #e01e5a; background: #f6f6f6;
+       border: 1px solid #ddd; border-radius: 3px; padding: 0 2px; }}
+pre {{ font: 12px Monaco, monospace; background: #f6f6f6; border: 1px solid #ddd;
+      border-radius: 4px; padding: 6px; white-space: pre-wrap; margin: 4px 0; }}
+.actions button {{ font: bold 13px sans-serif; background: #fff; border: 1px solid #bbb;
+      border-radius: 4px; padding: 4px 12px; margin: 4px 6px 4px 0; }}
+.actions button.primary {{ background: #007a5a; color: #fff; border-color: #007a5a; }}
+.actions button.danger {{ color: #e01e5a; }} a {{ color: #1264a3; text-decoration: none; }}
+</style></head><body><div><span class="who">troubleshoot</span><span class="app">APP</span>
+</div>{body}</body></html>"""
+
+
+def mrkdwn_to_html(text: str) -> str:
+    """Enough of Slack's mrkdwn for a faithful look: code, bold, italics, links, emoji names."""
+    parts = re.split(r"(```.*?```)", text, flags=re.S)
+    out = []
+    for part in parts:
+        if part.startswith("```") and part.endswith("```"):
+            out.append(f"<pre>{html.escape(html.unescape(part[3:-3]), quote=False)}</pre>")
+            continue
+        # Slack text is already &amp;/&lt;/&gt;-escaped; links are <url|label>.
+        part = re.sub(r"<(https?://[^|>]+)\|([^>]+)>", r'<a href="\1">\2</a>', part)
+        part = re.sub(r"<(https?://[^|>]+)>", r'<a href="\1">\1</a>', part)
+        part = re.sub(r"<@(\w+)>", r'<a href="#">@\1</a>', part)
+        part = re.sub(r"`([^`\n]+)`", r"<code>\1</code>", part)
+        part = re.sub(r"(?<![\w*])\*([^*\n]+)\*(?![\w*])", r"<b>\1</b>", part)
+        part = re.sub(r"(?<![\w_])_([^_\n]+)_(?![\w_])", r"<i>\1</i>", part)
+        part = re.sub(r":([a-z0-9_+-]+):", lambda m: EMOJI.get(m.group(1), m.group(0)), part)
+        out.append(part)
+    return "".join(out)
+
+
+EMOJI = {"bulb": "💡", "thinking_face": "🤔", "white_check_mark": "✅", "warning": "⚠️",
+         "books": "📚", "book": "📖", "mag": "🔍", "repeat": "🔁", "memo": "📝"}
+
+
+def block_to_html(block: dict[str, Any]) -> str:
+    kind = block.get("type")
+    if kind == "header":
+        return f"<h3>{html.escape(block['text']['text'])}</h3>"
+    if kind == "section":
+        fields = [block["text"]] if block.get("text") else []
+        fields += block.get("fields", [])
+        return "".join(f'<div class="section">{_text(field)}</div>' for field in fields)
+    if kind == "context":
+        return '<div class="context">' + " ".join(
+            _text(element) for element in block.get("elements", []) if "text" in element) \
+            + "</div>"
+    if kind == "actions":
+        buttons = []
+        for element in block.get("elements", []):
+            if element.get("type") == "button":
+                style = element.get("style", "")
+                buttons.append(f'<button class="{style}">'
+                               f'{html.escape(element["text"]["text"])}</button>')
+        return '<div class="actions">' + "".join(buttons) + "</div>"
+    if kind == "divider":
+        return "<hr>"
+    return ""
+
+
+def _text(field: dict[str, Any]) -> str:
+    if field.get("type") == "plain_text":
+        return html.escape(field["text"])
+    return mrkdwn_to_html(field["text"])
+
+
+def render(paste: str, lang: str) -> list[dict[str, Any]]:
+    from bot.matching.matcher import default_matcher
+    from bot.slack.render import render_answer
+
+    matcher = default_matcher()
+    result = matcher.match(paste, top=3, lang=lang)
+    return render_answer(result, None, matcher.kb, lang).blocks
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("paste")
+    parser.add_argument("--lang", choices=("ko", "en"), default="ko")
+    parser.add_argument("--out", type=Path, default=Path("answer.png"))
+    args = parser.parse_args()
+    page = PAGE.format(body="".join(block_to_html(block) for block in render(args.paste,
+                                                                             args.lang)))
+    html_path = args.out.with_suffix(".html")
+    html_path.write_text(page, encoding="utf-8")
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if browser is None:
+        print(f"wrote {html_path} (no chromium for a picture)", file=sys.stderr)
+        return 0
+    with tempfile.TemporaryDirectory() as profile:
+        subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu",
+                        f"--user-data-dir={profile}", "--hide-scrollbars",
+                        "--window-size=700,900", f"--screenshot={args.out.resolve()}",
+                        html_path.resolve().as_uri()],
+                       check=True, capture_output=True, timeout=60)
+    print(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
