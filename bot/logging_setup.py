@@ -32,7 +32,11 @@ class JsonFormatter(logging.Formatter):
         reference = getattr(record, "reference", None)
         if reference:
             entry["reference"] = reference
-        if record.exc_info:
+        # bot.log_redaction has already turned the exception into a redacted exc_text (and
+        # dropped exc_info, so that no formatter can print the unredacted one).
+        if record.exc_text:
+            entry["trace"] = record.exc_text
+        elif record.exc_info:
             entry["trace"] = self.formatException(record.exc_info)
         return json.dumps(entry, ensure_ascii=False)
 

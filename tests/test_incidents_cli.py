@@ -152,7 +152,7 @@ def test_ask_says_when_the_middle_of_a_long_paste_was_not_read(migrated_database
     paste = noise + CRASH_PASTE.format(pod="a1") + "\n"
     asked = cli(migrated_database_url, tmp_path, "ask", "-", stdin=paste)
     assert asked.returncode == 0, asked.stderr
-    assert "container-cannot-be-scheduled" in asked.stdout
+    assert "service-launch-fails" in asked.stdout
     assert (f"Note: this paste is {len(paste):,} characters long; only its first 20,000 and "
             f"last 180,000 characters were read, the {len(paste) - 200_000:,} in between were "
             "not.") in asked.stdout
