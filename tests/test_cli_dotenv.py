@@ -54,7 +54,7 @@ def test_ask_and_match_answer_in_the_language_dotenv_sets(project: Path) -> None
     assert "Incident #1 — seen once (new)" in asked.stdout
     assert "인시던트" not in asked.stdout
     matched = bot(project, "match", GPU_PASTE)
-    assert matched.stdout.startswith("Container cannot be scheduled on the cluster")
+    assert "Container cannot be scheduled on the cluster" in matched.stdout.splitlines()[0]
 
 
 def test_the_real_environment_wins_over_dotenv(project: Path) -> None:

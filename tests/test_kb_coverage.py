@@ -52,12 +52,16 @@ TypeError: __init__() got an unexpected keyword argument 'scoring_timeout'
 PROBE_502_DURING_DEPLOY = ("Deployment blue of endpoint churn-ep failed: Readiness probe failed: "
                            "HTTP probe failed with statuscode: 502")
 
+# The learned decision (docs/eval.md, "What limits it") ranks these right but rates them only
+# likely: they are shown as "Probably ...". Strict xfails keep the confident expectation in
+# sight and fail as soon as the model answers them confidently.
+ONLY_LIKELY = pytest.mark.xfail(strict=True, reason="ranked first, but only the likely tier")
 ANSWERED = [
     (V2_STATUS_SEGFAULT, "service-launch-fails"),
-    (AKS_NO_MAIN, "service-launch-fails"),
+    pytest.param(AKS_NO_MAIN, "service-launch-fails", marks=ONLY_LIKELY),
     (GCC_IN_IMAGE_BUILD, "image-build-fails"),
-    (CLIENT_READ_TIMEOUT, "http-status-code-504"),
-    (PROBE_502_DURING_DEPLOY, "service-launch-fails"),
+    pytest.param(CLIENT_READ_TIMEOUT, "http-status-code-504", marks=ONLY_LIKELY),
+    pytest.param(PROBE_502_DURING_DEPLOY, "service-launch-fails", marks=ONLY_LIKELY),
 ]
 RANKED_FIRST = [
     (R_INIT, "service-launch-fails"),
@@ -68,6 +72,14 @@ RANKED_FIRST = [
     ("배포하고 나서 컨테이너가 계속 재시작돼요. init에서 실패하는 것 같아요",
      "service-launch-fails"),
 ]
+
+
+@pytest.mark.parametrize(("paste", "expected"), [
+    (AKS_NO_MAIN, "service-launch-fails"), (CLIENT_READ_TIMEOUT, "http-status-code-504"),
+    (PROBE_502_DURING_DEPLOY, "service-launch-fails")])
+def test_wordings_rated_likely_are_still_shown_first(paste: str, expected: str) -> None:
+    first = default_matcher().match(paste).matches[0]
+    assert (first.entry_id, first.tier) == (expected, "likely")
 
 
 @pytest.mark.parametrize(("paste", "expected"), ANSWERED)

@@ -28,6 +28,7 @@ from tests.support.slack_api import BOT_USER_ID
 pytestmark = pytest.mark.slow
 
 GPU_ERROR = "0/3 nodes are available: 3 Insufficient nvidia.com/gpu"
+CRASH_ERROR = "Warning  BackOff  pod/scoring-a1  Back-off restarting failed container"  # confident
 MAX_BODY_BYTES = 1024 * 1024  # the documented limit (docs/slack.md)
 
 
@@ -305,7 +306,7 @@ def test_metrics_count_requests_answers_and_acks_across_workers(server: Server,
     for _ in range(6):  # spread over both gunicorn workers
         assert raw_post(server, mention_body(channel), FORGED_HEADERS["timestamp x"],
                         "application/json")[0] == 401
-    server.slack.command(GPU_ERROR, channel=channel)
+    server.slack.command(CRASH_ERROR, channel=channel)
     server.wait_in(channel, "chat.postMessage", timeout=20)
     time.sleep(0.5)
     for _ in range(4):  # whichever worker answers the scrape, it reports all of them
