@@ -123,8 +123,19 @@ def main() -> int:
                         "--window-size=700,900", f"--screenshot={args.out.resolve()}",
                         html_path.resolve().as_uri()],
                        check=True, capture_output=True, timeout=60)
+    _trim_white_bottom(args.out)
     print(f"wrote {args.out}")
     return 0
+
+
+def _trim_white_bottom(path: Path) -> None:
+    """Chromium shoots the whole window; cut the empty space below the message."""
+    from PIL import Image, ImageChops  # Pillow comes with matplotlib
+
+    image = Image.open(path).convert("RGB")
+    box = ImageChops.difference(image, Image.new("RGB", image.size, "white")).getbbox()
+    if box:
+        image.crop((0, 0, image.width, min(image.height, box[3] + 16))).save(path)
 
 
 if __name__ == "__main__":
