@@ -231,6 +231,8 @@ def database_error_reason(error: BaseException) -> str:
 
         return READ_ONLY_HINT
     return first
+
+
 T = TypeVar("T")
 # Threads that make database calls on behalf of callers with a deadline. Bounded: while the
 # database hangs, the stuck calls hold these threads and newer calls wait in the queue until

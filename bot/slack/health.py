@@ -20,6 +20,8 @@ from typing import Any
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.pool import NullPool
 
+from bot.db import database_error_reason
+
 log = logging.getLogger("bot.slack")
 
 PROBE_TIMEOUT_S = 2  # connect and statement timeout of the probe's own connection
@@ -67,8 +69,7 @@ def probe_database(url: str) -> Check:
         with _probe_engine(url).connect() as connection:
             current = MigrationContext.configure(connection).get_current_revision()
     except Exception as error:
-        reason = str(getattr(error, "orig", None) or error).strip().splitlines()
-        return Check(False, "unreachable", reason[0] if reason else type(error).__name__)
+        return Check(False, "unreachable", database_error_reason(error))
     expected = expected_revision()
     if expected is not None and current != expected:
         return Check(False, "not migrated",
