@@ -144,8 +144,16 @@ def _warm_log_sources() -> None:
     request until this returns): a fetch's deadline is for Azure, not for Python's imports."""
     from bot.logs.resolver import import_sdks, logs_enabled
 
-    if logs_enabled():
+    if not logs_enabled():
+        return
+    try:
         log.info("log sources: Azure SDKs imported in %.1f s", import_sdks())
+    except Exception as error:
+        # Only a head start: a worker must still boot (once, in a fresh clone, Python reported
+        # a module-lock deadlock inside the SDKs' own imports here). The first fetch imports
+        # them again, under its own deadline.
+        log.warning("log sources: Azure SDKs not imported at start (%s); the first fetch will",
+                    error)
 
 
 def start_outbox_flusher(settings: Settings) -> None:
