@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "bot.incidents.commands",  # ask, incidents, db
     "bot.slack.commands",  # serve
     "bot.digest.commands",  # digest, worker
+    "bot.deployments.commands",  # deployments watch / unwatch / list / check
 )
 
 

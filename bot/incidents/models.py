@@ -248,3 +248,7 @@ class ChannelPrivacy(Base):
     channel: Mapped[str] = mapped_column(String(64), primary_key=True)
     kind: Mapped[str] = mapped_column(String(16))
     checked_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# Every domain's tables on this one metadata: migrations and the schema test read Base.metadata.
+from bot.deployments import models as _deployment_models  # noqa: E402,F401
