@@ -97,7 +97,14 @@ class Inventory:
                 for service in services]
 
     def all(self) -> list[Deployment]:
-        """Every deployment, v2 then v1, within one deadline; LogFetchError when Azure fails."""
+        """Every deployment, v2 then v1, within one deadline; LogFetchError when Azure fails.
+
+        The SDKs are imported first, outside the deadline: importing them takes seconds (more
+        on a busy machine), and the deadline is for Azure."""
+        from bot.logs.resolver import import_sdks
+
+        import_sdks()
+
         def both() -> list[Deployment]:
             return self.v2_deployments() + self.v1_services()
 

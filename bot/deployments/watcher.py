@@ -41,6 +41,7 @@ WATCH_USER = "deployments-watch"  # who the log-fetch audit names for the bot's 
 SOURCE = "deployment"  # the occurrence source of a reported failure
 # Errors that say Azure is down or slow right now: report nothing, try again next cycle.
 TRANSIENT = ("unreachable", "timeout", "busy")
+AZURE_UNAVAILABLE = "azure unavailable"
 
 
 class AzureUnavailable(RuntimeError):
@@ -64,6 +65,12 @@ class Cycle:
     @property
     def posted(self) -> list[Outcome]:
         return [outcome for outcome in self.outcomes if outcome.status == "posted"]
+
+    @property
+    def complete(self) -> bool:
+        """False when Azure failed somewhere: something may be left for the next cycle."""
+        return not self.errors and all(outcome.status != AZURE_UNAVAILABLE
+                                       for outcome in self.outcomes)
 
 
 def watch_interval_s() -> int:
@@ -155,7 +162,7 @@ class Watcher:
                            else "alert:" + alert.alert_id.rsplit("/", 1)[-1][:100])
                 outcomes.append(self.report_failure(deployment, episode, channels,
                                                     origin="alert", alert=alert))
-        retry = any(outcome.status == "azure unavailable" for outcome in outcomes)
+        retry = any(outcome.status == AZURE_UNAVAILABLE for outcome in outcomes)
         detail = "; ".join(f"{o.name}: {o.status}" for o in outcomes) or "no such deployment"
         service.finish_alert(self.engine, key, detail, done=not retry)
         return outcomes
@@ -177,7 +184,7 @@ class Watcher:
             posted = self._diagnose_and_post(deployment, channels, origin, alert)
         except AzureUnavailable as error:
             service.release(self.engine, report_id)
-            return Outcome(deployment.name, "azure unavailable", episode, detail=str(error))
+            return Outcome(deployment.name, AZURE_UNAVAILABLE, episode, detail=str(error))
         except Exception:
             service.release(self.engine, report_id)
             raise

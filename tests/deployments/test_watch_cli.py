@@ -1,0 +1,132 @@
+"""`troubleshoot-bot deployments watch / check` end to end: the real command, the real Azure
+SDKs against the Azure stand-in over HTTPS, the Slack Web API stand-in, a real database."""
+
+from __future__ import annotations
+
+from sqlalchemy import create_engine, text
+
+from tests.deployments.conftest import (
+    INIT_FAILURE_LOG,
+    PLANTED_SECRETS,
+    WATCHING,
+    Bot,
+    everything_sent,
+    top_level_posts,
+)
+from tests.support.azure_standin import AzureStandin
+from tests.support.slack_api import FakeSlackAPI
+
+
+def sql(database_url: str, query: str) -> list[tuple]:
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            return [tuple(row) for row in connection.execute(text(query))]
+    finally:
+        engine.dispose()
+
+
+def test_a_deployment_switching_to_failed_is_diagnosed_and_posted_once_per_episode(
+        bot: Bot, azure: AzureStandin, slack: FakeSlackAPI, sqlite_url: str) -> None:
+    watched = bot.run("deployments", "watch", "--channel", WATCHING, "--match", "credit-*")
+    assert f"{WATCHING} now watches deployments matching credit-*" in watched.stdout
+
+    assert bot.check_json() == []  # all healthy: nothing to say
+    assert slack.calls_to("chat.postMessage") == []
+
+    azure.update_deployment("credit-ep", "green", state="Failed", logs=INIT_FAILURE_LOG)
+    azure.update_service("churn-scorer", state="Unhealthy")  # not watched here
+    outcomes = bot.check_json()
+    assert [(o["name"], o["status"], o["channels"]) for o in outcomes] == [
+        ("credit-ep/green", "posted", [WATCHING])]
+
+    [card] = top_level_posts(slack, WATCHING)
+    shown = str(card.args)
+    assert "credit-ep/green" in shown and "Failed" in shown  # names the deployment
+    assert "function-fails-get_model_path" in shown  # the diagnosis of its log
+    assert "Model not found in cache or in root" in shown  # ... with the line showing it
+    upload = slack.wait_for("files.completeUploadExternal", timeout=10)[0]
+    assert upload.args.get("channel_id") == WATCHING
+    [card_ts] = [ts for (channel, ts), message in slack.messages.items()
+                 if channel == WATCHING and "thread_ts" not in message]
+    assert upload.args.get("thread_ts") == card_ts  # the log in the card's thread
+    uploaded = "\n".join(data.decode() for data in slack.uploads.values())
+    assert "Model not found in cache or in root" in uploaded and "[REDACTED" in uploaded
+    sent = everything_sent(slack)
+    for secret in (*PLANTED_SECRETS, "test-sp-secret-value"):
+        assert secret not in sent
+
+    incidents = sql(sqlite_url,
+                    "SELECT service, entry_id, channel FROM incidents")
+    assert incidents == [("credit-ep/green", "function-fails-get_model_path", WATCHING)]
+    assert sql(sqlite_url, "SELECT source FROM occurrences") == [("deployment",)]
+    assert sql(sqlite_url, "SELECT \"user\", target, outcome FROM log_fetches") == [
+        ("deployments-watch", "credit-ep/green", "ok")]
+
+    # The same failure on the next cycle: nothing new.
+    assert [o["status"] for o in bot.check_json()] == ["already reported"]
+    assert len(top_level_posts(slack, WATCHING)) == 1
+
+    # Fixed, then broken again by the next update: a new episode, a new post.
+    azure.update_deployment("credit-ep", "green", state="Succeeded")
+    azure.update_deployment("credit-ep", "green", state="Failed")
+    assert [o["status"] for o in bot.check_json()] == ["posted"]
+    assert len(top_level_posts(slack, WATCHING)) == 2
+
+
+def test_three_concurrent_checks_post_each_failure_once(
+        bot_on_each_database: Bot, azure: AzureStandin, slack: FakeSlackAPI) -> None:
+    bot = bot_on_each_database
+    bot.run("deployments", "watch", "--channel", WATCHING)
+    azure.update_deployment("credit-ep", "green", state="Failed", logs=INIT_FAILURE_LOG)
+    azure.update_service("churn-scorer", state="Unhealthy", logs=INIT_FAILURE_LOG,
+                         error={"code": "ContainerCrash", "message": "init() failed"})
+
+    checks = [bot.start("deployments", "check") for _ in range(3)]
+    results = [check.communicate(timeout=180) for check in checks]
+    assert [check.returncode for check in checks] == [0, 0, 0], results
+
+    posts = top_level_posts(slack, WATCHING)
+    named = sorted(next(name for name in ("credit-ep/green", "churn-scorer")
+                        if name in str(post.args)) for post in posts)
+    assert named == ["churn-scorer", "credit-ep/green"]  # one post per failure, not three
+    printed = "".join(out for out, _err in results)
+    assert printed.count("posted in") == 2
+
+
+def test_azure_down_or_slow_posts_nothing_and_the_next_cycle_reports(
+        bot: Bot, azure: AzureStandin, slack: FakeSlackAPI) -> None:
+    bot.env["LOGS_TIMEOUT_S"] = "4"
+    bot.run("deployments", "watch", "--channel", WATCHING)
+    azure.update_deployment("credit-ep", "green", state="Failed", logs=INIT_FAILURE_LOG)
+
+    azure.hang_paths.append("/getLogs")  # the listing answers, the logs never come
+    slow = bot.run("deployments", "check", check=False)
+    assert slow.returncode == 1, slow.stdout + slow.stderr
+    assert "credit-ep/green: azure unavailable" in slow.stdout
+    assert top_level_posts(slack, WATCHING) == []
+
+    azure.hang_paths.clear()
+    assert [o["status"] for o in bot.check_json()] == ["posted"]
+    assert len(top_level_posts(slack, WATCHING)) == 1
+
+
+def test_unwatch_stops_the_posts(bot: Bot, azure: AzureStandin, slack: FakeSlackAPI) -> None:
+    bot.run("deployments", "watch", "--channel", WATCHING)
+    assert bot.run("deployments", "list").stdout == f"{WATCHING}\t*\n"
+    assert "no longer watches" in bot.run("deployments", "unwatch", "--channel",
+                                          WATCHING).stdout
+    azure.update_deployment("credit-ep", "green", state="Failed")
+    before = len(azure.azure_requests())
+    assert bot.check_json() == []
+    assert len(azure.azure_requests()) == before  # nobody watches: Azure is not even asked
+    assert slack.calls_to("chat.postMessage") == []
+
+
+def test_bad_arguments_get_one_line(bot: Bot) -> None:
+    done = bot.run("deployments", "watch", "--channel", "C1", "--match", "a b;rm", check=False)
+    assert done.returncode == 2 and "not a usable pattern" in done.stderr
+    assert "Traceback" not in done.stderr
+    done = bot.run("deployments", "watch", "--channel", "#bad channel", check=False)
+    assert done.returncode == 2 and "Slack channel id" in done.stderr
+
