@@ -107,3 +107,73 @@ def everything_sent(slack: FakeSlackAPI) -> str:
 def top_level_posts(slack: FakeSlackAPI, channel: str) -> list[Any]:
     return [call for call in slack.calls_to("chat.postMessage")
             if call.args.get("channel") == channel and not call.args.get("thread_ts")]
+
+
+# ----- Azure Monitor notifications, as the common alert schema has them
+
+def resource_id(endpoint: str, deployment: str | None = None) -> str:
+    from tests.support.azure_standin import RESOURCE_GROUP, SUBSCRIPTION_ID, WORKSPACE
+
+    rid = (f"/subscriptions/{SUBSCRIPTION_ID}/resourceGroups/{RESOURCE_GROUP}/providers/"
+           f"Microsoft.MachineLearningServices/workspaces/{WORKSPACE}/onlineEndpoints/{endpoint}")
+    return f"{rid}/deployments/{deployment}" if deployment else rid
+
+
+def activity_log_alert(target: str, *, alert_guid: str, status: str = "Failed",
+                       condition: str = "Fired") -> dict[str, Any]:
+    """An activity-log alert on a deployment write, as Azure Monitor posts it (ids lower-cased,
+    as Azure sends them for some alert types)."""
+    from tests.support.azure_standin import SUBSCRIPTION_ID
+
+    return {
+        "schemaId": "azureMonitorCommonAlertSchema",
+        "data": {
+            "essentials": {
+                "alertId": f"/subscriptions/{SUBSCRIPTION_ID}/providers/"
+                           f"Microsoft.AlertsManagement/alerts/{alert_guid}",
+                "alertRule": "ml-deployment-failed", "severity": "Sev2",
+                "signalType": "Activity Log", "monitorCondition": condition,
+                "monitoringService": "Activity Log - Administrative",
+                "alertTargetIDs": [target.lower()],
+                "configurationItems": [target.rsplit("/", 1)[-1]],
+                "originAlertId": "0f0f0f0f-1111-2222-3333-444444444444",
+                "firedDateTime": "2026-11-30T07:00:00.0000000Z",
+                "description": "", "essentialsVersion": "1.0", "alertContextVersion": "1.0",
+            },
+            "alertContext": {
+                "authorization": {"action": "Microsoft.MachineLearningServices/workspaces/"
+                                            "onlineEndpoints/deployments/write",
+                                  "scope": target},
+                "channels": "Operation",
+                "claims": '{"name": "alice@example.com"}',
+                "caller": "alice@example.com",
+                "correlationId": "5a5a5a5a-0000-1111-2222-333333333333",
+                "eventSource": "Administrative",
+                "eventTimestamp": "2026-11-30T06:59:58.0000000Z",
+                "eventDataId": "6b6b6b6b-0000-1111-2222-333333333333",
+                "level": "Error",
+                "operationName": "Microsoft.MachineLearningServices/workspaces/"
+                                 "onlineEndpoints/deployments/write",
+                "operationId": "7c7c7c7c-0000-1111-2222-333333333333",
+                "status": status, "subStatus": "",
+                "submissionTimestamp": "2026-11-30T06:59:59.0000000Z",
+            },
+            "customProperties": None,
+        },
+    }
+
+
+def metric_alert(target: str, *, alert_guid: str) -> dict[str, Any]:
+    """A metric alert on an endpoint (e.g. too many 5xx answers)."""
+    body = activity_log_alert(target, alert_guid=alert_guid)
+    body["data"]["essentials"].update(signalType="Metric", monitoringService="Platform",
+                                      alertRule="ml-endpoint-5xx")
+    body["data"]["alertContext"] = {
+        "properties": None, "conditionType": "SingleResourceMultipleMetricCriteria",
+        "condition": {"windowSize": "PT5M", "allOf": [{
+            "metricName": "RequestsPerMinute", "metricNamespace":
+            "Microsoft.MachineLearningServices/workspaces/onlineEndpoints",
+            "operator": "GreaterThan", "threshold": "10", "timeAggregation": "Total",
+            "dimensions": [{"name": "statusCodeClass", "value": "5xx"}],
+            "metricValue": 42.0}]}}
+    return body
