@@ -24,9 +24,9 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from urllib.parse import parse_qs
 
-from bot.db import engine_for, normalize_database_url
 from bot.deployments import service
 from bot.deployments.alerts import AlertError, parse_alert, worth_handling
+from bot.storage import engine_for, normalize_database_url
 
 log = logging.getLogger(__name__)
 

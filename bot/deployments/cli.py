@@ -17,8 +17,8 @@ def _fail(message: str, code: int = 2) -> int:
 
 
 def _database() -> str:
-    from bot.db import database_url
-    from bot.incidents.cli_support import database_problem
+    from bot.storage import database_url
+    from bot.storage.check import database_problem
 
     url = database_url()
     problem = database_problem(url)  # before connecting: that would create an empty file
@@ -28,7 +28,7 @@ def _database() -> str:
 
 
 def _engine():  # type: ignore[no-untyped-def]
-    from bot.db import engine_for
+    from bot.storage import engine_for
 
     return engine_for(_database())
 

@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.incidents.models import Base, utcnow
+from bot.storage import Base, utcnow
 
 
 class DeploymentWatch(Base):

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Engine, and_, delete, func, or_, select, update
 
 from bot.deployments.models import DeploymentAlert, DeploymentReport, DeploymentWatch
-from bot.incidents.models import utcnow
+from bot.storage import utcnow
 
 WATCHES = DeploymentWatch.__table__
 REPORTS = DeploymentReport.__table__

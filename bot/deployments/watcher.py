@@ -22,7 +22,6 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy import Engine
 
 from bot.config import bot_language
-from bot.db import engine_for, normalize_database_url, session_scope
 from bot.deployments import render, service
 from bot.deployments.alerts import Alert
 from bot.deployments.inventory import Deployment, Inventory, shared_inventory
@@ -34,6 +33,7 @@ from bot.logs.policy import PolicyError, load_policy
 from bot.logs.resolver import Resolver, default_resolver
 from bot.logs.service import DEFAULT_LINES, LogReport, LogRequest, LogService
 from bot.logs.source import FetchedLogs, LogFetchError
+from bot.storage import engine_for, normalize_database_url, session_scope
 
 log = logging.getLogger(__name__)
 

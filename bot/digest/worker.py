@@ -25,10 +25,10 @@ log = logging.getLogger(__name__)
 
 
 def run_worker(args: argparse.Namespace) -> int:
-    from bot.db import database_url, engine_for
     from bot.deployments.watcher import Watcher, watch_interval_s
     from bot.digest.posting import DigestConfigError, slack_client, worker_name
     from bot.digest.schedule import run_due_digests
+    from bot.storage import database_url, engine_for
 
     try:
         client = slack_client()

@@ -79,7 +79,7 @@ def bot_env(azure: AzureStandin, slack: FakeSlackAPI, folder: Path, database_url
 def sqlite_url(tmp_path: Path) -> str:
     """A migrated SQLite file: for scenarios whose point is not the database (each one costs
     several cold starts of the Azure SDKs). The race runs on both databases."""
-    from bot.incidents.migrations import upgrade
+    from bot.storage.migrations import upgrade
 
     url = f"sqlite:///{tmp_path / 'bot.db'}"
     upgrade(url)

@@ -47,7 +47,7 @@ def azure(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AzureStandin]:
 
 @pytest.fixture(scope="module")
 def server(azure: AzureStandin, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    from bot.incidents.migrations import upgrade
+    from bot.storage.migrations import upgrade
 
     folder = tmp_path_factory.mktemp("serve-alerts")
     database_url = f"sqlite:///{folder / 'bot.db'}"
