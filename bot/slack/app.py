@@ -108,6 +108,7 @@ def _register_domain_handlers(app: App) -> None:
     # Importing these registers their sub-commands (logs, digest) in bot.slack.subcommands.
     from bot.digest import slack_handlers as digest_handlers
     from bot.logs import slack_handlers as logs_handlers
+    from bot.slack.listeners import deployments  # noqa: F401  (registers `deployments`)
 
     logs_handlers.register(app)
     digest_handlers.register(app)

@@ -156,3 +156,24 @@ def test_an_alert_nobody_watches_goes_to_the_default_channel(server: Server) -> 
     # The alert's row is closed once every target is handled (just after the post).
     assert wait_for_row(server, "SELECT status, detail FROM deployment_alerts WHERE alert_id "
                         "LIKE '%five-xx-1%' AND status = 'done'") == [("done", "search-ep: posted")]
+
+
+def test_a_channel_watches_and_stops_watching_from_slack(server: Server) -> None:
+    channel = "CSUBWATCH1"
+
+    def say(text: str, count: int) -> str:
+        assert server.slack.command(text, channel=channel).status == 200
+        replies = server.fake.wait_for("response_url", count, timeout=20,
+                                       predicate=lambda call: channel in call.path)
+        return str(replies[-1].args.get("text"))
+
+    assert "fraud-*" in say("deployments watch on fraud-*", 1)
+    assert server.sql("SELECT channel, pattern, workspace, language, created_by FROM "
+                      "deployment_watches WHERE channel = :c", c=channel) == [
+        (channel, "fraud-*", "T0000TEST", "en", "U0000ALICE")]
+    assert "`fraud-*`" in say("deployments watch list", 2)
+    assert "not a usable pattern" in say("deployments watch on <!channel>", 3)
+    assert "no longer watches" in say("deployments watch off", 4)
+    assert server.sql("SELECT count(*) FROM deployment_watches WHERE channel = :c",
+                      c=channel) == [(0,)]
+    assert "Usage" in say("deployments", 5)
