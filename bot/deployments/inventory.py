@@ -13,6 +13,8 @@ error for the caller (nothing is posted; the next cycle tries again), never a hu
 
 from __future__ import annotations
 
+import importlib.util
+import os
 import threading
 from dataclasses import dataclass
 from datetime import datetime
@@ -97,18 +99,32 @@ class Inventory:
                 for service in services]
 
     def all(self) -> list[Deployment]:
-        """Every deployment, v2 then v1, within one deadline; LogFetchError when Azure fails.
+        """Every deployment of the backends in use (LOG_SOURCES, whose SDK is installed), within
+        one deadline; LogFetchError when Azure fails.
 
         The SDKs are imported first, outside the deadline: importing them takes seconds (more
         on a busy machine), and the deadline is for Azure."""
         from bot.logs.resolver import import_sdks
 
         import_sdks()
+        backends = backends_in_use()
 
-        def both() -> list[Deployment]:
-            return self.v2_deployments() + self.v1_services()
+        def listed() -> list[Deployment]:
+            return ((self.v2_deployments() if V2 in backends else [])
+                    + (self.v1_services() if V1 in backends else []))
 
-        return shared_fetcher().run(both, timeout_s=timeout_seconds())
+        return shared_fetcher().run(listed, timeout_s=timeout_seconds())
+
+
+SDK_OF = {V2: "azure.ai.ml", V1: "azureml.core"}
+
+
+def backends_in_use() -> tuple[str, ...]:
+    """The Azure ML backends the log sources use (LOG_SOURCES, default both), whose SDK is
+    installed: azureml-core (SDK v1) is optional."""
+    raw = os.environ.get("LOG_SOURCES", "").strip() or f"{V2},{V1}"
+    wanted = [name.strip() for name in raw.split(",") if name.strip() in SDK_OF]
+    return tuple(name for name in wanted if importlib.util.find_spec(SDK_OF[name]) is not None)
 
 
 _inventory: Inventory | None = None

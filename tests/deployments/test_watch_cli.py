@@ -130,3 +130,28 @@ def test_bad_arguments_get_one_line(bot: Bot) -> None:
     done = bot.run("deployments", "watch", "--channel", "#bad channel", check=False)
     assert done.returncode == 2 and "Slack channel id" in done.stderr
 
+
+
+def test_the_worker_runs_the_watch_every_interval(
+        bot: Bot, azure: AzureStandin, slack: FakeSlackAPI) -> None:
+    bot.run("deployments", "watch", "--channel", WATCHING)
+    azure.update_deployment("credit-ep", "green", state="Failed", logs=INIT_FAILURE_LOG)
+    bot.env["DEPLOY_WATCH_INTERVAL_S"] = "2"
+    worker = bot.start("worker")
+
+    def card_in(channel: str):  # type: ignore[no-untyped-def]
+        return lambda call: call.args.get("channel") == channel and not call.args.get("thread_ts")
+
+    try:
+        first = slack.wait_for("chat.postMessage", 1, timeout=120, predicate=card_in(WATCHING))
+        assert "credit-ep/green" in str(first[0].args)
+        # A failure that happens while the worker runs is found by a later cycle.
+        azure.update_service("churn-scorer", state="Failed", logs=INIT_FAILURE_LOG)
+        second = slack.wait_for("chat.postMessage", 2, timeout=60, predicate=card_in(WATCHING))
+        assert "churn-scorer" in str(second[1].args)
+    finally:
+        worker.terminate()  # SIGTERM: the worker finishes its round and exits
+        _out, err = worker.communicate(timeout=60)
+    assert worker.returncode == 0, err[-2000:]
+    assert "deployments every 2s" in err
+    assert len(top_level_posts(slack, WATCHING)) == 2  # each once, however many cycles ran
