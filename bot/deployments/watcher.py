@@ -27,7 +27,7 @@ from bot.deployments.alerts import Alert
 from bot.deployments.inventory import Deployment, Inventory, shared_inventory
 from bot.deployments.service import Watch
 from bot.incidents import service as incidents
-from bot.logs.diagnose import diagnose
+from bot.logs.diagnose import Diagnosis, diagnose
 from bot.logs.fetcher import shared_fetcher, timeout_seconds
 from bot.logs.policy import PolicyError, load_policy
 from bot.logs.resolver import Resolver, default_resolver
@@ -206,13 +206,16 @@ class Watcher:
         team = self._workspace(channels)
         audit = LogService(self.database_url)
         posted: list[tuple[str, str, int | None]] = []
+        diagnoses: dict[str, Diagnosis] = {}  # one per language, not one per channel
         for watch in channels:
             lang = watch.language or bot_language()
             report = None
             if watch.channel in allowed and fetched is not None:
+                if lang not in diagnoses:
+                    diagnoses[lang] = diagnose(fetched.text, lang=lang)
                 request = LogRequest(workspace=team, user=WATCH_USER, channel=watch.channel,
                                      target=fetched.target, lang=lang)
-                report = LogReport(request, "ok", fetched, diagnose(fetched.text, lang=lang),
+                report = LogReport(request, "ok", fetched, diagnoses[lang],
                                    duration_ms=duration_ms)
             note = (render.t("no_logs_here", lang) if watch.channel not in allowed
                     else render.t("no_logs", lang, message=fetch_error) if fetch_error else None)

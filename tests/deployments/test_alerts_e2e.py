@@ -158,6 +158,17 @@ def test_an_alert_nobody_watches_goes_to_the_default_channel(server: Server) -> 
                         "LIKE '%five-xx-1%' AND status = 'done'") == [("done", "search-ep: posted")]
 
 
+def test_an_alert_on_a_deployment_that_does_not_exist_is_closed_without_a_post(
+        server: Server) -> None:
+    before = len(server.fake.calls_to("chat.postMessage"))
+    alert = activity_log_alert(resource_id("ghost-ep", "gone"), alert_guid="ghost-1")
+    assert post_alert(server, alert)[0] == 202
+    assert wait_for_row(server, "SELECT status, detail FROM deployment_alerts WHERE alert_id "
+                        "LIKE '%ghost-1%' AND status = 'done'") == [
+        ("done", "no such deployment")]
+    assert len(server.fake.calls_to("chat.postMessage")) == before
+
+
 def test_a_channel_watches_and_stops_watching_from_slack(server: Server) -> None:
     channel = "CSUBWATCH1"
 
