@@ -155,3 +155,22 @@ def test_the_worker_runs_the_watch_every_interval(
     assert worker.returncode == 0, err[-2000:]
     assert "deployments every 2s" in err
     assert len(top_level_posts(slack, WATCHING)) == 2  # each once, however many cycles ran
+
+
+def test_a_channel_outside_the_logs_policy_gets_the_failure_without_the_logs(
+        bot: Bot, azure: AzureStandin, slack: FakeSlackAPI, sqlite_url: str) -> None:
+    elsewhere = "CNOLOGS001"  # not in LOGS_ALLOWED_CHANNELS
+    bot.run("deployments", "watch", "--channel", elsewhere, "--lang", "ko")
+    azure.update_service("churn-scorer", state="Unhealthy", logs=INIT_FAILURE_LOG, error={
+        "code": "ContainerCrash", "message": "Your container application crashed."})
+    assert [o["status"] for o in bot.check_json()] == ["posted"]
+
+    [card] = top_level_posts(slack, elsewhere)
+    shown = str(card.args)
+    assert "배포 `churn-scorer` 실패" in shown and "ContainerCrash" in shown
+    assert "LOGS_ALLOWED_CHANNELS" in shown  # says why there are no logs
+    assert "Model not found" not in everything_sent(slack)  # no log line, no upload
+    assert slack.calls_to("files.getUploadURLExternal") == []
+    assert not any("/logs" in r.path for r in azure.requests)  # the logs were not even fetched
+    assert sql(sqlite_url, "SELECT service, channel FROM incidents") == [
+        ("churn-scorer", elsewhere)]
