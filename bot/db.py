@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -16,7 +15,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Engine, create_engine, event, exc
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.config import env_int
+from bot.settings import settings
 from bot.sqlite_readonly import is_read_only, read_only_engine, sqlite_file
 
 DEFAULT_SQLITE_FILE = "troubleshoot-bot.db"
@@ -39,12 +38,6 @@ class UnsupportedDatabaseURL(SystemExit):
             "(sqlite:///PATH/TO/FILE.db)")
 
 
-# A database that is down or hung must cost a request seconds, not minutes: libpq's connect
-# attempt, a statement on the server, a wait for a pooled connection and SQLite's wait for the
-# write lock are each bounded. Overridable for unusual set-ups (a far-away database, big digests).
-CONNECT_TIMEOUT_S = 3
-STATEMENT_TIMEOUT_S = 20
-POOL_TIMEOUT_S = 3
 # After a failure the database counts as down for this long: calls on the way to an answer go
 # straight to their fallback instead of each waiting out its own timeout.
 OUTAGE_HOLD_S = 5.0
@@ -72,15 +65,15 @@ def normalize_database_url(url: str | None) -> str:
 
 
 def database_url() -> str:
-    return normalize_database_url(os.environ.get("DATABASE_URL"))
+    return normalize_database_url(settings().database_url)
 
 
 def connect_timeout_s() -> int:
-    return env_int("DATABASE_CONNECT_TIMEOUT_S", CONNECT_TIMEOUT_S)
+    return settings().database_connect_timeout_s
 
 
 def statement_timeout_s() -> int:
-    return env_int("DATABASE_STATEMENT_TIMEOUT_S", STATEMENT_TIMEOUT_S)
+    return settings().database_statement_timeout_s
 
 
 def _tune_sqlite(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
@@ -118,7 +111,7 @@ def make_engine(url: str | None = None) -> Engine:
         event.listen(engine, "connect", _tune_sqlite)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20,
-                         pool_timeout=env_int("DATABASE_POOL_TIMEOUT_S", POOL_TIMEOUT_S),
+                         pool_timeout=settings().database_pool_timeout_s,
                          connect_args=postgres_connect_args(url))
 
 

@@ -26,6 +26,7 @@ from bot.knowledge.model import (
     LocalizedBody,
 )
 from bot.paths import project_folder
+from bot.settings import settings
 
 # libyaml's parser when PyYAML was built with it (the wheels are): the same safe subset of
 # YAML, about ten times faster, which is most of the start-up time of a large KB.
@@ -167,7 +168,7 @@ def entry_files(folder: Path) -> list[Path]:
 
 def knowledge_folders(extra: str | None = None) -> list[Path]:
     """The shipped folder first, then KNOWLEDGE_PATH folders in order (later ones win)."""
-    extra = os.environ.get("KNOWLEDGE_PATH", "") if extra is None else extra
+    extra = (settings().knowledge_path or "") if extra is None else extra
     folders = [project_folder("knowledge")]
     folders += [Path(part) for part in extra.split(os.pathsep) if part.strip()]
     return folders
