@@ -32,6 +32,12 @@ class WorkspaceConfig:
     workspace_name: str
 
 
+# The Azure SDKs' own names (docs/configuration.md, "Azure credentials"): inspected here to pick
+# the identity, deliberately outside bot.settings.
+CREDENTIAL_VARIABLES = ("AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET",
+                        "AZURE_USE_MANAGED_IDENTITY", "IDENTITY_ENDPOINT", "MSI_ENDPOINT")
+
+
 @dataclass(frozen=True)
 class Credentials:
     kind: str  # "service_principal" or "managed_identity"
@@ -73,8 +79,7 @@ def credentials(env: Mapping[str, str] | None = None) -> Credentials:
     """The identity to fetch logs with. Azure's own credential variables are read here, not in
     bot.settings: they are the SDKs' names, and a secret has no place in a settings object."""
     env = dict(os.environ if env is None else env)
-    tenant, client, secret = (env.get(name, "").strip() for name in
-                              ("AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET"))
+    tenant, client, secret = (env.get(name, "").strip() for name in CREDENTIAL_VARIABLES[:3])
     if tenant and client and secret:
         return Credentials("service_principal", tenant, client, secret)
     wants_msi = env.get("AZURE_USE_MANAGED_IDENTITY", "").strip().lower() in ("1", "true", "yes")
