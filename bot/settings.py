@@ -20,7 +20,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-LANGUAGES = ("ko", "en")
+from bot.i18n import LANGUAGES
+
 LOG_FORMATS = ("text", "json")
 DEFAULT_LOG_SOURCES = ("azureml-v2", "azureml-v1")
 MAX_PORT = 65_535
