@@ -59,7 +59,7 @@ class Settings:
     """What the environment says, parsed and checked. Defaults are design §3's."""
 
     # ----- storage
-    database_url: str | None = _setting()  # as given; bot.db maps it to a driver (None: SQLite)
+    database_url: str | None = _setting()  # as given; bot.storage maps it (None: SQLite)
     # A database that is down or hung must cost a request seconds, not minutes: libpq's connect
     # attempt, a statement on the server (and SQLite's wait for the write lock) and a wait for a
     # pooled connection are each bounded. Raised for unusual set-ups (a far-away database).

@@ -28,8 +28,8 @@ from typing import Any
 from sqlalchemy import Engine, and_, or_, select, update
 
 from bot.digest.figures import Digest, compute_digest
+from bot.digest.models import DigestRun, DigestSubscription
 from bot.digest.weeks import IsoWeek, zone
-from bot.incidents.models import DigestRun, DigestSubscription
 from bot.settings import settings
 
 log = logging.getLogger(__name__)

@@ -6,15 +6,7 @@ import argparse
 import getpass
 import json
 
-from bot.db import database_url, session_scope
-from bot.incidents.cli_support import (
-    database_problem,
-    duration,
-    fail,
-    incident_json,
-    iso,
-    occurrence_json,
-)
+from bot.incidents.cli_support import duration, fail, incident_json, iso, occurrence_json
 from bot.incidents.models import Feedback
 from bot.incidents.service import (
     IncidentNotFound,
@@ -26,6 +18,8 @@ from bot.incidents.service import (
     resolve_incident,
 )
 from bot.settings import settings
+from bot.storage import database_url, session_scope
+from bot.storage.check import database_problem
 
 
 def current_user() -> str | None:

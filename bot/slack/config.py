@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.db import normalize_database_url
 from bot.settings import Settings as BotSettings
 from bot.settings import SettingsError
 from bot.settings import settings as bot_settings
+from bot.storage import normalize_database_url
 
 DEFAULT_PORT = 3000
 
