@@ -26,6 +26,7 @@ from urllib.parse import parse_qs
 
 from bot.deployments import service
 from bot.deployments.alerts import AlertError, parse_alert, worth_handling
+from bot.settings import settings
 from bot.storage import engine_for, normalize_database_url
 
 log = logging.getLogger(__name__)
@@ -38,7 +39,7 @@ WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
 
 def configured_token() -> str:
-    return os.environ.get("ALERT_WEBHOOK_TOKEN", "").strip()
+    return settings().alert_webhook_token
 
 
 def token_matches(given: str, expected: str) -> bool:

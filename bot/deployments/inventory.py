@@ -14,7 +14,6 @@ error for the caller (nothing is posted; the next cycle tries again), never a hu
 from __future__ import annotations
 
 import importlib.util
-import os
 import threading
 from dataclasses import dataclass
 from datetime import datetime
@@ -26,6 +25,7 @@ from bot.logs.azureml_v2 import BACKEND as V2
 from bot.logs.azureml_v2 import AzureMLv2Source
 from bot.logs.errors import classify_sdk_error
 from bot.logs.fetcher import shared_fetcher, timeout_seconds
+from bot.settings import settings
 
 FAILED_V2 = frozenset({"failed"})
 FAILED_V1 = frozenset({"failed", "unhealthy"})
@@ -122,8 +122,7 @@ SDK_OF = {V2: "azure.ai.ml", V1: "azureml.core"}
 def backends_in_use() -> tuple[str, ...]:
     """The Azure ML backends the log sources use (LOG_SOURCES, default both), whose SDK is
     installed: azureml-core (SDK v1) is optional."""
-    raw = os.environ.get("LOG_SOURCES", "").strip() or f"{V2},{V1}"
-    wanted = [name.strip() for name in raw.split(",") if name.strip() in SDK_OF]
+    wanted = [name for name in settings().log_sources if name in SDK_OF]
     return tuple(name for name in wanted if importlib.util.find_spec(SDK_OF[name]) is not None)
 
 

@@ -12,7 +12,6 @@ cycle tries again.
 from __future__ import annotations
 
 import logging
-import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,7 +20,6 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import Engine
 
-from bot.config import bot_language
 from bot.deployments import render, service
 from bot.deployments.alerts import Alert
 from bot.deployments.inventory import Deployment, Inventory, shared_inventory
@@ -33,6 +31,7 @@ from bot.logs.policy import PolicyError, load_policy
 from bot.logs.resolver import Resolver, default_resolver
 from bot.logs.service import DEFAULT_LINES, LogReport, LogRequest, LogService
 from bot.logs.source import FetchedLogs, LogFetchError
+from bot.settings import settings
 from bot.storage import engine_for, normalize_database_url, session_scope
 
 log = logging.getLogger(__name__)
@@ -74,12 +73,11 @@ class Cycle:
 
 
 def watch_interval_s() -> int:
-    raw = os.environ.get("DEPLOY_WATCH_INTERVAL_S", "").strip()
-    return int(raw) if raw.isdigit() and int(raw) > 0 else 300
+    return settings().deploy_watch_interval_s
 
 
 def default_channel() -> str | None:
-    return os.environ.get("ALERT_DEFAULT_CHANNEL", "").strip() or None
+    return settings().alert_default_channel
 
 
 class Watcher:
@@ -208,7 +206,7 @@ class Watcher:
         posted: list[tuple[str, str, int | None]] = []
         diagnoses: dict[str, Diagnosis] = {}  # one per language, not one per channel
         for watch in channels:
-            lang = watch.language or bot_language()
+            lang = watch.language or settings().bot_language
             report = None
             if watch.channel in allowed and fetched is not None:
                 if lang not in diagnoses:
@@ -288,10 +286,10 @@ class Watcher:
 
     def _add_to_threads(self, deployment: Deployment, episode: str, alert: Alert) -> None:
         """A further alert on an episode already posted adds a line to its threads."""
+        message = render.alert_again(alert.rule, settings().bot_language)
         for channel, ts in service.threads_of(self.engine, deployment.resource, episode):
             try:
-                self.client.chat_postMessage(channel=channel, thread_ts=ts,
-                                             **render.alert_again(alert.rule, bot_language()))
+                self.client.chat_postMessage(channel=channel, thread_ts=ts, **message)
             except SlackApiError as error:
                 log.warning("deployments: cannot add to the thread in %s: %s", channel,
                             error.response.get("error"))

@@ -19,7 +19,7 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.config import env_int
+from bot.settings import settings
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +35,7 @@ def run_worker(args: argparse.Namespace) -> int:
     except DigestConfigError as error:
         print(f"troubleshoot-bot worker: {error}", file=sys.stderr)
         return 2
-    interval = max(1, env_int("DIGEST_WORKER_INTERVAL_S", 30))
+    interval = settings().digest_worker_interval_s
     engine = engine_for(database_url())
     worker = worker_name()
     stop = threading.Event()

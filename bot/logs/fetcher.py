@@ -12,7 +12,6 @@ interpreter joins at exit), so an abandoned fetch never keeps the server from sh
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
@@ -20,11 +19,9 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from typing import TypeVar
 
 from bot.logs.source import FetchTimeout, LogFetchError
+from bot.settings import settings
 
 T = TypeVar("T")
-
-DEFAULT_TIMEOUT_S = 30.0
-DEFAULT_MAX_CONCURRENT = 4
 
 
 class TooManyFetches(LogFetchError):
@@ -32,17 +29,11 @@ class TooManyFetches(LogFetchError):
 
 
 def timeout_seconds() -> float:
-    value = os.environ.get("LOGS_TIMEOUT_S", "").strip()
-    try:
-        seconds = float(value) if value else DEFAULT_TIMEOUT_S
-    except ValueError:
-        return DEFAULT_TIMEOUT_S
-    return seconds if seconds > 0 else DEFAULT_TIMEOUT_S
+    return settings().logs_timeout_s
 
 
 def max_concurrent() -> int:
-    value = os.environ.get("LOGS_MAX_CONCURRENT", "").strip()
-    return int(value) if value.isdigit() and int(value) > 0 else DEFAULT_MAX_CONCURRENT
+    return settings().logs_max_concurrent
 
 
 class Fetcher:
