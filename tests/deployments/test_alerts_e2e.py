@@ -27,6 +27,8 @@ from tests.deployments.conftest import (
 from tests.e2e.conftest import Server, running_server
 from tests.support.azure_standin import AzureStandin, V2Deployment
 
+pytestmark = pytest.mark.slow
+
 TOKEN = "alert-token-0123456789abcdef"
 DEFAULT_CHANNEL = "CALERTDEF1"
 WATCHING = "CALERTWAT1"

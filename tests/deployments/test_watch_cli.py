@@ -3,6 +3,7 @@ SDKs against the Azure stand-in over HTTPS, the Slack Web API stand-in, a real d
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import create_engine, text
 
 from tests.deployments.conftest import (
@@ -15,6 +16,8 @@ from tests.deployments.conftest import (
 )
 from tests.support.azure_standin import AzureStandin
 from tests.support.slack_api import FakeSlackAPI
+
+pytestmark = pytest.mark.slow  # each check is a cold start of both Azure SDKs
 
 
 def sql(database_url: str, query: str) -> list[tuple]:
@@ -63,11 +66,8 @@ def test_a_deployment_switching_to_failed_is_diagnosed_and_posted_once_per_episo
     assert sql(sqlite_url, "SELECT \"user\", target, outcome FROM log_fetches") == [
         ("deployments-watch", "credit-ep/green", "ok")]
 
-    # The same failure on the next cycle: nothing new.
-    assert [o["status"] for o in bot.check_json()] == ["already reported"]
-    assert len(top_level_posts(slack, WATCHING)) == 1
-
-    # Fixed, then broken again by the next update: a new episode, a new post.
+    # Fixed, then broken again by the next update: a new episode, a new post. (The same
+    # failure on later cycles posts nothing: see the worker's test below.)
     azure.update_deployment("credit-ep", "green", state="Succeeded")
     azure.update_deployment("credit-ep", "green", state="Failed")
     assert [o["status"] for o in bot.check_json()] == ["posted"]
