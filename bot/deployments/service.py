@@ -106,6 +106,15 @@ def episode_of(engine: Engine, resource: str, modified: str | None) -> str:
     return base if not recovered else f"{base}#{recovered}"
 
 
+def unrecovered(engine: Engine) -> set[str]:
+    """The resources with a posted failure not yet seen healthy again (few: failures are rare),
+    so that a cycle writes only for those instead of for every healthy deployment."""
+    with engine.connect() as conn:
+        return set(conn.execute(select(REPORTS.c.resource).distinct().where(
+            REPORTS.c.status == POSTED, REPORTS.c.recovered_at.is_(None),
+            ~REPORTS.c.episode.like("alert:%"))).scalars())
+
+
 def mark_recovered(engine: Engine, resource: str, now: datetime | None = None) -> int:
     """The resource is healthy: its reported episodes are over (a new failure is a new one)."""
     with engine.begin() as conn:

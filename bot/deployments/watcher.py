@@ -118,9 +118,12 @@ class Watcher:
         if not watches:
             return []  # nobody watches: Azure is not even asked
         outcomes = []
-        for deployment in self.deployments():
+        deployments = self.deployments()
+        reported = service.unrecovered(self.engine)
+        for deployment in deployments:
             if not deployment.failed:
-                service.mark_recovered(self.engine, deployment.resource)
+                if deployment.resource in reported:  # healthy again: that episode is over
+                    service.mark_recovered(self.engine, deployment.resource)
                 continue
             channels = service.watchers_of(watches, deployment.name)
             if channels:

@@ -36,7 +36,9 @@ def test_recover_then_fail_without_an_update_is_a_new_episode(migrated_database_
     assert service.episode_of(engine, RESOURCE, MODIFIED) == first
     assert service.claim(engine, RESOURCE, first, origin="watch", worker="w") is None
     # Healthy again, then failing again with the same updatedTime (a container crash).
+    assert service.unrecovered(engine) == {RESOURCE}
     assert service.mark_recovered(engine, RESOURCE) == 1
+    assert service.unrecovered(engine) == set()
     assert service.mark_recovered(engine, RESOURCE) == 0
     second = service.episode_of(engine, RESOURCE, MODIFIED)
     assert second == f"{MODIFIED}#1"

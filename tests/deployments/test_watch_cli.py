@@ -3,6 +3,8 @@ SDKs against the Azure stand-in over HTTPS, the Slack Web API stand-in, a real d
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from sqlalchemy import create_engine, text
 
@@ -132,8 +134,16 @@ def test_bad_arguments_get_one_line(bot: Bot) -> None:
 
 
 
+def wait_until(condition, timeout: float = 60) -> None:  # type: ignore[no-untyped-def]
+    """Until the worker (another process) has written what `condition` reads."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.2)  # the worker's writes raise no event this process could wait on
+
+
 def test_the_worker_runs_the_watch_every_interval(
-        bot: Bot, azure: AzureStandin, slack: FakeSlackAPI) -> None:
+        bot: Bot, azure: AzureStandin, slack: FakeSlackAPI, sqlite_url: str) -> None:
     bot.run("deployments", "watch", "--channel", WATCHING)
     azure.update_deployment("credit-ep", "green", state="Failed", logs=INIT_FAILURE_LOG)
     bot.env["DEPLOY_WATCH_INTERVAL_S"] = "2"
@@ -149,12 +159,24 @@ def test_the_worker_runs_the_watch_every_interval(
         azure.update_service("churn-scorer", state="Failed", logs=INIT_FAILURE_LOG)
         second = slack.wait_for("chat.postMessage", 2, timeout=60, predicate=card_in(WATCHING))
         assert "churn-scorer" in str(second[1].args)
+        # The container comes back by itself and crashes again, with no update in between
+        # (its updatedTime is the same): a new episode, posted once more.
+        azure.update_service("churn-scorer", state="Healthy", touch=False)
+        wait_until(lambda: sql(sqlite_url, "SELECT count(*) FROM deployment_reports WHERE "
+                               "resource = 'azureml-v1:churn-scorer' AND recovered_at IS NOT "
+                               "NULL") == [(1,)])
+        azure.update_service("churn-scorer", state="Unhealthy", touch=False)
+        third = slack.wait_for("chat.postMessage", 3, timeout=60, predicate=card_in(WATCHING))
+        assert "churn-scorer" in str(third[2].args)
     finally:
         worker.terminate()  # SIGTERM: the worker finishes its round and exits
         _out, err = worker.communicate(timeout=60)
     assert worker.returncode == 0, err[-2000:]
     assert "deployments every 2s" in err
-    assert len(top_level_posts(slack, WATCHING)) == 2  # each once, however many cycles ran
+    assert len(top_level_posts(slack, WATCHING)) == 3  # each episode once, however many cycles
+    assert sorted(row[0] for row in sql(sqlite_url, "SELECT episode FROM deployment_reports "
+                                        "WHERE resource = 'azureml-v1:churn-scorer'")) == [
+        "2026-11-25T09:00:01+00:00", "2026-11-25T09:00:01+00:00#1"]
 
 
 def test_a_channel_outside_the_logs_policy_gets_the_failure_without_the_logs(
