@@ -226,7 +226,9 @@ def test_dry_run_json_shape(env: dict[str, str], slack: FakeSlackAPI) -> None:
                              "--week", "2026-W47").stdout)
     assert (utc["timezone"], utc["unknown"]) == ("UTC", 2)
     bad_zone = run_cli({**env, "DIGEST_TIMEZONE": "Seoul"}, "--dry-run")
-    assert bad_zone.returncode == 2 and "unknown time zone 'Seoul'" in bad_zone.stderr
+    assert bad_zone.returncode == 2
+    assert bad_zone.stderr.strip() == ("troubleshoot-bot digest: DIGEST_TIMEZONE must be an IANA "
+                                       "time zone like Asia/Seoul, got 'Seoul'")
 
 
 # ----- the schedule
