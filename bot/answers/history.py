@@ -53,7 +53,8 @@ def record_or_keep(database_url: str, context: AnswerContext, text: str,
         return IncidentFacts(
             id=recorded.incident_id, occurrence_id=recorded.occurrence_id,
             occurrences=recorded.occurrences, is_new=recorded.is_new_incident,
-            status=recorded.status, recurrence_of=recorded.previous_incident_id)
+            status=recorded.status, recurrence_of=recorded.previous_incident_id,
+            recurs=recorded.previous_incident_id is not None)
 
     try:
         return Kept(within_deadline(database_url, write, deadline_s=RECORD_DEADLINE_S))
@@ -74,24 +75,37 @@ def record_or_keep(database_url: str, context: AnswerContext, text: str,
     return Kept(None, pending.key if kept else None)
 
 
-def similar_incidents(database_url: str, context: AnswerContext, text: str,
-                      result: MatchResult, *, incident_id: int,
-                      audience: Audience) -> list[SimilarIncident]:
-    """Past incidents like this paste that `audience` may see, best first; none when the
-    database stops answering between recording and this look-up (the answer still goes out).
+@dataclass(frozen=True)
+class Past:
+    """What came before a paste, as far as its audience may see."""
+
+    similar: tuple[SimilarIncident, ...] = ()
+    recurrence_visible: bool = False  # the incident it recurs after is in a visible channel
+
+
+def past_for(database_url: str, context: AnswerContext, text: str, result: MatchResult, *,
+             incident: IncidentFacts, audience: Audience) -> Past:
+    """Past incidents like this paste that `audience` may see, best first, and whether it may
+    see the incident this one recurs after; nothing when the database stops answering between
+    recording and this look-up (the answer still goes out).
 
     Run after the recording transaction, so that channel look-ups never hold its write lock.
     """
+    # The operator reads everything, channel-less (CLI) incidents included: the queries take
+    # that as no audience at all.
+    reader = None if audience is OPERATOR else audience
 
-    def find() -> list[SimilarIncident]:
+    def find() -> Past:
         with session_scope(database_url) as session:
-            return service.find_similar(
+            similar = service.find_similar(
                 session, workspace=context.workspace, result=result,
-                exclude_incident_id=incident_id, limit=SIMILAR_LIMIT + 1,
-                summary=service.incident_summary(text, result),
-                # The operator reads everything, channel-less (CLI) incidents included: the
-                # queries take that as no audience at all.
-                audience=None if audience is OPERATOR else audience)
+                exclude_incident_id=incident.id, limit=SIMILAR_LIMIT + 1,
+                summary=service.incident_summary(text, result), audience=reader)
+            previous = (service.get_incident(session, incident.recurrence_of)
+                        if incident.recurrence_of is not None else None)
+            visible = previous is not None and (
+                reader is None or previous.channel in reader.visible({previous.channel}))
+        return Past(tuple(similar), visible)
 
     try:
         return within_deadline(database_url, find, deadline_s=RECORD_DEADLINE_S)
@@ -99,10 +113,10 @@ def similar_incidents(database_url: str, context: AnswerContext, text: str,
         if not is_outage(error):
             raise
         log.warning("database unavailable (%s); answering without similar incidents", error)
-        return []
+        return Past()
 
 
-def split_last_fix(similar: list[SimilarIncident], *, recurrence_of: int | None
+def split_last_fix(similar: tuple[SimilarIncident, ...], *, recurrence_of: int | None
                    ) -> tuple[SimilarIncident | None, tuple[SimilarIncident, ...]]:
     """(the last fix of this problem, the other similar incidents).
 

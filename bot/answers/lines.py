@@ -52,7 +52,7 @@ def recorded_line(incident: IncidentFacts, lang: str) -> str:
     parts = [t("incident_recorded" if incident.is_new else "incident", lang, id=incident.id)]
     if incident.occurrences > 1:
         parts.append(t("seen_times", lang, count=incident.occurrences))
-    elif incident.recurrence_of is None:
+    elif not incident.recurs:
         parts.append(t("first_time", lang))
     if incident.recurrence_of is not None:
         parts.append(t("recurrence_of", lang, id=incident.recurrence_of))

@@ -48,7 +48,11 @@ class IncidentFacts:
     occurrences: int  # the incident's occurrence count, this paste included
     is_new: bool  # this paste opened it
     status: str
-    recurrence_of: int | None = None  # the closed incident with the same fingerprint before it
+    # The closed incident with the same fingerprint before it, when the audience may see it.
+    recurrence_of: int | None = None
+    # It recurs after a closed incident, seen or not: an answer that may not name the earlier
+    # one says neither "recurrence of #N" nor "first time seen".
+    recurs: bool = False
 
 
 @dataclass(frozen=True)

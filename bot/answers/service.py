@@ -8,7 +8,9 @@ the deployment watcher each render the same `Answer`.
 
 from __future__ import annotations
 
-from bot.answers.history import record_or_keep, similar_incidents, split_last_fix
+from dataclasses import replace
+
+from bot.answers.history import past_for, record_or_keep, split_last_fix
 from bot.answers.models import Answer, AnswerContext
 from bot.db import database_url as default_database_url
 from bot.matching.matcher import Matcher, default_matcher
@@ -35,14 +37,18 @@ def answer(paste: str, context: AnswerContext, *, database_url: str | None = Non
                                                       lang=context.language)
     text = bounded(sanitize(paste))  # secrets out of the whole text before any cut
     kept = record_or_keep(url, context, text, result)
-    answered = Answer(context=context, result=result, text=text, incident=kept.incident,
-                      history_unavailable=kept.incident is None, outbox_key=kept.outbox_key)
-    if kept.incident is None or context.audience is None:
-        return answered
-    similar = similar_incidents(url, context, text, result, incident_id=kept.incident.id,
-                                audience=context.audience)
-    last_fix, others = split_last_fix(similar, recurrence_of=kept.incident.recurrence_of)
-    return Answer(context=context, result=result, text=text, incident=kept.incident,
+    if kept.incident is None:
+        return Answer(context=context, result=result, text=text, history_unavailable=True,
+                      outbox_key=kept.outbox_key)
+    if context.audience is None:  # readers unknown: no past incidents, not even their number
+        return Answer(context=context, result=result, text=text,
+                      incident=replace(kept.incident, recurrence_of=None))
+    past = past_for(url, context, text, result, incident=kept.incident,
+                    audience=context.audience)
+    incident = kept.incident if past.recurrence_visible else replace(kept.incident,
+                                                                    recurrence_of=None)
+    last_fix, others = split_last_fix(past.similar, recurrence_of=incident.recurrence_of)
+    return Answer(context=context, result=result, text=text, incident=incident,
                   similar=others, last_fix=last_fix)
 
 
