@@ -34,10 +34,10 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from bot.config import env_int
-from bot.db import database_url as default_database_url
-from bot.db import normalize_database_url
 from bot.matching.result import Match, MatchResult
 from bot.redaction import redact
+from bot.storage import database_url as default_database_url
+from bot.storage import normalize_database_url, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -109,7 +109,7 @@ def claim_key(session: Session, key: str) -> bool:
     One primary key decides, not a read-then-write: of two writers (an answer whose write overran
     its deadline and the flusher, or two replicas handling one Slack retry) exactly one wins.
     """
-    from bot.incidents.models import ProcessedEvent, utcnow
+    from bot.chat.models import ProcessedEvent
 
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert

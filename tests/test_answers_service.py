@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 
 from bot.answers import AnswerContext, answer
-from bot.db import session_scope
 from bot.incidents import service
 from bot.incidents.audience import OPERATOR, Audience
 from bot.knowledge.loader import cached_knowledge_base
 from bot.matching.matcher import Matcher, default_matcher
 from bot.outbox import default_outbox
+from bot.storage import session_scope
 
 # Answered confidently (the incident records its entry). Pod names differ between repeats and
 # are masked (their hash-like parts), so repeats share one fingerprint.

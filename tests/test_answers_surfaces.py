@@ -14,7 +14,6 @@ import pytest
 
 from bot.answers import Answer, AnswerContext, answer
 from bot.answers.terminal import render_terminal
-from bot.db import session_scope
 from bot.incidents import service
 from bot.incidents.audience import Audience
 from bot.knowledge.loader import cached_knowledge_base
@@ -23,6 +22,7 @@ from bot.logs.render import result_message
 from bot.logs.service import LogReport, LogRequest
 from bot.logs.source import FetchedLogs
 from bot.slack.render import blocks_as_text, render_answer
+from bot.storage import session_scope
 
 CHANNEL = "C0INCIDENTS"
 BACKOFF = "Warning  BackOff  pod/scoring-{pod}  Back-off restarting failed container"

@@ -10,13 +10,13 @@ import logging
 from dataclasses import dataclass
 
 from bot.answers.models import AnswerContext, IncidentFacts
-from bot.db import is_outage, session_scope, within_deadline
 from bot.incidents import service
 from bot.incidents.audience import OPERATOR, Audience
 from bot.incidents.models import STATUS_RESOLVED
 from bot.incidents.service import SimilarIncident
 from bot.matching.result import MatchResult
 from bot.outbox import claim_key, default_outbox, new_key, pending_occurrence, processed_key
+from bot.storage import is_outage, session_scope, within_deadline
 
 log = logging.getLogger(__name__)
 

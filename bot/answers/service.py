@@ -12,10 +12,10 @@ from dataclasses import replace
 
 from bot.answers.history import past_for, record_or_keep, split_last_fix
 from bot.answers.models import Answer, AnswerContext
-from bot.db import database_url as default_database_url
 from bot.matching.matcher import Matcher, default_matcher
 from bot.matching.result import MatchResult
 from bot.redaction import sanitize
+from bot.storage import database_url as default_database_url
 
 MAX_MATCH_CHARS = 200_000  # beyond this a paste is a log dump; its head and tail hold the error
 TOP_MATCHES = 3

@@ -17,11 +17,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.answers.strings import t
 from bot.cli_io import read_text_argument, warn_about_knowledge_problems
 from bot.config import bot_language
-from bot.db import database_error_reason, database_url
 from bot.incidents.audience import OPERATOR
 from bot.incidents.cli_incidents import current_user
-from bot.incidents.cli_support import database_problem, fail
+from bot.incidents.cli_support import fail
 from bot.redaction import sanitize
+from bot.storage import database_error_reason, database_url
+from bot.storage.check import database_problem
 
 log = logging.getLogger(__name__)
 

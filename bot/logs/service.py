@@ -15,16 +15,16 @@ from dataclasses import dataclass, replace
 
 from bot import metrics
 from bot.answers import Answer, AnswerContext, answer
-from bot.db import session_scope
 from bot.incidents import service as incidents
 from bot.incidents.audience import Audience
-from bot.incidents.models import LogFetch
 from bot.logs.diagnose import Diagnosis, diagnose
 from bot.logs.fetcher import Fetcher, shared_fetcher, timeout_seconds
+from bot.logs.models import LogFetch
 from bot.logs.policy import Decision, GroupMembers, PolicyError, load_policy
 from bot.logs.resolver import Resolver, default_resolver
 from bot.logs.source import BackendError, FetchedLogs, LogFetchError
 from bot.redaction import redact
+from bot.storage import session_scope
 
 log = logging.getLogger(__name__)
 

@@ -25,9 +25,9 @@ from typing import Any
 
 from sqlalchemy import delete
 
-from bot.db import is_outage, session_scope, within_deadline
-from bot.incidents.models import ProcessedEvent, utcnow
+from bot.chat.models import ProcessedEvent
 from bot.outbox import KEY_LENGTH, Outbox, claim_key, default_outbox
+from bot.storage import is_outage, session_scope, utcnow, within_deadline
 
 log = logging.getLogger(__name__)
 

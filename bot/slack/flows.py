@@ -19,7 +19,6 @@ from slack_sdk.errors import SlackApiError
 
 from bot import metrics
 from bot.answers import Answer, AnswerContext, answer, attach_thread
-from bot.db import session_scope
 from bot.incidents import service
 from bot.incidents.audience import Audience
 from bot.knowledge.model import KnowledgeBase
@@ -42,6 +41,7 @@ from bot.slack.render import (
     with_feedback,
     with_resolution,
 )
+from bot.storage import session_scope
 
 log = logging.getLogger(__name__)
 

@@ -16,9 +16,9 @@ import time
 
 from sqlalchemy import text
 
-from bot.db import is_outage, outage_of, session_scope
 from bot.incidents import service
 from bot.outbox import Outbox, claim_key, default_outbox, processed_key
+from bot.storage import is_outage, outage_of, session_scope
 
 log = logging.getLogger(__name__)
 
