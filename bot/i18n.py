@@ -19,6 +19,7 @@ Strings = Mapping[str, Mapping[str, str]]
 
 # Every string table, as "module:attribute". A new table is one line here.
 CATALOGS = (
+    "bot.answers.strings:STRINGS",  # the facts of an answer, the same on every surface
     "bot.slack.i18n:STRINGS",  # what the Slack app says
     "bot.logs.render:TEXTS",  # log fetches and their diagnoses
     "bot.knowledge.msdocs_render:STRINGS",  # labels in drafts made from a guide

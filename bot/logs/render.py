@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.answers.lines import MRKDWN, last_fix_line, recorded_line, similar_line
+from bot.answers.models import Answer
+from bot.answers.strings import t as answers_t
 from bot.i18n import Catalog
 from bot.logs.diagnose import Diagnosis, Finding
 from bot.logs.service import LogReport
@@ -115,6 +118,21 @@ def _diagnosis_blocks(diagnosis: Diagnosis, lines: int, lang: str) -> list[dict[
     return blocks
 
 
+def _history_blocks(answer: Answer | None, lang: str) -> list[dict[str, Any]]:
+    """The last fix and similar incidents of the problem the log shows: the lines every
+    surface shares (bot.answers.lines), for this channel's readers."""
+    if answer is None:
+        return []
+    lines = [":wrench: " + last_fix_line(answer.last_fix, lang, MRKDWN)] if answer.last_fix \
+        else []
+    if answer.similar:
+        lines.append(f"*{answers_t('similar', lang)}*")
+        lines += ["• " + similar_line(item, lang, MRKDWN) for item in answer.similar]
+    if answer.history_unavailable:
+        lines.append(":warning: " + answers_t("history_unavailable", lang))
+    return [_section("\n".join(lines))] if lines else []
+
+
 def result_message(report: LogReport, lang: str) -> dict[str, Any]:
     """The finished message: diagnosis, error lines, the service's own state and error."""
     request = report.request
@@ -129,8 +147,11 @@ def result_message(report: LogReport, lang: str) -> dict[str, Any]:
     if fetched.error:
         head += "\n" + t("service_error", lang, error=_shown(redact(fetched.error)[:1000]))
     blocks = [_section(head), *_diagnosis_blocks(report.diagnosis, request.lines, lang)]
+    blocks += _history_blocks(report.answer, lang)
     footer = t("footer", lang, seconds=report.duration_ms / 1000)
-    if report.incident_id:
+    if report.answer is not None and report.answer.incident is not None:
+        footer += " · " + recorded_line(report.answer.incident, lang)
+    elif report.incident_id:
         footer += t("incident", lang, id=report.incident_id)
     blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": footer}]})
     summary = [f"Logs of {fetched.target}: state {fetched.state or 'unknown'}"]

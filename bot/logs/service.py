@@ -11,10 +11,12 @@ import re
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot import metrics
+from bot.answers import Answer, AnswerContext, answer
 from bot.incidents import service as incidents
+from bot.incidents.audience import Audience
 from bot.logs.diagnose import Diagnosis, diagnose
 from bot.logs.fetcher import Fetcher, shared_fetcher, timeout_seconds
 from bot.logs.models import LogFetch
@@ -42,6 +44,9 @@ class LogRequest:
     init: bool = False
     thread_ts: str | None = None
     lang: str = "en"
+    # Who reads the result (the channel's people): which past incidents it may show. None
+    # shows none (fails closed).
+    audience: Audience | None = None
 
 
 @dataclass(frozen=True)
@@ -61,6 +66,7 @@ class LogReport:
     duration_ms: int = 0
     incident_id: int | None = None
     reference: str | None = None  # for unexpected failures: quoted to the user, in the log
+    answer: Answer | None = None  # the answer to the problem the log shows, when it shows one
 
 
 def valid_target(target: str) -> bool:
@@ -129,37 +135,39 @@ class LogService:
             diagnosis = diagnose(fetched.text, lang=request.lang)
             report = LogReport(request, "ok", fetched=fetched, diagnosis=diagnosis,
                                duration_ms=_ms_since(started))
-        incident_id = self.attach_to_incident(report)
+        answered, incident_id = self.attach_to_incident(report)
         self.audit(request, report.outcome, backend=report.fetched.backend if report.fetched
                    else None, detail=report.error.message if report.error else None,
                    duration_ms=report.duration_ms, incident_id=incident_id,
                    target=report.fetched.target if report.fetched else None,
                    audit_id=audit_id)
-        return LogReport(report.request, report.outcome, report.fetched, report.diagnosis,
-                         report.error, report.duration_ms, incident_id, reference)
+        return replace(report, incident_id=incident_id, reference=reference, answer=answered)
 
     # ----- history
-    def attach_to_incident(self, report: LogReport) -> int | None:
-        """The thread's incident; a diagnosis that names a known problem is recorded as a
-        `logs` occurrence (which may open the incident). History must never break a fetch."""
+    def attach_to_incident(self, report: LogReport) -> tuple[Answer | None, int | None]:
+        """(the answer, the incident id): a diagnosis that names a known problem is answered
+        like any paste (bot.answers), as a `logs` occurrence of the episode that shows it;
+        otherwise the thread's incident, if any. History must never break a fetch."""
         request = report.request
         try:
-            with session_scope(self.database_url) as session:
-                if report.diagnosis and report.diagnosis.best:
-                    recorded = incidents.record_occurrence(
-                        session, workspace=request.workspace, source="logs",
-                        text=report.diagnosis.matched_text, result=report.diagnosis.result,
-                        user=request.user, channel=request.channel,
-                        thread_ts=request.thread_ts, service=request.target)
-                    return recorded.incident_id
-                if request.thread_ts:
+            if report.diagnosis and report.diagnosis.best:
+                context = AnswerContext(
+                    workspace=request.workspace, source="logs", language=request.lang,
+                    user=request.user, channel=request.channel, thread_ts=request.thread_ts,
+                    audience=request.audience, service=request.target)
+                answered = answer(report.diagnosis.matched_text, context,
+                                  database_url=self.database_url,
+                                  result=report.diagnosis.result)
+                return answered, answered.incident.id if answered.incident else None
+            if request.thread_ts:
+                with session_scope(self.database_url) as session:
                     incident = incidents.incident_for_thread(
                         session, workspace=request.workspace, channel=request.channel,
                         thread_ts=request.thread_ts)
-                    return incident.id if incident else None
+                    return None, incident.id if incident else None
         except Exception:
             log.exception("could not attach the log fetch of %s to an incident", request.target)
-        return None
+        return None, None
 
     @staticmethod
     def _audit_values(request: LogRequest) -> dict[str, object]:

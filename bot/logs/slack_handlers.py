@@ -14,6 +14,7 @@ import logging
 import threading
 import uuid
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
@@ -30,6 +31,7 @@ from bot.logs.service import (
 )
 from bot.redaction import redact
 from bot.settings import settings
+from bot.slack.privacy import audience_for
 from bot.slack.subcommands import CommandContext, subcommand
 from bot.storage import database_url as default_database_url
 
@@ -115,7 +117,10 @@ def _finish(client: Any, service: LogService, request: LogRequest, progress_ts: 
             audit_id: int | None) -> None:
     lang = request.lang
     thread_ts = request.thread_ts or progress_ts
-    request = LogRequest(**{**request.__dict__, "thread_ts": thread_ts})
+    # The result is read in the request's channel: past incidents it may show follow from that.
+    audience = audience_for(client, service.database_url, workspace=request.workspace,
+                            channel=request.channel)
+    request = replace(request, thread_ts=thread_ts, audience=audience)
     report = service.fetch(request, audit_id=audit_id)
     if report.diagnosis is not None and report.fetched is not None:
         try:
