@@ -11,7 +11,7 @@ from slack_sdk import WebClient
 from sqlalchemy import select
 
 from bot.db import engine_for
-from bot.digest.slack_handlers import digest_command
+from bot.slack.listeners.digest import digest_command
 from bot.incidents.models import DigestSubscription
 from bot.slack.subcommands import SUBCOMMANDS, CommandContext
 from tests.support.slack_api import FakeSlackAPI

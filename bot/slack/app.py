@@ -106,8 +106,8 @@ def request_teams(body: dict[str, Any]) -> set[str]:
 
 def _register_domain_handlers(app: App) -> None:
     # Importing these registers their sub-commands (logs, digest) in bot.slack.subcommands.
-    from bot.digest import slack_handlers as digest_handlers
-    from bot.logs import slack_handlers as logs_handlers
+    from bot.slack.listeners import digest as digest_handlers
+    from bot.slack.listeners import logs as logs_handlers
 
     logs_handlers.register(app)
     digest_handlers.register(app)
