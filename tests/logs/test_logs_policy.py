@@ -9,8 +9,8 @@ import pytest
 
 from bot.logs.diagnose import diagnose, error_excerpt
 from bot.logs.policy import PolicyError, load_policy
-from bot.slack.listeners.logs import UsageError, parse_args
 from bot.logs.suggest import closest_names
+from bot.slack.listeners.logs import UsageError, parse_args
 from tests.logs.conftest import INIT_FAILURE_LOG, PLANTED_SECRETS
 
 POLICY = """
