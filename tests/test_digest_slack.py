@@ -11,11 +11,11 @@ from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
 from sqlalchemy import select
 
-from bot.db import engine_for
-from bot.incidents.models import DigestSubscription
+from bot.digest.models import DigestSubscription
 from bot.slack.listeners import build_subcommands
 from bot.slack.listeners.digest import digest_command
 from bot.slack.subcommands import CommandContext
+from bot.storage import engine_for
 from tests.support.slack_api import FakeSlackAPI
 from tests.test_digest_figures import seed_history
 

@@ -29,8 +29,8 @@ from sqlalchemy import Engine, and_, or_, select, update
 
 from bot.config import bot_language
 from bot.digest.figures import Digest, compute_digest
+from bot.digest.models import DigestRun, DigestSubscription
 from bot.digest.weeks import IsoWeek, zone
-from bot.incidents.models import DigestRun, DigestSubscription
 
 log = logging.getLogger(__name__)
 

@@ -12,9 +12,9 @@ from typing import Any
 from sqlalchemy import delete
 from sqlalchemy.engine import Engine
 
+from bot.digest.models import DigestSubscription
 from bot.digest.schedule import TIME_PATTERN, WEEKDAYS, Schedule
 from bot.digest.weeks import WeekError, zone
-from bot.incidents.models import DigestSubscription
 
 SUBSCRIPTIONS = DigestSubscription.__table__
 log = logging.getLogger(__name__)

@@ -10,12 +10,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.db import engine_for, normalize_database_url
 from bot.digest.subscriptions import SubscribeError, parse_schedule, subscribe, unsubscribe
 from bot.digest.weeks import WEEK_PATTERN, IsoWeek, WeekError, zone
 from bot.i18n import Catalog
 from bot.mrkdwn import escape
 from bot.slack.subcommands import CommandContext, Subcommand
+from bot.storage import engine_for, normalize_database_url
 
 t = Catalog({
     "usage": {"en": "Usage: `/troubleshoot digest [YYYY-Www]` (preview), "

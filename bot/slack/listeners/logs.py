@@ -232,8 +232,8 @@ def _incident_service(database_url: str, incident_id: object, *, channel: str,
     if not isinstance(incident_id, int):
         return None
     try:
-        from bot.db import session_scope
         from bot.incidents.service import get_incident, incident_in_conversation
+        from bot.storage import session_scope
 
         with session_scope(database_url) as session:
             incident = get_incident(session, incident_id)
