@@ -27,10 +27,10 @@ from typing import Any
 
 from sqlalchemy import Engine, and_, or_, select, update
 
-from bot.config import bot_language
 from bot.digest.figures import Digest, compute_digest
 from bot.digest.models import DigestRun, DigestSubscription
 from bot.digest.weeks import IsoWeek, zone
+from bot.settings import settings
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +79,7 @@ def channel_settings(engine: Engine, channel: str | None) -> ChannelDigestSettin
             row = conn.execute(select(SUBSCRIPTIONS.c.timezone, SUBSCRIPTIONS.c.language)
                                .where(SUBSCRIPTIONS.c.channel == channel)).first()
     timezone = (row.timezone if row and row.timezone else None) or zone().key
-    language = (row.language if row and row.language else None) or bot_language()
+    language = (row.language if row and row.language else None) or settings().bot_language
     return ChannelDigestSettings(timezone, language)
 
 

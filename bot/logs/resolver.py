@@ -9,7 +9,6 @@ all of them, and, if a selected source's SDK is not installed, how to enable it.
 from __future__ import annotations
 
 import importlib
-import os
 import threading
 import time
 from collections.abc import Sequence
@@ -18,6 +17,7 @@ from bot.logs.source import FetchedLogs, LogSource, ServiceNotFound
 from bot.logs.sources import SourceSpec, build_sources, selected_specs
 from bot.logs.suggest import closest_names
 from bot.logs.workspace import credentials, workspace_config
+from bot.settings import settings
 
 MAX_NAME_LENGTH = 255
 
@@ -39,8 +39,7 @@ class Resolver:
 
 
 def logs_enabled() -> bool:
-    return bool(os.environ.get("LOGS_ALLOWED_CHANNELS", "").strip()
-                or os.environ.get("LOGS_POLICY_FILE", "").strip())
+    return settings().logs_enabled
 
 
 def import_sdks() -> float:
@@ -69,8 +68,8 @@ def default_resolver() -> Resolver:
     creds = credentials()
     names = tuple(spec.name for spec in selected_specs())
     key = (config.subscription_id, config.resource_group, config.workspace_name, creds.kind,
-           creds.client_id or "", os.environ.get("AZUREML_CURRENT_CLOUD", ""),
-           os.environ.get("ARM_CLOUD_METADATA_URL", ""), *names)
+           creds.client_id or "", settings().azureml_current_cloud or "",
+           settings().arm_cloud_metadata_url or "", *names)
     with _sources_lock:
         if key not in _cached:
             usable, missing = build_sources(config, creds, names=names)

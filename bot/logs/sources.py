@@ -10,7 +10,6 @@ for it says how to enable it.
 from __future__ import annotations
 
 import importlib.util
-import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -18,6 +17,7 @@ from bot.logs.azureml_v1 import AzureMLv1Source
 from bot.logs.azureml_v2 import AzureMLv2Source
 from bot.logs.source import LogSource
 from bot.logs.workspace import Credentials, WorkspaceConfig
+from bot.settings import DEFAULT_LOG_SOURCES, SettingsError, settings
 
 SourceFactory = Callable[[WorkspaceConfig, Credentials], LogSource]
 
@@ -44,30 +44,26 @@ SOURCES: dict[str, SourceSpec] = {spec.name: spec for spec in (
                sdk_modules=("azureml.core", "azureml.core.authentication",
                             "azureml.core.webservice")),
 )}
-DEFAULT_LOG_SOURCES = ("azureml-v2", "azureml-v1")
+assert set(DEFAULT_LOG_SOURCES) <= set(SOURCES)
 
 
-class UnknownLogSource(ValueError):
+class UnknownLogSource(SettingsError):
     """LOG_SOURCES names a source this bot does not have: a start-up error, not a user's."""
 
 
-def log_sources_setting() -> str | None:
-    """The raw LOG_SOURCES value. One function, so the typed settings object can replace it."""
-    return os.environ.get("LOG_SOURCES")
-
-
 def source_names(value: str | None = None) -> tuple[str, ...]:
-    """LOG_SOURCES as a checked tuple of names, in lookup order (default v2, then v1)."""
-    raw = log_sources_setting() if value is None else value
-    names = tuple(dict.fromkeys(part.strip().lower() for part in (raw or "").split(",")
-                                if part.strip()))
-    if not names:
-        return DEFAULT_LOG_SOURCES
+    """The sources to ask, in lookup order: LOG_SOURCES (settings().log_sources; default v2,
+    then v1), or `value` given as LOG_SOURCES would be. Every name must be registered."""
+    if value is None:
+        names = settings().log_sources
+    else:
+        names = tuple(dict.fromkeys(part.strip().lower() for part in value.split(",")
+                                    if part.strip())) or DEFAULT_LOG_SOURCES
     unknown = [name for name in names if name not in SOURCES]
     if unknown:
         raise UnknownLogSource(
-            f"LOG_SOURCES names unknown log source(s) {', '.join(unknown)}; "
-            f"known: {', '.join(SOURCES)}")
+            f"LOG_SOURCES names unknown log source(s) {', '.join(unknown)}: the known ones "
+            f"are {', '.join(SOURCES)}")
     return names
 
 

@@ -49,7 +49,7 @@ def test_a_source_is_four_members() -> None:
 
 
 @pytest.mark.parametrize(("value", "expected"), [
-    (None, DEFAULT_LOG_SOURCES), ("", DEFAULT_LOG_SOURCES), (" , ", DEFAULT_LOG_SOURCES),
+    (None, DEFAULT_LOG_SOURCES), ("", DEFAULT_LOG_SOURCES),
     ("azureml-v1,azureml-v2", ("azureml-v1", "azureml-v2")),
     ("AzureML-v2", ("azureml-v2",)), ("azureml-v2, azureml-v2", ("azureml-v2",)),
 ])
