@@ -18,6 +18,8 @@ PACKAGE = REPO_ROOT / "bot"
 DOMAINS = ("bot.matching", "bot.knowledge", "bot.incidents", "bot.logs", "bot.digest",
            "bot.answers", "bot.storage")
 FRONT_ENDS = ("bot.slack",)
+# The composition root: the command line picks the front end (serve, the digest's chat client).
+ENTRY_POINTS = ("bot.cli", "bot.__main__")
 # The matcher is pure: text in, ranked entries out. No database, no chat, no cloud.
 MATCHING_MAY_NOT_USE = ("sqlalchemy", "psycopg", "alembic", "slack_sdk", "slack_bolt", "azure",
                         "azureml", "bot.storage", "bot.incidents", "bot.slack", "bot.logs")
@@ -100,6 +102,15 @@ def test_the_contract_sees_every_domain() -> None:
 def test_no_domain_module_reaches_a_front_end(module: str) -> None:
     chain = chain_to(module, FRONT_ENDS)
     assert chain is None, "a domain module imports the Slack layer: " + " -> ".join(chain or [])
+
+
+@pytest.mark.parametrize("module", [m for m in MODULES if not in_package(m, FRONT_ENDS)
+                                    and m not in ENTRY_POINTS])
+def test_only_the_front_end_and_the_command_line_import_the_front_end(module: str) -> None:
+    """Shared modules too (bot.chat, bot.i18n, bot.settings, bot.outbox, ...): a second front
+    end must be able to use them without bringing Slack along."""
+    chain = chain_to(module, FRONT_ENDS)
+    assert chain is None, "imports the Slack layer: " + " -> ".join(chain or [])
 
 
 @pytest.mark.parametrize("module", [m for m in MODULES if in_package(m, ("bot.matching",))])
