@@ -24,7 +24,7 @@ from bot.slack.subcommands import Subcommand
 ACTION_HELPFUL = "feedback_helpful"
 ACTION_WRONG = "feedback_wrong"
 ACTION_RESOLVE = "resolve_incident"
-ACTION_FETCH_LOGS = "fetch_logs"  # handled by bot.logs.slack_handlers
+ACTION_FETCH_LOGS = "fetch_logs"  # handled by bot.slack.listeners.logs
 ACTION_SET_LANGUAGE = "set_language"
 RESOLVE_MODAL = "resolve_incident_modal"
 NOTE_BLOCK = "note"
