@@ -21,6 +21,7 @@ Strings = Mapping[str, Mapping[str, str]]
 CATALOGS = (
     "bot.slack.i18n:STRINGS",  # what the Slack app says
     "bot.logs.render:TEXTS",  # log fetches and their diagnoses
+    "bot.slack.listeners.digest:STRINGS",  # the digest's sub-command
     "bot.knowledge.msdocs_render:STRINGS",  # labels in drafts made from a guide
 )
 

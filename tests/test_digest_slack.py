@@ -109,7 +109,7 @@ def test_subscribe_with_defaults_then_change_then_unsubscribe(
     ("subscribe 25:00", "could not read `25:00`"),
     ("subscribe mon tue", "weekday was given twice"),
     ("subscribe Mars/Olympus", "could not read `Mars/Olympus`"),
-    ("2026-W60", "no ISO week 60"),
+    ("2026-W60", "`2026-W60` is not a week I can read"),
     ("frobnicate", "Usage:"),
 ])
 def test_bad_input_gets_a_clear_ephemeral_answer(slack: FakeSlackAPI,

@@ -17,7 +17,7 @@ from bot.mrkdwn import escape
 from bot.slack.subcommands import CommandContext, Subcommand
 from bot.storage import engine_for, normalize_database_url
 
-t = Catalog({
+STRINGS: dict[str, dict[str, str]] = {
     "usage": {"en": "Usage: `/troubleshoot digest [YYYY-Www]` (preview), "
                     "`/troubleshoot digest subscribe [weekday] [HH:MM] [timezone]` "
                     "(default Monday 09:00 Asia/Seoul), `/troubleshoot digest unsubscribe`.",
@@ -30,8 +30,8 @@ t = Catalog({
                  "ko": "`{word}` 부분을 이해하지 못했습니다. 요일(월…일, mon…sun), "
                        "09:00이나 9시 같은 시각, 또는 Asia/Seoul 같은 시간대를 입력하세요."},
     "twice": {"en": "The {what} was given twice.", "ko": "{what} 항목이 두 번 입력되었습니다."},
-    "bad_week": {"en": "{error}.", "ko": "`{week}` 주를 읽지 못했습니다(YYYY-Www 형식, "
-                                         "예: 2026-W47)."},
+    "bad_week": {"en": "`{week}` is not a week I can read (YYYY-Www, e.g. 2026-W47).",
+                 "ko": "`{week}` 주를 읽지 못했습니다(YYYY-Www 형식, 예: 2026-W47)."},
     "subscribed": {"en": "Subscribed <#{channel}> to the weekly digest: every {weekday} at "
                          "{time} ({tz}). Next one: {next}. Make sure the bot is a member of "
                          "this channel.",
@@ -46,7 +46,8 @@ t = Catalog({
     "weekday": {"en": "weekday", "ko": "요일"},
     "time": {"en": "time", "ko": "시각"},
     "timezone": {"en": "time zone", "ko": "시간대"},
-})
+}
+t = Catalog(STRINGS)
 WEEKDAY_LABELS = {
     "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
     "ko": ("월요일", "화요일", "수요일", "목요일", "금요일", "토요일", "일요일"),
@@ -114,9 +115,9 @@ def digest_command(ctx: CommandContext) -> None:
     # What was typed is quoted (`subscribe <!channel>`): escaped, so shown, never a ping.
     except SubscribeError as error:
         ctx.reply(f"{escape(_complaint(error, ctx.lang))}\n{t('usage', ctx.lang)}")
-    except WeekError as error:
+    except WeekError:
         week = next((word for word in words if WEEK_PATTERN.match(word.lower())), action)
-        complaint = t("bad_week", ctx.lang, error=str(error).rstrip("."), week=week[:20])
+        complaint = t("bad_week", ctx.lang, week=week[:20])
         ctx.reply(f"{escape(complaint)}\n{t('usage', ctx.lang)}")
 
 
