@@ -197,15 +197,28 @@ def test_resolve_modal_carries_where_the_answer_is() -> None:
 
 
 def test_help_lists_registered_sub_commands_in_the_users_language() -> None:
-    logs = Subcommand("logs", lambda ctx: None, "fetch a service's logs", "서비스 로그 가져오기")
+    logs = Subcommand("logs", lambda ctx: None, "fetch a service's logs", "서비스 로그 가져오기",
+                      aliases=("로그",))
     english = blocks_as_text(render_help("en", [logs]).blocks)
     korean = blocks_as_text(render_help("ko", [logs]).blocks)
     assert "`/troubleshoot logs` — fetch a service's logs" in english
-    assert "`/troubleshoot logs` — 서비스 로그 가져오기" in korean
-    assert "/troubleshoot watch on|off" in english
+    assert "`/troubleshoot logs` — 서비스 로그 가져오기 (`로그`)" in korean
+    assert "로그" not in english
     usage = Subcommand("digest", lambda ctx: None, "`digest subscribe [weekday]`: subscribe", "-")
     assert "• `/troubleshoot digest subscribe [weekday]`: subscribe" in blocks_as_text(
         render_help("en", [usage]).blocks)
+
+
+def test_help_lists_every_sub_command_of_the_app() -> None:
+    from bot.slack.listeners import build_subcommands
+
+    english = blocks_as_text(render_help("en", build_subcommands()).blocks)
+    korean = blocks_as_text(render_help("ko", build_subcommands()).blocks)
+    for usage in ("/troubleshoot watch on|off", "/troubleshoot logs <service",
+                  "/troubleshoot digest", "/troubleshoot resolve <id>"):
+        assert usage in english
+    for word in ("`도움말`", "`인시던트`", "`해결`", "`언어`", "`로그`", "`요약`"):
+        assert word in korean
 
 
 class FakeRow:  # the attributes of an incidents row that listings read

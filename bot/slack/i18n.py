@@ -90,6 +90,12 @@ STRINGS: dict[str, dict[str, str]] = {
                            "thread. Long errors can be attached as a snippet or file.",
                      "ko": "오류와 함께 저를 멘션하면(또는 스레드에서 멘션만 하면) 스레드에 "
                            "답합니다. 긴 오류는 스니펫이나 파일로 첨부하세요."},
+    "did_you_mean_command": {
+        "en": "Did you mean `/troubleshoot {command}`? `/troubleshoot help` lists the commands. "
+              "To have an error diagnosed, paste the whole error message.",
+        "ko": "혹시 `/troubleshoot {command}` 명령을 입력하려고 하셨나요? 명령 목록은 "
+              "`/troubleshoot 도움말`에서 볼 수 있습니다. 오류를 진단하려면 오류 메시지 전체를 "
+              "붙여 넣어 주세요."},
     "lang_set": {"en": "Your language is now English.", "ko": "이제 한국어로 답합니다."},
     "lang_usage": {"en": "Usage: `/troubleshoot lang ko|en` (now: {current})",
                    "ko": "사용법: `/troubleshoot lang ko|en` (현재: {current})"},

@@ -26,7 +26,7 @@ from bot.slack.subcommands import Subcommand
 ACTION_HELPFUL = "feedback_helpful"
 ACTION_WRONG = "feedback_wrong"
 ACTION_RESOLVE = "resolve_incident"
-ACTION_FETCH_LOGS = "fetch_logs"  # handled by bot.logs.slack_handlers
+ACTION_FETCH_LOGS = "fetch_logs"  # handled by bot.slack.listeners.logs
 ACTION_SET_LANGUAGE = "set_language"
 RESOLVE_MODAL = "resolve_incident_modal"
 NOTE_BLOCK = "note"
@@ -251,21 +251,25 @@ def resolve_modal(*, incident_id: int, lang: str, metadata: dict[str, Any]) -> d
 
 # ----- replies to sub-commands
 
-def render_help(lang: str, extra: Iterable[Subcommand] = ()) -> Message:
-    lines = [t("help_title", lang), "",
-             *(f"• {t(key, lang)}" for key in ("help_paste", "help_help", "help_incidents",
-                                               "help_resolve", "help_lang", "help_watch"))]
-    lines += [f"• {_subcommand_help(sub, lang)}" for sub in sorted(extra, key=lambda s: s.name)]
+def render_help(lang: str, subcommands: Iterable[Subcommand]) -> Message:
+    """Every sub-command of the app's registry, in its order, with its Korean word in Korean."""
+    lines = [t("help_title", lang), "", f"• {t('help_paste', lang)}"]
+    lines += [f"• {_subcommand_help(sub, lang)}" for sub in subcommands]
     lines += ["", t("help_mention", lang)]
     return Message(bk.fallback(t("help_title", lang).replace("*", "")),
                    [bk.section("\n".join(lines), id_="help")])
 
 
 def _subcommand_help(sub: Subcommand, lang: str) -> str:
-    text = (sub.help_ko if lang == "ko" else sub.help_en).strip()
+    text = sub.help(lang)
     if text.startswith(f"`{sub.name}"):  # it shows its own usage: complete it to the command
-        return "`/troubleshoot " + text[1:]
-    return f"`/troubleshoot {sub.name}` — {text}"
+        text = "`/troubleshoot " + text[1:]
+    elif not text.startswith("`/troubleshoot"):
+        text = f"`/troubleshoot {sub.name}` — {text}"
+    korean = [alias for alias in sub.aliases if any("가" <= ch <= "힣" for ch in alias)]
+    if lang == "ko" and korean:
+        text += f" (`{korean[0]}`)"
+    return text
 
 
 def render_incidents(incidents: Sequence[Any], kb: KnowledgeBase, lang: str, *,
