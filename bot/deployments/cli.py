@@ -79,12 +79,14 @@ def run_list(args: argparse.Namespace) -> int:
 
 def run_check(args: argparse.Namespace) -> int:
     from bot.deployments.watcher import Watcher
-    from bot.digest.posting import DigestConfigError, slack_client, worker_name
+    from bot.digest.posting import worker_name
 
     url = _database()
     try:
-        client = slack_client()
-    except DigestConfigError as error:
+        # The chat client comes from the composition root (bot.cli): this domain does not
+        # import a front end. A missing token is a ValueError naming the setting.
+        client = args.chat_client()
+    except ValueError as error:
         return _fail(str(error))
     cycle = Watcher(url, client, worker=worker_name()).run_cycle()
     for outcome in cycle.outcomes:
