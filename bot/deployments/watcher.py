@@ -323,7 +323,7 @@ def _deployments_named(found: dict[str, Deployment], name: str) -> list[Deployme
     if failed:
         return failed
     endpoint = under[0].name.split("/", 1)[0]
-    return [Deployment(under[0].backend, endpoint, None, None)]
+    return [Deployment(under[0].backend, endpoint, None, None, failed=False)]
 
 
 def _logs_allowed(channel: str, target: str) -> bool:
