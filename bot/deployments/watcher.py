@@ -14,17 +14,18 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import Engine
 
+from bot.answers import Answer, AnswerContext, answer
 from bot.deployments import render, service
 from bot.deployments.alerts import Alert
 from bot.deployments.inventory import Deployment, Inventory, shared_inventory
 from bot.deployments.service import Watch
-from bot.incidents import service as incidents
+from bot.incidents.audience import Audience
 from bot.logs.diagnose import Diagnosis, diagnose
 from bot.logs.fetcher import shared_fetcher, timeout_seconds
 from bot.logs.policy import PolicyError, load_policy
@@ -32,12 +33,12 @@ from bot.logs.resolver import Resolver, default_resolver
 from bot.logs.service import DEFAULT_LINES, LogReport, LogRequest, LogService
 from bot.logs.source import FetchedLogs, LogFetchError
 from bot.settings import settings
-from bot.storage import engine_for, normalize_database_url, session_scope
+from bot.storage import engine_for, normalize_database_url
 
 log = logging.getLogger(__name__)
 
 WATCH_USER = "deployments-watch"  # who the log-fetch audit names for the bot's own fetches
-SOURCE = "deployment"  # the occurrence source of a reported failure
+SOURCE_WATCH, SOURCE_ALERT = "deploy", "alert"  # the occurrence source of a reported failure
 # Errors that say Azure is down or slow right now: report nothing, try again next cycle.
 TRANSIENT = ("unreachable", "timeout", "busy")
 AZURE_UNAVAILABLE = "azure unavailable"
@@ -230,9 +231,18 @@ class Watcher:
                 log.warning("deployments: cannot post in %s: %s", watch.channel,
                             error.response.get("error"))
                 continue
+            answered = self._answer(team, watch.channel, ts, deployment, report, origin, lang)
+            incident_id = answered.incident.id if answered and answered.incident else None
+            if report is not None and answered is not None:
+                # The card again, now with what history says (the incident, the last fix,
+                # similar incidents): the same answer a paste of this log would get.
+                self._update(watch.channel, ts, render.failure_card(
+                    name=deployment.name, state=deployment.state, error=deployment.error,
+                    origin=origin, rule=alert.rule if alert else None,
+                    report=replace(report, answer=answered, incident_id=incident_id),
+                    logs_note=None, lang=lang))
             if report is not None and report.diagnosis is not None:
                 self._upload(watch.channel, ts, report, lang)
-            incident_id = self._record(team, watch.channel, ts, deployment, report)
             posted.append((watch.channel, ts, incident_id))
             if report is not None:
                 audit.audit(report.request, "ok", backend=fetched.backend if fetched else None,
@@ -267,25 +277,33 @@ class Watcher:
             log.warning("deployments: log upload failed in %s: %s", channel,
                         error.response.get("error"))
 
-    def _record(self, team: str, channel: str, ts: str, deployment: Deployment,
-                report: LogReport | None) -> int | None:
-        """The incident, with the service name; history must never stop a report."""
-        from bot.matching.matcher import default_matcher
-
+    def _answer(self, team: str, channel: str, ts: str, deployment: Deployment,
+                report: LogReport | None, origin: str, lang: str) -> Answer | None:
+        """The failure answered like any paste (bot.answers): the incident, with the service
+        name and the card's thread. Its readers are the channel's own: past incidents of
+        other channels are not shown (whether those are public is the Slack layer's to know).
+        History must never stop a report."""
+        if report is not None and report.diagnosis is not None:
+            text, result = report.diagnosis.matched_text, report.diagnosis.result
+        else:  # no logs here: what Azure says about it
+            text = f"{deployment.name}: {deployment.state}. {deployment.error or ''}".strip()
+            result = None
+        context = AnswerContext(
+            workspace=team, source=SOURCE_ALERT if origin == "alert" else SOURCE_WATCH,
+            language=lang, channel=channel, thread_ts=ts, service=deployment.name,
+            audience=Audience(channel=channel, public_among=_no_other_channels))
         try:
-            if report is not None and report.diagnosis is not None:
-                text, result = report.diagnosis.matched_text, report.diagnosis.result
-            else:
-                text = f"{deployment.name}: {deployment.state}. {deployment.error or ''}"
-                result = default_matcher().match(text)
-            with session_scope(self.database_url) as session:
-                return incidents.record_occurrence(
-                    session, workspace=team, source=SOURCE, text=text, result=result,
-                    user=None, channel=channel, thread_ts=ts,
-                    service=deployment.name).incident_id
+            return answer(text, context, database_url=self.database_url, result=result)
         except Exception:
             log.exception("deployments: could not record the incident of %s", deployment.name)
             return None
+
+    def _update(self, channel: str, ts: str, message: dict[str, Any]) -> None:
+        try:
+            self.client.chat_update(channel=channel, ts=ts, **message)
+        except SlackApiError as error:
+            log.warning("deployments: cannot update the card in %s: %s", channel,
+                        error.response.get("error"))
 
     def _add_to_threads(self, deployment: Deployment, episode: str, alert: Alert) -> None:
         """A further alert on an episode already posted adds a line to its threads."""
@@ -324,6 +342,10 @@ def _deployments_named(found: dict[str, Deployment], name: str) -> list[Deployme
         return failed
     endpoint = under[0].name.split("/", 1)[0]
     return [Deployment(under[0].backend, endpoint, None, None, failed=False)]
+
+
+def _no_other_channels(_channels: set[str]) -> set[str]:
+    return set()
 
 
 def _logs_allowed(channel: str, target: str) -> bool:
