@@ -198,6 +198,14 @@ class Server:
     def stored_message(self, channel: str, ts: str) -> dict[str, Any]:
         return self.fake.messages[(channel, ts)]
 
+    def wait_for_log(self, text: str, timeout: float = 10) -> str:
+        """The server's log once `text` is in it (log lines are written as things happen)."""
+        deadline = time.monotonic() + timeout
+        while text not in (log := self.log()):
+            assert time.monotonic() < deadline, f"{text!r} never appeared in the server log"
+            time.sleep(0.05)  # the poll interval of this wait
+        return log
+
     def repeats_ignored(self, key: str) -> int:
         """How many requests with this key (an event id, "trigger:" + a trigger_id) the
         server turned away as repeats. It logs that before it answers such a request, so the
@@ -240,6 +248,8 @@ def running_server(folder: Path, database_url: str, backend: str, *,
     server_env.update({"SLACK_API_URL": fake.api_url, "SLACK_BOT_TOKEN": BOT_TOKEN,
                        "SLACK_SIGNING_SECRET": SIGNING_SECRET, "DATABASE_URL": database_url,
                        "BOT_LANGUAGE": "en", "WEB_CONCURRENCY": "2", "PYTHONUNBUFFERED": "1",
+                       # The workers' metric files: under `folder`, removed with it.
+                       "PROMETHEUS_MULTIPROC_DIR": str(folder / "metrics"),
                        **(extra_env or {})})
     executable = Path(sys.executable).parent / "troubleshoot-bot"
     with log_path.open("wb") as log_file:
@@ -252,12 +262,11 @@ def running_server(folder: Path, database_url: str, backend: str, *,
         yield Server(base_url, database_url, fake, SlackSender(base_url, fake), log_path,
                      backend)
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)  # gunicorn's workers too
-            process.wait()
+        # Killed, not stopped gracefully: no test here is about shutting down, and a gunicorn
+        # worker takes seconds to exit after SIGTERM. Everything it held is the test's own (a
+        # database dropped next, files under `folder`).
+        os.killpg(process.pid, signal.SIGKILL)  # gunicorn's workers too
+        process.wait()
         fake.stop()
 
 
@@ -302,7 +311,7 @@ def _wait_healthy(base_url: str, process: subprocess.Popen[bytes], log_path: Pat
                 return
         except OSError:
             pass
-        time.sleep(0.2)
+        time.sleep(0.1)  # the poll interval of this wait
     raise AssertionError(f"server not healthy in time:\n{log_path.read_text(errors='replace')}")
 
 
