@@ -11,17 +11,28 @@ import importlib
 import logging
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from bot import __version__, log_redaction
-from bot.config import load_dotenv_file
+from bot.settings import SettingsError, load_dotenv_file, settings
 
 COMMAND_MODULES = (
     "bot.matching.commands",  # match
     "bot.knowledge.commands",  # kb check / eval / import
-    "bot.incidents.commands",  # ask, incidents, db
+    "bot.incidents.commands",  # ask, incidents
     "bot.slack.commands",  # serve
     "bot.digest.commands",  # digest, worker
+    "bot.storage.commands",  # db
 )
+
+
+def chat_client() -> Any:
+    """The client that commands posting outside a Slack request (`digest`, `worker`) use: the
+    Slack Web API. Handed to them through `args.chat_client`, so that the domain packages never
+    import the front end; another front end would be another function here."""
+    from bot.slack.web_api import client_from_environment
+
+    return client_from_environment()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -30,6 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Diagnose broken model deployments from pasted errors, in Slack or here.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug output")
+    parser.set_defaults(chat_client=chat_client)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for module_name in COMMAND_MODULES:
         importlib.import_module(module_name).register(subparsers)
@@ -60,7 +72,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
+        # Every variable is checked before any command runs: a wrong value is one line, not a
+        # failure halfway through (or a default silently used instead).
+        settings()
         return int(args.func(args) or 0)
+    except SettingsError as error:
+        print(f"troubleshoot-bot {args.command}: {error}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # `troubleshoot-bot ... | head` is fine
@@ -70,7 +88,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # gone mid-command) is one line, not a traceback; anything else is a bug: re-raised.
         if not type(error).__module__.startswith("sqlalchemy"):
             raise
-        from bot.db import database_error_reason
+        from bot.storage import database_error_reason
 
         print(f"error: the database refused: {database_error_reason(error)}", file=sys.stderr)
         return 1

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.db import engine_for
 from bot.digest.chart import render_chart
 from bot.digest.figures import Digest, compute_digest
 from bot.digest.render import duration, render_message, render_text
 from bot.digest.weeks import IsoWeek
-from bot.incidents.migrations import upgrade
+from bot.storage import engine_for
+from bot.storage.migrations import upgrade
 from tests.test_digest_figures import CONTAINER, SEOUL, UNKNOWN_TEXT, W47, seed_history
 
 

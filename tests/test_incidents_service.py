@@ -9,9 +9,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select, update
 
-from bot.db import session_scope
 from bot.incidents.audience import Audience
-from bot.incidents.models import Feedback, Incident, Occurrence, utcnow
+from bot.incidents.models import Feedback, Incident, Occurrence
 from bot.incidents.service import (
     TEXT_LIMIT,
     IncidentNotFound,
@@ -25,11 +24,11 @@ from bot.incidents.service import (
     record_feedback,
     record_occurrence,
     resolve_incident,
-    similar_incident_line,
     visible_incidents,
 )
 from bot.matching.matcher import default_matcher
 from bot.matching.result import Match, MatchResult
+from bot.storage import session_scope, utcnow
 
 # An error the learned decision answers confidently (a bare scheduling line is only likely).
 CRASH_ERROR = ("2026-11-25T10:{minute:02d}:00Z Warning  BackOff  pod/scoring-{pod}  "
@@ -128,8 +127,8 @@ def test_a_recurrence_after_resolution_opens_a_linked_incident(
     assert again.previous_incident_id == first.incident_id
     # The old fix is what the answer shows for the new outbreak.
     assert again.similar[0].id == first.incident_id
-    assert similar_incident_line(again.similar[0]).startswith(
-        f"#{first.incident_id} seen once; last fixed by @alice: added a GPU node pool — ")
+    assert again.similar[0].resolution_note == "added a GPU node pool"
+    assert again.similar[0].resolved_by == "alice"
     with session_scope(migrated_database_url) as session:
         old = get_incident(session, first.incident_id)
         assert old is not None and old.status == "resolved" and old.occurrence_count == 1

@@ -27,10 +27,10 @@ from typing import Any
 
 from sqlalchemy import Engine, and_, or_, select, update
 
-from bot.config import bot_language
 from bot.digest.figures import Digest, compute_digest
+from bot.digest.models import DigestRun, DigestSubscription
 from bot.digest.weeks import IsoWeek, zone
-from bot.incidents.models import DigestRun, DigestSubscription
+from bot.settings import settings
 
 log = logging.getLogger(__name__)
 
@@ -63,19 +63,6 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def slack_client(token: str | None = None) -> Any:
-    """A WebClient for SLACK_API_URL (Slack's own by default) that waits out 429s."""
-    from bot.slack.web_api import make_web_client, slack_api_url
-
-    token = token or os.environ.get("SLACK_BOT_TOKEN", "").strip()
-    if not token:
-        # No "--dry-run" hint here: the worker shares this and has no such flag (the digest
-        # command adds it).
-        raise DigestConfigError(
-            "SLACK_BOT_TOKEN is not set: the digest is posted with the bot's token")
-    return make_web_client(token, slack_api_url())
-
-
 # ----- channel settings
 
 @dataclass(frozen=True)
@@ -92,7 +79,7 @@ def channel_settings(engine: Engine, channel: str | None) -> ChannelDigestSettin
             row = conn.execute(select(SUBSCRIPTIONS.c.timezone, SUBSCRIPTIONS.c.language)
                                .where(SUBSCRIPTIONS.c.channel == channel)).first()
     timezone = (row.timezone if row and row.timezone else None) or zone().key
-    language = (row.language if row and row.language else None) or bot_language()
+    language = (row.language if row and row.language else None) or settings().bot_language
     return ChannelDigestSettings(timezone, language)
 
 

@@ -21,7 +21,6 @@ Logs can hold customer data and secrets, so the default is no fetching anywhere:
 from __future__ import annotations
 
 import fnmatch
-import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -32,7 +31,9 @@ import yaml
 from sqlalchemy import func, insert, literal, select
 from sqlalchemy.orm import Session
 
-from bot.incidents.models import LogFetch, utcnow
+from bot.logs.models import LogFetch
+from bot.settings import Settings, settings
+from bot.storage import utcnow
 
 DEFAULT_RATE_PER_MINUTE = 3
 # Outcomes that never reached Azure do not count against the user's rate.
@@ -59,8 +60,13 @@ class Rule:
 @dataclass(frozen=True)
 class Decision:
     allowed: bool
-    reason: str = ""  # for the user when refused (no internals)
+    reason: str = ""  # for the audit row and the server log (may name settings)
     outcome: str = "allowed"  # audit word: allowed / denied / rate_limited
+    # What the user is told, as a catalog word: disabled / channel / service / rate / unreadable.
+    # The user's sentence is rendered in their language and never names a setting.
+    code: str = ""
+    contact: str | None = None  # who grants access (the policy file's `contact`)
+    rate: int = 0
 
 
 @dataclass
@@ -80,9 +86,9 @@ class Policy:
             return Decision(True)
         if not self.allowed_channels:
             return Decision(False, "Log fetching is not enabled in this workspace. "
-                            + self.how_to_get_access(), "denied")
+                            + self.how_to_get_access(), "denied", "disabled", self.contact)
         return Decision(False, "Logs can't be fetched in this channel. "
-                        + self.how_to_get_access(), "denied")
+                        + self.how_to_get_access(), "denied", "channel", self.contact)
 
     def check(self, *, user: str, channel: str, target: str,
               group_members: GroupMembers | None = None) -> Decision:
@@ -98,7 +104,7 @@ class Policy:
             if user in self._members(group, group_members):
                 return Decision(True)
         return Decision(False, f"You're not allowed to fetch the logs of {target}. "
-                        + self.how_to_get_access(), "denied")
+                        + self.how_to_get_access(), "denied", "service", self.contact)
 
     def _members(self, group: str, group_members: GroupMembers | None) -> set[str]:
         """Slack user-group members, cached for five minutes (usergroups.users.list)."""
@@ -139,7 +145,8 @@ class Policy:
 
     def rate_refusal(self) -> Decision:
         return Decision(False, f"You've fetched logs {self.rate_per_minute} times in the last "
-                        "minute (the limit); try again in a minute.", "rate_limited")
+                        "minute (the limit); try again in a minute.", "rate_limited", "rate",
+                        rate=self.rate_per_minute)
 
 
 def _lock_user(session: Session, user: str) -> None:
@@ -184,19 +191,14 @@ def parse_rules(data: object) -> tuple[tuple[Rule, ...], str | None]:
     return tuple(rules), str(contact) if contact else None
 
 
-def load_policy(env: dict[str, str] | None = None) -> Policy:
-    env = dict(os.environ if env is None else env)
-    raw = env.get("LOGS_ALLOWED_CHANNELS", "").strip()
-    channels: frozenset[str] | None
-    if raw == "*":
-        channels = None
-    else:
-        channels = frozenset(part.strip() for part in raw.split(",") if part.strip())
-    rate_text = env.get("LOGS_RATE_PER_MINUTE", "").strip()
-    rate = int(rate_text) if rate_text.isdigit() else DEFAULT_RATE_PER_MINUTE
+def load_policy(config: Settings | None = None) -> Policy:
+    """The policy LOGS_ALLOWED_CHANNELS, LOGS_RATE_PER_MINUTE and LOGS_POLICY_FILE describe."""
+    config = config or settings()
+    allowed = config.logs_allowed_channels
+    channels = None if "*" in allowed else allowed  # None: every channel
     rules: tuple[Rule, ...] = ()
     contact = None
-    policy_file = env.get("LOGS_POLICY_FILE", "").strip()
+    policy_file = config.logs_policy_file
     if policy_file:
         try:
             data = yaml.safe_load(Path(policy_file).read_text(encoding="utf-8"))
@@ -204,4 +206,10 @@ def load_policy(env: dict[str, str] | None = None) -> Policy:
             raise PolicyError(f"cannot read LOGS_POLICY_FILE {policy_file}: "
                               f"{type(error).__name__}") from error
         rules, contact = parse_rules(data)
-    return Policy(allowed_channels=channels, rules=rules, contact=contact, rate_per_minute=rate)
+    return Policy(allowed_channels=channels, rules=rules, contact=contact,
+                  rate_per_minute=config.logs_rate_per_minute)
+
+
+def unreadable_policy_refusal(error: Exception) -> Decision:
+    return Decision(False, f"The logs policy file can't be read ({error}), so log fetching is "
+                    "off until an admin fixes it.", "denied", "unreadable")

@@ -67,11 +67,10 @@ class Matcher:
         self.model = shipped_model() if model == "shipped" else model
 
     def match(self, text: str, *, top: int = 3, lang: str = "en") -> MatchResult:
-        try:
-            return self._match(text, top=top, lang=lang)
-        except Exception:  # a paste must never take the bot down; say "don't know" instead
-            log.exception("matcher failed on a paste of %d characters", len(text or ""))
-            return MatchResult(matches=(), fingerprint=fingerprint(Extracted((), ())))
+        """The ranked matches for a paste. Pure; an exception here is a bug and is raised:
+        each surface handles it at its edge (an apology in Slack, one line in the CLI), and the
+        property tests can see it."""
+        return self._match(text, top=top, lang=lang)
 
     def assess(self, text: str) -> Assessment:
         # Secrets out of the whole text first, before extraction cuts any line.
@@ -81,9 +80,10 @@ class Matcher:
         ranked = by_kind(score_entries(self.index, paste), self.index.entry_kinds,
                          self.index.entry_stages)
         prose: dict[int, float] = {}
-        if paste.lines and not extracted.error_lines:
-            # No error line at all (a question, a description): what the entries say of
-            # themselves is evidence too.
+        if paste.lines and not any(signal > 0 for signal in extracted.signals):
+            # Not one error word (a question, a description): what the entries say of
+            # themselves is evidence too. A person's "my endpoint fails, any idea?" is no error
+            # line, but its words still name the error, so it is not taken for a description.
             prose = self.prose.search(text if isinstance(text, str) else "\n".join(paste.lines))
             ranked = _with_prose_candidates(ranked, prose)
         rows = candidate_features(ranked, paste, extracted, self.index,

@@ -117,13 +117,13 @@ class Databases:
 
 
 def _migrate(url: str) -> None:
-    from bot.incidents.migrations import upgrade
+    from bot.storage.migrations import upgrade
 
     upgrade(url)
     _dispose_engines(url)  # a template must have no open connection when it is copied
 
 
 def _dispose_engines(url: str) -> None:
-    from bot.db import engine_for
+    from bot.storage import engine_for
 
     engine_for(url).dispose()
