@@ -19,8 +19,10 @@ Strings = Mapping[str, Mapping[str, str]]
 
 # Every string table, as "module:attribute". A new table is one line here.
 CATALOGS = (
+    "bot.answers.strings:STRINGS",  # the facts of an answer, the same on every surface
     "bot.slack.i18n:STRINGS",  # what the Slack app says
     "bot.logs.render:TEXTS",  # log fetches and their diagnoses
+    "bot.slack.listeners.digest:STRINGS",  # the digest's sub-command
     "bot.knowledge.msdocs_render:STRINGS",  # labels in drafts made from a guide
 )
 

@@ -20,9 +20,10 @@ import pytest
 from sqlalchemy import Engine, insert, select
 
 from bot.digest.models import DigestRun, DigestSubscription
-from bot.digest.posting import post_digest_once, slack_client
+from bot.digest.posting import post_digest_once
 from bot.digest.schedule import Schedule, run_due_digests
 from bot.digest.weeks import IsoWeek
+from bot.slack.web_api import client_from_environment as slack_client
 from bot.storage import engine_for
 from tests.support.slack_api import FakeSlackAPI
 from tests.test_digest_figures import W47, kst, seed_history

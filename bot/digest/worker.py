@@ -21,13 +21,15 @@ log = logging.getLogger(__name__)
 
 
 def run_worker(args: argparse.Namespace) -> int:
-    from bot.digest.posting import DigestConfigError, slack_client, worker_name
+    from bot.digest.posting import worker_name
     from bot.digest.schedule import run_due_digests
     from bot.storage import database_url, engine_for
 
     try:
-        client = slack_client()
-    except DigestConfigError as error:
+        # The chat client comes from the composition root (bot.cli): the digest domain does
+        # not import a front end. A missing token is a ValueError naming the setting.
+        client = args.chat_client()
+    except ValueError as error:
         print(f"troubleshoot-bot worker: {error}", file=sys.stderr)
         return 2
     interval = settings().digest_worker_interval_s

@@ -90,6 +90,8 @@ class AzureMLv1Source:
             raise classify_sdk_error(error, workspace=workspace.name) from error
 
     def exists(self, target: str) -> bool:
+        if "/" in target:  # `endpoint/deployment` is an SDK v2 name
+            return False
         from azureml.core.webservice import Webservice
 
         workspace = self.workspace()

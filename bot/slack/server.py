@@ -19,6 +19,7 @@ from typing import Any
 from bot import metrics
 from bot.knowledge.model import LoadProblem
 from bot.logging_setup import configure_server_logging, gunicorn_json_logger_class, json_requested
+from bot.logs.sources import UnknownLogSource, source_names
 from bot.settings import settings as bot_settings
 from bot.slack import door
 from bot.slack.config import ConfigError, Settings, load_settings
@@ -35,7 +36,8 @@ def run_serve(args: argparse.Namespace) -> int:
     try:
         settings = load_settings(socket_mode=args.socket_mode, port=args.port)
         options = None if settings.socket_mode else gunicorn_options(settings)
-    except ConfigError as error:
+        source_names()  # an unknown name in LOG_SOURCES stops the start, not a user's fetch
+    except (ConfigError, UnknownLogSource) as error:
         print(error, file=sys.stderr)
         return 2
     configure_server_logging(getattr(args, "verbose", False))

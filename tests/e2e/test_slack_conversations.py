@@ -435,7 +435,7 @@ def test_incidents_and_resolve_by_command(server: Server, channel: str) -> None:
 
     server.slack.command(f"resolve {incident_id} restarted the gateway", channel=channel)
     done = respond_calls(server, channel, 2)[-1]
-    assert done.args["response_type"] == "in_channel"
+    assert done.args["response_type"] == "ephemeral"  # a sub-command answers only its person
     assert f"Incident #{incident_id} resolved" in done.args["text"]
     [row] = incident_rows(server, incident_id)
     assert row.status == "resolved" and row.resolution_note == "restarted the gateway"
