@@ -24,6 +24,8 @@ CATALOGS = (
     "bot.logs.render:TEXTS",  # log fetches and their diagnoses
     "bot.slack.listeners.digest:STRINGS",  # the digest's sub-command
     "bot.knowledge.msdocs_render:STRINGS",  # labels in drafts made from a guide
+    "bot.knowledge.draft_files:STRINGS",  # the note on top of each draft's sections
+    "bot.matching.text_output:STRINGS",  # `match` and `ask` in a terminal
 )
 
 
