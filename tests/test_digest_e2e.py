@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from tests.e2e.conftest import Server, channel, server  # noqa: F401  (fixtures)
+from tests.e2e.conftest import Server, server  # noqa: F401  (fixtures; `channel` is global)
 
 pytestmark = pytest.mark.slow
 
