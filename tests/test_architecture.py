@@ -16,7 +16,7 @@ from tests.conftest import REPO_ROOT
 
 PACKAGE = REPO_ROOT / "bot"
 DOMAINS = ("bot.matching", "bot.knowledge", "bot.incidents", "bot.logs", "bot.digest",
-           "bot.answers", "bot.storage")
+           "bot.answers", "bot.storage", "bot.deployments")
 FRONT_ENDS = ("bot.slack",)
 # The composition root: the command line picks the front end (serve, the digest's chat client).
 ENTRY_POINTS = ("bot.cli", "bot.__main__")
