@@ -94,13 +94,8 @@ def test_known_error_is_answered_in_the_channel_and_recorded(server: Server,
     assert f"Incident #{incident_id}" in text
     action_ids = {element["action_id"] for block in blocks if block["type"] == "actions"
                   for element in block["elements"]}
-    assert action_ids == {"feedback_helpful", "feedback_wrong", "resolve_incident",
-                          "fetch_logs"}
-    fetch = next(element for block in blocks if block["type"] == "actions"
-                 for element in block["elements"] if element["action_id"] == "fetch_logs")
-    assert json.loads(fetch["value"]) == {"incident_id": incident_id,
-                                          "entry_id": "service-launch-fails",
-                                          "service": None}
+    # No "Fetch logs" here: this server allows no channel to fetch logs (tests/logs has it).
+    assert action_ids == {"feedback_helpful", "feedback_wrong", "resolve_incident"}
 
     [row] = incident_rows(server, incident_id)
     assert row.entry_id == "service-launch-fails" and row.status == "open"
