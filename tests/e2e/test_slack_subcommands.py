@@ -1,4 +1,4 @@
-"""`/troubleshoot <sub-command>` over the real server: Korean words, "did you mean" for a mistyped
+"""`/troubleshoot <sub-command>` through the real app: Korean words, "did you mean" for a mistyped
 command, replies only to the person, and never a sub-command recorded as a pasted error."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import Server, migrated_server, new_channel
+from tests.e2e.conftest import Server, app_server, new_channel
 
 pytestmark = pytest.mark.slow
 
@@ -18,9 +18,10 @@ OOM_ERROR = "Worker (pid:42) was sent SIGKILL! Perhaps out of memory?"
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    # The database is not the point here: one backend is enough.
-    with migrated_server("sqlite", tmp_path_factory.mktemp("serve-subcommands")) as running:
-        yield running
+    # The database is not the point here: one backend is enough; nor are sockets or workers:
+    # the real app runs in this process (`app_server`).
+    with app_server("sqlite", tmp_path_factory.mktemp("serve-subcommands")) as app:
+        yield app
 
 
 def replies(server: Server, channel: str, count: int = 1) -> list[Any]:
