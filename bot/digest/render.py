@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.digest.figures import Digest, EntryCount
+from bot.digest.scope import LISTED, THIS_CHANNEL, WORKSPACE
 from bot.mrkdwn import escape
 
 SECTION_LIMIT = 3000
@@ -35,11 +36,14 @@ TEXT = {
         "hint": "Write it up: add a `knowledge/` entry with the error text as a signature, "
                 "then run `troubleshoot-bot kb check`.",
         "feedback": "Feedback on answers",
-        "feedback_line": "{title}: {helpful} fixed it · {rejected} not this one",
+        "feedback_line": "{title}: {helpful} helpful · {rejected} not helpful",
         "busiest": "Busiest",
         "services": "services",
         "channels": "channels",
-        "chart": "Chart: occurrences per day by problem (in the thread).",
+        "chart_alt": "Bar chart of errors per day in {week}, stacked by problem",
+        "scope_workspace": "public channels of the workspace and <#{channel}>",
+        "scope_listed": "{channels}",
+        "scope_all": "all channels, private ones included (operator's view)",
         "fallback": "Weekly digest {week}: {occurrences} errors, {new} new incidents, "
                     "{resolved} resolved, {unknown} unknown",
         "period": "{start} – {end} ({tz})",
@@ -64,11 +68,14 @@ TEXT = {
         "hint": "정리해 주세요: 오류 문구를 signature로 담은 항목을 `knowledge/`에 추가하고 "
                 "`troubleshoot-bot kb check`로 확인하세요.",
         "feedback": "답변에 대한 피드백",
-        "feedback_line": "{title}: 해결됨 {helpful} · 이게 아님 {rejected}",
+        "feedback_line": "{title}: 도움이 됐어요 {helpful} · 도움이 안 됐어요 {rejected}",
         "busiest": "가장 많이 발생한 곳",
         "services": "서비스",
         "channels": "채널",
-        "chart": "차트: 문제별 일일 발생 건수 (스레드에 첨부).",
+        "chart_alt": "{week} 일별 오류 건수를 문제별로 쌓은 막대 차트",
+        "scope_workspace": "워크스페이스의 공개 채널과 <#{channel}>",
+        "scope_listed": "{channels}",
+        "scope_all": "비공개 채널을 포함한 모든 채널 (운영자용 보기)",
         "fallback": "주간 요약 {week}: 오류 {occurrences}건, 신규 인시던트 {new}건, "
                     "해결 {resolved}건, 미확인 {unknown}건",
         "period": "{start} – {end} ({tz})",
@@ -136,13 +143,39 @@ def fallback_text(digest: Digest, lang: str) -> str:
                                 unknown=digest.unknown)
 
 
+def scope_text(digest: Digest, lang: str, *, slack: bool = True) -> str:
+    """Which channels the figures cover: `<#C1>`, "public channels of the workspace and <#C1>"."""
+    t = _t(lang)
+
+    def mention(channel: str) -> str:
+        return f"<#{channel}>" if slack else channel
+
+    if digest.channel is None:
+        return t["scope_all"]
+    if digest.scope == WORKSPACE:
+        text = t["scope_workspace"].format(channel=digest.channel)
+        return text if slack else text.replace(f"<#{digest.channel}>", digest.channel)
+    if digest.scope == LISTED:
+        return t["scope_listed"].format(
+            channels=", ".join(mention(channel) for channel in digest.covers or []) or "–")
+    return mention(digest.channel)
+
+
+def chart_text(digest: Digest, lang: str, channel_name: str | None = None) -> dict[str, str]:
+    """The chart's title and alternative text in `lang` (for the image block and the file)."""
+    from bot.digest.chart import chart_title
+
+    return {"title": chart_title(digest, lang, channel_name),
+            "alt": _t(lang)["chart_alt"].format(week=digest.week.label)}
+
+
 def _period(digest: Digest, lang: str) -> str:
     start, end = digest.start[:10], digest.daily[-1].day.isoformat() if digest.daily else ""
     text = _t(lang)["period"].format(start=start, end=end or digest.end[:10], tz=digest.timezone)
-    return f"{text} · <#{digest.channel}>" if digest.channel else text
+    return f"{text} · {scope_text(digest, lang)}"
 
 
-def render_blocks(digest: Digest, lang: str, *, with_chart_note: bool = False) -> list[dict]:
+def render_blocks(digest: Digest, lang: str, *, chart_file: str | None = None) -> list[dict]:
     t = _t(lang)
     blocks: list[dict[str, Any]] = [
         {"type": "header", "text": {"type": "plain_text", "emoji": True,
@@ -189,21 +222,26 @@ def render_blocks(digest: Digest, lang: str, *, with_chart_note: bool = False) -
     if digest.services:
         names = ", ".join(f"`{escape(s.name)}` ({s.count})" for s in digest.services)
         busiest.append(f"{t['services']}: {names}")
-    if digest.channels and not digest.channel:
+    if digest.channels and digest.scope != THIS_CHANNEL:
         names = ", ".join(f"<#{c.name}> ({c.count})" for c in digest.channels)
         busiest.append(f"{t['channels']}: {names}")
     if busiest:
         blocks.append(_section(f"*{t['busiest']}*\n" + "\n".join(busiest)))
-    if with_chart_note:
-        blocks.append({"type": "context",
-                       "elements": [{"type": "mrkdwn", "text": t["chart"]}]})
-    return blocks[:MAX_BLOCKS]
+    blocks = blocks[:MAX_BLOCKS - 1]
+    if chart_file:
+        # After the top problems it illustrates; the file was uploaded by the bot, unshared.
+        text = chart_text(digest, lang)
+        image = {"type": "image", "block_id": "digest_chart", "slack_file": {"id": chart_file},
+                 "alt_text": text["alt"]}
+        blocks.insert(4 if digest.top_entries else 3, image)
+    return blocks
 
 
-def render_message(digest: Digest, lang: str, *, with_chart_note: bool = False) -> dict[str, Any]:
-    """Keyword arguments for chat.postMessage / respond: blocks plus the fallback text."""
+def render_message(digest: Digest, lang: str, *, chart_file: str | None = None) -> dict[str, Any]:
+    """Keyword arguments for chat.postMessage / respond: blocks plus the fallback text; with
+    `chart_file`, the chart (an uploaded Slack file) is shown in the message."""
     return {"text": fallback_text(digest, lang),
-            "blocks": render_blocks(digest, lang, with_chart_note=with_chart_note)}
+            "blocks": render_blocks(digest, lang, chart_file=chart_file)}
 
 
 def render_text(digest: Digest, lang: str) -> str:
@@ -213,7 +251,7 @@ def render_text(digest: Digest, lang: str) -> str:
              t["period"].format(start=digest.start[:10],
                                 end=digest.daily[-1].day.isoformat() if digest.daily else "",
                                 tz=digest.timezone)
-             + (f" · {digest.channel}" if digest.channel else ""), ""]
+             + f" · {scope_text(digest, lang, slack=False)}", ""]
     if digest.is_empty:
         lines.append(t["quiet"].format(week=digest.week.label).replace(" :tada:", ""))
         if digest.incidents.open:
@@ -247,7 +285,7 @@ def render_text(digest: Digest, lang: str) -> str:
         lines += ["  " + t["feedback_line"].format(title=entry_title(f.id, lang),
                                                    helpful=f.helpful, rejected=f.not_helpful)
                   for f in digest.feedback]
-    channels = [] if digest.channel else digest.channels  # one channel: nothing to rank
+    channels = [] if digest.scope == THIS_CHANNEL else digest.channels  # one: nothing to rank
     if digest.services or channels:
         lines += ["", t["busiest"] + ":"]
         if digest.services:
