@@ -280,25 +280,21 @@ def channel_name(client: Any, channel: str) -> str | None:
     return f"#{found['name']}" if found.get("name") else None
 
 
-def chart_png(client: Any, digest: Digest, language: str) -> bytes:
-    from bot.digest.chart import render_chart
-
-    where = channel_name(client, digest.channel) if digest.channel else None
-    return render_chart(digest, language, channel_name=where)
-
-
 def upload_chart(client: Any, digest: Digest, language: str, *, channel_id: str | None = None,
                  wait_s: float = CHART_READY_WAIT_S) -> str | None:
     """Upload the chart; returns its file id. Without `channel_id` the file is not shared
     anywhere yet (the message's image block shows it); then wait, at most `wait_s`, until
     Slack has processed it, since an image block naming an unprocessed file is refused."""
+    from bot.digest.chart import render_chart
     from bot.digest.render import chart_text
 
-    text = chart_text(digest, language)
+    name = channel_name(client, digest.channel) if digest.channel else None
+    text = chart_text(digest, language, name)
     shared = {"channel": channel_id} if channel_id else {}
     response = client.files_upload_v2(
-        content=chart_png(client, digest, language), filename=f"digest-{digest.week.label}.png",
-        title=text["title"], alt_txt=text["alt"], **shared)
+        content=render_chart(digest, language, channel_name=name),
+        filename=f"digest-{digest.week.label}.png", title=text["title"], alt_txt=text["alt"],
+        **shared)
     file = response.get("file") or (response.get("files") or [{}])[0]
     file_id = file.get("id")
     if file_id and not channel_id:
