@@ -18,9 +18,10 @@ from bot.config import load_dotenv_file
 COMMAND_MODULES = (
     "bot.matching.commands",  # match
     "bot.knowledge.commands",  # kb check / eval / import
-    "bot.incidents.commands",  # ask, incidents, db
+    "bot.incidents.commands",  # ask, incidents
     "bot.slack.commands",  # serve
     "bot.digest.commands",  # digest, worker
+    "bot.storage.commands",  # db
 )
 
 
@@ -70,7 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # gone mid-command) is one line, not a traceback; anything else is a bug: re-raised.
         if not type(error).__module__.startswith("sqlalchemy"):
             raise
-        from bot.db import database_error_reason
+        from bot.storage import database_error_reason
 
         print(f"error: the database refused: {database_error_reason(error)}", file=sys.stderr)
         return 1

@@ -32,10 +32,10 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 
 from bot.config import env_int
-from bot.db import database_url as default_database_url
-from bot.db import normalize_database_url
 from bot.matching.result import Match, MatchResult
 from bot.redaction import redact
+from bot.storage import database_url as default_database_url
+from bot.storage import normalize_database_url
 
 log = logging.getLogger(__name__)
 

@@ -1,16 +1,17 @@
-"""Alembic environment. The URL comes from `bot.incidents.migrations.alembic_config`
-(or DATABASE_URL); the target metadata is the ORM models, so autogenerate compares against them.
+"""Alembic environment. The URL comes from `bot.storage.migrations.alembic_config`
+(or DATABASE_URL); the target metadata is every domain's ORM models (`bot.storage.all_models`),
+so autogenerate compares against all of them.
 """
 
 from __future__ import annotations
 
 from alembic import context
 
-from bot.db import database_url, make_engine, normalize_database_url
-from bot.incidents.models import Base
+from bot.storage import database_url, make_engine, normalize_database_url
+from bot.storage.all_models import metadata
 
 config = context.config
-target_metadata = Base.metadata
+target_metadata = metadata()
 
 
 def _url() -> str:

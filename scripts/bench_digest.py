@@ -35,7 +35,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import Engine, create_engine, or_, select, text, true
 
-from bot.db import engine_for
 from bot.digest.figures import (
     BUSIEST,
     INC,
@@ -49,8 +48,9 @@ from bot.digest.figures import (
     compute_digest,
 )
 from bot.digest.weeks import IsoWeek, WeekWindow
-from bot.incidents.migrations import upgrade
 from bot.incidents.models import STATUS_DISMISSED
+from bot.storage import engine_for
+from bot.storage.migrations import upgrade
 
 ENTRIES = ("container-cannot-be-scheduled", "service-launch-fails", "function-fails-get_model_path",
            "function-fails-runinput_data", "http-status-code-502", "http-status-code-503",

@@ -35,8 +35,6 @@ from rapidfuzz import fuzz, process, utils
 from sqlalchemy import create_engine, insert, select, text
 from sqlalchemy.orm import Session
 
-from bot.db import engine_for, session_scope
-from bot.incidents.migrations import upgrade
 from bot.incidents.models import Incident
 from bot.incidents.service import (
     TEXT_SIMILARITY_CUTOFF,
@@ -48,6 +46,8 @@ from bot.incidents.service import (
 )
 from bot.matching.matcher import default_matcher
 from bot.matching.result import MatchResult
+from bot.storage import engine_for, session_scope
+from bot.storage.migrations import upgrade
 
 WORKSPACE = "T-bench"
 ENTRIES = ["container-cannot-be-scheduled", "service-launch-fails", "function-fails-get_model_path",

@@ -38,7 +38,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     try:
         yield _postgres_url_for(name)
     finally:
-        from bot.db import engine_for
+        from bot.storage import engine_for
 
         # Close pooled connections this process holds, then drop despite any stragglers.
         for url in (_postgres_url_for(name),):
@@ -51,7 +51,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 @pytest.fixture
 def migrated_database_url(database_url: str) -> str:
     """An empty database brought to the newest migration, the way `db upgrade` does it."""
-    from bot.incidents.migrations import upgrade
+    from bot.storage.migrations import upgrade
 
     upgrade(database_url)
     return database_url

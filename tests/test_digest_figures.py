@@ -12,10 +12,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy.orm import Session
 
-from bot.db import engine_for
 from bot.digest.figures import OTHER_SERIES, UNKNOWN_SERIES, compute_digest
 from bot.digest.weeks import IsoWeek, WeekError, zone
 from bot.incidents.models import Feedback, Incident, Occurrence
+from bot.storage import engine_for
 
 SEOUL = ZoneInfo("Asia/Seoul")
 W47 = IsoWeek(2026, 47)
@@ -203,9 +203,9 @@ def test_weeks_parse_and_span_daylight_saving_changes() -> None:
 
 def test_history_written_by_the_bot_itself_shows_up_this_week(migrated_database_url: str) -> None:
     """Through the incidents service and the real matcher, as a Slack paste would be recorded."""
-    from bot.db import session_scope
     from bot.incidents.service import record_feedback, record_occurrence, resolve_incident
     from bot.matching.matcher import default_matcher
+    from bot.storage import session_scope
 
     matcher = default_matcher()
     this_week = IsoWeek.containing(datetime.now(SEOUL).date())

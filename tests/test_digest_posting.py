@@ -19,11 +19,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, insert, select
 
-from bot.db import engine_for
+from bot.digest.models import DigestRun, DigestSubscription
 from bot.digest.posting import post_digest_once, slack_client
 from bot.digest.schedule import Schedule, run_due_digests
 from bot.digest.weeks import IsoWeek
-from bot.incidents.models import DigestRun, DigestSubscription
+from bot.storage import engine_for
 from tests.support.slack_api import FakeSlackAPI
 from tests.test_digest_figures import W47, kst, seed_history
 

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import io
+import itertools
 import json
 from pathlib import Path
 
 import pytest
 
-from bot.db import engine_for
 from bot.digest.chart import render_chart
 from bot.digest.figures import Digest, compute_digest
 from bot.digest.render import duration, render_message, render_text
 from bot.digest.weeks import IsoWeek
-from bot.incidents.migrations import upgrade
+from bot.storage import engine_for
+from bot.storage.migrations import upgrade
 from tests.test_digest_figures import CONTAINER, SEOUL, UNKNOWN_TEXT, W47, seed_history
 
 
@@ -178,7 +179,7 @@ def test_chart_labels_never_overlap(week: Digest, lang: str) -> None:
     renderer = figure.canvas.get_renderer()
     [axes] = figure.axes
     days = [label.get_window_extent(renderer) for label in axes.get_xticklabels()]
-    for left, right in zip(days, days[1:], strict=False):
+    for left, right in itertools.pairwise(days):
         assert left.x1 < right.x0, (left, right)
     legend = axes.get_legend().get_window_extent(renderer)
     assert all(legend.y1 < day.y0 for day in days)  # under the labels, not on them

@@ -10,10 +10,10 @@ from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
 from sqlalchemy import select
 
-from bot.db import engine_for
+from bot.digest.models import DigestSubscription
 from bot.digest.slack_handlers import digest_command
-from bot.incidents.models import DigestSubscription
 from bot.slack.subcommands import SUBCOMMANDS, CommandContext
+from bot.storage import engine_for
 from tests.support.slack_api import FakeSlackAPI
 from tests.test_digest_figures import seed_history
 

@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import update
 
-from bot.db import engine_for
+from bot.storage import engine_for
 from tests.support.slack_api import FakeSlackAPI
 from tests.test_digest_posting import RUNS, cli, env, run_cli, runs, seeded_url, slack  # noqa: F401
 

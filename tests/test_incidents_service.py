@@ -9,9 +9,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select, update
 
-from bot.db import session_scope
 from bot.incidents.audience import Audience
-from bot.incidents.models import Feedback, Incident, Occurrence, utcnow
+from bot.incidents.models import Feedback, Incident, Occurrence
 from bot.incidents.service import (
     TEXT_LIMIT,
     IncidentNotFound,
@@ -30,6 +29,7 @@ from bot.incidents.service import (
 )
 from bot.matching.matcher import default_matcher
 from bot.matching.result import Match, MatchResult
+from bot.storage import session_scope, utcnow
 
 # An error the learned decision answers confidently (a bare scheduling line is only likely).
 CRASH_ERROR = ("2026-11-25T10:{minute:02d}:00Z Warning  BackOff  pod/scoring-{pod}  "

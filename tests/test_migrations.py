@@ -7,9 +7,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine, inspect
 
-from bot.db import normalize_database_url
-from bot.incidents.migrations import current, downgrade, head_revision, upgrade
-from bot.incidents.models import Base
+from bot.storage import normalize_database_url
+from bot.storage.all_models import metadata
+from bot.storage.migrations import current, downgrade, head_revision, upgrade
 
 EXPECTED_TABLES = {"incidents", "occurrences", "feedback", "log_fetches", "processed_events",
                    "digest_subscriptions", "digest_runs", "user_settings", "channel_settings",
@@ -49,8 +49,8 @@ def test_models_and_migrations_agree(migrated_database_url: str) -> None:
     try:
         with engine.connect() as connection:
             context = MigrationContext.configure(
-                connection, opts={"compare_type": True, "target_metadata": Base.metadata})
-            assert compare_metadata(context, Base.metadata) == []
+                connection, opts={"compare_type": True, "target_metadata": metadata()})
+            assert compare_metadata(context, metadata()) == []
     finally:
         engine.dispose()
 

@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot.db import session_scope
-from bot.incidents.models import ChannelPrivacy
+from bot.chat.models import ChannelPrivacy
 from bot.slack.privacy import FAILED_LOOKUP_TTL, PRIVACY_TTL, PrivacyLookup, kind_of
 from bot.slack.web_api import make_web_client
+from bot.storage import session_scope
 from tests.support.slack_api import FakeSlackAPI, conversation_object
 
 PUBLIC = conversation_object("C1")

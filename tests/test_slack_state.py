@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
-from bot.db import session_scope
-from bot.incidents.models import ChannelSetting
+from bot.chat.models import ChannelSetting
 from bot.slack import preferences
 from bot.slack.dedup import claim_event
+from bot.storage import session_scope
 
 
 def test_an_event_id_is_claimed_once_even_by_concurrent_replicas(

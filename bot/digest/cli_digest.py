@@ -40,7 +40,6 @@ def _dry_run_privacy(engine: Any, workspace: str | None) -> tuple[Any, str]:
 
 
 def run_digest(args: argparse.Namespace) -> int:
-    from bot.db import database_error_reason, database_url, engine_for
     from bot.digest.figures import compute_digest
     from bot.digest.posting import (
         DigestConfigError,
@@ -52,7 +51,8 @@ def run_digest(args: argparse.Namespace) -> int:
     from bot.digest.render import render_text
     from bot.digest.scope import THIS_CHANNEL
     from bot.digest.weeks import IsoWeek, WeekError, zone
-    from bot.incidents.cli_support import database_problem
+    from bot.storage import database_error_reason, database_url, engine_for
+    from bot.storage.check import database_problem
 
     channel = (args.channel or "").strip() or None
     if not args.dry_run and not channel:

@@ -35,12 +35,13 @@ from typing import Any
 
 from sqlalchemy import Engine, and_, or_, select, update
 
+from bot.chat.models import CHANNEL_PUBLIC, ChannelPrivacy
 from bot.config import bot_language
 from bot.digest.figures import Digest, compute_digest
+from bot.digest.models import DigestRun, DigestSubscription
 from bot.digest.scope import DigestScope, coverage
 from bot.digest.weeks import IsoWeek, zone
 from bot.incidents.audience import PublicAmong
-from bot.incidents.models import CHANNEL_PUBLIC, ChannelPrivacy, DigestRun, DigestSubscription
 
 log = logging.getLogger(__name__)
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import delete
 
-from bot.db import engine_for, normalize_database_url
+from bot.digest.models import DigestSubscription
 from bot.digest.schedule import (
     Schedule,
     TimeError,
@@ -25,9 +25,9 @@ from bot.digest.schedule import (
 )
 from bot.digest.scope import LISTED, MAX_LISTED, SCOPE_WORDS, WORKSPACE, DigestScope, channel_of
 from bot.digest.weeks import WEEK_PATTERN, IsoWeek, WeekError, zone
-from bot.incidents.models import DigestSubscription
 from bot.mrkdwn import escape
 from bot.slack.subcommands import CommandContext, subcommand
+from bot.storage import engine_for, normalize_database_url
 
 SUBSCRIPTIONS = DigestSubscription.__table__
 log = logging.getLogger(__name__)

@@ -21,9 +21,9 @@ log = logging.getLogger(__name__)
 
 
 def run_worker(args: argparse.Namespace) -> int:
-    from bot.db import database_url, engine_for
     from bot.digest.posting import DigestConfigError, slack_client, worker_name
     from bot.digest.schedule import run_due_digests
+    from bot.storage import database_url, engine_for
 
     try:
         client = slack_client()

@@ -13,11 +13,12 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.cli_io import read_text_argument, warn_about_knowledge_problems
 from bot.config import bot_language
-from bot.db import database_error_reason, database_url, session_scope
 from bot.incidents.cli_incidents import current_user
-from bot.incidents.cli_support import database_problem, fail
+from bot.incidents.cli_support import fail
 from bot.incidents.service import Recorded, record_occurrence, similar_incident_line
 from bot.redaction import sanitize
+from bot.storage import database_error_reason, database_url, session_scope
+from bot.storage.check import database_problem
 
 LOCAL_WORKSPACE = "local"
 EMPTY_EXIT_CODE = 2

@@ -8,15 +8,7 @@ import json
 import os
 
 from bot.config import env_int
-from bot.db import database_url, session_scope
-from bot.incidents.cli_support import (
-    database_problem,
-    duration,
-    fail,
-    incident_json,
-    iso,
-    occurrence_json,
-)
+from bot.incidents.cli_support import duration, fail, incident_json, iso, occurrence_json
 from bot.incidents.models import Feedback
 from bot.incidents.service import (
     IncidentNotFound,
@@ -27,6 +19,8 @@ from bot.incidents.service import (
     purge_old_texts,
     resolve_incident,
 )
+from bot.storage import database_url, session_scope
+from bot.storage.check import database_problem
 
 DEFAULT_RETENTION_DAYS = 90
 

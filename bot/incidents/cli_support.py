@@ -1,47 +1,14 @@
-"""What the incident commands share: opening the database with a clear word when it is not
-ready, and turning incidents into JSON-ready dictionaries."""
+"""What the incident commands share: one-line errors and incidents as JSON-ready dictionaries.
+
+(Whether the database is ready is `bot.storage.check.database_problem`.)"""
 
 from __future__ import annotations
 
 import sys
 from datetime import datetime
-from pathlib import Path
 
-from sqlalchemy import make_url
-from sqlalchemy.exc import SQLAlchemyError
-
-from bot.db import database_error_reason
-from bot.incidents.migrations import current, head_revision, printable_url
 from bot.incidents.models import Incident, Occurrence
 from bot.incidents.service import as_utc
-
-NOT_INITIALISED = "database not initialised: run `troubleshoot-bot db upgrade`"
-
-
-def database_problem(url: str) -> str | None:
-    """None when the database is at the newest migration, else what to tell the person.
-
-    Never creates anything: a missing SQLite file is reported, not made.
-    """
-    try:
-        parsed = make_url(url)
-    except Exception:
-        return f"DATABASE_URL is not a database URL: {printable_url(url)}"
-    is_file = parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "",
-                                                                                 ":memory:")
-    if is_file and not Path(str(parsed.database)).exists():
-        return NOT_INITIALISED
-    try:
-        revision = current(url)
-    except SQLAlchemyError as error:
-        reason = database_error_reason(error)
-        return f"cannot use the database at {printable_url(url)}: {reason}"
-    if revision is None:
-        return NOT_INITIALISED
-    if revision != head_revision():
-        return (f"database schema is at {revision}, this version needs {head_revision()}: "
-                "run `troubleshoot-bot db upgrade`")
-    return None
 
 
 def fail(message: str, code: int = 1) -> int:

@@ -1,4 +1,4 @@
-"""`troubleshoot-bot ask`, `incidents ...` and `db ...`."""
+"""`troubleshoot-bot ask` and `incidents ...`."""
 
 from __future__ import annotations
 
@@ -33,15 +33,3 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     purge.add_argument("--days", type=int, default=None,
                        help="retention in days (default: RETENTION_DAYS or 90)")
     purge.set_defaults(func=lazy("bot.incidents.cli_incidents:run_purge"))
-
-    db = subparsers.add_parser("db", help="database migrations")
-    db_commands = db.add_subparsers(dest="db_command", required=True)
-    upgrade = db_commands.add_parser("upgrade")
-    upgrade.set_defaults(func=lazy("bot.incidents.migrations:run_upgrade"))
-    downgrade = db_commands.add_parser("downgrade")
-    downgrade.add_argument("revision", metavar="REV")
-    downgrade.add_argument("--yes", action="store_true",
-                           help="do not ask: downgrading drops tables and columns with their data")
-    downgrade.set_defaults(func=lazy("bot.incidents.migrations:run_downgrade"))
-    current = db_commands.add_parser("current")
-    current.set_defaults(func=lazy("bot.incidents.migrations:run_current"))

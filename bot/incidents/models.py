@@ -1,47 +1,27 @@
-"""The SQL schema: incidents and their occurrences, feedback, audits and bot state.
+"""The incident tables: incidents, their occurrences, and the feedback on answers.
 
-Alembic migrations in `migrations/versions` must agree with these models exactly (a test runs
-autogenerate and expects no difference).
+Alembic migrations in `migrations/versions` must agree with every domain's models exactly (a test
+runs autogenerate over `bot.storage.all_models` and expects no difference).
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import Any, ClassVar
+from datetime import datetime
 
 from sqlalchemy import (
     Boolean,
-    DateTime,
     Float,
     ForeignKey,
     Index,
     Integer,
-    MetaData,
     String,
     Text,
     UniqueConstraint,
     text,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-# Named constraints make migrations portable and downgrades possible on both databases.
-NAMING_CONVENTION = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: DateTime(timezone=True)}
-
+from bot.storage import Base, utcnow
 
 STATUS_OPEN = "open"
 STATUS_RESOLVED = "resolved"
@@ -144,110 +124,3 @@ class Feedback(Base):
         UniqueConstraint("incident_id", "entry_id", "user", name="uq_feedback_vote"),
         Index("ix_feedback_created_at", "created_at"),
     )
-
-
-class LogFetch(Base):
-    """Audit of every log fetch: who asked for what, where, and how it went."""
-
-    __tablename__ = "log_fetches"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    incident_id: Mapped[int | None] = mapped_column(
-        ForeignKey("incidents.id", ondelete="SET NULL"))
-    workspace: Mapped[str] = mapped_column(String(64))
-    user: Mapped[str] = mapped_column(String(64))
-    channel: Mapped[str] = mapped_column(String(64))
-    thread_ts: Mapped[str | None] = mapped_column(String(32))
-    target: Mapped[str] = mapped_column(String(255))  # service or endpoint[/deployment]
-    backend: Mapped[str | None] = mapped_column(String(32))  # azureml-v1 / azureml-v2 / ...
-    lines: Mapped[int] = mapped_column(Integer)
-    outcome: Mapped[str] = mapped_column(String(32))  # ok / denied / not_found / timeout / ...
-    detail: Mapped[str | None] = mapped_column(Text)  # short, redacted
-    duration_ms: Mapped[int | None] = mapped_column(Integer)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    __table_args__ = (Index("ix_log_fetches_user_created_at", "user", "created_at"),)
-
-
-class ProcessedEvent(Base):
-    """Slack event ids already handled: Slack's retries must not produce a second answer."""
-
-    __tablename__ = "processed_events"
-
-    event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    received_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    __table_args__ = (Index("ix_processed_events_received_at", "received_at"),)
-
-
-class DigestSubscription(Base):
-    __tablename__ = "digest_subscriptions"
-
-    channel: Mapped[str] = mapped_column(String(64), primary_key=True)
-    workspace: Mapped[str] = mapped_column(String(64))
-    weekday: Mapped[int] = mapped_column(Integer, default=0)  # 0 = Monday
-    time_of_day: Mapped[str] = mapped_column(String(5), default="09:00")  # HH:MM local
-    timezone: Mapped[str] = mapped_column(String(64), default="Asia/Seoul")
-    language: Mapped[str | None] = mapped_column(String(2))
-    created_by: Mapped[str | None] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_by: Mapped[str | None] = mapped_column(String(64))  # who last changed it
-    updated_at: Mapped[datetime | None] = mapped_column()
-    # What the digest covers (bot.digest.scope): channel / channels / workspace
-    scope: Mapped[str] = mapped_column(String(16), default="channel", server_default="channel")
-    scope_channels: Mapped[str | None] = mapped_column(Text)  # listed ids, space-separated
-
-
-class DigestRun(Base):
-    """The claim that makes a channel's weekly digest post exactly once."""
-
-    __tablename__ = "digest_runs"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    channel: Mapped[str] = mapped_column(String(64))
-    week: Mapped[str] = mapped_column(String(8))  # ISO week, YYYY-Www
-    status: Mapped[str] = mapped_column(String(16))  # claimed / posted / failed
-    claimed_by: Mapped[str | None] = mapped_column(String(128))
-    claimed_at: Mapped[datetime] = mapped_column(default=utcnow)
-    posted_at: Mapped[datetime | None] = mapped_column()
-    message_ts: Mapped[str | None] = mapped_column(String(32))
-    attempts: Mapped[int] = mapped_column(Integer, default=1)
-    error: Mapped[str | None] = mapped_column(Text)
-
-    __table_args__ = (UniqueConstraint("channel", "week", name="uq_digest_runs_channel_week"),)
-
-
-class UserSetting(Base):
-    __tablename__ = "user_settings"
-
-    workspace: Mapped[str] = mapped_column(String(64), primary_key=True)
-    user: Mapped[str] = mapped_column(String(64), primary_key=True)
-    language: Mapped[str | None] = mapped_column(String(2))
-
-
-class ChannelSetting(Base):
-    __tablename__ = "channel_settings"
-
-    workspace: Mapped[str] = mapped_column(String(64), primary_key=True)
-    channel: Mapped[str] = mapped_column(String(64), primary_key=True)
-    watch: Mapped[bool] = mapped_column(Boolean, default=False)
-    updated_by: Mapped[str | None] = mapped_column(String(64))  # who last changed it
-    updated_at: Mapped[datetime | None] = mapped_column()
-
-
-CHANNEL_PUBLIC = "public"
-
-
-class ChannelPrivacy(Base):
-    """What Slack's conversations.info said about a channel, cached for every worker.
-
-    `kind` is public / private / im / mpim / shared (Slack Connect) / unknown (the lookup
-    failed). Only `public` channels' incidents are shown outside their own channel.
-    """
-
-    __tablename__ = "channel_privacy"
-
-    workspace: Mapped[str] = mapped_column(String(64), primary_key=True)
-    channel: Mapped[str] = mapped_column(String(64), primary_key=True)
-    kind: Mapped[str] = mapped_column(String(16))
-    checked_at: Mapped[datetime] = mapped_column(default=utcnow)

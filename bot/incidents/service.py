@@ -26,17 +26,11 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from bot.incidents.audience import Audience
-from bot.incidents.models import (
-    STATUS_OPEN,
-    STATUS_RESOLVED,
-    Feedback,
-    Incident,
-    Occurrence,
-    utcnow,
-)
+from bot.incidents.models import STATUS_OPEN, STATUS_RESOLVED, Feedback, Incident, Occurrence
 from bot.matching.masking import mask
 from bot.matching.result import MatchResult
 from bot.redaction import sanitize
+from bot.storage import utcnow
 
 TEXT_LIMIT = 20_000  # characters of an occurrence's text kept in the database
 SUMMARY_LIMIT = 300  # characters of an incident's summary line

@@ -32,7 +32,8 @@ import yaml
 from sqlalchemy import func, insert, literal, select
 from sqlalchemy.orm import Session
 
-from bot.incidents.models import LogFetch, utcnow
+from bot.logs.models import LogFetch
+from bot.storage import utcnow
 
 DEFAULT_RATE_PER_MINUTE = 3
 # Outcomes that never reached Azure do not count against the user's rate.

@@ -14,15 +14,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot import metrics
-from bot.db import session_scope
 from bot.incidents import service as incidents
-from bot.incidents.models import LogFetch
 from bot.logs.diagnose import Diagnosis, diagnose
 from bot.logs.fetcher import Fetcher, shared_fetcher, timeout_seconds
+from bot.logs.models import LogFetch
 from bot.logs.policy import Decision, GroupMembers, PolicyError, load_policy
 from bot.logs.resolver import Resolver, default_resolver
 from bot.logs.source import BackendError, FetchedLogs, LogFetchError
 from bot.redaction import redact
+from bot.storage import session_scope
 
 log = logging.getLogger(__name__)
 

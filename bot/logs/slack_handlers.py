@@ -19,7 +19,6 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 
 from bot.config import bot_language
-from bot.db import database_url as default_database_url
 from bot.logs import render
 from bot.logs.policy import Decision, PolicyError, load_policy
 from bot.logs.resolver import warm_up
@@ -32,6 +31,7 @@ from bot.logs.service import (
 )
 from bot.redaction import redact
 from bot.slack.subcommands import CommandContext, subcommand
+from bot.storage import database_url as default_database_url
 
 log = logging.getLogger(__name__)
 
@@ -214,8 +214,8 @@ def _incident_service(database_url: str, incident_id: object, *, channel: str,
     if not isinstance(incident_id, int):
         return None
     try:
-        from bot.db import session_scope
         from bot.incidents.service import get_incident, incident_in_conversation
+        from bot.storage import session_scope
 
         with session_scope(database_url) as session:
             incident = get_incident(session, incident_id)

@@ -6,8 +6,8 @@ import os
 from dataclasses import dataclass
 
 from bot.config import bot_language
-from bot.db import database_url
 from bot.slack.web_api import slack_api_url
+from bot.storage import database_url
 
 DEFAULT_PORT = 3000
 

@@ -27,9 +27,9 @@ from sqlalchemy import delete
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from bot.db import is_outage, session_scope, within_deadline
-from bot.incidents.models import ProcessedEvent, utcnow
+from bot.chat.models import ProcessedEvent
 from bot.outbox import Outbox, default_outbox
+from bot.storage import is_outage, session_scope, utcnow, within_deadline
 
 log = logging.getLogger(__name__)
 

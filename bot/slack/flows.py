@@ -19,7 +19,6 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot import metrics
-from bot.db import is_outage, session_scope, within_deadline
 from bot.incidents import service
 from bot.incidents.audience import Audience
 from bot.incidents.service import Recorded
@@ -45,6 +44,7 @@ from bot.slack.render import (
     with_feedback,
     with_resolution,
 )
+from bot.storage import is_outage, session_scope, within_deadline
 
 log = logging.getLogger(__name__)
 

@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.pool import NullPool
 
-from bot.db import database_error_reason
+from bot.storage import database_error_reason
 
 log = logging.getLogger("bot.slack")
 
@@ -53,7 +53,7 @@ def _probe_engine(url: str) -> Engine:
 def expected_revision() -> str | None:
     """The newest migration this version of the code needs; None when it cannot be told."""
     try:
-        from bot.incidents.migrations import head_revision
+        from bot.storage.migrations import head_revision
 
         return head_revision()
     except Exception as error:  # no migrations/ folder next to the code: skip the check

@@ -16,10 +16,10 @@ import time
 
 from sqlalchemy import text
 
-from bot.db import is_outage, outage_of, session_scope
 from bot.incidents import service
 from bot.outbox import Outbox, default_outbox, processed_key
 from bot.slack.dedup import claim_key
+from bot.storage import is_outage, outage_of, session_scope
 
 log = logging.getLogger(__name__)
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.db import is_outage, session_scope, within_deadline
-from bot.incidents.models import ChannelSetting, UserSetting, utcnow
+from bot.chat.models import ChannelSetting, UserSetting
 from bot.slack.i18n import normalize_language
+from bot.storage import is_outage, session_scope, utcnow, within_deadline
 
 
 def user_language(database_url: str, *, workspace: str, user: str | None, default: str) -> str:

@@ -16,10 +16,10 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from bot.db import session_scope
+from bot.chat.models import CHANNEL_PUBLIC, ChannelPrivacy
 from bot.incidents.audience import Audience
-from bot.incidents.models import CHANNEL_PUBLIC, ChannelPrivacy, utcnow
 from bot.incidents.service import as_utc
+from bot.storage import session_scope, utcnow
 
 log = logging.getLogger(__name__)
 

@@ -67,7 +67,7 @@ def refuse_invalid_knowledge(problems: Iterable[LoadProblem]) -> int:
 
 def _say_whether_the_database_is_ready(settings: Settings) -> None:
     """One line at start-up: a server on an unmigrated database would fail every command."""
-    from bot.incidents.migrations import printable_url
+    from bot.storage import printable_url
 
     check = probe_database(settings.database_url)
     if check.state == "not migrated":

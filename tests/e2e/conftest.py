@@ -273,7 +273,7 @@ def server(request: pytest.FixtureRequest,
 def migrated_server(backend: str, folder: Path, **options: Any) -> Iterator[Server]:
     """`running_server` (with `options`) against a fresh, migrated database of `backend`,
     dropped afterwards."""
-    from bot.incidents.migrations import upgrade
+    from bot.storage.migrations import upgrade
 
     database_url, drop = _create_database(backend, folder)
     upgrade(database_url)
@@ -282,7 +282,7 @@ def migrated_server(backend: str, folder: Path, **options: Any) -> Iterator[Serv
             yield running
     finally:
         if drop is not None:
-            from bot.db import engine_for
+            from bot.storage import engine_for
 
             engine_for(database_url).dispose()
             drop()

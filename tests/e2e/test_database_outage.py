@@ -41,7 +41,7 @@ def cluster() -> Iterator[PostgresCluster]:
 @pytest.fixture(scope="module")
 def server(cluster: PostgresCluster, tmp_path_factory: pytest.TempPathFactory
            ) -> Iterator[Server]:
-    from bot.incidents.migrations import upgrade
+    from bot.storage.migrations import upgrade
 
     folder = tmp_path_factory.mktemp("outage")
     upgrade(cluster.url)

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 
-from bot.incidents.models import Base
+from bot.storage.all_models import metadata
 from tests.e2e.conftest import Server, new_channel
 from tests.support.secret_formats import FILLER, Planted, every_format_placed, leaked, place
 
@@ -51,7 +51,7 @@ def database_text(server: Server) -> str:
                         (path, Path(f"{path}-wal"), Path(f"{path}-journal"))
                         if candidate.exists()).decode("utf-8", "replace")
     dumped = []
-    for table in Base.metadata.sorted_tables:
+    for table in metadata().sorted_tables:
         dumped += [row[0] for row in server.sql(f'SELECT t::text FROM "{table.name}" t')]
     return "\n".join(dumped)
 

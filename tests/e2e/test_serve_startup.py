@@ -52,7 +52,7 @@ def wait_for_log(server: Any, text: str, timeout: float) -> None:
 
 
 def test_serve_starts_while_slack_is_down_and_is_ready_once_it_is_back(tmp_path: Path) -> None:
-    from bot.incidents.migrations import upgrade
+    from bot.storage.migrations import upgrade
 
     database_url = f"sqlite:///{tmp_path / 'bot.db'}"
     upgrade(database_url)
@@ -77,7 +77,7 @@ def test_serve_starts_while_slack_is_down_and_is_ready_once_it_is_back(tmp_path:
 
 def test_an_unmigrated_database_is_reported_until_db_upgrade_and_logs_are_json(
         tmp_path: Path) -> None:
-    from bot.incidents.migrations import upgrade
+    from bot.storage.migrations import upgrade
 
     database_url = f"sqlite:///{tmp_path / 'bot.db'}"  # never migrated
     with running_server(tmp_path, database_url, "sqlite", healthy=False,

@@ -27,7 +27,7 @@ CALL_TIMEOUT_S = 3  # SLACK_API_TIMEOUT_S for this server
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    from bot.incidents.migrations import upgrade
+    from bot.storage.migrations import upgrade
 
     folder = tmp_path_factory.mktemp("slack-failures")
     database_url = f"sqlite:///{folder / 'bot.db'}"

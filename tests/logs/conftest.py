@@ -67,7 +67,7 @@ def run_driver(env: dict[str, str], database_url: str, **request: Any) -> list[d
 def sqlite_database_url(tmp_path: Path) -> str:
     """A migrated SQLite file, for scenarios whose point is the SDK, not the database (the
     audit and rate-limit tests run on both backends through migrated_database_url)."""
-    from bot.incidents.migrations import upgrade
+    from bot.storage.migrations import upgrade
 
     url = f"sqlite:///{tmp_path / 'bot.db'}"
     upgrade(url)

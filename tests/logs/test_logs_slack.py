@@ -42,7 +42,7 @@ def azure(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AzureStandin]:
 def server(azure: AzureStandin, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """`troubleshoot-bot serve` (two gunicorn workers) with the Azure SDKs pointed at the
     stand-in through their standard environment overrides only."""
-    from bot.incidents.migrations import upgrade
+    from bot.storage.migrations import upgrade
 
     folder = tmp_path_factory.mktemp("serve-logs")
     database_url = f"sqlite:///{folder / 'bot.db'}"

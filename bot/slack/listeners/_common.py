@@ -7,11 +7,11 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from bot.db import is_outage, within_deadline
 from bot.slack import preferences
 from bot.slack.config import Settings
 from bot.slack.errors import apologize_on_error
 from bot.slack.lanes import Lanes, destination_of
+from bot.storage import is_outage, within_deadline
 
 log = logging.getLogger(__name__)
 

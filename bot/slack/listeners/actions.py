@@ -11,7 +11,6 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.db import session_scope
 from bot.incidents import service
 from bot.slack import flows, preferences
 from bot.slack.config import Settings
@@ -24,6 +23,7 @@ from bot.slack.render import (
     resolve_modal,
     with_feedback,
 )
+from bot.storage import session_scope
 
 
 def button_value(body: dict[str, Any]) -> dict[str, Any]:

@@ -1,8 +1,6 @@
-"""Alembic, driven from code: `troubleshoot-bot db upgrade|downgrade|current`.
+"""`troubleshoot-bot db upgrade|downgrade|current`: migrations from the command line.
 
-There is no alembic.ini: the script location is this repository's `migrations/` folder and the
-database URL comes from the caller (or DATABASE_URL), so the CLI, the Procfile's `release:` step
-and the test fixtures all migrate the same way. Nothing here runs at import time.
+Database and Alembic errors become one clear line on stderr, never a traceback.
 """
 
 from __future__ import annotations
@@ -10,70 +8,11 @@ from __future__ import annotations
 import argparse
 import sys
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.db import database_error_reason, database_url, make_engine, normalize_database_url
-from bot.paths import project_folder
-
-
-def alembic_config(url: str) -> Config:
-    """An Alembic Config for `url`; env.py reads the URL from `attributes`, not from an ini file.
-
-    (Passing it as `sqlalchemy.url` would send it through configparser, which chokes on the
-    `%` of percent-encoded passwords.)
-    """
-    migrations = project_folder("migrations")
-    if not (migrations / "env.py").is_file():
-        from alembic.util import CommandError
-
-        raise CommandError(f"no migrations at {migrations}: run from a checkout of the "
-                           "repository, where migrations/ lives")
-    config = Config()
-    config.set_main_option("script_location", str(migrations))
-    config.attributes["database_url"] = normalize_database_url(url)
-    return config
-
-
-def upgrade(url: str, revision: str = "head") -> None:
-    command.upgrade(alembic_config(url), revision)
-
-
-def downgrade(url: str, revision: str) -> None:
-    command.downgrade(alembic_config(url), revision)
-
-
-def current(url: str) -> str | None:
-    """The revision the database is at, or None for an empty (never migrated) database."""
-    engine = make_engine(normalize_database_url(url))
-    try:
-        with engine.connect() as connection:
-            return MigrationContext.configure(connection).get_current_revision()
-    finally:
-        engine.dispose()
-
-
-def head_revision() -> str | None:
-    return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
-
-
-def is_up_to_date(url: str) -> bool:
-    return current(url) == head_revision()
-
-
-def printable_url(url: str) -> str:
-    """The URL without its password, for messages."""
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except Exception:  # a malformed URL is reported by the caller anyway
-        return "<unparseable DATABASE_URL>"
-
-
-# --- command-line targets ---------------------------------------------------------------------
+from bot.storage.errors import database_error_reason
+from bot.storage.migrations import current, downgrade, head_revision, upgrade
+from bot.storage.urls import database_url, printable_url
 
 
 def run_upgrade(args: argparse.Namespace) -> int:

@@ -5,7 +5,7 @@ create them and to set the journal mode: on a file (or folder) this user cannot 
 read fails with "unable to open database file". Here such a file is opened read-only (`mode=ro`),
 and where SQLite cannot even do that (no writable folder for the WAL index) as `immutable`, which
 reads the file as it is on disk. Writes then fail with "attempt to write a readonly database",
-which the command line turns into one clear line (bot.cli).
+which the command line turns into one clear line (bot.cli, bot.storage.errors).
 """
 
 from __future__ import annotations

@@ -1,0 +1,1 @@
+"""State shared by the chat front ends (today Slack): see `models`."""
