@@ -40,7 +40,7 @@ WEEKDAY_NAMES = {
     6: ("sun", "sunday", "일", "일요일"),
 }
 WEEKDAYS = {name: number for number, names in WEEKDAY_NAMES.items() for name in names}
-TIME_PATTERN = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+CLOCK = re.compile(r"^(\d{1,2}):(\d{2})$")  # 09:00, 9:30 (24:00 is read, then refused)
 # How Korean speakers write a time: "9시", "9시30분", "오전 9시", "오후 9시 30분", "21시",
 # "21시 반". The half-day word may stand apart from the hour ("오전 9시"), so the phrase is read
 # from the whole argument text before it is split into words.
@@ -72,8 +72,8 @@ def parse_time_of_day(token: str) -> str | None:
     """HH:MM for "09:00", "9:30", "9am", "9시", "오전 9시", "오후 9시 30분", "21시"; None when the
     token is no time at all; TimeError when it is one that does not exist ("25시")."""
     token = token.strip()
-    if match := TIME_PATTERN.match(token):
-        return f"{int(match.group(1)):02d}:{match.group(2)}"
+    if match := CLOCK.match(token):
+        return _clock(int(match.group(1)), int(match.group(2)), None)
     if match := ENGLISH_TIME.match(token):
         return _clock(int(match["hour"]), int(match["minute"] or 0), match["half"])
     if (match := KOREAN_TIME.fullmatch(token)):

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, distinct, select
+from sqlalchemy import Engine, select
 
 from bot.digest.weeks import WeekWindow
 from bot.incidents.audience import Audience, PublicAmong
@@ -98,9 +98,9 @@ def coverage(engine: Engine, scope: DigestScope, own_channel: str, window: WeekW
         wanted = set(scope.channels)
     else:
         with engine.connect() as conn:
-            wanted = set(conn.execute(select(distinct(OCC.c.channel))
+            wanted = set(conn.execute(select(OCC.c.channel).distinct()
                                       .where(OCC.c.created_at >= window.start)).scalars())
-            wanted |= set(conn.execute(select(distinct(INC.c.channel))).scalars())
+            wanted |= set(conn.execute(select(INC.c.channel).distinct()).scalars())
         wanted.add(own_channel)
     wanted.discard(None)  # type: ignore[arg-type]  # occurrences from the CLI have no channel
     visible = Audience(channel=own_channel, public_among=public_among).visible(wanted)
