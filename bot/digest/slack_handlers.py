@@ -243,10 +243,10 @@ def preview(ctx: CommandContext, week_text: str | None = None) -> None:
 
 
 @subcommand("digest",
-            help_en="`digest` preview the weekly digest · `digest subscribe [weekday] [HH:MM] "
-                    "[timezone]` · `digest unsubscribe`",
-            help_ko="`digest` 주간 요약 미리보기 · `digest subscribe [요일] [HH:MM] [시간대]` · "
-                    "`digest unsubscribe`")
+            help_en="`digest` preview the weekly digest · `digest subscribe [weekday] [time] "
+                    "[timezone] [workspace | #channels]` · `digest unsubscribe`",
+            help_ko="`digest` 주간 요약 미리보기 · `digest subscribe [요일] [시각] [시간대] "
+                    "[워크스페이스 | #채널]` (예: `월요일 9시`) · `digest unsubscribe`")
 def digest_command(ctx: CommandContext) -> None:
     words = ctx.args.split()
     action = words[0].lower() if words else ""
