@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from bot import __version__, log_redaction
-from bot.config import load_dotenv_file
+from bot.settings import SettingsError, load_dotenv_file, settings
 
 COMMAND_MODULES = (
     "bot.matching.commands",  # match
@@ -61,7 +61,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
+        # Every variable is checked before any command runs: a wrong value is one line, not a
+        # failure halfway through (or a default silently used instead).
+        settings()
         return int(args.func(args) or 0)
+    except SettingsError as error:
+        print(f"troubleshoot-bot {args.command}: {error}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # `troubleshoot-bot ... | head` is fine

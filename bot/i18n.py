@@ -1,8 +1,28 @@
-"""Korean and English string catalogues: one lookup for every domain's sentences."""
+"""Korean and English strings: one shape and one lookup for every layer.
+
+The shape: each domain keeps its sentences in a `STRINGS` table, `key -> {"ko": ..., "en": ...}`,
+and looks them up through a `Catalog` over it, `t = Catalog(STRINGS)`, called as
+`t(key, lang, **values)`. Nothing here knows Slack or the terminal, so domain code, the CLI and
+the Slack layer all use it the same way. Every table is listed in CATALOGS, and
+tests/test_catalog.py checks that each key has both languages with the same placeholders.
+"""
 
 from __future__ import annotations
 
+import importlib
+import string
+from collections.abc import Mapping
+
 LANGUAGES = ("ko", "en")
+
+Strings = Mapping[str, Mapping[str, str]]
+
+# Every string table, as "module:attribute". A new table is one line here.
+CATALOGS = (
+    "bot.slack.i18n:STRINGS",  # what the Slack app says
+    "bot.logs.render:TEXTS",  # log fetches and their diagnoses
+    "bot.knowledge.msdocs_render:STRINGS",  # labels in drafts made from a guide
+)
 
 
 class Catalog:
@@ -12,7 +32,7 @@ class Catalog:
     are given, so a template may show literal braces when used bare.
     """
 
-    def __init__(self, strings: dict[str, dict[str, str]]) -> None:
+    def __init__(self, strings: Strings) -> None:
         self.strings = strings
 
     def __call__(self, key: str, lang: str, **values: object) -> str:
@@ -24,3 +44,31 @@ class Catalog:
 def normalize_language(value: str | None, default: str = "ko") -> str:
     value = (value or "").strip().lower()
     return value if value in LANGUAGES else default
+
+
+def placeholders(template: str) -> frozenset[str]:
+    """The names a template fills: `{id}`, `{seconds:.1f}` -> {"id", "seconds"}."""
+    return frozenset(name for _text, name, _spec, _conv in string.Formatter().parse(template)
+                     if name)
+
+
+def problems(strings: Strings) -> list[str]:
+    """What is wrong with a table: a language missing or empty, placeholders that differ."""
+    found = []
+    for key, table in strings.items():
+        missing = [lang for lang in LANGUAGES if not table.get(lang)]
+        if missing:
+            found.append(f"{key}: no {', '.join(missing)}")
+            continue
+        names = {lang: placeholders(table[lang]) for lang in LANGUAGES}
+        if len(set(names.values())) > 1:
+            found.append(f"{key}: placeholders differ: "
+                         + ", ".join(f"{lang} {sorted(names[lang])}" for lang in LANGUAGES))
+    return found
+
+
+def load_catalog(reference: str) -> Strings:
+    """The table a CATALOGS line names."""
+    module, _, attribute = reference.partition(":")
+    table: Strings = getattr(importlib.import_module(module), attribute)
+    return table

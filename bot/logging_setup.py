@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from datetime import UTC, datetime
 from typing import Any
 
-LOG_FORMAT_ENV = "LOG_FORMAT"
+from bot.settings import settings
 
 
 def json_requested() -> bool:
-    return os.environ.get(LOG_FORMAT_ENV, "").strip().lower() == "json"
+    return settings().log_format == "json"
 
 
 class JsonFormatter(logging.Formatter):

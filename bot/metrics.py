@@ -21,6 +21,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from bot.settings import settings
+
 log = logging.getLogger(__name__)
 
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
@@ -36,7 +38,7 @@ def prepare_multiprocess_dir() -> Path:
     An operator's PROMETHEUS_MULTIPROC_DIR is emptied (stale files from a previous run would
     be added in); without one, a fresh temporary directory is used and removed at exit.
     """
-    configured = os.environ.get(MULTIPROC_ENV, "").strip()
+    configured = settings().prometheus_multiproc_dir
     if configured:
         folder = Path(configured)
         folder.mkdir(parents=True, exist_ok=True)
@@ -47,13 +49,13 @@ def prepare_multiprocess_dir() -> Path:
         import atexit
 
         atexit.register(shutil.rmtree, folder, True)
-    os.environ[MULTIPROC_ENV] = str(folder)
+    os.environ[MULTIPROC_ENV] = str(folder)  # prometheus_client reads it in every worker
     return folder
 
 
 def worker_exited(pid: int) -> None:
     """gunicorn's child_exit hook: drop a dead worker's live-only samples."""
-    if os.environ.get(MULTIPROC_ENV):
+    if settings().prometheus_multiproc_dir:
         from prometheus_client import multiprocess
 
         multiprocess.mark_process_dead(pid)
@@ -136,7 +138,7 @@ def exposition() -> tuple[bytes, str]:
     from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 
     _metrics()  # the series exist before the first request counted them
-    if os.environ.get(MULTIPROC_ENV):
+    if settings().prometheus_multiproc_dir:
         from prometheus_client import multiprocess
 
         registry = CollectorRegistry()  # per scrape, as prometheus_client's docs prescribe

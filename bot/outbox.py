@@ -18,7 +18,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import sqlite3
 import threading
 import time
@@ -31,9 +30,9 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from bot.config import env_int
 from bot.matching.result import Match, MatchResult
 from bot.redaction import redact
+from bot.settings import settings
 from bot.storage import database_url as default_database_url
 from bot.storage import normalize_database_url
 
@@ -254,7 +253,7 @@ class Outbox:
 
 
 def outbox_path() -> Path:
-    configured = os.environ.get("OUTBOX_PATH", "").strip()
+    configured = settings().outbox_path
     return Path(configured) if configured else Path.cwd() / DEFAULT_FILE
 
 
@@ -267,8 +266,8 @@ def default_outbox() -> Outbox:
     path = outbox_path().resolve()
     with _outboxes_lock:
         if path not in _outboxes:
-            _outboxes[path] = Outbox(path, max_rows=env_int("OUTBOX_MAX_ROWS", MAX_ROWS),
-                                     max_bytes=env_int("OUTBOX_MAX_BYTES", MAX_BYTES))
+            _outboxes[path] = Outbox(path, max_rows=settings().outbox_max_rows,
+                                     max_bytes=settings().outbox_max_bytes)
         return _outboxes[path]
 
 

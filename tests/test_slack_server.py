@@ -14,7 +14,8 @@ from typing import Any
 
 import pytest
 
-from bot.slack.config import ConfigError, Settings
+from bot.settings import SettingsError, from_environment
+from bot.slack.config import Settings
 from bot.slack.server import gunicorn_options, make_wsgi_app
 from tests.support.slack_api import FakeSlackAPI
 
@@ -79,13 +80,10 @@ def test_gunicorn_runs_threaded_workers_sized_by_the_platform(
 
 @pytest.mark.parametrize("name", ["WEB_CONCURRENCY", "WEB_THREADS"])
 @pytest.mark.parametrize("value", ["two", "0", "-1", "1.5", "99999", "٣"])
-def test_bad_worker_settings_are_a_config_error(name: str, value: str, fake: FakeSlackAPI,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(name, value)
-    with pytest.raises(ConfigError) as refused:
-        gunicorn_options(settings_for(fake, "sqlite://"))
-    assert str(refused.value) == (f"troubleshoot-bot serve: {name} must be a whole number "
-                                  f"from 1 to 256, got {value!r}")
+def test_bad_worker_settings_are_a_settings_error(name: str, value: str) -> None:
+    with pytest.raises(SettingsError) as refused:
+        from_environment({name: value})
+    assert str(refused.value) == f"{name} must be a whole number from 1 to 256, got {value!r}"
 
 
 @pytest.mark.parametrize(("name", "value"), [("WEB_CONCURRENCY", "two"), ("WEB_THREADS", "0")])

@@ -36,12 +36,12 @@ from typing import Any
 from sqlalchemy import Engine, and_, or_, select, update
 
 from bot.chat.models import CHANNEL_PUBLIC, ChannelPrivacy
-from bot.config import bot_language
 from bot.digest.figures import Digest, compute_digest
 from bot.digest.models import DigestRun, DigestSubscription
 from bot.digest.scope import DigestScope, coverage
 from bot.digest.weeks import IsoWeek, zone
 from bot.incidents.audience import PublicAmong
+from bot.settings import settings
 
 log = logging.getLogger(__name__)
 
@@ -79,15 +79,15 @@ def worker_name() -> str:
 
 def slack_client(token: str | None = None) -> Any:
     """A WebClient for SLACK_API_URL (Slack's own by default) that waits out 429s."""
-    from bot.slack.web_api import make_web_client, slack_api_url
+    from bot.slack.web_api import make_web_client
 
-    token = token or os.environ.get("SLACK_BOT_TOKEN", "").strip()
+    token = token or settings().slack_bot_token
     if not token:
         # No "--dry-run" hint here: the worker shares this and has no such flag (the digest
         # command adds it).
         raise DigestConfigError(
             "SLACK_BOT_TOKEN is not set: the digest is posted with the bot's token")
-    return make_web_client(token, slack_api_url())
+    return make_web_client(token, settings().slack_api_url)
 
 
 # ----- channel settings
@@ -111,7 +111,7 @@ def channel_settings(engine: Engine, channel: str | None) -> ChannelDigestSettin
                                       SUBSCRIPTIONS.c.workspace)
                                .where(SUBSCRIPTIONS.c.channel == channel)).first()
     timezone = (row.timezone if row and row.timezone else None) or zone().key
-    language = (row.language if row and row.language else None) or bot_language()
+    language = (row.language if row and row.language else None) or settings().bot_language
     scope = DigestScope.from_row(row.scope, row.scope_channels) if row else DigestScope()
     return ChannelDigestSettings(timezone, language, scope, row.workspace if row else None)
 

@@ -7,13 +7,13 @@ keeps daylight-saving weeks right (a week is then 167 or 169 hours long).
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-DEFAULT_TIMEZONE = "Asia/Seoul"
+from bot.settings import settings
+
 WEEK_PATTERN = re.compile(r"^(\d{4})-?W(\d{1,2})$", re.IGNORECASE)
 
 
@@ -22,8 +22,8 @@ class WeekError(ValueError):
 
 
 def zone(name: str | None = None) -> ZoneInfo:
-    """The team's time zone: `name`, else DIGEST_TIMEZONE, else Asia/Seoul."""
-    name = (name or os.environ.get("DIGEST_TIMEZONE") or DEFAULT_TIMEZONE).strip()
+    """The team's time zone: `name`, else DIGEST_TIMEZONE (Asia/Seoul by default)."""
+    name = (name or settings().digest_timezone).strip()
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as error:

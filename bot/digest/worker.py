@@ -15,7 +15,7 @@ import sys
 import threading
 from datetime import UTC, datetime
 
-from bot.config import env_int
+from bot.settings import settings
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +30,7 @@ def run_worker(args: argparse.Namespace) -> int:
     except DigestConfigError as error:
         print(f"troubleshoot-bot worker: {error}", file=sys.stderr)
         return 2
-    interval = max(1, env_int("DIGEST_WORKER_INTERVAL_S", 30))
+    interval = settings().digest_worker_interval_s
     engine = engine_for(database_url())
     worker = worker_name()
     stop = threading.Event()

@@ -12,11 +12,11 @@ import sys
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.cli_io import read_text_argument, warn_about_knowledge_problems
-from bot.config import bot_language
 from bot.incidents.cli_incidents import current_user
 from bot.incidents.cli_support import fail
 from bot.incidents.service import Recorded, record_occurrence, similar_incident_line
 from bot.redaction import sanitize
+from bot.settings import settings
 from bot.storage import database_error_reason, database_url, session_scope
 from bot.storage.check import database_problem
 
@@ -49,7 +49,7 @@ def run_ask(args: argparse.Namespace) -> int:
         return fail("that looks like binary data, not an error message: paste the error text "
                     "or the log lines around it", EMPTY_EXIT_CODE)
     text = sanitize(text)  # the one pass, before matching, storing or printing
-    lang = args.lang or bot_language()
+    lang = args.lang or settings().bot_language
     url = database_url()
     if problem := database_problem(url):
         return fail(problem)

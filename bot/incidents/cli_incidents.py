@@ -5,9 +5,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
-import os
 
-from bot.config import env_int
 from bot.incidents.cli_support import duration, fail, incident_json, iso, occurrence_json
 from bot.incidents.models import Feedback
 from bot.incidents.service import (
@@ -19,15 +17,14 @@ from bot.incidents.service import (
     purge_old_texts,
     resolve_incident,
 )
+from bot.settings import settings
 from bot.storage import database_url, session_scope
 from bot.storage.check import database_problem
-
-DEFAULT_RETENTION_DAYS = 90
 
 
 def current_user() -> str | None:
     try:
-        return os.environ.get("USER") or getpass.getuser()
+        return getpass.getuser()  # the login name (LOGNAME, USER, ..., else the passwd entry)
     except Exception:  # no passwd entry in some containers
         return None
 
@@ -140,8 +137,7 @@ def run_purge(args: argparse.Namespace) -> int:
     url = database_url()
     if problem := database_problem(url):
         return fail(problem)
-    days = args.days if args.days is not None else env_int("RETENTION_DAYS",
-                                                            DEFAULT_RETENTION_DAYS)
+    days = args.days if args.days is not None else settings().retention_days
     if days < 0:
         return fail("the retention must be 0 days or more", 2)
     with session_scope(url) as session:

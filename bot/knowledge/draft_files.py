@@ -9,7 +9,6 @@ conflict is found before anything is written, so a refused run changes nothing.
 from __future__ import annotations
 
 import os
-import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +16,7 @@ from pathlib import Path
 import yaml
 
 from bot.knowledge.drafts import Draft
+from bot.knowledge.front_matter import FrontMatterError, split_front_matter
 
 HEADINGS = {"en": ("Cause", "Fix"), "ko": ("원인", "해결")}
 REWRITE_NOTE = {
@@ -27,7 +27,6 @@ REWRITE_NOTE = {
           "> 그다음 번호를 매긴 해결 단계와 명령. 아래 {other} 섹션은\n"
           "> 가이드 원문을 출발점으로 옮긴 것입니다. 원문 문장을 그대로 쓰지 마세요.",
 }
-_FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 
 
 class DraftConflict(Exception):
@@ -90,9 +89,8 @@ def file_name_for(draft: Draft) -> str:
 def is_draft_file(path: Path) -> bool:
     """True when the file's front matter says `draft: true` (ours to overwrite)."""
     try:
-        found = _FRONT_MATTER.match(path.read_text(encoding="utf-8"))
-        meta = yaml.safe_load(found.group(1)) if found else None
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        meta, _ = split_front_matter(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, FrontMatterError):
         return False
     return isinstance(meta, dict) and meta.get("draft") is True
 

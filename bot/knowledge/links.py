@@ -19,7 +19,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 from bot.knowledge.importer import read_guide
-from bot.knowledge.msdocs import normalise_text, split_front_matter, split_sections
+from bot.knowledge.msdocs import guide_front_matter, split_sections
 
 GUIDE_FILE_NAME = "how-to-troubleshoot-deployment.ko.md"
 GUIDE_PAGE = "https://learn.microsoft.com/azure/machine-learning/v1/how-to-troubleshoot-deployment"
@@ -52,7 +52,7 @@ def guide_anchors(path: Path) -> frozenset[str]:
 
     Raises the importer's ImportFailure / GuideFormatError when the file is not a guide.
     """
-    _, body = split_front_matter(normalise_text(read_guide(path)))
+    _, body = guide_front_matter(read_guide(path))
     return frozenset(section.anchor
                      for section in split_sections(body, max_level=_DEEPEST_HEADING)
                      if section.anchor)

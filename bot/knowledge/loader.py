@@ -13,8 +13,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
+from bot.knowledge.front_matter import FrontMatterError, split_front_matter
 from bot.knowledge.model import (
     KIND_CAUSE,
     KINDS,
@@ -26,11 +25,8 @@ from bot.knowledge.model import (
     LocalizedBody,
 )
 from bot.paths import project_folder
+from bot.settings import settings
 
-# libyaml's parser when PyYAML was built with it (the wheels are): the same safe subset of
-# YAML, about ten times faster, which is most of the start-up time of a large KB.
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*(?:\n|\Z)(.*)\Z", re.DOTALL)
 _LANGUAGE_HEADING = re.compile(r"^##\s+(\w+)\s*$", re.MULTILINE)
 _SUBHEADING = re.compile(r"^###\s+(.+?)\s*$", re.MULTILINE)
 _CAUSE_HEADINGS = {"cause", "원인"}
@@ -48,15 +44,12 @@ class KnowledgeError(ValueError):
 
 def parse_entry(text: str, path: Path | None = None) -> Entry:
     where = str(path) if path else "<text>"
-    found = _FRONT_MATTER.match(text.lstrip("\ufeff"))
-    if not found:
-        raise KnowledgeError(f"{where}: no YAML front matter (a '---' block at the top)")
     try:
-        meta = yaml.load(found.group(1), Loader=_YAML_LOADER) or {}  # a safe loader
-    except yaml.YAMLError as error:
-        raise KnowledgeError(f"{where}: front matter is not valid YAML: {error}") from error
-    if not isinstance(meta, dict):
-        raise KnowledgeError(f"{where}: front matter must be a mapping")
+        meta, body = split_front_matter(text)
+    except FrontMatterError as error:
+        raise KnowledgeError(f"{where}: {error}") from error
+    if meta is None:
+        raise KnowledgeError(f"{where}: no YAML front matter (a '---' block at the top)")
     entry_id = meta.get("id")
     if not isinstance(entry_id, str) or not entry_id.strip():
         raise KnowledgeError(f"{where}: 'id' is missing")
@@ -81,9 +74,9 @@ def parse_entry(text: str, path: Path | None = None) -> Entry:
         source=str(meta.get("source") or ""),
         kind=kind,
         stage=stage,
-        body=parse_bodies(found.group(2)),
+        body=parse_bodies(body),
         path=path,
-        draft=bool(meta.get("draft")) or bool(_DRAFT_NOTE.search(found.group(2))),
+        draft=bool(meta.get("draft")) or bool(_DRAFT_NOTE.search(body)),
     )
 
 
@@ -167,7 +160,7 @@ def entry_files(folder: Path) -> list[Path]:
 
 def knowledge_folders(extra: str | None = None) -> list[Path]:
     """The shipped folder first, then KNOWLEDGE_PATH folders in order (later ones win)."""
-    extra = os.environ.get("KNOWLEDGE_PATH", "") if extra is None else extra
+    extra = (settings().knowledge_path or "") if extra is None else extra
     folders = [project_folder("knowledge")]
     folders += [Path(part) for part in extra.split(os.pathsep) if part.strip()]
     return folders

@@ -14,9 +14,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-import yaml
+from bot.knowledge.front_matter import FrontMatterError, split_front_matter
 
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n---[ \t]*(?:\n|\Z)", re.DOTALL)
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")  # "## C#" keeps its "#"
 _ANCHOR = re.compile(r"""<a\s+(?:name|id)\s*=\s*["']([^"']+)["']\s*>\s*</a>""", re.IGNORECASE)
@@ -25,6 +24,7 @@ _TAB_LINK = re.compile(r"\]\(#tab/[^)]*\)")
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _TABLE_DELIMITER = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _CODE_SPAN = re.compile(r"(`+)(.+?)\1")
+
 
 
 class GuideFormatError(ValueError):
@@ -67,23 +67,13 @@ def fold_into(parent: Section, children: list[Section]) -> Section:
                    parent.explicit_anchor, parent.heading)
 
 
-def normalise_text(text: str) -> str:
-    """Drop a byte-order mark and turn Windows (and old Mac) line endings into `\\n`."""
-    return text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-
-
-def split_front_matter(text: str) -> tuple[dict[str, object], str]:
-    """The YAML front matter as a mapping, and the Markdown after it."""
-    found = _FRONT_MATTER.match(text)
-    if not found:
-        return {}, text
+def guide_front_matter(text: str) -> tuple[dict[str, object], str]:
+    """A guide's front matter (empty when it has none) and the Markdown after it."""
     try:
-        meta = yaml.safe_load(found.group(1)) or {}
-    except yaml.YAMLError as error:
-        raise GuideFormatError(f"the front matter is not valid YAML: {error}") from error
-    if not isinstance(meta, dict):
-        raise GuideFormatError("the front matter is not a mapping of keys to values")
-    return {str(key): value for key, value in meta.items()}, text[found.end():]
+        meta, body = split_front_matter(text)
+    except FrontMatterError as error:
+        raise GuideFormatError(f"the {error}") from error
+    return meta or {}, body
 
 
 def fenced_lines(lines: list[str]) -> Iterator[tuple[int, str, bool]]:
@@ -129,7 +119,7 @@ def split_sections(markdown: str, max_level: int = 3) -> tuple[Section, ...]:
 
 
 def parse_guide(text: str) -> Guide:
-    meta, body = split_front_matter(normalise_text(text))
+    meta, body = guide_front_matter(text)
     return Guide(meta=meta, sections=split_sections(body))
 
 

@@ -18,13 +18,19 @@ from __future__ import annotations
 import re
 from urllib.parse import urljoin
 
+from bot.i18n import Catalog
 from bot.knowledge.msdocs import fenced_lines, is_tab_heading
 
-ALERT_LABELS = {
-    "en": {"note": "Note", "tip": "Tip", "important": "Important", "warning": "Warning",
-           "caution": "Caution"},
-    "ko": {"note": "참고", "tip": "팁", "important": "중요", "warning": "경고", "caution": "주의"},
+# The Docs alert kinds (`> [!NOTE]`) and the label each becomes in a draft.
+STRINGS: dict[str, dict[str, str]] = {
+    "alert_note": {"en": "Note", "ko": "참고"},
+    "alert_tip": {"en": "Tip", "ko": "팁"},
+    "alert_important": {"en": "Important", "ko": "중요"},
+    "alert_warning": {"en": "Warning", "ko": "경고"},
+    "alert_caution": {"en": "Caution", "ko": "주의"},
 }
+t = Catalog(STRINGS)
+ALERT_KINDS = frozenset(key.removeprefix("alert_") for key in STRINGS)
 _ALERT = re.compile(r"^(\s*)>\s*\[!(\w+)\](?:\s+(.*?))?\s*$")
 _DIV = re.compile(r"^(\s*)>\s*\[!div\b[^\]]*\]\s*$", re.IGNORECASE)
 _TAB_LABEL = re.compile(r"\[([^\]]+)\]\(#tab/[^)]*\)")
@@ -65,7 +71,6 @@ def unquote_alerts(lines: list[str], lang: str) -> list[str]:
 
     The quote's indentation is kept, so an alert inside a list item stays inside that item.
     """
-    labels = ALERT_LABELS.get(lang, ALERT_LABELS["en"])
     out: list[str] = []
     index = 0
     code = {number for number, _line, in_code in fenced_lines(lines) if in_code}
@@ -74,7 +79,7 @@ def unquote_alerts(lines: list[str], lang: str) -> list[str]:
         alert = None if index in code else _ALERT.match(line)
         kind = alert.group(2).lower() if alert else ""
         layout = None if index in code else _DIV.match(line)  # `> [!div class=...]` wrappers
-        if not layout and kind not in labels:
+        if not layout and kind not in ALERT_KINDS:
             out.append(line)
             index += 1
             continue
@@ -86,7 +91,7 @@ def unquote_alerts(lines: list[str], lang: str) -> list[str]:
             body.append(text[1:] if text.startswith(" ") else text)
             index += 1
         if not layout:
-            body = label_first_line(body, labels[kind])
+            body = label_first_line(body, t(f"alert_{kind}", lang))
         out.extend(indent + text if text.strip() else "" for text in body)
     return out
 

@@ -7,7 +7,6 @@ get_logs sets no network timeout of its own; the deadline is enforced by the cal
 
 from __future__ import annotations
 
-import os
 import threading
 from typing import Any
 
@@ -15,6 +14,7 @@ from bot.logs.errors import classify_sdk_error
 from bot.logs.source import AuthenticationFailed, FetchedLogs, ServiceNotFound
 from bot.logs.suggest import closest_names
 from bot.logs.workspace import Credentials, WorkspaceConfig, credentials, workspace_config
+from bot.settings import settings
 
 BACKEND = "azureml-v1"
 
@@ -35,7 +35,7 @@ class AzureMLv1Source:
 
         # Without an explicit auth object azureml-core falls back to InteractiveLoginAuthentication
         # (a device-code prompt that would hang the server): we always pass one.
-        cloud = os.environ.get("AZUREML_CURRENT_CLOUD") or "AzureCloud"
+        cloud = settings().azureml_current_cloud or "AzureCloud"
         if creds.kind == "service_principal":
             return ServicePrincipalAuthentication(
                 tenant_id=creds.tenant_id, service_principal_id=creds.client_id,

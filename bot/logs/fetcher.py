@@ -12,16 +12,13 @@ interpreter joins at exit), so an abandoned fetch never keeps the server from sh
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 
 from bot.logs.source import FetchedLogs, FetchTimeout, LogFetchError
-
-DEFAULT_TIMEOUT_S = 30.0
-DEFAULT_MAX_CONCURRENT = 4
+from bot.settings import settings
 
 
 class TooManyFetches(LogFetchError):
@@ -29,17 +26,11 @@ class TooManyFetches(LogFetchError):
 
 
 def timeout_seconds() -> float:
-    value = os.environ.get("LOGS_TIMEOUT_S", "").strip()
-    try:
-        seconds = float(value) if value else DEFAULT_TIMEOUT_S
-    except ValueError:
-        return DEFAULT_TIMEOUT_S
-    return seconds if seconds > 0 else DEFAULT_TIMEOUT_S
+    return settings().logs_timeout_s
 
 
 def max_concurrent() -> int:
-    value = os.environ.get("LOGS_MAX_CONCURRENT", "").strip()
-    return int(value) if value.isdigit() and int(value) > 0 else DEFAULT_MAX_CONCURRENT
+    return settings().logs_max_concurrent
 
 
 class Fetcher:

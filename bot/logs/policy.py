@@ -21,7 +21,6 @@ Logs can hold customer data and secrets, so the default is no fetching anywhere:
 from __future__ import annotations
 
 import fnmatch
-import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -33,6 +32,7 @@ from sqlalchemy import func, insert, literal, select
 from sqlalchemy.orm import Session
 
 from bot.logs.models import LogFetch
+from bot.settings import Settings, settings
 from bot.storage import utcnow
 
 DEFAULT_RATE_PER_MINUTE = 3
@@ -185,19 +185,14 @@ def parse_rules(data: object) -> tuple[tuple[Rule, ...], str | None]:
     return tuple(rules), str(contact) if contact else None
 
 
-def load_policy(env: dict[str, str] | None = None) -> Policy:
-    env = dict(os.environ if env is None else env)
-    raw = env.get("LOGS_ALLOWED_CHANNELS", "").strip()
-    channels: frozenset[str] | None
-    if raw == "*":
-        channels = None
-    else:
-        channels = frozenset(part.strip() for part in raw.split(",") if part.strip())
-    rate_text = env.get("LOGS_RATE_PER_MINUTE", "").strip()
-    rate = int(rate_text) if rate_text.isdigit() else DEFAULT_RATE_PER_MINUTE
+def load_policy(config: Settings | None = None) -> Policy:
+    """The policy LOGS_ALLOWED_CHANNELS, LOGS_RATE_PER_MINUTE and LOGS_POLICY_FILE describe."""
+    config = config or settings()
+    allowed = config.logs_allowed_channels
+    channels = None if "*" in allowed else allowed  # None: every channel
     rules: tuple[Rule, ...] = ()
     contact = None
-    policy_file = env.get("LOGS_POLICY_FILE", "").strip()
+    policy_file = config.logs_policy_file
     if policy_file:
         try:
             data = yaml.safe_load(Path(policy_file).read_text(encoding="utf-8"))
@@ -205,4 +200,5 @@ def load_policy(env: dict[str, str] | None = None) -> Policy:
             raise PolicyError(f"cannot read LOGS_POLICY_FILE {policy_file}: "
                               f"{type(error).__name__}") from error
         rules, contact = parse_rules(data)
-    return Policy(allowed_channels=channels, rules=rules, contact=contact, rate_per_minute=rate)
+    return Policy(allowed_channels=channels, rules=rules, contact=contact,
+                  rate_per_minute=config.logs_rate_per_minute)

@@ -7,7 +7,6 @@ a v1 web service. When it is neither, the user gets the closest names from both.
 
 from __future__ import annotations
 
-import os
 import threading
 
 from bot.logs.azureml_v1 import AzureMLv1Source
@@ -15,6 +14,7 @@ from bot.logs.azureml_v2 import AzureMLv2Source
 from bot.logs.source import FetchedLogs, ServiceNotFound
 from bot.logs.suggest import closest_names
 from bot.logs.workspace import credentials, workspace_config
+from bot.settings import settings
 
 MAX_NAME_LENGTH = 255
 
@@ -43,8 +43,7 @@ SDK_MODULES = ("azure.core.exceptions", "azure.identity", "azure.ai.ml", "azurem
 
 
 def logs_enabled() -> bool:
-    return bool(os.environ.get("LOGS_ALLOWED_CHANNELS", "").strip()
-                or os.environ.get("LOGS_POLICY_FILE", "").strip())
+    return settings().logs_enabled
 
 
 def import_sdks() -> float:
@@ -71,8 +70,8 @@ def default_resolver() -> Resolver:
     config = workspace_config()
     creds = credentials()
     key = (config.subscription_id, config.resource_group, config.workspace_name, creds.kind,
-           creds.client_id or "", os.environ.get("AZUREML_CURRENT_CLOUD", ""),
-           os.environ.get("ARM_CLOUD_METADATA_URL", ""))
+           creds.client_id or "", settings().azureml_current_cloud or "",
+           settings().arm_cloud_metadata_url or "")
     with _sources_lock:
         if key not in _cached:
             _cached[key] = Resolver(AzureMLv2Source(config, creds), AzureMLv1Source(config, creds))

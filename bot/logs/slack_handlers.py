@@ -18,7 +18,6 @@ from typing import Any
 
 from slack_sdk.errors import SlackApiError
 
-from bot.config import bot_language
 from bot.logs import render
 from bot.logs.policy import Decision, PolicyError, load_policy
 from bot.logs.resolver import warm_up
@@ -30,6 +29,7 @@ from bot.logs.service import (
     valid_target,
 )
 from bot.redaction import redact
+from bot.settings import settings
 from bot.slack.subcommands import CommandContext, subcommand
 from bot.storage import database_url as default_database_url
 
@@ -138,9 +138,9 @@ def _language(database_url: str, workspace: str, user: str) -> str:
         from bot.slack.preferences import user_language
 
         return user_language(database_url, workspace=workspace, user=user,
-                             default=bot_language())
+                             default=settings().bot_language)
     except Exception:  # the language must never stop a fetch
-        return bot_language()
+        return settings().bot_language
 
 
 @subcommand("logs", help_en="`logs <service | endpoint[/deployment]> [--lines N] [--init]`: "
@@ -239,7 +239,7 @@ def ack_modal(ack: Any, body: dict[str, Any]) -> None:
     name, lines = _modal_values(body)
     errors = {}
     if not valid_target(name):
-        errors["service"] = render.t("modal_bad_name", bot_language())
+        errors["service"] = render.t("modal_bad_name", settings().bot_language)
     if lines and not (lines.isdigit() and int(lines) > 0):
         errors["lines"] = f"1-{MAX_LINES}"
     if errors:

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from bot.logs.source import AuthenticationFailed, WorkspaceNotFound
+from bot.settings import Settings, settings
 
 NO_CREDENTIALS = (
     "the bot has no Azure credentials: set AZURE_TENANT_ID, AZURE_CLIENT_ID and "
@@ -30,6 +32,12 @@ class WorkspaceConfig:
     workspace_name: str
 
 
+# The Azure SDKs' own names (docs/configuration.md, "Azure credentials"): inspected here to pick
+# the identity, deliberately outside bot.settings.
+CREDENTIAL_VARIABLES = ("AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET",
+                        "AZURE_USE_MANAGED_IDENTITY", "IDENTITY_ENDPOINT", "MSI_ENDPOINT")
+
+
 @dataclass(frozen=True)
 class Credentials:
     kind: str  # "service_principal" or "managed_identity"
@@ -42,13 +50,14 @@ class Credentials:
                f"client_id={self.client_id!r})"
 
 
-def workspace_config(env: dict[str, str] | None = None) -> WorkspaceConfig:
-    env = dict(os.environ if env is None else env)
+def workspace_config(config: Settings | None = None) -> WorkspaceConfig:
+    config = config or settings()
     names = ("AZURE_SUBSCRIPTION_ID", "AZURE_RESOURCE_GROUP", "AZUREML_WORKSPACE_NAME")
-    values = [env.get(name, "").strip() for name in names]
+    values = [config.azure_subscription_id, config.azure_resource_group,
+              config.azureml_workspace_name]
     if all(values):
         return WorkspaceConfig(*values)
-    path = Path(env.get("AZUREML_CONFIG_PATH") or "config.json")
+    path = Path(config.azureml_config_path or "config.json")
     if path.is_dir():
         path = path / "config.json"
     if not path.is_file():
@@ -66,10 +75,11 @@ def workspace_config(env: dict[str, str] | None = None) -> WorkspaceConfig:
             f"and workspace_name): {type(error).__name__}") from error
 
 
-def credentials(env: dict[str, str] | None = None) -> Credentials:
+def credentials(env: Mapping[str, str] | None = None) -> Credentials:
+    """The identity to fetch logs with. Azure's own credential variables are read here, not in
+    bot.settings: they are the SDKs' names, and a secret has no place in a settings object."""
     env = dict(os.environ if env is None else env)
-    tenant, client, secret = (env.get(name, "").strip() for name in
-                              ("AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET"))
+    tenant, client, secret = (env.get(name, "").strip() for name in CREDENTIAL_VARIABLES[:3])
     if tenant and client and secret:
         return Credentials("service_principal", tenant, client, secret)
     wants_msi = env.get("AZURE_USE_MANAGED_IDENTITY", "").strip().lower() in ("1", "true", "yes")

@@ -13,13 +13,13 @@ import sys
 from pathlib import Path
 
 from bot.cli_io import read_text_argument, warn_about_knowledge_problems
-from bot.config import bot_language
 from bot.matching.matcher import Matcher, default_matcher
 from bot.matching.text_output import render_answer_text
+from bot.settings import settings
 
 
 def run_match(args: argparse.Namespace) -> int:
-    lang = args.lang or bot_language()
+    lang = args.lang or settings().bot_language
     top = args.top
     if top is None or top < 1:
         print("match: --top must be 1 or more", file=sys.stderr)

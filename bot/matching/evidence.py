@@ -8,7 +8,7 @@ the same line (MatchResult.deciding_line).
 
 from __future__ import annotations
 
-from bot.matching.extraction import chat_line
+from bot.matching.error_lines import is_error_line
 from bot.matching.scoring import Evidence, PreparedPaste
 
 EVIDENCE_CHARS = 200
@@ -21,7 +21,7 @@ def deciding_lines(paste: PreparedPaste, found: Evidence) -> list[int]:
     window = list(range(found.line, min(found.last_line, len(paste.lines) - 1) + 1))
     signals = paste.signals or tuple(0.0 for _ in paste.lines)
     error_lines = [line for line, signal in enumerate(signals)
-                   if signal > 0 and not chat_line(paste.lines[line], signal)]
+                   if is_error_line(paste.lines[line], signal)]
     erroneous = [line for line in window if line in error_lines]
     if erroneous:
         return erroneous
@@ -36,7 +36,7 @@ def naming_line(paste: PreparedPaste) -> str:
     else its first line."""
     signals = paste.signals or tuple(0.0 for _ in paste.lines)
     for line, signal in zip(paste.lines, signals, strict=True):
-        if signal > 0 and not chat_line(line, signal):
+        if is_error_line(line, signal):
             return line
     return paste.lines[0] if paste.lines else ""
 

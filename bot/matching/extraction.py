@@ -15,6 +15,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.matching.error_lines import (
+    ERROR_WORDS,
+    EXCEPTION_LINE,
+    is_error_line,
+    line_body,
+    line_signal,
+)
+
 MAX_CHARS = 200_000
 HEAD_CHARS = 20_000  # the top of a paste often holds the person's question
 MAX_LINES = 4_000
@@ -24,49 +32,15 @@ SHORT_PASTE_LINES = 24  # up to this many non-empty lines, every line is a key l
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]+")
 _ESCAPED_NEWLINE = re.compile(r"\\r\\n|\\n")
-_ERROR_WORDS = re.compile(
-    r"(?i)\b(error|errors|exception|traceback|fail(?:ed|ure|s)?|fatal|critical|crash(?:ed)?|"
-    r"killed|unhealthy|refused|denied|timed?\s*out|timeout|insufficient|unable|cannot|"
-    r"can't|couldn't|could not|not found|no such|invalid|unavailable|bad gateway|"
-    r"conflict|oom|out of memory|back-?off|aborted|terminated|panic|sigkill|sigterm)\b")
-_LEVEL = re.compile(r"(?i)(^|[\s\[|])(error|critical|fatal|severe|exception)([\s\]|:]|$)")
-_K8S_REASON = re.compile(
-    r"\b(CrashLoopBackOff|OOMKilled|FailedScheduling|BackOff|Evicted|Unhealthy|"
-    r"ImagePullBackOff|ErrImagePull|FailedMount|FailedCreate|CreateContainerError|"
-    r"RunContainerError|ContainerCannotRun|DeadlineExceeded|NodeNotReady|Preempting|"
-    r"Insufficient|Pending|Killing|FailedAttachVolume|FailedPostStartHook)\b")
-_HTTP_ERROR = re.compile(r"(?<![\w.:/,-])[45]\d\d(?![\w.:/,-])")
-# A line its program logged at INFO/DEBUG is rarely the error, whatever words it contains
-# ("Invoking user's init function", "Users's init has completed successfully").
-_BENIGN_LEVEL = re.compile(r"(^|[\s\[|])(INFO|DEBUG|TRACE|I\d{4})([\s\]|:]|$)")
-_EXIT_CODE = re.compile(r"(?i)\bexit(?:ed)?[\s_]*(?:with\s+)?(?:code|status)\W{0,3}[1-9]"
-                        r"|\bsignal\W{0,3}(?:9|15|SIG[A-Z]+)\b|\bSIGKILL\b|\bSIGSEGV\b")
-_JSON_ERROR = re.compile(r"(?i)\"(code|message|error|errorcode|reason|details?)\"\s*:")
-_EXCEPTION_LINE = re.compile(r"^\s*(?:[A-Za-z_][\w.]*\.)?[A-Z]\w*(?:Error|Exception|Exit|"
-                             r"Interrupt|Failure|Fault|NotFound|Killed)\b\s*(:|$)")
 _TRACEBACK_START = re.compile(r"\bTraceback \(most recent call last\)")
 _FRAME = re.compile(r"^\s*File \"[^\"]*\", line \d+, in \S+")
 _QUESTION = re.compile(r"[?？]|[\uac00-\ud7a3]")
-# A person talking about the error rather than the error itself: "I deployed and it failed, any
-# idea?", "Hi all, my endpoint fails", "배포 실패했습니다 ㅠ 도와주세요".
-_CHAT = re.compile(r"(?i)[?？]|[\uac00-\ud7a3]|^(hi|hello|hey|thanks|please|any ?(one|body|idea)|"
-                   r"i |i'm |i've |my |we |we're |our |can (someone|anyone|you)|does anyone)")
-CHAT_MAX_SIGNAL = 2.0  # a line with an exception name, event reason or exit code is no chat
-# What a log collector puts in front of a line (pipeline/container timestamps, a logger's
-# `2021-06-30 03:05:58,100 | root | ERROR |` or `2023-09-29 19:00:24,282 E [65] azmlinfsrv -`
-# columns). The line's own text starts after it: a traceback frame or an exception line that
-# carries such a prefix is still a frame or an exception line.
-_TIMESTAMP_PREFIX = re.compile(
-    r"^\s*(?:\[?\d{4}-\d\d-\d\d[T ][\d:.,]+(?:Z|[+-]\d\d:?\d\d)?\]?\s*)+")
-_LOGGER_COLUMNS = re.compile(
-    r"^(?:\|?\s*[\w.\[\]-]+\s*\|\s*(?:INFO|DEBUG|WARNING|WARN|ERROR|CRITICAL)\s*\|"
-    r"|[IWEDC]\s+\[\d+\]\s+[\w.-]+\s+-)\s?")
 
 
 @dataclass(frozen=True)
 class Extracted:
     key_lines: tuple[str, ...]  # error-bearing lines, paste order, unmasked, each bounded
-    error_lines: tuple[str, ...]  # those of them that carry an error signal (fingerprint input)
+    error_lines: tuple[str, ...]  # those that are error lines, not chat (fingerprint input)
     signals: tuple[float, ...] = ()  # error-ness of each key line (0 = plain text)
     causes: tuple[bool, ...] = ()  # the key lines that name an exception (`KeyError: 'data'`)
 
@@ -102,38 +76,15 @@ def _bounded(line: str) -> str:
     if len(line) <= MAX_LINE_CHARS:
         return line
     # Keep the part around the first error word rather than an arbitrary head.
-    found = _ERROR_WORDS.search(line)  # linear, and the text is capped at MAX_CHARS
+    found = ERROR_WORDS.search(line)  # linear, and the text is capped at MAX_CHARS
     start = max(0, found.start() - MAX_LINE_CHARS // 4) if found else 0
     return line[start: start + MAX_LINE_CHARS]
 
 
-def line_body(line: str) -> str:
-    """The line without the timestamp and logger columns a log collector put in front of it."""
-    body = _TIMESTAMP_PREFIX.sub("", line, count=1)
-    if body is not line:
-        body = _LOGGER_COLUMNS.sub("", body, count=1)
-    return body
 
 
-def chat_line(line: str, signal: float) -> bool:
-    """True for a person's own words around an error (never the evidence or the summary)."""
-    return signal < CHAT_MAX_SIGNAL and bool(_CHAT.search(line_body(line)[:200]))
 
 
-def line_signal(line: str) -> float:
-    """How strongly one line looks like it carries an error (0 = not at all)."""
-    level_zone = line[:80]
-    line = line_body(line)
-    # What names an error outright: an exception line, a Kubernetes event reason.
-    strong = (3.0 if _EXCEPTION_LINE.match(line) else 0.0) + (
-        2.5 if _K8S_REASON.search(line) else 0.0) + (2.0 if _EXIT_CODE.search(line) else 0.0)
-    if _BENIGN_LEVEL.search(level_zone):
-        return strong  # an INFO/DEBUG line's error words are not the error
-    weak = 1.5 if _LEVEL.search(level_zone) else 0.0
-    weak += 1.5 if _JSON_ERROR.search(line) else 0.0
-    weak += 1.0 if _HTTP_ERROR.search(line) else 0.0
-    weak += min(3, len(_ERROR_WORDS.findall(line))) * 1.0
-    return strong + weak
 
 
 def extract(text: object) -> Extracted:
@@ -148,10 +99,16 @@ def extract(text: object) -> Extracted:
     else:
         chosen = _best_lines(lines, signals)
     key_lines = tuple(lines[index] for index in chosen)
-    error_lines = tuple(lines[index] for index in chosen if signals[index] > 0)
+    error_lines = tuple(lines[index] for index in chosen
+                        if is_error_line(lines[index], signals[index]))
     return Extracted(key_lines, error_lines, tuple(signals[index] for index in chosen),
-                     tuple(bool(_EXCEPTION_LINE.match(line_body(lines[index])))
+                     tuple(bool(EXCEPTION_LINE.match(line_body(lines[index])))
                            for index in chosen))
+
+
+def has_error_line(text: object) -> bool:
+    """The paste holds at least one error line (watch mode's test before matching anything)."""
+    return bool(extract(text).error_lines)
 
 
 def _boost_tracebacks(lines: list[str], signals: list[float]) -> None:
@@ -163,7 +120,7 @@ def _boost_tracebacks(lines: list[str], signals: list[float]) -> None:
             last_frames = []
         elif _FRAME.match(line):
             last_frames.append(index)
-        elif last_frames and _EXCEPTION_LINE.match(line):
+        elif last_frames and EXCEPTION_LINE.match(line):
             for frame in last_frames[-2:]:
                 signals[frame] += 2.0
             # `in init` / `in run` frames tell a start-up crash from a failing request.

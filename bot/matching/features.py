@@ -19,7 +19,8 @@ from dataclasses import dataclass
 
 from bot.knowledge.model import KIND_CAUSE, KIND_PROCEDURE, KIND_SYMPTOM
 from bot.matching.confidence import confident_count, process_death_only, serving_context
-from bot.matching.extraction import Extracted, line_body
+from bot.matching.error_lines import line_body
+from bot.matching.extraction import Extracted
 from bot.matching.index import KnowledgeIndex
 from bot.matching.scoring import INFO_FLOOR, EntryScore, PreparedPaste
 

@@ -81,9 +81,10 @@ class Matcher:
         ranked = by_kind(score_entries(self.index, paste), self.index.entry_kinds,
                          self.index.entry_stages)
         prose: dict[int, float] = {}
-        if paste.lines and not extracted.error_lines:
-            # No error line at all (a question, a description): what the entries say of
-            # themselves is evidence too.
+        if paste.lines and not any(signal > 0 for signal in extracted.signals):
+            # Not one error word (a question, a description): what the entries say of
+            # themselves is evidence too. A person's "my endpoint fails, any idea?" is no error
+            # line, but its words still name the error, so it is not taken for a description.
             prose = self.prose.search(text if isinstance(text, str) else "\n".join(paste.lines))
             ranked = _with_prose_candidates(ranked, prose)
         rows = candidate_features(ranked, paste, extracted, self.index,

@@ -26,7 +26,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from bot.matching.extraction import Extracted, line_body
+from bot.matching.error_lines import line_body
+from bot.matching.extraction import Extracted
 from bot.matching.index import (
     INFO_FLOOR,
     SCORING_CALL,

@@ -1,13 +1,14 @@
-"""The Slack app's settings: read once from the environment (and `.env`), checked at start-up."""
+"""The Slack app's settings: the bot's settings (bot.settings) that `serve` needs, checked at
+start-up for the mode it runs in."""
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
-from bot.config import bot_language
-from bot.slack.web_api import slack_api_url
-from bot.storage import database_url
+from bot.settings import Settings as BotSettings
+from bot.settings import SettingsError
+from bot.settings import settings as bot_settings
+from bot.storage import normalize_database_url
 
 DEFAULT_PORT = 3000
 
@@ -30,11 +31,20 @@ class Settings:
     admins: frozenset[str] = frozenset()  # BOT_ADMINS: may act on any channel's incidents
 
 
-def load_settings(*, socket_mode: bool = False, port: int | None = None) -> Settings:
-    """Settings from the environment; a clear ConfigError naming what is missing."""
+def load_settings(*, socket_mode: bool = False, port: int | None = None,
+                  config: BotSettings | None = None) -> Settings:
+    """The Slack app's settings from the bot's (`config`, else the environment's); a clear
+    ConfigError naming what is missing or wrong."""
+    try:
+        config = config or bot_settings()
+    except SettingsError as error:
+        raise ConfigError(f"troubleshoot-bot serve: {error}") from None
+    given = {"SLACK_BOT_TOKEN": config.slack_bot_token,
+             "SLACK_SIGNING_SECRET": config.slack_signing_secret,
+             "SLACK_APP_TOKEN": config.slack_app_token}
     required = ["SLACK_BOT_TOKEN", "SLACK_APP_TOKEN"] if socket_mode else [
         "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET"]
-    missing = [name for name in required if not os.environ.get(name, "").strip()]
+    missing = [name for name in required if not given[name]]
     if missing:
         mode = "Socket Mode" if socket_mode else "HTTP mode"
         raise ConfigError(
@@ -42,35 +52,22 @@ def load_settings(*, socket_mode: bool = False, port: int | None = None) -> Sett
             f"{'is' if len(missing) == 1 else 'are'} not set ({mode} needs "
             f"{' and '.join(required)}). Set {'it' if len(missing) == 1 else 'them'} in the "
             "environment or in a .env file; see docs/slack.md.")
-    bot_token = os.environ["SLACK_BOT_TOKEN"].strip()
-    if not bot_token.startswith("xoxb-"):
+    # Token checks never echo the value: it is a secret.
+    if not config.slack_bot_token.startswith("xoxb-"):
         raise ConfigError("troubleshoot-bot serve: SLACK_BOT_TOKEN must be a bot token "
                           "(it starts with xoxb-).")
-    app_token = os.environ.get("SLACK_APP_TOKEN", "").strip()
-    if socket_mode and not app_token.startswith("xapp-"):
+    if socket_mode and not config.slack_app_token.startswith("xapp-"):
         raise ConfigError("troubleshoot-bot serve --socket-mode: SLACK_APP_TOKEN must be an "
                           "app-level token (it starts with xapp-).")
-    if port is None:
-        raw_port = os.environ.get("PORT", "").strip()
-        if raw_port and not raw_port.isdigit():
-            raise ConfigError(f"troubleshoot-bot serve: PORT must be a number, got {raw_port!r}")
-        port = int(raw_port) if raw_port else DEFAULT_PORT
-    api_url = slack_api_url()
     return Settings(
-        bot_token=bot_token,
-        signing_secret=os.environ.get("SLACK_SIGNING_SECRET", "").strip(),
-        app_token=app_token,
-        api_url=api_url,
-        language=bot_language(),
-        database_url=database_url(),
-        knowledge_path=os.environ.get("KNOWLEDGE_PATH") or None,
-        port=port,
+        bot_token=config.slack_bot_token,
+        signing_secret=config.slack_signing_secret,
+        app_token=config.slack_app_token,
+        api_url=config.slack_api_url,
+        language=config.bot_language,
+        database_url=normalize_database_url(config.database_url),
+        knowledge_path=config.knowledge_path,
+        port=config.port if port is None else port,
         socket_mode=socket_mode,
-        admins=bot_admins(),
+        admins=config.bot_admins,
     )
-
-
-def bot_admins() -> frozenset[str]:
-    """BOT_ADMINS: Slack user ids, comma-separated (spaces and empty items ignored)."""
-    return frozenset(part.strip() for part in os.environ.get("BOT_ADMINS", "").split(",")
-                     if part.strip())

@@ -23,6 +23,7 @@ from bot.incidents import service
 from bot.incidents.audience import Audience
 from bot.incidents.service import Recorded
 from bot.knowledge.model import KnowledgeBase
+from bot.matching.extraction import has_error_line
 from bot.matching.matcher import Matcher, default_matcher
 from bot.matching.result import MatchResult
 from bot.outbox import default_outbox, new_key, pending_occurrence, processed_key
@@ -57,10 +58,6 @@ RECORD_DEADLINE_S = 10.0
 
 _USER_MENTION = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>")
 _LINK = re.compile(r"<((?:https?|mailto):[^|>]+)(?:\|([^>]*))?>")
-_ERRORISH = re.compile(
-    r"(?i)(error|exception|traceback|fail(ed|ure)?|crashloopbackoff|oomkilled|unhealthy|"
-    r"insufficient|denied|forbidden|timed? ?out|refused|unavailable|\b50[0234]\b|sigkill|"
-    r"panic|fatal|back-?off|quota)")
 
 
 @dataclass(frozen=True)
@@ -93,8 +90,9 @@ def clean_slack_text(text: str) -> str:
 
 
 def looks_like_error(text: str) -> bool:
-    """Cheap pre-filter for watch mode: chatter never reaches the matcher or the database."""
-    return bool(_ERRORISH.search(text))
+    """Watch mode's filter: chatter never reaches the matcher or the database. The same test of
+    an error line as the matcher's (bot.matching.error_lines)."""
+    return has_error_line(text)
 
 
 def message_text_with_files(client: WebClient, message: dict[str, Any]) -> tuple[str, list[str]]:

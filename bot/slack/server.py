@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import os
 import sys
 import time
 from collections.abc import Callable, Iterable
@@ -20,6 +19,7 @@ from typing import Any
 from bot import metrics
 from bot.knowledge.model import LoadProblem
 from bot.logging_setup import configure_server_logging, gunicorn_json_logger_class, json_requested
+from bot.settings import settings as bot_settings
 from bot.slack import door
 from bot.slack.config import ConfigError, Settings, load_settings
 from bot.slack.health import Check, DatabaseHealth, SlackConnection, probe_database
@@ -29,8 +29,6 @@ log = logging.getLogger("bot.slack")
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
 METRICS_PATH = "/metrics"
-MAX_WORKERS_OR_THREADS = 256
-DEFAULT_THREADS = 16  # gthread: requests in flight per worker, each only until ack()
 
 
 def run_serve(args: argparse.Namespace) -> int:
@@ -198,16 +196,16 @@ def gunicorn_options(settings: Settings) -> dict[str, Any]:
     """
     return {
         "bind": f"0.0.0.0:{settings.port}",
-        "workers": _positive_int_env("WEB_CONCURRENCY", 2),
+        "workers": bot_settings().web_concurrency,
         "worker_class": "gthread",
-        "threads": _positive_int_env("WEB_THREADS", DEFAULT_THREADS),
+        "threads": bot_settings().web_threads,
         "timeout": 60,
         "graceful_timeout": 20,
         "keepalive": 5,
         "limit_request_line": 4094,  # gunicorn's defaults, stated: Slack's are far shorter
         "limit_request_fields": 100,
         "limit_request_field_size": 8190,
-        "accesslog": os.environ.get("ACCESS_LOG") or None,
+        "accesslog": bot_settings().access_log,
         "errorlog": "-",
         "loglevel": "info",
         "logger_class": gunicorn_json_logger_class() if json_requested() else None,
@@ -221,16 +219,6 @@ def gunicorn_options(settings: Settings) -> dict[str, Any]:
         # A dead worker's samples must leave the sums of /metrics (multiprocess mode).
         "child_exit": lambda _arbiter, worker: metrics.worker_exited(worker.pid),
     }
-
-
-def _positive_int_env(name: str, default: int) -> int:
-    raw = os.environ.get(name, "").strip()
-    if not raw:
-        return default
-    if not raw.isascii() or not raw.isdigit() or int(raw) < 1 or int(raw) > MAX_WORKERS_OR_THREADS:
-        raise ConfigError(f"troubleshoot-bot serve: {name} must be a whole number from 1 to "
-                          f"{MAX_WORKERS_OR_THREADS}, got {raw!r}")
-    return int(raw)
 
 
 def _run_gunicorn(settings: Settings, options: dict[str, Any]) -> int:

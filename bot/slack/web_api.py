@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from urllib.error import URLError
 
 from slack_sdk import WebClient
@@ -12,13 +11,10 @@ from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 
-from bot.config import env_int
+from bot.settings import settings
 
 RATE_LIMIT_RETRIES = 3
 SERVER_ERROR_RETRIES = 2  # with backoff (0.5 s, 1 s, plus jitter): a blip, not an outage
-# One call waits at most this long for Slack. Slack answers in well under a second; a call that
-# takes longer is stuck, and holding a thread for 30 s (slack_sdk's default) starves the others.
-CALL_TIMEOUT_S = 10
 
 
 class TransientServerErrorRetryHandler(ServerErrorRetryHandler):
@@ -36,10 +32,7 @@ class TransientServerErrorRetryHandler(ServerErrorRetryHandler):
 
 def slack_api_url() -> str | None:
     """SLACK_API_URL (a local stand-in in tests), or None for Slack's own."""
-    api_url = os.environ.get("SLACK_API_URL", "").strip() or None
-    if api_url and not api_url.endswith("/"):
-        api_url += "/"  # WebClient joins method names onto it
-    return api_url
+    return settings().slack_api_url
 
 
 def make_web_client(token: str, api_url: str | None) -> WebClient:
@@ -49,7 +42,7 @@ def make_web_client(token: str, api_url: str | None) -> WebClient:
     return WebClient(
         token=token,
         base_url=api_url or WebClient.BASE_URL,
-        timeout=max(1, env_int("SLACK_API_TIMEOUT_S", CALL_TIMEOUT_S)),
+        timeout=settings().slack_api_timeout_s,
         # Only URLError: urllib raises it when the request could not be sent (refused, reset
         # while sending), so Slack never saw it. A connection dropped while waiting for the
         # answer (RemoteDisconnected, a reset then) may follow a post that worked.

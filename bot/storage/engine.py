@@ -7,24 +7,17 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 
-from bot.config import env_int
+from bot.settings import settings
 from bot.storage.sqlite_readonly import is_read_only, read_only_engine, sqlite_file
 from bot.storage.urls import database_url, normalize_database_url
 
-# A database that is down or hung must cost a request seconds, not minutes: libpq's connect
-# attempt, a statement on the server, a wait for a pooled connection and SQLite's wait for the
-# write lock are each bounded. Overridable for unusual set-ups (a far-away database, big digests).
-CONNECT_TIMEOUT_S = 3
-STATEMENT_TIMEOUT_S = 20
-POOL_TIMEOUT_S = 3
-
 
 def connect_timeout_s() -> int:
-    return env_int("DATABASE_CONNECT_TIMEOUT_S", CONNECT_TIMEOUT_S)
+    return settings().database_connect_timeout_s
 
 
 def statement_timeout_s() -> int:
-    return env_int("DATABASE_STATEMENT_TIMEOUT_S", STATEMENT_TIMEOUT_S)
+    return settings().database_statement_timeout_s
 
 
 def _tune_sqlite(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
@@ -63,7 +56,7 @@ def make_engine(url: str | None = None) -> Engine:
         event.listen(engine, "connect", _tune_sqlite)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20,
-                         pool_timeout=env_int("DATABASE_POOL_TIMEOUT_S", POOL_TIMEOUT_S),
+                         pool_timeout=settings().database_pool_timeout_s,
                          connect_args=postgres_connect_args(url))
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from sqlalchemy import make_url
+
+from bot.settings import settings
 
 DEFAULT_SQLITE_FILE = "troubleshoot-bot.db"
 # What we install drivers for (SQLAlchemy would otherwise fail deep inside with a traceback).
@@ -45,7 +46,7 @@ def normalize_database_url(url: str | None) -> str:
 
 
 def database_url() -> str:
-    return normalize_database_url(os.environ.get("DATABASE_URL"))
+    return normalize_database_url(settings().database_url)
 
 
 def printable_url(url: str) -> str:

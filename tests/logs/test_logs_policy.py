@@ -11,6 +11,7 @@ from bot.logs.diagnose import diagnose, error_excerpt
 from bot.logs.policy import PolicyError, load_policy
 from bot.logs.slack_handlers import UsageError, parse_args
 from bot.logs.suggest import closest_names
+from bot.settings import from_environment
 from tests.logs.conftest import INIT_FAILURE_LOG, PLANTED_SECRETS
 
 POLICY = """
@@ -30,7 +31,7 @@ def policy_with(tmp_path: Path, channels: str, text: str | None = POLICY):
         path = tmp_path / "policy.yaml"
         path.write_text(text)
         env["LOGS_POLICY_FILE"] = str(path)
-    return load_policy(env)
+    return load_policy(from_environment(env))
 
 
 @pytest.mark.parametrize(("channels", "channel", "allowed"), [

@@ -9,12 +9,13 @@ import pytest
 
 from bot.logs.source import AuthenticationFailed, WorkspaceNotFound
 from bot.logs.workspace import credentials, workspace_config
+from bot.settings import from_environment
 
 
 def test_environment_wins_over_config_json(tmp_path: Path) -> None:
     env = {"AZURE_SUBSCRIPTION_ID": "sub", "AZURE_RESOURCE_GROUP": "rg",
            "AZUREML_WORKSPACE_NAME": "ws", "AZUREML_CONFIG_PATH": str(tmp_path / "none.json")}
-    config = workspace_config(env)
+    config = workspace_config(from_environment(env))
     assert (config.subscription_id, config.resource_group, config.workspace_name) == \
         ("sub", "rg", "ws")
 
@@ -22,13 +23,14 @@ def test_environment_wins_over_config_json(tmp_path: Path) -> None:
 def test_config_json_as_the_portal_gives_it(tmp_path: Path) -> None:
     (tmp_path / "config.json").write_text(json.dumps(
         {"subscription_id": "s1", "resource_group": "r1", "workspace_name": "w1"}))
-    assert workspace_config({"AZUREML_CONFIG_PATH": str(tmp_path)}).workspace_name == "w1"
+    config = workspace_config(from_environment({"AZUREML_CONFIG_PATH": str(tmp_path)}))
+    assert config.workspace_name == "w1"
 
 
 def test_missing_workspace_names_what_to_set(tmp_path: Path) -> None:
     with pytest.raises(WorkspaceNotFound) as raised:
-        workspace_config({"AZURE_SUBSCRIPTION_ID": "s",
-                          "AZUREML_CONFIG_PATH": str(tmp_path / "config.json")})
+        workspace_config(from_environment({
+            "AZURE_SUBSCRIPTION_ID": "s", "AZUREML_CONFIG_PATH": str(tmp_path / "config.json")}))
     assert "AZURE_RESOURCE_GROUP, AZUREML_WORKSPACE_NAME" in raised.value.message
 
 
@@ -36,7 +38,7 @@ def test_broken_config_json_is_explained(tmp_path: Path) -> None:
     path = tmp_path / "config.json"
     path.write_text('{"subscription_id": "s"}')
     with pytest.raises(WorkspaceNotFound) as raised:
-        workspace_config({"AZUREML_CONFIG_PATH": str(path)})
+        workspace_config(from_environment({"AZUREML_CONFIG_PATH": str(path)}))
     assert "needs subscription_id, resource_group and workspace_name" in raised.value.message
 
 

@@ -1,0 +1,282 @@
+"""Every setting the bot reads from its environment, in one typed, frozen object.
+
+The environment (plus a local `.env`, loaded first by `bot.cli.main`) is read here and nowhere
+else, with one error style: a value we cannot use raises SettingsError naming the variable,
+what it holds and what it should hold. The CLI prints that line and exits 2; `serve` refuses to
+start with it. Field names are the variables' names in lower case (`LOGS_TIMEOUT_S` is
+`logs_timeout_s`), and docs/configuration.md documents each one (tests/test_docs.py checks).
+
+Not here, on purpose: Azure's credential variables (`AZURE_TENANT_ID`, `AZURE_CLIENT_ID`,
+`AZURE_CLIENT_SECRET`, managed-identity endpoints), which the Azure SDKs themselves read and
+`bot.logs.workspace.credentials` only inspects, so secrets never sit in an object that may be
+printed or logged.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+from bot.i18n import LANGUAGES
+
+LOG_FORMATS = ("text", "json")
+DEFAULT_LOG_SOURCES = ("azureml-v2", "azureml-v1")
+MAX_PORT = 65_535
+MAX_WORKERS_OR_THREADS = 256
+
+
+class SettingsError(ValueError):
+    """A variable holds a value the bot cannot use. The message is one line for a person:
+    the variable, its value (never for secrets) and what it should be."""
+
+    @classmethod
+    def bad_value(cls, name: str, value: str, expected: str) -> SettingsError:
+        return cls(f"{name} must be {expected}, got {value!r}")
+
+
+def load_dotenv_file() -> None:
+    """Read `.env` in the working directory for local runs; real environment variables win.
+
+    Named explicitly: python-dotenv's own search starts from the calling module's folder (the
+    installed package), not from where the command was started.
+    """
+    from dotenv import load_dotenv
+
+    path = Path.cwd() / ".env"
+    if path.is_file():
+        load_dotenv(path, override=False)
+
+
+def _setting(default: object = None, *, secret: bool = False) -> object:
+    return field(default=default, metadata={"secret": secret})
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the environment says, parsed and checked. Defaults are design §3's."""
+
+    # ----- storage
+    database_url: str | None = _setting()  # as given; bot.storage maps it (None: SQLite)
+    # A database that is down or hung must cost a request seconds, not minutes: libpq's connect
+    # attempt, a statement on the server (and SQLite's wait for the write lock) and a wait for a
+    # pooled connection are each bounded. Raised for unusual set-ups (a far-away database).
+    database_connect_timeout_s: int = _setting(3)
+    database_statement_timeout_s: int = _setting(20)
+    database_pool_timeout_s: int = _setting(3)
+    outbox_path: str | None = _setting()
+    outbox_max_rows: int = _setting(5_000)
+    outbox_max_bytes: int = _setting(50 * 1024 * 1024)
+    retention_days: int = _setting(90)
+    # ----- Slack
+    slack_bot_token: str = _setting("", secret=True)
+    slack_signing_secret: str = _setting("", secret=True)
+    slack_app_token: str = _setting("", secret=True)
+    slack_api_url: str | None = _setting()  # with a trailing slash; None: Slack's own
+    # Slack answers in well under a second; a call that takes longer is stuck, and holding a
+    # thread for 30 s (slack_sdk's default) starves the others.
+    slack_api_timeout_s: int = _setting(10)
+    bot_language: str = _setting("ko")
+    bot_admins: frozenset[str] = _setting(frozenset())
+    kb_maintainers: frozenset[str] = _setting(frozenset())
+    # ----- the web server
+    port: int = _setting(3000)
+    web_concurrency: int = _setting(2)
+    web_threads: int = _setting(16)  # gthread: requests in flight per worker, each until ack()
+    access_log: str | None = _setting()
+    log_format: str = _setting("text")
+    prometheus_multiproc_dir: str | None = _setting()
+    # ----- knowledge
+    knowledge_path: str | None = _setting()
+    # ----- logs
+    logs_allowed_channels: frozenset[str] = _setting(frozenset())  # {"*"}: every channel
+    logs_policy_file: str | None = _setting()
+    logs_timeout_s: float = _setting(30.0)
+    logs_max_concurrent: int = _setting(4)
+    logs_rate_per_minute: int = _setting(3)
+    log_sources: tuple[str, ...] = _setting(DEFAULT_LOG_SOURCES)
+    azure_subscription_id: str = _setting("")
+    azure_resource_group: str = _setting("")
+    azureml_workspace_name: str = _setting("")
+    azureml_config_path: str | None = _setting()
+    azureml_current_cloud: str | None = _setting()
+    arm_cloud_metadata_url: str | None = _setting()
+    # ----- digest
+    digest_timezone: str = _setting("Asia/Seoul")
+    digest_worker_interval_s: int = _setting(30)
+    # ----- alerts and deployment watching
+    alert_webhook_token: str = _setting("", secret=True)
+    alert_default_channel: str | None = _setting()
+    deploy_watch_interval_s: int = _setting(300)
+
+    @property
+    def logs_enabled(self) -> bool:
+        """Logs may be fetched somewhere: a channel list or a policy file is configured."""
+        return bool(self.logs_allowed_channels or self.logs_policy_file)
+
+    def __repr__(self) -> str:  # a settings object may be logged: never its secrets
+        return f"Settings({', '.join(_shown(self, item.name) for item in fields(self))})"
+
+
+def _shown(settings: Settings, name: str) -> str:
+    value = getattr(settings, name)
+    secret = Settings.__dataclass_fields__[name].metadata["secret"]
+    return f"{name}={'***' if secret and value else repr(value)}"
+
+
+VARIABLES = tuple(item.name.upper() for item in fields(Settings))  # what the object reads
+
+
+# ----- parsing: one function per kind of value, one error style
+
+def _text(env: Mapping[str, str], name: str) -> str | None:
+    value = env.get(name, "").strip()
+    return value or None
+
+
+def _whole(env: Mapping[str, str], name: str, default: int, *, minimum: int = 1,
+           maximum: int | None = None) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    value = int(raw) if raw.isascii() and raw.isdigit() else None
+    if value is None or value < minimum or (maximum is not None and value > maximum):
+        bound = f"from {minimum} to {maximum}" if maximum is not None else f"of {minimum} or more"
+        raise SettingsError.bad_value(name, raw, f"a whole number {bound}")
+    return value
+
+
+def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not value > 0 or value == float("inf"):
+        raise SettingsError.bad_value(name, raw, "a number of seconds above 0")
+    return value
+
+
+def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...], default: str) -> str:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    if raw.lower() not in choices:
+        raise SettingsError.bad_value(name, raw, " or ".join(choices))
+    return raw.lower()
+
+
+def _ids(env: Mapping[str, str], name: str) -> frozenset[str]:
+    """Comma-separated ids; spaces and empty items ignored."""
+    return frozenset(part.strip() for part in env.get(name, "").split(",") if part.strip())
+
+
+def _names(env: Mapping[str, str], name: str, default: tuple[str, ...]) -> tuple[str, ...]:
+    """Comma-separated names, in order, each once."""
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    names = tuple(dict.fromkeys(part.strip().lower() for part in raw.split(",") if part.strip()))
+    if not names:
+        raise SettingsError.bad_value(name, raw, "comma-separated names")
+    return names
+
+
+def _url(env: Mapping[str, str], name: str) -> str | None:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return None
+    if not raw.startswith(("http://", "https://")):
+        raise SettingsError.bad_value(name, raw, "an http:// or https:// URL")
+    return raw if raw.endswith("/") else raw + "/"  # WebClient joins method names onto it
+
+
+def _timezone(env: Mapping[str, str], name: str, default: str) -> str:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        ZoneInfo(raw)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SettingsError.bad_value(name, raw, "an IANA time zone like Asia/Seoul") from None
+    return raw
+
+
+def from_environment(env: Mapping[str, str]) -> Settings:
+    """Settings from `env`; SettingsError on the first value that cannot be used."""
+    defaults = Settings()
+    logs_channels = _ids(env, "LOGS_ALLOWED_CHANNELS")
+    return Settings(
+        database_url=_text(env, "DATABASE_URL"),
+        database_connect_timeout_s=_whole(env, "DATABASE_CONNECT_TIMEOUT_S",
+                                          defaults.database_connect_timeout_s),
+        database_statement_timeout_s=_whole(env, "DATABASE_STATEMENT_TIMEOUT_S",
+                                            defaults.database_statement_timeout_s),
+        database_pool_timeout_s=_whole(env, "DATABASE_POOL_TIMEOUT_S",
+                                       defaults.database_pool_timeout_s),
+        outbox_path=_text(env, "OUTBOX_PATH"),
+        outbox_max_rows=_whole(env, "OUTBOX_MAX_ROWS", defaults.outbox_max_rows),
+        outbox_max_bytes=_whole(env, "OUTBOX_MAX_BYTES", defaults.outbox_max_bytes),
+        retention_days=_whole(env, "RETENTION_DAYS", defaults.retention_days, minimum=0),
+        slack_bot_token=_text(env, "SLACK_BOT_TOKEN") or "",
+        slack_signing_secret=_text(env, "SLACK_SIGNING_SECRET") or "",
+        slack_app_token=_text(env, "SLACK_APP_TOKEN") or "",
+        slack_api_url=_url(env, "SLACK_API_URL"),
+        slack_api_timeout_s=_whole(env, "SLACK_API_TIMEOUT_S", defaults.slack_api_timeout_s),
+        bot_language=_choice(env, "BOT_LANGUAGE", LANGUAGES, defaults.bot_language),
+        bot_admins=_ids(env, "BOT_ADMINS"),
+        kb_maintainers=_ids(env, "KB_MAINTAINERS"),
+        port=_whole(env, "PORT", defaults.port, maximum=MAX_PORT),
+        web_concurrency=_whole(env, "WEB_CONCURRENCY", defaults.web_concurrency,
+                               maximum=MAX_WORKERS_OR_THREADS),
+        web_threads=_whole(env, "WEB_THREADS", defaults.web_threads,
+                           maximum=MAX_WORKERS_OR_THREADS),
+        access_log=_text(env, "ACCESS_LOG"),
+        log_format=_choice(env, "LOG_FORMAT", LOG_FORMATS, defaults.log_format),
+        prometheus_multiproc_dir=_text(env, "PROMETHEUS_MULTIPROC_DIR"),
+        # Not stripped: os.pathsep-separated folders, as the platform gives them.
+        knowledge_path=env.get("KNOWLEDGE_PATH") or None,
+        logs_allowed_channels=frozenset({"*"}) if "*" in logs_channels else logs_channels,
+        logs_policy_file=_text(env, "LOGS_POLICY_FILE"),
+        logs_timeout_s=_seconds(env, "LOGS_TIMEOUT_S", defaults.logs_timeout_s),
+        logs_max_concurrent=_whole(env, "LOGS_MAX_CONCURRENT", defaults.logs_max_concurrent),
+        logs_rate_per_minute=_whole(env, "LOGS_RATE_PER_MINUTE", defaults.logs_rate_per_minute),
+        log_sources=_names(env, "LOG_SOURCES", defaults.log_sources),
+        azure_subscription_id=_text(env, "AZURE_SUBSCRIPTION_ID") or "",
+        azure_resource_group=_text(env, "AZURE_RESOURCE_GROUP") or "",
+        azureml_workspace_name=_text(env, "AZUREML_WORKSPACE_NAME") or "",
+        azureml_config_path=_text(env, "AZUREML_CONFIG_PATH"),
+        azureml_current_cloud=_text(env, "AZUREML_CURRENT_CLOUD"),
+        arm_cloud_metadata_url=_text(env, "ARM_CLOUD_METADATA_URL"),
+        digest_timezone=_timezone(env, "DIGEST_TIMEZONE", defaults.digest_timezone),
+        digest_worker_interval_s=_whole(env, "DIGEST_WORKER_INTERVAL_S",
+                                        defaults.digest_worker_interval_s),
+        alert_webhook_token=_text(env, "ALERT_WEBHOOK_TOKEN") or "",
+        alert_default_channel=_text(env, "ALERT_DEFAULT_CHANNEL"),
+        deploy_watch_interval_s=_whole(env, "DEPLOY_WATCH_INTERVAL_S",
+                                       defaults.deploy_watch_interval_s),
+    )
+
+
+_lock = threading.Lock()
+_cached: tuple[tuple[str | None, ...], Settings] | None = None
+
+
+def settings() -> Settings:
+    """This process's settings, parsed once.
+
+    Parsed again only when one of the variables changed since (a test's monkeypatch, `.env`
+    loaded after a first look), so a long-running process pays for parsing once.
+    """
+    global _cached
+    snapshot = tuple(os.environ.get(name) for name in VARIABLES)
+    with _lock:
+        if _cached is None or _cached[0] != snapshot:
+            _cached = (snapshot, from_environment(os.environ))
+        return _cached[1]
