@@ -22,6 +22,9 @@ CATALOGS = (
     "bot.slack.i18n:STRINGS",  # what the Slack app says
     "bot.logs.render:TEXTS",  # log fetches and their diagnoses
     "bot.knowledge.msdocs_render:STRINGS",  # labels in drafts made from a guide
+    "bot.digest.render:STRINGS",  # the weekly digest message and its terminal text
+    "bot.digest.chart:STRINGS",  # the digest chart's title, axis and legend
+    "bot.digest.slack_handlers:STRINGS",  # /troubleshoot digest replies
 )
 
 

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from bot.digest.figures import OTHER_SERIES, UNKNOWN_SERIES, Digest
 from bot.digest.scope import LISTED, WORKSPACE
+from bot.i18n import Catalog
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -36,29 +37,46 @@ HANGUL_FONTS = ("Noto Sans CJK KR", "Noto Sans KR", "NanumGothic", "NanumBarunGo
 # Hangul is about twice as wide as Latin letters).
 LEGEND_CHARS = {"en": 44, "ko": 30}
 
-TEXT = {
-    "en": {
-        "title": "Errors per day · {where} · {week}",
-        "workspace": "whole workspace",
-        "listed": "{n} channels",
-        "this_channel": "this channel",
-        "all": "all channels",
-        "ylabel": "errors",
-        "other": "Other problems",
-        "unknown": "Not in the knowledge base",
-        "days": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
+STRINGS: dict[str, dict[str, str]] = {
+    "title": {
+        "en": "Errors per day · {where} · {week}",
+        "ko": "{where} 일별 오류 · {week}",
     },
-    "ko": {
-        "title": "{where} 일별 오류 · {week}",
-        "workspace": "워크스페이스 전체",
-        "listed": "채널 {n}곳",
-        "this_channel": "이 채널",
-        "all": "모든 채널",
-        "ylabel": "오류 건수",
-        "other": "그 밖의 문제",
-        "unknown": "지식 베이스에 없는 오류",
-        "days": ("월", "화", "수", "목", "금", "토", "일"),
+    "workspace": {
+        "en": "whole workspace",
+        "ko": "워크스페이스 전체",
     },
+    "listed": {
+        "en": "{n} channels",
+        "ko": "채널 {n}곳",
+    },
+    "this_channel": {
+        "en": "this channel",
+        "ko": "이 채널",
+    },
+    "all": {
+        "en": "all channels",
+        "ko": "모든 채널",
+    },
+    "ylabel": {
+        "en": "errors",
+        "ko": "오류 건수",
+    },
+    "other": {
+        "en": "Other problems",
+        "ko": "그 밖의 문제",
+    },
+    "unknown": {
+        "en": "Not in the knowledge base",
+        "ko": "지식 베이스에 없는 오류",
+    },
+}
+
+
+t = Catalog(STRINGS)
+DAY_NAMES = {
+    "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
+    "ko": ("월", "화", "수", "목", "금", "토", "일"),
 }
 
 
@@ -80,8 +98,9 @@ def chart_language(lang: str) -> str:
     return "ko" if lang == "ko" and hangul_font() else "en"
 
 
-def _t(lang: str) -> dict:
-    return TEXT.get(lang, TEXT["en"])
+def _t(lang: str) -> dict[str, str]:
+    """This language's templates, for the code below that uses many of them at once."""
+    return {key: t(key, lang) for key in STRINGS}
 
 
 def chart_where(digest: Digest, lang: str, channel_name: str | None) -> str:
@@ -118,7 +137,7 @@ def day_label(day: object, lang: str) -> str:
     from datetime import date
 
     assert isinstance(day, date)
-    return f"{_t(lang)['days'][day.weekday()]}\n{day.month}/{day.day}"
+    return f"{DAY_NAMES.get(lang, DAY_NAMES['en'])[day.weekday()]}\n{day.month}/{day.day}"
 
 
 def render_chart(digest: Digest, lang: str = "en", *, channel_name: str | None = None,

@@ -10,82 +10,139 @@ from typing import Any
 
 from bot.digest.figures import Digest, EntryCount
 from bot.digest.scope import LISTED, THIS_CHANNEL, WORKSPACE
+from bot.i18n import Catalog
 from bot.mrkdwn import escape
 
 SECTION_LIMIT = 3000
 HEADER_LIMIT = 150
 MAX_BLOCKS = 50
 
-TEXT = {
-    "en": {
-        "title": "Weekly digest · {week}",
-        "quiet": "A quiet week: no errors were reported in {week}. :tada:",
-        "quiet_open": "{n} incident(s) are still open from earlier weeks.",
-        "occurrences": "Errors reported",
-        "incidents": "Incidents",
-        "incidents_value": "{new} new · {recurring} recurring",
-        "resolution": "Resolved / still open",
-        "resolution_value": "{resolved} resolved · {open} open at week end",
-        "ttr": "Time to resolve",
-        "ttr_value": "median {median} · p90 {p90}",
-        "ttr_none": "nothing resolved",
-        "vs_last": "{change} vs last week",
-        "top": "Top problems",
-        "unknown": "Errors the knowledge base does not know",
-        "unknown_value": "{n} report(s) without a confident match ({incidents} distinct error(s)).",
-        "hint": "Write it up: add a `knowledge/` entry with the error text as a signature, "
-                "then run `troubleshoot-bot kb check`.",
-        "feedback": "Feedback on answers",
-        "feedback_line": "{title}: {helpful} helpful · {rejected} not helpful",
-        "busiest": "Busiest",
-        "services": "services",
-        "channels": "channels",
-        "chart_alt": "Bar chart of errors per day in {week}, stacked by problem",
-        "scope_workspace": "public channels of the workspace and <#{channel}>",
-        "scope_listed": "{channels}",
-        "scope_all": "all channels, private ones included (operator's view)",
-        "fallback": "Weekly digest {week}: {occurrences} errors, {new} new incidents, "
-                    "{resolved} resolved, {unknown} unknown",
-        "period": "{start} – {end} ({tz})",
-        "new_entry": "new",
+STRINGS: dict[str, dict[str, str]] = {
+    "title": {
+        "en": "Weekly digest · {week}",
+        "ko": "주간 요약 · {week}",
     },
-    "ko": {
-        "title": "주간 요약 · {week}",
-        "quiet": "조용한 한 주였습니다: {week}에는 보고된 오류가 없습니다. :tada:",
-        "quiet_open": "이전 주부터 열려 있는 인시던트가 {n}건 있습니다.",
-        "occurrences": "보고된 오류",
-        "incidents": "인시던트",
-        "incidents_value": "신규 {new} · 재발 {recurring}",
-        "resolution": "해결 / 미해결",
-        "resolution_value": "해결 {resolved} · 주 마감 기준 미해결 {open}",
-        "ttr": "해결까지 걸린 시간",
-        "ttr_value": "중앙값 {median} · p90 {p90}",
-        "ttr_none": "해결된 건 없음",
-        "vs_last": "지난주 대비 {change}",
-        "top": "가장 많았던 문제",
-        "unknown": "지식 베이스가 모르는 오류",
-        "unknown_value": "확실한 매칭이 없는 보고 {n}건 (서로 다른 오류 {incidents}개).",
-        "hint": "정리해 주세요: 오류 문구를 signature로 담은 항목을 `knowledge/`에 추가하고 "
-                "`troubleshoot-bot kb check`로 확인하세요.",
-        "feedback": "답변에 대한 피드백",
-        "feedback_line": "{title}: 도움이 됐어요 {helpful} · 도움이 안 됐어요 {rejected}",
-        "busiest": "가장 많이 발생한 곳",
-        "services": "서비스",
-        "channels": "채널",
-        "chart_alt": "{week} 일별 오류 건수를 문제별로 쌓은 막대 차트",
-        "scope_workspace": "워크스페이스의 공개 채널과 <#{channel}>",
-        "scope_listed": "{channels}",
-        "scope_all": "비공개 채널을 포함한 모든 채널 (운영자용 보기)",
-        "fallback": "주간 요약 {week}: 오류 {occurrences}건, 신규 인시던트 {new}건, "
-                    "해결 {resolved}건, 미확인 {unknown}건",
-        "period": "{start} – {end} ({tz})",
-        "new_entry": "신규",
+    "quiet": {
+        "en": "A quiet week: no errors were reported in {week}. :tada:",
+        "ko": "조용한 한 주였습니다: {week}에는 보고된 오류가 없습니다. :tada:",
+    },
+    "quiet_open": {
+        "en": "{n} incident(s) are still open from earlier weeks.",
+        "ko": "이전 주부터 열려 있는 인시던트가 {n}건 있습니다.",
+    },
+    "occurrences": {
+        "en": "Errors reported",
+        "ko": "보고된 오류",
+    },
+    "incidents": {
+        "en": "Incidents",
+        "ko": "인시던트",
+    },
+    "incidents_value": {
+        "en": "{new} new · {recurring} recurring",
+        "ko": "신규 {new} · 재발 {recurring}",
+    },
+    "resolution": {
+        "en": "Resolved / still open",
+        "ko": "해결 / 미해결",
+    },
+    "resolution_value": {
+        "en": "{resolved} resolved · {open} open at week end",
+        "ko": "해결 {resolved} · 주 마감 기준 미해결 {open}",
+    },
+    "ttr": {
+        "en": "Time to resolve",
+        "ko": "해결까지 걸린 시간",
+    },
+    "ttr_value": {
+        "en": "median {median} · p90 {p90}",
+        "ko": "중앙값 {median} · p90 {p90}",
+    },
+    "ttr_none": {
+        "en": "nothing resolved",
+        "ko": "해결된 건 없음",
+    },
+    "vs_last": {
+        "en": "{change} vs last week",
+        "ko": "지난주 대비 {change}",
+    },
+    "top": {
+        "en": "Top problems",
+        "ko": "가장 많았던 문제",
+    },
+    "unknown": {
+        "en": "Errors the knowledge base does not know",
+        "ko": "지식 베이스가 모르는 오류",
+    },
+    "unknown_value": {
+        "en": "{n} report(s) without a confident match ({incidents} distinct error(s)).",
+        "ko": "확실한 매칭이 없는 보고 {n}건 (서로 다른 오류 {incidents}개).",
+    },
+    "hint": {
+        "en": "Write it up: add a `knowledge/` entry with the error text as a signature, then run "
+              "`troubleshoot-bot kb check`.",
+        "ko": "정리해 주세요: 오류 문구를 signature로 담은 항목을 `knowledge/`에 추가하고 "
+              "`troubleshoot-bot kb check`로 확인하세요.",
+    },
+    "feedback": {
+        "en": "Feedback on answers",
+        "ko": "답변에 대한 피드백",
+    },
+    "feedback_line": {
+        "en": "{title}: {helpful} helpful · {rejected} not helpful",
+        "ko": "{title}: 도움이 됐어요 {helpful} · 도움이 안 됐어요 {rejected}",
+    },
+    "busiest": {
+        "en": "Busiest",
+        "ko": "가장 많이 발생한 곳",
+    },
+    "services": {
+        "en": "services",
+        "ko": "서비스",
+    },
+    "channels": {
+        "en": "channels",
+        "ko": "채널",
+    },
+    "chart_alt": {
+        "en": "Bar chart of errors per day in {week}, stacked by problem",
+        "ko": "{week} 일별 오류 건수를 문제별로 쌓은 막대 차트",
+    },
+    "scope_workspace": {
+        "en": "public channels of the workspace and <#{channel}>",
+        "ko": "워크스페이스의 공개 채널과 <#{channel}>",
+    },
+    "scope_listed": {
+        "en": "{channels}",
+        "ko": "{channels}",
+    },
+    "scope_all": {
+        "en": "all channels, private ones included (operator's view)",
+        "ko": "비공개 채널을 포함한 모든 채널 (운영자용 보기)",
+    },
+    "fallback": {
+        "en": "Weekly digest {week}: {occurrences} errors, {new} new incidents, {resolved} "
+              "resolved, {unknown} unknown",
+        "ko": "주간 요약 {week}: 오류 {occurrences}건, 신규 인시던트 {new}건, 해결 {resolved}건, "
+              "미확인 {unknown}건",
+    },
+    "period": {
+        "en": "{start} – {end} ({tz})",
+        "ko": "{start} – {end} ({tz})",
+    },
+    "new_entry": {
+        "en": "new",
+        "ko": "신규",
     },
 }
 
 
+t = Catalog(STRINGS)
+
+
 def _t(lang: str) -> dict[str, str]:
-    return TEXT.get(lang, TEXT["en"])
+    """This language's templates, for the renderers below that use many of them at once."""
+    return {key: t(key, lang) for key in STRINGS}
 
 
 def entry_title(entry_id: str, lang: str) -> str:

@@ -25,6 +25,7 @@ from bot.digest.schedule import (
 )
 from bot.digest.scope import LISTED, MAX_LISTED, SCOPE_WORDS, WORKSPACE, DigestScope, channel_of
 from bot.digest.weeks import WEEK_PATTERN, IsoWeek, WeekError, zone
+from bot.i18n import Catalog
 from bot.mrkdwn import escape
 from bot.slack.subcommands import CommandContext, subcommand
 from bot.storage import engine_for, normalize_database_url
@@ -32,61 +33,89 @@ from bot.storage import engine_for, normalize_database_url
 SUBSCRIPTIONS = DigestSubscription.__table__
 log = logging.getLogger(__name__)
 
-TEXT = {
-    "en": {
-        "usage": "Usage: `/troubleshoot digest [YYYY-Www]` (preview), "
-                 "`/troubleshoot digest subscribe [weekday] [time] [timezone] [scope]` "
-                 "(default: Monday 09:00 Asia/Seoul, this channel's incidents; scope: "
-                 "`workspace` or channel mentions), `/troubleshoot digest unsubscribe`.",
-        "bad_word": "I could not read `{word}`: expected a weekday (mon…sun, 월…일), "
-                    "a time like 09:00, 9am or 9시, a time zone like Asia/Seoul, "
-                    "`workspace`, or a channel mention.",
-        "bad_time": "`{word}` is not a time of day (00:00–23:59; 오전/오후 take 1–12시).",
-        "twice": "The {what} was given twice.",
-        "too_many": "At most {n} channels can be listed.",
-        "subscribed": "Subscribed <#{channel}> to the weekly digest: every {weekday} at {time} "
-                      "({tz}), covering {scope}. Next one: {next}. Make sure the bot is a "
-                      "member of this channel.",
-        "scope_channel": "this channel's incidents",
-        "scope_workspace": "the incidents of every public channel and of this one",
-        "scope_listed": "the incidents of {channels}",
-        "private_note": "Incidents of a private channel appear only in that channel's own "
-                        "digest, so {channels} will be left out here.",
-        "unsubscribed": "<#{channel}> will no longer receive the weekly digest.",
-        "not_subscribed": "<#{channel}> was not subscribed to the weekly digest.",
-        "preview": "Preview, visible only to you (the posted digest also has a chart):",
-        "weekday": "weekday",
-        "time": "time",
-        "timezone": "time zone",
-        "scope": "scope",
+STRINGS: dict[str, dict[str, str]] = {
+    "usage": {
+        "en": "Usage: `/troubleshoot digest [YYYY-Www]` (preview), `/troubleshoot digest "
+              "subscribe [weekday] [time] [timezone] [scope]` (default: Monday 09:00 Asia/Seoul, "
+              "this channel's incidents; scope: `workspace` or channel mentions), `/troubleshoot "
+              "digest unsubscribe`.",
+        "ko": "사용법: `/troubleshoot digest [YYYY-Www]` (미리보기), `/troubleshoot digest "
+              "subscribe [요일] [시각] [시간대] [범위]` (기본값: 월요일 09:00 Asia/Seoul, 이 "
+              "채널의 인시던트. 범위: `워크스페이스` 또는 채널 멘션), `/troubleshoot digest "
+              "unsubscribe`.",
     },
-    "ko": {
-        "usage": "사용법: `/troubleshoot digest [YYYY-Www]` (미리보기), "
-                 "`/troubleshoot digest subscribe [요일] [시각] [시간대] [범위]` "
-                 "(기본값: 월요일 09:00 Asia/Seoul, 이 채널의 인시던트. 범위: `워크스페이스` 또는 "
-                 "채널 멘션), `/troubleshoot digest unsubscribe`.",
-        "bad_word": "입력하신 `{word}` 부분을 이해하지 못했습니다. 요일(월…일, mon…sun), "
-                    "09:00·9시·오전 9시 같은 시각, Asia/Seoul 같은 시간대, `워크스페이스`, "
-                    "또는 채널 멘션을 입력하세요.",
-        "bad_time": "`{word}`은 없는 시각입니다 (00:00–23:59, 오전/오후는 1–12시).",
-        "twice": "같은 항목({what})이 두 번 입력되었습니다.",
-        "too_many": "채널은 {n}곳까지 지정할 수 있습니다.",
-        "subscribed": "<#{channel}> 채널이 주간 요약을 구독했습니다: 매주 {weekday} {time} ({tz}), "
-                      "범위: {scope}. 다음 요약: {next}. 봇이 이 채널의 멤버인지 확인하세요.",
-        "scope_channel": "이 채널의 인시던트",
-        "scope_workspace": "모든 공개 채널과 이 채널의 인시던트",
-        "scope_listed": "{channels} 채널의 인시던트",
-        "private_note": "비공개 채널의 인시던트는 그 채널의 요약에만 나오므로 {channels} 채널은 "
-                        "여기서 빠집니다.",
-        "unsubscribed": "<#{channel}> 채널은 더 이상 주간 요약을 받지 않습니다.",
-        "not_subscribed": "<#{channel}> 채널은 주간 요약을 구독하고 있지 않았습니다.",
-        "preview": "나만 보이는 미리보기입니다 (게시되는 요약에는 차트도 첨부됩니다):",
-        "weekday": "요일",
-        "time": "시각",
-        "timezone": "시간대",
-        "scope": "범위",
+    "bad_word": {
+        "en": "I could not read `{word}`: expected a weekday (mon…sun, 월…일), a time like 09:00, "
+              "9am or 9시, a time zone like Asia/Seoul, `workspace`, or a channel mention.",
+        "ko": "입력하신 `{word}` 부분을 이해하지 못했습니다. 요일(월…일, mon…sun), 09:00·9시·오전 "
+              "9시 같은 시각, Asia/Seoul 같은 시간대, `워크스페이스`, 또는 채널 멘션을 입력하세요.",
+    },
+    "bad_time": {
+        "en": "`{word}` is not a time of day (00:00–23:59; 오전/오후 take 1–12시).",
+        "ko": "`{word}`은 없는 시각입니다 (00:00–23:59, 오전/오후는 1–12시).",
+    },
+    "twice": {
+        "en": "The {what} was given twice.",
+        "ko": "같은 항목({what})이 두 번 입력되었습니다.",
+    },
+    "too_many": {
+        "en": "At most {n} channels can be listed.",
+        "ko": "채널은 {n}곳까지 지정할 수 있습니다.",
+    },
+    "subscribed": {
+        "en": "Subscribed <#{channel}> to the weekly digest: every {weekday} at {time} ({tz}), "
+              "covering {scope}. Next one: {next}. Make sure the bot is a member of this channel.",
+        "ko": "<#{channel}> 채널이 주간 요약을 구독했습니다: 매주 {weekday} {time} ({tz}), 범위: "
+              "{scope}. 다음 요약: {next}. 봇이 이 채널의 멤버인지 확인하세요.",
+    },
+    "scope_channel": {
+        "en": "this channel's incidents",
+        "ko": "이 채널의 인시던트",
+    },
+    "scope_workspace": {
+        "en": "the incidents of every public channel and of this one",
+        "ko": "모든 공개 채널과 이 채널의 인시던트",
+    },
+    "scope_listed": {
+        "en": "the incidents of {channels}",
+        "ko": "{channels} 채널의 인시던트",
+    },
+    "private_note": {
+        "en": "Incidents of a private channel appear only in that channel's own digest, so "
+              "{channels} will be left out here.",
+        "ko": "비공개 채널의 인시던트는 그 채널의 요약에만 나오므로 {channels} 채널은 여기서 "
+              "빠집니다.",
+    },
+    "unsubscribed": {
+        "en": "<#{channel}> will no longer receive the weekly digest.",
+        "ko": "<#{channel}> 채널은 더 이상 주간 요약을 받지 않습니다.",
+    },
+    "not_subscribed": {
+        "en": "<#{channel}> was not subscribed to the weekly digest.",
+        "ko": "<#{channel}> 채널은 주간 요약을 구독하고 있지 않았습니다.",
+    },
+    "preview": {
+        "en": "Preview, visible only to you (the posted digest also has a chart):",
+        "ko": "나만 보이는 미리보기입니다 (게시되는 요약에는 차트도 첨부됩니다):",
+    },
+    "weekday": {
+        "en": "weekday",
+        "ko": "요일",
+    },
+    "time": {
+        "en": "time",
+        "ko": "시각",
+    },
+    "timezone": {
+        "en": "time zone",
+        "ko": "시간대",
+    },
+    "scope": {
+        "en": "scope",
+        "ko": "범위",
     },
 }
+t = Catalog(STRINGS)
 WEEKDAY_LABELS = {
     "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
     "ko": ("월요일", "화요일", "수요일", "목요일", "금요일", "토요일", "일요일"),
@@ -98,7 +127,8 @@ class SubscribeError(ValueError):
 
 
 def _t(lang: str) -> dict[str, str]:
-    return TEXT.get(lang, TEXT["en"])
+    """This language's templates, for the code below that uses many of them at once."""
+    return {key: t(key, lang) for key in STRINGS}
 
 
 IGNORED_WORDS = {"매주", "every", "at", "on", "에"}  # "매주 월요일 9시에", "every monday at 9am"
