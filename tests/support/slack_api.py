@@ -373,10 +373,16 @@ def _unknown_slack_files(blocks: Any, files: dict[str, dict[str, Any]]) -> list[
     """Indexes of image blocks showing a Slack file that was never uploaded (Slack answers
     invalid_blocks, as it does for a file it has not finished processing)."""
     if isinstance(blocks, str):
-        blocks = json.loads(blocks)
-    return [index for index, block in enumerate(blocks or [])
-            if block.get("type") == "image" and "slack_file" in block
-            and (block["slack_file"].get("id") not in files)]
+        try:
+            blocks = json.loads(blocks)
+        except ValueError:
+            return []  # not blocks at all: the app's other checks answer that
+    if not isinstance(blocks, list):
+        return []
+    return [index for index, block in enumerate(blocks)
+            if isinstance(block, dict) and block.get("type") == "image"
+            and isinstance(block.get("slack_file"), dict)
+            and block["slack_file"].get("id") not in files]
 
 
 def conversation_object(channel: str, *, private: bool = False, im: bool = False,
