@@ -19,12 +19,14 @@ Strings = Mapping[str, Mapping[str, str]]
 
 # Every string table, as "module:attribute". A new table is one line here.
 CATALOGS = (
+    "bot.answers.strings:STRINGS",  # the facts of an answer, the same on every surface
     "bot.slack.i18n:STRINGS",  # what the Slack app says
     "bot.logs.render:TEXTS",  # log fetches and their diagnoses
+    "bot.deployments.render:TEXTS",  # failed deployments and the deployments watch
+    "bot.slack.listeners.digest:STRINGS",  # the digest's sub-command
     "bot.knowledge.msdocs_render:STRINGS",  # labels in drafts made from a guide
     "bot.digest.render:STRINGS",  # the weekly digest message and its terminal text
     "bot.digest.chart:STRINGS",  # the digest chart's title, axis and legend
-    "bot.digest.slack_handlers:STRINGS",  # /troubleshoot digest replies
 )
 
 

@@ -79,5 +79,5 @@ def test_every_string_table_is_listed_in_one_shape() -> None:
 
 def test_the_digest_tables_are_complete() -> None:
     for reference in ("bot.digest.render:STRINGS", "bot.digest.chart:STRINGS",
-                      "bot.digest.slack_handlers:STRINGS"):
+                      "bot.slack.listeners.digest:STRINGS"):
         assert problems(load_catalog(reference)) == [], reference

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.digest.weeks import IsoWeek
-from tests.e2e.conftest import BOT_TOKEN, Server, channel, new_channel, server  # noqa: F401
+from tests.e2e.conftest import BOT_TOKEN, Server, new_channel, server  # noqa: F401  (fixtures)
 from tests.e2e.test_slack_conversations import answer_in
 from tests.e2e.test_slack_privacy import private_channel, unique_error
 

@@ -20,9 +20,10 @@ import pytest
 from sqlalchemy import Engine, insert, select
 
 from bot.digest.models import DigestRun, DigestSubscription
-from bot.digest.posting import post_digest_once, slack_client
+from bot.digest.posting import post_digest_once
 from bot.digest.schedule import Schedule, run_due_digests
 from bot.digest.weeks import IsoWeek
+from bot.slack.web_api import client_from_environment as slack_client
 from bot.storage import engine_for
 from tests.support.slack_api import FakeSlackAPI
 from tests.test_digest_figures import W47, kst, seed_history
@@ -253,7 +254,9 @@ def test_dry_run_json_shape(env: dict[str, str], slack: FakeSlackAPI) -> None:
                              "--week", "2026-W47").stdout)
     assert (utc["timezone"], utc["unknown"]) == ("UTC", 2)
     bad_zone = run_cli({**env, "DIGEST_TIMEZONE": "Seoul"}, "--dry-run")
-    assert bad_zone.returncode == 2 and "unknown time zone 'Seoul'" in bad_zone.stderr
+    assert bad_zone.returncode == 2
+    assert bad_zone.stderr.strip() == ("troubleshoot-bot digest: DIGEST_TIMEZONE must be an IANA "
+                                       "time zone like Asia/Seoul, got 'Seoul'")
 
 
 # ----- the schedule

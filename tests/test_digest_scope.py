@@ -9,7 +9,7 @@ import pytest
 from bot.digest.posting import ChannelDigestSettings, digest_for
 from bot.digest.schedule import Schedule, TimeError, parse_time_of_day, split_schedule_words
 from bot.digest.scope import LISTED, THIS_CHANNEL, WORKSPACE, DigestScope, channel_of
-from bot.digest.slack_handlers import SubscribeError, parse_subscription
+from bot.digest.subscriptions import SubscribeError, parse_subscription
 from bot.storage import engine_for
 from tests.test_digest_figures import HTTP503, W47, seed_history
 
@@ -42,25 +42,28 @@ def test_words_that_are_not_times() -> None:
     ("매주 금요일 오후 5시 반에", Schedule(4, "17:30", "Asia/Seoul"), DigestScope()),
     ("화 21시 워크스페이스", Schedule(1, "21:00", "Asia/Seoul"), DigestScope(WORKSPACE)),
     ("fri 17:30 UTC workspace", Schedule(4, "17:30", "UTC"), DigestScope(WORKSPACE)),
+    ("sun 9 pm", Schedule(6, "21:00", "Asia/Seoul"), DigestScope()),
     ("목요일에 <#C0AAAAAAA1|ml-serving> <#C0AAAAAAA2|ml-batch> 10:00",
      Schedule(3, "10:00", "Asia/Seoul"), DigestScope(LISTED, ("C0AAAAAAA1", "C0AAAAAAA2"))),
     ("여기 mon", Schedule(0, "09:00", "Asia/Seoul"), DigestScope(THIS_CHANNEL)),
 ])
 def test_subscription_words_in_any_order(typed: str, schedule: Schedule,
                                           scope: DigestScope) -> None:
-    assert parse_subscription(typed, "ko") == (schedule, scope)
+    assert parse_subscription(typed) == (schedule, scope)
 
 
-@pytest.mark.parametrize(("typed", "message"), [
-    ("월요일 화요일", "두 번"),
-    ("9시 10:00", "두 번"),
-    ("25시", "없는 시각"),
-    ("workspace <#C0AAAAAAA1|x>", "두 번"),
-    ("Mars/Olympus", "이해하지 못했습니다"),
+@pytest.mark.parametrize(("typed", "key"), [
+    ("월요일 화요일", "twice"),
+    ("9시 10:00", "twice"),
+    ("25시", "bad_time"),
+    ("오후 13시", "bad_time"),
+    ("workspace <#C0AAAAAAA1|x>", "twice"),
+    ("Mars/Olympus", "bad_word"),
 ])
-def test_bad_subscriptions_say_why_in_korean(typed: str, message: str) -> None:
-    with pytest.raises(SubscribeError, match=message):
-        parse_subscription(typed, "ko")
+def test_bad_subscriptions_name_what_is_wrong(typed: str, key: str) -> None:
+    with pytest.raises(SubscribeError) as raised:
+        parse_subscription(typed)
+    assert raised.value.key == key
 
 
 def test_channel_mentions_and_ids() -> None:

@@ -46,7 +46,6 @@ def run_digest(args: argparse.Namespace) -> int:
         channel_settings,
         digest_for,
         post_digest_once,
-        slack_client,
     )
     from bot.digest.render import render_text
     from bot.digest.scope import THIS_CHANNEL
@@ -87,9 +86,9 @@ def run_digest(args: argparse.Namespace) -> int:
                 print(render_text(digest, settings.language))
             print(f"(dry run: {note})", file=sys.stderr)
             return 0
-        try:
-            client = slack_client()
-        except DigestConfigError as error:
+        try:  # the chat client comes from the composition root (bot.cli)
+            client = args.chat_client()
+        except ValueError as error:
             return _fail(f"{error} (use --dry-run to print the digest instead)")
         # Wait for a concurrent poster to finish, so that the answer is "already posted".
         outcome = post_digest_once(engine, client, channel, week, wait_s=60)

@@ -77,19 +77,6 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def slack_client(token: str | None = None) -> Any:
-    """A WebClient for SLACK_API_URL (Slack's own by default) that waits out 429s."""
-    from bot.slack.web_api import make_web_client
-
-    token = token or settings().slack_bot_token
-    if not token:
-        # No "--dry-run" hint here: the worker shares this and has no such flag (the digest
-        # command adds it).
-        raise DigestConfigError(
-            "SLACK_BOT_TOKEN is not set: the digest is posted with the bot's token")
-    return make_web_client(token, settings().slack_api_url)
-
-
 # ----- channel settings
 
 @dataclass(frozen=True)

@@ -86,6 +86,7 @@ def split_schedule_words(text: str) -> list[str]:
     """The words of `subscribe ...`, with a Korean time phrase ("오후 9시 30분") kept as one."""
     words: list[str] = []
     position = 0
+    text = re.sub(r"(\d)\s+(am|pm)\b", r"\1\2", text, flags=re.IGNORECASE)  # "9 pm"
     for match in KOREAN_TIME.finditer(text):
         words += text[position:match.start()].split()
         words.append(match.group(0))

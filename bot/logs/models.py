@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from bot.incidents.models import Incident
 from bot.storage.base import Base, utcnow
 
 
@@ -16,8 +17,10 @@ class LogFetch(Base):
     __tablename__ = "log_fetches"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # The column, not the name "incidents.id": importing this table then registers the one it
+    # points at, which a flush needs to order the tables (the incidents domain owns it).
     incident_id: Mapped[int | None] = mapped_column(
-        ForeignKey("incidents.id", ondelete="SET NULL"))
+        ForeignKey(Incident.id, ondelete="SET NULL"))
     workspace: Mapped[str] = mapped_column(String(64))
     user: Mapped[str] = mapped_column(String(64))
     channel: Mapped[str] = mapped_column(String(64))

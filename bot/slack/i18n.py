@@ -15,20 +15,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "matched": {"en": "matched: `{evidence}`", "ko": "일치한 부분: `{evidence}`"},
     "entry_id": {"en": "knowledge base: `{entry_id}`", "ko": "지식 베이스: `{entry_id}`"},
     "also_possible": {"en": "*Also possible*", "ko": "*다른 가능성*"},
-    "similar": {"en": "*Similar past incidents*", "ko": "*비슷한 과거 사례*"},
-    "similar_resolved": {"en": "#{id} ({count}×, resolved by {who}): {note}",
-                         "ko": "#{id} ({count}회, {who} 해결): {note}"},
-    "similar_open": {"en": "#{id} ({count}×, still open): {summary}",
-                     "ko": "#{id} ({count}회, 아직 열림): {summary}"},
-    "similar_closed": {"en": "#{id} ({count}×, resolved): {summary}",
-                       "ko": "#{id} ({count}회, 해결됨): {summary}"},
     "private_not_listed": {"en": "_{count} more in private channels or DMs: shown only there._",
                            "ko": "_비공개 채널이나 DM의 {count}건은 그곳에서만 보입니다._"},
-    "someone": {"en": "someone", "ko": "누군가"},
-    "incident_new": {"en": "Incident #{id} recorded · first time seen",
-                     "ko": "인시던트 #{id} 기록됨 · 처음 발생"},
-    "incident_seen": {"en": "Incident #{id} · seen {count} times",
-                      "ko": "인시던트 #{id} · {count}번째 발생"},
     "reported_by": {"en": "reported by <@{user}>", "ko": "<@{user}> 님이 제보"},
     "probably": {"en": ":bulb: *Probably:* {title} (not certain: check the cause below)",
                  "ko": ":bulb: *아마:* {title} (확실하지 않음: 아래 원인을 확인하세요)"},
@@ -42,17 +30,11 @@ STRINGS: dict[str, dict[str, str]] = {
                        "ko": "*{title}* · `{entry_id}` · 점수 {score}"},
     "no_candidates": {"en": "Nothing in the knowledge base comes close.",
                       "ko": "지식 베이스에 비슷한 항목이 없습니다."},
-    "history_unavailable": {
-        "en": ":warning: History is unavailable right now: this paste is kept and joins the "
-              "incident history when the database is back.",
-        "ko": ":warning: 지금은 인시던트 이력을 볼 수 없습니다. 이 붙여넣기는 보관해 두었다가 "
-              "데이터베이스가 돌아오면 이력에 추가합니다."},
-    "unknown_recorded": {
-        "en": "Incident #{id} recorded (seen {count}×). When you find the fix, press *Resolve* "
-              "and leave a note: the next person will get it.",
-        "ko": "인시던트 #{id} 기록됨 ({count}회). 고치고 나면 *해결 처리* 버튼으로 메모를 남겨 "
-              "주세요. "
-              "다음 사람이 그 메모를 보게 됩니다."},
+    "unknown_hint": {
+        "en": "When you find the fix, press *Resolve* and leave a note: the next person will "
+              "get it.",
+        "ko": "고치고 나면 *해결 처리* 버튼으로 메모를 남겨 주세요. 다음 사람이 그 메모를 "
+              "보게 됩니다."},
     "button_helpful": {"en": "Fixed it", "ko": "도움이 됐어요"},
     "button_wrong": {"en": "Not this one", "ko": "이게 아니에요"},
     "button_resolve": {"en": "Resolve", "ko": "해결 처리"},
@@ -109,6 +91,12 @@ STRINGS: dict[str, dict[str, str]] = {
                            "thread. Long errors can be attached as a snippet or file.",
                      "ko": "오류와 함께 저를 멘션하면(또는 스레드에서 멘션만 하면) 스레드에 "
                            "답합니다. 긴 오류는 스니펫이나 파일로 첨부하세요."},
+    "did_you_mean_command": {
+        "en": "Did you mean `/troubleshoot {command}`? `/troubleshoot help` lists the commands. "
+              "To have an error diagnosed, paste the whole error message.",
+        "ko": "혹시 `/troubleshoot {command}` 명령을 입력하려고 하셨나요? 명령 목록은 "
+              "`/troubleshoot 도움말`에서 볼 수 있습니다. 오류를 진단하려면 오류 메시지 전체를 "
+              "붙여 넣어 주세요."},
     "lang_set": {"en": "Your language is now English.", "ko": "이제 한국어로 답합니다."},
     "lang_usage": {"en": "Usage: `/troubleshoot lang ko|en` (now: {current})",
                    "ko": "사용법: `/troubleshoot lang ko|en` (현재: {current})"},

@@ -5,7 +5,7 @@ channels, or the whole workspace's public channels.
 - digest_subscriptions.scope_channels: the listed channel ids, space-separated
 
 Revision ID: 0006
-Revises: 0004_privacy
+Revises: 0005_deployments
 """
 from typing import Sequence, Union
 
@@ -13,9 +13,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision: str = "0006"
-# The brief's "0004": the revision that file declares is "0004_privacy". The lead re-chains
-# this after 0005 (deployment watches) when both land.
-down_revision: Union[str, Sequence[str], None] = "0004_privacy"
+down_revision: Union[str, Sequence[str], None] = "0005_deployments"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

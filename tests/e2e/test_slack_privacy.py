@@ -110,7 +110,11 @@ def test_an_answer_in_a_public_channel_never_quotes_a_private_channels_note(
     respond_calls(server, public)
     # ... while one resolved by an admin from the private channel keeps that note there.
     admin_fixed = unique_error("adminbadger")
-    admin_id = paste(server, public, admin_fixed)
+    server.slack.command(admin_fixed, channel=public)
+    admin_id = incident_id_of(server.wait_in(public, "chat.postMessage", 2, predicate=lambda call: (
+        any(block.get("type") == "actions" for block in call.args.get("blocks") or [])))[-1]
+        .args["blocks"])
+    assert admin_id != shared_id
     server.slack.command(f"resolve {admin_id} badger creds are in the private runbook",
                          channel=private, user=ADMIN)
     assert "resolved" in respond_calls(server, private, 2)[-1].args["text"]
@@ -121,8 +125,11 @@ def test_an_answer_in_a_public_channel_never_quotes_a_private_channels_note(
         block.get("type") == "actions" for block in call.args.get("blocks") or []))
     shown = all_text([call.args for call in answers])
     assert "vault-42" not in shown and f"#{secret_id} (" not in shown  # not even its number
+    assert f"recurrence of #{secret_id}" not in shown
     assert "restarted the marmot pool" in shown  # similar incidents still work in public
-    assert f"#{admin_id} (" in shown and "private runbook" not in shown
+    assert f"recurrence of #{shared_id}" in shown
+    # The admin's incident is public (its number and recurrence show), its note is not.
+    assert f"recurrence of #{admin_id}" in shown and "private runbook" not in shown
     # In the private channel, its own note is quoted.
     server.slack.command(secret, channel=private)
     again = server.wait_in(private, "chat.postMessage", 2, predicate=lambda call: any(

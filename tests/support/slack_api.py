@@ -14,6 +14,7 @@ import itertools
 import json
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -63,7 +64,9 @@ class FakeSlackAPI:
         self._ids = itertools.count(1)
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        # A short poll interval: stop() (shutdown) waits up to one interval.
+        self._thread = threading.Thread(target=self._server.serve_forever,
+                                        kwargs={"poll_interval": 0.05}, daemon=True)
 
     # ----- life cycle
     def start(self) -> FakeSlackAPI:
@@ -173,6 +176,17 @@ class FakeSlackAPI:
                                          f"calls so far: {seen}")
                 self._lock.wait(remaining)
 
+    def wait_until(self, condition: Callable[[], bool], timeout: float = 15.0) -> None:
+        """Block until `condition()` holds (checked whenever a call arrives or a message is
+        stored), or fail."""
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while not condition():
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise AssertionError("the Slack stand-in never reached the expected state")
+                self._lock.wait(remaining)
+
     def _record(self, call: Call) -> None:
         with self._lock:
             self.calls.append(call)
@@ -275,6 +289,7 @@ class FakeSlackAPI:
             if args.get("thread_ts"):
                 stored["thread_ts"] = args["thread_ts"]
             self.messages[key] = stored
+            self._lock.notify_all()
 
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
         fake = self
