@@ -23,6 +23,9 @@ class DigestSubscription(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_by: Mapped[ChatId | None]  # who last changed it
     updated_at: Mapped[datetime | None] = mapped_column()
+    # What the digest covers (bot.digest.scope): channel / channels / workspace
+    scope: Mapped[str] = mapped_column(String(16), default="channel", server_default="channel")
+    scope_channels: Mapped[str | None] = mapped_column(Text)  # listed ids, space-separated
 
 
 class DigestRun(Base):

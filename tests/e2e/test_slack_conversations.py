@@ -416,7 +416,7 @@ def test_lang_switches_the_answers_of_that_person(server: Server, channel: str) 
     other = new_channel()
     server.slack.command(UNKNOWN_ERROR + " ko", channel=other, user="U0000KOREA")
     answer = answer_in(server, other)
-    assert "알려진 해결책이 없습니다" in all_text(answer.args["blocks"])
+    assert "알려진 조치 방법이 없습니다" in all_text(answer.args["blocks"])
     server.slack.command("lang xx", channel=channel, user="U0000KOREA")
     assert "lang ko|en" in respond_calls(server, channel, 2)[-1].args["text"]
 
