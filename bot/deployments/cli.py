@@ -78,8 +78,7 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from bot.deployments.watcher import Watcher
-    from bot.digest.posting import worker_name
+    from bot.deployments.watcher import Watcher, worker_name
 
     url = _database()
     try:

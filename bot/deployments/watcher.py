@@ -12,6 +12,8 @@ cycle tries again.
 from __future__ import annotations
 
 import logging
+import os
+import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -71,6 +73,11 @@ class Cycle:
         """False when Azure failed somewhere: something may be left for the next cycle."""
         return not self.errors and all(outcome.status != AZURE_UNAVAILABLE
                                        for outcome in self.outcomes)
+
+
+def worker_name() -> str:
+    """Who holds a claim (host and process), for the claim rows and the logs."""
+    return f"{socket.gethostname()}:{os.getpid()}"
 
 
 def watch_interval_s() -> int:
