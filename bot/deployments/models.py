@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.storage import Base, utcnow
+from bot.storage.base import Base, ChatId, utcnow
 
 
 class DeploymentWatch(Base):
@@ -18,11 +18,11 @@ class DeploymentWatch(Base):
 
     __tablename__ = "deployment_watches"
 
-    channel: Mapped[str] = mapped_column(String(64), primary_key=True)
+    channel: Mapped[ChatId] = mapped_column(primary_key=True)
     pattern: Mapped[str] = mapped_column(String(255), primary_key=True)  # glob, "*" for all
-    workspace: Mapped[str | None] = mapped_column(String(64))  # Slack team; None from the CLI
+    workspace: Mapped[ChatId | None]  # Slack team; None from the CLI
     language: Mapped[str | None] = mapped_column(String(2))  # None: BOT_LANGUAGE
-    created_by: Mapped[str | None] = mapped_column(String(64))
+    created_by: Mapped[ChatId | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

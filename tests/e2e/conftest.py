@@ -8,6 +8,7 @@ channel id so that tests never read each other's messages.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import signal
 import socket
@@ -27,7 +28,9 @@ from typing import Any
 import pytest
 from sqlalchemy import create_engine, text
 
+from bot.slack.config import Settings as SlackSettings
 from tests.conftest import BACKENDS, databases
+from tests.support.inprocess import InProcessSlack
 from tests.support.signing import slack_signature_headers
 from tests.support.slack_api import BOT_USER_ID, TEAM_ID, FakeSlackAPI
 from tests.support.slack_payloads import new_trigger_id
@@ -268,6 +271,78 @@ def running_server(folder: Path, database_url: str, backend: str, *,
         os.killpg(process.pid, signal.SIGKILL)  # gunicorn's workers too
         process.wait()
         fake.stop()
+
+
+class InProcessSender(SlackSender):
+    """SlackSender's requests, signed the same way, handed to the app in this process."""
+
+    def __init__(self, app: InProcessSlack, secret: str = SIGNING_SECRET) -> None:
+        super().__init__("", app.fake, secret)
+        self.app = app
+
+    def post(self, body: bytes, content_type: str, *, secret: str | None = None,
+             timestamp: int | None = None, headers: dict[str, str] | None = None,
+             path: str = "/slack/events") -> Reply:
+        signed = slack_signature_headers(body, secret or self.secret, timestamp)
+        started = time.monotonic()
+        reply = self.app.post(body, content_type, {**signed, **(headers or {})}, path=path)
+        return Reply(reply.status, reply.body.decode(), time.monotonic() - started)
+
+
+class LogLines(logging.Handler):
+    """The bot's log lines (tracebacks included) as the server would write them."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(self.format(record))
+
+
+@dataclass
+class AppServer(Server):
+    """`Server`'s interface with the app in this process: the same door, Bolt app, database and
+    Slack stand-in, no gunicorn. `settle()` waits for the app's threads themselves."""
+
+    app: InProcessSlack | None = None
+    lines: LogLines | None = None
+
+    def log(self) -> str:
+        return "\n".join(self.lines.lines) if self.lines else ""
+
+    def settle(self, timeout: float = 30) -> None:
+        assert self.app is not None
+        self.app.settle()
+
+
+@contextmanager
+def app_server(backend: str, folder: Path, *, admins: frozenset[str] = frozenset()
+               ) -> Iterator[AppServer]:
+    """An `AppServer` on a fresh, migrated database of `backend`, dropped afterwards."""
+    database_url = (databases().sqlite(folder, migrated=True) if backend == "sqlite"
+                    else databases().postgresql(migrated=True, prefix="bot_app"))
+    fake = FakeSlackAPI().start()
+    settings = SlackSettings(bot_token=BOT_TOKEN, signing_secret=SIGNING_SECRET, app_token="",
+                             api_url=fake.api_url, language="en", database_url=database_url,
+                             knowledge_path=None, admins=admins)
+    app = InProcessSlack(settings, fake)
+    lines = LogLines()
+    bot_logger = logging.getLogger("bot")
+    level = bot_logger.level
+    bot_logger.addHandler(lines)
+    bot_logger.setLevel(logging.INFO)
+    try:
+        yield AppServer("", database_url, fake, InProcessSender(app), folder / "server.log",
+                        backend, app=app, lines=lines)
+    finally:
+        app.settle()
+        bot_logger.removeHandler(lines)
+        bot_logger.setLevel(level)
+        fake.stop()
+        if backend != "sqlite":
+            databases().release(database_url)
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
