@@ -27,7 +27,7 @@ from bot.deployments import render, service
 from bot.deployments.alerts import Alert
 from bot.deployments.inventory import Deployment, Inventory, shared_inventory
 from bot.deployments.service import Watch
-from bot.incidents.audience import Audience
+from bot.incidents.audience import Audience, PublicAmong
 from bot.logs.diagnose import Diagnosis, diagnose
 from bot.logs.fetcher import shared_fetcher, timeout_seconds
 from bot.logs.policy import PolicyError, load_policy
@@ -44,6 +44,9 @@ SOURCE_WATCH, SOURCE_ALERT = "deploy", "alert"  # the occurrence source of a rep
 # Errors that say Azure is down or slow right now: report nothing, try again next cycle.
 TRANSIENT = ("unreachable", "timeout", "busy")
 AZURE_UNAVAILABLE = "azure unavailable"
+
+
+Privacy = Callable[[str], PublicAmong]  # workspace -> which of these channels are public
 
 
 class AzureUnavailable(RuntimeError):
@@ -90,12 +93,17 @@ def default_channel() -> str | None:
 
 class Watcher:
     def __init__(self, database_url: str, client: Any, *, worker: str,
+                 privacy: Privacy | None = None,
                  inventory: Callable[[], Inventory] = shared_inventory,
                  resolver: Callable[[], Resolver] = default_resolver) -> None:
+        """`privacy(workspace)`: which channels are public, as the front end knows it (the
+        composition root hands it in, as for the digest); without it an answer shows only
+        the channel's own past incidents."""
         self.database_url = normalize_database_url(database_url)
         self.engine: Engine = engine_for(self.database_url)
         self.client = client
         self.worker = worker
+        self._privacy = privacy
         self._inventory = inventory
         self._resolver = resolver
         self._team: str | None = None
@@ -287,9 +295,8 @@ class Watcher:
     def _answer(self, team: str, channel: str, ts: str, deployment: Deployment,
                 report: LogReport | None, origin: str, lang: str) -> Answer | None:
         """The failure answered like any paste (bot.answers): the incident, with the service
-        name and the card's thread. Its readers are the channel's own: past incidents of
-        other channels are not shown (whether those are public is the Slack layer's to know).
-        History must never stop a report."""
+        name and the card's thread, for the channel's readers (past incidents of public
+        channels and of this one). History must never stop a report."""
         if report is not None and report.diagnosis is not None:
             text, result = report.diagnosis.matched_text, report.diagnosis.result
         else:  # no logs here: what Azure says about it
@@ -298,12 +305,22 @@ class Watcher:
         context = AnswerContext(
             workspace=team, source=SOURCE_ALERT if origin == "alert" else SOURCE_WATCH,
             language=lang, channel=channel, thread_ts=ts, service=deployment.name,
-            audience=Audience(channel=channel, public_among=_no_other_channels))
+            audience=Audience(channel=channel, public_among=self._public_among(team)))
         try:
             return answer(text, context, database_url=self.database_url, result=result)
         except Exception:
             log.exception("deployments: could not record the incident of %s", deployment.name)
             return None
+
+    def _public_among(self, team: str) -> PublicAmong:
+        if self._privacy is None:
+            return _no_other_channels  # not known here: fail closed
+        try:
+            return self._privacy(team)
+        except Exception:
+            log.warning("deployments: no channel privacy lookup; showing this channel only",
+                        exc_info=True)
+            return _no_other_channels
 
     def _update(self, channel: str, ts: str, message: dict[str, Any]) -> None:
         try:
