@@ -36,13 +36,26 @@ def chat_client() -> Any:
     return client_from_environment()
 
 
+def channel_privacy(client: Any) -> Any:
+    """Which channels are public, asked of the chat front end with `client` (Slack: the
+    channel_privacy cache, then conversations.info): `(engine, workspace) -> public_among`,
+    handed to the digest through `args.channel_privacy` like the client itself."""
+    from bot.slack.privacy import PrivacyLookup
+
+    def public_among_for(engine: Any, workspace: str | None) -> Any:
+        url = engine.url.render_as_string(hide_password=False)
+        return PrivacyLookup(client, url, workspace or "").public_among
+
+    return public_among_for
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="troubleshoot-bot",
         description="Diagnose broken model deployments from pasted errors, in Slack or here.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug output")
-    parser.set_defaults(chat_client=chat_client)
+    parser.set_defaults(chat_client=chat_client, channel_privacy=channel_privacy)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for module_name in COMMAND_MODULES:
         importlib.import_module(module_name).register(subparsers)

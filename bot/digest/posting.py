@@ -28,6 +28,7 @@ import logging
 import os
 import socket
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from datetime import time as time_of_day
@@ -103,12 +104,9 @@ def channel_settings(engine: Engine, channel: str | None) -> ChannelDigestSettin
     return ChannelDigestSettings(timezone, language, scope, row.workspace if row else None)
 
 
-def slack_public_among(client: Any, engine: Engine, workspace: str | None) -> PublicAmong:
-    """Which channels are public, as the Slack layer knows it (cache, then conversations.info)."""
-    from bot.slack.privacy import PrivacyLookup
-
-    url = engine.url.render_as_string(hide_password=False)
-    return PrivacyLookup(client, url, workspace or "").public_among
+# Which channels of a workspace are public: (engine, workspace) -> PublicAmong. The front end
+# knows (Slack: conversations.info, cached in channel_privacy); the digest only asks.
+PrivacySource = Callable[[Engine, str | None], PublicAmong]
 
 
 def cached_public_among(engine: Engine, workspace: str | None) -> PublicAmong:
@@ -307,13 +305,16 @@ def _wait_until_processed(client: Any, file_id: str, wait_s: float) -> None:
 
 
 def post_digest_once(engine: Engine, client: Any, channel: str, week: IsoWeek, *,
+                     privacy: PrivacySource | None = None,
                      worker: str | None = None, lease: timedelta = DEFAULT_LEASE,
                      retry_failed_after: timedelta = timedelta(0), wait_s: float = 0.0,
                      now: datetime | None = None) -> PostOutcome:
     """Post `week`'s digest to `channel` unless it was (or is being) posted already.
 
     With `wait_s`, a caller that lost the race waits that long for the winner to finish, so that
-    it can say "already posted" rather than "in progress".
+    it can say "already posted" rather than "in progress". `privacy` tells which channels are
+    public (the front end's lookup, handed in by the command line: bot.cli.channel_privacy);
+    without it, what the bot last recorded.
     """
     worker = worker or worker_name()
     label = week.label
@@ -332,7 +333,7 @@ def post_digest_once(engine: Engine, client: Any, channel: str, week: IsoWeek, *
     settings = channel_settings(engine, channel)
     try:
         digest = digest_for(engine, channel, week, settings,
-                            slack_public_among(client, engine, settings.workspace))
+                            (privacy or cached_public_among)(engine, settings.workspace))
         found = _posted_before_takeover(engine, client, channel, week)
         if found is not None:
             return _adopt(engine, client, channel, week, worker, digest, settings.language,

@@ -37,6 +37,7 @@ def run_worker(args: argparse.Namespace) -> int:
     except ValueError as error:
         print(f"troubleshoot-bot worker: {error}", file=sys.stderr)
         return 2
+    privacy = args.channel_privacy(client)  # which channels are public, asked of the front end
     interval = settings().digest_worker_interval_s
     engine = engine_for(database_url())
     worker = worker_name()
@@ -55,7 +56,8 @@ def run_worker(args: argparse.Namespace) -> int:
           f"every {watch_every}s", file=sys.stderr, flush=True)
     while not stop.is_set():
         try:
-            for outcome in run_due_digests(engine, client, datetime.now(UTC), worker=worker):
+            for outcome in run_due_digests(engine, client, datetime.now(UTC), worker=worker,
+                                           privacy=privacy):
                 print(f"digest {outcome.week} for {outcome.channel}: {outcome.status}"
                       + (f" ({outcome.detail})" if outcome.detail else ""),
                       file=sys.stderr, flush=True)
