@@ -36,17 +36,13 @@ def chat_client() -> Any:
     return client_from_environment()
 
 
-def channel_privacy(client: Any) -> Any:
-    """Which channels are public, asked of the chat front end with `client` (Slack: the
-    channel_privacy cache, then conversations.info): `(engine, workspace) -> public_among`,
-    handed to the digest through `args.channel_privacy` like the client itself."""
+def channel_privacy(client: Any, database_url: str, workspace: str | None) -> Any:
+    """Which channels are public (a function of a set of channel ids), for the digest's wider
+    scopes: the Slack front end's lookup (conversations.info, cached in the database), handed
+    over through `args.channel_privacy` like the chat client."""
     from bot.slack.privacy import PrivacyLookup
 
-    def public_among_for(engine: Any, workspace: str | None) -> Any:
-        url = engine.url.render_as_string(hide_password=False)
-        return PrivacyLookup(client, url, workspace or "").public_among
-
-    return public_among_for
+    return PrivacyLookup(client, database_url, workspace or "").public_among
 
 
 def build_parser() -> argparse.ArgumentParser:

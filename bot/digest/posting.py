@@ -104,9 +104,10 @@ def channel_settings(engine: Engine, channel: str | None) -> ChannelDigestSettin
     return ChannelDigestSettings(timezone, language, scope, row.workspace if row else None)
 
 
-# Which channels of a workspace are public: (engine, workspace) -> PublicAmong. The front end
-# knows (Slack: conversations.info, cached in channel_privacy); the digest only asks.
-PrivacySource = Callable[[Engine, str | None], PublicAmong]
+# How a poster learns which channels are public, given the subscription's workspace. The
+# composition root (bot.cli: `args.channel_privacy`) hands in the front end's lookup (Slack's
+# conversations.info, cached); the digest domain never imports the front end.
+PrivacyFor = Callable[[str | None], PublicAmong]
 
 
 def cached_public_among(engine: Engine, workspace: str | None) -> PublicAmong:
@@ -305,16 +306,16 @@ def _wait_until_processed(client: Any, file_id: str, wait_s: float) -> None:
 
 
 def post_digest_once(engine: Engine, client: Any, channel: str, week: IsoWeek, *,
-                     privacy: PrivacySource | None = None,
-                     worker: str | None = None, lease: timedelta = DEFAULT_LEASE,
+                     privacy: PrivacyFor | None = None, worker: str | None = None,
+                     lease: timedelta = DEFAULT_LEASE,
                      retry_failed_after: timedelta = timedelta(0), wait_s: float = 0.0,
                      now: datetime | None = None) -> PostOutcome:
     """Post `week`'s digest to `channel` unless it was (or is being) posted already.
 
-    With `wait_s`, a caller that lost the race waits that long for the winner to finish, so that
-    it can say "already posted" rather than "in progress". `privacy` tells which channels are
-    public (the front end's lookup, handed in by the command line: bot.cli.channel_privacy);
-    without it, what the bot last recorded.
+    `privacy` says which channels are public for a scope wider than the channel (without it,
+    the bot's records: a channel never looked up counts as private). With `wait_s`, a caller
+    that lost the race waits that long for the winner to finish, so that it can say "already
+    posted" rather than "in progress".
     """
     worker = worker or worker_name()
     label = week.label
@@ -332,8 +333,9 @@ def post_digest_once(engine: Engine, client: Any, channel: str, week: IsoWeek, *
 
     settings = channel_settings(engine, channel)
     try:
-        digest = digest_for(engine, channel, week, settings,
-                            (privacy or cached_public_among)(engine, settings.workspace))
+        public_among = (privacy or (lambda workspace: cached_public_among(engine, workspace)))(
+            settings.workspace)
+        digest = digest_for(engine, channel, week, settings, public_among)
         found = _posted_before_takeover(engine, client, channel, week)
         if found is not None:
             return _adopt(engine, client, channel, week, worker, digest, settings.language,

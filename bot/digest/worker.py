@@ -37,9 +37,12 @@ def run_worker(args: argparse.Namespace) -> int:
     except ValueError as error:
         print(f"troubleshoot-bot worker: {error}", file=sys.stderr)
         return 2
-    privacy = args.channel_privacy(client)  # which channels are public, asked of the front end
     interval = settings().digest_worker_interval_s
     engine = engine_for(database_url())
+
+    def privacy(workspace: str | None) -> Any:  # the front end's lookup, from bot.cli
+        return args.channel_privacy(client, database_url(), workspace)
+
     worker = worker_name()
     stop = threading.Event()
     watcher = Watcher(database_url(), client, worker=worker)
