@@ -201,6 +201,11 @@ class FakeSlackAPI:
                     "user": "troubleshoot", "team_id": TEAM_ID, "user_id": BOT_USER_ID,
                     "bot_id": BOT_ID, "is_enterprise_install": False}
         if method in ("chat.postMessage", "chat.update"):
+            refused = _unknown_slack_files(args.get("blocks"), self.files)
+            if refused:
+                return {"ok": False, "error": "invalid_blocks", "errors": [
+                    f"invalid slack file [json-pointer:/blocks/{index}/slack_file]"
+                    for index in refused]}
             message = {"type": "message", "text": args.get("text", ""), "user": BOT_USER_ID,
                        "bot_id": BOT_ID, "ts": args.get("ts") or ts}
             if args.get("blocks"):
@@ -221,8 +226,21 @@ class FakeSlackAPI:
                     "file_id": file_id}
         if method == "files.completeUploadExternal":
             files = args.get("files") or []
-            return {"ok": True, "files": [{"id": f.get("id"), "title": f.get("title")}
-                                          for f in files]}
+            done = []
+            for uploaded in files:  # processed at once: files.info knows them from now on
+                file_id = uploaded.get("id")
+                content = self.uploads.get(file_id, b"")
+                png = content.startswith(b"\x89PNG")
+                info = {"id": file_id, "title": uploaded.get("title"),
+                        "name": uploaded.get("title"), "size": len(content),
+                        "mimetype": "image/png" if png else "text/plain",
+                        "filetype": "png" if png else "text",
+                        "channels": [args["channel_id"]] if args.get("channel_id") else []}
+                with self._lock:
+                    self.files[file_id] = info
+                    self.file_contents[file_id] = content
+                done.append(info)
+            return {"ok": True, "files": done}
         if method == "files.info":
             info = self.files.get(args.get("file", ""))
             return {"ok": True, "file": info} if info else {"ok": False,
@@ -364,6 +382,22 @@ class FakeSlackAPI:
                     self._json(200, answer)
 
         return Handler
+
+
+def _unknown_slack_files(blocks: Any, files: dict[str, dict[str, Any]]) -> list[int]:
+    """Indexes of image blocks showing a Slack file that was never uploaded (Slack answers
+    invalid_blocks, as it does for a file it has not finished processing)."""
+    if isinstance(blocks, str):
+        try:
+            blocks = json.loads(blocks)
+        except ValueError:
+            return []  # not blocks at all: the app's other checks answer that
+    if not isinstance(blocks, list):
+        return []
+    return [index for index, block in enumerate(blocks)
+            if isinstance(block, dict) and block.get("type") == "image"
+            and isinstance(block.get("slack_file"), dict)
+            and block["slack_file"].get("id") not in files]
 
 
 def conversation_object(channel: str, *, private: bool = False, im: bool = False,
