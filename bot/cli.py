@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "bot.slack.commands",  # serve
     "bot.digest.commands",  # digest, worker
     "bot.storage.commands",  # db
+    "bot.deployments.commands",  # deployments watch / unwatch / list / check
 )
 
 

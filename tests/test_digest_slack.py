@@ -104,9 +104,28 @@ def test_subscribe_with_defaults_then_change_then_unsubscribe(
     assert "was not subscribed" in run(slack, url, "unsubscribe")["text"]
 
 
+def test_subscribe_in_korean_with_a_scope(slack: FakeSlackAPI,
+                                          migrated_database_url: str) -> None:
+    url = migrated_database_url
+    answer = run(slack, url, "구독 월요일 오전 9시 워크스페이스", lang="ko")
+    assert "매주 월요일 09:00 (Asia/Seoul)" in answer["text"], answer
+    assert "모든 공개 채널과 이 채널" in answer["text"]
+    assert (subscription(url).scope, subscription(url).scope_channels) == ("workspace", None)
+
+    slack.add_channel("G0SECRET01", private=True)
+    answer = run(slack, url, "subscribe 21시 <#C0PUBLIC01|ml-serving> <#G0SECRET01|secret>")
+    assert "every Monday at 21:00" in answer["text"]
+    assert "<#C0PUBLIC01>, <#G0SECRET01>" in answer["text"]
+    # Said at once: the private channel's incidents stay in its own digest.
+    assert "private channel" in answer["text"] and "<#G0SECRET01> will be left out" in (
+        answer["text"])
+    row = subscription(url)
+    assert (row.scope, row.scope_channels) == ("channels", "C0PUBLIC01 G0SECRET01")
+
+
 @pytest.mark.parametrize("args, complaint", [
     ("subscribe noon", "could not read `noon`"),
-    ("subscribe 25:00", "could not read `25:00`"),
+    ("subscribe 25:00", "`25:00` is not a time of day"),
     ("subscribe mon tue", "weekday was given twice"),
     ("subscribe Mars/Olympus", "could not read `Mars/Olympus`"),
     ("2026-W60", "`2026-W60` is not a week I can read"),
@@ -144,7 +163,7 @@ def test_korean_words_subscribe_as_typed(slack: FakeSlackAPI,
 @pytest.mark.parametrize("args, complaint", [
     ("subscribe 점심", "`점심` 부분을 이해하지 못했습니다"),
     ("subscribe 월 화", "요일 항목이 두 번 입력되었습니다"),
-    ("subscribe 25시", "`25시` 부분을"),
+    ("subscribe 25시", "`25시`: 없는 시각입니다"),
     ("2026-W60", "`2026-W60` 주를 읽지 못했습니다"),
     ("frobnicate", "사용법:"),
 ])

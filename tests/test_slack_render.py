@@ -94,11 +94,20 @@ def test_known_answer_shows_cause_steps_link_evidence_and_incident(kb: Knowledge
     assert all(value["incident_id"] == 42 for value in values)
 
 
+def test_fetch_logs_is_offered_only_where_logs_may_be_fetched(kb: KnowledgeBase) -> None:
+    result = confident_result(kb, GPU_ERROR, "ko")
+    text = blocks_as_text(render_answer(answer_of(result, "ko"), kb, logs_offered=False).blocks)
+    assert "[해결됐어요] [이게 아니에요] [해결됨]" in text and "로그 가져오기" not in text
+    nothing = answer_of(MatchResult((), "fp"), "en", incident_id=None)
+    blocks = render_answer(nothing, kb, logs_offered=False).blocks
+    assert all(block.get("elements") for block in blocks if block["type"] == "actions")
+
+
 def test_answer_in_korean(kb: KnowledgeBase) -> None:
     result = confident_result(kb, GPU_ERROR, "ko")
     text = blocks_as_text(render_answer(answer_of(result, "ko"), kb).blocks)
-    assert "*원인*" in text and "*해결*" in text and "인시던트 #42 기록됨" in text
-    assert "[해결됐어요] [이게 아니에요] [해결됨] [로그 가져오기]" in text
+    assert "*원인*" in text and "*조치 방법*" in text and "인시던트 #42 기록됨" in text
+    assert "[도움이 됐어요] [이게 아니에요] [해결 처리] [로그 가져오기]" in text
 
 
 def test_evidence_is_redacted_and_cannot_break_out_of_its_code_span(kb: KnowledgeBase) -> None:
@@ -193,7 +202,7 @@ def test_resolve_modal_carries_where_the_answer_is() -> None:
                                                              "message_ts": "1.2"})
     assert view["callback_id"] == "resolve_incident_modal"
     assert json.loads(view["private_metadata"])["message_ts"] == "1.2"
-    assert view["blocks"][1]["block_id"] == "note" and view["title"]["text"] == "인시던트 해결"
+    assert view["blocks"][1]["block_id"] == "note" and view["title"]["text"] == "인시던트 해결 처리"
 
 
 def test_help_lists_registered_sub_commands_in_the_users_language() -> None:
@@ -292,5 +301,5 @@ def test_a_likely_match_is_a_tentative_answer_not_no_known_fix(
                                                         message.blocks}
     assert bk.markdown_to_mrkdwn(body.steps[1].strip())[:40] not in text  # only the first step
     assert others in text and "`image-build-fails`" in text  # the other candidates
-    assert "[Fixed it]" in text or "[해결됐어요]" in text  # feedback teaches the KB
+    assert "[Fixed it]" in text or "[도움이 됐어요]" in text  # feedback teaches the KB
     assert message.text.startswith("Probably" if lang == "en" else "아마")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import threading
@@ -11,7 +12,7 @@ import pytest
 
 from bot.storage import DatabaseUnavailable, outage_of, within_deadline
 from bot.storage.all_models import MODEL_MODULES
-from bot.storage.migrations import upgrade
+from bot.storage.migrations import downgrade, head_revision, upgrade
 
 DOMAIN_PACKAGES = ("bot.incidents", "bot.logs", "bot.digest", "bot.chat", "bot.slack",
                    "bot.matching", "bot.knowledge")
@@ -78,3 +79,26 @@ def test_a_short_deadline_without_trip_leaves_the_database_up(tmp_path: Path) ->
         assert within_deadline(url, lambda: "answered", deadline_s=5) == "answered"
     finally:
         release.set()
+
+
+def test_a_database_behind_the_code_is_named_with_the_command_that_fixes_it(
+        tmp_path: Path) -> None:
+    """A release whose `db upgrade` step did not run: a command that needs the schema says so in
+    one line, `db current` says it is behind, and `db upgrade` brings it to head."""
+    url = f"sqlite:///{tmp_path / 'bot.db'}"
+    upgrade(url)
+    downgrade(url, "0001")
+    env = {**os.environ, "DATABASE_URL": url, "BOT_LANGUAGE": "en"}
+
+    def bot(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "bot", *args], env=env, cwd=tmp_path,
+                              capture_output=True, text=True, timeout=120)
+
+    behind = (f"database schema is at 0001, this version needs {head_revision()}: "
+              "run `troubleshoot-bot db upgrade`")
+    refused = bot("incidents", "list")
+    assert refused.returncode == 1 and behind in refused.stderr, refused.stderr
+    assert "Traceback" not in refused.stderr
+    assert bot("db", "current").stdout.strip() == "0001 (behind head: run db upgrade)"
+    upgraded = bot("db", "upgrade")
+    assert upgraded.returncode == 0 and f"upgraded 0001 -> {head_revision()}" in upgraded.stdout

@@ -1,10 +1,10 @@
 """Which channels get the weekly digest and when: reading what people type for a schedule, and
-the `digest_subscriptions` rows. No Slack here; `bot.slack.listeners.digest` is the front end."""
+the `digest_subscriptions` rows, with their scope. No Slack here; `bot.slack.listeners.digest` is
+the front end."""
 
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -13,16 +13,20 @@ from sqlalchemy import delete
 from sqlalchemy.engine import Engine
 
 from bot.digest.models import DigestSubscription
-from bot.digest.schedule import TIME_PATTERN, WEEKDAYS, Schedule
+from bot.digest.schedule import (
+    Schedule,
+    TimeError,
+    parse_time_of_day,
+    split_schedule_words,
+    weekday_number,
+)
+from bot.digest.scope import LISTED, MAX_LISTED, SCOPE_WORDS, WORKSPACE, DigestScope, channel_of
 from bot.digest.weeks import WeekError, zone
 
 SUBSCRIPTIONS = DigestSubscription.__table__
 log = logging.getLogger(__name__)
 
-# "9시", "9시30분", "9시 반", "오후3시": the way Korean speakers write a time of day.
-KOREAN_TIME = re.compile(r"^(오전|오후)?(\d{1,2})시(?:(\d{1,2})분|반)?$")
-ENGLISH_TIME = re.compile(r"^(\d{1,2})(?::([0-5]\d))?(am|pm)$")
-MERIDIEM = {"오전": "am", "오후": "pm", "am": "am", "pm": "pm"}
+IGNORED_WORDS = {"매주", "every", "at", "on", "에"}  # "매주 월요일 9시에", "every monday at 9am"
 
 
 @dataclass
@@ -37,63 +41,64 @@ class SubscribeError(ValueError):
         return f"{self.key}: {self.values}"
 
 
-def _clock(hour: int, minute: int, meridiem: str | None) -> str | None:
-    if meridiem == "pm" and hour < 12:
-        hour += 12
-    elif meridiem == "am" and hour == 12:
-        hour = 0
-    if not (0 <= hour <= 23 and 0 <= minute <= 59):
-        return None
-    return f"{hour:02d}:{minute:02d}"
+def parse_subscription(text: str) -> tuple[Schedule, DigestScope]:
+    """`[weekday] [time] [timezone] [scope]` in any order; what is left out keeps its default.
 
-
-def _time_of(token: str, meridiem: str | None) -> str | None:
-    """`09:00`, `9시`, `9시30분`, `오후 3시` (meridiem given apart), `9am` -> "HH:MM"."""
-    if match := TIME_PATTERN.match(token):
-        return _clock(int(match.group(1)), int(match.group(2)), meridiem)
-    if match := KOREAN_TIME.match(token):
-        minute = 30 if token.endswith("반") else int(match.group(3) or 0)
-        return _clock(int(match.group(2)), minute, MERIDIEM.get(match.group(1) or "", meridiem))
-    if match := ENGLISH_TIME.match(token):
-        return _clock(int(match.group(1)), int(match.group(2) or 0), match.group(3))
-    return None
-
-
-def parse_schedule(words: list[str]) -> Schedule:
-    """`[weekday] [time] [timezone]` in any order; what is left out keeps its default."""
+    Weekdays `mon`, `Monday`, `월`, `월요일(에)`; times `09:00`, `9am`, `9시`, `오전 9시`,
+    `오후 6시 반`, `21시` (bot.digest.schedule); the scope `workspace` / `워크스페이스` / `전체`,
+    or channel mentions (bot.digest.scope); nothing means this channel.
+    """
     found: dict[str, Any] = {}
-    meridiem: str | None = None
+    listed: list[str] = []
 
     def keep(kind: str, value: Any) -> None:
         if kind in found:
             raise SubscribeError("twice", {"what": kind})
         found[kind] = value
 
-    # "9시 30분" and "5시 반" are one time of day however they were spaced.
-    joined = re.sub(r"(\d)시\s+(반|\d{1,2}분)", r"\1시\2", " ".join(words))
-    for word in joined.split():
+    for word in split_schedule_words(text):
         token = word.strip().strip(",")
-        if not token:
+        if not token or token.lower() in IGNORED_WORDS:
             continue
-        lowered = token.lower()
-        if lowered in ("오전", "오후", "am", "pm"):
-            meridiem = MERIDIEM[lowered]
+        if (channel := channel_of(token)) is not None:
+            if channel not in listed:
+                listed.append(channel)
             continue
-        if lowered in WEEKDAYS:
-            keep("weekday", WEEKDAYS[lowered])
-        elif (time_of_day := _time_of(lowered, meridiem)) is not None:
-            keep("time", time_of_day)
+        if (weekday := weekday_number(token)) is not None:
+            keep("weekday", weekday)
+            continue
+        try:
+            clock = parse_time_of_day(token.removesuffix("에"))
+        except TimeError as error:
+            raise SubscribeError("bad_time", {"word": token[:40]}) from error
+        if clock is not None:
+            keep("time", clock)
+        elif token.lower() in SCOPE_WORDS:
+            keep("scope", SCOPE_WORDS[token.lower()])
         else:
             try:
                 keep("timezone", zone(token).key)
             except WeekError as error:
                 raise SubscribeError("bad_word", {"word": token[:40]}) from error
-    return Schedule(weekday=found.get("weekday", 0), time_of_day=found.get("time", "09:00"),
-                    timezone=found.get("timezone", "Asia/Seoul"))
+    if len(listed) > MAX_LISTED:
+        raise SubscribeError("too_many", {"n": str(MAX_LISTED)})
+    if listed and found.get("scope") == WORKSPACE:
+        raise SubscribeError("twice", {"what": "scope"})
+    scope = (DigestScope(LISTED, tuple(listed)) if listed
+             else DigestScope(found.get("scope", "channel")))
+    schedule = Schedule(weekday=found.get("weekday", 0), time_of_day=found.get("time", "09:00"),
+                        timezone=found.get("timezone", "Asia/Seoul"))
+    return schedule, scope
+
+
+def parse_schedule(words: list[str]) -> Schedule:
+    """The schedule alone, from the words after `subscribe`."""
+    return parse_subscription(" ".join(words))[0]
 
 
 def subscribe(engine: Engine, *, workspace: str, channel: str, user: str, language: str,
-              schedule: Schedule, now: datetime | None = None) -> datetime:
+              schedule: Schedule, scope: DigestScope | None = None,
+              now: datetime | None = None) -> datetime:
     """Create or change the channel's subscription; the next digest's local time."""
     now = now or datetime.now(UTC)
     if engine.dialect.name == "postgresql":
@@ -104,7 +109,8 @@ def subscribe(engine: Engine, *, workspace: str, channel: str, user: str, langua
               "time_of_day": schedule.time_of_day, "timezone": schedule.timezone,
               "language": language, "created_by": user,
               # the schedule counts from now: an earlier due time is not "missed"
-              "created_at": now, "updated_by": user, "updated_at": now}
+              "created_at": now, "updated_by": user, "updated_at": now,
+              **(scope or DigestScope()).columns()}
     statement = insert(SUBSCRIPTIONS).values(channel=channel, **values)
     with engine.begin() as conn:
         conn.execute(statement.on_conflict_do_update(index_elements=["channel"], set_=values))

@@ -8,7 +8,7 @@ from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.incidents.models import Incident
-from bot.storage.base import Base, utcnow
+from bot.storage.base import Base, ChatId, MessageTs, utcnow
 
 
 class LogFetch(Base):
@@ -21,10 +21,10 @@ class LogFetch(Base):
     # points at, which a flush needs to order the tables (the incidents domain owns it).
     incident_id: Mapped[int | None] = mapped_column(
         ForeignKey(Incident.id, ondelete="SET NULL"))
-    workspace: Mapped[str] = mapped_column(String(64))
-    user: Mapped[str] = mapped_column(String(64))
-    channel: Mapped[str] = mapped_column(String(64))
-    thread_ts: Mapped[str | None] = mapped_column(String(32))
+    workspace: Mapped[ChatId]
+    user: Mapped[ChatId]
+    channel: Mapped[ChatId]
+    thread_ts: Mapped[MessageTs | None]
     target: Mapped[str] = mapped_column(String(255))  # service or endpoint[/deployment]
     backend: Mapped[str | None] = mapped_column(String(32))  # azureml-v1 / azureml-v2 / ...
     lines: Mapped[int] = mapped_column(Integer)

@@ -213,3 +213,14 @@ def load_policy(config: Settings | None = None) -> Policy:
 def unreadable_policy_refusal(error: Exception) -> Decision:
     return Decision(False, f"The logs policy file can't be read ({error}), so log fetching is "
                     "off until an admin fixes it.", "denied", "unreadable")
+
+
+def channel_may_fetch(channel: str | None) -> bool:
+    """Whether to offer a "Fetch logs" button in `channel`: the channel rule only (per-service
+    rules and the rate limit are checked when it is pressed). An unreadable policy offers none."""
+    if not channel:
+        return False
+    try:
+        return load_policy().check_channel(channel).allowed
+    except PolicyError:
+        return False

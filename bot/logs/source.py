@@ -56,6 +56,29 @@ class LogSource(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class DeploymentState:
+    """One deployment as its source reports it, for the deployments watch (bot.deployments)."""
+
+    name: str  # the target name, as `fetch` takes it: `endpoint/deployment`, a service
+    state: str | None  # Azure's own word: Failed, Succeeded, Unhealthy, Healthy, ...
+    failed: bool  # whether that state is a failure the team should hear about
+    modified: str | None  # ISO time of its last change: tells one failure from the next
+    error: str | None = None  # the service's own error summary, if it reports one
+
+
+@runtime_checkable
+class DeploymentLister(Protocol):
+    """What a source that can list its deployments' states adds (both Azure ML sources do;
+    a source without it is simply not watched)."""
+
+    name: str
+
+    def deployment_states(self) -> list[DeploymentState]:
+        """Every deployment of this source with its state; LogFetchError if Azure fails."""
+        ...
+
+
 class LogFetchError(Exception):
     """Base of the errors a fetch reports to the user; `outcome` is the audit's word for it."""
 

@@ -22,6 +22,7 @@ from bot.answers import Answer, AnswerContext, answer, attach_thread
 from bot.incidents import service
 from bot.incidents.audience import Audience
 from bot.knowledge.model import KnowledgeBase
+from bot.logs.policy import channel_may_fetch
 from bot.matching.extraction import has_error_line
 from bot.matching.matcher import Matcher, default_matcher
 from bot.matching.result import MatchResult
@@ -125,7 +126,8 @@ def diagnose(paste: Paste, *, settings: Settings, lang: str, audience: Audience,
                       database_url=settings.database_url, matcher=matcher, result=result)
     metrics.count_answer(answered.tier)
     message = render_answer(answered, matcher.kb,
-                            user=paste.user if paste.source == "slash" else None)
+                            user=paste.user if paste.source == "slash" else None,
+                            logs_offered=channel_may_fetch(paste.channel))
     return answered, message
 
 

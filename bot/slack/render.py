@@ -47,7 +47,8 @@ class Message:
 
 # ----- the answer to a paste
 
-def render_answer(answer: Answer, kb: KnowledgeBase, *, user: str | None = None) -> Message:
+def render_answer(answer: Answer, kb: KnowledgeBase, *, user: str | None = None,
+                  logs_offered: bool = True) -> Message:
     """The answer: a known problem with its fix, or an honest "no known fix" with candidates.
 
     The history lines (incident, recurrence, last fix, similar incidents) are the ones every
@@ -78,7 +79,9 @@ def render_answer(answer: Answer, kb: KnowledgeBase, *, user: str | None = None)
         context_lines.insert(0, line if entry else f"{line}. {t('unknown_hint', lang)}")
     if context_lines:
         blocks.append(bk.context(*context_lines, id_=f"incident:{incident_id}"))
-    blocks.append(_answer_buttons(entry.id if entry else None, incident_id, lang))
+    if buttons := _answer_buttons(entry.id if entry else None, incident_id, lang,
+                                  logs_offered=logs_offered):
+        blocks.append(buttons)
     if answer.incident:
         text += f" ({recorded_line(answer.incident, lang)})"
     return Message(bk.fallback(text), bk.cap_blocks(blocks))
@@ -158,7 +161,10 @@ def _history_blocks(answer: Answer, lang: str) -> list[bk.Block]:
     return [bk.section("\n".join(lines), id_="similar")] if lines else []
 
 
-def _answer_buttons(entry_id: str | None, incident_id: int | None, lang: str) -> bk.Block:
+def _answer_buttons(entry_id: str | None, incident_id: int | None, lang: str, *,
+                    logs_offered: bool = True) -> bk.Block | None:
+    """Feedback, Resolve, and "Fetch logs" only where the logs policy allows fetching (a
+    button that can only be refused is a dead end)."""
     vote = {"incident_id": incident_id, "entry_id": entry_id}
     elements = []
     if entry_id:
@@ -169,9 +175,12 @@ def _answer_buttons(entry_id: str | None, incident_id: int | None, lang: str) ->
     if incident_id is not None:
         elements.append(bk.button(t("button_resolve", lang), action_id=ACTION_RESOLVE,
                                   value={"incident_id": incident_id, "entry_id": entry_id}))
-    elements.append(bk.button(t("button_fetch_logs", lang), action_id=ACTION_FETCH_LOGS,
-                              value={"incident_id": incident_id, "entry_id": entry_id,
-                                     "service": None}))
+    if logs_offered:
+        elements.append(bk.button(t("button_fetch_logs", lang), action_id=ACTION_FETCH_LOGS,
+                                  value={"incident_id": incident_id, "entry_id": entry_id,
+                                         "service": None}))
+    if not elements:  # Slack refuses an actions block without elements
+        return None
     return bk.actions(*elements, id_=f"buttons:{incident_id}:{entry_id or '-'}")
 
 

@@ -94,13 +94,8 @@ def test_known_error_is_answered_in_the_channel_and_recorded(server: Server,
     assert f"Incident #{incident_id}" in text
     action_ids = {element["action_id"] for block in blocks if block["type"] == "actions"
                   for element in block["elements"]}
-    assert action_ids == {"feedback_helpful", "feedback_wrong", "resolve_incident",
-                          "fetch_logs"}
-    fetch = next(element for block in blocks if block["type"] == "actions"
-                 for element in block["elements"] if element["action_id"] == "fetch_logs")
-    assert json.loads(fetch["value"]) == {"incident_id": incident_id,
-                                          "entry_id": "service-launch-fails",
-                                          "service": None}
+    # No "Fetch logs" here: this server allows no channel to fetch logs (tests/logs has it).
+    assert action_ids == {"feedback_helpful", "feedback_wrong", "resolve_incident"}
 
     [row] = incident_rows(server, incident_id)
     assert row.entry_id == "service-launch-fails" and row.status == "open"
@@ -303,7 +298,8 @@ def test_a_retried_event_is_answered_once(server: Server, channel: str) -> None:
         reply = server.slack.event(event, event_id="Ev0RETRY" + channel, retry_num=retry)
         assert reply.status == 200
     answer_in(server, channel)
-    time.sleep(1.5)  # time for a duplicate answer to show up, if there were one
+    # Both retries were turned away before any listener ran: no duplicate can follow.
+    assert server.repeats_ignored("Ev0RETRY" + channel) == 2
     answers = [call for call in server.calls_in(channel, "chat.postMessage")]
     assert len(answers) == 1
     assert len(server.sql("SELECT event_id FROM processed_events WHERE event_id = :id",
@@ -317,7 +313,7 @@ def test_unsigned_or_stale_requests_are_refused(server: Server, channel: str,
                else {"timestamp": int(time.time()) - 10 * 60})
     assert server.slack.command(GPU_ERROR, channel=channel, **signing).status == 401
     assert server.slack.mention(GPU_ERROR, channel=channel, **signing).status == 401
-    time.sleep(1.0)
+    server.settle()
     assert [call for call in server.fake.calls if call.args.get("channel") == channel] == []
     assert server.sql("SELECT id FROM occurrences WHERE channel = :c", c=channel) == []
 
@@ -365,7 +361,7 @@ def test_rate_limited_post_is_retried_after_retry_after(server: Server, channel:
     server.fake.rate_limit_next("chat.postMessage", retry_after=1)
     server.slack.command(GPU_ERROR, channel=channel)
     attempts = server.wait_in(channel, "chat.postMessage", 2)  # the stand-in records the 429 too
-    time.sleep(1.0)
+    server.settle()
     assert len(server.calls_in(channel, "chat.postMessage")) == 2  # and no third: one answer
     assert attempts[0].args["blocks"] == attempts[1].args["blocks"]
     assert attempts[1].at - attempts[0].at >= 0.9  # it waited for Retry-After
@@ -392,8 +388,7 @@ def test_an_internal_error_apologizes_with_a_reference_and_no_trace(server: Serv
     said = all_text([call.args for call in server.fake.calls]) + all_text(
         [call.body.decode(errors="replace") for call in server.fake.calls])
     assert "Traceback" not in said and 'File "' not in said and "occurrences" not in said
-    time.sleep(0.3)
-    log = server.log()
+    log = server.wait_for_log(f"ref={reference}")
     assert f"ref={reference}" in log and "Traceback" in log
 
 
@@ -421,7 +416,7 @@ def test_lang_switches_the_answers_of_that_person(server: Server, channel: str) 
     other = new_channel()
     server.slack.command(UNKNOWN_ERROR + " ko", channel=other, user="U0000KOREA")
     answer = answer_in(server, other)
-    assert "알려진 해결책이 없습니다" in all_text(answer.args["blocks"])
+    assert "알려진 조치 방법이 없습니다" in all_text(answer.args["blocks"])
     server.slack.command("lang xx", channel=channel, user="U0000KOREA")
     assert "lang ko|en" in respond_calls(server, channel, 2)[-1].args["text"]
 
@@ -461,13 +456,13 @@ def test_watch_mode_suggests_only_for_confident_errors(server: Server, channel: 
                         "bot_id": "B0000OTHER"})
     answer = answer_in(server, channel)
     assert answer.args["thread_ts"] == error_ts
-    time.sleep(1.5)
+    server.settle()  # the chatter, the unknown error and the bot's message: all handled by now
     assert len(server.calls_in(channel, "chat.postMessage")) == 1
 
     server.slack.command("watch off", channel=channel)
     respond_calls(server, channel, 2)
     server.slack.event({**message, "ts": new_ts(), "text": CRASH_ERROR})
-    time.sleep(1.5)
+    server.settle()
     assert len(server.calls_in(channel, "chat.postMessage")) == 1
 
 

@@ -1,5 +1,6 @@
-"""Privacy of channels and who may do what, end to end (issue 9, items 5 and 6): the real server,
-signed requests, the Slack stand-in answering conversations.info as Slack does, both databases.
+"""Privacy of channels and who may do what, end to end (issue 9, items 5 and 6): the real app
+(in this process: nothing here needs a socket), signed requests, the Slack stand-in answering
+conversations.info as Slack does, both databases.
 
 An incident belongs to its channel: what was said in a private channel, a group DM or a DM is
 shown only there. Resolving (and any other incident action) is for the incident's channel or
@@ -18,7 +19,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import BACKENDS
-from tests.e2e.conftest import Server, migrated_server, new_channel, new_ts
+from tests.e2e.conftest import Server, app_server, new_channel, new_ts
 from tests.e2e.test_slack_conversations import all_text, answer_in, incident_id_of, respond_calls
 from tests.support.slack_api import TEAM_ID
 
@@ -31,9 +32,10 @@ OTHER_TEAM = "T0000EVIL"
 @pytest.fixture(scope="module", params=BACKENDS)
 def server(request: pytest.FixtureRequest,
            tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    with migrated_server(request.param, tmp_path_factory.mktemp(f"privacy-{request.param}"),
-                         extra_env={"BOT_ADMINS": f"U0000NOBODY, {ADMIN}"}) as running:
-        yield running
+    """The app in this process (`app_server`): these cases need no socket or worker."""
+    with app_server(request.param, tmp_path_factory.mktemp(f"privacy-{request.param}"),
+                    admins=frozenset({"U0000NOBODY", ADMIN})) as app:
+        yield app
 
 
 def unique_error(word: str) -> str:

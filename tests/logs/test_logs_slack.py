@@ -14,7 +14,8 @@ from tests.logs.conftest import INIT_FAILURE_LOG, PLANTED_SECRETS, sdk_env
 from tests.support.azure_standin import AzureStandin, V2Deployment
 from tests.support.prometheus import metric, scrape
 
-ALLOWED = ("CLOGSA", "CLOGSB", "CLOGSC", "CLOGSD", "CLOGSE", "CLOGSF", "CLOGSG", "CLOGSH")
+ALLOWED = ("CLOGSA", "CLOGSB", "CLOGSC", "CLOGSD", "CLOGSE", "CLOGSF", "CLOGSG", "CLOGSH",
+           "CLOGSI")
 TIMEOUT_S = 6
 # A log whose lines hold Slack markup: shown in the result, it must not ping or disguise a link.
 LOUD_LOG = ("2026-11-25T10:00:01Z INFO starting\n"
@@ -265,3 +266,20 @@ def test_exactly_the_typed_name_is_never_offered_back(server: Server) -> None:
     shown = final_update(server, channel)
     assert "can't find" in shown
     assert "`credit-ep/purple`?" not in shown  # not "did you mean" what was typed
+
+
+def test_answers_offer_fetch_logs_only_where_logs_may_be_fetched(server: Server) -> None:
+    def buttons_in(channel: str) -> dict[str, dict[str, object]]:
+        answer = server.wait_in(channel, "chat.postMessage", predicate=lambda call: any(
+            block.get("type") == "actions" for block in call.args.get("blocks") or []))[0]
+        return {element["action_id"]: element for block in answer.args["blocks"]
+                if block["type"] == "actions" for element in block["elements"]}
+
+    crash = "Back-off restarting failed container"
+    server.slack.command(crash, channel="CLOGSI")
+    fetch = buttons_in("CLOGSI")["fetch_logs"]
+    [(incident_id,)] = server.sql("SELECT incident_id FROM occurrences WHERE channel = 'CLOGSI'")
+    assert json.loads(str(fetch["value"])) == {
+        "incident_id": incident_id, "entry_id": "service-launch-fails", "service": None}
+    server.slack.command(crash, channel="CNOTALLOWED3")
+    assert "fetch_logs" not in buttons_in("CNOTALLOWED3")

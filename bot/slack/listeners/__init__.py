@@ -10,7 +10,16 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.slack.config import Settings
-from bot.slack.listeners import actions, commands, digest, home, logs, mentions, views
+from bot.slack.listeners import (
+    actions,
+    commands,
+    deployments,
+    digest,
+    home,
+    logs,
+    mentions,
+    views,
+)
 from bot.slack.subcommands import SubcommandRegistry
 
 
@@ -21,6 +30,7 @@ def build_subcommands() -> SubcommandRegistry:
         *commands.built_in_subcommands(),
         logs.SUBCOMMAND,
         digest.SUBCOMMAND,
+        deployments.SUBCOMMAND,
     ])
 
 
