@@ -445,6 +445,49 @@ def resolve_incident(session: Session, incident_id: int, *, user: str | None,
     return incident
 
 
+class IncidentStillOpen(ValueError):
+    """Reopen asked of an incident that is open already."""
+
+    def __init__(self, incident: Incident) -> None:
+        super().__init__(f"incident #{incident.id} is open")
+        self.incident = incident
+
+
+class ReopenConflict(ValueError):
+    """The same problem (fingerprint) has been opened again as another incident since."""
+
+    def __init__(self, incident_id: int, other_id: int) -> None:
+        super().__init__(f"incident #{incident_id}: the same problem is open as #{other_id}")
+        self.incident_id, self.other_id = incident_id, other_id
+
+
+def reopen_incident(session: Session, incident_id: int) -> Incident:
+    """Open a resolved incident again: its resolution is cleared (the next resolution writes
+    its own). Refused while the same problem is open as a newer incident: one open incident per
+    problem, or the next paste could not say which one it belongs to."""
+    incident = session.get(Incident, incident_id)
+    if incident is None:
+        raise IncidentNotFound(incident_id)
+    if incident.status == STATUS_OPEN:
+        raise IncidentStillOpen(incident)
+    other = session.execute(
+        select(Incident.id).where(Incident.workspace == incident.workspace,
+                                  Incident.fingerprint == incident.fingerprint,
+                                  Incident.status == STATUS_OPEN)).scalar()
+    if other is not None:
+        raise ReopenConflict(incident_id, int(other))
+    changed = session.execute(
+        update(Incident)
+        .where(Incident.id == incident_id, Incident.status != STATUS_OPEN)
+        .values(status=STATUS_OPEN, resolved_by=None, resolved_at=None, time_to_resolve_s=None,
+                resolution_note=None, resolved_in=None)
+        .execution_options(synchronize_session=False)).rowcount
+    session.refresh(incident)
+    if not changed:
+        raise IncidentStillOpen(incident)
+    return incident
+
+
 def record_feedback(session: Session, *, incident_id: int | None, entry_id: str | None,
                     user: str, helpful: bool) -> None:
     """One vote per user per incident and entry; a second click changes the vote."""
