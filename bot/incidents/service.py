@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from bot.incidents.audience import Audience
 from bot.incidents.models import STATUS_OPEN, STATUS_RESOLVED, Feedback, Incident, Occurrence
+from bot.matching.error_lines import is_error_line
 from bot.matching.masking import mask
 from bot.matching.result import MatchResult
 from bot.redaction import sanitize
@@ -127,6 +128,10 @@ def incident_summary(pasted: str, result: MatchResult) -> str:
     line = result.summary_line
     if not line.strip():  # a result built without the matcher's lines
         line = next((candidate for candidate in pasted.splitlines() if candidate.strip()), "")
+    if not result.matches and not is_error_line(line):
+        # Nothing matched and the line is someone talking ("배포 실패했습니다 ㅠ 도와주세요"):
+        # no summary at all, and lists say "unknown error", rather than quote the chat.
+        return ""
     line = " ".join(_mask(sanitize(line)).split())
     return _cut(line, SUMMARY_LIMIT)
 
