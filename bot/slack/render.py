@@ -169,8 +169,8 @@ def _unknown_blocks(result: MatchResult, kb: KnowledgeBase, lang: str,
         for match in candidates:
             line = t("candidate_line", lang, title=_match_title(match, kb, lang),
                      entry_id=match.entry_id, score=round(match.score))
-            if match.evidence:
-                line += "\n" + t("matched", lang, evidence=_evidence(match.evidence, 200))
+            # No "matched:" under a candidate: below the answer threshold its best line is
+            # usually the paste itself, not evidence of anything.
             blocks.append(bk.section(line, id_=f"candidate:{match.entry_id}", accessory=bk.button(
                 t("button_this_one", lang), action_id=ACTION_HELPFUL,
                 value={"incident_id": incident_id, "entry_id": match.entry_id})))

@@ -55,6 +55,7 @@ def apologies(server: Server) -> list[Any]:
 
 def test_a_transient_500_is_retried_and_the_answer_arrives(server: Server) -> None:
     channel = new_channel()
+    server.settle()  # no earlier answer's late thread reply may take the failure set up here
     server.fake.fail_next("chat.postMessage", status=500,
                           body={"ok": False, "error": "internal_error"})
     assert server.slack.mention(GPU_ERROR, channel=channel).status == 200
