@@ -26,14 +26,16 @@ from bot.slack.i18n import t
 
 ACTION_RESOLVE = "resolve_incident"  # opens the resolution modal (bot.slack.listeners.actions)
 ACTION_REOPEN = "reopen_incident"
+ACTION_FETCH_LOGS = "fetch_logs"  # handled by bot.slack.listeners.logs
 STATE_BLOCK = "state"
+NEXT_STEP_BLOCK = "next_step"
 RESOLUTION_BLOCK = "resolution"
 FOLDED_PREFIX = "folded:"
 STEPS_PREFIX = "fix:"
 MAX_CARD_CHARS = 900  # visible text of a card, buttons included
-CAUSE_CHARS = 220
-STEP_CHARS = 300
-LAST_FIX_CHARS = 260
+CAUSE_CHARS = 200
+STEP_CHARS = 360  # at most; less when the lines above take more of the card
+LAST_FIX_CHARS = 200
 CANDIDATES_ON_CARD = 3
 
 _SENTENCE_END = re.compile(r"(?<=[.!?。])\s|(?<=다\.)\s")
@@ -72,7 +74,26 @@ def one_line_cause(entry: Entry, lang: str) -> str:
     return bk.truncate(first, CAUSE_CHARS)
 
 
-def step_blocks(entry: Entry, lang: str, *, first_only: bool) -> list[bk.Block]:
+def cut_at_line(text: str, limit: int) -> str:
+    """`text` cut to whole lines within `limit` (a code block left open is closed), "…" when
+    something was left out: a command cut in the middle would be copied and run as it is."""
+    if len(text) <= limit:
+        return text
+    kept: list[str] = []
+    in_code = False
+    for line in text.split("\n"):
+        closing = "\n```" if in_code ^ (line.count("```") % 2 == 1) else ""
+        if len("\n".join([*kept, line])) + len(closing) + 2 > limit:
+            break
+        kept.append(line)
+        in_code ^= line.count("```") % 2 == 1
+    if not kept:  # one long line: cut it, outside any code
+        return bk.truncate(text.replace("```", ""), limit)
+    return "\n".join(kept) + ("\n```" if in_code else "") + "\n…"
+
+
+def step_blocks(entry: Entry, lang: str, *, first_only: bool,
+                limit: int = STEP_CHARS) -> list[bk.Block]:
     """The fix: step 1 on a card (and on a tentative answer), every step in a full answer."""
     body = entry.body_in(lang)
     if body is None or not body.steps:
@@ -81,10 +102,10 @@ def step_blocks(entry: Entry, lang: str, *, first_only: bool) -> list[bk.Block]:
     steps = "\n".join(f"{number}. {bk.markdown_to_mrkdwn(step.strip())}"
                       for number, step in enumerate(shown, start=1))
     if first_only:
-        steps = bk.truncate(steps, STEP_CHARS)
         label = t("first_step", lang)
         if len(body.steps) > 1:
             label += " " + t("card_more_steps", lang, count=len(body.steps) - 1)
+        steps = cut_at_line(steps, max(limit - len(label) - 1, 80))
         return [bk.section(f"{label}\n{steps}", id_=f"{STEPS_PREFIX}{entry.id}:first")]
     return bk.sections(f"{t('fix', lang)}\n{steps}", id_prefix=f"{STEPS_PREFIX}{entry.id}")
 
@@ -114,7 +135,7 @@ def render_card_blocks(answer: Answer, kb: KnowledgeBase, *, buttons: bk.Block |
         if cause := one_line_cause(entry, lang):
             blocks.append(bk.section(f"{t('cause', lang)} {cause}", id_=f"cause:{entry.id}"))
         blocks += last_fix_blocks(answer, lang)
-        blocks += step_blocks(entry, lang, first_only=True)
+        steps_at = len(blocks)  # the first step gets what the rest leaves of the budget
     else:
         blocks.append(bk.section(t("no_known_fix", lang), id_="no_known_fix"))
         blocks += last_fix_blocks(answer, lang)  # the team's own fix counts most here
@@ -124,7 +145,7 @@ def render_card_blocks(answer: Answer, kb: KnowledgeBase, *, buttons: bk.Block |
             blocks.append(bk.context(t("card_candidates", lang, titles=" · ".join(
                 bk.truncate(title, 80) for title in titles)), id_="candidates"))
         blocks.append(bk.section(next_step_line(lang, logs_offered=logs_offered),
-                                 id_="next_step"))
+                                 id_=NEXT_STEP_BLOCK))
     if affected := affected_line(answer, lang):
         blocks.append(bk.context(affected, id_="affected"))
     lines = [line for line in context_lines if line]
@@ -132,6 +153,10 @@ def render_card_blocks(answer: Answer, kb: KnowledgeBase, *, buttons: bk.Block |
         blocks.append(bk.context(*lines, id_="card_context"))
     if buttons is not None:
         blocks.append(buttons)
+    if shown and entry:
+        room = MAX_CARD_CHARS - len(visible_text(blocks)) - 1
+        blocks[steps_at:steps_at] = step_blocks(entry, lang, first_only=True,
+                                                limit=min(room, STEP_CHARS))
     return bk.cap_blocks(blocks)
 
 
@@ -169,7 +194,9 @@ def visible_text(blocks: Sequence[bk.Block]) -> str:
 # ----- state changes on a posted answer (the card, or a full answer in a thread)
 
 def _is_steps(block: bk.Block) -> bool:
-    return str(block.get("block_id", "")).startswith(STEPS_PREFIX)
+    """The blocks folded while resolved: the fix's steps, an abstaining card's next step."""
+    block_id = str(block.get("block_id", ""))
+    return block_id.startswith(STEPS_PREFIX) or block_id == NEXT_STEP_BLOCK
 
 
 def _swap_button(block: bk.Block, *, old: str, new: bk.Block) -> bk.Block:
@@ -212,8 +239,11 @@ def with_resolution(blocks: Sequence[bk.Block], *, user: str, note: str, lang: s
             continue
         if _is_steps(block):
             if not folded:  # one placeholder remembers what was folded
-                kind = "first" if block_id.endswith(":first") else "all"
-                entry = block_id[len(STEPS_PREFIX):].rsplit(":", 1)[0]
+                if block_id == NEXT_STEP_BLOCK:
+                    kind, entry = "next", "-"
+                else:
+                    kind = "first" if block_id.endswith(":first") else "all"
+                    entry = block_id[len(STEPS_PREFIX):].rsplit(":", 1)[0]
                 updated.append(bk.context(t("card_steps_folded", lang),
                                           id_=f"{FOLDED_PREFIX}{kind}:{entry}"))
                 folded = True
@@ -243,7 +273,13 @@ def with_reopened(blocks: Sequence[bk.Block], kb: KnowledgeBase, *, user: str, l
         if block_id.startswith(FOLDED_PREFIX):
             kind, _, entry_id = block_id[len(FOLDED_PREFIX):].partition(":")
             entry = kb.get(entry_id)
-            if entry is not None:
+            if kind == "next":
+                logs_offered = any(element.get("action_id") == ACTION_FETCH_LOGS
+                                   for other in blocks if other.get("type") == "actions"
+                                   for element in other.get("elements", []))
+                updated.append(bk.section(next_step_line(lang, logs_offered=logs_offered),
+                                          id_=NEXT_STEP_BLOCK))
+            elif entry is not None:
                 updated += step_blocks(entry, lang, first_only=kind == "first")
             continue
         if block.get("type") == "actions":

@@ -153,7 +153,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "card_resolved": {"en": ":white_check_mark: *Resolved*", "ko": ":white_check_mark: *해결됨*"},
     "card_recurrence_of": {"en": "recurrence of #{id}", "ko": "#{id}의 재발"},
     "card_seen_times": {"en": "seen {count} times", "ko": "{count}번째 발생"},
-    "card_more_steps": {"en": "(all {count} more steps in the thread)",
+    "card_more_steps": {"en": "({count} more steps in the thread)",
                         "ko": "(나머지 {count}단계는 스레드에)"},
     "card_steps_folded": {"en": "Steps folded: they are in the thread.",
                           "ko": "조치 단계는 접어 두었습니다. 스레드에서 볼 수 있습니다."},

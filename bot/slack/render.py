@@ -21,7 +21,9 @@ from bot.matching.text_output import unread_note
 from bot.redaction import redact
 from bot.slack import blocks as bk
 from bot.slack.cards import (
+    ACTION_FETCH_LOGS,
     ACTION_RESOLVE,
+    NEXT_STEP_BLOCK,
     next_step_line,
     render_card_blocks,
     state_block,
@@ -32,7 +34,6 @@ from bot.slack.subcommands import Subcommand
 
 ACTION_HELPFUL = "feedback_helpful"
 ACTION_WRONG = "feedback_wrong"
-ACTION_FETCH_LOGS = "fetch_logs"  # handled by bot.slack.listeners.logs
 ACTION_SET_LANGUAGE = "set_language"
 RESOLVE_MODAL = "resolve_incident_modal"
 NOTE_BLOCK = "note"
@@ -174,7 +175,8 @@ def _unknown_blocks(result: MatchResult, kb: KnowledgeBase, lang: str,
             blocks.append(bk.section(line, id_=f"candidate:{match.entry_id}", accessory=bk.button(
                 t("button_this_one", lang), action_id=ACTION_HELPFUL,
                 value={"incident_id": incident_id, "entry_id": match.entry_id})))
-    blocks.append(bk.section(next_step_line(lang, logs_offered=logs_offered), id_="next_step"))
+    blocks.append(bk.section(next_step_line(lang, logs_offered=logs_offered),
+                             id_=NEXT_STEP_BLOCK))
     return blocks
 
 
