@@ -188,11 +188,13 @@ def answer_in_thread(client: WebClient, paste: Paste, *, settings: Settings, lan
     # for (an apology under an answer reads as if the answer were wrong).
     try:
         if thread_ts is None and answer_ts is not None:
+            # The card's thread is the incident's first: attached before the reply, so that
+            # a mention or a click in it already finds the incident.
+            attach_thread(settings.database_url, incident=answered.incident,
+                          outbox_key=answered.outbox_key, channel=channel, thread_ts=answer_ts)
             post_message(client, channel, answer_ts, render_answer(
                 answered, matcher.kb, logs_offered=channel_may_fetch(paste.channel),
                 on_card=True), tolerate_not_member=False)
-            attach_thread(settings.database_url, incident=answered.incident,
-                          outbox_key=answered.outbox_key, channel=channel, thread_ts=answer_ts)
         if paste.source == "slash" and len(paste.text) > UPLOAD_PASTE_ABOVE_CHARS:
             upload_text(client, channel=channel, thread_ts=thread_ts or answer_ts,
                         content=paste.text, filename="error.txt",

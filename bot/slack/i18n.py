@@ -170,6 +170,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "ko": "*다음 단계:* 전체 오류 출력(`Error`가 있는 줄, 스택 트레이스, 실패한 명령)을 "
               "붙이고 어떤 엔드포인트나 배포인지 알려 주세요."},
     "card_affected": {"en": "affected: {service}", "ko": "영향 대상: {service}"},
+    "error_line_read": {"en": "error line read: `{line}`", "ko": "읽은 오류 줄: `{line}`"},
     "button_reopen": {"en": "Reopen", "ko": "다시 열기"},
     "reopened_line": {"en": ":arrows_counterclockwise: Reopened by <@{user}>",
                       "ko": ":arrows_counterclockwise: <@{user}> 님이 다시 열었습니다"},

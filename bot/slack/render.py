@@ -16,6 +16,7 @@ from bot.answers.lines import MRKDWN, last_fix_line, recorded_line, similar_line
 from bot.answers.models import Answer
 from bot.answers.strings import t as answers_t
 from bot.knowledge.model import Entry, KnowledgeBase
+from bot.matching.error_lines import is_error_line
 from bot.matching.result import Match, MatchResult
 from bot.matching.text_output import unread_note
 from bot.redaction import redact
@@ -175,6 +176,11 @@ def _unknown_blocks(result: MatchResult, kb: KnowledgeBase, lang: str,
             blocks.append(bk.section(line, id_=f"candidate:{match.entry_id}", accessory=bk.button(
                 t("button_this_one", lang), action_id=ACTION_HELPFUL,
                 value={"incident_id": incident_id, "entry_id": match.entry_id})))
+    # What the bot read as the error, so the reader can tell whether it read the right line;
+    # not called "matched" (nothing did), and never a chat line ("배포 실패했습니다 ㅠ").
+    if result.summary_line and is_error_line(result.summary_line):
+        blocks.append(bk.context(t("error_line_read", lang,
+                                   line=_evidence(result.summary_line)), id_="error_line"))
     blocks.append(bk.section(next_step_line(lang, logs_offered=logs_offered),
                              id_=NEXT_STEP_BLOCK))
     return blocks

@@ -643,3 +643,47 @@ def test_a_recurrence_names_the_earlier_incident_and_how_it_was_fixed(server: Se
     assert "first time seen" not in text
     full = all_text(full_answer(server, channel, answers[-1]).args["blocks"])
     assert f"Incident #{again_id} recorded · recurrence of #{first_id}" in full
+
+
+def test_a_card_is_resolved_then_reopened_and_follows_each_state(server: Server,
+                                                                 channel: str) -> None:
+    # A paste of its own: a repeat from another test would join that test's incident.
+    paste = f"{OOM_ERROR} (reopen test {channel})"
+    server.slack.command(paste, channel=channel)
+    card = answer_in(server, channel)
+    incident_id = incident_id_of(card.args["blocks"])
+    ts = card_ts(server, channel, card)
+    assert full_answer(server, channel, card)  # the full answer is in its thread
+    assert "*First step*" in all_text(card.args["blocks"])
+
+    server.slack.command(f"resolve {incident_id} raised the memory limit", channel=channel)
+    resolved = server.wait_in(channel, "chat.update", predicate=lambda call: (
+        call.args["ts"] == ts and "reopen_incident" in all_text(call.args["blocks"])))[0]
+    assert "*Resolved*" in all_text(resolved.args["blocks"])
+    assert "*First step*" not in all_text(resolved.args["blocks"])  # folded
+
+    # Someone in another channel may not reopen it (the rule of Resolve).
+    message = server.stored_message(channel, ts)
+    elsewhere = new_channel()
+    server.slack.click({**message, "blocks": message["blocks"]}, channel=elsewhere,
+                       action_id="reopen_incident", user="U0000MALLORY")
+    told = server.fake.wait_for("response_url", predicate=lambda call: (
+        call.path.endswith(f"/{elsewhere}-action")))[0]
+    assert f"Incident #{incident_id} belongs to another channel" in told.args["text"]
+    [row] = incident_rows(server, incident_id)
+    assert row.status == "resolved"
+
+    server.slack.click(message, channel=channel, action_id="reopen_incident", user="U0000BOB")
+    reopened = server.wait_in(channel, "chat.update", predicate=lambda call: (
+        call.args["ts"] == ts and "Reopened by <@U0000BOB>" in all_text(call.args["blocks"])))[0]
+    shown = all_text(reopened.args["blocks"])
+    assert ":red_circle: *Open*" in shown and "*First step*" in shown  # the step is back
+    assert "resolve_incident" in shown and "reopen_incident" not in shown
+    [row] = incident_rows(server, incident_id)
+    assert row.status == "open" and row.resolved_by is None and row.resolution_note is None
+
+    # The same paste again joins the reopened incident: one open incident per problem.
+    server.slack.command(paste, channel=channel)
+    cards = server.wait_in(channel, "chat.postMessage", 2, predicate=lambda call: any(
+        block.get("type") == "actions" for block in call.args.get("blocks") or []))
+    assert incident_id_of(cards[-1].args["blocks"]) == incident_id
