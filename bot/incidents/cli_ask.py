@@ -54,10 +54,11 @@ def run_ask(args: argparse.Namespace) -> int:
     if problem := database_problem(url):
         return fail(problem)
 
-    from bot.matching.matcher import default_matcher  # builds the KB index: only when asked
     from bot.matching.text_output import render_answer_text
+    from bot.teaching.live import current_matcher  # builds the KB index: only when asked
 
-    matcher = default_matcher()
+    # The shipped KB plus the team's approved entries in this database.
+    matcher = current_matcher(url, settings().knowledge_path)
     warn_about_knowledge_problems(matcher.kb.problems)
     result = matcher.match(text, lang=lang)
     try:

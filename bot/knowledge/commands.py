@@ -1,4 +1,5 @@
-"""`troubleshoot-bot kb check | eval | train | import`."""
+"""`troubleshoot-bot kb check | eval | train | import` (and the team's `kb drafts | teach |
+export | disable`, from bot.teaching)."""
 
 from __future__ import annotations
 
@@ -50,3 +51,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     importer.add_argument("--force", action="store_true",
                           help="overwrite files in DIR even when they are not drafts")
     importer.set_defaults(func=lazy("bot.knowledge.importer:run_import"))
+
+    from bot.teaching.commands import register as register_team_commands
+
+    register_team_commands(commands)
