@@ -39,12 +39,12 @@ class LiveMatcher:
             with self._lock:  # the first caller builds; the others wait for it once
                 if self._matcher is None:
                     self._refresh()
-        elif time.monotonic() - self._checked >= self.check_every_s:
-            if self._lock.acquire(blocking=False):  # one thread checks; the rest answer now
-                try:
-                    self._refresh()
-                finally:
-                    self._lock.release()
+        elif (time.monotonic() - self._checked >= self.check_every_s
+              and self._lock.acquire(blocking=False)):  # one thread checks; the rest answer
+            try:
+                self._refresh()
+            finally:
+                self._lock.release()
         assert self._matcher is not None
         return self._matcher
 

@@ -165,8 +165,8 @@ def signature_problem(signature: str, entry: Entry, kb: KnowledgeBase) -> str | 
     if len(hits) >= UNRELATED_LIMIT:
         return (f"too general: {signature!r} matches {len(hits)} unrelated pastes of the "
                 f"evaluation set (errors the knowledge base rightly does not know)")
-    with_it = KnowledgeBase(tuple(e for e in kb.entries if e.id != entry.id)
-                            + (replace(entry, signatures=_added(entry.signatures, signature)),))
+    with_it = KnowledgeBase((*(e for e in kb.entries if e.id != entry.id),
+                             replace(entry, signatures=_added(entry.signatures, signature))))
     best = Matcher(with_it, model=None).match(signature, top=2).matches
     if not best or best[0].entry_id != entry.id:
         other = best[0].entry_id if best else "nothing"
@@ -178,7 +178,7 @@ def signature_problem(signature: str, entry: Entry, kb: KnowledgeBase) -> str | 
 
 
 def _added(signatures: tuple[str, ...], signature: str) -> tuple[str, ...]:
-    return signatures if signature in signatures else signatures + (signature,)
+    return signatures if signature in signatures else (*signatures, signature)
 
 
 # ----- proposing
