@@ -6,7 +6,8 @@ Checks, each reported per entry with its file:
 - the title and the body exist in both languages, each body with a cause and fix steps;
 - the source link is an http(s) URL (not fetched), or `team:...` for an entry the team
   taught the bot (`kb export` names the incident it was learnt from); a link into the
-  troubleshooting guide uses the guide's v1 address and names a section (anchor) the guide has (links.py);
+  troubleshooting guide uses the guide's v1 address and names a section (anchor) the guide
+  has (links.py);
 - every pattern compiles;
 - every signature, matched on its own, names its entry first and confidently (by the
   hand-written rule of bot/matching/confidence.py: the signature is specific on its own);
