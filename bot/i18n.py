@@ -22,6 +22,7 @@ CATALOGS = (
     "bot.slack.i18n:STRINGS",  # what the Slack app says
     "bot.logs.render:TEXTS",  # log fetches and their diagnoses
     "bot.knowledge.msdocs_render:STRINGS",  # labels in drafts made from a guide
+    "bot.teaching.slack_render:STRINGS",  # team knowledge: drafts, approvals
 )
 
 

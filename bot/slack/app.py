@@ -92,7 +92,7 @@ def build_app(settings: Settings) -> App:
         return next()
 
     register_all(app, settings)
-    _register_domain_handlers(app)
+    _register_domain_handlers(app, settings)
     return app
 
 
@@ -104,10 +104,12 @@ def request_teams(body: dict[str, Any]) -> set[str]:
     return {str(value) for value in found if value}
 
 
-def _register_domain_handlers(app: App) -> None:
-    # Importing these registers their sub-commands (logs, digest) in bot.slack.subcommands.
+def _register_domain_handlers(app: App, settings: Settings) -> None:
+    # Importing these registers their sub-commands (logs, digest, kb) in bot.slack.subcommands.
     from bot.digest import slack_handlers as digest_handlers
     from bot.logs import slack_handlers as logs_handlers
+    from bot.teaching import slack_handlers as teaching_handlers
 
     logs_handlers.register(app)
     digest_handlers.register(app)
+    teaching_handlers.register(app, settings)

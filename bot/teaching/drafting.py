@@ -1,8 +1,8 @@
 """What a draft says, drafted from a paste and a resolution note. Pure: no I/O.
 
 - The signature is the paste's deciding error line, redacted, then masked (bot/matching/masking):
-  names, numbers, timestamps and quoted values become placeholders, so the same error with other
-  values matches it.
+  numbers, timestamps, quoted values and kebab-case resource names become placeholders, so the
+  same error with other values matches it.
 - A signature that is mostly placeholders once masked, or too short, is refused with the reason:
   it would answer unrelated pastes. (service.py adds the second test, against the evaluation
   set's "none" pastes.)
@@ -30,6 +30,9 @@ TEAM_SOURCE_PREFIX = "team:"
 _PLACEHOLDER = re.compile(r"<[a-z_]+>")
 _WORD = re.compile(r"[A-Za-z가-힣][\w가-힣]{2,}")
 _LEADING_PLACEHOLDERS = re.compile(r"^(?:\s*(?:<[a-z_]+>|[\[\](){}|:,-])\s*)+")
+# Resource names (a model, an endpoint, a deployment) are kebab-case and differ between teams and
+# pastes; masking keeps them because they can be evidence, but a signature must not require them.
+_RESOURCE_NAME = re.compile(r"(?<![\w<./-])[a-z0-9]+(?:-[a-z0-9]+)+(?![\w>/-])")
 _REDACTED = re.compile(r"\[REDACTED:[\w-]+\]")
 _SENTENCE_END = re.compile(r"(?<=[.!?。])\s+|(?<=다\.)\s+|\n+")
 
@@ -50,6 +53,7 @@ def error_line(paste: str) -> str:
 def signature_of(paste: str) -> str:
     """The paste's error line, redacted and masked, leading timestamps and pod names dropped."""
     line = _REDACTED.sub("<secret>", mask(str(sanitize(error_line(paste)))))
+    line = _RESOURCE_NAME.sub("<name>", line)
     line = _LEADING_PLACEHOLDERS.sub("", line)
     return " ".join(line.split())[:SIGNATURE_LIMIT]
 

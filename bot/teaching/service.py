@@ -302,6 +302,7 @@ def approve(session: Session, draft_id: int, *, by: str, maintainers: frozenset[
     refusal = maintainer_problem(by, maintainers, group_members)
     if refusal:
         _audit(session, actor=by, action="refuse-approve", draft_id=draft_id, detail=refusal)
+        session.commit()  # the refused attempt stays in the audit; the caller rolls back
         raise NotMaintainer(refusal)
     draft = _open_draft(session, draft_id)
     signatures = json.loads(draft.signatures or "[]")

@@ -1,0 +1,116 @@
+"""Block Kit for team knowledge: the draft in the thread, its edit modal, the drafts list."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from bot.i18n import Catalog
+from bot.mrkdwn import escape
+from bot.slack import blocks as bk
+from bot.slack.render import Message
+from bot.teaching.flows import ProposedDraft
+
+ACTION_APPROVE = "kb_draft_approve"
+ACTION_EDIT = "kb_draft_edit"
+ACTION_DISCARD = "kb_draft_discard"
+EDIT_MODAL = "kb_draft_edit_modal"
+TITLE_BLOCK, CAUSE_BLOCK, FIX_BLOCK = "kb_title", "kb_cause", "kb_fix"
+INPUT_ACTION = "value"
+
+STRINGS = {
+    "draft_intro": {
+        "en": ":bulb: This error was not in the knowledge base. Draft entry from the resolution "
+              "note (#{id}):",
+        "ko": ":bulb: 지식 베이스에 없던 오류입니다. 해결 메모로 만든 항목 초안(#{id}):"},
+    "draft_title": {"en": "*Title:* {title}", "ko": "*제목:* {title}"},
+    "draft_cause": {"en": "*Cause:* {cause}", "ko": "*원인:* {cause}"},
+    "draft_fix": {"en": "*Fix:* {fix}", "ko": "*해결:* {fix}"},
+    "draft_signature": {"en": "*Signature (masked):* {signature}",
+                        "ko": "*시그니처(마스킹됨):* {signature}"},
+    "draft_who": {"en": "Anyone may edit; a KB maintainer adds it to the knowledge base.",
+                  "ko": "누구나 편집할 수 있고, KB 관리자가 지식 베이스에 추가합니다."},
+    "button_approve": {"en": "Add to knowledge base", "ko": "지식 베이스에 추가"},
+    "button_edit": {"en": "Edit", "ko": "편집"},
+    "button_discard": {"en": "Discard", "ko": "버리기"},
+    "approved": {"en": ":white_check_mark: Added to the knowledge base as `{entry}` by <@{user}>.",
+                 "ko": ":white_check_mark: <@{user}> 님이 `{entry}` 항목으로 지식 베이스에 "
+                       "추가했습니다."},
+    "discarded": {"en": ":wastebasket: Draft discarded by <@{user}>.",
+                  "ko": ":wastebasket: <@{user}> 님이 초안을 버렸습니다."},
+    "not_maintainer": {"en": "Only KB maintainers can add drafts to the knowledge base.",
+                       "ko": "KB 관리자만 초안을 지식 베이스에 추가할 수 있습니다."},
+    "not_allowed_discard": {"en": "Only KB maintainers or the one who proposed it can discard "
+                                  "this draft.",
+                            "ko": "KB 관리자나 초안을 제안한 사람만 버릴 수 있습니다."},
+    "refused": {"en": "Not added: {reason}", "ko": "추가하지 않았습니다: {reason}"},
+    "modal_title": {"en": "Edit draft", "ko": "초안 편집"},
+    "modal_submit": {"en": "Save", "ko": "저장"},
+    "modal_cancel": {"en": "Cancel", "ko": "취소"},
+    "label_title": {"en": "Title", "ko": "제목"},
+    "label_cause": {"en": "Cause", "ko": "원인"},
+    "label_fix": {"en": "Fix (one step per line)", "ko": "해결 방법(한 줄에 한 단계)"},
+    "drafts_none": {"en": "No drafts are waiting for a decision.",
+                    "ko": "결정을 기다리는 초안이 없습니다."},
+    "drafts_title": {"en": "*Drafts waiting for a KB maintainer ({count}):*",
+                     "ko": "*KB 관리자의 결정을 기다리는 초안 ({count}건):*"},
+    "drafts_line": {"en": "#{id} {kind} `{entry}` (incident #{incident}): {title}",
+                    "ko": "#{id} {kind} `{entry}` (인시던트 #{incident}): {title}"},
+    "drafts_only_maintainers": {"en": "Only KB maintainers can list the drafts.",
+                                "ko": "KB 관리자만 초안 목록을 볼 수 있습니다."},
+    "drafts_help": {"en": "`kb drafts` — drafts waiting for a KB maintainer",
+                    "ko": "`kb drafts` — KB 관리자의 결정을 기다리는 초안"},
+}
+t = Catalog(STRINGS)
+
+
+def draft_message(draft: ProposedDraft, lang: str) -> Message:
+    value = json.dumps({"draft_id": draft.id})
+    text = "\n".join([
+        t("draft_title", lang, title=escape(draft.title)),
+        t("draft_cause", lang, cause=escape(bk.truncate(draft.cause, 600))),
+        t("draft_fix", lang, fix=escape(bk.truncate(draft.fix, 1500))),
+        t("draft_signature", lang,
+          signature=bk.inline_code(draft.signatures[0] if draft.signatures else "")),
+    ])
+    return Message(bk.fallback(t("draft_intro", lang, id=draft.id)), [
+        bk.section(t("draft_intro", lang, id=draft.id), id_="kb_draft_intro"),
+        bk.section(text, id_="kb_draft_body"),
+        bk.context(t("draft_who", lang)),
+        bk.actions(bk.button(t("button_approve", lang), action_id=ACTION_APPROVE, value=value,
+                             style="primary"),
+                   bk.button(t("button_edit", lang), action_id=ACTION_EDIT, value=value),
+                   bk.button(t("button_discard", lang), action_id=ACTION_DISCARD, value=value),
+                   id_="kb_draft_actions"),
+    ])
+
+
+def decided(blocks: list[dict[str, Any]], note: str) -> list[dict[str, Any]]:
+    """The draft message without its buttons, with the decision below it."""
+    kept = [block for block in blocks if block.get("type") != "actions"]
+    return [*kept, bk.context(note)]
+
+
+def edit_modal(draft: ProposedDraft, lang: str, metadata: dict[str, Any]) -> dict[str, Any]:
+    def field(block_id: str, label: str, value: str, *, multiline: bool) -> dict[str, Any]:
+        return {"type": "input", "block_id": block_id, "label": bk.plain(t(label, lang)),
+                "element": {"type": "plain_text_input", "action_id": INPUT_ACTION,
+                            "multiline": multiline, "initial_value": value[:2900]}}
+
+    return {"type": "modal", "callback_id": EDIT_MODAL,
+            "private_metadata": json.dumps(metadata, separators=(",", ":"))[:3000],
+            "title": bk.plain(t("modal_title", lang)), "submit": bk.plain(t("modal_submit", lang)),
+            "close": bk.plain(t("modal_cancel", lang)),
+            "blocks": [field(TITLE_BLOCK, "label_title", draft.title, multiline=False),
+                       field(CAUSE_BLOCK, "label_cause", draft.cause, multiline=True),
+                       field(FIX_BLOCK, "label_fix", draft.fix, multiline=True)]}
+
+
+def drafts_list(drafts: list[dict[str, Any]], lang: str) -> str:
+    if not drafts:
+        return t("drafts_none", lang)
+    lines = [t("drafts_title", lang, count=len(drafts))]
+    lines += ["• " + t("drafts_line", lang, id=d["id"], kind=d["kind"], entry=d["entry_id"],
+                       incident=d["incident_id"] or "-", title=escape(str(d["title"])))
+              for d in drafts]
+    return "\n".join(lines)
