@@ -42,10 +42,13 @@ class TooGeneral(ValueError):
 
 
 def error_line(paste: str) -> str:
-    """The line of a paste that names its error: the extractor's first key line."""
+    """The line of a paste that names its error: the key line with the strongest error signal
+    (the first of equals: an exception names the cause before the lines it drags along)."""
     extracted = extract(sanitize(paste))
     if extracted.key_lines:
-        return extracted.key_lines[0]
+        signals = extracted.signals or (0.0,) * len(extracted.key_lines)
+        best = max(range(len(extracted.key_lines)), key=lambda index: (signals[index], -index))
+        return extracted.key_lines[best]
     lines = [line.strip() for line in str(sanitize(paste)).splitlines() if line.strip()]
     return lines[0] if lines else ""
 

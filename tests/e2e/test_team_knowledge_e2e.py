@@ -69,13 +69,24 @@ def all_text(payload: Any) -> str:
     return json.dumps(payload, ensure_ascii=False)
 
 
+def blocks_of(call: Any) -> list[dict[str, Any]]:
+    """A call's blocks, whether sent as JSON or form-encoded (a JSON string)."""
+    blocks = call.args.get("blocks") or []
+    if isinstance(blocks, list) and blocks and isinstance(blocks[0], str):
+        blocks = blocks[0]  # a form field, as parsed
+    return json.loads(blocks) if isinstance(blocks, str) else blocks
+
+
+def is_answer(call: Any) -> bool:
+    return any(block.get("type") == "actions" for block in blocks_of(call))
+
+
 def unknown_answer(server: Server, channel: str) -> dict[str, Any]:
     """Mention the unknown error in `channel`; the bot's answer in its thread."""
     server.slack.mention(UNKNOWN, channel=channel)
-    answer = server.wait_in(channel, "chat.postMessage", predicate=lambda call: any(
-        block.get("type") == "actions" for block in call.args.get("blocks") or []))[0]
+    answer = server.wait_in(channel, "chat.postMessage", predicate=is_answer)[0]
     [ts] = [ts for (c, ts) in server.fake.messages if c == channel]
-    return server.stored_message(channel, ts) | {"blocks": answer.args["blocks"]}
+    return server.stored_message(channel, ts) | {"blocks": blocks_of(answer)}
 
 
 def resolve_in_slack(server: Server, channel: str, message: dict[str, Any], note: str) -> None:
@@ -95,8 +106,7 @@ def answered_confidently(server: Server, paste: str, entry_id: str) -> bool:
     """Paste in a fresh channel; whether the answer named `entry_id` confidently."""
     channel = new_channel()
     server.slack.mention(paste, channel=channel)
-    server.wait_in(channel, "chat.postMessage", predicate=lambda call: any(
-        block.get("type") == "actions" for block in call.args.get("blocks") or []))
+    server.wait_in(channel, "chat.postMessage", predicate=is_answer)
     rows = server.sql("SELECT entry_id, confident FROM occurrences WHERE channel = :c",
                       c=channel)
     return bool(rows) and rows[0][0] == entry_id and bool(rows[0][1])
