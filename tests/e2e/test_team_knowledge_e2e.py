@@ -78,7 +78,9 @@ def blocks_of(call: Any) -> list[dict[str, Any]]:
 
 
 def is_answer(call: Any) -> bool:
-    return any(block.get("type") == "actions" for block in blocks_of(call))
+    blocks = blocks_of(call)
+    return isinstance(blocks, list) and any(
+        isinstance(block, dict) and block.get("type") == "actions" for block in blocks)
 
 
 def unknown_answer(server: Server, channel: str) -> dict[str, Any]:
