@@ -11,6 +11,7 @@ import importlib
 import logging
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from bot import __version__, log_redaction
 from bot.settings import SettingsError, load_dotenv_file, settings
@@ -22,7 +23,17 @@ COMMAND_MODULES = (
     "bot.slack.commands",  # serve
     "bot.digest.commands",  # digest, worker
     "bot.storage.commands",  # db
+    "bot.deployments.commands",  # deployments watch / unwatch / list / check
 )
+
+
+def chat_client() -> Any:
+    """The client that commands posting outside a Slack request (`digest`, `worker`) use: the
+    Slack Web API. Handed to them through `args.chat_client`, so that the domain packages never
+    import the front end; another front end would be another function here."""
+    from bot.slack.web_api import client_from_environment
+
+    return client_from_environment()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -31,6 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Diagnose broken model deployments from pasted errors, in Slack or here.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug output")
+    parser.set_defaults(chat_client=chat_client)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for module_name in COMMAND_MODULES:
         importlib.import_module(module_name).register(subparsers)

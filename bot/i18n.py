@@ -19,10 +19,17 @@ Strings = Mapping[str, Mapping[str, str]]
 
 # Every string table, as "module:attribute". A new table is one line here.
 CATALOGS = (
+    "bot.answers.strings:STRINGS",  # the facts of an answer, the same on every surface
     "bot.slack.i18n:STRINGS",  # what the Slack app says
     "bot.logs.render:TEXTS",  # log fetches and their diagnoses
+    "bot.deployments.render:TEXTS",  # failed deployments and the deployments watch
+    "bot.slack.listeners.digest:STRINGS",  # the digest's sub-command
     "bot.knowledge.msdocs_render:STRINGS",  # labels in drafts made from a guide
-    "bot.teaching.slack_render:STRINGS",  # team knowledge: drafts, approvals
+    "bot.knowledge.draft_files:STRINGS",  # the note on top of each draft's sections
+    "bot.matching.text_output:STRINGS",  # `match` and `ask` in a terminal
+    "bot.digest.render:STRINGS",  # the weekly digest message and its terminal text
+    "bot.digest.chart:STRINGS",  # the digest chart's title, axis and legend
+    "bot.slack.render_teaching:STRINGS",  # team knowledge: drafts, approvals
 )
 
 

@@ -28,13 +28,15 @@ from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
 
 from bot.matching.result import Match, MatchResult
 from bot.redaction import redact
 from bot.settings import settings
 from bot.storage import database_url as default_database_url
-from bot.storage import normalize_database_url
+from bot.storage import normalize_database_url, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +47,7 @@ LOCAL_WAIT_S = 5  # SQLite lock wait between this host's workers
 # Event ids stay known locally this long after they reached the database: a retry that comes
 # while the database is slow again must still be recognised here. Slack retries for minutes.
 KEEP_SEEN_S = 3600
+KEY_LENGTH = 64  # processed_events.event_id
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS pending (
@@ -71,6 +74,7 @@ class PendingOccurrence:
     user: str | None = None
     channel: str | None = None
     thread_ts: str | None = None
+    service: str | None = None  # the affected service, when the surface knew it
 
     def to_json(self) -> str:
         data = asdict(self)
@@ -98,9 +102,27 @@ def processed_key(key: str) -> str:
     return "outbox:" + key
 
 
+def claim_key(session: Session, key: str) -> bool:
+    """Insert `key` into processed_events; True only for the statement that inserted it.
+
+    One primary key decides, not a read-then-write: of two writers (an answer whose write overran
+    its deadline and the flusher, or two replicas handling one Slack retry) exactly one wins.
+    """
+    from bot.chat.models import ProcessedEvent
+
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(ProcessedEvent).values(
+        event_id=key[:KEY_LENGTH], received_at=utcnow()).on_conflict_do_nothing(
+        index_elements=["event_id"]).returning(ProcessedEvent.event_id)
+    # RETURNING yields the row only when this statement inserted it (rowcount is not
+    # reliable here: psycopg 3 through the ORM reports -1).
+    return session.execute(statement).scalar_one_or_none() is not None
+
+
 def pending_occurrence(*, key: str, workspace: str, source: str, text: str,
                        result: MatchResult, user: str | None, channel: str | None,
-                       thread_ts: str | None) -> PendingOccurrence:
+                       thread_ts: str | None, service: str | None = None) -> PendingOccurrence:
     """A paste made safe for the disk: its text, key lines and evidence redacted and bounded."""
     from bot.incidents.service import TEXT_LIMIT, truncate_for_storage
 
@@ -113,7 +135,7 @@ def pending_occurrence(*, key: str, workspace: str, source: str, text: str,
     return PendingOccurrence(
         key=key, created_at=datetime.now(UTC), workspace=workspace, source=source,
         text=stored, text_truncated=was_cut, result=safe_result, user=user, channel=channel,
-        thread_ts=thread_ts)
+        thread_ts=thread_ts, service=service)
 
 
 def target_of(database_url: str) -> str:

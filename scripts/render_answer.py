@@ -5,7 +5,9 @@
 The Block Kit the Slack renderer builds is turned into plain HTML (a close, not exact, copy of
 Slack's look: headers, sections with mrkdwn, context lines, buttons) and shot with headless
 Chromium (`apt-get install chromium fonts-noto-cjk`). Without Chromium it writes the HTML only.
-No database and no Slack are needed: the answer is rendered as it would be for a first paste.
+No Slack is needed: the answer is built by the real answer service on a throw-away SQLite
+database, as for a first paste, or with `--fixed-before NOTE` as a recurrence of a problem fixed
+before (its last fix shown).
 """
 
 from __future__ import annotations
@@ -60,7 +62,8 @@ def mrkdwn_to_html(text: str) -> str:
 
 
 EMOJI = {"bulb": "💡", "thinking_face": "🤔", "white_check_mark": "✅", "warning": "⚠️",
-         "books": "📚", "book": "📖", "mag": "🔍", "repeat": "🔁", "memo": "📝"}
+         "books": "📚", "book": "📖", "mag": "🔍", "repeat": "🔁", "memo": "📝",
+         "wrench": "🔧"}
 
 
 def block_to_html(block: dict[str, Any]) -> str:
@@ -94,13 +97,34 @@ def _text(field: dict[str, Any]) -> str:
     return mrkdwn_to_html(field["text"])
 
 
-def render(paste: str, lang: str) -> list[dict[str, Any]]:
+def render(paste: str, lang: str, fixed_before: str | None = None) -> list[dict[str, Any]]:
+    """The Slack answer, built by the real answer service on a throw-away SQLite database.
+
+    `fixed_before`: the paste was seen and fixed before with this note, so the answer is a
+    recurrence that shows its last fix."""
+    from bot.answers import AnswerContext, answer
+    from bot.incidents import service
+    from bot.incidents.audience import Audience
     from bot.matching.matcher import default_matcher
     from bot.slack.render import render_answer
+    from bot.storage import session_scope
+    from bot.storage.migrations import upgrade
 
     matcher = default_matcher()
-    result = matcher.match(paste, top=3, lang=lang)
-    return render_answer(result, None, matcher.kb, lang).blocks
+    channel = "C0INCIDENTS"
+    context = AnswerContext(workspace="T1", source="slash", language=lang, user="U0ALICE",
+                            channel=channel, audience=Audience(channel, lambda others: set()))
+    with tempfile.TemporaryDirectory() as folder:
+        url = f"sqlite:///{folder}/render.db"
+        upgrade(url)
+        if fixed_before:
+            first = answer(paste, context, database_url=url, matcher=matcher)
+            assert first.incident is not None
+            with session_scope(url) as session:
+                service.resolve_incident(session, first.incident.id, user="U0MINA",
+                                         note=fixed_before, channel=channel)
+        answered = answer(paste, context, database_url=url, matcher=matcher)
+    return render_answer(answered, matcher.kb, user="U0ALICE").blocks
 
 
 def main() -> int:
@@ -108,9 +132,11 @@ def main() -> int:
     parser.add_argument("paste")
     parser.add_argument("--lang", choices=("ko", "en"), default="ko")
     parser.add_argument("--out", type=Path, default=Path("answer.png"))
+    parser.add_argument("--fixed-before", metavar="NOTE", default=None,
+                        help="the paste was fixed before with this note: show a recurrence")
     args = parser.parse_args()
-    page = PAGE.format(body="".join(block_to_html(block) for block in render(args.paste,
-                                                                             args.lang)))
+    blocks = render(args.paste, args.lang, args.fixed_before)
+    page = PAGE.format(body="".join(block_to_html(block) for block in blocks))
     html_path = args.out.with_suffix(".html")
     html_path.write_text(page, encoding="utf-8")
     browser = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -120,7 +146,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as profile:
         subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu",
                         f"--user-data-dir={profile}", "--hide-scrollbars",
-                        "--window-size=700,900", f"--screenshot={args.out.resolve()}",
+                        "--window-size=700,3000", f"--screenshot={args.out.resolve()}",
                         html_path.resolve().as_uri()],
                        check=True, capture_output=True, timeout=60)
     _trim_white_bottom(args.out)

@@ -8,7 +8,7 @@ fi
 setup_log=$(mktemp)
 if ! { .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip \
        && .venv/bin/python -m pip install --quiet --disable-pip-version-check \
-              -c constraints.txt -e '.[dev]'; } \
+              -c constraints.txt -e '.[dev,v1]'; } \
        >"$setup_log" 2>&1; then
     cat "$setup_log" >&2
     echo "setup failed: could not install the project into .venv" >&2

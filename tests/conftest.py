@@ -1,4 +1,5 @@
-"""Shared fixtures: real databases (a SQLite file and a fresh PostgreSQL database per test)."""
+"""Shared fixtures: real databases (a SQLite file and a fresh PostgreSQL database per test),
+and the grouping that lets pytest-xdist run the suite in parallel."""
 
 from __future__ import annotations
 
@@ -8,9 +9,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
 
 from bot.knowledge.links import GUIDE_FILE_NAME, find_guide
+from bot.slack.config import Settings
+from tests.support.databases import Databases
+from tests.support.inprocess import InProcessSlack
+from tests.support.slack_api import FakeSlackAPI
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 # The shared guide sits beside the main checkout; a git worktree is one level deeper.
@@ -25,33 +29,109 @@ def _postgres_url_for(database: str) -> str:
     return f"{base}/{database}"
 
 
+_databases: Databases | None = None
+
+
+def databases() -> Databases:
+    """This test process's database factory (migrated templates, background drops)."""
+    global _databases
+    if _databases is None:
+        _databases = Databases(POSTGRES_ADMIN_URL)
+    return _databases
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    if _databases is not None:
+        for problem in _databases.close():
+            print(f"\nleft a test database behind: {problem}")
+
+
 @pytest.fixture(params=BACKENDS)
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """An empty database on each backend: a SQLite file, or a new PostgreSQL database."""
+    """A new database on each backend: a SQLite file, or a new PostgreSQL database. Empty,
+    unless the test asks for `migrated_database_url` too: then it is a copy of one that
+    `upgrade()` migrated at the start of the run (the same schema, without Alembic per test)."""
+    migrated = "migrated_database_url" in request.fixturenames
     if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'bot.db'}"
+        yield databases().sqlite(tmp_path, migrated=migrated)
         return
-    name = f"bot_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = databases().postgresql(migrated=migrated)
     try:
-        yield _postgres_url_for(name)
+        yield url
     finally:
-        from bot.storage import engine_for
-
-        # Close pooled connections this process holds, then drop despite any stragglers.
-        for url in (_postgres_url_for(name),):
-            engine_for(url).dispose()
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+        databases().release(url)
 
 
 @pytest.fixture
 def migrated_database_url(database_url: str) -> str:
-    """An empty database brought to the newest migration, the way `db upgrade` does it."""
-    from bot.storage.migrations import upgrade
-
-    upgrade(database_url)
+    """A new database at the newest migration, as `db upgrade` leaves it."""
     return database_url
+
+
+# ----- the Slack app in this process (tests/support/inprocess.py)
+
+SIGNING_SECRET = "test-signing-secret"
+
+
+@pytest.fixture(scope="module")
+def slack_api() -> Iterator[FakeSlackAPI]:
+    """The Slack Web API stand-in on 127.0.0.1, shared by a module (tests use own channels)."""
+    with FakeSlackAPI() as fake:
+        yield fake
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def module_database_url(request: pytest.FixtureRequest,
+                        tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A migrated database of each backend shared by a module's tests, each in its own
+    channel, as the tests against one running server share its database."""
+    if request.param == "sqlite":
+        yield databases().sqlite(tmp_path_factory.mktemp("module-db"), migrated=True)
+        return
+    url = databases().postgresql(migrated=True)
+    try:
+        yield url
+    finally:
+        databases().release(url)
+
+
+@pytest.fixture
+def slack_app(slack_api: FakeSlackAPI, module_database_url: str) -> Iterator[InProcessSlack]:
+    """The real Bolt app behind the real door, called in-process; settled after the test."""
+    settings = Settings(bot_token="xoxb-test", signing_secret=SIGNING_SECRET, app_token="",
+                        api_url=slack_api.api_url, language="en",
+                        database_url=module_database_url, knowledge_path=None)
+    app = InProcessSlack(settings, slack_api)
+    yield app
+    app.settle()
+
+
+@pytest.fixture
+def channel() -> str:
+    """A channel id no other test uses."""
+    return "C" + uuid.uuid4().hex[:10].upper()
+
+
+# ----- running in parallel (pytest-xdist, `--dist loadgroup`, as scripts/test runs the suite)
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Keep the tests that share a module-scoped fixture (a running server, a built corpus) on
+    one worker, so that each such fixture is built once per backend rather than once per worker;
+    every other test goes to whichever worker is free."""
+    for item in items:
+        group = _shared_fixture_group(item)
+        if group:
+            item.add_marker(pytest.mark.xdist_group(group))
+
+
+def _shared_fixture_group(item: pytest.Item) -> str | None:
+    info = getattr(item, "_fixtureinfo", None)
+    if info is None:
+        return None
+    shared = sorted(name for name, definitions in info.name2fixturedefs.items()
+                    if definitions and definitions[-1].scope == "module")
+    if not shared:
+        return None
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    variant = ",".join(f"{name}={params[name]}" for name in shared if name in params)
+    return f"{item.module.__name__ if item.module else item.nodeid}[{variant}]"

@@ -51,7 +51,7 @@ def test_ask_and_match_answer_in_the_language_dotenv_sets(project: Path) -> None
     assert bot(project, "db", "upgrade").returncode == 0
     asked = bot(project, "ask", GPU_PASTE)
     assert asked.returncode == 0, asked.stderr
-    assert "Incident #1 — seen once (new)" in asked.stdout
+    assert "Incident #1 recorded · first time seen" in asked.stdout
     assert "인시던트" not in asked.stdout
     matched = bot(project, "match", GPU_PASTE)
     assert "Container cannot be scheduled on the cluster" in matched.stdout.splitlines()[0]

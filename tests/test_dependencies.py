@@ -16,8 +16,13 @@ from packaging.version import Version
 from tests.conftest import REPO_ROOT
 
 PYPROJECT = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())
+# What the bot may import: its dependencies and its runtime extras (`v1`: azureml-core, imported
+# only by the azureml-v1 log source, which is left out when it is not installed).
+RUNTIME_EXTRAS = ("v1",)
 DECLARED = {canonicalize_name(Requirement(line).name): Requirement(line)
-            for line in PYPROJECT["project"]["dependencies"]}
+            for line in [*PYPROJECT["project"]["dependencies"],
+                         *(line for extra in RUNTIME_EXTRAS
+                           for line in PYPROJECT["project"]["optional-dependencies"][extra])]}
 
 
 def imported_top_level_modules() -> set[str]:
@@ -84,4 +89,13 @@ def test_the_suite_runs_against_the_pinned_versions() -> None:
 def test_setup_installs_from_the_constraints_file() -> None:
     setup = (REPO_ROOT / "scripts" / "setup.sh").read_text()
     assert "-c constraints.txt" in setup
+    assert "'.[dev,v1]'" in setup  # the README's set-up keeps SDK v1 support
     assert Path(REPO_ROOT / "scripts" / "lock").stat().st_mode & 0o111
+
+
+def test_sdk_v1_is_an_optional_extra() -> None:
+    required = {canonicalize_name(Requirement(line).name)
+                for line in PYPROJECT["project"]["dependencies"]}
+    assert "azureml-core" not in required
+    assert [Requirement(line).name for line in PYPROJECT["project"]["optional-dependencies"]["v1"]
+            ] == ["azureml-core"]

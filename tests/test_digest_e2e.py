@@ -4,10 +4,32 @@ app's lazy listener, the digest handler, the database, and the answer at the res
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.e2e.conftest import Server, channel, server  # noqa: F401  (fixtures)
+from bot.digest.weeks import IsoWeek
+from tests.e2e.conftest import BOT_TOKEN, Server, new_channel, server  # noqa: F401  (fixtures)
+from tests.e2e.test_slack_conversations import answer_in
+from tests.e2e.test_slack_privacy import private_channel, unique_error
+
+GPU_PASTE = ("Deployment failed: Couldn't Schedule because the kubernetes cluster didn't have "
+             "available resources after trying for 00:05:00.")  # answered confidently
+
+
+def answer(server: Server, channel: str, text: str) -> dict:  # noqa: F811
+    """What `/troubleshoot <text>` in `channel` answered at its response_url."""
+    before = len([call for call in server.fake.calls_to("response_url")
+                  if call.path.endswith(channel)])
+    reply = server.slack.command(text, channel=channel)
+    assert reply.status == 200
+    return server.fake.wait_for("response_url", before + 1, predicate=lambda call:
+                                call.path.endswith(channel))[-1].args
 
 pytestmark = pytest.mark.slow
 
@@ -36,3 +58,59 @@ def test_digest_preview_and_subscription_over_http(server: Server, channel: str)
     assert server.sql("SELECT channel FROM digest_subscriptions WHERE channel = :channel",
                       channel=channel) == []
     assert server.calls_in(channel, "chat.postMessage") == []  # all of it only to the asker
+
+
+def _cli(server: Server, *args: str) -> subprocess.CompletedProcess[str]:  # noqa: F811
+    env = {key: value for key, value in os.environ.items()
+           if not key.startswith(("SLACK_", "DATABASE_", "BOT_", "DIGEST_"))}
+    env.update({"DATABASE_URL": server.database_url, "SLACK_API_URL": server.fake.api_url,
+                "SLACK_BOT_TOKEN": BOT_TOKEN, "BOT_LANGUAGE": "en"})
+    executable = Path(sys.executable).parent / "troubleshoot-bot"
+    return subprocess.run([str(executable), "digest", *args], env=env, capture_output=True,
+                          text=True, timeout=120)
+
+
+def test_a_weekly_channel_gets_the_workspace_digest_without_private_incidents(
+        server: Server) -> None:  # noqa: F811
+    """The team's weekly channel has no incidents of its own: subscribed to the workspace (in
+    Korean, `월요일 9시`), its preview, dry run and post show the public channel's incident and
+    nothing of the private channel's, which its own digest still shows."""
+    public, weekly = new_channel(), new_channel()
+    private = private_channel(server)
+    week = IsoWeek.containing(datetime.now(ZoneInfo("Asia/Seoul")).date()).label
+    server.slack.command(GPU_PASTE, channel=public)
+    answer_in(server, public)
+    server.slack.command(unique_error("zebrafinch"), channel=private)
+    answer_in(server, private)
+
+    subscribed = answer(server, weekly, "digest subscribe 월요일 9시 워크스페이스")
+    assert "every Monday at 09:00 (Asia/Seoul)" in subscribed["text"], subscribed
+    assert "every public channel" in subscribed["text"]
+    [row] = server.sql("SELECT scope, weekday, time_of_day FROM digest_subscriptions "
+                       "WHERE channel = :channel", channel=weekly)
+    assert tuple(row) == ("workspace", 0, "09:00")
+
+    preview = json.dumps(answer(server, weekly, f"digest {week}")["blocks"],
+                         ensure_ascii=False)
+    assert "Container cannot be scheduled" in preview
+    assert "zebrafinch" not in preview and private not in preview
+
+    dry = _cli(server, "--dry-run", "--json", "--channel", weekly, "--week", week)
+    assert dry.returncode == 0, dry.stderr
+    figures = json.loads(dry.stdout)
+    assert figures["scope"]["kind"] == "workspace"
+    assert public in figures["scope"]["channels"] and private not in figures["scope"]["channels"]
+    assert "zebrafinch" not in dry.stdout
+    assert f"what {weekly} would get" in dry.stderr
+
+    posted = _cli(server, "--channel", weekly, "--week", week)
+    assert posted.returncode == 0 and posted.stdout.startswith(f"posted {week}"), posted
+    [post] = server.calls_in(weekly, "chat.postMessage")
+    message = json.dumps(post.args["blocks"], ensure_ascii=False)
+    assert "Container cannot be scheduled" in message and "zebrafinch" not in message
+    assert any(block["type"] == "image" for block in post.args["blocks"])  # the chart, in it
+    assert private not in message
+
+    # The private channel's own digest (a dry run for it) has its incident.
+    own = _cli(server, "--dry-run", "--json", "--channel", private, "--week", week)
+    assert own.returncode == 0 and "zebrafinch" in own.stdout, own

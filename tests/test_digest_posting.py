@@ -20,9 +20,10 @@ import pytest
 from sqlalchemy import Engine, insert, select
 
 from bot.digest.models import DigestRun, DigestSubscription
-from bot.digest.posting import post_digest_once, slack_client
+from bot.digest.posting import post_digest_once
 from bot.digest.schedule import Schedule, run_due_digests
 from bot.digest.weeks import IsoWeek
+from bot.slack.web_api import client_from_environment as slack_client
 from bot.storage import engine_for
 from tests.support.slack_api import FakeSlackAPI
 from tests.test_digest_figures import W47, kst, seed_history
@@ -97,8 +98,8 @@ def test_three_concurrent_runs_post_once(env: dict[str, str], slack: FakeSlackAP
     assert len(slack.calls_to("chat.postMessage")) == 1
 
 
-def test_chart_is_uploaded_in_the_digest_thread(env: dict[str, str],
-                                                slack: FakeSlackAPI) -> None:
+def test_chart_is_shown_in_the_digest_message(env: dict[str, str],
+                                              slack: FakeSlackAPI) -> None:
     result = run_cli(env, "--channel", "C1", "--week", "2026-W47")
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("posted 2026-W47 to C1")
@@ -111,9 +112,36 @@ def test_chart_is_uploaded_in_the_digest_thread(env: dict[str, str],
 
     with Image.open(io.BytesIO(upload.body)) as image:
         assert image.size[0] > 0 and image.size[1] > 0
-    assert complete.args["channel_id"] == "C1"
-    assert complete.args["thread_ts"] == runs(env["DATABASE_URL"])[0].message_ts
+    # Uploaded unshared, before the message, then shown by it: not in a thread of its own.
+    assert "channel_id" not in complete.args and "thread_ts" not in complete.args
+    assert complete.at < post.at
+    blocks = post.args["blocks"]
+    blocks = json.loads(blocks) if isinstance(blocks, str) else blocks
+    [image_block] = [block for block in blocks if block["type"] == "image"]
+    assert image_block["slack_file"]["id"] == complete.args["files"][0]["id"]
+    # Titled by the channel's name (conversations.info), in the digest's language.
+    assert complete.args["files"][0]["title"] == (
+        "Errors per day · #incidents-c1 · 2026-W47")
     assert post.args["text"].startswith("Weekly digest 2026-W47")
+
+
+def test_a_refused_chart_image_still_reaches_the_channel(env: dict[str, str],
+                                                         slack: FakeSlackAPI) -> None:
+    slack.fail_next("chat.postMessage", body={
+        "ok": False, "error": "invalid_blocks",
+        "errors": ["invalid slack file [json-pointer:/blocks/4/slack_file]"]})
+    result = run_cli(env, "--channel", "C1", "--week", "2026-W47")
+    assert result.returncode == 0 and result.stdout.startswith("posted"), result
+
+    refused, posted = slack.calls_to("chat.postMessage")
+    assert "image" in json.dumps(refused.args["blocks"])
+    assert "image" not in json.dumps(posted.args["blocks"])  # nothing was posted the 1st time
+    shared = [call for call in slack.calls_to("files.completeUploadExternal")
+              if call.args.get("channel_id") == "C1"]
+    assert len(shared) == 1 and "thread_ts" not in shared[0].args  # in the channel itself
+    [digest] = [m for m in slack.messages.values()
+                if m.get("metadata", {}).get("event_type") == "troubleshoot_digest"]
+    assert len([m for m in slack.messages.values() if m is digest]) == 1
 
 
 def claimed_by_another(url: str, worker: str, age: timedelta) -> Engine:
@@ -226,7 +254,9 @@ def test_dry_run_json_shape(env: dict[str, str], slack: FakeSlackAPI) -> None:
                              "--week", "2026-W47").stdout)
     assert (utc["timezone"], utc["unknown"]) == ("UTC", 2)
     bad_zone = run_cli({**env, "DIGEST_TIMEZONE": "Seoul"}, "--dry-run")
-    assert bad_zone.returncode == 2 and "unknown time zone 'Seoul'" in bad_zone.stderr
+    assert bad_zone.returncode == 2
+    assert bad_zone.stderr.strip() == ("troubleshoot-bot digest: DIGEST_TIMEZONE must be an IANA "
+                                       "time zone like Asia/Seoul, got 'Seoul'")
 
 
 # ----- the schedule

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 import json
 from pathlib import Path
 
@@ -41,8 +42,9 @@ def _all_text(blocks: list[dict]) -> str:
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
 def test_message_carries_every_figure_without_the_chart(week: Digest, lang: str) -> None:
-    message = render_message(week, lang, with_chart_note=True)
+    message = render_message(week, lang)
     text = _all_text(message["blocks"])
+    assert all(block["type"] != "image" for block in message["blocks"])
 
     assert "2026-W47" in message["text"] and "10" in message["text"]
     assert CONTAINER in text and "http-status-code-503" in text
@@ -110,4 +112,76 @@ def test_chart_is_a_png(week: Digest, empty_week: Digest, tmp_path: Path) -> Non
         assert png[:8] == b"\x89PNG\r\n\x1a\n"
         with Image.open(io.BytesIO(png)) as image:
             assert image.format == "PNG"
-            assert image.size == (800, 400)
+            assert image.size == (800, 450)
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_chart_is_shown_in_the_message_after_the_top_problems(week: Digest, lang: str) -> None:
+    blocks = render_message(week, lang, chart_file="F0123ABCD")["blocks"]
+    [index] = [i for i, block in enumerate(blocks) if block["type"] == "image"]
+    image = blocks[index]
+    assert image["slack_file"] == {"id": "F0123ABCD"} and image["block_id"] == "digest_chart"
+    assert "2026-W47" in image["alt_text"]
+    assert ("일별 오류" in image["alt_text"]) == (lang == "ko")
+    top = next(i for i, block in enumerate(blocks)
+               if CONTAINER in json.dumps(block, ensure_ascii=False))
+    assert index == top + 1  # right under the problems it illustrates, before the unknowns
+
+
+def _texts(figure) -> dict[str, list[str]]:  # type: ignore[no-untyped-def]
+    [axes] = figure.axes
+    legend = axes.get_legend()
+    return {"title": [axes.get_title(loc="left")],
+            "days": [label.get_text() for label in axes.get_xticklabels()],
+            "legend": [text.get_text() for text in legend.get_texts()] if legend else [],
+            "ylabel": [axes.get_ylabel()]}
+
+
+def test_korean_chart_speaks_korean_and_names_the_channel(week: Digest) -> None:
+    from bot.digest.chart import chart_figure, hangul_font
+    from bot.digest.render import entry_title
+
+    if hangul_font() is None:
+        pytest.skip("no font with Hangul on this machine")
+    one_channel = Digest(**{**week.__dict__, "channel": "C1", "scope": "channel"})
+    texts = _texts(chart_figure(one_channel, "ko", channel_name="#ml-serving"))
+    assert texts["title"] == ["#ml-serving 일별 오류 · 2026-W47"]
+    assert "C1" not in texts["title"][0]
+    assert texts["days"][0] == "월\n11/16" and texts["days"][6] == "일\n11/22"
+    assert texts["ylabel"] == ["오류 건수"]
+    # Titles of the problems in Korean, not KB ids.
+    assert entry_title(CONTAINER, "ko")[:20] in " ".join(texts["legend"])
+    assert not any(CONTAINER in text for text in texts["legend"])
+    assert "지식 베이스에 없는 오류" in texts["legend"]
+
+
+def test_english_chart_and_scopes_in_the_title(week: Digest) -> None:
+    from bot.digest.chart import chart_figure
+
+    texts = _texts(chart_figure(week, "en"))
+    assert texts["title"] == ["Errors per day · all channels · 2026-W47"]
+    assert texts["days"][0] == "Mon\n11/16"
+    assert "Not in the knowledge base" in texts["legend"]
+    workspace = Digest(**{**week.__dict__, "channel": "C9", "scope": "workspace"})
+    assert _texts(chart_figure(workspace, "en", channel_name="#weekly"))["title"] == [
+        "Errors per day · whole workspace · 2026-W47"]
+    listed = Digest(**{**week.__dict__, "channel": "C9", "scope": "channels",
+                       "covers": ["C1", "C2"]})
+    assert "2 channels" in _texts(chart_figure(listed, "en"))["title"][0]
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_chart_labels_never_overlap(week: Digest, lang: str) -> None:
+    """Day labels side by side, the legend below the bars: no two boxes intersect."""
+    from bot.digest.chart import chart_figure
+
+    figure = chart_figure(week, lang)
+    renderer = figure.canvas.get_renderer()
+    [axes] = figure.axes
+    days = [label.get_window_extent(renderer) for label in axes.get_xticklabels()]
+    for left, right in itertools.pairwise(days):
+        assert left.x1 < right.x0, (left, right)
+    legend = axes.get_legend().get_window_extent(renderer)
+    assert all(legend.y1 < day.y0 for day in days)  # under the labels, not on them
+    whole = figure.bbox
+    assert whole.x0 <= legend.x0 and legend.x1 <= whole.x1 and legend.y0 >= whole.y0

@@ -1,5 +1,5 @@
 """A digest worker killed mid-post (a real `troubleshoot-bot digest` process, SIGKILL), and the
-run that takes over: the digest stays one message in the channel, with its chart.
+run that takes over: the digest stays one message in the channel, with its chart in it.
 """
 
 from __future__ import annotations
@@ -51,20 +51,27 @@ def test_killed_after_slack_took_the_post_the_takeover_does_not_post_again(
                        if message.get("metadata", {}).get("event_type") == "troubleshoot_digest"]
     [run] = runs(seeded_url)
     assert (run.status, run.message_ts, run.attempts) == ("posted", ts, 2)
-    [complete] = slack.calls_to("files.completeUploadExternal")  # the chart it never sent
-    assert complete.args["thread_ts"] == ts and complete.args["channel_id"] == channel
+    # The message found carries its chart: nothing is uploaded again.
+    assert '"image"' in str(slack.messages[(channel, ts)]["blocks"]).replace("'", '"')
+    assert len(slack.calls_to("files.completeUploadExternal")) == 1
     assert post.args["metadata"]["event_payload"] == {"week": "2026-W47", "channel": "C1"}
 
 
-def test_killed_during_the_chart_upload_the_next_run_posts_nothing(
+def test_killed_during_the_chart_upload_the_takeover_posts_once_with_a_chart(
         env: dict[str, str], slack: FakeSlackAPI, seeded_url: str) -> None:  # noqa: F811
+    # The chart goes up before the message: a death there leaves no message behind.
     slack.delay("files.getUploadURLExternal", 120, times=1)
     worker = cli(env, *ARGS)
     slack.wait_for("files.getUploadURLExternal", timeout=60)
     kill(worker)
     [run] = runs(seeded_url)
-    assert run.status == "posted" and run.message_ts  # recorded before the upload began
+    assert run.status == "claimed" and run.message_ts is None
+    assert slack.calls_to("chat.postMessage") == []
 
+    lease_passes(seeded_url)
     again = run_cli(env, *ARGS)
-    assert again.returncode == 0 and again.stdout.startswith("already posted"), again
-    assert len(slack.calls_to("chat.postMessage")) == 1
+    assert again.returncode == 0 and again.stdout.startswith("posted"), again
+    [post] = slack.calls_to("chat.postMessage")
+    assert any(block["type"] == "image" for block in post.args["blocks"])
+    [run] = runs(seeded_url)
+    assert (run.status, run.attempts) == ("posted", 2)

@@ -50,12 +50,12 @@ def test_ask_records_groups_and_resolves_end_to_end(database_url: str, tmp_path:
     first = cli(database_url, tmp_path, "ask", CRASH_PASTE.format(pod="7f9c6d5b8-x2k4q"))
     assert first.returncode == 0, first.stderr
     assert "[service-launch-fails]" in first.stdout
-    assert "Incident #1 — seen once (new)" in first.stdout
+    assert "Incident #1 recorded · first time seen" in first.stdout
     # The same error from another pod, on standard input: the same incident, seen twice.
     second = cli(database_url, tmp_path, "ask", "-",
                  stdin=CRASH_PASTE.format(pod="5d4c9b7f2-q8w2n"))
     assert second.returncode == 0, second.stderr
-    assert "Incident #1 — seen 2 times" in second.stdout
+    assert "Incident #1 · seen 2 times" in second.stdout
 
     listed = cli(database_url, tmp_path, "incidents", "list", "--json")
     assert listed.returncode == 0, listed.stderr
@@ -85,9 +85,9 @@ def test_ask_records_groups_and_resolves_end_to_end(database_url: str, tmp_path:
     # After the fix the error comes back: a new incident that shows how it was fixed last time.
     # (PostgreSQL spends a sequence value on every upsert, so the new id need not be 2.)
     recurrence = cli(database_url, tmp_path, "ask", CRASH_PASTE.format(pod="9c8b7a6d5-zk2vb"))
-    found = re.search(r"Incident #(\d+) — seen once \(recurrence of #1\)", recurrence.stdout)
+    found = re.search(r"Incident #(\d+) recorded · recurrence of #1", recurrence.stdout)
     assert found, recurrence.stdout
-    assert "#1 seen 2 times; last fixed by @dana: added a GPU node pool" in recurrence.stdout
+    assert "Last fixed by @dana: added a GPU node pool (#1, 2×)" in recurrence.stdout
 
     open_only = json.loads(cli(database_url, tmp_path, "incidents", "list", "--json").stdout)
     assert [item["id"] for item in open_only] == [int(found.group(1))]

@@ -24,7 +24,6 @@ from bot.incidents.service import (
     record_feedback,
     record_occurrence,
     resolve_incident,
-    similar_incident_line,
     visible_incidents,
 )
 from bot.matching.matcher import default_matcher
@@ -128,8 +127,8 @@ def test_a_recurrence_after_resolution_opens_a_linked_incident(
     assert again.previous_incident_id == first.incident_id
     # The old fix is what the answer shows for the new outbreak.
     assert again.similar[0].id == first.incident_id
-    assert similar_incident_line(again.similar[0]).startswith(
-        f"#{first.incident_id} seen once; last fixed by @alice: added a GPU node pool — ")
+    assert again.similar[0].resolution_note == "added a GPU node pool"
+    assert again.similar[0].resolved_by == "alice"
     with session_scope(migrated_database_url) as session:
         old = get_incident(session, first.incident_id)
         assert old is not None and old.status == "resolved" and old.occurrence_count == 1

@@ -1,9 +1,14 @@
-"""Any input returns, in bounded time, without raising (the wall-clock guard is a hang detector)."""
+"""Any input returns, in bounded time, without raising (the wall-clock guard is a hang detector).
+
+`Matcher.match` does not catch its own exceptions (each surface handles them at its edge), so a
+crash on some input fails these tests instead of hiding as an empty answer.
+"""
 
 from __future__ import annotations
 
 import time
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -48,3 +53,19 @@ def test_one_megabyte() -> None:
     check("x" * 1_000_000)
     check(("2026-11-25 INFO ok\n" * 60_000) + "CrashLoopBackOff")
     check("(" * 500_000 + "a" * 500_000)
+
+
+class _FailingDecision:
+    """A confidence model with a bug: what a crash inside the matcher looks like."""
+
+    def probabilities(self, rows: list[list[float]]) -> list[float]:
+        raise ZeroDivisionError("a bug in the decision")
+
+    def tier(self, probability: float, score: float = 100.0) -> str:
+        raise ZeroDivisionError("a bug in the decision")
+
+
+def test_a_crash_inside_the_matcher_is_seen_by_these_checks() -> None:
+    broken = Matcher(MATCHER.kb, model=_FailingDecision())  # type: ignore[arg-type]
+    with pytest.raises(ZeroDivisionError):
+        broken.match("Back-off restarting failed container", top=3)

@@ -25,7 +25,7 @@ def test_demo_answers_in_english_with_lang_en(tmp_path: Path) -> None:
     done = run_script("demo", "--lang", "en", DATABASE_URL=f"sqlite:///{tmp_path / 'demo.db'}")
     assert done.returncode == 0, done.stderr
     assert "Container cannot be scheduled on the cluster" in done.stdout
-    assert "Incident #1 — seen once (new)" in done.stdout
+    assert "Incident #1 recorded · first time seen" in done.stdout
     own = run_script("demo", "--lang", "en", "Worker (pid:42) was sent SIGKILL! Perhaps out of "
                      "memory?", DATABASE_URL=f"sqlite:///{tmp_path / 'demo.db'}")
     assert own.returncode == 0, own.stderr

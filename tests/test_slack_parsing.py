@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.slack.flows import clean_slack_text, looks_like_error
-from bot.slack.listeners.commands import split_command
+from bot.slack.listeners import build_subcommands
 from bot.slack.listeners.mentions import is_candidate_for_watch
 
 
@@ -14,17 +14,59 @@ from bot.slack.listeners.mentions import is_candidate_for_watch
     ("   ", ("help", "")),
     ("help", ("help", "")),
     ("HELP", ("help", "")),
+    ("도움말", ("help", "")),
     ("resolve 12 raised the quota", ("resolve", "12 raised the quota")),
+    ("해결 12 쿼터 증설", ("resolve", "12 쿼터 증설")),
     ("resolve\n12\nmulti-line note", ("resolve", "12\nmulti-line note")),
     ("lang ko", ("lang", "ko")),
+    ("언어 한국어", ("lang", "한국어")),
     ("watch off", ("watch", "off")),
     ("incidents all", ("incidents", "all")),
+    ("인시던트", ("incidents", "")),
+    ("logs churn-scorer --lines 50", ("logs", "churn-scorer --lines 50")),
+    ("로그 churn-scorer", ("logs", "churn-scorer")),
+    ("digest subscribe mon", ("digest", "subscribe mon")),
+    ("구독 월요일 9시", ("digest", "subscribe 월요일 9시")),
+    ("구독취소", ("digest", "unsubscribe")),
     ("Error: 0/3 nodes are available", ("", "Error: 0/3 nodes are available")),
     ("  Traceback (most recent call last):\n  File x", ("", "Traceback (most recent call last):"
                                                            "\n  File x")),
 ])
 def test_split_command(text: str, expected: tuple[str, str]) -> None:
-    assert split_command(text) == expected
+    parsed = build_subcommands().parse(text)
+    assert (parsed.subcommand.name if parsed.subcommand else "", parsed.args) == expected
+
+
+@pytest.mark.parametrize(("text", "meant"), [
+    ("incident", "incidents"), ("hepl", "help"), ("logz churn-scorer", "logs"),
+    ("lnag ko", "lang"), ("resolv 12", "resolve"), ("digets", "digest"), ("도움", "help"),
+    ("로그들 churn", "logs"),
+])
+def test_a_mistyped_sub_command_is_a_near_miss(text: str, meant: str) -> None:
+    registry = build_subcommands()
+    assert registry.parse(text).subcommand is None or text == "도움"
+    near = registry.near_miss(text)
+    assert near is not None and near.name == meant
+
+
+@pytest.mark.parametrize("text", [
+    "CrashLoopBackOff", "OOMKilled", "hello", "Killed", "Error: 0/3 nodes are available",
+    "Back-off restarting failed container", "incident at 10:02 pod crash loop backoff on gpu pool",
+    "ModuleNotFoundError: No module named 'azureml'", "503", "timeout",
+])
+def test_errors_and_chat_are_not_near_misses(text: str) -> None:
+    assert build_subcommands().near_miss(text) is None
+
+
+def test_two_sub_commands_cannot_share_a_word() -> None:
+    from bot.slack.subcommands import Subcommand, SubcommandRegistry
+
+    def noop(ctx: object) -> None:
+        return None
+
+    with pytest.raises(ValueError, match="로그"):
+        SubcommandRegistry([Subcommand("logs", noop, "-", "-", aliases=("로그",)),
+                            Subcommand("logins", noop, "-", "-", aliases=("로그",))])
 
 
 def test_clean_slack_text_restores_the_paste() -> None:

@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from bot.incidents.service import Recorded, SimilarIncident
+from bot.answers import Answer, AnswerContext, IncidentFacts
+from bot.incidents.service import SimilarIncident
 from bot.knowledge.loader import cached_knowledge_base
 from bot.knowledge.model import Entry, KnowledgeBase, LocalizedBody
 from bot.matching.matcher import Matcher, default_matcher
@@ -34,10 +35,16 @@ def kb() -> KnowledgeBase:
     return cached_knowledge_base(None)
 
 
-def recorded(incident_id: int = 42, occurrences: int = 1,
-             similar: tuple[SimilarIncident, ...] = ()) -> Recorded:
-    return Recorded(incident_id=incident_id, occurrence_id=1, is_new_incident=occurrences == 1,
-                    occurrences=occurrences, status="open", similar=similar)
+def answer_of(result: MatchResult, lang: str, *, incident_id: int = 42, occurrences: int = 1,
+              similar: tuple[SimilarIncident, ...] = (),
+              last_fix: SimilarIncident | None = None) -> Answer:
+    """An answer as the service builds it, for rendering alone (tests/test_answers_surfaces.py
+    renders answers built by the real service on real databases)."""
+    incident = IncidentFacts(id=incident_id, occurrence_id=1, occurrences=occurrences,
+                             is_new=occurrences == 1, status="open")
+    return Answer(context=AnswerContext(workspace="T1", source="slash", language=lang),
+                  result=result, text="", incident=incident, similar=similar,
+                  last_fix=last_fix)
 
 
 def texts(blocks: list[dict[str, Any]]) -> str:
@@ -67,7 +74,7 @@ def confident_result(kb: KnowledgeBase, paste: str, lang: str) -> MatchResult:
 
 def test_known_answer_shows_cause_steps_link_evidence_and_incident(kb: KnowledgeBase) -> None:
     result = confident_result(kb, GPU_ERROR, "en")
-    message = render_answer(result, recorded(occurrences=4), kb, "en", user="U1")
+    message = render_answer(answer_of(result, "en", occurrences=4), kb, user="U1")
     within_limits(message.blocks)
     text = blocks_as_text(message.blocks)
     assert text.startswith("Container cannot be scheduled")
@@ -87,18 +94,27 @@ def test_known_answer_shows_cause_steps_link_evidence_and_incident(kb: Knowledge
     assert all(value["incident_id"] == 42 for value in values)
 
 
+def test_fetch_logs_is_offered_only_where_logs_may_be_fetched(kb: KnowledgeBase) -> None:
+    result = confident_result(kb, GPU_ERROR, "ko")
+    text = blocks_as_text(render_answer(answer_of(result, "ko"), kb, logs_offered=False).blocks)
+    assert "[해결됐어요] [이게 아니에요] [해결됨]" in text and "로그 가져오기" not in text
+    nothing = answer_of(MatchResult((), "fp"), "en", incident_id=None)
+    blocks = render_answer(nothing, kb, logs_offered=False).blocks
+    assert all(block.get("elements") for block in blocks if block["type"] == "actions")
+
+
 def test_answer_in_korean(kb: KnowledgeBase) -> None:
     result = confident_result(kb, GPU_ERROR, "ko")
-    text = blocks_as_text(render_answer(result, recorded(), kb, "ko").blocks)
-    assert "*원인*" in text and "*해결*" in text and "인시던트 #42 기록됨" in text
-    assert "[해결됐어요] [이게 아니에요] [해결됨] [로그 가져오기]" in text
+    text = blocks_as_text(render_answer(answer_of(result, "ko"), kb).blocks)
+    assert "*원인*" in text and "*조치 방법*" in text and "인시던트 #42 기록됨" in text
+    assert "[도움이 됐어요] [이게 아니에요] [해결 처리] [로그 가져오기]" in text
 
 
 def test_evidence_is_redacted_and_cannot_break_out_of_its_code_span(kb: KnowledgeBase) -> None:
     secret = "DefaultEndpointsProtocol=https;AccountName=prod;AccountKey=c2VjcmV0c2VjcmV0Cg=="
     match = Match("container-cannot-be-scheduled", "t", 100.0, True,
                   f"{GPU_ERROR} `{secret}` <@U999>")
-    message = render_answer(MatchResult((match,), "fp"), recorded(), kb, "en")
+    message = render_answer(answer_of(MatchResult((match,), "fp"), "en"), kb)
     shown = texts(message.blocks)
     assert "c2VjcmV0c2VjcmV0Cg" not in shown
     evidence = next(block for block in message.blocks
@@ -110,8 +126,8 @@ def test_evidence_is_redacted_and_cannot_break_out_of_its_code_span(kb: Knowledg
 def test_unknown_error_says_no_known_fix_with_candidates(kb: KnowledgeBase) -> None:
     candidates = (Match("http-status-code-504", "Gateway timeout", 51.0, False, "timed out"),
                   Match("http-status-code-502", "Bad gateway", 40.0, False, "bad gateway"))
-    message = render_answer(MatchResult(candidates, "fp", ("weird: timed out",)),
-                            recorded(incident_id=7), kb, "en")
+    message = render_answer(answer_of(MatchResult(candidates, "fp", ("weird: timed out",)), "en",
+                                      incident_id=7), kb)
     within_limits(message.blocks)
     text = blocks_as_text(message.blocks)
     assert "*No known fix*" in text and "*Closest candidates* (not confident)" in text
@@ -124,7 +140,7 @@ def test_unknown_error_says_no_known_fix_with_candidates(kb: KnowledgeBase) -> N
 
 
 def test_nothing_close_at_all(kb: KnowledgeBase) -> None:
-    text = blocks_as_text(render_answer(MatchResult((), "fp"), recorded(), kb, "en").blocks)
+    text = blocks_as_text(render_answer(answer_of(MatchResult((), "fp"), "en"), kb).blocks)
     assert "Nothing in the knowledge base comes close." in text
 
 
@@ -135,7 +151,7 @@ def test_similar_incidents_show_who_fixed_them_and_how(kb: KnowledgeBase) -> Non
                SimilarIncident(9, None, "open", 2, datetime.now(UTC), "weird `thing`", None,
                                None))
     result = default_matcher().match(GPU_ERROR, lang="en")
-    text = blocks_as_text(render_answer(result, recorded(similar=similar), kb, "en").blocks)
+    text = blocks_as_text(render_answer(answer_of(result, "en", similar=similar), kb).blocks)
     assert "• #3 (5×, resolved by <@U0BOB>): added a GPU pool &lt;b&gt;now&lt;/b&gt;" in text
     assert "• #9 (2×, still open): weird 'thing'" in text
 
@@ -147,7 +163,7 @@ def test_a_huge_entry_stays_within_slack_limits() -> None:
                   body={"en": LocalizedBody(cause="Because. " * 500, steps=steps)})
     kb = KnowledgeBase((entry,))
     match = Match("huge-entry", "T", 99.0, True, "boom " * 2000)
-    message = render_answer(MatchResult((match,), "fp"), recorded(), kb, "en")
+    message = render_answer(answer_of(MatchResult((match,), "fp"), "en"), kb)
     within_limits(message.blocks)
     assert message.blocks[-1]["type"] == "actions"  # the buttons survive the trimming
     assert len(message.text) <= bk.MAX_FALLBACK_TEXT
@@ -186,19 +202,32 @@ def test_resolve_modal_carries_where_the_answer_is() -> None:
                                                              "message_ts": "1.2"})
     assert view["callback_id"] == "resolve_incident_modal"
     assert json.loads(view["private_metadata"])["message_ts"] == "1.2"
-    assert view["blocks"][1]["block_id"] == "note" and view["title"]["text"] == "인시던트 해결"
+    assert view["blocks"][1]["block_id"] == "note" and view["title"]["text"] == "인시던트 해결 처리"
 
 
 def test_help_lists_registered_sub_commands_in_the_users_language() -> None:
-    logs = Subcommand("logs", lambda ctx: None, "fetch a service's logs", "서비스 로그 가져오기")
+    logs = Subcommand("logs", lambda ctx: None, "fetch a service's logs", "서비스 로그 가져오기",
+                      aliases=("로그",))
     english = blocks_as_text(render_help("en", [logs]).blocks)
     korean = blocks_as_text(render_help("ko", [logs]).blocks)
     assert "`/troubleshoot logs` — fetch a service's logs" in english
-    assert "`/troubleshoot logs` — 서비스 로그 가져오기" in korean
-    assert "/troubleshoot watch on|off" in english
+    assert "`/troubleshoot logs` — 서비스 로그 가져오기 (`로그`)" in korean
+    assert "로그" not in english
     usage = Subcommand("digest", lambda ctx: None, "`digest subscribe [weekday]`: subscribe", "-")
     assert "• `/troubleshoot digest subscribe [weekday]`: subscribe" in blocks_as_text(
         render_help("en", [usage]).blocks)
+
+
+def test_help_lists_every_sub_command_of_the_app() -> None:
+    from bot.slack.listeners import build_subcommands
+
+    english = blocks_as_text(render_help("en", build_subcommands()).blocks)
+    korean = blocks_as_text(render_help("ko", build_subcommands()).blocks)
+    for usage in ("/troubleshoot watch on|off", "/troubleshoot logs <service",
+                  "/troubleshoot digest", "/troubleshoot resolve <id>"):
+        assert usage in english
+    for word in ("`도움말`", "`인시던트`", "`해결`", "`언어`", "`로그`", "`요약`"):
+        assert word in korean
 
 
 class FakeRow:  # the attributes of an incidents row that listings read
@@ -260,7 +289,7 @@ def test_a_likely_match_is_a_tentative_answer_not_no_known_fix(
     likely = Match("service-launch-fails", "t", 61.0, False, "RRuntimeError: there is no "
                    "package called 'caret'", tier="likely")
     runner_up = Match("image-build-fails", "t", 40.0, False, "no package", tier="unknown")
-    message = render_answer(MatchResult((likely, runner_up), "fp"), recorded(), kb, lang)
+    message = render_answer(answer_of(MatchResult((likely, runner_up), "fp"), lang), kb)
     within_limits(message.blocks)
     text = blocks_as_text(message.blocks)
     entry = kb.get("service-launch-fails")
@@ -272,5 +301,5 @@ def test_a_likely_match_is_a_tentative_answer_not_no_known_fix(
                                                         message.blocks}
     assert bk.markdown_to_mrkdwn(body.steps[1].strip())[:40] not in text  # only the first step
     assert others in text and "`image-build-fails`" in text  # the other candidates
-    assert "[Fixed it]" in text or "[해결됐어요]" in text  # feedback teaches the KB
+    assert "[Fixed it]" in text or "[도움이 됐어요]" in text  # feedback teaches the KB
     assert message.text.startswith("Probably" if lang == "en" else "아마")

@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.storage.base import Base, utcnow
+from bot.storage.base import Base, ChatId, utcnow
 
 
 class ProcessedEvent(Base):
@@ -31,18 +31,18 @@ class ProcessedEvent(Base):
 class UserSetting(Base):
     __tablename__ = "user_settings"
 
-    workspace: Mapped[str] = mapped_column(String(64), primary_key=True)
-    user: Mapped[str] = mapped_column(String(64), primary_key=True)
+    workspace: Mapped[ChatId] = mapped_column(primary_key=True)
+    user: Mapped[ChatId] = mapped_column(primary_key=True)
     language: Mapped[str | None] = mapped_column(String(2))
 
 
 class ChannelSetting(Base):
     __tablename__ = "channel_settings"
 
-    workspace: Mapped[str] = mapped_column(String(64), primary_key=True)
-    channel: Mapped[str] = mapped_column(String(64), primary_key=True)
+    workspace: Mapped[ChatId] = mapped_column(primary_key=True)
+    channel: Mapped[ChatId] = mapped_column(primary_key=True)
     watch: Mapped[bool] = mapped_column(Boolean, default=False)
-    updated_by: Mapped[str | None] = mapped_column(String(64))  # who last changed it
+    updated_by: Mapped[ChatId | None]  # who last changed it
     updated_at: Mapped[datetime | None] = mapped_column()
 
 
@@ -58,7 +58,7 @@ class ChannelPrivacy(Base):
 
     __tablename__ = "channel_privacy"
 
-    workspace: Mapped[str] = mapped_column(String(64), primary_key=True)
-    channel: Mapped[str] = mapped_column(String(64), primary_key=True)
+    workspace: Mapped[ChatId] = mapped_column(primary_key=True)
+    channel: Mapped[ChatId] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(16))
     checked_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,4 +1,9 @@
-"""`troubleshoot-bot digest`: print a week's digest (--dry-run) or post it, exactly once."""
+"""`troubleshoot-bot digest`: print a week's digest (--dry-run) or post it, exactly once.
+
+A dry run with `--channel` prints exactly what would be posted there: the subscription's scope,
+under the same privacy rule (private channels' incidents only in their own digest). Without
+`--channel` it prints the operator's view of every channel, private ones included, and says so.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ import argparse
 import json
 import sys
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
@@ -15,15 +21,34 @@ def _fail(message: str, code: int = 2) -> int:
     return code
 
 
+def _dry_run_privacy(engine: Any, workspace: str | None) -> tuple[Any, str]:
+    """How a dry run learns which channels are public: from Slack, as the post will, when
+    SLACK_BOT_TOKEN is set; else from what the bot last recorded."""
+    from bot.digest.posting import (
+        DigestConfigError,
+        cached_public_among,
+        slack_client,
+        slack_public_among,
+    )
+
+    try:
+        client = slack_client()
+    except DigestConfigError:  # channels the bot never looked up count as private
+        return (cached_public_among(engine, workspace),
+                "channel privacy from the bot's records, SLACK_BOT_TOKEN not set")
+    return slack_public_among(client, engine, workspace), "channel privacy from Slack"
+
+
 def run_digest(args: argparse.Namespace) -> int:
     from bot.digest.figures import compute_digest
     from bot.digest.posting import (
         DigestConfigError,
         channel_settings,
+        digest_for,
         post_digest_once,
-        slack_client,
     )
     from bot.digest.render import render_text
+    from bot.digest.scope import THIS_CHANNEL
     from bot.digest.weeks import IsoWeek, WeekError, zone
     from bot.storage import database_error_reason, database_url, engine_for
     from bot.storage.check import database_problem
@@ -43,15 +68,27 @@ def run_digest(args: argparse.Namespace) -> int:
         week = IsoWeek.parse(args.week) if args.week else IsoWeek.last_completed(
             datetime.now(UTC), tz)
         if args.dry_run:
-            digest = compute_digest(engine, week, tz, channel=channel)
+            if channel is None:
+                digest = compute_digest(engine, week, tz)
+                note = ("all channels, private ones included: no channel is posted this; "
+                        "--channel C shows what C would get")
+            elif settings.scope.kind == THIS_CHANNEL:
+                digest = digest_for(engine, channel, week, settings, lambda _channels: set())
+                note = f"what {channel} would get: its own incidents"
+            else:
+                public_among, source = _dry_run_privacy(engine, settings.workspace)
+                digest = digest_for(engine, channel, week, settings, public_among)
+                note = (f"what {channel} would get: its scope `{settings.scope.kind}`, "
+                        f"{digest.withheld} private channel(s) left out ({source})")
             if args.json:
                 print(json.dumps(digest.to_json(), ensure_ascii=False, indent=2))
             else:
                 print(render_text(digest, settings.language))
+            print(f"(dry run: {note})", file=sys.stderr)
             return 0
-        try:
-            client = slack_client()
-        except DigestConfigError as error:
+        try:  # the chat client comes from the composition root (bot.cli)
+            client = args.chat_client()
+        except ValueError as error:
             return _fail(f"{error} (use --dry-run to print the digest instead)")
         # Wait for a concurrent poster to finish, so that the answer is "already posted".
         outcome = post_digest_once(engine, client, channel, week, wait_s=60)

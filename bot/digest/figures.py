@@ -14,8 +14,9 @@ Definitions (documented in docs/digest.md):
   percentile_cont) of time_to_resolve_s over the incidents resolved in the week.
 - top_entries: occurrences per matched KB entry in the week, largest first, with last week's count.
 - unknown: occurrences without a confident match (confident = false).
-With a channel, occurrence figures use the occurrence's channel and incident figures the
-incident's channel (where it was first reported); feedback follows its incident.
+A digest covers a set of channels (bot.digest.scope: its own, a list, or the workspace's public
+ones): occurrence figures use the occurrence's channel and incident figures the incident's
+channel (where it was first reported); feedback follows its incident.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from sqlalchemy import (
     true,
 )
 
+from bot.digest.scope import THIS_CHANNEL, Coverage
 from bot.digest.weeks import IsoWeek, WeekWindow
 from bot.incidents.models import STATUS_DISMISSED, Feedback, Incident, Occurrence
 
@@ -110,7 +112,7 @@ class DaySeries:
 class Digest:
     week: IsoWeek
     timezone: str
-    channel: str | None
+    channel: str | None  # the channel the digest is for (None: the operator's whole view)
     start: str  # local ISO timestamps of the week's bounds, for people reading the JSON
     end: str
     occurrences: int
@@ -128,6 +130,9 @@ class Digest:
     services: list[NameCount]
     channels: list[NameCount]
     daily: list[DaySeries] = field(default_factory=list)
+    scope: str = THIS_CHANNEL  # bot.digest.scope: channel / channels / workspace
+    covers: list[str] | None = None  # the channels shown (None: all, private ones included)
+    withheld: int = 0  # private channels left out of a wider scope
 
     @property
     def is_empty(self) -> bool:
@@ -147,6 +152,7 @@ class Digest:
             "week": self.week.label,
             "timezone": self.timezone,
             "channel": self.channel,
+            "scope": {"kind": self.scope, "channels": self.covers, "withheld": self.withheld},
             "start": self.start,
             "end": self.end,
             "occurrences": self.occurrences,
@@ -175,13 +181,22 @@ class Digest:
 
 
 def compute_digest(engine: Engine, week: IsoWeek, window_tz: ZoneInfo, *,
-                   channel: str | None = None, top: int = TOP_ENTRIES) -> Digest:
-    """All figures for `week` (and the week before, for trends) in the time zone `window_tz`."""
+                   channel: str | None = None, coverage: Coverage | None = None,
+                   top: int = TOP_ENTRIES) -> Digest:
+    """All figures for `week` (and the week before, for trends) in the time zone `window_tz`.
+
+    `coverage` says which channels count; without it, `channel` alone (or, with no channel
+    either, every channel: the operator's view).
+    """
+    if coverage is None:
+        coverage = (Coverage(THIS_CHANNEL, frozenset({channel})) if channel
+                    else Coverage.everything())
+    covers = coverage.channels
     current, previous = week.window(window_tz), week.previous().window(window_tz)
     with engine.connect() as conn:
-        occ = _occurrence_counts(conn, current, previous, channel)
-        incidents = _incident_counts(conn, current, previous, channel)
-        top_entries = _top_entries(conn, current, previous, channel, top)
+        occ = _occurrence_counts(conn, current, previous, covers)
+        incidents = _incident_counts(conn, current, previous, covers)
+        top_entries = _top_entries(conn, current, previous, covers, top)
         digest = Digest(
             week=week,
             timezone=str(window_tz.key),
@@ -192,17 +207,20 @@ def compute_digest(engine: Engine, week: IsoWeek, window_tz: ZoneInfo, *,
             previous_occurrences=occ["previous"],
             incidents=incidents[0],
             previous_incidents=incidents[1],
-            time_to_resolve=_resolve_times(conn, current, channel),
-            previous_time_to_resolve=_resolve_times(conn, previous, channel),
+            time_to_resolve=_resolve_times(conn, current, covers),
+            previous_time_to_resolve=_resolve_times(conn, previous, covers),
             top_entries=top_entries,
             unknown=occ["unknown"],
             previous_unknown=occ["previous_unknown"],
             unknown_incidents=occ["unknown_incidents"],
-            unknown_samples=_unknown_samples(conn, current, channel),
-            feedback=_feedback(conn, current, channel),
-            services=_busiest_services(conn, current, channel),
-            channels=_busiest_channels(conn, current, channel),
-            daily=_daily(conn, current, channel, [entry.id for entry in top_entries]),
+            unknown_samples=_unknown_samples(conn, current, covers),
+            feedback=_feedback(conn, current, covers),
+            services=_busiest_services(conn, current, covers),
+            channels=_busiest_channels(conn, current, covers),
+            daily=_daily(conn, current, covers, [entry.id for entry in top_entries]),
+            scope=coverage.kind,
+            covers=sorted(covers) if covers is not None else None,
+            withheld=coverage.withheld,
         )
     return digest
 
@@ -213,16 +231,19 @@ def _in(column: Any, window: WeekWindow) -> Any:
     return and_(column >= window.start, column < window.end)
 
 
-def _occurrence_channel(channel: str | None) -> Any:
-    return OCC.c.channel == channel if channel else true()
+Covers = frozenset[str] | None  # the channels counted; None: all of them
 
 
-def _incident_channel(channel: str | None) -> Any:
-    return INC.c.channel == channel if channel else true()
+def _occurrence_channel(covers: Covers) -> Any:
+    return OCC.c.channel.in_(sorted(covers)) if covers is not None else true()
+
+
+def _incident_channel(covers: Covers) -> Any:
+    return INC.c.channel.in_(sorted(covers)) if covers is not None else true()
 
 
 def _occurrence_counts(conn: Connection, current: WeekWindow, previous: WeekWindow,
-                       channel: str | None) -> dict[str, int]:
+                       covers: Covers) -> dict[str, int]:
     this_week, last_week = _in(OCC.c.created_at, current), _in(OCC.c.created_at, previous)
     unknown = OCC.c.confident == false()
     row = conn.execute(
@@ -234,13 +255,13 @@ def _occurrence_counts(conn: Connection, current: WeekWindow, previous: WeekWind
             func.count(distinct(case((and_(this_week, unknown), OCC.c.incident_id))))
             .label("unknown_incidents"),
         ).where(OCC.c.created_at >= previous.start, OCC.c.created_at < current.end,
-                _occurrence_channel(channel))
+                _occurrence_channel(covers))
     ).one()
     return {key: int(value or 0) for key, value in row._mapping.items()}
 
 
 def _incident_counts(conn: Connection, current: WeekWindow, previous: WeekWindow,
-                     channel: str | None) -> tuple[IncidentFigures, IncidentFigures]:
+                     covers: Covers) -> tuple[IncidentFigures, IncidentFigures]:
     def opened(window: WeekWindow, recurrence: bool) -> Any:
         link = INC.c.previous_incident_id
         return and_(_in(INC.c.first_seen, window),
@@ -260,7 +281,7 @@ def _incident_counts(conn: Connection, current: WeekWindow, previous: WeekWindow
             func.count().filter(open_at_end(window)).label(f"open{index}"),
         ]
     counts = conn.execute(
-        select(*columns).where(_incident_channel(channel), INC.c.first_seen < current.end)
+        select(*columns).where(_incident_channel(covers), INC.c.first_seen < current.end)
     ).one()._mapping
 
     # Known incidents that came back: first seen before the week, with an occurrence in it.
@@ -274,7 +295,7 @@ def _incident_counts(conn: Connection, current: WeekWindow, previous: WeekWindow
         select(*returning)
         .select_from(OCC.join(INC, OCC.c.incident_id == INC.c.id))
         .where(OCC.c.created_at >= previous.start, OCC.c.created_at < current.end,
-               _incident_channel(channel))
+               _incident_channel(covers))
     ).one()._mapping
 
     def figures(index: int) -> IncidentFigures:
@@ -288,9 +309,9 @@ def _incident_counts(conn: Connection, current: WeekWindow, previous: WeekWindow
     return figures(0), figures(1)
 
 
-def _resolve_times(conn: Connection, window: WeekWindow, channel: str | None) -> ResolveTimes:
+def _resolve_times(conn: Connection, window: WeekWindow, covers: Covers) -> ResolveTimes:
     seconds = INC.c.time_to_resolve_s
-    where = (_in(INC.c.resolved_at, window), seconds.is_not(None), _incident_channel(channel))
+    where = (_in(INC.c.resolved_at, window), seconds.is_not(None), _incident_channel(covers))
     if conn.dialect.name == "postgresql":
         row = conn.execute(select(
             func.percentile_cont(0.5).within_group(seconds),
@@ -324,13 +345,13 @@ def _number(value: Any) -> float | None:
 
 
 def _top_entries(conn: Connection, current: WeekWindow, previous: WeekWindow,
-                 channel: str | None, top: int) -> list[EntryCount]:
+                 covers: Covers, top: int) -> list[EntryCount]:
     this_week = func.count().filter(_in(OCC.c.created_at, current))
     last_week = func.count().filter(_in(OCC.c.created_at, previous))
     rows = conn.execute(
         select(OCC.c.entry_id, this_week.label("count"), last_week.label("previous"))
         .where(OCC.c.created_at >= previous.start, OCC.c.created_at < current.end,
-               OCC.c.entry_id.is_not(None), _occurrence_channel(channel))
+               OCC.c.entry_id.is_not(None), _occurrence_channel(covers))
         .group_by(OCC.c.entry_id)
         .having(this_week > 0)
         .order_by(desc("count"), OCC.c.entry_id)
@@ -339,12 +360,12 @@ def _top_entries(conn: Connection, current: WeekWindow, previous: WeekWindow,
     return [EntryCount(row.entry_id, int(row.count), int(row.previous)) for row in rows]
 
 
-def _unknown_samples(conn: Connection, window: WeekWindow, channel: str | None) -> list[str]:
+def _unknown_samples(conn: Connection, window: WeekWindow, covers: Covers) -> list[str]:
     """A few recent unknown texts, one per incident (already redacted when stored)."""
     rows = conn.execute(
         select(OCC.c.incident_id, OCC.c.text)
         .where(_in(OCC.c.created_at, window), OCC.c.confident == false(),
-               OCC.c.text.is_not(None), _occurrence_channel(channel))
+               OCC.c.text.is_not(None), _occurrence_channel(covers))
         .order_by(OCC.c.created_at.desc(), OCC.c.id.desc())
         .limit(UNKNOWN_SAMPLES * 10)
     ).all()
@@ -369,50 +390,50 @@ def _sample(text: str) -> str:
     return text if len(text) <= SAMPLE_CHARS else text[: SAMPLE_CHARS - 1] + "…"
 
 
-def _feedback(conn: Connection, window: WeekWindow, channel: str | None) -> list[EntryFeedback]:
+def _feedback(conn: Connection, window: WeekWindow, covers: Covers) -> list[EntryFeedback]:
     helpful = func.count().filter(FEEDBACK.c.helpful == true())
     rejected = func.count().filter(FEEDBACK.c.helpful == false())
     query = (select(FEEDBACK.c.entry_id, helpful.label("helpful"),
                     rejected.label("not_helpful"))
              .where(_in(FEEDBACK.c.created_at, window), FEEDBACK.c.entry_id.is_not(None)))
-    if channel:
+    if covers is not None:
         query = (query.select_from(FEEDBACK.join(INC, FEEDBACK.c.incident_id == INC.c.id))
-                 .where(INC.c.channel == channel))
+                 .where(_incident_channel(covers)))
     rows = conn.execute(query.group_by(FEEDBACK.c.entry_id)
                         .order_by(desc(func.count()), FEEDBACK.c.entry_id).limit(10)).all()
     return [EntryFeedback(row.entry_id, int(row.helpful), int(row.not_helpful)) for row in rows]
 
 
 def _busiest_services(conn: Connection, window: WeekWindow,
-                      channel: str | None) -> list[NameCount]:
+                      covers: Covers) -> list[NameCount]:
     rows = conn.execute(
         select(INC.c.service, func.count().label("n"))
         .select_from(OCC.join(INC, OCC.c.incident_id == INC.c.id))
         .where(_in(OCC.c.created_at, window), INC.c.service.is_not(None),
-               _occurrence_channel(channel))
+               _occurrence_channel(covers))
         .group_by(INC.c.service).order_by(desc("n"), INC.c.service).limit(BUSIEST)
     ).all()
     return [NameCount(row.service, int(row.n)) for row in rows]
 
 
 def _busiest_channels(conn: Connection, window: WeekWindow,
-                      channel: str | None) -> list[NameCount]:
+                      covers: Covers) -> list[NameCount]:
     rows = conn.execute(
         select(OCC.c.channel, func.count().label("n"))
         .where(_in(OCC.c.created_at, window), OCC.c.channel.is_not(None),
-               _occurrence_channel(channel))
+               _occurrence_channel(covers))
         .group_by(OCC.c.channel).order_by(desc("n"), OCC.c.channel).limit(BUSIEST)
     ).all()
     return [NameCount(row.channel, int(row.n)) for row in rows]
 
 
-def _daily(conn: Connection, window: WeekWindow, channel: str | None,
+def _daily(conn: Connection, window: WeekWindow, covers: Covers,
            top_ids: list[str]) -> list[DaySeries]:
     """Occurrences per local day and entry; the day is a CASE over the seven UTC day ends,
     which stays portable and right across daylight-saving changes."""
     day = case(*[(OCC.c.created_at < end, index) for index, end in enumerate(window.day_ends)])
     inner = (select(day.label("day"), OCC.c.entry_id.label("entry_id"))
-             .where(_in(OCC.c.created_at, window), _occurrence_channel(channel))
+             .where(_in(OCC.c.created_at, window), _occurrence_channel(covers))
              .subquery())
     rows = conn.execute(
         select(inner.c.day, inner.c.entry_id, func.count().label("n"))

@@ -7,22 +7,25 @@ from datetime import datetime
 from sqlalchemy import Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.storage.base import Base, utcnow
+from bot.storage.base import Base, ChatId, MessageTs, utcnow
 
 
 class DigestSubscription(Base):
     __tablename__ = "digest_subscriptions"
 
-    channel: Mapped[str] = mapped_column(String(64), primary_key=True)
-    workspace: Mapped[str] = mapped_column(String(64))
+    channel: Mapped[ChatId] = mapped_column(primary_key=True)
+    workspace: Mapped[ChatId]
     weekday: Mapped[int] = mapped_column(Integer, default=0)  # 0 = Monday
     time_of_day: Mapped[str] = mapped_column(String(5), default="09:00")  # HH:MM local
     timezone: Mapped[str] = mapped_column(String(64), default="Asia/Seoul")
     language: Mapped[str | None] = mapped_column(String(2))
-    created_by: Mapped[str | None] = mapped_column(String(64))
+    created_by: Mapped[ChatId | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_by: Mapped[str | None] = mapped_column(String(64))  # who last changed it
+    updated_by: Mapped[ChatId | None]  # who last changed it
     updated_at: Mapped[datetime | None] = mapped_column()
+    # What the digest covers (bot.digest.scope): channel / channels / workspace
+    scope: Mapped[str] = mapped_column(String(16), default="channel", server_default="channel")
+    scope_channels: Mapped[str | None] = mapped_column(Text)  # listed ids, space-separated
 
 
 class DigestRun(Base):
@@ -31,13 +34,13 @@ class DigestRun(Base):
     __tablename__ = "digest_runs"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    channel: Mapped[str] = mapped_column(String(64))
+    channel: Mapped[ChatId]
     week: Mapped[str] = mapped_column(String(8))  # ISO week, YYYY-Www
     status: Mapped[str] = mapped_column(String(16))  # claimed / posted / failed
     claimed_by: Mapped[str | None] = mapped_column(String(128))
     claimed_at: Mapped[datetime] = mapped_column(default=utcnow)
     posted_at: Mapped[datetime | None] = mapped_column()
-    message_ts: Mapped[str | None] = mapped_column(String(32))
+    message_ts: Mapped[MessageTs | None]
     attempts: Mapped[int] = mapped_column(Integer, default=1)
     error: Mapped[str | None] = mapped_column(Text)
 

@@ -11,7 +11,15 @@ mid-post, its reply lost). Slack's API has no idempotency key, so the digest mes
 own in its metadata (`troubleshoot_digest`, with the week and the channel): a worker that takes
 a claim over first looks for that message in the channel's history, and if it is there records it
 as posted (and adds the chart if it is missing) instead of posting a second digest. The message ts
-is recorded before the chart upload, so a death during the upload is not a takeover at all.
+is recorded right after Slack accepts it.
+
+The chart is part of the message (an image block showing a file the bot uploaded just before,
+unshared), so it is seen with the figures rather than in a thread. Should Slack refuse the image
+(an upload it has not finished processing), the message goes without it and the chart is shared
+into the channel right after, never silently dropped.
+
+Which channels' incidents the digest shows is the subscription's scope (bot.digest.scope);
+private channels' incidents appear only in their own channel's digest.
 """
 
 from __future__ import annotations
@@ -20,16 +28,19 @@ import logging
 import os
 import socket
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from datetime import time as time_of_day
 from typing import Any
 
 from sqlalchemy import Engine, and_, or_, select, update
 
+from bot.chat.models import CHANNEL_PUBLIC, ChannelPrivacy
 from bot.digest.figures import Digest, compute_digest
 from bot.digest.models import DigestRun, DigestSubscription
+from bot.digest.scope import DigestScope, coverage
 from bot.digest.weeks import IsoWeek, zone
+from bot.incidents.audience import PublicAmong
 from bot.settings import settings
 
 log = logging.getLogger(__name__)
@@ -40,6 +51,9 @@ CLAIMED, POSTED, FAILED = "claimed", "posted", "failed"
 DEFAULT_LEASE = timedelta(minutes=10)
 DIGEST_EVENT = "troubleshoot_digest"  # message metadata event type of a posted digest
 HISTORY_PAGES = 10  # of 200 messages each: how far back a takeover looks for the digest
+CHART_READY_WAIT_S = 10.0  # how long to wait for Slack to process the uploaded chart
+CHART_BLOCK_ID = "digest_chart"
+PRIVACY = ChannelPrivacy.__table__
 
 
 class DigestConfigError(RuntimeError):
@@ -63,37 +77,62 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def slack_client(token: str | None = None) -> Any:
-    """A WebClient for SLACK_API_URL (Slack's own by default) that waits out 429s."""
-    from bot.slack.web_api import make_web_client
-
-    token = token or settings().slack_bot_token
-    if not token:
-        # No "--dry-run" hint here: the worker shares this and has no such flag (the digest
-        # command adds it).
-        raise DigestConfigError(
-            "SLACK_BOT_TOKEN is not set: the digest is posted with the bot's token")
-    return make_web_client(token, settings().slack_api_url)
-
-
 # ----- channel settings
 
 @dataclass(frozen=True)
 class ChannelDigestSettings:
     timezone: str
     language: str
+    scope: DigestScope = field(default_factory=DigestScope)
+    workspace: str | None = None  # the subscription's Slack team, for privacy lookups
 
 
 def channel_settings(engine: Engine, channel: str | None) -> ChannelDigestSettings:
-    """A subscribed channel's own zone and language; otherwise DIGEST_TIMEZONE / BOT_LANGUAGE."""
+    """A subscribed channel's own zone, language and scope; otherwise DIGEST_TIMEZONE,
+    BOT_LANGUAGE and the channel alone."""
     row = None
     if channel:
         with engine.connect() as conn:
-            row = conn.execute(select(SUBSCRIPTIONS.c.timezone, SUBSCRIPTIONS.c.language)
+            row = conn.execute(select(SUBSCRIPTIONS.c.timezone, SUBSCRIPTIONS.c.language,
+                                      SUBSCRIPTIONS.c.scope, SUBSCRIPTIONS.c.scope_channels,
+                                      SUBSCRIPTIONS.c.workspace)
                                .where(SUBSCRIPTIONS.c.channel == channel)).first()
     timezone = (row.timezone if row and row.timezone else None) or zone().key
     language = (row.language if row and row.language else None) or settings().bot_language
-    return ChannelDigestSettings(timezone, language)
+    scope = DigestScope.from_row(row.scope, row.scope_channels) if row else DigestScope()
+    return ChannelDigestSettings(timezone, language, scope, row.workspace if row else None)
+
+
+def slack_public_among(client: Any, engine: Engine, workspace: str | None) -> PublicAmong:
+    """Which channels are public, as the Slack layer knows it (cache, then conversations.info)."""
+    from bot.slack.privacy import PrivacyLookup
+
+    url = engine.url.render_as_string(hide_password=False)
+    return PrivacyLookup(client, url, workspace or "").public_among
+
+
+def cached_public_among(engine: Engine, workspace: str | None) -> PublicAmong:
+    """Public channels as last recorded, whatever their age, without asking Slack: for a dry
+    run with no token. A channel never looked up counts as private, as everywhere."""
+
+    def public_among(channels: set[str]) -> set[str]:
+        query = select(PRIVACY.c.channel).where(PRIVACY.c.channel.in_(sorted(channels)),
+                                                PRIVACY.c.kind == CHANNEL_PUBLIC)
+        if workspace:
+            query = query.where(PRIVACY.c.workspace == workspace)
+        with engine.connect() as conn:
+            return set(conn.execute(query).scalars())
+
+    return public_among
+
+
+def digest_for(engine: Engine, channel: str, week: IsoWeek, settings: ChannelDigestSettings,
+               public_among: PublicAmong) -> Digest:
+    """`channel`'s digest of `week`, over its subscription's scope: what is posted, and what a
+    dry run and the Slack preview show."""
+    tz = zone(settings.timezone)
+    covered = coverage(engine, settings.scope, channel, week.previous().window(tz), public_among)
+    return compute_digest(engine, week, tz, channel=channel, coverage=covered)
 
 
 # ----- the claim
@@ -160,19 +199,36 @@ def digest_metadata(channel: str, week: str) -> dict[str, Any]:
     return {"event_type": DIGEST_EVENT, "event_payload": {"week": week, "channel": channel}}
 
 
-def publish(client: Any, channel: str, digest: Digest, language: str) -> tuple[str, str]:
-    """chat.postMessage with the rendered digest; returns (channel id, message ts)."""
+def publish(client: Any, channel: str, digest: Digest, language: str,
+            chart_file: str | None = None) -> tuple[str, str, bool]:
+    """chat.postMessage with the rendered digest and, if given, the chart file as an image
+    block; returns (channel id, message ts, whether the chart is in the message)."""
+    from slack_sdk.errors import SlackApiError
+
     from bot.digest.render import render_message
 
-    message = render_message(digest, language, with_chart_note=not digest.is_empty)
-    response = client.chat_postMessage(channel=channel, unfurl_links=False,
+    def post(with_chart: str | None) -> Any:
+        message = render_message(digest, language, chart_file=with_chart)
+        return client.chat_postMessage(channel=channel, unfurl_links=False,
                                        metadata=digest_metadata(channel, digest.week.label),
                                        **message)
-    return str(response.get("channel") or channel), str(response["ts"])
+
+    try:
+        response, shown = post(chart_file), chart_file is not None
+    except SlackApiError as error:
+        if chart_file is None or error.response.get("error") != "invalid_blocks":
+            raise
+        # Slack refused the image (the upload not processed yet, or not visible to the bot):
+        # nothing was posted, so posting without it cannot make a second digest.
+        log.warning("digest %s for %s: Slack refused the chart image (%s); posting without it",
+                    digest.week.label, channel, error.response.get("errors"))
+        response, shown = post(None), False
+    return str(response.get("channel") or channel), str(response["ts"]), shown
 
 
-def find_posted_digest(client: Any, channel: str, week: IsoWeek) -> tuple[str, str] | None:
-    """(channel id, ts) of this week's digest if it is already in the channel, else None.
+def find_posted_digest(client: Any, channel: str,
+                       week: IsoWeek) -> tuple[str, str, dict[str, Any]] | None:
+    """(channel id, ts, message) of this week's digest if it is already in the channel.
 
     Looks at messages since the week began (a digest is posted after its week), newest first.
     """
@@ -184,7 +240,7 @@ def find_posted_digest(client: Any, channel: str, week: IsoWeek) -> tuple[str, s
             include_all_metadata=True, limit=200, cursor=cursor)
         for message in response.get("messages") or []:
             if message.get("metadata") == wanted:
-                return str(response.get("channel") or channel), str(message["ts"])
+                return str(response.get("channel") or channel), str(message["ts"]), message
         cursor = (response.get("response_metadata") or {}).get("next_cursor")
         if not response.get("has_more") or not cursor:
             return None
@@ -196,19 +252,58 @@ def _week_began(week: IsoWeek) -> datetime:
     return datetime.combine(week.monday, time_of_day(0), UTC) - timedelta(days=1)
 
 
-def has_chart(client: Any, channel_id: str, ts: str) -> bool:
-    replies = client.conversations_replies(channel=channel_id, ts=ts, limit=50)
-    return any(message.get("files") for message in replies.get("messages") or [])
+def has_chart(message: dict[str, Any]) -> bool:
+    """Whether a posted digest message shows its chart."""
+    return any(block.get("block_id") == CHART_BLOCK_ID for block in message.get("blocks") or [])
 
 
-def upload_chart(client: Any, channel_id: str, thread_ts: str, digest: Digest) -> None:
+def channel_name(client: Any, channel: str) -> str | None:
+    """`#name` for the chart's title (a raw id means nothing in a picture); None if unknown."""
+    try:
+        found = client.conversations_info(channel=channel).get("channel") or {}
+    except Exception as error:  # the chart is titled without it
+        log.info("conversations.info %s for the chart title failed: %s", channel,
+                 _error_text(error))
+        return None
+    return f"#{found['name']}" if found.get("name") else None
+
+
+def upload_chart(client: Any, digest: Digest, language: str, *, channel_id: str | None = None,
+                 wait_s: float = CHART_READY_WAIT_S) -> str | None:
+    """Upload the chart; returns its file id. Without `channel_id` the file is not shared
+    anywhere yet (the message's image block shows it); then wait, at most `wait_s`, until
+    Slack has processed it, since an image block naming an unprocessed file is refused."""
     from bot.digest.chart import render_chart
+    from bot.digest.render import chart_text
 
-    client.files_upload_v2(
-        channel=channel_id, thread_ts=thread_ts, content=render_chart(digest),
-        filename=f"digest-{digest.week.label}.png",
-        title=f"Errors per day, {digest.week.label}",
-        alt_txt=f"Bar chart of errors per day in {digest.week.label}, stacked by problem")
+    name = channel_name(client, digest.channel) if digest.channel else None
+    text = chart_text(digest, language, name)
+    shared = {"channel": channel_id} if channel_id else {}
+    response = client.files_upload_v2(
+        content=render_chart(digest, language, channel_name=name),
+        filename=f"digest-{digest.week.label}.png", title=text["title"], alt_txt=text["alt"],
+        **shared)
+    file = response.get("file") or (response.get("files") or [{}])[0]
+    file_id = file.get("id")
+    if file_id and not channel_id:
+        _wait_until_processed(client, file_id, wait_s)
+    return file_id
+
+
+def _wait_until_processed(client: Any, file_id: str, wait_s: float) -> None:
+    # files.info fills in the mimetype once Slack has processed an upload.
+    deadline, pause = time.monotonic() + wait_s, 0.2
+    while True:
+        try:
+            if (client.files_info(file=file_id).get("file") or {}).get("mimetype"):
+                return
+        except Exception as error:  # cannot tell (a missing scope?): try the image anyway
+            log.info("files.info %s: %s", file_id, _error_text(error))
+            return
+        if time.monotonic() + pause > deadline:
+            return
+        time.sleep(pause)
+        pause = min(pause * 2, 2.0)
 
 
 def post_digest_once(engine: Engine, client: Any, channel: str, week: IsoWeek, *,
@@ -236,11 +331,14 @@ def post_digest_once(engine: Engine, client: Any, channel: str, week: IsoWeek, *
 
     settings = channel_settings(engine, channel)
     try:
-        digest = compute_digest(engine, week, zone(settings.timezone), channel=channel)
+        digest = digest_for(engine, channel, week, settings,
+                            slack_public_among(client, engine, settings.workspace))
         found = _posted_before_takeover(engine, client, channel, week)
         if found is not None:
-            return _adopt(engine, client, channel, week, worker, digest, *found)
-        channel_id, ts = publish(client, channel, digest, settings.language)
+            return _adopt(engine, client, channel, week, worker, digest, settings.language,
+                          *found)
+        chart = None if digest.is_empty else _chart_file(client, digest, settings.language)
+        channel_id, ts, chart_shown = publish(client, channel, digest, settings.language, chart)
     except Exception as error:  # Slack or database trouble: recorded, then reported
         detail = _error_text(error)
         _finish(engine, channel, label, worker, status=FAILED, error=detail)
@@ -248,23 +346,31 @@ def post_digest_once(engine: Engine, client: Any, channel: str, week: IsoWeek, *
         return PostOutcome("failed", channel, label, detail=detail)
     _finish(engine, channel, label, worker, status=POSTED, message_ts=ts,
             posted_at=datetime.now(UTC))
-    if not digest.is_empty:
-        _add_chart(client, channel, channel_id, ts, digest)
+    if chart is not None and not chart_shown:
+        _share_chart(client, channel_id, digest, settings.language)
     return PostOutcome("posted", channel, label, ts)
 
 
-def _add_chart(client: Any, channel: str, channel_id: str, ts: str, digest: Digest, *,
-               unless_present: bool = False) -> None:
+def _chart_file(client: Any, digest: Digest, language: str) -> str | None:
     try:
-        if not (unless_present and has_chart(client, channel_id, ts)):
-            upload_chart(client, channel_id, ts, digest)
+        return upload_chart(client, digest, language)
     except Exception as error:  # the message reads well without the chart
-        log.warning("digest %s for %s: chart upload failed: %s", digest.week.label, channel,
-                    _error_text(error))
+        log.warning("digest %s for %s: chart upload failed: %s", digest.week.label,
+                    digest.channel, _error_text(error))
+        return None
+
+
+def _share_chart(client: Any, channel_id: str, digest: Digest, language: str) -> None:
+    """The chart as its own message right under the digest, when the image block failed."""
+    try:
+        upload_chart(client, digest, language, channel_id=channel_id)
+    except Exception as error:
+        log.warning("digest %s for %s: chart upload failed: %s", digest.week.label,
+                    digest.channel, _error_text(error))
 
 
 def _posted_before_takeover(engine: Engine, client: Any, channel: str,
-                            week: IsoWeek) -> tuple[str, str] | None:
+                            week: IsoWeek) -> tuple[str, str, dict[str, Any]] | None:
     """On a takeover, the digest the worker before us may have posted before it died."""
     state = run_state(engine, channel, week.label)
     if state is None or (state.attempts or 1) <= 1:
@@ -278,14 +384,16 @@ def _posted_before_takeover(engine: Engine, client: Any, channel: str,
 
 
 def _adopt(engine: Engine, client: Any, channel: str, week: IsoWeek, worker: str,
-           digest: Digest, channel_id: str, ts: str) -> PostOutcome:
-    """Record the digest found in the channel as posted, with its chart if that is missing."""
+           digest: Digest, language: str, channel_id: str, ts: str,
+           message: dict[str, Any]) -> PostOutcome:
+    """Record the digest found in the channel as posted, and share its chart if the message
+    went without it."""
     _finish(engine, channel, week.label, worker, status=POSTED, message_ts=ts,
             posted_at=datetime.now(UTC))
     log.warning("digest %s for %s: found in the channel (ts %s) after a takeover; not posting "
                 "it again", week.label, channel, ts)
-    if not digest.is_empty:
-        _add_chart(client, channel, channel_id, ts, digest, unless_present=True)
+    if not digest.is_empty and not has_chart(message):
+        _share_chart(client, channel_id, digest, language)
     return PostOutcome("already posted", channel, week.label, ts,
                        detail="found in the channel after a takeover")
 

@@ -9,76 +9,140 @@ from __future__ import annotations
 from typing import Any
 
 from bot.digest.figures import Digest, EntryCount
+from bot.digest.scope import LISTED, THIS_CHANNEL, WORKSPACE
+from bot.i18n import Catalog
 from bot.mrkdwn import escape
 
 SECTION_LIMIT = 3000
 HEADER_LIMIT = 150
 MAX_BLOCKS = 50
 
-TEXT = {
-    "en": {
-        "title": "Weekly digest · {week}",
-        "quiet": "A quiet week: no errors were reported in {week}. :tada:",
-        "quiet_open": "{n} incident(s) are still open from earlier weeks.",
-        "occurrences": "Errors reported",
-        "incidents": "Incidents",
-        "incidents_value": "{new} new · {recurring} recurring",
-        "resolution": "Resolved / still open",
-        "resolution_value": "{resolved} resolved · {open} open at week end",
-        "ttr": "Time to resolve",
-        "ttr_value": "median {median} · p90 {p90}",
-        "ttr_none": "nothing resolved",
-        "vs_last": "{change} vs last week",
-        "top": "Top problems",
-        "unknown": "Errors the knowledge base does not know",
-        "unknown_value": "{n} report(s) without a confident match ({incidents} distinct error(s)).",
-        "hint": "Write it up: add a `knowledge/` entry with the error text as a signature, "
-                "then run `troubleshoot-bot kb check`.",
-        "feedback": "Feedback on answers",
-        "feedback_line": "{title}: {helpful} fixed it · {rejected} not this one",
-        "busiest": "Busiest",
-        "services": "services",
-        "channels": "channels",
-        "chart": "Chart: occurrences per day by problem (in the thread).",
-        "fallback": "Weekly digest {week}: {occurrences} errors, {new} new incidents, "
-                    "{resolved} resolved, {unknown} unknown",
-        "period": "{start} – {end} ({tz})",
-        "new_entry": "new",
+STRINGS: dict[str, dict[str, str]] = {
+    "title": {
+        "en": "Weekly digest · {week}",
+        "ko": "주간 요약 · {week}",
     },
-    "ko": {
-        "title": "주간 요약 · {week}",
-        "quiet": "조용한 한 주였습니다: {week}에는 보고된 오류가 없습니다. :tada:",
-        "quiet_open": "이전 주부터 열려 있는 인시던트가 {n}건 있습니다.",
-        "occurrences": "보고된 오류",
-        "incidents": "인시던트",
-        "incidents_value": "신규 {new} · 재발 {recurring}",
-        "resolution": "해결 / 미해결",
-        "resolution_value": "해결 {resolved} · 주 마감 기준 미해결 {open}",
-        "ttr": "해결까지 걸린 시간",
-        "ttr_value": "중앙값 {median} · p90 {p90}",
-        "ttr_none": "해결된 건 없음",
-        "vs_last": "지난주 대비 {change}",
-        "top": "가장 많았던 문제",
-        "unknown": "지식 베이스가 모르는 오류",
-        "unknown_value": "확실한 매칭이 없는 보고 {n}건 (서로 다른 오류 {incidents}개).",
-        "hint": "정리해 주세요: 오류 문구를 signature로 담은 항목을 `knowledge/`에 추가하고 "
-                "`troubleshoot-bot kb check`로 확인하세요.",
-        "feedback": "답변에 대한 피드백",
-        "feedback_line": "{title}: 해결됨 {helpful} · 이게 아님 {rejected}",
-        "busiest": "가장 많이 발생한 곳",
-        "services": "서비스",
-        "channels": "채널",
-        "chart": "차트: 문제별 일일 발생 건수 (스레드에 첨부).",
-        "fallback": "주간 요약 {week}: 오류 {occurrences}건, 신규 인시던트 {new}건, "
-                    "해결 {resolved}건, 미확인 {unknown}건",
-        "period": "{start} – {end} ({tz})",
-        "new_entry": "신규",
+    "quiet": {
+        "en": "A quiet week: no errors were reported in {week}. :tada:",
+        "ko": "조용한 한 주였습니다: {week}에는 보고된 오류가 없습니다. :tada:",
+    },
+    "quiet_open": {
+        "en": "{n} incident(s) are still open from earlier weeks.",
+        "ko": "이전 주부터 열려 있는 인시던트가 {n}건 있습니다.",
+    },
+    "occurrences": {
+        "en": "Errors reported",
+        "ko": "보고된 오류",
+    },
+    "incidents": {
+        "en": "Incidents",
+        "ko": "인시던트",
+    },
+    "incidents_value": {
+        "en": "{new} new · {recurring} recurring",
+        "ko": "신규 {new} · 재발 {recurring}",
+    },
+    "resolution": {
+        "en": "Resolved / still open",
+        "ko": "해결 / 미해결",
+    },
+    "resolution_value": {
+        "en": "{resolved} resolved · {open} open at week end",
+        "ko": "해결 {resolved} · 주 마감 기준 미해결 {open}",
+    },
+    "ttr": {
+        "en": "Time to resolve",
+        "ko": "해결까지 걸린 시간",
+    },
+    "ttr_value": {
+        "en": "median {median} · p90 {p90}",
+        "ko": "중앙값 {median} · p90 {p90}",
+    },
+    "ttr_none": {
+        "en": "nothing resolved",
+        "ko": "해결된 건 없음",
+    },
+    "vs_last": {
+        "en": "{change} vs last week",
+        "ko": "지난주 대비 {change}",
+    },
+    "top": {
+        "en": "Top problems",
+        "ko": "가장 많았던 문제",
+    },
+    "unknown": {
+        "en": "Errors the knowledge base does not know",
+        "ko": "지식 베이스가 모르는 오류",
+    },
+    "unknown_value": {
+        "en": "{n} report(s) without a confident match ({incidents} distinct error(s)).",
+        "ko": "확실한 매칭이 없는 보고 {n}건 (서로 다른 오류 {incidents}개).",
+    },
+    "hint": {
+        "en": "Write it up: add a `knowledge/` entry with the error text as a signature, then run "
+              "`troubleshoot-bot kb check`.",
+        "ko": "정리해 주세요: 오류 문구를 signature로 담은 항목을 `knowledge/`에 추가하고 "
+              "`troubleshoot-bot kb check`로 확인하세요.",
+    },
+    "feedback": {
+        "en": "Feedback on answers",
+        "ko": "답변에 대한 피드백",
+    },
+    "feedback_line": {
+        "en": "{title}: {helpful} helpful · {rejected} not helpful",
+        "ko": "{title}: 도움이 됐어요 {helpful} · 도움이 안 됐어요 {rejected}",
+    },
+    "busiest": {
+        "en": "Busiest",
+        "ko": "가장 많이 발생한 곳",
+    },
+    "services": {
+        "en": "services",
+        "ko": "서비스",
+    },
+    "channels": {
+        "en": "channels",
+        "ko": "채널",
+    },
+    "chart_alt": {
+        "en": "Bar chart of errors per day in {week}, stacked by problem",
+        "ko": "{week} 일별 오류 건수를 문제별로 쌓은 막대 차트",
+    },
+    "scope_workspace": {
+        "en": "public channels of the workspace and <#{channel}>",
+        "ko": "워크스페이스의 공개 채널과 <#{channel}>",
+    },
+    "scope_listed": {
+        "en": "{channels}",
+        "ko": "{channels}",
+    },
+    "scope_all": {
+        "en": "all channels, private ones included (operator's view)",
+        "ko": "비공개 채널을 포함한 모든 채널 (운영자용 보기)",
+    },
+    "fallback": {
+        "en": "Weekly digest {week}: {occurrences} errors, {new} new incidents, {resolved} "
+              "resolved, {unknown} unknown",
+        "ko": "주간 요약 {week}: 오류 {occurrences}건, 신규 인시던트 {new}건, 해결 {resolved}건, "
+              "미확인 {unknown}건",
+    },
+    "period": {
+        "en": "{start} – {end} ({tz})",
+        "ko": "{start} – {end} ({tz})",
+    },
+    "new_entry": {
+        "en": "new",
+        "ko": "신규",
     },
 }
 
 
+t = Catalog(STRINGS)
+
+
 def _t(lang: str) -> dict[str, str]:
-    return TEXT.get(lang, TEXT["en"])
+    """This language's templates, for the renderers below that use many of them at once."""
+    return {key: t(key, lang) for key in STRINGS}
 
 
 def entry_title(entry_id: str, lang: str) -> str:
@@ -136,13 +200,39 @@ def fallback_text(digest: Digest, lang: str) -> str:
                                 unknown=digest.unknown)
 
 
+def scope_text(digest: Digest, lang: str, *, slack: bool = True) -> str:
+    """Which channels the figures cover: `<#C1>`, "public channels of the workspace and <#C1>"."""
+    t = _t(lang)
+
+    def mention(channel: str) -> str:
+        return f"<#{channel}>" if slack else channel
+
+    if digest.channel is None:
+        return t["scope_all"]
+    if digest.scope == WORKSPACE:
+        text = t["scope_workspace"].format(channel=digest.channel)
+        return text if slack else text.replace(f"<#{digest.channel}>", digest.channel)
+    if digest.scope == LISTED:
+        return t["scope_listed"].format(
+            channels=", ".join(mention(channel) for channel in digest.covers or []) or "–")
+    return mention(digest.channel)
+
+
+def chart_text(digest: Digest, lang: str, channel_name: str | None = None) -> dict[str, str]:
+    """The chart's title and alternative text in `lang` (for the image block and the file)."""
+    from bot.digest.chart import chart_title
+
+    return {"title": chart_title(digest, lang, channel_name),
+            "alt": _t(lang)["chart_alt"].format(week=digest.week.label)}
+
+
 def _period(digest: Digest, lang: str) -> str:
     start, end = digest.start[:10], digest.daily[-1].day.isoformat() if digest.daily else ""
     text = _t(lang)["period"].format(start=start, end=end or digest.end[:10], tz=digest.timezone)
-    return f"{text} · <#{digest.channel}>" if digest.channel else text
+    return f"{text} · {scope_text(digest, lang)}"
 
 
-def render_blocks(digest: Digest, lang: str, *, with_chart_note: bool = False) -> list[dict]:
+def render_blocks(digest: Digest, lang: str, *, chart_file: str | None = None) -> list[dict]:
     t = _t(lang)
     blocks: list[dict[str, Any]] = [
         {"type": "header", "text": {"type": "plain_text", "emoji": True,
@@ -189,21 +279,26 @@ def render_blocks(digest: Digest, lang: str, *, with_chart_note: bool = False) -
     if digest.services:
         names = ", ".join(f"`{escape(s.name)}` ({s.count})" for s in digest.services)
         busiest.append(f"{t['services']}: {names}")
-    if digest.channels and not digest.channel:
+    if digest.channels and digest.scope != THIS_CHANNEL:
         names = ", ".join(f"<#{c.name}> ({c.count})" for c in digest.channels)
         busiest.append(f"{t['channels']}: {names}")
     if busiest:
         blocks.append(_section(f"*{t['busiest']}*\n" + "\n".join(busiest)))
-    if with_chart_note:
-        blocks.append({"type": "context",
-                       "elements": [{"type": "mrkdwn", "text": t["chart"]}]})
-    return blocks[:MAX_BLOCKS]
+    blocks = blocks[:MAX_BLOCKS - 1]
+    if chart_file:
+        # After the top problems it illustrates; the file was uploaded by the bot, unshared.
+        text = chart_text(digest, lang)
+        image = {"type": "image", "block_id": "digest_chart", "slack_file": {"id": chart_file},
+                 "alt_text": text["alt"]}
+        blocks.insert(4 if digest.top_entries else 3, image)
+    return blocks
 
 
-def render_message(digest: Digest, lang: str, *, with_chart_note: bool = False) -> dict[str, Any]:
-    """Keyword arguments for chat.postMessage / respond: blocks plus the fallback text."""
+def render_message(digest: Digest, lang: str, *, chart_file: str | None = None) -> dict[str, Any]:
+    """Keyword arguments for chat.postMessage / respond: blocks plus the fallback text; with
+    `chart_file`, the chart (an uploaded Slack file) is shown in the message."""
     return {"text": fallback_text(digest, lang),
-            "blocks": render_blocks(digest, lang, with_chart_note=with_chart_note)}
+            "blocks": render_blocks(digest, lang, chart_file=chart_file)}
 
 
 def render_text(digest: Digest, lang: str) -> str:
@@ -213,7 +308,7 @@ def render_text(digest: Digest, lang: str) -> str:
              t["period"].format(start=digest.start[:10],
                                 end=digest.daily[-1].day.isoformat() if digest.daily else "",
                                 tz=digest.timezone)
-             + (f" · {digest.channel}" if digest.channel else ""), ""]
+             + f" · {scope_text(digest, lang, slack=False)}", ""]
     if digest.is_empty:
         lines.append(t["quiet"].format(week=digest.week.label).replace(" :tada:", ""))
         if digest.incidents.open:
@@ -247,7 +342,7 @@ def render_text(digest: Digest, lang: str) -> str:
         lines += ["  " + t["feedback_line"].format(title=entry_title(f.id, lang),
                                                    helpful=f.helpful, rejected=f.not_helpful)
                   for f in digest.feedback]
-    channels = [] if digest.channel else digest.channels  # one channel: nothing to rank
+    channels = [] if digest.scope == THIS_CHANNEL else digest.channels  # one: nothing to rank
     if digest.services or channels:
         lines += ["", t["busiest"] + ":"]
         if digest.services:

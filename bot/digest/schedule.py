@@ -40,7 +40,68 @@ WEEKDAY_NAMES = {
     6: ("sun", "sunday", "일", "일요일"),
 }
 WEEKDAYS = {name: number for number, names in WEEKDAY_NAMES.items() for name in names}
-TIME_PATTERN = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+CLOCK = re.compile(r"^(\d{1,2}):(\d{2})$")  # 09:00, 9:30 (24:00 is read, then refused)
+# How Korean speakers write a time: "9시", "9시30분", "오전 9시", "오후 9시 30분", "21시",
+# "21시 반". The half-day word may stand apart from the hour ("오전 9시"), so the phrase is read
+# from the whole argument text before it is split into words.
+KOREAN_TIME = re.compile(
+    r"(?:(?P<half>오전|오후|아침|저녁|밤)\s*)?(?P<hour>\d{1,2})\s*시"
+    r"(?:\s*(?:(?P<minute>\d{1,2})\s*분|(?P<half_hour>반)))?")
+# "9am", "9:30pm", "9 pm": the English counterpart, for people who type it that way.
+ENGLISH_TIME = re.compile(r"^(?P<hour>\d{1,2})(?::(?P<minute>[0-5]\d))?\s*(?P<half>am|pm)$",
+                          re.IGNORECASE)
+AFTERNOON = ("오후", "저녁", "밤", "pm")
+
+
+class TimeError(ValueError):
+    """A time of day that does not exist (25시, 오후 13시)."""
+
+
+def _clock(hour: int, minute: int, half: str | None) -> str:
+    half = (half or "").lower() or None
+    if half is not None:
+        if not 1 <= hour <= 12:
+            raise TimeError(f"{hour} with {half}")
+        hour = hour % 12 + (12 if half in AFTERNOON else 0)
+    if not (0 <= hour <= 23 and 0 <= minute <= 59):
+        raise TimeError(f"{hour}:{minute:02d}")
+    return f"{hour:02d}:{minute:02d}"
+
+
+def parse_time_of_day(token: str) -> str | None:
+    """HH:MM for "09:00", "9:30", "9am", "9시", "오전 9시", "오후 9시 30분", "21시"; None when the
+    token is no time at all; TimeError when it is one that does not exist ("25시")."""
+    token = token.strip()
+    if match := CLOCK.match(token):
+        return _clock(int(match.group(1)), int(match.group(2)), None)
+    if match := ENGLISH_TIME.match(token):
+        return _clock(int(match["hour"]), int(match["minute"] or 0), match["half"])
+    if (match := KOREAN_TIME.fullmatch(token)):
+        minute = 30 if match["half_hour"] else int(match["minute"] or 0)
+        return _clock(int(match["hour"]), minute, match["half"])
+    return None
+
+
+def split_schedule_words(text: str) -> list[str]:
+    """The words of `subscribe ...`, with a Korean time phrase ("오후 9시 30분") kept as one."""
+    words: list[str] = []
+    position = 0
+    text = re.sub(r"(\d)\s+(am|pm)\b", r"\1\2", text, flags=re.IGNORECASE)  # "9 pm"
+    for match in KOREAN_TIME.finditer(text):
+        words += text[position:match.start()].split()
+        words.append(match.group(0))
+        position = match.end()
+    return words + text[position:].split()
+
+
+def weekday_number(token: str) -> int | None:
+    """0-6 for "mon", "Monday", "월", "월요일", "월요일에"; None for anything else."""
+    word = token.strip().lower()
+    if word in WEEKDAYS:
+        return WEEKDAYS[word]
+    if word.endswith(("에", "마다")):  # "월요일에", "월요일마다"
+        return WEEKDAYS.get(word.removesuffix("에").removesuffix("마다"))
+    return None
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ An incident belongs to its channel: what was said in a private channel, a group 
 shown only there. Everywhere else (the Home tab, `incidents all`, similar incidents in an answer)
 only incidents of public channels appear. Knowing which channels are public is the Slack layer's
 job (`bot.slack.privacy`); this module only states the rule, so the SQL queries stay Slack-free.
-The command line is an operator's tool and reads everything (no audience).
+The command line is an operator's tool and reads everything (`OPERATOR`).
 """
 
 from __future__ import annotations
@@ -28,3 +28,11 @@ class Audience:
         own = {self.channel} & wanted if self.channel else set()
         others = wanted - own
         return own | (self.public_among(others) & others if others else set())
+
+
+def _all_public(channels: set[str]) -> set[str]:
+    return set(channels)
+
+
+# Whoever runs the command line on the bot's own machine: every channel is theirs to read.
+OPERATOR = Audience(channel=None, public_among=_all_public)

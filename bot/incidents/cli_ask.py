@@ -1,36 +1,35 @@
 """`troubleshoot-bot ask [TEXT | -]`: what the bot does for a paste, in a terminal.
 
-Match the paste, record it as an occurrence (workspace "local", source "cli", user $USER), then
-print the answer, the incident it joined and similar past incidents with how they were fixed.
+The same use case as every other surface (bot.answers): match the paste, record it as an
+occurrence (workspace "local", source "cli", user $USER), then print the answer, the incident it
+joined (or the one it recurs after), the last fix and similar past incidents. The operator reads
+every channel's history (`OPERATOR`).
 """
 
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.answers.strings import t
 from bot.cli_io import read_text_argument, warn_about_knowledge_problems
+from bot.incidents.audience import OPERATOR
 from bot.incidents.cli_incidents import current_user
 from bot.incidents.cli_support import fail
-from bot.incidents.service import Recorded, record_occurrence, similar_incident_line
 from bot.redaction import sanitize
 from bot.settings import settings
-from bot.storage import database_error_reason, database_url, session_scope
+from bot.storage import database_error_reason, database_url
 from bot.storage.check import database_problem
+
+log = logging.getLogger(__name__)
 
 LOCAL_WORKSPACE = "local"
 EMPTY_EXIT_CODE = 2
 # A paste where more than this share of characters are control bytes or undecodable is not text.
 BINARY_SHARE = 0.10
-
-_LABELS = {
-    "en": {"incident": "Incident #{id} — seen {count}", "once": "once", "times": "{n} times",
-           "new": "new", "recurrence": "recurrence of #{id}", "similar": "Similar past incidents:"},
-    "ko": {"incident": "인시던트 #{id} — {count}", "once": "처음 발생", "times": "{n}회 발생",
-           "new": "새 인시던트", "recurrence": "#{id}의 재발", "similar": "비슷한 과거 인시던트:"},
-}
 
 
 def looks_binary(text: str) -> bool:
@@ -54,40 +53,27 @@ def run_ask(args: argparse.Namespace) -> int:
     if problem := database_problem(url):
         return fail(problem)
 
+    from bot.answers import AnswerContext, answer  # builds the KB index: only when asked
+    from bot.answers.terminal import render_terminal
+    from bot.matching.cli_match import matcher_failure
     from bot.matching.text_output import render_answer_text
     from bot.teaching.live import current_matcher  # builds the KB index: only when asked
 
     # The shipped KB plus the team's approved entries in this database.
     matcher = current_matcher(url, settings().knowledge_path)
     warn_about_knowledge_problems(matcher.kb.problems)
-    result = matcher.match(text, lang=lang)
     try:
-        with session_scope(url) as session:
-            recorded = record_occurrence(session, workspace=LOCAL_WORKSPACE, source="cli",
-                                         text=text, result=result, user=current_user())
+        result = matcher.match(text, lang=lang)
+    except Exception as error:  # a bug in the matcher: one line here, the trace with -v
+        log.debug("the matcher failed", exc_info=error)
+        return fail(matcher_failure(error))
+    context = AnswerContext(workspace=LOCAL_WORKSPACE, source="cli", language=lang,
+                            user=current_user(), audience=OPERATOR)
+    try:
+        answered = answer(text, context, database_url=url, result=result)
     except SQLAlchemyError as error:
         # The answer is still worth having when the history cannot be written.
         sys.stdout.write(render_answer_text(result, matcher.kb, lang))
-        reason = database_error_reason(error)
-        return fail(f"the answer above was not recorded: {reason}")
-    sys.stdout.write(render_answer_text(result, matcher.kb, lang))
-    print()
-    print(incident_lines(recorded, lang))
+        return fail(t("cli_not_recorded", lang, reason=database_error_reason(error)))
+    sys.stdout.write(render_terminal(answered, matcher.kb))
     return 0
-
-
-def incident_lines(recorded: Recorded, lang: str) -> str:
-    labels = _LABELS.get(lang, _LABELS["en"])
-    count = (labels["once"] if recorded.occurrences == 1
-             else labels["times"].format(n=recorded.occurrences))
-    head = labels["incident"].format(id=recorded.incident_id, count=count)
-    if recorded.is_new_incident and recorded.previous_incident_id:
-        head += f" ({labels['recurrence'].format(id=recorded.previous_incident_id)})"
-    elif recorded.is_new_incident:
-        head += f" ({labels['new']})"
-    lines = [head]
-    if recorded.similar:
-        lines.append(labels["similar"])
-        lines += [f"  - {similar_incident_line(similar, lang=lang)}"
-                  for similar in recorded.similar]
-    return "\n".join(lines)

@@ -21,7 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from bot.storage import Base, utcnow
+from bot.storage.base import Base, ChatId, MessageTs, utcnow
 
 STATUS_OPEN = "open"
 STATUS_RESOLVED = "resolved"
@@ -34,9 +34,9 @@ class Incident(Base):
     __tablename__ = "incidents"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    workspace: Mapped[str] = mapped_column(String(64))
-    channel: Mapped[str | None] = mapped_column(String(64))
-    thread_ts: Mapped[str | None] = mapped_column(String(32))
+    workspace: Mapped[ChatId]
+    channel: Mapped[ChatId | None]
+    thread_ts: Mapped[MessageTs | None]
     service: Mapped[str | None] = mapped_column(String(255))
     fingerprint: Mapped[str] = mapped_column(String(64))
     entry_id: Mapped[str | None] = mapped_column(String(128))  # None: no confident match
@@ -45,12 +45,12 @@ class Incident(Base):
     first_seen: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen: Mapped[datetime] = mapped_column(default=utcnow)
     occurrence_count: Mapped[int] = mapped_column(Integer, default=0)
-    reported_by: Mapped[str | None] = mapped_column(String(64))
-    resolved_by: Mapped[str | None] = mapped_column(String(64))
+    reported_by: Mapped[ChatId | None]
+    resolved_by: Mapped[ChatId | None]
     resolution_note: Mapped[str | None] = mapped_column(Text)
     # The channel the note was written in: a note written in a private channel is shown only
     # there, even when the incident itself belongs to a public channel. None: the CLI.
-    resolved_in: Mapped[str | None] = mapped_column(String(64))
+    resolved_in: Mapped[ChatId | None]
     resolved_at: Mapped[datetime | None] = mapped_column()
     time_to_resolve_s: Mapped[float | None] = mapped_column(Float)
     # A recurrence after resolution opens a new incident that points at the old one.
@@ -86,9 +86,9 @@ class Occurrence(Base):
     incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     source: Mapped[str] = mapped_column(String(16))  # slash / mention / watch / logs / cli
-    user: Mapped[str | None] = mapped_column(String(64))
-    channel: Mapped[str | None] = mapped_column(String(64))
-    thread_ts: Mapped[str | None] = mapped_column(String(32))
+    user: Mapped[ChatId | None]
+    channel: Mapped[ChatId | None]
+    thread_ts: Mapped[MessageTs | None]
     text: Mapped[str | None] = mapped_column(Text)  # redacted and truncated; None once purged
     text_truncated: Mapped[bool] = mapped_column(Boolean, default=False)
     entry_id: Mapped[str | None] = mapped_column(String(128))  # the confident answer, if any
@@ -115,7 +115,7 @@ class Feedback(Base):
     incident_id: Mapped[int | None] = mapped_column(
         ForeignKey("incidents.id", ondelete="CASCADE"))
     entry_id: Mapped[str | None] = mapped_column(String(128))
-    user: Mapped[str] = mapped_column(String(64))
+    user: Mapped[ChatId]
     helpful: Mapped[bool] = mapped_column(Boolean)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

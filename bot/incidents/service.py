@@ -16,7 +16,6 @@ fixed by @x: ...".
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -488,32 +487,3 @@ def purge_old_texts(session: Session, *, older_than_days: int) -> int:
         .where(Occurrence.created_at < cutoff, Occurrence.text.is_not(None))
         .values(text=None)
         .execution_options(synchronize_session=False)).rowcount
-
-
-def similar_incident_line(similar: SimilarIncident, *, lang: str = "en",
-                          mention: Callable[[str], str] = lambda user: f"@{user}") -> str:
-    """"#12 seen 4 times; last fixed by @x: added a GPU node pool" (CLI and Slack share it).
-
-    `mention` renders a user: "@alice" in a terminal, "<@U123>" in Slack.
-    """
-    korean = lang == "ko"
-    if korean:
-        times = f"{similar.occurrences}회 발생"
-    else:
-        times = "seen once" if similar.occurrences == 1 else f"seen {similar.occurrences} times"
-    line = f"#{similar.id} {times}"
-    if similar.status == STATUS_RESOLVED:
-        who = mention(similar.resolved_by) if similar.resolved_by else ""
-        note = _cut(" ".join(similar.resolution_note.split()), 200) \
-            if similar.resolution_note else ""
-        if korean:
-            line += f"; 마지막 해결{' ' + who if who else ''}{': ' + note if note else ''}"
-        else:
-            line += f"; last fixed{' by ' + who if who else ''}{': ' + note if note else ''}"
-    elif korean:
-        line += f"; {similar.status}, 마지막 발생 {similar.last_seen:%Y-%m-%d}"
-    else:
-        line += f"; {similar.status}, last seen {similar.last_seen:%Y-%m-%d}"
-    if similar.summary:
-        line += f" — {_cut(similar.summary, 120)}"
-    return line

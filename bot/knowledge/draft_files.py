@@ -15,18 +15,21 @@ from pathlib import Path
 
 import yaml
 
+from bot.i18n import Catalog
 from bot.knowledge.drafts import Draft
 from bot.knowledge.front_matter import FrontMatterError, split_front_matter
 
 HEADINGS = {"en": ("Cause", "Fix"), "ko": ("원인", "해결")}
-REWRITE_NOTE = {
-    "en": "> TODO: write this entry in your own words, in English: a short cause, then numbered\n"
-          "> fix steps with the commands. The {other} section below holds the guide's text as a\n"
-          "> starting point; do not ship the guide's sentences.",
-    "ko": "> TODO: 이 항목을 한국어로, 직접 다시 쓰세요: 짧은 원인,\n"
-          "> 그다음 번호를 매긴 해결 단계와 명령. 아래 {other} 섹션은\n"
-          "> 가이드 원문을 출발점으로 옮긴 것입니다. 원문 문장을 그대로 쓰지 마세요.",
+STRINGS: dict[str, dict[str, str]] = {
+    "draft_rewrite_note": {
+        "en": "> TODO: write this entry in your own words, in English: a short cause, then "
+              "numbered\n> fix steps with the commands. The {other} section below holds the "
+              "guide's text as a\n> starting point; do not ship the guide's sentences.",
+        "ko": "> TODO: 이 항목을 한국어로, 직접 다시 쓰세요: 짧은 원인,\n"
+              "> 그다음 번호를 매긴 해결 단계와 명령. 아래 {other} 섹션은\n"
+              "> 가이드 원문을 출발점으로 옮긴 것입니다. 원문 문장을 그대로 쓰지 마세요."},
 }
+t = Catalog(STRINGS)
 
 
 class DraftConflict(Exception):
@@ -78,7 +81,7 @@ def guide_body(draft: Draft) -> str:
 
 def todo_body(lang: str, guide_lang: str) -> str:
     cause_heading, fix_heading = HEADINGS[lang]
-    note = REWRITE_NOTE[lang].format(other=guide_lang)
+    note = t("draft_rewrite_note", lang, other=guide_lang)
     return f"{note}\n\n### {cause_heading}\n\nTODO\n\n### {fix_heading}\n\n1. TODO\n"
 
 

@@ -11,12 +11,13 @@ import threading
 from typing import Any
 
 from bot.logs.errors import classify_sdk_error
-from bot.logs.source import AuthenticationFailed, FetchedLogs, ServiceNotFound
+from bot.logs.source import AuthenticationFailed, DeploymentState, FetchedLogs, ServiceNotFound
 from bot.logs.suggest import closest_names
 from bot.logs.workspace import Credentials, WorkspaceConfig, credentials, workspace_config
 from bot.settings import settings
 
 BACKEND = "azureml-v1"
+FAILED_STATES = frozenset({"failed", "unhealthy"})  # a web service that needs someone
 
 
 class AzureMLv1Source:
@@ -89,7 +90,28 @@ class AzureMLv1Source:
         except Exception as error:
             raise classify_sdk_error(error, workspace=workspace.name) from error
 
+    def deployment_states(self) -> list[DeploymentState]:
+        """Every web service with its state; `updatedTime` changes only with an update."""
+        from azureml.core.webservice import Webservice
+
+        workspace = self.workspace()
+        try:
+            services = Webservice.list(workspace)
+        except Exception as error:
+            raise classify_sdk_error(error, workspace=workspace.name) from error
+        found = []
+        for service in services:
+            state = str(service.state) if service.state else None
+            updated = getattr(service, "updated_time", None)
+            found.append(DeploymentState(
+                service.name, state, failed=(state or "").lower() in FAILED_STATES,
+                modified=updated.isoformat() if updated else None,
+                error=_error_summary(getattr(service, "error", None))))
+        return found
+
     def exists(self, target: str) -> bool:
+        if "/" in target:  # `endpoint/deployment` is an SDK v2 name
+            return False
         from azureml.core.webservice import Webservice
 
         workspace = self.workspace()

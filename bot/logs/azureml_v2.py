@@ -11,7 +11,7 @@ import threading
 from typing import Any
 
 from bot.logs.errors import classify_sdk_error
-from bot.logs.source import AuthenticationFailed, FetchedLogs, ServiceNotFound
+from bot.logs.source import AuthenticationFailed, DeploymentState, FetchedLogs, ServiceNotFound
 from bot.logs.suggest import closest_names
 from bot.logs.workspace import Credentials, WorkspaceConfig, credentials, workspace_config
 
@@ -78,6 +78,26 @@ class AzureMLv2Source:
             names.extend(f"{endpoint.name}/{deployment}"
                          for deployment in self._deployment_names(endpoint.name))
         return names
+
+    def deployment_states(self) -> list[DeploymentState]:
+        """Every online deployment with its provisioning state and its last-modified time
+        (ARM `systemData.lastModifiedAt`: every update changes it)."""
+        client = self.client()
+        found = []
+        try:
+            for endpoint in client.online_endpoints.list():
+                for deployment in client.online_deployments.list(endpoint.name):
+                    state = _plain(getattr(deployment, "provisioning_state", None))
+                    modified = getattr(getattr(deployment, "creation_context", None),
+                                       "last_modified_at", None)
+                    found.append(DeploymentState(
+                        f"{endpoint.name}/{deployment.name}", state,
+                        failed=(state or "").lower() == "failed",
+                        modified=modified.isoformat() if hasattr(modified, "isoformat")
+                        else (str(modified) if modified else None)))
+        except Exception as error:
+            raise classify_sdk_error(error, workspace=self.workspace_name) from error
+        return found
 
     def _deployment_names(self, endpoint_name: str) -> list[str]:
         try:

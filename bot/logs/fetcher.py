@@ -16,9 +16,12 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
+from typing import TypeVar
 
-from bot.logs.source import FetchedLogs, FetchTimeout, LogFetchError
+from bot.logs.source import FetchTimeout, LogFetchError
 from bot.settings import settings
+
+T = TypeVar("T")
 
 
 class TooManyFetches(LogFetchError):
@@ -38,12 +41,15 @@ class Fetcher:
         self.workers = workers
         self._slots = threading.BoundedSemaphore(workers)
 
-    def run(self, fetch: Callable[[], FetchedLogs], *, timeout_s: float) -> FetchedLogs:
-        """fetch() in a worker; FetchTimeout at the deadline, TooManyFetches when all are busy."""
+    def run(self, fetch: Callable[[], T], *, timeout_s: float) -> T:
+        """fetch() in a worker; FetchTimeout at the deadline, TooManyFetches when all are busy.
+
+        Usually a log fetch (FetchedLogs); the deployments watch also lists deployments here,
+        under the same deadline and cap."""
         if not self._slots.acquire(blocking=False):
             raise TooManyFetches(
                 f"{self.workers} log fetches are already running; try again in a minute")
-        future: Future[FetchedLogs] = Future()
+        future: Future[T] = Future()
 
         def work() -> None:
             try:

@@ -7,7 +7,8 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.storage.base import Base, utcnow
+from bot.incidents.models import Incident
+from bot.storage.base import Base, ChatId, MessageTs, utcnow
 
 
 class LogFetch(Base):
@@ -16,12 +17,14 @@ class LogFetch(Base):
     __tablename__ = "log_fetches"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # The column, not the name "incidents.id": importing this table then registers the one it
+    # points at, which a flush needs to order the tables (the incidents domain owns it).
     incident_id: Mapped[int | None] = mapped_column(
-        ForeignKey("incidents.id", ondelete="SET NULL"))
-    workspace: Mapped[str] = mapped_column(String(64))
-    user: Mapped[str] = mapped_column(String(64))
-    channel: Mapped[str] = mapped_column(String(64))
-    thread_ts: Mapped[str | None] = mapped_column(String(32))
+        ForeignKey(Incident.id, ondelete="SET NULL"))
+    workspace: Mapped[ChatId]
+    user: Mapped[ChatId]
+    channel: Mapped[ChatId]
+    thread_ts: Mapped[MessageTs | None]
     target: Mapped[str] = mapped_column(String(255))  # service or endpoint[/deployment]
     backend: Mapped[str | None] = mapped_column(String(32))  # azureml-v1 / azureml-v2 / ...
     lines: Mapped[int] = mapped_column(Integer)

@@ -60,8 +60,13 @@ class Rule:
 @dataclass(frozen=True)
 class Decision:
     allowed: bool
-    reason: str = ""  # for the user when refused (no internals)
+    reason: str = ""  # for the audit row and the server log (may name settings)
     outcome: str = "allowed"  # audit word: allowed / denied / rate_limited
+    # What the user is told, as a catalog word: disabled / channel / service / rate / unreadable.
+    # The user's sentence is rendered in their language and never names a setting.
+    code: str = ""
+    contact: str | None = None  # who grants access (the policy file's `contact`)
+    rate: int = 0
 
 
 @dataclass
@@ -81,9 +86,9 @@ class Policy:
             return Decision(True)
         if not self.allowed_channels:
             return Decision(False, "Log fetching is not enabled in this workspace. "
-                            + self.how_to_get_access(), "denied")
+                            + self.how_to_get_access(), "denied", "disabled", self.contact)
         return Decision(False, "Logs can't be fetched in this channel. "
-                        + self.how_to_get_access(), "denied")
+                        + self.how_to_get_access(), "denied", "channel", self.contact)
 
     def check(self, *, user: str, channel: str, target: str,
               group_members: GroupMembers | None = None) -> Decision:
@@ -99,7 +104,7 @@ class Policy:
             if user in self._members(group, group_members):
                 return Decision(True)
         return Decision(False, f"You're not allowed to fetch the logs of {target}. "
-                        + self.how_to_get_access(), "denied")
+                        + self.how_to_get_access(), "denied", "service", self.contact)
 
     def _members(self, group: str, group_members: GroupMembers | None) -> set[str]:
         """Slack user-group members, cached for five minutes (usergroups.users.list)."""
@@ -140,7 +145,8 @@ class Policy:
 
     def rate_refusal(self) -> Decision:
         return Decision(False, f"You've fetched logs {self.rate_per_minute} times in the last "
-                        "minute (the limit); try again in a minute.", "rate_limited")
+                        "minute (the limit); try again in a minute.", "rate_limited", "rate",
+                        rate=self.rate_per_minute)
 
 
 def _lock_user(session: Session, user: str) -> None:
@@ -202,3 +208,19 @@ def load_policy(config: Settings | None = None) -> Policy:
         rules, contact = parse_rules(data)
     return Policy(allowed_channels=channels, rules=rules, contact=contact,
                   rate_per_minute=config.logs_rate_per_minute)
+
+
+def unreadable_policy_refusal(error: Exception) -> Decision:
+    return Decision(False, f"The logs policy file can't be read ({error}), so log fetching is "
+                    "off until an admin fixes it.", "denied", "unreadable")
+
+
+def channel_may_fetch(channel: str | None) -> bool:
+    """Whether to offer a "Fetch logs" button in `channel`: the channel rule only (per-service
+    rules and the rate limit are checked when it is pressed). An unreadable policy offers none."""
+    if not channel:
+        return False
+    try:
+        return load_policy().check_channel(channel).allowed
+    except PolicyError:
+        return False

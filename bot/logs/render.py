@@ -9,9 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.answers.lines import MRKDWN, last_fix_line, recorded_line, similar_line
+from bot.answers.models import Answer
+from bot.answers.strings import t as answers_t
 from bot.i18n import Catalog
 from bot.logs.diagnose import Diagnosis, Finding
-from bot.logs.service import LogReport
+from bot.logs.policy import Decision
+from bot.logs.service import LogReport, is_configuration_error
 from bot.logs.source import FetchTimeout, ServiceNotFound
 from bot.mrkdwn import escape
 from bot.redaction import redact
@@ -59,10 +63,66 @@ TEXTS: dict[str, dict[str, str]] = {
     "modal_bad_name": {"en": "Letters, digits, '-', '_' and '.', optionally endpoint/deployment.",
                        "ko": "영문자, 숫자, '-', '_', '.'만 쓸 수 있습니다"
                              "(엔드포인트/배포 형식 가능)."},
+    # Refusals and set-up problems: in the user's language, never naming a setting (those
+    # go to the server log under the reference).
+    "refused_disabled": {"en": "Log fetching is not turned on in this workspace. Ask {contact} "
+                               "to turn it on for this channel.",
+                         "ko": "이 워크스페이스에서는 로그 가져오기가 켜져 있지 않습니다. "
+                               "{contact}에게 이 채널에서 켜 달라고 요청하세요."},
+    "refused_channel": {"en": "Logs can't be fetched in this channel. Ask {contact} to allow "
+                              "it here.",
+                        "ko": "이 채널에서는 로그를 가져올 수 없습니다. {contact}에게 허용을 "
+                              "요청하세요."},
+    "refused_service": {"en": "You're not allowed to fetch the logs of `{target}`. Ask "
+                              "{contact} for access.",
+                        "ko": "`{target}` 로그를 가져올 권한이 없습니다. {contact}에게 권한을 "
+                              "요청하세요."},
+    "refused_rate": {"en": "You've fetched logs {rate} times in the last minute (the limit); "
+                           "try again in a minute.",
+                     "ko": "최근 1분 동안 로그를 {rate}번 가져왔습니다(한도). 1분 뒤에 다시 "
+                           "시도하세요."},
+    "refused_unreadable": {"en": "Log fetching is off until the bot's admin fixes its logs "
+                                 "policy.",
+                           "ko": "봇 담당자가 로그 정책을 고칠 때까지 로그 가져오기가 꺼져 "
+                                 "있습니다."},
+    "contact_default": {"en": "a workspace admin", "ko": "워크스페이스 관리자"},
+    "not_configured": {"en": ":warning: Log fetching is not set up on the bot's side yet. Ask "
+                             "the bot's admin (reference `{ref}`).",
+                       "ko": ":warning: 봇에 로그 가져오기 설정이 아직 되어 있지 않습니다. 봇 "
+                             "담당자에게 문의하세요(참조 번호 `{ref}`)."},
+    "cannot_post": {"en": "I can't post in this channel: invite me (`/invite @troubleshoot`) "
+                          "first.",
+                    "ko": "이 채널에 글을 쓸 수 없습니다. 먼저 저를 초대해 주세요"
+                          "(`/invite @troubleshoot`)."},
+    "bot_failed": {"en": ":warning: Sorry, fetching the logs failed on the bot's side "
+                         "(reference `{ref}`).",
+                   "ko": ":warning: 죄송합니다. 봇 쪽 문제로 로그를 가져오지 못했습니다"
+                         "(참조 번호 `{ref}`)."},
+    "v1_missing": {"en": "If it is an SDK v1 web service (ACI/AKS), the bot needs SDK v1 "
+                         "support: ask the bot's admin to install `troubleshoot-bot[{extra}]`.",
+                   "ko": "SDK v1 웹 서비스(ACI/AKS)라면 봇에 SDK v1 지원이 설치되어 있어야 "
+                         "합니다. 봇 담당자에게 `troubleshoot-bot[{extra}]` 설치를 요청하세요."},
+    "usage_lines": {"en": "`--lines` needs a positive whole number, not `{value}`.",
+                    "ko": "`--lines`에는 1 이상의 정수를 써 주세요(입력: `{value}`)."},
+    "usage_option": {"en": "Unknown option `{value}`.", "ko": "알 수 없는 옵션입니다: `{value}`."},
+    "usage_one_name": {"en": "One name at a time (got `{first}` and `{second}`).",
+                       "ko": "한 번에 하나의 이름만 쓸 수 있습니다(입력: `{first}`, "
+                             "`{second}`)."},
+    "usage_name": {"en": "A service name (or endpoint/deployment) is needed.",
+                   "ko": "서비스 이름(또는 엔드포인트/배포)이 필요합니다."},
 }
 
 
 t = Catalog(TEXTS)
+
+
+def refusal_text(decision: Decision | None, target: str, lang: str) -> str:
+    """Why a fetch was refused, for the person who asked, in their language."""
+    if decision is None or not decision.code:
+        return t("refused_channel", lang, contact=t("contact_default", lang))
+    contact = escape(decision.contact) if decision.contact else t("contact_default", lang)
+    return t(f"refused_{decision.code}", lang, contact=contact, target=_shown(target),
+             rate=decision.rate)
 
 
 def _section(text: str) -> dict[str, Any]:
@@ -115,6 +175,21 @@ def _diagnosis_blocks(diagnosis: Diagnosis, lines: int, lang: str) -> list[dict[
     return blocks
 
 
+def _history_blocks(answer: Answer | None, lang: str) -> list[dict[str, Any]]:
+    """The last fix and similar incidents of the problem the log shows: the lines every
+    surface shares (bot.answers.lines), for this channel's readers."""
+    if answer is None:
+        return []
+    lines = [":wrench: " + last_fix_line(answer.last_fix, lang, MRKDWN)] if answer.last_fix \
+        else []
+    if answer.similar:
+        lines.append(f"*{answers_t('similar', lang)}*")
+        lines += ["• " + similar_line(item, lang, MRKDWN) for item in answer.similar]
+    if answer.history_unavailable:
+        lines.append(":warning: " + answers_t("history_unavailable", lang))
+    return [_section("\n".join(lines))] if lines else []
+
+
 def result_message(report: LogReport, lang: str) -> dict[str, Any]:
     """The finished message: diagnosis, error lines, the service's own state and error."""
     request = report.request
@@ -129,8 +204,11 @@ def result_message(report: LogReport, lang: str) -> dict[str, Any]:
     if fetched.error:
         head += "\n" + t("service_error", lang, error=_shown(redact(fetched.error)[:1000]))
     blocks = [_section(head), *_diagnosis_blocks(report.diagnosis, request.lines, lang)]
+    blocks += _history_blocks(report.answer, lang)
     footer = t("footer", lang, seconds=report.duration_ms / 1000)
-    if report.incident_id:
+    if report.answer is not None and report.answer.incident is not None:
+        footer += " · " + recorded_line(report.answer.incident, lang)
+    elif report.incident_id:
         footer += t("incident", lang, id=report.incident_id)
     blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": footer}]})
     summary = [f"Logs of {fetched.target}: state {fetched.state or 'unknown'}"]
@@ -145,12 +223,21 @@ def failure_text(report: LogReport, lang: str) -> str:
     target = _shown(report.request.target)
     if isinstance(error, ServiceNotFound):
         text = t("not_found", lang, target=target)
-        if error.suggestions:
-            names = " or ".join(f"`{_shown(name)}`" for name in error.suggestions[:3])
-            text += " " + t("did_you_mean", lang, names=names)
+        typed = report.request.target.lower()
+        # Never "did you mean `x`?" to someone who typed exactly `x`.
+        names = [name for name in error.suggestions if name.lower() != typed][:3]
+        if names:
+            text += " " + t("did_you_mean", lang, names=" / ".join(
+                f"`{_shown(name)}`" for name in names))
+        for extra in error.missing_extras:
+            text += "\n" + t("v1_missing", lang, extra=_shown(extra))
         return text
     if isinstance(error, FetchTimeout):
         return t("timeout", lang, target=target, seconds=f"{error.seconds:g}")
+    if error is not None and is_configuration_error(error):
+        return t("not_configured", lang, ref=report.reference or "-")
+    if report.reference:  # an unexpected failure: the trace is in the server log
+        return t("bot_failed", lang, ref=report.reference)
     message = error.message if error else "unknown error"
     return t("failed", lang, target=target, message=_shown(message.rstrip(".")))
 

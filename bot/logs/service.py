@@ -11,16 +11,30 @@ import re
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot import metrics
+from bot.answers import Answer, AnswerContext, answer
 from bot.incidents import service as incidents
+from bot.incidents.audience import Audience
 from bot.logs.diagnose import Diagnosis, diagnose
 from bot.logs.fetcher import Fetcher, shared_fetcher, timeout_seconds
 from bot.logs.models import LogFetch
-from bot.logs.policy import Decision, GroupMembers, PolicyError, load_policy
+from bot.logs.policy import (
+    Decision,
+    GroupMembers,
+    PolicyError,
+    load_policy,
+    unreadable_policy_refusal,
+)
 from bot.logs.resolver import Resolver, default_resolver
-from bot.logs.source import BackendError, FetchedLogs, LogFetchError
+from bot.logs.source import (
+    AuthenticationFailed,
+    BackendError,
+    FetchedLogs,
+    LogFetchError,
+    WorkspaceNotFound,
+)
 from bot.redaction import redact
 from bot.storage import session_scope
 
@@ -29,6 +43,7 @@ log = logging.getLogger(__name__)
 DEFAULT_LINES = 200
 MAX_LINES = 5_000
 # Azure ML names: letters, digits, '-', '_' and '.'; an online endpoint may add '/deployment'.
+SETTING_NAME = re.compile(r"\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b|config\.json")
 TARGET_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,254}(/[A-Za-z0-9][A-Za-z0-9._-]{0,254})?$")
 
 
@@ -42,13 +57,17 @@ class LogRequest:
     init: bool = False
     thread_ts: str | None = None
     lang: str = "en"
+    # Who reads the result (the channel's people): which past incidents it may show. None
+    # shows none (fails closed).
+    audience: Audience | None = None
 
 
 @dataclass(frozen=True)
 class Authorization:
     allowed: bool
-    reason: str = ""  # for the user when refused
+    reason: str = ""  # why it was refused, for the server log (may name settings)
     audit_id: int | None = None  # the audit row of an allowed fetch, completed by fetch()
+    decision: Decision | None = None  # the refusal, for the user's sentence (Decision.code)
 
 
 @dataclass(frozen=True)
@@ -61,10 +80,24 @@ class LogReport:
     duration_ms: int = 0
     incident_id: int | None = None
     reference: str | None = None  # for unexpected failures: quoted to the user, in the log
+    answer: Answer | None = None  # the answer to the problem the log shows, when it shows one
+
+
+@dataclass(frozen=True)
+class ConfigurationProblem:
+    error: LogFetchError  # its message names settings: for the server log only
+    reference: str  # logged with the message; the user quotes it to the admin
 
 
 def valid_target(target: str) -> bool:
     return bool(TARGET_NAME.match(target))
+
+
+def is_configuration_error(error: LogFetchError) -> bool:
+    """The bot's own set-up is wrong (no workspace, credentials refused, a setting named in the
+    message): the admin must act, and the user is not shown the internals."""
+    return (isinstance(error, WorkspaceNotFound | AuthenticationFailed)
+            or bool(SETTING_NAME.search(error.message)))
 
 
 class LogService:
@@ -86,10 +119,9 @@ class LogService:
             policy = load_policy()
         except PolicyError as error:
             log.error("logs policy file unusable: %s", error)
-            decision = Decision(False, "The logs policy file can't be read, so log fetching is "
-                                "off until an admin fixes it.", "denied")
+            decision = unreadable_policy_refusal(error)
             self.audit(request, decision.outcome, detail=str(error))
-            return Authorization(False, decision.reason)
+            return Authorization(False, decision.reason, decision=decision)
         decision = policy.check(user=request.user, channel=request.channel,
                                 target=request.target, group_members=group_members)
         audit_id = None
@@ -100,8 +132,20 @@ class LogService:
                 decision = policy.rate_refusal()
         if not decision.allowed:
             self.audit(request, decision.outcome, detail=decision.reason)
-            return Authorization(False, decision.reason)
+            return Authorization(False, decision.reason, decision=decision)
         return Authorization(True, audit_id=audit_id)
+
+    def check_configuration(self) -> ConfigurationProblem | None:
+        """The workspace and credentials are set (read locally, no network call): checked
+        before anything is posted in the channel."""
+        try:
+            self._resolver()
+        except LogFetchError as error:
+            reference = uuid.uuid4().hex[:8]
+            log.warning("log fetching is not configured: %s [ref %s]", error.message,
+                        reference, extra={"reference": reference})
+            return ConfigurationProblem(error, reference)
+        return None
 
     # ----- the fetch
     def fetch(self, request: LogRequest, *, audit_id: int | None = None) -> LogReport:
@@ -114,10 +158,17 @@ class LogService:
                 lambda: resolver().fetch(request.target, lines=request.lines, init=request.init),
                 timeout_s=seconds)
         except LogFetchError as error:
-            log.info("log fetch of %s failed: %s (%s)", request.target, error.outcome,
-                     error.__cause__ or error)
+            if is_configuration_error(error):
+                # The message names settings (AZURE_CLIENT_SECRET, ...): for the bot's admin, in
+                # the server log under a reference the user can quote, never shown in Slack.
+                reference = uuid.uuid4().hex[:8]
+                log.warning("log fetch of %s failed: %s [ref %s]", request.target,
+                            error.message, reference, extra={"reference": reference})
+            else:
+                log.info("log fetch of %s failed: %s (%s)", request.target, error.outcome,
+                         error.__cause__ or error)
             report = LogReport(request, error.outcome, error=error,
-                               duration_ms=_ms_since(started))
+                               duration_ms=_ms_since(started), reference=reference)
         except Exception:  # never a stack trace to the user: a reference id instead
             reference = uuid.uuid4().hex[:8]
             log.exception("log fetch of %s failed unexpectedly [ref %s]", request.target,
@@ -129,37 +180,39 @@ class LogService:
             diagnosis = diagnose(fetched.text, lang=request.lang)
             report = LogReport(request, "ok", fetched=fetched, diagnosis=diagnosis,
                                duration_ms=_ms_since(started))
-        incident_id = self.attach_to_incident(report)
+        answered, incident_id = self.attach_to_incident(report)
         self.audit(request, report.outcome, backend=report.fetched.backend if report.fetched
                    else None, detail=report.error.message if report.error else None,
                    duration_ms=report.duration_ms, incident_id=incident_id,
                    target=report.fetched.target if report.fetched else None,
                    audit_id=audit_id)
-        return LogReport(report.request, report.outcome, report.fetched, report.diagnosis,
-                         report.error, report.duration_ms, incident_id, reference)
+        return replace(report, incident_id=incident_id, reference=reference, answer=answered)
 
     # ----- history
-    def attach_to_incident(self, report: LogReport) -> int | None:
-        """The thread's incident; a diagnosis that names a known problem is recorded as a
-        `logs` occurrence (which may open the incident). History must never break a fetch."""
+    def attach_to_incident(self, report: LogReport) -> tuple[Answer | None, int | None]:
+        """(the answer, the incident id): a diagnosis that names a known problem is answered
+        like any paste (bot.answers), as a `logs` occurrence of the episode that shows it;
+        otherwise the thread's incident, if any. History must never break a fetch."""
         request = report.request
         try:
-            with session_scope(self.database_url) as session:
-                if report.diagnosis and report.diagnosis.best:
-                    recorded = incidents.record_occurrence(
-                        session, workspace=request.workspace, source="logs",
-                        text=report.diagnosis.matched_text, result=report.diagnosis.result,
-                        user=request.user, channel=request.channel,
-                        thread_ts=request.thread_ts, service=request.target)
-                    return recorded.incident_id
-                if request.thread_ts:
+            if report.diagnosis and report.diagnosis.best:
+                context = AnswerContext(
+                    workspace=request.workspace, source="logs", language=request.lang,
+                    user=request.user, channel=request.channel, thread_ts=request.thread_ts,
+                    audience=request.audience, service=request.target)
+                answered = answer(report.diagnosis.matched_text, context,
+                                  database_url=self.database_url,
+                                  result=report.diagnosis.result)
+                return answered, answered.incident.id if answered.incident else None
+            if request.thread_ts:
+                with session_scope(self.database_url) as session:
                     incident = incidents.incident_for_thread(
                         session, workspace=request.workspace, channel=request.channel,
                         thread_ts=request.thread_ts)
-                    return incident.id if incident else None
+                    return None, incident.id if incident else None
         except Exception:
             log.exception("could not attach the log fetch of %s to an incident", request.target)
-        return None
+        return None, None
 
     @staticmethod
     def _audit_values(request: LogRequest) -> dict[str, object]:

@@ -9,15 +9,17 @@ Adding a Kubernetes source later is one module, `bot/logs/kubernetes.py`:
 
     class KubernetesSource:
         name = "kubernetes"
-        def fetch(self, target, *, lines, init):   # target "namespace/deployment"
+        def __init__(self, config, creds): ...      # or read its own kubeconfig
+        def exists(self, target): ...               # "namespace/deployment" is there
+        def list_names(self): ...                   # every "namespace/deployment"
+        def fetch(self, target, *, lines, init):
             # CoreV1Api().read_namespaced_pod_log(pod, ns, tail_lines=lines,
             #     previous=<pod is in CrashLoopBackOff>, container=<init container if init>)
             return FetchedLogs(text, state="CrashLoopBackOff", error=..., backend=self.name,
                                target=target)
-        def suggest(self, target): ...              # closest deployment names in the namespace
 
-and one line in `bot.logs.resolver.build_sources()` (plus a syntax rule there if its names look
-different, e.g. a `k8s:` prefix). Nothing in policy, diagnosis or Slack changes.
+and one line in `bot.logs.sources.SOURCES`; `LOG_SOURCES=azureml-v2,kubernetes` turns it on.
+Nothing in policy, diagnosis or Slack changes (docs/logs.md, "Adding a log source").
 """
 
 from __future__ import annotations
@@ -39,12 +41,41 @@ class FetchedLogs:
 class LogSource(Protocol):
     name: str
 
-    def fetch(self, target: str, *, lines: int, init: bool) -> FetchedLogs:
-        """The last `lines` lines of the target's log (its init/storage container if `init`)."""
+    def exists(self, target: str) -> bool:
+        """Whether this source has the target. False, without a network call, for a name
+        this source's names cannot look like."""
         ...
 
-    def suggest(self, target: str) -> list[str]:
-        """Existing target names closest to `target`, best first (may be empty)."""
+    def list_names(self) -> list[str]:
+        """Every target name this source can fetch (for "did you mean")."""
+        ...
+
+    def fetch(self, target: str, *, lines: int, init: bool) -> FetchedLogs:
+        """The last `lines` lines of the target's log (its init/storage container if `init`);
+        ServiceNotFound (with the closest names) if it is not there."""
+        ...
+
+
+@dataclass(frozen=True)
+class DeploymentState:
+    """One deployment as its source reports it, for the deployments watch (bot.deployments)."""
+
+    name: str  # the target name, as `fetch` takes it: `endpoint/deployment`, a service
+    state: str | None  # Azure's own word: Failed, Succeeded, Unhealthy, Healthy, ...
+    failed: bool  # whether that state is a failure the team should hear about
+    modified: str | None  # ISO time of its last change: tells one failure from the next
+    error: str | None = None  # the service's own error summary, if it reports one
+
+
+@runtime_checkable
+class DeploymentLister(Protocol):
+    """What a source that can list its deployments' states adds (both Azure ML sources do;
+    a source without it is simply not watched)."""
+
+    name: str
+
+    def deployment_states(self) -> list[DeploymentState]:
+        """Every deployment of this source with its state; LogFetchError if Azure fails."""
         ...
 
 
@@ -61,10 +92,14 @@ class LogFetchError(Exception):
 class ServiceNotFound(LogFetchError):
     outcome = "not_found"
 
-    def __init__(self, target: str, suggestions: list[str] | None = None) -> None:
+    def __init__(self, target: str, suggestions: list[str] | None = None, *,
+                 missing_extras: list[str] | None = None) -> None:
         super().__init__(f"no service or endpoint named {target}")
         self.target = target
         self.suggestions = list(suggestions or [])
+        # Install extras of selected sources that are not installed (e.g. "v1"): the name may
+        # belong to one of those, so the answer says how to enable it.
+        self.missing_extras = list(missing_extras or [])
 
 
 class WorkspaceNotFound(LogFetchError):

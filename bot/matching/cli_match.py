@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from pathlib import Path
 
@@ -16,6 +17,8 @@ from bot.cli_io import read_text_argument, warn_about_knowledge_problems
 from bot.matching.matcher import Matcher, default_matcher
 from bot.matching.text_output import render_answer_text
 from bot.settings import settings
+
+log = logging.getLogger(__name__)
 
 
 def run_match(args: argparse.Namespace) -> int:
@@ -32,7 +35,12 @@ def run_match(args: argparse.Namespace) -> int:
             return 2
         return _run_batch(Path(args.batch), matcher, top=top, lang=lang)
     text = read_text_argument(args.text)
-    result = matcher.match(text, top=top, lang=lang)
+    try:
+        result = matcher.match(text, top=top, lang=lang)
+    except Exception as error:  # a bug in the matcher: one line here, the trace with -v
+        log.debug("the matcher failed", exc_info=error)
+        print(f"match: {matcher_failure(error)}", file=sys.stderr)
+        return 1
     if args.json:  # the contract's shape even for an empty paste: scripts parse every answer
         print(json.dumps(result.to_json(), ensure_ascii=False))
         return 0
@@ -68,10 +76,21 @@ def _run_batch(path: Path, matcher: Matcher, *, top: int, lang: str) -> int:
                 _bad_line(path, number, item.get("id") if isinstance(item, dict) else None,
                           'needs a "text" string')
                 continue
-            result = matcher.match(item["text"], top=top, lang=lang)
+            try:
+                result = matcher.match(item["text"], top=top, lang=lang)
+            except Exception as error:  # one input's bug must not cost the rest of the batch
+                log.debug("the matcher failed on line %d", number, exc_info=error)
+                problems += 1
+                _bad_line(path, number, item.get("id"), matcher_failure(error))
+                continue
             output = {"id": item.get("id"), **result.to_json()}
             sys.stdout.write(json.dumps(output, ensure_ascii=False) + "\n")
     return 1 if problems else 0
+
+
+def matcher_failure(error: Exception) -> str:
+    return (f"the matcher failed on this paste ({type(error).__name__}); this is a bug: run "
+            "with -v for the trace and report it")
 
 
 def _bad_line(path: Path, number: int, item_id: object, problem: str) -> None:

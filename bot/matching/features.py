@@ -183,7 +183,7 @@ def candidate_features(ranked: Sequence[EntryScore], paste: PreparedPaste, extra
 def _word_overlap(index: KnowledgeIndex, entry: int, paste: PreparedPaste) -> tuple[float, float]:
     """(information of the entry's words found in the paste, its share of the entry's total)."""
     weights = index.entry_words[entry]
-    found = sum(max(0.0, weights[word] - INFO_FLOOR) for word in paste.all_words
+    found = sum(max(0.0, weights[word] - INFO_FLOOR) for word in sorted(paste.all_words)
                 if word in weights)
     total = index.entry_information[entry]
     return found, (found / total if total else 0.0)

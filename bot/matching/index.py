@@ -125,7 +125,7 @@ class KnowledgeIndex:
         # Per entry: its words with their weights, and their total information above the
         # floor of common words (features.py: how much of an entry a paste shows).
         self.entry_words: list[dict[str, float]] = [
-            {word: self.weight[word] for word in found} for found in entry_words]
+            {word: self.weight[word] for word in sorted(found)} for found in entry_words]
         self.entry_information: list[float] = [
             sum(max(0.0, weight - INFO_FLOOR) for weight in weights.values())
             for weights in self.entry_words]
@@ -133,7 +133,7 @@ class KnowledgeIndex:
         self.signatures: list[SignatureChoice] = []
         postings: dict[str, list[int]] = defaultdict(list)
         for number, text, found in signature_words:
-            weights = {word: self.weight[word] for word in found}
+            weights = {word: self.weight[word] for word in sorted(found)}
             position = len(self.signatures)
             self.signatures.append(SignatureChoice(
                 number, text, fuzzy_form(text), weights, sum(weights.values()),

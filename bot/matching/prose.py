@@ -53,7 +53,7 @@ class ProseIndex:
             if self._postings is None:
                 self._postings = self._build()
         postings = self._postings
-        asked = {word: self._weight[word] for word in set(words(text))
+        asked = {word: self._weight[word] for word in sorted(set(words(text)))
                  if word in postings and self._weight[word] > MIN_WEIGHT}
         # Words no entry uses still count in what the text is about (a fixed, middling weight),
         # so a long description that merely mentions "endpoint" is not a close match.

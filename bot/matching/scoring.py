@@ -169,7 +169,9 @@ def score_entries(index: KnowledgeIndex, paste: PreparedPaste) -> list[EntryScor
 
 def _candidates(index: KnowledgeIndex, paste: PreparedPaste) -> np.ndarray:
     accumulated = np.zeros(len(index.signatures), dtype=np.float64)
-    for word in paste.all_words:
+    # In a fixed order: floating-point sums taken in a set's (hash-seeded) order differ in
+    # their last bits from one process to the next, and ties then break differently.
+    for word in sorted(paste.all_words):
         posting = index.postings.get(word)
         if posting is not None:
             accumulated[posting] += index.weight[word]
@@ -273,7 +275,7 @@ def _pattern_evidence(index: KnowledgeIndex, paste: PreparedPaste):  # type: ign
                 # A pattern is as good as the words it matched: `FPGA` or a traceback frame
                 # `in init` are strong, `debug ... locally` in a hint is weak.
                 weight = sum(max(0.0, index.weight.get(word, UNKNOWN_WORD_WEIGHT) - INFO_FLOOR)
-                             for word in word_form(found.group()) & choice.words)
+                             for word in sorted(word_form(found.group()) & choice.words))
                 # The match itself says something even when its words are common (`504 ...
                 # /score`): enough to rank the entry, not to be sure of it.
                 strength = max(PATTERN_FLOOR, min(1.0, weight / STRONG_EVIDENCE) ** 0.5)

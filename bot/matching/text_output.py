@@ -8,48 +8,38 @@ from __future__ import annotations
 
 import textwrap
 
+from bot.i18n import Catalog
 from bot.knowledge.model import KnowledgeBase
 from bot.matching.extraction import HEAD_CHARS, MAX_CHARS
-from bot.matching.result import MatchResult
+from bot.matching.result import Match, MatchResult
 
-_UNREAD_NOTE = {
-    "en": "Note: this paste is {total:,} characters long; only its first {head:,} and last "
-          "{tail:,} characters were read, the {unread:,} in between were not. If the error is "
-          "in the middle, paste that part on its own.",
-    "ko": "참고: 이 붙여넣기는 {total:,}자입니다. 앞 {head:,}자와 뒤 {tail:,}자만 읽었고 그 사이 "
-          "{unread:,}자는 읽지 않았습니다. 오류가 중간에 있다면 그 부분만 따로 붙여 넣어 주세요.",
+# Keys start with `term_`: they are the terminal's words, distinct from the Slack app's.
+STRINGS: dict[str, dict[str, str]] = {
+    "term_unread_note": {
+        "en": "Note: this paste is {total:,} characters long; only its first {head:,} and last "
+              "{tail:,} characters were read, the {unread:,} in between were not. If the error "
+              "is in the middle, paste that part on its own.",
+        "ko": "참고: 이 붙여넣기는 {total:,}자입니다. 앞 {head:,}자와 뒤 {tail:,}자만 읽었고 그 "
+              "사이 {unread:,}자는 읽지 않았습니다. 오류가 중간에 있다면 그 부분만 따로 붙여 "
+              "넣어 주세요."},
+    "term_cause": {"en": "Cause", "ko": "원인"},
+    "term_fix": {"en": "Fix", "ko": "조치 방법"},
+    "term_source": {"en": "More", "ko": "자세히"},
+    "term_evidence": {"en": "Matched", "ko": "일치한 부분"},
+    "term_score": {"en": "score", "ko": "점수"},
+    "term_no_fix": {"en": "No known fix for this error.",
+                    "ko": "이 오류에 대해 알려진 조치 방법이 없습니다."},
+    "term_closest": {"en": "Closest known problems (not confident):",
+                     "ko": "가장 가까운 알려진 문제 (확실하지 않음):"},
+    "term_nothing": {"en": "Nothing in the knowledge base resembles it.",
+                     "ko": "지식 베이스에 비슷한 항목이 없습니다."},
+    "term_also": {"en": "Also possible:", "ko": "다른 가능성:"},
+    "term_probably": {"en": "Probably: {title}  [{entry_id}]  (not certain: check the cause)",
+                      "ko": "아마: {title}  [{entry_id}]  (확실하지 않음: 원인을 확인하세요)"},
+    "term_first_step": {"en": "First step:", "ko": "첫 단계:"},
+    "term_others": {"en": "Other candidates:", "ko": "다른 후보:"},
 }
-
-_LABELS = {
-    "en": {
-        "cause": "Cause",
-        "fix": "Fix",
-        "source": "More",
-        "evidence": "Matched",
-        "score": "score",
-        "no_fix": "No known fix for this error.",
-        "closest": "Closest known problems (not confident):",
-        "nothing": "Nothing in the knowledge base resembles it.",
-        "also": "Also possible:",
-        "probably": "Probably: {title}  [{entry_id}]  (not certain: check the cause)",
-        "first_step": "First step:",
-        "others": "Other candidates:",
-    },
-    "ko": {
-        "cause": "원인",
-        "fix": "해결",
-        "source": "자세히",
-        "evidence": "일치한 부분",
-        "score": "점수",
-        "no_fix": "이 오류에 대해 알려진 해결 방법이 없습니다.",
-        "closest": "가장 가까운 알려진 문제 (확실하지 않음):",
-        "nothing": "지식 베이스에 비슷한 항목이 없습니다.",
-        "also": "다른 가능성:",
-        "probably": "아마: {title}  [{entry_id}]  (확실하지 않음: 원인을 확인하세요)",
-        "first_step": "첫 단계:",
-        "others": "다른 후보:",
-    },
-}
+t = Catalog(STRINGS)
 
 
 def unread_note(result: MatchResult, lang: str) -> str | None:
@@ -57,9 +47,8 @@ def unread_note(result: MatchResult, lang: str) -> str | None:
     read. None for the usual paste."""
     if not result.unread_chars:
         return None
-    return _UNREAD_NOTE.get(lang, _UNREAD_NOTE["en"]).format(
-        total=MAX_CHARS + result.unread_chars, head=HEAD_CHARS, tail=MAX_CHARS - HEAD_CHARS,
-        unread=result.unread_chars)
+    return t("term_unread_note", lang, total=MAX_CHARS + result.unread_chars, head=HEAD_CHARS,
+             tail=MAX_CHARS - HEAD_CHARS, unread=result.unread_chars)
 
 
 def render_answer_text(result: MatchResult, kb: KnowledgeBase, lang: str) -> str:
@@ -70,51 +59,53 @@ def render_answer_text(result: MatchResult, kb: KnowledgeBase, lang: str) -> str
 
 
 def _render_result(result: MatchResult, kb: KnowledgeBase, lang: str) -> str:
-    labels = _LABELS.get(lang, _LABELS["en"])
     # A likely match is a tentative answer ("probably ..."): its cause, its first step and the
     # other candidates, not "no known fix".
     answer = result.answer or result.likely
     if answer is None:
-        return _render_abstention(result, labels)
+        return _render_abstention(result, lang)
     tentative = result.answer is None
     entry = kb.get(answer.entry_id)
-    head = (labels["probably"].format(title=answer.title, entry_id=answer.entry_id) if tentative
+    head = (t("term_probably", lang, title=answer.title, entry_id=answer.entry_id) if tentative
             else f"{answer.title}  [{answer.entry_id}]")
     lines = [head, ""]
     body = entry.body_in(lang) if entry else None
     if body is not None:
         if body.summary:
-            lines += [f"{labels['cause']}: {body.summary}", ""]
+            lines += [f"{t('term_cause', lang)}: {body.summary}", ""]
         steps = body.steps[:1] if tentative else body.steps
         if steps:
-            lines.append(labels["first_step"] if tentative else f"{labels['fix']}:")
+            lines.append(t("term_first_step", lang) if tentative else f"{t('term_fix', lang)}:")
             for number, step in enumerate(steps, start=1):
                 lines.append(_numbered(number, step))
             lines.append("")
     if entry is not None and entry.source:
-        lines += [f"{labels['source']}: {entry.source}"]
+        lines += [f"{t('term_source', lang)}: {entry.source}"]
     if answer.evidence:
-        lines += [f"{labels['evidence']}: {_one_line(answer.evidence)}"]
+        lines += [f"{t('term_evidence', lang)}: {_one_line(answer.evidence)}"]
     others = [match for match in result.matches[1:] if match.score > 0]
     if others:
-        lines += ["", labels["others" if tentative else "also"]]
-        lines += [f"  - {match.title} [{match.entry_id}] ({labels['score']} {match.score:.0f})"
-                  for match in others]
+        lines += ["", t("term_others" if tentative else "term_also", lang)]
+        lines += [_candidate_line(match, lang) for match in others]
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _render_abstention(result: MatchResult, labels: dict[str, str]) -> str:
-    lines = [labels["no_fix"]]
+def _render_abstention(result: MatchResult, lang: str) -> str:
+    lines = [t("term_no_fix", lang)]
     candidates = [match for match in result.matches if match.score > 0]
     if not candidates:
-        lines.append(labels["nothing"])
+        lines.append(t("term_nothing", lang))
         return "\n".join(lines) + "\n"
-    lines += ["", labels["closest"]]
+    lines += ["", t("term_closest", lang)]
     for match in candidates:
-        lines.append(f"  - {match.title} [{match.entry_id}] ({labels['score']} {match.score:.0f})")
+        lines.append(_candidate_line(match, lang))
         if match.evidence:
-            lines.append(f"      {labels['evidence']}: {_one_line(match.evidence)}")
+            lines.append(f"      {t('term_evidence', lang)}: {_one_line(match.evidence)}")
     return "\n".join(lines) + "\n"
+
+
+def _candidate_line(match: Match, lang: str) -> str:
+    return f"  - {match.title} [{match.entry_id}] ({t('term_score', lang)} {match.score:.0f})"
 
 
 def _numbered(number: int, step: str) -> str:

@@ -11,7 +11,7 @@ from slack_sdk import WebClient
 
 from bot.slack import dedup, errors
 from bot.slack.config import Settings
-from bot.slack.listeners import register_all
+from bot.slack.listeners import build_subcommands, register_all
 from bot.slack.listeners._common import safe_language
 from bot.slack.web_api import make_web_client
 
@@ -91,8 +91,7 @@ def build_app(settings: Settings) -> App:
             return BoltResponse(status=200, body="")
         return next()
 
-    register_all(app, settings)
-    _register_domain_handlers(app, settings)
+    register_all(app, settings, build_subcommands())
     return app
 
 
@@ -103,13 +102,3 @@ def request_teams(body: dict[str, Any]) -> set[str]:
     found = {body.get("team_id"), team.get("id") if isinstance(team, dict) else team}
     return {str(value) for value in found if value}
 
-
-def _register_domain_handlers(app: App, settings: Settings) -> None:
-    # Importing these registers their sub-commands (logs, digest, kb) in bot.slack.subcommands.
-    from bot.digest import slack_handlers as digest_handlers
-    from bot.logs import slack_handlers as logs_handlers
-    from bot.teaching import slack_handlers as teaching_handlers
-
-    logs_handlers.register(app)
-    digest_handlers.register(app)
-    teaching_handlers.register(app, settings)

@@ -24,31 +24,16 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import delete
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
 
 from bot.chat.models import ProcessedEvent
-from bot.outbox import Outbox, default_outbox
+from bot.outbox import KEY_LENGTH, Outbox, claim_key, default_outbox
 from bot.storage import is_outage, session_scope, utcnow, within_deadline
 
 log = logging.getLogger(__name__)
 
-KEY_LENGTH = 64  # processed_events.event_id
 KEEP_FOR = timedelta(days=2)  # Slack retries for minutes, not days
 PRUNE_CHANCE = 0.01  # prune now and then instead of running another scheduled job
 CLAIM_DEADLINE_S = 1.5  # of Slack's 3 s to acknowledge, the most the database may take
-
-
-def claim_key(session: Session, key: str) -> bool:
-    """Insert `key` into processed_events; True only for the statement that inserted it."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(ProcessedEvent).values(
-        event_id=key[:KEY_LENGTH], received_at=utcnow()).on_conflict_do_nothing(
-        index_elements=["event_id"]).returning(ProcessedEvent.event_id)
-    # RETURNING yields the row only when this statement inserted it (rowcount is not
-    # reliable here: psycopg 3 through the ORM reports -1).
-    return session.execute(statement).scalar_one_or_none() is not None
 
 
 def request_key(body: dict[str, Any]) -> str | None:

@@ -7,7 +7,6 @@ and call these. Nothing here acknowledges requests: it all runs after `ack()`.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import html
 import logging
 import re
@@ -19,18 +18,17 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot import metrics
+from bot.answers import Answer, AnswerContext, answer, attach_thread
 from bot.incidents import service
 from bot.incidents.audience import Audience
-from bot.incidents.service import Recorded
 from bot.knowledge.model import KnowledgeBase
+from bot.logs.policy import channel_may_fetch
 from bot.matching.extraction import has_error_line
 from bot.matching.matcher import Matcher
 from bot.matching.result import MatchResult
-from bot.outbox import default_outbox, new_key, pending_occurrence, processed_key
 from bot.redaction import sanitize
 from bot.slack import preferences
 from bot.slack.config import Settings
-from bot.slack.dedup import claim_key
 from bot.slack.delivery import find_message, post_message, update_message
 from bot.slack.files import read_attached_files
 from bot.slack.i18n import t
@@ -45,17 +43,13 @@ from bot.slack.render import (
     with_feedback,
     with_resolution,
 )
-from bot.storage import is_outage, session_scope, within_deadline
+from bot.storage import session_scope
 from bot.teaching.live import current_matcher
 
 log = logging.getLogger(__name__)
 
-MAX_MATCH_CHARS = 200_000  # beyond this a paste is a log dump; its head and tail hold the error
 PROGRESS_ABOVE_CHARS = 5_000  # bigger pastes get a "reading…" message that the answer replaces
 UPLOAD_PASTE_ABOVE_CHARS = 2_500  # slash-command pastes the channel cannot see, kept as a file
-# Recording a paste normally takes milliseconds; past this the answer goes out without history
-# and the occurrence waits in the outbox (generous: a loaded SQLite can be slow, not down).
-RECORD_DEADLINE_S = 10.0
 
 _USER_MENTION = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>")
 _LINK = re.compile(r"<((?:https?|mailto):[^|>]+)(?:\|([^>]*))?>")
@@ -72,13 +66,10 @@ class Paste:
     source: str  # slash / mention / watch
     thread_ts: str | None = None  # the thread the incident lives in, when known
 
-
-@dataclass(frozen=True)
-class Diagnosis:
-    result: MatchResult
-    recorded: Recorded | None  # None while the database is unavailable
-    message: Message
-    outbox_key: str | None = None  # where the occurrence waits for the database, if it does
+    def context(self, *, lang: str, audience: Audience) -> AnswerContext:
+        return AnswerContext(workspace=self.workspace, source=self.source, language=lang,
+                             user=self.user, channel=self.channel, thread_ts=self.thread_ts,
+                             audience=audience)
 
 
 # ----- reading what people wrote
@@ -127,94 +118,20 @@ def knowledge_base(settings: Settings) -> KnowledgeBase:
 
 
 def diagnose(paste: Paste, *, settings: Settings, lang: str, audience: Audience,
-             result: MatchResult | None = None) -> Diagnosis:
-    """Match (unless already matched), record the occurrence, render: the answer for a paste.
+             result: MatchResult | None = None) -> tuple[Answer, Message]:
+    """The answer to a paste (bot.answers) and its Slack message.
 
-    Similar incidents are those `audience` (the answer's channel) may see, found after the
-    recording transaction so that channel look-ups never hold its write lock.
-
-    Matching needs no database, so a database outage costs the history, not the answer: the
-    occurrence waits in the outbox and the answer says that history is unavailable.
+    Similar incidents are those `audience` (the answer's channel) may see. A database outage
+    costs the history, not the answer: the message says that history is unavailable.
     """
-    text = _bounded(sanitize(paste.text))  # secrets out of the whole text before any cut
     matcher = matcher_for(settings)
-    if result is None:
-        # The whole paste: the matcher bounds its own work and says what it did not read.
-        result = matcher.match(paste.text, top=3, lang=lang)
-    metrics.count_answer(result.matches[0].tier if result.matches else "unknown")
-    recorded, outbox_key = record_or_keep(paste, text, result, settings=settings)
-    if recorded is not None:
-        recorded = _with_similar(recorded, paste, text, result, settings=settings,
-                                 audience=audience)
-    message = render_answer(result, recorded, matcher.kb, lang,
+    answered = answer(paste.text, paste.context(lang=lang, audience=audience),
+                      database_url=settings.database_url, matcher=matcher, result=result)
+    metrics.count_answer(answered.tier)
+    message = render_answer(answered, matcher.kb,
                             user=paste.user if paste.source == "slash" else None,
-                            history_unavailable=recorded is None)
-    return Diagnosis(result, recorded, message, outbox_key)
-
-
-def record_or_keep(paste: Paste, text: str, result: MatchResult, *,
-                   settings: Settings) -> tuple[Recorded | None, str | None]:
-    """(recorded, None) from the database, or (None, outbox key) when it is unavailable.
-
-    Both paths carry one key: a write that overran its deadline on a hung database may still
-    complete later, and the flusher then finds the occurrence written and skips it.
-    """
-    key = new_key()
-
-    def write() -> Recorded:
-        with session_scope(settings.database_url) as session:
-            claim_key(session, processed_key(key))
-            return service.record_occurrence(
-                session, workspace=paste.workspace, source=paste.source, text=text,
-                result=result, user=paste.user, channel=paste.channel,
-                thread_ts=paste.thread_ts, with_similar=False)
-
-    try:
-        return within_deadline(settings.database_url, write,
-                               deadline_s=RECORD_DEADLINE_S), None
-    except Exception as error:
-        if not is_outage(error):
-            raise
-        log.warning("database unavailable (%s); keeping the %s occurrence in the outbox",
-                    error, paste.source)
-    pending = pending_occurrence(key=key, workspace=paste.workspace, source=paste.source,
-                                 text=text, result=result, user=paste.user,
-                                 channel=paste.channel, thread_ts=paste.thread_ts)
-    try:
-        kept = default_outbox().add(settings.database_url, pending)
-    except Exception:  # a full disk must not cost the answer as well
-        log.exception("could not keep an occurrence in the outbox; it is lost")
-        kept = False
-    return None, pending.key if kept else None
-
-
-def _with_similar(recorded: Recorded, paste: Paste, text: str, result: MatchResult, *,
-                  settings: Settings, audience: Audience) -> Recorded:
-    """`recorded` with the similar past incidents `audience` may see; without them (and the
-    answer still goes out) when the database stops answering between the two steps."""
-
-    def find() -> list[Any]:
-        with session_scope(settings.database_url) as session:
-            return service.find_similar(
-                session, workspace=paste.workspace, result=result,
-                exclude_incident_id=recorded.incident_id,
-                summary=service.incident_summary(text, result), audience=audience)
-
-    try:
-        similar = within_deadline(settings.database_url, find, deadline_s=RECORD_DEADLINE_S)
-    except Exception as error:
-        if not is_outage(error):
-            raise
-        log.warning("database unavailable (%s); answering without similar incidents", error)
-        return recorded
-    return dataclasses.replace(recorded, similar=tuple(similar))
-
-
-def _bounded(text: str) -> str:
-    if len(text) <= MAX_MATCH_CHARS:
-        return text
-    half = MAX_MATCH_CHARS // 2
-    return text[:half] + "\n...\n" + text[-half:]
+                            logs_offered=channel_may_fetch(paste.channel))
+    return answered, message
 
 
 def match_only(text: str, *, settings: Settings, lang: str) -> MatchResult:
@@ -227,7 +144,7 @@ def match_only(text: str, *, settings: Settings, lang: str) -> MatchResult:
 def answer_in_thread(client: WebClient, paste: Paste, *, settings: Settings, lang: str,
                      channel: str, thread_ts: str | None,
                      respond: Callable[..., Any] | None = None,
-                     result: MatchResult | None = None) -> Diagnosis:
+                     result: MatchResult | None = None) -> Answer:
     """Diagnose and post the answer in `thread_ts` (None: as a new channel message).
 
     A big paste first gets a "reading…" message that the answer then replaces, so the person
@@ -244,29 +161,29 @@ def answer_in_thread(client: WebClient, paste: Paste, *, settings: Settings, lan
     audience = audience_for(client, settings.database_url, workspace=paste.workspace,
                             channel=channel)
     try:
-        diagnosis = diagnose(paste, settings=settings, lang=lang, audience=audience,
-                             result=result)
+        answered, message = diagnose(paste, settings=settings, lang=lang, audience=audience,
+                                     result=result)
     except Exception:
         if progress_ts:  # no "Reading…" left hanging above the apology
             with contextlib.suppress(SlackApiError):
                 client.chat_delete(channel=channel, ts=progress_ts)
         raise
     if progress_ts:
-        update_message(client, channel, progress_ts, thread_ts, diagnosis.message)
+        update_message(client, channel, progress_ts, thread_ts, message)
         answer_ts: str | None = progress_ts
     else:
-        answer_ts = post_message(client, channel, thread_ts, diagnosis.message,
+        answer_ts = post_message(client, channel, thread_ts, message,
                                  tolerate_not_member=respond is not None)
     if answer_ts is None and respond is not None:
-        message = diagnosis.message
         respond(response_type="in_channel", text=message.text,
                 blocks=[*message.blocks, *render_text(t("not_in_channel", lang)).blocks][:50])
-        return diagnosis
+        return answered
     # The answer is out: what follows is extra, and its failure is logged, never apologised
     # for (an apology under an answer reads as if the answer were wrong).
     try:
         if thread_ts is None and answer_ts is not None:
-            _remember_thread(diagnosis, settings=settings, channel=channel, thread_ts=answer_ts)
+            attach_thread(settings.database_url, incident=answered.incident,
+                          outbox_key=answered.outbox_key, channel=channel, thread_ts=answer_ts)
         if paste.source == "slash" and len(paste.text) > UPLOAD_PASTE_ABOVE_CHARS:
             upload_text(client, channel=channel, thread_ts=thread_ts or answer_ts,
                         content=paste.text, filename="error.txt",
@@ -274,19 +191,7 @@ def answer_in_thread(client: WebClient, paste: Paste, *, settings: Settings, lan
                         comment=t("paste_file_comment", lang))
     except Exception:
         log.exception("the answer in %s was posted; a follow-up step failed", channel)
-    return diagnosis
-
-
-def _remember_thread(diagnosis: Diagnosis, *, settings: Settings, channel: str,
-                     thread_ts: str) -> None:
-    """The answer started a thread: record it so that the thread finds this incident later."""
-    if diagnosis.recorded is not None:
-        with session_scope(settings.database_url) as session:
-            service.attach_thread(session, occurrence_id=diagnosis.recorded.occurrence_id,
-                                  channel=channel, thread_ts=thread_ts)
-    elif diagnosis.outbox_key is not None:
-        default_outbox().attach_thread(diagnosis.outbox_key, channel=channel,
-                                       thread_ts=thread_ts)
+    return answered
 
 
 def upload_text(client: WebClient, *, channel: str, thread_ts: str | None, content: str,

@@ -9,68 +9,51 @@ __all__ = ["LANGUAGES", "STRINGS", "normalize_language", "t"]
 
 STRINGS: dict[str, dict[str, str]] = {
     "cause": {"en": "*Cause*", "ko": "*원인*"},
-    "fix": {"en": "*Fix*", "ko": "*해결*"},
+    "fix": {"en": "*Fix*", "ko": "*조치 방법*"},
     "guide": {"en": "Guide", "ko": "가이드"},
     "guide_line": {"en": ":book: <{url}|{label}>", "ko": ":book: <{url}|{label}>"},
     "matched": {"en": "matched: `{evidence}`", "ko": "일치한 부분: `{evidence}`"},
     "entry_id": {"en": "knowledge base: `{entry_id}`", "ko": "지식 베이스: `{entry_id}`"},
     "also_possible": {"en": "*Also possible*", "ko": "*다른 가능성*"},
-    "similar": {"en": "*Similar past incidents*", "ko": "*비슷한 과거 사례*"},
-    "similar_resolved": {"en": "#{id} ({count}×, resolved by {who}): {note}",
-                         "ko": "#{id} ({count}회, {who} 해결): {note}"},
-    "similar_open": {"en": "#{id} ({count}×, still open): {summary}",
-                     "ko": "#{id} ({count}회, 아직 열림): {summary}"},
-    "similar_closed": {"en": "#{id} ({count}×, resolved): {summary}",
-                       "ko": "#{id} ({count}회, 해결됨): {summary}"},
     "private_not_listed": {"en": "_{count} more in private channels or DMs: shown only there._",
                            "ko": "_비공개 채널이나 DM의 {count}건은 그곳에서만 보입니다._"},
-    "someone": {"en": "someone", "ko": "누군가"},
-    "incident_new": {"en": "Incident #{id} recorded · first time seen",
-                     "ko": "인시던트 #{id} 기록됨 · 처음 발생"},
-    "incident_seen": {"en": "Incident #{id} · seen {count} times",
-                      "ko": "인시던트 #{id} · {count}번째 발생"},
     "reported_by": {"en": "reported by <@{user}>", "ko": "<@{user}> 님이 제보"},
     "probably": {"en": ":bulb: *Probably:* {title} (not certain: check the cause below)",
                  "ko": ":bulb: *아마:* {title} (확실하지 않음: 아래 원인을 확인하세요)"},
     "probably_text": {"en": "Probably {text}", "ko": "아마 {text}"},
     "first_step": {"en": "*First step*", "ko": "*첫 단계*"},
     "no_known_fix": {"en": ":thinking_face: *No known fix* for this error yet.",
-                     "ko": ":thinking_face: 이 오류에 대해 *알려진 해결책이 없습니다*."},
+                     "ko": ":thinking_face: 이 오류에 대해 *알려진 조치 방법이 없습니다*."},
     "candidates": {"en": "*Closest candidates* (not confident):",
                    "ko": "*가장 가까운 후보* (확실하지 않음):"},
     "candidate_line": {"en": "*{title}* · `{entry_id}` · score {score}",
                        "ko": "*{title}* · `{entry_id}` · 점수 {score}"},
     "no_candidates": {"en": "Nothing in the knowledge base comes close.",
                       "ko": "지식 베이스에 비슷한 항목이 없습니다."},
-    "history_unavailable": {
-        "en": ":warning: History is unavailable right now: this paste is kept and joins the "
-              "incident history when the database is back.",
-        "ko": ":warning: 지금은 인시던트 이력을 볼 수 없습니다. 이 붙여넣기는 보관해 두었다가 "
-              "데이터베이스가 돌아오면 이력에 추가합니다."},
-    "unknown_recorded": {
-        "en": "Incident #{id} recorded (seen {count}×). When you find the fix, press *Resolve* "
-              "and leave a note: the next person will get it.",
-        "ko": "인시던트 #{id} 기록됨 ({count}회). 해결하면 *해결됨* 버튼으로 메모를 남겨 주세요. "
-              "다음 사람이 그 메모를 보게 됩니다."},
-    "button_helpful": {"en": "Fixed it", "ko": "해결됐어요"},
+    "unknown_hint": {
+        "en": "When you find the fix, press *Resolve* and leave a note: the next person will "
+              "get it.",
+        "ko": "고치고 나면 *해결 처리* 버튼으로 메모를 남겨 주세요. 다음 사람이 그 메모를 "
+              "보게 됩니다."},
+    "button_helpful": {"en": "Fixed it", "ko": "도움이 됐어요"},
     "button_wrong": {"en": "Not this one", "ko": "이게 아니에요"},
-    "button_resolve": {"en": "Resolve", "ko": "해결됨"},
+    "button_resolve": {"en": "Resolve", "ko": "해결 처리"},
     "button_fetch_logs": {"en": "Fetch logs", "ko": "로그 가져오기"},
-    "button_this_one": {"en": "This one fixed it", "ko": "이걸로 해결"},
+    "button_this_one": {"en": "This one fixed it", "ko": "이 방법이 맞아요"},
     "feedback_helpful": {"en": "<@{user}>: :white_check_mark: fixed it ({entry_id})",
-                         "ko": "<@{user}>: :white_check_mark: 해결됨 ({entry_id})"},
+                         "ko": "<@{user}>: :+1: 도움이 됐어요 ({entry_id})"},
     "feedback_wrong": {"en": "<@{user}>: :x: not this one ({entry_id})",
                        "ko": "<@{user}>: :x: 이게 아니에요 ({entry_id})"},
     "resolved_line": {"en": ":white_check_mark: Resolved by <@{user}>: {note}",
                       "ko": ":white_check_mark: <@{user}> 님이 해결: {note}"},
     "resolved_no_note": {"en": "(no note)", "ko": "(메모 없음)"},
-    "modal_title": {"en": "Resolve incident", "ko": "인시던트 해결"},
-    "modal_submit": {"en": "Resolve", "ko": "해결"},
+    "modal_title": {"en": "Resolve incident", "ko": "인시던트 해결 처리"},
+    "modal_submit": {"en": "Resolve", "ko": "해결 처리"},
     "modal_cancel": {"en": "Cancel", "ko": "취소"},
     "modal_intro": {"en": "Resolve incident #{id}. What fixed it? The note is shown to the "
                           "next person who hits this error.",
-                    "ko": "인시던트 #{id}를 해결합니다. 무엇으로 해결했나요? 같은 오류를 만나는 "
-                          "다음 사람에게 이 메모가 보입니다."},
+                    "ko": "#{id}번 인시던트를 해결 처리합니다. 무엇으로 고쳤나요? "
+                          "같은 오류를 만나는 다음 사람에게 이 메모가 보입니다."},
     "modal_note_label": {"en": "Resolution note", "ko": "해결 메모"},
     "modal_note_placeholder": {"en": "e.g. raised the GPU quota to 8 cores",
                                "ko": "예: GPU 할당량을 8코어로 늘림"},
@@ -88,7 +71,7 @@ STRINGS: dict[str, dict[str, str]] = {
                    "ko": "*/troubleshoot* — 모델 배포 문제 진단"},
     "help_paste": {"en": "`/troubleshoot <pasted error>` — the likely cause and fix, posted to "
                          "the channel; the incident is recorded",
-                   "ko": "`/troubleshoot <오류 붙여넣기>` — 원인과 해결 방법을 채널에 게시하고 "
+                   "ko": "`/troubleshoot <오류 붙여넣기>` — 원인과 조치 방법을 채널에 게시하고 "
                          "인시던트를 기록"},
     "help_help": {"en": "`/troubleshoot help` — this message",
                   "ko": "`/troubleshoot help` — 이 도움말"},
@@ -97,23 +80,29 @@ STRINGS: dict[str, dict[str, str]] = {
                        "ko": "`/troubleshoot incidents [all]` — 이 채널(또는 전체)의 "
                              "열린 인시던트"},
     "help_resolve": {"en": "`/troubleshoot resolve <id> [note]` — mark an incident resolved",
-                     "ko": "`/troubleshoot resolve <번호> [메모]` — 인시던트를 해결로 표시"},
+                     "ko": "`/troubleshoot resolve <번호> [메모]` — 인시던트를 해결 처리"},
     "help_lang": {"en": "`/troubleshoot lang ko|en` — your answer language",
                   "ko": "`/troubleshoot lang ko|en` — 답변 언어 설정"},
     "help_watch": {"en": "`/troubleshoot watch on|off` — suggest fixes for errors posted in this "
                          "channel (only when confident)",
-                   "ko": "`/troubleshoot watch on|off` — 이 채널에 올라온 오류에 자동으로 해결책 "
-                         "제안 (확실할 때만)"},
+                   "ko": "`/troubleshoot watch on|off` — 이 채널에 올라온 오류에 자동으로 "
+                         "조치 방법 제안 (확실할 때만)"},
     "help_mention": {"en": "Mention me with an error (or alone in a thread) and I answer in the "
                            "thread. Long errors can be attached as a snippet or file.",
                      "ko": "오류와 함께 저를 멘션하면(또는 스레드에서 멘션만 하면) 스레드에 "
                            "답합니다. 긴 오류는 스니펫이나 파일로 첨부하세요."},
+    "did_you_mean_command": {
+        "en": "Did you mean `/troubleshoot {command}`? `/troubleshoot help` lists the commands. "
+              "To have an error diagnosed, paste the whole error message.",
+        "ko": "혹시 `/troubleshoot {command}` 명령을 입력하려고 하셨나요? 명령 목록은 "
+              "`/troubleshoot 도움말`에서 볼 수 있습니다. 오류를 진단하려면 오류 메시지 전체를 "
+              "붙여 넣어 주세요."},
     "lang_set": {"en": "Your language is now English.", "ko": "이제 한국어로 답합니다."},
     "lang_usage": {"en": "Usage: `/troubleshoot lang ko|en` (now: {current})",
                    "ko": "사용법: `/troubleshoot lang ko|en` (현재: {current})"},
     "watch_on": {"en": ":eyes: Watching <#{channel}>: errors posted here get a threaded "
                        "suggestion when I am confident.",
-                 "ko": ":eyes: <#{channel}> 채널을 지켜봅니다. 올라온 오류에 확실한 해결책이 "
+                 "ko": ":eyes: <#{channel}> 채널을 지켜봅니다. 올라온 오류에 확실한 조치 방법이 "
                        "있으면 스레드로 제안합니다."},
     "watch_off": {"en": "Stopped watching <#{channel}>.", "ko": "<#{channel}> 채널 지켜보기를 "
                                                               "멈췄습니다."},
@@ -129,14 +118,15 @@ STRINGS: dict[str, dict[str, str]] = {
     "unknown_error": {"en": "unknown error", "ko": "알 수 없는 오류"},
     "resolve_usage": {"en": "Usage: `/troubleshoot resolve <id> [note]`",
                       "ko": "사용법: `/troubleshoot resolve <번호> [메모]`"},
-    "resolve_not_found": {"en": "There is no incident #{id}.", "ko": "인시던트 #{id}가 없습니다."},
+    "resolve_not_found": {"en": "There is no incident #{id}.",
+                          "ko": "#{id}번 인시던트는 없습니다."},
     "resolve_elsewhere": {"en": "Incident #{id} belongs to another channel: resolve it there or "
                                 "in its thread, or ask a bot admin (BOT_ADMINS).",
-                          "ko": "인시던트 #{id}는 다른 채널의 인시던트입니다: "
-                                "그 채널이나 스레드에서 해결하거나 "
+                          "ko": "#{id}번 인시던트는 다른 채널의 인시던트입니다: "
+                                "그 채널이나 스레드에서 해결 처리하거나 "
                                 "봇 관리자(BOT_ADMINS)에게 요청하세요."},
     "resolve_already": {"en": "Incident #{id} is already resolved{by}.",
-                        "ko": "인시던트 #{id}는 이미 해결되었습니다{by}."},
+                        "ko": "#{id}번 인시던트는 이미 해결되었습니다{by}."},
     "resolve_done": {"en": ":white_check_mark: Incident #{id} resolved by <@{user}>: {note}",
                      "ko": ":white_check_mark: <@{user}> 님이 인시던트 #{id} 해결: {note}"},
     "mention_empty": {"en": "Paste the error after mentioning me, or mention me in the thread "
@@ -144,7 +134,7 @@ STRINGS: dict[str, dict[str, str]] = {
                       "ko": "멘션 뒤에 오류를 붙여넣거나, 오류가 있는 메시지의 스레드에서 "
                             "멘션해 주세요."},
     "file_skipped": {"en": "I could not read the attached file {name} as text.",
-                     "ko": "첨부 파일 {name}을(를) 텍스트로 읽을 수 없습니다."},
+                     "ko": "첨부 파일 {name}의 내용을 텍스트로 읽을 수 없습니다."},
     "not_in_channel": {"en": "(Invite me to this channel to have answers posted as messages "
                              "with buttons.)",
                        "ko": "(버튼이 있는 답변을 받으려면 저를 이 채널에 초대해 주세요.)"},

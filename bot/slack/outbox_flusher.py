@@ -17,8 +17,7 @@ import time
 from sqlalchemy import text
 
 from bot.incidents import service
-from bot.outbox import Outbox, default_outbox, processed_key
-from bot.slack.dedup import claim_key
+from bot.outbox import Outbox, claim_key, default_outbox, processed_key
 from bot.storage import is_outage, outage_of, session_scope
 
 log = logging.getLogger(__name__)
@@ -48,7 +47,8 @@ def flush_once(outbox: Outbox, database_url: str, *, batch: int = BATCH) -> int:
                     session, workspace=pending.workspace, source=pending.source,
                     text=pending.text, result=pending.result, user=pending.user,
                     channel=pending.channel, thread_ts=pending.thread_ts,
-                    now=pending.created_at, text_truncated=pending.text_truncated)
+                    service=pending.service, now=pending.created_at,
+                    text_truncated=pending.text_truncated)
                 written += 1
         outbox.remove(pending.key)
     return written

@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.incidents.service import Recorded, SimilarIncident
+from bot.answers.lines import MRKDWN, last_fix_line, recorded_line, similar_line
+from bot.answers.models import Answer
+from bot.answers.strings import t as answers_t
 from bot.knowledge.model import Entry, KnowledgeBase
 from bot.matching.result import Match, MatchResult
 from bot.matching.text_output import unread_note
@@ -24,7 +26,7 @@ from bot.slack.subcommands import Subcommand
 ACTION_HELPFUL = "feedback_helpful"
 ACTION_WRONG = "feedback_wrong"
 ACTION_RESOLVE = "resolve_incident"
-ACTION_FETCH_LOGS = "fetch_logs"  # handled by bot.logs.slack_handlers
+ACTION_FETCH_LOGS = "fetch_logs"  # handled by bot.slack.listeners.logs
 ACTION_SET_LANGUAGE = "set_language"
 RESOLVE_MODAL = "resolve_incident_modal"
 NOTE_BLOCK = "note"
@@ -45,35 +47,43 @@ class Message:
 
 # ----- the answer to a paste
 
-def render_answer(result: MatchResult, recorded: Recorded | None, kb: KnowledgeBase, lang: str,
-                  *, user: str | None = None, history_unavailable: bool = False) -> Message:
-    """The answer: a known problem with its fix, or an honest "no known fix" with candidates."""
+def render_answer(answer: Answer, kb: KnowledgeBase, *, user: str | None = None,
+                  logs_offered: bool = True) -> Message:
+    """The answer: a known problem with its fix, or an honest "no known fix" with candidates.
+
+    The history lines (incident, recurrence, last fix, similar incidents) are the ones every
+    surface states (bot.answers.lines), in Slack's markup.
+    """
+    result, lang = answer.result, answer.context.language
     # A likely match is shown too, tentatively ("probably ..."), not as "no known fix".
-    answer = result.answer or result.likely
+    shown = answer.shown_match
     tentative = result.answer is None
-    entry = kb.get(answer.entry_id) if answer else None
-    if answer and entry:
-        blocks = _known_blocks(answer, entry, result, kb, lang, tentative=tentative)
+    entry = kb.get(shown.entry_id) if shown else None
+    incident_id = answer.incident.id if answer.incident else None
+    if shown and entry:
+        blocks = _known_blocks(shown, entry, result, kb, lang, tentative=tentative)
         text = f"{entry.title_in(lang)}: {_summary(entry, lang)}"
         if tentative:
             text = t("probably_text", lang, text=text)
     else:
-        blocks = _unknown_blocks(result, kb, lang, _incident_id(recorded))
+        blocks = _unknown_blocks(result, kb, lang, incident_id)
         text = t("no_known_fix", lang).replace("*", "").replace(":thinking_face: ", "")
-    blocks += _history_blocks(recorded, lang)
+    blocks += _history_blocks(answer, lang)
     context_lines = [t("reported_by", lang, user=user)] if user else []
     if note := unread_note(result, lang):
         context_lines.append(note)
-    if history_unavailable:
-        context_lines.insert(0, t("history_unavailable", lang))
-    if recorded:
-        context_lines.insert(0, _incident_line(recorded, lang) if entry else t(
-            "unknown_recorded", lang, id=recorded.incident_id, count=recorded.occurrences))
+    if answer.history_unavailable:
+        context_lines.insert(0, ":warning: " + answers_t("history_unavailable", lang))
+    if answer.incident:
+        line = recorded_line(answer.incident, lang)
+        context_lines.insert(0, line if entry else f"{line}. {t('unknown_hint', lang)}")
     if context_lines:
-        blocks.append(bk.context(*context_lines, id_=f"incident:{_incident_id(recorded)}"))
-    blocks.append(_answer_buttons(entry.id if entry else None, recorded, lang))
-    if recorded:
-        text += f" ({_incident_line(recorded, lang)})"
+        blocks.append(bk.context(*context_lines, id_=f"incident:{incident_id}"))
+    if buttons := _answer_buttons(entry.id if entry else None, incident_id, lang,
+                                  logs_offered=logs_offered):
+        blocks.append(buttons)
+    if answer.incident:
+        text += f" ({recorded_line(answer.incident, lang)})"
     return Message(bk.fallback(text), bk.cap_blocks(blocks))
 
 
@@ -140,37 +150,21 @@ def _unknown_blocks(result: MatchResult, kb: KnowledgeBase, lang: str,
     return blocks
 
 
-def _history_blocks(recorded: Recorded | None, lang: str) -> list[bk.Block]:
-    if recorded is None or not recorded.similar:
-        return []
-    lines = [t("similar", lang)] + [_similar_line(item, lang) for item in recorded.similar]
-    return [bk.section("\n".join(lines), id_="similar")]
+def _history_blocks(answer: Answer, lang: str) -> list[bk.Block]:
+    lines = []
+    if answer.last_fix is not None:
+        lines.append(":wrench: " + last_fix_line(answer.last_fix, lang, MRKDWN))
+    if answer.similar:
+        lines.append(f"*{answers_t('similar', lang)}*")
+        lines += ["• " + bk.truncate(similar_line(item, lang, MRKDWN), 400)
+                  for item in answer.similar]
+    return [bk.section("\n".join(lines), id_="similar")] if lines else []
 
 
-def _similar_line(item: SimilarIncident, lang: str) -> str:
-    if item.resolution_note:
-        who = f"<@{item.resolved_by}>" if item.resolved_by else t("someone", lang)
-        line = t("similar_resolved", lang, id=item.id, count=item.occurrences, who=who,
-                 note=bk.escape(redact(item.resolution_note)))
-    else:
-        key = "similar_open" if item.status == "open" else "similar_closed"
-        line = t(key, lang, id=item.id, count=item.occurrences,
-                 summary=bk.inline_code(redact(item.summary or ""), 120) or "-")
-    return "• " + bk.truncate(line, 400)
-
-
-def _incident_line(recorded: Recorded, lang: str) -> str:
-    if recorded.occurrences <= 1:
-        return t("incident_new", lang, id=recorded.incident_id)
-    return t("incident_seen", lang, id=recorded.incident_id, count=recorded.occurrences)
-
-
-def _incident_id(recorded: Recorded | None) -> int | None:
-    return recorded.incident_id if recorded else None
-
-
-def _answer_buttons(entry_id: str | None, recorded: Recorded | None, lang: str) -> bk.Block:
-    incident_id = _incident_id(recorded)
+def _answer_buttons(entry_id: str | None, incident_id: int | None, lang: str, *,
+                    logs_offered: bool = True) -> bk.Block | None:
+    """Feedback, Resolve, and "Fetch logs" only where the logs policy allows fetching (a
+    button that can only be refused is a dead end)."""
     vote = {"incident_id": incident_id, "entry_id": entry_id}
     elements = []
     if entry_id:
@@ -181,9 +175,12 @@ def _answer_buttons(entry_id: str | None, recorded: Recorded | None, lang: str) 
     if incident_id is not None:
         elements.append(bk.button(t("button_resolve", lang), action_id=ACTION_RESOLVE,
                                   value={"incident_id": incident_id, "entry_id": entry_id}))
-    elements.append(bk.button(t("button_fetch_logs", lang), action_id=ACTION_FETCH_LOGS,
-                              value={"incident_id": incident_id, "entry_id": entry_id,
-                                     "service": None}))
+    if logs_offered:
+        elements.append(bk.button(t("button_fetch_logs", lang), action_id=ACTION_FETCH_LOGS,
+                                  value={"incident_id": incident_id, "entry_id": entry_id,
+                                         "service": None}))
+    if not elements:  # Slack refuses an actions block without elements
+        return None
     return bk.actions(*elements, id_=f"buttons:{incident_id}:{entry_id or '-'}")
 
 
@@ -263,21 +260,25 @@ def resolve_modal(*, incident_id: int, lang: str, metadata: dict[str, Any]) -> d
 
 # ----- replies to sub-commands
 
-def render_help(lang: str, extra: Iterable[Subcommand] = ()) -> Message:
-    lines = [t("help_title", lang), "",
-             *(f"• {t(key, lang)}" for key in ("help_paste", "help_help", "help_incidents",
-                                               "help_resolve", "help_lang", "help_watch"))]
-    lines += [f"• {_subcommand_help(sub, lang)}" for sub in sorted(extra, key=lambda s: s.name)]
+def render_help(lang: str, subcommands: Iterable[Subcommand]) -> Message:
+    """Every sub-command of the app's registry, in its order, with its Korean word in Korean."""
+    lines = [t("help_title", lang), "", f"• {t('help_paste', lang)}"]
+    lines += [f"• {_subcommand_help(sub, lang)}" for sub in subcommands]
     lines += ["", t("help_mention", lang)]
     return Message(bk.fallback(t("help_title", lang).replace("*", "")),
                    [bk.section("\n".join(lines), id_="help")])
 
 
 def _subcommand_help(sub: Subcommand, lang: str) -> str:
-    text = (sub.help_ko if lang == "ko" else sub.help_en).strip()
+    text = sub.help(lang)
     if text.startswith(f"`{sub.name}"):  # it shows its own usage: complete it to the command
-        return "`/troubleshoot " + text[1:]
-    return f"`/troubleshoot {sub.name}` — {text}"
+        text = "`/troubleshoot " + text[1:]
+    elif not text.startswith("`/troubleshoot"):
+        text = f"`/troubleshoot {sub.name}` — {text}"
+    korean = [alias for alias in sub.aliases if any("가" <= ch <= "힣" for ch in alias)]
+    if lang == "ko" and korean:
+        text += f" (`{korean[0]}`)"
+    return text
 
 
 def render_incidents(incidents: Sequence[Any], kb: KnowledgeBase, lang: str, *,

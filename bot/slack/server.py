@@ -3,7 +3,8 @@
 HTTP mode serves one small WSGI app: `POST /slack/events` passes the door (size, read time,
 signature and timestamp, checked before anything in the body is used) and then goes to Bolt's
 WSGI adapter; `GET /healthz` answers load balancers (database and Slack); `GET /metrics` answers
-Prometheus; anything else 404.
+Prometheus; `POST /alerts/azure-monitor` takes Azure Monitor's alerts (bot.deployments.alerts_http);
+anything else 404.
 """
 
 from __future__ import annotations
@@ -17,8 +18,10 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from bot import metrics
+from bot.deployments import alerts_http
 from bot.knowledge.model import LoadProblem
 from bot.logging_setup import configure_server_logging, gunicorn_json_logger_class, json_requested
+from bot.logs.sources import UnknownLogSource, source_names
 from bot.settings import settings as bot_settings
 from bot.slack import door
 from bot.slack.config import ConfigError, Settings, load_settings
@@ -35,7 +38,8 @@ def run_serve(args: argparse.Namespace) -> int:
     try:
         settings = load_settings(socket_mode=args.socket_mode, port=args.port)
         options = None if settings.socket_mode else gunicorn_options(settings)
-    except ConfigError as error:
+        source_names()  # an unknown name in LOG_SOURCES stops the start, not a user's fetch
+    except (ConfigError, UnknownLogSource) as error:
         print(error, file=sys.stderr)
         return 2
     configure_server_logging(getattr(args, "verbose", False))
@@ -93,6 +97,7 @@ def make_wsgi_app(settings: Settings) -> WsgiApp:
     slack = SlackConnection(app.client).start()
     database = DatabaseHealth(settings.database_url)
     slack_events = door.guard(settings.signing_secret, SlackRequestHandler(app, path=EVENTS_PATH))
+    alerts = alerts_http.alerts_app_for_server(settings.database_url, app.client)
     matcher_for(settings)  # load the knowledge base now, not during someone's first request
     _warm_log_sources()
     start_outbox_flusher(settings)
@@ -103,6 +108,8 @@ def make_wsgi_app(settings: Settings) -> WsgiApp:
         method = environ.get("REQUEST_METHOD", "GET")
         if path == EVENTS_PATH and method == "POST":
             return slack_events(environ, start_response)
+        if path == alerts_http.ALERTS_PATH:
+            return alerts(environ, start_response)
         if path == HEALTH_PATH and method in ("GET", "HEAD"):
             return _health(start_response, database=database.check(), slack=slack.check())
         if path == METRICS_PATH and method == "GET":
@@ -117,7 +124,8 @@ def make_wsgi_app(settings: Settings) -> WsgiApp:
 
 def _measured(inner: WsgiApp) -> WsgiApp:
     """Count every request by route and status; time Slack's (the ack Slack waits for)."""
-    routes = {EVENTS_PATH: "slack_events", HEALTH_PATH: "healthz", METRICS_PATH: "metrics"}
+    routes = {EVENTS_PATH: "slack_events", HEALTH_PATH: "healthz", METRICS_PATH: "metrics",
+              alerts_http.ALERTS_PATH: "alerts"}
 
     def application(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         started = time.monotonic()

@@ -49,3 +49,17 @@ def make_web_client(token: str, api_url: str | None) -> WebClient:
         retry_handlers=[ConnectionErrorRetryHandler(max_retry_count=1, error_types=[URLError]),
                         RateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES),
                         TransientServerErrorRetryHandler(max_retry_count=SERVER_ERROR_RETRIES)])
+
+
+class SlackNotConfigured(ValueError):
+    """No bot token: nothing can be posted."""
+
+
+def client_from_environment(token: str | None = None) -> WebClient:
+    """A WebClient for SLACK_API_URL (Slack's own by default) with SLACK_BOT_TOKEN, for the
+    processes that post without a Bolt app: the digest command and the worker."""
+    token = token or settings().slack_bot_token
+    if not token:
+        raise SlackNotConfigured(
+            "SLACK_BOT_TOKEN is not set: the digest is posted with the bot's token")
+    return make_web_client(token, settings().slack_api_url)

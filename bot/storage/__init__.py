@@ -20,7 +20,7 @@ from bot.storage.deadline import within_deadline
 from bot.storage.engine import engine_for, make_engine
 from bot.storage.errors import DatabaseUnavailable, database_error_reason, is_outage
 from bot.storage.outage import outage_of
-from bot.storage.sessions import session_factory, session_scope
+from bot.storage.sessions import session_scope
 from bot.storage.urls import (
     UnsupportedDatabaseURL,
     database_url,
@@ -42,7 +42,6 @@ __all__ = [
     "normalize_database_url",
     "outage_of",
     "printable_url",
-    "session_factory",
     "session_scope",
     "utcnow",
     "within_deadline",

@@ -21,6 +21,7 @@ MODEL_MODULES = (
     "bot.logs.models",  # log_fetches
     "bot.digest.models",  # digest_subscriptions, digest_runs
     "bot.chat.models",  # processed_events, user_settings, channel_settings, channel_privacy
+    "bot.deployments.models",  # deployment_watches, deployment_reports, deployment_alerts
     "bot.teaching.models",  # kb_drafts, kb_team_entries, kb_team_signatures, kb_audit, ...
 )
 

@@ -55,7 +55,3 @@ def current(url: str) -> str | None:
 
 def head_revision() -> str | None:
     return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
-
-
-def is_up_to_date(url: str) -> bool:
-    return current(url) == head_revision()

@@ -1,7 +1,7 @@
 """Team knowledge (issue 11): drafts, team entries and signatures, audit, version, examples.
 
 Revision ID: 0007
-Revises: 0004_privacy
+Revises: 0006
 """
 from typing import Sequence, Union
 
@@ -9,7 +9,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision: str = "0007"
-down_revision: Union[str, Sequence[str], None] = "0004_privacy"
+down_revision: Union[str, Sequence[str], None] = "0006"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

@@ -8,6 +8,7 @@ channel id so that tests never read each other's messages.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import signal
 import socket
@@ -27,13 +28,17 @@ from typing import Any
 import pytest
 from sqlalchemy import create_engine, text
 
-from tests.conftest import BACKENDS, POSTGRES_ADMIN_URL, _postgres_url_for
+from bot.slack.config import Settings as SlackSettings
+from tests.conftest import BACKENDS, databases
+from tests.support.inprocess import InProcessSlack
 from tests.support.signing import slack_signature_headers
 from tests.support.slack_api import BOT_USER_ID, TEAM_ID, FakeSlackAPI
+from tests.support.slack_payloads import new_trigger_id
 
 SIGNING_SECRET = "e2e-signing-secret"
 BOT_TOKEN = "xoxb-test"
 SERVER_START_TIMEOUT_S = 60
+SETTLE_PASTE = "Back-off restarting failed container"  # answered with buttons, confidently
 
 
 def free_port() -> int:
@@ -157,11 +162,6 @@ def new_ts() -> str:
     return f"{int(time.time())}.{next(_ts_counter):06d}"
 
 
-def new_trigger_id(suffix: str = "abc") -> str:
-    """Unique per command or click, as Slack's are (the app ignores a trigger_id seen before)."""
-    return f"{uuid.uuid4().int % 10**10}.1.{suffix}"
-
-
 def new_channel() -> str:
     return "C" + uuid.uuid4().hex[:10].upper()
 
@@ -201,21 +201,33 @@ class Server:
     def stored_message(self, channel: str, ts: str) -> dict[str, Any]:
         return self.fake.messages[(channel, ts)]
 
+    def wait_for_log(self, text: str, timeout: float = 10) -> str:
+        """The server's log once `text` is in it (log lines are written as things happen)."""
+        deadline = time.monotonic() + timeout
+        while text not in (log := self.log()):
+            assert time.monotonic() < deadline, f"{text!r} never appeared in the server log"
+            time.sleep(0.05)  # the poll interval of this wait
+        return log
 
-def _create_database(backend: str, folder: Path) -> tuple[str, Any]:
-    if backend == "sqlite":
-        return f"sqlite:///{folder / 'bot.db'}", None
-    name = f"bot_e2e_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    def repeats_ignored(self, key: str) -> int:
+        """How many requests with this key (an event id, "trigger:" + a trigger_id) the
+        server turned away as repeats. It logs that before it answers such a request, so the
+        count is complete as soon as the answers are in: no listener ran for them."""
+        return self.log().count(f"{key} already handled; ignoring the repeat")
 
-    def drop() -> None:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    def settle(self, timeout: float = 30) -> None:
+        """Wait until a genuine paste sent now has been answered, in a channel of its own.
 
-    return _postgres_url_for(name), drop
+        The event a "nothing more happened" check over HTTP waits on, instead of a fixed sleep:
+        the paste goes through the same door, acks and answer threads as the requests before
+        it, so what those would still have posted has had as long as a real answer takes,
+        however loaded the machine is. (In-process tests wait for the thread pool itself:
+        tests/support/inprocess.py.)
+        """
+        barrier = new_channel()
+        assert self.slack.command(SETTLE_PASTE, channel=barrier).status == 200
+        self.wait_in(barrier, "chat.postMessage", timeout=timeout, predicate=lambda call: any(
+            block.get("type") == "actions" for block in call.args.get("blocks") or []))
 
 
 @contextmanager
@@ -239,6 +251,8 @@ def running_server(folder: Path, database_url: str, backend: str, *,
     server_env.update({"SLACK_API_URL": fake.api_url, "SLACK_BOT_TOKEN": BOT_TOKEN,
                        "SLACK_SIGNING_SECRET": SIGNING_SECRET, "DATABASE_URL": database_url,
                        "BOT_LANGUAGE": "en", "WEB_CONCURRENCY": "2", "PYTHONUNBUFFERED": "1",
+                       # The workers' metric files: under `folder`, removed with it.
+                       "PROMETHEUS_MULTIPROC_DIR": str(folder / "metrics"),
                        **(extra_env or {})})
     executable = Path(sys.executable).parent / "troubleshoot-bot"
     with log_path.open("wb") as log_file:
@@ -251,13 +265,84 @@ def running_server(folder: Path, database_url: str, backend: str, *,
         yield Server(base_url, database_url, fake, SlackSender(base_url, fake), log_path,
                      backend)
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)  # gunicorn's workers too
-            process.wait()
+        # Killed, not stopped gracefully: no test here is about shutting down, and a gunicorn
+        # worker takes seconds to exit after SIGTERM. Everything it held is the test's own (a
+        # database dropped next, files under `folder`).
+        os.killpg(process.pid, signal.SIGKILL)  # gunicorn's workers too
+        process.wait()
         fake.stop()
+
+
+class InProcessSender(SlackSender):
+    """SlackSender's requests, signed the same way, handed to the app in this process."""
+
+    def __init__(self, app: InProcessSlack, secret: str = SIGNING_SECRET) -> None:
+        super().__init__("", app.fake, secret)
+        self.app = app
+
+    def post(self, body: bytes, content_type: str, *, secret: str | None = None,
+             timestamp: int | None = None, headers: dict[str, str] | None = None,
+             path: str = "/slack/events") -> Reply:
+        signed = slack_signature_headers(body, secret or self.secret, timestamp)
+        started = time.monotonic()
+        reply = self.app.post(body, content_type, {**signed, **(headers or {})}, path=path)
+        return Reply(reply.status, reply.body.decode(), time.monotonic() - started)
+
+
+class LogLines(logging.Handler):
+    """The bot's log lines (tracebacks included) as the server would write them."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(self.format(record))
+
+
+@dataclass
+class AppServer(Server):
+    """`Server`'s interface with the app in this process: the same door, Bolt app, database and
+    Slack stand-in, no gunicorn. `settle()` waits for the app's threads themselves."""
+
+    app: InProcessSlack | None = None
+    lines: LogLines | None = None
+
+    def log(self) -> str:
+        return "\n".join(self.lines.lines) if self.lines else ""
+
+    def settle(self, timeout: float = 30) -> None:
+        assert self.app is not None
+        self.app.settle()
+
+
+@contextmanager
+def app_server(backend: str, folder: Path, *, admins: frozenset[str] = frozenset()
+               ) -> Iterator[AppServer]:
+    """An `AppServer` on a fresh, migrated database of `backend`, dropped afterwards."""
+    database_url = (databases().sqlite(folder, migrated=True) if backend == "sqlite"
+                    else databases().postgresql(migrated=True, prefix="bot_app"))
+    fake = FakeSlackAPI().start()
+    settings = SlackSettings(bot_token=BOT_TOKEN, signing_secret=SIGNING_SECRET, app_token="",
+                             api_url=fake.api_url, language="en", database_url=database_url,
+                             knowledge_path=None, admins=admins)
+    app = InProcessSlack(settings, fake)
+    lines = LogLines()
+    bot_logger = logging.getLogger("bot")
+    level = bot_logger.level
+    bot_logger.addHandler(lines)
+    bot_logger.setLevel(logging.INFO)
+    try:
+        yield AppServer("", database_url, fake, InProcessSender(app), folder / "server.log",
+                        backend, app=app, lines=lines)
+    finally:
+        app.settle()
+        bot_logger.removeHandler(lines)
+        bot_logger.setLevel(level)
+        fake.stop()
+        if backend != "sqlite":
+            databases().release(database_url)
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
@@ -271,21 +356,18 @@ def server(request: pytest.FixtureRequest,
 
 @contextmanager
 def migrated_server(backend: str, folder: Path, **options: Any) -> Iterator[Server]:
-    """`running_server` (with `options`) against a fresh, migrated database of `backend`,
-    dropped afterwards."""
-    from bot.storage.migrations import upgrade
-
-    database_url, drop = _create_database(backend, folder)
-    upgrade(database_url)
+    """`running_server` (with `options`) against a fresh, migrated database of `backend`
+    (a copy of the run's migrated template), dropped afterwards."""
+    if backend == "sqlite":
+        database_url = databases().sqlite(folder, migrated=True)
+    else:
+        database_url = databases().postgresql(migrated=True, prefix="bot_e2e")
     try:
         with running_server(folder, database_url, backend, **options) as running:
             yield running
     finally:
-        if drop is not None:
-            from bot.storage import engine_for
-
-            engine_for(database_url).dispose()
-            drop()
+        if backend != "sqlite":
+            databases().release(database_url)
 
 
 def _wait_healthy(base_url: str, process: subprocess.Popen[bytes], log_path: Path, *,
@@ -304,12 +386,7 @@ def _wait_healthy(base_url: str, process: subprocess.Popen[bytes], log_path: Pat
                 return
         except OSError:
             pass
-        time.sleep(0.2)
+        time.sleep(0.1)  # the poll interval of this wait
     raise AssertionError(f"server not healthy in time:\n{log_path.read_text(errors='replace')}")
-
-
-@pytest.fixture
-def channel() -> str:
-    return new_channel()
 
 

@@ -1,14 +1,17 @@
 """Mass mentions and spoofed links (issue 9, item 9), end to end: what people or files wrote is
-shown as written, never obeyed, in what the Slack stand-in receives from the real server."""
+shown as written, never obeyed, in what the Slack stand-in receives from the real app. Nothing
+here needs a socket or a worker: the app runs in this process (`app_server`), on each backend."""
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 
 import pytest
 
-from tests.e2e.conftest import Server, new_channel
+from tests.conftest import BACKENDS
+from tests.e2e.conftest import Server, app_server, new_channel
 
 pytestmark = pytest.mark.slow
 
@@ -17,6 +20,13 @@ pytestmark = pytest.mark.slow
 ACTIVE_MARKUP = re.compile(r"<!(?:channel|here|everyone)\b|<@U0000BOSS>|<#C0000OPS>"
                            r"|<https?://evil[^>]*>")
 INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def server(request: pytest.FixtureRequest,
+           tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    with app_server(request.param, tmp_path_factory.mktemp(f"mrkdwn-{request.param}")) as app:
+        yield app
 
 
 def said_in(server: Server, channel: str) -> str:

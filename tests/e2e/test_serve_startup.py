@@ -101,7 +101,7 @@ def test_an_unmigrated_database_is_reported_until_db_upgrade_and_logs_are_json(
         apology = server.fake.wait_for("response_url", timeout=30,
                                        predicate=lambda call: call.path.endswith(channel))[0]
         reference = apology.args["text"].split("Reference `")[1].split("`")[0]
-        time.sleep(0.5)
+        wait_for_log(server, reference, timeout=10)
         entries = [json.loads(line) for line in server.log().splitlines()
                    if line.startswith("{") and reference in line]
         assert any(entry.get("reference") == reference and "Traceback" in entry.get("trace", "")

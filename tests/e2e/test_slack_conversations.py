@@ -94,13 +94,8 @@ def test_known_error_is_answered_in_the_channel_and_recorded(server: Server,
     assert f"Incident #{incident_id}" in text
     action_ids = {element["action_id"] for block in blocks if block["type"] == "actions"
                   for element in block["elements"]}
-    assert action_ids == {"feedback_helpful", "feedback_wrong", "resolve_incident",
-                          "fetch_logs"}
-    fetch = next(element for block in blocks if block["type"] == "actions"
-                 for element in block["elements"] if element["action_id"] == "fetch_logs")
-    assert json.loads(fetch["value"]) == {"incident_id": incident_id,
-                                          "entry_id": "service-launch-fails",
-                                          "service": None}
+    # No "Fetch logs" here: this server allows no channel to fetch logs (tests/logs has it).
+    assert action_ids == {"feedback_helpful", "feedback_wrong", "resolve_incident"}
 
     [row] = incident_rows(server, incident_id)
     assert row.entry_id == "service-launch-fails" and row.status == "open"
@@ -303,7 +298,8 @@ def test_a_retried_event_is_answered_once(server: Server, channel: str) -> None:
         reply = server.slack.event(event, event_id="Ev0RETRY" + channel, retry_num=retry)
         assert reply.status == 200
     answer_in(server, channel)
-    time.sleep(1.5)  # time for a duplicate answer to show up, if there were one
+    # Both retries were turned away before any listener ran: no duplicate can follow.
+    assert server.repeats_ignored("Ev0RETRY" + channel) == 2
     answers = [call for call in server.calls_in(channel, "chat.postMessage")]
     assert len(answers) == 1
     assert len(server.sql("SELECT event_id FROM processed_events WHERE event_id = :id",
@@ -317,7 +313,7 @@ def test_unsigned_or_stale_requests_are_refused(server: Server, channel: str,
                else {"timestamp": int(time.time()) - 10 * 60})
     assert server.slack.command(GPU_ERROR, channel=channel, **signing).status == 401
     assert server.slack.mention(GPU_ERROR, channel=channel, **signing).status == 401
-    time.sleep(1.0)
+    server.settle()
     assert [call for call in server.fake.calls if call.args.get("channel") == channel] == []
     assert server.sql("SELECT id FROM occurrences WHERE channel = :c", c=channel) == []
 
@@ -365,7 +361,7 @@ def test_rate_limited_post_is_retried_after_retry_after(server: Server, channel:
     server.fake.rate_limit_next("chat.postMessage", retry_after=1)
     server.slack.command(GPU_ERROR, channel=channel)
     attempts = server.wait_in(channel, "chat.postMessage", 2)  # the stand-in records the 429 too
-    time.sleep(1.0)
+    server.settle()
     assert len(server.calls_in(channel, "chat.postMessage")) == 2  # and no third: one answer
     assert attempts[0].args["blocks"] == attempts[1].args["blocks"]
     assert attempts[1].at - attempts[0].at >= 0.9  # it waited for Retry-After
@@ -392,8 +388,7 @@ def test_an_internal_error_apologizes_with_a_reference_and_no_trace(server: Serv
     said = all_text([call.args for call in server.fake.calls]) + all_text(
         [call.body.decode(errors="replace") for call in server.fake.calls])
     assert "Traceback" not in said and 'File "' not in said and "occurrences" not in said
-    time.sleep(0.3)
-    log = server.log()
+    log = server.wait_for_log(f"ref={reference}")
     assert f"ref={reference}" in log and "Traceback" in log
 
 
@@ -421,7 +416,7 @@ def test_lang_switches_the_answers_of_that_person(server: Server, channel: str) 
     other = new_channel()
     server.slack.command(UNKNOWN_ERROR + " ko", channel=other, user="U0000KOREA")
     answer = answer_in(server, other)
-    assert "알려진 해결책이 없습니다" in all_text(answer.args["blocks"])
+    assert "알려진 조치 방법이 없습니다" in all_text(answer.args["blocks"])
     server.slack.command("lang xx", channel=channel, user="U0000KOREA")
     assert "lang ko|en" in respond_calls(server, channel, 2)[-1].args["text"]
 
@@ -435,7 +430,7 @@ def test_incidents_and_resolve_by_command(server: Server, channel: str) -> None:
 
     server.slack.command(f"resolve {incident_id} restarted the gateway", channel=channel)
     done = respond_calls(server, channel, 2)[-1]
-    assert done.args["response_type"] == "in_channel"
+    assert done.args["response_type"] == "ephemeral"  # a sub-command answers only its person
     assert f"Incident #{incident_id} resolved" in done.args["text"]
     [row] = incident_rows(server, incident_id)
     assert row.status == "resolved" and row.resolution_note == "restarted the gateway"
@@ -461,13 +456,13 @@ def test_watch_mode_suggests_only_for_confident_errors(server: Server, channel: 
                         "bot_id": "B0000OTHER"})
     answer = answer_in(server, channel)
     assert answer.args["thread_ts"] == error_ts
-    time.sleep(1.5)
+    server.settle()  # the chatter, the unknown error and the bot's message: all handled by now
     assert len(server.calls_in(channel, "chat.postMessage")) == 1
 
     server.slack.command("watch off", channel=channel)
     respond_calls(server, channel, 2)
     server.slack.event({**message, "ts": new_ts(), "text": CRASH_ERROR})
-    time.sleep(1.5)
+    server.settle()
     assert len(server.calls_in(channel, "chat.postMessage")) == 1
 
 
@@ -582,3 +577,27 @@ def test_a_likely_paste_gets_a_tentative_answer(server: Server, channel: str) ->
     [(confident,)] = server.sql("SELECT confident FROM occurrences WHERE incident_id = :id "
                                 "ORDER BY id DESC LIMIT 1", id=incident_id_of(blocks))
     assert not confident  # recorded as what it is: not a confident answer
+
+
+def test_a_recurrence_names_the_earlier_incident_and_how_it_was_fixed(server: Server,
+                                                                      channel: str) -> None:
+    # An error no other test pastes, fixed once, then back: the answer says so (issue 12: Slack
+    # used to say "first time seen" where the terminal said "recurrence of #N").
+    word = "".join(random.choice("ghijklmnopqrstuvwxyz") for _ in range(12))
+    paste = f"teapot {word} overheated while loading the tokenizer"
+    server.slack.command(paste, channel=channel)
+    first_id = incident_id_of(answer_in(server, channel).args["blocks"])
+    server.slack.command(f"resolve {first_id} swapped the {word} teapot", channel=channel)
+    assert f"Incident #{first_id} resolved" in respond_calls(server, channel)[-1].args["text"]
+
+    server.slack.command(paste, channel=channel)
+    answers = server.wait_in(channel, "chat.postMessage", 2, predicate=lambda call: any(
+        block.get("type") == "actions" for block in call.args.get("blocks") or []))
+    blocks = answers[-1].args["blocks"]
+    again_id = incident_id_of(blocks)
+    text = all_text(blocks)
+    assert again_id != first_id
+    assert f"Incident #{again_id} recorded · recurrence of #{first_id}" in text
+    assert (f"Last fixed by <@U0000ALICE>: swapped the {word} teapot (#{first_id}, 1×)"
+            in text)
+    assert "first time seen" not in text

@@ -60,7 +60,7 @@ def test_a_transient_500_is_retried_and_the_answer_arrives(server: Server) -> No
     assert server.slack.mention(GPU_ERROR, channel=channel).status == 200
     calls = server.wait_in(channel, "chat.postMessage", 2, timeout=30)
     assert calls[0].args["blocks"] == calls[1].args["blocks"]  # the same answer, sent again
-    time.sleep(1.0)  # time for an apology or a third post to show up
+    server.settle()  # an apology or a third post has had its time
     assert len(answers_stored(server, channel)) == 1
     assert apologies(server) == []
 
@@ -80,7 +80,7 @@ def test_a_post_that_arrived_after_the_timeout_is_not_apologised_for(server: Ser
     lookup = "conversations.replies" if how == "mention" else "conversations.history"
     server.fake.wait_for(lookup, timeout=30, predicate=lambda call: (
         call.args.get("channel") == channel and call.args.get("include_all_metadata")))
-    time.sleep(2.0)  # time for an apology or a second post to show up
+    server.settle()  # an apology or a second post has had its time
     assert time.monotonic() - started < 30  # settled long before slack_sdk's own timeout
     assert len(server.calls_in(channel, "chat.postMessage")) == 1  # not posted again
     assert len(answers_stored(server, channel)) == 1
@@ -103,6 +103,8 @@ def test_a_slow_channel_does_not_hold_the_answers_of_other_channels(server: Serv
     assert answer.at < first_slow + slow_s, answer.at - first_slow
     # And the slow channel loses nothing: every paste is answered, once.
     server.wait_in(slow, "chat.postMessage", 20, timeout=90, predicate=is_answer)
-    time.sleep(slow_s + 1.0)  # the last posts arrived; Slack stores them after its delay
+    # Slack stores each post after its delay: wait until the last is stored, then for stragglers.
+    server.fake.wait_until(lambda: len(answers_stored(server, slow)) >= 20, timeout=30)
+    server.settle()
     assert len(answers_stored(server, slow)) == 20
     assert apologies(server) == []

@@ -1,5 +1,6 @@
-"""Privacy of channels and who may do what, end to end (issue 9, items 5 and 6): the real server,
-signed requests, the Slack stand-in answering conversations.info as Slack does, both databases.
+"""Privacy of channels and who may do what, end to end (issue 9, items 5 and 6): the real app
+(in this process: nothing here needs a socket), signed requests, the Slack stand-in answering
+conversations.info as Slack does, both databases.
 
 An incident belongs to its channel: what was said in a private channel, a group DM or a DM is
 shown only there. Resolving (and any other incident action) is for the incident's channel or
@@ -18,7 +19,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import BACKENDS
-from tests.e2e.conftest import Server, migrated_server, new_channel, new_ts
+from tests.e2e.conftest import Server, app_server, new_channel, new_ts
 from tests.e2e.test_slack_conversations import all_text, answer_in, incident_id_of, respond_calls
 from tests.support.slack_api import TEAM_ID
 
@@ -31,9 +32,10 @@ OTHER_TEAM = "T0000EVIL"
 @pytest.fixture(scope="module", params=BACKENDS)
 def server(request: pytest.FixtureRequest,
            tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    with migrated_server(request.param, tmp_path_factory.mktemp(f"privacy-{request.param}"),
-                         extra_env={"BOT_ADMINS": f"U0000NOBODY, {ADMIN}"}) as running:
-        yield running
+    """The app in this process (`app_server`): these cases need no socket or worker."""
+    with app_server(request.param, tmp_path_factory.mktemp(f"privacy-{request.param}"),
+                    admins=frozenset({"U0000NOBODY", ADMIN})) as app:
+        yield app
 
 
 def unique_error(word: str) -> str:
@@ -110,7 +112,11 @@ def test_an_answer_in_a_public_channel_never_quotes_a_private_channels_note(
     respond_calls(server, public)
     # ... while one resolved by an admin from the private channel keeps that note there.
     admin_fixed = unique_error("adminbadger")
-    admin_id = paste(server, public, admin_fixed)
+    server.slack.command(admin_fixed, channel=public)
+    admin_id = incident_id_of(server.wait_in(public, "chat.postMessage", 2, predicate=lambda call: (
+        any(block.get("type") == "actions" for block in call.args.get("blocks") or [])))[-1]
+        .args["blocks"])
+    assert admin_id != shared_id
     server.slack.command(f"resolve {admin_id} badger creds are in the private runbook",
                          channel=private, user=ADMIN)
     assert "resolved" in respond_calls(server, private, 2)[-1].args["text"]
@@ -121,8 +127,11 @@ def test_an_answer_in_a_public_channel_never_quotes_a_private_channels_note(
         block.get("type") == "actions" for block in call.args.get("blocks") or []))
     shown = all_text([call.args for call in answers])
     assert "vault-42" not in shown and f"#{secret_id} (" not in shown  # not even its number
+    assert f"recurrence of #{secret_id}" not in shown
     assert "restarted the marmot pool" in shown  # similar incidents still work in public
-    assert f"#{admin_id} (" in shown and "private runbook" not in shown
+    assert f"recurrence of #{shared_id}" in shown
+    # The admin's incident is public (its number and recurrence show), its note is not.
+    assert f"recurrence of #{admin_id}" in shown and "private runbook" not in shown
     # In the private channel, its own note is quoted.
     server.slack.command(secret, channel=private)
     again = server.wait_in(private, "chat.postMessage", 2, predicate=lambda call: any(

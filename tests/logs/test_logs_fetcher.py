@@ -9,7 +9,13 @@ import pytest
 from bot.logs.fetcher import Fetcher, TooManyFetches
 from bot.logs.render import failure_text
 from bot.logs.service import LogReport, LogRequest
-from bot.logs.source import FetchedLogs, FetchTimeout, ServiceNotFound, WorkspaceNotFound
+from bot.logs.source import (
+    AzureUnreachable,
+    FetchedLogs,
+    FetchTimeout,
+    ServiceNotFound,
+    WorkspaceNotFound,
+)
 
 
 def test_a_hanging_fetch_times_out_holds_its_slot_and_frees_it_when_it_ends() -> None:
@@ -54,10 +60,21 @@ def test_errors_inside_the_worker_reach_the_caller() -> None:
     (ServiceNotFound("churn-scorr", ["churn-scorer"]), "ko", "혹시 `churn-scorer`인가요?"),
     (FetchTimeout(30), "en", "timed out after 30 s"),
     (FetchTimeout(30), "ko", "30초 후 시간 초과"),
-    (WorkspaceNotFound("workspace ws was not found"), "en",
-     "Couldn't fetch the logs of `churn-scorr`: workspace ws was not found."),
+    (WorkspaceNotFound("workspace ws was not found (check AZURE_SUBSCRIPTION_ID)"), "en",
+     "Log fetching is not set up on the bot's side yet. Ask the bot's admin (reference `r1`)"),
+    (AzureUnreachable("cannot reach Azure (is AZUREML_CURRENT_CLOUD a known cloud?)"), "ko",
+     "봇에 로그 가져오기 설정이 아직 되어 있지 않습니다. 봇 담당자에게 문의하세요(참조 번호 `r1`)"),
+    (AzureUnreachable("cannot reach Azure"), "en",
+     "Couldn't fetch the logs of `churn-scorr`: cannot reach Azure."),
+    (ServiceNotFound("churn-scorr", [], missing_extras=["v1"]), "ko",
+     "봇 담당자에게 `troubleshoot-bot[v1]` 설치를 요청하세요"),
 ])
 def test_failure_answers_in_both_languages(error: Exception, lang: str, expected: str) -> None:
+    """In the user's language; a message naming the bot's settings becomes "not set up" with
+    the reference the server log holds it under."""
     request = LogRequest(workspace="T", user="U", channel="C", target="churn-scorr", lang=lang)
-    report = LogReport(request, getattr(error, "outcome", "error"), error=error)  # type: ignore[arg-type]
-    assert expected in failure_text(report, lang)
+    report = LogReport(request, getattr(error, "outcome", "error"), error=error,  # type: ignore[arg-type]
+                       reference="r1" if "r1" in expected else None)
+    shown = failure_text(report, lang)
+    assert expected in shown
+    assert "AZURE" not in shown

@@ -9,9 +9,9 @@ import pytest
 
 from bot.logs.diagnose import diagnose, error_excerpt
 from bot.logs.policy import PolicyError, load_policy
-from bot.logs.slack_handlers import UsageError, parse_args
 from bot.logs.suggest import closest_names
 from bot.settings import from_environment
+from bot.slack.listeners.logs import UsageError, parse_args
 from tests.logs.conftest import INIT_FAILURE_LOG, PLANTED_SECRETS
 
 POLICY = """

@@ -14,7 +14,8 @@ from tests.logs.conftest import INIT_FAILURE_LOG, PLANTED_SECRETS, sdk_env
 from tests.support.azure_standin import AzureStandin, V2Deployment
 from tests.support.prometheus import metric, scrape
 
-ALLOWED = ("CLOGSA", "CLOGSB", "CLOGSC", "CLOGSD", "CLOGSE", "CLOGSF", "CLOGSG", "CLOGSH")
+ALLOWED = ("CLOGSA", "CLOGSB", "CLOGSC", "CLOGSD", "CLOGSE", "CLOGSF", "CLOGSG", "CLOGSH",
+           "CLOGSI")
 TIMEOUT_S = 6
 # A log whose lines hold Slack markup: shown in the result, it must not ping or disguise a link.
 LOUD_LOG = ("2026-11-25T10:00:01Z INFO starting\n"
@@ -117,7 +118,8 @@ def test_channel_outside_the_policy_is_refused_without_contacting_azure(
     refusal = server.fake.wait_for("response_url", timeout=20,
                                    predicate=lambda c: channel in c.path)[0]
     assert "can't be fetched in this channel" in refusal.args["text"]
-    assert "LOGS_ALLOWED_CHANNELS" in refusal.args["text"]  # how to get access
+    assert "Ask a workspace admin" in refusal.args["text"]  # how to get access ...
+    assert "LOGS_ALLOWED_CHANNELS" not in refusal.args["text"]  # ... without the internals
     assert refusal.args.get("response_type") == "ephemeral"
     assert len(azure.requests) == before  # not one request to Azure
     assert not server.calls_in(channel, "chat.postMessage")
@@ -225,7 +227,7 @@ def test_bad_arguments_get_the_usage_and_no_fetch(server: Server) -> None:
     server.slack.command("logs churn-scorer --lines lots", channel=channel)
     answer = server.fake.wait_for("response_url", timeout=20,
                                   predicate=lambda c: channel in c.path)[0]
-    assert "--lines needs a positive whole number" in answer.args["text"]
+    assert "`--lines` needs a positive whole number, not `lots`" in answer.args["text"]
     assert "Usage: `/troubleshoot logs" in answer.args["text"]
 
 
@@ -238,3 +240,46 @@ def test_markup_in_log_lines_and_service_texts_is_shown_not_obeyed(server: Serve
                        if call.args.get("channel") == channel], ensure_ascii=False)
     assert "<!channel>" not in sent and "<!here>" not in sent
     assert "<https://evil.example|" not in sent and "\u202e" not in sent
+
+
+def test_a_korean_user_is_refused_in_korean_without_setting_names(
+        server: Server, azure: AzureStandin) -> None:
+    channel, user = "CNOTALLOWED2", "U0000KOLOGS"
+    server.slack.command("언어 한국어", channel=channel, user=user)
+    server.fake.wait_for("response_url", timeout=20, predicate=lambda c: channel in c.path)
+    before = len(azure.requests)
+    server.slack.command("로그 churn-scorer", channel=channel, user=user)
+    replies = server.fake.wait_for("response_url", 2, timeout=20,
+                                   predicate=lambda c: channel in c.path)
+    refusal = replies[-1].args
+    assert refusal["response_type"] == "ephemeral"
+    assert "이 채널에서는 로그를 가져올 수 없습니다" in refusal["text"]
+    assert "워크스페이스 관리자" in refusal["text"]
+    assert "LOGS_" not in refusal["text"] and "Ask" not in refusal["text"]
+    assert len(azure.requests) == before
+    assert not server.calls_in(channel, "chat.postMessage")
+
+
+def test_exactly_the_typed_name_is_never_offered_back(server: Server) -> None:
+    channel = "CLOGSB"
+    server.slack.command("logs credit-ep/purple", channel=channel)
+    shown = final_update(server, channel)
+    assert "can't find" in shown
+    assert "`credit-ep/purple`?" not in shown  # not "did you mean" what was typed
+
+
+def test_answers_offer_fetch_logs_only_where_logs_may_be_fetched(server: Server) -> None:
+    def buttons_in(channel: str) -> dict[str, dict[str, object]]:
+        answer = server.wait_in(channel, "chat.postMessage", predicate=lambda call: any(
+            block.get("type") == "actions" for block in call.args.get("blocks") or []))[0]
+        return {element["action_id"]: element for block in answer.args["blocks"]
+                if block["type"] == "actions" for element in block["elements"]}
+
+    crash = "Back-off restarting failed container"
+    server.slack.command(crash, channel="CLOGSI")
+    fetch = buttons_in("CLOGSI")["fetch_logs"]
+    [(incident_id,)] = server.sql("SELECT incident_id FROM occurrences WHERE channel = 'CLOGSI'")
+    assert json.loads(str(fetch["value"])) == {
+        "incident_id": incident_id, "entry_id": "service-launch-fails", "service": None}
+    server.slack.command(crash, channel="CNOTALLOWED3")
+    assert "fetch_logs" not in buttons_in("CNOTALLOWED3")

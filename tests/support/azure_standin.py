@@ -11,7 +11,11 @@ patching. It answers, in Azure's wire format:
 - ARM: the subscription list, the workspace (whose `discoveryUrl` points back here), the
   discovery document;
 - SDK v1 Model Management: `services`, `services/{name}?expand=true`, `services/{name}/logs`;
-- SDK v2 ARM: online endpoints and deployments (get and list), `.../deployments/{d}/getLogs`.
+- SDK v2 ARM: online endpoints and deployments (get and list, with `systemData`),
+  `.../deployments/{d}/getLogs`.
+
+`update_deployment` / `update_service` change a state the way Azure does (a deployment update
+moves its last-modified time), for the deployments watch.
 
 Every request is recorded (`requests`), and faults can be programmed: a status for the token
 endpoint, a hanging path, a status for the log calls, a missing workspace.
@@ -58,6 +62,15 @@ def make_certificate(folder: Path) -> tuple[Path, Path]:
     return cert, key
 
 
+def _later(stamp: str) -> str:
+    """An ISO time one second after `stamp`, in the same shape (Z or +00:00)."""
+    from datetime import datetime, timedelta
+
+    parsed = datetime.fromisoformat(stamp.replace("Z", "+00:00")) + timedelta(seconds=1)
+    text = parsed.isoformat(timespec="microseconds")
+    return text.replace("+00:00", "0Z") if stamp.endswith("Z") else text
+
+
 def _b64url(data: dict[str, Any]) -> str:
     return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
 
@@ -88,6 +101,7 @@ class V1Service:
     state: str = "Healthy"
     error: dict[str, Any] | None = None
     compute_type: str = "ACI"
+    updated: str = "2026-11-25T09:00:00.000000+00:00"  # `updatedTime`
 
 
 @dataclass
@@ -96,6 +110,7 @@ class V2Deployment:
     logs: str = ""
     init_logs: str = ""
     state: str = "Succeeded"  # provisioning state
+    modified: str = "2026-11-25T09:00:00.0000000Z"  # ARM systemData.lastModifiedAt
 
 
 @dataclass
@@ -197,6 +212,30 @@ class AzureStandin:
         self.endpoints[name] = V2Endpoint(name, deployments, traffic or {})
         return self.endpoints[name]
 
+    def update_deployment(self, endpoint: str, deployment: str, *, state: str,
+                          logs: str | None = None) -> V2Deployment:
+        """What a deployment (update) does in Azure: a new provisioning state and a new
+        `systemData.lastModifiedAt`, a second after the last one (ARM's own clock)."""
+        target = self.endpoints[endpoint].deployments[deployment]
+        target.state = state
+        target.modified = _later(target.modified)
+        if logs is not None:
+            target.logs = logs
+        return target
+
+    def update_service(self, name: str, *, state: str, error: dict[str, Any] | None = None,
+                       logs: str | None = None, touch: bool = True) -> V1Service:
+        """A v1 web service changing state; `touch=False` for a container that crashes or
+        comes back by itself (Azure changes `updatedTime` only when the service is updated)."""
+        service = self.services[name]
+        service.state = state
+        service.error = error
+        if logs is not None:
+            service.logs = logs
+        if touch:
+            service.updated = _later(service.updated)
+        return service
+
     def azure_requests(self) -> list[Recorded]:
         """Requests to Azure proper (the HTTPS side), leaving out the public cloud metadata."""
         with self._lock:
@@ -257,7 +296,7 @@ class AzureStandin:
         body: dict[str, Any] = {
             "name": service.name, "computeType": service.compute_type, "state": service.state,
             "createdTime": "2026-11-20T10:00:00.000000+00:00",
-            "updatedTime": "2026-11-25T09:00:00.000000+00:00",
+            "updatedTime": service.updated,
             "description": None, "kvTags": {}, "properties": {}, "createdBy": None,
             "appInsightsEnabled": False, "authEnabled": False, "cname": None,
             "containerResourceRequirements": {"cpu": 0.5, "memoryInGB": 1.0},
@@ -303,6 +342,10 @@ class AzureStandin:
                                    "timeout": "PT2S", "period": "PT10S", "initialDelay": "PT10S"},
                 "model": "azureml:churn-model:3", "environmentVariables": {},
             },
+            "systemData": {"createdBy": "alice@example.com", "createdByType": "User",
+                           "createdAt": "2026-11-20T10:00:00.0000000Z",
+                           "lastModifiedBy": "alice@example.com", "lastModifiedByType": "User",
+                           "lastModifiedAt": deployment.modified},
         }
 
     def respond(self, method: str, path: str, query: dict[str, list[str]], body: bytes

@@ -14,6 +14,7 @@ import itertools
 import json
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -63,7 +64,9 @@ class FakeSlackAPI:
         self._ids = itertools.count(1)
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        # A short poll interval: stop() (shutdown) waits up to one interval.
+        self._thread = threading.Thread(target=self._server.serve_forever,
+                                        kwargs={"poll_interval": 0.05}, daemon=True)
 
     # ----- life cycle
     def start(self) -> FakeSlackAPI:
@@ -173,6 +176,17 @@ class FakeSlackAPI:
                                          f"calls so far: {seen}")
                 self._lock.wait(remaining)
 
+    def wait_until(self, condition: Callable[[], bool], timeout: float = 15.0) -> None:
+        """Block until `condition()` holds (checked whenever a call arrives or a message is
+        stored), or fail."""
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while not condition():
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise AssertionError("the Slack stand-in never reached the expected state")
+                self._lock.wait(remaining)
+
     def _record(self, call: Call) -> None:
         with self._lock:
             self.calls.append(call)
@@ -187,6 +201,11 @@ class FakeSlackAPI:
                     "user": "troubleshoot", "team_id": TEAM_ID, "user_id": BOT_USER_ID,
                     "bot_id": BOT_ID, "is_enterprise_install": False}
         if method in ("chat.postMessage", "chat.update"):
+            refused = _unknown_slack_files(args.get("blocks"), self.files)
+            if refused:
+                return {"ok": False, "error": "invalid_blocks", "errors": [
+                    f"invalid slack file [json-pointer:/blocks/{index}/slack_file]"
+                    for index in refused]}
             message = {"type": "message", "text": args.get("text", ""), "user": BOT_USER_ID,
                        "bot_id": BOT_ID, "ts": args.get("ts") or ts}
             if args.get("blocks"):
@@ -207,8 +226,21 @@ class FakeSlackAPI:
                     "file_id": file_id}
         if method == "files.completeUploadExternal":
             files = args.get("files") or []
-            return {"ok": True, "files": [{"id": f.get("id"), "title": f.get("title")}
-                                          for f in files]}
+            done = []
+            for uploaded in files:  # processed at once: files.info knows them from now on
+                file_id = uploaded.get("id")
+                content = self.uploads.get(file_id, b"")
+                png = content.startswith(b"\x89PNG")
+                info = {"id": file_id, "title": uploaded.get("title"),
+                        "name": uploaded.get("title"), "size": len(content),
+                        "mimetype": "image/png" if png else "text/plain",
+                        "filetype": "png" if png else "text",
+                        "channels": [args["channel_id"]] if args.get("channel_id") else []}
+                with self._lock:
+                    self.files[file_id] = info
+                    self.file_contents[file_id] = content
+                done.append(info)
+            return {"ok": True, "files": done}
         if method == "files.info":
             info = self.files.get(args.get("file", ""))
             return {"ok": True, "file": info} if info else {"ok": False,
@@ -257,6 +289,7 @@ class FakeSlackAPI:
             if args.get("thread_ts"):
                 stored["thread_ts"] = args["thread_ts"]
             self.messages[key] = stored
+            self._lock.notify_all()
 
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
         fake = self
@@ -349,6 +382,22 @@ class FakeSlackAPI:
                     self._json(200, answer)
 
         return Handler
+
+
+def _unknown_slack_files(blocks: Any, files: dict[str, dict[str, Any]]) -> list[int]:
+    """Indexes of image blocks showing a Slack file that was never uploaded (Slack answers
+    invalid_blocks, as it does for a file it has not finished processing)."""
+    if isinstance(blocks, str):
+        try:
+            blocks = json.loads(blocks)
+        except ValueError:
+            return []  # not blocks at all: the app's other checks answer that
+    if not isinstance(blocks, list):
+        return []
+    return [index for index, block in enumerate(blocks)
+            if isinstance(block, dict) and block.get("type") == "image"
+            and isinstance(block.get("slack_file"), dict)
+            and block["slack_file"].get("id") not in files]
 
 
 def conversation_object(channel: str, *, private: bool = False, im: bool = False,

@@ -1,15 +1,43 @@
 """Bolt listeners, one module per kind of request. Each `ack()`s first and hands slow work to a
-lazy listener that calls into `bot.slack.flows`."""
+lazy listener that calls into the domain services.
+
+`build_subcommands` is the one list of `/troubleshoot` sub-commands; `register_all` attaches every
+listener. Both run inside `build_app`, so nothing depends on what was imported first.
+"""
 
 from __future__ import annotations
 
 from slack_bolt import App
 
 from bot.slack.config import Settings
-from bot.slack.listeners import actions, commands, home, mentions, views
+from bot.slack.listeners import (
+    actions,
+    commands,
+    deployments,
+    digest,
+    home,
+    logs,
+    mentions,
+    teaching,
+    views,
+)
+from bot.slack.subcommands import SubcommandRegistry
 
 
-def register_all(app: App, settings: Settings) -> None:
-    for module in (commands, mentions, actions, views, home):
+def build_subcommands() -> SubcommandRegistry:
+    """Every `/troubleshoot <word>` the app answers to, in the order help lists them.
+    A new sub-command is its handler plus one line here."""
+    return SubcommandRegistry([
+        *commands.built_in_subcommands(),
+        logs.SUBCOMMAND,
+        digest.SUBCOMMAND,
+        deployments.SUBCOMMAND,
+        teaching.SUBCOMMAND,
+    ])
+
+
+def register_all(app: App, settings: Settings,
+                 subcommands: SubcommandRegistry | None = None) -> None:
+    commands.register(app, settings, subcommands or build_subcommands())
+    for module in (mentions, actions, views, home, logs, teaching):
         module.register(app, settings)
-

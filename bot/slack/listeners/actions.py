@@ -1,5 +1,5 @@
 """Buttons on an answer: "Fixed it" / "Not this one" (feedback), "Resolve" (opens the modal), and
-the Home tab's language buttons. "Fetch logs" belongs to bot.logs.slack_handlers."""
+the Home tab's language buttons. "Fetch logs" belongs to bot.slack.listeners.logs."""
 
 from __future__ import annotations
 

@@ -1,9 +1,14 @@
-"""`/troubleshoot ...`: built-in sub-commands, registered ones, and plain text = diagnose it."""
+"""`/troubleshoot ...`: a sub-command from the app's registry, or plain text = diagnose it.
+
+Sub-command replies go only to the person who typed them (ephemeral). A text that is not a
+sub-command but looks like a mistyped one (`incident`, `hepl`) gets a "did you mean" reply and
+is never recorded as a paste.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -11,123 +16,128 @@ from slack_sdk import WebClient
 
 from bot.slack import flows, preferences
 from bot.slack.config import Settings
-from bot.slack.i18n import LANGUAGES, t
+from bot.slack.i18n import t
 from bot.slack.listeners._common import guarded, language, workspace_of
 from bot.slack.render import render_help, render_resolved, render_text
-from bot.slack.subcommands import SUBCOMMANDS, CommandContext
+from bot.slack.subcommands import CommandContext, Subcommand, SubcommandRegistry
 
 COMMAND = "/troubleshoot"
-BUILT_IN = ("help", "incidents", "resolve", "lang", "watch")
-_FIRST_WORD = re.compile(r"\s*(\S+)\s*(.*)", re.DOTALL)
+# What people type after `lang`: the code, or the language's name in either language.
+LANGUAGE_WORDS = {"ko": "ko", "korean": "ko", "한국어": "ko", "한글": "ko", "kr": "ko",
+                  "en": "en", "english": "en", "영어": "en"}
+SWITCH_WORDS = {"on": "on", "켜기": "on", "시작": "on", "off": "off", "끄기": "off",
+                "중지": "off"}
 
 
-def split_command(text: str) -> tuple[str, str]:
-    """("resolve", "12 raised quota") for "resolve 12 raised quota"; ("", text) for a paste."""
-    found = _FIRST_WORD.match(text or "")
-    if not found:
-        return "help", ""
-    word = found.group(1).lower()
-    if word in BUILT_IN or word in SUBCOMMANDS:
-        return word, found.group(2).strip()
-    return "", text.strip()
-
-
-def register(app: App, settings: Settings) -> None:
+def register(app: App, settings: Settings, subcommands: SubcommandRegistry) -> None:
     def ack_command(ack: Ack) -> None:
         ack()  # within 3 s whatever the paste: everything else runs in run_command
 
     @guarded(settings)
     def run_command(body: dict[str, Any], client: WebClient, respond: Any) -> None:
-        word, rest = split_command(body.get("text") or "")
+        text = body.get("text") or ""
         lang = language(settings, body)
-        handler = BUILT_IN_HANDLERS.get(word)
-        if handler is not None:
-            handler(settings, body, client, respond, rest, lang)
-        elif word in SUBCOMMANDS:
-            SUBCOMMANDS[word].handler(CommandContext(
-                client=client, respond=respond, workspace=workspace_of(body),
-                channel=body.get("channel_id", ""), user=body.get("user_id", ""), args=rest,
-                lang=lang, database_url=settings.database_url,
-                trigger_id=body.get("trigger_id")))
-        else:
-            _diagnose(settings, body, client, respond, rest, lang)
+        context = CommandContext(
+            client=client, respond=respond, workspace=workspace_of(body),
+            channel=body.get("channel_id", ""), user=body.get("user_id", ""), args=text,
+            lang=lang, database_url=settings.database_url, trigger_id=body.get("trigger_id"),
+            settings=settings, body=body, subcommands=subcommands)
+        parsed = subcommands.parse(text)
+        if parsed.subcommand is not None:
+            parsed.subcommand.handler(replace(context, args=parsed.args))
+            return
+        meant = subcommands.near_miss(text)
+        if meant is not None:
+            context.reply(t("did_you_mean_command", lang, command=_command_word(meant, lang)))
+            return
+        _diagnose(context)
 
     app.command(COMMAND)(ack=ack_command, lazy=[run_command])
 
 
-Reply = Callable[..., Any]
+def _command_word(sub: Subcommand, lang: str) -> str:
+    """How to type the sub-command: its Korean alias for a Korean reader, if it has one."""
+    if lang == "ko":
+        korean = [alias for alias in sub.aliases if re.search(r"[가-힣]", alias)]
+        if korean:
+            return korean[0]
+    return sub.name
 
 
-def _diagnose(settings: Settings, body: dict[str, Any], client: WebClient, respond: Reply,
-              text: str, lang: str) -> None:
-    paste = flows.Paste(text=flows.clean_slack_text(text), workspace=workspace_of(body),
-                        user=body.get("user_id"), channel=body.get("channel_id"),
-                        source="slash")
-    flows.answer_in_thread(client, paste, settings=settings, lang=lang,
-                           channel=body["channel_id"], thread_ts=None, respond=respond)
+def _diagnose(ctx: CommandContext) -> None:
+    paste = flows.Paste(text=flows.clean_slack_text(ctx.args), workspace=ctx.workspace,
+                        user=ctx.user or None, channel=ctx.channel or None, source="slash")
+    flows.answer_in_thread(ctx.client, paste, settings=ctx.settings, lang=ctx.lang,
+                           channel=ctx.channel, thread_ts=None, respond=ctx.respond)
 
 
-def _help(settings: Settings, body: dict[str, Any], client: WebClient, respond: Reply,
-          rest: str, lang: str) -> None:
-    respond(response_type="ephemeral", **render_help(lang, SUBCOMMANDS.values()).as_kwargs())
+# ----- the built-in sub-commands: each gets a CommandContext and replies only to its person
+def _help(ctx: CommandContext) -> None:
+    ctx.respond(response_type="ephemeral",
+                **render_help(ctx.lang, ctx.subcommands or ()).as_kwargs())
 
 
-def _incidents(settings: Settings, body: dict[str, Any], client: WebClient, respond: Reply,
-               rest: str, lang: str) -> None:
-    everywhere = rest.strip().lower() in ("all", "workspace", "전체")
-    message = flows.incidents_message(client, settings, workspace=workspace_of(body),
-                                      channel=body.get("channel_id", ""),
-                                      everywhere=everywhere, lang=lang)
-    respond(response_type="ephemeral", **message.as_kwargs())
+def _incidents(ctx: CommandContext) -> None:
+    everywhere = ctx.args.strip().lower() in ("all", "workspace", "전체", "모두")
+    message = flows.incidents_message(ctx.client, ctx.settings, workspace=ctx.workspace,
+                                      channel=ctx.channel, everywhere=everywhere, lang=ctx.lang)
+    ctx.respond(response_type="ephemeral", **message.as_kwargs())
 
 
-def _resolve(settings: Settings, body: dict[str, Any], client: WebClient, respond: Reply,
-             rest: str, lang: str) -> None:
-    found = re.match(r"#?(\d+)\s*(.*)", rest, re.DOTALL)
+def _resolve(ctx: CommandContext) -> None:
+    found = re.match(r"#?(\d+)(?:번)?\s*(.*)", ctx.args, re.DOTALL)
     if not found:
-        respond(response_type="ephemeral", **render_text(t("resolve_usage", lang)).as_kwargs())
+        ctx.respond(response_type="ephemeral",
+                    **render_text(t("resolve_usage", ctx.lang)).as_kwargs())
         return
     incident_id, note = int(found.group(1)), found.group(2).strip()
-    user = body["user_id"]
-    resolution = flows.resolve(settings, incident_id=incident_id, user=user, note=note,
-                               channel=body.get("channel_id"))
+    resolution = flows.resolve(ctx.settings, incident_id=incident_id, user=ctx.user, note=note,
+                               channel=ctx.channel or None)
     if not resolution.resolved:
-        respond(response_type="ephemeral",
-                **flows.resolution_refusal(resolution, lang).as_kwargs())
+        ctx.respond(response_type="ephemeral",
+                    **flows.resolution_refusal(resolution, ctx.lang).as_kwargs())
         return
-    respond(response_type="in_channel", **render_resolved(
-        incident_id=incident_id, user=user, note=note, lang=lang).as_kwargs())
+    ctx.respond(response_type="ephemeral", **render_resolved(
+        incident_id=incident_id, user=ctx.user, note=note, lang=ctx.lang).as_kwargs())
 
 
-def _lang(settings: Settings, body: dict[str, Any], client: WebClient, respond: Reply,
-          rest: str, lang: str) -> None:
-    wanted = rest.strip().lower()
-    if wanted not in LANGUAGES:
-        respond(response_type="ephemeral",
-                **render_text(t("lang_usage", lang, current=lang)).as_kwargs())
+def _lang(ctx: CommandContext) -> None:
+    wanted = LANGUAGE_WORDS.get(ctx.args.strip().lower())
+    if wanted is None:
+        ctx.respond(response_type="ephemeral",
+                    **render_text(t("lang_usage", ctx.lang, current=ctx.lang)).as_kwargs())
         return
-    preferences.set_user_language(settings.database_url, workspace=workspace_of(body),
-                                  user=body["user_id"], language=wanted)
-    respond(response_type="ephemeral", **render_text(t("lang_set", wanted)).as_kwargs())
+    preferences.set_user_language(ctx.database_url, workspace=ctx.workspace, user=ctx.user,
+                                  language=wanted)
+    ctx.respond(response_type="ephemeral", **render_text(t("lang_set", wanted)).as_kwargs())
 
 
-def _watch(settings: Settings, body: dict[str, Any], client: WebClient, respond: Reply,
-           rest: str, lang: str) -> None:
-    wanted = rest.strip().lower()
-    channel = body["channel_id"]
-    workspace = workspace_of(body)
-    if wanted not in ("on", "off"):
-        state = "on" if preferences.channel_watched(settings.database_url, workspace=workspace,
-                                                    channel=channel) else "off"
-        respond(response_type="ephemeral",
-                **render_text(t("watch_usage", lang, state=state)).as_kwargs())
+def _watch(ctx: CommandContext) -> None:
+    wanted = SWITCH_WORDS.get(ctx.args.strip().lower())
+    if wanted is None:
+        state = "on" if preferences.channel_watched(ctx.database_url, workspace=ctx.workspace,
+                                                    channel=ctx.channel) else "off"
+        ctx.respond(response_type="ephemeral",
+                    **render_text(t("watch_usage", ctx.lang, state=state)).as_kwargs())
         return
-    preferences.set_channel_watch(settings.database_url, workspace=workspace, channel=channel,
-                                  watch=wanted == "on", user=body["user_id"])
+    preferences.set_channel_watch(ctx.database_url, workspace=ctx.workspace,
+                                  channel=ctx.channel, watch=wanted == "on", user=ctx.user)
     key = "watch_on" if wanted == "on" else "watch_off"
-    respond(response_type="in_channel", **render_text(t(key, lang, channel=channel)).as_kwargs())
+    ctx.respond(response_type="ephemeral",
+                **render_text(t(key, ctx.lang, channel=ctx.channel)).as_kwargs())
 
 
-BUILT_IN_HANDLERS: dict[str, Callable[..., None]] = {
-    "help": _help, "incidents": _incidents, "resolve": _resolve, "lang": _lang,
-    "watch": _watch}
+def _built_in(name: str, handler: Any, *aliases: str) -> Subcommand:
+    return Subcommand(name, handler, t(f"help_{name}", "en"), t(f"help_{name}", "ko"),
+                      aliases=aliases)
+
+
+def built_in_subcommands() -> list[Subcommand]:
+    """help, incidents, resolve, lang, watch, with their Korean words."""
+    return [
+        _built_in("help", _help, "도움말", "도움", "?"),
+        _built_in("incidents", _incidents, "인시던트"),
+        _built_in("resolve", _resolve, "해결"),
+        _built_in("lang", _lang, "언어", "language"),
+        _built_in("watch", _watch, "지켜보기"),
+    ]

@@ -11,6 +11,7 @@ from slack_sdk import WebClient
 from bot.slack import flows
 from bot.slack.config import Settings
 from bot.slack.listeners._common import guarded, language
+from bot.slack.listeners.teaching import post_draft
 from bot.slack.render import (
     NOTE_ACTION,
     NOTE_BLOCK,
@@ -18,7 +19,6 @@ from bot.slack.render import (
     render_resolved,
 )
 from bot.teaching.flows import propose_after_resolution
-from bot.teaching.slack_handlers import post_draft
 
 
 def submitted_note(view: dict[str, Any]) -> str:

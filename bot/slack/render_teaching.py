@@ -58,8 +58,8 @@ STRINGS = {
                     "ko": "#{id} {kind} `{entry}` (인시던트 #{incident}): {title}"},
     "drafts_only_maintainers": {"en": "Only KB maintainers can list the drafts.",
                                 "ko": "KB 관리자만 초안 목록을 볼 수 있습니다."},
-    "drafts_help": {"en": "`kb drafts` — drafts waiting for a KB maintainer",
-                    "ko": "`kb drafts` — KB 관리자의 결정을 기다리는 초안"},
+    "drafts_usage": {"en": "Usage: `/troubleshoot kb drafts` (KB maintainers).",
+                     "ko": "사용법: `/troubleshoot kb drafts` (KB 관리자용)."},
 }
 t = Catalog(STRINGS)
 

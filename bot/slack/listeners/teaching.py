@@ -1,5 +1,6 @@
-"""Slack wiring for team knowledge: the draft posted after a resolution, its buttons (*Add to
-knowledge base*, *Edit*, *Discard*), the edit modal, and `/troubleshoot kb drafts`.
+"""Slack wiring for team knowledge (bot.teaching): the draft posted after a resolution, its
+buttons (*Add to knowledge base*, *Edit*, *Discard*), the edit modal, and `/troubleshoot kb
+drafts` (SUBCOMMAND, listed in bot.slack.listeners.build_subcommands).
 
 Listeners stay thin: the decisions are bot.teaching.service's, the blocks slack_render's.
 """
@@ -14,11 +15,9 @@ from slack_sdk.errors import SlackApiError
 
 from bot.knowledge.loader import cached_knowledge_base
 from bot.settings import settings as bot_settings
-from bot.slack.subcommands import CommandContext, subcommand
-from bot.storage import session_scope
-from bot.teaching import service
-from bot.teaching.flows import ProposedDraft, shown
-from bot.teaching.slack_render import (
+from bot.slack.config import Settings
+from bot.slack.listeners._common import guarded, language
+from bot.slack.render_teaching import (
     ACTION_APPROVE,
     ACTION_DISCARD,
     ACTION_EDIT,
@@ -33,6 +32,10 @@ from bot.teaching.slack_render import (
     edit_modal,
     t,
 )
+from bot.slack.subcommands import CommandContext, Subcommand
+from bot.storage import session_scope
+from bot.teaching import service
+from bot.teaching.flows import ProposedDraft, shown
 
 log = logging.getLogger(__name__)
 
@@ -86,10 +89,8 @@ def _show_decision(client: Any, body: dict[str, Any], note: str) -> None:
                            blocks=decided(message.get("blocks") or [], note))
 
 
-def register(app: Any, slack_settings: Any) -> None:
-    """Buttons and the edit modal; the `kb` sub-command registers on import."""
-    from bot.slack.listeners._common import guarded, language
-
+def register(app: Any, slack_settings: Settings) -> None:
+    """The draft's buttons and the edit modal."""
     database_url = slack_settings.database_url
 
     def ack_now(ack: Any) -> None:
@@ -176,14 +177,21 @@ def register(app: Any, slack_settings: Any) -> None:
     app.view(EDIT_MODAL)(ack=ack_now, lazy=[save_edit])
 
 
-@subcommand("kb", help_en="`kb drafts` — drafts waiting for a KB maintainer",
-            help_ko="`kb drafts` — KB 관리자의 결정을 기다리는 초안")
 def kb_command(ctx: CommandContext) -> None:
     """`/troubleshoot kb drafts`: the pending drafts, to maintainers only."""
+    if ctx.args.strip().lower() not in ("drafts", "초안", ""):
+        ctx.reply(t("drafts_usage", ctx.lang))
+        return
     if not is_maintainer(ctx.client, ctx.user):
-        ctx.respond(response_type="ephemeral", text=t("drafts_only_maintainers", ctx.lang))
+        ctx.reply(t("drafts_only_maintainers", ctx.lang))
         return
     with session_scope(ctx.database_url) as session:
         drafts = [service.draft_json(draft)
                   for draft in service.list_drafts(session, service.STATUS_PROPOSED)]
-    ctx.respond(response_type="ephemeral", text=drafts_list(drafts, ctx.lang))
+    ctx.reply(drafts_list(drafts, ctx.lang))
+
+
+SUBCOMMAND = Subcommand(
+    "kb", kb_command, aliases=("지식",),
+    help_en="`kb drafts`: knowledge drafts waiting for a KB maintainer",
+    help_ko="`kb drafts`: KB 관리자의 결정을 기다리는 지식 초안")

@@ -1,0 +1,38 @@
+"""The sentences of an answer that every surface says the same way, in Korean and English.
+
+Slack's own strings (buttons, modals) stay in `bot.slack.i18n`; these are the facts of the answer
+(the incident, its recurrence, similar incidents, the last fix) that Slack, the terminal and log
+diagnosis must state identically.
+"""
+
+from __future__ import annotations
+
+from bot.i18n import Catalog
+
+STRINGS: dict[str, dict[str, str]] = {
+    "incident": {"en": "Incident #{id}", "ko": "인시던트 #{id}"},
+    "incident_recorded": {"en": "Incident #{id} recorded", "ko": "인시던트 #{id} 기록됨"},
+    "first_time": {"en": "first time seen", "ko": "처음 발생"},
+    "seen_times": {"en": "seen {count} times", "ko": "{count}번째 발생"},
+    "recurrence_of": {"en": "recurrence of #{id}", "ko": "#{id}의 재발"},
+    "similar": {"en": "Similar past incidents", "ko": "비슷한 과거 사례"},
+    "similar_resolved": {"en": "#{id} ({count}×, resolved by {who}): {note}",
+                         "ko": "#{id} ({count}회, {who} 해결): {note}"},
+    "similar_open": {"en": "#{id} ({count}×, still open): {summary}",
+                     "ko": "#{id} ({count}회, 아직 열림): {summary}"},
+    "similar_closed": {"en": "#{id} ({count}×, resolved): {summary}",
+                       "ko": "#{id} ({count}회, 해결됨): {summary}"},
+    "last_fix": {"en": "Last fixed by {who}: {note} (#{id}, {count}×)",
+                 "ko": "지난번 해결: {who} — {note} (#{id}, {count}회)"},
+    "someone": {"en": "someone", "ko": "누군가"},
+    "history_unavailable": {
+        "en": "History is unavailable right now: this paste is kept and joins the incident "
+              "history when the database is back.",
+        "ko": "지금은 인시던트 이력을 볼 수 없습니다. 이 붙여넣기는 보관해 두었다가 "
+              "데이터베이스가 돌아오면 이력에 추가합니다."},
+    # The terminal's labels (`troubleshoot-bot ask`).
+    "cli_not_recorded": {"en": "the answer above was not recorded: {reason}",
+                         "ko": "위 답변은 기록되지 않았습니다: {reason}"},
+}
+
+t = Catalog(STRINGS)

@@ -1,0 +1,98 @@
+"""`/troubleshoot <sub-command>` through the real app in this process (Bolt's dispatch behind the
+real door, the real database, the Slack stand-in on 127.0.0.1): Korean words, "did you mean"
+for a mistyped command, replies only to the person, and never a sub-command recorded as a
+pasted error. `settle()` waits until all work the command started has finished, so "nothing was
+posted or recorded" is checked after the fact, not after a sleep."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from tests.support.inprocess import InProcessSlack
+from tests.support.slack_api import TEAM_ID
+from tests.support.slack_payloads import new_trigger_id
+
+OOM_ERROR = "Worker (pid:42) was sent SIGKILL! Perhaps out of memory?"
+
+
+def command(slack_app: InProcessSlack, text_: str, *, channel: str,
+            user: str = "U0000ALICE") -> list[dict[str, Any]]:
+    """Send `/troubleshoot <text_>`, wait until its work is done, return what the person was
+    sent (the command's response_url), oldest first."""
+    reply = slack_app.signed_form({
+        "token": "legacy", "team_id": TEAM_ID, "channel_id": channel, "user_id": user,
+        "command": "/troubleshoot", "text": text_,
+        "response_url": slack_app.fake.response_url(channel),
+        "trigger_id": new_trigger_id(), "api_app_id": "A0000TEST"})
+    assert reply.status == 200
+    slack_app.settle()
+    return [call.args for call in slack_app.fake.calls_to("response_url")
+            if call.path.endswith("/" + channel)]
+
+
+def sql(slack_app: InProcessSlack, query: str, **params: object) -> list[tuple[Any, ...]]:
+    engine = create_engine(slack_app.settings.database_url)
+    try:
+        with engine.connect() as connection:
+            return [tuple(row) for row in connection.execute(text(query), params)]
+    finally:
+        engine.dispose()
+
+
+def nothing_recorded_or_posted(slack_app: InProcessSlack, channel: str) -> None:
+    assert sql(slack_app, "SELECT id FROM occurrences WHERE channel = :c", c=channel) == []
+    assert [call for call in slack_app.fake.calls_to("chat.postMessage")
+            if call.args.get("channel") == channel] == []
+
+
+@pytest.mark.parametrize("typed", ["incident", "hepl", "logz churn-scorer", "resolv 12"])
+def test_a_mistyped_sub_command_gets_did_you_mean_and_is_not_a_paste(
+        slack_app: InProcessSlack, channel: str, typed: str) -> None:
+    [reply] = command(slack_app, typed, channel=channel)
+    assert reply["response_type"] == "ephemeral"
+    assert "Did you mean `/troubleshoot " in reply["text"]
+    nothing_recorded_or_posted(slack_app, channel)
+
+
+def test_did_you_mean_in_korean_offers_the_korean_word(slack_app: InProcessSlack,
+                                                       channel: str) -> None:
+    user = "U0000KOSUB"
+    assert "이제 한국어로 답합니다" in command(slack_app, "언어 한국어", channel=channel,
+                                        user=user)[-1]["text"]
+    reply = command(slack_app, "인시던트들", channel=channel, user=user)[-1]
+    assert "혹시 `/troubleshoot 인시던트` 명령을" in reply["text"]
+    nothing_recorded_or_posted(slack_app, channel)
+
+
+@pytest.mark.parametrize(("typed", "expected"), [
+    ("도움말", "`/troubleshoot logs <"),
+    ("인시던트", "No open incidents (this channel)"),
+    ("해결", "Usage: `/troubleshoot resolve"),
+    ("로그", "A service name (or endpoint/deployment) is needed."),
+    ("요약 구독 화 10시", "every Tuesday at 10:00 (Asia/Seoul)"),
+    ("구독취소", "was not subscribed to the weekly digest"),
+    ("watch on", "Watching <#"),
+    ("지켜보기 끄기", "Stopped watching <#"),
+])
+def test_korean_words_and_replies_only_to_the_person(slack_app: InProcessSlack, channel: str,
+                                                      typed: str, expected: str) -> None:
+    [reply] = command(slack_app, typed, channel=channel)
+    assert reply["response_type"] == "ephemeral"
+    assert expected in json.dumps(reply, ensure_ascii=False)
+    nothing_recorded_or_posted(slack_app, channel)
+
+
+def test_resolve_by_command_answers_only_the_resolver(slack_app: InProcessSlack,
+                                                      channel: str) -> None:
+    command(slack_app, OOM_ERROR, channel=channel)
+    [(incident_id,)] = sql(slack_app, "SELECT incident_id FROM occurrences WHERE channel = :c",
+                           c=channel)
+    done = command(slack_app, f"해결 #{incident_id} 게이트웨이 재시작", channel=channel)[-1]
+    assert done["response_type"] == "ephemeral"
+    assert f"#{incident_id}" in done["text"]
+    assert sql(slack_app, "SELECT status, resolution_note FROM incidents WHERE id = :i",
+               i=incident_id) == [("resolved", "게이트웨이 재시작")]
