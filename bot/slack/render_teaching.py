@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from bot.i18n import Catalog
+from bot.knowledge.model import KnowledgeBase
 from bot.mrkdwn import escape
 from bot.slack import blocks as bk
 from bot.slack.render import Message
@@ -15,6 +16,9 @@ ACTION_APPROVE = "kb_draft_approve"
 ACTION_EDIT = "kb_draft_edit"
 ACTION_DISCARD = "kb_draft_discard"
 EDIT_MODAL = "kb_draft_edit_modal"
+ACTION_PICK = "kb_pick_entry"
+NEW_PROBLEM = "__new__"
+MAX_OPTIONS = 100  # Slack's limit for a static_select
 TITLE_BLOCK, CAUSE_BLOCK, FIX_BLOCK = "kb_title", "kb_cause", "kb_fix"
 INPUT_ACTION = "value"
 
@@ -23,6 +27,20 @@ STRINGS = {
         "en": ":bulb: This error was not in the knowledge base. Draft entry from the resolution "
               "note (#{id}):",
         "ko": ":bulb: 지식 베이스에 없던 오류입니다. 해결 메모로 만든 항목 초안(#{id}):"},
+    "signature_intro": {
+        "en": ":bulb: Proposed (#{id}): teach `{entry}` this error line, so the next paste like "
+              "it is answered with it:",
+        "ko": ":bulb: 제안(#{id}): 이 오류 줄을 `{entry}` 항목에 가르쳐, 다음에 비슷한 오류가 "
+              "오면 이 항목으로 답합니다:"},
+    "picker_prompt": {"en": "Which problem was it? Pick the entry (or *a new problem*):",
+                      "ko": "어떤 문제였나요? 항목을 고르세요(또는 *새로운 문제*):"},
+    "picker_placeholder": {"en": "Choose an entry", "ko": "항목 선택"},
+    "picker_new": {"en": "A new problem (not in the knowledge base)",
+                   "ko": "새로운 문제(지식 베이스에 없음)"},
+    "picked_new": {"en": "Noted as a new problem. Resolve the incident with a note: the note "
+                         "becomes a draft entry.",
+                   "ko": "새로운 문제로 기록했습니다. 메모와 함께 해결 처리하면 그 메모가 항목 "
+                         "초안이 됩니다."},
     "draft_title": {"en": "*Title:* {title}", "ko": "*제목:* {title}"},
     "draft_cause": {"en": "*Cause:* {cause}", "ko": "*원인:* {cause}"},
     "draft_fix": {"en": "*Fix:* {fix}", "ko": "*해결:* {fix}"},
@@ -66,6 +84,17 @@ t = Catalog(STRINGS)
 
 def draft_message(draft: ProposedDraft, lang: str) -> Message:
     value = json.dumps({"draft_id": draft.id})
+    if draft.kind == "signature":
+        intro = t("signature_intro", lang, id=draft.id, entry=draft.entry_id)
+        body = t("draft_signature", lang,
+                 signature=bk.inline_code(draft.signatures[0] if draft.signatures else ""))
+        return Message(bk.fallback(intro), [
+            bk.section(intro, id_="kb_draft_intro"), bk.section(body, id_="kb_draft_body"),
+            bk.context(t("draft_who", lang)),
+            bk.actions(bk.button(t("button_approve", lang), action_id=ACTION_APPROVE,
+                                 value=value, style="primary"),
+                       bk.button(t("button_discard", lang), action_id=ACTION_DISCARD,
+                                 value=value), id_="kb_draft_actions")])
     text = "\n".join([
         t("draft_title", lang, title=escape(draft.title)),
         t("draft_cause", lang, cause=escape(bk.truncate(draft.cause, 600))),
@@ -114,3 +143,24 @@ def drafts_list(drafts: list[dict[str, Any]], lang: str) -> str:
                        incident=d["incident_id"] or "-", title=escape(str(d["title"])))
               for d in drafts]
     return "\n".join(lines)
+
+
+def entry_picker(kb: KnowledgeBase, *, incident_id: int, lang: str, exclude: str | None = None,
+                 first: list[str] | None = None) -> Message:
+    """Which entry it was (the candidates `first`, then every entry), or a new problem: after
+    "Not this one" and under an abstention."""
+    def option(label: str, entry_id: str) -> dict[str, Any]:
+        return {"text": bk.plain(bk.truncate(label, 75)),
+                "value": json.dumps({"incident_id": incident_id, "entry_id": entry_id},
+                                    separators=(",", ":"))[:150]}
+
+    options = [option(t("picker_new", lang), NEW_PROBLEM)]
+    order = {entry_id: rank for rank, entry_id in enumerate(first or [])}
+    entries = sorted((entry for entry in kb.entries if entry.id != exclude),
+                     key=lambda entry: order.get(entry.id, len(order)))
+    options += [option(f"{entry.title_in(lang)} ({entry.id})", entry.id)
+                for entry in entries][: MAX_OPTIONS - 1]
+    select = {"type": "static_select", "action_id": ACTION_PICK, "options": options,
+              "placeholder": bk.plain(t("picker_placeholder", lang))}
+    return Message(bk.fallback(t("picker_prompt", lang)), [
+        bk.section(t("picker_prompt", lang), id_="kb_picker", accessory=select)])

@@ -24,6 +24,7 @@ class ProposedDraft:
     fix: str
     signatures: list[str]
     incident_id: int | None
+    kind: str = "entry"  # entry / signature
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ def shown(draft: service.KnowledgeDraft) -> ProposedDraft:
     return ProposedDraft(id=draft.id, entry_id=draft.entry_id, title=draft.title,
                          cause=draft.cause, fix=draft.fix,
                          signatures=list(data["signatures"]),  # type: ignore[call-overload]
-                         incident_id=draft.incident_id)
+                         incident_id=draft.incident_id, kind=draft.kind)
 
 
 def propose_after_resolution(database_url: str | None, knowledge_path: str | None, *,
@@ -59,3 +60,26 @@ def propose_after_resolution(database_url: str | None, knowledge_path: str | Non
     except Exception:  # a resolution must not fail because its draft could not be written
         log.exception("no knowledge draft for incident #%s", incident_id)
         return AfterResolution(None)
+
+
+def propose_signature_from_feedback(database_url: str | None, knowledge_path: str | None, *,
+                                    incident_id: int, entry_id: str, by: str | None
+                                    ) -> AfterResolution:
+    """After "Not this one" or an abstention, the team chose `entry_id`: the paste's error line
+    proposed as its signature (and kept as a labelled example)."""
+    try:
+        with session_scope(database_url) as session:
+            draft = service.propose_signature(session, incident_id, entry_id, by=by,
+                                              base=cached_knowledge_base(knowledge_path),
+                                              source="picker")
+            return AfterResolution(shown(draft))
+    except service.TeachingError as error:
+        return AfterResolution(None, str(error))
+
+
+def label_new_problem(database_url: str | None, *, incident_id: int, by: str | None) -> None:
+    """The team says the paste is a problem the knowledge base does not have yet."""
+    with session_scope(database_url) as session:
+        incident = session.get(service.Incident, incident_id)
+        if incident is not None:
+            service.label_new_problem(session, incident, by=by)

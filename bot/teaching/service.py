@@ -253,6 +253,14 @@ def propose_signature(session: Session, incident_id: int, entry_id: str, *, by: 
     return draft
 
 
+def label_new_problem(session: Session, incident: Incident, *, by: str | None) -> None:
+    """A paste the team says no entry covers (labelled `none` until an entry is approved)."""
+    _label(session, incident_id=incident.id, text=paste_of(session, incident), entry_id=None,
+           by=by, source="picker")
+    _audit(session, actor=by, action="label-new", entry_id=None,
+           detail=f"incident #{incident.id} is a new problem")
+
+
 def _label(session: Session, *, incident_id: int | None, text: str, entry_id: str | None,
            by: str | None, source: str) -> None:
     exists = session.scalar(select(LabelledExample.id).where(

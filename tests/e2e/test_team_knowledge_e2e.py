@@ -218,3 +218,47 @@ def test_teach_path_adds_a_signature_every_worker_answers(server: Server) -> Non
                 f"'models/fraud/v{n}/model.pkl' could not be resolved by get_model_path for "
                 f"model fraud-{n} version {n}") for n in (3, 4, 5, 6)]
     answered_by_every_worker(server, variant, target, since)
+
+
+PICK_PASTE = ("2026-11-30T09:00:00Z ScoringInitError: init() failed: FeatureCacheNotReady for "
+              "model 'fraud-v2' after 12 retries")
+
+
+def test_picker_under_an_abstention_teaches_the_chosen_entry(server: Server) -> None:
+    channel = new_channel()
+    server.slack.mention(PICK_PASTE, channel=channel)
+    answer = server.wait_in(channel, "chat.postMessage", predicate=is_answer)[0]
+    [picker] = [block for block in blocks_of(answer)
+                if (block.get("accessory") or {}).get("action_id") == "kb_pick_entry"]
+    options = picker["accessory"]["options"]
+    assert json.loads(options[0]["value"])["entry_id"] == "__new__"  # "a new problem" first
+    target = "service-launch-fails"
+    [chosen] = [o for o in options if json.loads(o["value"])["entry_id"] == target]
+
+    server.slack.interaction({
+        "type": "block_actions", "team": {"id": "T0000TEST", "domain": "test"},
+        "user": {"id": "U0000DAVE", "username": "dave", "team_id": "T0000TEST"},
+        "api_app_id": "A0000TEST", "token": "legacy", "trigger_id": new_trigger_id(),
+        "container": {"type": "message", "message_ts": answer.args.get("ts") or "0",
+                      "channel_id": channel, "is_ephemeral": False},
+        "channel": {"id": channel, "name": "incidents"},
+        "response_url": server.fake.response_url(f"{channel}-pick"),
+        "actions": [{"type": "static_select", "action_id": "kb_pick_entry",
+                     "block_id": picker.get("block_id"), "selected_option": chosen,
+                     "action_ts": "1.000001"}]})
+    draft_post = server.wait_in(channel, "chat.postMessage", predicate=lambda call: (
+        "kb_draft_approve" in all_text(call.args.get("blocks"))))[0]
+    assert draft_post.args["thread_ts"] == answer.args["thread_ts"]  # the incident's thread
+    assert target in all_text(draft_post.args.get("blocks"))
+    assert server.sql("SELECT entry_id, labelled_by FROM kb_examples WHERE source = 'picker'"
+                      ) == [(target, "U0000DAVE")]
+    draft_message = next(m for (c, _ts), m in server.fake.messages.items()
+                         if c == channel and "kb_draft_approve" in all_text(m.get("blocks")))
+    server.slack.click(draft_message, channel=channel, action_id="kb_draft_approve",
+                       user=MAINTAINER)
+    since = time.monotonic()
+    server.wait_in(channel, "chat.update", predicate=lambda call: (
+        "Added to the knowledge base" in all_text(call.args.get("blocks"))))
+    variant = [f"2026-12-0{n}T10:00:00Z ScoringInitError: init() failed: FeatureCacheNotReady "
+               f"for model 'churn-v{n}' after {n} retries" for n in (3, 4, 5, 6)]
+    answered_by_every_worker(server, variant, target, since)

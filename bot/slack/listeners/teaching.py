@@ -21,21 +21,30 @@ from bot.slack.render_teaching import (
     ACTION_APPROVE,
     ACTION_DISCARD,
     ACTION_EDIT,
+    ACTION_PICK,
     CAUSE_BLOCK,
     EDIT_MODAL,
     FIX_BLOCK,
     INPUT_ACTION,
+    NEW_PROBLEM,
     TITLE_BLOCK,
     decided,
     draft_message,
     drafts_list,
     edit_modal,
+    entry_picker,
     t,
 )
 from bot.slack.subcommands import CommandContext, Subcommand
 from bot.storage import session_scope
 from bot.teaching import service
-from bot.teaching.flows import ProposedDraft, shown
+from bot.teaching.flows import (
+    ProposedDraft,
+    label_new_problem,
+    propose_signature_from_feedback,
+    shown,
+)
+from bot.teaching.live import current_matcher
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +75,42 @@ def post_draft(client: Any, database_url: str, *, channel: str, thread_ts: str |
                                      **draft_message(draft, lang).as_kwargs())
     with session_scope(database_url) as session:
         service.attach_message(session, draft.id, channel=channel, message_ts=posted["ts"])
+
+
+def after_vote(client: Any, settings: Settings, *, incident_id: int, entry_id: str | None,
+               helpful: bool, user: str, channel: str, thread_ts: str | None,
+               lang: str) -> None:
+    """Feedback teaches: "Not this one" offers the entry picker (to the voter only); "This one"
+    on a candidate of an abstention proposes the paste's error line as that entry's
+    signature, in the thread."""
+    if not helpful:
+        picker = entry_picker(current_matcher(settings.database_url,
+                                              settings.knowledge_path).kb,
+                              incident_id=incident_id, exclude=entry_id, lang=lang)
+        try:
+            client.chat_postEphemeral(channel=channel, user=user, thread_ts=thread_ts,
+                                      **picker.as_kwargs())
+        except SlackApiError as error:  # the vote stands; only the offer is lost
+            log.warning("entry picker not shown: %s", error.response.get("error"))
+        return
+    with session_scope(settings.database_url) as session:
+        incident = session.get(service.Incident, incident_id)
+        abstained = incident is not None and incident.entry_id is None
+    if abstained and entry_id:
+        _propose_signature(client, settings, incident_id=incident_id, entry_id=entry_id,
+                           user=user, channel=channel, thread_ts=thread_ts, lang=lang)
+
+
+def _propose_signature(client: Any, settings: Settings, *, incident_id: int, entry_id: str,
+                       user: str, channel: str, thread_ts: str | None, lang: str) -> None:
+    after = propose_signature_from_feedback(settings.database_url, settings.knowledge_path,
+                                            incident_id=incident_id, entry_id=entry_id, by=user)
+    if after.draft is not None:
+        post_draft(client, settings.database_url, channel=channel, thread_ts=thread_ts,
+                   draft=after.draft, lang=lang)
+    elif after.refusal:
+        client.chat_postEphemeral(channel=channel, user=user, thread_ts=thread_ts,
+                                  text=t("refused", lang, reason=after.refusal))
 
 
 def _draft_id(body: dict[str, Any]) -> int | None:
@@ -171,6 +216,29 @@ def register(app: Any, slack_settings: Settings) -> None:
         if channel and ts:
             client.chat_update(channel=channel, ts=ts, **draft_message(edited, lang).as_kwargs())
 
+    @guarded(slack_settings)
+    def pick(body: dict[str, Any], client: Any, respond: Any) -> None:
+        user, lang = body["user"]["id"], language(slack_settings, body)
+        try:
+            chosen = json.loads(((body.get("actions") or [{}])[0].get("selected_option")
+                                 or {}).get("value") or "{}")
+            incident_id, entry_id = int(chosen["incident_id"]), str(chosen["entry_id"])
+        except (ValueError, KeyError, TypeError):
+            return
+        if entry_id == NEW_PROBLEM:
+            label_new_problem(database_url, incident_id=incident_id, by=user)
+            _tell(respond, t("picked_new", lang))
+            return
+        with session_scope(database_url) as session:
+            incident = session.get(service.Incident, incident_id)
+            where = (incident.channel, incident.thread_ts) if incident else (None, None)
+        channel = where[0] or (body.get("container") or {}).get("channel_id")
+        if channel:
+            _propose_signature(client, slack_settings, incident_id=incident_id,
+                               entry_id=entry_id, user=user, channel=channel,
+                               thread_ts=where[1], lang=lang)
+
+    app.action(ACTION_PICK)(ack=ack_now, lazy=[pick])
     app.action(ACTION_APPROVE)(ack=ack_now, lazy=[approve])
     app.action(ACTION_DISCARD)(ack=ack_now, lazy=[discard])
     app.action(ACTION_EDIT)(ack=ack_now, lazy=[open_edit])
