@@ -252,3 +252,23 @@ def test_live_matcher_keeps_answering_when_the_database_cannot_be_read(tmp_path)
     matcher = live.current()  # no tables: the shipped knowledge answers
     assert matcher.match("Back-off restarting failed container").matches
     assert live.current() is matcher
+
+
+def test_the_weekly_digest_counts_pending_drafts(migrated_database_url: str,
+                                                 shipped) -> None:  # type: ignore[no-untyped-def]
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from bot.digest.figures import compute_digest
+    from bot.digest.render import render_text
+    from bot.digest.weeks import IsoWeek
+    from bot.storage import engine_for
+
+    url = migrated_database_url
+    _resolve_and_propose(url, shipped, _unknown_incident(url))
+    week = IsoWeek.containing(datetime.now(UTC).date())
+    digest = compute_digest(engine_for(url), week, ZoneInfo("UTC"))
+    assert digest.pending_drafts == 1 and digest.to_json()["pending_drafts"] == 1
+    elsewhere = compute_digest(engine_for(url), week, ZoneInfo("UTC"), channel="C0OTHER")
+    assert elsewhere.pending_drafts == 0  # a channel's digest counts its own drafts
+    assert "1 knowledge draft(s)" in render_text(digest, "en")
