@@ -36,13 +36,22 @@ def chat_client() -> Any:
     return client_from_environment()
 
 
+def channel_privacy(client: Any, database_url: str, workspace: str | None) -> Any:
+    """Which channels are public (a function of a set of channel ids), for the digest's wider
+    scopes: the Slack front end's lookup (conversations.info, cached in the database), handed
+    over through `args.channel_privacy` like the chat client."""
+    from bot.slack.privacy import PrivacyLookup
+
+    return PrivacyLookup(client, database_url, workspace or "").public_among
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="troubleshoot-bot",
         description="Diagnose broken model deployments from pasted errors, in Slack or here.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug output")
-    parser.set_defaults(chat_client=chat_client)
+    parser.set_defaults(chat_client=chat_client, channel_privacy=channel_privacy)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for module_name in COMMAND_MODULES:
         importlib.import_module(module_name).register(subparsers)

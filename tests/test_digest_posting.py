@@ -286,6 +286,28 @@ def test_missed_schedule_is_caught_up_once(env: dict[str, str], slack: FakeSlack
     assert len(slack.calls_to("chat.postMessage")) == 2
 
 
+def test_the_worker_posts_a_workspace_digest_without_private_channels(
+        env: dict[str, str], slack: FakeSlackAPI, seeded_url: str) -> None:
+    """The worker hands the front end's privacy lookup to the poster: a weekly channel with a
+    workspace scope gets C1's incidents (public) and not C2's (private, in this workspace)."""
+    from bot.cli import channel_privacy
+
+    slack.add_channel("C2", private=True)
+    engine, client = engine_for(seeded_url), slack_client()
+    subscribe(seeded_url, "C9", kst(11, 11), scope="workspace")
+    [outcome] = run_due_digests(
+        engine, client, kst(11, 23, 10), worker="w1",
+        privacy=lambda workspace: channel_privacy(client, seeded_url, workspace))
+    assert outcome.status == "posted"
+    [post] = slack.calls_to("chat.postMessage")
+    assert post.args["channel"] == "C9"
+    text = json.dumps(post.args["blocks"], ensure_ascii=False)
+    assert "Errors reported*\\n9 " in text  # W47's 10 minus the one in C2
+    assert "<#C1>" in text and "C2" not in text
+    asked = {call.args.get("channel") for call in slack.calls_to("conversations.info")}
+    assert {"C1", "C2"} <= asked  # Slack was asked, and the answers are kept for next time
+
+
 def test_due_time_follows_weekday_time_and_zone() -> None:
     friday = Schedule(weekday=4, time_of_day="17:30", timezone="Europe/Berlin")
     assert friday.due_at(W47) == datetime(2026, 11, 27, 16, 30, tzinfo=UTC)

@@ -23,10 +23,9 @@ ERROR_LINES = [
     "Traceback (most recent call last):",
     "ModuleNotFoundError: No module named 'sklearn'",
     "got a 504 again",
+    "403 Forbidden",
     "Warning  BackOff  3m  kubelet  Back-off restarting failed container",
     "2021-06-30 03:05:58,100 | root | ERROR | Encountered Exception",
-    "The operation was forbidden by policy",
-    "QuotaExceeded: out of quota for Standard_NC6 in eastus",
     'Container exited with code 137 (OOMKilled)',
 ]
 NOT_ERROR_LINES = [

@@ -21,22 +21,19 @@ def _fail(message: str, code: int = 2) -> int:
     return code
 
 
-def _dry_run_privacy(engine: Any, workspace: str | None) -> tuple[Any, str]:
+def _dry_run_privacy(args: argparse.Namespace, url: str,
+                     workspace: str | None) -> tuple[Any, str]:
     """How a dry run learns which channels are public: from Slack, as the post will, when
     SLACK_BOT_TOKEN is set; else from what the bot last recorded."""
-    from bot.digest.posting import (
-        DigestConfigError,
-        cached_public_among,
-        slack_client,
-        slack_public_among,
-    )
+    from bot.digest.posting import cached_public_among
+    from bot.storage import engine_for
 
     try:
-        client = slack_client()
-    except DigestConfigError:  # channels the bot never looked up count as private
-        return (cached_public_among(engine, workspace),
+        client = args.chat_client()
+    except ValueError:  # no token: channels the bot never looked up count as private
+        return (cached_public_among(engine_for(url), workspace),
                 "channel privacy from the bot's records, SLACK_BOT_TOKEN not set")
-    return slack_public_among(client, engine, workspace), "channel privacy from Slack"
+    return args.channel_privacy(client, url, workspace), "channel privacy from Slack"
 
 
 def run_digest(args: argparse.Namespace) -> int:
@@ -76,7 +73,7 @@ def run_digest(args: argparse.Namespace) -> int:
                 digest = digest_for(engine, channel, week, settings, lambda _channels: set())
                 note = f"what {channel} would get: its own incidents"
             else:
-                public_among, source = _dry_run_privacy(engine, settings.workspace)
+                public_among, source = _dry_run_privacy(args, url, settings.workspace)
                 digest = digest_for(engine, channel, week, settings, public_among)
                 note = (f"what {channel} would get: its scope `{settings.scope.kind}`, "
                         f"{digest.withheld} private channel(s) left out ({source})")
@@ -91,7 +88,9 @@ def run_digest(args: argparse.Namespace) -> int:
         except ValueError as error:
             return _fail(f"{error} (use --dry-run to print the digest instead)")
         # Wait for a concurrent poster to finish, so that the answer is "already posted".
-        outcome = post_digest_once(engine, client, channel, week, wait_s=60)
+        outcome = post_digest_once(
+            engine, client, channel, week, wait_s=60,
+            privacy=lambda workspace: args.channel_privacy(client, url, workspace))
     except (WeekError, DigestConfigError) as error:
         return _fail(str(error))
     except (OperationalError, ProgrammingError) as error:

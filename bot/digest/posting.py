@@ -28,6 +28,7 @@ import logging
 import os
 import socket
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from datetime import time as time_of_day
@@ -103,12 +104,10 @@ def channel_settings(engine: Engine, channel: str | None) -> ChannelDigestSettin
     return ChannelDigestSettings(timezone, language, scope, row.workspace if row else None)
 
 
-def slack_public_among(client: Any, engine: Engine, workspace: str | None) -> PublicAmong:
-    """Which channels are public, as the Slack layer knows it (cache, then conversations.info)."""
-    from bot.slack.privacy import PrivacyLookup
-
-    url = engine.url.render_as_string(hide_password=False)
-    return PrivacyLookup(client, url, workspace or "").public_among
+# How a poster learns which channels are public, given the subscription's workspace. The
+# composition root (bot.cli: `args.channel_privacy`) hands in the front end's lookup (Slack's
+# conversations.info, cached); the digest domain never imports the front end.
+PrivacyFor = Callable[[str | None], PublicAmong]
 
 
 def cached_public_among(engine: Engine, workspace: str | None) -> PublicAmong:
@@ -307,13 +306,16 @@ def _wait_until_processed(client: Any, file_id: str, wait_s: float) -> None:
 
 
 def post_digest_once(engine: Engine, client: Any, channel: str, week: IsoWeek, *,
-                     worker: str | None = None, lease: timedelta = DEFAULT_LEASE,
+                     privacy: PrivacyFor | None = None, worker: str | None = None,
+                     lease: timedelta = DEFAULT_LEASE,
                      retry_failed_after: timedelta = timedelta(0), wait_s: float = 0.0,
                      now: datetime | None = None) -> PostOutcome:
     """Post `week`'s digest to `channel` unless it was (or is being) posted already.
 
-    With `wait_s`, a caller that lost the race waits that long for the winner to finish, so that
-    it can say "already posted" rather than "in progress".
+    `privacy` says which channels are public for a scope wider than the channel (without it,
+    the bot's records: a channel never looked up counts as private). With `wait_s`, a caller
+    that lost the race waits that long for the winner to finish, so that it can say "already
+    posted" rather than "in progress".
     """
     worker = worker or worker_name()
     label = week.label
@@ -331,8 +333,9 @@ def post_digest_once(engine: Engine, client: Any, channel: str, week: IsoWeek, *
 
     settings = channel_settings(engine, channel)
     try:
-        digest = digest_for(engine, channel, week, settings,
-                            slack_public_among(client, engine, settings.workspace))
+        public_among = (privacy or (lambda workspace: cached_public_among(engine, workspace)))(
+            settings.workspace)
+        digest = digest_for(engine, channel, week, settings, public_among)
         found = _posted_before_takeover(engine, client, channel, week)
         if found is not None:
             return _adopt(engine, client, channel, week, worker, digest, settings.language,

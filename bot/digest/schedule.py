@@ -24,6 +24,7 @@ from bot.digest.posting import (
     RUNS,
     SUBSCRIPTIONS,
     PostOutcome,
+    PrivacyFor,
     post_digest_once,
 )
 from bot.digest.weeks import IsoWeek, zone
@@ -163,15 +164,16 @@ def due_digests(engine: Engine, now: datetime) -> list[tuple[str, IsoWeek]]:
 
 
 def run_due_digests(engine: Engine, client: Any, now: datetime, *, worker: str | None = None,
-                    lease: timedelta = DEFAULT_LEASE) -> list[PostOutcome]:
+                    lease: timedelta = DEFAULT_LEASE,
+                    privacy: PrivacyFor | None = None) -> list[PostOutcome]:
     """Post every digest that is due at `now`; safe to run on any number of workers at once.
 
     A failed post (say, the bot is not in the channel) is retried, at most once per lease.
     """
     outcomes = []
     for channel, week in due_digests(engine, now):
-        outcome = post_digest_once(engine, client, channel, week, worker=worker, now=now,
-                                   lease=lease, retry_failed_after=lease)
+        outcome = post_digest_once(engine, client, channel, week, privacy=privacy, worker=worker,
+                                   now=now, lease=lease, retry_failed_after=lease)
         log.info("digest %s for %s: %s", week.label, channel, outcome.status)
         outcomes.append(outcome)
     return outcomes

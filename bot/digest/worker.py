@@ -39,6 +39,10 @@ def run_worker(args: argparse.Namespace) -> int:
         return 2
     interval = settings().digest_worker_interval_s
     engine = engine_for(database_url())
+
+    def privacy(workspace: str | None) -> Any:  # the front end's lookup, from bot.cli
+        return args.channel_privacy(client, database_url(), workspace)
+
     worker = worker_name()
     stop = threading.Event()
     watcher = Watcher(database_url(), client, worker=worker)
@@ -55,7 +59,8 @@ def run_worker(args: argparse.Namespace) -> int:
           f"every {watch_every}s", file=sys.stderr, flush=True)
     while not stop.is_set():
         try:
-            for outcome in run_due_digests(engine, client, datetime.now(UTC), worker=worker):
+            for outcome in run_due_digests(engine, client, datetime.now(UTC), worker=worker,
+                                           privacy=privacy):
                 print(f"digest {outcome.week} for {outcome.channel}: {outcome.status}"
                       + (f" ({outcome.detail})" if outcome.detail else ""),
                       file=sys.stderr, flush=True)

@@ -15,8 +15,7 @@ ERROR_WORDS = re.compile(
     r"(?i)\b(error|errors|exception|traceback|fail(?:ed|ure|s)?|fatal|critical|crash(?:ed)?|"
     r"killed|unhealthy|refused|denied|timed?\s*out|timeout|insufficient|unable|cannot|"
     r"can't|couldn't|could not|not found|no such|invalid|unavailable|bad gateway|"
-    r"conflict|oom|out of memory|back-?off|aborted|terminated|panic|sigkill|sigterm|forbidden|"
-    r"\w*quota\w*)\b")
+    r"conflict|oom|out of memory|back-?off|aborted|terminated|panic|sigkill|sigterm)\b")
 _LEVEL = re.compile(r"(?i)(^|[\s\[|])(error|critical|fatal|severe|exception)([\s\]|:]|$)")
 _K8S_REASON = re.compile(
     r"\b(CrashLoopBackOff|OOMKilled|FailedScheduling|BackOff|Evicted|Unhealthy|"
