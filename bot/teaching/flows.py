@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from bot.incidents.models import Incident
 from bot.knowledge.loader import cached_knowledge_base
 from bot.storage import session_scope
 from bot.teaching import service
@@ -48,7 +49,7 @@ def propose_after_resolution(database_url: str | None, knowledge_path: str | Non
     for a drafting problem (the resolution stands either way)."""
     try:
         with session_scope(database_url) as session:
-            incident = session.get(service.Incident, incident_id)
+            incident = session.get(Incident, incident_id)
             if incident is None or incident.entry_id is not None:
                 return AfterResolution(None)
             proposal = service.propose_entry(session, incident, note=note, by=by,
@@ -80,6 +81,6 @@ def propose_signature_from_feedback(database_url: str | None, knowledge_path: st
 def label_new_problem(database_url: str | None, *, incident_id: int, by: str | None) -> None:
     """The team says the paste is a problem the knowledge base does not have yet."""
     with session_scope(database_url) as session:
-        incident = session.get(service.Incident, incident_id)
+        incident = session.get(Incident, incident_id)
         if incident is not None:
             service.label_new_problem(session, incident, by=by)

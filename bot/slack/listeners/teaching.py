@@ -2,7 +2,8 @@
 buttons (*Add to knowledge base*, *Edit*, *Discard*), the edit modal, and `/troubleshoot kb
 drafts` (SUBCOMMAND, listed in bot.slack.listeners.build_subcommands).
 
-Listeners stay thin: the decisions are bot.teaching.service's, the blocks slack_render's.
+Listeners stay thin: the decisions are bot.teaching.service's, the blocks
+bot.slack.render_teaching's.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 
 from slack_sdk.errors import SlackApiError
 
+from bot.incidents.models import Incident
 from bot.knowledge.loader import cached_knowledge_base
 from bot.settings import settings as bot_settings
 from bot.slack.config import Settings
@@ -94,7 +96,7 @@ def after_vote(client: Any, settings: Settings, *, incident_id: int, entry_id: s
             log.warning("entry picker not shown: %s", error.response.get("error"))
         return
     with session_scope(settings.database_url) as session:
-        incident = session.get(service.Incident, incident_id)
+        incident = session.get(Incident, incident_id)
         abstained = incident is not None and incident.entry_id is None
     if abstained and entry_id:
         _propose_signature(client, settings, incident_id=incident_id, entry_id=entry_id,
@@ -230,7 +232,7 @@ def register(app: Any, slack_settings: Settings) -> None:
             _tell(respond, t("picked_new", lang))
             return
         with session_scope(database_url) as session:
-            incident = session.get(service.Incident, incident_id)
+            incident = session.get(Incident, incident_id)
             where = (incident.channel, incident.thread_ts) if incident else (None, None)
         channel = where[0] or (body.get("container") or {}).get("channel_id")
         if channel:
