@@ -96,8 +96,12 @@ def module_database_url(request: pytest.FixtureRequest,
 
 
 @pytest.fixture
-def slack_app(slack_api: FakeSlackAPI, module_database_url: str) -> Iterator[InProcessSlack]:
+def slack_app(slack_api: FakeSlackAPI, module_database_url: str, tmp_path: Path,
+              monkeypatch: pytest.MonkeyPatch) -> Iterator[InProcessSlack]:
     """The real Bolt app behind the real door, called in-process; settled after the test."""
+    # The outbox (kept while the database is away) is a file in the working directory unless
+    # set: the test's own, not the checkout's, nor another worker's.
+    monkeypatch.setenv("OUTBOX_PATH", str(tmp_path / "outbox.sqlite"))
     settings = Settings(bot_token="xoxb-test", signing_secret=SIGNING_SECRET, app_token="",
                         api_url=slack_api.api_url, language="en",
                         database_url=module_database_url, knowledge_path=None)

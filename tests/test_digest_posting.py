@@ -352,3 +352,23 @@ def test_an_uninitialised_database_is_named_and_not_created(tmp_path: Path) -> N
     assert done.returncode == 1
     assert "database not initialised: run `troubleshoot-bot db upgrade`" in done.stderr
     assert not missing.exists()  # a preview must not leave an empty database behind
+
+
+def test_dry_run_of_a_workspace_digest_learns_privacy_from_slack_or_the_records(
+        env: dict[str, str], slack: FakeSlackAPI, seeded_url: str) -> None:
+    """The privacy lookup comes from the command line's front end (bot.cli.channel_privacy),
+    not from an import of bot.slack inside the digest; without a token, from the records."""
+    from bot.digest.schedule import Schedule as DigestSchedule
+    from bot.digest.scope import WORKSPACE, DigestScope
+    from bot.digest.subscriptions import subscribe
+
+    subscribe(engine_for(seeded_url), workspace="T0000TEST", channel="CWEEKLY", user="U1",
+              language="en", schedule=DigestSchedule(), scope=DigestScope(WORKSPACE))
+    with_slack = run_cli(env, "--dry-run", "--channel", "CWEEKLY", "--week", "2026-W47")
+    assert with_slack.returncode == 0, with_slack.stderr
+    assert "channel privacy from Slack" in with_slack.stderr
+    assert slack.calls_to("conversations.info")  # asked of Slack, as the post will
+    without = run_cli({**env, "SLACK_BOT_TOKEN": ""}, "--dry-run", "--channel", "CWEEKLY",
+                      "--week", "2026-W47")
+    assert without.returncode == 0, without.stderr
+    assert "channel privacy from the bot's records" in without.stderr

@@ -53,6 +53,7 @@ def test_a_mistyped_sub_command_is_a_near_miss(text: str, meant: str) -> None:
     "CrashLoopBackOff", "OOMKilled", "hello", "Killed", "Error: 0/3 nodes are available",
     "Back-off restarting failed container", "incident at 10:02 pod crash loop backoff on gpu pool",
     "ModuleNotFoundError: No module named 'azureml'", "503", "timeout",
+    "로그인 실패", "로그인이 안 돼요", "인시던트가 또 났어요", "도움말이 필요해요",
 ])
 def test_errors_and_chat_are_not_near_misses(text: str) -> None:
     assert build_subcommands().near_miss(text) is None

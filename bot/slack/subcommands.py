@@ -70,6 +70,7 @@ class Parsed:
 _FIRST_WORD = re.compile(r"\s*(\S+)\s*(.*)", re.DOTALL)
 # Only a short run of letters can be a mistyped command word: `log`, `incident`, `도움`.
 _WORDLIKE = re.compile(r"^[a-z가-힣]{2,20}$")
+_HANGUL = re.compile(r"[가-힣]")
 NEAR_MISS_CUTOFF = 0.75
 NEAR_MISS_MAX_WORDS = 4  # "logz churn-scorer --lines 100"; a longer text is a paste
 
@@ -121,6 +122,10 @@ class SubcommandRegistry:
             return None
         first = words[0].lower()
         if not _WORDLIKE.match(first):
+            return None
+        # A command's arguments are names and numbers; Korean words after the first are a
+        # sentence ("로그인 실패", "인시던트가 또 났어요"), to be read as a paste.
+        if any(_HANGUL.search(word) for word in words[1:]):
             return None
         close = difflib.get_close_matches(first, list(self._words), n=1,
                                           cutoff=NEAR_MISS_CUTOFF)

@@ -333,11 +333,18 @@ def app_server(backend: str, folder: Path, *, admins: frozenset[str] = frozenset
     level = bot_logger.level
     bot_logger.addHandler(lines)
     bot_logger.setLevel(logging.INFO)
+    # The outbox is a file in the working directory unless set: this app's own, as a server's is.
+    outbox_before = os.environ.get("OUTBOX_PATH")
+    os.environ["OUTBOX_PATH"] = str(folder / "outbox.sqlite")
     try:
         yield AppServer("", database_url, fake, InProcessSender(app), folder / "server.log",
                         backend, app=app, lines=lines)
     finally:
         app.settle()
+        if outbox_before is None:
+            os.environ.pop("OUTBOX_PATH", None)
+        else:
+            os.environ["OUTBOX_PATH"] = outbox_before
         bot_logger.removeHandler(lines)
         bot_logger.setLevel(level)
         fake.stop()

@@ -125,7 +125,7 @@ def test_pastes_are_answered_through_an_outage_and_recorded_once_it_ends(
     while time.monotonic() < deadline:
         if set(occurrences_by_channel(server)) >= set(everyone):
             break
-        time.sleep(0.5)
+        time.sleep(0.5)  # the poll interval of this wait
     reply = server.slack.event(retried, event_id=retried_id, retry_num=3)
     assert reply.status == 200
     assert server.repeats_ignored(retried_id) >= 1  # turned away before any listener ran

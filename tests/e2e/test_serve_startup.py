@@ -41,14 +41,14 @@ def wait_for_health(base_url: str, status: int, timeout: float) -> dict[str, Any
         if seen == status:
             return body
         assert time.monotonic() < deadline, f"/healthz still {seen}: {body}"
-        time.sleep(0.3)
+        time.sleep(0.3)  # the poll interval of this wait
 
 
 def wait_for_log(server: Any, text: str, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while text not in server.log():
         assert time.monotonic() < deadline, f"{text!r} never appeared in the server log"
-        time.sleep(0.2)
+        time.sleep(0.2)  # the poll interval of this wait
 
 
 def test_serve_starts_while_slack_is_down_and_is_ready_once_it_is_back(tmp_path: Path) -> None:

@@ -133,7 +133,7 @@ def test_a_slash_answer_starts_the_thread_its_incident_belongs_to(server: Server
             "SELECT channel, thread_ts FROM incidents WHERE id = :id", id=incident_id)
         if thread_ts is not None or time.monotonic() > deadline:
             break
-        time.sleep(0.1)
+        time.sleep(0.1)  # the poll interval of this wait
     # The answer's own ts: a mention or "Fetch logs" in that thread now finds this incident.
     assert stored_channel == channel
     assert thread_ts is not None and (channel, thread_ts) in server.fake.messages

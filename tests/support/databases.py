@@ -70,6 +70,12 @@ class Databases:
                 with self._admin_engine().connect() as connection:
                     connection.execute(text(f'CREATE DATABASE "{name}"'))
                 _migrate(self.url_for(name))
+                # No connections from now on, not even autovacuum's (it leaves databases that
+                # refuse connections alone): CREATE DATABASE ... TEMPLATE fails while anyone
+                # is connected to the template.
+                with self._admin_engine().connect() as connection:
+                    connection.execute(text(
+                        f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS false IS_TEMPLATE true'))
                 self._postgres_template = name
             return self._postgres_template
 
@@ -102,6 +108,9 @@ class Databases:
             self._dropper.join(timeout=120)
         if self._postgres_template is not None:
             try:
+                with self._admin_engine().connect() as connection:
+                    connection.execute(text(f'ALTER DATABASE "{self._postgres_template}" '
+                                            "WITH IS_TEMPLATE false"))
                 self._drop(self._postgres_template)
             except Exception as error:
                 self._drop_errors.append(f"{self._postgres_template}: {error}")
