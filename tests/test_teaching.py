@@ -272,3 +272,24 @@ def test_the_weekly_digest_counts_pending_drafts(migrated_database_url: str,
     elsewhere = compute_digest(engine_for(url), week, ZoneInfo("UTC"), channel="C0OTHER")
     assert elsewhere.pending_drafts == 0  # a channel's digest counts its own drafts
     assert "1 knowledge draft(s)" in render_text(digest, "en")
+
+
+def test_every_surface_answers_with_approved_team_knowledge(migrated_database_url: str,
+                                                           shipped) -> None:  # type: ignore[no-untyped-def]
+    """The answer service (behind `ask`, log diagnoses and the deployment watcher) uses the
+    team's approved entries when its surface passes no matcher of its own."""
+    from bot.answers import AnswerContext, answer
+    from bot.logs.diagnose import diagnose
+    from bot.teaching.live import current_matcher
+
+    url = migrated_database_url
+    draft_id, entry_id = _resolve_and_propose(url, shipped, _unknown_incident(url))
+    with session_scope(url) as session:
+        service.approve(session, draft_id, by="U0MAINT", maintainers=MAINTAINERS, base=shipped)
+    answered = answer(VARIANT, AnswerContext(workspace="T1", source="logs", language="en"),
+                      database_url=url)
+    assert answered.result.matches[0].entry_id == entry_id
+    assert answered.result.matches[0].confident
+    log = f"2026-12-01 09:11:10 INFO starting\n{VARIANT}\n2026-12-01 09:11:13 INFO exiting\n"
+    diagnosis = diagnose(log, lang="en", matcher=current_matcher(url, None))
+    assert diagnosis.result.matches[0].entry_id == entry_id
