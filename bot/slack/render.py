@@ -183,6 +183,12 @@ def _unknown_blocks(result: MatchResult, kb: KnowledgeBase, lang: str,
                                    line=_evidence(result.summary_line)), id_="error_line"))
     blocks.append(bk.section(next_step_line(lang, logs_offered=logs_offered),
                              id_=NEXT_STEP_BLOCK))
+    if incident_id is not None:
+        # The team can say which entry it was (or a new problem): bot/slack/render_teaching.
+        from bot.slack.render_teaching import entry_picker
+
+        blocks += entry_picker(kb, incident_id=incident_id, lang=lang,
+                               first=[match.entry_id for match in candidates]).blocks
     return blocks
 
 
