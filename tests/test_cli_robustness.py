@@ -24,8 +24,11 @@ def bot(cwd: Path, *args: str, stdin: int | None = None, **env: str
     environment = {name: value for name, value in os.environ.items()
                    if name not in ("DATABASE_URL", "BOT_LANGUAGE", "SLACK_BOT_TOKEN")}
     environment.update(env)
+    # Read back as the command wrote it: with PYTHONIOENCODING=latin-1 a "·" is one latin-1 byte.
+    encoding = env.get("PYTHONIOENCODING", "utf-8")
     return subprocess.run([sys.executable, "-m", "bot", *args], cwd=cwd, env=environment,
-                          stdin=stdin, capture_output=True, text=True, timeout=120, check=False)
+                          stdin=stdin, capture_output=True, text=True, encoding=encoding,
+                          timeout=120, check=False)
 
 
 @pytest.mark.parametrize("command", [("incidents", "list"), ("db", "upgrade"), ("db", "current"),

@@ -97,7 +97,7 @@ def test_known_answer_shows_cause_steps_link_evidence_and_incident(kb: Knowledge
 def test_fetch_logs_is_offered_only_where_logs_may_be_fetched(kb: KnowledgeBase) -> None:
     result = confident_result(kb, GPU_ERROR, "ko")
     text = blocks_as_text(render_answer(answer_of(result, "ko"), kb, logs_offered=False).blocks)
-    assert "[해결됐어요] [이게 아니에요] [해결됨]" in text and "로그 가져오기" not in text
+    assert "[도움이 됐어요] [이게 아니에요] [해결 처리]" in text and "로그 가져오기" not in text
     nothing = answer_of(MatchResult((), "fp"), "en", incident_id=None)
     blocks = render_answer(nothing, kb, logs_offered=False).blocks
     assert all(block.get("elements") for block in blocks if block["type"] == "actions")

@@ -35,7 +35,7 @@ class Kept:
 
 
 def record_or_keep(database_url: str, context: AnswerContext, text: str,
-                   result: MatchResult) -> Kept:
+                   result: MatchResult, *, outbox: bool = True) -> Kept:
     """Record `text` as an occurrence, or keep it in the outbox when the database is down.
 
     Both paths carry one key: a write that overran its deadline on a hung database may still
@@ -59,7 +59,7 @@ def record_or_keep(database_url: str, context: AnswerContext, text: str,
     try:
         return Kept(within_deadline(database_url, write, deadline_s=RECORD_DEADLINE_S))
     except Exception as error:
-        if not is_outage(error):
+        if not is_outage(error) or not outbox:
             raise
         log.warning("database unavailable (%s); keeping the %s occurrence in the outbox",
                     error, context.source)

@@ -22,13 +22,15 @@ TOP_MATCHES = 3
 
 
 def answer(paste: str, context: AnswerContext, *, database_url: str | None = None,
-           matcher: Matcher | None = None, result: MatchResult | None = None) -> Answer:
+           matcher: Matcher | None = None, result: MatchResult | None = None,
+           outbox: bool = True) -> Answer:
     """The answer to `paste` in `context`.
 
     `result`: the surface's own match of this paste (watch mode matches first to decide whether
     to speak; log diagnosis picks the episode that shows the problem), reused as it is.
     Exceptions from the matcher and from the database (other than an outage) reach the caller:
-    each surface says sorry in its own way.
+    each surface says sorry in its own way. `outbox=False`: an outage reaches the caller too
+    (the command line, which has no flusher, says the answer was not recorded).
     """
     url = database_url or default_database_url()
     if result is None:
@@ -36,7 +38,7 @@ def answer(paste: str, context: AnswerContext, *, database_url: str | None = Non
         result = (matcher or default_matcher()).match(paste, top=TOP_MATCHES,
                                                       lang=context.language)
     text = bounded(sanitize(paste))  # secrets out of the whole text before any cut
-    kept = record_or_keep(url, context, text, result)
+    kept = record_or_keep(url, context, text, result, outbox=outbox)
     if kept.incident is None:
         return Answer(context=context, result=result, text=text, history_unavailable=True,
                       outbox_key=kept.outbox_key)

@@ -120,10 +120,12 @@ def make_alerts_app(database_url: str, handle: Callable[[str], None]) -> WsgiApp
     return application
 
 
-def alerts_app_for_server(database_url: str, client: Any) -> WsgiApp:
-    """The endpoint as `serve` mounts it: alerts handled by a Watcher posting with `client`."""
+def alerts_app_for_server(database_url: str, client: Any,
+                          privacy: Callable[[str], Any] | None = None) -> WsgiApp:
+    """The endpoint as `serve` mounts it: alerts handled by a Watcher posting with `client`,
+    with the front end's channel privacy (`privacy(workspace)`)."""
     from bot.deployments.watcher import Watcher
 
     worker = f"web:{os.getpid()}:{threading.get_ident()}"
-    watcher = Watcher(database_url, client, worker=worker)
+    watcher = Watcher(database_url, client, worker=worker, privacy=privacy)
     return make_alerts_app(database_url, watcher.handle_alert)

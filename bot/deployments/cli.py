@@ -78,8 +78,7 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from bot.deployments.watcher import Watcher
-    from bot.digest.posting import worker_name
+    from bot.deployments.watcher import Watcher, worker_name
 
     url = _database()
     try:
@@ -88,7 +87,8 @@ def run_check(args: argparse.Namespace) -> int:
         client = args.chat_client()
     except ValueError as error:
         return _fail(str(error))
-    cycle = Watcher(url, client, worker=worker_name()).run_cycle()
+    cycle = Watcher(url, client, worker=worker_name(), privacy=lambda workspace: (
+        args.channel_privacy(client, url, workspace))).run_cycle()
     for outcome in cycle.outcomes:
         if args.json:
             print(json.dumps({"name": outcome.name, "status": outcome.status,

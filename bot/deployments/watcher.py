@@ -12,19 +12,22 @@ cycle tries again.
 from __future__ import annotations
 
 import logging
+import os
+import socket
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import Engine
 
+from bot.answers import Answer, AnswerContext, answer
 from bot.deployments import render, service
 from bot.deployments.alerts import Alert
 from bot.deployments.inventory import Deployment, Inventory, shared_inventory
 from bot.deployments.service import Watch
-from bot.incidents import service as incidents
+from bot.incidents.audience import Audience, PublicAmong
 from bot.logs.diagnose import Diagnosis, diagnose
 from bot.logs.fetcher import shared_fetcher, timeout_seconds
 from bot.logs.policy import PolicyError, load_policy
@@ -32,15 +35,18 @@ from bot.logs.resolver import Resolver, default_resolver
 from bot.logs.service import DEFAULT_LINES, LogReport, LogRequest, LogService
 from bot.logs.source import FetchedLogs, LogFetchError
 from bot.settings import settings
-from bot.storage import engine_for, normalize_database_url, session_scope
+from bot.storage import engine_for, normalize_database_url
 
 log = logging.getLogger(__name__)
 
 WATCH_USER = "deployments-watch"  # who the log-fetch audit names for the bot's own fetches
-SOURCE = "deployment"  # the occurrence source of a reported failure
+SOURCE_WATCH, SOURCE_ALERT = "deploy", "alert"  # the occurrence source of a reported failure
 # Errors that say Azure is down or slow right now: report nothing, try again next cycle.
 TRANSIENT = ("unreachable", "timeout", "busy")
 AZURE_UNAVAILABLE = "azure unavailable"
+
+
+Privacy = Callable[[str], PublicAmong]  # workspace -> which of these channels are public
 
 
 class AzureUnavailable(RuntimeError):
@@ -72,6 +78,11 @@ class Cycle:
                                        for outcome in self.outcomes)
 
 
+def worker_name() -> str:
+    """Who holds a claim (host and process), for the claim rows and the logs."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
 def watch_interval_s() -> int:
     return settings().deploy_watch_interval_s
 
@@ -82,12 +93,17 @@ def default_channel() -> str | None:
 
 class Watcher:
     def __init__(self, database_url: str, client: Any, *, worker: str,
+                 privacy: Privacy | None = None,
                  inventory: Callable[[], Inventory] = shared_inventory,
                  resolver: Callable[[], Resolver] = default_resolver) -> None:
+        """`privacy(workspace)`: which channels are public, as the front end knows it (the
+        composition root hands it in, as for the digest); without it an answer shows only
+        the channel's own past incidents."""
         self.database_url = normalize_database_url(database_url)
         self.engine: Engine = engine_for(self.database_url)
         self.client = client
         self.worker = worker
+        self._privacy = privacy
         self._inventory = inventory
         self._resolver = resolver
         self._team: str | None = None
@@ -230,9 +246,18 @@ class Watcher:
                 log.warning("deployments: cannot post in %s: %s", watch.channel,
                             error.response.get("error"))
                 continue
+            answered = self._answer(team, watch.channel, ts, deployment, report, origin, lang)
+            incident_id = answered.incident.id if answered and answered.incident else None
+            if report is not None and answered is not None:
+                # The card again, now with what history says (the incident, the last fix,
+                # similar incidents): the same answer a paste of this log would get.
+                self._update(watch.channel, ts, render.failure_card(
+                    name=deployment.name, state=deployment.state, error=deployment.error,
+                    origin=origin, rule=alert.rule if alert else None,
+                    report=replace(report, answer=answered, incident_id=incident_id),
+                    logs_note=None, lang=lang))
             if report is not None and report.diagnosis is not None:
                 self._upload(watch.channel, ts, report, lang)
-            incident_id = self._record(team, watch.channel, ts, deployment, report)
             posted.append((watch.channel, ts, incident_id))
             if report is not None:
                 audit.audit(report.request, "ok", backend=fetched.backend if fetched else None,
@@ -267,25 +292,42 @@ class Watcher:
             log.warning("deployments: log upload failed in %s: %s", channel,
                         error.response.get("error"))
 
-    def _record(self, team: str, channel: str, ts: str, deployment: Deployment,
-                report: LogReport | None) -> int | None:
-        """The incident, with the service name; history must never stop a report."""
-        from bot.matching.matcher import default_matcher
-
+    def _answer(self, team: str, channel: str, ts: str, deployment: Deployment,
+                report: LogReport | None, origin: str, lang: str) -> Answer | None:
+        """The failure answered like any paste (bot.answers): the incident, with the service
+        name and the card's thread, for the channel's readers (past incidents of public
+        channels and of this one). History must never stop a report."""
+        if report is not None and report.diagnosis is not None:
+            text, result = report.diagnosis.matched_text, report.diagnosis.result
+        else:  # no logs here: what Azure says about it
+            text = f"{deployment.name}: {deployment.state}. {deployment.error or ''}".strip()
+            result = None
+        context = AnswerContext(
+            workspace=team, source=SOURCE_ALERT if origin == "alert" else SOURCE_WATCH,
+            language=lang, channel=channel, thread_ts=ts, service=deployment.name,
+            audience=Audience(channel=channel, public_among=self._public_among(team)))
         try:
-            if report is not None and report.diagnosis is not None:
-                text, result = report.diagnosis.matched_text, report.diagnosis.result
-            else:
-                text = f"{deployment.name}: {deployment.state}. {deployment.error or ''}"
-                result = default_matcher().match(text)
-            with session_scope(self.database_url) as session:
-                return incidents.record_occurrence(
-                    session, workspace=team, source=SOURCE, text=text, result=result,
-                    user=None, channel=channel, thread_ts=ts,
-                    service=deployment.name).incident_id
+            return answer(text, context, database_url=self.database_url, result=result)
         except Exception:
             log.exception("deployments: could not record the incident of %s", deployment.name)
             return None
+
+    def _public_among(self, team: str) -> PublicAmong:
+        if self._privacy is None:
+            return _no_other_channels  # not known here: fail closed
+        try:
+            return self._privacy(team)
+        except Exception:
+            log.warning("deployments: no channel privacy lookup; showing this channel only",
+                        exc_info=True)
+            return _no_other_channels
+
+    def _update(self, channel: str, ts: str, message: dict[str, Any]) -> None:
+        try:
+            self.client.chat_update(channel=channel, ts=ts, **message)
+        except SlackApiError as error:
+            log.warning("deployments: cannot update the card in %s: %s", channel,
+                        error.response.get("error"))
 
     def _add_to_threads(self, deployment: Deployment, episode: str, alert: Alert) -> None:
         """A further alert on an episode already posted adds a line to its threads."""
@@ -324,6 +366,10 @@ def _deployments_named(found: dict[str, Deployment], name: str) -> list[Deployme
         return failed
     endpoint = under[0].name.split("/", 1)[0]
     return [Deployment(under[0].backend, endpoint, None, None, failed=False)]
+
+
+def _no_other_channels(_channels: set[str]) -> set[str]:
+    return set()
 
 
 def _logs_allowed(channel: str, target: str) -> bool:

@@ -45,7 +45,7 @@ def run_worker(args: argparse.Namespace) -> int:
 
     worker = worker_name()
     stop = threading.Event()
-    watcher = Watcher(database_url(), client, worker=worker)
+    watcher = Watcher(database_url(), client, worker=worker, privacy=privacy)
     watch_every = watch_interval_s()
     next_watch = time.monotonic()  # the first cycle at start: a failure waits for no one
 

@@ -21,7 +21,7 @@ from bot.incidents.cli_incidents import current_user
 from bot.incidents.cli_support import fail
 from bot.redaction import sanitize
 from bot.settings import settings
-from bot.storage import database_error_reason, database_url
+from bot.storage import DatabaseUnavailable, database_error_reason, database_url
 from bot.storage.check import database_problem
 
 log = logging.getLogger(__name__)
@@ -69,8 +69,10 @@ def run_ask(args: argparse.Namespace) -> int:
     context = AnswerContext(workspace=LOCAL_WORKSPACE, source="cli", language=lang,
                             user=current_user(), audience=OPERATOR)
     try:
-        answered = answer(text, context, database_url=url, result=result)
-    except SQLAlchemyError as error:
+        # No outbox here: nothing in this process would write it later, so a write the
+        # database refuses (a read-only file, a server gone) is said, not hidden.
+        answered = answer(text, context, database_url=url, result=result, outbox=False)
+    except (SQLAlchemyError, DatabaseUnavailable) as error:
         # The answer is still worth having when the history cannot be written.
         sys.stdout.write(render_answer_text(result, matcher.kb, lang))
         return fail(t("cli_not_recorded", lang, reason=database_error_reason(error)))

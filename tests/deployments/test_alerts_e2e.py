@@ -185,8 +185,9 @@ def test_a_channel_watches_and_stops_watching_from_slack(server: Server) -> None
                       "deployment_watches WHERE channel = :c", c=channel) == [
         (channel, "fraud-*", "T0000TEST", "en", "U0000ALICE")]
     assert "`fraud-*`" in say("deployments watch list", 2)
-    assert "not a usable pattern" in say("deployments watch on <!channel>", 3)
-    assert "no longer watches" in say("deployments watch off", 4)
+    assert "`fraud-*`" in say("배포 감시 목록", 3)  # the Korean words
+    assert "not a usable pattern" in say("deployments watch on <!channel>", 4)
+    assert "no longer watches" in say("deployments watch off", 5)
     assert server.sql("SELECT count(*) FROM deployment_watches WHERE channel = :c",
                       c=channel) == [(0,)]
-    assert "Usage" in say("deployments", 5)
+    assert "Usage" in say("deployments", 6)

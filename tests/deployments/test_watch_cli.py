@@ -64,7 +64,7 @@ def test_a_deployment_switching_to_failed_is_diagnosed_and_posted_once_per_episo
     incidents = sql(sqlite_url,
                     "SELECT service, entry_id, channel FROM incidents")
     assert incidents == [("credit-ep/green", "function-fails-get_model_path", WATCHING)]
-    assert sql(sqlite_url, "SELECT source FROM occurrences") == [("deployment",)]
+    assert sql(sqlite_url, "SELECT source FROM occurrences") == [("deploy",)]
     assert sql(sqlite_url, "SELECT \"user\", target, outcome FROM log_fetches") == [
         ("deployments-watch", "credit-ep/green", "ok")]
 
