@@ -166,12 +166,23 @@ def _cache_misses() -> tuple[int, int]:
 
 
 def _forget_changed_knowledge() -> None:
-    folder = os.environ.get("KNOWLEDGE_PATH") or ""
+    folder = _knowledge_path()
     seen = (folder, _folder_state(folder) if folder else ())
     if _knowledge_seen != [seen, _cache_misses()]:
         cached_knowledge_base.cache_clear()
         default_matcher.cache_clear()
     _knowledge_seen[:] = [seen]
+
+
+def _knowledge_path() -> str:
+    """KNOWLEDGE_PATH as the command will see it: `main` loads `.env` after this check, and a
+    real variable wins over it."""
+    from dotenv import dotenv_values
+
+    if "KNOWLEDGE_PATH" in os.environ:
+        return os.environ["KNOWLEDGE_PATH"]
+    dotenv = Path.cwd() / ".env"
+    return (dotenv_values(dotenv).get("KNOWLEDGE_PATH") or "") if dotenv.is_file() else ""
 
 
 def _remember_cache_misses() -> None:
