@@ -29,6 +29,7 @@ CATALOGS = (
     "bot.matching.text_output:STRINGS",  # `match` and `ask` in a terminal
     "bot.digest.render:STRINGS",  # the weekly digest message and its terminal text
     "bot.digest.chart:STRINGS",  # the digest chart's title, axis and legend
+    "bot.slack.render_teaching:STRINGS",  # team knowledge: drafts, approvals
 )
 
 

@@ -14,7 +14,8 @@ from bot.storage.migrations import current, downgrade, head_revision, upgrade
 EXPECTED_TABLES = {"incidents", "occurrences", "feedback", "log_fetches", "processed_events",
                    "digest_subscriptions", "digest_runs", "user_settings", "channel_settings",
                    "channel_privacy", "deployment_watches", "deployment_reports",
-                   "deployment_alerts"}
+                   "deployment_alerts", "kb_drafts", "kb_team_entries", "kb_team_signatures",
+                   "kb_audit", "kb_version", "kb_examples"}
 
 
 def _tables(url: str) -> set[str]:

@@ -12,10 +12,12 @@ from dataclasses import replace
 
 from bot.answers.history import past_for, record_or_keep, split_last_fix
 from bot.answers.models import Answer, AnswerContext
-from bot.matching.matcher import Matcher, default_matcher
+from bot.matching.matcher import Matcher
 from bot.matching.result import MatchResult
 from bot.redaction import sanitize
+from bot.settings import settings
 from bot.storage import database_url as default_database_url
+from bot.teaching.live import current_matcher
 
 MAX_MATCH_CHARS = 200_000  # beyond this a paste is a log dump; its head and tail hold the error
 TOP_MATCHES = 3
@@ -35,8 +37,10 @@ def answer(paste: str, context: AnswerContext, *, database_url: str | None = Non
     url = database_url or default_database_url()
     if result is None:
         # The whole paste: the matcher redacts it first and bounds its own work.
-        result = (matcher or default_matcher()).match(paste, top=TOP_MATCHES,
-                                                      lang=context.language)
+        # The team's approved entries answer on every surface, not only where Slack passes
+        # its matcher (bot.teaching.live: shipped entries plus the database's, kept current).
+        matcher = matcher or current_matcher(url, settings().knowledge_path)
+        result = matcher.match(paste, top=TOP_MATCHES, lang=context.language)
     text = bounded(sanitize(paste))  # secrets out of the whole text before any cut
     kept = record_or_keep(url, context, text, result, outbox=outbox)
     if kept.incident is None:

@@ -36,6 +36,7 @@ from bot.logs.service import DEFAULT_LINES, LogReport, LogRequest, LogService
 from bot.logs.source import FetchedLogs, LogFetchError
 from bot.settings import settings
 from bot.storage import engine_for, normalize_database_url
+from bot.teaching.live import current_matcher
 
 log = logging.getLogger(__name__)
 
@@ -229,7 +230,9 @@ class Watcher:
             report = None
             if watch.channel in allowed and fetched is not None:
                 if lang not in diagnoses:
-                    diagnoses[lang] = diagnose(fetched.text, lang=lang)
+                    diagnoses[lang] = diagnose(
+                        fetched.text, lang=lang,
+                        matcher=current_matcher(self.database_url, settings().knowledge_path))
                 request = LogRequest(workspace=team, user=WATCH_USER, channel=watch.channel,
                                      target=fetched.target, lang=lang)
                 report = LogReport(request, "ok", fetched, diagnoses[lang],

@@ -44,10 +44,12 @@ from sqlalchemy import (
 from bot.digest.scope import THIS_CHANNEL, Coverage
 from bot.digest.weeks import IsoWeek, WeekWindow
 from bot.incidents.models import STATUS_DISMISSED, Feedback, Incident, Occurrence
+from bot.teaching.models import STATUS_PROPOSED, KnowledgeDraft
 
 OCC = Occurrence.__table__
 INC = Incident.__table__
 FEEDBACK = Feedback.__table__
+DRAFTS = KnowledgeDraft.__table__
 
 TOP_ENTRIES = 5
 BUSIEST = 3
@@ -133,6 +135,7 @@ class Digest:
     scope: str = THIS_CHANNEL  # bot.digest.scope: channel / channels / workspace
     covers: list[str] | None = None  # the channels shown (None: all, private ones included)
     withheld: int = 0  # private channels left out of a wider scope
+    pending_drafts: int = 0  # knowledge drafts waiting for a KB maintainer (bot/teaching)
 
     @property
     def is_empty(self) -> bool:
@@ -165,6 +168,7 @@ class Digest:
             "unknown": self.unknown,
             "unknown_incidents": self.unknown_incidents,
             "unknown_samples": list(self.unknown_samples),
+            "pending_drafts": self.pending_drafts,
             "feedback": [asdict(f) for f in self.feedback],
             "services": [asdict(s) for s in self.services],
             "channels": [asdict(c) for c in self.channels],
@@ -221,11 +225,21 @@ def compute_digest(engine: Engine, week: IsoWeek, window_tz: ZoneInfo, *,
             scope=coverage.kind,
             covers=sorted(covers) if covers is not None else None,
             withheld=coverage.withheld,
+            pending_drafts=_pending_drafts(conn, covers),
         )
     return digest
 
 
 # ----- the queries
+
+def _pending_drafts(conn: Connection, covers: Covers) -> int:
+    """Drafts still waiting for a maintainer, of the covered channels (all: every draft, the
+    command line's included)."""
+    query = select(func.count()).select_from(DRAFTS).where(DRAFTS.c.status == STATUS_PROPOSED)
+    if covers is not None:
+        query = query.where(DRAFTS.c.channel.in_(sorted(covers)))
+    return int(conn.execute(query).scalar() or 0)
+
 
 def _in(column: Any, window: WeekWindow) -> Any:
     return and_(column >= window.start, column < window.end)

@@ -78,6 +78,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "{n} report(s) without a confident match ({incidents} distinct error(s)).",
         "ko": "확실한 매칭이 없는 보고 {n}건 (서로 다른 오류 {incidents}개).",
     },
+    "pending_drafts": {
+        "en": ":bulb: {n} knowledge draft(s) from resolved incidents wait for a KB maintainer: "
+              "`/troubleshoot kb drafts`.",
+        "ko": ":bulb: 해결된 인시던트로 만든 지식 초안 {n}건이 KB 관리자의 승인을 기다립니다: "
+              "`/troubleshoot kb drafts`.",
+    },
     "hint": {
         "en": "Write it up: add a `knowledge/` entry with the error text as a signature, then run "
               "`troubleshoot-bot kb check`.",
@@ -270,6 +276,8 @@ def render_blocks(digest: Digest, lang: str, *, chart_file: str | None = None) -
         for sample in digest.unknown_samples:
             text += "\n```" + escape(sample).replace("```", "'''") + "```"
         blocks.append(_section(text + "\n" + t["hint"]))
+    if digest.pending_drafts:
+        blocks.append(_section(t["pending_drafts"].format(n=digest.pending_drafts)))
     if digest.feedback:
         lines = [t["feedback_line"].format(title=f"*{escape(entry_title(f.id, lang))}*",
                                            helpful=f.helpful, rejected=f.not_helpful)
@@ -337,6 +345,9 @@ def render_text(digest: Digest, lang: str) -> str:
         lines += [f"  > {sample.splitlines()[0] if sample else ''}"
                   for sample in digest.unknown_samples]
         lines.append("  " + t["hint"].replace("`", ""))
+    if digest.pending_drafts:
+        lines += ["", t["pending_drafts"].format(n=digest.pending_drafts).replace(
+            ":bulb: ", "").replace("`", "")]
     if digest.feedback:
         lines += ["", t["feedback"] + ":"]
         lines += ["  " + t["feedback_line"].format(title=entry_title(f.id, lang),

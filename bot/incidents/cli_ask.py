@@ -56,10 +56,11 @@ def run_ask(args: argparse.Namespace) -> int:
     from bot.answers import AnswerContext, answer  # builds the KB index: only when asked
     from bot.answers.terminal import render_terminal
     from bot.matching.cli_match import matcher_failure
-    from bot.matching.matcher import default_matcher
     from bot.matching.text_output import render_answer_text
+    from bot.teaching.live import current_matcher  # builds the KB index: only when asked
 
-    matcher = default_matcher()
+    # The shipped KB plus the team's approved entries in this database.
+    matcher = current_matcher(url, settings().knowledge_path)
     warn_about_knowledge_problems(matcher.kb.problems)
     try:
         result = matcher.match(text, lang=lang)

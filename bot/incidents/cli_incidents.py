@@ -130,7 +130,22 @@ def run_resolve(args: argparse.Namespace) -> int:
         return fail(str(error))
     who = f" by @{user}" if user else ""
     print(f"Incident #{args.id} resolved{who} after {duration(took)}: {stored_note}")
+    _propose_draft(url, args.id, note, user)
     return 0
+
+
+def _propose_draft(url: str, incident_id: int, note: str, user: str | None) -> None:
+    """As Slack does: an incident without a confident entry becomes a draft entry."""
+    from bot.teaching.flows import propose_after_resolution
+
+    after = propose_after_resolution(url, settings().knowledge_path, incident_id=incident_id,
+                                     note=note, by=user)
+    if after.draft is not None:
+        print(f"Proposed knowledge draft #{after.draft.id} ({after.draft.entry_id!r}): "
+              f"{after.draft.signatures[0]!r}; a KB maintainer approves it with "
+              f"`troubleshoot-bot kb drafts approve {after.draft.id} --by USER`")
+    elif after.refusal:
+        print(f"No knowledge draft: {after.refusal}")
 
 
 def run_purge(args: argparse.Namespace) -> int:

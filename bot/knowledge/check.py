@@ -4,8 +4,10 @@ Checks, each reported per entry with its file:
 - the file reads as an entry (front matter, YAML, id, title) and ids are unique inside a folder
   (a KNOWLEDGE_PATH entry with a shipped id overrides it: that is allowed, and said);
 - the title and the body exist in both languages, each body with a cause and fix steps;
-- the source link is an http(s) URL (not fetched); a link into the troubleshooting guide uses
-  the guide's v1 address and names a section (anchor) the guide has (links.py);
+- the source link is an http(s) URL (not fetched), or `team:...` for an entry the team
+  taught the bot (`kb export` names the incident it was learnt from); a link into the
+  troubleshooting guide uses the guide's v1 address and names a section (anchor) the guide
+  has (links.py);
 - every pattern compiles;
 - every signature, matched on its own, names its entry first and confidently (by the
   hand-written rule of bot/matching/confidence.py: the signature is specific on its own);
@@ -30,6 +32,9 @@ from bot.knowledge.msdocs import GuideFormatError
 from bot.matching.decision import ModelFileError, model_path, read_model
 from bot.matching.matcher import Matcher
 from bot.paths import project_folder
+
+# The source of an entry the team taught the bot: `team:incident/42` (bot/teaching).
+TEAM_SOURCE = "team:"
 
 
 @dataclass(frozen=True)
@@ -79,6 +84,8 @@ def _entry_problems(entry: Entry, anchors: frozenset[str] | None) -> list[str]:
             messages.append(f"'## {lang}' has no numbered fix steps")
     if not entry.source:
         messages.append("has no source link")
+    elif entry.source.startswith(TEAM_SOURCE):
+        pass  # learnt from the team (`kb export`): it names the incident, not a web page
     else:
         parsed = urlparse(entry.source)
         if parsed.scheme not in ("http", "https") or not parsed.netloc or " " in entry.source:

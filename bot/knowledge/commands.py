@@ -1,4 +1,5 @@
-"""`troubleshoot-bot kb check | eval | train | import`."""
+"""`troubleshoot-bot kb check | eval | train | import` (and the team's `kb drafts | teach |
+export | disable`, from bot.teaching)."""
 
 from __future__ import annotations
 
@@ -21,8 +22,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     evaluate = commands.add_parser("eval", help="top-1, top-3, MRR, tiers and abstention on "
                                                 "labelled JSONL sets")
-    evaluate.add_argument("file", metavar="FILE", nargs="+")
+    evaluate.add_argument("file", metavar="FILE", nargs="*")
     evaluate.add_argument("--json", action="store_true")
+    evaluate.add_argument("--feedback", action="store_true",
+                          help="also the team's labelled pastes from the database (kb teach, "
+                               "approved drafts), against the team's knowledge")
     evaluate.add_argument("--cv", type=int, metavar="K",
                           help="learn the decision and judge it by grouped K-fold "
                                "cross-validation (folds by source repository)")
@@ -38,6 +42,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                             "confidence.json)")
     train.add_argument("--folds", type=int, default=5, metavar="K",
                        help="folds for picking the thresholds out of fold (default 5)")
+    train.add_argument("--feedback", action="store_true",
+                       help="also learn from the team's labelled pastes in the database")
     train.set_defaults(func=lazy("bot.knowledge.training:run_train"))
 
     importer = commands.add_parser("import", help="turn a Microsoft Docs troubleshooting guide "
@@ -50,3 +56,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     importer.add_argument("--force", action="store_true",
                           help="overwrite files in DIR even when they are not drafts")
     importer.set_defaults(func=lazy("bot.knowledge.importer:run_import"))
+
+    from bot.teaching.commands import register as register_team_commands
+
+    register_team_commands(commands)

@@ -206,25 +206,37 @@ def run_eval(args: argparse.Namespace) -> int:
     from bot.matching.matcher import default_matcher
 
     paths = [Path(name) for name in args.file]
+    feedback = bool(getattr(args, "feedback", False))
+    if not paths and not feedback:
+        print("kb eval: give labelled FILEs, --feedback, or both", file=sys.stderr)
+        return 2
     try:
         items = read_all(paths)
     except EvalFileError as error:
         print(f"kb eval: {error}", file=sys.stderr)
         return 2
+    kb = None
+    if feedback:  # the team's labelled pastes, judged against the knowledge they name
+        from bot.teaching.feedback import feedback_items, team_knowledge
+
+        items += feedback_items()
+        kb = team_knowledge()
+    sources = [str(path) for path in paths] + (["feedback"] if feedback else [])
     if not items:
-        print(f"kb eval: {', '.join(map(str, paths))}: no items", file=sys.stderr)
+        print(f"kb eval: {', '.join(sources)}: no items", file=sys.stderr)
         return 2
-    name = " + ".join(str(path) for path in paths)
+    name = " + ".join(sources)
     if getattr(args, "cv", None):
         from bot.knowledge.crossval import cross_validate
         if args.cv < 2:
             print("kb eval: --cv needs 2 or more folds", file=sys.stderr)
             return 2
         from bot.knowledge.loader import cached_knowledge_base
-        report = cross_validate(items, Matcher(cached_knowledge_base(), model=None), args.cv)
+        report = cross_validate(items, Matcher(kb or cached_knowledge_base(), model=None),
+                                args.cv)
         name = f"{name} (grouped {args.cv}-fold cross-validation by source repository)"
     else:
-        report = evaluate(items, default_matcher())
+        report = evaluate(items, Matcher(kb) if kb is not None else default_matcher())
     if getattr(args, "json", False):
         print(json.dumps(report.to_json(), ensure_ascii=False))
     else:

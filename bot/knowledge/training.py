@@ -48,6 +48,12 @@ def run_train(args: argparse.Namespace) -> int:
     except EvalFileError as error:
         print(f"kb train: {error}", file=sys.stderr)
         return 2
+    kb = cached_knowledge_base()
+    if getattr(args, "feedback", False):  # the team's labelled pastes (bot/teaching)
+        from bot.teaching.feedback import feedback_items, team_knowledge
+
+        items += feedback_items()
+        kb = team_knowledge()
     labels = {item.expected for item in items}
     if len(items) < 20 or len(labels) < 2:
         print(f"kb train: {len(items)} items with {len(labels)} label(s) is too little to "
@@ -55,7 +61,7 @@ def run_train(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 2
     # Features do not depend on any model: the matcher without one is enough.
-    model, report = train_model(items, Matcher(cached_knowledge_base(), model=None), args.folds)
+    model, report = train_model(items, Matcher(kb, model=None), args.folds)
     out = Path(args.out) if args.out else model_path()
     write_model(model, out)
     sys.stdout.write(render_report(report, f"grouped {args.folds}-fold cross-validation",

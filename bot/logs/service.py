@@ -36,7 +36,9 @@ from bot.logs.source import (
     WorkspaceNotFound,
 )
 from bot.redaction import redact
+from bot.settings import settings
 from bot.storage import session_scope
+from bot.teaching.live import current_matcher
 
 log = logging.getLogger(__name__)
 
@@ -177,7 +179,10 @@ class LogService:
                 f"something went wrong on the bot's side (reference {reference})"),
                 duration_ms=_ms_since(started), reference=reference)
         else:
-            diagnosis = diagnose(fetched.text, lang=request.lang)
+            # With the team's entries too: what a person would be answered for this log.
+            diagnosis = diagnose(fetched.text, lang=request.lang,
+                                 matcher=current_matcher(self.database_url,
+                                                         settings().knowledge_path))
             report = LogReport(request, "ok", fetched=fetched, diagnosis=diagnosis,
                                duration_ms=_ms_since(started))
         answered, incident_id = self.attach_to_incident(report)

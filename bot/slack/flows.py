@@ -24,7 +24,7 @@ from bot.incidents.audience import Audience
 from bot.knowledge.model import KnowledgeBase
 from bot.logs.policy import channel_may_fetch
 from bot.matching.extraction import has_error_line
-from bot.matching.matcher import Matcher, default_matcher
+from bot.matching.matcher import Matcher
 from bot.matching.result import MatchResult
 from bot.redaction import sanitize
 from bot.slack import preferences
@@ -44,6 +44,7 @@ from bot.slack.render import (
     with_resolution,
 )
 from bot.storage import session_scope
+from bot.teaching.live import current_matcher
 
 log = logging.getLogger(__name__)
 
@@ -107,7 +108,9 @@ def thread_root(client: WebClient, channel: str, thread_ts: str) -> dict[str, An
 # ----- diagnosing
 
 def matcher_for(settings: Settings) -> Matcher:
-    return default_matcher(settings.knowledge_path)
+    """The shipped KB plus the team's approved knowledge, reloaded within seconds of a change
+    (bot.teaching.live)."""
+    return current_matcher(settings.database_url, settings.knowledge_path)
 
 
 def knowledge_base(settings: Settings) -> KnowledgeBase:

@@ -147,6 +147,12 @@ def _unknown_blocks(result: MatchResult, kb: KnowledgeBase, lang: str,
     shown = {match.evidence for match in candidates}
     if result.summary_line and result.summary_line not in shown:
         blocks.append(bk.context(t("matched", lang, evidence=_evidence(result.summary_line))))
+    if incident_id is not None:
+        # The team can say which entry it was (or a new problem): bot/slack/render_teaching.
+        from bot.slack.render_teaching import entry_picker
+
+        blocks += entry_picker(kb, incident_id=incident_id, lang=lang,
+                               first=[match.entry_id for match in candidates]).blocks
     return blocks
 
 

@@ -52,9 +52,12 @@ def run_serve(args: argparse.Namespace) -> int:
 
 
 def knowledge_problems(settings: Settings) -> tuple[LoadProblem, ...]:
-    from bot.slack.flows import knowledge_base
+    # The files only: this runs in gunicorn's master, which must open no database connection
+    # (its pool would be inherited by every forked worker and shared between them). The team's
+    # knowledge in the database is read by each worker (bot.teaching.live).
+    from bot.knowledge.loader import cached_knowledge_base
 
-    return knowledge_base(settings).problems
+    return cached_knowledge_base(settings.knowledge_path).problems
 
 
 def refuse_invalid_knowledge(problems: Iterable[LoadProblem]) -> int:

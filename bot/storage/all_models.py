@@ -22,6 +22,7 @@ MODEL_MODULES = (
     "bot.digest.models",  # digest_subscriptions, digest_runs
     "bot.chat.models",  # processed_events, user_settings, channel_settings, channel_privacy
     "bot.deployments.models",  # deployment_watches, deployment_reports, deployment_alerts
+    "bot.teaching.models",  # kb_drafts, kb_team_entries, kb_team_signatures, kb_audit, ...
 )
 
 

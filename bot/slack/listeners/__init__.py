@@ -18,6 +18,7 @@ from bot.slack.listeners import (
     home,
     logs,
     mentions,
+    teaching,
     views,
 )
 from bot.slack.subcommands import SubcommandRegistry
@@ -31,11 +32,12 @@ def build_subcommands() -> SubcommandRegistry:
         logs.SUBCOMMAND,
         digest.SUBCOMMAND,
         deployments.SUBCOMMAND,
+        teaching.SUBCOMMAND,
     ])
 
 
 def register_all(app: App, settings: Settings,
                  subcommands: SubcommandRegistry | None = None) -> None:
     commands.register(app, settings, subcommands or build_subcommands())
-    for module in (mentions, actions, views, home, logs):
+    for module in (mentions, actions, views, home, logs, teaching):
         module.register(app, settings)

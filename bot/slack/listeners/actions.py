@@ -14,6 +14,7 @@ from slack_sdk.errors import SlackApiError
 from bot.incidents import service
 from bot.slack import flows, preferences
 from bot.slack.config import Settings
+from bot.slack.listeners import teaching
 from bot.slack.listeners._common import guarded, language, workspace_of
 from bot.slack.render import (
     ACTION_HELPFUL,
@@ -85,6 +86,12 @@ def register(app: App, settings: Settings) -> None:
             return
         flows.record_feedback(settings, incident_id=incident_id, entry_id=entry_id, user=user,
                               helpful=helpful)
+        if incident_id is not None:
+            where, thread_ts = conversation_of(body)
+            if where:
+                teaching.after_vote(client, settings, incident_id=incident_id,
+                                    entry_id=entry_id, helpful=helpful, user=user,
+                                    channel=where, thread_ts=thread_ts, lang=lang)
         message = body.get("message")
         if not message:
             return

@@ -11,12 +11,14 @@ from slack_sdk import WebClient
 from bot.slack import flows
 from bot.slack.config import Settings
 from bot.slack.listeners._common import guarded, language
+from bot.slack.listeners.teaching import post_draft
 from bot.slack.render import (
     NOTE_ACTION,
     NOTE_BLOCK,
     RESOLVE_MODAL,
     render_resolved,
 )
+from bot.teaching.flows import propose_after_resolution
 
 
 def submitted_note(view: dict[str, Any]) -> str:
@@ -57,5 +59,20 @@ def register(app: App, settings: Settings) -> None:
             client.chat_postMessage(channel=channel, thread_ts=metadata.get("thread_ts"),
                                     **render_resolved(incident_id=incident_id, user=user,
                                                       note=note, lang=lang).as_kwargs())
+        if channel and note:
+            propose_draft(client, incident_id=incident_id, note=note, user=user,
+                          channel=channel, thread_ts=metadata.get("thread_ts")
+                          or metadata.get("message_ts"), lang=lang)
+
+    def propose_draft(client: WebClient, *, incident_id: int, note: str, user: str,
+                      channel: str, thread_ts: str | None, lang: str) -> None:
+        """An incident the bot had no confident answer for: its note becomes a draft entry in
+        the thread (bot.teaching), exactly as `incidents resolve` proposes it."""
+        after = propose_after_resolution(settings.database_url, settings.knowledge_path,
+                                         incident_id=incident_id, note=note, by=user,
+                                         channel=channel)
+        if after.draft is not None:
+            post_draft(client, settings.database_url, channel=channel, thread_ts=thread_ts,
+                       draft=after.draft, lang=lang)
 
     app.view(RESOLVE_MODAL)(ack=ack_submission, lazy=[resolve_from_modal])

@@ -1,0 +1,267 @@
+"""Slack wiring for team knowledge (bot.teaching): the draft posted after a resolution, its
+buttons (*Add to knowledge base*, *Edit*, *Discard*), the edit modal, and `/troubleshoot kb
+drafts` (SUBCOMMAND, listed in bot.slack.listeners.build_subcommands).
+
+Listeners stay thin: the decisions are bot.teaching.service's, the blocks
+bot.slack.render_teaching's.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from slack_sdk.errors import SlackApiError
+
+from bot.incidents.models import Incident
+from bot.knowledge.loader import cached_knowledge_base
+from bot.settings import settings as bot_settings
+from bot.slack.config import Settings
+from bot.slack.listeners._common import guarded, language
+from bot.slack.render_teaching import (
+    ACTION_APPROVE,
+    ACTION_DISCARD,
+    ACTION_EDIT,
+    ACTION_PICK,
+    CAUSE_BLOCK,
+    EDIT_MODAL,
+    FIX_BLOCK,
+    INPUT_ACTION,
+    NEW_PROBLEM,
+    TITLE_BLOCK,
+    decided,
+    draft_message,
+    drafts_list,
+    edit_modal,
+    entry_picker,
+    t,
+)
+from bot.slack.subcommands import CommandContext, Subcommand
+from bot.storage import session_scope
+from bot.teaching import service
+from bot.teaching.flows import (
+    ProposedDraft,
+    label_new_problem,
+    propose_signature_from_feedback,
+    shown,
+)
+from bot.teaching.live import current_matcher
+
+log = logging.getLogger(__name__)
+
+
+def group_members(client: Any, maintainers: frozenset[str]) -> frozenset[str]:
+    """Members of the user groups (ids starting with S) named in KB_MAINTAINERS."""
+    members: set[str] = set()
+    for group in (m for m in maintainers if m.startswith("S")):
+        try:
+            members.update(client.usergroups_users_list(usergroup=group).get("users") or [])
+        except SlackApiError as error:
+            log.warning("user group %s not read: %s", group, error.response.get("error"))
+    return frozenset(members)
+
+
+def is_maintainer(client: Any, user: str) -> bool:
+    maintainers = bot_settings().kb_maintainers
+    if user in maintainers:
+        return True
+    return service.maintainer_problem(user, maintainers,
+                                      group_members(client, maintainers)) is None
+
+
+def post_draft(client: Any, database_url: str, *, channel: str, thread_ts: str | None,
+               draft: ProposedDraft, lang: str) -> None:
+    """The draft in the incident's thread, remembered so that decisions update it."""
+    posted = client.chat_postMessage(channel=channel, thread_ts=thread_ts,
+                                     **draft_message(draft, lang).as_kwargs())
+    with session_scope(database_url) as session:
+        service.attach_message(session, draft.id, channel=channel, message_ts=posted["ts"])
+
+
+def after_vote(client: Any, settings: Settings, *, incident_id: int, entry_id: str | None,
+               helpful: bool, user: str, channel: str, thread_ts: str | None,
+               lang: str) -> None:
+    """Feedback teaches: "Not this one" offers the entry picker (to the voter only); "This one"
+    on a candidate of an abstention proposes the paste's error line as that entry's
+    signature, in the thread."""
+    if not helpful:
+        picker = entry_picker(current_matcher(settings.database_url,
+                                              settings.knowledge_path).kb,
+                              incident_id=incident_id, exclude=entry_id, lang=lang)
+        try:
+            client.chat_postEphemeral(channel=channel, user=user, thread_ts=thread_ts,
+                                      **picker.as_kwargs())
+        except SlackApiError as error:  # the vote stands; only the offer is lost
+            log.warning("entry picker not shown: %s", error.response.get("error"))
+        return
+    with session_scope(settings.database_url) as session:
+        incident = session.get(Incident, incident_id)
+        abstained = incident is not None and incident.entry_id is None
+    if abstained and entry_id:
+        _propose_signature(client, settings, incident_id=incident_id, entry_id=entry_id,
+                           user=user, channel=channel, thread_ts=thread_ts, lang=lang)
+
+
+def _propose_signature(client: Any, settings: Settings, *, incident_id: int, entry_id: str,
+                       user: str, channel: str, thread_ts: str | None, lang: str) -> None:
+    after = propose_signature_from_feedback(settings.database_url, settings.knowledge_path,
+                                            incident_id=incident_id, entry_id=entry_id, by=user)
+    if after.draft is not None:
+        post_draft(client, settings.database_url, channel=channel, thread_ts=thread_ts,
+                   draft=after.draft, lang=lang)
+    elif after.refusal:
+        client.chat_postEphemeral(channel=channel, user=user, thread_ts=thread_ts,
+                                  text=t("refused", lang, reason=after.refusal))
+
+
+def _draft_id(body: dict[str, Any]) -> int | None:
+    try:
+        value = json.loads((body.get("actions") or [{}])[0].get("value") or "{}")
+        return int(value["draft_id"])
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def _tell(respond: Any, text: str) -> None:
+    respond(response_type="ephemeral", replace_original=False, text=text)
+
+
+def _show_decision(client: Any, body: dict[str, Any], note: str) -> None:
+    message = body.get("message") or {}
+    channel = (body.get("container") or {}).get("channel_id") or (
+        body.get("channel") or {}).get("id")
+    if channel and message.get("ts"):
+        client.chat_update(channel=channel, ts=message["ts"], text=note,
+                           blocks=decided(message.get("blocks") or [], note))
+
+
+def register(app: Any, slack_settings: Settings) -> None:
+    """The draft's buttons and the edit modal."""
+    database_url = slack_settings.database_url
+
+    def ack_now(ack: Any) -> None:
+        ack()
+
+    @guarded(slack_settings)
+    def approve(body: dict[str, Any], client: Any, respond: Any) -> None:
+        user, lang, draft_id = body["user"]["id"], language(slack_settings, body), _draft_id(body)
+        if draft_id is None:
+            return
+        maintainers = bot_settings().kb_maintainers
+        try:
+            with session_scope(database_url) as session:
+                draft = service.approve(session, draft_id, by=user, maintainers=maintainers,
+                                        base=cached_knowledge_base(
+                                            slack_settings.knowledge_path),
+                                        group_members=group_members(client, maintainers))
+                entry_id = draft.entry_id
+        except service.NotMaintainer:
+            _tell(respond, t("not_maintainer", lang))
+            return
+        except service.TeachingError as error:
+            _tell(respond, t("refused", lang, reason=str(error)))
+            return
+        _show_decision(client, body, t("approved", lang, entry=entry_id, user=user))
+
+    @guarded(slack_settings)
+    def discard(body: dict[str, Any], client: Any, respond: Any) -> None:
+        user, lang, draft_id = body["user"]["id"], language(slack_settings, body), _draft_id(body)
+        if draft_id is None:
+            return
+        maintainers = bot_settings().kb_maintainers
+        try:
+            with session_scope(database_url) as session:
+                service.reject(session, draft_id, by=user, maintainers=maintainers,
+                               group_members=group_members(client, maintainers))
+        except service.NotMaintainer:
+            _tell(respond, t("not_allowed_discard", lang))
+            return
+        except service.TeachingError as error:
+            _tell(respond, t("refused", lang, reason=str(error)))
+            return
+        _show_decision(client, body, t("discarded", lang, user=user))
+
+    @guarded(slack_settings)
+    def open_edit(body: dict[str, Any], client: Any, respond: Any) -> None:
+        lang, draft_id = language(slack_settings, body), _draft_id(body)
+        if draft_id is None:
+            return
+        try:
+            with session_scope(database_url) as session:
+                draft = shown(service.get_draft(session, draft_id))
+        except service.TeachingError as error:
+            _tell(respond, t("refused", lang, reason=str(error)))
+            return
+        client.views_open(trigger_id=body["trigger_id"],
+                          view=edit_modal(draft, lang, {"draft_id": draft_id}))
+
+    @guarded(slack_settings)
+    def save_edit(body: dict[str, Any], client: Any) -> None:
+        view = body["view"]
+        metadata = json.loads(view.get("private_metadata") or "{}")
+        values = (view.get("state") or {}).get("values") or {}
+
+        def value(block: str) -> str | None:
+            return ((values.get(block) or {}).get(INPUT_ACTION) or {}).get("value")
+
+        user, lang = body["user"]["id"], language(slack_settings, body)
+        try:
+            with session_scope(database_url) as session:
+                draft = service.edit_draft(session, int(metadata["draft_id"]), by=user,
+                                           title=value(TITLE_BLOCK), cause=value(CAUSE_BLOCK),
+                                           fix=value(FIX_BLOCK))
+                edited, channel, ts = shown(draft), draft.channel, draft.message_ts
+        except service.TeachingError as error:
+            client.chat_postMessage(channel=user, text=t("refused", lang, reason=str(error)))
+            return
+        if channel and ts:
+            client.chat_update(channel=channel, ts=ts, **draft_message(edited, lang).as_kwargs())
+
+    @guarded(slack_settings)
+    def pick(body: dict[str, Any], client: Any, respond: Any) -> None:
+        user, lang = body["user"]["id"], language(slack_settings, body)
+        try:
+            chosen = json.loads(((body.get("actions") or [{}])[0].get("selected_option")
+                                 or {}).get("value") or "{}")
+            incident_id, entry_id = int(chosen["incident_id"]), str(chosen["entry_id"])
+        except (ValueError, KeyError, TypeError):
+            return
+        if entry_id == NEW_PROBLEM:
+            label_new_problem(database_url, incident_id=incident_id, by=user)
+            _tell(respond, t("picked_new", lang))
+            return
+        with session_scope(database_url) as session:
+            incident = session.get(Incident, incident_id)
+            where = (incident.channel, incident.thread_ts) if incident else (None, None)
+        channel = where[0] or (body.get("container") or {}).get("channel_id")
+        if channel:
+            _propose_signature(client, slack_settings, incident_id=incident_id,
+                               entry_id=entry_id, user=user, channel=channel,
+                               thread_ts=where[1], lang=lang)
+
+    app.action(ACTION_PICK)(ack=ack_now, lazy=[pick])
+    app.action(ACTION_APPROVE)(ack=ack_now, lazy=[approve])
+    app.action(ACTION_DISCARD)(ack=ack_now, lazy=[discard])
+    app.action(ACTION_EDIT)(ack=ack_now, lazy=[open_edit])
+    app.view(EDIT_MODAL)(ack=ack_now, lazy=[save_edit])
+
+
+def kb_command(ctx: CommandContext) -> None:
+    """`/troubleshoot kb drafts`: the pending drafts, to maintainers only."""
+    if ctx.args.strip().lower() not in ("drafts", "초안", ""):
+        ctx.reply(t("drafts_usage", ctx.lang))
+        return
+    if not is_maintainer(ctx.client, ctx.user):
+        ctx.reply(t("drafts_only_maintainers", ctx.lang))
+        return
+    with session_scope(ctx.database_url) as session:
+        drafts = [service.draft_json(draft)
+                  for draft in service.list_drafts(session, service.STATUS_PROPOSED)]
+    ctx.reply(drafts_list(drafts, ctx.lang))
+
+
+SUBCOMMAND = Subcommand(
+    "kb", kb_command, aliases=("지식",),
+    help_en="`kb drafts`: knowledge drafts waiting for a KB maintainer",
+    help_ko="`kb drafts`: KB 관리자의 결정을 기다리는 지식 초안")

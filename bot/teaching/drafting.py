@@ -1,0 +1,123 @@
+"""What a draft says, drafted from a paste and a resolution note. Pure: no I/O.
+
+- The signature is the paste's deciding error line, redacted, then masked (bot/matching/masking):
+  numbers, timestamps, quoted values and kebab-case resource names become placeholders, so the
+  same error with other values matches it.
+- A signature that is mostly placeholders once masked, or too short, is refused with the reason:
+  it would answer unrelated pastes. (service.py adds the second test, against the evaluation
+  set's "none" pastes.)
+- A new entry is written as the Markdown text of an entry file (both languages, a cause, numbered
+  fix steps, a `team:` source naming the incident), so it passes `kb check` and exports as is.
+"""
+
+from __future__ import annotations
+
+import re
+
+import yaml
+
+from bot.knowledge.msdocs import slugify
+from bot.matching.extraction import extract
+from bot.matching.masking import mask
+from bot.redaction import sanitize
+
+SIGNATURE_LIMIT = 300
+TITLE_LIMIT = 80
+MIN_WORDS = 3  # distinct words (3+ letters) besides placeholders
+MAX_PLACEHOLDER_SHARE = 0.5
+TEAM_SOURCE_PREFIX = "team:"
+
+_PLACEHOLDER = re.compile(r"<[a-z_]+>")
+_WORD = re.compile(r"[A-Za-z가-힣][\w가-힣]{2,}")
+_LEADING_PLACEHOLDERS = re.compile(r"^(?:\s*(?:<[a-z_]+>|[\[\](){}|:,-])\s*)+")
+# Resource names (a model, an endpoint, a deployment) are kebab-case and differ between teams and
+# pastes; masking keeps them because they can be evidence, but a signature must not require them.
+_RESOURCE_NAME = re.compile(r"(?<![\w<./-])[a-z0-9]+(?:-[a-z0-9]+)+(?![\w>/-])")
+_REDACTED = re.compile(r"\[REDACTED:[\w-]+\]")
+_SENTENCE_END = re.compile(r"(?<=[.!?。])\s+|(?<=다\.)\s+|\n+")
+
+
+class TooGeneral(ValueError):
+    """A signature that would answer unrelated pastes; the message says why."""
+
+
+def error_line(paste: str) -> str:
+    """The line of a paste that names its error: the key line with the strongest error signal
+    (the first of equals: an exception names the cause before the lines it drags along)."""
+    extracted = extract(sanitize(paste))
+    if extracted.key_lines:
+        signals = extracted.signals or (0.0,) * len(extracted.key_lines)
+        best = max(range(len(extracted.key_lines)), key=lambda index: (signals[index], -index))
+        return extracted.key_lines[best]
+    lines = [line.strip() for line in str(sanitize(paste)).splitlines() if line.strip()]
+    return lines[0] if lines else ""
+
+
+def signature_of(paste: str) -> str:
+    """The paste's error line, redacted and masked, leading timestamps and pod names dropped."""
+    line = _REDACTED.sub("<secret>", mask(str(sanitize(error_line(paste)))))
+    line = _RESOURCE_NAME.sub("<name>", line)
+    line = _LEADING_PLACEHOLDERS.sub("", line)
+    return " ".join(line.split())[:SIGNATURE_LIMIT]
+
+
+def generality_problem(signature: str) -> str | None:
+    """Why a masked signature is too general to answer by, or None."""
+    words = {word.lower() for word in _WORD.findall(_PLACEHOLDER.sub(" ", signature))}
+    placeholders = _PLACEHOLDER.findall(signature)
+    tokens = len(signature.split())
+    if len(words) < MIN_WORDS:
+        return (f"too general: {signature!r} has {len(words)} word(s) besides placeholders "
+                f"(at least {MIN_WORDS} are needed to tell it from other errors)")
+    if tokens and len(placeholders) / tokens > MAX_PLACEHOLDER_SHARE:
+        return (f"too general: {signature!r} is mostly placeholders once masked "
+                f"({len(placeholders)} of {tokens} parts)")
+    return None
+
+
+def entry_id_for(title: str, taken: set[str]) -> str:
+    """A new entry's id from its title, unique among `taken`."""
+    base = slugify(_PLACEHOLDER.sub(" ", title))[:60].strip("-") or "team-entry"
+    candidate, number = base, 2
+    while candidate in taken:
+        candidate, number = f"{base}-{number}", number + 1
+    return candidate
+
+
+def title_from(signature: str) -> str:
+    text = " ".join(_PLACEHOLDER.sub(" ", signature).split())
+    # What follows a parenthesis or the masked values is detail: the title is the message.
+    text = text.split(" (", 1)[0].split(" [", 1)[0]
+    if len(text) > TITLE_LIMIT:
+        text = text[:TITLE_LIMIT].rsplit(" ", 1)[0]
+    return text.rstrip(" :,-(") or "Team entry"
+
+
+def cause_and_fix(note: str) -> tuple[str, list[str]]:
+    """The note's first sentence as the cause, every sentence as a fix step."""
+    sentences = [part.strip() for part in _SENTENCE_END.split(note.strip()) if part.strip()]
+    if not sentences:
+        return "", []
+    return sentences[0], sentences
+
+
+def entry_markdown(*, entry_id: str, title: str, cause: str, fix: str,
+                   signatures: list[str], incident_id: int | None) -> str:
+    """An entry file's text: front matter plus the same body in `## en` and `## ko`.
+
+    The team's note is in whatever language the team wrote it; both sections carry it (the
+    section headings are the loader's, in each language).
+    """
+    steps = [step for step in (line.strip(" -*\t") for line in fix.splitlines()) if step]
+    if len(steps) <= 1:
+        steps = cause_and_fix(fix)[1] or [fix.strip() or cause]
+    numbered = "\n".join(f"{index}. {step}" for index, step in enumerate(steps, 1))
+    source = f"{TEAM_SOURCE_PREFIX}incident/{incident_id}" if incident_id else \
+        f"{TEAM_SOURCE_PREFIX}team"
+    meta = {"id": entry_id, "title": {"en": title, "ko": title}, "signatures": signatures,
+            "tags": ["team"], "kind": "cause", "source": source}
+    front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1000)
+    cause_text = cause.strip() or title
+    return (f"---\n{front}---\n"
+            f"## en\n### Cause\n{cause_text}\n### Fix\n{numbered}\n\n"
+            f"## ko\n### 원인\n{cause_text}\n### 해결\n{numbered}\n")

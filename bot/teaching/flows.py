@@ -1,0 +1,86 @@
+"""What every surface does after a resolution: propose a draft entry when the incident had no
+confident entry. The CLI's `incidents resolve` and Slack's Resolve modal call the same function."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from bot.incidents.models import Incident
+from bot.knowledge.loader import cached_knowledge_base
+from bot.storage import session_scope
+from bot.teaching import service
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ProposedDraft:
+    """A draft as the surfaces show it (plain values: the session is closed)."""
+
+    id: int
+    entry_id: str
+    title: str
+    cause: str
+    fix: str
+    signatures: list[str]
+    incident_id: int | None
+    kind: str = "entry"  # entry / signature
+
+
+@dataclass(frozen=True)
+class AfterResolution:
+    draft: ProposedDraft | None
+    refusal: str | None = None  # why no draft, when one was considered
+
+
+def shown(draft: service.KnowledgeDraft) -> ProposedDraft:
+    data = service.draft_json(draft)
+    return ProposedDraft(id=draft.id, entry_id=draft.entry_id, title=draft.title,
+                         cause=draft.cause, fix=draft.fix,
+                         signatures=list(data["signatures"]),  # type: ignore[call-overload]
+                         incident_id=draft.incident_id, kind=draft.kind)
+
+
+def propose_after_resolution(database_url: str | None, knowledge_path: str | None, *,
+                             incident_id: int, note: str, by: str | None,
+                             channel: str | None = None) -> AfterResolution:
+    """A draft entry from the note, when the incident had no confident entry; never raises
+    for a drafting problem (the resolution stands either way)."""
+    try:
+        with session_scope(database_url) as session:
+            incident = session.get(Incident, incident_id)
+            if incident is None or incident.entry_id is not None:
+                return AfterResolution(None)
+            proposal = service.propose_entry(session, incident, note=note, by=by,
+                                             base=cached_knowledge_base(knowledge_path),
+                                             channel=channel)
+            if proposal.draft is None:
+                return AfterResolution(None, proposal.refusal)
+            return AfterResolution(shown(proposal.draft))
+    except Exception:  # a resolution must not fail because its draft could not be written
+        log.exception("no knowledge draft for incident #%s", incident_id)
+        return AfterResolution(None)
+
+
+def propose_signature_from_feedback(database_url: str | None, knowledge_path: str | None, *,
+                                    incident_id: int, entry_id: str, by: str | None
+                                    ) -> AfterResolution:
+    """After "Not this one" or an abstention, the team chose `entry_id`: the paste's error line
+    proposed as its signature (and kept as a labelled example)."""
+    try:
+        with session_scope(database_url) as session:
+            draft = service.propose_signature(session, incident_id, entry_id, by=by,
+                                              base=cached_knowledge_base(knowledge_path),
+                                              source="picker")
+            return AfterResolution(shown(draft))
+    except service.TeachingError as error:
+        return AfterResolution(None, str(error))
+
+
+def label_new_problem(database_url: str | None, *, incident_id: int, by: str | None) -> None:
+    """The team says the paste is a problem the knowledge base does not have yet."""
+    with session_scope(database_url) as session:
+        incident = session.get(Incident, incident_id)
+        if incident is not None:
+            service.label_new_problem(session, incident, by=by)
