@@ -18,8 +18,10 @@ process would have kept apart is set up and undone around every call:
   `Result.exception` for the test to look at.
 
 The knowledge base and matcher caches (`cached_knowledge_base`, `default_matcher`) stay warm
-across calls, and are emptied when KNOWLEDGE_PATH or a file under its folders differs from the
-previous call's, so a test that points at or edits a team folder sees its own knowledge base.
+across calls (the team-knowledge `live_matcher`, which re-reads the database only every few
+seconds, is emptied before each call), and are emptied when KNOWLEDGE_PATH or a file under its
+folders differs from the previous call's, so a test that points at or edits a team folder sees
+its own knowledge base.
 
 Kept in real subprocesses, on purpose: the installed entry point, `.env` in a fresh process,
 real pipe encodings, SIGPIPE, and processes racing each other (see docs/testing.md).
@@ -41,6 +43,7 @@ from bot import cli
 from bot import settings as settings_module
 from bot.knowledge.loader import cached_knowledge_base
 from bot.matching.matcher import default_matcher
+from bot.teaching.live import live_matcher
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,9 @@ def run_cli(args: Sequence[str], *, env: Mapping[str, str | None] | None = None,
     with _environment(env), _working_directory(cwd), _streams(data, stdout, stderr), \
             _root_logger():
         _forget_changed_knowledge()
+        # The team's knowledge is re-read by a running process only every few seconds; a new
+        # process reads it at once, and each call here stands for a new process.
+        live_matcher.cache_clear()
         settings_module.forget()
         try:
             exit_code = cli.main(list(args))
