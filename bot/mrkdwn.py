@@ -14,6 +14,8 @@ log results, the digest) escapes user- and log-provided text with this function.
 
 from __future__ import annotations
 
+from typing import Any
+
 from bot.controls import strip_invisible
 
 
@@ -21,3 +23,21 @@ def escape(text: str) -> str:
     """`text` safe inside mrkdwn: shown as written, never a mention or a link."""
     return (strip_invisible(text).replace("&", "&amp;").replace("<", "&lt;")
             .replace(">", "&gt;"))
+
+
+# Slack refuses a section whose text is over 3,000 characters; cut a little short of it.
+SECTION_LIMIT = 2_900
+
+
+def shown(text: str) -> str:
+    """Text from a service, its log or a person, for mrkdwn: redacted, then escaped."""
+    from bot.redaction import redact  # the redaction tables load only when text is shown
+
+    return escape(redact(text))
+
+
+def section(text: str) -> dict[str, Any]:
+    """A mrkdwn section block, cut to what Slack accepts."""
+    if len(text) > SECTION_LIMIT:
+        text = text[: SECTION_LIMIT - 1] + "…"
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}

@@ -280,3 +280,15 @@ def settings() -> Settings:
         if _cached is None or _cached[0] != snapshot:
             _cached = (snapshot, from_environment(os.environ))
         return _cached[1]
+
+
+def forget() -> None:
+    """Drop the parsed settings, so the next `settings()` reads the environment again.
+
+    `settings()` already re-reads when a variable changed; this is for callers that run several
+    commands in one process and want each to start as a new process would (the tests' in-process
+    CLI runner, `tests/support/cli.py`).
+    """
+    global _cached
+    with _lock:
+        _cached = None

@@ -1,5 +1,6 @@
 """Every command reads `.env` from the working directory (real environment variables win), through
-the real `troubleshoot-bot` command in a subprocess."""
+the real `troubleshoot-bot` command: in-process (`tests/support/cli.py`, which undoes what `.env`
+added after each call), and once in a fresh process, where nothing was read before `.env`."""
 
 from __future__ import annotations
 
@@ -11,15 +12,23 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO_ROOT
+from tests.support.cli import Result, run_cli
 
 GPU_PASTE = "0/3 nodes are available: 3 Insufficient nvidia.com/gpu."
 # Settings a developer's shell may carry; the tests give them only through `.env`.
 SETTINGS = ("DATABASE_URL", "BOT_LANGUAGE", "KNOWLEDGE_PATH")
 
 
-def bot(cwd: Path, *args: str, **extra_env: str) -> subprocess.CompletedProcess[str]:
-    env = {name: value for name, value in os.environ.items() if name not in SETTINGS}
+def bot(cwd: Path, *args: str, **extra_env: str) -> Result:
+    env: dict[str, str | None] = dict.fromkeys(SETTINGS)  # None: not set for the call
     env.update(extra_env)
+    return run_cli(args, env=env, cwd=cwd)
+
+
+def bot_process(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """A fresh interpreter: kept for one test, so `.env` is also proven to be read before any
+    setting in a process that never parsed them (the in-process runner re-parses per call)."""
+    env = {name: value for name, value in os.environ.items() if name not in SETTINGS}
     return subprocess.run([sys.executable, "-m", "bot", *args], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=120, check=False)
 
@@ -34,7 +43,7 @@ def project(tmp_path: Path) -> Path:
 def test_db_upgrade_migrates_the_database_dotenv_names(project: Path,
                                                         database_url: str) -> None:
     (project / ".env").write_text(f"DATABASE_URL={database_url}\n")
-    upgraded = bot(project, "db", "upgrade")
+    upgraded = bot_process(project, "db", "upgrade")
     assert upgraded.returncode == 0, upgraded.stderr
     assert "upgraded <empty> ->" in upgraded.stdout
     # The default SQLite file in the working directory was not the one migrated.

@@ -1,19 +1,18 @@
-"""Drive the real `troubleshoot-bot match` command and check the JSON contract of design §3."""
+"""Drive the real `troubleshoot-bot match` command (in-process, `tests/support/cli.py`) and check
+the JSON contract of design §3. Real pipes and encodings: tests/test_cli_robustness.py."""
 
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
+
+from tests.support.cli import Result, run_cli
 
 SCHEDULING = "Warning FailedScheduling 0/3 nodes are available: 3 Insufficient nvidia.com/gpu."
 
 
-def run(*args: str, stdin: str | bytes | None = None, env: dict[str, str] | None = None):
-    data = stdin.encode() if isinstance(stdin, str) else stdin
-    return subprocess.run([sys.executable, "-m", "bot", "match", *args], input=data,
-                          capture_output=True, timeout=120, env=env)
+def run(*args: str, stdin: str | bytes | None = None) -> Result:
+    return run_cli(["match", *args], stdin=stdin)
 
 
 def test_json_shape_and_answer() -> None:
@@ -47,12 +46,12 @@ def test_unknown_error_abstains() -> None:
 
 def test_human_output_has_steps_and_link() -> None:
     done = run("--lang", "en", SCHEDULING)
-    text = done.stdout.decode()
+    text = done.stdout
     assert "1. " in text and "https://" in text and "Matched:" in text
 
 
 def test_human_output_says_when_it_does_not_know() -> None:
-    assert "No known fix" in run("--lang", "en", "the coffee machine is broken").stdout.decode()
+    assert "No known fix" in run("--lang", "en", "the coffee machine is broken").stdout
 
 
 def test_binary_junk_on_stdin_is_fine() -> None:
@@ -67,7 +66,7 @@ def test_batch(tmp_path: Path) -> None:
                      + json.dumps({"id": 7, "text": "OOMKilled"}) + "\n", encoding="utf-8")
     done = run("--batch", str(batch))
     assert done.returncode == 0, done.stderr
-    lines = [json.loads(line) for line in done.stdout.decode().splitlines()]
+    lines = [json.loads(line) for line in done.stdout.splitlines()]
     assert [line["id"] for line in lines] == ["a", 7]
     for line in lines:
         assert set(line) == {"id", "matches", "fingerprint"}
@@ -81,9 +80,9 @@ def test_batch_reports_bad_lines(tmp_path: Path) -> None:
     batch.write_text('not json\n{"id": "b"}\n{"id": "c", "text": "OOMKilled"}\n')
     done = run("--batch", str(batch))
     assert done.returncode == 1
-    assert b":1: not JSON" in done.stderr and b":2:" in done.stderr
+    assert ":1: not JSON" in done.stderr and ":2:" in done.stderr
     # One output line per input line: nothing is silently dropped.
-    first, second, third = (json.loads(line) for line in done.stdout.decode().splitlines())
+    first, second, third = (json.loads(line) for line in done.stdout.splitlines())
     assert first["error"].startswith("not JSON") and first["line"] == 1
     assert second["id"] == "b" and second["matches"] == []
     assert third["id"] == "c" and third["matches"]
@@ -92,4 +91,4 @@ def test_batch_reports_bad_lines(tmp_path: Path) -> None:
 def test_empty_paste_gets_a_clear_message() -> None:
     done = run("   ")
     assert done.returncode == 2
-    assert b"nothing to match" in done.stderr
+    assert "nothing to match" in done.stderr

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.cli import Result, run_cli
+
 GPU_PASTE = "0/3 nodes are available: 3 Insufficient nvidia.com/gpu."
 # Answered confidently, so the incident records its entry (a likely answer records none).
 CRASH_PASTE = "Warning  BackOff  pod/scoring-a1  Back-off restarting failed container"
@@ -31,11 +33,22 @@ def bot(cwd: Path, *args: str, stdin: int | None = None, **env: str
                           timeout=120, check=False)
 
 
+def bot_in_process(cwd: Path, *args: str, **env: str) -> Result:
+    """`bot` for what only checks output and exit code (`tests/support/cli.py`). The pipe
+    encodings, the terminal and the read-only file below stay real processes: what they test
+    is the process's own streams, and a connection a fresh process opens on a read-only file."""
+    environment: dict[str, str | None] = dict.fromkeys(
+        ("DATABASE_URL", "BOT_LANGUAGE", "SLACK_BOT_TOKEN"))
+    environment.update(env)
+    return run_cli(args, env=environment, cwd=cwd)
+
+
 @pytest.mark.parametrize("command", [("incidents", "list"), ("db", "upgrade"), ("db", "current"),
                                      ("ask", GPU_PASTE), ("digest", "--dry-run")])
 def test_an_unsupported_database_url_is_one_line_without_the_password(
         tmp_path: Path, command: tuple[str, ...]) -> None:
-    done = bot(tmp_path, *command, DATABASE_URL="mysql://bot:s3cret-pw@db.example/bot")
+    done = bot_in_process(tmp_path, *command,
+                          DATABASE_URL="mysql://bot:s3cret-pw@db.example/bot")
     assert done.returncode == 1
     assert done.stderr.splitlines() == [
         "error: DATABASE_URL has 'mysql://', which troubleshoot-bot does not support: use "
@@ -84,11 +97,11 @@ def test_db_downgrade_asks_on_a_terminal_and_does_nothing_unless_told_yes(
 
 def test_worker_does_not_suggest_a_flag_it_rejects(tmp_path: Path) -> None:
     database = f"sqlite:///{tmp_path / 'bot.db'}"
-    assert bot(tmp_path, "db", "upgrade", DATABASE_URL=database).returncode == 0
-    worker = bot(tmp_path, "worker", DATABASE_URL=database)
+    assert bot_in_process(tmp_path, "db", "upgrade", DATABASE_URL=database).returncode == 0
+    worker = bot_in_process(tmp_path, "worker", DATABASE_URL=database)
     assert worker.returncode == 2
     assert "SLACK_BOT_TOKEN is not set" in worker.stderr and "--dry-run" not in worker.stderr
-    digest = bot(tmp_path, "digest", "--channel", "C1", DATABASE_URL=database)
+    digest = bot_in_process(tmp_path, "digest", "--channel", "C1", DATABASE_URL=database)
     assert "SLACK_BOT_TOKEN is not set" in digest.stderr and "--dry-run" in digest.stderr
 
 

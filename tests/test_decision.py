@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -31,6 +29,7 @@ from bot.matching.decision import (
 from bot.matching.features import FEATURE_NAMES
 from bot.matching.logistic import fit
 from bot.matching.matcher import Matcher, default_matcher
+from tests.support.cli import Result, run_cli
 
 EVAL = Path(__file__).resolve().parent / "eval"
 
@@ -170,9 +169,8 @@ def test_thresholds_meet_the_targets_on_held_out_predictions() -> None:
 
 # ----- the commands
 
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "bot", "kb", *args], capture_output=True,
-                          text=True, timeout=600)
+def run(*args: str) -> Result:
+    return run_cli(["kb", *args])
 
 
 def test_kb_train_writes_a_model_kb_eval_cv_judges_it(tmp_path: Path) -> None:

@@ -1,7 +1,8 @@
 """Posting the digest exactly once, through the real CLI and the Slack Web API stand-in.
 
 Concurrency is real: separate `troubleshoot-bot digest` processes racing on one database
-(SQLite file and PostgreSQL), the only fake being Slack's Web API on 127.0.0.1.
+(SQLite file and PostgreSQL), and the worker stopped by a real SIGTERM, the only fake being
+Slack's Web API on 127.0.0.1. Single runs go through the in-process runner (`tests/support/cli.py`).
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from bot.digest.schedule import Schedule, run_due_digests
 from bot.digest.weeks import IsoWeek
 from bot.slack.web_api import client_from_environment as slack_client
 from bot.storage import engine_for
+from tests.support.cli import Result
+from tests.support.cli import run_cli as run_in_process
 from tests.support.slack_api import FakeSlackAPI
 from tests.test_digest_figures import W47, kst, seed_history
 
@@ -62,9 +65,9 @@ def cli(env: dict[str, str], *args: str) -> subprocess.Popen[str]:
                             stderr=subprocess.PIPE, text=True)
 
 
-def run_cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "bot", "digest", *args], env=env,
-                          capture_output=True, text=True, timeout=120)
+def run_cli(env: dict[str, str], *args: str) -> Result:
+    """One `digest` run in this process (`tests/support/cli.py`); racing runs use `cli`."""
+    return run_in_process(["digest", *args], env=env)
 
 
 def runs(url: str) -> list:

@@ -6,8 +6,6 @@ the drafts back with the real KB loader, the way a person finishing them would.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +19,7 @@ from bot.knowledge.model import Entry
 from bot.knowledge.msdocs import split_table_row
 from bot.knowledge.msdocs_render import render_plain, resolve_link
 from tests.conftest import GUIDE_PATH, REPO_ROOT
+from tests.support.cli import run_cli
 
 FIXTURES = Path(__file__).parent / "fixtures" / "msdocs"
 SAMPLE = FIXTURES / "sample-troubleshooting.md"
@@ -47,10 +46,8 @@ class Run:
 
 
 def kb_import(guide: Path | str, out: Path, *extra: str) -> Run:
-    done = subprocess.run(
-        [sys.executable, "-m", "bot", "kb", "import", str(guide), "--out", str(out), *extra],
-        cwd=REPO_ROOT, capture_output=True, text=True, timeout=120, check=False)
-    return Run(done.returncode, done.stdout, done.stderr)
+    done = run_cli(["kb", "import", str(guide), "--out", str(out), *extra], cwd=REPO_ROOT)
+    return Run(done.exit_code, done.stdout, done.stderr)
 
 
 def load_drafts(folder: Path) -> dict[str, Entry]:

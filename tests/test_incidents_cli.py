@@ -1,16 +1,16 @@
-"""The real `troubleshoot-bot` command in a subprocess, on SQLite and on PostgreSQL (given as
-the `postgres://` URL hosting platforms hand out): db upgrade/current, ask, incidents."""
+"""The real `troubleshoot-bot` command (in-process, `tests/support/cli.py`), on SQLite and on
+PostgreSQL (given as the `postgres://` URL hosting platforms hand out): db upgrade/current, ask,
+incidents."""
 
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests.support.cli import Result, run_cli
 
 # An error the learned decision answers confidently (a bare scheduling line is only likely:
 # docs/eval.md, "What limits it").
@@ -22,15 +22,9 @@ def platform_form(url: str) -> str:
     return url.replace("postgresql+psycopg://", "postgres://", 1)
 
 
-def cli(url: str, cwd: Path, *args: str, stdin: str | bytes | None = None
-        ) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "DATABASE_URL": platform_form(url), "USER": "dana",
-           "BOT_LANGUAGE": "en"}
-    data = stdin.encode() if isinstance(stdin, str) else stdin
-    completed = subprocess.run([sys.executable, "-m", "bot", *args], input=data, env=env,
-                               cwd=cwd, capture_output=True, timeout=120, check=False)
-    return subprocess.CompletedProcess(completed.args, completed.returncode,
-                                       completed.stdout.decode(), completed.stderr.decode())
+def cli(url: str, cwd: Path, *args: str, stdin: str | bytes | None = None) -> Result:
+    env = {"DATABASE_URL": platform_form(url), "USER": "dana", "BOT_LANGUAGE": "en"}
+    return run_cli(args, env=env, stdin=stdin, cwd=cwd)
 
 
 def test_ask_records_groups_and_resolves_end_to_end(database_url: str, tmp_path: Path) -> None:

@@ -1,11 +1,11 @@
-"""`troubleshoot-bot kb check` on a team folder given through KNOWLEDGE_PATH."""
+"""`troubleshoot-bot kb check` (in-process, `tests/support/cli.py`) on a team folder given
+through KNOWLEDGE_PATH."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
+
+from tests.support.cli import Result, run_cli
 
 GOOD = """---
 id: {id}
@@ -28,10 +28,8 @@ The node's driver is older than the CUDA runtime.
 """
 
 
-def check(folder: Path):
-    env = {**os.environ, "KNOWLEDGE_PATH": str(folder)}
-    return subprocess.run([sys.executable, "-m", "bot", "kb", "check"], capture_output=True,
-                          text=True, timeout=120, env=env)
+def check(folder: Path) -> Result:
+    return run_cli(["kb", "check"], env={"KNOWLEDGE_PATH": str(folder)})
 
 
 def test_broken_team_folder_is_reported_per_entry(tmp_path: Path) -> None:

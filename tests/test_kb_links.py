@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,6 +13,7 @@ from bot.knowledge.links import (
 )
 from bot.knowledge.loader import knowledge_folders, load_entries
 from tests.conftest import GUIDE_PATH, REPO_ROOT
+from tests.support.cli import Result, run_cli
 from tests.test_kb_check import GOOD
 
 SMALL_GUIDE = """---
@@ -94,10 +92,9 @@ def test_every_shipped_link_opens_a_section_of_the_real_guide() -> None:
         assert guide_link_problem(entry.source, anchors) is None, entry.id
 
 
-def run_check(team_folder: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "KNOWLEDGE_PATH": str(team_folder)}
-    return subprocess.run([sys.executable, "-m", "bot", "kb", "check", *extra],
-                          capture_output=True, text=True, timeout=120, env=env, cwd=REPO_ROOT)
+def run_check(team_folder: Path, *extra: str) -> Result:
+    return run_cli(["kb", "check", *extra], env={"KNOWLEDGE_PATH": str(team_folder)},
+                   cwd=REPO_ROOT)
 
 
 @needs_guide

@@ -1,4 +1,5 @@
-"""Knowledge-base problems are never silent: through the real `troubleshoot-bot` command, a
+"""Knowledge-base problems are never silent: through the real `troubleshoot-bot` command
+(in-process, `tests/support/cli.py`; `serve` in a real process), a
 broken entry or a mistyped KNOWLEDGE_PATH folder is named by `match` and `ask` (stderr warning)
 and makes `serve` refuse to start; drafts from `kb import` are never served and `kb check` flags
 them."""
@@ -14,25 +15,28 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import GUIDE_PATH
+from tests.support.cli import Result, run_cli
 from tests.test_kb_check import GOOD
 
 CUDA_PASTE = "RuntimeError: CUDA driver version is insufficient for CUDA runtime version"
 GPU_PASTE = "0/3 nodes are available: 3 Insufficient nvidia.com/gpu."
 
 
-def bot(*args: str, knowledge_path: str, cwd: Path, **extra: str
-        ) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "KNOWLEDGE_PATH": knowledge_path, "BOT_LANGUAGE": "en", **extra}
-    return subprocess.run([sys.executable, "-m", "bot", *args], env=env, cwd=cwd,
-                          capture_output=True, text=True, timeout=120, check=False)
+def bot(*args: str, knowledge_path: str, cwd: Path, **extra: str) -> Result:
+    env = {"KNOWLEDGE_PATH": knowledge_path, "BOT_LANGUAGE": "en", **extra}
+    return run_cli(args, env=env, cwd=cwd)
 
 
 def serve(knowledge_path: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    """`serve` with good credentials: it must refuse before it listens (a start would hang)."""
-    return bot("serve", "--port", "0", knowledge_path=knowledge_path, cwd=cwd,
-               SLACK_BOT_TOKEN="xoxb-test", SLACK_SIGNING_SECRET="secret",
-               SLACK_API_URL="http://127.0.0.1:9/api/",
-               DATABASE_URL=f"sqlite:///{cwd / 'bot.db'}")
+    """`serve` with good credentials: it must refuse before it listens. A real process, kept on
+    purpose: a start-up that wrongly went ahead is stopped by the timeout instead of hanging
+    the test run, and the refusal is checked from a fresh interpreter as an operator sees it."""
+    env = {**os.environ, "KNOWLEDGE_PATH": knowledge_path, "BOT_LANGUAGE": "en",
+           "SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": "secret",
+           "SLACK_API_URL": "http://127.0.0.1:9/api/",
+           "DATABASE_URL": f"sqlite:///{cwd / 'bot.db'}"}
+    return subprocess.run([sys.executable, "-m", "bot", "serve", "--port", "0"], env=env,
+                          cwd=cwd, capture_output=True, text=True, timeout=120, check=False)
 
 
 def test_a_mistyped_knowledge_folder_is_named_by_match_and_serve_refuses(tmp_path: Path) -> None:

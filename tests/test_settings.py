@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from bot.settings import VARIABLES, Settings, SettingsError, from_environment, settings
+from tests.support.cli import run_cli
 
 BOT = Path(__file__).resolve().parent.parent / "bot"
 
@@ -112,12 +110,10 @@ def test_the_environment_is_read_in_one_place() -> None:
                                      ["incidents", "list"]])
 def test_every_command_refuses_a_bad_value_with_one_line_and_exit_2(
         command: list[str], tmp_path: Path) -> None:
-    env = {key: value for key, value in os.environ.items()
-           if key not in VARIABLES}
+    env: dict[str, str | None] = dict.fromkeys(VARIABLES)
     env.update({"LOGS_TIMEOUT_S": "soon", "SLACK_BOT_TOKEN": "xoxb-1",
                 "SLACK_SIGNING_SECRET": "s"})
-    result = subprocess.run([sys.executable, "-m", "bot", *command], cwd=tmp_path, env=env,
-                            capture_output=True, text=True, timeout=120, check=False)
+    result = run_cli(command, env=env, cwd=tmp_path)
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
         f"troubleshoot-bot {command[0]}: LOGS_TIMEOUT_S must be a number of seconds above 0, "
@@ -126,7 +122,5 @@ def test_every_command_refuses_a_bad_value_with_one_line_and_exit_2(
 
 
 def test_help_works_whatever_the_settings(tmp_path: Path) -> None:
-    env = {**os.environ, "PORT": "abc"}
-    result = subprocess.run([sys.executable, "-m", "bot", "serve", "--help"], cwd=tmp_path,
-                            env=env, capture_output=True, text=True, timeout=120, check=False)
+    result = run_cli(["serve", "--help"], env={"PORT": "abc"}, cwd=tmp_path)
     assert result.returncode == 0 and "--socket-mode" in result.stdout

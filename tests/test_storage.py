@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import threading
@@ -13,6 +12,7 @@ import pytest
 from bot.storage import DatabaseUnavailable, outage_of, within_deadline
 from bot.storage.all_models import MODEL_MODULES
 from bot.storage.migrations import downgrade, head_revision, upgrade
+from tests.support.cli import Result, run_cli
 
 DOMAIN_PACKAGES = ("bot.incidents", "bot.logs", "bot.digest", "bot.chat", "bot.slack",
                    "bot.matching", "bot.knowledge")
@@ -88,11 +88,10 @@ def test_a_database_behind_the_code_is_named_with_the_command_that_fixes_it(
     url = f"sqlite:///{tmp_path / 'bot.db'}"
     upgrade(url)
     downgrade(url, "0001")
-    env = {**os.environ, "DATABASE_URL": url, "BOT_LANGUAGE": "en"}
+    env = {"DATABASE_URL": url, "BOT_LANGUAGE": "en"}
 
-    def bot(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "bot", *args], env=env, cwd=tmp_path,
-                              capture_output=True, text=True, timeout=120)
+    def bot(*args: str) -> Result:
+        return run_cli(args, env=env, cwd=tmp_path)
 
     behind = (f"database schema is at 0001, this version needs {head_revision()}: "
               "run `troubleshoot-bot db upgrade`")

@@ -12,8 +12,7 @@ from typing import Any
 from bot.i18n import Catalog
 from bot.logs import render as logs_render
 from bot.logs.service import LogReport
-from bot.mrkdwn import escape
-from bot.redaction import redact
+from bot.mrkdwn import section, shown
 
 TEXTS: dict[str, dict[str, str]] = {
     "failed": {"en": ":rotating_light: *Deployment `{name}` failed* (Azure: `{state}`)",
@@ -59,17 +58,8 @@ TEXTS: dict[str, dict[str, str]] = {
 t = Catalog(TEXTS)
 
 
-SECTION_LIMIT = 2_900
 
 
-def _section(text: str) -> dict[str, Any]:
-    if len(text) > SECTION_LIMIT:
-        text = text[: SECTION_LIMIT - 1] + "…"
-    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
-
-
-def _shown(text: str) -> str:
-    return escape(redact(text))
 
 
 def _context(text: str) -> dict[str, Any]:
@@ -81,27 +71,27 @@ def failure_card(*, name: str, state: str | None, error: str | None, origin: str
                  lang: str) -> dict[str, Any]:
     """The message for one channel: with the log's diagnosis when `report` holds one, else
     with `logs_note` saying why there are no logs."""
-    head = t("failed", lang, name=_shown(name), state=_shown(state or "unknown"))
-    blocks: list[dict[str, Any]] = [_section(head)]
+    head = t("failed", lang, name=shown(name), state=shown(state or "unknown"))
+    blocks: list[dict[str, Any]] = [section(head)]
     if report is not None and report.diagnosis is not None:
         blocks += logs_render.result_message(report, lang)["blocks"]
     else:
         detail = []
         if error:
-            detail.append(t("service_error", lang, error=_shown(error[:1000])))
+            detail.append(t("service_error", lang, error=shown(error[:1000])))
         if logs_note:
             detail.append(logs_note)
         if detail:
-            blocks.append(_section("\n".join(detail)))
-    how = (t("by_alert", lang, rule=_shown(rule or "?")) if origin == "alert"
+            blocks.append(section("\n".join(detail)))
+    how = (t("by_alert", lang, rule=shown(rule or "?")) if origin == "alert"
            else t("by_watch", lang))
     blocks.append(_context(how))
     summary = t("summary", lang, name=name, state=state or "unknown")
     if report is not None and report.diagnosis is not None and report.diagnosis.findings:
         summary += ": " + ", ".join(finding.entry_id for finding in report.diagnosis.findings)
-    return {"text": _shown(summary), "blocks": blocks}
+    return {"text": shown(summary), "blocks": blocks}
 
 
 def alert_again(rule: str, lang: str) -> dict[str, Any]:
-    text = t("again", lang, rule=_shown(rule or "?"))
-    return {"text": text, "blocks": [_section(text)]}
+    text = t("again", lang, rule=shown(rule or "?"))
+    return {"text": text, "blocks": [section(text)]}

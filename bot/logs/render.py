@@ -17,10 +17,8 @@ from bot.logs.diagnose import Diagnosis, Finding
 from bot.logs.policy import Decision
 from bot.logs.service import LogReport, is_configuration_error
 from bot.logs.source import FetchTimeout, ServiceNotFound
-from bot.mrkdwn import escape
+from bot.mrkdwn import SECTION_LIMIT, escape, section, shown
 from bot.redaction import redact
-
-SECTION_LIMIT = 2_900
 
 TEXTS: dict[str, dict[str, str]] = {
     "fetching": {"en": ":hourglass_flowing_sand: fetching the last {lines} lines of `{target}`…",
@@ -121,31 +119,22 @@ def refusal_text(decision: Decision | None, target: str, lang: str) -> str:
     if decision is None or not decision.code:
         return t("refused_channel", lang, contact=t("contact_default", lang))
     contact = escape(decision.contact) if decision.contact else t("contact_default", lang)
-    return t(f"refused_{decision.code}", lang, contact=contact, target=_shown(target),
+    return t(f"refused_{decision.code}", lang, contact=contact, target=shown(target),
              rate=decision.rate)
 
 
-def _section(text: str) -> dict[str, Any]:
-    if len(text) > SECTION_LIMIT:
-        text = text[: SECTION_LIMIT - 1] + "…"
-    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
-
-
-def _shown(text: str) -> str:
-    """Text from the service, its log or the person: redacted, then escaped for mrkdwn."""
-    return escape(redact(text))
 
 
 def _code(lines: tuple[str, ...] | list[str], limit: int = SECTION_LIMIT - 10) -> str:
-    body = "\n".join(_shown(line).replace("```", "'''") for line in lines)
+    body = "\n".join(shown(line).replace("```", "'''") for line in lines)
     if len(body) > limit:
         body = body[-limit:]
     return f"```{body}```"
 
 
 def progress_message(target: str, lines: int, lang: str) -> dict[str, Any]:
-    text = t("fetching", lang, lines=lines, target=_shown(target))
-    return {"text": text, "blocks": [_section(text)]}
+    text = t("fetching", lang, lines=lines, target=shown(target))
+    return {"text": text, "blocks": [section(text)]}
 
 
 def _finding_text(finding: Finding) -> str:
@@ -160,18 +149,18 @@ def _diagnosis_blocks(diagnosis: Diagnosis, lines: int, lang: str) -> list[dict[
     if diagnosis.findings:
         text = t("findings", lang) + "\n" + "\n".join(
             _finding_text(finding) for finding in diagnosis.findings[:3])
-        blocks.append(_section(text))
+        blocks.append(section(text))
     else:
         text = t("no_findings", lang)
         if diagnosis.candidates:
             names = ", ".join(f"{escape(c.title)} (`{c.entry_id}`)"
                               for c in diagnosis.candidates)
             text += "\n" + t("possibly", lang, names=names)
-        blocks.append(_section(text))
+        blocks.append(section(text))
     if diagnosis.excerpt:
-        blocks.append(_section(t("excerpt", lang) + "\n" + _code(diagnosis.excerpt)))
+        blocks.append(section(t("excerpt", lang) + "\n" + _code(diagnosis.excerpt)))
     else:
-        blocks.append(_section(t("no_errors", lang, lines=lines)))
+        blocks.append(section(t("no_errors", lang, lines=lines)))
     return blocks
 
 
@@ -187,7 +176,7 @@ def _history_blocks(answer: Answer | None, lang: str) -> list[dict[str, Any]]:
         lines += ["• " + similar_line(item, lang, MRKDWN) for item in answer.similar]
     if answer.history_unavailable:
         lines.append(":warning: " + answers_t("history_unavailable", lang))
-    return [_section("\n".join(lines))] if lines else []
+    return [section("\n".join(lines))] if lines else []
 
 
 def result_message(report: LogReport, lang: str) -> dict[str, Any]:
@@ -196,14 +185,14 @@ def result_message(report: LogReport, lang: str) -> dict[str, Any]:
     if report.fetched is None or report.diagnosis is None:
         return failure_message(report, lang)
     fetched = report.fetched
-    head = t("title", lang, target=_shown(fetched.target), backend=_shown(fetched.backend),
+    head = t("title", lang, target=shown(fetched.target), backend=shown(fetched.backend),
              lines=request.lines,
              init=t("init", lang) if request.init else "")
     if fetched.state:
-        head += "\n" + t("state", lang, state=_shown(fetched.state))
+        head += "\n" + t("state", lang, state=shown(fetched.state))
     if fetched.error:
-        head += "\n" + t("service_error", lang, error=_shown(redact(fetched.error)[:1000]))
-    blocks = [_section(head), *_diagnosis_blocks(report.diagnosis, request.lines, lang)]
+        head += "\n" + t("service_error", lang, error=shown(redact(fetched.error)[:1000]))
+    blocks = [section(head), *_diagnosis_blocks(report.diagnosis, request.lines, lang)]
     blocks += _history_blocks(report.answer, lang)
     footer = t("footer", lang, seconds=report.duration_ms / 1000)
     if report.answer is not None and report.answer.incident is not None:
@@ -215,12 +204,12 @@ def result_message(report: LogReport, lang: str) -> dict[str, Any]:
     if report.diagnosis.findings:
         summary.append("known problems: " + ", ".join(
             f.entry_id for f in report.diagnosis.findings))
-    return {"text": _shown("; ".join(summary)), "blocks": blocks}
+    return {"text": shown("; ".join(summary)), "blocks": blocks}
 
 
 def failure_text(report: LogReport, lang: str) -> str:
     error = report.error
-    target = _shown(report.request.target)
+    target = shown(report.request.target)
     if isinstance(error, ServiceNotFound):
         text = t("not_found", lang, target=target)
         typed = report.request.target.lower()
@@ -228,9 +217,9 @@ def failure_text(report: LogReport, lang: str) -> str:
         names = [name for name in error.suggestions if name.lower() != typed][:3]
         if names:
             text += " " + t("did_you_mean", lang, names=" / ".join(
-                f"`{_shown(name)}`" for name in names))
+                f"`{shown(name)}`" for name in names))
         for extra in error.missing_extras:
-            text += "\n" + t("v1_missing", lang, extra=_shown(extra))
+            text += "\n" + t("v1_missing", lang, extra=shown(extra))
         return text
     if isinstance(error, FetchTimeout):
         return t("timeout", lang, target=target, seconds=f"{error.seconds:g}")
@@ -239,12 +228,12 @@ def failure_text(report: LogReport, lang: str) -> str:
     if report.reference:  # an unexpected failure: the trace is in the server log
         return t("bot_failed", lang, ref=report.reference)
     message = error.message if error else "unknown error"
-    return t("failed", lang, target=target, message=_shown(message.rstrip(".")))
+    return t("failed", lang, target=target, message=shown(message.rstrip(".")))
 
 
 def failure_message(report: LogReport, lang: str) -> dict[str, Any]:
     text = failure_text(report, lang)  # every piece from outside is redacted and escaped
-    return {"text": text, "blocks": [_section(text)]}
+    return {"text": text, "blocks": [section(text)]}
 
 
 def fetch_modal(metadata: str, lang: str) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from bot.incidents.models import Incident
 from bot.storage import Base, utcnow
 
 KIND_ENTRY = "entry"
@@ -31,7 +32,7 @@ class KnowledgeDraft(Base):
     kind: Mapped[str] = mapped_column(String(16))  # entry / signature
     status: Mapped[str] = mapped_column(String(16), default=STATUS_PROPOSED)
     incident_id: Mapped[int | None] = mapped_column(
-        ForeignKey("incidents.id", ondelete="SET NULL"))
+        ForeignKey(Incident.id, ondelete="SET NULL"))
     entry_id: Mapped[str] = mapped_column(String(128))  # the new entry's id, or the taught one
     title: Mapped[str] = mapped_column(Text, default="")
     cause: Mapped[str] = mapped_column(Text, default="")
@@ -111,7 +112,7 @@ class LabelledExample(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     incident_id: Mapped[int | None] = mapped_column(
-        ForeignKey("incidents.id", ondelete="SET NULL"))
+        ForeignKey(Incident.id, ondelete="SET NULL"))
     text: Mapped[str] = mapped_column(Text)  # redacted
     entry_id: Mapped[str | None] = mapped_column(String(128))
     labelled_by: Mapped[str | None] = mapped_column(String(64))

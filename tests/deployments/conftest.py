@@ -14,8 +14,9 @@ from typing import Any
 import pytest
 
 from tests.conftest import REPO_ROOT
-from tests.logs.conftest import INIT_FAILURE_LOG, PLANTED_SECRETS, sdk_env
+from tests.logs.conftest import INIT_FAILURE_LOG, PLANTED_SECRETS, SCRUBBED_ENV, sdk_env
 from tests.support.azure_standin import AzureStandin, V2Deployment
+from tests.support.cli import Result, run_cli
 from tests.support.slack_api import FakeSlackAPI
 
 __all__ = ["INIT_FAILURE_LOG", "PLANTED_SECRETS", "Bot", "everything_sent"]
@@ -49,9 +50,20 @@ class Bot:
 
     env: dict[str, str]
 
-    def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-        done = subprocess.run([sys.executable, "-m", "bot", *args], env=self.env, cwd=REPO_ROOT,
-                              capture_output=True, text=True, timeout=CLI_TIMEOUT_S)
+    def run(self, *args: str, check: bool = True) -> Result | subprocess.CompletedProcess[str]:
+        """One command run to its end. Commands that only touch the database (`watch`,
+        `unwatch`, `list`) run in this process (`tests/support/cli.py`); `check` reaches Azure
+        and runs in a real process: the Azure SDKs keep what they first read of the cloud
+        (authority, metadata) for the life of the process, and every test has its own stand-in
+        on its own port, so a second test in this process would call the first one's."""
+        done: Result | subprocess.CompletedProcess[str]
+        if args[:2] == ("deployments", "check"):
+            done = subprocess.run([sys.executable, "-m", "bot", *args], env=self.env,
+                                  cwd=REPO_ROOT, capture_output=True, text=True,
+                                  timeout=CLI_TIMEOUT_S)
+        else:
+            scrubbed: dict[str, str | None] = dict.fromkeys(SCRUBBED_ENV)
+            done = run_cli(args, env={**scrubbed, **self.env}, cwd=REPO_ROOT)
         if check:
             assert done.returncode == 0, (done.stdout + done.stderr)[-4000:]
         return done
