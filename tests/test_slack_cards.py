@@ -3,7 +3,8 @@
 Snapshot-style: each test asserts the card's structure (which blocks, in which order) and the
 text a reader sees, not a frozen blob, so a change of wording fails only where it matters.
 The end-to-end flows (paste → card + thread reply, resolve, reopen) are in
-tests/e2e/test_slack_cards_e2e.py.
+tests/e2e/test_slack_conversations.py (test_known_error_is_answered_in_the_channel_and_recorded,
+test_a_card_is_resolved_then_reopened_and_follows_each_state).
 """
 
 from __future__ import annotations
