@@ -7,7 +7,9 @@ Slack's look: headers, sections with mrkdwn, context lines, buttons) and shot wi
 Chromium (`apt-get install chromium fonts-noto-cjk`). Without Chromium it writes the HTML only.
 No Slack is needed: the answer is built by the real answer service on a throw-away SQLite
 database, as for a first paste, or with `--fixed-before NOTE` as a recurrence of a problem fixed
-before (its last fix shown).
+before (its last fix shown). It shows the compact card a channel sees (`--view card`, the
+default), the card with its first thread reply (`--view thread`), or the full answer a mention
+gets (`--view full`); `--resolved NOTE` shows the card once resolved with that note.
 """
 
 from __future__ import annotations
@@ -63,7 +65,7 @@ def mrkdwn_to_html(text: str) -> str:
 
 EMOJI = {"bulb": "💡", "thinking_face": "🤔", "white_check_mark": "✅", "warning": "⚠️",
          "books": "📚", "book": "📖", "mag": "🔍", "repeat": "🔁", "memo": "📝",
-         "wrench": "🔧"}
+         "wrench": "🔧", "red_circle": "🔴", "arrows_counterclockwise": "🔄"}
 
 
 def block_to_html(block: dict[str, Any]) -> str:
@@ -88,6 +90,8 @@ def block_to_html(block: dict[str, Any]) -> str:
         return '<div class="actions">' + "".join(buttons) + "</div>"
     if kind == "divider":
         return "<hr>"
+    if kind == "thread":  # not Block Kit: where the card's thread reply starts
+        return THREAD_RULE.format(label="↳ 스레드 / thread")
     return ""
 
 
@@ -97,16 +101,23 @@ def _text(field: dict[str, Any]) -> str:
     return mrkdwn_to_html(field["text"])
 
 
-def render(paste: str, lang: str, fixed_before: str | None = None) -> list[dict[str, Any]]:
+THREAD_RULE = ('<div class="context" style="border-top:1px solid #ddd;margin-top:12px;'
+               'padding-top:8px">{label}</div>')
+
+
+def render(paste: str, lang: str, fixed_before: str | None = None, *, view: str = "card",
+           resolved: str | None = None) -> list[dict[str, Any]]:
     """The Slack answer, built by the real answer service on a throw-away SQLite database.
 
     `fixed_before`: the paste was seen and fixed before with this note, so the answer is a
-    recurrence that shows its last fix."""
+    recurrence that shows its last fix. For `view` "thread" the card's blocks are followed by
+    a `{"type": "thread"}` marker and the reply's blocks."""
     from bot.answers import AnswerContext, answer
     from bot.incidents import service
     from bot.incidents.audience import Audience
     from bot.matching.matcher import default_matcher
-    from bot.slack.render import render_answer
+    from bot.slack.cards import with_resolution
+    from bot.slack.render import render_answer, render_card
     from bot.storage import session_scope
     from bot.storage.migrations import upgrade
 
@@ -124,7 +135,15 @@ def render(paste: str, lang: str, fixed_before: str | None = None) -> list[dict[
                 service.resolve_incident(session, first.incident.id, user="U0MINA",
                                          note=fixed_before, channel=channel)
         answered = answer(paste, context, database_url=url, matcher=matcher)
-    return render_answer(answered, matcher.kb, user="U0ALICE").blocks
+    if view == "full":
+        return render_answer(answered, matcher.kb, user="U0ALICE").blocks
+    blocks = render_card(answered, matcher.kb, user="U0ALICE").blocks
+    if resolved is not None:
+        blocks = with_resolution(blocks, user="U0MINA", note=resolved, lang=lang)
+    if view == "thread":
+        blocks += [{"type": "thread"},
+                   *render_answer(answered, matcher.kb, on_card=True).blocks]
+    return blocks
 
 
 def main() -> int:
@@ -134,8 +153,14 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=Path("answer.png"))
     parser.add_argument("--fixed-before", metavar="NOTE", default=None,
                         help="the paste was fixed before with this note: show a recurrence")
+    parser.add_argument("--view", choices=("card", "thread", "full"), default="card",
+                        help="the channel's card, the card and its thread reply, or the full "
+                             "answer a mention gets")
+    parser.add_argument("--resolved", metavar="NOTE", default=None,
+                        help="show the card once resolved with this note")
     args = parser.parse_args()
-    blocks = render(args.paste, args.lang, args.fixed_before)
+    blocks = render(args.paste, args.lang, args.fixed_before, view=args.view,
+                    resolved=args.resolved)
     page = PAGE.format(body="".join(block_to_html(block) for block in blocks))
     html_path = args.out.with_suffix(".html")
     html_path.write_text(page, encoding="utf-8")

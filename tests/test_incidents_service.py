@@ -15,6 +15,8 @@ from bot.incidents.service import (
     TEXT_LIMIT,
     IncidentNotFound,
     IncidentNotOpen,
+    IncidentStillOpen,
+    ReopenConflict,
     find_similar,
     get_incident,
     incident_for_thread,
@@ -23,6 +25,7 @@ from bot.incidents.service import (
     purge_old_texts,
     record_feedback,
     record_occurrence,
+    reopen_incident,
     resolve_incident,
     visible_incidents,
 )
@@ -303,3 +306,29 @@ def test_an_audience_sees_its_own_and_public_channels_incidents_and_notes(
             session, workspace="T1", result=result_for("fp-x"),
             exclude_incident_id=latest.incident_id, audience=inside)}
     assert notes == {"private fix", "written in private"}
+
+
+def test_reopen_clears_the_resolution_and_refuses_a_second_open_copy(
+        migrated_database_url: str) -> None:
+    first = paste(migrated_database_url, "x", result_for("fp-reopen"))
+    resolve(migrated_database_url, first.incident_id, "restarted")
+    with session_scope(migrated_database_url) as session:
+        reopened = reopen_incident(session, first.incident_id)
+        assert reopened.status == "open" and reopened.resolved_by is None
+        assert reopened.resolution_note is None and reopened.resolved_at is None
+    with session_scope(migrated_database_url) as session, pytest.raises(IncidentStillOpen):
+        reopen_incident(session, first.incident_id)
+    # The next paste joins the reopened incident, as it would have before the resolution.
+    assert paste(migrated_database_url, "x", result_for("fp-reopen")).incident_id == \
+        first.incident_id
+
+    # Resolved again, then the problem comes back as a new incident: the old one cannot be
+    # reopened beside it (one open incident per problem).
+    resolve(migrated_database_url, first.incident_id, "restarted again")
+    again = paste(migrated_database_url, "x", result_for("fp-reopen"))
+    assert again.incident_id != first.incident_id
+    with session_scope(migrated_database_url) as session, pytest.raises(ReopenConflict) as error:
+        reopen_incident(session, first.incident_id)
+    assert error.value.other_id == again.incident_id
+    with session_scope(migrated_database_url) as session, pytest.raises(IncidentNotFound):
+        reopen_incident(session, 999_999)

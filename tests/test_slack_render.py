@@ -15,6 +15,7 @@ from bot.knowledge.model import Entry, KnowledgeBase, LocalizedBody
 from bot.matching.matcher import Matcher, default_matcher
 from bot.matching.result import Match, MatchResult
 from bot.slack import blocks as bk
+from bot.slack.cards import with_resolution
 from bot.slack.render import (
     blocks_as_text,
     render_answer,
@@ -23,7 +24,6 @@ from bot.slack.render import (
     render_incidents,
     resolve_modal,
     with_feedback,
-    with_resolution,
 )
 from bot.slack.subcommands import Subcommand
 
@@ -77,7 +77,9 @@ def test_known_answer_shows_cause_steps_link_evidence_and_incident(kb: Knowledge
     message = render_answer(answer_of(result, "en", occurrences=4), kb, user="U1")
     within_limits(message.blocks)
     text = blocks_as_text(message.blocks)
-    assert text.startswith("Container cannot be scheduled")
+    state, title = text.splitlines()[:2]
+    assert state == ":red_circle: *Open*  #42 · seen 4 times"
+    assert title.startswith("Container cannot be scheduled")
     assert "*Cause*\nNo node in the Kubernetes cluster" in text
     assert "*Fix*\n1. " in text and "\n2. " in text
     assert "kubectl get pods -n &lt;namespace&gt;" in text  # commands as code, escaped for Slack
@@ -191,7 +193,7 @@ def test_resolution_replaces_the_resolve_button_with_the_note() -> None:
                            lang="en")
     text = blocks_as_text(done)
     assert "Resolved by <@UC>: " in text and "&amp; restarted" in text
-    assert "[Fetch logs]" in text and "[Resolve]" not in text
+    assert "[Fetch logs]" in text and "[Resolve]" not in text and "[Reopen]" in text
     again = with_resolution(done, user="UD", note="", lang="en")
     assert blocks_as_text(again).count("Resolved by") == 1 and "(no note)" in blocks_as_text(
         again)

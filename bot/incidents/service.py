@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from bot.incidents.audience import Audience
 from bot.incidents.models import STATUS_OPEN, STATUS_RESOLVED, Feedback, Incident, Occurrence
+from bot.matching.error_lines import is_error_line
 from bot.matching.masking import mask
 from bot.matching.result import MatchResult
 from bot.redaction import sanitize
@@ -127,6 +128,10 @@ def incident_summary(pasted: str, result: MatchResult) -> str:
     line = result.summary_line
     if not line.strip():  # a result built without the matcher's lines
         line = next((candidate for candidate in pasted.splitlines() if candidate.strip()), "")
+    if not result.matches and not is_error_line(line):
+        # Nothing matched and the line is someone talking ("배포 실패했습니다 ㅠ 도와주세요"):
+        # no summary at all, and lists say "unknown error", rather than quote the chat.
+        return ""
     line = " ".join(_mask(sanitize(line)).split())
     return _cut(line, SUMMARY_LIMIT)
 
@@ -442,6 +447,49 @@ def resolve_incident(session: Session, incident_id: int, *, user: str | None,
     session.refresh(incident)
     if not changed:
         raise IncidentNotOpen(incident)
+    return incident
+
+
+class IncidentStillOpen(ValueError):
+    """Reopen asked of an incident that is open already."""
+
+    def __init__(self, incident: Incident) -> None:
+        super().__init__(f"incident #{incident.id} is open")
+        self.incident = incident
+
+
+class ReopenConflict(ValueError):
+    """The same problem (fingerprint) has been opened again as another incident since."""
+
+    def __init__(self, incident_id: int, other_id: int) -> None:
+        super().__init__(f"incident #{incident_id}: the same problem is open as #{other_id}")
+        self.incident_id, self.other_id = incident_id, other_id
+
+
+def reopen_incident(session: Session, incident_id: int) -> Incident:
+    """Open a resolved incident again: its resolution is cleared (the next resolution writes
+    its own). Refused while the same problem is open as a newer incident: one open incident per
+    problem, or the next paste could not say which one it belongs to."""
+    incident = session.get(Incident, incident_id)
+    if incident is None:
+        raise IncidentNotFound(incident_id)
+    if incident.status == STATUS_OPEN:
+        raise IncidentStillOpen(incident)
+    other = session.execute(
+        select(Incident.id).where(Incident.workspace == incident.workspace,
+                                  Incident.fingerprint == incident.fingerprint,
+                                  Incident.status == STATUS_OPEN)).scalar()
+    if other is not None:
+        raise ReopenConflict(incident_id, int(other))
+    changed = session.execute(
+        update(Incident)
+        .where(Incident.id == incident_id, Incident.status != STATUS_OPEN)
+        .values(status=STATUS_OPEN, resolved_by=None, resolved_at=None, time_to_resolve_s=None,
+                resolution_note=None, resolved_in=None)
+        .execution_options(synchronize_session=False)).rowcount
+    session.refresh(incident)
+    if not changed:
+        raise IncidentStillOpen(incident)
     return incident
 
 

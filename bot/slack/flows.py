@@ -28,6 +28,7 @@ from bot.matching.matcher import Matcher
 from bot.matching.result import MatchResult
 from bot.redaction import sanitize
 from bot.slack import preferences
+from bot.slack.cards import with_reopened, with_resolution
 from bot.slack.config import Settings
 from bot.slack.delivery import find_message, post_message, update_message
 from bot.slack.files import read_attached_files
@@ -36,12 +37,12 @@ from bot.slack.privacy import audience_for
 from bot.slack.render import (
     Message,
     render_answer,
+    render_card,
     render_home,
     render_incidents,
     render_progress,
     render_text,
     with_feedback,
-    with_resolution,
 )
 from bot.storage import session_scope
 from bot.teaching.live import current_matcher
@@ -118,8 +119,10 @@ def knowledge_base(settings: Settings) -> KnowledgeBase:
 
 
 def diagnose(paste: Paste, *, settings: Settings, lang: str, audience: Audience,
-             result: MatchResult | None = None) -> tuple[Answer, Message]:
-    """The answer to a paste (bot.answers) and its Slack message.
+             result: MatchResult | None = None, card: bool = False
+             ) -> tuple[Answer, Message]:
+    """The answer to a paste (bot.answers) and its Slack message: the full answer, or with
+    `card` the compact card a channel sees (bot.slack.cards).
 
     Similar incidents are those `audience` (the answer's channel) may see. A database outage
     costs the history, not the answer: the message says that history is unavailable.
@@ -128,9 +131,9 @@ def diagnose(paste: Paste, *, settings: Settings, lang: str, audience: Audience,
     answered = answer(paste.text, paste.context(lang=lang, audience=audience),
                       database_url=settings.database_url, matcher=matcher, result=result)
     metrics.count_answer(answered.tier)
-    message = render_answer(answered, matcher.kb,
-                            user=paste.user if paste.source == "slash" else None,
-                            logs_offered=channel_may_fetch(paste.channel))
+    render = render_card if card else render_answer
+    message = render(answered, matcher.kb, user=paste.user if paste.source == "slash" else None,
+                     logs_offered=channel_may_fetch(paste.channel))
     return answered, message
 
 
@@ -145,7 +148,9 @@ def answer_in_thread(client: WebClient, paste: Paste, *, settings: Settings, lan
                      channel: str, thread_ts: str | None,
                      respond: Callable[..., Any] | None = None,
                      result: MatchResult | None = None) -> Answer:
-    """Diagnose and post the answer in `thread_ts` (None: as a new channel message).
+    """Diagnose and post the answer in `thread_ts`; with None, as a compact card in the
+    channel whose first thread reply is the full answer (a thread already is a place to read:
+    there the full answer comes at once).
 
     A big paste first gets a "reading…" message that the answer then replaces, so the person
     sees progress; a slash-command paste too long to show is attached to the answer as a file.
@@ -162,7 +167,7 @@ def answer_in_thread(client: WebClient, paste: Paste, *, settings: Settings, lan
                             channel=channel)
     try:
         answered, message = diagnose(paste, settings=settings, lang=lang, audience=audience,
-                                     result=result)
+                                     result=result, card=thread_ts is None)
     except Exception:
         if progress_ts:  # no "Reading…" left hanging above the apology
             with contextlib.suppress(SlackApiError):
@@ -174,16 +179,25 @@ def answer_in_thread(client: WebClient, paste: Paste, *, settings: Settings, lan
     else:
         answer_ts = post_message(client, channel, thread_ts, message,
                                  tolerate_not_member=respond is not None)
+    matcher = matcher_for(settings)
     if answer_ts is None and respond is not None:
-        respond(response_type="in_channel", text=message.text,
-                blocks=[*message.blocks, *render_text(t("not_in_channel", lang)).blocks][:50])
+        # No thread to put the details in: the full answer, once.
+        full = render_answer(answered, matcher.kb, user=paste.user,
+                             logs_offered=channel_may_fetch(paste.channel))
+        respond(response_type="in_channel", text=full.text,
+                blocks=[*full.blocks, *render_text(t("not_in_channel", lang)).blocks][:50])
         return answered
     # The answer is out: what follows is extra, and its failure is logged, never apologised
     # for (an apology under an answer reads as if the answer were wrong).
     try:
         if thread_ts is None and answer_ts is not None:
+            # The card's thread is the incident's first: attached before the reply, so that
+            # a mention or a click in it already finds the incident.
             attach_thread(settings.database_url, incident=answered.incident,
                           outbox_key=answered.outbox_key, channel=channel, thread_ts=answer_ts)
+            post_message(client, channel, answer_ts, render_answer(
+                answered, matcher.kb, logs_offered=channel_may_fetch(paste.channel),
+                on_card=True), tolerate_not_member=False)
         if paste.source == "slash" and len(paste.text) > UPLOAD_PASTE_ABOVE_CHARS:
             upload_text(client, channel=channel, thread_ts=thread_ts or answer_ts,
                         content=paste.text, filename="error.txt",
@@ -285,6 +299,87 @@ def show_resolution(client: WebClient, *, channel: str, message_ts: str,
     blocks = with_resolution(message.get("blocks") or [], user=user, note=note, lang=lang)
     client.chat_update(channel=channel, ts=message_ts, text=message.get("text") or "-",
                        blocks=blocks)
+    return True
+
+
+@dataclass(frozen=True)
+class Reopening:
+    """What came of a request to reopen an incident."""
+
+    incident_id: int
+    reopened: bool
+    missing: bool = False
+    elsewhere: bool = False
+    still_open: bool = False
+    open_as: int | None = None  # the same problem is open as this newer incident
+
+
+def reopen(settings: Settings, *, incident_id: int, user: str, channel: str | None,
+           thread_ts: str | None = None) -> Reopening:
+    """Reopen a resolved incident, under the same rule as resolving it (may_act_on)."""
+    with session_scope(settings.database_url) as session:
+        incident = service.get_incident(session, incident_id)
+    if incident is None:
+        return Reopening(incident_id, reopened=False, missing=True)
+    if not may_act_on(settings, incident, user=user, channel=channel, thread_ts=thread_ts):
+        log.warning("refused: %s tried to reopen incident #%s from %s", user, incident_id,
+                    channel)
+        return Reopening(incident_id, reopened=False, elsewhere=True)
+    try:
+        with session_scope(settings.database_url) as session:
+            service.reopen_incident(session, incident_id)
+    except service.IncidentNotFound:
+        return Reopening(incident_id, reopened=False, missing=True)
+    except service.IncidentStillOpen:
+        return Reopening(incident_id, reopened=False, still_open=True)
+    except service.ReopenConflict as conflict:
+        return Reopening(incident_id, reopened=False, open_as=conflict.other_id)
+    log.info("incident #%s reopened by %s", incident_id, user)
+    return Reopening(incident_id, reopened=True)
+
+
+def reopen_refusal(reopening: Reopening, lang: str) -> Message:
+    """Why an incident was not reopened, for the person who asked."""
+    if reopening.missing:
+        return render_text(t("resolve_not_found", lang, id=reopening.incident_id))
+    if reopening.elsewhere:
+        return render_text(t("resolve_elsewhere", lang, id=reopening.incident_id))
+    if reopening.open_as is not None:
+        return render_text(t("reopen_conflict", lang, id=reopening.incident_id,
+                             other=reopening.open_as))
+    return render_text(t("reopen_not_resolved", lang, id=reopening.incident_id))
+
+
+def show_reopened(client: WebClient, *, channel: str, message: dict[str, Any], user: str,
+                  settings: Settings, lang: str) -> None:
+    """The answer open again: steps back, Resolve instead of Reopen."""
+    blocks = with_reopened(message.get("blocks") or [], knowledge_base(settings), user=user,
+                           lang=lang)
+    client.chat_update(channel=channel, ts=message["ts"], text=message.get("text") or "-",
+                       blocks=blocks)
+
+
+def show_resolution_on_card(client: WebClient, settings: Settings, *, incident_id: int,
+                            user: str, note: str, lang: str) -> bool:
+    """After `/troubleshoot resolve`: the incident's card (the message that started its
+    thread) shows the resolution too. False when there is no card of ours to update."""
+    with session_scope(settings.database_url) as session:
+        incident = service.get_incident(session, incident_id)
+        channel, card_ts = (incident.channel, incident.thread_ts) if incident else (None, None)
+    if not channel or not card_ts:
+        return False
+    try:
+        message = find_message(client, channel=channel, ts=card_ts, thread_ts=None)
+        if message is None or not any(block.get("block_id") == f"state:{incident_id}"
+                                            for block in message.get("blocks") or []):
+            return False  # the thread was started by a person's message, not by our card
+        blocks = with_resolution(message["blocks"], user=user, note=note, lang=lang)
+        client.chat_update(channel=channel, ts=card_ts, text=message.get("text") or "-",
+                           blocks=blocks)
+    except SlackApiError:
+        log.warning("could not show the resolution of #%s on its card", incident_id,
+                    exc_info=True)
+        return False
     return True
 
 

@@ -148,6 +148,40 @@ STRINGS: dict[str, dict[str, str]] = {
     "home_use_en": {"en": "English", "ko": "English"},
     "home_use_ko": {"en": "한국어", "ko": "한국어"},
     "truncated": {"en": "… (truncated)", "ko": "… (생략됨)"},
+    # The compact card (bot.slack.cards) and the state it follows.
+    "card_open": {"en": ":red_circle: *Open*", "ko": ":red_circle: *진행 중*"},
+    "card_resolved": {"en": ":white_check_mark: *Resolved*", "ko": ":white_check_mark: *해결됨*"},
+    "card_recurrence_of": {"en": "recurrence of #{id}", "ko": "#{id}의 재발"},
+    "card_seen_times": {"en": "seen {count} times", "ko": "{count}번째 발생"},
+    "card_more_steps": {"en": "({count} more steps in the thread)",
+                        "ko": "(나머지 {count}단계는 스레드에)"},
+    "card_steps_folded": {"en": "Steps folded: they are in the thread.",
+                          "ko": "조치 단계는 접어 두었습니다. 스레드에서 볼 수 있습니다."},
+    "card_candidates": {"en": "Closest candidates (not confident): {titles}",
+                        "ko": "가장 가까운 후보 (확실하지 않음): {titles}"},
+    "card_next_step_logs": {
+        "en": "*Next step:* press *Fetch logs* to read the deployment's logs, or paste the "
+              "full error output (with the stack trace) in the thread.",
+        "ko": "*다음 단계:* *로그 가져오기* 버튼으로 배포 로그를 확인하거나, 스택 트레이스를 "
+              "포함한 전체 오류 출력을 스레드에 붙여 주세요."},
+    "card_next_step_paste": {
+        "en": "*Next step:* paste the full error output (the lines with `Error`, the stack "
+              "trace, the failing command) and name the endpoint or deployment.",
+        "ko": "*다음 단계:* 전체 오류 출력(`Error`가 있는 줄, 스택 트레이스, 실패한 명령)을 "
+              "붙이고 어떤 엔드포인트나 배포인지 알려 주세요."},
+    "card_affected": {"en": "affected: {service}", "ko": "영향 대상: {service}"},
+    "error_line_read": {"en": "error line read: `{line}`", "ko": "읽은 오류 줄: `{line}`"},
+    "button_reopen": {"en": "Reopen", "ko": "다시 열기"},
+    "reopened_line": {"en": ":arrows_counterclockwise: Reopened by <@{user}>",
+                      "ko": ":arrows_counterclockwise: <@{user}> 님이 다시 열었습니다"},
+    "reopen_done": {"en": "Incident #{id} is open again.",
+                    "ko": "#{id}번 인시던트를 다시 열었습니다."},
+    "reopen_not_resolved": {"en": "Incident #{id} is already open.",
+                            "ko": "#{id}번 인시던트는 이미 열려 있습니다."},
+    "reopen_conflict": {
+        "en": "Incident #{id} cannot be reopened: the same problem is open as #{other}.",
+        "ko": "#{id}번 인시던트를 다시 열 수 없습니다. 같은 문제가 #{other}번으로 열려 "
+              "있습니다."},
 }
 
 t = Catalog(STRINGS)

@@ -16,23 +16,30 @@ from bot.answers.lines import MRKDWN, last_fix_line, recorded_line, similar_line
 from bot.answers.models import Answer
 from bot.answers.strings import t as answers_t
 from bot.knowledge.model import Entry, KnowledgeBase
+from bot.matching.error_lines import is_error_line
 from bot.matching.result import Match, MatchResult
 from bot.matching.text_output import unread_note
 from bot.redaction import redact
 from bot.slack import blocks as bk
+from bot.slack.cards import (
+    ACTION_FETCH_LOGS,
+    ACTION_RESOLVE,
+    NEXT_STEP_BLOCK,
+    next_step_line,
+    render_card_blocks,
+    state_block,
+    step_blocks,
+)
 from bot.slack.i18n import t
 from bot.slack.subcommands import Subcommand
 
 ACTION_HELPFUL = "feedback_helpful"
 ACTION_WRONG = "feedback_wrong"
-ACTION_RESOLVE = "resolve_incident"
-ACTION_FETCH_LOGS = "fetch_logs"  # handled by bot.slack.listeners.logs
 ACTION_SET_LANGUAGE = "set_language"
 RESOLVE_MODAL = "resolve_incident_modal"
 NOTE_BLOCK = "note"
 NOTE_ACTION = "note_input"
 FEEDBACK_LOG_BLOCK = "feedback_log"
-RESOLUTION_BLOCK = "resolution"
 MAX_HOME_INCIDENTS = 30
 
 
@@ -48,11 +55,13 @@ class Message:
 # ----- the answer to a paste
 
 def render_answer(answer: Answer, kb: KnowledgeBase, *, user: str | None = None,
-                  logs_offered: bool = True) -> Message:
-    """The answer: a known problem with its fix, or an honest "no known fix" with candidates.
+                  logs_offered: bool = True, on_card: bool = False) -> Message:
+    """The full answer: a known problem with all its steps, or an honest "no known fix" with
+    candidates and a next step.
 
-    The history lines (incident, recurrence, last fix, similar incidents) are the ones every
-    surface states (bot.answers.lines), in Slack's markup.
+    `on_card`: it is the thread reply under a compact card (bot.slack.cards), which already
+    carries the state and the buttons. The history lines (incident, recurrence, last fix,
+    similar incidents) are the ones every surface states (bot.answers.lines), in Slack's markup.
     """
     result, lang = answer.result, answer.context.language
     # A likely match is shown too, tentatively ("probably ..."), not as "no known fix".
@@ -60,16 +69,15 @@ def render_answer(answer: Answer, kb: KnowledgeBase, *, user: str | None = None,
     tentative = result.answer is None
     entry = kb.get(shown.entry_id) if shown else None
     incident_id = answer.incident.id if answer.incident else None
+    blocks: list[bk.Block] = []
+    if not on_card and (state := state_block(answer.incident, lang)) is not None:
+        blocks.append(state)
     if shown and entry:
-        blocks = _known_blocks(shown, entry, result, kb, lang, tentative=tentative)
-        text = f"{entry.title_in(lang)}: {_summary(entry, lang)}"
-        if tentative:
-            text = t("probably_text", lang, text=text)
+        blocks += _known_blocks(shown, entry, result, kb, lang, tentative=tentative)
     else:
-        blocks = _unknown_blocks(result, kb, lang, incident_id)
-        text = t("no_known_fix", lang).replace("*", "").replace(":thinking_face: ", "")
+        blocks += _unknown_blocks(result, kb, lang, incident_id, logs_offered=logs_offered)
     blocks += _history_blocks(answer, lang)
-    context_lines = [t("reported_by", lang, user=user)] if user else []
+    context_lines = [t("reported_by", lang, user=user)] if user and not on_card else []
     if note := unread_note(result, lang):
         context_lines.append(note)
     if answer.history_unavailable:
@@ -79,12 +87,40 @@ def render_answer(answer: Answer, kb: KnowledgeBase, *, user: str | None = None,
         context_lines.insert(0, line if entry else f"{line}. {t('unknown_hint', lang)}")
     if context_lines:
         blocks.append(bk.context(*context_lines, id_=f"incident:{incident_id}"))
-    if buttons := _answer_buttons(entry.id if entry else None, incident_id, lang,
-                                  logs_offered=logs_offered):
+    if not on_card and (buttons := _answer_buttons(entry.id if entry else None, incident_id,
+                                                   lang, logs_offered=logs_offered)):
         blocks.append(buttons)
+    return Message(bk.fallback(_answer_text(answer, entry, lang)), bk.cap_blocks(blocks))
+
+
+def render_card(answer: Answer, kb: KnowledgeBase, *, user: str | None = None,
+                logs_offered: bool = True) -> Message:
+    """The compact card a channel sees (bot.slack.cards); the full answer goes in its thread."""
+    lang = answer.context.language
+    shown = answer.shown_match
+    entry = kb.get(shown.entry_id) if shown else None
+    incident_id = answer.incident.id if answer.incident else None
+    lines = [t("reported_by", lang, user=user)] if user else []
+    if answer.history_unavailable:
+        lines.insert(0, ":warning: " + answers_t("history_unavailable", lang))
+    buttons = _answer_buttons(entry.id if entry else None, incident_id, lang,
+                              logs_offered=logs_offered)
+    blocks = render_card_blocks(answer, kb, buttons=buttons, context_lines=lines,
+                                logs_offered=logs_offered)
+    return Message(bk.fallback(_answer_text(answer, entry, lang)), blocks)
+
+
+def _answer_text(answer: Answer, entry: Entry | None, lang: str) -> str:
+    """The notification's text: the title and cause, or "no known fix"; and the incident."""
+    if entry:
+        text = f"{entry.title_in(lang)}: {_summary(entry, lang)}"
+        if answer.result.answer is None:
+            text = t("probably_text", lang, text=text)
+    else:
+        text = t("no_known_fix", lang).replace("*", "").replace(":thinking_face: ", "")
     if answer.incident:
         text += f" ({recorded_line(answer.incident, lang)})"
-    return Message(bk.fallback(text), bk.cap_blocks(blocks))
+    return text
 
 
 def _summary(entry: Entry, lang: str) -> str:
@@ -101,16 +137,10 @@ def _known_blocks(answer: Match, entry: Entry, result: MatchResult, kb: Knowledg
             t("probably", lang, title=bk.escape(entry.title_in(lang))), id_=f"likely:{entry.id}")]
     else:
         blocks = [bk.header(entry.title_in(lang), id_=f"answer:{entry.id}")]
-    body = entry.body_in(lang)
-    if body:
+    if entry.body_in(lang):
         blocks.append(bk.section(f"{t('cause', lang)}\n{_summary(entry, lang)}",
                                  id_=f"cause:{entry.id}"))
-        steps_shown = body.steps[:1] if tentative else body.steps
-        if steps_shown:
-            steps = "\n".join(f"{number}. {bk.markdown_to_mrkdwn(step.strip())}"
-                              for number, step in enumerate(steps_shown, start=1))
-            label = t("first_step" if tentative else "fix", lang)
-            blocks += bk.sections(f"{label}\n{steps}", id_prefix=f"fix:{entry.id}")
+        blocks += step_blocks(entry, lang, first_only=tentative)
     details = []
     if entry.source:
         details.append(t("guide_line", lang, url=entry.source, label=t("guide", lang)))
@@ -129,7 +159,9 @@ def _known_blocks(answer: Match, entry: Entry, result: MatchResult, kb: Knowledg
 
 
 def _unknown_blocks(result: MatchResult, kb: KnowledgeBase, lang: str,
-                    incident_id: int | None) -> list[bk.Block]:
+                    incident_id: int | None, *, logs_offered: bool) -> list[bk.Block]:
+    """No known fix: the closest candidates (with what each matched), and a next step. Nothing
+    is called "matched" when nothing matched: a paste's own line is not evidence."""
     blocks: list[bk.Block] = [bk.section(t("no_known_fix", lang), id_="no_known_fix")]
     candidates = list(result.matches[:3])
     if not candidates:
@@ -139,14 +171,18 @@ def _unknown_blocks(result: MatchResult, kb: KnowledgeBase, lang: str,
         for match in candidates:
             line = t("candidate_line", lang, title=_match_title(match, kb, lang),
                      entry_id=match.entry_id, score=round(match.score))
-            if match.evidence:
-                line += "\n" + t("matched", lang, evidence=_evidence(match.evidence, 200))
+            # No "matched:" under a candidate: below the answer threshold its best line is
+            # usually the paste itself, not evidence of anything.
             blocks.append(bk.section(line, id_=f"candidate:{match.entry_id}", accessory=bk.button(
                 t("button_this_one", lang), action_id=ACTION_HELPFUL,
                 value={"incident_id": incident_id, "entry_id": match.entry_id})))
-    shown = {match.evidence for match in candidates}
-    if result.summary_line and result.summary_line not in shown:
-        blocks.append(bk.context(t("matched", lang, evidence=_evidence(result.summary_line))))
+    # What the bot read as the error, so the reader can tell whether it read the right line;
+    # not called "matched" (nothing did), and never a chat line ("배포 실패했습니다 ㅠ").
+    if result.summary_line and is_error_line(result.summary_line):
+        blocks.append(bk.context(t("error_line_read", lang,
+                                   line=_evidence(result.summary_line)), id_="error_line"))
+    blocks.append(bk.section(next_step_line(lang, logs_offered=logs_offered),
+                             id_=NEXT_STEP_BLOCK))
     if incident_id is not None:
         # The team can say which entry it was (or a new problem): bot/slack/render_teaching.
         from bot.slack.render_teaching import entry_picker
@@ -216,25 +252,6 @@ def with_feedback(blocks: list[bk.Block], *, user: str, helpful: bool, entry_id:
         kept = [element for element in log["elements"]
                 if not element.get("text", "").startswith(mention)]
         log["elements"] = ([*kept, bk.mrkdwn(line)])[-bk.MAX_CONTEXT_ELEMENTS:]
-    return bk.cap_blocks(updated)
-
-
-def with_resolution(blocks: list[bk.Block], *, user: str, note: str,
-                    lang: str) -> list[bk.Block]:
-    """The answer's blocks once resolved: the note shown, the Resolve button gone."""
-    line = t("resolved_line", lang, user=user,
-             note=bk.escape(redact(note)) if note.strip() else t("resolved_no_note", lang))
-    updated: list[bk.Block] = []
-    for block in blocks:
-        if block.get("block_id") == RESOLUTION_BLOCK:
-            continue
-        if block.get("type") == "actions":
-            block = {**block, "elements": [element for element in block["elements"]
-                                           if element.get("action_id") != ACTION_RESOLVE]}
-            if not block["elements"]:
-                continue
-        updated.append(block)
-    updated.insert(_before_buttons(updated), bk.section(line, id_=RESOLUTION_BLOCK))
     return bk.cap_blocks(updated)
 
 

@@ -226,8 +226,10 @@ class Server:
         """
         barrier = new_channel()
         assert self.slack.command(SETTLE_PASTE, channel=barrier).status == 200
-        self.wait_in(barrier, "chat.postMessage", timeout=timeout, predicate=lambda call: any(
-            block.get("type") == "actions" for block in call.args.get("blocks") or []))
+        # The whole answer: the card, then its first thread reply (the full answer).
+        self.wait_in(barrier, "chat.postMessage", 2, timeout=timeout, predicate=lambda call: (
+            bool(call.args.get("thread_ts")) or any(
+                block.get("type") == "actions" for block in call.args.get("blocks") or [])))
 
 
 @contextmanager

@@ -63,9 +63,12 @@ def test_markup_and_direction_controls_in_a_paste_are_inert_in_the_answer(
     paste = ("ERROR <!here> deploy of \u202escorer\u202c failed: see <https://evil.example|the fix>"
              " cc <@U0000BOSS> in <#C0000OPS> flux capacitor discombobulated\u200b")
     server.slack.command(paste, channel=channel)
-    answer = server.wait_in(channel, "chat.postMessage", predicate=lambda call: any(
-        block.get("type") == "actions" for block in call.args.get("blocks") or []))[0]
-    shown = json.dumps(answer.args["blocks"], ensure_ascii=False)
+    # The card, then the full answer in its thread: the error line read is shown there.
+    server.wait_in(channel, "chat.postMessage", predicate=lambda call: any(
+        block.get("type") == "actions" for block in call.args.get("blocks") or []))
+    reply = server.wait_in(channel, "chat.postMessage", predicate=lambda call: bool(
+        call.args.get("thread_ts")))[0]
+    shown = json.dumps(reply.args["blocks"], ensure_ascii=False)
     assert "&lt;!here&gt;" in shown and "flux capacitor discombobulated" in shown
     assert not ACTIVE_MARKUP.search(said_in(server, channel))
     assert not INVISIBLE.search(said_in(server, channel))

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from bot.slack.cards import MAX_CARD_CHARS, visible_text
 from tests.e2e.conftest import BOT_TOKEN, Server, new_channel, new_trigger_id, new_ts
 from tests.support.slack_api import BOT_USER_ID
 
@@ -37,6 +38,20 @@ def answer_in(server: Server, channel: str, **kwargs: Any) -> Any:
     calls = server.wait_in(channel, "chat.postMessage", predicate=lambda call: any(
         block.get("type") == "actions" for block in call.args.get("blocks") or []), **kwargs)
     return calls[0]
+
+
+def card_ts(server: Server, channel: str, card: Any) -> str:
+    """The ts of a card (a channel message, not a reply) as the fake stored it."""
+    return next(ts for (where, ts), message in list(server.fake.messages.items())
+                if where == channel and not message.get("thread_ts")
+                and message["blocks"] == card.args["blocks"])
+
+
+def full_answer(server: Server, channel: str, card: Any) -> Any:
+    """The card's first thread reply: the full answer (steps, evidence, similar incidents)."""
+    ts = card_ts(server, channel, card)
+    return server.wait_in(channel, "chat.postMessage",
+                          predicate=lambda call: call.args.get("thread_ts") == ts)[0]
 
 
 def incident_rows(server: Server, incident_id: int) -> list[Any]:
@@ -81,17 +96,24 @@ def test_known_error_is_answered_in_the_channel_and_recorded(server: Server,
     reply = server.slack.command(CRASH_ERROR, channel=channel)
     assert reply.status == 200 and reply.seconds < ACK_BUDGET_S
 
-    answer = answer_in(server, channel)
+    answer = answer_in(server, channel)  # the compact card
     blocks = answer.args["blocks"]
     text = all_text(blocks)
     assert "thread_ts" not in answer.args  # a new message everyone in the channel sees
     assert answer.args["text"]  # the fallback for notifications
     assert "service-launch-fails" in text  # the entry id travels with the answer
-    assert f"matched: `{CRASH_ERROR}`" in text
-    assert "kubectl logs" in text and "```" in text  # fix steps with commands as code
-    assert "learn.microsoft.com" in text  # the guide link
     incident_id = incident_id_of(blocks)
-    assert f"Incident #{incident_id}" in text
+    assert blocks[0]["block_id"] == f"state:{incident_id}"
+    assert ":red_circle: *Open*" in text and f"#{incident_id}" in text
+    assert "*First step*" in text and "matched:" not in text  # the rest is in the thread
+    assert len(visible_text(blocks)) <= MAX_CARD_CHARS
+
+    # Its first thread reply is the full answer: every step, the evidence, the guide.
+    full = all_text(full_answer(server, channel, answer).args["blocks"])
+    assert f"matched: `{CRASH_ERROR}`" in full
+    assert "kubectl logs" in full and "```" in full  # fix steps with commands as code
+    assert "learn.microsoft.com" in full  # the guide link
+    assert f"Incident #{incident_id}" in full
     action_ids = {element["action_id"] for block in blocks if block["type"] == "actions"
                   for element in block["elements"]}
     # No "Fetch logs" here: this server allows no channel to fetch logs (tests/logs has it).
@@ -116,7 +138,7 @@ def test_repeated_error_shows_how_often_it_was_seen(server: Server) -> None:
     assert incident_id_of(blocks) == first_id
     [row] = incident_rows(server, first_id)
     assert row.occurrence_count >= 2
-    assert f"Incident #{first_id} · seen {row.occurrence_count} times" in all_text(blocks)
+    assert f"#{first_id} · seen {row.occurrence_count} times" in all_text(blocks)
 
 
 def test_a_slash_answer_starts_the_thread_its_incident_belongs_to(server: Server,
@@ -146,7 +168,11 @@ def test_unknown_error_says_so_and_records_the_incident(server: Server, channel:
     text = all_text(answer.args["blocks"])
     assert "No known fix" in text
     incident_id = incident_id_of(answer.args["blocks"])
-    assert f"Incident #{incident_id} recorded" in text
+    assert f"#{incident_id}" in text
+    # Abstaining still gives a next step, and calls nothing "matched" when nothing matched.
+    assert "*Next step:*" in text and "matched:" not in text
+    full = all_text(full_answer(server, channel, answer).args["blocks"])
+    assert f"Incident #{incident_id} recorded" in full and "matched:" not in full
     [row] = incident_rows(server, incident_id)
     assert row.entry_id is None and row.status == "open"
 
@@ -211,8 +237,7 @@ def test_feedback_buttons_record_votes_and_update_the_answer(server: Server,
     server.slack.command(GPU_ERROR, channel=channel)
     answer = answer_in(server, channel)
     incident_id = incident_id_of(answer.args["blocks"])
-    message = server.stored_message(channel, server.fake.messages and next(
-        ts for (c, ts) in server.fake.messages if c == channel))
+    message = server.stored_message(channel, card_ts(server, channel, answer))
 
     assert server.slack.click(message, channel=channel, action_id="feedback_helpful",
                               user="U0000ALICE").status == 200
@@ -244,7 +269,8 @@ def test_resolve_button_opens_a_modal_whose_note_resolves_the_incident(
         server.slack.mention(paste, channel=channel)
     answer = answer_in(server, channel)
     incident_id = incident_id_of(answer.args["blocks"])
-    [ts] = [ts for (c, ts) in server.fake.messages if c == channel]
+    ts = next(ts for (c, ts), message in list(server.fake.messages.items())
+              if c == channel and message["blocks"] == answer.args["blocks"])
     message = server.stored_message(channel, ts)
     assert (message.get("thread_ts") is not None) == (asked_by == "mention")
 
@@ -272,7 +298,12 @@ def test_resolve_button_opens_a_modal_whose_note_resolves_the_incident(
     assert update.args["ts"] == ts
     shown = all_text(update.args["blocks"])
     assert "<@U0000CAROL>: scaled the gateway to 3 replicas" in shown
-    assert "resolve_incident" not in shown  # nothing left to resolve
+    assert "resolve_incident" not in shown and "reopen_incident" in shown  # Resolve → Reopen
+    # Resolved on top: the marker, then who resolved it and how; the steps folded.
+    assert update.args["blocks"][0]["elements"][0]["text"] == ":white_check_mark: *Resolved*"
+    assert update.args["blocks"][1]["block_id"] == "resolution"
+    assert not any(str(block.get("block_id", "")).startswith("fix:")
+                   for block in update.args["blocks"])
     [row] = incident_rows(server, incident_id)
     assert row.status == "resolved" and row.resolved_by == "U0000CAROL"
     assert row.resolution_note == "scaled the gateway to 3 replicas"
@@ -358,11 +389,14 @@ def test_twenty_concurrent_commands_are_all_acknowledged_in_time(server: Server)
 
 
 def test_rate_limited_post_is_retried_after_retry_after(server: Server, channel: str) -> None:
+    server.settle()  # no earlier answer's late thread reply may take the failure set up here
     server.fake.rate_limit_next("chat.postMessage", retry_after=1)
     server.slack.command(GPU_ERROR, channel=channel)
     attempts = server.wait_in(channel, "chat.postMessage", 2)  # the stand-in records the 429 too
     server.settle()
-    assert len(server.calls_in(channel, "chat.postMessage")) == 2  # and no third: one answer
+    cards = [call for call in server.calls_in(channel, "chat.postMessage")
+             if not call.args.get("thread_ts")]
+    assert len(cards) == 2  # and no third: one card (its thread reply is not counted here)
     assert attempts[0].args["blocks"] == attempts[1].args["blocks"]
     assert attempts[1].at - attempts[0].at >= 0.9  # it waited for Retry-After
 
@@ -434,6 +468,10 @@ def test_incidents_and_resolve_by_command(server: Server, channel: str) -> None:
     assert f"Incident #{incident_id} resolved" in done.args["text"]
     [row] = incident_rows(server, incident_id)
     assert row.status == "resolved" and row.resolution_note == "restarted the gateway"
+    # The card in the channel follows, as it does for the Resolve button.
+    card = server.wait_in(channel, "chat.update", predicate=lambda call: (
+        "reopen_incident" in all_text(call.args.get("blocks"))))[0]
+    assert "Resolved by <@U0000ALICE>: restarted the gateway" in all_text(card.args["blocks"])
 
     server.slack.command("resolve 99999999", channel=channel)
     assert "no incident #99999999" in respond_calls(server, channel, 3)[-1].args["text"]
@@ -518,6 +556,7 @@ def test_secrets_in_a_paste_never_reach_slack(server: Server, channel: str) -> N
 
 def test_a_channel_the_bot_is_not_in_still_gets_the_answer(server: Server,
                                                             channel: str) -> None:
+    server.settle()  # no earlier answer's late thread reply may take the failure set up here
     server.fake.fail_next("chat.postMessage", body={"ok": False, "error": "not_in_channel"})
     server.slack.command(GPU_ERROR, channel=channel)
     reply = server.fake.wait_for("response_url", predicate=lambda call: (
@@ -567,8 +606,9 @@ def test_a_likely_paste_gets_a_tentative_answer(server: Server, channel: str) ->
     answer = answer_in(server, channel)
     blocks = answer.args["blocks"]
     text = all_text(blocks)
-    assert "*Probably:*" in text and f"`{entry_id}`" in text
+    assert "*Probably:*" in text and entry_id in text
     assert "*First step*" in text and "*Cause*" in text
+    assert f"`{entry_id}`" in all_text(full_answer(server, channel, answer).args["blocks"])
     assert "No known fix" not in text
     assert answer.args["text"].startswith("Probably")
     action_ids = {element["action_id"] for block in blocks if block["type"] == "actions"
@@ -597,7 +637,53 @@ def test_a_recurrence_names_the_earlier_incident_and_how_it_was_fixed(server: Se
     again_id = incident_id_of(blocks)
     text = all_text(blocks)
     assert again_id != first_id
-    assert f"Incident #{again_id} recorded · recurrence of #{first_id}" in text
+    assert f"#{again_id} · recurrence of #{first_id}" in text  # on the card's state line
     assert (f"Last fixed by <@U0000ALICE>: swapped the {word} teapot (#{first_id}, 1×)"
             in text)
     assert "first time seen" not in text
+    full = all_text(full_answer(server, channel, answers[-1]).args["blocks"])
+    assert f"Incident #{again_id} recorded · recurrence of #{first_id}" in full
+
+
+def test_a_card_is_resolved_then_reopened_and_follows_each_state(server: Server,
+                                                                 channel: str) -> None:
+    # A paste of its own: a repeat from another test would join that test's incident.
+    paste = f"{OOM_ERROR} (reopen test {channel})"
+    server.slack.command(paste, channel=channel)
+    card = answer_in(server, channel)
+    incident_id = incident_id_of(card.args["blocks"])
+    ts = card_ts(server, channel, card)
+    assert full_answer(server, channel, card)  # the full answer is in its thread
+    assert "*First step*" in all_text(card.args["blocks"])
+
+    server.slack.command(f"resolve {incident_id} raised the memory limit", channel=channel)
+    resolved = server.wait_in(channel, "chat.update", predicate=lambda call: (
+        call.args["ts"] == ts and "reopen_incident" in all_text(call.args["blocks"])))[0]
+    assert "*Resolved*" in all_text(resolved.args["blocks"])
+    assert "*First step*" not in all_text(resolved.args["blocks"])  # folded
+
+    # Someone in another channel may not reopen it (the rule of Resolve).
+    message = server.stored_message(channel, ts)
+    elsewhere = new_channel()
+    server.slack.click({**message, "blocks": message["blocks"]}, channel=elsewhere,
+                       action_id="reopen_incident", user="U0000MALLORY")
+    told = server.fake.wait_for("response_url", predicate=lambda call: (
+        call.path.endswith(f"/{elsewhere}-action")))[0]
+    assert f"Incident #{incident_id} belongs to another channel" in told.args["text"]
+    [row] = incident_rows(server, incident_id)
+    assert row.status == "resolved"
+
+    server.slack.click(message, channel=channel, action_id="reopen_incident", user="U0000BOB")
+    reopened = server.wait_in(channel, "chat.update", predicate=lambda call: (
+        call.args["ts"] == ts and "Reopened by <@U0000BOB>" in all_text(call.args["blocks"])))[0]
+    shown = all_text(reopened.args["blocks"])
+    assert ":red_circle: *Open*" in shown and "*First step*" in shown  # the step is back
+    assert "resolve_incident" in shown and "reopen_incident" not in shown
+    [row] = incident_rows(server, incident_id)
+    assert row.status == "open" and row.resolved_by is None and row.resolution_note is None
+
+    # The same paste again joins the reopened incident: one open incident per problem.
+    server.slack.command(paste, channel=channel)
+    cards = server.wait_in(channel, "chat.postMessage", 2, predicate=lambda call: any(
+        block.get("type") == "actions" for block in call.args.get("blocks") or []))
+    assert incident_id_of(cards[-1].args["blocks"]) == incident_id

@@ -153,7 +153,8 @@ def test_resolve_only_from_the_incidents_channel_or_thread_or_by_an_admin(
                       id=incident_id)[0].status == "open"
 
     # The Resolve button of the answer works in its own channel; a copy of it elsewhere not.
-    [ts] = [ts for (c, ts) in server.fake.messages if c == home]
+    [ts] = [ts for (c, ts), message in list(server.fake.messages.items())
+            if c == home and not message.get("thread_ts")]  # the card, not its thread reply
     answer = server.stored_message(home, ts)
     server.slack.click({**answer}, channel=other, action_id="resolve_incident",
                        user="U0000MALLORY")

@@ -13,6 +13,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.incidents import service
 from bot.slack import flows, preferences
+from bot.slack.cards import ACTION_REOPEN
 from bot.slack.config import Settings
 from bot.slack.listeners import teaching
 from bot.slack.listeners._common import guarded, language, workspace_of
@@ -135,6 +136,26 @@ def register(app: App, settings: Settings) -> None:
                                              lang=language(settings, body), metadata=metadata))
 
     @guarded(settings)
+    def reopen_incident(body: dict[str, Any], client: WebClient, respond: Any) -> None:
+        """Reopen: the same permission as Resolve; the message follows (steps back, Resolve)."""
+        incident_id = _int_or_none(button_value(body).get("incident_id"))
+        if incident_id is None:
+            return
+        lang = language(settings, body)
+        user = body["user"]["id"]
+        channel, thread_ts = conversation_of(body)
+        reopening = flows.reopen(settings, incident_id=incident_id, user=user, channel=channel,
+                                 thread_ts=thread_ts)
+        if not reopening.reopened:
+            respond(response_type="ephemeral", replace_original=False,
+                    **flows.reopen_refusal(reopening, lang).as_kwargs())
+            return
+        message = body.get("message")
+        if message and channel:
+            flows.show_reopened(client, channel=channel, message=message, user=user,
+                                settings=settings, lang=lang)
+
+    @guarded(settings)
     def set_language(body: dict[str, Any], client: WebClient, respond: Any) -> None:
         wanted = (body.get("actions") or [{}])[0].get("value")
         user = body["user"]["id"]
@@ -146,5 +167,6 @@ def register(app: App, settings: Settings) -> None:
     app.action(ACTION_HELPFUL)(ack=ack_action, lazy=[record_helpful])
     app.action(ACTION_WRONG)(ack=ack_action, lazy=[record_wrong])
     app.action(ACTION_RESOLVE)(ack=ack_action, lazy=[open_resolve_modal])
+    app.action(ACTION_REOPEN)(ack=ack_action, lazy=[reopen_incident])
     app.action(re.compile(f"^{ACTION_SET_LANGUAGE}_(en|ko)$"))(ack=ack_action,
                                                                lazy=[set_language])

@@ -97,6 +97,9 @@ def _resolve(ctx: CommandContext) -> None:
         ctx.respond(response_type="ephemeral",
                     **flows.resolution_refusal(resolution, ctx.lang).as_kwargs())
         return
+    # The incident's card follows its state wherever it was resolved from.
+    flows.show_resolution_on_card(ctx.client, ctx.settings, incident_id=incident_id,
+                                  user=ctx.user, note=note, lang=ctx.lang)
     ctx.respond(response_type="ephemeral", **render_resolved(
         incident_id=incident_id, user=ctx.user, note=note, lang=ctx.lang).as_kwargs())
 
