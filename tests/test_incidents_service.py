@@ -20,6 +20,7 @@ from bot.incidents.service import (
     find_similar,
     get_incident,
     incident_for_thread,
+    incident_in_conversation,
     list_incidents,
     occurrences_of,
     purge_old_texts,
@@ -332,3 +333,16 @@ def test_reopen_clears_the_resolution_and_refuses_a_second_open_copy(
     assert error.value.other_id == again.incident_id
     with session_scope(migrated_database_url) as session, pytest.raises(IncidentNotFound):
         reopen_incident(session, 999_999)
+
+
+def test_a_click_on_an_answer_whose_thread_is_not_attached_yet_is_from_its_conversation(
+        migrated_database_url: str) -> None:
+    """An incident first seen in C1 is pasted again in C2: the card in C2 is posted before its
+    thread is attached to the occurrence, and a quick click on it must not be refused."""
+    url = migrated_database_url
+    first = paste(url, "boom", result_for("fp-quick"), channel="C1", thread_ts="1.1")
+    paste(url, "boom", result_for("fp-quick"), channel="C2", thread_ts=None)
+    with session_scope(url) as session:
+        incident = get_incident(session, first.incident_id)
+        assert incident_in_conversation(session, incident, channel="C2", thread_ts="2.2")
+        assert not incident_in_conversation(session, incident, channel="C3", thread_ts="2.2")

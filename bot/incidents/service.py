@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from rapidfuzz import fuzz, process, utils
-from sqlalchemy import and_, case, func, select, text, update
+from sqlalchemy import and_, case, func, or_, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -372,9 +372,11 @@ def incident_in_conversation(session: Session, incident: Incident, *, channel: s
         return True
     if not thread_ts:
         return False
+    # An occurrence whose thread is not known yet counts too: its answer was just posted in
+    # this channel and the thread is attached right after, so a click that quick is no stranger.
     return session.scalar(select(func.count()).select_from(Occurrence).where(
         Occurrence.incident_id == incident.id, Occurrence.channel == channel,
-        Occurrence.thread_ts == thread_ts)) > 0
+        or_(Occurrence.thread_ts == thread_ts, Occurrence.thread_ts.is_(None)))) > 0
 
 
 def get_incident(session: Session, incident_id: int) -> Incident | None:
