@@ -254,18 +254,28 @@ def may_act_on(settings: Settings, incident: Any, *, user: str, channel: str | N
                                                 thread_ts=thread_ts)
 
 
+def _refusal(settings: Settings, *, incident_id: int, user: str, channel: str | None,
+             thread_ts: str | None, action: str) -> str | None:
+    """Why this person may not `action` the incident from here: "missing" (no such incident)
+    or "elsewhere" (see may_act_on); None when they may. Resolve and reopen share the rule."""
+    with session_scope(settings.database_url) as session:
+        incident = service.get_incident(session, incident_id)
+    if incident is None:
+        return "missing"
+    if not may_act_on(settings, incident, user=user, channel=channel, thread_ts=thread_ts):
+        log.warning("refused: %s tried to %s incident #%s from %s", user, action, incident_id,
+                    channel)
+        return "elsewhere"
+    return None
+
+
 def resolve(settings: Settings, *, incident_id: int, user: str, note: str, channel: str | None,
             thread_ts: str | None = None) -> Resolution:
     """Resolve an incident from `channel` (and `thread_ts`), if this person may; two people
     pressing Resolve at once get one resolution."""
-    with session_scope(settings.database_url) as session:
-        incident = service.get_incident(session, incident_id)
-    if incident is None:
-        return Resolution(incident_id, resolved=False, missing=True)
-    if not may_act_on(settings, incident, user=user, channel=channel, thread_ts=thread_ts):
-        log.warning("refused: %s tried to resolve incident #%s from %s", user, incident_id,
-                    channel)
-        return Resolution(incident_id, resolved=False, elsewhere=True)
+    if refused := _refusal(settings, incident_id=incident_id, user=user, channel=channel,
+                           thread_ts=thread_ts, action="resolve"):
+        return Resolution(incident_id, resolved=False, **{refused: True})
     try:
         with session_scope(settings.database_url) as session:
             service.resolve_incident(session, incident_id, user=user, note=sanitize(note),
@@ -317,14 +327,9 @@ class Reopening:
 def reopen(settings: Settings, *, incident_id: int, user: str, channel: str | None,
            thread_ts: str | None = None) -> Reopening:
     """Reopen a resolved incident, under the same rule as resolving it (may_act_on)."""
-    with session_scope(settings.database_url) as session:
-        incident = service.get_incident(session, incident_id)
-    if incident is None:
-        return Reopening(incident_id, reopened=False, missing=True)
-    if not may_act_on(settings, incident, user=user, channel=channel, thread_ts=thread_ts):
-        log.warning("refused: %s tried to reopen incident #%s from %s", user, incident_id,
-                    channel)
-        return Reopening(incident_id, reopened=False, elsewhere=True)
+    if refused := _refusal(settings, incident_id=incident_id, user=user, channel=channel,
+                           thread_ts=thread_ts, action="reopen"):
+        return Reopening(incident_id, reopened=False, **{refused: True})
     try:
         with session_scope(settings.database_url) as session:
             service.reopen_incident(session, incident_id)
