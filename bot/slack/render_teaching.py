@@ -43,7 +43,7 @@ STRINGS = {
                          "초안이 됩니다."},
     "draft_title": {"en": "*Title:* {title}", "ko": "*제목:* {title}"},
     "draft_cause": {"en": "*Cause:* {cause}", "ko": "*원인:* {cause}"},
-    "draft_fix": {"en": "*Fix:* {fix}", "ko": "*해결:* {fix}"},
+    "draft_fix": {"en": "*Fix:* {fix}", "ko": "*조치 방법:* {fix}"},
     "draft_signature": {"en": "*Signature (masked):* {signature}",
                         "ko": "*시그니처(마스킹됨):* {signature}"},
     "draft_who": {"en": "Anyone may edit; a KB maintainer adds it to the knowledge base.",
