@@ -88,10 +88,11 @@ TEXTS: dict[str, dict[str, str]] = {
                              "the bot's admin (reference `{ref}`).",
                        "ko": ":warning: 봇에 로그 가져오기 설정이 아직 되어 있지 않습니다. 봇 "
                              "담당자에게 문의하세요(참조 번호 `{ref}`)."},
-    "cannot_post": {"en": "I can't post in this channel: invite me (`/invite @troubleshoot`) "
-                          "first.",
-                    "ko": "이 채널에 글을 쓸 수 없습니다. 먼저 저를 초대해 주세요"
-                          "(`/invite @troubleshoot`)."},
+    # {app}: the app as Slack names it (a mention of its bot user), never a fixed name.
+    "cannot_post": {"en": "I can't post in this channel: invite the app first (`/invite`, "
+                          "then pick it): {app}",
+                    "ko": "이 채널에 글을 쓸 수 없습니다. 먼저 앱을 초대해 주세요"
+                          "(`/invite` 입력 후 선택): {app}"},
     "bot_failed": {"en": ":warning: Sorry, fetching the logs failed on the bot's side "
                          "(reference `{ref}`).",
                    "ko": ":warning: 죄송합니다. 봇 쪽 문제로 로그를 가져오지 못했습니다"

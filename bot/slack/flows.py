@@ -33,6 +33,7 @@ from bot.slack.config import Settings
 from bot.slack.delivery import find_message, post_message, update_message
 from bot.slack.files import read_attached_files
 from bot.slack.i18n import t
+from bot.slack.identity import app_name
 from bot.slack.permalinks import answer_links, links_for
 from bot.slack.privacy import audience_for
 from bot.slack.render import (
@@ -184,12 +185,14 @@ def answer_in_thread(client: WebClient, paste: Paste, *, settings: Settings, lan
                                  tolerate_not_member=respond is not None)
     matcher = matcher_for(settings)
     if answer_ts is None and respond is not None:
-        # No thread to put the details in: the full answer, once.
+        # No thread to put the details in: the full answer, once. What to do about it goes to
+        # the person who asked, on its own: not as a line under the answer's buttons.
         full = render_answer(answered, matcher.kb, user=paste.user,
                              logs_offered=channel_may_fetch(paste.channel),
                              links=answer_links(client, settings.database_url, answered))
-        respond(response_type="in_channel", text=full.text,
-                blocks=[*full.blocks, *render_text(t("not_in_channel", lang)).blocks][:50])
+        respond(response_type="in_channel", **full.as_kwargs())
+        respond(response_type="ephemeral", replace_original=False, **render_text(
+            t("not_in_channel", lang, app=app_name(client, lang))).as_kwargs())
         return answered
     # The answer is out: what follows is extra, and its failure is logged, never apologised
     # for (an apology under an answer reads as if the answer were wrong).

@@ -12,6 +12,8 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
+from bot.slack.i18n import t
+
 log = logging.getLogger(__name__)
 
 
@@ -51,3 +53,9 @@ def app_identity(client: Any) -> AppIdentity:
     with _lock:
         _known[key] = identity
     return identity
+
+
+def app_name(client: Any, lang: str) -> str:
+    """The app as a message should name it: a mention Slack renders as its current name, or
+    "this app" while Slack cannot say who it is."""
+    return app_identity(client).mention or t("this_app", lang)

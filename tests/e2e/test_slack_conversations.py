@@ -110,11 +110,11 @@ def test_known_error_is_answered_in_the_channel_and_recorded(server: Server,
     assert len(visible_text(blocks)) <= MAX_CARD_CHARS
 
     # Its first thread reply is the full answer: every step, the evidence, the guide.
-    full = shown_text(all_text(full_answer(server, channel, answer).args["blocks"]))
+    full = all_text(full_answer(server, channel, answer).args["blocks"])
     assert f"matched: `{CRASH_ERROR}`" in full
     assert "kubectl logs" in full and "```" in full  # fix steps with commands as code
     assert "learn.microsoft.com" in full  # the guide link
-    assert f"Incident #{incident_id}" in full
+    assert f"Incident #{incident_id}" in shown_text(full)  # linked to the card: read as shown
     action_ids = {element["action_id"] for block in blocks if block["type"] == "actions"
                   for element in block["elements"]}
     # No "Fetch logs" here: this server allows no channel to fetch logs (tests/logs has it).
@@ -564,7 +564,12 @@ def test_a_channel_the_bot_is_not_in_still_gets_the_answer(server: Server,
         call.path.endswith("/" + channel)))[0]
     assert reply.args["response_type"] == "in_channel"
     text = all_text(reply.args["blocks"])
-    assert "container-cannot-be-scheduled" in text and "Invite me to this channel" in text
+    assert "container-cannot-be-scheduled" in text and "Invite" not in text
+    # What to do about it reaches only the person, as a message of its own.
+    hint = server.fake.wait_for("response_url", predicate=lambda call: (
+        call.path.endswith("/" + channel) and call.args.get("response_type") == "ephemeral"))
+    assert f"Invite the app to this channel (`/invite`, then pick it): <@{BOT_USER_ID}>" in (
+        hint[0].args["text"])
 
 
 def test_an_image_attachment_is_not_read_as_an_error(server: Server, channel: str) -> None:
