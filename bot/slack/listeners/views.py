@@ -61,12 +61,9 @@ def register(app: App, settings: Settings) -> None:
                                    channel=channel, thread_ts=metadata.get("thread_ts")
                                    or metadata.get("message_ts"))
         if not resolution.resolved:  # gone, or someone else was quicker
-            refusal = flows.resolution_refusal(resolution, lang)
-            if channel and not metadata.get("response_url"):
-                client.chat_postEphemeral(channel=channel, user=user, **refusal.as_kwargs())
-            else:  # the click's response_url reaches the person even outside the channel
-                tell_resolver(client, user=user, response_url=metadata.get("response_url"),
-                              message=refusal)
+            tell_refusal(client, channel=channel, user=user,
+                         response_url=metadata.get("response_url"),
+                         message=flows.resolution_refusal(resolution, lang))
             return
         outside = show_resolved(client, metadata, incident_id=incident_id, user=user,
                                 note=note, lang=lang)
@@ -130,6 +127,20 @@ def send_to(response_url: str, message: Message, *, response_type: str) -> None:
     bot is not a member of)."""
     WebhookClient(response_url).send(response_type=response_type, replace_original=False,
                                      **message.as_kwargs())
+
+
+def tell_refusal(client: WebClient, *, channel: str | None, user: str,
+                 response_url: str | None, message: Message) -> None:
+    """Why the resolution did not happen, to the person in the channel; where the bot is not a
+    member, through the click's response_url instead."""
+    if channel:
+        try:
+            client.chat_postEphemeral(channel=channel, user=user, **message.as_kwargs())
+            return
+        except Exception as error:
+            if not not_a_member(error):
+                raise
+    tell_resolver(client, user=user, response_url=response_url, message=message)
 
 
 def tell_resolver(client: WebClient, *, user: str, response_url: str | None,
