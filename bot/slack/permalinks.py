@@ -13,13 +13,11 @@ plain text, so a link never reveals where a private channel's incident lives.
 from __future__ import annotations
 
 import logging
-import re
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable
 from typing import Any
 
-from bot.answers.lines import Markup
 from bot.answers.models import Answer
+from bot.chat.permalinks import NO_LINKS, IncidentLinks, permalink, shown_text
 from bot.incidents.audience import Audience
 from bot.incidents.service import incident_threads
 from bot.slack.identity import app_identity
@@ -27,43 +25,7 @@ from bot.storage import session_scope
 
 log = logging.getLogger(__name__)
 
-_LINK = re.compile(r"<(?:https?://[^|>]+)\|([^>]*)>")
-
-
-def permalink(workspace_url: str, channel: str, ts: str) -> str:
-    """Slack's link to a message: `https://acme.slack.com/archives/C123/p1700000000000100`."""
-    return f"{workspace_url.rstrip('/')}/archives/{channel}/p{ts.replace('.', '')}"
-
-
-def shown_text(mrkdwn: str) -> str:
-    """What a reader sees of mrkdwn links: `<url|#2>` shows as `#2` (for length budgets)."""
-    return _LINK.sub(r"\1", mrkdwn)
-
-
-@dataclass(frozen=True)
-class IncidentLinks:
-    """The threads of the incidents one message may link to, by incident id."""
-
-    workspace_url: str | None = None
-    threads: Mapping[int, tuple[str, str]] = field(default_factory=dict)
-
-    def ref(self, incident_id: int) -> str:
-        """`#2`, linked to its thread when this message may link it."""
-        where = self.threads.get(incident_id)
-        if not self.workspace_url or where is None:
-            return f"#{incident_id}"
-        return f"<{permalink(self.workspace_url, *where)}|#{incident_id}>"
-
-    def url(self, incident_id: int) -> str | None:
-        where = self.threads.get(incident_id)
-        return permalink(self.workspace_url, *where) if self.workspace_url and where else None
-
-    def markup(self, base: Markup) -> Markup:
-        """`base` with its incident numbers linked."""
-        return replace(base, incident=self.ref)
-
-
-NO_LINKS = IncidentLinks()
+__all__ = ["NO_LINKS", "IncidentLinks", "answer_links", "links_for", "permalink", "shown_text"]
 
 
 def links_for(client: Any, database_url: str, *, audience: Audience | None,
