@@ -108,3 +108,16 @@ def test_a_korean_user_gets_the_answer_in_korean(server: Server) -> None:
     use_shortcut(server, channel, {"type": "message", "user": "U0000BOB", "ts": ts,
                                    "text": GPU_ERROR}, user=user)
     assert "진행 중" in all_text(answer_in_thread(server, channel, ts).args["blocks"])
+
+
+def test_in_a_channel_the_bot_is_not_in_the_answer_comes_through_the_shortcut(
+        server: Server) -> None:
+    channel, ts = new_channel(), new_ts()
+    server.fake.leave_channel(channel, error="channel_not_found")  # a private channel
+    use_shortcut(server, channel, {"type": "message", "user": "U0000BOB", "ts": ts,
+                                   "text": GPU_ERROR})
+    replies = server.fake.wait_for("response_url", 2, predicate=lambda call: (
+        call.path.endswith(f"/{channel}-shortcut")))
+    kinds = {call.args["response_type"]: call.args for call in replies}
+    assert "container-cannot-be-scheduled" in all_text(kinds["in_channel"]["blocks"])
+    assert kinds["ephemeral"]["text"].endswith(f"(`/invite`, then pick it): <@{BOT_USER_ID}>")
