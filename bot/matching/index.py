@@ -18,13 +18,13 @@ import re
 import re._constants as sre_constants  # the parser `re` itself uses (sre_parse is deprecated)
 import re._parser as sre_parse
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
 
 from bot.knowledge.model import KnowledgeBase
-from bot.matching.masking import mask
+from bot.matching.masking import mask, mask_both
 from bot.matching.tokens import background_weight, stem, words
 
 # Weight of a word used by `df` entries: ln(1 + SPREAD / df). SPREAD is the number of entries at
@@ -88,6 +88,33 @@ def signal_exit_code(word: str) -> bool:
     return word.isdigit() and len(word) == 3 and 129 <= int(word) <= 159
 
 
+def _shared_share(entry: int, weights: dict[str, float], total: float, codes: frozenset[str],
+                  postings: dict[str, list[int]], owners: list[int],
+                  all_codes: list[frozenset[str]]) -> float:
+    """SignatureChoice.shared of a signature of `entry`: the largest share of its weight that
+    one signature of another entry also has (`owners`: each signature's entry)."""
+    shared: dict[int, float] = defaultdict(float)
+    for word, weight in weights.items():
+        posting = postings[word]
+        if len(posting) > SHARED_SCAN_LIMIT:  # a very common word: little weight anyway
+            continue
+        for other in posting:
+            if owners[other] != entry:
+                shared[other] += weight
+    # Parallel signatures told apart by their code (`HTTPError: 502 ...` / `HTTPError: 504
+    # ...`) are not wrappers: the code decides, and a missing code is damped in scoring.
+    if codes:
+        shared = {other: weight for other, weight in shared.items()
+                  if codes == all_codes[other]}
+    if not shared or not total:
+        return 0.0
+    return max(shared.values()) / total
+
+
+def _names_scoring_call(text: str) -> bool:
+    return bool(SCORING_CALL.search(text))
+
+
 def fuzzy_form(text: str) -> str:
     return " ".join(mask(text).lower().split())
 
@@ -96,19 +123,25 @@ def word_form(text: str) -> set[str]:
     return set(words(mask(text, keep_words=True)))
 
 
+def signature_forms(text: str) -> tuple[str, set[str]]:
+    """`(fuzzy_form(text), word_form(text))`, masking once where the two masks cannot differ."""
+    full, kept = mask_both(text)
+    return " ".join(full.lower().split()), set(words(kept))
+
+
 class KnowledgeIndex:
     def __init__(self, kb: KnowledgeBase) -> None:
         self.entry_ids: list[str] = [entry.id for entry in kb]
         self.entry_kinds: list[str] = [entry.kind for entry in kb]
         self.entry_stages: list[str] = [entry.stage for entry in kb]
-        signature_words: list[tuple[int, str, set[str]]] = []
+        signature_words: list[tuple[int, str, set[str], str]] = []
         entry_words: list[set[str]] = [set() for _ in self.entry_ids]
         for number, entry in enumerate(kb):
             for signature in dict.fromkeys(entry.signatures):  # each signature once
-                found = word_form(signature)
+                fuzzy, found = signature_forms(signature)
                 if not found:
                     continue
-                signature_words.append((number, signature, found))
+                signature_words.append((number, signature, found, fuzzy))
                 entry_words[number] |= found
         frequency: dict[str, int] = defaultdict(int)
         for found in entry_words:
@@ -130,18 +163,27 @@ class KnowledgeIndex:
             sum(max(0.0, weight - INFO_FLOOR) for weight in weights.values())
             for weights in self.entry_words]
 
-        self.signatures: list[SignatureChoice] = []
+        # Each signature's words, weights and codes first, then its share of weight that one
+        # signature of another entry also has (which needs every signature's words); each
+        # SignatureChoice is built once, with both.
         postings: dict[str, list[int]] = defaultdict(list)
-        for number, text, found in signature_words:
+        drafts: list[tuple[int, str, str, dict[str, float], frozenset[str]]] = []
+        for number, text, found, fuzzy in signature_words:
+            position = len(drafts)
             weights = {word: self.weight[word] for word in sorted(found)}
-            position = len(self.signatures)
-            self.signatures.append(SignatureChoice(
-                number, text, fuzzy_form(text), weights, sum(weights.values()),
-                codes=frozenset(word for word in found if word.isdigit()),
-                scoring_call=bool(SCORING_CALL.search(text))))
+            drafts.append((number, text, fuzzy, weights,
+                           frozenset(word for word in found if word.isdigit())))
             for word in found:
                 postings[word].append(position)
-        self.signatures = [self._with_shared(choice, postings) for choice in self.signatures]
+        owners = [draft[0] for draft in drafts]
+        all_codes = [draft[4] for draft in drafts]
+        self.signatures: list[SignatureChoice] = []
+        for number, text, fuzzy, weights, codes in drafts:
+            total = sum(weights.values())
+            self.signatures.append(SignatureChoice(
+                number, text, fuzzy, weights, total,
+                shared=_shared_share(number, weights, total, codes, postings, owners, all_codes),
+                codes=codes, scoring_call=_names_scoring_call(text)))
         self.postings = {word: np.asarray(items, dtype=np.int32)
                          for word, items in postings.items()}
         self.totals = np.asarray([s.total for s in self.signatures], dtype=np.float64)
@@ -169,24 +211,6 @@ class KnowledgeIndex:
                     self.patterns_by_word[anchor].append(position)
                 else:
                     self.unanchored_patterns.append(position)
-
-    def _with_shared(self, choice: SignatureChoice,
-                     postings: dict[str, list[int]]) -> SignatureChoice:
-        shared: dict[int, float] = defaultdict(float)
-        for word, weight in choice.weights.items():
-            posting = postings[word]
-            if len(posting) > SHARED_SCAN_LIMIT:  # a very common word: little weight anyway
-                continue
-            for other in posting:
-                if self.signatures[other].entry != choice.entry:
-                    shared[other] += weight
-        # Parallel signatures told apart by their code (`HTTPError: 502 ...` / `HTTPError: 504
-        # ...`) are not wrappers: the code decides, and a missing code is damped in scoring.
-        shared = {other: weight for other, weight in shared.items()
-                  if not (choice.codes and choice.codes != self.signatures[other].codes)}
-        if not shared or not choice.total:
-            return choice
-        return replace(choice, shared=max(shared.values()) / choice.total)
 
     def compile_problems(self) -> list[tuple[str, str, str]]:
         """Patterns that parse but do not compile (entry id, pattern, error): for kb check."""

@@ -40,6 +40,9 @@ class MaskPattern:
     pattern: str  # verbose-mode regex without the group
     keeps_words: bool = False  # skipped by mask(keep_words=True)
     replace: Callable[[re.Match[str]], str] | None = None  # may return the value unchanged
+    # Characters of which every match holds at least one ("" when not stated): a text with
+    # none of them cannot match, which lets mask_both() skip a pass (tests/test_masking.py).
+    needs: str = ""
 
 
 def _number(match: re.Match[str]) -> str:
@@ -68,7 +71,8 @@ def _quoted(match: re.Match[str]) -> str:
 
 MASK_PATTERNS: tuple[MaskPattern, ...] = (
     MaskPattern("email", r"[a-zA-Z0-9._%+-]+@[a-zA-Z0-9-]+(?:\.[a-zA-Z0-9-]+)+"),
-    MaskPattern("url", r"\b(?:https?|wss?|ftp|tcp)://[^\s'\"<>)\]]+", keeps_words=True),
+    MaskPattern("url", r"\b(?:https?|wss?|ftp|tcp)://[^\s'\"<>)\]]+", keeps_words=True,
+                needs="/"),
     MaskPattern("uuid", r"\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}"
                         r"-[0-9a-fA-F]{12}\b"),
     # Kubernetes pod and replica-set names: <deployment>-<pod-template-hash>-<5 chars>. The
@@ -93,9 +97,9 @@ MASK_PATTERNS: tuple[MaskPattern, ...] = (
                        r"|\b(?=[a-f]*\d)(?=\d*[a-f])[0-9a-f]{7,128}\b"
                        r"|\b(?=[A-F]*\d)(?=\d*[A-F])[0-9A-F]{8,128}\b"),
     MaskPattern("path", r"(?<![\w.:/<])(?:/[\w.@+~-]+){2,}/?|\b[A-Za-z]:\\(?:[\w.@+~ -]+\\?)+",
-                keeps_words=True),
+                keeps_words=True, needs="/\\"),
     MaskPattern("quoted", r"(?<=[=:(\s])'[^'\n]{1,200}'|(?<=[=:(\s])\"[^\"\n]{1,200}\"",
-                keeps_words=True, replace=_quoted),
+                keeps_words=True, replace=_quoted, needs="'\""),
     MaskPattern("duration", r"\b\d+(?:\.\d+)?(?:ms|us|ns|s|m|h)\b"),
     MaskPattern("number", r"(?<![\w.])-?\d+(?:\.\d+)?(?![\w.]*[a-zA-Z_])", replace=_number),
 )
@@ -124,3 +128,25 @@ def mask(text: str, *, keep_words: bool = False) -> str:
     """The text with its variable parts replaced by `<name>` placeholders."""
     regex = _WORDS_KEPT if keep_words else _FULL
     return regex.sub(_replacement, text)
+
+
+# What a text must hold for mask() and mask(keep_words=True) to differ: one character that a
+# skipped pattern needs. None when a skipped pattern does not say what it needs.
+_KEPT_PATTERNS_NEED: str | None = (
+    "".join(p.needs for p in MASK_PATTERNS if p.keeps_words)
+    if all(p.needs for p in MASK_PATTERNS if p.keeps_words) else None)
+
+
+def mask_both(text: str) -> tuple[str, str]:
+    """`(mask(text), mask(text, keep_words=True))`, in one pass when they cannot differ.
+
+    They differ only where a pattern that keep_words skips matches; in a text without any
+    character those patterns need (most signatures: no quote, path or URL), the two passes
+    would find the same matches, so the second is skipped. It halves the masking of a large
+    knowledge base, which was a third of the time to index it.
+    """
+    kept = mask(text, keep_words=True)
+    need = _KEPT_PATTERNS_NEED
+    if need is not None and not any(character in text for character in need):
+        return kept, kept
+    return mask(text), kept
