@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import math
 import re
-import re._constants as sre_constants  # the parser `re` itself uses (sre_parse is deprecated)
-import re._parser as sre_parse
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
@@ -24,6 +22,7 @@ from functools import cached_property
 import numpy as np
 
 from bot.knowledge.model import KnowledgeBase
+from bot.matching.literals import literal_runs
 from bot.matching.masking import mask, mask_both
 from bot.matching.tokens import background_weight, stem, words
 
@@ -196,16 +195,16 @@ class KnowledgeIndex:
         for number, entry in enumerate(kb):
             for pattern in entry.patterns:
                 try:
-                    # Parsed once, here, for the anchor word and to report a broken pattern;
+                    # Read once, here, for the anchor word and to report a broken pattern;
                     # compiled on first use (PatternChoice.regex).
-                    parsed = sre_parse.parse(pattern)
+                    runs = literal_runs(pattern)
                 except (re.error, OverflowError, RecursionError) as error:
                     self.pattern_problems.append((entry.id, pattern, str(error)))
                     continue
                 position = len(self.patterns)
                 written = frozenset(words(_REGEX_CLASS.sub(" ", pattern)))
                 self.patterns.append(PatternChoice(number, pattern, written))
-                anchor = self._anchor_word(parsed)
+                anchor = self._anchor_word(runs)
                 self.pattern_anchor.append(anchor)
                 if anchor:
                     self.patterns_by_word[anchor].append(position)
@@ -222,10 +221,10 @@ class KnowledgeIndex:
                 problems.append((self.entry_ids[choice.entry], choice.text, str(error)))
         return problems
 
-    def _anchor_word(self, pattern: str | sre_parse.SubPattern) -> str | None:
-        """The rarest word a pattern's required literal text contains, if any."""
+    def _anchor_word(self, runs: list[str]) -> str | None:
+        """The rarest word in a pattern's required literal text (`runs`), if any."""
         candidates: list[str] = []
-        for literal in required_literals(pattern):
+        for literal in runs:
             # Only whole words inside a literal are safe anchors: in `back-?off`, `back` is
             # the end of a run and may continue (`backoff`), so runs are cut at their edges.
             literal_words = set(words(literal))
@@ -238,48 +237,3 @@ class KnowledgeIndex:
         if not candidates:
             return None
         return max(candidates, key=lambda w: self.weight.get(w, math.log1p(SPREAD)))
-
-
-def required_literals(pattern: str | sre_parse.SubPattern) -> list[str]:
-    """The runs of literal characters every match of `pattern` (text or parsed) must contain.
-
-    Only the top level of the pattern counts (inside a group or an alternation nothing is
-    required); words are compared lower-cased, so case-insensitive patterns need no care.
-    """
-    if isinstance(pattern, str):
-        try:
-            parsed = sre_parse.parse(pattern)
-        except (sre_constants.error, OverflowError, RecursionError):
-            return []
-    else:
-        parsed = pattern
-    runs: list[str] = []
-    current: list[str] = []
-    for op, value in parsed:
-        if op is sre_constants.LITERAL:
-            current.append(chr(value))
-            continue
-        if _is_word_edge(op, value):
-            # `\b`, `\s`, `\s+` end a word without ending what is required: `\bFPGA\b`
-            # requires the whole word `FPGA`, so the run goes on with a space.
-            current.append(" ")
-            continue
-        if current:
-            runs.append("".join(current))
-            current = []
-    if current:
-        runs.append("".join(current))
-    # A literal followed by `?` or `*` is optional: sre_parse puts it in a MAX_REPEAT, not
-    # LITERAL, so the runs above hold only characters every match contains.
-    return runs
-
-
-def _is_word_edge(op: object, value: object) -> bool:
-    if op is sre_constants.AT:
-        return value is sre_constants.AT_BOUNDARY
-    if op is sre_constants.IN:
-        return value == [(sre_constants.CATEGORY, sre_constants.CATEGORY_SPACE)]
-    if op is sre_constants.MAX_REPEAT or op is sre_constants.MIN_REPEAT:
-        low, _high, item = value  # type: ignore[misc]
-        return bool(low) and len(item) == 1 and _is_word_edge(*item[0])
-    return False
