@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import math
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import chain
 
 import numpy as np
 
@@ -110,6 +111,19 @@ def _shared_share(entry: int, weights: dict[str, float], total: float, codes: fr
     return max(shared.values()) / total
 
 
+def _as_arrays(postings: dict[str, list[int]]) -> dict[str, np.ndarray]:
+    """Each word's list as an int32 array: views into one array, not one array per word
+    (tens of thousands of small arrays cost more to make than the index's own work)."""
+    flat = np.fromiter(chain.from_iterable(postings.values()), dtype=np.int32,
+                       count=sum(map(len, postings.values())))
+    arrays: dict[str, np.ndarray] = {}
+    start = 0
+    for word, items in postings.items():
+        arrays[word] = flat[start: start + len(items)]
+        start += len(items)
+    return arrays
+
+
 def _names_scoring_call(text: str) -> bool:
     return bool(SCORING_CALL.search(text))
 
@@ -142,10 +156,9 @@ class KnowledgeIndex:
                     continue
                 signature_words.append((number, signature, found, fuzzy))
                 entry_words[number] |= found
-        frequency: dict[str, int] = defaultdict(int)
+        frequency: Counter[str] = Counter()  # words first seen first, as a plain loop would
         for found in entry_words:
-            for word in found:
-                frequency[word] += 1
+            frequency.update(found)
         self.weight: dict[str, float] = {}
         for word, count in frequency.items():
             fixed = background_weight(word)
@@ -170,8 +183,7 @@ class KnowledgeIndex:
         for number, text, found, fuzzy in signature_words:
             position = len(drafts)
             weights = {word: self.weight[word] for word in sorted(found)}
-            drafts.append((number, text, fuzzy, weights,
-                           frozenset(word for word in found if word.isdigit())))
+            drafts.append((number, text, fuzzy, weights, frozenset(filter(str.isdigit, found))))
             for word in found:
                 postings[word].append(position)
         owners = [draft[0] for draft in drafts]
@@ -183,8 +195,7 @@ class KnowledgeIndex:
                 number, text, fuzzy, weights, total,
                 shared=_shared_share(number, weights, total, codes, postings, owners, all_codes),
                 codes=codes, scoring_call=_names_scoring_call(text)))
-        self.postings = {word: np.asarray(items, dtype=np.int32)
-                         for word, items in postings.items()}
+        self.postings = _as_arrays(postings)
         self.totals = np.asarray([s.total for s in self.signatures], dtype=np.float64)
 
         self.patterns: list[PatternChoice] = []
