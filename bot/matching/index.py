@@ -14,14 +14,17 @@
 from __future__ import annotations
 
 import math
+import pickle
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import chain
 
 import numpy as np
 
+from bot.disk_cache import cached, code_fingerprint
 from bot.knowledge.model import KnowledgeBase
 from bot.matching.literals import literal_runs
 from bot.matching.masking import mask, mask_both
@@ -31,6 +34,11 @@ from bot.matching.tokens import background_weight, stem, words
 # which a word stops being informative; it is a constant so that weights do not depend on KB size.
 SPREAD = 30.0
 SHARED_SCAN_LIMIT = 64
+# Below this many entries indexing takes well under a second: no disk cache (the shipped KB).
+MIN_CACHED_ENTRIES = 500
+# What decides the index built from given entries: a change to any of them is a new key.
+_INDEXING_MODULES = ("bot.matching.index", "bot.matching.masking", "bot.matching.tokens",
+                     "bot.matching.literals")
 # A word carries information only above this weight, so that ten common words (`error`,
 # `traceback`, `most recent call last`) never add up to one rare one (scoring.py, features.py).
 INFO_FLOOR = 1.2
@@ -111,16 +119,20 @@ def _shared_share(entry: int, weights: dict[str, float], total: float, codes: fr
     return max(shared.values()) / total
 
 
-def _as_arrays(postings: dict[str, list[int]]) -> dict[str, np.ndarray]:
-    """Each word's list as an int32 array: views into one array, not one array per word
-    (tens of thousands of small arrays cost more to make than the index's own work)."""
-    flat = np.fromiter(chain.from_iterable(postings.values()), dtype=np.int32,
+def _flat_postings(postings: dict[str, list[int]]) -> np.ndarray:
+    """Every word's list, one after the other, as one int32 array (see _views)."""
+    return np.fromiter(chain.from_iterable(postings.values()), dtype=np.int32,
                        count=sum(map(len, postings.values())))
+
+
+def _views(flat: np.ndarray, lengths: Iterable[tuple[str, int]]) -> dict[str, np.ndarray]:
+    """Each word's list as a view into `flat`: tens of thousands of small arrays, each made or
+    pickled on its own, cost more than the index's own work."""
     arrays: dict[str, np.ndarray] = {}
     start = 0
-    for word, items in postings.items():
-        arrays[word] = flat[start: start + len(items)]
-        start += len(items)
+    for word, length in lengths:
+        arrays[word] = flat[start: start + length]
+        start += length
     return arrays
 
 
@@ -195,7 +207,9 @@ class KnowledgeIndex:
                 number, text, fuzzy, weights, total,
                 shared=_shared_share(number, weights, total, codes, postings, owners, all_codes),
                 codes=codes, scoring_call=_names_scoring_call(text)))
-        self.postings = _as_arrays(postings)
+        self._postings_flat = _flat_postings(postings)
+        self.postings = _views(self._postings_flat,
+                               ((word, len(items)) for word, items in postings.items()))
         self.totals = np.asarray([s.total for s in self.signatures], dtype=np.float64)
 
         self.patterns: list[PatternChoice] = []
@@ -221,6 +235,17 @@ class KnowledgeIndex:
                     self.patterns_by_word[anchor].append(position)
                 else:
                     self.unanchored_patterns.append(position)
+
+    def __getstate__(self) -> dict[str, object]:
+        # The postings are views into one array: stored as the array and each word's length.
+        state = self.__dict__.copy()
+        state["postings"] = [(word, len(array)) for word, array in self.postings.items()]
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        lengths = state.pop("postings")
+        self.__dict__.update(state)
+        self.postings = _views(self._postings_flat, lengths)  # type: ignore[arg-type]
 
     def compile_problems(self) -> list[tuple[str, str, str]]:
         """Patterns that parse but do not compile (entry id, pattern, error): for kb check."""
@@ -248,3 +273,16 @@ class KnowledgeIndex:
         if not candidates:
             return None
         return max(candidates, key=lambda w: self.weight.get(w, math.log1p(SPREAD)))
+
+
+def build_index(kb: KnowledgeBase) -> KnowledgeIndex:
+    """KnowledgeIndex(kb); for a large knowledge base, read back from the disk cache when the
+    entries' ids, kinds, stages, signatures and patterns and the indexing code are the same
+    (bot/disk_cache.py)."""
+    if len(kb) < MIN_CACHED_ENTRIES:
+        return KnowledgeIndex(kb)
+    inputs = [(entry.id, entry.kind, entry.stage, entry.signatures, entry.patterns)
+              for entry in kb]
+    key = (code_fingerprint(_INDEXING_MODULES) + np.__version__.encode() + b"\0"
+           + pickle.dumps(inputs, protocol=pickle.HIGHEST_PROTOCOL))
+    return cached("index", key, lambda: KnowledgeIndex(kb))
