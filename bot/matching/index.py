@@ -18,7 +18,7 @@ import pickle
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import cached_property
 from itertools import chain
 
@@ -84,6 +84,9 @@ class PatternChoice:
         """Compiled on first use: a pattern runs only when a paste holds its anchor word, and
         compiling 10,000 team patterns up front was a third of the start-up time."""
         return re.compile(self.text)
+
+
+_SIGNATURE_FIELDS = tuple(field.name for field in fields(SignatureChoice))
 
 
 def signal_exit_code(word: str) -> bool:
@@ -236,16 +239,26 @@ class KnowledgeIndex:
                 else:
                     self.unanchored_patterns.append(position)
 
+    # Pickled for the disk cache in a compact form, about half the size and time: the postings
+    # as the one array they are views of and each word's length, the signatures and patterns
+    # as tuples of their fields (a pattern's compiled regex is left out: compiled on use).
     def __getstate__(self) -> dict[str, object]:
-        # The postings are views into one array: stored as the array and each word's length.
         state = self.__dict__.copy()
         state["postings"] = [(word, len(array)) for word, array in self.postings.items()]
+        state["signatures"] = [tuple(getattr(choice, name) for name in _SIGNATURE_FIELDS)
+                               for choice in self.signatures]
+        state["patterns"] = [(choice.entry, choice.text, choice.words)
+                             for choice in self.patterns]
         return state
 
     def __setstate__(self, state: dict[str, object]) -> None:
         lengths = state.pop("postings")
+        signatures = state.pop("signatures")
+        patterns = state.pop("patterns")
         self.__dict__.update(state)
         self.postings = _views(self._postings_flat, lengths)  # type: ignore[arg-type]
+        self.signatures = [SignatureChoice(*fields) for fields in signatures]  # type: ignore[attr-defined]
+        self.patterns = [PatternChoice(*fields) for fields in patterns]  # type: ignore[attr-defined]
 
     def compile_problems(self) -> list[tuple[str, str, str]]:
         """Patterns that parse but do not compile (entry id, pattern, error): for kb check."""
