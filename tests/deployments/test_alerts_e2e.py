@@ -5,8 +5,10 @@ the real Azure SDKs against the Azure stand-in, the Slack Web API stand-in, and 
 from __future__ import annotations
 
 import json
+import socket
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -115,6 +117,33 @@ def test_oversized_malformed_and_resolved_alerts_are_answered_without_work(
     assert server.sql("SELECT count(*) FROM deployment_alerts") == [(0,)]
 
 
+def test_a_trickled_alert_is_cut_off_and_real_alerts_still_get_in(server: Server) -> None:
+    host, port = urllib.parse.urlsplit(server.url).netloc.split(":")
+    with socket.create_connection((host, int(port)), timeout=30) as slow:
+        slow.sendall(f"POST /alerts/azure-monitor?token={TOKEN} HTTP/1.1\r\nHost: x\r\n"
+                     "Content-Type: application/json\r\nContent-Length: 5000\r\n\r\n{"
+                     .encode())
+        started = time.monotonic()
+        # Meanwhile the other thread of the worker still answers (an ignored alert: no work).
+        resolved = activity_log_alert(resource_id("pay-ep", "v2"), alert_guid="while-slow-1",
+                                      condition="Resolved")
+        assert post_alert(server, resolved)[0] == 202
+        answer = b""
+        slow.settimeout(1.0)
+        while not answer and time.monotonic() - started < 20:
+            try:
+                slow.sendall(b" ")  # one byte a second: never finishing
+                answer = slow.recv(200)
+            except TimeoutError:
+                continue
+            except (BrokenPipeError, ConnectionResetError):
+                break
+        waited = time.monotonic() - started
+    assert answer.startswith(b"HTTP/1.1 408") or answer == b"", answer
+    assert 9 <= waited < 16, f"cut off after {waited:.1f} s"
+    assert server.sql("SELECT count(*) FROM deployment_alerts") == [(0,)]
+
+
 def test_an_alert_then_a_check_for_the_same_failure_posts_once(
         server: Server, azure: AzureStandin, tmp_path: Path) -> None:
     bot = Bot(bot_env(azure, server.fake, tmp_path, server.database_url))
@@ -132,6 +161,12 @@ def test_an_alert_then_a_check_for_the_same_failure_posts_once(
     assert "ml-deployment-failed" in shown  # says which alert reported it
     server.fake.wait_for("files.completeUploadExternal", timeout=30)
     assert top_level_posts(server.fake, DEFAULT_CHANNEL) == []  # the watchers got it
+    # The card again with its incident, whose number links to the card's own thread.
+    update = server.wait_in(WATCHING, "chat.update", timeout=30)[-1]
+    [(incident_id, thread_ts)] = server.sql(
+        "SELECT id, thread_ts FROM incidents WHERE channel = :c", c=WATCHING)
+    assert (f"<https://test.slack.com/archives/{WATCHING}/p{thread_ts.replace('.', '')}"
+            f"|#{incident_id}>") in json.dumps(update.args, ensure_ascii=False)
 
     outcomes = bot.check_json()
     assert [(o["name"], o["status"]) for o in outcomes] == [("pay-ep/v2", "already reported")]
