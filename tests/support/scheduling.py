@@ -2,7 +2,11 @@
 
 Grouping: tests that share a module-scoped fixture (a running server, a built corpus) stay on
 one worker, so that each such fixture is built once per backend rather than once per worker;
-every other test goes to whichever worker is free.
+every other test goes to whichever worker is free. The groups are computed where the tests are
+collected (the workers) and handed to the controller's scheduler in a file, not written into
+the tests' ids as xdist's `xdist_group` does: pytest 9.2 no longer sees that id change
+(pytest-xdist issue 1386), and with it the groups were silently ignored, so every worker that
+drew one test of a module started that module's server again.
 
 Ordering: the longest work first. A group is a queue of tests one worker runs in a row, and a
 one-minute group handed out last keeps one worker busy for a minute after the others finish;
@@ -10,15 +14,19 @@ handed out first, it runs while the others share the short tests. xdist's own or
 groups with the most tests first, then single tests in file order) put minute-long single tests
 such as the database outage at the end. So each group is weighed by how long its tests took in
 the last run (kept in pytest's cache, `.pytest_cache`), a test not seen before by a guess
-(`slow`: it starts servers or processes), and the collection is sorted by weight: xdist hands
-the groups out in that order. The controller reads the cache once and passes it to the workers,
-so that every worker sorts the same way even if another run writes the cache meanwhile.
+(`slow`: it starts servers or processes), and the collection is sorted by weight: the scheduler
+hands the groups out in that order. The controller reads the cache once and passes it to the
+workers, so that every worker sorts the same way even if another run writes the cache meanwhile.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import tempfile
 from collections import defaultdict
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -28,99 +36,91 @@ GUESS_SLOW_S = 5.0  # a test marked slow that has not run here yet: it starts a 
 GUESS_OTHER_S = 0.05
 
 _durations_this_run: defaultdict[str, float] = defaultdict(float)
+_group_folder: list[Path] = []  # the controller's: where the workers write the groups
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    # On the controller (or a run without workers): hand the groups out in the order of the
-    # collection (sorted below), not by their number of tests.
-    if not hasattr(config, "workerinput") and hasattr(config.option, "loadscopereorder"):
-        config.option.loadscopereorder = False
-
+# ----- on the controller
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_configure_node(node: Any) -> None:
-    """On the controller, for each worker it starts: last run's durations, as JSON."""
+    """For each worker it starts: last run's durations, and where to write the groups."""
+    if not _group_folder:
+        _group_folder.append(Path(tempfile.mkdtemp(prefix="bot-test-groups-")))
     node.workerinput["test_durations"] = json.dumps(_cached_durations(node.config))
+    node.workerinput["test_group_folder"] = str(_group_folder[0])
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist's own, which reads the group markers
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    groups: dict[str, list[pytest.Item]] = {}
-    for item in items:
-        group = _shared_fixture_group(item)
-        if group:
-            item.add_marker(pytest.mark.xdist_group(group))
-        groups.setdefault(group or item.nodeid, []).append(item)
-    known = _known_durations(config)
-    weight = {name: sum(known.get(item.nodeid, _guess(item)) for item in members)
-              for name, members in groups.items()}
-    # Stable: equal weights keep the file order; a group's tests keep theirs.
-    ordered = sorted(groups, key=lambda name: -weight[name])
-    items[:] = [item for name in ordered for item in groups[name]]
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    if config.getvalue("dist") != "loadgroup" or not _group_folder:
+        return None
+    from xdist.scheduler import LoadScopeScheduling
 
+    folder = _group_folder[0]
 
-@pytest.hookimpl(tryfirst=True)  # before xdist's, which sends the node ids to the controller
-def pytest_collection_finish(session: pytest.Session) -> None:
-    """Make sure each grouped test's id ends in "@group", which is how the controller learns
-    the groups. xdist 3.8 appends it by assigning `item._nodeid`, which pytest 9.2 no longer
-    reads (its ids are `NodeId` objects): the groups were silently ignored and every worker
-    that drew a test of a module started that module's server again (pytest-xdist issue
-    1386). Kept until the pinned xdist names the groups itself."""
-    if not getattr(session.config.option, "loadgroup", False):
-        return
-    for item in session.items:
-        group = _group_of(item)
-        if group and not item.nodeid.endswith(f"@{group}"):
-            _rename(item, f"{item.nodeid}@{group}")
+    class GroupScheduling(LoadScopeScheduling):  # type: ignore[misc]
+        """xdist's scope scheduling, a scope being a test's group (or the test alone), handed
+        out in the order of the collection (sorted by weight), not by size."""
 
+        def __init__(self, config: pytest.Config, log: Any) -> None:
+            super().__init__(config, log)
+            self._groups: dict[str, str] | None = None
 
-def pytest_runtest_logreport(report: pytest.TestReport) -> None:
-    _durations_this_run[_plain(report.nodeid)] += report.duration
+        def schedule(self) -> None:
+            self.config.option.loadscopereorder = False
+            super().schedule()
+
+        def _split_scope(self, nodeid: str) -> str:
+            if self._groups is None:  # every worker has collected by now: read one's groups
+                written = sorted(folder.glob("*.json"))
+                self._groups = json.loads(written[0].read_text()) if written else {}
+            return self._groups.get(nodeid, nodeid)
+
+    return GroupScheduling(config, log)
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
     config = session.config
-    if hasattr(config, "workerinput") or not _durations_this_run:
+    if hasattr(config, "workerinput"):
         return  # the controller sees every worker's reports and writes the cache once
+    for folder in _group_folder:
+        shutil.rmtree(folder, ignore_errors=True)
     cache = getattr(config, "cache", None)
-    if cache is None:
+    if cache is None or not _durations_this_run:
         return
     merged = {**_cached_durations(config), **_durations_this_run}
     cache.set(CACHE_KEY, {nodeid: round(seconds, 3) for nodeid, seconds in merged.items()})
 
 
-def _known_durations(config: pytest.Config) -> dict[str, float]:
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    _durations_this_run[report.nodeid] += report.duration
+
+
+# ----- on each worker, where the tests are collected
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     workerinput = getattr(config, "workerinput", None)
-    if workerinput is not None:
-        return dict(json.loads(workerinput.get("test_durations", "{}")))
-    return _cached_durations(config)
+    if not workerinput or not workerinput.get("test_group_folder"):
+        return  # one process runs everything in file order, as written
+    groups: dict[str, list[pytest.Item]] = {}
+    for item in items:
+        groups.setdefault(_shared_fixture_group(item) or item.nodeid, []).append(item)
+    known = dict(json.loads(workerinput.get("test_durations", "{}")))
+    weight = {name: sum(known.get(item.nodeid, _guess(item)) for item in members)
+              for name, members in groups.items()}
+    # Stable: equal weights keep the file order; a group's tests keep theirs.
+    ordered = sorted(groups, key=lambda name: -weight[name])
+    items[:] = [item for name in ordered for item in groups[name]]
+    written = Path(workerinput["test_group_folder"]) / f"{workerinput['workerid']}.json.part"
+    written.write_text(json.dumps({item.nodeid: name for name, members in groups.items()
+                                   for item in members if name != item.nodeid}))
+    os.replace(written, written.with_suffix(""))  # whole, or not there
 
 
 def _cached_durations(config: pytest.Config) -> dict[str, float]:
     cache = getattr(config, "cache", None)
     stored = cache.get(CACHE_KEY, {}) if cache is not None else {}
     return stored if isinstance(stored, dict) else {}
-
-
-def _group_of(item: pytest.Item) -> str | None:
-    marks = [mark.args[0] if mark.args else mark.kwargs.get("name", "default")
-             for mark in item.iter_markers("xdist_group")]
-    return "_".join(sorted({str(name) for name in marks})) or None
-
-
-def _rename(item: pytest.Item, nodeid: str) -> None:
-    if hasattr(item, "_id"):  # pytest 9.2 and later
-        from _pytest.nodeid import NodeId
-
-        item._id = NodeId.parse(nodeid)
-    else:
-        item._nodeid = nodeid
-
-
-def _plain(nodeid: str) -> str:
-    """The node id without the "@group" xdist appends to the tests of a group."""
-    at, bracket = nodeid.rfind("@"), nodeid.rfind("]")
-    return nodeid[:at] if at > bracket else nodeid
 
 
 def _guess(item: pytest.Item) -> float:
@@ -137,6 +137,4 @@ def _shared_fixture_group(item: pytest.Item) -> str | None:
         return None
     params = getattr(getattr(item, "callspec", None), "params", {})
     variant = ",".join(f"{name}={params[name]}" for name in shared if name in params)
-    # No brackets in the name: xdist takes what follows the last "@" as the group only when
-    # no "]" comes after it (a parameter id may hold an "@").
-    return f"{item.module.__name__ if item.module else item.nodeid}:{variant}"
+    return f"{item.module.__name__ if item.module else item.nodeid}[{variant}]"
