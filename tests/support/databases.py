@@ -11,8 +11,9 @@ its end. So a migrated PostgreSQL database a test is done with is emptied in the
 (its sessions ended, every row deleted, its sequences restarted: tens of milliseconds), checked
 to still have the template's schema, and handed to the next test under a new name. The new name
 matters: the bot keeps per-URL state (engines, the team-knowledge matcher), and a reused
-database must look like a new one to it. A database whose schema a test changed is dropped, as
-are empty ones (the migration tests'), and at the end of the run what is left, all at once.
+database must look like a new one to it. Databases whose schema a test changed, empty ones (the
+migration tests'), the reusable ones and the template are dropped when the run ends, all at once
+(concurrent drops share checkpoints) by a process of their own: the run does not wait for them.
 
 Every name carries a random part: several test processes (pytest-xdist workers, other
 checkouts) share one PostgreSQL server.
@@ -20,12 +21,14 @@ checkouts) share one PostgreSQL server.
 
 from __future__ import annotations
 
+import os
 import queue
 import shutil
+import subprocess
+import sys
 import tempfile
 import threading
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, create_engine, text
@@ -64,6 +67,7 @@ class Databases:
         self._template_fingerprint: str | None = None
         self._migrated: set[str] = set()  # handed-out names that came from the template
         self._ready: list[str] = []  # emptied, checked, nobody connected: reusable
+        self._unwanted: list[str] = []  # empty ones, changed schemas: dropped at the end
         self._returned: queue.Queue[str | None] = queue.Queue()
         self._janitor: threading.Thread | None = None
         self._problems: list[str] = []
@@ -145,9 +149,10 @@ class Databases:
                     with self._lock:
                         self._ready.append(name)
                     continue
-                self._drop(name)
             except Exception as error:  # reported at close(); a leftover is only clutter
                 self._problems.append(f"{name}: {error}")
+            with self._lock:
+                self._unwanted.append(name)  # dropped at the end, with the rest
 
     def _reset(self, name: str) -> bool:
         """Empty `name` as the template is (every table but alembic_version empty, sequences
@@ -178,44 +183,53 @@ class Databases:
         finally:
             engine.dispose()
 
-    def _drop(self, name: str) -> None:
-        with self._admin_engine().connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-
     def close(self) -> list[str]:
-        """Finish the resets, then drop every database left and the template at once (each
-        drop waits for a checkpoint, and concurrent drops share one); the problems, if any."""
+        """Finish the resets, then have every database left and the template dropped by a
+        process of their own, so that this run ends without waiting for the checkpoints; the
+        problems so far, if any. A drop that fails leaves clutter, nothing else."""
         if self._janitor is not None:
             self._returned.put(None)
-            self._janitor.join(timeout=120)
-        leftovers = list(self._ready)
-        self._ready.clear()
-        if self._postgres_template is not None:
-            leftovers.append(self._postgres_template)
-        if leftovers:
-            with ThreadPoolExecutor(max_workers=8) as pool:
-                outcomes = list(pool.map(self._try_drop, leftovers))
-            self._problems += [f"{name}: {outcome}" for name, outcome
-                               in zip(leftovers, outcomes, strict=True) if outcome]
+            self._janitor.join(timeout=60)
+        with self._lock:
+            leftovers = [*self._ready, *self._unwanted]
+            self._ready.clear()
+            self._unwanted.clear()
         if self._admin is not None:
             self._admin.dispose()
+        if leftovers or self._postgres_template:
+            _drop_in_the_background(self._admin_url, leftovers, self._postgres_template)
         shutil.rmtree(self._scratch, ignore_errors=True)
         return self._problems
-
-    def _try_drop(self, name: str) -> str | None:
-        try:
-            if name == self._postgres_template:
-                with self._admin_engine().connect() as connection:
-                    connection.execute(text(f'ALTER DATABASE "{name}" WITH IS_TEMPLATE false'))
-            self._drop(name)
-        except Exception as error:
-            return str(error)
-        return None
 
     def _admin_engine(self) -> Engine:
         if self._admin is None:
             self._admin = create_engine(self._admin_url, isolation_level="AUTOCOMMIT")
         return self._admin
+
+
+# The dropping process: every name at once (concurrent drops share a checkpoint), the template
+# after it stops being one. The admin URL comes in the environment: it may hold a password.
+_DROPPER = """
+import os, sys
+from concurrent.futures import ThreadPoolExecutor
+from sqlalchemy import create_engine, text
+admin = create_engine(os.environ["BOT_TEST_ADMIN_URL"], isolation_level="AUTOCOMMIT")
+template, names = sys.argv[1], sys.argv[2:]
+def drop(name):
+    with admin.connect() as connection:
+        if name == template:
+            connection.execute(text(f'ALTER DATABASE "{name}" WITH IS_TEMPLATE false'))
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+with ThreadPoolExecutor(max_workers=8) as pool:
+    list(pool.map(drop, [*names, template] if template else names))
+"""
+
+
+def _drop_in_the_background(admin_url: str, names: list[str], template: str | None) -> None:
+    subprocess.Popen([sys.executable, "-c", _DROPPER, template or "", *names],
+                     env={**os.environ, "BOT_TEST_ADMIN_URL": admin_url},
+                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                     stderr=subprocess.DEVNULL, start_new_session=True)
 
 
 def _fingerprint_of(connection: Connection) -> str:
