@@ -65,8 +65,9 @@ STRINGS: dict[str, dict[str, str]] = {
                              "it first if it is back.",
                        "ko": "#{id}번 인시던트는 해결 처리되어 담당할 일이 없습니다. 다시 "
                              "발생했다면 먼저 다시 열어 주세요."},
-    "resolved_line": {"en": ":white_check_mark: Resolved by <@{user}>: {note}",
-                      "ko": ":white_check_mark: <@{user}> 님이 해결: {note}"},
+    # Under the state line's ✅: the note gets its own mark, not a second ✅.
+    "resolved_line": {"en": ":memo: Resolved by <@{user}>: {note}",
+                      "ko": ":memo: <@{user}> 님이 해결: {note}"},
     "resolved_no_note": {"en": "(no note)", "ko": "(메모 없음)"},
     "modal_title": {"en": "Resolve incident", "ko": "인시던트 해결 처리"},
     "modal_submit": {"en": "Resolve", "ko": "해결 처리"},
