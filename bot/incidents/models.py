@@ -110,7 +110,7 @@ class Occurrence(Base):
 
 
 class Feedback(Base):
-    """A "Fixed it" / "Not this one" click on an answer."""
+    """A vote on an answer: 👍/👎 in Slack (or the older "Fixed it" / "Not this one")."""
 
     __tablename__ = "feedback"
 
