@@ -22,6 +22,10 @@ def run_script(name: str, *args: str, **env: str) -> subprocess.CompletedProcess
 
 
 def test_demo_answers_in_english_with_lang_en(tmp_path: Path) -> None:
+    # The suite runs from this .venv: a demo run must not reinstall (and so briefly remove) the
+    # entry point the other tests are using when nothing it was installed from has changed.
+    entry_point = REPO_ROOT / ".venv" / "bin" / "troubleshoot-bot"
+    installed_at = entry_point.stat().st_mtime_ns
     done = run_script("demo", "--lang", "en", DATABASE_URL=f"sqlite:///{tmp_path / 'demo.db'}")
     assert done.returncode == 0, done.stderr
     assert "Container cannot be scheduled on the cluster" in done.stdout
@@ -30,6 +34,7 @@ def test_demo_answers_in_english_with_lang_en(tmp_path: Path) -> None:
                      "memory?", DATABASE_URL=f"sqlite:///{tmp_path / 'demo.db'}")
     assert own.returncode == 0, own.stderr
     assert "[vm-out-of-memory]" in own.stdout
+    assert entry_point.stat().st_mtime_ns == installed_at
 
 
 def test_the_test_script_checks_the_postgres_that_test_postgres_url_names() -> None:

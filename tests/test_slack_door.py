@@ -8,14 +8,8 @@ import time
 
 import pytest
 
-from bot.slack.door import (
-    MAX_BODY_BYTES,
-    TOO_LARGE,
-    UNPARSEABLE,
-    is_signed,
-    parse_problem,
-    read_body,
-)
+from bot.http_body import MAX_BODY_BYTES, TOO_LARGE, read_body
+from bot.slack.door import UNPARSEABLE, is_signed, parse_problem
 from tests.support.signing import slack_signature_headers
 
 SECRET = "door-secret"

@@ -26,6 +26,10 @@ def _cut(text: str, limit: int) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
+def plain_ref(incident_id: int) -> str:
+    return f"#{incident_id}"
+
+
 @dataclass(frozen=True)
 class Markup:
     """How a surface shows the parts that are not words of ours."""
@@ -33,6 +37,9 @@ class Markup:
     mention: Callable[[str], str]  # a user id: "@alice" in a terminal, "<@U123>" in Slack
     note: Callable[[str], str]  # a stored resolution note (redacted, escaped for the surface)
     summary: Callable[[str], str]  # a stored incident summary (a masked error line)
+    # An incident number: "#2"; in Slack a link to the incident's thread where the reader may
+    # see it (bot.slack.permalinks).
+    incident: Callable[[int], str] = plain_ref
 
 
 PLAIN = Markup(mention=lambda user: f"@{user}",
@@ -47,15 +54,16 @@ MRKDWN = Markup(mention=lambda user: f"<@{user}>",
                                                     SUMMARY_CHARS)))
 
 
-def recorded_line(incident: IncidentFacts, lang: str) -> str:
+def recorded_line(incident: IncidentFacts, lang: str, markup: Markup = PLAIN) -> str:
     """"Incident #10 recorded · recurrence of #2", "Incident #1 · seen 3 times", ..."""
-    parts = [t("incident_recorded" if incident.is_new else "incident", lang, id=incident.id)]
+    parts = [t("incident_recorded" if incident.is_new else "incident", lang,
+               ref=markup.incident(incident.id))]
     if incident.occurrences > 1:
         parts.append(t("seen_times", lang, count=incident.occurrences))
     elif not incident.recurs:
         parts.append(t("first_time", lang))
     if incident.recurrence_of is not None:
-        parts.append(t("recurrence_of", lang, id=incident.recurrence_of))
+        parts.append(t("recurrence_of", lang, ref=markup.incident(incident.recurrence_of)))
     return " · ".join(parts)
 
 
@@ -63,10 +71,10 @@ def similar_line(item: SimilarIncident, lang: str, markup: Markup = PLAIN) -> st
     """One similar past incident: how it was fixed, else whether it is still open."""
     if item.resolution_note:
         who = markup.mention(item.resolved_by) if item.resolved_by else t("someone", lang)
-        return t("similar_resolved", lang, id=item.id, count=item.occurrences, who=who,
-                 note=markup.note(item.resolution_note))
+        return t("similar_resolved", lang, ref=markup.incident(item.id),
+                 count=item.occurrences, who=who, note=markup.note(item.resolution_note))
     key = "similar_open" if item.status == STATUS_OPEN else "similar_closed"
-    return t(key, lang, id=item.id, count=item.occurrences,
+    return t(key, lang, ref=markup.incident(item.id), count=item.occurrences,
              summary=markup.summary(item.summary or "") or "-")
 
 
@@ -74,4 +82,4 @@ def last_fix_line(item: SimilarIncident, lang: str, markup: Markup = PLAIN) -> s
     """"Last fixed by @mina: added a gpupool node pool (#2, 6×)"."""
     who = markup.mention(item.resolved_by) if item.resolved_by else t("someone", lang)
     return t("last_fix", lang, who=who, note=markup.note(item.resolution_note or ""),
-             id=item.id, count=item.occurrences)
+             ref=markup.incident(item.id), count=item.occurrences)

@@ -10,20 +10,20 @@ from __future__ import annotations
 from bot.i18n import Catalog
 
 STRINGS: dict[str, dict[str, str]] = {
-    "incident": {"en": "Incident #{id}", "ko": "인시던트 #{id}"},
-    "incident_recorded": {"en": "Incident #{id} recorded", "ko": "인시던트 #{id} 기록됨"},
+    "incident": {"en": "Incident {ref}", "ko": "인시던트 {ref}"},
+    "incident_recorded": {"en": "Incident {ref} recorded", "ko": "인시던트 {ref} 기록됨"},
     "first_time": {"en": "first time seen", "ko": "처음 발생"},
     "seen_times": {"en": "seen {count} times", "ko": "{count}번째 발생"},
-    "recurrence_of": {"en": "recurrence of #{id}", "ko": "#{id}의 재발"},
+    "recurrence_of": {"en": "recurrence of {ref}", "ko": "{ref}의 재발"},
     "similar": {"en": "Similar past incidents", "ko": "비슷한 과거 사례"},
-    "similar_resolved": {"en": "#{id} ({count}×, resolved by {who}): {note}",
-                         "ko": "#{id} ({count}회, {who} 해결): {note}"},
-    "similar_open": {"en": "#{id} ({count}×, still open): {summary}",
-                     "ko": "#{id} ({count}회, 아직 열림): {summary}"},
-    "similar_closed": {"en": "#{id} ({count}×, resolved): {summary}",
-                       "ko": "#{id} ({count}회, 해결됨): {summary}"},
-    "last_fix": {"en": "Last fixed by {who}: {note} (#{id}, {count}×)",
-                 "ko": "지난번 해결: {who} — {note} (#{id}, {count}회)"},
+    "similar_resolved": {"en": "{ref} ({count}×, resolved by {who}): {note}",
+                         "ko": "{ref} ({count}회, {who} 해결): {note}"},
+    "similar_open": {"en": "{ref} ({count}×, still open): {summary}",
+                     "ko": "{ref} ({count}회, 아직 열림): {summary}"},
+    "similar_closed": {"en": "{ref} ({count}×, resolved): {summary}",
+                       "ko": "{ref} ({count}회, 해결됨): {summary}"},
+    "last_fix": {"en": "Last fixed by {who}: {note} ({ref}, {count}×)",
+                 "ko": "지난번 해결: {who} — {note} ({ref}, {count}회)"},
     "someone": {"en": "someone", "ko": "누군가"},
     "history_unavailable": {
         "en": "History is unavailable right now: this paste is kept and joins the incident "

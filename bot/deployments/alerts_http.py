@@ -4,7 +4,8 @@
   header must equal ALERT_WEBHOOK_TOKEN, compared in constant time. Wrong, missing, or no token
   configured: 401, and nothing in the body is read.
 - A body over 1 MiB is refused with 413 (by Content-Length before reading, or as soon as one
-  byte more arrives); one that is not an alert in the common schema, 400 with the reason.
+  byte more arrives), one still arriving after 10 s is cut off with 408 (`bot.http_body`, as at
+  Slack's door); one that is not an alert in the common schema, 400 with the reason.
 - The alert is stored (a repeat of one already received is recognised by its id) and
   acknowledged at once with 202; the work (Azure, the logs, Slack) runs in the background. An
   alert whose handling fails stays pending, and the next watch cycle handles it.
@@ -26,6 +27,7 @@ from urllib.parse import parse_qs
 
 from bot.deployments import service
 from bot.deployments.alerts import AlertError, parse_alert, worth_handling
+from bot.http_body import Refusal, read_body
 from bot.settings import settings
 from bot.storage import engine_for, normalize_database_url
 
@@ -33,7 +35,6 @@ log = logging.getLogger(__name__)
 
 ALERTS_PATH = "/alerts/azure-monitor"
 TOKEN_HEADER = "HTTP_X_ALERT_TOKEN"
-MAX_BODY_BYTES = 1024 * 1024
 StartResponse = Callable[..., Any]
 WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
@@ -63,21 +64,6 @@ def _answer(start_response: StartResponse, status: str, body: dict[str, Any]
     return [payload]
 
 
-class TooLarge(Exception):
-    pass
-
-
-def read_body(environ: dict[str, Any], limit: int = MAX_BODY_BYTES) -> bytes:
-    raw_length = str(environ.get("CONTENT_LENGTH") or "").strip()
-    if raw_length.isdigit() and int(raw_length) > limit:
-        raise TooLarge
-    stream = environ["wsgi.input"]
-    data = stream.read(int(raw_length)) if raw_length.isdigit() else stream.read(limit + 1)
-    if len(data) > limit:
-        raise TooLarge
-    return data
-
-
 def make_alerts_app(database_url: str, handle: Callable[[str], None]) -> WsgiApp:
     """The endpoint; `handle(key)` is called in the background for each new alert."""
     url = normalize_database_url(database_url)
@@ -97,11 +83,10 @@ def make_alerts_app(database_url: str, handle: Callable[[str], None]) -> WsgiApp
         if not token_matches(_given_token(environ), configured_token()):
             log.warning("alert refused: wrong or missing token")
             return _answer(start_response, "401 Unauthorized", {"error": "unauthorized"})
-        try:
-            body = read_body(environ)
-        except TooLarge:
-            return _answer(start_response, "413 Content Too Large",
-                           {"error": f"the body is over {MAX_BODY_BYTES} bytes"})
+        body = read_body(environ)
+        if isinstance(body, Refusal):  # too large, trickling, or shorter than declared
+            log.warning("alert refused: %s", body.reason)
+            return _answer(start_response, body.status, {"error": body.reason})
         try:
             alert = parse_alert(json.loads(body.decode("utf-8")))
         except (ValueError, UnicodeDecodeError) as error:

@@ -16,6 +16,7 @@ fixed by @x: ...".
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -378,6 +379,19 @@ def incident_in_conversation(session: Session, incident: Incident, *, channel: s
     return session.scalar(select(func.count()).select_from(Occurrence).where(
         Occurrence.incident_id == incident.id, Occurrence.channel == channel,
         or_(Occurrence.thread_ts == thread_ts, Occurrence.thread_ts.is_(None)))) > 0
+
+
+def incident_threads(session: Session, incident_ids: Iterable[int]
+                     ) -> dict[int, tuple[str, str]]:
+    """Where each incident is discussed: (channel, thread ts) of its first thread, for the
+    incidents that have one (a CLI paste has none)."""
+    wanted = {int(incident_id) for incident_id in incident_ids}
+    if not wanted:
+        return {}
+    rows = session.execute(select(Incident.id, Incident.channel, Incident.thread_ts).where(
+        Incident.id.in_(wanted), Incident.channel.is_not(None),
+        Incident.thread_ts.is_not(None)))
+    return {row.id: (row.channel, row.thread_ts) for row in rows}
 
 
 def get_incident(session: Session, incident_id: int) -> Incident | None:

@@ -7,6 +7,7 @@ is shown, not obeyed. Every section stays under Slack's 3,000-character limit.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from bot.answers.lines import MRKDWN, last_fix_line, recorded_line, similar_line
@@ -15,7 +16,7 @@ from bot.answers.strings import t as answers_t
 from bot.i18n import Catalog
 from bot.logs.diagnose import Diagnosis, Finding
 from bot.logs.policy import Decision
-from bot.logs.service import LogReport, is_configuration_error
+from bot.logs.service import DEFAULT_LINES, LogReport, is_configuration_error
 from bot.logs.source import FetchTimeout, ServiceNotFound
 from bot.mrkdwn import SECTION_LIMIT, escape, section, shown
 from bot.redaction import redact
@@ -57,6 +58,22 @@ TEXTS: dict[str, dict[str, str]] = {
     "modal_service": {"en": "Service or endpoint[/deployment]",
                       "ko": "서비스 또는 엔드포인트[/배포]"},
     "modal_lines": {"en": "Lines", "ko": "줄 수"},
+    "modal_pick": {"en": "Choose a service or endpoint", "ko": "서비스 또는 엔드포인트 선택"},
+    "modal_listing": {"en": ":hourglass_flowing_sand: Listing the services I can read… or type "
+                            "a name.",
+                      "ko": ":hourglass_flowing_sand: 가져올 수 있는 서비스 목록을 불러오는 "
+                            "중입니다. 이름을 바로 입력해도 됩니다."},
+    "modal_unlisted": {"en": ":warning: I couldn't get the list of services from Azure just "
+                             "now: type the name instead.",
+                       "ko": ":warning: 지금은 Azure에서 서비스 목록을 가져오지 못했습니다. "
+                             "이름을 직접 입력해 주세요."},
+    "modal_too_many": {"en": "There are {count} services, too many for a list: type the name.",
+                       "ko": "서비스가 너무 많아 목록 대신 이름을 입력받습니다(전체 {count}개)."},
+    "modal_none": {"en": "I found no services or endpoints in the workspace: type the name if "
+                         "you know it.",
+                   "ko": "워크스페이스에서 서비스나 엔드포인트를 찾지 못했습니다. 이름을 알면 "
+                         "직접 입력해 주세요."},
+    "modal_close": {"en": "Close", "ko": "닫기"},
     "modal_submit": {"en": "Fetch", "ko": "가져오기"},
     "modal_bad_name": {"en": "Letters, digits, '-', '_' and '.', optionally endpoint/deployment.",
                        "ko": "영문자, 숫자, '-', '_', '.'만 쓸 수 있습니다"
@@ -88,10 +105,11 @@ TEXTS: dict[str, dict[str, str]] = {
                              "the bot's admin (reference `{ref}`).",
                        "ko": ":warning: 봇에 로그 가져오기 설정이 아직 되어 있지 않습니다. 봇 "
                              "담당자에게 문의하세요(참조 번호 `{ref}`)."},
-    "cannot_post": {"en": "I can't post in this channel: invite me (`/invite @troubleshoot`) "
-                          "first.",
-                    "ko": "이 채널에 글을 쓸 수 없습니다. 먼저 저를 초대해 주세요"
-                          "(`/invite @troubleshoot`)."},
+    # {app}: the app as Slack names it (a mention of its bot user), never a fixed name.
+    "cannot_post": {"en": "I can't post in this channel: invite the app first (`/invite`, "
+                          "then pick it): {app}",
+                    "ko": "이 채널에 글을 쓸 수 없습니다. 먼저 앱을 초대해 주세요"
+                          "(`/invite` 입력 후 선택): {app}"},
     "bot_failed": {"en": ":warning: Sorry, fetching the logs failed on the bot's side "
                          "(reference `{ref}`).",
                    "ko": ":warning: 죄송합니다. 봇 쪽 문제로 로그를 가져오지 못했습니다"
@@ -236,19 +254,56 @@ def failure_message(report: LogReport, lang: str) -> dict[str, Any]:
     return {"text": text, "blocks": [section(text)]}
 
 
-def fetch_modal(metadata: str, lang: str) -> dict[str, Any]:
-    return {
-        "type": "modal", "callback_id": "fetch_logs_modal", "private_metadata": metadata,
-        "title": {"type": "plain_text", "text": t("modal_title", lang)},
-        "submit": {"type": "plain_text", "text": t("modal_submit", lang)},
-        "blocks": [
-            {"type": "input", "block_id": "service",
-             "label": {"type": "plain_text", "text": t("modal_service", lang)},
-             "element": {"type": "plain_text_input", "action_id": "value",
-                         "placeholder": {"type": "plain_text", "text": "churn-scorer"}}},
-            {"type": "input", "block_id": "lines", "optional": True,
-             "label": {"type": "plain_text", "text": t("modal_lines", lang)},
-             "element": {"type": "plain_text_input", "action_id": "value",
-                         "initial_value": "200"}},
-        ],
-    }
+MAX_OPTIONS = 100  # Slack's limit for a static_select
+OPTION_VALUE_CHARS = 150  # and for an option's value
+OPTION_TEXT_CHARS = 75  # and for its text
+MODAL_CALLBACK = "fetch_logs_modal"
+
+
+def fetch_modal(metadata: str, lang: str, *, names: Sequence[str] | None = None,
+                note: str | None = None) -> dict[str, Any]:
+    """The Fetch-logs modal: a dropdown of `names` (what the bot can read), or, with None, a
+    field to type the name (while the list loads, or when Azure could not give it), with
+    `note` above it saying which."""
+    choices = [name for name in names or () if len(name) <= OPTION_VALUE_CHARS]
+    if names is not None and len(choices) > MAX_OPTIONS:
+        note, choices = t("modal_too_many", lang, count=len(choices)), []
+    elif names is not None and not choices:
+        note = t("modal_none", lang)
+    if choices:
+        element: dict[str, Any] = {
+            "type": "static_select", "action_id": "value",
+            "placeholder": {"type": "plain_text", "text": t("modal_pick", lang)},
+            "options": [{"text": {"type": "plain_text", "text": _option_text(name)},
+                         "value": name} for name in choices]}
+    else:
+        element = {"type": "plain_text_input", "action_id": "value",
+                   "placeholder": {"type": "plain_text", "text": "churn-scorer"}}
+    blocks: list[dict[str, Any]] = [section(note)] if note else []
+    blocks += [
+        # The block id differs by kind: Slack keeps a field's state across views.update only
+        # for the same kind of element.
+        {"type": "input", "block_id": "service" if choices else "service_name",
+         "label": {"type": "plain_text", "text": t("modal_service", lang)}, "element": element},
+        {"type": "input", "block_id": "lines", "optional": True,
+         "label": {"type": "plain_text", "text": t("modal_lines", lang)},
+         "element": {"type": "plain_text_input", "action_id": "value",
+                     "initial_value": str(DEFAULT_LINES)}},
+    ]
+    return {"type": "modal", "callback_id": MODAL_CALLBACK, "private_metadata": metadata,
+            "title": {"type": "plain_text", "text": t("modal_title", lang)},
+            "submit": {"type": "plain_text", "text": t("modal_submit", lang)},
+            "close": {"type": "plain_text", "text": t("modal_close", lang)},
+            "blocks": blocks}
+
+
+def closed_modal(text: str, lang: str) -> dict[str, Any]:
+    """The modal when logs cannot be fetched at all (the bot's set-up): why, and no submit."""
+    return {"type": "modal", "callback_id": MODAL_CALLBACK,
+            "title": {"type": "plain_text", "text": t("modal_title", lang)},
+            "close": {"type": "plain_text", "text": t("modal_close", lang)},
+            "blocks": [section(text)]}
+
+
+def _option_text(name: str) -> str:
+    return name if len(name) <= OPTION_TEXT_CHARS else name[: OPTION_TEXT_CHARS - 1] + "…"

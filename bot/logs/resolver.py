@@ -33,9 +33,13 @@ class Resolver:
         for source in self.sources:
             if source.exists(target):
                 return source.fetch(target, lines=lines, init=init)
-        names = [name for source in self.sources for name in source.list_names()]
-        raise ServiceNotFound(target, closest_names(target, names),
+        raise ServiceNotFound(target, closest_names(target, self.names()),
                               missing_extras=[spec.extra or spec.name for spec in self.missing])
+
+
+    def names(self) -> list[str]:
+        """Every name the sources can fetch, in LOG_SOURCES order (Azure is asked)."""
+        return [name for source in self.sources for name in source.list_names()]
 
 
 def logs_enabled() -> bool:

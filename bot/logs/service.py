@@ -149,6 +149,19 @@ class LogService:
             return ConfigurationProblem(error, reference)
         return None
 
+    def service_names(self) -> list[str]:
+        """Every service and endpoint the bot could fetch, sorted, for the Fetch-logs modal's
+        dropdown. Asked within LOGS_TIMEOUT_S and the fetch concurrency cap; LogFetchError when
+        Azure cannot say (unreachable, slow, set-up), and the caller lets the person type."""
+        resolver = self._resolver
+        try:
+            names = self._fetcher().run(lambda: resolver().names(), timeout_s=timeout_seconds())
+        except LogFetchError:
+            raise
+        except Exception as error:  # an SDK's own surprise: still only "could not list"
+            raise BackendError(f"could not list services: {type(error).__name__}") from error
+        return sorted(set(names))
+
     # ----- the fetch
     def fetch(self, request: LogRequest, *, audit_id: int | None = None) -> LogReport:
         started = time.monotonic()

@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from bot.answers.lines import MRKDWN, last_fix_line
@@ -27,6 +28,7 @@ from bot.knowledge.model import Entry, KnowledgeBase
 from bot.redaction import redact
 from bot.slack import blocks as bk
 from bot.slack.i18n import t
+from bot.slack.permalinks import NO_LINKS, IncidentLinks, shown_text
 
 ACTION_RESOLVE = "resolve_incident"  # opens the resolution modal (bot.slack.listeners.actions)
 ACTION_REOPEN = "reopen_incident"
@@ -53,25 +55,25 @@ _SENTENCE_END = re.compile(r"(?<=[.!?。])\s|(?<=다\.)\s")
 
 # ----- the state line
 
-def incident_ref(incident: IncidentFacts, lang: str) -> str:
-    """"#10 · #2의 재발", "#10 · 3번째 발생", "#10"."""
-    parts = [f"#{incident.id}"]
+def incident_ref(incident: IncidentFacts, lang: str, links: IncidentLinks = NO_LINKS) -> str:
+    """"#10 · #2의 재발", "#10 · 3번째 발생", "#10" (each number linked to its thread)."""
+    parts = [links.ref(incident.id)]
     if incident.recurrence_of is not None:
-        parts.append(t("card_recurrence_of", lang, id=incident.recurrence_of))
+        parts.append(t("card_recurrence_of", lang, ref=links.ref(incident.recurrence_of)))
     if incident.occurrences > 1:
         parts.append(t("card_seen_times", lang, count=incident.occurrences))
     return " · ".join(parts)
 
 
-def state_block(incident: IncidentFacts | None, lang: str, *, resolved: bool = False
-                ) -> bk.Block | None:
+def state_block(incident: IncidentFacts | None, lang: str, *, resolved: bool = False,
+                links: IncidentLinks = NO_LINKS) -> bk.Block | None:
     """The top line: open/resolved marker, the incident's number, its owner if it has one
     (none of it without history)."""
     if incident is None:
         return None
     marker = t("card_resolved" if resolved else "card_open", lang)
     owner = owner_line(incident.owner, lang) if incident.owner else ""
-    return bk.context(marker, incident_ref(incident, lang), owner,
+    return bk.context(marker, incident_ref(incident, lang, links), owner,
                       id_=f"{STATE_BLOCK}:{incident.id}")
 
 
@@ -184,14 +186,14 @@ def next_step_line(lang: str, *, logs_offered: bool) -> str:
 
 
 def render_card_blocks(answer: Answer, kb: KnowledgeBase, *, controls: Sequence[bk.Block],
-                       context_lines: Sequence[str] = (), logs_offered: bool = True
-                       ) -> list[bk.Block]:
+                       context_lines: Sequence[str] = (), logs_offered: bool = True,
+                       links: IncidentLinks = NO_LINKS) -> list[bk.Block]:
     """The compact card's blocks (see the module's docstring)."""
     lang = answer.context.language
     shown = answer.shown_match
     entry = kb.get(shown.entry_id) if shown else None
     blocks: list[bk.Block] = []
-    if (state := state_block(answer.incident, lang)) is not None:
+    if (state := state_block(answer.incident, lang, links=links)) is not None:
         blocks.append(state)
     if shown and entry:
         title = entry.title_in(lang)
@@ -202,11 +204,11 @@ def render_card_blocks(answer: Answer, kb: KnowledgeBase, *, controls: Sequence[
             blocks.append(bk.header(title, id_=f"answer:{entry.id}"))
         if cause := one_line_cause(entry, lang):
             blocks.append(bk.section(f"{t('cause', lang)} {cause}", id_=f"cause:{entry.id}"))
-        blocks += last_fix_blocks(answer, lang)
+        blocks += last_fix_blocks(answer, lang, links)
         steps_at = len(blocks)  # the first step gets what the rest leaves of the budget
     else:
         blocks.append(bk.section(t("no_known_fix", lang), id_="no_known_fix"))
-        blocks += last_fix_blocks(answer, lang)  # the team's own fix counts most here
+        blocks += last_fix_blocks(answer, lang, links)  # the team's own fix counts most here
         candidates = [kb.get(match.entry_id) for match in answer.result.matches]
         titles = [entry.title_in(lang) for entry in candidates if entry][:CANDIDATES_ON_CARD]
         if titles:
@@ -229,11 +231,18 @@ def render_card_blocks(answer: Answer, kb: KnowledgeBase, *, controls: Sequence[
     return bk.cap_blocks(blocks)
 
 
-def last_fix_blocks(answer: Answer, lang: str) -> list[bk.Block]:
+def last_fix_blocks(answer: Answer, lang: str, links: IncidentLinks = NO_LINKS
+                    ) -> list[bk.Block]:
     """"Last fixed by @mina: added a gpupool node pool (#2, 6×)", when this channel may see it."""
     if answer.last_fix is None:
         return []
-    line = bk.truncate(last_fix_line(answer.last_fix, lang, MRKDWN), LAST_FIX_CHARS)
+    markup = links.markup(MRKDWN)
+    line = last_fix_line(answer.last_fix, lang, markup)
+    over = len(shown_text(line)) - LAST_FIX_CHARS
+    if over > 0:  # the note gives way, so that the linked number after it stays whole
+        room = max(len(MRKDWN.note(answer.last_fix.resolution_note or "")) - over, 20)
+        line = last_fix_line(answer.last_fix, lang, replace(
+            markup, note=lambda note: bk.truncate(MRKDWN.note(note), room)))
     return [bk.section(":wrench: " + line, id_="last_fix")]
 
 
@@ -246,7 +255,8 @@ def affected_line(answer: Answer, lang: str) -> str:
 
 
 def visible_text(blocks: Sequence[bk.Block]) -> str:
-    """What a reader sees of blocks: headers, sections, context lines, button labels."""
+    """What a reader sees of blocks: headers, sections, context lines, button labels (a link
+    as its label, not its address)."""
     parts: list[str] = []
     for block in blocks:
         if "text" in block and isinstance(block["text"], dict):
@@ -260,7 +270,7 @@ def visible_text(blocks: Sequence[bk.Block]) -> str:
         accessory = block.get("accessory") or {}
         if isinstance(accessory.get("text"), dict):
             parts.append(accessory["text"]["text"])
-    return "\n".join(part for part in parts if part)
+    return shown_text("\n".join(part for part in parts if part))
 
 
 # ----- state changes on a posted answer (the card, or a full answer in a thread)

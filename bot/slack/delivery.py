@@ -31,6 +31,12 @@ NOT_A_MEMBER = {"not_in_channel", "channel_not_found"}
 LOOK_AFTER_S = (0.5, 2.0, 4.0)
 
 
+def not_a_member(error: BaseException) -> bool:
+    """Slack refused because the bot is not in the channel (or cannot see it at all)."""
+    return (isinstance(error, SlackApiError)
+            and error.response.get("error") in NOT_A_MEMBER)
+
+
 def outcome_unknown(error: BaseException) -> bool:
     """A timeout, a dropped connection or a 5xx: Slack may or may not have done the work."""
     if isinstance(error, SlackApiError):

@@ -5,10 +5,8 @@ Bolt checks signatures too, but it parses the body before it verifies it, and a 
 error handler carrying the unverified body (issue 9, item 1). Here nothing in the body is used
 before the signature over the raw bytes is checked, in constant time:
 
-- a body over MAX_BODY_BYTES is refused with 413 before it is read (Content-Length), or as soon
-  as one byte more than the limit arrived (chunked bodies);
-- a body still arriving after BODY_READ_TIMEOUT_S is cut off with 408, so a client trickling
-  bytes cannot hold a worker thread for long;
+- a body over MAX_BODY_BYTES is refused with 413, and one still arriving after
+  BODY_READ_TIMEOUT_S is cut off with 408 (`bot.http_body`, shared with the alerts endpoint);
 - missing or malformed signature headers, a timestamp more than five minutes away, or a wrong
   signature: 401, nothing else happens;
 - a signed body that is not UTF-8, or not what Bolt can parse: 400 (Slack never sends one).
@@ -18,104 +16,30 @@ Only then does the request reach Bolt, with the bytes already read.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import hmac
 import io
 import logging
 import re
-import socket
-import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
 from typing import Any
+
+from bot.http_body import Refusal, read_body
 
 log = logging.getLogger("bot.slack")
 
-# Slack's payloads are far smaller: the biggest we take in is a 40,000-character paste, at most
-# 360 kB form-encoded (a Korean character is 3 UTF-8 bytes, 9 once percent-encoded), or a click
-# on an answer, which carries the answer's blocks. 1 MiB leaves room and bounds memory: a worker
-# holds at most WEB_THREADS bodies at once.
-MAX_BODY_BYTES = 1024 * 1024
-# Slack sends a body in milliseconds; ten seconds is generous and keeps a trickling client from
-# holding one of the worker's threads for longer.
-BODY_READ_TIMEOUT_S = 10.0
 MAX_CLOCK_SKEW_S = 5 * 60  # Slack's own rule for stale requests
 
 _TIMESTAMP = re.compile(r"[0-9]{1,12}")  # ASCII digits only: no sign, exponent or blanks
 _SIGNATURE = re.compile(r"v0=[0-9a-f]{64}")
-_LENGTH = re.compile(r"[0-9]{1,18}")
 
 StartResponse = Callable[..., Any]
 WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
-
-@dataclass(frozen=True)
-class Refusal:
-    status: str  # "401 Unauthorized"
-    reason: str  # for the log; the client only sees the status line
-
-    @property
-    def code(self) -> int:
-        return int(self.status.split(" ", 1)[0])
-
-
-TOO_LARGE = Refusal("413 Content Too Large", f"body over {MAX_BODY_BYTES} bytes")
-TOO_SLOW = Refusal("408 Request Timeout", f"body not received within {BODY_READ_TIMEOUT_S:g} s")
-BAD_LENGTH = Refusal("400 Bad Request", "malformed Content-Length")
 UNVERIFIED = Refusal("401 Unauthorized", "signature missing, malformed, stale or wrong")
 NOT_UTF8 = Refusal("400 Bad Request", "body is not UTF-8")
 UNPARSEABLE = Refusal("400 Bad Request", "body is not a Slack payload")
-
-
-def read_body(environ: dict[str, Any], *, limit: int = MAX_BODY_BYTES,
-              timeout: float = BODY_READ_TIMEOUT_S) -> bytes | Refusal:
-    """The raw body, or why it was refused; never more than `limit` + 1 bytes are read."""
-    declared = (environ.get("CONTENT_LENGTH") or "").strip()
-    if declared and not _LENGTH.fullmatch(declared):
-        return BAD_LENGTH
-    if declared and int(declared) > limit:
-        return TOO_LARGE
-    wanted = int(declared) if declared else limit + 1  # chunked: stop one byte past the limit
-    stream = environ.get("wsgi.input")
-    if stream is None or wanted == 0:
-        return b""
-    with _deadline(environ, timeout) as expired:
-        try:
-            body = stream.read(wanted)
-        except Exception:  # the client went away, or the deadline cut the socket
-            return TOO_SLOW if expired() else Refusal("400 Bad Request", "body unreadable")
-    if expired() or (declared and len(body) < wanted):
-        return TOO_SLOW if expired() else Refusal("400 Bad Request", "body shorter than declared")
-    return TOO_LARGE if len(body) > limit else body
-
-
-@contextlib.contextmanager
-def _deadline(environ: dict[str, Any], seconds: float) -> Iterator[Callable[[], bool]]:
-    """After `seconds`, shut the reading side of the client's socket: a blocked read returns.
-
-    A socket timeout would bound each recv(), not the whole body: a client sending one byte
-    just inside every timeout would never be cut off. gunicorn hands us its socket.
-    """
-    client = environ.get("gunicorn.socket")
-    expired = threading.Event()
-    if client is None:
-        yield expired.is_set
-        return
-
-    def cut() -> None:
-        expired.set()
-        with contextlib.suppress(OSError):
-            client.shutdown(socket.SHUT_RD)
-
-    timer = threading.Timer(seconds, cut)
-    timer.daemon = True
-    timer.start()
-    try:
-        yield expired.is_set
-    finally:
-        timer.cancel()
 
 
 def is_signed(secret: str, body: bytes, timestamp: str | None, signature: str | None, *,

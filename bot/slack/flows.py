@@ -33,6 +33,8 @@ from bot.slack.config import Settings
 from bot.slack.delivery import find_message, post_message, update_message
 from bot.slack.files import read_attached_files
 from bot.slack.i18n import t
+from bot.slack.identity import app_name
+from bot.slack.permalinks import answer_links, links_for
 from bot.slack.privacy import audience_for
 from bot.slack.render import (
     Message,
@@ -118,14 +120,15 @@ def knowledge_base(settings: Settings) -> KnowledgeBase:
     return matcher_for(settings).kb
 
 
-def diagnose(paste: Paste, *, settings: Settings, lang: str, audience: Audience,
-             result: MatchResult | None = None, card: bool = False
+def diagnose(client: WebClient, paste: Paste, *, settings: Settings, lang: str,
+             audience: Audience, result: MatchResult | None = None, card: bool = False
              ) -> tuple[Answer, Message]:
     """The answer to a paste (bot.answers) and its Slack message: the full answer, or with
     `card` the compact card a channel sees (bot.slack.cards).
 
-    Similar incidents are those `audience` (the answer's channel) may see. A database outage
-    costs the history, not the answer: the message says that history is unavailable.
+    Similar incidents are those `audience` (the answer's channel) may see, and so are the
+    threads its incident numbers link to. A database outage costs the history, not the answer:
+    the message says that history is unavailable.
     """
     matcher = matcher_for(settings)
     answered = answer(paste.text, paste.context(lang=lang, audience=audience),
@@ -133,7 +136,8 @@ def diagnose(paste: Paste, *, settings: Settings, lang: str, audience: Audience,
     metrics.count_answer(answered.tier)
     render = render_card if card else render_answer
     message = render(answered, matcher.kb, user=paste.user if paste.source == "slash" else None,
-                     logs_offered=channel_may_fetch(paste.channel))
+                     logs_offered=channel_may_fetch(paste.channel),
+                     links=answer_links(client, settings.database_url, answered))
     return answered, message
 
 
@@ -166,7 +170,7 @@ def answer_in_thread(client: WebClient, paste: Paste, *, settings: Settings, lan
     audience = audience_for(client, settings.database_url, workspace=paste.workspace,
                             channel=channel)
     try:
-        answered, message = diagnose(paste, settings=settings, lang=lang, audience=audience,
+        answered, message = diagnose(client, paste, settings=settings, lang=lang, audience=audience,
                                      result=result, card=thread_ts is None)
     except Exception:
         if progress_ts:  # no "Reading…" left hanging above the apology
@@ -181,11 +185,14 @@ def answer_in_thread(client: WebClient, paste: Paste, *, settings: Settings, lan
                                  tolerate_not_member=respond is not None)
     matcher = matcher_for(settings)
     if answer_ts is None and respond is not None:
-        # No thread to put the details in: the full answer, once.
+        # No thread to put the details in: the full answer, once. What to do about it goes to
+        # the person who asked, on its own: not as a line under the answer's buttons.
         full = render_answer(answered, matcher.kb, user=paste.user,
-                             logs_offered=channel_may_fetch(paste.channel))
-        respond(response_type="in_channel", text=full.text,
-                blocks=[*full.blocks, *render_text(t("not_in_channel", lang)).blocks][:50])
+                             logs_offered=channel_may_fetch(paste.channel),
+                             links=answer_links(client, settings.database_url, answered))
+        respond(response_type="in_channel", **full.as_kwargs())
+        respond(response_type="ephemeral", replace_original=False, **render_text(
+            t("not_in_channel", lang, app=app_name(client, lang))).as_kwargs())
         return answered
     # The answer is out: what follows is extra, and its failure is logged, never apologised
     # for (an apology under an answer reads as if the answer were wrong).
@@ -195,9 +202,11 @@ def answer_in_thread(client: WebClient, paste: Paste, *, settings: Settings, lan
             # a mention or a click in it already finds the incident.
             attach_thread(settings.database_url, incident=answered.incident,
                           outbox_key=answered.outbox_key, channel=channel, thread_ts=answer_ts)
+            # Linked now that the card's own thread is known.
             post_message(client, channel, answer_ts, render_answer(
                 answered, matcher.kb, logs_offered=channel_may_fetch(paste.channel),
-                on_card=True), tolerate_not_member=False)
+                on_card=True, links=answer_links(client, settings.database_url, answered)),
+                tolerate_not_member=False)
         if paste.source == "slash" and len(paste.text) > UPLOAD_PASTE_ABOVE_CHARS:
             upload_text(client, channel=channel, thread_ts=thread_ts or answer_ts,
                         content=paste.text, filename="error.txt",
@@ -437,26 +446,30 @@ def incidents_message(client: WebClient, settings: Settings, *, workspace: str, 
     """This channel's open incidents; `everywhere`: also those of public channels (the others
     are only counted)."""
     hidden = 0
+    audience = audience_for(client, settings.database_url, workspace=workspace, channel=channel)
     with session_scope(settings.database_url) as session:
         if everywhere:
-            incidents, hidden = service.visible_incidents(
-                session, audience_for(client, settings.database_url, workspace=workspace,
-                                      channel=channel), workspace=workspace, limit=20)
+            incidents, hidden = service.visible_incidents(session, audience,
+                                                          workspace=workspace, limit=20)
         else:
             incidents = service.list_incidents(session, workspace=workspace, status="open",
                                                channel=channel, limit=20)
+    links = links_for(client, settings.database_url, audience=audience,
+                      incident_ids=[incident.id for incident in incidents])
     return render_incidents(incidents, knowledge_base(settings), lang,
-                            workspace_scope=everywhere, hidden=hidden)
+                            workspace_scope=everywhere, hidden=hidden, links=links)
 
 
 def publish_home(client: WebClient, settings: Settings, *, workspace: str, user: str) -> None:
     """The Home tab belongs to no channel: public channels' incidents, the rest counted."""
     lang = preferences.user_language(settings.database_url, workspace=workspace, user=user,
                                      default=settings.language)
+    audience = audience_for(client, settings.database_url, workspace=workspace, channel=None)
     with session_scope(settings.database_url) as session:
-        incidents, hidden = service.visible_incidents(
-            session, audience_for(client, settings.database_url, workspace=workspace,
-                                  channel=None), workspace=workspace, limit=50)
+        incidents, hidden = service.visible_incidents(session, audience, workspace=workspace,
+                                                      limit=50)
+    links = links_for(client, settings.database_url, audience=audience,
+                      incident_ids=[incident.id for incident in incidents])
     view = render_home(incidents, knowledge_base(settings), lang=lang,
-                       default_lang=settings.language, hidden=hidden)
+                       default_lang=settings.language, hidden=hidden, links=links)
     client.views_publish(user_id=user, view=view)

@@ -135,8 +135,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "scope_workspace": {"en": "workspace", "ko": "전체"},
     "incidents_none": {"en": "No open incidents ({scope}). :tada:",
                        "ko": "열린 인시던트가 없습니다 ({scope}). :tada:"},
-    "incident_line": {"en": "*#{id}* {title} · {count}× · last {last}",
-                      "ko": "*#{id}* {title} · {count}회 · 최근 {last}"},
+    "incident_line": {"en": "*{ref}* {title} · {count}× · last {last}",
+                      "ko": "*{ref}* {title} · {count}회 · 최근 {last}"},
     "unknown_error": {"en": "unknown error", "ko": "알 수 없는 오류"},
     "resolve_usage": {"en": "Usage: `/troubleshoot resolve <id> [note]`",
                       "ko": "사용법: `/troubleshoot resolve <번호> [메모]`"},
@@ -157,9 +157,23 @@ STRINGS: dict[str, dict[str, str]] = {
                             "멘션해 주세요."},
     "file_skipped": {"en": "I could not read the attached file {name} as text.",
                      "ko": "첨부 파일 {name}의 내용을 텍스트로 읽을 수 없습니다."},
-    "not_in_channel": {"en": "(Invite me to this channel to have answers posted as messages "
-                             "with buttons.)",
-                       "ko": "(버튼이 있는 답변을 받으려면 저를 이 채널에 초대해 주세요.)"},
+    # To the person only, after an answer sent through their command (the bot is not a member):
+    # the app by the name Slack shows for it (a mention of its bot user), never a fixed name.
+    "not_in_channel": {"en": "I'm not a member of this channel, so this answer has no thread and "
+                             "its buttons can't update it. Invite the app to this channel "
+                             "(`/invite`, then pick it): {app}",
+                       "ko": "제가 이 채널의 멤버가 아니라서 이 답변에는 스레드가 없고, 버튼으로 "
+                             "답변을 갱신할 수 없습니다. 이 채널에 앱을 초대해 주세요"
+                             "(`/invite` 입력 후 선택): {app}"},
+    "resolved_outside": {"en": ":white_check_mark: Incident {ref} is resolved. I couldn't show "
+                               "it on its answer in <#{channel}>: I'm not a member of that "
+                               "channel. Invite the app there (`/invite`, then pick it) so that "
+                               "its buttons update the answer: {app}",
+                         "ko": ":white_check_mark: 인시던트 {ref} 해결 처리했습니다. 다만 제가 "
+                               "<#{channel}> 채널의 멤버가 아니라서 답변에 표시하지 못했습니다. "
+                               "버튼이 답변을 갱신하도록 그 채널에 앱을 초대해 주세요"
+                               "(`/invite` 입력 후 선택): {app}"},
+    "this_app": {"en": "this app", "ko": "이 앱"},
     "home_title": {"en": "Deployment troubleshooting", "ko": "배포 문제 해결"},
     "home_language": {"en": "Your language: *English* (workspace default: {default})",
                       "ko": "내 언어: *한국어* (워크스페이스 기본값: {default})"},
@@ -173,7 +187,7 @@ STRINGS: dict[str, dict[str, str]] = {
     # The compact card (bot.slack.cards) and the state it follows.
     "card_open": {"en": ":red_circle: *Open*", "ko": ":red_circle: *진행 중*"},
     "card_resolved": {"en": ":white_check_mark: *Resolved*", "ko": ":white_check_mark: *해결됨*"},
-    "card_recurrence_of": {"en": "recurrence of #{id}", "ko": "#{id}의 재발"},
+    "card_recurrence_of": {"en": "recurrence of {ref}", "ko": "{ref}의 재발"},
     "card_seen_times": {"en": "seen {count} times", "ko": "{count}번째 발생"},
     "card_more_steps": {"en": "({count} more steps in the thread)",
                         "ko": "(나머지 {count}단계는 스레드에)"},

@@ -31,6 +31,7 @@ from bot.slack.cards import (
     step_blocks,
 )
 from bot.slack.i18n import t
+from bot.slack.permalinks import NO_LINKS, IncidentLinks
 from bot.slack.subcommands import Subcommand
 
 # The buttons of answers posted before the 👍/👎 feedback buttons (still in channels' history,
@@ -59,13 +60,15 @@ class Message:
 # ----- the answer to a paste
 
 def render_answer(answer: Answer, kb: KnowledgeBase, *, user: str | None = None,
-                  logs_offered: bool = True, on_card: bool = False) -> Message:
+                  logs_offered: bool = True, on_card: bool = False,
+                  links: IncidentLinks = NO_LINKS) -> Message:
     """The full answer: a known problem with all its steps, or an honest "no known fix" with
     candidates and a next step.
 
     `on_card`: it is the thread reply under a compact card (bot.slack.cards), which already
     carries the state and the buttons. The history lines (incident, recurrence, last fix,
-    similar incidents) are the ones every surface states (bot.answers.lines), in Slack's markup.
+    similar incidents) are the ones every surface states (bot.answers.lines), in Slack's markup,
+    each incident number linked to its thread where `links` has it (bot.slack.permalinks).
     """
     result, lang = answer.result, answer.context.language
     # A likely match is shown too, tentatively ("probably ..."), not as "no known fix".
@@ -74,21 +77,21 @@ def render_answer(answer: Answer, kb: KnowledgeBase, *, user: str | None = None,
     entry = kb.get(shown.entry_id) if shown else None
     incident_id = answer.incident.id if answer.incident else None
     blocks: list[bk.Block] = []
-    if not on_card and (state := state_block(answer.incident, lang)) is not None:
+    if not on_card and (state := state_block(answer.incident, lang, links=links)) is not None:
         blocks.append(state)
     if shown and entry:
         blocks += _known_blocks(shown, entry, result, kb, lang, incident_id,
                                 tentative=tentative)
     else:
         blocks += _unknown_blocks(result, kb, lang, incident_id, logs_offered=logs_offered)
-    blocks += _history_blocks(answer, lang)
+    blocks += _history_blocks(answer, lang, links)
     context_lines = [t("reported_by", lang, user=user)] if user and not on_card else []
     if note := unread_note(result, lang):
         context_lines.append(note)
     if answer.history_unavailable:
         context_lines.insert(0, ":warning: " + answers_t("history_unavailable", lang))
     if answer.incident:
-        line = recorded_line(answer.incident, lang)
+        line = recorded_line(answer.incident, lang, links.markup(MRKDWN))
         context_lines.insert(0, line if entry else f"{line}. {t('unknown_hint', lang)}")
     if context_lines:
         blocks.append(bk.context(*context_lines, id_=f"incident:{incident_id}"))
@@ -99,7 +102,7 @@ def render_answer(answer: Answer, kb: KnowledgeBase, *, user: str | None = None,
 
 
 def render_card(answer: Answer, kb: KnowledgeBase, *, user: str | None = None,
-                logs_offered: bool = True) -> Message:
+                logs_offered: bool = True, links: IncidentLinks = NO_LINKS) -> Message:
     """The compact card a channel sees (bot.slack.cards); the full answer goes in its thread."""
     lang = answer.context.language
     shown = answer.shown_match
@@ -111,7 +114,7 @@ def render_card(answer: Answer, kb: KnowledgeBase, *, user: str | None = None,
     controls = answer_controls(entry_id=entry.id if entry else None, incident_id=incident_id,
                                lang=lang, logs_offered=logs_offered)
     blocks = render_card_blocks(answer, kb, controls=controls, context_lines=lines,
-                                logs_offered=logs_offered)
+                                logs_offered=logs_offered, links=links)
     return Message(bk.fallback(_answer_text(answer, entry, lang)), blocks)
 
 
@@ -202,13 +205,16 @@ def _unknown_blocks(result: MatchResult, kb: KnowledgeBase, lang: str,
     return blocks
 
 
-def _history_blocks(answer: Answer, lang: str) -> list[bk.Block]:
+def _history_blocks(answer: Answer, lang: str, links: IncidentLinks = NO_LINKS
+                    ) -> list[bk.Block]:
+    markup = links.markup(MRKDWN)
     lines = []
     if answer.last_fix is not None:
-        lines.append(":wrench: " + last_fix_line(answer.last_fix, lang, MRKDWN))
+        lines.append(":wrench: " + last_fix_line(answer.last_fix, lang, markup))
     if answer.similar:
         lines.append(f"*{answers_t('similar', lang)}*")
-        lines += ["• " + bk.truncate(similar_line(item, lang, MRKDWN), 400)
+        # The number (and its link) comes first, so a cut at the end never breaks the link.
+        lines += ["• " + bk.truncate(similar_line(item, lang, markup), 400)
                   for item in answer.similar]
     return [bk.section("\n".join(lines), id_="similar")] if lines else []
 
@@ -325,7 +331,8 @@ def _subcommand_help(sub: Subcommand, lang: str) -> str:
 
 
 def render_incidents(incidents: Sequence[Any], kb: KnowledgeBase, lang: str, *,
-                     workspace_scope: bool, hidden: int = 0) -> Message:
+                     workspace_scope: bool, hidden: int = 0,
+                     links: IncidentLinks = NO_LINKS) -> Message:
     """`hidden`: open incidents of private channels and DMs, counted but never shown here."""
     scope = t("scope_workspace" if workspace_scope else "scope_channel", lang)
     private_note = [t("private_not_listed", lang, count=hidden)] if hidden else []
@@ -333,12 +340,13 @@ def render_incidents(incidents: Sequence[Any], kb: KnowledgeBase, lang: str, *,
         text = "\n".join([t("incidents_none", lang, scope=scope), *private_note])
         return Message(bk.fallback(text), [bk.section(text)])
     lines = [t("incidents_title", lang, scope=scope)]
-    lines += [incident_line(incident, kb, lang) for incident in incidents] + private_note
+    lines += [incident_line(incident, kb, lang, links) for incident in incidents] + private_note
     return Message(bk.fallback(lines[0].replace("*", "")),
                    bk.cap_blocks(bk.sections("\n".join(lines), id_prefix="incidents")))
 
 
-def incident_line(incident: Any, kb: KnowledgeBase, lang: str) -> str:
+def incident_line(incident: Any, kb: KnowledgeBase, lang: str,
+                  links: IncidentLinks = NO_LINKS) -> str:
     entry = kb.get(incident.entry_id) if incident.entry_id else None
     if entry:
         title = entry.title_in(lang)
@@ -346,7 +354,7 @@ def incident_line(incident: Any, kb: KnowledgeBase, lang: str) -> str:
         summary = redact(incident.summary or "")
         title = f"`{bk.inline_code(summary, 100)}`" if summary.strip() else t("unknown_error",
                                                                               lang)
-    line = "• " + t("incident_line", lang, id=incident.id, title=title,
+    line = "• " + t("incident_line", lang, ref=links.ref(incident.id), title=title,
                     count=incident.occurrence_count, last=slack_date(incident.last_seen))
     if incident.channel:
         line += f" · <#{incident.channel}>"
@@ -384,7 +392,8 @@ def render_progress(lang: str, size: int | None = None) -> Message:
 # ----- the Home tab
 
 def render_home(incidents: Sequence[Any], kb: KnowledgeBase, *, lang: str,
-                default_lang: str, hidden: int = 0) -> dict[str, Any]:
+                default_lang: str, hidden: int = 0,
+                links: IncidentLinks = NO_LINKS) -> dict[str, Any]:
     """`hidden`: open incidents of private channels and DMs, counted but never shown here."""
     blocks: list[bk.Block] = [
         bk.header(t("home_title", lang)),
@@ -402,7 +411,8 @@ def render_home(incidents: Sequence[Any], kb: KnowledgeBase, *, lang: str,
         blocks.append(bk.section(t("home_none", lang)))
     shown = list(incidents)[:MAX_HOME_INCIDENTS]
     for incident in shown:
-        blocks.append(bk.section(incident_line(incident, kb, lang), id_=f"home:{incident.id}"))
+        blocks.append(bk.section(incident_line(incident, kb, lang, links),
+                                 id_=f"home:{incident.id}"))
     if len(incidents) > len(shown):
         blocks.append(bk.context(t("home_more", lang, count=len(incidents) - len(shown))))
     if hidden:

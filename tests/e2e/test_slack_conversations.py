@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from bot.slack.cards import MAX_CARD_CHARS, visible_text
+from bot.slack.permalinks import shown_text
 from tests.e2e.conftest import BOT_TOKEN, Server, new_channel, new_trigger_id, new_ts
 from tests.support.slack_api import BOT_USER_ID
 
@@ -113,7 +114,7 @@ def test_known_error_is_answered_in_the_channel_and_recorded(server: Server,
     assert f"matched: `{CRASH_ERROR}`" in full
     assert "kubectl logs" in full and "```" in full  # fix steps with commands as code
     assert "learn.microsoft.com" in full  # the guide link
-    assert f"Incident #{incident_id}" in full
+    assert f"Incident #{incident_id}" in shown_text(full)  # linked to the card: read as shown
     action_ids = {element["action_id"] for block in blocks if block["type"] == "actions"
                   for element in block["elements"]}
     # No "Fetch logs" here: this server allows no channel to fetch logs (tests/logs has it).
@@ -139,7 +140,7 @@ def test_repeated_error_shows_how_often_it_was_seen(server: Server) -> None:
     assert incident_id_of(blocks) == first_id
     [row] = incident_rows(server, first_id)
     assert row.occurrence_count >= 2
-    assert f"#{first_id} · seen {row.occurrence_count} times" in all_text(blocks)
+    assert f"#{first_id} · seen {row.occurrence_count} times" in shown_text(all_text(blocks))
 
 
 def test_a_slash_answer_starts_the_thread_its_incident_belongs_to(server: Server,
@@ -172,7 +173,7 @@ def test_unknown_error_says_so_and_records_the_incident(server: Server, channel:
     assert f"#{incident_id}" in text
     # Abstaining still gives a next step, and calls nothing "matched" when nothing matched.
     assert "*Next step:*" in text and "matched:" not in text
-    full = all_text(full_answer(server, channel, answer).args["blocks"])
+    full = shown_text(all_text(full_answer(server, channel, answer).args["blocks"]))
     assert f"Incident #{incident_id} recorded" in full and "matched:" not in full
     [row] = incident_rows(server, incident_id)
     assert row.entry_id is None and row.status == "open"
@@ -565,7 +566,12 @@ def test_a_channel_the_bot_is_not_in_still_gets_the_answer(server: Server,
         call.path.endswith("/" + channel)))[0]
     assert reply.args["response_type"] == "in_channel"
     text = all_text(reply.args["blocks"])
-    assert "container-cannot-be-scheduled" in text and "Invite me to this channel" in text
+    assert "container-cannot-be-scheduled" in text and "Invite" not in text
+    # What to do about it reaches only the person, as a message of its own.
+    hint = server.fake.wait_for("response_url", predicate=lambda call: (
+        call.path.endswith("/" + channel) and call.args.get("response_type") == "ephemeral"))
+    assert f"Invite the app to this channel (`/invite`, then pick it): <@{BOT_USER_ID}>" in (
+        hint[0].args["text"])
 
 
 def test_an_image_attachment_is_not_read_as_an_error(server: Server, channel: str) -> None:
@@ -638,13 +644,13 @@ def test_a_recurrence_names_the_earlier_incident_and_how_it_was_fixed(server: Se
         block.get("type") == "actions" for block in call.args.get("blocks") or []))
     blocks = answers[-1].args["blocks"]
     again_id = incident_id_of(blocks)
-    text = all_text(blocks)
+    text = shown_text(all_text(blocks))
     assert again_id != first_id
     assert f"#{again_id} · recurrence of #{first_id}" in text  # on the card's state line
     assert (f"Last fixed by <@U0000ALICE>: swapped the {word} teapot (#{first_id}, 1×)"
             in text)
     assert "first time seen" not in text
-    full = all_text(full_answer(server, channel, answers[-1]).args["blocks"])
+    full = shown_text(all_text(full_answer(server, channel, answers[-1]).args["blocks"]))
     assert f"Incident #{again_id} recorded · recurrence of #{first_id}" in full
 
 

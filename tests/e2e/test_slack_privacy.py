@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from bot.slack.permalinks import shown_text
 from tests.conftest import BACKENDS
 from tests.e2e.conftest import Server, app_server, new_channel, new_ts
 from tests.e2e.test_slack_conversations import all_text, answer_in, incident_id_of, respond_calls
@@ -74,10 +75,13 @@ def test_private_channel_and_dm_incidents_are_listed_only_where_they_were_said(
              direct: "directaxolotl", hidden_by_failure: "unknownpangolin"}
     ids = {channel: paste(server, channel, unique_error(word)) for channel, word in words.items()}
 
-    home = home_of(server, "U0000HOME1")
+    linked_home = home_of(server, "U0000HOME1")
+    home = shown_text(linked_home)  # as people read it: a linked "#5" reads "#5"
     assert f"*#{ids[public]}*" in home and "publicotter" in home
+    assert f"/archives/{public}/p" in linked_home  # its number opens its thread
     for channel in (private, group_dm, direct, hidden_by_failure):
         assert f"*#{ids[channel]}*" not in home and words[channel] not in home
+        assert f"/archives/{channel}/" not in linked_home
     assert "more in private channels or DMs" in home  # counted, not shown
 
     server.slack.command("incidents all", channel=elsewhere, user="U0000BOB")
@@ -125,7 +129,9 @@ def test_an_answer_in_a_public_channel_never_quotes_a_private_channels_note(
         server.slack.command(text, channel=later)
     answers = server.wait_in(later, "chat.postMessage", 3, predicate=lambda call: any(
         block.get("type") == "actions" for block in call.args.get("blocks") or []))
-    shown = all_text([call.args for call in answers])
+    linked = all_text([call.args for call in answers])
+    shown = shown_text(linked)
+    assert f"/archives/{private}/" not in linked  # no link into the private channel either
     assert "vault-42" not in shown and f"#{secret_id} (" not in shown  # not even its number
     assert f"recurrence of #{secret_id}" not in shown
     assert "restarted the marmot pool" in shown  # similar incidents still work in public

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -15,7 +16,7 @@ from tests.support.azure_standin import AzureStandin, V2Deployment
 from tests.support.prometheus import metric, scrape
 
 ALLOWED = ("CLOGSA", "CLOGSB", "CLOGSC", "CLOGSD", "CLOGSE", "CLOGSF", "CLOGSG", "CLOGSH",
-           "CLOGSI")
+           "CLOGSI", "CLOGSJ")
 TIMEOUT_S = 6
 # A log whose lines hold Slack markup: shown in the result, it must not ping or disguise a link.
 LOUD_LOG = ("2026-11-25T10:00:01Z INFO starting\n"
@@ -172,15 +173,71 @@ def test_fetch_logs_button_reads_a_v2_deployment_in_the_thread(server: Server,
                for r in azure.requests)
 
 
-def test_fetch_logs_button_without_a_service_asks_for_the_name(server: Server) -> None:
-    channel = "CLOGSF"
+def _modal_after_click(server: Server, channel: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(the modal as opened at once, as filled in once the bot asked Azure for its names)."""
     server.slack.click(_answer_with_button(None), channel=channel, action_id="fetch_logs")
     opened = server.fake.wait_for("views.open", timeout=20,
                                   predicate=lambda c: channel in json.dumps(c.args))[0]
-    view = opened.args["view"]
-    view = json.loads(view) if isinstance(view, str) else view
-    assert view["callback_id"] == "fetch_logs_modal"
-    assert json.loads(view["private_metadata"])["channel"] == channel
+    update = server.fake.wait_for("views.update", timeout=40, predicate=lambda c: (
+        channel in json.dumps(c.args)))[0]
+    return _view(opened.args["view"]), _view(update.args["view"])
+
+
+def _view(view: Any) -> dict[str, Any]:
+    return json.loads(view) if isinstance(view, str) else view
+
+
+def _submit(server: Server, view: dict[str, Any], values: dict[str, Any]) -> None:
+    payload = {
+        "type": "view_submission", "team": {"id": "T0000TEST", "domain": "test"},
+        "user": {"id": "U0000BOB", "username": "bob", "team_id": "T0000TEST"},
+        "api_app_id": "A0000TEST", "token": "legacy", "trigger_id": new_trigger_id(),
+        "view": {**view, "id": "V0003", "state": {"values": values}}}
+    assert server.slack.interaction(payload).status == 200
+
+
+def test_fetch_logs_button_without_a_service_offers_what_the_bot_can_read(
+        server: Server) -> None:
+    channel = "CLOGSF"
+    opened, listed = _modal_after_click(server, channel)
+    # At once (a trigger_id lasts 3 s): a field to type in, while the names load.
+    assert opened["callback_id"] == "fetch_logs_modal"
+    assert json.loads(opened["private_metadata"])["channel"] == channel
+    assert "Listing the services I can read" in json.dumps(opened)
+    # Then a dropdown of every service and endpoint/deployment the stand-in has.
+    [select] = [block["element"] for block in listed["blocks"]
+                if block.get("block_id") == "service"]
+    assert select["type"] == "static_select"
+    assert [option["value"] for option in select["options"]] == [
+        "churn-scorer", "credit-ep", "credit-ep/blue", "credit-ep/green", "fraud-api",
+        "loud-api"]
+    _submit(server, listed, {"service": {"value": {
+        "type": "static_select", "selected_option": {"value": "credit-ep/blue", "text": {
+            "type": "plain_text", "text": "credit-ep/blue"}}}},
+        "lines": {"value": {"type": "plain_text_input", "value": "20"}}})
+    progress = server.wait_in(channel, "chat.postMessage", timeout=20)[0]
+    assert "last 20 lines of `credit-ep/blue`" in progress.args["text"]
+    assert "credit-ep/blue" in final_update(server, channel)
+
+
+def test_the_modal_lets_the_person_type_when_azure_cannot_list(server: Server,
+                                                               azure: AzureStandin) -> None:
+    channel = "CLOGSJ"
+    azure.hang_paths.append("/onlineEndpoints")
+    try:
+        _opened, fallback = _modal_after_click(server, channel)
+    finally:
+        azure.hang_paths.remove("/onlineEndpoints")
+    shown = json.dumps(fallback)
+    assert "couldn't get the list of services from Azure just now" in shown
+    [field] = [block["element"] for block in fallback["blocks"]
+               if block.get("block_id") == "service_name"]
+    assert field["type"] == "plain_text_input"
+    assert not server.calls_in(channel, "chat.postMessage")  # nothing in the channel yet
+    _submit(server, fallback, {"service_name": {"value": {
+        "type": "plain_text_input", "value": "churn-scorer"}}, "lines": {"value": {
+            "type": "plain_text_input", "value": ""}}})
+    assert "function-fails-get_model_path" in final_update(server, channel)
 
 
 def test_modal_submission_fetches_the_named_service_in_the_thread(server: Server) -> None:

@@ -58,6 +58,8 @@ class FakeSlackAPI:
         # conversations.info objects by channel id (add_channel); others are made up from the
         # id's first letter as Slack's ids read: C public channel, G private channel, D a DM.
         self.channels: dict[str, dict[str, Any]] = {}
+        # Channels the bot is not a member of: Slack's error for each method that needs it.
+        self.outside: dict[str, str] = {}
         self._failures: dict[str, list[tuple[int, dict[str, Any], dict[str, str]]]] = {}
         self._delays: list[Delay] = []
         self._lock = threading.Condition()
@@ -154,6 +156,14 @@ class FakeSlackAPI:
         self.channels[channel] = conversation_object(channel, private=private, im=im, mpim=mpim,
                                                      ext_shared=ext_shared)
 
+    def leave_channel(self, channel: str, *, error: str = "not_in_channel") -> None:
+        """The bot is not a member of `channel`: posting, updating, posting ephemerally and
+        reading its history answer `error`, as Slack does (`not_in_channel` for a channel the
+        bot can see, `channel_not_found` for a private one it was never invited to). Commands
+        and clicks still arrive, and their response_url still works."""
+        with self._lock:
+            self.outside[channel] = error
+
     # ----- reading what happened
     def calls_to(self, method: str) -> list[Call]:
         with self._lock:
@@ -196,6 +206,8 @@ class FakeSlackAPI:
     def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
         ts = f"{int(time.time())}.{next(self._ids):06d}"
         channel = args.get("channel") or "C0000TEST"
+        if channel in self.outside and method in MEMBERS_ONLY:
+            return {"ok": False, "error": self.outside[channel]}
         if method == "auth.test":
             return {"ok": True, "url": "https://test.slack.com/", "team": "Test",
                     "user": "troubleshoot", "team_id": TEAM_ID, "user_id": BOT_USER_ID,
@@ -382,6 +394,12 @@ class FakeSlackAPI:
                     self._json(200, answer)
 
         return Handler
+
+
+# What a bot may call only in a channel it is a member of.
+MEMBERS_ONLY = frozenset({"chat.postMessage", "chat.update", "chat.postEphemeral",
+                          "chat.delete", "conversations.history", "conversations.replies",
+                          "chat.getPermalink"})
 
 
 def _unknown_slack_files(blocks: Any, files: dict[str, dict[str, Any]]) -> list[int]:

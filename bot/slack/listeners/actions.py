@@ -221,7 +221,9 @@ def register(app: App, settings: Settings) -> None:
                     "channel": container.get("channel_id") or (body.get("channel") or {}).get(
                         "id"),
                     "message_ts": container.get("message_ts") or message.get("ts"),
-                    "thread_ts": container.get("thread_ts") or message.get("thread_ts")}
+                    "thread_ts": container.get("thread_ts") or message.get("thread_ts"),
+                    # Where the result can still be said if the bot is not in the channel.
+                    "response_url": body.get("response_url")}
         client.views_open(trigger_id=body["trigger_id"],
                           view=resolve_modal(incident_id=incident_id,
                                              lang=language(settings, body), metadata=metadata))

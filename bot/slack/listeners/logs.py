@@ -28,10 +28,13 @@ from bot.logs.service import (
     MAX_LINES,
     LogRequest,
     LogService,
+    is_configuration_error,
     valid_target,
 )
+from bot.logs.source import LogFetchError
 from bot.slack.config import Settings
 from bot.slack.errors import new_reference
+from bot.slack.identity import app_name
 from bot.slack.listeners._common import guarded, language, user_of, workspace_of
 from bot.slack.privacy import audience_for
 from bot.slack.subcommands import CommandContext, Subcommand
@@ -39,7 +42,7 @@ from bot.slack.subcommands import CommandContext, Subcommand
 log = logging.getLogger(__name__)
 
 ACTION_FETCH_LOGS = "fetch_logs"
-MODAL_CALLBACK = "fetch_logs_modal"
+MODAL_CALLBACK = render.MODAL_CALLBACK
 
 
 class UsageError(ValueError):
@@ -113,7 +116,7 @@ def run_fetch(client: Any, request: LogRequest, *, database_url: str,
         log.warning("cannot post in %s: %s", request.channel, error.response.get("error"))
         service.audit(request, "slack_error", detail=str(error.response.get("error")),
                       audit_id=authorization.audit_id)
-        refuse(render.t("cannot_post", lang))
+        refuse(render.t("cannot_post", lang, app=app_name(client, lang)))
         return
     progress_ts = posted["ts"]
     try:
@@ -220,14 +223,49 @@ def fetch_logs_clicked(settings: Settings) -> Callable[..., None]:
                 return
             metadata = json.dumps({"channel": channel, "thread_ts": thread_ts,
                                    "incident_id": value.get("incident_id")})
-            client.views_open(trigger_id=body["trigger_id"],
-                              view=render.fetch_modal(metadata, lang))
+            offer_modal(client, body["trigger_id"], metadata, lang=lang,
+                        database_url=settings.database_url)
             return
         request = LogRequest(workspace=workspace, user=user, channel=channel,
                              target=str(service), thread_ts=thread_ts, lang=lang)
         run_fetch(client, request, database_url=settings.database_url, refuse=refuse)
 
     return on_fetch_logs
+
+
+def offer_modal(client: Any, trigger_id: str, metadata: str, *, lang: str,
+                database_url: str) -> None:
+    """Open the Fetch-logs modal at once (a trigger_id lasts three seconds), then fill in what
+    the bot can read: a dropdown of its services and endpoints, or a field to type the name
+    when Azure cannot list them now. When logs cannot be fetched at all (the bot's set-up), the
+    modal says so: nothing is ever posted in the channel for that."""
+    opened = client.views_open(trigger_id=trigger_id, view=render.fetch_modal(
+        metadata, lang, note=render.t("modal_listing", lang)))
+    view = opened.get("view") or {}
+    service = LogService(database_url)
+    updated = _listed_modal(service, metadata, lang)
+    try:
+        client.views_update(view_id=view.get("id"), view=updated,
+                            **({"hash": view["hash"]} if view.get("hash") else {}))
+    except SlackApiError as error:  # closed already, or changed meanwhile: nothing to fix
+        log.info("could not update the logs modal: %s", error.response.get("error"))
+
+
+def _listed_modal(service: LogService, metadata: str, lang: str) -> dict[str, Any]:
+    problem = service.check_configuration()
+    if problem is not None:
+        return render.closed_modal(render.t("not_configured", lang, ref=problem.reference), lang)
+    try:
+        names = service.service_names()
+    except LogFetchError as error:
+        if is_configuration_error(error):  # Azure refused the bot's own credentials
+            reference = new_reference()
+            log.warning("cannot list services for logs: %s [ref %s]", error.message, reference,
+                        extra={"reference": reference})
+            return render.closed_modal(render.t("not_configured", lang, ref=reference), lang)
+        log.info("could not list services for the logs modal: %s", error.outcome)
+        return render.fetch_modal(metadata, lang, note=render.t("modal_unlisted", lang))
+    return render.fetch_modal(metadata, lang, names=names)
 
 
 def _incident_service(database_url: str, incident_id: object, *, channel: str,
@@ -251,11 +289,23 @@ def _incident_service(database_url: str, incident_id: object, *, channel: str,
         return None
 
 
+SERVICE_BLOCKS = ("service", "service_name")  # the dropdown, or the field to type it
+
+
 def _modal_values(body: dict[str, Any]) -> tuple[str, str]:
     values = ((body.get("view") or {}).get("state") or {}).get("values") or {}
-    name = ((values.get("service") or {}).get("value") or {}).get("value") or ""
+    name = ""
+    for block in SERVICE_BLOCKS:
+        field = (values.get(block) or {}).get("value") or {}
+        name = name or field.get("value") or (field.get("selected_option") or {}).get(
+            "value") or ""
     lines = ((values.get("lines") or {}).get("value") or {}).get("value") or ""
     return name.strip(), lines.strip()
+
+
+def _service_block(body: dict[str, Any]) -> str:
+    values = ((body.get("view") or {}).get("state") or {}).get("values") or {}
+    return next((block for block in SERVICE_BLOCKS if block in values), SERVICE_BLOCKS[0])
 
 
 def ack_modal(settings: Settings) -> Callable[..., None]:
@@ -263,7 +313,7 @@ def ack_modal(settings: Settings) -> Callable[..., None]:
         name, lines = _modal_values(body)
         errors = {}
         if not valid_target(name):
-            errors["service"] = render.t("modal_bad_name", settings.language)
+            errors[_service_block(body)] = render.t("modal_bad_name", settings.language)
         if lines and not (lines.isdigit() and int(lines) > 0):
             errors["lines"] = f"1-{MAX_LINES}"
         if errors:
