@@ -19,10 +19,12 @@ from bot.slack.cards import feedback_block, with_resolution
 from bot.slack.render import (
     blocks_as_text,
     render_answer,
+    render_candidate_fix,
     render_help,
     render_home,
     render_incidents,
     resolve_modal,
+    with_choice_recorded,
     with_feedback,
 )
 from bot.slack.subcommands import Subcommand
@@ -315,3 +317,28 @@ def test_a_likely_match_is_a_tentative_answer_not_no_known_fix(
     assert "[👍] [👎]" in text  # feedback teaches the KB
     assert "[Show fix]" in text or "[조치 방법 보기]" in text  # the others' fixes on demand
     assert message.text.startswith("Probably" if lang == "en" else "아마")
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_a_candidates_fix_shows_every_step_and_this_is_it(kb: KnowledgeBase, lang: str) -> None:
+    entry = kb.get("http-status-code-503")
+    assert entry is not None and entry.body_in(lang) is not None
+    shown = render_candidate_fix(entry, incident_id=9, lang=lang)
+    within_limits(shown.blocks)
+    text = blocks_as_text(shown.blocks)
+    assert entry.title_in(lang) in text and {"ko": "*원인*", "en": "*Cause*"}[lang] in text
+    steps = entry.body_in(lang).steps  # type: ignore[union-attr]
+    assert f"\n{len(steps)}. " in text  # every step, not only the first
+    [button] = shown.blocks[-1]["elements"]
+    assert button["text"]["text"] == {"ko": "이 방법이 맞아요", "en": "This is it"}[lang]
+    assert json.loads(button["value"]) == {"incident_id": 9, "entry_id": entry.id}
+    # Without an incident there is nothing to record it on: no button.
+    assert not any(block["type"] == "actions" for block in render_candidate_fix(
+        entry, incident_id=None, lang=lang).blocks)
+
+    for proposed in (True, False):
+        done = blocks_as_text(with_choice_recorded(shown.blocks, lang=lang, proposed=proposed))
+        assert {"ko": "이 방법이 맞아요", "en": "This is it"}[lang] not in done
+        assert {"ko": "답으로 기록했습니다", "en": "Recorded as the answer"}[lang] in done
+        # Only a proposal actually posted is said to be in the thread.
+        assert ({"ko": "스레드", "en": "thread"}[lang] in done.splitlines()[-1]) == proposed

@@ -56,11 +56,11 @@ STRINGS: dict[str, dict[str, str]] = {
               "incident's thread.",
         "ko": ":white_check_mark: 답으로 기록했습니다. 지식 베이스에 가르칠 제안은 인시던트 "
               "스레드에 있습니다."},
+    "candidate_chosen_only": {"en": ":white_check_mark: Recorded as the answer.",
+                              "ko": ":white_check_mark: 답으로 기록했습니다."},
     "candidate_gone": {"en": "That entry is no longer in the knowledge base.",
                        "ko": "그 항목은 이제 지식 베이스에 없습니다."},
     "card_owner": {"en": "owner: <@{user}>", "ko": "담당: <@{user}>"},
-    "owner_taken": {"en": "You are the owner of incident #{id} now.",
-                    "ko": "이제 #{id}번 인시던트의 담당자입니다."},
     "owner_not_open": {"en": "Incident #{id} is resolved: there is nothing to take on. Reopen "
                              "it first if it is back.",
                        "ko": "#{id}번 인시던트는 해결 처리되어 담당할 일이 없습니다. 다시 "

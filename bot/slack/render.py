@@ -282,10 +282,13 @@ def render_candidate_fix(entry: Entry, *, incident_id: int | None, lang: str) ->
     return Message(bk.fallback(f"{title}: {_summary(entry, lang)}"), bk.cap_blocks(blocks))
 
 
-def with_choice_recorded(blocks: Sequence[bk.Block], *, lang: str) -> list[bk.Block]:
-    """The shown fix once "This is it" was pressed: the button gives way to what it did."""
+def with_choice_recorded(blocks: Sequence[bk.Block], *, lang: str, proposed: bool
+                         ) -> list[bk.Block]:
+    """The shown fix once "This is it" was pressed: the button gives way to what it did
+    (`proposed`: a proposal to teach the entry was posted in the incident's thread)."""
     kept = [dict(block) for block in blocks if block.get("type") != "actions"]
-    return [*kept, bk.context(t("candidate_chosen", lang), id_="candidate_chosen")]
+    said = t("candidate_chosen" if proposed else "candidate_chosen_only", lang)
+    return [*kept, bk.context(said, id_="candidate_chosen")]
 
 
 def resolve_modal(*, incident_id: int, lang: str, metadata: dict[str, Any]) -> dict[str, Any]:

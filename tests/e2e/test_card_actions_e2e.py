@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from slack_sdk.models.blocks import Block
 
 from bot.matching.matcher import default_matcher
 from bot.teaching.drafting import signature_of
@@ -150,6 +151,10 @@ def test_thumbs_up_is_a_vote_that_resolves_nothing(server: Server, channel: str)
     assert "<@U0000ALICE>: :+1: helpful" in shown
     assert update.args["blocks"][0]["elements"][0]["text"] == ":red_circle: *Open*"
     assert "Resolved" not in shown and "fixed it" not in shown  # no claim of resolution
+    for block in update.args["blocks"]:  # Slack's own Block Kit models accept what was sent
+        model = Block.parse(block)
+        assert model is not None, block
+        model.validate_json()
     assert "resolve_incident" in shown  # Resolve is still there to press
     assert votes(server, incident_id) == [("U0000ALICE", True, "service-launch-fails")]
     [row] = incident_rows(server, incident_id)

@@ -175,13 +175,14 @@ def register(app: App, settings: Settings) -> None:
             return
         flows.record_feedback(settings, incident_id=incident_id, entry_id=entry.id, user=user,
                               helpful=True)
-        teaching.propose_chosen_entry(client, settings, incident_id=incident_id,
-                                      entry_id=entry.id, user=user,
-                                      clicked_in=conversation_of(body)[0], lang=lang)
-        # The shown fix stays, without its button: what the click did is said instead.
+        proposed = teaching.propose_chosen_entry(client, settings, incident_id=incident_id,
+                                                 entry_id=entry.id, user=user,
+                                                 clicked_in=conversation_of(body)[0], lang=lang)
+        # The shown fix stays, without its button: what the click did is said instead (a
+        # refused proposal has told its reason already).
         shown = render_candidate_fix(entry, incident_id=None, lang=lang)
         respond(replace_original=True, text=shown.text,
-                blocks=with_choice_recorded(shown.blocks, lang=lang))
+                blocks=with_choice_recorded(shown.blocks, lang=lang, proposed=proposed))
 
     @guarded(settings)
     def own_incident(body: dict[str, Any], client: WebClient, respond: Any) -> None:
