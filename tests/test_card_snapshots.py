@@ -24,6 +24,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from slack_sdk.models.blocks import Block
 
 from bot.answers import Answer, AnswerContext, IncidentFacts
@@ -34,6 +36,7 @@ from bot.matching.result import Match, MatchResult
 from bot.slack import blocks as bk
 from bot.slack.cards import MAX_CARD_CHARS, visible_text, with_resolution
 from bot.slack.render import Message, render_card
+from tests.support.slack_api import FakeSlackAPI
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 TIERS = ("confident", "likely", "unknown")
@@ -168,3 +171,19 @@ def test_no_snapshot_is_left_without_its_case() -> None:
     expected = {path_of(*case).name for case in CASES}
     stored = {path.name for path in SNAPSHOTS.glob("card-*.json")}
     assert stored == expected
+
+
+def test_the_slack_stand_in_refuses_what_slack_refuses(kb: KnowledgeBase) -> None:
+    """The end-to-end tests' Slack (tests/support/slack_api.py) checks blocks with Slack's own
+    models, so a card Slack would refuse fails there too; a real card passes."""
+    with FakeSlackAPI() as fake:
+        client = WebClient(token="xoxb-test", base_url=fake.api_url)
+        card = card_for(kb, "confident", "recurrence", "en")
+        assert client.chat_postMessage(channel="C1", **card.as_kwargs())["ok"]
+        header = {"type": "header", "text": {"type": "plain_text", "text": "x" * 200}}
+        for broken in ([header],  # headers stop at 150 characters
+                       [{"type": "context_actions", "elements": []}],  # needs an element
+                       [{"type": "no_such_block"}]):
+            with pytest.raises(SlackApiError) as refused:
+                client.chat_postMessage(channel="C1", text="x", blocks=broken)
+            assert refused.value.response["error"] == "invalid_blocks"

@@ -212,6 +212,10 @@ class FakeSlackAPI:
             return {"ok": True, "url": "https://test.slack.com/", "team": "Test",
                     "user": "troubleshoot", "team_id": TEAM_ID, "user_id": BOT_USER_ID,
                     "bot_id": BOT_ID, "is_enterprise_install": False}
+        if method in ("chat.postMessage", "chat.update", "chat.postEphemeral"):
+            problems = _block_kit_problems(args.get("blocks"))
+            if problems:  # as Slack answers a message it cannot render
+                return {"ok": False, "error": "invalid_blocks", "errors": problems}
         if method in ("chat.postMessage", "chat.update"):
             refused = _unknown_slack_files(args.get("blocks"), self.files)
             if refused:
@@ -400,6 +404,35 @@ class FakeSlackAPI:
 MEMBERS_ONLY = frozenset({"chat.postMessage", "chat.update", "chat.postEphemeral",
                           "chat.delete", "conversations.history", "conversations.replies",
                           "chat.getPermalink"})
+
+
+def _block_kit_problems(blocks: Any) -> list[str]:
+    """What Slack would refuse in a message's blocks, by Slack's own Block Kit models
+    (slack_sdk): an unknown block type, or a block that breaks its limits (text lengths,
+    element counts, required fields)."""
+    from slack_sdk.errors import SlackObjectFormationError
+    from slack_sdk.models.blocks import Block
+
+    if isinstance(blocks, str):
+        try:
+            blocks = json.loads(blocks)
+        except ValueError:
+            return ["blocks are not JSON"]
+    if isinstance(blocks, dict):  # one block, unwrapped like a one-item form field
+        blocks = [blocks]
+    if not isinstance(blocks, list):
+        return []
+    problems = []
+    for index, block in enumerate(blocks):
+        try:
+            model = Block.parse(block) if isinstance(block, dict) else None
+            if model is None:
+                problems.append(f"unsupported block [json-pointer:/blocks/{index}]")
+                continue
+            model.validate_json()
+        except (SlackObjectFormationError, KeyError, TypeError) as error:
+            problems.append(f"{error} [json-pointer:/blocks/{index}]")
+    return problems
 
 
 def _unknown_slack_files(blocks: Any, files: dict[str, dict[str, Any]]) -> list[int]:
