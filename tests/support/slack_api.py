@@ -380,18 +380,25 @@ class FakeSlackAPI:
                     return
                 method = path[len("/api/"):]
                 args = {key: _decode_value(value) for key, value in raw_args.items()}
-                fake._record(Call(method, args, dict(self.headers), path, body))
+                call = Call(method, args, dict(self.headers), path, body)
                 delay = fake._delay_for(method, args)
                 if delay and not delay.after:
+                    fake._record(call)  # seen while it is held up, as Slack would have it
                     time.sleep(delay.seconds)
                 with fake._lock:
                     queue = fake._failures.get(method)
                     failure = queue.pop(0) if queue else None
                 if failure:
+                    if not (delay and not delay.after):
+                        fake._record(call)
                     status, answer, headers = failure
                     self._json(status, answer, headers)
                     return
                 answer = fake._answer(method, args)
+                if not (delay and not delay.after):
+                    # Recorded once its message is stored: a test that saw the call finds
+                    # the message (messages, stored_message) without racing the stand-in.
+                    fake._record(call)
                 if delay and delay.after:
                     time.sleep(delay.seconds)
                 with contextlib.suppress(OSError):  # the client gave up; the work is done
