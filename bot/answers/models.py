@@ -16,7 +16,7 @@ from bot.matching.result import Match, MatchResult
 
 # Where a paste came from: stored on its occurrence, and read by the surfaces (a slash command
 # names who reported it, watch mode speaks only when sure).
-SOURCES = ("slash", "mention", "watch", "cli", "logs", "alert", "deploy")
+SOURCES = ("slash", "mention", "shortcut", "watch", "cli", "logs", "alert", "deploy")
 
 
 @dataclass(frozen=True)

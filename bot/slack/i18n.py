@@ -174,6 +174,13 @@ STRINGS: dict[str, dict[str, str]] = {
                                "버튼이 답변을 갱신하도록 그 채널에 앱을 초대해 주세요"
                                "(`/invite` 입력 후 선택): {app}"},
     "this_app": {"en": "this app", "ko": "이 앱"},
+    # The message shortcut "Diagnose this error" (이 오류 진단), to its user only.
+    "shortcut_no_text": {"en": "That message has no text I can read as an error.",
+                         "ko": "이 메시지에는 오류로 읽을 수 있는 텍스트가 없습니다."},
+    "shortcut_own_message": {"en": "That is one of my own answers: use *Diagnose this error* "
+                                   "on the message that has the error.",
+                             "ko": "제가 쓴 답변입니다. 오류가 있는 메시지에서 *이 오류 진단*을 "
+                                   "실행해 주세요."},
     "home_title": {"en": "Deployment troubleshooting", "ko": "배포 문제 해결"},
     "home_language": {"en": "Your language: *English* (workspace default: {default})",
                       "ko": "내 언어: *한국어* (워크스페이스 기본값: {default})"},

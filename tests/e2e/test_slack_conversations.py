@@ -42,9 +42,8 @@ def answer_in(server: Server, channel: str, **kwargs: Any) -> Any:
 
 
 def card_ts(server: Server, channel: str, card: Any) -> str:
-    """The ts of a card (a channel message, not a reply) as the fake stored it. The stand-in
-    records a call before it stores the message (and checks its blocks in between): wait for
-    the message, not only the call."""
+    """The ts of a card (a channel message, not a reply) as the fake stored it (the stand-in
+    records a call before it stores the message: wait for that)."""
     def stored() -> list[str]:
         return [ts for (where, ts), message in list(server.fake.messages.items())
                 if where == channel and not message.get("thread_ts")

@@ -18,6 +18,7 @@ from bot.incidents.models import Incident
 from bot.knowledge.loader import cached_knowledge_base
 from bot.settings import settings as bot_settings
 from bot.slack.config import Settings
+from bot.slack.delivery import not_a_member
 from bot.slack.listeners._common import guarded, language
 from bot.slack.render_teaching import (
     ACTION_APPROVE,
@@ -108,13 +109,20 @@ def _propose_signature(client: Any, settings: Settings, *, incident_id: int, ent
     """True when a proposal was posted in the thread (False: refused, and told)."""
     after = propose_signature_from_feedback(settings.database_url, settings.knowledge_path,
                                             incident_id=incident_id, entry_id=entry_id, by=user)
-    if after.draft is not None:
-        post_draft(client, settings.database_url, channel=channel, thread_ts=thread_ts,
-                   draft=after.draft, lang=lang)
-        return True
-    if after.refusal:
-        client.chat_postEphemeral(channel=channel, user=user, thread_ts=thread_ts,
-                                  text=t("refused", lang, reason=after.refusal))
+    try:
+        if after.draft is not None:
+            post_draft(client, settings.database_url, channel=channel, thread_ts=thread_ts,
+                       draft=after.draft, lang=lang)
+            return True
+        if after.refusal:
+            client.chat_postEphemeral(channel=channel, user=user, thread_ts=thread_ts,
+                                      text=t("refused", lang, reason=after.refusal))
+    except SlackApiError as error:
+        if not not_a_member(error):
+            raise
+        # The bot is not in the channel: the draft stays recorded (`kb drafts` lists it); the
+        # vote itself is shown through the click (bot.slack.listeners.actions).
+        log.info("draft for incident #%s not posted: not a member of %s", incident_id, channel)
     return False
 
 
