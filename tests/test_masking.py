@@ -1,4 +1,10 @@
-from bot.matching.masking import mask
+import re
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.matching.masking import MASK_PATTERNS, MaskPattern, mask, mask_both
 
 
 def test_variable_parts_become_placeholders() -> None:
@@ -55,3 +61,43 @@ def test_a_quoted_code_or_reason_is_kept_but_quoted_values_are_masked() -> None:
     assert mask("state: 'Unhealthy'") == "state: 'Unhealthy'"
     assert mask("name='my-service' message: \"it went wrong\"") == (
         "name=<quoted> message: <quoted>")
+
+
+# Matches with few of the usual characters (no digit, no slash), which random generation
+# seldom builds: an IPv6 address of letters, a pod hash of letters, a Windows path.
+UNUSUAL_MATCHES = ["cafe:beef:dead:face:abba:bead:fade:bade", "scorer-deface-abcde",
+                   "at C:\\app\\score", "state: 'Unhealthy' value='x'", "bob@example.org",
+                   "http://x", "Mon, 25 Nov 2026 10:00:01 GMT", "deadbeef0", "exit code ١٣٧"]
+
+
+# A pattern's `needs` lets mask() skip texts it cannot match (most KB signatures), and
+# mask_both() skip the second pass. Were a `needs` wrong, a text holding a uuid, a path or a
+# quoted value would keep it unmasked: so every match hypothesis can generate must hold it.
+@pytest.mark.parametrize("pattern", MASK_PATTERNS, ids=lambda pattern: pattern.name)
+def test_every_match_of_a_mask_pattern_holds_what_it_needs(pattern: MaskPattern) -> None:
+    assert pattern.needs, f"{pattern.name}: say what its matches need (MaskPattern.needs)"
+    regex, needs = re.compile(pattern.pattern), re.compile(pattern.needs)
+
+    def holds_what_it_needs(text: str) -> None:
+        for found in regex.finditer(text):
+            assert needs.search(found.group()), (pattern.name, found.group())
+
+    for text in UNUSUAL_MATCHES:
+        holds_what_it_needs(text)
+    settings(max_examples=100, deadline=None, suppress_health_check=list(HealthCheck))(
+        given(st.from_regex(regex))(holds_what_it_needs))()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from([
+    "Error", "failed", " ", ": ", "-", "'", '"', "/", "\\", "@", "0", "7", "502", "x", "ab",
+    "deadbeef", "2026-11-25", "T10:00:01Z", "pod", "scorer-7d9f8b6c5-x2kqz", "https://",
+    "C:\\app", "/var/log", "\n", "a:b:c:d:e:f:1:2", "café", "१२"]), max_size=20).map("".join))
+def test_mask_both_is_the_two_masks(text: str) -> None:
+    assert mask_both(text) == (mask(text), mask(text, keep_words=True))
+
+
+def test_text_with_nothing_to_mask_comes_back_as_it_was() -> None:
+    plain = "ModuleNotFoundError: No module named azureml while loading the scoring script"
+    assert mask(plain) == mask(plain, keep_words=True) == plain
+    assert mask("exit code ١٣٧ after 𝟻 retries") != "exit code ١٣٧ after 𝟻 retries"

@@ -1,5 +1,6 @@
 from bot.matching.extraction import extract
-from bot.matching.index import KnowledgeIndex, required_literals
+from bot.matching.index import KnowledgeIndex
+from bot.matching.literals import required_literals
 from bot.matching.scoring import prepare, score_entries
 from tests.matching_support import small_kb
 

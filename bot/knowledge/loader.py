@@ -7,12 +7,16 @@ replaces the shipped one.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
+import yaml
+
+from bot.disk_cache import cached, code_fingerprint
 from bot.knowledge.front_matter import FrontMatterError, split_front_matter
 from bot.knowledge.model import (
     KIND_CAUSE,
@@ -36,6 +40,12 @@ _NUMBERED_ITEM = re.compile(r"^\d+\.\s+", re.MULTILINE)
 _DRAFT_NOTE = re.compile(r"^>\s*TODO:", re.MULTILINE)
 DRAFT_PROBLEM = ("unfinished draft from `kb import` (`draft: true` or its `> TODO:` note): "
                  "not served; rewrite it, then remove both")
+
+
+# Below this many files parsing takes well under a second: no disk cache (the shipped KB, tests).
+MIN_CACHED_FILES = 500
+# The modules whose code decides what a file parses to: a change to any of them is a new key.
+_PARSING_MODULES = ("bot.knowledge.loader", "bot.knowledge.front_matter", "bot.knowledge.model")
 
 
 class KnowledgeError(ValueError):
@@ -173,7 +183,40 @@ def load_entries(folders: Iterable[Path], *, include_drafts: bool = False
     Files that cannot be read, missing folders and unfinished drafts are left out and reported
     (drafts are kept only with `include_drafts`, for the importer's own checks). The callers say
     so: `kb check` fails, `serve` refuses to start, `match` and `ask` warn.
+
+    A large knowledge base is read back from the disk cache when its files are byte for byte
+    the ones it was parsed from (bot/disk_cache.py).
     """
+    folders = list(folders)
+    key = None if include_drafts else _files_key(folders)
+    if key is None:
+        return _read_entries(folders, include_drafts=include_drafts)
+    return cached("kb", key, lambda: _read_entries(folders, include_drafts=False))
+
+
+def _files_key(folders: list[Path]) -> bytes | None:
+    """What load_entries() reads, as bytes to hash: every folder, file name and file content,
+    and the code that parses them; None for a small knowledge base or an unreadable file."""
+    digest = hashlib.sha256(code_fingerprint(_PARSING_MODULES))
+    digest.update(f"{yaml.__version__} {yaml.__with_libyaml__}".encode())
+    count = 0
+    for folder in folders:
+        digest.update(b"\0folder\0" + os.fsencode(folder))
+        if not folder.is_dir():
+            continue
+        for path in entry_files(folder):
+            try:
+                content = path.read_bytes()
+            except OSError:
+                return None  # let the reader report it as it always has
+            digest.update(b"\0file\0%s\0%d\0" % (os.fsencode(path), len(content)))
+            digest.update(content)
+            count += 1
+    return digest.digest() if count >= MIN_CACHED_FILES else None
+
+
+def _read_entries(folders: list[Path], *, include_drafts: bool
+                  ) -> tuple[list[Entry], list[LoadProblem]]:
     by_id: dict[str, Entry] = {}
     problems: list[LoadProblem] = []
     for folder in folders:

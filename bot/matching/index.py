@@ -14,23 +14,31 @@
 from __future__ import annotations
 
 import math
+import pickle
 import re
-import re._constants as sre_constants  # the parser `re` itself uses (sre_parse is deprecated)
-import re._parser as sre_parse
-from collections import defaultdict
-from dataclasses import dataclass, replace
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, fields
 from functools import cached_property
+from itertools import chain
 
 import numpy as np
 
+from bot.disk_cache import cached, code_fingerprint
 from bot.knowledge.model import KnowledgeBase
-from bot.matching.masking import mask
+from bot.matching.literals import literal_runs
+from bot.matching.masking import mask, mask_both
 from bot.matching.tokens import background_weight, stem, words
 
 # Weight of a word used by `df` entries: ln(1 + SPREAD / df). SPREAD is the number of entries at
 # which a word stops being informative; it is a constant so that weights do not depend on KB size.
 SPREAD = 30.0
 SHARED_SCAN_LIMIT = 64
+# Below this many entries indexing takes well under a second: no disk cache (the shipped KB).
+MIN_CACHED_ENTRIES = 500
+# What decides the index built from given entries: a change to any of them is a new key.
+_INDEXING_MODULES = ("bot.matching.index", "bot.matching.masking", "bot.matching.tokens",
+                     "bot.matching.literals")
 # A word carries information only above this weight, so that ten common words (`error`,
 # `traceback`, `most recent call last`) never add up to one rare one (scoring.py, features.py).
 INFO_FLOOR = 1.2
@@ -78,6 +86,9 @@ class PatternChoice:
         return re.compile(self.text)
 
 
+_SIGNATURE_FIELDS = tuple(field.name for field in fields(SignatureChoice))
+
+
 def signal_exit_code(word: str) -> bool:
     """An exit code 129..159: 128 + the number of the signal that killed the process.
 
@@ -88,6 +99,50 @@ def signal_exit_code(word: str) -> bool:
     return word.isdigit() and len(word) == 3 and 129 <= int(word) <= 159
 
 
+def _shared_share(entry: int, weights: dict[str, float], total: float, codes: frozenset[str],
+                  postings: dict[str, list[int]], owners: list[int],
+                  all_codes: list[frozenset[str]]) -> float:
+    """SignatureChoice.shared of a signature of `entry`: the largest share of its weight that
+    one signature of another entry also has (`owners`: each signature's entry)."""
+    shared: dict[int, float] = defaultdict(float)
+    for word, weight in weights.items():
+        posting = postings[word]
+        if len(posting) > SHARED_SCAN_LIMIT:  # a very common word: little weight anyway
+            continue
+        for other in posting:
+            if owners[other] != entry:
+                shared[other] += weight
+    # Parallel signatures told apart by their code (`HTTPError: 502 ...` / `HTTPError: 504
+    # ...`) are not wrappers: the code decides, and a missing code is damped in scoring.
+    if codes:
+        shared = {other: weight for other, weight in shared.items()
+                  if codes == all_codes[other]}
+    if not shared or not total:
+        return 0.0
+    return max(shared.values()) / total
+
+
+def _flat_postings(postings: dict[str, list[int]]) -> np.ndarray:
+    """Every word's list, one after the other, as one int32 array (see _views)."""
+    return np.fromiter(chain.from_iterable(postings.values()), dtype=np.int32,
+                       count=sum(map(len, postings.values())))
+
+
+def _views(flat: np.ndarray, lengths: Iterable[tuple[str, int]]) -> dict[str, np.ndarray]:
+    """Each word's list as a view into `flat`: tens of thousands of small arrays, each made or
+    pickled on its own, cost more than the index's own work."""
+    arrays: dict[str, np.ndarray] = {}
+    start = 0
+    for word, length in lengths:
+        arrays[word] = flat[start: start + length]
+        start += length
+    return arrays
+
+
+def _names_scoring_call(text: str) -> bool:
+    return bool(SCORING_CALL.search(text))
+
+
 def fuzzy_form(text: str) -> str:
     return " ".join(mask(text).lower().split())
 
@@ -96,24 +151,29 @@ def word_form(text: str) -> set[str]:
     return set(words(mask(text, keep_words=True)))
 
 
+def signature_forms(text: str) -> tuple[str, set[str]]:
+    """`(fuzzy_form(text), word_form(text))`, masking once where the two masks cannot differ."""
+    full, kept = mask_both(text)
+    return " ".join(full.lower().split()), set(words(kept))
+
+
 class KnowledgeIndex:
     def __init__(self, kb: KnowledgeBase) -> None:
         self.entry_ids: list[str] = [entry.id for entry in kb]
         self.entry_kinds: list[str] = [entry.kind for entry in kb]
         self.entry_stages: list[str] = [entry.stage for entry in kb]
-        signature_words: list[tuple[int, str, set[str]]] = []
+        signature_words: list[tuple[int, str, set[str], str]] = []
         entry_words: list[set[str]] = [set() for _ in self.entry_ids]
         for number, entry in enumerate(kb):
             for signature in dict.fromkeys(entry.signatures):  # each signature once
-                found = word_form(signature)
+                fuzzy, found = signature_forms(signature)
                 if not found:
                     continue
-                signature_words.append((number, signature, found))
+                signature_words.append((number, signature, found, fuzzy))
                 entry_words[number] |= found
-        frequency: dict[str, int] = defaultdict(int)
+        frequency: Counter[str] = Counter()  # words first seen first, as a plain loop would
         for found in entry_words:
-            for word in found:
-                frequency[word] += 1
+            frequency.update(found)
         self.weight: dict[str, float] = {}
         for word, count in frequency.items():
             fixed = background_weight(word)
@@ -130,20 +190,29 @@ class KnowledgeIndex:
             sum(max(0.0, weight - INFO_FLOOR) for weight in weights.values())
             for weights in self.entry_words]
 
-        self.signatures: list[SignatureChoice] = []
+        # Each signature's words, weights and codes first, then its share of weight that one
+        # signature of another entry also has (which needs every signature's words); each
+        # SignatureChoice is built once, with both.
         postings: dict[str, list[int]] = defaultdict(list)
-        for number, text, found in signature_words:
+        drafts: list[tuple[int, str, str, dict[str, float], frozenset[str]]] = []
+        for number, text, found, fuzzy in signature_words:
+            position = len(drafts)
             weights = {word: self.weight[word] for word in sorted(found)}
-            position = len(self.signatures)
-            self.signatures.append(SignatureChoice(
-                number, text, fuzzy_form(text), weights, sum(weights.values()),
-                codes=frozenset(word for word in found if word.isdigit()),
-                scoring_call=bool(SCORING_CALL.search(text))))
+            drafts.append((number, text, fuzzy, weights, frozenset(filter(str.isdigit, found))))
             for word in found:
                 postings[word].append(position)
-        self.signatures = [self._with_shared(choice, postings) for choice in self.signatures]
-        self.postings = {word: np.asarray(items, dtype=np.int32)
-                         for word, items in postings.items()}
+        owners = [draft[0] for draft in drafts]
+        all_codes = [draft[4] for draft in drafts]
+        self.signatures: list[SignatureChoice] = []
+        for number, text, fuzzy, weights, codes in drafts:
+            total = sum(weights.values())
+            self.signatures.append(SignatureChoice(
+                number, text, fuzzy, weights, total,
+                shared=_shared_share(number, weights, total, codes, postings, owners, all_codes),
+                codes=codes, scoring_call=_names_scoring_call(text)))
+        self._postings_flat = _flat_postings(postings)
+        self.postings = _views(self._postings_flat,
+                               ((word, len(items)) for word, items in postings.items()))
         self.totals = np.asarray([s.total for s in self.signatures], dtype=np.float64)
 
         self.patterns: list[PatternChoice] = []
@@ -154,39 +223,42 @@ class KnowledgeIndex:
         for number, entry in enumerate(kb):
             for pattern in entry.patterns:
                 try:
-                    # Parsed once, here, for the anchor word and to report a broken pattern;
+                    # Read once, here, for the anchor word and to report a broken pattern;
                     # compiled on first use (PatternChoice.regex).
-                    parsed = sre_parse.parse(pattern)
+                    runs = literal_runs(pattern)
                 except (re.error, OverflowError, RecursionError) as error:
                     self.pattern_problems.append((entry.id, pattern, str(error)))
                     continue
                 position = len(self.patterns)
                 written = frozenset(words(_REGEX_CLASS.sub(" ", pattern)))
                 self.patterns.append(PatternChoice(number, pattern, written))
-                anchor = self._anchor_word(parsed)
+                anchor = self._anchor_word(runs)
                 self.pattern_anchor.append(anchor)
                 if anchor:
                     self.patterns_by_word[anchor].append(position)
                 else:
                     self.unanchored_patterns.append(position)
 
-    def _with_shared(self, choice: SignatureChoice,
-                     postings: dict[str, list[int]]) -> SignatureChoice:
-        shared: dict[int, float] = defaultdict(float)
-        for word, weight in choice.weights.items():
-            posting = postings[word]
-            if len(posting) > SHARED_SCAN_LIMIT:  # a very common word: little weight anyway
-                continue
-            for other in posting:
-                if self.signatures[other].entry != choice.entry:
-                    shared[other] += weight
-        # Parallel signatures told apart by their code (`HTTPError: 502 ...` / `HTTPError: 504
-        # ...`) are not wrappers: the code decides, and a missing code is damped in scoring.
-        shared = {other: weight for other, weight in shared.items()
-                  if not (choice.codes and choice.codes != self.signatures[other].codes)}
-        if not shared or not choice.total:
-            return choice
-        return replace(choice, shared=max(shared.values()) / choice.total)
+    # Pickled for the disk cache in a compact form, about half the size and time: the postings
+    # as the one array they are views of and each word's length, the signatures and patterns
+    # as tuples of their fields (a pattern's compiled regex is left out: compiled on use).
+    def __getstate__(self) -> dict[str, object]:
+        state = self.__dict__.copy()
+        state["postings"] = [(word, len(array)) for word, array in self.postings.items()]
+        state["signatures"] = [tuple(getattr(choice, name) for name in _SIGNATURE_FIELDS)
+                               for choice in self.signatures]
+        state["patterns"] = [(choice.entry, choice.text, choice.words)
+                             for choice in self.patterns]
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        lengths = state.pop("postings")
+        signatures = state.pop("signatures")
+        patterns = state.pop("patterns")
+        self.__dict__.update(state)
+        self.postings = _views(self._postings_flat, lengths)  # type: ignore[arg-type]
+        self.signatures = [SignatureChoice(*fields) for fields in signatures]  # type: ignore[attr-defined]
+        self.patterns = [PatternChoice(*fields) for fields in patterns]  # type: ignore[attr-defined]
 
     def compile_problems(self) -> list[tuple[str, str, str]]:
         """Patterns that parse but do not compile (entry id, pattern, error): for kb check."""
@@ -198,10 +270,10 @@ class KnowledgeIndex:
                 problems.append((self.entry_ids[choice.entry], choice.text, str(error)))
         return problems
 
-    def _anchor_word(self, pattern: str | sre_parse.SubPattern) -> str | None:
-        """The rarest word a pattern's required literal text contains, if any."""
+    def _anchor_word(self, runs: list[str]) -> str | None:
+        """The rarest word in a pattern's required literal text (`runs`), if any."""
         candidates: list[str] = []
-        for literal in required_literals(pattern):
+        for literal in runs:
             # Only whole words inside a literal are safe anchors: in `back-?off`, `back` is
             # the end of a run and may continue (`backoff`), so runs are cut at their edges.
             literal_words = set(words(literal))
@@ -216,46 +288,14 @@ class KnowledgeIndex:
         return max(candidates, key=lambda w: self.weight.get(w, math.log1p(SPREAD)))
 
 
-def required_literals(pattern: str | sre_parse.SubPattern) -> list[str]:
-    """The runs of literal characters every match of `pattern` (text or parsed) must contain.
-
-    Only the top level of the pattern counts (inside a group or an alternation nothing is
-    required); words are compared lower-cased, so case-insensitive patterns need no care.
-    """
-    if isinstance(pattern, str):
-        try:
-            parsed = sre_parse.parse(pattern)
-        except (sre_constants.error, OverflowError, RecursionError):
-            return []
-    else:
-        parsed = pattern
-    runs: list[str] = []
-    current: list[str] = []
-    for op, value in parsed:
-        if op is sre_constants.LITERAL:
-            current.append(chr(value))
-            continue
-        if _is_word_edge(op, value):
-            # `\b`, `\s`, `\s+` end a word without ending what is required: `\bFPGA\b`
-            # requires the whole word `FPGA`, so the run goes on with a space.
-            current.append(" ")
-            continue
-        if current:
-            runs.append("".join(current))
-            current = []
-    if current:
-        runs.append("".join(current))
-    # A literal followed by `?` or `*` is optional: sre_parse puts it in a MAX_REPEAT, not
-    # LITERAL, so the runs above hold only characters every match contains.
-    return runs
-
-
-def _is_word_edge(op: object, value: object) -> bool:
-    if op is sre_constants.AT:
-        return value is sre_constants.AT_BOUNDARY
-    if op is sre_constants.IN:
-        return value == [(sre_constants.CATEGORY, sre_constants.CATEGORY_SPACE)]
-    if op is sre_constants.MAX_REPEAT or op is sre_constants.MIN_REPEAT:
-        low, _high, item = value  # type: ignore[misc]
-        return bool(low) and len(item) == 1 and _is_word_edge(*item[0])
-    return False
+def build_index(kb: KnowledgeBase) -> KnowledgeIndex:
+    """KnowledgeIndex(kb); for a large knowledge base, read back from the disk cache when the
+    entries' ids, kinds, stages, signatures and patterns and the indexing code are the same
+    (bot/disk_cache.py)."""
+    if len(kb) < MIN_CACHED_ENTRIES:
+        return KnowledgeIndex(kb)
+    inputs = [(entry.id, entry.kind, entry.stage, entry.signatures, entry.patterns)
+              for entry in kb]
+    key = (code_fingerprint(_INDEXING_MODULES) + np.__version__.encode() + b"\0"
+           + pickle.dumps(inputs, protocol=pickle.HIGHEST_PROTOCOL))
+    return cached("index", key, lambda: KnowledgeIndex(kb))

@@ -32,7 +32,7 @@ from bot.matching.evidence import evidence_line, evidence_text, naming_line
 from bot.matching.extraction import Extracted, extract, unread_characters
 from bot.matching.features import candidate_features, paste_shape
 from bot.matching.fingerprint import fingerprint
-from bot.matching.index import KnowledgeIndex
+from bot.matching.index import build_index
 from bot.matching.prose import ProseIndex
 from bot.matching.ranking import by_kind
 from bot.matching.result import Match, MatchResult
@@ -61,7 +61,7 @@ class Matcher:
     def __init__(self, kb: KnowledgeBase,
                  model: ConfidenceModel | Literal["shipped"] | None = "shipped") -> None:
         self.kb = kb
-        self.index = KnowledgeIndex(kb)
+        self.index = build_index(kb)  # from the disk cache for a large, unchanged KB
         self.prose = ProseIndex(kb)
         # None: the hand-written rule of confidence.py decides (confident or unknown only).
         self.model = shipped_model() if model == "shipped" else model
