@@ -53,6 +53,7 @@ class IncidentFacts:
     # It recurs after a closed incident, seen or not: an answer that may not name the earlier
     # one says neither "recurrence of #N" nor "first time seen".
     recurs: bool = False
+    owner: str | None = None  # who said "I'm on it", if anyone
 
 
 @dataclass(frozen=True)

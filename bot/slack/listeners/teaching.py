@@ -39,6 +39,7 @@ from bot.slack.render_teaching import (
     t,
 )
 from bot.slack.subcommands import CommandContext, Subcommand
+from bot.slack.usergroups import group_members
 from bot.storage import session_scope
 from bot.teaching import service
 from bot.teaching.flows import (
@@ -52,12 +53,14 @@ from bot.teaching.live import current_matcher
 log = logging.getLogger(__name__)
 
 
-def group_members(client: Any, maintainers: frozenset[str]) -> frozenset[str]:
-    """Members of the user groups (ids starting with S) named in KB_MAINTAINERS."""
+def maintainer_group_members(client: Any, maintainers: frozenset[str]) -> frozenset[str]:
+    """Members of the user groups (ids starting with S) named in KB_MAINTAINERS; a group Slack
+    will not list counts as empty, so its members are refused, never let in."""
     members: set[str] = set()
+    read = group_members(client)
     for group in (m for m in maintainers if m.startswith("S")):
         try:
-            members.update(client.usergroups_users_list(usergroup=group).get("users") or [])
+            members.update(read(group))
         except SlackApiError as error:
             log.warning("user group %s not read: %s", group, error.response.get("error"))
     return frozenset(members)
@@ -68,7 +71,7 @@ def is_maintainer(client: Any, user: str) -> bool:
     if user in maintainers:
         return True
     return service.maintainer_problem(user, maintainers,
-                                      group_members(client, maintainers)) is None
+                                      maintainer_group_members(client, maintainers)) is None
 
 
 def post_draft(client: Any, database_url: str, *, channel: str, thread_ts: str | None,
@@ -105,14 +108,16 @@ def after_vote(client: Any, settings: Settings, *, incident_id: int, entry_id: s
 
 
 def _propose_signature(client: Any, settings: Settings, *, incident_id: int, entry_id: str,
-                       user: str, channel: str, thread_ts: str | None, lang: str) -> None:
+                       user: str, channel: str, thread_ts: str | None, lang: str) -> bool:
+    """True when a proposal was posted in the thread (False: refused, and told)."""
     after = propose_signature_from_feedback(settings.database_url, settings.knowledge_path,
                                             incident_id=incident_id, entry_id=entry_id, by=user)
     try:
         if after.draft is not None:
             post_draft(client, settings.database_url, channel=channel, thread_ts=thread_ts,
                        draft=after.draft, lang=lang)
-        elif after.refusal:
+            return True
+        if after.refusal:
             client.chat_postEphemeral(channel=channel, user=user, thread_ts=thread_ts,
                                       text=t("refused", lang, reason=after.refusal))
     except SlackApiError as error:
@@ -121,6 +126,22 @@ def _propose_signature(client: Any, settings: Settings, *, incident_id: int, ent
         # The bot is not in the channel: the draft stays recorded (`kb drafts` lists it); the
         # vote itself is shown through the click (bot.slack.listeners.actions).
         log.info("draft for incident #%s not posted: not a member of %s", incident_id, channel)
+    return False
+
+
+def propose_chosen_entry(client: Any, settings: Settings, *, incident_id: int, entry_id: str,
+                         user: str, clicked_in: str | None, lang: str) -> bool:
+    """Someone said which entry the incident was (the picker, a candidate's "This is it"):
+    propose the paste's error line as that entry's signature, in the incident's thread.
+    True when the proposal was posted."""
+    with session_scope(settings.database_url) as session:
+        incident = session.get(Incident, incident_id)
+        where = (incident.channel, incident.thread_ts) if incident else (None, None)
+    channel = where[0] or clicked_in
+    if not channel:
+        return False
+    return _propose_signature(client, settings, incident_id=incident_id, entry_id=entry_id,
+                              user=user, channel=channel, thread_ts=where[1], lang=lang)
 
 
 def _draft_id(body: dict[str, Any]) -> int | None:
@@ -162,7 +183,7 @@ def register(app: Any, slack_settings: Settings) -> None:
                 draft = service.approve(session, draft_id, by=user, maintainers=maintainers,
                                         base=cached_knowledge_base(
                                             slack_settings.knowledge_path),
-                                        group_members=group_members(client, maintainers))
+                                        group_members=maintainer_group_members(client, maintainers))
                 entry_id = draft.entry_id
         except service.NotMaintainer:
             _tell(respond, t("not_maintainer", lang))
@@ -181,7 +202,7 @@ def register(app: Any, slack_settings: Settings) -> None:
         try:
             with session_scope(database_url) as session:
                 service.reject(session, draft_id, by=user, maintainers=maintainers,
-                               group_members=group_members(client, maintainers))
+                               group_members=maintainer_group_members(client, maintainers))
         except service.NotMaintainer:
             _tell(respond, t("not_allowed_discard", lang))
             return
@@ -239,14 +260,10 @@ def register(app: Any, slack_settings: Settings) -> None:
             label_new_problem(database_url, incident_id=incident_id, by=user)
             _tell(respond, t("picked_new", lang))
             return
-        with session_scope(database_url) as session:
-            incident = session.get(Incident, incident_id)
-            where = (incident.channel, incident.thread_ts) if incident else (None, None)
-        channel = where[0] or (body.get("container") or {}).get("channel_id")
-        if channel:
-            _propose_signature(client, slack_settings, incident_id=incident_id,
-                               entry_id=entry_id, user=user, channel=channel,
-                               thread_ts=where[1], lang=lang)
+        propose_chosen_entry(client, slack_settings, incident_id=incident_id,
+                             entry_id=entry_id, user=user,
+                             clicked_in=(body.get("container") or {}).get("channel_id"),
+                             lang=lang)
 
     app.action(ACTION_PICK)(ack=ack_now, lazy=[pick])
     app.action(ACTION_APPROVE)(ack=ack_now, lazy=[approve])
