@@ -4,8 +4,6 @@ fail), the Slack Web API stand-in, and the real `troubleshoot-bot` command point
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +16,7 @@ from tests.logs.conftest import INIT_FAILURE_LOG, PLANTED_SECRETS, SCRUBBED_ENV,
 from tests.support.azure_standin import AzureStandin, V2Deployment
 from tests.support.cli import Result, run_cli
 from tests.support.slack_api import FakeSlackAPI
-from tests.support.warm_python import Completed, warm_python
+from tests.support.warm_python import Completed, WarmChild, warm_python
 
 __all__ = ["INIT_FAILURE_LOG", "PLANTED_SECRETS", "Bot", "everything_sent"]
 
@@ -67,10 +65,10 @@ class Bot:
             assert done.returncode == 0, (done.stdout + done.stderr)[-4000:]
         return done
 
-    def start(self, *args: str) -> subprocess.Popen[str]:
-        return subprocess.Popen([sys.executable, "-m", "bot", *args], env=self.env,
-                                cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                text=True)
+    def start(self, *args: str) -> WarmChild:
+        """A command started, in a process of its own forked from the warm one, running side by
+        side with others (checks racing each other, the worker)."""
+        return warm_python().start("bot", list(args), env=self.env, cwd=REPO_ROOT)
 
     def check_json(self) -> list[dict[str, Any]]:
         done = self.run("deployments", "check", "--json")

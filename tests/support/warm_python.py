@@ -10,13 +10,16 @@ would. What the SDKs learn about a cloud they learn in the child: azure-ai-ml lo
 up at the first call, not at import, and azureml-core (SDK v1), which reads the cloud metadata
 while it is imported, is not imported ahead: each child imports it for itself.
 
-Use it where the run's output, exit code and effects are checked; processes that race each
-other, or whose start-up is the point, are started with subprocess as before.
+Children run side by side (`start()`, then `communicate()`), so processes that race each
+other can be warm children too; a process whose start-up or interpreter is the point (`.env`
+read before any setting, pipe encodings, the installed entry point) is started with subprocess.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -40,6 +43,10 @@ assert threading.active_count() == 1, "a preloaded module started a thread: fork
 print("ready", flush=True)
 for line in sys.stdin:
     request = json.loads(line)
+    if request.get("wait"):  # a child started earlier: its exit code, once it has exited
+        _pid, status = os.waitpid(request["wait"], 0)
+        print(json.dumps({"exit": os.waitstatus_to_exitcode(status)}), flush=True)
+        continue
     pid = os.fork()
     if pid == 0:  # the child: become `python -m module args...`
         code = 1
@@ -74,8 +81,7 @@ for line in sys.stdin:
                 sys.stderr.flush()
             finally:
                 os._exit(code)
-    _pid, status = os.waitpid(pid, 0)
-    print(json.dumps({"exit": os.waitstatus_to_exitcode(status)}), flush=True)
+    print(json.dumps({"pid": pid}), flush=True)
 """
 
 
@@ -89,32 +95,49 @@ class Completed:
 
 
 class WarmPython:
-    """One warm process; `run()` calls are served one at a time."""
+    """One warm process; it starts one child at a time, which then run side by side."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._process: subprocess.Popen[str] | None = None
         self._scratch = Path(tempfile.mkdtemp(prefix="bot-warm-python-"))
+        self._started = 0
 
     def run(self, module: str, args: list[str], *, env: Mapping[str, str], cwd: Path,
             stdin: str = "") -> Completed:
+        """`python -m module *args`, run to its end."""
+        child = self.start(module, args, env=env, cwd=cwd, stdin=stdin)
+        stdout, stderr = child.communicate()
+        return Completed(child.wait(), stdout, stderr)
+
+    def start(self, module: str, args: list[str], *, env: Mapping[str, str], cwd: Path,
+              stdin: str = "") -> WarmChild:
+        """`python -m module *args`, started; the Popen-like handle of the running child."""
         with self._lock:
-            server = self._server()
-            streams = {name: self._scratch / name for name in ("stdin", "stdout", "stderr")}
+            self._started += 1
+            streams = {name: self._scratch / f"{self._started}.{name}"
+                       for name in ("stdin", "stdout", "stderr")}
             streams["stdin"].write_text(stdin, encoding="utf-8")
             for name in ("stdout", "stderr"):
                 streams[name].write_bytes(b"")
-            request = {"module": module, "args": list(args), "env": dict(env),
-                       "cwd": str(cwd), **{name: str(path) for name, path in streams.items()}}
-            assert server.stdin is not None and server.stdout is not None
-            server.stdin.write(json.dumps(request) + "\n")
-            server.stdin.flush()
-            answer = server.stdout.readline()
-            if not answer:
-                raise RuntimeError("the warm Python process died")
-            return Completed(json.loads(answer)["exit"],
-                             streams["stdout"].read_text(encoding="utf-8", errors="replace"),
-                             streams["stderr"].read_text(encoding="utf-8", errors="replace"))
+            answer = self._ask({"module": module, "args": list(args), "env": dict(env),
+                                "cwd": str(cwd),
+                                **{name: str(path) for name, path in streams.items()}})
+            return WarmChild(self, answer["pid"], streams["stdout"], streams["stderr"])
+
+    def wait_for(self, pid: int) -> int:
+        with self._lock:
+            return int(self._ask({"wait": pid})["exit"])
+
+    def _ask(self, request: dict[str, object]) -> dict[str, int]:
+        server = self._server()
+        assert server.stdin is not None and server.stdout is not None
+        server.stdin.write(json.dumps(request) + "\n")
+        server.stdin.flush()
+        answer = server.stdout.readline()
+        if not answer:
+            raise RuntimeError("the warm Python process died")
+        return dict(json.loads(answer))
 
     def _server(self) -> subprocess.Popen[str]:
         if self._process is None or self._process.poll() is not None:
@@ -134,6 +157,31 @@ class WarmPython:
         import shutil
 
         shutil.rmtree(self._scratch, ignore_errors=True)
+
+
+class WarmChild:
+    """A started child, read like subprocess.Popen: pid, terminate(), communicate(), wait()."""
+
+    def __init__(self, warm: WarmPython, pid: int, stdout: Path, stderr: Path) -> None:
+        self._warm = warm
+        self.pid = pid
+        self._stdout, self._stderr = stdout, stderr
+        self.returncode: int | None = None
+
+    def terminate(self) -> None:
+        if self.returncode is None:
+            os.kill(self.pid, signal.SIGTERM)
+
+    def wait(self) -> int:
+        if self.returncode is None:
+            self.returncode = self._warm.wait_for(self.pid)
+        return self.returncode
+
+    def communicate(self, timeout: float | None = None) -> tuple[str, str]:
+        """Wait for the exit (pytest-timeout bounds a child that never exits); its output."""
+        self.wait()
+        return (self._stdout.read_text(encoding="utf-8", errors="replace"),
+                self._stderr.read_text(encoding="utf-8", errors="replace"))
 
 
 _shared: list[WarmPython] = []
