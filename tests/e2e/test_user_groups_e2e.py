@@ -13,6 +13,7 @@ import pytest
 from bot.settings import forget
 from tests.conftest import BACKENDS
 from tests.e2e.conftest import Server, app_server, new_channel, new_trigger_id
+from tests.e2e.test_team_knowledge_e2e import all_text, blocks_of
 from tests.support.slack_api import TEAM_ID
 
 pytestmark = pytest.mark.slow
@@ -42,17 +43,6 @@ def maintainers(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     yield
     monkeypatch.undo()
     forget()
-
-
-def all_text(payload: Any) -> str:
-    return json.dumps(payload, ensure_ascii=False)
-
-
-def blocks_of(call: Any) -> list[dict[str, Any]]:
-    blocks = call.args.get("blocks") or []
-    if isinstance(blocks, list) and blocks and isinstance(blocks[0], str):
-        blocks = blocks[0]  # a form field, as parsed
-    return json.loads(blocks) if isinstance(blocks, str) else blocks
 
 
 def proposed_draft(server: Server, channel: str) -> dict[str, Any]:
