@@ -1,4 +1,4 @@
-"""Everything about the knowledge base the scorer needs, computed once per KB.
+"""Everything about the knowledge base the scorer needs.
 
 - every signature, masked and lower-cased (the `process.cdist` choices), with its words;
 - a weight per word: rare, discriminating words (`nvidia.com`, `CrashLoopBackOff`, `SIGKILL`)
@@ -7,8 +7,11 @@
   the weights of the shipped ones;
 - an inverted index word -> signatures, so a paste is compared in full only with the
   signatures that share its words (the step that keeps 10,000 entries fast);
-- every pattern compiled, filed under a word it cannot match without, so a pattern runs only
-  when that word is in the paste.
+- every pattern filed under a word it cannot match without (literals.py), so a pattern runs
+  only when that word is in the paste; it is compiled when it first runs.
+
+Computed once per KB, and for a large KB once per change: build_index() keeps it in the disk
+cache (bot/disk_cache.py) for the next process.
 """
 
 from __future__ import annotations
