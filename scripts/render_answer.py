@@ -10,12 +10,18 @@ database, as for a first paste, or with `--fixed-before NOTE` as a recurrence of
 before (its last fix shown). It shows the compact card a channel sees (`--view card`, the
 default), the card with its first thread reply (`--view thread`), or the full answer a mention
 gets (`--view full`); `--resolved NOTE` shows the card once resolved with that note.
+
+`--snapshot FILE` draws a stored card snapshot instead (tests/snapshots/card-*.json, see
+tests/test_card_snapshots.py), with no paste:
+
+    .venv/bin/python scripts/render_answer.py --snapshot tests/snapshots/card-likely-open-ko.json
 """
 
 from __future__ import annotations
 
 import argparse
 import html
+import json
 import re
 import shutil
 import subprocess
@@ -39,6 +45,9 @@ pre {{ font: 12px Monaco, monospace; background: #f6f6f6; border: 1px solid #ddd
       border-radius: 4px; padding: 4px 12px; margin: 4px 6px 4px 0; }}
 .actions button.primary {{ background: #007a5a; color: #fff; border-color: #007a5a; }}
 .actions button.danger {{ color: #e01e5a; }} a {{ color: #1264a3; text-decoration: none; }}
+.gap {{ display: inline-block; width: 12px; }}
+.feedback button {{ font: 14px sans-serif; background: #fff; border: 1px solid #ddd;
+      border-radius: 12px; padding: 1px 8px; margin: 2px 4px 2px 0; color: #616061; }}
 </style></head><body><div><span class="who">troubleshoot</span><span class="app">APP</span>
 </div>{body}</body></html>"""
 
@@ -65,7 +74,8 @@ def mrkdwn_to_html(text: str) -> str:
 
 EMOJI = {"bulb": "💡", "thinking_face": "🤔", "white_check_mark": "✅", "warning": "⚠️",
          "books": "📚", "book": "📖", "mag": "🔍", "repeat": "🔁", "memo": "📝",
-         "wrench": "🔧", "red_circle": "🔴", "arrows_counterclockwise": "🔄"}
+         "wrench": "🔧", "red_circle": "🔴", "arrows_counterclockwise": "🔄", "+1": "👍",
+         "-1": "👎", "x": "❌", "eyes": "👀"}
 
 
 def block_to_html(block: dict[str, Any]) -> str:
@@ -75,9 +85,16 @@ def block_to_html(block: dict[str, Any]) -> str:
     if kind == "section":
         fields = [block["text"]] if block.get("text") else []
         fields += block.get("fields", [])
-        return "".join(f'<div class="section">{_text(field)}</div>' for field in fields)
+        accessory = block.get("accessory") or {}
+        label = (accessory.get("text") or accessory.get("placeholder") or {}).get("text", "")
+        if accessory.get("type") == "static_select":  # a dropdown: its placeholder and ▾
+            label += " ▾"
+        button = (f' <span class="actions"><button>{html.escape(label)}</button></span>'
+                  if label else "")
+        return "".join(f'<div class="section">{_text(field)}{button}</div>' for field in fields)
     if kind == "context":
-        return '<div class="context">' + " ".join(
+        # Slack leaves a gap between a context block's elements.
+        return '<div class="context">' + '<span class="gap"></span>'.join(
             _text(element) for element in block.get("elements", []) if "text" in element) \
             + "</div>"
     if kind == "actions":
@@ -88,6 +105,12 @@ def block_to_html(block: dict[str, Any]) -> str:
                 buttons.append(f'<button class="{style}">'
                                f'{html.escape(element["text"]["text"])}</button>')
         return '<div class="actions">' + "".join(buttons) + "</div>"
+    if kind == "context_actions":  # Slack's feedback buttons: small, beside each other
+        buttons = [f'<button title="{html.escape(element[side].get("accessibility_label", ""))}">'
+                   f'{html.escape(element[side]["text"]["text"])}</button>'
+                   for element in block.get("elements", []) if element.get("type") ==
+                   "feedback_buttons" for side in ("positive_button", "negative_button")]
+        return '<div class="feedback">' + "".join(buttons) + "</div>"
     if kind == "divider":
         return "<hr>"
     if kind == "thread":  # not Block Kit: where the card's thread reply starts
@@ -148,7 +171,9 @@ def render(paste: str, lang: str, fixed_before: str | None = None, *, view: str 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("paste")
+    parser.add_argument("paste", nargs="?", default=None)
+    parser.add_argument("--snapshot", type=Path, default=None,
+                        help="draw this stored card snapshot (tests/snapshots/card-*.json)")
     parser.add_argument("--lang", choices=("ko", "en"), default="ko")
     parser.add_argument("--out", type=Path, default=Path("answer.png"))
     parser.add_argument("--fixed-before", metavar="NOTE", default=None,
@@ -159,8 +184,13 @@ def main() -> int:
     parser.add_argument("--resolved", metavar="NOTE", default=None,
                         help="show the card once resolved with this note")
     args = parser.parse_args()
-    blocks = render(args.paste, args.lang, args.fixed_before, view=args.view,
-                    resolved=args.resolved)
+    if args.snapshot is not None:
+        blocks = json.loads(args.snapshot.read_text(encoding="utf-8"))["blocks"]
+    elif args.paste is None:
+        parser.error("give a paste, or --snapshot FILE")
+    else:
+        blocks = render(args.paste, args.lang, args.fixed_before, view=args.view,
+                        resolved=args.resolved)
     page = PAGE.format(body="".join(block_to_html(block) for block in blocks))
     html_path = args.out.with_suffix(".html")
     html_path.write_text(page, encoding="utf-8")

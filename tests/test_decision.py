@@ -157,13 +157,13 @@ def assessed(p: float, right: bool, unrelated: bool) -> tuple[Assessed, np.ndarr
 
 
 def test_thresholds_meet_the_targets_on_held_out_predictions() -> None:
-    cases = ([assessed(0.95, True, False)] * 40 + [assessed(0.9, False, True)] * 2
+    cases = ([assessed(0.95, True, False)] * 40 + [assessed(0.9, False, True)] * 1
              + [assessed(0.7, True, False)] * 10 + [assessed(0.7, False, True)] * 4
              + [assessed(0.3, False, True)] * 64 + [assessed(0.3, True, False)] * 5)
     data = [case[0] for case in cases]
     probabilities = [case[1] for case in cases]
     confident, likely = pick_thresholds(data, probabilities)
-    assert confident == pytest.approx(0.9)  # 2 of 70 unrelated above it (2.9 %); 6 at 0.7
+    assert confident == pytest.approx(0.9)  # 1 of 69 unrelated above it (1.4 %); 5 at 0.7
     assert likely == pytest.approx(0.7)  # the 0.7 band: 10 right of 14 (71 %); 0.3 is worse
 
 

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from bot.digest.figures import OTHER_SERIES, UNKNOWN_SERIES, compute_digest
@@ -159,7 +160,14 @@ def test_one_channel_only(seeded_url: str) -> None:
     assert digest["incidents"] == {"new": 1, "recurring": 0, "resolved": 2, "open": 0}
     # 7200 and 86400 s: median halfway, p90 nine tenths of the way.
     assert digest["time_to_resolve"] == {"median_s": 46800.0, "p90_s": 78480.0, "count": 2}
-    assert digest["top_entries"] == [{"id": HTTP503, "count": 1, "previous": 0, "change": 1}]
+    # With the incident it was seen in (named, and linked when posted: test_digest_links.py).
+    with engine_for(seeded_url).connect() as conn:
+        [(incident,)] = conn.execute(text(
+            "SELECT DISTINCT o.incident_id FROM occurrences o JOIN incidents i ON "
+            "i.id = o.incident_id WHERE o.channel = 'C2' AND o.entry_id = :e AND "
+            "i.channel = 'C2'"), {"e": HTTP503}).all()
+    assert digest["top_entries"] == [{"id": HTTP503, "count": 1, "previous": 0, "change": 1,
+                                      "incidents": [incident]}]
     assert digest["unknown"] == 0
     assert digest["feedback"] == [{"id": HTTP503, "helpful": 0, "not_helpful": 1}]
 

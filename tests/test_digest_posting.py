@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -375,3 +376,35 @@ def test_dry_run_of_a_workspace_digest_learns_privacy_from_slack_or_the_records(
                       "--week", "2026-W47")
     assert without.returncode == 0, without.stderr
     assert "channel privacy from the bot's records" in without.stderr
+
+
+def test_the_posted_digest_links_each_incident_number_to_its_thread(
+        env: dict[str, str], slack: FakeSlackAPI, seeded_url: str) -> None:
+    """Top problems name their incidents of the week and unknown errors theirs, each linked to
+    its thread (Slack's permalink from auth.test's workspace URL); only incidents of the
+    channels the digest covers are named at all."""
+    from sqlalchemy import text
+
+    with engine_for(seeded_url).begin() as conn:  # the threads the answers started
+        threads = {row.id: (row.channel, f"1763300000.{row.id:06d}") for row in conn.execute(
+            text("SELECT id, channel FROM incidents WHERE channel IS NOT NULL"))}
+        for number, (_channel, ts) in threads.items():
+            conn.execute(text("UPDATE incidents SET thread_ts = :ts WHERE id = :id"),
+                         {"ts": ts, "id": number})
+    result = run_cli(env, "--channel", "C1", "--week", "2026-W47")
+    assert result.returncode == 0, result.stderr
+    [post] = slack.calls_to("chat.postMessage")
+    shown = json.dumps(post.args["blocks"], ensure_ascii=False)
+    linked = {int(number) for number in re.findall(r"\|#(\d+)>", shown)}
+    assert linked and all(threads[number][0] == "C1" for number in linked)
+    for number in linked:
+        channel, ts = threads[number]
+        assert (f"<https://test.slack.com/archives/{channel}/p{ts.replace('.', '')}|#{number}>"
+                in shown)
+    c2 = {number for number, (channel, _ts) in threads.items() if channel == "C2"}
+    assert not any(f"#{number}" in shown for number in c2)  # another channel's: not named
+    # The unknown error's sample carries its incident's number too.
+    digest = json.loads(run_cli(env, "--dry-run", "--json", "--channel", "C1",
+                                "--week", "2026-W47").stdout)
+    assert set(digest["unknown_sample_incidents"]) <= linked
+    assert {n for entry in digest["top_entries"] for n in entry["incidents"]} <= linked

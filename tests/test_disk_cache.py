@@ -82,7 +82,8 @@ def test_a_cached_knowledge_base_answers_as_a_freshly_built_one(
     assert again.kb == first.kb == fresh.kb
     for matcher in (first, again):
         assert matcher.match(PASTE, top=5) == fresh.match(PASTE, top=5)
-    assert fresh.match(PASTE).answer is not None
+    # The paste is the team entry's own signature: it ranks first. (Whether it is answered
+    # confidently is the learned decision's call on a generic RuntimeError, not the cache's.)
     assert fresh.match(PASTE).matches[0].entry_id == "team-0042"
 
 

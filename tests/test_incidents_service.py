@@ -28,6 +28,7 @@ from bot.incidents.service import (
     record_occurrence,
     reopen_incident,
     resolve_incident,
+    take_ownership,
     visible_incidents,
 )
 from bot.matching.matcher import default_matcher
@@ -333,6 +334,25 @@ def test_reopen_clears_the_resolution_and_refuses_a_second_open_copy(
     assert error.value.other_id == again.incident_id
     with session_scope(migrated_database_url) as session, pytest.raises(IncidentNotFound):
         reopen_incident(session, 999_999)
+
+
+def test_an_owner_is_the_latest_to_take_it_on_and_only_while_open(
+        migrated_database_url: str) -> None:
+    first = paste(migrated_database_url, "x", result_for("fp-owner"))
+    assert first.owner is None
+    for user in ("UDAVE", "UERIN"):  # a later "I'm on it" takes it over
+        with session_scope(migrated_database_url) as session:
+            owned = take_ownership(session, first.incident_id, user=user)
+            assert owned.owner == user and owned.owned_at is not None
+    # The next paste of the same problem knows who is on it (its card names them).
+    assert paste(migrated_database_url, "x", result_for("fp-owner")).owner == "UERIN"
+    resolve(migrated_database_url, first.incident_id, "fixed")
+    with session_scope(migrated_database_url) as session, pytest.raises(IncidentNotOpen):
+        take_ownership(session, first.incident_id, user="UFRANK")
+    with session_scope(migrated_database_url) as session:
+        assert get_incident(session, first.incident_id).owner == "UERIN"  # type: ignore[union-attr]
+    with session_scope(migrated_database_url) as session, pytest.raises(IncidentNotFound):
+        take_ownership(session, 999_999, user="UDAVE")
 
 
 def test_a_click_on_an_answer_whose_thread_is_not_attached_yet_is_from_its_conversation(

@@ -114,7 +114,7 @@ def test_confident_card_open(kb: KnowledgeBase, lang: str) -> None:
                         service="fraud-ep/blue")
     blocks = render_card(answer, kb, user="UALICE").blocks
     assert ids(blocks) == ["state", "answer", "cause", "last_fix", "fix", "affected",
-                           "card_context", "buttons"]
+                           "card_context", "feedback", "buttons"]
     state = blocks[0]["elements"]
     assert state[0]["text"] == MARKERS[lang][0]
     assert state[1]["text"] == {"ko": "#10 · #2의 재발", "en": "#10 · recurrence of #2"}[lang]
@@ -131,8 +131,12 @@ def test_confident_card_open(kb: KnowledgeBase, lang: str) -> None:
     shown = visible_text(blocks)
     assert "matched" not in shown and "일치한 부분" not in shown  # evidence is in the thread
     labels = [element["text"]["text"] for element in blocks[-1]["elements"]]
-    assert labels == {"ko": ["도움이 됐어요", "이게 아니에요", "해결 처리", "로그 가져오기"],
-                      "en": ["Fixed it", "Not this one", "Resolve", "Fetch logs"]}[lang]
+    assert labels == {"ko": ["해결 처리", "담당할게요", "로그 가져오기"],
+                      "en": ["Resolve", "I'm on it", "Fetch logs"]}[lang]
+    [thumbs] = blocks[-2]["elements"]  # Slack's feedback buttons, above the buttons
+    assert blocks[-2]["type"] == "context_actions" and thumbs["type"] == "feedback_buttons"
+    assert (thumbs["positive_button"]["text"]["text"],
+            thumbs["negative_button"]["text"]["text"]) == ("👍", "👎")
 
 
 @pytest.mark.parametrize("lang", LANGS)

@@ -7,6 +7,7 @@ from pathlib import Path
 import yaml
 
 from bot.slack.listeners.commands import COMMAND
+from bot.slack.listeners.shortcuts import SHORTCUT_DIAGNOSE
 from bot.slack.server import EVENTS_PATH
 
 MANIFEST = Path(__file__).resolve().parents[1] / "docs" / "slack-app-manifest.yml"
@@ -34,3 +35,10 @@ def test_manifest_asks_for_the_scopes_and_events_the_app_uses() -> None:
     assert {"channels:read", "groups:read", "im:read", "mpim:read"} <= scopes
     events = set(manifest["settings"]["event_subscriptions"]["bot_events"])
     assert {"app_mention", "app_home_opened", "message.channels"} <= events
+
+
+def test_manifest_has_the_message_shortcut_the_app_listens_to() -> None:
+    manifest = yaml.safe_load(MANIFEST.read_text())
+    [shortcut] = manifest["features"]["shortcuts"]
+    assert shortcut["type"] == "message" and shortcut["callback_id"] == SHORTCUT_DIAGNOSE
+    assert shortcut["name"] == "Diagnose this error"

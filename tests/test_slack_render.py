@@ -15,14 +15,16 @@ from bot.knowledge.model import Entry, KnowledgeBase, LocalizedBody
 from bot.matching.matcher import Matcher, default_matcher
 from bot.matching.result import Match, MatchResult
 from bot.slack import blocks as bk
-from bot.slack.cards import with_resolution
+from bot.slack.cards import feedback_block, with_resolution
 from bot.slack.render import (
     blocks_as_text,
     render_answer,
+    render_candidate_fix,
     render_help,
     render_home,
     render_incidents,
     resolve_modal,
+    with_choice_recorded,
     with_feedback,
 )
 from bot.slack.subcommands import Subcommand
@@ -86,7 +88,8 @@ def test_known_answer_shows_cause_steps_link_evidence_and_incident(kb: Knowledge
     assert "<https://learn.microsoft.com/" in text
     assert f"matched: `{GPU_ERROR}`" in text
     assert "Incident #42 · seen 4 times" in text and "reported by <@U1>" in text
-    assert "[Fixed it] [Not this one] [Resolve] [Fetch logs]" in text
+    # 👍/👎 on the answer, then the incident's buttons.
+    assert "[👍] [👎]\n[Resolve] [I'm on it] [Fetch logs]" in text
     assert message.text.startswith("Container cannot be scheduled")
     block_ids = [block.get("block_id", "") for block in message.blocks]
     assert "answer:container-cannot-be-scheduled" in block_ids
@@ -99,7 +102,7 @@ def test_known_answer_shows_cause_steps_link_evidence_and_incident(kb: Knowledge
 def test_fetch_logs_is_offered_only_where_logs_may_be_fetched(kb: KnowledgeBase) -> None:
     result = confident_result(kb, GPU_ERROR, "ko")
     text = blocks_as_text(render_answer(answer_of(result, "ko"), kb, logs_offered=False).blocks)
-    assert "[도움이 됐어요] [이게 아니에요] [해결 처리]" in text and "로그 가져오기" not in text
+    assert "[👍] [👎]\n[해결 처리] [담당할게요]" in text and "로그 가져오기" not in text
     nothing = answer_of(MatchResult((), "fp"), "en", incident_id=None)
     blocks = render_answer(nothing, kb, logs_offered=False).blocks
     assert all(block.get("elements") for block in blocks if block["type"] == "actions")
@@ -109,7 +112,7 @@ def test_answer_in_korean(kb: KnowledgeBase) -> None:
     result = confident_result(kb, GPU_ERROR, "ko")
     text = blocks_as_text(render_answer(answer_of(result, "ko"), kb).blocks)
     assert "*원인*" in text and "*조치 방법*" in text and "인시던트 #42 기록됨" in text
-    assert "[도움이 됐어요] [이게 아니에요] [해결 처리] [로그 가져오기]" in text
+    assert "[👍] [👎]\n[해결 처리] [담당할게요] [로그 가져오기]" in text
 
 
 def test_evidence_is_redacted_and_cannot_break_out_of_its_code_span(kb: KnowledgeBase) -> None:
@@ -133,9 +136,12 @@ def test_unknown_error_says_no_known_fix_with_candidates(kb: KnowledgeBase) -> N
     within_limits(message.blocks)
     text = blocks_as_text(message.blocks)
     assert "*No known fix*" in text and "*Closest candidates* (not confident)" in text
-    assert "`http-status-code-504` · score 51" in text
+    # Each candidate shows its fix on demand; no score (it means nothing to a reader).
+    assert "*Gateway timeout*" not in text  # the knowledge base's title, not the match's
+    assert "`http-status-code-504`  [Show fix]" in text and "score" not in text
     assert "Incident #7 recorded" in text
-    assert "[Fixed it]" not in text and "[Resolve] [Fetch logs]" in text
+    assert "[👍]" not in text  # nothing was answered, so there is nothing to vote on
+    assert "[Resolve] [I'm on it] [Fetch logs]" in text
     ids = {block.get("block_id") for block in message.blocks}
     assert {"candidate:http-status-code-504", "candidate:http-status-code-502"} <= ids
     assert "No known fix" in message.text
@@ -172,16 +178,21 @@ def test_a_huge_entry_stays_within_slack_limits() -> None:
 
 
 def test_feedback_shows_each_persons_latest_vote() -> None:
-    base = [bk.section("answer"), bk.actions(bk.button("Fixed it", action_id="feedback_helpful",
-                                                       value={"incident_id": 1}))]
-    once = with_feedback(base, user="UA", helpful=True, entry_id="e1", lang="en")
-    twice = with_feedback(once, user="UB", helpful=False, entry_id="e1", lang="en")
-    changed = with_feedback(twice, user="UA", helpful=False, entry_id="e1", lang="en")
-    log = next(block for block in changed if block.get("block_id") == "feedback_log")
-    assert [element["text"] for element in log["elements"]] == [
-        "<@UB>: :x: not this one (e1)", "<@UA>: :x: not this one (e1)"]
+    base = [bk.section("answer"),
+            feedback_block(incident_id=1, entry_id="e1", lang="en"),
+            bk.actions(bk.button("Resolve", action_id="resolve_incident",
+                                 value={"incident_id": 1}))]
+    once = with_feedback(base, user="UA", helpful=True, lang="en")
+    twice = with_feedback(once, user="UB", helpful=False, lang="en")
+    changed = with_feedback(twice, user="UA", helpful=False, lang="en")
+    log_at = next(index for index, block in enumerate(changed)
+                  if block.get("block_id") == "feedback_log")
+    assert [element["text"] for element in changed[log_at]["elements"]] == [
+        "<@UB>: :-1: not this problem", "<@UA>: :-1: not this problem"]
+    assert changed[log_at + 1]["type"] == "context_actions"  # the votes sit above 👍/👎
     assert changed[-1]["type"] == "actions"
-    assert base[0] == bk.section("answer") and len(base) == 2  # the input is not modified
+    assert "resolved" not in blocks_as_text(changed).lower()  # a vote resolves nothing
+    assert base[0] == bk.section("answer") and len(base) == 3  # the input is not modified
 
 
 def test_resolution_replaces_the_resolve_button_with_the_note() -> None:
@@ -303,5 +314,31 @@ def test_a_likely_match_is_a_tentative_answer_not_no_known_fix(
                                                         message.blocks}
     assert bk.markdown_to_mrkdwn(body.steps[1].strip())[:40] not in text  # only the first step
     assert others in text and "`image-build-fails`" in text  # the other candidates
-    assert "[Fixed it]" in text or "[도움이 됐어요]" in text  # feedback teaches the KB
+    assert "[👍] [👎]" in text  # feedback teaches the KB
+    assert "[Show fix]" in text or "[조치 방법 보기]" in text  # the others' fixes on demand
     assert message.text.startswith("Probably" if lang == "en" else "아마")
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_a_candidates_fix_shows_every_step_and_this_is_it(kb: KnowledgeBase, lang: str) -> None:
+    entry = kb.get("http-status-code-503")
+    assert entry is not None and entry.body_in(lang) is not None
+    shown = render_candidate_fix(entry, incident_id=9, lang=lang)
+    within_limits(shown.blocks)
+    text = blocks_as_text(shown.blocks)
+    assert entry.title_in(lang) in text and {"ko": "*원인*", "en": "*Cause*"}[lang] in text
+    steps = entry.body_in(lang).steps  # type: ignore[union-attr]
+    assert f"\n{len(steps)}. " in text  # every step, not only the first
+    [button] = shown.blocks[-1]["elements"]
+    assert button["text"]["text"] == {"ko": "이 방법이 맞아요", "en": "This is it"}[lang]
+    assert json.loads(button["value"]) == {"incident_id": 9, "entry_id": entry.id}
+    # Without an incident there is nothing to record it on: no button.
+    assert not any(block["type"] == "actions" for block in render_candidate_fix(
+        entry, incident_id=None, lang=lang).blocks)
+
+    for proposed in (True, False):
+        done = blocks_as_text(with_choice_recorded(shown.blocks, lang=lang, proposed=proposed))
+        assert {"ko": "이 방법이 맞아요", "en": "This is it"}[lang] not in done
+        assert {"ko": "답으로 기록했습니다", "en": "Recorded as the answer"}[lang] in done
+        # Only a proposal actually posted is said to be in the thread.
+        assert ({"ko": "스레드", "en": "thread"}[lang] in done.splitlines()[-1]) == proposed

@@ -54,7 +54,7 @@ def record_or_keep(database_url: str, context: AnswerContext, text: str,
             id=recorded.incident_id, occurrence_id=recorded.occurrence_id,
             occurrences=recorded.occurrences, is_new=recorded.is_new_incident,
             status=recorded.status, recurrence_of=recorded.previous_incident_id,
-            recurs=recorded.previous_incident_id is not None)
+            recurs=recorded.previous_incident_id is not None, owner=recorded.owner)
 
     try:
         return Kept(within_deadline(database_url, write, deadline_s=RECORD_DEADLINE_S))

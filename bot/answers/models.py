@@ -16,7 +16,7 @@ from bot.matching.result import Match, MatchResult
 
 # Where a paste came from: stored on its occurrence, and read by the surfaces (a slash command
 # names who reported it, watch mode speaks only when sure).
-SOURCES = ("slash", "mention", "watch", "cli", "logs", "alert", "deploy")
+SOURCES = ("slash", "mention", "shortcut", "watch", "cli", "logs", "alert", "deploy")
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,7 @@ class IncidentFacts:
     # It recurs after a closed incident, seen or not: an answer that may not name the earlier
     # one says neither "recurrence of #N" nor "first time seen".
     recurs: bool = False
+    owner: str | None = None  # who said "I'm on it", if anyone
 
 
 @dataclass(frozen=True)

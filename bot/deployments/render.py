@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.answers.lines import MRKDWN, Markup
 from bot.i18n import Catalog
 from bot.logs import render as logs_render
 from bot.logs.service import LogReport
@@ -68,13 +69,13 @@ def _context(text: str) -> dict[str, Any]:
 
 def failure_card(*, name: str, state: str | None, error: str | None, origin: str,
                  rule: str | None, report: LogReport | None, logs_note: str | None,
-                 lang: str) -> dict[str, Any]:
+                 lang: str, markup: Markup = MRKDWN) -> dict[str, Any]:
     """The message for one channel: with the log's diagnosis when `report` holds one, else
-    with `logs_note` saying why there are no logs."""
+    with `logs_note` saying why there are no logs. `markup` may link incident numbers."""
     head = t("failed", lang, name=shown(name), state=shown(state or "unknown"))
     blocks: list[dict[str, Any]] = [section(head)]
     if report is not None and report.diagnosis is not None:
-        blocks += logs_render.result_message(report, lang)["blocks"]
+        blocks += logs_render.result_message(report, lang, markup)["blocks"]
     else:
         detail = []
         if error:

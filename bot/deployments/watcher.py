@@ -23,6 +23,8 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy import Engine
 
 from bot.answers import Answer, AnswerContext, answer
+from bot.answers.lines import MRKDWN
+from bot.answers.links import answer_links
 from bot.deployments import render, service
 from bot.deployments.alerts import Alert
 from bot.deployments.inventory import Deployment, Inventory, shared_inventory
@@ -254,11 +256,13 @@ class Watcher:
             if report is not None and answered is not None:
                 # The card again, now with what history says (the incident, the last fix,
                 # similar incidents): the same answer a paste of this log would get.
+                # Its incident numbers link to their threads, as far as the channel may see.
+                markup = answer_links(self.client, self.database_url, answered).markup(MRKDWN)
                 self._update(watch.channel, ts, render.failure_card(
                     name=deployment.name, state=deployment.state, error=deployment.error,
                     origin=origin, rule=alert.rule if alert else None,
                     report=replace(report, answer=answered, incident_id=incident_id),
-                    logs_note=None, lang=lang))
+                    logs_note=None, lang=lang, markup=markup))
             if report is not None and report.diagnosis is not None:
                 self._upload(watch.channel, ts, report, lang)
             posted.append((watch.channel, ts, incident_id))

@@ -54,6 +54,7 @@ DRAFTS = KnowledgeDraft.__table__
 TOP_ENTRIES = 5
 BUSIEST = 3
 UNKNOWN_SAMPLES = 3
+INCIDENTS_PER_ENTRY = 3  # incident numbers named beside each top problem
 SAMPLE_CHARS = 300
 UNKNOWN_SERIES = "unknown"
 OTHER_SERIES = "other"
@@ -79,6 +80,7 @@ class EntryCount:
     id: str
     count: int
     previous: int  # the same entry's count the week before
+    incidents: tuple[int, ...] = ()  # its incidents active in the week, latest first (a few)
 
     @property
     def change(self) -> int:
@@ -136,6 +138,8 @@ class Digest:
     covers: list[str] | None = None  # the channels shown (None: all, private ones included)
     withheld: int = 0  # private channels left out of a wider scope
     pending_drafts: int = 0  # knowledge drafts waiting for a KB maintainer (bot/teaching)
+    # Each sample's incident (None: it belongs to a channel this digest does not cover).
+    unknown_sample_incidents: list[int | None] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
@@ -164,10 +168,12 @@ class Digest:
                                 "p90_s": self.time_to_resolve.p90_s,
                                 "count": self.time_to_resolve.count},
             "top_entries": [{"id": e.id, "count": e.count, "previous": e.previous,
-                             "change": e.change} for e in self.top_entries],
+                             "change": e.change, "incidents": list(e.incidents)}
+                            for e in self.top_entries],
             "unknown": self.unknown,
             "unknown_incidents": self.unknown_incidents,
             "unknown_samples": list(self.unknown_samples),
+            "unknown_sample_incidents": list(self.unknown_sample_incidents),
             "pending_drafts": self.pending_drafts,
             "feedback": [asdict(f) for f in self.feedback],
             "services": [asdict(s) for s in self.services],
@@ -201,6 +207,7 @@ def compute_digest(engine: Engine, week: IsoWeek, window_tz: ZoneInfo, *,
         occ = _occurrence_counts(conn, current, previous, covers)
         incidents = _incident_counts(conn, current, previous, covers)
         top_entries = _top_entries(conn, current, previous, covers, top)
+        samples = _unknown_samples(conn, current, covers)
         digest = Digest(
             week=week,
             timezone=str(window_tz.key),
@@ -217,7 +224,8 @@ def compute_digest(engine: Engine, week: IsoWeek, window_tz: ZoneInfo, *,
             unknown=occ["unknown"],
             previous_unknown=occ["previous_unknown"],
             unknown_incidents=occ["unknown_incidents"],
-            unknown_samples=_unknown_samples(conn, current, covers),
+            unknown_samples=[text for _incident, text in samples],
+            unknown_sample_incidents=[incident for incident, _text in samples],
             feedback=_feedback(conn, current, covers),
             services=_busiest_services(conn, current, covers),
             channels=_busiest_channels(conn, current, covers),
@@ -371,25 +379,54 @@ def _top_entries(conn: Connection, current: WeekWindow, previous: WeekWindow,
         .order_by(desc("count"), OCC.c.entry_id)
         .limit(top)
     ).all()
-    return [EntryCount(row.entry_id, int(row.count), int(row.previous)) for row in rows]
+    incidents = _entry_incidents(conn, current, covers, [row.entry_id for row in rows])
+    return [EntryCount(row.entry_id, int(row.count), int(row.previous),
+                       incidents.get(row.entry_id, ())) for row in rows]
 
 
-def _unknown_samples(conn: Connection, window: WeekWindow, covers: Covers) -> list[str]:
-    """A few recent unknown texts, one per incident (already redacted when stored)."""
+def _entry_incidents(conn: Connection, window: WeekWindow, covers: Covers,
+                     entry_ids: list[str]) -> dict[str, tuple[int, ...]]:
+    """Each entry's incidents seen in the week (in covered channels), latest first: the digest
+    names a few, each linked to its thread. Only incidents that belong to a covered channel: a
+    private channel's incident is not even numbered elsewhere, as in answers."""
+    if not entry_ids:
+        return {}
+    latest = func.max(OCC.c.created_at)
     rows = conn.execute(
-        select(OCC.c.incident_id, OCC.c.text)
+        select(OCC.c.entry_id, OCC.c.incident_id, latest.label("latest"))
+        .select_from(OCC.join(INC, OCC.c.incident_id == INC.c.id))
+        .where(_in(OCC.c.created_at, window), OCC.c.entry_id.in_(entry_ids),
+               _occurrence_channel(covers), _incident_channel(covers))
+        .group_by(OCC.c.entry_id, OCC.c.incident_id)
+        .order_by(desc("latest"), OCC.c.incident_id.desc())
+    ).all()
+    found: dict[str, list[int]] = {}
+    for row in rows:
+        kept = found.setdefault(row.entry_id, [])
+        if len(kept) < INCIDENTS_PER_ENTRY:
+            kept.append(int(row.incident_id))
+    return {entry_id: tuple(ids) for entry_id, ids in found.items()}
+
+
+def _unknown_samples(conn: Connection, window: WeekWindow, covers: Covers
+                     ) -> list[tuple[int | None, str]]:
+    """A few recent unknown texts, one per incident (already redacted when stored), with
+    their incident's number, or None for an incident that belongs to a channel not covered."""
+    rows = conn.execute(
+        select(OCC.c.incident_id, OCC.c.text, _incident_channel(covers).label("numbered"))
+        .select_from(OCC.join(INC, OCC.c.incident_id == INC.c.id))
         .where(_in(OCC.c.created_at, window), OCC.c.confident == false(),
                OCC.c.text.is_not(None), _occurrence_channel(covers))
         .order_by(OCC.c.created_at.desc(), OCC.c.id.desc())
         .limit(UNKNOWN_SAMPLES * 10)
     ).all()
-    samples: list[str] = []
+    samples: list[tuple[int | None, str]] = []
     seen: set[int] = set()
     for row in rows:
         if row.incident_id in seen or not (row.text or "").strip():
             continue
         seen.add(row.incident_id)
-        samples.append(_sample(row.text))
+        samples.append((int(row.incident_id) if row.numbered else None, _sample(row.text)))
         if len(samples) == UNKNOWN_SAMPLES:
             break
     return samples

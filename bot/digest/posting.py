@@ -199,15 +199,19 @@ def digest_metadata(channel: str, week: str) -> dict[str, Any]:
 
 
 def publish(client: Any, channel: str, digest: Digest, language: str,
-            chart_file: str | None = None) -> tuple[str, str, bool]:
+            chart_file: str | None = None, *, engine: Engine | None = None
+            ) -> tuple[str, str, bool]:
     """chat.postMessage with the rendered digest and, if given, the chart file as an image
     block; returns (channel id, message ts, whether the chart is in the message)."""
     from slack_sdk.errors import SlackApiError
 
-    from bot.digest.render import render_message
+    from bot.digest.render import plain_ref, render_message
+
+    incident_ref = incident_links(client, engine, digest) if engine is not None else plain_ref
 
     def post(with_chart: str | None) -> Any:
-        message = render_message(digest, language, chart_file=with_chart)
+        message = render_message(digest, language, chart_file=with_chart,
+                                 incident_ref=incident_ref)
         return client.chat_postMessage(channel=channel, unfurl_links=False,
                                        metadata=digest_metadata(channel, digest.week.label),
                                        **message)
@@ -223,6 +227,32 @@ def publish(client: Any, channel: str, digest: Digest, language: str,
                     digest.week.label, channel, error.response.get("errors"))
         response, shown = post(None), False
     return str(response.get("channel") or channel), str(response["ts"]), shown
+
+
+def incident_links(client: Any, engine: Engine, digest: Digest) -> Callable[[int], str]:
+    """How the digest writes an incident number: linked to the incident's thread (Slack's
+    permalink, from the workspace URL auth.test gives), plain when Slack cannot say. The
+    numbers it names all belong to channels the digest covers (bot.digest.figures)."""
+    from bot.chat.permalinks import IncidentLinks
+    from bot.digest.render import plain_ref
+    from bot.incidents.models import Incident
+
+    numbers = {number for entry in digest.top_entries for number in entry.incidents}
+    numbers |= {number for number in digest.unknown_sample_incidents if number is not None}
+    if not numbers:
+        return plain_ref
+    try:
+        workspace_url = str(client.auth_test().get("url") or "") or None
+        with engine.connect() as conn:
+            rows = conn.execute(select(Incident.id, Incident.channel, Incident.thread_ts).where(
+                Incident.id.in_(sorted(numbers)), Incident.channel.is_not(None),
+                Incident.thread_ts.is_not(None))).all()
+    except Exception as error:  # the digest reads well without links
+        log.warning("digest %s: no incident links (%s)", digest.week.label,
+                    type(error).__name__)
+        return plain_ref
+    return IncidentLinks(workspace_url, {row.id: (row.channel, row.thread_ts)
+                                         for row in rows}).ref
 
 
 def find_posted_digest(client: Any, channel: str,
@@ -341,7 +371,8 @@ def post_digest_once(engine: Engine, client: Any, channel: str, week: IsoWeek, *
             return _adopt(engine, client, channel, week, worker, digest, settings.language,
                           *found)
         chart = None if digest.is_empty else _chart_file(client, digest, settings.language)
-        channel_id, ts, chart_shown = publish(client, channel, digest, settings.language, chart)
+        channel_id, ts, chart_shown = publish(client, channel, digest, settings.language, chart,
+                                              engine=engine)
     except Exception as error:  # Slack or database trouble: recorded, then reported
         detail = _error_text(error)
         _finish(engine, channel, label, worker, status=FAILED, error=detail)

@@ -6,12 +6,19 @@ Slack's limits are respected here (3,000 characters per section, 10 fields, 150 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from bot.digest.figures import Digest, EntryCount
 from bot.digest.scope import LISTED, THIS_CHANNEL, WORKSPACE
 from bot.i18n import Catalog
 from bot.mrkdwn import escape
+
+IncidentRef = Callable[[int], str]  # an incident number as the message writes it: "#3"
+
+
+def plain_ref(incident_id: int) -> str:
+    return f"#{incident_id}"
 
 SECTION_LIMIT = 3000
 HEADER_LIMIT = 150
@@ -190,11 +197,25 @@ def _section(text: str) -> dict[str, Any]:
     return {"type": "section", "text": {"type": "mrkdwn", "text": _clip(text)}}
 
 
-def _entry_line(rank: int, entry: EntryCount, lang: str) -> str:
+def _entry_line(rank: int, entry: EntryCount, lang: str,
+                incident_ref: IncidentRef = plain_ref) -> str:
     title = entry_title(entry.id, lang)
     name = f"`{entry.id}`" if title == entry.id else f"*{escape(title)}* (`{entry.id}`)"
     trend = _t(lang)["new_entry"] if entry.previous == 0 else change(entry.count, entry.previous)
-    return f"{rank}. {name} — {entry.count} ({trend})"
+    return f"{rank}. {name} — {entry.count} ({trend}){_incidents(entry, incident_ref)}"
+
+
+def _incidents(entry: EntryCount, incident_ref: IncidentRef) -> str:
+    """" · #3 #7": the week's incidents of a problem, each opening its thread in Slack."""
+    if not entry.incidents:
+        return ""
+    return " · " + " ".join(incident_ref(number) for number in entry.incidents)
+
+
+def _sample_ref(digest: Digest, index: int, incident_ref: IncidentRef) -> str:
+    numbers = digest.unknown_sample_incidents
+    number = numbers[index] if index < len(numbers) else None
+    return incident_ref(number) + " " if number is not None else ""
 
 
 def fallback_text(digest: Digest, lang: str) -> str:
@@ -238,7 +259,10 @@ def _period(digest: Digest, lang: str) -> str:
     return f"{text} · {scope_text(digest, lang)}"
 
 
-def render_blocks(digest: Digest, lang: str, *, chart_file: str | None = None) -> list[dict]:
+def render_blocks(digest: Digest, lang: str, *, chart_file: str | None = None,
+                  incident_ref: IncidentRef = plain_ref) -> list[dict]:
+    """The digest's blocks; `incident_ref` writes an incident number (the poster links each to
+    its thread: bot.digest.posting)."""
     t = _t(lang)
     blocks: list[dict[str, Any]] = [
         {"type": "header", "text": {"type": "plain_text", "emoji": True,
@@ -267,14 +291,15 @@ def render_blocks(digest: Digest, lang: str, *, chart_file: str | None = None) -
         {"type": "mrkdwn", "text": f"*{t['ttr']}*\n{ttr_text}"},
     ]})
     if digest.top_entries:
-        lines = [_entry_line(rank, entry, lang)
+        lines = [_entry_line(rank, entry, lang, incident_ref)
                  for rank, entry in enumerate(digest.top_entries, start=1)]
         blocks.append(_section(f"*{t['top']}*\n" + "\n".join(lines)))
     if digest.unknown:
         text = f"*{t['unknown']}*\n" + t["unknown_value"].format(
             n=digest.unknown, incidents=digest.unknown_incidents)
-        for sample in digest.unknown_samples:
-            text += "\n```" + escape(sample).replace("```", "'''") + "```"
+        for index, sample in enumerate(digest.unknown_samples):
+            code = escape(sample).replace("```", "'''")
+            text += "\n" + _sample_ref(digest, index, incident_ref) + "```" + code + "```"
         blocks.append(_section(text + "\n" + t["hint"]))
     if digest.pending_drafts:
         blocks.append(_section(t["pending_drafts"].format(n=digest.pending_drafts)))
@@ -302,11 +327,13 @@ def render_blocks(digest: Digest, lang: str, *, chart_file: str | None = None) -
     return blocks
 
 
-def render_message(digest: Digest, lang: str, *, chart_file: str | None = None) -> dict[str, Any]:
+def render_message(digest: Digest, lang: str, *, chart_file: str | None = None,
+                   incident_ref: IncidentRef = plain_ref) -> dict[str, Any]:
     """Keyword arguments for chat.postMessage / respond: blocks plus the fallback text; with
     `chart_file`, the chart (an uploaded Slack file) is shown in the message."""
     return {"text": fallback_text(digest, lang),
-            "blocks": render_blocks(digest, lang, chart_file=chart_file)}
+            "blocks": render_blocks(digest, lang, chart_file=chart_file,
+                                    incident_ref=incident_ref)}
 
 
 def render_text(digest: Digest, lang: str) -> str:
@@ -338,12 +365,14 @@ def render_text(digest: Digest, lang: str) -> str:
             trend = t["new_entry"] if entry.previous == 0 else change(entry.count, entry.previous)
             title = entry_title(entry.id, lang)
             name = entry.id if title == entry.id else f"{title} [{entry.id}]"
-            lines.append(f"  {rank}. {name} — {entry.count} ({trend})")
+            lines.append(f"  {rank}. {name} — {entry.count} ({trend})"
+                         + _incidents(entry, plain_ref))
     if digest.unknown:
         lines += ["", t["unknown"] + ": " + t["unknown_value"].format(
             n=digest.unknown, incidents=digest.unknown_incidents)]
-        lines += [f"  > {sample.splitlines()[0] if sample else ''}"
-                  for sample in digest.unknown_samples]
+        lines += [f"  > {_sample_ref(digest, index, plain_ref)}"
+                  f"{sample.splitlines()[0] if sample else ''}"
+                  for index, sample in enumerate(digest.unknown_samples)]
         lines.append("  " + t["hint"].replace("`", ""))
     if digest.pending_drafts:
         lines += ["", t["pending_drafts"].format(n=digest.pending_drafts).replace(

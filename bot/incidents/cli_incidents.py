@@ -96,6 +96,8 @@ def _describe(data: dict[str, object]) -> str:
              f"  fingerprint: {data['fingerprint']}"]
     if data["previous_incident_id"]:
         lines.append(f"  recurrence of #{data['previous_incident_id']}")
+    if data.get("owner"):
+        lines.append(f"  owner:       {data['owner']} since {data['owned_at']}")
     if data["resolved_at"] is not None:
         lines.append(f"  resolved by: {data['resolved_by'] or '-'} at {data['resolved_at']} "
                      f"(after {duration(data['time_to_resolve_s'])})")  # type: ignore[arg-type]

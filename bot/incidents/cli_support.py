@@ -40,6 +40,8 @@ def incident_json(incident: Incident) -> dict[str, object]:
         "resolution_note": incident.resolution_note,
         "time_to_resolve_s": incident.time_to_resolve_s,
         "previous_incident_id": incident.previous_incident_id,
+        "owner": incident.owner,  # who said "I'm on it" in Slack, if anyone
+        "owned_at": iso(incident.owned_at),
     }
 
 

@@ -55,6 +55,9 @@ class Incident(Base):
     time_to_resolve_s: Mapped[float | None] = mapped_column(Float)
     # A recurrence after resolution opens a new incident that points at the old one.
     previous_incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"))
+    # Who said "I'm on it" (the card's owner button); the latest one to say so.
+    owner: Mapped[ChatId | None]
+    owned_at: Mapped[datetime | None] = mapped_column()
 
     occurrences: Mapped[list[Occurrence]] = relationship(back_populates="incident")
 
@@ -107,7 +110,7 @@ class Occurrence(Base):
 
 
 class Feedback(Base):
-    """A "Fixed it" / "Not this one" click on an answer."""
+    """A vote on an answer: 👍/👎 in Slack (or the older "Fixed it" / "Not this one")."""
 
     __tablename__ = "feedback"
 

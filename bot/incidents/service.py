@@ -67,6 +67,7 @@ class Recorded:
     status: str
     similar: tuple[SimilarIncident, ...]  # up to three, resolved-with-notes first
     previous_incident_id: int | None = None  # the resolved incident this one is a recurrence of
+    owner: str | None = None  # who said "I'm on it" (take_ownership)
 
 
 class IncidentNotFound(LookupError):
@@ -166,7 +167,7 @@ def record_occurrence(session: Session, *, workspace: str, source: str, text: st
     answer = result.answer
     best = result.matches[0] if result.matches else None
     summary = incident_summary(text, result)
-    incident_id, count, status, previous_id = _upsert_open_incident(
+    incident_id, count, status, previous_id, owner = _upsert_open_incident(
         session, workspace=workspace, fingerprint=result.fingerprint,
         entry_id=answer.entry_id if answer else None, summary=summary, now=now, user=user,
         channel=channel, thread_ts=thread_ts, service=service)
@@ -184,14 +185,14 @@ def record_occurrence(session: Session, *, workspace: str, source: str, text: st
                            summary=summary) if with_similar else []
     return Recorded(incident_id=incident_id, occurrence_id=occurrence.id,
                     is_new_incident=count == 1, occurrences=count, status=status,
-                    similar=tuple(similar), previous_incident_id=previous_id)
+                    similar=tuple(similar), previous_incident_id=previous_id, owner=owner)
 
 
 def _upsert_open_incident(session: Session, *, workspace: str, fingerprint: str,
                           entry_id: str | None, summary: str, now: datetime, user: str | None,
                           channel: str | None, thread_ts: str | None, service: str | None
-                          ) -> tuple[int, int, str, int | None]:
-    """(id, occurrence count, status, previous incident id) after one atomic upsert.
+                          ) -> tuple[int, int, str, int | None, str | None]:
+    """(id, occurrence count, status, previous incident id, owner) after one atomic upsert.
 
     A count of 1 means this statement inserted the row: the update branch always makes it >= 2.
     """
@@ -222,9 +223,9 @@ def _upsert_open_incident(session: Session, *, workspace: str, fingerprint: str,
             "service": func.coalesce(Incident.service, excluded.service),
         },
     ).returning(Incident.id, Incident.occurrence_count, Incident.status,
-                Incident.previous_incident_id)
+                Incident.previous_incident_id, Incident.owner)
     row = session.execute(statement).one()
-    return int(row[0]), int(row[1]), str(row[2]), row[3]
+    return int(row[0]), int(row[1]), str(row[2]), row[3], row[4]
 
 
 # --- similar incidents ------------------------------------------------------------------------
@@ -506,6 +507,23 @@ def reopen_incident(session: Session, incident_id: int) -> Incident:
     session.refresh(incident)
     if not changed:
         raise IncidentStillOpen(incident)
+    return incident
+
+
+def take_ownership(session: Session, incident_id: int, *, user: str) -> Incident:
+    """`user` is on it: the incident's owner from now (the latest to say so takes it over).
+    Only an open incident has an owner to name; a resolved one says so (IncidentNotOpen)."""
+    incident = session.get(Incident, incident_id)
+    if incident is None:
+        raise IncidentNotFound(incident_id)
+    changed = session.execute(
+        update(Incident)
+        .where(Incident.id == incident_id, Incident.status == STATUS_OPEN)
+        .values(owner=user, owned_at=utcnow())
+        .execution_options(synchronize_session=False)).rowcount
+    session.refresh(incident)
+    if not changed:
+        raise IncidentNotOpen(incident)
     return incident
 
 

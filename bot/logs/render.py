@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from bot.answers.lines import MRKDWN, last_fix_line, recorded_line, similar_line
+from bot.answers.lines import MRKDWN, Markup, last_fix_line, recorded_line, similar_line
 from bot.answers.models import Answer
 from bot.answers.strings import t as answers_t
 from bot.i18n import Catalog
@@ -182,23 +182,25 @@ def _diagnosis_blocks(diagnosis: Diagnosis, lines: int, lang: str) -> list[dict[
     return blocks
 
 
-def _history_blocks(answer: Answer | None, lang: str) -> list[dict[str, Any]]:
+def _history_blocks(answer: Answer | None, lang: str, markup: Markup = MRKDWN
+                    ) -> list[dict[str, Any]]:
     """The last fix and similar incidents of the problem the log shows: the lines every
     surface shares (bot.answers.lines), for this channel's readers."""
     if answer is None:
         return []
-    lines = [":wrench: " + last_fix_line(answer.last_fix, lang, MRKDWN)] if answer.last_fix \
+    lines = [":wrench: " + last_fix_line(answer.last_fix, lang, markup)] if answer.last_fix \
         else []
     if answer.similar:
         lines.append(f"*{answers_t('similar', lang)}*")
-        lines += ["• " + similar_line(item, lang, MRKDWN) for item in answer.similar]
+        lines += ["• " + similar_line(item, lang, markup) for item in answer.similar]
     if answer.history_unavailable:
         lines.append(":warning: " + answers_t("history_unavailable", lang))
     return [section("\n".join(lines))] if lines else []
 
 
-def result_message(report: LogReport, lang: str) -> dict[str, Any]:
-    """The finished message: diagnosis, error lines, the service's own state and error."""
+def result_message(report: LogReport, lang: str, markup: Markup = MRKDWN) -> dict[str, Any]:
+    """The finished message: diagnosis, error lines, the service's own state and error.
+    `markup` may link incident numbers to their threads (the Slack side knows where they are)."""
     request = report.request
     if report.fetched is None or report.diagnosis is None:
         return failure_message(report, lang)
@@ -211,10 +213,10 @@ def result_message(report: LogReport, lang: str) -> dict[str, Any]:
     if fetched.error:
         head += "\n" + t("service_error", lang, error=shown(redact(fetched.error)[:1000]))
     blocks = [section(head), *_diagnosis_blocks(report.diagnosis, request.lines, lang)]
-    blocks += _history_blocks(report.answer, lang)
+    blocks += _history_blocks(report.answer, lang, markup)
     footer = t("footer", lang, seconds=report.duration_ms / 1000)
     if report.answer is not None and report.answer.incident is not None:
-        footer += " · " + recorded_line(report.answer.incident, lang)
+        footer += " · " + recorded_line(report.answer.incident, lang, markup)
     elif report.incident_id:
         footer += t("incident", lang, id=report.incident_id)
     blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": footer}]})

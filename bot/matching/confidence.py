@@ -50,6 +50,15 @@ SERVING_CONTEXT = _whole_words(
     "CrashLoopBackOff OOMKilled serving predictor")
 
 
+# Words that put an image build in a model deployment (or an Azure ML environment build): a
+# compiler or pip failure in a Dockerfile of any project prints the same lines, and without
+# one of these words the paste is some other project's build (docs/eval.md).
+DEPLOYMENT_CONTEXT = _whole_words(
+    "deploy deploying deployment deployed webservice AciWebservice AksWebservice "
+    "LocalWebservice endpoint endpoints inference score.py scoring InferenceConfig serving "
+    "predictor creation environment EnvironmentBuildFailed azureml")
+
+
 def confident_count(ranked: Sequence[EntryScore], paste: PreparedPaste | None = None) -> int:
     """How many of the ranked entries (best first) are presented as the answer: 0 or 1."""
     if not ranked:
@@ -72,6 +81,11 @@ def confident_count(ranked: Sequence[EntryScore], paste: PreparedPaste | None = 
 def serving_context(paste: PreparedPaste) -> bool:
     """The paste shows a model deployment (the scoring script, the serving stack, a pod)."""
     return bool(paste.all_words & SERVING_CONTEXT)
+
+
+def deployment_context(paste: PreparedPaste) -> bool:
+    """The paste shows a model deployment or an Azure ML image/environment build."""
+    return bool(paste.all_words & DEPLOYMENT_CONTEXT)
 
 
 def process_death_only(best: EntryScore, paste: PreparedPaste) -> bool:

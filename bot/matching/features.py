@@ -18,7 +18,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.knowledge.model import KIND_CAUSE, KIND_PROCEDURE, KIND_SYMPTOM
-from bot.matching.confidence import confident_count, process_death_only, serving_context
+from bot.matching.confidence import (
+    confident_count,
+    deployment_context,
+    process_death_only,
+    serving_context,
+)
 from bot.matching.error_lines import line_body
 from bot.matching.extraction import Extracted
 from bot.matching.index import KnowledgeIndex
@@ -67,6 +72,7 @@ FEATURE_NAMES: tuple[str, ...] = (
     "rule_confident",  # the hand-written rule (confidence.py) would answer with it
     "process_death_only",  # the evidence only says some process was killed ...
     "death_outside_serving",  # ... and nothing in the paste shows a deployment (pip, training)
+    "build_outside_deployment",  # a build-stage entry, and nothing shows a deployment
     "azure_context",  # the paste shows Azure ML (a look-alike from another product does not)
     "paste_length",  # log of the characters
     "paste_lines",  # log of the lines
@@ -82,7 +88,7 @@ FEATURE_NAMES: tuple[str, ...] = (
 _RAISES = ("score", "best_line_score", "matched_info", "specific_info", "pattern_hit",
            "support", "rare_overlap", "entry_coverage", "prose_score", "is_first", "margin_next",
            "margin_rival", "rule_confident")
-_LOWERS = ("gap_to_first", "explained", "death_outside_serving")
+_LOWERS = ("gap_to_first", "explained", "death_outside_serving", "build_outside_deployment")
 FEATURE_SIGNS: tuple[int, ...] = tuple(
     1 if name in _RAISES else -1 if name in _LOWERS else 0 for name in FEATURE_NAMES)
 
@@ -99,6 +105,7 @@ class PasteShape:
     korean: float
     no_error_line: float
     serving: float
+    deployment: float
     azure: float
 
 
@@ -116,6 +123,7 @@ def paste_shape(text: str, extracted: Extracted, paste: PreparedPaste) -> PasteS
         korean=float(bool(_HANGUL.search(head))),
         no_error_line=float(errors == 0),
         serving=float(serving_context(paste)),
+        deployment=float(deployment_context(paste)),
         azure=float(bool(_AZURE.search(text[:MAX_CONTEXT_CHARS]))),
     )
 
@@ -168,6 +176,7 @@ def candidate_features(ranked: Sequence[EntryScore], paste: PreparedPaste, extra
             float(position == 0 and rule > 0),
             float(death),
             float(death and not shape.serving),
+            float(index.entry_stages[scored.entry] == "build" and not shape.deployment),
             shape.azure,
             shape.length,
             shape.lines,

@@ -22,6 +22,8 @@ MAX_BUTTON_TEXT = 75
 MAX_BUTTON_VALUE = 2000
 MAX_BLOCK_ID = 255
 MAX_BLOCKS = 50  # in a message; a modal or Home tab allows 100
+MAX_CONTEXT_ACTIONS = 5  # elements of a context_actions block
+MAX_ACCESSIBILITY_LABEL = 75
 MAX_FALLBACK_TEXT = 3000  # Slack accepts more, but notifications show only the start
 ELLIPSIS = "…"
 
@@ -118,6 +120,27 @@ def actions(*elements: Block, id_: str | None = None) -> Block:
     return block
 
 
+def context_actions(*elements: Block, id_: str | None = None) -> Block:
+    """Actions shown as contextual info: Slack's feedback buttons (and icon buttons)."""
+    block: Block = {"type": "context_actions",
+                    "elements": list(elements)[:MAX_CONTEXT_ACTIONS]}
+    if id_:
+        block["block_id"] = block_id(id_)
+    return block
+
+
+def feedback_buttons(*, action_id: str, positive: tuple[str, str, str],
+                     negative: tuple[str, str, str]) -> Block:
+    """A 👍/👎 pair; each side is (text, value, accessibility label). The click reports the
+    value of the side pressed (a `feedback_buttons` action)."""
+    def side(text: str, value: str, label: str) -> Block:
+        return {"text": plain(truncate(text, MAX_BUTTON_TEXT)), "value": value[:MAX_BUTTON_VALUE],
+                "accessibility_label": truncate(label, MAX_ACCESSIBILITY_LABEL)}
+
+    return {"type": "feedback_buttons", "action_id": action_id,
+            "positive_button": side(*positive), "negative_button": side(*negative)}
+
+
 def cap_blocks(blocks: list[Block], limit: int = MAX_BLOCKS) -> list[Block]:
     """At most `limit` blocks; the trailing context and actions blocks (incident number and
     buttons) are the ones people need, so the middle gives way."""
@@ -125,7 +148,7 @@ def cap_blocks(blocks: list[Block], limit: int = MAX_BLOCKS) -> list[Block]:
         return blocks
     tail: list[Block] = []
     for block in reversed(blocks):
-        if block["type"] in ("actions", "context") and len(tail) < 3:
+        if block["type"] in ("actions", "context_actions", "context") and len(tail) < 4:
             tail.insert(0, block)
         else:
             break

@@ -6,8 +6,12 @@ affected, the buttons. Everything else (all the steps, the evidence, similar inc
 full answer (bot.slack.render.render_answer), posted as the card's first thread reply.
 
 The state lives in blocks with known ids, so a click can change it in place without the answer:
-`state` (marker and incident number), `resolution` (who resolved it, their note), the step blocks
-(`fix:*`, folded into a `folded:*` placeholder while resolved), and the buttons.
+`state` (marker, incident number, owner), `resolution` (who resolved it, their note), the step
+blocks (`fix:*`, folded into a `folded:*` placeholder while resolved), and the buttons.
+
+The controls under an answer are two rows: Slack's feedback buttons (👍/👎, a `context_actions`
+block: a vote is about the answer, never the incident's state) and the incident's buttons
+(Resolve or Reopen, "I'm on it", Fetch logs).
 """
 
 from __future__ import annotations
@@ -28,8 +32,12 @@ from bot.slack.permalinks import NO_LINKS, IncidentLinks, shown_text
 
 ACTION_RESOLVE = "resolve_incident"  # opens the resolution modal (bot.slack.listeners.actions)
 ACTION_REOPEN = "reopen_incident"
+ACTION_OWN = "own_incident"  # "I'm on it": the clicker becomes the incident's owner
+ACTION_FEEDBACK = "answer_feedback"  # the 👍/👎 feedback buttons
 ACTION_FETCH_LOGS = "fetch_logs"  # handled by bot.slack.listeners.logs
+VOTE_UP, VOTE_DOWN = "up", "down"
 STATE_BLOCK = "state"
+FEEDBACK_BLOCK = "feedback"
 NEXT_STEP_BLOCK = "next_step"
 RESOLUTION_BLOCK = "resolution"
 FOLDED_PREFIX = "folded:"
@@ -38,6 +46,8 @@ MAX_CARD_CHARS = 900  # visible text of a card, buttons included
 CAUSE_CHARS = 200
 STEP_CHARS = 360  # at most; less when the lines above take more of the card
 LAST_FIX_CHARS = 200
+NOTE_ON_CARD_CHARS = 300  # a resolution note on a card; the whole note is in the database
+OWNER_RESERVE = 40  # room kept on a card for the owner a click may add to its state line
 CANDIDATES_ON_CARD = 3
 
 _SENTENCE_END = re.compile(r"(?<=[.!?。])\s|(?<=다\.)\s")
@@ -57,12 +67,69 @@ def incident_ref(incident: IncidentFacts, lang: str, links: IncidentLinks = NO_L
 
 def state_block(incident: IncidentFacts | None, lang: str, *, resolved: bool = False,
                 links: IncidentLinks = NO_LINKS) -> bk.Block | None:
-    """The top line: open/resolved marker and the incident's number (none without history)."""
+    """The top line: open/resolved marker, the incident's number, its owner if it has one
+    (none of it without history)."""
     if incident is None:
         return None
     marker = t("card_resolved" if resolved else "card_open", lang)
-    return bk.context(marker, incident_ref(incident, lang, links),
+    owner = owner_line(incident.owner, lang) if incident.owner else ""
+    return bk.context(marker, incident_ref(incident, lang, links), owner,
                       id_=f"{STATE_BLOCK}:{incident.id}")
+
+
+def owner_line(user: str, lang: str) -> str:
+    """The state line's third element: who is on it."""
+    return t("card_owner", lang, user=user)
+
+
+# ----- the controls: feedback on the answer, the incident's buttons
+
+def feedback_block(*, incident_id: int | None, entry_id: str, lang: str) -> bk.Block:
+    """👍/👎 on the answer (Slack's feedback buttons). Each button's value says which answer
+    and which way, since the click reports only the value of the button pressed."""
+    def value(vote: str) -> str:
+        return json.dumps({"incident_id": incident_id, "entry_id": entry_id, "vote": vote},
+                          separators=(",", ":"))
+
+    return bk.context_actions(bk.feedback_buttons(
+        action_id=ACTION_FEEDBACK,
+        positive=("👍", value(VOTE_UP), t("feedback_up_label", lang)),
+        negative=("👎", value(VOTE_DOWN), t("feedback_down_label", lang))),
+        id_=f"{FEEDBACK_BLOCK}:{incident_id}:{entry_id}")
+
+
+def own_button(ids: dict[str, Any], lang: str) -> bk.Block:
+    """"I'm on it"; `ids`: the incident's and the answer's, as on Resolve."""
+    return bk.button(t("button_own", lang), action_id=ACTION_OWN, value=ids)
+
+
+def incident_buttons(*, entry_id: str | None, incident_id: int | None, lang: str,
+                     logs_offered: bool) -> bk.Block | None:
+    """Resolve and "I'm on it" (with an incident), and "Fetch logs" only where the logs policy
+    allows fetching (a button that can only be refused is a dead end)."""
+    ids = {"incident_id": incident_id, "entry_id": entry_id}
+    elements = []
+    if incident_id is not None:
+        elements += [bk.button(t("button_resolve", lang), action_id=ACTION_RESOLVE, value=ids),
+                     own_button(ids, lang)]
+    if logs_offered:
+        elements.append(bk.button(t("button_fetch_logs", lang), action_id=ACTION_FETCH_LOGS,
+                                  value={**ids, "service": None}))
+    if not elements:  # Slack refuses an actions block without elements
+        return None
+    return bk.actions(*elements, id_=f"buttons:{incident_id}:{entry_id or '-'}")
+
+
+def answer_controls(*, entry_id: str | None, incident_id: int | None, lang: str,
+                    logs_offered: bool) -> list[bk.Block]:
+    """The rows under an answer: 👍/👎 when there is an answer to vote on, then the buttons."""
+    controls = []
+    if entry_id:
+        controls.append(feedback_block(incident_id=incident_id, entry_id=entry_id, lang=lang))
+    if (buttons := incident_buttons(entry_id=entry_id, incident_id=incident_id, lang=lang,
+                                    logs_offered=logs_offered)) is not None:
+        controls.append(buttons)
+    return controls
 
 
 # ----- the card
@@ -118,7 +185,7 @@ def next_step_line(lang: str, *, logs_offered: bool) -> str:
     return t("card_next_step_logs" if logs_offered else "card_next_step_paste", lang)
 
 
-def render_card_blocks(answer: Answer, kb: KnowledgeBase, *, buttons: bk.Block | None,
+def render_card_blocks(answer: Answer, kb: KnowledgeBase, *, controls: Sequence[bk.Block],
                        context_lines: Sequence[str] = (), logs_offered: bool = True,
                        links: IncidentLinks = NO_LINKS) -> list[bk.Block]:
     """The compact card's blocks (see the module's docstring)."""
@@ -154,10 +221,11 @@ def render_card_blocks(answer: Answer, kb: KnowledgeBase, *, buttons: bk.Block |
     lines = [line for line in context_lines if line]
     if lines:
         blocks.append(bk.context(*lines, id_="card_context"))
-    if buttons is not None:
-        blocks.append(buttons)
+    blocks += controls
     if shown and entry:
         room = MAX_CARD_CHARS - len(visible_text(blocks)) - 1
+        if answer.incident is not None and not answer.incident.owner:
+            room -= OWNER_RESERVE
         blocks[steps_at:steps_at] = step_blocks(entry, lang, first_only=True,
                                                 limit=min(room, STEP_CHARS))
     return bk.cap_blocks(blocks)
@@ -196,6 +264,9 @@ def visible_text(blocks: Sequence[bk.Block]) -> str:
         for element in block.get("elements", []):
             text = element.get("text")
             parts.append(text["text"] if isinstance(text, dict) else str(text or ""))
+            for side in ("positive_button", "negative_button"):  # feedback buttons
+                if isinstance(element.get(side), dict):
+                    parts.append(element[side]["text"]["text"])
         accessory = block.get("accessory") or {}
         if isinstance(accessory.get("text"), dict):
             parts.append(accessory["text"]["text"])
@@ -216,6 +287,23 @@ def _swap_button(block: bk.Block, *, old: str, new: bk.Block) -> bk.Block:
     return {**block, "elements": elements}
 
 
+def _without_button(block: bk.Block, action_id: str) -> bk.Block:
+    return {**block, "elements": [element for element in block.get("elements", [])
+                                  if element.get("action_id") != action_id]}
+
+
+def _with_own_button(block: bk.Block, ids: dict[str, Any], lang: str) -> bk.Block:
+    """"I'm on it" back after Resolve (where an open card has it), once."""
+    elements = list(block.get("elements", []))
+    if ids.get("incident_id") is None or any(e.get("action_id") == ACTION_OWN
+                                             for e in elements):
+        return block
+    at = next((index + 1 for index, element in enumerate(elements)
+               if element.get("action_id") == ACTION_RESOLVE), len(elements))
+    elements.insert(at, own_button(ids, lang))
+    return {**block, "elements": elements}
+
+
 def _set_state(blocks: list[bk.Block], lang: str, *, resolved: bool) -> None:
     marker = t("card_resolved" if resolved else "card_open", lang)
     for index, block in enumerate(blocks):
@@ -225,6 +313,17 @@ def _set_state(blocks: list[bk.Block], lang: str, *, resolved: bool) -> None:
                 elements[0] = bk.mrkdwn(marker)
             blocks[index] = {**block, "elements": elements}
             return
+
+
+def with_owner(blocks: Sequence[bk.Block], *, user: str, lang: str) -> list[bk.Block]:
+    """The answer with its owner on the state line (a later "I'm on it" replaces the name)."""
+    updated = [dict(block) for block in blocks]
+    for index, block in enumerate(updated):
+        if str(block.get("block_id", "")).startswith(STATE_BLOCK + ":"):
+            elements = list(block.get("elements", []))[:2]
+            updated[index] = {**block, "elements": [*elements, bk.mrkdwn(owner_line(user, lang))]}
+            break
+    return updated
 
 
 def _after_state(blocks: Sequence[bk.Block]) -> int:
@@ -239,8 +338,9 @@ def with_resolution(blocks: Sequence[bk.Block], *, user: str, note: str, lang: s
                     ) -> list[bk.Block]:
     """The answer once resolved: marked resolved, who and how on top, its steps folded,
     Resolve swapped for Reopen."""
+    shown_note = bk.truncate(" ".join(redact(note).split()), NOTE_ON_CARD_CHARS)
     line = t("resolved_line", lang, user=user,
-             note=bk.escape(redact(note)) if note.strip() else t("resolved_no_note", lang))
+             note=bk.escape(shown_note) if note.strip() else t("resolved_no_note", lang))
     updated: list[bk.Block] = []
     folded = False
     for block in blocks:
@@ -265,6 +365,8 @@ def with_resolution(blocks: Sequence[bk.Block], *, user: str, note: str, lang: s
                    "entry_id": value.get("entry_id", entry_id)}
             block = _swap_button(block, old=ACTION_RESOLVE, new=bk.button(
                 t("button_reopen", lang), action_id=ACTION_REOPEN, value=ids))
+            # Nobody takes on a resolved incident; Reopen brings the button back.
+            block = _without_button(block, ACTION_OWN)
         updated.append(block)
     _set_state(updated, lang, resolved=True)
     updated.insert(_after_state(updated), bk.section(line, id_=RESOLUTION_BLOCK))
@@ -297,6 +399,7 @@ def with_reopened(blocks: Sequence[bk.Block], kb: KnowledgeBase, *, user: str, l
             value = _resolve_value(block, action=ACTION_REOPEN)
             block = _swap_button(block, old=ACTION_REOPEN, new=bk.button(
                 t("button_resolve", lang), action_id=ACTION_RESOLVE, value=value))
+            block = _with_own_button(block, value, lang)
         updated.append(block)
     _set_state(updated, lang, resolved=False)
     updated.insert(_after_state(updated), bk.context(t("reopened_line", lang, user=user),

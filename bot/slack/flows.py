@@ -28,7 +28,7 @@ from bot.matching.matcher import Matcher
 from bot.matching.result import MatchResult
 from bot.redaction import sanitize
 from bot.slack import preferences
-from bot.slack.cards import with_reopened, with_resolution
+from bot.slack.cards import with_owner, with_reopened, with_resolution
 from bot.slack.config import Settings
 from bot.slack.delivery import find_message, post_message, update_message
 from bot.slack.files import read_attached_files
@@ -235,9 +235,8 @@ def record_feedback(settings: Settings, *, incident_id: int | None, entry_id: st
 
 
 def show_feedback(client: WebClient, *, channel: str, message: dict[str, Any], user: str,
-                  helpful: bool, entry_id: str | None, lang: str) -> None:
-    blocks = with_feedback(message.get("blocks") or [], user=user, helpful=helpful,
-                           entry_id=entry_id, lang=lang)
+                  helpful: bool, lang: str) -> None:
+    blocks = with_feedback(message.get("blocks") or [], user=user, helpful=helpful, lang=lang)
     client.chat_update(channel=channel, ts=message["ts"], text=message.get("text") or "-",
                        blocks=blocks)
 
@@ -369,6 +368,51 @@ def show_reopened(client: WebClient, *, channel: str, message: dict[str, Any], u
     """The answer open again: steps back, Resolve instead of Reopen."""
     blocks = with_reopened(message.get("blocks") or [], knowledge_base(settings), user=user,
                            lang=lang)
+    client.chat_update(channel=channel, ts=message["ts"], text=message.get("text") or "-",
+                       blocks=blocks)
+
+
+@dataclass(frozen=True)
+class Ownership:
+    """What came of "I'm on it"."""
+
+    incident_id: int
+    taken: bool
+    missing: bool = False
+    elsewhere: bool = False
+    not_open: bool = False
+
+
+def take_ownership(settings: Settings, *, incident_id: int, user: str, channel: str | None,
+                   thread_ts: str | None = None) -> Ownership:
+    """`user` is on the incident, if they may act on it from here (the rule of Resolve)."""
+    if refused := _refusal(settings, incident_id=incident_id, user=user, channel=channel,
+                           thread_ts=thread_ts, action="take on"):
+        return Ownership(incident_id, taken=False, **{refused: True})
+    try:
+        with session_scope(settings.database_url) as session:
+            service.take_ownership(session, incident_id, user=user)
+    except service.IncidentNotFound:
+        return Ownership(incident_id, taken=False, missing=True)
+    except service.IncidentNotOpen:
+        return Ownership(incident_id, taken=False, not_open=True)
+    log.info("incident #%s taken on by %s", incident_id, user)
+    return Ownership(incident_id, taken=True)
+
+
+def ownership_refusal(ownership: Ownership, lang: str) -> Message:
+    """Why "I'm on it" did not make this person the owner, for them only."""
+    if ownership.missing:
+        return render_text(t("resolve_not_found", lang, id=ownership.incident_id))
+    if ownership.elsewhere:
+        return render_text(t("resolve_elsewhere", lang, id=ownership.incident_id))
+    return render_text(t("owner_not_open", lang, id=ownership.incident_id))
+
+
+def show_owner(client: WebClient, *, channel: str, message: dict[str, Any], user: str,
+               lang: str) -> None:
+    """The answer's state line names its owner."""
+    blocks = with_owner(message.get("blocks") or [], user=user, lang=lang)
     client.chat_update(channel=channel, ts=message["ts"], text=message.get("text") or "-",
                        blocks=blocks)
 

@@ -26,8 +26,7 @@ STRINGS: dict[str, dict[str, str]] = {
                      "ko": ":thinking_face: 이 오류에 대해 *알려진 조치 방법이 없습니다*."},
     "candidates": {"en": "*Closest candidates* (not confident):",
                    "ko": "*가장 가까운 후보* (확실하지 않음):"},
-    "candidate_line": {"en": "*{title}* · `{entry_id}` · score {score}",
-                       "ko": "*{title}* · `{entry_id}` · 점수 {score}"},
+    "candidate_line": {"en": "*{title}* · `{entry_id}`", "ko": "*{title}* · `{entry_id}`"},
     "no_candidates": {"en": "Nothing in the knowledge base comes close.",
                       "ko": "지식 베이스에 비슷한 항목이 없습니다."},
     "unknown_hint": {
@@ -35,17 +34,40 @@ STRINGS: dict[str, dict[str, str]] = {
               "get it.",
         "ko": "고치고 나면 *해결 처리* 버튼으로 메모를 남겨 주세요. 다음 사람이 그 메모를 "
               "보게 됩니다."},
-    "button_helpful": {"en": "Fixed it", "ko": "도움이 됐어요"},
+    # The buttons of answers posted before the 👍/👎 row; their clicks are still answered.
+    "button_helpful": {"en": "Helpful", "ko": "도움이 됐어요"},
     "button_wrong": {"en": "Not this one", "ko": "이게 아니에요"},
     "button_resolve": {"en": "Resolve", "ko": "해결 처리"},
     "button_fetch_logs": {"en": "Fetch logs", "ko": "로그 가져오기"},
-    "button_this_one": {"en": "This one fixed it", "ko": "이 방법이 맞아요"},
-    "feedback_helpful": {"en": "<@{user}>: :white_check_mark: fixed it ({entry_id})",
-                         "ko": "<@{user}>: :+1: 도움이 됐어요 ({entry_id})"},
-    "feedback_wrong": {"en": "<@{user}>: :x: not this one ({entry_id})",
-                       "ko": "<@{user}>: :x: 이게 아니에요 ({entry_id})"},
-    "resolved_line": {"en": ":white_check_mark: Resolved by <@{user}>: {note}",
-                      "ko": ":white_check_mark: <@{user}> 님이 해결: {note}"},
+    "button_own": {"en": "I'm on it", "ko": "담당할게요"},
+    "button_show_fix": {"en": "Show fix", "ko": "조치 방법 보기"},
+    "button_this_one": {"en": "This is it", "ko": "이 방법이 맞아요"},
+    # Feedback on an answer: whether it helped, never whether the incident is resolved.
+    "feedback_up_label": {"en": "This answer helped", "ko": "도움이 됐어요"},
+    "feedback_down_label": {"en": "Not this problem", "ko": "이 문제가 아니에요"},
+    "feedback_helpful": {"en": "<@{user}>: :+1: helpful",
+                         "ko": "<@{user}> 님: :+1: 도움이 됐어요"},
+    "feedback_wrong": {"en": "<@{user}>: :-1: not this problem",
+                       "ko": "<@{user}> 님: :-1: 이 문제가 아니에요"},
+    "candidate_fix_title": {"en": ":mag: *{title}*: what it is and how to fix it",
+                            "ko": ":mag: *{title}*: 원인과 조치 방법"},
+    "candidate_chosen": {
+        "en": ":white_check_mark: Recorded as the answer. The proposal to teach it is in the "
+              "incident's thread.",
+        "ko": ":white_check_mark: 답으로 기록했습니다. 지식 베이스에 가르칠 제안은 인시던트 "
+              "스레드에 있습니다."},
+    "candidate_chosen_only": {"en": ":white_check_mark: Recorded as the answer.",
+                              "ko": ":white_check_mark: 답으로 기록했습니다."},
+    "candidate_gone": {"en": "That entry is no longer in the knowledge base.",
+                       "ko": "그 항목은 이제 지식 베이스에 없습니다."},
+    "card_owner": {"en": "owner: <@{user}>", "ko": "담당: <@{user}>"},
+    "owner_not_open": {"en": "Incident #{id} is resolved: there is nothing to take on. Reopen "
+                             "it first if it is back.",
+                       "ko": "#{id}번 인시던트는 해결 처리되어 담당할 일이 없습니다. 다시 "
+                             "발생했다면 먼저 다시 열어 주세요."},
+    # Under the state line's ✅: the note gets its own mark, not a second ✅.
+    "resolved_line": {"en": ":memo: Resolved by <@{user}>: {note}",
+                      "ko": ":memo: <@{user}> 님이 해결: {note}"},
     "resolved_no_note": {"en": "(no note)", "ko": "(메모 없음)"},
     "modal_title": {"en": "Resolve incident", "ko": "인시던트 해결 처리"},
     "modal_submit": {"en": "Resolve", "ko": "해결 처리"},
@@ -152,6 +174,13 @@ STRINGS: dict[str, dict[str, str]] = {
                                "버튼이 답변을 갱신하도록 그 채널에 앱을 초대해 주세요"
                                "(`/invite` 입력 후 선택): {app}"},
     "this_app": {"en": "this app", "ko": "이 앱"},
+    # The message shortcut "Diagnose this error" (이 오류 진단), to its user only.
+    "shortcut_no_text": {"en": "That message has no text I can read as an error.",
+                         "ko": "이 메시지에는 오류로 읽을 수 있는 텍스트가 없습니다."},
+    "shortcut_own_message": {"en": "That is one of my own answers: use *Diagnose this error* "
+                                   "on the message that has the error.",
+                             "ko": "제가 쓴 답변입니다. 오류가 있는 메시지에서 *이 오류 진단*을 "
+                                   "실행해 주세요."},
     "home_title": {"en": "Deployment troubleshooting", "ko": "배포 문제 해결"},
     "home_language": {"en": "Your language: *English* (workspace default: {default})",
                       "ko": "내 언어: *한국어* (워크스페이스 기본값: {default})"},

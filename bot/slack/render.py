@@ -22,9 +22,9 @@ from bot.matching.text_output import unread_note
 from bot.redaction import redact
 from bot.slack import blocks as bk
 from bot.slack.cards import (
-    ACTION_FETCH_LOGS,
-    ACTION_RESOLVE,
+    FEEDBACK_BLOCK,
     NEXT_STEP_BLOCK,
+    answer_controls,
     next_step_line,
     render_card_blocks,
     state_block,
@@ -34,8 +34,12 @@ from bot.slack.i18n import t
 from bot.slack.permalinks import NO_LINKS, IncidentLinks
 from bot.slack.subcommands import Subcommand
 
+# The buttons of answers posted before the 👍/👎 feedback buttons (still in channels' history,
+# still answered: bot.slack.listeners.actions).
 ACTION_HELPFUL = "feedback_helpful"
 ACTION_WRONG = "feedback_wrong"
+ACTION_SHOW_FIX = "show_candidate_fix"  # a candidate's cause and steps, to the clicker
+ACTION_THIS_ONE = "candidate_is_it"  # the shown candidate was the problem
 ACTION_SET_LANGUAGE = "set_language"
 RESOLVE_MODAL = "resolve_incident_modal"
 NOTE_BLOCK = "note"
@@ -76,7 +80,8 @@ def render_answer(answer: Answer, kb: KnowledgeBase, *, user: str | None = None,
     if not on_card and (state := state_block(answer.incident, lang, links=links)) is not None:
         blocks.append(state)
     if shown and entry:
-        blocks += _known_blocks(shown, entry, result, kb, lang, tentative=tentative)
+        blocks += _known_blocks(shown, entry, result, kb, lang, incident_id,
+                                tentative=tentative)
     else:
         blocks += _unknown_blocks(result, kb, lang, incident_id, logs_offered=logs_offered)
     blocks += _history_blocks(answer, lang, links)
@@ -90,9 +95,9 @@ def render_answer(answer: Answer, kb: KnowledgeBase, *, user: str | None = None,
         context_lines.insert(0, line if entry else f"{line}. {t('unknown_hint', lang)}")
     if context_lines:
         blocks.append(bk.context(*context_lines, id_=f"incident:{incident_id}"))
-    if not on_card and (buttons := _answer_buttons(entry.id if entry else None, incident_id,
-                                                   lang, logs_offered=logs_offered)):
-        blocks.append(buttons)
+    if not on_card:
+        blocks += answer_controls(entry_id=entry.id if entry else None, incident_id=incident_id,
+                                  lang=lang, logs_offered=logs_offered)
     return Message(bk.fallback(_answer_text(answer, entry, lang)), bk.cap_blocks(blocks))
 
 
@@ -106,9 +111,9 @@ def render_card(answer: Answer, kb: KnowledgeBase, *, user: str | None = None,
     lines = [t("reported_by", lang, user=user)] if user else []
     if answer.history_unavailable:
         lines.insert(0, ":warning: " + answers_t("history_unavailable", lang))
-    buttons = _answer_buttons(entry.id if entry else None, incident_id, lang,
-                              logs_offered=logs_offered)
-    blocks = render_card_blocks(answer, kb, buttons=buttons, context_lines=lines,
+    controls = answer_controls(entry_id=entry.id if entry else None, incident_id=incident_id,
+                               lang=lang, logs_offered=logs_offered)
+    blocks = render_card_blocks(answer, kb, controls=controls, context_lines=lines,
                                 logs_offered=logs_offered, links=links)
     return Message(bk.fallback(_answer_text(answer, entry, lang)), blocks)
 
@@ -132,7 +137,8 @@ def _summary(entry: Entry, lang: str) -> str:
 
 
 def _known_blocks(answer: Match, entry: Entry, result: MatchResult, kb: KnowledgeBase,
-                  lang: str, *, tentative: bool = False) -> list[bk.Block]:
+                  lang: str, incident_id: int | None, *, tentative: bool = False
+                  ) -> list[bk.Block]:
     """The answer's blocks; a tentative (likely) one says "probably", shows the cause and the
     first step only, and lists the other candidates."""
     if tentative:
@@ -154,11 +160,20 @@ def _known_blocks(answer: Match, entry: Entry, result: MatchResult, kb: Knowledg
                                  id_=f"evidence:{entry.id}"))
     others = [match for match in result.matches[1:] if tentative or match.confident]
     if others:
-        lines = [t("also_possible", lang)] + [
-            f"• {_match_title(match, kb, lang)} · `{match.entry_id}`" for match in others]
-        blocks.append(bk.section("\n".join(lines), id_="also:" + ",".join(
-            match.entry_id for match in others)))
+        blocks.append(bk.section(t("also_possible", lang), id_="also"))
+        blocks += [_candidate_block(match, kb, lang, incident_id) for match in others]
     return blocks
+
+
+def _candidate_block(match: Match, kb: KnowledgeBase, lang: str,
+                     incident_id: int | None) -> bk.Block:
+    """A candidate: its title, and its fix on demand ("Show fix"). No score: it means nothing
+    to a reader, and a fix never shown cannot be confirmed."""
+    line = t("candidate_line", lang, title=bk.escape(_match_title(match, kb, lang)),
+             entry_id=match.entry_id)
+    return bk.section(line, id_=f"candidate:{match.entry_id}", accessory=bk.button(
+        t("button_show_fix", lang), action_id=ACTION_SHOW_FIX,
+        value={"incident_id": incident_id, "entry_id": match.entry_id}))
 
 
 def _unknown_blocks(result: MatchResult, kb: KnowledgeBase, lang: str,
@@ -171,14 +186,9 @@ def _unknown_blocks(result: MatchResult, kb: KnowledgeBase, lang: str,
         blocks.append(bk.context(t("no_candidates", lang)))
     else:
         blocks.append(bk.section(t("candidates", lang)))
-        for match in candidates:
-            line = t("candidate_line", lang, title=_match_title(match, kb, lang),
-                     entry_id=match.entry_id, score=round(match.score))
-            # No "matched:" under a candidate: below the answer threshold its best line is
-            # usually the paste itself, not evidence of anything.
-            blocks.append(bk.section(line, id_=f"candidate:{match.entry_id}", accessory=bk.button(
-                t("button_this_one", lang), action_id=ACTION_HELPFUL,
-                value={"incident_id": incident_id, "entry_id": match.entry_id})))
+        # No "matched:" under a candidate: below the answer threshold its best line is
+        # usually the paste itself, not evidence of anything.
+        blocks += [_candidate_block(match, kb, lang, incident_id) for match in candidates]
     # What the bot read as the error, so the reader can tell whether it read the right line;
     # not called "matched" (nothing did), and never a chat line ("배포 실패했습니다 ㅠ").
     if result.summary_line and is_error_line(result.summary_line):
@@ -209,29 +219,6 @@ def _history_blocks(answer: Answer, lang: str, links: IncidentLinks = NO_LINKS
     return [bk.section("\n".join(lines), id_="similar")] if lines else []
 
 
-def _answer_buttons(entry_id: str | None, incident_id: int | None, lang: str, *,
-                    logs_offered: bool = True) -> bk.Block | None:
-    """Feedback, Resolve, and "Fetch logs" only where the logs policy allows fetching (a
-    button that can only be refused is a dead end)."""
-    vote = {"incident_id": incident_id, "entry_id": entry_id}
-    elements = []
-    if entry_id:
-        elements += [
-            bk.button(t("button_helpful", lang), action_id=ACTION_HELPFUL, value=vote,
-                      style="primary"),
-            bk.button(t("button_wrong", lang), action_id=ACTION_WRONG, value=vote)]
-    if incident_id is not None:
-        elements.append(bk.button(t("button_resolve", lang), action_id=ACTION_RESOLVE,
-                                  value={"incident_id": incident_id, "entry_id": entry_id}))
-    if logs_offered:
-        elements.append(bk.button(t("button_fetch_logs", lang), action_id=ACTION_FETCH_LOGS,
-                                  value={"incident_id": incident_id, "entry_id": entry_id,
-                                         "service": None}))
-    if not elements:  # Slack refuses an actions block without elements
-        return None
-    return bk.actions(*elements, id_=f"buttons:{incident_id}:{entry_id or '-'}")
-
-
 def _evidence(text: str, limit: int = 300) -> str:
     return bk.inline_code(redact(text), limit)
 
@@ -243,11 +230,11 @@ def _match_title(match: Match, kb: KnowledgeBase, lang: str) -> str:
 
 # ----- updates to an answer after a click
 
-def with_feedback(blocks: list[bk.Block], *, user: str, helpful: bool, entry_id: str | None,
-                  lang: str) -> list[bk.Block]:
-    """The answer's blocks with this person's vote shown (a second click replaces the first)."""
-    line = t("feedback_helpful" if helpful else "feedback_wrong", lang, user=user,
-             entry_id=entry_id or "-")
+def with_feedback(blocks: list[bk.Block], *, user: str, helpful: bool, lang: str
+                  ) -> list[bk.Block]:
+    """The answer's blocks with this person's vote shown (a second click replaces the first).
+    A vote says whether the answer helped; it never says the incident is resolved."""
+    line = t("feedback_helpful" if helpful else "feedback_wrong", lang, user=user)
     updated = [dict(block) for block in blocks]
     log = next((block for block in updated if block.get("block_id") == FEEDBACK_LOG_BLOCK), None)
     mention = f"<@{user}>"
@@ -262,10 +249,46 @@ def with_feedback(blocks: list[bk.Block], *, user: str, helpful: bool, entry_id:
 
 
 def _before_buttons(blocks: list[bk.Block]) -> int:
+    """Right above the 👍/👎 row, else above the last row of buttons."""
+    for index, block in enumerate(blocks):
+        if str(block.get("block_id", "")).startswith(FEEDBACK_BLOCK + ":"):
+            return index
     for index in range(len(blocks) - 1, -1, -1):
         if blocks[index].get("type") == "actions":
             return index
     return len(blocks)
+
+
+# ----- a candidate's fix, on demand
+
+def render_candidate_fix(entry: Entry, *, incident_id: int | None, lang: str) -> Message:
+    """What "Show fix" shows the person who asked: the candidate's cause and every step, and
+    "This is it" to record it as the answer (when there is an incident to record it on)."""
+    title = entry.title_in(lang)
+    blocks: list[bk.Block] = [bk.section(t("candidate_fix_title", lang, title=bk.escape(title)),
+                                         id_=f"candidate_fix:{entry.id}")]
+    if entry.body_in(lang):
+        blocks.append(bk.section(f"{t('cause', lang)}\n{_summary(entry, lang)}",
+                                 id_=f"cause:{entry.id}"))
+        blocks += step_blocks(entry, lang, first_only=False)
+    if entry.source:
+        blocks.append(bk.context(t("guide_line", lang, url=entry.source, label=t("guide", lang)),
+                                 id_=f"source:{entry.id}"))
+    if incident_id is not None:
+        blocks.append(bk.actions(bk.button(
+            t("button_this_one", lang), action_id=ACTION_THIS_ONE, style="primary",
+            value={"incident_id": incident_id, "entry_id": entry.id}),
+            id_=f"this_one:{incident_id}:{entry.id}"))
+    return Message(bk.fallback(f"{title}: {_summary(entry, lang)}"), bk.cap_blocks(blocks))
+
+
+def with_choice_recorded(blocks: Sequence[bk.Block], *, lang: str, proposed: bool
+                         ) -> list[bk.Block]:
+    """The shown fix once "This is it" was pressed: the button gives way to what it did
+    (`proposed`: a proposal to teach the entry was posted in the incident's thread)."""
+    kept = [dict(block) for block in blocks if block.get("type") != "actions"]
+    said = t("candidate_chosen" if proposed else "candidate_chosen_only", lang)
+    return [*kept, bk.context(said, id_="candidate_chosen")]
 
 
 def resolve_modal(*, incident_id: int, lang: str, metadata: dict[str, Any]) -> dict[str, Any]:
@@ -412,6 +435,11 @@ def blocks_as_text(blocks: Sequence[bk.Block]) -> str:
         elif kind == "actions":
             lines.append(" ".join(f"[{element['text']['text']}]"
                                   for element in block["elements"]))
+        elif kind == "context_actions":  # feedback buttons: [👍] [👎]
+            lines.append(" ".join(f"[{element[side]['text']['text']}]"
+                                  for element in block["elements"]
+                                  for side in ("positive_button", "negative_button")
+                                  if side in element))
         elif kind == "divider":
             lines.append("---")
         if kind == "section" and block.get("accessory", {}).get("type") == "button":

@@ -161,6 +161,12 @@ def test_an_alert_then_a_check_for_the_same_failure_posts_once(
     assert "ml-deployment-failed" in shown  # says which alert reported it
     server.fake.wait_for("files.completeUploadExternal", timeout=30)
     assert top_level_posts(server.fake, DEFAULT_CHANNEL) == []  # the watchers got it
+    # The card again with its incident, whose number links to the card's own thread.
+    update = server.wait_in(WATCHING, "chat.update", timeout=30)[-1]
+    [(incident_id, thread_ts)] = server.sql(
+        "SELECT id, thread_ts FROM incidents WHERE channel = :c", c=WATCHING)
+    assert (f"<https://test.slack.com/archives/{WATCHING}/p{thread_ts.replace('.', '')}"
+            f"|#{incident_id}>") in json.dumps(update.args, ensure_ascii=False)
 
     outcomes = bot.check_json()
     assert [(o["name"], o["status"]) for o in outcomes] == [("pay-ep/v2", "already reported")]

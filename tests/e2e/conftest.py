@@ -143,6 +143,40 @@ class SlackSender:
         return self.interaction(payload)
 
 
+    def vote(self, message: dict[str, Any], *, channel: str, up: bool,
+             user: str = "U0000ALICE") -> Reply:
+        """A click on 👍 (`up`) or 👎 of the feedback buttons of `message`: Slack reports a
+        `feedback_buttons` action with the value of the side pressed."""
+        element, block = find_feedback_buttons(message["blocks"])
+        side = element["positive_button" if up else "negative_button"]
+        payload = {
+            "type": "block_actions", "team": {"id": TEAM_ID, "domain": "test"},
+            "user": {"id": user, "username": "alice", "team_id": TEAM_ID},
+            "api_app_id": "A0000TEST", "token": "legacy",
+            "container": {"type": "message", "message_ts": message["ts"],
+                          "channel_id": channel, "is_ephemeral": False,
+                          **({"thread_ts": message["thread_ts"]}
+                             if message.get("thread_ts") else {})},
+            "trigger_id": new_trigger_id("trigger"),
+            "channel": {"id": channel, "name": "incidents"},
+            "message": message, "response_url": self.fake.response_url(f"{channel}-action"),
+            "actions": [{"type": "feedback_buttons", "action_id": element["action_id"],
+                         "block_id": block.get("block_id"), "value": side["value"],
+                         "text": side["text"], "action_ts": new_ts()}],
+        }
+        return self.interaction(payload)
+
+
+def find_feedback_buttons(blocks: list[dict[str, Any]]
+                          ) -> tuple[dict[str, Any], dict[str, Any]]:
+    for block in blocks:
+        for element in block.get("elements") or []:
+            if block.get("type") == "context_actions" and element.get("type") == (
+                    "feedback_buttons"):
+                return element, block
+    raise AssertionError(f"no feedback buttons in {blocks}")
+
+
 def find_button(blocks: list[dict[str, Any]], action_id: str
                 ) -> tuple[dict[str, Any], dict[str, Any]]:
     for block in blocks:

@@ -42,10 +42,15 @@ def answer_in(server: Server, channel: str, **kwargs: Any) -> Any:
 
 
 def card_ts(server: Server, channel: str, card: Any) -> str:
-    """The ts of a card (a channel message, not a reply) as the fake stored it."""
-    return next(ts for (where, ts), message in list(server.fake.messages.items())
+    """The ts of a card (a channel message, not a reply) as the fake stored it (the stand-in
+    records a call before it stores the message: wait for that)."""
+    def stored() -> list[str]:
+        return [ts for (where, ts), message in list(server.fake.messages.items())
                 if where == channel and not message.get("thread_ts")
-                and message["blocks"] == card.args["blocks"])
+                and message.get("blocks") == card.args["blocks"]]
+
+    server.fake.wait_until(lambda: bool(stored()))
+    return stored()[0]
 
 
 def full_answer(server: Server, channel: str, card: Any) -> Any:
@@ -118,7 +123,8 @@ def test_known_error_is_answered_in_the_channel_and_recorded(server: Server,
     action_ids = {element["action_id"] for block in blocks if block["type"] == "actions"
                   for element in block["elements"]}
     # No "Fetch logs" here: this server allows no channel to fetch logs (tests/logs has it).
-    assert action_ids == {"feedback_helpful", "feedback_wrong", "resolve_incident"}
+    assert action_ids == {"resolve_incident", "own_incident"}
+    assert any(block["type"] == "context_actions" for block in blocks)  # 👍/👎
 
     [row] = incident_rows(server, incident_id)
     assert row.entry_id == "service-launch-fails" and row.status == "open"
@@ -240,18 +246,19 @@ def test_feedback_buttons_record_votes_and_update_the_answer(server: Server,
     incident_id = incident_id_of(answer.args["blocks"])
     message = server.stored_message(channel, card_ts(server, channel, answer))
 
-    assert server.slack.click(message, channel=channel, action_id="feedback_helpful",
-                              user="U0000ALICE").status == 200
+    assert server.slack.vote(message, channel=channel, up=True,
+                             user="U0000ALICE").status == 200
     [update] = server.wait_in(channel, "chat.update")
     assert update.args["ts"] == message["ts"]
-    assert "<@U0000ALICE>: :white_check_mark: fixed it" in all_text(update.args["blocks"])
+    assert "<@U0000ALICE>: :+1: helpful" in all_text(update.args["blocks"])
 
     message = server.stored_message(channel, message["ts"])
-    server.slack.click(message, channel=channel, action_id="feedback_wrong", user="U0000BOB")
+    server.slack.vote(message, channel=channel, up=False, user="U0000BOB")
     updates = server.wait_in(channel, "chat.update", 2)
     shown = all_text(updates[-1].args["blocks"])
-    assert "<@U0000ALICE>: :white_check_mark: fixed it" in shown
-    assert "<@U0000BOB>: :x: not this one" in shown
+    assert "<@U0000ALICE>: :+1: helpful" in shown
+    assert "<@U0000BOB>: :-1: not this problem" in shown
+    assert "Resolved" not in shown  # a vote is about the answer, not the incident
 
     votes = server.sql('SELECT "user", helpful, entry_id FROM feedback WHERE incident_id = :id '
                        'ORDER BY "user"', id=incident_id)
@@ -619,7 +626,8 @@ def test_a_likely_paste_gets_a_tentative_answer(server: Server, channel: str) ->
     assert answer.args["text"].startswith("Probably")
     action_ids = {element["action_id"] for block in blocks if block["type"] == "actions"
                   for element in block["elements"]}
-    assert {"feedback_helpful", "feedback_wrong"} <= action_ids  # people can confirm it
+    assert "resolve_incident" in action_ids
+    assert any(block["type"] == "context_actions" for block in blocks)  # 👍/👎 confirm it
     [(confident,)] = server.sql("SELECT confident FROM occurrences WHERE incident_id = :id "
                                 "ORDER BY id DESC LIMIT 1", id=incident_id_of(blocks))
     assert not confident  # recorded as what it is: not a confident answer

@@ -216,9 +216,10 @@ def test_a_replayed_click_counts_once(server: Server, channel: str) -> None:
 
 
 def _click_payload(server: Server, message: dict[str, Any], channel: str) -> dict[str, Any]:
-    from tests.e2e.conftest import find_button, new_ts
+    from tests.e2e.conftest import find_feedback_buttons, new_ts
 
-    button, block = find_button(message["blocks"], "feedback_helpful")
+    element, block = find_feedback_buttons(message["blocks"])
+    thumbs_up = element["positive_button"]
     return {"type": "block_actions", "team": {"id": TEAM_ID, "domain": "test"},
             "user": {"id": "U0000BOB", "username": "bob", "team_id": TEAM_ID},
             "api_app_id": "A0000TEST", "token": "legacy", "trigger_id": new_trigger_id(),
@@ -226,9 +227,9 @@ def _click_payload(server: Server, message: dict[str, Any], channel: str) -> dic
                           "is_ephemeral": False},
             "channel": {"id": channel, "name": "incidents"}, "message": message,
             "response_url": server.fake.response_url(f"{channel}-action"),
-            "actions": [{"type": "button", "action_id": "feedback_helpful",
-                         "block_id": block.get("block_id"), "value": button.get("value"),
-                         "text": button["text"], "action_ts": new_ts()}]}
+            "actions": [{"type": "feedback_buttons", "action_id": element["action_id"],
+                         "block_id": block.get("block_id"), "value": thumbs_up["value"],
+                         "text": thumbs_up["text"], "action_ts": new_ts()}]}
 
 
 # ----- operability: /metrics adds up every worker

@@ -112,3 +112,15 @@ def test_resolving_such_an_answer_says_so_and_tells_the_resolver_to_invite_the_a
     told_again = responses(server, action, "ephemeral", 2)[-1]
     assert f"Incident #{incident_id} is already resolved (<@U0000CAROL>)" in (
         told_again.args["text"])
+
+
+def test_voting_on_such_an_answer_updates_it_through_the_click(server: Server) -> None:
+    channel = outside_channel(server)
+    answer = answer_through_the_command(server, channel)
+    message = {"type": "message", "ts": new_ts(), "text": answer["text"],
+               "blocks": answer["blocks"]}
+    server.slack.click(message, channel=channel, action_id="feedback_helpful")
+    [updated] = server.fake.wait_for("response_url", predicate=lambda call: (
+        call.path == f"/response/{channel}-action" and call.args.get("replace_original")))
+    assert "<@U0000ALICE>" in all_text(updated.args["blocks"])  # the vote shows on the answer
+    nothing_apologised(server)

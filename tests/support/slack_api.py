@@ -212,6 +212,10 @@ class FakeSlackAPI:
             return {"ok": True, "url": "https://test.slack.com/", "team": "Test",
                     "user": "troubleshoot", "team_id": TEAM_ID, "user_id": BOT_USER_ID,
                     "bot_id": BOT_ID, "is_enterprise_install": False}
+        if method in ("chat.postMessage", "chat.update", "chat.postEphemeral"):
+            problems = _block_kit_problems(args.get("blocks"))
+            if problems:  # as Slack answers a message it cannot render
+                return {"ok": False, "error": "invalid_blocks", "errors": problems}
         if method in ("chat.postMessage", "chat.update"):
             refused = _unknown_slack_files(args.get("blocks"), self.files)
             if refused:
@@ -376,18 +380,25 @@ class FakeSlackAPI:
                     return
                 method = path[len("/api/"):]
                 args = {key: _decode_value(value) for key, value in raw_args.items()}
-                fake._record(Call(method, args, dict(self.headers), path, body))
+                call = Call(method, args, dict(self.headers), path, body)
                 delay = fake._delay_for(method, args)
                 if delay and not delay.after:
+                    fake._record(call)  # seen while it is held up, as Slack would have it
                     time.sleep(delay.seconds)
                 with fake._lock:
                     queue = fake._failures.get(method)
                     failure = queue.pop(0) if queue else None
                 if failure:
+                    if not (delay and not delay.after):
+                        fake._record(call)
                     status, answer, headers = failure
                     self._json(status, answer, headers)
                     return
                 answer = fake._answer(method, args)
+                if not (delay and not delay.after):
+                    # Recorded once its message is stored: a test that saw the call finds
+                    # the message (messages, stored_message) without racing the stand-in.
+                    fake._record(call)
                 if delay and delay.after:
                     time.sleep(delay.seconds)
                 with contextlib.suppress(OSError):  # the client gave up; the work is done
@@ -400,6 +411,35 @@ class FakeSlackAPI:
 MEMBERS_ONLY = frozenset({"chat.postMessage", "chat.update", "chat.postEphemeral",
                           "chat.delete", "conversations.history", "conversations.replies",
                           "chat.getPermalink"})
+
+
+def _block_kit_problems(blocks: Any) -> list[str]:
+    """What Slack would refuse in a message's blocks, by Slack's own Block Kit models
+    (slack_sdk): an unknown block type, or a block that breaks its limits (text lengths,
+    element counts, required fields)."""
+    from slack_sdk.errors import SlackObjectFormationError
+    from slack_sdk.models.blocks import Block
+
+    if isinstance(blocks, str):
+        try:
+            blocks = json.loads(blocks)
+        except ValueError:
+            return ["blocks are not JSON"]
+    if isinstance(blocks, dict):  # one block, unwrapped like a one-item form field
+        blocks = [blocks]
+    if not isinstance(blocks, list):
+        return []
+    problems = []
+    for index, block in enumerate(blocks):
+        try:
+            model = Block.parse(block) if isinstance(block, dict) else None
+            if model is None:
+                problems.append(f"unsupported block [json-pointer:/blocks/{index}]")
+                continue
+            model.validate_json()
+        except (SlackObjectFormationError, KeyError, TypeError) as error:
+            problems.append(f"{error} [json-pointer:/blocks/{index}]")
+    return problems
 
 
 def _unknown_slack_files(blocks: Any, files: dict[str, dict[str, Any]]) -> list[int]:

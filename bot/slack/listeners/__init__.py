@@ -18,6 +18,7 @@ from bot.slack.listeners import (
     home,
     logs,
     mentions,
+    shortcuts,
     teaching,
     views,
 )
@@ -39,5 +40,5 @@ def build_subcommands() -> SubcommandRegistry:
 def register_all(app: App, settings: Settings,
                  subcommands: SubcommandRegistry | None = None) -> None:
     commands.register(app, settings, subcommands or build_subcommands())
-    for module in (mentions, actions, views, home, logs, teaching):
+    for module in (mentions, shortcuts, actions, views, home, logs, teaching):
         module.register(app, settings)

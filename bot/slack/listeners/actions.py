@@ -1,5 +1,7 @@
-"""Buttons on an answer: "Fixed it" / "Not this one" (feedback), "Resolve" (opens the modal), and
-the Home tab's language buttons. "Fetch logs" belongs to bot.slack.listeners.logs."""
+"""Buttons on an answer: 👍/👎 (feedback), "Show fix" and "This is it" on a candidate, "Resolve"
+(opens the modal), "Reopen", "I'm on it", and the Home tab's language buttons. "Fetch logs"
+belongs to bot.slack.listeners.logs; the entry picker 👎 offers to bot.slack.listeners.teaching.
+"""
 
 from __future__ import annotations
 
@@ -13,16 +15,28 @@ from slack_sdk.errors import SlackApiError
 
 from bot.incidents import service
 from bot.slack import flows, preferences
-from bot.slack.cards import ACTION_REOPEN
+from bot.slack.cards import (
+    ACTION_FEEDBACK,
+    ACTION_OWN,
+    ACTION_REOPEN,
+    ACTION_RESOLVE,
+    VOTE_DOWN,
+    VOTE_UP,
+    with_owner,
+)
 from bot.slack.config import Settings
+from bot.slack.i18n import t
 from bot.slack.listeners import teaching
 from bot.slack.listeners._common import guarded, language, workspace_of
 from bot.slack.render import (
     ACTION_HELPFUL,
-    ACTION_RESOLVE,
     ACTION_SET_LANGUAGE,
+    ACTION_SHOW_FIX,
+    ACTION_THIS_ONE,
     ACTION_WRONG,
+    render_candidate_fix,
     resolve_modal,
+    with_choice_recorded,
     with_feedback,
 )
 from bot.storage import session_scope
@@ -76,8 +90,10 @@ def register(app: App, settings: Settings) -> None:
     def ack_action(ack: Ack) -> None:
         ack()
 
-    def vote(body: dict[str, Any], client: WebClient, respond: Any, *, helpful: bool) -> None:
-        value = button_value(body)
+    def vote(body: dict[str, Any], client: WebClient, respond: Any, *, helpful: bool,
+             value: dict[str, Any]) -> None:
+        """A vote on an answer: recorded, shown on the message; 👎 offers the entry picker. The
+        incident's state does not change: an answer that helped has not resolved anything."""
         user = body["user"]["id"]
         entry_id = value.get("entry_id")
         lang = language(settings, body)
@@ -99,21 +115,97 @@ def register(app: App, settings: Settings) -> None:
         channel = (body.get("channel") or {}).get("id") or body["container"]["channel_id"]
         try:
             flows.show_feedback(client, channel=channel, message=message, user=user,
-                                helpful=helpful, entry_id=entry_id, lang=lang)
+                                helpful=helpful, lang=lang)
         except SlackApiError:
             # A message posted through response_url (bot not in the channel) cannot be
             # chat.update'd; the action's own response_url can still replace it.
             blocks = with_feedback(message.get("blocks") or [], user=user, helpful=helpful,
-                                   entry_id=entry_id, lang=lang)
+                                   lang=lang)
             respond(replace_original=True, text=message.get("text") or "-", blocks=blocks)
 
     @guarded(settings)
+    def record_feedback(body: dict[str, Any], client: WebClient, respond: Any) -> None:
+        """👍/👎: the pressed side's value says which answer and which way."""
+        value = button_value(body)
+        if value.get("vote") not in (VOTE_UP, VOTE_DOWN):
+            return  # not a value this app wrote: never trust a client
+        vote(body, client, respond, helpful=value["vote"] == VOTE_UP, value=value)
+
+    # Answers posted before the 👍/👎 row carry these two buttons; their clicks still count.
+    @guarded(settings)
     def record_helpful(body: dict[str, Any], client: WebClient, respond: Any) -> None:
-        vote(body, client, respond, helpful=True)
+        vote(body, client, respond, helpful=True, value=button_value(body))
 
     @guarded(settings)
     def record_wrong(body: dict[str, Any], client: WebClient, respond: Any) -> None:
-        vote(body, client, respond, helpful=False)
+        vote(body, client, respond, helpful=False, value=button_value(body))
+
+    @guarded(settings)
+    def show_candidate_fix(body: dict[str, Any], client: WebClient, respond: Any) -> None:
+        """"Show fix": a candidate's cause and steps, to the person who asked, where they
+        asked (the thread of the answer), with "This is it"."""
+        value = button_value(body)
+        lang, user = language(settings, body), body["user"]["id"]
+        entry = flows.knowledge_base(settings).get(str(value.get("entry_id") or ""))
+        if entry is None:
+            respond(response_type="ephemeral", replace_original=False,
+                    text=t("candidate_gone", lang))
+            return
+        shown = render_candidate_fix(entry, incident_id=_int_or_none(value.get("incident_id")),
+                                     lang=lang)
+        channel, thread_ts = conversation_of(body)
+        try:
+            client.chat_postEphemeral(channel=channel, user=user, thread_ts=thread_ts,
+                                      **shown.as_kwargs())
+        except SlackApiError:  # a channel the bot is not in: the click's own response_url
+            respond(response_type="ephemeral", replace_original=False, **shown.as_kwargs())
+
+    @guarded(settings)
+    def choose_candidate(body: dict[str, Any], client: WebClient, respond: Any) -> None:
+        """"This is it": the candidate is recorded as the answer (a helpful vote for it) and
+        its error line proposed to the knowledge base, as the entry picker does."""
+        value = button_value(body)
+        lang, user = language(settings, body), body["user"]["id"]
+        incident_id = _int_or_none(value.get("incident_id"))
+        entry = flows.knowledge_base(settings).get(str(value.get("entry_id") or ""))
+        if incident_id is None or entry is None:
+            return
+        if refused_here(settings, body, incident_id):
+            tell_elsewhere(respond, incident_id, lang)
+            return
+        flows.record_feedback(settings, incident_id=incident_id, entry_id=entry.id, user=user,
+                              helpful=True)
+        proposed = teaching.propose_chosen_entry(client, settings, incident_id=incident_id,
+                                                 entry_id=entry.id, user=user,
+                                                 clicked_in=conversation_of(body)[0], lang=lang)
+        # The shown fix stays, without its button: what the click did is said instead (a
+        # refused proposal has told its reason already).
+        shown = render_candidate_fix(entry, incident_id=None, lang=lang)
+        respond(replace_original=True, text=shown.text,
+                blocks=with_choice_recorded(shown.blocks, lang=lang, proposed=proposed))
+
+    @guarded(settings)
+    def own_incident(body: dict[str, Any], client: WebClient, respond: Any) -> None:
+        """"I'm on it": the clicker owns the incident; the answer's state line says so."""
+        incident_id = _int_or_none(button_value(body).get("incident_id"))
+        if incident_id is None:
+            return
+        lang, user = language(settings, body), body["user"]["id"]
+        channel, thread_ts = conversation_of(body)
+        ownership = flows.take_ownership(settings, incident_id=incident_id, user=user,
+                                         channel=channel, thread_ts=thread_ts)
+        if not ownership.taken:
+            respond(response_type="ephemeral", replace_original=False,
+                    **flows.ownership_refusal(ownership, lang).as_kwargs())
+            return
+        message = body.get("message")
+        if not message or not channel:
+            return
+        try:
+            flows.show_owner(client, channel=channel, message=message, user=user, lang=lang)
+        except SlackApiError:  # posted through response_url: replaced through it too
+            respond(replace_original=True, text=message.get("text") or "-",
+                    blocks=with_owner(message.get("blocks") or [], user=user, lang=lang))
 
     @guarded(settings)
     def open_resolve_modal(body: dict[str, Any], client: WebClient, respond: Any) -> None:
@@ -166,8 +258,12 @@ def register(app: App, settings: Settings) -> None:
                                           user=user, language=wanted)
         flows.publish_home(client, settings, workspace=workspace_of(body), user=user)
 
+    app.action(ACTION_FEEDBACK)(ack=ack_action, lazy=[record_feedback])
     app.action(ACTION_HELPFUL)(ack=ack_action, lazy=[record_helpful])
     app.action(ACTION_WRONG)(ack=ack_action, lazy=[record_wrong])
+    app.action(ACTION_SHOW_FIX)(ack=ack_action, lazy=[show_candidate_fix])
+    app.action(ACTION_THIS_ONE)(ack=ack_action, lazy=[choose_candidate])
+    app.action(ACTION_OWN)(ack=ack_action, lazy=[own_incident])
     app.action(ACTION_RESOLVE)(ack=ack_action, lazy=[open_resolve_modal])
     app.action(ACTION_REOPEN)(ack=ack_action, lazy=[reopen_incident])
     app.action(re.compile(f"^{ACTION_SET_LANGUAGE}_(en|ko)$"))(ack=ack_action,

@@ -125,7 +125,7 @@ def _unsubscribe(ctx: CommandContext) -> None:
 
 
 def _preview(ctx: CommandContext, week_text: str | None = None) -> None:
-    from bot.digest.posting import channel_settings, digest_for
+    from bot.digest.posting import channel_settings, digest_for, incident_links
     from bot.digest.render import render_message
     from bot.slack.privacy import PrivacyLookup
 
@@ -137,7 +137,8 @@ def _preview(ctx: CommandContext, week_text: str | None = None) -> None:
     # What the channel's digest would show: its scope, under the same privacy rule.
     lookup = PrivacyLookup(ctx.client, ctx.database_url, settings.workspace or ctx.workspace)
     digest = digest_for(engine, ctx.channel, week, settings, lookup.public_among)
-    message = render_message(digest, ctx.lang)
+    message = render_message(digest, ctx.lang,
+                             incident_ref=incident_links(ctx.client, engine, digest))
     note = {"type": "context", "elements": [{"type": "mrkdwn",
                                              "text": t("preview", ctx.lang)}]}
     ctx.reply(message["text"], [note, *message["blocks"]][:50])

@@ -20,6 +20,7 @@ from typing import Any
 from slack_bolt import App
 from slack_sdk.errors import SlackApiError
 
+from bot.answers.lines import MRKDWN
 from bot.logs import render
 from bot.logs.policy import PolicyError, load_policy, unreadable_policy_refusal
 from bot.logs.resolver import warm_up
@@ -36,6 +37,7 @@ from bot.slack.config import Settings
 from bot.slack.errors import new_reference
 from bot.slack.identity import app_name
 from bot.slack.listeners._common import guarded, language, user_of, workspace_of
+from bot.slack.permalinks import NO_LINKS, answer_links
 from bot.slack.privacy import audience_for
 from bot.slack.subcommands import CommandContext, Subcommand
 
@@ -150,7 +152,9 @@ def _finish(client: Any, service: LogService, request: LogRequest, progress_ts: 
         except SlackApiError as error:
             log.warning("log upload failed in %s: %s", request.channel,
                         error.response.get("error"))
-        message = render.result_message(report, lang)
+        links = answer_links(client, service.database_url, report.answer) if report.answer \
+            else NO_LINKS
+        message = render.result_message(report, lang, links.markup(MRKDWN))
     else:
         message = render.failure_message(report, lang)
     client.chat_update(channel=request.channel, ts=progress_ts, **message)

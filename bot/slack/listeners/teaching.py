@@ -18,6 +18,7 @@ from bot.incidents.models import Incident
 from bot.knowledge.loader import cached_knowledge_base
 from bot.settings import settings as bot_settings
 from bot.slack.config import Settings
+from bot.slack.delivery import not_a_member
 from bot.slack.listeners._common import guarded, language
 from bot.slack.render_teaching import (
     ACTION_APPROVE,
@@ -104,15 +105,40 @@ def after_vote(client: Any, settings: Settings, *, incident_id: int, entry_id: s
 
 
 def _propose_signature(client: Any, settings: Settings, *, incident_id: int, entry_id: str,
-                       user: str, channel: str, thread_ts: str | None, lang: str) -> None:
+                       user: str, channel: str, thread_ts: str | None, lang: str) -> bool:
+    """True when a proposal was posted in the thread (False: refused, and told)."""
     after = propose_signature_from_feedback(settings.database_url, settings.knowledge_path,
                                             incident_id=incident_id, entry_id=entry_id, by=user)
-    if after.draft is not None:
-        post_draft(client, settings.database_url, channel=channel, thread_ts=thread_ts,
-                   draft=after.draft, lang=lang)
-    elif after.refusal:
-        client.chat_postEphemeral(channel=channel, user=user, thread_ts=thread_ts,
-                                  text=t("refused", lang, reason=after.refusal))
+    try:
+        if after.draft is not None:
+            post_draft(client, settings.database_url, channel=channel, thread_ts=thread_ts,
+                       draft=after.draft, lang=lang)
+            return True
+        if after.refusal:
+            client.chat_postEphemeral(channel=channel, user=user, thread_ts=thread_ts,
+                                      text=t("refused", lang, reason=after.refusal))
+    except SlackApiError as error:
+        if not not_a_member(error):
+            raise
+        # The bot is not in the channel: the draft stays recorded (`kb drafts` lists it); the
+        # vote itself is shown through the click (bot.slack.listeners.actions).
+        log.info("draft for incident #%s not posted: not a member of %s", incident_id, channel)
+    return False
+
+
+def propose_chosen_entry(client: Any, settings: Settings, *, incident_id: int, entry_id: str,
+                         user: str, clicked_in: str | None, lang: str) -> bool:
+    """Someone said which entry the incident was (the picker, a candidate's "This is it"):
+    propose the paste's error line as that entry's signature, in the incident's thread.
+    True when the proposal was posted."""
+    with session_scope(settings.database_url) as session:
+        incident = session.get(Incident, incident_id)
+        where = (incident.channel, incident.thread_ts) if incident else (None, None)
+    channel = where[0] or clicked_in
+    if not channel:
+        return False
+    return _propose_signature(client, settings, incident_id=incident_id, entry_id=entry_id,
+                              user=user, channel=channel, thread_ts=where[1], lang=lang)
 
 
 def _draft_id(body: dict[str, Any]) -> int | None:
@@ -231,14 +257,10 @@ def register(app: Any, slack_settings: Settings) -> None:
             label_new_problem(database_url, incident_id=incident_id, by=user)
             _tell(respond, t("picked_new", lang))
             return
-        with session_scope(database_url) as session:
-            incident = session.get(Incident, incident_id)
-            where = (incident.channel, incident.thread_ts) if incident else (None, None)
-        channel = where[0] or (body.get("container") or {}).get("channel_id")
-        if channel:
-            _propose_signature(client, slack_settings, incident_id=incident_id,
-                               entry_id=entry_id, user=user, channel=channel,
-                               thread_ts=where[1], lang=lang)
+        propose_chosen_entry(client, slack_settings, incident_id=incident_id,
+                             entry_id=entry_id, user=user,
+                             clicked_in=(body.get("container") or {}).get("channel_id"),
+                             lang=lang)
 
     app.action(ACTION_PICK)(ack=ack_now, lazy=[pick])
     app.action(ACTION_APPROVE)(ack=ack_now, lazy=[approve])
