@@ -233,26 +233,25 @@ def incident_links(client: Any, engine: Engine, digest: Digest) -> Callable[[int
     """How the digest writes an incident number: linked to the incident's thread (Slack's
     permalink, from the workspace URL auth.test gives), plain when Slack cannot say. The
     numbers it names all belong to channels the digest covers (bot.digest.figures)."""
+    from sqlalchemy.orm import Session
+
+    from bot.chat.identity import app_identity
     from bot.chat.permalinks import IncidentLinks
     from bot.digest.render import plain_ref
-    from bot.incidents.models import Incident
+    from bot.incidents.service import incident_threads
 
     numbers = {number for entry in digest.top_entries for number in entry.incidents}
     numbers |= {number for number in digest.unknown_sample_incidents if number is not None}
     if not numbers:
         return plain_ref
     try:
-        workspace_url = str(client.auth_test().get("url") or "") or None
-        with engine.connect() as conn:
-            rows = conn.execute(select(Incident.id, Incident.channel, Incident.thread_ts).where(
-                Incident.id.in_(sorted(numbers)), Incident.channel.is_not(None),
-                Incident.thread_ts.is_not(None))).all()
+        with Session(engine) as session:
+            threads = incident_threads(session, numbers)
     except Exception as error:  # the digest reads well without links
         log.warning("digest %s: no incident links (%s)", digest.week.label,
                     type(error).__name__)
         return plain_ref
-    return IncidentLinks(workspace_url, {row.id: (row.channel, row.thread_ts)
-                                         for row in rows}).ref
+    return IncidentLinks(app_identity(client).workspace_url, threads).ref
 
 
 def find_posted_digest(client: Any, channel: str,

@@ -60,6 +60,8 @@ class FakeSlackAPI:
         self.channels: dict[str, dict[str, Any]] = {}
         # Channels the bot is not a member of: Slack's error for each method that needs it.
         self.outside: dict[str, str] = {}
+        # usergroups.users.list: members by user-group id (add_user_group); others are unknown.
+        self.user_groups: dict[str, list[str]] = {}
         self._failures: dict[str, list[tuple[int, dict[str, Any], dict[str, str]]]] = {}
         self._delays: list[Delay] = []
         self._lock = threading.Condition()
@@ -155,6 +157,11 @@ class FakeSlackAPI:
             return
         self.channels[channel] = conversation_object(channel, private=private, im=im, mpim=mpim,
                                                      ext_shared=ext_shared)
+
+    def add_user_group(self, group: str, members: list[str]) -> None:
+        """A Slack user group (id `S...`) and its members, as usergroups.users.list lists them."""
+        with self._lock:
+            self.user_groups[group] = list(members)
 
     def leave_channel(self, channel: str, *, error: str = "not_in_channel") -> None:
         """The bot is not a member of `channel`: posting, updating, posting ephemerally and
@@ -295,6 +302,11 @@ class FakeSlackAPI:
             return {"ok": True, "url": self.socket_mode_url}
         if method == "reactions.add":
             return {"ok": True}
+        if method == "usergroups.users.list":
+            members = self.user_groups.get(args.get("usergroup", ""))
+            if members is None:  # Slack's answer for a group id it does not know
+                return {"ok": False, "error": "no_such_subteam"}
+            return {"ok": True, "users": members}
         return {"ok": True}
 
     def _store_message(self, channel: str, message: dict[str, Any],

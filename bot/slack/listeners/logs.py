@@ -40,6 +40,7 @@ from bot.slack.listeners._common import guarded, language, user_of, workspace_of
 from bot.slack.permalinks import NO_LINKS, answer_links
 from bot.slack.privacy import audience_for
 from bot.slack.subcommands import CommandContext, Subcommand
+from bot.slack.usergroups import group_members
 
 log = logging.getLogger(__name__)
 
@@ -87,19 +88,12 @@ def parse_args(args: str) -> tuple[str, int, bool]:
     return target, lines, init
 
 
-def _group_members(client: Any) -> Callable[[str], set[str]]:
-    def members(group: str) -> set[str]:
-        return set(client.usergroups_users_list(usergroup=group).get("users") or [])
-
-    return members
-
-
 def run_fetch(client: Any, request: LogRequest, *, database_url: str,
               refuse: Callable[[str], None]) -> None:
     """The whole flow for one request, already acknowledged. Refusals go to `refuse` (only the
     person sees them); nothing is posted in the channel before the fetch can really start."""
     service = LogService(database_url)
-    authorization = service.authorize(request, group_members=_group_members(client))
+    authorization = service.authorize(request, group_members=group_members(client))
     lang = request.lang
     if not authorization.allowed:
         refuse(render.refusal_text(authorization.decision, request.target, lang))

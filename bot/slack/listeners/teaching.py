@@ -39,6 +39,7 @@ from bot.slack.render_teaching import (
     t,
 )
 from bot.slack.subcommands import CommandContext, Subcommand
+from bot.slack.usergroups import group_members
 from bot.storage import session_scope
 from bot.teaching import service
 from bot.teaching.flows import (
@@ -52,12 +53,14 @@ from bot.teaching.live import current_matcher
 log = logging.getLogger(__name__)
 
 
-def group_members(client: Any, maintainers: frozenset[str]) -> frozenset[str]:
-    """Members of the user groups (ids starting with S) named in KB_MAINTAINERS."""
+def maintainer_group_members(client: Any, maintainers: frozenset[str]) -> frozenset[str]:
+    """Members of the user groups (ids starting with S) named in KB_MAINTAINERS; a group Slack
+    will not list counts as empty, so its members are refused, never let in."""
     members: set[str] = set()
+    read = group_members(client)
     for group in (m for m in maintainers if m.startswith("S")):
         try:
-            members.update(client.usergroups_users_list(usergroup=group).get("users") or [])
+            members.update(read(group))
         except SlackApiError as error:
             log.warning("user group %s not read: %s", group, error.response.get("error"))
     return frozenset(members)
@@ -68,7 +71,7 @@ def is_maintainer(client: Any, user: str) -> bool:
     if user in maintainers:
         return True
     return service.maintainer_problem(user, maintainers,
-                                      group_members(client, maintainers)) is None
+                                      maintainer_group_members(client, maintainers)) is None
 
 
 def post_draft(client: Any, database_url: str, *, channel: str, thread_ts: str | None,
@@ -180,7 +183,7 @@ def register(app: Any, slack_settings: Settings) -> None:
                 draft = service.approve(session, draft_id, by=user, maintainers=maintainers,
                                         base=cached_knowledge_base(
                                             slack_settings.knowledge_path),
-                                        group_members=group_members(client, maintainers))
+                                        group_members=maintainer_group_members(client, maintainers))
                 entry_id = draft.entry_id
         except service.NotMaintainer:
             _tell(respond, t("not_maintainer", lang))
@@ -199,7 +202,7 @@ def register(app: Any, slack_settings: Settings) -> None:
         try:
             with session_scope(database_url) as session:
                 service.reject(session, draft_id, by=user, maintainers=maintainers,
-                               group_members=group_members(client, maintainers))
+                               group_members=maintainer_group_members(client, maintainers))
         except service.NotMaintainer:
             _tell(respond, t("not_allowed_discard", lang))
             return
