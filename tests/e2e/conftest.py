@@ -379,6 +379,19 @@ def app_server(backend: str, folder: Path, *, admins: frozenset[str] = frozenset
             databases().release(database_url)
 
 
+def in_process_server(prefix: str) -> Any:
+    """A module's `server` fixture for cases that need no socket or worker: the app in this
+    process (`app_server`) on each backend. In the module: `server = in_process_server("x")`."""
+    @pytest.fixture(scope="module", params=BACKENDS)
+    def server(request: pytest.FixtureRequest,
+               tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+        with app_server(request.param,
+                        tmp_path_factory.mktemp(f"{prefix}-{request.param}")) as app:
+            yield app
+
+    return server
+
+
 @pytest.fixture(scope="module", params=BACKENDS)
 def server(request: pytest.FixtureRequest,
            tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:

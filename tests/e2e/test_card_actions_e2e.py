@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -16,8 +15,13 @@ from slack_sdk.models.blocks import Block
 from bot.matching.matcher import default_matcher
 from bot.teaching.drafting import signature_of
 from bot.teaching.service import signature_problem
-from tests.conftest import BACKENDS
-from tests.e2e.conftest import Server, app_server, new_channel, new_trigger_id, new_ts
+from tests.e2e.conftest import (
+    Server,
+    in_process_server,
+    new_channel,
+    new_trigger_id,
+    new_ts,
+)
 from tests.e2e.test_slack_conversations import (
     all_text,
     answer_in,
@@ -49,12 +53,7 @@ UNKNOWN_WITH_CANDIDATES = (
 )
 
 
-@pytest.fixture(scope="module", params=BACKENDS)
-def server(request: pytest.FixtureRequest,
-           tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """The app in this process: these cases need no socket or worker."""
-    with app_server(request.param, tmp_path_factory.mktemp(f"cards-{request.param}")) as app:
-        yield app
+server = in_process_server("cards")  # the app in this process: no socket or worker
 
 
 def card_in(server: Server, channel: str, paste: str) -> dict[str, Any]:

@@ -11,13 +11,17 @@ click's response_url, and tells the resolver to invite the app: never "an intern
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from tests.conftest import BACKENDS
-from tests.e2e.conftest import Server, app_server, new_channel, new_trigger_id, new_ts
+from tests.e2e.conftest import (
+    Server,
+    in_process_server,
+    new_channel,
+    new_trigger_id,
+    new_ts,
+)
 from tests.e2e.test_slack_conversations import GPU_ERROR, all_text, incident_id_of, incident_rows
 from tests.support.slack_api import BOT_USER_ID, TEAM_ID
 
@@ -26,11 +30,7 @@ pytestmark = pytest.mark.slow
 APP = f"<@{BOT_USER_ID}>"  # Slack renders it as the app's current display name
 
 
-@pytest.fixture(scope="module", params=BACKENDS)
-def server(request: pytest.FixtureRequest,
-           tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    with app_server(request.param, tmp_path_factory.mktemp(f"outside-{request.param}")) as app:
-        yield app
+server = in_process_server("outside")  # the app in this process: no socket or worker
 
 
 def outside_channel(server: Server, error: str = "not_in_channel") -> str:
