@@ -116,26 +116,6 @@ def channel() -> str:
     return "C" + uuid.uuid4().hex[:10].upper()
 
 
-# ----- running in parallel (pytest-xdist, `--dist loadgroup`, as scripts/test runs the suite)
+# ----- running in parallel: grouping and ordering for pytest-xdist (tests/support/scheduling.py)
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Keep the tests that share a module-scoped fixture (a running server, a built corpus) on
-    one worker, so that each such fixture is built once per backend rather than once per worker;
-    every other test goes to whichever worker is free."""
-    for item in items:
-        group = _shared_fixture_group(item)
-        if group:
-            item.add_marker(pytest.mark.xdist_group(group))
-
-
-def _shared_fixture_group(item: pytest.Item) -> str | None:
-    info = getattr(item, "_fixtureinfo", None)
-    if info is None:
-        return None
-    shared = sorted(name for name, definitions in info.name2fixturedefs.items()
-                    if definitions and definitions[-1].scope == "module")
-    if not shared:
-        return None
-    params = getattr(getattr(item, "callspec", None), "params", {})
-    variant = ",".join(f"{name}={params[name]}" for name in shared if name in params)
-    return f"{item.module.__name__ if item.module else item.nodeid}[{variant}]"
+pytest_plugins = ("tests.support.scheduling",)

@@ -4,8 +4,6 @@ fail), the Slack Web API stand-in, and the real `troubleshoot-bot` command point
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,11 +16,11 @@ from tests.logs.conftest import INIT_FAILURE_LOG, PLANTED_SECRETS, SCRUBBED_ENV,
 from tests.support.azure_standin import AzureStandin, V2Deployment
 from tests.support.cli import Result, run_cli
 from tests.support.slack_api import FakeSlackAPI
+from tests.support.warm_python import Completed, WarmChild, warm_python
 
 __all__ = ["INIT_FAILURE_LOG", "PLANTED_SECRETS", "Bot", "everything_sent"]
 
 WATCHING = "CDEPLOYS01"  # the channel watching deployments; logs may be fetched there
-CLI_TIMEOUT_S = 180
 
 
 @pytest.fixture
@@ -50,17 +48,16 @@ class Bot:
 
     env: dict[str, str]
 
-    def run(self, *args: str, check: bool = True) -> Result | subprocess.CompletedProcess[str]:
+    def run(self, *args: str, check: bool = True) -> Result | Completed:
         """One command run to its end. Commands that only touch the database (`watch`,
         `unwatch`, `list`) run in this process (`tests/support/cli.py`); `check` reaches Azure
-        and runs in a real process: the Azure SDKs keep what they first read of the cloud
-        (authority, metadata) for the life of the process, and every test has its own stand-in
-        on its own port, so a second test in this process would call the first one's."""
-        done: Result | subprocess.CompletedProcess[str]
+        and runs in a process of its own, forked from a warm one (tests/support/warm_python.py):
+        the Azure SDKs keep what they first read of the cloud (authority, metadata) for the
+        life of a process, and every test has its own stand-in on its own port, so a second
+        test in this process would call the first one's."""
+        done: Result | Completed
         if args[:2] == ("deployments", "check"):
-            done = subprocess.run([sys.executable, "-m", "bot", *args], env=self.env,
-                                  cwd=REPO_ROOT, capture_output=True, text=True,
-                                  timeout=CLI_TIMEOUT_S)
+            done = warm_python().run("bot", list(args), env=self.env, cwd=REPO_ROOT)
         else:
             scrubbed: dict[str, str | None] = dict.fromkeys(SCRUBBED_ENV)
             done = run_cli(args, env={**scrubbed, **self.env}, cwd=REPO_ROOT)
@@ -68,10 +65,10 @@ class Bot:
             assert done.returncode == 0, (done.stdout + done.stderr)[-4000:]
         return done
 
-    def start(self, *args: str) -> subprocess.Popen[str]:
-        return subprocess.Popen([sys.executable, "-m", "bot", *args], env=self.env,
-                                cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                text=True)
+    def start(self, *args: str) -> WarmChild:
+        """A command started, in a process of its own forked from the warm one, running side by
+        side with others (checks racing each other, the worker)."""
+        return warm_python().start("bot", list(args), env=self.env, cwd=REPO_ROOT)
 
     def check_json(self) -> list[dict[str, Any]]:
         done = self.run("deployments", "check", "--json")

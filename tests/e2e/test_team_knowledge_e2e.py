@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,6 +22,7 @@ import pytest
 
 from tests.conftest import BACKENDS
 from tests.e2e.conftest import Server, migrated_server, new_channel, new_trigger_id
+from tests.support.cli import Result, run_cli
 
 pytestmark = pytest.mark.slow
 
@@ -54,15 +53,16 @@ def server(request: pytest.FixtureRequest,
         yield running
 
 
-def cli(server: Server, *args: str, extra_env: dict[str, str] | None = None
-        ) -> subprocess.CompletedProcess[str]:
-    env = {key: value for key, value in os.environ.items()
-           if not key.startswith(("SLACK_", "DATABASE_", "BOT_", "KNOWLEDGE_", "KB_"))}
+def cli(server: Server, *args: str, extra_env: dict[str, str] | None = None) -> Result:
+    """`troubleshoot-bot *args` as an operator runs it beside the server, in this process
+    (tests/support/cli.py): the command is not what is tested here, and each cold start of
+    the bot costs seconds; the server's workers are the other processes that must notice."""
+    env: dict[str, str | None] = {
+        key: None for key in os.environ
+        if key.startswith(("SLACK_", "DATABASE_", "BOT_", "KNOWLEDGE_", "KB_"))}
     env.update({"DATABASE_URL": server.database_url, "KB_MAINTAINERS": MAINTAINER,
                 "BOT_LANGUAGE": "en", **(extra_env or {})})
-    executable = Path(sys.executable).parent / "troubleshoot-bot"
-    return subprocess.run([str(executable), *args], env=env, capture_output=True, text=True,
-                          timeout=120)
+    return run_cli(args, env=env)
 
 
 def all_text(payload: Any) -> str:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,6 +12,7 @@ import pytest
 
 from tests.conftest import REPO_ROOT
 from tests.support.azure_standin import AzureStandin, V2Deployment
+from tests.support.warm_python import warm_python
 
 FIXTURES = Path(__file__).parent / "fixtures"
 INIT_FAILURE_LOG = (FIXTURES / "init_failure.log").read_text(encoding="utf-8")
@@ -55,10 +54,11 @@ def sdk_env(standin: AzureStandin, tmp_path: Path, **extra: str) -> dict[str, st
 
 
 def run_driver(env: dict[str, str], database_url: str, **request: Any) -> list[dict[str, Any]]:
+    """`python -m tests.logs.driver`, a process of its own forked from a warm one
+    (tests/support/warm_python.py): the SDKs meet this test's stand-in for the first time."""
     spec = {"workspace": "T0000TEST", "user": "U1", "channel": "CLOGS", "lines": 200,
             **request, "database_url": database_url}
-    done = subprocess.run([sys.executable, "-m", "tests.logs.driver", json.dumps(spec)],
-                          env=env, cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
+    done = warm_python().run("tests.logs.driver", [json.dumps(spec)], env=env, cwd=REPO_ROOT)
     assert done.returncode == 0, done.stderr[-4000:]
     return json.loads(done.stdout.strip().splitlines()[-1])
 

@@ -23,7 +23,7 @@ from slack_sdk.errors import SlackApiError
 from bot.answers.lines import MRKDWN
 from bot.logs import render
 from bot.logs.policy import PolicyError, load_policy, unreadable_policy_refusal
-from bot.logs.resolver import warm_up
+from bot.logs.resolver import logs_enabled, warm_up
 from bot.logs.service import (
     DEFAULT_LINES,
     MAX_LINES,
@@ -351,8 +351,11 @@ def register(app: App, settings: Settings) -> None:
     bot.slack.listeners.build_subcommands)."""
     app.action(ACTION_FETCH_LOGS)(ack=_ack, lazy=[fetch_logs_clicked(settings)])
     app.view(MODAL_CALLBACK)(ack=ack_modal(settings), lazy=[modal_submitted(settings)])
-    # Import the SDKs in the background now rather than inside the first user's deadline.
-    threading.Thread(target=_warm_up, name="logs-warm-up", daemon=True).start()
+    # Import the SDKs in the background now rather than inside the first user's deadline; only
+    # where logs may be fetched at all: elsewhere a logs request is refused before any SDK is
+    # needed, and the import costs each web worker seconds of CPU and a few hundred MB.
+    if logs_enabled():
+        threading.Thread(target=_warm_up, name="logs-warm-up", daemon=True).start()
 
 
 def _warm_up() -> None:
