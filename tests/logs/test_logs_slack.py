@@ -16,7 +16,7 @@ from tests.support.azure_standin import AzureStandin, V2Deployment
 from tests.support.prometheus import metric, scrape
 
 ALLOWED = ("CLOGSA", "CLOGSB", "CLOGSC", "CLOGSD", "CLOGSE", "CLOGSF", "CLOGSG", "CLOGSH",
-           "CLOGSI", "CLOGSJ")
+           "CLOGSI", "CLOGSJ", "CLOGSK")
 TIMEOUT_S = 6
 # A log whose lines hold Slack markup: shown in the result, it must not ping or disguise a link.
 LOUD_LOG = ("2026-11-25T10:00:01Z INFO starting\n"
@@ -340,3 +340,18 @@ def test_answers_offer_fetch_logs_only_where_logs_may_be_fetched(server: Server)
         "incident_id": incident_id, "entry_id": "service-launch-fails", "service": None}
     server.slack.command(crash, channel="CNOTALLOWED3")
     assert "fetch_logs" not in buttons_in("CNOTALLOWED3")
+
+
+def test_a_channel_the_bot_cannot_post_in_gets_the_invite_hint_not_a_fetch(
+        server: Server, azure: AzureStandin) -> None:
+    channel = "CLOGSK"
+    server.fake.leave_channel(channel)
+    before = len(azure.requests)
+    server.slack.command("logs churn-scorer", channel=channel)
+    reply = server.fake.wait_for("response_url", timeout=20,
+                                 predicate=lambda c: c.path.endswith("/" + channel))[0]
+    assert reply.args["response_type"] == "ephemeral"
+    # The app as Slack names it (a mention of its bot user), not a name written in the code.
+    assert reply.args["text"].endswith("(`/invite`, then pick it): <@UBOT000001>")
+    assert "@troubleshoot" not in reply.args["text"]
+    assert len(azure.requests) == before  # nothing fetched for a result nobody could see
