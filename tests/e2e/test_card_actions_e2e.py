@@ -337,3 +337,40 @@ def test_the_old_feedback_buttons_still_count(server: Server, channel: str) -> N
     update = server.wait_in(channel, "chat.update")[0]
     assert "<@U0000GRACE>: :+1: helpful" in all_text(update.args["blocks"])
     assert votes(server, incident_id) == [("U0000GRACE", True, "service-launch-fails")]
+
+
+# ----- in a channel the bot is not a member of
+
+def test_where_the_bot_is_not_a_member_the_click_answers_through_its_response_url(
+        server: Server) -> None:
+    """The answer came through the command's response_url and cannot be chat.update'd, nor
+    can anything be posted there: "I'm on it" replaces it through the click's response_url,
+    "Show fix" answers the person through it, and nothing apologises."""
+    channel = new_channel()
+    server.fake.leave_channel(channel)
+    paste, _candidates = unknown_paste(channel)  # the full answer lists its candidates
+    server.slack.command(paste, channel=channel)
+    [answer] = server.fake.wait_for("response_url", predicate=lambda call: (
+        call.path == f"/response/{channel}" and call.args.get("response_type") == "in_channel"))
+    message = {"type": "message", "ts": new_ts(), "text": answer.args["text"],
+               "blocks": answer.args["blocks"]}
+    incident_id = incident_id_of(message["blocks"])
+
+    server.slack.click(message, channel=channel, action_id="own_incident", user="U0000DAVE")
+    [replaced] = server.fake.wait_for("response_url", predicate=lambda call: (
+        call.path == f"/response/{channel}-action" and call.args.get("replace_original")))
+    assert replaced.args["blocks"][0]["elements"][2]["text"] == "owner: <@U0000DAVE>"
+    [(owner,)] = server.sql("SELECT owner FROM incidents WHERE id = :id", id=incident_id)
+    assert owner == "U0000DAVE"
+
+    candidate = next(block for block in message["blocks"]
+                     if str(block.get("block_id", "")).startswith("candidate:"))
+    server.slack.click({**message, "blocks": [candidate]}, channel=channel,
+                       action_id="show_candidate_fix", user="U0000DAVE")
+    [fix] = server.fake.wait_for("response_url", predicate=lambda call: (
+        call.path == f"/response/{channel}-action"
+        and call.args.get("response_type") == "ephemeral"))
+    assert "candidate_is_it" in all_text(fix.args["blocks"])
+    server.settle()
+    said = all_text([call.args for call in server.fake.calls])
+    assert "Reference `" not in said and "Sorry" not in said

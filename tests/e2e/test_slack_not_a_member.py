@@ -119,8 +119,8 @@ def test_voting_on_such_an_answer_updates_it_through_the_click(server: Server) -
     answer = answer_through_the_command(server, channel)
     message = {"type": "message", "ts": new_ts(), "text": answer["text"],
                "blocks": answer["blocks"]}
-    server.slack.vote(message, channel=channel, up=True)
+    server.slack.vote(message, channel=channel, up=True)  # 👍
     [updated] = server.fake.wait_for("response_url", predicate=lambda call: (
         call.path == f"/response/{channel}-action" and call.args.get("replace_original")))
-    assert "<@U0000ALICE>" in all_text(updated.args["blocks"])  # the vote shows on the answer
+    assert "<@U0000ALICE>: :+1: helpful" in all_text(updated.args["blocks"])  # shown on it
     nothing_apologised(server)
