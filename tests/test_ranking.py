@@ -174,3 +174,67 @@ def test_shipped_kb_answers_the_crash_not_the_build_on_an_aci_crash_with_image_p
             "Failed to pull image: container registry authorization failure, retrying\n")
     result = default_matcher().match(text)
     assert result.matches[0].entry_id == "service-launch-fails"
+
+
+def _passed_kb() -> KnowledgeBase:
+    # The crash entry has no pattern here: nothing of its own proves the start stage, only the
+    # scheduler's "Successfully assigned" line says scheduling is over.
+    return KnowledgeBase((
+        replace(entry("scheduling", "0/3 nodes are available: 3 Insufficient cpu.",
+                      patterns=(r"\bFailedScheduling\b",)), kind="cause", stage="schedule"),
+        replace(entry("crash", "Error in entry script, ImportError: cannot import name"),
+                kind="symptom", stage="start"),
+    ))
+
+
+FAILED_SCHEDULING = ("Warning  FailedScheduling  3m  default-scheduler  "
+                     "0/3 nodes are available: 3 pod has unbound immediate PersistentVolumeClaims.")
+ASSIGNED = ("Normal   Scheduled  2m  default-scheduler  "
+            "Successfully assigned azureml/scorer-1 to aks-nodepool1-0")
+ENTRY_SCRIPT = "Error in entry script, ImportError: cannot import name 'Markup' from 'jinja2'"
+
+
+def test_a_scheduling_warning_the_scheduler_then_resolved_is_history() -> None:
+    passed = Matcher(_passed_kb()).match("\n".join((FAILED_SCHEDULING, ASSIGNED, ENTRY_SCRIPT)))
+    waiting = Matcher(_passed_kb()).match("\n".join((FAILED_SCHEDULING, ENTRY_SCRIPT)))
+    assert passed.matches[0].entry_id == "crash"
+    assert waiting.matches[0].entry_id == "scheduling"  # the assignment line is what moves it
+
+
+def test_an_assignment_before_the_warning_does_not_resolve_it() -> None:
+    # A pod assigned earlier and a new replica that cannot be placed now: still stuck.
+    text = "\n".join((ASSIGNED, FAILED_SCHEDULING, ENTRY_SCRIPT))
+    assert Matcher(_passed_kb()).match(text).matches[0].entry_id == "scheduling"
+
+
+def test_shipped_kb_puts_the_entry_script_error_above_a_resolved_scheduling_warning() -> None:
+    text = "\n".join((FAILED_SCHEDULING, ASSIGNED, ENTRY_SCRIPT + ", please run "
+                      "print(service.get_logs()) to get details."))
+    assert default_matcher().match(text).matches[0].entry_id == "service-launch-fails"
+
+
+def test_a_plain_gunicorn_app_that_fails_to_boot_is_not_answered_confidently() -> None:
+    # `Worker failed to boot.` is what any gunicorn app prints; only the Azure ML serving stack
+    # around it (the v1 runtime's "Killing image", its /var/azureml-server frames) makes it ours.
+    flask = ("[2021-03-02 10:00:01 +0000] [10] [INFO] Booting worker with pid: 10\n"
+             "[2021-03-02 10:00:01 +0000] [10] [ERROR] Exception in worker process\n"
+             "ModuleNotFoundError: No module named 'myapp'\n"
+             "[2021-03-02 10:00:01 +0000] [10] [INFO] Worker exiting (pid: 10)\n"
+             "gunicorn.errors.HaltServer: <HaltServer 'Worker failed to boot.' 3>")
+    azure = ('  File "/var/azureml-server/app.py", line 21, in <module>\n    import flask\n'
+             "ModuleNotFoundError: No module named 'flask'\nWorker exiting (pid: 37)\n"
+             "Shutting down: Master\nReason: Worker failed to boot.\n"
+             "2020-04-10T23:50:01,108392716+00:00 - Exit code 3 is not normal. Killing image.")
+    assert default_matcher().match(flask).answer is None
+    first = default_matcher().match(azure).matches[0]
+    assert first.entry_id == "service-launch-fails" and first.tier in ("confident", "likely")
+
+
+def test_an_init_container_crash_loop_is_not_the_server_failing_to_start() -> None:
+    # KServe's storage initializer downloading the model is an init container: the model
+    # server never ran, so its start-up crash is not the answer (tests/eval/README.md).
+    init = ("sklearn-iris-predictor-00001-deployment-5d8f9c-x7k2p   0/2     "
+            "Init:CrashLoopBackOff   7          14m")
+    server = "my-scorer-6c9f7d8b5-qwxzt   0/1     CrashLoopBackOff   7          14m"
+    assert default_matcher().match(init).matches[0].tier == "unknown"
+    assert default_matcher().match(server).answer is not None

@@ -24,6 +24,7 @@ from bot.slack import blocks as bk
 from bot.slack.cards import (
     MAX_CARD_CHARS,
     visible_text,
+    with_owner,
     with_reopened,
     with_resolution,
 )
@@ -90,12 +91,21 @@ def test_every_entry_fits_a_card_of_900_visible_characters(kb: KnowledgeBase, la
         shown = visible_text(card.blocks)
         assert len(shown) <= MAX_CARD_CHARS, (entry.id, len(shown))
         assert len(card.blocks) <= bk.MAX_BLOCKS
+        # Its later states keep the bound: an owner named, then a long note on top.
+        owned = with_owner(card.blocks, user="UDAVE", lang=lang)
+        assert len(visible_text(owned)) <= MAX_CARD_CHARS, entry.id
+        resolved = with_resolution(owned, user="UCAROL", note=long_note * 5, lang=lang)
+        assert len(visible_text(resolved)) <= MAX_CARD_CHARS, entry.id
 
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_an_abstaining_card_fits_too(kb: KnowledgeBase, lang: str) -> None:
-    card = render_card(answer_for(kb, None, "unknown", lang, fix=last_fix("x" * 2000)), kb)
+    card = render_card(answer_for(kb, None, "unknown", lang, fix=last_fix("x" * 2000),
+                                  service="fraud-ep/blue"), kb, user="UALICE")
     assert len(visible_text(card.blocks)) <= MAX_CARD_CHARS
+    resolved = with_resolution(with_owner(card.blocks, user="UDAVE", lang=lang),
+                               user="UCAROL", note="y" * 2000, lang=lang)
+    assert len(visible_text(resolved)) <= MAX_CARD_CHARS
 
 
 def test_the_card_is_much_shorter_than_the_full_answer(kb: KnowledgeBase) -> None:

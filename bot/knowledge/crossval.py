@@ -14,8 +14,10 @@ a variant never sits on both sides of a split.
 
 Threshold rule (on out-of-fold probabilities of the first candidate): confident is the lowest
 threshold at which unrelated pastes are answered confidently at most CONFIDENT_ON_NONE_MAX and
-confident answers are right at least CONFIDENT_PRECISION_MIN; likely is the lowest threshold
-below it at which the likely band is right at least LIKELY_PRECISION_MIN. Both aim a little
+confident answers are right at least CONFIDENT_PRECISION_MIN; confident_exact is the lowest
+threshold for exact matches (decision.EXACT_SCORE) below it at which both still hold, counting
+the confident answers of both rules together; likely is the lowest threshold below them at which
+the likely band is right at least LIKELY_PRECISION_MIN. Both aim a little
 stricter than the issue's targets (<= 0.03, >= 0.85, >= 0.70): thresholds picked on one set are
 slightly optimistic for the next. The share of unrelated pastes allowed is half the target
 (0.015): on real pastes nobody here had seen, unrelated errors were answered confidently more
@@ -34,7 +36,12 @@ from urllib.parse import urlparse
 import numpy as np
 
 from bot.knowledge.evaluation import NONE_LABEL, RANKED, Decided, EvalItem, EvalReport, summarise
-from bot.matching.decision import CONFIDENT_MIN_SCORE, TIER_UNKNOWN, ConfidenceModel
+from bot.matching.decision import (
+    CONFIDENT_MIN_SCORE,
+    EXACT_SCORE,
+    TIER_UNKNOWN,
+    ConfidenceModel,
+)
 from bot.matching.features import FEATURE_NAMES, FEATURE_SIGNS
 from bot.matching.logistic import Fitted, fit
 from bot.matching.matcher import Matcher
@@ -118,38 +125,38 @@ def _out_of_fold(data: Sequence[Assessed], folds: int) -> list[np.ndarray]:
     return probabilities
 
 
+def _is_exact(a: Assessed) -> bool:
+    """The first candidate is an exact match (decision.EXACT_SCORE)."""
+    return bool(len(a.rows)) and a.rows[0][SCORE_FEATURE] * 100.0 >= EXACT_SCORE
+
+
 def _may_be_confident(a: Assessed) -> bool:
     """The first candidate scores at least the floor of decision.CONFIDENT_MIN_SCORE."""
     return bool(len(a.rows)) and a.rows[0][SCORE_FEATURE] * 100.0 >= CONFIDENT_MIN_SCORE
 
 
 def pick_thresholds(data: Sequence[Assessed], probabilities: Sequence[np.ndarray]
-                    ) -> tuple[float, float]:
-    """(confident, likely) thresholds by the rule in the module docstring."""
+                    ) -> tuple[float, float, float]:
+    """(confident, likely, confident_exact) thresholds by the rule in the module docstring."""
     firsts = [(float(p[0]), a.candidates[0] == a.item.expected, a.item.expected == NONE_LABEL,
-               _may_be_confident(a))
+               _may_be_confident(a), _is_exact(a))
               for a, p in zip(data, probabilities, strict=True) if len(p)]
-    scored = sorted(((p, right, none) for p, right, none, floor in firsts if floor),
-                    reverse=True)
     unrelated = max(1, sum(1 for a in data if a.item.expected == NONE_LABEL))
-    confident = 0.999
-    right = wrong_none = 0
-    best_confident = None
-    for count, (p, is_right, is_none) in enumerate(scored, start=1):
-        right += is_right
-        wrong_none += is_none
-        # Candidate threshold p: everything scored >= p is confident.
-        if count < len(scored) and scored[count][0] == p:
-            continue
-        if p >= 0.5 and wrong_none / unrelated <= CONFIDENT_ON_NONE_MAX \
-                and right / count >= CONFIDENT_PRECISION_MIN:
-            best_confident = p
-    if best_confident is not None:
-        confident = best_confident
-    likely = confident
-    # The likely band: below the confident threshold, or above it but under the score floor.
-    band = sorted(((p, is_right) for p, is_right, _, floor in firsts
-                   if p < confident or not floor), reverse=True)
+    scored = sorted(((p, right, none) for p, right, none, floor, _ in firsts if floor),
+                    reverse=True)
+    confident, (right, count, wrong_none) = _lowest_safe_threshold(scored, unrelated)
+    # Exact matches below that threshold: their own threshold, within the same budget of
+    # confident answers on unrelated pastes and the same precision, counted together.
+    exact = sorted(((p, right, none) for p, right, none, _, is_exact in firsts
+                    if is_exact and p < confident), reverse=True)
+    confident_exact, _ = _lowest_safe_threshold(exact, unrelated,
+                                                already=(right, count, wrong_none),
+                                                ceiling=confident)
+    likely = confident_exact
+    # The likely band: every first candidate not confident by either rule.
+    band = sorted(((p, is_right) for p, is_right, _, floor, is_exact in firsts
+                   if not ((p >= confident and floor) or (is_exact and p >= confident_exact))),
+                  reverse=True)
     right = 0
     for count, (p, is_right) in enumerate(band, start=1):
         right += is_right
@@ -157,14 +164,37 @@ def pick_thresholds(data: Sequence[Assessed], probabilities: Sequence[np.ndarray
             continue
         if p >= LIKELY_FLOOR and right / count >= LIKELY_PRECISION_MIN:
             likely = p
-    return float(confident), float(likely)
+    return float(confident), float(min(likely, confident_exact)), float(confident_exact)
 
 
-def _decided(a: Assessed, probabilities: np.ndarray, confident: float, likely: float) -> Decided:
+def _lowest_safe_threshold(scored: Sequence[tuple[float, bool, bool]], unrelated: int, *,
+                           already: tuple[int, int, int] = (0, 0, 0), ceiling: float = 0.999
+                           ) -> tuple[float, tuple[int, int, int]]:
+    """The lowest probability p such that answering everything in `scored` (sorted by
+    probability, highest first) at or above p, with what is `already` answered (right, count,
+    confident on unrelated), keeps confident answers on unrelated pastes within
+    CONFIDENT_ON_NONE_MAX and their precision at least CONFIDENT_PRECISION_MIN; `ceiling`
+    when there is none. Returns it and the totals at it."""
+    right, count, wrong_none = already
+    best = ceiling
+    totals = already
+    for seen, (p, is_right, is_none) in enumerate(scored, start=1):
+        right += is_right
+        wrong_none += is_none
+        if seen < len(scored) and scored[seen][0] == p:
+            continue  # a threshold takes every item of the same probability
+        if p >= 0.5 and wrong_none / unrelated <= CONFIDENT_ON_NONE_MAX \
+                and right / (count + seen) >= CONFIDENT_PRECISION_MIN:
+            best, totals = p, (right, count + seen, wrong_none)
+    return best, totals
+
+
+def _decided(a: Assessed, probabilities: np.ndarray, confident: float, likely: float,
+             confident_exact: float) -> Decided:
     tier = TIER_UNKNOWN
     if len(probabilities):
         model = ConfidenceModel(FEATURE_NAMES, np.zeros(0), np.ones(0), np.zeros(0), 0.0,
-                                confident, likely)
+                                confident, likely, confident_exact=confident_exact)
         tier = model.tier(float(probabilities[0]), float(a.rows[0][SCORE_FEATURE]) * 100.0)
     return Decided(a.item.id, a.item.expected, a.candidates + a.rest, tier)
 
@@ -183,11 +213,11 @@ def cross_validate_assessed(data: Sequence[Assessed], folds: int) -> EvalReport:
         held_out = [a for a, f in zip(data, fold_of, strict=True) if f == fold]
         if not training or not held_out:
             continue
-        confident, likely = pick_thresholds(training, _out_of_fold(training, folds - 1))
+        confident, likely, exact = pick_thresholds(training, _out_of_fold(training, folds - 1))
         fitted = _fit(training)
         for a in held_out:
             probabilities = fitted.probabilities(a.rows) if len(a.rows) else np.empty(0)
-            decided.append(_decided(a, probabilities, confident, likely))
+            decided.append(_decided(a, probabilities, confident, likely, exact))
     return summarise(decided)
 
 
@@ -204,7 +234,7 @@ def train_model(items: Sequence[EvalItem], matcher: Matcher,
     """The model fitted on every item, thresholds from out-of-fold probabilities, and the
     nested cross-validation report of the same procedure."""
     data = assess_all(items, matcher)
-    confident, likely = pick_thresholds(data, _out_of_fold(data, folds))
+    confident, likely, exact = pick_thresholds(data, _out_of_fold(data, folds))
     fitted = _fit(data)
     report = cross_validate_assessed(data, folds)
     info: dict[str, object] = {
@@ -217,5 +247,5 @@ def train_model(items: Sequence[EvalItem], matcher: Matcher,
             "answered", "answered_or_likely")},
     }
     model = ConfidenceModel(FEATURE_NAMES, fitted.mean, fitted.scale, fitted.weights,
-                            fitted.bias, confident, likely, info)
+                            fitted.bias, confident, likely, info, exact)
     return model, report

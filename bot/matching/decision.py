@@ -5,8 +5,9 @@ probability that it is the right entry. The matcher's first candidate gets a tie
 probability and the two thresholds stored with the model (the model judges the order, it does
 not change it: re-ranking by probability lowered top-1 in cross-validation):
 
-- `confident` (p >= thresholds.confident and a score of at least CONFIDENT_MIN_SCORE): the
-  bot presents it as the answer;
+- `confident` (p >= thresholds.confident and a score of at least CONFIDENT_MIN_SCORE, or an
+  exact match, a score of at least EXACT_SCORE, with p >= thresholds.confident_exact): the bot
+  presents it as the answer;
 - `likely` (p >= thresholds.likely): probably right; shown as a tentative answer;
 - `unknown`: the bot says it does not know and lists the candidates.
 
@@ -40,6 +41,13 @@ TIERS = (TIER_CONFIDENT, TIER_LIKELY, TIER_UNKNOWN)
 # restarting failed container`) and descriptions in prose can be probably right, never sure:
 # on ~140 unrelated pastes the model alone cannot learn every such look-alike.
 CONFIDENT_MIN_SCORE = 72.0
+# An exact match: the whole of one of the entry's signatures (or a full-strength pattern) is in
+# the paste. Its own, lower threshold (learned like the other two, on out-of-fold data) exists
+# because one threshold for everything is set by the few unrelated look-alikes the model rates
+# very sure, and then the verbatim documented error (`Worker ... was sent SIGKILL! Perhaps out
+# of memory?`), a team's approved signature or an operator's own entry came out only "probably".
+EXACT_SCORE = 99.5
+TIER_CONFIDENT_EXACT = "confident_exact"
 
 
 def model_path() -> Path:
@@ -60,6 +68,9 @@ class ConfidenceModel:
     confident: float  # probability threshold of the confident tier
     likely: float  # probability threshold of the likely tier
     info: dict[str, object] = field(default_factory=dict)  # training data hash, figures, ...
+    # Probability threshold of the confident tier for an exact match; a model file without one
+    # (written before it existed) keeps the one threshold for everything.
+    confident_exact: float | None = None
 
     def probabilities(self, rows: list[list[float]]) -> np.ndarray:
         if not rows:
@@ -69,6 +80,9 @@ class ConfidenceModel:
 
     def tier(self, probability: float, score: float = 100.0) -> str:
         if probability >= self.confident and score >= CONFIDENT_MIN_SCORE:
+            return TIER_CONFIDENT
+        if (self.confident_exact is not None and score >= EXACT_SCORE
+                and probability >= self.confident_exact):
             return TIER_CONFIDENT
         if probability >= self.likely:
             return TIER_LIKELY
@@ -84,7 +98,9 @@ class ConfidenceModel:
             "weights": [round(float(v), 6) for v in self.weights],
             "bias": round(float(self.bias), 6),
             "thresholds": {TIER_CONFIDENT: round(self.confident, 6),
-                           TIER_LIKELY: round(self.likely, 6)},
+                           TIER_LIKELY: round(self.likely, 6),
+                           **({TIER_CONFIDENT_EXACT: round(self.confident_exact, 6)}
+                              if self.confident_exact is not None else {})},
             **self.info,
         }
 
@@ -108,20 +124,27 @@ def model_from_json(data: object) -> ConfidenceModel:
         thresholds = data["thresholds"]
         confident = float(thresholds[TIER_CONFIDENT])
         likely = float(thresholds[TIER_LIKELY])
+        exact = thresholds.get(TIER_CONFIDENT_EXACT)
+        confident_exact = None if exact is None else float(exact)
     except (KeyError, TypeError, ValueError) as error:
         raise ModelFileError(f"missing or malformed field: {error}") from error
     if not (mean.shape == scale.shape == weights.shape == (len(names),)):
         raise ModelFileError("mean, scale and weights must have one number per feature")
-    numbers = [*mean, *scale, *weights, bias, confident, likely]
+    numbers = [*mean, *scale, *weights, bias, confident, likely,
+               *([] if confident_exact is None else [confident_exact])]
     if not all(math.isfinite(value) for value in numbers) or not np.all(scale > 0):
         raise ModelFileError("numbers must be finite and scales positive")
     if not 0.0 < likely <= confident < 1.0:
         raise ModelFileError(f"thresholds must satisfy 0 < likely <= confident < 1, got "
                              f"likely {likely}, confident {confident}")
+    if confident_exact is not None and not likely <= confident_exact <= confident:
+        raise ModelFileError(f"thresholds must satisfy likely <= confident_exact <= confident, "
+                             f"got confident_exact {confident_exact}")
     known = {"format_version", "kind", "feature_names", "mean", "scale", "weights", "bias",
              "thresholds"}
     info = {key: value for key, value in data.items() if key not in known}
-    return ConfidenceModel(tuple(names), mean, scale, weights, bias, confident, likely, info)
+    return ConfidenceModel(tuple(names), mean, scale, weights, bias, confident, likely, info,
+                           confident_exact)
 
 
 def read_model(path: Path) -> ConfidenceModel:

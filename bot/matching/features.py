@@ -43,6 +43,11 @@ _AZURE = re.compile(r"(?i)\b(azure|azureml|aml|aks|aci|webservice|azmlinfsrv|"
                     r"inference\.ml|ml\.azure|az ml|online[ -]?endpoint|online[ -]?deployment|"
                     r"managed ?online|AciWebservice|AksWebservice|InferenceConfig)")
 MAX_CONTEXT_CHARS = 200_000  # as extraction.MAX_CHARS: one linear regex over what is kept
+# The deciding line is about a pod's init container (`Init:CrashLoopBackOff`, KServe's storage
+# initializer downloading the model), not the serving container: the server never started, and
+# nothing in a crash loop of the model container's kind explains why.
+_INIT_CONTAINER = re.compile(r"\bInit:(CrashLoopBackOff|Error|OOMKilled|\d+/\d+)|"
+                             r"(?i:\binit[- ]containers?\b|\bstorage[- ]initiali[sz])")
 _QUESTION = re.compile(r"[?？]|\b(how|why|what|where|can i|is there)\b", re.IGNORECASE)
 
 FEATURE_NAMES: tuple[str, ...] = (
@@ -73,6 +78,7 @@ FEATURE_NAMES: tuple[str, ...] = (
     "process_death_only",  # the evidence only says some process was killed ...
     "death_outside_serving",  # ... and nothing in the paste shows a deployment (pip, training)
     "build_outside_deployment",  # a build-stage entry, and nothing shows a deployment
+    "init_container_line",  # the deciding line is about a pod's init container, not the server
     "azure_context",  # the paste shows Azure ML (a look-alike from another product does not)
     "paste_length",  # log of the characters
     "paste_lines",  # log of the lines
@@ -88,7 +94,8 @@ FEATURE_NAMES: tuple[str, ...] = (
 _RAISES = ("score", "best_line_score", "matched_info", "specific_info", "pattern_hit",
            "support", "rare_overlap", "entry_coverage", "prose_score", "is_first", "margin_next",
            "margin_rival", "rule_confident")
-_LOWERS = ("gap_to_first", "explained", "death_outside_serving", "build_outside_deployment")
+_LOWERS = ("gap_to_first", "explained", "death_outside_serving", "build_outside_deployment",
+           "init_container_line")
 FEATURE_SIGNS: tuple[int, ...] = tuple(
     1 if name in _RAISES else -1 if name in _LOWERS else 0 for name in FEATURE_NAMES)
 
@@ -177,6 +184,7 @@ def candidate_features(ranked: Sequence[EntryScore], paste: PreparedPaste, extra
             float(death),
             float(death and not shape.serving),
             float(index.entry_stages[scored.entry] == "build" and not shape.deployment),
+            float(bool(_INIT_CONTAINER.search(body))),
             shape.azure,
             shape.length,
             shape.lines,

@@ -1,4 +1,4 @@
-"""Everything about the knowledge base the scorer needs, computed once per KB.
+"""Everything about the knowledge base the scorer needs.
 
 - every signature, masked and lower-cased (the `process.cdist` choices), with its words;
 - a weight per word: rare, discriminating words (`nvidia.com`, `CrashLoopBackOff`, `SIGKILL`)
@@ -7,8 +7,11 @@
   the weights of the shipped ones;
 - an inverted index word -> signatures, so a paste is compared in full only with the
   signatures that share its words (the step that keeps 10,000 entries fast);
-- every pattern compiled, filed under a word it cannot match without, so a pattern runs only
-  when that word is in the paste.
+- every pattern filed under a word it cannot match without (literals.py), so a pattern runs
+  only when that word is in the paste; it is compiled when it first runs.
+
+Computed once per KB, and for a large KB once per change: build_index() keeps it in the disk
+cache (bot/disk_cache.py) for the next process.
 """
 
 from __future__ import annotations
@@ -99,15 +102,25 @@ def signal_exit_code(word: str) -> bool:
     return word.isdigit() and len(word) == 3 and 129 <= int(word) <= 159
 
 
+def _shared_postings(postings: dict[str, list[int]], owners: list[int]) -> dict[str, list[int]]:
+    """The postings _shared_share() scans: words of more than one entry, and not so common
+    (SHARED_SCAN_LIMIT) that they weigh little anyway. Most words of a large team KB are one
+    entry's own, and skipping them up front is a tenth of the time to index it."""
+    return {word: posting for word, posting in postings.items()
+            if len(posting) <= SHARED_SCAN_LIMIT
+            and any(owners[other] != owners[posting[0]] for other in posting)}
+
+
 def _shared_share(entry: int, weights: dict[str, float], total: float, codes: frozenset[str],
-                  postings: dict[str, list[int]], owners: list[int],
+                  scanned: dict[str, list[int]], owners: list[int],
                   all_codes: list[frozenset[str]]) -> float:
     """SignatureChoice.shared of a signature of `entry`: the largest share of its weight that
-    one signature of another entry also has (`owners`: each signature's entry)."""
+    one signature of another entry also has (`owners`: each signature's entry; `scanned`: see
+    _shared_postings)."""
     shared: dict[int, float] = defaultdict(float)
     for word, weight in weights.items():
-        posting = postings[word]
-        if len(posting) > SHARED_SCAN_LIMIT:  # a very common word: little weight anyway
+        posting = scanned.get(word)
+        if posting is None:
             continue
         for other in posting:
             if owners[other] != entry:
@@ -203,12 +216,13 @@ class KnowledgeIndex:
                 postings[word].append(position)
         owners = [draft[0] for draft in drafts]
         all_codes = [draft[4] for draft in drafts]
+        scanned = _shared_postings(postings, owners)
         self.signatures: list[SignatureChoice] = []
         for number, text, fuzzy, weights, codes in drafts:
             total = sum(weights.values())
             self.signatures.append(SignatureChoice(
                 number, text, fuzzy, weights, total,
-                shared=_shared_share(number, weights, total, codes, postings, owners, all_codes),
+                shared=_shared_share(number, weights, total, codes, scanned, owners, all_codes),
                 codes=codes, scoring_call=_names_scoring_call(text)))
         self._postings_flat = _flat_postings(postings)
         self.postings = _views(self._postings_flat,

@@ -21,6 +21,12 @@ using each entry's `kind` (bot/knowledge/model.py):
   start or while serving) are not moved by this rule; one word in a sentence ("the pod was
   Pending or in CrashLoopBackOff") proves nothing.
 
+- first of all, stages the paste shows were *passed* (stages.py): a `FailedScheduling` warning
+  followed by `Successfully assigned ... to node`, an image-build match in a paste where the
+  kubelet pulled the image. An entry of such a stage, with that proof after its own evidence,
+  yields to the best entry of a stage not passed (or of none) that has some evidence of its own
+  (PASSED_ALTERNATIVE_MIN): the stage is history, whatever scored on it.
+
 An entry that yields is recorded as explained by the one that moved above it, so the
 confidence margin (confidence.py) is not measured against it: the symptom agrees with its cause,
 the passed stage is history; neither competes with the answer.
@@ -33,16 +39,27 @@ from dataclasses import replace
 
 from bot.knowledge.model import KIND_CAUSE, KIND_PROCEDURE, KIND_SYMPTOM, STAGES
 from bot.matching.scoring import EntryScore
+from bot.matching.stages import Position, passed_after
 
 CAUSE_MIN = 60.0  # a cause must score this much on its own to overtake a symptom
 DIAGNOSIS_MIN = 50.0  # a cause or symptom must score this much to overtake a procedure
 SPECIFIC_EVIDENCE = 3.0  # as confidence.MIN_EVIDENCE: more than one common word's worth
+# An entry of a passed stage yields only to an entry with at least this much evidence: below
+# it a candidate is a stray word, not a better answer than the history.
+PASSED_ALTERNATIVE_MIN = 25.0
 
 
 def strong(scored: EntryScore, minimum: float) -> bool:
     return scored.score >= minimum and (
         scored.pattern_hit or max(scored.specific, scored.best.matched_weight)
         >= SPECIFIC_EVIDENCE)
+
+
+def authored_match(scored: EntryScore) -> bool:
+    """A diagnosis whose deciding evidence is one of its authored patterns, matched well: the
+    line is that error (`Error in entry script, ImportError`), whatever its words weigh, so a
+    procedure matching the same paste is how to investigate it, not the answer."""
+    return scored.score >= CAUSE_MIN and scored.best.span is not None
 
 
 def earlier(stage: str, than: str) -> bool:
@@ -79,14 +96,46 @@ def by_stage(ranked: Sequence[EntryScore], stages: Sequence[str]) -> list[EntryS
     return [top, *rest]
 
 
+def evidence_position(scored: EntryScore) -> Position:
+    """Where an entry's deciding evidence ends in the paste: a pattern's match start, else the
+    end of the last line a signature matched (a marker on that same line is not after it)."""
+    if scored.best.span is not None:
+        return (scored.best.line, scored.best.span[0])
+    return (max(scored.best.line, scored.best.last_line), 1 << 30)
+
+
+def by_passed(ranked: Sequence[EntryScore], stages: Sequence[str],
+              passed: dict[str, Position]) -> list[EntryScore]:
+    """`ranked` with entries of stages the paste shows were passed (after their evidence) made
+    history: explained, and moved below the best entry of a stage still open when they lead,
+    as long as that one has evidence of its own."""
+    order = list(ranked)
+    if not order or not passed:
+        return order
+    history = [passed_after(stages[item.entry], evidence_position(item), passed)
+               for item in order]
+    alternative = next((item for item, past in zip(order, history, strict=True) if not past),
+                       None)
+    if not any(history) or alternative is None or alternative.score < PASSED_ALTERNATIVE_MIN:
+        return order
+    marked = [replace(item, explained=True) if past else item
+              for item, past in zip(order, history, strict=True)]
+    if not history[0]:
+        return marked
+    first_open = order.index(alternative)
+    return [alternative, *marked[:first_open], *marked[first_open + 1:]]
+
+
 def by_kind(ranked: Sequence[EntryScore], kinds: Sequence[str],
-            stages: Sequence[str] | None = None) -> list[EntryScore]:
+            stages: Sequence[str] | None = None,
+            passed: dict[str, Position] | None = None) -> list[EntryScore]:
     """`ranked` (best first) with a cause moved above its symptom and diagnoses above procedures.
 
     `stages` (one per entry, "" for none): see the module text; without it stages are ignored.
+    `passed` (stages.passed_stages of the paste): stages the paste shows are over.
     """
     stages = stages if stages is not None else [""] * len(kinds)
-    order = by_stage(ranked, stages)
+    order = by_stage(by_passed(ranked, stages, passed or {}), stages)
     if len(order) < 2:
         return order
     top_kind = kinds[order[0].entry]
@@ -105,7 +154,11 @@ def by_kind(ranked: Sequence[EntryScore], kinds: Sequence[str],
         candidate = order[position]
         if other_stage(stages[candidate.entry], stages[order[0].entry]) and proven:
             continue  # a cause explains symptoms of its own stage: a run() error is no init crash
-        if kinds[candidate.entry] in wanted and strong(candidate, minimum):
+        if candidate.explained:
+            continue  # history (a passed stage) or explained already: not an answer
+        if kinds[candidate.entry] in wanted and (
+                strong(candidate, minimum)
+                or (top_kind == KIND_PROCEDURE and authored_match(candidate))):
             overtaken = [replace(item, explained=True) for item in order[:position]
                          if kinds[item.entry] == top_kind]
             kept = [item for item in order[:position] if kinds[item.entry] != top_kind]

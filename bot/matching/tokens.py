@@ -76,7 +76,7 @@ def words(text: str) -> list[str]:
     return out
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 12)  # ~2 MB at most: a web worker lives long
 def _token_words(word: str) -> tuple[str, ...]:
     """The words one token gives. Memoised, bounded: the same tokens (`error`, `failed`,
     `nvidia.com`) recur in every signature and line, and splitting them was a fifth of the time

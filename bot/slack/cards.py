@@ -47,6 +47,7 @@ CAUSE_CHARS = 200
 STEP_CHARS = 360  # at most; less when the lines above take more of the card
 LAST_FIX_CHARS = 200
 NOTE_ON_CARD_CHARS = 300  # a resolution note on a card; the whole note is in the database
+MIN_NOTE_ON_CARD_CHARS = 60  # however full the card, this much of the note shows
 OWNER_RESERVE = 40  # room kept on a card for the owner a click may add to its state line
 CANDIDATES_ON_CARD = 3
 
@@ -337,10 +338,8 @@ def with_resolution(blocks: Sequence[bk.Block], *, user: str, note: str, lang: s
                     incident_id: int | None = None, entry_id: str | None = None
                     ) -> list[bk.Block]:
     """The answer once resolved: marked resolved, who and how on top, its steps folded,
-    Resolve swapped for Reopen."""
-    shown_note = bk.truncate(" ".join(redact(note).split()), NOTE_ON_CARD_CHARS)
-    line = t("resolved_line", lang, user=user,
-             note=bk.escape(shown_note) if note.strip() else t("resolved_no_note", lang))
+    Resolve swapped for Reopen. The note gets what the card's budget leaves (at most
+    NOTE_ON_CARD_CHARS; the whole note is in the database and `incidents show`)."""
     updated: list[bk.Block] = []
     folded = False
     for block in blocks:
@@ -369,8 +368,20 @@ def with_resolution(blocks: Sequence[bk.Block], *, user: str, note: str, lang: s
             block = _without_button(block, ACTION_OWN)
         updated.append(block)
     _set_state(updated, lang, resolved=True)
-    updated.insert(_after_state(updated), bk.section(line, id_=RESOLUTION_BLOCK))
+    updated.insert(_after_state(updated), bk.section(
+        _resolution_line(updated, user=user, note=note, lang=lang), id_=RESOLUTION_BLOCK))
     return bk.cap_blocks(updated)
+
+
+def _resolution_line(blocks: Sequence[bk.Block], *, user: str, note: str, lang: str) -> str:
+    """"📝 Resolved by @carol: <note>", the note cut to what the card's budget leaves."""
+    if not note.strip():
+        return t("resolved_line", lang, user=user, note=t("resolved_no_note", lang))
+    frame = t("resolved_line", lang, user=user, note="")
+    room = MAX_CARD_CHARS - len(visible_text(blocks)) - len(shown_text(frame)) - 1
+    limit = max(min(room, NOTE_ON_CARD_CHARS), MIN_NOTE_ON_CARD_CHARS)
+    shown_note = bk.truncate(" ".join(redact(note).split()), limit)
+    return t("resolved_line", lang, user=user, note=bk.escape(shown_note))
 
 
 def with_reopened(blocks: Sequence[bk.Block], kb: KnowledgeBase, *, user: str, lang: str

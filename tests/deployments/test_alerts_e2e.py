@@ -5,7 +5,6 @@ the real Azure SDKs against the Azure stand-in, the Slack Web API stand-in, and 
 from __future__ import annotations
 
 import json
-import socket
 import time
 import urllib.error
 import urllib.parse
@@ -28,6 +27,7 @@ from tests.deployments.conftest import (
 )
 from tests.e2e.conftest import Server, running_server
 from tests.support.azure_standin import AzureStandin, V2Deployment
+from tests.support.trickle import trickle
 
 pytestmark = pytest.mark.slow
 
@@ -118,27 +118,15 @@ def test_oversized_malformed_and_resolved_alerts_are_answered_without_work(
 
 
 def test_a_trickled_alert_is_cut_off_and_real_alerts_still_get_in(server: Server) -> None:
-    host, port = urllib.parse.urlsplit(server.url).netloc.split(":")
-    with socket.create_connection((host, int(port)), timeout=30) as slow:
-        slow.sendall(f"POST /alerts/azure-monitor?token={TOKEN} HTTP/1.1\r\nHost: x\r\n"
-                     "Content-Type: application/json\r\nContent-Length: 5000\r\n\r\n{"
-                     .encode())
-        started = time.monotonic()
-        # Meanwhile the other thread of the worker still answers (an ignored alert: no work).
+    def another_alert_answered() -> None:  # an ignored one: no work
         resolved = activity_log_alert(resource_id("pay-ep", "v2"), alert_guid="while-slow-1",
                                       condition="Resolved")
         assert post_alert(server, resolved)[0] == 202
-        answer = b""
-        slow.settimeout(1.0)
-        while not answer and time.monotonic() - started < 20:
-            try:
-                slow.sendall(b" ")  # one byte a second: never finishing
-                answer = slow.recv(200)
-            except TimeoutError:
-                continue
-            except (BrokenPipeError, ConnectionResetError):
-                break
-        waited = time.monotonic() - started
+
+    answer, waited = trickle(server.url, f"POST /alerts/azure-monitor?token={TOKEN} HTTP/1.1\r\n"
+                             "Host: x\r\nContent-Type: application/json\r\n"
+                             "Content-Length: 5000\r\n\r\n{".encode(),
+                             meanwhile=another_alert_answered)
     assert answer.startswith(b"HTTP/1.1 408") or answer == b"", answer
     assert 9 <= waited < 16, f"cut off after {waited:.1f} s"
     assert server.sql("SELECT count(*) FROM deployment_alerts") == [(0,)]

@@ -125,23 +125,9 @@ class SlackSender:
               user: str = "U0000ALICE") -> Reply:
         """A click on the button `action_id` of `message` (as the fake stored it)."""
         button, block = find_button(message["blocks"], action_id)
-        payload = {
-            "type": "block_actions", "team": {"id": TEAM_ID, "domain": "test"},
-            "user": {"id": user, "username": "alice", "team_id": TEAM_ID},
-            "api_app_id": "A0000TEST", "token": "legacy",
-            "container": {"type": "message", "message_ts": message["ts"],
-                          "channel_id": channel, "is_ephemeral": False,
-                          **({"thread_ts": message["thread_ts"]}
-                             if message.get("thread_ts") else {})},
-            "trigger_id": new_trigger_id("trigger"),
-            "channel": {"id": channel, "name": "incidents"},
-            "message": message, "response_url": self.fake.response_url(f"{channel}-action"),
-            "actions": [{"type": "button", "action_id": action_id,
-                         "block_id": block.get("block_id"), "value": button.get("value"),
-                         "text": button["text"], "action_ts": new_ts()}],
-        }
-        return self.interaction(payload)
-
+        return self.message_action(message, channel=channel, user=user, action={
+            "type": "button", "action_id": action_id, "block_id": block.get("block_id"),
+            "value": button.get("value"), "text": button["text"]})
 
     def vote(self, message: dict[str, Any], *, channel: str, up: bool,
              user: str = "U0000ALICE") -> Reply:
@@ -149,6 +135,13 @@ class SlackSender:
         `feedback_buttons` action with the value of the side pressed."""
         element, block = find_feedback_buttons(message["blocks"])
         side = element["positive_button" if up else "negative_button"]
+        return self.message_action(message, channel=channel, user=user, action={
+            "type": "feedback_buttons", "action_id": element["action_id"],
+            "block_id": block.get("block_id"), "value": side["value"], "text": side["text"]})
+
+    def message_action(self, message: dict[str, Any], *, channel: str, user: str,
+                       action: dict[str, Any]) -> Reply:
+        """The block_actions payload Slack sends for `action` on a (non-ephemeral) message."""
         payload = {
             "type": "block_actions", "team": {"id": TEAM_ID, "domain": "test"},
             "user": {"id": user, "username": "alice", "team_id": TEAM_ID},
@@ -160,9 +153,7 @@ class SlackSender:
             "trigger_id": new_trigger_id("trigger"),
             "channel": {"id": channel, "name": "incidents"},
             "message": message, "response_url": self.fake.response_url(f"{channel}-action"),
-            "actions": [{"type": "feedback_buttons", "action_id": element["action_id"],
-                         "block_id": block.get("block_id"), "value": side["value"],
-                         "text": side["text"], "action_ts": new_ts()}],
+            "actions": [{**action, "action_ts": new_ts()}],
         }
         return self.interaction(payload)
 
@@ -386,6 +377,19 @@ def app_server(backend: str, folder: Path, *, admins: frozenset[str] = frozenset
         fake.stop()
         if backend != "sqlite":
             databases().release(database_url)
+
+
+def in_process_server(prefix: str) -> Any:
+    """A module's `server` fixture for cases that need no socket or worker: the app in this
+    process (`app_server`) on each backend. In the module: `server = in_process_server("x")`."""
+    @pytest.fixture(scope="module", params=BACKENDS)
+    def server(request: pytest.FixtureRequest,
+               tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+        with app_server(request.param,
+                        tmp_path_factory.mktemp(f"{prefix}-{request.param}")) as app:
+            yield app
+
+    return server
 
 
 @pytest.fixture(scope="module", params=BACKENDS)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -16,8 +15,13 @@ from slack_sdk.models.blocks import Block
 from bot.matching.matcher import default_matcher
 from bot.teaching.drafting import signature_of
 from bot.teaching.service import signature_problem
-from tests.conftest import BACKENDS
-from tests.e2e.conftest import Server, app_server, new_channel, new_trigger_id, new_ts
+from tests.e2e.conftest import (
+    Server,
+    in_process_server,
+    new_channel,
+    new_trigger_id,
+    new_ts,
+)
 from tests.e2e.test_slack_conversations import (
     all_text,
     answer_in,
@@ -49,12 +53,7 @@ UNKNOWN_WITH_CANDIDATES = (
 )
 
 
-@pytest.fixture(scope="module", params=BACKENDS)
-def server(request: pytest.FixtureRequest,
-           tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """The app in this process: these cases need no socket or worker."""
-    with app_server(request.param, tmp_path_factory.mktemp(f"cards-{request.param}")) as app:
-        yield app
+server = in_process_server("cards")  # the app in this process: no socket or worker
 
 
 def card_in(server: Server, channel: str, paste: str) -> dict[str, Any]:
@@ -338,3 +337,40 @@ def test_the_old_feedback_buttons_still_count(server: Server, channel: str) -> N
     update = server.wait_in(channel, "chat.update")[0]
     assert "<@U0000GRACE>: :+1: helpful" in all_text(update.args["blocks"])
     assert votes(server, incident_id) == [("U0000GRACE", True, "service-launch-fails")]
+
+
+# ----- in a channel the bot is not a member of
+
+def test_where_the_bot_is_not_a_member_the_click_answers_through_its_response_url(
+        server: Server) -> None:
+    """The answer came through the command's response_url and cannot be chat.update'd, nor
+    can anything be posted there: "I'm on it" replaces it through the click's response_url,
+    "Show fix" answers the person through it, and nothing apologises."""
+    channel = new_channel()
+    server.fake.leave_channel(channel)
+    paste, _candidates = unknown_paste(channel)  # the full answer lists its candidates
+    server.slack.command(paste, channel=channel)
+    [answer] = server.fake.wait_for("response_url", predicate=lambda call: (
+        call.path == f"/response/{channel}" and call.args.get("response_type") == "in_channel"))
+    message = {"type": "message", "ts": new_ts(), "text": answer.args["text"],
+               "blocks": answer.args["blocks"]}
+    incident_id = incident_id_of(message["blocks"])
+
+    server.slack.click(message, channel=channel, action_id="own_incident", user="U0000DAVE")
+    [replaced] = server.fake.wait_for("response_url", predicate=lambda call: (
+        call.path == f"/response/{channel}-action" and call.args.get("replace_original")))
+    assert replaced.args["blocks"][0]["elements"][2]["text"] == "owner: <@U0000DAVE>"
+    [(owner,)] = server.sql("SELECT owner FROM incidents WHERE id = :id", id=incident_id)
+    assert owner == "U0000DAVE"
+
+    candidate = next(block for block in message["blocks"]
+                     if str(block.get("block_id", "")).startswith("candidate:"))
+    server.slack.click({**message, "blocks": [candidate]}, channel=channel,
+                       action_id="show_candidate_fix", user="U0000DAVE")
+    [fix] = server.fake.wait_for("response_url", predicate=lambda call: (
+        call.path == f"/response/{channel}-action"
+        and call.args.get("response_type") == "ephemeral"))
+    assert "candidate_is_it" in all_text(fix.args["blocks"])
+    server.settle()
+    said = all_text([call.args for call in server.fake.calls])
+    assert "Reference `" not in said and "Sorry" not in said

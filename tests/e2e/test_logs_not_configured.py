@@ -16,8 +16,7 @@ from collections.abc import Iterator
 import pytest
 
 from bot import settings as bot_settings
-from tests.conftest import BACKENDS
-from tests.e2e.conftest import Server, app_server, new_channel, new_ts
+from tests.e2e.conftest import Server, in_process_server, new_channel, new_ts
 
 pytestmark = pytest.mark.slow
 
@@ -26,11 +25,7 @@ AZURE_SETTINGS = ("AZURE_SUBSCRIPTION_ID", "AZURE_RESOURCE_GROUP", "AZUREML_WORK
                   "AZURE_USE_MANAGED_IDENTITY", "AZUREML_CONFIG_PATH", "LOGS_POLICY_FILE")
 
 
-@pytest.fixture(scope="module", params=BACKENDS)
-def server(request: pytest.FixtureRequest,
-           tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    with app_server(request.param, tmp_path_factory.mktemp(f"nolog-{request.param}")) as app:
-        yield app
+server = in_process_server("nolog")  # the app in this process: no socket or worker
 
 
 @pytest.fixture(autouse=True)

@@ -6,12 +6,10 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 
 import pytest
 
-from tests.conftest import BACKENDS
-from tests.e2e.conftest import Server, app_server, new_channel
+from tests.e2e.conftest import Server, in_process_server, new_channel
 
 pytestmark = pytest.mark.slow
 
@@ -22,11 +20,7 @@ ACTIVE_MARKUP = re.compile(r"<!(?:channel|here|everyone)\b|<@U0000BOSS>|<#C0000O
 INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
-@pytest.fixture(scope="module", params=BACKENDS)
-def server(request: pytest.FixtureRequest,
-           tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    with app_server(request.param, tmp_path_factory.mktemp(f"mrkdwn-{request.param}")) as app:
-        yield app
+server = in_process_server("mrkdwn")  # the app in this process: no socket or worker
 
 
 def said_in(server: Server, channel: str) -> str:

@@ -24,6 +24,7 @@ from tests.support.hook_target import HookTarget
 from tests.support.prometheus import metric, scrape
 from tests.support.signing import slack_signature_headers
 from tests.support.slack_payloads import click_body, command_body, forged_headers, mention_body
+from tests.support.trickle import trickle
 
 pytestmark = pytest.mark.slow
 
@@ -158,24 +159,12 @@ def test_the_largest_real_paste_fits_under_the_limit(server: Server, channel: st
 
 def test_a_trickled_body_is_cut_off_and_real_requests_still_get_in(server: Server,
                                                                   channel: str) -> None:
-    host, port = urllib.parse.urlsplit(server.url).netloc.split(":")
-    with socket.create_connection((host, int(port)), timeout=30) as slow:
-        slow.sendall(b"POST /slack/events HTTP/1.1\r\nHost: x\r\n"
-                     b"Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{")
-        started = time.monotonic()
-        # Meanwhile a real command is served at once.
+    def real_command_served_at_once() -> None:
         assert server.slack.command(GPU_ERROR, channel=channel).status == 200
-        answer = b""
-        slow.settimeout(1.0)
-        while not answer and time.monotonic() - started < 20:
-            try:
-                slow.sendall(b" ")  # one byte a second: never finishing
-                answer = slow.recv(200)
-            except TimeoutError:
-                continue
-            except (BrokenPipeError, ConnectionResetError):
-                break
-        waited = time.monotonic() - started
+
+    answer, waited = trickle(server.url, b"POST /slack/events HTTP/1.1\r\nHost: x\r\n"
+                             b"Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{",
+                             meanwhile=real_command_served_at_once)
     assert answer.startswith(b"HTTP/1.1 408") or answer == b"", answer
     assert 9 <= waited < 16, f"cut off after {waited:.1f} s"
 

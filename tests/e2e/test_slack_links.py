@@ -12,12 +12,10 @@ from __future__ import annotations
 
 import random
 import re
-from collections.abc import Iterator
 
 import pytest
 
-from tests.conftest import BACKENDS
-from tests.e2e.conftest import Server, app_server, new_channel, new_ts
+from tests.e2e.conftest import Server, in_process_server, new_channel, new_ts
 from tests.e2e.test_slack_conversations import (
     all_text,
     answer_in,
@@ -30,12 +28,7 @@ from tests.e2e.test_slack_conversations import (
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module", params=BACKENDS)
-def server(request: pytest.FixtureRequest,
-           tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """The app in this process (`app_server`): these cases need no socket or worker."""
-    with app_server(request.param, tmp_path_factory.mktemp(f"links-{request.param}")) as app:
-        yield app
+server = in_process_server("links")  # the app in this process: no socket or worker
 
 
 def thread_link(channel: str, ts: str) -> str:

@@ -11,13 +11,17 @@ click's response_url, and tells the resolver to invite the app: never "an intern
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from tests.conftest import BACKENDS
-from tests.e2e.conftest import Server, app_server, new_channel, new_trigger_id, new_ts
+from tests.e2e.conftest import (
+    Server,
+    in_process_server,
+    new_channel,
+    new_trigger_id,
+    new_ts,
+)
 from tests.e2e.test_slack_conversations import GPU_ERROR, all_text, incident_id_of, incident_rows
 from tests.support.slack_api import BOT_USER_ID, TEAM_ID
 
@@ -26,11 +30,7 @@ pytestmark = pytest.mark.slow
 APP = f"<@{BOT_USER_ID}>"  # Slack renders it as the app's current display name
 
 
-@pytest.fixture(scope="module", params=BACKENDS)
-def server(request: pytest.FixtureRequest,
-           tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    with app_server(request.param, tmp_path_factory.mktemp(f"outside-{request.param}")) as app:
-        yield app
+server = in_process_server("outside")  # the app in this process: no socket or worker
 
 
 def outside_channel(server: Server, error: str = "not_in_channel") -> str:
@@ -119,8 +119,8 @@ def test_voting_on_such_an_answer_updates_it_through_the_click(server: Server) -
     answer = answer_through_the_command(server, channel)
     message = {"type": "message", "ts": new_ts(), "text": answer["text"],
                "blocks": answer["blocks"]}
-    server.slack.vote(message, channel=channel, up=True)
+    server.slack.vote(message, channel=channel, up=True)  # 👍
     [updated] = server.fake.wait_for("response_url", predicate=lambda call: (
         call.path == f"/response/{channel}-action" and call.args.get("replace_original")))
-    assert "<@U0000ALICE>" in all_text(updated.args["blocks"])  # the vote shows on the answer
+    assert "<@U0000ALICE>: :+1: helpful" in all_text(updated.args["blocks"])  # shown on it
     nothing_apologised(server)

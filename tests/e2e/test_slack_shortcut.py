@@ -9,26 +9,26 @@ as a paste, and the incident lives in that thread.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from bot.slack.listeners.shortcuts import SHORTCUT_DIAGNOSE
 from bot.slack.permalinks import shown_text
-from tests.conftest import BACKENDS
-from tests.e2e.conftest import Server, app_server, new_channel, new_trigger_id, new_ts
+from tests.e2e.conftest import (
+    Server,
+    in_process_server,
+    new_channel,
+    new_trigger_id,
+    new_ts,
+)
 from tests.e2e.test_slack_conversations import CRASH_ERROR, GPU_ERROR, all_text
 from tests.support.slack_api import BOT_USER_ID, TEAM_ID
 
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module", params=BACKENDS)
-def server(request: pytest.FixtureRequest,
-           tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    with app_server(request.param, tmp_path_factory.mktemp(f"shortcut-{request.param}")) as app:
-        yield app
+server = in_process_server("shortcut")  # the app in this process: no socket or worker
 
 
 def use_shortcut(server: Server, channel: str, message: dict[str, Any],

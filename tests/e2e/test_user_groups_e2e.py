@@ -12,8 +12,8 @@ import pytest
 
 from bot.settings import forget
 from tests.conftest import BACKENDS
-from tests.e2e.conftest import Server, app_server, new_channel, new_trigger_id
-from tests.support.slack_api import TEAM_ID
+from tests.e2e.conftest import Server, app_server, new_channel
+from tests.e2e.test_team_knowledge_e2e import all_text
 
 pytestmark = pytest.mark.slow
 
@@ -44,37 +44,20 @@ def maintainers(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     forget()
 
 
-def all_text(payload: Any) -> str:
-    return json.dumps(payload, ensure_ascii=False)
-
-
-def blocks_of(call: Any) -> list[dict[str, Any]]:
-    blocks = call.args.get("blocks") or []
-    if isinstance(blocks, list) and blocks and isinstance(blocks[0], str):
-        blocks = blocks[0]  # a form field, as parsed
-    return json.loads(blocks) if isinstance(blocks, str) else blocks
-
-
 def proposed_draft(server: Server, channel: str) -> dict[str, Any]:
     """Paste an unknown error, pick an entry in the answer's picker: the draft the bot posts."""
     server.slack.mention(PASTE.format(n=channel.lower()), channel=channel)
-    answer = server.wait_in(channel, "chat.postMessage", predicate=lambda call: (
-        "kb_pick_entry" in all_text(call.args.get("blocks"))))[0]
-    [picker] = [block for block in blocks_of(answer)
+    server.wait_in(channel, "chat.postMessage", predicate=lambda call: (
+        "kb_pick_entry" in all_text(call.args.get("blocks"))))
+    answer = next(message for (where, _ts), message in server.fake.messages.items()
+                  if where == channel and "kb_pick_entry" in all_text(message.get("blocks")))
+    [picker] = [block for block in answer["blocks"]
                 if (block.get("accessory") or {}).get("action_id") == "kb_pick_entry"]
     [chosen] = [option for option in picker["accessory"]["options"]
                 if json.loads(option["value"])["entry_id"] == "service-launch-fails"]
-    server.slack.interaction({
-        "type": "block_actions", "team": {"id": TEAM_ID, "domain": "test"},
-        "user": {"id": OUTSIDER, "username": "bob", "team_id": TEAM_ID},
-        "api_app_id": "A0000TEST", "token": "legacy", "trigger_id": new_trigger_id(),
-        "container": {"type": "message", "message_ts": answer.args.get("ts") or "0",
-                      "channel_id": channel, "is_ephemeral": False},
-        "channel": {"id": channel, "name": "incidents"},
-        "response_url": server.fake.response_url(f"{channel}-pick"),
-        "actions": [{"type": "static_select", "action_id": "kb_pick_entry",
-                     "block_id": picker.get("block_id"), "selected_option": chosen,
-                     "action_ts": "1.000001"}]})
+    server.slack.message_action(answer, channel=channel, user=OUTSIDER, action={
+        "type": "static_select", "action_id": "kb_pick_entry",
+        "block_id": picker.get("block_id"), "selected_option": chosen})
     server.wait_in(channel, "chat.postMessage", predicate=lambda call: (
         "kb_draft_approve" in all_text(call.args.get("blocks"))))
     return next(message for (where, _ts), message in server.fake.messages.items()

@@ -16,7 +16,14 @@ from tests.support.azure_standin import AzureStandin, V2Deployment
 from tests.support.prometheus import metric, scrape
 
 ALLOWED = ("CLOGSA", "CLOGSB", "CLOGSC", "CLOGSD", "CLOGSE", "CLOGSF", "CLOGSG", "CLOGSH",
-           "CLOGSI", "CLOGSJ", "CLOGSK")
+           "CLOGSI", "CLOGSJ", "CLOGSK", "CLOGSL")
+# The policy file narrows the payments services to a Slack user group (docs/logs.md).
+PAY_TEAM, PAY_DEV = "SPAYTEAM1", "U0000PAYDEV"
+POLICY = f"""
+rules:
+  - services: ["pay-*"]
+    user_groups: [{PAY_TEAM}]
+"""
 TIMEOUT_S = 6
 # A log whose lines hold Slack markup: shown in the result, it must not ping or disguise a link.
 LOUD_LOG = ("2026-11-25T10:00:01Z INFO starting\n"
@@ -31,6 +38,8 @@ def azure(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AzureStandin]:
                             error={"code": "ContainerCrash", "message": "Your container "
                                    "application crashed."})
         standin.add_service("fraud-api", logs="INFO ready\n", state="Healthy")
+        standin.add_service("pay-api", logs=INIT_FAILURE_LOG, state="Unhealthy",
+                            error={"code": "ContainerCrash", "message": "crashed"})
         standin.add_service("loud-api", logs=LOUD_LOG, state="Unhealthy <!here>",
                             error={"code": "Crash", "message": "see <https://evil.example|docs>"})
         standin.add_endpoint("credit-ep", {
@@ -49,9 +58,12 @@ def server(azure: AzureStandin, tmp_path_factory: pytest.TempPathFactory) -> Ite
     folder = tmp_path_factory.mktemp("serve-logs")
     database_url = f"sqlite:///{folder / 'bot.db'}"
     upgrade(database_url)
+    (folder / "policy.yaml").write_text(POLICY, encoding="utf-8")
     with running_server(folder, database_url, "sqlite", env=sdk_env(azure, folder), extra_env={
             "LOGS_ALLOWED_CHANNELS": ",".join(ALLOWED), "LOGS_TIMEOUT_S": str(TIMEOUT_S),
-            "LOGS_RATE_PER_MINUTE": "20"}) as running:
+            "LOGS_RATE_PER_MINUTE": "20",
+            "LOGS_POLICY_FILE": str(folder / "policy.yaml")}) as running:
+        running.fake.add_user_group(PAY_TEAM, [PAY_DEV])
         yield running
 
 
@@ -126,6 +138,27 @@ def test_channel_outside_the_policy_is_refused_without_contacting_azure(
     assert not server.calls_in(channel, "chat.postMessage")
     assert server.sql("SELECT outcome FROM log_fetches WHERE channel = :c",
                       c=channel) == [("denied",)]
+
+
+def test_a_service_narrowed_to_a_user_group_is_fetched_by_its_members_only(
+        server: Server, azure: AzureStandin) -> None:
+    channel = "CLOGSL"  # an allowed channel: the policy file's rule decides
+    before = len(azure.requests)
+    server.slack.command("logs pay-api", channel=channel)  # U0000ALICE: not in the group
+    refusal = server.fake.wait_for("response_url", timeout=20,
+                                   predicate=lambda c: channel in c.path)[0]
+    assert "not allowed to fetch the logs of `pay-api`" in refusal.args["text"]
+    assert refusal.args.get("response_type") == "ephemeral"
+    assert len(azure.requests) == before and not server.calls_in(channel, "chat.postMessage")
+
+    server.slack.command("logs pay-api", channel=channel, user=PAY_DEV)  # a member
+    shown = final_update(server, channel)
+    assert "pay-api" in shown and "function-fails-get_model_path" in shown
+    asked = [call.args.get("usergroup") for call in server.fake.calls_to("usergroups.users.list")]
+    assert PAY_TEAM in asked
+    assert [row[0] for row in server.sql(
+        "SELECT outcome FROM log_fetches WHERE channel = :c ORDER BY id", c=channel)] == [
+        "denied", "ok"]
 
 
 def test_hanging_endpoint_times_out_while_the_bot_keeps_answering(
@@ -210,7 +243,7 @@ def test_fetch_logs_button_without_a_service_offers_what_the_bot_can_read(
     assert select["type"] == "static_select"
     assert [option["value"] for option in select["options"]] == [
         "churn-scorer", "credit-ep", "credit-ep/blue", "credit-ep/green", "fraud-api",
-        "loud-api"]
+        "loud-api", "pay-api"]
     _submit(server, listed, {"service": {"value": {
         "type": "static_select", "selected_option": {"value": "credit-ep/blue", "text": {
             "type": "plain_text", "text": "credit-ep/blue"}}}},
