@@ -210,3 +210,14 @@ def test_polling_that_ended_unhealthy_beside_a_crash_is_answered_with_the_crash(
              "\"Aci Deployment failed with exception: Your container application crashed. This "
              "may be caused by errors in your scoring file's init() function.\"}")
     assert default_matcher().match(paste).matches[0].entry_id == "service-launch-fails"
+
+
+def test_a_compiler_missing_in_a_v2_image_build_is_answered_as_the_image_build() -> None:
+    # `ImageBuildFailure` is the online deployment's own error code: the build is a deployment's,
+    # not some other project's (those stay below "confident": docs/eval.md).
+    result = default_matcher().match(
+        "(ImageBuildFailure) Error with image build on ACR.\n"
+        "Building wheels for collected packages: lightgbm\n"
+        "gcc: error trying to exec 'cc1plus': execvp: No such file or directory\n"
+        "error: command 'gcc' failed with exit status 1")
+    assert result.answer is not None and result.answer.entry_id == "image-build-fails"
