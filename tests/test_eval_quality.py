@@ -54,7 +54,10 @@ def test_cross_validated_quality() -> None:
     # With the exact-match threshold (retrained on round 3's features): top-1 0.879, top-3
     # 0.960, likely 0.732, answered or likely and right 0.734, answered confidently and right
     # 0.495 (0.384 before it), confident precision 0.961, confident on none 0.016.
-    gate(report, top1=0.87, top3=0.95, likely=0.70, shown_right=0.72, answered=0.47)
+    # Coverage round (segfault beside its code, 504 upstream timeout, logs without App
+    # Insights, v1 polling ended Unhealthy): likely 0.735 (98), answered or likely and right
+    # 0.737, the rest unchanged.
+    gate(report, top1=0.87, top3=0.95, likely=0.73, shown_right=0.73, answered=0.49)
 
 
 @pytest.mark.skipif(not FINAL.exists(), reason="final holdout missing")

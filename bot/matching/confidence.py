@@ -56,7 +56,7 @@ SERVING_CONTEXT = _whole_words(
 DEPLOYMENT_CONTEXT = _whole_words(
     "deploy deploying deployment deployed webservice AciWebservice AksWebservice "
     "LocalWebservice endpoint endpoints inference score.py scoring InferenceConfig serving "
-    "predictor creation environment EnvironmentBuildFailed azureml")
+    "predictor creation environment EnvironmentBuildFailed ImageBuildFailure azureml")
 
 
 def confident_count(ranked: Sequence[EntryScore], paste: PreparedPaste | None = None) -> int:
