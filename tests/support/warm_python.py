@@ -17,8 +17,10 @@ read before any setting, pipe encodings, the installed entry point) is started w
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -154,8 +156,6 @@ class WarmPython:
             assert self._process.stdin is not None
             self._process.stdin.close()
             self._process.wait(timeout=30)
-        import shutil
-
         shutil.rmtree(self._scratch, ignore_errors=True)
 
 
@@ -191,4 +191,5 @@ def warm_python() -> WarmPython:
     """This test process's warm Python, started at first use."""
     if not _shared:
         _shared.append(WarmPython())
+        atexit.register(_shared[0].close)
     return _shared[0]
