@@ -115,8 +115,8 @@ class Policy:
             return cached[1]
         try:
             members = set(group_members(group))
-        except Exception:  # a Slack error must refuse, never crash or allow
-            members = set()
+        except Exception:  # a Slack error must refuse, never crash or allow ...
+            return set()  # ... and is not remembered: the next request asks Slack again
         _group_cache[group] = (time.monotonic(), members)
         return members
 

@@ -60,12 +60,16 @@ def test_policy_file_narrows_by_service_user_group_and_channel(tmp_path: Path) -
     assert "#ml-platform" in refusal.reason
 
 
-def test_a_failing_group_lookup_refuses(tmp_path: Path) -> None:
-    policy = policy_with(tmp_path, "*")
+def test_a_failing_group_lookup_refuses_and_is_asked_again_next_time(tmp_path: Path) -> None:
+    # A group of its own: members read by another test stay cached for five minutes.
+    policy = policy_with(tmp_path, "*", POLICY.replace("SPAYTEAM", "SPAYFAILS"))
     def broken(group: str) -> set[str]:
         raise RuntimeError("missing_scope")
     assert not policy.check(user="UNEW", channel="C1", target="payments-x",
                             group_members=broken).allowed
+    # Slack answers again: the member gets in at once, not five minutes later.
+    assert policy.check(user="UNEW", channel="C1", target="payments-x",
+                        group_members=lambda group: {"UNEW"}).allowed
 
 
 @pytest.mark.parametrize("text", ["rules: [{users: [U1]}]", "- just a list",
