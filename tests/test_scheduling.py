@@ -57,3 +57,16 @@ def test_tests_sharing_a_module_fixture_run_on_one_worker_and_build_it_once(
     cached = json.loads((pytester.path / ".pytest_cache" / "v" / "troubleshoot-bot" /
                          "durations").read_text())
     assert "test_shared.py::test_uses_the_server[sqlite-0]" in cached
+
+
+def test_a_fresh_clone_weighs_tests_by_their_modules_committed_means() -> None:
+    from tests.support.scheduling import MODULE_DURATIONS, module_means
+
+    means = module_means({"tests/a.py::one": 1.0, "tests/a.py::two[x]": 3.0,
+                          "tests/b.py::three": 0.5})
+    assert means == {"tests/a.py": 2.0, "tests/b.py": 0.5}
+    # The committed file names modules that exist, so a fresh clone's order is not a guess.
+    committed = json.loads(MODULE_DURATIONS.read_text(encoding="utf-8"))
+    root = MODULE_DURATIONS.parent.parent
+    assert committed and all((root / module).is_file() for module in committed)
+    assert max(committed.values()) > 1.0  # minute-long groups stand out from unit tests

@@ -13,10 +13,12 @@ one-minute group handed out last keeps one worker busy for a minute after the ot
 handed out first, it runs while the others share the short tests. xdist's own order (the
 groups with the most tests first, then single tests in file order) put minute-long single tests
 such as the database outage at the end. So each group is weighed by how long its tests took in
-the last run (kept in pytest's cache, `.pytest_cache`), a test not seen before by a guess
-(`slow`: it starts servers or processes), and the collection is sorted by weight: the scheduler
-hands the groups out in that order. The controller reads the cache once and passes it to the
-workers, so that every worker sorts the same way even if another run writes the cache meanwhile.
+the last run (kept in pytest's cache, `.pytest_cache`), a test not seen before by its
+module's mean in `tests/module_durations.json` (committed: a fresh clone, as CI runs, has no
+cache), else by a guess (`slow`: it starts servers or processes), and the collection is sorted
+by weight: the scheduler hands the groups out in that order. The controller reads the cache
+once and passes it to the workers, so that every worker sorts the same way even if another run
+writes the cache meanwhile.
 """
 
 from __future__ import annotations
@@ -34,6 +36,9 @@ import pytest
 CACHE_KEY = "troubleshoot-bot/durations"
 GUESS_SLOW_S = 5.0  # a test marked slow that has not run here yet: it starts a server
 GUESS_OTHER_S = 0.05
+# Seconds per test by module, from a whole run (refresh: `python -m tests.support.scheduling`
+# after a full run of ./scripts/test, which writes the cache it reads).
+MODULE_DURATIONS = Path(__file__).resolve().parents[1] / "module_durations.json"
 
 _durations_this_run: defaultdict[str, float] = defaultdict(float)
 _group_folder: list[Path] = []  # the controller's: where the workers write the groups
@@ -123,8 +128,37 @@ def _cached_durations(config: pytest.Config) -> dict[str, float]:
     return stored if isinstance(stored, dict) else {}
 
 
+def _module_means() -> dict[str, float]:
+    try:
+        stored = json.loads(MODULE_DURATIONS.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return stored if isinstance(stored, dict) else {}
+
+
+_MODULE_MEANS = _module_means()
+
+
 def _guess(item: pytest.Item) -> float:
+    module = item.nodeid.split("::", 1)[0]
+    if module in _MODULE_MEANS:
+        return float(_MODULE_MEANS[module])
     return GUESS_SLOW_S if item.get_closest_marker("slow") else GUESS_OTHER_S
+
+
+def module_means(durations: dict[str, float]) -> dict[str, float]:
+    """Mean seconds per test of each module, from one run's per-test durations."""
+    totals: defaultdict[str, list[float]] = defaultdict(list)
+    for nodeid, seconds in durations.items():
+        totals[nodeid.split("::", 1)[0]].append(float(seconds))
+    return {module: round(sum(times) / len(times), 3) for module, times in sorted(totals.items())}
+
+
+if __name__ == "__main__":  # refresh tests/module_durations.json from the last run's cache
+    cached = Path(".pytest_cache") / "v" / CACHE_KEY
+    MODULE_DURATIONS.write_text(json.dumps(module_means(json.loads(cached.read_text())),
+                                           indent=1) + "\n", encoding="utf-8")
+    print(f"wrote {MODULE_DURATIONS}")
 
 
 def _shared_fixture_group(item: pytest.Item) -> str | None:
