@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
@@ -49,6 +51,7 @@ from bot.teaching.flows import (
     shown,
 )
 from bot.teaching.live import current_matcher
+from bot.teaching.models import KnowledgeDraft
 
 log = logging.getLogger(__name__)
 
@@ -172,44 +175,41 @@ def register(app: Any, slack_settings: Settings) -> None:
     def ack_now(ack: Any) -> None:
         ack()
 
-    @guarded(slack_settings)
-    def approve(body: dict[str, Any], client: Any, respond: Any) -> None:
+    def decide(body: dict[str, Any], client: Any, respond: Any, *,
+               act: Callable[..., KnowledgeDraft], not_allowed: str,
+               note: Callable[[KnowledgeDraft, str, str], str]) -> None:
+        """Approve or discard: `act` (the service's approve or reject) by the clicking user,
+        refused with the catalog's `not_allowed` for someone who may not; the draft's message
+        then shows `note(draft, user, lang)` instead of its buttons."""
         user, lang, draft_id = body["user"]["id"], language(slack_settings, body), _draft_id(body)
         if draft_id is None:
             return
         maintainers = bot_settings().kb_maintainers
+        members = maintainer_group_members(client, maintainers)  # Slack, before the database
         try:
             with session_scope(database_url) as session:
-                draft = service.approve(session, draft_id, by=user, maintainers=maintainers,
-                                        base=cached_knowledge_base(
-                                            slack_settings.knowledge_path),
-                                        group_members=maintainer_group_members(client, maintainers))
-                entry_id = draft.entry_id
+                outcome = note(act(session, draft_id, by=user, maintainers=maintainers,
+                                 group_members=members), user, lang)
         except service.NotMaintainer:
-            _tell(respond, t("not_maintainer", lang))
+            _tell(respond, t(not_allowed, lang))
             return
         except service.TeachingError as error:
             _tell(respond, t("refused", lang, reason=str(error)))
             return
-        _show_decision(client, body, t("approved", lang, entry=entry_id, user=user))
+        _show_decision(client, body, outcome)
+
+    @guarded(slack_settings)
+    def approve(body: dict[str, Any], client: Any, respond: Any) -> None:
+        decide(body, client, respond, not_allowed="not_maintainer",
+               act=partial(service.approve,
+                           base=cached_knowledge_base(slack_settings.knowledge_path)),
+               note=lambda draft, user, lang: t("approved", lang, entry=draft.entry_id,
+                                                user=user))
 
     @guarded(slack_settings)
     def discard(body: dict[str, Any], client: Any, respond: Any) -> None:
-        user, lang, draft_id = body["user"]["id"], language(slack_settings, body), _draft_id(body)
-        if draft_id is None:
-            return
-        maintainers = bot_settings().kb_maintainers
-        try:
-            with session_scope(database_url) as session:
-                service.reject(session, draft_id, by=user, maintainers=maintainers,
-                               group_members=maintainer_group_members(client, maintainers))
-        except service.NotMaintainer:
-            _tell(respond, t("not_allowed_discard", lang))
-            return
-        except service.TeachingError as error:
-            _tell(respond, t("refused", lang, reason=str(error)))
-            return
-        _show_decision(client, body, t("discarded", lang, user=user))
+        decide(body, client, respond, act=service.reject, not_allowed="not_allowed_discard",
+               note=lambda _draft, user, lang: t("discarded", lang, user=user))
 
     @guarded(slack_settings)
     def open_edit(body: dict[str, Any], client: Any, respond: Any) -> None:
