@@ -44,9 +44,10 @@ def maintainers(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     forget()
 
 
-def proposed_draft(server: Server, channel: str) -> dict[str, Any]:
-    """Paste an unknown error, pick an entry in the answer's picker: the draft the bot posts."""
-    server.slack.mention(PASTE.format(n=channel.lower()), channel=channel)
+def proposed_draft(server: Server, channel: str, paste: str = PASTE) -> dict[str, Any]:
+    """Paste an unknown error, pick an entry in the answer's picker: the draft the bot posts.
+    Each test pastes its own error: an approved draft makes its error known for the module."""
+    server.slack.mention(paste.format(n=channel.lower()), channel=channel)
     server.wait_in(channel, "chat.postMessage", predicate=lambda call: (
         "kb_pick_entry" in all_text(call.args.get("blocks"))))
     answer = next(message for (where, _ts), message in server.fake.messages.items()
@@ -97,3 +98,22 @@ def test_a_maintainers_user_group_lets_its_members_approve_and_no_one_else(
     assert status_of_draft(server, channel) == "approved"
     asked = {call.args.get("usergroup") for call in server.fake.calls_to("usergroups.users.list")}
     assert asked == {MAINTAINER_GROUP, UNKNOWN_GROUP}
+
+
+def test_a_draft_is_discarded_by_its_proposer_and_not_by_a_bystander(
+        server: Server, maintainers: None) -> None:
+    channel = new_channel()
+    draft = proposed_draft(server, channel, "2026-11-30T09:00:00Z EmbeddingIndexError: warmup "
+                           "of vector index '{n}' never finished (shard 3 of 8)")  # by OUTSIDER
+
+    server.slack.click(draft, channel=channel, action_id="kb_draft_discard", user="U0000EVE")
+    [refusal] = said_to_clicker(server, channel, 1)
+    assert "Only KB maintainers or the one who proposed it" in refusal
+    assert status_of_draft(server, channel) == "proposed"
+
+    server.slack.click(draft, channel=channel, action_id="kb_draft_discard", user=OUTSIDER)
+    update = server.wait_in(channel, "chat.update", predicate=lambda call: (
+        "Draft discarded by" in all_text(call.args.get("blocks"))))[0]
+    assert OUTSIDER in all_text(update.args.get("blocks"))
+    assert "kb_draft_approve" not in all_text(update.args.get("blocks"))  # decided: no buttons
+    assert status_of_draft(server, channel) == "rejected"
