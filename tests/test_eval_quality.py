@@ -63,7 +63,10 @@ def test_cross_validated_quality() -> None:
     # look-alikes take the confident tier's 1.5 % budget, so fewer pastes are confident); with
     # round 4's KB wordings: top-1 0.859, top-3 0.940, likely 0.732, answered or likely and right
     # 0.767, answered confidently 0.287, confident on none 0.014.
-    gate(report, top1=0.85, top3=0.93, likely=0.72, shown_right=0.75, answered=0.27)
+    # Exact matches claim the confident budget first (crossval.pick_thresholds): answered
+    # confidently 0.359, confident on none 0.009, likely 0.714 (196), answered or likely and
+    # right 0.761, confident precision 0.962 (130), top-1/top-3 unchanged.
+    gate(report, top1=0.85, top3=0.93, likely=0.71, shown_right=0.75, answered=0.34)
 
 
 @pytest.mark.skipif(not FINAL.exists(), reason="final holdout missing")
