@@ -48,6 +48,11 @@ MAX_CONTEXT_CHARS = 200_000  # as extraction.MAX_CHARS: one linear regex over wh
 # nothing in a crash loop of the model container's kind explains why.
 _INIT_CONTAINER = re.compile(r"\bInit:(CrashLoopBackOff|Error|OOMKilled|\d+/\d+)|"
                              r"(?i:\binit[- ]containers?\b|\bstorage[- ]initiali[sz])")
+# An install or image-build step was running when the process died: pip killed inside a Docker
+# build is a build on someone's machine, not a deployment's server, even when the build step's
+# name says "container" (BuildKit's `[base-container 8/11]`).
+_BUILD_STEP = re.compile(r"(?i)\bpip3?\W{1,4}install\b|\bfailed to solve\b|"
+                         r"\bdid not complete successfully\b|returned a non-zero code")
 _QUESTION = re.compile(r"[?？]|\b(how|why|what|where|can i|is there)\b", re.IGNORECASE)
 
 FEATURE_NAMES: tuple[str, ...] = (
@@ -112,6 +117,7 @@ class PasteShape:
     korean: float
     no_error_line: float
     serving: float
+    build_step: float
     deployment: float
     azure: float
 
@@ -130,6 +136,7 @@ def paste_shape(text: str, extracted: Extracted, paste: PreparedPaste) -> PasteS
         korean=float(bool(_HANGUL.search(head))),
         no_error_line=float(errors == 0),
         serving=float(serving_context(paste)),
+        build_step=float(bool(_BUILD_STEP.search(text[:MAX_CONTEXT_CHARS]))),
         deployment=float(deployment_context(paste)),
         azure=float(bool(_AZURE.search(text[:MAX_CONTEXT_CHARS]))),
     )
@@ -182,7 +189,7 @@ def candidate_features(ranked: Sequence[EntryScore], paste: PreparedPaste, extra
             float(scored.explained),
             float(position == 0 and rule > 0),
             float(death),
-            float(death and not shape.serving),
+            float(death and (not shape.serving or bool(shape.build_step))),
             float(index.entry_stages[scored.entry] == "build" and not shape.deployment),
             float(bool(_INIT_CONTAINER.search(body))),
             shape.azure,
