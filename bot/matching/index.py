@@ -24,6 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from functools import cached_property
 from itertools import chain
+from operator import attrgetter
 
 import numpy as np
 
@@ -52,6 +53,7 @@ INFO_FLOOR = 1.2
 SCORING_CALL = re.compile(r"(?i)\bservice\.run\(|\bscoring[_ ]?uri\b|/score\b|\bscore\.py\b|"
                           r"\bscoring (?:script|file|request)|\bwebservice object\b")
 _REGEX_CLASS = re.compile(r"\\[A-Za-z]")  # \b, \d, \w ... are not words of the pattern
+_WHOLE_WORD = re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9]{3,}(?![A-Za-z0-9])")
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,7 @@ class PatternChoice:
 
 
 _SIGNATURE_FIELDS = tuple(field.name for field in fields(SignatureChoice))
+_signature_fields = attrgetter(*_SIGNATURE_FIELDS)  # a choice's fields as a tuple, in C
 
 
 def signal_exit_code(word: str) -> bool:
@@ -117,6 +120,8 @@ def _shared_share(entry: int, weights: dict[str, float], total: float, codes: fr
     """SignatureChoice.shared of a signature of `entry`: the largest share of its weight that
     one signature of another entry also has (`owners`: each signature's entry; `scanned`: see
     _shared_postings)."""
+    if scanned.keys().isdisjoint(weights):
+        return 0.0  # no word another entry's signature also has (most team signatures)
     shared: dict[int, float] = defaultdict(float)
     for word, weight in weights.items():
         posting = scanned.get(word)
@@ -153,6 +158,13 @@ def _views(flat: np.ndarray, lengths: Iterable[tuple[str, int]]) -> dict[str, np
 
 
 def _names_scoring_call(text: str) -> bool:
+    # Each alternative of SCORING_CALL holds `scor` or `service` (tests/test_index_build.py): an
+    # ASCII text with neither, most signatures, cannot match. (Not for other text: (?i) also
+    # folds a few non-ASCII letters, such as the long s, onto ASCII ones.)
+    if text.isascii():
+        lowered = text.lower()
+        if "scor" not in lowered and "service" not in lowered:
+            return False
     return bool(SCORING_CALL.search(text))
 
 
@@ -208,9 +220,10 @@ class KnowledgeIndex:
         # SignatureChoice is built once, with both.
         postings: dict[str, list[int]] = defaultdict(list)
         drafts: list[tuple[int, str, str, dict[str, float], frozenset[str]]] = []
-        for number, text, found, fuzzy in signature_words:
-            position = len(drafts)
-            weights = {word: self.weight[word] for word in sorted(found)}
+        weight = self.weight
+        for position, (number, text, found, fuzzy) in enumerate(signature_words):
+            ordered = sorted(found)
+            weights = dict(zip(ordered, map(weight.__getitem__, ordered), strict=True))
             drafts.append((number, text, fuzzy, weights, frozenset(filter(str.isdigit, found))))
             for word in found:
                 postings[word].append(position)
@@ -259,8 +272,7 @@ class KnowledgeIndex:
     def __getstate__(self) -> dict[str, object]:
         state = self.__dict__.copy()
         state["postings"] = [(word, len(array)) for word, array in self.postings.items()]
-        state["signatures"] = [tuple(getattr(choice, name) for name in _SIGNATURE_FIELDS)
-                               for choice in self.signatures]
+        state["signatures"] = list(map(_signature_fields, self.signatures))
         state["patterns"] = [(choice.entry, choice.text, choice.words)
                              for choice in self.patterns]
         return state
@@ -291,8 +303,7 @@ class KnowledgeIndex:
             # Only whole words inside a literal are safe anchors: in `back-?off`, `back` is
             # the end of a run and may continue (`backoff`), so runs are cut at their edges.
             literal_words = set(words(literal))
-            for found in re.finditer(r"(?<![A-Za-z0-9])[A-Za-z0-9]{3,}(?![A-Za-z0-9])",
-                                     literal):
+            for found in _WHOLE_WORD.finditer(literal):
                 inside = found.start() > 0 and found.end() < len(literal)
                 word = stem(found.group().lower())
                 if inside and word in literal_words:
