@@ -125,24 +125,31 @@ def _parse_language_section(section: str) -> LocalizedBody:
         parts[key] = (parts.get(key, "") + "\n" + section[heading.end() : end]).strip()
     cause = (parts.get("lead", "").strip() + "\n" + parts.get("cause", "")).strip()
     fix = parts.get("fix", "")
-    return LocalizedBody(cause=cause, steps=split_steps(fix), extra=parts.get("extra", "").strip(),
-                         fix_intro=_fix_intro(fix))
+    starts = _unfenced(_NUMBERED_ITEM, fix)
+    return LocalizedBody(cause=cause, steps=_steps(fix, starts),
+                         extra=parts.get("extra", "").strip(),
+                         fix_intro=_fix_intro(fix, starts))
 
 
 def _unfenced(pattern: re.Pattern[str], text: str) -> list[re.Match[str]]:
     """Heading matches outside fenced code: a `## x` line inside a code block is not a heading."""
+    if "```" not in text:  # no code block (most sections): nothing to look inside
+        return list(pattern.finditer(text))
     return [m for m in pattern.finditer(text) if not _inside_fence(text, m.start())]
 
 
-def _fix_intro(fix: str) -> str:
-    """Text of the fix section before its first numbered step (kept, not dropped)."""
-    starts = [m for m in _NUMBERED_ITEM.finditer(fix) if not _inside_fence(fix, m.start())]
+def _fix_intro(fix: str, starts: list[re.Match[str]]) -> str:
+    """Text of the fix section before its first numbered step (kept, not dropped); `starts`:
+    the steps' numbers, _unfenced(_NUMBERED_ITEM, fix)."""
     return fix[: starts[0].start()].strip() if starts else ""
 
 
 def split_steps(fix: str) -> tuple[str, ...]:
     """Numbered items at the left margin; indented lines and code blocks stay with their item."""
-    starts = [m for m in _NUMBERED_ITEM.finditer(fix) if not _inside_fence(fix, m.start())]
+    return _steps(fix, _unfenced(_NUMBERED_ITEM, fix))
+
+
+def _steps(fix: str, starts: list[re.Match[str]]) -> tuple[str, ...]:
     if not starts:
         return (fix.strip(),) if fix.strip() else ()
     steps = []
