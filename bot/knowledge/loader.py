@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import attrgetter
 from pathlib import Path
 
 import yaml
@@ -173,7 +174,13 @@ def _dedent_item(item: str) -> str:
 
 
 def entry_files(folder: Path) -> list[Path]:
-    return sorted(path for path in folder.rglob("*.md") if path.name.lower() != "readme.md")
+    # Sorted by their parts: the order of Path's own `<`, compared in C instead of by ~14 calls
+    # of that Python method per file (a quarter of listing 10,000 files).
+    return sorted((path for path in folder.rglob("*.md") if path.name.lower() != "readme.md"),
+                  key=_parts)
+
+
+_parts = attrgetter("parts")
 
 
 def knowledge_folders(extra: str | None = None) -> list[Path]:
