@@ -15,6 +15,9 @@ gets (`--view full`); `--resolved NOTE` shows the card once resolved with that n
 tests/test_card_snapshots.py), with no paste:
 
     .venv/bin/python scripts/render_answer.py --snapshot tests/snapshots/card-likely-open-ko.json
+
+A snapshot may also be a modal view (`{"type": "modal", ...}`, what `views.open` gets): it is
+drawn as Slack draws a dialog, title bar, fields and the Close/Submit buttons.
 """
 
 from __future__ import annotations
@@ -48,8 +51,18 @@ pre {{ font: 12px Monaco, monospace; background: #f6f6f6; border: 1px solid #ddd
 .gap {{ display: inline-block; width: 12px; }}
 .feedback button {{ font: 14px sans-serif; background: #fff; border: 1px solid #ddd;
       border-radius: 12px; padding: 1px 8px; margin: 2px 4px 2px 0; color: #616061; }}
-</style></head><body><div><span class="who">troubleshoot</span><span class="app">APP</span>
-</div>{body}</body></html>"""
+.modal {{ border: 1px solid #ccc; border-radius: 8px; box-shadow: 0 4px 12px #0002; }}
+.modal .title {{ font-weight: 900; font-size: 20px; padding: 14px 20px;
+      border-bottom: 1px solid #ddd; }}
+.modal .body {{ padding: 8px 20px 16px; }} .modal .footer {{ text-align: right; padding: 12px 20px;
+      border-top: 1px solid #ddd; }}
+.input label {{ display: block; font-weight: 700; margin: 12px 0 6px; }}
+.input .optional {{ color: #616061; font-weight: 400; }}
+.input .field {{ border: 1px solid #bbb; border-radius: 4px; padding: 8px; color: #1d1c1d; }}
+.input .field.placeholder {{ color: #8d8d8d; }}
+</style></head><body>{body}</body></html>"""
+SENDER = '<div><span class="who">troubleshoot</span><span class="app">APP</span></div>'
+
 
 
 def mrkdwn_to_html(text: str) -> str:
@@ -75,7 +88,7 @@ def mrkdwn_to_html(text: str) -> str:
 EMOJI = {"bulb": "💡", "thinking_face": "🤔", "white_check_mark": "✅", "warning": "⚠️",
          "books": "📚", "book": "📖", "mag": "🔍", "repeat": "🔁", "memo": "📝",
          "wrench": "🔧", "red_circle": "🔴", "arrows_counterclockwise": "🔄", "+1": "👍",
-         "-1": "👎", "x": "❌", "eyes": "👀"}
+         "-1": "👎", "x": "❌", "eyes": "👀", "hourglass_flowing_sand": "⏳"}
 
 
 def block_to_html(block: dict[str, Any]) -> str:
@@ -111,11 +124,39 @@ def block_to_html(block: dict[str, Any]) -> str:
                    for element in block.get("elements", []) if element.get("type") ==
                    "feedback_buttons" for side in ("positive_button", "negative_button")]
         return '<div class="feedback">' + "".join(buttons) + "</div>"
+    if kind == "input":
+        return _input_to_html(block)
     if kind == "divider":
         return "<hr>"
     if kind == "thread":  # not Block Kit: where the card's thread reply starts
         return THREAD_RULE.format(label="↳ 스레드 / thread")
     return ""
+
+
+def _input_to_html(block: dict[str, Any]) -> str:
+    """A form field: its label, and the element as it first shows (value or placeholder)."""
+    element = block.get("element", {})
+    optional = ' <span class="optional">(optional)</span>' if block.get("optional") else ""
+    shown = element.get("initial_value")
+    css = "field"
+    if shown is None:
+        shown, css = (element.get("placeholder") or {}).get("text", ""), "field placeholder"
+    if element.get("type") in ("static_select", "external_select"):
+        shown += f"  ▾   ({len(element.get('options', []))} options)" \
+            if element.get("options") else "  ▾"
+    return (f'<div class="input"><label>{html.escape(block["label"]["text"])}{optional}</label>'
+            f'<div class="{css}">{html.escape(shown)}</div></div>')
+
+
+def modal_to_html(view: dict[str, Any]) -> str:
+    """A view as Slack draws the dialog: title, blocks, Close and (if any) Submit."""
+    buttons = f'<button>{html.escape(view["close"]["text"])}</button>' if view.get("close") else ""
+    if view.get("submit"):
+        buttons += f'<button class="primary">{html.escape(view["submit"]["text"])}</button>'
+    body = "".join(block_to_html(block) for block in view.get("blocks", []))
+    return (f'<div class="modal"><div class="title">{html.escape(view["title"]["text"])}</div>'
+            f'<div class="body">{body}</div>'
+            f'<div class="footer actions">{buttons}</div></div>')
 
 
 def _text(field: dict[str, Any]) -> str:
@@ -185,13 +226,16 @@ def main() -> int:
                         help="show the card once resolved with this note")
     args = parser.parse_args()
     if args.snapshot is not None:
-        blocks = json.loads(args.snapshot.read_text(encoding="utf-8"))["blocks"]
+        stored = json.loads(args.snapshot.read_text(encoding="utf-8"))
+        body = (modal_to_html(stored) if stored.get("type") == "modal"  # a dialog: no sender
+                else SENDER + "".join(block_to_html(block) for block in stored["blocks"]))
     elif args.paste is None:
         parser.error("give a paste, or --snapshot FILE")
     else:
         blocks = render(args.paste, args.lang, args.fixed_before, view=args.view,
                         resolved=args.resolved)
-    page = PAGE.format(body="".join(block_to_html(block) for block in blocks))
+        body = SENDER + "".join(block_to_html(block) for block in blocks)
+    page = PAGE.format(body=body)
     html_path = args.out.with_suffix(".html")
     html_path.write_text(page, encoding="utf-8")
     browser = shutil.which("chromium") or shutil.which("chromium-browser")

@@ -61,3 +61,21 @@ def test_every_code_fence_in_the_docs_closes_on_its_own_line() -> None:
                 f"{page.name}:{number}: {line!r}")
         openers = [line for _, line in fences if re.fullmatch(r"\s*```[\w+-]*\s*", line)]
         assert len(openers) % 2 == 0, f"{page.name}: a code fence is never closed"
+
+
+def test_the_picture_script_draws_a_modal_as_a_dialog() -> None:
+    """scripts/render_answer.py is how we look at messages before calling them done; a modal
+    (what views.open gets) must show its title, fields and buttons, not an empty page."""
+    import importlib.util
+
+    from bot.logs.render import fetch_modal
+
+    spec = importlib.util.spec_from_file_location("render_answer",
+                                                  REPO_ROOT / "scripts" / "render_answer.py")
+    assert spec is not None and spec.loader is not None
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    page = script.modal_to_html(fetch_modal("m", "en", names=["churn-scorer", "fraud/blue"]))
+    for shown in ("Fetch logs", "Service, or endpoint/deployment", "(2 options)",
+                  "Lines", "200", ">Close<", ">Fetch<"):
+        assert shown in page, shown

@@ -55,8 +55,8 @@ TEXTS: dict[str, dict[str, str]] = {
                     "[--init]` (기본 {default}줄, 최대 {max}줄)."},
     "file_title": {"en": "Logs of {target} (redacted)", "ko": "{target} 로그 (민감정보 제거)"},
     "modal_title": {"en": "Fetch logs", "ko": "로그 가져오기"},
-    "modal_service": {"en": "Service or endpoint[/deployment]",
-                      "ko": "서비스 또는 엔드포인트[/배포]"},
+    "modal_service": {"en": "Service, or endpoint/deployment",
+                      "ko": "서비스 이름, 또는 엔드포인트/배포"},
     "modal_lines": {"en": "Lines", "ko": "줄 수"},
     "modal_pick": {"en": "Choose a service or endpoint", "ko": "서비스 또는 엔드포인트 선택"},
     "modal_listing": {"en": ":hourglass_flowing_sand: Listing the services I can read… or type "
