@@ -3,6 +3,8 @@ a signature that names the scoring call, and a signature's share of another entr
 
 from __future__ import annotations
 
+import pickle
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -35,16 +37,43 @@ def test_signatures_that_name_the_scoring_call_are_found(text: str) -> None:
     assert _names_scoring_call(text)
 
 
-def test_shared_words_are_counted_only_between_entries() -> None:
-    index = KnowledgeIndex(KnowledgeBase((
+def _index() -> KnowledgeIndex:
+    return KnowledgeIndex(KnowledgeBase((
         entry("a", "zqalpha zqcommon zqonly", "zqalpha zqsecond"),
         entry("b", "zqbeta zqcommon zqonly"),
         entry("c", "zqgamma zqnone"),
+        entry("d", "HTTPError: 502 zqproxy zqdelta", "HTTPError: 504 zqproxy zqdelta"),
+        entry("e", "HTTPError: 502 zqproxy zqepsilon"),
     )))
-    shares = {s.text: s.shared for s in index.signatures}
+
+
+def _shares(index: KnowledgeIndex) -> dict[str, float]:
+    return {choice.text: index.shared_share(position)
+            for position, choice in enumerate(index.signatures)}
+
+
+def test_shared_words_are_counted_only_between_entries() -> None:
+    index = _index()
+    shares = _shares(index)
     assert shares["zqgamma zqnone"] == 0.0  # no word of another entry
     assert shares["zqalpha zqsecond"] == 0.0  # `zqalpha` is only its own entry's
     weight = index.weight
     both = weight["zqcommon"] + weight["zqonly"]
     assert shares["zqalpha zqcommon zqonly"] == pytest.approx(both / (both + weight["zqalpha"]))
     assert shares["zqbeta zqcommon zqonly"] == pytest.approx(both / (both + weight["zqbeta"]))
+    # A signature with a code shares only with signatures of the same code.
+    assert shares["HTTPError: 502 zqproxy zqdelta"] > 0.3
+    assert shares["HTTPError: 504 zqproxy zqdelta"] == 0.0
+
+
+def test_shares_are_the_same_whenever_and_wherever_they_are_computed() -> None:
+    """Computed when a paste first needs them: the order of the questions, and a copy read
+    back from the disk cache (a pickle), must not change a value."""
+    expected = _shares(_index())
+    backwards = _index()
+    for position in reversed(range(len(backwards.signatures))):
+        backwards.shared_share(position)
+    assert _shares(backwards) == expected
+    fresh = _index()
+    fresh.shared_share(0)  # one computed before pickling, the others after
+    assert _shares(pickle.loads(pickle.dumps(fresh))) == expected
