@@ -159,15 +159,37 @@ def assessed(p: float, right: bool, unrelated: bool, score: float = 1.0
 
 
 def test_thresholds_meet_the_targets_on_held_out_predictions() -> None:
-    cases = ([assessed(0.95, True, False)] * 40 + [assessed(0.9, False, True)] * 1
-             + [assessed(0.7, True, False)] * 10 + [assessed(0.7, False, True)] * 4
-             + [assessed(0.3, False, True)] * 64 + [assessed(0.3, True, False)] * 5)
+    cases = ([assessed(0.95, True, False, 0.9)] * 40 + [assessed(0.9, False, True, 0.9)] * 1
+             + [assessed(0.7, True, False, 0.9)] * 10 + [assessed(0.7, False, True, 0.9)] * 4
+             + [assessed(0.3, False, True, 0.9)] * 64 + [assessed(0.3, True, False, 0.9)] * 5)
     data = [case[0] for case in cases]
     probabilities = [case[1] for case in cases]
     confident, likely, exact = pick_thresholds(data, probabilities)
     assert confident == pytest.approx(0.9)  # 1 of 69 unrelated above it (1.4 %); 5 at 0.7
-    assert exact == pytest.approx(0.9)  # exact matches at 0.7 would add 4 unrelated
+    assert exact == pytest.approx(0.9)  # no exact matches: never above the general threshold
     assert likely == pytest.approx(0.7)  # the 0.7 band: 10 right of 14 (71 %); 0.3 is worse
+
+
+def test_one_budget_for_both_rules_exact_matches_claim_it_first() -> None:
+    # 69 unrelated pastes: 1.5 % allows one confident answer among them. The exact band has
+    # one unrelated paste (p 0.85) among 12 right ones; a partial-match look-alike (p 0.99)
+    # sits above 10 right partial matches. Before, the look-alike took the budget and the
+    # whole exact band came out "probably".
+    cases = ([assessed(0.995, True, False, 0.9)] * 10 + [assessed(0.99, False, True, 0.9)] * 1
+             + [assessed(0.97, True, False, 0.9)] * 20
+             + [assessed(0.85, False, True, 1.0)] * 1 + [assessed(0.8, True, False, 1.0)] * 12
+             + [assessed(0.3, False, True, 0.5)] * 67)
+    data = [case[0] for case in cases]
+    confident, likely, exact = pick_thresholds(data, [case[1] for case in cases])
+    assert exact == pytest.approx(0.8)  # 12 right exact answers, the one unrelated with them
+    assert confident == pytest.approx(0.995)  # the look-alike would be a second unrelated one
+    assert likely <= exact
+    # Measured together, the two rules answer one unrelated paste confidently, not two.
+    model = ConfidenceModel(FEATURE_NAMES, np.zeros(0), np.ones(0), np.zeros(0), 0.0,
+                            confident, likely, confident_exact=exact)
+    tiers = [model.tier(float(p[0]), float(a.rows[0][0]) * 100.0) for a, p in cases]
+    assert sum(tier == "confident" and a.item.expected == "none"
+               for tier, (a, _) in zip(tiers, cases, strict=True)) == 1
 
 
 def test_exact_matches_get_their_own_threshold_within_the_same_budget() -> None:

@@ -256,3 +256,65 @@ def test_final_holdout3_shares_no_thread_and_no_text_with_any_other_eval_file(
 def test_final_holdout3_is_not_part_of_the_split(final3: list[dict]) -> None:
     split = json.loads((EVAL / "split.json").read_text(encoding="utf-8"))
     assert {item["id"] for item in final3} & set(split) == set()
+
+
+# --- final_holdout4.jsonl: round 4's final holdout, threads picked by thread_split.py's hash ---
+
+FINAL4 = "final_holdout4.jsonl"
+OTHER_SETS_THAN_FINAL4 = (*ALL_OTHER_SETS, FINAL3)
+
+
+@pytest.fixture(scope="module")
+def final4() -> list[dict]:
+    return load(FINAL4)
+
+
+def test_final_holdout4_has_the_documented_shape_and_size(final4: list[dict]) -> None:
+    for item in final4:
+        assert set(item) == FIELDS, item.get("id")
+        assert all(isinstance(item[k], str) for k in FIELDS), item["id"]
+        assert item["text"].strip(), item["id"]
+        assert item["kind"] == "real" and item["id"].startswith("fh4-"), item["id"]
+        assert item["source"].startswith(("http://", "https://")), item["id"]
+        assert item["note"].strip(), item["id"]
+    assert {item["expected"] for item in final4} <= KB_IDS | {"none"}
+    assert [i for i, n in Counter(item["id"] for item in final4).items() if n > 1] == []
+    # Issue 10 asks for >= 100 pastes; about 40-50 % look-alikes keeps both failure modes measured.
+    assert len(final4) >= 100
+    share_of_none = sum(item["expected"] == "none" for item in final4) / len(final4)
+    assert 0.35 <= share_of_none <= 0.55
+
+
+def test_every_final_holdout4_thread_is_on_the_final_side_of_the_hash(final4: list[dict]) -> None:
+    # The tuning collector of round 4 takes only threads the hash gives to "tune"; a thread on
+    # the wrong side here could have been tuned on.
+    side = runpy.run_path(str(EVAL / "thread_split.py"))["side"]
+    assert [item["id"] for item in final4 if side(item["source"]) != "final"] == []
+
+
+def test_final_holdout4_shares_no_thread_and_no_text_with_any_other_eval_file(
+    final4: list[dict],
+) -> None:
+    checker = runpy.run_path(str(EVAL / "check_holdout2.py"))
+    normalise = checker["normalise"]
+    used = checker["used_sources"]()  # real, variants, dev, holdout and every knowledge/*.md URL
+    for name in OTHER_SETS_THAN_FINAL4:
+        for item in load(name):
+            used.setdefault(normalise(item.get("source", "")), f"tests/eval/{name}")
+    clashes = {item["id"]: used[u] for item in final4 if (u := normalise(item["source"])) in used}
+    assert clashes == {}
+    threads = Counter(normalise(item["source"]) for item in final4)
+    assert [t for t, n in threads.items() if n > 1] == []
+
+    def squash(text: str) -> str:
+        return " ".join(text.split())
+
+    other_texts = {squash(item["text"]) for name in OTHER_SETS_THAN_FINAL4 for item in load(name)}
+    texts = Counter(squash(item["text"]) for item in final4)
+    assert [item["id"] for item in final4 if squash(item["text"]) in other_texts] == []
+    assert [t[:60] for t, n in texts.items() if n > 1] == []
+
+
+def test_final_holdout4_is_not_part_of_the_split(final4: list[dict]) -> None:
+    split = json.loads((EVAL / "split.json").read_text(encoding="utf-8"))
+    assert {item["id"] for item in final4} & set(split) == set()

@@ -61,7 +61,7 @@ PROBE_502_DURING_DEPLOY = ("Deployment blue of endpoint churn-ep failed: Readine
 ONLY_LIKELY = pytest.mark.xfail(strict=True, reason="ranked first, but only the likely tier")
 ANSWERED = [
     (V2_STATUS_SEGFAULT, "service-launch-fails"),
-    pytest.param(AKS_NO_MAIN, "service-launch-fails", marks=ONLY_LIKELY),
+    (AKS_NO_MAIN, "service-launch-fails"),  # likely until round 4's retraining
     (GCC_IN_IMAGE_BUILD, "image-build-fails"),
     pytest.param(CLIENT_READ_TIMEOUT, "http-status-code-504", marks=ONLY_LIKELY),
     (PROBE_502_DURING_DEPLOY, "service-launch-fails"),
@@ -78,7 +78,7 @@ RANKED_FIRST = [
 
 
 @pytest.mark.parametrize(("paste", "expected"), [
-    (AKS_NO_MAIN, "service-launch-fails"), (CLIENT_READ_TIMEOUT, "http-status-code-504")])
+    (CLIENT_READ_TIMEOUT, "http-status-code-504")])
 def test_wordings_rated_likely_are_still_shown_first(paste: str, expected: str) -> None:
     first = default_matcher().match(paste).matches[0]
     assert (first.entry_id, first.tier) == (expected, "likely")
@@ -221,3 +221,28 @@ def test_a_compiler_missing_in_a_v2_image_build_is_answered_as_the_image_build()
         "gcc: error trying to exec 'cc1plus': execvp: No such file or directory\n"
         "error: command 'gcc' failed with exit status 1")
     assert result.answer is not None and result.answer.entry_id == "image-build-fails"
+
+
+# pip killed by the kernel inside a BuildKit step of someone's own image build. The step's name
+# says "container", which once put the paste in a deployment; a process that died while an
+# install or build step ran is not a serving failure (features.death_outside_serving).
+PIP_KILLED_IN_BUILD = """\
+ > [app-container 5/9] RUN pip install -r requirements.txt:
+42.17 Downloading torch-2.3.0-cp311-cp311-manylinux1_x86_64.whl (779.1 MB)
+97.80 /bin/sh: line 1:     7 Killed                  pip install -r requirements.txt
+ERROR: failed to solve: process "/bin/sh -c pip install -r requirements.txt" did not complete \
+successfully: exit code: 137
+"""
+SERVING_POD_OOM = """\
+  Last State:     Terminated
+    Reason:       OOMKilled
+    Exit Code:    137
+  Warning  BackOff  kubelet  Back-off restarting failed container model-server in pod \
+churn-scorer-7d9f8b6c5-x2kqz
+"""
+
+
+def test_a_process_killed_during_an_image_build_is_not_answered_confidently() -> None:
+    assert default_matcher().match(PIP_KILLED_IN_BUILD).answer is None
+    served = default_matcher().match(SERVING_POD_OOM)
+    assert served.answer is not None and served.answer.entry_id == "vm-out-of-memory"

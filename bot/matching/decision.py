@@ -46,6 +46,8 @@ CONFIDENT_MIN_SCORE = 72.0
 # because one threshold for everything is set by the few unrelated look-alikes the model rates
 # very sure, and then the verbatim documented error (`Worker ... was sent SIGKILL! Perhaps out
 # of memory?`), a team's approved signature or an operator's own entry came out only "probably".
+# Both thresholds share one budget of confident answers on unrelated pastes, which exact matches
+# claim first (crossval.pick_thresholds).
 EXACT_SCORE = 99.5
 TIER_CONFIDENT_EXACT = "confident_exact"
 

@@ -15,7 +15,8 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 
 from bot.knowledge.model import KIND_CAUSE, KIND_PROCEDURE, KIND_SYMPTOM
 from bot.matching.confidence import (
@@ -48,6 +49,11 @@ MAX_CONTEXT_CHARS = 200_000  # as extraction.MAX_CHARS: one linear regex over wh
 # nothing in a crash loop of the model container's kind explains why.
 _INIT_CONTAINER = re.compile(r"\bInit:(CrashLoopBackOff|Error|OOMKilled|\d+/\d+)|"
                              r"(?i:\binit[- ]containers?\b|\bstorage[- ]initiali[sz])")
+# An install or image-build step was running when the process died: pip killed inside a Docker
+# build is a build on someone's machine, not a deployment's server, even when the build step's
+# name says "container" (BuildKit's `[base-container 8/11]`).
+_BUILD_STEP = re.compile(r"(?i)\bpip3?\W{1,4}install\b|\bfailed to solve\b|"
+                         r"\bdid not complete successfully\b|returned a non-zero code")
 _QUESTION = re.compile(r"[?？]|\b(how|why|what|where|can i|is there)\b", re.IGNORECASE)
 
 FEATURE_NAMES: tuple[str, ...] = (
@@ -114,6 +120,13 @@ class PasteShape:
     serving: float
     deployment: float
     azure: float
+    text: str = field(default="", repr=False)
+
+    @cached_property
+    def build_step(self) -> bool:
+        """An install or image-build step ran (_BUILD_STEP). Read only when asked: a scan of
+        a 40,000-character log costs ~2 ms, and only a death-only line in a serving paste asks."""
+        return bool(_BUILD_STEP.search(self.text[:MAX_CONTEXT_CHARS]))
 
 
 def paste_shape(text: str, extracted: Extracted, paste: PreparedPaste) -> PasteShape:
@@ -132,6 +145,7 @@ def paste_shape(text: str, extracted: Extracted, paste: PreparedPaste) -> PasteS
         serving=float(serving_context(paste)),
         deployment=float(deployment_context(paste)),
         azure=float(bool(_AZURE.search(text[:MAX_CONTEXT_CHARS]))),
+        text=text,
     )
 
 
@@ -156,6 +170,7 @@ def candidate_features(ranked: Sequence[EntryScore], paste: PreparedPaste, extra
         cause = extracted.causes[line] if in_paste and line < len(extracted.causes) else False
         overlap, coverage = _word_overlap(index, scored.entry, paste)
         death = process_death_only(scored, paste)
+        outside = death and (not shape.serving or shape.build_step)
         rows.append([
             scored.score / 100.0,
             scored.best.score / 100.0,
@@ -182,7 +197,7 @@ def candidate_features(ranked: Sequence[EntryScore], paste: PreparedPaste, extra
             float(scored.explained),
             float(position == 0 and rule > 0),
             float(death),
-            float(death and not shape.serving),
+            float(outside),
             float(index.entry_stages[scored.entry] == "build" and not shape.deployment),
             float(bool(_INIT_CONTAINER.search(body))),
             shape.azure,
