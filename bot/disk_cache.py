@@ -25,6 +25,7 @@ milliseconds.
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import importlib.util
 import logging
@@ -33,7 +34,7 @@ import pickle
 import stat
 import sys
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TypeVar
 
@@ -73,19 +74,42 @@ def code_fingerprint(modules: Iterable[str]) -> bytes:
 
 
 def cached(kind: str, key: bytes, build: Callable[[], T]) -> T:
-    """`build()`, or the value a previous `build()` stored for the same kind and key."""
-    folder = _usable_folder()
-    if folder is None:
-        return build()
-    digest = hashlib.sha256(_FORMAT + b"\0" + kind.encode() + b"\0" + key).hexdigest()
-    path = folder / f"{kind}-{digest[:40]}.pickle"
-    found = _read(path, digest)
-    if found is not None:
-        return found[0]  # type: ignore[no-any-return]
-    value = build()
-    _write(folder, path, digest, value)
-    _prune(folder, kind)
-    return value
+    """`build()`, or the value a previous `build()` stored for the same kind and key.
+
+    Either way with the cyclic garbage collector paused (see paused_gc)."""
+    with paused_gc():
+        folder = _usable_folder()
+        if folder is None:
+            return build()
+        digest = hashlib.sha256(_FORMAT + b"\0" + kind.encode() + b"\0" + key).hexdigest()
+        path = folder / f"{kind}-{digest[:40]}.pickle"
+        found = _read(path, digest)
+        if found is not None:
+            return found[0]  # type: ignore[no-any-return]
+        value = build()
+        _write(folder, path, digest, value)
+        _prune(folder, kind)
+        return value
+
+
+@contextlib.contextmanager
+def paused_gc() -> Iterator[None]:
+    """No cyclic garbage collection inside the block.
+
+    Building (or unpickling) a large knowledge base allocates about a million containers that
+    all stay alive: each time the allocation count crosses a threshold the collector walks
+    the whole growing heap and finds nothing to free. That was a fifth of the time to load
+    and index 10,000 entries (docs/benchmarks.md). Reference counting still frees what it
+    frees; the objects are looked at once, by the first collection after the block.
+    """
+    if not gc.isenabled():  # paused already (a caller, or another thread in such a block)
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def _usable_folder() -> Path | None:

@@ -221,7 +221,8 @@ def main() -> int:
         status = 0 if same else 1
     if args.gate:
         big_name = next(name for name in kbs if name.startswith("+"))
-        targets = [("warm load + index <= 3 s CPU", warm[1] + warm[3] <= 3.0),
+        targets = [("cold load + index <= 3 s CPU", cold[1] + cold[3] <= 3.0),
+                   ("warm load + index <= 3 s CPU", warm[1] + warm[3] <= 3.0),
                    ("2,000-char paste <= 10 ms CPU", paste_cpu[big_name, "2,000 chars"] <= 10),
                    ("40,000-char paste <= 30 ms CPU", paste_cpu[big_name, "40,000 chars"] <= 30)]
         print("\ngate (issue 10, with the generated entries):")

@@ -8,6 +8,7 @@ MIN_CACHED_FILES entries (smaller ones are never cached).
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import subprocess
@@ -16,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.disk_cache import cache_folder, code_fingerprint
+from bot.disk_cache import cache_folder, cached, code_fingerprint
 from bot.knowledge.loader import MIN_CACHED_FILES, load_knowledge_base
 from bot.matching.matcher import Matcher
 from tests.support.cli import run_cli
@@ -172,3 +173,33 @@ def test_processes_racing_on_a_cold_cache_all_answer_as_uncached(
     assert cached_files(cache_home) == ["index", "kb"]
     assert not [path for path in (cache_home / "troubleshoot-bot").iterdir()
                 if path.name.startswith(".tmp-")]
+
+
+def test_the_garbage_collector_runs_again_after_loading(team_folder: Path,
+                                                         cache_home: Path) -> None:
+    """Building a large KB pauses the cyclic collector (it would only rescan what is built):
+    a server left without it after start-up would never free a reference cycle again."""
+    assert gc.isenabled()
+    Matcher(load_knowledge_base(extra=str(team_folder)))  # cold: built and written
+    assert gc.isenabled()
+    Matcher(load_knowledge_base(extra=str(team_folder)))  # warm: read back
+    assert gc.isenabled()
+
+
+def test_the_garbage_collector_runs_again_after_a_failed_build(cache_home: Path) -> None:
+    def failing() -> None:
+        assert not gc.isenabled(), "paused while building"
+        raise RuntimeError("the knowledge base could not be built")
+
+    with pytest.raises(RuntimeError, match="could not be built"):
+        cached("test", b"key", failing)
+    assert gc.isenabled()
+
+
+def test_a_collector_paused_by_the_caller_stays_paused(cache_home: Path) -> None:
+    gc.disable()
+    try:
+        assert cached("test", b"key", lambda: 42) == 42
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

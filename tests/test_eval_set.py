@@ -205,116 +205,71 @@ def test_constructed_cases_are_apart_and_labelled_by_construction() -> None:
         assert "azmlinfsrv" in item["text"] or "azureml_inference_server_http" in item["text"]
 
 
-# --- final_holdout3.jsonl: round 3's fresh final holdout, collected before any matcher change ---
+# --- the fresh final holdouts of rounds 3 and 4, each collected before its round's changes ---
 
 FINAL3 = "final_holdout3.jsonl"
+FINAL4 = "final_holdout4.jsonl"
 ALL_OTHER_SETS = (*USED_FILES, FINAL, CONSTRUCTED.name)
+# file -> (id prefix, the files it must share nothing with, its size and share-of-none bounds)
+FRESH_FINALS = {
+    FINAL3: ("fh3-", ALL_OTHER_SETS, 60, (20 / 60, 1.0)),
+    # Issue 10 asks for >= 100 pastes; 40-50 % look-alikes keeps both failure modes measured.
+    FINAL4: ("fh4-", (*ALL_OTHER_SETS, FINAL3), 100, (0.35, 0.55)),
+}
 
 
-@pytest.fixture(scope="module")
-def final3() -> list[dict]:
-    return load(FINAL3)
-
-
-def test_final_holdout3_has_the_documented_shape_and_size(final3: list[dict]) -> None:
-    for item in final3:
+@pytest.mark.parametrize("name", FRESH_FINALS)
+def test_fresh_final_holdout_has_the_documented_shape_and_size(name: str) -> None:
+    prefix, _, size, (least_none, most_none) = FRESH_FINALS[name]
+    final = load(name)
+    for item in final:
         assert set(item) == FIELDS, item.get("id")
         assert all(isinstance(item[k], str) for k in FIELDS), item["id"]
         assert item["text"].strip(), item["id"]
-        assert item["kind"] == "real" and item["id"].startswith("fh3-"), item["id"]
+        assert item["kind"] == "real" and item["id"].startswith(prefix), item["id"]
         assert item["source"].startswith(("http://", "https://")), item["id"]
         assert item["note"].strip(), item["id"]
-    assert {item["expected"] for item in final3} <= KB_IDS | {"none"}
-    assert [i for i, n in Counter(item["id"] for item in final3).items() if n > 1] == []
-    assert len(final3) >= 60
-    assert sum(item["expected"] == "none" for item in final3) >= 20
+    assert {item["expected"] for item in final} <= KB_IDS | {"none"}
+    assert [i for i, n in Counter(item["id"] for item in final).items() if n > 1] == []
+    assert len(final) >= size
+    share_of_none = sum(item["expected"] == "none" for item in final) / len(final)
+    assert least_none <= share_of_none <= most_none
 
 
-def test_final_holdout3_shares_no_thread_and_no_text_with_any_other_eval_file(
-    final3: list[dict],
+@pytest.mark.parametrize("name", FRESH_FINALS)
+def test_fresh_final_holdout_shares_no_thread_and_no_text_with_any_other_eval_file(
+    name: str,
 ) -> None:
+    _, others, _, _ = FRESH_FINALS[name]
+    final = load(name)
     checker = runpy.run_path(str(EVAL / "check_holdout2.py"))
     normalise = checker["normalise"]
     used = checker["used_sources"]()  # real, variants, dev, holdout and every knowledge/*.md URL
-    for name in ALL_OTHER_SETS:
-        for item in load(name):
-            used.setdefault(normalise(item.get("source", "")), f"tests/eval/{name}")
-    clashes = {item["id"]: used[u] for item in final3 if (u := normalise(item["source"])) in used}
+    for other in others:
+        for item in load(other):
+            used.setdefault(normalise(item.get("source", "")), f"tests/eval/{other}")
+    clashes = {item["id"]: used[u] for item in final if (u := normalise(item["source"])) in used}
     assert clashes == {}
-    threads = Counter(normalise(item["source"]) for item in final3)
+    threads = Counter(normalise(item["source"]) for item in final)
     assert [t for t, n in threads.items() if n > 1] == []
 
     def squash(text: str) -> str:
         return " ".join(text.split())
 
-    other_texts = {squash(item["text"]) for name in ALL_OTHER_SETS for item in load(name)}
-    texts = Counter(squash(item["text"]) for item in final3)
-    assert [item["id"] for item in final3 if squash(item["text"]) in other_texts] == []
+    other_texts = {squash(item["text"]) for other in others for item in load(other)}
+    texts = Counter(squash(item["text"]) for item in final)
+    assert [item["id"] for item in final if squash(item["text"]) in other_texts] == []
     assert [t[:60] for t, n in texts.items() if n > 1] == []
 
 
-def test_final_holdout3_is_not_part_of_the_split(final3: list[dict]) -> None:
+@pytest.mark.parametrize("name", FRESH_FINALS)
+def test_fresh_final_holdout_is_not_part_of_the_split(name: str) -> None:
     split = json.loads((EVAL / "split.json").read_text(encoding="utf-8"))
-    assert {item["id"] for item in final3} & set(split) == set()
+    assert {item["id"] for item in load(name)} & set(split) == set()
 
 
-# --- final_holdout4.jsonl: round 4's final holdout, threads picked by thread_split.py's hash ---
-
-FINAL4 = "final_holdout4.jsonl"
-OTHER_SETS_THAN_FINAL4 = (*ALL_OTHER_SETS, FINAL3)
-
-
-@pytest.fixture(scope="module")
-def final4() -> list[dict]:
-    return load(FINAL4)
-
-
-def test_final_holdout4_has_the_documented_shape_and_size(final4: list[dict]) -> None:
-    for item in final4:
-        assert set(item) == FIELDS, item.get("id")
-        assert all(isinstance(item[k], str) for k in FIELDS), item["id"]
-        assert item["text"].strip(), item["id"]
-        assert item["kind"] == "real" and item["id"].startswith("fh4-"), item["id"]
-        assert item["source"].startswith(("http://", "https://")), item["id"]
-        assert item["note"].strip(), item["id"]
-    assert {item["expected"] for item in final4} <= KB_IDS | {"none"}
-    assert [i for i, n in Counter(item["id"] for item in final4).items() if n > 1] == []
-    # Issue 10 asks for >= 100 pastes; about 40-50 % look-alikes keeps both failure modes measured.
-    assert len(final4) >= 100
-    share_of_none = sum(item["expected"] == "none" for item in final4) / len(final4)
-    assert 0.35 <= share_of_none <= 0.55
-
-
-def test_every_final_holdout4_thread_is_on_the_final_side_of_the_hash(final4: list[dict]) -> None:
+def test_every_final_holdout4_thread_is_on_the_final_side_of_the_hash() -> None:
     # The tuning collector of round 4 takes only threads the hash gives to "tune"; a thread on
     # the wrong side here could have been tuned on.
     side = runpy.run_path(str(EVAL / "thread_split.py"))["side"]
-    assert [item["id"] for item in final4 if side(item["source"]) != "final"] == []
-
-
-def test_final_holdout4_shares_no_thread_and_no_text_with_any_other_eval_file(
-    final4: list[dict],
-) -> None:
-    checker = runpy.run_path(str(EVAL / "check_holdout2.py"))
-    normalise = checker["normalise"]
-    used = checker["used_sources"]()  # real, variants, dev, holdout and every knowledge/*.md URL
-    for name in OTHER_SETS_THAN_FINAL4:
-        for item in load(name):
-            used.setdefault(normalise(item.get("source", "")), f"tests/eval/{name}")
-    clashes = {item["id"]: used[u] for item in final4 if (u := normalise(item["source"])) in used}
-    assert clashes == {}
-    threads = Counter(normalise(item["source"]) for item in final4)
-    assert [t for t, n in threads.items() if n > 1] == []
-
-    def squash(text: str) -> str:
-        return " ".join(text.split())
-
-    other_texts = {squash(item["text"]) for name in OTHER_SETS_THAN_FINAL4 for item in load(name)}
-    texts = Counter(squash(item["text"]) for item in final4)
-    assert [item["id"] for item in final4 if squash(item["text"]) in other_texts] == []
-    assert [t[:60] for t, n in texts.items() if n > 1] == []
-
-
-def test_final_holdout4_is_not_part_of_the_split(final4: list[dict]) -> None:
-    split = json.loads((EVAL / "split.json").read_text(encoding="utf-8"))
-    assert {item["id"] for item in final4} & set(split) == set()
+    assert [item["id"] for item in load(FINAL4) if side(item["source"]) != "final"] == []

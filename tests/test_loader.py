@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -96,3 +97,39 @@ def test_knowledge_path_is_split_on_the_os_path_separator(tmp_path: Path) -> Non
     kb = load_knowledge_base(f"{one}{os.pathsep}{two}")
     assert kb.get("from-one") and kb.get("from-two")
     assert knowledge_folders(f"{one}{os.pathsep}")[1:] == [one]
+
+
+def test_windows_and_old_mac_line_endings_and_a_bom_load_as_plain_text(tmp_path: Path) -> None:
+    """Files are read once, as bytes (hashed for the disk cache, then parsed): an entry saved
+    by a Windows editor must still read exactly as the same entry saved with `\\n`."""
+    text = ENTRY.format(id="x", title="Title")
+    write_entry(tmp_path / "plain", "x")
+    for name, data in [("crlf", text.replace("\n", "\r\n").encode()),
+                       ("cr", text.replace("\n", "\r").encode()),
+                       ("bom", b"\xef\xbb\xbf" + text.encode())]:
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "x.md").write_bytes(data)
+    plain, problems = load_entries([tmp_path / "plain"])
+    assert not problems
+    for name in ("crlf", "cr", "bom"):
+        entries, problems = load_entries([tmp_path / name])
+        assert not problems, name
+        assert replace(entries[0], path=None) == replace(plain[0], path=None), name
+
+
+def test_a_file_that_is_not_utf8_is_reported_with_where_it_breaks(tmp_path: Path) -> None:
+    write_entry(tmp_path, "good")
+    (tmp_path / "latin1.md").write_bytes(b"---\nid: latin1\ntitle: {en: \"caf\xe9\"}\n---\n")
+    entries, problems = load_entries([tmp_path])
+    assert [entry.id for entry in entries] == ["good"]
+    assert [(problem.path.name, problem.message) for problem in problems] == [
+        ("latin1.md", "'utf-8' codec can't decode byte 0xe9 in position 31: invalid "
+                      "continuation byte")]
+
+
+def test_a_missing_folder_is_reported_and_the_others_still_load(tmp_path: Path) -> None:
+    write_entry(tmp_path / "team", "team-runbook")
+    entries, problems = load_entries([tmp_path / "nowhere", tmp_path / "team"])
+    assert [entry.id for entry in entries] == ["team-runbook"]
+    assert [(problem.path.name, problem.message) for problem in problems] == [
+        ("nowhere", "knowledge folder does not exist")]

@@ -24,6 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from functools import cached_property
 from itertools import chain
+from operator import attrgetter
 
 import numpy as np
 
@@ -52,6 +53,7 @@ INFO_FLOOR = 1.2
 SCORING_CALL = re.compile(r"(?i)\bservice\.run\(|\bscoring[_ ]?uri\b|/score\b|\bscore\.py\b|"
                           r"\bscoring (?:script|file|request)|\bwebservice object\b")
 _REGEX_CLASS = re.compile(r"\\[A-Za-z]")  # \b, \d, \w ... are not words of the pattern
+_WHOLE_WORD = re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9]{3,}(?![A-Za-z0-9])")
 
 
 @dataclass(frozen=True)
@@ -61,11 +63,8 @@ class SignatureChoice:
     fuzzy_text: str  # fully masked, lower-cased, spaces collapsed: what cdist compares
     weights: dict[str, float]  # word -> weight, each word once
     total: float  # sum of the weights
-    # The largest share of this signature's weight that one signature of another entry also
-    # has. A signature that mostly repeats another entry's ("Service deployment polling reached
-    # non-successful terminal state" beside "Image creation polling reached non-successful
-    # terminal state") is a wrapper around the real error, not the error.
-    shared: float = 0.0
+    # (How much of its weight another entry's signature also has, which tells a wrapper
+    # message from the error: KnowledgeIndex.shared_share(), computed when first needed.)
     # Codes the masking kept (HTTP status, exit and signal codes): `Response Code: 409` is not
     # `Response Code: 504`, however alike the rest of the words are.
     codes: frozenset[str] = frozenset()
@@ -90,6 +89,7 @@ class PatternChoice:
 
 
 _SIGNATURE_FIELDS = tuple(field.name for field in fields(SignatureChoice))
+_signature_fields = attrgetter(*_SIGNATURE_FIELDS)  # a choice's fields as a tuple, in C
 
 
 def signal_exit_code(word: str) -> bool:
@@ -111,28 +111,28 @@ def _shared_postings(postings: dict[str, list[int]], owners: list[int]) -> dict[
             and any(owners[other] != owners[posting[0]] for other in posting)}
 
 
-def _shared_share(entry: int, weights: dict[str, float], total: float, codes: frozenset[str],
-                  scanned: dict[str, list[int]], owners: list[int],
-                  all_codes: list[frozenset[str]]) -> float:
-    """SignatureChoice.shared of a signature of `entry`: the largest share of its weight that
-    one signature of another entry also has (`owners`: each signature's entry; `scanned`: see
-    _shared_postings)."""
+def _shared_share(choice: SignatureChoice, scanned: dict[str, list[int]],
+                  signatures: list[SignatureChoice]) -> float:
+    """KnowledgeIndex.shared_share() of `choice` (`scanned`: see _shared_postings)."""
+    if scanned.keys().isdisjoint(choice.weights):
+        return 0.0  # no word another entry's signature also has (most team signatures)
+    entry = choice.entry
     shared: dict[int, float] = defaultdict(float)
-    for word, weight in weights.items():
+    for word, weight in choice.weights.items():
         posting = scanned.get(word)
         if posting is None:
             continue
         for other in posting:
-            if owners[other] != entry:
+            if signatures[other].entry != entry:
                 shared[other] += weight
     # Parallel signatures told apart by their code (`HTTPError: 502 ...` / `HTTPError: 504
     # ...`) are not wrappers: the code decides, and a missing code is damped in scoring.
-    if codes:
+    if choice.codes:
         shared = {other: weight for other, weight in shared.items()
-                  if codes == all_codes[other]}
-    if not shared or not total:
+                  if choice.codes == signatures[other].codes}
+    if not shared or not choice.total:
         return 0.0
-    return max(shared.values()) / total
+    return max(shared.values()) / choice.total
 
 
 def _flat_postings(postings: dict[str, list[int]]) -> np.ndarray:
@@ -153,6 +153,13 @@ def _views(flat: np.ndarray, lengths: Iterable[tuple[str, int]]) -> dict[str, np
 
 
 def _names_scoring_call(text: str) -> bool:
+    # Each alternative of SCORING_CALL holds `scor` or `service` (tests/test_index_build.py): an
+    # ASCII text with neither, most signatures, cannot match. (Not for other text: (?i) also
+    # folds a few non-ASCII letters, such as the long s, onto ASCII ones.)
+    if text.isascii():
+        lowered = text.lower()
+        if "scor" not in lowered and "service" not in lowered:
+            return False
     return bool(SCORING_CALL.search(text))
 
 
@@ -203,27 +210,23 @@ class KnowledgeIndex:
             sum(max(0.0, weight - INFO_FLOOR) for weight in weights.values())
             for weights in self.entry_words]
 
-        # Each signature's words, weights and codes first, then its share of weight that one
-        # signature of another entry also has (which needs every signature's words); each
-        # SignatureChoice is built once, with both.
+        # Each signature's words, weights and codes, and the postings its share of another
+        # entry's words is computed from when a paste first needs it (shared_share()).
         postings: dict[str, list[int]] = defaultdict(list)
         drafts: list[tuple[int, str, str, dict[str, float], frozenset[str]]] = []
-        for number, text, found, fuzzy in signature_words:
-            position = len(drafts)
-            weights = {word: self.weight[word] for word in sorted(found)}
+        weight = self.weight
+        for position, (number, text, found, fuzzy) in enumerate(signature_words):
+            ordered = sorted(found)
+            weights = dict(zip(ordered, map(weight.__getitem__, ordered), strict=True))
             drafts.append((number, text, fuzzy, weights, frozenset(filter(str.isdigit, found))))
             for word in found:
                 postings[word].append(position)
-        owners = [draft[0] for draft in drafts]
-        all_codes = [draft[4] for draft in drafts]
-        scanned = _shared_postings(postings, owners)
-        self.signatures: list[SignatureChoice] = []
-        for number, text, fuzzy, weights, codes in drafts:
-            total = sum(weights.values())
-            self.signatures.append(SignatureChoice(
-                number, text, fuzzy, weights, total,
-                shared=_shared_share(number, weights, total, codes, scanned, owners, all_codes),
-                codes=codes, scoring_call=_names_scoring_call(text)))
+        self._share_postings = _shared_postings(postings, [draft[0] for draft in drafts])
+        self._shares: dict[int, float] = {}  # shared_share() of the signatures asked about
+        self.signatures: list[SignatureChoice] = [
+            SignatureChoice(number, text, fuzzy, weights, sum(weights.values()), codes=codes,
+                            scoring_call=_names_scoring_call(text))
+            for number, text, fuzzy, weights, codes in drafts]
         self._postings_flat = _flat_postings(postings)
         self.postings = _views(self._postings_flat,
                                ((word, len(items)) for word, items in postings.items()))
@@ -258,9 +261,9 @@ class KnowledgeIndex:
     # as tuples of their fields (a pattern's compiled regex is left out: compiled on use).
     def __getstate__(self) -> dict[str, object]:
         state = self.__dict__.copy()
+        state["_shares"] = {}  # computed again by each process, for its own pastes
         state["postings"] = [(word, len(array)) for word, array in self.postings.items()]
-        state["signatures"] = [tuple(getattr(choice, name) for name in _SIGNATURE_FIELDS)
-                               for choice in self.signatures]
+        state["signatures"] = list(map(_signature_fields, self.signatures))
         state["patterns"] = [(choice.entry, choice.text, choice.words)
                              for choice in self.patterns]
         return state
@@ -273,6 +276,23 @@ class KnowledgeIndex:
         self.postings = _views(self._postings_flat, lengths)  # type: ignore[arg-type]
         self.signatures = [SignatureChoice(*fields) for fields in signatures]  # type: ignore[attr-defined]
         self.patterns = [PatternChoice(*fields) for fields in patterns]  # type: ignore[attr-defined]
+
+    def shared_share(self, position: int) -> float:
+        """The largest share of signature `position`'s weight that one signature of another
+        entry also has. A signature that mostly repeats another entry's ("Service deployment
+        polling reached non-successful terminal state" beside "Image creation polling reached
+        non-successful terminal state") is a wrapper around the real error, not the error.
+
+        Computed for a signature when a paste first makes it a candidate: scoring reads it
+        for a few dozen signatures per paste, and computing it for all 40,000 signatures of
+        a large team KB was a tenth of a cold start.
+        """
+        share = self._shares.get(position)
+        if share is None:
+            share = _shared_share(self.signatures[position], self._share_postings,
+                                  self.signatures)
+            self._shares[position] = share  # the same value whichever thread stores it
+        return share
 
     def compile_problems(self) -> list[tuple[str, str, str]]:
         """Patterns that parse but do not compile (entry id, pattern, error): for kb check."""
@@ -291,8 +311,7 @@ class KnowledgeIndex:
             # Only whole words inside a literal are safe anchors: in `back-?off`, `back` is
             # the end of a run and may continue (`backoff`), so runs are cut at their edges.
             literal_words = set(words(literal))
-            for found in re.finditer(r"(?<![A-Za-z0-9])[A-Za-z0-9]{3,}(?![A-Za-z0-9])",
-                                     literal):
+            for found in _WHOLE_WORD.finditer(literal):
                 inside = found.start() > 0 and found.end() < len(literal)
                 word = stem(found.group().lower())
                 if inside and word in literal_words:

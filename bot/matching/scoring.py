@@ -189,11 +189,11 @@ def _signature_evidence(index: KnowledgeIndex, paste: PreparedPaste):  # type: i
     candidates = _candidates(index, paste)
     if len(candidates) == 0:
         return
-    choices = [index.signatures[int(number)] for number in candidates]
     windows = paste.windows_by_word
     line_count = len(paste.lines)
-    located = []  # (choice, matched weight, first line, last line)
-    for choice in choices:
+    located = []  # (position, choice, matched weight, matched information, first, last line)
+    for position in map(int, candidates):
+        choice = index.signatures[position]
         # The window (a line, or two neighbouring lines) holding most of the signature's weight.
         weight_in: dict[int, float] = defaultdict(float)
         info_in: dict[int, float] = defaultdict(float)
@@ -206,7 +206,8 @@ def _signature_evidence(index: KnowledgeIndex, paste: PreparedPaste):  # type: i
         best_window = max(weight_in, key=lambda window: (weight_in[window], -window))
         first = best_window if best_window < line_count else best_window - line_count
         last = first if best_window < line_count else first + 1
-        located.append((choice, weight_in[best_window], info_in[best_window], first, last))
+        located.append((position, choice, weight_in[best_window], info_in[best_window], first,
+                        last))
     if not located:
         return
     # The shape check: cdist of the masked signatures against the lines where they were found
@@ -214,11 +215,11 @@ def _signature_evidence(index: KnowledgeIndex, paste: PreparedPaste):  # type: i
     rows = sorted({line for *_, first, last in located for line in (first, last)})
     row_of = {line: position for position, line in enumerate(rows)}
     queries = [paste.fuzzy_lines[line] for line in rows]
-    texts = [choice.fuzzy_text for choice, *_ in located]
+    texts = [choice.fuzzy_text for _, choice, *_ in located]
     workers = 2 if len(queries) * len(texts) >= PARALLEL_CELLS else 1
     shape = process.cdist(queries, texts, scorer=fuzz.partial_ratio, score_cutoff=FUZZY_CUTOFF,
                           dtype=np.float32, workers=workers)
-    for column, (choice, matched, info, first, last) in enumerate(located):
+    for column, (position, choice, matched, info, first, last) in enumerate(located):
         # partial_ratio finds the shorter string inside the longer: a 10-character line
         # "inside" a 100-character signature is not that signature, so short lines get a share.
         fuzzy_score = max(float(shape[row_of[line], column]) / 100.0
@@ -237,7 +238,7 @@ def _signature_evidence(index: KnowledgeIndex, paste: PreparedPaste):  # type: i
         if choice.codes and not all(_in_window(paste, code, first, last)
                                     for code in choice.codes):
             factor *= MISSING_CODE_FACTOR
-        excess = max(0.0, choice.shared - WRAPPER_SHARED) / (1 - WRAPPER_SHARED)
+        excess = max(0.0, index.shared_share(position) - WRAPPER_SHARED) / (1 - WRAPPER_SHARED)
         factor *= 1.0 - (1.0 - WRAPPER_FLOOR) * excess
         score = 100.0 * strength * factor * (COVERAGE_SHARE * coverage
                                              + (1 - COVERAGE_SHARE) * fuzzy_score)

@@ -70,9 +70,12 @@ GENERIC_WEIGHT = 1.0
 
 def words(text: str) -> list[str]:
     """Lower-case words of `text`: whole compounds, their parts, de-particled Korean."""
+    if "<" in text:  # no placeholder without one: most signatures and lines are left as they are
+        text = _PLACEHOLDER.sub(" ", text)
     out: list[str] = []
-    for match in _WORD.finditer(_PLACEHOLDER.sub(" ", text)):
-        out.extend(_token_words(match.group()))
+    extend = out.extend
+    for token in _WORD.findall(text):
+        extend(_token_words(token))
     return out
 
 
@@ -81,6 +84,16 @@ def _token_words(word: str) -> tuple[str, ...]:
     """The words one token gives. Memoised, bounded: the same tokens (`error`, `failed`,
     `nvidia.com`) recur in every signature and line, and splitting them was a fifth of the time
     to index a large knowledge base."""
+    if word.islower() and word.isalpha() and word.isascii():
+        # A plain lower-case word (most of them, and most of a team KB's own words, which the
+        # bounded memo cannot keep) has no parts: what _split_token() gives, without its four
+        # regular expressions (tests/test_tokens.py compares the two).
+        return (stem(word),) if len(word) >= MIN_WORD_LENGTH else ()
+    return _split_token(word)
+
+
+def _split_token(word: str) -> tuple[str, ...]:
+    """The words any token gives: the whole compound and its parts, or de-particled Korean."""
     if "\uac00" <= word[0] <= "\ud7a3":
         out = [_strip_particle(word)]
     else:
@@ -105,8 +118,8 @@ def stem(word: str) -> str:
     Only plain lower-case words of 5+ letters, so `status`, `oomkilled` as a whole and numbers
     stay; precision matters less than `failure` meeting `failed`.
     """
-    if len(word) < 5 or not word.isalpha() or not word.isascii():
-        return word
+    if len(word) < 5 or not word.endswith(_SUFFIXES) or not word.isalpha() or not word.isascii():
+        return word  # (most words end in none of the suffixes: one test instead of five)
     for suffix in _SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 4:
             if suffix == "s" and word.endswith(("ss", "us", "is")):

@@ -1,0 +1,79 @@
+"""Shortcuts the index takes while it is built must decide exactly as the full computation:
+a signature that names the scoring call, and a signature's share of another entry's words."""
+
+from __future__ import annotations
+
+import pickle
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.knowledge.model import KnowledgeBase
+from bot.matching.index import SCORING_CALL, KnowledgeIndex, _names_scoring_call
+from tests.matching_support import entry
+
+# Pieces that make SCORING_CALL match, or nearly (other case, other letters, non-ASCII look-alikes).
+_PIECES = ["service.run(", "Service.Run(", "scoring_uri", "SCORING URI", "scoringuri", "/score",
+           "/scores", "score.py", "SCORE.PY", "scoring script", "Scoring Request",
+           "webservice object", "WebService Object", "\u017fcore.py", "\u017fcoring_uri",
+           "servi\u017fe.run(", "webservi\u0441e object", "scor", "service", "run(", "uri",
+           " ", "\n", "Error: ", "502", "when calling", "로그", "the"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=6).map("".join))
+def test_the_scoring_call_shortcut_agrees_with_the_regex(text: str) -> None:
+    assert _names_scoring_call(text) == bool(SCORING_CALL.search(text))
+
+
+@pytest.mark.parametrize("text", [
+    "Response Code: 504 when calling service.run()", "requests.post(scoring_uri) timed out",
+    "POST /score HTTP/1.1 502", "File \"/var/azureml-app/score.py\", line 3",
+    "the scoring script failed", "Received bad response from the webservice object",
+    "\u017fcore.py crashed",  # the long s: (?i) folds it onto `s`
+])
+def test_signatures_that_name_the_scoring_call_are_found(text: str) -> None:
+    assert _names_scoring_call(text)
+
+
+def _index() -> KnowledgeIndex:
+    return KnowledgeIndex(KnowledgeBase((
+        entry("a", "zqalpha zqcommon zqonly", "zqalpha zqsecond"),
+        entry("b", "zqbeta zqcommon zqonly"),
+        entry("c", "zqgamma zqnone"),
+        entry("d", "HTTPError: 502 zqproxy zqdelta", "HTTPError: 504 zqproxy zqdelta"),
+        entry("e", "HTTPError: 502 zqproxy zqepsilon"),
+    )))
+
+
+def _shares(index: KnowledgeIndex) -> dict[str, float]:
+    return {choice.text: index.shared_share(position)
+            for position, choice in enumerate(index.signatures)}
+
+
+def test_shared_words_are_counted_only_between_entries() -> None:
+    index = _index()
+    shares = _shares(index)
+    assert shares["zqgamma zqnone"] == 0.0  # no word of another entry
+    assert shares["zqalpha zqsecond"] == 0.0  # `zqalpha` is only its own entry's
+    weight = index.weight
+    both = weight["zqcommon"] + weight["zqonly"]
+    assert shares["zqalpha zqcommon zqonly"] == pytest.approx(both / (both + weight["zqalpha"]))
+    assert shares["zqbeta zqcommon zqonly"] == pytest.approx(both / (both + weight["zqbeta"]))
+    # A signature with a code shares only with signatures of the same code.
+    assert shares["HTTPError: 502 zqproxy zqdelta"] > 0.3
+    assert shares["HTTPError: 504 zqproxy zqdelta"] == 0.0
+
+
+def test_shares_are_the_same_whenever_and_wherever_they_are_computed() -> None:
+    """Computed when a paste first needs them: the order of the questions, and a copy read
+    back from the disk cache (a pickle), must not change a value."""
+    expected = _shares(_index())
+    backwards = _index()
+    for position in reversed(range(len(backwards.signatures))):
+        backwards.shared_share(position)
+    assert _shares(backwards) == expected
+    fresh = _index()
+    fresh.shared_share(0)  # one computed before pickling, the others after
+    assert _shares(pickle.loads(pickle.dumps(fresh))) == expected
