@@ -9,6 +9,7 @@ show English, or drop a figure, in the middle of a Korean answer.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import pkgutil
 from collections.abc import Iterator
@@ -44,6 +45,9 @@ def is_language_first_table(value: Any) -> bool:
                     for lang in LANGUAGES))
 
 
+# Searched when a test asks, once per process: at import, every pytest-xdist worker would import
+# the whole package while collecting, though only one of them runs these tests.
+@functools.cache
 def tables() -> dict[str, Any]:
     """reference -> table, each table once (a Catalog counts as the table it reads)."""
     found: dict[int, tuple[str, Any]] = {}
@@ -56,8 +60,9 @@ def tables() -> dict[str, Any]:
     return dict(found.values())
 
 
-FOUND = tables()
-LISTED = {id(load_catalog(reference)) for reference in CATALOGS}
+def listed() -> set[int]:
+    return {id(load_catalog(reference)) for reference in CATALOGS}
+
 # Terminal labels kept language-first by the renderers the answer service replaces
 # (bot/answers); listed here so that any other table in that shape fails.
 KNOWN_LANGUAGE_FIRST = {"bot.incidents.cli_ask:_LABELS", "bot.matching.text_output:_LABELS"}
@@ -65,13 +70,13 @@ KNOWN_LANGUAGE_FIRST = {"bot.incidents.cli_ask:_LABELS", "bot.matching.text_outp
 
 def test_the_search_finds_the_listed_catalogues() -> None:
     # If this fails the search is broken (a new shape), not the strings.
-    assert {id(table) for table in FOUND.values()} >= LISTED
+    assert {id(table) for table in tables().values()} >= listed()
 
 
 def test_every_string_table_is_listed_in_one_shape() -> None:
-    unlisted = [reference for reference, table in FOUND.items()
-                if is_sentence_table(table) and id(table) not in LISTED]
-    other_shape = [reference for reference, table in FOUND.items()
+    unlisted = [reference for reference, table in tables().items()
+                if is_sentence_table(table) and id(table) not in listed()]
+    other_shape = [reference for reference, table in tables().items()
                    if is_language_first_table(table) and reference not in KNOWN_LANGUAGE_FIRST]
     assert not unlisted, f"add to bot.i18n.CATALOGS: {unlisted}"
     assert not other_shape, f"use key -> {{ko, en}} and list it in CATALOGS: {other_shape}"

@@ -13,6 +13,7 @@ knowledge-base entry's Korean title and body.
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from pathlib import Path
 
@@ -39,6 +40,9 @@ GUESSED_PARTICLE = re.compile(
 HEDGE = re.compile(r"을\(를\)|이\(가\)|은\(는\)|와\(과\)|\(으\)로")
 
 
+# Scanned when a test asks, once per process: at import, every pytest-xdist worker would parse
+# the whole package while collecting, though only one of them runs these tests.
+@functools.cache
 def korean_strings() -> list[tuple[str, str]]:
     """(where, text) for every string literal with Hangul in the bot package (f-strings too)."""
     found = []
@@ -57,6 +61,7 @@ def korean_strings() -> list[tuple[str, str]]:
     return found
 
 
+@functools.cache
 def knowledge_texts() -> list[tuple[str, str]]:
     """(where, text) for each entry's Korean title and body (signatures are what people paste,
     in whatever words they use, and are not checked)."""
@@ -70,20 +75,20 @@ def knowledge_texts() -> list[tuple[str, str]]:
     return texts
 
 
-STRINGS = korean_strings()
-KNOWLEDGE = knowledge_texts()
+def corpus_texts(corpus: str) -> list[tuple[str, str]]:
+    return korean_strings() if corpus == "strings" else knowledge_texts()
 
 
 def test_the_scan_sees_the_catalogue_and_the_knowledge_base() -> None:
     # If these fail the scan is broken (the package or the KB moved), not the Korean.
-    assert len(STRINGS) > 150
-    assert any("인시던트" in text for _where, text in STRINGS)
-    assert len(KNOWLEDGE) >= 30 and all(text for _where, text in KNOWLEDGE)
+    assert len(korean_strings()) > 150
+    assert any("인시던트" in text for _where, text in korean_strings())
+    assert len(knowledge_texts()) >= 30 and all(text for _where, text in knowledge_texts())
 
 
 @pytest.mark.parametrize("corpus", ["strings", "knowledge"])
 def test_engineers_vocabulary(corpus: str) -> None:
-    texts = STRINGS if corpus == "strings" else KNOWLEDGE
+    texts = corpus_texts(corpus)
     found = [f"{where}: '{term}' → {better}" for where, text in texts
              for term, better in BANNED.items() if term in text]
     assert not found, "\n".join(found)
@@ -91,7 +96,7 @@ def test_engineers_vocabulary(corpus: str) -> None:
 
 @pytest.mark.parametrize("corpus", ["strings", "knowledge"])
 def test_no_particle_is_guessed_after_a_number_or_a_name(corpus: str) -> None:
-    texts = STRINGS if corpus == "strings" else KNOWLEDGE
+    texts = corpus_texts(corpus)
     found = sorted({f"{where}: …{text[max(0, m.start() - 20):m.end() + 5]}…"
                     for where, text in texts
                     for m in [*GUESSED_PARTICLE.finditer(text), *HEDGE.finditer(text)]})

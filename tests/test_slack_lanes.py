@@ -27,7 +27,7 @@ def test_a_busy_lane_holds_few_threads_and_runs_everything_in_order() -> None:
         for number in range(6):
             pool.submit(lanes.run, "channel:SLOW", lambda n=number: task(n))
             while len(started) + lanes.queued("channel:SLOW") < number + 1:  # in, in order
-                threading.Event().wait(0.01)
+                threading.Event().wait(0.01)  # the poll interval of this wait (pytest-timeout)
         other = threading.Event()
         pool.submit(lanes.run, "channel:OTHER", other.set)
         assert other.wait(5)  # not stuck behind the busy lane

@@ -43,6 +43,8 @@ def test_a_hanging_fetch_times_out_holds_its_slot_and_frees_it_when_it_ends() ->
                                  timeout_s=5)
             break
         except TooManyFetches:
+            # The poll interval of this wait (2.5 s in all): the slot is freed just after the
+            # fetch returns, in the fetcher's own thread, which signals nothing.
             threading.Event().wait(0.05)
     assert result.text == "ok"
 
