@@ -109,7 +109,7 @@ def _exit_code(code: object, stderr: io.TextIOWrapper) -> int:
 
 @contextmanager
 def _environment(env: Mapping[str, str | None] | None) -> Iterator[None]:
-    saved = dict(os.environ)
+    saved = _copy_of_environment()
     try:
         for name, value in (env or {}).items():
             if value is None:
@@ -120,6 +120,18 @@ def _environment(env: Mapping[str, str | None] | None) -> Iterator[None]:
     finally:
         os.environ.clear()
         os.environ.update(saved)
+
+
+def _copy_of_environment() -> dict[str, str]:
+    """os.environ as it is now. A thread left running by an earlier test (a library that sets
+    a variable while it imports) can change it while it is copied, which raised "dictionary
+    changed size during iteration" once in ~20 whole runs; a second copy sees a settled one."""
+    for _ in range(10):
+        try:
+            return dict(os.environ)
+        except RuntimeError:
+            continue
+    return dict(os.environ)
 
 
 @contextmanager
