@@ -13,6 +13,7 @@ from bot.incidents.models import Incident
 from bot.incidents.service import record_occurrence, resolve_incident
 from bot.knowledge.loader import load_knowledge_base, parse_entry
 from bot.knowledge.model import Entry, LocalizedBody
+from bot.matching.decision import EXACT_SCORE
 from bot.matching.matcher import Matcher
 from bot.storage import session_scope
 from bot.teaching import service
@@ -48,7 +49,23 @@ def test_signature_is_the_error_line_masked_and_redacted() -> None:
     assert "FS_CONN_REFUSED" in signature
     for variable in ("2026", "scorer-7d9f8b6c5", "prod-fs-42", "30s", "hunter2"):
         assert variable not in signature
-    assert signature_of(VARIANT) == signature_of(UNKNOWN).replace(" password=<secret>", "")
+    # The secret and its key are left out: the next paste of the error has another or none.
+    assert "password" not in signature and "<secret>" not in signature
+    assert signature_of(VARIANT) == signature_of(UNKNOWN)
+
+
+def test_a_signature_taught_from_a_paste_with_a_secret_answers_the_next_paste_confidently(
+        tmp_path) -> None:  # type: ignore[no-untyped-def]
+    signature = signature_of(UNKNOWN)
+    title = title_from(signature)
+    (tmp_path / "feature-store.md").write_text(entry_markdown(
+        entry_id=entry_id_for(title, set()), title=title, cause="c", fix=NOTE,
+        signatures=[signature], incident_id=7), encoding="utf-8")
+    matcher = Matcher(load_knowledge_base(str(tmp_path)))
+    [first, *_] = matcher.match(VARIANT).matches
+    assert first.entry_id == entry_id_for(title, set())
+    # Found whole (an exact match, which has its own confident threshold), not nearly.
+    assert first.score >= EXACT_SCORE and first.confident
 
 
 def test_resource_names_become_placeholders_but_code_names_stay() -> None:

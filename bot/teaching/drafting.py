@@ -34,6 +34,11 @@ _LEADING_PLACEHOLDERS = re.compile(r"^(?:\s*(?:<[a-z_]+>|[\[\](){}|:,-])\s*)+")
 # pastes; masking keeps them because they can be evidence, but a signature must not require them.
 _RESOURCE_NAME = re.compile(r"(?<![\w<./-])[a-z0-9]+(?:-[a-z0-9]+)+(?![\w>/-])")
 _REDACTED = re.compile(r"\[REDACTED:[\w-]+\]")
+# A secret, with the key or scheme that introduces it (`password=`, `Authorization: Bearer`):
+# which secret was in the first paste is chance, and a signature keeping it would never be
+# found whole in the next paste of the same error, which has another secret or none.
+_SECRET_PART = re.compile(r"(?:[\w.-]+\s*[=:]\s*)?(?:(?:Bearer|Basic)\s+)?<secret>[,;]?",
+                          re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.!?。])\s+|(?<=다\.)\s+|\n+")
 
 
@@ -56,6 +61,7 @@ def error_line(paste: str) -> str:
 def signature_of(paste: str) -> str:
     """The paste's error line, redacted and masked, leading timestamps and pod names dropped."""
     line = _REDACTED.sub("<secret>", mask(str(sanitize(error_line(paste)))))
+    line = _SECRET_PART.sub(" ", line)
     line = _RESOURCE_NAME.sub("<name>", line)
     line = _LEADING_PLACEHOLDERS.sub("", line)
     return " ".join(line.split())[:SIGNATURE_LIMIT]
