@@ -145,12 +145,9 @@ def _fix_intro(fix: str, starts: list[re.Match[str]]) -> str:
     return fix[: starts[0].start()].strip() if starts else ""
 
 
-def split_steps(fix: str) -> tuple[str, ...]:
-    """Numbered items at the left margin; indented lines and code blocks stay with their item."""
-    return _steps(fix, _unfenced(_NUMBERED_ITEM, fix))
-
-
 def _steps(fix: str, starts: list[re.Match[str]]) -> tuple[str, ...]:
+    """Numbered items at the left margin; indented lines and code blocks stay with their item.
+    `starts`: the steps' numbers, _unfenced(_NUMBERED_ITEM, fix)."""
     if not starts:
         return (fix.strip(),) if fix.strip() else ()
     steps = []
