@@ -466,6 +466,10 @@ def test_lang_switches_the_answers_of_that_person(server: Server, channel: str) 
 def test_incidents_and_resolve_by_command(server: Server, channel: str) -> None:
     server.slack.command(OOM_ERROR + " incidents " + channel, channel=channel)
     incident_id = incident_id_of(answer_in(server, channel).args["blocks"])
+    # The card's thread reply is posted once the incident knows its card (flows.answer_in_thread
+    # attaches the thread first): only then can a resolve by command find the card to update.
+    server.wait_in(channel, "chat.postMessage", predicate=lambda call: bool(
+        call.args.get("thread_ts")))
     server.slack.command("incidents", channel=channel)
     listing = respond_calls(server, channel)[0]
     assert f"#{incident_id}" in all_text(listing.args)
