@@ -22,6 +22,7 @@ from typing import Any
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 
+from bot.logs.resolver import import_sdks, logs_enabled
 from bot.slack.app import build_app
 from bot.slack.config import Settings
 from bot.slack.door import guard
@@ -50,6 +51,14 @@ class InProcessSlack:
     @property
     def app(self) -> App:
         if self._app is None:
+            # Where logs may be fetched, build_app() starts a thread that imports the Azure
+            # SDKs, creating hundreds of loggers; pytest's logging plugin walks logging's logger
+            # dict at every test phase in this process and raised "dictionary changed size
+            # during iteration" when the two met. Imported here first, in this thread, the
+            # app's warm-up finds every module already imported. (A server's worker has no
+            # such reader: it keeps the background import.)
+            if logs_enabled():
+                import_sdks()
             self._app = build_app(self.settings)
             self._wsgi = guard(self.settings.signing_secret,
                                SlackRequestHandler(self._app, path=EVENTS_PATH))
