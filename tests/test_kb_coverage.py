@@ -246,3 +246,30 @@ def test_a_process_killed_during_an_image_build_is_not_answered_confidently() ->
     assert default_matcher().match(PIP_KILLED_IN_BUILD).answer is None
     served = default_matcher().match(SERVING_POD_OOM)
     assert served.answer is not None and served.answer.entry_id == "vm-out-of-memory"
+
+
+# Exit 137 outside any model serving, with the words a deployment is recognised by around it
+# (an inference image's tests in a CI job; a training script in a container): the kill is the
+# CI job's or the training run's, not a deployment's (features._OTHER_ACTIVITY).
+CI_JOB_KILLED = """\
+Run docker compose run --rm inference-api pytest tests/ -x
+ Container app-inference-api-run-1c2d  Creating
+tests/test_batch.py::test_large_batch
+/home/runner/work/_temp/4f1a.sh: line 1:  2211 Killed   docker compose run --rm inference-api pytest
+Error: Process completed with exit code 137.
+"""
+TRAINING_KILLED = """\
+Training dies inside the container on our GPU box, always in the third epoch:
+$ python train.py --epochs 20 --batch-size 64
+Epoch 3/20
+ 812/1500 [==============>...............] - ETA: 4:12 - loss: 0.4121
+Killed
+The container exited with exit code 137.
+"""
+
+
+@pytest.mark.parametrize("paste", [CI_JOB_KILLED, TRAINING_KILLED], ids=["ci-job", "training"])
+def test_a_process_killed_in_a_ci_job_or_a_training_run_is_not_answered(paste: str) -> None:
+    first = default_matcher().match(paste).matches[0]
+    assert first.entry_id == "vm-out-of-memory"  # still the closest candidate, for the thread
+    assert first.tier == "unknown"

@@ -12,6 +12,13 @@ Each FILE is JSON Lines, each line `{"id": ..., "text": ..., "expected": <KB id 
 - confident on `none`: the share of unrelated pastes the bot wrongly answers confidently;
 - confident-wrong overall: confident answers that name the wrong entry, over all items;
 - per label: items, top-1, top-3, confident-right and likely-right.
+
+Constructed cases (`"kind": "constructed"`: what the real inference server prints for scoring
+scripts broken on purpose, tests/eval/make_constructed.py) are counted apart whenever public
+pastes (`real`, `variant`) are in the same run: the headline figures are the public pastes'
+only, the constructed cases get their own line. They are easy by construction (the label is
+known, the server's own wording), so more of them must never lift the figures the issue's
+targets are about; they still take part in training (crossval.py).
 """
 
 from __future__ import annotations
@@ -28,6 +35,7 @@ from bot.matching.matcher import Matcher
 
 RANKED = 10  # entries looked at for MRR and top-3
 NONE_LABEL = "none"
+CONSTRUCTED = "constructed"  # the `kind` of a case built on purpose, not a public paste
 
 
 @dataclass(frozen=True)
@@ -36,6 +44,11 @@ class EvalItem:
     text: str
     expected: str
     source: str = ""
+    kind: str = ""  # real / variant / constructed ("" when the file does not say)
+
+    @property
+    def constructed(self) -> bool:
+        return self.kind == CONSTRUCTED
 
 
 @dataclass(frozen=True)
@@ -46,6 +59,7 @@ class Decided:
     expected: str
     ranked: tuple[str, ...]  # entry ids, best first
     tier: str  # of the first entry
+    kind: str = ""  # the item's kind (EvalItem.kind)
 
 
 @dataclass
@@ -66,6 +80,9 @@ class EvalReport:
     likely_precision: float = 0.0
     per_label: dict[str, dict[str, float]] = field(default_factory=dict)
     failures: list[dict[str, object]] = field(default_factory=list)
+    # The constructed cases of the same run, reported apart (module docstring); None when
+    # there were none, or when nothing else was judged (then they are the headline).
+    constructed_cases: EvalReport | None = None
 
     def to_json(self) -> dict[str, object]:
         return asdict(self)
@@ -94,7 +111,7 @@ def read_items(path: Path) -> list[EvalItem]:
                 or not isinstance(data.get("expected"), str):
             raise EvalFileError(f'{path}:{number}: needs "text" and "expected" strings')
         items.append(EvalItem(str(data.get("id", number)), data["text"], data["expected"],
-                              str(data.get("source") or "")))
+                              str(data.get("source") or ""), str(data.get("kind") or "")))
     return items
 
 
@@ -108,12 +125,26 @@ def decide(items: Iterable[EvalItem], matcher: Matcher) -> list[Decided]:
         result = matcher.match(item.text, top=RANKED, lang="en")
         decided.append(Decided(item.id, item.expected,
                                tuple(match.entry_id for match in result.matches),
-                               result.matches[0].tier if result.matches else "unknown"))
+                               result.matches[0].tier if result.matches else "unknown",
+                               item.kind))
     return decided
 
 
 def evaluate(items: Iterable[EvalItem], matcher: Matcher) -> EvalReport:
-    return summarise(decide(items, matcher))
+    return summarise_by_kind(decide(items, matcher))
+
+
+def summarise_by_kind(decided: Iterable[Decided]) -> EvalReport:
+    """The public pastes' report, with the constructed cases' own report attached (module
+    docstring); all of them as the headline when the run has nothing but constructed cases."""
+    every = list(decided)
+    public = [item for item in every if item.kind != CONSTRUCTED]
+    built = [item for item in every if item.kind == CONSTRUCTED]
+    if not public or not built:
+        return summarise(every)
+    report = summarise(public)
+    report.constructed_cases = summarise(built)
+    return report
 
 
 def summarise(decided: Iterable[Decided]) -> EvalReport:
@@ -194,9 +225,17 @@ def render_report(report: EvalReport, name: str, *, misses: bool = True) -> str:
         lines.append(f"    {label:44s} {row['items']:4.0f} {row['top1']:6.0f} {row['top3']:6.0f}"
                      f" {row['confident_right']:8.0f} {row['likely_right']:13.0f}"
                      f" {row['confident_wrong']:13.0f}")
-    if misses and report.failures:
+    built = report.constructed_cases
+    if built is not None:
+        lines.append(
+            f"  constructed cases, apart from the figures above ({built.items} items): top-1 "
+            f"{built.top1:.3f}, top-3 {built.top3:.3f}, confident {built.confident} "
+            f"(precision {built.confident_precision:.3f}), likely {built.likely}, answered "
+            f"{built.answered:.3f}, answered or likely {built.answered_or_likely:.3f}")
+    failures = report.failures + (built.failures if built is not None else [])
+    if misses and failures:
         lines.append("  misses:")
-        for failure in report.failures:
+        for failure in failures:
             lines.append(f"    {failure['id']}: expected {failure['expected']}, "
                          f"tier {failure['tier']}, ranked {failure['ranked']}")
     return "\n".join(lines) + "\n"

@@ -67,5 +67,6 @@ def run_train(args: argparse.Namespace) -> int:
     sys.stdout.write(render_report(report, f"grouped {args.folds}-fold cross-validation",
                                    misses=False))
     print(f"wrote {out}: {len(items)} items from {', '.join(map(str, paths))}; thresholds "
-          f"confident {model.confident:.3f}, likely {model.likely:.3f}")
+          f"confident {model.confident:.3f}, confident_exact {model.confident_exact or 0:.3f}, "
+          f"likely {model.likely:.3f}")
     return 0

@@ -49,11 +49,23 @@ MAX_CONTEXT_CHARS = 200_000  # as extraction.MAX_CHARS: one linear regex over wh
 # nothing in a crash loop of the model container's kind explains why.
 _INIT_CONTAINER = re.compile(r"\bInit:(CrashLoopBackOff|Error|OOMKilled|\d+/\d+)|"
                              r"(?i:\binit[- ]containers?\b|\bstorage[- ]initiali[sz])")
-# An install or image-build step was running when the process died: pip killed inside a Docker
-# build is a build on someone's machine, not a deployment's server, even when the build step's
-# name says "container" (BuildKit's `[base-container 8/11]`).
-_BUILD_STEP = re.compile(r"(?i)\bpip3?\W{1,4}install\b|\bfailed to solve\b|"
-                         r"\bdid not complete successfully\b|returned a non-zero code")
+# The paste shows something other than a model being served, running when the process died:
+# - an install or image-build step: pip killed inside a Docker build is a build on someone's
+#   machine, not a deployment's server, even when the build step's name says "container"
+#   (BuildKit's `[base-container 8/11]`); a compiler killed mid-build;
+# - a CI job's own step killed (GitHub Actions, Azure Pipelines, GitLab and Jenkins print these
+#   when the step's process exits; a deployment failing inside a job makes the CLI exit 1, not
+#   the step die with 137);
+# - a training run (the script, the launcher, the epochs it was counting).
+# Kills of these are `none` (tests/eval/LABELS.md), and the words a deployment is recognised by
+# (SERVING_CONTEXT: container, pod, deployment) are as common around them.
+_OTHER_ACTIVITY = re.compile(
+    r"(?i)\bpip3?\W{1,4}install\b|\bfailed to solve\b|\bdid not complete successfully\b|"
+    r"returned a non-zero code|\bmake(\[\d+\])?: \*\*\*|Killed signal terminated program|"
+    r"\bProcess completed with exit code\b|\bERROR: Job failed\b|\bscript returned exit code\b|"
+    r"##\[error\].{0,80}\b(exit(ed)?|failed) with (exit )?code\b|"
+    r"\btrain(ing)?\.py\b|\btraining (job|run|script)s?\b|\bEpoch \d+/\d+|\btorchrun\b|"
+    r"torch\.distributed\.(elastic|run)\b|\bChildFailedError\b|\baccelerate launch\b")
 _QUESTION = re.compile(r"[?？]|\b(how|why|what|where|can i|is there)\b", re.IGNORECASE)
 
 FEATURE_NAMES: tuple[str, ...] = (
@@ -82,7 +94,7 @@ FEATURE_NAMES: tuple[str, ...] = (
     "explained",  # ranked below the cause it is a symptom of
     "rule_confident",  # the hand-written rule (confidence.py) would answer with it
     "process_death_only",  # the evidence only says some process was killed ...
-    "death_outside_serving",  # ... and nothing in the paste shows a deployment (pip, training)
+    "death_outside_serving",  # ... and no deployment shows, or a build, CI job or training does
     "build_outside_deployment",  # a build-stage entry, and nothing shows a deployment
     "init_container_line",  # the deciding line is about a pod's init container, not the server
     "azure_context",  # the paste shows Azure ML (a look-alike from another product does not)
@@ -123,10 +135,11 @@ class PasteShape:
     text: str = field(default="", repr=False)
 
     @cached_property
-    def build_step(self) -> bool:
-        """An install or image-build step ran (_BUILD_STEP). Read only when asked: a scan of
-        a 40,000-character log costs ~2 ms, and only a death-only line in a serving paste asks."""
-        return bool(_BUILD_STEP.search(self.text[:MAX_CONTEXT_CHARS]))
+    def other_activity(self) -> bool:
+        """A build, a CI job or a training run shows in the paste (_OTHER_ACTIVITY). Read only
+        when asked: a scan of a 40,000-character log costs ~2 ms, and only a death-only line in
+        a serving paste asks."""
+        return bool(_OTHER_ACTIVITY.search(self.text[:MAX_CONTEXT_CHARS]))
 
 
 def paste_shape(text: str, extracted: Extracted, paste: PreparedPaste) -> PasteShape:
@@ -170,7 +183,7 @@ def candidate_features(ranked: Sequence[EntryScore], paste: PreparedPaste, extra
         cause = extracted.causes[line] if in_paste and line < len(extracted.causes) else False
         overlap, coverage = _word_overlap(index, scored.entry, paste)
         death = process_death_only(scored, paste)
-        outside = death and (not shape.serving or shape.build_step)
+        outside = death and (not shape.serving or shape.other_activity)
         rows.append([
             scored.score / 100.0,
             scored.best.score / 100.0,
