@@ -1,26 +1,34 @@
 """Regenerate tests/eval/constructed.jsonl: the real inference server on a broken score.py.
 
-Each case writes a scoring script broken on purpose (a missing model file in init(), an import
-error, a syntax error, run() raising, ...), starts the real Azure ML inference HTTP server
-(`azmlinfsrv`, package azureml-inference-server-http) on 127.0.0.1 with it, sends one scoring
-request, and records exactly what the server printed and what the request got back. The label is
-known by construction. These cases are kept apart from the public pastes (their own file and
-their own figure in docs/eval.md): they show how the bot reads the server's own wording, not how
-people write.
+Each case (constructed_cases.py) breaks one thing on purpose: a model file missing in init(), an
+import error, a syntax error, run() raising on the request, a timeout, the server's own start-up
+errors, ... It starts the real Azure ML inference HTTP server (`azmlinfsrv`, package
+azureml-inference-server-http) on 127.0.0.1 with that set-up, sends one scoring request with the
+real `curl` (or a Python client), and records exactly what the server printed and what the
+request got back. The label is known by construction. These cases are kept apart from the public
+pastes (their own file and their own figure in docs/eval.md): they show how the bot reads the
+server's own wording, not how people describe it.
 
-The server is not a project dependency. Install it in a separate virtualenv and point to it:
+The server is not a project dependency. Install it, and what the cases' scripts import, in a
+separate virtualenv (without debugpy: one case needs it absent) and point to it:
 
     python3 -m venv /tmp/infsrv-venv
-    /tmp/infsrv-venv/bin/pip install azureml-inference-server-http
+    /tmp/infsrv-venv/bin/pip install azureml-inference-server-http inference-schema \
+        numpy scikit-learn joblib onnxruntime azureml-core
     INFSRV_PYTHON=/tmp/infsrv-venv/bin/python python tests/eval/make_constructed.py
 
-Without it the script says so and exits 0 (the committed file stays as it is).
+Without the server (or curl) it says so and exits 0 (the committed file stays as it is); a case
+whose script needs a package the virtualenv lacks is left out, and the script says which.
+What differs between two runs is only what a person's own run would change: timestamps, pids,
+request ids. Paths and ports are written as a deployment and a default local run show them.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -30,8 +38,10 @@ import textwrap
 import time
 import urllib.error
 import urllib.request
-from dataclasses import dataclass, field
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from constructed_cases import CASES, Case  # beside this script, not a package
 
 OUT = Path(__file__).resolve().parent / "constructed.jsonl"
 DEFAULT_PYTHON = "/tmp/infsrv-venv/bin/python"
@@ -39,149 +49,25 @@ DEFAULT_PYTHON = "/tmp/infsrv-venv/bin/python"
 LAUNCHER = ("import sys, azureml_inference_server_http.amlserver as server; "
             "server.DEFAULT_HOST = '127.0.0.1'; sys.argv[0] = 'azmlinfsrv'; sys.exit(server.run())")
 READY_TIMEOUT_S = 40.0
-REQUEST_TIMEOUT_S = 15.0
-MAX_LOG_LINES = 60  # what a person pastes: the tail of the server log
+REQUEST_TIMEOUT_S = 15
+CLIENT_TIMEOUT_S = 5  # the Python client's own read timeout
+# How a deployment and a default local run show what is random or machine-specific here.
+APP_ROOT = "/var/azureml-app"  # where a deployment runs score.py from
+ENV_PREFIX = "/opt/miniconda/envs/userenv"  # the inference images' Python environment
+CLIENT_ROOT = "/home/azureuser/project"
+SHOWN_PORT = "5001"  # azmlinfsrv's default port
+# Imports a case's scripts need beyond the server itself; a missing one leaves the case out.
+OPTIONAL_IMPORTS = ("numpy", "sklearn", "joblib", "onnxruntime", "inference_schema",
+                    "azureml.core", "requests")
 
+CLIENT_SCRIPT = """\
+import requests
 
-@dataclass(frozen=True)
-class Case:
-    name: str  # id suffix
-    what: str  # what was broken, for `source` and `note`
-    expected: str
-    script: str
-    body: str = '{"data": [[1, 2, 3]]}'
-    env: dict[str, str] = field(default_factory=dict)
-    files: dict[str, str] = field(default_factory=dict)  # extra files in the model folder
-
-
-GOOD_RUN = """
-def run(raw_data):
-    return {"result": json.loads(raw_data)["data"]}
+body = {body}
+response = requests.post("http://127.0.0.1:{port}/score", json=body, timeout={timeout})
+response.raise_for_status()
+print(response.json())
 """
-
-CASES = (
-    Case("model-path-missing", "init() opens a model file that is not in AZUREML_MODEL_DIR",
-         "function-fails-get_model_path", """
-import json, os, pickle
-
-def init():
-    global model
-    model_path = os.path.join(os.getenv("AZUREML_MODEL_DIR"), "model.pkl")
-    with open(model_path, "rb") as handle:
-        model = pickle.load(handle)
-""" + GOOD_RUN),
-    Case("model-subfolder-missing", "init() looks for the model in a sub-folder that the "
-         "registered model does not have", "function-fails-get_model_path", """
-import json, os
-
-def init():
-    global model
-    model_dir = os.path.join(os.environ["AZUREML_MODEL_DIR"], "outputs", "model")
-    model = sorted(os.listdir(model_dir))
-""" + GOOD_RUN, files={"model.onnx": "not really a model"}),
-    Case("import-missing-package", "score.py imports a package the environment does not have",
-         "service-launch-fails", """
-import json
-import lightgbm
-
-def init():
-    global model
-    model = lightgbm.Booster(model_file="model.txt")
-""" + GOOD_RUN),
-    Case("import-name-error", "score.py imports a name its package does not define",
-         "service-launch-fails", """
-import json
-from json import load_model
-
-def init():
-    global model
-    model = load_model("model.json")
-""" + GOOD_RUN),
-    Case("syntax-error", "score.py has a syntax error", "service-launch-fails", """
-import json
-
-def init()
-    global model
-    model = None
-""" + GOOD_RUN),
-    Case("init-raises", "init() raises while loading (a bad configuration value)",
-         "service-launch-fails", """
-import json, os
-
-def init():
-    global threshold
-    threshold = float(os.environ.get("SCORE_THRESHOLD", "high"))
-""" + GOOD_RUN),
-    Case("no-init", "score.py defines run() but no init()", "service-launch-fails", """
-import json
-""" + GOOD_RUN),
-    Case("no-run", "score.py defines init() but no run()", "service-launch-fails", """
-def init():
-    global model
-    model = None
-"""),
-    Case("run-raises", "run() raises on the request's data (a missing key)",
-         "function-fails-runinput_data", """
-import json
-
-def init():
-    pass
-
-def run(raw_data):
-    features = json.loads(raw_data)["features"]
-    return {"result": features}
-"""),
-    Case("run-shape-error", "run() feeds the model data of the wrong shape",
-         "function-fails-runinput_data", """
-import json
-
-def init():
-    global weights
-    weights = [0.5, 0.25]
-
-def run(raw_data):
-    rows = json.loads(raw_data)["data"]
-    return [sum(w * x for w, x in zip(weights, row, strict=True)) for row in rows]
-"""),
-    Case("run-wrong-signature", "run() takes two required parameters",
-         "function-fails-runinput_data", """
-import json
-
-def init():
-    pass
-
-def run(raw_data, threshold):
-    return {"result": json.loads(raw_data)["data"], "threshold": threshold}
-"""),
-    Case("run-not-serialisable", "run() returns a value JSON cannot encode (a set)",
-         "function-fails-runinput_data", """
-import json
-
-def init():
-    pass
-
-def run(raw_data):
-    return {"labels": set(json.loads(raw_data)["data"][0])}
-"""),
-    Case("run-too-slow", "run() takes longer than the scoring timeout (SCORING_TIMEOUT_MS=1000)",
-         "http-status-code-504", """
-import json, time
-
-def init():
-    pass
-
-def run(raw_data):
-    time.sleep(5)
-    return {"result": json.loads(raw_data)["data"]}
-""", env={"SCORING_TIMEOUT_MS": "1000"}),
-    Case("init-never-returns", "init() never returns (waits forever on a resource)",
-         "service-launch-fails", """
-import json, threading
-
-def init():
-    threading.Event().wait()
-""" + GOOD_RUN),
-)
 
 
 def free_port() -> int:
@@ -205,19 +91,26 @@ def wait_until_listening(port: int, server: subprocess.Popen, timeout: float) ->
     return False
 
 
-def score(port: int, body: str) -> str:
-    """What `curl -X POST 127.0.0.1:PORT/score` shows: the status line and the body."""
-    request = urllib.request.Request(f"http://127.0.0.1:{port}/score", data=body.encode(),
-                                     headers={"Content-Type": "application/json"})
-    command = (f"$ curl -X POST 127.0.0.1:{port}/score -H 'Content-Type: application/json' "
-               f"-d '{body}'")
-    try:
-        with urllib.request.urlopen(request, timeout=REQUEST_TIMEOUT_S) as response:
-            return f"{command}\nHTTP {response.status}\n{response.read().decode(errors='replace')}"
-    except urllib.error.HTTPError as error:
-        return f"{command}\nHTTP {error.code}\n{error.read().decode(errors='replace')}"
-    except OSError as error:
-        return f"{command}\ncurl: {getattr(error, 'reason', None) or error}"
+def curl(port: int, case: Case) -> str:
+    """What the real `curl -i` printed for one scoring request, with the command above it."""
+    command = ["curl", "-sS", "-i", "-m", str(REQUEST_TIMEOUT_S), "-X", "POST",
+               f"http://127.0.0.1:{port}/score", "-H", f"Content-Type: {case.content_type}",
+               "-d", case.body]
+    shown = (f"$ curl -i -X POST http://127.0.0.1:{port}/score "
+             f"-H 'Content-Type: {case.content_type}' -d '{case.body}'")
+    done = subprocess.run(command, capture_output=True, text=True, timeout=REQUEST_TIMEOUT_S + 10)
+    printed = (done.stdout.replace("\r\n", "\n").rstrip() + "\n" + done.stderr.rstrip()).strip()
+    return f"{shown}\n{printed}"
+
+
+def python_client(python: str, port: int, case: Case, folder: Path) -> str:
+    """The traceback a caller's own Python code prints (requests, with its own read timeout)."""
+    script = folder / "call_endpoint.py"
+    script.write_text(CLIENT_SCRIPT.format(body=case.body, port=port, timeout=CLIENT_TIMEOUT_S),
+                      encoding="utf-8")
+    done = subprocess.run([python, script.name], cwd=folder, capture_output=True, text=True,
+                          timeout=CLIENT_TIMEOUT_S + 30)
+    return f"$ python {script.name}\n{(done.stdout + done.stderr).strip()}"
 
 
 def stop(server: subprocess.Popen) -> None:
@@ -234,58 +127,148 @@ def stop(server: subprocess.Popen) -> None:
             continue
 
 
-def run_case(python: str, case: Case) -> str:
-    with tempfile.TemporaryDirectory(prefix=f"infsrv-{case.name}-") as folder:
-        work = Path(folder)
+def write_app(case: Case, python: str, work: Path) -> Path:
+    """score.py, its neighbours and a model folder laid out as a deployment has them."""
+    if case.script:
         (work / "score.py").write_text(textwrap.dedent(case.script).lstrip(), encoding="utf-8")
-        model_dir = work / "azureml-models" / "my-model" / "1"  # a deployment's layout
-        model_dir.mkdir(parents=True)
-        for name, text in case.files.items():
-            (model_dir / name).write_text(text, encoding="utf-8")
+    for name, text in case.app_files.items():
+        (work / name).write_text(text, encoding="utf-8")
+    model_dir = work / "azureml-models" / "my-model" / "1"
+    model_dir.mkdir(parents=True)
+    for name, text in case.files.items():
+        (model_dir / name).write_text(text, encoding="utf-8")
+    if case.prepare:
+        subprocess.run([python, "-c", textwrap.dedent(case.prepare)], cwd=model_dir, check=True,
+                       capture_output=True, timeout=120)
+    return model_dir
+
+
+def start_server(case: Case, python: str, work: Path, model_dir: Path, port: int,
+                 log) -> subprocess.Popen:
+    env = {**os.environ, **case.env, "PYTHONUNBUFFERED": "1"}
+    command = [python, "-c", LAUNCHER, *case.server_args, "--port", str(port)]
+    if case.model_dir:
+        command += ["--model_dir", str(model_dir)]
+    else:
+        env.pop("AZUREML_MODEL_DIR", None)
+    return subprocess.Popen(command, cwd=work, env=env, stdout=log, stderr=subprocess.STDOUT,
+                            start_new_session=True)
+
+
+def run_case(python: str, case: Case, prefixes: list[str]) -> tuple[str, str]:
+    """(the paste, the client's view alone) for one case."""
+    with (tempfile.TemporaryDirectory(prefix=f"infsrv-{case.name}-") as folder,
+          tempfile.TemporaryDirectory(prefix="infsrv-client-") as client_folder,
+          tempfile.TemporaryDirectory(prefix="infsrv-log-") as log_folder):
+        work = Path(folder)
+        model_dir = write_app(case, python, work)
         port = free_port()
-        env = {**os.environ, **case.env, "PYTHONUNBUFFERED": "1"}
-        command = [python, "-c", LAUNCHER, "--entry_script", "score.py",
-                   "--model_dir", str(model_dir), "--port", str(port)]
-        with open(work / "server.log", "w+", encoding="utf-8") as log:
-            server = subprocess.Popen(command, cwd=work, env=env, stdout=log,
-                                      stderr=subprocess.STDOUT, start_new_session=True)
+        holder = socket.socket()
+        if case.hold_port:  # another process already serves on this port
+            holder.bind(("127.0.0.1", port))
+            holder.listen()
+        with holder, open(Path(log_folder) / "server.log", "w+", encoding="utf-8") as log:
+            server = start_server(case, python, work, model_dir, port, log)
             try:
-                wait_until_listening(port, server, READY_TIMEOUT_S)
-                answer = score(port, case.body)  # also when the server is gone: what it got
-                time.sleep(0.5)  # let the server flush the request's log lines
+                answer = ""
+                if case.hold_port:  # our own socket would answer: wait for the server to give up
+                    server.wait(timeout=READY_TIMEOUT_S)
+                elif case.client == "none":
+                    wait_until_listening(port, server, READY_TIMEOUT_S)
+                else:
+                    wait_until_listening(port, server, READY_TIMEOUT_S)
+                    if case.client == "python":
+                        answer = python_client(python, port, case, Path(client_folder))
+                    else:  # also when the server is gone: what the request got
+                        answer = curl(port, case)
+                time.sleep(1.0)  # let the server flush the request's log lines
                 log.flush()
                 printed = Path(log.name).read_text(encoding="utf-8")  # before we stop it
+            except subprocess.TimeoutExpired:
+                printed = Path(log.name).read_text(encoding="utf-8")
             finally:
                 stop(server)
-        # The temporary folder is written as the folder a deployment runs score.py from.
-        printed = printed.replace(folder, "/var/azureml-app")
-        tail = "\n".join(printed.rstrip().splitlines()[-MAX_LOG_LINES:])
-        return f"{tail}\n\n{answer}".strip()
+        printed, answer = (shown_as_deployed(text, folder, client_folder, port, prefixes)
+                           for text in (printed, answer))
+    tail = "\n".join(printed.rstrip().splitlines()[-case.log_lines:])
+    if case.client == "python":
+        return answer, ""
+    return f"{tail}\n\n{answer}".strip(), answer
 
 
-def server_version(python: str) -> str:
-    done = subprocess.run([python, "-c", "from importlib.metadata import version; "
-                           "print(version('azureml-inference-server-http'))"],
-                          capture_output=True, text=True, timeout=60)
-    return done.stdout.strip() if done.returncode == 0 else ""
+def shown_as_deployed(text: str, folder: str, client_folder: str, port: int,
+                      prefixes: list[str]) -> str:
+    """Write this machine's temporary paths and random port as a deployment shows them."""
+    text = text.replace(folder, APP_ROOT).replace(client_folder, CLIENT_ROOT)
+    for prefix in prefixes:  # the longest first: a virtualenv may live inside its base
+        text = text.replace(prefix, ENV_PREFIX)
+    # Only where it is the port: a pid or a byte count may have the same digits.
+    return re.sub(rf"(?<=127\.0\.0\.1:){port}\b|(?<=127\.0\.0\.1', ){port}\b"
+                  rf"|(?<=[Pp]ort: ){port}\b|(?<=port ){port}\b|(?<=port=){port}\b",
+                  SHOWN_PORT, text)
+
+
+def interpreter_facts(python: str) -> tuple[str, list[str], set[str]]:
+    """The server's version, the interpreter's prefixes and which optional imports it has."""
+    probe = ("import importlib.util, json, sys\n"
+             "from importlib.metadata import version\n"
+             f"names = {list(OPTIONAL_IMPORTS)!r}\n"
+             "def has(name):\n"
+             "    try:\n"
+             "        return importlib.util.find_spec(name) is not None\n"
+             "    except ModuleNotFoundError:\n"
+             "        return False\n"
+             "print(json.dumps([version('azureml-inference-server-http'),"
+             " sorted({sys.prefix, sys.base_prefix, sys.exec_prefix}, key=len, reverse=True),"
+             " [n for n in names if has(n)]]))")
+    done = subprocess.run([python, "-c", probe], capture_output=True, text=True, timeout=120)
+    if done.returncode != 0:
+        return "", [], set()
+    version, prefixes, present = json.loads(done.stdout)
+    return version, prefixes, set(present)
+
+
+def needs(case: Case) -> set[str]:
+    source = case.script + case.prepare + (CLIENT_SCRIPT if case.client == "python" else "")
+    return {name for name in OPTIONAL_IMPORTS
+            if re.search(rf"^\s*(import|from)\s+{re.escape(name)}\b", source, re.MULTILINE)}
+
+
+def record(case_id: str, text: str, case: Case, version: str, view: str = "") -> dict:
+    what = case.what + (f" ({view})" if view else "")
+    note = f"label by construction: {what}" + (f"; {case.note}" if case.note else "")
+    return {"id": case_id, "text": text, "expected": case.expected,
+            "source": f"constructed: azmlinfsrv {version} {what}", "kind": "constructed",
+            "note": note}
 
 
 def main() -> int:
     python = os.environ.get("INFSRV_PYTHON", DEFAULT_PYTHON)
-    version = server_version(python) if Path(python).exists() else ""
-    if not version:
-        print(f"skipped: azureml-inference-server-http is not installed for {python} "
-              "(set INFSRV_PYTHON); constructed.jsonl left as it is")
+    version, prefixes, present = (interpreter_facts(python) if Path(python).exists()
+                                  else ("", [], set()))
+    if not version or not shutil.which("curl"):
+        print(f"skipped: azureml-inference-server-http is not installed for {python} (set "
+              "INFSRV_PYTHON), or curl is missing; constructed.jsonl left as it is")
         return 0
+    only = set(sys.argv[1:])  # case names to run, for trying one case; the file is not written
     records = []
     for case in CASES:
-        text = run_case(python, case)
-        records.append({
-            "id": f"constructed-{case.name}", "text": text, "expected": case.expected,
-            "source": f"constructed: azmlinfsrv {version} {case.what}", "kind": "constructed",
-            "note": f"label by construction: {case.what}"})
+        if only and case.name not in only:
+            continue
+        if missing := needs(case) - present:
+            print(f"{case.name}: left out, {python} lacks {sorted(missing)}", file=sys.stderr)
+            continue
+        text, client_view = run_case(python, case, prefixes)
+        records.append(record(f"constructed-{case.name}", text, case, version))
+        if case.client_view:
+            records.append(record(f"constructed-{case.name}-client", client_view, case, version,
+                                  "the caller's view: curl's output alone"))
         print(f"{case.name}: {len(text)} characters", file=sys.stderr)
-    OUT.write_text("".join(json.dumps(record, ensure_ascii=False) + "\n" for record in records),
+    if only:
+        for item in records:
+            print(f"===== {item['id']} ({item['expected']})\n{item['text']}\n")
+        return 0
+    OUT.write_text("".join(json.dumps(item, ensure_ascii=False) + "\n" for item in records),
                    encoding="utf-8")
     print(f"wrote {len(records)} cases to {OUT}")
     return 0
