@@ -210,6 +210,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "card_seen_times": {"en": "seen {count} times", "ko": "{count}번째 발생"},
     "card_more_steps": {"en": "({count} more steps in the thread)",
                         "ko": "(나머지 {count}단계는 스레드에)"},
+    "more_steps_show_fix": {"en": "({count} more steps: *Show fix*)",
+                            "ko": "(나머지 {count}단계: *조치 방법 보기*)"},
     "card_steps_folded": {"en": "Steps folded: they are in the thread.",
                           "ko": "조치 단계는 접어 두었습니다. 스레드에서 볼 수 있습니다."},
     "card_candidates": {"en": "Closest candidates (not confident): {titles}",

@@ -89,3 +89,24 @@ def test_terminal_colour_codes_do_not_show_in_the_answer(server: Server) -> None
     assert "[31m" not in said and "[0m" not in said and "[33m" not in said
     stored = server.sql("SELECT text FROM occurrences WHERE channel = :c", c=channel)
     assert stored and "[0m" not in stored[0][0] and "Liveness probe failed" in stored[0][0]
+
+
+def test_a_tentative_answers_other_steps_are_one_click_away_in_its_thread(
+        server: Server) -> None:
+    # The card says "N more steps in the thread"; the thread reply showed step 1 again with the
+    # same words, and nothing in Slack showed the rest of a likely answer.
+    from tests.e2e.test_slack_conversations import full_answer, likely_paste
+
+    channel = new_channel()
+    paste, entry_id = likely_paste()
+    server.slack.command(paste, channel=channel)
+    card = server.wait_in(channel, "chat.postMessage")[0]
+    reply = full_answer(server, channel, card)
+    ts = reply.args["thread_ts"]
+    message = {"ts": f"{ts[:-1]}9", "thread_ts": ts, "blocks": reply.args["blocks"]}
+    assert "more steps in the thread" not in json.dumps(reply.args["blocks"])
+    server.slack.click(message, channel=channel, action_id="show_candidate_fix")
+    shown = server.wait_in(channel, "chat.postEphemeral")[0]
+    text = json.dumps(shown.args, ensure_ascii=False)
+    assert "2." in text and "candidate_is_it" in text  # every step, and "This is it"
+    assert entry_id in text
