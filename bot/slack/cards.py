@@ -158,6 +158,11 @@ def cut_at_line(text: str, limit: int) -> str:
             break
         kept.append(line)
         in_code ^= line.count("```") % 2 == 1
+    if in_code and kept[-1].strip().startswith("```") and kept[-1].count("```") == 1:
+        # The block opened on the last line kept and nothing of it fits: closing it at once
+        # would draw an empty box. The "…" says the rest is elsewhere.
+        kept.pop()
+        in_code = False
     if not kept:  # one long line: cut it, outside any code
         return bk.truncate(text.replace("```", ""), limit)
     return "\n".join(kept) + ("\n```" if in_code else "") + "\n…"
