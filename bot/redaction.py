@@ -171,6 +171,14 @@ PATTERNS: tuple[SecretPattern, ...] = (
         r"[ \t]*value:[ \t]*)" + _NOT_REDACTED
         + r"(?:\"[^\"\n]*\"|'[^'\n]*'|[^\s\"'|>][^\n]*?)(?=[ \t]+#|[ \t]*$)",
         re.IGNORECASE | re.MULTILINE), keep_prefix="key"),
+    # Any other name ending in `key` (`key=`, `SCORING_KEY=`, `primary key:`, `"key": "`)
+    # when its value looks random: 20+ token characters with a digit in them. Endpoint and
+    # scoring keys are pasted this way; names and paths (`key=model_name`,
+    # `sort_key=churn-scorer-blue`, `cache key=model.pkl`) have no digit or hold a dot.
+    SecretPattern("secret", re.compile(
+        r"(?P<key>(?<![\w.-])(?i:[\w.-]{0,40}?key)[\"']?[ \t]*[=:][ \t]*[\"']?)"
+        + _NOT_REDACTED + r"(?=[A-Za-z0-9+/_=-]*[0-9])(?=[A-Za-z0-9+/_=-]*[A-Za-z])"
+        r"[A-Za-z0-9+/_=-]{20,}(?![A-Za-z0-9+/_=.-])"), keep_prefix="key"),
     # AWS-style `aws_secret_access_key   wJalr...` (credentials files sometimes omit `=`).
     SecretPattern("aws-secret-key", re.compile(
         r"(?P<key>\baws_secret_access_key[\"']?\s*[:=]?\s*[\"']?)" + _NOT_REDACTED

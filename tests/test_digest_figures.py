@@ -241,3 +241,27 @@ def test_history_written_by_the_bot_itself_shows_up_this_week(migrated_database_
     assert digest.feedback[0].id == "container-cannot-be-scheduled"
     assert digest.services[0].name == "svc-gpu"
     assert sum(day.total for day in digest.daily) == 3
+
+
+def test_an_unknown_error_is_quoted_by_its_error_line_not_the_chat_above_it(
+        migrated_database_url: str) -> None:
+    # "The errors the knowledge base does not know yet" are there to be written up: the digest
+    # quoted the paste's first line, the greeting, and the team saw no error at all.
+    from bot.incidents.service import record_occurrence
+    from bot.matching.matcher import default_matcher
+    from bot.storage import session_scope
+
+    paste = ("안녕하세요, 어제부터 배포가 계속 실패해요 ㅠㅠ 로그 붙입니다\n"
+             "RuntimeError: libfrobnicate.so.3 went missing while warming the teapot")
+    result = default_matcher().match(paste)
+    assert result.answer is None  # an error the knowledge base does not know
+    this_week = IsoWeek.containing(datetime.now(SEOUL).date())
+    with session_scope(migrated_database_url) as session:
+        record_occurrence(session, workspace="T1", source="slash", text=paste, result=result,
+                          channel="C1")
+    if IsoWeek.containing(datetime.now(SEOUL).date()) != this_week:
+        pytest.skip("ran across midnight between Sunday and Monday in Seoul")
+    digest = compute_digest(engine_for(migrated_database_url), this_week, SEOUL)
+    [sample] = digest.unknown_samples
+    assert "libfrobnicate" in sample and "went missing" in sample
+    assert "안녕하세요" not in sample

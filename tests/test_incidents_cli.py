@@ -120,6 +120,19 @@ def test_unreachable_database_is_one_clear_line(tmp_path: Path) -> None:
     assert "Traceback" not in completed.stderr
 
 
+def test_ask_with_the_database_down_still_answers_and_says_it_was_not_recorded(
+        tmp_path: Path) -> None:
+    # A laptop whose .env names the team's PostgreSQL, off the VPN: the paste is answered from
+    # the shipped knowledge base (as in Slack during an outage), and the history's absence is
+    # said. It used to print only "cannot use the database" and no answer at all.
+    completed = cli("postgresql+psycopg://postgres@127.0.0.1:1/nowhere", tmp_path,
+                    "ask", CRASH_PASTE.format(pod="a1"))
+    assert completed.returncode == 1
+    assert "[service-launch-fails]" in completed.stdout
+    assert completed.stderr.startswith("error: the answer above was not recorded: ")
+    assert "Traceback" not in completed.stderr
+
+
 def test_db_downgrade_to_base_and_current(migrated_database_url: str, tmp_path: Path) -> None:
     asked = cli(migrated_database_url, tmp_path, "ask", CRASH_PASTE.format(pod="a1"))
     assert asked.returncode == 0, asked.stderr

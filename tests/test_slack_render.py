@@ -319,6 +319,25 @@ def test_a_likely_match_is_a_tentative_answer_not_no_known_fix(
     assert message.text.startswith("Probably" if lang == "en" else "아마")
 
 
+@pytest.mark.parametrize(("lang", "in_thread"), [("en", "in the thread"), ("ko", "스레드에")])
+def test_a_tentative_full_answer_leads_to_its_other_steps_not_to_itself(
+        kb: KnowledgeBase, lang: str, in_thread: str) -> None:
+    # The full answer is the card's thread reply (or a mention's answer): it said "(5 more
+    # steps in the thread)" while being that thread, and the likely entry had no Show fix, so
+    # its other steps could not be seen anywhere in Slack.
+    likely = Match("service-launch-fails", "t", 61.0, False, "RRuntimeError: there is no "
+                   "package called 'caret'", tier="likely")
+    message = render_answer(answer_of(MatchResult((likely,), "fp"), lang), kb)
+    within_limits(message.blocks)
+    [first] = [block for block in message.blocks
+               if str(block.get("block_id", "")).endswith("service-launch-fails:first")]
+    assert in_thread not in first["text"]["text"]
+    button = first.get("accessory") or {}
+    assert button.get("action_id") == "show_candidate_fix"
+    assert json.loads(button["value"]) == {"incident_id": 42,
+                                           "entry_id": "service-launch-fails"}
+
+
 @pytest.mark.parametrize("lang", ["ko", "en"])
 def test_a_candidates_fix_shows_every_step_and_this_is_it(kb: KnowledgeBase, lang: str) -> None:
     entry = kb.get("http-status-code-503")

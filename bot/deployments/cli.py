@@ -71,6 +71,8 @@ def run_list(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps([{"channel": w.channel, "pattern": w.pattern,
                            "language": w.language} for w in watches]))
+    elif not watches:  # as `incidents list` and `kb drafts` say it: silence reads as a hang
+        print("no channel watches deployments")
     else:
         for watch in watches:
             print(f"{watch.channel}\t{watch.pattern}")

@@ -21,11 +21,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     watch.set_defaults(func=lazy("bot.deployments.cli:run_watch"))
 
     unwatch = commands.add_parser("unwatch", help="a channel stops watching deployments")
-    unwatch.add_argument("--channel", metavar="C", required=True)
+    unwatch.add_argument("--channel", metavar="C", required=True, help="Slack channel id")
     unwatch.set_defaults(func=lazy("bot.deployments.cli:run_unwatch"))
 
     listing = commands.add_parser("list", help="the channels watching deployments")
-    listing.add_argument("--json", action="store_true")
+    listing.add_argument("--json", action="store_true", help="print a JSON list")
     listing.set_defaults(func=lazy("bot.deployments.cli:run_list"))
 
     check = commands.add_parser(

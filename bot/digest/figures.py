@@ -410,10 +410,15 @@ def _entry_incidents(conn: Connection, window: WeekWindow, covers: Covers,
 
 def _unknown_samples(conn: Connection, window: WeekWindow, covers: Covers
                      ) -> list[tuple[int | None, str]]:
-    """A few recent unknown texts, one per incident (already redacted when stored), with
-    their incident's number, or None for an incident that belongs to a channel not covered."""
+    """A few recent unknown errors, one per incident (already redacted when stored), with
+    their incident's number, or None for an incident that belongs to a channel not covered.
+
+    Each is its incident's summary, the error line the matcher read, when it has one: the
+    paste's own first line is often the greeting above the error, which nobody can write up.
+    """
     rows = conn.execute(
-        select(OCC.c.incident_id, OCC.c.text, _incident_channel(covers).label("numbered"))
+        select(OCC.c.incident_id, OCC.c.text, INC.c.summary,
+               _incident_channel(covers).label("numbered"))
         .select_from(OCC.join(INC, OCC.c.incident_id == INC.c.id))
         .where(_in(OCC.c.created_at, window), OCC.c.confident == false(),
                OCC.c.text.is_not(None), _occurrence_channel(covers))
@@ -426,7 +431,8 @@ def _unknown_samples(conn: Connection, window: WeekWindow, covers: Covers
         if row.incident_id in seen or not (row.text or "").strip():
             continue
         seen.add(row.incident_id)
-        samples.append((int(row.incident_id) if row.numbered else None, _sample(row.text)))
+        shown = row.summary if (row.summary or "").strip() else row.text
+        samples.append((int(row.incident_id) if row.numbered else None, _sample(shown)))
         if len(samples) == UNKNOWN_SAMPLES:
             break
     return samples

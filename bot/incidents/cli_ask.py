@@ -22,7 +22,7 @@ from bot.incidents.cli_support import fail
 from bot.redaction import sanitize
 from bot.settings import settings
 from bot.storage import DatabaseUnavailable, database_error_reason, database_url
-from bot.storage.check import database_problem
+from bot.storage.check import UNREACHABLE, database_problem
 
 log = logging.getLogger(__name__)
 
@@ -50,23 +50,33 @@ def run_ask(args: argparse.Namespace) -> int:
     text = sanitize(text)  # the one pass, before matching, storing or printing
     lang = args.lang or settings().bot_language
     url = database_url()
-    if problem := database_problem(url):
+    problem = database_problem(url)
+    # A database out of reach costs the history, not the answer (as in Slack): the shipped
+    # knowledge base still answers. One never migrated or behind the code is for the operator
+    # to fix first, and says so.
+    if problem and not problem.startswith(UNREACHABLE):
         return fail(problem)
 
     from bot.answers import AnswerContext, answer  # builds the KB index: only when asked
     from bot.answers.terminal import render_terminal
     from bot.matching.cli_match import matcher_failure
+    from bot.matching.matcher import default_matcher
     from bot.matching.text_output import render_answer_text
     from bot.teaching.live import current_matcher  # builds the KB index: only when asked
 
-    # The shipped KB plus the team's approved entries in this database.
-    matcher = current_matcher(url, settings().knowledge_path)
+    # The shipped KB plus the team's approved entries in this database; only the shipped one
+    # when the database is out of reach (asking it again is a second wait, and a warning).
+    matcher = (default_matcher(settings().knowledge_path) if problem
+               else current_matcher(url, settings().knowledge_path))
     warn_about_knowledge_problems(matcher.kb.problems)
     try:
         result = matcher.match(text, lang=lang)
     except Exception as error:  # a bug in the matcher: one line here, the trace with -v
         log.debug("the matcher failed", exc_info=error)
         return fail(matcher_failure(error))
+    if problem:
+        sys.stdout.write(render_answer_text(result, matcher.kb, lang).rstrip("\n") + "\n")
+        return fail(t("cli_not_recorded", lang, reason=problem))
     context = AnswerContext(workspace=LOCAL_WORKSPACE, source="cli", language=lang,
                             user=current_user(), audience=OPERATOR)
     try:

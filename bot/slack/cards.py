@@ -158,14 +158,23 @@ def cut_at_line(text: str, limit: int) -> str:
             break
         kept.append(line)
         in_code ^= line.count("```") % 2 == 1
+    if in_code and kept[-1].strip().startswith("```") and kept[-1].count("```") == 1:
+        # The block opened on the last line kept and nothing of it fits: closing it at once
+        # would draw an empty box. The "…" says the rest is elsewhere.
+        kept.pop()
+        in_code = False
     if not kept:  # one long line: cut it, outside any code
         return bk.truncate(text.replace("```", ""), limit)
     return "\n".join(kept) + ("\n```" if in_code else "") + "\n…"
 
 
-def step_blocks(entry: Entry, lang: str, *, first_only: bool,
-                limit: int = STEP_CHARS) -> list[bk.Block]:
-    """The fix: step 1 on a card (and on a tentative answer), every step in a full answer."""
+def step_blocks(entry: Entry, lang: str, *, first_only: bool, limit: int = STEP_CHARS,
+                rest_key: str = "card_more_steps", accessory: bk.Block | None = None
+                ) -> list[bk.Block]:
+    """The fix: step 1 on a card (and on a tentative answer), every step in a full answer.
+
+    `rest_key` says where the other steps are: in the thread, from a card; behind the
+    `accessory` button (Show fix), from a tentative answer that is itself the thread."""
     body = entry.body_in(lang)
     if body is None or not body.steps:
         return []
@@ -175,9 +184,10 @@ def step_blocks(entry: Entry, lang: str, *, first_only: bool,
     if first_only:
         label = t("first_step", lang)
         if len(body.steps) > 1:
-            label += " " + t("card_more_steps", lang, count=len(body.steps) - 1)
+            label += " " + t(rest_key, lang, count=len(body.steps) - 1)
         steps = cut_at_line(steps, max(limit - len(label) - 1, 80))
-        return [bk.section(f"{label}\n{steps}", id_=f"{STEPS_PREFIX}{entry.id}:first")]
+        return [bk.section(f"{label}\n{steps}", id_=f"{STEPS_PREFIX}{entry.id}:first",
+                           accessory=accessory if len(body.steps) > 1 else None)]
     return bk.sections(f"{t('fix', lang)}\n{steps}", id_prefix=f"{STEPS_PREFIX}{entry.id}")
 
 

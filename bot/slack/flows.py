@@ -53,6 +53,9 @@ log = logging.getLogger(__name__)
 
 PROGRESS_ABOVE_CHARS = 5_000  # bigger pastes get a "reading…" message that the answer replaces
 UPLOAD_PASTE_ABOVE_CHARS = 2_500  # slash-command pastes the channel cannot see, kept as a file
+# "test", "hello", "is this thing on": how people check that a new bot is alive. An error that
+# short is one word or code the matcher knows (`OOMKilled`, `CrashLoopBackOff`).
+CHATTER_MAX_WORDS = 5
 
 _USER_MENTION = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>")
 _LINK = re.compile(r"<((?:https?|mailto):[^|>]+)(?:\|([^>]*))?>")
@@ -88,6 +91,20 @@ def looks_like_error(text: str) -> bool:
     """Watch mode's filter: chatter never reaches the matcher or the database. The same test of
     an error line as the matcher's (bot.matching.error_lines)."""
     return has_error_line(text)
+
+
+def is_chatter(text: str, *, settings: Settings, lang: str) -> bool:
+    """A few words on one line with no error line in them that the knowledge base cannot place
+    even as a likely answer: someone checking that the bot is alive, not an error. Answering it
+    would post "no known fix" to the whole channel and record an incident that the digest then
+    lists as an error the knowledge base does not know."""
+    stripped = text.strip()
+    if not stripped or "\n" in stripped or len(stripped.split()) > CHATTER_MAX_WORDS:
+        return False
+    if has_error_line(stripped):
+        return False
+    result = match_only(stripped, settings=settings, lang=lang)
+    return result.answer is None and result.likely is None
 
 
 def message_text_with_files(client: WebClient, message: dict[str, Any]) -> tuple[str, list[str]]:

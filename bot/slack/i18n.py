@@ -119,6 +119,18 @@ STRINGS: dict[str, dict[str, str]] = {
         "ko": "혹시 `/troubleshoot {command}` 명령을 입력하려고 하셨나요? 명령 목록은 "
               "`/troubleshoot 도움말`에서 볼 수 있습니다. 오류를 진단하려면 오류 메시지 전체를 "
               "붙여 넣어 주세요."},
+    "not_an_error": {
+        "en": "That does not look like an error message, so nothing was posted or recorded. "
+              "To have an error diagnosed, paste the whole error message (the log lines around "
+              "it help). `/troubleshoot help` lists the commands.",
+        "ko": "오류 메시지로 보이지 않아 채널에 올리거나 기록하지 않았습니다. 오류를 진단하려면 "
+              "오류 메시지 전체를 붙여 넣어 주세요(앞뒤 로그도 있으면 좋습니다). 명령 목록은 "
+              "`/troubleshoot 도움말`에서 볼 수 있습니다."},
+    "mention_command": {
+        "en": "Commands go through the slash command: `/troubleshoot {command}`. To have an error "
+              "diagnosed here, mention me with the whole error message.",
+        "ko": "명령은 슬래시 명령으로 입력해 주세요: `/troubleshoot {command}`. 여기서 오류를 "
+              "진단하려면 오류 메시지 전체와 함께 저를 멘션해 주세요."},
     "lang_set": {"en": "Your language is now English.", "ko": "이제 한국어로 답합니다."},
     "lang_usage": {"en": "Usage: `/troubleshoot lang ko|en` (now: {current})",
                    "ko": "사용법: `/troubleshoot lang ko|en` (현재: {current})"},
@@ -198,6 +210,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "card_seen_times": {"en": "seen {count} times", "ko": "{count}번째 발생"},
     "card_more_steps": {"en": "({count} more steps in the thread)",
                         "ko": "(나머지 {count}단계는 스레드에)"},
+    "more_steps_show_fix": {"en": "({count} more steps: *Show fix*)",
+                            "ko": "(나머지 {count}단계: *조치 방법 보기*)"},
     "card_steps_folded": {"en": "Steps folded: they are in the thread.",
                           "ko": "조치 단계는 접어 두었습니다. 스레드에서 볼 수 있습니다."},
     "card_candidates": {"en": "Closest candidates (not confident): {titles}",

@@ -149,7 +149,11 @@ def _known_blocks(answer: Match, entry: Entry, result: MatchResult, kb: Knowledg
     if entry.body_in(lang):
         blocks.append(bk.section(f"{t('cause', lang)}\n{_summary(entry, lang)}",
                                  id_=f"cause:{entry.id}"))
-        blocks += step_blocks(entry, lang, first_only=tentative)
+        if tentative:  # this is the thread: the other steps are one click away, not "there"
+            blocks += step_blocks(entry, lang, first_only=True, rest_key="more_steps_show_fix",
+                                  accessory=_show_fix_button(entry.id, lang, incident_id))
+        else:
+            blocks += step_blocks(entry, lang, first_only=False)
     details = []
     if entry.source:
         details.append(t("guide_line", lang, url=entry.source, label=t("guide", lang)))
@@ -171,9 +175,14 @@ def _candidate_block(match: Match, kb: KnowledgeBase, lang: str,
     to a reader, and a fix never shown cannot be confirmed."""
     line = t("candidate_line", lang, title=bk.escape(_match_title(match, kb, lang)),
              entry_id=match.entry_id)
-    return bk.section(line, id_=f"candidate:{match.entry_id}", accessory=bk.button(
-        t("button_show_fix", lang), action_id=ACTION_SHOW_FIX,
-        value={"incident_id": incident_id, "entry_id": match.entry_id}))
+    return bk.section(line, id_=f"candidate:{match.entry_id}",
+                      accessory=_show_fix_button(match.entry_id, lang, incident_id))
+
+
+def _show_fix_button(entry_id: str, lang: str, incident_id: int | None) -> bk.Block:
+    """An entry's cause and every step, shown to whoever clicks, with "This is it"."""
+    return bk.button(t("button_show_fix", lang), action_id=ACTION_SHOW_FIX,
+                     value={"incident_id": incident_id, "entry_id": entry_id})
 
 
 def _unknown_blocks(result: MatchResult, kb: KnowledgeBase, lang: str,

@@ -16,6 +16,7 @@ from bot.storage.migrations import current, head_revision
 from bot.storage.urls import printable_url
 
 NOT_INITIALISED = "database not initialised: run `troubleshoot-bot db upgrade`"
+UNREACHABLE = "cannot use the database at"  # how a problem of reaching it begins
 
 
 def database_problem(url: str) -> str | None:
@@ -35,7 +36,7 @@ def database_problem(url: str) -> str | None:
         revision = current(url)
     except SQLAlchemyError as error:
         reason = database_error_reason(error)
-        return f"cannot use the database at {printable_url(url)}: {reason}"
+        return f"{UNREACHABLE} {printable_url(url)}: {reason}"
     if revision is None:
         return NOT_INITIALISED
     if revision != head_revision():

@@ -118,5 +118,6 @@ def test_a_paste_with_nul_and_control_characters_is_answered_and_recorded(
     assert not [call for call in server.calls_in(channel, "chat.postMessage")
                 if "something went wrong" in call.args.get("text", "")]
     [row] = server.sql("SELECT text FROM occurrences WHERE channel = :c", c=channel)
+    # The colour code goes whole, not just its ESC byte (which left `[31m` in the stored paste).
     assert row.text == ("0/3 nodes are available: 3 Insufficient nvidia.com/gpu\n"
-                        "pod scoring-7f9c6d5b8-x2k4q[31m pending")
+                        "pod scoring-7f9c6d5b8-x2k4q pending")

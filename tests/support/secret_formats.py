@@ -147,6 +147,12 @@ FORMATS: dict[str, st.SearchStrategy[Planted]] = {
     "k8s-env-secret": _format("k8s-env-secret", lambda a: (
         f"        - name: AZURE_CLIENT_SECRET\n          value: {a}", a),
         _chars(ALNUM + "~.-", 34), own_line=True),
+    # A key under a plain name (`key=`, as curl examples and env dumps show scoring keys).
+    # Random keys hold letters and digits both; the rule asks for both (a name or a number
+    # alone is not taken for a key), so each draw has one of each.
+    "bare-key": _format("bare-key", lambda a, b, c: (f"key={a}{b}{c}", a + b + c),
+                        _chars(URLSAFE, 30), _chars(string.digits, 1),
+                        _chars(string.ascii_letters, 1)),
     "kubeconfig-key-data": _format("kubeconfig-key-data", lambda a: (
         f"    client-key-data: {a}", a), _chars(B64, 120), own_line=True),
     "pem-private-key": _format("pem-private-key", lambda a, b: (

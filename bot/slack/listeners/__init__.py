@@ -39,6 +39,8 @@ def build_subcommands() -> SubcommandRegistry:
 
 def register_all(app: App, settings: Settings,
                  subcommands: SubcommandRegistry | None = None) -> None:
-    commands.register(app, settings, subcommands or build_subcommands())
-    for module in (mentions, shortcuts, actions, views, home, logs, teaching):
+    registry = subcommands or build_subcommands()
+    commands.register(app, settings, registry)
+    mentions.register(app, settings, registry)  # `@bot help` answers as the command does
+    for module in (shortcuts, actions, views, home, logs, teaching):
         module.register(app, settings)

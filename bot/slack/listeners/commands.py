@@ -65,7 +65,11 @@ def _command_word(sub: Subcommand, lang: str) -> str:
 
 
 def _diagnose(ctx: CommandContext) -> None:
-    paste = flows.Paste(text=flows.clean_slack_text(ctx.args), workspace=ctx.workspace,
+    text = flows.clean_slack_text(ctx.args)
+    if flows.is_chatter(text, settings=ctx.settings, lang=ctx.lang):
+        ctx.reply(t("not_an_error", ctx.lang))
+        return
+    paste = flows.Paste(text=text, workspace=ctx.workspace,
                         user=ctx.user or None, channel=ctx.channel or None, source="slash")
     flows.answer_in_thread(ctx.client, paste, settings=ctx.settings, lang=ctx.lang,
                            channel=ctx.channel, thread_ts=None, respond=ctx.respond)

@@ -176,7 +176,10 @@ def digest_command(ctx: CommandContext) -> None:
 
 SUBCOMMAND = Subcommand(
     "digest", digest_command, aliases=("요약", "주간요약"),
-    shortcuts=(("구독", "subscribe"), ("구독취소", "unsubscribe")),
+    # `subscribe` too: the README's table lists it beside `digest`, and without it the word
+    # was answered as an unknown error in front of the channel.
+    shortcuts=(("구독", "subscribe"), ("구독취소", "unsubscribe"), ("subscribe", "subscribe"),
+               ("unsubscribe", "unsubscribe")),
     help_en="`digest` preview the weekly digest · `digest subscribe [weekday] [time] "
             "[timezone] [workspace | #channels]` · `digest unsubscribe`",
     help_ko="`digest` 주간 요약 미리보기 · `digest subscribe [요일] [시각] [시간대] "

@@ -14,7 +14,8 @@ from bot.slack import flows, preferences
 from bot.slack.config import Settings
 from bot.slack.i18n import t
 from bot.slack.listeners._common import guarded, language, workspace_of
-from bot.slack.render import render_text
+from bot.slack.render import render_help, render_text
+from bot.slack.subcommands import NEAR_MISS_MAX_WORDS, SubcommandRegistry
 
 log = logging.getLogger(__name__)
 
@@ -22,7 +23,7 @@ log = logging.getLogger(__name__)
 WATCHED_SUBTYPES = (None, "file_share", "thread_broadcast")
 
 
-def register(app: App, settings: Settings) -> None:
+def register(app: App, settings: Settings, subcommands: SubcommandRegistry) -> None:
     def ack_event(ack: Ack) -> None:
         ack()
 
@@ -44,6 +45,10 @@ def register(app: App, settings: Settings) -> None:
         if not text:
             client.chat_postMessage(channel=channel, thread_ts=thread_ts,
                                     **render_text(t("mention_empty", lang)).as_kwargs())
+            return
+        if _answer_not_a_paste(client, text, settings=settings, subcommands=subcommands,
+                               channel=channel, user=event.get("user"), thread_ts=thread_ts,
+                               lang=lang):
             return
         paste = flows.Paste(text=text, workspace=workspace_of(body), user=event.get("user"),
                             channel=channel, source="mention", thread_ts=thread_ts)
@@ -79,6 +84,30 @@ def register(app: App, settings: Settings) -> None:
                                channel=event["channel"], thread_ts=thread_ts, result=result)
 
     app.event("message")(ack=ack_event, lazy=[suggest_in_watched_channel])
+
+
+def _answer_not_a_paste(client: WebClient, text: str, *, settings: Settings,
+                        subcommands: SubcommandRegistry, channel: str, user: str | None,
+                        thread_ts: str, lang: str) -> bool:
+    """`@bot help` or `@bot hi`: a command word or a greeting, answered to that person only and
+    never recorded. True when so answered. Only a few words count: a long mention that starts
+    with a command word (`@bot logs show this: Traceback ...`) is still a paste."""
+    words = text.split()
+    message = None
+    if words and len(words) <= NEAR_MISS_MAX_WORDS and not flows.looks_like_error(text):
+        parsed = subcommands.parse(text)
+        if parsed.subcommand is not None and parsed.subcommand.name == "help":
+            message = render_help(lang, subcommands)
+        elif parsed.subcommand is not None:
+            message = render_text(t("mention_command", lang, command=bk.escape(text.strip())))
+    if message is None and flows.is_chatter(text, settings=settings, lang=lang):
+        message = render_text(t("not_an_error", lang))
+    if message is None:
+        return False
+    if user:
+        client.chat_postEphemeral(channel=channel, user=user, thread_ts=thread_ts,
+                                  **message.as_kwargs())
+    return True
 
 
 def is_candidate_for_watch(event: dict[str, Any], *, bot_user_id: str | None) -> bool:

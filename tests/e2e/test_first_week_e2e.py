@@ -1,0 +1,112 @@
+"""What a team does in its first week with the bot, end to end through the app in this process:
+it types `/troubleshoot test` or `@bot hi` to see whether the bot is alive, tries `subscribe`
+as the README's table shows it, and pastes straight from a coloured terminal. None of that may
+post an "unknown error" card to the channel or record an incident (the digest would list
+`hello` as an error the knowledge base does not know), and a terminal's colour codes must not
+show up in the answer as `[31m`."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.e2e.conftest import Server, in_process_server, new_channel
+
+pytestmark = pytest.mark.slow
+
+server = in_process_server("first-week")  # the app in this process: no socket or worker
+
+
+def posted_in(server: Server, channel: str) -> list[str]:
+    """Everything the app sent for `channel` (messages and response_url replies), as JSON."""
+    return [json.dumps(call.args, ensure_ascii=False) for call in server.fake.calls
+            if call.args.get("channel") == channel or call.path.endswith("/" + channel)]
+
+
+def incidents_in(server: Server, channel: str) -> int:
+    """Occurrences recorded from `channel` (an incident groups repeats workspace-wide)."""
+    return int(server.sql("SELECT count(*) FROM occurrences WHERE channel = :channel",
+                          channel=channel)[0][0])
+
+
+@pytest.mark.parametrize("text", ["test", "hello", "thanks", "안녕하세요", "is this thing on"])
+def test_a_slash_command_that_is_only_chatter_gets_a_hint_and_records_nothing(
+        server: Server, text: str) -> None:
+    channel = new_channel()
+    server.slack.command(text, channel=channel)
+    server.settle()
+    said = posted_in(server, channel)
+    assert not server.calls_in(channel, "chat.postMessage"), said  # nothing in the channel
+    replies = [call for call in server.fake.calls_to("response_url")
+               if call.path.endswith("/" + channel)]
+    assert len(replies) == 1 and replies[0].args["response_type"] == "ephemeral", said
+    assert "/troubleshoot help" in replies[0].args["text"]
+    assert incidents_in(server, channel) == 0
+
+
+@pytest.mark.parametrize("text", ["subscribe", "unsubscribe"])
+def test_subscribe_without_digest_runs_the_digest_subscription(server: Server,
+                                                               text: str) -> None:
+    channel = new_channel()
+    server.slack.command(text, channel=channel)
+    server.settle()
+    assert not server.calls_in(channel, "chat.postMessage")
+    subscribed = server.sql("SELECT count(*) FROM digest_subscriptions WHERE channel = :c",
+                            c=channel)[0][0]
+    assert subscribed == (1 if text == "subscribe" else 0)
+    assert incidents_in(server, channel) == 0
+
+
+def test_a_short_error_is_still_answered_and_recorded(server: Server) -> None:
+    channel = new_channel()
+    server.slack.command("OOMKilled", channel=channel)
+    server.wait_in(channel, "chat.postMessage", 2)
+    assert incidents_in(server, channel) == 1
+
+
+@pytest.mark.parametrize("text", ["hi", "help"])
+def test_a_mention_that_is_chatter_or_a_command_word_records_nothing(server: Server,
+                                                                     text: str) -> None:
+    channel = new_channel()
+    server.slack.mention(text, channel=channel)
+    server.settle()
+    said = "\n".join(posted_in(server, channel))
+    assert "No known fix" not in said
+    assert "/troubleshoot" in said  # it says how to ask instead
+    assert incidents_in(server, channel) == 0
+
+
+def test_terminal_colour_codes_do_not_show_in_the_answer(server: Server) -> None:
+    channel = new_channel()
+    paste = ("\x1b[31mERROR\x1b[0m \x1b[1mLiveness probe failed\x1b[0m: HTTP probe failed with "
+             "statuscode: 502\n\x1b[33mWarning\x1b[0m  BackOff  kubelet  "
+             "Back-off restarting failed container")
+    server.slack.command(paste, channel=channel)
+    server.wait_in(channel, "chat.postMessage", 2)
+    said = "\n".join(posted_in(server, channel))
+    assert "matched:" in said
+    assert "[31m" not in said and "[0m" not in said and "[33m" not in said
+    stored = server.sql("SELECT text FROM occurrences WHERE channel = :c", c=channel)
+    assert stored and "[0m" not in stored[0][0] and "Liveness probe failed" in stored[0][0]
+
+
+def test_a_tentative_answers_other_steps_are_one_click_away_in_its_thread(
+        server: Server) -> None:
+    # The card says "N more steps in the thread"; the thread reply showed step 1 again with the
+    # same words, and nothing in Slack showed the rest of a likely answer.
+    from tests.e2e.test_slack_conversations import full_answer, likely_paste
+
+    channel = new_channel()
+    paste, entry_id = likely_paste()
+    server.slack.command(paste, channel=channel)
+    card = server.wait_in(channel, "chat.postMessage")[0]
+    reply = full_answer(server, channel, card)
+    ts = reply.args["thread_ts"]
+    message = {"ts": f"{ts[:-1]}9", "thread_ts": ts, "blocks": reply.args["blocks"]}
+    assert "more steps in the thread" not in json.dumps(reply.args["blocks"])
+    server.slack.click(message, channel=channel, action_id="show_candidate_fix")
+    shown = server.wait_in(channel, "chat.postEphemeral")[0]
+    text = json.dumps(shown.args, ensure_ascii=False)
+    assert "2." in text and "candidate_is_it" in text  # every step, and "This is it"
+    assert entry_id in text
