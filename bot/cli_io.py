@@ -18,6 +18,19 @@ def read_text_argument(value: str | None) -> str:
     return sys.stdin.buffer.read().decode("utf-8", errors="replace")
 
 
+# A paste where more than this share of characters are control bytes or undecodable is not text.
+BINARY_SHARE = 0.10
+BINARY_REFUSAL = ("that looks like binary data, not an error message: paste the error text or "
+                  "the log lines around it")
+
+
+def looks_binary(text: str) -> bool:
+    sample = text[:100_000]
+    odd = sum(1 for char in sample
+              if char == "\ufffd" or (ord(char) < 32 and char not in "\t\n\r\f\v"))
+    return odd > len(sample) * BINARY_SHARE
+
+
 def lazy(target: str):  # type: ignore[no-untyped-def]
     """A command function named "module:function", imported only when the command runs.
 

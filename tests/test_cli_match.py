@@ -60,6 +60,13 @@ def test_binary_junk_on_stdin_is_fine() -> None:
     assert "fingerprint" in json.loads(done.stdout)
 
 
+def test_binary_junk_read_by_a_person_is_refused_as_ask_refuses_it() -> None:
+    # "No known fix" with status 0 reads as a verdict on the junk; --json keeps the contract.
+    done = run("--lang", "en", "-", stdin=bytes(range(256)) * 100)
+    assert done.returncode == 2
+    assert "binary data" in done.stderr and "No known fix" not in done.stdout
+
+
 def test_batch(tmp_path: Path) -> None:
     batch = tmp_path / "in.jsonl"
     batch.write_text(json.dumps({"id": "a", "text": SCHEDULING}) + "\n"

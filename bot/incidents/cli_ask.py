@@ -15,7 +15,12 @@ import sys
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.answers.strings import t
-from bot.cli_io import read_text_argument, warn_about_knowledge_problems
+from bot.cli_io import (
+    BINARY_REFUSAL,
+    looks_binary,
+    read_text_argument,
+    warn_about_knowledge_problems,
+)
 from bot.incidents.audience import OPERATOR
 from bot.incidents.cli_incidents import current_user
 from bot.incidents.cli_support import fail
@@ -28,25 +33,13 @@ log = logging.getLogger(__name__)
 
 LOCAL_WORKSPACE = "local"
 EMPTY_EXIT_CODE = 2
-# A paste where more than this share of characters are control bytes or undecodable is not text.
-BINARY_SHARE = 0.10
-
-
-def looks_binary(text: str) -> bool:
-    sample = text[:100_000]
-    odd = sum(1 for char in sample
-              if char == "\ufffd" or (ord(char) < 32 and char not in "\t\n\r\f\v"))
-    return odd > len(sample) * BINARY_SHARE
-
-
 def run_ask(args: argparse.Namespace) -> int:
     text = read_text_argument(args.text)
     if not text.strip():
         return fail("nothing to ask about: give the error as TEXT, or paste it on standard "
                     "input with `-`", EMPTY_EXIT_CODE)
     if looks_binary(text):
-        return fail("that looks like binary data, not an error message: paste the error text "
-                    "or the log lines around it", EMPTY_EXIT_CODE)
+        return fail(BINARY_REFUSAL, EMPTY_EXIT_CODE)
     text = sanitize(text)  # the one pass, before matching, storing or printing
     lang = args.lang or settings().bot_language
     url = database_url()

@@ -22,8 +22,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     evaluate = commands.add_parser("eval", help="top-1, top-3, MRR, tiers and abstention on "
                                                 "labelled JSONL sets")
-    evaluate.add_argument("file", metavar="FILE", nargs="*")
-    evaluate.add_argument("--json", action="store_true")
+    evaluate.add_argument("file", metavar="FILE", nargs="*",
+                          help="labelled JSONL files (tests/eval/README.md gives the format)")
+    evaluate.add_argument("--json", action="store_true",
+                          help="print the figures and every item's ranking as JSON")
     evaluate.add_argument("--feedback", action="store_true",
                           help="also the team's labelled pastes from the database (kb teach, "
                                "approved drafts), against the team's knowledge")
@@ -48,8 +50,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     importer = commands.add_parser("import", help="turn a Microsoft Docs troubleshooting guide "
                                                   "into draft entries")
-    importer.add_argument("guide", metavar="GUIDE.md")
-    importer.add_argument("--out", required=True, metavar="DIR")
+    importer.add_argument("guide", metavar="GUIDE.md",
+                          help="the guide's Markdown source, as in the docs repository")
+    importer.add_argument("--out", required=True, metavar="DIR",
+                          help="the folder to write one draft entry per section into")
     importer.add_argument("--base-url", metavar="URL",
                           help="where the guide is published, for source links (default: "
                                "https://learn.microsoft.com/azure/machine-learning/)")

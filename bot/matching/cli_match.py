@@ -13,7 +13,12 @@ import logging
 import sys
 from pathlib import Path
 
-from bot.cli_io import read_text_argument, warn_about_knowledge_problems
+from bot.cli_io import (
+    BINARY_REFUSAL,
+    looks_binary,
+    read_text_argument,
+    warn_about_knowledge_problems,
+)
 from bot.matching.matcher import Matcher, default_matcher
 from bot.matching.text_output import render_answer_text
 from bot.settings import settings
@@ -47,6 +52,9 @@ def run_match(args: argparse.Namespace) -> int:
     if not text.strip():
         print("match: nothing to match: give the error as TEXT, or paste it on standard input "
               "with `-`", file=sys.stderr)
+        return 2
+    if looks_binary(text):  # as `ask` does: "no known fix" would read as a verdict on it
+        print(f"match: {BINARY_REFUSAL}", file=sys.stderr)
         return 2
     sys.stdout.write(render_answer_text(result, matcher.kb, lang))
     return 0
