@@ -258,6 +258,12 @@ ROUND_FIVE = [
     ("[2026-11-30 07:00:02.100][1][serving][error][config.cpp:301] Invalid --shape argument\n"
      "[2026-11-30 07:00:02.101][1][modelmanager][error][modelmanager.cpp:139] Couldn't start "
      "model manager", "service-launch-fails"),
+    # MLServer's model settings point at nothing
+    ("mlserver: Invalid URI specified for model iris-xgb (/mnt/models/iris/model.bst)",
+     "function-fails-get_model_path"),
+    # load in the words of servers with a job queue
+    ("TorchServe answers HTTP 503 as soon as there are more concurrent requests than the job "
+     "queue holds", "http-status-code-503"),
     # BentoML's model store
     ("bentoml.exceptions.NotFound: no Models with name 'churn_clf'",
      "function-fails-get_model_path"),
