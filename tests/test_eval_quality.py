@@ -70,7 +70,13 @@ def test_cross_validated_quality() -> None:
     # 0.417, confident precision 0.948, confident on none 0.019 (4 of 211), likely 0.721,
     # answered or likely and right 0.721 (the likely band lost its best items to the confident
     # tier and its threshold rose to keep it right >= 0.70), top-1/top-3 unchanged.
-    gate(report, top1=0.85, top3=0.93, likely=0.71, shown_right=0.71, answered=0.40)
+    # Round 5 ("rank": other servers' own wordings, init() that never returned, cut tracebacks):
+    # top-1 0.891, top-3 0.971 (10 misses, was 21), likely 0.731 (175), answered or likely and
+    # right 0.776, answered confidently 0.408, confident precision 0.940 (151), confident on
+    # none 0.024 (5 of 211: one look-alike whose ranking did not change crossed its fold's
+    # threshold). The top-3 gate is the issue's target now; the others keep room for the
+    # retrain after merging.
+    gate(report, top1=0.87, top3=0.95, likely=0.71, shown_right=0.74, answered=0.40)
 
 
 @pytest.mark.skipif(not FINAL.exists(), reason="final holdout missing")

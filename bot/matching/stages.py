@@ -68,15 +68,27 @@ def passed_after(stage: str, evidence_at: Position, passed: dict[str, Position])
     return marker is not None and marker > evidence_at
 
 
+def _last_init_call(text: str) -> int | None:
+    """Where the last "Invoking user's init function" ends; a plain substring search first, so
+    a 40,000-character log without it costs one pass."""
+    lowered = text.lower()
+    end = len(lowered)
+    while (at := lowered.rfind("init function", 0, end)) >= 0:
+        found = _INIT_CALLED.search(text, max(0, at - 20), at + len("init function") + 1)
+        if found:
+            return found.end()
+        end = at
+    return None
+
+
 def unfinished_start(text: str) -> bool:
     """True when the paste shows init() called, never returning, and then a timeout.
 
     Read on the whole paste, not its key lines: "Invoking user's init function" is an INFO line
     that a long log's extraction leaves out, and its absence is the point."""
-    calls = [found.end() for found in _INIT_CALLED.finditer(text)]
-    if not calls:
+    after = _last_init_call(text)
+    if after is None:
         return False
-    after = calls[-1]
     return (_PASSED["start"].search(text, after) is None
             and _TIMED_OUT.search(text, after) is not None)
 
