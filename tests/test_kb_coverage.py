@@ -264,9 +264,6 @@ ROUND_FIVE = [
     # load in the words of servers with a job queue
     ("TorchServe answers HTTP 503 as soon as there are more concurrent requests than the job "
      "queue holds", "http-status-code-503"),
-    # a 503 written the way people write it, after the verb
-    ("our model server returns a 503 whenever more requests come in at once than its queue "
-     "takes", "http-status-code-503"),
     # BentoML's model store
     ("bentoml.exceptions.NotFound: no Models with name 'churn_clf'",
      "function-fails-get_model_path"),

@@ -24,10 +24,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 # Words that make a nearby 3-digit 4xx/5xx number a status code rather than a count or a line.
-# People write the verb, not the header: "the endpoint returns a 503", "answers 500".
 _STATUS_CONTEXT = re.compile(
-    r"(?i)(status|http|code|response|return(s|ed|ing)?\b|answer(s|ed|ing)?\b"
-    r"|respond(s|ed|ing)?\b|error|bad\s+gateway|service\s+unavailable|"
+    r"(?i)(status|http|code|response|returned|error|bad\s+gateway|service\s+unavailable|"
     r"gateway\s+time-?out|conflict|internal\s+server|too\s+many|forbidden|unauthori[sz]ed|"
     r"not\s+found|upstream)")
 _EXIT_OR_SIGNAL_CONTEXT = re.compile(
