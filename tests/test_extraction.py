@@ -64,3 +64,16 @@ def test_timestamped_traceback_is_still_a_traceback() -> None:
     assert traceback[1] in extracted.key_lines  # the `in run` frame
     cause = extracted.causes[extracted.key_lines.index(traceback[-1])]
     assert cause
+
+
+def test_a_traceback_cut_before_its_exception_still_shows_where_it_failed() -> None:
+    # Hand-trimmed or interleaved: the frames end and the log goes on, no exception line.
+    noise = [NOISE.format(n=n) for n in range(100)]
+    cut = ["2026-11-30 10:00:00,001 | root | ERROR | Encountered Exception: Traceback (most "
+           "recent call last):",
+           '  File "/var/azureml-server/synchronous/routes.py", line 43, in score_realtime',
+           "    return run_scoring(service_input, request.headers)",
+           '  File "/var/azureml-server/synchronous/routes.py", line 85, in run_scoring',
+           "    return wrap_response(response)"]
+    key = extract("\n".join(noise + cut + noise)).key_lines
+    assert any(line.endswith("in run_scoring") for line in key)

@@ -59,12 +59,15 @@ PROBE_502_DURING_DEPLOY = ("Deployment blue of endpoint churn-ep failed: Readine
 # likely: they are shown as "Probably ...". Strict xfails keep the confident expectation in
 # sight and fail as soon as the model answers them confidently.
 ONLY_LIKELY = pytest.mark.xfail(strict=True, reason="ranked first, but only the likely tier")
+# Round 5's retraining (609 public pastes) put three back in the likely tier: a new look-alike
+# (a pipeline step's GPU pod that cannot be scheduled, labelled none by the pipeline-step rule)
+# was rated 0.956 out of fold, so the confident threshold rose 0.958 -> 0.969, over them.
 ANSWERED = [
     (V2_STATUS_SEGFAULT, "service-launch-fails"),
-    (AKS_NO_MAIN, "service-launch-fails"),  # likely until round 4's retraining
-    (GCC_IN_IMAGE_BUILD, "image-build-fails"),
+    pytest.param(AKS_NO_MAIN, "service-launch-fails", marks=ONLY_LIKELY),
+    pytest.param(GCC_IN_IMAGE_BUILD, "image-build-fails", marks=ONLY_LIKELY),
     pytest.param(CLIENT_READ_TIMEOUT, "http-status-code-504", marks=ONLY_LIKELY),
-    (PROBE_502_DURING_DEPLOY, "service-launch-fails"),
+    pytest.param(PROBE_502_DURING_DEPLOY, "service-launch-fails", marks=ONLY_LIKELY),
 ]
 RANKED_FIRST = [
     (R_INIT, "service-launch-fails"),
@@ -273,3 +276,49 @@ def test_a_process_killed_in_a_ci_job_or_a_training_run_is_not_answered(paste: s
     first = default_matcher().match(paste).matches[0]
     assert first.entry_id == "vm-out-of-memory"  # still the closest candidate, for the thread
     assert first.tier == "unknown"
+
+
+# Wordings of other model servers and of people, checked against the servers' source (round 5,
+# "rank"): each is ranked first. In this project's own words; none is an evaluation item.
+ROUND_FIVE = [
+    # gunicorn's arbiter names a signal number it cannot name as "code N"
+    ("[2026-11-30 07:12:40 +0000] [1] [ERROR] Worker (pid:88) was sent code 139!",
+     "service-launch-fails"),
+    # OpenVINO model server gives up at start
+    ("[2026-11-30 07:00:02.100][1][serving][error][config.cpp:301] Invalid --shape argument\n"
+     "[2026-11-30 07:00:02.101][1][modelmanager][error][modelmanager.cpp:139] Couldn't start "
+     "model manager", "service-launch-fails"),
+    # MLServer's model settings point at nothing
+    ("mlserver: Invalid URI specified for model iris-xgb (/mnt/models/iris/model.bst)",
+     "function-fails-get_model_path"),
+    # load in the words of servers with a job queue
+    ("TorchServe answers HTTP 503 as soon as there are more concurrent requests than the job "
+     "queue holds", "http-status-code-503"),
+    # BentoML's model store
+    ("bentoml.exceptions.NotFound: no Models with name 'churn_clf'",
+     "function-fails-get_model_path"),
+    # a Flask model API whose predict view raised on the request
+    ("[2026-11-30 10:02:11,532] ERROR in app: Exception on /api/predict [POST]\n"
+     "Traceback (most recent call last):\n"
+     '  File "/srv/app.py", line 31, in predict\n'
+     "    return jsonify(model.predict(features))\n"
+     "ValueError: could not convert string to float: 'abc'", "function-fails-runinput_data"),
+    # KServe's timing line of an infer call that answered 500
+    ("2026-11-30 10:00:00.001 1 kserve.trace kserve.io.kserve.protocol.rest.v2_endpoints.infer: "
+     "0.0041 ['http_status:500', 'http_method:POST', 'time:wall']",
+     "function-fails-runinput_data"),
+    ("POST /invocations answers HTTP 500 for an invalid input row, expected a 400",
+     "function-fails-runinput_data"),
+    # asking for a local run without the SDK's class name
+    ("Webservice deployment failed again, is there a way to try it on local?", "debug-locally"),
+    ("I want to deploy and test the scoring service on my local machine before going to AKS",
+     "debug-locally"),
+    ("Error: local web service is not reachable, scoring_uri is None after deploy",
+     "debug-locally"),
+]
+
+
+@pytest.mark.parametrize(("paste", "expected"), ROUND_FIVE)
+def test_other_servers_and_peoples_wordings_rank_the_right_entry_first(paste: str,
+                                                                        expected: str) -> None:
+    assert default_matcher().match(paste).matches[0].entry_id == expected

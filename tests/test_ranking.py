@@ -238,3 +238,46 @@ def test_an_init_container_crash_loop_is_not_the_server_failing_to_start() -> No
     server = "my-scorer-6c9f7d8b5-qwxzt   0/1     CrashLoopBackOff   7          14m"
     assert default_matcher().match(init).matches[0].tier == "unknown"
     assert default_matcher().match(server).answer is not None
+
+
+def _start_kb() -> KnowledgeBase:
+    # The start entry has no signature a start-up log's INFO lines could meet: only the rule
+    # can bring it in.
+    return KnowledgeBase((
+        replace(entry("crash", "Error in entry script, ImportError: cannot import name"),
+                kind="symptom", stage="start"),
+        replace(entry("timeout", "the scoring request timed out after 60 seconds",
+                      "curl: (28) Operation timed out"), kind="cause", stage="serve"),
+    ))
+
+
+def _server_log(*, init_returned: bool) -> str:
+    lines = ["2026-11-30 09:00:00,001 I [9] gunicorn.error - Booting worker with pid: 9",
+             "2026-11-30 09:00:01,002 I [9] azmlinfsrv.user_script - Found user script at "
+             "/var/azureml-app/score.py",
+             "2026-11-30 09:00:01,003 I [9] azmlinfsrv.user_script - Invoking user's init "
+             "function"]
+    if init_returned:
+        lines.append("2026-11-30 09:00:04,210 I [9] azmlinfsrv.user_script - Users's init has "
+                     "completed successfully")
+    lines.append("curl: (28) Operation timed out after 60001 milliseconds with 0 bytes received")
+    return "\n".join(lines)
+
+
+def test_init_called_and_never_returned_before_a_timeout_is_a_start_failure() -> None:
+    # The scoring-timeout entry matched the curl line; the start entry matched nothing. The
+    # container was still in init() when the request gave up: the start is the answer.
+    result = Matcher(_start_kb(), model=None).match(_server_log(init_returned=False))
+    assert [match.entry_id for match in result.matches][:2] == ["crash", "timeout"]
+
+
+def test_a_timeout_after_init_returned_stays_a_scoring_timeout() -> None:
+    result = Matcher(_start_kb(), model=None).match(_server_log(init_returned=True))
+    assert result.matches[0].entry_id == "timeout"
+
+
+def test_shipped_kb_answers_an_init_that_never_returned_with_the_start_failure() -> None:
+    result = default_matcher().match(_server_log(init_returned=False))
+    assert result.matches[0].entry_id == "service-launch-fails"
+    assert default_matcher().match(
+        _server_log(init_returned=True)).matches[0].entry_id != "service-launch-fails"

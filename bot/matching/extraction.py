@@ -112,11 +112,15 @@ def has_error_line(text: object) -> bool:
 
 
 def _boost_tracebacks(lines: list[str], signals: list[float]) -> None:
-    """The last two frames of a traceback and its exception line say where and what failed."""
+    """The last two frames of a traceback and its exception line say where and what failed.
+
+    A traceback cut before its exception line (a paste trimmed by hand, a log line interleaved
+    by another worker) still says where it failed: its last frames get a smaller boost."""
     last_frames: list[int] = []
     for index, raw in enumerate(lines):
         line = line_body(raw)
         if _TRACEBACK_START.search(line):
+            _boost_cut_traceback(lines, signals, last_frames)
             last_frames = []
         elif _FRAME.match(line):
             last_frames.append(index)
@@ -129,6 +133,18 @@ def _boost_tracebacks(lines: list[str], signals: list[float]) -> None:
                     signals[frame] += 2.0
             signals[index] += 2.0
             last_frames = []
+    _boost_cut_traceback(lines, signals, last_frames)
+
+
+CUT_FRAME_BOOST = 1.0  # half a whole traceback's: no exception line confirms these frames
+
+
+def _boost_cut_traceback(lines: list[str], signals: list[float], frames: list[int]) -> None:
+    for frame in frames[-2:]:
+        signals[frame] += CUT_FRAME_BOOST
+    for frame in frames:
+        if re.search(r", in (init|run)\b", line_body(lines[frame])):
+            signals[frame] += CUT_FRAME_BOOST
 
 
 def _best_lines(lines: list[str], signals: list[float]) -> list[int]:

@@ -37,7 +37,7 @@ from bot.matching.prose import ProseIndex
 from bot.matching.ranking import by_kind
 from bot.matching.result import Match, MatchResult
 from bot.matching.scoring import EntryScore, Evidence, PreparedPaste, prepare, score_entries
-from bot.matching.stages import passed_stages
+from bot.matching.stages import passed_stages, unfinished_start_line
 from bot.redaction import sanitize
 
 log = logging.getLogger(__name__)
@@ -79,7 +79,8 @@ class Matcher:
         extracted = extract(text)
         paste = prepare(extracted)
         ranked = by_kind(score_entries(self.index, paste), self.index.entry_kinds,
-                         self.index.entry_stages, passed_stages(paste.lines))
+                         self.index.entry_stages, passed_stages(paste.lines),
+                         unfinished_start_line(text, paste.lines))
         prose: dict[int, float] = {}
         if paste.lines and not any(signal > 0 for signal in extracted.signals):
             # Not one error word (a question, a description): what the entries say of

@@ -27,6 +27,12 @@ using each entry's `kind` (bot/knowledge/model.py):
   yields to the best entry of a stage not passed (or of none) that has some evidence of its own
   (PASSED_ALTERNATIVE_MIN): the stage is history, whatever scored on it.
 
+- a start that never finished (stages.unfinished_start: init() called, no return, then a
+  timeout): the container was still starting when the request or the platform gave up, so the
+  best entry of the start stage leads and serve-stage entries (a scoring timeout) are its
+  symptoms. When no start entry scored at all (the log holds only INFO lines and the timeout),
+  the start stage's symptom entries become candidates at UNFINISHED_START_SCORE.
+
 An entry that yields is recorded as explained by the one that moved above it, so the
 confidence margin (confidence.py) is not measured against it: the symptom agrees with its cause,
 the passed stage is history; neither competes with the answer.
@@ -38,7 +44,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from bot.knowledge.model import KIND_CAUSE, KIND_PROCEDURE, KIND_SYMPTOM, STAGES
-from bot.matching.scoring import EntryScore
+from bot.matching.scoring import EntryScore, Evidence
 from bot.matching.stages import Position, passed_after
 
 CAUSE_MIN = 60.0  # a cause must score this much on its own to overtake a symptom
@@ -47,6 +53,10 @@ SPECIFIC_EVIDENCE = 3.0  # as confidence.MIN_EVIDENCE: more than one common word
 # An entry of a passed stage yields only to an entry with at least this much evidence: below
 # it a candidate is a stray word, not a better answer than the history.
 PASSED_ALTERNATIVE_MIN = 25.0
+# A start entry found only because init() never returned: a candidate worth showing, while the
+# decision model judges it by its (empty) word evidence, so it is never sure on this alone.
+UNFINISHED_START_SCORE = 50.0
+UNFINISHED_START_SOURCE = "(init() was called and never returned before the timeout)"
 
 
 def strong(scored: EntryScore, minimum: float) -> bool:
@@ -126,16 +136,43 @@ def by_passed(ranked: Sequence[EntryScore], stages: Sequence[str],
     return [alternative, *marked[:first_open], *marked[first_open + 1:]]
 
 
+def by_unfinished_start(ranked: Sequence[EntryScore], kinds: Sequence[str],
+                        stages: Sequence[str], timeout_line: int) -> list[EntryScore]:
+    """`ranked` with the best start-stage entry first and serve-stage entries explained, for a
+    paste whose init() never returned; `timeout_line` is the key line that shows the timeout
+    (-1 when extraction kept none), the evidence of an entry added here."""
+    order = list(ranked)
+    starts = [item for item in order if stages[item.entry] == "start"]
+    if not starts:
+        evidence = Evidence(UNFINISHED_START_SCORE, 0.0, timeout_line, timeout_line, None,
+                            UNFINISHED_START_SOURCE)
+        starts = [EntryScore(entry, UNFINISHED_START_SCORE, evidence, 1, UNFINISHED_START_SCORE)
+                  for entry, (stage, kind) in enumerate(zip(stages, kinds, strict=True))
+                  if stage == "start" and kind == KIND_SYMPTOM]
+        if not starts:
+            return order
+        order = starts + order
+    top = starts[0]
+    rest = [replace(item, explained=True) if stages[item.entry] == "serve" else item
+            for item in order if item is not top]
+    return [top, *rest]
+
+
 def by_kind(ranked: Sequence[EntryScore], kinds: Sequence[str],
             stages: Sequence[str] | None = None,
-            passed: dict[str, Position] | None = None) -> list[EntryScore]:
+            passed: dict[str, Position] | None = None,
+            unfinished_start_line: int | None = None) -> list[EntryScore]:
     """`ranked` (best first) with a cause moved above its symptom and diagnoses above procedures.
 
     `stages` (one per entry, "" for none): see the module text; without it stages are ignored.
     `passed` (stages.passed_stages of the paste): stages the paste shows are over.
+    `unfinished_start_line`: not None when init() never returned before a timeout (the key
+    line of that timeout, or -1).
     """
     stages = stages if stages is not None else [""] * len(kinds)
     order = by_stage(by_passed(ranked, stages, passed or {}), stages)
+    if unfinished_start_line is not None:
+        order = by_unfinished_start(order, kinds, stages, unfinished_start_line)
     if len(order) < 2:
         return order
     top_kind = kinds[order[0].entry]

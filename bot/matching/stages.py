@@ -35,6 +35,15 @@ _PASSED: dict[str, re.Pattern[str]] = {
 
 Position = tuple[int, int]  # (line index in the prepared paste, character offset in that line)
 
+# The scoring servers (azmlinfsrv, the v1 server, the R server) say when they call init(); the
+# "start" marker above says it returned. A timeout after the call with no return in between
+# is a start that never finished: the request (or the platform) gave up on a container whose
+# init() still runs, so the answer is the start-up failure, not a slow scoring request.
+_INIT_CALLED = re.compile(r"(?i)\bInvoking user'?s init function\b")
+_TIMED_OUT = re.compile(
+    r"(?i)\btimed out\b|\btime-?out was reached\b|\bWORKER TIMEOUT\b|\bGateway Time-?out\b"
+    r"|\bDeadline ?Exceeded\b|\bTimedOut\b")
+
 
 def passed_stages(lines: Sequence[str]) -> dict[str, Position]:
     """stage -> where the paste last shows it was passed (a later stage's marker counts too)."""
@@ -57,3 +66,37 @@ def passed_after(stage: str, evidence_at: Position, passed: dict[str, Position])
     """True when the paste shows `stage` was passed after the evidence at `evidence_at`."""
     marker = passed.get(stage) if stage else None
     return marker is not None and marker > evidence_at
+
+
+def _last_init_call(text: str) -> int | None:
+    """Where the last "Invoking user's init function" ends; a plain substring search first, so
+    a 40,000-character log without it costs one pass."""
+    lowered = text.lower()
+    end = len(lowered)
+    while (at := lowered.rfind("init function", 0, end)) >= 0:
+        found = _INIT_CALLED.search(text, max(0, at - 20), at + len("init function") + 1)
+        if found:
+            return found.end()
+        end = at
+    return None
+
+
+def unfinished_start(text: str) -> bool:
+    """True when the paste shows init() called, never returning, and then a timeout.
+
+    Read on the whole paste, not its key lines: "Invoking user's init function" is an INFO line
+    that a long log's extraction leaves out, and its absence is the point."""
+    after = _last_init_call(text)
+    if after is None:
+        return False
+    return (_PASSED["start"].search(text, after) is None
+            and _TIMED_OUT.search(text, after) is not None)
+
+
+def unfinished_start_line(text: object, lines: Sequence[str]) -> int | None:
+    """For a paste whose start never finished (unfinished_start), the last key line that shows
+    the timeout, or -1 when extraction kept none; None for any other paste."""
+    if not isinstance(text, str) or not unfinished_start(text):
+        return None
+    return max((number for number, line in enumerate(lines) if _TIMED_OUT.search(line)),
+               default=-1)
