@@ -52,3 +52,31 @@ def test_the_prose_index_weighs_rare_words_and_ignores_common_ones() -> None:
     assert index.search("the error is please help") == {}
     found = index.search("are there enough nvidia gpus?")
     assert max(found, key=lambda number: found[number]) == 1
+
+
+# A complaint that names no problem ("it is broken", "is it working?") shares a word with one
+# entry's fix steps by chance ("if nothing works"); with ~15 entries that one word weighed as
+# rare and the bot said "Probably: image build fails" to "my deployment is broken".
+VAGUE_COMPLAINTS = [
+    "my deployment is broken",
+    "is the bot working?",
+    "my endpoint is broken, any idea?",
+    "something is wrong with my deployment",
+    "what happened to my endpoint?",
+    "배포가 안 돼요",
+    "봇 살아있나요?",
+    "봇이 작동하나요? 문제가 생겼어요",
+]
+
+
+@pytest.mark.parametrize("text", VAGUE_COMPLAINTS)
+def test_a_vague_complaint_gets_no_tentative_answer(text: str) -> None:
+    result = default_matcher().match(text)
+    assert result.answer is None and result.likely is None, result.matches
+
+
+def test_a_described_symptom_still_finds_its_entry_beside_complaint_words() -> None:
+    # The complaint words weigh nothing; the words naming the problem still do.
+    result = default_matcher().match(
+        "my deployment is broken: the container keeps restarting, init seems to fail")
+    assert result.matches and result.matches[0].entry_id == "service-launch-fails"

@@ -18,13 +18,27 @@ from collections import defaultdict
 from threading import Lock
 
 from bot.knowledge.model import KnowledgeBase
-from bot.matching.tokens import background_weight, words
+from bot.matching.tokens import FUNCTION_WEIGHT, background_weight, words
 
 SPREAD = 30.0  # as index.SPREAD: a word's weight depends on how many entries use it
 MIN_WEIGHT = 1.2  # as index.INFO_FLOOR: common words never decide
 UNKNOWN_INFO = 1.0  # information of a word no entry uses
 MIN_SHARE = 0.25  # of the text's information an entry must hold to be a candidate
 MAX_RESULTS = 5
+# Words that say something is wrong, or ask whether it works, without saying what: "my
+# deployment is broken", "is the bot working?", "봇이 작동하나요? 문제가 생겼어요". Each is in the
+# text of one or two entries by chance (a fix step says "if nothing works"), so a small KB
+# weighs it as a rare word and a vague complaint became a "probably" answer on that one word.
+# They weigh as function words here; a candidate needs a word naming its problem.
+_COMPLAINT_TEXT = """
+broken break breaks working works worked work nothing wrong issue issues problem problems
+trouble bot anyone someone somebody idea stuck weird strange alive happen happened happening
+fine okay ok something anything down dead
+고장 고장났어요 고장났나요 안돼요 안되나요 안돼 돼요 되나요 돼 작동 작동해요 작동하나요 작동을
+문제 문제가 문제예요 문제있어요 이상해요 이상 망가졌어요 살아있나요 살아 있나요 죽었나요 봇 봇이
+도와주세요 도움 뭔가 무슨 왜
+"""
+COMPLAINT_WORDS = frozenset(words(_COMPLAINT_TEXT))
 
 
 class ProseIndex:
@@ -44,6 +58,8 @@ class ProseIndex:
                 postings[word].append(number)
         for word, entries in postings.items():
             fixed = background_weight(word)
+            if fixed is None and word in COMPLAINT_WORDS:
+                fixed = FUNCTION_WEIGHT
             self._weight[word] = fixed if fixed is not None else math.log1p(SPREAD / len(entries))
         return dict(postings)
 
@@ -58,7 +74,8 @@ class ProseIndex:
         # Words no entry uses still count in what the text is about (a fixed, middling weight),
         # so a long description that merely mentions "endpoint" is not a close match.
         unknown = sum(UNKNOWN_INFO for word in set(words(text))
-                      if word not in postings and background_weight(word) is None)
+                      if word not in postings and background_weight(word) is None
+                      and word not in COMPLAINT_WORDS)
         total = sum(weight - MIN_WEIGHT for weight in asked.values()) + unknown
         if not asked or total <= 0:
             return {}

@@ -252,6 +252,12 @@ def _scoring_code_in(paste: PreparedPaste, choice: SignatureChoice, first: int,
                                           for line in range(first, last + 1))
 
 
+def _status_code_with_call(matched: set[str], line: str) -> bool:
+    """A pattern matched an HTTP status code of its own on a line naming the scoring call."""
+    return (any(len(word) == 3 and word.isdigit() and word[0] in "45" for word in matched)
+            and bool(SCORING_CALL.search(line)))
+
+
 def _in_window(paste: PreparedPaste, word: str, first: int, last: int) -> bool:
     return any(word in paste.line_words[line] for line in range(first, last + 1))
 
@@ -275,8 +281,14 @@ def _pattern_evidence(index: KnowledgeIndex, paste: PreparedPaste):  # type: ign
             if found:
                 # A pattern is as good as the words it matched: `FPGA` or a traceback frame
                 # `in init` are strong, `debug ... locally` in a hint is weak.
+                matched = word_form(found.group()) & choice.words
                 weight = sum(max(0.0, index.weight.get(word, UNKNOWN_WORD_WEIGHT) - INFO_FLOOR)
-                             for word in sorted(word_form(found.group()) & choice.words))
+                             for word in sorted(matched))
+                if _status_code_with_call(matched, line):
+                    # As for signatures (SCORING_CODE_INFO): the pattern's status code on the
+                    # line of the scoring call it answers. "Error: 502 Bad Gateway from
+                    # https://.../score" said less than the bare "502 Bad Gateway" without it.
+                    weight += SCORING_CODE_INFO
                 # The match itself says something even when its words are common (`504 ...
                 # /score`): enough to rank the entry, not to be sure of it.
                 strength = max(PATTERN_FLOOR, min(1.0, weight / STRONG_EVIDENCE) ** 0.5)
