@@ -51,7 +51,8 @@ INFO_FLOOR = 1.2
 # (a 409 from App Service, a 504 while polling a deployment).
 # (Phrases, not words: `webservice` alone is part of every `WebserviceException`.)
 SCORING_CALL = re.compile(r"(?i)\bservice\.run\(|\bscoring[_ ]?uri\b|/score\b|\bscore\.py\b|"
-                          r"\bscoring (?:script|file|request)|\bwebservice object\b")
+                          r"\bscoring (?:script|file|request)|\bwebservice object\b",
+                          re.ASCII)  # `scoring_uri로`: a Korean particle ends the word too
 _REGEX_CLASS = re.compile(r"\\[A-Za-z]")  # \b, \d, \w ... are not words of the pattern
 _WHOLE_WORD = re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9]{3,}(?![A-Za-z0-9])")
 
@@ -84,8 +85,11 @@ class PatternChoice:
     @cached_property
     def regex(self) -> re.Pattern[str]:
         """Compiled on first use: a pattern runs only when a paste holds its anchor word, and
-        compiling 10,000 team patterns up front was a third of the start-up time."""
-        return re.compile(self.text)
+        compiling 10,000 team patterns up front was a third of the start-up time.
+
+        ASCII word boundaries: Korean joins a particle to the word before it (`502가`,
+        `OOMKilled로`), and with Unicode `\\b` there is no boundary between `2` and `가`."""
+        return re.compile(self.text, re.ASCII)
 
 
 _SIGNATURE_FIELDS = tuple(field.name for field in fields(SignatureChoice))

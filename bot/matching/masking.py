@@ -28,6 +28,11 @@ _STATUS_CONTEXT = re.compile(
     r"(?i)(status|http|code|response|returned|error|bad\s+gateway|service\s+unavailable|"
     r"gateway\s+time-?out|conflict|internal\s+server|too\s+many|forbidden|unauthori[sz]ed|"
     r"not\s+found|upstream)")
+# Korean says the status word after the code and joins a particle to it: `502 에러`, `502가 떠요`,
+# `504 오류가 나요`, `503을 반환`. A count takes a counter word instead (`500개`, `502건`, `503번`).
+_KO_STATUS_AFTER = re.compile(
+    r"(?:가|이|를|을|로|으로|은|는)?\s*(?:에러|오류|응답|떠|뜨|뜸|뜹|나요|나와|났|납니|발생|반환|리턴)")
+_KO_STATUS_BEFORE = re.compile(r"(?:에러|오류|응답|상태\s*코드|코드)\s*[:：]?\s*$")
 _EXIT_OR_SIGNAL_CONTEXT = re.compile(
     r"(?i)(exit\s*(code|status)?|exitcode|exit_code|signal|sig[a-z]+|signals\.[a-z]+|"
     r"killed|terminated|returncode|return\s+code)\W{0,4}$")
@@ -54,7 +59,9 @@ def _number(match: re.Match[str]) -> str:
     status_like = (re.fullmatch(r"[45]\d\d", value)
                    and not _LINE_NUMBER_CONTEXT.search(before[-6:]))
     if status_like and (_STATUS_CONTEXT.search(before[-28:])
-                        or _STATUS_CONTEXT.match(after.lstrip(" :-"))):
+                        or _STATUS_CONTEXT.match(after.lstrip(" :-"))
+                        or _KO_STATUS_BEFORE.search(before[-12:])
+                        or _KO_STATUS_AFTER.match(after)):
         return value
     if len(value) <= 3 and _EXIT_OR_SIGNAL_CONTEXT.search(before):
         return value

@@ -1,0 +1,39 @@
+"""Status codes as Korean teams write them: the word after the code, a particle joined to it.
+
+`scoring_uri로 요청을 보내면 502 에러가 떠요` was answered *confidently* as a run() failure (a
+Korean signature about a 500 matched it fuzzily), because the 502 was masked as a mere number
+(no English status word near it) and `\\b502\\b` found no boundary before the particle `가`.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.matching.index import word_form
+from bot.matching.matcher import default_matcher
+
+
+@pytest.mark.parametrize("text", [
+    "요청을 보내면 502 에러가 나요", "scoring_uri로 요청을 보내면 502가 떠요",
+    "에러 코드 502", "502 오류 발생", "엔드포인트가 502를 반환해요",
+])
+def test_a_status_code_in_korean_context_is_kept(text: str) -> None:
+    assert "502" in word_form(text)
+
+
+@pytest.mark.parametrize("text", ["502개 요청을 보냈어요", "502건 처리", "502번 줄"])
+def test_a_count_in_korean_stays_a_number(text: str) -> None:
+    assert "502" not in word_form(text)
+
+
+@pytest.mark.parametrize(("paste", "expected"), [
+    ("scoring_uri로 요청을 보내면 502 에러가 떠요", "http-status-code-502"),
+    ("scoring_uri로 요청을 보내면 502가 떠요", "http-status-code-502"),
+    ("추론 요청 보내면 502가 나와요", "http-status-code-502"),
+    ("요청이 몰리면 503이 떠요", "http-status-code-503"),
+    ("엔드포인트 호출하면 504 오류가 나요", "http-status-code-504"),
+])
+def test_korean_status_code_reports_are_shown_as_that_code(paste: str, expected: str) -> None:
+    first = default_matcher().match(paste).matches[0]
+    assert first.entry_id == expected
+    assert first.tier in ("confident", "likely")
