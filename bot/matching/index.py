@@ -158,8 +158,8 @@ def _views(flat: np.ndarray, lengths: Iterable[tuple[str, int]]) -> dict[str, np
 
 def _names_scoring_call(text: str) -> bool:
     # Each alternative of SCORING_CALL holds `scor` or `service` (tests/test_index_build.py): an
-    # ASCII text with neither, most signatures, cannot match. (Not for other text: (?i) also
-    # folds a few non-ASCII letters, such as the long s, onto ASCII ones.)
+    # ASCII text with neither, most signatures, cannot match. (Other text goes to the regex:
+    # the shortcut stays exact whatever flags SCORING_CALL is compiled with.)
     if text.isascii():
         lowered = text.lower()
         if "scor" not in lowered and "service" not in lowered:
