@@ -38,7 +38,7 @@ _CONFIGURATION_LINE = re.compile(
     r"^(?:"
     rf"(?:{_SETTING_CAPTIONS}):[ \t]*\S.{{0,300}}"
     # The value logged once the script is loaded (1.x), and the older servers' own wording.
-    r"|(?:Scoring|Worker) timeout is set to \d+(?:\s*ms)?"
+    r"|(?:[Ss]coring|[Ww]orker) timeout is set to \d+(?:\s*ms)?"
     r"|Scoring timeout setting is not found\. Use default timeout: \d+ ?ms"
     r"|Azure (?:ML|Machine Learning) Inferencing HTTP server v[\d.]+\S*"
     r"|Server (?:Settings|Routes)"
