@@ -181,3 +181,45 @@ def test_inference_server_wordings_name_their_entry(paste: str, expected: str,
     assert best.entry_id == expected
     assert deciding in best.evidence
     assert best.score >= KNOWN_WORDING_SCORE
+
+
+REFUSED_SCORING_TIMEOUT = BANNER + """\
+2024-05-02 09:14:05,300 C [40] azmlinfsrv -
+===============Configuration Error=================
+SCORING_TIMEOUT_MS: Input should be a valid integer, unable to parse string as an integer (environment variable: SCORING_TIMEOUT_MS)
+===================================================
+2024-05-02 09:14:05,310 I [40] gunicorn.error - Worker exiting (pid: 40)
+2024-05-02 09:14:06,300 E [12] gunicorn.error - Reason: Worker failed to boot.
+"""
+CONFIG_FILE_NOT_JSON = """\
+2024-05-02 09:14:05,300 C [40] azmlinfsrv - Invalid config file!: Traceback (most recent call last):
+  File "/azureml-envs/azureml_a1b2/lib/python3.9/json/decoder.py", line 353, in raw_decode
+    obj, end = self.scan_once(s, idx)
+json.decoder.JSONDecodeError: Expecting ',' delimiter: line 3 column 5 (char 41)
+2024-05-02 09:14:06,300 E [12] gunicorn.error - Reason: Worker failed to boot.
+"""
+
+
+def test_a_setting_the_server_refuses_is_its_configuration_not_a_timeout() -> None:
+    """The refused setting is named SCORING_TIMEOUT_MS, but nothing timed out: the server did
+    not start, and the inference server's entry explains its settings."""
+    ranked = default_matcher().match(REFUSED_SCORING_TIMEOUT, top=3).matches
+    assert ranked[0].entry_id == "azure-machine-learning-inference-http-server"
+    assert not any(match.confident for match in ranked
+                   if match.entry_id == "http-status-code-504")
+
+
+def test_a_config_file_that_is_not_json_is_the_servers_own_start_up_error() -> None:
+    best = default_matcher().match(CONFIG_FILE_NOT_JSON, top=3).matches[0]
+    assert best.entry_id == "azure-machine-learning-inference-http-server"
+    assert "Invalid config file!" in best.evidence
+
+
+def test_a_refused_settings_name_is_not_evidence_but_its_message_is() -> None:
+    from bot.matching.banner import evidence_body
+
+    line = ("WORKER_COUNT: Input should be a valid integer (environment variable: WORKER_COUNT)")
+    assert "WORKER_COUNT" not in evidence_body(line)
+    assert "valid integer" in evidence_body(line)
+    assert evidence_body("Worker Timeout (seconds): 300") == ""
+    assert evidence_body("KeyError: 'data'") == "KeyError: 'data'"

@@ -16,6 +16,12 @@ the entries that explain those settings, but a value being set is no error: a pa
 in init() with the banner above it is about the crash. These lines are read as context only:
 never an error line, never where a signature or pattern is found (scoring.prepare).
 
+The same server refuses a setting it cannot parse with the setting's name on both sides of the
+message (`SCORING_TIMEOUT_MS: Input should be a valid integer ... (environment variable:
+SCORING_TIMEOUT_MS)`). There the name is what was refused, not what went wrong: a scoring
+timeout that is not a number is a configuration error, nothing timed out. Its words are read
+without the name (evidence_body).
+
 The exact wordings are the server's own (azureml-inference-server-http, amlserver.py
 print_server_settings / print_routes, aml_blueprint.py setup; `worker timeout is set to 300` is
 the older /var/azureml-server's), matched as whole lines after the
@@ -55,3 +61,20 @@ def configuration_line(body: str) -> bool:
         return False
     value = body.split(":", 1)[1] if ":" in body else ""
     return len(value.split()) <= _MAX_VALUE_WORDS
+
+
+# server/config.py log_config_errors(): "<NAME>: <pydantic message> (environment variable: <NAME>)"
+_SETTING_REFUSED = re.compile(
+    r"^(?P<name>[A-Z][A-Z0-9_]{2,}): (?P<message>.{1,300}?)"
+    r" \(environment variable: (?P=name)\)\s*$")
+
+
+def evidence_body(body: str) -> str:
+    """What of a line (without its log prefix) may count as evidence: nothing of a banner line,
+    a refused setting's message without the setting's name, any other line whole."""
+    if configuration_line(body):
+        return ""
+    refused = _SETTING_REFUSED.match(body)
+    if refused:
+        return f"{refused['message']} (environment variable)"
+    return body

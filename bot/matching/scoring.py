@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from bot.matching.banner import configuration_line
+from bot.matching.banner import evidence_body
 from bot.matching.error_lines import line_body
 from bot.matching.extraction import Extracted
 from bot.matching.index import (
@@ -90,9 +90,9 @@ def prepare(extracted: Extracted) -> PreparedPaste:
     lines = extracted.key_lines
     # Words and shape come from the line's own text: a logger column (`azmlinfsrv -`,
     # `| root | ERROR |`) names who logged the line, not what went wrong.
-    # A server's settings banner is context, not evidence (banner.py): no words, no shape.
-    bodies = tuple("" if configuration_line(body) else body
-                   for body in map(line_body, lines))
+    # A server's settings banner is context, not evidence; a refused setting's name is not what
+    # went wrong (banner.py).
+    bodies = tuple(map(evidence_body, map(line_body, lines)))
     line_words = tuple(frozenset(word_form(body)) for body in bodies)
     windows = tuple(line_words[i] | line_words[i + 1] for i in range(len(lines) - 1))
     has_errors = any(signal > 0 for signal in extracted.signals)
