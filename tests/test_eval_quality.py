@@ -198,5 +198,9 @@ def test_constructed_cases_from_the_real_inference_server() -> None:
     # a bad SCORING_TIMEOUT_MS; docs/eval.md lists every miss). A gate just under that, so a
     # change that loses more of the server's own wordings fails; the target stays top-3 >= 0.9
     # and never confidently wrong.
-    assert report.top3 >= 0.86, f"top-3 {report.top3:.3f} < 0.86 (target 0.9)"
-    assert report.confident_wrong <= 0.08, f"confident wrong {report.confident_wrong:.3f} > 0.08"
+    # With the server's banner read as context and its own refusals, answers and curl's errors
+    # known (bot/matching/banner.py, the KB's server wordings; same shipped model): top-1 0.940,
+    # top-3 0.960, confidently wrong 1 (the unset model folder, answered service-launch-fails).
+    # Raised to just under that, with one item of room for the next retrain.
+    assert report.top3 >= 0.94, f"top-3 {report.top3:.3f} < 0.94 (target 0.9)"
+    assert report.confident_wrong <= 0.04, f"confident wrong {report.confident_wrong:.3f} > 0.04"

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from bot.matching.banner import configuration_line
+
 ERROR_WORDS = re.compile(
     r"(?i)\b(error|errors|exception|traceback|fail(?:ed|ure|s)?|fatal|critical|crash(?:ed)?|"
     r"killed|unhealthy|refused|denied|timed?\s*out|timeout|insufficient|unable|cannot|"
@@ -26,8 +28,15 @@ _HTTP_ERROR = re.compile(r"(?<![\w.:/,-])[45]\d\d(?![\w.:/,-])")
 # A line its program logged at INFO/DEBUG is rarely the error, whatever words it contains
 # ("Invoking user's init function", "Users's init has completed successfully").
 _BENIGN_LEVEL = re.compile(r"(^|[\s\[|])(INFO|DEBUG|TRACE|I\d{4})([\s\]|:]|$)")
+# The inference server's (and gunicorn's, under it) one-letter level column after the timestamp:
+# `2023-09-29 19:00:24,282 E [65] azmlinfsrv - ...`. E and C are its errors, I and D its chatter.
+_LETTER_ERROR_LEVEL = re.compile(r"\d\s+[EC]\s+\[\d+\]\s+[\w.-]+\s+-")
+_LETTER_BENIGN_LEVEL = re.compile(r"\d\s+[ID]\s+\[\d+\]\s+[\w.-]+\s+-")
 _EXIT_CODE = re.compile(r"(?i)\bexit(?:ed)?[\s_]*(?:with\s+)?(?:code|status)\W{0,3}[1-9]"
                         r"|\bsignal\W{0,3}(?:9|15|SIG[A-Z]+)\b|\bSIGKILL\b|\bSIGSEGV\b")
+# curl reports its own failures as `curl: (N) message` and prints nothing like it otherwise:
+# `(7) Failed to connect`, `(28) Operation timed out`, `(52) Empty reply from server`.
+_CURL_ERROR = re.compile(r"^curl: \(\d+\) ")
 _JSON_ERROR = re.compile(r"(?i)\"(code|message|error|errorcode|reason|details?)\"\s*:")
 EXCEPTION_LINE = re.compile(r"^\s*(?:[A-Za-z_][\w.]*\.)?[A-Z]\w*(?:Error|Exception|Exit|"
                              r"Interrupt|Failure|Fault|NotFound|Killed)\b\s*(:|$)")
@@ -59,12 +68,15 @@ def line_signal(line: str) -> float:
     """How strongly one line looks like it carries an error (0 = not at all)."""
     level_zone = line[:80]
     line = line_body(line)
+    if configuration_line(line):
+        return 0.0  # a server's settings banner ("Worker Timeout (seconds): 300"): no error
     # What names an error outright: an exception line, a Kubernetes event reason.
     strong = (3.0 if EXCEPTION_LINE.match(line) else 0.0) + (
-        2.5 if _K8S_REASON.search(line) else 0.0) + (2.0 if _EXIT_CODE.search(line) else 0.0)
-    if _BENIGN_LEVEL.search(level_zone):
+        2.5 if _K8S_REASON.search(line) else 0.0) + (2.0 if _EXIT_CODE.search(line) else 0.0) + (
+        2.0 if _CURL_ERROR.match(line) else 0.0)
+    if _BENIGN_LEVEL.search(level_zone) or _LETTER_BENIGN_LEVEL.search(level_zone):
         return strong  # an INFO/DEBUG line's error words are not the error
-    weak = 1.5 if _LEVEL.search(level_zone) else 0.0
+    weak = 1.5 if _LEVEL.search(level_zone) or _LETTER_ERROR_LEVEL.search(level_zone) else 0.0
     weak += 1.5 if _JSON_ERROR.search(line) else 0.0
     weak += 1.0 if _HTTP_ERROR.search(line) else 0.0
     weak += min(3, len(ERROR_WORDS.findall(line))) * 1.0

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from bot.matching.banner import evidence_body
 from bot.matching.error_lines import line_body
 from bot.matching.extraction import Extracted
 from bot.matching.index import (
@@ -89,7 +90,9 @@ def prepare(extracted: Extracted) -> PreparedPaste:
     lines = extracted.key_lines
     # Words and shape come from the line's own text: a logger column (`azmlinfsrv -`,
     # `| root | ERROR |`) names who logged the line, not what went wrong.
-    bodies = tuple(line_body(line) for line in lines)
+    # A server's settings banner is context, not evidence; a refused setting's name is not what
+    # went wrong (banner.py).
+    bodies = tuple(map(evidence_body, map(line_body, lines)))
     line_words = tuple(frozenset(word_form(body)) for body in bodies)
     windows = tuple(line_words[i] | line_words[i + 1] for i in range(len(lines) - 1))
     has_errors = any(signal > 0 for signal in extracted.signals)
@@ -273,6 +276,8 @@ def _pattern_evidence(index: KnowledgeIndex, paste: PreparedPaste):  # type: ign
                  else sorted(w for w in paste.windows_by_word.get(anchor, ())
                              if w < len(paste.lines)))
         for line_number in lines:
+            if not paste.fuzzy_lines[line_number]:
+                continue  # a configuration line (prepare): context, never where a pattern counts
             line = paste.lines[line_number]
             try:
                 found = choice.regex.search(line)
