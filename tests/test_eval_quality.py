@@ -30,6 +30,7 @@ TRAINED_ON = [EVAL / "dev.jsonl", EVAL / "holdout.jsonl", EVAL / "constructed.js
 FINAL = EVAL / "final_holdout.jsonl"
 FINAL3 = EVAL / "final_holdout3.jsonl"
 FINAL4 = EVAL / "final_holdout4.jsonl"
+FINAL5 = EVAL / "final_holdout5.jsonl"
 
 
 def gate(report: EvalReport, *, top1: float, top3: float, likely: float,
@@ -171,6 +172,28 @@ def test_round_four_final_holdout_quality() -> None:
         f"answered or likely, right {report.answered_or_likely:.3f} < 0.43")
     assert report.confident_on_none <= 0.07, (
         f"confident on none {report.confident_on_none:.3f} > 0.07 (target 0.03)")
+
+
+@pytest.mark.skipif(not FINAL5.exists(), reason="round-5 final holdout missing")
+def test_round_five_final_holdout_quality() -> None:
+    # Collected before any round-5 change (thread_split.py's final side; 64 pastes, 33 none,
+    # 24 of them Azure ML) and scored once, with the code before round 5 (e57936d) and after it
+    # in one run (docs/eval.md): top-1 0.581 both, top-3 0.710 -> 0.742, confident precision
+    # 1.000 (6 answers) both, likely precision 0.474 (19) -> 0.435 (23), answered confidently
+    # and right 0.194 both, answered or likely and right 0.484 -> 0.516, confident on
+    # unrelated 0 of 33 both. Confident precision and confident on unrelated meet the issue's
+    # targets; top-3 and likely precision do not. The gate keeps what was reached.
+    report = evaluate(read_items(FINAL5), Matcher(load_knowledge_base(extra="")))
+    print(render_report(report, FINAL5.name, misses=False))
+    assert report.top1 >= 0.55, f"top-1 {report.top1:.3f} < 0.55"
+    assert report.top3 >= 0.72, f"top-3 {report.top3:.3f} < 0.72 (target 0.95)"
+    assert report.confident_precision >= 0.85, (
+        f"confident precision {report.confident_precision:.3f} < 0.85")
+    assert report.confident_on_none <= 0.03, (
+        f"confident on none {report.confident_on_none:.3f} > 0.03")
+    assert report.answered >= 0.19, f"answered confidently and right {report.answered:.3f} < 0.19"
+    assert report.answered_or_likely >= 0.50, (
+        f"answered or likely, right {report.answered_or_likely:.3f} < 0.50")
 
 
 CONSTRUCTED = EVAL / "constructed.jsonl"
