@@ -33,6 +33,8 @@ _STATUS_CONTEXT = re.compile(
 _KO_STATUS_AFTER = re.compile(
     r"(?:가|이|를|을|로|으로|은|는)?\s*(?:에러|오류|응답|떠|뜨|뜸|뜹|나요|나와|났|납니|발생|반환|리턴)")
 _KO_STATUS_BEFORE = re.compile(r"(?:에러|오류|응답|상태\s*코드|코드)\s*[:：]?\s*$")
+# A line that is nothing but a code, as people type it to the bot: `/troubleshoot 504`.
+_ONLY_A_CODE = re.compile(r"(?i)\s*(?:http\s*)?[45]\d\d\s*(?:error|에러|오류)?\s*[.!?]*\s*")
 _EXIT_OR_SIGNAL_CONTEXT = re.compile(
     r"(?i)(exit\s*(code|status)?|exitcode|exit_code|signal|sig[a-z]+|signals\.[a-z]+|"
     r"killed|terminated|returncode|return\s+code)\W{0,4}$")
@@ -58,7 +60,8 @@ def _number(match: re.Match[str]) -> str:
     after = match.string[match.end(): match.end() + 40]
     status_like = (re.fullmatch(r"[45]\d\d", value)
                    and not _LINE_NUMBER_CONTEXT.search(before[-6:]))
-    if status_like and (_STATUS_CONTEXT.search(before[-28:])
+    if status_like and (_ONLY_A_CODE.fullmatch(match.string)
+                        or _STATUS_CONTEXT.search(before[-28:])
                         or _STATUS_CONTEXT.match(after.lstrip(" :-"))
                         or _KO_STATUS_BEFORE.search(before[-12:])
                         or _KO_STATUS_AFTER.match(after)):

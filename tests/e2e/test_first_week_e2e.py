@@ -58,9 +58,10 @@ def test_subscribe_without_digest_runs_the_digest_subscription(server: Server,
     assert incidents_in(server, channel) == 0
 
 
-def test_a_short_error_is_still_answered_and_recorded(server: Server) -> None:
+@pytest.mark.parametrize("text", ["OOMKilled", "504"])  # a status code typed alone, too
+def test_a_short_error_is_still_answered_and_recorded(server: Server, text: str) -> None:
     channel = new_channel()
-    server.slack.command("OOMKilled", channel=channel)
+    server.slack.command(text, channel=channel)
     server.wait_in(channel, "chat.postMessage", 2)
     assert incidents_in(server, channel) == 1
 
