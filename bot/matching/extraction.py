@@ -120,31 +120,31 @@ def _boost_tracebacks(lines: list[str], signals: list[float]) -> None:
     for index, raw in enumerate(lines):
         line = line_body(raw)
         if _TRACEBACK_START.search(line):
-            _boost_cut_traceback(lines, signals, last_frames)
+            _boost_frames(lines, signals, last_frames, CUT_FRAME_BOOST)
             last_frames = []
         elif _FRAME.match(line):
             last_frames.append(index)
         elif last_frames and EXCEPTION_LINE.match(line):
-            for frame in last_frames[-2:]:
-                signals[frame] += 2.0
-            # `in init` / `in run` frames tell a start-up crash from a failing request.
-            for frame in last_frames:
-                if re.search(r", in (init|run)\b", line_body(lines[frame])):
-                    signals[frame] += 2.0
-            signals[index] += 2.0
+            _boost_frames(lines, signals, last_frames, FRAME_BOOST)
+            signals[index] += FRAME_BOOST
             last_frames = []
-    _boost_cut_traceback(lines, signals, last_frames)
+    _boost_frames(lines, signals, last_frames, CUT_FRAME_BOOST)
 
 
+FRAME_BOOST = 2.0
 CUT_FRAME_BOOST = 1.0  # half a whole traceback's: no exception line confirms these frames
+# `in init` / `in run` frames tell a start-up crash from a failing request.
+_ENTRY_FRAME = re.compile(r", in (init|run)\b")
 
 
-def _boost_cut_traceback(lines: list[str], signals: list[float], frames: list[int]) -> None:
+def _boost_frames(lines: list[str], signals: list[float], frames: list[int],
+                  amount: float) -> None:
+    """A traceback's last two frames, and every init()/run() frame of it, gain `amount`."""
     for frame in frames[-2:]:
-        signals[frame] += CUT_FRAME_BOOST
+        signals[frame] += amount
     for frame in frames:
-        if re.search(r", in (init|run)\b", line_body(lines[frame])):
-            signals[frame] += CUT_FRAME_BOOST
+        if _ENTRY_FRAME.search(line_body(lines[frame])):
+            signals[frame] += amount
 
 
 def _best_lines(lines: list[str], signals: list[float]) -> list[int]:

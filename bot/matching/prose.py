@@ -41,6 +41,15 @@ fine okay ok something anything down dead
 COMPLAINT_WORDS = frozenset(words(_COMPLAINT_TEXT))
 
 
+def _fixed_weight(word: str) -> float | None:
+    """A word's weight whatever the entries say (tokens.background_weight, complaint words as
+    function words); None when it depends on how many entries use it."""
+    fixed = background_weight(word)
+    if fixed is None and word in COMPLAINT_WORDS:
+        return FUNCTION_WEIGHT
+    return fixed
+
+
 class ProseIndex:
     def __init__(self, kb: KnowledgeBase) -> None:
         self._kb = kb
@@ -57,9 +66,7 @@ class ProseIndex:
             for word in set(words(" ".join(parts))):
                 postings[word].append(number)
         for word, entries in postings.items():
-            fixed = background_weight(word)
-            if fixed is None and word in COMPLAINT_WORDS:
-                fixed = FUNCTION_WEIGHT
+            fixed = _fixed_weight(word)
             self._weight[word] = fixed if fixed is not None else math.log1p(SPREAD / len(entries))
         return dict(postings)
 
@@ -74,8 +81,7 @@ class ProseIndex:
         # Words no entry uses still count in what the text is about (a fixed, middling weight),
         # so a long description that merely mentions "endpoint" is not a close match.
         unknown = sum(UNKNOWN_INFO for word in set(words(text))
-                      if word not in postings and background_weight(word) is None
-                      and word not in COMPLAINT_WORDS)
+                      if word not in postings and _fixed_weight(word) is None)
         total = sum(weight - MIN_WEIGHT for weight in asked.values()) + unknown
         if not asked or total <= 0:
             return {}
