@@ -211,7 +211,7 @@ FRESH_FINALS = {
     FINAL5: ("fh5-", (*ALL_OTHER_SETS, FINAL3, FINAL4), 64, (0.35, 0.55)),
     # Round 6 has no tuning collector, so no thread hash side is checked (any unused thread may
     # go here); the floor is what was collected, so losing an item fails here.
-    FINAL6: ("fh6-", (*ALL_OTHER_SETS, FINAL3, FINAL4, FINAL5), 95, (0.35, 0.55)),
+    FINAL6: ("fh6-", (*ALL_OTHER_SETS, FINAL3, FINAL4, FINAL5), 102, (0.35, 0.55)),
 }
 
 
