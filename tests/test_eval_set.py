@@ -199,6 +199,7 @@ CONSTRUCTED = EVAL / "constructed.jsonl"
 FINAL3 = "final_holdout3.jsonl"
 FINAL4 = "final_holdout4.jsonl"
 FINAL5 = "final_holdout5.jsonl"
+FINAL6 = "final_holdout6.jsonl"
 ALL_OTHER_SETS = (*USED_FILES, FINAL, CONSTRUCTED.name)
 # file -> (id prefix, the files it must share nothing with, its size and share-of-none bounds)
 FRESH_FINALS = {
@@ -208,6 +209,9 @@ FRESH_FINALS = {
     # Round 5 found only 64 unused threads on its side of the hash (tests/eval/README.md says
     # why); the floor is what was collected, so losing an item fails here.
     FINAL5: ("fh5-", (*ALL_OTHER_SETS, FINAL3, FINAL4), 64, (0.35, 0.55)),
+    # Round 6 has no tuning collector, so no thread hash side is checked (any unused thread may
+    # go here); the floor is what was collected, so losing an item fails here.
+    FINAL6: ("fh6-", (*ALL_OTHER_SETS, FINAL3, FINAL4, FINAL5), 102, (0.35, 0.55)),
 }
 
 
