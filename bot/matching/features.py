@@ -28,6 +28,7 @@ from bot.matching.confidence import (
 from bot.matching.error_lines import line_body
 from bot.matching.extraction import Extracted
 from bot.matching.index import KnowledgeIndex
+from bot.matching.scope import after_image_pull, out_of_scope, waits_for_volume_only
 from bot.matching.scoring import INFO_FLOOR, EntryScore, PreparedPaste
 
 CANDIDATES = 5  # entries per paste that get features, a probability and a place in the order
@@ -64,6 +65,7 @@ _OTHER_ACTIVITY = re.compile(
     r"returned a non-zero code|\bmake(\[\d+\])?: \*\*\*|Killed signal terminated program|"
     r"\bProcess completed with exit code\b|\bERROR: Job failed\b|\bscript returned exit code\b|"
     r"##\[error\].{0,80}\b(exit(ed)?|failed) with (exit )?code\b|"
+    r"##\[error\]Exit code \d+ returned from process\b|"
     r"\btrain(ing)?\.py\b|\btraining (job|run|script)s?\b|\bEpoch \d+/\d+|\btorchrun\b|"
     r"torch\.distributed\.(elastic|run)\b|\bChildFailedError\b|\baccelerate launch\b")
 _QUESTION = re.compile(r"[?？]|\b(how|why|what|where|can i|is there)\b", re.IGNORECASE)
@@ -97,7 +99,9 @@ FEATURE_NAMES: tuple[str, ...] = (
     "death_outside_serving",  # ... and no deployment shows, or a build, CI job or training does
     "build_outside_deployment",  # a build-stage entry, and nothing shows a deployment
     "init_container_line",  # the deciding line is about a pod's init container, not the server
+    "uncovered_cause",  # the evidence is a cause no entry fixes: an image pull, a volume wait
     "azure_context",  # the paste shows Azure ML (a look-alike from another product does not)
+    "out_of_scope",  # another product's hosting, a training job, a local script's missing file
     "paste_length",  # log of the characters
     "paste_lines",  # log of the lines
     "error_line_share",  # share of key lines that carry an error signal
@@ -113,7 +117,7 @@ _RAISES = ("score", "best_line_score", "matched_info", "specific_info", "pattern
            "support", "rare_overlap", "entry_coverage", "prose_score", "is_first", "margin_next",
            "margin_rival", "rule_confident")
 _LOWERS = ("gap_to_first", "explained", "death_outside_serving", "build_outside_deployment",
-           "init_container_line")
+           "init_container_line", "uncovered_cause", "out_of_scope")
 FEATURE_SIGNS: tuple[int, ...] = tuple(
     1 if name in _RAISES else -1 if name in _LOWERS else 0 for name in FEATURE_NAMES)
 
@@ -132,6 +136,8 @@ class PasteShape:
     serving: float
     deployment: float
     azure: float
+    out_of_scope: float
+    volume_only: bool  # the paste's pod waits for a volume claim and for nothing else
     text: str = field(default="", repr=False)
 
     @cached_property
@@ -146,6 +152,7 @@ def paste_shape(text: str, extracted: Extracted, paste: PreparedPaste) -> PasteS
     head = text[:4000]
     signals = extracted.signals
     errors = sum(1 for signal in signals if signal > 0)
+    serving = serving_context(paste)
     return PasteShape(
         length=math.log1p(len(text)) / 10.0,
         lines=math.log1p(text.count("\n") + 1) / 8.0,
@@ -155,9 +162,11 @@ def paste_shape(text: str, extracted: Extracted, paste: PreparedPaste) -> PasteS
         question=float(bool(_QUESTION.search(head))),
         korean=float(bool(_HANGUL.search(head))),
         no_error_line=float(errors == 0),
-        serving=float(serving_context(paste)),
+        serving=float(serving),
         deployment=float(deployment_context(paste)),
         azure=float(bool(_AZURE.search(text[:MAX_CONTEXT_CHARS]))),
+        out_of_scope=float(out_of_scope(text, serving)),
+        volume_only=waits_for_volume_only(text),
         text=text,
     )
 
@@ -213,7 +222,10 @@ def candidate_features(ranked: Sequence[EntryScore], paste: PreparedPaste, extra
             float(outside),
             float(index.entry_stages[scored.entry] == "build" and not shape.deployment),
             float(bool(_INIT_CONTAINER.search(body))),
+            float((in_paste and after_image_pull(paste.lines, line))
+                  or (shape.volume_only and index.entry_stages[scored.entry] == "schedule")),
             shape.azure,
+            shape.out_of_scope,
             shape.length,
             shape.lines,
             shape.error_share,

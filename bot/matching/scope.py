@@ -1,0 +1,99 @@
+"""Pastes, and pieces of evidence, that are outside what the knowledge base answers.
+
+The entries are about a model deployment on Azure ML or Kubernetes. Some pastes share its words
+and are about something else (tests/eval/LABELS.md, `none`): another product's hosted service,
+a training job or pipeline, an image that cannot be pulled, a pod waiting for storage. Each
+pattern below is the wording the other software itself prints or is named by, so it recognises
+the family, not one paste; the confidence model (features.py) learns how much each one counts,
+and none of them is a veto.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+MAX_CHARS = 200_000  # as extraction.MAX_CHARS: one linear regex over what is kept
+
+# Other products that host models or web apps. Their own names, hosts and log formats: the
+# SageMaker runtime (`invoke_endpoint`, botocore's "when calling the InvokeEndpoint operation"),
+# Vertex AI, App Engine (`*.appspot.com`), Cloud Run, Heroku's log lines (`app[web.1]`,
+# `heroku[web.1]`), App Service on Linux (the Oryx start-up script, `appCommandLine`,
+# `/home/site/wwwroot`), Container Apps (its system log table), Service Bus, Lambda and Hugging
+# Face Inference Endpoints. Their fixes are not Azure ML's even when the error reads the same
+# (a 502, a crash at start, an exit 137, a 409 conflict).
+_OTHER_PRODUCT = re.compile(
+    r"(?i)\bsage ?maker\b|\binvoke_?endpoint\b|\bvertex ?ai\b|\baiplatform\.googleapis\.com\b"
+    r"|\bapp ?engine\b|\bappspot\.com\b|\bcloud ?run\b|\bheroku\b|\bapp\[web\.\d+\]"
+    r"|\bapp ?service\b|\bwebapp-linux\b|\bLaunching oryx\b|\bappCommandLine\b|/home/site/wwwroot\b"
+    r"|\bcontainer ?apps?\b|\bContainerAppSystemLogs|\bservice ?bus\b|\baws ?lambda\b"
+    r"|\bendpoints\.huggingface\.cloud\b|\bhugging ?face inference endpoints?\b")
+# Words only Azure ML prints or is called by. A paste that has them is about Azure ML even when
+# it also names App Service or a function app (a model packaged for one in the studio).
+_AZURE_ML = re.compile(
+    r"(?i)\bazureml|\bazure ?ml\b|\bazure machine learning\b|\baz ml\b|\bazmlinfsrv\b"
+    r"|\binference\.ml\.azure\.com\b|\bonline[- ]?(endpoint|deployment)s?\b"
+    r"|\b(Aci|Aks|Local)?Webservice\b|\bInferenceConfig\b")
+# A training job or a pipeline, not a deployment: the job kinds' names (Azure ML command and
+# sweep jobs, AutoML, the Kubeflow training operator's kinds, Kubeflow Pipelines), an Azure ML
+# job's working folder (`/mnt/azureml/cr/j/<job>/exe/wd`), its image build for a job on
+# serverless compute, a training script or its epochs, and YARN's kill of a job's container
+# (Hadoop, Spark and the training platforms on YARN: "is running beyond virtual memory limits").
+# "pipeline run" alone is left out: a CI pipeline that deploys a model says it too.
+_JOB = re.compile(
+    r"(?i)\b(training|AutoML)[- ](jobs?|runs?|scripts?|pods?)\b|\b(sweep|command|spark) jobs?\b"
+    r"|\bAutoMLRun\b|\bScriptRunConfig\b|\bAmlCompute\b|/mnt/azureml/cr/j/"
+    r"|\bImage Build on Serverless Compute\b|\bimgbldrun_|\bKubeflow pipelines?\b"
+    r"|\b(TF|PyTorch|MPI|XGBoost|Paddle)Job\b|\btrain(ing)?\.py\b|\bEpoch \d+/\d+"
+    r"|\bis running beyond (physical|virtual) memory limits\b")
+# Python's message for a file that is not there, when the path is relative: a script run from
+# the user's own folder (`python app.py` opening 'model.pkl'). A scoring script's model path
+# is absolute (/var/azureml-app/azureml-models/..., AZUREML_MODEL_DIR) or shows beside the
+# serving stack's words, which the caller checks.
+_RELATIVE_MISSING = re.compile(
+    r"\[Errno 2\] No such file or directory: ['\"](?![/\\~]|[A-Za-z]:)[^'\"\n]+['\"]")
+
+# The kubelet's, containerd's and Docker's words for an image that could not be pulled (the
+# registry refused the credentials, the tag does not exist). No entry's fix is for a pull.
+_IMAGE_PULL = re.compile(
+    r"\bErrImagePull\b|\bImagePullBackOff\b|\bErrImageNeverPull\b|\bInvalidImageName\b"
+    r"|(?i:\bFailed to pull image\b|\bBack-off pulling image\b|\bfailed to pull and unpack image\b"
+    r"|\bfailed to resolve reference\b|\bpull access denied\b|\bmanifest unknown\b)")
+# The kube-scheduler's volume-binding reasons: the pod waits for storage, not for a node.
+_VOLUME_WAIT = re.compile(
+    r"(?i)\bunbound (immediate )?PersistentVolumeClaims\b|\bpersistent ?volumes? to bind\b"
+    r"|\bvolume node affinity conflict\b|\bpersistentvolumeclaim \"[^\"]+\" not found")
+# The scheduler's other reasons (node resources, taints, selectors and affinity, ports, cordoned
+# nodes) and Azure ML's own: any of them makes the scheduling entry the answer again.
+_NODE_REASON = re.compile(
+    r"(?i)\bInsufficient \S+|\bToo many pods\b|\btaints?\b|\bdidn'?t match (Pod'?s )?node "
+    r"(affinity|selector)|\bdidn'?t match pod (anti-)?affinity|\bdidn'?t have free ports\b"
+    r"|\bwere unschedulable\b|\bCouldn'?t Schedule\b|\bdidn'?t have available resources\b")
+
+
+def out_of_scope(text: str, serving: bool) -> bool:
+    """The paste is about another product's hosted service (and not Azure ML), a training job
+    or pipeline, or (with no deployment in sight: `serving` False) a local script's missing
+    file."""
+    head = text[:MAX_CHARS]
+    if _JOB.search(head):
+        return True
+    if not serving and _RELATIVE_MISSING.search(head):
+        return True
+    return bool(_OTHER_PRODUCT.search(head)) and not _AZURE_ML.search(head)
+
+
+PULL_REACH = 3  # lines a wrapped pull error runs on after its first line
+
+
+def after_image_pull(lines: Sequence[str], number: int) -> bool:
+    """The line, or one of the PULL_REACH lines before it, says an image could not be pulled:
+    the registry's reason (`unauthorized: authentication required`, `manifest unknown`) is
+    often on a line of its own below the kubelet's `Failed to pull image "..."`."""
+    return any(_IMAGE_PULL.search(line) for line in lines[max(0, number - PULL_REACH):number + 1])
+
+
+def waits_for_volume_only(text: str) -> bool:
+    """The pod is pending on a volume claim, and the paste gives no other scheduling reason."""
+    head = text[:MAX_CHARS]
+    return bool(_VOLUME_WAIT.search(head)) and not _NODE_REASON.search(head)
