@@ -12,6 +12,27 @@ import pytest
 
 from bot.matching.matcher import default_matcher
 
+# TorchServe (frontend/server wlm/BatchAggregator.java, ts/model_service_worker.py): the Python
+# worker dies while it loads the model, and the frontend retries it. Its log lines: a timestamp,
+# the level, the worker's thread and the logging class.
+_TS = "2025-03-02T10:14:09,883 [{}] W-9001-churn_2.1{} - {}"
+_WLM = " org.pytorch.serve.wlm."
+TS_LOAD = "\n".join([
+    _TS.format("INFO ", "-stdout MODEL_LOG", "Torch worker started."),
+    _TS.format("INFO ", _WLM + "WorkerThread", "Backend response time: 2310"),
+    _TS.format("WARN ", _WLM + "BatchAggregator", "Load model failed: churn, error: Worker died."),
+    _TS.format("DEBUG", _WLM + "WorkerThread",
+               "W-9001-churn_2.1 State change WORKER_STARTED -> WORKER_STOPPED"),
+    _TS.format("INFO ", _WLM + "WorkerThread", "Retry worker: 9001 in 2 seconds."),
+])
+TS_FRAME = "\n".join([
+    _TS.format("INFO ", "-stdout MODEL_LOG", "Traceback (most recent call last):"),
+    _TS.format("INFO ", "-stdout MODEL_LOG", '  File "/home/model-server/venv/lib/python3.10/'
+               'site-packages/ts/model_service_worker.py", line 131, in load_model'),
+    _TS.format("INFO ", "-stdout MODEL_LOG", "    service = model_loader.load("),
+    _TS.format("INFO ", _WLM + "WorkerThread", "Retry worker: 9001 in 1 seconds."),
+])
+
 RANKED_FIRST = [
     # The pod state typed by hand in lower case is one word to the tokenizer (no CamelCase
     # parts), so the CrashLoopBackOff signature found a fifth of its words and was no candidate.
@@ -23,6 +44,8 @@ RANKED_FIRST = [
      "Status:       Running\n", "service-launch-fails"),
     ("the KServe predictor is in Crashloopbackoff after I changed the storage uri to my own model",
      "service-launch-fails"),
+    (TS_LOAD, "service-launch-fails"),
+    (TS_FRAME, "service-launch-fails"),
 ]
 
 
