@@ -33,6 +33,22 @@ TS_FRAME = "\n".join([
     _TS.format("INFO ", _WLM + "WorkerThread", "Retry worker: 9001 in 1 seconds."),
 ])
 
+# Hugging Face TGI's launcher (launcher/src/main.rs): a shard killed by a signal while the server
+# starts, then the launcher's own error. Signal 9 is SIGKILL, the kernel's kill for memory.
+_TGI = "2025-04-11T07:02:{:02d}.118Z {} text_generation_launcher: {}"
+
+
+def _tgi_start(signal: int) -> str:
+    return "\n".join([
+        _TGI.format(1, " INFO", "Starting shard rank=0"),
+        _TGI.format(11, " INFO", "Waiting for shard to be ready... rank=0"),
+        _TGI.format(19, "ERROR", f"Shard process was signaled to shutdown with signal {signal}"),
+        _TGI.format(19, "ERROR", "Shard 0 failed to start"),
+        _TGI.format(19, " INFO", "Shutting down shards"),
+        "Error: ShardCannotStart",
+    ])
+
+
 RANKED_FIRST = [
     # The pod state typed by hand in lower case is one word to the tokenizer (no CamelCase
     # parts), so the CrashLoopBackOff signature found a fifth of its words and was no candidate.
@@ -46,6 +62,9 @@ RANKED_FIRST = [
      "service-launch-fails"),
     (TS_LOAD, "service-launch-fails"),
     (TS_FRAME, "service-launch-fails"),
+    (_tgi_start(7), "service-launch-fails"),
+    ("Error: Download process was signaled to shutdown with signal 7", "service-launch-fails"),
+    (_tgi_start(9), "vm-out-of-memory"),
 ]
 
 
