@@ -49,6 +49,16 @@ def _tgi_start(signal: int) -> str:
     ])
 
 
+# Exit code 137 (128 + SIGKILL) in the other words tools print it with: docker's `Exited (137)`,
+# Go's and Python's `exit status 137`, a person's `error code 137`.
+DOCKER_PS = "\n".join([
+    "$ docker ps -a --filter name=churn-scorer",
+    "CONTAINER ID   IMAGE                COMMAND                  CREATED          STATUS",
+    '4f2b9c1d7e3a   churn-scorer:1.4.2   "gunicorn -b 0.0.0.0…"   12 minutes ago   '
+    "Exited (137) 2 minutes ago",
+])
+
+
 RANKED_FIRST = [
     # The pod state typed by hand in lower case is one word to the tokenizer (no CamelCase
     # parts), so the CrashLoopBackOff signature found a fifth of its words and was no candidate.
@@ -65,6 +75,11 @@ RANKED_FIRST = [
     (_tgi_start(7), "service-launch-fails"),
     ("Error: Download process was signaled to shutdown with signal 7", "service-launch-fails"),
     (_tgi_start(9), "vm-out-of-memory"),
+    (DOCKER_PS, "vm-out-of-memory"),
+    ("our scoring container dies with error code 137 after about twenty requests, on a 2 GB VM",
+     "vm-out-of-memory"),
+    ("the model server process was killed, exit status 137, while it loaded the weights",
+     "vm-out-of-memory"),
 ]
 
 
