@@ -80,6 +80,9 @@ RANKED_FIRST = [
      "vm-out-of-memory"),
     ("the model server process was killed, exit status 137, while it loaded the weights",
      "vm-out-of-memory"),
+    # A failing probe told in a sentence or by the pod spec's key, not the kubelet's event.
+    ("after the upgrade the predictor never becomes ready: its readinessProbe keeps failing "
+     "until we restart it", "service-launch-fails"),
 ]
 
 
@@ -94,3 +97,15 @@ def test_the_exact_crashloopbackoff_form_scores_as_before() -> None:
     evidence (and support bonus) for the pastes the KB already answered."""
     first = default_matcher().match("Warning  BackOff  pod/churn-7c9  CrashLoopBackOff").matches[0]
     assert (first.entry_id, first.signature) == ("service-launch-fails", "CrashLoopBackOff")
+
+
+@pytest.mark.parametrize("paste", [
+    "blue deployment ends with a 502 liveness probe error once the image is pulled",
+    "Helm release installs, but the gateway pod fails to pass its liveness probe and restarts",
+])
+def test_a_failing_probe_in_a_sentence_is_evidence_not_a_stray_word(paste: str) -> None:
+    """Ranked first before too, on its words alone (under 40): the failing probe now counts as
+    the event it reports."""
+    first = default_matcher().match(paste).matches[0]
+    assert first.entry_id == "service-launch-fails"
+    assert first.score >= 80
