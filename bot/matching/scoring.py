@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from bot.matching.arbiter import kills_after_timeout
 from bot.matching.banner import evidence_body
 from bot.matching.error_lines import line_body
 from bot.matching.extraction import Extracted
@@ -91,8 +92,10 @@ def prepare(extracted: Extracted) -> PreparedPaste:
     # Words and shape come from the line's own text: a logger column (`azmlinfsrv -`,
     # `| root | ERROR |`) names who logged the line, not what went wrong.
     # A server's settings banner is context, not evidence; a refused setting's name is not what
-    # went wrong (banner.py).
-    bodies = tuple(map(evidence_body, map(line_body, lines)))
+    # went wrong (banner.py). Nor is gunicorn's SIGKILL of a worker it timed out (arbiter.py).
+    after_timeout = kills_after_timeout(lines)
+    bodies = tuple("" if number in after_timeout else evidence_body(line_body(line))
+                   for number, line in enumerate(lines))
     line_words = tuple(frozenset(word_form(body)) for body in bodies)
     windows = tuple(line_words[i] | line_words[i + 1] for i in range(len(lines) - 1))
     has_errors = any(signal > 0 for signal in extracted.signals)
