@@ -59,6 +59,26 @@ DOCKER_PS = "\n".join([
 ])
 
 
+# The inference server cannot load the entry script itself (azureml-inference-server-http
+# server/user_script.py load_script): a .py file missing under the app folder. The line shares
+# most of its words with get_model_path's missing model file, which it is not.
+_SITE = "/opt/miniconda/envs/userenv/lib/python3.10/site-packages/azureml_inference_server_http"
+ENTRY_SCRIPT_MISSING = "\n".join([
+    "2026-02-11 09:14:02,118 I [41] azmlinfsrv - Starting up app insights client",
+    "2026-02-11 09:14:02,121 E [41] azmlinfsrv - Traceback (most recent call last):",
+    f'  File "{_SITE}/server/user_script.py", line 77, in load_script',
+    "    main_module_spec.loader.exec_module(user_module)",
+    "FileNotFoundError: [Errno 2] No such file or directory: '/var/azureml-app/src/score_v2.py'",
+])
+MODEL_FILE_MISSING = "\n".join([
+    "2026-02-11 09:14:02,118 I [41] azmlinfsrv - Invoking user's init function",
+    "2026-02-11 09:14:02,121 E [41] azmlinfsrv - Traceback (most recent call last):",
+    '  File "/var/azureml-app/src/score_v2.py", line 12, in init',
+    "FileNotFoundError: [Errno 2] No such file or directory: "
+    "'/var/azureml-app/azureml-models/churn/3/model.pkl'",
+])
+
+
 RANKED_FIRST = [
     # The pod state typed by hand in lower case is one word to the tokenizer (no CamelCase
     # parts), so the CrashLoopBackOff signature found a fifth of its words and was no candidate.
@@ -83,6 +103,11 @@ RANKED_FIRST = [
     # A failing probe told in a sentence or by the pod spec's key, not the kubelet's event.
     ("after the upgrade the predictor never becomes ready: its readinessProbe keeps failing "
      "until we restart it", "service-launch-fails"),
+    (ENTRY_SCRIPT_MISSING, "service-launch-fails"),
+    # Guards: the model file is still the model's entry; two facts on one line are both read.
+    (MODEL_FILE_MISSING, "function-fails-get_model_path"),
+    ("curl: (52) Empty reply from server after about a minute, the request times out although "
+     "the pod still infers", "http-status-code-504"),
 ]
 
 
