@@ -79,6 +79,25 @@ MODEL_FILE_MISSING = "\n".join([
 ])
 
 
+# Azure ML SDK v1's wait_for_deployment() when polling times out: its wrapper ("current
+# service state: Unhealthy") is printed around every failure, and no cause is shown.
+V1_POLLING_TIMEOUT = "\n".join([
+    "service.wait_for_deployment(show_output=True)",
+    "Running.........................................................................",
+    "TimedOut",
+    "ERROR - Service deployment polling reached non-successful terminal state, current service "
+    "state: Unhealthy",
+    "More information can be found using '.get_logs()'",
+    "Error:",
+    "{",
+    '  "code": "DeploymentTimedOut",',
+    '  "statusCode": 504,',
+    '  "message": "The deployment operation polling has TimedOut. The service creation is taking '
+    'longer than our normal time."',
+    "}",
+])
+
+
 RANKED_FIRST = [
     # The pod state typed by hand in lower case is one word to the tokenizer (no CamelCase
     # parts), so the CrashLoopBackOff signature found a fifth of its words and was no candidate.
@@ -104,6 +123,7 @@ RANKED_FIRST = [
     ("after the upgrade the predictor never becomes ready: its readinessProbe keeps failing "
      "until we restart it", "service-launch-fails"),
     (ENTRY_SCRIPT_MISSING, "service-launch-fails"),
+    (V1_POLLING_TIMEOUT, "get-deployment-logs"),
     # Guards: the model file is still the model's entry; two facts on one line are both read.
     (MODEL_FILE_MISSING, "function-fails-get_model_path"),
     ("curl: (52) Empty reply from server after about a minute, the request times out although "
