@@ -44,6 +44,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from bot.knowledge.model import KIND_CAUSE, KIND_PROCEDURE, KIND_SYMPTOM, STAGES
+from bot.matching.index import word_form
 from bot.matching.scoring import EntryScore, Evidence
 from bot.matching.stages import Position, passed_after
 
@@ -70,6 +71,20 @@ def authored_match(scored: EntryScore) -> bool:
     line is that error (`Error in entry script, ImportError`), whatever its words weigh, so a
     procedure matching the same paste is how to investigate it, not the answer."""
     return scored.score >= CAUSE_MIN and scored.best.span is not None
+
+
+def read_apart(top: EntryScore, candidate: EntryScore) -> bool:
+    """True when the candidate's only evidence is a signature sharing most words of the text one
+    of `top`'s authored patterns matched on the same line: the pattern was written to tell the
+    two apart (a missing entry script `/var/azureml-app/score.py` is no missing model file,
+    however many words it shares with the model file's signature). Two facts on one line (an
+    empty reply and a sentence about a timeout) share no words and are both read."""
+    if candidate.best.span is not None or candidate.pattern_hit:
+        return False
+    lines = range(candidate.best.line, candidate.best.last_line + 1)
+    signature = word_form(candidate.best.source)
+    return any(line in lines and read and 2 * len(read & signature) >= len(read)
+               for line, read in top.pattern_reads)
 
 
 def earlier(stage: str, than: str) -> bool:
@@ -193,6 +208,8 @@ def by_kind(ranked: Sequence[EntryScore], kinds: Sequence[str],
             continue  # a cause explains symptoms of its own stage: a run() error is no init crash
         if candidate.explained:
             continue  # history (a passed stage) or explained already: not an answer
+        if read_apart(order[0], candidate):
+            continue
         if kinds[candidate.entry] in wanted and (
                 strong(candidate, minimum)
                 or (top_kind == KIND_PROCEDURE and authored_match(candidate))):

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from bot.matching.arbiter import kills_after_timeout
 from bot.matching.banner import evidence_body
 from bot.matching.error_lines import line_body
 from bot.matching.extraction import Extracted
@@ -91,8 +92,10 @@ def prepare(extracted: Extracted) -> PreparedPaste:
     # Words and shape come from the line's own text: a logger column (`azmlinfsrv -`,
     # `| root | ERROR |`) names who logged the line, not what went wrong.
     # A server's settings banner is context, not evidence; a refused setting's name is not what
-    # went wrong (banner.py).
-    bodies = tuple(map(evidence_body, map(line_body, lines)))
+    # went wrong (banner.py). Nor is gunicorn's SIGKILL of a worker it timed out (arbiter.py).
+    after_timeout = kills_after_timeout(lines)
+    bodies = tuple("" if number in after_timeout else evidence_body(line_body(line))
+                   for number, line in enumerate(lines))
     line_words = tuple(frozenset(word_form(body)) for body in bodies)
     windows = tuple(line_words[i] | line_words[i + 1] for i in range(len(lines) - 1))
     has_errors = any(signal > 0 for signal in extracted.signals)
@@ -130,6 +133,7 @@ class Evidence:
     last_line: int  # the last one (the next line when a wrapped error spans two)
     span: tuple[int, int] | None  # character span inside `line`, for patterns
     source: str  # the signature or pattern text
+    read: frozenset[str] = frozenset()  # a pattern's matched text, as words (ranking.read_apart)
 
 
 @dataclass(frozen=True)
@@ -142,6 +146,9 @@ class EntryScore:
     specific: float = 0.0  # the most information any well-scoring piece of evidence carries
     pattern_hit: bool = False  # a pattern matched with full strength (authored, specific)
     explained: bool = False  # moved below the cause it is a symptom of (ranking.py)
+    # (key line, words of the matched text) of each authored pattern that matched with full
+    # strength (ranking.read_apart)
+    pattern_reads: tuple[tuple[int, frozenset[str]], ...] = ()
 
 
 def score_entries(index: KnowledgeIndex, paste: PreparedPaste) -> list[EntryScore]:
@@ -161,10 +168,10 @@ def score_entries(index: KnowledgeIndex, paste: PreparedPaste) -> list[EntryScor
         total = best.score + SUPPORT_BONUS * min(support, MAX_SUPPORT)
         specific = max((piece.matched_weight for piece in pieces if piece.score >= SPECIFIC_MIN),
                        default=0.0)
-        pattern_hit = any(piece.span is not None and piece.matched_weight >= STRONG_EVIDENCE
-                          for piece in pieces)
+        pattern_reads = tuple((piece.line, piece.read) for piece in pieces
+                              if piece.span is not None and piece.matched_weight >= STRONG_EVIDENCE)
         scored.append(EntryScore(entry, min(100.0, total), best, 1 + support, total,
-                                 specific, pattern_hit))
+                                 specific, bool(pattern_reads), pattern_reads=pattern_reads))
     # Two entries at 100 are told apart by how much agrees with each (the uncapped total).
     scored.sort(key=lambda item: (item.rank, item.best.matched_weight), reverse=True)
     return scored
@@ -286,7 +293,8 @@ def _pattern_evidence(index: KnowledgeIndex, paste: PreparedPaste):  # type: ign
             if found:
                 # A pattern is as good as the words it matched: `FPGA` or a traceback frame
                 # `in init` are strong, `debug ... locally` in a hint is weak.
-                matched = word_form(found.group()) & choice.words
+                read = frozenset(word_form(found.group()))
+                matched = read & choice.words
                 weight = sum(max(0.0, index.weight.get(word, UNKNOWN_WORD_WEIGHT) - INFO_FLOOR)
                              for word in sorted(matched))
                 if _status_code_with_call(matched, line):
@@ -299,5 +307,5 @@ def _pattern_evidence(index: KnowledgeIndex, paste: PreparedPaste):  # type: ign
                 strength = max(PATTERN_FLOOR, min(1.0, weight / STRONG_EVIDENCE) ** 0.5)
                 score = PATTERN_SCORE * strength * paste.line_factors[line_number]
                 yield choice.entry, Evidence(score, weight, line_number, line_number,
-                                             found.span(), choice.text)
+                                             found.span(), choice.text, read)
                 break
