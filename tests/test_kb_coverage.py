@@ -322,3 +322,78 @@ ROUND_FIVE = [
 def test_other_servers_and_peoples_wordings_rank_the_right_entry_first(paste: str,
                                                                         expected: str) -> None:
     assert default_matcher().match(paste).matches[0].entry_id == expected
+
+
+
+# Round 6 ("rank6b"): what model servers and the proxies in front of them print for a scoring
+# request, checked against their source. Each is ranked first with a score of its own words
+# (a pattern's or a signature's, >= 60), not by a few common words (before: 20-53, or another
+# entry first). In this project's own words; none is an evaluation item.
+MLFLOW_PREDICT_RAISED = """\
+[2026-11-30 08:01:12 +0000] [61] [INFO] Starting gunicorn 21.2.0
+[2026-11-30 08:01:12 +0000] [64] [INFO] Booting worker with pid: 64
+172.17.0.1 - - [30/Nov/2026:08:03:40 +0000] "POST /invocations HTTP/1.1" 400 312 "-" "requests"
+{"error_code": "BAD_REQUEST", "message": "Encountered an unexpected error while evaluating the \
+model. Verify that the input is compatible with the model for inference. Error 'could not \
+convert string to float'"}
+"""
+MLFLOW_BODY_NOT_JSON = """\
+$ mlflow models serve -m runs:/3f2a/model -p 5000 --env-manager local
+$ curl -X POST localhost:5000/invocations -H 'Content-Type: application/json' -d @rows.json
+{"error_code": "MALFORMED_REQUEST", "message": "Failed to parse input from JSON. Ensure that \
+input is a valid JSON formatted string."}
+"""
+TRITON_INPUT_SIZE = """\
+I1130 09:00:00.100000 1 server.cc:674] model 'resnet50' READY
+E1130 09:00:05.200000 1 http_server.cc:3180] Infer failed: unexpected size for input \
+'pixel_values', expecting 602112 bytes for model 'resnet50'
+"""
+TRITON_MODEL_FILE_MISSING = """\
+I1130 08:00:00.500000 1 server.cc:127] Initializing Triton Inference Server
+E1130 08:00:01.123456 1 model_lifecycle.cc:621] failed to load 'fraud_xgb' version 3: Internal: \
+failed to stat file /models/fraud_xgb/3/xgboost.json
+"""
+ROUND_SIX = [
+    # ingress-nginx says why it answered 504: proxy_read_timeout ran out (glibc's and musl's
+    #   wording of ETIMEDOUT)
+    ('2026/11/30 09:14:03 [error] 31#31: *50211 upstream timed out (110: Connection timed out) '
+     'while reading response header from upstream, client: 10.244.0.1, server: '
+     'scoring.example.com, request: "POST /v1/models/churn:predict HTTP/1.1", upstream: '
+     '"http://10.244.1.17:8080/v1/models/churn:predict", host: "scoring.example.com"',
+     "http-status-code-504"),
+    ("2026/11/30 09:20:44 [error] 7#7: *881 upstream timed out (110: Operation timed out) while "
+     'reading upstream, client: 172.16.0.4, request: "POST /generate HTTP/1.1"',
+     "http-status-code-504"),
+    # Triton cannot find a model repository or a model file at the path it was given
+    (TRITON_MODEL_FILE_MISSING, "function-fails-get_model_path"),
+    ("I1130 08:00:00.500000 1 server.cc:127] Initializing Triton Inference Server\n"
+     "error: creating server: Internal - failed to stat file /mnt/model-repo",
+     "function-fails-get_model_path"),
+    # MLflow's scoring server: predict() raised on the request, or the body is not a layout it reads
+    (MLFLOW_PREDICT_RAISED, "function-fails-runinput_data"),
+    (MLFLOW_BODY_NOT_JSON, "function-fails-runinput_data"),
+    ("mlflow.exceptions.MlflowException: The input must be a JSON dictionary with exactly one of "
+     "the input fields {'dataframe_split', 'dataframe_records', 'instances', 'inputs'}. Received "
+     "dictionary with input fields: ['columns', 'data']", "function-fails-runinput_data"),
+    # Triton checks a request's tensors against the model configuration
+    ("tritonclient.utils.InferenceServerException: [400] unexpected shape for output 'logits', "
+     "model configuration shape is [1000], inference shape is [1,1000]",
+     "function-fails-runinput_data"),
+    (TRITON_INPUT_SIZE, "function-fails-runinput_data"),
+]
+
+
+@pytest.mark.parametrize(("paste", "expected"), ROUND_SIX)
+def test_model_servers_and_proxies_on_a_scoring_request_rank_the_right_entry_first(
+        paste: str, expected: str) -> None:
+    best = default_matcher().match(paste).matches[0]
+    assert (best.entry_id, best.score >= 60) == (expected, True)
+
+
+def test_a_bare_failed_stat_from_another_program_is_not_a_missing_model() -> None:
+    # 'failed to stat file' is printed by many C++ programs; only Triton's status name in front
+    # of it (Internal) says a model repository path is missing
+    matches = default_matcher().match(
+        "rsync: [sender] failed to stat file /var/backups/app.tar: No such file or directory"
+    ).matches
+    assert not matches or matches[0].entry_id != "function-fails-get_model_path"
