@@ -397,3 +397,16 @@ def test_a_bare_failed_stat_from_another_program_is_not_a_missing_model() -> Non
         "rsync: [sender] failed to stat file /var/backups/app.tar: No such file or directory"
     ).matches
     assert not matches or matches[0].entry_id != "function-fails-get_model_path"
+
+
+def test_a_cloud_web_service_s_sdk_lines_are_not_a_local_deployment() -> None:
+    # 'from azureml.core.webservice import Webservice' has the shape of the local deployment's
+    # import; only the class LocalWebservice makes it local
+    paste = ("from azureml.core.webservice import Webservice\n"
+             "service = Webservice(workspace=ws, name='churn-svc')\n"
+             "print(service.scoring_uri)\nNone")
+    assert default_matcher().match(paste).matches[0].entry_id != "debug-locally"
+    local = ("from azureml.core.webservice import LocalWebservice\n"
+             "service = Model.deploy(ws, 'churn-local', [model], inference_config, "
+             "LocalWebservice.deploy_configuration(port=8890))")
+    assert default_matcher().match(local).matches[0].entry_id == "debug-locally"
