@@ -410,3 +410,19 @@ def test_a_cloud_web_service_s_sdk_lines_are_not_a_local_deployment() -> None:
              "service = Model.deploy(ws, 'churn-local', [model], inference_config, "
              "LocalWebservice.deploy_configuration(port=8890))")
     assert default_matcher().match(local).matches[0].entry_id == "debug-locally"
+
+
+@pytest.mark.parametrize("paste", [
+    "nginx 504 error on every prediction",
+    "推理接口经常报超时504错误",  # Chinese: 'the inference API often reports a timeout 504 error'
+    "Got HTTP 504 (timed out) from the ingress for long prompts",
+])
+def test_a_504_beside_timeout_or_nginx_is_the_scoring_timeout(paste: str) -> None:
+    assert default_matcher().match(paste).matches[0].entry_id == "http-status-code-504"
+
+
+def test_a_deployment_polling_timeout_with_status_504_is_still_the_logs_question() -> None:
+    paste = ('{"code": "DeploymentTimedOut", "statusCode": 504, "message": "The deployment '
+             'operation polling has TimedOut. The service creation is taking longer than our '
+             'normal time."}')
+    assert default_matcher().match(paste).matches[0].entry_id == "get-deployment-logs"
