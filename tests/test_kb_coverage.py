@@ -426,3 +426,13 @@ def test_a_deployment_polling_timeout_with_status_504_is_still_the_logs_question
              'operation polling has TimedOut. The service creation is taking longer than our '
              'normal time."}')
     assert default_matcher().match(paste).matches[0].entry_id == "get-deployment-logs"
+
+
+def test_knative_queue_proxy_losing_the_request_is_a_502() -> None:
+    # the queue-proxy in front of a KServe serverless predictor answers 502 Bad Gateway when the
+    # model container drops the request (knative.dev/pkg/network ErrorHandler)
+    paste = ('{"severity":"ERROR","timestamp":"2026-11-30T10:00:00.1Z","logger":"queueproxy",'
+             '"caller":"network/error_handler.go:33","message":"error reverse proxying request; '
+             'sockstat: sockets: used 41\\nTCP: inuse 12 orphan 0 tw 3 alloc 80 mem 9\\n",'
+             '"knative.dev/key":"models/churn-predictor-00003","error":"EOF"}')
+    assert default_matcher().match(paste).matches[0].entry_id == "http-status-code-502"
