@@ -436,3 +436,13 @@ def test_knative_queue_proxy_losing_the_request_is_a_502() -> None:
              'sockstat: sockets: used 41\\nTCP: inuse 12 orphan 0 tw 3 alloc 80 mem 9\\n",'
              '"knative.dev/key":"models/churn-predictor-00003","error":"EOF"}')
     assert default_matcher().match(paste).matches[0].entry_id == "http-status-code-502"
+
+
+@pytest.mark.parametrize("paste", [
+    "Our scoring pod starts, then every call fails: model file not found",
+    "Error: Path /app/weights/model.json does not exist: loading failed\n"
+    "    at /app/node_modules/@tensorflow/tfjs-node/dist/io/file_system.js:67:23",
+    "after deploying, the service says the model path does not exist",
+])
+def test_a_model_file_missing_in_people_s_words_is_the_model_path(paste: str) -> None:
+    assert default_matcher().match(paste).matches[0].entry_id == "function-fails-get_model_path"
