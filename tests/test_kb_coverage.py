@@ -446,3 +446,26 @@ def test_knative_queue_proxy_losing_the_request_is_a_502() -> None:
 ])
 def test_a_model_file_missing_in_people_s_words_is_the_model_path(paste: str) -> None:
     assert default_matcher().match(paste).matches[0].entry_id == "function-fails-get_model_path"
+
+
+GUNICORN_TIMEOUT_THEN_KILL = """\
+[2026-11-30 11:02:10 +0000] [1] [INFO] Booting worker with pid: 23
+[2026-11-30 11:04:41 +0000] [1] [CRITICAL] WORKER TIMEOUT (pid:23)
+[2026-11-30 11:04:42 +0000] [1] [ERROR] Worker (pid:23) was sent SIGKILL! Perhaps out of memory?
+[2026-11-30 11:04:42 +0000] [1] [INFO] Booting worker with pid: 57
+"""
+
+
+def test_gunicorn_killing_a_worker_it_timed_out_is_the_timeout_not_memory() -> None:
+    # the arbiter kills the worker it timed out; its reaper adds "Perhaps out of memory?" to
+    # every SIGKILL (gunicorn arbiter.py murder_workers / reap_workers)
+    best = default_matcher().match(GUNICORN_TIMEOUT_THEN_KILL).matches[0]
+    assert best.entry_id == "http-status-code-504"
+
+
+def test_a_sigkill_of_a_worker_that_never_timed_out_stays_out_of_memory() -> None:
+    other_pid = GUNICORN_TIMEOUT_THEN_KILL.replace("Worker (pid:23) was", "Worker (pid:31) was")
+    without_timeout = "\n".join(line for line in GUNICORN_TIMEOUT_THEN_KILL.splitlines()
+                                if "WORKER TIMEOUT" not in line)
+    for paste in (other_pid, without_timeout):
+        assert default_matcher().match(paste).matches[0].entry_id == "vm-out-of-memory"

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from bot.matching.arbiter import arbiter_kills
 from bot.matching.banner import evidence_body
 from bot.matching.error_lines import line_body
 from bot.matching.extraction import Extracted
@@ -93,6 +94,11 @@ def prepare(extracted: Extracted) -> PreparedPaste:
     # A server's settings banner is context, not evidence; a refused setting's name is not what
     # went wrong (banner.py).
     bodies = tuple(map(evidence_body, map(line_body, lines)))
+    # gunicorn's kill of a worker it timed out says "Perhaps out of memory?" too (arbiter.py)
+    killed_by_arbiter = arbiter_kills(bodies)
+    if killed_by_arbiter:
+        bodies = tuple("" if number in killed_by_arbiter else body
+                       for number, body in enumerate(bodies))
     line_words = tuple(frozenset(word_form(body)) for body in bodies)
     windows = tuple(line_words[i] | line_words[i + 1] for i in range(len(lines) - 1))
     has_errors = any(signal > 0 for signal in extracted.signals)
