@@ -469,3 +469,18 @@ def test_a_sigkill_of_a_worker_that_never_timed_out_stays_out_of_memory() -> Non
                                 if "WORKER TIMEOUT" not in line)
     for paste in (other_pid, without_timeout):
         assert default_matcher().match(paste).matches[0].entry_id == "vm-out-of-memory"
+
+
+@pytest.mark.parametrize("paste", [
+    "Inference requests keep timing out on the KServe predictor",
+    "Our endpoint timed out while predicting on a batch of 500 images",
+    "Sending an image to /v1/models/resnet:predict, the request timed out",
+])
+def test_a_prediction_that_times_out_in_people_s_words_is_the_scoring_timeout(paste: str) -> None:
+    assert default_matcher().match(paste).matches[0].entry_id == "http-status-code-504"
+
+
+def test_a_deployment_that_timed_out_is_not_read_as_a_request_timeout() -> None:
+    # the pattern wants a request, a prediction or an endpoint before the verb
+    matches = default_matcher().match("The deployment timed out after 20 minutes").matches
+    assert not matches or matches[0].entry_id != "http-status-code-504"
