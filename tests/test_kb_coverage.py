@@ -484,3 +484,11 @@ def test_a_deployment_that_timed_out_is_not_read_as_a_request_timeout() -> None:
     # the pattern wants a request, a prediction or an endpoint before the verb
     matches = default_matcher().match("The deployment timed out after 20 minutes").matches
     assert not matches or matches[0].entry_id != "http-status-code-504"
+
+
+def test_running_the_scoring_script_without_docker_is_the_inference_server() -> None:
+    # the inference server runs score.py in the local Python environment; a local endpoint or
+    # LocalWebservice needs Docker (how-to-inference-server-http)
+    paste = "Is there a way to run my scoring script without Docker to test it?"
+    best = default_matcher().match(paste).matches[0]
+    assert best.entry_id == "azure-machine-learning-inference-http-server"
