@@ -492,3 +492,12 @@ def test_running_the_scoring_script_without_docker_is_the_inference_server() -> 
     paste = "Is there a way to run my scoring script without Docker to test it?"
     best = default_matcher().match(paste).matches[0]
     assert best.entry_id == "azure-machine-learning-inference-http-server"
+
+
+def test_requests_error_message_without_its_exception_name_is_the_status_code() -> None:
+    # "502 Server Error: Bad Gateway for url: ..." is requests' HTTPError message; the code was
+    # masked as a count without 'HTTPError:' before it, and the entry scored 21
+    paste = ("Retrying...\n502 Server Error: Bad Gateway for url: "
+             "http://churn-aci.westeurope.azurecontainer.io/score")
+    best = default_matcher().match(paste).matches[0]
+    assert (best.entry_id, best.score >= 60) == ("http-status-code-502", True)

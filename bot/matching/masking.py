@@ -24,10 +24,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 # Words that make a nearby 3-digit 4xx/5xx number a status code rather than a count or a line.
+# `(server|client) error` after it is requests' own message (raise_for_status: "502 Server
+# Error: Bad Gateway for url: ..."), pasted without the `HTTPError:` in front as often as with it.
 _STATUS_CONTEXT = re.compile(
     r"(?i)(status|http|code|response|returned|error|bad\s+gateway|service\s+unavailable|"
     r"gateway\s+time-?out|conflict|internal\s+server|too\s+many|forbidden|unauthori[sz]ed|"
-    r"not\s+found|upstream)")
+    r"not\s+found|upstream|(server|client)\s+error)")
 # Korean says the status word after the code and joins a particle to it: `502 에러`, `502가 떠요`,
 # `504 오류가 나요`, `503을 반환`. A count takes a counter word instead (`500개`, `502건`, `503번`).
 _KO_STATUS_AFTER = re.compile(
