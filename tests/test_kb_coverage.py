@@ -501,3 +501,13 @@ def test_requests_error_message_without_its_exception_name_is_the_status_code() 
              "http://churn-aci.westeurope.azurecontainer.io/score")
     best = default_matcher().match(paste).matches[0]
     assert (best.entry_id, best.score >= 60) == ("http-status-code-502", True)
+
+
+@pytest.mark.parametrize("paste", [
+    "Feature request: the REST predictions endpoint returns a 503 whenever concurrent calls "
+    "exceed the job queue; could it send 429 instead?",
+    "kserve predictor keeps returning 503 during the load test",
+])
+def test_a_503_after_the_verb_returns_is_read_as_the_status_code(paste: str) -> None:
+    # 'returns a 503' masked the code as a count: another entry or nothing came first
+    assert default_matcher().match(paste).matches[0].entry_id == "http-status-code-503"
