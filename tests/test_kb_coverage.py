@@ -322,3 +322,192 @@ ROUND_FIVE = [
 def test_other_servers_and_peoples_wordings_rank_the_right_entry_first(paste: str,
                                                                         expected: str) -> None:
     assert default_matcher().match(paste).matches[0].entry_id == expected
+
+
+
+# Round 6 ("rank6b"): what model servers and the proxies in front of them print for a scoring
+# request, checked against their source. Each is ranked first with a score of its own words
+# (a pattern's or a signature's, >= 60), not by a few common words (before: 20-53, or another
+# entry first). In this project's own words; none is an evaluation item.
+MLFLOW_PREDICT_RAISED = """\
+[2026-11-30 08:01:12 +0000] [61] [INFO] Starting gunicorn 21.2.0
+[2026-11-30 08:01:12 +0000] [64] [INFO] Booting worker with pid: 64
+172.17.0.1 - - [30/Nov/2026:08:03:40 +0000] "POST /invocations HTTP/1.1" 400 312 "-" "requests"
+{"error_code": "BAD_REQUEST", "message": "Encountered an unexpected error while evaluating the \
+model. Verify that the input is compatible with the model for inference. Error 'could not \
+convert string to float'"}
+"""
+MLFLOW_BODY_NOT_JSON = """\
+$ mlflow models serve -m runs:/3f2a/model -p 5000 --env-manager local
+$ curl -X POST localhost:5000/invocations -H 'Content-Type: application/json' -d @rows.json
+{"error_code": "MALFORMED_REQUEST", "message": "Failed to parse input from JSON. Ensure that \
+input is a valid JSON formatted string."}
+"""
+TRITON_INPUT_SIZE = """\
+I1130 09:00:00.100000 1 server.cc:674] model 'resnet50' READY
+E1130 09:00:05.200000 1 http_server.cc:3180] Infer failed: unexpected size for input \
+'pixel_values', expecting 602112 bytes for model 'resnet50'
+"""
+TRITON_MODEL_FILE_MISSING = """\
+I1130 08:00:00.500000 1 server.cc:127] Initializing Triton Inference Server
+E1130 08:00:01.123456 1 model_lifecycle.cc:621] failed to load 'fraud_xgb' version 3: Internal: \
+failed to stat file /models/fraud_xgb/3/xgboost.json
+"""
+ROUND_SIX = [
+    # ingress-nginx says why it answered 504: proxy_read_timeout ran out (glibc's and musl's
+    #   wording of ETIMEDOUT)
+    ('2026/11/30 09:14:03 [error] 31#31: *50211 upstream timed out (110: Connection timed out) '
+     'while reading response header from upstream, client: 10.244.0.1, server: '
+     'scoring.example.com, request: "POST /v1/models/churn:predict HTTP/1.1", upstream: '
+     '"http://10.244.1.17:8080/v1/models/churn:predict", host: "scoring.example.com"',
+     "http-status-code-504"),
+    ("2026/11/30 09:20:44 [error] 7#7: *881 upstream timed out (110: Operation timed out) while "
+     'reading upstream, client: 172.16.0.4, request: "POST /generate HTTP/1.1"',
+     "http-status-code-504"),
+    # Triton cannot find a model repository or a model file at the path it was given
+    (TRITON_MODEL_FILE_MISSING, "function-fails-get_model_path"),
+    ("I1130 08:00:00.500000 1 server.cc:127] Initializing Triton Inference Server\n"
+     "error: creating server: Internal - failed to stat file /mnt/model-repo",
+     "function-fails-get_model_path"),
+    # MLflow's scoring server: predict() raised on the request, or the body is not a layout it reads
+    (MLFLOW_PREDICT_RAISED, "function-fails-runinput_data"),
+    (MLFLOW_BODY_NOT_JSON, "function-fails-runinput_data"),
+    ("mlflow.exceptions.MlflowException: The input must be a JSON dictionary with exactly one of "
+     "the input fields {'dataframe_split', 'dataframe_records', 'instances', 'inputs'}. Received "
+     "dictionary with input fields: ['columns', 'data']", "function-fails-runinput_data"),
+    # Triton checks a request's tensors against the model configuration
+    ("tritonclient.utils.InferenceServerException: [400] unexpected shape for output 'logits', "
+     "model configuration shape is [1000], inference shape is [1,1000]",
+     "function-fails-runinput_data"),
+    (TRITON_INPUT_SIZE, "function-fails-runinput_data"),
+]
+
+
+@pytest.mark.parametrize(("paste", "expected"), ROUND_SIX)
+def test_model_servers_and_proxies_on_a_scoring_request_rank_the_right_entry_first(
+        paste: str, expected: str) -> None:
+    best = default_matcher().match(paste).matches[0]
+    assert (best.entry_id, best.score >= 60) == (expected, True)
+
+
+def test_a_bare_failed_stat_from_another_program_is_not_a_missing_model() -> None:
+    # 'failed to stat file' is printed by many C++ programs; only Triton's status name in front
+    # of it (Internal) says a model repository path is missing
+    matches = default_matcher().match(
+        "rsync: [sender] failed to stat file /var/backups/app.tar: No such file or directory"
+    ).matches
+    assert not matches or matches[0].entry_id != "function-fails-get_model_path"
+
+
+def test_a_cloud_web_service_s_sdk_lines_are_not_a_local_deployment() -> None:
+    # 'from azureml.core.webservice import Webservice' has the shape of the local deployment's
+    # import; only the class LocalWebservice makes it local
+    paste = ("from azureml.core.webservice import Webservice\n"
+             "service = Webservice(workspace=ws, name='churn-svc')\n"
+             "print(service.scoring_uri)\nNone")
+    assert default_matcher().match(paste).matches[0].entry_id != "debug-locally"
+    local = ("from azureml.core.webservice import LocalWebservice\n"
+             "service = Model.deploy(ws, 'churn-local', [model], inference_config, "
+             "LocalWebservice.deploy_configuration(port=8890))")
+    assert default_matcher().match(local).matches[0].entry_id == "debug-locally"
+
+
+@pytest.mark.parametrize("paste", [
+    "nginx 504 error on every prediction",
+    "推理接口经常报超时504错误",  # Chinese: 'the inference API often reports a timeout 504 error'
+    "Got HTTP 504 (timed out) from the ingress for long prompts",
+])
+def test_a_504_beside_timeout_or_nginx_is_the_scoring_timeout(paste: str) -> None:
+    assert default_matcher().match(paste).matches[0].entry_id == "http-status-code-504"
+
+
+def test_a_deployment_polling_timeout_with_status_504_is_still_the_logs_question() -> None:
+    paste = ('{"code": "DeploymentTimedOut", "statusCode": 504, "message": "The deployment '
+             'operation polling has TimedOut. The service creation is taking longer than our '
+             'normal time."}')
+    assert default_matcher().match(paste).matches[0].entry_id == "get-deployment-logs"
+
+
+def test_knative_queue_proxy_losing_the_request_is_a_502() -> None:
+    # the queue-proxy in front of a KServe serverless predictor answers 502 Bad Gateway when the
+    # model container drops the request (knative.dev/pkg/network ErrorHandler)
+    paste = ('{"severity":"ERROR","timestamp":"2026-11-30T10:00:00.1Z","logger":"queueproxy",'
+             '"caller":"network/error_handler.go:33","message":"error reverse proxying request; '
+             'sockstat: sockets: used 41\\nTCP: inuse 12 orphan 0 tw 3 alloc 80 mem 9\\n",'
+             '"knative.dev/key":"models/churn-predictor-00003","error":"EOF"}')
+    assert default_matcher().match(paste).matches[0].entry_id == "http-status-code-502"
+
+
+@pytest.mark.parametrize("paste", [
+    "Our scoring pod starts, then every call fails: model file not found",
+    "Error: Path /app/weights/model.json does not exist: loading failed\n"
+    "    at /app/node_modules/@tensorflow/tfjs-node/dist/io/file_system.js:67:23",
+    "after deploying, the service says the model path does not exist",
+])
+def test_a_model_file_missing_in_people_s_words_is_the_model_path(paste: str) -> None:
+    assert default_matcher().match(paste).matches[0].entry_id == "function-fails-get_model_path"
+
+
+GUNICORN_TIMEOUT_THEN_KILL = """\
+[2026-11-30 11:02:10 +0000] [1] [INFO] Booting worker with pid: 23
+[2026-11-30 11:04:41 +0000] [1] [CRITICAL] WORKER TIMEOUT (pid:23)
+[2026-11-30 11:04:42 +0000] [1] [ERROR] Worker (pid:23) was sent SIGKILL! Perhaps out of memory?
+[2026-11-30 11:04:42 +0000] [1] [INFO] Booting worker with pid: 57
+"""
+
+
+def test_gunicorn_killing_a_worker_it_timed_out_is_the_timeout_not_memory() -> None:
+    # the arbiter kills the worker it timed out; its reaper adds "Perhaps out of memory?" to
+    # every SIGKILL (gunicorn arbiter.py murder_workers / reap_workers)
+    best = default_matcher().match(GUNICORN_TIMEOUT_THEN_KILL).matches[0]
+    assert best.entry_id == "http-status-code-504"
+
+
+def test_a_sigkill_of_a_worker_that_never_timed_out_stays_out_of_memory() -> None:
+    other_pid = GUNICORN_TIMEOUT_THEN_KILL.replace("Worker (pid:23) was", "Worker (pid:31) was")
+    without_timeout = "\n".join(line for line in GUNICORN_TIMEOUT_THEN_KILL.splitlines()
+                                if "WORKER TIMEOUT" not in line)
+    for paste in (other_pid, without_timeout):
+        assert default_matcher().match(paste).matches[0].entry_id == "vm-out-of-memory"
+
+
+@pytest.mark.parametrize("paste", [
+    "Inference requests keep timing out on the KServe predictor",
+    "Our endpoint timed out while predicting on a batch of 500 images",
+    "Sending an image to /v1/models/resnet:predict, the request timed out",
+])
+def test_a_prediction_that_times_out_in_people_s_words_is_the_scoring_timeout(paste: str) -> None:
+    assert default_matcher().match(paste).matches[0].entry_id == "http-status-code-504"
+
+
+def test_a_deployment_that_timed_out_is_not_read_as_a_request_timeout() -> None:
+    # the pattern wants a request, a prediction or an endpoint before the verb
+    matches = default_matcher().match("The deployment timed out after 20 minutes").matches
+    assert not matches or matches[0].entry_id != "http-status-code-504"
+
+
+def test_running_the_scoring_script_without_docker_is_the_inference_server() -> None:
+    # the inference server runs score.py in the local Python environment; a local endpoint or
+    # LocalWebservice needs Docker (how-to-inference-server-http)
+    paste = "Is there a way to run my scoring script without Docker to test it?"
+    best = default_matcher().match(paste).matches[0]
+    assert best.entry_id == "azure-machine-learning-inference-http-server"
+
+
+def test_requests_error_message_without_its_exception_name_is_the_status_code() -> None:
+    # "502 Server Error: Bad Gateway for url: ..." is requests' HTTPError message; the code was
+    # masked as a count without 'HTTPError:' before it, and the entry scored 21
+    paste = ("Retrying...\n502 Server Error: Bad Gateway for url: "
+             "http://churn-aci.westeurope.azurecontainer.io/score")
+    best = default_matcher().match(paste).matches[0]
+    assert (best.entry_id, best.score >= 60) == ("http-status-code-502", True)
+
+
+@pytest.mark.parametrize("paste", [
+    "Feature request: the REST predictions endpoint returns a 503 whenever concurrent calls "
+    "exceed the job queue; could it send 429 instead?",
+    "kserve predictor keeps returning 503 during the load test",
+])
+def test_a_503_after_the_verb_returns_is_read_as_the_status_code(paste: str) -> None:
+    # 'returns a 503' masked the code as a count: another entry or nothing came first
+    assert default_matcher().match(paste).matches[0].entry_id == "http-status-code-503"

@@ -29,6 +29,21 @@ def test_status_exit_and_signal_codes_are_kept() -> None:
     assert "SIGKILL: 9" in mask("died with <Signals.SIGKILL: 9>")
 
 
+def test_requests_own_http_error_message_keeps_its_code() -> None:
+    # requests' raise_for_status(): "<code> Server Error: <reason> for url: <url>", pasted
+    # without the `HTTPError:` in front as often as with it
+    assert mask("502 Server Error: Bad Gateway for url: http://h/score").startswith("502 ")
+    assert mask("404 Client Error: Not Found for url: http://h/v1").startswith("404 ")
+    assert mask("processed 502 rows").endswith("<num> rows")
+
+
+def test_a_code_after_the_verb_people_use_is_kept_and_a_count_is_not() -> None:
+    assert "503" in mask("the predictions API returns a 503 when the queue is full")
+    assert "502" in mask("queue-proxy returned 502 with unexpected EOF")
+    assert "504" in mask("we keep getting a 504 from the gateway")
+    assert mask("the query returns 500 rows") == "the query returns <num> rows"
+
+
 def test_numbers_that_are_not_codes_are_masked() -> None:
     assert mask("took 503 ms") == "took <num> ms"
     assert mask('File "score.py", line 502, in run') == "File <quoted>, line <num>, in run"

@@ -24,10 +24,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 # Words that make a nearby 3-digit 4xx/5xx number a status code rather than a count or a line.
+# `(server|client) error` after it is requests' own message (raise_for_status: "502 Server
+# Error: Bad Gateway for url: ..."), pasted without the `HTTPError:` in front as often as with it.
 _STATUS_CONTEXT = re.compile(
     r"(?i)(status|http|code|response|returned|error|bad\s+gateway|service\s+unavailable|"
     r"gateway\s+time-?out|conflict|internal\s+server|too\s+many|forbidden|unauthori[sz]ed|"
-    r"not\s+found|upstream)")
+    r"not\s+found|upstream|(server|client)\s+error)")
+# The verb people put before a code: "returns a 503", "returning 502 or 503", "got a 504", "throws
+# a 502". Only right before the code (an article at most between): "returns 500 rows" is a count,
+# which the noun after it says, so a code followed by a plural noun stays masked.
+_STATUS_VERB_BEFORE = re.compile(
+    r"(?i)\b(returns?|returning|returned|got|gets|getting|throws?|throwing|answers?|answered|"
+    r"answering|responds?|responded|responding)(\s+with)?\s+(an?\s+)?$")
+_COUNTED_AFTER = re.compile(r"\s*[a-z]+s\b")
 # Korean says the status word after the code and joins a particle to it: `502 에러`, `502가 떠요`,
 # `504 오류가 나요`, `503을 반환`. A count takes a counter word instead (`500개`, `502건`, `503번`).
 _KO_STATUS_AFTER = re.compile(
@@ -63,6 +72,8 @@ def _number(match: re.Match[str]) -> str:
     if status_like and (_ONLY_A_CODE.fullmatch(match.string)
                         or _STATUS_CONTEXT.search(before[-28:])
                         or _STATUS_CONTEXT.match(after.lstrip(" :-"))
+                        or (_STATUS_VERB_BEFORE.search(before[-28:])
+                            and not _COUNTED_AFTER.match(after))
                         or _KO_STATUS_BEFORE.search(before[-12:])
                         or _KO_STATUS_AFTER.match(after)):
         return value
