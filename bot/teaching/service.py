@@ -16,6 +16,7 @@ import yaml
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from bot.incidents.audience import Audience
 from bot.incidents.models import Incident, Occurrence
 from bot.knowledge.front_matter import split_front_matter
 from bot.knowledge.loader import KnowledgeError, parse_entry
@@ -400,6 +401,31 @@ def list_drafts(session: Session, status: str | None = None) -> list[KnowledgeDr
     if status:
         query = query.where(KnowledgeDraft.status == status)
     return list(session.scalars(query))
+
+
+def drafts_visible_to(session: Session, audience: Audience,
+                      status: str | None = None) -> tuple[list[KnowledgeDraft], int]:
+    """The drafts `audience` may read, and how many others there are.
+
+    A draft quotes its incident's error line (title, signature) and resolution note (fix), so
+    it belongs where the incident was said, as the incident does (bot.incidents.audience): a
+    private channel's or a DM's draft is listed only there. A draft whose incident is gone
+    counts as private; one that never had an incident or a channel (the command line's) is
+    anyone's."""
+    drafts = list_drafts(session, status)
+    wanted = {draft.incident_id for draft in drafts if draft.incident_id}
+    said_in = dict(session.execute(select(Incident.id, Incident.channel)
+                                   .where(Incident.id.in_(wanted))).tuples().all()) if wanted \
+        else {}
+
+    def source(draft: KnowledgeDraft) -> str | None:
+        return said_in.get(draft.incident_id) if draft.incident_id else draft.channel
+
+    visible = audience.visible({source(draft) for draft in drafts})
+    shown = [draft for draft in drafts
+             if source(draft) in visible
+             or (source(draft) is None and not draft.incident_id and not draft.channel)]
+    return shown, len(drafts) - len(shown)
 
 
 def pending_count(session: Session, since: datetime | None = None) -> int:

@@ -22,6 +22,7 @@ from bot.settings import settings as bot_settings
 from bot.slack.config import Settings
 from bot.slack.delivery import not_a_member
 from bot.slack.listeners._common import guarded, language
+from bot.slack.privacy import audience_for
 from bot.slack.render_teaching import (
     ACTION_APPROVE,
     ACTION_DISCARD,
@@ -280,10 +281,13 @@ def kb_command(ctx: CommandContext) -> None:
     if not is_maintainer(ctx.client, ctx.user):
         ctx.reply(t("drafts_only_maintainers", ctx.lang))
         return
+    audience = audience_for(ctx.client, ctx.database_url, workspace=ctx.workspace,
+                            channel=ctx.channel)
     with session_scope(ctx.database_url) as session:
-        drafts = [service.draft_json(draft)
-                  for draft in service.list_drafts(session, service.STATUS_PROPOSED)]
-    ctx.reply(drafts_list(drafts, ctx.lang))
+        visible, withheld = service.drafts_visible_to(session, audience,
+                                                      service.STATUS_PROPOSED)
+        drafts = [service.draft_json(draft) for draft in visible]
+    ctx.reply(drafts_list(drafts, ctx.lang, withheld))
 
 
 SUBCOMMAND = Subcommand(
