@@ -115,7 +115,8 @@ def _propose_signature(client: Any, settings: Settings, *, incident_id: int, ent
                        user: str, channel: str, thread_ts: str | None, lang: str) -> bool:
     """True when a proposal was posted in the thread (False: refused, and told)."""
     after = propose_signature_from_feedback(settings.database_url, settings.knowledge_path,
-                                            incident_id=incident_id, entry_id=entry_id, by=user)
+                                            incident_id=incident_id, entry_id=entry_id, by=user,
+                                            channel=channel)
     try:
         if after.draft is not None:
             post_draft(client, settings.database_url, channel=channel, thread_ts=thread_ts,
