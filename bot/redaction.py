@@ -18,6 +18,7 @@ import logging
 import re
 from dataclasses import dataclass
 
+from bot import redaction_shapes as shapes
 from bot.controls import clean_controls
 
 log = logging.getLogger(__name__)
@@ -52,9 +53,17 @@ class SecretPattern:
 _SECRET_KEY = (
     r"[\w.-]{0,40}?(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key"
     r"|account[_-]?key|primary[_-]?key|secondary[_-]?key|private[_-]?key|signing[_-]?key"
-    r"|auth[_-]?key|credentials?|sas[_-]?token|client[_-]?key[_-]?data)"
+    r"|auth[_-]?key|credentials?|sas[_-]?token|client[_-]?key[_-]?data"
+    # `DB_PASS`, `SMTP_PASS` (not `bypass`), and the Korean names people write: password,
+    # passphrase, token, secret, auth key, access key.
+    r"|(?<![a-z])pass|비밀번호|비번|패스워드|암호|토큰|시크릿|인증\s?키|액세스\s?키)"
 )
 _NOT_REDACTED = r"(?![\"']?\[REDACTED)"  # also a quoted marker left by the JSON rules
+# Token edges. Python's \b counts Hangul (any letter) as a word character, so a token written
+# straight after a Korean word (`토큰xoxb-…`) or followed by a particle (`AKIA…를`) had no
+# boundary and was not recognised: the edges of a token are ASCII ones.
+_B = r"(?<![A-Za-z0-9_])"
+_E = r"(?![A-Za-z0-9_])"
 
 PATTERNS: tuple[SecretPattern, ...] = (
     # A PEM private key, whole block (keys are far below 16,000 characters). A block cut off by
@@ -66,52 +75,55 @@ PATTERNS: tuple[SecretPattern, ...] = (
         re.DOTALL)),
     # Azure connection strings: AccountKey=..., SharedAccessKey=..., SharedAccessSignature=...
     SecretPattern("azure-key", re.compile(
-        r"(?P<key>\b(?:AccountKey|SharedAccessKey|SharedAccessSignature)\s*=\s*)"
+        r"(?P<key>" + _B + r"(?:AccountKey|SharedAccessKey|SharedAccessSignature)\s*=\s*)"
         + _NOT_REDACTED + r"[^;\s\"'<>]+", re.IGNORECASE), keep_prefix="key"),
     # A bare storage account key: 64 random bytes in base64 are 88 characters ending in ==.
     SecretPattern("azure-storage-key", re.compile(r"(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{86}==")),
     # SAS signature in a URL; sv/se/sp/... stay, they say what was allowed until when.
     SecretPattern("sas-signature", re.compile(
-        r"(?P<key>(?:[?&;]|(?<![\w%.-]))sig=)" + _NOT_REDACTED + r"[^&\s\"'<>#]+", re.IGNORECASE),
+        r"(?P<key>(?:[?&;]|(?<![A-Za-z0-9_%.-]))sig=)" + _NOT_REDACTED + r"[^&\s\"'<>#]+",
+        re.IGNORECASE),
         keep_prefix="key"),
     # Slack tokens (bot, user, app-level, configuration/refresh) and incoming-webhook URLs.
     SecretPattern("slack-token", re.compile(
-        r"\b(?:xox(?:e\.xox[a-z]|[a-z])-|xapp-)[A-Za-z0-9-]{8,}")),
+        _B + r"(?:xox(?:e\.xox[a-z]|[a-z])-|xapp-)[A-Za-z0-9-]{8,}")),
     SecretPattern("slack-webhook", re.compile(
         r"(?P<key>https://hooks\.slack\.com/(?:services|workflows|triggers)/)[A-Za-z0-9/_-]+"),
         keep_prefix="key"),
     # JWTs anywhere (Azure AD access tokens, Kubernetes service-account tokens).
     SecretPattern("jwt", re.compile(
-        r"\beyJ[A-Za-z0-9_-]{4,}\.eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*")),
+        _B + r"eyJ[A-Za-z0-9_-]{4,}\.eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*")),
     # Authorization headers: Bearer / Basic credentials (endpoint keys are plain bearer keys).
     SecretPattern("bearer-token", re.compile(
-        r"(?P<key>\bBearer\s+)" + _NOT_REDACTED + r"[A-Za-z0-9\-._~+/]+=*", re.IGNORECASE),
+        r"(?P<key>" + _B + r"Bearer\s+)" + _NOT_REDACTED + r"[A-Za-z0-9\-._~+/]+=*", re.IGNORECASE),
         keep_prefix="key"),
     SecretPattern("basic-auth", re.compile(
-        r"(?P<key>\bAuthorization\s*[:=]\s*[\"']?Basic\s+)" + _NOT_REDACTED
+        r"(?P<key>" + _B + r"Authorization\s*[:=]\s*[\"']?Basic\s+)" + _NOT_REDACTED
         + r"[A-Za-z0-9+/]+=*", re.IGNORECASE), keep_prefix="key"),
     # API-key headers named for what they carry (Azure OpenAI / Cognitive Services, Functions).
     SecretPattern("api-key", re.compile(
-        r"(?P<key>\b(?:api-key|x-api-key|ocp-apim-subscription-key|x-functions-key)[\"']?"
+        r"(?P<key>" + _B + r"(?:api-key|x-api-key|ocp-apim-subscription-key|x-functions-key)[\"']?"
         r"\s*:\s*[\"']?)" + _NOT_REDACTED + r"[^\s\"',;]+", re.IGNORECASE), keep_prefix="key"),
     # Provider tokens with a recognisable prefix.
     SecretPattern("github-token", re.compile(
-        r"\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,})")),
-    SecretPattern("gitlab-token", re.compile(r"\bgl(?:pat|dt|rt|ptt|cbt)-[A-Za-z0-9_-]{20,}")),
+        _B + r"(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,})")),
+    SecretPattern("gitlab-token", re.compile(_B + r"gl(?:pat|dt|rt|ptt|cbt)-[A-Za-z0-9_-]{20,}")),
     SecretPattern("stripe-key", re.compile(
-        r"\b(?:(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}|whsec_[A-Za-z0-9]{24,})")),
-    SecretPattern("openai-key", re.compile(r"\bsk-(?:proj-|live-|test-|ant-)?[A-Za-z0-9_-]{20,}")),
-    SecretPattern("google-api-key", re.compile(r"\bAIza[A-Za-z0-9_-]{35}")),
-    SecretPattern("google-oauth-secret", re.compile(r"\bGOCSPX-[A-Za-z0-9_-]{28}")),
-    SecretPattern("databricks-token", re.compile(r"\bdapi[a-f0-9]{32}(?:-\d)?")),
-    SecretPattern("pypi-token", re.compile(r"\bpypi-[A-Za-z0-9_-]{50,}")),
-    SecretPattern("npm-token", re.compile(r"\bnpm_[A-Za-z0-9]{36}")),
-    SecretPattern("huggingface-token", re.compile(r"\bhf_[A-Za-z0-9]{30,}")),
-    SecretPattern("sendgrid-key", re.compile(r"\bSG\.[A-Za-z0-9_-]{20,24}\.[A-Za-z0-9_-]{40,50}")),
-    SecretPattern("digitalocean-token", re.compile(r"\bdo[por]_v1_[a-f0-9]{64}")),
-    SecretPattern("shopify-token", re.compile(r"\bshp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}")),
-    SecretPattern("age-secret-key", re.compile(r"\bAGE-SECRET-KEY-1[0-9A-Z]{58}")),
-    SecretPattern("twilio-key", re.compile(r"\bSK[0-9a-f]{32}\b")),
+        _B + r"(?:(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}|whsec_[A-Za-z0-9]{24,})")),
+    SecretPattern("openai-key", re.compile(
+        _B + r"sk-(?:proj-|live-|test-|ant-)?[A-Za-z0-9_-]{20,}")),
+    SecretPattern("google-api-key", re.compile(_B + r"AIza[A-Za-z0-9_-]{35}")),
+    SecretPattern("google-oauth-secret", re.compile(_B + r"GOCSPX-[A-Za-z0-9_-]{28}")),
+    SecretPattern("databricks-token", re.compile(_B + r"dapi[a-f0-9]{32}(?:-\d)?")),
+    SecretPattern("pypi-token", re.compile(_B + r"pypi-[A-Za-z0-9_-]{50,}")),
+    SecretPattern("npm-token", re.compile(_B + r"npm_[A-Za-z0-9]{36}")),
+    SecretPattern("huggingface-token", re.compile(_B + r"hf_[A-Za-z0-9]{30,}")),
+    SecretPattern("sendgrid-key", re.compile(
+        _B + r"SG\.[A-Za-z0-9_-]{20,24}\.[A-Za-z0-9_-]{40,50}")),
+    SecretPattern("digitalocean-token", re.compile(_B + r"do[por]_v1_[a-f0-9]{64}")),
+    SecretPattern("shopify-token", re.compile(_B + r"shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}")),
+    SecretPattern("age-secret-key", re.compile(_B + r"AGE-SECRET-KEY-1[0-9A-Z]{58}")),
+    SecretPattern("twilio-key", re.compile(_B + r"SK[0-9a-f]{32}" + _E)),
     # Entra ID (Azure AD) client secrets: three characters, a digit, `Q~`, then 31-34 more.
     SecretPattern("entra-client-secret", re.compile(
         r"(?<![A-Za-z0-9_~.-])[A-Za-z0-9_~.-]{3}\dQ~[A-Za-z0-9_~.-]{31,34}(?![A-Za-z0-9_~.-])")),
@@ -121,26 +133,39 @@ PATTERNS: tuple[SecretPattern, ...] = (
         r"(?<![A-Za-z0-9])[A-Za-z0-9]{52}JQQJ9[9DH][A-Za-z0-9][A-L][A-Za-z0-9]{16}[A-Za-z]"
         r"[A-Za-z0-9]{7}(?:[A-Za-z0-9]{2}==)?")),
     # A whole .dockerconfigjson, base64-encoded (`{"auths"` in base64 begins eyJhdXRocyI).
-    SecretPattern("docker-config", re.compile(r"\beyJhdXRocyI[A-Za-z0-9+/=_-]*")),
+    SecretPattern("docker-config", re.compile(_B + r"eyJhdXRocyI[A-Za-z0-9+/=_-]*")),
     # `"auth": "<base64 user:password>"` inside a docker config's auths (also JSON-escaped).
     SecretPattern("docker-auth", re.compile(
         r'(?P<key>\\?"auth\\?"\s*:\s*\\?")' + _NOT_REDACTED + r'[^"\s\\]+', re.IGNORECASE),
         keep_prefix="key"),
     # Passwords given as CLI flags: `az login -p`, `docker login -p/--password`, `--client-secret`.
     SecretPattern("password", re.compile(
-        r"(?P<key>\blogin\b[^\n]*?[ \t](?:-p|--password|--secret)(?:[ \t]+|=))" + _NOT_REDACTED
-        + r"(?:\"[^\"\n]*\"|'[^'\n]*'|[^\s\"']+)"), keep_prefix="key"),
+        r"(?P<key>" + _B + r"login" + _E + r"[^\n]*?[ \t](?:-p|--password|--secret)(?:[ \t]+|=))"
+        + _NOT_REDACTED + r"(?:\"[^\"\n]*\"|'[^'\n]*'|[^\s\"']+)"), keep_prefix="key"),
     SecretPattern("password", re.compile(
         r"(?P<key>(?<![\w-])--(?:password|passwd|client-secret|secret|token|sas-token"
         r"|account-key|api-key|access-key|service-principal-password)(?:[ \t]+|=))"
         + _NOT_REDACTED + r"(?:\"[^\"\n]*\"|'[^'\n]*'|[^\s\"'-][^\s\"']*)",
         re.IGNORECASE), keep_prefix="key"),
     # AWS access key ids.
-    SecretPattern("aws-access-key-id", re.compile(r"\b(?:AKIA|ASIA|AIDA|AROA)[0-9A-Z]{16}\b")),
+    SecretPattern("aws-access-key-id", re.compile(
+        _B + r"(?:AKIA|ASIA|AIDA|AROA)[0-9A-Z]{16}" + _E)),
     # Passwords in URLs: scheme://user:password@host.
     SecretPattern("password", re.compile(
-        r"(?P<key>\b[a-zA-Z][a-zA-Z0-9+.-]*://[^/\s:@\"']*:)" + _NOT_REDACTED
+        r"(?P<key>" + _B + r"[a-zA-Z][a-zA-Z0-9+.-]*://[^/\s:@\"'\[\]]*:)" + _NOT_REDACTED
         + r"[^@\s/\"']+(?P<at>@)"), keep_prefix="key", keep_suffix="at"),
+    # A token as the whole user part: `https://<Azure DevOps PAT>@dev.azure.com/...`,
+    # `https://ghp_...@github.com`. A user name is short or has no digit; a token is long and
+    # has both.
+    SecretPattern("password", re.compile(
+        r"(?P<key>" + _B + r"[a-zA-Z][a-zA-Z0-9+.-]*://)" + _NOT_REDACTED
+        + r"(?=[A-Za-z0-9_~-]*[0-9])(?=[A-Za-z0-9_~-]*[A-Za-z])[A-Za-z0-9_~-]{20,}(?P<at>@)"),
+        keep_prefix="key", keep_suffix="at"),
+    # Kubernetes env and `az acr credential show` in JSON: the name says it is a secret, the
+    # value beside it is one: {"name": "AZURE_CLIENT_SECRET", "value": "..."}.
+    SecretPattern("secret", re.compile(
+        r'(?P<key>"name"\s*:\s*"' + _SECRET_KEY + r'"\s*,\s*"value"\s*:\s*")' + _NOT_REDACTED
+        + r'(?:[^"\\\n]|\\.)+(?P<end>")', re.IGNORECASE), keep_prefix="key", keep_suffix="end"),
     # "key": "value" (JSON) and 'key': 'value' (Python reprs).
     SecretPattern("secret", re.compile(
         r'(?P<key>"' + _SECRET_KEY + r'"\s*:\s*")' + _NOT_REDACTED + r'(?:[^"\\\n]|\\.)+'
@@ -153,6 +178,11 @@ PATTERNS: tuple[SecretPattern, ...] = (
     SecretPattern("secret", re.compile(
         r"(?P<key>'" + _SECRET_KEY + r"'\s*:\s*')" + _NOT_REDACTED + r"(?:[^'\\\n]|\\.)+"
         + r"(?P<end>')", re.IGNORECASE), keep_prefix="key", keep_suffix="end"),
+    # A password inside an ADO.NET/ODBC connection string runs to the next `;`, spaces and all
+    # (`;Password=Winter is C0ming;`): the generic rule below stops at the first space.
+    SecretPattern("secret", re.compile(
+        r"(?P<key>;[ \t]*(?:password|pwd)[ \t]*=[ \t]*)" + _NOT_REDACTED + r"[^;\n\"']+",
+        re.IGNORECASE), keep_prefix="key"),
     # key=value (env vars, query strings, connection strings, CLI flags), quoted or not.
     SecretPattern("secret", re.compile(
         r"(?P<key>(?<![\w.-])" + _SECRET_KEY + r"\s*=\s*)" + _NOT_REDACTED
@@ -179,9 +209,39 @@ PATTERNS: tuple[SecretPattern, ...] = (
         r"(?P<key>(?<![\w.-])(?i:[\w.-]{0,40}?key)[\"']?[ \t]*[=:][ \t]*[\"']?)"
         + _NOT_REDACTED + r"(?=[A-Za-z0-9+/_=-]*[0-9])(?=[A-Za-z0-9+/_=-]*[A-Za-z])"
         r"[A-Za-z0-9+/_=-]{20,}(?![A-Za-z0-9+/_=.-])"), keep_prefix="key"),
+    # A password named in a sentence or mid-line: `password: X`, `the password is X`,
+    # `비밀번호는 X`. Prose uses these words for errors too ("password authentication failed",
+    # "비밀번호가 틀렸습니다"), so the value must look like one: 6+ printable characters with a
+    # letter and a digit, not a path.
+    SecretPattern("password", re.compile(
+        r"(?P<key>(?<![A-Za-z])(?:password|passwd|passphrase|비밀번호|비번|패스워드|암호)"
+        r"(?:[ \t]*[:=：][ \t]*|[ \t]+(?:is|was)[ \t]+|(?:는|은)[ \t]+))" + _NOT_REDACTED
+        + r"(?=[!-~]*[0-9])(?=[!-~]*[A-Za-z])(?![/\\.~])[!-~]{6,}", re.IGNORECASE),
+        keep_prefix="key"),
+    # Any Authorization header whatever its scheme (an endpoint key sent raw, `SharedKey
+    # account:signature`, `SharedAccessSignature sr=...`): 16+ characters with a digit.
+    SecretPattern("authorization", re.compile(
+        r"(?P<key>" + _B + r"(?:proxy-)?authorization[\"']?[ \t]*[:=][ \t]*[\"']?"
+        r"(?:(?:AWS4-HMAC-SHA256|[A-Za-z][A-Za-z-]{1,23})[ \t]+)?)" + _NOT_REDACTED
+        + r"(?![/{\[])(?=[^\s\"',]*[0-9])[^\s\"',]{16,}", re.IGNORECASE), keep_prefix="key"),
+    # Session cookies in a copied request or response: every value after `Cookie:`.
+    SecretPattern("cookie", re.compile(
+        r"(?P<key>" + _B + r"(?:set-)?cookie[\"']?[ \t]*:[ \t]*[\"']?)" + _NOT_REDACTED
+        + r"(?=[^\n\"']*=)[^\n\"']+", re.IGNORECASE), keep_prefix="key"),
+    # `echo <password> | docker login ... --password-stdin` (helm, podman, oras alike).
+    SecretPattern("password", re.compile(
+        r"(?P<key>" + _B + r"echo[ \t]+(?:-n[ \t]+)?)" + _NOT_REDACTED
+        + r"(?:\"[^\"\n]*\"|'[^'\n]*'|[^\s\"'|$][^\s\"'|]*)(?=[ \t]*\|[^\n]*--password-stdin)"),
+        keep_prefix="key"),
+    # A `--...key` flag with a random value after a space (`--key`, `--account-key`,
+    # `--primary-key`); `--key-type primary` has no digit.
+    SecretPattern("secret", re.compile(
+        r"(?P<key>(?<![\w-])--[\w-]*key[ \t]+)" + _NOT_REDACTED
+        + r"(?=[A-Za-z0-9+/_=-]*[0-9])(?=[A-Za-z0-9+/_=-]*[A-Za-z])[A-Za-z0-9+/_=-]{20,}"
+        r"(?![A-Za-z0-9+/_=.-])", re.IGNORECASE), keep_prefix="key"),
     # AWS-style `aws_secret_access_key   wJalr...` (credentials files sometimes omit `=`).
     SecretPattern("aws-secret-key", re.compile(
-        r"(?P<key>\baws_secret_access_key[\"']?\s*[:=]?\s*[\"']?)" + _NOT_REDACTED
+        r"(?P<key>" + _B + r"aws_secret_access_key[\"']?\s*[:=]?\s*[\"']?)" + _NOT_REDACTED
         + r"[A-Za-z0-9/+=]{40}", re.IGNORECASE), keep_prefix="key"),
 )
 
@@ -215,7 +275,8 @@ def sanitize(text: str | None) -> SafeText:
 # run: the generic key=value scans are what makes redaction cost seconds on big texts. A kind
 # not listed always runs. Substituting a marker never creates a secret, so checking the words
 # once, on the text as it came in, is safe.
-_SECRET_WORDS = ("pass", "pwd", "secret", "token", "key", "credential", "key-data")
+_SECRET_WORDS = ("pass", "pwd", "secret", "token", "key", "credential", "key-data", "비밀번호",
+                 "비번", "패스워드", "암호", "토큰", "시크릿", "키")
 _HINTS: dict[str, tuple[str, ...]] = {
     "private-key": ("private key",),
     "azure-key": ("accountkey", "sharedaccess"),
@@ -246,7 +307,9 @@ _HINTS: dict[str, tuple[str, ...]] = {
     "azure-identifiable-key": ("jqqj9",),
     "docker-config": ("eyjhdxrocyi",),
     "docker-auth": ('"auth"', 'auth\\"'),
-    "password": ("://", "login", "--"),
+    "password": ("://", "login", "--", "pass", "비밀번호", "비번", "패스워드", "암호"),
+    "authorization": ("authorization",),
+    "cookie": ("cookie",),
     "aws-access-key-id": ("akia", "asia", "aida", "aroa"),
     "secret": _SECRET_WORDS,
     "aws-secret-key": ("aws_secret_access_key",),
@@ -259,18 +322,30 @@ def _may_match(pattern: SecretPattern, lowered: str) -> bool:
 
 
 def redact(text: str) -> str:
-    """`text` with every secret the table knows replaced by `[REDACTED:kind]`. Never raises."""
+    """`text` with every secret the table knows replaced by `[REDACTED:kind]`. Never raises.
+
+    The table first; then what is known by where it sits (bot/redaction_shapes.py): values of a
+    Kubernetes Secret, escaped runs (decoded, then the table again), random tokens."""
     if not isinstance(text, str):
         text = "" if text is None else str(text)
     try:
-        lowered = text.lower()
-        for pattern in PATTERNS:
-            if _may_match(pattern, lowered):
-                text = pattern.substitute(text)
-        return text
+        text = _redact_table(text)
+        if "secret" in text.lower():
+            text = shapes.redact_secret_manifests(text)
+        if shapes.may_be_escaped(text):
+            text = shapes.redact_escaped(text, _redact_table)
+        return shapes.redact_random_tokens(text)
     except Exception:  # a bug here must not leak the text it failed on, nor crash the caller
         log.exception("redaction failed; withholding the whole text")
         return marker("unredactable")
+
+
+def _redact_table(text: str) -> str:
+    lowered = text.lower()
+    for pattern in PATTERNS:
+        if _may_match(pattern, lowered):
+            text = pattern.substitute(text)
+    return text
 
 
 def redacted_kinds(text: str) -> list[str]:

@@ -265,3 +265,30 @@ def test_an_unknown_error_is_quoted_by_its_error_line_not_the_chat_above_it(
     [sample] = digest.unknown_samples
     assert "libfrobnicate" in sample and "went missing" in sample
     assert "안녕하세요" not in sample
+
+
+def test_a_public_channels_digest_never_quotes_a_private_channels_paste(
+        migrated_database_url: str) -> None:
+    """One incident gathers an error from every channel: first pasted in a private channel,
+    then in a public one. The public channel's digest counts its own occurrence, and quotes
+    that occurrence's own line: the incident's summary is the private paste's line."""
+    with Session(engine_for(migrated_database_url)) as session:
+        row = Incident(workspace="T1", channel="G0PRIVATE", fingerprint="fp-shared",
+                       summary="VaultError: privatewalrus ledger refused the handshake",
+                       first_seen=kst(11, 16, 9), last_seen=kst(11, 17, 9))
+        session.add(row)
+        session.flush()
+        for channel, at, text in (
+                ("G0PRIVATE", kst(11, 16, 9), "VaultError: privatewalrus ledger refused the "
+                                              "handshake"),
+                ("C0PUBLIC", kst(11, 17, 9), "hi all\nVaultError: staging ledger refused the "
+                                             "handshake")):
+            session.add(Occurrence(incident_id=row.id, created_at=at, source="slash",
+                                   channel=channel, text=text, entry_id=None, confident=False))
+        session.commit()
+    digest = compute_digest(engine_for(migrated_database_url), W47, SEOUL, channel="C0PUBLIC")
+    assert digest.unknown == 1
+    [number], [sample] = digest.unknown_sample_incidents, digest.unknown_samples
+    assert "privatewalrus" not in sample
+    assert "staging ledger refused the handshake" in sample and "hi all" not in sample
+    assert number is None  # nor its number

@@ -310,3 +310,39 @@ def test_every_surface_answers_with_approved_team_knowledge(migrated_database_ur
     log = f"2026-12-01 09:11:10 INFO starting\n{VARIANT}\n2026-12-01 09:11:13 INFO exiting\n"
     diagnosis = diagnose(log, lang="en", matcher=current_matcher(url, None))
     assert diagnosis.result.matches[0].entry_id == entry_id
+
+
+def _said_in(url: str, channel: str, text: str) -> int:
+    result = Matcher(load_knowledge_base("")).match(text)
+    with session_scope(url) as session:
+        return record_occurrence(session, workspace="T1", source="slack", text=text,
+                                 result=result, user="U0ALICE", channel=channel).incident_id
+
+
+def test_a_draft_shown_in_a_channel_quotes_only_what_was_said_there(
+        migrated_database_url: str, shipped) -> None:  # type: ignore[no-untyped-def]
+    """An error first pasted in a private channel recurs in a public one: the same incident.
+    A draft proposed from the public channel (a resolution there, "This is it" there) is
+    posted there: it is made from the public paste, never from the private one."""
+    url = migrated_database_url
+    private_paste = UNKNOWN.replace("prod-fs-42", "vault-privatewalrus-7")
+    public_paste = UNKNOWN.replace("prod-fs-42", "staging-fs-9").replace("07:01", "09:11")
+    incident_id = _said_in(url, "G0PRIVATE", private_paste)
+    assert _said_in(url, "C0PUBLIC", public_paste) == incident_id  # one incident, two channels
+    with session_scope(url) as session:
+        incident = session.get(Incident, incident_id)
+        assert "staging-fs-9" in service.paste_of(session, incident, channel="C0PUBLIC")
+        assert "privatewalrus" in service.paste_of(session, incident)  # the operator's view
+        proposal = service.propose_entry(session, incident, note=NOTE, by="U0BOB",
+                                         base=shipped, channel="C0PUBLIC")
+        assert proposal.draft is not None, proposal.refusal
+        assert "privatewalrus" not in proposal.draft.example
+        assert "staging-fs-9" in proposal.draft.example
+    target = "function-fails-get_model_path"
+    with session_scope(url) as session:
+        # Nothing was said in this channel: nothing to draft from, and the refusal says so
+        # without quoting the private paste.
+        with pytest.raises(service.TeachingError) as refused:
+            service.propose_signature(session, incident_id, target, by="U0BOB", base=shipped,
+                                      channel="C0ELSEWHERE")
+        assert "privatewalrus" not in str(refused.value)

@@ -415,6 +415,9 @@ def _unknown_samples(conn: Connection, window: WeekWindow, covers: Covers
 
     Each is its incident's summary, the error line the matcher read, when it has one: the
     paste's own first line is often the greeting above the error, which nobody can write up.
+    Not for an incident of a channel not covered: one incident gathers an error from every
+    channel, and its summary is its first paste's line, maybe a private channel's. The
+    occurrence's own error line is quoted instead.
     """
     rows = conn.execute(
         select(OCC.c.incident_id, OCC.c.text, INC.c.summary,
@@ -431,11 +434,24 @@ def _unknown_samples(conn: Connection, window: WeekWindow, covers: Covers
         if row.incident_id in seen or not (row.text or "").strip():
             continue
         seen.add(row.incident_id)
-        shown = row.summary if (row.summary or "").strip() else row.text
+        own_summary = row.numbered and (row.summary or "").strip()
+        shown = row.summary if own_summary else _error_line(row.text)
         samples.append((int(row.incident_id) if row.numbered else None, _sample(shown)))
         if len(samples) == UNKNOWN_SAMPLES:
             break
     return samples
+
+
+def _error_line(text: str) -> str:
+    """The line of a stored paste with the strongest error signal (the first of equals)."""
+    from bot.matching.extraction import extract
+
+    extracted = extract(text)
+    if not extracted.key_lines:
+        return text
+    signals = extracted.signals or (0.0,) * len(extracted.key_lines)
+    best = max(range(len(extracted.key_lines)), key=lambda index: (signals[index], -index))
+    return extracted.key_lines[best]
 
 
 def _sample(text: str) -> str:

@@ -74,6 +74,8 @@ STRINGS = {
                      "ko": "*KB 관리자의 결정을 기다리는 초안 ({count}건):*"},
     "drafts_line": {"en": "#{id} {kind} `{entry}` (incident #{incident}): {title}",
                     "ko": "#{id} {kind} `{entry}` (인시던트 #{incident}): {title}"},
+    "drafts_private": {"en": "_{count} more from private channels or DMs: listed only there._",
+                       "ko": "_비공개 채널이나 DM의 초안 {count}건은 그곳에서만 보입니다._"},
     "drafts_only_maintainers": {"en": "Only KB maintainers can list the drafts.",
                                 "ko": "KB 관리자만 초안 목록을 볼 수 있습니다."},
     "drafts_usage": {"en": "Usage: `/troubleshoot kb drafts` (KB maintainers).",
@@ -135,13 +137,16 @@ def edit_modal(draft: ProposedDraft, lang: str, metadata: dict[str, Any]) -> dic
                        field(FIX_BLOCK, "label_fix", draft.fix, multiline=True)]}
 
 
-def drafts_list(drafts: list[dict[str, Any]], lang: str) -> str:
-    if not drafts:
+def drafts_list(drafts: list[dict[str, Any]], lang: str, withheld: int = 0) -> str:
+    """The drafts this channel may read; `withheld` others (private channels' ones) counted."""
+    if not drafts and not withheld:
         return t("drafts_none", lang)
     lines = [t("drafts_title", lang, count=len(drafts))]
     lines += ["• " + t("drafts_line", lang, id=d["id"], kind=d["kind"], entry=d["entry_id"],
                        incident=d["incident_id"] or "-", title=escape(str(d["title"])))
               for d in drafts]
+    if withheld:
+        lines.append(t("drafts_private", lang, count=withheld))
     return "\n".join(lines)
 
 

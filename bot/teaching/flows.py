@@ -64,15 +64,16 @@ def propose_after_resolution(database_url: str | None, knowledge_path: str | Non
 
 
 def propose_signature_from_feedback(database_url: str | None, knowledge_path: str | None, *,
-                                    incident_id: int, entry_id: str, by: str | None
-                                    ) -> AfterResolution:
-    """After "Not this one" or an abstention, the team chose `entry_id`: the paste's error line
-    proposed as its signature (and kept as a labelled example)."""
+                                    incident_id: int, entry_id: str, by: str | None,
+                                    channel: str | None = None) -> AfterResolution:
+    """After "Not this one" or an abstention, the team chose `entry_id`: the error line of what
+    was pasted in `channel` (where the draft is posted) proposed as its signature (and kept as
+    a labelled example)."""
     try:
         with session_scope(database_url) as session:
             draft = service.propose_signature(session, incident_id, entry_id, by=by,
                                               base=cached_knowledge_base(knowledge_path),
-                                              source="picker")
+                                              source="picker", channel=channel)
             return AfterResolution(shown(draft))
     except service.TeachingError as error:
         return AfterResolution(None, str(error))

@@ -16,6 +16,7 @@ import yaml
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from bot.incidents.audience import Audience
 from bot.incidents.models import Incident, Occurrence
 from bot.knowledge.front_matter import split_front_matter
 from bot.knowledge.loader import KnowledgeError, parse_entry
@@ -183,12 +184,25 @@ def _added(signatures: tuple[str, ...], signature: str) -> tuple[str, ...]:
 
 # ----- proposing
 
-def paste_of(session: Session, incident: Incident) -> str:
-    """The incident's first stored paste (redacted when recorded), else its summary."""
-    text = session.scalar(select(Occurrence.text).where(
-        Occurrence.incident_id == incident.id, Occurrence.text.is_not(None))
-        .order_by(Occurrence.id).limit(1))
+def paste_of(session: Session, incident: Incident, channel: str | None = None) -> str:
+    """The incident's first stored paste (redacted when recorded), else its summary.
+
+    With `channel` (where a draft made from it will be posted), only what was said there: one
+    incident gathers the same error from every channel, and the first paste may be a private
+    channel's, which a draft posted in a public one would quote (title, signature, example).
+    Nothing said there: "". Without a channel (the command line, an operator): any."""
+    query = select(Occurrence.text).where(Occurrence.incident_id == incident.id,
+                                          Occurrence.text.is_not(None))
+    if channel is not None:
+        query = query.where(Occurrence.channel == channel)
+    text = session.scalar(query.order_by(Occurrence.id).limit(1))
+    if text is None and channel is not None and incident.channel != channel:
+        return ""  # the summary is the first paste's, said elsewhere
     return str(sanitize(text or incident.summary or ""))
+
+
+def _nothing_said_in(channel: str | None, incident: Incident) -> str:
+    return f"incident #{incident.id} was not pasted in {channel}: nothing there to draft from"
 
 
 def propose_entry(session: Session, incident: Incident, *, note: str, by: str | None,
@@ -199,7 +213,9 @@ def propose_entry(session: Session, incident: Incident, *, note: str, by: str | 
     note = str(sanitize(note)).strip()
     if not note:
         return Proposal(None, "the resolution has no note to draft an entry from")
-    paste = paste_of(session, incident)
+    paste = paste_of(session, incident, channel)
+    if not paste:
+        return Proposal(None, _nothing_said_in(channel, incident))
     signature = signature_of(paste)
     kb = team_knowledge_base(session, base)
     title = title_from(signature)
@@ -225,8 +241,10 @@ def propose_entry(session: Session, incident: Incident, *, note: str, by: str | 
 
 
 def propose_signature(session: Session, incident_id: int, entry_id: str, *, by: str | None,
-                      base: KnowledgeBase, source: str = "teach") -> KnowledgeDraft:
-    """The incident's error line as a signature of `entry_id` (an existing entry)."""
+                      base: KnowledgeBase, source: str = "teach",
+                      channel: str | None = None) -> KnowledgeDraft:
+    """The incident's error line as a signature of `entry_id` (an existing entry); with
+    `channel`, the line of what was pasted there (the draft is posted there, see paste_of)."""
     incident = session.get(Incident, incident_id)
     if incident is None:
         raise TeachingError(f"no incident #{incident_id}")
@@ -234,7 +252,9 @@ def propose_signature(session: Session, incident_id: int, entry_id: str, *, by: 
     entry = kb.get(entry_id)
     if entry is None:
         raise TeachingError(f"no entry {entry_id!r} in the knowledge base")
-    paste = paste_of(session, incident)
+    paste = paste_of(session, incident, channel)
+    if not paste:
+        raise TeachingError(_nothing_said_in(channel, incident))
     signature = signature_of(paste)
     problem = signature_problem(signature, entry, kb)
     if problem:
@@ -245,7 +265,7 @@ def propose_signature(session: Session, incident_id: int, entry_id: str, *, by: 
     draft = KnowledgeDraft(kind=KIND_SIGNATURE, status=STATUS_PROPOSED, incident_id=incident_id,
                            entry_id=entry_id, title=entry.title_in("en"), cause="", fix="",
                            signatures=json.dumps([signature]), example=paste[:TEXT_LIMIT],
-                           proposed_by=by, created_at=utcnow())
+                           proposed_by=by, channel=channel, created_at=utcnow())
     session.add(draft)
     session.flush()
     _audit(session, actor=by, action="propose", draft_id=draft.id, entry_id=entry_id,
@@ -400,6 +420,31 @@ def list_drafts(session: Session, status: str | None = None) -> list[KnowledgeDr
     if status:
         query = query.where(KnowledgeDraft.status == status)
     return list(session.scalars(query))
+
+
+def drafts_visible_to(session: Session, audience: Audience,
+                      status: str | None = None) -> tuple[list[KnowledgeDraft], int]:
+    """The drafts `audience` may read, and how many others there are.
+
+    A draft quotes a paste's error line (title, signature) and a resolution note (fix), so it
+    belongs to the channel it was made in (else its incident's), as an incident does
+    (bot.incidents.audience): a private channel's or a DM's draft is listed only there. A
+    draft whose incident is gone counts as private; one that never had an incident or a
+    channel (the command line's) is anyone's."""
+    drafts = list_drafts(session, status)
+    wanted = {draft.incident_id for draft in drafts if draft.incident_id}
+    said_in = dict(session.execute(select(Incident.id, Incident.channel)
+                                   .where(Incident.id.in_(wanted))).tuples().all()) if wanted \
+        else {}
+
+    def source(draft: KnowledgeDraft) -> str | None:  # made from what was said there
+        return draft.channel or (said_in.get(draft.incident_id) if draft.incident_id else None)
+
+    visible = audience.visible({source(draft) for draft in drafts})
+    shown = [draft for draft in drafts
+             if source(draft) in visible
+             or (source(draft) is None and not draft.incident_id and not draft.channel)]
+    return shown, len(drafts) - len(shown)
 
 
 def pending_count(session: Session, since: datetime | None = None) -> int:

@@ -22,6 +22,7 @@ from bot.slack.permalinks import shown_text
 from tests.conftest import BACKENDS
 from tests.e2e.conftest import Server, app_server, new_channel, new_ts
 from tests.e2e.test_slack_conversations import all_text, answer_in, incident_id_of, respond_calls
+from tests.e2e.test_team_knowledge_e2e import blocks_of, resolve_in_slack
 from tests.support.slack_api import TEAM_ID
 
 pytestmark = pytest.mark.slow
@@ -255,3 +256,36 @@ def test_channel_settings_record_who_changed_them(server: Server) -> None:
     [digest] = server.sql("SELECT updated_by, updated_at FROM digest_subscriptions "
                           "WHERE channel = :c", c=channel)
     assert digest.updated_by == "U0000DIGEST" and digest.updated_at is not None
+
+
+def draft_for(server: Server, channel: str, word: str) -> None:
+    """An unknown error mentioned in `channel`, resolved through the card's modal: the bot posts
+    a knowledge draft named after the error line in the incident's thread."""
+    server.slack.mention(unique_error(word), channel=channel)
+    answer_in(server, channel)
+    [ts] = [ts for (c, ts) in server.fake.messages if c == channel]
+    card = server.stored_message(channel, ts) | {"blocks": blocks_of(answer_in(server, channel))}
+    resolve_in_slack(server, channel, card, f"Rotated the {word} certificate. Restarted it.")
+    server.wait_in(channel, "chat.postMessage", predicate=lambda call: (
+        "kb_draft_approve" in all_text(call.args.get("blocks"))))
+
+
+def test_kb_drafts_lists_a_private_channels_draft_only_there(
+        server: Server, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A draft's title and signature are its incident's error line: a maintainer's `kb drafts`
+    in another channel counts a private channel's draft but does not name it."""
+    maintainer = "U0000MAINT"
+    monkeypatch.setenv("KB_MAINTAINERS", maintainer)
+    private, public, elsewhere = private_channel(server), new_channel(), new_channel()
+    draft_for(server, private, "draftyak")
+    draft_for(server, public, "draftheron")
+
+    server.slack.command("kb drafts", channel=elsewhere, user=maintainer)
+    listing = all_text(respond_calls(server, elsewhere)[-1].args)
+    assert "draftheron" in listing  # a public channel's draft is listed anywhere
+    assert "draftyak" not in listing
+    assert "1 more" in listing  # counted, not shown
+
+    server.slack.command("kb drafts", channel=private, user=maintainer)
+    own = all_text(respond_calls(server, private)[-1].args)
+    assert "draftyak" in own and "draftheron" in own

@@ -155,6 +155,28 @@ FORMATS: dict[str, st.SearchStrategy[Planted]] = {
                         _chars(string.ascii_letters, 1)),
     "kubeconfig-key-data": _format("kubeconfig-key-data", lambda a: (
         f"    client-key-data: {a}", a), _chars(B64, 120), own_line=True),
+    # Round 6 (an attacker's review): a particle written straight after a token, separators
+    # escaped (URL-encoded, Go's JSON \u0026), headers and names the table did not know.
+    "aws-key-before-korean": _format("aws-key-before-korean", lambda a: (
+        f"AKIA{a}를 사용했는데", f"AKIA{a}"), _chars(string.ascii_uppercase + string.digits, 16)),
+    "sas-url-encoded": _format("sas-url-encoded", lambda a: (
+        "download?url=https%3A%2F%2Fprodml.blob.core.windows.net%2Fm.pkl%3Fsv%3D2022-11-02"
+        f"%26sig%3D{a}%253D", a), _chars(ALNUM, 43)),
+    "sas-json-escaped": _format("sas-json-escaped", lambda a: (
+        f"https://prodml.blob.core.windows.net/m.pkl?sv=2022-11-02\\u0026sig={a}%3D", a),
+        _chars(ALNUM, 43)),
+    "authorization-raw": _format("authorization-raw", lambda a, b: (
+        f"Authorization: {a}{b}", a + b), _chars(ALNUM, 31), _chars(string.digits, 1)),
+    "session-cookie": _format("session-cookie", lambda a: (
+        f"Cookie: AppServiceAuthSession={a}", a), _chars(URLSAFE, 40)),
+    "korean-password": _format("korean-password", lambda a: (
+        f"DB 비밀번호는 {a}7q 인데", f"{a}7q"), _chars(ALNUM, 14)),
+    "devops-pat-url": _format("devops-pat-url", lambda a: (
+        f"https://{a}2k@dev.azure.com/contoso/ml/_git/models", f"{a}2k"),
+        _chars("abcdefghijklmnopqrstuvwxyz234567", 50)),
+    "k8s-secret-data": _format("k8s-secret-data", lambda a: (
+        f"apiVersion: v1\ndata:\n  DB_CONN: {a}\nkind: Secret", a), _chars(B64, 40),
+        own_line=True),
     "pem-private-key": _format("pem-private-key", lambda a, b: (
         f"-----BEGIN RSA PRIVATE KEY-----\n{a}\n{b}\n-----END RSA PRIVATE KEY-----", a + b),
         _chars(B64, 64), _chars(B64, 64), own_line=True),

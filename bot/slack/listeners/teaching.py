@@ -22,6 +22,7 @@ from bot.settings import settings as bot_settings
 from bot.slack.config import Settings
 from bot.slack.delivery import not_a_member
 from bot.slack.listeners._common import guarded, language
+from bot.slack.privacy import audience_for
 from bot.slack.render_teaching import (
     ACTION_APPROVE,
     ACTION_DISCARD,
@@ -114,7 +115,8 @@ def _propose_signature(client: Any, settings: Settings, *, incident_id: int, ent
                        user: str, channel: str, thread_ts: str | None, lang: str) -> bool:
     """True when a proposal was posted in the thread (False: refused, and told)."""
     after = propose_signature_from_feedback(settings.database_url, settings.knowledge_path,
-                                            incident_id=incident_id, entry_id=entry_id, by=user)
+                                            incident_id=incident_id, entry_id=entry_id, by=user,
+                                            channel=channel)
     try:
         if after.draft is not None:
             post_draft(client, settings.database_url, channel=channel, thread_ts=thread_ts,
@@ -280,10 +282,13 @@ def kb_command(ctx: CommandContext) -> None:
     if not is_maintainer(ctx.client, ctx.user):
         ctx.reply(t("drafts_only_maintainers", ctx.lang))
         return
+    audience = audience_for(ctx.client, ctx.database_url, workspace=ctx.workspace,
+                            channel=ctx.channel)
     with session_scope(ctx.database_url) as session:
-        drafts = [service.draft_json(draft)
-                  for draft in service.list_drafts(session, service.STATUS_PROPOSED)]
-    ctx.reply(drafts_list(drafts, ctx.lang))
+        visible, withheld = service.drafts_visible_to(session, audience,
+                                                      service.STATUS_PROPOSED)
+        drafts = [service.draft_json(draft) for draft in visible]
+    ctx.reply(drafts_list(drafts, ctx.lang, withheld))
 
 
 SUBCOMMAND = Subcommand(
