@@ -18,6 +18,11 @@ from bot.knowledge.crossval import (
 from bot.knowledge.evaluation import Decided, EvalItem, render_report, summarise_by_kind
 from bot.knowledge.loader import load_knowledge_base
 from bot.knowledge.model import Entry, KnowledgeBase, LocalizedBody
+from bot.knowledge.training import (
+    SPENT_FINAL_HOLDOUTS,
+    default_training_files,
+    unspent_final_holdouts,
+)
 from bot.matching.decision import (
     FORMAT_VERSION,
     ConfidenceModel,
@@ -295,12 +300,38 @@ def test_kb_train_writes_a_model_kb_eval_cv_judges_it(tmp_path: Path) -> None:
     assert {"confident_precision", "likely_precision", "per_label"} <= set(report)
 
 
-def test_kb_train_refuses_the_final_holdout(tmp_path: Path) -> None:
-    final = tmp_path / "final_holdout.jsonl"
+@pytest.mark.parametrize("name", ["final_holdout6.jsonl", "final_holdout7.jsonl",
+                                  "my_final_holdout.jsonl"])
+def test_kb_train_refuses_a_final_holdout_not_yet_scored(tmp_path: Path, name: str) -> None:
+    # Round 6's fresh holdout is collected while the round runs: no model may learn from it.
+    final = tmp_path / name
     final.write_text('{"id": "a", "text": "x", "expected": "none"}\n', encoding="utf-8")
-    done = run("train", str(final), "--out", str(tmp_path / "m.json"))
-    assert done.returncode == 2 and "never trained on" in done.stderr
+    dev = EVAL / "dev.jsonl"
+    done = run("train", str(dev), str(final), "--out", str(tmp_path / "m.json"))
+    assert done.returncode == 2 and "never trained on" in done.stderr and name in done.stderr
     assert not (tmp_path / "m.json").exists()
+
+
+def test_the_spent_final_holdouts_train_by_default_and_nothing_fresh_does() -> None:
+    defaults = default_training_files()
+    names = [path.name for path in defaults]
+    assert set(SPENT_FINAL_HOLDOUTS) <= set(names)
+    assert {"dev.jsonl", "holdout.jsonl", "constructed.jsonl"} <= set(names)
+    assert unspent_final_holdouts(defaults) == []
+    assert all(path.exists() for path in defaults)
+    fresh = EVAL / "final_holdout6.jsonl"
+    assert unspent_final_holdouts([fresh, EVAL / "final_holdout5.jsonl"]) == [fresh]
+
+
+def test_kb_train_accepts_a_spent_final_holdout(tmp_path: Path) -> None:
+    # A spent file by its own name: what `kb train tests/eval/final_holdout4.jsonl ...` does.
+    lines = (EVAL / "dev.jsonl").read_text(encoding="utf-8").splitlines()
+    spent = tmp_path / "final_holdout4.jsonl"
+    spent.write_text("\n".join(lines[::12]) + "\n", encoding="utf-8")
+    out = tmp_path / "m.json"
+    done = run("train", str(spent), "--out", str(out), "--folds", "3")
+    assert done.returncode == 0, done.stderr
+    assert read_model(out).info["training_items"] == len(lines[::12])
 
 
 def test_shipped_model_is_cached_per_process() -> None:
