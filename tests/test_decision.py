@@ -15,7 +15,14 @@ from bot.knowledge.crossval import (
     pick_thresholds,
     source_group,
 )
-from bot.knowledge.evaluation import Decided, EvalItem, render_report, summarise_by_kind
+from bot.knowledge.evaluation import (
+    Decided,
+    EvalItem,
+    render_by_file,
+    render_report,
+    summarise_by_file,
+    summarise_by_kind,
+)
 from bot.knowledge.loader import load_knowledge_base
 from bot.knowledge.model import Entry, KnowledgeBase, LocalizedBody
 from bot.knowledge.training import (
@@ -277,6 +284,22 @@ def test_the_headline_counts_public_pastes_and_constructed_cases_apart() -> None
     assert alone.items == 8 and alone.constructed_cases is None
 
 
+def test_figures_per_file_split_one_run_by_the_file_each_paste_came_from() -> None:
+    decided = [Decided("a", "e", ("e",), "confident", "real", "dev.jsonl"),
+               Decided("b", "none", ("e",), "likely", "real", "final_holdout4.jsonl"),
+               Decided("c", "e", ("x", "e"), "likely", "real", "final_holdout4.jsonl"),
+               Decided("d", "e", ("e",), "confident", "constructed", "constructed.jsonl")]
+    files = summarise_by_file(decided, ["final_holdout4.jsonl", "dev.jsonl", "unused.jsonl"])
+    assert list(files) == ["final_holdout4.jsonl", "dev.jsonl", "constructed.jsonl"]
+    held = files["final_holdout4.jsonl"]
+    assert (held.items, held.known, held.unrelated, held.likely) == (2, 1, 1, 2)
+    assert (held.likely_precision, held.top1, held.top3) == (0.0, 0.0, 1.0)
+    assert files["dev.jsonl"].confident_precision == 1.0
+    assert files["constructed.jsonl"].items == 1  # a file of constructed cases: its headline
+    shown = render_by_file(files).splitlines()
+    assert len(shown) == 4 and shown[1].split()[:4] == ["final_holdout4.jsonl", "2", "1", "1"]
+
+
 # ----- the commands
 
 def run(*args: str) -> Result:
@@ -298,6 +321,28 @@ def test_kb_train_writes_a_model_kb_eval_cv_judges_it(tmp_path: Path) -> None:
     report = json.loads(evaluated.stdout)
     assert report["items"] == len(lines[::6]) and 0 <= report["top1"] <= 1
     assert {"confident_precision", "likely_precision", "per_label"} <= set(report)
+
+
+def test_kb_eval_cv_by_file_reports_each_file_out_of_fold(tmp_path: Path) -> None:
+    lines = (EVAL / "dev.jsonl").read_text(encoding="utf-8").splitlines()[::6]
+    first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
+    first.write_text("\n".join(lines[::2]) + "\n", encoding="utf-8")
+    second.write_text("\n".join(lines[1::2]) + "\n", encoding="utf-8")
+    done = run("eval", "--cv", "3", "--json", "--by-file", str(first), str(second))
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    files = report["by_file"]
+    assert list(files) == ["first.jsonl", "second.jsonl"]
+    assert files["first.jsonl"]["items"] == len(lines[::2])
+    assert files["second.jsonl"]["items"] == len(lines[1::2])
+    # The same run: the pooled report is the two files' items together.
+    assert report["items"] == len(lines)
+    assert report["known"] == files["first.jsonl"]["known"] + files["second.jsonl"]["known"]
+    assert report["confident"] == (files["first.jsonl"]["confident"]
+                                   + files["second.jsonl"]["confident"])
+    shown = run("eval", "--by-file", str(first), str(second))
+    assert shown.returncode == 0 and "per file:" in shown.stdout
+    assert "first.jsonl" in shown.stdout.split("per file:")[1]
 
 
 @pytest.mark.parametrize("name", ["final_holdout6.jsonl", "final_holdout7.jsonl",

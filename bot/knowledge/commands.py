@@ -32,6 +32,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     evaluate.add_argument("--cv", type=int, metavar="K",
                           help="learn the decision and judge it by grouped K-fold "
                                "cross-validation (folds by source repository)")
+    evaluate.add_argument("--by-file", action="store_true",
+                          help="also one line of figures per FILE (with --cv: each file's "
+                               "out-of-fold figures from the same cross-validation)")
     evaluate.set_defaults(func=lazy("bot.knowledge.evaluation:run_eval"))
 
     train = commands.add_parser("train", help="learn the confidence model from labelled pastes "
