@@ -10,7 +10,7 @@ A final holdout is collected before a round's changes and scored once at its end
 nothing may learn from it. Once scored it is spent: a second score is no longer an honest test,
 and its pastes (stacks and wordings the KB was not written for, the closest thing to the next
 users) are worth more as training data. SPENT_FINAL_HOLDOUTS is the one list of those; any
-other `final_holdout*` file is refused, given by name or not, so a fresh one collected while a
+other file whose name holds `final_holdout` is refused, so a fresh one collected while a
 round runs can never reach a model by accident (docs/eval.md, round 6).
 """
 
