@@ -40,6 +40,7 @@ sys.path.insert(0, str(REPO))
 
 from bot.knowledge.evaluation import evaluate, read_items  # noqa: E402
 from bot.knowledge.loader import load_knowledge_base  # noqa: E402
+from bot.knowledge.training import default_training_files  # noqa: E402
 from bot.matching.matcher import Matcher  # noqa: E402
 from bot.matching.naive import naive_scores  # noqa: E402
 
@@ -158,8 +159,9 @@ def main() -> int:
     parser.add_argument("--entries", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=21)
     parser.add_argument("--naive-repeat", type=int, default=3)
-    parser.add_argument("--eval", nargs="*", default=[str(REPO / "tests/eval/dev.jsonl"),
-                                                       str(REPO / "tests/eval/holdout.jsonl")])
+    # Default: every labelled file the model learns from (kb train's own list).
+    parser.add_argument("--eval", nargs="*",
+                        default=[str(path) for path in default_training_files()])
     parser.add_argument("--gate", action="store_true",
                         help="exit 1 when a CPU-time target of issue 10 is missed")
     args = parser.parse_args()

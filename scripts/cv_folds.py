@@ -9,7 +9,9 @@ out-of-fold predictions at the thresholds it picked) and what the held-out repos
 
     .venv/bin/python scripts/cv_folds.py --repeats 10    # 50 folds per rule, a few minutes
 
-Only the public pastes count (constructed cases train, never judge: evaluation.py).
+The pastes are what `kb train` learns from (training.default_training_files: dev, holdout,
+constructed and the spent final holdouts). Only the public pastes count (constructed cases
+train, never judge: evaluation.py).
 """
 
 from __future__ import annotations
@@ -17,7 +19,6 @@ from __future__ import annotations
 import argparse
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from pathlib import Path
 
 import numpy as np
 
@@ -25,10 +26,8 @@ from bot.knowledge import crossval
 from bot.knowledge.crossval import Assessed, assess_all, nested_folds
 from bot.knowledge.evaluation import CONSTRUCTED, Decided, EvalReport, read_all, summarise
 from bot.knowledge.loader import load_knowledge_base
+from bot.knowledge.training import default_training_files
 from bot.matching.matcher import Matcher
-
-EVAL = Path(__file__).resolve().parents[1] / "tests" / "eval"
-TRAINED_ON = [EVAL / "dev.jsonl", EVAL / "holdout.jsonl", EVAL / "constructed.jsonl"]
 
 
 @contextmanager
@@ -84,7 +83,8 @@ def main() -> int:
     parser.add_argument("--repeats", type=int, default=10,
                         help="partitions of the repositories into 5 folds (default 10)")
     args = parser.parse_args()
-    data = assess_all(read_all(TRAINED_ON), Matcher(load_knowledge_base(extra=""), model=None))
+    data = assess_all(read_all(default_training_files()),
+                      Matcher(load_knowledge_base(extra=""), model=None))
     with point_rule():
         show("point rule (round 4)", *figures(data, args.repeats))
     show(f"bound rule (one-sided {crossval.BOUND_LEVEL:.0%}, grouped bootstrap)",

@@ -15,9 +15,21 @@ from bot.knowledge.crossval import (
     pick_thresholds,
     source_group,
 )
-from bot.knowledge.evaluation import Decided, EvalItem, render_report, summarise_by_kind
+from bot.knowledge.evaluation import (
+    Decided,
+    EvalItem,
+    render_by_file,
+    render_report,
+    summarise_by_file,
+    summarise_by_kind,
+)
 from bot.knowledge.loader import load_knowledge_base
 from bot.knowledge.model import Entry, KnowledgeBase, LocalizedBody
+from bot.knowledge.training import (
+    SPENT_FINAL_HOLDOUTS,
+    default_training_files,
+    unspent_final_holdouts,
+)
 from bot.matching.decision import (
     FORMAT_VERSION,
     ConfidenceModel,
@@ -272,6 +284,22 @@ def test_the_headline_counts_public_pastes_and_constructed_cases_apart() -> None
     assert alone.items == 8 and alone.constructed_cases is None
 
 
+def test_figures_per_file_split_one_run_by_the_file_each_paste_came_from() -> None:
+    decided = [Decided("a", "e", ("e",), "confident", "real", "dev.jsonl"),
+               Decided("b", "none", ("e",), "likely", "real", "final_holdout4.jsonl"),
+               Decided("c", "e", ("x", "e"), "likely", "real", "final_holdout4.jsonl"),
+               Decided("d", "e", ("e",), "confident", "constructed", "constructed.jsonl")]
+    files = summarise_by_file(decided, ["final_holdout4.jsonl", "dev.jsonl", "unused.jsonl"])
+    assert list(files) == ["final_holdout4.jsonl", "dev.jsonl", "constructed.jsonl"]
+    held = files["final_holdout4.jsonl"]
+    assert (held.items, held.known, held.unrelated, held.likely) == (2, 1, 1, 2)
+    assert (held.likely_precision, held.top1, held.top3) == (0.0, 0.0, 1.0)
+    assert files["dev.jsonl"].confident_precision == 1.0
+    assert files["constructed.jsonl"].items == 1  # a file of constructed cases: its headline
+    shown = render_by_file(files).splitlines()
+    assert len(shown) == 4 and shown[1].split()[:4] == ["final_holdout4.jsonl", "2", "1", "1"]
+
+
 # ----- the commands
 
 def run(*args: str) -> Result:
@@ -295,12 +323,60 @@ def test_kb_train_writes_a_model_kb_eval_cv_judges_it(tmp_path: Path) -> None:
     assert {"confident_precision", "likely_precision", "per_label"} <= set(report)
 
 
-def test_kb_train_refuses_the_final_holdout(tmp_path: Path) -> None:
-    final = tmp_path / "final_holdout.jsonl"
+def test_kb_eval_cv_by_file_reports_each_file_out_of_fold(tmp_path: Path) -> None:
+    lines = (EVAL / "dev.jsonl").read_text(encoding="utf-8").splitlines()[::6]
+    first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
+    first.write_text("\n".join(lines[::2]) + "\n", encoding="utf-8")
+    second.write_text("\n".join(lines[1::2]) + "\n", encoding="utf-8")
+    done = run("eval", "--cv", "3", "--json", "--by-file", str(first), str(second))
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    files = report["by_file"]
+    assert list(files) == ["first.jsonl", "second.jsonl"]
+    assert files["first.jsonl"]["items"] == len(lines[::2])
+    assert files["second.jsonl"]["items"] == len(lines[1::2])
+    # The same run: the pooled report is the two files' items together.
+    assert report["items"] == len(lines)
+    assert report["known"] == files["first.jsonl"]["known"] + files["second.jsonl"]["known"]
+    assert report["confident"] == (files["first.jsonl"]["confident"]
+                                   + files["second.jsonl"]["confident"])
+    shown = run("eval", "--by-file", str(first), str(second))
+    assert shown.returncode == 0 and "per file:" in shown.stdout
+    assert "first.jsonl" in shown.stdout.split("per file:")[1]
+
+
+@pytest.mark.parametrize("name", ["final_holdout6.jsonl", "final_holdout7.jsonl",
+                                  "my_final_holdout.jsonl"])
+def test_kb_train_refuses_a_final_holdout_not_yet_scored(tmp_path: Path, name: str) -> None:
+    # Round 6's fresh holdout is collected while the round runs: no model may learn from it.
+    final = tmp_path / name
     final.write_text('{"id": "a", "text": "x", "expected": "none"}\n', encoding="utf-8")
-    done = run("train", str(final), "--out", str(tmp_path / "m.json"))
-    assert done.returncode == 2 and "never trained on" in done.stderr
+    dev = EVAL / "dev.jsonl"
+    done = run("train", str(dev), str(final), "--out", str(tmp_path / "m.json"))
+    assert done.returncode == 2 and "never trained on" in done.stderr and name in done.stderr
     assert not (tmp_path / "m.json").exists()
+
+
+def test_the_spent_final_holdouts_train_by_default_and_nothing_fresh_does() -> None:
+    defaults = default_training_files()
+    names = [path.name for path in defaults]
+    assert set(SPENT_FINAL_HOLDOUTS) <= set(names)
+    assert {"dev.jsonl", "holdout.jsonl", "constructed.jsonl"} <= set(names)
+    assert unspent_final_holdouts(defaults) == []
+    assert all(path.exists() for path in defaults)
+    fresh = EVAL / "final_holdout6.jsonl"
+    assert unspent_final_holdouts([fresh, EVAL / "final_holdout5.jsonl"]) == [fresh]
+
+
+def test_kb_train_accepts_a_spent_final_holdout(tmp_path: Path) -> None:
+    # A spent file by its own name: what `kb train tests/eval/final_holdout4.jsonl ...` does.
+    lines = (EVAL / "dev.jsonl").read_text(encoding="utf-8").splitlines()
+    spent = tmp_path / "final_holdout4.jsonl"
+    spent.write_text("\n".join(lines[::12]) + "\n", encoding="utf-8")
+    out = tmp_path / "m.json"
+    done = run("train", str(spent), "--out", str(out), "--folds", "3")
+    assert done.returncode == 0, done.stderr
+    assert read_model(out).info["training_items"] == len(lines[::12])
 
 
 def test_shipped_model_is_cached_per_process() -> None:

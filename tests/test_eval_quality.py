@@ -1,17 +1,20 @@
-"""The matcher's quality on the labelled evaluation set (tests/eval/README.md), gated twice:
+"""The matcher's quality on the labelled evaluation set (tests/eval/README.md), gated by one
+grouped 5-fold cross-validation by source repository on everything the model is trained on
+(training.default_training_files: dev + holdout + constructed + the spent final holdouts): the
+learned decision and its thresholds are fitted without the fold they judge
+(bot/knowledge/crossval.py). From that one run:
 
-- grouped 5-fold cross-validation by source repository on everything the model is trained on
-  (dev + holdout + constructed): the learned decision and its thresholds are fitted without the
-  fold they judge (bot/knowledge/crossval.py);
-- the final holdout (final_holdout.jsonl), judged by the shipped model, which never saw it, and
-  round 3's fresh one (final_holdout3.jsonl), collected before round 3's changes, and round 4's
-  (final_holdout4.jsonl), collected before round 4's.
+- the pool's headline (the public pastes; constructed cases apart);
+- dev + holdout, so that learning from the spent holdouts cannot cost the old set unnoticed;
+- each spent final holdout's own out-of-fold figures. They were gated on the shipped model
+  while it had never seen them; it is now trained on them (round 6), so that figure would be
+  in-sample and say nothing. Out of fold, each paste is judged by a model and thresholds that
+  never saw its repository, as on the day the file was scored.
 
 The issue's targets are confident top-1 (precision) >= 0.85, top-3 >= 0.95, confident on
 unrelated <= 0.03 and likely-tier precision >= 0.70. Where a target is not reached the gate is
-set just under what is honestly reached, and docs/eval.md says so (on the final holdout: top-3,
-likely precision).
-The figures are printed (pytest -s) for the report.
+set at what is reached, less one paste (one more miss, one more wrong answer), and
+docs/eval.md says so. The figures are printed (pytest -s) for the report.
 """
 
 from __future__ import annotations
@@ -20,23 +23,34 @@ from pathlib import Path
 
 import pytest
 
-from bot.knowledge.crossval import cross_validate
-from bot.knowledge.evaluation import EvalReport, evaluate, read_all, read_items, render_report
+from bot.knowledge.crossval import cross_validated_decisions
+from bot.knowledge.evaluation import (
+    EvalReport,
+    evaluate,
+    read_all,
+    read_items,
+    render_by_file,
+    render_report,
+    summarise,
+    summarise_by_file,
+    summarise_by_kind,
+)
 from bot.knowledge.loader import load_knowledge_base
+from bot.knowledge.training import SPENT_FINAL_HOLDOUTS, default_training_files
 from bot.matching.matcher import Matcher
 
 EVAL = Path(__file__).resolve().parent / "eval"
-TRAINED_ON = [EVAL / "dev.jsonl", EVAL / "holdout.jsonl", EVAL / "constructed.jsonl"]
-FINAL = EVAL / "final_holdout.jsonl"
-FINAL3 = EVAL / "final_holdout3.jsonl"
-FINAL4 = EVAL / "final_holdout4.jsonl"
-FINAL5 = EVAL / "final_holdout5.jsonl"
+TRAINED_ON = default_training_files()
+POOL_COMPLETE = len(TRAINED_ON) == 3 + len(SPENT_FINAL_HOLDOUTS)
 
 
 def gate(report: EvalReport, *, top1: float, top3: float, likely: float,
-         shown_right: float, answered: float) -> None:
-    assert report.confident_precision >= 0.85, f"confident precision {report.confident_precision}"
-    assert report.confident_on_none <= 0.03, f"confident on none {report.confident_on_none}"
+         shown_right: float, answered: float, confident: float = 0.85,
+         on_none: float = 0.03) -> None:
+    assert report.confident_precision >= confident, (
+        f"confident precision {report.confident_precision:.3f} < {confident} (target 0.85)")
+    assert report.confident_on_none <= on_none, (
+        f"confident on none {report.confident_on_none:.3f} > {on_none} (target 0.03)")
     assert report.top1 >= top1, f"top-1 {report.top1:.3f} < {top1}"
     assert report.top3 >= top3, f"top-3 {report.top3:.3f} < {top3} (target 0.95)"
     assert report.likely_precision >= likely, (
@@ -47,153 +61,81 @@ def gate(report: EvalReport, *, top1: float, top3: float, likely: float,
         f"answered confidently and right {report.answered:.3f} < {answered}")
 
 
-@pytest.mark.skipif(not all(part.exists() for part in TRAINED_ON), reason="eval set missing")
-def test_cross_validated_quality() -> None:
-    report = cross_validate(read_all(TRAINED_ON), Matcher(load_knowledge_base(extra=""),
-                                                          model=None), 5)
-    print(render_report(report, "grouped 5-fold cross-validation", misses=False))
-    # Reached at the last training (479 items, round 3): top-1 0.879, top-3 0.960, likely 0.714,
-    # answered or likely and right 0.737, confident precision 0.960, confident on none 0.016.
-    # With the exact-match threshold (retrained on round 3's features): top-1 0.879, top-3
-    # 0.960, likely 0.732, answered or likely and right 0.734, answered confidently and right
-    # 0.495 (0.384 before it), confident precision 0.961, confident on none 0.016.
-    # Coverage round (segfault beside its code, 504 upstream timeout, logs without App
-    # Insights, v1 polling ended Unhealthy): likely 0.735 (98), answered or likely and right
-    # 0.737, the rest unchanged.
-    # Round 4 (559 items: + 80 real pastes from 79 threads nobody had tuned for, 29 of them
-    # look-alikes; docs/eval.md): the same code scored top-1 0.845, top-3 0.937, likely 0.726,
-    # answered or likely and right 0.741, answered confidently 0.293 on the larger set (the new
-    # look-alikes take the confident tier's 1.5 % budget, so fewer pastes are confident); with
-    # round 4's KB wordings: top-1 0.859, top-3 0.940, likely 0.732, answered or likely and right
-    # 0.767, answered confidently 0.287, confident on none 0.014.
-    # Retrained on the 559 items, exact matches claiming the confident budget first and a process
-    # killed during an install or image build counted as outside serving: answered confidently
-    # 0.417, confident precision 0.948, confident on none 0.019 (4 of 211), likely 0.721,
-    # answered or likely and right 0.721 (the likely band lost its best items to the confident
-    # tier and its threshold rose to keep it right >= 0.70), top-1/top-3 unchanged.
-    # Thresholds on a grouped-bootstrap bound (crossval.py; docs/eval.md), and the headline
-    # counting public pastes only (the 14 constructed cases apart): top-1 0.856, top-3 0.940,
-    # confident precision 0.946 (148), likely 0.809 (110; 0.714 with the point rule on the same
-    # public pastes), answered confidently and right 0.419, answered or likely and right 0.686
-    # (0.719 with the point rule: the price of the margin, the likely threshold rose 0.38 ->
-    # 0.52), confident on none 0.019. The shown-and-right gate is lowered to what the margin
-    # leaves (0.71 -> 0.68); the likely gate is raised to it (0.71 -> 0.78).
-    # Round 5 ("rank": other servers' own wordings, init() that never returned, cut tracebacks):
-    # top-1 0.891, top-3 0.971 (10 misses, was 21), likely 0.731 (175), answered or likely and
-    # right 0.776, answered confidently 0.408, confident precision 0.940 (151), confident on
-    # none 0.024 (5 of 211: one look-alike whose ranking did not change crossed its fold's
-    # threshold). The top-3 gate is the issue's target now; the others keep room for the
-    # retrain after merging.
-    # Merged (round 5: + 64 tuning pastes nobody tuned on, 31 of them look-alikes; the likely
-    # band back on the point estimate, the confident rules on the bootstrap bound; retrained on
-    # 609 public pastes + 50 constructed cases): top-1 0.861, top-3 0.954, confident precision
-    # 0.958 (144), likely 0.708 (192), answered confidently and right 0.376, answered or likely
-    # and right 0.747, confident on none 0.017 (4 of 242). "Answered" falls 0.417 -> 0.376: the
-    # confident threshold must now hold on the bound (0.958 -> 0.969), so its gate is lowered.
-    # With the inference server's banner as context and Korean status codes (round 5, merged,
-    # retrained): top-1 0.864, top-3 0.954, confident precision 0.965 (141), likely 0.721
-    # (197), answered confidently and right 0.371, answered or likely and right 0.757,
-    # confident on none 0.012 (3 of 242): every target of the issue is met on CV.
-    gate(report, top1=0.85, top3=0.95, likely=0.71, shown_right=0.75, answered=0.37)
+@pytest.fixture(scope="module")
+def pool() -> tuple[EvalReport, dict[str, EvalReport], EvalReport]:
+    """The pool's report, each file's out-of-fold report and dev + holdout's, from one run."""
+    if not POOL_COMPLETE:
+        pytest.skip("eval pool incomplete")
+    decided = cross_validated_decisions(
+        read_all(TRAINED_ON), Matcher(load_knowledge_base(extra=""), model=None), 5)
+    report = summarise_by_kind(decided)
+    files = summarise_by_file(decided, [path.name for path in TRAINED_ON])
+    print(render_report(report, "grouped 5-fold cross-validation, the pool", misses=False))
+    print(render_by_file(files))
+    old = summarise([one for one in decided if one.origin in ("dev.jsonl", "holdout.jsonl")])
+    return report, files, old
 
 
-@pytest.mark.skipif(not FINAL.exists(), reason="final holdout missing")
-def test_final_holdout_quality() -> None:
-    report = evaluate(read_items(FINAL), Matcher(load_knowledge_base(extra="")))
-    print(render_report(report, FINAL.name, misses=False))
-    # Scored once per round with the shipped model, never tuned on. Round 2: top-1 0.842, top-3
-    # 0.908, confident precision 1.000 (21), likely precision 0.614 (57), answered or likely and
-    # right 0.737, confident on none 0.000. Round 3 (its misses not looked at; the round-2 score
-    # had made it a spent holdout, kept here as a regression gate): shown and right fell to
-    # 0.711 as the retrained model's likely threshold rose (docs/eval.md).
-    # With the exact-match threshold (scored again; nothing was chosen on it): confident
-    # precision 1.000 (32), answered confidently and right 0.421 (0.276 before), likely
-    # precision 0.571, answered or likely and right 0.684: exact matches moved from the likely
-    # tier to the confident one, and the likely threshold rose to keep the rest of its band
-    # right >= 0.70 in cross-validation.
-    # Round 4's retraining (559 items; scored by this test, nothing chosen on it): answered
-    # confidently and right 0.487, confident precision 1.000 (37), likely precision 0.517 (29),
-    # answered or likely and right 0.684, confident on none 0.000.
-    # Thresholds on a grouped-bootstrap bound (scored once, after the method was fixed; nothing
-    # chosen on it): likely precision 0.517 (29) -> 0.538 (13), answered or likely and right
-    # 0.684 -> 0.579, the rest unchanged. The likely threshold rose (0.38 -> 0.52) and took
-    # right "probably" answers with the wrong ones; the gate is lowered to what is reached.
-    # Round 5 (the likely band back on the point estimate; the inference server's banner as
-    # context; retrained on 609 public pastes, 31 more look-alikes among them, and 50
-    # constructed cases; nothing chosen on this set): likely precision 0.605 (38), answered or
-    # likely and right 0.697, answered confidently and right 0.395 (0.487: the confident
-    # threshold rose 0.958 -> 0.976 with the new look-alikes), confident precision 1.000 (30),
-    # confident on none 0.000. The answered gate follows it down; likely and shown go up.
-    gate(report, top1=0.83, top3=0.90, likely=0.60, shown_right=0.69, answered=0.39)
+def test_cross_validated_quality(pool: tuple[EvalReport, dict[str, EvalReport], EvalReport]
+                                 ) -> None:
+    # Round 6: the spent final holdouts joined the pool (965 public pastes, 407 none, + 50
+    # constructed), measured at 684e224's code: top-1 0.808, top-3 0.912, confident precision
+    # 0.937 (189), likely 0.707 (290), answered confidently and right 0.317, answered or likely
+    # and right 0.685, confident on none 0.020 (8 of 407). The 356 pastes of other stacks are
+    # harder than dev + holdout (their own figures below), so top-1/top-3 fall from the 609-item
+    # CV's 0.864/0.954: the same code, a harder and more honest set. The 609-item CV gate
+    # (top-1 0.85, top-3 0.95, likely 0.71, shown 0.75, answered 0.37; its history is in
+    # docs/eval.md and git) is replaced by this one; top-3 misses its target on the pool.
+    report, _, _ = pool
+    gate(report, top1=0.80, top3=0.91, likely=0.70, shown_right=0.68, answered=0.31)
 
 
-@pytest.mark.skipif(not FINAL3.exists(), reason="round-3 final holdout missing")
-def test_round_three_final_holdout_quality() -> None:
-    # Collected before round 3 and scored once with its result (docs/eval.md): top-1 0.667,
-    # top-3 0.815, likely precision 0.433 (30), answered or likely and right 0.481, confident
-    # on unrelated 0.075 (3 of 40), confident precision 0.000 (3 confident, all look-alikes).
-    # None of the issue's targets is reached on it; the gate keeps what was reached.
-    report = evaluate(read_items(FINAL3), Matcher(load_knowledge_base(extra="")))
-    print(render_report(report, FINAL3.name, misses=False))
-    assert report.top1 >= 0.65, f"top-1 {report.top1:.3f} < 0.65"
-    assert report.top3 >= 0.80, f"top-3 {report.top3:.3f} < 0.80 (target 0.95)"
-    # Round 4's retraining (printed by this test, nothing chosen on it): likely precision 0.385
-    # (13), answered confidently and right 0.222, confident precision 0.667 (9). Thresholds on
-    # a grouped-bootstrap bound: likely 0.400 (10), answered or likely and right 0.370.
-    assert report.likely_precision >= 0.38, f"likely {report.likely_precision:.3f} < 0.38"
-    # With the exact-match threshold (its second scoring): answered confidently and right
-    # 0.000 -> 0.074, confident on unrelated unchanged (3 of 40), answered or likely and right
-    # 0.481 -> 0.370 (the likely threshold rose: three right "probably" answers became unknown).
-    assert report.answered_or_likely >= 0.35, (
-        f"answered or likely, right {report.answered_or_likely:.3f} < 0.35")
-    assert report.confident_on_none <= 0.08, (
-        f"confident on none {report.confident_on_none:.3f} > 0.08 (target 0.03)")
+def test_dev_and_holdout_out_of_fold_in_the_pool(
+        pool: tuple[EvalReport, dict[str, EvalReport], EvalReport]) -> None:
+    # The 609 public pastes of dev + holdout, out of fold in the pool's run: top-1 0.864, top-3
+    # 0.954, confident precision 0.943 (140), likely 0.772 (184), answered 0.360, shown and
+    # right 0.747, confident on none 0.021 (5 of 242). Learning from the spent holdouts must not
+    # cost the set the bot was written for (the 609-item CV alone: likely 0.721, shown 0.757,
+    # answered 0.371, confident on none 0.012).
+    _, _, old = pool
+    gate(old, top1=0.86, top3=0.95, likely=0.76, shown_right=0.74, answered=0.35)
 
 
-@pytest.mark.skipif(not FINAL4.exists(), reason="round-4 final holdout missing")
-def test_round_four_final_holdout_quality() -> None:
-    # Collected before round 4 (tests/eval/thread_split.py's final side) and scored once, before
-    # and after round 4 in one run (docs/eval.md): top-1 0.526 -> 0.544, top-3 0.772 -> 0.789,
-    # answered confidently and right 0.105 -> 0.211, answered or likely and right 0.439 both,
-    # confident on unrelated 2 -> 3 of 43. No target is reached on it; the gate keeps what was
-    # reached, so that later rounds cannot lose it unnoticed.
-    report = evaluate(read_items(FINAL4), Matcher(load_knowledge_base(extra="")))
-    print(render_report(report, FINAL4.name, misses=False))
-    assert report.top1 >= 0.52, f"top-1 {report.top1:.3f} < 0.52"
-    assert report.top3 >= 0.77, f"top-3 {report.top3:.3f} < 0.77 (target 0.95)"
-    # Round 5 (nothing chosen on it): top-1 0.561, likely 0.545 (33), answered or likely and
-    # right 0.491, answered confidently and right 0.175 (14 confident; the confident threshold
-    # rose 0.958 -> 0.976 with round 5's look-alikes), confident on none 3 of 43.
-    assert report.answered >= 0.15, f"answered confidently and right {report.answered:.3f} < 0.15"
-    # Thresholds on a grouped-bootstrap bound (scored once more, after the method was fixed):
-    # likely precision 0.591 (22) -> 0.600 (15), answered or likely and right 0.439 -> 0.368,
-    # the rest unchanged; lowered to what is reached (the likely threshold rose 0.38 -> 0.52).
-    assert report.answered_or_likely >= 0.43, (
-        f"answered or likely, right {report.answered_or_likely:.3f} < 0.43")
-    assert report.confident_on_none <= 0.07, (
-        f"confident on none {report.confident_on_none:.3f} > 0.07 (target 0.03)")
+# Each spent final holdout, out of fold in the pool's run (684e224's code; round 6). Its old
+# gate judged the shipped model, which never saw it then; those figures (docs/eval.md) are kept
+# as history, not compared: out of fold the file's own pastes of other repositories also train
+# the model that judges it. Every gate is what was reached less one paste (one more miss, or one
+# more wrong answer in a tier), rounded down; a target already reached is the gate itself.
+SPENT_GATES: dict[str, dict[str, float]] = {
+    # 125 (76 known, 49 none): top-1 0.842, top-3 0.908, confident 1.000 (29), likely 0.676
+    # (34), answered 0.382, shown and right 0.684, confident on none 0 of 49.
+    "final_holdout.jsonl": {"top1": 0.82, "top3": 0.89, "likely": 0.65, "shown_right": 0.67,
+                            "answered": 0.36},
+    # 67 (27 known, 40 none): top-1 0.741, top-3 0.815, confident 0.500 (4: two look-alikes,
+    # an exit 137 outside serving and a plain-web-app crash), likely 0.500 (22), answered
+    # 0.074, shown and right 0.481, confident on none 2 of 40. No target but top-1 is reached.
+    "final_holdout3.jsonl": {"top1": 0.70, "top3": 0.77, "likely": 0.47, "shown_right": 0.44,
+                             "answered": 0.037, "confident": 0.40, "on_none": 0.075},
+    # 100 (57 known, 43 none): top-1 0.561, top-3 0.789, confident 0.800 (10), likely 0.643
+    # (28), answered 0.140, shown and right 0.456, confident on none 1 of 43.
+    "final_holdout4.jsonl": {"top1": 0.54, "top3": 0.77, "likely": 0.62, "shown_right": 0.43,
+                             "answered": 0.12, "confident": 0.72, "on_none": 0.047},
+    # 64 (31 known, 33 none): top-1 0.581, top-3 0.742, confident 1.000 (6), likely 0.500
+    # (22), answered 0.194, shown and right 0.548, confident on none 0 of 33.
+    "final_holdout5.jsonl": {"top1": 0.54, "top3": 0.70, "likely": 0.47, "shown_right": 0.51,
+                             "answered": 0.16},
+}
 
 
-@pytest.mark.skipif(not FINAL5.exists(), reason="round-5 final holdout missing")
-def test_round_five_final_holdout_quality() -> None:
-    # Collected before any round-5 change (thread_split.py's final side; 64 pastes, 33 none,
-    # 24 of them Azure ML) and scored once, with the code before round 5 (e57936d) and after it
-    # in one run (docs/eval.md): top-1 0.581 both, top-3 0.710 -> 0.742, confident precision
-    # 1.000 (6 answers) both, likely precision 0.474 (19) -> 0.435 (23), answered confidently
-    # and right 0.194 both, answered or likely and right 0.484 -> 0.516, confident on
-    # unrelated 0 of 33 both. Confident precision and confident on unrelated meet the issue's
-    # targets; top-3 and likely precision do not. The gate keeps what was reached.
-    report = evaluate(read_items(FINAL5), Matcher(load_knowledge_base(extra="")))
-    print(render_report(report, FINAL5.name, misses=False))
-    assert report.top1 >= 0.55, f"top-1 {report.top1:.3f} < 0.55"
-    assert report.top3 >= 0.72, f"top-3 {report.top3:.3f} < 0.72 (target 0.95)"
-    assert report.confident_precision >= 0.85, (
-        f"confident precision {report.confident_precision:.3f} < 0.85")
-    assert report.confident_on_none <= 0.03, (
-        f"confident on none {report.confident_on_none:.3f} > 0.03")
-    assert report.answered >= 0.19, f"answered confidently and right {report.answered:.3f} < 0.19"
-    assert report.answered_or_likely >= 0.50, (
-        f"answered or likely, right {report.answered_or_likely:.3f} < 0.50")
+def test_spent_gates_cover_exactly_the_spent_holdouts() -> None:
+    assert set(SPENT_GATES) == set(SPENT_FINAL_HOLDOUTS)
+
+
+@pytest.mark.parametrize("name", sorted(SPENT_GATES))
+def test_spent_final_holdout_out_of_fold(
+        pool: tuple[EvalReport, dict[str, EvalReport], EvalReport], name: str) -> None:
+    _, files, _ = pool
+    gate(files[name], **SPENT_GATES[name])
 
 
 CONSTRUCTED = EVAL / "constructed.jsonl"

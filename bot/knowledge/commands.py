@@ -32,13 +32,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     evaluate.add_argument("--cv", type=int, metavar="K",
                           help="learn the decision and judge it by grouped K-fold "
                                "cross-validation (folds by source repository)")
+    evaluate.add_argument("--by-file", action="store_true",
+                          help="also one line of figures per FILE (with --cv: each file's "
+                               "out-of-fold figures from the same cross-validation)")
     evaluate.set_defaults(func=lazy("bot.knowledge.evaluation:run_eval"))
 
     train = commands.add_parser("train", help="learn the confidence model from labelled pastes "
-                                              "(never the final holdout)")
+                                              "(never a final holdout not yet scored)")
     train.add_argument("file", metavar="FILE", nargs="*",
-                       help="labelled JSONL files (default: tests/eval/dev, holdout and "
-                            "constructed)")
+                       help="labelled JSONL files (default: tests/eval/dev, holdout, "
+                            "constructed and the spent final holdouts)")
     train.add_argument("--out", metavar="PATH",
                        help="where to write the model (default: knowledge/_model/"
                             "confidence.json)")

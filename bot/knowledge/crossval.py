@@ -319,7 +319,8 @@ def _decided(a: Assessed, probabilities: np.ndarray, confident: float, likely: f
         model = ConfidenceModel(FEATURE_NAMES, np.zeros(0), np.ones(0), np.zeros(0), 0.0,
                                 confident, likely, confident_exact=confident_exact)
         tier = model.tier(float(probabilities[0]), float(a.rows[0][SCORE_FEATURE]) * 100.0)
-    return Decided(a.item.id, a.item.expected, a.candidates + a.rest, tier, a.item.kind)
+    return Decided(a.item.id, a.item.expected, a.candidates + a.rest, tier, a.item.kind,
+                   a.item.origin)
 
 
 def cross_validate(items: Sequence[EvalItem], matcher: Matcher,
@@ -328,9 +329,19 @@ def cross_validate(items: Sequence[EvalItem], matcher: Matcher,
     return cross_validate_assessed(assess_all(items, matcher), folds)
 
 
+def cross_validated_decisions(items: Sequence[EvalItem], matcher: Matcher,
+                              folds: int = DEFAULT_FOLDS) -> list[Decided]:
+    """What the nested cross-validation decided for every item, out of fold: the material of
+    its report, for figures per file (evaluation.summarise_by_file) from the same run."""
+    return held_out_decisions(assess_all(items, matcher), folds)
+
+
+def held_out_decisions(data: Sequence[Assessed], folds: int) -> list[Decided]:
+    return [one for fold in nested_folds(data, folds) for one in fold.held_out]
+
+
 def cross_validate_assessed(data: Sequence[Assessed], folds: int) -> EvalReport:
-    return summarise_by_kind([one for fold in nested_folds(data, folds)
-                              for one in fold.held_out])
+    return summarise_by_kind(held_out_decisions(data, folds))
 
 
 @dataclass(frozen=True)

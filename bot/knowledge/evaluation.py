@@ -45,6 +45,7 @@ class EvalItem:
     expected: str
     source: str = ""
     kind: str = ""  # real / variant / constructed ("" when the file does not say)
+    origin: str = ""  # the name of the file it was read from, for the per-file figures
 
     @property
     def constructed(self) -> bool:
@@ -60,6 +61,7 @@ class Decided:
     ranked: tuple[str, ...]  # entry ids, best first
     tier: str  # of the first entry
     kind: str = ""  # the item's kind (EvalItem.kind)
+    origin: str = ""  # the file it came from (EvalItem.origin)
 
 
 @dataclass
@@ -111,7 +113,8 @@ def read_items(path: Path) -> list[EvalItem]:
                 or not isinstance(data.get("expected"), str):
             raise EvalFileError(f'{path}:{number}: needs "text" and "expected" strings')
         items.append(EvalItem(str(data.get("id", number)), data["text"], data["expected"],
-                              str(data.get("source") or ""), str(data.get("kind") or "")))
+                              str(data.get("source") or ""), str(data.get("kind") or ""),
+                              path.name))
     return items
 
 
@@ -126,7 +129,7 @@ def decide(items: Iterable[EvalItem], matcher: Matcher) -> list[Decided]:
         decided.append(Decided(item.id, item.expected,
                                tuple(match.entry_id for match in result.matches),
                                result.matches[0].tier if result.matches else "unknown",
-                               item.kind))
+                               item.kind, item.origin))
     return decided
 
 
@@ -145,6 +148,17 @@ def summarise_by_kind(decided: Iterable[Decided]) -> EvalReport:
     report = summarise(public)
     report.constructed_cases = summarise(built)
     return report
+
+
+def summarise_by_file(decided: Iterable[Decided], order: Sequence[str] = ()
+                      ) -> dict[str, EvalReport]:
+    """One report per file the items came from (Decided.origin), each as summarise_by_kind
+    makes it: with cross-validated decisions, every file's out-of-fold figures from one run.
+    Files in `order` first, in that order, then any other in the order first seen."""
+    groups: dict[str, list[Decided]] = {name: [] for name in order}
+    for item in decided:
+        groups.setdefault(item.origin or "(no file)", []).append(item)
+    return {name: summarise_by_kind(items) for name, items in groups.items() if items}
 
 
 def summarise(decided: Iterable[Decided]) -> EvalReport:
@@ -241,6 +255,21 @@ def render_report(report: EvalReport, name: str, *, misses: bool = True) -> str:
     return "\n".join(lines) + "\n"
 
 
+def render_by_file(reports: dict[str, EvalReport]) -> str:
+    """One line per file: the headline figures of summarise_by_file's reports (a file of
+    constructed cases only is its own headline)."""
+    lines = [f"  per file: {'':15s} items known none  top-1  top-3   confident (right)"
+             "   likely (right)  on-none  answered  shown-right"]
+    for name, report in reports.items():
+        lines.append(
+            f"    {name:24s} {report.items:5d} {report.known:5d} {report.unrelated:4d}"
+            f" {report.top1:6.3f} {report.top3:6.3f} {report.confident:11d} "
+            f"({report.confident_precision:5.3f}) {report.likely:8d} "
+            f"({report.likely_precision:5.3f}) {report.confident_on_none:8.3f}"
+            f" {report.answered:9.3f} {report.answered_or_likely:12.3f}")
+    return "\n".join(lines) + "\n"
+
+
 def run_eval(args: argparse.Namespace) -> int:
     from bot.matching.matcher import default_matcher
 
@@ -266,18 +295,26 @@ def run_eval(args: argparse.Namespace) -> int:
         return 2
     name = " + ".join(sources)
     if getattr(args, "cv", None):
-        from bot.knowledge.crossval import cross_validate
+        from bot.knowledge.crossval import cross_validated_decisions
         if args.cv < 2:
             print("kb eval: --cv needs 2 or more folds", file=sys.stderr)
             return 2
         from bot.knowledge.loader import cached_knowledge_base
-        report = cross_validate(items, Matcher(kb or cached_knowledge_base(), model=None),
-                                args.cv)
+        decided = cross_validated_decisions(
+            items, Matcher(kb or cached_knowledge_base(), model=None), args.cv)
         name = f"{name} (grouped {args.cv}-fold cross-validation by source repository)"
     else:
-        report = evaluate(items, Matcher(kb) if kb is not None else default_matcher())
+        decided = decide(items, Matcher(kb) if kb is not None else default_matcher())
+    report = summarise_by_kind(decided)
+    by_file = summarise_by_file(decided, [path.name for path in paths]) \
+        if getattr(args, "by_file", False) else None
     if getattr(args, "json", False):
-        print(json.dumps(report.to_json(), ensure_ascii=False))
+        data = report.to_json()
+        if by_file is not None:
+            data["by_file"] = {file: one.to_json() for file, one in by_file.items()}
+        print(json.dumps(data, ensure_ascii=False))
     else:
         sys.stdout.write(render_report(report, name))
+        if by_file is not None:
+            sys.stdout.write(render_by_file(by_file))
     return 0

@@ -1,28 +1,46 @@
 """`troubleshoot-bot kb train [FILE...] [--out PATH] [--folds K]`: learn the confidence model.
 
-Reads the labelled pastes (default: the evaluation set's dev, holdout and constructed files;
-never the final holdout, which is scored once per release and must stay unseen), fits the
-model and picks its thresholds (crossval.py), and writes the versioned JSON file the matcher
-loads at start (knowledge/_model/confidence.json). Prints the grouped cross-validation figures
-of the same procedure, so each retraining says what it is worth.
+Reads the labelled pastes (default: the evaluation set's dev, holdout and constructed files
+and the SPENT final holdouts), fits the model and picks its thresholds (crossval.py), and
+writes the versioned JSON file the matcher loads at start (knowledge/_model/confidence.json).
+Prints the grouped cross-validation figures of the same procedure, so each retraining says what
+it is worth.
+
+A final holdout is collected before a round's changes and scored once at its end; until then
+nothing may learn from it. Once scored it is spent: a second score is no longer an honest test,
+and its pastes (stacks and wordings the KB was not written for, the closest thing to the next
+users) are worth more as training data. SPENT_FINAL_HOLDOUTS is the one list of those; any
+other file whose name holds `final_holdout` is refused, so a fresh one collected while a
+round runs can never reach a model by accident (docs/eval.md, round 6).
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from bot.knowledge.evaluation import EvalFileError, read_all, render_report
 from bot.paths import project_folder
 
-TRAINING_FILES = ("dev.jsonl", "holdout.jsonl", "constructed.jsonl")
 FINAL_HOLDOUT = "final_holdout"
+# Scored once each (docs/eval.md: rounds 2, 3, 4 and 5) and from round 6 on trained on. Add a
+# final holdout here only after the lead has scored it; never before.
+SPENT_FINAL_HOLDOUTS = ("final_holdout.jsonl", "final_holdout3.jsonl", "final_holdout4.jsonl",
+                        "final_holdout5.jsonl")
+TRAINING_FILES = ("dev.jsonl", "holdout.jsonl", "constructed.jsonl", *SPENT_FINAL_HOLDOUTS)
 
 
 def default_training_files() -> list[Path]:
     folder = project_folder("tests") / "eval"
     return [folder / name for name in TRAINING_FILES if (folder / name).exists()]
+
+
+def unspent_final_holdouts(paths: Sequence[Path]) -> list[Path]:
+    """The files among `paths` that are final holdouts not yet scored (not on the spent list)."""
+    return [path for path in paths
+            if FINAL_HOLDOUT in path.name and path.name not in SPENT_FINAL_HOLDOUTS]
 
 
 def run_train(args: argparse.Namespace) -> int:
@@ -36,9 +54,12 @@ def run_train(args: argparse.Namespace) -> int:
         print("kb train: no training files given and none found under tests/eval/",
               file=sys.stderr)
         return 2
-    if any(FINAL_HOLDOUT in path.name for path in paths):
-        print("kb train: the final holdout is scored once per release and never trained on; "
-              "leave it out", file=sys.stderr)
+    fresh = unspent_final_holdouts(paths)
+    if fresh:
+        print(f"kb train: {', '.join(path.name for path in fresh)}: a final holdout is never "
+              "trained on before it is scored once; only the spent ones "
+              f"({', '.join(SPENT_FINAL_HOLDOUTS)}) may be (bot/knowledge/training.py)",
+              file=sys.stderr)
         return 2
     if args.folds < 2:
         print("kb train: --folds needs 2 or more", file=sys.stderr)
