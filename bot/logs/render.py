@@ -29,6 +29,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "init": {"en": ", init container", "ko": ", 초기화 컨테이너"},
     "state": {"en": "Service state: `{state}`", "ko": "서비스 상태: `{state}`"},
     "service_error": {"en": "Service error: {error}", "ko": "서비스 오류: {error}"},
+    "endpoint_state": {"en": "Endpoint `{endpoint}`: `{state}`",
+                       "ko": "엔드포인트 `{endpoint}` 상태: `{state}`"},
     "findings": {"en": "*Known problems in this log:*", "ko": "*로그에서 찾은 알려진 문제:*"},
     "no_findings": {"en": "No known problem recognised in these lines.",
                     "ko": "이 로그에서 알려진 문제를 찾지 못했습니다."},
@@ -210,6 +212,9 @@ def result_message(report: LogReport, lang: str, markup: Markup = MRKDWN) -> dic
              init=t("init", lang) if request.init else "")
     if fetched.state:
         head += "\n" + t("state", lang, state=shown(fetched.state))
+    if fetched.endpoint and fetched.endpoint_state:
+        head += "\n" + t("endpoint_state", lang, endpoint=shown(fetched.endpoint),
+                         state=shown(fetched.endpoint_state))
     if fetched.error:
         head += "\n" + t("service_error", lang, error=shown(redact(fetched.error)[:1000]))
     blocks = [section(head), *_diagnosis_blocks(report.diagnosis, request.lines, lang)]

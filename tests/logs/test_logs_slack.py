@@ -16,7 +16,7 @@ from tests.support.azure_standin import AzureStandin, V2Deployment
 from tests.support.prometheus import metric, scrape
 
 ALLOWED = ("CLOGSA", "CLOGSB", "CLOGSC", "CLOGSD", "CLOGSE", "CLOGSF", "CLOGSG", "CLOGSH",
-           "CLOGSI", "CLOGSJ", "CLOGSK", "CLOGSL")
+           "CLOGSI", "CLOGSJ", "CLOGSK", "CLOGSL", "CLOGSM", "CLOGSN")
 # The policy file narrows the payments services to a Slack user group (docs/logs.md).
 PAY_TEAM, PAY_DEV = "SPAYTEAM1", "U0000PAYDEV"
 POLICY = f"""
@@ -348,6 +348,17 @@ def test_a_korean_user_is_refused_in_korean_without_setting_names(
     assert "LOGS_" not in refusal["text"] and "Ask" not in refusal["text"]
     assert len(azure.requests) == before
     assert not server.calls_in(channel, "chat.postMessage")
+
+
+def test_a_v2_deployments_endpoint_state_is_not_shown_as_its_error(server: Server) -> None:
+    # A failed deployment under a healthy endpoint read "Service error: endpoint credit-ep is
+    # Succeeded", in English in a Korean answer too: the endpoint's state is not an error.
+    channel = "CLOGSN"
+    server.slack.command("logs credit-ep/green", channel=channel)
+    shown = final_update(server, channel)
+    assert "Service state: `Failed`" in shown
+    assert "Service error" not in shown  # the deployment reported no error
+    assert "Endpoint `credit-ep`: `Succeeded`" in shown
 
 
 def test_exactly_the_typed_name_is_never_offered_back(server: Server) -> None:
