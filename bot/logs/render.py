@@ -31,6 +31,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "service_error": {"en": "Service error: {error}", "ko": "서비스 오류: {error}"},
     "endpoint_state": {"en": "Endpoint `{endpoint}`: `{state}`",
                        "ko": "엔드포인트 `{endpoint}` 상태: `{state}`"},
+    # The message's `text`: Slack's notification, channel list and screen-reader line.
+    "summary": {"en": "Logs of {target}: state {state}", "ko": "{target} 로그: 상태 {state}"},
+    "summary_findings": {"en": "known problems: {names}", "ko": "알려진 문제: {names}"},
+    "unknown_state": {"en": "unknown", "ko": "알 수 없음"},
     "findings": {"en": "*Known problems in this log:*", "ko": "*로그에서 찾은 알려진 문제:*"},
     "no_findings": {"en": "No known problem recognised in these lines.",
                     "ko": "이 로그에서 알려진 문제를 찾지 못했습니다."},
@@ -225,10 +229,11 @@ def result_message(report: LogReport, lang: str, markup: Markup = MRKDWN) -> dic
     elif report.incident_id:
         footer += t("incident", lang, id=report.incident_id)
     blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": footer}]})
-    summary = [f"Logs of {fetched.target}: state {fetched.state or 'unknown'}"]
-    if report.diagnosis.findings:
-        summary.append("known problems: " + ", ".join(
-            f.entry_id for f in report.diagnosis.findings))
+    summary = [t("summary", lang, target=fetched.target,
+                 state=fetched.state or t("unknown_state", lang))]
+    if report.diagnosis.findings:  # by title, in the reader's language, as the blocks name them
+        summary.append(t("summary_findings", lang, names=", ".join(
+            f.title for f in report.diagnosis.findings)))
     return {"text": shown("; ".join(summary)), "blocks": blocks}
 
 

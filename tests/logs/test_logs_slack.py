@@ -350,6 +350,20 @@ def test_a_korean_user_is_refused_in_korean_without_setting_names(
     assert not server.calls_in(channel, "chat.postMessage")
 
 
+def test_a_korean_users_log_result_is_announced_in_korean(server: Server) -> None:
+    # A message's `text` is what Slack shows in the notification, the channel list and to a
+    # screen reader: it said "Logs of churn-scorer: state Unhealthy; known problems:
+    # function-fails-get_model_path" above a Korean result.
+    channel, user = "CLOGSM", "U0000KOFETCH"
+    server.slack.command("언어 한국어", channel=channel, user=user)
+    server.fake.wait_for("response_url", timeout=20, predicate=lambda c: channel in c.path)
+    server.slack.command("로그 churn-scorer", channel=channel, user=user)
+    text = server.wait_in(channel, "chat.update", timeout=40)[-1].args["text"]
+    assert "churn-scorer 로그" in text and "Unhealthy" in text
+    assert "init()에서 모델을 찾지 못함" in text  # a known problem, by its Korean title
+    assert "Logs of" not in text and "known problems" not in text and "state" not in text
+
+
 def test_a_v2_deployments_endpoint_state_is_not_shown_as_its_error(server: Server) -> None:
     # A failed deployment under a healthy endpoint read "Service error: endpoint credit-ep is
     # Succeeded", in English in a Korean answer too: the endpoint's state is not an error.
