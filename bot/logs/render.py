@@ -36,6 +36,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "summary_findings": {"en": "known problems: {names}", "ko": "알려진 문제: {names}"},
     "unknown_state": {"en": "unknown", "ko": "알 수 없음"},
     "findings": {"en": "*Known problems in this log:*", "ko": "*로그에서 찾은 알려진 문제:*"},
+    "empty_log": {"en": "The log is empty: the service has not written anything to it yet.",
+                  "ko": "로그가 비어 있습니다: 서비스가 아직 로그에 아무것도 쓰지 않았습니다."},
     "no_findings": {"en": "No known problem recognised in these lines.",
                     "ko": "이 로그에서 알려진 문제를 찾지 못했습니다."},
     "possibly": {"en": "Possibly related: {names}", "ko": "관련 있을 수 있음: {names}"},
@@ -169,6 +171,9 @@ def _finding_text(finding: Finding) -> str:
 
 
 def _diagnosis_blocks(diagnosis: Diagnosis, lines: int, lang: str) -> list[dict[str, Any]]:
+    if not diagnosis.redacted_log.strip():
+        # Nothing was read: "no error lines in the last 200 lines" would claim a clean log.
+        return [section(t("empty_log", lang))]
     blocks: list[dict[str, Any]] = []
     if diagnosis.findings:
         text = t("findings", lang) + "\n" + "\n".join(

@@ -16,7 +16,7 @@ from tests.support.azure_standin import AzureStandin, V2Deployment
 from tests.support.prometheus import metric, scrape
 
 ALLOWED = ("CLOGSA", "CLOGSB", "CLOGSC", "CLOGSD", "CLOGSE", "CLOGSF", "CLOGSG", "CLOGSH",
-           "CLOGSI", "CLOGSJ", "CLOGSK", "CLOGSL", "CLOGSM", "CLOGSN")
+           "CLOGSI", "CLOGSJ", "CLOGSK", "CLOGSL", "CLOGSM", "CLOGSN", "CLOGSO")
 # The policy file narrows the payments services to a Slack user group (docs/logs.md).
 PAY_TEAM, PAY_DEV = "SPAYTEAM1", "U0000PAYDEV"
 POLICY = f"""
@@ -38,6 +38,7 @@ def azure(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AzureStandin]:
                             error={"code": "ContainerCrash", "message": "Your container "
                                    "application crashed."})
         standin.add_service("fraud-api", logs="INFO ready\n", state="Healthy")
+        standin.add_service("quiet-api", logs="", state="Transitioning")
         standin.add_service("pay-api", logs=INIT_FAILURE_LOG, state="Unhealthy",
                             error={"code": "ContainerCrash", "message": "crashed"})
         standin.add_service("loud-api", logs=LOUD_LOG, state="Unhealthy <!here>",
@@ -243,7 +244,7 @@ def test_fetch_logs_button_without_a_service_offers_what_the_bot_can_read(
     assert select["type"] == "static_select"
     assert [option["value"] for option in select["options"]] == [
         "churn-scorer", "credit-ep", "credit-ep/blue", "credit-ep/green", "fraud-api",
-        "loud-api", "pay-api"]
+        "loud-api", "pay-api", "quiet-api"]
     _submit(server, listed, {"service": {"value": {
         "type": "static_select", "selected_option": {"value": "credit-ep/blue", "text": {
             "type": "plain_text", "text": "credit-ep/blue"}}}},
@@ -373,6 +374,16 @@ def test_a_v2_deployments_endpoint_state_is_not_shown_as_its_error(server: Serve
     assert "Service state: `Failed`" in shown
     assert "Service error" not in shown  # the deployment reported no error
     assert "Endpoint `credit-ep`: `Succeeded`" in shown
+
+
+def test_an_empty_log_is_said_to_be_empty(server: Server) -> None:
+    # A service that wrote nothing got "No known problem recognised in these lines. No error
+    # lines in the last 200 lines.", as if 200 lines had been read and found clean.
+    channel = "CLOGSO"
+    server.slack.command("logs quiet-api", channel=channel)
+    shown = final_update(server, channel)
+    assert "The log is empty" in shown
+    assert "No error lines in the last" not in shown and "recognised in these lines" not in shown
 
 
 def test_exactly_the_typed_name_is_never_offered_back(server: Server) -> None:
