@@ -21,7 +21,7 @@ from bot.logs.diagnose import diagnose
 from bot.logs.render import result_message
 from bot.logs.service import LogReport, LogRequest
 from bot.logs.source import FetchedLogs
-from bot.slack.render import blocks_as_text, render_answer
+from bot.slack.render import blocks_as_text, render_answer, render_card
 from bot.storage import session_scope
 
 CHANNEL = "C0INCIDENTS"
@@ -161,3 +161,24 @@ def test_a_note_cannot_ping_or_link_on_slack(migrated_database_url: str) -> None
     shown = on_slack(loud)
     assert "&lt;!channel&gt;" in shown and "<!channel>" not in shown
     assert "<!channel>" in on_terminal(loud)  # plain text in a terminal: nothing to obey
+
+
+def test_a_long_last_fix_on_the_card_ends_on_a_whole_word(migrated_database_url: str) -> None:
+    # The card shortens a long note so that the incident's number after it stays whole: it cut
+    # "런북 참고하세요 https://wiki..." to "https:/…", half a link nobody can open.
+    answered, before, _open = recurrence(migrated_database_url, "ko")
+    assert answered.last_fix is not None
+    note = ("GPU 노드 풀을 추가하고 nvidia device plugin 데몬셋을 다시 배포했습니다. 그 다음 "
+            "deployment YAML의 resources.requests를 낮추고 instance_type을 gpuinstance로 "
+            "바꿨더니 파드가 스케줄링되었습니다. 자세한 내용은 런북 참고하세요 "
+            "https://wiki.example.com/runbooks/gpu-scheduling-troubleshooting-guide")
+    long = replace(answered, last_fix=replace(answered.last_fix, resolution_note=note))
+    card = blocks_as_text(render_card(long, cached_knowledge_base(None), user="U0ALICE").blocks)
+    line = next(line for line in card.splitlines() if "지난번 해결" in line)
+    kept = line.split(" — ", 1)[1].split("…")[0].rstrip()
+    assert note.startswith(kept) and note[len(kept)] == " ", line  # whole words only
+    assert f"#{before}" in line
+    # The terminal cuts the note too (at 200 characters): there as well between words.
+    line = next(line for line in on_terminal(long).splitlines() if "지난번 해결" in line)
+    kept = line.split(" — ", 1)[1].split("…")[0].rstrip()
+    assert note.startswith(kept) and note[len(kept)] == " ", line

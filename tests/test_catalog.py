@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from bot.i18n import CATALOGS, Catalog, load_catalog, placeholders, problems
@@ -29,3 +31,23 @@ def test_one_lookup_for_every_layer() -> None:
     assert t("seen", "ko", count=3) == "3번째 발생"
     assert t("seen", "en", count=3) == "seen 3 times"
     assert t("seen", "ko") == "{count}번째 발생"  # bare: the template as written
+
+
+# Names that stay as they are in Korean text: products, places, the command, a language's name.
+NAMES = {"Azure", "Monitor", "Slack", "Kubernetes", "Asia", "Seoul", "English", "troubleshoot",
+         "TODO"}
+
+
+@pytest.mark.parametrize("reference", CATALOGS)
+def test_korean_sentences_have_no_english_words_left(reference: str) -> None:
+    # The digest told Korean channels to add an entry "with the error text as signature로":
+    # an English word in a Korean sentence. Code spans, placeholders, emoji codes, links,
+    # Slack markup and parenthesised asides (ids, examples) may hold English.
+    left = {}
+    for key, table in load_catalog(reference).items():
+        prose = re.sub(r"`[^`]*`|\{[^}]*\}|:[a-z_+-]+:|<[^>]*>|https?://\S+|\([^)]*\)", " ",
+                       table.get("ko") or "")
+        words = set(re.findall(r"[A-Za-z][A-Za-z_-]{3,}", prose)) - NAMES
+        if words:
+            left[key] = sorted(words)
+    assert left == {}

@@ -103,6 +103,10 @@ def test_worker_does_not_suggest_a_flag_it_rejects(tmp_path: Path) -> None:
     assert "SLACK_BOT_TOKEN is not set" in worker.stderr and "--dry-run" not in worker.stderr
     digest = bot_in_process(tmp_path, "digest", "--channel", "C1", DATABASE_URL=database)
     assert "SLACK_BOT_TOKEN is not set" in digest.stderr and "--dry-run" in digest.stderr
+    # `deployments check` was told "the digest is posted with the bot's token".
+    check = bot_in_process(tmp_path, "deployments", "check", DATABASE_URL=database)
+    assert check.returncode == 2 and "SLACK_BOT_TOKEN is not set" in check.stderr
+    assert "digest" not in check.stderr
 
 
 @contextlib.contextmanager

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import math
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -279,6 +281,20 @@ def test_markdown_to_mrkdwn(markdown: str, expected: str) -> None:
 def test_truncate_never_leaves_a_fence_open() -> None:
     cut = bk.truncate("```\n" + "line\n" * 1000 + "```", 100)
     assert len(cut) <= 100 and cut.count("```") % 2 == 0
+
+
+@pytest.mark.parametrize("limit", range(20, 84))
+def test_truncate_cuts_between_words_and_never_inside_an_escape(limit: int) -> None:
+    # A note cut to fit read "see the runbook https:/…" and could end in "&l…", which Slack
+    # shows as written: a cut backs up to the last space near it, and never splits &lt;.
+    text = "scaled the pool &lt;gpu&gt; &amp; see https://wiki.example.com/runbooks/gpu-pool now"
+    cut = bk.truncate(text, limit)
+    assert len(cut) <= limit and cut.endswith("…")
+    kept = cut[:-1].rstrip()
+    assert not re.search(r"&[a-z]*$", kept)
+    room = limit - 1
+    # Whole words, unless no space is near enough to back up to (inside the long URL).
+    assert text[len(kept)] == " " or " " not in text[math.ceil(room * 0.7):room], cut
 
 
 def test_long_text_splits_into_sections_with_balanced_fences() -> None:

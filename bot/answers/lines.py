@@ -16,14 +16,14 @@ from bot.incidents.models import STATUS_OPEN
 from bot.incidents.service import SimilarIncident
 from bot.mrkdwn import escape
 from bot.redaction import redact
+from bot.textcut import shorten
 
 NOTE_CHARS = 200
 SUMMARY_CHARS = 120
 
 
 def _cut(text: str, limit: int) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+    return shorten(" ".join(text.split()), limit)
 
 
 def plain_ref(incident_id: int) -> str:

@@ -94,8 +94,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "hint": {
         "en": "Write it up: add a `knowledge/` entry with the error text as a signature, then run "
               "`troubleshoot-bot kb check`.",
-        "ko": "정리해 주세요: 오류 문구를 signature로 담은 항목을 `knowledge/`에 추가하고 "
-              "`troubleshoot-bot kb check`로 확인하세요.",
+        "ko": "정리해 주세요: 오류 문구를 시그니처(`signatures`)로 담은 항목을 `knowledge/`에 "
+              "추가하고 `troubleshoot-bot kb check`로 확인하세요.",
     },
     "feedback": {
         "en": "Feedback on answers",

@@ -20,6 +20,7 @@ from bot.incidents.service import (
 from bot.settings import settings
 from bot.storage import database_url, session_scope
 from bot.storage.check import database_problem
+from bot.textcut import shorten
 
 
 def current_user() -> str | None:
@@ -61,7 +62,7 @@ def _table(rows: list[dict[str, object]]) -> str:
 
 
 def _cut(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return shorten(text, limit)
 
 
 def run_show(args: argparse.Namespace) -> int:

@@ -159,12 +159,13 @@ class AzureMLv2Source:
             raise classify_sdk_error(error, workspace=self.workspace_name) from error
         state = _plain(getattr(deployment, "provisioning_state", None))
         endpoint_state = _plain(getattr(endpoint, "provisioning_state", None))
-        error_text = None
-        if endpoint_state and endpoint_state != state:
-            error_text = f"endpoint {endpoint_name} is {endpoint_state}"
-        return FetchedLogs(text=text or "", state=state,
-                           error=error_text, backend=BACKEND,
-                           target=f"{endpoint_name}/{deployment_name}")
+        if endpoint_state == state:
+            endpoint_state = None  # the deployment's state says it all
+        # A deployment reports no error summary of its own; the endpoint's state was once put
+        # there and read "Service error: endpoint x is Succeeded" under a failed deployment.
+        return FetchedLogs(text=text or "", state=state, error=None, backend=BACKEND,
+                           target=f"{endpoint_name}/{deployment_name}",
+                           endpoint=endpoint_name, endpoint_state=endpoint_state)
 
 
 def _plain(state: Any) -> str | None:

@@ -29,7 +29,15 @@ TEXTS: dict[str, dict[str, str]] = {
     "init": {"en": ", init container", "ko": ", 초기화 컨테이너"},
     "state": {"en": "Service state: `{state}`", "ko": "서비스 상태: `{state}`"},
     "service_error": {"en": "Service error: {error}", "ko": "서비스 오류: {error}"},
+    "endpoint_state": {"en": "Endpoint `{endpoint}`: `{state}`",
+                       "ko": "엔드포인트 `{endpoint}` 상태: `{state}`"},
+    # The message's `text`: Slack's notification, channel list and screen-reader line.
+    "summary": {"en": "Logs of {target}: state {state}", "ko": "{target} 로그: 상태 {state}"},
+    "summary_findings": {"en": "known problems: {names}", "ko": "알려진 문제: {names}"},
+    "unknown_state": {"en": "unknown", "ko": "알 수 없음"},
     "findings": {"en": "*Known problems in this log:*", "ko": "*로그에서 찾은 알려진 문제:*"},
+    "empty_log": {"en": "The log is empty: the service has not written anything to it yet.",
+                  "ko": "로그가 비어 있습니다: 서비스가 아직 로그에 아무것도 쓰지 않았습니다."},
     "no_findings": {"en": "No known problem recognised in these lines.",
                     "ko": "이 로그에서 알려진 문제를 찾지 못했습니다."},
     "possibly": {"en": "Possibly related: {names}", "ko": "관련 있을 수 있음: {names}"},
@@ -163,6 +171,9 @@ def _finding_text(finding: Finding) -> str:
 
 
 def _diagnosis_blocks(diagnosis: Diagnosis, lines: int, lang: str) -> list[dict[str, Any]]:
+    if not diagnosis.redacted_log.strip():
+        # Nothing was read: "no error lines in the last 200 lines" would claim a clean log.
+        return [section(t("empty_log", lang))]
     blocks: list[dict[str, Any]] = []
     if diagnosis.findings:
         text = t("findings", lang) + "\n" + "\n".join(
@@ -210,6 +221,9 @@ def result_message(report: LogReport, lang: str, markup: Markup = MRKDWN) -> dic
              init=t("init", lang) if request.init else "")
     if fetched.state:
         head += "\n" + t("state", lang, state=shown(fetched.state))
+    if fetched.endpoint and fetched.endpoint_state:
+        head += "\n" + t("endpoint_state", lang, endpoint=shown(fetched.endpoint),
+                         state=shown(fetched.endpoint_state))
     if fetched.error:
         head += "\n" + t("service_error", lang, error=shown(redact(fetched.error)[:1000]))
     blocks = [section(head), *_diagnosis_blocks(report.diagnosis, request.lines, lang)]
@@ -220,10 +234,11 @@ def result_message(report: LogReport, lang: str, markup: Markup = MRKDWN) -> dic
     elif report.incident_id:
         footer += t("incident", lang, id=report.incident_id)
     blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": footer}]})
-    summary = [f"Logs of {fetched.target}: state {fetched.state or 'unknown'}"]
-    if report.diagnosis.findings:
-        summary.append("known problems: " + ", ".join(
-            f.entry_id for f in report.diagnosis.findings))
+    summary = [t("summary", lang, target=fetched.target,
+                 state=fetched.state or t("unknown_state", lang))]
+    if report.diagnosis.findings:  # by title, in the reader's language, as the blocks name them
+        summary.append(t("summary_findings", lang, names=", ".join(
+            f.title for f in report.diagnosis.findings)))
     return {"text": shown("; ".join(summary)), "blocks": blocks}
 
 

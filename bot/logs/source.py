@@ -35,6 +35,10 @@ class FetchedLogs:
     error: str | None  # the service's own error summary, if it reports one
     backend: str  # "azureml-v1", "azureml-v2", ...
     target: str  # the resolved name, e.g. "endpoint/deployment" with the deployment filled in
+    # An online endpoint's own state when it differs from its deployment's (v2): context for
+    # the deployment's state (a failed deployment under a healthy endpoint), never its error.
+    endpoint: str | None = None
+    endpoint_state: str | None = None
 
 
 @runtime_checkable

@@ -12,6 +12,7 @@ from bot.i18n import Catalog
 from bot.knowledge.model import KnowledgeBase
 from bot.matching.extraction import HEAD_CHARS, MAX_CHARS
 from bot.matching.result import Match, MatchResult
+from bot.textcut import shorten
 
 # Keys start with `term_`: they are the terminal's words, distinct from the Slack app's.
 STRINGS: dict[str, dict[str, str]] = {
@@ -121,5 +122,4 @@ def _numbered(number: int, step: str) -> str:
 
 
 def _one_line(text: str, limit: int = 200) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+    return shorten(" ".join(text.split()), limit)

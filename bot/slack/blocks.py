@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 from bot.mrkdwn import escape as escape  # the one mrkdwn escape; renderers call bk.escape
+from bot.textcut import shorten
 
 Block = dict[str, Any]
 
@@ -31,7 +32,7 @@ ELLIPSIS = "…"
 def truncate(text: str, limit: int, marker: str = ELLIPSIS) -> str:
     if len(text) <= limit:
         return text
-    cut = text[: max(limit - len(marker), 0)]
+    cut = shorten(text, limit, marker)[: -len(marker) or None]
     # Never leave a code fence open: an odd number of ``` turns the rest of Slack's rendering
     # into code.
     if cut.count("```") % 2 == 1:

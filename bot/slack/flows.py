@@ -87,6 +87,15 @@ def clean_slack_text(text: str) -> str:
     return html.unescape(text).strip()
 
 
+def without_code_fences(text: str) -> str:
+    """What is inside a message's code blocks and around them, without the ``` fences: for
+    asking whether anything was pasted at all, and whether it is more than a few words. Slack's
+    composer opens a code block before anything is pasted into it, so an empty one (```\n```)
+    is an empty message, and a greeting in one is still a greeting. The paste itself keeps its
+    fences: only these decisions read the text without them."""
+    return text.replace("```", " ").strip()
+
+
 def looks_like_error(text: str) -> bool:
     """Watch mode's filter: chatter never reaches the matcher or the database. The same test of
     an error line as the matcher's (bot.matching.error_lines)."""
@@ -98,7 +107,7 @@ def is_chatter(text: str, *, settings: Settings, lang: str) -> bool:
     even as a likely answer: someone checking that the bot is alive, not an error. Answering it
     would post "no known fix" to the whole channel and record an incident that the digest then
     lists as an error the knowledge base does not know."""
-    stripped = text.strip()
+    stripped = without_code_fences(text)
     if not stripped or "\n" in stripped or len(stripped.split()) > CHATTER_MAX_WORDS:
         return False
     if has_error_line(stripped):

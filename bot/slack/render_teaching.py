@@ -11,6 +11,7 @@ from bot.mrkdwn import escape
 from bot.slack import blocks as bk
 from bot.slack.render import Message
 from bot.teaching.flows import ProposedDraft
+from bot.teaching.service import SignatureProblem
 
 ACTION_APPROVE = "kb_draft_approve"
 ACTION_EDIT = "kb_draft_edit"
@@ -62,6 +63,22 @@ STRINGS = {
                                   "this draft.",
                             "ko": "KB 관리자나 초안을 제안한 사람만 버릴 수 있습니다."},
     "refused": {"en": "Not added: {reason}", "ko": "추가하지 않았습니다: {reason}"},
+    # A signature refused (bot.teaching.service.SignatureProblem), said to whoever asked.
+    "refused_general": {"en": "Not proposed: this error line is too general to name *{entry}* "
+                              "alone; it would answer other errors too.",
+                        "ko": "제안하지 않았습니다: 이 오류 줄은 너무 일반적이어서 *{entry}* "
+                              "항목만 가리키지 못하고 다른 오류에도 답하게 됩니다."},
+    "refused_other_entry": {"en": "Not proposed: the knowledge base answers this error line with "
+                                  "*{other}* first, so it cannot name *{entry}* as it is. A KB "
+                                  "maintainer can teach *{entry}* a more specific line.",
+                            "ko": "제안하지 않았습니다: 지식 베이스는 이 오류 줄에 *{other}* "
+                                  "항목으로 먼저 답하므로, 그대로는 *{entry}* 항목을 가리킬 수 "
+                                  "없습니다. KB 관리자가 *{entry}* 항목에 더 구체적인 줄을 가르칠 "
+                                  "수 있습니다."},
+    "refused_not_confident": {"en": "Not proposed: this error line names *{entry}* too weakly; "
+                                    "a more specific line is needed.",
+                              "ko": "제안하지 않았습니다: 이 오류 줄로는 *{entry}* 항목을 "
+                                    "확실히 가리키지 못합니다. 더 구체적인 줄이 필요합니다."},
     "modal_title": {"en": "Edit draft", "ko": "초안 편집"},
     "modal_submit": {"en": "Save", "ko": "저장"},
     "modal_cancel": {"en": "Cancel", "ko": "취소"},
@@ -169,3 +186,17 @@ def entry_picker(kb: KnowledgeBase, *, incident_id: int, lang: str, exclude: str
               "placeholder": bk.plain(t("picker_placeholder", lang))}
     return Message(bk.fallback(t("picker_prompt", lang)), [
         bk.section(t("picker_prompt", lang), id_="kb_picker", accessory=select)])
+
+
+def refusal_text(reason: str, lang: str, kb: KnowledgeBase) -> str:
+    """Why a change to the knowledge base was refused, for the person who asked: a refused
+    signature in their language, with the entries by title (the English reason named entry ids
+    and told them to "teach it to" the very entry they had just voted down)."""
+    if not isinstance(reason, SignatureProblem):
+        return t("refused", lang, reason=escape(reason))
+
+    def title(entry_id: str | None) -> str:
+        entry = kb.get(entry_id) if entry_id else None
+        return escape(entry.title_in(lang) if entry else entry_id or "?")
+
+    return t(f"refused_{reason.kind}", lang, entry=title(reason.entry), other=title(reason.other))

@@ -61,5 +61,5 @@ def client_from_environment(token: str | None = None) -> WebClient:
     token = token or settings().slack_bot_token
     if not token:
         raise SlackNotConfigured(
-            "SLACK_BOT_TOKEN is not set: the digest is posted with the bot's token")
+            "SLACK_BOT_TOKEN is not set: posting to Slack needs the bot's token (xoxb-...)")
     return make_web_client(token, settings().slack_api_url)

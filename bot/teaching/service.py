@@ -62,6 +62,23 @@ class NotMaintainer(TeachingError):
     pass
 
 
+class SignatureProblem(str):
+    """Why a signature was refused: the English sentence (audit rows, the command line) that it
+    is, plus what a person's answer in Slack needs to say it in their own language: `kind`
+    ("general", "other_entry", "not_confident"), the entry it was for and, for "other_entry",
+    the entry that answers it instead."""
+
+    kind: str
+    entry: str
+    other: str | None
+
+    def __new__(cls, text: str, *, kind: str, entry: str,
+                other: str | None = None) -> SignatureProblem:
+        problem = super().__new__(cls, text)
+        problem.kind, problem.entry, problem.other = kind, entry, other
+        return problem
+
+
 @dataclass(frozen=True)
 class Proposal:
     draft: KnowledgeDraft | None
@@ -152,11 +169,12 @@ def unrelated_pastes() -> tuple[str, ...]:
     return tuple(pastes)
 
 
-def signature_problem(signature: str, entry: Entry, kb: KnowledgeBase) -> str | None:
+def signature_problem(signature: str, entry: Entry, kb: KnowledgeBase
+                      ) -> SignatureProblem | None:
     """Why `signature` must not be a signature of `entry` (in `kb`), or None."""
     problem = generality_problem(signature)
     if problem:
-        return problem
+        return SignatureProblem(problem, kind="general", entry=entry.id)
     probe_body = LocalizedBody(cause="probe", steps=("probe",))
     probe = Entry(id="__probe__", title={"en": "probe"}, signatures=(signature,),
                   body={"en": probe_body})
@@ -164,17 +182,23 @@ def signature_problem(signature: str, entry: Entry, kb: KnowledgeBase) -> str | 
     hits = [paste for paste in unrelated_pastes()
             if any(m.confident for m in probe_matcher.match(paste, top=1).matches)]
     if len(hits) >= UNRELATED_LIMIT:
-        return (f"too general: {signature!r} matches {len(hits)} unrelated pastes of the "
-                f"evaluation set (errors the knowledge base rightly does not know)")
+        return SignatureProblem(
+            f"too general: {signature!r} matches {len(hits)} unrelated pastes of the "
+            f"evaluation set (errors the knowledge base rightly does not know)",
+            kind="general", entry=entry.id)
     with_it = KnowledgeBase((*(e for e in kb.entries if e.id != entry.id),
                              replace(entry, signatures=_added(entry.signatures, signature))))
     best = Matcher(with_it, model=None).match(signature, top=2).matches
     if not best or best[0].entry_id != entry.id:
         other = best[0].entry_id if best else "nothing"
-        return (f"{signature!r} is answered by {other!r} first, not {entry.id!r}: "
-                f"teach it to {other!r} or make it more specific")
+        return SignatureProblem(
+            f"{signature!r} is answered by {other!r} first, not {entry.id!r}: "
+            f"teach it to {other!r} or make it more specific",
+            kind="other_entry", entry=entry.id, other=best[0].entry_id if best else None)
     if not best[0].confident:
-        return f"{signature!r} names {entry.id!r} but not confidently: make it more specific"
+        return SignatureProblem(
+            f"{signature!r} names {entry.id!r} but not confidently: make it more specific",
+            kind="not_confident", entry=entry.id)
     return None
 
 

@@ -210,7 +210,12 @@ def test_a_channel_watches_and_stops_watching_from_slack(server: Server) -> None
     assert "`fraud-*`" in say("deployments watch list", 2)
     assert "`fraud-*`" in say("배포 감시 목록", 3)  # the Korean words
     assert "not a usable pattern" in say("deployments watch on <!channel>", 4)
-    assert "no longer watches" in say("deployments watch off", 5)
+    # A bracket that opens no set, or closes none, matches no Azure name: it was taken as a
+    # watch that could never fire ("now watches deployments matching `credit-[blue`").
+    assert "not a usable pattern" in say("deployments watch on credit-[blue", 5)
+    assert "not a usable pattern" in say("deployments watch on credit-blue]", 6)
+    assert "`credit-[bg]*`" in say("deployments watch on credit-[bg]*", 7)
+    assert "no longer watches" in say("deployments watch off", 8)
     assert server.sql("SELECT count(*) FROM deployment_watches WHERE channel = :c",
                       c=channel) == [(0,)]
-    assert "Usage" in say("deployments", 6)
+    assert "Usage" in say("deployments", 9)

@@ -204,6 +204,53 @@ def test_thumbs_down_asks_which_problem_it_was_and_the_choice_is_proposed(
     assert row.status == "open"
 
 
+def test_a_choice_that_cannot_be_taught_is_explained_in_the_voters_language(
+        server: Server, channel: str) -> None:
+    # A Korean voter who said which problem it was read "추가하지 않았습니다: 'Back-off
+    # restarting failed container' is answered by 'service-launch-fails' first, not
+    # 'advanced-debugging': teach it to 'service-launch-fails' or make it more specific":
+    # English, entry ids, and "teach it to" the very entry just voted down.
+    voter = "U0000KOPICK"
+    server.slack.command("lang ko", channel=channel, user=voter)
+    server.fake.wait_for("response_url", predicate=lambda call: call.path.endswith(
+        "/" + channel))
+    card = card_in(server, channel, CRASH_ERROR)
+    server.slack.vote(card, channel=channel, up=False, user=voter)
+    picker_call = server.wait_in(channel, "chat.postEphemeral", predicate=lambda call: (
+        call.args.get("user") == voter))[0]
+    [picker] = [block for block in blocks_of(picker_call)
+                if (block.get("accessory") or {}).get("action_id") == "kb_pick_entry"]
+    kb = default_matcher().kb
+    options = {json.loads(option["value"])["entry_id"]: option
+               for option in picker["accessory"]["options"]}
+    # An entry the paste's line cannot be taught to: the KB answers it with another first.
+    target, problem = next(
+        (entry_id, problem) for entry_id in options if (entry := kb.get(entry_id)) and (
+            problem := signature_problem(signature_of(CRASH_ERROR), entry, kb)) is not None
+        and problem.kind == "other_entry")
+    server.slack.interaction({
+        "type": "block_actions", "team": {"id": TEAM_ID, "domain": "test"},
+        "user": {"id": voter, "username": "kim", "team_id": TEAM_ID},
+        "api_app_id": "A0000TEST", "token": "legacy", "trigger_id": new_trigger_id(),
+        "container": {"type": "message", "message_ts": new_ts(), "channel_id": channel,
+                      "is_ephemeral": True},
+        "channel": {"id": channel, "name": "incidents"},
+        "response_url": server.fake.response_url(f"{channel}-pick"),
+        "actions": [{"type": "static_select", "action_id": "kb_pick_entry",
+                     "block_id": picker["block_id"],
+                     "selected_option": options[target], "action_ts": new_ts()}]})
+    # Said in the incident's own channel (an earlier test may have opened it elsewhere).
+    [(where,)] = server.sql("SELECT channel FROM incidents WHERE id = :id",
+                            id=incident_id_of(card["blocks"]))
+    told = server.wait_in(where, "chat.postEphemeral", predicate=lambda call: (
+        call.args.get("user") == voter and "kb_pick_entry" not in json.dumps(
+            call.args.get("blocks") or "")))[0].args["text"]
+    assert "제안하지 않았습니다" in told
+    assert kb.get(target).title_in("ko") in told  # type: ignore[union-attr]
+    assert kb.get(problem.other).title_in("ko") in told  # type: ignore[union-attr]
+    assert "is answered by" not in told and "teach it" not in told and f"'{target}'" not in told
+
+
 # ----- candidates: the fix on demand, then "This is it"
 
 def test_a_candidate_shows_its_fix_and_this_is_it_records_it(server: Server,

@@ -78,6 +78,42 @@ def test_a_mention_that_is_chatter_or_a_command_word_records_nothing(server: Ser
     assert incidents_in(server, channel) == 0
 
 
+# Slack's composer opens a code block with ``` and people send it before pasting into it, or
+# wrap a greeting in one: the fences are markup, not a paste. With its line breaks such a
+# message was no "few words on one line", so it got a public "No known fix" card and an
+# incident the digest would list as an unknown error.
+@pytest.mark.parametrize("text", ["```\n```", "```\nhello\n```", "```python\n\n```"])
+def test_a_slash_command_with_an_empty_or_chatter_code_block_records_nothing(
+        server: Server, text: str) -> None:
+    channel = new_channel()
+    server.slack.command(text, channel=channel)
+    server.settle()
+    said = posted_in(server, channel)
+    assert not server.calls_in(channel, "chat.postMessage"), said
+    assert "No known fix" not in "\n".join(said)
+    assert incidents_in(server, channel) == 0
+
+
+@pytest.mark.parametrize("text, hint", [("```\n```", "Paste the error after mentioning me"),
+                                        ("```\nhi\n```", "/troubleshoot help")])
+def test_a_mention_with_an_empty_or_chatter_code_block_records_nothing(
+        server: Server, text: str, hint: str) -> None:
+    channel = new_channel()
+    server.slack.mention(text, channel=channel)
+    server.settle()
+    said = "\n".join(posted_in(server, channel))
+    assert "No known fix" not in said
+    assert hint in said
+    assert incidents_in(server, channel) == 0
+
+
+def test_an_error_in_a_code_block_is_still_answered(server: Server) -> None:
+    channel = new_channel()
+    server.slack.mention("```\nOOMKilled\n```", channel=channel)
+    server.wait_in(channel, "chat.postMessage")
+    assert incidents_in(server, channel) == 1
+
+
 def test_terminal_colour_codes_do_not_show_in_the_answer(server: Server) -> None:
     channel = new_channel()
     paste = ("\x1b[31mERROR\x1b[0m \x1b[1mLiveness probe failed\x1b[0m: HTTP probe failed with "

@@ -100,6 +100,19 @@ def test_nothing_to_read_or_its_own_answer_is_told_to_the_person_only(server: Se
     assert not server.sql("SELECT id FROM occurrences WHERE channel = :c", c=channel)
 
 
+def test_a_message_that_is_only_an_empty_code_block_is_nothing_to_read(server: Server) -> None:
+    # An empty code block was read as a paste: a public "No known fix" and an incident.
+    channel = new_channel()
+    use_shortcut(server, channel, {"type": "message", "user": "U0000BOB", "ts": new_ts(),
+                                   "text": "```\n```"})
+    told = server.fake.wait_for("response_url", predicate=lambda call: (
+        call.path.endswith(f"/{channel}-shortcut")))
+    assert "no text I can read as an error" in told[0].args["text"]
+    server.settle()
+    assert not server.calls_in(channel, "chat.postMessage")
+    assert not server.sql("SELECT id FROM occurrences WHERE channel = :c", c=channel)
+
+
 def test_a_korean_user_gets_the_answer_in_korean(server: Server) -> None:
     channel, user = new_channel(), "U0000KOSHORT"
     server.slack.command("언어 한국어", channel=channel, user=user)

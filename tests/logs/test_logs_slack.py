@@ -16,7 +16,7 @@ from tests.support.azure_standin import AzureStandin, V2Deployment
 from tests.support.prometheus import metric, scrape
 
 ALLOWED = ("CLOGSA", "CLOGSB", "CLOGSC", "CLOGSD", "CLOGSE", "CLOGSF", "CLOGSG", "CLOGSH",
-           "CLOGSI", "CLOGSJ", "CLOGSK", "CLOGSL")
+           "CLOGSI", "CLOGSJ", "CLOGSK", "CLOGSL", "CLOGSM", "CLOGSN", "CLOGSO")
 # The policy file narrows the payments services to a Slack user group (docs/logs.md).
 PAY_TEAM, PAY_DEV = "SPAYTEAM1", "U0000PAYDEV"
 POLICY = f"""
@@ -38,6 +38,7 @@ def azure(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AzureStandin]:
                             error={"code": "ContainerCrash", "message": "Your container "
                                    "application crashed."})
         standin.add_service("fraud-api", logs="INFO ready\n", state="Healthy")
+        standin.add_service("quiet-api", logs="", state="Transitioning")
         standin.add_service("pay-api", logs=INIT_FAILURE_LOG, state="Unhealthy",
                             error={"code": "ContainerCrash", "message": "crashed"})
         standin.add_service("loud-api", logs=LOUD_LOG, state="Unhealthy <!here>",
@@ -243,7 +244,7 @@ def test_fetch_logs_button_without_a_service_offers_what_the_bot_can_read(
     assert select["type"] == "static_select"
     assert [option["value"] for option in select["options"]] == [
         "churn-scorer", "credit-ep", "credit-ep/blue", "credit-ep/green", "fraud-api",
-        "loud-api", "pay-api"]
+        "loud-api", "pay-api", "quiet-api"]
     _submit(server, listed, {"service": {"value": {
         "type": "static_select", "selected_option": {"value": "credit-ep/blue", "text": {
             "type": "plain_text", "text": "credit-ep/blue"}}}},
@@ -348,6 +349,41 @@ def test_a_korean_user_is_refused_in_korean_without_setting_names(
     assert "LOGS_" not in refusal["text"] and "Ask" not in refusal["text"]
     assert len(azure.requests) == before
     assert not server.calls_in(channel, "chat.postMessage")
+
+
+def test_a_korean_users_log_result_is_announced_in_korean(server: Server) -> None:
+    # A message's `text` is what Slack shows in the notification, the channel list and to a
+    # screen reader: it said "Logs of churn-scorer: state Unhealthy; known problems:
+    # function-fails-get_model_path" above a Korean result.
+    channel, user = "CLOGSM", "U0000KOFETCH"
+    server.slack.command("언어 한국어", channel=channel, user=user)
+    server.fake.wait_for("response_url", timeout=20, predicate=lambda c: channel in c.path)
+    server.slack.command("로그 churn-scorer", channel=channel, user=user)
+    text = server.wait_in(channel, "chat.update", timeout=40)[-1].args["text"]
+    assert "churn-scorer 로그" in text and "Unhealthy" in text
+    assert "init()에서 모델을 찾지 못함" in text  # a known problem, by its Korean title
+    assert "Logs of" not in text and "known problems" not in text and "state" not in text
+
+
+def test_a_v2_deployments_endpoint_state_is_not_shown_as_its_error(server: Server) -> None:
+    # A failed deployment under a healthy endpoint read "Service error: endpoint credit-ep is
+    # Succeeded", in English in a Korean answer too: the endpoint's state is not an error.
+    channel = "CLOGSN"
+    server.slack.command("logs credit-ep/green", channel=channel)
+    shown = final_update(server, channel)
+    assert "Service state: `Failed`" in shown
+    assert "Service error" not in shown  # the deployment reported no error
+    assert "Endpoint `credit-ep`: `Succeeded`" in shown
+
+
+def test_an_empty_log_is_said_to_be_empty(server: Server) -> None:
+    # A service that wrote nothing got "No known problem recognised in these lines. No error
+    # lines in the last 200 lines.", as if 200 lines had been read and found clean.
+    channel = "CLOGSO"
+    server.slack.command("logs quiet-api", channel=channel)
+    shown = final_update(server, channel)
+    assert "The log is empty" in shown
+    assert "No error lines in the last" not in shown and "recognised in these lines" not in shown
 
 
 def test_exactly_the_typed_name_is_never_offered_back(server: Server) -> None:

@@ -66,7 +66,8 @@ def _command_word(sub: Subcommand, lang: str) -> str:
 
 def _diagnose(ctx: CommandContext) -> None:
     text = flows.clean_slack_text(ctx.args)
-    if flows.is_chatter(text, settings=ctx.settings, lang=ctx.lang):
+    if not flows.without_code_fences(text) or flows.is_chatter(text, settings=ctx.settings,
+                                                                lang=ctx.lang):
         ctx.reply(t("not_an_error", ctx.lang))
         return
     paste = flows.Paste(text=text, workspace=ctx.workspace,

@@ -34,6 +34,8 @@ def register(app: App, settings: Settings, subcommands: SubcommandRegistry) -> N
         thread_ts = event.get("thread_ts") or event["ts"]
         lang = language(settings, body)
         text, skipped = flows.message_text_with_files(client, event)
+        if not flows.without_code_fences(text):  # `@bot` alone, or with an empty code block
+            text = ""
         if not text and event.get("thread_ts"):
             root = flows.thread_root(client, channel, event["thread_ts"])
             if root:

@@ -42,7 +42,7 @@ def register(app: App, settings: Settings) -> None:
             return
         text, _skipped = flows.message_text_with_files(
             client, {**message, "text": "\n".join(shown_parts(message))})
-        if not text.strip():
+        if not flows.without_code_fences(text):
             tell("shortcut_no_text")
             return
         thread_ts = message.get("thread_ts") or message.get("ts") or body.get("message_ts")

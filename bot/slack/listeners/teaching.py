@@ -19,6 +19,7 @@ from slack_sdk.errors import SlackApiError
 from bot.incidents.models import Incident
 from bot.knowledge.loader import cached_knowledge_base
 from bot.settings import settings as bot_settings
+from bot.slack import flows
 from bot.slack.config import Settings
 from bot.slack.delivery import not_a_member
 from bot.slack.listeners._common import guarded, language
@@ -39,6 +40,7 @@ from bot.slack.render_teaching import (
     drafts_list,
     edit_modal,
     entry_picker,
+    refusal_text,
     t,
 )
 from bot.slack.subcommands import CommandContext, Subcommand
@@ -124,7 +126,8 @@ def _propose_signature(client: Any, settings: Settings, *, incident_id: int, ent
             return True
         if after.refusal:
             client.chat_postEphemeral(channel=channel, user=user, thread_ts=thread_ts,
-                                      text=t("refused", lang, reason=after.refusal))
+                                      text=refusal_text(after.refusal, lang,
+                                                        flows.knowledge_base(settings)))
     except SlackApiError as error:
         if not not_a_member(error):
             raise
@@ -196,7 +199,8 @@ def register(app: Any, slack_settings: Settings) -> None:
             _tell(respond, t(not_allowed, lang))
             return
         except service.TeachingError as error:
-            _tell(respond, t("refused", lang, reason=str(error)))
+            _tell(respond, refusal_text(error.args[0] if error.args else str(error), lang,
+                                        flows.knowledge_base(slack_settings)))
             return
         _show_decision(client, body, outcome)
 
@@ -244,7 +248,9 @@ def register(app: Any, slack_settings: Settings) -> None:
                                            fix=value(FIX_BLOCK))
                 edited, channel, ts = shown(draft), draft.channel, draft.message_ts
         except service.TeachingError as error:
-            client.chat_postMessage(channel=user, text=t("refused", lang, reason=str(error)))
+            client.chat_postMessage(channel=user, text=refusal_text(
+                error.args[0] if error.args else str(error), lang,
+                flows.knowledge_base(slack_settings)))
             return
         if channel and ts:
             client.chat_update(channel=channel, ts=ts, **draft_message(edited, lang).as_kwargs())
