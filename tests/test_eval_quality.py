@@ -79,51 +79,52 @@ def pool() -> tuple[EvalReport, dict[str, EvalReport], EvalReport]:
 def test_cross_validated_quality(pool: tuple[EvalReport, dict[str, EvalReport], EvalReport]
                                  ) -> None:
     # Round 6: the spent final holdouts joined the pool (965 public pastes, 407 none, + 50
-    # constructed), measured at 684e224's code: top-1 0.808, top-3 0.912, confident precision
-    # 0.937 (189), likely 0.707 (290), answered confidently and right 0.317, answered or likely
-    # and right 0.685, confident on none 0.020 (8 of 407). The 356 pastes of other stacks are
-    # harder than dev + holdout (their own figures below), so top-1/top-3 fall from the 609-item
-    # CV's 0.864/0.954: the same code, a harder and more honest set. The 609-item CV gate
-    # (top-1 0.85, top-3 0.95, likely 0.71, shown 0.75, answered 0.37; its history is in
-    # docs/eval.md and git) is replaced by this one; top-3 misses its target on the pool.
+    # constructed). At 684e224's code: top-1 0.808, top-3 0.912, confident precision 0.937
+    # (189), likely 0.707 (290), answered 0.317, shown and right 0.685, confident on none 0.020.
+    # After round 6's merges (look-alike features, life-cycle and scoring-time wordings): top-1
+    # 0.880, top-3 0.948, confident precision 0.954 (216), likely 0.726 (318), answered 0.369,
+    # shown and right 0.783, confident on none 0.015 (6 of 407). Real pastes alone (880, the 85
+    # generated variants out): top-3 0.940, likely 0.711 (291). Gates: reached less one paste.
+    # top-3 still misses its target (0.95) on the pool.
     report, _, _ = pool
-    gate(report, top1=0.80, top3=0.91, likely=0.70, shown_right=0.68, answered=0.31)
+    gate(report, top1=0.87, top3=0.94, likely=0.72, shown_right=0.78, answered=0.36)
 
 
 def test_dev_and_holdout_out_of_fold_in_the_pool(
         pool: tuple[EvalReport, dict[str, EvalReport], EvalReport]) -> None:
-    # The 609 public pastes of dev + holdout, out of fold in the pool's run: top-1 0.864, top-3
-    # 0.954, confident precision 0.943 (140), likely 0.772 (184), answered 0.360, shown and
-    # right 0.747, confident on none 0.021 (5 of 242). Learning from the spent holdouts must not
-    # cost the set the bot was written for (the 609-item CV alone: likely 0.721, shown 0.757,
-    # answered 0.371, confident on none 0.012).
+    # The 609 public pastes of dev + holdout, out of fold in the pool's run, after round 6:
+    # top-1 0.896, top-3 0.965, confident precision 0.962 (159), likely 0.759 (187), answered
+    # 0.417, shown and right 0.804, confident on none 0.012 (3 of 242). Learning from the spent
+    # holdouts must not cost the set the bot was written for (the 609-item CV alone at 684e224:
+    # likely 0.721, shown 0.757, answered 0.371, confident on none 0.012).
     _, _, old = pool
-    gate(old, top1=0.86, top3=0.95, likely=0.76, shown_right=0.74, answered=0.35)
+    gate(old, top1=0.89, top3=0.96, likely=0.75, shown_right=0.80, answered=0.41)
 
 
-# Each spent final holdout, out of fold in the pool's run (684e224's code; round 6). Its old
-# gate judged the shipped model, which never saw it then; those figures (docs/eval.md) are kept
-# as history, not compared: out of fold the file's own pastes of other repositories also train
-# the model that judges it. Every gate is what was reached less one paste (one more miss, or one
-# more wrong answer in a tier), rounded down; a target already reached is the gate itself.
+# Each spent final holdout, out of fold in the pool's run, after round 6's merges. Its old gate
+# judged the shipped model, which never saw it then; those figures (docs/eval.md) are kept as
+# history, not compared: out of fold the file's own pastes of other repositories also train
+# the model that judges it, and round 6's wordings were written from these files' misses, so
+# these are tuning figures now, not a fresh test. Every gate is what was reached less one paste
+# (one more miss, or one more wrong answer in a tier), rounded down; a target already reached
+# with room for one paste is the target itself.
 SPENT_GATES: dict[str, dict[str, float]] = {
-    # 125 (76 known, 49 none): top-1 0.842, top-3 0.908, confident 1.000 (29), likely 0.676
-    # (34), answered 0.382, shown and right 0.684, confident on none 0 of 49.
-    "final_holdout.jsonl": {"top1": 0.82, "top3": 0.89, "likely": 0.65, "shown_right": 0.67,
-                            "answered": 0.36},
-    # 67 (27 known, 40 none): top-1 0.741, top-3 0.815, confident 0.500 (4: two look-alikes,
-    # an exit 137 outside serving and a plain-web-app crash), likely 0.500 (22), answered
-    # 0.074, shown and right 0.481, confident on none 2 of 40. No target but top-1 is reached.
-    "final_holdout3.jsonl": {"top1": 0.70, "top3": 0.77, "likely": 0.47, "shown_right": 0.44,
-                             "answered": 0.037, "confident": 0.40, "on_none": 0.075},
-    # 100 (57 known, 43 none): top-1 0.561, top-3 0.789, confident 0.800 (10), likely 0.643
-    # (28), answered 0.140, shown and right 0.456, confident on none 1 of 43.
-    "final_holdout4.jsonl": {"top1": 0.54, "top3": 0.77, "likely": 0.62, "shown_right": 0.43,
-                             "answered": 0.12, "confident": 0.72, "on_none": 0.047},
-    # 64 (31 known, 33 none): top-1 0.581, top-3 0.742, confident 1.000 (6), likely 0.500
-    # (22), answered 0.194, shown and right 0.548, confident on none 0 of 33.
-    "final_holdout5.jsonl": {"top1": 0.54, "top3": 0.70, "likely": 0.47, "shown_right": 0.51,
-                             "answered": 0.16},
+    # 125 (76 known, 49 none): top-1 0.921, top-3 0.961, confident 1.000 (30), likely 0.786
+    # (42), answered 0.395, shown and right 0.829, confident on none 0 of 49.
+    "final_holdout.jsonl": {"top1": 0.90, "top3": 0.94, "likely": 0.76, "shown_right": 0.81,
+                            "answered": 0.38},
+    # 67 (27 known, 40 none): top-1 0.963, top-3 0.963, confident 0.750 (4), likely 0.654 (26),
+    # answered 0.111, shown and right 0.741, confident on none 1 of 40.
+    "final_holdout3.jsonl": {"top1": 0.92, "top3": 0.92, "likely": 0.61, "shown_right": 0.70,
+                             "answered": 0.07, "confident": 0.50, "on_none": 0.05},
+    # 100 (57 known, 43 none): top-1 0.772, top-3 0.860, confident 0.812 (16), likely 0.703
+    # (37), answered 0.228, shown and right 0.684, confident on none 2 of 43.
+    "final_holdout4.jsonl": {"top1": 0.75, "top3": 0.84, "likely": 0.67, "shown_right": 0.66,
+                             "answered": 0.21, "confident": 0.75, "on_none": 0.07},
+    # 64 (31 known, 33 none): top-1 0.710, top-3 0.871, confident 1.000 (7), likely 0.500
+    # (26), answered 0.226, shown and right 0.645, confident on none 0 of 33.
+    "final_holdout5.jsonl": {"top1": 0.67, "top3": 0.83, "likely": 0.46, "shown_right": 0.61,
+                             "answered": 0.19},
 }
 
 

@@ -62,10 +62,13 @@ ONLY_LIKELY = pytest.mark.xfail(strict=True, reason="ranked first, but only the 
 # Round 5's retraining (609 public pastes) put `No module named 'main'` back in the likely tier:
 # new look-alikes (a pipeline step's GPU pod that cannot be scheduled, labelled none by the
 # pipeline-step rule, rated 0.956 out of fold) raised the confident threshold over it.
+# Round 6's retraining (1015 items, the four spent final holdouts among them) rates a gcc
+# failure in an Azure ML environment build 0.94, under the confident threshold 0.964 (none of
+# those pastes mentions gcc: the model's weights moved, not a look-alike of this one).
 ANSWERED = [
     (V2_STATUS_SEGFAULT, "service-launch-fails"),
     pytest.param(AKS_NO_MAIN, "service-launch-fails", marks=ONLY_LIKELY),
-    (GCC_IN_IMAGE_BUILD, "image-build-fails"),
+    pytest.param(GCC_IN_IMAGE_BUILD, "image-build-fails", marks=ONLY_LIKELY),
     pytest.param(CLIENT_READ_TIMEOUT, "http-status-code-504", marks=ONLY_LIKELY),
     (PROBE_502_DURING_DEPLOY, "service-launch-fails"),
 ]

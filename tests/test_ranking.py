@@ -97,9 +97,14 @@ def test_exit_code_137_of_a_training_job_is_not_answered() -> None:
                               "Last State: Terminated Reason: OOMKilled Exit Code: 137",
                               patterns=(r"(?i)exit(ed with)? code:? 137\b",)),
                         entry("crash", "CrashLoopBackOff")))
-    assert Matcher(kb).match("error: exit code 137 while running the training job step"
-                             ).answer is None
-    assert Matcher(kb).match("scoring container of the deployment: exit code 137").answer
+    training = Matcher(kb).match("error: exit code 137 while running the training job step")
+    assert training.answer is None
+    assert [m.tier for m in training.matches][:1] in ([], ["unknown"])
+    # The same code in a deployment is shown. Since round 6 the model, trained on the spent
+    # holdouts too, rates a bare exit code as "probably" rather than sure: 4 of the 5 pastes
+    # there whose best evidence was a process dying on its own were other hosts' (labelled none).
+    deployment = Matcher(kb).match("scoring container of the deployment: exit code 137")
+    assert [(m.entry_id, m.tier != "unknown") for m in deployment.matches][:1] == [("oom", True)]
 
 
 def test_a_procedure_is_no_rival_to_a_strong_diagnosis() -> None:

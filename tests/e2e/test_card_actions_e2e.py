@@ -43,6 +43,10 @@ CORRECTIONS = (
     ("Invoking user's init function\nRRuntimeError: Error in library(caret) : there is no "
      "package called 'caret'", "image-build-fails"),
     ("Worker (pid:42) was sent SIGKILL! Perhaps out of memory?", "vm-out-of-memory"),
+    # A system library missing from the image: shown as a start-up crash, the team knows the
+    # image lacks an apt package (round 6 stopped showing image pulls at all).
+    ("Invoking user's init function\nImportError: libGL.so.1: cannot open shared object file: "
+     "No such file or directory", "image-build-fails"),
 )
 # Pastes that name no known problem but come close to some: one of them is picked at run time,
 # so that a change of the matcher's scores moves the test to another paste instead of breaking.
@@ -87,8 +91,8 @@ def blocks_of(call: Any) -> list[dict[str, Any]]:
 
 
 def correctable_paste() -> tuple[str, str]:
-    """A paste answered with one entry whose error line the team knowledge would accept as a
-    signature of another (bot.teaching.service.signature_problem), and that other entry:
+    """A paste answered (confident or likely) with one entry whose error line the team
+    knowledge would accept as a signature of another (bot.teaching.service.signature_problem), and that other entry:
     chosen with the KB and model the app loads, so that retraining moves the test instead of
     breaking it."""
     matcher = default_matcher()
@@ -96,7 +100,9 @@ def correctable_paste() -> tuple[str, str]:
         paste = template.format(n=1)
         result = matcher.match(paste, top=3)
         entry = matcher.kb.get(target)
-        shown = result.matches[0].entry_id if result.matches else None
+        # Only an answer the card shows (confident or likely) carries the 👍/👎 buttons.
+        shown = (result.matches[0].entry_id
+                 if result.matches and result.matches[0].tier != "unknown" else None)
         if (shown not in (None, target) and entry is not None
                 and signature_problem(signature_of(paste), entry, matcher.kb) is None):
             return paste, target
