@@ -93,8 +93,8 @@ def blocks_of(call: Any) -> list[dict[str, Any]]:
 def correctable_paste() -> tuple[str, str]:
     """A paste answered (confident or likely) with one entry whose error line the team
     knowledge would accept as a signature of another (bot.teaching.service.signature_problem),
-    and that other entry: chosen with the KB and model the app loads, so that retraining moves the test instead of
-    breaking it."""
+    and that other entry: chosen with the KB and model the app loads, so that retraining moves
+    the test instead of breaking it."""
     matcher = default_matcher()
     for template, target in CORRECTIONS:
         paste = template.format(n=1)
