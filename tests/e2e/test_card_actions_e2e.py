@@ -109,6 +109,22 @@ def correctable_paste() -> tuple[str, str]:
     pytest.fail("no paste in CORRECTIONS can be taught to its other entry: add one")
 
 
+def pick_entry(server: Server, channel: str, picker: dict[str, Any], option: dict[str, Any], *,
+               user: str, username: str) -> None:
+    """Choose `option` in the "Which problem was it?" picker, an ephemeral message's select."""
+    server.slack.interaction({
+        "type": "block_actions", "team": {"id": TEAM_ID, "domain": "test"},
+        "user": {"id": user, "username": username, "team_id": TEAM_ID},
+        "api_app_id": "A0000TEST", "token": "legacy", "trigger_id": new_trigger_id(),
+        "container": {"type": "message", "message_ts": new_ts(), "channel_id": channel,
+                      "is_ephemeral": True},
+        "channel": {"id": channel, "name": "incidents"},
+        "response_url": server.fake.response_url(f"{channel}-pick"),
+        "actions": [{"type": "static_select", "action_id": "kb_pick_entry",
+                     "block_id": picker["block_id"], "selected_option": option,
+                     "action_ts": new_ts()}]})
+
+
 def ephemerals_to(server: Server, channel: str, user: str) -> list[Any]:
     return [call for call in server.calls_in(channel, "chat.postEphemeral")
             if call.args.get("user") == user]
@@ -191,17 +207,7 @@ def test_thumbs_down_asks_which_problem_it_was_and_the_choice_is_proposed(
                for option in picker["accessory"]["options"]}
     assert voted["entry_id"] not in options and "__new__" in options
 
-    server.slack.interaction({
-        "type": "block_actions", "team": {"id": TEAM_ID, "domain": "test"},
-        "user": {"id": "U0000BOB", "username": "bob", "team_id": TEAM_ID},
-        "api_app_id": "A0000TEST", "token": "legacy", "trigger_id": new_trigger_id(),
-        "container": {"type": "message", "message_ts": new_ts(), "channel_id": channel,
-                      "is_ephemeral": True},
-        "channel": {"id": channel, "name": "incidents"},
-        "response_url": server.fake.response_url(f"{channel}-pick"),
-        "actions": [{"type": "static_select", "action_id": "kb_pick_entry",
-                     "block_id": picker["block_id"],
-                     "selected_option": options[target], "action_ts": new_ts()}]})
+    pick_entry(server, channel, picker, options[target], user="U0000BOB", username="bob")
     proposal = server.wait_in(channel, "chat.postMessage", predicate=lambda call: (
         "kb_draft_approve" in all_text(call.args.get("blocks"))))[0]
     assert proposal.args["thread_ts"] == card["ts"]  # in the incident's thread
@@ -234,17 +240,7 @@ def test_a_choice_that_cannot_be_taught_is_explained_in_the_voters_language(
         (entry_id, problem) for entry_id in options if (entry := kb.get(entry_id)) and (
             problem := signature_problem(signature_of(CRASH_ERROR), entry, kb)) is not None
         and problem.kind == "other_entry")
-    server.slack.interaction({
-        "type": "block_actions", "team": {"id": TEAM_ID, "domain": "test"},
-        "user": {"id": voter, "username": "kim", "team_id": TEAM_ID},
-        "api_app_id": "A0000TEST", "token": "legacy", "trigger_id": new_trigger_id(),
-        "container": {"type": "message", "message_ts": new_ts(), "channel_id": channel,
-                      "is_ephemeral": True},
-        "channel": {"id": channel, "name": "incidents"},
-        "response_url": server.fake.response_url(f"{channel}-pick"),
-        "actions": [{"type": "static_select", "action_id": "kb_pick_entry",
-                     "block_id": picker["block_id"],
-                     "selected_option": options[target], "action_ts": new_ts()}]})
+    pick_entry(server, channel, picker, options[target], user=voter, username="kim")
     # Said in the incident's own channel (an earlier test may have opened it elsewhere).
     [(where,)] = server.sql("SELECT channel FROM incidents WHERE id = :id",
                             id=incident_id_of(card["blocks"]))
