@@ -345,10 +345,10 @@ def test_kb_eval_cv_by_file_reports_each_file_out_of_fold(tmp_path: Path) -> Non
     assert "first.jsonl" in shown.stdout.split("per file:")[1]
 
 
-@pytest.mark.parametrize("name", ["final_holdout6.jsonl", "final_holdout7.jsonl",
+@pytest.mark.parametrize("name", ["final_holdout7.jsonl", "final_holdout8.jsonl",
                                   "my_final_holdout.jsonl"])
 def test_kb_train_refuses_a_final_holdout_not_yet_scored(tmp_path: Path, name: str) -> None:
-    # Round 6's fresh holdout is collected while the round runs: no model may learn from it.
+    # A round's fresh holdout is collected while the round runs: no model may learn from it.
     final = tmp_path / name
     final.write_text('{"id": "a", "text": "x", "expected": "none"}\n', encoding="utf-8")
     dev = EVAL / "dev.jsonl"
@@ -364,8 +364,8 @@ def test_the_spent_final_holdouts_train_by_default_and_nothing_fresh_does() -> N
     assert {"dev.jsonl", "holdout.jsonl", "constructed.jsonl"} <= set(names)
     assert unspent_final_holdouts(defaults) == []
     assert all(path.exists() for path in defaults)
-    fresh = EVAL / "final_holdout6.jsonl"
-    assert unspent_final_holdouts([fresh, EVAL / "final_holdout5.jsonl"]) == [fresh]
+    fresh = EVAL / "final_holdout7.jsonl"
+    assert unspent_final_holdouts([fresh, EVAL / "final_holdout6.jsonl"]) == [fresh]
 
 
 def test_kb_train_accepts_a_spent_final_holdout(tmp_path: Path) -> None:

@@ -78,53 +78,61 @@ def pool() -> tuple[EvalReport, dict[str, EvalReport], EvalReport]:
 
 def test_cross_validated_quality(pool: tuple[EvalReport, dict[str, EvalReport], EvalReport]
                                  ) -> None:
-    # Round 6: the spent final holdouts joined the pool (965 public pastes, 407 none, + 50
-    # constructed). At 684e224's code: top-1 0.808, top-3 0.912, confident precision 0.937
-    # (189), likely 0.707 (290), answered 0.317, shown and right 0.685, confident on none 0.020.
-    # After round 6's merges (look-alike features, life-cycle and scoring-time wordings): top-1
-    # 0.880, top-3 0.948, confident precision 0.954 (216), likely 0.726 (318), answered 0.369,
-    # shown and right 0.783, confident on none 0.015 (6 of 407). Real pastes alone (880, the 85
-    # generated variants out): top-3 0.940, likely 0.711 (291). Gates: reached less one paste.
-    # top-3 still misses its target (0.95) on the pool.
+    # Round 6: the spent final holdouts joined the pool. With the four of rounds 2-5 (965
+    # public pastes, 407 none, + 50 constructed), at 684e224's code: top-1 0.808, top-3 0.912,
+    # confident precision 0.937 (189), likely 0.707 (290), answered 0.317, shown and right
+    # 0.685, confident on none 0.020; after round 6's merges: 0.880, 0.948, 0.954 (216), 0.726
+    # (318), 0.369, 0.783, 0.015. Round 6's own holdout, scored once and then spent, joined too
+    # (1067 public pastes, 452 none): top-1 0.850, top-3 0.925, confident precision 0.954 (218),
+    # likely 0.725 (349), answered 0.338, shown and right 0.750, confident on none 0.011 (5 of
+    # 452). Real pastes alone (982, the 85 generated variants out): top-3 0.915, likely 0.714
+    # (322). Gates: reached less one paste. top-3 misses its target (0.95) on the pool.
     report, _, _ = pool
-    gate(report, top1=0.87, top3=0.94, likely=0.72, shown_right=0.78, answered=0.36)
+    gate(report, top1=0.84, top3=0.92, likely=0.72, shown_right=0.74, answered=0.33)
 
 
 def test_dev_and_holdout_out_of_fold_in_the_pool(
         pool: tuple[EvalReport, dict[str, EvalReport], EvalReport]) -> None:
     # The 609 public pastes of dev + holdout, out of fold in the pool's run, after round 6:
-    # top-1 0.896, top-3 0.965, confident precision 0.962 (159), likely 0.759 (187), answered
-    # 0.417, shown and right 0.804, confident on none 0.012 (3 of 242). Learning from the spent
+    # top-1 0.896, top-3 0.965, confident precision 0.973 (150), likely 0.785 (191), answered
+    # 0.398, shown and right 0.807, confident on none 0.008 (2 of 242). Learning from the spent
     # holdouts must not cost the set the bot was written for (the 609-item CV alone at 684e224:
     # likely 0.721, shown 0.757, answered 0.371, confident on none 0.012).
     _, _, old = pool
-    gate(old, top1=0.89, top3=0.96, likely=0.75, shown_right=0.80, answered=0.41)
+    gate(old, top1=0.89, top3=0.96, likely=0.78, shown_right=0.80, answered=0.39)
 
 
-# Each spent final holdout, out of fold in the pool's run, after round 6's merges. Its old gate
-# judged the shipped model, which never saw it then; those figures (docs/eval.md) are kept as
-# history, not compared: out of fold the file's own pastes of other repositories also train
-# the model that judges it, and round 6's wordings were written from these files' misses, so
-# these are tuning figures now, not a fresh test. Every gate is what was reached less one paste
-# (one more miss, or one more wrong answer in a tier), rounded down; a target already reached
-# with room for one paste is the target itself.
+# Each spent final holdout, out of fold in the pool's run, after round 6. Its old gate judged
+# the shipped model, which never saw it then; those figures (docs/eval.md) are kept as history,
+# not compared: out of fold the file's own pastes of other repositories also train the model
+# that judges it, and round 6's wordings were written from the misses of rounds 2-5's files,
+# so these are tuning figures now, not a fresh test (round 6's own file was never read for
+# tuning). Every gate is what was reached less one paste (one more miss, or one more wrong
+# answer in a tier), rounded down; a target already reached with room for one paste is the
+# target itself.
 SPENT_GATES: dict[str, dict[str, float]] = {
-    # 125 (76 known, 49 none): top-1 0.921, top-3 0.961, confident 1.000 (30), likely 0.786
-    # (42), answered 0.395, shown and right 0.829, confident on none 0 of 49.
-    "final_holdout.jsonl": {"top1": 0.90, "top3": 0.94, "likely": 0.76, "shown_right": 0.81,
+    # 125 (76 known, 49 none): top-1 0.921, top-3 0.961, confident 0.968 (31), likely 0.821
+    # (39), answered 0.395, shown and right 0.816, confident on none 0 of 49.
+    "final_holdout.jsonl": {"top1": 0.90, "top3": 0.94, "likely": 0.79, "shown_right": 0.80,
                             "answered": 0.38},
-    # 67 (27 known, 40 none): top-1 0.963, top-3 0.963, confident 0.750 (4), likely 0.654 (26),
-    # answered 0.111, shown and right 0.741, confident on none 1 of 40.
-    "final_holdout3.jsonl": {"top1": 0.92, "top3": 0.92, "likely": 0.61, "shown_right": 0.70,
-                             "answered": 0.07, "confident": 0.50, "on_none": 0.05},
-    # 100 (57 known, 43 none): top-1 0.772, top-3 0.860, confident 0.812 (16), likely 0.703
-    # (37), answered 0.228, shown and right 0.684, confident on none 2 of 43.
-    "final_holdout4.jsonl": {"top1": 0.75, "top3": 0.84, "likely": 0.67, "shown_right": 0.66,
-                             "answered": 0.21, "confident": 0.75, "on_none": 0.07},
-    # 64 (31 known, 33 none): top-1 0.710, top-3 0.871, confident 1.000 (7), likely 0.500
-    # (26), answered 0.226, shown and right 0.645, confident on none 0 of 33.
-    "final_holdout5.jsonl": {"top1": 0.67, "top3": 0.83, "likely": 0.46, "shown_right": 0.61,
-                             "answered": 0.19},
+    # 67 (27 known, 40 none): top-1 0.963, top-3 0.963, confident 0.667 (3), likely 0.667 (27),
+    # answered 0.074, shown and right 0.741, confident on none 1 of 40.
+    "final_holdout3.jsonl": {"top1": 0.92, "top3": 0.92, "likely": 0.62, "shown_right": 0.70,
+                             "answered": 0.03, "confident": 0.33, "on_none": 0.05},
+    # 100 (57 known, 43 none): top-1 0.772, top-3 0.860, confident 0.889 (18), likely 0.710
+    # (31), answered 0.281, shown and right 0.667, confident on none 1 of 43.
+    "final_holdout4.jsonl": {"top1": 0.75, "top3": 0.84, "likely": 0.67, "shown_right": 0.64,
+                             "answered": 0.26, "confident": 0.83, "on_none": 0.047},
+    # 64 (31 known, 33 none): top-1 0.710, top-3 0.871, confident 1.000 (6), likely 0.565
+    # (23), answered 0.194, shown and right 0.613, confident on none 0 of 33.
+    "final_holdout5.jsonl": {"top1": 0.67, "top3": 0.83, "likely": 0.52, "shown_right": 0.58,
+                             "answered": 0.16, "confident": 0.83},
+    # Round 6's own, scored once with the shipped models before and after the round (docs/
+    # eval.md), then spent. 102 (57 known, 45 none), out of fold: top-1 0.561, top-3 0.702,
+    # confident 0.800 (10), likely 0.474 (38), answered 0.140, shown and right 0.456,
+    # confident on none 1 of 45.
+    "final_holdout6.jsonl": {"top1": 0.54, "top3": 0.68, "likely": 0.44, "shown_right": 0.43,
+                             "answered": 0.12, "confident": 0.70, "on_none": 0.044},
 }
 
 
