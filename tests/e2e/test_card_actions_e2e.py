@@ -188,6 +188,10 @@ def test_thumbs_down_asks_which_problem_it_was_and_the_choice_is_proposed(
         server: Server, channel: str) -> None:
     paste, target = correctable_paste()  # e.g. an image pull failure is the image's problem
     card = card_in(server, channel, paste)
+    # The card's thread is tied to its incident just after the card is posted; a person's 👎
+    # and pick come seconds later, this test's within milliseconds (it lost the race once
+    # under a loaded suite, and the proposal went to the channel instead of the thread).
+    server.settle()
     incident_id = incident_id_of(card["blocks"])
     voted = json.loads(next(block for block in card["blocks"] if block["type"] ==
                             "context_actions")["elements"][0]["negative_button"]["value"])
