@@ -398,7 +398,8 @@ def test_twenty_concurrent_commands_are_all_acknowledged_in_time(server: Server)
 
 def test_rate_limited_post_is_retried_after_retry_after(server: Server, channel: str) -> None:
     server.settle()  # no earlier answer's late thread reply may take the failure set up here
-    server.fake.rate_limit_next("chat.postMessage", retry_after=1)
+    # Only this channel's post: a late post of another test on this stand-in took the 429 once.
+    server.fake.rate_limit_next("chat.postMessage", retry_after=1, channel=channel)
     server.slack.command(GPU_ERROR, channel=channel)
     attempts = server.wait_in(channel, "chat.postMessage", 2)  # the stand-in records the 429 too
     server.settle()

@@ -62,7 +62,8 @@ class FakeSlackAPI:
         self.outside: dict[str, str] = {}
         # usergroups.users.list: members by user-group id (add_user_group); others are unknown.
         self.user_groups: dict[str, list[str]] = {}
-        self._failures: dict[str, list[tuple[int, dict[str, Any], dict[str, str]]]] = {}
+        # method -> queued answers (status, body, headers, the channel they are for or None)
+        self._failures: dict[str, list[tuple[int, dict[str, Any], dict[str, str], str | None]]] = {}
         self._delays: list[Delay] = []
         self._lock = threading.Condition()
         self._ids = itertools.count(1)
@@ -101,21 +102,35 @@ class FakeSlackAPI:
 
     # ----- programming the fake
     def fail_next(self, method: str, *, status: int = 200, body: dict[str, Any] | None = None,
-                  headers: dict[str, str] | None = None, times: int = 1) -> None:
-        """The next `times` calls of `method` answer this instead (429 + Retry-After, errors)."""
+                  headers: dict[str, str] | None = None, times: int = 1,
+                  channel: str | None = None) -> None:
+        """The next `times` calls of `method` (in `channel`, if given) answer this instead (429 +
+        Retry-After, errors). With a channel, another test's late post elsewhere on this
+        stand-in cannot take the failure meant for this one."""
         with self._lock:
             queue = self._failures.setdefault(method, [])
             queue.extend([(status, body or {"ok": False, "error": "ratelimited"},
-                           headers or {})] * times)
+                           headers or {}, channel)] * times)
+
+    def _failure_for(self, method: str, args: dict[str, Any]
+                     ) -> tuple[int, dict[str, Any], dict[str, str]] | None:
+        with self._lock:
+            queue = self._failures.get(method) or []
+            for number, (status, body, headers, channel) in enumerate(queue):
+                if channel in (None, args.get("channel")):
+                    del queue[number]
+                    return status, body, headers
+        return None
 
     def recover(self, method: str) -> None:
         """Forget the failures still queued for `method`: it answers normally again."""
         with self._lock:
             self._failures.pop(method, None)
 
-    def rate_limit_next(self, method: str, *, retry_after: int = 1, times: int = 1) -> None:
+    def rate_limit_next(self, method: str, *, retry_after: int = 1, times: int = 1,
+                        channel: str | None = None) -> None:
         self.fail_next(method, status=429, body={"ok": False, "error": "ratelimited"},
-                       headers={"Retry-After": str(retry_after)}, times=times)
+                       headers={"Retry-After": str(retry_after)}, times=times, channel=channel)
 
     def delay(self, method: str, seconds: float, *, channel: str | None = None,
               after: bool = False, times: int | None = None) -> None:
@@ -397,9 +412,7 @@ class FakeSlackAPI:
                 if delay and not delay.after:
                     fake._record(call)  # seen while it is held up, as Slack would have it
                     time.sleep(delay.seconds)
-                with fake._lock:
-                    queue = fake._failures.get(method)
-                    failure = queue.pop(0) if queue else None
+                failure = fake._failure_for(method, args)
                 if failure:
                     if not (delay and not delay.after):
                         fake._record(call)
