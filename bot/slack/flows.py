@@ -26,6 +26,7 @@ from bot.logs.policy import channel_may_fetch
 from bot.matching.extraction import has_error_line
 from bot.matching.matcher import Matcher
 from bot.matching.result import MatchResult
+from bot.matching.tokens import background_weight, words
 from bot.redaction import sanitize
 from bot.slack import preferences
 from bot.slack.cards import with_owner, with_reopened, with_resolution
@@ -102,6 +103,15 @@ def looks_like_error(text: str) -> bool:
     return has_error_line(text)
 
 
+def names_nothing(text: str) -> bool:
+    """Every word is one any error message has ("error", "failed", "an", "occurred": words with
+    a fixed, low weight): the extractor sees an error line, but there is nothing to look up.
+    A number ("500 error", "error 137") or a name ("ImportError", "crash") is something."""
+    found = words(text)
+    return bool(found) and all(word.isalpha() and background_weight(word) is not None
+                               for word in found)
+
+
 def is_chatter(text: str, *, settings: Settings, lang: str) -> bool:
     """A few words on one line with no error line in them that the knowledge base cannot place
     even as a likely answer: someone checking that the bot is alive, not an error. Answering it
@@ -110,7 +120,7 @@ def is_chatter(text: str, *, settings: Settings, lang: str) -> bool:
     stripped = without_code_fences(text)
     if not stripped or "\n" in stripped or len(stripped.split()) > CHATTER_MAX_WORDS:
         return False
-    if has_error_line(stripped):
+    if has_error_line(stripped) and not names_nothing(stripped):
         return False
     result = match_only(stripped, settings=settings, lang=lang)
     return result.answer is None and result.likely is None

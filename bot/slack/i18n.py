@@ -120,11 +120,11 @@ STRINGS: dict[str, dict[str, str]] = {
               "`/troubleshoot 도움말`에서 볼 수 있습니다. 오류를 진단하려면 오류 메시지 전체를 "
               "붙여 넣어 주세요."},
     "not_an_error": {
-        "en": "That does not look like an error message, so nothing was posted or recorded. "
-              "To have an error diagnosed, paste the whole error message (the log lines around "
-              "it help). `/troubleshoot help` lists the commands.",
-        "ko": "오류 메시지로 보이지 않아 채널에 올리거나 기록하지 않았습니다. 오류를 진단하려면 "
-              "오류 메시지 전체를 붙여 넣어 주세요(앞뒤 로그도 있으면 좋습니다). 명령 목록은 "
+        "en": "There is no error message to diagnose in that, so nothing was posted or "
+              "recorded. Paste the whole error message (the log lines around it help). "
+              "`/troubleshoot help` lists the commands.",
+        "ko": "진단할 오류 메시지가 없어 채널에 올리거나 기록하지 않았습니다. 오류 메시지 전체를 "
+              "붙여 넣어 주세요(앞뒤 로그도 있으면 좋습니다). 명령 목록은 "
               "`/troubleshoot 도움말`에서 볼 수 있습니다."},
     "mention_command": {
         "en": "Commands go through the slash command: `/troubleshoot {command}`. To have an error "
