@@ -142,6 +142,12 @@ PATTERNS: tuple[SecretPattern, ...] = (
     SecretPattern("password", re.compile(
         r"(?P<key>" + _B + r"login" + _E + r"[^\n]*?[ \t](?:-p|--password|--secret)(?:[ \t]+|=))"
         + _NOT_REDACTED + r"(?:\"[^\"\n]*\"|'[^'\n]*'|[^\s\"']+)"), keep_prefix="key"),
+    # MySQL/MariaDB clients take the password glued to -p: `mysql -u admin -pS3cret db` (a
+    # bare `-p` prompts for it, and `-P` is the port: neither is matched).
+    SecretPattern("password", re.compile(
+        r"(?P<key>" + _B + r"(?:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump)" + _E
+        + r"[^\n]*?[ \t]-p)" + _NOT_REDACTED + r"(?:\"[^\"\n]*\"|'[^'\n]*'|[^\s\"']+)"),
+        keep_prefix="key"),
     SecretPattern("password", re.compile(
         r"(?P<key>(?<![\w-])--(?:password|passwd|client-secret|secret|token|sas-token"
         r"|account-key|api-key|access-key|service-principal-password)(?:[ \t]+|=))"
@@ -307,7 +313,8 @@ _HINTS: dict[str, tuple[str, ...]] = {
     "azure-identifiable-key": ("jqqj9",),
     "docker-config": ("eyjhdxrocyi",),
     "docker-auth": ('"auth"', 'auth\\"'),
-    "password": ("://", "login", "--", "pass", "비밀번호", "비번", "패스워드", "암호"),
+    "password": ("://", "login", "--", "pass", "mysql", "mariadb", "비밀번호", "비번", "패스워드",
+                 "암호"),
     "authorization": ("authorization",),
     "cookie": ("cookie",),
     "aws-access-key-id": ("akia", "asia", "aida", "aroa"),

@@ -127,6 +127,10 @@ FORMATS: dict[str, st.SearchStrategy[Planted]] = {
     "az-login-p": _format("az-login-p", lambda a: (
         f"az login --service-principal -u 0d5a-app -p {a} --tenant contoso", a),
         _chars(ALNUM + "~._-", 24)),
+    # MySQL/MariaDB clients take the password glued to -p (a space would make them prompt).
+    "mysql-p": _format("mysql-p", lambda a: (
+        f"mysql -h mlmeta.mysql.database.azure.com -u admin -p{a} models", a),
+        _chars(ALNUM, 20)),
     "docker-login-p": _format("docker-login-p", lambda a: (
         f"docker login mlacr.azurecr.io -u mlacr -p {a}", a), _chars(ALNUM, 32)),
     "docker-login-password": _format("docker-login-password", lambda a: (
