@@ -444,14 +444,10 @@ def _unknown_samples(conn: Connection, window: WeekWindow, covers: Covers
 
 def _error_line(text: str) -> str:
     """The line of a stored paste with the strongest error signal (the first of equals)."""
-    from bot.matching.extraction import extract
+    from bot.matching.extraction import strongest_line
 
-    extracted = extract(text)
-    if not extracted.key_lines:
-        return text
-    signals = extracted.signals or (0.0,) * len(extracted.key_lines)
-    best = max(range(len(extracted.key_lines)), key=lambda index: (signals[index], -index))
-    return extracted.key_lines[best]
+    line = strongest_line(text)
+    return text if line is None else line
 
 
 def _sample(text: str) -> str:

@@ -111,6 +111,18 @@ def has_error_line(text: object) -> bool:
     return bool(extract(text).error_lines)
 
 
+def strongest_line(text: object) -> str | None:
+    """The key line with the strongest error signal (the first of equals: an exception names
+    the cause before the lines it drags along); None when extraction kept no line. What a
+    draft's signature and the digest's sample of an unknown error quote."""
+    extracted = extract(text)
+    if not extracted.key_lines:
+        return None
+    signals = extracted.signals or (0.0,) * len(extracted.key_lines)
+    best = max(range(len(extracted.key_lines)), key=lambda index: (signals[index], -index))
+    return extracted.key_lines[best]
+
+
 def _boost_tracebacks(lines: list[str], signals: list[float]) -> None:
     """The last two frames of a traceback and its exception line say where and what failed.
 

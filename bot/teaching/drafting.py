@@ -17,7 +17,7 @@ import re
 import yaml
 
 from bot.knowledge.msdocs import slugify
-from bot.matching.extraction import extract
+from bot.matching.extraction import strongest_line
 from bot.matching.masking import mask
 from bot.redaction import sanitize
 
@@ -49,11 +49,9 @@ class TooGeneral(ValueError):
 def error_line(paste: str) -> str:
     """The line of a paste that names its error: the key line with the strongest error signal
     (the first of equals: an exception names the cause before the lines it drags along)."""
-    extracted = extract(sanitize(paste))
-    if extracted.key_lines:
-        signals = extracted.signals or (0.0,) * len(extracted.key_lines)
-        best = max(range(len(extracted.key_lines)), key=lambda index: (signals[index], -index))
-        return extracted.key_lines[best]
+    line = strongest_line(sanitize(paste))
+    if line is not None:
+        return line
     lines = [line.strip() for line in str(sanitize(paste)).splitlines() if line.strip()]
     return lines[0] if lines else ""
 
