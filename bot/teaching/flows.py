@@ -77,7 +77,7 @@ def propose_signature_from_feedback(database_url: str | None, knowledge_path: st
             return AfterResolution(shown(draft))
     except service.TeachingError as error:
         # The reason itself, which may be a SignatureProblem that Slack says in the user's words.
-        return AfterResolution(None, error.args[0] if error.args else str(error))
+        return AfterResolution(None, error.reason)
 
 
 def label_new_problem(database_url: str | None, *, incident_id: int, by: str | None) -> None:

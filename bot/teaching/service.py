@@ -57,6 +57,12 @@ TEXT_LIMIT = 4_000
 class TeachingError(ValueError):
     """A refused change; the message says why, for the person who asked."""
 
+    @property
+    def reason(self) -> str:
+        """The message as raised: a SignatureProblem keeps its kind and entries, which
+        str(error) would drop (bot.slack.render_teaching.refusal_text reads them)."""
+        return self.args[0] if self.args else str(self)
+
 
 class NotMaintainer(TeachingError):
     pass

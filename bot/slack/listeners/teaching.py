@@ -199,7 +199,7 @@ def register(app: Any, slack_settings: Settings) -> None:
             _tell(respond, t(not_allowed, lang))
             return
         except service.TeachingError as error:
-            _tell(respond, refusal_text(error.args[0] if error.args else str(error), lang,
+            _tell(respond, refusal_text(error.reason, lang,
                                         flows.knowledge_base(slack_settings)))
             return
         _show_decision(client, body, outcome)
@@ -249,8 +249,7 @@ def register(app: Any, slack_settings: Settings) -> None:
                 edited, channel, ts = shown(draft), draft.channel, draft.message_ts
         except service.TeachingError as error:
             client.chat_postMessage(channel=user, text=refusal_text(
-                error.args[0] if error.args else str(error), lang,
-                flows.knowledge_base(slack_settings)))
+                error.reason, lang, flows.knowledge_base(slack_settings)))
             return
         if channel and ts:
             client.chat_update(channel=channel, ts=ts, **draft_message(edited, lang).as_kwargs())
