@@ -8,9 +8,10 @@ a variant never sits on both sides of a split.
 - `train_model`: fits the logistic regression (logistic.py) on every item, and picks the tier
   thresholds on out-of-fold probabilities (each item judged by a model that never saw its
   repository), so the thresholds are held-out choices, not fitted ones.
-- `cross_validate`: nested: for each outer fold, a model and its thresholds are learned from
-  the other folds only (the thresholds on inner out-of-fold probabilities) and applied to the
-  held-out fold. The figures it reports were never tuned on the items they judge.
+- `cross_validated_decisions`: nested: for each outer fold, a model and its thresholds are
+  learned from the other folds only (the thresholds on inner out-of-fold probabilities) and
+  applied to the held-out fold. The figures made from its decisions were never tuned on the
+  items they judge.
 
 Threshold rule (on out-of-fold probabilities of the first candidate), one budget for both
 confident rules: confident_exact is the lowest threshold for exact matches (decision.EXACT_SCORE)
@@ -321,12 +322,6 @@ def _decided(a: Assessed, probabilities: np.ndarray, confident: float, likely: f
         tier = model.tier(float(probabilities[0]), float(a.rows[0][SCORE_FEATURE]) * 100.0)
     return Decided(a.item.id, a.item.expected, a.candidates + a.rest, tier, a.item.kind,
                    a.item.origin)
-
-
-def cross_validate(items: Sequence[EvalItem], matcher: Matcher,
-                   folds: int = DEFAULT_FOLDS) -> EvalReport:
-    """Nested grouped cross-validation of the learned decision (see the module docstring)."""
-    return cross_validate_assessed(assess_all(items, matcher), folds)
 
 
 def cross_validated_decisions(items: Sequence[EvalItem], matcher: Matcher,
