@@ -196,15 +196,16 @@ def test_the_wordings_one_by_one() -> None:
 EVAL = Path(__file__).resolve().parent / "eval"
 
 
-@pytest.mark.parametrize("named", [scope._JOB_NAMED, scope._OTHER_PRODUCT_NAMED],
-                         ids=["job", "other-product"])
+@pytest.mark.parametrize("named", [scope._JOB_NAMED, scope._OTHER_PRODUCT_NAMED,
+                                   scope._VOLUME_WAIT_NAMED],
+                         ids=["job", "other-product", "volume-wait"])
 def test_the_fixed_strings_checked_first_never_hide_a_match(named: scope._Named) -> None:
     # The strings are a fast pre-check (a 40,000-character log: 16 ms -> under 1 ms): every
     # text the regex matches must hold one of them, or a look-alike would be answered again.
     texts = [json.loads(line)["text"] for path in sorted(EVAL.glob("*.jsonl"))
              for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     texts += [SAGEMAKER_MODEL_ERROR, HEROKU_BOOT, AZURE_ML_JOB, PYTORCH_JOB, YARN_KILL,
-              AZURE_ML_FROM_APP_SERVICE]
+              AZURE_ML_FROM_APP_SERVICE, VOLUME_ONLY, VOLUME_AND_GPU]
     found = [text for text in texts if named.pattern.search(text)]
     assert len(found) >= 5  # the check below must have something to check
     assert [text[:80] for text in found if not named.search(text, text.lower())] == []

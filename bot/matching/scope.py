@@ -93,6 +93,7 @@ _IMAGE_PULL = re.compile(
 _VOLUME_WAIT = re.compile(
     r"(?i)\bunbound (immediate )?PersistentVolumeClaims\b|\bpersistent ?volumes? to bind\b"
     r"|\bvolume node affinity conflict\b|\bpersistentvolumeclaim \"[^\"]+\" not found")
+_VOLUME_WAIT_NAMED = _Named(_VOLUME_WAIT, ("volume",))  # every reason above says it
 # The scheduler's other reasons (node resources, taints, selectors and affinity, ports, cordoned
 # nodes) and Azure ML's own: any of them makes the scheduling entry the answer again.
 _NODE_REASON = re.compile(
@@ -127,4 +128,4 @@ def after_image_pull(lines: Sequence[str], number: int) -> bool:
 def waits_for_volume_only(text: str) -> bool:
     """The pod is pending on a volume claim, and the paste gives no other scheduling reason."""
     head = text[:MAX_CHARS]
-    return bool(_VOLUME_WAIT.search(head)) and not _NODE_REASON.search(head)
+    return _VOLUME_WAIT_NAMED.search(head, head.lower()) and not _NODE_REASON.search(head)
