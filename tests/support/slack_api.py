@@ -44,6 +44,14 @@ class Delay:
     times: int | None = None
 
 
+class _Server(ThreadingHTTPServer):
+    # socketserver listens with a backlog of 5, and the bot posts from many threads at once
+    # (twenty concurrent commands in test_slack_conversations). Once, in a fresh-clone run, one
+    # of those posts saw "Connection reset by peer" and, rightly, was not sent again (it may
+    # have worked); a full accept queue is the likely cause. Slack itself takes far more.
+    request_queue_size = 128
+
+
 class FakeSlackAPI:
     def __init__(self) -> None:
         self.calls: list[Call] = []
@@ -67,7 +75,7 @@ class FakeSlackAPI:
         self._delays: list[Delay] = []
         self._lock = threading.Condition()
         self._ids = itertools.count(1)
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
+        self._server = _Server(("127.0.0.1", 0), self._handler_class())
         self._server.daemon_threads = True
         # A short poll interval: stop() (shutdown) waits up to one interval.
         self._thread = threading.Thread(target=self._server.serve_forever,
