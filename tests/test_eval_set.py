@@ -214,7 +214,7 @@ FRESH_FINALS = {
     # go here); the floor is what was collected, so losing an item fails here.
     FINAL6: ("fh6-", (*ALL_OTHER_SETS, FINAL3, FINAL4, FINAL5), 102, (0.35, 0.55)),
     # Round 7, collected like round 6 (no thread hash side); the floor is what was collected.
-    FINAL7: ("fh7-", (*ALL_OTHER_SETS, FINAL3, FINAL4, FINAL5, FINAL6), 102, (0.35, 0.55)),
+    FINAL7: ("fh7-", (*ALL_OTHER_SETS, FINAL3, FINAL4, FINAL5, FINAL6), 113, (0.35, 0.55)),
 }
 
 
