@@ -200,6 +200,7 @@ FINAL3 = "final_holdout3.jsonl"
 FINAL4 = "final_holdout4.jsonl"
 FINAL5 = "final_holdout5.jsonl"
 FINAL6 = "final_holdout6.jsonl"
+FINAL7 = "final_holdout7.jsonl"
 ALL_OTHER_SETS = (*USED_FILES, FINAL, CONSTRUCTED.name)
 # file -> (id prefix, the files it must share nothing with, its size and share-of-none bounds)
 FRESH_FINALS = {
@@ -212,6 +213,8 @@ FRESH_FINALS = {
     # Round 6 has no tuning collector, so no thread hash side is checked (any unused thread may
     # go here); the floor is what was collected, so losing an item fails here.
     FINAL6: ("fh6-", (*ALL_OTHER_SETS, FINAL3, FINAL4, FINAL5), 102, (0.35, 0.55)),
+    # Round 7, collected like round 6 (no thread hash side); the floor is what was collected.
+    FINAL7: ("fh7-", (*ALL_OTHER_SETS, FINAL3, FINAL4, FINAL5, FINAL6), 113, (0.35, 0.55)),
 }
 
 
