@@ -21,6 +21,7 @@ from bot import metrics
 from bot.answers import Answer, AnswerContext, answer, attach_thread
 from bot.incidents import service
 from bot.incidents.audience import Audience
+from bot.incidents.seen import as_seen
 from bot.knowledge.model import KnowledgeBase
 from bot.logs.policy import channel_may_fetch
 from bot.matching.extraction import has_error_line
@@ -488,8 +489,9 @@ def incidents_message(client: WebClient, settings: Settings, *, workspace: str, 
             incidents, hidden = service.visible_incidents(session, audience,
                                                           workspace=workspace, limit=20)
         else:
-            incidents = service.list_incidents(session, workspace=workspace, status="open",
-                                               channel=channel, limit=20)
+            incidents = as_seen(session, service.list_incidents(
+                session, workspace=workspace, status="open", channel=channel, limit=20),
+                audience)
     links = links_for(client, settings.database_url, audience=audience,
                       incident_ids=[incident.id for incident in incidents])
     return render_incidents(incidents, knowledge_base(settings), lang,
