@@ -455,14 +455,22 @@ def show_owner(client: WebClient, *, channel: str, message: dict[str, Any], user
 
 
 def show_resolution_on_card(client: WebClient, settings: Settings, *, incident_id: int,
-                            user: str, note: str, lang: str) -> bool:
+                            user: str, note: str, lang: str, workspace: str = "",
+                            written_in: str | None = None) -> bool:
     """After `/troubleshoot resolve`: the incident's card (the message that started its
-    thread) shows the resolution too. False when there is no card of ours to update."""
+    thread) shows the resolution too. False when there is no card of ours to update.
+
+    A note written in a channel the card's readers may not see (an admin resolving a public
+    incident from a private channel) stays there: the card says it is resolved, not how."""
     with session_scope(settings.database_url) as session:
         incident = service.get_incident(session, incident_id)
         channel, card_ts = (incident.channel, incident.thread_ts) if incident else (None, None)
     if not channel or not card_ts:
         return False
+    if written_in and written_in != channel and written_in not in audience_for(
+            client, settings.database_url, workspace=workspace, channel=channel).visible(
+            {written_in}):
+        note = ""
     try:
         message = find_message(client, channel=channel, ts=card_ts, thread_ts=None)
         if message is None or not any(block.get("block_id") == f"state:{incident_id}"

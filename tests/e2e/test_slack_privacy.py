@@ -24,6 +24,7 @@ from tests.e2e.conftest import Server, app_server, new_channel, new_ts
 from tests.e2e.test_slack_conversations import (
     all_text,
     answer_in,
+    card_ts,
     full_answer,
     incident_id_of,
     respond_calls,
@@ -302,12 +303,10 @@ def cards_in(server: Server, channel: str, count: int) -> list[Any]:
         block.get("type") == "actions" for block in call.args.get("blocks") or []))
 
 
-def take_on(server: Server, channel: str, user: str) -> None:
-    """ "I'm on it" on the channel's first card."""
-    [ts] = [ts for (c, ts), message in list(server.fake.messages.items())
-            if c == channel and not message.get("thread_ts")][:1]
-    server.slack.click(server.stored_message(channel, ts), channel=channel,
-                       action_id="own_incident", user=user)
+def take_on(server: Server, channel: str, card: Any, user: str) -> None:
+    """ "I'm on it" on `card` (a chat.postMessage call)."""
+    message = server.stored_message(channel, card_ts(server, channel, card))
+    server.slack.click(message, channel=channel, action_id="own_incident", user=user)
     server.wait_in(channel, "chat.update")
 
 
@@ -322,8 +321,7 @@ def test_a_shared_incident_shows_a_public_channel_only_what_was_said_where_it_ma
     incident_id = paste(server, public, shared)
     for _ in range(2):
         server.slack.command(shared, channel=private)
-    cards_in(server, private, 2)
-    take_on(server, private, "U0000DAVE")
+    take_on(server, private, cards_in(server, private, 2)[0], "U0000DAVE")
     [(count, owner)] = server.sql("SELECT occurrence_count, owner FROM incidents WHERE id = :id",
                                   id=incident_id)
     assert (count, owner) == (3, "U0000DAVE")
@@ -364,8 +362,7 @@ def test_a_public_paste_joining_a_private_channels_incident_is_new_there(
     shared = unique_error("privatetapir")
     incident_id = paste(server, private, shared)
     server.slack.command(shared, channel=private)
-    cards_in(server, private, 2)
-    take_on(server, private, "U0000DAVE")
+    take_on(server, private, cards_in(server, private, 2)[0], "U0000DAVE")
 
     server.slack.command(shared, channel=public, user="U0000BOB")
     card = cards_in(server, public, 1)[-1]
@@ -373,3 +370,18 @@ def test_a_public_paste_joining_a_private_channels_incident_is_new_there(
     shown = shown_text(all_text([card.args, full_answer(server, public, card).args]))
     assert "U0000DAVE" not in shown and "3×" not in shown and "3 times" not in shown
     assert f"Incident #{incident_id} recorded · first time seen" in shown
+
+
+def test_an_admins_note_from_a_private_channel_does_not_reach_the_public_card(
+        server: Server) -> None:
+    public, private = new_channel(), private_channel(server)
+    incident_id = paste(server, public, unique_error("cardheron"))
+    ts = card_ts(server, public, answer_in(server, public))
+    server.slack.command(f"resolve {incident_id} heron creds are in the private runbook",
+                         channel=private, user=ADMIN)
+    assert "resolved" in respond_calls(server, private)[-1].args["text"]
+    [update] = server.wait_in(public, "chat.update", predicate=lambda call: (
+        call.args["ts"] == ts))
+    shown = shown_text(all_text(update.args["blocks"]))
+    assert "Resolved by" in shown and "(no note)" in shown  # the state follows ...
+    assert "private runbook" not in shown  # ... the note stays where it was written
