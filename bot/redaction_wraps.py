@@ -25,7 +25,7 @@ from collections.abc import Callable
 WRAP_WIDTHS = frozenset({64, 72, 76, 80, 100, 120, 128, 132, 160, 200, 256})
 _TOKEN = r"[A-Za-z0-9+/=_.%~-]"
 _TAIL = re.compile(_TOKEN + r"{16,}$")  # a long token run up to the end of the line
-_TOKEN_END = re.compile(_TOKEN + r"$")
+_TOKEN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=_.%~-")
 _MARKER = re.compile(r"\[REDACTED:[\w-]+\]")
 # A line of its own that starts `NAME=value` or `name: value` begins a new pair, it does not
 # continue the value before it (base64 has digits among its letters, or `=` only at the end).
@@ -49,18 +49,21 @@ def _looks_encoded(run: str) -> bool:
 
 
 def _continuation(line: str, following: str) -> str | None:
-    """What of `following` to append to `line` if the break between them may be a wrap."""
-    if not line or not following or line[-1].isspace() or _NEW_RECORD.match(following):
+    """What of `following` to append to `line` if the break between them may be a wrap.
+
+    Runs for every line of every paste: the cheap tests first, and each pattern anchored."""
+    if not line or not following or line[-1].isspace():
         return None
-    if len(line) in WRAP_WIDTHS and not following[0].isspace():
-        return following
-    if not _TOKEN_END.search(line) or _NAMED_VALUE.match(following):
+    if len(line) in WRAP_WIDTHS:
+        return None if following[0].isspace() or _NEW_RECORD.match(following) else following
+    if line[-1] not in _TOKEN_CHARS or _NAMED_VALUE.match(following):
         return None
     whole = _WHOLE.match(following)
     if whole and _looks_encoded(whole.group("run")):
-        return whole.group("run")
+        return None if _NEW_RECORD.match(following) else whole.group("run")
     head = _HEAD.match(following)
-    if head and _looks_encoded(head.group("run")) and _TAIL.search(line):
+    if (head and _looks_encoded(head.group("run")) and _TAIL.search(line)
+            and not _NEW_RECORD.match(following)):
         return following
     return None
 
@@ -107,8 +110,10 @@ def _join(current: str, piece: str, redact_lines: Callable[[str], str]) -> tuple
     before it may not be. A value that runs to the end of its line (`Cookie: …`, YAML) would
     swallow the words after the secret's end, so when they do not survive whole, only the first
     word is joined, if it looks like the rest of a token."""
-    apart = _hidden(redact_lines(current)) + _hidden(redact_lines(piece))
     together = redact_lines(current + piece)
+    if "[REDACTED:" not in together:  # most breaks: nothing secret on either side
+        return None
+    apart = _hidden(redact_lines(current)) + _hidden(redact_lines(piece))
     if _hidden(together) <= apart:
         return None
     first = _FIRST_WORD.match(piece)
