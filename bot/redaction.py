@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 
 from bot import redaction_shapes as shapes
+from bot import redaction_wraps as wraps
 from bot.controls import clean_controls
 
 log = logging.getLogger(__name__)
@@ -323,34 +324,46 @@ _HINTS: dict[str, tuple[str, ...]] = {
 }
 
 
-def _may_match(pattern: SecretPattern, lowered: str) -> bool:
-    hints = _HINTS.get(pattern.kind)
-    return hints is None or any(hint in lowered for hint in hints)
+_ALL_HINTS = tuple(sorted({hint for hints in _HINTS.values() for hint in hints}))
+# Per pattern, its words as a set (None: always runs). Each text is searched for every word
+# once, and a pattern is skipped when none of its words was found: checking pattern by pattern
+# cost a quarter of a millisecond per short text, and the unwrapping pass redacts many.
+_PATTERN_HINTS = tuple((pattern, frozenset(_HINTS[pattern.kind]) if pattern.kind in _HINTS
+                        else None) for pattern in PATTERNS)
 
 
 def redact(text: str) -> str:
     """`text` with every secret the table knows replaced by `[REDACTED:kind]`. Never raises.
 
-    The table first; then what is known by where it sits (bot/redaction_shapes.py): values of a
+    Lines hard-wrapped through a secret are joined first (bot/redaction_wraps.py); then the
+    table; then what is known by where it sits (bot/redaction_shapes.py): values of a
     Kubernetes Secret, escaped runs (decoded, then the table again), random tokens."""
     if not isinstance(text, str):
         text = "" if text is None else str(text)
     try:
-        text = _redact_table(text)
-        if "secret" in text.lower():
-            text = shapes.redact_secret_manifests(text)
-        if shapes.may_be_escaped(text):
-            text = shapes.redact_escaped(text, _redact_table)
-        return shapes.redact_random_tokens(text)
+        if wraps.may_be_wrapped(text):
+            text = wraps.unwrap_secrets(text, _redact_lines)
+        return _redact_lines(text)
     except Exception:  # a bug here must not leak the text it failed on, nor crash the caller
         log.exception("redaction failed; withholding the whole text")
         return marker("unredactable")
 
 
+def _redact_lines(text: str) -> str:
+    """Every pass but the unwrapping: what `redact` does to text whose lines are whole."""
+    text = _redact_table(text)
+    if "secret" in text.lower():
+        text = shapes.redact_secret_manifests(text)
+    if shapes.may_be_escaped(text):
+        text = shapes.redact_escaped(text, _redact_table)
+    return shapes.redact_random_tokens(text)
+
+
 def _redact_table(text: str) -> str:
     lowered = text.lower()
-    for pattern in PATTERNS:
-        if _may_match(pattern, lowered):
+    present = frozenset(hint for hint in _ALL_HINTS if hint in lowered)
+    for pattern, hints in _PATTERN_HINTS:
+        if hints is None or not hints.isdisjoint(present):
             text = pattern.substitute(text)
     return text
 

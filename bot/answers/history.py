@@ -13,6 +13,7 @@ from bot.answers.models import AnswerContext, IncidentFacts
 from bot.incidents import service
 from bot.incidents.audience import OPERATOR, Audience
 from bot.incidents.models import STATUS_RESOLVED
+from bot.incidents.seen import Seen, seen_by
 from bot.incidents.service import SimilarIncident
 from bot.matching.result import MatchResult
 from bot.outbox import claim_key, default_outbox, new_key, pending_occurrence, processed_key
@@ -81,6 +82,8 @@ class Past:
 
     similar: tuple[SimilarIncident, ...] = ()
     recurrence_visible: bool = False  # the incident it recurs after is in a visible channel
+    # This paste's incident as the audience sees it (bot.incidents.seen); None: not looked up.
+    seen: Seen | None = None
 
 
 def past_for(database_url: str, context: AnswerContext, text: str, result: MatchResult, *,
@@ -105,7 +108,8 @@ def past_for(database_url: str, context: AnswerContext, text: str, result: Match
                         if incident.recurrence_of is not None else None)
             visible = previous is not None and (
                 reader is None or previous.channel in reader.visible({previous.channel}))
-        return Past(tuple(similar), visible)
+            seen = seen_by(session, [incident.id], reader)[incident.id]
+        return Past(tuple(similar), visible, seen)
 
     try:
         return within_deadline(database_url, find, deadline_s=RECORD_DEADLINE_S)

@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.answers.history import past_for, record_or_keep, split_last_fix
-from bot.answers.models import Answer, AnswerContext
+from bot.answers.models import Answer, AnswerContext, IncidentFacts
+from bot.incidents.seen import Seen
 from bot.matching.matcher import Matcher
 from bot.matching.result import MatchResult
 from bot.redaction import sanitize
@@ -53,9 +54,21 @@ def answer(paste: str, context: AnswerContext, *, database_url: str | None = Non
                     audience=context.audience)
     incident = kept.incident if past.recurrence_visible else replace(kept.incident,
                                                                     recurrence_of=None)
+    if past.seen is not None:
+        incident = as_seen_here(incident, past.seen)
     last_fix, others = split_last_fix(past.similar, recurrence_of=incident.recurrence_of)
     return Answer(context=context, result=result, text=text, incident=incident,
                   similar=others, last_fix=last_fix)
+
+
+def as_seen_here(incident: IncidentFacts, seen: Seen) -> IncidentFacts:
+    """The incident's facts as the answer's readers may see them: pastes in channels they may
+    not see are not counted (a first paste here is new here), and the owner, who may have taken
+    it in such a channel, is not named."""
+    occurrences = max(seen.occurrences, 1)
+    return replace(incident, occurrences=occurrences,
+                   is_new=incident.is_new or occurrences == 1,
+                   owner=incident.owner if seen.everywhere else None)
 
 
 def bounded(text: str) -> str:

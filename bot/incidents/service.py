@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from bot.incidents.audience import Audience
 from bot.incidents.models import STATUS_OPEN, STATUS_RESOLVED, Feedback, Incident, Occurrence
+from bot.incidents.seen import Seen, SeenIncident, as_seen, seen_by
 from bot.matching.error_lines import is_error_line
 from bot.matching.masking import mask
 from bot.matching.result import MatchResult
@@ -279,8 +280,9 @@ def find_similar(session: Session, *, workspace: str, result: MatchResult,
     visible = None if audience is None else audience.visible(
         {incident.channel for incident in incidents}
         | {incident.resolved_in for incident in incidents})
-    shown = [_as_seen_with(incident, visible) for incident in incidents
-             if visible is None or incident.channel in visible]
+    kept = [incident for incident in incidents if visible is None or incident.channel in visible]
+    seen = seen_by(session, (incident.id for incident in kept), audience)
+    shown = [_as_seen_with(incident, visible, seen[incident.id]) for incident in kept]
 
     def rank(item: SimilarIncident) -> tuple[bool, float, datetime]:
         fixed = item.status == STATUS_RESOLVED and bool(item.resolution_note)
@@ -289,13 +291,15 @@ def find_similar(session: Session, *, workspace: str, result: MatchResult,
     return sorted(shown, key=rank, reverse=True)[:limit]
 
 
-def _as_seen_with(incident: Incident, visible: set[str] | None) -> SimilarIncident:
-    # A note written in a channel the reader may not see stays there.
+def _as_seen_with(incident: Incident, visible: set[str] | None, seen: Seen) -> SimilarIncident:
+    # A note written in a channel the reader may not see stays there; so do the pastes made
+    # there (counted and dated only where the reader may look).
     note_hidden = (visible is not None and incident.resolved_in is not None
                    and incident.resolved_in not in visible)
     return SimilarIncident(
         id=incident.id, entry_id=incident.entry_id, status=incident.status,
-        occurrences=incident.occurrence_count, last_seen=as_utc(incident.last_seen),
+        occurrences=max(seen.occurrences, 1),
+        last_seen=as_utc(seen.last_seen or incident.first_seen),
         summary=incident.summary, resolved_by=None if note_hidden else incident.resolved_by,
         resolution_note=None if note_hidden else incident.resolution_note)
 
@@ -344,8 +348,9 @@ def list_incidents(session: Session, *, workspace: str | None = None, status: st
 
 
 def visible_incidents(session: Session, audience: Audience, *, workspace: str,
-                      status: str = "open", limit: int = 20) -> tuple[list[Incident], int]:
-    """(incidents this audience may see, newest first; how many others were left out).
+                      status: str = "open", limit: int = 20) -> tuple[list[SeenIncident], int]:
+    """(incidents this audience may see, newest first, counted and dated as it sees them; how
+    many others were left out).
 
     The channels are few (one per incident channel), so they are checked first and the list is
     one query over the visible ones; the left-out ones are only counted.
@@ -355,9 +360,10 @@ def visible_incidents(session: Session, audience: Audience, *, workspace: str,
         in_scope.append(Incident.status == status)
     channels = set(session.scalars(select(Incident.channel).where(*in_scope).distinct()))
     visible = audience.visible(channels)
-    shown = list(session.scalars(
+    shown = as_seen(session, session.scalars(
         select(Incident).where(*in_scope, Incident.channel.in_(visible))
-        .order_by(Incident.last_seen.desc(), Incident.id.desc()).limit(max(limit, 0))))
+        .order_by(Incident.last_seen.desc(), Incident.id.desc()).limit(max(limit, 0))),
+        audience)
     total = session.scalar(select(func.count()).select_from(Incident).where(*in_scope)) or 0
     shown_total = session.scalar(select(func.count()).select_from(Incident).where(
         *in_scope, Incident.channel.in_(visible))) or 0

@@ -21,6 +21,7 @@ from bot import metrics
 from bot.answers import Answer, AnswerContext, answer, attach_thread
 from bot.incidents import service
 from bot.incidents.audience import Audience
+from bot.incidents.seen import as_seen
 from bot.knowledge.model import KnowledgeBase
 from bot.logs.policy import channel_may_fetch
 from bot.matching.extraction import has_error_line
@@ -454,14 +455,22 @@ def show_owner(client: WebClient, *, channel: str, message: dict[str, Any], user
 
 
 def show_resolution_on_card(client: WebClient, settings: Settings, *, incident_id: int,
-                            user: str, note: str, lang: str) -> bool:
+                            user: str, note: str, lang: str, workspace: str = "",
+                            written_in: str | None = None) -> bool:
     """After `/troubleshoot resolve`: the incident's card (the message that started its
-    thread) shows the resolution too. False when there is no card of ours to update."""
+    thread) shows the resolution too. False when there is no card of ours to update.
+
+    A note written in a channel the card's readers may not see (an admin resolving a public
+    incident from a private channel) stays there: the card says it is resolved, not how."""
     with session_scope(settings.database_url) as session:
         incident = service.get_incident(session, incident_id)
         channel, card_ts = (incident.channel, incident.thread_ts) if incident else (None, None)
     if not channel or not card_ts:
         return False
+    if written_in and written_in != channel and written_in not in audience_for(
+            client, settings.database_url, workspace=workspace, channel=channel).visible(
+            {written_in}):
+        note = ""
     try:
         message = find_message(client, channel=channel, ts=card_ts, thread_ts=None)
         if message is None or not any(block.get("block_id") == f"state:{incident_id}"
@@ -488,8 +497,9 @@ def incidents_message(client: WebClient, settings: Settings, *, workspace: str, 
             incidents, hidden = service.visible_incidents(session, audience,
                                                           workspace=workspace, limit=20)
         else:
-            incidents = service.list_incidents(session, workspace=workspace, status="open",
-                                               channel=channel, limit=20)
+            incidents = as_seen(session, service.list_incidents(
+                session, workspace=workspace, status="open", channel=channel, limit=20),
+                audience)
     links = links_for(client, settings.database_url, audience=audience,
                       incident_ids=[incident.id for incident in incidents])
     return render_incidents(incidents, knowledge_base(settings), lang,

@@ -21,7 +21,14 @@ import pytest
 from bot.slack.permalinks import shown_text
 from tests.conftest import BACKENDS
 from tests.e2e.conftest import Server, app_server, new_channel, new_ts
-from tests.e2e.test_slack_conversations import all_text, answer_in, incident_id_of, respond_calls
+from tests.e2e.test_slack_conversations import (
+    all_text,
+    answer_in,
+    card_ts,
+    full_answer,
+    incident_id_of,
+    respond_calls,
+)
 from tests.e2e.test_team_knowledge_e2e import blocks_of, resolve_in_slack
 from tests.support.slack_api import TEAM_ID
 
@@ -289,3 +296,92 @@ def test_kb_drafts_lists_a_private_channels_draft_only_there(
     server.slack.command("kb drafts", channel=private, user=maintainer)
     own = all_text(respond_calls(server, private)[-1].args)
     assert "draftyak" in own and "draftheron" in own
+
+
+def cards_in(server: Server, channel: str, count: int) -> list[Any]:
+    return server.wait_in(channel, "chat.postMessage", count, predicate=lambda call: any(
+        block.get("type") == "actions" for block in call.args.get("blocks") or []))
+
+
+def take_on(server: Server, channel: str, card: Any, user: str) -> None:
+    """ "I'm on it" on `card` (a chat.postMessage call)."""
+    message = server.stored_message(channel, card_ts(server, channel, card))
+    server.slack.click(message, channel=channel, action_id="own_incident", user=user)
+    server.wait_in(channel, "chat.update")
+
+
+def test_a_shared_incident_shows_a_public_channel_only_what_was_said_where_it_may_look(
+        server: Server) -> None:
+    """One open incident gathers a fingerprint's pastes from every channel. Pastes and an
+    "I'm on it" in a private channel stay there: a public channel's card and thread reply,
+    similar lines, `incidents` lists and the Home tab count and name only what it may see."""
+    private, public, later = private_channel(server), new_channel(), new_channel()
+    # Opened in public, then pasted twice in a private channel, where Dave takes it on.
+    shared = unique_error("sharedlemur")
+    incident_id = paste(server, public, shared)
+    for _ in range(2):
+        server.slack.command(shared, channel=private)
+    take_on(server, private, cards_in(server, private, 2)[0], "U0000DAVE")
+    [(count, owner)] = server.sql("SELECT occurrence_count, owner FROM incidents WHERE id = :id",
+                                  id=incident_id)
+    assert (count, owner) == (3, "U0000DAVE")
+
+    # Pasted again in public: its card and thread reply count this channel's two pastes.
+    server.slack.command(shared, channel=public, user="U0000BOB")
+    card = cards_in(server, public, 2)[-1]
+    assert incident_id_of(card.args["blocks"]) == incident_id
+    shown = shown_text(all_text([card.args, full_answer(server, public, card).args]))
+    assert "U0000DAVE" not in shown
+    assert "2×" in shown or "seen 2 times" in shown, shown
+    assert "4×" not in shown and "4 times" not in shown
+
+    # Similar incidents in another public channel's answer: counted as the public sees them.
+    server.slack.command(shared.replace("vault", "vaults"), channel=later)
+    similar = shown_text(all_text([call.args for call in server.wait_in(
+        later, "chat.postMessage", 2)]))
+    assert f"#{incident_id}" in similar
+    assert "4×" not in similar and "4 times" not in similar, similar
+
+    # `incidents` in the public channel, `incidents all` elsewhere, the Home tab: 2×, not 4×.
+    server.slack.command("incidents", channel=public, user="U0000BOB")
+    listed = shown_text(all_text(respond_calls(server, public)[-1].args))
+    server.slack.command("incidents all", channel=later, user="U0000BOB")
+    listed_all = shown_text(all_text(respond_calls(server, later)[-1].args))
+    home = shown_text(home_of(server, "U0000HOME7"))
+    for text in (listed, listed_all, home):
+        assert f"*#{incident_id}*" in text
+        assert "· 2× ·" in text and "· 4× ·" not in text, text
+    # In the private channel itself, everything: four pastes.
+    server.slack.command("incidents all", channel=private)
+    assert "· 4× ·" in shown_text(all_text(respond_calls(server, private)[-1].args))
+
+
+def test_a_public_paste_joining_a_private_channels_incident_is_new_there(
+        server: Server) -> None:
+    private, public = private_channel(server), new_channel()
+    shared = unique_error("privatetapir")
+    incident_id = paste(server, private, shared)
+    server.slack.command(shared, channel=private)
+    take_on(server, private, cards_in(server, private, 2)[0], "U0000DAVE")
+
+    server.slack.command(shared, channel=public, user="U0000BOB")
+    card = cards_in(server, public, 1)[-1]
+    assert incident_id_of(card.args["blocks"]) == incident_id
+    shown = shown_text(all_text([card.args, full_answer(server, public, card).args]))
+    assert "U0000DAVE" not in shown and "3×" not in shown and "3 times" not in shown
+    assert f"Incident #{incident_id} recorded · first time seen" in shown
+
+
+def test_an_admins_note_from_a_private_channel_does_not_reach_the_public_card(
+        server: Server) -> None:
+    public, private = new_channel(), private_channel(server)
+    incident_id = paste(server, public, unique_error("cardheron"))
+    ts = card_ts(server, public, answer_in(server, public))
+    server.slack.command(f"resolve {incident_id} heron creds are in the private runbook",
+                         channel=private, user=ADMIN)
+    assert "resolved" in respond_calls(server, private)[-1].args["text"]
+    [update] = server.wait_in(public, "chat.update", predicate=lambda call: (
+        call.args["ts"] == ts))
+    shown = shown_text(all_text(update.args["blocks"]))
+    assert "Resolved by" in shown and "(no note)" in shown  # the state follows ...
+    assert "private runbook" not in shown  # ... the note stays where it was written

@@ -7,7 +7,9 @@ right shape (hypothesis) and the snippet someone would paste it in. Every value 
 
 A placement puts a snippet somewhere in a paste: at the start, middle or end of a line longer
 than the matcher's 600-character line limit, inside a JSON document, in a URL, in YAML. Formats
-that only exist at the start of a line (YAML keys, PEM blocks) keep their line.
+that only exist at the start of a line (YAML keys, PEM blocks) keep their line. A wrapped
+placement hard-wraps the paste at a terminal's or a log's width (`fold -w`), with the break in the
+middle of the secret (for a snippet that keeps its line, wherever the width falls).
 """
 
 from __future__ import annotations
@@ -200,11 +202,30 @@ def long_line(snippet: str, where: str) -> str:
     return f"{pad} {snippet} {pad}"
 
 
-PLACEMENTS = ("start", "middle", "end", "json", "url", "yaml")
+PLACEMENTS = ("start", "middle", "end", "json", "url", "yaml", "wrap76", "wrap80", "wrap120")
+
+
+def hard_wrap(text: str, width: int) -> str:
+    """Every line cut into `width`-character lines, as a terminal or `fold -w` does."""
+    return "\n".join(line[start: start + width] for line in text.split("\n")
+                     for start in range(0, max(len(line), 1), width))
+
+
+def wrapped(planted: Planted, width: int) -> str:
+    """The snippet in a line hard-wrapped at `width`, broken in the middle of the secret."""
+    if planted.own_line:
+        return hard_wrap(f"{FILLER}\n{planted.snippet}\n{FILLER}", width)
+    middle = planted.snippet.index(planted.secret) + len(planted.secret) // 2
+    pad = (FILLER * 3)[:(-middle) % width]
+    if pad:
+        pad = pad[:-1] + " "
+    return hard_wrap(f"{pad}{planted.snippet} {FILLER}", width)
 
 
 def place(planted: Planted, where: str) -> str:
     """The snippet in a paste of its own, put `where`."""
+    if where.startswith("wrap"):
+        return wrapped(planted, int(where.removeprefix("wrap")))
     if planted.own_line:
         line = {"yaml": f"deployment:\n  env:\n{planted.snippet}\n  replicas: 1",
                 "start": f"{planted.snippet}\n{FILLER * 8}"}.get(

@@ -104,7 +104,8 @@ def _resolve(ctx: CommandContext) -> None:
         return
     # The incident's card follows its state wherever it was resolved from.
     flows.show_resolution_on_card(ctx.client, ctx.settings, incident_id=incident_id,
-                                  user=ctx.user, note=note, lang=ctx.lang)
+                                  user=ctx.user, note=note, lang=ctx.lang,
+                                  workspace=ctx.workspace, written_in=ctx.channel or None)
     ctx.respond(response_type="ephemeral", **render_resolved(
         incident_id=incident_id, user=ctx.user, note=note, lang=ctx.lang).as_kwargs())
 
