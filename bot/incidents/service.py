@@ -32,6 +32,7 @@ from bot.matching.masking import mask
 from bot.matching.result import MatchResult
 from bot.redaction import sanitize
 from bot.storage import utcnow
+from bot.textcut import shorten
 
 TEXT_LIMIT = 20_000  # characters of an occurrence's text kept in the database
 SUMMARY_LIMIT = 300  # characters of an incident's summary line
@@ -114,7 +115,9 @@ def truncate_for_storage(value: str, limit: int = TEXT_LIMIT) -> tuple[str, bool
 
 
 def _cut(value: str, limit: int) -> str:
-    return value if len(value) <= limit else value[: limit - 1] + "…"
+    # Between words: the summary is what lists and the Home tab show, the note what the card
+    # quotes; a word cut in half reads as another word.
+    return shorten(value, limit)
 
 
 def incident_summary(pasted: str, result: MatchResult) -> str:

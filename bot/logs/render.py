@@ -20,6 +20,7 @@ from bot.logs.service import DEFAULT_LINES, LogReport, is_configuration_error
 from bot.logs.source import FetchTimeout, ServiceNotFound
 from bot.mrkdwn import SECTION_LIMIT, escape, section, shown
 from bot.redaction import redact
+from bot.textcut import shorten
 
 TEXTS: dict[str, dict[str, str]] = {
     "fetching": {"en": ":hourglass_flowing_sand: fetching the last {lines} lines of `{target}`…",
@@ -323,4 +324,4 @@ def closed_modal(text: str, lang: str) -> dict[str, Any]:
 
 
 def _option_text(name: str) -> str:
-    return name if len(name) <= OPTION_TEXT_CHARS else name[: OPTION_TEXT_CHARS - 1] + "…"
+    return shorten(name, OPTION_TEXT_CHARS)
