@@ -86,6 +86,22 @@ def test_korean_words_and_replies_only_to_the_person(slack_app: InProcessSlack, 
     nothing_recorded_or_posted(slack_app, channel)
 
 
+@pytest.mark.parametrize(("lang", "typed", "expected", "denied"), [
+    ("en", "logs 결제서비스", "`결제서비스` is not a service or endpoint name", "is needed"),
+    ("ko", "로그 결제서비스 --lines 50", "`결제서비스`: 서비스·엔드포인트 이름에는", "필요합니다"),
+])
+def test_logs_for_a_name_that_cannot_be_one_says_so_instead_of_asking_for_a_name(
+        slack_app: InProcessSlack, channel: str, lang: str, typed: str, expected: str,
+        denied: str) -> None:
+    """A team that calls its service by its Korean nickname typed one; "a service name is
+    needed" told them they had typed none."""
+    user = f"U0000LOG{lang.upper()}"
+    command(slack_app, f"lang {lang}", channel=channel, user=user)
+    reply = command(slack_app, typed, channel=channel, user=user)[-1]
+    assert expected in reply["text"] and denied not in reply["text"]
+    nothing_recorded_or_posted(slack_app, channel)
+
+
 def test_resolve_by_command_answers_only_the_resolver(slack_app: InProcessSlack,
                                                       channel: str) -> None:
     command(slack_app, OOM_ERROR, channel=channel)

@@ -135,6 +135,13 @@ TEXTS: dict[str, dict[str, str]] = {
                              "`{second}`)."},
     "usage_name": {"en": "A service name (or endpoint/deployment) is needed.",
                    "ko": "서비스 이름(또는 엔드포인트/배포)이 필요합니다."},
+    # A name was typed but cannot be one (Korean, emoji, a pasted error): say so, with the
+    # characters names are made of (the service's TARGET_NAME), rather than "a name is needed".
+    "usage_bad_name": {"en": "`{value}` is not a service or endpoint name: names have only "
+                             "letters, digits, `-`, `_` and `.` (an endpoint may add "
+                             "`/deployment`).",
+                       "ko": "`{value}`: 서비스·엔드포인트 이름에는 영문자, 숫자, `-`, `_`, "
+                             "`.`만 쓸 수 있습니다(배포는 `엔드포인트/배포` 형식)."},
 }
 
 
