@@ -397,6 +397,19 @@ def incident_threads(session: Session, incident_ids: Iterable[int]
     return {row.id: (row.channel, row.thread_ts) for row in rows}
 
 
+def threads_in_channel(session: Session, incident_id: int, *, channel: str,
+                       limit: int = 20) -> list[str]:
+    """The threads in `channel` where the incident's pastes were answered, newest first: each
+    repeat of an open incident gets a card of its own, and each card shows the state."""
+    rows = session.execute(
+        select(Occurrence.thread_ts)
+        .where(Occurrence.incident_id == incident_id, Occurrence.channel == channel,
+               Occurrence.thread_ts.is_not(None))
+        .group_by(Occurrence.thread_ts)
+        .order_by(func.max(Occurrence.created_at).desc()).limit(limit))
+    return [row.thread_ts for row in rows]
+
+
 def get_incident(session: Session, incident_id: int) -> Incident | None:
     return session.get(Incident, incident_id)
 
