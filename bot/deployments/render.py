@@ -89,7 +89,9 @@ def failure_card(*, name: str, state: str | None, error: str | None, origin: str
     blocks.append(_context(how))
     summary = t("summary", lang, name=name, state=state or "unknown")
     if report is not None and report.diagnosis is not None and report.diagnosis.findings:
-        summary += ": " + ", ".join(finding.entry_id for finding in report.diagnosis.findings)
+        # By title, in the reader's language, as the blocks and the log result name them:
+        # this text is the phone's notification, where a knowledge-base id means nothing.
+        summary += ": " + ", ".join(finding.title for finding in report.diagnosis.findings)
     return {"text": shown(summary), "blocks": blocks}
 
 
