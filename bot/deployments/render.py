@@ -75,7 +75,9 @@ def failure_card(*, name: str, state: str | None, error: str | None, origin: str
     head = t("failed", lang, name=shown(name), state=shown(state or "unknown"))
     blocks: list[dict[str, Any]] = [section(head)]
     if report is not None and report.diagnosis is not None:
-        blocks += logs_render.result_message(report, lang, markup)["blocks"]
+        same_state = report.fetched is not None and report.fetched.state == state
+        blocks += logs_render.result_message(report, lang, markup,
+                                             state_said=same_state)["blocks"]
     else:
         detail = []
         if error:

@@ -217,9 +217,12 @@ def _history_blocks(answer: Answer | None, lang: str, markup: Markup = MRKDWN
     return [section("\n".join(lines))] if lines else []
 
 
-def result_message(report: LogReport, lang: str, markup: Markup = MRKDWN) -> dict[str, Any]:
+def result_message(report: LogReport, lang: str, markup: Markup = MRKDWN, *,
+                   state_said: bool = False) -> dict[str, Any]:
     """The finished message: diagnosis, error lines, the service's own state and error.
-    `markup` may link incident numbers to their threads (the Slack side knows where they are)."""
+    `markup` may link incident numbers to their threads (the Slack side knows where they are).
+    `state_said`: the message this goes into names the service's state already (a failed
+    deployment's card), so it is not said twice."""
     request = report.request
     if report.fetched is None or report.diagnosis is None:
         return failure_message(report, lang)
@@ -227,7 +230,7 @@ def result_message(report: LogReport, lang: str, markup: Markup = MRKDWN) -> dic
     head = t("title", lang, target=shown(fetched.target), backend=shown(fetched.backend),
              lines=request.lines,
              init=t("init", lang) if request.init else "")
-    if fetched.state:
+    if fetched.state and not state_said:
         head += "\n" + t("state", lang, state=shown(fetched.state))
     if fetched.endpoint and fetched.endpoint_state:
         head += "\n" + t("endpoint_state", lang, endpoint=shown(fetched.endpoint),

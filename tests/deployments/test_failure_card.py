@@ -4,6 +4,8 @@ stand-in: tests/deployments/test_watch_cli.py."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from bot.deployments.render import failure_card
@@ -35,3 +37,18 @@ def test_the_notification_names_the_problems_by_title_not_by_id(lang: str) -> No
     for finding in report.diagnosis.findings:
         assert finding.title in card["text"]
         assert finding.entry_id not in card["text"]
+
+
+@pytest.mark.parametrize(("lang", "said"), [("ko", "상태: `Failed`"), ("en", "`Failed`")])
+def test_the_card_says_the_deployments_state_once(lang: str, said: str) -> None:
+    """The heading said "(Azure 상태: `Failed`)" and the log section under it "서비스 상태:
+    `Failed`" again; a state that differs from the heading's is still shown."""
+    report = report_for(INIT_FAILURE_LOG, state="Failed", lang=lang)
+    card = failure_card(name="credit-ep/green", state="Failed", error=None, origin="watch",
+                        rule=None, report=report, logs_note=None, lang=lang)
+    shown = json.dumps(card["blocks"], ensure_ascii=False)
+    assert shown.count("`Failed`") == 1 and said in shown
+    other = failure_card(name="credit-ep/green", state="Failed", error=None, origin="alert",
+                         rule="deploy-failed", logs_note=None, lang=lang,
+                         report=report_for(INIT_FAILURE_LOG, state="Unhealthy", lang=lang))
+    assert "`Unhealthy`" in json.dumps(other["blocks"], ensure_ascii=False)
