@@ -189,6 +189,12 @@ STRINGS: dict[str, dict[str, str]] = {
     # The message shortcut "Diagnose this error" (이 오류 진단), to its user only.
     "shortcut_no_text": {"en": "That message has no text I can read as an error.",
                          "ko": "이 메시지에는 오류로 읽을 수 있는 텍스트가 없습니다."},
+    "shortcut_no_error": {"en": "That message has no error message in it, so nothing was "
+                                "posted or recorded. Use *Diagnose this error* on the message "
+                                "with the error or its log.",
+                          "ko": "이 메시지에는 진단할 오류 메시지가 없어 스레드에 답하거나 "
+                                "기록하지 않았습니다. 오류나 로그가 있는 메시지에서 *이 오류 "
+                                "진단*을 실행해 주세요."},
     "shortcut_own_message": {"en": "That is one of my own answers: use *Diagnose this error* "
                                    "on the message that has the error.",
                              "ko": "제가 쓴 답변입니다. 오류가 있는 메시지에서 *이 오류 진단*을 "
