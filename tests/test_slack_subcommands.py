@@ -102,6 +102,23 @@ def test_logs_for_a_name_that_cannot_be_one_says_so_instead_of_asking_for_a_name
     nothing_recorded_or_posted(slack_app, channel)
 
 
+@pytest.mark.parametrize(("lang", "typed", "expected", "code"), [
+    ("ko", "언어", "`/troubleshoot 언어 한국어|영어` 또는 `lang ko|en` (현재: 한국어)", "현재: ko"),
+    ("ko", "지켜보기", "`/troubleshoot 지켜보기 켜기|끄기` 또는 `watch on|off` (현재: 꺼짐)",
+     "현재: off"),
+    ("en", "lang", "Usage: `/troubleshoot lang ko|en` (now: English)", "now: en"),
+])
+def test_usage_of_lang_and_watch_gives_the_readers_words(
+        slack_app: InProcessSlack, channel: str, lang: str, typed: str, expected: str,
+        code: str) -> None:
+    """A Korean user who typed `언어` alone was shown only `lang ko|en` and "(현재: ko)":
+    the English sub-command and a code where a word belongs."""
+    user = f"U0000USAGE{lang.upper()}"
+    command(slack_app, f"lang {lang}", channel=channel, user=user)
+    reply = command(slack_app, typed, channel=channel, user=user)[-1]
+    assert expected in reply["text"] and code not in reply["text"]
+
+
 def test_resolve_by_command_answers_only_the_resolver(slack_app: InProcessSlack,
                                                       channel: str) -> None:
     command(slack_app, OOM_ERROR, channel=channel)

@@ -113,7 +113,8 @@ def _lang(ctx: CommandContext) -> None:
     wanted = LANGUAGE_WORDS.get(ctx.args.strip().lower())
     if wanted is None:
         ctx.respond(response_type="ephemeral",
-                    **render_text(t("lang_usage", ctx.lang, current=ctx.lang)).as_kwargs())
+                    **render_text(t("lang_usage", ctx.lang, current=t(
+                        f"language_name_{ctx.lang}", ctx.lang))).as_kwargs())
         return
     preferences.set_user_language(ctx.database_url, workspace=ctx.workspace, user=ctx.user,
                                   language=wanted)
@@ -123,8 +124,9 @@ def _lang(ctx: CommandContext) -> None:
 def _watch(ctx: CommandContext) -> None:
     wanted = SWITCH_WORDS.get(ctx.args.strip().lower())
     if wanted is None:
-        state = "on" if preferences.channel_watched(ctx.database_url, workspace=ctx.workspace,
-                                                    channel=ctx.channel) else "off"
+        state = t("switch_on" if preferences.channel_watched(
+            ctx.database_url, workspace=ctx.workspace, channel=ctx.channel) else "switch_off",
+            ctx.lang)
         ctx.respond(response_type="ephemeral",
                     **render_text(t("watch_usage", ctx.lang, state=state)).as_kwargs())
         return
