@@ -119,6 +119,28 @@ def test_usage_of_lang_and_watch_gives_the_readers_words(
     assert expected in reply["text"] and code not in reply["text"]
 
 
+def test_resolving_an_unknown_error_by_command_drafts_an_entry_in_its_thread(
+        slack_app: InProcessSlack, channel: str) -> None:
+    """The Resolve button's modal turns the note of an incident the bot did not know into a
+    draft entry in its thread; `/troubleshoot 해결 N 메모` resolved it and the fix was lost."""
+    # A word of its own per test: every run's paste must be an incident of its own.
+    word = "".join(chr(ord("g") + int(digit, 16)) for digit in channel[-8:].lower())
+    command(slack_app, f"RuntimeError: lib{word}.so went missing while warming the teapot",
+            channel=channel)
+    [(incident_id, thread_ts)] = sql(
+        slack_app, "SELECT id, thread_ts FROM incidents WHERE channel = :c", c=channel)
+    assert sql(slack_app, "SELECT entry_id FROM incidents WHERE id = :i", i=incident_id) == [
+        (None,)]
+    command(slack_app, f"해결 {incident_id} 피처 스토어 캐시 예열 시간을 늘림", channel=channel)
+    [(state,)] = sql(slack_app, "SELECT status FROM kb_drafts WHERE incident_id = :i",
+                     i=incident_id)
+    assert state == "proposed"
+    posted = [call.args for call in slack_app.fake.calls_to("chat.postMessage")
+              if call.args.get("channel") == channel and call.args.get("thread_ts") == thread_ts]
+    assert any("피처 스토어 캐시 예열 시간을 늘림" in json.dumps(args, ensure_ascii=False)
+               and "kb_draft" in json.dumps(args) for args in posted), posted
+
+
 def test_resolve_by_command_answers_only_the_resolver(slack_app: InProcessSlack,
                                                       channel: str) -> None:
     command(slack_app, OOM_ERROR, channel=channel)

@@ -453,6 +453,12 @@ def show_owner(client: WebClient, *, channel: str, message: dict[str, Any], user
                        blocks=blocks)
 
 
+def incident_thread(settings: Settings, incident_id: int) -> tuple[str, str] | None:
+    """(channel, thread ts) where the incident is discussed: its first card's thread."""
+    with session_scope(settings.database_url) as session:
+        return service.incident_threads(session, [incident_id]).get(incident_id)
+
+
 def update_cards(client: WebClient, settings: Settings, *, incident_id: int,
                  change: Callable[[list[dict[str, Any]]], list[dict[str, Any]]],
                  skip: frozenset[str] = frozenset(), only_from: str | None = None) -> bool:
