@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.controls import strip_invisible
+from bot.textcut import shorten
 
 
 def escape(text: str) -> str:
@@ -38,6 +39,6 @@ def shown(text: str) -> str:
 
 def section(text: str) -> dict[str, Any]:
     """A mrkdwn section block, cut to what Slack accepts."""
-    if len(text) > SECTION_LIMIT:
-        text = text[: SECTION_LIMIT - 1] + "…"
+    # Between words, and never inside an escape: a cut `&lt;` would show as "&l".
+    text = shorten(text, SECTION_LIMIT)
     return {"type": "section", "text": {"type": "mrkdwn", "text": text}}

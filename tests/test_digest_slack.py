@@ -123,6 +123,25 @@ def test_subscribe_in_korean_with_a_scope(slack: FakeSlackAPI,
     assert (row.scope, row.scope_channels) == ("channels", "C0PUBLIC01 G0SECRET01")
 
 
+def test_channels_typed_by_name_are_looked_up(slack: FakeSlackAPI,
+                                             migrated_database_url: str) -> None:
+    """The manifest does not escape the command (a paste must arrive as typed), so Slack sends
+    `#ml-serving` as that text: "I could not read `#ml-serving`… or a channel mention" was the
+    answer to a channel mention, and listed channels could not be subscribed at all."""
+    url = migrated_database_url
+    slack.add_channel("C0MLSERVE01")  # named incidents-c0mlserve01 by the stand-in
+    slack.add_channel("G0SECRET02", private=True)
+    answer = run(slack, url, "구독 월요일 9시 #incidents-c0mlserve01 #incidents-g0secret02",
+                 lang="ko")
+    assert "<#C0MLSERVE01>, <#G0SECRET02>" in answer["text"], answer
+    row = subscription(url)
+    assert (row.scope, row.scope_channels) == ("channels", "C0MLSERVE01 G0SECRET02")
+
+    answer = run(slack, url, "subscribe #no-such-channel")
+    assert "could not find the channel #no-such-channel" in answer["text"]
+    assert subscription(url).scope_channels == "C0MLSERVE01 G0SECRET02"  # unchanged
+
+
 @pytest.mark.parametrize("args, complaint", [
     ("subscribe noon", "could not read `noon`"),
     ("subscribe 25:00", "`25:00` is not a time of day"),

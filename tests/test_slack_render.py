@@ -264,6 +264,11 @@ def test_incident_listing_and_home_tab(kb: KnowledgeBase) -> None:
     home = render_home(rows * 40, kb, lang="ko", default_lang="en")
     assert home["type"] == "home" and len(home["blocks"]) <= 100
     assert "내 언어: *한국어*" in texts(home["blocks"]) and "외 50건" in texts(home["blocks"])
+    # The workspace default by name in the reader's language: "(워크스페이스 기본값: en)" was a
+    # code in the middle of a Korean sentence.
+    assert "(워크스페이스 기본값: 영어)" in texts(home["blocks"])
+    assert "(workspace default: Korean)" in texts(
+        render_home([], kb, lang="en", default_lang="ko")["blocks"])
 
 
 @pytest.mark.parametrize(("markdown", "expected"), [

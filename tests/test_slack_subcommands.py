@@ -86,6 +86,61 @@ def test_korean_words_and_replies_only_to_the_person(slack_app: InProcessSlack, 
     nothing_recorded_or_posted(slack_app, channel)
 
 
+@pytest.mark.parametrize(("lang", "typed", "expected", "denied"), [
+    ("en", "logs 결제서비스", "`결제서비스` is not a service or endpoint name", "is needed"),
+    ("ko", "로그 결제서비스 --lines 50", "`결제서비스`: 서비스·엔드포인트 이름에는", "필요합니다"),
+])
+def test_logs_for_a_name_that_cannot_be_one_says_so_instead_of_asking_for_a_name(
+        slack_app: InProcessSlack, channel: str, lang: str, typed: str, expected: str,
+        denied: str) -> None:
+    """A team that calls its service by its Korean nickname typed one; "a service name is
+    needed" told them they had typed none."""
+    user = f"U0000LOG{lang.upper()}"
+    command(slack_app, f"lang {lang}", channel=channel, user=user)
+    reply = command(slack_app, typed, channel=channel, user=user)[-1]
+    assert expected in reply["text"] and denied not in reply["text"]
+    nothing_recorded_or_posted(slack_app, channel)
+
+
+@pytest.mark.parametrize(("lang", "typed", "expected", "code"), [
+    ("ko", "언어", "`/troubleshoot 언어 한국어|영어` 또는 `lang ko|en` (현재: 한국어)", "현재: ko"),
+    ("ko", "지켜보기", "`/troubleshoot 지켜보기 켜기|끄기` 또는 `watch on|off` (현재: 꺼짐)",
+     "현재: off"),
+    ("en", "lang", "Usage: `/troubleshoot lang ko|en` (now: English)", "now: en"),
+])
+def test_usage_of_lang_and_watch_gives_the_readers_words(
+        slack_app: InProcessSlack, channel: str, lang: str, typed: str, expected: str,
+        code: str) -> None:
+    """A Korean user who typed `언어` alone was shown only `lang ko|en` and "(현재: ko)":
+    the English sub-command and a code where a word belongs."""
+    user = f"U0000USAGE{lang.upper()}"
+    command(slack_app, f"lang {lang}", channel=channel, user=user)
+    reply = command(slack_app, typed, channel=channel, user=user)[-1]
+    assert expected in reply["text"] and code not in reply["text"]
+
+
+def test_resolving_an_unknown_error_by_command_drafts_an_entry_in_its_thread(
+        slack_app: InProcessSlack, channel: str) -> None:
+    """The Resolve button's modal turns the note of an incident the bot did not know into a
+    draft entry in its thread; `/troubleshoot 해결 N 메모` resolved it and the fix was lost."""
+    # A word of its own per test: every run's paste must be an incident of its own.
+    word = "".join(chr(ord("g") + int(digit, 16)) for digit in channel[-8:].lower())
+    command(slack_app, f"RuntimeError: lib{word}.so went missing while warming the teapot",
+            channel=channel)
+    [(incident_id, thread_ts)] = sql(
+        slack_app, "SELECT id, thread_ts FROM incidents WHERE channel = :c", c=channel)
+    assert sql(slack_app, "SELECT entry_id FROM incidents WHERE id = :i", i=incident_id) == [
+        (None,)]
+    command(slack_app, f"해결 {incident_id} 피처 스토어 캐시 예열 시간을 늘림", channel=channel)
+    [(state,)] = sql(slack_app, "SELECT status FROM kb_drafts WHERE incident_id = :i",
+                     i=incident_id)
+    assert state == "proposed"
+    posted = [call.args for call in slack_app.fake.calls_to("chat.postMessage")
+              if call.args.get("channel") == channel and call.args.get("thread_ts") == thread_ts]
+    assert any("피처 스토어 캐시 예열 시간을 늘림" in json.dumps(args, ensure_ascii=False)
+               and "kb_draft" in json.dumps(args) for args in posted), posted
+
+
 def test_resolve_by_command_answers_only_the_resolver(slack_app: InProcessSlack,
                                                       channel: str) -> None:
     command(slack_app, OOM_ERROR, channel=channel)

@@ -75,7 +75,9 @@ def failure_card(*, name: str, state: str | None, error: str | None, origin: str
     head = t("failed", lang, name=shown(name), state=shown(state or "unknown"))
     blocks: list[dict[str, Any]] = [section(head)]
     if report is not None and report.diagnosis is not None:
-        blocks += logs_render.result_message(report, lang, markup)["blocks"]
+        same_state = report.fetched is not None and report.fetched.state == state
+        blocks += logs_render.result_message(report, lang, markup,
+                                             state_said=same_state)["blocks"]
     else:
         detail = []
         if error:
@@ -89,7 +91,9 @@ def failure_card(*, name: str, state: str | None, error: str | None, origin: str
     blocks.append(_context(how))
     summary = t("summary", lang, name=name, state=state or "unknown")
     if report is not None and report.diagnosis is not None and report.diagnosis.findings:
-        summary += ": " + ", ".join(finding.entry_id for finding in report.diagnosis.findings)
+        # By title, in the reader's language, as the blocks and the log result name them:
+        # this text is the phone's notification, where a knowledge-base id means nothing.
+        summary += ": " + ", ".join(finding.title for finding in report.diagnosis.findings)
     return {"text": shown(summary), "blocks": blocks}
 
 

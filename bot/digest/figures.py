@@ -45,6 +45,7 @@ from bot.digest.scope import THIS_CHANNEL, Coverage
 from bot.digest.weeks import IsoWeek, WeekWindow
 from bot.incidents.models import STATUS_DISMISSED, Feedback, Incident, Occurrence
 from bot.teaching.models import STATUS_PROPOSED, KnowledgeDraft
+from bot.textcut import shorten
 
 OCC = Occurrence.__table__
 INC = Incident.__table__
@@ -456,7 +457,7 @@ def _sample(text: str) -> str:
     # Stored texts are redacted already; redacting again before posting costs little and
     # protects rows written before a redaction rule existed.
     text = redact(text.strip())
-    return text if len(text) <= SAMPLE_CHARS else text[: SAMPLE_CHARS - 1] + "…"
+    return shorten(text, SAMPLE_CHARS)  # between words: the team reads it to write it up
 
 
 def _feedback(conn: Connection, window: WeekWindow, covers: Covers) -> list[EntryFeedback]:

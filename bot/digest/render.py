@@ -13,6 +13,7 @@ from bot.digest.figures import Digest, EntryCount
 from bot.digest.scope import LISTED, THIS_CHANNEL, WORKSPACE
 from bot.i18n import Catalog
 from bot.mrkdwn import escape
+from bot.textcut import shorten
 
 IncidentRef = Callable[[int], str]  # an incident number as the message writes it: "#3"
 
@@ -190,7 +191,7 @@ def change(current: int, previous: int) -> str:
 
 
 def _clip(text: str, limit: int = SECTION_LIMIT) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return shorten(text, limit)
 
 
 def _section(text: str) -> dict[str, Any]:

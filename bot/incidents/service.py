@@ -33,6 +33,7 @@ from bot.matching.masking import mask
 from bot.matching.result import MatchResult
 from bot.redaction import sanitize
 from bot.storage import utcnow
+from bot.textcut import shorten
 
 TEXT_LIMIT = 20_000  # characters of an occurrence's text kept in the database
 SUMMARY_LIMIT = 300  # characters of an incident's summary line
@@ -115,7 +116,9 @@ def truncate_for_storage(value: str, limit: int = TEXT_LIMIT) -> tuple[str, bool
 
 
 def _cut(value: str, limit: int) -> str:
-    return value if len(value) <= limit else value[: limit - 1] + "…"
+    # Between words: the summary is what lists and the Home tab show, the note what the card
+    # quotes; a word cut in half reads as another word.
+    return shorten(value, limit)
 
 
 def incident_summary(pasted: str, result: MatchResult) -> str:
@@ -398,6 +401,19 @@ def incident_threads(session: Session, incident_ids: Iterable[int]
         Incident.id.in_(wanted), Incident.channel.is_not(None),
         Incident.thread_ts.is_not(None)))
     return {row.id: (row.channel, row.thread_ts) for row in rows}
+
+
+def threads_in_channel(session: Session, incident_id: int, *, channel: str,
+                       limit: int = 20) -> list[str]:
+    """The threads in `channel` where the incident's pastes were answered, newest first: each
+    repeat of an open incident gets a card of its own, and each card shows the state."""
+    rows = session.execute(
+        select(Occurrence.thread_ts)
+        .where(Occurrence.incident_id == incident_id, Occurrence.channel == channel,
+               Occurrence.thread_ts.is_not(None))
+        .group_by(Occurrence.thread_ts)
+        .order_by(func.max(Occurrence.created_at).desc()).limit(limit))
+    return [row.thread_ts for row in rows]
 
 
 def get_incident(session: Session, incident_id: int) -> Incident | None:

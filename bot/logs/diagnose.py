@@ -20,6 +20,7 @@ from bot.knowledge.model import KIND_CAUSE
 from bot.matching.matcher import Matcher, default_matcher
 from bot.matching.result import Match, MatchResult
 from bot.redaction import sanitize
+from bot.textcut import shorten
 
 ERROR_LINE = re.compile(
     r"Traceback \(most recent call last\)|\b(?:\w*(?:error|exception)|fail(?:ed|ure|s)?|fatal|"
@@ -74,8 +75,7 @@ class Diagnosis:
 
 
 def _clip(line: str) -> str:
-    line = line.rstrip()
-    return line if len(line) <= LINE_CHARS else line[: LINE_CHARS - 1] + "…"
+    return shorten(line.rstrip(), LINE_CHARS)  # the excerpt a person reads: between words
 
 
 def error_line_numbers(lines: list[str]) -> list[int]:

@@ -20,6 +20,7 @@ from bot.logs.service import DEFAULT_LINES, LogReport, is_configuration_error
 from bot.logs.source import FetchTimeout, ServiceNotFound
 from bot.mrkdwn import SECTION_LIMIT, escape, section, shown
 from bot.redaction import redact
+from bot.textcut import shorten
 
 TEXTS: dict[str, dict[str, str]] = {
     "fetching": {"en": ":hourglass_flowing_sand: fetching the last {lines} lines of `{target}`…",
@@ -134,6 +135,13 @@ TEXTS: dict[str, dict[str, str]] = {
                              "`{second}`)."},
     "usage_name": {"en": "A service name (or endpoint/deployment) is needed.",
                    "ko": "서비스 이름(또는 엔드포인트/배포)이 필요합니다."},
+    # A name was typed but cannot be one (Korean, emoji, a pasted error): say so, with the
+    # characters names are made of (the service's TARGET_NAME), rather than "a name is needed".
+    "usage_bad_name": {"en": "`{value}` is not a service or endpoint name: names have only "
+                             "letters, digits, `-`, `_` and `.` (an endpoint may add "
+                             "`/deployment`).",
+                       "ko": "`{value}`: 서비스·엔드포인트 이름에는 영문자, 숫자, `-`, `_`, "
+                             "`.`만 쓸 수 있습니다(배포는 `엔드포인트/배포` 형식)."},
 }
 
 
@@ -209,9 +217,12 @@ def _history_blocks(answer: Answer | None, lang: str, markup: Markup = MRKDWN
     return [section("\n".join(lines))] if lines else []
 
 
-def result_message(report: LogReport, lang: str, markup: Markup = MRKDWN) -> dict[str, Any]:
+def result_message(report: LogReport, lang: str, markup: Markup = MRKDWN, *,
+                   state_said: bool = False) -> dict[str, Any]:
     """The finished message: diagnosis, error lines, the service's own state and error.
-    `markup` may link incident numbers to their threads (the Slack side knows where they are)."""
+    `markup` may link incident numbers to their threads (the Slack side knows where they are).
+    `state_said`: the message this goes into names the service's state already (a failed
+    deployment's card), so it is not said twice."""
     request = report.request
     if report.fetched is None or report.diagnosis is None:
         return failure_message(report, lang)
@@ -219,7 +230,7 @@ def result_message(report: LogReport, lang: str, markup: Markup = MRKDWN) -> dic
     head = t("title", lang, target=shown(fetched.target), backend=shown(fetched.backend),
              lines=request.lines,
              init=t("init", lang) if request.init else "")
-    if fetched.state:
+    if fetched.state and not state_said:
         head += "\n" + t("state", lang, state=shown(fetched.state))
     if fetched.endpoint and fetched.endpoint_state:
         head += "\n" + t("endpoint_state", lang, endpoint=shown(fetched.endpoint),
@@ -323,4 +334,4 @@ def closed_modal(text: str, lang: str) -> dict[str, Any]:
 
 
 def _option_text(name: str) -> str:
-    return name if len(name) <= OPTION_TEXT_CHARS else name[: OPTION_TEXT_CHARS - 1] + "…"
+    return shorten(name, OPTION_TEXT_CHARS)

@@ -454,36 +454,78 @@ def show_owner(client: WebClient, *, channel: str, message: dict[str, Any], user
                        blocks=blocks)
 
 
-def show_resolution_on_card(client: WebClient, settings: Settings, *, incident_id: int,
-                            user: str, note: str, lang: str, workspace: str = "",
-                            written_in: str | None = None) -> bool:
-    """After `/troubleshoot resolve`: the incident's card (the message that started its
-    thread) shows the resolution too. False when there is no card of ours to update.
+def incident_thread(settings: Settings, incident_id: int) -> tuple[str, str] | None:
+    """(channel, thread ts) where the incident is discussed: its first card's thread."""
+    with session_scope(settings.database_url) as session:
+        return service.incident_threads(session, [incident_id]).get(incident_id)
 
-    A note written in a channel the card's readers may not see (an admin resolving a public
-    incident from a private channel) stays there: the card says it is resolved, not how."""
+
+def update_cards(client: WebClient, settings: Settings, *, incident_id: int,
+                 change: Callable[[list[dict[str, Any]]], list[dict[str, Any]]],
+                 skip: frozenset[str] = frozenset(), only_from: str | None = None) -> bool:
+    """Apply `change` to every card of the incident in its channel (the first, and the card
+    each repeat got), but those in `skip` (the clicked one, already updated): a repeat's card
+    left saying "Open" with a Resolve button invited a second resolution. Cards in other
+    channels are left alone: a resolution note may not be theirs to show. False when there is
+    no card of ours to update. `only_from`: do it only when the change was made in the
+    incident's own channel (a note written elsewhere, perhaps in a private channel, stays
+    there)."""
     with session_scope(settings.database_url) as session:
         incident = service.get_incident(session, incident_id)
-        channel, card_ts = (incident.channel, incident.thread_ts) if incident else (None, None)
-    if not channel or not card_ts:
+        channel, first_ts = (incident.channel, incident.thread_ts) if incident else (None, None)
+        stamps = service.threads_in_channel(session, incident_id, channel=channel) \
+            if channel else []
+    if not channel or only_from not in (None, channel):
         return False
-    if written_in and written_in != channel and written_in not in audience_for(
-            client, settings.database_url, workspace=workspace, channel=channel).visible(
-            {written_in}):
-        note = ""
-    try:
-        message = find_message(client, channel=channel, ts=card_ts, thread_ts=None)
-        if message is None or not any(block.get("block_id") == f"state:{incident_id}"
-                                            for block in message.get("blocks") or []):
-            return False  # the thread was started by a person's message, not by our card
-        blocks = with_resolution(message["blocks"], user=user, note=note, lang=lang)
-        client.chat_update(channel=channel, ts=card_ts, text=message.get("text") or "-",
-                           blocks=blocks)
-    except SlackApiError:
-        log.warning("could not show the resolution of #%s on its card", incident_id,
-                    exc_info=True)
-        return False
-    return True
+    updated = False
+    for card_ts in dict.fromkeys([*([first_ts] if first_ts else []), *stamps]):
+        if card_ts in skip:
+            continue
+        try:
+            message = find_message(client, channel=channel, ts=card_ts, thread_ts=None)
+            if message is None or not any(block.get("block_id") == f"state:{incident_id}"
+                                                for block in message.get("blocks") or []):
+                continue  # the thread was started by a person's message, not by our card
+            client.chat_update(channel=channel, ts=card_ts, text=message.get("text") or "-",
+                               blocks=change(message["blocks"]))
+            updated = True
+        except SlackApiError:
+            log.warning("could not update card %s of #%s", card_ts, incident_id, exc_info=True)
+    return updated
+
+
+def show_resolution_on_card(client: WebClient, settings: Settings, *, incident_id: int,
+                            user: str, note: str, lang: str, workspace: str = "",
+                            written_in: str | None = None,
+                            skip: frozenset[str] = frozenset(),
+                            only_from: str | None = None) -> bool:
+    """After a resolution (`/troubleshoot resolve`, or the modal): the incident's cards show
+    it too (update_cards).
+
+    A note written in a channel the cards' readers may not see (an admin resolving a public
+    incident from a private channel) stays there: the cards say it is resolved, not how."""
+    if written_in:
+        with session_scope(settings.database_url) as session:
+            incident = service.get_incident(session, incident_id)
+            channel = incident.channel if incident else None
+        if channel and written_in != channel and written_in not in audience_for(
+                client, settings.database_url, workspace=workspace, channel=channel).visible(
+                {written_in}):
+            note = ""
+    return update_cards(client, settings, incident_id=incident_id, skip=skip,
+                        only_from=only_from,
+                        change=lambda blocks: with_resolution(blocks, user=user, note=note,
+                                                              lang=lang))
+
+
+def show_reopened_on_cards(client: WebClient, settings: Settings, *, incident_id: int,
+                           user: str, lang: str, channel: str | None,
+                           skip: frozenset[str]) -> bool:
+    """After Reopen on one card: the incident's other cards are open again too."""
+    kb = knowledge_base(settings)
+    return update_cards(client, settings, incident_id=incident_id, skip=skip,
+                        only_from=channel,
+                        change=lambda blocks: with_reopened(blocks, kb, user=user, lang=lang))
 
 
 def incidents_message(client: WebClient, settings: Settings, *, workspace: str, channel: str,

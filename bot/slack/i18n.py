@@ -132,8 +132,14 @@ STRINGS: dict[str, dict[str, str]] = {
         "ko": "명령은 슬래시 명령으로 입력해 주세요: `/troubleshoot {command}`. 여기서 오류를 "
               "진단하려면 오류 메시지 전체와 함께 저를 멘션해 주세요."},
     "lang_set": {"en": "Your language is now English.", "ko": "이제 한국어로 답합니다."},
+    # The Korean usage gives the Korean words, and the current value as a word, not a code.
     "lang_usage": {"en": "Usage: `/troubleshoot lang ko|en` (now: {current})",
-                   "ko": "사용법: `/troubleshoot lang ko|en` (현재: {current})"},
+                   "ko": "사용법: `/troubleshoot 언어 한국어|영어` 또는 `lang ko|en` "
+                         "(현재: {current})"},
+    "language_name_ko": {"en": "Korean", "ko": "한국어"},
+    "language_name_en": {"en": "English", "ko": "영어"},
+    "switch_on": {"en": "on", "ko": "켜짐"},
+    "switch_off": {"en": "off", "ko": "꺼짐"},
     "watch_on": {"en": ":eyes: Watching <#{channel}>: errors posted here get a threaded "
                        "suggestion when I am confident.",
                  "ko": ":eyes: <#{channel}> 채널을 지켜봅니다. 올라온 오류에 확실한 조치 방법이 "
@@ -141,7 +147,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "watch_off": {"en": "Stopped watching <#{channel}>.", "ko": "<#{channel}> 채널 지켜보기를 "
                                                               "멈췄습니다."},
     "watch_usage": {"en": "Usage: `/troubleshoot watch on|off` (now: {state})",
-                    "ko": "사용법: `/troubleshoot watch on|off` (현재: {state})"},
+                    "ko": "사용법: `/troubleshoot 지켜보기 켜기|끄기` 또는 `watch on|off` "
+                          "(현재: {state})"},
     "incidents_title": {"en": "*Open incidents* ({scope})", "ko": "*열린 인시던트* ({scope})"},
     "scope_channel": {"en": "this channel", "ko": "이 채널"},
     "scope_workspace": {"en": "workspace", "ko": "전체"},
@@ -189,6 +196,12 @@ STRINGS: dict[str, dict[str, str]] = {
     # The message shortcut "Diagnose this error" (이 오류 진단), to its user only.
     "shortcut_no_text": {"en": "That message has no text I can read as an error.",
                          "ko": "이 메시지에는 오류로 읽을 수 있는 텍스트가 없습니다."},
+    "shortcut_no_error": {"en": "That message has no error message in it, so nothing was "
+                                "posted or recorded. Use *Diagnose this error* on the message "
+                                "with the error or its log.",
+                          "ko": "이 메시지에는 진단할 오류 메시지가 없어 스레드에 답하거나 "
+                                "기록하지 않았습니다. 오류나 로그가 있는 메시지에서 *이 오류 "
+                                "진단*을 실행해 주세요."},
     "shortcut_own_message": {"en": "That is one of my own answers: use *Diagnose this error* "
                                    "on the message that has the error.",
                              "ko": "제가 쓴 답변입니다. 오류가 있는 메시지에서 *이 오류 진단*을 "

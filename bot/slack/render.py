@@ -409,7 +409,8 @@ def render_home(incidents: Sequence[Any], kb: KnowledgeBase, *, lang: str,
     """`hidden`: open incidents of private channels and DMs, counted but never shown here."""
     blocks: list[bk.Block] = [
         bk.header(t("home_title", lang)),
-        bk.section(t("home_language", lang, default=default_lang), id_="language"),
+        bk.section(t("home_language", lang,
+                     default=t(f"language_name_{default_lang}", lang)), id_="language"),
         bk.actions(
             bk.button(t("home_use_en", lang), action_id=f"{ACTION_SET_LANGUAGE}_en", value="en",
                       style="primary" if lang == "en" else None),

@@ -376,6 +376,67 @@ def test_im_on_it_names_the_owner_until_it_is_resolved(server: Server, channel: 
     assert owner == "U0000ERIN"
 
 
+def cards_of(server: Server, channel: str) -> list[dict[str, Any]]:
+    """The channel's cards (top-level messages with a state line) as Slack shows them now."""
+    return [message for (where, _ts), message in sorted(server.fake.messages.items())
+            if where == channel and not message.get("thread_ts")
+            and any(str(block.get("block_id", "")).startswith("state:")
+                    for block in message.get("blocks") or [])]
+
+
+def submit_resolve_modal(server: Server, card: dict[str, Any], *, channel: str, user: str,
+                         note: str) -> None:
+    server.slack.click(card, channel=channel, action_id="resolve_incident", user=user)
+    opened = server.fake.wait_for("views.open", predicate=lambda call: json.loads(
+        call.args["view"]["private_metadata"])["message_ts"] == card["ts"])[-1]
+    view = opened.args["view"]
+    server.slack.interaction({
+        "type": "view_submission", "team": {"id": TEAM_ID, "domain": "test"},
+        "user": {"id": user, "username": user.lower(), "team_id": TEAM_ID},
+        "api_app_id": "A0000TEST", "token": "legacy", "trigger_id": new_trigger_id(),
+        "view": {**view, "id": "V0000MODAL", "team_id": TEAM_ID, "state": {"values": {
+            "note": {"note_input": {"type": "plain_text_input", "value": note}}}}}})
+    server.settle()
+
+
+def test_every_card_of_an_incident_follows_its_state(server: Server, channel: str) -> None:
+    """A repeat of an open incident gets a card of its own ("#1 · seen 2 times"). Resolving
+    from one card (or with the command) left the other saying Open with a Resolve button,
+    so a teammate looking at it resolved the incident again, or was told it already was."""
+    paste = CRASH_ERROR + f" (every card {channel})"
+    first = card_in(server, channel, paste)
+    incident_id = incident_id_of(first["blocks"])
+    server.slack.command(paste, channel=channel)
+    server.settle()
+    assert len(cards_of(server, channel)) == 2
+
+    def buttons() -> list[set[str]]:
+        return [{element.get("action_id") for block in card["blocks"]
+                 if block.get("type") == "actions" for element in block["elements"]}
+                for card in cards_of(server, channel)]
+
+    second = cards_of(server, channel)[1]
+    server.slack.click(second, channel=channel, action_id="own_incident", user="U0000DAVE")
+    server.settle()
+    assert all("owner: <@U0000DAVE>" in all_text(card["blocks"][0])
+               for card in cards_of(server, channel))
+
+    submit_resolve_modal(server, second, channel=channel, user="U0000CAROL",
+                         note="pinned the base image")
+    assert buttons() == [{"reopen_incident"}, {"reopen_incident"}]
+    assert all("Resolved by <@U0000CAROL>: pinned the base image" in all_text(card["blocks"])
+               for card in cards_of(server, channel))
+
+    server.slack.click(cards_of(server, channel)[0], channel=channel,
+                       action_id="reopen_incident", user="U0000CAROL")
+    server.settle()
+    assert buttons() == [{"resolve_incident", "own_incident"}] * 2
+
+    server.slack.command(f"resolve {incident_id} rolled back", channel=channel)
+    server.settle()
+    assert buttons() == [{"reopen_incident"}, {"reopen_incident"}]
+
+
 # ----- answers posted before the 👍/👎 row
 
 def test_the_old_feedback_buttons_still_count(server: Server, channel: str) -> None:

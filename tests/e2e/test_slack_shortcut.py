@@ -113,6 +113,24 @@ def test_a_message_that_is_only_an_empty_code_block_is_nothing_to_read(server: S
     assert not server.sql("SELECT id FROM occurrences WHERE channel = :c", c=channel)
 
 
+@pytest.mark.parametrize("said", ["배포가 안 돼요 ㅠㅠ 도와주세요", "hello, anyone around?"])
+def test_a_message_that_names_no_error_is_told_to_the_person_only(server: Server,
+                                                                  said: str) -> None:
+    """A plea for help with no error in it was answered in its thread with a public "no known
+    fix" and recorded as an incident the digest then listed as an unknown error: a paste or a
+    mention of the same words gets a word to the person only."""
+    channel = new_channel()
+    use_shortcut(server, channel, {"type": "message", "user": "U0000BOB", "ts": new_ts(),
+                                   "text": said})
+    told = server.fake.wait_for("response_url", predicate=lambda call: (
+        call.path.endswith(f"/{channel}-shortcut")))
+    assert told[0].args["response_type"] == "ephemeral"
+    assert "no error message in it, so nothing was posted or recorded" in told[0].args["text"]
+    server.settle()
+    assert not server.calls_in(channel, "chat.postMessage")
+    assert not server.sql("SELECT id FROM occurrences WHERE channel = :c", c=channel)
+
+
 def test_a_korean_user_gets_the_answer_in_korean(server: Server) -> None:
     channel, user = new_channel(), "U0000KOSHORT"
     server.slack.command("언어 한국어", channel=channel, user=user)

@@ -308,6 +308,10 @@ class FakeSlackAPI:
             messages = [m for m in messages if m["ts"] >= oldest]
             return {"ok": True, "messages": _with_metadata_if_asked(
                 messages[: int(args.get("limit") or 100)], args), "has_more": False}
+        if method == "conversations.list":  # the channels added with add_channel, one page
+            listed = [found for found in self.channels.values()
+                      if found.get("name") and not found.get("is_im")]
+            return {"ok": True, "channels": listed, "response_metadata": {"next_cursor": ""}}
         if method == "conversations.info":
             found = self.channels.get(channel)
             if found is None:

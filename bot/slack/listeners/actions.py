@@ -206,6 +206,9 @@ def register(app: App, settings: Settings) -> None:
         except SlackApiError:  # posted through response_url: replaced through it too
             respond(replace_original=True, text=message.get("text") or "-",
                     blocks=with_owner(message.get("blocks") or [], user=user, lang=lang))
+        flows.update_cards(client, settings, incident_id=incident_id, only_from=channel,
+                           skip=frozenset({message.get("ts", "")}),
+                           change=lambda blocks: with_owner(blocks, user=user, lang=lang))
 
     @guarded(settings)
     def open_resolve_modal(body: dict[str, Any], client: WebClient, respond: Any) -> None:
@@ -248,6 +251,9 @@ def register(app: App, settings: Settings) -> None:
         if message and channel:
             flows.show_reopened(client, channel=channel, message=message, user=user,
                                 settings=settings, lang=lang)
+        flows.show_reopened_on_cards(client, settings, incident_id=incident_id, user=user,
+                                     lang=lang, channel=channel,
+                                     skip=frozenset({(message or {}).get("ts", "")}))
 
     @guarded(settings)
     def set_language(body: dict[str, Any], client: WebClient, respond: Any) -> None:

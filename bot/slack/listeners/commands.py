@@ -7,19 +7,23 @@ is never recorded as a paste.
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import replace
 from typing import Any
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from bot.slack import flows, preferences
 from bot.slack.config import Settings
 from bot.slack.i18n import t
 from bot.slack.listeners._common import guarded, language, workspace_of
+from bot.slack.listeners.teaching import post_draft
 from bot.slack.render import render_help, render_resolved, render_text
 from bot.slack.subcommands import CommandContext, Subcommand, SubcommandRegistry
+from bot.teaching.flows import propose_after_resolution
 
 COMMAND = "/troubleshoot"
 # What people type after `lang`: the code, or the language's name in either language.
@@ -27,6 +31,8 @@ LANGUAGE_WORDS = {"ko": "ko", "korean": "ko", "한국어": "ko", "한글": "ko",
                   "en": "en", "english": "en", "영어": "en"}
 SWITCH_WORDS = {"on": "on", "켜기": "on", "시작": "on", "off": "off", "끄기": "off",
                 "중지": "off"}
+
+log = logging.getLogger(__name__)
 
 
 def register(app: App, settings: Settings, subcommands: SubcommandRegistry) -> None:
@@ -108,13 +114,34 @@ def _resolve(ctx: CommandContext) -> None:
                                   workspace=ctx.workspace, written_in=ctx.channel or None)
     ctx.respond(response_type="ephemeral", **render_resolved(
         incident_id=incident_id, user=ctx.user, note=note, lang=ctx.lang).as_kwargs())
+    if note:
+        _propose_draft(ctx, incident_id=incident_id, note=note)
+
+
+def _propose_draft(ctx: CommandContext, *, incident_id: int, note: str) -> None:
+    """As the Resolve button's modal and `incidents resolve` do: the note of an incident the
+    bot had no confident answer for becomes a draft entry, posted in the incident's thread
+    when resolved from its channel (from elsewhere it is recorded, and `kb drafts` lists it:
+    the note may not be for that channel). `해결 1 메모` used to lose the team's fix."""
+    after = propose_after_resolution(ctx.settings.database_url, ctx.settings.knowledge_path,
+                                     incident_id=incident_id, note=note, by=ctx.user or None,
+                                     channel=ctx.channel or None)
+    where = flows.incident_thread(ctx.settings, incident_id) if after.draft else None
+    if after.draft is None or where is None or where[0] != ctx.channel:
+        return
+    try:
+        post_draft(ctx.client, ctx.settings.database_url, channel=where[0], thread_ts=where[1],
+                   draft=after.draft, lang=ctx.lang)
+    except SlackApiError as error:  # the resolution and the draft stand; only the post is lost
+        log.warning("draft for #%s not posted: %s", incident_id, error.response.get("error"))
 
 
 def _lang(ctx: CommandContext) -> None:
     wanted = LANGUAGE_WORDS.get(ctx.args.strip().lower())
     if wanted is None:
         ctx.respond(response_type="ephemeral",
-                    **render_text(t("lang_usage", ctx.lang, current=ctx.lang)).as_kwargs())
+                    **render_text(t("lang_usage", ctx.lang, current=t(
+                        f"language_name_{ctx.lang}", ctx.lang))).as_kwargs())
         return
     preferences.set_user_language(ctx.database_url, workspace=ctx.workspace, user=ctx.user,
                                   language=wanted)
@@ -124,8 +151,9 @@ def _lang(ctx: CommandContext) -> None:
 def _watch(ctx: CommandContext) -> None:
     wanted = SWITCH_WORDS.get(ctx.args.strip().lower())
     if wanted is None:
-        state = "on" if preferences.channel_watched(ctx.database_url, workspace=ctx.workspace,
-                                                    channel=ctx.channel) else "off"
+        state = t("switch_on" if preferences.channel_watched(
+            ctx.database_url, workspace=ctx.workspace, channel=ctx.channel) else "switch_off",
+            ctx.lang)
         ctx.respond(response_type="ephemeral",
                     **render_text(t("watch_usage", ctx.lang, state=state)).as_kwargs())
         return

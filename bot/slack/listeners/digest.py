@@ -16,6 +16,7 @@ from bot.digest.subscriptions import SubscribeError, parse_subscription, subscri
 from bot.digest.weeks import WEEK_PATTERN, IsoWeek, WeekError, zone
 from bot.i18n import Catalog
 from bot.mrkdwn import escape
+from bot.slack.channel_names import with_channel_ids
 from bot.slack.subcommands import CommandContext, Subcommand
 from bot.storage import engine_for, normalize_database_url
 
@@ -28,6 +29,10 @@ STRINGS: dict[str, dict[str, str]] = {
                     "`/troubleshoot 구독 [요일] [시각] [시간대] [범위]` "
                     "(기본값 월요일 9시 Asia/Seoul, 이 채널의 인시던트. 범위: `워크스페이스` 또는 "
                     "채널 멘션. 예: `구독 월요일 9시 워크스페이스`), `/troubleshoot 구독취소`."},
+    "unknown_channel": {"en": "I could not find the channel {word}: check its name; a private "
+                              "channel must invite the bot first.",
+                        "ko": "{word} 채널을 찾지 못했습니다. 이름을 확인하고, 비공개 채널이면 "
+                              "먼저 봇을 초대하세요."},
     "bad_word": {"en": "I could not read `{word}`: expected a weekday (mon…sun, 월…일), "
                        "a time like 09:00, 9am or 9시, a time zone like Asia/Seoul, "
                        "`workspace`, or a channel mention.",
@@ -104,6 +109,10 @@ def _private_listed(ctx: CommandContext, scope: DigestScope) -> list[str]:
 
 
 def _subscribe(ctx: CommandContext, text: str, *, now: datetime | None = None) -> None:
+    # `#ml-serving` typed as text (the command is not escaped) becomes <#C…|ml-serving>.
+    text, unknown = with_channel_ids(ctx.client, text)
+    if unknown:
+        raise SubscribeError("unknown_channel", {"word": ", ".join(unknown)[:120]})
     schedule, scope = parse_subscription(text)
     next_local = subscribe(_engine(ctx), workspace=ctx.workspace, channel=ctx.channel,
                            user=ctx.user, language=ctx.lang, schedule=schedule, scope=scope,

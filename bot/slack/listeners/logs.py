@@ -33,6 +33,7 @@ from bot.logs.service import (
     valid_target,
 )
 from bot.logs.source import LogFetchError
+from bot.mrkdwn import escape
 from bot.slack.config import Settings
 from bot.slack.errors import new_reference
 from bot.slack.identity import app_name
@@ -83,8 +84,10 @@ def parse_args(args: str) -> tuple[str, int, bool]:
         else:
             raise UsageError("usage_one_name", first=target[:80], second=word[:80])
         index += 1
-    if not target or not valid_target(target):
+    if not target:
         raise UsageError("usage_name")
+    if not valid_target(target):  # a name was typed: "a name is needed" would deny it
+        raise UsageError("usage_bad_name", value=escape(target[:80]))
     return target, lines, init
 
 

@@ -45,6 +45,11 @@ def register(app: App, settings: Settings) -> None:
         if not flows.without_code_fences(text):
             tell("shortcut_no_text")
             return
+        if flows.is_chatter(text, settings=settings, lang=lang):
+            # "배포가 안 돼요 ㅠㅠ" asks for help but names no error: as for a paste or a mention,
+            # no "no known fix" in the thread and no incident for the digest to list.
+            tell("shortcut_no_error")
+            return
         thread_ts = message.get("thread_ts") or message.get("ts") or body.get("message_ts")
         paste = flows.Paste(text=text, workspace=workspace_of(body), user=user_of(body),
                             channel=channel, source="shortcut", thread_ts=thread_ts)

@@ -67,6 +67,10 @@ def register(app: App, settings: Settings) -> None:
             return
         outside = show_resolved(client, metadata, incident_id=incident_id, user=user,
                                 note=note, lang=lang)
+        if not outside:  # the incident's other cards (each repeat got one) follow too
+            flows.show_resolution_on_card(client, settings, incident_id=incident_id, user=user,
+                                          note=note, lang=lang, only_from=channel,
+                                          skip=frozenset({metadata.get("message_ts") or ""}))
         if outside:
             log.info("resolved #%s; not a member of %s, so its answer was not updated",
                      incident_id, channel)
