@@ -62,8 +62,9 @@ def check_entries(entries: list[Entry],
         problems += [Problem(entry.id, message) for message in _entry_problems(entry, anchors)]
     # The self-match test is about the signature's own strength (specific words, a clear lead),
     # which the hand-written rule states; the learned model judges whole pastes, and a bare line
-    # without any deployment context is rightly less sure there.
-    matcher = Matcher(KnowledgeBase(tuple(entries)), model=None)
+    # without any deployment context is rightly less sure there (so are the precedents, which
+    # know pastes, not signatures).
+    matcher = Matcher(KnowledgeBase(tuple(entries)), model=None, precedents=None)
     for entry_id, pattern, error in (matcher.index.pattern_problems
                                      + matcher.index.compile_problems()):
         problems.append(Problem(entry_id, f"pattern {pattern!r} does not compile: {error}"))
