@@ -143,6 +143,12 @@ def test_a_team_entry_the_precedents_never_saw_is_still_answered(tmp_path: Path)
     assert math.isnan(row[FEATURE_NAMES.index("precedent_none")])
     answer = matcher.match(paste).answer
     assert answer is not None and answer.entry_id == "gpu-driver-mismatch"
+    # As sure as without any precedents: that the nearest labelled pastes vote for shipped
+    # entries and `none` (they cannot know the team's) costs it nothing. Read as a 0 share,
+    # that vote took its probability from 0.78 to 0.66, a step from "probably".
+    alone = Matcher(matcher.kb, precedents=None).match(paste).matches[0]
+    assert alone.entry_id == answer.entry_id
+    assert answer.probability == pytest.approx(alone.probability)
 
 
 def test_the_shipped_precedents_are_valid_and_name_only_entries() -> None:
