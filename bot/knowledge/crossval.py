@@ -138,14 +138,16 @@ def _assessed(item: EvalItem, assessment: Assessment, matcher: Matcher,
                     matcher)
 
 
-def assess_all(items: Sequence[EvalItem], matcher: Matcher) -> list[Assessed]:
+def assess_all(items: Sequence[EvalItem], matcher: Matcher, *,
+               precedents: bool = True) -> list[Assessed]:
     """The matcher's view of every item (features do not depend on any model), with the
-    precedents of every other repository's items (teach_precedents, with_precedents)."""
+    precedents of every other repository's items (teach_precedents, with_precedents);
+    `precedents=False` leaves them out, for a caller that asks each fold's own (nested_folds)."""
     data = []
     for item in items:
         survey = matcher.survey(item.text)
         data.append(_assessed(item, matcher.conclude(survey, EMPTY_VERDICT), matcher, survey))
-    return with_precedents(data, teach_precedents(data))
+    return with_precedents(data, teach_precedents(data)) if precedents else data
 
 
 def teach_precedents(data: Sequence[Assessed]) -> PrecedentIndex | None:
@@ -373,7 +375,7 @@ def cross_validated_decisions(items: Sequence[EvalItem], matcher: Matcher,
                               folds: int = DEFAULT_FOLDS) -> list[Decided]:
     """What the nested cross-validation decided for every item, out of fold: the material of
     its report, for figures per file (evaluation.summarise_by_file) from the same run."""
-    return held_out_decisions(assess_all(items, matcher), folds)
+    return held_out_decisions(assess_all(items, matcher, precedents=False), folds)
 
 
 def held_out_decisions(data: Sequence[Assessed], folds: int) -> list[Decided]:
