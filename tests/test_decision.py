@@ -42,6 +42,7 @@ from bot.matching.decision import (
 from bot.matching.features import FEATURE_NAMES
 from bot.matching.logistic import fit
 from bot.matching.matcher import Matcher, default_matcher
+from bot.matching.precedents import read_index
 from tests.support.cli import Result, run_cli
 
 EVAL = Path(__file__).resolve().parent / "eval"
@@ -316,6 +317,10 @@ def test_kb_train_writes_a_model_kb_eval_cv_judges_it(tmp_path: Path) -> None:
     assert "grouped 3-fold cross-validation" in done.stdout and "wrote" in done.stdout
     model = read_model(out)
     assert model.info["training_items"] == len(lines[::6])
+    # The precedents its features were learned with, beside it, from the same pastes.
+    precedents = read_index(tmp_path / "precedents.json")
+    assert len(precedents) == len(lines[::6]) and "none" in precedents.labels
+    assert precedents.info["training_data_sha256"] == model.info["training_data_sha256"]
     evaluated = run("eval", "--cv", "3", "--json", str(small))
     assert evaluated.returncode == 0, evaluated.stderr
     report = json.loads(evaluated.stdout)

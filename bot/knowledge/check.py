@@ -12,7 +12,9 @@ Checks, each reported per entry with its file:
 - every signature, matched on its own, names its entry first and confidently (by the
   hand-written rule of bot/matching/confidence.py: the signature is specific on its own);
 - the confidence model (knowledge/_model/confidence.json) is present, has a known format
-  version, the feature names of this code and sane thresholds.
+  version, the feature names of this code and sane thresholds;
+- the precedents beside it (knowledge/_model/precedents.json, bot/matching/precedents.py) are
+  present, of a known format version, and name only labels that are entries (or `none`).
 Exit status 1 when there is any problem, 0 otherwise.
 """
 
@@ -31,6 +33,12 @@ from bot.knowledge.model import LANGUAGES, Entry, KnowledgeBase
 from bot.knowledge.msdocs import GuideFormatError
 from bot.matching.decision import ModelFileError, model_path, read_model
 from bot.matching.matcher import Matcher
+from bot.matching.precedents import (
+    PrecedentFileError,
+    precedents_path,
+    read_index,
+    unknown_labels,
+)
 from bot.paths import project_folder
 
 # The source of an entry the team taught the bot: `team:incident/42` (bot/teaching).
@@ -54,8 +62,9 @@ def check_entries(entries: list[Entry],
         problems += [Problem(entry.id, message) for message in _entry_problems(entry, anchors)]
     # The self-match test is about the signature's own strength (specific words, a clear lead),
     # which the hand-written rule states; the learned model judges whole pastes, and a bare line
-    # without any deployment context is rightly less sure there.
-    matcher = Matcher(KnowledgeBase(tuple(entries)), model=None)
+    # without any deployment context is rightly less sure there (so are the precedents, which
+    # know pastes, not signatures).
+    matcher = Matcher(KnowledgeBase(tuple(entries)), model=None, precedents=None)
     for entry_id, pattern, error in (matcher.index.pattern_problems
                                      + matcher.index.compile_problems()):
         problems.append(Problem(entry_id, f"pattern {pattern!r} does not compile: {error}"))
@@ -144,6 +153,19 @@ def model_problems(path: Path | None = None) -> list[Problem]:
     return []
 
 
+def precedent_problems(entry_ids: list[str], path: Path | None = None) -> list[Problem]:
+    """The precedents beside the KB: present, a known format, and every label they vote for
+    an entry the bot has (a precedent of a removed entry would vote for nothing)."""
+    path = path or precedents_path()
+    try:
+        index = read_index(path)
+    except PrecedentFileError as error:
+        return [Problem("precedents", str(error))]
+    return [Problem("precedents", f"{path}: label {label!r} is not an entry of the knowledge "
+                                  "base: retrain with `troubleshoot-bot kb train`")
+            for label in unknown_labels(index, entry_ids)]
+
+
 def load_guide_anchors(given: str | None) -> tuple[frozenset[str] | None, list[Problem], str]:
     """The guide's anchors, problems reading it, and a note when no guide was found."""
     path = Path(given) if given else find_guide(project_folder("knowledge").parent)
@@ -161,6 +183,7 @@ def run_check(args: argparse.Namespace) -> int:
     entries, load_problems = load_entries(folders)
     problems = [Problem(str(problem.path), problem.message) for problem in load_problems]
     problems += model_problems()
+    problems += precedent_problems([entry.id for entry in entries])
     anchors, guide_problems, guide_note = load_guide_anchors(getattr(args, "guide", None))
     problems += guide_problems
     if guide_note:

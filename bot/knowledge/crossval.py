@@ -45,7 +45,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
 import numpy as np
@@ -66,7 +66,8 @@ from bot.matching.decision import (
 )
 from bot.matching.features import FEATURE_NAMES, FEATURE_SIGNS
 from bot.matching.logistic import Fitted, fit
-from bot.matching.matcher import Matcher
+from bot.matching.matcher import Assessment, Matcher, Survey
+from bot.matching.precedents import EMPTY_VERDICT, PrecedentIndex
 
 CONFIDENT_ON_NONE_MAX = 0.03
 CONFIDENT_PRECISION_MIN = 0.85
@@ -76,6 +77,9 @@ BOOTSTRAP_REPLICATES = 400
 BOOTSTRAP_SEED = 20261130
 LIKELY_FLOOR = 0.15  # never call anything below this probability likely
 DEFAULT_FOLDS = 5
+# Learn precedents (bot/matching/precedents.py) inside every fold. False: the matcher's
+# signatures alone, for a before/after comparison in one process.
+USE_PRECEDENTS = True
 SCORE_FEATURE = FEATURE_NAMES.index("score")
 
 
@@ -118,18 +122,61 @@ class Assessed:
     rest: tuple[str, ...]  # the entries ranked after them
     rows: np.ndarray  # one feature row per candidate
     labels: np.ndarray  # 1.0 where the candidate is the expected entry
+    # What the matcher found without precedents, and the matcher: each fold asks its own
+    # precedents about the item again (with_precedents) without scoring it again.
+    survey: Survey | None = field(default=None, compare=False, repr=False)
+    matcher: Matcher | None = field(default=None, compare=False, repr=False)
 
 
-def assess_all(items: Sequence[EvalItem], matcher: Matcher) -> list[Assessed]:
-    """The matcher's view of every item (features do not depend on any model)."""
-    out = []
+def _assessed(item: EvalItem, assessment: Assessment, matcher: Matcher,
+              survey: Survey | None) -> Assessed:
+    ids = [matcher.index.entry_ids[scored.entry] for scored in assessment.ranked[:RANKED]]
+    count = len(assessment.rows)
+    rows = np.asarray(assessment.rows, dtype=np.float64).reshape(count, len(FEATURE_NAMES))
+    return Assessed(item, tuple(ids[:count]), tuple(ids[count:]), rows,
+                    np.asarray([float(i == item.expected) for i in ids[:count]]), survey,
+                    matcher)
+
+
+def assess_all(items: Sequence[EvalItem], matcher: Matcher, *,
+               precedents: bool = True) -> list[Assessed]:
+    """The matcher's view of every item (features do not depend on any model), with the
+    precedents of every other repository's items (teach_precedents, with_precedents);
+    `precedents=False` leaves them out, for a caller that asks each fold's own (nested_folds)."""
+    data = []
     for item in items:
-        assessed = matcher.assess(item.text)
-        ids = [matcher.index.entry_ids[scored.entry] for scored in assessed.ranked[:RANKED]]
-        count = len(assessed.rows)
-        rows = np.asarray(assessed.rows, dtype=np.float64).reshape(count, len(FEATURE_NAMES))
-        out.append(Assessed(item, tuple(ids[:count]), tuple(ids[count:]), rows,
-                            np.asarray([float(i == item.expected) for i in ids[:count]])))
+        survey = matcher.survey(item.text)
+        data.append(_assessed(item, matcher.conclude(survey, EMPTY_VERDICT), matcher, survey))
+    return with_precedents(data, teach_precedents(data)) if precedents else data
+
+
+def teach_precedents(data: Sequence[Assessed]) -> PrecedentIndex | None:
+    """The precedent index of `data`'s items (None when precedents are off or nothing has
+    a survey)."""
+    usable = [a for a in data if a.survey is not None]
+    if not USE_PRECEDENTS or not usable:
+        return None
+    return PrecedentIndex.build([a.survey.words for a in usable if a.survey is not None],
+                                [a.item.expected for a in usable],
+                                [source_group(a.item) for a in usable])
+
+
+def with_precedents(data: Sequence[Assessed], precedents: PrecedentIndex | None
+                    ) -> list[Assessed]:
+    """`data` judged again with `precedents`, each item by the precedents of OTHER source
+    repositories only: a training item's own repository (its variants, its tracker's other
+    pastes) would vote for its label and teach the decision model to trust precedents more
+    than a fresh repository's paste ever can; a held-out item's repository is not in the
+    index anyway."""
+    out = []
+    for a in data:
+        if a.survey is None or a.matcher is None:
+            out.append(a)
+            continue
+        verdict = precedents.query(a.survey.words, exclude_group=source_group(a.item)) \
+            if precedents is not None else EMPTY_VERDICT
+        out.append(_assessed(a.item, a.matcher.conclude(a.survey, verdict), a.matcher,
+                             a.survey))
     return out
 
 
@@ -328,7 +375,7 @@ def cross_validated_decisions(items: Sequence[EvalItem], matcher: Matcher,
                               folds: int = DEFAULT_FOLDS) -> list[Decided]:
     """What the nested cross-validation decided for every item, out of fold: the material of
     its report, for figures per file (evaluation.summarise_by_file) from the same run."""
-    return held_out_decisions(assess_all(items, matcher), folds)
+    return held_out_decisions(assess_all(items, matcher, precedents=False), folds)
 
 
 def held_out_decisions(data: Sequence[Assessed], folds: int) -> list[Decided]:
@@ -359,6 +406,10 @@ def nested_folds(data: Sequence[Assessed], folds: int, seed: int | None = None) 
         held_out = [a for a, f in zip(data, fold_of, strict=True) if f == fold]
         if not training or not held_out:
             continue
+        # The fold's precedents are its training items only; they judge both sides again.
+        precedents = teach_precedents(training)
+        training = with_precedents(training, precedents)
+        held_out = with_precedents(held_out, precedents)
         inner = _out_of_fold(training, folds - 1)
         confident, likely, exact = pick_thresholds(training, inner)
         fitted = _fit(training)
@@ -379,11 +430,16 @@ def training_hash(items: Sequence[EvalItem]) -> str:
     return digest.hexdigest()
 
 
-def train_model(items: Sequence[EvalItem], matcher: Matcher,
-                folds: int = DEFAULT_FOLDS) -> tuple[ConfidenceModel, EvalReport]:
-    """The model fitted on every item, thresholds from out-of-fold probabilities, and the
-    nested cross-validation report of the same procedure."""
+def train_model(items: Sequence[EvalItem], matcher: Matcher, folds: int = DEFAULT_FOLDS
+                ) -> tuple[ConfidenceModel, EvalReport, PrecedentIndex | None]:
+    """The model fitted on every item, thresholds from out-of-fold probabilities, the
+    precedent index of every item, and the nested cross-validation report of the same
+    procedure."""
     data = assess_all(items, matcher)
+    precedents = teach_precedents(data)
+    if precedents is not None:
+        precedents.info.update({"training_items": len(items),
+                                "training_data_sha256": training_hash(items)})
     confident, likely, exact = pick_thresholds(data, _out_of_fold(data, folds))
     fitted = _fit(data)
     report = cross_validate_assessed(data, folds)
@@ -398,4 +454,4 @@ def train_model(items: Sequence[EvalItem], matcher: Matcher,
     }
     model = ConfidenceModel(FEATURE_NAMES, fitted.mean, fitted.scale, fitted.weights,
                             fitted.bias, confident, likely, info, exact)
-    return model, report
+    return model, report, precedents

@@ -48,6 +48,7 @@ def run_train(args: argparse.Namespace) -> int:
     from bot.knowledge.loader import cached_knowledge_base
     from bot.matching.decision import model_path, write_model
     from bot.matching.matcher import Matcher
+    from bot.matching.precedents import precedents_path, write_index
 
     paths = [Path(name) for name in args.file] or default_training_files()
     if not paths:
@@ -82,12 +83,20 @@ def run_train(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 2
     # Features do not depend on any model: the matcher without one is enough.
-    model, report = train_model(items, Matcher(kb, model=None), args.folds)
+    model, report, precedents = train_model(items, Matcher(kb, model=None, precedents=None),
+                                            args.folds)
     out = Path(args.out) if args.out else model_path()
     write_model(model, out)
+    # The precedents the model's features were learned with, beside it (precedents.py).
+    precedents_out = out.with_name(precedents_path().name) if args.out else precedents_path()
+    if precedents is not None:
+        write_index(precedents, precedents_out)
     sys.stdout.write(render_report(report, f"grouped {args.folds}-fold cross-validation",
                                    misses=False))
     print(f"wrote {out}: {len(items)} items from {', '.join(map(str, paths))}; thresholds "
           f"confident {model.confident:.3f}, confident_exact {model.confident_exact or 0:.3f}, "
           f"likely {model.likely:.3f}")
+    if precedents is not None:
+        print(f"wrote {precedents_out}: {len(precedents)} precedents, "
+              f"{len(precedents.vocabulary)} words")
     return 0

@@ -77,7 +77,11 @@ class ConfidenceModel:
     def probabilities(self, rows: list[list[float]]) -> np.ndarray:
         if not rows:
             return np.empty(0)
-        values = (np.asarray(rows, dtype=np.float64) - self.mean) / self.scale
+        rows_ = np.asarray(rows, dtype=np.float64)
+        # NaN: the feature has no value for this candidate (features.candidate_features, an
+        # entry the precedents do not know): its mean, which adds nothing to the logit.
+        rows_ = np.where(np.isnan(rows_), self.mean, rows_)
+        values = (rows_ - self.mean) / self.scale
         return 1.0 / (1.0 + np.exp(-(values @ self.weights + self.bias)))
 
     def tier(self, probability: float, score: float = 100.0) -> str:

@@ -28,6 +28,7 @@ from bot.matching.confidence import (
 from bot.matching.error_lines import line_body
 from bot.matching.extraction import Extracted
 from bot.matching.index import KnowledgeIndex
+from bot.matching.precedents import NONE_LABEL, Verdict
 from bot.matching.scope import after_image_pull, out_of_scope, waits_for_volume_only
 from bot.matching.scoring import INFO_FLOOR, EntryScore, PreparedPaste
 
@@ -109,15 +110,19 @@ FEATURE_NAMES: tuple[str, ...] = (
     "question",  # the paste reads as a question
     "korean",  # the paste holds Korean text
     "no_error_line",  # nothing in the paste looks like an error (a description)
+    "precedent_entry",  # share of the nearest labelled pastes' vote naming this entry
+    "precedent_none",  # share of their vote naming no entry (`none`: not one of ours)
 )
+
+PRECEDENT_COLUMN = FEATURE_NAMES.index("precedent_entry")  # the precedent features come last
 
 # Which way a feature may push the probability (logistic.fit): evidence for the entry only up,
 # evidence against it only down; 0 leaves the data to say.
 _RAISES = ("score", "best_line_score", "matched_info", "specific_info", "pattern_hit",
            "support", "rare_overlap", "entry_coverage", "prose_score", "is_first", "margin_next",
-           "margin_rival", "rule_confident")
+           "margin_rival", "rule_confident", "precedent_entry")
 _LOWERS = ("gap_to_first", "explained", "death_outside_serving", "build_outside_deployment",
-           "init_container_line", "uncovered_cause", "out_of_scope")
+           "init_container_line", "uncovered_cause", "out_of_scope", "precedent_none")
 FEATURE_SIGNS: tuple[int, ...] = tuple(
     1 if name in _RAISES else -1 if name in _LOWERS else 0 for name in FEATURE_NAMES)
 
@@ -173,8 +178,14 @@ def paste_shape(text: str, extracted: Extracted, paste: PreparedPaste) -> PasteS
 
 def candidate_features(ranked: Sequence[EntryScore], paste: PreparedPaste, extracted: Extracted,
                        index: KnowledgeIndex, shape: PasteShape,
-                       prose: dict[int, float] | None = None) -> list[list[float]]:
-    """One feature row (in FEATURE_NAMES order) per entry of ranked[:CANDIDATES]."""
+                       prose: dict[int, float] | None = None,
+                       verdict: Verdict | None = None) -> list[list[float]]:
+    """One feature row (in FEATURE_NAMES order) per entry of ranked[:CANDIDATES].
+
+    The precedent features of an entry the precedents do not know (a team's own entry, from
+    KNOWLEDGE_PATH) are NaN: the model reads them as its training mean, no evidence either way
+    (decision.ConfidenceModel.probabilities), so such an entry never loses to a shipped one
+    merely because no labelled paste names it."""
     prose = prose or {}
     rows = []
     chosen = ranked[:CANDIDATES]
@@ -234,7 +245,23 @@ def candidate_features(ranked: Sequence[EntryScore], paste: PreparedPaste, extra
             shape.korean,
             shape.no_error_line,
         ])
-    return rows
+    return with_precedent_columns(rows, chosen, index, verdict)
+
+
+def with_precedent_columns(rows: list[list[float]], ranked: Sequence[EntryScore],
+                           index: KnowledgeIndex, verdict: Verdict | None
+                           ) -> list[list[float]]:
+    """`rows` (all but the precedent features, or all of them: those are replaced) with the
+    precedent features of ranked[:len(rows)]. Apart from the rest: cross-validation asks
+    several precedent indexes about one paste, and most answers move no candidate."""
+    out = []
+    for row, scored in zip(rows, ranked, strict=False):
+        share = verdict.share(index.entry_ids[scored.entry]) if verdict else 0.0
+        none = (verdict.shares.get(NONE_LABEL, 0.0) if verdict else 0.0)
+        out.append([*row[:PRECEDENT_COLUMN],
+                    math.nan if share is None else share,
+                    math.nan if share is None else none])
+    return out
 
 
 def _word_overlap(index: KnowledgeIndex, entry: int, paste: PreparedPaste) -> tuple[float, float]:

@@ -23,6 +23,7 @@ class Fitted:
     bias: float
 
     def probabilities(self, rows: np.ndarray) -> np.ndarray:
+        rows = np.where(np.isnan(rows), self.mean, rows)  # no value: no evidence either way
         values = (rows - self.mean) / self.scale
         return 1.0 / (1.0 + np.exp(-(values @ self.weights + self.bias)))
 
@@ -36,7 +37,12 @@ def fit(rows: np.ndarray, labels: np.ndarray, l2: float = L2,
     the margin to a rival) share the credit on a small set. A weight that comes out on the wrong
     side is held at 0 and the rest refitted (an active-set step, repeated until none is wrong).
     """
-    mean = rows.mean(axis=0)
+    # A NaN is a feature without a value for that row (an entry the precedents do not know):
+    # it takes the feature's mean, so it neither raises nor lowers (as when predicting).
+    missing = np.isnan(rows)
+    mean = np.nanmean(np.where(missing.all(axis=0), 0.0, rows), axis=0) if missing.any() \
+        else rows.mean(axis=0)
+    rows = np.where(missing, mean, rows)
     scale = rows.std(axis=0)
     scale[scale < 1e-9] = 1.0  # a constant feature: leave it at 0 after centring
     standard = (rows - mean) / scale

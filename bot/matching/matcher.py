@@ -15,6 +15,7 @@ where extraction cuts a long line through the middle of one.
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
@@ -30,9 +31,21 @@ from bot.matching.decision import (
 )
 from bot.matching.evidence import evidence_line, evidence_text, naming_line
 from bot.matching.extraction import Extracted, extract, unread_characters
-from bot.matching.features import candidate_features, paste_shape
+from bot.matching.features import (
+    PasteShape,
+    candidate_features,
+    paste_shape,
+    with_precedent_columns,
+)
 from bot.matching.fingerprint import fingerprint
 from bot.matching.index import build_index
+from bot.matching.precedents import (
+    EMPTY_VERDICT,
+    PrecedentIndex,
+    Verdict,
+    paste_words,
+    shipped_precedents,
+)
 from bot.matching.prose import ProseIndex
 from bot.matching.ranking import by_kind
 from bot.matching.result import Match, MatchResult
@@ -46,6 +59,28 @@ log = logging.getLogger(__name__)
 # candidate, and the model decides from prose_score whether it is more.
 PROSE_SCORE = 70.0
 PROSE_SOURCE = "(the entry's own text)"
+# An entry only the precedents found (precedents.py) scores at most this much, by its share of
+# the vote: below any entry a signature found with real evidence, so it joins the candidates
+# without taking the lead from one; the model decides (features.precedent_entry) what it is worth.
+PRECEDENT_SCORE = 60.0
+# Of the neighbours' vote, to be a candidate: one close report of ten can be enough to be
+# listed (its score keeps it below what the signatures found); in grouped CV on the pool, a
+# higher bar (0.3, or two reports) found fewer right entries and no fewer wrong answers.
+PRECEDENT_MIN_SHARE = 0.15
+
+
+@dataclass(frozen=True)
+class Survey:
+    """What the matcher finds in a paste without the precedents (the costly part, computed
+    once per paste even when cross-validation asks several precedent indexes about it)."""
+
+    extracted: Extracted
+    paste: PreparedPaste
+    ranked: list[EntryScore]
+    prose: dict[int, float]
+    shape: PasteShape
+    words: Counter[str]  # precedents.paste_words
+    rows: list[list[float]]  # features of ranked[:CANDIDATES], without precedents
 
 
 @dataclass(frozen=True)
@@ -56,16 +91,21 @@ class Assessment:
     paste: PreparedPaste
     ranked: list[EntryScore]  # best first, by the matcher's scores and the kinds
     rows: list[list[float]]  # features of ranked[:CANDIDATES]
+    verdict: Verdict = EMPTY_VERDICT  # what the nearest labelled pastes say
 
 
 class Matcher:
     def __init__(self, kb: KnowledgeBase,
-                 model: ConfidenceModel | Literal["shipped"] | None = "shipped") -> None:
+                 model: ConfidenceModel | Literal["shipped"] | None = "shipped",
+                 precedents: PrecedentIndex | Literal["shipped"] | None = "shipped") -> None:
         self.kb = kb
         self.index = build_index(kb)  # from the disk cache for a large, unchanged KB
         self.prose = ProseIndex(kb)
         # None: the hand-written rule of confidence.py decides (confident or unknown only).
         self.model = shipped_model() if model == "shipped" else model
+        # None: no precedents (the signatures alone find candidates, their features are 'no
+        # evidence either way').
+        self.precedents = shipped_precedents() if precedents == "shipped" else precedents
 
     def match(self, text: str, *, top: int = 3, lang: str = "en") -> MatchResult:
         """The ranked matches for a paste. Pure; an exception here is a bug and is raised:
@@ -74,6 +114,12 @@ class Matcher:
         return self._match(text, top=top, lang=lang)
 
     def assess(self, text: str) -> Assessment:
+        survey = self.survey(text)
+        verdict = self.precedents.query(survey.words) if self.precedents is not None \
+            else EMPTY_VERDICT
+        return self.conclude(survey, verdict)
+
+    def survey(self, text: str) -> Survey:
         # Secrets out of the whole text first, before extraction cuts any line.
         text = sanitize(text) if isinstance(text, str) else text
         extracted = extract(text)
@@ -88,10 +134,20 @@ class Matcher:
             # line, but its words still name the error, so it is not taken for a description.
             prose = self.prose.search(text if isinstance(text, str) else "\n".join(paste.lines))
             ranked = _with_prose_candidates(ranked, prose)
-        rows = candidate_features(ranked, paste, extracted, self.index,
-                                  paste_shape(text if isinstance(text, str) else "", extracted,
-                                              paste), prose)
-        return Assessment(extracted, paste, ranked, rows)
+        shape = paste_shape(text if isinstance(text, str) else "", extracted, paste)
+        rows = candidate_features(ranked, paste, extracted, self.index, shape, prose)
+        return Survey(extracted, paste, ranked, prose, shape, paste_words(paste), rows)
+
+    def conclude(self, survey: Survey, verdict: Verdict) -> Assessment:
+        """The survey with what the precedents say: their extra candidates and features."""
+        ranked = _with_precedent_candidates(survey.ranked, verdict, survey.paste,
+                                            self.index.entry_ids)
+        if ranked is survey.ranked:  # no candidate added: the survey's features still hold
+            rows = with_precedent_columns(survey.rows, ranked, self.index, verdict)
+        else:
+            rows = candidate_features(ranked, survey.paste, survey.extracted, self.index,
+                                      survey.shape, survey.prose, verdict)
+        return Assessment(survey.extracted, survey.paste, ranked, rows, verdict)
 
     def _match(self, text: str, *, top: int, lang: str) -> MatchResult:
         assessed = self.assess(text)
@@ -138,6 +194,41 @@ def _with_prose_candidates(ranked: list[EntryScore], prose: dict[int, float]) ->
             merged.append(extra.pop(0))
         merged.append(item)
     return merged + extra
+
+
+def _with_precedent_candidates(ranked: list[EntryScore], verdict: Verdict,
+                               paste: PreparedPaste, entry_ids: list[str]) -> list[EntryScore]:
+    """`ranked` with the entries only the precedents found, placed by their modest score, each
+    with the line of the paste that carries most of its weight as evidence."""
+    if not verdict.shares:
+        return ranked
+    known = {item.entry for item in ranked}
+    extra = []
+    for number, entry_id in enumerate(entry_ids):
+        share = verdict.shares.get(entry_id, 0.0)
+        if number in known or share < PRECEDENT_MIN_SHARE:
+            continue
+        line = verdict.line_for(entry_id, paste)
+        if line < 0:
+            continue
+        score = PRECEDENT_SCORE * share
+        source = precedent_source(verdict.counts[entry_id])
+        extra.append(EntryScore(number, score, Evidence(score, 0.0, line, line, None, source),
+                                1, score))
+    if not extra:
+        return ranked
+    extra.sort(key=lambda item: (-item.score, item.entry))
+    merged: list[EntryScore] = []
+    for item in ranked:
+        while extra and extra[0].score > item.score:
+            merged.append(extra.pop(0))
+        merged.append(item)
+    return merged + extra
+
+
+def precedent_source(count: int) -> str:
+    """What a candidate only precedents found says it matched (Match.signature)."""
+    return f"(like {count} earlier report{'' if count == 1 else 's'} of this problem)"
 
 
 @lru_cache(maxsize=4)

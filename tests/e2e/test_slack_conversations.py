@@ -604,6 +604,8 @@ LIKELY_CANDIDATES = (
     "ImagePullBackOff: Back-off pulling image \"myacr.azurecr.io/x:1\"",
     "Invoking user's init function\nRRuntimeError: Error in library(caret) : there is no "
     "package called 'caret'",
+    # With precedents (round 7) the descriptions above became confident or stayed unknown.
+    "the image build failed for my environment",
 )
 
 
