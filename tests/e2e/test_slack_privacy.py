@@ -10,6 +10,7 @@ thread, or a bot admin; requests from a workspace the app is not installed for a
 from __future__ import annotations
 
 import json
+import re
 import time
 import urllib.parse
 import uuid
@@ -291,7 +292,10 @@ def test_kb_drafts_lists_a_private_channels_draft_only_there(
     listing = all_text(respond_calls(server, elsewhere)[-1].args)
     assert "draftheron" in listing  # a public channel's draft is listed anywhere
     assert "draftyak" not in listing
-    assert "1 more" in listing  # counted, not shown
+    # Counted, not shown. Other tests of this module's server may leave private drafts too
+    # (a resolution note on an unknown incident drafts an entry), so at least this one.
+    hidden = re.search(r"(\d+) more from private channels", listing)
+    assert hidden and int(hidden.group(1)) >= 1
 
     server.slack.command("kb drafts", channel=private, user=maintainer)
     own = all_text(respond_calls(server, private)[-1].args)
