@@ -65,11 +65,13 @@ ONLY_LIKELY = pytest.mark.xfail(strict=True, reason="ranked first, but only the 
 # Round 6's retraining (1015 items, the four spent final holdouts among them) rates a gcc
 # failure in an Azure ML environment build 0.94, under the confident threshold 0.964 (none of
 # those pastes mentions gcc: the model's weights moved, not a look-alike of this one).
+# Round 7's precedents (the nearest labelled pastes vote) answer `No module named 'main'` and
+# the client read timeout confidently: earlier reports of the same problem say so.
 ANSWERED = [
     (V2_STATUS_SEGFAULT, "service-launch-fails"),
-    pytest.param(AKS_NO_MAIN, "service-launch-fails", marks=ONLY_LIKELY),
+    (AKS_NO_MAIN, "service-launch-fails"),
     pytest.param(GCC_IN_IMAGE_BUILD, "image-build-fails", marks=ONLY_LIKELY),
-    pytest.param(CLIENT_READ_TIMEOUT, "http-status-code-504", marks=ONLY_LIKELY),
+    (CLIENT_READ_TIMEOUT, "http-status-code-504"),
     (PROBE_502_DURING_DEPLOY, "service-launch-fails"),
 ]
 RANKED_FIRST = [
@@ -84,7 +86,7 @@ RANKED_FIRST = [
 
 
 @pytest.mark.parametrize(("paste", "expected"), [
-    (CLIENT_READ_TIMEOUT, "http-status-code-504")])
+    (GCC_IN_IMAGE_BUILD, "image-build-fails")])
 def test_wordings_rated_likely_are_still_shown_first(paste: str, expected: str) -> None:
     first = default_matcher().match(paste).matches[0]
     assert (first.entry_id, first.tier) == (expected, "likely")
@@ -395,11 +397,14 @@ def test_model_servers_and_proxies_on_a_scoring_request_rank_the_right_entry_fir
 
 def test_a_bare_failed_stat_from_another_program_is_not_a_missing_model() -> None:
     # 'failed to stat file' is printed by many C++ programs; only Triton's status name in front
-    # of it (Internal) says a model repository path is missing
+    # of it (Internal) says a model repository path is missing. Since round 7 the precedents
+    # (earlier reports with `No such file or directory`) may list the entry as a candidate, but
+    # the bot does not present it, not even as "probably".
     matches = default_matcher().match(
         "rsync: [sender] failed to stat file /var/backups/app.tar: No such file or directory"
     ).matches
-    assert not matches or matches[0].entry_id != "function-fails-get_model_path"
+    assert not any(match.entry_id == "function-fails-get_model_path"
+                   and match.tier != "unknown" for match in matches)
 
 
 def test_a_cloud_web_service_s_sdk_lines_are_not_a_local_deployment() -> None:

@@ -92,7 +92,10 @@ def test_a_word_fewer_than_min_groups_repositories_use_never_counts() -> None:
 def test_a_training_paste_is_judged_by_other_repositories_only() -> None:
     # Three variants of one report (one source) and one other report: asked about one of the
     # variants, the precedents of its own repository stay silent (crossval.with_precedents).
-    variant = "the model rejected the request: key 'data' missing from the JSON body"
+    # (Its words `missing`, `failed` and `package` are used in three repositories: enough known
+    # words for the neighbours to say anything, precedents.MIN_KNOWN_WORDS.)
+    variant = ("the model rejected the request: key 'data' missing from the JSON body; "
+               "scoring failed (package churn 1.2)")
     items = [EvalItem(f"v{n}", variant + " " * n, "function-fails-runinput_data",
                       "https://github.com/one/tracker") for n in range(3)]
     items += [EvalItem(f"o{n}", text, label, source)

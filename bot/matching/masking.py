@@ -44,6 +44,13 @@ _KO_STATUS_AFTER = re.compile(
 _KO_STATUS_BEFORE = re.compile(r"(?:에러|오류|응답|상태\s*코드|코드)\s*[:：]?\s*$")
 # A line that is nothing but a code, as people type it to the bot: `/troubleshoot 504`.
 _ONLY_A_CODE = re.compile(r"(?i)\s*(?:http\s*)?[45]\d\d\s*(?:error|에러|오류)?\s*[.!?]*\s*")
+
+
+def only_a_code(text: str) -> bool:
+    """The whole text is a status code as people type it to the bot (`504`, `HTTP 409`)."""
+    return bool(_ONLY_A_CODE.fullmatch(text))
+
+
 _EXIT_OR_SIGNAL_CONTEXT = re.compile(
     r"(?i)(exit\s*(code|status)?|exitcode|exit_code|signal|sig[a-z]+|signals\.[a-z]+|"
     r"killed|terminated|returncode|return\s+code)\W{0,4}$")

@@ -25,6 +25,7 @@ from bot.knowledge.model import KnowledgeBase
 from bot.matching.confidence import confident_count
 from bot.matching.decision import (
     TIER_CONFIDENT,
+    TIER_LIKELY,
     TIER_UNKNOWN,
     ConfidenceModel,
     shipped_model,
@@ -39,6 +40,7 @@ from bot.matching.features import (
 )
 from bot.matching.fingerprint import fingerprint
 from bot.matching.index import build_index
+from bot.matching.masking import only_a_code
 from bot.matching.precedents import (
     EMPTY_VERDICT,
     PrecedentIndex,
@@ -160,6 +162,13 @@ class Matcher:
             found = self.model.probabilities(assessed.rows)
             probabilities[: len(found)] = [float(p) for p in found]
             tiers[0] = self.model.tier(float(found[0]), ranked[0].score)
+            if tiers[0] == TIER_UNKNOWN and isinstance(text, str) and only_a_code(text) \
+                    and ranked[0].best.source:
+                # A code typed alone (`/troubleshoot 504`) is all the person said, and the
+                # entry's own bare-code pattern matched it: shown as "probably" that code's
+                # entry. The model, taught by other products' bare 5xx look-alikes, rates so
+                # short a paste low; in this team's channel the code is theirs (product rule).
+                tiers[0] = TIER_LIKELY
         elif confident_count(ranked, paste):
             tiers[0] = TIER_CONFIDENT
         matches = []

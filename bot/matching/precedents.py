@@ -44,6 +44,11 @@ MIN_GROUPS = 3  # source repositories that must use a word before it counts (mod
 TOP_WORDS = 32  # heaviest words kept per labelled paste: the index stays small
 NEIGHBOURS = 10  # the K nearest precedents that vote
 MIN_SIMILARITY = 0.05  # a precedent less similar than this says nothing about the paste
+# Words of the paste the index knows, for the neighbours to say anything: found through one or
+# two words ("502", "503 error"), the nearest pastes are those that share a status code, and
+# their vote is on that code's company (mostly other products' 502s: none), not on the paste.
+# Below this the verdict is "no opinion" (EMPTY_VERDICT), as for an entry the index never saw.
+MIN_KNOWN_WORDS = 3
 WEIGHT_DIGITS = 4
 
 
@@ -83,15 +88,16 @@ class Verdict:
         return self.shares.get(label, 0.0) if label in self.known else None
 
     def line_for(self, label: str, paste: PreparedPaste) -> int:
-        """The key line carrying most of the label's weight: an error line when the paste has
-        any (never the chat around it: evidence.py), -1 when no line shares a word."""
+        """The error line carrying most of the label's weight; -1 when no error line shares a
+        word. Never a chat line (evidence.py): a paste with no error line ("배포 실패했습니다
+        도와주세요") gets no candidate from the precedents, as it gets no incident summary."""
         pull = self.index.word_pull(label, self.neighbours, self.vector) \
             if self.index is not None else {}
         signals = paste.signals or tuple(0.0 for _ in paste.lines)
         errors = [number for number, line in enumerate(paste.lines)
                   if is_error_line(line, signals[number])]
         best, best_weight = -1, 0.0
-        for number in errors or range(len(paste.lines)):
+        for number in errors:
             weight = sum(pull.get(word, 0.0) for word in sorted(paste.line_words[number]))
             if weight > best_weight:
                 best, best_weight = number, weight
@@ -172,8 +178,8 @@ class PrecedentIndex:
         if not self.documents:
             return EMPTY_VERDICT
         vector = _vector(counts, self.word_number, self.idf)
-        if not vector:
-            return Verdict({}, {}, self.known)
+        if len(vector) < MIN_KNOWN_WORDS:
+            return EMPTY_VERDICT
         found = [(self.postings[word], vector[word]) for word in sorted(vector)
                  if word in self.postings]  # a fixed order: the same sums in every process
         if not found:
