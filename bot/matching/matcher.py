@@ -197,12 +197,7 @@ def _with_prose_candidates(ranked: list[EntryScore], prose: dict[int, float]) ->
                         PROSE_SCORE * share)
              for entry, share in sorted(prose.items(), key=lambda item: -item[1])
              if entry not in known]
-    merged: list[EntryScore] = []
-    for item in ranked:
-        while extra and extra[0].score > item.score:
-            merged.append(extra.pop(0))
-        merged.append(item)
-    return merged + extra
+    return _merged_by_score(ranked, extra)
 
 
 def _with_precedent_candidates(ranked: list[EntryScore], verdict: Verdict,
@@ -227,7 +222,13 @@ def _with_precedent_candidates(ranked: list[EntryScore], verdict: Verdict,
     if not extra:
         return ranked
     extra.sort(key=lambda item: (-item.score, item.entry))
-    merged: list[EntryScore] = []
+    return _merged_by_score(ranked, extra)
+
+
+def _merged_by_score(ranked: list[EntryScore], extra: list[EntryScore]) -> list[EntryScore]:
+    """`ranked` with `extra` (best first) placed by score: an extra candidate goes before the
+    first ranked one it outscores, and never reorders the ranked ones among themselves."""
+    extra, merged = list(extra), []
     for item in ranked:
         while extra and extra[0].score > item.score:
             merged.append(extra.pop(0))
