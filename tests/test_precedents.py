@@ -24,6 +24,7 @@ from bot.matching.precedents import (
     shipped_precedents,
     write_index,
 )
+from tests.test_kb_check import GOOD
 
 KB = load_knowledge_base(extra="")
 PLAIN = Matcher(KB, model=None, precedents=None)
@@ -112,25 +113,7 @@ def test_a_training_paste_is_judged_by_other_repositories_only() -> None:
     assert first.rows[0][FEATURE_NAMES.index("precedent_entry")] == 0.0
 
 
-TEAM_ENTRY = """---
-id: gpu-driver-mismatch
-title: {en: "GPU driver mismatch", ko: "GPU 드라이버 불일치"}
-signatures:
-  - "CUDA driver version is insufficient for CUDA runtime version"
-patterns: []
-source: https://example.org/runbooks/gpu
----
-## en
-### Cause
-The node's driver is older than the CUDA runtime.
-### Fix
-1. Use a node image with a newer driver.
-## ko
-### 원인
-노드 드라이버가 CUDA 런타임보다 오래되었습니다.
-### 해결
-1. 새 드라이버가 있는 노드 이미지를 쓰세요.
-"""
+TEAM_ENTRY = GOOD.format(id="gpu-driver-mismatch")  # a team's own runbook entry
 
 
 def test_a_team_entry_the_precedents_never_saw_is_still_answered(tmp_path: Path) -> None:
