@@ -86,6 +86,18 @@ def test_a_model_that_does_not_fit_the_code_is_refused(change: dict[str, object]
     assert message.split()[0] in problem.message
 
 
+def test_a_model_file_from_before_round_8_still_loads_and_decides_on_its_one_model() -> None:
+    # A team's model trained before the own-evidence part existed: kb check accepts it and its
+    # full model decides the confident tier too, as it did when it was written.
+    data = shipped_json()
+    assert "own_evidence" in data  # the shipped one has it
+    older = model_from_json({key: value for key, value in data.items() if key != "own_evidence"})
+    assert older.own_weights is None
+    rows = default_matcher().assess("0/3 nodes are available: 3 Insufficient nvidia.com/gpu").rows
+    assert older.own_probabilities(rows).tolist() == older.probabilities(rows).tolist()
+    assert older.tier(older.confident, 90.0) == "confident"
+
+
 def test_a_missing_model_is_a_kb_check_problem_and_the_matcher_falls_back(tmp_path: Path) -> None:
     [problem] = model_problems(tmp_path / "absent.json")
     assert "kb train" in problem.message
