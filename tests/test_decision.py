@@ -18,6 +18,7 @@ from bot.knowledge.crossval import (
 from bot.knowledge.evaluation import (
     Decided,
     EvalItem,
+    read_items,
     render_by_file,
     render_report,
     summarise_by_file,
@@ -70,6 +71,9 @@ def test_the_shipped_model_is_valid_and_says_what_it_was_trained_on() -> None:
     ({"thresholds": {"confident": 0.4, "likely": 0.6}}, "likely <= confident"),
     ({"bias": float("nan")}, "finite"),
     ({"weights": [1.0]}, "one number per feature"),
+    ({"own_evidence": {"weights": [1.0] * len(FEATURE_NAMES), "bias": 0.0}},
+     "must not weigh the precedent features"),
+    ({"own_evidence": {"weights": [0.0], "bias": 0.0}}, "one number per feature"),
 ])
 def test_a_model_that_does_not_fit_the_code_is_refused(change: dict[str, object],
                                                         message: str, tmp_path: Path) -> None:
@@ -80,6 +84,18 @@ def test_a_model_that_does_not_fit_the_code_is_refused(change: dict[str, object]
     broken.write_text(json.dumps(data), encoding="utf-8")
     [problem] = model_problems(broken)
     assert message.split()[0] in problem.message
+
+
+def test_a_model_file_from_before_round_8_still_loads_and_decides_on_its_one_model() -> None:
+    # A team's model trained before the own-evidence part existed: kb check accepts it and its
+    # full model decides the confident tier too, as it did when it was written.
+    data = shipped_json()
+    assert "own_evidence" in data  # the shipped one has it
+    older = model_from_json({key: value for key, value in data.items() if key != "own_evidence"})
+    assert older.own_weights is None
+    rows = default_matcher().assess("0/3 nodes are available: 3 Insufficient nvidia.com/gpu").rows
+    assert older.own_probabilities(rows).tolist() == older.probabilities(rows).tolist()
+    assert older.tier(older.confident, 90.0) == "confident"
 
 
 def test_a_missing_model_is_a_kb_check_problem_and_the_matcher_falls_back(tmp_path: Path) -> None:
@@ -260,6 +276,51 @@ def test_exact_matches_get_their_own_threshold_within_the_same_budget() -> None:
     assert model.tier(0.8, 80.0) == "likely"  # a partial match at the same probability
 
 
+def test_look_alikes_the_precedents_lift_do_not_spend_the_confident_budget() -> None:
+    # Round 8: the confident thresholds are picked on the own-evidence model's probabilities.
+    # Four unrelated pastes the full model rates 0.99 only because their nearest labelled
+    # pastes vote for an entry (their own evidence says 0.3) would, read on the full model,
+    # use up the budget of 1 in 120 and leave every right answer "probably".
+    made = [assessed(0.99, False, True, 0.9) for _ in range(4)]
+    made += [assessed(0.95, True, False, 0.9) for _ in range(80)]
+    made += [assessed(0.1, False, True, 0.5) for _ in range(116)]
+    data = [one for one, _ in made]
+    full = [p for _, p in made]
+    own = [np.asarray([0.3]) if p[0] == 0.99 else p for p in full]
+    confident_on_full, _, _ = pick_thresholds(data, full)
+    confident, likely, _ = pick_thresholds(data, full, own)
+    assert confident_on_full > 0.99  # nothing is confident
+    assert confident == pytest.approx(0.95)
+    model = ConfidenceModel(FEATURE_NAMES, np.zeros(0), np.ones(0), np.zeros(0), 0.0,
+                            confident, likely)
+    # The look-alikes stay "probably" at most: the precedents rank and lift, never make sure.
+    assert model.tier(0.99, 90.0, own=0.3) == "likely"
+    assert model.tier(0.95, 90.0, own=0.95) == "confident"
+
+
+def test_the_bot_is_sure_only_on_the_pastes_own_evidence() -> None:
+    # Round 8: the nearest labelled pastes (precedents) find candidates and can make an answer
+    # "probably"; they never make the bot sure. Round 7's model let their vote lift a paste over
+    # the confident threshold, and on its fresh holdout, mostly stacks the KB was not written
+    # for, three unrelated pastes were answered confidently (docs/eval.md, round 8). With the
+    # same model and no precedents at all, every paste answered confidently is answered so, by
+    # the same entry, and none newly: 64 of these 609 pastes flipped with round 7's rule.
+    kb = load_knowledge_base(extra="")
+    with_precedents, alone = default_matcher(), Matcher(kb, precedents=None)
+    texts = [item.text for name in ("dev.jsonl", "holdout.jsonl")
+             for item in read_items(EVAL / name)]
+    flipped = []
+    for text in texts:
+        seen, own = with_precedents.match(text), alone.match(text)
+        sure = seen.answer.entry_id if seen.answer else None
+        sure_alone = own.answer.entry_id if own.answer else None
+        if sure != sure_alone and (sure is not None or (
+                seen.matches and own.matches
+                and seen.matches[0].entry_id == own.matches[0].entry_id)):
+            flipped.append(text[:60])
+    assert flipped == []
+
+
 def test_constructed_cases_never_set_a_threshold() -> None:
     # 60 easy constructed cases, all right at 0.3, would lift the band down to 0.3 (120 of 140
     # right); the thresholds must hold on pastes people write, so they are picked without them.
@@ -350,7 +411,7 @@ def test_kb_eval_cv_by_file_reports_each_file_out_of_fold(tmp_path: Path) -> Non
     assert "first.jsonl" in shown.stdout.split("per file:")[1]
 
 
-@pytest.mark.parametrize("name", ["final_holdout7.jsonl", "final_holdout8.jsonl",
+@pytest.mark.parametrize("name", ["final_holdout8.jsonl", "final_holdout9.jsonl",
                                   "my_final_holdout.jsonl"])
 def test_kb_train_refuses_a_final_holdout_not_yet_scored(tmp_path: Path, name: str) -> None:
     # A round's fresh holdout is collected while the round runs: no model may learn from it.
@@ -369,8 +430,8 @@ def test_the_spent_final_holdouts_train_by_default_and_nothing_fresh_does() -> N
     assert {"dev.jsonl", "holdout.jsonl", "constructed.jsonl"} <= set(names)
     assert unspent_final_holdouts(defaults) == []
     assert all(path.exists() for path in defaults)
-    fresh = EVAL / "final_holdout7.jsonl"
-    assert unspent_final_holdouts([fresh, EVAL / "final_holdout6.jsonl"]) == [fresh]
+    fresh = EVAL / "final_holdout8.jsonl"
+    assert unspent_final_holdouts([fresh, EVAL / "final_holdout7.jsonl"]) == [fresh]
 
 
 def test_kb_train_accepts_a_spent_final_holdout(tmp_path: Path) -> None:

@@ -90,8 +90,17 @@ def test_cross_validated_quality(pool: tuple[EvalReport, dict[str, EvalReport], 
     # Round 7, precedents (bot/matching/precedents.py): top-1 0.857, top-3 0.951, confident
     # precision 0.960 (251), likely 0.717 (315), answered 0.392, shown and right 0.759,
     # confident on none 0.011; the likely band grew less precise by ~0.01 (gate 0.72 -> 0.71).
+    # Round 8: round 7's holdout spent and in the pool (1180 public pastes, 503 none), before
+    # any round-8 change: top-1 0.832, top-3 0.922, confident precision 0.950 (219), likely
+    # 0.720 (396), answered 0.307, shown and right 0.728, confident on none 0.018 (9 of 503).
+    # Its new stacks' look-alikes, rated very sure out of fold, raise every fold's confident
+    # threshold to ~0.97 (219 confident answers, 250 before); gates reset to that less one paste.
+    # Round 8, the confident tier on the paste's own evidence (decision.py; the precedents still
+    # rank and lift to likely): top-1 0.832, top-3 0.922, confident 0.953 (235), likely 0.711
+    # (367), answered 0.331, shown and right 0.716 (8 right "probably" answers fewer: the likely
+    # threshold rose ~0.02), confident on none 0.014 (7 of 503).
     report, _, _ = pool
-    gate(report, top1=0.84, top3=0.92, likely=0.71, shown_right=0.74, answered=0.33)
+    gate(report, top1=0.83, top3=0.92, likely=0.70, shown_right=0.71, answered=0.32)
 
 
 def test_dev_and_holdout_out_of_fold_in_the_pool(
@@ -103,8 +112,13 @@ def test_dev_and_holdout_out_of_fold_in_the_pool(
     # likely 0.721, shown 0.757, answered 0.371, confident on none 0.012). With precedents
     # (round 7): top-1 0.896, top-3 0.978, confident 0.983 (172), likely 0.769 (169), answered
     # 0.460, shown and right 0.815, confident on none 0.004 (gate likely 0.78 -> 0.76).
+    # Round 8, holdout7 in the pool: top-1 0.899, top-3 0.967, confident 0.965 (142), likely
+    # 0.820 (194), answered 0.373, shown and right 0.807, confident on none 0.017 (answered
+    # 0.39 -> 0.37: the higher confident threshold above). Confident on own evidence (round 8):
+    # top-1 0.899, top-3 0.967, confident 0.968 (158), likely 0.803 (173), answered 0.417,
+    # shown and right 0.796, confident on none 0.012 (3 of 242).
     _, _, old = pool
-    gate(old, top1=0.89, top3=0.96, likely=0.76, shown_right=0.80, answered=0.39)
+    gate(old, top1=0.89, top3=0.96, likely=0.76, shown_right=0.79, answered=0.41)
 
 
 # Each spent final holdout, out of fold in the pool's run, after round 6. Its old gate judged
@@ -119,17 +133,22 @@ SPENT_GATES: dict[str, dict[str, float]] = {
     # 125 (76 known, 49 none): top-1 0.921, top-3 0.961, confident 0.968 (31), likely 0.821
     # (39), answered 0.395, shown and right 0.816, confident on none 0 of 49. With precedents
     # (round 7): top-1 0.934, top-3 0.987, confident 0.974 (38), likely 0.788 (33), answered
-    # 0.487, shown and right 0.829, confident on none 0 of 49.
-    "final_holdout.jsonl": {"top1": 0.90, "top3": 0.94, "likely": 0.75, "shown_right": 0.80,
+    # 0.487, shown and right 0.829, confident on none 0 of 49. Round 8 (holdout7 in the pool,
+    # confident on own evidence): top-1 0.921, top-3 0.974, confident 1.000 (30), likely 0.789
+    # (38), answered 0.395, shown and right 0.789, confident on none 0 of 49.
+    "final_holdout.jsonl": {"top1": 0.90, "top3": 0.94, "likely": 0.75, "shown_right": 0.77,
                             "answered": 0.38},
     # 67 (27 known, 40 none): top-1 0.963, top-3 0.963, confident 0.667 (3), likely 0.667 (27),
     # answered 0.074, shown and right 0.741, confident on none 1 of 40.
     "final_holdout3.jsonl": {"top1": 0.92, "top3": 0.92, "likely": 0.62, "shown_right": 0.70,
                              "answered": 0.03, "confident": 0.33, "on_none": 0.05},
     # 100 (57 known, 43 none): top-1 0.772, top-3 0.860, confident 0.889 (18), likely 0.710
-    # (31), answered 0.281, shown and right 0.667, confident on none 1 of 43.
+    # (31), answered 0.281, shown and right 0.667, confident on none 1 of 43. Round 8 (holdout7
+    # in the pool): top-1 0.789, top-3 0.912, confident 0.800 (15: 12 right), likely 0.730
+    # (37), answered 0.211, confident on none 2 of 43 (confident gate 0.83 -> 0.75); confident
+    # on own evidence: confident 0.824 (17), likely 0.714 (35), answered 0.246, on none 2 of 43.
     "final_holdout4.jsonl": {"top1": 0.75, "top3": 0.84, "likely": 0.67, "shown_right": 0.64,
-                             "answered": 0.26, "confident": 0.83, "on_none": 0.047},
+                             "answered": 0.20, "confident": 0.75, "on_none": 0.047},
     # 64 (31 known, 33 none): top-1 0.710, top-3 0.871, confident 1.000 (6), likely 0.565
     # (23), answered 0.194, shown and right 0.613, confident on none 0 of 33.
     "final_holdout5.jsonl": {"top1": 0.67, "top3": 0.83, "likely": 0.52, "shown_right": 0.58,
@@ -140,8 +159,17 @@ SPENT_GATES: dict[str, dict[str, float]] = {
     # confident on none 1 of 45. With precedents (round 7): top-1 0.579, top-3 0.772,
     # confident 0.889 (9), likely 0.417 (36), answered 0.140, shown and right 0.404 (23 of 57,
     # 3 fewer: its new stacks' nearest pastes are mostly `none`), confident on none 0 of 45.
+    # Round 8 (holdout7 in the pool, confident on own evidence): confident 0.800 (10), likely
+    # 0.471 (34), answered 0.140, shown and right 0.421, confident on none 1 of 45.
     "final_holdout6.jsonl": {"top1": 0.54, "top3": 0.68, "likely": 0.38, "shown_right": 0.38,
                              "answered": 0.12, "confident": 0.70, "on_none": 0.044},
+    # Round 7's own, scored once at the end of round 7 (docs/eval.md), spent in round 8. 113
+    # (62 known, 51 none), out of fold in the pool's run before round 8's changes: top-1 0.565,
+    # top-3 0.742, confident 0.900 (10), likely 0.500 (38), answered 0.145, shown and right
+    # 0.452, confident on none 1 of 51. Confident on own evidence (round 8): confident 0.909
+    # (11), likely 0.500 (36), answered 0.161, shown and right 0.452, confident on none 1 of 51.
+    "final_holdout7.jsonl": {"top1": 0.54, "top3": 0.72, "likely": 0.48, "shown_right": 0.43,
+                             "answered": 0.14, "confident": 0.83, "on_none": 0.039},
 }
 
 

@@ -67,11 +67,16 @@ ONLY_LIKELY = pytest.mark.xfail(strict=True, reason="ranked first, but only the 
 # those pastes mentions gcc: the model's weights moved, not a look-alike of this one).
 # Round 7's precedents (the nearest labelled pastes vote) answer `No module named 'main'` and
 # the client read timeout confidently: earlier reports of the same problem say so.
+# Round 8's retraining with round 7's holdout (new stacks' look-alikes rated very sure out of
+# fold) raised the confident threshold 0.839 -> 0.967; the read timeout's 0.916 is only likely.
+# Since round 8 the confident tier reads the paste's own evidence, the precedents left out
+# (decision.py): `No module named 'main'` (0.922 on its own, threshold 0.933) and the read
+# timeout (0.864) are "probably" again, their precedents' vote no longer makes the bot sure.
 ANSWERED = [
     (V2_STATUS_SEGFAULT, "service-launch-fails"),
-    (AKS_NO_MAIN, "service-launch-fails"),
+    pytest.param(AKS_NO_MAIN, "service-launch-fails", marks=ONLY_LIKELY),
     pytest.param(GCC_IN_IMAGE_BUILD, "image-build-fails", marks=ONLY_LIKELY),
-    (CLIENT_READ_TIMEOUT, "http-status-code-504"),
+    pytest.param(CLIENT_READ_TIMEOUT, "http-status-code-504", marks=ONLY_LIKELY),
     (PROBE_502_DURING_DEPLOY, "service-launch-fails"),
 ]
 RANKED_FIRST = [
@@ -86,7 +91,8 @@ RANKED_FIRST = [
 
 
 @pytest.mark.parametrize(("paste", "expected"), [
-    (GCC_IN_IMAGE_BUILD, "image-build-fails")])
+    (GCC_IN_IMAGE_BUILD, "image-build-fails"), (CLIENT_READ_TIMEOUT, "http-status-code-504"),
+    (AKS_NO_MAIN, "service-launch-fails")])
 def test_wordings_rated_likely_are_still_shown_first(paste: str, expected: str) -> None:
     first = default_matcher().match(paste).matches[0]
     assert (first.entry_id, first.tier) == (expected, "likely")

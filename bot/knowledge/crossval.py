@@ -5,9 +5,12 @@ any other URL, the word before the colon of a non-URL source such as `constructe
 pastes from one project's tracker share wordings, and a variant shares its parent's source, so
 a variant never sits on both sides of a split.
 
-- `train_model`: fits the logistic regression (logistic.py) on every item, and picks the tier
-  thresholds on out-of-fold probabilities (each item judged by a model that never saw its
-  repository), so the thresholds are held-out choices, not fitted ones.
+- `train_model`: fits the logistic regression (logistic.py) on every item, twice: the full
+  model and the own-evidence model (the precedent features left out), which decides the
+  confident tier (decision.py); and picks the tier thresholds on out-of-fold probabilities
+  (each item judged by models that never saw its repository): the two confident thresholds on
+  the own-evidence model's, the likely one on the full model's. They are held-out choices, not
+  fitted ones.
 - `cross_validated_decisions`: nested: for each outer fold, a model and its thresholds are
   learned from the other folds only (the thresholds on inner out-of-fold probabilities) and
   applied to the held-out fold. The figures made from its decisions were never tuned on the
@@ -64,7 +67,7 @@ from bot.matching.decision import (
     TIER_UNKNOWN,
     ConfidenceModel,
 )
-from bot.matching.features import FEATURE_NAMES, FEATURE_SIGNS
+from bot.matching.features import FEATURE_NAMES, FEATURE_SIGNS, PRECEDENT_COLUMN
 from bot.matching.logistic import Fitted, fit
 from bot.matching.matcher import Assessment, Matcher, Survey
 from bot.matching.precedents import EMPTY_VERDICT, PrecedentIndex
@@ -80,6 +83,9 @@ DEFAULT_FOLDS = 5
 # Learn precedents (bot/matching/precedents.py) inside every fold. False: the matcher's
 # signatures alone, for a before/after comparison in one process.
 USE_PRECEDENTS = True
+# The confident tier reads the own-evidence model (decision.py). False: the full model decides
+# every tier, as before round 8, for a before/after comparison in one process.
+CONFIDENT_ON_OWN_EVIDENCE = True
 SCORE_FEATURE = FEATURE_NAMES.index("score")
 
 
@@ -188,18 +194,47 @@ def _fit(data: Sequence[Assessed]) -> Fitted:
     return fit(rows, labels, signs=np.asarray(FEATURE_SIGNS))
 
 
-def _out_of_fold(data: Sequence[Assessed], folds: int) -> list[np.ndarray]:
+def _fit_own(data: Sequence[Assessed], full: Fitted) -> Fitted:
+    """The own-evidence model: the same rows without the precedent features, as a model over
+    every feature (`full`'s standardisation, which is the same for the columns it shares, and
+    weight 0 on the precedent features). The full model itself when the rule is off."""
+    if not CONFIDENT_ON_OWN_EVIDENCE:
+        return full
+    rows = np.vstack([a.rows for a in data if len(a.rows)])[:, :PRECEDENT_COLUMN]
+    labels = np.concatenate([a.labels for a in data if len(a.rows)])
+    own = fit(rows, labels, signs=np.asarray(FEATURE_SIGNS[:PRECEDENT_COLUMN]))
+    weights = np.concatenate([own.weights, np.zeros(len(FEATURE_NAMES) - PRECEDENT_COLUMN)])
+    return Fitted(full.mean, full.scale, weights, own.bias)
+
+
+@dataclass(frozen=True)
+class Probabilities:
+    """Per item, each candidate's probability from the full model (`full`: the likely tier)
+    and from the own-evidence model (`own`: the confident tier)."""
+
+    full: list[np.ndarray]
+    own: list[np.ndarray]
+
+
+def _fit_both(data: Sequence[Assessed]) -> tuple[Fitted, Fitted]:
+    full = _fit(data)
+    return full, _fit_own(data, full)
+
+
+def _out_of_fold(data: Sequence[Assessed], folds: int) -> Probabilities:
     fold_of = grouped_folds([a.item for a in data], folds)
-    probabilities: list[np.ndarray] = [np.empty(0)] * len(data)
+    full: list[np.ndarray] = [np.empty(0)] * len(data)
+    own: list[np.ndarray] = [np.empty(0)] * len(data)
     for fold in range(folds):
         training = [a for a, f in zip(data, fold_of, strict=True) if f != fold]
         if not training:
             continue
-        fitted = _fit(training)
+        fitted, fitted_own = _fit_both(training)
         for position, (a, f) in enumerate(zip(data, fold_of, strict=True)):
             if f == fold and len(a.rows):
-                probabilities[position] = fitted.probabilities(a.rows)
-    return probabilities
+                full[position] = fitted.probabilities(a.rows)
+                own[position] = fitted_own.probabilities(a.rows)
+    return Probabilities(full, own)
 
 
 def _is_exact(a: Assessed) -> bool:
@@ -263,10 +298,13 @@ def _firsts(data: Sequence[Assessed], probabilities: Sequence[np.ndarray]) -> _F
     )
 
 
-def pick_thresholds(data: Sequence[Assessed], probabilities: Sequence[np.ndarray]
-                    ) -> tuple[float, float, float]:
-    """(confident, likely, confident_exact) thresholds by the rule in the module docstring."""
-    firsts = _firsts(data, probabilities)
+def pick_thresholds(data: Sequence[Assessed], probabilities: Sequence[np.ndarray],
+                    own: Sequence[np.ndarray] | None = None) -> tuple[float, float, float]:
+    """(confident, likely, confident_exact) thresholds by the rule in the module docstring:
+    the confident ones on the `own`-evidence model's probabilities (the full model's when not
+    given), the likely one on the full model's `probabilities`."""
+    firsts = _firsts(data, probabilities if own is None else own)
+    full = firsts if own is None else _firsts(data, probabilities)
     answerable = firsts.p >= 0.0
     confident_exact, answered = _lowest_safe_threshold(firsts, answerable & firsts.exact)
     # Everything the exact rule leaves (partial matches, and exact ones below its threshold,
@@ -279,7 +317,7 @@ def pick_thresholds(data: Sequence[Assessed], probabilities: Sequence[np.ndarray
     confident_exact = min(confident_exact, confident)
     # The likely band: every first candidate not confident by either rule.
     is_confident = (firsts.floor & (firsts.p >= confident)) | taken
-    likely = _lowest_precise_threshold(firsts, answerable & ~is_confident, confident_exact)
+    likely = _lowest_precise_threshold(full, answerable & ~is_confident, confident_exact)
     return float(confident), float(min(likely, confident_exact)), float(confident_exact)
 
 
@@ -360,13 +398,14 @@ def _lowest_precise_threshold(firsts: _Firsts, chosen: np.ndarray, ceiling: floa
     return float(firsts.p[order[np.flatnonzero(precise)[-1]]]) if precise.any() else ceiling
 
 
-def _decided(a: Assessed, probabilities: np.ndarray, confident: float, likely: float,
-             confident_exact: float) -> Decided:
+def _decided(a: Assessed, probabilities: np.ndarray, own: np.ndarray, confident: float,
+             likely: float, confident_exact: float) -> Decided:
     tier = TIER_UNKNOWN
     if len(probabilities):
         model = ConfidenceModel(FEATURE_NAMES, np.zeros(0), np.ones(0), np.zeros(0), 0.0,
                                 confident, likely, confident_exact=confident_exact)
-        tier = model.tier(float(probabilities[0]), float(a.rows[0][SCORE_FEATURE]) * 100.0)
+        tier = model.tier(float(probabilities[0]), float(a.rows[0][SCORE_FEATURE]) * 100.0,
+                          own=float(own[0]))
     return Decided(a.item.id, a.item.expected, a.candidates + a.rest, tier, a.item.kind,
                    a.item.origin)
 
@@ -411,11 +450,13 @@ def nested_folds(data: Sequence[Assessed], folds: int, seed: int | None = None) 
         training = with_precedents(training, precedents)
         held_out = with_precedents(held_out, precedents)
         inner = _out_of_fold(training, folds - 1)
-        confident, likely, exact = pick_thresholds(training, inner)
-        fitted = _fit(training)
-        believed = tuple(_decided(a, p, confident, likely, exact)
-                         for a, p in zip(training, inner, strict=True))
+        confident, likely, exact = pick_thresholds(training, inner.full, inner.own)
+        fitted, fitted_own = _fit_both(training)
+        believed = tuple(_decided(a, p, own, confident, likely, exact)
+                         for a, p, own in zip(training, inner.full, inner.own, strict=True))
         judged = tuple(_decided(a, fitted.probabilities(a.rows) if len(a.rows)
+                                else np.empty(0),
+                                fitted_own.probabilities(a.rows) if len(a.rows)
                                 else np.empty(0), confident, likely, exact)
                        for a in held_out)
         out.append(Fold(believed, judged))
@@ -440,8 +481,9 @@ def train_model(items: Sequence[EvalItem], matcher: Matcher, folds: int = DEFAUL
     if precedents is not None:
         precedents.info.update({"training_items": len(items),
                                 "training_data_sha256": training_hash(items)})
-    confident, likely, exact = pick_thresholds(data, _out_of_fold(data, folds))
-    fitted = _fit(data)
+    out_of_fold = _out_of_fold(data, folds)
+    confident, likely, exact = pick_thresholds(data, out_of_fold.full, out_of_fold.own)
+    fitted, fitted_own = _fit_both(data)
     report = cross_validate_assessed(data, folds)
     info: dict[str, object] = {
         "training_items": len(items),
@@ -453,5 +495,7 @@ def train_model(items: Sequence[EvalItem], matcher: Matcher, folds: int = DEFAUL
             "answered", "answered_or_likely")},
     }
     model = ConfidenceModel(FEATURE_NAMES, fitted.mean, fitted.scale, fitted.weights,
-                            fitted.bias, confident, likely, info, exact)
+                            fitted.bias, confident, likely, info, exact,
+                            fitted_own.weights if CONFIDENT_ON_OWN_EVIDENCE else None,
+                            fitted_own.bias if CONFIDENT_ON_OWN_EVIDENCE else 0.0)
     return model, report, precedents

@@ -11,6 +11,15 @@ not change it: re-ranking by probability lowered top-1 in cross-validation):
 - `likely` (p >= thresholds.likely): probably right; shown as a tentative answer;
 - `unknown`: the bot says it does not know and lists the candidates.
 
+The confident tier stands on the paste's own evidence (round 8): its two rules read the
+probability of a second logistic regression over the same features without the precedents'
+(`own_weights`: zero on precedent_entry and precedent_none), while the likely tier and the
+probability shown read the full model. The nearest labelled pastes still find candidates and
+lift an entry to "probably"; they never make the bot sure. Out of fold by file (a model that
+never saw the stack), the full model's confident threshold swung from 0.84 to 0.98 between
+folds and a fold at the low end answered three unrelated pastes of round 7's holdout; the own
+evidence model's stayed between 0.92 and 0.96 (docs/eval.md, round 8).
+
 Only the first candidate can be confident or likely: the bot presents one answer. The model and
 its thresholds live in a small versioned JSON file beside the KB (knowledge/_model/
 confidence.json), written by `troubleshoot-bot kb train` and checked by `kb check`.
@@ -26,7 +35,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.matching.features import FEATURE_NAMES
+from bot.matching.features import FEATURE_NAMES, PRECEDENT_COLUMN
 from bot.paths import project_folder
 
 log = logging.getLogger(__name__)
@@ -73,8 +82,23 @@ class ConfidenceModel:
     # Probability threshold of the confident tier for an exact match; a model file without one
     # (written before it existed) keeps the one threshold for everything.
     confident_exact: float | None = None
+    # The own-evidence model (module docstring): weights over the same standardised features,
+    # zero on the precedent features, and its bias. None (a file written before round 8): the
+    # full model decides the confident tier too.
+    own_weights: np.ndarray | None = None
+    own_bias: float = 0.0
 
     def probabilities(self, rows: list[list[float]]) -> np.ndarray:
+        return self._logistic(rows, self.weights, self.bias)
+
+    def own_probabilities(self, rows: list[list[float]]) -> np.ndarray:
+        """What the paste's own evidence says, the precedents left out: what the confident
+        tier reads (the full model's probabilities for a file without an own-evidence part)."""
+        if self.own_weights is None:
+            return self.probabilities(rows)
+        return self._logistic(rows, self.own_weights, self.own_bias)
+
+    def _logistic(self, rows: list[list[float]], weights: np.ndarray, bias: float) -> np.ndarray:
         if not rows:
             return np.empty(0)
         rows_ = np.asarray(rows, dtype=np.float64)
@@ -82,13 +106,16 @@ class ConfidenceModel:
         # entry the precedents do not know): its mean, which adds nothing to the logit.
         rows_ = np.where(np.isnan(rows_), self.mean, rows_)
         values = (rows_ - self.mean) / self.scale
-        return 1.0 / (1.0 + np.exp(-(values @ self.weights + self.bias)))
+        return 1.0 / (1.0 + np.exp(-(values @ weights + bias)))
 
-    def tier(self, probability: float, score: float = 100.0) -> str:
-        if probability >= self.confident and score >= CONFIDENT_MIN_SCORE:
+    def tier(self, probability: float, score: float = 100.0, own: float | None = None) -> str:
+        """The tier of a first candidate: `probability` from the full model, `own` from the
+        own-evidence model (None: the full model's probability stands for both)."""
+        sure = probability if own is None else own
+        if sure >= self.confident and score >= CONFIDENT_MIN_SCORE:
             return TIER_CONFIDENT
         if (self.confident_exact is not None and score >= EXACT_SCORE
-                and probability >= self.confident_exact):
+                and sure >= self.confident_exact):
             return TIER_CONFIDENT
         if probability >= self.likely:
             return TIER_LIKELY
@@ -107,6 +134,9 @@ class ConfidenceModel:
                            TIER_LIKELY: round(self.likely, 6),
                            **({TIER_CONFIDENT_EXACT: round(self.confident_exact, 6)}
                               if self.confident_exact is not None else {})},
+            **({"own_evidence": {"weights": [round(float(v), 6) for v in self.own_weights],
+                                 "bias": round(float(self.own_bias), 6)}}
+               if self.own_weights is not None else {}),
             **self.info,
         }
 
@@ -132,12 +162,22 @@ def model_from_json(data: object) -> ConfidenceModel:
         likely = float(thresholds[TIER_LIKELY])
         exact = thresholds.get(TIER_CONFIDENT_EXACT)
         confident_exact = None if exact is None else float(exact)
+        own = data.get("own_evidence")
+        own_weights = None if own is None else np.asarray(own["weights"], dtype=np.float64)
+        own_bias = 0.0 if own is None else float(own["bias"])
     except (KeyError, TypeError, ValueError) as error:
         raise ModelFileError(f"missing or malformed field: {error}") from error
     if not (mean.shape == scale.shape == weights.shape == (len(names),)):
         raise ModelFileError("mean, scale and weights must have one number per feature")
+    if own_weights is not None:
+        if own_weights.shape != (len(names),):
+            raise ModelFileError("own_evidence weights must have one number per feature")
+        if np.any(own_weights[PRECEDENT_COLUMN:] != 0.0):
+            raise ModelFileError("own_evidence must not weigh the precedent features: the "
+                                 "confident tier stands on the paste's own evidence")
     numbers = [*mean, *scale, *weights, bias, confident, likely,
-               *([] if confident_exact is None else [confident_exact])]
+               *([] if confident_exact is None else [confident_exact]),
+               *([] if own_weights is None else [*own_weights, own_bias])]
     if not all(math.isfinite(value) for value in numbers) or not np.all(scale > 0):
         raise ModelFileError("numbers must be finite and scales positive")
     if not 0.0 < likely <= confident < 1.0:
@@ -147,10 +187,10 @@ def model_from_json(data: object) -> ConfidenceModel:
         raise ModelFileError(f"thresholds must satisfy likely <= confident_exact <= confident, "
                              f"got confident_exact {confident_exact}")
     known = {"format_version", "kind", "feature_names", "mean", "scale", "weights", "bias",
-             "thresholds"}
+             "thresholds", "own_evidence"}
     info = {key: value for key, value in data.items() if key not in known}
     return ConfidenceModel(tuple(names), mean, scale, weights, bias, confident, likely, info,
-                           confident_exact)
+                           confident_exact, own_weights, own_bias)
 
 
 def read_model(path: Path) -> ConfidenceModel:

@@ -161,7 +161,9 @@ class Matcher:
             # probability lowered top-1 in cross-validation: docs/eval.md).
             found = self.model.probabilities(assessed.rows)
             probabilities[: len(found)] = [float(p) for p in found]
-            tiers[0] = self.model.tier(float(found[0]), ranked[0].score)
+            # Sure only on the paste's own evidence; the precedents can make it "probably".
+            own = self.model.own_probabilities(assessed.rows[:1])
+            tiers[0] = self.model.tier(float(found[0]), ranked[0].score, own=float(own[0]))
             if tiers[0] == TIER_UNKNOWN and isinstance(text, str) and only_a_code(text) \
                     and ranked[0].best.source:
                 # A code typed alone (`/troubleshoot 504`) is all the person said, and the
