@@ -457,3 +457,30 @@ def test_an_entry_found_for_a_private_paste_is_not_shown_on_public_lists(
     server.slack.command("incidents all", channel=private)
     own = shown_text(all_text(respond_calls(server, private)[-1].args))
     assert title in next(line for line in own.split("\\n") if f"*#{incident_id}*" in line)
+
+
+def test_a_slack_connect_channel_is_shown_only_its_own_incidents(server: Server) -> None:
+    """People of another organisation read a Slack Connect channel: public channels are public
+    to this workspace's members, not to them. An answer there cites no other channel's incident
+    or note, and `incidents all` there lists only its own (the others are counted)."""
+    public = new_channel()
+    shared = "C" + uuid.uuid4().hex[:10].upper()
+    server.fake.add_channel(shared, ext_shared=True)
+    error = unique_error("connectowl")
+    public_id = paste(server, public, error)
+    server.slack.command(f"resolve {public_id} restored the owl ledger from the internal backup",
+                         channel=public)
+    assert "resolved" in respond_calls(server, public)[-1].args["text"]
+
+    own_id = paste(server, shared, error)  # a recurrence of the public incident, here
+    assert own_id != public_id
+    answer = answer_in(server, shared)
+    linked = all_text([answer.args, full_answer(server, shared, answer).args])
+    shown = shown_text(linked)
+    assert "internal backup" not in shown and f"#{public_id}" not in shown, shown
+    assert f"/archives/{public}/" not in linked
+
+    server.slack.command("incidents all", channel=shared, user="U0000EXT")
+    listing = shown_text(all_text(respond_calls(server, shared)[-1].args))
+    assert f"*#{own_id}*" in listing and f"*#{public_id}*" not in listing, listing
+    assert "connectowl" in listing and "more in private channels or DMs" in listing
