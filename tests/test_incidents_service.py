@@ -310,6 +310,32 @@ def test_an_audience_sees_its_own_and_public_channels_incidents_and_notes(
     assert notes == {"private fix", "written in private"}
 
 
+def test_an_entry_answered_only_in_a_private_channel_is_not_a_public_reason_to_be_similar(
+        migrated_database_url: str) -> None:
+    """A public incident whose KB entry came from a private channel's paste (same fingerprint,
+    only answered there) is no "same entry" candidate for a public reader, and shows no entry;
+    in the private channel it is both."""
+    url = migrated_database_url
+    gpu = "container-cannot-be-scheduled"
+    public = {"CPUB1", "CPUB2"}
+    incident_id = paste(url, "err", result_for("fp-bare"), channel="CPUB1").incident_id
+    paste(url, "err and words", result_for("fp-bare", entry_id=gpu), channel="GPRIV")
+    question = result_for("fp-other", entry_id=gpu, key_line="something unlike the summary")
+
+    def similar_for(channel: str) -> list[tuple[int, str | None]]:
+        reader = Audience(channel=channel, public_among=lambda channels: channels & public)
+        with session_scope(url) as session:
+            return [(item.id, item.entry_id) for item in find_similar(
+                session, workspace="T1", result=question, audience=reader)]
+
+    assert similar_for("CPUB2") == []
+    assert similar_for("GPRIV") == [(incident_id, gpu)]
+    reader = Audience(channel="CPUB2", public_among=lambda channels: channels & public)
+    with session_scope(url) as session:
+        [listed], _hidden = visible_incidents(session, reader, workspace="T1")
+    assert (listed.id, listed.entry_id) == (incident_id, None)
+
+
 def test_reopen_clears_the_resolution_and_refuses_a_second_open_copy(
         migrated_database_url: str) -> None:
     first = paste(migrated_database_url, "x", result_for("fp-reopen"))

@@ -17,8 +17,10 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import create_engine, text
 
+from tests.conftest import SIGNING_SECRET
 from tests.support.hook_target import HookTarget
 from tests.support.inprocess import InProcessSlack
+from tests.support.signing import slack_signature_headers
 from tests.support.slack_payloads import (
     FORGERIES,
     click_body,
@@ -65,3 +67,23 @@ def test_an_unverified_request_is_a_plain_401_and_nothing_is_sent(
     assert occurrences_in(slack_app.settings.database_url, channel) == []
     assert [record for record in caplog.records if record.exc_info] == []
     assert any("refused a request" in record.getMessage() for record in caplog.records)
+
+
+@pytest.mark.parametrize(("body", "content_type"), [
+    (b"[" * 100_000, "application/json"),
+    (b'{"a":' * 50_000 + b"1" + b"}" * 50_000, "application/json"),
+    (b"payload=" + b"%5B" * 100_000, "application/x-www-form-urlencoded"),
+])
+def test_a_signed_body_nested_too_deep_to_parse_is_a_400_not_a_crash(
+        slack_app: InProcessSlack, body: bytes, content_type: str,
+        caplog: pytest.LogCaptureFixture) -> None:
+    """Under the size limit, a body of nested brackets makes the JSON parser raise
+    RecursionError, which is not a ValueError: it went through the door as a 500 with a
+    traceback (and Slack retries a 500). It is a body Bolt cannot parse: 400, nothing logged
+    but the refusal."""
+    with caplog.at_level(logging.INFO):
+        reply = slack_app.post(body, content_type, slack_signature_headers(body, SIGNING_SECRET))
+        slack_app.settle()
+    assert reply.status == 400 and reply.body == b"bad request\n"
+    assert [record for record in caplog.records if record.exc_info] == []
+    assert slack_app.fake.calls == []

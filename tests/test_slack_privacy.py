@@ -27,6 +27,9 @@ PUBLIC = conversation_object("C1")
     (conversation_object("G2", mpim=True), "mpim"),
     (conversation_object("C2", ext_shared=True), "shared"),
     ({**PUBLIC, "is_pending_ext_shared": True}, "shared"),
+    # Slack Connect DMs, group DMs and private channels are read by another organisation too.
+    ({**conversation_object("D3", im=True), "is_ext_shared": True}, "shared"),
+    (conversation_object("G3", private=True, ext_shared=True), "shared"),
     ({key: value for key, value in PUBLIC.items() if key != "is_private"}, "private"),
     ({**PUBLIC, "is_channel": False}, "unknown"),
     ({}, "private"),

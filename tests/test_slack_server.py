@@ -16,6 +16,7 @@ import pytest
 
 from bot.settings import SettingsError, from_environment
 from bot.slack.config import Settings
+from bot.slack.health import probe_database
 from bot.slack.server import gunicorn_options, make_wsgi_app
 from tests.support.slack_api import FakeSlackAPI
 
@@ -70,6 +71,15 @@ def test_health_says_an_empty_database_needs_db_upgrade(fake: FakeSlackAPI,
     assert "troubleshoot-bot db upgrade" in report["reason"]
 
 
+def test_health_never_quotes_the_database_password() -> None:
+    """/healthz answers anyone who can reach the events URL. A password with an unescaped `@`
+    and `:` made the URL parser's error quote it ('w0rdSecret9@127.0.0.1' taken for the port);
+    the probe names the problem instead."""
+    check = probe_database("postgresql+psycopg://bot:p@ss:w0rdSecret9@127.0.0.1/bot")
+    assert not check.ok and check.state == "unreachable"
+    assert "DATABASE_URL cannot be parsed" in check.reason and "w0rdSecret9" not in check.reason
+
+
 def test_gunicorn_runs_threaded_workers_sized_by_the_platform(
         fake: FakeSlackAPI, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("WEB_CONCURRENCY", "3")
@@ -108,3 +118,28 @@ def test_serve_with_a_bad_worker_setting_says_one_line_and_starts_nothing(
     assert process.returncode == 2, err
     assert err.strip().splitlines() == [
         f"troubleshoot-bot serve: {name} must be a whole number from 1 to 256, got {value!r}"]
+
+
+def test_serve_with_an_unparseable_database_url_names_it_and_quotes_no_password(
+        tmp_path: Path) -> None:
+    """The URL parser's own error quoted the password's tail as the port, in a start-up
+    traceback bound for the server log; `serve` now says one line and starts nothing."""
+    env = {key: val for key, val in os.environ.items()
+           if not key.startswith(("SLACK_", "DATABASE_", "WEB_", "BOT_"))}
+    env.update({"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": "secret",
+                "DATABASE_URL": "postgres://bot:p@ss:w0rdSecret9@127.0.0.1:5432/bot"})
+    executable = Path(sys.executable).parent / "troubleshoot-bot"
+    process = subprocess.Popen([str(executable), "serve", "--port", "0"], env=env, cwd=tmp_path,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               start_new_session=True)
+    try:
+        out, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    assert process.returncode == 2, err
+    assert err.strip().splitlines() == [
+        "troubleshoot-bot serve: DATABASE_URL cannot be parsed (in its user name and password, "
+        "write @ as %40, : as %3A and / as %2F)."]
+    assert "w0rdSecret9" not in out + err

@@ -89,7 +89,8 @@ def make_alerts_app(database_url: str, handle: Callable[[str], None]) -> WsgiApp
             return _answer(start_response, body.status, {"error": body.reason})
         try:
             alert = parse_alert(json.loads(body.decode("utf-8")))
-        except (ValueError, UnicodeDecodeError) as error:
+        # RecursionError: JSON nested deeper than the parser recurses (a megabyte of `[`).
+        except (ValueError, UnicodeDecodeError, RecursionError) as error:
             reason = str(error) if isinstance(error, AlertError) else "the body is not JSON"
             return _answer(start_response, "400 Bad Request", {"error": reason})
         ignored = worth_handling(alert)

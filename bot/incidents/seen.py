@@ -7,6 +7,13 @@ a private channel. What was said in a private channel is shown only there, so ev
 counts and dates an incident by the occurrences in channels its audience may see (and those of
 the command line, which belong to no channel), and names the owner only when the incident was
 seen nowhere the audience may not look (the owner may have taken it from any of those threads).
+
+The same goes for the knowledge-base entry a list names an incident by: the incident's
+`entry_id` is the first confident answer to any of its pastes, perhaps one made in a private
+channel (a bare "Exit code 137" in public, answered only when pasted with more words in a
+private one). An audience is shown the first confident answer among the pastes it may see, or
+none; and lists are ordered by the `last_seen` it may see, not the column, whose order would
+tell that something happened in a private channel a minute ago.
 """
 
 from __future__ import annotations
@@ -29,6 +36,7 @@ class Seen:
     occurrences: int  # those in channels it may see (and the command line's)
     last_seen: datetime | None  # the newest of those
     everywhere: bool  # no occurrence in a channel it may not see
+    entry_id: str | None = None  # the first confident answer among those occurrences
 
 
 @dataclass(frozen=True)
@@ -58,6 +66,7 @@ def seen_by(session: Session, incident_ids: Iterable[int],
         .group_by(Occurrence.incident_id, Occurrence.channel)).all()
     channels = {row[1] for row in rows if row[1]}
     visible = channels if audience is None else audience.visible(channels)
+    entries = _first_entries(session, wanted, visible)
     counts: dict[int, int] = {}
     newest: dict[int, datetime] = {}
     hidden: set[int] = set()
@@ -69,7 +78,26 @@ def seen_by(session: Session, incident_ids: Iterable[int],
         if last is not None and (incident_id not in newest or last > newest[incident_id]):
             newest[incident_id] = last
     return {incident_id: Seen(counts.get(incident_id, 0), newest.get(incident_id),
-                              incident_id not in hidden) for incident_id in wanted}
+                              incident_id not in hidden, entries.get(incident_id))
+            for incident_id in wanted}
+
+
+def _first_entries(session: Session, wanted: list[int], visible: set[str]) -> dict[int, str]:
+    """Per incident, the entry of its first confidently answered paste in `visible` channels
+    (or on the command line): what the incident's own `entry_id` is, for all channels."""
+    rows = session.execute(
+        select(Occurrence.incident_id, Occurrence.channel, Occurrence.entry_id,
+               func.min(Occurrence.created_at), func.min(Occurrence.id))
+        .where(Occurrence.incident_id.in_(wanted), Occurrence.entry_id.is_not(None))
+        .group_by(Occurrence.incident_id, Occurrence.channel, Occurrence.entry_id)).all()
+    first: dict[int, tuple[datetime, int, str]] = {}
+    for incident_id, channel, entry_id, created_at, occurrence_id in rows:
+        if channel and channel not in visible:
+            continue
+        candidate = (created_at, occurrence_id, entry_id)
+        if incident_id not in first or candidate[:2] < first[incident_id][:2]:
+            first[incident_id] = candidate
+    return {incident_id: found[2] for incident_id, found in first.items()}
 
 
 def as_seen(session: Session, incidents: Iterable[Incident],
@@ -81,7 +109,7 @@ def as_seen(session: Session, incidents: Iterable[Incident],
     for incident in incidents:
         own = seen[incident.id]
         shown.append(SeenIncident(
-            id=incident.id, entry_id=incident.entry_id, summary=incident.summary,
+            id=incident.id, entry_id=own.entry_id, summary=incident.summary,
             channel=incident.channel, status=incident.status,
             # A listed incident was seen where its audience may look at least once.
             occurrence_count=max(own.occurrences, 1),

@@ -264,28 +264,34 @@ def find_similar(session: Session, *, workspace: str, result: MatchResult,
     consider(list(session.scalars(
         select(Incident.id).where(in_workspace, Incident.fingerprint == result.fingerprint)
         .order_by(Incident.id.desc()).limit(SAME_KEY_CANDIDATES))), 100.0)
+    # Same entry: kept below only where the audience saw that entry answered (Seen.entry_id).
+    same_entry_ids: set[int] = set()
     if answer is not None:
         same_entry = and_(in_workspace, Incident.entry_id == answer.entry_id)
-        consider(list(session.scalars(
-            select(Incident.id).where(same_entry)
-            .order_by(Incident.last_seen.desc()).limit(SAME_KEY_CANDIDATES))), 90.0)
-        consider(list(session.scalars(
-            select(Incident.id).where(same_entry, _has_note())
-            .order_by(Incident.last_seen.desc()).limit(SAME_KEY_CANDIDATES))), 90.0)
+        for query in (select(Incident.id).where(same_entry),
+                      select(Incident.id).where(same_entry, _has_note())):
+            same_entry_ids.update(session.scalars(
+                query.order_by(Incident.last_seen.desc()).limit(SAME_KEY_CANDIDATES)))
     if summary:
         for incident_id, score in _similar_by_text(session, in_workspace, summary, audience):
             consider([incident_id], score)
-    if not similarity:
+    if not similarity and not same_entry_ids:
         return []
 
-    incidents = session.scalars(select(Incident).where(Incident.id.in_(similarity))).all()
+    incidents = session.scalars(select(Incident).where(
+        Incident.id.in_(set(similarity) | same_entry_ids))).all()
     # None: everything (the CLI); else the channels whose incidents and notes may be shown.
     visible = None if audience is None else audience.visible(
         {incident.channel for incident in incidents}
         | {incident.resolved_in for incident in incidents})
     kept = [incident for incident in incidents if visible is None or incident.channel in visible]
     seen = seen_by(session, (incident.id for incident in kept), audience)
-    shown = [_as_seen_with(incident, visible, seen[incident.id]) for incident in kept]
+    for incident in kept:
+        if (answer is not None and incident.id in same_entry_ids
+                and seen[incident.id].entry_id == answer.entry_id):
+            consider([incident.id], 90.0)
+    shown = [_as_seen_with(incident, visible, seen[incident.id]) for incident in kept
+             if incident.id in similarity]
 
     def rank(item: SimilarIncident) -> tuple[bool, float, datetime]:
         fixed = item.status == STATUS_RESOLVED and bool(item.resolution_note)
@@ -300,7 +306,7 @@ def _as_seen_with(incident: Incident, visible: set[str] | None, seen: Seen) -> S
     note_hidden = (visible is not None and incident.resolved_in is not None
                    and incident.resolved_in not in visible)
     return SimilarIncident(
-        id=incident.id, entry_id=incident.entry_id, status=incident.status,
+        id=incident.id, entry_id=seen.entry_id, status=incident.status,
         occurrences=max(seen.occurrences, 1),
         last_seen=as_utc(seen.last_seen or incident.first_seen),
         summary=incident.summary, resolved_by=None if note_hidden else incident.resolved_by,
@@ -351,26 +357,46 @@ def list_incidents(session: Session, *, workspace: str | None = None, status: st
 
 
 def visible_incidents(session: Session, audience: Audience, *, workspace: str,
-                      status: str = "open", limit: int = 20) -> tuple[list[SeenIncident], int]:
+                      status: str = "open", channel: str | None = None,
+                      limit: int = 20) -> tuple[list[SeenIncident], int]:
     """(incidents this audience may see, newest first, counted and dated as it sees them; how
-    many others were left out).
+    many others were left out). `channel`: only that channel's incidents.
 
     The channels are few (one per incident channel), so they are checked first and the list is
-    one query over the visible ones; the left-out ones are only counted.
+    one query over the visible ones; the left-out ones are only counted. Newest by the pastes
+    the audience may see (bot.incidents.seen): ordered by the `last_seen` column, a paste in a
+    private channel a minute ago would lift its incident to the top of a public list.
     """
     in_scope = [Incident.workspace == workspace]
     if status != "all":
         in_scope.append(Incident.status == status)
+    if channel is not None:
+        in_scope.append(Incident.channel == channel)
     channels = set(session.scalars(select(Incident.channel).where(*in_scope).distinct()))
-    visible = audience.visible(channels)
+    listed = and_(*in_scope, Incident.channel.in_(audience.visible(channels)))
+    newest = _newest_seen(session, audience, listed)
     shown = as_seen(session, session.scalars(
-        select(Incident).where(*in_scope, Incident.channel.in_(visible))
-        .order_by(Incident.last_seen.desc(), Incident.id.desc()).limit(max(limit, 0))),
+        select(Incident).outerjoin(newest, newest.c.incident_id == Incident.id).where(listed)
+        .order_by(func.coalesce(newest.c.seen_at, Incident.first_seen).desc(),
+                  Incident.id.desc()).limit(max(limit, 0))),
         audience)
     total = session.scalar(select(func.count()).select_from(Incident).where(*in_scope)) or 0
-    shown_total = session.scalar(select(func.count()).select_from(Incident).where(
-        *in_scope, Incident.channel.in_(visible))) or 0
+    shown_total = session.scalar(select(func.count()).select_from(Incident).where(listed)) or 0
     return shown, total - shown_total
+
+
+def _newest_seen(session: Session, audience: Audience, listed):  # type: ignore[no-untyped-def]
+    """(incident_id, seen_at): the newest paste of each `listed` incident in a channel the
+    audience may see, or on the command line (Seen.last_seen, as one subquery to sort by)."""
+    of_listed = and_(Occurrence.incident_id == Incident.id, listed)
+    pasted_in = set(session.scalars(
+        select(Occurrence.channel).join(Incident, of_listed)
+        .where(Occurrence.channel.is_not(None)).distinct()))
+    seen_in = audience.visible(pasted_in)
+    return (select(Occurrence.incident_id, func.max(Occurrence.created_at).label("seen_at"))
+            .join(Incident, of_listed)
+            .where(or_(Occurrence.channel.is_(None), Occurrence.channel.in_(seen_in)))
+            .group_by(Occurrence.incident_id).subquery())
 
 
 def incident_in_conversation(session: Session, incident: Incident, *, channel: str | None,

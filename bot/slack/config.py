@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import make_url
+from sqlalchemy.exc import ArgumentError
+
 from bot.settings import Settings as BotSettings
 from bot.settings import SettingsError
 from bot.settings import settings as bot_settings
@@ -29,6 +32,22 @@ class Settings:
     port: int = DEFAULT_PORT
     socket_mode: bool = False
     admins: frozenset[str] = frozenset()  # BOT_ADMINS: may act on any channel's incidents
+
+
+UNPARSEABLE_DATABASE_URL = (
+    "DATABASE_URL cannot be parsed (in its user name and password, write @ as %40, : as %3A "
+    "and / as %2F)")
+
+
+def database_url_parses(url: str) -> bool:
+    """Whether SQLAlchemy can read `url`. A password with an unescaped `@` and `:` cannot be,
+    and the parser's error then quotes part of it as the port ('w0rd@db'): such an error
+    must be named, never shown (in a start-up traceback, a log line, or /healthz)."""
+    try:
+        make_url(url).port  # noqa: B018 (the port is parsed when read)
+    except (ValueError, ArgumentError):
+        return False
+    return True
 
 
 def load_settings(*, socket_mode: bool = False, port: int | None = None,
@@ -59,13 +78,16 @@ def load_settings(*, socket_mode: bool = False, port: int | None = None,
     if socket_mode and not config.slack_app_token.startswith("xapp-"):
         raise ConfigError("troubleshoot-bot serve --socket-mode: SLACK_APP_TOKEN must be an "
                           "app-level token (it starts with xapp-).")
+    database_url = normalize_database_url(config.database_url)
+    if not database_url_parses(database_url):  # named, never quoted: it holds the password
+        raise ConfigError(f"troubleshoot-bot serve: {UNPARSEABLE_DATABASE_URL}.")
     return Settings(
         bot_token=config.slack_bot_token,
         signing_secret=config.slack_signing_secret,
         app_token=config.slack_app_token,
         api_url=config.slack_api_url,
         language=config.bot_language,
-        database_url=normalize_database_url(config.database_url),
+        database_url=database_url,
         knowledge_path=config.knowledge_path,
         port=config.port if port is None else port,
         socket_mode=socket_mode,

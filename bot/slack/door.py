@@ -66,7 +66,9 @@ def parse_problem(body: bytes, content_type: str) -> Refusal | None:
         return NOT_UTF8
     try:
         payload = parse_body(text, content_type.split(";")[0].strip().lower() or None)
-    except (ValueError, TypeError):  # broken JSON in the body or in a form's `payload`
+    # Broken JSON in the body or in a form's `payload`; or JSON nested deeper than the parser
+    # recurses (a megabyte of `[`), whose RecursionError is no ValueError.
+    except (ValueError, TypeError, RecursionError):
         return UNPARSEABLE
     return None if isinstance(payload, dict) else UNPARSEABLE
 

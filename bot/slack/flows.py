@@ -21,7 +21,6 @@ from bot import metrics
 from bot.answers import Answer, AnswerContext, answer, attach_thread
 from bot.incidents import service
 from bot.incidents.audience import Audience
-from bot.incidents.seen import as_seen
 from bot.knowledge.model import KnowledgeBase
 from bot.logs.policy import channel_may_fetch
 from bot.matching.extraction import has_error_line
@@ -532,16 +531,13 @@ def incidents_message(client: WebClient, settings: Settings, *, workspace: str, 
                       everywhere: bool, lang: str) -> Message:
     """This channel's open incidents; `everywhere`: also those of public channels (the others
     are only counted)."""
-    hidden = 0
     audience = audience_for(client, settings.database_url, workspace=workspace, channel=channel)
     with session_scope(settings.database_url) as session:
-        if everywhere:
-            incidents, hidden = service.visible_incidents(session, audience,
-                                                          workspace=workspace, limit=20)
-        else:
-            incidents = as_seen(session, service.list_incidents(
-                session, workspace=workspace, status="open", channel=channel, limit=20),
-                audience)
+        # This channel's own incidents are all visible here, so nothing is hidden: only the
+        # order and the dates follow what this channel may see.
+        incidents, hidden = service.visible_incidents(
+            session, audience, workspace=workspace, channel=None if everywhere else channel,
+            limit=20)
     links = links_for(client, settings.database_url, audience=audience,
                       incident_ids=[incident.id for incident in incidents])
     return render_incidents(incidents, knowledge_base(settings), lang,

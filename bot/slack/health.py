@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -18,8 +19,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Engine, create_engine
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.pool import NullPool
 
+from bot.redaction import sanitize
+from bot.slack.config import UNPARSEABLE_DATABASE_URL, database_url_parses
 from bot.storage import database_error_reason
 
 log = logging.getLogger("bot.slack")
@@ -69,13 +73,36 @@ def probe_database(url: str) -> Check:
         with _probe_engine(url).connect() as connection:
             current = MigrationContext.configure(connection).get_current_revision()
     except Exception as error:
-        return Check(False, "unreachable", database_error_reason(error))
+        return Check(False, "unreachable", _public_reason(error, url))
     expected = expected_revision()
     if expected is not None and current != expected:
         return Check(False, "not migrated",
                      f"the database is at revision {current or 'none (empty)'}, this version "
                      f"needs {expected}: {UPGRADE_HINT}")
     return Check(True, "ok")
+
+
+def _public_reason(error: Exception, url: str) -> str:
+    """Why the probe failed, fit for the unauthenticated /healthz and the log: nothing of the
+    URL's user and password. A password with an unescaped `@` or `:` makes the URL parser quote
+    what it took for the port ("invalid literal for int() with base 10: 'w0rd@db'"), so such an
+    error is named, not quoted; any other is stripped of the URL's credentials and redacted."""
+    if isinstance(error, ValueError | ArgumentError) and not database_url_parses(url):
+        return UNPARSEABLE_DATABASE_URL
+    reason = database_error_reason(error)
+    for secret in _credentials(url):
+        reason = reason.replace(secret, "[REDACTED:database-url]")
+    return str(sanitize(reason))
+
+
+def _credentials(url: str) -> list[str]:
+    """The URL's user-info and its parts long enough to mean something, longest first."""
+    rest = url.split("://", 1)[-1]
+    if "@" not in rest:
+        return []
+    user_info = rest.rsplit("@", 1)[0]
+    parts = {user_info, *re.split(r"[:@/]", user_info)}
+    return sorted((part for part in parts if len(part) >= 4), key=len, reverse=True)
 
 
 class DatabaseHealth:

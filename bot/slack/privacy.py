@@ -2,8 +2,10 @@
 
 Only a channel Slack calls a public, unshared channel counts as public. A private channel, a DM,
 a group DM, a Slack Connect channel, and any channel whose lookup failed or was not made yet
-count as private: the bot fails closed. Answers are cached for PRIVACY_TTL (a channel converted to
-private is noticed within that time); a failed lookup is retried after FAILED_LOOKUP_TTL.
+count as private: the bot fails closed. And only a conversation read by this workspace's people
+alone may be shown public channels' incidents: not a Slack Connect one (`audience_for`).
+Answers are cached for PRIVACY_TTL (a channel converted to private is noticed within that
+time); a failed lookup is retried after FAILED_LOOKUP_TTL.
 """
 
 from __future__ import annotations
@@ -30,16 +32,23 @@ UNKNOWN = "unknown"
 MAX_LOOKUPS_PER_REQUEST = 25
 
 
+SHARED = "shared"
+# Conversations whose readers are all people of this workspace: they may be shown what public
+# channels said. A Slack Connect conversation (any kind) is read by another organisation too,
+# and a conversation Slack would not describe may be; both are shown only their own.
+INTERNAL_KINDS = frozenset({CHANNEL_PUBLIC, "private", "im", "mpim"})
+
+
 def kind_of(conversation: dict[str, Any]) -> str:
     """public / private / im / mpim / shared / unknown, from a conversation object."""
+    if conversation.get("is_ext_shared") or conversation.get("is_pending_ext_shared"):
+        return SHARED  # people of another organisation read it (a channel, a DM, a group DM)
     if conversation.get("is_im"):
         return "im"
     if conversation.get("is_mpim"):
         return "mpim"
     if conversation.get("is_private") is not False:  # absent counts as private
         return "private"
-    if conversation.get("is_ext_shared") or conversation.get("is_pending_ext_shared"):
-        return "shared"  # people of another organisation read it
     return CHANNEL_PUBLIC if conversation.get("is_channel") is True else UNKNOWN
 
 
@@ -50,22 +59,30 @@ class PrivacyLookup:
         self.client = client
         self.database_url = database_url
         self.workspace = workspace
-        self._public: dict[str, bool] = {}  # what this request already knows
+        self._kinds: dict[str, str] = {}  # what this request already knows
 
     def public_among(self, channels: set[str]) -> set[str]:
-        unknown = channels - self._public.keys()
-        if unknown:
-            self._public.update(self._load(unknown))
-        return {channel for channel in channels if self._public.get(channel)}
+        return {channel for channel in channels if self._kinds_of(channels)[channel]
+                == CHANNEL_PUBLIC}
 
-    def _load(self, channels: set[str]) -> dict[str, bool]:
+    def internal(self, channel: str) -> bool:
+        """Whether only people of this workspace read `channel` (INTERNAL_KINDS)."""
+        return self._kinds_of({channel})[channel] in INTERNAL_KINDS
+
+    def _kinds_of(self, channels: set[str]) -> dict[str, str]:
+        unknown = channels - self._kinds.keys()
+        if unknown:
+            self._kinds.update(self._load(unknown))
+        return self._kinds
+
+    def _load(self, channels: set[str]) -> dict[str, str]:
         now = utcnow()
         with session_scope(self.database_url) as session:
             rows = session.execute(
                 select(ChannelPrivacy.channel, ChannelPrivacy.kind, ChannelPrivacy.checked_at)
                 .where(ChannelPrivacy.workspace == self.workspace,
                        ChannelPrivacy.channel.in_(channels))).all()
-        known = {channel: kind == CHANNEL_PUBLIC for channel, kind, checked_at in rows
+        known = {channel: kind for channel, kind, checked_at in rows
                  if _fresh(kind, as_utc(checked_at), now)}
         stale = sorted(channels - known.keys())
         if len(stale) > MAX_LOOKUPS_PER_REQUEST:
@@ -74,8 +91,8 @@ class PrivacyLookup:
         asked = {channel: self._ask_slack(channel) for channel in stale[:MAX_LOOKUPS_PER_REQUEST]}
         if asked:
             self._store(asked, now)
-        return {**{channel: False for channel in channels}, **known,
-                **{channel: kind == CHANNEL_PUBLIC for channel, kind in asked.items()}}
+        # Not looked up (over the limit): unknown, so private and not internal, for now.
+        return {**{channel: UNKNOWN for channel in channels}, **known, **asked}
 
     def _ask_slack(self, channel: str) -> str:
         try:
@@ -108,6 +125,16 @@ def _fresh(kind: str, checked_at: datetime, now: datetime) -> bool:
 
 def audience_for(client: Any, database_url: str, *, workspace: str,
                  channel: str | None) -> Audience:
-    """The readers of a reply in `channel` (None: the Home tab, which belongs to no channel)."""
-    return Audience(channel=channel,
-                    public_among=PrivacyLookup(client, database_url, workspace).public_among)
+    """The readers of a reply in `channel` (None: the Home tab, which belongs to no channel).
+
+    Readers outside this workspace (a Slack Connect channel, or one Slack would not describe)
+    see only `channel`'s own incidents: public channels are public to the workspace only."""
+    lookup = PrivacyLookup(client, database_url, workspace)
+    if channel is None:
+        return Audience(channel=None, public_among=lookup.public_among)
+
+    def public_among(channels: set[str]) -> set[str]:
+        # Asked only when other channels' incidents are at stake: one cached look-up.
+        return lookup.public_among(channels) if lookup.internal(channel) else set()
+
+    return Audience(channel=channel, public_among=public_among)

@@ -108,6 +108,9 @@ def test_oversized_malformed_and_resolved_alerts_are_answered_without_work(
     assert post_alert(server, huge)[0] == 413
     status, body, _ = post_alert(server, b"{not json")
     assert status == 400 and "not JSON" in body["error"]
+    # Nested deeper than the JSON parser recurses: RecursionError, once a 500 and a traceback.
+    status, body, _ = post_alert(server, b"[" * 100_000)
+    assert status == 400 and "not JSON" in body["error"]
     status, body, _ = post_alert(server, {"schemaId": "something-else"})
     assert status == 400 and "common alert schema" in body["error"]
     resolved = activity_log_alert(resource_id("pay-ep", "v2"), alert_guid="resolved-1",

@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from bot.knowledge.loader import cached_knowledge_base
 from bot.slack.permalinks import shown_text
 from tests.conftest import BACKENDS
 from tests.e2e.conftest import Server, app_server, new_channel, new_ts
@@ -389,3 +390,97 @@ def test_an_admins_note_from_a_private_channel_does_not_reach_the_public_card(
     shown = shown_text(all_text(update.args["blocks"]))
     assert "Resolved by" in shown and "(no note)" in shown  # the state follows ...
     assert "private runbook" not in shown  # ... the note stays where it was written
+
+
+def position(text: str, incident_id: int) -> int:
+    """Where incident `incident_id` is listed in `text` (a list as people read it)."""
+    found = text.find(f"*#{incident_id}*")
+    assert found >= 0, f"#{incident_id} not listed in {text}"
+    return found
+
+
+def test_a_private_channels_paste_does_not_lift_a_public_incident_up_the_lists(
+        server: Server) -> None:
+    """Lists are newest first. Ordered by the incident's own `last_seen`, an old public
+    incident pasted again in a private channel a moment ago would top every public list: the
+    order itself would say that something just happened there."""
+    private, public, elsewhere = private_channel(server), new_channel(), new_channel()
+    older, newer = unique_error("staleibis"), unique_error("freshgecko")
+    older_id = paste(server, public, older)  # answered before the next one is sent
+    server.slack.command(newer, channel=public)
+    newer_id = incident_id_of(cards_in(server, public, 2)[-1].args["blocks"])
+    assert newer_id != older_id
+    server.slack.command(older, channel=private)
+    assert incident_id_of(cards_in(server, private, 1)[0].args["blocks"]) == older_id
+
+    server.slack.command("incidents", channel=public, user="U0000BOB")
+    in_channel = shown_text(all_text(respond_calls(server, public)[-1].args))
+    server.slack.command("incidents all", channel=elsewhere, user="U0000BOB")
+    listed_all = shown_text(all_text(respond_calls(server, elsewhere)[-1].args))
+    home = shown_text(home_of(server, "U0000HOME8"))
+    for text in (in_channel, listed_all, home):
+        assert position(text, newer_id) < position(text, older_id), text
+    # Where the private paste was made, it is the newest: the order is the reader's.
+    server.slack.command("incidents all", channel=private)
+    own = shown_text(all_text(respond_calls(server, private)[-1].args))
+    assert position(own, older_id) < position(own, newer_id), own
+
+
+def test_an_entry_found_for_a_private_paste_is_not_shown_on_public_lists(
+        server: Server) -> None:
+    """A status code typed alone is not answered; the same error line with a few words around
+    it is, and joins the same incident (the words are not error lines). Answered only in a
+    private channel, the incident's entry is that channel's knowledge: public lists name the
+    incident by its error line, as its public card did."""
+    private, public, elsewhere = private_channel(server), new_channel(), new_channel()
+    bare = "Exit code 137"
+    incident_id = paste(server, public, bare)
+    assert server.sql("SELECT entry_id FROM incidents WHERE id = :id",
+                      id=incident_id)[0].entry_id is None  # not answered in public
+    server.slack.command(f"hi team, this happened after we scaled the model deployment\n{bare}",
+                         channel=private)
+    assert incident_id_of(cards_in(server, private, 1)[0].args["blocks"]) == incident_id
+    [entry_id] = [row.entry_id for row in server.sql(
+        "SELECT entry_id FROM incidents WHERE id = :id", id=incident_id)]
+    assert entry_id is not None  # answered in private, and the incident took the answer
+    title = cached_knowledge_base().get(entry_id).title_in("en")
+
+    server.slack.command("incidents", channel=public, user="U0000BOB")
+    in_channel = shown_text(all_text(respond_calls(server, public)[-1].args))
+    server.slack.command("incidents all", channel=elsewhere, user="U0000BOB")
+    listed_all = shown_text(all_text(respond_calls(server, elsewhere)[-1].args))
+    home = shown_text(home_of(server, "U0000HOME9"))
+    for text in (in_channel, listed_all, home):
+        line = next(line for line in text.split("\\n") if f"*#{incident_id}*" in line)
+        assert title not in line and "Exit code" in line, line
+    # In the private channel, the answer it was given names the incident.
+    server.slack.command("incidents all", channel=private)
+    own = shown_text(all_text(respond_calls(server, private)[-1].args))
+    assert title in next(line for line in own.split("\\n") if f"*#{incident_id}*" in line)
+
+
+def test_a_slack_connect_channel_is_shown_only_its_own_incidents(server: Server) -> None:
+    """People of another organisation read a Slack Connect channel: public channels are public
+    to this workspace's members, not to them. An answer there cites no other channel's incident
+    or note, and `incidents all` there lists only its own (the others are counted)."""
+    public = new_channel()
+    shared = "C" + uuid.uuid4().hex[:10].upper()
+    server.fake.add_channel(shared, ext_shared=True)
+    error = unique_error("connectowl")
+    public_id = paste(server, public, error)
+    server.slack.command(f"resolve {public_id} restored the owl ledger from the internal backup",
+                         channel=public)
+    assert "resolved" in respond_calls(server, public)[-1].args["text"]
+
+    own_id = paste(server, shared, error)  # a recurrence of the public incident, here
+    assert own_id != public_id
+    answer = answer_in(server, shared)
+    linked = all_text([answer.args, full_answer(server, shared, answer).args])
+    shown = shown_text(linked)
+    assert "internal backup" not in shown and f"#{public_id}" not in shown, shown
+    assert f"/archives/{public}/" not in linked
+
+    server.slack.command("incidents all", channel=shared, user="U0000EXT")
+    listing = shown_text(all_text(respond_calls(server, shared)[-1].args))
+    assert f"*#{own_id}*" in listing and f"*#{public_id}*" not in listing, listing
+    assert "connectowl" in listing and "more in private channels or DMs" in listing

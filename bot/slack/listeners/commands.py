@@ -16,6 +16,7 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.redaction import sanitize
 from bot.slack import flows, preferences
 from bot.slack.config import Settings
 from bot.slack.i18n import t
@@ -50,7 +51,9 @@ def register(app: App, settings: Settings, subcommands: SubcommandRegistry) -> N
             settings=settings, body=body, subcommands=subcommands)
         parsed = subcommands.parse(text)
         if parsed.subcommand is not None:
-            parsed.subcommand.handler(replace(context, args=parsed.args))
+            # Redacted before any handler reads them: a usage error quotes what was typed
+            # (`logs svc --token=…`), and a log target is posted in the channel and audited.
+            parsed.subcommand.handler(replace(context, args=sanitize(parsed.args)))
             return
         meant = subcommands.near_miss(text)
         if meant is not None:

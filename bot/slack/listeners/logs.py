@@ -34,6 +34,7 @@ from bot.logs.service import (
 )
 from bot.logs.source import LogFetchError
 from bot.mrkdwn import escape
+from bot.redaction import sanitize
 from bot.slack.config import Settings
 from bot.slack.errors import new_reference
 from bot.slack.identity import app_name
@@ -301,7 +302,9 @@ def _modal_values(body: dict[str, Any]) -> tuple[str, str]:
         name = name or field.get("value") or (field.get("selected_option") or {}).get(
             "value") or ""
     lines = ((values.get("lines") or {}).get("value") or {}).get("value") or ""
-    return name.strip(), lines.strip()
+    # A name typed in the modal is posted in the channel ("fetching … of <name>") and audited:
+    # redacted first, so a pasted token is no valid name (the modal says so) and goes nowhere.
+    return sanitize(name).strip(), sanitize(lines).strip()
 
 
 def _service_block(body: dict[str, Any]) -> str:

@@ -9,6 +9,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
+from bot.redaction import sanitize
 from bot.slack import blocks as bk
 from bot.slack import flows, preferences
 from bot.slack.config import Settings
@@ -101,7 +102,9 @@ def _answer_not_a_paste(client: WebClient, text: str, *, settings: Settings,
         if parsed.subcommand is not None and parsed.subcommand.name == "help":
             message = render_help(lang, subcommands)
         elif parsed.subcommand is not None:
-            message = render_text(t("mention_command", lang, command=bk.escape(text.strip())))
+            # The words are quoted back: redacted, as everything the bot posts.
+            message = render_text(t("mention_command", lang,
+                                    command=bk.escape(sanitize(text).strip())))
     if message is None and flows.is_chatter(text, settings=settings, lang=lang):
         message = render_text(t("not_an_error", lang))
     if message is None:
