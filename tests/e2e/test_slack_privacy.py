@@ -428,8 +428,8 @@ def test_a_private_channels_paste_does_not_lift_a_public_incident_up_the_lists(
 
 def test_an_entry_found_for_a_private_paste_is_not_shown_on_public_lists(
         server: Server) -> None:
-    """A status code typed alone is not answered; the same error line with a few words around
-    it is, and joins the same incident (the words are not error lines). Answered only in a
+    """An exit code typed alone is not answered; the same error line with the pod it came from
+    and the memory it lacked is, and joins the same incident (those lines are not error lines). Answered only in a
     private channel, the incident's entry is that channel's knowledge: public lists name the
     incident by its error line, as its public card did."""
     private, public, elsewhere = private_channel(server), new_channel(), new_channel()
@@ -437,8 +437,8 @@ def test_an_entry_found_for_a_private_paste_is_not_shown_on_public_lists(
     incident_id = paste(server, public, bare)
     assert server.sql("SELECT entry_id FROM incidents WHERE id = :id",
                       id=incident_id)[0].entry_id is None  # not answered in public
-    server.slack.command(f"hi team, this happened after we scaled the model deployment\n{bare}",
-                         channel=private)
+    server.slack.command(f"kubectl describe pod scorer-7d9\n{bare}\n"
+                         "the node has 2Gi and the model needs 3", channel=private)
     assert incident_id_of(cards_in(server, private, 1)[0].args["blocks"]) == incident_id
     [entry_id] = [row.entry_id for row in server.sql(
         "SELECT entry_id FROM incidents WHERE id = :id", id=incident_id)]
