@@ -615,6 +615,24 @@ def test_a_torchserve_load_that_outlives_the_timeout_is_the_start_up_failure() -
     assert default_matcher().match(paste).matches[0].entry_id == "service-launch-fails"
 
 
+def test_a_prediction_route_answering_400_is_a_request_run_cannot_take() -> None:
+    # requests' HTTPError names the URL: a prediction route refused the request's content
+    # (before: the 502 entry first, by the words of requests' other HTTPErrors)
+    first = default_matcher().match(
+        "requests.exceptions.HTTPError: 400 Client Error: Bad Request for url: "
+        "http://10.0.0.12:8080/v1/models/churn:predict").matches[0]
+    assert (first.entry_id, first.tier in ("confident", "likely")) == (
+        "function-fails-runinput_data", True)
+
+
+def test_a_400_from_another_api_is_not_a_bad_scoring_request() -> None:
+    matches = default_matcher().match(
+        "requests.exceptions.HTTPError: 400 Client Error: Bad Request for url: "
+        "https://api.github.com/repos/acme/site/issues").matches
+    assert not any(match.entry_id == "function-fails-runinput_data" and match.tier != "unknown"
+                   for match in matches)
+
+
 def test_gpu_memory_in_words_is_not_read_as_the_host_s_memory() -> None:
     # 'ran out of memory' reads the host's RAM; said of the GPU it is CUDA memory (none). The
     # entry may stay a candidate by its other words, never with the strength of the wording.
