@@ -68,6 +68,23 @@ def test_precedents_list_an_entry_the_signatures_missed_with_a_line_of_the_paste
     assert match.tier == "unknown" and match.score < 60  # a candidate, not an answer
 
 
+def test_an_entry_only_the_precedents_found_is_listed_never_probably() -> None:
+    # The shipped decision model rates the precedents' candidate above its likely threshold
+    # (three earlier reports and nothing against them), but nothing in the paste itself names
+    # the entry: the person sees it as a candidate under "no known fix", not as "probably".
+    matcher = Matcher(KB, precedents=labelled_index())
+    assert matcher.model is not None
+    [match] = matcher.match(PASTE, top=10).matches
+    assert match.signature == "(like 3 earlier reports of this problem)"
+    assert match.probability is not None and match.probability >= matcher.model.likely
+    assert match.tier == "unknown"
+    # The same wording with the entry's own words in it is found in the paste, and may be.
+    found = matcher.match(PASTE + "\nrun(input_data) failed: KeyError: 'data'", top=10)
+    assert found.matches[0].entry_id == "function-fails-runinput_data"
+    assert found.matches[0].signature != match.signature
+    assert found.matches[0].tier in ("likely", "confident")
+
+
 def test_the_vote_names_none_when_the_nearest_pastes_are_no_problem_of_ours() -> None:
     index = labelled_index()
     paste = "conda solve failed: package libstdcxx is missing from the channel"

@@ -132,6 +132,9 @@ class Assessed:
     # precedents about the item again (with_precedents) without scoring it again.
     survey: Survey | None = field(default=None, compare=False, repr=False)
     matcher: Matcher | None = field(default=None, compare=False, repr=False)
+    # The first candidate was found in the paste itself, not only by precedents: only such a
+    # candidate may be likely (decision.ConfidenceModel.tier).
+    first_in_paste: bool = True
 
 
 def _assessed(item: EvalItem, assessment: Assessment, matcher: Matcher,
@@ -141,7 +144,7 @@ def _assessed(item: EvalItem, assessment: Assessment, matcher: Matcher,
     rows = np.asarray(assessment.rows, dtype=np.float64).reshape(count, len(FEATURE_NAMES))
     return Assessed(item, tuple(ids[:count]), tuple(ids[count:]), rows,
                     np.asarray([float(i == item.expected) for i in ids[:count]]), survey,
-                    matcher)
+                    matcher, assessment.first_in_paste())
 
 
 def assess_all(items: Sequence[EvalItem], matcher: Matcher, *,
@@ -273,6 +276,7 @@ class _Firsts:
     right: np.ndarray  # it is the expected entry
     none: np.ndarray  # the paste is labelled none
     floor: np.ndarray  # it scores at least CONFIDENT_MIN_SCORE
+    in_paste: np.ndarray  # the paste's own words found it (not only precedents)
     exact: np.ndarray  # it is an exact match
     weights: np.ndarray  # replicate_weights of the pastes' source groups
     unrelated: np.ndarray  # per replicate: the weight of all pastes labelled none
@@ -292,6 +296,7 @@ def _firsts(data: Sequence[Assessed], probabilities: Sequence[np.ndarray]) -> _F
                           for (a, _), ok in zip(chosen, has, strict=True)], dtype=bool),
         none=none,
         floor=np.asarray([_may_be_confident(a) for a, _ in chosen], dtype=bool),
+        in_paste=np.asarray([a.first_in_paste for a, _ in chosen], dtype=bool),
         exact=np.asarray([_is_exact(a) for a, _ in chosen], dtype=bool),
         weights=weights,
         unrelated=weights[:, none].sum(axis=1),
@@ -317,7 +322,8 @@ def pick_thresholds(data: Sequence[Assessed], probabilities: Sequence[np.ndarray
     confident_exact = min(confident_exact, confident)
     # The likely band: every first candidate not confident by either rule.
     is_confident = (firsts.floor & (firsts.p >= confident)) | taken
-    likely = _lowest_precise_threshold(full, answerable & ~is_confident, confident_exact)
+    likely = _lowest_precise_threshold(full, answerable & ~is_confident & full.in_paste,
+                                       confident_exact)
     return float(confident), float(min(likely, confident_exact)), float(confident_exact)
 
 
@@ -405,7 +411,7 @@ def _decided(a: Assessed, probabilities: np.ndarray, own: np.ndarray, confident:
         model = ConfidenceModel(FEATURE_NAMES, np.zeros(0), np.ones(0), np.zeros(0), 0.0,
                                 confident, likely, confident_exact=confident_exact)
         tier = model.tier(float(probabilities[0]), float(a.rows[0][SCORE_FEATURE]) * 100.0,
-                          own=float(own[0]))
+                          own=float(own[0]), in_paste=a.first_in_paste)
     return Decided(a.item.id, a.item.expected, a.candidates + a.rest, tier, a.item.kind,
                    a.item.origin)
 

@@ -94,6 +94,12 @@ class Assessment:
     ranked: list[EntryScore]  # best first, by the matcher's scores and the kinds
     rows: list[list[float]]  # features of ranked[:CANDIDATES]
     verdict: Verdict = EMPTY_VERDICT  # what the nearest labelled pastes say
+    # The entries only the precedents found (nothing in the paste did): never "probably".
+    by_precedents_only: frozenset[int] = frozenset()
+
+    def first_in_paste(self) -> bool:
+        """The first candidate was found by the paste's own words (decision.tier's in_paste)."""
+        return bool(self.ranked) and self.ranked[0].entry not in self.by_precedents_only
 
 
 class Matcher:
@@ -149,7 +155,9 @@ class Matcher:
         else:
             rows = candidate_features(ranked, survey.paste, survey.extracted, self.index,
                                       survey.shape, survey.prose, verdict)
-        return Assessment(survey.extracted, survey.paste, ranked, rows, verdict)
+        found = {item.entry for item in survey.ranked}
+        return Assessment(survey.extracted, survey.paste, ranked, rows, verdict,
+                          frozenset(item.entry for item in ranked if item.entry not in found))
 
     def _match(self, text: str, *, top: int, lang: str) -> MatchResult:
         assessed = self.assess(text)
@@ -163,7 +171,8 @@ class Matcher:
             probabilities[: len(found)] = [float(p) for p in found]
             # Sure only on the paste's own evidence; the precedents can make it "probably".
             own = self.model.own_probabilities(assessed.rows[:1])
-            tiers[0] = self.model.tier(float(found[0]), ranked[0].score, own=float(own[0]))
+            tiers[0] = self.model.tier(float(found[0]), ranked[0].score, own=float(own[0]),
+                                       in_paste=assessed.first_in_paste())
             if tiers[0] == TIER_UNKNOWN and isinstance(text, str) and only_a_code(text) \
                     and ranked[0].best.source:
                 # A code typed alone (`/troubleshoot 504`) is all the person said, and the
