@@ -351,10 +351,12 @@ def test_worker_posts_due_digests_and_stops_on_sigterm(env: dict[str, str], slac
 
 def test_an_uninitialised_database_is_named_and_not_created(tmp_path: Path) -> None:
     missing = tmp_path / "never-migrated.db"
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{missing}"}
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{missing}", "BOT_LANGUAGE": "en"}
     done = run_cli(env, "--dry-run")
     assert done.returncode == 1
     assert "database not initialised: run `troubleshoot-bot db upgrade`" in done.stderr
+    korean = run_cli({**env, "BOT_LANGUAGE": "ko"}, "--dry-run")
+    assert "데이터베이스가 아직 준비되지 않았습니다" in korean.stderr
     assert not missing.exists()  # a preview must not leave an empty database behind
 
 

@@ -17,13 +17,14 @@ def _fail(message: str, code: int = 2) -> int:
 
 
 def _database() -> str:
+    from bot.settings import settings
     from bot.storage import database_url
     from bot.storage.check import database_problem
 
     url = database_url()
     problem = database_problem(url)  # before connecting: that would create an empty file
     if problem:
-        raise SystemExit(_fail(problem, 1))
+        raise SystemExit(_fail(problem.text(settings().bot_language), 1))
     return url
 
 

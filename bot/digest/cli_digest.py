@@ -47,6 +47,7 @@ def run_digest(args: argparse.Namespace) -> int:
     from bot.digest.render import render_text
     from bot.digest.scope import THIS_CHANNEL
     from bot.digest.weeks import IsoWeek, WeekError, zone
+    from bot.settings import settings as bot_settings
     from bot.storage import database_error_reason, database_url, engine_for
     from bot.storage.check import database_problem
 
@@ -57,7 +58,7 @@ def run_digest(args: argparse.Namespace) -> int:
     # Checked before connecting: connecting to a missing SQLite file would create it empty.
     problem = database_problem(url)
     if problem:
-        return _fail(problem, 1)
+        return _fail(problem.text(bot_settings().bot_language), 1)
     engine = engine_for(url)
     try:
         settings = channel_settings(engine, channel)

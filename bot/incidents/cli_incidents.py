@@ -5,12 +5,15 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+from datetime import datetime
 
+from bot.cli_errors import t
 from bot.incidents.cli_support import duration, fail, incident_json, iso, occurrence_json
-from bot.incidents.models import Feedback
+from bot.incidents.models import STATUS_RESOLVED, Feedback
 from bot.incidents.service import (
     IncidentNotFound,
     IncidentNotOpen,
+    as_utc,
     get_incident,
     list_incidents,
     occurrences_of,
@@ -21,6 +24,25 @@ from bot.settings import settings
 from bot.storage import database_url, session_scope
 from bot.storage.check import database_problem
 from bot.textcut import shorten
+
+
+def _lang() -> str:
+    """The language of what these commands say: BOT_LANGUAGE (they take no `--lang`)."""
+    return settings().bot_language
+
+
+def _not_open(url: str, incident_id: int, lang: str) -> str:
+    """Why an incident cannot be resolved: who resolved it and when, or its status."""
+    with session_scope(url) as session:
+        incident = get_incident(session, incident_id)
+        if incident is None:  # deleted in between
+            return t("incident_missing", lang, id=incident_id)
+        if incident.status != STATUS_RESOLVED:
+            return t("incident_not_open", lang, id=incident_id, status=incident.status)
+        if incident.resolved_by and incident.resolved_at:
+            return t("incident_resolved_by", lang, id=incident_id, who=incident.resolved_by,
+                     when=_minute(incident.resolved_at))
+        return t("incident_resolved", lang, id=incident_id)
 
 
 def current_user() -> str | None:
@@ -35,7 +57,7 @@ def run_list(args: argparse.Namespace) -> int:
     if problem := database_problem(url):
         return fail(problem)
     if args.limit < 1:
-        return fail("--limit must be at least 1", 2)
+        return fail(t("limit_positive", _lang()), 2)
     with session_scope(url) as session:
         incidents = list_incidents(session, status=args.status, limit=args.limit)
         rows = [incident_json(incident) for incident in incidents]
@@ -72,7 +94,7 @@ def run_show(args: argparse.Namespace) -> int:
     with session_scope(url) as session:
         incident = get_incident(session, args.id)
         if incident is None:
-            return fail(f"incident #{args.id} does not exist")
+            return fail(t("incident_missing", _lang(), id=args.id))
         data = incident_json(incident)
         data["timeline"] = [occurrence_json(item) for item in occurrences_of(session, args.id)]
         data["feedback"] = [
@@ -89,8 +111,8 @@ def run_show(args: argparse.Namespace) -> int:
 def _describe(data: dict[str, object]) -> str:
     lines = [f"Incident #{data['id']}  [{data['status']}]  {data['summary']}",
              f"  entry:       {data['entry_id'] or '(no confident match)'}",
-             f"  seen:        {_times(data['occurrences'])}, first {data['first_seen']}, "
-             f"last {data['last_seen']}",
+             f"  seen:        {_times(data['occurrences'])}, "
+             f"first {_minute(data['first_seen'])}, last {_minute(data['last_seen'])}",
              f"  where:       workspace {data['workspace']}, channel {data['channel'] or '-'}"
              + (f", service {data['service']}" if data["service"] else ""),
              f"  reported by: {data['reported_by'] or '-'}",
@@ -98,18 +120,19 @@ def _describe(data: dict[str, object]) -> str:
     if data["previous_incident_id"]:
         lines.append(f"  recurrence of #{data['previous_incident_id']}")
     if data.get("owner"):
-        lines.append(f"  owner:       {data['owner']} since {data['owned_at']}")
+        lines.append(f"  owner:       {data['owner']} since {_minute(data['owned_at'])}")
     if data["resolved_at"] is not None:
-        lines.append(f"  resolved by: {data['resolved_by'] or '-'} at {data['resolved_at']} "
+        lines.append(f"  resolved by: {data['resolved_by'] or '-'} "
+                     f"at {_minute(data['resolved_at'])} "
                      f"(after {duration(data['time_to_resolve_s'])})")  # type: ignore[arg-type]
         lines.append(f"  note:        {data['resolution_note'] or '-'}")
     timeline = data["timeline"]
     lines.append("")
-    lines.append(f"Occurrences ({len(timeline)} shown):")  # type: ignore[arg-type]
+    lines.append(f"Occurrences ({len(timeline)} shown, UTC):")  # type: ignore[arg-type]
     for item in timeline:  # type: ignore[attr-defined]
         text = item["text"]
         shown = "(text purged)" if text is None else _cut(" ".join(text.split()), 100)
-        lines.append(f"  {item['created_at'][:19]}  {item['source']:<7} "
+        lines.append(f"  {_second(item['created_at'])}  {item['source']:<7} "
                      f"{item['user'] or '-':<12} {shown}")
     for vote in data["feedback"]:  # type: ignore[attr-defined]
         lines.append(f"  feedback: {vote['user']} found {vote['entry_id'] or 'the answer'} "
@@ -123,14 +146,16 @@ def run_resolve(args: argparse.Namespace) -> int:
         return fail(problem)
     note = (args.note or "").strip()
     if not note:
-        return fail("--note must say how it was fixed", 2)
+        return fail(t("note_required", _lang()), 2)
     user = current_user()
     try:
         with session_scope(url) as session:
             incident = resolve_incident(session, args.id, user=user, note=note)
             took, stored_note = incident.time_to_resolve_s, incident.resolution_note
-    except (IncidentNotFound, IncidentNotOpen) as error:
-        return fail(str(error))
+    except IncidentNotFound:
+        return fail(t("incident_missing", _lang(), id=args.id))
+    except IncidentNotOpen:
+        return fail(_not_open(url, args.id, _lang()))
     who = f" by @{user}" if user else ""
     print(f"Incident #{args.id} resolved{who} after {duration(took)}: {stored_note}")
     _propose_draft(url, args.id, note, user)
@@ -157,11 +182,28 @@ def run_purge(args: argparse.Namespace) -> int:
         return fail(problem)
     days = args.days if args.days is not None else settings().retention_days
     if days < 0:
-        return fail("the retention must be 0 days or more", 2)
+        return fail(t("retention_negative", _lang()), 2)
     with session_scope(url) as session:
         purged = purge_old_texts(session, older_than_days=days)
     print(f"purged the texts of {purged} occurrence(s) older than {days} days")
     return 0
+
+
+def _minute(moment: object) -> str:
+    """A stored time as people write it: `2026-11-30 22:39 UTC`, no seconds or microseconds."""
+    return _format(moment, "%Y-%m-%d %H:%M UTC")
+
+
+def _second(moment: object) -> str:
+    """To the second, for the timeline (two pastes in one minute stay in order)."""
+    return _format(moment, "%Y-%m-%d %H:%M:%S")
+
+
+def _format(moment: object, shape: str) -> str:
+    if moment is None:
+        return "-"
+    when = moment if isinstance(moment, datetime) else datetime.fromisoformat(str(moment))
+    return as_utc(when).strftime(shape)
 
 
 def _times(count: object) -> str:
