@@ -245,6 +245,20 @@ def test_help_lists_every_sub_command_of_the_app() -> None:
         assert word in korean
 
 
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_every_help_line_reads_the_same_way(lang: str) -> None:
+    """Usage, a dash, what it does: the built-in lines said "— ...", the registered ones
+    "`logs ...`: ..." or nothing at all ("`digest` 주간 요약 미리보기 · ...")."""
+    from bot.slack.listeners import build_subcommands
+
+    text = blocks_as_text(render_help(lang, build_subcommands()).blocks)
+    bullets = [line for line in text.splitlines() if line.startswith("• ")]
+    assert len(bullets) >= 10
+    for line in bullets:
+        assert re.fullmatch(r"• `/troubleshoot [^`]+`[^—]* — [^`—].+", line), line
+        assert "`: " not in line, line
+
+
 class FakeRow:  # the attributes of an incidents row that listings read
     def __init__(self, **values: Any) -> None:
         self.__dict__.update(values)
