@@ -162,8 +162,8 @@ def test_similar_incidents_show_who_fixed_them_and_how(kb: KnowledgeBase) -> Non
                                None))
     result = default_matcher().match(GPU_ERROR, lang="en")
     text = blocks_as_text(render_answer(answer_of(result, "en", similar=similar), kb).blocks)
-    assert "• #3 (5×, resolved by <@U0BOB>): added a GPU pool &lt;b&gt;now&lt;/b&gt;" in text
-    assert "• #9 (2×, still open): weird 'thing'" in text
+    assert "• #3 (seen 5×, resolved by <@U0BOB>): added a GPU pool &lt;b&gt;now&lt;/b&gt;" in text
+    assert "• #9 (seen 2×, still open): weird 'thing'" in text
 
 
 def test_a_huge_entry_stays_within_slack_limits() -> None:
