@@ -187,3 +187,42 @@ def test_resolving_updates_the_card_after_one_read_of_the_incident(
     [card] = [call.args for call in slack_app.fake.calls_to("chat.update")
               if call.args.get("channel") == channel]
     assert "워커 메모리 상향" in json.dumps(card["blocks"], ensure_ascii=False)
+
+
+# Error lines (a draft's signature must be one, specific enough to name a new entry) that the
+# shipped model rates likely, not sure.
+LIKELY_ERROR_LINES = ("Error: the image build failed for my environment",
+                      "FATAL: gizmo ledger shard refused the quantum handshake (code 7781)")
+
+
+def likely_error_line() -> tuple[str, str]:
+    """The first of LIKELY_ERROR_LINES the shipped model rates likely, with its entry: chosen
+    with the model the app loads, so a retrained model cannot make the test vacuous."""
+    from bot.matching.matcher import default_matcher
+
+    for paste in LIKELY_ERROR_LINES:
+        result = default_matcher().match(paste)
+        if result.answer is None and result.likely is not None:
+            return paste, result.likely.entry_id
+    pytest.fail("no error line is in the likely tier: add one to LIKELY_ERROR_LINES")
+
+
+def test_a_draft_after_a_likely_answer_does_not_say_the_error_was_unknown(
+        slack_app: InProcessSlack, channel: str) -> None:
+    """The card said "Probably: <entry>"; resolving it with a note drafted an entry whose
+    intro said "This error was not in the knowledge base" right under that card."""
+    paste, entry_id = likely_error_line()
+    command(slack_app, paste, channel=channel)
+    [(incident_id, thread_ts)] = sql(
+        slack_app, "SELECT id, thread_ts FROM incidents WHERE channel = :c", c=channel)
+    card = next(call.args for call in slack_app.fake.calls_to("chat.postMessage")
+            if call.args.get("channel") == channel and not call.args.get("thread_ts"))
+    assert "*Probably:*" in json.dumps(card["blocks"]) and entry_id in json.dumps(card["blocks"])
+    command(slack_app, f"resolve {incident_id} pinned numpy below 2 in the conda file",
+            channel=channel)
+    drafts = [json.dumps(call.args["blocks"]) for call in slack_app.fake.calls_to(
+        "chat.postMessage") if call.args.get("channel") == channel
+        and call.args.get("thread_ts") == thread_ts and "kb_draft" in json.dumps(call.args)]
+    assert drafts, "no draft was proposed"
+    assert "not in the knowledge base" not in drafts[-1]
+    assert "no sure answer" in drafts[-1]
