@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot import __version__, log_redaction
-from bot.cli_errors import database_reason, error_line, parser_class, parser_language, t
+from bot.cli_errors import error_line, parser_class, parser_language, t
 from bot.settings import SettingsError, load_dotenv_file, settings
 
 COMMAND_MODULES = (
@@ -101,6 +101,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         # gone mid-command) is one line, not a traceback; anything else is a bug: re-raised.
         if not type(error).__module__.startswith("sqlalchemy"):
             raise
+        from bot.storage.check import database_reason  # SQLAlchemy: only after a failure
+
         lang = getattr(args, "lang", None) or settings().bot_language
         print(error_line(t("database_refused", lang, reason=database_reason(error, lang)), lang),
               file=sys.stderr)

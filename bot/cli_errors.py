@@ -81,12 +81,6 @@ STRINGS = {
                       "ko": "`--note`에 무엇으로 고쳤는지 적어 주세요"},
     "retention_negative": {"en": "the retention must be 0 days or more",
                            "ko": "보관 기간은 0일 이상이어야 합니다"},
-    "read_only": {"en": "the SQLite database file is read-only for this user: commands that "
-                        "only read work, this one writes. Run it as the user that owns the "
-                        "file, or make the file and its folder writable",
-                  "ko": "이 사용자는 데이터베이스 파일(SQLite)을 읽기만 할 수 있습니다: "
-                        "읽기만 하는 명령은 되지만 이 명령은 기록합니다. 파일 주인인 사용자로 "
-                        "실행하거나 파일과 그 폴더에 쓰기 권한을 주세요"},
     "database_refused": {"en": "the database refused: {reason}",
                          "ko": "데이터베이스가 요청을 거부했습니다: {reason}"},
 }
@@ -97,15 +91,6 @@ t = Catalog(STRINGS)
 def error_line(message: str, lang: str) -> str:
     """`error: ...` / `오류: ...`, the one shape every command's failure is printed in."""
     return t("error", lang, message=message)
-
-
-def database_reason(error: BaseException, lang: str) -> str:
-    """Why a database call failed: our own sentence in `lang`, else the driver's first line."""
-    from bot.storage.errors import database_error_reason  # SQLAlchemy: only on a failure
-    from bot.storage.sqlite_readonly import READ_ONLY_HINT
-
-    reason = database_error_reason(error)
-    return t("read_only", lang) if reason == READ_ONLY_HINT else reason
 
 
 def file_problem(path: object, error: OSError, lang: str) -> str:

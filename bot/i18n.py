@@ -32,6 +32,7 @@ CATALOGS = (
     "bot.slack.render_teaching:STRINGS",  # team knowledge: drafts, approvals
     "bot.cli_errors:STRINGS",  # what the command says when it cannot do what was asked
     "bot.storage.check:STRINGS",  # why the database cannot be used yet
+    "bot.incidents.cli_incidents:STRINGS",  # `incidents resolve / list / purge` in a terminal
 )
 
 

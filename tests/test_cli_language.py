@@ -130,3 +130,21 @@ def test_incidents_show_writes_times_without_microseconds(migrated_database_url:
     assert re.search(rf"first {minute}, last {minute}", shown), shown
     assert re.search(rf"resolved by: dana at {minute} \(after ", shown), shown
     assert re.search(r"\n  \d{4}-\d\d-\d\d \d\d:\d\d:\d\d  cli ", shown), shown
+
+
+def test_what_incidents_did_is_said_in_korean(migrated_database_url: str,
+                                              tmp_path: Path) -> None:
+    """`ask` answered in Korean, then `incidents resolve` said "Incident #1 resolved by @dana
+    after 4 s" and an empty list "no open incidents"."""
+    empty = bot(tmp_path, "incidents", "list", url=migrated_database_url)
+    assert empty.stdout.strip() == "열린 인시던트가 없습니다"
+    asked = bot(tmp_path, "ask", CRASH_PASTE, url=migrated_database_url)
+    number = re.search(r"#(\d+)", asked.stdout)
+    assert number, asked.stdout
+    done = bot(tmp_path, "incidents", "resolve", number[1], "--note", "이미지 다시 빌드",
+               url=migrated_database_url)
+    assert re.fullmatch(rf"@dana 님이 #{number[1]}번 인시던트를 해결 처리했습니다 "
+                        r"\(걸린 시간 \d+초\): 이미지 다시 빌드", done.stdout.strip()), done.stdout
+    english = bot(tmp_path, "incidents", "list", "--status", "open", lang="en",
+                  url=migrated_database_url)
+    assert english.stdout.strip() == "no open incidents"

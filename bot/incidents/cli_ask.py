@@ -15,7 +15,6 @@ import sys
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.answers.strings import t
-from bot.cli_errors import database_reason
 from bot.cli_errors import t as say
 from bot.cli_io import (
     looks_binary,
@@ -28,7 +27,7 @@ from bot.incidents.cli_support import fail
 from bot.redaction import sanitize
 from bot.settings import settings
 from bot.storage import DatabaseUnavailable, database_url
-from bot.storage.check import database_problem
+from bot.storage.check import database_problem, database_reason
 
 log = logging.getLogger(__name__)
 

@@ -8,6 +8,7 @@ import json
 from datetime import datetime
 
 from bot.cli_errors import t
+from bot.i18n import Catalog
 from bot.incidents.cli_support import duration, fail, incident_json, iso, occurrence_json
 from bot.incidents.models import STATUS_RESOLVED, Feedback
 from bot.incidents.service import (
@@ -24,6 +25,31 @@ from bot.settings import settings
 from bot.storage import database_url, session_scope
 from bot.storage.check import database_problem
 from bot.textcut import shorten
+
+# What these commands say when they did what was asked, in BOT_LANGUAGE. (The tables of
+# `list` and `show` keep their English column names, as `kubectl` and `git` do.)
+STRINGS = {
+    "none_open": {"en": "no open incidents", "ko": "열린 인시던트가 없습니다"},
+    "none_resolved": {"en": "no resolved incidents", "ko": "해결된 인시던트가 없습니다"},
+    "none_dismissed": {"en": "no dismissed incidents", "ko": "종료 처리된 인시던트가 없습니다"},
+    "none_all": {"en": "no incidents", "ko": "인시던트가 없습니다"},
+    "resolved": {"en": "Incident #{id} resolved after {took}: {note}",
+                 "ko": "#{id}번 인시던트를 해결 처리했습니다 (걸린 시간 {took}): {note}"},
+    "resolved_by": {"en": "Incident #{id} resolved by @{who} after {took}: {note}",
+                    "ko": "@{who} 님이 #{id}번 인시던트를 해결 처리했습니다 (걸린 시간 {took}): "
+                          "{note}"},
+    "draft_proposed": {"en": "Proposed knowledge draft #{id} ({entry}): {signature}; a KB "
+                             "maintainer approves it with `troubleshoot-bot kb drafts approve "
+                             "{id} --by USER`",
+                       "ko": "지식 초안 #{id}({entry})을 제안했습니다: {signature}. KB 관리자가 "
+                             "`troubleshoot-bot kb drafts approve {id} --by USER`로 승인합니다"},
+    "no_draft": {"en": "No knowledge draft: {reason}",
+                 "ko": "지식 초안은 만들지 않았습니다: {reason}"},
+    "purged": {"en": "purged the texts of {count} occurrence(s) older than {days} days",
+               "ko": "{days}일보다 오래된 발생 {count}건의 원문을 지웠습니다"},
+}
+
+say = Catalog(STRINGS)
 
 
 def _lang() -> str:
@@ -65,7 +91,7 @@ def run_list(args: argparse.Namespace) -> int:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return 0
     if not rows:
-        print(f"no {'' if args.status == 'all' else args.status + ' '}incidents")
+        print(say(f"none_{args.status}", _lang()))
         return 0
     print(_table(rows))
     return 0
@@ -156,8 +182,9 @@ def run_resolve(args: argparse.Namespace) -> int:
         return fail(t("incident_missing", _lang(), id=args.id))
     except IncidentNotOpen:
         return fail(_not_open(url, args.id, _lang()))
-    who = f" by @{user}" if user else ""
-    print(f"Incident #{args.id} resolved{who} after {duration(took)}: {stored_note}")
+    lang = _lang()
+    print(say("resolved_by" if user else "resolved", lang, id=args.id, who=user,
+              took=duration(took, lang), note=stored_note))
     _propose_draft(url, args.id, note, user)
     return 0
 
@@ -169,11 +196,10 @@ def _propose_draft(url: str, incident_id: int, note: str, user: str | None) -> N
     after = propose_after_resolution(url, settings().knowledge_path, incident_id=incident_id,
                                      note=note, by=user)
     if after.draft is not None:
-        print(f"Proposed knowledge draft #{after.draft.id} ({after.draft.entry_id!r}): "
-              f"{after.draft.signatures[0]!r}; a KB maintainer approves it with "
-              f"`troubleshoot-bot kb drafts approve {after.draft.id} --by USER`")
+        print(say("draft_proposed", _lang(), id=after.draft.id, entry=repr(after.draft.entry_id),
+                  signature=repr(after.draft.signatures[0])))
     elif after.refusal:
-        print(f"No knowledge draft: {after.refusal}")
+        print(say("no_draft", _lang(), reason=after.refusal))
 
 
 def run_purge(args: argparse.Namespace) -> int:
@@ -185,7 +211,7 @@ def run_purge(args: argparse.Namespace) -> int:
         return fail(t("retention_negative", _lang()), 2)
     with session_scope(url) as session:
         purged = purge_old_texts(session, older_than_days=days)
-    print(f"purged the texts of {purged} occurrence(s) older than {days} days")
+    print(say("purged", _lang(), count=purged, days=days))
     return 0
 
 

@@ -68,18 +68,20 @@ def occurrence_json(occurrence: Occurrence) -> dict[str, object]:
     }
 
 
-def duration(seconds: float | None) -> str:
-    """3 d 4 h, 2 h 13 min, 5 min, 40 s."""
+def duration(seconds: float | None, lang: str = "en") -> str:
+    """3 d 4 h, 2 h 13 min, 5 min, 40 s; in Korean 3일 4시간, 2시간 13분, 5분, 40초."""
     if seconds is None:
         return "-"
     seconds = int(seconds)
     days, rest = divmod(seconds, 86_400)
     hours, rest = divmod(rest, 3_600)
     minutes, secs = divmod(rest, 60)
+    day, hour, minute, second = (("일", "시간", "분", "초") if lang == "ko"
+                                 else (" d", " h", " min", " s"))
     if days:
-        return f"{days} d {hours} h"
+        return f"{days}{day} {hours}{hour}"
     if hours:
-        return f"{hours} h {minutes} min"
+        return f"{hours}{hour} {minutes}{minute}"
     if minutes:
-        return f"{minutes} min"
-    return f"{secs} s"
+        return f"{minutes}{minute}"
+    return f"{secs}{second}"

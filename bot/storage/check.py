@@ -16,6 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.i18n import Catalog
 from bot.storage.errors import database_error_reason
 from bot.storage.migrations import current, head_revision
+from bot.storage.sqlite_readonly import READ_ONLY_HINT
 from bot.storage.urls import printable_url
 
 STRINGS = {
@@ -30,6 +31,12 @@ STRINGS = {
                      "`troubleshoot-bot db upgrade`를 실행하세요"},
     "not_a_url": {"en": "DATABASE_URL is not a database URL: {url}",
                   "ko": "`DATABASE_URL`이 데이터베이스 주소가 아닙니다: {url}"},
+    "read_only": {"en": "the SQLite database file is read-only for this user: commands that "
+                        "only read work, this one writes. Run it as the user that owns the "
+                        "file, or make the file and its folder writable",
+                  "ko": "이 사용자는 데이터베이스 파일(SQLite)을 읽기만 할 수 있습니다: "
+                        "읽기만 하는 명령은 되지만 이 명령은 기록합니다. 파일 주인인 사용자로 "
+                        "실행하거나 파일과 그 폴더에 쓰기 권한을 주세요"},
 }
 
 t = Catalog(STRINGS)
@@ -52,6 +59,13 @@ class DatabaseProblem:
 
     def __str__(self) -> str:
         return self.text("en")
+
+
+def database_reason(error: BaseException, lang: str) -> str:
+    """Why a database call failed, in `lang` when the sentence is ours (a read-only SQLite
+    file), else the driver's first line."""
+    reason = database_error_reason(error)
+    return t("read_only", lang) if reason == READ_ONLY_HINT else reason
 
 
 def database_problem(url: str) -> DatabaseProblem | None:
