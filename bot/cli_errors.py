@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import argparse
 import errno
-import os
 import re
 import sys
 from collections.abc import Sequence
 
 from bot.i18n import Catalog, normalize_language
+from bot.settings import SettingsError, settings
 
 STRINGS = {
     "error": {"en": "error: {message}", "ko": "오류: {message}"},
@@ -104,18 +104,22 @@ def file_problem(path: object, error: OSError, lang: str) -> str:
 
 def parser_language(argv: Sequence[str] | None) -> str:
     """The language of an argument error: `--lang` if the arguments give one, else
-    BOT_LANGUAGE (settings are checked only after the arguments are parsed)."""
+    BOT_LANGUAGE (argparse runs before the settings are checked: a bad value elsewhere is
+    reported after it, so here it only means the default language)."""
     args = list(argv) if argv is not None else []
     for index, arg in enumerate(args):
         if arg.startswith("--lang="):
-            return normalize_language(arg.partition("=")[2], _environment_language())
+            return normalize_language(arg.partition("=")[2], _configured_language())
         if arg == "--lang" and index + 1 < len(args):
-            return normalize_language(args[index + 1], _environment_language())
-    return _environment_language()
+            return normalize_language(args[index + 1], _configured_language())
+    return _configured_language()
 
 
-def _environment_language() -> str:
-    return normalize_language(os.environ.get("BOT_LANGUAGE"))
+def _configured_language() -> str:
+    try:
+        return settings().bot_language
+    except SettingsError:
+        return normalize_language(None)
 
 
 # argparse's sentences (Python 3.11-3.13), most specific first, as key -> pattern. Values stay
