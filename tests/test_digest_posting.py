@@ -410,3 +410,15 @@ def test_the_posted_digest_links_each_incident_number_to_its_thread(
                                 "--week", "2026-W47").stdout)
     assert set(digest["unknown_sample_incidents"]) <= linked
     assert {n for entry in digest["top_entries"] for n in entry["incidents"]} <= linked
+
+
+def test_a_korean_team_reads_the_digest_commands_notes_and_errors_in_korean(
+        env: dict[str, str], seeded_url: str) -> None:
+    korean = {**env, "BOT_LANGUAGE": "ko"}
+    preview = run_cli(korean, "--dry-run", "--week", "2026-W47")
+    assert preview.returncode == 0, preview.stderr
+    assert preview.stderr.strip().startswith("(미리보기: 비공개 채널을 포함한 모든 채널입니다.")
+    refused = run_cli(korean)
+    assert refused.returncode == 2
+    assert refused.stderr.strip() == ("troubleshoot-bot digest: 게시하려면 `--channel C`가 "
+                                      "필요합니다(요약만 보려면 `--dry-run`)")
