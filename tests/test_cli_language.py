@@ -148,3 +148,13 @@ def test_what_incidents_did_is_said_in_korean(migrated_database_url: str,
     english = bot(tmp_path, "incidents", "list", "--status", "open", lang="en",
                   url=migrated_database_url)
     assert english.stdout.strip() == "no open incidents"
+
+
+def test_a_mistyped_deployments_watch_is_said_in_korean(tmp_path: Path) -> None:
+    channel = bot(tmp_path, "deployments", "watch", "--channel", "bad id!", "--match", "x")
+    assert channel.exit_code == 2
+    assert channel.stderr.strip() == ("troubleshoot-bot deployments: `--channel`에는 C0123ABC "
+                                      "같은 Slack 채널 ID를 주세요(입력: 'bad id!')")
+    pattern = bot(tmp_path, "deployments", "watch", "--channel", "C0123ABC", "--match", "a b")
+    assert pattern.exit_code == 2
+    assert "`a b` 패턴은 쓸 수 없습니다" in pattern.stderr
