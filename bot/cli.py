@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot import __version__, log_redaction
+from bot.cli_errors import error_line, parser_class, parser_language, t
 from bot.settings import SettingsError, load_dotenv_file, settings
 
 COMMAND_MODULES = (
@@ -45,8 +46,9 @@ def channel_privacy(client: Any, database_url: str, workspace: str | None) -> An
     return PrivacyLookup(client, database_url, workspace or "").public_among
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+def build_parser(lang: str = "en") -> argparse.ArgumentParser:
+    """The command's parser; `lang` is the language of its argument errors."""
+    parser = parser_class(lang)(
         prog="troubleshoot-bot",
         description="Diagnose broken model deployments from pasted errors, in Slack or here.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -76,7 +78,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Every command reads `.env` (real environment variables win), before any setting is read:
     # `db upgrade` must migrate the database `.env` names, `ask` must answer in its language.
     load_dotenv_file()
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser(parser_language(argv))
     args = parser.parse_args(argv)
     log_redaction.install()  # before anything can log a paste or a token
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
@@ -98,9 +101,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         # gone mid-command) is one line, not a traceback; anything else is a bug: re-raised.
         if not type(error).__module__.startswith("sqlalchemy"):
             raise
-        from bot.storage import database_error_reason
+        from bot.storage.check import database_reason  # SQLAlchemy: only after a failure
 
-        print(f"error: the database refused: {database_error_reason(error)}", file=sys.stderr)
+        lang = getattr(args, "lang", None) or settings().bot_language
+        print(error_line(t("database_refused", lang, reason=database_reason(error, lang)), lang),
+              file=sys.stderr)
         return 1
 
 

@@ -18,10 +18,9 @@ def read_text_argument(value: str | None) -> str:
     return sys.stdin.buffer.read().decode("utf-8", errors="replace")
 
 
-# A paste where more than this share of characters are control bytes or undecodable is not text.
+# A paste where more than this share of characters are control bytes or undecodable is not text
+# (what the commands then say is `binary` in bot.cli_errors).
 BINARY_SHARE = 0.10
-BINARY_REFUSAL = ("that looks like binary data, not an error message: paste the error text or "
-                  "the log lines around it")
 
 
 def looks_binary(text: str) -> bool:

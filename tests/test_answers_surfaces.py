@@ -33,11 +33,11 @@ ENTRY = "service-launch-fails"
 # The same facts in each language: (incident line, last fix, similar open incident).
 FACTS = {
     "en": ("Incident #{now} recorded · recurrence of #{before}",
-           "Last fixed by {who}: " + NOTE + " (#{before}, 1×)",
-           "#{open} (1×, still open)"),
+           "Last fixed by {who}: " + NOTE + " (#{before}, seen 1×)",
+           "#{open} (seen 1×, still open)"),
     "ko": ("인시던트 #{now} 기록됨 · #{before}의 재발",
-           "지난번 해결: {who} — " + NOTE + " (#{before}, 1회)",
-           "#{open} (1회, 아직 열림)"),
+           "지난번 해결: {who} — " + NOTE + " (#{before}, 1회 발생)",
+           "#{open} (1회 발생, 아직 열림)"),
 }
 
 

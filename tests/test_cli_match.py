@@ -96,6 +96,7 @@ def test_batch_reports_bad_lines(tmp_path: Path) -> None:
 
 
 def test_empty_paste_gets_a_clear_message() -> None:
-    done = run("   ")
+    done = run("--lang", "en", "   ")
     assert done.returncode == 2
     assert "nothing to match" in done.stderr
+    assert "찾아볼 내용이 없습니다" in run("--lang", "ko", "   ").stderr

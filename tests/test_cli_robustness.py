@@ -149,12 +149,16 @@ def test_a_read_only_sqlite_file_can_be_read_and_writes_say_why_not(tmp_path: Pa
         assert "(head)" in bot(tmp_path, "db", "current", DATABASE_URL=url).stdout
 
         resolved = bot(tmp_path, "incidents", "resolve", "1", "--note", "added a GPU node",
-                       DATABASE_URL=url)
+                       DATABASE_URL=url, BOT_LANGUAGE="en")
         assert resolved.returncode == 1
         assert resolved.stderr.splitlines() == [
             "error: the database refused: the SQLite database file is read-only for this "
             "user: commands that only read work, this one writes. Run it as the user that "
             "owns the file, or make the file and its folder writable"]
+        korean = bot(tmp_path, "incidents", "resolve", "1", "--note", "GPU 노드 추가",
+                     DATABASE_URL=url, BOT_LANGUAGE="ko")
+        assert korean.stderr.startswith("오류: 데이터베이스가 요청을 거부했습니다: 이 사용자는 "
+                                        "데이터베이스 파일(SQLite)을 읽기만 할 수 있습니다")
         asked = bot(tmp_path, "ask", GPU_PASTE, DATABASE_URL=url, BOT_LANGUAGE="en")
         assert "Container cannot be scheduled" in asked.stdout.splitlines()[0]  # still answered
         assert asked.returncode == 1

@@ -351,10 +351,12 @@ def test_worker_posts_due_digests_and_stops_on_sigterm(env: dict[str, str], slac
 
 def test_an_uninitialised_database_is_named_and_not_created(tmp_path: Path) -> None:
     missing = tmp_path / "never-migrated.db"
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{missing}"}
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{missing}", "BOT_LANGUAGE": "en"}
     done = run_cli(env, "--dry-run")
     assert done.returncode == 1
     assert "database not initialised: run `troubleshoot-bot db upgrade`" in done.stderr
+    korean = run_cli({**env, "BOT_LANGUAGE": "ko"}, "--dry-run")
+    assert "데이터베이스가 아직 준비되지 않았습니다" in korean.stderr
     assert not missing.exists()  # a preview must not leave an empty database behind
 
 
@@ -408,3 +410,15 @@ def test_the_posted_digest_links_each_incident_number_to_its_thread(
                                 "--week", "2026-W47").stdout)
     assert set(digest["unknown_sample_incidents"]) <= linked
     assert {n for entry in digest["top_entries"] for n in entry["incidents"]} <= linked
+
+
+def test_a_korean_team_reads_the_digest_commands_notes_and_errors_in_korean(
+        env: dict[str, str], seeded_url: str) -> None:
+    korean = {**env, "BOT_LANGUAGE": "ko"}
+    preview = run_cli(korean, "--dry-run", "--week", "2026-W47")
+    assert preview.returncode == 0, preview.stderr
+    assert preview.stderr.strip().startswith("(미리보기: 비공개 채널을 포함한 모든 채널입니다.")
+    refused = run_cli(korean)
+    assert refused.returncode == 2
+    assert refused.stderr.strip() == ("troubleshoot-bot digest: 게시하려면 `--channel C`가 "
+                                      "필요합니다(요약만 보려면 `--dry-run`)")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import itertools
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -95,6 +96,19 @@ def test_plain_text_for_the_terminal(week: Digest) -> None:
     assert "4 resolved · 3 open at week end" in text
     assert "median 1h 30m · p90 17h 24m" in text
     assert "<#" not in text and "*" not in text
+
+
+def test_korean_counts_read_as_korean_writes_them(week: Digest) -> None:
+    """Korean counts things with a counter word: the digest said "보고된 오류: 10" and
+    "신규 3 · 재발 2" a line above "확실한 매칭이 없는 보고 2건"."""
+    text = render_text(week, "ko")
+    assert "보고된 오류: 10건 (지난주 대비 ▲8)" in text
+    assert "인시던트: 신규 3건 · 재발 2건" in text
+    assert "해결 4건 · 주 마감 기준 미해결 3건" in text
+    assert re.search(r"\n  1\. .+ — \d+건 \(", text), text
+    blocks = _all_text(render_message(week, "ko")["blocks"])
+    assert "*보고된 오류*\\n10건 (" in blocks
+    assert re.search(r"\\n1\. .+ — \d+건 \(", blocks), blocks
 
 
 def test_durations_read_naturally() -> None:

@@ -81,7 +81,7 @@ def test_ask_records_groups_and_resolves_end_to_end(database_url: str, tmp_path:
     recurrence = cli(database_url, tmp_path, "ask", CRASH_PASTE.format(pod="9c8b7a6d5-zk2vb"))
     found = re.search(r"Incident #(\d+) recorded · recurrence of #1", recurrence.stdout)
     assert found, recurrence.stdout
-    assert "Last fixed by @dana: added a GPU node pool (#1, 2×)" in recurrence.stdout
+    assert "Last fixed by @dana: added a GPU node pool (#1, seen 2×)" in recurrence.stdout
 
     open_only = json.loads(cli(database_url, tmp_path, "incidents", "list", "--json").stdout)
     assert [item["id"] for item in open_only] == [int(found.group(1))]

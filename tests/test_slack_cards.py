@@ -148,8 +148,9 @@ def test_confident_card_open(kb: KnowledgeBase, lang: str) -> None:
     assert entry is not None
     assert blocks[1]["text"]["text"] == entry.title_in(lang)  # a plain header: not tentative
     last = blocks[3]["text"]["text"]
-    assert last == {"ko": ":wrench: 지난번 해결: <@UMINA> — gpupool 노드 풀 추가 (#2, 6회)",
-                    "en": ":wrench: Last fixed by <@UMINA>: gpupool 노드 풀 추가 (#2, 6×)"}[lang]
+    assert last == {
+        "ko": ":wrench: 지난번 해결: <@UMINA> — gpupool 노드 풀 추가 (#2, 6회 발생)",
+        "en": ":wrench: Last fixed by <@UMINA>: gpupool 노드 풀 추가 (#2, seen 6×)"}[lang]
     steps = blocks[4]["text"]["text"]
     assert steps.startswith({"ko": "*첫 단계*", "en": "*First step*"}[lang])
     assert "\n1. " in steps and "\n2. " not in steps  # step 1 only

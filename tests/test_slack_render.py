@@ -162,8 +162,8 @@ def test_similar_incidents_show_who_fixed_them_and_how(kb: KnowledgeBase) -> Non
                                None))
     result = default_matcher().match(GPU_ERROR, lang="en")
     text = blocks_as_text(render_answer(answer_of(result, "en", similar=similar), kb).blocks)
-    assert "• #3 (5×, resolved by <@U0BOB>): added a GPU pool &lt;b&gt;now&lt;/b&gt;" in text
-    assert "• #9 (2×, still open): weird 'thing'" in text
+    assert "• #3 (seen 5×, resolved by <@U0BOB>): added a GPU pool &lt;b&gt;now&lt;/b&gt;" in text
+    assert "• #9 (seen 2×, still open): weird 'thing'" in text
 
 
 def test_a_huge_entry_stays_within_slack_limits() -> None:
@@ -243,6 +243,20 @@ def test_help_lists_every_sub_command_of_the_app() -> None:
         assert usage in english
     for word in ("`도움말`", "`인시던트`", "`해결`", "`언어`", "`로그`", "`요약`"):
         assert word in korean
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_every_help_line_reads_the_same_way(lang: str) -> None:
+    """Usage, a dash, what it does: the built-in lines said "— ...", the registered ones
+    "`logs ...`: ..." or nothing at all ("`digest` 주간 요약 미리보기 · ...")."""
+    from bot.slack.listeners import build_subcommands
+
+    text = blocks_as_text(render_help(lang, build_subcommands()).blocks)
+    bullets = [line for line in text.splitlines() if line.startswith("• ")]
+    assert len(bullets) >= 10
+    for line in bullets:
+        assert re.fullmatch(r"• `/troubleshoot [^`]+`[^—]* — [^`—].+", line), line
+        assert "`: " not in line, line
 
 
 class FakeRow:  # the attributes of an incidents row that listings read

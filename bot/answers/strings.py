@@ -16,14 +16,16 @@ STRINGS: dict[str, dict[str, str]] = {
     "seen_times": {"en": "seen {count} times", "ko": "{count}번째 발생"},
     "recurrence_of": {"en": "recurrence of {ref}", "ko": "{ref}의 재발"},
     "similar": {"en": "Similar past incidents", "ko": "비슷한 과거 사례"},
-    "similar_resolved": {"en": "{ref} ({count}×, resolved by {who}): {note}",
-                         "ko": "{ref} ({count}회, {who} 해결): {note}"},
-    "similar_open": {"en": "{ref} ({count}×, still open): {summary}",
-                     "ko": "{ref} ({count}회, 아직 열림): {summary}"},
-    "similar_closed": {"en": "{ref} ({count}×, resolved): {summary}",
-                       "ko": "{ref} ({count}회, 해결됨): {summary}"},
-    "last_fix": {"en": "Last fixed by {who}: {note} ({ref}, {count}×)",
-                 "ko": "지난번 해결: {who} — {note} ({ref}, {count}회)"},
+    # "seen" / "발생": a bare "(#2, 6회)" beside a fix read as "the 6th time" or "worked 6
+    # times"; it is how often that incident was seen, as the state line says it.
+    "similar_resolved": {"en": "{ref} (seen {count}×, resolved by {who}): {note}",
+                         "ko": "{ref} ({count}회 발생, {who} 해결): {note}"},
+    "similar_open": {"en": "{ref} (seen {count}×, still open): {summary}",
+                     "ko": "{ref} ({count}회 발생, 아직 열림): {summary}"},
+    "similar_closed": {"en": "{ref} (seen {count}×, resolved): {summary}",
+                       "ko": "{ref} ({count}회 발생, 해결됨): {summary}"},
+    "last_fix": {"en": "Last fixed by {who}: {note} ({ref}, seen {count}×)",
+                 "ko": "지난번 해결: {who} — {note} ({ref}, {count}회 발생)"},
     "someone": {"en": "someone", "ko": "누군가"},
     "history_unavailable": {
         "en": "History is unavailable right now: this paste is kept and joins the incident "

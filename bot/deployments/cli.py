@@ -9,6 +9,12 @@ import json
 import sys
 
 from bot.deployments.patterns import valid_pattern
+from bot.deployments.render import t
+from bot.settings import settings
+
+
+def _lang() -> str:
+    return settings().bot_language
 
 
 def _fail(message: str, code: int = 2) -> int:
@@ -23,7 +29,7 @@ def _database() -> str:
     url = database_url()
     problem = database_problem(url)  # before connecting: that would create an empty file
     if problem:
-        raise SystemExit(_fail(problem, 1))
+        raise SystemExit(_fail(problem.text(settings().bot_language), 1))
     return url
 
 
@@ -36,8 +42,7 @@ def _engine():  # type: ignore[no-untyped-def]
 def _channel(value: str) -> str:
     channel = value.strip().lstrip("#")
     if not channel or not channel.isalnum() or len(channel) > 64:
-        raise SystemExit(_fail(f"--channel must be a Slack channel id like C0123ABC, "
-                               f"got {value!r}"))
+        raise SystemExit(_fail(t("bad_channel", _lang(), value=repr(value))))
     return channel
 
 
@@ -46,8 +51,7 @@ def run_watch(args: argparse.Namespace) -> int:
 
     channel, pattern = _channel(args.channel), args.match.strip()
     if not valid_pattern(pattern):
-        return _fail(f"--match {pattern!r} is not a usable pattern: letters, digits, '-_./' "
-                     "and the wildcards '*?[]', at most 255 characters")
+        return _fail(t("bad_pattern", _lang(), pattern=pattern))
     added = service.add_watch(_engine(), channel=channel, pattern=pattern, language=args.lang)
     print(f"{channel} {'now watches' if added else 'already watched'} deployments matching "
           f"{pattern}")

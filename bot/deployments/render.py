@@ -50,6 +50,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "not_watching": {"en": "<#{channel}> does not watch any deployment.",
                      "ko": "<#{channel}> 채널은 감시하는 배포가 없습니다."},
     "list": {"en": "<#{channel}> watches: {patterns}", "ko": "<#{channel}> 감시 대상: {patterns}"},
+    "bad_channel": {"en": "--channel must be a Slack channel id like C0123ABC, got {value}",
+                    "ko": "`--channel`에는 C0123ABC 같은 Slack 채널 ID를 주세요(입력: {value})"},
     "bad_pattern": {"en": "`{pattern}` is not a usable pattern: letters, digits, `-_./` and the "
                           "wildcards `*?[]`, at most 255 characters.",
                     "ko": "`{pattern}` 패턴은 쓸 수 없습니다: 영문자, 숫자, `-_./`와 "

@@ -15,6 +15,45 @@ from typing import Any
 
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
+from bot.i18n import Catalog
+from bot.settings import settings as bot_settings
+
+# What `digest` says on stderr, in BOT_LANGUAGE (what it prints on stdout after posting stays
+# as scripts read it: "posted 2026-W47 to C1 (ts ...)").
+STRINGS = {
+    "channel_required": {"en": "--channel C is required to post (or use --dry-run to print the "
+                               "digest)",
+                         "ko": "게시하려면 `--channel C`가 필요합니다(요약만 보려면 "
+                               "`--dry-run`)"},
+    "no_client": {"en": "{error} (use --dry-run to print the digest instead)",
+                  "ko": "{error} (요약만 보려면 `--dry-run`)"},
+    "unreadable": {"en": "cannot read the database ({reason}); run `troubleshoot-bot db "
+                         "upgrade` and check DATABASE_URL",
+                   "ko": "데이터베이스를 읽을 수 없습니다({reason}): `troubleshoot-bot db "
+                         "upgrade`를 실행하고 `DATABASE_URL`을 확인하세요"},
+    "not_posted": {"en": "could not post {week} to {channel}: {detail}",
+                   "ko": "{week} 요약을 {channel}에 게시하지 못했습니다: {detail}"},
+    "dry_all": {"en": "(dry run: all channels, private ones included: no channel is posted "
+                      "this; --channel C shows what C would get)",
+                "ko": "(미리보기: 비공개 채널을 포함한 모든 채널입니다. 어느 채널에도 이대로 "
+                      "게시되지 않습니다. `--channel C`로 C가 받을 요약을 볼 수 있습니다)"},
+    "dry_own": {"en": "(dry run: what {channel} would get: its own incidents)",
+                "ko": "(미리보기: {channel}이 받을 요약, 그 채널의 인시던트만)"},
+    "dry_scope": {"en": "(dry run: what {channel} would get: its scope `{scope}`, {withheld} "
+                        "private channel(s) left out ({source}))",
+                  "ko": "(미리보기: {channel}이 받을 요약, 범위 `{scope}`, 비공개 채널 "
+                        "{withheld}개 제외 ({source}))"},
+    "privacy_records": {"en": "channel privacy from the bot's records, SLACK_BOT_TOKEN not set",
+                        "ko": "`SLACK_BOT_TOKEN`이 없어 봇의 기록으로 공개 여부를 판단"},
+    "privacy_slack": {"en": "channel privacy from Slack", "ko": "공개 여부는 Slack에서 확인"},
+}
+
+t = Catalog(STRINGS)
+
+
+def _lang() -> str:
+    return bot_settings().bot_language
+
 
 def _fail(message: str, code: int = 2) -> int:
     print(f"troubleshoot-bot digest: {message}", file=sys.stderr)
@@ -32,8 +71,8 @@ def _dry_run_privacy(args: argparse.Namespace, url: str,
         client = args.chat_client()
     except ValueError:  # no token: channels the bot never looked up count as private
         return (cached_public_among(engine_for(url), workspace),
-                "channel privacy from the bot's records, SLACK_BOT_TOKEN not set")
-    return args.channel_privacy(client, url, workspace), "channel privacy from Slack"
+                t("privacy_records", _lang()))
+    return args.channel_privacy(client, url, workspace), t("privacy_slack", _lang())
 
 
 def run_digest(args: argparse.Namespace) -> int:
@@ -52,12 +91,12 @@ def run_digest(args: argparse.Namespace) -> int:
 
     channel = (args.channel or "").strip() or None
     if not args.dry_run and not channel:
-        return _fail("--channel C is required to post (or use --dry-run to print the digest)")
+        return _fail(t("channel_required", _lang()))
     url = database_url()
     # Checked before connecting: connecting to a missing SQLite file would create it empty.
     problem = database_problem(url)
     if problem:
-        return _fail(problem, 1)
+        return _fail(problem.text(_lang()), 1)
     engine = engine_for(url)
     try:
         settings = channel_settings(engine, channel)
@@ -67,26 +106,25 @@ def run_digest(args: argparse.Namespace) -> int:
         if args.dry_run:
             if channel is None:
                 digest = compute_digest(engine, week, tz)
-                note = ("all channels, private ones included: no channel is posted this; "
-                        "--channel C shows what C would get")
+                note = t("dry_all", _lang())
             elif settings.scope.kind == THIS_CHANNEL:
                 digest = digest_for(engine, channel, week, settings, lambda _channels: set())
-                note = f"what {channel} would get: its own incidents"
+                note = t("dry_own", _lang(), channel=channel)
             else:
                 public_among, source = _dry_run_privacy(args, url, settings.workspace)
                 digest = digest_for(engine, channel, week, settings, public_among)
-                note = (f"what {channel} would get: its scope `{settings.scope.kind}`, "
-                        f"{digest.withheld} private channel(s) left out ({source})")
+                note = t("dry_scope", _lang(), channel=channel, scope=settings.scope.kind,
+                         withheld=digest.withheld, source=source)
             if args.json:
                 print(json.dumps(digest.to_json(), ensure_ascii=False, indent=2))
             else:
                 print(render_text(digest, settings.language))
-            print(f"(dry run: {note})", file=sys.stderr)
+            print(note, file=sys.stderr)
             return 0
         try:  # the chat client comes from the composition root (bot.cli)
             client = args.chat_client()
         except ValueError as error:
-            return _fail(f"{error} (use --dry-run to print the digest instead)")
+            return _fail(t("no_client", _lang(), error=error))
         # Wait for a concurrent poster to finish, so that the answer is "already posted".
         outcome = post_digest_once(
             engine, client, channel, week, wait_s=60,
@@ -94,9 +132,7 @@ def run_digest(args: argparse.Namespace) -> int:
     except (WeekError, DigestConfigError) as error:
         return _fail(str(error))
     except (OperationalError, ProgrammingError) as error:
-        reason = database_error_reason(error)
-        return _fail(f"cannot read the database ({reason}); run `troubleshoot-bot db upgrade` "
-                     "and check DATABASE_URL", 1)
+        return _fail(t("unreadable", _lang(), reason=database_error_reason(error)), 1)
     if outcome.status == "posted":
         print(f"posted {outcome.week} to {outcome.channel} (ts {outcome.message_ts})")
         return 0
@@ -106,4 +142,5 @@ def run_digest(args: argparse.Namespace) -> int:
     if outcome.status == "in progress":
         print(f"already being posted: {outcome.week} to {outcome.channel} ({outcome.detail})")
         return 0
-    return _fail(f"could not post {outcome.week} to {outcome.channel}: {outcome.detail}", 1)
+    return _fail(t("not_posted", _lang(), week=outcome.week, channel=outcome.channel,
+                   detail=outcome.detail), 1)

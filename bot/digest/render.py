@@ -48,7 +48,7 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "incidents_value": {
         "en": "{new} new · {recurring} recurring",
-        "ko": "신규 {new} · 재발 {recurring}",
+        "ko": "신규 {new}건 · 재발 {recurring}건",
     },
     "resolution": {
         "en": "Resolved / still open",
@@ -56,7 +56,7 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "resolution_value": {
         "en": "{resolved} resolved · {open} open at week end",
-        "ko": "해결 {resolved} · 주 마감 기준 미해결 {open}",
+        "ko": "해결 {resolved}건 · 주 마감 기준 미해결 {open}건",
     },
     "ttr": {
         "en": "Time to resolve",
@@ -69,6 +69,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "ttr_none": {
         "en": "nothing resolved",
         "ko": "해결된 건 없음",
+    },
+    "count": {  # how many reports: Korean counts them ("7건"), English writes the number
+        "en": "{n}",
+        "ko": "{n}건",
     },
     "vs_last": {
         "en": "{change} vs last week",
@@ -104,7 +108,7 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "feedback_line": {
         "en": "{title}: {helpful} helpful · {rejected} not helpful",
-        "ko": "{title}: 도움이 됐어요 {helpful} · 도움이 안 됐어요 {rejected}",
+        "ko": "{title}: 도움됨 {helpful}건 · 도움 안 됨 {rejected}건",
     },
     "busiest": {
         "en": "Busiest",
@@ -203,7 +207,8 @@ def _entry_line(rank: int, entry: EntryCount, lang: str,
     title = entry_title(entry.id, lang)
     name = f"`{entry.id}`" if title == entry.id else f"*{escape(title)}* (`{entry.id}`)"
     trend = _t(lang)["new_entry"] if entry.previous == 0 else change(entry.count, entry.previous)
-    return f"{rank}. {name} — {entry.count} ({trend}){_incidents(entry, incident_ref)}"
+    count = t("count", lang, n=entry.count)
+    return f"{rank}. {name} — {count} ({trend}){_incidents(entry, incident_ref)}"
 
 
 def _incidents(entry: EntryCount, incident_ref: IncidentRef) -> str:
@@ -284,7 +289,8 @@ def render_blocks(digest: Digest, lang: str, *, chart_file: str | None = None,
                                       p90=duration(ttr.p90_s, lang))
                 if ttr.count else t["ttr_none"])
     blocks.append({"type": "section", "fields": [
-        {"type": "mrkdwn", "text": f"*{t['occurrences']}*\n{digest.occurrences} ({vs_last})"},
+        {"type": "mrkdwn", "text": f"*{t['occurrences']}*\n"
+                                   f"{t['count'].format(n=digest.occurrences)} ({vs_last})"},
         {"type": "mrkdwn", "text": f"*{t['incidents']}*\n"
                                    + t["incidents_value"].format(**vars(incidents))},
         {"type": "mrkdwn", "text": f"*{t['resolution']}*\n"
@@ -352,7 +358,7 @@ def render_text(digest: Digest, lang: str) -> str:
         return "\n".join(lines)
     incidents, ttr = digest.incidents, digest.time_to_resolve
     lines += [
-        f"{t['occurrences']}: {digest.occurrences} "
+        f"{t['occurrences']}: {t['count'].format(n=digest.occurrences)} "
         f"({t['vs_last'].format(change=change(digest.occurrences, digest.previous_occurrences))})",
         f"{t['incidents']}: " + t["incidents_value"].format(**vars(incidents)),
         f"{t['resolution']}: " + t["resolution_value"].format(**vars(incidents)),
@@ -366,7 +372,7 @@ def render_text(digest: Digest, lang: str) -> str:
             trend = t["new_entry"] if entry.previous == 0 else change(entry.count, entry.previous)
             title = entry_title(entry.id, lang)
             name = entry.id if title == entry.id else f"{title} [{entry.id}]"
-            lines.append(f"  {rank}. {name} — {entry.count} ({trend})"
+            lines.append(f"  {rank}. {name} — {t['count'].format(n=entry.count)} ({trend})"
                          + _incidents(entry, plain_ref))
     if digest.unknown:
         lines += ["", t["unknown"] + ": " + t["unknown_value"].format(

@@ -15,8 +15,8 @@ import sys
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.answers.strings import t
+from bot.cli_errors import t as say
 from bot.cli_io import (
-    BINARY_REFUSAL,
     looks_binary,
     read_text_argument,
     warn_about_knowledge_problems,
@@ -26,33 +26,31 @@ from bot.incidents.cli_incidents import current_user
 from bot.incidents.cli_support import fail
 from bot.redaction import sanitize
 from bot.settings import settings
-from bot.storage import DatabaseUnavailable, database_error_reason, database_url
-from bot.storage.check import UNREACHABLE, database_problem
+from bot.storage import DatabaseUnavailable, database_url
+from bot.storage.check import database_problem, database_reason
 
 log = logging.getLogger(__name__)
 
 LOCAL_WORKSPACE = "local"
 EMPTY_EXIT_CODE = 2
 def run_ask(args: argparse.Namespace) -> int:
+    lang = args.lang or settings().bot_language
     text = read_text_argument(args.text)
     if not text.strip():
-        return fail("nothing to ask about: give the error as TEXT, or paste it on standard "
-                    "input with `-`", EMPTY_EXIT_CODE)
+        return fail(say("nothing_to_ask", lang), EMPTY_EXIT_CODE, lang=lang)
     if looks_binary(text):
-        return fail(BINARY_REFUSAL, EMPTY_EXIT_CODE)
+        return fail(say("binary", lang), EMPTY_EXIT_CODE, lang=lang)
     text = sanitize(text)  # the one pass, before matching, storing or printing
-    lang = args.lang or settings().bot_language
     url = database_url()
     problem = database_problem(url)
     # A database out of reach costs the history, not the answer (as in Slack): the shipped
     # knowledge base still answers. One never migrated or behind the code is for the operator
     # to fix first, and says so.
-    if problem and not problem.startswith(UNREACHABLE):
-        return fail(problem)
+    if problem and not problem.unreachable:
+        return fail(problem, lang=lang)
 
     from bot.answers import AnswerContext, answer  # builds the KB index: only when asked
     from bot.answers.terminal import render_terminal
-    from bot.matching.cli_match import matcher_failure
     from bot.matching.matcher import default_matcher
     from bot.matching.text_output import render_answer_text
     from bot.teaching.live import current_matcher  # builds the KB index: only when asked
@@ -66,10 +64,10 @@ def run_ask(args: argparse.Namespace) -> int:
         result = matcher.match(text, lang=lang)
     except Exception as error:  # a bug in the matcher: one line here, the trace with -v
         log.debug("the matcher failed", exc_info=error)
-        return fail(matcher_failure(error))
+        return fail(say("matcher_failed", lang, kind=type(error).__name__), lang=lang)
     if problem:
         sys.stdout.write(render_answer_text(result, matcher.kb, lang).rstrip("\n") + "\n")
-        return fail(t("cli_not_recorded", lang, reason=problem))
+        return fail(t("cli_not_recorded", lang, reason=problem.text(lang)), lang=lang)
     context = AnswerContext(workspace=LOCAL_WORKSPACE, source="cli", language=lang,
                             user=current_user(), audience=OPERATOR)
     try:
@@ -79,6 +77,6 @@ def run_ask(args: argparse.Namespace) -> int:
     except (SQLAlchemyError, DatabaseUnavailable) as error:
         # The answer is still worth having when the history cannot be written.
         sys.stdout.write(render_answer_text(result, matcher.kb, lang))
-        return fail(t("cli_not_recorded", lang, reason=database_error_reason(error)))
+        return fail(t("cli_not_recorded", lang, reason=database_reason(error, lang)), lang=lang)
     sys.stdout.write(render_terminal(answered, matcher.kb))
     return 0

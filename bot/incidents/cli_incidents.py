@@ -5,12 +5,16 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+from datetime import datetime
 
+from bot.cli_errors import t
+from bot.i18n import Catalog
 from bot.incidents.cli_support import duration, fail, incident_json, iso, occurrence_json
-from bot.incidents.models import Feedback
+from bot.incidents.models import STATUS_RESOLVED, Feedback
 from bot.incidents.service import (
     IncidentNotFound,
     IncidentNotOpen,
+    as_utc,
     get_incident,
     list_incidents,
     occurrences_of,
@@ -21,6 +25,50 @@ from bot.settings import settings
 from bot.storage import database_url, session_scope
 from bot.storage.check import database_problem
 from bot.textcut import shorten
+
+# What these commands say when they did what was asked, in BOT_LANGUAGE. (The tables of
+# `list` and `show` keep their English column names, as `kubectl` and `git` do.)
+STRINGS = {
+    "none_open": {"en": "no open incidents", "ko": "열린 인시던트가 없습니다"},
+    "none_resolved": {"en": "no resolved incidents", "ko": "해결된 인시던트가 없습니다"},
+    "none_dismissed": {"en": "no dismissed incidents", "ko": "종료 처리된 인시던트가 없습니다"},
+    "none_all": {"en": "no incidents", "ko": "인시던트가 없습니다"},
+    "resolved": {"en": "Incident #{id} resolved after {took}: {note}",
+                 "ko": "#{id}번 인시던트를 해결 처리했습니다 (걸린 시간 {took}): {note}"},
+    "resolved_by": {"en": "Incident #{id} resolved by @{who} after {took}: {note}",
+                    "ko": "@{who} 님이 #{id}번 인시던트를 해결 처리했습니다 (걸린 시간 {took}): "
+                          "{note}"},
+    "draft_proposed": {"en": "Proposed knowledge draft #{id} ({entry}): {signature}; a KB "
+                             "maintainer approves it with `troubleshoot-bot kb drafts approve "
+                             "{id} --by USER`",
+                       "ko": "지식 초안 #{id}({entry})을 제안했습니다: {signature}. KB 관리자가 "
+                             "`troubleshoot-bot kb drafts approve {id} --by USER`로 승인합니다"},
+    "no_draft": {"en": "No knowledge draft: {reason}",
+                 "ko": "지식 초안은 만들지 않았습니다: {reason}"},
+    "purged": {"en": "purged the texts of {count} occurrence(s) older than {days} days",
+               "ko": "{days}일보다 오래된 발생 {count}건의 원문을 지웠습니다"},
+}
+
+say = Catalog(STRINGS)
+
+
+def _lang() -> str:
+    """The language of what these commands say: BOT_LANGUAGE (they take no `--lang`)."""
+    return settings().bot_language
+
+
+def _not_open(url: str, incident_id: int, lang: str) -> str:
+    """Why an incident cannot be resolved: who resolved it and when, or its status."""
+    with session_scope(url) as session:
+        incident = get_incident(session, incident_id)
+        if incident is None:  # deleted in between
+            return t("incident_missing", lang, id=incident_id)
+        if incident.status != STATUS_RESOLVED:
+            return t("incident_not_open", lang, id=incident_id, status=incident.status)
+        if incident.resolved_by and incident.resolved_at:
+            return t("incident_resolved_by", lang, id=incident_id, who=incident.resolved_by,
+                     when=_minute(incident.resolved_at))
+        return t("incident_resolved", lang, id=incident_id)
 
 
 def current_user() -> str | None:
@@ -35,7 +83,7 @@ def run_list(args: argparse.Namespace) -> int:
     if problem := database_problem(url):
         return fail(problem)
     if args.limit < 1:
-        return fail("--limit must be at least 1", 2)
+        return fail(t("limit_positive", _lang()), 2)
     with session_scope(url) as session:
         incidents = list_incidents(session, status=args.status, limit=args.limit)
         rows = [incident_json(incident) for incident in incidents]
@@ -43,7 +91,7 @@ def run_list(args: argparse.Namespace) -> int:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return 0
     if not rows:
-        print(f"no {'' if args.status == 'all' else args.status + ' '}incidents")
+        print(say(f"none_{args.status}", _lang()))
         return 0
     print(_table(rows))
     return 0
@@ -72,7 +120,7 @@ def run_show(args: argparse.Namespace) -> int:
     with session_scope(url) as session:
         incident = get_incident(session, args.id)
         if incident is None:
-            return fail(f"incident #{args.id} does not exist")
+            return fail(t("incident_missing", _lang(), id=args.id))
         data = incident_json(incident)
         data["timeline"] = [occurrence_json(item) for item in occurrences_of(session, args.id)]
         data["feedback"] = [
@@ -89,8 +137,8 @@ def run_show(args: argparse.Namespace) -> int:
 def _describe(data: dict[str, object]) -> str:
     lines = [f"Incident #{data['id']}  [{data['status']}]  {data['summary']}",
              f"  entry:       {data['entry_id'] or '(no confident match)'}",
-             f"  seen:        {_times(data['occurrences'])}, first {data['first_seen']}, "
-             f"last {data['last_seen']}",
+             f"  seen:        {_times(data['occurrences'])}, "
+             f"first {_minute(data['first_seen'])}, last {_minute(data['last_seen'])}",
              f"  where:       workspace {data['workspace']}, channel {data['channel'] or '-'}"
              + (f", service {data['service']}" if data["service"] else ""),
              f"  reported by: {data['reported_by'] or '-'}",
@@ -98,18 +146,19 @@ def _describe(data: dict[str, object]) -> str:
     if data["previous_incident_id"]:
         lines.append(f"  recurrence of #{data['previous_incident_id']}")
     if data.get("owner"):
-        lines.append(f"  owner:       {data['owner']} since {data['owned_at']}")
+        lines.append(f"  owner:       {data['owner']} since {_minute(data['owned_at'])}")
     if data["resolved_at"] is not None:
-        lines.append(f"  resolved by: {data['resolved_by'] or '-'} at {data['resolved_at']} "
+        lines.append(f"  resolved by: {data['resolved_by'] or '-'} "
+                     f"at {_minute(data['resolved_at'])} "
                      f"(after {duration(data['time_to_resolve_s'])})")  # type: ignore[arg-type]
         lines.append(f"  note:        {data['resolution_note'] or '-'}")
     timeline = data["timeline"]
     lines.append("")
-    lines.append(f"Occurrences ({len(timeline)} shown):")  # type: ignore[arg-type]
+    lines.append(f"Occurrences ({len(timeline)} shown, UTC):")  # type: ignore[arg-type]
     for item in timeline:  # type: ignore[attr-defined]
         text = item["text"]
         shown = "(text purged)" if text is None else _cut(" ".join(text.split()), 100)
-        lines.append(f"  {item['created_at'][:19]}  {item['source']:<7} "
+        lines.append(f"  {_second(item['created_at'])}  {item['source']:<7} "
                      f"{item['user'] or '-':<12} {shown}")
     for vote in data["feedback"]:  # type: ignore[attr-defined]
         lines.append(f"  feedback: {vote['user']} found {vote['entry_id'] or 'the answer'} "
@@ -123,16 +172,19 @@ def run_resolve(args: argparse.Namespace) -> int:
         return fail(problem)
     note = (args.note or "").strip()
     if not note:
-        return fail("--note must say how it was fixed", 2)
+        return fail(t("note_required", _lang()), 2)
     user = current_user()
     try:
         with session_scope(url) as session:
             incident = resolve_incident(session, args.id, user=user, note=note)
             took, stored_note = incident.time_to_resolve_s, incident.resolution_note
-    except (IncidentNotFound, IncidentNotOpen) as error:
-        return fail(str(error))
-    who = f" by @{user}" if user else ""
-    print(f"Incident #{args.id} resolved{who} after {duration(took)}: {stored_note}")
+    except IncidentNotFound:
+        return fail(t("incident_missing", _lang(), id=args.id))
+    except IncidentNotOpen:
+        return fail(_not_open(url, args.id, _lang()))
+    lang = _lang()
+    print(say("resolved_by" if user else "resolved", lang, id=args.id, who=user,
+              took=duration(took, lang), note=stored_note))
     _propose_draft(url, args.id, note, user)
     return 0
 
@@ -144,11 +196,10 @@ def _propose_draft(url: str, incident_id: int, note: str, user: str | None) -> N
     after = propose_after_resolution(url, settings().knowledge_path, incident_id=incident_id,
                                      note=note, by=user)
     if after.draft is not None:
-        print(f"Proposed knowledge draft #{after.draft.id} ({after.draft.entry_id!r}): "
-              f"{after.draft.signatures[0]!r}; a KB maintainer approves it with "
-              f"`troubleshoot-bot kb drafts approve {after.draft.id} --by USER`")
+        print(say("draft_proposed", _lang(), id=after.draft.id, entry=repr(after.draft.entry_id),
+                  signature=repr(after.draft.signatures[0])))
     elif after.refusal:
-        print(f"No knowledge draft: {after.refusal}")
+        print(say("no_draft", _lang(), reason=after.refusal))
 
 
 def run_purge(args: argparse.Namespace) -> int:
@@ -157,11 +208,28 @@ def run_purge(args: argparse.Namespace) -> int:
         return fail(problem)
     days = args.days if args.days is not None else settings().retention_days
     if days < 0:
-        return fail("the retention must be 0 days or more", 2)
+        return fail(t("retention_negative", _lang()), 2)
     with session_scope(url) as session:
         purged = purge_old_texts(session, older_than_days=days)
-    print(f"purged the texts of {purged} occurrence(s) older than {days} days")
+    print(say("purged", _lang(), count=purged, days=days))
     return 0
+
+
+def _minute(moment: object) -> str:
+    """A stored time as people write it: `2026-11-30 22:39 UTC`, no seconds or microseconds."""
+    return _format(moment, "%Y-%m-%d %H:%M UTC")
+
+
+def _second(moment: object) -> str:
+    """To the second, for the timeline (two pastes in one minute stay in order)."""
+    return _format(moment, "%Y-%m-%d %H:%M:%S")
+
+
+def _format(moment: object, shape: str) -> str:
+    if moment is None:
+        return "-"
+    when = moment if isinstance(moment, datetime) else datetime.fromisoformat(str(moment))
+    return as_utc(when).strftime(shape)
 
 
 def _times(count: object) -> str:

@@ -7,12 +7,19 @@ from __future__ import annotations
 import sys
 from datetime import datetime
 
+from bot.cli_errors import error_line
 from bot.incidents.models import Incident, Occurrence
 from bot.incidents.service import as_utc
+from bot.settings import settings
+from bot.storage.check import DatabaseProblem
 
 
-def fail(message: str, code: int = 1) -> int:
-    print(f"error: {message}", file=sys.stderr)
+def fail(message: object, code: int = 1, *, lang: str | None = None) -> int:
+    """One line on stderr in the command's language (`lang`, else BOT_LANGUAGE); `message`
+    is a sentence already in that language, or a DatabaseProblem, said in it here."""
+    lang = lang or settings().bot_language
+    text = message.text(lang) if isinstance(message, DatabaseProblem) else str(message)
+    print(error_line(text, lang), file=sys.stderr)
     return code
 
 
@@ -61,18 +68,20 @@ def occurrence_json(occurrence: Occurrence) -> dict[str, object]:
     }
 
 
-def duration(seconds: float | None) -> str:
-    """3 d 4 h, 2 h 13 min, 5 min, 40 s."""
+def duration(seconds: float | None, lang: str = "en") -> str:
+    """3 d 4 h, 2 h 13 min, 5 min, 40 s; in Korean 3일 4시간, 2시간 13분, 5분, 40초."""
     if seconds is None:
         return "-"
     seconds = int(seconds)
     days, rest = divmod(seconds, 86_400)
     hours, rest = divmod(rest, 3_600)
     minutes, secs = divmod(rest, 60)
+    day, hour, minute, second = (("일", "시간", "분", "초") if lang == "ko"
+                                 else (" d", " h", " min", " s"))
     if days:
-        return f"{days} d {hours} h"
+        return f"{days}{day} {hours}{hour}"
     if hours:
-        return f"{hours} h {minutes} min"
+        return f"{hours}{hour} {minutes}{minute}"
     if minutes:
-        return f"{minutes} min"
-    return f"{secs} s"
+        return f"{minutes}{minute}"
+    return f"{secs}{second}"

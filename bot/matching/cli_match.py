@@ -13,12 +13,9 @@ import logging
 import sys
 from pathlib import Path
 
-from bot.cli_io import (
-    BINARY_REFUSAL,
-    looks_binary,
-    read_text_argument,
-    warn_about_knowledge_problems,
-)
+from bot.cli_errors import file_problem
+from bot.cli_errors import t as say
+from bot.cli_io import looks_binary, read_text_argument, warn_about_knowledge_problems
 from bot.matching.matcher import Matcher, default_matcher
 from bot.matching.text_output import render_answer_text
 from bot.settings import settings
@@ -30,13 +27,13 @@ def run_match(args: argparse.Namespace) -> int:
     lang = args.lang or settings().bot_language
     top = args.top
     if top is None or top < 1:
-        print("match: --top must be 1 or more", file=sys.stderr)
+        print(f"match: {say('top_positive', lang)}", file=sys.stderr)
         return 2
     matcher = default_matcher()
     warn_about_knowledge_problems(matcher.kb.problems)
     if args.batch:
         if args.text is not None:
-            print("match: give either TEXT or --batch FILE, not both", file=sys.stderr)
+            print(f"match: {say('text_or_batch', lang)}", file=sys.stderr)
             return 2
         return _run_batch(Path(args.batch), matcher, top=top, lang=lang)
     text = read_text_argument(args.text)
@@ -44,17 +41,17 @@ def run_match(args: argparse.Namespace) -> int:
         result = matcher.match(text, top=top, lang=lang)
     except Exception as error:  # a bug in the matcher: one line here, the trace with -v
         log.debug("the matcher failed", exc_info=error)
-        print(f"match: {matcher_failure(error)}", file=sys.stderr)
+        print(f"match: {say('matcher_failed', lang, kind=type(error).__name__)}",
+              file=sys.stderr)
         return 1
     if args.json:  # the contract's shape even for an empty paste: scripts parse every answer
         print(json.dumps(result.to_json(), ensure_ascii=False))
         return 0
     if not text.strip():
-        print("match: nothing to match: give the error as TEXT, or paste it on standard input "
-              "with `-`", file=sys.stderr)
+        print(f"match: {say('nothing_to_match', lang)}", file=sys.stderr)
         return 2
     if looks_binary(text):  # as `ask` does: "no known fix" would read as a verdict on it
-        print(f"match: {BINARY_REFUSAL}", file=sys.stderr)
+        print(f"match: {say('binary', lang)}", file=sys.stderr)
         return 2
     sys.stdout.write(render_answer_text(result, matcher.kb, lang))
     return 0
@@ -66,7 +63,7 @@ def _run_batch(path: Path, matcher: Matcher, *, top: int, lang: str) -> int:
     try:
         handle = sys.stdin if str(path) == "-" else path.open(encoding="utf-8", errors="replace")
     except OSError as error:
-        print(f"match: cannot read {path}: {error.strerror or error}", file=sys.stderr)
+        print(f"match: {file_problem(path, error, lang)}", file=sys.stderr)
         return 2
     problems = 0
     with handle:

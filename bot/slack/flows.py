@@ -459,25 +459,42 @@ def incident_thread(settings: Settings, incident_id: int) -> tuple[str, str] | N
         return service.incident_threads(session, [incident_id]).get(incident_id)
 
 
+@dataclass(frozen=True)
+class IncidentCards:
+    """Where an incident's cards are: its channel, and the card of each thread there (the
+    first card, then each repeat's), read in one go."""
+
+    channel: str | None
+    stamps: tuple[str, ...]
+
+
+def incident_cards(settings: Settings, incident_id: int) -> IncidentCards:
+    with session_scope(settings.database_url) as session:
+        incident = service.get_incident(session, incident_id)
+        if incident is None or not incident.channel:
+            return IncidentCards(None, ())
+        stamps = service.threads_in_channel(session, incident_id, channel=incident.channel)
+        first = [incident.thread_ts] if incident.thread_ts else []
+        return IncidentCards(incident.channel, tuple(dict.fromkeys([*first, *stamps])))
+
+
 def update_cards(client: WebClient, settings: Settings, *, incident_id: int,
                  change: Callable[[list[dict[str, Any]]], list[dict[str, Any]]],
-                 skip: frozenset[str] = frozenset(), only_from: str | None = None) -> bool:
+                 skip: frozenset[str] = frozenset(), only_from: str | None = None,
+                 cards: IncidentCards | None = None) -> bool:
     """Apply `change` to every card of the incident in its channel (the first, and the card
     each repeat got), but those in `skip` (the clicked one, already updated): a repeat's card
     left saying "Open" with a Resolve button invited a second resolution. Cards in other
     channels are left alone: a resolution note may not be theirs to show. False when there is
     no card of ours to update. `only_from`: do it only when the change was made in the
     incident's own channel (a note written elsewhere, perhaps in a private channel, stays
-    there)."""
-    with session_scope(settings.database_url) as session:
-        incident = service.get_incident(session, incident_id)
-        channel, first_ts = (incident.channel, incident.thread_ts) if incident else (None, None)
-        stamps = service.threads_in_channel(session, incident_id, channel=channel) \
-            if channel else []
+    there). `cards`: where they are, when the caller has read it already."""
+    cards = cards or incident_cards(settings, incident_id)
+    channel = cards.channel
     if not channel or only_from not in (None, channel):
         return False
     updated = False
-    for card_ts in dict.fromkeys([*([first_ts] if first_ts else []), *stamps]):
+    for card_ts in cards.stamps:
         if card_ts in skip:
             continue
         try:
@@ -503,16 +520,14 @@ def show_resolution_on_card(client: WebClient, settings: Settings, *, incident_i
 
     A note written in a channel the cards' readers may not see (an admin resolving a public
     incident from a private channel) stays there: the cards say it is resolved, not how."""
-    if written_in:
-        with session_scope(settings.database_url) as session:
-            incident = service.get_incident(session, incident_id)
-            channel = incident.channel if incident else None
-        if channel and written_in != channel and written_in not in audience_for(
-                client, settings.database_url, workspace=workspace, channel=channel).visible(
-                {written_in}):
-            note = ""
+    cards = incident_cards(settings, incident_id)  # one read: for the audience and the update
+    channel = cards.channel
+    if written_in and channel and written_in != channel and written_in not in audience_for(
+            client, settings.database_url, workspace=workspace, channel=channel).visible(
+            {written_in}):
+        note = ""
     return update_cards(client, settings, incident_id=incident_id, skip=skip,
-                        only_from=only_from,
+                        only_from=only_from, cards=cards,
                         change=lambda blocks: with_resolution(blocks, user=user, note=note,
                                                               lang=lang))
 

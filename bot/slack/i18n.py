@@ -109,10 +109,12 @@ STRINGS: dict[str, dict[str, str]] = {
                          "channel (only when confident)",
                    "ko": "`/troubleshoot watch on|off` — 이 채널에 올라온 오류에 자동으로 "
                          "조치 방법 제안 (확실할 때만)"},
-    "help_mention": {"en": "Mention me with an error (or alone in a thread) and I answer in the "
-                           "thread. Long errors can be attached as a snippet or file.",
-                     "ko": "오류와 함께 저를 멘션하면(또는 스레드에서 멘션만 하면) 스레드에 "
-                           "답합니다. 긴 오류는 스니펫이나 파일로 첨부하세요."},
+    "help_mention": {"en": "Mention me with an error, or in the thread of one (alone or with a "
+                           "question), and I answer in the thread. Long errors can be attached "
+                           "as a snippet or file.",
+                     "ko": "오류와 함께 저를 멘션하거나, 오류가 올라온 스레드에서 멘션하면"
+                           "(질문만 써도 됩니다) 스레드에 답합니다. 긴 오류는 스니펫이나 "
+                           "파일로 첨부하세요."},
     "did_you_mean_command": {
         "en": "Did you mean `/troubleshoot {command}`? `/troubleshoot help` lists the commands. "
               "To have an error diagnosed, paste the whole error message.",

@@ -25,9 +25,12 @@ INPUT_ACTION = "value"
 
 STRINGS = {
     "draft_intro": {
-        "en": ":bulb: This error was not in the knowledge base. Draft entry from the resolution "
-              "note (#{id}):",
-        "ko": ":bulb: 지식 베이스에 없던 오류입니다. 해결 메모로 만든 항목 초안(#{id}):"},
+        # Also after a likely answer ("Probably: ..." on the card): no sure answer, not "not
+        # in the knowledge base", which the card above contradicted.
+        "en": ":bulb: The knowledge base had no sure answer for this error. Draft entry from "
+              "the resolution note (#{id}):",
+        "ko": ":bulb: 지식 베이스에 확실한 답이 없던 오류입니다. 해결 메모로 만든 항목 "
+              "초안(#{id}):"},
     "signature_intro": {
         "en": ":bulb: Proposed (#{id}): teach `{entry}` this error line, so the next paste like "
               "it is answered with it:",

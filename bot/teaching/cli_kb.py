@@ -10,11 +10,11 @@ from bot.incidents.cli_support import fail
 from bot.knowledge.loader import cached_knowledge_base
 from bot.settings import settings
 from bot.storage import database_url, session_scope
-from bot.storage.check import database_problem
+from bot.storage.check import DatabaseProblem, database_problem
 from bot.teaching import service
 
 
-def _ready() -> str | None:
+def _ready() -> DatabaseProblem | None:
     return database_problem(database_url())
 
 

@@ -659,7 +659,7 @@ def test_a_recurrence_names_the_earlier_incident_and_how_it_was_fixed(server: Se
     text = shown_text(all_text(blocks))
     assert again_id != first_id
     assert f"#{again_id} · recurrence of #{first_id}" in text  # on the card's state line
-    assert (f"Last fixed by <@U0000ALICE>: swapped the {word} teapot (#{first_id}, 1×)"
+    assert (f"Last fixed by <@U0000ALICE>: swapped the {word} teapot (#{first_id}, seen 1×)"
             in text)
     assert "first time seen" not in text
     full = shown_text(all_text(full_answer(server, channel, answers[-1]).args["blocks"]))

@@ -66,7 +66,8 @@ def test_a_recurrence_links_the_earlier_incident_and_its_own_thread(server: Serv
     again_id = incident_id_of(card.args["blocks"])
     assert again_id != first_id
     text = all_text(card.args["blocks"])
-    # "recurrence of #1" on the state line and "(#1, 1×)" in the last fix both open #1's thread.
+    # "recurrence of #1" on the state line and "(#1, seen 1×)" in the last fix both open #1's
+    # thread.
     assert linked(text, first_id) == [first_thread, first_thread]
     full = all_text(full_answer(server, channel, card).args["blocks"])
     assert linked(full, again_id) == [thread_link(channel, card_ts(server, channel, card))]

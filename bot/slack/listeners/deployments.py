@@ -48,7 +48,7 @@ def handle(ctx: CommandContext) -> None:
 
 SUBCOMMAND = Subcommand(
     "deployments", handle, aliases=("배포",),
-    help_en="`deployments watch on [glob]` · `deployments watch off` · `deployments watch list`: "
-            "this channel hears about failed deployments, diagnosed from their logs",
+    help_en="`deployments watch on [glob]` · `deployments watch off` · `deployments watch list` "
+            "— this channel hears about failed deployments, diagnosed from their logs",
     help_ko="`deployments watch on [glob]` (`배포 감시 켜기`) · `deployments watch off` · "
-            "`deployments watch list`: 실패한 배포를 로그로 진단해 이 채널에 알림")
+            "`deployments watch list` — 실패한 배포를 로그로 진단해 이 채널에 알림")

@@ -189,7 +189,8 @@ SUBCOMMAND = Subcommand(
     # was answered as an unknown error in front of the channel.
     shortcuts=(("구독", "subscribe"), ("구독취소", "unsubscribe"), ("subscribe", "subscribe"),
                ("unsubscribe", "unsubscribe")),
-    help_en="`digest` preview the weekly digest · `digest subscribe [weekday] [time] "
-            "[timezone] [workspace | #channels]` · `digest unsubscribe`",
-    help_ko="`digest` 주간 요약 미리보기 · `digest subscribe [요일] [시각] [시간대] "
-            "[워크스페이스 | #채널]` (`구독 월요일 9시`) · `digest unsubscribe` (`구독취소`)")
+    help_en="`digest` · `digest subscribe [weekday] [time] [timezone] [workspace | #channels]` "
+            "· `digest unsubscribe` — preview the weekly digest, or have it posted here",
+    help_ko="`digest` · `digest subscribe [요일] [시각] [시간대] [워크스페이스 | #채널]` "
+            "(`구독 월요일 9시`) · `digest unsubscribe` (`구독취소`) — 주간 요약 미리보기, "
+            "또는 이 채널에 정기 게시")

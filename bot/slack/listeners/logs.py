@@ -173,9 +173,9 @@ def logs_command(ctx: CommandContext) -> None:
 
 SUBCOMMAND = Subcommand(
     "logs", logs_command, aliases=("로그",),
-    help_en="`logs <service | endpoint[/deployment]> [--lines N] [--init]`: fetch, diagnose "
+    help_en="`logs <service | endpoint[/deployment]> [--lines N] [--init]` — fetch, diagnose "
             "and attach a service's recent logs",
-    help_ko="`logs <서비스 | 엔드포인트[/배포]> [--lines N] [--init]`: 서비스의 최근 로그를 "
+    help_ko="`logs <서비스 | 엔드포인트[/배포]> [--lines N] [--init]` — 서비스의 최근 로그를 "
             "가져와 진단하고 첨부")
 
 

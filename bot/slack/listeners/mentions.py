@@ -37,10 +37,15 @@ def register(app: App, settings: Settings, subcommands: SubcommandRegistry) -> N
         text, skipped = flows.message_text_with_files(client, event)
         if not flows.without_code_fences(text):  # `@bot` alone, or with an empty code block
             text = ""
-        if not text and event.get("thread_ts"):
+        if event.get("thread_ts") and (not text or _only_asks(text, subcommands)):
+            # `@bot` alone, or with a question ("이거 왜 이래요?", "any idea?"), in the thread
+            # of an error: the error is the thread's first message. A question used to get
+            # "no error message to diagnose" while the error sat right above it.
             root = flows.thread_root(client, channel, event["thread_ts"])
-            if root:
-                text, skipped = flows.message_text_with_files(client, root)
+            root_text, root_skipped = (flows.message_text_with_files(client, root) if root
+                                       else ("", []))
+            if not text or flows.looks_like_error(root_text):
+                text, skipped = root_text, root_skipped
         for name in skipped:  # a file name is the uploader's text: `<!channel>.png` must not ping
             skipped_text = t("file_skipped", lang, name=bk.escape(name))
             client.chat_postMessage(channel=channel, thread_ts=thread_ts,
@@ -87,6 +92,13 @@ def register(app: App, settings: Settings, subcommands: SubcommandRegistry) -> N
                                channel=event["channel"], thread_ts=thread_ts, result=result)
 
     app.event("message")(ack=ack_event, lazy=[suggest_in_watched_channel])
+
+
+def _only_asks(text: str, subcommands: SubcommandRegistry) -> bool:
+    """Words about an error rather than the error: no error line, and not a command
+    (`@bot help` in a thread is still help)."""
+    return (not flows.looks_like_error(text)
+            and subcommands.parse(text).subcommand is None)
 
 
 def _answer_not_a_paste(client: WebClient, text: str, *, settings: Settings,

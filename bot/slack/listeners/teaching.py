@@ -298,5 +298,5 @@ def kb_command(ctx: CommandContext) -> None:
 
 SUBCOMMAND = Subcommand(
     "kb", kb_command, aliases=("지식",),
-    help_en="`kb drafts`: knowledge drafts waiting for a KB maintainer",
-    help_ko="`kb drafts`: KB 관리자의 결정을 기다리는 지식 초안")
+    help_en="`kb drafts` — knowledge drafts waiting for a KB maintainer",
+    help_ko="`kb drafts` — KB 관리자의 결정을 기다리는 지식 초안")
