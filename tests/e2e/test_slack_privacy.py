@@ -429,9 +429,9 @@ def test_a_private_channels_paste_does_not_lift_a_public_incident_up_the_lists(
 def test_an_entry_found_for_a_private_paste_is_not_shown_on_public_lists(
         server: Server) -> None:
     """An exit code typed alone is not answered; the same error line with the pod it came from
-    and the memory it lacked is, and joins the same incident (those lines are not error lines). Answered only in a
-    private channel, the incident's entry is that channel's knowledge: public lists name the
-    incident by its error line, as its public card did."""
+    and the memory it lacked is, and joins the same incident (those lines are not error
+    lines). Answered only in a private channel, the incident's entry is that channel's
+    knowledge: public lists name the incident by its error line, as its public card did."""
     private, public, elsewhere = private_channel(server), new_channel(), new_channel()
     bare = "Exit code 137"
     incident_id = paste(server, public, bare)
