@@ -136,7 +136,7 @@ def _unsubscribe(ctx: CommandContext) -> None:
 def _preview(ctx: CommandContext, week_text: str | None = None) -> None:
     from bot.digest.posting import channel_settings, digest_for, incident_links
     from bot.digest.render import render_message
-    from bot.slack.privacy import PrivacyLookup
+    from bot.slack.privacy import audience_for
 
     engine = _engine(ctx)
     settings = channel_settings(engine, ctx.channel)
@@ -144,8 +144,9 @@ def _preview(ctx: CommandContext, week_text: str | None = None) -> None:
     week = (IsoWeek.parse(week_text) if week_text
             else IsoWeek.last_completed(datetime.now(UTC), tz))
     # What the channel's digest would show: its scope, under the same privacy rule.
-    lookup = PrivacyLookup(ctx.client, ctx.database_url, settings.workspace or ctx.workspace)
-    digest = digest_for(engine, ctx.channel, week, settings, lookup.public_among)
+    audience = audience_for(ctx.client, ctx.database_url,
+                            workspace=settings.workspace or ctx.workspace, channel=ctx.channel)
+    digest = digest_for(engine, ctx.channel, week, settings, audience.public_among)
     message = render_message(digest, ctx.lang,
                              incident_ref=incident_links(ctx.client, engine, digest))
     note = {"type": "context", "elements": [{"type": "mrkdwn",
