@@ -263,6 +263,13 @@ def register(app: Any, slack_settings: Settings) -> None:
             incident_id, entry_id = int(chosen["incident_id"]), str(chosen["entry_id"])
         except (ValueError, KeyError, TypeError):
             return
+        # The picker's option names its incident: a forged (or copied) one must not label, or
+        # draft from, another channel's incident. The same check as the card's buttons.
+        from bot.slack.listeners.actions import refused_here, tell_elsewhere  # imports us
+
+        if refused_here(slack_settings, body, incident_id):
+            tell_elsewhere(respond, incident_id, lang)
+            return
         if entry_id == NEW_PROBLEM:
             label_new_problem(database_url, incident_id=incident_id, by=user)
             _tell(respond, t("picked_new", lang))
