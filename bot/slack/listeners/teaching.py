@@ -15,8 +15,9 @@ from functools import partial
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
+from sqlalchemy import select
 
-from bot.incidents.models import Incident
+from bot.incidents.models import Incident, Occurrence
 from bot.knowledge.loader import cached_knowledge_base
 from bot.settings import settings as bot_settings
 from bot.slack import flows
@@ -152,6 +153,27 @@ def propose_chosen_entry(client: Any, settings: Settings, *, incident_id: int, e
                               user=user, channel=channel, thread_ts=where[1], lang=lang)
 
 
+def may_pick_for(settings: Settings, body: dict[str, Any], incident_id: int) -> bool:
+    """Whether this picker choice may teach incident `incident_id`: the card buttons' rule
+    (flows.may_act_on: its channel or a thread it was seen in, or a bot admin). The picker is
+    an ephemeral message, whose payload may not say its thread: then any channel where the
+    incident was seen (where the voter was shown it) will do, and no other."""
+    user = (body.get("user") or {}).get("id", "")
+    container = body.get("container") or {}
+    channel = container.get("channel_id") or (body.get("channel") or {}).get("id")
+    with session_scope(settings.database_url) as session:
+        incident = session.get(Incident, incident_id)
+        if incident is None:
+            return True  # nothing to protect: the flow says it is missing
+        thread_ts = container.get("thread_ts") or (body.get("message") or {}).get("thread_ts")
+        if thread_ts or user in settings.admins:
+            return flows.may_act_on(settings, incident, user=user, channel=channel,
+                                    thread_ts=thread_ts)
+        return bool(channel) and (incident.channel == channel or session.scalar(
+            select(Occurrence.id).where(Occurrence.incident_id == incident_id,
+                                        Occurrence.channel == channel).limit(1)) is not None)
+
+
 def _draft_id(body: dict[str, Any]) -> int | None:
     try:
         value = json.loads((body.get("actions") or [{}])[0].get("value") or "{}")
@@ -264,10 +286,10 @@ def register(app: Any, slack_settings: Settings) -> None:
         except (ValueError, KeyError, TypeError):
             return
         # The picker's option names its incident: a forged (or copied) one must not label, or
-        # draft from, another channel's incident. The same check as the card's buttons.
-        from bot.slack.listeners.actions import refused_here, tell_elsewhere  # imports us
+        # draft from, another channel's incident.
+        if not may_pick_for(slack_settings, body, incident_id):
+            from bot.slack.listeners.actions import tell_elsewhere  # it imports this module
 
-        if refused_here(slack_settings, body, incident_id):
             tell_elsewhere(respond, incident_id, lang)
             return
         if entry_id == NEW_PROBLEM:
