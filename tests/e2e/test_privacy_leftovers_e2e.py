@@ -19,7 +19,8 @@ import pytest
 
 from tests.conftest import BACKENDS
 from tests.e2e.conftest import Server, app_server, new_channel
-from tests.e2e.test_slack_conversations import all_text
+from tests.e2e.test_slack_conversations import all_text, answer_in, card_ts
+from tests.e2e.test_slack_privacy import paste, private_channel, unique_error
 from tests.e2e.test_team_knowledge_e2e import PICK_PASTE, blocks_of, is_answer
 from tests.support.slack_api import TEAM_ID
 from tests.support.slack_payloads import new_trigger_id
@@ -82,3 +83,45 @@ def test_the_entry_picker_acts_only_from_the_incidents_own_channel(server: Serve
         "kb_draft_approve" in all_text(call.args.get("blocks"))))
     assert server.sql("SELECT entry_id, labelled_by FROM kb_examples WHERE incident_id = :i",
                       i=incident_id) == [("service-launch-fails", "U0000DAVE")]
+
+
+def resolved_card(server: Server, channel: str, error: str) -> tuple[int, dict[str, Any]]:
+    """`error` pasted in `channel` and resolved there: (its incident, its card with Reopen)."""
+    incident_id = paste(server, channel, error)
+    ts = card_ts(server, channel, answer_in(server, channel))
+    server.slack.command(f"resolve {incident_id} bounced the pool", channel=channel)
+    server.wait_in(channel, "chat.update", predicate=lambda call: (
+        call.args["ts"] == ts and "reopen_incident" in all_text(call.args["blocks"])))
+    return incident_id, server.stored_message(channel, ts)
+
+
+def reopen_refused(server: Server, channel: str, card: dict[str, Any]) -> str:
+    def here(call: Any) -> bool:
+        return call.path.endswith(f"/{channel}-action")
+
+    before = len([call for call in server.fake.calls_to("response_url") if here(call)])
+    server.slack.click(card, channel=channel, action_id="reopen_incident", user="U0000CAROL")
+    return server.fake.wait_for("response_url", before + 1, predicate=here)[-1].args["text"]
+
+
+def test_a_reopen_refusal_names_the_open_incident_only_to_those_who_may_see_it(
+        server: Server) -> None:
+    """Reopening is refused while the same problem is open as a newer incident. Opened in a
+    private channel, that incident's number is not told to a public channel."""
+    public, private = new_channel(), private_channel(server)
+    secret = unique_error("reopenmink")
+    old_id, card = resolved_card(server, public, secret)
+    newer_id = paste(server, private, secret)
+    assert newer_id != old_id
+    told = reopen_refused(server, public, card)
+    assert f"Incident #{old_id} cannot be reopened" in told and "open again elsewhere" in told
+    assert f"#{newer_id}" not in told, told
+
+    # Opened again in a public channel, the refusal names it (the way to the open one).
+    shared, public, other_public = unique_error("reopenvole"), new_channel(), new_channel()
+    old_id, card = resolved_card(server, public, shared)
+    newer_id = paste(server, other_public, shared)
+    told = reopen_refused(server, public, card)
+    assert f"the same problem is open as #{newer_id}" in told, told
+    assert [row.status for row in server.sql(
+        "SELECT status FROM incidents WHERE id = :id", id=old_id)] == ["resolved"]
