@@ -52,6 +52,7 @@ from bot.teaching.flows import (
     ProposedDraft,
     label_new_problem,
     propose_signature_from_feedback,
+    settled_audience,
     shown,
 )
 from bot.teaching.live import current_matcher
@@ -108,7 +109,15 @@ def after_vote(client: Any, settings: Settings, *, incident_id: int, entry_id: s
         return
     with session_scope(settings.database_url) as session:
         incident = session.get(Incident, incident_id)
-        abstained = incident is not None and incident.entry_id is None
+        workspace = incident.workspace if incident is not None else ""
+    # Abstained as this channel's readers saw it: a private channel's confident answer to its
+    # own paste must not silently stop the proposal here.
+    readers = settled_audience(settings.database_url, incident_id, audience_for(
+        client, settings.database_url, workspace=workspace, channel=channel))
+    with session_scope(settings.database_url) as session:
+        incident = session.get(Incident, incident_id)
+        abstained = incident is not None and service.answered_for(session, incident,
+                                                                  readers) is None
     if abstained and entry_id:
         _propose_signature(client, settings, incident_id=incident_id, entry_id=entry_id,
                            user=user, channel=channel, thread_ts=thread_ts, lang=lang)
