@@ -154,3 +154,27 @@ def test_a_private_channels_answer_does_not_stop_a_public_channels_draft(
     shown = all_text(draft.args)
     assert "ImagePullBackOff" in shown and "mirror registry" in shown
     assert "hi team" not in shown  # drafted from what was said in public
+
+
+GATEWAY_ERROR = ("502 Server Error: Bad Gateway for url: "
+                 "http://<ACI-HOST>.centralus.azurecontainer.io/score")
+
+
+def test_a_private_channels_answer_does_not_stop_a_thumbs_up_proposal(server: Server) -> None:
+    """👍 on a tentative answer (no confident one) proposes the paste's error line as that
+    entry's signature, in the thread. A private channel's confident answer to its fuller paste
+    of the same error must not silently stop it in the public channel."""
+    public, private = new_channel(), private_channel(server)
+    server.slack.command(GATEWAY_ERROR, channel=public)
+    card = server.stored_message(public, card_ts(server, public, answer_in(server, public)))
+    incident_id = incident_id_of(card["blocks"])
+    assert "feedback_buttons" in all_text(card["blocks"])  # a tentative answer, to vote on
+    server.slack.command(PULL_CONTEXT + GATEWAY_ERROR, channel=private)
+    assert incident_id_of(answer_in(server, private).args["blocks"]) == incident_id
+    [(entry_id,)] = server.sql("SELECT entry_id FROM incidents WHERE id = :id", id=incident_id)
+    assert entry_id is not None  # answered in private; the incident took the answer
+
+    server.slack.vote(card, channel=public, up=True, user="U0000BOB")
+    [draft] = server.wait_in(public, "chat.postMessage", predicate=lambda call: (
+        "kb_draft_approve" in all_text(call.args.get("blocks"))))
+    assert "Bad Gateway" in all_text(draft.args) and "hi team" not in all_text(draft.args)
