@@ -129,7 +129,9 @@ def test_a_slack_connect_channels_digest_shows_only_its_own_incidents(
     answer_in(server, public)
     server.slack.command(unique_error("connectedstoat"), channel=connect)
     answer_in(server, connect)
-    answer(server, connect, "digest subscribe workspace")
+    subscribed = answer(server, connect, "digest subscribe workspace")["text"]
+    assert "this channel's incidents only" in subscribed, subscribed
+    assert "every public channel" not in subscribed
 
     preview = json.dumps(answer(server, connect, f"digest {week}")["blocks"],
                          ensure_ascii=False)
