@@ -56,10 +56,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "scope_workspace": {"en": "the incidents of every public channel and of this one",
                         "ko": "모든 공개 채널과 이 채널의 인시던트"},
     "scope_listed": {"en": "the incidents of {channels}", "ko": "{channels} 채널의 인시던트"},
-    "scope_shared": {"en": "this channel's incidents only (people of another organisation read "
-                           "this channel, so no other channel's incidents are shown here)",
-                     "ko": "이 채널의 인시던트만 (다른 조직의 사람도 읽는 채널이라 다른 채널의 "
-                           "인시던트는 보여 주지 않습니다)"},
+    "scope_shared": {"en": "this channel's incidents only (people outside this workspace may "
+                           "read this channel, so no other channel's incidents are shown here)",
+                     "ko": "이 채널의 인시던트만 (이 워크스페이스 밖의 사람도 읽을 수 있는 "
+                           "채널이라 다른 채널의 인시던트는 보여 주지 않습니다)"},
     "private_note": {"en": "Incidents of a private channel appear only in that channel's own "
                            "digest, so {channels} will be left out here.",
                      "ko": "비공개 채널의 인시던트는 그 채널의 요약에만 나오므로 {channels} 채널은 "
@@ -112,7 +112,7 @@ def _private_listed(ctx: CommandContext, scope: DigestScope) -> list[str]:
     return [channel for channel in scope.channels if channel in hidden]
 
 
-def _read_here_only(ctx: CommandContext) -> bool:
+def _read_by_this_workspace_only(ctx: CommandContext) -> bool:
     """Whether only this workspace's people read this channel (not Slack Connect): a wider
     scope is honoured only then (bot.slack.privacy.audience_for), and the reply says so."""
     from bot.slack.privacy import PrivacyLookup
@@ -129,7 +129,7 @@ def _subscribe(ctx: CommandContext, text: str, *, now: datetime | None = None) -
     next_local = subscribe(_engine(ctx), workspace=ctx.workspace, channel=ctx.channel,
                            user=ctx.user, language=ctx.lang, schedule=schedule, scope=scope,
                            now=now)
-    shared = scope.kind != THIS_CHANNEL and not _read_here_only(ctx)
+    shared = scope.kind != THIS_CHANNEL and not _read_by_this_workspace_only(ctx)
     reply = t("subscribed", ctx.lang, channel=ctx.channel,
               weekday=WEEKDAY_LABELS.get(ctx.lang, WEEKDAY_LABELS["en"])[schedule.weekday],
               time=schedule.time_of_day, tz=schedule.timezone,
