@@ -37,13 +37,16 @@ def chat_client() -> Any:
     return client_from_environment()
 
 
-def channel_privacy(client: Any, database_url: str, workspace: str | None) -> Any:
-    """Which channels are public (a function of a set of channel ids), for the digest's wider
-    scopes: the Slack front end's lookup (conversations.info, cached in the database), handed
-    over through `args.channel_privacy` like the chat client."""
-    from bot.slack.privacy import PrivacyLookup
+def channel_privacy(client: Any, database_url: str, workspace: str | None,
+                    channel: str | None = None) -> Any:
+    """Which other channels' incidents `channel`'s readers may see (a function of a set of
+    channel ids), for the digest's wider scopes and the deployment watcher: the Slack front
+    end's one rule (`audience_for`: public channels, and none for a Slack Connect channel),
+    handed over through `args.channel_privacy` like the chat client."""
+    from bot.slack.privacy import audience_for
 
-    return PrivacyLookup(client, database_url, workspace or "").public_among
+    return audience_for(client, database_url, workspace=workspace or "",
+                        channel=channel).public_among
 
 
 def build_parser(lang: str = "en") -> argparse.ArgumentParser:

@@ -114,3 +114,35 @@ def test_a_weekly_channel_gets_the_workspace_digest_without_private_incidents(
     # The private channel's own digest (a dry run for it) has its incident.
     own = _cli(server, "--dry-run", "--json", "--channel", private, "--week", week)
     assert own.returncode == 0 and "zebrafinch" in own.stdout, own
+
+
+def test_a_slack_connect_channels_digest_shows_only_its_own_incidents(
+        server: Server) -> None:  # noqa: F811
+    """People of another organisation read a Slack Connect channel: subscribed to the
+    workspace, its preview, dry run and post show its own incidents and nothing of a public
+    channel's (public to this workspace's members only)."""
+    public = new_channel()
+    connect = "C" + os.urandom(5).hex().upper()
+    server.fake.add_channel(connect, ext_shared=True)
+    week = IsoWeek.containing(datetime.now(ZoneInfo("Asia/Seoul")).date()).label
+    server.slack.command(unique_error("internalmarten"), channel=public)
+    answer_in(server, public)
+    server.slack.command(unique_error("connectedstoat"), channel=connect)
+    answer_in(server, connect)
+    subscribed = answer(server, connect, "digest subscribe workspace")["text"]
+    assert "this channel's incidents only" in subscribed, subscribed
+    assert "every public channel" not in subscribed
+
+    preview = json.dumps(answer(server, connect, f"digest {week}")["blocks"],
+                         ensure_ascii=False)
+    dry = _cli(server, "--dry-run", "--json", "--channel", connect, "--week", week)
+    assert dry.returncode == 0, dry.stderr
+    assert json.loads(dry.stdout)["scope"]["channels"] == [connect]
+    posted = _cli(server, "--channel", connect, "--week", week)
+    assert posted.returncode == 0, posted
+    [post] = [call for call in server.calls_in(connect, "chat.postMessage")
+              if "Weekly digest" in json.dumps(call.args.get("blocks"))]
+    message = json.dumps(post.args["blocks"], ensure_ascii=False)
+    for shown in (preview, dry.stdout, message):
+        assert "connectedstoat" in shown and "internalmarten" not in shown, shown
+        assert public not in shown

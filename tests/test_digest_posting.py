@@ -301,7 +301,8 @@ def test_the_worker_posts_a_workspace_digest_without_private_channels(
     subscribe(seeded_url, "C9", kst(11, 11), scope="workspace")
     [outcome] = run_due_digests(
         engine, client, kst(11, 23, 10), worker="w1",
-        privacy=lambda workspace: channel_privacy(client, seeded_url, workspace))
+        privacy=lambda workspace, reader: channel_privacy(client, seeded_url, workspace,
+                                                          reader))
     assert outcome.status == "posted"
     [post] = slack.calls_to("chat.postMessage")
     assert post.args["channel"] == "C9"

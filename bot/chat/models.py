@@ -47,6 +47,10 @@ class ChannelSetting(Base):
 
 
 CHANNEL_PUBLIC = "public"
+# Conversations whose readers are all people of this workspace: they may be shown what public
+# channels said. A Slack Connect conversation (any kind, "shared") is read by another
+# organisation too, and one Slack would not describe ("unknown") may be; both see only their own.
+INTERNAL_KINDS = frozenset({CHANNEL_PUBLIC, "private", "im", "mpim"})
 
 
 class ChannelPrivacy(Base):

@@ -107,9 +107,9 @@ def make_alerts_app(database_url: str, handle: Callable[[str], None]) -> WsgiApp
 
 
 def alerts_app_for_server(database_url: str, client: Any,
-                          privacy: Callable[[str], Any] | None = None) -> WsgiApp:
+                          privacy: Callable[[str, str], Any] | None = None) -> WsgiApp:
     """The endpoint as `serve` mounts it: alerts handled by a Watcher posting with `client`,
-    with the front end's channel privacy (`privacy(workspace)`)."""
+    with the front end's channel privacy (`privacy(workspace, channel)`)."""
     from bot.deployments.watcher import Watcher
 
     worker = f"web:{os.getpid()}:{threading.get_ident()}"

@@ -93,8 +93,8 @@ def run_check(args: argparse.Namespace) -> int:
         client = args.chat_client()
     except ValueError as error:
         return _fail(str(error))
-    cycle = Watcher(url, client, worker=worker_name(), privacy=lambda workspace: (
-        args.channel_privacy(client, url, workspace))).run_cycle()
+    cycle = Watcher(url, client, worker=worker_name(), privacy=lambda workspace, channel: (
+        args.channel_privacy(client, url, workspace, channel))).run_cycle()
     for outcome in cycle.outcomes:
         if args.json:
             print(json.dumps({"name": outcome.name, "status": outcome.status,

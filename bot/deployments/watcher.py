@@ -49,7 +49,9 @@ TRANSIENT = ("unreachable", "timeout", "busy")
 AZURE_UNAVAILABLE = "azure unavailable"
 
 
-Privacy = Callable[[str], PublicAmong]  # workspace -> which of these channels are public
+# (workspace, the channel posted to) -> which of these channels that channel's readers may see:
+# public ones, none for a Slack Connect channel (the front end's rule, bot.slack.privacy).
+Privacy = Callable[[str, str], PublicAmong]
 
 
 class AzureUnavailable(RuntimeError):
@@ -99,7 +101,7 @@ class Watcher:
                  privacy: Privacy | None = None,
                  inventory: Callable[[], Inventory] = shared_inventory,
                  resolver: Callable[[], Resolver] = default_resolver) -> None:
-        """`privacy(workspace)`: which channels are public, as the front end knows it (the
+        """`privacy(workspace, channel)`: which channels are public to `channel`'s readers (the
         composition root hands it in, as for the digest); without it an answer shows only
         the channel's own past incidents."""
         self.database_url = normalize_database_url(database_url)
@@ -312,18 +314,18 @@ class Watcher:
         context = AnswerContext(
             workspace=team, source=SOURCE_ALERT if origin == "alert" else SOURCE_WATCH,
             language=lang, channel=channel, thread_ts=ts, service=deployment.name,
-            audience=Audience(channel=channel, public_among=self._public_among(team)))
+            audience=Audience(channel=channel, public_among=self._public_among(team, channel)))
         try:
             return answer(text, context, database_url=self.database_url, result=result)
         except Exception:
             log.exception("deployments: could not record the incident of %s", deployment.name)
             return None
 
-    def _public_among(self, team: str) -> PublicAmong:
+    def _public_among(self, team: str, channel: str) -> PublicAmong:
         if self._privacy is None:
             return _no_other_channels  # not known here: fail closed
         try:
-            return self._privacy(team)
+            return self._privacy(team, channel)
         except Exception:
             log.warning("deployments: no channel privacy lookup; showing this channel only",
                         exc_info=True)

@@ -60,8 +60,8 @@ def _fail(message: str, code: int = 2) -> int:
     return code
 
 
-def _dry_run_privacy(args: argparse.Namespace, url: str,
-                     workspace: str | None) -> tuple[Any, str]:
+def _dry_run_privacy(args: argparse.Namespace, url: str, workspace: str | None,
+                     channel: str) -> tuple[Any, str]:
     """How a dry run learns which channels are public: from Slack, as the post will, when
     SLACK_BOT_TOKEN is set; else from what the bot last recorded."""
     from bot.digest.posting import cached_public_among
@@ -70,9 +70,9 @@ def _dry_run_privacy(args: argparse.Namespace, url: str,
     try:
         client = args.chat_client()
     except ValueError:  # no token: channels the bot never looked up count as private
-        return (cached_public_among(engine_for(url), workspace),
+        return (cached_public_among(engine_for(url), workspace, channel),
                 t("privacy_records", _lang()))
-    return args.channel_privacy(client, url, workspace), t("privacy_slack", _lang())
+    return args.channel_privacy(client, url, workspace, channel), t("privacy_slack", _lang())
 
 
 def run_digest(args: argparse.Namespace) -> int:
@@ -111,7 +111,8 @@ def run_digest(args: argparse.Namespace) -> int:
                 digest = digest_for(engine, channel, week, settings, lambda _channels: set())
                 note = t("dry_own", _lang(), channel=channel)
             else:
-                public_among, source = _dry_run_privacy(args, url, settings.workspace)
+                public_among, source = _dry_run_privacy(args, url, settings.workspace,
+                                                            channel)
                 digest = digest_for(engine, channel, week, settings, public_among)
                 note = t("dry_scope", _lang(), channel=channel, scope=settings.scope.kind,
                          withheld=digest.withheld, source=source)
@@ -128,7 +129,8 @@ def run_digest(args: argparse.Namespace) -> int:
         # Wait for a concurrent poster to finish, so that the answer is "already posted".
         outcome = post_digest_once(
             engine, client, channel, week, wait_s=60,
-            privacy=lambda workspace: args.channel_privacy(client, url, workspace))
+            privacy=lambda workspace, reader: args.channel_privacy(client, url, workspace,
+                                                                   reader))
     except (WeekError, DigestConfigError) as error:
         return _fail(str(error))
     except (OperationalError, ProgrammingError) as error:

@@ -36,7 +36,7 @@ from typing import Any
 
 from sqlalchemy import Engine, and_, or_, select, update
 
-from bot.chat.models import CHANNEL_PUBLIC, ChannelPrivacy
+from bot.chat.models import CHANNEL_PUBLIC, INTERNAL_KINDS, ChannelPrivacy
 from bot.digest.figures import Digest, compute_digest
 from bot.digest.models import DigestRun, DigestSubscription
 from bot.digest.scope import DigestScope, coverage
@@ -104,17 +104,23 @@ def channel_settings(engine: Engine, channel: str | None) -> ChannelDigestSettin
     return ChannelDigestSettings(timezone, language, scope, row.workspace if row else None)
 
 
-# How a poster learns which channels are public, given the subscription's workspace. The
-# composition root (bot.cli: `args.channel_privacy`) hands in the front end's lookup (Slack's
-# conversations.info, cached); the digest domain never imports the front end.
-PrivacyFor = Callable[[str | None], PublicAmong]
+# How a poster learns which other channels the digest's channel may be shown, given the
+# subscription's workspace and that channel: public ones, and none when people of another
+# organisation read it (Slack Connect). The composition root (bot.cli: `args.channel_privacy`)
+# hands in the front end's rule (Slack's conversations.info, cached); the digest domain never
+# imports the front end.
+PrivacyFor = Callable[[str | None, str], PublicAmong]
 
 
-def cached_public_among(engine: Engine, workspace: str | None) -> PublicAmong:
+def cached_public_among(engine: Engine, workspace: str | None,
+                        reader: str | None = None) -> PublicAmong:
     """Public channels as last recorded, whatever their age, without asking Slack: for a dry
-    run with no token. A channel never looked up counts as private, as everywhere."""
+    run with no token. A channel never looked up counts as private, as everywhere; and a
+    `reader` channel not recorded as read by this workspace alone is shown no other channel."""
 
     def public_among(channels: set[str]) -> set[str]:
+        if reader is not None and _recorded_kind(engine, workspace, reader) not in INTERNAL_KINDS:
+            return set()
         query = select(PRIVACY.c.channel).where(PRIVACY.c.channel.in_(sorted(channels)),
                                                 PRIVACY.c.kind == CHANNEL_PUBLIC)
         if workspace:
@@ -123,6 +129,16 @@ def cached_public_among(engine: Engine, workspace: str | None) -> PublicAmong:
             return set(conn.execute(query).scalars())
 
     return public_among
+
+
+def _recorded_kind(engine: Engine, workspace: str | None, channel: str) -> str | None:
+    query = select(PRIVACY.c.kind).where(PRIVACY.c.channel == channel)
+    if workspace:
+        query = query.where(PRIVACY.c.workspace == workspace)
+    with engine.connect() as conn:
+        kinds = set(conn.execute(query).scalars())
+    # Recorded under two workspaces (no workspace given): internal only if both say so.
+    return kinds.pop() if len(kinds) == 1 else None
 
 
 def digest_for(engine: Engine, channel: str, week: IsoWeek, settings: ChannelDigestSettings,
@@ -362,8 +378,8 @@ def post_digest_once(engine: Engine, client: Any, channel: str, week: IsoWeek, *
 
     settings = channel_settings(engine, channel)
     try:
-        public_among = (privacy or (lambda workspace: cached_public_among(engine, workspace)))(
-            settings.workspace)
+        public_among = (privacy or (lambda workspace, reader: cached_public_among(
+            engine, workspace, reader)))(settings.workspace, channel)
         digest = digest_for(engine, channel, week, settings, public_among)
         found = _posted_before_takeover(engine, client, channel, week)
         if found is not None:

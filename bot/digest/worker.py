@@ -40,8 +40,8 @@ def run_worker(args: argparse.Namespace) -> int:
     interval = settings().digest_worker_interval_s
     engine = engine_for(database_url())
 
-    def privacy(workspace: str | None) -> Any:  # the front end's lookup, from bot.cli
-        return args.channel_privacy(client, database_url(), workspace)
+    def privacy(workspace: str | None, channel: str) -> Any:  # the front end's rule, bot.cli
+        return args.channel_privacy(client, database_url(), workspace, channel)
 
     worker = worker_name()
     stop = threading.Event()

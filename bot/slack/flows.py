@@ -366,11 +366,14 @@ class Reopening:
     elsewhere: bool = False
     still_open: bool = False
     open_as: int | None = None  # the same problem is open as this newer incident
+    open_elsewhere: bool = False  # ... as one its reader may not see (not named)
 
 
 def reopen(settings: Settings, *, incident_id: int, user: str, channel: str | None,
-           thread_ts: str | None = None) -> Reopening:
-    """Reopen a resolved incident, under the same rule as resolving it (may_act_on)."""
+           audience: Audience, thread_ts: str | None = None) -> Reopening:
+    """Reopen a resolved incident, under the same rule as resolving it (may_act_on). A
+    refusal names the newer open incident only when `audience` (who reads the refusal) may
+    see it: its number would tell a public channel what a private one is working on."""
     if refused := _refusal(settings, incident_id=incident_id, user=user, channel=channel,
                            thread_ts=thread_ts, action="reopen"):
         return Reopening(incident_id, reopened=False, **{refused: True})
@@ -382,9 +385,19 @@ def reopen(settings: Settings, *, incident_id: int, user: str, channel: str | No
     except service.IncidentStillOpen:
         return Reopening(incident_id, reopened=False, still_open=True)
     except service.ReopenConflict as conflict:
-        return Reopening(incident_id, reopened=False, open_as=conflict.other_id)
+        if _may_see(settings, audience, conflict.other_id):
+            return Reopening(incident_id, reopened=False, open_as=conflict.other_id)
+        return Reopening(incident_id, reopened=False, open_elsewhere=True)
     log.info("incident #%s reopened by %s", incident_id, user)
     return Reopening(incident_id, reopened=True)
+
+
+def _may_see(settings: Settings, audience: Audience, incident_id: int) -> bool:
+    """Whether `audience` may see incident `incident_id`: as lists decide, by its channel."""
+    with session_scope(settings.database_url) as session:
+        incident = service.get_incident(session, incident_id)
+        where = incident.channel if incident is not None else None
+    return where is not None and where in audience.visible({where})
 
 
 def reopen_refusal(reopening: Reopening, lang: str) -> Message:
@@ -396,6 +409,8 @@ def reopen_refusal(reopening: Reopening, lang: str) -> Message:
     if reopening.open_as is not None:
         return render_text(t("reopen_conflict", lang, id=reopening.incident_id,
                              other=reopening.open_as))
+    if reopening.open_elsewhere:
+        return render_text(t("reopen_conflict_elsewhere", lang, id=reopening.incident_id))
     return render_text(t("reopen_not_resolved", lang, id=reopening.incident_id))
 
 

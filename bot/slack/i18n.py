@@ -254,6 +254,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Incident #{id} cannot be reopened: the same problem is open as #{other}.",
         "ko": "#{id}번 인시던트를 다시 열 수 없습니다. 같은 문제가 #{other}번으로 열려 "
               "있습니다."},
+    "reopen_conflict_elsewhere": {
+        "en": "Incident #{id} cannot be reopened: the same problem is open again elsewhere.",
+        "ko": "#{id}번 인시던트를 다시 열 수 없습니다. 같은 문제가 다른 곳에서 다시 열려 "
+              "있습니다."},
 }
 
 t = Catalog(STRINGS)

@@ -18,7 +18,7 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from bot.chat.models import CHANNEL_PUBLIC, ChannelPrivacy
+from bot.chat.models import CHANNEL_PUBLIC, INTERNAL_KINDS, ChannelPrivacy
 from bot.incidents.audience import Audience
 from bot.incidents.service import as_utc
 from bot.storage import session_scope, utcnow
@@ -33,10 +33,6 @@ MAX_LOOKUPS_PER_REQUEST = 25
 
 
 SHARED = "shared"
-# Conversations whose readers are all people of this workspace: they may be shown what public
-# channels said. A Slack Connect conversation (any kind) is read by another organisation too,
-# and a conversation Slack would not describe may be; both are shown only their own.
-INTERNAL_KINDS = frozenset({CHANNEL_PUBLIC, "private", "im", "mpim"})
 
 
 def kind_of(conversation: dict[str, Any]) -> str:

@@ -95,15 +95,15 @@ def make_wsgi_app(settings: Settings) -> WsgiApp:
 
     from bot.slack.app import build_app
     from bot.slack.flows import matcher_for
-    from bot.slack.privacy import PrivacyLookup
+    from bot.slack.privacy import audience_for
 
     app = build_app(settings)
     slack = SlackConnection(app.client).start()
     database = DatabaseHealth(settings.database_url)
     slack_events = door.guard(settings.signing_secret, SlackRequestHandler(app, path=EVENTS_PATH))
     alerts = alerts_http.alerts_app_for_server(
-        settings.database_url, app.client, privacy=lambda workspace: PrivacyLookup(
-            app.client, settings.database_url, workspace).public_among)
+        settings.database_url, app.client, privacy=lambda workspace, channel: audience_for(
+            app.client, settings.database_url, workspace=workspace, channel=channel).public_among)
     matcher_for(settings)  # load the knowledge base now, not during someone's first request
     _warm_log_sources()
     start_outbox_flusher(settings)

@@ -6,7 +6,10 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from bot.incidents.models import Incident
+from sqlalchemy import select
+
+from bot.incidents.audience import Audience
+from bot.incidents.models import Incident, Occurrence
 from bot.knowledge.loader import cached_knowledge_base
 from bot.storage import session_scope
 from bot.teaching import service
@@ -42,19 +45,39 @@ def shown(draft: service.KnowledgeDraft) -> ProposedDraft:
                          incident_id=draft.incident_id, kind=draft.kind)
 
 
+def settled_audience(database_url: str | None, incident_id: int,
+                     audience: Audience | None) -> Audience | None:
+    """`audience` with its privacy look-ups for this incident made now, outside any
+    transaction: they may ask Slack and write the cache, which must not happen while a session
+    holds the database."""
+    if audience is None:
+        return None
+    with session_scope(database_url) as session:
+        channels = set(session.scalars(select(Occurrence.channel).distinct()
+                                       .where(Occurrence.incident_id == incident_id)))
+    visible = audience.visible(channels)
+    return Audience(channel=audience.channel, public_among=lambda asked: asked & visible)
+
+
 def propose_after_resolution(database_url: str | None, knowledge_path: str | None, *,
                              incident_id: int, note: str, by: str | None,
-                             channel: str | None = None) -> AfterResolution:
-    """A draft entry from the note, when the incident had no confident entry; never raises
-    for a drafting problem (the resolution stands either way)."""
+                             channel: str | None = None,
+                             audience: Audience | None = None) -> AfterResolution:
+    """A draft entry from the note, when the incident had no confident entry among the pastes
+    `audience` (the resolving channel's readers) may see; never raises for a drafting problem
+    (the resolution stands either way). Without an audience, a `channel` sees its own pastes
+    only (no other channel's answer may decide for it); the command line sees all."""
+    if audience is None and channel is not None:
+        audience = Audience(channel=channel, public_among=lambda _channels: set())
     try:
+        audience = settled_audience(database_url, incident_id, audience)
         with session_scope(database_url) as session:
             incident = session.get(Incident, incident_id)
-            if incident is None or incident.entry_id is not None:
+            if incident is None or service.answered_for(session, incident, audience):
                 return AfterResolution(None)
             proposal = service.propose_entry(session, incident, note=note, by=by,
                                              base=cached_knowledge_base(knowledge_path),
-                                             channel=channel)
+                                             channel=channel, audience=audience)
             if proposal.draft is None:
                 return AfterResolution(None, proposal.refusal)
             return AfterResolution(shown(proposal.draft))

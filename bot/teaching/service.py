@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from bot.incidents.audience import Audience
 from bot.incidents.models import Incident, Occurrence
+from bot.incidents.seen import seen_by
 from bot.knowledge.front_matter import split_front_matter
 from bot.knowledge.loader import KnowledgeError, parse_entry
 from bot.knowledge.model import Entry, KnowledgeBase, LocalizedBody
@@ -235,11 +236,23 @@ def _nothing_said_in(channel: str | None, incident: Incident) -> str:
     return f"incident #{incident.id} was not pasted in {channel}: nothing there to draft from"
 
 
+def answered_for(session: Session, incident: Incident, audience: Audience | None) -> str | None:
+    """The incident's confident entry as `audience` sees it (bot.incidents.seen): the first
+    confident answer among the pastes it may see; the column itself for the operator."""
+    if audience is None:
+        return incident.entry_id
+    return seen_by(session, [incident.id], audience)[incident.id].entry_id
+
+
 def propose_entry(session: Session, incident: Incident, *, note: str, by: str | None,
-                  base: KnowledgeBase, channel: str | None = None) -> Proposal:
-    """After a resolution with a note, of an incident that had no confident entry: a draft."""
-    if incident.entry_id is not None:
-        return Proposal(None, f"incident #{incident.id} was answered by {incident.entry_id!r}")
+                  base: KnowledgeBase, channel: str | None = None,
+                  audience: Audience | None = None) -> Proposal:
+    """After a resolution with a note, of an incident that had no confident entry: a draft.
+    "No confident entry" among the pastes `audience` may see (None: the operator, all of
+    them): a private channel's answer must not silently stop a public channel's draft."""
+    answered = answered_for(session, incident, audience)
+    if answered is not None:
+        return Proposal(None, f"incident #{incident.id} was answered by {answered!r}")
     note = str(sanitize(note)).strip()
     if not note:
         return Proposal(None, "the resolution has no note to draft an entry from")

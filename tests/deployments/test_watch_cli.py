@@ -196,3 +196,30 @@ def test_a_channel_outside_the_logs_policy_gets_the_failure_without_the_logs(
     assert not any("/logs" in r.path for r in azure.requests)  # the logs were not even fetched
     assert sql(sqlite_url, "SELECT service, channel FROM incidents") == [
         ("churn-scorer", elsewhere)]
+
+
+def test_a_slack_connect_channel_is_not_shown_a_public_channels_fix(
+        bot_on_each_database: Bot, azure: AzureStandin, slack: FakeSlackAPI,
+        migrated_database_url: str) -> None:
+    """A failure posted to a watching Slack Connect channel (read by another organisation)
+    cites no other channel's incident: a public channel's resolution of the same failure is
+    public to this workspace's members only."""
+    bot, sqlite_url = bot_on_each_database, migrated_database_url
+    connect = "CCONNECT01"
+    slack.add_channel(connect, ext_shared=True)
+    bot.env["LOGS_ALLOWED_CHANNELS"] = f"{WATCHING},{connect}"  # both get the diagnosis
+    bot.run("deployments", "watch", "--channel", WATCHING, "--match", "credit-*")
+    azure.update_deployment("credit-ep", "green", state="Failed", logs=INIT_FAILURE_LOG)
+    assert [o["status"] for o in bot.check_json()] == ["posted"]
+    [(incident_id,)] = sql(sqlite_url, "SELECT id FROM incidents")
+    bot.run("incidents", "resolve", str(incident_id), "--note",
+            "restored the model from the internal mirror")
+
+    bot.run("deployments", "unwatch", "--channel", WATCHING)
+    bot.run("deployments", "watch", "--channel", connect, "--match", "credit-*")
+    azure.update_deployment("credit-ep", "green", state="Succeeded")
+    azure.update_deployment("credit-ep", "green", state="Failed")
+    assert [o["channels"] for o in bot.check_json()] == [[connect]]
+    posted = str([call.args for call in slack.calls if call.args.get("channel") == connect])
+    assert "function-fails-get_model_path" in posted  # the diagnosis itself is there
+    assert "internal mirror" not in posted and f"#{incident_id}" not in posted, posted

@@ -28,6 +28,7 @@ from bot.slack.config import Settings
 from bot.slack.i18n import t
 from bot.slack.listeners import teaching
 from bot.slack.listeners._common import guarded, language, workspace_of
+from bot.slack.privacy import audience_for
 from bot.slack.render import (
     ACTION_HELPFUL,
     ACTION_SET_LANGUAGE,
@@ -242,7 +243,9 @@ def register(app: App, settings: Settings) -> None:
         user = body["user"]["id"]
         channel, thread_ts = conversation_of(body)
         reopening = flows.reopen(settings, incident_id=incident_id, user=user, channel=channel,
-                                 thread_ts=thread_ts)
+                                 thread_ts=thread_ts, audience=audience_for(
+                                     client, settings.database_url,
+                                     workspace=workspace_of(body), channel=channel))
         if not reopening.reopened:
             respond(response_type="ephemeral", replace_original=False,
                     **flows.reopen_refusal(reopening, lang).as_kwargs())

@@ -22,6 +22,7 @@ from bot.slack.config import Settings
 from bot.slack.i18n import t
 from bot.slack.listeners._common import guarded, language, workspace_of
 from bot.slack.listeners.teaching import post_draft
+from bot.slack.privacy import audience_for
 from bot.slack.render import render_help, render_resolved, render_text
 from bot.slack.subcommands import CommandContext, Subcommand, SubcommandRegistry
 from bot.teaching.flows import propose_after_resolution
@@ -126,9 +127,11 @@ def _propose_draft(ctx: CommandContext, *, incident_id: int, note: str) -> None:
     bot had no confident answer for becomes a draft entry, posted in the incident's thread
     when resolved from its channel (from elsewhere it is recorded, and `kb drafts` lists it:
     the note may not be for that channel). `해결 1 메모` used to lose the team's fix."""
+    audience = audience_for(ctx.client, ctx.settings.database_url, workspace=ctx.workspace,
+                            channel=ctx.channel or None)
     after = propose_after_resolution(ctx.settings.database_url, ctx.settings.knowledge_path,
                                      incident_id=incident_id, note=note, by=ctx.user or None,
-                                     channel=ctx.channel or None)
+                                     channel=ctx.channel or None, audience=audience)
     where = flows.incident_thread(ctx.settings, incident_id) if after.draft else None
     if after.draft is None or where is None or where[0] != ctx.channel:
         return

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.digest.scope import LISTED, WORKSPACE, DigestScope
+from bot.digest.scope import LISTED, THIS_CHANNEL, WORKSPACE, DigestScope
 from bot.digest.subscriptions import SubscribeError, parse_subscription, subscribe, unsubscribe
 from bot.digest.weeks import WEEK_PATTERN, IsoWeek, WeekError, zone
 from bot.i18n import Catalog
@@ -56,6 +56,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "scope_workspace": {"en": "the incidents of every public channel and of this one",
                         "ko": "모든 공개 채널과 이 채널의 인시던트"},
     "scope_listed": {"en": "the incidents of {channels}", "ko": "{channels} 채널의 인시던트"},
+    "scope_shared": {"en": "this channel's incidents only (people outside this workspace may "
+                           "read this channel, so no other channel's incidents are shown here)",
+                     "ko": "이 채널의 인시던트만 (이 워크스페이스 밖의 사람도 읽을 수 있는 "
+                           "채널이라 다른 채널의 인시던트는 보여 주지 않습니다)"},
     "private_note": {"en": "Incidents of a private channel appear only in that channel's own "
                            "digest, so {channels} will be left out here.",
                      "ko": "비공개 채널의 인시던트는 그 채널의 요약에만 나오므로 {channels} 채널은 "
@@ -108,6 +112,14 @@ def _private_listed(ctx: CommandContext, scope: DigestScope) -> list[str]:
     return [channel for channel in scope.channels if channel in hidden]
 
 
+def _read_by_this_workspace_only(ctx: CommandContext) -> bool:
+    """Whether only this workspace's people read this channel (not Slack Connect): a wider
+    scope is honoured only then (bot.slack.privacy.audience_for), and the reply says so."""
+    from bot.slack.privacy import PrivacyLookup
+
+    return PrivacyLookup(ctx.client, ctx.database_url, ctx.workspace).internal(ctx.channel)
+
+
 def _subscribe(ctx: CommandContext, text: str, *, now: datetime | None = None) -> None:
     # `#ml-serving` typed as text (the command is not escaped) becomes <#C…|ml-serving>.
     text, unknown = with_channel_ids(ctx.client, text)
@@ -117,11 +129,13 @@ def _subscribe(ctx: CommandContext, text: str, *, now: datetime | None = None) -
     next_local = subscribe(_engine(ctx), workspace=ctx.workspace, channel=ctx.channel,
                            user=ctx.user, language=ctx.lang, schedule=schedule, scope=scope,
                            now=now)
+    shared = scope.kind != THIS_CHANNEL and not _read_by_this_workspace_only(ctx)
     reply = t("subscribed", ctx.lang, channel=ctx.channel,
               weekday=WEEKDAY_LABELS.get(ctx.lang, WEEKDAY_LABELS["en"])[schedule.weekday],
-              time=schedule.time_of_day, tz=schedule.timezone, scope=_scope_text(ctx, scope),
+              time=schedule.time_of_day, tz=schedule.timezone,
+              scope=t("scope_shared", ctx.lang) if shared else _scope_text(ctx, scope),
               next=next_local.strftime("%Y-%m-%d %H:%M"))
-    private = _private_listed(ctx, scope)
+    private = [] if shared else _private_listed(ctx, scope)
     if private:
         reply += "\n" + t("private_note", ctx.lang,
                           channels=", ".join(f"<#{channel}>" for channel in private))
@@ -136,7 +150,7 @@ def _unsubscribe(ctx: CommandContext) -> None:
 def _preview(ctx: CommandContext, week_text: str | None = None) -> None:
     from bot.digest.posting import channel_settings, digest_for, incident_links
     from bot.digest.render import render_message
-    from bot.slack.privacy import PrivacyLookup
+    from bot.slack.privacy import audience_for
 
     engine = _engine(ctx)
     settings = channel_settings(engine, ctx.channel)
@@ -144,8 +158,9 @@ def _preview(ctx: CommandContext, week_text: str | None = None) -> None:
     week = (IsoWeek.parse(week_text) if week_text
             else IsoWeek.last_completed(datetime.now(UTC), tz))
     # What the channel's digest would show: its scope, under the same privacy rule.
-    lookup = PrivacyLookup(ctx.client, ctx.database_url, settings.workspace or ctx.workspace)
-    digest = digest_for(engine, ctx.channel, week, settings, lookup.public_among)
+    audience = audience_for(ctx.client, ctx.database_url,
+                            workspace=settings.workspace or ctx.workspace, channel=ctx.channel)
+    digest = digest_for(engine, ctx.channel, week, settings, audience.public_among)
     message = render_message(digest, ctx.lang,
                              incident_ref=incident_links(ctx.client, engine, digest))
     note = {"type": "context", "elements": [{"type": "mrkdwn",

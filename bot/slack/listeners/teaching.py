@@ -15,8 +15,9 @@ from functools import partial
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
+from sqlalchemy import select
 
-from bot.incidents.models import Incident
+from bot.incidents.models import Incident, Occurrence
 from bot.knowledge.loader import cached_knowledge_base
 from bot.settings import settings as bot_settings
 from bot.slack import flows
@@ -51,6 +52,7 @@ from bot.teaching.flows import (
     ProposedDraft,
     label_new_problem,
     propose_signature_from_feedback,
+    settled_audience,
     shown,
 )
 from bot.teaching.live import current_matcher
@@ -107,7 +109,15 @@ def after_vote(client: Any, settings: Settings, *, incident_id: int, entry_id: s
         return
     with session_scope(settings.database_url) as session:
         incident = session.get(Incident, incident_id)
-        abstained = incident is not None and incident.entry_id is None
+        workspace = incident.workspace if incident is not None else ""
+    # Abstained as this channel's readers saw it: a private channel's confident answer to its
+    # own paste must not silently stop the proposal here.
+    readers = settled_audience(settings.database_url, incident_id, audience_for(
+        client, settings.database_url, workspace=workspace, channel=channel))
+    with session_scope(settings.database_url) as session:
+        incident = session.get(Incident, incident_id)
+        abstained = incident is not None and service.answered_for(session, incident,
+                                                                  readers) is None
     if abstained and entry_id:
         _propose_signature(client, settings, incident_id=incident_id, entry_id=entry_id,
                            user=user, channel=channel, thread_ts=thread_ts, lang=lang)
@@ -150,6 +160,28 @@ def propose_chosen_entry(client: Any, settings: Settings, *, incident_id: int, e
         return False
     return _propose_signature(client, settings, incident_id=incident_id, entry_id=entry_id,
                               user=user, channel=channel, thread_ts=where[1], lang=lang)
+
+
+def may_pick_for(settings: Settings, body: dict[str, Any], incident_id: int) -> bool:
+    """Whether this picker choice may teach incident `incident_id`: the card buttons' rule
+    (flows.may_act_on: its channel or a thread it was seen in, or a bot admin). The picker is
+    an ephemeral message, whose payload may not say its thread: then any channel where the
+    incident was seen (where the voter was shown it) will do, and no other."""
+    user = (body.get("user") or {}).get("id", "")
+    container = body.get("container") or {}
+    channel = container.get("channel_id") or (body.get("channel") or {}).get("id")
+    with session_scope(settings.database_url) as session:
+        incident = session.get(Incident, incident_id)
+        seen_here = channel is not None and session.scalar(
+            select(Occurrence.id).where(Occurrence.incident_id == incident_id,
+                                        Occurrence.channel == channel).limit(1)) is not None
+    if incident is None:
+        return True  # nothing to protect: the flow says it is missing
+    thread_ts = container.get("thread_ts") or (body.get("message") or {}).get("thread_ts")
+    if thread_ts or user in settings.admins:
+        return flows.may_act_on(settings, incident, user=user, channel=channel,
+                                thread_ts=thread_ts)
+    return bool(channel) and (incident.channel == channel or seen_here)
 
 
 def _draft_id(body: dict[str, Any]) -> int | None:
@@ -262,6 +294,13 @@ def register(app: Any, slack_settings: Settings) -> None:
                                  or {}).get("value") or "{}")
             incident_id, entry_id = int(chosen["incident_id"]), str(chosen["entry_id"])
         except (ValueError, KeyError, TypeError):
+            return
+        # The picker's option names its incident: a forged (or copied) one must not label, or
+        # draft from, another channel's incident.
+        if not may_pick_for(slack_settings, body, incident_id):
+            from bot.slack.listeners.actions import tell_elsewhere  # it imports this module
+
+            tell_elsewhere(respond, incident_id, lang)
             return
         if entry_id == NEW_PROBLEM:
             label_new_problem(database_url, incident_id=incident_id, by=user)

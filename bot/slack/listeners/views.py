@@ -83,16 +83,20 @@ def register(app: App, settings: Settings) -> None:
         if channel and note:
             # Outside the channel the draft is still recorded (`kb drafts` lists it), not posted.
             propose_draft(client, incident_id=incident_id, note=note, user=user,
-                          channel=channel, thread_ts=metadata.get("thread_ts")
-                          or metadata.get("message_ts"), lang=lang, post=not outside)
+                          channel=channel, workspace=workspace_of(body),
+                          thread_ts=metadata.get("thread_ts") or metadata.get("message_ts"),
+                          lang=lang, post=not outside)
 
     def propose_draft(client: WebClient, *, incident_id: int, note: str, user: str,
-                      channel: str, thread_ts: str | None, lang: str, post: bool) -> None:
+                      channel: str, workspace: str, thread_ts: str | None, lang: str,
+                      post: bool) -> None:
         """An incident the bot had no confident answer for: its note becomes a draft entry in
         the thread (bot.teaching), exactly as `incidents resolve` proposes it."""
         after = propose_after_resolution(settings.database_url, settings.knowledge_path,
                                          incident_id=incident_id, note=note, by=user,
-                                         channel=channel)
+                                         channel=channel, audience=audience_for(
+                                             client, settings.database_url,
+                                             workspace=workspace, channel=channel))
         if after.draft is not None and post:
             post_draft(client, settings.database_url, channel=channel, thread_ts=thread_ts,
                        draft=after.draft, lang=lang)
