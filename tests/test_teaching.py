@@ -6,15 +6,18 @@ The end-to-end flows over HTTP are in tests/e2e/test_team_knowledge_e2e.py.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 
+from bot.incidents.audience import Audience
 from bot.incidents.models import Incident
 from bot.incidents.service import record_occurrence, resolve_incident
 from bot.knowledge.loader import load_knowledge_base, parse_entry
 from bot.knowledge.model import Entry, LocalizedBody
 from bot.matching.decision import EXACT_SCORE
 from bot.matching.matcher import Matcher
+from bot.matching.result import Match
 from bot.storage import session_scope
 from bot.teaching import service
 from bot.teaching.drafting import (
@@ -190,6 +193,43 @@ def test_an_answered_incident_proposes_no_entry(migrated_database_url: str,
         assert incident.entry_id is not None
         proposal = service.propose_entry(session, incident, note=NOTE, by="U0A", base=shipped)
         assert proposal.draft is None and "was answered by" in (proposal.refusal or "")
+
+
+def test_a_private_channels_answer_does_not_stop_a_public_channels_draft(
+        migrated_database_url: str, shipped) -> None:  # type: ignore[no-untyped-def]
+    """The same error pasted in a public and in a private channel is one incident; the private
+    channel's paste was answered confidently there (its fuller log, or a team entry approved in
+    between), so the incident's entry column holds that answer. Whether the public channel's
+    resolution drafts an entry, and whether a vote there is an abstention, must not tell the
+    public channel so: both judge by the pastes the channel may see."""
+    url = migrated_database_url
+    public = Matcher(shipped).match(UNKNOWN)
+    assert public.answer is None
+    # What the private channel was told: the same error (fingerprint), answered. Built here
+    # because the shipped model answers no unknown line confidently by its surroundings alone.
+    said = public.matches[0] if public.matches else None
+    answered_privately = replace(public, matches=(Match(
+        entry_id="service-launch-fails", title="t", score=97.0, confident=True,
+        evidence=said.evidence if said else UNKNOWN, tier="confident"),))
+    with session_scope(url) as session:
+        incident_id = record_occurrence(session, workspace="T1", source="slack", text=UNKNOWN,
+                                        result=public, user="U0ALICE",
+                                        channel="CPUBLIC").incident_id
+        assert record_occurrence(session, workspace="T1", source="slack", text=UNKNOWN,
+                                 result=answered_privately, user="U0EVE",
+                                 channel="GPRIVATE").incident_id == incident_id
+    public_readers = Audience(channel="CPUBLIC", public_among=lambda _channels: set())
+    private_readers = Audience(channel="GPRIVATE", public_among=lambda channels: channels)
+    with session_scope(url) as session:
+        incident = session.get(Incident, incident_id)
+        assert incident.entry_id == "service-launch-fails"  # the column took the answer
+        assert service.answered_for(session, incident, public_readers) is None
+        assert service.answered_for(session, incident, private_readers) == "service-launch-fails"
+        proposal = service.propose_entry(session, incident, note=NOTE, by="U0ALICE",
+                                         base=shipped, channel="CPUBLIC",
+                                         audience=public_readers)
+        assert proposal.draft is not None, proposal.refusal
+        assert "hunter2" not in str(service.draft_json(proposal.draft))
 
 
 def test_reject_by_the_proposer_or_a_maintainer_only(migrated_database_url: str,

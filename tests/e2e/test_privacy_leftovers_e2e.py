@@ -19,7 +19,7 @@ import pytest
 
 from tests.conftest import BACKENDS
 from tests.e2e.conftest import Server, app_server, new_channel
-from tests.e2e.test_slack_conversations import all_text, answer_in, card_ts, incident_id_of
+from tests.e2e.test_slack_conversations import all_text, answer_in, card_ts
 from tests.e2e.test_slack_privacy import paste, private_channel, unique_error
 from tests.e2e.test_team_knowledge_e2e import PICK_PASTE, blocks_of, is_answer
 from tests.support.slack_api import TEAM_ID
@@ -125,56 +125,3 @@ def test_a_reopen_refusal_names_the_open_incident_only_to_those_who_may_see_it(
     assert f"the same problem is open as #{newer_id}" in told, told
     assert [row.status for row in server.sql(
         "SELECT status FROM incidents WHERE id = :id", id=old_id)] == ["resolved"]
-
-
-PULL_ERROR = 'ImagePullBackOff: Back-off pulling image "acme.azurecr.io/scoring/fraud:{n}"'
-PULL_CONTEXT = ("hi team, this happened after we scaled the model deployment on aks, pods keep "
-                "restarting\n")
-
-
-def test_a_private_channels_answer_does_not_stop_a_public_channels_draft(
-        server: Server) -> None:
-    """Resolved with a note, an incident its channel saw no confident answer for becomes a
-    draft entry in its thread. The same error pasted with more words in a private channel is
-    answered there, and the incident takes that answer: it must not silently stop the public
-    channel's draft (whether a draft comes would tell the public what the private channel
-    asked)."""
-    public, private = new_channel(), private_channel(server)
-    bare = PULL_ERROR.format(n=int(time.time() * 1000) % 100000)
-    incident_id = paste(server, public, bare)
-    server.slack.command(PULL_CONTEXT + bare, channel=private)
-    assert incident_id_of(answer_in(server, private).args["blocks"]) == incident_id
-    [(entry_id,)] = server.sql("SELECT entry_id FROM incidents WHERE id = :id", id=incident_id)
-    assert entry_id is not None  # answered in private; the incident took the answer
-
-    server.slack.command(f"resolve {incident_id} pulled the image from the mirror registry",
-                         channel=public)
-    [draft] = server.wait_in(public, "chat.postMessage", predicate=lambda call: (
-        "kb_draft_approve" in all_text(call.args.get("blocks"))))
-    shown = all_text(draft.args)
-    assert "ImagePullBackOff" in shown and "mirror registry" in shown
-    assert "hi team" not in shown  # drafted from what was said in public
-
-
-GATEWAY_ERROR = ("502 Server Error: Bad Gateway for url: "
-                 "http://<ACI-HOST>.centralus.azurecontainer.io/score")
-
-
-def test_a_private_channels_answer_does_not_stop_a_thumbs_up_proposal(server: Server) -> None:
-    """👍 on a tentative answer (no confident one) proposes the paste's error line as that
-    entry's signature, in the thread. A private channel's confident answer to its fuller paste
-    of the same error must not silently stop it in the public channel."""
-    public, private = new_channel(), private_channel(server)
-    server.slack.command(GATEWAY_ERROR, channel=public)
-    card = server.stored_message(public, card_ts(server, public, answer_in(server, public)))
-    incident_id = incident_id_of(card["blocks"])
-    assert "feedback_buttons" in all_text(card["blocks"])  # a tentative answer, to vote on
-    server.slack.command(PULL_CONTEXT + GATEWAY_ERROR, channel=private)
-    assert incident_id_of(answer_in(server, private).args["blocks"]) == incident_id
-    [(entry_id,)] = server.sql("SELECT entry_id FROM incidents WHERE id = :id", id=incident_id)
-    assert entry_id is not None  # answered in private; the incident took the answer
-
-    server.slack.vote(card, channel=public, up=True, user="U0000BOB")
-    [draft] = server.wait_in(public, "chat.postMessage", predicate=lambda call: (
-        "kb_draft_approve" in all_text(call.args.get("blocks"))))
-    assert "Bad Gateway" in all_text(draft.args) and "hi team" not in all_text(draft.args)
