@@ -30,7 +30,7 @@ import numpy as np
 
 from bot.disk_cache import cached, code_fingerprint
 from bot.knowledge.model import KnowledgeBase
-from bot.matching.literals import literal_runs
+from bot.matching.literals import literal_runs, required_any
 from bot.matching.masking import mask, mask_both
 from bot.matching.tokens import background_weight, stem, words
 
@@ -248,6 +248,8 @@ class KnowledgeIndex:
         self.patterns_by_word: dict[str, list[int]] = defaultdict(list)
         self.unanchored_patterns: list[int] = []
         self.pattern_anchor: list[str | None] = []  # per pattern: a word it needs, or None
+        # Per pattern without an anchor word: strings one of which it needs (literals.py).
+        self.pattern_needs: dict[int, tuple[str, ...]] = {}
         for number, entry in enumerate(kb):
             for pattern in entry.patterns:
                 try:
@@ -266,6 +268,9 @@ class KnowledgeIndex:
                     self.patterns_by_word[anchor].append(position)
                 else:
                     self.unanchored_patterns.append(position)
+                    needs = required_any(pattern)
+                    if needs:
+                        self.pattern_needs[position] = needs
 
     # Pickled for the disk cache in a compact form, about half the size and time: the postings
     # as the one array they are views of and each word's length, the signatures and patterns

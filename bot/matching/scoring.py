@@ -35,7 +35,7 @@ from bot.matching.index import (
     SCORING_CALL,
     KnowledgeIndex,
     SignatureChoice,
-    fuzzy_form,
+    signature_forms,
     word_form,
 )
 
@@ -96,7 +96,10 @@ def prepare(extracted: Extracted) -> PreparedPaste:
     after_timeout = kills_after_timeout(lines)
     bodies = tuple("" if number in after_timeout else evidence_body(line_body(line))
                    for number, line in enumerate(lines))
-    line_words = tuple(frozenset(word_form(body)) for body in bodies)
+    # Both forms of a line from one mask where they cannot differ (no quote, path or URL in
+    # it): masking was a third of a short paste's time.
+    forms = tuple(signature_forms(body) for body in bodies)
+    line_words = tuple(frozenset(found) for _, found in forms)
     windows = tuple(line_words[i] | line_words[i + 1] for i in range(len(lines) - 1))
     has_errors = any(signal > 0 for signal in extracted.signals)
     has_causes = any(extracted.causes)
@@ -107,7 +110,7 @@ def prepare(extracted: Extracted) -> PreparedPaste:
     ) or tuple(1.0 for _ in lines)
     return PreparedPaste(
         lines=lines,
-        fuzzy_lines=tuple(fuzzy_form(body) for body in bodies),
+        fuzzy_lines=tuple(fuzzy for fuzzy, _ in forms),
         line_words=line_words,
         window_words=line_words + windows,
         all_words=frozenset().union(*line_words) if line_words else frozenset(),
@@ -276,9 +279,18 @@ def _pattern_evidence(index: KnowledgeIndex, paste: PreparedPaste):  # type: ign
     to_run: set[int] = set(index.unanchored_patterns)
     for word in paste.all_words:
         to_run.update(index.patterns_by_word.get(word, ()))
+    lowered: str | None = None  # the key lines, lower-cased, for the unanchored patterns
     for number in sorted(to_run):
         choice = index.patterns[number]
         anchor = index.pattern_anchor[number]
+        needs = index.pattern_needs.get(number) if anchor is None else None
+        if needs is not None:
+            # A pattern no word anchors, whose strings the paste lacks: it cannot match on
+            # any line (one substring search, not a regex per line).
+            if lowered is None:
+                lowered = "\n".join(paste.lines).lower()
+            if not any(need in lowered for need in needs):
+                continue
         lines = (range(len(paste.lines)) if anchor is None
                  else sorted(w for w in paste.windows_by_word.get(anchor, ())
                              if w < len(paste.lines)))
