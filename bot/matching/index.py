@@ -43,6 +43,14 @@ MIN_CACHED_ENTRIES = 500
 # What decides the index built from given entries: a change to any of them is a new key.
 _INDEXING_MODULES = ("bot.matching.index", "bot.matching.masking", "bot.matching.tokens",
                      "bot.matching.literals")
+# Of a signature's weight, found over all key lines, to be a candidate (scoring._candidates).
+MIN_TEXT_COVERAGE = 0.3
+# A word more signatures use than this is crowded (`error`, `failed`: in a team KB of 10,000
+# entries, 20,000 signatures hold `error`). Adding its weight to each of them per paste was the
+# part of a short paste's cost that grew with the KB, so scoring adds it only to the signatures
+# a less crowded word of the paste finds, and to those crowded words alone could make
+# candidates (KnowledgeIndex.crowded_capable): the same candidates, at the same coverage.
+CROWDED = 512
 # A word carries information only above this weight, so that ten common words (`error`,
 # `traceback`, `most recent call last`) never add up to one rare one (scoring.py, features.py).
 INFO_FLOOR = 1.2
@@ -137,6 +145,17 @@ def _shared_share(choice: SignatureChoice, scanned: dict[str, list[int]],
     if not shared or not choice.total:
         return 0.0
     return max(shared.values()) / choice.total
+
+
+def _crowded_coverage(choice: SignatureChoice, crowded: frozenset[str]) -> float:
+    """The largest coverage (scoring._candidates) the crowded words can give the signature
+    alone: their weights added in the order scoring adds them (sorted words; a sum of fewer of
+    them is never larger, in floating point too) over the same divisor."""
+    found = 0.0
+    for word, weight in choice.weights.items():  # sorted by word
+        if word in crowded:
+            found += weight
+    return found / max(choice.total, 1e-9) if found else 0.0
 
 
 def _flat_postings(postings: dict[str, list[int]]) -> np.ndarray:
@@ -242,6 +261,12 @@ class KnowledgeIndex:
         self.postings = _views(self._postings_flat,
                                ((word, len(items)) for word, items in postings.items()))
         self.totals = np.asarray([s.total for s in self.signatures], dtype=np.float64)
+        self.crowded = frozenset(word for word, items in postings.items()
+                                 if len(items) > CROWDED)
+        self.crowded_capable = np.asarray(
+            [position for position, choice in enumerate(self.signatures)
+             if _crowded_coverage(choice, self.crowded) >= MIN_TEXT_COVERAGE],
+            dtype=np.int64)
 
         self.patterns: list[PatternChoice] = []
         self.pattern_problems: list[tuple[str, str, str]] = []  # entry id, pattern, error

@@ -32,6 +32,7 @@ from bot.matching.error_lines import line_body
 from bot.matching.extraction import Extracted
 from bot.matching.index import (
     INFO_FLOOR,
+    MIN_TEXT_COVERAGE,
     SCORING_CALL,
     KnowledgeIndex,
     SignatureChoice,
@@ -40,7 +41,6 @@ from bot.matching.index import (
 )
 
 MAX_CANDIDATES = 24  # signatures compared in full per paste
-MIN_TEXT_COVERAGE = 0.3  # of a signature's weight, over all key lines, to be a candidate
 STRONG_EVIDENCE = 2.5  # matched information at which a signature counts fully (~1 rare word)
 COVERAGE_SHARE = 0.65  # word coverage vs. fuzzy shape in a signature's score
 FUZZY_CUTOFF = 50  # partial_ratio below this counts as 0
@@ -181,19 +181,33 @@ def score_entries(index: KnowledgeIndex, paste: PreparedPaste) -> list[EntryScor
 
 
 def _candidates(index: KnowledgeIndex, paste: PreparedPaste) -> np.ndarray:
-    accumulated = np.zeros(len(index.signatures), dtype=np.float64)
+    """The signatures (positions, ascending) holding at least MIN_TEXT_COVERAGE of their weight
+    in the paste's words, the MAX_CANDIDATES best of them when there are more.
+
+    Only the signatures that could get there are summed: those a less crowded word of the
+    paste finds, and those crowded words alone could carry (index.CROWDED); any other holds
+    only crowded words of the paste, too little of its weight."""
     # In a fixed order: floating-point sums taken in a set's (hash-seeded) order differ in
     # their last bits from one process to the next, and ties then break differently.
-    for word in sorted(paste.all_words):
-        posting = index.postings.get(word)
-        if posting is not None:
-            accumulated[posting] += index.weight[word]
+    words = [word for word in sorted(paste.all_words) if word in index.postings]
+    crowded = index.crowded
+    found = [index.postings[word] for word in words if word not in crowded]
+    pool = np.unique(np.concatenate([*found, index.crowded_capable]))  # ascending
+    accumulated = np.zeros(len(pool), dtype=np.float64)
+    for word in words:
+        posting = index.postings[word]  # ascending too
+        if word in crowded:  # the pool's signatures among its thousands
+            at = np.minimum(np.searchsorted(posting, pool), len(posting) - 1)
+            accumulated[posting[at] == pool] += index.weight[word]
+        else:
+            accumulated[np.searchsorted(pool, posting)] += index.weight[word]
     if not accumulated.any():
         return np.empty(0, dtype=np.int64)
-    coverage = accumulated / np.maximum(index.totals, 1e-9)
-    eligible = np.flatnonzero(coverage >= MIN_TEXT_COVERAGE)
+    coverage = accumulated / np.maximum(index.totals[pool], 1e-9)
+    kept = coverage >= MIN_TEXT_COVERAGE
+    eligible = pool[kept]
     if len(eligible) > MAX_CANDIDATES:
-        rank = coverage[eligible] * np.minimum(accumulated[eligible], STRONG_EVIDENCE)
+        rank = coverage[kept] * np.minimum(accumulated[kept], STRONG_EVIDENCE)
         eligible = eligible[np.argpartition(-rank, MAX_CANDIDATES)[:MAX_CANDIDATES]]
     return eligible
 
