@@ -147,17 +147,6 @@ def _shared_share(choice: SignatureChoice, scanned: dict[str, list[int]],
     return max(shared.values()) / choice.total
 
 
-def _crowded_coverage(choice: SignatureChoice, crowded: frozenset[str]) -> float:
-    """The largest coverage (scoring._candidates) the crowded words can give the signature
-    alone: their weights added in the order scoring adds them (sorted words; a sum of fewer of
-    them is never larger, in floating point too) over the same divisor."""
-    found = 0.0
-    for word, weight in choice.weights.items():  # sorted by word
-        if word in crowded:
-            found += weight
-    return found / max(choice.total, 1e-9) if found else 0.0
-
-
 def _flat_postings(postings: dict[str, list[int]]) -> np.ndarray:
     """Every word's list, one after the other, as one int32 array (see _views)."""
     return np.fromiter(chain.from_iterable(postings.values()), dtype=np.int32,
@@ -263,10 +252,7 @@ class KnowledgeIndex:
         self.totals = np.asarray([s.total for s in self.signatures], dtype=np.float64)
         self.crowded = frozenset(word for word, items in postings.items()
                                  if len(items) > CROWDED)
-        self.crowded_capable = np.asarray(
-            [position for position, choice in enumerate(self.signatures)
-             if _crowded_coverage(choice, self.crowded) >= MIN_TEXT_COVERAGE],
-            dtype=np.int64)
+        self.crowded_capable = self._crowded_capable()
 
         self.patterns: list[PatternChoice] = []
         self.pattern_problems: list[tuple[str, str, str]] = []  # entry id, pattern, error
@@ -317,6 +303,16 @@ class KnowledgeIndex:
         self.postings = _views(self._postings_flat, lengths)  # type: ignore[arg-type]
         self.signatures = [SignatureChoice(*fields) for fields in signatures]  # type: ignore[attr-defined]
         self.patterns = [PatternChoice(*fields) for fields in patterns]  # type: ignore[attr-defined]
+
+    def _crowded_capable(self) -> np.ndarray:
+        """The signatures crowded words alone could make candidates, ascending: the largest
+        coverage they can give (scoring._candidates) is at least MIN_TEXT_COVERAGE. Summed as
+        scoring sums them, word by word in sorted order: a sum of fewer of the words (those of
+        a paste) is never larger, in floating point too, so none is missed."""
+        found = np.zeros(len(self.signatures), dtype=np.float64)
+        for word in sorted(self.crowded):
+            found[self.postings[word]] += self.weight[word]
+        return np.flatnonzero(found / np.maximum(self.totals, 1e-9) >= MIN_TEXT_COVERAGE)
 
     def shared_share(self, position: int) -> float:
         """The largest share of signature `position`'s weight that one signature of another
