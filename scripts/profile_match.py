@@ -27,8 +27,10 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+# --tree DIR: time another checkout's matcher (scripts/ab_match.py), with this one's pastes.
+TREE = Path(sys.argv[sys.argv.index("--tree") + 1]) if "--tree" in sys.argv else REPO
 sys.path.insert(0, str(REPO / "scripts"))
+sys.path.insert(0, str(TREE))
 
 from bench_match import log_paste, write_generated_entries  # noqa: E402
 
@@ -53,6 +55,7 @@ def main() -> int:
     parser.add_argument("--paste", type=int, default=2_000, help="characters of the paste")
     parser.add_argument("--repeat", type=int, default=50)
     parser.add_argument("--cprofile", action="store_true")
+    parser.add_argument("--tree", default=str(REPO), help="the checkout whose matcher runs")
     args = parser.parse_args()
 
     if args.entries:
@@ -74,7 +77,7 @@ def main() -> int:
     if profile:
         profile.disable()
     cpu = time.process_time() - cpu
-    print(f"{len(kb)} entries, {len(paste)}-character paste: "
+    print(f"{len(kb)} entries, {len(paste)}-character paste, {TREE.name}: "
           f"{cpu / max(args.repeat, 1) * 1000:.2f} ms CPU per paste ({args.repeat} pastes)")
     if profile:
         stats = pstats.Stats(profile)

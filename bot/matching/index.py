@@ -99,6 +99,13 @@ class PatternChoice:
         `OOMKilled로`), and with Unicode `\\b` there is no boundary between `2` and `가`."""
         return re.compile(self.text, re.ASCII)
 
+    @cached_property
+    def needs(self) -> tuple[str, ...] | None:
+        """Lower-cased strings one of which every match holds (literals.required_any), or
+        None: a key line holding none of them is not searched. Read on first use, as the regex
+        is compiled (parsing 10,000 team patterns up front would slow the start)."""
+        return required_any(self.text)
+
 
 _SIGNATURE_FIELDS = tuple(field.name for field in fields(SignatureChoice))
 _signature_fields = attrgetter(*_SIGNATURE_FIELDS)  # a choice's fields as a tuple, in C
@@ -259,8 +266,6 @@ class KnowledgeIndex:
         self.patterns_by_word: dict[str, list[int]] = defaultdict(list)
         self.unanchored_patterns: list[int] = []
         self.pattern_anchor: list[str | None] = []  # per pattern: a word it needs, or None
-        # Per pattern without an anchor word: strings one of which it needs (literals.py).
-        self.pattern_needs: dict[int, tuple[str, ...]] = {}
         for number, entry in enumerate(kb):
             for pattern in entry.patterns:
                 try:
@@ -279,9 +284,6 @@ class KnowledgeIndex:
                     self.patterns_by_word[anchor].append(position)
                 else:
                     self.unanchored_patterns.append(position)
-                    needs = required_any(pattern)
-                    if needs:
-                        self.pattern_needs[position] = needs
 
     # Pickled for the disk cache in a compact form, about half the size and time: the postings
     # as the one array they are views of and each word's length, the signatures and patterns

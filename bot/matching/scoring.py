@@ -293,17 +293,17 @@ def _pattern_evidence(index: KnowledgeIndex, paste: PreparedPaste):  # type: ign
     to_run: set[int] = set(index.unanchored_patterns)
     for word in paste.all_words:
         to_run.update(index.patterns_by_word.get(word, ()))
-    lowered: str | None = None  # the key lines, lower-cased, for the unanchored patterns
+    lowered: str | None = None  # the key lines, lower-cased
     for number in sorted(to_run):
         choice = index.patterns[number]
         anchor = index.pattern_anchor[number]
-        needs = index.pattern_needs.get(number) if anchor is None else None
-        if needs is not None:
-            # A pattern no word anchors, whose strings the paste lacks: it cannot match on
-            # any line (one substring search, not a regex per line).
+        if choice.needs is not None:
+            # A pattern whose strings (PatternChoice.needs) the paste lacks cannot match on
+            # any line: a substring search instead of a regex per line (unanchored patterns
+            # run on every line; an anchored one's other strings may be missing).
             if lowered is None:
                 lowered = "\n".join(paste.lines).lower()
-            if not any(need in lowered for need in needs):
+            if not any(need in lowered for need in choice.needs):
                 continue
         lines = (range(len(paste.lines)) if anchor is None
                  else sorted(w for w in paste.windows_by_word.get(anchor, ())
