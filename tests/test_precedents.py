@@ -85,6 +85,23 @@ def test_an_entry_only_the_precedents_found_is_listed_never_probably() -> None:
     assert found.matches[0].tier in ("likely", "confident")
 
 
+def test_precedents_list_a_teams_replacement_of_the_entry_they_name(tmp_path: Path) -> None:
+    # Precedents name entries by id. A team's entry that replaces a shipped one (same id, from
+    # KNOWLEDGE_PATH) sits elsewhere in the KB, behind team entries of its own: the candidate
+    # is the team's text, found through the index's id -> entry numbers.
+    for number in range(3):
+        (tmp_path / f"team-{number}.md").write_text(GOOD.format(id=f"team-{number}"),
+                                                    encoding="utf-8")
+    (tmp_path / "mine.md").write_text(GOOD.format(id="function-fails-runinput_data"),
+                                      encoding="utf-8")
+    kb = load_knowledge_base(extra=str(tmp_path))
+    assert len(kb) == len(KB) + 3
+    found = Matcher(kb, model=None, precedents=labelled_index()).match(PASTE, top=10)
+    assert [(match.entry_id, match.title) for match in found.matches
+            if match.signature == "(like 3 earlier reports of this problem)"] == \
+        [("function-fails-runinput_data", "GPU driver mismatch")]
+
+
 def test_the_vote_names_none_when_the_nearest_pastes_are_no_problem_of_ours() -> None:
     index = labelled_index()
     paste = "conda solve failed: package libstdcxx is missing from the channel"

@@ -30,7 +30,7 @@ import numpy as np
 
 from bot.disk_cache import cached, code_fingerprint
 from bot.knowledge.model import KnowledgeBase
-from bot.matching.literals import literal_runs
+from bot.matching.literals import literal_runs, required_any
 from bot.matching.masking import mask, mask_both
 from bot.matching.tokens import background_weight, stem, words
 
@@ -43,6 +43,14 @@ MIN_CACHED_ENTRIES = 500
 # What decides the index built from given entries: a change to any of them is a new key.
 _INDEXING_MODULES = ("bot.matching.index", "bot.matching.masking", "bot.matching.tokens",
                      "bot.matching.literals")
+# Of a signature's weight, found over all key lines, to be a candidate (scoring._candidates).
+MIN_TEXT_COVERAGE = 0.3
+# A word more signatures use than this is crowded (`error`, `failed`: in a team KB of 10,000
+# entries, 20,000 signatures hold `error`). Adding its weight to each of them per paste was the
+# part of a short paste's cost that grew with the KB, so scoring adds it only to the signatures
+# a less crowded word of the paste finds, and to those crowded words alone could make
+# candidates (KnowledgeIndex.crowded_capable): the same candidates, at the same coverage.
+CROWDED = 512
 # A word carries information only above this weight, so that ten common words (`error`,
 # `traceback`, `most recent call last`) never add up to one rare one (scoring.py, features.py).
 INFO_FLOOR = 1.2
@@ -90,6 +98,13 @@ class PatternChoice:
         ASCII word boundaries: Korean joins a particle to the word before it (`502가`,
         `OOMKilled로`), and with Unicode `\\b` there is no boundary between `2` and `가`."""
         return re.compile(self.text, re.ASCII)
+
+    @cached_property
+    def needs(self) -> tuple[str, ...] | None:
+        """Lower-cased strings one of which every match holds (literals.required_any), or
+        None: a key line holding none of them is not searched. Read on first use, as the regex
+        is compiled (parsing 10,000 team patterns up front would slow the start)."""
+        return required_any(self.text)
 
 
 _SIGNATURE_FIELDS = tuple(field.name for field in fields(SignatureChoice))
@@ -186,6 +201,13 @@ class KnowledgeIndex:
         self.entry_ids: list[str] = [entry.id for entry in kb]
         self.entry_kinds: list[str] = [entry.kind for entry in kb]
         self.entry_stages: list[str] = [entry.stage for entry in kb]
+        # id -> its entry numbers (one each, unless a KB built by hand repeats an id): the
+        # precedents name entries by id, and looking up their few labels costs nothing, where a
+        # pass over every entry per paste cost 3 ms with 10,000 team entries.
+        self.entry_numbers: dict[str, list[int]] = defaultdict(list)
+        for number, entry_id in enumerate(self.entry_ids):
+            self.entry_numbers[entry_id].append(number)
+        self.entry_numbers = dict(self.entry_numbers)
         signature_words: list[tuple[int, str, set[str], str]] = []
         entry_words: list[set[str]] = [set() for _ in self.entry_ids]
         for number, entry in enumerate(kb):
@@ -235,6 +257,9 @@ class KnowledgeIndex:
         self.postings = _views(self._postings_flat,
                                ((word, len(items)) for word, items in postings.items()))
         self.totals = np.asarray([s.total for s in self.signatures], dtype=np.float64)
+        self.crowded = frozenset(word for word, items in postings.items()
+                                 if len(items) > CROWDED)
+        self.crowded_capable = self._crowded_capable()
 
         self.patterns: list[PatternChoice] = []
         self.pattern_problems: list[tuple[str, str, str]] = []  # entry id, pattern, error
@@ -280,6 +305,16 @@ class KnowledgeIndex:
         self.postings = _views(self._postings_flat, lengths)  # type: ignore[arg-type]
         self.signatures = [SignatureChoice(*fields) for fields in signatures]  # type: ignore[attr-defined]
         self.patterns = [PatternChoice(*fields) for fields in patterns]  # type: ignore[attr-defined]
+
+    def _crowded_capable(self) -> np.ndarray:
+        """The signatures crowded words alone could make candidates, ascending: the largest
+        coverage they can give (scoring._candidates) is at least MIN_TEXT_COVERAGE. Summed as
+        scoring sums them, word by word in sorted order: a sum of fewer of the words (those of
+        a paste) is never larger, in floating point too, so none is missed."""
+        found = np.zeros(len(self.signatures), dtype=np.float64)
+        for word in sorted(self.crowded):
+            found[self.postings[word]] += self.weight[word]
+        return np.flatnonzero(found / np.maximum(self.totals, 1e-9) >= MIN_TEXT_COVERAGE)
 
     def shared_share(self, position: int) -> float:
         """The largest share of signature `position`'s weight that one signature of another

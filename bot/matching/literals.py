@@ -125,3 +125,63 @@ def _plain_sequence_runs(pattern: str) -> list[str] | None:
     if current:
         runs.append("".join(current))
     return runs
+
+
+def required_any(pattern: str) -> tuple[str, ...] | None:
+    """Lower-cased ASCII strings at least one of which every match of `pattern` (compiled with
+    re.ASCII, as the index compiles KB patterns) holds, in any letter case; None when none can
+    be read (a pattern of classes and wildcards only) or the pattern does not parse.
+
+    For the patterns no word anchors (literal_runs() finds none inside a group or an
+    alternation: `(?i)\\b(debugpy|ptvsd)\\b`): a paste whose lower-cased text holds none of the
+    strings cannot match, so the pattern is not run on each of its lines. Letters compare
+    lower-cased, which is exact under re.ASCII (only ASCII letters fold); other characters end
+    a string, as str.lower() of some of them depends on their neighbours (a final sigma).
+    """
+    try:
+        return _required_any(sre_parse.parse(pattern))
+    except (sre_constants.error, OverflowError, RecursionError):
+        return None
+
+
+def _required_any(pattern: sre_parse.SubPattern | list) -> tuple[str, ...] | None:  # type: ignore[type-arg]
+    """required_any() of a parsed sequence: the most selective requirement among its items
+    (a run of literal characters, or what a group, an alternation or a repeat requires)."""
+    options: list[tuple[str, ...]] = []
+    run: list[str] = []
+    for op, value in pattern:
+        if op is sre_constants.LITERAL and chr(value).isascii():  # type: ignore[arg-type]
+            run.append(chr(value).lower())  # type: ignore[arg-type]
+            continue
+        if run:
+            options.append(("".join(run),))
+            run = []
+        inner = _item_requires(op, value)
+        if inner:
+            options.append(inner)
+    if run:
+        options.append(("".join(run),))
+    if not options:
+        return None
+    # The longest shortest string: what the fewest pastes hold.
+    return max(options, key=lambda strings: min(map(len, strings)))
+
+
+def _item_requires(op: object, value: object) -> tuple[str, ...] | None:
+    if op is sre_constants.SUBPATTERN:
+        return _required_any(value[-1])  # type: ignore[index]
+    if op is sre_constants.ATOMIC_GROUP:
+        return _required_any(value)  # type: ignore[arg-type]
+    if op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT,
+              sre_constants.POSSESSIVE_REPEAT):
+        low, _high, item = value  # type: ignore[misc]
+        return _required_any(item) if low >= 1 else None
+    if op is sre_constants.BRANCH:
+        found: dict[str, None] = {}
+        for alternative in value[1]:  # type: ignore[index]
+            strings = _required_any(alternative)
+            if strings is None:
+                return None  # an alternative that requires nothing: nor does the whole
+            found.update(dict.fromkeys(strings))
+        return tuple(found)
+    return None

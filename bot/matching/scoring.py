@@ -32,15 +32,15 @@ from bot.matching.error_lines import line_body
 from bot.matching.extraction import Extracted
 from bot.matching.index import (
     INFO_FLOOR,
+    MIN_TEXT_COVERAGE,
     SCORING_CALL,
     KnowledgeIndex,
     SignatureChoice,
-    fuzzy_form,
+    signature_forms,
     word_form,
 )
 
 MAX_CANDIDATES = 24  # signatures compared in full per paste
-MIN_TEXT_COVERAGE = 0.3  # of a signature's weight, over all key lines, to be a candidate
 STRONG_EVIDENCE = 2.5  # matched information at which a signature counts fully (~1 rare word)
 COVERAGE_SHARE = 0.65  # word coverage vs. fuzzy shape in a signature's score
 FUZZY_CUTOFF = 50  # partial_ratio below this counts as 0
@@ -96,7 +96,10 @@ def prepare(extracted: Extracted) -> PreparedPaste:
     after_timeout = kills_after_timeout(lines)
     bodies = tuple("" if number in after_timeout else evidence_body(line_body(line))
                    for number, line in enumerate(lines))
-    line_words = tuple(frozenset(word_form(body)) for body in bodies)
+    # Both forms of a line from one mask where they cannot differ (no quote, path or URL in
+    # it): masking was a third of a short paste's time.
+    forms = tuple(signature_forms(body) for body in bodies)
+    line_words = tuple(frozenset(found) for _, found in forms)
     windows = tuple(line_words[i] | line_words[i + 1] for i in range(len(lines) - 1))
     has_errors = any(signal > 0 for signal in extracted.signals)
     has_causes = any(extracted.causes)
@@ -107,7 +110,7 @@ def prepare(extracted: Extracted) -> PreparedPaste:
     ) or tuple(1.0 for _ in lines)
     return PreparedPaste(
         lines=lines,
-        fuzzy_lines=tuple(fuzzy_form(body) for body in bodies),
+        fuzzy_lines=tuple(fuzzy for fuzzy, _ in forms),
         line_words=line_words,
         window_words=line_words + windows,
         all_words=frozenset().union(*line_words) if line_words else frozenset(),
@@ -178,19 +181,33 @@ def score_entries(index: KnowledgeIndex, paste: PreparedPaste) -> list[EntryScor
 
 
 def _candidates(index: KnowledgeIndex, paste: PreparedPaste) -> np.ndarray:
-    accumulated = np.zeros(len(index.signatures), dtype=np.float64)
+    """The signatures (positions, ascending) holding at least MIN_TEXT_COVERAGE of their weight
+    in the paste's words, the MAX_CANDIDATES best of them when there are more.
+
+    Only the signatures that could get there are summed: those a less crowded word of the
+    paste finds, and those crowded words alone could carry (index.CROWDED); any other holds
+    only crowded words of the paste, too little of its weight."""
     # In a fixed order: floating-point sums taken in a set's (hash-seeded) order differ in
     # their last bits from one process to the next, and ties then break differently.
-    for word in sorted(paste.all_words):
-        posting = index.postings.get(word)
-        if posting is not None:
-            accumulated[posting] += index.weight[word]
+    words = [word for word in sorted(paste.all_words) if word in index.postings]
+    crowded = index.crowded
+    found = [index.postings[word] for word in words if word not in crowded]
+    pool = np.unique(np.concatenate([*found, index.crowded_capable]))  # ascending
+    accumulated = np.zeros(len(pool), dtype=np.float64)
+    for word in words:
+        posting = index.postings[word]  # ascending too
+        if word in crowded:  # the pool's signatures among its thousands
+            at = np.minimum(np.searchsorted(posting, pool), len(posting) - 1)
+            accumulated[posting[at] == pool] += index.weight[word]
+        else:
+            accumulated[np.searchsorted(pool, posting)] += index.weight[word]
     if not accumulated.any():
         return np.empty(0, dtype=np.int64)
-    coverage = accumulated / np.maximum(index.totals, 1e-9)
-    eligible = np.flatnonzero(coverage >= MIN_TEXT_COVERAGE)
+    coverage = accumulated / np.maximum(index.totals[pool], 1e-9)
+    kept = coverage >= MIN_TEXT_COVERAGE
+    eligible = pool[kept]
     if len(eligible) > MAX_CANDIDATES:
-        rank = coverage[eligible] * np.minimum(accumulated[eligible], STRONG_EVIDENCE)
+        rank = coverage[kept] * np.minimum(accumulated[kept], STRONG_EVIDENCE)
         eligible = eligible[np.argpartition(-rank, MAX_CANDIDATES)[:MAX_CANDIDATES]]
     return eligible
 
@@ -276,9 +293,18 @@ def _pattern_evidence(index: KnowledgeIndex, paste: PreparedPaste):  # type: ign
     to_run: set[int] = set(index.unanchored_patterns)
     for word in paste.all_words:
         to_run.update(index.patterns_by_word.get(word, ()))
+    lowered: str | None = None  # the key lines, lower-cased
     for number in sorted(to_run):
         choice = index.patterns[number]
         anchor = index.pattern_anchor[number]
+        if choice.needs is not None:
+            # A pattern whose strings (PatternChoice.needs) the paste lacks cannot match on
+            # any line: a substring search instead of a regex per line (unanchored patterns
+            # run on every line; an anchored one's other strings may be missing).
+            if lowered is None:
+                lowered = "\n".join(paste.lines).lower()
+            if not any(need in lowered for need in choice.needs):
+                continue
         lines = (range(len(paste.lines)) if anchor is None
                  else sorted(w for w in paste.windows_by_word.get(anchor, ())
                              if w < len(paste.lines)))
