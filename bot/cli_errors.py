@@ -34,11 +34,11 @@ STRINGS = {
     "expected_one": {"en": "argument {name}: expected one argument",
                      "ko": "{name} 뒤에 값을 하나 주세요"},
     "not_allowed_with": {"en": "argument {name}: not allowed with argument {other}",
-                         "ko": "{name}와(과) {other}는 함께 쓸 수 없습니다"},
+                         "ko": "함께 쓸 수 없는 인자입니다: {name}, {other}"},
     "one_of_required": {"en": "one of the arguments {names} is required",
                         "ko": "다음 인자 중 하나가 필요합니다: {names}"},
     "ambiguous": {"en": "ambiguous option: {option} could match {matches}",
-                  "ko": "옵션 {option}이(가) 여러 옵션에 해당합니다: {matches}"},
+                  "ko": "여러 옵션에 해당하는 옵션입니다: {option} ({matches})"},
     "help_hint": {"en": "`{prog} --help` shows how to use it",
                   "ko": "`{prog} --help`로 사용법을 볼 수 있습니다"},
     # a file named on the command line that cannot be read
@@ -46,7 +46,7 @@ STRINGS = {
     "file_forbidden": {"en": "permission denied", "ko": "읽을 권한이 없습니다"},
     "file_is_folder": {"en": "it is a folder, not a file", "ko": "파일이 아니라 폴더입니다"},
     "cannot_read": {"en": "cannot read {path}: {reason}",
-                    "ko": "{path}을(를) 읽을 수 없습니다: {reason}"},
+                    "ko": "파일을 읽을 수 없습니다: {path} ({reason})"},
     # pastes
     "nothing_to_ask": {"en": "nothing to ask about: give the error as TEXT, or paste it on "
                              "standard input with `-`",

@@ -64,8 +64,8 @@ def test_english_teams_keep_argparse_as_it_was(tmp_path: Path) -> None:
 def test_a_batch_file_that_is_not_there_is_said_in_korean(tmp_path: Path) -> None:
     done = bot(tmp_path, "match", "--batch", str(tmp_path / "pastes.jsonl"))
     assert done.exit_code == 2
-    assert done.stderr.strip() == (f"match: {tmp_path / 'pastes.jsonl'}을(를) 읽을 수 없습니다: "
-                                   "파일이 없습니다")
+    assert done.stderr.strip() == (f"match: 파일을 읽을 수 없습니다: {tmp_path / 'pastes.jsonl'} "
+                                   "(파일이 없습니다)")
 
 
 def test_an_unknown_incident_is_said_in_korean(migrated_database_url: str,

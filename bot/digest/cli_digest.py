@@ -38,10 +38,10 @@ STRINGS = {
                 "ko": "(미리보기: 비공개 채널을 포함한 모든 채널입니다. 어느 채널에도 이대로 "
                       "게시되지 않습니다. `--channel C`로 C가 받을 요약을 볼 수 있습니다)"},
     "dry_own": {"en": "(dry run: what {channel} would get: its own incidents)",
-                "ko": "(미리보기: {channel}이 받을 요약, 그 채널의 인시던트만)"},
+                "ko": "(미리보기: 채널 {channel}에 갈 요약, 그 채널의 인시던트만)"},
     "dry_scope": {"en": "(dry run: what {channel} would get: its scope `{scope}`, {withheld} "
                         "private channel(s) left out ({source}))",
-                  "ko": "(미리보기: {channel}이 받을 요약, 범위 `{scope}`, 비공개 채널 "
+                  "ko": "(미리보기: 채널 {channel}에 갈 요약, 범위 `{scope}`, 비공개 채널 "
                         "{withheld}개 제외 ({source}))"},
     "privacy_records": {"en": "channel privacy from the bot's records, SLACK_BOT_TOKEN not set",
                         "ko": "`SLACK_BOT_TOKEN`이 없어 봇의 기록으로 공개 여부를 판단"},

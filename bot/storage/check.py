@@ -27,7 +27,7 @@ STRINGS = {
                     "ko": "데이터베이스({url})를 쓸 수 없습니다: {reason}"},
     "behind": {"en": "database schema is at {revision}, this version needs {head}: run "
                      "`troubleshoot-bot db upgrade`",
-               "ko": "데이터베이스 스키마는 {revision}이고 이 버전에는 {head}가 필요합니다: "
+               "ko": "데이터베이스 스키마가 이 버전과 맞지 않습니다(현재 {revision}, 필요 {head}): "
                      "`troubleshoot-bot db upgrade`를 실행하세요"},
     "not_a_url": {"en": "DATABASE_URL is not a database URL: {url}",
                   "ko": "`DATABASE_URL`이 데이터베이스 주소가 아닙니다: {url}"},

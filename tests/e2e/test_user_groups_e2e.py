@@ -104,8 +104,8 @@ def test_a_draft_is_discarded_by_its_proposer_and_not_by_a_bystander(
         server: Server, maintainers: None) -> None:
     channel = new_channel()
     draft = proposed_draft(server, channel,  # by OUTSIDER
-                           "2026-11-30T09:00:00Z EmbeddingIndexError: vector index '{n}' "
-                           "rejected a write (shard 3 of 8 is read-only)")
+                           "2026-11-30T09:00:00Z LedgerSyncError: reconciliation of batch "
+                           "'{n}' stalled (page 3 of 8)")
 
     server.slack.click(draft, channel=channel, action_id="kb_draft_discard", user="U0000EVE")
     [refusal] = said_to_clicker(server, channel, 1)
