@@ -96,38 +96,13 @@ def test_bad_worker_settings_are_a_settings_error(name: str, value: str) -> None
     assert str(refused.value) == f"{name} must be a whole number from 1 to 256, got {value!r}"
 
 
-@pytest.mark.parametrize(("name", "value"), [("WEB_CONCURRENCY", "two"), ("WEB_THREADS", "0")])
-def test_serve_with_a_bad_worker_setting_says_one_line_and_starts_nothing(
-        name: str, value: str, tmp_path: Path) -> None:
-    # A subprocess in its own session: if the check ever regressed, gunicorn would start there
-    # (not inside pytest) and be killed with its workers.
+def serve_refused(tmp_path: Path, settings: dict[str, str]) -> tuple[int, str, str]:
+    """`troubleshoot-bot serve` with Slack set and `settings`: its exit code, stdout, stderr.
+    A subprocess in its own session: if a start-up check ever regressed, gunicorn would start
+    there (not inside pytest) and be killed with its workers."""
     env = {key: val for key, val in os.environ.items()
            if not key.startswith(("SLACK_", "DATABASE_", "WEB_", "BOT_"))}
-    env.update({"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": "secret", name: value,
-                "DATABASE_URL": f"sqlite:///{tmp_path / 'bot.db'}"})
-    executable = Path(sys.executable).parent / "troubleshoot-bot"
-    process = subprocess.Popen([str(executable), "serve", "--port", "0"], env=env, cwd=tmp_path,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               start_new_session=True)
-    try:
-        _out, err = process.communicate(timeout=60)
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-    assert process.returncode == 2, err
-    assert err.strip().splitlines() == [
-        f"troubleshoot-bot serve: {name} must be a whole number from 1 to 256, got {value!r}"]
-
-
-def test_serve_with_an_unparseable_database_url_names_it_and_quotes_no_password(
-        tmp_path: Path) -> None:
-    """The URL parser's own error quoted the password's tail as the port, in a start-up
-    traceback bound for the server log; `serve` now says one line and starts nothing."""
-    env = {key: val for key, val in os.environ.items()
-           if not key.startswith(("SLACK_", "DATABASE_", "WEB_", "BOT_"))}
-    env.update({"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": "secret",
-                "DATABASE_URL": "postgres://bot:p@ss:w0rdSecret9@127.0.0.1:5432/bot"})
+    env.update({"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": "secret", **settings})
     executable = Path(sys.executable).parent / "troubleshoot-bot"
     process = subprocess.Popen([str(executable), "serve", "--port", "0"], env=env, cwd=tmp_path,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
@@ -138,7 +113,26 @@ def test_serve_with_an_unparseable_database_url_names_it_and_quotes_no_password(
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
-    assert process.returncode == 2, err
+    return process.returncode, out, err
+
+
+@pytest.mark.parametrize(("name", "value"), [("WEB_CONCURRENCY", "two"), ("WEB_THREADS", "0")])
+def test_serve_with_a_bad_worker_setting_says_one_line_and_starts_nothing(
+        name: str, value: str, tmp_path: Path) -> None:
+    returncode, _out, err = serve_refused(tmp_path, {
+        name: value, "DATABASE_URL": f"sqlite:///{tmp_path / 'bot.db'}"})
+    assert returncode == 2, err
+    assert err.strip().splitlines() == [
+        f"troubleshoot-bot serve: {name} must be a whole number from 1 to 256, got {value!r}"]
+
+
+def test_serve_with_an_unparseable_database_url_names_it_and_quotes_no_password(
+        tmp_path: Path) -> None:
+    """The URL parser's own error quoted the password's tail as the port, in a start-up
+    traceback bound for the server log; `serve` now says one line and starts nothing."""
+    returncode, out, err = serve_refused(tmp_path, {
+        "DATABASE_URL": "postgres://bot:p@ss:w0rdSecret9@127.0.0.1:5432/bot"})
+    assert returncode == 2, err
     assert err.strip().splitlines() == [
         "troubleshoot-bot serve: DATABASE_URL cannot be parsed (in its user name and password, "
         "write @ as %40, : as %3A and / as %2F)."]
