@@ -315,6 +315,16 @@ def take_on(server: Server, channel: str, card: Any, user: str) -> None:
     server.wait_in(channel, "chat.update")
 
 
+def public_views(server: Server, public: str, elsewhere: str, home_user: str) -> list[str]:
+    """What a public reader (U0000BOB) is shown of the incidents: `incidents` in `public`,
+    `incidents all` in `elsewhere`, and `home_user`'s Home tab."""
+    server.slack.command("incidents", channel=public, user="U0000BOB")
+    in_channel = shown_text(all_text(respond_calls(server, public)[-1].args))
+    server.slack.command("incidents all", channel=elsewhere, user="U0000BOB")
+    listed_all = shown_text(all_text(respond_calls(server, elsewhere)[-1].args))
+    return [in_channel, listed_all, shown_text(home_of(server, home_user))]
+
+
 def test_a_shared_incident_shows_a_public_channel_only_what_was_said_where_it_may_look(
         server: Server) -> None:
     """One open incident gathers a fingerprint's pastes from every channel. Pastes and an
@@ -348,12 +358,7 @@ def test_a_shared_incident_shows_a_public_channel_only_what_was_said_where_it_ma
     assert "4×" not in similar and "4 times" not in similar, similar
 
     # `incidents` in the public channel, `incidents all` elsewhere, the Home tab: 2×, not 4×.
-    server.slack.command("incidents", channel=public, user="U0000BOB")
-    listed = shown_text(all_text(respond_calls(server, public)[-1].args))
-    server.slack.command("incidents all", channel=later, user="U0000BOB")
-    listed_all = shown_text(all_text(respond_calls(server, later)[-1].args))
-    home = shown_text(home_of(server, "U0000HOME7"))
-    for text in (listed, listed_all, home):
+    for text in public_views(server, public, later, "U0000HOME7"):
         assert f"*#{incident_id}*" in text
         assert "· 2× ·" in text and "· 4× ·" not in text, text
     # In the private channel itself, everything: four pastes.
@@ -413,12 +418,7 @@ def test_a_private_channels_paste_does_not_lift_a_public_incident_up_the_lists(
     server.slack.command(older, channel=private)
     assert incident_id_of(cards_in(server, private, 1)[0].args["blocks"]) == older_id
 
-    server.slack.command("incidents", channel=public, user="U0000BOB")
-    in_channel = shown_text(all_text(respond_calls(server, public)[-1].args))
-    server.slack.command("incidents all", channel=elsewhere, user="U0000BOB")
-    listed_all = shown_text(all_text(respond_calls(server, elsewhere)[-1].args))
-    home = shown_text(home_of(server, "U0000HOME8"))
-    for text in (in_channel, listed_all, home):
+    for text in public_views(server, public, elsewhere, "U0000HOME8"):
         assert position(text, newer_id) < position(text, older_id), text
     # Where the private paste was made, it is the newest: the order is the reader's.
     server.slack.command("incidents all", channel=private)
@@ -445,12 +445,7 @@ def test_an_entry_found_for_a_private_paste_is_not_shown_on_public_lists(
     assert entry_id is not None  # answered in private, and the incident took the answer
     title = cached_knowledge_base().get(entry_id).title_in("en")
 
-    server.slack.command("incidents", channel=public, user="U0000BOB")
-    in_channel = shown_text(all_text(respond_calls(server, public)[-1].args))
-    server.slack.command("incidents all", channel=elsewhere, user="U0000BOB")
-    listed_all = shown_text(all_text(respond_calls(server, elsewhere)[-1].args))
-    home = shown_text(home_of(server, "U0000HOME9"))
-    for text in (in_channel, listed_all, home):
+    for text in public_views(server, public, elsewhere, "U0000HOME9"):
         line = next(line for line in text.split("\\n") if f"*#{incident_id}*" in line)
         assert title not in line and "Exit code" in line, line
     # In the private channel, the answer it was given names the incident.
