@@ -58,8 +58,8 @@ class PrivacyLookup:
         self._kinds: dict[str, str] = {}  # what this request already knows
 
     def public_among(self, channels: set[str]) -> set[str]:
-        return {channel for channel in channels if self._kinds_of(channels)[channel]
-                == CHANNEL_PUBLIC}
+        kinds = self._kinds_of(channels)
+        return {channel for channel in channels if kinds[channel] == CHANNEL_PUBLIC}
 
     def internal(self, channel: str) -> bool:
         """Whether only people of this workspace read `channel` (INTERNAL_KINDS)."""
