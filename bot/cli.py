@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot import __version__, log_redaction
-from bot.cli_errors import error_line, parser_class, parser_language, t
+from bot.cli_errors import command_language, error_line, parser_class, parser_language, t
 from bot.settings import SettingsError, load_dotenv_file, settings
 
 COMMAND_MODULES = (
@@ -106,7 +106,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         from bot.storage.check import database_reason  # SQLAlchemy: only after a failure
 
-        lang = getattr(args, "lang", None) or settings().bot_language
+        lang = command_language(getattr(args, "lang", None))
         print(error_line(t("database_refused", lang, reason=database_reason(error, lang)), lang),
               file=sys.stderr)
         return 1

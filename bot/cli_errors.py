@@ -88,6 +88,12 @@ STRINGS = {
 t = Catalog(STRINGS)
 
 
+def command_language(given: str | None = None) -> str:
+    """The language a command speaks once its arguments are read: its `--lang` (`given`),
+    else BOT_LANGUAGE. (Before they are read, argparse's errors use `parser_language`.)"""
+    return given or settings().bot_language
+
+
 def error_line(message: str, lang: str) -> str:
     """`error: ...` / `오류: ...`, the one shape every command's failure is printed in."""
     return t("error", lang, message=message)

@@ -8,13 +8,9 @@ import argparse
 import json
 import sys
 
+from bot.cli_errors import command_language as _lang  # BOT_LANGUAGE (a watch's --lang is its own)
 from bot.deployments.patterns import valid_pattern
 from bot.deployments.render import t
-from bot.settings import settings
-
-
-def _lang() -> str:
-    return settings().bot_language
 
 
 def _fail(message: str, code: int = 2) -> int:
@@ -29,7 +25,7 @@ def _database() -> str:
     url = database_url()
     problem = database_problem(url)  # before connecting: that would create an empty file
     if problem:
-        raise SystemExit(_fail(problem.text(settings().bot_language), 1))
+        raise SystemExit(_fail(problem.text(_lang()), 1))
     return url
 
 

@@ -15,8 +15,8 @@ from typing import Any
 
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
+from bot.cli_errors import command_language as _lang  # the team's: no `--lang` here
 from bot.i18n import Catalog
-from bot.settings import settings as bot_settings
 
 # What `digest` says on stderr, in BOT_LANGUAGE (what it prints on stdout after posting stays
 # as scripts read it: "posted 2026-W47 to C1 (ts ...)").
@@ -49,10 +49,6 @@ STRINGS = {
 }
 
 t = Catalog(STRINGS)
-
-
-def _lang() -> str:
-    return bot_settings().bot_language
 
 
 def _fail(message: str, code: int = 2) -> int:

@@ -15,6 +15,7 @@ import sys
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.answers.strings import t
+from bot.cli_errors import command_language
 from bot.cli_errors import t as say
 from bot.cli_io import (
     looks_binary,
@@ -34,7 +35,7 @@ log = logging.getLogger(__name__)
 LOCAL_WORKSPACE = "local"
 EMPTY_EXIT_CODE = 2
 def run_ask(args: argparse.Namespace) -> int:
-    lang = args.lang or settings().bot_language
+    lang = command_language(args.lang)
     text = read_text_argument(args.text)
     if not text.strip():
         return fail(say("nothing_to_ask", lang), EMPTY_EXIT_CODE, lang=lang)

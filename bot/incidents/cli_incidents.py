@@ -7,6 +7,7 @@ import getpass
 import json
 from datetime import datetime
 
+from bot.cli_errors import command_language as _lang  # the team's: no `--lang` here
 from bot.cli_errors import t
 from bot.i18n import Catalog
 from bot.incidents.cli_support import duration, fail, incident_json, iso, occurrence_json
@@ -50,11 +51,6 @@ STRINGS = {
 }
 
 say = Catalog(STRINGS)
-
-
-def _lang() -> str:
-    """The language of what these commands say: BOT_LANGUAGE (they take no `--lang`)."""
-    return settings().bot_language
 
 
 def _not_open(url: str, incident_id: int, lang: str) -> str:

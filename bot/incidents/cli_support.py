@@ -7,17 +7,16 @@ from __future__ import annotations
 import sys
 from datetime import datetime
 
-from bot.cli_errors import error_line
+from bot.cli_errors import command_language, error_line
 from bot.incidents.models import Incident, Occurrence
 from bot.incidents.service import as_utc
-from bot.settings import settings
 from bot.storage.check import DatabaseProblem
 
 
 def fail(message: object, code: int = 1, *, lang: str | None = None) -> int:
     """One line on stderr in the command's language (`lang`, else BOT_LANGUAGE); `message`
     is a sentence already in that language, or a DatabaseProblem, said in it here."""
-    lang = lang or settings().bot_language
+    lang = command_language(lang)
     text = message.text(lang) if isinstance(message, DatabaseProblem) else str(message)
     print(error_line(text, lang), file=sys.stderr)
     return code

@@ -13,18 +13,17 @@ import logging
 import sys
 from pathlib import Path
 
-from bot.cli_errors import file_problem
+from bot.cli_errors import command_language, file_problem
 from bot.cli_errors import t as say
 from bot.cli_io import looks_binary, read_text_argument, warn_about_knowledge_problems
 from bot.matching.matcher import Matcher, default_matcher
 from bot.matching.text_output import render_answer_text
-from bot.settings import settings
 
 log = logging.getLogger(__name__)
 
 
 def run_match(args: argparse.Namespace) -> int:
-    lang = args.lang or settings().bot_language
+    lang = command_language(args.lang)
     top = args.top
     if top is None or top < 1:
         print(f"match: {say('top_positive', lang)}", file=sys.stderr)
