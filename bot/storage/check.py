@@ -31,9 +31,7 @@ STRINGS = {
                      "`troubleshoot-bot db upgrade`를 실행하세요"},
     "not_a_url": {"en": "DATABASE_URL is not a database URL: {url}",
                   "ko": "`DATABASE_URL`이 데이터베이스 주소가 아닙니다: {url}"},
-    "read_only": {"en": "the SQLite database file is read-only for this user: commands that "
-                        "only read work, this one writes. Run it as the user that owns the "
-                        "file, or make the file and its folder writable",
+    "read_only": {"en": READ_ONLY_HINT,  # the sentence database_error_reason gives
                   "ko": "이 사용자는 데이터베이스 파일(SQLite)을 읽기만 할 수 있습니다: "
                         "읽기만 하는 명령은 되지만 이 명령은 기록합니다. 파일 주인인 사용자로 "
                         "실행하거나 파일과 그 폴더에 쓰기 권한을 주세요"},
