@@ -411,7 +411,7 @@ def test_kb_eval_cv_by_file_reports_each_file_out_of_fold(tmp_path: Path) -> Non
     assert "first.jsonl" in shown.stdout.split("per file:")[1]
 
 
-@pytest.mark.parametrize("name", ["final_holdout8.jsonl", "final_holdout9.jsonl",
+@pytest.mark.parametrize("name", ["final_holdout9.jsonl", "final_holdout10.jsonl",
                                   "my_final_holdout.jsonl"])
 def test_kb_train_refuses_a_final_holdout_not_yet_scored(tmp_path: Path, name: str) -> None:
     # A round's fresh holdout is collected while the round runs: no model may learn from it.
@@ -430,8 +430,8 @@ def test_the_spent_final_holdouts_train_by_default_and_nothing_fresh_does() -> N
     assert {"dev.jsonl", "holdout.jsonl", "constructed.jsonl"} <= set(names)
     assert unspent_final_holdouts(defaults) == []
     assert all(path.exists() for path in defaults)
-    fresh = EVAL / "final_holdout8.jsonl"
-    assert unspent_final_holdouts([fresh, EVAL / "final_holdout7.jsonl"]) == [fresh]
+    fresh = EVAL / "final_holdout9.jsonl"
+    assert unspent_final_holdouts([fresh, EVAL / "final_holdout8.jsonl"]) == [fresh]
 
 
 def test_kb_train_accepts_a_spent_final_holdout(tmp_path: Path) -> None:
