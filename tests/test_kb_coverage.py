@@ -673,6 +673,12 @@ ROUND9 = [
      "an hour and never completes", "get-deployment-logs"),
     # the round-8 KB said "probably the image build"
     ("엔드포인트 배포가 실패했어요. 오류 메시지에 원인이 없어요", "get-deployment-logs"),
+    # a crash on the request after a clean start is the 502 entry's (a crash at start-up, as in
+    # COVERAGE_ROUND above, stays service-launch-fails); the round-8 KB put start-up first
+    ("the model server loads fine, but every POST to /predict kills it with Segmentation fault "
+     "(core dumped)", "http-status-code-502"),
+    ("모델 서버는 잘 올라오는데 추론 요청을 보내면 Segmentation fault (core dumped)로 프로세스가 "
+     "죽어요", "http-status-code-502"),
 ]
 
 
