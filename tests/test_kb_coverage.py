@@ -669,8 +669,6 @@ ROUND9 = [
     # the round-8 KB said "probably out of memory" here
     ("트래픽이 몰릴 때 요청이 대기열이 꽉 찼다며 503으로 거절돼요", "http-status-code-503"),
     (TF_SERVING_BODY, "function-fails-runinput_data"),
-    ("Model.deploy() then service.wait_for_deployment(show_output=True) keeps running for over "
-     "an hour and never completes", "get-deployment-logs"),
     # the round-8 KB said "probably the image build"
     ("엔드포인트 배포가 실패했어요. 오류 메시지에 원인이 없어요", "get-deployment-logs"),
     # a crash on the request after a clean start is the 502 entry's (a crash at start-up, as in
