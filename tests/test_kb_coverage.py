@@ -72,6 +72,16 @@ ONLY_LIKELY = pytest.mark.xfail(strict=True, reason="ranked first, but only the 
 # Since round 8 the confident tier reads the paste's own evidence, the precedents left out
 # (decision.py): `No module named 'main'` (0.922 on its own, threshold 0.933) and the read
 # timeout (0.864) are "probably" again, their precedents' vote no longer makes the bot sure.
+# Round 9 (kb9) looked for a KB-side way and found none that is right for other pastes
+# (docs/eval.md, "Round 9, kb9"): `No module named 'main'` decides on a plain Python line (a
+# script's own `import main` scores the same 94.5); an exact signature of `import main` + the
+# error (score 100, the exact-match rule) answered that plain script confidently too, and the
+# `aml_blueprint.py` frame adds only a support bonus. The gcc failure scores 99 (a pattern plus
+# support), short of an exact match, and its own-evidence p (0.907) sits below the bare build's
+# (0.947): the model weighs the Azure ML context down (-0.32), so no wording lifts the Azure
+# paste over the bare one. The read timeout can never be an exact match: a signature's host
+# words (`my-endpoint.eastus...`) are part of its word coverage, so any other endpoint's host
+# leaves it at 93-99.
 ANSWERED = [
     (V2_STATUS_SEGFAULT, "service-launch-fails"),
     pytest.param(AKS_NO_MAIN, "service-launch-fails", marks=ONLY_LIKELY),
