@@ -26,6 +26,8 @@ PUBLIC = conversation_object("C1")
     (conversation_object("D1", im=True), "im"),
     (conversation_object("G2", mpim=True), "mpim"),
     (conversation_object("C2", ext_shared=True), "shared"),
+    (conversation_object("C4", org_shared=True), "shared"),
+    ({**PUBLIC, "is_shared": True}, "shared"),
     ({**PUBLIC, "is_pending_ext_shared": True}, "shared"),
     # Slack Connect DMs, group DMs and private channels are read by another organisation too.
     ({**conversation_object("D3", im=True), "is_ext_shared": True}, "shared"),

@@ -1,8 +1,9 @@
 """Is a channel public? Slack says (conversations.info); the database remembers it for every worker.
 
 Only a channel Slack calls a public, unshared channel counts as public. A private channel, a DM,
-a group DM, a Slack Connect channel, and any channel whose lookup failed or was not made yet
-count as private: the bot fails closed. And only a conversation read by this workspace's people
+a group DM, a Slack Connect channel, a channel an Enterprise Grid organisation shares between its
+workspaces, and any channel whose lookup failed or was not made yet count as private: the bot
+fails closed. And only a conversation read by this workspace's people
 alone may be shown public channels' incidents: not a Slack Connect one (`audience_for`).
 Answers are cached for PRIVACY_TTL (a channel converted to private is noticed within that
 time); a failed lookup is retried after FAILED_LOOKUP_TTL.
@@ -39,6 +40,10 @@ def kind_of(conversation: dict[str, Any]) -> str:
     """public / private / im / mpim / shared / unknown, from a conversation object."""
     if conversation.get("is_ext_shared") or conversation.get("is_pending_ext_shared"):
         return SHARED  # people of another organisation read it (a channel, a DM, a group DM)
+    if conversation.get("is_shared") or conversation.get("is_org_shared"):
+        # Enterprise Grid: shared with the organisation's other workspaces, whose people are
+        # not this workspace's members (public channels are public to those only).
+        return SHARED
     if conversation.get("is_im"):
         return "im"
     if conversation.get("is_mpim"):

@@ -454,14 +454,19 @@ def test_an_entry_found_for_a_private_paste_is_not_shown_on_public_lists(
     assert title in next(line for line in own.split("\\n") if f"*#{incident_id}*" in line)
 
 
-def test_a_slack_connect_channel_is_shown_only_its_own_incidents(server: Server) -> None:
+@pytest.mark.parametrize("sharing", ["ext_shared", "org_shared"])
+def test_a_slack_connect_channel_is_shown_only_its_own_incidents(server: Server,
+                                                                 sharing: str) -> None:
     """People of another organisation read a Slack Connect channel: public channels are public
     to this workspace's members, not to them. An answer there cites no other channel's incident
-    or note, and `incidents all` there lists only its own (the others are counted)."""
+    or note, and `incidents all` there lists only its own (the others are counted). So does a
+    channel an Enterprise Grid organisation shares with its other workspaces (`is_org_shared`):
+    their people are not this workspace's members either."""
     public = new_channel()
     shared = "C" + uuid.uuid4().hex[:10].upper()
-    server.fake.add_channel(shared, ext_shared=True)
-    error = unique_error("connectowl")
+    server.fake.add_channel(shared, **{sharing: True})
+    word = {"ext_shared": "connectowl", "org_shared": "gridowl"}[sharing]
+    error = unique_error(word)
     public_id = paste(server, public, error)
     server.slack.command(f"resolve {public_id} restored the owl ledger from the internal backup",
                          channel=public)
@@ -478,4 +483,4 @@ def test_a_slack_connect_channel_is_shown_only_its_own_incidents(server: Server)
     server.slack.command("incidents all", channel=shared, user="U0000EXT")
     listing = shown_text(all_text(respond_calls(server, shared)[-1].args))
     assert f"*#{own_id}*" in listing and f"*#{public_id}*" not in listing, listing
-    assert "connectowl" in listing and "more in private channels or DMs" in listing
+    assert word in listing and "more in private channels or DMs" in listing
