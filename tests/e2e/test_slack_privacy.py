@@ -386,7 +386,9 @@ def test_an_admins_note_from_a_private_channel_does_not_reach_the_public_card(
         server: Server) -> None:
     public, private = new_channel(), private_channel(server)
     incident_id = paste(server, public, unique_error("cardheron"))
-    ts = card_ts(server, public, answer_in(server, public))
+    card = answer_in(server, public)
+    ts = card_ts(server, public, card)
+    full_answer(server, public, card)  # the card's thread is the incident's by then
     server.slack.command(f"resolve {incident_id} heron creds are in the private runbook",
                          channel=private, user=ADMIN)
     assert "resolved" in respond_calls(server, private)[-1].args["text"]
