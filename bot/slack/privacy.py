@@ -124,6 +124,11 @@ def _fresh(kind: str, checked_at: datetime, now: datetime) -> bool:
     return now - checked_at < (FAILED_LOOKUP_TTL if kind == UNKNOWN else PRIVACY_TTL)
 
 
+# Someone of another organisation with no channel of their own here (the Home tab): no
+# channel's incidents are theirs to read.
+OUTSIDER = Audience(channel=None, public_among=lambda _channels: set())
+
+
 def audience_for(client: Any, database_url: str, *, workspace: str,
                  channel: str | None) -> Audience:
     """The readers of a reply in `channel` (None: the Home tab, which belongs to no channel).
@@ -139,3 +144,19 @@ def audience_for(client: Any, database_url: str, *, workspace: str,
         return lookup.public_among(channels) if lookup.internal(channel) else set()
 
     return Audience(channel=channel, public_among=public_among)
+
+
+def member_of(client: Any, workspace: str, user: str) -> bool:
+    """Whether `user` is a member of `workspace` (users.info; in an Enterprise Grid, any of
+    the organisation's workspaces they belong to may be it). Someone of another organisation,
+    met in a Slack Connect channel, can open the app's Home tab too. A failed look-up counts
+    as not a member: the bot fails closed."""
+    try:
+        found = client.users_info(user=user).get("user") or {}
+    except Exception as error:
+        reason = (error.response.get("error") if isinstance(error, SlackApiError)
+                  else type(error).__name__)
+        log.warning("users.info %s failed (%s); showing no channel's incidents", user, reason)
+        return False
+    teams = {found.get("team_id")} | set((found.get("enterprise_user") or {}).get("teams") or ())
+    return workspace in teams

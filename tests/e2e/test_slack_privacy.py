@@ -456,6 +456,20 @@ def test_an_entry_found_for_a_private_paste_is_not_shown_on_public_lists(
     assert title in next(line for line in own.split("\\n") if f"*#{incident_id}*" in line)
 
 
+def test_a_person_of_another_organisation_sees_no_incidents_on_the_home_tab(
+        server: Server) -> None:
+    """The Home tab lists public channels' incidents: public to this workspace's members.
+    Someone of another organisation (met in a Slack Connect channel) who opens the app's Home
+    tab is not one: the incidents are counted, not shown, as in a Slack Connect channel."""
+    public = new_channel()
+    incident_id = paste(server, public, unique_error("homeibex"))
+    assert "homeibex" in shown_text(home_of(server, "U0000MEMBER"))
+    server.fake.add_external_user("U0000GUEST")
+    home = shown_text(home_of(server, "U0000GUEST"))
+    assert "homeibex" not in home and f"#{incident_id}" not in home, home
+    assert "more in private channels or DMs" in home
+
+
 @pytest.mark.parametrize("sharing", ["ext_shared", "org_shared"])
 def test_a_slack_connect_channel_is_shown_only_its_own_incidents(server: Server,
                                                                  sharing: str) -> None:

@@ -70,6 +70,8 @@ class FakeSlackAPI:
         self.outside: dict[str, str] = {}
         # usergroups.users.list: members by user-group id (add_user_group); others are unknown.
         self.user_groups: dict[str, list[str]] = {}
+        # users.info: each user's team (add_external_user); everyone else is of TEAM_ID.
+        self.user_teams: dict[str, str] = {}
         # method -> queued answers (status, body, headers, the channel they are for or None)
         self._failures: dict[str, list[tuple[int, dict[str, Any], dict[str, str], str | None]]] = {}
         self._delays: list[Delay] = []
@@ -180,6 +182,11 @@ class FakeSlackAPI:
             return
         self.channels[channel] = conversation_object(channel, private=private, im=im, mpim=mpim,
                                                      ext_shared=ext_shared, org_shared=org_shared)
+
+    def add_external_user(self, user: str, team: str = "T0000OTHER") -> None:
+        """A person of another organisation (Slack Connect): users.info names their team."""
+        with self._lock:
+            self.user_teams[user] = team
 
     def add_user_group(self, group: str, members: list[str]) -> None:
         """A Slack user group (id `S...`) and its members, as usergroups.users.list lists them."""
@@ -321,8 +328,9 @@ class FakeSlackAPI:
                 return {"ok": False, "error": "channel_not_found"}
             return {"ok": True, "channel": found}
         if method == "users.info":
-            return {"ok": True, "user": {"id": args.get("user"), "name": "someone",
-                                         "tz": "Asia/Seoul"}}
+            user = str(args.get("user"))
+            return {"ok": True, "user": {"id": user, "name": "someone", "tz": "Asia/Seoul",
+                                         "team_id": self.user_teams.get(user, TEAM_ID)}}
         if method == "apps.connections.open":
             if not self.socket_mode_url:
                 return {"ok": False, "error": "not_allowed_token_type"}
