@@ -247,11 +247,14 @@ def find_similar(session: Session, *, workspace: str, result: MatchResult,
     with the size of the history. For an `audience`, only incidents of channels it may see are
     candidates, and a note written in a channel it may not see is left out.
 
-    The slices are cut from what the audience may see, newest *opened* first: cut from
-    everyone's history, a busy private channel's newer incidents filled them and a public fix
-    fell out before the reader's rule was applied; ordered by `last_seen`, a private paste into
-    an old public incident lifted it over the others. The channels are few (one per incident
-    channel), so they are checked first, as for the lists (visible_incidents).
+    The slices are cut from what the audience may see: cut from everyone's history, a busy
+    private channel's newer incidents filled them and a public fix fell out before the
+    reader's rule was applied. The channels are few (one per incident channel), so they are
+    checked first, as for the lists (visible_incidents). The same-entry slice is the newest
+    *opened* first: ordered by `last_seen`, private pastes into old public incidents lifted
+    them over a newer one. The text slices stay ordered by `last_seen` (its index keeps them
+    cheap): a resolved incident's `last_seen` no longer moves (a new paste opens a new
+    incident), so only the 2,000 newest open ones could be reordered by pastes elsewhere.
     """
     if limit <= 0:
         return []
@@ -261,7 +264,7 @@ def find_similar(session: Session, *, workspace: str, result: MatchResult,
     not_excluded = (Incident.id != exclude_incident_id if exclude_incident_id is not None
                     else Incident.id.is_not(None))
     # None: everything (the CLI); else the channels whose incidents and notes may be shown.
-    visible = _visible_channels(session, workspace, audience)
+    visible = _visible_channels(session, audience)
     in_workspace = and_(Incident.workspace == workspace, not_excluded)
     if visible is not None:
         in_workspace = and_(in_workspace, Incident.channel.in_(visible))
@@ -285,7 +288,7 @@ def find_similar(session: Session, *, workspace: str, result: MatchResult,
         for query in (select(Incident.id).where(same_entry),
                       select(Incident.id).where(same_entry, has_note)):
             same_entry_ids.update(session.scalars(
-                query.order_by(Incident.id.desc()).limit(SAME_KEY_CANDIDATES)))
+                query.order_by(Incident.id.desc()).limit(SAME_KEY_CANDIDATES)))  # few rows
     if summary:
         for incident_id, score in _similar_by_text(session, in_workspace, has_note, summary):
             consider([incident_id], score)
@@ -294,6 +297,10 @@ def find_similar(session: Session, *, workspace: str, result: MatchResult,
 
     kept = session.scalars(select(Incident).where(
         Incident.id.in_(set(similarity) | same_entry_ids))).all()
+    if visible is not None and audience is not None:
+        # A note written in a channel with no incident of its own: ask about it now.
+        noted_in = {incident.resolved_in for incident in kept if incident.resolved_in} - visible
+        visible = visible | audience.visible(noted_in) if noted_in else visible
     seen = seen_by(session, (incident.id for incident in kept), audience)
     for incident in kept:
         if (answer is not None and incident.id in same_entry_ids
@@ -327,29 +334,29 @@ def _has_note():  # type: ignore[no-untyped-def]
                 Incident.resolution_note != "")
 
 
-def _visible_channels(session: Session, workspace: str,
-                      audience: Audience | None) -> set[str] | None:
-    """The channels whose incidents and notes `audience` may see (None: the operator, all)."""
+def _visible_channels(session: Session, audience: Audience | None) -> set[str] | None:
+    """The channels whose incidents and notes `audience` may see (None: the operator, all).
+
+    Read from the channel index alone, across workspaces (a filter on the workspace made it a
+    scan of the table): the bot serves one workspace, and another's channel in the same
+    database would only be looked up, fail, and count as private. A note written in a channel
+    with no incident of its own is left out of the fixes' slice (find_similar still shows it
+    where the reader may see that channel)."""
     if audience is None:
         return None
-    in_workspace = Incident.workspace == workspace
     channels = set(session.scalars(select(Incident.channel).where(
-        in_workspace, Incident.channel.is_not(None)).distinct()))
-    channels |= set(session.scalars(select(Incident.resolved_in).where(
-        in_workspace, Incident.resolved_in.is_not(None)).distinct()))
-    return audience.visible(channels)
+        Incident.channel.is_not(None)).distinct()))
+    return audience.visible(channels | ({audience.channel} if audience.channel else set()))
 
 
 def _similar_by_text(session: Session, in_workspace, has_note,  # type: ignore[no-untyped-def]
                      summary: str) -> list[tuple[int, float]]:
-    # Newest opened first (the id): `last_seen` would let pastes the reader may not see
-    # decide which of the incidents it may see are compared.
     recent = session.execute(
         select(Incident.id, Incident.summary).where(in_workspace)
-        .order_by(Incident.id.desc()).limit(RECENT_CANDIDATES)).all()
+        .order_by(Incident.last_seen.desc()).limit(RECENT_CANDIDATES)).all()
     fixed = session.execute(
         select(Incident.id, Incident.summary).where(in_workspace, has_note)
-        .order_by(Incident.id.desc()).limit(RESOLVED_CANDIDATES)).all()
+        .order_by(Incident.last_seen.desc()).limit(RESOLVED_CANDIDATES)).all()
     choices = {row[0]: row[1] for row in (*recent, *fixed) if row[1]}
     found = process.extract(summary, choices, scorer=fuzz.token_sort_ratio,
                             processor=utils.default_process,
