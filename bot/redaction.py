@@ -101,6 +101,12 @@ PATTERNS: tuple[SecretPattern, ...] = (
     SecretPattern("basic-auth", re.compile(
         r"(?P<key>" + _B + r"Authorization\s*[:=]\s*[\"']?Basic\s+)" + _NOT_REDACTED
         + r"[A-Za-z0-9+/]+=*", re.IGNORECASE), keep_prefix="key"),
+    # Basic credentials outside a header (`auth=Basic dXNlcjpw…` in a client's debug log): the
+    # base64 of `user:password`. Mixed case and a digit, so "Basic authentication" stays.
+    SecretPattern("basic-auth", re.compile(
+        r"(?P<key>" + _B + r"(?i:basic)[ \t]+)" + _NOT_REDACTED
+        + r"(?=[A-Za-z0-9+/]*[0-9])(?=[A-Za-z0-9+/]*[A-Z])(?=[A-Za-z0-9+/]*[a-z])"
+        r"[A-Za-z0-9+/]{16,}={0,2}(?![A-Za-z0-9+/=])"), keep_prefix="key"),
     # API-key headers named for what they carry (Azure OpenAI / Cognitive Services, Functions).
     SecretPattern("api-key", re.compile(
         r"(?P<key>" + _B + r"(?:api-key|x-api-key|ocp-apim-subscription-key|x-functions-key)[\"']?"
@@ -216,13 +222,23 @@ PATTERNS: tuple[SecretPattern, ...] = (
         r"(?P<key>(?<![\w.-])(?i:[\w.-]{0,40}?key)[\"']?[ \t]*[=:][ \t]*[\"']?)"
         + _NOT_REDACTED + r"(?=[A-Za-z0-9+/_=-]*[0-9])(?=[A-Za-z0-9+/_=-]*[A-Za-z])"
         r"[A-Za-z0-9+/_=-]{20,}(?![A-Za-z0-9+/_=.-])"), keep_prefix="key"),
+    # A key or token named in Korean (`API 키: …`, `시크릿키는 …`, `인증 토큰은 … 입니다`), with
+    # or without a particle. 키 alone, not inside a word (`패키지 azureml-defaults==…` is a
+    # package); and, as for a name ending in `key`, the value must look random.
+    SecretPattern("secret", re.compile(
+        r"(?P<key>(?:(?<![가-힣])키|시크릿[ \t]?키|토큰|시크릿)(?:은|는|이|가|을|를)?"
+        r"[ \t]*(?:[:=：][ \t]*)?)" + _NOT_REDACTED
+        + r"(?=[A-Za-z0-9+/_=-]*[0-9])(?=[A-Za-z0-9+/_=-]*[A-Za-z])"
+        r"[A-Za-z0-9+/_=-]{20,}(?![A-Za-z0-9+/_=.-])"), keep_prefix="key"),
     # A password named in a sentence or mid-line: `password: X`, `the password is X`,
     # `비밀번호는 X`. Prose uses these words for errors too ("password authentication failed",
     # "비밀번호가 틀렸습니다"), so the value must look like one: 6+ printable characters with a
     # letter and a digit, not a path.
     SecretPattern("password", re.compile(
         r"(?P<key>(?<![A-Za-z])(?:password|passwd|passphrase|비밀번호|비번|패스워드|암호)"
-        r"(?:[ \t]*[:=：][ \t]*|[ \t]+(?:is|was)[ \t]+|(?:는|은)[ \t]+))" + _NOT_REDACTED
+        # ... or quoted straight after the word (`invalid password 'X'`).
+        r"(?:[ \t]*[:=：][ \t]*|[ \t]+(?:is|was)[ \t]+|(?:는|은)[ \t]+|[ \t]+(?=[\"'])))"
+        + _NOT_REDACTED
         + r"(?=[!-~]*[0-9])(?=[!-~]*[A-Za-z])(?![/\\.~])[!-~]{6,}", re.IGNORECASE),
         keep_prefix="key"),
     # Any Authorization header whatever its scheme (an endpoint key sent raw, `SharedKey

@@ -21,6 +21,7 @@ from bot.incidents.service import (
     get_incident,
     incident_for_thread,
     incident_in_conversation,
+    incident_summary,
     list_incidents,
     occurrences_of,
     purge_old_texts,
@@ -334,6 +335,96 @@ def test_an_entry_answered_only_in_a_private_channel_is_not_a_public_reason_to_b
     with session_scope(url) as session:
         [listed], _hidden = visible_incidents(session, reader, workspace="T1")
     assert (listed.id, listed.entry_id) == (incident_id, None)
+
+
+def _private_history(url: str, count: int, *, fingerprint: str | None = None,
+                     entry_id: str | None = None, summary: str = "unrelated words",
+                     resolved_every: int = 1) -> None:
+    """`count` incidents in private channel GPRIV, newer than anything pasted before, every
+    `resolved_every`-th one resolved with a note: a busy private channel's history, written
+    in one statement (their own pastes do not matter to the candidates' windows)."""
+    start = utcnow() + timedelta(minutes=1)
+    rows = []
+    for number in range(count):
+        resolved = number % resolved_every == 0
+        rows.append({
+            "workspace": "T1", "channel": "GPRIV", "summary": summary,
+            "fingerprint": fingerprint if resolved and fingerprint else f"fp-priv-{number}",
+            "entry_id": entry_id, "status": "resolved" if resolved else "open",
+            "first_seen": start + timedelta(seconds=number),
+            "last_seen": start + timedelta(seconds=number), "occurrence_count": 1,
+            "resolution_note": "private fix" if resolved else None,
+            "resolved_by": "eve" if resolved else None, "resolved_in": None})
+    with session_scope(url) as session:
+        session.execute(Incident.__table__.insert(), rows)
+
+
+def _public_fix(url: str, fingerprint: str, *, entry_id: str | None = None,
+                key_line: str = "alpha bravo charlie delta") -> int:
+    """A public channel's incident, resolved with a note."""
+    incident_id = paste(url, "err", result_for(fingerprint, entry_id=entry_id,
+                                               key_line=key_line), channel="CPUB1").incident_id
+    resolve(url, incident_id, "public fix")
+    return incident_id
+
+
+PUBLIC = {"CPUB1", "CPUB2"}
+PUBLIC_READER = Audience(channel="CPUB2", public_among=lambda channels: channels & PUBLIC)
+
+
+def _similar_notes(url: str, question: MatchResult) -> list[tuple[int, str | None]]:
+    with session_scope(url) as session:
+        return [(item.id, item.resolution_note) for item in find_similar(
+            session, workspace="T1", result=question, audience=PUBLIC_READER)]
+
+
+@pytest.mark.parametrize("alike", ["fingerprint", "entry", "summary"])
+def test_a_busy_private_channel_does_not_hide_a_public_fix_from_a_public_reader(
+        migrated_database_url: str, alike: str) -> None:
+    """Similar incidents are picked from bounded slices of history (the newest incidents of
+    the same fingerprint, of the same entry, of the workspace). Slices of everyone's history
+    filled with a private channel's newer incidents, and the public fix a public reader may
+    see fell out before the reader's rule was applied: its "last fixed by" line went missing
+    because of activity it may not know of. The slices hold what the reader may see."""
+    url = migrated_database_url
+    gpu = "container-cannot-be-scheduled"
+    if alike == "fingerprint":
+        fix = _public_fix(url, "fp-win")
+        _private_history(url, 60, fingerprint="fp-win")
+        question = result_for("fp-win", key_line="nothing like the other summary")
+    elif alike == "entry":
+        fix = _public_fix(url, "fp-one", entry_id=gpu)
+        _private_history(url, 60, entry_id=gpu)
+        question = result_for("fp-two", entry_id=gpu, key_line="nothing like the other")
+    else:
+        line = "Error: ImagePullBackOff while pulling image scorer from the registry"
+        fix = _public_fix(url, "fp-one", key_line=line)
+        question = result_for("fp-two", key_line=line)
+        _private_history(url, 2_100, summary=incident_summary("", question), resolved_every=4)
+    assert (fix, "public fix") in _similar_notes(url, question)
+
+
+def test_private_pastes_into_public_incidents_do_not_push_a_public_one_out(
+        migrated_database_url: str) -> None:
+    """Within what a public reader may see, which incidents are candidates must not depend
+    on where else they were pasted: 60 older public incidents of the same entry, each pasted
+    again in a private channel a minute ago, came before the newer public one (the slice was
+    ordered by `last_seen`, which those private pastes moved) and hid it."""
+    url = migrated_database_url
+    gpu = "container-cannot-be-scheduled"
+
+    def gpu_paste(number: int, channel: str) -> int:
+        return paste(url, "err", result_for(f"fp-old-{number}", entry_id=gpu,
+                                            key_line=f"line {number}"),
+                     channel=channel).incident_id
+
+    older = [gpu_paste(number, "CPUB1") for number in range(60)]
+    newest = gpu_paste(60, "CPUB1")
+    for number in range(60):
+        gpu_paste(number, "GPRIV")
+    question = result_for("fp-two", entry_id=gpu, key_line="nothing like the other")
+    found = [incident_id for incident_id, _note in _similar_notes(url, question)]
+    assert found[0] == newest, (found, older)
 
 
 def test_reopen_clears_the_resolution_and_refuses_a_second_open_copy(

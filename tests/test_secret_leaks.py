@@ -75,6 +75,11 @@ def test_each_format_is_recognised_at_every_placement(name: str, data: st.DataOb
     "kubectl logs scoring-7f9c6d5b8-x2k4q -p --tail 100",
     "Error: token_expiry=3600 is shorter than the 5400 s warm-up",
     "AADSTS700016: Application with identifier 'abc' was not found. Failed to get token",
+    # Korean words that hold 키 or 토큰, and Basic authentication named, not sent.
+    "패키지 azureml-inference-server-http1 설치 실패: azureml-defaults==1.48.0 not found",
+    "토큰이 만료되었습니다 (AADSTS700082), 키보드 입력 없이 재시도",
+    "HTTP 401: Basic authentication failed for user scorer (realm AzureML)",
+    "password 'is required' for user scorer",
 ])
 def test_ordinary_error_text_is_left_alone(text: str) -> None:
     """GUIDs, image hashes, pod names, port flags: what the matcher needs stays as it was."""

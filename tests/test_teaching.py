@@ -6,9 +6,13 @@ The end-to-end flows over HTTP are in tests/e2e/test_team_knowledge_e2e.py.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 
 import pytest
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
 
 from bot.incidents.audience import Audience
 from bot.incidents.models import Incident
@@ -28,6 +32,7 @@ from bot.teaching.drafting import (
     signature_of,
     title_from,
 )
+from bot.teaching.flows import propose_after_resolution
 from bot.teaching.live import LiveMatcher
 
 MAINTAINERS = frozenset({"U0MAINT"})
@@ -193,6 +198,41 @@ def test_an_answered_incident_proposes_no_entry(migrated_database_url: str,
         assert incident.entry_id is not None
         proposal = service.propose_entry(session, incident, note=NOTE, by="U0A", base=shipped)
         assert proposal.draft is None and "was answered by" in (proposal.refusal or "")
+
+
+@contextmanager
+def statements() -> Iterator[list[str]]:
+    """The SQL statements any engine runs inside the block, as sent to the database."""
+    sent: list[str] = []
+
+    def note(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+        sent.append(statement)
+
+    event.listen(Engine, "before_cursor_execute", note)
+    try:
+        yield sent
+    finally:
+        event.remove(Engine, "before_cursor_execute", note)
+
+
+def test_a_resolution_reads_what_its_channel_saw_of_the_incident_once(
+        migrated_database_url: str, shipped) -> None:  # type: ignore[no-untyped-def]
+    """Resolving an incident the bot had no answer for drafts an entry; whether it was
+    answered (for the resolving channel's readers) is one look at its pastes, not one per
+    layer."""
+    url = migrated_database_url
+    with session_scope(url) as session:
+        incident_id = record_occurrence(
+            session, workspace="T1", source="slack", text=UNKNOWN, channel="CPUB",
+            result=Matcher(shipped).match(UNKNOWN)).incident_id
+        resolve_incident(session, incident_id, user="U0A", note=NOTE, channel="CPUB")
+    readers = Audience(channel="CPUB", public_among=lambda _channels: set())
+    with statements() as sent:
+        after = propose_after_resolution(url, None, incident_id=incident_id, note=NOTE,
+                                         by="U0A", channel="CPUB", audience=readers)
+    assert after.draft is not None, after.refusal
+    looks = [statement for statement in sent if "max(occurrences.created_at)" in statement]
+    assert len(looks) == 1, looks
 
 
 def test_a_private_channels_answer_does_not_stop_a_public_channels_draft(

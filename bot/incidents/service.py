@@ -37,8 +37,9 @@ from bot.textcut import shorten
 
 TEXT_LIMIT = 20_000  # characters of an occurrence's text kept in the database
 SUMMARY_LIMIT = 300  # characters of an incident's summary line
-# find_similar compares texts only against a bounded, indexed slice of history: the most recent
-# incidents of the workspace plus the most recent resolved-with-a-note ones.
+# find_similar compares texts only against a bounded, indexed slice of history: the newest
+# incidents of the workspace plus the newest resolved-with-a-note ones (of what the reader may
+# see: see find_similar).
 RECENT_CANDIDATES = 2_000
 RESOLVED_CANDIDATES = 500
 SAME_KEY_CANDIDATES = 50
@@ -245,6 +246,15 @@ def find_similar(session: Session, *, workspace: str, result: MatchResult,
     slice of recent incidents whose summaries rapidfuzz compares), so the cost does not grow
     with the size of the history. For an `audience`, only incidents of channels it may see are
     candidates, and a note written in a channel it may not see is left out.
+
+    The slices are cut from what the audience may see: cut from everyone's history, a busy
+    private channel's newer incidents filled them and a public fix fell out before the
+    reader's rule was applied. The channels are few (one per incident channel), so they are
+    checked first, as for the lists (visible_incidents). The same-entry slice is the newest
+    *opened* first: ordered by `last_seen`, private pastes into old public incidents lifted
+    them over a newer one. The text slices stay ordered by `last_seen` (its index keeps them
+    cheap): a resolved incident's `last_seen` no longer moves (a new paste opens a new
+    incident), so only the 2,000 newest open ones could be reordered by pastes elsewhere.
     """
     if limit <= 0:
         return []
@@ -253,7 +263,14 @@ def find_similar(session: Session, *, workspace: str, result: MatchResult,
     answer = result.answer
     not_excluded = (Incident.id != exclude_incident_id if exclude_incident_id is not None
                     else Incident.id.is_not(None))
+    # None: everything (the CLI); else the channels whose incidents and notes may be shown.
+    visible = _visible_channels(session, audience)
     in_workspace = and_(Incident.workspace == workspace, not_excluded)
+    if visible is not None:
+        in_workspace = and_(in_workspace, Incident.channel.in_(visible))
+    # A fix is one the reader may read: its note written where the reader may look.
+    has_note = _has_note() if visible is None else and_(_has_note(), or_(
+        Incident.resolved_in.is_(None), Incident.resolved_in.in_(visible)))
 
     similarity: dict[int, float] = {}
 
@@ -269,22 +286,21 @@ def find_similar(session: Session, *, workspace: str, result: MatchResult,
     if answer is not None:
         same_entry = and_(in_workspace, Incident.entry_id == answer.entry_id)
         for query in (select(Incident.id).where(same_entry),
-                      select(Incident.id).where(same_entry, _has_note())):
+                      select(Incident.id).where(same_entry, has_note)):
             same_entry_ids.update(session.scalars(
-                query.order_by(Incident.last_seen.desc()).limit(SAME_KEY_CANDIDATES)))
+                query.order_by(Incident.id.desc()).limit(SAME_KEY_CANDIDATES)))  # few rows
     if summary:
-        for incident_id, score in _similar_by_text(session, in_workspace, summary, audience):
+        for incident_id, score in _similar_by_text(session, in_workspace, has_note, summary):
             consider([incident_id], score)
     if not similarity and not same_entry_ids:
         return []
 
-    incidents = session.scalars(select(Incident).where(
+    kept = session.scalars(select(Incident).where(
         Incident.id.in_(set(similarity) | same_entry_ids))).all()
-    # None: everything (the CLI); else the channels whose incidents and notes may be shown.
-    visible = None if audience is None else audience.visible(
-        {incident.channel for incident in incidents}
-        | {incident.resolved_in for incident in incidents})
-    kept = [incident for incident in incidents if visible is None or incident.channel in visible]
+    if visible is not None and audience is not None:
+        # A note written in a channel with no incident of its own: ask about it now.
+        noted_in = {incident.resolved_in for incident in kept if incident.resolved_in} - visible
+        visible = visible | audience.visible(noted_in) if noted_in else visible
     seen = seen_by(session, (incident.id for incident in kept), audience)
     for incident in kept:
         if (answer is not None and incident.id in same_entry_ids
@@ -318,21 +334,30 @@ def _has_note():  # type: ignore[no-untyped-def]
                 Incident.resolution_note != "")
 
 
-def _similar_by_text(session: Session, in_workspace, summary: str,  # type: ignore[no-untyped-def]
-                     audience: Audience | None) -> list[tuple[int, float]]:
+def _visible_channels(session: Session, audience: Audience | None) -> set[str] | None:
+    """The channels whose incidents and notes `audience` may see (None: the operator, all).
+
+    Read from the channel index alone, across workspaces (a filter on the workspace made it a
+    scan of the table): the bot serves one workspace, and another's channel in the same
+    database would only be looked up, fail, and count as private. A note written in a channel
+    with no incident of its own is left out of the fixes' slice (find_similar still shows it
+    where the reader may see that channel)."""
+    if audience is None:
+        return None
+    channels = set(session.scalars(select(Incident.channel).where(
+        Incident.channel.is_not(None)).distinct()))
+    return audience.visible(channels | ({audience.channel} if audience.channel else set()))
+
+
+def _similar_by_text(session: Session, in_workspace, has_note,  # type: ignore[no-untyped-def]
+                     summary: str) -> list[tuple[int, float]]:
     recent = session.execute(
-        select(Incident.id, Incident.summary, Incident.channel).where(in_workspace)
+        select(Incident.id, Incident.summary).where(in_workspace)
         .order_by(Incident.last_seen.desc()).limit(RECENT_CANDIDATES)).all()
     fixed = session.execute(
-        select(Incident.id, Incident.summary, Incident.channel)
-        .where(in_workspace, Incident.status == STATUS_RESOLVED,
-               Incident.resolution_note.is_not(None))
+        select(Incident.id, Incident.summary).where(in_workspace, has_note)
         .order_by(Incident.last_seen.desc()).limit(RESOLVED_CANDIDATES)).all()
-    rows = (*recent, *fixed)
-    if audience is not None:
-        visible = audience.visible(row[2] for row in rows)
-        rows = tuple(row for row in rows if row[2] in visible)
-    choices = {row[0]: row[1] for row in rows if row[1]}
+    choices = {row[0]: row[1] for row in (*recent, *fixed) if row[1]}
     found = process.extract(summary, choices, scorer=fuzz.token_sort_ratio,
                             processor=utils.default_process,
                             score_cutoff=TEXT_SIMILARITY_CUTOFF, limit=SAME_KEY_CANDIDATES)

@@ -36,7 +36,7 @@ from bot.slack.files import read_attached_files
 from bot.slack.i18n import t
 from bot.slack.identity import app_name
 from bot.slack.permalinks import answer_links, links_for
-from bot.slack.privacy import audience_for
+from bot.slack.privacy import OUTSIDER, audience_for, member_of
 from bot.slack.render import (
     Message,
     render_answer,
@@ -575,10 +575,12 @@ def incidents_message(client: WebClient, settings: Settings, *, workspace: str, 
 
 
 def publish_home(client: WebClient, settings: Settings, *, workspace: str, user: str) -> None:
-    """The Home tab belongs to no channel: public channels' incidents, the rest counted."""
+    """The Home tab belongs to no channel: public channels' incidents, the rest counted. Public
+    to this workspace's members: to anyone else (Slack Connect), every incident is counted."""
     lang = preferences.user_language(settings.database_url, workspace=workspace, user=user,
                                      default=settings.language)
-    audience = audience_for(client, settings.database_url, workspace=workspace, channel=None)
+    audience = (audience_for(client, settings.database_url, workspace=workspace, channel=None)
+                if member_of(client, workspace, user) else OUTSIDER)
     with session_scope(settings.database_url) as session:
         incidents, hidden = service.visible_incidents(session, audience, workspace=workspace,
                                                       limit=50)

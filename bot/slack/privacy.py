@@ -1,8 +1,9 @@
 """Is a channel public? Slack says (conversations.info); the database remembers it for every worker.
 
 Only a channel Slack calls a public, unshared channel counts as public. A private channel, a DM,
-a group DM, a Slack Connect channel, and any channel whose lookup failed or was not made yet
-count as private: the bot fails closed. And only a conversation read by this workspace's people
+a group DM, a Slack Connect channel, a channel an Enterprise Grid organisation shares between its
+workspaces, and any channel whose lookup failed or was not made yet count as private: the bot
+fails closed. And only a conversation read by this workspace's people
 alone may be shown public channels' incidents: not a Slack Connect one (`audience_for`).
 Answers are cached for PRIVACY_TTL (a channel converted to private is noticed within that
 time); a failed lookup is retried after FAILED_LOOKUP_TTL.
@@ -39,6 +40,10 @@ def kind_of(conversation: dict[str, Any]) -> str:
     """public / private / im / mpim / shared / unknown, from a conversation object."""
     if conversation.get("is_ext_shared") or conversation.get("is_pending_ext_shared"):
         return SHARED  # people of another organisation read it (a channel, a DM, a group DM)
+    if conversation.get("is_shared") or conversation.get("is_org_shared"):
+        # Enterprise Grid: shared with the organisation's other workspaces, whose people are
+        # not this workspace's members (public channels are public to those only).
+        return SHARED
     if conversation.get("is_im"):
         return "im"
     if conversation.get("is_mpim"):
@@ -119,6 +124,11 @@ def _fresh(kind: str, checked_at: datetime, now: datetime) -> bool:
     return now - checked_at < (FAILED_LOOKUP_TTL if kind == UNKNOWN else PRIVACY_TTL)
 
 
+# Someone of another organisation with no channel of their own here (the Home tab): no
+# channel's incidents are theirs to read.
+OUTSIDER = Audience(channel=None, public_among=lambda _channels: set())
+
+
 def audience_for(client: Any, database_url: str, *, workspace: str,
                  channel: str | None) -> Audience:
     """The readers of a reply in `channel` (None: the Home tab, which belongs to no channel).
@@ -134,3 +144,19 @@ def audience_for(client: Any, database_url: str, *, workspace: str,
         return lookup.public_among(channels) if lookup.internal(channel) else set()
 
     return Audience(channel=channel, public_among=public_among)
+
+
+def member_of(client: Any, workspace: str, user: str) -> bool:
+    """Whether `user` is a member of `workspace` (users.info; in an Enterprise Grid, any of
+    the organisation's workspaces they belong to may be it). Someone of another organisation,
+    met in a Slack Connect channel, can open the app's Home tab too. A failed look-up counts
+    as not a member: the bot fails closed."""
+    try:
+        found = client.users_info(user=user).get("user") or {}
+    except Exception as error:
+        reason = (error.response.get("error") if isinstance(error, SlackApiError)
+                  else type(error).__name__)
+        log.warning("users.info %s failed (%s); showing no channel's incidents", user, reason)
+        return False
+    teams = {found.get("team_id")} | set((found.get("enterprise_user") or {}).get("teams") or ())
+    return workspace in teams

@@ -73,11 +73,13 @@ def propose_after_resolution(database_url: str | None, knowledge_path: str | Non
         audience = settled_audience(database_url, incident_id, audience)
         with session_scope(database_url) as session:
             incident = session.get(Incident, incident_id)
-            if incident is None or service.answered_for(session, incident, audience):
+            if incident is None:
                 return AfterResolution(None)
             proposal = service.propose_entry(session, incident, note=note, by=by,
                                              base=cached_knowledge_base(knowledge_path),
                                              channel=channel, audience=audience)
+            if proposal.answered:  # the usual case, not a refusal worth telling anyone
+                return AfterResolution(None)
             if proposal.draft is None:
                 return AfterResolution(None, proposal.refusal)
             return AfterResolution(shown(proposal.draft))

@@ -90,6 +90,7 @@ class SignatureProblem(str):
 class Proposal:
     draft: KnowledgeDraft | None
     refusal: str | None = None  # why no draft was proposed
+    answered: bool = False  # no draft because the incident had a confident answer: nothing to say
 
 
 # ----- who may approve
@@ -252,7 +253,8 @@ def propose_entry(session: Session, incident: Incident, *, note: str, by: str | 
     them): a private channel's answer must not silently stop a public channel's draft."""
     answered = answered_for(session, incident, audience)
     if answered is not None:
-        return Proposal(None, f"incident #{incident.id} was answered by {answered!r}")
+        return Proposal(None, f"incident #{incident.id} was answered by {answered!r}",
+                        answered=True)
     note = str(sanitize(note)).strip()
     if not note:
         return Proposal(None, "the resolution has no note to draft an entry from")

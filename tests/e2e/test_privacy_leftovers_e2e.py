@@ -19,7 +19,7 @@ import pytest
 
 from tests.conftest import BACKENDS
 from tests.e2e.conftest import Server, app_server, new_channel
-from tests.e2e.test_slack_conversations import all_text, answer_in, card_ts
+from tests.e2e.test_slack_conversations import all_text, answer_in, card_ts, full_answer
 from tests.e2e.test_slack_privacy import paste, private_channel, unique_error
 from tests.e2e.test_team_knowledge_e2e import PICK_PASTE, blocks_of, is_answer
 from tests.support.slack_api import TEAM_ID
@@ -88,7 +88,11 @@ def test_the_entry_picker_acts_only_from_the_incidents_own_channel(server: Serve
 def resolved_card(server: Server, channel: str, error: str) -> tuple[int, dict[str, Any]]:
     """`error` pasted in `channel` and resolved there: (its incident, its card with Reopen)."""
     incident_id = paste(server, channel, error)
-    ts = card_ts(server, channel, answer_in(server, channel))
+    card = answer_in(server, channel)
+    ts = card_ts(server, channel, card)
+    # The card's thread is tied to the incident just before its first reply is posted: a
+    # resolution sooner than that finds no card to update.
+    full_answer(server, channel, card)
     server.slack.command(f"resolve {incident_id} bounced the pool", channel=channel)
     server.wait_in(channel, "chat.update", predicate=lambda call: (
         call.args["ts"] == ts and "reopen_incident" in all_text(call.args["blocks"])))

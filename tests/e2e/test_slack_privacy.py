@@ -386,7 +386,9 @@ def test_an_admins_note_from_a_private_channel_does_not_reach_the_public_card(
         server: Server) -> None:
     public, private = new_channel(), private_channel(server)
     incident_id = paste(server, public, unique_error("cardheron"))
-    ts = card_ts(server, public, answer_in(server, public))
+    card = answer_in(server, public)
+    ts = card_ts(server, public, card)
+    full_answer(server, public, card)  # the card's thread is the incident's by then
     server.slack.command(f"resolve {incident_id} heron creds are in the private runbook",
                          channel=private, user=ADMIN)
     assert "resolved" in respond_calls(server, private)[-1].args["text"]
@@ -454,14 +456,33 @@ def test_an_entry_found_for_a_private_paste_is_not_shown_on_public_lists(
     assert title in next(line for line in own.split("\\n") if f"*#{incident_id}*" in line)
 
 
-def test_a_slack_connect_channel_is_shown_only_its_own_incidents(server: Server) -> None:
+def test_a_person_of_another_organisation_sees_no_incidents_on_the_home_tab(
+        server: Server) -> None:
+    """The Home tab lists public channels' incidents: public to this workspace's members.
+    Someone of another organisation (met in a Slack Connect channel) who opens the app's Home
+    tab is not one: the incidents are counted, not shown, as in a Slack Connect channel."""
+    public = new_channel()
+    incident_id = paste(server, public, unique_error("homeibex"))
+    assert "homeibex" in shown_text(home_of(server, "U0000MEMBER"))
+    server.fake.add_external_user("U0000GUEST")
+    home = shown_text(home_of(server, "U0000GUEST"))
+    assert "homeibex" not in home and f"#{incident_id}" not in home, home
+    assert "more in private channels or DMs" in home
+
+
+@pytest.mark.parametrize("sharing", ["ext_shared", "org_shared"])
+def test_a_slack_connect_channel_is_shown_only_its_own_incidents(server: Server,
+                                                                 sharing: str) -> None:
     """People of another organisation read a Slack Connect channel: public channels are public
     to this workspace's members, not to them. An answer there cites no other channel's incident
-    or note, and `incidents all` there lists only its own (the others are counted)."""
+    or note, and `incidents all` there lists only its own (the others are counted). So does a
+    channel an Enterprise Grid organisation shares with its other workspaces (`is_org_shared`):
+    their people are not this workspace's members either."""
     public = new_channel()
     shared = "C" + uuid.uuid4().hex[:10].upper()
-    server.fake.add_channel(shared, ext_shared=True)
-    error = unique_error("connectowl")
+    server.fake.add_channel(shared, **{sharing: True})
+    word = {"ext_shared": "connectowl", "org_shared": "gridowl"}[sharing]
+    error = unique_error(word)
     public_id = paste(server, public, error)
     server.slack.command(f"resolve {public_id} restored the owl ledger from the internal backup",
                          channel=public)
@@ -478,4 +499,4 @@ def test_a_slack_connect_channel_is_shown_only_its_own_incidents(server: Server)
     server.slack.command("incidents all", channel=shared, user="U0000EXT")
     listing = shown_text(all_text(respond_calls(server, shared)[-1].args))
     assert f"*#{own_id}*" in listing and f"*#{public_id}*" not in listing, listing
-    assert "connectowl" in listing and "more in private channels or DMs" in listing
+    assert word in listing and "more in private channels or DMs" in listing

@@ -207,9 +207,11 @@ def test_fetch_logs_button_reads_a_v2_deployment_in_the_thread(server: Server,
                for r in azure.requests)
 
 
-def _modal_after_click(server: Server, channel: str) -> tuple[dict[str, Any], dict[str, Any]]:
+def _modal_after_click(server: Server, channel: str, user: str = "U0000ALICE"
+                       ) -> tuple[dict[str, Any], dict[str, Any]]:
     """(the modal as opened at once, as filled in once the bot asked Azure for its names)."""
-    server.slack.click(_answer_with_button(None), channel=channel, action_id="fetch_logs")
+    server.slack.click(_answer_with_button(None), channel=channel, action_id="fetch_logs",
+                       user=user)
     opened = server.fake.wait_for("views.open", timeout=20,
                                   predicate=lambda c: channel in json.dumps(c.args))[0]
     update = server.fake.wait_for("views.update", timeout=40, predicate=lambda c: (
@@ -238,13 +240,11 @@ def test_fetch_logs_button_without_a_service_offers_what_the_bot_can_read(
     assert opened["callback_id"] == "fetch_logs_modal"
     assert json.loads(opened["private_metadata"])["channel"] == channel
     assert "Listing the services I can read" in json.dumps(opened)
-    # Then a dropdown of every service and endpoint/deployment the stand-in has.
-    [select] = [block["element"] for block in listed["blocks"]
-                if block.get("block_id") == "service"]
-    assert select["type"] == "static_select"
-    assert [option["value"] for option in select["options"]] == [
+    # Then a dropdown of every service and endpoint/deployment the stand-in has that this
+    # person may fetch: not the payments service, which the policy keeps for its team.
+    assert _listed(listed) == [
         "churn-scorer", "credit-ep", "credit-ep/blue", "credit-ep/green", "fraud-api",
-        "loud-api", "pay-api", "quiet-api"]
+        "loud-api", "quiet-api"]
     _submit(server, listed, {"service": {"value": {
         "type": "static_select", "selected_option": {"value": "credit-ep/blue", "text": {
             "type": "plain_text", "text": "credit-ep/blue"}}}},
@@ -252,6 +252,21 @@ def test_fetch_logs_button_without_a_service_offers_what_the_bot_can_read(
     progress = server.wait_in(channel, "chat.postMessage", timeout=20)[0]
     assert "last 20 lines of `credit-ep/blue`" in progress.args["text"]
     assert "credit-ep/blue" in final_update(server, channel)
+
+
+def _listed(view: dict[str, Any]) -> list[str]:
+    [select] = [block["element"] for block in view["blocks"]
+                if block.get("block_id") == "service"]
+    assert select["type"] == "static_select"
+    return [option["value"] for option in select["options"]]
+
+
+def test_the_modal_lists_a_narrowed_service_only_to_those_who_may_fetch_it(
+        server: Server) -> None:
+    """The policy keeps `pay-*` for the payments team: listing its names to everyone told
+    them what the team runs (and offered a choice that could only be refused)."""
+    _opened, listed = _modal_after_click(server, "CLOGSG", user=PAY_DEV)
+    assert "pay-api" in _listed(listed)
 
 
 def test_the_modal_lets_the_person_type_when_azure_cannot_list(server: Server,

@@ -14,6 +14,7 @@ middle of the secret (for a snippet that keeps its line, wherever the width fall
 
 from __future__ import annotations
 
+import base64
 import json
 import string
 from collections.abc import Callable
@@ -47,6 +48,12 @@ def _format(name: str, build: Callable[..., tuple[str, str]], *parts: st.SearchS
 
 def _same(secret: str) -> tuple[str, str]:
     return secret, secret
+
+
+def _basic(credentials: str) -> tuple[str, str]:
+    """`user:password` as an HTTP client sends it, logged outside any Authorization header."""
+    encoded = base64.b64encode(credentials.encode()).decode()
+    return f"requests.get(url, headers=h) auth=Basic {encoded}", encoded
 
 
 FORMATS: dict[str, st.SearchStrategy[Planted]] = {
@@ -183,6 +190,20 @@ FORMATS: dict[str, st.SearchStrategy[Planted]] = {
     "k8s-secret-data": _format("k8s-secret-data", lambda a: (
         f"apiVersion: v1\ndata:\n  DB_CONN: {a}\nkind: Secret", a), _chars(B64, 40),
         own_line=True),
+    # Round 9 (probing as a careless user): Korean names for a key (`API 키`, `시크릿키`), a
+    # token named in a Korean sentence, HTTP Basic credentials outside an Authorization
+    # header, a password quoted straight after the word.
+    "korean-api-key": _format("korean-api-key", lambda a: (
+        f"API 키: {a}7q", f"{a}7q"), _chars(ALNUM, 30)),
+    "korean-compound-key": _format("korean-compound-key", lambda a: (
+        f"시크릿키는 {a}7q 입니다", f"{a}7q"), _chars(ALNUM, 24)),
+    "korean-token-sentence": _format("korean-token-sentence", lambda a: (
+        f"인증 토큰은 {a}7q 입니다", f"{a}7q"), _chars(ALNUM, 24)),
+    "basic-credentials": _format("basic-credentials", lambda a: _basic(f"svc-scorer:{a}9"),
+                                 _chars(ALNUM + "!#%", 18)),
+    "quoted-password": _format("quoted-password", lambda a: (
+        f"AuthenticationError: invalid password '{a}7q' for user scorer", f"{a}7q"),
+        _chars(ALNUM, 14)),
     "pem-private-key": _format("pem-private-key", lambda a, b: (
         f"-----BEGIN RSA PRIVATE KEY-----\n{a}\n{b}\n-----END RSA PRIVATE KEY-----", a + b),
         _chars(B64, 64), _chars(B64, 64), own_line=True),

@@ -70,6 +70,8 @@ class FakeSlackAPI:
         self.outside: dict[str, str] = {}
         # usergroups.users.list: members by user-group id (add_user_group); others are unknown.
         self.user_groups: dict[str, list[str]] = {}
+        # users.info: each user's team (add_external_user); everyone else is of TEAM_ID.
+        self.user_teams: dict[str, str] = {}
         # method -> queued answers (status, body, headers, the channel they are for or None)
         self._failures: dict[str, list[tuple[int, dict[str, Any], dict[str, str], str | None]]] = {}
         self._delays: list[Delay] = []
@@ -171,7 +173,7 @@ class FakeSlackAPI:
         return info
 
     def add_channel(self, channel: str, *, private: bool = False, im: bool = False,
-                    mpim: bool = False, ext_shared: bool = False,
+                    mpim: bool = False, ext_shared: bool = False, org_shared: bool = False,
                     missing: bool = False) -> None:
         """What conversations.info says about `channel`; `missing`: channel_not_found (a
         conversation the bot cannot see, such as a DM between two people)."""
@@ -179,7 +181,12 @@ class FakeSlackAPI:
             self.channels[channel] = {}
             return
         self.channels[channel] = conversation_object(channel, private=private, im=im, mpim=mpim,
-                                                     ext_shared=ext_shared)
+                                                     ext_shared=ext_shared, org_shared=org_shared)
+
+    def add_external_user(self, user: str, team: str = "T0000OTHER") -> None:
+        """A person of another organisation (Slack Connect): users.info names their team."""
+        with self._lock:
+            self.user_teams[user] = team
 
     def add_user_group(self, group: str, members: list[str]) -> None:
         """A Slack user group (id `S...`) and its members, as usergroups.users.list lists them."""
@@ -321,8 +328,9 @@ class FakeSlackAPI:
                 return {"ok": False, "error": "channel_not_found"}
             return {"ok": True, "channel": found}
         if method == "users.info":
-            return {"ok": True, "user": {"id": args.get("user"), "name": "someone",
-                                         "tz": "Asia/Seoul"}}
+            user = str(args.get("user"))
+            return {"ok": True, "user": {"id": user, "name": "someone", "tz": "Asia/Seoul",
+                                         "team_id": self.user_teams.get(user, TEAM_ID)}}
         if method == "apps.connections.open":
             if not self.socket_mode_url:
                 return {"ok": False, "error": "not_allowed_token_type"}
@@ -496,9 +504,12 @@ def _unknown_slack_files(blocks: Any, files: dict[str, dict[str, Any]]) -> list[
 
 
 def conversation_object(channel: str, *, private: bool = False, im: bool = False,
-                        mpim: bool = False, ext_shared: bool = False) -> dict[str, Any]:
+                        mpim: bool = False, ext_shared: bool = False,
+                        org_shared: bool = False) -> dict[str, Any]:
     """A conversation object as conversations.info returns it (docs.slack.dev, Conversation
-    object): a DM carries is_im and the other user; channels carry the is_* flags."""
+    object): a DM carries is_im and the other user; channels carry the is_* flags.
+    `org_shared`: an Enterprise Grid channel shared with other workspaces of the organisation
+    (`is_shared` and `is_org_shared`, not `is_ext_shared`)."""
     created = 1_700_000_000
     if im:
         return {"id": channel, "created": created, "is_archived": False, "is_im": True,
@@ -508,11 +519,13 @@ def conversation_object(channel: str, *, private: bool = False, im: bool = False
     return {"id": channel, "name": name, "is_channel": not (private or mpim),
             "is_group": private and not mpim, "is_im": False, "is_mpim": mpim,
             "is_private": private or mpim, "created": created, "is_archived": False,
-            "is_general": False, "unlinked": 0, "name_normalized": name, "is_shared": ext_shared,
-            "is_org_shared": False, "is_ext_shared": ext_shared, "is_pending_ext_shared": False,
+            "is_general": False, "unlinked": 0, "name_normalized": name,
+            "is_shared": ext_shared or org_shared, "is_org_shared": org_shared,
+            "is_ext_shared": ext_shared, "is_pending_ext_shared": False,
             "pending_shared": [], "context_team_id": TEAM_ID, "updated": created * 1000,
             "parent_conversation": None, "creator": "U0000ALICE",
-            "shared_team_ids": [TEAM_ID], "pending_connected_team_ids": [], "is_member": True,
+            "shared_team_ids": [TEAM_ID, "T0000OTHER"] if org_shared else [TEAM_ID],
+            "pending_connected_team_ids": [], "is_member": True,
             "topic": {"value": "", "creator": "", "last_set": 0},
             "purpose": {"value": "", "creator": "", "last_set": 0}, "previous_names": []}
 

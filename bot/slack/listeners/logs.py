@@ -226,7 +226,7 @@ def fetch_logs_clicked(settings: Settings) -> Callable[..., None]:
             metadata = json.dumps({"channel": channel, "thread_ts": thread_ts,
                                    "incident_id": value.get("incident_id")})
             offer_modal(client, body["trigger_id"], metadata, lang=lang,
-                        database_url=settings.database_url)
+                        database_url=settings.database_url, user=user, channel=channel)
             return
         request = LogRequest(workspace=workspace, user=user, channel=channel,
                              target=str(service), thread_ts=thread_ts, lang=lang)
@@ -236,16 +236,17 @@ def fetch_logs_clicked(settings: Settings) -> Callable[..., None]:
 
 
 def offer_modal(client: Any, trigger_id: str, metadata: str, *, lang: str,
-                database_url: str) -> None:
+                database_url: str, user: str, channel: str) -> None:
     """Open the Fetch-logs modal at once (a trigger_id lasts three seconds), then fill in what
-    the bot can read: a dropdown of its services and endpoints, or a field to type the name
-    when Azure cannot list them now. When logs cannot be fetched at all (the bot's set-up), the
-    modal says so: nothing is ever posted in the channel for that."""
+    the bot can read: a dropdown of its services and endpoints that `user` may fetch from
+    `channel`, or a field to type the name when Azure cannot list them now. When logs cannot
+    be fetched at all (the bot's set-up), the modal says so: nothing is ever posted in the
+    channel for that."""
     opened = client.views_open(trigger_id=trigger_id, view=render.fetch_modal(
         metadata, lang, note=render.t("modal_listing", lang)))
     view = opened.get("view") or {}
     service = LogService(database_url)
-    updated = _listed_modal(service, metadata, lang)
+    updated = _listed_modal(service, metadata, lang, may_fetch=_may_fetch(client, user, channel))
     try:
         client.views_update(view_id=view.get("id"), view=updated,
                             **({"hash": view["hash"]} if view.get("hash") else {}))
@@ -253,7 +254,20 @@ def offer_modal(client: Any, trigger_id: str, metadata: str, *, lang: str,
         log.info("could not update the logs modal: %s", error.response.get("error"))
 
 
-def _listed_modal(service: LogService, metadata: str, lang: str) -> dict[str, Any]:
+def _may_fetch(client: Any, user: str, channel: str) -> Callable[[str], bool]:
+    """Whether the policy lets `user` fetch a name from `channel`: the dropdown lists only
+    those, so that a service a rule keeps for one team is not named to everyone else."""
+    try:
+        policy = load_policy()
+    except PolicyError:  # unreadable now: list nothing rather than everything
+        return lambda _name: False
+    members = group_members(client)
+    return lambda name: policy.check(user=user, channel=channel, target=name,
+                                     group_members=members).allowed
+
+
+def _listed_modal(service: LogService, metadata: str, lang: str, *,
+                  may_fetch: Callable[[str], bool]) -> dict[str, Any]:
     problem = service.check_configuration()
     if problem is not None:
         return render.closed_modal(render.t("not_configured", lang, ref=problem.reference), lang)
@@ -267,7 +281,7 @@ def _listed_modal(service: LogService, metadata: str, lang: str) -> dict[str, An
             return render.closed_modal(render.t("not_configured", lang, ref=reference), lang)
         log.info("could not list services for the logs modal: %s", error.outcome)
         return render.fetch_modal(metadata, lang, note=render.t("modal_unlisted", lang))
-    return render.fetch_modal(metadata, lang, names=names)
+    return render.fetch_modal(metadata, lang, names=[name for name in names if may_fetch(name)])
 
 
 def _incident_service(database_url: str, incident_id: object, *, channel: str,

@@ -170,18 +170,22 @@ def may_pick_for(settings: Settings, body: dict[str, Any], incident_id: int) -> 
     user = (body.get("user") or {}).get("id", "")
     container = body.get("container") or {}
     channel = container.get("channel_id") or (body.get("channel") or {}).get("id")
+    thread_ts = container.get("thread_ts") or (body.get("message") or {}).get("thread_ts")
     with session_scope(settings.database_url) as session:
         incident = session.get(Incident, incident_id)
-        seen_here = channel is not None and session.scalar(
-            select(Occurrence.id).where(Occurrence.incident_id == incident_id,
-                                        Occurrence.channel == channel).limit(1)) is not None
-    if incident is None:
-        return True  # nothing to protect: the flow says it is missing
-    thread_ts = container.get("thread_ts") or (body.get("message") or {}).get("thread_ts")
-    if thread_ts or user in settings.admins:
-        return flows.may_act_on(settings, incident, user=user, channel=channel,
-                                thread_ts=thread_ts)
-    return bool(channel) and (incident.channel == channel or seen_here)
+        if incident is None:
+            return True  # nothing to protect: the flow says it is missing
+        if thread_ts or user in settings.admins:
+            pass  # the buttons' rule, below (it has its own session)
+        elif not channel:
+            return False
+        elif incident.channel == channel:
+            return True
+        else:  # seen in this channel: only asked when the incident's own channel is not it
+            return session.scalar(
+                select(Occurrence.id).where(Occurrence.incident_id == incident_id,
+                                            Occurrence.channel == channel).limit(1)) is not None
+    return flows.may_act_on(settings, incident, user=user, channel=channel, thread_ts=thread_ts)
 
 
 def _draft_id(body: dict[str, Any]) -> int | None:
