@@ -449,23 +449,56 @@ def nested_folds(data: Sequence[Assessed], folds: int, seed: int | None = None) 
     for fold in range(folds):
         training = [a for a, f in zip(data, fold_of, strict=True) if f != fold]
         held_out = [a for a, f in zip(data, fold_of, strict=True) if f == fold]
-        if not training or not held_out:
-            continue
-        # The fold's precedents are its training items only; they judge both sides again.
-        precedents = teach_precedents(training)
-        training = with_precedents(training, precedents)
-        held_out = with_precedents(held_out, precedents)
-        inner = _out_of_fold(training, folds - 1)
-        confident, likely, exact = pick_thresholds(training, inner.full, inner.own)
-        fitted, fitted_own = _fit_both(training)
-        believed = tuple(_decided(a, p, own, confident, likely, exact)
-                         for a, p, own in zip(training, inner.full, inner.own, strict=True))
-        judged = tuple(_decided(a, fitted.probabilities(a.rows) if len(a.rows)
-                                else np.empty(0),
-                                fitted_own.probabilities(a.rows) if len(a.rows)
-                                else np.empty(0), confident, likely, exact)
-                       for a in held_out)
-        out.append(Fold(believed, judged))
+        if training and held_out:
+            out.append(judge_fold(training, held_out, folds - 1))
+    return out
+
+
+def judge_fold(training: Sequence[Assessed], held_out: Sequence[Assessed], inner: int) -> Fold:
+    """Learn precedents, model and thresholds from `training` alone (the thresholds on `inner`
+    grouped folds of it) and decide `held_out` with them."""
+    # The fold's precedents are its training items only; they judge both sides again.
+    precedents = teach_precedents(training)
+    training = with_precedents(training, precedents)
+    held_out = with_precedents(held_out, precedents)
+    probabilities = _out_of_fold(training, inner)
+    confident, likely, exact = pick_thresholds(training, probabilities.full, probabilities.own)
+    fitted, fitted_own = _fit_both(training)
+    believed = tuple(_decided(a, p, own, confident, likely, exact) for a, p, own
+                     in zip(training, probabilities.full, probabilities.own, strict=True))
+    judged = tuple(_decided(a, fitted.probabilities(a.rows) if len(a.rows) else np.empty(0),
+                            fitted_own.probabilities(a.rows) if len(a.rows) else np.empty(0),
+                            confident, likely, exact)
+                   for a in held_out)
+    return Fold(believed, judged)
+
+
+def time_split(data: Sequence[Assessed], files: Sequence[str], held: str
+               ) -> tuple[list[Assessed], list[Assessed]]:
+    """(training, held out) for scoring the file named `held` as on the day it was fresh:
+    `files` are in the order they were collected, and the model learns from the files before
+    `held` only, never from it or from any later one."""
+    earlier = set(files[:list(files).index(held)])
+    return ([a for a in data if a.item.origin in earlier],
+            [a for a in data if a.item.origin == held])
+
+
+def time_split_decisions(items: Sequence[EvalItem], matcher: Matcher, files: Sequence[str],
+                         latest: int, folds: int = DEFAULT_FOLDS) -> list[Decided]:
+    """Each of the `latest` files of `files` (in collection order) decided by precedents, a
+    model and thresholds learned, as `kb train` does with `folds` folds, from the files
+    collected before it (time_split).
+
+    Why beside the grouped cross-validation: its folds mix every collection round, so a
+    held-out repository still has its round's other stacks and wordings on the training side.
+    Each fresh holdout was scored by a model that had seen only earlier rounds, and did worse
+    (docs/eval.md, rounds 8 and 9): this replays that split for the spent ones."""
+    data = assess_all(items, matcher, precedents=False)
+    out: list[Decided] = []
+    for held in files[len(files) - latest:]:
+        training, held_out = time_split(data, files, held)
+        if training and held_out:
+            out.extend(judge_fold(training, held_out, folds).held_out)
     return out
 
 
