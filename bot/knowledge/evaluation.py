@@ -303,9 +303,9 @@ def run_eval(args: argparse.Namespace) -> int:
             return 2
         from bot.knowledge.crossval import DEFAULT_FOLDS, time_split_decisions
         from bot.knowledge.loader import cached_knowledge_base
-        decided = time_split_decisions(items, Matcher(cached_knowledge_base(), model=None),
-                                       [path.name for path in paths], args.time_split,
-                                       args.cv or DEFAULT_FOLDS)
+        matcher = Matcher(cached_knowledge_base(), model=None, context=None)
+        decided = time_split_decisions(items, matcher, [path.name for path in paths],
+                                       args.time_split, args.cv or DEFAULT_FOLDS)
         name = (f"the last {args.time_split} of {name}, each learned from the files before "
                 "it (time split)")
     elif getattr(args, "cv", None):
@@ -315,7 +315,7 @@ def run_eval(args: argparse.Namespace) -> int:
             return 2
         from bot.knowledge.loader import cached_knowledge_base
         decided = cross_validated_decisions(
-            items, Matcher(kb or cached_knowledge_base(), model=None), args.cv)
+            items, Matcher(kb or cached_knowledge_base(), model=None, context=None), args.cv)
         name = f"{name} (grouped {args.cv}-fold cross-validation by source repository)"
     else:
         decided = decide(items, Matcher(kb) if kb is not None else default_matcher())
