@@ -14,7 +14,9 @@ Checks, each reported per entry with its file:
 - the confidence model (knowledge/_model/confidence.json) is present, has a known format
   version, the feature names of this code and sane thresholds;
 - the precedents beside it (knowledge/_model/precedents.json, bot/matching/precedents.py) are
-  present, of a known format version, and name only labels that are entries (or `none`).
+  present, of a known format version, and name only labels that are entries (or `none`);
+- so is the paste-context model (knowledge/_model/context.json, bot/matching/context.py):
+  present, of a known format version, one finite weight per word.
 Exit status 1 when there is any problem, 0 otherwise.
 """
 
@@ -31,6 +33,7 @@ from bot.knowledge.links import find_guide, guide_anchors, guide_link_problem
 from bot.knowledge.loader import entry_files, knowledge_folders, load_entries, parse_entry
 from bot.knowledge.model import LANGUAGES, Entry, KnowledgeBase
 from bot.knowledge.msdocs import GuideFormatError
+from bot.matching.context import ContextFileError, context_path, read_context
 from bot.matching.decision import ModelFileError, model_path, read_model
 from bot.matching.matcher import Matcher
 from bot.matching.precedents import (
@@ -166,6 +169,16 @@ def precedent_problems(entry_ids: list[str], path: Path | None = None) -> list[P
             for label in unknown_labels(index, entry_ids)]
 
 
+def context_problems(path: Path | None = None) -> list[Problem]:
+    """The paste-context model beside the KB: present and readable (context.context_from_json
+    says what is wrong). Without it the matcher still works, but not as it was measured."""
+    try:
+        read_context(path or context_path())
+    except ContextFileError as error:
+        return [Problem("paste context model", str(error))]
+    return []
+
+
 def load_guide_anchors(given: str | None) -> tuple[frozenset[str] | None, list[Problem], str]:
     """The guide's anchors, problems reading it, and a note when no guide was found."""
     path = Path(given) if given else find_guide(project_folder("knowledge").parent)
@@ -184,6 +197,7 @@ def run_check(args: argparse.Namespace) -> int:
     problems = [Problem(str(problem.path), problem.message) for problem in load_problems]
     problems += model_problems()
     problems += precedent_problems([entry.id for entry in entries])
+    problems += context_problems()
     anchors, guide_problems, guide_note = load_guide_anchors(getattr(args, "guide", None))
     problems += guide_problems
     if guide_note:

@@ -35,6 +35,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     evaluate.add_argument("--by-file", action="store_true",
                           help="also one line of figures per FILE (with --cv: each file's "
                                "out-of-fold figures from the same cross-validation)")
+    evaluate.add_argument("--time-split", type=int, metavar="N",
+                          help="score each of the last N FILEs (listed in the order they "
+                               "were collected) with a model learned from the FILEs before "
+                               "it only, as when it was fresh")
     evaluate.set_defaults(func=lazy("bot.knowledge.evaluation:run_eval"))
 
     train = commands.add_parser("train", help="learn the confidence model from labelled pastes "

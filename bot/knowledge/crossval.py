@@ -48,7 +48,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import urlparse
 
 import numpy as np
@@ -61,13 +61,19 @@ from bot.knowledge.evaluation import (
     EvalReport,
     summarise_by_kind,
 )
+from bot.matching.context import ContextModel, fit_context
 from bot.matching.decision import (
     CONFIDENT_MIN_SCORE,
     EXACT_SCORE,
     TIER_UNKNOWN,
     ConfidenceModel,
 )
-from bot.matching.features import FEATURE_NAMES, FEATURE_SIGNS, PRECEDENT_COLUMN
+from bot.matching.features import (
+    CONTEXT_COLUMN,
+    FEATURE_NAMES,
+    FEATURE_SIGNS,
+    PRECEDENT_COLUMN,
+)
 from bot.matching.logistic import Fitted, fit
 from bot.matching.matcher import Assessment, Matcher, Survey
 from bot.matching.precedents import EMPTY_VERDICT, PrecedentIndex
@@ -86,6 +92,9 @@ USE_PRECEDENTS = True
 # The confident tier reads the own-evidence model (decision.py). False: the full model decides
 # every tier, as before round 8, for a before/after comparison in one process.
 CONFIDENT_ON_OWN_EVIDENCE = True
+# Learn the paste-context model (bot/matching/context.py) inside every fold. False: its feature
+# stays NaN (no evidence either way), for a before/after comparison in one process.
+USE_CONTEXT = True
 SCORE_FEATURE = FEATURE_NAMES.index("score")
 
 
@@ -187,6 +196,47 @@ def with_precedents(data: Sequence[Assessed], precedents: PrecedentIndex | None
         out.append(_assessed(a.item, a.matcher.conclude(a.survey, verdict), a.matcher,
                              a.survey))
     return out
+
+
+def teach_context(data: Sequence[Assessed]) -> ContextModel | None:
+    """The paste-context model of `data`'s public pastes (None when it is off or there are
+    none of both kinds). Constructed cases are left out: all answerable and all in the
+    server's own words, they would teach it the generator's vocabulary."""
+    usable = [a for a in data if a.survey is not None and not a.item.constructed]
+    labels = [a.item.expected != NONE_LABEL for a in usable]
+    if not USE_CONTEXT or not any(labels) or all(labels):
+        return None
+    return fit_context([a.survey.terms for a in usable if a.survey is not None], labels,
+                       [source_group(a.item) for a in usable])
+
+
+def with_context(data: Sequence[Assessed], model: ContextModel | None,
+                 folds: int | None = None) -> list[Assessed]:
+    """`data` with the context feature from `model` or, given `folds`, out of fold: each item
+    by a context model learned from the other grouped folds (never its own repository), so
+    the decision model learns what the feature is worth on pastes it was not fitted on."""
+    values = np.full(len(data), np.nan)
+    if folds is not None:
+        fold_of = grouped_folds([a.item for a in data], folds)
+        for fold in range(folds):
+            inside = [i for i, f in enumerate(fold_of) if f == fold]
+            learned = teach_context([a for a, f in zip(data, fold_of, strict=True) if f != fold])
+            if learned is not None and inside:
+                values[inside] = _context_none(learned, [data[i] for i in inside])
+    elif model is not None:
+        values = _context_none(model, data)
+    out = []
+    for a, value in zip(data, values, strict=True):
+        rows = a.rows.copy()
+        if len(rows):
+            rows[:, CONTEXT_COLUMN] = value
+        out.append(replace(a, rows=rows))
+    return out
+
+
+def _context_none(model: ContextModel, data: Sequence[Assessed]) -> np.ndarray:
+    terms = [a.survey.terms if a.survey is not None else frozenset() for a in data]
+    return 1.0 - model.answerable(terms)
 
 
 def _fit(data: Sequence[Assessed]) -> Fitted:
@@ -449,23 +499,59 @@ def nested_folds(data: Sequence[Assessed], folds: int, seed: int | None = None) 
     for fold in range(folds):
         training = [a for a, f in zip(data, fold_of, strict=True) if f != fold]
         held_out = [a for a, f in zip(data, fold_of, strict=True) if f == fold]
-        if not training or not held_out:
-            continue
-        # The fold's precedents are its training items only; they judge both sides again.
-        precedents = teach_precedents(training)
-        training = with_precedents(training, precedents)
-        held_out = with_precedents(held_out, precedents)
-        inner = _out_of_fold(training, folds - 1)
-        confident, likely, exact = pick_thresholds(training, inner.full, inner.own)
-        fitted, fitted_own = _fit_both(training)
-        believed = tuple(_decided(a, p, own, confident, likely, exact)
-                         for a, p, own in zip(training, inner.full, inner.own, strict=True))
-        judged = tuple(_decided(a, fitted.probabilities(a.rows) if len(a.rows)
-                                else np.empty(0),
-                                fitted_own.probabilities(a.rows) if len(a.rows)
-                                else np.empty(0), confident, likely, exact)
-                       for a in held_out)
-        out.append(Fold(believed, judged))
+        if training and held_out:
+            out.append(judge_fold(training, held_out, folds - 1))
+    return out
+
+
+def judge_fold(training: Sequence[Assessed], held_out: Sequence[Assessed], inner: int) -> Fold:
+    """Learn precedents, model and thresholds from `training` alone (the thresholds on `inner`
+    grouped folds of it) and decide `held_out` with them."""
+    # The fold's precedents are its training items only; they judge both sides again.
+    precedents = teach_precedents(training)
+    training = with_precedents(training, precedents)
+    held_out = with_precedents(held_out, precedents)
+    # So is its context model (after the precedents: their rows are made again from the survey).
+    held_out = with_context(held_out, teach_context(training))
+    training = with_context(training, None, inner)
+    probabilities = _out_of_fold(training, inner)
+    confident, likely, exact = pick_thresholds(training, probabilities.full, probabilities.own)
+    fitted, fitted_own = _fit_both(training)
+    believed = tuple(_decided(a, p, own, confident, likely, exact) for a, p, own
+                     in zip(training, probabilities.full, probabilities.own, strict=True))
+    judged = tuple(_decided(a, fitted.probabilities(a.rows) if len(a.rows) else np.empty(0),
+                            fitted_own.probabilities(a.rows) if len(a.rows) else np.empty(0),
+                            confident, likely, exact)
+                   for a in held_out)
+    return Fold(believed, judged)
+
+
+def time_split(data: Sequence[Assessed], files: Sequence[str], held: str
+               ) -> tuple[list[Assessed], list[Assessed]]:
+    """(training, held out) for scoring the file named `held` as on the day it was fresh:
+    `files` are in the order they were collected, and the model learns from the files before
+    `held` only, never from it or from any later one."""
+    earlier = set(files[:list(files).index(held)])
+    return ([a for a in data if a.item.origin in earlier],
+            [a for a in data if a.item.origin == held])
+
+
+def time_split_decisions(items: Sequence[EvalItem], matcher: Matcher, files: Sequence[str],
+                         latest: int, folds: int = DEFAULT_FOLDS) -> list[Decided]:
+    """Each of the `latest` files of `files` (in collection order) decided by precedents, a
+    model and thresholds learned, as `kb train` does with `folds` folds, from the files
+    collected before it (time_split).
+
+    Why beside the grouped cross-validation: its folds mix every collection round, so a
+    held-out repository still has its round's other stacks and wordings on the training side.
+    Each fresh holdout was scored by a model that had seen only earlier rounds, and did worse
+    (docs/eval.md, rounds 8 and 9): this replays that split for the spent ones."""
+    data = assess_all(items, matcher, precedents=False)
+    out: list[Decided] = []
+    for held in files[len(files) - latest:]:
+        training, held_out = time_split(data, files, held)
+        if training and held_out:
+            out.extend(judge_fold(training, held_out, folds).held_out)
     return out
 
 
@@ -478,15 +564,20 @@ def training_hash(items: Sequence[EvalItem]) -> str:
 
 
 def train_model(items: Sequence[EvalItem], matcher: Matcher, folds: int = DEFAULT_FOLDS
-                ) -> tuple[ConfidenceModel, EvalReport, PrecedentIndex | None]:
+                ) -> tuple[ConfidenceModel, EvalReport, PrecedentIndex | None,
+                           ContextModel | None]:
     """The model fitted on every item, thresholds from out-of-fold probabilities, the
-    precedent index of every item, and the nested cross-validation report of the same
-    procedure."""
+    precedent index and the paste-context model of every item, and the nested
+    cross-validation report of the same procedure."""
     data = assess_all(items, matcher)
     precedents = teach_precedents(data)
-    if precedents is not None:
-        precedents.info.update({"training_items": len(items),
-                                "training_data_sha256": training_hash(items)})
+    context = teach_context(data)
+    for learned in (precedents, context):
+        if learned is not None:
+            learned.info.update({"training_items": len(items),
+                                 "training_data_sha256": training_hash(items)})
+    # Each paste's context feature out of fold, as in every fold of the cross-validation.
+    data = with_context(data, None, folds)
     out_of_fold = _out_of_fold(data, folds)
     confident, likely, exact = pick_thresholds(data, out_of_fold.full, out_of_fold.own)
     fitted, fitted_own = _fit_both(data)
@@ -504,4 +595,4 @@ def train_model(items: Sequence[EvalItem], matcher: Matcher, folds: int = DEFAUL
                             fitted.bias, confident, likely, info, exact,
                             fitted_own.weights if CONFIDENT_ON_OWN_EVIDENCE else None,
                             fitted_own.bias if CONFIDENT_ON_OWN_EVIDENCE else 0.0)
-    return model, report, precedents
+    return model, report, precedents, context

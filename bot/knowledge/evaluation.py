@@ -2,7 +2,9 @@
 
 Each FILE is JSON Lines, each line `{"id": ..., "text": ..., "expected": <KB id or "none">,
 "source": <URL>}` (see tests/eval/README.md). Without --cv the shipped model decides; with
---cv K the decision is learned and judged by grouped cross-validation (crossval.py). Figures:
+--cv K the decision is learned and judged by grouped cross-validation (crossval.py); with
+--time-split N each of the last N FILEs is judged by what the FILEs before it teach
+(crossval.time_split_decisions: a fresh holdout's day replayed). Figures:
 
 - top-1, top-3 and MRR (over the first RANKED entries) on the items whose answer is a KB id;
 - confident precision: of the confident answers, the share naming the right entry (a `none`
@@ -294,20 +296,33 @@ def run_eval(args: argparse.Namespace) -> int:
         print(f"kb eval: {', '.join(sources)}: no items", file=sys.stderr)
         return 2
     name = " + ".join(sources)
-    if getattr(args, "cv", None):
+    if getattr(args, "time_split", None) is not None:
+        if not 1 <= args.time_split < len(paths) or feedback:
+            print("kb eval: --time-split N scores the last N of 2 or more FILEs (not "
+                  "--feedback) with what the FILEs before each one teach", file=sys.stderr)
+            return 2
+        from bot.knowledge.crossval import DEFAULT_FOLDS, time_split_decisions
+        from bot.knowledge.loader import cached_knowledge_base
+        matcher = Matcher(cached_knowledge_base(), model=None, context=None)
+        decided = time_split_decisions(items, matcher, [path.name for path in paths],
+                                       args.time_split, args.cv or DEFAULT_FOLDS)
+        name = (f"the last {args.time_split} of {name}, each learned from the files before "
+                "it (time split)")
+    elif getattr(args, "cv", None):
         from bot.knowledge.crossval import cross_validated_decisions
         if args.cv < 2:
             print("kb eval: --cv needs 2 or more folds", file=sys.stderr)
             return 2
         from bot.knowledge.loader import cached_knowledge_base
         decided = cross_validated_decisions(
-            items, Matcher(kb or cached_knowledge_base(), model=None), args.cv)
+            items, Matcher(kb or cached_knowledge_base(), model=None, context=None), args.cv)
         name = f"{name} (grouped {args.cv}-fold cross-validation by source repository)"
     else:
         decided = decide(items, Matcher(kb) if kb is not None else default_matcher())
     report = summarise_by_kind(decided)
+    # A time split's files are what it is about: each one's figures, always.
     by_file = summarise_by_file(decided, [path.name for path in paths]) \
-        if getattr(args, "by_file", False) else None
+        if getattr(args, "by_file", False) or getattr(args, "time_split", None) else None
     if getattr(args, "json", False):
         data = report.to_json()
         if by_file is not None:

@@ -48,6 +48,7 @@ def unspent_final_holdouts(paths: Sequence[Path]) -> list[Path]:
 def run_train(args: argparse.Namespace) -> int:
     from bot.knowledge.crossval import train_model
     from bot.knowledge.loader import cached_knowledge_base
+    from bot.matching.context import context_path, write_context
     from bot.matching.decision import model_path, write_model
     from bot.matching.matcher import Matcher
     from bot.matching.precedents import precedents_path, write_index
@@ -85,14 +86,18 @@ def run_train(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 2
     # Features do not depend on any model: the matcher without one is enough.
-    model, report, precedents = train_model(items, Matcher(kb, model=None, precedents=None),
-                                            args.folds)
+    matcher = Matcher(kb, model=None, precedents=None, context=None)
+    model, report, precedents, context = train_model(items, matcher, args.folds)
     out = Path(args.out) if args.out else model_path()
     write_model(model, out)
     # The precedents the model's features were learned with, beside it (precedents.py).
     precedents_out = out.with_name(precedents_path().name) if args.out else precedents_path()
     if precedents is not None:
         write_index(precedents, precedents_out)
+    # And the paste-context model its context feature was learned with (context.py).
+    context_out = out.with_name(context_path().name) if args.out else context_path()
+    if context is not None:
+        write_context(context, context_out)
     sys.stdout.write(render_report(report, f"grouped {args.folds}-fold cross-validation",
                                    misses=False))
     print(f"wrote {out}: {len(items)} items from {', '.join(map(str, paths))}; thresholds "
@@ -101,4 +106,6 @@ def run_train(args: argparse.Namespace) -> int:
     if precedents is not None:
         print(f"wrote {precedents_out}: {len(precedents)} precedents, "
               f"{len(precedents.vocabulary)} words")
+    if context is not None:
+        print(f"wrote {context_out}: paste context over {len(context.vocabulary)} words")
     return 0

@@ -13,9 +13,11 @@ not change it: re-ranking by probability lowered top-1 in cross-validation):
 
 The confident tier stands on the paste's own evidence (round 8): its two rules read the
 probability of a second logistic regression over the same features without the precedents'
-(`own_weights`: zero on precedent_entry and precedent_none), while the likely tier and the
-probability shown read the full model. The nearest labelled pastes still find candidates and
-lift an entry to "probably"; they never make the bot sure. Out of fold by file (a model that
+(`own_weights`: zero on the features learned from labelled pastes: precedent_entry,
+precedent_none and, from round 9, context_none), while the likely tier and the probability
+shown read the full model. The nearest labelled pastes still find candidates and lift an entry
+to "probably", and the paste's context (context.py) can keep one from it; neither makes the
+bot sure. Out of fold by file (a model that
 never saw the stack), the full model's confident threshold swung from 0.84 to 0.98 between
 folds and a fold at the low end answered three unrelated pastes of round 7's holdout; the own
 evidence model's stayed between 0.92 and 0.96 (docs/eval.md, round 8).
@@ -183,8 +185,9 @@ def model_from_json(data: object) -> ConfidenceModel:
         if own_weights.shape != (len(names),):
             raise ModelFileError("own_evidence weights must have one number per feature")
         if np.any(own_weights[PRECEDENT_COLUMN:] != 0.0):
-            raise ModelFileError("own_evidence must not weigh the precedent features: the "
-                                 "confident tier stands on the paste's own evidence")
+            raise ModelFileError("own_evidence must not weigh the features learned from "
+                                 "labelled pastes (precedents, paste context): the confident "
+                                 "tier stands on the paste's own evidence")
     numbers = [*mean, *scale, *weights, bias, confident, likely,
                *([] if confident_exact is None else [confident_exact]),
                *([] if own_weights is None else [*own_weights, own_bias])]

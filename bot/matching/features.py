@@ -112,9 +112,14 @@ FEATURE_NAMES: tuple[str, ...] = (
     "no_error_line",  # nothing in the paste looks like an error (a description)
     "precedent_entry",  # share of the nearest labelled pastes' vote naming this entry
     "precedent_none",  # share of their vote naming no entry (`none`: not one of ours)
+    "context_none",  # the paste's words read like a setting the KB does not answer (context.py)
 )
 
-PRECEDENT_COLUMN = FEATURE_NAMES.index("precedent_entry")  # the precedent features come last
+# The features learned from labelled pastes come last: the precedents' vote and the paste
+# context. The own-evidence model (decision.py) reads none of them: they may make an answer
+# "probably" or not, never sure (docs/matching.md).
+PRECEDENT_COLUMN = FEATURE_NAMES.index("precedent_entry")
+CONTEXT_COLUMN = FEATURE_NAMES.index("context_none")
 
 # Which way a feature may push the probability (logistic.fit): evidence for the entry only up,
 # evidence against it only down; 0 leaves the data to say.
@@ -122,7 +127,8 @@ _RAISES = ("score", "best_line_score", "matched_info", "specific_info", "pattern
            "support", "rare_overlap", "entry_coverage", "prose_score", "is_first", "margin_next",
            "margin_rival", "rule_confident", "precedent_entry")
 _LOWERS = ("gap_to_first", "explained", "death_outside_serving", "build_outside_deployment",
-           "init_container_line", "uncovered_cause", "out_of_scope", "precedent_none")
+           "init_container_line", "uncovered_cause", "out_of_scope", "context_none",
+           "precedent_none")
 FEATURE_SIGNS: tuple[int, ...] = tuple(
     1 if name in _RAISES else -1 if name in _LOWERS else 0 for name in FEATURE_NAMES)
 
@@ -144,6 +150,8 @@ class PasteShape:
     out_of_scope: float
     volume_only: bool  # the paste's pod waits for a volume claim and for nothing else
     text: str = field(default="", repr=False)
+    # 1 - context.ContextModel.answerable: NaN without a context model (no evidence either way).
+    context_none: float = math.nan
 
     @cached_property
     def other_activity(self) -> bool:
@@ -153,7 +161,8 @@ class PasteShape:
         return bool(_OTHER_ACTIVITY.search(self.text[:MAX_CONTEXT_CHARS]))
 
 
-def paste_shape(text: str, extracted: Extracted, paste: PreparedPaste) -> PasteShape:
+def paste_shape(text: str, extracted: Extracted, paste: PreparedPaste,
+                context_none: float = math.nan) -> PasteShape:
     head = text[:4000]
     signals = extracted.signals
     errors = sum(1 for signal in signals if signal > 0)
@@ -173,6 +182,7 @@ def paste_shape(text: str, extracted: Extracted, paste: PreparedPaste) -> PasteS
         out_of_scope=float(out_of_scope(text, serving)),
         volume_only=waits_for_volume_only(text),
         text=text,
+        context_none=context_none,
     )
 
 
@@ -245,22 +255,24 @@ def candidate_features(ranked: Sequence[EntryScore], paste: PreparedPaste, extra
             shape.korean,
             shape.no_error_line,
         ])
-    return with_precedent_columns(rows, chosen, index, verdict)
+    return with_precedent_columns(rows, chosen, index, verdict, shape.context_none)
 
 
 def with_precedent_columns(rows: list[list[float]], ranked: Sequence[EntryScore],
-                           index: KnowledgeIndex, verdict: Verdict | None
-                           ) -> list[list[float]]:
-    """`rows` (all but the precedent features, or all of them: those are replaced) with the
-    precedent features of ranked[:len(rows)]. Apart from the rest: cross-validation asks
-    several precedent indexes about one paste, and most answers move no candidate."""
+                           index: KnowledgeIndex, verdict: Verdict | None,
+                           context_none: float = math.nan) -> list[list[float]]:
+    """`rows` (the paste's own features, or all of them: the learned ones are replaced) with
+    the precedent features of ranked[:len(rows)] and the paste's `context_none`. Apart from
+    the rest: cross-validation asks several precedent indexes about one paste, and most
+    answers move no candidate."""
     out = []
     for row, scored in zip(rows, ranked, strict=False):
         share = verdict.share(index.entry_ids[scored.entry]) if verdict else 0.0
         none = (verdict.shares.get(NONE_LABEL, 0.0) if verdict else 0.0)
         out.append([*row[:PRECEDENT_COLUMN],
                     math.nan if share is None else share,
-                    math.nan if share is None else none])
+                    math.nan if share is None else none,
+                    context_none])
     return out
 
 

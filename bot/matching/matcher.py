@@ -15,6 +15,7 @@ where extraction cuts a long line through the middle of one.
 from __future__ import annotations
 
 import logging
+import math
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
@@ -23,6 +24,7 @@ from typing import Literal
 from bot.knowledge.loader import cached_knowledge_base
 from bot.knowledge.model import KnowledgeBase
 from bot.matching.confidence import confident_count
+from bot.matching.context import ContextModel, paste_terms, shipped_context
 from bot.matching.decision import (
     TIER_CONFIDENT,
     TIER_LIKELY,
@@ -83,6 +85,7 @@ class Survey:
     shape: PasteShape
     words: Counter[str]  # precedents.paste_words
     rows: list[list[float]]  # features of ranked[:CANDIDATES], without precedents
+    terms: frozenset[str] = frozenset()  # context.paste_terms, for a context model to learn
 
 
 @dataclass(frozen=True)
@@ -105,7 +108,8 @@ class Assessment:
 class Matcher:
     def __init__(self, kb: KnowledgeBase,
                  model: ConfidenceModel | Literal["shipped"] | None = "shipped",
-                 precedents: PrecedentIndex | Literal["shipped"] | None = "shipped") -> None:
+                 precedents: PrecedentIndex | Literal["shipped"] | None = "shipped",
+                 context: ContextModel | Literal["shipped"] | None = "shipped") -> None:
         self.kb = kb
         self.index = build_index(kb)  # from the disk cache for a large, unchanged KB
         self.prose = ProseIndex(kb)
@@ -114,6 +118,8 @@ class Matcher:
         # None: no precedents (the signatures alone find candidates, their features are 'no
         # evidence either way').
         self.precedents = shipped_precedents() if precedents == "shipped" else precedents
+        # None: the context feature is NaN, the decision model's "no evidence either way".
+        self.context = shipped_context() if context == "shipped" else context
 
     def match(self, text: str, *, top: int = 3, lang: str = "en") -> MatchResult:
         """The ranked matches for a paste. Pure; an exception here is a bug and is raised:
@@ -142,16 +148,21 @@ class Matcher:
             # line, but its words still name the error, so it is not taken for a description.
             prose = self.prose.search(text if isinstance(text, str) else "\n".join(paste.lines))
             ranked = _with_prose_candidates(ranked, prose)
-        shape = paste_shape(text if isinstance(text, str) else "", extracted, paste)
+        plain = text if isinstance(text, str) else ""
+        terms = paste_terms(plain)
+        context_none = 1.0 - float(self.context.answerable([terms])[0]) \
+            if self.context is not None else math.nan
+        shape = paste_shape(plain, extracted, paste, context_none)
         rows = candidate_features(ranked, paste, extracted, self.index, shape, prose)
-        return Survey(extracted, paste, ranked, prose, shape, paste_words(paste), rows)
+        return Survey(extracted, paste, ranked, prose, shape, paste_words(paste), rows, terms)
 
     def conclude(self, survey: Survey, verdict: Verdict) -> Assessment:
         """The survey with what the precedents say: their extra candidates and features."""
         ranked = _with_precedent_candidates(survey.ranked, verdict, survey.paste,
                                             self.index.entry_numbers)
         if ranked is survey.ranked:  # no candidate added: the survey's features still hold
-            rows = with_precedent_columns(survey.rows, ranked, self.index, verdict)
+            rows = with_precedent_columns(survey.rows, ranked, self.index, verdict,
+                                          survey.shape.context_none)
         else:
             rows = candidate_features(ranked, survey.paste, survey.extracted, self.index,
                                       survey.shape, survey.prose, verdict)
