@@ -430,17 +430,20 @@ def test_a_private_channels_paste_does_not_lift_a_public_incident_up_the_lists(
 
 def test_an_entry_found_for_a_private_paste_is_not_shown_on_public_lists(
         server: Server) -> None:
-    """An exit code typed alone is not answered; the same error line with the pod it came from
-    and the memory it lacked is, and joins the same incident (those lines are not error
-    lines). Answered only in a private channel, the incident's entry is that channel's
-    knowledge: public lists name the incident by its error line, as its public card did."""
+    """An OOM kill pasted from a training job is not answered (training jobs are not ours,
+    tests/eval/LABELS.md); the same error line pasted alone is, and joins the same incident
+    (the chat around an error line is not part of its fingerprint). Answered only in a
+    private channel, the incident's entry is that channel's knowledge: public lists name the
+    incident by its error line, as its public card did. (Until round 9 the pair was a bare
+    `Exit code 137` and the same line with the pod's name; retrained on round 8's holdout,
+    an exit code with chat around it is only "probably" out of memory.)"""
     private, public, elsewhere = private_channel(server), new_channel(), new_channel()
-    bare = "Exit code 137"
-    incident_id = paste(server, public, bare)
+    error_line = "Reason: OOMKilled"
+    incident_id = paste(server, public,
+                        f"our nightly training job on the cluster, epoch 3 of 10\n{error_line}")
     assert server.sql("SELECT entry_id FROM incidents WHERE id = :id",
                       id=incident_id)[0].entry_id is None  # not answered in public
-    server.slack.command(f"kubectl describe pod scorer-7d9\n{bare}\n"
-                         "the node has 2Gi and the model needs 3", channel=private)
+    server.slack.command(error_line, channel=private)
     assert incident_id_of(cards_in(server, private, 1)[0].args["blocks"]) == incident_id
     [entry_id] = [row.entry_id for row in server.sql(
         "SELECT entry_id FROM incidents WHERE id = :id", id=incident_id)]
@@ -449,7 +452,7 @@ def test_an_entry_found_for_a_private_paste_is_not_shown_on_public_lists(
 
     for text in public_views(server, public, elsewhere, "U0000HOME9"):
         line = next(line for line in text.split("\\n") if f"*#{incident_id}*" in line)
-        assert title not in line and "Exit code" in line, line
+        assert title not in line and "OOMKilled" in line, line
     # In the private channel, the answer it was given names the incident.
     server.slack.command("incidents all", channel=private)
     own = shown_text(all_text(respond_calls(server, private)[-1].args))
