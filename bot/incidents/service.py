@@ -125,11 +125,8 @@ def incident_summary(pasted: str, result: MatchResult) -> str:
     """The one line that names the incident in lists, redacted: the line that decided the
     match (its evidence), else the first error line; never the chat around the error.
 
-    Masked with the matcher's own masking, so that the summaries of repeats (different pod
-    names, ids, timestamps) compare as equal in find_similar and read the same in lists.
-    Redacted BEFORE it is masked: masking rewrites a token's digits and hex runs into
-    placeholders, after which the redaction patterns no longer see the token, and its
-    remaining letters would be shown.
+    As pasted (`0/3 nodes are available`), not masked: people read it in lists, the Home tab
+    and the digest. Repeats are compared by its masked form, `summary_key`.
     """
     line = result.summary_line
     if not line.strip():  # a result built without the matcher's lines
@@ -138,15 +135,19 @@ def incident_summary(pasted: str, result: MatchResult) -> str:
         # Nothing matched and the line is someone talking ("배포 실패했습니다 ㅠ 도와주세요"):
         # no summary at all, and lists say "unknown error", rather than quote the chat.
         return ""
-    line = " ".join(_mask(sanitize(line)).split())
-    return _cut(line, SUMMARY_LIMIT)
+    return _cut(" ".join(sanitize(line).split()), SUMMARY_LIMIT)
 
 
-def _mask(line: str) -> str:
+def summary_key(summary: str) -> str:
+    """The summary masked with the matcher's own masking, so that the summaries of repeats
+    (other pod names, ids, timestamps) compare as equal in find_similar. Made from the
+    redacted summary: masking first would rewrite a token's digits into placeholders, and the
+    redaction patterns would no longer see the token."""
     try:
-        return mask(line)
-    except Exception:  # masking is a nicety for summaries; never lose a paste over it
-        return line
+        masked = mask(summary)
+    except Exception:  # masking is a nicety for comparing; never lose a paste over it
+        masked = summary
+    return _cut(" ".join(masked.split()), SUMMARY_LIMIT)
 
 
 # --- recording --------------------------------------------------------------------------------
@@ -210,7 +211,8 @@ def _upsert_open_incident(session: Session, *, workspace: str, fingerprint: str,
                 .order_by(Incident.id.desc()).limit(1).scalar_subquery())
     statement = insert(Incident).values(
         workspace=workspace, channel=channel, thread_ts=thread_ts, service=service,
-        fingerprint=fingerprint, entry_id=entry_id, summary=summary, status=STATUS_OPEN,
+        fingerprint=fingerprint, entry_id=entry_id, summary=summary,
+        summary_key=summary_key(summary), status=STATUS_OPEN,
         first_seen=now, last_seen=now, occurrence_count=1, reported_by=user,
         previous_incident_id=previous)
     excluded = statement.excluded
@@ -273,7 +275,8 @@ def find_similar(session: Session, *, workspace: str, result: MatchResult,
             same_entry_ids.update(session.scalars(
                 query.order_by(Incident.last_seen.desc()).limit(SAME_KEY_CANDIDATES)))
     if summary:
-        for incident_id, score in _similar_by_text(session, in_workspace, summary, audience):
+        for incident_id, score in _similar_by_text(session, in_workspace, summary_key(summary),
+                                                   audience):
             consider([incident_id], score)
     if not similarity and not same_entry_ids:
         return []
@@ -318,13 +321,14 @@ def _has_note():  # type: ignore[no-untyped-def]
                 Incident.resolution_note != "")
 
 
-def _similar_by_text(session: Session, in_workspace, summary: str,  # type: ignore[no-untyped-def]
+def _similar_by_text(session: Session, in_workspace, key: str,  # type: ignore[no-untyped-def]
                      audience: Audience | None) -> list[tuple[int, float]]:
+    """Incidents whose masked summaries (`summary_key`) are close to `key`, with the score."""
     recent = session.execute(
-        select(Incident.id, Incident.summary, Incident.channel).where(in_workspace)
+        select(Incident.id, Incident.summary_key, Incident.channel).where(in_workspace)
         .order_by(Incident.last_seen.desc()).limit(RECENT_CANDIDATES)).all()
     fixed = session.execute(
-        select(Incident.id, Incident.summary, Incident.channel)
+        select(Incident.id, Incident.summary_key, Incident.channel)
         .where(in_workspace, Incident.status == STATUS_RESOLVED,
                Incident.resolution_note.is_not(None))
         .order_by(Incident.last_seen.desc()).limit(RESOLVED_CANDIDATES)).all()
@@ -333,7 +337,7 @@ def _similar_by_text(session: Session, in_workspace, summary: str,  # type: igno
         visible = audience.visible(row[2] for row in rows)
         rows = tuple(row for row in rows if row[2] in visible)
     choices = {row[0]: row[1] for row in rows if row[1]}
-    found = process.extract(summary, choices, scorer=fuzz.token_sort_ratio,
+    found = process.extract(key, choices, scorer=fuzz.token_sort_ratio,
                             processor=utils.default_process,
                             score_cutoff=TEXT_SIMILARITY_CUTOFF, limit=SAME_KEY_CANDIDATES)
     return [(incident_id, float(score)) for _text, score, incident_id in found]
