@@ -124,12 +124,36 @@ def test_incidents_show_writes_times_without_microseconds(migrated_database_url:
     number = re.search(r"#(\d+)", asked.stdout)
     assert number, asked.stdout
     bot(tmp_path, "incidents", "resolve", number[1], "--note", "fixed", url=migrated_database_url)
-    shown = bot(tmp_path, "incidents", "show", number[1], url=migrated_database_url).stdout
+    shown = bot(tmp_path, "incidents", "show", number[1], url=migrated_database_url,
+                lang="en").stdout
     assert not re.search(r"\d\d:\d\d:\d\d\.\d|\+00:00|\d\dT\d\d", shown), shown
     minute = r"\d{4}-\d\d-\d\d \d\d:\d\d UTC"
     assert re.search(rf"first {minute}, last {minute}", shown), shown
     assert re.search(rf"resolved by: dana at {minute} \(after ", shown), shown
     assert re.search(r"\n  \d{4}-\d\d-\d\d \d\d:\d\d:\d\d  cli ", shown), shown
+
+
+def test_incidents_show_is_korean_for_a_korean_team(migrated_database_url: str,
+                                                    tmp_path: Path) -> None:
+    """Its labels were English ("seen: once, first ... resolved by: ... (after 4 s)") between
+    a Korean answer and a Korean "resolved" line."""
+    asked = bot(tmp_path, "ask", CRASH_PASTE, url=migrated_database_url)
+    number = re.search(r"#(\d+)", asked.stdout)
+    assert number, asked.stdout
+    bot(tmp_path, "incidents", "resolve", number[1], "--note", "이미지 다시 빌드",
+        url=migrated_database_url)
+    shown = bot(tmp_path, "incidents", "show", number[1], url=migrated_database_url).stdout
+    minute = r"\d{4}-\d\d-\d\d \d\d:\d\d UTC"
+    lines = shown.splitlines()
+    assert lines[0].startswith(f"#{number[1]}번 인시던트  [해결됨]  "), shown
+    assert lines[1] == "  항목: service-launch-fails"
+    assert re.fullmatch(rf"  발생: 1회, 처음 {minute}, 마지막 {minute}", lines[2]), shown
+    assert re.search(rf"\n  해결: dana, {minute} \(걸린 시간 \d+초\)\n  메모: 이미지 다시 빌드\n",
+                     shown), shown
+    assert "\n발생 기록 (1건, UTC):\n" in shown
+    english = re.findall(r"\b(?:seen|first|last|where|reported|resolved|note|Occurrences|"
+                         r"Incident|once)\b", shown)
+    assert english == [], shown
 
 
 def test_what_incidents_did_is_said_in_korean(migrated_database_url: str,
