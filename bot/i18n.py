@@ -33,6 +33,7 @@ CATALOGS = (
     "bot.settings:STRINGS",  # why a variable's value cannot be used
     "bot.cli_errors:STRINGS",  # what the command says when it cannot do what was asked
     "bot.storage.check:STRINGS",  # why the database cannot be used yet
+    "bot.storage.cli_db:STRINGS",  # `db upgrade / downgrade / current` in a terminal
     "bot.incidents.cli_incidents:STRINGS",  # `incidents resolve / list / purge` in a terminal
     "bot.digest.cli_digest:STRINGS",  # `digest` in a terminal: its notes and errors
 )

@@ -182,3 +182,30 @@ def test_a_mistyped_deployments_watch_is_said_in_korean(tmp_path: Path) -> None:
     pattern = bot(tmp_path, "deployments", "watch", "--channel", "C0123ABC", "--match", "a b")
     assert pattern.exit_code == 2
     assert "`a b` 패턴은 쓸 수 없습니다" in pattern.stderr
+
+
+def test_db_commands_speak_korean(tmp_path: Path) -> None:
+    """`db upgrade` said "upgraded <empty> -> 0009", `db current` "(head)", a refused
+    downgrade "nothing was changed. Re-run with --yes" to a Korean team."""
+    url = f"sqlite:///{tmp_path / 'bot.db'}"
+    fresh = bot(tmp_path, "db", "current", url=url)
+    assert fresh.stdout.strip() == (f"{url}: 아직 준비되지 않았습니다 "
+                                    "(`troubleshoot-bot db upgrade`를 실행하세요)")
+    upgraded = bot(tmp_path, "db", "upgrade", url=url)
+    assert re.fullmatch(rf"{re.escape(url)}: 업그레이드했습니다 \(<빈 데이터베이스> -> \w+\)",
+                        upgraded.stdout.strip()), upgraded.stdout
+    again = bot(tmp_path, "db", "upgrade", url=url)
+    assert re.fullmatch(rf"{re.escape(url)}: 이미 최신 버전입니다 \(\w+\)", again.stdout.strip())
+    current = bot(tmp_path, "db", "current", url=url)
+    assert re.fullmatch(r"\w+ \(최신 버전\)", current.stdout.strip())
+    refused = bot(tmp_path, "db", "downgrade", "base", url=url, stdin="")
+    assert refused.exit_code == 2
+    assert refused.stderr.strip() == (
+        f"오류: `db downgrade base`: {url}의 테이블이나 열이 그 안의 데이터와 함께 지워집니다 "
+        "(모든 인시던트와 발생 기록). 아무것도 바꾸지 않았습니다. 그래도 하려면 `--yes`를 붙여 "
+        "다시 실행하세요")
+    out_of_reach = bot(tmp_path, "db", "current", url=UNREACHABLE_URL)
+    assert out_of_reach.exit_code == 1
+    assert out_of_reach.stderr.startswith(
+        "오류: 데이터베이스(postgresql+psycopg://postgres@127.0.0.1:1/nowhere)를 쓸 수 없습니다: ")
+    assert not HANGUL.search(bot(tmp_path, "db", "current", url=url, lang="en").stdout)
