@@ -36,6 +36,7 @@ CATALOGS = (
     "bot.storage.cli_db:STRINGS",  # `db upgrade / downgrade / current` in a terminal
     "bot.incidents.cli_incidents:STRINGS",  # `incidents resolve / list / purge` in a terminal
     "bot.digest.cli_digest:STRINGS",  # `digest` in a terminal: its notes and errors
+    "bot.teaching.cli_kb:STRINGS",  # `kb drafts / teach / export / disable` in a terminal
 )
 
 

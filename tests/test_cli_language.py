@@ -209,3 +209,38 @@ def test_db_commands_speak_korean(tmp_path: Path) -> None:
     assert out_of_reach.stderr.startswith(
         "오류: 데이터베이스(postgresql+psycopg://postgres@127.0.0.1:1/nowhere)를 쓸 수 없습니다: ")
     assert not HANGUL.search(bot(tmp_path, "db", "current", url=url, lang="en").stdout)
+
+
+def test_kb_team_commands_speak_korean(migrated_database_url: str, tmp_path: Path) -> None:
+    """`kb drafts`, `kb teach` and approving said "no drafts", "draft #1 proposed: ...",
+    "approval refused: no KB maintainers are configured ..." to a Korean team, and a refused
+    signature quoted the service's English ("... names 'x' but not confidently")."""
+    url = migrated_database_url
+    assert bot(tmp_path, "kb", "drafts", url=url).stdout.strip() == "초안이 없습니다"
+    asked = bot(tmp_path, "ask", CRASH_PASTE, url=url)
+    number = re.search(r"#(\d+)", asked.stdout)
+    assert number, asked.stdout
+    wrong = bot(tmp_path, "kb", "teach", number[1], "container-cannot-be-scheduled", "--by",
+                "dana", url=url)
+    assert wrong.exit_code == 1
+    assert wrong.stderr.strip() == (
+        "오류: 제안하지 않았습니다: 지식 베이스는 이 오류 줄에 'service-launch-fails' 항목으로 "
+        "먼저 답하므로, 그대로는 'container-cannot-be-scheduled' 항목을 가리킬 수 없습니다. "
+        "더 구체적인 줄을 가르쳐 주세요")
+    taught = bot(tmp_path, "kb", "teach", number[1], "service-launch-fails", "--by", "dana",
+                 url=url)
+    assert re.fullmatch(r"#(\d+) 초안을 제안했습니다: 'service-launch-fails' 항목의 시그니처로 "
+                        r"'[^']+'\. KB 관리자가 `troubleshoot-bot kb drafts approve \1 --by "
+                        r"USER`로 승인합니다", taught.stdout.strip()), taught.stdout
+    listed = bot(tmp_path, "kb", "drafts", url=url).stdout
+    assert f"(#{number[1]}번 인시던트)" in listed and "\n       시그니처: " in listed
+    draft = re.match(r"#(\d+)", taught.stdout)
+    assert draft
+    refused = bot(tmp_path, "kb", "drafts", "approve", draft[1], "--by", "dana", url=url)
+    assert refused.exit_code == 3
+    assert refused.stderr.strip() == ("오류: 승인할 수 없습니다: KB 관리자가 설정되어 있지 "
+                                      "않습니다 (`KB_MAINTAINERS`에 Slack 사용자 ID를 넣으세요)")
+    english = bot(tmp_path, "kb", "drafts", "approve", draft[1], "--by", "dana", url=url,
+                  lang="en")
+    assert english.stderr.strip() == ("error: approval refused: no KB maintainers are "
+                                      "configured (set KB_MAINTAINERS to Slack user ids)")

@@ -234,7 +234,9 @@ def _propose_draft(url: str, incident_id: int, note: str, user: str | None) -> N
         print(say("draft_proposed", _lang(), id=after.draft.id, entry=repr(after.draft.entry_id),
                   signature=repr(after.draft.signatures[0])))
     elif after.refusal:
-        print(say("no_draft", _lang(), reason=after.refusal))
+        from bot.teaching.cli_kb import refusal_in
+
+        print(say("no_draft", _lang(), reason=refusal_in(after.refusal, _lang())))
 
 
 def run_purge(args: argparse.Namespace) -> int:
