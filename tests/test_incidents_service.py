@@ -232,6 +232,19 @@ def test_an_unknown_error_reads_as_pasted_and_its_repeats_are_still_found(
         assert incident is not None and incident.summary == first
 
 
+def test_a_question_with_only_weak_candidates_is_not_quoted_as_the_incident(
+        migrated_database_url: str) -> None:
+    """A Korean question pasted alone gets weak candidates but no answer: the Home tab and the
+    lists used to show the question itself as the incident's error line."""
+    question = "이거 왜 이래요? 배포가 계속 실패합니다"
+    result = default_matcher().match(question)
+    assert result.matches and result.answer is None  # candidates, none of them an answer
+    recorded = paste(migrated_database_url, question, result)
+    with session_scope(migrated_database_url) as session:
+        incident = get_incident(session, recorded.incident_id)
+        assert incident is not None and incident.summary == ""
+
+
 def test_find_similar_with_no_history_is_empty(migrated_database_url: str) -> None:
     with session_scope(migrated_database_url) as session:
         assert find_similar(session, workspace="T1", result=result_for("fp")) == []

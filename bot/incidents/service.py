@@ -131,9 +131,10 @@ def incident_summary(pasted: str, result: MatchResult) -> str:
     line = result.summary_line
     if not line.strip():  # a result built without the matcher's lines
         line = next((candidate for candidate in pasted.splitlines() if candidate.strip()), "")
-    if not result.matches and not is_error_line(line):
-        # Nothing matched and the line is someone talking ("배포 실패했습니다 ㅠ 도와주세요"):
-        # no summary at all, and lists say "unknown error", rather than quote the chat.
+    if result.answer is None and not is_error_line(line):
+        # No answer, and the line is someone talking ("이거 왜 이래요? 배포가 계속 실패합니다"):
+        # no summary at all, and lists say "unknown error", rather than quote the chat. (Weak
+        # candidates do not make it an error line: the Home tab used to list the question.)
         return ""
     return _cut(" ".join(sanitize(line).split()), SUMMARY_LIMIT)
 
