@@ -245,6 +245,23 @@ def test_a_question_with_only_weak_candidates_is_not_quoted_as_the_incident(
         assert incident is not None and incident.summary == ""
 
 
+def test_a_traceback_in_a_long_log_is_named_by_its_exception(migrated_database_url: str) -> None:
+    """The Home tab named this incident `File "/var/azureml-app/main.py", line 12, in init`:
+    the frame the matcher decided on, which says nothing about what went wrong."""
+    log = "\n".join([*(f"2026-11-30 10:00:{i % 60:02d} INFO worker {i} heartbeat ok"
+                       for i in range(700)),
+                     "Traceback (most recent call last):",
+                     '  File "/var/azureml-app/main.py", line 12, in init',
+                     "ModuleNotFoundError: No module named 'azureml.contrib'",
+                     *(f"2026-11-30 10:01:{i % 60:02d} INFO shutting down {i}"
+                       for i in range(300))])
+    recorded = paste(migrated_database_url, log, default_matcher().match(log))
+    with session_scope(migrated_database_url) as session:
+        incident = get_incident(session, recorded.incident_id)
+        assert incident is not None
+        assert incident.summary == "ModuleNotFoundError: No module named 'azureml.contrib'"
+
+
 def test_find_similar_with_no_history_is_empty(migrated_database_url: str) -> None:
     with session_scope(migrated_database_url) as session:
         assert find_similar(session, workspace="T1", result=result_for("fp")) == []

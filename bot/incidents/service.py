@@ -29,6 +29,7 @@ from bot.incidents.audience import Audience
 from bot.incidents.models import STATUS_OPEN, STATUS_RESOLVED, Feedback, Incident, Occurrence
 from bot.incidents.seen import Seen, SeenIncident, as_seen, seen_by
 from bot.matching.error_lines import is_error_line
+from bot.matching.extraction import strongest_line
 from bot.matching.masking import mask
 from bot.matching.result import MatchResult
 from bot.redaction import sanitize
@@ -129,6 +130,13 @@ def incident_summary(pasted: str, result: MatchResult) -> str:
     and the digest. Repeats are compared by its masked form, `summary_key`.
     """
     line = result.summary_line
+    if not is_error_line(line) and pasted.strip():
+        # The deciding line may be a traceback's frame (`File "main.py", line 12, in init`),
+        # which names nothing; the paste's strongest error line (the exception) names the
+        # problem, as the digest quotes an unknown error.
+        strongest = strongest_line(pasted)
+        if strongest and is_error_line(strongest):
+            line = strongest
     if not line.strip():  # a result built without the matcher's lines
         line = next((candidate for candidate in pasted.splitlines() if candidate.strip()), "")
     if result.answer is None and not is_error_line(line):
