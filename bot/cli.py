@@ -15,7 +15,7 @@ from typing import Any
 
 from bot import __version__, log_redaction
 from bot.cli_errors import command_language, error_line, parser_class, parser_language, t
-from bot.settings import SettingsError, load_dotenv_file, settings
+from bot.settings import SettingsError, configured_language, load_dotenv_file, settings
 
 COMMAND_MODULES = (
     "bot.matching.commands",  # match
@@ -93,7 +93,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings()
         return int(args.func(args) or 0)
     except SettingsError as error:
-        print(f"troubleshoot-bot {args.command}: {error}", file=sys.stderr)
+        # Not command_language(): the settings it reads are what is wrong.
+        lang = getattr(args, "lang", None) or configured_language()
+        print(f"troubleshoot-bot {args.command}: {error.said_in(lang)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

@@ -16,7 +16,7 @@ import sys
 from collections.abc import Sequence
 
 from bot.i18n import Catalog, normalize_language
-from bot.settings import SettingsError, settings
+from bot.settings import configured_language, settings
 
 STRINGS = {
     "error": {"en": "error: {message}", "ko": "오류: {message}"},
@@ -122,10 +122,7 @@ def parser_language(argv: Sequence[str] | None) -> str:
 
 
 def _configured_language() -> str:
-    try:
-        return settings().bot_language
-    except SettingsError:
-        return normalize_language(None)
+    return configured_language()  # BOT_LANGUAGE, even when another variable is wrong
 
 
 # argparse's sentences (Python 3.11-3.13), most specific first, as key -> pattern. Values stay

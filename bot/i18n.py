@@ -30,10 +30,14 @@ CATALOGS = (
     "bot.digest.render:STRINGS",  # the weekly digest message and its terminal text
     "bot.digest.chart:STRINGS",  # the digest chart's title, axis and legend
     "bot.slack.render_teaching:STRINGS",  # team knowledge: drafts, approvals
+    "bot.settings:STRINGS",  # why a variable's value cannot be used
     "bot.cli_errors:STRINGS",  # what the command says when it cannot do what was asked
     "bot.storage.check:STRINGS",  # why the database cannot be used yet
+    "bot.storage.cli_db:STRINGS",  # `db upgrade / downgrade / current` in a terminal
     "bot.incidents.cli_incidents:STRINGS",  # `incidents resolve / list / purge` in a terminal
     "bot.digest.cli_digest:STRINGS",  # `digest` in a terminal: its notes and errors
+    "bot.teaching.cli_kb:STRINGS",  # `kb drafts / teach / export / disable` in a terminal
+    "bot.knowledge.check:STRINGS",  # `kb check`'s own lines (its problems stay as written)
 )
 
 

@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-from bot.i18n import LANGUAGES
+from bot.i18n import LANGUAGES, Catalog, normalize_language
 
 LOG_FORMATS = ("text", "json")
 DEFAULT_LOG_SOURCES = ("azureml-v2", "azureml-v1")
@@ -28,13 +28,54 @@ MAX_PORT = 65_535
 MAX_WORKERS_OR_THREADS = 256
 
 
+# What a variable should hold, for the line that refuses it. English is a noun phrase
+# ("PORT must be ..."); Korean is the whole predicate, so no particle follows a placeholder.
+STRINGS = {
+    "bad_value": {"en": "{name} must be {expected}, got {value}",
+                  "ko": "{name}에 쓸 수 없는 값입니다: {value}. {expected}"},
+    "whole_between": {"en": "a whole number from {minimum} to {maximum}",
+                      "ko": "{minimum}부터 {maximum}까지의 정수여야 합니다"},
+    "whole_at_least": {"en": "a whole number of {minimum} or more",
+                       "ko": "{minimum} 이상의 정수여야 합니다"},
+    "seconds": {"en": "a number of seconds above 0", "ko": "0보다 큰 초 단위 숫자여야 합니다"},
+    "choice": {"en": "{choices}", "ko": "{choices} 중 하나여야 합니다"},
+    "names": {"en": "comma-separated names", "ko": "쉼표로 구분한 이름이어야 합니다"},
+    "url": {"en": "an http:// or https:// URL",
+            "ko": "`http://` 또는 `https://`로 시작하는 URL이어야 합니다"},
+    "timezone": {"en": "an IANA time zone like Asia/Seoul",
+                 "ko": "`Asia/Seoul` 같은 시간대 이름이어야 합니다"},
+}
+
+say = Catalog(STRINGS)
+
+
 class SettingsError(ValueError):
     """A variable holds a value the bot cannot use. The message is one line for a person:
-    the variable, its value (never for secrets) and what it should be."""
+    the variable, its value (never for secrets) and what it should be. `str()` is English;
+    `said_in(lang)` is the same line in the team's language."""
+
+    def __init__(self, message: str, *, name: str = "", value: str = "", expected: str = "",
+                 details: Mapping[str, object] | None = None) -> None:
+        super().__init__(message)
+        self.name, self.value, self.expected = name, value, expected
+        self.details = dict(details or {})
 
     @classmethod
-    def bad_value(cls, name: str, value: str, expected: str) -> SettingsError:
-        return cls(f"{name} must be {expected}, got {value!r}")
+    def bad_value(cls, name: str, value: str, expected: str, **details: object) -> SettingsError:
+        """`expected` is a key of STRINGS, filled with `details` (`choices`: a tuple)."""
+        error = cls("", name=name, value=value, expected=expected, details=details)
+        error.args = (error.said_in("en"),)
+        return error
+
+    def said_in(self, lang: str) -> str:
+        if not self.expected:  # raised with a finished sentence (an English one)
+            return str(self)
+        details = dict(self.details)
+        if "choices" in details:
+            choices = tuple(details["choices"])  # type: ignore[call-overload]
+            details["choices"] = (" or " if lang == "en" else ", ").join(choices)
+        return say("bad_value", lang, name=self.name, value=repr(self.value),
+                   expected=say(self.expected, lang, **details))
 
 
 def load_dotenv_file() -> None:
@@ -143,8 +184,10 @@ def _whole(env: Mapping[str, str], name: str, default: int, *, minimum: int = 1,
         return default
     value = int(raw) if raw.isascii() and raw.isdigit() else None
     if value is None or value < minimum or (maximum is not None and value > maximum):
-        bound = f"from {minimum} to {maximum}" if maximum is not None else f"of {minimum} or more"
-        raise SettingsError.bad_value(name, raw, f"a whole number {bound}")
+        if maximum is None:
+            raise SettingsError.bad_value(name, raw, "whole_at_least", minimum=minimum)
+        raise SettingsError.bad_value(name, raw, "whole_between", minimum=minimum,
+                                      maximum=maximum)
     return value
 
 
@@ -157,7 +200,7 @@ def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
     except ValueError:
         value = -1.0
     if not value > 0 or value == float("inf"):
-        raise SettingsError.bad_value(name, raw, "a number of seconds above 0")
+        raise SettingsError.bad_value(name, raw, "seconds")
     return value
 
 
@@ -166,7 +209,7 @@ def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...], default
     if not raw:
         return default
     if raw.lower() not in choices:
-        raise SettingsError.bad_value(name, raw, " or ".join(choices))
+        raise SettingsError.bad_value(name, raw, "choice", choices=choices)
     return raw.lower()
 
 
@@ -182,7 +225,7 @@ def _names(env: Mapping[str, str], name: str, default: tuple[str, ...]) -> tuple
         return default
     names = tuple(dict.fromkeys(part.strip().lower() for part in raw.split(",") if part.strip()))
     if not names:
-        raise SettingsError.bad_value(name, raw, "comma-separated names")
+        raise SettingsError.bad_value(name, raw, "names")
     return names
 
 
@@ -191,7 +234,7 @@ def _url(env: Mapping[str, str], name: str) -> str | None:
     if not raw:
         return None
     if not raw.startswith(("http://", "https://")):
-        raise SettingsError.bad_value(name, raw, "an http:// or https:// URL")
+        raise SettingsError.bad_value(name, raw, "url")
     return raw if raw.endswith("/") else raw + "/"  # WebClient joins method names onto it
 
 
@@ -204,7 +247,7 @@ def _timezone(env: Mapping[str, str], name: str, default: str) -> str:
     try:
         ZoneInfo(raw)
     except (ZoneInfoNotFoundError, ValueError):
-        raise SettingsError.bad_value(name, raw, "an IANA time zone like Asia/Seoul") from None
+        raise SettingsError.bad_value(name, raw, "timezone") from None
     return raw
 
 
@@ -262,6 +305,13 @@ def from_environment(env: Mapping[str, str]) -> Settings:
         deploy_watch_interval_s=_whole(env, "DEPLOY_WATCH_INTERVAL_S",
                                        defaults.deploy_watch_interval_s),
     )
+
+
+def configured_language() -> str:
+    """BOT_LANGUAGE alone, for saying that another variable is wrong (or for argparse's errors,
+    read before the settings): PORT=abc must not turn an English team's terminal Korean. A
+    value that is not a language gives the default, like every unset setting."""
+    return normalize_language(os.environ.get("BOT_LANGUAGE"), Settings().bot_language)
 
 
 _lock = threading.Lock()

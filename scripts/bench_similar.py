@@ -43,6 +43,7 @@ from bot.incidents.service import (
     find_similar,
     incident_summary,
     record_occurrence,
+    summary_key,
 )
 from bot.matching.matcher import default_matcher
 from bot.matching.result import MatchResult
@@ -106,7 +107,8 @@ def seed_rows(count: int, rng: random.Random) -> list[dict[str, object]]:
             "workspace": WORKSPACE, "channel": f"C{rng.randint(1, 40):04d}",
             "thread_ts": f"{int(first.timestamp())}.{number:06d}", "service": None,
             "fingerprint": uuid.UUID(int=rng.getrandbits(128)).hex,
-            "entry_id": rng.choice(ENTRIES), "summary": summary, "status": status,
+            "entry_id": rng.choice(ENTRIES), "summary": summary,
+            "summary_key": summary_key(summary), "status": status,
             "first_seen": first, "last_seen": last, "occurrence_count": rng.randint(1, 12),
             "reported_by": f"U{rng.randint(1, 200):04d}",
             "resolved_by": f"U{rng.randint(1, 200):04d}" if resolved else None,
@@ -144,8 +146,9 @@ def naive_similar(session: Session, *, workspace: str, result: MatchResult, summ
     """
     rows = session.execute(select(
         Incident.id, Incident.fingerprint, Incident.entry_id, Incident.status,
-        Incident.occurrence_count, Incident.last_seen, Incident.summary, Incident.resolved_by,
-        Incident.resolution_note).where(Incident.workspace == workspace)).all()
+        Incident.occurrence_count, Incident.last_seen, Incident.summary, Incident.summary_key,
+        Incident.resolved_by, Incident.resolution_note)
+        .where(Incident.workspace == workspace)).all()
     entry_id = result.answer.entry_id if result.answer is not None else None
     similarity: dict[int, float] = {}
     for row in rows:
@@ -156,7 +159,8 @@ def naive_similar(session: Session, *, workspace: str, result: MatchResult, summ
     if summary:
         # Every summary at or above the cut-off counts (find_similar keeps its best 50 of a
         # bounded slice): the baseline is the exhaustive answer the slices approximate.
-        found = process.extract(summary, {row.id: row.summary for row in rows if row.summary},
+        found = process.extract(summary_key(summary),
+                                {row.id: row.summary_key for row in rows if row.summary_key},
                                 scorer=fuzz.token_sort_ratio, processor=utils.default_process,
                                 score_cutoff=TEXT_SIMILARITY_CUTOFF, limit=None)
         for _text, score, incident_id in found:
@@ -277,7 +281,8 @@ def agreement(url: str, results: list[MatchResult], summaries: list[str]) -> str
 
 
 def _ratio(summary: str, other: str) -> float:
-    return float(fuzz.token_sort_ratio(summary, other, processor=utils.default_process))
+    return float(fuzz.token_sort_ratio(summary_key(summary), summary_key(other),
+                                       processor=utils.default_process))
 
 
 def machine() -> str:

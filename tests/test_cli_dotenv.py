@@ -45,10 +45,10 @@ def test_db_upgrade_migrates_the_database_dotenv_names(project: Path,
     (project / ".env").write_text(f"DATABASE_URL={database_url}\n")
     upgraded = bot_process(project, "db", "upgrade")
     assert upgraded.returncode == 0, upgraded.stderr
-    assert "upgraded <empty> ->" in upgraded.stdout
+    assert "업그레이드했습니다 (<빈 데이터베이스> -> " in upgraded.stdout  # BOT_LANGUAGE: ko
     # The default SQLite file in the working directory was not the one migrated.
     assert not (project / "troubleshoot-bot.db").exists()
-    assert "(head)" in bot(project, "db", "current").stdout
+    assert "(최신 버전)" in bot(project, "db", "current").stdout
     asked = bot(project, "ask", GPU_PASTE)
     assert asked.returncode == 0, asked.stderr
     assert "Incident #1" in asked.stdout or "인시던트 #1" in asked.stdout

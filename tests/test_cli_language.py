@@ -124,12 +124,36 @@ def test_incidents_show_writes_times_without_microseconds(migrated_database_url:
     number = re.search(r"#(\d+)", asked.stdout)
     assert number, asked.stdout
     bot(tmp_path, "incidents", "resolve", number[1], "--note", "fixed", url=migrated_database_url)
-    shown = bot(tmp_path, "incidents", "show", number[1], url=migrated_database_url).stdout
+    shown = bot(tmp_path, "incidents", "show", number[1], url=migrated_database_url,
+                lang="en").stdout
     assert not re.search(r"\d\d:\d\d:\d\d\.\d|\+00:00|\d\dT\d\d", shown), shown
     minute = r"\d{4}-\d\d-\d\d \d\d:\d\d UTC"
     assert re.search(rf"first {minute}, last {minute}", shown), shown
     assert re.search(rf"resolved by: dana at {minute} \(after ", shown), shown
     assert re.search(r"\n  \d{4}-\d\d-\d\d \d\d:\d\d:\d\d  cli ", shown), shown
+
+
+def test_incidents_show_is_korean_for_a_korean_team(migrated_database_url: str,
+                                                    tmp_path: Path) -> None:
+    """Its labels were English ("seen: once, first ... resolved by: ... (after 4 s)") between
+    a Korean answer and a Korean "resolved" line."""
+    asked = bot(tmp_path, "ask", CRASH_PASTE, url=migrated_database_url)
+    number = re.search(r"#(\d+)", asked.stdout)
+    assert number, asked.stdout
+    bot(tmp_path, "incidents", "resolve", number[1], "--note", "이미지 다시 빌드",
+        url=migrated_database_url)
+    shown = bot(tmp_path, "incidents", "show", number[1], url=migrated_database_url).stdout
+    minute = r"\d{4}-\d\d-\d\d \d\d:\d\d UTC"
+    lines = shown.splitlines()
+    assert lines[0].startswith(f"#{number[1]}번 인시던트  [해결됨]  "), shown
+    assert lines[1] == "  항목: service-launch-fails"
+    assert re.fullmatch(rf"  발생: 1회, 처음 {minute}, 마지막 {minute}", lines[2]), shown
+    assert re.search(rf"\n  해결: dana, {minute} \(걸린 시간 \d+초\)\n  메모: 이미지 다시 빌드\n",
+                     shown), shown
+    assert "\n발생 기록 (1건, UTC):\n" in shown
+    english = re.findall(r"\b(?:seen|first|last|where|reported|resolved|note|Occurrences|"
+                         r"Incident|once)\b", shown)
+    assert english == [], shown
 
 
 def test_what_incidents_did_is_said_in_korean(migrated_database_url: str,
@@ -158,3 +182,65 @@ def test_a_mistyped_deployments_watch_is_said_in_korean(tmp_path: Path) -> None:
     pattern = bot(tmp_path, "deployments", "watch", "--channel", "C0123ABC", "--match", "a b")
     assert pattern.exit_code == 2
     assert "`a b` 패턴은 쓸 수 없습니다" in pattern.stderr
+
+
+def test_db_commands_speak_korean(tmp_path: Path) -> None:
+    """`db upgrade` said "upgraded <empty> -> 0009", `db current` "(head)", a refused
+    downgrade "nothing was changed. Re-run with --yes" to a Korean team."""
+    url = f"sqlite:///{tmp_path / 'bot.db'}"
+    fresh = bot(tmp_path, "db", "current", url=url)
+    assert fresh.stdout.strip() == (f"{url}: 아직 준비되지 않았습니다 "
+                                    "(`troubleshoot-bot db upgrade`를 실행하세요)")
+    upgraded = bot(tmp_path, "db", "upgrade", url=url)
+    assert re.fullmatch(rf"{re.escape(url)}: 업그레이드했습니다 \(<빈 데이터베이스> -> \w+\)",
+                        upgraded.stdout.strip()), upgraded.stdout
+    again = bot(tmp_path, "db", "upgrade", url=url)
+    assert re.fullmatch(rf"{re.escape(url)}: 이미 최신 버전입니다 \(\w+\)", again.stdout.strip())
+    current = bot(tmp_path, "db", "current", url=url)
+    assert re.fullmatch(r"\w+ \(최신 버전\)", current.stdout.strip())
+    refused = bot(tmp_path, "db", "downgrade", "base", url=url, stdin="")
+    assert refused.exit_code == 2
+    assert refused.stderr.strip() == (
+        f"오류: `db downgrade base`: {url}의 테이블이나 열이 그 안의 데이터와 함께 지워집니다 "
+        "(모든 인시던트와 발생 기록). 아무것도 바꾸지 않았습니다. 그래도 하려면 `--yes`를 붙여 "
+        "다시 실행하세요")
+    out_of_reach = bot(tmp_path, "db", "current", url=UNREACHABLE_URL)
+    assert out_of_reach.exit_code == 1
+    assert out_of_reach.stderr.startswith(
+        "오류: 데이터베이스(postgresql+psycopg://postgres@127.0.0.1:1/nowhere)를 쓸 수 없습니다: ")
+    assert not HANGUL.search(bot(tmp_path, "db", "current", url=url, lang="en").stdout)
+
+
+def test_kb_team_commands_speak_korean(migrated_database_url: str, tmp_path: Path) -> None:
+    """`kb drafts`, `kb teach` and approving said "no drafts", "draft #1 proposed: ...",
+    "approval refused: no KB maintainers are configured ..." to a Korean team, and a refused
+    signature quoted the service's English ("... names 'x' but not confidently")."""
+    url = migrated_database_url
+    assert bot(tmp_path, "kb", "drafts", url=url).stdout.strip() == "초안이 없습니다"
+    asked = bot(tmp_path, "ask", CRASH_PASTE, url=url)
+    number = re.search(r"#(\d+)", asked.stdout)
+    assert number, asked.stdout
+    wrong = bot(tmp_path, "kb", "teach", number[1], "container-cannot-be-scheduled", "--by",
+                "dana", url=url)
+    assert wrong.exit_code == 1
+    assert wrong.stderr.strip() == (
+        "오류: 제안하지 않았습니다: 지식 베이스는 이 오류 줄에 'service-launch-fails' 항목으로 "
+        "먼저 답하므로, 그대로는 'container-cannot-be-scheduled' 항목을 가리킬 수 없습니다. "
+        "더 구체적인 줄을 가르쳐 주세요")
+    taught = bot(tmp_path, "kb", "teach", number[1], "service-launch-fails", "--by", "dana",
+                 url=url)
+    assert re.fullmatch(r"#(\d+) 초안을 제안했습니다: 'service-launch-fails' 항목의 시그니처로 "
+                        r"'[^']+'\. KB 관리자가 `troubleshoot-bot kb drafts approve \1 --by "
+                        r"USER`로 승인합니다", taught.stdout.strip()), taught.stdout
+    listed = bot(tmp_path, "kb", "drafts", url=url).stdout
+    assert f"(#{number[1]}번 인시던트)" in listed and "\n       시그니처: " in listed
+    draft = re.match(r"#(\d+)", taught.stdout)
+    assert draft
+    refused = bot(tmp_path, "kb", "drafts", "approve", draft[1], "--by", "dana", url=url)
+    assert refused.exit_code == 3
+    assert refused.stderr.strip() == ("오류: 승인할 수 없습니다: KB 관리자가 설정되어 있지 "
+                                      "않습니다 (`KB_MAINTAINERS`에 Slack 사용자 ID를 넣으세요)")
+    english = bot(tmp_path, "kb", "drafts", "approve", draft[1], "--by", "dana", url=url,
+                  lang="en")
+    assert english.stderr.strip() == ("error: approval refused: no KB maintainers are "
+                                      "configured (set KB_MAINTAINERS to Slack user ids)")

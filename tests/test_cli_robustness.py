@@ -87,12 +87,15 @@ def test_db_downgrade_asks_on_a_terminal_and_does_nothing_unless_told_yes(
 
     kept = downgrade_answering("no")
     assert kept.returncode == 2
-    assert "every incident and occurrence" in kept.stdout  # the question
-    assert "nothing was changed" in kept.stderr
-    assert "(head)" in bot(tmp_path, "db", "current", DATABASE_URL=database).stdout
+    # In BOT_LANGUAGE (here the default, Korean); the word to type stays `yes`.
+    assert "모든 인시던트와 발생 기록" in kept.stdout  # the question
+    assert "계속하려면 yes를 입력하세요" in kept.stdout
+    assert "아무것도 바꾸지 않았습니다" in kept.stderr
+    assert "(최신 버전)" in bot(tmp_path, "db", "current", DATABASE_URL=database).stdout
     gone = downgrade_answering("yes")
     assert gone.returncode == 0, gone.stderr
-    assert "not initialised" in bot(tmp_path, "db", "current", DATABASE_URL=database).stdout
+    assert "아직 준비되지 않았습니다" in bot(tmp_path, "db", "current",
+                                         DATABASE_URL=database).stdout
 
 
 def test_worker_does_not_suggest_a_flag_it_rejects(tmp_path: Path) -> None:
@@ -146,7 +149,7 @@ def test_a_read_only_sqlite_file_can_be_read_and_writes_say_why_not(tmp_path: Pa
         assert "service-launch-fails" in listed.stdout
         shown = bot(tmp_path, "incidents", "show", "1", DATABASE_URL=url)
         assert shown.returncode == 0, shown.stderr
-        assert "(head)" in bot(tmp_path, "db", "current", DATABASE_URL=url).stdout
+        assert "(최신 버전)" in bot(tmp_path, "db", "current", DATABASE_URL=url).stdout
 
         resolved = bot(tmp_path, "incidents", "resolve", "1", "--note", "added a GPU node",
                        DATABASE_URL=url, BOT_LANGUAGE="en")

@@ -3,6 +3,7 @@ retention, and the concurrency rule (twenty simultaneous pastes make one inciden
 
 from __future__ import annotations
 
+import re
 import threading
 from datetime import timedelta
 
@@ -94,9 +95,12 @@ def test_twenty_simultaneous_pastes_make_one_incident(migrated_database_url: str
         assert len(incidents) == 1
         assert incidents[0].occurrence_count == pastes
         assert incidents[0].entry_id == "service-launch-fails"
-        # The summary is the masked error line: no pod name or time of one paste in it.
-        assert "7f9c6d5b8" not in incidents[0].summary
-        assert "Back-off restarting failed container" in incidents[0].summary
+        # The summary is one paste's error line as written (people read it); what repeats
+        # are compared by is its masked key: no pod name or time of one paste in it.
+        assert re.search(r"pod/scoring-7f9c6d5b8-\d{5} Back-off restarting failed container",
+                         incidents[0].summary)
+        assert "7f9c6d5b8" not in incidents[0].summary_key
+        assert "Back-off restarting failed container" in incidents[0].summary_key
         assert session.scalar(select(func.count()).select_from(Occurrence)) == pastes
 
 
@@ -209,6 +213,54 @@ def test_similar_by_text_when_nothing_matched(migrated_database_url: str) -> Non
     paste(url, "b", result_for("fp-other", key_line="OSError: [Errno 28] No space left"))
     now = paste(url, "c", result_for("fp-m2", key_line=line.replace("score.py", "main.py")))
     assert [similar.id for similar in now.similar] == [earlier.incident_id]
+
+
+def test_an_unknown_error_reads_as_pasted_and_its_repeats_are_still_found(
+        migrated_database_url: str) -> None:
+    """The summary keeps the request id, address and time people search their logs for; the
+    next paste, with other values, still finds it by the masked line."""
+    url = migrated_database_url
+    line = "ERROR: request {id} to {ip}:8080 failed after {ms} ms"
+    first = line.format(id="8b1e4c1a-2f3d-4e5f-9a8b-1c2d3e4f5a6b", ip="10.0.0.4", ms=30012)
+    earlier = paste(url, "a", result_for("fp-r1", key_line=first))
+    resolve(url, earlier.incident_id, "raised the request timeout", user="carol")
+    again = paste(url, "b", result_for("fp-r2", key_line=line.format(
+        id="0c9d8e7f-6a5b-4c3d-2e1f-0a9b8c7d6e5f", ip="10.0.3.17", ms=29877)))
+    assert [similar.id for similar in again.similar] == [earlier.incident_id]
+    assert again.similar[0].summary == first
+    with session_scope(url) as session:
+        incident = get_incident(session, earlier.incident_id)
+        assert incident is not None and incident.summary == first
+
+
+def test_a_question_with_only_weak_candidates_is_not_quoted_as_the_incident(
+        migrated_database_url: str) -> None:
+    """A Korean question pasted alone gets weak candidates but no answer: the Home tab and the
+    lists used to show the question itself as the incident's error line."""
+    question = "이거 왜 이래요? 배포가 계속 실패합니다"
+    result = default_matcher().match(question)
+    assert result.matches and result.answer is None  # candidates, none of them an answer
+    recorded = paste(migrated_database_url, question, result)
+    with session_scope(migrated_database_url) as session:
+        incident = get_incident(session, recorded.incident_id)
+        assert incident is not None and incident.summary == ""
+
+
+def test_a_traceback_in_a_long_log_is_named_by_its_exception(migrated_database_url: str) -> None:
+    """The Home tab named this incident `File "/var/azureml-app/main.py", line 12, in init`:
+    the frame the matcher decided on, which says nothing about what went wrong."""
+    log = "\n".join([*(f"2026-11-30 10:00:{i % 60:02d} INFO worker {i} heartbeat ok"
+                       for i in range(700)),
+                     "Traceback (most recent call last):",
+                     '  File "/var/azureml-app/main.py", line 12, in init',
+                     "ModuleNotFoundError: No module named 'azureml.contrib'",
+                     *(f"2026-11-30 10:01:{i % 60:02d} INFO shutting down {i}"
+                       for i in range(300))])
+    recorded = paste(migrated_database_url, log, default_matcher().match(log))
+    with session_scope(migrated_database_url) as session:
+        incident = get_incident(session, recorded.incident_id)
+        assert incident is not None
+        assert incident.summary == "ModuleNotFoundError: No module named 'azureml.contrib'"
 
 
 def test_find_similar_with_no_history_is_empty(migrated_database_url: str) -> None:

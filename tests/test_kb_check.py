@@ -3,6 +3,7 @@ through KNOWLEDGE_PATH."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from tests.support.cli import Result, run_cli
@@ -28,8 +29,8 @@ The node's driver is older than the CUDA runtime.
 """
 
 
-def check(folder: Path) -> Result:
-    return run_cli(["kb", "check"], env={"KNOWLEDGE_PATH": str(folder)})
+def check(folder: Path, lang: str | None = None) -> Result:
+    return run_cli(["kb", "check"], env={"KNOWLEDGE_PATH": str(folder), "BOT_LANGUAGE": lang})
 
 
 def test_broken_team_folder_is_reported_per_entry(tmp_path: Path) -> None:
@@ -52,8 +53,20 @@ def test_broken_team_folder_is_reported_per_entry(tmp_path: Path) -> None:
 
 def test_team_entry_overriding_a_shipped_id_is_a_note(tmp_path: Path) -> None:
     (tmp_path / "override.md").write_text(GOOD.format(id="fpga-quota"), encoding="utf-8")
-    done = check(tmp_path)
+    done = check(tmp_path, lang="en")
     assert "note:" in done.stdout and "overrides 'fpga-quota'" in done.stdout
+
+
+def test_a_korean_team_reads_the_report_in_korean(tmp_path: Path) -> None:
+    """The note and the count line were English ("15 entries from 2 folder(s): 0 problem(s),
+    all good") in a Korean team's terminal."""
+    (tmp_path / "override.md").write_text(GOOD.format(id="fpga-quota"), encoding="utf-8")
+    done = check(tmp_path, lang="ko")
+    assert done.returncode == 0
+    note, summary = done.stdout.strip().splitlines()
+    assert note.startswith(f"참고: {tmp_path / 'override.md'}: ")
+    assert note.endswith("fpga-quota.md의 'fpga-quota' 항목을 대신합니다")
+    assert re.fullmatch(r"항목 \d+개, 폴더 2개: 문제 0개, 이상 없음", summary), summary
 
 
 def test_a_signature_that_another_entry_wins_is_reported(tmp_path: Path) -> None:

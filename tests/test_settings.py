@@ -114,13 +114,54 @@ def test_every_command_refuses_a_bad_value_with_one_line_and_exit_2(
         command: list[str], tmp_path: Path) -> None:
     env: dict[str, str | None] = dict.fromkeys(VARIABLES)
     env.update({"LOGS_TIMEOUT_S": "soon", "SLACK_BOT_TOKEN": "xoxb-1",
-                "SLACK_SIGNING_SECRET": "s"})
+                "SLACK_SIGNING_SECRET": "s", "BOT_LANGUAGE": "en"})
     result = run_cli(command, env=env, cwd=tmp_path)
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
         f"troubleshoot-bot {command[0]}: LOGS_TIMEOUT_S must be a number of seconds above 0, "
         "got 'soon'"]
     assert result.stdout == ""
+
+
+@pytest.mark.parametrize(("name", "value", "korean"), [
+    ("LOGS_TIMEOUT_S", "soon", "LOGS_TIMEOUT_S에 쓸 수 없는 값입니다: 'soon'. 0보다 큰 초 단위 "
+                               "숫자여야 합니다"),
+    ("PORT", "abc", "PORT에 쓸 수 없는 값입니다: 'abc'. 1부터 65535까지의 정수여야 합니다"),
+    ("RETENTION_DAYS", "-1", "RETENTION_DAYS에 쓸 수 없는 값입니다: '-1'. 0 이상의 정수여야 "
+                             "합니다"),
+    ("LOG_FORMAT", "xml", "LOG_FORMAT에 쓸 수 없는 값입니다: 'xml'. text, json 중 하나여야 합니다"),
+    ("DIGEST_TIMEZONE", "Mars/Base", "DIGEST_TIMEZONE에 쓸 수 없는 값입니다: 'Mars/Base'. "
+                                     "`Asia/Seoul` 같은 시간대 이름이어야 합니다"),
+])
+def test_a_korean_team_is_told_in_korean_which_value_is_wrong(
+        name: str, value: str, korean: str, tmp_path: Path) -> None:
+    """BOT_LANGUAGE=ko: every other message of the command is Korean, so this one is too."""
+    env: dict[str, str | None] = dict.fromkeys(VARIABLES)
+    env.update({name: value, "BOT_LANGUAGE": "ko"})
+    result = run_cli(["incidents", "list"], env=env, cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [f"troubleshoot-bot incidents: {korean}"]
+
+
+def test_a_wrong_language_is_refused_in_the_default_language(tmp_path: Path) -> None:
+    env: dict[str, str | None] = dict.fromkeys(VARIABLES)
+    env["BOT_LANGUAGE"] = "fr"
+    result = run_cli(["incidents", "list"], env=env, cwd=tmp_path)
+    assert result.stderr.strip() == ("troubleshoot-bot incidents: BOT_LANGUAGE에 쓸 수 없는 "
+                                     "값입니다: 'fr'. ko, en 중 하나여야 합니다")
+    english = run_cli(["match", "--lang", "en", "x"], env=env, cwd=tmp_path)
+    assert english.stderr.strip() == ("troubleshoot-bot match: BOT_LANGUAGE must be ko or en, "
+                                      "got 'fr'")
+
+
+def test_another_wrong_value_does_not_change_the_language_of_argument_errors(
+        tmp_path: Path) -> None:
+    """An English team with PORT=abc used to get argparse's errors in Korean (the default),
+    because BOT_LANGUAGE was read through the settings that PORT made fail."""
+    result = run_cli(["incidents", "show", "seven"],
+                     env={"BOT_LANGUAGE": "en", "PORT": "abc"}, cwd=tmp_path)
+    assert result.returncode == 2
+    assert "error: argument ID: invalid int value: 'seven'" in result.stderr
 
 
 def test_help_works_whatever_the_settings(tmp_path: Path) -> None:

@@ -120,7 +120,7 @@ def serve_refused(tmp_path: Path, settings: dict[str, str]) -> tuple[int, str, s
 def test_serve_with_a_bad_worker_setting_says_one_line_and_starts_nothing(
         name: str, value: str, tmp_path: Path) -> None:
     returncode, _out, err = serve_refused(tmp_path, {
-        name: value, "DATABASE_URL": f"sqlite:///{tmp_path / 'bot.db'}"})
+        name: value, "DATABASE_URL": f"sqlite:///{tmp_path / 'bot.db'}", "BOT_LANGUAGE": "en"})
     assert returncode == 2, err
     assert err.strip().splitlines() == [
         f"troubleshoot-bot serve: {name} must be a whole number from 1 to 256, got {value!r}"]

@@ -36,7 +36,7 @@ class Markup:
 
     mention: Callable[[str], str]  # a user id: "@alice" in a terminal, "<@U123>" in Slack
     note: Callable[[str], str]  # a stored resolution note (redacted, escaped for the surface)
-    summary: Callable[[str], str]  # a stored incident summary (a masked error line)
+    summary: Callable[[str], str]  # a stored incident summary (a redacted error line)
     # An incident number: "#2"; in Slack a link to the incident's thread where the reader may
     # see it (bot.slack.permalinks).
     incident: Callable[[int], str] = plain_ref

@@ -27,8 +27,8 @@ from bot.storage import database_url, session_scope
 from bot.storage.check import database_problem
 from bot.textcut import shorten
 
-# What these commands say when they did what was asked, in BOT_LANGUAGE. (The tables of
-# `list` and `show` keep their English column names, as `kubectl` and `git` do.)
+# What these commands say when they did what was asked, in BOT_LANGUAGE. (The table of `list`
+# keeps its English column names, as `kubectl` and `git` do; `show` is sentences, in Korean too.)
 STRINGS = {
     "none_open": {"en": "no open incidents", "ko": "열린 인시던트가 없습니다"},
     "none_resolved": {"en": "no resolved incidents", "ko": "해결된 인시던트가 없습니다"},
@@ -48,6 +48,38 @@ STRINGS = {
                  "ko": "지식 초안은 만들지 않았습니다: {reason}"},
     "purged": {"en": "purged the texts of {count} occurrence(s) older than {days} days",
                "ko": "{days}일보다 오래된 발생 {count}건의 원문을 지웠습니다"},
+    # `incidents show`: one label per line (Korean labels are not padded to a column: Hangul is
+    # two cells wide in a terminal, so padding by characters would not line them up anyway)
+    "show_title": {"en": "Incident #{id}  [{status}]  {summary}",
+                   "ko": "#{id}번 인시던트  [{status}]  {summary}"},
+    "status_open": {"en": "open", "ko": "열림"},
+    "status_resolved": {"en": "resolved", "ko": "해결됨"},
+    "status_dismissed": {"en": "dismissed", "ko": "종료됨"},
+    "show_entry": {"en": "  entry:       {entry}", "ko": "  항목: {entry}"},
+    "no_entry": {"en": "(no confident match)", "ko": "(확실히 맞는 항목 없음)"},
+    "show_seen": {"en": "  seen:        {times}, first {first}, last {last}",
+                  "ko": "  발생: {times}, 처음 {first}, 마지막 {last}"},
+    "once": {"en": "once", "ko": "1회"},
+    "times": {"en": "{count} times", "ko": "{count}회"},
+    "show_where": {"en": "  where:       workspace {workspace}, channel {channel}",
+                   "ko": "  위치: 워크스페이스 {workspace}, 채널 {channel}"},
+    "show_service": {"en": ", service {service}", "ko": ", 서비스 {service}"},
+    "show_reported_by": {"en": "  reported by: {who}", "ko": "  보고한 사람: {who}"},
+    "show_fingerprint": {"en": "  fingerprint: {fingerprint}", "ko": "  지문: {fingerprint}"},
+    "show_recurrence": {"en": "  recurrence of #{id}", "ko": "  #{id}번 인시던트의 재발"},
+    "show_owner": {"en": "  owner:       {who} since {when}", "ko": "  담당: {who} ({when}부터)"},
+    "show_resolved": {"en": "  resolved by: {who} at {when} (after {took})",
+                      "ko": "  해결: {who}, {when} (걸린 시간 {took})"},
+    "show_note": {"en": "  note:        {note}", "ko": "  메모: {note}"},
+    "show_timeline": {"en": "Occurrences ({count} shown, UTC):",
+                      "ko": "발생 기록 ({count}건, UTC):"},
+    "text_purged": {"en": "(text purged)", "ko": "(원문 삭제됨)"},
+    "feedback_helpful": {"en": "  feedback: {user} found {what} helpful",
+                         "ko": "  피드백: {user} 님이 {what} 도움이 된다고 했습니다"},
+    "feedback_unhelpful": {"en": "  feedback: {user} found {what} not helpful",
+                           "ko": "  피드백: {user} 님이 {what} 도움이 안 된다고 했습니다"},
+    "the_answer": {"en": "the answer", "ko": "답변이"},
+    "entry_answer": {"en": "{entry}", "ko": "{entry} 답변이"},
 }
 
 say = Catalog(STRINGS)
@@ -126,39 +158,46 @@ def run_show(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(data, ensure_ascii=False, indent=2))
         return 0
-    print(_describe(data))
+    print(_describe(data, _lang()))
     return 0
 
 
-def _describe(data: dict[str, object]) -> str:
-    lines = [f"Incident #{data['id']}  [{data['status']}]  {data['summary']}",
-             f"  entry:       {data['entry_id'] or '(no confident match)'}",
-             f"  seen:        {_times(data['occurrences'])}, "
-             f"first {_minute(data['first_seen'])}, last {_minute(data['last_seen'])}",
-             f"  where:       workspace {data['workspace']}, channel {data['channel'] or '-'}"
-             + (f", service {data['service']}" if data["service"] else ""),
-             f"  reported by: {data['reported_by'] or '-'}",
-             f"  fingerprint: {data['fingerprint']}"]
+def _describe(data: dict[str, object], lang: str) -> str:
+    def line(key: str, **values: object) -> str:
+        return say(key, lang, **values)
+
+    status = str(data["status"])
+    shown_status = say(f"status_{status}", lang) if f"status_{status}" in STRINGS else status
+    lines = [line("show_title", id=data["id"], status=shown_status, summary=data["summary"]),
+             line("show_entry", entry=data["entry_id"] or say("no_entry", lang)),
+             line("show_seen", times=_times(data["occurrences"], lang),
+                  first=_minute(data["first_seen"]), last=_minute(data["last_seen"])),
+             line("show_where", workspace=data["workspace"], channel=data["channel"] or "-")
+             + (line("show_service", service=data["service"]) if data["service"] else ""),
+             line("show_reported_by", who=data["reported_by"] or "-"),
+             line("show_fingerprint", fingerprint=data["fingerprint"])]
     if data["previous_incident_id"]:
-        lines.append(f"  recurrence of #{data['previous_incident_id']}")
+        lines.append(line("show_recurrence", id=data["previous_incident_id"]))
     if data.get("owner"):
-        lines.append(f"  owner:       {data['owner']} since {_minute(data['owned_at'])}")
+        lines.append(line("show_owner", who=data["owner"], when=_minute(data["owned_at"])))
     if data["resolved_at"] is not None:
-        lines.append(f"  resolved by: {data['resolved_by'] or '-'} "
-                     f"at {_minute(data['resolved_at'])} "
-                     f"(after {duration(data['time_to_resolve_s'])})")  # type: ignore[arg-type]
-        lines.append(f"  note:        {data['resolution_note'] or '-'}")
+        took = duration(data["time_to_resolve_s"], lang)  # type: ignore[arg-type]
+        lines.append(line("show_resolved", who=data["resolved_by"] or "-",
+                          when=_minute(data["resolved_at"]), took=took))
+        lines.append(line("show_note", note=data["resolution_note"] or "-"))
     timeline = data["timeline"]
     lines.append("")
-    lines.append(f"Occurrences ({len(timeline)} shown, UTC):")  # type: ignore[arg-type]
+    lines.append(line("show_timeline", count=len(timeline)))  # type: ignore[arg-type]
     for item in timeline:  # type: ignore[attr-defined]
         text = item["text"]
-        shown = "(text purged)" if text is None else _cut(" ".join(text.split()), 100)
+        shown = say("text_purged", lang) if text is None else _cut(" ".join(text.split()), 100)
         lines.append(f"  {_second(item['created_at'])}  {item['source']:<7} "
                      f"{item['user'] or '-':<12} {shown}")
     for vote in data["feedback"]:  # type: ignore[attr-defined]
-        lines.append(f"  feedback: {vote['user']} found {vote['entry_id'] or 'the answer'} "
-                     f"{'helpful' if vote['helpful'] else 'not helpful'}")
+        what = (line("entry_answer", entry=vote["entry_id"]) if vote["entry_id"]
+                else line("the_answer"))
+        lines.append(line("feedback_helpful" if vote["helpful"] else "feedback_unhelpful",
+                          user=vote["user"], what=what))
     return "\n".join(lines)
 
 
@@ -195,7 +234,9 @@ def _propose_draft(url: str, incident_id: int, note: str, user: str | None) -> N
         print(say("draft_proposed", _lang(), id=after.draft.id, entry=repr(after.draft.entry_id),
                   signature=repr(after.draft.signatures[0])))
     elif after.refusal:
-        print(say("no_draft", _lang(), reason=after.refusal))
+        from bot.teaching.cli_kb import refusal_in
+
+        print(say("no_draft", _lang(), reason=refusal_in(after.refusal, _lang())))
 
 
 def run_purge(args: argparse.Namespace) -> int:
@@ -228,5 +269,5 @@ def _format(moment: object, shape: str) -> str:
     return as_utc(when).strftime(shape)
 
 
-def _times(count: object) -> str:
-    return "once" if count == 1 else f"{count} times"
+def _times(count: object, lang: str) -> str:
+    return say("once", lang) if count == 1 else say("times", lang, count=count)

@@ -40,7 +40,10 @@ class Incident(Base):
     service: Mapped[str | None] = mapped_column(String(255))
     fingerprint: Mapped[str] = mapped_column(String(64))
     entry_id: Mapped[str | None] = mapped_column(String(128))  # None: no confident match
-    summary: Mapped[str] = mapped_column(Text, default="")  # masked key error line, for lists
+    # The key error line twice: as people read it (redacted) for lists, the Home tab and the
+    # digest, and masked (`<num>/<num> nodes`) for comparing repeats in find_similar.
+    summary: Mapped[str] = mapped_column(Text, default="")
+    summary_key: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(16), default=STATUS_OPEN)
     first_seen: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen: Mapped[datetime] = mapped_column(default=utcnow)

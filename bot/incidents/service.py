@@ -29,6 +29,7 @@ from bot.incidents.audience import Audience
 from bot.incidents.models import STATUS_OPEN, STATUS_RESOLVED, Feedback, Incident, Occurrence
 from bot.incidents.seen import Seen, SeenIncident, as_seen, seen_by
 from bot.matching.error_lines import is_error_line
+from bot.matching.extraction import strongest_line
 from bot.matching.masking import mask
 from bot.matching.result import MatchResult
 from bot.redaction import sanitize
@@ -126,28 +127,37 @@ def incident_summary(pasted: str, result: MatchResult) -> str:
     """The one line that names the incident in lists, redacted: the line that decided the
     match (its evidence), else the first error line; never the chat around the error.
 
-    Masked with the matcher's own masking, so that the summaries of repeats (different pod
-    names, ids, timestamps) compare as equal in find_similar and read the same in lists.
-    Redacted BEFORE it is masked: masking rewrites a token's digits and hex runs into
-    placeholders, after which the redaction patterns no longer see the token, and its
-    remaining letters would be shown.
+    As pasted (`0/3 nodes are available`), not masked: people read it in lists, the Home tab
+    and the digest. Repeats are compared by its masked form, `summary_key`.
     """
     line = result.summary_line
+    if not is_error_line(line) and pasted.strip():
+        # The deciding line may be a traceback's frame (`File "main.py", line 12, in init`),
+        # which names nothing; the paste's strongest error line (the exception) names the
+        # problem, as the digest quotes an unknown error.
+        strongest = strongest_line(pasted)
+        if strongest and is_error_line(strongest):
+            line = strongest
     if not line.strip():  # a result built without the matcher's lines
         line = next((candidate for candidate in pasted.splitlines() if candidate.strip()), "")
-    if not result.matches and not is_error_line(line):
-        # Nothing matched and the line is someone talking ("배포 실패했습니다 ㅠ 도와주세요"):
-        # no summary at all, and lists say "unknown error", rather than quote the chat.
+    if result.answer is None and not is_error_line(line):
+        # No answer, and the line is someone talking ("이거 왜 이래요? 배포가 계속 실패합니다"):
+        # no summary at all, and lists say "unknown error", rather than quote the chat. (Weak
+        # candidates do not make it an error line: the Home tab used to list the question.)
         return ""
-    line = " ".join(_mask(sanitize(line)).split())
-    return _cut(line, SUMMARY_LIMIT)
+    return _cut(" ".join(sanitize(line).split()), SUMMARY_LIMIT)
 
 
-def _mask(line: str) -> str:
+def summary_key(summary: str) -> str:
+    """The summary masked with the matcher's own masking, so that the summaries of repeats
+    (other pod names, ids, timestamps) compare as equal in find_similar. Made from the
+    redacted summary: masking first would rewrite a token's digits into placeholders, and the
+    redaction patterns would no longer see the token."""
     try:
-        return mask(line)
-    except Exception:  # masking is a nicety for summaries; never lose a paste over it
-        return line
+        masked = mask(summary)
+    except Exception:  # masking is a nicety for comparing; never lose a paste over it
+        masked = summary
+    return _cut(" ".join(masked.split()), SUMMARY_LIMIT)
 
 
 # --- recording --------------------------------------------------------------------------------
@@ -211,7 +221,8 @@ def _upsert_open_incident(session: Session, *, workspace: str, fingerprint: str,
                 .order_by(Incident.id.desc()).limit(1).scalar_subquery())
     statement = insert(Incident).values(
         workspace=workspace, channel=channel, thread_ts=thread_ts, service=service,
-        fingerprint=fingerprint, entry_id=entry_id, summary=summary, status=STATUS_OPEN,
+        fingerprint=fingerprint, entry_id=entry_id, summary=summary,
+        summary_key=summary_key(summary), status=STATUS_OPEN,
         first_seen=now, last_seen=now, occurrence_count=1, reported_by=user,
         previous_incident_id=previous)
     excluded = statement.excluded
@@ -290,7 +301,8 @@ def find_similar(session: Session, *, workspace: str, result: MatchResult,
             same_entry_ids.update(session.scalars(
                 query.order_by(Incident.id.desc()).limit(SAME_KEY_CANDIDATES)))  # few rows
     if summary:
-        for incident_id, score in _similar_by_text(session, in_workspace, has_note, summary):
+        for incident_id, score in _similar_by_text(session, in_workspace, has_note,
+                                                   summary_key(summary)):
             consider([incident_id], score)
     if not similarity and not same_entry_ids:
         return []
@@ -350,15 +362,16 @@ def _visible_channels(session: Session, audience: Audience | None) -> set[str] |
 
 
 def _similar_by_text(session: Session, in_workspace, has_note,  # type: ignore[no-untyped-def]
-                     summary: str) -> list[tuple[int, float]]:
+                     key: str) -> list[tuple[int, float]]:
+    """Incidents whose masked summaries (`summary_key`) are close to `key`, with the score."""
     recent = session.execute(
-        select(Incident.id, Incident.summary).where(in_workspace)
+        select(Incident.id, Incident.summary_key).where(in_workspace)
         .order_by(Incident.last_seen.desc()).limit(RECENT_CANDIDATES)).all()
     fixed = session.execute(
-        select(Incident.id, Incident.summary).where(in_workspace, has_note)
+        select(Incident.id, Incident.summary_key).where(in_workspace, has_note)
         .order_by(Incident.last_seen.desc()).limit(RESOLVED_CANDIDATES)).all()
     choices = {row[0]: row[1] for row in (*recent, *fixed) if row[1]}
-    found = process.extract(summary, choices, scorer=fuzz.token_sort_ratio,
+    found = process.extract(key, choices, scorer=fuzz.token_sort_ratio,
                             processor=utils.default_process,
                             score_cutoff=TEXT_SIMILARITY_CUTOFF, limit=SAME_KEY_CANDIDATES)
     return [(incident_id, float(score)) for _text, score, incident_id in found]

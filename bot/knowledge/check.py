@@ -28,6 +28,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
+from bot.cli_errors import command_language
+from bot.i18n import Catalog
 from bot.knowledge.importer import ImportFailure
 from bot.knowledge.links import find_guide, guide_anchors, guide_link_problem
 from bot.knowledge.loader import entry_files, knowledge_folders, load_entries, parse_entry
@@ -47,6 +49,23 @@ from bot.paths import project_folder
 # The source of an entry the team taught the bot: `team:incident/42` (bot/teaching).
 TEAM_SOURCE = "team:"
 
+
+# The report's own lines in BOT_LANGUAGE; each problem stays as the check wrote it (file names,
+# field names and regexes are what a maintainer edits, in English).
+STRINGS = {
+    "summary": {"en": "{entries} entries from {folders} folder(s): {problems} problem(s)",
+                "ko": "항목 {entries}개, 폴더 {folders}개: 문제 {problems}개"},
+    "all_good": {"en": ", all good", "ko": ", 이상 없음"},
+    "note": {"en": "note: {note}", "ko": "참고: {note}"},
+    "overrides": {"en": "{path}: overrides {entry} from {earlier}",
+                  "ko": "{path}: {earlier}의 {entry} 항목을 대신합니다"},
+    "no_guide": {"en": "note: the troubleshooting guide (shared/guide/) was not found, so the "
+                       "sections that guide links name were not verified; pass --guide",
+                 "ko": "참고: 문제 해결 가이드(shared/guide/)를 찾지 못해 가이드 링크가 가리키는 "
+                       "절은 확인하지 않았습니다. `--guide`로 가이드를 알려 주세요"},
+}
+
+say = Catalog(STRINGS)
 
 @dataclass(frozen=True)
 class Problem:
@@ -124,7 +143,7 @@ def _self_match_problem(matcher: Matcher, entry: Entry, signature: str) -> str |
     return None
 
 
-def duplicate_ids_across_folders(folders: list[Path]) -> list[str]:
+def duplicate_ids_across_folders(folders: list[Path], lang: str = "en") -> list[str]:
     """Notes (not problems) about team entries that replace an entry of an earlier folder."""
     notes = []
     first_seen: dict[str, Path] = {}
@@ -140,7 +159,8 @@ def duplicate_ids_across_folders(folders: list[Path]) -> list[str]:
             ids_here.setdefault(entry_id, path)
         for entry_id, path in ids_here.items():
             if entry_id in first_seen:
-                notes.append(f"{path}: overrides {entry_id!r} from {first_seen[entry_id]}")
+                notes.append(say("overrides", lang, path=path, entry=repr(entry_id),
+                                 earlier=first_seen[entry_id]))
             first_seen[entry_id] = path
     return notes
 
@@ -183,8 +203,7 @@ def load_guide_anchors(given: str | None) -> tuple[frozenset[str] | None, list[P
     """The guide's anchors, problems reading it, and a note when no guide was found."""
     path = Path(given) if given else find_guide(project_folder("knowledge").parent)
     if path is None:
-        return None, [], ("note: the troubleshooting guide (shared/guide/) was not found, so "
-                          "the sections that guide links name were not verified; pass --guide")
+        return None, [], say("no_guide", command_language())
     try:
         return guide_anchors(path), [], ""
     except (ImportFailure, GuideFormatError) as error:
@@ -203,15 +222,16 @@ def run_check(args: argparse.Namespace) -> int:
     if guide_note:
         print(guide_note)
     problems += check_entries(entries, anchors)
-    for note in duplicate_ids_across_folders(folders):
-        print(f"note: {note}")
+    lang = command_language()
+    for note in duplicate_ids_across_folders(folders, lang):
+        print(say("note", lang, note=note))
     by_entry = {entry.id: entry for entry in entries}
     for problem in problems:
         entry = by_entry.get(problem.where)
         where = f"{problem.where} ({entry.path})" if entry and entry.path else problem.where
         print(f"{where}: {problem.message}")
-    summary = (f"{len(entries)} entries from {len(folders)} folder(s): "
-               f"{len(problems)} problem(s)")
-    print(summary if problems else summary + ", all good", file=sys.stderr if problems
+    summary = say("summary", lang, entries=len(entries), folders=len(folders),
+                  problems=len(problems))
+    print(summary if problems else summary + say("all_good", lang), file=sys.stderr if problems
           else sys.stdout)
     return 1 if problems else 0
