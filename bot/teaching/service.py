@@ -478,8 +478,9 @@ def drafts_visible_to(session: Session, audience: Audience,
     channel (the command line's) is anyone's."""
     drafts = list_drafts(session, status)
     wanted = {draft.incident_id for draft in drafts if draft.incident_id}
-    said_in = dict(session.execute(select(Incident.id, Incident.channel)
-                                   .where(Incident.id.in_(wanted))).tuples().all()) if wanted \
+    said_in: dict[int, str | None] = {
+        incident_id: channel for incident_id, channel in session.execute(
+            select(Incident.id, Incident.channel).where(Incident.id.in_(wanted)))} if wanted \
         else {}
 
     def source(draft: KnowledgeDraft) -> str | None:  # made from what was said there
