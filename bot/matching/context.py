@@ -40,6 +40,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bot.matching.trained_files import read_trained_file
 from bot.paths import project_folder
 
 log = logging.getLogger(__name__)
@@ -181,17 +182,7 @@ def context_from_json(data: object) -> ContextModel:
 
 
 def read_context(path: Path) -> ContextModel:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as error:
-        raise ContextFileError(f"{path} does not exist: run `troubleshoot-bot kb train`") \
-            from error
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise ContextFileError(f"{path}: cannot read: {error}") from error
-    try:
-        return context_from_json(data)
-    except ContextFileError as error:
-        raise ContextFileError(f"{path}: {error}") from error
+    return read_trained_file(path, context_from_json, ContextFileError)
 
 
 def write_context(model: ContextModel, path: Path) -> None:

@@ -38,6 +38,7 @@ from pathlib import Path
 import numpy as np
 
 from bot.matching.features import FEATURE_NAMES, PRECEDENT_COLUMN
+from bot.matching.trained_files import read_trained_file
 from bot.paths import project_folder
 
 log = logging.getLogger(__name__)
@@ -207,16 +208,7 @@ def model_from_json(data: object) -> ConfidenceModel:
 
 
 def read_model(path: Path) -> ConfidenceModel:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as error:
-        raise ModelFileError(f"{path} does not exist: run `troubleshoot-bot kb train`") from error
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise ModelFileError(f"{path}: cannot read: {error}") from error
-    try:
-        return model_from_json(data)
-    except ModelFileError as error:
-        raise ModelFileError(f"{path}: {error}") from error
+    return read_trained_file(path, model_from_json, ModelFileError)
 
 
 def write_model(model: ConfidenceModel, path: Path) -> None:

@@ -34,6 +34,7 @@ import numpy as np
 
 from bot.matching.error_lines import is_error_line
 from bot.matching.scoring import PreparedPaste
+from bot.matching.trained_files import read_trained_file
 from bot.paths import project_folder
 
 log = logging.getLogger(__name__)
@@ -304,17 +305,7 @@ def index_from_json(data: object) -> PrecedentIndex:
 
 
 def read_index(path: Path) -> PrecedentIndex:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as error:
-        raise PrecedentFileError(f"{path} does not exist: run `troubleshoot-bot kb train`") \
-            from error
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise PrecedentFileError(f"{path}: cannot read: {error}") from error
-    try:
-        return index_from_json(data)
-    except PrecedentFileError as error:
-        raise PrecedentFileError(f"{path}: {error}") from error
+    return read_trained_file(path, index_from_json, PrecedentFileError)
 
 
 def write_index(index: PrecedentIndex, path: Path) -> None:
