@@ -9,8 +9,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.knowledge.loader import load_knowledge_base
 from bot.knowledge.model import KnowledgeBase
-from bot.matching.index import SCORING_CALL, KnowledgeIndex, _names_scoring_call
+from bot.matching.index import (
+    INFO_FLOOR,
+    SCORING_CALL,
+    KnowledgeIndex,
+    _information,
+    _names_scoring_call,
+)
 from tests.matching_support import entry
 
 # Pieces that make SCORING_CALL match, or nearly (other case, other letters, non-ASCII look-alikes).
@@ -77,3 +84,28 @@ def test_shares_are_the_same_whenever_and_wherever_they_are_computed() -> None:
     fresh = _index()
     fresh.shared_share(0)  # one computed before pickling, the others after
     assert _shares(pickle.loads(pickle.dumps(fresh))) == expected
+
+
+def _information_as_summed(weights: list[float]) -> float:
+    """An entry's information as the index summed it before round 9: max() of every word."""
+    return sum(max(0.0, weight - INFO_FLOOR) for weight in weights)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([0.0, 0.3, 1.0, 1.2, 1.2000000000000002, 1.5, 2.1, 3.4339872,
+                                 INFO_FLOOR, 0.1 + 0.2, 4.0]), max_size=12))
+def test_an_entrys_information_is_the_same_float_as_the_sum_of_maxima(
+        weights: list[float]) -> None:
+    expected = _information_as_summed(weights)
+    assert _information(weights) == expected
+    assert type(_information(weights)) is type(expected)  # the int 0 of an empty sum too
+
+
+def test_the_shipped_and_a_team_kbs_information_is_the_sum_of_maxima() -> None:
+    team = [entry(f"team-{n}", f"Zq{n}xError: zqa{n} failed while zqb{n}",
+                  f"zqc{n} timeout: could not zqa{n}", f"zqd{n}_zqe returned status {n % 97}")
+            for n in range(300)]
+    index = KnowledgeIndex(KnowledgeBase((*load_knowledge_base(extra="").entries, *team)))
+    assert len(index.entry_information) == len(index.entry_ids) > 300
+    for information, weights in zip(index.entry_information, index.entry_words, strict=True):
+        assert repr(information) == repr(_information_as_summed(list(weights.values())))

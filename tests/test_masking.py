@@ -1,10 +1,22 @@
+import json
 import re
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.matching.masking import MASK_PATTERNS, MaskPattern, mask, mask_both
+from bot.knowledge.loader import load_knowledge_base
+from bot.knowledge.training import default_training_files
+from bot.matching.masking import (
+    _MAY_DIFFER,
+    _MAY_MATCH,
+    MASK_PATTERNS,
+    MaskPattern,
+    _alternatives,
+    _Needs,
+    mask,
+    mask_both,
+)
 
 
 def test_variable_parts_become_placeholders() -> None:
@@ -116,3 +128,46 @@ def test_text_with_nothing_to_mask_comes_back_as_it_was() -> None:
     plain = "ModuleNotFoundError: No module named azureml while loading the scoring script"
     assert mask(plain) == mask(plain, keep_words=True) == plain
     assert mask("exit code ١٣٧ after 𝟻 retries") != "exit code ١٣٧ after 𝟻 retries"
+
+
+def _kb_and_pool_texts() -> list[str]:
+    """The shipped signatures and every line of every labelled paste: the texts mask() sees."""
+    texts = [signature for found in load_knowledge_base(extra="") for signature in
+             found.signatures]
+    for path in default_training_files():
+        for row in path.read_text(encoding="utf-8").splitlines():
+            if row.strip():
+                texts += json.loads(row)["text"].splitlines()
+    return texts
+
+
+# mask() asks _MAY_MATCH (and mask_both() _MAY_DIFFER) with two searches, one-character needs
+# first: were the split to drop an alternative (the IPv6 need's letters-only form), a text that
+# holds only that would come back unmasked. Same answer as the needs' one alternation.
+@pytest.mark.parametrize("needs", [_MAY_MATCH, _MAY_DIFFER], ids=["may_match", "may_differ"])
+def test_the_needs_check_answers_as_the_needs_alternation(needs: _Needs | None) -> None:
+    assert needs is not None
+    texts = [*UNUSUAL_MATCHES, *_kb_and_pool_texts(), "", "a", "abcd:ef01:2:3:4:5:6",
+             "cafe:beef:dead:face:abba:bead:fade", "state: ok", "ZqabError: zqcd while zqef"]
+    assert any(needs.combined.search(text) for text in texts)
+    assert not all(needs.combined.search(text) for text in texts)
+    for text in texts:
+        assert needs.search(text) == bool(needs.combined.search(text)), text
+    letters_only = "cafe:beef:dead:face:abba:bead:fade:bade"
+    assert needs.search(letters_only) == bool(needs.combined.search(letters_only))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([
+    "Error", " ", ":", "a", "F", "0", "9", "-", "'", '"', "/", "\\", "@", "cafe", "beef:",
+    "zq", "é", "\n", "١"]), max_size=30).map("".join))
+def test_the_needs_check_answers_as_the_alternation_on_generated_text(text: str) -> None:
+    for needs in (_MAY_MATCH, _MAY_DIFFER):
+        assert needs is not None
+        assert needs.search(text) == bool(needs.combined.search(text))
+
+
+def test_a_needs_alternative_is_cut_at_the_top_level_only() -> None:
+    assert _alternatives(r"\d|(?:[0-9a-fA-F]{1,4}:){7}") == [r"\d", r"(?:[0-9a-fA-F]{1,4}:){7}"]
+    assert _alternatives(r"/|\\") == ["/", r"\\"]
+    assert _alternatives(r"a(?:b|c)|[|]|\|") == ["a(?:b|c)", "[|]", r"\|"]

@@ -171,6 +171,16 @@ def _views(flat: np.ndarray, lengths: Iterable[tuple[str, int]]) -> dict[str, np
     return arrays
 
 
+def _information(weights: Iterable[float]) -> float:
+    """`sum(max(0.0, weight - INFO_FLOOR) for weight in weights)`, the same float: the same
+    terms above zero in the same order, the zeros (adding nothing) left out, and the int 0 of
+    an empty sum kept. A call of max() per word was a twentieth of indexing 10,000 entries."""
+    weights = list(weights)
+    if not weights:
+        return 0
+    return sum([weight - INFO_FLOOR for weight in weights if weight > INFO_FLOOR], 0.0)
+
+
 def _names_scoring_call(text: str) -> bool:
     # Each alternative of SCORING_CALL holds `scor` or `service` (tests/test_index_build.py): an
     # ASCII text with neither, most signatures, cannot match. (Other text goes to the regex:
@@ -233,8 +243,7 @@ class KnowledgeIndex:
         self.entry_words: list[dict[str, float]] = [
             {word: self.weight[word] for word in sorted(found)} for found in entry_words]
         self.entry_information: list[float] = [
-            sum(max(0.0, weight - INFO_FLOOR) for weight in weights.values())
-            for weights in self.entry_words]
+            _information(weights.values()) for weights in self.entry_words]
 
         # Each signature's words, weights and codes, and the postings its share of another
         # entry's words is computed from when a paste first needs it (shared_share()).

@@ -155,13 +155,65 @@ def _replacement(match: re.Match[str]) -> str:
     return f"<{name}>"
 
 
-def _needs_any(patterns: list[MaskPattern]) -> re.Pattern[str] | None:
-    """A regex that finds something in every text one of `patterns` can match, or None when
-    a pattern does not say what its matches need."""
+# One character, as an alternative of a need's regex: `@`, `-`, `\d`, `\\`.
+_ONE_CHARACTER = re.compile(r"\\[dDsSwW]|\\\W|[^\\|()\[\]{}*+?.^$]")
+
+
+def _alternatives(need: str) -> list[str]:
+    r"""The top-level alternatives of a regex (`\d|(?:[0-9a-fA-F]{1,4}:){7}`: two)."""
+    parts: list[str] = []
+    depth = start = position = 0
+    while position < len(need):
+        character = need[position]
+        if character == "\\":
+            position += 2  # an escaped character, whatever it is
+            continue
+        if character in "([":
+            depth += 1
+        elif character in ")]":
+            depth -= 1
+        elif character == "|" and depth == 0:
+            parts.append(need[start:position])
+            start = position + 1
+        position += 1
+    parts.append(need[start:])
+    return parts
+
+
+class _Needs:
+    """Whether a text holds something one of the needs finds: `combined.search(text)`, the
+    needs as one alternation, answered by two searches.
+
+    The needs' one-character alternatives make one regex that `re` scans for as a character
+    class, in C; the others (the IPv6 address's `(?:[0-9a-fA-F]{1,4}:){7}`) are searched only
+    in a text without any of those characters. In one alternation, that one complex branch
+    made `re` try every branch at every hex letter: 4 us a signature, a tenth of indexing
+    10,000 entries (docs/benchmarks.md, round 9). The same answer for every text: a search
+    of an alternation finds something exactly when one of its alternatives does
+    (tests/test_masking.py compares the two).
+    """
+
+    def __init__(self, needs: list[str]) -> None:
+        self.combined = re.compile("|".join(f"(?:{need})" for need in needs))
+        alternatives = list(dict.fromkeys(part for need in needs
+                                          for part in _alternatives(need)))
+        simple = [part for part in alternatives if _ONE_CHARACTER.fullmatch(part)]
+        rest = [part for part in alternatives if part not in simple]
+        self._simple = re.compile("|".join(simple)) if simple else None
+        self._rest = re.compile("|".join(f"(?:{part})" for part in rest)) if rest else None
+
+    def search(self, text: str) -> bool:
+        if self._simple is not None and self._simple.search(text):
+            return True
+        return self._rest is not None and self._rest.search(text) is not None
+
+
+def _needs_any(patterns: list[MaskPattern]) -> _Needs | None:
+    """What finds something in every text one of `patterns` can match, or None when a
+    pattern does not say what its matches need."""
     if not all(pattern.needs for pattern in patterns):
         return None
-    needs = dict.fromkeys(pattern.needs for pattern in patterns)  # each once, in order
-    return re.compile("|".join(f"(?:{need})" for need in needs))
+    return _Needs(list(dict.fromkeys(pattern.needs for pattern in patterns)))  # each once
 
 
 _MAY_MATCH = _needs_any(list(MASK_PATTERNS))

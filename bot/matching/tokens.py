@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import chain
 
 _PLACEHOLDER = re.compile(r"<[a-z]+>")
 # A word: letters/digits joined by `_ - .` (identifiers, `nvidia.com`, `back-off`), or Hangul.
@@ -72,11 +73,8 @@ def words(text: str) -> list[str]:
     """Lower-case words of `text`: whole compounds, their parts, de-particled Korean."""
     if "<" in text:  # no placeholder without one: most signatures and lines are left as they are
         text = _PLACEHOLDER.sub(" ", text)
-    out: list[str] = []
-    extend = out.extend
-    for token in _WORD.findall(text):
-        extend(_token_words(token))
-    return out
+    # Chained in C: a Python loop extending a list per token was a tenth of words()' time.
+    return list(chain.from_iterable(map(_token_words, _WORD.findall(text))))
 
 
 @lru_cache(maxsize=1 << 12)  # ~2 MB at most: a web worker lives long
