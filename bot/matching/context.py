@@ -40,7 +40,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.matching.trained_files import read_trained_file
+from bot.matching.trained_files import file_object, read_trained_file
 from bot.paths import project_folder
 
 log = logging.getLogger(__name__)
@@ -160,13 +160,7 @@ def _gradient_descent(rows: _Sparse, labels: np.ndarray, l2: float) -> tuple[np.
 
 
 def context_from_json(data: object) -> ContextModel:
-    if not isinstance(data, dict):
-        raise ContextFileError("not a JSON object")
-    version = data.get("format_version")
-    if version != FORMAT_VERSION or data.get("kind") != KIND:
-        raise ContextFileError(f"format_version {version!r} of kind {data.get('kind')!r} is not "
-                               f"known (this bot reads {KIND} {FORMAT_VERSION}): retrain with "
-                               "`troubleshoot-bot kb train`")
+    data = file_object(data, KIND, FORMAT_VERSION, ContextFileError)
     try:
         vocabulary = tuple(str(term) for term in data["vocabulary"])
         weights = np.asarray([float(w) for w in data["weights"]])

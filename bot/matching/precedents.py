@@ -34,7 +34,7 @@ import numpy as np
 
 from bot.matching.error_lines import is_error_line
 from bot.matching.scoring import PreparedPaste
-from bot.matching.trained_files import read_trained_file
+from bot.matching.trained_files import file_object, read_trained_file
 from bot.paths import project_folder
 
 log = logging.getLogger(__name__)
@@ -276,13 +276,7 @@ def _vector(counts: Counter[str], number_of: dict[str, int], idf: Sequence[float
 
 def index_from_json(data: object) -> PrecedentIndex:
     """The index in a parsed file; PrecedentFileError says what is wrong with it."""
-    if not isinstance(data, dict):
-        raise PrecedentFileError("not a JSON object")
-    version = data.get("format_version")
-    if version != FORMAT_VERSION or data.get("kind") != KIND:
-        raise PrecedentFileError(f"format_version {version!r} of kind {data.get('kind')!r} is "
-                                 f"not known (this bot reads {KIND} {FORMAT_VERSION}): retrain "
-                                 "with `troubleshoot-bot kb train`")
+    data = file_object(data, KIND, FORMAT_VERSION, PrecedentFileError)
     try:
         labels = [str(label) for label in data["labels"]]
         vocabulary = [str(word) for word in data["vocabulary"]]

@@ -25,3 +25,16 @@ def read_trained_file(path: Path, parse: Callable[[Any], Parsed],
         return parse(data)
     except error as problem:
         raise error(f"{path}: {problem}") from problem
+
+
+def file_object(data: object, kind: str, version: int,
+                error: type[ValueError]) -> dict[str, Any]:
+    """`data` when it is a JSON object of `kind` at format `version`; else `error`, saying how
+    to get one this code reads (a file from an older or newer bot, or another file)."""
+    if not isinstance(data, dict):
+        raise error("not a JSON object")
+    found = data.get("format_version")
+    if found != version or data.get("kind") != kind:
+        raise error(f"format_version {found!r} of kind {data.get('kind')!r} is not known (this "
+                    f"bot reads {kind} {version}): retrain with `troubleshoot-bot kb train`")
+    return data
