@@ -37,6 +37,7 @@ CATALOGS = (
     "bot.incidents.cli_incidents:STRINGS",  # `incidents resolve / list / purge` in a terminal
     "bot.digest.cli_digest:STRINGS",  # `digest` in a terminal: its notes and errors
     "bot.teaching.cli_kb:STRINGS",  # `kb drafts / teach / export / disable` in a terminal
+    "bot.teaching.refusals:STRINGS",  # the teaching service's refusals, on every surface
     "bot.knowledge.check:STRINGS",  # `kb check`'s own lines (its problems stay as written)
 )
 

@@ -244,3 +244,24 @@ def test_kb_team_commands_speak_korean(migrated_database_url: str, tmp_path: Pat
                   lang="en")
     assert english.stderr.strip() == ("error: approval refused: no KB maintainers are "
                                       "configured (set KB_MAINTAINERS to Slack user ids)")
+
+
+def test_the_teaching_services_own_refusals_are_korean_for_a_korean_team(
+        migrated_database_url: str, tmp_path: Path) -> None:
+    """An incident or an entry that is not there was refused in the service's English inside
+    a Korean line ("제안하지 않았습니다: no incident #999"); the sentence now carries its key
+    (bot.teaching.refusals), and an English terminal still reads the service's own words."""
+    url = migrated_database_url
+    missing = bot(tmp_path, "kb", "teach", "999", "service-launch-fails", "--by", "dana",
+                  url=url)
+    assert missing.exit_code == 1
+    assert missing.stderr.strip() == "오류: 제안하지 않았습니다: #999번 인시던트가 없습니다"
+    english = bot(tmp_path, "kb", "teach", "999", "service-launch-fails", "--by", "dana",
+                  url=url, lang="en")
+    assert english.stderr.strip() == "error: not proposed: no incident #999"
+    asked = bot(tmp_path, "ask", CRASH_PASTE, url=url)
+    number = re.search(r"#(\d+)", asked.stdout)
+    assert number, asked.stdout
+    unknown = bot(tmp_path, "kb", "teach", number[1], "no-such-entry", "--by", "dana", url=url)
+    assert unknown.stderr.strip() == (
+        "오류: 제안하지 않았습니다: 지식 베이스에 없는 항목입니다: 'no-such-entry'")

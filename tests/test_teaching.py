@@ -22,6 +22,7 @@ from bot.knowledge.model import Entry, LocalizedBody
 from bot.matching.decision import EXACT_SCORE
 from bot.matching.matcher import Matcher
 from bot.matching.result import Match
+from bot.slack.render_teaching import refusal_text
 from bot.storage import session_scope
 from bot.teaching import service
 from bot.teaching.drafting import (
@@ -180,8 +181,14 @@ def test_approval_is_maintainers_only_audited_and_bumps_the_version(
             "approved"]
         [example] = service.labelled_examples(session)
         assert example["expected"] == entry_id and "hunter2" not in str(example["text"])
-        with pytest.raises(service.TeachingError, match="already approved"):
+        with pytest.raises(service.TeachingError, match="already approved") as refused:
             service.reject(session, draft_id, by="U0MAINT", maintainers=MAINTAINERS)
+    # A Korean maintainer who clicks a stale "Reject" reads why in Korean (it was English in a
+    # Korean line); the audit row and an English reader keep the service's sentence.
+    assert refusal_text(refused.value.reason, "ko", kb) == (
+        f"추가하지 않았습니다: #{draft_id}번 초안은 이미 U0MAINT 님이 승인했습니다")
+    assert refusal_text(refused.value.reason, "en", kb) == (
+        f"Not added: draft #{draft_id} is already approved by U0MAINT")
     best = Matcher(kb).match(VARIANT).matches[0]
     assert best.entry_id == entry_id and best.confident
 

@@ -11,6 +11,7 @@ from bot.mrkdwn import escape
 from bot.slack import blocks as bk
 from bot.slack.render import Message
 from bot.teaching.flows import ProposedDraft
+from bot.teaching.refusals import Refused
 from bot.teaching.service import SignatureProblem
 
 ACTION_APPROVE = "kb_draft_approve"
@@ -196,7 +197,8 @@ def refusal_text(reason: str, lang: str, kb: KnowledgeBase) -> str:
     signature in their language, with the entries by title (the English reason named entry ids
     and told them to "teach it to" the very entry they had just voted down)."""
     if not isinstance(reason, SignatureProblem):
-        return t("refused", lang, reason=escape(reason))
+        said = reason.in_language(lang) if isinstance(reason, Refused) else reason
+        return t("refused", lang, reason=escape(said))
 
     def title(entry_id: str | None) -> str:
         entry = kb.get(entry_id) if entry_id else None

@@ -14,10 +14,12 @@ from bot.settings import settings
 from bot.storage import database_url, session_scope
 from bot.storage.check import DatabaseProblem, database_problem
 from bot.teaching import service
+from bot.teaching.refusals import Refused
 
 # What these commands say, in BOT_LANGUAGE. A refused signature (service.SignatureProblem) is
 # said here in the team's language too, with entry ids as a terminal names them (Slack names
-# the entries by title: bot.slack.render_teaching). The service's other refusals are English.
+# the entries by title: bot.slack.render_teaching); the service's other refusals carry their own
+# translations (bot.teaching.refusals).
 STRINGS = {
     "no_drafts": {"en": "no drafts", "ko": "초안이 없습니다"},
     "draft_incident": {"en": "incident #{id}", "ko": "#{id}번 인시던트"},
@@ -91,10 +93,13 @@ def not_maintainer(error: service.NotMaintainer, by: str, lang: str, *,
 
 def refusal_in(reason: str, lang: str) -> str:
     """Why a change was refused: in English the service's own sentence (it quotes the line
-    and the figures); in Korean a refused signature by its kind (other refusals stay English)."""
+    and the figures); in Korean a refused signature by its kind, and the other refusals from
+    their key (refusals.Refused)."""
     if lang != "en" and isinstance(reason, service.SignatureProblem):
         return say(f"signature_{reason.kind}", lang, entry=repr(reason.entry),
                    other=repr(reason.other or "?"))
+    if isinstance(reason, Refused):
+        return reason.in_language(lang)
     return str(reason)
 
 

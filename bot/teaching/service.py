@@ -47,6 +47,7 @@ from bot.teaching.models import (
     TeamEntry,
     TeamSignature,
 )
+from bot.teaching.refusals import Refused
 
 VERSION_ROW = 1
 # A signature that the evaluation set's "none" pastes (errors the KB rightly does not know)
@@ -292,11 +293,11 @@ def propose_signature(session: Session, incident_id: int, entry_id: str, *, by: 
     `channel`, the line of what was pasted there (the draft is posted there, see paste_of)."""
     incident = session.get(Incident, incident_id)
     if incident is None:
-        raise TeachingError(f"no incident #{incident_id}")
+        raise TeachingError(Refused("no_incident", id=incident_id))
     kb = team_knowledge_base(session, base)
     entry = kb.get(entry_id)
     if entry is None:
-        raise TeachingError(f"no entry {entry_id!r} in the knowledge base")
+        raise TeachingError(Refused("no_entry", entry=repr(entry_id)))
     paste = paste_of(session, incident, channel)
     if not paste:
         raise TeachingError(_nothing_said_in(channel, incident))
@@ -342,15 +343,15 @@ def _label(session: Session, *, incident_id: int | None, text: str, entry_id: st
 def get_draft(session: Session, draft_id: int) -> KnowledgeDraft:
     draft = session.get(KnowledgeDraft, draft_id)
     if draft is None:
-        raise TeachingError(f"no draft #{draft_id}")
+        raise TeachingError(Refused("no_draft", id=draft_id))
     return draft
 
 
 def _open_draft(session: Session, draft_id: int) -> KnowledgeDraft:
     draft = get_draft(session, draft_id)
     if draft.status != STATUS_PROPOSED:
-        raise TeachingError(f"draft #{draft_id} is already {draft.status}"
-                            + (f" by {draft.decided_by}" if draft.decided_by else ""))
+        key = f"draft_{draft.status}" + ("_by" if draft.decided_by else "")
+        raise TeachingError(Refused(key, id=draft_id, by=draft.decided_by or ""))
     return draft
 
 
@@ -406,7 +407,7 @@ def approve(session: Session, draft_id: int, *, by: str, maintainers: frozenset[
     else:
         entry = kb.get(draft.entry_id)
         if entry is None:
-            raise TeachingError(f"entry {draft.entry_id!r} is no longer in the knowledge base")
+            raise TeachingError(Refused("entry_gone", entry=repr(draft.entry_id)))
         for signature in signatures:
             problem = signature_problem(signature, entry, kb)
             if problem:
@@ -447,7 +448,7 @@ def disable_entry(session: Session, entry_id: str, *, by: str, maintainers: froz
         TeamSignature.entry_id == entry_id, TeamSignature.enabled.is_(True))
         .values(enabled=False)).rowcount
     if not changed:
-        raise TeachingError(f"{entry_id!r} has no team entry or team signature to disable")
+        raise TeachingError(Refused("nothing_to_disable", entry=repr(entry_id)))
     _bump_version(session)
     _audit(session, actor=by, action="disable", entry_id=entry_id)
     return int(changed)

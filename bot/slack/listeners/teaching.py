@@ -262,7 +262,7 @@ def register(app: Any, slack_settings: Settings) -> None:
             with session_scope(database_url) as session:
                 draft = shown(service.get_draft(session, draft_id))
         except service.TeachingError as error:
-            _tell(respond, t("refused", lang, reason=str(error)))
+            _tell(respond, refusal_text(error.reason, lang, flows.knowledge_base(slack_settings)))
             return
         client.views_open(trigger_id=body["trigger_id"],
                           view=edit_modal(draft, lang, {"draft_id": draft_id}))

@@ -1,0 +1,51 @@
+"""The teaching service's refusals other than a signature's, in the reader's language.
+
+The service raises each one as its English sentence, which audit rows, logs and an English
+terminal read as they are; the sentence also carries its key here and the values it was made
+from (`Refused`), so the command line and Slack say it in the team's language without parsing
+it. A refused signature has its own carrier (service.SignatureProblem): what it says depends
+on the entries involved, which each surface names its own way.
+"""
+
+from __future__ import annotations
+
+from bot.i18n import Catalog
+
+# Korean puts the whole predicate after the values, so no particle follows a placeholder.
+STRINGS = {
+    "no_incident": {"en": "no incident #{id}", "ko": "#{id}번 인시던트가 없습니다"},
+    "no_entry": {"en": "no entry {entry} in the knowledge base",
+                 "ko": "지식 베이스에 없는 항목입니다: {entry}"},
+    "no_draft": {"en": "no draft #{id}", "ko": "#{id}번 초안이 없습니다"},
+    "draft_approved": {"en": "draft #{id} is already approved",
+                       "ko": "#{id}번 초안은 이미 승인되었습니다"},
+    "draft_approved_by": {"en": "draft #{id} is already approved by {by}",
+                          "ko": "#{id}번 초안은 이미 {by} 님이 승인했습니다"},
+    "draft_rejected": {"en": "draft #{id} is already rejected",
+                       "ko": "#{id}번 초안은 이미 거절되었습니다"},
+    "draft_rejected_by": {"en": "draft #{id} is already rejected by {by}",
+                          "ko": "#{id}번 초안은 이미 {by} 님이 거절했습니다"},
+    "entry_gone": {"en": "entry {entry} is no longer in the knowledge base",
+                   "ko": "지식 베이스에서 사라진 항목입니다: {entry}"},
+    "nothing_to_disable": {"en": "{entry} has no team entry or team signature to disable",
+                           "ko": "끌 팀 항목이나 팀 시그니처가 없습니다: {entry}"},
+}
+
+say = Catalog(STRINGS)
+
+
+class Refused(str):
+    """A refusal: its English sentence, plus the `key` and `values` to say it in another
+    language (`in_language`)."""
+
+    key: str
+    values: dict[str, str]
+
+    def __new__(cls, key: str, **values: object) -> Refused:
+        texts = {name: str(value) for name, value in values.items()}
+        refused = super().__new__(cls, say(key, "en", **texts))
+        refused.key, refused.values = key, texts
+        return refused
+
+    def in_language(self, lang: str) -> str:
+        return say(self.key, lang, **self.values)
