@@ -8,10 +8,10 @@ lists (scope.py) name the products someone thought of; every fresh holdout broug
 (docs/eval.md, rounds 8 and 9). This model learns the setting from the labelled pastes:
 
 - each paste is the set of its words and word pairs (letters only, lower case: ids, numbers
-  and paths say nothing about the setting), hashed into DIMENSIONS buckets (crc32: the same in
-  every process, whatever its hash seed);
-- a bucket counts only when pastes of at least MIN_GROUPS different source repositories use it
-  (as precedents.py's words): a project's name or its paths never teach it anything;
+  and paths say nothing about the setting);
+- a term counts only when pastes of at least MIN_GROUPS different source repositories use it
+  (the rule of precedents.py's words, precedents.words_of_many_groups): a project's name or
+  its paths never teach it anything;
 - a logistic regression, strongly regularised (L2), predicts "the paste is one an entry
   answers" against `none`.
 
@@ -21,7 +21,7 @@ cross-validation and `kb train`, the value a training paste gets is out of fold 
 never saw its repository), like the precedents' vote, so the decision model never learns to
 trust it more than a fresh paste can (crossval.with_context).
 
-Stored as knowledge/_model/context.json (format version, the kept buckets, their weights),
+Stored as knowledge/_model/context.json (format version, the kept terms, their weights),
 written by `kb train`, read once per process, checked by `kb check`; without it the feature is
 NaN, which the decision model reads as its training mean (no evidence either way).
 """
@@ -40,6 +40,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bot.matching.precedents import MIN_GROUPS, words_of_many_groups
 from bot.matching.trained_files import file_object, read_trained_file
 from bot.paths import project_folder
 
@@ -47,7 +48,6 @@ log = logging.getLogger(__name__)
 
 FORMAT_VERSION = 1
 KIND = "paste-context"
-MIN_GROUPS = 3
 L2 = 1.0
 MAX_CHARS = 20_000  # the setting shows early; a 40,000-character log says nothing more of it
 STEPS = 400
@@ -130,11 +130,7 @@ def fit_context(pastes: Sequence[frozenset[str]], answerable: Sequence[bool],
                 groups: Sequence[str], l2: float | None = None) -> ContextModel:
     """The classifier of `pastes` (paste_terms), each from its source repository `groups`."""
     l2 = L2 if l2 is None else l2
-    seen: dict[str, set[str]] = {}
-    for terms, group in zip(pastes, groups, strict=True):
-        for term in terms:
-            seen.setdefault(term, set()).add(group)
-    vocabulary = tuple(sorted(term for term, by in seen.items() if len(by) >= MIN_GROUPS))
+    vocabulary = tuple(words_of_many_groups(pastes, groups))
     rows = _sparse(pastes, {term: number for number, term in enumerate(vocabulary)})
     weights, bias = _gradient_descent(rows, np.asarray(answerable, dtype=np.float64), l2)
     return ContextModel(vocabulary, weights, bias)

@@ -70,6 +70,17 @@ def paste_words(paste: PreparedPaste) -> Counter[str]:
     return counts
 
 
+def words_of_many_groups(pastes: Iterable[Iterable[str]], groups: Sequence[str]) -> list[str]:
+    """The words (or terms) that pastes of at least MIN_GROUPS different source groups use,
+    sorted: the one rule by which a learned vocabulary leaves out a project's own names and
+    paths (here and in context.py)."""
+    users: dict[str, set[str]] = {}
+    for words, group in zip(pastes, groups, strict=True):
+        for word in words:
+            users.setdefault(word, set()).add(group)
+    return sorted(word for word, seen in users.items() if len(seen) >= MIN_GROUPS)
+
+
 @dataclass(frozen=True)
 class Verdict:
     """What the nearest precedents say about one paste."""
@@ -145,13 +156,8 @@ class PrecedentIndex:
               ) -> PrecedentIndex:
         """The index of labelled pastes (word counts as paste_words gives them), each with its
         label and its source group."""
-        users: dict[str, set[str]] = {}
-        df: Counter[str] = Counter()
-        for counts, group in zip(pastes, groups, strict=True):
-            for word in counts:
-                users.setdefault(word, set()).add(group)
-                df[word] += 1
-        vocabulary = sorted(word for word, seen in users.items() if len(seen) >= MIN_GROUPS)
+        df: Counter[str] = Counter(word for counts in pastes for word in counts)
+        vocabulary = words_of_many_groups(pastes, groups)
         total = len(pastes)
         idf = [math.log((1 + total) / (1 + df[word])) + 1.0 for word in vocabulary]
         label_names = sorted(set(labels))
