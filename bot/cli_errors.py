@@ -115,13 +115,9 @@ def parser_language(argv: Sequence[str] | None) -> str:
     args = list(argv) if argv is not None else []
     for index, arg in enumerate(args):
         if arg.startswith("--lang="):
-            return normalize_language(arg.partition("=")[2], _configured_language())
+            return normalize_language(arg.partition("=")[2], configured_language())
         if arg == "--lang" and index + 1 < len(args):
-            return normalize_language(args[index + 1], _configured_language())
-    return _configured_language()
-
-
-def _configured_language() -> str:
+            return normalize_language(args[index + 1], configured_language())
     return configured_language()  # BOT_LANGUAGE, even when another variable is wrong
 
 
