@@ -51,15 +51,6 @@ STRINGS = {
     "refused": {"en": "refused: {reason}", "ko": "할 수 없습니다: {reason}"},
     "disabled": {"en": "{entry}: team knowledge disabled by {by}",
                  "ko": "{by} 님이 {entry} 항목의 팀 지식을 껐습니다"},
-    # service.NotMaintainer, said again here in Korean (maintainer_problem's two cases)
-    "no_maintainers": {"en": "no KB maintainers are configured (set KB_MAINTAINERS to Slack "
-                             "user ids)",
-                       "ko": "KB 관리자가 설정되어 있지 않습니다 (`KB_MAINTAINERS`에 Slack 사용자 "
-                             "ID를 넣으세요)"},
-    "not_a_maintainer": {"en": "{user} is not a KB maintainer (KB_MAINTAINERS)",
-                         "ko": "{user} 님은 KB 관리자가 아닙니다 (`KB_MAINTAINERS`)"},
-    "nor_proposer": {"en": ", nor the one who proposed this draft",
-                     "ko": ". 이 초안을 제안한 사람도 아닙니다"},
     # service.SignatureProblem, by kind
     "signature_general": {"en": "this error line is too general to name {entry} alone; it "
                                 "would answer other errors too",
@@ -78,17 +69,6 @@ STRINGS = {
 }
 
 say = Catalog(STRINGS)
-
-
-def not_maintainer(error: service.NotMaintainer, by: str, lang: str, *,
-                   proposer: bool = False) -> str:
-    """Why `by` may not do it: the service's sentence in English, the same two cases in
-    Korean."""
-    if lang == "en":
-        return str(error)
-    reason = (say("no_maintainers", lang) if not settings().kb_maintainers
-              else say("not_a_maintainer", lang, user=by))
-    return reason + (say("nor_proposer", lang) if proposer else "")
 
 
 def refusal_in(reason: str, lang: str) -> str:
@@ -141,7 +121,7 @@ def run_approve(args: argparse.Namespace) -> int:
                                     entry_id=args.entry_id, title=args.title)
             entry_id, kind = draft.entry_id, draft.kind
     except service.NotMaintainer as error:
-        return fail(say("approval_refused", lang, reason=not_maintainer(error, args.by, lang)), 3)
+        return fail(say("approval_refused", lang, reason=refusal_in(error.reason, lang)), 3)
     except service.TeachingError as error:
         return fail(refusal_in(error.reason, lang))
     print(say("approved_entry" if kind == "entry" else "approved_signature", lang, id=args.id,
@@ -158,7 +138,7 @@ def run_reject(args: argparse.Namespace) -> int:
             service.reject(session, args.id, by=args.by, maintainers=settings().kb_maintainers)
     except service.NotMaintainer as error:
         return fail(say("rejection_refused", lang,
-                             reason=not_maintainer(error, args.by, lang, proposer=True)), 3)
+                             reason=refusal_in(error.reason, lang)), 3)
     except service.TeachingError as error:
         return fail(refusal_in(error.reason, lang))
     print(say("rejected", lang, id=args.id, by=args.by))
@@ -206,7 +186,7 @@ def run_disable(args: argparse.Namespace) -> int:
             service.disable_entry(session, args.entry_id, by=args.by,
                                   maintainers=settings().kb_maintainers)
     except service.NotMaintainer as error:
-        return fail(say("refused", lang, reason=not_maintainer(error, args.by, lang)), 3)
+        return fail(say("refused", lang, reason=refusal_in(error.reason, lang)), 3)
     except service.TeachingError as error:
         return fail(refusal_in(error.reason, lang))
     print(say("disabled", lang, entry=repr(args.entry_id), by=args.by))

@@ -29,6 +29,23 @@ STRINGS = {
                    "ko": "지식 베이스에서 사라진 항목입니다: {entry}"},
     "nothing_to_disable": {"en": "{entry} has no team entry or team signature to disable",
                            "ko": "끌 팀 항목이나 팀 시그니처가 없습니다: {entry}"},
+    # Who may decide (service.maintainer_problem); a draft's proposer may also reject it.
+    "no_maintainers": {"en": "no KB maintainers are configured (set KB_MAINTAINERS to Slack "
+                             "user ids)",
+                       "ko": "KB 관리자가 설정되어 있지 않습니다 (`KB_MAINTAINERS`에 Slack 사용자 "
+                             "ID를 넣으세요)"},
+    "not_a_maintainer": {"en": "{user} is not a KB maintainer (KB_MAINTAINERS)",
+                         "ko": "{user} 님은 KB 관리자가 아닙니다 (`KB_MAINTAINERS`)"},
+    "no_maintainers_nor_proposer": {
+        "en": "no KB maintainers are configured (set KB_MAINTAINERS to Slack user ids), nor "
+              "the one who proposed this draft",
+        "ko": "KB 관리자가 설정되어 있지 않습니다 (`KB_MAINTAINERS`에 Slack 사용자 ID를 "
+              "넣으세요). 이 초안을 제안한 사람도 아닙니다"},
+    "not_a_maintainer_nor_proposer": {
+        "en": "{user} is not a KB maintainer (KB_MAINTAINERS), nor the one who proposed this "
+              "draft",
+        "ko": "{user} 님은 KB 관리자가 아닙니다 (`KB_MAINTAINERS`). 이 초안을 제안한 사람도 "
+              "아닙니다"},
 }
 
 say = Catalog(STRINGS)
@@ -49,3 +66,8 @@ class Refused(str):
 
     def in_language(self, lang: str) -> str:
         return say(self.key, lang, **self.values)
+
+    def nor_proposer(self) -> Refused:
+        """The same refusal of a maintainer's decision, when the draft's proposer could have
+        made it too (rejecting one's own draft)."""
+        return Refused(f"{self.key}_nor_proposer", **self.values)

@@ -97,13 +97,13 @@ class Proposal:
 # ----- who may approve
 
 def maintainer_problem(user: str | None, maintainers: frozenset[str],
-                       group_members: frozenset[str] = frozenset()) -> str | None:
+                       group_members: frozenset[str] = frozenset()) -> Refused | None:
     """Why `user` may not approve, or None. KB_MAINTAINERS holds user ids or a user group id
     (whose members the Slack layer looks up and passes as `group_members`)."""
     if not maintainers:
-        return "no KB maintainers are configured (set KB_MAINTAINERS to Slack user ids)"
+        return Refused("no_maintainers")
     if not user or (user not in maintainers and user not in group_members):
-        return f"{user or 'someone unknown'} is not a KB maintainer (KB_MAINTAINERS)"
+        return Refused("not_a_maintainer", user=user or "someone unknown")
     return None
 
 
@@ -429,7 +429,7 @@ def reject(session: Session, draft_id: int, *, by: str, maintainers: frozenset[s
     draft = _open_draft(session, draft_id)
     refusal = maintainer_problem(by, maintainers, group_members)
     if refusal and by != draft.proposed_by:
-        raise NotMaintainer(refusal + ", nor the one who proposed this draft")
+        raise NotMaintainer(refusal.nor_proposer())
     draft.status, draft.decided_by, draft.decided_at = STATUS_REJECTED, by, utcnow()
     _audit(session, actor=by, action="reject", draft_id=draft.id, entry_id=draft.entry_id)
     return draft
