@@ -217,6 +217,13 @@ PATTERNS: tuple[SecretPattern, ...] = (
         + r"(?:\"[^\"\n]*\"|'[^'\n]*'|[^\s\"'|>][^\n]*?)(?=[ \t]+#|[ \t]*$)",
         re.IGNORECASE | re.MULTILINE),
         keep_prefix="key"),
+    # The value on the line after its key (`password:` then an indented value, YAML's plain
+    # continuation; `비밀번호:` then Shift+Enter in Slack). Alone on its line and shaped like a
+    # password, so `secret:` above a nested `secretName: tls` stays.
+    SecretPattern("secret", re.compile(
+        r"(?P<key>^[ \t]*-?[ \t]*[\"']?" + _SECRET_KEY + r"[\"']?[ \t]*[:=：][ \t]*\r?\n[ \t]*)"
+        + _NOT_REDACTED + r"(?=[!-~]*[0-9])(?=[!-~]*[A-Za-z])(?![/\\.~#-])[!-~]{6,}(?=[ \t]*$)",
+        re.IGNORECASE | re.MULTILINE), keep_prefix="key"),
     # Kubernetes env entries: `- name: DB_PASSWORD` with the value on the next line.
     SecretPattern("secret", re.compile(
         r"(?P<key>^[ \t]*-?[ \t]*name:[ \t]*[\"']?" + _SECRET_KEY + r"[\"']?[ \t]*\r?\n"
@@ -370,7 +377,8 @@ def redact(text: str) -> str:
 
     Lines hard-wrapped through a secret are joined first (bot/redaction_wraps.py); then the
     table; then what is known by where it sits (bot/redaction_shapes.py): values of a
-    Kubernetes Secret, escaped runs (decoded, then the table again), random tokens."""
+    Kubernetes Secret, a Key Vault secret's value, escaped runs (decoded, then the table
+    again), random tokens."""
     if not isinstance(text, str):
         text = "" if text is None else str(text)
     try:
@@ -387,6 +395,8 @@ def _redact_lines(text: str) -> str:
     text = _redact_table(text)
     if "secret" in text.lower():
         text = shapes.redact_secret_manifests(text)
+    if "vault.azure.net" in text.lower():
+        text = shapes.redact_key_vault_values(text)
     if shapes.may_be_escaped(text):
         text = shapes.redact_escaped(text, _redact_table)
     return shapes.redact_random_tokens(text)

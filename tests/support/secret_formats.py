@@ -223,6 +223,16 @@ FORMATS: dict[str, st.SearchStrategy[Planted]] = {
     "docker-hub-pat": _format("docker-hub-pat", lambda a: (
         f"docker login -u mlops --password-stdin <<< dckr_pat_{a}", f"dckr_pat_{a}"),
         _chars(URLSAFE, 27)),
+    # `az keyvault secret show` pasted whole: the secret's name is in its `id`, its value under
+    # a plain `"value"` four keys later. A password given on the line after its name (YAML's
+    # continuation, or Shift+Enter in Slack).
+    "keyvault-secret-show": _format("keyvault-secret-show", lambda a: (
+        '{"attributes": {"enabled": true}, "contentType": null, "id": '
+        '"https://mlkv.vault.azure.net/secrets/scoring-db/0f1e2d3c", "kid": null, '
+        f'"managed": null, "name": "scoring-db", "tags": {{}}, "value": "{a}7q"}}',
+        f"{a}7q"), _chars(ALNUM + "!#%", 20)),
+    "password-next-line": _format("password-next-line", lambda a: (
+        f"  db_password:\n    {a}7q", f"{a}7q"), _chars(ALNUM + "!#%", 14), own_line=True),
     "pem-private-key": _format("pem-private-key", lambda a, b: (
         f"-----BEGIN RSA PRIVATE KEY-----\n{a}\n{b}\n-----END RSA PRIVATE KEY-----", a + b),
         _chars(B64, 64), _chars(B64, 64), own_line=True),
