@@ -85,6 +85,14 @@ PATTERNS: tuple[SecretPattern, ...] = (
         r"(?P<key>(?:[?&;]|(?<![A-Za-z0-9_%.-]))sig=)" + _NOT_REDACTED + r"[^&\s\"'<>#]+",
         re.IGNORECASE),
         keep_prefix="key"),
+    # A key carried by a URL's `code` parameter: Azure Functions' function and host keys
+    # (`/api/score?code=…`, the URL Azure's portal hands out), and OAuth authorization codes
+    # in a redirect. Only a value that looks random: `?code=InvalidAuthenticationToken` and
+    # `&code=503` name an error.
+    SecretPattern("url-code", re.compile(
+        r"(?P<key>[?&]code=)" + _NOT_REDACTED
+        + r"(?=[^&\s\"'<>#]*[0-9])(?=[^&\s\"'<>#]*[A-Za-z])[^&\s\"'<>#]{16,}", re.IGNORECASE),
+        keep_prefix="key"),
     # Slack tokens (bot, user, app-level, configuration/refresh) and incoming-webhook URLs.
     SecretPattern("slack-token", re.compile(
         _B + r"(?:xox(?:e\.xox[a-z]|[a-z])-|xapp-)[A-Za-z0-9-]{8,}")),
@@ -125,6 +133,7 @@ PATTERNS: tuple[SecretPattern, ...] = (
     SecretPattern("pypi-token", re.compile(_B + r"pypi-[A-Za-z0-9_-]{50,}")),
     SecretPattern("npm-token", re.compile(_B + r"npm_[A-Za-z0-9]{36}")),
     SecretPattern("huggingface-token", re.compile(_B + r"hf_[A-Za-z0-9]{30,}")),
+    SecretPattern("docker-hub-token", re.compile(_B + r"dckr_pat_[A-Za-z0-9_-]{20,}")),
     SecretPattern("sendgrid-key", re.compile(
         _B + r"SG\.[A-Za-z0-9_-]{20,24}\.[A-Za-z0-9_-]{40,50}")),
     SecretPattern("digitalocean-token", re.compile(_B + r"do[por]_v1_[a-f0-9]{64}")),
@@ -208,6 +217,13 @@ PATTERNS: tuple[SecretPattern, ...] = (
         + r"(?:\"[^\"\n]*\"|'[^'\n]*'|[^\s\"'|>][^\n]*?)(?=[ \t]+#|[ \t]*$)",
         re.IGNORECASE | re.MULTILINE),
         keep_prefix="key"),
+    # The value on the line after its key (`password:` then an indented value, YAML's plain
+    # continuation; `비밀번호:` then Shift+Enter in Slack). Alone on its line and shaped like a
+    # password, so `secret:` above a nested `secretName: tls` stays.
+    SecretPattern("secret", re.compile(
+        r"(?P<key>^[ \t]*-?[ \t]*[\"']?" + _SECRET_KEY + r"[\"']?[ \t]*[:=：][ \t]*\r?\n[ \t]*)"
+        + _NOT_REDACTED + r"(?=[!-~]*[0-9])(?=[!-~]*[A-Za-z])(?![/\\.~#-])[!-~]{6,}(?=[ \t]*$)",
+        re.IGNORECASE | re.MULTILINE), keep_prefix="key"),
     # Kubernetes env entries: `- name: DB_PASSWORD` with the value on the next line.
     SecretPattern("secret", re.compile(
         r"(?P<key>^[ \t]*-?[ \t]*name:[ \t]*[\"']?" + _SECRET_KEY + r"[\"']?[ \t]*\r?\n"
@@ -226,7 +242,7 @@ PATTERNS: tuple[SecretPattern, ...] = (
     # or without a particle. 키 alone, not inside a word (`패키지 azureml-defaults==…` is a
     # package); and, as for a name ending in `key`, the value must look random.
     SecretPattern("secret", re.compile(
-        r"(?P<key>(?:(?<![가-힣])키|시크릿[ \t]?키|토큰|시크릿)(?:은|는|이|가|을|를)?"
+        r"(?P<key>(?:(?<![가-힣])키(?:[ \t]?값)?|시크릿[ \t]?키|토큰|시크릿)(?:은|는|이|가|을|를)?"
         r"[ \t]*(?:[:=：][ \t]*)?)" + _NOT_REDACTED
         + r"(?=[A-Za-z0-9+/_=-]*[0-9])(?=[A-Za-z0-9+/_=-]*[A-Za-z])"
         r"[A-Za-z0-9+/_=-]{20,}(?![A-Za-z0-9+/_=.-])"), keep_prefix="key"),
@@ -241,6 +257,12 @@ PATTERNS: tuple[SecretPattern, ...] = (
         + _NOT_REDACTED
         + r"(?=[!-~]*[0-9])(?=[!-~]*[A-Za-z])(?![/\\.~])[!-~]{6,}", re.IGNORECASE),
         keep_prefix="key"),
+    # Korean names the password and gives it after a plain space (`비번 Winter2026!`, `비밀번호를
+    # S3cret99 로`): 비번 is how people say it. The same shape of value as above; 암호 is left
+    # out here, it also means a cipher (`암호 AES256`).
+    SecretPattern("password", re.compile(
+        r"(?P<key>(?:비밀번호|비번|패스워드)(?:를|을|는|은)?[ \t]+)" + _NOT_REDACTED
+        + r"(?=[!-~]*[0-9])(?=[!-~]*[A-Za-z])(?![/\\.~])[!-~]{6,}"), keep_prefix="key"),
     # Any Authorization header whatever its scheme (an endpoint key sent raw, `SharedKey
     # account:signature`, `SharedAccessSignature sr=...`): 16+ characters with a digit.
     SecretPattern("authorization", re.compile(
@@ -321,6 +343,8 @@ _HINTS: dict[str, tuple[str, ...]] = {
     "pypi-token": ("pypi-",),
     "npm-token": ("npm_",),
     "huggingface-token": ("hf_",),
+    "docker-hub-token": ("dckr_pat_",),
+    "url-code": ("code=",),
     "sendgrid-key": ("sg.",),
     "digitalocean-token": ("_v1_",),
     "shopify-token": ("shpat_", "shpca_", "shppa_", "shpss_"),
@@ -353,7 +377,8 @@ def redact(text: str) -> str:
 
     Lines hard-wrapped through a secret are joined first (bot/redaction_wraps.py); then the
     table; then what is known by where it sits (bot/redaction_shapes.py): values of a
-    Kubernetes Secret, escaped runs (decoded, then the table again), random tokens."""
+    Kubernetes Secret, a Key Vault secret's value, escaped runs (decoded, then the table
+    again), random tokens."""
     if not isinstance(text, str):
         text = "" if text is None else str(text)
     try:
@@ -370,6 +395,8 @@ def _redact_lines(text: str) -> str:
     text = _redact_table(text)
     if "secret" in text.lower():
         text = shapes.redact_secret_manifests(text)
+    if "vault.azure.net" in text.lower():
+        text = shapes.redact_key_vault_values(text)
     if shapes.may_be_escaped(text):
         text = shapes.redact_escaped(text, _redact_table)
     return shapes.redact_random_tokens(text)

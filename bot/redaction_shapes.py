@@ -1,11 +1,15 @@
 """Secrets a per-pattern regex cannot see: they are known by where they sit, not what they are.
 
-`bot.redaction` runs its pattern table, then these three passes:
+`bot.redaction` runs its pattern table, then these four passes:
 
 - **Kubernetes Secret manifests.** `kubectl get secret -o yaml|json` prints the values under
   `data:`/`stringData:` in base64 under any name (`DB_CONN`, `username`); only the manifest
   saying `kind: Secret` makes them secret. kubectl sorts keys, so `data:` comes *before*
   `kind:`: the whole text is asked, not the lines above. A ConfigMap's `data:` stays.
+- **Key Vault secrets.** `az keyvault secret show` prints the secret's name only inside its
+  `id` (`https://<vault>.vault.azure.net/secrets/<name>/<version>`) and its value under a plain
+  `"value"` a few keys later; SDK reprs and REST responses are alike. A `"value"` that close to
+  such an id is the secret.
 - **Escaped text.** A SAS URL passed inside another URL (`%3Fsv%3D…%26sig%3D…`), a form body in a
   debug log, a Kubernetes event (Go's JSON encoder writes `&` as `\\u0026`), a logger that writes
   `/` as `\\/`, Python's `json.dumps` writing Korean as `\\uXXXX`: the separators and names the
@@ -27,6 +31,36 @@ from urllib.parse import unquote
 
 SECRET_MARKER = "[REDACTED:kubernetes-secret]"
 TOKEN_MARKER = "[REDACTED:random-token]"
+
+# --- Key Vault secrets -----------------------------------------------------------------------
+
+VAULT_MARKER = "[REDACTED:key-vault-secret]"
+_VAULT_SECRET_ID = re.compile(r"\.vault\.azure\.net(?:\\?/|%2F)secrets(?:\\?/|%2F)",
+                              re.IGNORECASE)
+# `"value": "…"`, also inside a JSON string (`\"value\": \"…\"`) and as a Python repr.
+_VAULT_VALUE = re.compile(
+    r"(?P<key>(?P<q>\\?[\"'])value(?P=q)\s*:\s*(?P=q))(?![\"']?\[REDACTED)"
+    r"(?P<value>(?:(?!(?P=q))[^\n\\]|\\(?!(?P=q)).)+)(?P=q)")
+# `KeyVaultSecret(…, value='…')`, the Python SDK's repr.
+_VAULT_KWARG = re.compile(
+    r"(?P<key>(?<![\w.])value=(?P<q>[\"']))(?![\"']?\[REDACTED)"
+    r"(?P<value>(?:(?!(?P=q))[^\n\\]|\\.)+)(?P=q)")
+VAULT_REACH = 1000  # characters between a secret's id and its value, either way
+
+
+def redact_key_vault_values(text: str) -> str:
+    """Each `"value"` within VAULT_REACH characters of a Key Vault secret id, redacted."""
+    ids = [found.start() for found in _VAULT_SECRET_ID.finditer(text)]
+    if not ids:
+        return text
+
+    def replaced(found: re.Match[str]) -> str:
+        if not any(abs(found.start() - at) <= VAULT_REACH for at in ids):
+            return found.group(0)
+        return f"{found.group('key')}{VAULT_MARKER}{found.group('q')}"
+
+    return _VAULT_KWARG.sub(replaced, _VAULT_VALUE.sub(replaced, text))
+
 
 # --- Kubernetes Secret manifests ------------------------------------------------------------
 

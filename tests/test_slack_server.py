@@ -59,7 +59,10 @@ def test_health_reports_the_database(fake: FakeSlackAPI, migrated_database_url: 
     assert status == "503 Service Unavailable"
     report = json.loads(body)
     assert report["status"] == "unavailable" and report["database"] == "unreachable"
-    assert "unable to open database file" in report["reason"]
+    # The body says what is wrong in general terms (anyone may read it); the log, the
+    # driver's words.
+    assert report["reason"] == "the database cannot be reached (the server log says why)"
+    assert "unable to open database file" in probe_database(unreachable).detail
 
 
 def test_health_says_an_empty_database_needs_db_upgrade(fake: FakeSlackAPI,
@@ -77,7 +80,8 @@ def test_health_never_quotes_the_database_password() -> None:
     the probe names the problem instead."""
     check = probe_database("postgresql+psycopg://bot:p@ss:w0rdSecret9@127.0.0.1/bot")
     assert not check.ok and check.state == "unreachable"
-    assert "DATABASE_URL cannot be parsed" in check.reason and "w0rdSecret9" not in check.reason
+    assert "DATABASE_URL cannot be parsed" in check.detail
+    assert "w0rdSecret9" not in check.detail and "w0rdSecret9" not in check.reason
 
 
 def test_gunicorn_runs_threaded_workers_sized_by_the_platform(

@@ -146,7 +146,10 @@ class Watcher:
                 if deployment.resource in reported:  # healthy again: that episode is over
                     service.mark_recovered(self.engine, deployment.resource)
                 continue
-            channels = service.watchers_of(watches, deployment.name)
+            watching = service.watchers_of(watches, deployment.name)
+            channels = named_to(watching, deployment.name)
+            if watching and not channels:
+                outcomes.append(Outcome(deployment.name, KEPT_BY_POLICY, detail=KEPT_DETAIL))
             if channels:
                 episode = service.episode_of(self.engine, deployment.resource,
                                              deployment.modified)
@@ -174,10 +177,14 @@ class Watcher:
         outcomes: list[Outcome] = []
         for target in alert.targets:
             for deployment in _deployments_named(found, target.name or ""):
-                channels = service.watchers_of(watches, deployment.name) or self._default()
-                if not channels:
+                watching = service.watchers_of(watches, deployment.name) or self._default()
+                if not watching:
                     outcomes.append(Outcome(deployment.name, "no channel", detail=(
                         "no channel watches it and ALERT_DEFAULT_CHANNEL is not set")))
+                    continue
+                channels = named_to(watching, deployment.name)
+                if not channels:
+                    outcomes.append(Outcome(deployment.name, KEPT_BY_POLICY, detail=KEPT_DETAIL))
                     continue
                 episode = (service.episode_of(self.engine, deployment.resource,
                                               deployment.modified) if deployment.failed
@@ -379,6 +386,23 @@ def _deployments_named(found: dict[str, Deployment], name: str) -> list[Deployme
 
 def _no_other_channels(_channels: set[str]) -> set[str]:
     return set()
+
+
+KEPT_BY_POLICY = "kept by the logs policy"
+KEPT_DETAIL = "a LOGS_POLICY_FILE rule covers it and lists none of the watching channels"
+
+
+def named_to(watches: list[Watch], name: str) -> list[Watch]:
+    """The watching channels that may read of `name`'s failure at all: a logs-policy rule that
+    keeps a service for its team's channels keeps its failures there too (its name, Azure's
+    error, the incident), as the Fetch-logs list does. An unreadable policy names it nowhere."""
+    try:
+        policy = load_policy()
+    except PolicyError as error:
+        log.warning("deployments: the logs policy cannot be read (%s); %s is not reported",
+                    error, name)
+        return []
+    return [watch for watch in watches if not policy.keeps_from(watch.channel, name)]
 
 
 def _logs_allowed(channel: str, target: str) -> bool:

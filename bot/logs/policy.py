@@ -106,6 +106,13 @@ class Policy:
         return Decision(False, f"You're not allowed to fetch the logs of {target}. "
                         + self.how_to_get_access(), "denied", "service", self.contact)
 
+    def keeps_from(self, channel: str, target: str) -> bool:
+        """Whether the rule for `target` keeps it from `channel`'s readers: a rule covers the
+        name and does not list the channel. Such a service is not even named there (the
+        Fetch-logs list, the deployments watch): the rule is what says who may know of it."""
+        rule = next((rule for rule in self.rules if rule.covers(target)), None)
+        return rule is not None and channel not in rule.channels
+
     def _members(self, group: str, group_members: GroupMembers | None) -> set[str]:
         """Slack user-group members, cached for five minutes (usergroups.users.list)."""
         if group_members is None:

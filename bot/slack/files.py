@@ -21,6 +21,8 @@ from urllib.parse import urlsplit
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.redaction import sanitize
+
 log = logging.getLogger(__name__)
 
 MAX_FILE_BYTES = 512 * 1024
@@ -34,7 +36,9 @@ BINARY_FILETYPES = {"png", "jpg", "jpeg", "gif", "pdf", "zip", "gzip", "mp4", "m
 @dataclass(frozen=True)
 class AttachedText:
     texts: tuple[str, ...]
-    skipped: tuple[str, ...]  # names of files that could not be read as text
+    # Names of files that could not be read as text, redacted: the uploader's words, quoted
+    # back in the thread (a screenshot saved as `xoxb-….png` showed its token there).
+    skipped: tuple[str, ...]
 
 
 def read_attached_files(client: WebClient, files: list[dict[str, Any]]) -> AttachedText:
@@ -50,7 +54,8 @@ def read_attached_files(client: WebClient, files: list[dict[str, Any]]) -> Attac
         except (SlackApiError, OSError, ValueError, KeyError) as error:
             log.warning("could not read attached file %s: %s", shared.get("id"), error)
         if text is None:
-            skipped.append(str(info.get("name") or info.get("title") or info.get("id") or "?"))
+            skipped.append(str(sanitize(str(info.get("name") or info.get("title")
+                                            or info.get("id") or "?"))))
         else:
             texts.append(text)
     return AttachedText(tuple(texts), tuple(skipped))

@@ -35,9 +35,21 @@ UPGRADE_HINT = "run `troubleshoot-bot db upgrade`"
 
 @dataclass(frozen=True)
 class Check:
+    """`reason` is what /healthz answers anyone on the internet; `detail`, the driver's or
+    Slack's own words (a database host, port, role or database name), goes to the server log
+    only."""
+
     ok: bool
     state: str  # "ok", "unreachable", "not migrated", "not answering", "not connected"
     reason: str = ""
+    detail: str = ""
+
+    @property
+    def logged(self) -> str:
+        return self.detail or self.reason
+
+
+UNREACHABLE = "the database cannot be reached (the server log says why)"
 
 
 # ----- the database
@@ -73,7 +85,7 @@ def probe_database(url: str) -> Check:
         with _probe_engine(url).connect() as connection:
             current = MigrationContext.configure(connection).get_current_revision()
     except Exception as error:
-        return Check(False, "unreachable", _public_reason(error, url))
+        return Check(False, "unreachable", UNREACHABLE, detail=_logged_reason(error, url))
     expected = expected_revision()
     if expected is not None and current != expected:
         return Check(False, "not migrated",
@@ -82,11 +94,11 @@ def probe_database(url: str) -> Check:
     return Check(True, "ok")
 
 
-def _public_reason(error: Exception, url: str) -> str:
-    """Why the probe failed, fit for the unauthenticated /healthz and the log: nothing of the
-    URL's user and password. A password with an unescaped `@` or `:` makes the URL parser quote
-    what it took for the port ("invalid literal for int() with base 10: 'w0rd@db'"), so such an
-    error is named, not quoted; any other is stripped of the URL's credentials and redacted."""
+def _logged_reason(error: Exception, url: str) -> str:
+    """Why the probe failed, for the server log: nothing of the URL's user and password. A
+    password with an unescaped `@` or `:` makes the URL parser quote what it took for the port
+    ("invalid literal for int() with base 10: 'w0rd@db'"), so such an error is named, not
+    quoted; any other is stripped of the URL's credentials and redacted."""
     if isinstance(error, ValueError | ArgumentError) and not database_url_parses(url):
         return UNPARSEABLE_DATABASE_URL
     reason = database_error_reason(error)
@@ -155,8 +167,8 @@ class SlackConnection:
     def check(self) -> Check:
         if self._ready.is_set():
             return Check(True, "ok")
-        return Check(False, "not connected",
-                     f"auth.test has not succeeded yet ({self._last_error}); retrying")
+        return Check(False, "not connected", "auth.test has not succeeded yet; retrying",
+                     detail=f"auth.test has not succeeded yet ({self._last_error}); retrying")
 
     def _connect(self) -> None:
         delay = self.FIRST_RETRY_S

@@ -77,10 +77,10 @@ def _say_whether_the_database_is_ready(settings: Settings) -> None:
     check = probe_database(settings.database_url)
     if check.state == "not migrated":
         log.error("database %s is not ready: %s. /healthz answers 503 until then.",
-                  printable_url(settings.database_url), check.reason)
+                  printable_url(settings.database_url), check.logged)
     elif not check.ok:
         log.warning("database %s is %s at start: %s", printable_url(settings.database_url),
-                    check.state, check.reason)
+                    check.state, check.logged)
 
 
 # ----- the WSGI application
@@ -182,9 +182,12 @@ def _health(start_response: StartResponse, *, database: Check, slack: Check) -> 
     body: dict[str, str] = {"status": "ok" if database.ok and slack.ok else "unavailable",
                             "database": database.state, "slack": slack.state}
     reasons = [check.reason for check in (database, slack) if check.reason]
-    if reasons:  # any failure means "do not send traffic here", and says why
+    if reasons:  # any failure means "do not send traffic here", and says why ...
         body["reason"] = "; ".join(reasons)
-        log.warning("health check: %s", body["reason"])
+        # ... in general terms: anyone who can reach the events URL can read this body. The
+        # driver's own words (host, port, role, database name) go to the operator's log.
+        log.warning("health check: %s", "; ".join(
+            check.logged for check in (database, slack) if check.reason))
     status = "200 OK" if body["status"] == "ok" else "503 Service Unavailable"
     payload = json.dumps(body).encode()
     start_response(status, [("Content-Type", "application/json"),

@@ -4,6 +4,7 @@ SDKs against the Azure stand-in over HTTPS, the Slack Web API stand-in, a real d
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -196,6 +197,37 @@ def test_a_channel_outside_the_logs_policy_gets_the_failure_without_the_logs(
     assert not any("/logs" in r.path for r in azure.requests)  # the logs were not even fetched
     assert sql(sqlite_url, "SELECT service, channel FROM incidents") == [
         ("churn-scorer", elsewhere)]
+
+
+def test_a_service_a_logs_policy_rule_keeps_for_one_team_is_named_only_to_that_team(
+        bot_on_each_database: Bot, azure: AzureStandin, slack: FakeSlackAPI,
+        tmp_path: Path) -> None:
+    """A rule of LOGS_POLICY_FILE keeps `churn-*` for its team's channel: the Fetch-logs list
+    never names it elsewhere (round 9). The deployments watch did: anyone could type
+    `/troubleshoot deployments watch on` in any channel and read there, for every failure of
+    a kept service, its name, Azure's error and an incident. Now the failure goes only to
+    the rule's channels; a service no rule names still goes everywhere it is watched."""
+    bot = bot_on_each_database
+    team, elsewhere = "CCHURNTEAM", "CNOLOGS001"
+    policy = tmp_path / "logs-policy.yaml"
+    policy.write_text(f'rules:\n  - services: ["churn-*"]\n    channels: [{team}]\n',
+                      encoding="utf-8")
+    bot.env.update(LOGS_POLICY_FILE=str(policy), LOGS_ALLOWED_CHANNELS=f"{WATCHING},{team}")
+    for channel in (WATCHING, team, elsewhere):
+        bot.run("deployments", "watch", "--channel", channel)
+    azure.update_service("churn-scorer", state="Unhealthy", logs=INIT_FAILURE_LOG, error={
+        "code": "ContainerCrash", "message": "Your container application crashed."})
+    azure.update_deployment("credit-ep", "green", state="Failed", logs=INIT_FAILURE_LOG)
+
+    outcomes = {o["name"]: o for o in bot.check_json()}
+    assert outcomes["churn-scorer"]["status"] == "posted"
+    assert outcomes["churn-scorer"]["channels"] == [team]
+    assert sorted(outcomes["credit-ep/green"]["channels"]) == sorted([WATCHING, team, elsewhere])
+    for channel in (WATCHING, elsewhere):
+        said = str([call.args for call in slack.calls if call.args.get("channel") == channel])
+        assert "credit-ep/green" in said
+        assert "churn-scorer" not in said and "ContainerCrash" not in said
+    assert "churn-scorer" in str([post.args for post in top_level_posts(slack, team)])
 
 
 def test_a_slack_connect_channel_is_not_shown_a_public_channels_fix(

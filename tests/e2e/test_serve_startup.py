@@ -125,3 +125,24 @@ def test_healthz_answers_at_once_when_the_database_hangs(tmp_path: Path,
             status, body, seconds = health(server.url)
             assert status == 503 and body["database"] in ("not answering", "unreachable")
             assert seconds < 4, f"/healthz took {seconds:.1f} s"
+
+
+def test_healthz_tells_the_internet_the_state_not_the_database_servers_words(
+        tmp_path: Path) -> None:
+    """/healthz answers anyone who can reach the events URL. It quoted the driver's error:
+    `connection to server at "10.0.3.4", port 5432 failed: FATAL: database "payments_prod"
+    does not exist`, the database's address, port and names. The body now says what is wrong
+    in general terms; the operator's log keeps the driver's words (never the password)."""
+    database_url = ("postgresql://troubleshoot_probe:Wint3rPassw0rd@127.0.0.1:5432/"
+                    "payments_prod_ledger")
+    with running_server(tmp_path, database_url, "postgresql", healthy=False) as server:
+        status, body, _ = health(server.url)
+        assert status == 503 and body["database"] == "unreachable"
+        assert "server log" in body["reason"]
+        shown = json.dumps(body)
+        for internal in ("127.0.0.1", "5432", "payments_prod_ledger", "troubleshoot_probe",
+                         "Wint3rPassw0rd", "FATAL"):
+            assert internal not in shown, shown
+        wait_for_log(server, "health check: ", timeout=15)
+        logged = server.log()
+        assert "5432" in logged and "Wint3rPassw0rd" not in logged

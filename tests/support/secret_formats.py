@@ -204,6 +204,35 @@ FORMATS: dict[str, st.SearchStrategy[Planted]] = {
     "quoted-password": _format("quoted-password", lambda a: (
         f"AuthenticationError: invalid password '{a}7q' for user scorer", f"{a}7q"),
         _chars(ALNUM, 14)),
+    # Round 10 (audited again): an Azure Functions key in its URL (`?code=`, how Azure's own
+    # portal hands the URL out) or an OAuth authorization code in a redirect URL; Korean's
+    # everyday word for a password (비번) and 비밀번호 followed by the value after a plain space;
+    # 키값 ("key value"); a Docker Hub personal access token.
+    "functions-key-url": _format("functions-key-url", lambda a: (
+        f"POST https://churn-fn.azurewebsites.net/api/score?code={a}7q==&clientId=default",
+        f"{a}7q"), _chars(URLSAFE, 50)),
+    "oauth-code-url": _format("oauth-code-url", lambda a: (
+        f"https://mlapp.contoso.com/.auth/login/aad/callback?code=0.AXkA{a}7q&state=redir",
+        f"{a}7q"), _chars(URLSAFE + ".", 40)),
+    "korean-password-spaced": _format("korean-password-spaced", lambda a: (
+        f"DB 비번 {a}7q 로 바꿨는데 여전히 실패", f"{a}7q"), _chars(ALNUM + "!#%", 14)),
+    "korean-password-word": _format("korean-password-word", lambda a: (
+        f"비밀번호 {a}7q 입력 후 401", f"{a}7q"), _chars(ALNUM, 14)),
+    "korean-key-value": _format("korean-key-value", lambda a: (
+        f"엔드포인트 키값={a}7q 으로 설정", f"{a}7q"), _chars(ALNUM, 28)),
+    "docker-hub-pat": _format("docker-hub-pat", lambda a: (
+        f"docker login -u mlops --password-stdin <<< dckr_pat_{a}", f"dckr_pat_{a}"),
+        _chars(URLSAFE, 27)),
+    # `az keyvault secret show` pasted whole: the secret's name is in its `id`, its value under
+    # a plain `"value"` four keys later. A password given on the line after its name (YAML's
+    # continuation, or Shift+Enter in Slack).
+    "keyvault-secret-show": _format("keyvault-secret-show", lambda a: (
+        '{"attributes": {"enabled": true}, "contentType": null, "id": '
+        '"https://mlkv.vault.azure.net/secrets/scoring-db/0f1e2d3c", "kid": null, '
+        f'"managed": null, "name": "scoring-db", "tags": {{}}, "value": "{a}7q"}}',
+        f"{a}7q"), _chars(ALNUM + "!#%", 20)),
+    "password-next-line": _format("password-next-line", lambda a: (
+        f"  db_password:\n    {a}7q", f"{a}7q"), _chars(ALNUM + "!#%", 14), own_line=True),
     "pem-private-key": _format("pem-private-key", lambda a, b: (
         f"-----BEGIN RSA PRIVATE KEY-----\n{a}\n{b}\n-----END RSA PRIVATE KEY-----", a + b),
         _chars(B64, 64), _chars(B64, 64), own_line=True),

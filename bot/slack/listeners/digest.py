@@ -29,10 +29,13 @@ STRINGS: dict[str, dict[str, str]] = {
                     "`/troubleshoot 구독 [요일] [시각] [시간대] [범위]` "
                     "(기본값 월요일 9시 Asia/Seoul, 이 채널의 인시던트. 범위: `워크스페이스` 또는 "
                     "채널 멘션. 예: `구독 월요일 9시 워크스페이스`), `/troubleshoot 구독취소`."},
-    "unknown_channel": {"en": "I could not find the channel {word}: check its name; a private "
-                              "channel must invite the bot first.",
-                        "ko": "{word} 채널을 찾지 못했습니다. 이름을 확인하고, 비공개 채널이면 "
-                              "먼저 봇을 초대하세요."},
+    # The same words whether or not a private channel has that name (bot.slack.channel_names).
+    "unknown_channel": {"en": "I could not find the channel {word}: check its name. A private "
+                              "channel's incidents appear only in its own digest: subscribe "
+                              "from inside it (after inviting the bot).",
+                        "ko": "{word} 채널을 찾지 못했습니다. 이름을 확인하세요. 비공개 채널의 "
+                              "인시던트는 그 채널의 요약에만 나오니, 봇을 초대한 뒤 그 채널 "
+                              "안에서 구독하세요."},
     "bad_word": {"en": "I could not read `{word}`: expected a weekday (mon…sun, 월…일), "
                        "a time like 09:00, 9am or 9시, a time zone like Asia/Seoul, "
                        "`workspace`, or a channel mention.",
@@ -122,7 +125,7 @@ def _read_by_this_workspace_only(ctx: CommandContext) -> bool:
 
 def _subscribe(ctx: CommandContext, text: str, *, now: datetime | None = None) -> None:
     # `#ml-serving` typed as text (the command is not escaped) becomes <#C…|ml-serving>.
-    text, unknown = with_channel_ids(ctx.client, text)
+    text, unknown = with_channel_ids(ctx.client, text, typed_in=ctx.channel)
     if unknown:
         raise SubscribeError("unknown_channel", {"word": ", ".join(unknown)[:120]})
     schedule, scope = parse_subscription(text)
