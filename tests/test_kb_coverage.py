@@ -708,3 +708,37 @@ def test_a_failed_mlflow_serving_image_build_is_answered() -> None:
     assert result.answer is not None and result.answer.entry_id == "image-build-fails"
     assert "docker_utils.py" in (result.answer.evidence_line or "")
 
+
+# Round 10 ("kb10"): a liveness or readiness probe that gives up on a model server still
+# loading its model, in people's words: the start never finished (service-launch-fails). The
+# round-9 KB put the 502 entry first or rated it below "probably". Paraphrased in this project's
+# own words after the public thread beside each (none is an evaluation item).
+PROBE_BEFORE_MODEL_LOADED = [
+    #   https://github.com/gke-labs/kube-agents/issues/712 (liveness-killed mid model load)
+    ("our embedding server gets liveness-killed mid model load, twice per cold start",
+     "service-launch-fails"),
+    #   https://github.com/SREGym/SREGym/issues/61 (the probe kills the pod before it is up)
+    ("The pod is restarted by the liveness probe while the large model is still loading",
+     "service-launch-fails"),
+    #   https://github.com/kserve/kserve/pull/4840 (large start-up times of LLM servers)
+    ("Please make initialDelaySeconds configurable: pods with large models get terminated before "
+     "they are ready", "service-launch-fails"),
+    # the same in Korean: 'the pod keeps restarting because of the liveness probe while it
+    #   loads the model'
+    ("모델을 불러오는 동안 liveness probe 때문에 파드가 계속 재시작돼요", "service-launch-fails"),
+]
+
+
+@pytest.mark.parametrize(("paste", "expected"), PROBE_BEFORE_MODEL_LOADED)
+def test_a_probe_giving_up_on_a_model_still_loading_is_the_failed_start(
+        paste: str, expected: str) -> None:
+    first = default_matcher().match(paste).matches[0]
+    assert (first.entry_id, first.tier in ("confident", "likely")) == (expected, True)
+
+
+def test_a_probe_failing_without_a_model_loading_is_not_read_as_the_slow_start() -> None:
+    # the slow-start wording wants the model (or its weights) being loaded; a probe failing on a
+    # web app's health route is not evidence of it
+    paste = "the readiness probe of our Spring Boot service fails while the database is migrating"
+    best = default_matcher().match(paste).matches[0]
+    assert best.entry_id != "service-launch-fails" or best.score < 95
