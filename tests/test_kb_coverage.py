@@ -69,6 +69,9 @@ ANSWERED = [
     (V2_STATUS_SEGFAULT, "service-launch-fails"),
     # https://github.com/Azure/azure-sdk-for-python/issues/19493 (AKS, every deployment from a day)
     (AKS_NO_MAIN, "service-launch-fails"),
+    # the same as the v1 server's logger prints it (get_logs())
+    ("\n".join(f"2021-06-25 10:00:00,123 | root | ERROR | {line}"
+               for line in AKS_NO_MAIN.splitlines()), "service-launch-fails"),
     # https://github.com/MicrosoftDocs/azure-docs/issues/25353 (gcc missing in the deployment image)
     (GCC_IN_IMAGE_BUILD, "image-build-fails"),
     # https://github.com/langchain-ai/langchain/issues/8227 (a caller's timeout, online endpoint)
