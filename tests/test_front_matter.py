@@ -8,7 +8,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.knowledge.front_matter import _YAML_LOADER, load_yaml
+from bot.knowledge.front_matter import _YAML_LOADER, _FrontMatterLoader, load_yaml
 from bot.knowledge.loader import entry_files, knowledge_folders
 
 
@@ -63,3 +63,26 @@ def test_dumped_values_read_as_pyyaml_reads_them(value: object, flow: bool | Non
     text = yaml.safe_dump(value, default_flow_style=flow, default_style=style,
                           allow_unicode=True)
     assert outcome(load_yaml, text) == outcome(pyyaml, text)
+
+
+# Scalars that start with every character some implicit resolver is filed under, and others.
+_STARTS = sorted({first for first in _YAML_LOADER.yaml_implicit_resolvers if first}
+                 | set("aZ가 _\t"))
+_SCALARS = st.one_of(
+    st.just(""), st.tuples(st.sampled_from(_STARTS), st.text(max_size=12)).map("".join),
+    st.sampled_from(["yes", "No", "~", "null", "0x1F", "1_000", ".inf", "-.NaN", "<<", "=",
+                     "2026-11-30", "1e3", "+1", "0o17", "true", "off"]))
+
+
+@settings(max_examples=1000, deadline=None)
+@given(_SCALARS, st.booleans(), st.booleans())
+def test_every_tag_is_resolved_as_pyyaml_resolves_it(value: str, plain: bool,
+                                                     quoted: bool) -> None:
+    ours, theirs = _FrontMatterLoader(""), _YAML_LOADER("")
+    try:
+        for kind in (yaml.ScalarNode, yaml.SequenceNode, yaml.MappingNode):
+            assert (ours.resolve(kind, value, (plain, quoted))
+                    == theirs.resolve(kind, value, (plain, quoted)))
+    finally:
+        ours.dispose()
+        theirs.dispose()

@@ -109,3 +109,22 @@ def test_the_shipped_and_a_team_kbs_information_is_the_sum_of_maxima() -> None:
     assert len(index.entry_information) == len(index.entry_ids) > 300
     for information, weights in zip(index.entry_information, index.entry_words, strict=True):
         assert repr(information) == repr(_information_as_summed(list(weights.values())))
+
+
+def test_each_words_postings_are_the_signatures_holding_it_also_after_a_pickle() -> None:
+    """The postings are views made when a word is asked for: each word gives exactly the
+    signatures whose words hold it, ascending, before and after the disk cache's pickle."""
+    kb = load_knowledge_base(extra="")
+    index = KnowledgeIndex(kb)
+    expected: dict[str, list[int]] = {}
+    for position, choice in enumerate(index.signatures):
+        for word in choice.weights:
+            expected.setdefault(word, []).append(position)
+    for built in (index, pickle.loads(pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL))):
+        assert len(built.postings) == len(expected)
+        assert set(built.postings) == set(expected)
+        for word, positions in expected.items():
+            assert word in built.postings
+            assert built.postings[word].tolist() == positions
+        assert "zqnowhere" not in built.postings
+        assert built.postings.get("zqnowhere") is None

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import os
+import pickle
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from bot.knowledge.front_matter import split_front_matter
 from bot.knowledge.loader import (
     KnowledgeError,
     knowledge_folders,
     load_entries,
     load_knowledge_base,
+    parse_bodies,
     parse_entry,
 )
 
@@ -62,6 +65,23 @@ def test_entry_is_split_into_cause_steps_and_both_languages(tmp_path: Path) -> N
     assert entry.patterns == ("boom \\d+",)
     assert entry.title_in("ko") == "한국어 제목"
     assert entry.kind == "cause"  # the default when the front matter does not say
+
+
+def test_bodies_read_after_loading_are_the_parsed_markdown_also_through_a_pickle() -> None:
+    """Bodies are split when first read (an answer, the prose search), not while loading: what
+    is read is what parse_bodies() gives, also from the disk cache's pickle, which keeps the
+    Markdown and not the split parts."""
+    for entry in load_knowledge_base(extra=""):
+        assert entry.path is not None
+        _, markdown = split_front_matter(entry.path.read_text(encoding="utf-8"))
+        expected = parse_bodies(markdown)
+        pickled = pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL)
+        assert markdown.encode() in pickled  # the Markdown itself, not the parts
+        assert entry.body == expected and dict(entry.body) == expected
+        assert pickle.loads(pickled) == entry == replace(entry, body=expected)
+        assert repr(entry.body) == repr(expected)
+        for lang in ("en", "ko", "fr"):
+            assert entry.body_in(lang) == (expected.get(lang) or expected.get("en"))
 
 
 @pytest.mark.parametrize("text, message", [

@@ -29,6 +29,25 @@ def test_storage_imports_no_domain_package() -> None:
     assert loaded == "[]"
 
 
+def test_a_command_without_a_database_does_not_import_sqlalchemy() -> None:
+    """Every command's parser registers `db`: `match` loaded SQLAlchemy through the storage
+    package for nothing (a fifth of its start). Its names are still there when asked for."""
+    probe = ("import sys\nfrom bot.cli import main\n"
+             "code = main(['match', '--json', 'CrashLoopBackOff'])\n"
+             "print(code, 'sqlalchemy' in sys.modules)\n"
+             "import bot.storage\n"
+             "print(sorted(name for name in bot.storage.__all__ if getattr(bot.storage, name)),"
+             " 'sqlalchemy' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         check=True).stdout.strip().splitlines()
+    import bot.storage
+
+    assert out[-2] == "0 False"
+    assert out[-1] == f"{sorted(bot.storage.__all__)} True"
+    with pytest.raises(AttributeError, match="no attribute 'nothing'"):
+        bot.storage.nothing  # noqa: B018
+
+
 @pytest.mark.parametrize("module", MODEL_MODULES)
 def test_each_domains_tables_work_with_only_its_own_models_imported(
         module: str, tmp_path: Path) -> None:

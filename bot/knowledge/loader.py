@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from operator import attrgetter
@@ -86,7 +86,7 @@ def parse_entry(text: str, path: Path | None = None) -> Entry:
         source=str(meta.get("source") or ""),
         kind=kind,
         stage=stage,
-        body=parse_bodies(body),
+        body=ParsedOnUse(body),
         path=path,
         draft=bool(meta.get("draft")) or bool(_DRAFT_NOTE.search(body)),
     )
@@ -98,6 +98,43 @@ def _string_list(value: object, name: str, where: str) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         raise KnowledgeError(f"{where}: '{name}' must be a list of strings")
     return [item for item in value if item.strip()]
+
+
+class ParsedOnUse(Mapping[str, LocalizedBody]):
+    """parse_bodies(markdown) as a read-only mapping, parsed when first read.
+
+    The text is read for an answer (a few entries a paste) and by the prose search's first
+    question, never to match a signature: splitting 10,000 team entries' bodies up front was
+    a tenth of loading them. Pickled as the Markdown itself (the disk cache), and equal to the
+    dict parse_bodies() gives (the same bodies whenever read: parsing is deterministic).
+    """
+
+    __slots__ = ("_parsed", "markdown")
+
+    def __init__(self, markdown: str) -> None:
+        self.markdown = markdown
+        self._parsed: dict[str, LocalizedBody] | None = None
+
+    def _bodies(self) -> dict[str, LocalizedBody]:
+        parsed = self._parsed
+        if parsed is None:  # two threads may both parse: the same value either way
+            parsed = self._parsed = parse_bodies(self.markdown)
+        return parsed
+
+    def __getitem__(self, lang: str) -> LocalizedBody:
+        return self._bodies()[lang]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._bodies())
+
+    def __len__(self) -> int:
+        return len(self._bodies())
+
+    def __repr__(self) -> str:
+        return repr(self._bodies())
+
+    def __reduce__(self) -> tuple[type[ParsedOnUse], tuple[str]]:
+        return ParsedOnUse, (self.markdown,)
 
 
 def parse_bodies(markdown: str) -> dict[str, LocalizedBody]:

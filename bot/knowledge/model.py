@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -51,7 +52,8 @@ class Entry:
     source: str = ""  # link to the guide section
     kind: str = KIND_CAUSE  # cause / symptom / procedure (see KINDS)
     stage: str = ""  # one of STAGES, or "" when the problem can show at any stage
-    body: dict[str, LocalizedBody] = field(default_factory=dict)
+    # language -> body; the loader's parses its Markdown when first read (loader.ParsedOnUse)
+    body: Mapping[str, LocalizedBody] = field(default_factory=dict)
     path: Path | None = None  # file it was loaded from (None when built in code)
     # An unfinished draft from `kb import` (`draft: true`, or its TODO note still in the body):
     # loaded so the importer can check it, never served as an answer.

@@ -20,10 +20,10 @@ import math
 import pickle
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, fields
 from functools import cached_property
-from itertools import chain
+from itertools import accumulate, chain
 from operator import attrgetter
 
 import numpy as np
@@ -154,21 +154,45 @@ def _shared_share(choice: SignatureChoice, scanned: dict[str, list[int]],
     return max(shared.values()) / choice.total
 
 
-def _flat_postings(postings: dict[str, list[int]]) -> np.ndarray:
-    """Every word's list, one after the other, as one int32 array (see _views)."""
-    return np.fromiter(chain.from_iterable(postings.values()), dtype=np.int32,
-                       count=sum(map(len, postings.values())))
+class Postings(Mapping[str, np.ndarray]):
+    """word -> the positions of the signatures holding it, ascending, as an int32 array.
 
+    Every word's list lies in one flat array (tens of thousands of small arrays, each made or
+    pickled on its own, cost more than the index's own work), and a word's array is a view
+    into it made when the word is asked for: a paste asks for a few dozen words, and making
+    the views of all 80,000 words of a large team KB up front was a twentieth of indexing it
+    and of reading it back from the disk cache.
+    """
 
-def _views(flat: np.ndarray, lengths: Iterable[tuple[str, int]]) -> dict[str, np.ndarray]:
-    """Each word's list as a view into `flat`: tens of thousands of small arrays, each made or
-    pickled on its own, cost more than the index's own work."""
-    arrays: dict[str, np.ndarray] = {}
-    start = 0
-    for word, length in lengths:
-        arrays[word] = flat[start: start + length]
-        start += length
-    return arrays
+    __slots__ = ("_flat", "_number", "_starts")
+
+    def __init__(self, flat: np.ndarray, words: list[str], starts: list[int]) -> None:
+        self._flat = flat
+        self._number = dict(zip(words, range(len(words)), strict=True))  # word -> its place
+        self._starts = starts  # where each word's positions start in `flat` (and one past the end)
+
+    @classmethod
+    def of(cls, postings: dict[str, list[int]]) -> Postings:
+        flat = np.fromiter(chain.from_iterable(postings.values()), dtype=np.int32,
+                           count=sum(map(len, postings.values())))
+        return cls(flat, list(postings), list(accumulate(map(len, postings.values()),
+                                                         initial=0)))
+
+    def __getitem__(self, word: str) -> np.ndarray:
+        number = self._number[word]
+        return self._flat[self._starts[number]: self._starts[number + 1]]
+
+    def __contains__(self, word: object) -> bool:
+        return word in self._number
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._number)
+
+    def __len__(self) -> int:
+        return len(self._number)
+
+    def __reduce__(self) -> tuple[type[Postings], tuple[np.ndarray, list[str], list[int]]]:
+        return Postings, (self._flat, list(self._number), self._starts)
 
 
 def _information(weights: Iterable[float]) -> float:
@@ -262,9 +286,7 @@ class KnowledgeIndex:
             SignatureChoice(number, text, fuzzy, weights, sum(weights.values()), codes=codes,
                             scoring_call=_names_scoring_call(text))
             for number, text, fuzzy, weights, codes in drafts]
-        self._postings_flat = _flat_postings(postings)
-        self.postings = _views(self._postings_flat,
-                               ((word, len(items)) for word, items in postings.items()))
+        self.postings = Postings.of(postings)
         self.totals = np.asarray([s.total for s in self.signatures], dtype=np.float64)
         self.crowded = frozenset(word for word, items in postings.items()
                                  if len(items) > CROWDED)
@@ -294,24 +316,21 @@ class KnowledgeIndex:
                 else:
                     self.unanchored_patterns.append(position)
 
-    # Pickled for the disk cache in a compact form, about half the size and time: the postings
-    # as the one array they are views of and each word's length, the signatures and patterns
-    # as tuples of their fields (a pattern's compiled regex is left out: compiled on use).
+    # Pickled for the disk cache in a compact form, about half the size and time: the
+    # signatures and patterns as tuples of their fields (a pattern's compiled regex is left
+    # out: compiled on use); the postings pickle as their one flat array (Postings).
     def __getstate__(self) -> dict[str, object]:
         state = self.__dict__.copy()
         state["_shares"] = {}  # computed again by each process, for its own pastes
-        state["postings"] = [(word, len(array)) for word, array in self.postings.items()]
         state["signatures"] = list(map(_signature_fields, self.signatures))
         state["patterns"] = [(choice.entry, choice.text, choice.words)
                              for choice in self.patterns]
         return state
 
     def __setstate__(self, state: dict[str, object]) -> None:
-        lengths = state.pop("postings")
         signatures = state.pop("signatures")
         patterns = state.pop("patterns")
         self.__dict__.update(state)
-        self.postings = _views(self._postings_flat, lengths)  # type: ignore[arg-type]
         self.signatures = [SignatureChoice(*fields) for fields in signatures]  # type: ignore[attr-defined]
         self.patterns = [PatternChoice(*fields) for fields in patterns]  # type: ignore[attr-defined]
 
