@@ -40,6 +40,8 @@ STRINGS = {
     "seconds": {"en": "a number of seconds above 0", "ko": "0보다 큰 초 단위 숫자여야 합니다"},
     "choice": {"en": "{choices}", "ko": "{choices} 중 하나여야 합니다"},
     "names": {"en": "comma-separated names", "ko": "쉼표로 구분한 이름이어야 합니다"},
+    "log_sources": {"en": "known log sources, comma-separated ({known})",
+                    "ko": "알려진 로그 소스({known})를 쉼표로 구분해 적어야 합니다"},
     "url": {"en": "an http:// or https:// URL",
             "ko": "`http://` 또는 `https://`로 시작하는 URL이어야 합니다"},
     "timezone": {"en": "an IANA time zone like Asia/Seoul",
