@@ -265,3 +265,19 @@ def test_the_teaching_services_own_refusals_are_korean_for_a_korean_team(
     unknown = bot(tmp_path, "kb", "teach", number[1], "no-such-entry", "--by", "dana", url=url)
     assert unknown.stderr.strip() == (
         "오류: 제안하지 않았습니다: 지식 베이스에 없는 항목입니다: 'no-such-entry'")
+
+
+def test_match_does_not_show_a_korean_question_as_the_part_that_matched(tmp_path: Path) -> None:
+    # `match` printed "일치한 부분: 모델 배포가 계속 …": the asker's own question, as if the
+    # knowledge base had matched it. With no error line it says it guessed from the words.
+    question = "모델 배포가 계속 실패하는데 왜 그런지 모르겠어요"
+    done = bot(tmp_path, "match", question)
+    assert done.exit_code == 0, done.stderr
+    assert "오류 줄 없이 설명만 보고 추정한 답입니다" in done.stdout
+    assert "일치한 부분" not in done.stdout and question not in done.stdout
+    english = bot(tmp_path, "match", "my endpoint keeps returning 503 under load, any idea?",
+                  lang="en")
+    assert "Guessed from your description" in english.stdout and "Matched:" not in english.stdout
+    pasted = bot(tmp_path, "match", CRASH_PASTE)
+    assert f"일치한 부분: {' '.join(CRASH_PASTE.split())}" in pasted.stdout
+    assert "설명만 보고" not in pasted.stdout

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import textwrap
 
+from bot.answers.strings import t as answers_t
 from bot.i18n import Catalog
 from bot.knowledge.model import KnowledgeBase
+from bot.matching.error_lines import only_chat
 from bot.matching.extraction import HEAD_CHARS, MAX_CHARS
 from bot.matching.result import Match, MatchResult
 from bot.textcut import shorten
@@ -82,7 +84,9 @@ def _render_result(result: MatchResult, kb: KnowledgeBase, lang: str) -> str:
             lines.append("")
     if entry is not None and entry.source:
         lines += [f"{t('term_source', lang)}: {entry.source}"]
-    if answer.evidence:
+    if answer.evidence and only_chat(answer.evidence):  # the question itself: not evidence
+        lines += [answers_t("from_description", lang)]
+    elif answer.evidence:
         lines += [f"{t('term_evidence', lang)}: {_one_line(answer.evidence)}"]
     others = [match for match in result.matches[1:] if match.score > 0]
     if others:

@@ -150,3 +150,24 @@ def test_a_tentative_answers_other_steps_are_one_click_away_in_its_thread(
     text = json.dumps(shown.args, ensure_ascii=False)
     assert "2." in text and "candidate_is_it" in text  # every step, and "This is it"
     assert entry_id in text
+
+
+def test_a_korean_question_is_not_shown_back_as_the_part_that_matched(server: Server) -> None:
+    # "일치한 부분: `모델 배포가 계속 실패하는데 …`" read as if the bot had found the asker's own
+    # question in the knowledge base; with no error line it says it guessed from the words.
+    channel, question = new_channel(), "모델 배포가 계속 실패하는데 왜 그런지 모르겠어요"
+    server.slack.command("lang ko", channel=channel, user="U0000KOREAN")
+    server.settle()
+    server.slack.command(question, channel=channel, user="U0000KOREAN")
+    reply = server.wait_in(channel, "chat.postMessage",
+                           predicate=lambda call: bool(call.args.get("thread_ts")))[0]
+    said = json.dumps(reply.args["blocks"], ensure_ascii=False)
+    assert "아마" in said  # a tentative answer, in Korean
+    assert "오류 줄 없이 설명만 보고 추정한 답입니다" in said
+    assert "일치한 부분" not in said and f"`{question}`" not in said
+    pasted = "0/3 nodes are available: 3 Insufficient nvidia.com/gpu"
+    server.slack.command(pasted, channel=channel, user="U0000KOREAN")
+    reply = server.wait_in(channel, "chat.postMessage", 2,
+                           predicate=lambda call: bool(call.args.get("thread_ts")))[1]
+    said = json.dumps(reply.args["blocks"], ensure_ascii=False)
+    assert f"일치한 부분: `{pasted}`" in said and "설명만 보고" not in said
