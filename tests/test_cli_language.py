@@ -184,6 +184,24 @@ def test_a_mistyped_deployments_watch_is_said_in_korean(tmp_path: Path) -> None:
     assert "`a b` 패턴은 쓸 수 없습니다" in pattern.stderr
 
 
+def test_deployments_watch_says_what_it_did_in_korean(migrated_database_url: str,
+                                                      tmp_path: Path) -> None:
+    # "C0123ABC now watches deployments matching credit-*" in a Korean team's terminal.
+    def run(*args: str) -> Result:
+        return bot(tmp_path, "deployments", *args, url=migrated_database_url)
+
+    assert run("list").stdout.strip() == "배포를 감시하는 채널이 없습니다"
+    assert run("watch", "--channel", "C0123ABC", "--match", "credit-*").stdout.strip() == (
+        "C0123ABC 채널이 이제 다음 패턴의 배포를 감시합니다: credit-*")
+    assert run("watch", "--channel", "C0123ABC", "--match", "credit-*").stdout.strip() == (
+        "C0123ABC 채널은 이미 다음 패턴의 배포를 감시하고 있습니다: credit-*")
+    assert run("list").stdout.strip() == "C0123ABC\tcredit-*"
+    assert run("unwatch", "--channel", "C0123ABC").stdout.strip() == (
+        "C0123ABC 채널은 더 이상 배포를 감시하지 않습니다 (패턴 1개 삭제)")
+    assert run("unwatch", "--channel", "C0123ABC").stdout.strip() == (
+        "C0123ABC 채널은 감시하던 배포가 없습니다")
+
+
 def test_db_commands_speak_korean(tmp_path: Path) -> None:
     """`db upgrade` said "upgraded <empty> -> 0009", `db current` "(head)", a refused
     downgrade "nothing was changed. Re-run with --yes" to a Korean team."""
