@@ -121,6 +121,9 @@ class Settings:
     # Slack answers in well under a second; a call that takes longer is stuck, and holding a
     # thread for 30 s (slack_sdk's default) starves the others.
     slack_api_timeout_s: int = _setting(10)
+    # How long the Home tab trusts a users.info answer (is this person a member?): opening the
+    # tab again within it asks Slack nothing.
+    home_member_ttl_s: float = _setting(300.0)
     bot_language: str = _setting("ko")
     bot_admins: frozenset[str] = _setting(frozenset())
     kb_maintainers: frozenset[str] = _setting(frozenset())
@@ -274,6 +277,7 @@ def from_environment(env: Mapping[str, str]) -> Settings:
         slack_app_token=_text(env, "SLACK_APP_TOKEN") or "",
         slack_api_url=_url(env, "SLACK_API_URL"),
         slack_api_timeout_s=_whole(env, "SLACK_API_TIMEOUT_S", defaults.slack_api_timeout_s),
+        home_member_ttl_s=_seconds(env, "HOME_MEMBER_TTL_S", defaults.home_member_ttl_s),
         bot_language=_choice(env, "BOT_LANGUAGE", LANGUAGES, defaults.bot_language),
         bot_admins=_ids(env, "BOT_ADMINS"),
         kb_maintainers=_ids(env, "KB_MAINTAINERS"),

@@ -72,6 +72,8 @@ class FakeSlackAPI:
         self.user_groups: dict[str, list[str]] = {}
         # users.info: each user's team (add_external_user); everyone else is of TEAM_ID.
         self.user_teams: dict[str, str] = {}
+        # users.info: people removed from the workspace (remove_user): Slack answers `deleted`.
+        self.deleted_users: set[str] = set()
         # method -> queued answers (status, body, headers, the channel they are for or None)
         self._failures: dict[str, list[tuple[int, dict[str, Any], dict[str, str], str | None]]] = {}
         self._delays: list[Delay] = []
@@ -187,6 +189,12 @@ class FakeSlackAPI:
         """A person of another organisation (Slack Connect): users.info names their team."""
         with self._lock:
             self.user_teams[user] = team
+
+    def remove_user(self, user: str) -> None:
+        """A person removed from the workspace (deactivated): users.info still answers, with
+        `"deleted": true`, as Slack does for a deactivated account."""
+        with self._lock:
+            self.deleted_users.add(user)
 
     def add_user_group(self, group: str, members: list[str]) -> None:
         """A Slack user group (id `S...`) and its members, as usergroups.users.list lists them."""
@@ -330,7 +338,8 @@ class FakeSlackAPI:
         if method == "users.info":
             user = str(args.get("user"))
             return {"ok": True, "user": {"id": user, "name": "someone", "tz": "Asia/Seoul",
-                                         "team_id": self.user_teams.get(user, TEAM_ID)}}
+                                         "team_id": self.user_teams.get(user, TEAM_ID),
+                                         "deleted": user in self.deleted_users}}
         if method == "apps.connections.open":
             if not self.socket_mode_url:
                 return {"ok": False, "error": "not_allowed_token_type"}
