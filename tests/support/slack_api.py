@@ -25,6 +25,13 @@ BOT_ID = "BBOT000001"
 TEAM_ID = "T0000TEST"
 
 
+# How long a test waits for something the app will do (a post, an update, a publish). Waits
+# return as soon as it happens, so a generous deadline costs a passing test nothing; 15-20 s
+# failed tests that wait for chat.update when the machine's two cores were shared by a dozen
+# processes. Only a test that is about a bound (answered within N s) names its own.
+EVENT_DEADLINE_S = 120.0
+
+
 @dataclass
 class Call:
     method: str  # Web API method ("chat.postMessage"), or "response_url" / "upload"
@@ -214,7 +221,7 @@ class FakeSlackAPI:
         with self._lock:
             return [call for call in self.calls if call.method == method]
 
-    def wait_for(self, method: str, count: int = 1, timeout: float = 15.0,
+    def wait_for(self, method: str, count: int = 1, timeout: float = EVENT_DEADLINE_S,
                  predicate: Any = None) -> list[Call]:
         """Block until `count` calls of `method` (matching `predicate`) arrived, or fail."""
         deadline = time.monotonic() + timeout
@@ -231,7 +238,8 @@ class FakeSlackAPI:
                                          f"calls so far: {seen}")
                 self._lock.wait(remaining)
 
-    def wait_until(self, condition: Callable[[], bool], timeout: float = 15.0) -> None:
+    def wait_until(self, condition: Callable[[], bool],
+                   timeout: float = EVENT_DEADLINE_S) -> None:
         """Block until `condition()` holds (checked whenever a call arrives or a message is
         stored), or fail."""
         deadline = time.monotonic() + timeout
