@@ -157,7 +157,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "incidents_none": {"en": "No open incidents ({scope}). :tada:",
                        "ko": "열린 인시던트가 없습니다 ({scope}). :tada:"},
     "incident_line": {"en": "*{ref}* {title} · {count}× · last {last}",
-                      "ko": "*{ref}* {title} · {count}회 · 최근 {last}"},
+                      # "1회 · 최근 …" read as "once · recently": say what was counted
+                      "ko": "*{ref}* {title} · {count}회 발생 · 마지막 {last}"},
     "unknown_error": {"en": "unknown error", "ko": "알 수 없는 오류"},
     "resolve_usage": {"en": "Usage: `/troubleshoot resolve <id> [note]`",
                       "ko": "사용법: `/troubleshoot resolve <번호> [메모]`"},
