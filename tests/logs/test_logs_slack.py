@@ -383,6 +383,27 @@ def test_a_korean_users_log_result_is_announced_in_korean(server: Server) -> Non
     assert "Logs of" not in text and "known problems" not in text and "state" not in text
 
 
+def test_why_azure_failed_is_said_in_korean_to_a_korean_user(server: Server,
+                                                             azure: AzureStandin) -> None:
+    # ":warning: `credit-ep/blue` 로그를 가져오지 못했습니다: Azure answered with an internal
+    # error (HTTP 500); try again in a minute." The reason is the reader's language too.
+    channel, user = "CLOGSN", "U0000KO500"
+    server.slack.command("언어 한국어", channel=channel, user=user)
+    server.fake.wait_for("response_url", predicate=lambda c: channel in c.path)
+    azure.log_status = 500
+    try:
+        # A v2 deployment: its SDK reports a 500 at once (v1's retries until the deadline).
+        server.slack.command("로그 credit-ep/blue", channel=channel, user=user)
+        text = server.wait_in(channel, "chat.update")[-1].args["text"]
+    finally:
+        azure.log_status = None
+    assert "`credit-ep/blue` 로그를 가져오지 못했습니다" in text
+    assert "Azure가 내부 오류(HTTP 500)로 응답했습니다. 1분 뒤에 다시 시도하세요" in text
+    assert "answered" not in text and "try again" not in text
+    assert server.sql("SELECT outcome FROM log_fetches WHERE channel = :c",
+                      c=channel) == [("backend_error",)]
+
+
 def test_a_v2_deployments_endpoint_state_is_not_shown_as_its_error(server: Server) -> None:
     # A failed deployment under a healthy endpoint read "Service error: endpoint credit-ep is
     # Succeeded", in English in a Korean answer too: the endpoint's state is not an error.
