@@ -299,3 +299,25 @@ def test_match_does_not_show_a_korean_question_as_the_part_that_matched(tmp_path
     pasted = bot(tmp_path, "match", CRASH_PASTE)
     assert f"일치한 부분: {' '.join(CRASH_PASTE.split())}" in pasted.stdout
     assert "설명만 보고" not in pasted.stdout
+
+
+def test_incidents_list_is_a_korean_table_whose_columns_line_up(migrated_database_url: str,
+                                                                 tmp_path: Path) -> None:
+    # "ID  STATUS  SEEN  LAST SEEN (UTC)  ENTRY …" and "open" above Korean answers; and padded
+    # by characters, the Korean cells pushed every later column out of line.
+    asked = bot(tmp_path, "ask", CRASH_PASTE, url=migrated_database_url)
+    assert asked.exit_code == 0, asked.stderr
+    listed = bot(tmp_path, "incidents", "list", url=migrated_database_url).stdout.splitlines()
+    assert listed[0].split() == ["번호", "상태", "발생", "마지막", "발생", "(UTC)", "항목", "채널",
+                                 "요약"]
+    assert listed[1].split()[1] == "열림"
+
+    def column(line: str, at: str) -> int:  # terminal cells before `at`
+        from bot.incidents.cli_incidents import cells
+
+        return cells(line[:line.index(at)])
+
+    assert column(listed[0], "항목") == column(listed[1], "service-launch-fails")
+    english = bot(tmp_path, "incidents", "list", url=migrated_database_url, lang="en").stdout
+    assert english.splitlines()[0].split()[:3] == ["ID", "STATUS", "SEEN"]
+    assert english.splitlines()[1].split()[1] == "open"
