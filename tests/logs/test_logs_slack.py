@@ -17,7 +17,7 @@ from tests.support.prometheus import metric, scrape
 from tests.support.slack_api import EVENT_DEADLINE_S
 
 ALLOWED = ("CLOGSA", "CLOGSB", "CLOGSC", "CLOGSD", "CLOGSE", "CLOGSF", "CLOGSG", "CLOGSH",
-           "CLOGSI", "CLOGSJ", "CLOGSK", "CLOGSL", "CLOGSM", "CLOGSN", "CLOGSO")
+           "CLOGSI", "CLOGSJ", "CLOGSK", "CLOGSL", "CLOGSM", "CLOGSN", "CLOGSO", "CLOGSP")
 # The policy file narrows the payments services to a Slack user group (docs/logs.md).
 PAY_TEAM, PAY_DEV = "SPAYTEAM1", "U0000PAYDEV"
 POLICY = f"""
@@ -387,7 +387,7 @@ def test_why_azure_failed_is_said_in_korean_to_a_korean_user(server: Server,
                                                              azure: AzureStandin) -> None:
     # ":warning: `credit-ep/blue` 로그를 가져오지 못했습니다: Azure answered with an internal
     # error (HTTP 500); try again in a minute." The reason is the reader's language too.
-    channel, user = "CLOGSN", "U0000KO500"
+    channel, user = "CLOGSP", "U0000KO500"  # a channel of its own: waits are per channel
     server.slack.command("언어 한국어", channel=channel, user=user)
     server.fake.wait_for("response_url", predicate=lambda c: channel in c.path)
     azure.log_status = 500
