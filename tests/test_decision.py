@@ -382,7 +382,7 @@ def test_a_korean_team_reads_why_kb_eval_and_kb_train_cannot_run(tmp_path: Path)
         ("eval", "--time-split", "1", str(EVAL / "dev.jsonl")): "`--time-split N`은 `FILE`",
         ("train", str(broken)): f"{broken}:2: `text`와 `expected` 문자열이 있어야 합니다",
         ("train", "--folds", "1", str(EVAL / "dev.jsonl")): "`--folds`는 2 이상이어야 합니다",
-        ("train", str(tmp_path / "final_holdout99.jsonl")): "최종 홀드아웃은 한 번 채점하기 전에는",
+        ("train", str(tmp_path / "final_holdout99.jsonl")): "최종 홀드아웃은 한 번 평가하기 전에는",
     }
     for args, said in refusals.items():
         done = run(*args, lang="ko")

@@ -27,13 +27,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "last_fix": {"en": "Last fixed by {who}: {note} ({ref}, seen {count}×)",
                  "ko": "지난번 해결: {who} — {note} ({ref}, {count}회 발생)"},
     "someone": {"en": "someone", "ko": "누군가"},
-    # An answer found from a description alone ("모델 배포가 계속 실패해요"): the paste's words
-    # are not shown back as "the part that matched".
-    "from_description": {
-        "en": "Guessed from your description: the paste has no error line. Paste the error "
-              "message or the log around it for a surer answer.",
-        "ko": "오류 줄 없이 설명만 보고 추정한 답입니다. 오류 메시지나 그 앞뒤 로그를 붙여넣으면 "
-              "더 정확하게 찾을 수 있습니다."},
     "history_unavailable": {
         "en": "History is unavailable right now: this paste is kept and joins the incident "
               "history when the database is back.",

@@ -30,7 +30,7 @@ STRINGS = {
     "eval_time_split": {"en": "--time-split N scores the last N of 2 or more FILEs (not "
                               "--feedback) with what the FILEs before each one teach",
                         "ko": "`--time-split N`은 `FILE` 2개 이상 중 마지막 N개를 그 앞의 "
-                              "`FILE`로만 배운 것으로 채점합니다 (`--feedback`과는 함께 쓸 수 "
+                              "`FILE`로만 배운 것으로 평가합니다 (`--feedback`과는 함께 쓸 수 "
                               "없습니다)"},
     "eval_folds": {"en": "--cv needs 2 or more folds",
                    "ko": "`--cv`는 2 이상이어야 합니다"},
@@ -40,7 +40,7 @@ STRINGS = {
     "train_fresh_holdout": {
         "en": "{files}: a final holdout is never trained on before it is scored once; only the "
               "spent ones ({spent}) may be (bot/knowledge/training.py)",
-        "ko": "{files}: 최종 홀드아웃은 한 번 채점하기 전에는 학습에 쓰지 않습니다. 이미 채점한 "
+        "ko": "{files}: 최종 홀드아웃은 한 번 평가하기 전에는 학습에 쓰지 않습니다. 이미 평가한 "
               "것({spent})만 쓸 수 있습니다 (bot/knowledge/training.py)"},
     "train_folds": {"en": "--folds needs 2 or more", "ko": "`--folds`는 2 이상이어야 합니다"},
     "train_too_little": {

@@ -70,7 +70,7 @@ TEXTS: dict[str, dict[str, str]] = {
                            "ko": "Azure가 내부 오류(HTTP {status})로 응답했습니다. 1분 뒤에 다시 "
                                  "시도하세요"},
     "why_azure_http": {"en": "Azure answered with HTTP {status}",
-                       "ko": "Azure가 HTTP {status}(으)로 응답했습니다"},
+                       "ko": "Azure가 오류로 응답했습니다(HTTP {status})"},
     "why_sdk_failed": {"en": "the Azure SDK failed ({kind})",
                        "ko": "Azure SDK 호출이 실패했습니다({kind})"},
     "why_too_many": {"en": "{workers} log fetches are already running; try again in a minute",

@@ -160,7 +160,7 @@ def _known_blocks(answer: Match, entry: Entry, result: MatchResult, kb: Knowledg
     details.append(t("entry_id", lang, entry_id=entry.id))
     blocks.append(bk.context(*details, id_=f"source:{entry.id}"))
     if answer.evidence and only_chat(answer.evidence):  # the question itself: not evidence
-        blocks.append(bk.context(answers_t("from_description", lang),
+        blocks.append(bk.context(t("from_description", lang),
                                  id_=f"evidence:{entry.id}"))
     elif answer.evidence:
         blocks.append(bk.context(t("matched", lang, evidence=_evidence(answer.evidence)),
