@@ -81,6 +81,17 @@ STRINGS = {
                       "ko": "`--note`에 무엇으로 고쳤는지 적어 주세요"},
     "retention_negative": {"en": "the retention must be 0 days or more",
                            "ko": "보관 기간은 0일 이상이어야 합니다"},
+    # a knowledge file or folder that was not loaded (its problem stays as the loader wrote it)
+    "kb_problem_skipped": {"en": "warning: knowledge base: {problem} (skipped; "
+                                 "`troubleshoot-bot kb check` lists every problem)",
+                           "ko": "경고: 지식 베이스: {problem} (건너뜀. 모든 문제는 "
+                                 "`troubleshoot-bot kb check`로 볼 수 있습니다)"},
+    "kb_problem_refused": {"en": "knowledge base: {problem}", "ko": "지식 베이스: {problem}"},
+    "kb_invalid_not_starting": {
+        "en": "not starting with an invalid knowledge base: fix the files above "
+              "(`troubleshoot-bot kb check`) or KNOWLEDGE_PATH",
+        "ko": "지식 베이스가 올바르지 않아 시작하지 않습니다: 위 파일을 고치거나"
+              "(`troubleshoot-bot kb check`) `KNOWLEDGE_PATH`를 확인하세요"},
     "database_refused": {"en": "the database refused: {reason}",
                          "ko": "데이터베이스가 요청을 거부했습니다: {reason}"},
 }
@@ -101,11 +112,15 @@ def error_line(message: str, lang: str) -> str:
 
 def file_problem(path: object, error: OSError, lang: str) -> str:
     """Why a file named on the command line cannot be read, in words rather than an errno."""
+    return t("cannot_read", lang, path=path, reason=file_reason(error, lang))
+
+
+def file_reason(error: OSError, lang: str) -> str:
+    """`no such file` / `파일이 없습니다` for the usual errnos; the system's words otherwise."""
     reasons = {errno.ENOENT: "file_missing", errno.EACCES: "file_forbidden",
                errno.EPERM: "file_forbidden", errno.EISDIR: "file_is_folder"}
     key = reasons.get(error.errno or 0)
-    reason = t(key, lang) if key else (error.strerror or str(error))
-    return t("cannot_read", lang, path=path, reason=reason)
+    return t(key, lang) if key else (error.strerror or str(error))
 
 
 def parser_language(argv: Sequence[str] | None) -> str:

@@ -46,9 +46,11 @@ def lazy(target: str):  # type: ignore[no-untyped-def]
     return run
 
 
-def warn_about_knowledge_problems(problems: Iterable[LoadProblem]) -> None:
+def warn_about_knowledge_problems(problems: Iterable[LoadProblem], lang: str) -> None:
     """One stderr line per knowledge file or folder that was skipped: a mistyped KNOWLEDGE_PATH
-    or a broken entry must not silently change the answers."""
+    or a broken entry must not silently change the answers. (The problem itself stays as the
+    loader wrote it, as `kb check` prints it.)"""
+    from bot.cli_errors import t
+
     for problem in problems:
-        print(f"warning: knowledge base: {problem} (skipped; `troubleshoot-bot kb check` "
-              "lists every problem)", file=sys.stderr)
+        print(t("kb_problem_skipped", lang, problem=problem), file=sys.stderr)

@@ -39,6 +39,8 @@ CATALOGS = (
     "bot.teaching.cli_kb:STRINGS",  # `kb drafts / teach / export / disable` in a terminal
     "bot.teaching.refusals:STRINGS",  # the teaching service's refusals, on every surface
     "bot.knowledge.check:STRINGS",  # `kb check`'s own lines (its problems stay as written)
+    "bot.knowledge.cli_problems:STRINGS",  # `kb eval / train / import` when they cannot
+    "bot.slack.config:STRINGS",  # why `serve` does not start
 )
 
 

@@ -40,6 +40,8 @@ STRINGS = {
     "seconds": {"en": "a number of seconds above 0", "ko": "0보다 큰 초 단위 숫자여야 합니다"},
     "choice": {"en": "{choices}", "ko": "{choices} 중 하나여야 합니다"},
     "names": {"en": "comma-separated names", "ko": "쉼표로 구분한 이름이어야 합니다"},
+    "log_sources": {"en": "known log sources, comma-separated ({known})",
+                    "ko": "알려진 로그 소스({known})를 쉼표로 구분해 적어야 합니다"},
     "url": {"en": "an http:// or https:// URL",
             "ko": "`http://` 또는 `https://`로 시작하는 URL이어야 합니다"},
     "timezone": {"en": "an IANA time zone like Asia/Seoul",
@@ -119,6 +121,9 @@ class Settings:
     # Slack answers in well under a second; a call that takes longer is stuck, and holding a
     # thread for 30 s (slack_sdk's default) starves the others.
     slack_api_timeout_s: int = _setting(10)
+    # How long the Home tab trusts a users.info answer (is this person a member?): opening the
+    # tab again within it asks Slack nothing.
+    home_member_ttl_s: float = _setting(300.0)
     bot_language: str = _setting("ko")
     bot_admins: frozenset[str] = _setting(frozenset())
     kb_maintainers: frozenset[str] = _setting(frozenset())
@@ -272,6 +277,7 @@ def from_environment(env: Mapping[str, str]) -> Settings:
         slack_app_token=_text(env, "SLACK_APP_TOKEN") or "",
         slack_api_url=_url(env, "SLACK_API_URL"),
         slack_api_timeout_s=_whole(env, "SLACK_API_TIMEOUT_S", defaults.slack_api_timeout_s),
+        home_member_ttl_s=_seconds(env, "HOME_MEMBER_TTL_S", defaults.home_member_ttl_s),
         bot_language=_choice(env, "BOT_LANGUAGE", LANGUAGES, defaults.bot_language),
         bot_admins=_ids(env, "BOT_ADMINS"),
         kb_maintainers=_ids(env, "KB_MAINTAINERS"),

@@ -77,6 +77,11 @@ def mrkdwn_to_html(text: str) -> str:
         part = re.sub(r"<(https?://[^|>]+)\|([^>]+)>", r'<a href="\1">\2</a>', part)
         part = re.sub(r"<(https?://[^|>]+)>", r'<a href="\1">\1</a>', part)
         part = re.sub(r"<@(\w+)>", r'<a href="#">@\1</a>', part)
+        # Slack draws a date token in the reader's time zone and a channel by its name; here
+        # the token's own fallback text, and the channel id.
+        part = re.sub(r"<!date\^[^|>]*\|([^>]*)>", r"\1", part)
+        part = re.sub(r"<#(\w+)(?:\|([^>]*))?>",
+                      lambda m: f'<a href="#">#{m.group(2) or m.group(1)}</a>', part)
         part = re.sub(r"`([^`\n]+)`", r"<code>\1</code>", part)
         part = re.sub(r"(?<![\w*])\*([^*\n]+)\*(?![\w*])", r"<b>\1</b>", part)
         part = re.sub(r"(?<![\w_])_([^_\n]+)_(?![\w_])", r"<i>\1</i>", part)

@@ -184,6 +184,24 @@ def test_a_mistyped_deployments_watch_is_said_in_korean(tmp_path: Path) -> None:
     assert "`a b` 패턴은 쓸 수 없습니다" in pattern.stderr
 
 
+def test_deployments_watch_says_what_it_did_in_korean(migrated_database_url: str,
+                                                      tmp_path: Path) -> None:
+    # "C0123ABC now watches deployments matching credit-*" in a Korean team's terminal.
+    def run(*args: str) -> Result:
+        return bot(tmp_path, "deployments", *args, url=migrated_database_url)
+
+    assert run("list").stdout.strip() == "배포를 감시하는 채널이 없습니다"
+    assert run("watch", "--channel", "C0123ABC", "--match", "credit-*").stdout.strip() == (
+        "C0123ABC 채널이 이제 다음 패턴의 배포를 감시합니다: credit-*")
+    assert run("watch", "--channel", "C0123ABC", "--match", "credit-*").stdout.strip() == (
+        "C0123ABC 채널은 이미 다음 패턴의 배포를 감시하고 있습니다: credit-*")
+    assert run("list").stdout.strip() == "C0123ABC\tcredit-*"
+    assert run("unwatch", "--channel", "C0123ABC").stdout.strip() == (
+        "C0123ABC 채널은 더 이상 배포를 감시하지 않습니다 (패턴 1개 삭제)")
+    assert run("unwatch", "--channel", "C0123ABC").stdout.strip() == (
+        "C0123ABC 채널은 감시하던 배포가 없습니다")
+
+
 def test_db_commands_speak_korean(tmp_path: Path) -> None:
     """`db upgrade` said "upgraded <empty> -> 0009", `db current` "(head)", a refused
     downgrade "nothing was changed. Re-run with --yes" to a Korean team."""
@@ -265,3 +283,41 @@ def test_the_teaching_services_own_refusals_are_korean_for_a_korean_team(
     unknown = bot(tmp_path, "kb", "teach", number[1], "no-such-entry", "--by", "dana", url=url)
     assert unknown.stderr.strip() == (
         "오류: 제안하지 않았습니다: 지식 베이스에 없는 항목입니다: 'no-such-entry'")
+
+
+def test_match_does_not_show_a_korean_question_as_the_part_that_matched(tmp_path: Path) -> None:
+    # `match` printed "일치한 부분: 모델 배포가 계속 …": the asker's own question, as if the
+    # knowledge base had matched it. With no error line it says it guessed from the words.
+    question = "모델 배포가 계속 실패하는데 왜 그런지 모르겠어요"
+    done = bot(tmp_path, "match", question)
+    assert done.exit_code == 0, done.stderr
+    assert "오류 줄 없이 설명만 보고 추정한 답입니다" in done.stdout
+    assert "일치한 부분" not in done.stdout and question not in done.stdout
+    english = bot(tmp_path, "match", "my endpoint keeps returning 503 under load, any idea?",
+                  lang="en")
+    assert "Guessed from your description" in english.stdout and "Matched:" not in english.stdout
+    pasted = bot(tmp_path, "match", CRASH_PASTE)
+    assert f"일치한 부분: {' '.join(CRASH_PASTE.split())}" in pasted.stdout
+    assert "설명만 보고" not in pasted.stdout
+
+
+def test_incidents_list_is_a_korean_table_whose_columns_line_up(migrated_database_url: str,
+                                                                 tmp_path: Path) -> None:
+    # "ID  STATUS  SEEN  LAST SEEN (UTC)  ENTRY …" and "open" above Korean answers; and padded
+    # by characters, the Korean cells pushed every later column out of line.
+    asked = bot(tmp_path, "ask", CRASH_PASTE, url=migrated_database_url)
+    assert asked.exit_code == 0, asked.stderr
+    listed = bot(tmp_path, "incidents", "list", url=migrated_database_url).stdout.splitlines()
+    assert listed[0].split() == ["번호", "상태", "발생", "마지막", "발생", "(UTC)", "항목", "채널",
+                                 "요약"]
+    assert listed[1].split()[1] == "열림"
+
+    def column(line: str, at: str) -> int:  # terminal cells before `at`
+        from bot.incidents.cli_incidents import cells
+
+        return cells(line[:line.index(at)])
+
+    assert column(listed[0], "항목") == column(listed[1], "service-launch-fails")
+    english = bot(tmp_path, "incidents", "list", url=migrated_database_url, lang="en").stdout
+    assert english.splitlines()[0].split()[:3] == ["ID", "STATUS", "SEEN"]
+    assert english.splitlines()[1].split()[1] == "open"

@@ -366,8 +366,33 @@ def test_figures_per_file_split_one_run_by_the_file_each_paste_came_from() -> No
 
 # ----- the commands
 
-def run(*args: str) -> Result:
-    return run_cli(["kb", *args])
+def run(*args: str, lang: str = "en") -> Result:
+    return run_cli(["kb", *args], env={"BOT_LANGUAGE": lang})
+
+
+def test_a_korean_team_reads_why_kb_eval_and_kb_train_cannot_run(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text('{"id": "a", "text": "x", "expected": "none"}\n{"id": "b"}\n',
+                      encoding="utf-8")
+    refusals = {
+        ("eval",): "라벨이 붙은 `FILE`이나 `--feedback`, 또는 둘 다 주세요",
+        ("eval", str(tmp_path / "missing.jsonl")): "파일을 읽을 수 없습니다 (파일이 없습니다)",
+        ("eval", str(broken)): f"{broken}:2: `text`와 `expected` 문자열이 있어야 합니다",
+        ("eval", "--cv", "1", str(EVAL / "dev.jsonl")): "`--cv`는 2 이상이어야 합니다",
+        ("eval", "--time-split", "1", str(EVAL / "dev.jsonl")): "`--time-split N`은 `FILE`",
+        ("train", str(broken)): f"{broken}:2: `text`와 `expected` 문자열이 있어야 합니다",
+        ("train", "--folds", "1", str(EVAL / "dev.jsonl")): "`--folds`는 2 이상이어야 합니다",
+        ("train", str(tmp_path / "final_holdout99.jsonl")): "최종 홀드아웃은 한 번 평가하기 전에는",
+    }
+    for args, said in refusals.items():
+        done = run(*args, lang="ko")
+        assert done.returncode == 2, args
+        assert done.stderr.startswith(f"troubleshoot-bot kb {args[0]}: 오류: "), done.stderr
+        assert said in done.stderr, done.stderr
+        assert len(done.stderr.splitlines()) == 1 and "Traceback" not in done.stderr
+    english = run("eval", str(broken))
+    assert english.stderr == (f"troubleshoot-bot kb eval: error: {broken}:2: needs \"text\" "
+                              "and \"expected\" strings\n")
 
 
 def test_kb_train_writes_a_model_kb_eval_cv_judges_it(tmp_path: Path) -> None:

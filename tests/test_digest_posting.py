@@ -419,6 +419,11 @@ def test_a_korean_team_reads_the_digest_commands_notes_and_errors_in_korean(
     preview = run_cli(korean, "--dry-run", "--week", "2026-W47")
     assert preview.returncode == 0, preview.stderr
     assert preview.stderr.strip().startswith("(미리보기: 비공개 채널을 포함한 모든 채널입니다.")
+    posted = run_cli(korean, "--channel", "C1", "--week", "2026-W47")
+    assert posted.returncode == 0, posted.stderr
+    assert posted.stdout.startswith("2026-W47 요약을 C1 채널에 게시했습니다 (ts ")
+    again = run_cli(korean, "--channel", "C1", "--week", "2026-W47")
+    assert again.stdout.startswith("2026-W47 요약은 이미 C1 채널에 게시되었습니다 (ts ")
     refused = run_cli(korean)
     assert refused.returncode == 2
     assert refused.stderr.strip() == ("troubleshoot-bot digest: 게시하려면 `--channel C`가 "

@@ -45,8 +45,9 @@ class Run:
     stderr: str
 
 
-def kb_import(guide: Path | str, out: Path, *extra: str) -> Run:
-    done = run_cli(["kb", "import", str(guide), "--out", str(out), *extra], cwd=REPO_ROOT)
+def kb_import(guide: Path | str, out: Path, *extra: str, lang: str = "en") -> Run:
+    done = run_cli(["kb", "import", str(guide), "--out", str(out), *extra], cwd=REPO_ROOT,
+                   env={"BOT_LANGUAGE": lang})
     return Run(done.exit_code, done.stdout, done.stderr)
 
 
@@ -382,6 +383,32 @@ def test_bad_input_gets_one_clear_line(tmp_path: Path, make, message: str) -> No
     assert run.stderr.startswith("troubleshoot-bot kb import: error:")
     assert "Traceback" not in run.stderr
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(("make", "message"), [
+    (lambda d: d / "missing.md", "가이드 파일이 없습니다"),
+    (lambda d: d, "폴더입니다. 가이드의 .md 파일을 주세요"),
+    (lambda d: _write(d / "guide.md", b"\x89PNG\r\n\x1a\n\x00\x00"), "바이너리 파일입니다"),
+    (lambda d: FIXTURES / "no-sections.md", "섹션을 찾지 못했습니다"),
+])
+def test_a_korean_team_reads_why_in_korean(tmp_path: Path, make, message: str) -> None:  # type: ignore[no-untyped-def]
+    run = kb_import(make(tmp_path), tmp_path / "out", lang="ko")
+    assert run.code == 1
+    assert run.stderr.startswith("troubleshoot-bot kb import: 오류: ")
+    assert message in run.stderr and "error:" not in run.stderr
+
+
+def test_a_finished_entry_is_not_overwritten_and_a_korean_team_is_told_why(
+        tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert kb_import(SAMPLE, out).code == 0
+    finished = next(out.glob("*.md"))
+    finished.write_text(finished.read_text(encoding="utf-8").replace("draft: true\n", ""),
+                        encoding="utf-8")
+    run = kb_import(SAMPLE, out, lang="ko")
+    assert run.code == 1
+    assert f"완성된 항목(`draft: true` 없음)은 덮어쓰지 않습니다: {finished.name}" in run.stderr
+    assert "`--force`" in run.stderr and "Pass --force" not in run.stderr
 
 
 def test_out_that_is_a_file_is_refused(tmp_path: Path) -> None:

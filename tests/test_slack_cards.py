@@ -255,3 +255,19 @@ def test_a_chat_line_is_never_the_incident_summary() -> None:
     error = "Error: tokenizer.json is missing from the model folder"
     assert incident_summary(f"{paste}\n{error}", default_matcher().match(
         f"{paste}\n{error}", top=3, lang="ko")).startswith("Error:")
+
+
+def test_a_command_cut_on_the_card_ends_inside_its_box_as_a_comment() -> None:
+    # A lone "…" under the code box read as a rendering fault; "# …" inside it says the rest
+    # is left out, and the block still runs when copied.
+    from bot.slack.cards import cut_at_line
+
+    step = "1. Look at the logs.\n```\n" + "\n".join(f"kubectl logs pod-{n}" for n in range(40)) \
+        + "\n```"
+    cut = cut_at_line(step, 200)
+    assert len(cut) <= 200
+    assert cut.endswith("\n# …\n```") and cut.count("```") == 2
+    lines = cut.split("\n")
+    assert all(line.startswith("kubectl logs pod-") for line in lines[2:-2])
+    prose = "\n".join(f"Step line {n} of prose." for n in range(40))
+    assert cut_at_line(prose, 120).endswith("\n…")

@@ -62,7 +62,7 @@ def test_dotenv_file_is_read_by_serve(tmp_path: Path) -> None:
     # once by the CLI for every command: tests/test_cli_dotenv.py.)
     (tmp_path / ".env").write_text("SLACK_BOT_TOKEN=from-dotenv\nSLACK_SIGNING_SECRET=s\n")
     executable = Path(sys.executable).parent / "troubleshoot-bot"
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "BOT_LANGUAGE": "en"}
     result = subprocess.run([str(executable), "serve"], env=env, capture_output=True, text=True,
                             cwd=tmp_path, timeout=60)
     assert result.returncode == 2
@@ -71,9 +71,34 @@ def test_dotenv_file_is_read_by_serve(tmp_path: Path) -> None:
 
 def test_serve_without_credentials_exits_with_the_variable_name(tmp_path: Path) -> None:
     executable = Path(sys.executable).parent / "troubleshoot-bot"
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "BOT_LANGUAGE": "en"}
     result = subprocess.run([str(executable), "serve"], env=env, capture_output=True, text=True,
                             cwd=tmp_path, timeout=60)
     assert result.returncode == 2
     assert "SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET are not set" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(("variables", "argv", "said"), [
+    ({}, ["serve"], "troubleshoot-bot serve: 설정되지 않은 변수: SLACK_BOT_TOKEN, "
+                    "SLACK_SIGNING_SECRET (HTTP 모드에 필요한 변수: SLACK_BOT_TOKEN, "
+                    "SLACK_SIGNING_SECRET)"),
+    ({"SLACK_BOT_TOKEN": "xoxp-user", "SLACK_SIGNING_SECRET": "s"}, ["serve"],
+     "`SLACK_BOT_TOKEN`에는 봇 토큰(xoxb-로 시작)을 넣어야 합니다."),
+    ({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xoxb-2"}, ["serve", "--socket-mode"],
+     "`SLACK_APP_TOKEN`에는 앱 수준 토큰(xapp-로 시작)을 넣어야 합니다."),
+    ({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s",
+      "DATABASE_URL": "postgresql://bot:p@ss:w0rd@db/x"}, ["serve"],
+     "`DATABASE_URL`을 해석할 수 없습니다"),
+])
+def test_a_korean_team_is_told_why_serve_does_not_start_in_korean(
+        tmp_path: Path, variables: dict[str, str], argv: list[str], said: str) -> None:
+    # BOT_LANGUAGE unset: Korean is the default, and the first thing a team runs is `serve`.
+    executable = Path(sys.executable).parent / "troubleshoot-bot"
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), **variables}
+    result = subprocess.run([str(executable), *argv], env=env, capture_output=True, text=True,
+                            cwd=tmp_path, timeout=60)
+    assert result.returncode == 2
+    assert said in result.stderr
+    assert "not set" not in result.stderr and "must be" not in result.stderr
+    assert "w0rd" not in result.stderr and "Traceback" not in result.stderr

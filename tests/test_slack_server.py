@@ -135,7 +135,7 @@ def test_serve_with_an_unparseable_database_url_names_it_and_quotes_no_password(
     """The URL parser's own error quoted the password's tail as the port, in a start-up
     traceback bound for the server log; `serve` now says one line and starts nothing."""
     returncode, out, err = serve_refused(tmp_path, {
-        "DATABASE_URL": "postgres://bot:p@ss:w0rdSecret9@127.0.0.1:5432/bot"})
+        "DATABASE_URL": "postgres://bot:p@ss:w0rdSecret9@127.0.0.1:5432/bot", "BOT_LANGUAGE": "en"})
     assert returncode == 2, err
     assert err.strip().splitlines() == [
         "troubleshoot-bot serve: DATABASE_URL cannot be parsed (in its user name and password, "

@@ -100,7 +100,7 @@ def test_a_v1_service_says_how_to_enable_v1_in_the_users_language(server: Server
     assert "ask the bot's admin to install `troubleshoot-bot[v1]`" in shown
 
     server.slack.command("lang ko", channel="CNOV1C", user="U0000KONOV1")
-    server.fake.wait_for("response_url", timeout=20, predicate=lambda c: "CNOV1C" in c.path)
+    server.fake.wait_for("response_url", predicate=lambda c: "CNOV1C" in c.path)
     server.slack.command("로그 churn-scorer", channel="CNOV1C", user="U0000KONOV1")
     shown = final_update(server, "CNOV1C")
     assert "봇 담당자에게 `troubleshoot-bot[v1]` 설치를 요청하세요" in shown

@@ -49,8 +49,8 @@ def run_watch(args: argparse.Namespace) -> int:
     if not valid_pattern(pattern):
         return _fail(t("bad_pattern", _lang(), pattern=pattern))
     added = service.add_watch(_engine(), channel=channel, pattern=pattern, language=args.lang)
-    print(f"{channel} {'now watches' if added else 'already watched'} deployments matching "
-          f"{pattern}")
+    print(t("cli_now_watches" if added else "cli_already_watched", _lang(), channel=channel,
+            pattern=pattern))
     return 0
 
 
@@ -59,8 +59,8 @@ def run_unwatch(args: argparse.Namespace) -> int:
 
     channel = _channel(args.channel)
     removed = service.remove_watches(_engine(), channel=channel)
-    print(f"{channel} no longer watches deployments ({removed} pattern(s) removed)" if removed
-          else f"{channel} did not watch any deployment")
+    print(t("cli_unwatched", _lang(), channel=channel, removed=removed) if removed
+          else t("cli_not_watching", _lang(), channel=channel))
     return 0
 
 
@@ -72,7 +72,7 @@ def run_list(args: argparse.Namespace) -> int:
         print(json.dumps([{"channel": w.channel, "pattern": w.pattern,
                            "language": w.language} for w in watches]))
     elif not watches:  # as `incidents list` and `kb drafts` say it: silence reads as a hang
-        print("no channel watches deployments")
+        print(t("cli_no_watches", _lang()))
     else:
         for watch in watches:
             print(f"{watch.channel}\t{watch.pattern}")

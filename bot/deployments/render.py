@@ -50,6 +50,20 @@ TEXTS: dict[str, dict[str, str]] = {
     "not_watching": {"en": "<#{channel}> does not watch any deployment.",
                      "ko": "<#{channel}> 채널은 감시하는 배포가 없습니다."},
     "list": {"en": "<#{channel}> watches: {patterns}", "ko": "<#{channel}> 감시 대상: {patterns}"},
+    # the terminal's `deployments watch / unwatch / list`
+    "cli_now_watches": {"en": "{channel} now watches deployments matching {pattern}",
+                        "ko": "{channel} 채널이 이제 다음 패턴의 배포를 감시합니다: {pattern}"},
+    "cli_already_watched": {"en": "{channel} already watched deployments matching {pattern}",
+                            "ko": "{channel} 채널은 이미 다음 패턴의 배포를 감시하고 있습니다: "
+                                  "{pattern}"},
+    "cli_unwatched": {"en": "{channel} no longer watches deployments ({removed} pattern(s) "
+                            "removed)",
+                      "ko": "{channel} 채널은 더 이상 배포를 감시하지 않습니다 (패턴 {removed}개 "
+                            "삭제)"},
+    "cli_not_watching": {"en": "{channel} did not watch any deployment",
+                         "ko": "{channel} 채널은 감시하던 배포가 없습니다"},
+    "cli_no_watches": {"en": "no channel watches deployments",
+                       "ko": "배포를 감시하는 채널이 없습니다"},
     "bad_channel": {"en": "--channel must be a Slack channel id like C0123ABC, got {value}",
                     "ko": "`--channel`에는 C0123ABC 같은 Slack 채널 ID를 주세요(입력: {value})"},
     "bad_pattern": {"en": "`{pattern}` is not a usable pattern: letters, digits, `-_./` and the "

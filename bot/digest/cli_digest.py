@@ -21,6 +21,12 @@ from bot.i18n import Catalog
 # What `digest` says on stderr, in BOT_LANGUAGE (what it prints on stdout after posting stays
 # as scripts read it: "posted 2026-W47 to C1 (ts ...)").
 STRINGS = {
+    "posted": {"en": "posted {week} to {channel} (ts {ts})",
+               "ko": "{week} 요약을 {channel} 채널에 게시했습니다 (ts {ts})"},
+    "already_posted": {"en": "already posted {week} to {channel} (ts {ts})",
+                       "ko": "{week} 요약은 이미 {channel} 채널에 게시되었습니다 (ts {ts})"},
+    "being_posted": {"en": "already being posted: {week} to {channel} ({detail})",
+                     "ko": "{week} 요약을 {channel} 채널에 게시하는 중입니다 ({detail})"},
     "channel_required": {"en": "--channel C is required to post (or use --dry-run to print the "
                                "digest)",
                          "ko": "게시하려면 `--channel C`가 필요합니다(요약만 보려면 "
@@ -132,13 +138,16 @@ def run_digest(args: argparse.Namespace) -> int:
     except (OperationalError, ProgrammingError) as error:
         return _fail(t("unreadable", _lang(), reason=database_error_reason(error)), 1)
     if outcome.status == "posted":
-        print(f"posted {outcome.week} to {outcome.channel} (ts {outcome.message_ts})")
+        print(t("posted", _lang(), week=outcome.week, channel=outcome.channel,
+                ts=outcome.message_ts))
         return 0
     if outcome.status == "already posted":
-        print(f"already posted {outcome.week} to {outcome.channel} (ts {outcome.message_ts})")
+        print(t("already_posted", _lang(), week=outcome.week, channel=outcome.channel,
+                ts=outcome.message_ts))
         return 0
     if outcome.status == "in progress":
-        print(f"already being posted: {outcome.week} to {outcome.channel} ({outcome.detail})")
+        print(t("being_posted", _lang(), week=outcome.week, channel=outcome.channel,
+                detail=outcome.detail))
         return 0
     return _fail(t("not_posted", _lang(), week=outcome.week, channel=outcome.channel,
                    detail=outcome.detail), 1)

@@ -60,7 +60,7 @@ def run_ask(args: argparse.Namespace) -> int:
     # when the database is out of reach (asking it again is a second wait, and a warning).
     matcher = (default_matcher(settings().knowledge_path) if problem
                else current_matcher(url, settings().knowledge_path))
-    warn_about_knowledge_problems(matcher.kb.problems)
+    warn_about_knowledge_problems(matcher.kb.problems, lang)
     try:
         result = matcher.match(text, lang=lang)
     except Exception as error:  # a bug in the matcher: one line here, the trace with -v

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import unicodedata
 from datetime import datetime
 
 from bot.cli_errors import command_language as _lang  # the team's: no `--lang` here
@@ -52,6 +53,14 @@ STRINGS = {
     # two cells wide in a terminal, so padding by characters would not line them up anyway)
     "show_title": {"en": "Incident #{id}  [{status}]  {summary}",
                    "ko": "#{id}번 인시던트  [{status}]  {summary}"},
+    # the columns of `incidents list`
+    "col_id": {"en": "ID", "ko": "번호"},
+    "col_status": {"en": "STATUS", "ko": "상태"},
+    "col_seen": {"en": "SEEN", "ko": "발생"},
+    "col_last_seen": {"en": "LAST SEEN (UTC)", "ko": "마지막 발생 (UTC)"},
+    "col_entry": {"en": "ENTRY", "ko": "항목"},
+    "col_channel": {"en": "CHANNEL", "ko": "채널"},
+    "col_summary": {"en": "SUMMARY", "ko": "요약"},
     "status_open": {"en": "open", "ko": "열림"},
     "status_resolved": {"en": "resolved", "ko": "해결됨"},
     "status_dismissed": {"en": "dismissed", "ko": "종료됨"},
@@ -121,20 +130,33 @@ def run_list(args: argparse.Namespace) -> int:
     if not rows:
         print(say(f"none_{args.status}", _lang()))
         return 0
-    print(_table(rows))
+    print(_table(rows, _lang()))
     return 0
 
 
-def _table(rows: list[dict[str, object]]) -> str:
-    header = ("ID", "STATUS", "SEEN", "LAST SEEN (UTC)", "ENTRY", "CHANNEL", "SUMMARY")
-    lines = [(str(row["id"]), str(row["status"]), str(row["occurrences"]),
-              str(row["last_seen"])[:16].replace("T", " "), str(row["entry_id"] or "(unknown)"),
+def _table(rows: list[dict[str, object]], lang: str) -> str:
+    """The list as columns in `lang` (`--json` keeps the English keys and values for scripts),
+    padded by how wide a terminal draws each character: a Hangul syllable takes two cells."""
+    header = tuple(say(f"col_{name}", lang) for name in
+                   ("id", "status", "seen", "last_seen", "entry", "channel", "summary"))
+    lines = [(str(row["id"]), _status(str(row["status"]), lang), str(row["occurrences"]),
+              str(row["last_seen"])[:16].replace("T", " "),
+              str(row["entry_id"] or say("no_entry", lang)),
               str(row["channel"] or "-"), _cut(str(row["summary"] or ""), 60)) for row in rows]
-    widths = [max(len(column) for column in columns) for columns in zip(header, *lines,
-                                                                         strict=False)]
-    return "\n".join("  ".join(cell.ljust(width) for cell, width in zip(line, widths,
-                                                                           strict=True)).rstrip()
+    widths = [max(cells(column) for column in columns) for columns in zip(header, *lines,
+                                                                           strict=False)]
+    return "\n".join("  ".join(cell + " " * (width - cells(cell))
+                               for cell, width in zip(line, widths, strict=True)).rstrip()
                      for line in (header, *lines))
+
+
+def _status(status: str, lang: str) -> str:
+    return say(f"status_{status}", lang) if f"status_{status}" in STRINGS else status
+
+
+def cells(text: str) -> int:
+    """How many terminal cells `text` takes (East Asian wide and full-width characters: 2)."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
 
 
 def _cut(text: str, limit: int) -> str:
@@ -167,7 +189,7 @@ def _describe(data: dict[str, object], lang: str) -> str:
         return say(key, lang, **values)
 
     status = str(data["status"])
-    shown_status = say(f"status_{status}", lang) if f"status_{status}" in STRINGS else status
+    shown_status = _status(status, lang)
     lines = [line("show_title", id=data["id"], status=shown_status, summary=data["summary"]),
              line("show_entry", entry=data["entry_id"] or say("no_entry", lang)),
              line("show_seen", times=_times(data["occurrences"], lang),

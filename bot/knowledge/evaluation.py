@@ -32,6 +32,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from bot.knowledge.cli_problems import KbProblem, complain
 from bot.matching.decision import TIER_CONFIDENT, TIER_LIKELY
 from bot.matching.matcher import Matcher
 
@@ -92,7 +93,7 @@ class EvalReport:
         return asdict(self)
 
 
-class EvalFileError(ValueError):
+class EvalFileError(KbProblem):
     """The evaluation file cannot be read; the message says which line and why."""
 
 
@@ -100,9 +101,9 @@ def read_items(path: Path) -> list[EvalItem]:
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except OSError as error:
-        raise EvalFileError(f"{path}: cannot read: {error.strerror or error}") from error
+        raise EvalFileError("eval_unreadable", path=path, reason=error) from error
     except UnicodeDecodeError as error:
-        raise EvalFileError(f"{path}: not UTF-8 text") from error
+        raise EvalFileError("eval_not_utf8", path=path) from error
     items = []
     for number, line in enumerate(lines, start=1):
         if not line.strip():
@@ -110,10 +111,11 @@ def read_items(path: Path) -> list[EvalItem]:
         try:
             data = json.loads(line)
         except json.JSONDecodeError as error:
-            raise EvalFileError(f"{path}:{number}: not JSON: {error.msg}") from error
+            raise EvalFileError("eval_not_json", path=path, line=number,
+                                reason=error.msg) from error
         if not isinstance(data, dict) or not isinstance(data.get("text"), str) \
                 or not isinstance(data.get("expected"), str):
-            raise EvalFileError(f'{path}:{number}: needs "text" and "expected" strings')
+            raise EvalFileError("eval_fields", path=path, line=number)
         items.append(EvalItem(str(data.get("id", number)), data["text"], data["expected"],
                               str(data.get("source") or ""), str(data.get("kind") or ""),
                               path.name))
@@ -278,13 +280,11 @@ def run_eval(args: argparse.Namespace) -> int:
     paths = [Path(name) for name in args.file]
     feedback = bool(getattr(args, "feedback", False))
     if not paths and not feedback:
-        print("kb eval: give labelled FILEs, --feedback, or both", file=sys.stderr)
-        return 2
+        return complain("kb eval", KbProblem("eval_nothing"))
     try:
         items = read_all(paths)
     except EvalFileError as error:
-        print(f"kb eval: {error}", file=sys.stderr)
-        return 2
+        return complain("kb eval", error)
     kb = None
     if feedback:  # the team's labelled pastes, judged against the knowledge they name
         from bot.teaching.feedback import feedback_items, team_knowledge
@@ -293,14 +293,11 @@ def run_eval(args: argparse.Namespace) -> int:
         kb = team_knowledge()
     sources = [str(path) for path in paths] + (["feedback"] if feedback else [])
     if not items:
-        print(f"kb eval: {', '.join(sources)}: no items", file=sys.stderr)
-        return 2
+        return complain("kb eval", KbProblem("eval_no_items", sources=", ".join(sources)))
     name = " + ".join(sources)
     if getattr(args, "time_split", None) is not None:
         if not 1 <= args.time_split < len(paths) or feedback:
-            print("kb eval: --time-split N scores the last N of 2 or more FILEs (not "
-                  "--feedback) with what the FILEs before each one teach", file=sys.stderr)
-            return 2
+            return complain("kb eval", KbProblem("eval_time_split"))
         from bot.knowledge.crossval import DEFAULT_FOLDS, time_split_decisions
         from bot.knowledge.loader import cached_knowledge_base
         matcher = Matcher(cached_knowledge_base(), model=None, context=None)
@@ -311,8 +308,7 @@ def run_eval(args: argparse.Namespace) -> int:
     elif getattr(args, "cv", None):
         from bot.knowledge.crossval import cross_validated_decisions
         if args.cv < 2:
-            print("kb eval: --cv needs 2 or more folds", file=sys.stderr)
-            return 2
+            return complain("kb eval", KbProblem("eval_folds"))
         from bot.knowledge.loader import cached_knowledge_base
         decided = cross_validated_decisions(
             items, Matcher(kb or cached_knowledge_base(), model=None, context=None), args.cv)

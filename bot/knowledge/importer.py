@@ -8,9 +8,9 @@ standard error with exit status 1, never as a traceback.
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
+from bot.knowledge.cli_problems import KbProblem, complain
 from bot.knowledge.draft_files import (
     DraftConflict,
     GuideInfo,
@@ -25,7 +25,7 @@ from bot.knowledge.msdocs import GuideFormatError, parse_guide
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
 
 
-class ImportFailure(Exception):
+class ImportFailure(KbProblem):
     """Why the import cannot go on, in words for the person who ran it."""
 
 
@@ -37,22 +37,21 @@ def run_import(args: argparse.Namespace) -> int:
         plan = plan_import(guide, file_name=guide_path.name,
                            base_url=getattr(args, "base_url", None))
         if not plan.drafts:
-            raise ImportFailure(no_sections_message(guide_path, plan))
+            raise no_sections(guide_path, plan)
         info = GuideInfo(guide_path.name, str(guide.meta.get("title") or ""),
                          str(guide.meta.get("ms.date") or ""))
         files = {file_name_for(draft): render_draft(draft, info) for draft in plan.drafts}
         write_files(files, out_dir, force=bool(getattr(args, "force", False)))
         stale = older_drafts(out_dir, set(files))
-    except GuideFormatError as error:
-        return fail(f"{guide_path}: {error}")
+    except GuideFormatError as error:  # the YAML parser's own words stay as it wrote them
+        return fail(ImportFailure("import_guide_format", path=guide_path, reason=error))
     except ImportFailure as error:
-        return fail(str(error))
+        return fail(error)
     except DraftConflict as conflict:
         names = ", ".join(path.name for path in conflict.args[0])
-        return fail(f"not overwriting finished entries in {out_dir} (no `draft: true`): {names}. "
-                    "Pass --force to replace them, or import into another folder.")
+        return fail(ImportFailure("import_conflict", out=out_dir, names=names))
     except (OSError, ValueError) as error:
-        return fail(f"cannot write drafts to {out_dir}: {error}")
+        return fail(ImportFailure("import_cannot_write", out=out_dir, reason=error))
     print(report(plan, guide_path, out_dir))
     if stale:
         print(f"Note: {len(stale)} older drafts in {out_dir} were not made by this import and "
@@ -69,31 +68,28 @@ def older_drafts(out_dir: Path, written: set[str]) -> list[str]:
 def read_guide(path: Path) -> str:
     """The guide's text, or an ImportFailure that says what is wrong with the file."""
     if not path.exists():
-        raise ImportFailure(f"guide not found: {path}")
+        raise ImportFailure("import_not_found", path=path)
     if path.is_dir():
-        raise ImportFailure(f"{path} is a folder; give the guide's .md file")
+        raise ImportFailure("import_folder", path=path)
     if path.suffix.lower() not in MARKDOWN_SUFFIXES:
-        raise ImportFailure(f"{path} is not a Markdown file (expected a .md guide)")
+        raise ImportFailure("import_not_markdown", path=path)
     try:
         data = path.read_bytes()
     except OSError as error:
-        raise ImportFailure(f"cannot read {path}: {error.strerror or error}") from error
+        raise ImportFailure("import_unreadable", path=path, reason=error) from error
     if b"\x00" in data:
-        raise ImportFailure(f"{path} is binary, not a Markdown text file")
+        raise ImportFailure("import_binary", path=path)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise ImportFailure(f"{path} is not UTF-8 text (byte {error.start}); "
-                            "save the guide as UTF-8") from error
+        raise ImportFailure("import_not_utf8", path=path, byte=error.start) from error
 
 
-def no_sections_message(path: Path, plan: ImportPlan) -> str:
-    message = (f"no sections found in {path}: expected `## ` headings such as "
-               '`## <a name="my-error"></a>My error` with text under them')
-    if plan.skipped:
-        skipped = ", ".join(item.anchor or item.title for item in plan.skipped)
-        message += f" (skipped as not problems or procedures: {skipped})"
-    return message
+def no_sections(path: Path, plan: ImportPlan) -> ImportFailure:
+    if not plan.skipped:
+        return ImportFailure("import_no_sections", path=path)
+    skipped = ", ".join(item.anchor or item.title for item in plan.skipped)
+    return ImportFailure("import_no_sections_skipped", path=path, sections=skipped)
 
 
 def report(plan: ImportPlan, guide_path: Path, out_dir: Path) -> str:
@@ -113,6 +109,5 @@ def report(plan: ImportPlan, guide_path: Path, out_dir: Path) -> str:
     return "\n".join(lines)
 
 
-def fail(message: str) -> int:
-    print(f"troubleshoot-bot kb import: error: {message}", file=sys.stderr)
-    return 1
+def fail(problem: ImportFailure) -> int:
+    return complain("kb import", problem, code=1)

@@ -21,6 +21,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from bot.knowledge.cli_problems import KbProblem, complain
 from bot.knowledge.evaluation import EvalFileError, read_all, render_report
 from bot.paths import project_folder
 
@@ -55,24 +56,18 @@ def run_train(args: argparse.Namespace) -> int:
 
     paths = [Path(name) for name in args.file] or default_training_files()
     if not paths:
-        print("kb train: no training files given and none found under tests/eval/",
-              file=sys.stderr)
-        return 2
+        return complain("kb train", KbProblem("train_no_files"))
     fresh = unspent_final_holdouts(paths)
     if fresh:
-        print(f"kb train: {', '.join(path.name for path in fresh)}: a final holdout is never "
-              "trained on before it is scored once; only the spent ones "
-              f"({', '.join(SPENT_FINAL_HOLDOUTS)}) may be (bot/knowledge/training.py)",
-              file=sys.stderr)
-        return 2
+        return complain("kb train", KbProblem(
+            "train_fresh_holdout", files=", ".join(path.name for path in fresh),
+            spent=", ".join(SPENT_FINAL_HOLDOUTS)))
     if args.folds < 2:
-        print("kb train: --folds needs 2 or more", file=sys.stderr)
-        return 2
+        return complain("kb train", KbProblem("train_folds"))
     try:
         items = read_all(paths)
     except EvalFileError as error:
-        print(f"kb train: {error}", file=sys.stderr)
-        return 2
+        return complain("kb train", error)
     kb = cached_knowledge_base()
     if getattr(args, "feedback", False):  # the team's labelled pastes (bot/teaching)
         from bot.teaching.feedback import feedback_items, team_knowledge
@@ -81,10 +76,8 @@ def run_train(args: argparse.Namespace) -> int:
         kb = team_knowledge()
     labels = {item.expected for item in items}
     if len(items) < 20 or len(labels) < 2:
-        print(f"kb train: {len(items)} items with {len(labels)} label(s) is too little to "
-              "learn from (at least 20 items, some labelled none, some with an entry)",
-              file=sys.stderr)
-        return 2
+        return complain("kb train", KbProblem("train_too_little", items=len(items),
+                                              labels=len(labels)))
     # Features do not depend on any model: the matcher without one is enough.
     matcher = Matcher(kb, model=None, precedents=None, context=None)
     model, report, precedents, context = train_model(items, matcher, args.folds)

@@ -65,7 +65,8 @@ def classify_sdk_error(error: BaseException, *, workspace: str) -> LogFetchError
     # authentication failure, but the credentials were never even checked.
     if any(word in names or word in text for word in _UNREACHABLE_WORDS):
         return AzureUnreachable(
-            "Azure could not be reached from the bot (network, proxy or firewall)")
+            "Azure could not be reached from the bot (network, proxy or firewall)",
+            key="why_unreachable")
     if "Unknown cloud environment" in text:
         return AzureUnreachable(
             "the Azure cloud settings could not be loaded (is ARM reachable from the bot? is "
@@ -77,7 +78,8 @@ def classify_sdk_error(error: BaseException, *, workspace: str) -> LogFetchError
     if status == 403 or "AuthorizationFailed" in text:
         return PermissionDenied(
             f"the bot's identity has no access to workspace {workspace}: grant it a Reader "
-            "role (or AzureML Data Scientist) on the workspace")
+            "role (or AzureML Data Scientist) on the workspace", key="why_forbidden",
+            workspace=workspace)
     if ("ResourceNotFound" in text or "ResourceGroupNotFound" in text
             or "SubscriptionNotFound" in text or "was not found" in text
             or ("ProjectSystemException" in names and status == 404)
@@ -87,7 +89,9 @@ def classify_sdk_error(error: BaseException, *, workspace: str) -> LogFetchError
             "AZURE_RESOURCE_GROUP and AZUREML_WORKSPACE_NAME, or the config.json)")
     if status and status >= 500:
         return BackendError(f"Azure answered with an internal error (HTTP {status}); "
-                            "try again in a minute")
+                            "try again in a minute", key="why_azure_internal", status=status)
     if status:
-        return BackendError(f"Azure answered with HTTP {status}")
-    return BackendError(f"the Azure SDK failed ({type(error).__name__})")
+        return BackendError(f"Azure answered with HTTP {status}", key="why_azure_http",
+                            status=status)
+    return BackendError(f"the Azure SDK failed ({type(error).__name__})", key="why_sdk_failed",
+                        kind=type(error).__name__)

@@ -48,7 +48,8 @@ class Fetcher:
         under the same deadline and cap."""
         if not self._slots.acquire(blocking=False):
             raise TooManyFetches(
-                f"{self.workers} log fetches are already running; try again in a minute")
+                f"{self.workers} log fetches are already running; try again in a minute",
+                key="why_too_many", workers=self.workers)
         future: Future[T] = Future()
 
         def work() -> None:

@@ -84,13 +84,18 @@ class DeploymentLister(Protocol):
 
 
 class LogFetchError(Exception):
-    """Base of the errors a fetch reports to the user; `outcome` is the audit's word for it."""
+    """Base of the errors a fetch reports to the user; `outcome` is the audit's word for it.
+
+    `message` is the English sentence (the audit row, the server log); `key` and `values`, when
+    given, say it in the reader's language (bot.logs.render.TEXTS): a Korean team read "Azure
+    answered with HTTP 429" inside a Korean line."""
 
     outcome = "error"
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, *, key: str | None = None, **values: object) -> None:
         super().__init__(message)
         self.message = message
+        self.key, self.values = key, values
 
 
 class ServiceNotFound(LogFetchError):

@@ -61,9 +61,8 @@ def source_names(value: str | None = None) -> tuple[str, ...]:
                                     if part.strip())) or DEFAULT_LOG_SOURCES
     unknown = [name for name in names if name not in SOURCES]
     if unknown:
-        raise UnknownLogSource(
-            f"LOG_SOURCES names unknown log source(s) {', '.join(unknown)}: the known ones "
-            f"are {', '.join(SOURCES)}")
+        raise UnknownLogSource.bad_value("LOG_SOURCES", ", ".join(unknown), "log_sources",
+                                         known=", ".join(SOURCES))
     return names
 
 

@@ -29,7 +29,7 @@ def run_match(args: argparse.Namespace) -> int:
         print(f"match: {say('top_positive', lang)}", file=sys.stderr)
         return 2
     matcher = default_matcher()
-    warn_about_knowledge_problems(matcher.kb.problems)
+    warn_about_knowledge_problems(matcher.kb.problems, lang)
     if args.batch:
         if args.text is not None:
             print(f"match: {say('text_or_batch', lang)}", file=sys.stderr)

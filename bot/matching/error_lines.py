@@ -93,3 +93,10 @@ def is_error_line(line: str, signal: float | None = None) -> bool:
     line_signal(line) when the caller already has it."""
     signal = line_signal(line) if signal is None else signal
     return signal > 0 and not chat_line(line, signal)
+
+
+def only_chat(text: str) -> bool:
+    """Every line of `text` is a person's own words (a question, a Korean sentence), none an
+    error: an answer's evidence of this kind is the asker's question, not a matching part."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    return bool(lines) and all(chat_line(line, line_signal(line)) for line in lines)

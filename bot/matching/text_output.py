@@ -10,6 +10,7 @@ import textwrap
 
 from bot.i18n import Catalog
 from bot.knowledge.model import KnowledgeBase
+from bot.matching.error_lines import only_chat
 from bot.matching.extraction import HEAD_CHARS, MAX_CHARS
 from bot.matching.result import Match, MatchResult
 from bot.textcut import shorten
@@ -28,6 +29,13 @@ STRINGS: dict[str, dict[str, str]] = {
     "term_source": {"en": "More", "ko": "자세히"},
     "term_evidence": {"en": "Matched", "ko": "일치한 부분"},
     "term_score": {"en": "score", "ko": "점수"},
+    # An answer found from a description alone ("모델 배포가 계속 실패해요"): the paste's words
+    # are not shown back as "the part that matched".
+    "term_from_description": {
+        "en": "Guessed from your description: the paste has no error line. Paste the error "
+              "message or the log around it for a surer answer.",
+        "ko": "오류 줄 없이 설명만 보고 추정한 답입니다. 오류 메시지나 그 앞뒤 로그를 붙여넣으면 "
+              "더 정확하게 찾을 수 있습니다."},
     "term_no_fix": {"en": "No known fix for this error.",
                     "ko": "이 오류에 대해 알려진 조치 방법이 없습니다."},
     "term_closest": {"en": "Closest known problems (not confident):",
@@ -82,7 +90,9 @@ def _render_result(result: MatchResult, kb: KnowledgeBase, lang: str) -> str:
             lines.append("")
     if entry is not None and entry.source:
         lines += [f"{t('term_source', lang)}: {entry.source}"]
-    if answer.evidence:
+    if answer.evidence and only_chat(answer.evidence):  # the question itself: not evidence
+        lines += [t("term_from_description", lang)]
+    elif answer.evidence:
         lines += [f"{t('term_evidence', lang)}: {_one_line(answer.evidence)}"]
     others = [match for match in result.matches[1:] if match.score > 0]
     if others:

@@ -150,6 +150,7 @@ def cut_at_line(text: str, limit: int) -> str:
     something was left out: a command cut in the middle would be copied and run as it is."""
     if len(text) <= limit:
         return text
+    limit -= 4  # room for the "# …" line a cut code block ends with
     kept: list[str] = []
     in_code = False
     for line in text.split("\n"):
@@ -165,7 +166,11 @@ def cut_at_line(text: str, limit: int) -> str:
         in_code = False
     if not kept:  # one long line: cut it, outside any code
         return bk.truncate(text.replace("```", ""), limit)
-    return "\n".join(kept) + ("\n```" if in_code else "") + "\n…"
+    if in_code:
+        # Inside the box, as a comment (shell, Python, YAML): a lone "…" under a code box read
+        # as a rendering fault, and a copied block still runs.
+        return "\n".join(kept) + "\n# …\n```"
+    return "\n".join(kept) + "\n…"
 
 
 def step_blocks(entry: Entry, lang: str, *, first_only: bool, limit: int = STEP_CHARS,

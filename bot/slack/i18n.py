@@ -13,6 +13,13 @@ STRINGS: dict[str, dict[str, str]] = {
     "guide": {"en": "Guide", "ko": "가이드"},
     "guide_line": {"en": ":book: <{url}|{label}>", "ko": ":book: <{url}|{label}>"},
     "matched": {"en": "matched: `{evidence}`", "ko": "일치한 부분: `{evidence}`"},
+    # An answer found from a description alone ("모델 배포가 계속 실패해요"): the paste's words
+    # are not shown back as "the part that matched".
+    "from_description": {
+        "en": "Guessed from your description: the paste has no error line. Paste the error "
+              "message or the log around it for a surer answer.",
+        "ko": "오류 줄 없이 설명만 보고 추정한 답입니다. 오류 메시지나 그 앞뒤 로그를 붙여넣으면 "
+              "더 정확하게 찾을 수 있습니다."},
     "entry_id": {"en": "knowledge base: `{entry_id}`", "ko": "지식 베이스: `{entry_id}`"},
     "also_possible": {"en": "*Also possible*", "ko": "*다른 가능성*"},
     "private_not_listed": {"en": "_{count} more in private channels or DMs: shown only there._",
@@ -157,7 +164,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "incidents_none": {"en": "No open incidents ({scope}). :tada:",
                        "ko": "열린 인시던트가 없습니다 ({scope}). :tada:"},
     "incident_line": {"en": "*{ref}* {title} · {count}× · last {last}",
-                      "ko": "*{ref}* {title} · {count}회 · 최근 {last}"},
+                      # "1회 · 최근 …" read as "once · recently": say what was counted
+                      "ko": "*{ref}* {title} · {count}회 발생 · 마지막 {last}"},
     "unknown_error": {"en": "unknown error", "ko": "알 수 없는 오류"},
     "resolve_usage": {"en": "Usage: `/troubleshoot resolve <id> [note]`",
                       "ko": "사용법: `/troubleshoot resolve <번호> [메모]`"},

@@ -22,6 +22,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from bot.chat.models import CHANNEL_PUBLIC, INTERNAL_KINDS, ChannelPrivacy
 from bot.incidents.audience import Audience
 from bot.incidents.service import as_utc
+from bot.settings import settings
+from bot.slack.memberships import memberships
 from bot.storage import session_scope, utcnow
 
 log = logging.getLogger(__name__)
@@ -149,8 +151,17 @@ def audience_for(client: Any, database_url: str, *, workspace: str,
 def member_of(client: Any, workspace: str, user: str) -> bool:
     """Whether `user` is a member of `workspace` (users.info; in an Enterprise Grid, any of
     the organisation's workspaces they belong to may be it). Someone of another organisation,
-    met in a Slack Connect channel, can open the app's Home tab too. A failed look-up counts
-    as not a member: the bot fails closed."""
+    met in a Slack Connect channel, can open the app's Home tab too, and a deactivated account
+    is no member. A failed look-up counts as not a member: the bot fails closed.
+
+    Slack's answer is kept for HOME_MEMBER_TTL_S (memberships): every open of the Home tab
+    asked users.info again, once per viewer, for an answer that rarely changes. A failure is
+    not kept: the next open asks again."""
+    # Keyed by the Web API too: one Slack per production process, but a test runs several.
+    key = (str(getattr(client, "base_url", "")), workspace, user)
+    known = memberships.get(key)
+    if known is not None:
+        return known
     try:
         found = client.users_info(user=user).get("user") or {}
     except Exception as error:
@@ -159,4 +170,6 @@ def member_of(client: Any, workspace: str, user: str) -> bool:
         log.warning("users.info %s failed (%s); showing no channel's incidents", user, reason)
         return False
     teams = {found.get("team_id")} | set((found.get("enterprise_user") or {}).get("teams") or ())
-    return workspace in teams
+    member = workspace in teams and not found.get("deleted")
+    memberships.put(key, member, ttl_s=settings().home_member_ttl_s)
+    return member

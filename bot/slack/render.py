@@ -16,7 +16,7 @@ from bot.answers.lines import MRKDWN, last_fix_line, recorded_line, similar_line
 from bot.answers.models import Answer
 from bot.answers.strings import t as answers_t
 from bot.knowledge.model import Entry, KnowledgeBase
-from bot.matching.error_lines import is_error_line
+from bot.matching.error_lines import is_error_line, only_chat
 from bot.matching.result import Match, MatchResult
 from bot.matching.text_output import unread_note
 from bot.redaction import redact
@@ -159,7 +159,10 @@ def _known_blocks(answer: Match, entry: Entry, result: MatchResult, kb: Knowledg
         details.append(t("guide_line", lang, url=entry.source, label=t("guide", lang)))
     details.append(t("entry_id", lang, entry_id=entry.id))
     blocks.append(bk.context(*details, id_=f"source:{entry.id}"))
-    if answer.evidence:
+    if answer.evidence and only_chat(answer.evidence):  # the question itself: not evidence
+        blocks.append(bk.context(t("from_description", lang),
+                                 id_=f"evidence:{entry.id}"))
+    elif answer.evidence:
         blocks.append(bk.context(t("matched", lang, evidence=_evidence(answer.evidence)),
                                  id_=f"evidence:{entry.id}"))
     others = [match for match in result.matches[1:] if tentative or match.confident]

@@ -22,6 +22,7 @@ from bot.deployments import alerts_http
 from bot.knowledge.model import LoadProblem
 from bot.logging_setup import configure_server_logging, gunicorn_json_logger_class, json_requested
 from bot.logs.sources import UnknownLogSource, source_names
+from bot.settings import configured_language
 from bot.settings import settings as bot_settings
 from bot.slack import door
 from bot.slack.config import ConfigError, Settings, load_settings
@@ -39,8 +40,11 @@ def run_serve(args: argparse.Namespace) -> int:
         settings = load_settings(socket_mode=args.socket_mode, port=args.port)
         options = None if settings.socket_mode else gunicorn_options(settings)
         source_names()  # an unknown name in LOG_SOURCES stops the start, not a user's fetch
-    except (ConfigError, UnknownLogSource) as error:
-        print(error, file=sys.stderr)
+    except ConfigError as error:
+        print(error.said_in(configured_language()), file=sys.stderr)
+        return 2
+    except UnknownLogSource as error:
+        print(f"troubleshoot-bot serve: {error.said_in(configured_language())}", file=sys.stderr)
         return 2
     configure_server_logging(getattr(args, "verbose", False))
     if problems := knowledge_problems(settings):
@@ -63,10 +67,13 @@ def knowledge_problems(settings: Settings) -> tuple[LoadProblem, ...]:
 def refuse_invalid_knowledge(problems: Iterable[LoadProblem]) -> int:
     """A team's entry that fails to load, a mistyped KNOWLEDGE_PATH folder or an unfinished draft
     would change the answers without a word: say which file and why, and do not start."""
+    from bot.cli_errors import t
+
+    lang = configured_language()
     for problem in problems:
-        print(f"troubleshoot-bot serve: knowledge base: {problem}", file=sys.stderr)
-    print("troubleshoot-bot serve: not starting with an invalid knowledge base: fix the files "
-          "above (`troubleshoot-bot kb check`) or KNOWLEDGE_PATH", file=sys.stderr)
+        print(f"troubleshoot-bot serve: {t('kb_problem_refused', lang, problem=problem)}",
+              file=sys.stderr)
+    print(f"troubleshoot-bot serve: {t('kb_invalid_not_starting', lang)}", file=sys.stderr)
     return 2
 
 

@@ -150,10 +150,10 @@ def test_an_alert_then_a_check_for_the_same_failure_posts_once(
     shown = json.dumps(card.args, ensure_ascii=False)
     assert "pay-ep/v2" in shown and "function-fails-get_model_path" in shown
     assert "ml-deployment-failed" in shown  # says which alert reported it
-    server.fake.wait_for("files.completeUploadExternal", timeout=30)
+    server.fake.wait_for("files.completeUploadExternal")
     assert top_level_posts(server.fake, DEFAULT_CHANNEL) == []  # the watchers got it
     # The card again with its incident, whose number links to the card's own thread.
-    update = server.wait_in(WATCHING, "chat.update", timeout=30)[-1]
+    update = server.wait_in(WATCHING, "chat.update")[-1]
     [(incident_id, thread_ts)] = server.sql(
         "SELECT id, thread_ts FROM incidents WHERE channel = :c", c=WATCHING)
     assert (f"<https://test.slack.com/archives/{WATCHING}/p{thread_ts.replace('.', '')}"
@@ -202,7 +202,7 @@ def test_a_channel_watches_and_stops_watching_from_slack(server: Server) -> None
 
     def say(text: str, count: int) -> str:
         assert server.slack.command(text, channel=channel).status == 200
-        replies = server.fake.wait_for("response_url", count, timeout=20,
+        replies = server.fake.wait_for("response_url", count,
                                        predicate=lambda call: channel in call.path)
         return str(replies[-1].args.get("text"))
 

@@ -51,7 +51,7 @@ def test_a_deployment_switching_to_failed_is_diagnosed_and_posted_once_per_episo
     assert "credit-ep/green" in shown and "Failed" in shown  # names the deployment
     assert "function-fails-get_model_path" in shown  # the diagnosis of its log
     assert "Model not found in cache or in root" in shown  # ... with the line showing it
-    upload = slack.wait_for("files.completeUploadExternal", timeout=10)[0]
+    upload = slack.wait_for("files.completeUploadExternal")[0]
     assert upload.args.get("channel_id") == WATCHING
     [card_ts] = [ts for (channel, ts), message in slack.messages.items()
                  if channel == WATCHING and "thread_ts" not in message]

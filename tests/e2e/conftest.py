@@ -32,7 +32,7 @@ from bot.slack.config import Settings as SlackSettings
 from tests.conftest import BACKENDS, databases
 from tests.support.inprocess import InProcessSlack
 from tests.support.signing import slack_signature_headers
-from tests.support.slack_api import BOT_USER_ID, TEAM_ID, FakeSlackAPI
+from tests.support.slack_api import BOT_USER_ID, EVENT_DEADLINE_S, TEAM_ID, FakeSlackAPI
 from tests.support.slack_payloads import new_trigger_id
 
 SIGNING_SECRET = "e2e-signing-secret"
@@ -216,7 +216,8 @@ class Server:
         return [call for call in self.fake.calls_to(method)
                 if call.args.get("channel") == channel]
 
-    def wait_in(self, channel: str, method: str, count: int = 1, timeout: float = 20,
+    def wait_in(self, channel: str, method: str, count: int = 1,
+                timeout: float = EVENT_DEADLINE_S,
                 predicate: Any = None) -> list[Any]:
         return self.fake.wait_for(
             method, count, timeout,
@@ -240,7 +241,7 @@ class Server:
         count is complete as soon as the answers are in: no listener ran for them."""
         return self.log().count(f"{key} already handled; ignoring the repeat")
 
-    def settle(self, timeout: float = 30) -> None:
+    def settle(self, timeout: float = EVENT_DEADLINE_S) -> None:
         """Wait until a genuine paste sent now has been answered, in a channel of its own.
 
         The event a "nothing more happened" check over HTTP waits on, instead of a fixed sleep:
@@ -342,7 +343,7 @@ class AppServer(Server):
     def log(self) -> str:
         return "\n".join(self.lines.lines) if self.lines else ""
 
-    def settle(self, timeout: float = 30) -> None:
+    def settle(self, timeout: float = EVENT_DEADLINE_S) -> None:
         assert self.app is not None
         self.app.settle()
 

@@ -11,7 +11,7 @@ import json
 
 import pytest
 
-from tests.e2e.conftest import Server, in_process_server, new_channel
+from tests.e2e.conftest import Server, in_process_server, new_channel, new_ts
 
 pytestmark = pytest.mark.slow
 
@@ -150,3 +150,40 @@ def test_a_tentative_answers_other_steps_are_one_click_away_in_its_thread(
     text = json.dumps(shown.args, ensure_ascii=False)
     assert "2." in text and "candidate_is_it" in text  # every step, and "This is it"
     assert entry_id in text
+
+
+def test_a_korean_question_is_not_shown_back_as_the_part_that_matched(server: Server) -> None:
+    # "일치한 부분: `모델 배포가 계속 실패하는데 …`" read as if the bot had found the asker's own
+    # question in the knowledge base; with no error line it says it guessed from the words.
+    channel, question = new_channel(), "모델 배포가 계속 실패하는데 왜 그런지 모르겠어요"
+    server.slack.command("lang ko", channel=channel, user="U0000KOREAN")
+    server.settle()
+    server.slack.command(question, channel=channel, user="U0000KOREAN")
+    reply = server.wait_in(channel, "chat.postMessage",
+                           predicate=lambda call: bool(call.args.get("thread_ts")))[0]
+    said = json.dumps(reply.args["blocks"], ensure_ascii=False)
+    assert "아마" in said  # a tentative answer, in Korean
+    assert "오류 줄 없이 설명만 보고 추정한 답입니다" in said
+    assert "일치한 부분" not in said and f"`{question}`" not in said
+    pasted = "0/3 nodes are available: 3 Insufficient nvidia.com/gpu"
+    server.slack.command(pasted, channel=channel, user="U0000KOREAN")
+    reply = server.wait_in(channel, "chat.postMessage", 2,
+                           predicate=lambda call: bool(call.args.get("thread_ts")))[1]
+    said = json.dumps(reply.args["blocks"], ensure_ascii=False)
+    assert f"일치한 부분: `{pasted}`" in said and "설명만 보고" not in said
+
+
+def test_the_korean_home_tab_says_what_its_counts_are(server: Server) -> None:
+    # "#1 … · 1회 · 최근 2026-12-01" read as "once · recently"; the line says what it counts.
+    channel, user = new_channel(), "U0000HOMEKO"
+    server.slack.command("lang ko", channel=channel, user=user)
+    server.settle()
+    server.slack.command("Warning  BackOff  pod/scoring-1  Back-off restarting failed container",
+                         channel=channel, user=user)
+    server.settle()
+    server.slack.event({"type": "app_home_opened", "user": user, "channel": "D" + user[1:],
+                        "tab": "home", "event_ts": new_ts()})
+    view = server.fake.wait_for("views.publish", predicate=lambda call: (
+        call.args.get("user_id") == user))[-1].args["view"]
+    shown = json.dumps(view, ensure_ascii=False)
+    assert "서비스 시작 실패" in shown and "1회 발생 · 마지막 <!date^" in shown

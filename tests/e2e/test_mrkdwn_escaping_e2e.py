@@ -45,7 +45,7 @@ def test_digest_subscribe_with_a_mass_mention_is_refused_without_pinging(
         server: Server) -> None:
     channel = new_channel()
     server.slack.command("digest subscribe <!channel>", channel=channel)
-    reply = server.fake.wait_for("response_url", timeout=20,
+    reply = server.fake.wait_for("response_url",
                                  predicate=lambda call: call.path.endswith("/" + channel))[0]
     assert "&lt;!channel&gt;" in reply.args["text"]
     assert not ACTIVE_MARKUP.search(said_in(server, channel))
@@ -71,5 +71,5 @@ def test_markup_and_direction_controls_in_a_paste_are_inert_in_the_answer(
     home = server.slack.event({"type": "app_home_opened", "user": "U0000ALICE", "tab": "home",
                                "channel": "D0000HOME", "event_ts": "1.1"})
     assert home.status == 200
-    published = server.fake.wait_for("views.publish", timeout=20)[-1]
+    published = server.fake.wait_for("views.publish")[-1]
     assert not ACTIVE_MARKUP.search(json.dumps(published.args, ensure_ascii=False))

@@ -72,7 +72,7 @@ def test_serve_starts_while_slack_is_down_and_is_ready_once_it_is_back(tmp_path:
         assert wait_for_health(server.url, 200, timeout=45)["slack"] == "ok"
         channel = new_channel()
         assert server.slack.command(GPU_ERROR, channel=channel).status == 200
-        server.wait_in(channel, "chat.postMessage", timeout=30)
+        server.wait_in(channel, "chat.postMessage")
 
 
 def test_an_unmigrated_database_is_reported_until_db_upgrade_and_logs_are_json(
@@ -98,7 +98,7 @@ def test_an_unmigrated_database_is_reported_until_db_upgrade_and_logs_are_json(
         server.fake.fail_next("chat.postMessage", body={"ok": False, "error": "invalid_blocks"},
                               times=5)
         server.slack.command(GPU_ERROR, channel=channel)
-        apology = server.fake.wait_for("response_url", timeout=30,
+        apology = server.fake.wait_for("response_url",
                                        predicate=lambda call: call.path.endswith(channel))[0]
         reference = apology.args["text"].split("Reference `")[1].split("`")[0]
         wait_for_log(server, reference, timeout=10)

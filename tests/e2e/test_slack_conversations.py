@@ -371,7 +371,7 @@ def test_a_40000_character_paste_is_acknowledged_at_once_and_answered(server: Se
     # Progress first ("Reading 40,000 characters…"), then that message becomes the answer.
     progress = server.wait_in(channel, "chat.postMessage")[0]
     assert "Reading" in progress.args["text"]
-    update = server.wait_in(channel, "chat.update", timeout=30)[0]
+    update = server.wait_in(channel, "chat.update")[0]
     assert "container-cannot-be-scheduled" in all_text(update.args["blocks"])
     assert len(update.args["blocks"]) <= 50
     assert all(len(block.get("text", {}).get("text", "")) <= 3000

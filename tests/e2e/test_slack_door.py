@@ -154,7 +154,7 @@ def test_the_largest_real_paste_fits_under_the_limit(server: Server, channel: st
     assert 300_000 < len(body) < MAX_BODY_BYTES
     reply = server.slack.post(body, "application/x-www-form-urlencoded")
     assert reply.status == 200
-    server.wait_in(channel, "chat.postMessage", timeout=30)
+    server.wait_in(channel, "chat.postMessage")
 
 
 def test_a_trickled_body_is_cut_off_and_real_requests_still_get_in(server: Server,
@@ -177,7 +177,7 @@ def test_a_replayed_signed_command_is_answered_once(server: Server, channel: str
     headers = slack_signature_headers(body, server.slack.secret)
     assert raw_post(server, body, headers)[0] == 200
     # The whole answer: the card and its thread reply (the full answer).
-    server.wait_in(channel, "chat.postMessage", 2, timeout=20)
+    server.wait_in(channel, "chat.postMessage", 2)
     for _ in range(3):  # the same bytes, the same signature, inside the 5-minute window
         assert raw_post(server, body, headers)[0] == 200
     # Each replay was turned away before any listener ran: none can answer later.
@@ -198,7 +198,7 @@ def test_a_replayed_click_counts_once(server: Server, channel: str) -> None:
     headers = slack_signature_headers(body, server.slack.secret)
     for _ in range(3):
         assert raw_post(server, body, headers)[0] == 200
-    server.wait_in(channel, "chat.update", timeout=20)
+    server.wait_in(channel, "chat.update")
     # The second and third were turned away before any listener ran: no update can follow.
     assert server.repeats_ignored(f"trigger:{payload['trigger_id']}") == 2
     assert len(server.calls_in(channel, "chat.update")) == 1
@@ -231,7 +231,7 @@ def test_metrics_count_requests_answers_and_acks_across_workers(server: Server,
         assert raw_post(server, mention_body(channel), forged_headers()["timestamp x"],
                         "application/json")[0] == 401
     server.slack.command(CRASH_ERROR, channel=channel)
-    server.wait_in(channel, "chat.postMessage", timeout=20)
+    server.wait_in(channel, "chat.postMessage")
     answered = wait_for_metric(server, "troubleshoot_answers_total", metric(
         before, "troubleshoot_answers_total", tier="confident") + 1, tier="confident")
     assert "troubleshoot_answers_total{tier=\"likely\"}" in answered

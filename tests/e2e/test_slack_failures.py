@@ -59,7 +59,7 @@ def test_a_transient_500_is_retried_and_the_answer_arrives(server: Server) -> No
     server.fake.fail_next("chat.postMessage", status=500,
                           body={"ok": False, "error": "internal_error"})
     assert server.slack.mention(GPU_ERROR, channel=channel).status == 200
-    calls = server.wait_in(channel, "chat.postMessage", 2, timeout=30)
+    calls = server.wait_in(channel, "chat.postMessage", 2)
     assert calls[0].args["blocks"] == calls[1].args["blocks"]  # the same answer, sent again
     server.settle()  # an apology or a third post has had its time
     assert len(answers_stored(server, channel)) == 1
@@ -79,7 +79,7 @@ def test_a_post_that_arrived_after_the_timeout_is_not_apologised_for(server: Ser
         assert server.slack.command(GPU_ERROR, channel=channel).status == 200
     server.wait_in(channel, "chat.postMessage", predicate=is_answer)
     lookup = "conversations.replies" if how == "mention" else "conversations.history"
-    server.fake.wait_for(lookup, timeout=30, predicate=lambda call: (
+    server.fake.wait_for(lookup, predicate=lambda call: (
         call.args.get("channel") == channel and call.args.get("include_all_metadata")))
     server.settle()  # an apology or a second post has had its time
     assert time.monotonic() - started < 30  # settled long before slack_sdk's own timeout
@@ -100,14 +100,14 @@ def test_a_slow_channel_does_not_hold_the_answers_of_other_channels(server: Serv
     assert [reply.status for reply in replies] == [200] * 20
     server.wait_in(slow, "chat.postMessage")  # the slow channel's posts have started
     assert server.slack.mention(GPU_ERROR, channel=other).status == 200
-    [answer] = server.wait_in(other, "chat.postMessage", predicate=is_answer, timeout=30)
+    [answer] = server.wait_in(other, "chat.postMessage", predicate=is_answer)
     first_slow = min(call.at for call in server.calls_in(slow, "chat.postMessage"))
     # Answered before the first slow post even returned: no thread was waiting for one.
     assert answer.at < first_slow + slow_s, answer.at - first_slow
     # And the slow channel loses nothing: every paste is answered, once.
     server.wait_in(slow, "chat.postMessage", 20, timeout=90, predicate=is_answer)
     # Slack stores each post after its delay: wait until the last is stored, then for stragglers.
-    server.fake.wait_until(lambda: len(answers_stored(server, slow)) >= 20, timeout=30)
+    server.fake.wait_until(lambda: len(answers_stored(server, slow)) >= 20)
     server.settle()
     assert len(answers_stored(server, slow)) == 20
     assert apologies(server) == []

@@ -66,10 +66,16 @@ def paste(server: Server, channel: str, text: str, user: str = "U0000ALICE") -> 
 
 
 def home_of(server: Server, user: str) -> str:
+    """The Home tab `user` sees when they open it now: the publish this open caused (waiting
+    for the first publish to `user` returned an earlier open's view on a second open)."""
+    def to_user(call: Any) -> bool:
+        return call.args.get("user_id") == user
+
+    before = len([call for call in server.fake.calls_to("views.publish") if to_user(call)])
     server.slack.event({"type": "app_home_opened", "user": user, "channel": "D" + user[1:],
                         "tab": "home", "event_ts": new_ts()})
-    published = server.fake.wait_for("views.publish", predicate=lambda call: (
-        call.args.get("user_id") == user))[-1]
+    published = server.fake.wait_for("views.publish", before + 1, timeout=60,
+                                      predicate=to_user)[-1]
     return all_text(published.args["view"])
 
 
@@ -471,6 +477,40 @@ def test_a_person_of_another_organisation_sees_no_incidents_on_the_home_tab(
     home = shown_text(home_of(server, "U0000GUEST"))
     assert "homeibex" not in home and f"#{incident_id}" not in home, home
     assert "more in private channels or DMs" in home
+
+
+def test_the_home_tab_asks_slack_once_per_viewer_and_a_removed_member_stops_seeing_after_the_ttl(
+        server: Server, monkeypatch: pytest.MonkeyPatch) -> None:
+    """users.info was asked on every open of the Home tab, once per viewer; its answer is now
+    kept for HOME_MEMBER_TTL_S, and no longer: someone removed from the workspace (Slack then
+    answers `deleted`) stops seeing public channels' incidents once it has passed."""
+    ttl_s = 3.0
+    monkeypatch.setenv("HOME_MEMBER_TTL_S", str(ttl_s))
+    public = new_channel()
+    incident_id = paste(server, public, unique_error("homeotter"))
+    viewer, other = ("U" + uuid.uuid4().hex[:10].upper() for _ in range(2))
+
+    def asked(user: str) -> int:
+        return len([call for call in server.fake.calls_to("users.info")
+                    if call.args.get("user") == user])
+
+    first_open = time.monotonic()  # Slack's answer is kept from here
+    for _ in range(3):
+        assert "homeotter" in shown_text(home_of(server, viewer))
+    assert asked(viewer) == 1  # three opens, one question
+    assert "homeotter" in shown_text(home_of(server, other))
+    assert asked(other) == 1  # each viewer is asked about once, not in place of another
+
+    server.fake.remove_user(viewer)
+    # Until the TTL has passed the kept answer stands; after it, the next open asks again and
+    # shows only counts. Waited for by opening the tab, with a generous deadline under load.
+    while "homeotter" in (home := shown_text(home_of(server, viewer))):
+        assert time.monotonic() - first_open < ttl_s + 60, "still shown long after the TTL"
+        assert asked(viewer) == 1
+        time.sleep(0.25)  # between opens, as a person would reopen the tab
+    assert time.monotonic() - first_open >= ttl_s  # the answer was kept until then
+    assert f"#{incident_id}" not in home and "more in private channels or DMs" in home
+    assert asked(viewer) == 2
 
 
 @pytest.mark.parametrize("sharing", ["ext_shared", "org_shared"])

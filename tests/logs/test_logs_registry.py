@@ -95,14 +95,15 @@ def test_log_sources_builds_the_named_sources_in_order(monkeypatch: pytest.Monke
 
 
 def test_serve_refuses_to_start_with_an_unknown_log_source(tmp_path: Path) -> None:
-    env = {**os.environ, "LOG_SOURCES": "azureml-v2,azureml-v3",
+    env = {**os.environ, "LOG_SOURCES": "azureml-v2,azureml-v3", "BOT_LANGUAGE": "en",
            "SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": "secret",
            "DATABASE_URL": f"sqlite:///{tmp_path / 'bot.db'}"}
     done = subprocess.run([str(Path(sys.executable).parent / "troubleshoot-bot"), "serve",
                            "--port", "0"], env=env, cwd=tmp_path, capture_output=True,
                           text=True, timeout=120)
     assert done.returncode == 2
-    assert "LOG_SOURCES names unknown log source(s) azureml-v3" in done.stderr
+    assert ("LOG_SOURCES must be known log sources, comma-separated (azureml-v2, azureml-v1), "
+            "got 'azureml-v3'") in done.stderr
     assert "Traceback" not in done.stderr
 
 

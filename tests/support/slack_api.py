@@ -25,6 +25,13 @@ BOT_ID = "BBOT000001"
 TEAM_ID = "T0000TEST"
 
 
+# How long a test waits for something the app will do (a post, an update, a publish). Waits
+# return as soon as it happens, so a generous deadline costs a passing test nothing; 15-20 s
+# failed tests that wait for chat.update when the machine's two cores were shared by a dozen
+# processes. Only a test that is about a bound (answered within N s) names its own.
+EVENT_DEADLINE_S = 120.0
+
+
 @dataclass
 class Call:
     method: str  # Web API method ("chat.postMessage"), or "response_url" / "upload"
@@ -72,6 +79,8 @@ class FakeSlackAPI:
         self.user_groups: dict[str, list[str]] = {}
         # users.info: each user's team (add_external_user); everyone else is of TEAM_ID.
         self.user_teams: dict[str, str] = {}
+        # users.info: people removed from the workspace (remove_user): Slack answers `deleted`.
+        self.deleted_users: set[str] = set()
         # method -> queued answers (status, body, headers, the channel they are for or None)
         self._failures: dict[str, list[tuple[int, dict[str, Any], dict[str, str], str | None]]] = {}
         self._delays: list[Delay] = []
@@ -188,6 +197,12 @@ class FakeSlackAPI:
         with self._lock:
             self.user_teams[user] = team
 
+    def remove_user(self, user: str) -> None:
+        """A person removed from the workspace (deactivated): users.info still answers, with
+        `"deleted": true`, as Slack does for a deactivated account."""
+        with self._lock:
+            self.deleted_users.add(user)
+
     def add_user_group(self, group: str, members: list[str]) -> None:
         """A Slack user group (id `S...`) and its members, as usergroups.users.list lists them."""
         with self._lock:
@@ -206,7 +221,7 @@ class FakeSlackAPI:
         with self._lock:
             return [call for call in self.calls if call.method == method]
 
-    def wait_for(self, method: str, count: int = 1, timeout: float = 15.0,
+    def wait_for(self, method: str, count: int = 1, timeout: float = EVENT_DEADLINE_S,
                  predicate: Any = None) -> list[Call]:
         """Block until `count` calls of `method` (matching `predicate`) arrived, or fail."""
         deadline = time.monotonic() + timeout
@@ -223,7 +238,8 @@ class FakeSlackAPI:
                                          f"calls so far: {seen}")
                 self._lock.wait(remaining)
 
-    def wait_until(self, condition: Callable[[], bool], timeout: float = 15.0) -> None:
+    def wait_until(self, condition: Callable[[], bool],
+                   timeout: float = EVENT_DEADLINE_S) -> None:
         """Block until `condition()` holds (checked whenever a call arrives or a message is
         stored), or fail."""
         deadline = time.monotonic() + timeout
@@ -330,7 +346,8 @@ class FakeSlackAPI:
         if method == "users.info":
             user = str(args.get("user"))
             return {"ok": True, "user": {"id": user, "name": "someone", "tz": "Asia/Seoul",
-                                         "team_id": self.user_teams.get(user, TEAM_ID)}}
+                                         "team_id": self.user_teams.get(user, TEAM_ID),
+                                         "deleted": user in self.deleted_users}}
         if method == "apps.connections.open":
             if not self.socket_mode_url:
                 return {"ok": False, "error": "not_allowed_token_type"}
