@@ -7,8 +7,16 @@ matcher = Matcher(small_kb(), model=None)
 
 
 def test_a_clear_error_is_answered() -> None:
-    result = matcher.match("Last State: Terminated  Reason: OOMKilled  Exit Code: 137")
+    result = matcher.match("pod scorer-7d9f8b6c5-x2kqz\n"
+                           "Last State: Terminated  Reason: OOMKilled  Exit Code: 137")
     assert result.answer is not None and result.answer.entry_id == "oom"
+
+
+def test_a_kill_with_nothing_but_its_own_words_is_not_answered() -> None:
+    # Round 10: `OOMKilled` is the kill itself, not a sign of a deployment around it; a pod,
+    # a container, the scoring script must show (confidence.serving_around_a_death).
+    result = matcher.match("Last State: Terminated  Reason: OOMKilled  Exit Code: 137")
+    assert result.matches[0].entry_id == "oom" and result.answer is None
 
 
 def test_at_most_one_entry_is_confident() -> None:

@@ -41,7 +41,7 @@ from bot.matching.decision import (
     read_model,
     shipped_model,
 )
-from bot.matching.features import FEATURE_NAMES
+from bot.matching.features import CANDIDATES, FEATURE_NAMES
 from bot.matching.logistic import fit
 from bot.matching.matcher import Matcher, default_matcher
 from bot.matching.precedents import read_index
@@ -321,6 +321,37 @@ def test_the_bot_is_sure_only_on_the_pastes_own_evidence() -> None:
                 and seen.matches[0].entry_id == own.matches[0].entry_id)):
             flipped.append(text[:60])
     assert flipped == []
+
+
+def test_the_sure_probability_is_the_same_with_or_without_precedents() -> None:
+    # Round 10, stronger than the tiers above: the number the confident tier reads is the same
+    # to the last digit with and without the precedent index and the context model, for every
+    # paste whose first candidate the paste itself found. Round 9's variant broke this through
+    # the margins: a candidate only the precedents found sat second and changed margin_rival,
+    # so a right 502 was sure without precedents and only "probably" with them (docs/eval.md,
+    # learn9b). The own-evidence model reads margins over the paste's own candidates.
+    kb = load_knowledge_base(extra="")
+    with_precedents, alone = default_matcher(), Matcher(kb, precedents=None, context=None)
+    model = with_precedents.model
+    assert model is not None and model.own_weights is not None
+    texts = [item.text for name in ("dev.jsonl", "holdout.jsonl", *SPENT_FINAL_HOLDOUTS[-3:])
+             for item in read_items(EVAL / name)]
+    moved, lifted_by_precedents = [], 0
+    for text in texts:
+        seen, own = with_precedents.assess(text), alone.assess(text)
+        if not seen.first_in_paste():
+            continue
+        # A candidate only the precedents found among those with features: the margins of
+        # the full model's rows move (what round 9's variant read).
+        lifted_by_precedents += bool(seen.by_precedents_only & {
+            scored.entry for scored in seen.ranked[:CANDIDATES]})
+        sure = model.own_probabilities((seen.own_rows or seen.rows)[:1])[0]
+        sure_alone = model.own_probabilities((own.own_rows or own.rows)[:1])[0]
+        if seen.ranked[0].entry != own.ranked[0].entry or sure != sure_alone:
+            moved.append(text[:60])
+    assert moved == []
+    # The check has teeth: on these pastes the precedents do add candidates of their own.
+    assert lifted_by_precedents > 0
 
 
 def test_constructed_cases_never_set_a_threshold() -> None:

@@ -306,6 +306,44 @@ def test_a_process_killed_in_a_ci_job_or_a_training_run_is_not_answered(paste: s
     assert first.tier == "unknown"
 
 
+# Round 10: a line that says only that some process was killed, with nothing but the kill's own
+# words around it. An IDE's run window prints the first for any script it runs (here a batch
+# scoring benchmark: "inference" names any model run, not a served one); the kernel's OOM
+# killer the second for any process in a memory cgroup, and people call it "OOM-killed" in
+# their own words. Round 9's holdout had two such pastes answered confidently.
+IDE_RUN_KILLED = """\
+batch inference benchmark over 5,000 images, run from the IDE
+ 38%|███▊      | 1904/5000 [02:11<03:33, 14.49it/s]
+Process finished with exit code 137 (interrupted by signal 9: SIGKILL)
+"""
+CGROUP_OOM_KILLED = """\
+our nightly export job gets OOM-killed under the 1G memory limit of docker compose
+kernel: python3 invoked oom-killer: gfp_mask=0x100cca, order=0, oom_score_adj=0
+kernel: Memory cgroup out of memory: Killed process 2231 (python3) total-vm:3120044kB
+"""
+# The same kill where a deployment shows (its pod and container): still the answer.
+DEPLOYMENT_POD_KILLED = """\
+kubectl describe pod churn-scorer-7d9f8b6c5-x2kqz -n models
+    Last State:     Terminated
+      Reason:       OOMKilled
+      Exit Code:    137
+  Warning  BackOff  kubelet  Back-off restarting failed container scorer in pod \
+churn-scorer-7d9f8b6c5-x2kqz
+"""
+
+
+@pytest.mark.parametrize("paste", [IDE_RUN_KILLED, CGROUP_OOM_KILLED], ids=["ide", "cgroup"])
+def test_a_kill_with_no_deployment_in_sight_is_never_answered_confidently(paste: str) -> None:
+    first = default_matcher().match(paste).matches[0]
+    assert first.entry_id == "vm-out-of-memory"  # still the closest candidate, for the thread
+    assert first.tier != "confident"
+
+
+def test_a_kill_inside_a_deployment_is_still_answered() -> None:
+    result = default_matcher().match(DEPLOYMENT_POD_KILLED)
+    assert result.answer is not None and result.answer.entry_id == "vm-out-of-memory"
+
+
 # Wordings of other model servers and of people, checked against the servers' source (round 5,
 # "rank"): each is ranked first. In this project's own words; none is an evaluation item.
 ROUND_FIVE = [

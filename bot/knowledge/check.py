@@ -35,6 +35,7 @@ from bot.knowledge.links import find_guide, guide_anchors, guide_link_problem
 from bot.knowledge.loader import entry_files, knowledge_folders, load_entries, parse_entry
 from bot.knowledge.model import LANGUAGES, Entry, KnowledgeBase
 from bot.knowledge.msdocs import GuideFormatError
+from bot.matching.confidence import confident_count
 from bot.matching.context import ContextFileError, context_path, read_context
 from bot.matching.decision import ModelFileError, model_path, read_model
 from bot.matching.matcher import Matcher
@@ -129,13 +130,18 @@ def _entry_problems(entry: Entry, anchors: frozenset[str] | None) -> list[str]:
 
 
 def _self_match_problem(matcher: Matcher, entry: Entry, signature: str) -> str | None:
+    """What is wrong with `signature` as its entry's evidence: it must rank its entry first
+    and, by its words alone, be clear enough for the hand rule (confidence.confident_count).
+    The rule's one test of the paste around the words is left out here (a bare kill needs a
+    deployment in sight: confident_count without a paste): a signature alone never shows one,
+    and a kill's own wording is still a good signature (round 10, decision.may_be_sure)."""
     result = matcher.match(signature, top=3, lang="en")
     if not result.matches:
         return f"signature {signature!r} matches nothing"
     best = result.matches[0]
     if best.entry_id != entry.id:
         return f"signature {signature!r} matches {best.entry_id!r} first (score {best.score:.0f})"
-    if not best.confident:
+    if not best.confident and not confident_count(matcher.assess(signature).ranked):
         runner_up = (f", runner-up {result.matches[1].entry_id!r} "
                      f"{result.matches[1].score:.0f}") if len(result.matches) > 1 else ""
         return (f"signature {signature!r} matches its entry but not confidently "

@@ -67,11 +67,13 @@ from bot.matching.decision import (
     EXACT_SCORE,
     TIER_UNKNOWN,
     ConfidenceModel,
+    may_be_sure,
 )
 from bot.matching.features import (
     CONTEXT_COLUMN,
     FEATURE_NAMES,
     FEATURE_SIGNS,
+    OWN_FEATURE_SIGNS,
     PRECEDENT_COLUMN,
 )
 from bot.matching.logistic import Fitted, fit
@@ -92,10 +94,20 @@ USE_PRECEDENTS = True
 # The confident tier reads the own-evidence model (decision.py). False: the full model decides
 # every tier, as before round 8, for a before/after comparison in one process.
 CONFIDENT_ON_OWN_EVIDENCE = True
+# The own-evidence model learns from and reads the paste's own candidates only (Assessed.own,
+# round 10). False: the candidates the precedents added too, as in rounds 8 and 9, for a
+# before/after comparison in one process.
+OWN_CANDIDATES_ONLY = True
+# A death-only line with no deployment around it is never confident (decision.may_be_sure).
+# False: as in round 9, for a before/after comparison in one process.
+DEATH_NEEDS_SERVING = True
 # Learn the paste-context model (bot/matching/context.py) inside every fold. False: its feature
 # stays NaN (no evidence either way), for a before/after comparison in one process.
 USE_CONTEXT = True
 SCORE_FEATURE = FEATURE_NAMES.index("score")
+# Which way each feature may push the own-evidence model (features.OWN_FEATURE_SIGNS; a
+# variable so that a measurement can try others in one process).
+OWN_SIGNS: tuple[int, ...] = OWN_FEATURE_SIGNS
 
 
 def source_group(item: EvalItem) -> str:
@@ -144,16 +156,38 @@ class Assessed:
     # The first candidate was found in the paste itself, not only by precedents: only such a
     # candidate may be likely (decision.ConfidenceModel.tier).
     first_in_paste: bool = True
+    # The rows and labels of the paste's OWN candidates (Assessment.own_rows: the survey's
+    # ranking, no candidate only the precedents found), which the own-evidence model learns
+    # from and reads. None: the same as `rows` and `labels`.
+    own_rows: np.ndarray | None = None
+    own_labels: np.ndarray | None = None
+
+    @property
+    def own(self) -> tuple[np.ndarray, np.ndarray]:
+        """(rows, labels) the own-evidence model learns from and reads."""
+        if self.own_rows is None or self.own_labels is None or not OWN_CANDIDATES_ONLY:
+            return self.rows, self.labels
+        return self.own_rows, self.own_labels
 
 
 def _assessed(item: EvalItem, assessment: Assessment, matcher: Matcher,
               survey: Survey | None) -> Assessed:
     ids = [matcher.index.entry_ids[scored.entry] for scored in assessment.ranked[:RANKED]]
-    count = len(assessment.rows)
-    rows = np.asarray(assessment.rows, dtype=np.float64).reshape(count, len(FEATURE_NAMES))
-    return Assessed(item, tuple(ids[:count]), tuple(ids[count:]), rows,
-                    np.asarray([float(i == item.expected) for i in ids[:count]]), survey,
-                    matcher, assessment.first_in_paste())
+    rows, labels = _rows_and_labels(assessment.rows, ids, item.expected)
+    own_rows, own_labels = (None, None) if survey is None else _rows_and_labels(
+        survey.rows, [matcher.index.entry_ids[scored.entry] for scored in survey.ranked],
+        item.expected)
+    return Assessed(item, tuple(ids[:len(rows)]), tuple(ids[len(rows):]), rows, labels, survey,
+                    matcher, assessment.first_in_paste(), own_rows, own_labels)
+
+
+def _rows_and_labels(rows: list[list[float]], ids: Sequence[str], expected: str
+                     ) -> tuple[np.ndarray, np.ndarray]:
+    """Feature rows as an array, and 1.0 for each whose candidate (`ids`, same order) is the
+    `expected` entry."""
+    count = len(rows)
+    return (np.asarray(rows, dtype=np.float64).reshape(count, len(FEATURE_NAMES)),
+            np.asarray([float(i == expected) for i in ids[:count]]))
 
 
 def assess_all(items: Sequence[EvalItem], matcher: Matcher, *,
@@ -248,16 +282,28 @@ def _fit(data: Sequence[Assessed]) -> Fitted:
 
 
 def _fit_own(data: Sequence[Assessed], full: Fitted) -> Fitted:
-    """The own-evidence model: the same rows without the precedent features, as a model over
-    every feature (`full`'s standardisation, which is the same for the columns it shares, and
-    weight 0 on the precedent features). The full model itself when the rule is off."""
+    """The own-evidence model: the paste's own candidates (Assessed.own) without the features
+    learned from labelled pastes, as a model over every feature in `full`'s standardisation
+    (the model file keeps one) with weight 0 on the learned features. The full model itself
+    when the rule is off."""
     if not CONFIDENT_ON_OWN_EVIDENCE:
         return full
-    rows = np.vstack([a.rows for a in data if len(a.rows)])[:, :PRECEDENT_COLUMN]
-    labels = np.concatenate([a.labels for a in data if len(a.rows)])
-    own = fit(rows, labels, signs=np.asarray(FEATURE_SIGNS[:PRECEDENT_COLUMN]))
-    weights = np.concatenate([own.weights, np.zeros(len(FEATURE_NAMES) - PRECEDENT_COLUMN)])
-    return Fitted(full.mean, full.scale, weights, own.bias)
+    pairs = [a.own for a in data if len(a.own[0])]
+    rows = np.vstack([rows for rows, _ in pairs])[:, :PRECEDENT_COLUMN]
+    labels = np.concatenate([labels for _, labels in pairs])
+    own = fit(rows, labels, signs=np.asarray(OWN_SIGNS))
+    return _restandardised(own, full.mean, full.scale)
+
+
+def _restandardised(own: Fitted, mean: np.ndarray, scale: np.ndarray) -> Fitted:
+    """`own` (fitted over the first columns, in its own standardisation) as the same function
+    of the raw features over every column in (`mean`, `scale`): the own-evidence rows are
+    not the full model's (no precedent-only candidate), so their means and spreads differ."""
+    width = len(own.weights)
+    weights = np.zeros(len(mean))
+    weights[:width] = own.weights * scale[:width] / own.scale
+    bias = own.bias + float(np.sum(own.weights * (mean[:width] - own.mean) / own.scale))
+    return Fitted(mean, scale, weights, bias)
 
 
 @dataclass(frozen=True)
@@ -286,18 +332,32 @@ def _out_of_fold(data: Sequence[Assessed], folds: int) -> Probabilities:
         for position, (a, f) in enumerate(zip(data, fold_of, strict=True)):
             if f == fold and len(a.rows):
                 full[position] = fitted.probabilities(a.rows)
-                own[position] = fitted_own.probabilities(a.rows)
+                own[position] = _own_probabilities(fitted_own, a)
     return Probabilities(full, own)
 
 
+def _own_probabilities(fitted_own: Fitted, a: Assessed) -> np.ndarray:
+    """The own-evidence model's probabilities of the paste's own candidates; only the first
+    is read (its tier), and only when it is also the first of `a.rows` (in the paste)."""
+    rows = a.own[0]
+    return fitted_own.probabilities(rows) if len(rows) else np.zeros(1)
+
+
 def _is_exact(a: Assessed) -> bool:
-    """The first candidate is an exact match (decision.EXACT_SCORE)."""
-    return bool(len(a.rows)) and a.rows[0][SCORE_FEATURE] * 100.0 >= EXACT_SCORE
+    """The first candidate is an exact match (decision.EXACT_SCORE) that may be sure."""
+    return _may_be_sure(a) and a.rows[0][SCORE_FEATURE] * 100.0 >= EXACT_SCORE
 
 
 def _may_be_confident(a: Assessed) -> bool:
-    """The first candidate scores at least the floor of decision.CONFIDENT_MIN_SCORE."""
-    return bool(len(a.rows)) and a.rows[0][SCORE_FEATURE] * 100.0 >= CONFIDENT_MIN_SCORE
+    """The first candidate scores at least the floor of decision.CONFIDENT_MIN_SCORE and may
+    be sure."""
+    return _may_be_sure(a) and a.rows[0][SCORE_FEATURE] * 100.0 >= CONFIDENT_MIN_SCORE
+
+
+def _may_be_sure(a: Assessed) -> bool:
+    """The first candidate's evidence allows the confident tier (decision.may_be_sure): what
+    can never be confident never spends the confident budget, nor sets its thresholds."""
+    return bool(len(a.rows)) and (not DEATH_NEEDS_SERVING or may_be_sure(a.rows[0]))
 
 
 def replicate_weights(groups: Sequence[str], replicates: int | None = None,
@@ -461,7 +521,8 @@ def _decided(a: Assessed, probabilities: np.ndarray, own: np.ndarray, confident:
         model = ConfidenceModel(FEATURE_NAMES, np.zeros(0), np.ones(0), np.zeros(0), 0.0,
                                 confident, likely, confident_exact=confident_exact)
         tier = model.tier(float(probabilities[0]), float(a.rows[0][SCORE_FEATURE]) * 100.0,
-                          own=float(own[0]), in_paste=a.first_in_paste)
+                          own=float(own[0]), in_paste=a.first_in_paste,
+                          may_be_sure=_may_be_sure(a))
     return Decided(a.item.id, a.item.expected, a.candidates + a.rest, tier, a.item.kind,
                    a.item.origin)
 
@@ -520,7 +581,7 @@ def judge_fold(training: Sequence[Assessed], held_out: Sequence[Assessed], inner
     believed = tuple(_decided(a, p, own, confident, likely, exact) for a, p, own
                      in zip(training, probabilities.full, probabilities.own, strict=True))
     judged = tuple(_decided(a, fitted.probabilities(a.rows) if len(a.rows) else np.empty(0),
-                            fitted_own.probabilities(a.rows) if len(a.rows) else np.empty(0),
+                            _own_probabilities(fitted_own, a) if len(a.rows) else np.empty(0),
                             confident, likely, exact)
                    for a in held_out)
     return Fold(believed, judged)

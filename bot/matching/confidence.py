@@ -22,6 +22,7 @@ At most one entry is confident: the bot presents one answer.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from bot.matching.index import word_form
@@ -32,10 +33,17 @@ ANSWER_THRESHOLD = 72.0
 MARGIN = 15.0
 MIN_EVIDENCE = 3.0
 
-# Words of a process killed by the operating system, in whatever program.
+# Words of a process killed by the operating system, in whatever program, as the programs that
+# watch it report the kill: Python's subprocess, a shell, an IDE's run window ("Process
+# finished with exit code 137 (interrupted by signal 9: SIGKILL)"), the kernel's OOM killer
+# ("Memory cgroup out of memory: Killed process", "invoked oom-killer"), a container runtime
+# (OOMKilled, terminated). Round 10: the IDE's and the runtime's words were missing, so a
+# benchmark script SIGKILLed under an IDE and a job "OOM-killed" under a Docker memory limit
+# were not recognised as deaths alone, and were answered confidently.
 PROCESS_DEATH_WORDS = frozenset(words(
     "died with Signals.SIGKILL SIGKILL signal 9 killed kill Killed exit exited code status "
-    "exitCode 137 MemoryError out of memory OOM the process"))
+    "exitCode 137 MemoryError out of memory OOM the process finished interrupted by "
+    "terminated OOMKilled oom-killer invoked cgroup"))
 # Words that put a paste in a model deployment: the scoring script, the serving stack, the
 # Azure ML deployment objects, the Kubernetes objects a deployment runs as.
 # Whole words only (`score.py`, not its part `py`, which any pip or Python line has).
@@ -48,6 +56,16 @@ SERVING_CONTEXT = _whole_words(
     "inference endpoint endpoints deployment deploy deployed gunicorn azmlinfsrv azureml-app "
     "azureml-models pod pods container containers replica replicas kubectl aks aci "
     "CrashLoopBackOff OOMKilled serving predictor")
+
+
+# Words of SERVING_CONTEXT that do not show a deployment around a death alone: the kill's own
+# words (`OOMKilled` is the death, whatever ran), `inference`, which names any model run (a
+# benchmark, a batch script, a notebook) as much as a served one, and `score`, the word form
+# of `score.py` but also of the kernel OOM killer's own `oom_score_adj` (score.py itself is
+# looked for as a name: _SCORING_SCRIPT).
+_NOT_SERVING_AROUND_A_DEATH = PROCESS_DEATH_WORDS | frozenset(words("inference score"))
+SERVING_AROUND_A_DEATH = SERVING_CONTEXT - _NOT_SERVING_AROUND_A_DEATH
+_SCORING_SCRIPT = re.compile(r"\bscore\.py\b")
 
 
 # Words that put an image build in a model deployment (or an Azure ML environment build): a
@@ -73,7 +91,7 @@ def confident_count(ranked: Sequence[EntryScore], paste: PreparedPaste | None = 
     if not (best.pattern_hit
             or max(best.best.matched_weight, best.specific) >= MIN_EVIDENCE):
         return 0
-    if paste is not None and process_death_only(best, paste) and not serving_context(paste):
+    if paste is not None and process_death_only(best, paste) and not serving_around_a_death(paste):
         return 0
     return 1
 
@@ -81,6 +99,13 @@ def confident_count(ranked: Sequence[EntryScore], paste: PreparedPaste | None = 
 def serving_context(paste: PreparedPaste) -> bool:
     """The paste shows a model deployment (the scoring script, the serving stack, a pod)."""
     return bool(paste.all_words & SERVING_CONTEXT)
+
+
+def serving_around_a_death(paste: PreparedPaste) -> bool:
+    """The paste shows a model deployment in words other than a kill's own: what a death-only
+    line needs around it to be a deployment's (SERVING_AROUND_A_DEATH)."""
+    return bool(paste.all_words & SERVING_AROUND_A_DEATH) or any(
+        _SCORING_SCRIPT.search(line) for line in paste.lines)
 
 
 def deployment_context(paste: PreparedPaste) -> bool:

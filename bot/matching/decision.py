@@ -15,7 +15,10 @@ The confident tier stands on the paste's own evidence (round 8): its two rules r
 probability of a second logistic regression over the same features without the precedents'
 (`own_weights`: zero on the features learned from labelled pastes: precedent_entry,
 precedent_none and, from round 9, context_none), while the likely tier and the probability
-shown read the full model. The nearest labelled pastes still find candidates and lift an entry
+shown read the full model. From round 10 it reads the rows of the paste's own candidates
+(Assessment.own_rows), so its margins never count a candidate only the precedents found; and
+a first candidate whose evidence is a bare kill with no deployment in sight is never
+confident (may_be_sure). The nearest labelled pastes still find candidates and lift an entry
 to "probably", and the paste's context (context.py) can keep one from it; neither makes the
 bot sure. Out of fold by file (a model that
 never saw the stack), the full model's confident threshold swung from 0.84 to 0.98 between
@@ -32,6 +35,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,7 +47,10 @@ from bot.paths import project_folder
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
+# 2 (round 10): the own-evidence weights are learned over the paste's own candidates (no
+# candidate only the precedents found) and the death features read the kill's own words as
+# no deployment; a file of version 1 was fitted to the old features: retrain.
+FORMAT_VERSION = 2
 TIER_CONFIDENT = "confident"
 TIER_LIKELY = "likely"
 TIER_UNKNOWN = "unknown"
@@ -62,6 +69,19 @@ CONFIDENT_MIN_SCORE = 72.0
 # claim first (crossval.pick_thresholds).
 EXACT_SCORE = 99.5
 TIER_CONFIDENT_EXACT = "confident_exact"
+DEATH_OUTSIDE_COLUMN = FEATURE_NAMES.index("death_outside_serving")
+
+
+def may_be_sure(row: Sequence[float]) -> bool:
+    """Whether a first candidate's own features (a row in FEATURE_NAMES order) allow the
+    confident tier at all. Not when its evidence says only that some process was killed and
+    nothing but the kill's own words shows a deployment (features.death_outside_serving): any
+    program killed by the OS prints those lines, and the fix for a deployment's memory is not
+    the fix for a benchmark script or a batch job. The hand rule (confidence.py) never
+    answered such a paste; as a learned feature alone it was outweighed by the exact match
+    of a documented death line, and round 9's holdout had two such look-alikes answered
+    confidently (docs/eval.md, round 10). Such a paste can still be "probably" out of memory."""
+    return not (len(row) > DEATH_OUTSIDE_COLUMN and row[DEATH_OUTSIDE_COLUMN] > 0.5)
 
 
 def model_path() -> Path:
@@ -112,10 +132,11 @@ class ConfidenceModel:
         return 1.0 / (1.0 + np.exp(-(values @ weights + bias)))
 
     def tier(self, probability: float, score: float = 100.0, own: float | None = None,
-             in_paste: bool = True) -> str:
+             in_paste: bool = True, may_be_sure: bool = True) -> str:
         """The tier of a first candidate: `probability` from the full model, `own` from the
         own-evidence model (None: the full model's probability stands for both); `in_paste`
-        False when only the precedents found it (no signature, pattern or entry text did)."""
+        False when only the precedents found it (no signature, pattern or entry text did);
+        `may_be_sure` False when its evidence cannot make it confident (may_be_sure())."""
         if not in_paste:
             # "Probably X" must rest on something in the paste. Out of fold on the pool, the
             # first candidates only precedents found were right 4 times in 14 (8 of the 14
@@ -125,6 +146,8 @@ class ConfidenceModel:
             # listed as candidates.
             return TIER_UNKNOWN
         sure = probability if own is None else own
+        if not may_be_sure:
+            sure = -1.0
         if sure >= self.confident and score >= CONFIDENT_MIN_SCORE:
             return TIER_CONFIDENT
         if (self.confident_exact is not None and score >= EXACT_SCORE

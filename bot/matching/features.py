@@ -23,6 +23,7 @@ from bot.matching.confidence import (
     confident_count,
     deployment_context,
     process_death_only,
+    serving_around_a_death,
     serving_context,
 )
 from bot.matching.error_lines import line_body
@@ -131,6 +132,8 @@ _LOWERS = ("gap_to_first", "explained", "death_outside_serving", "build_outside_
            "precedent_none")
 FEATURE_SIGNS: tuple[int, ...] = tuple(
     1 if name in _RAISES else -1 if name in _LOWERS else 0 for name in FEATURE_NAMES)
+# The own-evidence model's (decision.py), over the features before PRECEDENT_COLUMN.
+OWN_FEATURE_SIGNS: tuple[int, ...] = FEATURE_SIGNS[:PRECEDENT_COLUMN]
 
 
 @dataclass(frozen=True)
@@ -145,6 +148,9 @@ class PasteShape:
     korean: float
     no_error_line: float
     serving: float
+    # Serving words other than a kill's own (confidence.serving_around_a_death): what a
+    # death-only line needs to count as a deployment's.
+    serving_around_death: float
     deployment: float
     azure: float
     out_of_scope: float
@@ -177,6 +183,7 @@ def paste_shape(text: str, extracted: Extracted, paste: PreparedPaste,
         korean=float(bool(_HANGUL.search(head))),
         no_error_line=float(errors == 0),
         serving=float(serving),
+        serving_around_death=float(serving_around_a_death(paste)),
         deployment=float(deployment_context(paste)),
         azure=float(bool(_AZURE.search(text[:MAX_CONTEXT_CHARS]))),
         out_of_scope=float(out_of_scope(text, serving)),
@@ -213,7 +220,7 @@ def candidate_features(ranked: Sequence[EntryScore], paste: PreparedPaste, extra
         cause = extracted.causes[line] if in_paste and line < len(extracted.causes) else False
         overlap, coverage = _word_overlap(index, scored.entry, paste)
         death = process_death_only(scored, paste)
-        outside = death and (not shape.serving or shape.other_activity)
+        outside = death and (not shape.serving_around_death or shape.other_activity)
         rows.append([
             scored.score / 100.0,
             scored.best.score / 100.0,

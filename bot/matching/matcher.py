@@ -30,6 +30,7 @@ from bot.matching.decision import (
     TIER_LIKELY,
     TIER_UNKNOWN,
     ConfidenceModel,
+    may_be_sure,
     shipped_model,
 )
 from bot.matching.evidence import evidence_line, evidence_text, naming_line
@@ -99,6 +100,11 @@ class Assessment:
     verdict: Verdict = EMPTY_VERDICT  # what the nearest labelled pastes say
     # The entries only the precedents found (nothing in the paste did): never "probably".
     by_precedents_only: frozenset[int] = frozenset()
+    # Features of the paste's OWN candidates (the survey's ranking, before the precedents add
+    # theirs): what the own-evidence model reads. Its margins (margin_next, margin_rival,
+    # gap_to_first) are then over entries the paste itself scored, so a candidate only the
+    # precedents found can never move the confident tier. None: the same as `rows`.
+    own_rows: list[list[float]] | None = None
 
     def first_in_paste(self) -> bool:
         """The first candidate was found by the paste's own words (decision.tier's in_paste)."""
@@ -168,7 +174,8 @@ class Matcher:
                                       survey.shape, survey.prose, verdict)
         found = {item.entry for item in survey.ranked}
         return Assessment(survey.extracted, survey.paste, ranked, rows, verdict,
-                          frozenset(item.entry for item in ranked if item.entry not in found))
+                          frozenset(item.entry for item in ranked if item.entry not in found),
+                          survey.rows)
 
     def _match(self, text: str, *, top: int, lang: str) -> MatchResult:
         assessed = self.assess(text)
@@ -181,9 +188,14 @@ class Matcher:
             found = self.model.probabilities(assessed.rows)
             probabilities[: len(found)] = [float(p) for p in found]
             # Sure only on the paste's own evidence; the precedents can make it "probably".
-            own = self.model.own_probabilities(assessed.rows[:1])
+            # A first candidate found in the paste is the survey's first too (a precedent-only
+            # candidate never outscores it without being first itself), so its own-evidence
+            # row is own_rows[0], margins over the paste's own candidates.
+            own_rows = assessed.own_rows if assessed.own_rows is not None else assessed.rows
+            own = self.model.own_probabilities(own_rows[:1]) if own_rows else [0.0]
             tiers[0] = self.model.tier(float(found[0]), ranked[0].score, own=float(own[0]),
-                                       in_paste=assessed.first_in_paste())
+                                       in_paste=assessed.first_in_paste(),
+                                       may_be_sure=may_be_sure(assessed.rows[0]))
             if tiers[0] == TIER_UNKNOWN and isinstance(text, str) and only_a_code(text) \
                     and ranked[0].best.source:
                 # A code typed alone (`/troubleshoot 504`) is all the person said, and the
