@@ -237,11 +237,17 @@ def test_a_plain_gunicorn_app_that_fails_to_boot_is_not_answered_confidently() -
 
 def test_an_init_container_crash_loop_is_not_the_server_failing_to_start() -> None:
     # KServe's storage initializer downloading the model is an init container: the model
-    # server never ran, so its start-up crash is not the answer (tests/eval/README.md).
+    # server never ran, so its start-up crash is not the sure answer (tests/eval/README.md).
+    # Round 10: the bare line is rated "probably the failed start", not "unknown": the spent
+    # holdout's h2-kserve-2037 (the same `kubectl get pods` line, labelled before that
+    # convention, and labels are never edited) teaches it, and each retrain since round 9
+    # has put it either side of the likely threshold. A rule making it unknown was measured
+    # and left out (docs/eval.md, round 10, merged): it moved the thresholds and answered
+    # one more unrelated paste confidently.
     init = ("sklearn-iris-predictor-00001-deployment-5d8f9c-x7k2p   0/2     "
             "Init:CrashLoopBackOff   7          14m")
     server = "my-scorer-6c9f7d8b5-qwxzt   0/1     CrashLoopBackOff   7          14m"
-    assert default_matcher().match(init).matches[0].tier == "unknown"
+    assert default_matcher().match(init).answer is None
     assert default_matcher().match(server).answer is not None
 
 
