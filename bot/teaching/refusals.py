@@ -67,6 +67,7 @@ STRINGS = {
 }
 
 say = Catalog(STRINGS)
+NO_ERROR_LINE = "no_error_line"
 
 
 class Refused(str):

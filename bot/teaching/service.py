@@ -48,7 +48,7 @@ from bot.teaching.models import (
     TeamEntry,
     TeamSignature,
 )
-from bot.teaching.refusals import Refused
+from bot.teaching.refusals import NO_ERROR_LINE, Refused
 
 VERSION_ROW = 1
 # A signature that the evaluation set's "none" pastes (errors the KB rightly does not know)
@@ -268,7 +268,7 @@ def propose_entry(session: Session, incident: Incident, *, note: str, by: str | 
         return Proposal(None, _nothing_said_in(channel, incident))
     signature = signature_of(paste)
     if not signature:  # only someone's words: no draft, and the resolver is told what to paste
-        refusal = Refused("no_error_line", id=incident.id)
+        refusal = Refused(NO_ERROR_LINE, id=incident.id)
         _audit(session, actor=by, action="refuse", detail=refusal)
         return Proposal(None, refusal)
     kb = team_knowledge_base(session, base)
