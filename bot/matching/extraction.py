@@ -113,13 +113,27 @@ def has_error_line(text: object) -> bool:
 
 def strongest_line(text: object) -> str | None:
     """The key line with the strongest error signal (the first of equals: an exception names
-    the cause before the lines it drags along); None when extraction kept no line. What a
-    draft's signature and the digest's sample of an unknown error quote."""
-    extracted = extract(text)
-    if not extracted.key_lines:
-        return None
+    the cause before the lines it drags along); None when extraction kept no line. What the
+    digest's sample of an unknown error quotes."""
+    return _strongest(extract(text), errors_only=False)
+
+
+def strongest_error_line(text: object) -> str | None:
+    """As strongest_line, among the paste's error lines only (error_lines.is_error_line): None
+    when the paste is only a person's own words ("모델 배포가 계속 실패하는데 왜 그런지
+    모르겠어요"). What a draft's signature quotes: a signature is error text the matcher looks
+    for, and a sentence of someone's would match other people's chatter."""
+    return _strongest(extract(text), errors_only=True)
+
+
+def _strongest(extracted: Extracted, *, errors_only: bool) -> str | None:
     signals = extracted.signals or (0.0,) * len(extracted.key_lines)
-    best = max(range(len(extracted.key_lines)), key=lambda index: (signals[index], -index))
+    wanted = set(extracted.error_lines) if errors_only else None
+    candidates = [index for index, line in enumerate(extracted.key_lines)
+                  if wanted is None or line in wanted]
+    if not candidates:
+        return None
+    best = max(candidates, key=lambda index: (signals[index], -index))
     return extracted.key_lines[best]
 
 

@@ -68,6 +68,12 @@ STRINGS = {
                             "ko": "KB 관리자나 초안을 제안한 사람만 버릴 수 있습니다."},
     "refused": {"en": "Not added: {reason}", "ko": "추가하지 않았습니다: {reason}"},
     # A signature refused (bot.teaching.service.SignatureProblem), said to whoever asked.
+    "refused_not_error": {"en": "Not proposed: this is not an error line but someone's own "
+                                "words; it would answer other people's messages, not *{entry}*'s "
+                                "error.",
+                          "ko": "제안하지 않았습니다: 이 줄은 오류 줄이 아니라 사람이 쓴 "
+                                "문장이라 *{entry}* 항목의 오류가 아닌 다른 사람들의 메시지에 "
+                                "답하게 됩니다."},
     "refused_general": {"en": "Not proposed: this error line is too general to name *{entry}* "
                               "alone; it would answer other errors too.",
                         "ko": "제안하지 않았습니다: 이 오류 줄은 너무 일반적이어서 *{entry}* "

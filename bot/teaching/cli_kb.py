@@ -52,6 +52,10 @@ STRINGS = {
     "disabled": {"en": "{entry}: team knowledge disabled by {by}",
                  "ko": "{by} 님이 {entry} 항목의 팀 지식을 껐습니다"},
     # service.SignatureProblem, by kind
+    "signature_not_error": {"en": "this is not an error line but someone's own words; it would "
+                                  "match other people's messages, not {entry}'s error",
+                            "ko": "이 줄은 오류 줄이 아니라 사람이 쓴 문장이라 {entry} 항목의 "
+                                  "오류가 아닌 다른 사람들의 메시지에 답하게 됩니다"},
     "signature_general": {"en": "this error line is too general to name {entry} alone; it "
                                 "would answer other errors too",
                           "ko": "이 오류 줄은 너무 일반적이어서 {entry} 항목만 가리키지 못하고 "

@@ -2,7 +2,9 @@
 
 - The signature is the paste's deciding error line, redacted, then masked (bot/matching/masking):
   numbers, timestamps, quoted values and kebab-case resource names become placeholders, so the
-  same error with other values matches it.
+  same error with other values matches it. A paste with no error line (only a person's words:
+  a question, a Korean sentence) has no signature: a sentence of someone's as a signature would
+  match other people's chatter. The same rule as the matcher's evidence (error_lines).
 - A signature that is mostly placeholders once masked, or too short, is refused with the reason:
   it would answer unrelated pastes. (service.py adds the second test, against the evaluation
   set's "none" pastes.)
@@ -17,7 +19,8 @@ import re
 import yaml
 
 from bot.knowledge.msdocs import slugify
-from bot.matching.extraction import strongest_line
+from bot.matching.error_lines import only_chat
+from bot.matching.extraction import strongest_error_line
 from bot.matching.masking import mask
 from bot.redaction import sanitize
 
@@ -47,22 +50,35 @@ class TooGeneral(ValueError):
 
 
 def error_line(paste: str) -> str:
-    """The line of a paste that names its error: the key line with the strongest error signal
-    (the first of equals: an exception names the cause before the lines it drags along)."""
-    line = strongest_line(sanitize(paste))
-    if line is not None:
-        return line
-    lines = [line.strip() for line in str(sanitize(paste)).splitlines() if line.strip()]
-    return lines[0] if lines else ""
+    """The line of a paste that names its error: the error line with the strongest signal
+    (the first of equals: an exception names the cause before the lines it drags along).
+    "" when the paste has none: a person's own words are never a signature, whatever else."""
+    return strongest_error_line(sanitize(paste)) or ""
 
 
 def signature_of(paste: str) -> str:
-    """The paste's error line, redacted and masked, leading timestamps and pod names dropped."""
-    line = _REDACTED.sub("<secret>", mask(str(sanitize(error_line(paste)))))
+    """The paste's error line, redacted and masked, leading timestamps and pod names dropped;
+    "" when the paste has no error line (only someone's words about one)."""
+    line = error_line(paste)
+    if not line:
+        return ""
+    line = _REDACTED.sub("<secret>", mask(str(sanitize(line))))
     line = _SECRET_PART.sub(" ", line)
     line = _RESOURCE_NAME.sub("<name>", line)
     line = _LEADING_PLACEHOLDERS.sub("", line)
     return " ".join(line.split())[:SIGNATURE_LIMIT]
+
+
+def prose_problem(signature: str) -> str | None:
+    """Why `signature` is not error text at all, or None: a question or a sentence of a
+    person's (bot.matching.error_lines, the rule the matcher's evidence uses). A draft stored
+    before drafts were made from error lines only can still carry one; approval refuses it."""
+    if not signature.strip():
+        return "no error line: the paste holds no error text to use as a signature"
+    if only_chat(signature):
+        return (f"not an error line: {signature!r} is someone's own words, which would match "
+                f"other people's messages, not this error")
+    return None
 
 
 def generality_problem(signature: str) -> str | None:

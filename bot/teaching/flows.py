@@ -13,6 +13,7 @@ from bot.incidents.models import Incident, Occurrence
 from bot.knowledge.loader import cached_knowledge_base
 from bot.storage import session_scope
 from bot.teaching import service
+from bot.teaching.refusals import NO_ERROR_LINE, Refused
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +36,12 @@ class ProposedDraft:
 class AfterResolution:
     draft: ProposedDraft | None
     refusal: str | None = None  # why no draft, when one was considered
+
+    @property
+    def wants_error_line(self) -> bool:
+        """No draft because the paste was only someone's words: the resolver is asked for the
+        error line (every surface tells them; the other refusals are for `kb drafts` readers)."""
+        return isinstance(self.refusal, Refused) and self.refusal.key == NO_ERROR_LINE
 
 
 def shown(draft: service.KnowledgeDraft) -> ProposedDraft:

@@ -29,6 +29,24 @@ STRINGS = {
                    "ko": "지식 베이스에서 사라진 항목입니다: {entry}"},
     "nothing_to_disable": {"en": "{entry} has no team entry or team signature to disable",
                            "ko": "끌 팀 항목이나 팀 시그니처가 없습니다: {entry}"},
+    # A paste of only someone's words ("모델 배포가 계속 실패하는데 왜 그런지 모르겠어요") has no
+    # line to be a signature (drafting.error_line); the resolver is asked for the error line.
+    "no_error_line": {
+        "en": "incident #{id} has no error line to draft from, only someone's own words, and a "
+              "signature must be the error text itself. The resolution note is kept with the "
+              "incident; to teach the bot, paste the error line (the exception, event or log "
+              "line) and resolve that incident with the note",
+        "ko": "#{id}번 인시던트에는 초안을 만들 오류 줄이 없고 사람이 쓴 문장만 있습니다. "
+              "시그니처는 오류 텍스트 그대로여야 합니다. 해결 메모는 인시던트에 그대로 "
+              "남아 있습니다. 봇에게 가르치려면 오류 줄(예외, 이벤트, 로그 줄)을 붙여 넣고 "
+              "그 인시던트를 메모와 함께 해결해 주세요"},
+    "no_error_line_teach": {
+        "en": "incident #{id} has no error line to teach, only someone's own words, and a "
+              "signature must be the error text itself: paste the error line (the exception, "
+              "event or log line) and teach that incident",
+        "ko": "#{id}번 인시던트에는 가르칠 오류 줄이 없고 사람이 쓴 문장만 있습니다. "
+              "시그니처는 오류 텍스트 그대로여야 합니다. 오류 줄(예외, 이벤트, 로그 줄)을 "
+              "붙여 넣고 그 인시던트를 가르쳐 주세요"},
     # Who may decide (service.maintainer_problem); a draft's proposer may also reject it.
     "no_maintainers": {"en": "no KB maintainers are configured (set KB_MAINTAINERS to Slack "
                              "user ids)",
@@ -49,6 +67,7 @@ STRINGS = {
 }
 
 say = Catalog(STRINGS)
+NO_ERROR_LINE = "no_error_line"
 
 
 class Refused(str):

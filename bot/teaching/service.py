@@ -31,6 +31,7 @@ from bot.teaching.drafting import (
     entry_id_for,
     entry_markdown,
     generality_problem,
+    prose_problem,
     signature_of,
     title_from,
 )
@@ -47,7 +48,7 @@ from bot.teaching.models import (
     TeamEntry,
     TeamSignature,
 )
-from bot.teaching.refusals import Refused
+from bot.teaching.refusals import NO_ERROR_LINE, Refused
 
 VERSION_ROW = 1
 # A signature that the evaluation set's "none" pastes (errors the KB rightly does not know)
@@ -73,8 +74,8 @@ class NotMaintainer(TeachingError):
 class SignatureProblem(str):
     """Why a signature was refused: the English sentence (audit rows, the command line) that it
     is, plus what a person's answer in Slack needs to say it in their own language: `kind`
-    ("general", "other_entry", "not_confident"), the entry it was for and, for "other_entry",
-    the entry that answers it instead."""
+    ("not_error", "general", "other_entry", "not_confident"), the entry it was for and, for
+    "other_entry", the entry that answers it instead."""
 
     kind: str
     entry: str
@@ -181,6 +182,9 @@ def unrelated_pastes() -> tuple[str, ...]:
 def signature_problem(signature: str, entry: Entry, kb: KnowledgeBase
                       ) -> SignatureProblem | None:
     """Why `signature` must not be a signature of `entry` (in `kb`), or None."""
+    problem = prose_problem(signature)
+    if problem:
+        return SignatureProblem(problem, kind="not_error", entry=entry.id)
     problem = generality_problem(signature)
     if problem:
         return SignatureProblem(problem, kind="general", entry=entry.id)
@@ -263,6 +267,10 @@ def propose_entry(session: Session, incident: Incident, *, note: str, by: str | 
     if not paste:
         return Proposal(None, _nothing_said_in(channel, incident))
     signature = signature_of(paste)
+    if not signature:  # only someone's words: no draft, and the resolver is told what to paste
+        refusal = Refused(NO_ERROR_LINE, id=incident.id)
+        _audit(session, actor=by, action="refuse", detail=refusal)
+        return Proposal(None, refusal)
     kb = team_knowledge_base(session, base)
     title = title_from(signature)
     taken = {entry.id for entry in kb.entries} | set(session.scalars(
@@ -302,6 +310,10 @@ def propose_signature(session: Session, incident_id: int, entry_id: str, *, by: 
     if not paste:
         raise TeachingError(_nothing_said_in(channel, incident))
     signature = signature_of(paste)
+    if not signature:
+        refusal = Refused("no_error_line_teach", id=incident_id)
+        _audit(session, actor=by, action="refuse", entry_id=entry_id, detail=refusal)
+        raise TeachingError(refusal)
     problem = signature_problem(signature, entry, kb)
     if problem:
         _audit(session, actor=by, action="refuse", entry_id=entry_id, detail=problem)

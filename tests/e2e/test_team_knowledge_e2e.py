@@ -267,3 +267,32 @@ def test_picker_under_an_abstention_teaches_the_chosen_entry(server: Server) -> 
     variant = [f"2026-12-0{n}T10:00:00Z ScoringInitError: init() failed: FeatureCacheNotReady "
                f"for model 'churn-v{n}' after {n} retries" for n in (3, 4, 5, 6)]
     answered_by_every_worker(server, variant, target, since)
+
+
+PROSE = "모델 배포가 계속 실패하는데 왜 그런지 모르겠어요"
+PROSE_NOTE = "방화벽 규칙을 고쳤습니다. 서브넷을 허용했습니다."
+
+
+def test_a_prose_only_paste_resolved_in_slack_drafts_nothing_and_asks_for_the_error_line(
+        server: Server) -> None:
+    """qa10: a paste of only someone's words, resolved with a note, proposed that sentence as
+    a signature. Now nothing is drafted, the resolver alone is asked for the error line, and
+    the note is kept on the incident."""
+    channel = new_channel()
+    server.slack.mention(PROSE, channel=channel)
+    answer = server.wait_in(channel, "chat.postMessage", predicate=is_answer)[0]
+    [ts] = [ts for (c, ts) in server.fake.messages if c == channel]
+    message = server.stored_message(channel, ts) | {"blocks": blocks_of(answer)}
+    [(incident_id,)] = server.sql(
+        "SELECT incident_id FROM occurrences WHERE channel = :c", c=channel)
+    resolve_in_slack(server, channel, message, PROSE_NOTE)
+
+    hint = server.wait_in(channel, "chat.postEphemeral", predicate=lambda call: (
+        "no error line" in all_text(call.args)))[0]
+    assert hint.args["user"] == "U0000CAROL"  # only the resolver
+    assert f"#{incident_id}" in all_text(hint.args)
+    assert server.sql("SELECT status, resolution_note FROM incidents WHERE id = :i",
+                      i=incident_id) == [("resolved", PROSE_NOTE)]
+    assert server.sql("SELECT id FROM kb_drafts WHERE incident_id = :i", i=incident_id) == []
+    assert not any("kb_draft_approve" in all_text(m.get("blocks"))
+                   for (c, _ts), m in server.fake.messages.items() if c == channel)

@@ -26,6 +26,7 @@ from bot.slack.privacy import audience_for
 from bot.slack.render import render_help, render_resolved, render_text
 from bot.slack.subcommands import CommandContext, Subcommand, SubcommandRegistry
 from bot.teaching.flows import propose_after_resolution
+from bot.teaching.refusals import Refused
 
 COMMAND = "/troubleshoot"
 # What people type after `lang`: the code, or the language's name in either language.
@@ -132,6 +133,11 @@ def _propose_draft(ctx: CommandContext, *, incident_id: int, note: str) -> None:
     after = propose_after_resolution(ctx.settings.database_url, ctx.settings.knowledge_path,
                                      incident_id=incident_id, note=note, by=ctx.user or None,
                                      channel=ctx.channel or None, audience=audience)
+    if after.wants_error_line and isinstance(after.refusal, Refused):
+        # Only the resolver hears it: the note drafted nothing, and what to paste instead.
+        ctx.respond(response_type="ephemeral",
+                    **render_text(after.refusal.in_language(ctx.lang)).as_kwargs())
+        return
     where = flows.incident_thread(ctx.settings, incident_id) if after.draft else None
     if after.draft is None or where is None or where[0] != ctx.channel:
         return

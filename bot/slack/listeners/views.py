@@ -14,6 +14,7 @@ from typing import Any
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 
 from bot.slack import flows
@@ -34,8 +35,21 @@ from bot.slack.render import (
     render_text,
 )
 from bot.teaching.flows import propose_after_resolution
+from bot.teaching.refusals import Refused
 
 log = logging.getLogger(__name__)
+
+
+def tell_no_draft(client: WebClient, *, channel: str, user: str, thread_ts: str | None,
+                  refusal: str, lang: str) -> None:
+    """Only to the resolver: why their note drafted nothing and what to paste instead (the
+    resolution itself stands and was shown to everyone)."""
+    said = refusal.in_language(lang) if isinstance(refusal, Refused) else refusal
+    try:
+        client.chat_postEphemeral(channel=channel, user=user, thread_ts=thread_ts,
+                                  **render_text(said).as_kwargs())
+    except SlackApiError as error:  # the resolution stands; only the hint is lost
+        log.warning("no-draft hint not shown: %s", error.response.get("error"))
 
 
 def submitted_note(view: dict[str, Any]) -> str:
@@ -100,6 +114,9 @@ def register(app: App, settings: Settings) -> None:
         if after.draft is not None and post:
             post_draft(client, settings.database_url, channel=channel, thread_ts=thread_ts,
                        draft=after.draft, lang=lang)
+        elif after.wants_error_line and post and after.refusal:
+            tell_no_draft(client, channel=channel, user=user, thread_ts=thread_ts,
+                          refusal=after.refusal, lang=lang)
 
     app.view(RESOLVE_MODAL)(ack=ack_submission, lazy=[resolve_from_modal])
 
