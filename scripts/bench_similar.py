@@ -3,7 +3,7 @@
 
     .venv/bin/python scripts/bench_similar.py [--incidents 100000] [--queries 200]
         [--postgres postgresql+psycopg://postgres@127.0.0.1:5432/test] [--no-postgres]
-        [--baseline-queries 40] [--no-baseline]
+        [--baseline-queries 40] [--no-baseline] [--before 0009]
 
 Seeds a fresh SQLite file and a fresh PostgreSQL database (migrated with the real migrations,
 filled with one bulk INSERT per 10,000 rows), then times find_similar for real matcher results
@@ -15,6 +15,10 @@ the indexed candidate queries: load every incident of the workspace from SQL and
 all their summaries in Python, with find_similar's scores and ranking. Its calls alternate with
 find_similar's (both see the same machine noise), and its top 3 are compared with find_similar's
 so that the speed-up compares two searches that pick comparable incidents.
+
+`--before REV` seeds a second database of each kind with the same incidents, migrated only to
+REV (e.g. 0009, before find_similar's covering index), and alternates find_similar's calls on
+the two: a schema change measured before/after in one run, on the same load.
 """
 
 from __future__ import annotations
@@ -119,8 +123,8 @@ def seed_rows(count: int, rng: random.Random) -> list[dict[str, object]]:
     return rows
 
 
-def seed(url: str, count: int) -> float:
-    upgrade(url)
+def seed(url: str, count: int, revision: str = "head") -> float:
+    upgrade(url, revision)
     rows = seed_rows(count, random.Random(42))
     started = time.perf_counter()
     with session_scope(url) as session:
@@ -211,7 +215,8 @@ def summary_line(label: str, times: list[float]) -> str:
 
 
 def bench(url: str, label: str, incidents: int, queries: int,
-          baseline_queries: int) -> list[str]:
+          baseline_queries: int, before: tuple[str, str] | None = None) -> list[str]:
+    """`before`: (url of a second database, the revision to migrate it to) for --before."""
     seconds = seed(url, incidents)
     matcher = default_matcher()
     results = [matcher.match(paste) for paste in PASTES]
@@ -228,6 +233,15 @@ def bench(url: str, label: str, incidents: int, queries: int,
         return run
 
     similar, naive = timed_with(find_similar), timed_with(naive_similar)
+    if before is not None:
+        before_url, revision = before
+        seed(before_url, incidents, revision)
+
+        def similar_before(index: int) -> None:
+            position = index % len(results)
+            with session_scope(before_url) as session:
+                find_similar(session, workspace=WORKSPACE, result=results[position],
+                             summary=summaries[position])
 
     def record(index: int) -> None:
         position = index % len(PASTES)
@@ -240,6 +254,13 @@ def bench(url: str, label: str, incidents: int, queries: int,
     if baseline_queries:
         print(f"{label}: {agreement(url, results, summaries)}", flush=True)
         naive(0)
+    if before is not None:
+        similar_before(0)
+        head_times, before_times = timed_alternating(similar, queries, similar_before, queries)
+        lines.append(summary_line(f"{label}: find_similar at revision {before[1]} "
+                                  "(alternating with head)", before_times))
+        lines.append(summary_line(f"{label}: find_similar at head (alternating with "
+                                  f"{before[1]})", head_times))
     indexed_times, naive_times = timed_alternating(similar, queries, naive, baseline_queries)
     lines.append(summary_line(f"{label}: find_similar", indexed_times))
     if naive_times:
@@ -311,29 +332,39 @@ def main() -> int:
                         help="naive-baseline calls, spread among the find_similar calls")
     parser.add_argument("--no-baseline", action="store_true",
                         help="skip the naive baseline (it loads every incident per call)")
+    parser.add_argument("--before", metavar="REV",
+                        help="also time find_similar on a copy migrated only to REV, "
+                             "alternating with head")
     args = parser.parse_args()
     baseline_queries = 0 if args.no_baseline else args.baseline_queries
 
     print(f"Machine: {machine()}")
     lines = ["| what | median ms | p95 ms | max ms |", "|---|---|---|---|"]
     with tempfile.TemporaryDirectory() as folder:
+        before = (f"sqlite:///{folder}/before.db", args.before) if args.before else None
         lines += bench(f"sqlite:///{folder}/bench.db", "SQLite", args.incidents, args.queries,
-                       baseline_queries)
+                       baseline_queries, before)
         engine_for(f"sqlite:///{folder}/bench.db").dispose()
+        if before is not None:
+            engine_for(before[0]).dispose()
     if not args.no_postgres:
         admin = create_engine(args.postgres, isolation_level="AUTOCOMMIT")
         name = f"bench_similar_{uuid.uuid4().hex[:8]}"
         base = args.postgres.rpartition("/")[0]
+        names = [name, f"{name}_before"] if args.before else [name]
         with admin.connect() as connection:
             version = str(connection.execute(text("SHOW server_version")).scalar()).split()[0]
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
+            for each in names:
+                connection.execute(text(f'CREATE DATABASE "{each}"'))
         try:
             lines += bench(f"{base}/{name}", f"PostgreSQL {version}", args.incidents,
-                           args.queries, baseline_queries)
+                           args.queries, baseline_queries,
+                           (f"{base}/{name}_before", args.before) if args.before else None)
         finally:
-            engine_for(f"{base}/{name}").dispose()
             with admin.connect() as connection:
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+                for each in names:
+                    engine_for(f"{base}/{each}").dispose()
+                    connection.execute(text(f'DROP DATABASE IF EXISTS "{each}" WITH (FORCE)'))
             admin.dispose()
     print("\n".join(lines))
     return 0

@@ -76,8 +76,11 @@ class Incident(Base):
         Index("ix_incidents_workspace_fingerprint", "workspace", "fingerprint"),
         # Similar incidents by KB entry, newest first, without sorting the whole entry.
         Index("ix_incidents_workspace_entry_id_last_seen", "workspace", "entry_id", "last_seen"),
-        # The bounded set of recent incidents that find_similar compares texts against.
-        Index("ix_incidents_workspace_last_seen", "workspace", "last_seen"),
+        # The bounded set of recent incidents that find_similar compares texts against, read
+        # from the index alone (id as the tie-break, summary_key the text compared): through
+        # (workspace, last_seen) SQLite looked up 2,000 table rows per paste (migration 0010).
+        Index("ix_incidents_workspace_last_seen_id_key", "workspace", "last_seen", "id",
+              "summary_key"),
         Index("ix_incidents_channel_thread_ts", "channel", "thread_ts"),
         Index("ix_incidents_resolved_at", "resolved_at"),
     )

@@ -364,12 +364,16 @@ def _visible_channels(session: Session, audience: Audience | None) -> set[str] |
 def _similar_by_text(session: Session, in_workspace, has_note,  # type: ignore[no-untyped-def]
                      key: str) -> list[tuple[int, float]]:
     """Incidents whose masked summaries (`summary_key`) are close to `key`, with the score."""
+    # Ties on last_seen broken by the newest id, as SQLite's (workspace, last_seen) index did
+    # implicitly; the covering index (workspace, last_seen, id, summary_key) keeps that order,
+    # so the recent slice is read from the index without a table row per candidate.
+    newest_first = (Incident.last_seen.desc(), Incident.id.desc())
     recent = session.execute(
         select(Incident.id, Incident.summary_key).where(in_workspace)
-        .order_by(Incident.last_seen.desc()).limit(RECENT_CANDIDATES)).all()
+        .order_by(*newest_first).limit(RECENT_CANDIDATES)).all()
     fixed = session.execute(
         select(Incident.id, Incident.summary_key).where(in_workspace, has_note)
-        .order_by(Incident.last_seen.desc()).limit(RESOLVED_CANDIDATES)).all()
+        .order_by(*newest_first).limit(RESOLVED_CANDIDATES)).all()
     choices = {row[0]: row[1] for row in (*recent, *fixed) if row[1]}
     found = process.extract(key, choices, scorer=fuzz.token_sort_ratio,
                             processor=utils.default_process,
