@@ -118,8 +118,12 @@ def test_cross_validated_quality(pool: tuple[EvalReport, dict[str, EvalReport], 
     # Round 10 merged (kb10 and learn10, retrained on 1471 items): top-1 0.837, top-3 0.929,
     # confident 0.943 (245), likely 0.724 (464), answered 0.288, shown and right 0.707,
     # confident on none 0.016 (10 of 619).
+    # Round 11: round 10's holdout spent and in the pool (1538 public pastes, 675 none), before
+    # any round-11 change: top-1 0.817, top-3 0.925, confident 0.938 (275), likely 0.714 (468),
+    # answered 0.299, shown and right 0.686, confident on none 0.019 (13 of 675). Its stacks
+    # (gunicorn, TorchServe, Triton, TEI, Ollama) are the hardest so far (its own top-1 0.607).
     report, _, _ = pool
-    gate(report, top1=0.83, top3=0.92, likely=0.71, shown_right=0.70, answered=0.28)
+    gate(report, top1=0.81, top3=0.92, likely=0.70, shown_right=0.68, answered=0.28)
 
 
 def test_dev_and_holdout_out_of_fold_in_the_pool(
@@ -171,8 +175,9 @@ def test_the_latest_holdouts_judged_by_models_of_the_earlier_files() -> None:
     right confident, 4 fewer: answered gate 0.20 -> 0.18), shown and right 0.583, confident on
     none 0.036 (6 of 167). Round 10 merged (with kb10): top-1 0.722, top-3 0.861, confident
     0.854 (41), likely 0.581 (129), answered 0.187, shown and right 0.588, confident on none
-    0.036. Gates: reached less one paste; confident on none is over its
-    target (0.03)."""
+    0.036. Round 11, holdouts 8-10 (358 pastes, 172 none), before round 11's changes: top-1
+    0.688, top-3 0.866, confident 0.848 (33), likely 0.556 (135), answered 0.151, shown and
+    right 0.554, confident on none 0.029 (5 of 172). Gates: reached less one paste."""
     if not POOL_COMPLETE:
         pytest.skip("eval pool incomplete")
     names = [path.name for path in TRAINED_ON]
@@ -180,8 +185,8 @@ def test_the_latest_holdouts_judged_by_models_of_the_earlier_files() -> None:
     decided = time_split_decisions(read_all(TRAINED_ON), matcher, names, 3)
     report = summarise(decided)
     print(render_report(report, "time split, the three latest spent holdouts", misses=False))
-    gate(report, top1=0.71, top3=0.85, likely=0.56, shown_right=0.57, answered=0.18,
-         confident=0.82, on_none=0.042)
+    gate(report, top1=0.68, top3=0.86, likely=0.55, shown_right=0.54, answered=0.14,
+         confident=0.81, on_none=0.035)
 
 
 # Each spent final holdout, out of fold in the pool's run, after round 6. Its old gate judged
@@ -238,8 +243,10 @@ SPENT_GATES: dict[str, dict[str, float]] = {
     # top-3 0.742, confident 0.900 (10), likely 0.500 (38), answered 0.145, shown and right
     # 0.452, confident on none 1 of 51. Confident on own evidence (round 8): confident 0.909
     # (11), likely 0.500 (36), answered 0.161, shown and right 0.452, confident on none 1 of 51.
+    # Round 11 (holdout10 in the pool): confident 0.846 (13), confident on none 2 of 51 (0.0392:
+    # the gate, written 0.039, meant one paste; 0.04 keeps two).
     "final_holdout7.jsonl": {"top1": 0.54, "top3": 0.72, "likely": 0.48, "shown_right": 0.43,
-                             "answered": 0.14, "confident": 0.83, "on_none": 0.039},
+                             "answered": 0.14, "confident": 0.83, "on_none": 0.04},
     # Round 8's own, scored once at the end of round 8 (docs/eval.md), spent in round 9. 115
     # (59 known, 56 none), out of fold in the pool's run before round 9's changes: top-1 0.695,
     # top-3 0.898, confident 0.750 (16), likely 0.513 (39), answered 0.203, shown and right
@@ -253,13 +260,18 @@ SPENT_GATES: dict[str, dict[str, float]] = {
     # (66 known, 60 none), out of fold in the pool's run before round 10's changes: top-1 0.742,
     # top-3 0.818, confident 0.833 (12), likely 0.667 (45), answered 0.152, shown and right
     # 0.606, confident on none 2 of 60. kb10's wordings (round 10): top-1 0.758, top-3 0.833,
-    # likely 0.674 (46), shown and right 0.621, the rest unchanged.
-    # 0.606, confident on none 2 of 60. learn10 (its two confident look-alikes were bare
-    # kills, now never sure): confident 1.000 (9), likely 0.714 (42), answered 0.136, shown and
-    # right 0.591, confident on none 0 of 60 (gate 0.05 -> 0.017; shown 0.59 -> 0.57 and
-    # answered 0.13 -> 0.12 leave room for one paste).
+    # likely 0.674 (46), shown and right 0.621, the rest unchanged. learn10 (its two confident
+    # look-alikes were bare kills, now never sure): confident 1.000 (9), likely 0.714 (42),
+    # answered 0.136, shown and right 0.591, confident on none 0 of 60 (gate 0.05 -> 0.017;
+    # shown 0.59 -> 0.57 and answered 0.13 -> 0.12 leave room for one paste).
     "final_holdout9.jsonl": {"top1": 0.72, "top3": 0.80, "likely": 0.64, "shown_right": 0.57,
                              "answered": 0.12, "confident": 0.75, "on_none": 0.017},
+    # Round 10's own, scored once at the end of round 10 (docs/eval.md), spent in round 11. 117
+    # (61 known, 56 none), out of fold in the pool's run before round 11's changes: top-1 0.607,
+    # top-3 0.836, confident 1.000 (5), likely 0.550 (40), answered 0.082, shown and right
+    # 0.443, confident on none 0 of 56.
+    "final_holdout10.jsonl": {"top1": 0.59, "top3": 0.81, "likely": 0.52, "shown_right": 0.42,
+                              "answered": 0.06, "confident": 0.75, "on_none": 0.018},
 }
 
 

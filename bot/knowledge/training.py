@@ -26,12 +26,12 @@ from bot.knowledge.evaluation import EvalFileError, read_all, render_report
 from bot.paths import project_folder
 
 FINAL_HOLDOUT = "final_holdout"
-# Scored once each (docs/eval.md: rounds 2 to 9) and from round 6 on trained on (round 7's
-# from round 8, round 8's from round 9, round 9's from round 10). Add a final holdout here only
-# after the lead has scored it; never before.
+# Scored once each (docs/eval.md: rounds 2 to 10) and from round 6 on trained on (round 7's
+# from round 8, round 8's from round 9, round 9's from round 10, round 10's from round 11). Add
+# a final holdout here only after the lead has scored it; never before.
 SPENT_FINAL_HOLDOUTS = ("final_holdout.jsonl", "final_holdout3.jsonl", "final_holdout4.jsonl",
                         "final_holdout5.jsonl", "final_holdout6.jsonl", "final_holdout7.jsonl",
-                        "final_holdout8.jsonl", "final_holdout9.jsonl")
+                        "final_holdout8.jsonl", "final_holdout9.jsonl", "final_holdout10.jsonl")
 TRAINING_FILES = ("dev.jsonl", "holdout.jsonl", "constructed.jsonl", *SPENT_FINAL_HOLDOUTS)
 
 
