@@ -39,6 +39,11 @@ from bot.knowledge.loader import load_knowledge_base
 from bot.knowledge.training import SPENT_FINAL_HOLDOUTS, default_training_files
 from bot.matching.matcher import Matcher
 
+# The pool's cross-validation (five trainings of the full model, in a module fixture) takes
+# about a minute on a quiet machine and over pytest-timeout's 300 s when other work loads both
+# cores (seen in round 11 at load 15). The guard is for hangs, not speed: bench scripts time.
+pytestmark = pytest.mark.timeout(1200)
+
 EVAL = Path(__file__).resolve().parent / "eval"
 TRAINED_ON = default_training_files()
 POOL_COMPLETE = len(TRAINED_ON) == 3 + len(SPENT_FINAL_HOLDOUTS)
