@@ -1,10 +1,11 @@
 """Model servers' own words (round 11): the entry of the mechanism is ranked first.
 
-Round 10's holdout, spent at the start of round 11, showed three families the knowledge base did
-not know by their words: TorchServe's answers to a handler that failed on the request (it says
-503, so the 503 entry came first), Triton's model repository that cannot be read (the start-up
-failure came first) and Ollama's runner dying while it loads a model (memory or start-up, ranked
-the other way round or not at all). Each paste below is copied, shortened, from a public thread
+Round 10's holdout, spent at the start of round 11, showed families the knowledge base did not
+know by their words: TorchServe's answers to a handler that failed on the request (it says 503,
+so the 503 entry came first), Triton's model repository that cannot be read and TF Serving's
+answer for a model it has not loaded (the start-up failure or the request came first), and
+Ollama's runner dying while it loads a model (memory or start-up, ranked the other way round or
+not at all). Each paste below is copied, shortened, from a public thread
 that no evaluation file uses (named beside it); the words are patterns in the entries, so only
 these lines moved. Only the ranking is asserted for them: the tier belongs to the learned model,
 retrained after a knowledge change. The look-alikes after them share the server and most words
@@ -51,10 +52,21 @@ OLLAMA_RUNNER_ABORTED = "\n".join([
     '[GIN] 2024/08/26 - 09:53:44 | 500 | 24.154367033s |       127.0.0.1 | POST     "/api/chat"',
 ])
 
+# https://github.com/tensorflow/serving/issues/750: TF Serving answers a predict for a model it
+# has not loaded (the request's name, or no version folder under the base path).
+TF_SERVING_NOT_FOUND = (
+    '    result = stub.Predict(request, 60.0)  # 60 secs timeout\n'
+    '  File "/home/pb/.local/lib/python2.7/site-packages/grpc/beta/_client_adaptations.py", '
+    'line 196, in _blocking_unary_unary\n'
+    '    raise _abortion_error(rpc_error_call)\n'
+    'grpc.framework.interfaces.face.face.AbortionError: AbortionError(code=StatusCode.NOT_FOUND, '
+    'details="Servable not found for request: Latest(inception)")')
+
 RANKED_FIRST = [
     (TORCHSERVE_BATCH_MISMATCH, "function-fails-runinput_data"),
     (TORCHSERVE_KSERVE_BATCH, "function-fails-runinput_data"),
     (TRITON_POLL_FAILED, "function-fails-get_model_path"),
+    (TF_SERVING_NOT_FOUND, "function-fails-get_model_path"),
     (OLLAMA_NOT_ENOUGH_MEMORY, "vm-out-of-memory"),
     (OLLAMA_RUNNER_ABORTED, "service-launch-fails"),
 ]
