@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import hmac
 import logging
 import os
 import shutil
@@ -131,6 +132,18 @@ def watch_database_errors() -> None:
 
 def _on_database_error(_context: Any) -> None:
     _safely(lambda metrics: metrics.database_errors.inc())
+
+
+def scrape_allowed(authorization: str) -> bool:
+    """Whether a scrape may read the counts: always when METRICS_TOKEN is unset (counts only, no
+    names or text); else only with `Authorization: Bearer <METRICS_TOKEN>`, compared in constant
+    time. Not in the URL: query strings end up in proxies' access logs."""
+    expected = settings().metrics_token
+    if not expected:
+        return True
+    scheme, _, given = authorization.strip().partition(" ")
+    return scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode(),
+                                                              expected.encode())
 
 
 def exposition() -> tuple[bytes, str]:

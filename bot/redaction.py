@@ -60,6 +60,19 @@ _SECRET_KEY = (
     r"|(?<![a-z])pass|비밀번호|비번|패스워드|암호|토큰|시크릿|인증\s?키|액세스\s?키)"
 )
 _NOT_REDACTED = r"(?![\"']?\[REDACTED)"  # also a quoted marker left by the JSON rules
+# Any other name ending in `key` (`SCORING_KEY`, `primaryKey`), or Azure's numbered `key1` and
+# `key2` (`az cognitiveservices account keys list`): a secret only when its value looks random.
+_KEY_NAME = r"[\w.-]{0,40}?key[12]?"
+# A random-looking value: 20+ token characters with a letter and a digit. Names and paths
+# (`key=model_name`, `sort_key=churn-scorer-blue`, `cache key=model.pkl`) have no digit or
+# hold a dot.
+_RANDOM_VALUE = (r"(?=[A-Za-z0-9+/_=-]*[0-9])(?=[A-Za-z0-9+/_=-]*[A-Za-z])"
+                 r"[A-Za-z0-9+/_=-]{20,}(?![A-Za-z0-9+/_=.-])")
+# What `echo`, `printf` or a here-string hand to `--password-stdin`: quoted, or a word that is
+# not a variable (`$ACR_PASSWORD` names one).
+_STDIN_VALUE = r"(?:\"[^\"\n]*\"|'[^'\n]*'|[^\s\"'|$][^\s\"'|]*)"
+_CONTINUED = r"(?:\\?[ \t]*\r?\n[ \t]*)?"  # a command carried on to the next line
+_GUID = r"[0-9A-Fa-f]{8}-(?:[0-9A-Fa-f]{4}-){3}[0-9A-Fa-f]{12}(?![0-9A-Fa-f-])"
 # Token edges. Python's \b counts Hangul (any letter) as a word character, so a token written
 # straight after a Korean word (`토큰xoxb-…`) or followed by a particle (`AKIA…를`) had no
 # boundary and was not recognised: the edges of a token are ASCII ones.
@@ -74,6 +87,13 @@ PATTERNS: tuple[SecretPattern, ...] = (
         r"(?:.{0,16000}?-----END (?P=label)-----"
         r"|(?:(?:\r?\n|\\n)[ \t]*[A-Za-z0-9+/=]{8,}[ \t]*(?=\r?\n|\\n|\Z))*)",
         re.DOTALL)),
+    # Application Insights: the instrumentation key (a GUID) lets anyone send telemetry into
+    # the resource. Its connection string's endpoints stay: they name region and cloud. Also
+    # `APPINSIGHTS_INSTRUMENTATIONKEY`, a telemetry envelope's `"iKey"`, and the key named in a
+    # sentence with no separator (`InstrumentationKey 4f2a… is invalid`).
+    SecretPattern("appinsights-key", re.compile(
+        r"(?P<key>(?<![A-Za-z0-9])(?:instrumentation[ _-]?key|ikey)[\"']?(?:[ \t]*[:=][ \t]*"
+        r"[\"']?|[ \t]+))" + _NOT_REDACTED + _GUID, re.IGNORECASE), keep_prefix="key"),
     # Azure connection strings: AccountKey=..., SharedAccessKey=..., SharedAccessSignature=...
     SecretPattern("azure-key", re.compile(
         r"(?P<key>" + _B + r"(?:AccountKey|SharedAccessKey|SharedAccessSignature)\s*=\s*)"
@@ -103,8 +123,10 @@ PATTERNS: tuple[SecretPattern, ...] = (
     SecretPattern("jwt", re.compile(
         _B + r"eyJ[A-Za-z0-9_-]{4,}\.eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*")),
     # Authorization headers: Bearer / Basic credentials (endpoint keys are plain bearer keys).
+    # Also the key pasted into the studio's Python sample: `'Bearer '+ '<key>'`.
     SecretPattern("bearer-token", re.compile(
-        r"(?P<key>" + _B + r"Bearer\s+)" + _NOT_REDACTED + r"[A-Za-z0-9\-._~+/]+=*", re.IGNORECASE),
+        r"(?P<key>" + _B + r"Bearer(?:[ \t]*[\"'][ \t]*\+[ \t]*[\"']|\s+))" + _NOT_REDACTED
+        + r"[A-Za-z0-9\-._~+/]+=*", re.IGNORECASE),
         keep_prefix="key"),
     SecretPattern("basic-auth", re.compile(
         r"(?P<key>" + _B + r"Authorization\s*[:=]\s*[\"']?Basic\s+)" + _NOT_REDACTED
@@ -188,6 +210,11 @@ PATTERNS: tuple[SecretPattern, ...] = (
     SecretPattern("secret", re.compile(
         r'(?P<key>"name"\s*:\s*"' + _SECRET_KEY + r'"\s*,\s*"value"\s*:\s*")' + _NOT_REDACTED
         + r'(?:[^"\\\n]|\\.)+(?P<end>")', re.IGNORECASE), keep_prefix="key", keep_suffix="end"),
+    # ... and a name ending in `key` beside a random-looking value
+    # (`APPINSIGHTS_INSTRUMENTATIONKEY`, `AZURE_OPENAI_KEY`).
+    SecretPattern("secret", re.compile(
+        r'(?P<key>"name"\s*:\s*"' + _KEY_NAME + r'"\s*,\s*"value"\s*:\s*")' + _NOT_REDACTED
+        + _RANDOM_VALUE, re.IGNORECASE), keep_prefix="key"),
     # "key": "value" (JSON) and 'key': 'value' (Python reprs).
     SecretPattern("secret", re.compile(
         r'(?P<key>"' + _SECRET_KEY + r'"\s*:\s*")' + _NOT_REDACTED + r'(?:[^"\\\n]|\\.)+'
@@ -219,10 +246,11 @@ PATTERNS: tuple[SecretPattern, ...] = (
         keep_prefix="key"),
     # The value on the line after its key (`password:` then an indented value, YAML's plain
     # continuation; `비밀번호:` then Shift+Enter in Slack). Alone on its line and shaped like a
-    # password, so `secret:` above a nested `secretName: tls` stays.
+    # password, so `secret:` above a nested `secretName: tls` stays. A value may start with `#`
+    # (a YAML comment has a space in it, and no spaces are taken here).
     SecretPattern("secret", re.compile(
         r"(?P<key>^[ \t]*-?[ \t]*[\"']?" + _SECRET_KEY + r"[\"']?[ \t]*[:=：][ \t]*\r?\n[ \t]*)"
-        + _NOT_REDACTED + r"(?=[!-~]*[0-9])(?=[!-~]*[A-Za-z])(?![/\\.~#-])[!-~]{6,}(?=[ \t]*$)",
+        + _NOT_REDACTED + r"(?=[!-~]*[0-9])(?=[!-~]*[A-Za-z])(?![/\\.~-])[!-~]{6,}(?=[ \t]*$)",
         re.IGNORECASE | re.MULTILINE), keep_prefix="key"),
     # Kubernetes env entries: `- name: DB_PASSWORD` with the value on the next line.
     SecretPattern("secret", re.compile(
@@ -230,22 +258,23 @@ PATTERNS: tuple[SecretPattern, ...] = (
         r"[ \t]*value:[ \t]*)" + _NOT_REDACTED
         + r"(?:\"[^\"\n]*\"|'[^'\n]*'|[^\s\"'|>][^\n]*?)(?=[ \t]+#|[ \t]*$)",
         re.IGNORECASE | re.MULTILINE), keep_prefix="key"),
-    # Any other name ending in `key` (`key=`, `SCORING_KEY=`, `primary key:`, `"key": "`)
-    # when its value looks random: 20+ token characters with a digit in them. Endpoint and
-    # scoring keys are pasted this way; names and paths (`key=model_name`,
-    # `sort_key=churn-scorer-blue`, `cache key=model.pkl`) have no digit or hold a dot.
+    # ... and a name ending in `key` with a random-looking value (`- name: AZURE_OPENAI_KEY`).
     SecretPattern("secret", re.compile(
-        r"(?P<key>(?<![\w.-])(?i:[\w.-]{0,40}?key)[\"']?[ \t]*[=:][ \t]*[\"']?)"
-        + _NOT_REDACTED + r"(?=[A-Za-z0-9+/_=-]*[0-9])(?=[A-Za-z0-9+/_=-]*[A-Za-z])"
-        r"[A-Za-z0-9+/_=-]{20,}(?![A-Za-z0-9+/_=.-])"), keep_prefix="key"),
+        r"(?P<key>^[ \t]*-?[ \t]*name:[ \t]*[\"']?" + _KEY_NAME + r"[\"']?[ \t]*\r?\n"
+        r"[ \t]*value:[ \t]*[\"']?)" + _NOT_REDACTED + _RANDOM_VALUE,
+        re.IGNORECASE | re.MULTILINE), keep_prefix="key"),
+    # Any other name ending in `key` (`key=`, `SCORING_KEY=`, `primary key:`, `"key": "`,
+    # `"key1": "`, also JSON-escaped in a logged string) when its value looks random: endpoint
+    # and scoring keys are pasted this way.
+    SecretPattern("secret", re.compile(
+        r"(?P<key>(?<![\w.-])(?i:" + _KEY_NAME + r")\\?[\"']?[ \t]*[=:][ \t]*\\?[\"']?)"
+        + _NOT_REDACTED + _RANDOM_VALUE), keep_prefix="key"),
     # A key or token named in Korean (`API 키: …`, `시크릿키는 …`, `인증 토큰은 … 입니다`), with
     # or without a particle. 키 alone, not inside a word (`패키지 azureml-defaults==…` is a
     # package); and, as for a name ending in `key`, the value must look random.
     SecretPattern("secret", re.compile(
         r"(?P<key>(?:(?<![가-힣])키(?:[ \t]?값)?|시크릿[ \t]?키|토큰|시크릿)(?:은|는|이|가|을|를)?"
-        r"[ \t]*(?:[:=：][ \t]*)?)" + _NOT_REDACTED
-        + r"(?=[A-Za-z0-9+/_=-]*[0-9])(?=[A-Za-z0-9+/_=-]*[A-Za-z])"
-        r"[A-Za-z0-9+/_=-]{20,}(?![A-Za-z0-9+/_=.-])"), keep_prefix="key"),
+        r"[ \t]*(?:[:=：][ \t]*)?)" + _NOT_REDACTED + _RANDOM_VALUE), keep_prefix="key"),
     # A password named in a sentence or mid-line: `password: X`, `the password is X`,
     # `비밀번호는 X`. Prose uses these words for errors too ("password authentication failed",
     # "비밀번호가 틀렸습니다"), so the value must look like one: 6+ printable characters with a
@@ -273,17 +302,28 @@ PATTERNS: tuple[SecretPattern, ...] = (
     SecretPattern("cookie", re.compile(
         r"(?P<key>" + _B + r"(?:set-)?cookie[\"']?[ \t]*:[ \t]*[\"']?)" + _NOT_REDACTED
         + r"(?=[^\n\"']*=)[^\n\"']+", re.IGNORECASE), keep_prefix="key"),
-    # `echo <password> | docker login ... --password-stdin` (helm, podman, oras alike).
+    # `echo <password> | docker login ... --password-stdin` (helm, podman, oras alike), or
+    # `printf '%s' <password> | ...`, the pipe or the login also continued on the next line.
     SecretPattern("password", re.compile(
-        r"(?P<key>" + _B + r"echo[ \t]+(?:-n[ \t]+)?)" + _NOT_REDACTED
-        + r"(?:\"[^\"\n]*\"|'[^'\n]*'|[^\s\"'|$][^\s\"'|]*)(?=[ \t]*\|[^\n]*--password-stdin)"),
+        r"(?P<key>" + _B + r"(?:echo(?:[ \t]+-[neE]{1,3})*|printf(?:[ \t]+(?:'%s[^'\n]*'"
+        r"|\"%s[^\"\n]*\"))?)[ \t]+)" + _NOT_REDACTED + _STDIN_VALUE
+        + r"(?=[ \t]*" + _CONTINUED + r"\|[ \t]*" + _CONTINUED + r"[^\n]*?(?:\\[ \t]*\r?\n"
+        r"[^\n]*?)?--password-stdin)"), keep_prefix="key"),
+    # `... --password-stdin <<< <password>` (a here-string) ...
+    SecretPattern("password", re.compile(
+        r"(?P<key>--password-stdin" + _E + r"[^\n|]*?(?<!<)<<<[ \t]*)" + _NOT_REDACTED
+        + _STDIN_VALUE), keep_prefix="key"),
+    # ... and a heredoc: the line between `<<EOF` and `EOF`.
+    SecretPattern("password", re.compile(
+        r"(?P<key>^(?=[^\n]*--password-stdin)[^\n]*?(?<!<)<<-?(?!<)[ \t]*(?P<q>['\"]?)"
+        r"(?P<tag>[A-Za-z_]\w*)(?P=q)[^\n]*\r?\n[ \t]*)" + _NOT_REDACTED
+        + r"[^\n]*?[^\s](?=[ \t]*\r?\n[ \t]*(?P=tag)[ \t]*$)", re.MULTILINE),
         keep_prefix="key"),
     # A `--...key` flag with a random value after a space (`--key`, `--account-key`,
     # `--primary-key`); `--key-type primary` has no digit.
     SecretPattern("secret", re.compile(
-        r"(?P<key>(?<![\w-])--[\w-]*key[ \t]+)" + _NOT_REDACTED
-        + r"(?=[A-Za-z0-9+/_=-]*[0-9])(?=[A-Za-z0-9+/_=-]*[A-Za-z])[A-Za-z0-9+/_=-]{20,}"
-        r"(?![A-Za-z0-9+/_=.-])", re.IGNORECASE), keep_prefix="key"),
+        r"(?P<key>(?<![\w-])--[\w-]*key[ \t]+)" + _NOT_REDACTED + _RANDOM_VALUE,
+        re.IGNORECASE), keep_prefix="key"),
     # AWS-style `aws_secret_access_key   wJalr...` (credentials files sometimes omit `=`).
     SecretPattern("aws-secret-key", re.compile(
         r"(?P<key>" + _B + r"aws_secret_access_key[\"']?\s*[:=]?\s*[\"']?)" + _NOT_REDACTED
@@ -324,6 +364,7 @@ _SECRET_WORDS = ("pass", "pwd", "secret", "token", "key", "credential", "key-dat
                  "비번", "패스워드", "암호", "토큰", "시크릿", "키")
 _HINTS: dict[str, tuple[str, ...]] = {
     "private-key": ("private key",),
+    "appinsights-key": ("instrumentation", "ikey"),
     "azure-key": ("accountkey", "sharedaccess"),
     "azure-storage-key": ("==",),
     "sas-signature": ("sig=",),

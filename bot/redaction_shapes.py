@@ -5,7 +5,10 @@
 - **Kubernetes Secret manifests.** `kubectl get secret -o yaml|json` prints the values under
   `data:`/`stringData:` in base64 under any name (`DB_CONN`, `username`); only the manifest
   saying `kind: Secret` makes them secret. kubectl sorts keys, so `data:` comes *before*
-  `kind:`: the whole text is asked, not the lines above. A ConfigMap's `data:` stays.
+  `kind:`: the whole text is asked, not the lines above. A ConfigMap's `data:` stays. A paste
+  that shows the `kubectl get secret` command is taken at its word even when the `kind:` line
+  was cut off; and the output line under `kubectl get secret … -o jsonpath=…|--template=…`
+  (one value, base64 or decoded by `| base64 -d`) is the secret itself.
 - **Key Vault secrets.** `az keyvault secret show` prints the secret's name only inside its
   `id` (`https://<vault>.vault.azure.net/secrets/<name>/<version>`) and its value under a plain
   `"value"` a few keys later; SDK reprs and REST responses are alike. A `"value"` that close to
@@ -68,6 +71,13 @@ _YAML_SECRET = re.compile(r"^[ \t]*kind:[ \t]*[\"']?Secret[\"']?[ \t]*$", re.MUL
 _YAML_DATA = re.compile(r"^(?P<indent>[ \t]*)(?:data|stringData):[ \t]*$")
 _YAML_ENTRY = re.compile(r"^(?P<key>[ \t]*[\"']?[\w.-]+[\"']?:[ \t]*)(?P<value>\S.*)$")
 _JSON_SECRET = re.compile(r'"kind"\s*:\s*"Secret"')
+_KUBECTL_GET_SECRET = re.compile(r"\bkubectl\b[^\n]*?[ \t]get[ \t]+secrets?\b")
+# `kubectl get secret NAME -o jsonpath='{.data.x}'` (or a Go template), then the value alone
+# on the next line: one word, not a prompt.
+_KUBECTL_SECRET_VALUE = re.compile(
+    r"(?P<command>^[^\n]*\bkubectl\b[^\n]*?[ \t]get[ \t]+secrets?\b[^\n]*"
+    r"(?:jsonpath|template)[^\n]*\r?\n[ \t]*)(?![$#>%]|\[REDACTED)\S+(?=[ \t]*(?:\r?\n|\Z))",
+    re.MULTILINE)
 _JSON_DATA = re.compile(r'(?P<head>"(?:data|stringData)"\s*:\s*\{)(?P<body>[^{}]*)\}')
 _JSON_VALUE = re.compile(r'(?P<key>"[^"\\]*"\s*:\s*")(?:[^"\\]|\\.)*(?P<end>")')
 
@@ -107,11 +117,16 @@ def _redact_json_data(text: str) -> str:
 
 
 def redact_secret_manifests(text: str) -> str:
-    """Every value under `data:`/`stringData:` when the text is a Kubernetes Secret."""
-    if _YAML_SECRET.search(text):
+    """Every value under `data:`/`stringData:` when the text is a Kubernetes Secret, and the
+    value a `kubectl get secret` prints alone."""
+    read_a_secret = bool(_KUBECTL_GET_SECRET.search(text))
+    if read_a_secret or _YAML_SECRET.search(text):
         text = _redact_yaml_data(text)
-    if _JSON_SECRET.search(text):
+    if read_a_secret or _JSON_SECRET.search(text):
         text = _redact_json_data(text)
+    if read_a_secret:
+        text = _KUBECTL_SECRET_VALUE.sub(lambda found: found.group("command") + SECRET_MARKER,
+                                         text)
     return text
 
 

@@ -134,6 +134,7 @@ class Settings:
     access_log: str | None = _setting()
     log_format: str = _setting("text")
     prometheus_multiproc_dir: str | None = _setting()
+    metrics_token: str = _setting("", secret=True)  # "": GET /metrics answers anyone
     # ----- knowledge
     knowledge_path: str | None = _setting()
     # ----- logs
@@ -289,6 +290,7 @@ def from_environment(env: Mapping[str, str]) -> Settings:
         access_log=_text(env, "ACCESS_LOG"),
         log_format=_choice(env, "LOG_FORMAT", LOG_FORMATS, defaults.log_format),
         prometheus_multiproc_dir=_text(env, "PROMETHEUS_MULTIPROC_DIR"),
+        metrics_token=_text(env, "METRICS_TOKEN") or "",
         # Not stripped: os.pathsep-separated folders, as the platform gives them.
         knowledge_path=env.get("KNOWLEDGE_PATH") or None,
         logs_allowed_channels=frozenset({"*"}) if "*" in logs_channels else logs_channels,

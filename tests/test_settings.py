@@ -65,10 +65,12 @@ def test_a_bad_value_is_one_line_naming_variable_value_and_expectation(
 def test_secrets_never_show_when_the_settings_are_printed() -> None:
     config = from_environment({"SLACK_BOT_TOKEN": "xoxb-very-secret",
                                "SLACK_SIGNING_SECRET": "signing-secret",
-                               "ALERT_WEBHOOK_TOKEN": "hook-secret"})
+                               "ALERT_WEBHOOK_TOKEN": "hook-secret",
+                               "METRICS_TOKEN": "scrape-secret"})
     shown = repr(config)
     assert "very-secret" not in shown and "signing-secret" not in shown
     assert "hook-secret" not in shown and "slack_bot_token=***" in shown
+    assert "scrape-secret" not in shown and "metrics_token=***" in shown
 
 
 def test_parsed_again_only_when_the_environment_changed(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,6 +1,8 @@
 """find_similar reads its recent-text slice from the covering index of migration 0010, and
 picks the same incidents as on round 9's schema (0009, the (workspace, last_seen) index), on a
-generated history larger than the slice, with ties on last_seen at its boundary."""
+generated history larger than the slice, with ties on last_seen at its boundary. Ties are also
+checked against the rows themselves (not only against round 9's code): what a user is shown is
+most recent first, then the higher id, on both schemas and both databases."""
 
 from __future__ import annotations
 
@@ -107,3 +109,58 @@ def test_0010_downgrades_to_round_9s_index_and_up_again(migrated_database_url: s
     assert "ix_incidents_workspace_last_seen_id_key" not in indexes()
     upgrade(migrated_database_url)
     assert "ix_incidents_workspace_last_seen_id_key" in indexes()
+
+
+# ----- ties on last_seen, in the order a user sees them
+
+ASKED = "ModuleNotFoundError: No module named 'torch'"
+FILLER = "Liveness probe failed: HTTP probe failed with statuscode: 503 on port {n}"
+NEWEST_TIES, BOUNDARY_TIES = 3, 20
+
+
+def _tied_history() -> list[dict[str, object]]:
+    """Incidents of the asked error in two groups that tie on last_seen: three newer than
+    anything else, and twenty at the oldest time, where the recent slice ends (the 2,000
+    newest hold the filler, the three and two of the twenty). Inserted in shuffled order, so
+    an id says nothing about the time."""
+    start = datetime(2026, 3, 1, tzinfo=UTC)
+    filler = RECENT_CANDIDATES - NEWEST_TIES - 2
+    rows = [(FILLER.format(n=number), start + timedelta(minutes=1 + number))
+            for number in range(filler)]
+    rows += [(ASKED, start + timedelta(days=30))] * NEWEST_TIES
+    rows += [(ASKED, start)] * BOUNDARY_TIES
+    random.Random(11).shuffle(rows)
+    return [{"workspace": WORKSPACE, "channel": "C1", "fingerprint": f"fp-tie-{number}",
+             "entry_id": None, "summary": line, "summary_key": summary_key(line),
+             "status": "open", "first_seen": seen, "last_seen": seen, "occurrence_count": 1}
+            for number, (line, seen) in enumerate(rows)]
+
+
+def _shown(url: str) -> list[int]:
+    question = MatchResult(matches=(), fingerprint="fp-asked", key_lines=(ASKED,))
+    with session_scope(url) as session:
+        return [item.id for item in find_similar(session, workspace=WORKSPACE,
+                                                 result=question, limit=10)]
+
+
+def _expected(url: str) -> list[int]:
+    """The spec, from the rows alone: of the 2,000 incidents seen last (ties: the higher id),
+    those of the asked error, most recent first, then the higher id."""
+    with session_scope(url) as session:
+        rows = [(row.id, row.last_seen, row.summary) for row in session.execute(
+            text("SELECT id, last_seen, summary FROM incidents WHERE workspace = :w"),
+            {"w": WORKSPACE})]
+    newest_first = sorted(rows, key=lambda row: (row[1], row[0]), reverse=True)
+    return [row[0] for row in newest_first[:RECENT_CANDIDATES] if row[2] == ASKED][:10]
+
+
+def test_ties_on_last_seen_show_most_recent_first_then_by_id_on_0009_and_head(
+        database_url: str) -> None:
+    upgrade(database_url, "0009")
+    with session_scope(database_url) as session:
+        session.execute(insert(Incident), _tied_history())
+    expected = _expected(database_url)
+    assert len(expected) == NEWEST_TIES + 2  # two of the boundary's twenty made the slice
+    assert _shown(database_url) == expected
+    upgrade(database_url)
+    assert _shown(database_url) == expected

@@ -29,10 +29,10 @@ from bot.deployments import render, service
 from bot.deployments.alerts import Alert
 from bot.deployments.inventory import Deployment, Inventory, shared_inventory
 from bot.deployments.service import Watch
+from bot.deployments.sweep_policy import WATCH_USER, SweepPolicy
 from bot.incidents.audience import Audience, PublicAmong
 from bot.logs.diagnose import Diagnosis, diagnose
 from bot.logs.fetcher import shared_fetcher, timeout_seconds
-from bot.logs.policy import PolicyError, load_policy
 from bot.logs.resolver import Resolver, default_resolver
 from bot.logs.service import DEFAULT_LINES, LogReport, LogRequest, LogService
 from bot.logs.source import FetchedLogs, LogFetchError
@@ -42,11 +42,11 @@ from bot.teaching.live import current_matcher
 
 log = logging.getLogger(__name__)
 
-WATCH_USER = "deployments-watch"  # who the log-fetch audit names for the bot's own fetches
 SOURCE_WATCH, SOURCE_ALERT = "deploy", "alert"  # the occurrence source of a reported failure
 # Errors that say Azure is down or slow right now: report nothing, try again next cycle.
 TRANSIENT = ("unreachable", "timeout", "busy")
 AZURE_UNAVAILABLE = "azure unavailable"
+KEPT_BY_POLICY = "kept by the logs policy"  # a policy rule names it to no watching channel
 
 
 # (workspace, the channel posted to) -> which of these channels that channel's readers may see:
@@ -116,13 +116,14 @@ class Watcher:
     # ----- the cycle
     def run_cycle(self) -> Cycle:
         cycle = Cycle()
+        policy = SweepPolicy()  # the logs policy file, read once for the whole sweep
         for key in service.pending_alerts(self.engine):
             try:
-                cycle.outcomes += self.handle_alert(key)
+                cycle.outcomes += self.handle_alert(key, policy)
             except AzureUnavailable as error:
                 cycle.errors.append(str(error))
         try:
-            cycle.outcomes += self.scan()
+            cycle.outcomes += self.scan(policy)
         except AzureUnavailable as error:
             cycle.errors.append(str(error))
         return cycle
@@ -133,7 +134,7 @@ class Watcher:
         except LogFetchError as error:
             raise AzureUnavailable(f"Azure: {error.message}") from error
 
-    def scan(self) -> list[Outcome]:
+    def scan(self, policy: SweepPolicy) -> list[Outcome]:
         """Every failed deployment a channel watches, reported once per episode."""
         watches = service.list_watches(self.engine)
         if not watches:
@@ -147,26 +148,30 @@ class Watcher:
                     service.mark_recovered(self.engine, deployment.resource)
                 continue
             watching = service.watchers_of(watches, deployment.name)
-            channels = named_to(watching, deployment.name)
+            channels = policy.named_to(watching, deployment.name)
             if watching and not channels:
-                outcomes.append(Outcome(deployment.name, KEPT_BY_POLICY, detail=KEPT_DETAIL))
+                outcomes.append(Outcome(deployment.name, KEPT_BY_POLICY,
+                                        detail=policy.kept_detail()))
             if channels:
                 episode = service.episode_of(self.engine, deployment.resource,
                                              deployment.modified)
-                outcomes.append(self.report_failure(deployment, episode, channels,
+                outcomes.append(self.report_failure(deployment, episode, channels, policy,
                                                     origin="watch"))
         return outcomes
 
     # ----- alerts
-    def handle_alert(self, key: str) -> list[Outcome]:
+    def handle_alert(self, key: str, policy: SweepPolicy | None = None) -> list[Outcome]:
         """An alert stored by the endpoint: its targets, reported like the watch reports them.
 
         A failed deployment's episode is the same the watch would claim (its last-modified
         time), so an alert and a check of one failure post once. A target Azure does not call
-        failed (a metric alert on a serving endpoint) is its own episode, `alert:<id>`."""
+        failed (a metric alert on a serving endpoint) is its own episode, `alert:<id>`.
+        `policy`: the sweep's view of the logs policy; an alert the endpoint hands over on its
+        own is a sweep of its own."""
         payload = service.claim_alert(self.engine, key, self.worker)
         if payload is None:
             return []  # handled, or being handled, elsewhere
+        policy = policy or SweepPolicy()
         alert = Alert.from_json(payload)
         try:
             found = {item.name.lower(): item for item in self.deployments()}
@@ -182,14 +187,15 @@ class Watcher:
                     outcomes.append(Outcome(deployment.name, "no channel", detail=(
                         "no channel watches it and ALERT_DEFAULT_CHANNEL is not set")))
                     continue
-                channels = named_to(watching, deployment.name)
+                channels = policy.named_to(watching, deployment.name)
                 if not channels:
-                    outcomes.append(Outcome(deployment.name, KEPT_BY_POLICY, detail=KEPT_DETAIL))
+                    outcomes.append(Outcome(deployment.name, KEPT_BY_POLICY,
+                                            detail=policy.kept_detail()))
                     continue
                 episode = (service.episode_of(self.engine, deployment.resource,
                                               deployment.modified) if deployment.failed
                            else "alert:" + alert.alert_id.rsplit("/", 1)[-1][:100])
-                outcomes.append(self.report_failure(deployment, episode, channels,
+                outcomes.append(self.report_failure(deployment, episode, channels, policy,
                                                     origin="alert", alert=alert))
         retry = any(outcome.status == AZURE_UNAVAILABLE for outcome in outcomes)
         detail = "; ".join(f"{o.name}: {o.status}" for o in outcomes) or "no such deployment"
@@ -201,8 +207,9 @@ class Watcher:
         return [Watch(channel, "*", None, None)] if channel else []
 
     # ----- one failure
-    def report_failure(self, deployment: Deployment, episode: str, channels: list[Watch], *,
-                       origin: str, alert: Alert | None = None) -> Outcome:
+    def report_failure(self, deployment: Deployment, episode: str, channels: list[Watch],
+                       policy: SweepPolicy, *, origin: str,
+                       alert: Alert | None = None) -> Outcome:
         report_id = service.claim(self.engine, deployment.resource, episode, origin=origin,
                                   worker=self.worker)
         if report_id is None:
@@ -210,7 +217,7 @@ class Watcher:
                 self._add_to_threads(deployment, episode, alert)
             return Outcome(deployment.name, "already reported", episode)
         try:
-            posted = self._diagnose_and_post(deployment, channels, origin, alert)
+            posted = self._diagnose_and_post(deployment, channels, policy, origin, alert)
         except AzureUnavailable as error:
             service.release(self.engine, report_id)
             return Outcome(deployment.name, AZURE_UNAVAILABLE, episode, detail=str(error))
@@ -225,10 +232,11 @@ class Watcher:
         return Outcome(deployment.name, "posted", episode,
                        tuple(channel for channel, _ts, _incident in posted))
 
-    def _diagnose_and_post(self, deployment: Deployment, channels: list[Watch], origin: str,
+    def _diagnose_and_post(self, deployment: Deployment, channels: list[Watch],
+                           policy: SweepPolicy, origin: str,
                            alert: Alert | None) -> list[tuple[str, str, int | None]]:
-        allowed = {watch.channel for watch in channels if _logs_allowed(watch.channel,
-                                                                        deployment.name)}
+        allowed = {watch.channel for watch in channels
+                   if policy.logs_allowed(watch.channel, deployment.name)}
         fetched, fetch_error, duration_ms = None, None, 0
         if allowed:
             fetched, fetch_error, duration_ms = self._fetch(deployment)
@@ -387,27 +395,3 @@ def _deployments_named(found: dict[str, Deployment], name: str) -> list[Deployme
 def _no_other_channels(_channels: set[str]) -> set[str]:
     return set()
 
-
-KEPT_BY_POLICY = "kept by the logs policy"
-KEPT_DETAIL = "a LOGS_POLICY_FILE rule covers it and lists none of the watching channels"
-
-
-def named_to(watches: list[Watch], name: str) -> list[Watch]:
-    """The watching channels that may read of `name`'s failure at all: a logs-policy rule that
-    keeps a service for its team's channels keeps its failures there too (its name, Azure's
-    error, the incident), as the Fetch-logs list does. An unreadable policy names it nowhere."""
-    try:
-        policy = load_policy()
-    except PolicyError as error:
-        log.warning("deployments: the logs policy cannot be read (%s); %s is not reported",
-                    error, name)
-        return []
-    return [watch for watch in watches if not policy.keeps_from(watch.channel, name)]
-
-
-def _logs_allowed(channel: str, target: str) -> bool:
-    """The logs policy, as for `/troubleshoot logs` typed in that channel by the bot."""
-    try:
-        return load_policy().check(user=WATCH_USER, channel=channel, target=target).allowed
-    except PolicyError:
-        return False

@@ -321,9 +321,11 @@ def find_similar(session: Session, *, workspace: str, result: MatchResult,
     shown = [_as_seen_with(incident, visible, seen[incident.id]) for incident in kept
              if incident.id in similarity]
 
-    def rank(item: SimilarIncident) -> tuple[bool, float, datetime]:
+    def rank(item: SimilarIncident) -> tuple[bool, float, datetime, int]:
+        # Ties on last_seen: the newer incident (higher id) first, as the recent slice cuts
+        # them, whatever order the database returned the rows in.
         fixed = item.status == STATUS_RESOLVED and bool(item.resolution_note)
-        return (fixed, similarity[item.id], item.last_seen)
+        return (fixed, similarity[item.id], item.last_seen, item.id)
 
     return sorted(shown, key=rank, reverse=True)[:limit]
 

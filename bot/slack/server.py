@@ -126,6 +126,9 @@ def make_wsgi_app(settings: Settings) -> WsgiApp:
         if path == HEALTH_PATH and method in ("GET", "HEAD"):
             return _health(start_response, database=database.check(), slack=slack.check())
         if path == METRICS_PATH and method == "GET":
+            if not metrics.scrape_allowed(environ.get("HTTP_AUTHORIZATION", "")):
+                return _plain(start_response, "401 Unauthorized", b"unauthorized\n",
+                              [("WWW-Authenticate", 'Bearer realm="metrics"')])
             payload, content_type = metrics.exposition()
             start_response("200 OK", [("Content-Type", content_type),
                                       ("Content-Length", str(len(payload)))])
@@ -202,9 +205,10 @@ def _health(start_response: StartResponse, *, database: Check, slack: Check) -> 
     return [payload]
 
 
-def _plain(start_response: StartResponse, status: str, payload: bytes) -> Iterable[bytes]:
+def _plain(start_response: StartResponse, status: str, payload: bytes,
+           headers: list[tuple[str, str]] | None = None) -> Iterable[bytes]:
     start_response(status, [("Content-Type", "text/plain; charset=utf-8"),
-                            ("Content-Length", str(len(payload)))])
+                            ("Content-Length", str(len(payload))), *(headers or [])])
     return [payload]
 
 

@@ -46,6 +46,10 @@ def _format(name: str, build: Callable[..., tuple[str, str]], *parts: st.SearchS
     return st.tuples(*parts).map(lambda drawn: Planted(name, *build(*drawn), own_line=own_line))
 
 
+def _guids() -> st.SearchStrategy[str]:
+    return st.uuids().map(str)
+
+
 def _same(secret: str) -> tuple[str, str]:
     return secret, secret
 
@@ -236,6 +240,32 @@ FORMATS: dict[str, st.SearchStrategy[Planted]] = {
     "pem-private-key": _format("pem-private-key", lambda a, b: (
         f"-----BEGIN RSA PRIVATE KEY-----\n{a}\n{b}\n-----END RSA PRIVATE KEY-----", a + b),
         _chars(B64, 64), _chars(B64, 64), own_line=True),
+    # Round 11: Application Insights' instrumentation key (a GUID: it lets anyone send telemetry
+    # into the resource) in its connection string, its older setting, a Kubernetes env entry and
+    # a log sentence; an Azure OpenAI key under Azure's `key1`; the neighbours of `echo … |
+    # --password-stdin`; a Secret's value printed alone by `kubectl get secret -o jsonpath`.
+    "appinsights-connection-string": _format("appinsights-connection-string", lambda a: (
+        f"APPLICATIONINSIGHTS_CONNECTION_STRING=InstrumentationKey={a};IngestionEndpoint="
+        "https://westeurope-5.in.applicationinsights.azure.com/", a), _guids()),
+    "appinsights-instrumentation-key": _format("appinsights-instrumentation-key", lambda a: (
+        f"APPINSIGHTS_INSTRUMENTATIONKEY={a}", a), _guids()),
+    "appinsights-k8s-env": _format("appinsights-k8s-env", lambda a: (
+        f"        - name: APPINSIGHTS_INSTRUMENTATIONKEY\n          value: {a}", a), _guids(),
+        own_line=True),
+    "appinsights-key-sentence": _format("appinsights-key-sentence", lambda a: (
+        f"exporter: InstrumentationKey {a} is invalid", a), _guids()),
+    "openai-key1": _format("openai-key1", lambda a, b: (
+        f'{{"key1": "{a}{b}", "key2": null}}', a + b), _chars(HEX, 31),
+        st.sampled_from("abcdef")),
+    "printf-password-stdin": _format("printf-password-stdin", lambda a: (
+        f"printf '%s' '{a}7q' | docker login mlacr.azurecr.io -u mlacr --password-stdin",
+        f"{a}7q"), _chars(ALNUM + "!#%", 16)),
+    "here-string-password-stdin": _format("here-string-password-stdin", lambda a: (
+        f"docker login mlacr.azurecr.io -u mlacr --password-stdin <<< '{a}7q'", f"{a}7q"),
+        _chars(ALNUM + "!#%", 16)),
+    "kubectl-jsonpath-secret": _format("kubectl-jsonpath-secret", lambda a: (
+        f"$ kubectl get secret scoring-db -o jsonpath='{{.data.password}}'\n{a}=", a),
+        _chars(B64, 23), own_line=True),
 }
 
 FILLER = ("2026-11-25T10:00:03Z scoring-7f9c6d5b8-x2k4q request 3f0c9a7e handled in 12 ms "
