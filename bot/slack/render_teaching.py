@@ -203,7 +203,7 @@ def refusal_text(reason: str, lang: str, kb: KnowledgeBase) -> str:
     signature in their language, with the entries by title (the English reason named entry ids
     and told them to "teach it to" the very entry they had just voted down)."""
     if not isinstance(reason, SignatureProblem):
-        said = reason.in_language(lang) if isinstance(reason, Refused) else reason
+        said = reason.said_in(lang) if isinstance(reason, Refused) else reason
         return t("refused", lang, reason=escape(said))
 
     def title(entry_id: str | None) -> str:

@@ -83,7 +83,7 @@ def refusal_in(reason: str, lang: str) -> str:
         return say(f"signature_{reason.kind}", lang, entry=repr(reason.entry),
                    other=repr(reason.other or "?"))
     if isinstance(reason, Refused):
-        return reason.in_language(lang)
+        return reason.said_in(lang)
     return str(reason)
 
 

@@ -9,7 +9,7 @@ on the entries involved, which each surface names its own way.
 
 from __future__ import annotations
 
-from bot.i18n import Catalog
+from bot.i18n import Catalog, KeyedMessage
 
 # Korean puts the whole predicate after the values, so no particle follows a placeholder.
 STRINGS = {
@@ -70,21 +70,18 @@ say = Catalog(STRINGS)
 NO_ERROR_LINE = "no_error_line"
 
 
-class Refused(str):
+class Refused(KeyedMessage, str):
     """A refusal: its English sentence, plus the `key` and `values` to say it in another
-    language (`in_language`)."""
+    language (`said_in`)."""
 
-    key: str
+    catalog = say
     values: dict[str, str]
 
     def __new__(cls, key: str, **values: object) -> Refused:
         texts = {name: str(value) for name, value in values.items()}
-        refused = super().__new__(cls, say(key, "en", **texts))
+        refused = super().__new__(cls, cls.english(key, texts))
         refused.key, refused.values = key, texts
         return refused
-
-    def in_language(self, lang: str) -> str:
-        return say(self.key, lang, **self.values)
 
     def nor_proposer(self) -> Refused:
         """The same refusal of a maintainer's decision, when the draft's proposer could have

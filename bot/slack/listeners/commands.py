@@ -136,7 +136,7 @@ def _propose_draft(ctx: CommandContext, *, incident_id: int, note: str) -> None:
     if after.wants_error_line and isinstance(after.refusal, Refused):
         # Only the resolver hears it: the note drafted nothing, and what to paste instead.
         ctx.respond(response_type="ephemeral",
-                    **render_text(after.refusal.in_language(ctx.lang)).as_kwargs())
+                    **render_text(after.refusal.said_in(ctx.lang)).as_kwargs())
         return
     where = flows.incident_thread(ctx.settings, incident_id) if after.draft else None
     if after.draft is None or where is None or where[0] != ctx.channel:

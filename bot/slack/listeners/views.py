@@ -44,7 +44,7 @@ def tell_no_draft(client: WebClient, *, channel: str, user: str, thread_ts: str 
                   refusal: str, lang: str) -> None:
     """Only to the resolver: why their note drafted nothing and what to paste instead (the
     resolution itself stands and was shown to everyone)."""
-    said = refusal.in_language(lang) if isinstance(refusal, Refused) else refusal
+    said = refusal.said_in(lang) if isinstance(refusal, Refused) else refusal
     try:
         client.chat_postEphemeral(channel=channel, user=user, thread_ts=thread_ts,
                                   **render_text(said).as_kwargs())
