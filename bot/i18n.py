@@ -41,6 +41,7 @@ CATALOGS = (
     "bot.teaching.refusals:STRINGS",  # the teaching service's refusals, on every surface
     "bot.knowledge.check:STRINGS",  # `kb check`'s own lines (its problems stay as written)
     "bot.knowledge.cli_problems:STRINGS",  # `kb eval / train / import` when they cannot
+    "bot.knowledge.cli_reports:STRINGS",  # `kb import / train` when they can: what they made
     "bot.slack.config:STRINGS",  # why `serve` does not start
 )
 
