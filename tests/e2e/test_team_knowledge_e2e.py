@@ -290,7 +290,7 @@ def test_a_prose_only_paste_resolved_in_slack_drafts_nothing_and_asks_for_the_er
     hint = server.wait_in(channel, "chat.postEphemeral", predicate=lambda call: (
         "no error line" in all_text(call.args)))[0]
     assert hint.args["user"] == "U0000CAROL"  # only the resolver
-    assert f"#{incident_id}" in all_text(hint.args)
+    assert f"No knowledge draft from your note: incident #{incident_id}" in all_text(hint.args)
     assert server.sql("SELECT status, resolution_note FROM incidents WHERE id = :i",
                       i=incident_id) == [("resolved", PROSE_NOTE)]
     assert server.sql("SELECT id FROM kb_drafts WHERE incident_id = :i", i=incident_id) == []
@@ -298,8 +298,9 @@ def test_a_prose_only_paste_resolved_in_slack_drafts_nothing_and_asks_for_the_er
                    for (c, _ts), m in server.fake.messages.items() if c == channel)
 
 
-@pytest.mark.parametrize(("lang", "asked"), [("en", "paste the error line"),
-                                             ("ko", "오류 줄(예외, 이벤트, 로그 줄)을 붙여 넣고")])
+@pytest.mark.parametrize(("lang", "asked"), [
+    ("en", "No knowledge draft from your note: incident #"),
+    ("ko", "메모로 지식 초안을 만들지 않았습니다: #")])
 def test_a_prose_only_paste_resolved_by_command_drafts_nothing_and_asks_for_the_error_line(
         server: Server, lang: str, asked: str) -> None:
     """`/troubleshoot resolve N note` on a paste of only someone's words: as from the Resolve
