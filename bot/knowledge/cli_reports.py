@@ -74,7 +74,7 @@ class ImportNote(KeyedMessage):
     """Why the planner skipped a section, or what it assumed: said in the reader's language."""
 
     key: str
-    values: Mapping[str, object] = field(default_factory=dict)
+    values: Mapping[str, object] = field(default_factory=dict, hash=False)  # keeps it hashable
     catalog = say
 
     def __str__(self) -> str:  # logs and tests read the English
