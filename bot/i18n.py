@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib
 import string
 from collections.abc import Mapping
+from typing import ClassVar
 
 LANGUAGES = ("ko", "en")
 
@@ -40,6 +41,7 @@ CATALOGS = (
     "bot.teaching.refusals:STRINGS",  # the teaching service's refusals, on every surface
     "bot.knowledge.check:STRINGS",  # `kb check`'s own lines (its problems stay as written)
     "bot.knowledge.cli_problems:STRINGS",  # `kb eval / train / import` when they cannot
+    "bot.knowledge.cli_reports:STRINGS",  # `kb import / train` when they can: what they made
     "bot.slack.config:STRINGS",  # why `serve` does not start
 )
 
@@ -58,6 +60,32 @@ class Catalog:
         table = self.strings[key]
         template = table.get(lang) or table["en"]
         return template.format(**values) if values else template
+
+
+class KeyedMessage:
+    """A sentence carried as its `key` in a `catalog` and the `values` it was made from, so
+    each surface says it in its reader's language (`said_in`) without parsing English.
+
+    Mixed into a refusal (a `str`), a problem (a `ValueError`) or a start-up error (a
+    `SystemExit`): each keeps its own base, so `except` clauses do not change, and passes it
+    `english(...)`, which `str()` and the logs read.
+    """
+
+    catalog: ClassVar[Catalog]
+    key: str
+    values: Mapping[str, object]
+
+    @classmethod
+    def english(cls, key: str, values: Mapping[str, object]) -> str:
+        """The sentence from the values as given: what `str()` and the logs read."""
+        return cls.catalog(key, "en", **values)
+
+    def said_in(self, lang: str) -> str:
+        return self.catalog(self.key, lang, **self.values_in(lang))
+
+    def values_in(self, lang: str) -> Mapping[str, object]:
+        """The values as a reader of `lang` sees them (a class may word some per language)."""
+        return self.values
 
 
 def normalize_language(value: str | None, default: str = "ko") -> str:

@@ -9,9 +9,10 @@ readers), `said_in(lang)` is the sentence in the team's language.
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping
 
 from bot.cli_errors import command_language, error_line, file_reason
-from bot.i18n import Catalog
+from bot.i18n import Catalog, KeyedMessage
 
 # Korean puts the predicate after the values: no particle follows a placeholder.
 STRINGS = {
@@ -87,19 +88,20 @@ STRINGS = {
 say = Catalog(STRINGS)
 
 
-class KbProblem(ValueError):
+class KbProblem(KeyedMessage, ValueError):
     """A problem of a `kb` command: the English sentence as `str()`, and its key and values to
     say it in another language (`said_in`)."""
 
+    catalog = say
+
     def __init__(self, key: str, **values: object) -> None:
         self.key, self.values = key, values
-        super().__init__(say(key, "en", **values))
+        super().__init__(self.english(key, values))
 
-    def said_in(self, lang: str) -> str:
+    def values_in(self, lang: str) -> Mapping[str, object]:
         # An OSError is kept as it was raised: its reason is worded in the reader's language.
-        values = {name: file_reason(value, lang) if isinstance(value, OSError) else value
-                  for name, value in self.values.items()}
-        return say(self.key, lang, **values)
+        return {name: file_reason(value, lang) if isinstance(value, OSError) else value
+                for name, value in self.values.items()}
 
 
 def complain(command: str, problem: KbProblem, code: int = 2) -> int:

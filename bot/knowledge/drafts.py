@@ -27,6 +27,7 @@ import re
 from dataclasses import dataclass
 from http import HTTPStatus
 
+from bot.knowledge.cli_reports import ImportNote
 from bot.knowledge.msdocs import (
     Guide,
     Section,
@@ -109,7 +110,7 @@ class Draft:
 class Skipped:
     anchor: str
     title: str
-    reason: str
+    reason: ImportNote  # said in the reader's language by the report (cli_reports)
 
 
 @dataclass(frozen=True)
@@ -118,7 +119,7 @@ class ImportPlan:
     skipped: tuple[Skipped, ...]
     page_url: str
     lang: str
-    notes: tuple[str, ...] = ()  # warnings for the person running the import
+    notes: tuple[ImportNote, ...] = ()  # warnings for the person running the import
 
 
 def plan_import(guide: Guide, *, file_name: str, base_url: str | None = None) -> ImportPlan:
@@ -153,7 +154,7 @@ def section_entries(section: Section, url: str, lang: str) -> tuple[list[Draft],
     rest = remove_tables(section.markdown, tables)
     if drafts and not has_own_content(rest):
         skipped.append(Skipped(section.anchor, section.title,
-                               f"split into {len(drafts)} entries, one per table row"))
+                               ImportNote("skip_split_rows", {"count": len(drafts)})))
         return drafts, skipped
     return [*drafts, section_draft(section, rest, url, lang)], skipped
 
@@ -174,7 +175,7 @@ def entry_sections(sections: tuple[Section, ...]) -> tuple[list[Section], list[S
             out += [section, *children]  # the page title or a stray `###`: nothing to fold into
         elif children and is_lead_in(section.markdown):
             skipped.append(Skipped(section.anchor, section.title,
-                                   f"lead-in to {len(children)} subsections, each an entry"))
+                                   ImportNote("skip_lead_in", {"count": len(children)})))
             out += children
         else:
             out.append(fold_into(section, children) if children else section)
@@ -200,14 +201,17 @@ def guide_language(file_name: str, meta: dict[str, object]) -> str:
     return "ko" if locale.lower() == "ko" else "en"
 
 
-def choose_base_url(meta: dict[str, object], override: str | None) -> tuple[str, list[str]]:
+def choose_base_url(meta: dict[str, object],
+                    override: str | None) -> tuple[str, list[ImportNote]]:
     if override:
         return override.rstrip("/") + "/", []
     service = str(meta.get("ms.service") or "")
     if service in SERVICE_BASE_URLS:
         return SERVICE_BASE_URLS[service], []
-    return DEFAULT_BASE_URL, [f"ms.service is {service or 'missing'!r}: source links assume "
-                              f"{DEFAULT_BASE_URL}; pass --base-url if the guide lives elsewhere"]
+    if not service:
+        return DEFAULT_BASE_URL, [ImportNote("base_url_no_service", {"url": DEFAULT_BASE_URL})]
+    return DEFAULT_BASE_URL, [ImportNote("base_url_assumed",
+                                         {"service": repr(service), "url": DEFAULT_BASE_URL})]
 
 
 def page_url(file_name: str, base_url: str) -> str:
@@ -217,14 +221,14 @@ def page_url(file_name: str, base_url: str) -> str:
     return base_url.rstrip("/") + "/" + stem
 
 
-def skip_reason(section: Section) -> str:
+def skip_reason(section: Section) -> ImportNote | None:
     if section.level == 1:
-        return "page title and introduction"
+        return ImportNote("skip_page_title")
     if SKIP_ANCHORS.match(section.anchor):
-        return "not a problem or procedure (well-known section)"
+        return ImportNote("skip_well_known")
     if not section.markdown.strip():
-        return "no text under the heading"
-    return ""
+        return ImportNote("skip_no_text")
+    return None
 
 
 def has_own_content(markdown: str) -> bool:
@@ -297,7 +301,7 @@ def row_drafts(section: Section, table: Table, url: str,
             continue
         if re.match(r"\s*[1-3]\d\d\b", error_text):
             skipped.append(Skipped(f"{section.anchor} row {number}", title,
-                                   "a success or redirect status, not an error"))
+                                   ImportNote("skip_not_an_error")))
             continue
         code = status_code_of(error_text, anywhere=False)
         fix = cell(row, columns.fix)

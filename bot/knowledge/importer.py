@@ -10,7 +10,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from bot.cli_errors import command_language
 from bot.knowledge.cli_problems import KbProblem, complain
+from bot.knowledge.cli_reports import say
 from bot.knowledge.draft_files import (
     DraftConflict,
     GuideInfo,
@@ -52,10 +54,10 @@ def run_import(args: argparse.Namespace) -> int:
         return fail(ImportFailure("import_conflict", out=out_dir, names=names))
     except (OSError, ValueError) as error:
         return fail(ImportFailure("import_cannot_write", out=out_dir, reason=error))
-    print(report(plan, guide_path, out_dir))
+    lang = command_language()
+    print(report(plan, guide_path, out_dir, lang))
     if stale:
-        print(f"Note: {len(stale)} older drafts in {out_dir} were not made by this import and "
-              f"were left as they are: {', '.join(stale)}")
+        print(say("older_drafts", lang, count=len(stale), out=out_dir, names=", ".join(stale)))
     return 0
 
 
@@ -92,20 +94,22 @@ def no_sections(path: Path, plan: ImportPlan) -> ImportFailure:
     return ImportFailure("import_no_sections_skipped", path=path, sections=skipped)
 
 
-def report(plan: ImportPlan, guide_path: Path, out_dir: Path) -> str:
+def report(plan: ImportPlan, guide_path: Path, out_dir: Path, lang: str) -> str:
+    """What was made, what was skipped and why, in `lang`; titles stay in the guide's."""
     width = max(len(draft.id) for draft in plan.drafts)
-    lines = [f"Imported {len(plan.drafts)} draft entries from {guide_path.name} into {out_dir}:"]
+    lines = [say("imported", lang, count=len(plan.drafts), guide=guide_path.name, out=out_dir)]
     for draft in plan.drafts:
-        signatures = len(draft.signatures)
-        lines.append(f"  {draft.id:<{width}}  {draft.title.get(plan.lang, '')}  "
-                     f"({signatures} signature{'' if signatures == 1 else 's'})")
+        count = len(draft.signatures)
+        signatures = say("signature_count_one" if count == 1 else "signature_count_many", lang,
+                         count=count)
+        lines.append(f"  {draft.id:<{width}}  {draft.title.get(plan.lang, '')}  ({signatures})")
     if plan.skipped:
-        lines.append(f"Skipped {len(plan.skipped)} sections:")
+        lines.append(say("skipped", lang, count=len(plan.skipped)))
         width = max(len(item.anchor) for item in plan.skipped)
-        lines += [f"  {item.anchor:<{width}}  {item.reason}" for item in plan.skipped]
-    lines += [f"Note: {note}" for note in plan.notes]
-    lines.append("Next: rewrite each draft in your own words, then delete its `draft: true` "
-                 "line; `troubleshoot-bot kb check` validates the result.")
+        lines += [f"  {item.anchor:<{width}}  {item.reason.said_in(lang)}"
+                  for item in plan.skipped]
+    lines += [say("note", lang, note=note.said_in(lang)) for note in plan.notes]
+    lines.append(say("next", lang))
     return "\n".join(lines)
 
 

@@ -21,7 +21,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from bot.cli_errors import command_language
 from bot.knowledge.cli_problems import KbProblem, complain
+from bot.knowledge.cli_reports import say
 from bot.knowledge.evaluation import EvalFileError, read_all, render_report
 from bot.paths import project_folder
 
@@ -93,12 +95,13 @@ def run_train(args: argparse.Namespace) -> int:
         write_context(context, context_out)
     sys.stdout.write(render_report(report, f"grouped {args.folds}-fold cross-validation",
                                    misses=False))
-    print(f"wrote {out}: {len(items)} items from {', '.join(map(str, paths))}; thresholds "
-          f"confident {model.confident:.3f}, confident_exact {model.confident_exact or 0:.3f}, "
-          f"likely {model.likely:.3f}")
+    lang = command_language()
+    print(say("wrote_model", lang, out=out, items=len(items), files=", ".join(map(str, paths)),
+              confident=model.confident, confident_exact=model.confident_exact or 0,
+              likely=model.likely))
     if precedents is not None:
-        print(f"wrote {precedents_out}: {len(precedents)} precedents, "
-              f"{len(precedents.vocabulary)} words")
+        print(say("wrote_precedents", lang, out=precedents_out, count=len(precedents),
+                  words=len(precedents.vocabulary)))
     if context is not None:
-        print(f"wrote {context_out}: paste context over {len(context.vocabulary)} words")
+        print(say("wrote_context", lang, out=context_out, words=len(context.vocabulary)))
     return 0

@@ -3,12 +3,13 @@ start-up for the mode it runs in."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import make_url
 from sqlalchemy.exc import ArgumentError
 
-from bot.i18n import Catalog
+from bot.i18n import Catalog, KeyedMessage
 from bot.settings import Settings as BotSettings
 from bot.settings import SettingsError
 from bot.settings import settings as bot_settings
@@ -44,10 +45,12 @@ STRINGS = {
 say = Catalog(STRINGS)
 
 
-class ConfigError(SystemExit):
+class ConfigError(KeyedMessage, SystemExit):
     """A setting is missing or wrong; the message names the variable and how to fix it.
 
     `str()` is the English line; `said_in(lang)` the same line in the team's language."""
+
+    catalog = say
 
     def __init__(self, key: str, *, command: str = "troubleshoot-bot serve",
                  cause: SettingsError | None = None, **values: str) -> None:
@@ -57,11 +60,14 @@ class ConfigError(SystemExit):
     def said_in(self, lang: str) -> str:
         if self.cause is not None:  # a variable the bot's settings refused: it says why
             return f"{self.command}: {self.cause.said_in(lang)}"
+        return f"{self.command}: {super().said_in(lang)}"
+
+    def values_in(self, lang: str) -> Mapping[str, object]:
         values = dict(self.values)
-        if "mode" in values:
+        if "mode" in values:  # "HTTP mode needs A and B", in the reader's words
             values["mode"] = say(values["mode"], lang)
             values["required"] = say("and", lang).join(values["required"].split(","))
-        return f"{self.command}: {say(self.key, lang, **values)}"
+        return values
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,9 @@ from bot.i18n import Catalog
 from bot.knowledge.model import KnowledgeBase
 from bot.mrkdwn import escape
 from bot.slack import blocks as bk
-from bot.slack.render import Message
+from bot.slack.render import Message, render_text
 from bot.teaching.flows import ProposedDraft
-from bot.teaching.refusals import Refused
+from bot.teaching.refusals import refusal_said_in
 from bot.teaching.service import SignatureProblem
 
 ACTION_APPROVE = "kb_draft_approve"
@@ -67,6 +67,9 @@ STRINGS = {
                                   "this draft.",
                             "ko": "KB 관리자나 초안을 제안한 사람만 버릴 수 있습니다."},
     "refused": {"en": "Not added: {reason}", "ko": "추가하지 않았습니다: {reason}"},
+    # To the resolver only, after their resolution: why their note became no draft.
+    "no_draft": {"en": "No knowledge draft from your note: {reason}",
+                 "ko": "메모로 지식 초안을 만들지 않았습니다: {reason}"},
     # A signature refused (bot.teaching.service.SignatureProblem), said to whoever asked.
     "refused_not_error": {"en": "Not proposed: this is not an error line but someone's own "
                                 "words; it would answer other people's messages, not *{entry}*'s "
@@ -198,13 +201,18 @@ def entry_picker(kb: KnowledgeBase, *, incident_id: int, lang: str, exclude: str
         bk.section(t("picker_prompt", lang), id_="kb_picker", accessory=select)])
 
 
+def render_no_draft(refusal: str, lang: str) -> Message:
+    """Why a resolution's note drafted nothing and what to paste instead, for the resolver
+    alone (the Resolve modal and `/troubleshoot resolve` both say it)."""
+    return render_text(t("no_draft", lang, reason=escape(refusal_said_in(refusal, lang))))
+
+
 def refusal_text(reason: str, lang: str, kb: KnowledgeBase) -> str:
     """Why a change to the knowledge base was refused, for the person who asked: a refused
     signature in their language, with the entries by title (the English reason named entry ids
     and told them to "teach it to" the very entry they had just voted down)."""
     if not isinstance(reason, SignatureProblem):
-        said = reason.in_language(lang) if isinstance(reason, Refused) else reason
-        return t("refused", lang, reason=escape(said))
+        return t("refused", lang, reason=escape(refusal_said_in(reason, lang)))
 
     def title(entry_id: str | None) -> str:
         entry = kb.get(entry_id) if entry_id else None

@@ -14,7 +14,7 @@ from bot.settings import settings
 from bot.storage import database_url, session_scope
 from bot.storage.check import DatabaseProblem, database_problem
 from bot.teaching import service
-from bot.teaching.refusals import Refused
+from bot.teaching.refusals import refusal_said_in
 
 # What these commands say, in BOT_LANGUAGE. A refused signature (service.SignatureProblem) is
 # said here in the team's language too, with entry ids as a terminal names them (Slack names
@@ -82,9 +82,7 @@ def refusal_in(reason: str, lang: str) -> str:
     if lang != "en" and isinstance(reason, service.SignatureProblem):
         return say(f"signature_{reason.kind}", lang, entry=repr(reason.entry),
                    other=repr(reason.other or "?"))
-    if isinstance(reason, Refused):
-        return reason.in_language(lang)
-    return str(reason)
+    return str(refusal_said_in(reason, lang))
 
 
 def _ready() -> DatabaseProblem | None:

@@ -9,7 +9,7 @@ on the entries involved, which each surface names its own way.
 
 from __future__ import annotations
 
-from bot.i18n import Catalog
+from bot.i18n import Catalog, KeyedMessage
 
 # Korean puts the whole predicate after the values, so no particle follows a placeholder.
 STRINGS = {
@@ -34,19 +34,19 @@ STRINGS = {
     "no_error_line": {
         "en": "incident #{id} has no error line to draft from, only someone's own words, and a "
               "signature must be the error text itself. The resolution note is kept with the "
-              "incident; to teach the bot, paste the error line (the exception, event or log "
-              "line) and resolve that incident with the note",
+              "incident. To teach the bot this fix, paste the error itself (the exception, event "
+              "or log line) and resolve the incident it opens with the same note.",
         "ko": "#{id}번 인시던트에는 초안을 만들 오류 줄이 없고 사람이 쓴 문장만 있습니다. "
               "시그니처는 오류 텍스트 그대로여야 합니다. 해결 메모는 인시던트에 그대로 "
-              "남아 있습니다. 봇에게 가르치려면 오류 줄(예외, 이벤트, 로그 줄)을 붙여 넣고 "
-              "그 인시던트를 메모와 함께 해결해 주세요"},
+              "남아 있습니다. 이 해결 방법을 봇에게 가르치려면 오류 줄(예외, 이벤트, 로그 줄)을 "
+              "그대로 붙여 넣고, 그렇게 생긴 인시던트를 같은 메모로 해결해 주세요."},
     "no_error_line_teach": {
         "en": "incident #{id} has no error line to teach, only someone's own words, and a "
-              "signature must be the error text itself: paste the error line (the exception, "
-              "event or log line) and teach that incident",
+              "signature must be the error text itself. Paste the error itself (the exception, "
+              "event or log line) and teach the incident it opens.",
         "ko": "#{id}번 인시던트에는 가르칠 오류 줄이 없고 사람이 쓴 문장만 있습니다. "
               "시그니처는 오류 텍스트 그대로여야 합니다. 오류 줄(예외, 이벤트, 로그 줄)을 "
-              "붙여 넣고 그 인시던트를 가르쳐 주세요"},
+              "그대로 붙여 넣고, 그렇게 생긴 인시던트를 가르쳐 주세요."},
     # Who may decide (service.maintainer_problem); a draft's proposer may also reject it.
     "no_maintainers": {"en": "no KB maintainers are configured (set KB_MAINTAINERS to Slack "
                              "user ids)",
@@ -70,23 +70,25 @@ say = Catalog(STRINGS)
 NO_ERROR_LINE = "no_error_line"
 
 
-class Refused(str):
+class Refused(KeyedMessage, str):
     """A refusal: its English sentence, plus the `key` and `values` to say it in another
-    language (`in_language`)."""
+    language (`said_in`)."""
 
-    key: str
+    catalog = say
     values: dict[str, str]
 
     def __new__(cls, key: str, **values: object) -> Refused:
         texts = {name: str(value) for name, value in values.items()}
-        refused = super().__new__(cls, say(key, "en", **texts))
+        refused = super().__new__(cls, cls.english(key, texts))
         refused.key, refused.values = key, texts
         return refused
-
-    def in_language(self, lang: str) -> str:
-        return say(self.key, lang, **self.values)
 
     def nor_proposer(self) -> Refused:
         """The same refusal of a maintainer's decision, when the draft's proposer could have
         made it too (rejecting one's own draft)."""
         return Refused(f"{self.key}_nor_proposer", **self.values)
+
+
+def refusal_said_in(reason: str, lang: str) -> str:
+    """A refusal in `lang` when it carries its key (`Refused`); any other reason as written."""
+    return reason.said_in(lang) if isinstance(reason, Refused) else reason

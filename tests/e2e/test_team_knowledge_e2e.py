@@ -290,9 +290,39 @@ def test_a_prose_only_paste_resolved_in_slack_drafts_nothing_and_asks_for_the_er
     hint = server.wait_in(channel, "chat.postEphemeral", predicate=lambda call: (
         "no error line" in all_text(call.args)))[0]
     assert hint.args["user"] == "U0000CAROL"  # only the resolver
-    assert f"#{incident_id}" in all_text(hint.args)
+    assert f"No knowledge draft from your note: incident #{incident_id}" in all_text(hint.args)
     assert server.sql("SELECT status, resolution_note FROM incidents WHERE id = :i",
                       i=incident_id) == [("resolved", PROSE_NOTE)]
     assert server.sql("SELECT id FROM kb_drafts WHERE incident_id = :i", i=incident_id) == []
     assert not any("kb_draft_approve" in all_text(m.get("blocks"))
                    for (c, _ts), m in server.fake.messages.items() if c == channel)
+
+
+@pytest.mark.parametrize(("lang", "asked"), [
+    ("en", "No knowledge draft from your note: incident #"),
+    ("ko", "메모로 지식 초안을 만들지 않았습니다: #")])
+def test_a_prose_only_paste_resolved_by_command_drafts_nothing_and_asks_for_the_error_line(
+        server: Server, lang: str, asked: str) -> None:
+    """`/troubleshoot resolve N note` on a paste of only someone's words: as from the Resolve
+    modal, nothing is drafted, the note is kept, and only the resolver is asked (in their own
+    language, after the resolution's own reply) for the error line."""
+    channel, resolver = new_channel(), f"U0RES{lang.upper()}01"
+    server.slack.command(f"lang {lang}", channel=channel, user=resolver)
+    server.fake.wait_for("response_url", predicate=lambda call: call.path.endswith(
+        "/" + channel))  # the language is the resolver's before they resolve
+    server.slack.mention(PROSE, channel=channel)
+    server.wait_in(channel, "chat.postMessage", predicate=is_answer)
+    [(incident_id,)] = server.sql(
+        "SELECT incident_id FROM occurrences WHERE channel = :c", c=channel)
+
+    server.slack.command(f"resolve {incident_id} {PROSE_NOTE}", channel=channel, user=resolver)
+
+    hint = server.fake.wait_for("response_url", predicate=lambda call: (
+        call.path.endswith("/" + channel) and asked in all_text(call.args)))[0].args
+    assert hint["response_type"] == "ephemeral"  # the resolver's eyes only
+    assert asked in all_text(hint) and f"#{incident_id}" in all_text(hint)
+    assert not any(asked in all_text(call.args)
+                   for call in server.calls_in(channel, "chat.postMessage"))
+    assert server.sql("SELECT status, resolution_note, resolved_by FROM incidents WHERE id = :i",
+                      i=incident_id) == [("resolved", PROSE_NOTE, resolver)]
+    assert server.sql("SELECT id FROM kb_drafts WHERE incident_id = :i", i=incident_id) == []

@@ -24,6 +24,7 @@ from bot.slack.listeners._common import guarded, language, workspace_of
 from bot.slack.listeners.teaching import post_draft
 from bot.slack.privacy import audience_for
 from bot.slack.render import render_help, render_resolved, render_text
+from bot.slack.render_teaching import render_no_draft
 from bot.slack.subcommands import CommandContext, Subcommand, SubcommandRegistry
 from bot.teaching.flows import propose_after_resolution
 from bot.teaching.refusals import Refused
@@ -136,7 +137,7 @@ def _propose_draft(ctx: CommandContext, *, incident_id: int, note: str) -> None:
     if after.wants_error_line and isinstance(after.refusal, Refused):
         # Only the resolver hears it: the note drafted nothing, and what to paste instead.
         ctx.respond(response_type="ephemeral",
-                    **render_text(after.refusal.in_language(ctx.lang)).as_kwargs())
+                    **render_no_draft(after.refusal, ctx.lang).as_kwargs())
         return
     where = flows.incident_thread(ctx.settings, incident_id) if after.draft else None
     if after.draft is None or where is None or where[0] != ctx.channel:

@@ -34,8 +34,8 @@ from bot.slack.render import (
     render_resolved,
     render_text,
 )
+from bot.slack.render_teaching import render_no_draft
 from bot.teaching.flows import propose_after_resolution
-from bot.teaching.refusals import Refused
 
 log = logging.getLogger(__name__)
 
@@ -44,10 +44,9 @@ def tell_no_draft(client: WebClient, *, channel: str, user: str, thread_ts: str 
                   refusal: str, lang: str) -> None:
     """Only to the resolver: why their note drafted nothing and what to paste instead (the
     resolution itself stands and was shown to everyone)."""
-    said = refusal.in_language(lang) if isinstance(refusal, Refused) else refusal
     try:
         client.chat_postEphemeral(channel=channel, user=user, thread_ts=thread_ts,
-                                  **render_text(said).as_kwargs())
+                                  **render_no_draft(refusal, lang).as_kwargs())
     except SlackApiError as error:  # the resolution stands; only the hint is lost
         log.warning("no-draft hint not shown: %s", error.response.get("error"))
 
