@@ -330,13 +330,17 @@ ENGINE_FOR_ANOTHER_GPU = (
     "(sm_86), this device is sm_75")
 
 
+def _reports_index(plain: Matcher, rows: list[tuple[str, str, str]]) -> PrecedentIndex:
+    """The precedent index of labelled (text, label, source) reports, in the scorer's words."""
+    return PrecedentIndex.build([paste_words(plain.survey(text).paste) for text, _, _ in rows],
+                                [label for _, label, _ in rows], [source for *_, source in rows])
+
+
 def _shipped_kb_matchers() -> tuple[Matcher, Matcher]:
     kb = load_knowledge_base(extra="")
     plain = Matcher(kb, model=None, precedents=None, context=None)
-    index = PrecedentIndex.build(
-        [paste_words(plain.survey(text).paste) for text, _, _ in EARLIER_REPORTS],
-        [label for _, label, _ in EARLIER_REPORTS], [source for *_, source in EARLIER_REPORTS])
-    return plain, Matcher(kb, model=None, precedents=index, context=None)
+    return plain, Matcher(kb, model=None, precedents=_reports_index(plain, EARLIER_REPORTS),
+                          context=None)
 
 
 def test_earlier_reports_break_a_weak_leads_near_tie() -> None:
@@ -383,9 +387,7 @@ def test_a_look_alike_the_vote_pulls_up_is_not_shown_as_probably() -> None:
     # once the vote had put it first; put there by the vote, it stays a listed candidate.
     kb = load_knowledge_base(extra="")
     plain = Matcher(kb, model=None, precedents=None, context=None)
-    rows = EARLIER_REPORTS + LOOK_ALIKE_REPORTS
-    index = PrecedentIndex.build([paste_words(plain.survey(text).paste) for text, _, _ in rows],
-                                 [label for _, label, _ in rows], [source for *_, source in rows])
+    index = _reports_index(plain, EARLIER_REPORTS + LOOK_ALIKE_REPORTS)
     verdict = index.query(plain.survey(WEBUI_ENGINE).words)
     assert 0 < verdict.shares["service-launch-fails"] < verdict.shares["none"]
     assert [match.tier for match in default_matcher().match(WEBUI_ENGINE).matches][:1] \
