@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from bot.knowledge.loader import load_knowledge_base
 from bot.knowledge.model import KnowledgeBase
 from bot.matching.matcher import Matcher, default_matcher
+from bot.matching.precedents import PrecedentIndex, paste_words
+from bot.matching.ranking import CAUSE_MIN, by_precedents
+from bot.matching.scoring import EntryScore, Evidence
 from tests.matching_support import entry
 
 
@@ -292,3 +296,143 @@ def test_shipped_kb_answers_an_init_that_never_returned_with_the_start_failure()
     assert result.matches[0].entry_id == "service-launch-fails"
     assert default_matcher().match(
         _server_log(init_returned=True)).matches[0].entry_id != "service-launch-fails"
+
+
+# Earlier reports, as people word them, of a Triton model that fails to load at start-up for a
+# reason other than a missing file (an engine built for another GPU or TensorRT version: the
+# failed start), of a model file missing from a model repository, and of unrelated problems.
+# Each from its own tracker, so their shared words count (precedents.MIN_GROUPS).
+EARLIER_REPORTS = [
+    ("failed to load 'vit' version 1: Internal: unable to load plan file, the TensorRT engine "
+     "was built on a different GPU", "service-launch-fails", "https://github.com/a/one"),
+    ("tritonserver exits: failed to load 'whisper' version 2: Internal: the engine plan file "
+     "is not compatible with this version of TensorRT", "service-launch-fails",
+     "https://github.com/b/two"),
+    ("E0101 model_lifecycle.cc:626] failed to load 'gpt' version 1: Internal: unable to load "
+     "plan file, the GPU does not support this engine", "service-launch-fails",
+     "https://github.com/c/three"),
+    ("repository directory /data/resnet/1 empty: no onnx weights in it",
+     "function-fails-get_model_path", "https://github.com/d/four"),
+    ("conda solve failed: package libgcc is missing from the channel", "none",
+     "https://github.com/g/seven"),
+    ("pip install failed: no matching distribution for torch", "none",
+     "https://github.com/h/eight"),
+    ("the notebook kernel died while loading the dataset into a dataframe", "none",
+     "https://github.com/i/nine"),
+]
+# A TensorRT engine built for another GPU: the server cannot load the model it was started
+# with. The model-file entry's Triton signature ("failed to load ...") shares its first words,
+# the failed start's its "failed to load" and "Internal": two weak, near candidates, and the
+# earlier reports name only the second.
+ENGINE_FOR_ANOTHER_GPU = (
+    "E0903 11:20:05.412310 1 model_lifecycle.cc:626] failed to load 'llama_trt' version 1: "
+    "Internal: unable to load plan file: the TensorRT engine was built for a different GPU "
+    "(sm_86), this device is sm_75")
+
+
+def _reports_index(plain: Matcher, rows: list[tuple[str, str, str]]) -> PrecedentIndex:
+    """The precedent index of labelled (text, label, source) reports, in the scorer's words."""
+    return PrecedentIndex.build([paste_words(plain.survey(text).paste) for text, _, _ in rows],
+                                [label for _, label, _ in rows], [source for *_, source in rows])
+
+
+def _shipped_kb_matchers() -> tuple[Matcher, Matcher]:
+    kb = load_knowledge_base(extra="")
+    plain = Matcher(kb, model=None, precedents=None, context=None)
+    return plain, Matcher(kb, model=None, precedents=_reports_index(plain, EARLIER_REPORTS),
+                          context=None)
+
+
+def test_earlier_reports_break_a_weak_leads_near_tie() -> None:
+    # The signatures alone put the model-file entry first on a few shared words; how earlier
+    # reports worded like this one were resolved decides between the two near candidates.
+    plain, with_reports = _shipped_kb_matchers()
+    alone = [match.entry_id for match in plain.match(ENGINE_FOR_ANOTHER_GPU).matches]
+    assert alone[:2] == ["function-fails-get_model_path", "service-launch-fails"]
+    seen = with_reports.match(ENGINE_FOR_ANOTHER_GPU).matches
+    assert [match.entry_id for match in seen][:2] == ["service-launch-fails",
+                                                      "function-fails-get_model_path"]
+    # Still found in the paste (its own signature is the evidence), and far from sure.
+    assert seen[0].signature.startswith("tritonserver: error") and seen[0].score < CAUSE_MIN
+
+
+# Other products' TensorRT engines failing to load (an image generator's extension, a node of
+# a desktop tool, a conversion on a laptop): `none`, and worded like the reports above.
+LOOK_ALIKE_REPORTS = [
+    ("stable diffusion webui: TensorRT engine failed to load, the plan file was built with a "
+     "different TensorRT version, export the engine again", "none", "https://github.com/x/webui"),
+    ("ComfyUI TensorRT node: failed to load engine plan file, built on a different GPU; "
+     "rebuild it in the node", "none", "https://github.com/y/comfy"),
+    ("onnx to TensorRT conversion on my laptop: the engine plan file does not load on the "
+     "different GPU of the desktop", "none", "https://github.com/z/convert"),
+]
+WEBUI_ENGINE = ("Stable Diffusion WebUI TensorRT: failed to load the engine: Internal: unable to "
+                "load plan file, the engine was built for a different GPU (sm_86) than this one "
+                "(sm_75)")
+
+
+def test_a_lead_the_earlier_reports_moved_is_listed_first_never_probably() -> None:
+    # The vote, not the paste, put it first: like an entry only the precedents found, it is a
+    # candidate, not an answer (decision.tier's in_paste), whatever the model rates it.
+    _, with_reports = _shipped_kb_matchers()
+    shipped = Matcher(with_reports.kb, precedents=with_reports.precedents, context=None)
+    assert shipped.model is not None
+    first = shipped.match(ENGINE_FOR_ANOTHER_GPU).matches[0]
+    assert (first.entry_id, first.tier) == ("service-launch-fails", "unknown")
+
+
+def test_a_look_alike_the_vote_pulls_up_is_not_shown_as_probably() -> None:
+    # Another product's engine: most earlier reports worded like it were no problem of ours,
+    # some were the failed start. The shipped model rated the failed start "probably" (0.52)
+    # once the vote had put it first; put there by the vote, it stays a listed candidate.
+    kb = load_knowledge_base(extra="")
+    plain = Matcher(kb, model=None, precedents=None, context=None)
+    index = _reports_index(plain, EARLIER_REPORTS + LOOK_ALIKE_REPORTS)
+    verdict = index.query(plain.survey(WEBUI_ENGINE).words)
+    assert 0 < verdict.shares["service-launch-fails"] < verdict.shares["none"]
+    assert [match.tier for match in default_matcher().match(WEBUI_ENGINE).matches][:1] \
+        == ["unknown"]
+    seen = Matcher(kb, precedents=index).match(WEBUI_ENGINE).matches
+    assert [(match.entry_id, match.tier) for match in seen][:1] == [
+        ("service-launch-fails", "unknown")]
+
+
+def test_earlier_reports_do_not_reorder_a_lead_with_evidence_of_its_own() -> None:
+    # The same engine line beside the model-not-found exception: the exception is the
+    # evidence, whatever the reports near the first line were labelled.
+    _, with_reports = _shipped_kb_matchers()
+    text = (ENGINE_FOR_ANOTHER_GPU + "\nModelNotFoundException: Model not found in cache or in "
+            "root at /var/azureml-app/azureml-models/llama_trt/1/model.plan")
+    assessed = with_reports.assess(text)
+    assert assessed.verdict.shares["service-launch-fails"] > 0.5  # the vote is against it
+    assert with_reports.match(text).matches[0].entry_id == "function-fails-get_model_path"
+
+
+def _scored(entry: int, score: float, *, explained: bool = False) -> EntryScore:
+    return EntryScore(entry, score, Evidence(score, 1.0, 0, 0, None, f"sig {entry}"), 1, score,
+                      explained=explained)
+
+
+def test_a_vote_moves_only_a_weak_lead_and_never_an_explained_entry() -> None:
+    votes = {0: 0.0, 1: 0.9, 2: 0.0}
+
+    def share(scored: EntryScore) -> float | None:
+        return votes[scored.entry]
+
+    weak = [_scored(0, 40.0), _scored(1, 30.0), _scored(2, 20.0)]
+    assert [item.entry for item in by_precedents(weak, share)] == [1, 0, 2]
+    # A lead at CAUSE_MIN is evidence, not a near-tie.
+    strong = [_scored(0, CAUSE_MIN), _scored(1, 30.0), _scored(2, 20.0)]
+    assert by_precedents(strong, share) is strong
+    # An entry explained by the one above it (a symptom below its cause) is not pulled up.
+    explained = [_scored(0, 40.0), _scored(1, 30.0, explained=True), _scored(2, 20.0)]
+    assert by_precedents(explained, share) is explained
+    # No vote, no move: the order the kinds and stages gave stays, even where the scores
+    # are not in order (a cause moved above a louder symptom).
+    kinds_order = [_scored(2, 20.0), _scored(0, 40.0)]
+    assert by_precedents(kinds_order, share) is kinds_order
+    # A lead the vote names too is what earlier reports like this one were: it stays; so does
+    # a lead the precedents cannot know (a team's own entry, share None).
+    votes[0] = 0.1
+    assert by_precedents(weak, share) is weak
+    assert by_precedents(weak, lambda scored: None if scored.entry == 0 else 0.9) is weak

@@ -46,13 +46,14 @@ from bot.matching.index import build_index
 from bot.matching.masking import only_a_code
 from bot.matching.precedents import (
     EMPTY_VERDICT,
+    NONE_LABEL,
     PrecedentIndex,
     Verdict,
     paste_words,
     shipped_precedents,
 )
 from bot.matching.prose import ProseIndex
-from bot.matching.ranking import by_kind
+from bot.matching.ranking import by_kind, by_precedents
 from bot.matching.result import Match, MatchResult
 from bot.matching.scoring import EntryScore, Evidence, PreparedPaste, prepare, score_entries
 from bot.matching.stages import passed_stages, unfinished_start_line
@@ -105,10 +106,15 @@ class Assessment:
     # gap_to_first) are then over entries the paste itself scored, so a candidate only the
     # precedents found can never move the confident tier. None: the same as `rows`.
     own_rows: list[list[float]] | None = None
+    # The precedents' vote, not the paste, put the first candidate first (a weak lead's
+    # near-tie, ranking.by_precedents): listed first, never "probably" (as by_precedents_only).
+    first_by_precedents: bool = False
 
     def first_in_paste(self) -> bool:
-        """The first candidate was found by the paste's own words (decision.tier's in_paste)."""
-        return bool(self.ranked) and self.ranked[0].entry not in self.by_precedents_only
+        """The first candidate was found, and put first, by the paste's own words
+        (decision.tier's in_paste)."""
+        return (bool(self.ranked) and self.ranked[0].entry not in self.by_precedents_only
+                and not self.first_by_precedents)
 
 
 class Matcher:
@@ -164,8 +170,12 @@ class Matcher:
 
     def conclude(self, survey: Survey, verdict: Verdict) -> Assessment:
         """The survey with what the precedents say: their extra candidates and features."""
-        ranked = _with_precedent_candidates(survey.ranked, verdict, survey.paste,
+        listed = _with_precedent_candidates(survey.ranked, verdict, survey.paste,
                                             self.index.entry_numbers)
+        # A weak lead's near-tie broken by how earlier reports like this one were labelled.
+        ranked = by_precedents(
+            listed, lambda scored: verdict.share(self.index.entry_ids[scored.entry]),
+            verdict.shares.get(NONE_LABEL, 0.0))
         if ranked is survey.ranked:  # no candidate added: the survey's features still hold
             rows = with_precedent_columns(survey.rows, ranked, self.index, verdict,
                                           survey.shape.context_none)
@@ -175,7 +185,7 @@ class Matcher:
         found = {item.entry for item in survey.ranked}
         return Assessment(survey.extracted, survey.paste, ranked, rows, verdict,
                           frozenset(item.entry for item in ranked if item.entry not in found),
-                          survey.rows)
+                          survey.rows, first_by_precedents=ranked is not listed)
 
     def _match(self, text: str, *, top: int, lang: str) -> MatchResult:
         assessed = self.assess(text)
@@ -190,7 +200,9 @@ class Matcher:
             # Sure only on the paste's own evidence; the precedents can make it "probably".
             # A first candidate found in the paste is the survey's first too (a precedent-only
             # candidate never outscores it without being first itself), so its own-evidence
-            # row is own_rows[0], margins over the paste's own candidates.
+            # row is own_rows[0], margins over the paste's own candidates. The one exception,
+            # a weak lead whose near-tie the precedents broke (ranking.by_precedents), is not
+            # in_paste: never "probably", and below any confident rule's score either way.
             own_rows = assessed.own_rows if assessed.own_rows is not None else assessed.rows
             own = self.model.own_probabilities(own_rows[:1]) if own_rows else [0.0]
             tiers[0] = self.model.tier(float(found[0]), ranked[0].score, own=float(own[0]),

@@ -36,11 +36,20 @@ using each entry's `kind` (bot/knowledge/model.py):
 An entry that yields is recorded as explained by the one that moved above it, so the
 confidence margin (confidence.py) is not measured against it: the symptom agrees with its cause,
 the passed stage is history; neither competes with the answer.
+
+- last, for a paste whose best entry has only weak evidence (by_precedents): below CAUSE_MIN
+  and no authored pattern, the first place is decided by a few shared words of a signature
+  written for another stack ("failed to load" in a Triton line, "killed" in a Ray actor's
+  death), and the next entry is often as near. There the nearest labelled pastes' vote
+  (precedents.py) adds PRECEDENT_TIEBREAK points per share of it to each entry not already
+  explained: how earlier reports worded like this one were resolved breaks the near-tie. A
+  paste with real evidence of its own is never reordered, and an entry below CAUSE_MIN can
+  never be sure (decision.CONFIDENT_MIN_SCORE), so the precedents still make nothing sure.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from bot.knowledge.model import KIND_CAUSE, KIND_PROCEDURE, KIND_SYMPTOM, STAGES
@@ -58,6 +67,12 @@ PASSED_ALTERNATIVE_MIN = 25.0
 # decision model judges it by its (empty) word evidence, so it is never sure on this alone.
 UNFINISHED_START_SCORE = 50.0
 UNFINISHED_START_SOURCE = "(init() was called and never returned before the timeout)"
+# Points a whole share of the nearest labelled pastes' vote is worth to an entry when the
+# paste's best evidence is weak (by_precedents): as much as a modest signature match, less
+# than an entry only the precedents found can score on its own (matcher.PRECEDENT_SCORE).
+PRECEDENT_TIEBREAK = 50.0
+# An entry is pulled only when the vote names it more than this share of its vote for "none".
+LOOK_ALIKE_VOTE = 0.5
 
 
 def strong(scored: EntryScore, minimum: float) -> bool:
@@ -218,3 +233,30 @@ def by_kind(ranked: Sequence[EntryScore], kinds: Sequence[str],
             kept = [item for item in order[:position] if kinds[item.entry] != top_kind]
             return [candidate, *overtaken, *kept, *order[position + 1:]]
     return order
+
+
+def weak_lead(ranked: Sequence[EntryScore]) -> bool:
+    """The first entry stands on little: below CAUSE_MIN and no authored pattern matched."""
+    return bool(ranked) and ranked[0].score < CAUSE_MIN and not ranked[0].pattern_hit
+
+
+def by_precedents(ranked: list[EntryScore], share: Callable[[EntryScore], float | None],
+                  none_share: float = 0.0) -> list[EntryScore]:
+    """`ranked` with the entry of the highest score plus PRECEDENT_TIEBREAK x `share` (the
+    precedents' vote for it, 0..1; None for an entry they do not know) moved first, when the
+    lead is weak and the vote names another entry and never the lead. `none_share` is the
+    vote for "no problem of ours": an entry it names less than LOOK_ALIKE_VOTE times as often
+    is not pulled (the paste reads like the look-alikes among earlier reports, and a pulled
+    entry would be shown as "probably" on their words). Explained entries are not pulled
+    (their cause is above them), and the rest keep the order the rules above gave them. The
+    same list when nothing moves."""
+    if len(ranked) < 2 or not weak_lead(ranked) or share(ranked[0]) != 0.0:
+        return ranked  # a lead the vote names, or one it cannot know (a team's entry), stays
+    shares = [0.0] + [0.0 if item.explained else share(item) or 0.0 for item in ranked[1:]]
+    pulled = [item.score + PRECEDENT_TIEBREAK * part for item, part in zip(ranked, shares,
+                                                                            strict=True)]
+    best = max(range(1, len(ranked)), key=lambda position: (shares[position] > 0,
+                                                            pulled[position], -position))
+    if shares[best] <= LOOK_ALIKE_VOTE * none_share or pulled[best] <= pulled[0]:
+        return ranked
+    return [ranked[best], *ranked[:best], *ranked[best + 1:]]
