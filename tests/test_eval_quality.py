@@ -129,8 +129,12 @@ def test_cross_validated_quality(pool: tuple[EvalReport, dict[str, EvalReport], 
     # (gunicorn, TorchServe, Triton, TEI, Ollama) are the hardest so far (its own top-1 0.607).
     # Round 11, kb11's model-server wordings: top-1 0.824, top-3 0.928, confident 0.942 (275),
     # likely 0.711 (494), answered 0.300, shown and right 0.707, confident on none 0.018 (12).
+    # Round 11, learn11 (the exact threshold is the confident one less 2 logits, picked
+    # together): confident 0.939 (278), likely 0.712 (462), answered 0.302 (3 more right sure
+    # answers; gate 0.28 -> 0.30, one paste less), shown and right 0.684, confident on none
+    # 0.019 (13 of 675), top-1 and top-3 unchanged.
     report, _, _ = pool
-    gate(report, top1=0.81, top3=0.92, likely=0.70, shown_right=0.68, answered=0.28)
+    gate(report, top1=0.81, top3=0.92, likely=0.70, shown_right=0.68, answered=0.30)
 
 
 def test_dev_and_holdout_out_of_fold_in_the_pool(
@@ -186,7 +190,9 @@ def test_the_latest_holdouts_judged_by_models_of_the_earlier_files() -> None:
     0.688, top-3 0.866, confident 0.848 (33), likely 0.556 (135), answered 0.151, shown and
     right 0.554, confident on none 0.029 (5 of 172). Round 11, kb11's wordings: top-1 0.720,
     top-3 0.887, likely 0.585 (142), shown and right 0.597, the rest unchanged (holdout10's
-    row is no longer blind to them). Gates: reached less one paste."""
+    row is no longer blind to them).
+    Round 11, learn11 (exact threshold tied
+    to the confident one): the same figures. Gates: reached less one paste."""
     if not POOL_COMPLETE:
         pytest.skip("eval pool incomplete")
     names = [path.name for path in TRAINED_ON]

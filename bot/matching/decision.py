@@ -61,12 +61,13 @@ TIERS = (TIER_CONFIDENT, TIER_LIKELY, TIER_UNKNOWN)
 # on ~140 unrelated pastes the model alone cannot learn every such look-alike.
 CONFIDENT_MIN_SCORE = 72.0
 # An exact match: the whole of one of the entry's signatures (or a full-strength pattern) is in
-# the paste. Its own, lower threshold (learned like the other two, on out-of-fold data) exists
-# because one threshold for everything is set by the few unrelated look-alikes the model rates
-# very sure, and then the verbatim documented error (`Worker ... was sent SIGKILL! Perhaps out
-# of memory?`), a team's approved signature or an operator's own entry came out only "probably".
-# Both thresholds share one budget of confident answers on unrelated pastes, which exact matches
-# claim first (crossval.pick_thresholds).
+# the paste. Its own, lower threshold exists because one threshold for everything is set by the
+# few unrelated look-alikes the model rates very sure, and then the verbatim documented error
+# (`Worker ... was sent SIGKILL! Perhaps out of memory?`), a team's approved signature or an
+# operator's own entry came out only "probably". Both thresholds share one budget of confident
+# answers on unrelated pastes; from round 11 the exact one is the general one less a fixed
+# margin in logits, the two picked together (crossval._confident_pair), since a scan of its own
+# landed on whichever of the few lowest exact matches a partition put lowest.
 EXACT_SCORE = 99.5
 TIER_CONFIDENT_EXACT = "confident_exact"
 DEATH_OUTSIDE_COLUMN = FEATURE_NAMES.index("death_outside_serving")
