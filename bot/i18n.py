@@ -23,6 +23,7 @@ CATALOGS = (
     "bot.answers.strings:STRINGS",  # the facts of an answer, the same on every surface
     "bot.slack.i18n:STRINGS",  # what the Slack app says
     "bot.logs.render:TEXTS",  # log fetches and their diagnoses
+    "bot.logs.source:REASONS",  # why a log fetch failed, inside render's "failed" line
     "bot.deployments.render:TEXTS",  # failed deployments and the deployments watch
     "bot.slack.listeners.digest:STRINGS",  # the digest's sub-command
     "bot.knowledge.msdocs_render:STRINGS",  # labels in drafts made from a guide
