@@ -38,6 +38,7 @@ CATALOGS = (
     "bot.storage.cli_db:STRINGS",  # `db upgrade / downgrade / current` in a terminal
     "bot.incidents.cli_incidents:STRINGS",  # `incidents resolve / list / purge` in a terminal
     "bot.digest.cli_digest:STRINGS",  # `digest` in a terminal: its notes and errors
+    "bot.digest.worker:STRINGS",  # `worker`'s lines for its operator on stderr
     "bot.teaching.cli_kb:STRINGS",  # `kb drafts / teach / export / disable` in a terminal
     "bot.teaching.refusals:STRINGS",  # the teaching service's refusals, on every surface
     "bot.knowledge.check:STRINGS",  # `kb check`'s own lines (its problems stay as written)
