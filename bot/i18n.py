@@ -23,6 +23,7 @@ CATALOGS = (
     "bot.answers.strings:STRINGS",  # the facts of an answer, the same on every surface
     "bot.slack.i18n:STRINGS",  # what the Slack app says
     "bot.logs.render:TEXTS",  # log fetches and their diagnoses
+    "bot.logs.source:REASONS",  # why a log fetch failed, inside render's "failed" line
     "bot.deployments.render:TEXTS",  # failed deployments and the deployments watch
     "bot.slack.listeners.digest:STRINGS",  # the digest's sub-command
     "bot.knowledge.msdocs_render:STRINGS",  # labels in drafts made from a guide
@@ -37,6 +38,7 @@ CATALOGS = (
     "bot.storage.cli_db:STRINGS",  # `db upgrade / downgrade / current` in a terminal
     "bot.incidents.cli_incidents:STRINGS",  # `incidents resolve / list / purge` in a terminal
     "bot.digest.cli_digest:STRINGS",  # `digest` in a terminal: its notes and errors
+    "bot.digest.worker:STRINGS",  # `worker`'s lines for its operator on stderr
     "bot.teaching.cli_kb:STRINGS",  # `kb drafts / teach / export / disable` in a terminal
     "bot.teaching.refusals:STRINGS",  # the teaching service's refusals, on every surface
     "bot.knowledge.check:STRINGS",  # `kb check`'s own lines (its problems stay as written)

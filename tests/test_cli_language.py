@@ -254,6 +254,12 @@ def test_kb_team_commands_speak_korean(migrated_database_url: str, tmp_path: Pat
     assert f"(#{number[1]}번 인시던트)" in listed and "\n       시그니처: " in listed
     draft = re.match(r"#(\d+)", taught.stdout)
     assert draft
+    # The draft's state and kind in the team's words ("proposed signature" were English).
+    assert re.search(rf"^#{draft[1]} +제안됨 +시그니처 +service-launch-fails  "
+                     rf"\(#{number[1]}번 인시던트\)", listed, re.M), listed
+    listed_en = bot(tmp_path, "kb", "drafts", url=url, lang="en").stdout
+    assert re.search(rf"^#{draft[1]} +proposed +signature +service-launch-fails  "
+                     rf"\(incident #{number[1]}\)", listed_en, re.M), listed_en
     refused = bot(tmp_path, "kb", "drafts", "approve", draft[1], "--by", "dana", url=url)
     assert refused.exit_code == 3
     assert refused.stderr.strip() == ("오류: 승인할 수 없습니다: KB 관리자가 설정되어 있지 "

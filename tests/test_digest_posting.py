@@ -332,12 +332,25 @@ def test_subscribing_after_the_due_time_does_not_post_that_week(
     assert slack.calls_to("chat.postMessage") == []
 
 
+# What the worker tells its operator on stderr, by language: a Korean team runs it too.
+WORKER_LINES = {
+    "en": (r"troubleshoot-bot worker \S+: checking digests every 1s, deployments every \d+s",
+           r"digest \d{4}-W\d\d for C9: posted", r"troubleshoot-bot worker \S+: stopped"),
+    "ko": (r"troubleshoot-bot worker \S+: 요약은 1초마다, 배포는 \d+초마다 확인합니다",
+           r"\d{4}-W\d\d 요약을 C9 채널에 게시했습니다",
+           r"troubleshoot-bot worker \S+: 멈췄습니다"),
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
 def test_worker_posts_due_digests_and_stops_on_sigterm(env: dict[str, str], slack: FakeSlackAPI,
-                                                       seeded_url: str) -> None:
+                                                       seeded_url: str, lang: str) -> None:
+    """Its start, each digest it posts and its stop, in BOT_LANGUAGE (they were English to a
+    Korean team); the English lines as they always read."""
     subscribe(seeded_url, "C9", datetime(2020, 1, 1, tzinfo=UTC), weekday=0,
               time_of_day="00:00", timezone="UTC")
     worker = subprocess.Popen([sys.executable, "-m", "bot", "worker"],
-                              env={**env, "DIGEST_WORKER_INTERVAL_S": "1"},
+                              env={**env, "DIGEST_WORKER_INTERVAL_S": "1", "BOT_LANGUAGE": lang},
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         slack.wait_for("chat.postMessage", timeout=60)
@@ -345,7 +358,9 @@ def test_worker_posts_due_digests_and_stops_on_sigterm(env: dict[str, str], slac
         worker.send_signal(signal.SIGTERM)
         _out, err = worker.communicate(timeout=30)
     assert worker.returncode == 0, err
-    assert "stopped" in err and "Traceback" not in err
+    assert "Traceback" not in err
+    assert [pattern for pattern in WORKER_LINES[lang]
+            if not any(re.fullmatch(pattern, line) for line in err.splitlines())] == [], err
     assert len(slack.calls_to("chat.postMessage")) == 1
     assert [run.status for run in runs(seeded_url)] == ["posted"]
 

@@ -20,7 +20,7 @@ FIXTURES = Path(__file__).parent / "fixtures" / "msdocs"
 EVAL = REPO_ROOT / "tests" / "eval"
 BASE = "https://learn.microsoft.com/azure/machine-learning/"
 # A Korean line may name code, paths, ids and numbers; no English sentence is left in it.
-ENGLISH_WORDS = re.compile(r"\b(Imported|Skipped|Note|Next|wrote|items|precedents|words|"
+ENGLISH_WORDS = re.compile(r"\b(Imported|Skipped|Note|Next|wrote|items|precedents|words|row|"
                            r"signatures?|entries|sections|introduction|heading|assume)\b")
 
 
@@ -70,7 +70,8 @@ def test_kb_import_reports_what_it_made_and_skipped_in_korean(tmp_path: Path) ->
     assert reasons["empty-section"] == "제목 아래에 본문이 없음"
     assert reasons["common-deployment-errors"].startswith("하위 섹션 2개를 안내하는 도입부")
     assert reasons["http-status-codes"] == "표의 행마다 항목 하나씩, 3개로 나눔"
-    assert "오류가 아니라 성공이나 리디렉션 상태 코드" in said  # the 200 row
+    assert re.search(r"^  http-status-codes 표 1행 +오류가 아니라 성공이나 리디렉션 상태 코드",
+                     said, re.M), said  # the 200 row
     assert (f"참고: 가이드에 `ms.service`가 없어 출처 링크를 기본 주소({BASE}) 기준으로 "
             "만들었습니다.") in said
     assert "다음 단계: 초안마다 내용을 직접 다시 쓴 뒤 `draft: true` 줄을 지우세요." in said
@@ -102,8 +103,27 @@ def test_kb_import_reports_in_english_as_before(tmp_path: Path) -> None:
         "guide lives elsewhere",
         "Next: rewrite each draft in your own words, then delete its `draft: true` line; "
         "`troubleshoot-bot kb check` validates the result.",
-        f"Note: 1 older drafts in {out} were not made by this import and were left as they "
-        "are: older.md", ""])
+        f"Note: 1 older draft in {out} was not made by this import and was left as it is: "
+        "older.md", ""])
+
+
+def test_kb_import_counts_one_thing_in_the_singular(tmp_path: Path) -> None:
+    """"Imported 1 draft entries", "Skipped 1 sections", "1 older drafts ... were left" read
+    wrong; two older drafts keep the plural."""
+    page = tmp_path / "one.md"
+    page.write_text('---\ntitle: One error\n---\n# One error\n\nAbout this page.\n\n'
+                    '## <a name="boom"></a>Boom\n\nThe scorer stops with `ERROR: Boom`.\n',
+                    encoding="utf-8")
+    out = tmp_path / "drafts"
+    out.mkdir()
+    for name in ("old-a.md", "old-b.md"):
+        (out / name).write_text("---\nid: old\ndraft: true\ntitle: {en: old}\n---\n",
+                                encoding="utf-8")
+    lines = bot("kb", "import", str(page), "--out", str(out), lang="en").stdout.splitlines()
+    assert lines[0] == f"Imported 1 draft entry from one.md into {out}:"
+    assert "Skipped 1 section:" in lines
+    assert lines[-1] == (f"Note: 2 older drafts in {out} were not made by this import and were "
+                         "left as they are: old-a.md, old-b.md")
 
 
 def test_kb_train_says_what_it_wrote_in_korean_and_in_english(tmp_path: Path) -> None:

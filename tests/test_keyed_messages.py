@@ -1,4 +1,5 @@
-"""A refusal, a `kb` problem and a start-up error are each said in the reader's language from
+"""A refusal, a `kb` problem, a start-up error, why a log fetch failed and why the database
+cannot be used are each said in the reader's language from
 their key and values (bot.i18n.KeyedMessage): every key of each catalogue, in Korean and in
 English, with the values it was raised with. A key whose Korean went missing would reach a
 Korean team in English (the catalogue's fallback); here it fails."""
@@ -14,8 +15,12 @@ import pytest
 from bot.i18n import KeyedMessage, placeholders
 from bot.knowledge import cli_problems
 from bot.knowledge.cli_problems import KbProblem
+from bot.logs import source
+from bot.logs.source import BackendError, LogFetchError, PermissionDenied
 from bot.slack import config
 from bot.slack.config import ConfigError
+from bot.storage import check
+from bot.storage.check import DatabaseProblem
 from bot.teaching import refusals
 from bot.teaching.refusals import Refused
 
@@ -47,16 +52,20 @@ CASES: list[tuple[str, Make, str]] = [
     *[("cli_problems", lambda key, values: KbProblem(key, **values), key)
       for key in cli_problems.STRINGS],
     *[("config", make_config_error, key) for key in config.STRINGS if key not in CONFIG_PIECES],
+    *[("log_reasons", lambda key, values: LogFetchError(key=key, **values), key)
+      for key in source.REASONS],
+    *[("database", lambda key, values: DatabaseProblem(key, **values), key)
+      for key in check.STRINGS],
 ]
+TABLES = {"refusals": refusals.STRINGS, "cli_problems": cli_problems.STRINGS,
+          "config": config.STRINGS, "log_reasons": source.REASONS, "database": check.STRINGS}
 
 
 @pytest.mark.parametrize(("catalogue", "make", "key"), CASES,
                          ids=[f"{catalogue}:{key}" for catalogue, _make, key in CASES])
 def test_each_key_is_said_in_korean_and_english_with_its_values(
         catalogue: str, make: Make, key: str) -> None:
-    table = {"refusals": refusals.STRINGS, "cli_problems": cli_problems.STRINGS,
-             "config": config.STRINGS}[catalogue]
-    values = samples(table[key]["en"])
+    values = samples(TABLES[catalogue][key]["en"])
     message = make(key, values)
     korean, english = message.said_in("ko"), message.said_in("en")
     for said in (korean, english):
@@ -94,4 +103,28 @@ def test_each_keeps_the_base_its_callers_catch() -> None:
     assert isinstance(Refused("no_draft", id=3), str)
     assert isinstance(KbProblem("eval_folds"), ValueError)
     assert isinstance(ConfigError("not_bot_token"), SystemExit)
+    assert isinstance(PermissionDenied(key="why_forbidden", workspace="ws"), LogFetchError)
     assert Refused("no_draft", id=3) == "no draft #3"
+
+
+def test_a_log_fetch_error_keeps_its_english_for_the_audit_and_the_server_log() -> None:
+    """The audit row and the server log read the same sentences as before they were keyed."""
+    denied = PermissionDenied(key="why_forbidden", workspace="ml-prod")
+    assert denied.message == str(denied) == (
+        "the bot's identity has no access to workspace ml-prod: grant it a Reader role (or "
+        "AzureML Data Scientist) on the workspace")
+    assert denied.said_in("ko") == (
+        "봇의 ID에 ml-prod 워크스페이스 접근 권한이 없습니다. 워크스페이스에 `Reader`(또는 "
+        "`AzureML Data Scientist`) 역할을 주세요")
+    # A sentence that names settings has no key: the server log's English, as written.
+    unkeyed = BackendError("could not list services: KeyError")
+    assert unkeyed.said_in("ko") == unkeyed.message == "could not list services: KeyError"
+
+
+def test_a_database_problem_reads_as_its_english_sentence() -> None:
+    behind = DatabaseProblem("behind", revision="0007", head="0009")
+    assert str(behind) == ("database schema is at 0007, this version needs 0009: run "
+                           "`troubleshoot-bot db upgrade`")
+    assert "0007" in behind.said_in("ko") and HANGUL.search(behind.said_in("ko"))
+    assert DatabaseProblem("unreachable", url="u", reason="r").unreachable
+    assert not behind.unreachable

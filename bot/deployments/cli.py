@@ -25,7 +25,7 @@ def _database() -> str:
     url = database_url()
     problem = database_problem(url)  # before connecting: that would create an empty file
     if problem:
-        raise SystemExit(_fail(problem.text(_lang()), 1))
+        raise SystemExit(_fail(problem.said_in(_lang()), 1))
     return url
 
 

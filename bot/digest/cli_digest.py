@@ -98,7 +98,7 @@ def run_digest(args: argparse.Namespace) -> int:
     # Checked before connecting: connecting to a missing SQLite file would create it empty.
     problem = database_problem(url)
     if problem:
-        return _fail(problem.text(_lang()), 1)
+        return _fail(problem.said_in(_lang()), 1)
     engine = engine_for(url)
     try:
         settings = channel_settings(engine, channel)

@@ -68,7 +68,7 @@ def run_ask(args: argparse.Namespace) -> int:
         return fail(say("matcher_failed", lang, kind=type(error).__name__), lang=lang)
     if problem:
         sys.stdout.write(render_answer_text(result, matcher.kb, lang).rstrip("\n") + "\n")
-        return fail(t("cli_not_recorded", lang, reason=problem.text(lang)), lang=lang)
+        return fail(t("cli_not_recorded", lang, reason=problem.said_in(lang)), lang=lang)
     context = AnswerContext(workspace=LOCAL_WORKSPACE, source="cli", language=lang,
                             user=current_user(), audience=OPERATOR)
     try:

@@ -17,7 +17,7 @@ def fail(message: object, code: int = 1, *, lang: str | None = None) -> int:
     """One line on stderr in the command's language (`lang`, else BOT_LANGUAGE); `message`
     is a sentence already in that language, or a DatabaseProblem, said in it here."""
     lang = command_language(lang)
-    text = message.text(lang) if isinstance(message, DatabaseProblem) else str(message)
+    text = message.said_in(lang) if isinstance(message, DatabaseProblem) else str(message)
     print(error_line(text, lang), file=sys.stderr)
     return code
 

@@ -17,20 +17,29 @@ from bot.i18n import Catalog, KeyedMessage
 # Korean puts the predicate after the values: no particle follows a placeholder.
 STRINGS = {
     # kb import: what was made
-    "imported": {"en": "Imported {count} draft entries from {guide} into {out}:",
-                 "ko": "초안 항목 {count}개를 만들었습니다 (가이드: {guide}, 폴더: {out}):"},
+    # `_one` / `_many`: English counts one thing in the singular (`counted`)
+    "imported_one": {"en": "Imported {count} draft entry from {guide} into {out}:",
+                     "ko": "초안 항목 {count}개를 만들었습니다 (가이드: {guide}, 폴더: {out}):"},
+    "imported_many": {"en": "Imported {count} draft entries from {guide} into {out}:",
+                      "ko": "초안 항목 {count}개를 만들었습니다 (가이드: {guide}, 폴더: {out}):"},
     "signature_count_one": {"en": "{count} signature", "ko": "시그니처 {count}개"},
     "signature_count_many": {"en": "{count} signatures", "ko": "시그니처 {count}개"},
-    "skipped": {"en": "Skipped {count} sections:", "ko": "건너뛴 섹션 {count}개:"},
+    "skipped_one": {"en": "Skipped {count} section:", "ko": "건너뛴 섹션 {count}개:"},
+    "skipped_many": {"en": "Skipped {count} sections:", "ko": "건너뛴 섹션 {count}개:"},
+    "skipped_row": {"en": "{anchor} row {row}", "ko": "{anchor} 표 {row}행"},
     "note": {"en": "Note: {note}", "ko": "참고: {note}"},
     "next": {"en": "Next: rewrite each draft in your own words, then delete its `draft: true` "
                    "line; `troubleshoot-bot kb check` validates the result.",
              "ko": "다음 단계: 초안마다 내용을 직접 다시 쓴 뒤 `draft: true` 줄을 지우세요. "
                    "`troubleshoot-bot kb check`로 결과를 검사할 수 있습니다."},
-    "older_drafts": {"en": "Note: {count} older drafts in {out} were not made by this import "
-                           "and were left as they are: {names}",
-                     "ko": "참고: 이번 가져오기가 만들지 않은 예전 초안 {count}개는 그대로 "
-                           "두었습니다 (폴더: {out}): {names}"},
+    "older_drafts_one": {"en": "Note: {count} older draft in {out} was not made by this import "
+                               "and was left as it is: {names}",
+                         "ko": "참고: 이번 가져오기가 만들지 않은 예전 초안 {count}개는 그대로 "
+                               "두었습니다 (폴더: {out}): {names}"},
+    "older_drafts_many": {"en": "Note: {count} older drafts in {out} were not made by this "
+                                "import and were left as they are: {names}",
+                          "ko": "참고: 이번 가져오기가 만들지 않은 예전 초안 {count}개는 그대로 "
+                                "두었습니다 (폴더: {out}): {names}"},
     # kb import: why the planner skipped a section (drafts.py)
     "skip_page_title": {"en": "page title and introduction", "ko": "페이지 제목과 소개"},
     "skip_well_known": {"en": "not a problem or procedure (well-known section)",
@@ -67,6 +76,11 @@ STRINGS = {
 }
 
 say = Catalog(STRINGS)
+
+
+def counted(key: str, lang: str, *, count: int, **values: object) -> str:
+    """`key_one` for one thing, else `key_many`: "1 signature", "2 signatures"."""
+    return say(f"{key}_one" if count == 1 else f"{key}_many", lang, count=count, **values)
 
 
 @dataclass(frozen=True)

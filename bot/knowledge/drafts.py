@@ -27,7 +27,7 @@ import re
 from dataclasses import dataclass
 from http import HTTPStatus
 
-from bot.knowledge.cli_reports import ImportNote
+from bot.knowledge.cli_reports import ImportNote, say
 from bot.knowledge.msdocs import (
     Guide,
     Section,
@@ -108,9 +108,15 @@ class Draft:
 
 @dataclass(frozen=True)
 class Skipped:
-    anchor: str
+    anchor: str  # the section's
     title: str
     reason: ImportNote  # said in the reader's language by the report (cli_reports)
+    row: int | None = None  # a row of the section's error table, counted from 1
+
+    def where(self, lang: str = "en") -> str:
+        """`http-status-codes`, or `http-status-codes row 1` in the reader's words."""
+        return self.anchor if self.row is None else say("skipped_row", lang, anchor=self.anchor,
+                                                        row=self.row)
 
 
 @dataclass(frozen=True)
@@ -138,7 +144,7 @@ def plan_import(guide: Guide, *, file_name: str, base_url: str | None = None) ->
         drafts += [with_unique_id(draft, taken) for draft in made]
         skipped += passed_over
     order = {section.anchor: number for number, section in enumerate(guide.sections)}
-    skipped.sort(key=lambda item: order.get(item.anchor.split(" row ")[0], len(order)))
+    skipped.sort(key=lambda item: order.get(item.anchor, len(order)))
     return ImportPlan(tuple(drafts), tuple(skipped), url, lang, tuple(notes))
 
 
@@ -300,8 +306,8 @@ def row_drafts(section: Section, table: Table, url: str,
         if not error_text:
             continue
         if re.match(r"\s*[1-3]\d\d\b", error_text):
-            skipped.append(Skipped(f"{section.anchor} row {number}", title,
-                                   ImportNote("skip_not_an_error")))
+            skipped.append(Skipped(section.anchor, title, ImportNote("skip_not_an_error"),
+                                   row=number))
             continue
         code = status_code_of(error_text, anywhere=False)
         fix = cell(row, columns.fix)

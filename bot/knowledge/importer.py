@@ -12,7 +12,7 @@ from pathlib import Path
 
 from bot.cli_errors import command_language
 from bot.knowledge.cli_problems import KbProblem, complain
-from bot.knowledge.cli_reports import say
+from bot.knowledge.cli_reports import counted, say
 from bot.knowledge.draft_files import (
     DraftConflict,
     GuideInfo,
@@ -57,7 +57,8 @@ def run_import(args: argparse.Namespace) -> int:
     lang = command_language()
     print(report(plan, guide_path, out_dir, lang))
     if stale:
-        print(say("older_drafts", lang, count=len(stale), out=out_dir, names=", ".join(stale)))
+        print(counted("older_drafts", lang, count=len(stale), out=out_dir,
+                      names=", ".join(stale)))
     return 0
 
 
@@ -90,24 +91,24 @@ def read_guide(path: Path) -> str:
 def no_sections(path: Path, plan: ImportPlan) -> ImportFailure:
     if not plan.skipped:
         return ImportFailure("import_no_sections", path=path)
-    skipped = ", ".join(item.anchor or item.title for item in plan.skipped)
+    skipped = ", ".join(item.where() or item.title for item in plan.skipped)
     return ImportFailure("import_no_sections_skipped", path=path, sections=skipped)
 
 
 def report(plan: ImportPlan, guide_path: Path, out_dir: Path, lang: str) -> str:
     """What was made, what was skipped and why, in `lang`; titles stay in the guide's."""
     width = max(len(draft.id) for draft in plan.drafts)
-    lines = [say("imported", lang, count=len(plan.drafts), guide=guide_path.name, out=out_dir)]
+    lines = [counted("imported", lang, count=len(plan.drafts), guide=guide_path.name,
+                     out=out_dir)]
     for draft in plan.drafts:
-        count = len(draft.signatures)
-        signatures = say("signature_count_one" if count == 1 else "signature_count_many", lang,
-                         count=count)
+        signatures = counted("signature_count", lang, count=len(draft.signatures))
         lines.append(f"  {draft.id:<{width}}  {draft.title.get(plan.lang, '')}  ({signatures})")
     if plan.skipped:
-        lines.append(say("skipped", lang, count=len(plan.skipped)))
-        width = max(len(item.anchor) for item in plan.skipped)
-        lines += [f"  {item.anchor:<{width}}  {item.reason.said_in(lang)}"
-                  for item in plan.skipped]
+        lines.append(counted("skipped", lang, count=len(plan.skipped)))
+        where = [item.where(lang) for item in plan.skipped]
+        width = max(map(len, where))
+        lines += [f"  {place:<{width}}  {item.reason.said_in(lang)}"
+                  for place, item in zip(where, plan.skipped, strict=True)]
     lines += [say("note", lang, note=note.said_in(lang)) for note in plan.notes]
     lines.append(say("next", lang))
     return "\n".join(lines)

@@ -64,9 +64,7 @@ def classify_sdk_error(error: BaseException, *, workspace: str) -> LogFetchError
     # Network first: azure-identity reports a refused connection to the login endpoint as an
     # authentication failure, but the credentials were never even checked.
     if any(word in names or word in text for word in _UNREACHABLE_WORDS):
-        return AzureUnreachable(
-            "Azure could not be reached from the bot (network, proxy or firewall)",
-            key="why_unreachable")
+        return AzureUnreachable(key="why_unreachable")
     if "Unknown cloud environment" in text:
         return AzureUnreachable(
             "the Azure cloud settings could not be loaded (is ARM reachable from the bot? is "
@@ -76,10 +74,7 @@ def classify_sdk_error(error: BaseException, *, workspace: str) -> LogFetchError
             "Azure refused the bot's credentials (check AZURE_CLIENT_ID / AZURE_CLIENT_SECRET "
             "or the managed identity, and that the secret has not expired)")
     if status == 403 or "AuthorizationFailed" in text:
-        return PermissionDenied(
-            f"the bot's identity has no access to workspace {workspace}: grant it a Reader "
-            "role (or AzureML Data Scientist) on the workspace", key="why_forbidden",
-            workspace=workspace)
+        return PermissionDenied(key="why_forbidden", workspace=workspace)
     if ("ResourceNotFound" in text or "ResourceGroupNotFound" in text
             or "SubscriptionNotFound" in text or "was not found" in text
             or ("ProjectSystemException" in names and status == 404)
@@ -88,10 +83,7 @@ def classify_sdk_error(error: BaseException, *, workspace: str) -> LogFetchError
             f"workspace {workspace} was not found (check AZURE_SUBSCRIPTION_ID, "
             "AZURE_RESOURCE_GROUP and AZUREML_WORKSPACE_NAME, or the config.json)")
     if status and status >= 500:
-        return BackendError(f"Azure answered with an internal error (HTTP {status}); "
-                            "try again in a minute", key="why_azure_internal", status=status)
+        return BackendError(key="why_azure_internal", status=status)
     if status:
-        return BackendError(f"Azure answered with HTTP {status}", key="why_azure_http",
-                            status=status)
-    return BackendError(f"the Azure SDK failed ({type(error).__name__})", key="why_sdk_failed",
-                        kind=type(error).__name__)
+        return BackendError(key="why_azure_http", status=status)
+    return BackendError(key="why_sdk_failed", kind=type(error).__name__)

@@ -47,9 +47,7 @@ class Fetcher:
         Usually a log fetch (FetchedLogs); the deployments watch also lists deployments here,
         under the same deadline and cap."""
         if not self._slots.acquire(blocking=False):
-            raise TooManyFetches(
-                f"{self.workers} log fetches are already running; try again in a minute",
-                key="why_too_many", workers=self.workers)
+            raise TooManyFetches(key="why_too_many", workers=self.workers)
         future: Future[T] = Future()
 
         def work() -> None:

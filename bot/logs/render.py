@@ -56,26 +56,6 @@ TEXTS: dict[str, dict[str, str]] = {
                       "(`--lines 100`).",
                 "ko": ":stopwatch: `{target}` 로그 가져오기가 {seconds}초 후 시간 초과되었습니다. "
                       "잠시 후 다시 시도하거나 줄 수를 줄여 보세요(`--lines 100`)."},
-    # why a fetch failed (LogFetchError.key), inside "failed"
-    "why_unreachable": {"en": "Azure could not be reached from the bot (network, proxy or "
-                              "firewall)",
-                        "ko": "봇에서 Azure에 연결할 수 없습니다(네트워크, 프록시 또는 방화벽)"},
-    "why_forbidden": {"en": "the bot's identity has no access to workspace {workspace}: grant it "
-                            "a Reader role (or AzureML Data Scientist) on the workspace",
-                      "ko": "봇의 ID에 {workspace} 워크스페이스 접근 권한이 없습니다. "
-                            "워크스페이스에 `Reader`(또는 `AzureML Data Scientist`) 역할을 "
-                            "주세요"},
-    "why_azure_internal": {"en": "Azure answered with an internal error (HTTP {status}); try "
-                                 "again in a minute",
-                           "ko": "Azure가 내부 오류(HTTP {status})로 응답했습니다. 1분 뒤에 다시 "
-                                 "시도하세요"},
-    "why_azure_http": {"en": "Azure answered with HTTP {status}",
-                       "ko": "Azure가 오류로 응답했습니다(HTTP {status})"},
-    "why_sdk_failed": {"en": "the Azure SDK failed ({kind})",
-                       "ko": "Azure SDK 호출이 실패했습니다({kind})"},
-    "why_too_many": {"en": "{workers} log fetches are already running; try again in a minute",
-                     "ko": "이미 로그 가져오기 {workers}건이 진행 중입니다. 1분 뒤에 다시 "
-                           "시도하세요"},
     "failed": {"en": ":warning: Couldn't fetch the logs of `{target}`: {message}.",
                "ko": ":warning: `{target}` 로그를 가져오지 못했습니다: {message}."},
     "usage": {"en": "Usage: `/troubleshoot logs <service | endpoint[/deployment]> [--lines N] "
@@ -293,9 +273,7 @@ def failure_text(report: LogReport, lang: str) -> str:
         return t("not_configured", lang, ref=report.reference or "-")
     if report.reference:  # an unexpected failure: the trace is in the server log
         return t("bot_failed", lang, ref=report.reference)
-    message = error.message if error else "unknown error"
-    if error is not None and error.key in TEXTS:  # in the reader's language
-        message = t(error.key, lang, **error.values)
+    message = error.said_in(lang) if error else "unknown error"  # in the reader's language
     return t("failed", lang, target=target, message=shown(message.rstrip(".")))
 
 

@@ -27,6 +27,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
+from bot.i18n import Catalog, KeyedMessage
+
 
 @dataclass(frozen=True)
 class FetchedLogs:
@@ -83,19 +85,54 @@ class DeploymentLister(Protocol):
         ...
 
 
-class LogFetchError(Exception):
+# Why a fetch failed, as a person is told it inside bot.logs.render's "failed" line. An error
+# without a key keeps its English message: it names the bot's settings (the server log only) or
+# render says it by its own line (not found, timed out, the bot's own failure).
+REASONS = {
+    "why_unreachable": {"en": "Azure could not be reached from the bot (network, proxy or "
+                              "firewall)",
+                        "ko": "봇에서 Azure에 연결할 수 없습니다(네트워크, 프록시 또는 방화벽)"},
+    "why_forbidden": {"en": "the bot's identity has no access to workspace {workspace}: grant it "
+                            "a Reader role (or AzureML Data Scientist) on the workspace",
+                      "ko": "봇의 ID에 {workspace} 워크스페이스 접근 권한이 없습니다. "
+                            "워크스페이스에 `Reader`(또는 `AzureML Data Scientist`) 역할을 "
+                            "주세요"},
+    "why_azure_internal": {"en": "Azure answered with an internal error (HTTP {status}); try "
+                                 "again in a minute",
+                           "ko": "Azure가 내부 오류(HTTP {status})로 응답했습니다. 1분 뒤에 다시 "
+                                 "시도하세요"},
+    "why_azure_http": {"en": "Azure answered with HTTP {status}",
+                       "ko": "Azure가 오류로 응답했습니다(HTTP {status})"},
+    "why_sdk_failed": {"en": "the Azure SDK failed ({kind})",
+                       "ko": "Azure SDK 호출이 실패했습니다({kind})"},
+    "why_too_many": {"en": "{workers} log fetches are already running; try again in a minute",
+                     "ko": "이미 로그 가져오기 {workers}건이 진행 중입니다. 1분 뒤에 다시 "
+                           "시도하세요"},
+}
+
+
+class LogFetchError(KeyedMessage, Exception):
     """Base of the errors a fetch reports to the user; `outcome` is the audit's word for it.
 
-    `message` is the English sentence (the audit row, the server log); `key` and `values`, when
-    given, say it in the reader's language (bot.logs.render.TEXTS): a Korean team read "Azure
-    answered with HTTP 429" inside a Korean line."""
+    Raised either by a REASONS `key` and its values, said in the reader's language (a Korean
+    team read "Azure answered with HTTP 429" inside a Korean line), or by an English `message`
+    that names settings and is for the server log only. `message` is the English sentence
+    either way (the audit row, the server log)."""
 
+    catalog = Catalog(REASONS)
     outcome = "error"
+    key: str | None  # type: ignore[assignment]
 
-    def __init__(self, message: str, *, key: str | None = None, **values: object) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: str | None = None, *, key: str | None = None,
+                 **values: object) -> None:
+        if (message is None) == (key is None):
+            raise TypeError("a LogFetchError is raised with a message or a key, not both")
         self.key, self.values = key, values
+        self.message = self.english(key, values) if key is not None else str(message)
+        super().__init__(self.message)
+
+    def said_in(self, lang: str) -> str:
+        return super().said_in(lang) if self.key is not None else self.message
 
 
 class ServiceNotFound(LogFetchError):

@@ -6,14 +6,12 @@ behind the code, or out of reach gets one clear line instead of a traceback.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.i18n import Catalog
+from bot.i18n import Catalog, KeyedMessage
 from bot.storage.errors import database_error_reason
 from bot.storage.migrations import current, head_revision
 from bot.storage.sqlite_readonly import READ_ONLY_HINT
@@ -40,23 +38,25 @@ STRINGS = {
 t = Catalog(STRINGS)
 
 
-@dataclass(frozen=True)
-class DatabaseProblem:
-    """Why the database cannot be used yet, said in either language (`str()` is English)."""
+class DatabaseProblem(KeyedMessage):
+    """Why the database cannot be used yet: a STRINGS key and its values, said in either
+    language (`said_in`); `str()` is English."""
 
-    key: str  # a STRINGS key
-    values: Mapping[str, str] = field(default_factory=dict)
+    catalog = t
+
+    def __init__(self, key: str, **values: str) -> None:
+        self.key, self.values = key, values
 
     @property
     def unreachable(self) -> bool:
         """Out of reach (down, refused) rather than reached but not ready for this version."""
         return self.key == "unreachable"
 
-    def text(self, lang: str = "en") -> str:
-        return t(self.key, lang, **self.values)
-
     def __str__(self) -> str:
-        return self.text("en")
+        return self.said_in("en")
+
+    def __repr__(self) -> str:
+        return f"DatabaseProblem({self.key!r}, **{self.values!r})"
 
 
 def database_reason(error: BaseException, lang: str) -> str:
@@ -74,7 +74,7 @@ def database_problem(url: str) -> DatabaseProblem | None:
     try:
         parsed = make_url(url)
     except Exception:
-        return DatabaseProblem("not_a_url", {"url": printable_url(url)})
+        return DatabaseProblem("not_a_url", url=printable_url(url))
     is_file = parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "",
                                                                                  ":memory:")
     if is_file and not Path(str(parsed.database)).exists():
@@ -82,10 +82,10 @@ def database_problem(url: str) -> DatabaseProblem | None:
     try:
         revision = current(url)
     except SQLAlchemyError as error:
-        return DatabaseProblem("unreachable", {"url": printable_url(url),
-                                               "reason": database_error_reason(error)})
+        return DatabaseProblem("unreachable", url=printable_url(url),
+                               reason=database_error_reason(error))
     if revision is None:
         return DatabaseProblem("not_initialised")
     if revision != head_revision():
-        return DatabaseProblem("behind", {"revision": revision, "head": head_revision()})
+        return DatabaseProblem("behind", revision=revision, head=head_revision())
     return None

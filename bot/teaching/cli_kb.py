@@ -23,6 +23,12 @@ from bot.teaching.refusals import refusal_said_in
 STRINGS = {
     "no_drafts": {"en": "no drafts", "ko": "초안이 없습니다"},
     "draft_incident": {"en": "incident #{id}", "ko": "#{id}번 인시던트"},
+    # a listed draft's state (KnowledgeDraft.status) and kind (.kind)
+    "status_proposed": {"en": "proposed", "ko": "제안됨"},
+    "status_approved": {"en": "approved", "ko": "승인됨"},
+    "status_rejected": {"en": "rejected", "ko": "거절됨"},
+    "kind_entry": {"en": "entry", "ko": "항목"},
+    "kind_signature": {"en": "signature", "ko": "시그니처"},
     "draft_signature": {"en": "       signature: {signature}",
                         "ko": "       시그니처: {signature}"},
     "approved_entry": {"en": "draft #{id} approved by {by}: entry {entry}; every process "
@@ -104,7 +110,8 @@ def run_drafts(args: argparse.Namespace) -> int:
     for draft in drafts:
         incident = (say("draft_incident", lang, id=draft["incident_id"]) if draft["incident_id"]
                     else "-")
-        print(f"#{draft['id']:<4} {draft['status']:<9} {draft['kind']:<9} "
+        status, kind = say(f"status_{draft['status']}", lang), say(f"kind_{draft['kind']}", lang)
+        print(f"#{draft['id']:<4} {status:<9} {kind:<9} "
               f"{draft['entry_id']}  ({incident})  {draft['title']}")
         for signature in draft["signatures"]:  # type: ignore[attr-defined]
             print(say("draft_signature", lang, signature=signature))

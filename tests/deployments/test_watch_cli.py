@@ -3,6 +3,7 @@ SDKs against the Azure stand-in over HTTPS, the Slack Web API stand-in, a real d
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 
@@ -174,10 +175,33 @@ def test_the_worker_runs_the_watch_every_interval(
         _out, err = worker.communicate(timeout=60)
     assert worker.returncode == 0, err[-2000:]
     assert "deployments every 2s" in err
+    assert f"deployment credit-ep/green: posted in {WATCHING}\n" in err
     assert len(top_level_posts(slack, WATCHING)) == 3  # each episode once, however many cycles
     assert sorted(row[0] for row in sql(sqlite_url, "SELECT episode FROM deployment_reports "
                                         "WHERE resource = 'azureml-v1:churn-scorer'")) == [
         "2026-11-25T09:00:01+00:00", "2026-11-25T09:00:01+00:00#1"]
+
+
+def test_the_worker_tells_a_korean_operator_what_it_posted_in_korean(
+        bot: Bot, azure: AzureStandin, slack: FakeSlackAPI) -> None:
+    """Its start, each alert it posts and its stop were English lines on a Korean team's
+    terminal."""
+    bot.run("deployments", "watch", "--channel", WATCHING)
+    azure.update_deployment("credit-ep", "green", state="Failed", logs=INIT_FAILURE_LOG)
+    bot.env.update(DEPLOY_WATCH_INTERVAL_S="2", BOT_LANGUAGE="ko")
+    worker = bot.start("worker")
+    try:
+        slack.wait_for("chat.postMessage", 1, timeout=120,
+                       predicate=lambda call: call.args.get("channel") == WATCHING)
+    finally:
+        worker.terminate()  # the round that posted finishes, and says so
+        _out, err = worker.communicate(timeout=60)
+    assert worker.returncode == 0, err[-2000:]
+    lines = err.splitlines()
+    assert any(re.search(r": 요약은 \d+초마다, 배포는 2초마다 확인합니다$", line)
+               for line in lines), err
+    assert f"배포 credit-ep/green: {WATCHING} 채널에 알렸습니다" in lines, err
+    assert any(line.endswith(": 멈췄습니다") for line in lines), err
 
 
 def test_a_channel_outside_the_logs_policy_gets_the_failure_without_the_logs(
