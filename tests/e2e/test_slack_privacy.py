@@ -531,6 +531,11 @@ def test_a_slack_connect_channel_is_shown_only_its_own_incidents(server: Server,
                          channel=public)
     assert "resolved" in respond_calls(server, public)[-1].args["text"]
 
+    # An open incident in another public channel: the listing below must count it, not show
+    # it. (The resolved one is not "open"; without this the count came from other tests'
+    # incidents on the module's server, and the test failed when run alone.)
+    paste(server, new_channel(), unique_error(word + "elsewhere"))
+
     own_id = paste(server, shared, error)  # a recurrence of the public incident, here
     assert own_id != public_id
     answer = answer_in(server, shared)
@@ -543,3 +548,4 @@ def test_a_slack_connect_channel_is_shown_only_its_own_incidents(server: Server,
     listing = shown_text(all_text(respond_calls(server, shared)[-1].args))
     assert f"*#{own_id}*" in listing and f"*#{public_id}*" not in listing, listing
     assert word in listing and "more in private channels or DMs" in listing
+    assert f"{word}elsewhere" not in listing
