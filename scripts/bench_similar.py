@@ -19,6 +19,10 @@ so that the speed-up compares two searches that pick comparable incidents.
 `--before REV` seeds a second database of each kind with the same incidents, migrated only to
 REV (e.g. 0009, before find_similar's covering index), and alternates find_similar's calls on
 the two: a schema change measured before/after in one run, on the same load.
+
+The Slack path: find_similar for an audience, as every Slack answer calls it, for three readers
+of the 40 channels (`AUDIENCES`: one who sees 2 of them, one who sees 20, one who sees all),
+each timed on its own; with `--before REV` alternating with the copy at REV, as above.
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ from rapidfuzz import fuzz, process, utils
 from sqlalchemy import create_engine, insert, select, text
 from sqlalchemy.orm import Session
 
+from bot.incidents.audience import Audience
 from bot.incidents.models import Incident
 from bot.incidents.service import (
     TEXT_SIMILARITY_CUTOFF,
@@ -90,6 +95,20 @@ PASTES = [
     "Something odd happened but there is no error line in this paste at all",
     "ImageBuildFailure: pip subprocess to install conda dependencies failed: numpy==1.19.9",
 ]
+
+
+CHANNELS = [f"C{number:04d}" for number in range(1, 41)]  # seed_rows' channels
+
+
+def _sees(count: int) -> Audience:
+    """A reader in the first channel who may see the first `count` of the 40 (the others are
+    private channels it is not in)."""
+    public = set(CHANNELS[:count])
+    return Audience(channel=CHANNELS[0], public_among=lambda channels: channels & public)
+
+
+AUDIENCES = {"2 of 40 channels": _sees(2), "20 of 40 channels": _sees(20),
+             "40 of 40 channels": _sees(40)}
 
 
 def seed_rows(count: int, rng: random.Random) -> list[dict[str, object]]:
@@ -223,12 +242,12 @@ def bench(url: str, label: str, incidents: int, queries: int,
     summaries = [incident_summary(paste, result) for paste, result in zip(PASTES, results,
                                                                            strict=True)]
 
-    def timed_with(finder):  # type: ignore[no-untyped-def]
+    def timed_with(finder, on: str = url, **options):  # type: ignore[no-untyped-def]
         def run(index: int) -> None:
             position = index % len(results)
-            with session_scope(url) as session:
+            with session_scope(on) as session:
                 found = finder(session, workspace=WORKSPACE, result=results[position],
-                               summary=summaries[position])
+                               summary=summaries[position], **options)
                 assert len(found) <= 3
         return run
 
@@ -237,11 +256,7 @@ def bench(url: str, label: str, incidents: int, queries: int,
         before_url, revision = before
         seed(before_url, incidents, revision)
 
-        def similar_before(index: int) -> None:
-            position = index % len(results)
-            with session_scope(before_url) as session:
-                find_similar(session, workspace=WORKSPACE, result=results[position],
-                             summary=summaries[position])
+        similar_before = timed_with(find_similar, before_url)
 
     def record(index: int) -> None:
         position = index % len(PASTES)
@@ -261,6 +276,13 @@ def bench(url: str, label: str, incidents: int, queries: int,
                                   "(alternating with head)", before_times))
         lines.append(summary_line(f"{label}: find_similar at head (alternating with "
                                   f"{before[1]})", head_times))
+    def answers(on: str, audience: Audience) -> list[list[int]]:
+        with session_scope(on) as session:
+            return [[item.id for item in find_similar(
+                session, workspace=WORKSPACE, result=result, summary=summary,
+                audience=audience)] for result, summary in zip(results, summaries, strict=True)]
+
+    lines += _audience_lines(url, label, timed_with, queries, before, answers)
     indexed_times, naive_times = timed_alternating(similar, queries, naive, baseline_queries)
     lines.append(summary_line(f"{label}: find_similar", indexed_times))
     if naive_times:
@@ -271,6 +293,30 @@ def bench(url: str, label: str, incidents: int, queries: int,
                      " x | | |")
     lines.append(summary_line(f"{label}: record_occurrence (upsert + similar)",
                               timed(record, max(queries // 4, 1))))
+    return lines
+
+
+def _audience_lines(url: str, label: str, timed_with, queries: int,  # type: ignore[no-untyped-def]
+                    before: tuple[str, str] | None, answers) -> list[str]:
+    """find_similar on the Slack path, per reader; with `before`, alternating with the copy at
+    that revision, whose answers must be the same incidents in the same order."""
+    lines = []
+    for name, audience in AUDIENCES.items():
+        head = timed_with(find_similar, audience=audience)
+        head(0)
+        if before is None:
+            lines.append(summary_line(f"{label}: find_similar, reader of {name}",
+                                      timed(head, queries)))
+            continue
+        if answers(before[0], audience) != answers(url, audience):
+            raise SystemExit(f"{label}, reader of {name}: answers differ from {before[1]}'s")
+        old = timed_with(find_similar, before[0], audience=audience)
+        old(0)
+        old_times, head_times = timed_alternating(old, queries, head, queries)
+        lines.append(summary_line(f"{label}: find_similar, reader of {name}, at revision "
+                                  f"{before[1]} (alternating with head)", old_times))
+        lines.append(summary_line(f"{label}: find_similar, reader of {name}, at head",
+                                  head_times))
     return lines
 
 

@@ -90,7 +90,7 @@ def test_covering_index_gives_round_9s_similar_incidents(database_url: str) -> N
             plan = " ".join(str(row[-1]) for row in session.execute(text(
                 "EXPLAIN QUERY PLAN SELECT id, summary_key FROM incidents WHERE workspace = 'x'"
                 " AND id IS NOT NULL ORDER BY last_seen DESC, id DESC LIMIT 2000")))
-        assert "COVERING INDEX ix_incidents_workspace_last_seen_id_key" in plan
+        assert "COVERING INDEX ix_incidents_workspace_last_seen_id_channel_key" in plan  # 0011
 
 
 def test_0010_downgrades_to_round_9s_index_and_up_again(migrated_database_url: str) -> None:
@@ -102,12 +102,14 @@ def test_0010_downgrades_to_round_9s_index_and_up_again(migrated_database_url: s
                 query = "SELECT indexname FROM pg_indexes WHERE tablename = 'incidents'"
             return set(session.scalars(text(query)))
 
+    assert "ix_incidents_workspace_last_seen_id_channel_key" in indexes()  # 0011's form
+    downgrade(migrated_database_url, "0010")
     assert "ix_incidents_workspace_last_seen_id_key" in indexes()
     assert "ix_incidents_workspace_last_seen" not in indexes()
     downgrade(migrated_database_url, "0009")
     assert "ix_incidents_workspace_last_seen" in indexes()
     assert "ix_incidents_workspace_last_seen_id_key" not in indexes()
-    upgrade(migrated_database_url)
+    upgrade(migrated_database_url, "0010")
     assert "ix_incidents_workspace_last_seen_id_key" in indexes()
 
 

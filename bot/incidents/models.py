@@ -74,13 +74,17 @@ class Incident(Base):
         # Every incident of one fingerprint, whatever its status: the previous incident a
         # recurrence links to, and "this exact error happened before" in find_similar.
         Index("ix_incidents_workspace_fingerprint", "workspace", "fingerprint"),
-        # Similar incidents by KB entry, newest first, without sorting the whole entry.
-        Index("ix_incidents_workspace_entry_id_last_seen", "workspace", "entry_id", "last_seen"),
+        # Similar incidents by KB entry, newest id first, without sorting the whole entry; the
+        # channel lets a Slack reader's filter skip the table rows (migration 0011).
+        Index("ix_incidents_workspace_entry_id_id_channel", "workspace", "entry_id", "id",
+              "channel"),
         # The bounded set of recent incidents that find_similar compares texts against, read
         # from the index alone (id as the tie-break, summary_key the text compared): through
         # (workspace, last_seen) SQLite looked up 2,000 table rows per paste (migration 0010).
-        Index("ix_incidents_workspace_last_seen_id_key", "workspace", "last_seen", "id",
-              "summary_key"),
+        # The channel: a Slack reader's slice, of the channels it may see, also from the index
+        # alone (migration 0011).
+        Index("ix_incidents_workspace_last_seen_id_channel_key", "workspace", "last_seen", "id",
+              "channel", "summary_key"),
         Index("ix_incidents_channel_thread_ts", "channel", "thread_ts"),
         Index("ix_incidents_resolved_at", "resolved_at"),
     )

@@ -23,7 +23,7 @@ from datetime import UTC, datetime, timedelta
 from rapidfuzz import fuzz, process, utils
 from sqlalchemy import and_, case, func, or_, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from bot.incidents.audience import Audience
 from bot.incidents.models import STATUS_OPEN, STATUS_RESOLVED, Feedback, Incident, Occurrence
@@ -358,9 +358,29 @@ def _visible_channels(session: Session, audience: Audience | None) -> set[str] |
     where the reader may see that channel)."""
     if audience is None:
         return None
-    channels = set(session.scalars(select(Incident.channel).where(
-        Incident.channel.is_not(None)).distinct()))
+    channels = _incident_channels(session)
     return audience.visible(channels | ({audience.channel} if audience.channel else set()))
+
+
+def _incident_channels_statement():  # type: ignore[no-untyped-def]
+    """Every channel with an incident, one index seek per channel (a loose index scan of
+    `ix_incidents_channel_thread_ts`): PostgreSQL answers `SELECT DISTINCT channel` by reading
+    the whole index, 35-65 ms at 100,000 incidents for 40 channels, on every Slack answer."""
+    following = aliased(Incident)
+    walked = (select(func.min(Incident.channel).label("channel"))
+              .where(Incident.channel.is_not(None)).cte("walked", recursive=True))
+    walked = walked.union_all(
+        select(select(func.min(following.channel)).where(following.channel > walked.c.channel)
+               .scalar_subquery()).where(walked.c.channel.is_not(None)))
+    return select(walked.c.channel).where(walked.c.channel.is_not(None))
+
+
+# Built once: made per call, SQLAlchemy spent ~6 ms building and compiling the recursive query.
+_INCIDENT_CHANNELS = _incident_channels_statement()
+
+
+def _incident_channels(session: Session) -> set[str]:
+    return set(session.scalars(_INCIDENT_CHANNELS))
 
 
 def _similar_by_text(session: Session, in_workspace, has_note,  # type: ignore[no-untyped-def]
