@@ -13,19 +13,14 @@ from sqlalchemy import insert, select, text
 from bot.incidents.audience import Audience
 from bot.incidents.models import Incident, Occurrence
 from bot.incidents.service import RECENT_CANDIDATES, _incident_channels, find_similar, summary_key
-from bot.matching.result import Match, MatchResult
 from bot.storage import session_scope
 from bot.storage.migrations import downgrade, upgrade
+from tests.support.similar_history import LINES, WORDS, incident_indexes, question
 
 WORKSPACE = "T-audience"
 PUBLIC = {f"C{number}" for number in range(10)}
 PRIVATE = {"GSECRET", "GOPS", "D1"}
 CHANNELS = sorted(PUBLIC | PRIVATE)
-LINES = ["0/{n} nodes are available: {n} Insufficient nvidia.com/gpu.",
-         "Back-off restarting failed container {w} in pod scoring-{n}",
-         "ModuleNotFoundError: No module named '{w}'",
-         "Liveness probe failed: HTTP probe failed with statuscode: 50{n}"]
-WORDS = ["torch", "sklearn", "numpy", "inference", "tokenizer"]
 NOTE = "pinned the image"
 
 
@@ -57,17 +52,12 @@ def _history(count: int) -> tuple[list[dict[str, object]], list[dict[str, object
     return incidents, occurrences
 
 
-def _question(line: str, fingerprint: str, entry_id: str | None) -> MatchResult:
-    matches = (Match(entry_id=entry_id, title=entry_id, score=96.0, confident=True,
-                     evidence=line),) if entry_id else ()
-    return MatchResult(matches=matches, fingerprint=fingerprint, key_lines=(line,))
 
-
-QUESTIONS = [_question("0/3 nodes are available: 3 Insufficient nvidia.com/gpu.", "fp-x", "a"),
-             _question("ModuleNotFoundError: No module named 'torch'", "fp-y", None),
-             _question("Back-off restarting failed container tokenizer in pod scoring-2",
+QUESTIONS = [question("0/3 nodes are available: 3 Insufficient nvidia.com/gpu.", "fp-x", "a"),
+             question("ModuleNotFoundError: No module named 'torch'", "fp-y", None),
+             question("Back-off restarting failed container tokenizer in pod scoring-2",
                        "fp-z", "b"),
-             _question("Liveness probe failed: HTTP probe failed with statuscode: 503",
+             question("Liveness probe failed: HTTP probe failed with statuscode: 503",
                        "fp-w", "a")]
 
 
@@ -156,12 +146,7 @@ def test_0011_downgrades_to_0010s_indexes_and_up_again(migrated_database_url: st
            "ix_incidents_workspace_entry_id_last_seen"}
 
     def indexes() -> set[str]:
-        with session_scope(url) as session:
-            if url.startswith("sqlite"):
-                query = "SELECT name FROM sqlite_master WHERE tbl_name = 'incidents'"
-            else:
-                query = "SELECT indexname FROM pg_indexes WHERE tablename = 'incidents'"
-            return set(session.scalars(text(query)))
+        return incident_indexes(url)
 
     assert new <= indexes() and not old & indexes()
     downgrade(url, "0010")

@@ -13,16 +13,11 @@ from sqlalchemy import insert, text
 
 from bot.incidents.models import Incident
 from bot.incidents.service import RECENT_CANDIDATES, find_similar, summary_key
-from bot.matching.result import Match, MatchResult
 from bot.storage import session_scope
 from bot.storage.migrations import downgrade, upgrade
+from tests.support.similar_history import LINES, WORDS, incident_indexes, question
 
 WORKSPACE = "T-cover"
-LINES = ["0/{n} nodes are available: {n} Insufficient nvidia.com/gpu.",
-         "Back-off restarting failed container {w} in pod scoring-{n}",
-         "ModuleNotFoundError: No module named '{w}'",
-         "Liveness probe failed: HTTP probe failed with statuscode: 50{n}"]
-WORDS = ["torch", "sklearn", "numpy", "inference", "tokenizer"]
 
 
 def _history(count: int) -> list[dict[str, object]]:
@@ -44,17 +39,12 @@ def _history(count: int) -> list[dict[str, object]]:
     return rows
 
 
-def _question(line: str, fingerprint: str, entry_id: str | None) -> MatchResult:
-    matches = (Match(entry_id=entry_id, title=entry_id, score=96.0, confident=True,
-                     evidence=line),) if entry_id else ()
-    return MatchResult(matches=matches, fingerprint=fingerprint, key_lines=(line,))
 
-
-QUESTIONS = [_question("0/3 nodes are available: 3 Insufficient nvidia.com/gpu.", "fp-17", "a"),
-             _question("ModuleNotFoundError: No module named 'torch'", "fp-new", None),
-             _question("Back-off restarting failed container tokenizer in pod scoring-2",
+QUESTIONS = [question("0/3 nodes are available: 3 Insufficient nvidia.com/gpu.", "fp-17", "a"),
+             question("ModuleNotFoundError: No module named 'torch'", "fp-new", None),
+             question("Back-off restarting failed container tokenizer in pod scoring-2",
                        "fp-2500", "b"),
-             _question("Liveness probe failed: HTTP probe failed with statuscode: 503",
+             question("Liveness probe failed: HTTP probe failed with statuscode: 503",
                        "fp-none", None)]
 
 
@@ -95,12 +85,7 @@ def test_covering_index_gives_round_9s_similar_incidents(database_url: str) -> N
 
 def test_0010_downgrades_to_round_9s_index_and_up_again(migrated_database_url: str) -> None:
     def indexes() -> set[str]:
-        with session_scope(migrated_database_url) as session:
-            if migrated_database_url.startswith("sqlite"):
-                query = "SELECT name FROM sqlite_master WHERE tbl_name = 'incidents'"
-            else:
-                query = "SELECT indexname FROM pg_indexes WHERE tablename = 'incidents'"
-            return set(session.scalars(text(query)))
+        return incident_indexes(migrated_database_url)
 
     assert "ix_incidents_workspace_last_seen_id_channel_key" in indexes()  # 0011's form
     downgrade(migrated_database_url, "0010")
@@ -139,10 +124,10 @@ def _tied_history() -> list[dict[str, object]]:
 
 
 def _shown(url: str) -> list[int]:
-    question = MatchResult(matches=(), fingerprint="fp-asked", key_lines=(ASKED,))
+    asked = question(ASKED, "fp-asked", None)
     with session_scope(url) as session:
         return [item.id for item in find_similar(session, workspace=WORKSPACE,
-                                                 result=question, limit=10)]
+                                                 result=asked, limit=10)]
 
 
 def _expected(url: str) -> list[int]:
