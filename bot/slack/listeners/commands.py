@@ -27,7 +27,6 @@ from bot.slack.render import render_help, render_resolved, render_text
 from bot.slack.render_teaching import render_no_draft
 from bot.slack.subcommands import CommandContext, Subcommand, SubcommandRegistry
 from bot.teaching.flows import propose_after_resolution
-from bot.teaching.refusals import Refused
 
 COMMAND = "/troubleshoot"
 # What people type after `lang`: the code, or the language's name in either language.
@@ -134,7 +133,7 @@ def _propose_draft(ctx: CommandContext, *, incident_id: int, note: str) -> None:
     after = propose_after_resolution(ctx.settings.database_url, ctx.settings.knowledge_path,
                                      incident_id=incident_id, note=note, by=ctx.user or None,
                                      channel=ctx.channel or None, audience=audience)
-    if after.wants_error_line and isinstance(after.refusal, Refused):
+    if after.wants_error_line and after.refusal:
         # Only the resolver hears it: the note drafted nothing, and what to paste instead.
         ctx.respond(response_type="ephemeral",
                     **render_no_draft(after.refusal, ctx.lang).as_kwargs())
