@@ -137,8 +137,12 @@ def test_cross_validated_quality(pool: tuple[EvalReport, dict[str, EvalReport], 
     # 0.845, top-3 0.928, confident 0.942 (277), likely 0.706 (500), answered 0.302, shown and
     # right 0.711, confident on none 0.018 (12 of 675). With top3's start-up timeout patterns
     # (retrained): top-3 0.929, confident 0.943 (279), likely 0.705 (498), answered 0.305.
+    # Round 12: round 11's holdout spent and in the pool (1612 public pastes, 734 none), before
+    # any round-12 change: top-1 0.822, top-3 0.926, confident 0.937 (301), likely 0.703 (482),
+    # answered 0.304, shown and right 0.669, confident on none 0.019 (14 of 734). Its own
+    # likely band is right half the time (0.500, 32), the lowest of any file.
     report, _, _ = pool
-    gate(report, top1=0.84, top3=0.92, likely=0.70, shown_right=0.70, answered=0.30)
+    gate(report, top1=0.82, top3=0.92, likely=0.70, shown_right=0.66, answered=0.30)
 
 
 def test_dev_and_holdout_out_of_fold_in_the_pool(
@@ -200,7 +204,10 @@ def test_the_latest_holdouts_judged_by_models_of_the_earlier_files() -> None:
     Round 11 merged (retrained): top-1 0.769, top-3 0.882, confident 0.853 (34), likely 0.589
     (141), answered 0.156, shown and right 0.602, confident on none 0.029 (5 of 172); holdout
     10's row (0.754 top-1) is not blind to kb11. With top3 (retrained): likely 0.593 (140),
-    the rest unchanged. Gates: reached less one paste."""
+    the rest unchanged. Round 12, holdouts 9-11 (367 pastes, 175 none), before round 12's
+    changes: top-1 0.750, top-3 0.880, confident 0.897 (29), likely 0.607 (140), answered 0.135,
+    shown and right 0.578, confident on none 0.011 (2 of 175). Gates: reached less one
+    paste."""
     if not POOL_COMPLETE:
         pytest.skip("eval pool incomplete")
     names = [path.name for path in TRAINED_ON]
@@ -208,8 +215,8 @@ def test_the_latest_holdouts_judged_by_models_of_the_earlier_files() -> None:
     decided = time_split_decisions(read_all(TRAINED_ON), matcher, names, 3)
     report = summarise(decided)
     print(render_report(report, "time split, the three latest spent holdouts", misses=False))
-    gate(report, top1=0.76, top3=0.87, likely=0.58, shown_right=0.59, answered=0.15,
-         confident=0.82, on_none=0.035)
+    gate(report, top1=0.74, top3=0.87, likely=0.59, shown_right=0.57, answered=0.13,
+         confident=0.86, on_none=0.018)
 
 
 # Each spent final holdout, out of fold in the pool's run, after round 6. Its old gate judged
@@ -297,6 +304,12 @@ SPENT_GATES: dict[str, dict[str, float]] = {
     # top-3 0.885, likely 0.625 (48), shown and right 0.574, the rest unchanged.
     "final_holdout10.jsonl": {"top1": 0.59, "top3": 0.81, "likely": 0.52, "shown_right": 0.42,
                               "answered": 0.06, "confident": 0.75, "on_none": 0.018},
+    # Round 11's own, scored once at the end of round 11 (docs/eval.md), spent in round 12. 124
+    # (65 known, 59 none), out of fold in the pool's run before round 12's changes: top-1 0.692,
+    # top-3 0.892, confident 0.786 (14), likely 0.500 (32), answered 0.169, shown and right
+    # 0.415, confident on none 2 of 59.
+    "final_holdout11.jsonl": {"top1": 0.67, "top3": 0.87, "likely": 0.46, "shown_right": 0.40,
+                              "answered": 0.15, "confident": 0.71, "on_none": 0.051},
 }
 
 
