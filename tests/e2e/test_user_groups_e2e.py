@@ -22,8 +22,8 @@ GROUP_MEMBER = "U0000GRACE"
 OUTSIDER = "U0000BOB"
 UNKNOWN_GROUP = "S0GONE"  # a group Slack does not list: its "members" are refused
 # An error no entry names confidently: the answer offers the "which problem was it?" picker.
-PASTE = ("2026-11-30T09:00:00Z ScoringInitError: init() failed: FeatureCacheNotReady for "
-         "model 'churn-{n}' after 12 retries")
+PASTE = ("2026-11-30T09:00:00Z ScoringInitError: FeatureCacheNotReady for model 'churn-{n}' "
+         "after 12 retries")
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
