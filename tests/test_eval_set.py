@@ -252,7 +252,7 @@ FRESH_FINALS = {
     FINAL12: (
         "fh12-",
         (*ALL_OTHER_SETS, FINAL3, FINAL4, FINAL5, FINAL6, FINAL7, FINAL8, FINAL9, FINAL10, FINAL11),
-        110,
+        125,
         (0.35, 0.55),
     ),
 }
