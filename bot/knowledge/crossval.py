@@ -76,6 +76,7 @@ from bot.matching.decision import (
     EXACT_SCORE,
     TIER_UNKNOWN,
     ConfidenceModel,
+    may_be_probable,
     may_be_sure,
 )
 from bot.matching.features import (
@@ -110,6 +111,15 @@ OWN_CANDIDATES_ONLY = True
 # A death-only line with no deployment around it is never confident (decision.may_be_sure).
 # False: as in round 9, for a before/after comparison in one process.
 DEATH_NEEDS_SERVING = True
+# Round 12: a paste that asks for something (a feature, a way, documentation) and shows no
+# failure line is never "probably" (nor sure of) a diagnosis (decision.may_be_probable); such
+# pastes neither spend nor set any threshold. False: as before round 12, for a before/after
+# comparison in one process.
+ASKS_NOT_PROBABLE = True
+# ... and such first candidates are left out of the pastes the thresholds are picked on (they
+# can be neither confident nor likely). False: they still count where the thresholds are
+# picked, as if the rule did not exist, and only the decision applies it.
+ASKS_OUT_OF_THRESHOLDS = True
 # Learn the paste-context model (bot/matching/context.py) inside every fold. False: its feature
 # stays NaN (no evidence either way), for a before/after comparison in one process.
 USE_CONTEXT = True
@@ -181,6 +191,7 @@ class Assessed:
     # from and reads. None: the same as `rows` and `labels`.
     own_rows: np.ndarray | None = None
     own_labels: np.ndarray | None = None
+    asks: bool = False  # Assessment.asks: the paste asks for something, no failure shown
 
     @property
     def own(self) -> tuple[np.ndarray, np.ndarray]:
@@ -198,7 +209,8 @@ def _assessed(item: EvalItem, assessment: Assessment, matcher: Matcher,
         survey.rows, [matcher.index.entry_ids[scored.entry] for scored in survey.ranked],
         item.expected)
     return Assessed(item, tuple(ids[:len(rows)]), tuple(ids[len(rows):]), rows, labels, survey,
-                    matcher, assessment.first_in_paste(), own_rows, own_labels)
+                    matcher, assessment.first_in_paste(), own_rows, own_labels,
+                    assessment.asks)
 
 
 def _rows_and_labels(rows: list[list[float]], ids: Sequence[str], expected: str
@@ -411,9 +423,22 @@ def _may_be_confident(a: Assessed) -> bool:
 
 
 def _may_be_sure(a: Assessed) -> bool:
-    """The first candidate's evidence allows the confident tier (decision.may_be_sure): what
-    can never be confident never spends the confident budget, nor sets its thresholds."""
-    return bool(len(a.rows)) and (not DEATH_NEEDS_SERVING or may_be_sure(a.rows[0]))
+    """The first candidate's evidence allows the confident tier (decision.may_be_sure, and
+    _may_be_probable): what can never be confident never spends the confident budget, nor
+    sets its thresholds."""
+    return bool(len(a.rows)) and (not DEATH_NEEDS_SERVING or may_be_sure(a.rows[0])) \
+        and _counts_for_thresholds(a)
+
+
+def _counts_for_thresholds(a: Assessed) -> bool:
+    return not ASKS_OUT_OF_THRESHOLDS or _may_be_probable(a)
+
+
+def _may_be_probable(a: Assessed) -> bool:
+    """The first candidate may be likely or confident at all (decision.may_be_probable): not
+    a diagnosis for a paste that asks for something. Such a first candidate is in no band a
+    threshold is picked on."""
+    return not ASKS_NOT_PROBABLE or not len(a.rows) or may_be_probable(a.rows[0], a.asks)
 
 
 def replicate_weights(groups: Sequence[str], replicates: int | None = None,
@@ -442,7 +467,9 @@ class _Firsts:
     right: np.ndarray  # it is the expected entry
     none: np.ndarray  # the paste is labelled none
     floor: np.ndarray  # it scores at least CONFIDENT_MIN_SCORE
-    in_paste: np.ndarray  # the paste's own words found it (not only precedents)
+    # The paste's own words found it (not only precedents) and it may be "probably" the answer
+    # (_may_be_probable): the pastes the likely band is picked on.
+    probable: np.ndarray
     exact: np.ndarray  # it is an exact match
     weights: np.ndarray  # replicate_weights of the pastes' source groups
     unrelated: np.ndarray  # per replicate: the weight of all pastes labelled none
@@ -464,7 +491,8 @@ def _firsts(data: Sequence[Assessed], probabilities: Sequence[np.ndarray | None]
                           for (a, _), ok in zip(chosen, has, strict=True)], dtype=bool),
         none=none,
         floor=np.asarray([_may_be_confident(a) for a, _ in chosen], dtype=bool),
-        in_paste=np.asarray([a.first_in_paste for a, _ in chosen], dtype=bool),
+        probable=np.asarray([a.first_in_paste and _counts_for_thresholds(a) for a, _ in chosen],
+                            dtype=bool),
         exact=np.asarray([_is_exact(a) for a, _ in chosen], dtype=bool),
         weights=weights,
         unrelated=weights[:, none].sum(axis=1),
@@ -489,7 +517,7 @@ def pick_thresholds(data: Sequence[Assessed], probabilities: Sequence[np.ndarray
         full = firsts if own is None else _firsts(data, probabilities)
     is_confident = (firsts.floor & (firsts.p >= confident)) \
         | (firsts.exact & (firsts.p >= confident_exact))
-    likely = _lowest_precise_threshold(full, (full.p >= 0.0) & ~is_confident & full.in_paste,
+    likely = _lowest_precise_threshold(full, (full.p >= 0.0) & ~is_confident & full.probable,
                                        confident_exact)
     return float(confident), float(min(likely, confident_exact)), float(confident_exact)
 
@@ -642,7 +670,7 @@ def _decided(a: Assessed, probabilities: np.ndarray, own: np.ndarray, confident:
                                 confident, likely, confident_exact=confident_exact)
         tier = model.tier(float(probabilities[0]), float(a.rows[0][SCORE_FEATURE]) * 100.0,
                           own=float(own[0]), in_paste=a.first_in_paste,
-                          may_be_sure=_may_be_sure(a))
+                          may_be_sure=_may_be_sure(a), may_be_probable=_may_be_probable(a))
     return Decided(a.item.id, a.item.expected, a.candidates + a.rest, tier, a.item.kind,
                    a.item.origin)
 

@@ -41,7 +41,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.matching.features import FEATURE_NAMES, PRECEDENT_COLUMN
+from bot.matching.features import FEATURE_NAMES, PRECEDENT_COLUMN, PROCEDURE_COLUMN
 from bot.matching.trained_files import read_trained_file
 from bot.paths import project_folder
 
@@ -83,6 +83,17 @@ def may_be_sure(row: Sequence[float]) -> bool:
     of a documented death line, and round 9's holdout had two such look-alikes answered
     confidently (docs/eval.md, round 10). Such a paste can still be "probably" out of memory."""
     return not (len(row) > DEATH_OUTSIDE_COLUMN and row[DEATH_OUTSIDE_COLUMN] > 0.5)
+
+
+def may_be_probable(row: Sequence[float], asks: bool) -> bool:
+    """Whether a first candidate (its row in FEATURE_NAMES order) may be "probably" the answer,
+    or sure, for a paste that `asks` for something (features.PasteShape.asks: a feature
+    request, a how-to question, a documentation request, with no failure line of a program's
+    own). Such a paste reports no failure, so a diagnosis (a cause or a symptom entry) is the
+    wrong shape of answer however many of its words the paste shares: it stays a listed
+    candidate. A procedure entry (get logs, debug locally) is what a how-to question asks for,
+    so "how do I see the logs of my endpoint?" keeps its answer (issue 10's convention)."""
+    return not asks or (len(row) > PROCEDURE_COLUMN and row[PROCEDURE_COLUMN] > 0.5)
 
 
 def model_path() -> Path:
@@ -133,11 +144,16 @@ class ConfidenceModel:
         return 1.0 / (1.0 + np.exp(-(values @ weights + bias)))
 
     def tier(self, probability: float, score: float = 100.0, own: float | None = None,
-             in_paste: bool = True, may_be_sure: bool = True) -> str:
+             in_paste: bool = True, may_be_sure: bool = True,
+             may_be_probable: bool = True) -> str:
         """The tier of a first candidate: `probability` from the full model, `own` from the
         own-evidence model (None: the full model's probability stands for both); `in_paste`
         False when only the precedents found it (no signature, pattern or entry text did);
-        `may_be_sure` False when its evidence cannot make it confident (may_be_sure())."""
+        `may_be_sure` False when its evidence cannot make it confident (may_be_sure());
+        `may_be_probable` False when the paste asks for something and the candidate is a
+        diagnosis (may_be_probable()): neither sure nor "probably", a listed candidate."""
+        if not may_be_probable:
+            return TIER_UNKNOWN
         if not in_paste:
             # "Probably X" must rest on something in the paste. Out of fold on the pool, the
             # first candidates only precedents found were right 4 times in 14 (8 of the 14

@@ -40,6 +40,10 @@ _CURL_ERROR = re.compile(r"^curl: \(\d+\) ")
 _JSON_ERROR = re.compile(r"(?i)\"(code|message|error|errorcode|reason|details?)\"\s*:")
 EXCEPTION_LINE = re.compile(r"^\s*(?:[A-Za-z_][\w.]*\.)?[A-Z]\w*(?:Error|Exception|Exit|"
                              r"Interrupt|Failure|Fault|NotFound|Killed)\b\s*(:|$)")
+_FRAME = re.compile(r"^\s*File \"[^\"]*\", line \d+, in \S+")
+# What says a 4xx/5xx number is a status (not "500 models"), beside an error word.
+_STATUS_WORDS = re.compile(r"(?i)\b(http|status|code|response|gateway|server error)\b")
+_TRACEBACK = re.compile(r"\bTraceback \(most recent call last\)")
 # A person talking about the error rather than the error itself: "I deployed and it failed, any
 # idea?", "Hi all, my endpoint fails", "배포 실패했습니다 ㅠ 도와주세요".
 _CHAT = re.compile(r"(?i)[?？]|[\uac00-\ud7a3]|^(hi|hello|hey|thanks|please|any ?(one|body|idea)|"
@@ -93,6 +97,29 @@ def is_error_line(line: str, signal: float | None = None) -> bool:
     line_signal(line) when the caller already has it."""
     signal = line_signal(line) if signal is None else signal
     return signal > 0 and not chat_line(line, signal)
+
+
+def failure_line(line: str) -> bool:
+    """The line is what a program printed about a failure, not a sentence about one: an
+    exception line or a traceback frame, a Kubernetes event reason, an exit code or kill
+    signal, curl's own failure, or, outside a person's own words, an error level column, a JSON
+    error body or an HTTP 4xx/5xx. "It would be nice if the deployment did not fail" and "is
+    there a way to return a 400?" are not failure lines; `HTTP/1.1 503 Service Unavailable` and
+    `CrashLoopBackOff` are (asking.py: a request that carries one is a report)."""
+    level_zone = line[:80]
+    body = line_body(line)
+    if configuration_line(body):
+        return False
+    if (EXCEPTION_LINE.match(body) or _FRAME.match(body) or _TRACEBACK.search(body)
+            or _K8S_REASON.search(body) or _EXIT_CODE.search(body) or _CURL_ERROR.match(body)):
+        return True
+    if _CHAT.search(body[:200]):
+        return False
+    level = not (_BENIGN_LEVEL.search(level_zone) or _LETTER_BENIGN_LEVEL.search(level_zone)) \
+        and bool(_LEVEL.search(level_zone) or _LETTER_ERROR_LEVEL.search(level_zone))
+    status = bool(_HTTP_ERROR.search(body)) and bool(ERROR_WORDS.search(body)
+                                                     or _STATUS_WORDS.search(body))
+    return level or status or bool(_JSON_ERROR.search(body))
 
 
 def only_chat(text: str) -> bool:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from bot.knowledge.model import KIND_CAUSE, KIND_PROCEDURE, KIND_SYMPTOM
+from bot.matching.asking import asks
 from bot.matching.confidence import (
     confident_count,
     deployment_context,
@@ -120,6 +121,7 @@ FEATURE_NAMES: tuple[str, ...] = (
 # context. The own-evidence model (decision.py) reads none of them: they may make an answer
 # "probably" or not, never sure (docs/matching.md).
 PRECEDENT_COLUMN = FEATURE_NAMES.index("precedent_entry")
+PROCEDURE_COLUMN = FEATURE_NAMES.index("kind_procedure")
 CONTEXT_COLUMN = FEATURE_NAMES.index("context_none")
 
 # Which way a feature may push the probability (logistic.fit): evidence for the entry only up,
@@ -158,6 +160,10 @@ class PasteShape:
     text: str = field(default="", repr=False)
     # 1 - context.ContextModel.answerable: NaN without a context model (no evidence either way).
     context_none: float = math.nan
+    # The paste asks for something (a feature, a way to do a thing, documentation) and shows
+    # no failure line of a program's own (asking.py): its first candidate is never "probably"
+    # a diagnosis (decision.may_be_probable).
+    asks: bool = False
 
     @cached_property
     def other_activity(self) -> bool:
@@ -190,6 +196,7 @@ def paste_shape(text: str, extracted: Extracted, paste: PreparedPaste,
         volume_only=waits_for_volume_only(text),
         text=text,
         context_none=context_none,
+        asks=asks(text, extracted.key_lines),
     )
 
 

@@ -30,6 +30,7 @@ from bot.matching.decision import (
     TIER_LIKELY,
     TIER_UNKNOWN,
     ConfidenceModel,
+    may_be_probable,
     may_be_sure,
     shipped_model,
 )
@@ -109,6 +110,9 @@ class Assessment:
     # The precedents' vote, not the paste, put the first candidate first (a weak lead's
     # near-tie, ranking.by_precedents): listed first, never "probably" (as by_precedents_only).
     first_by_precedents: bool = False
+    # The paste asks for something and shows no failure (features.PasteShape.asks): its first
+    # candidate is "probably" the answer only when it is a procedure (decision.may_be_probable).
+    asks: bool = False
 
     def first_in_paste(self) -> bool:
         """The first candidate was found, and put first, by the paste's own words
@@ -185,7 +189,8 @@ class Matcher:
         found = {item.entry for item in survey.ranked}
         return Assessment(survey.extracted, survey.paste, ranked, rows, verdict,
                           frozenset(item.entry for item in ranked if item.entry not in found),
-                          survey.rows, first_by_precedents=ranked is not listed)
+                          survey.rows, first_by_precedents=ranked is not listed,
+                          asks=survey.shape.asks)
 
     def _match(self, text: str, *, top: int, lang: str) -> MatchResult:
         assessed = self.assess(text)
@@ -207,7 +212,9 @@ class Matcher:
             own = self.model.own_probabilities(own_rows[:1]) if own_rows else [0.0]
             tiers[0] = self.model.tier(float(found[0]), ranked[0].score, own=float(own[0]),
                                        in_paste=assessed.first_in_paste(),
-                                       may_be_sure=may_be_sure(assessed.rows[0]))
+                                       may_be_sure=may_be_sure(assessed.rows[0]),
+                                       may_be_probable=may_be_probable(assessed.rows[0],
+                                                                       assessed.asks))
             if tiers[0] == TIER_UNKNOWN and isinstance(text, str) and only_a_code(text) \
                     and ranked[0].best.source:
                 # A code typed alone (`/troubleshoot 504`) is all the person said, and the

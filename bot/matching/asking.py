@@ -1,0 +1,110 @@
+"""Does a paste ask for something (a feature, a way to do a thing, documentation) rather than
+report a failure?
+
+"Is there a way to set the scoring timeout per deployment?", "Feature request: support for
+GPU node pools", "엔드포인트에 인증서를 추가하는 방법이 있나요?" share words with the entries
+(timeout, GPU, endpoint), so the matcher ranks the entries that use them, and the decision
+model, which sees a short text with a few rare words, could call one "probably" the cause of
+a failure nobody had. A tentative diagnosis is the wrong shape of answer to a request: the
+entry is still ranked and listed as a candidate, but the bot does not say "probably X"
+(decision.may_be_probable).
+
+The cues are how people phrase requests and how-to questions in general, not the wordings of
+any evaluation set: GitHub's "Feature request" issue template ("Is your feature request
+related to a problem?", "Describe the solution you'd like"), "is it possible to", "is there a
+way to", "how do I / how can I / how to <do something>", "can I", "support for", "please add",
+"it would be nice", documentation requests, and their Korean equivalents (방법, 가능한가요,
+할 수 있나요, 지원, 기능 요청, 문서). Two things keep a paste a report whatever it asks:
+- a failure line of a program's own (error_lines.failure_line: a traceback, an exception
+  line, an event reason, an exit code, a status code): "the pod is in CrashLoopBackOff, is
+  there a way to see why?" is a report with a question attached;
+- asking how to fix, solve or get past something ("how do I fix this?", "해결 방법이
+  있을까요?"): that asks for the diagnosis itself.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from bot.matching.error_lines import failure_line, is_error_line
+
+HEAD_CHARS = 4000  # the person's own words are at the top, as features.paste_shape reads
+# Every pattern below is bounded (no unbounded run before a literal), so a 4,000-character line
+# with no newline costs a few milliseconds, not a quadratic scan.
+
+# Verbs of asking for a fix, or for help with one: after "how do I", "is there a way to",
+# "can I" they make the question a troubleshooting one, which a diagnosis answers.
+_FIX = (r"fix|fixe?s|fixing|solve|solving|resolve|resolving|troubleshoot\w*|debug\w*|"
+        r"diagnose|avoid|prevent|handle|help|get (some |any )?help|get (rid of|past|around)|"
+        r"work ?around|recover|overcome|deal with|stop (it|this|the)|"
+        r"(make|get) (it|this|that) (to )?work")
+_NOT_FIX = r"(?!(" + _FIX + r")\b)\w+"
+_HOW_TO = re.compile(
+    r"(?i)\bhow (do|can|could|should|would|might) (i|we|you|one)\s+" + _NOT_FIX + r"|"
+    r"\bhow to\s+" + _NOT_FIX + r"|"
+    r"\b(is|are) (it|there) (possible|any (way|option|setting|plan)s?|a way|an option|"
+    r"a setting|plans?) (to|for|of)\s+" + _NOT_FIX + r"|"
+    r"\bany (way|option|plans?) to\s+" + _NOT_FIX + r"|"
+    r"\b(can|could|may) (i|we|one) (also |still |somehow )?" + _NOT_FIX + r"[^.!?\n]{0,200}[?？]|"
+    r"\bwould it be possible\b|\bdoes\b[^.?\n]{0,40}\bsupport\b[^.\n]{0,200}[?？]|"
+    r"\bis\b[^.?\n]{0,40}\bsupported\b[^.\n]{0,200}[?？]")
+_REQUEST = re.compile(
+    r"(?i)\bfeature[ -]?request\b|\bfeature ask\b|"
+    r"\bis your feature request related to a problem\b|\bdescribe the solution you'?d like\b|"
+    r"\bdescribe alternatives you'?ve considered\b|\b(add|adding|request(ing)?) support for\b|"
+    r"\bplease (add|support|allow|provide|document)\b|"
+    r"\bit would be (nice|great|helpful|good|useful)\b|\bwould (love|like) to (see|have)\b|"
+    r"\bdocumentation (request|issue|feedback|is (missing|unclear|wrong|outdated|confusing))\b|"
+    r"\b(update|improve|clarify|correct) the (docs|documentation)\b|"
+    r"\b(docs|documentation) (does not|doesn't|do not|don't) (say|mention|explain|cover)\b")
+# Korean: "how" with a verb of doing (not of fixing), "a way to", "is it possible", "can I",
+# "is it supported", a feature request, a documentation request.
+_KO_FIX = re.compile(r"해결|고치|고칠|고쳐|수정|원인|조치|대처|복구|도움")
+_KO_WAY = re.compile(r"(\S{0,12})\s?방법(이|은|을|좀|\s?알려|\s?있)")
+# "~ㄹ 수 있나요" (can I ~?), unless the verb is a fix ("해결할 수 있을까요").
+_KO_CAN = re.compile(r"(\S{0,12})\s?수\s?(있나요|있을까요|있는지|있습니까|있을지)")
+_KO = re.compile(
+    r"어떻게\s?(설정|사용|확인|보|추가|변경|바꾸|바꿔|지정|연결|구성|만들|설치|가져|얻|늘리|"
+    r"늘릴|줄이|배포|올리|띄우|호출|접근)|"
+    r"가능한가요|가능할까요|가능합니까|가능한지|"
+    r"지원(하나요|되나요|하는지|되는지|할 계획|을 추가|해 주세요|해주세요|부탁)|"
+    r"기능\s?(요청|제안|추가)|추가해\s?(주세요|주실)|"
+    r"문서(에|에는|에서)\s?\S{0,20}\s?(없|안 나|나와 있지)|문서화")
+
+
+def _asks_in_korean(head: str) -> bool:
+    if _KO.search(head):
+        return True
+    # "방법" (a way) and "수 있나요" (can I) ask for a procedure unless the word before them is
+    # a fix ("해결 방법", "고칠 수 있나요").
+    # (Only where the word occurs: the patterns start with a run of any characters.)
+    return any(not _KO_FIX.search(found.group(1))
+               for word, pattern in (("방법", _KO_WAY), ("수", _KO_CAN)) if word in head
+               for found in pattern.finditer(head))
+
+
+# What counts as the paste reporting a failure (measured in round 12, docs/eval.md):
+# "strict" (shipped) only a program's own failure line (error_lines.failure_line: a
+# traceback, an exception line, an event reason, an exit code, a status code); "error" any
+# error line (error_lines.is_error_line: also a sentence with an error word that is not
+# someone's chat, "When the deployment fails we get no logs").
+REPORT_LINES = "strict"
+
+
+def _reports(line: str) -> bool:
+    if REPORT_LINES == "strict":
+        return failure_line(line)
+    return failure_line(line) or is_error_line(line)
+
+
+def asks(text: str, key_lines: Iterable[str]) -> bool:
+    """The paste asks for something and reports no failure (module docstring). `key_lines`:
+    the lines extraction kept, which hold any error line a long log has. The cues are read in
+    the person's own lines only, never in an error line: a scheduler's "Please add more
+    node(s) ... to host your replicas" asks nothing."""
+    if any(_reports(line) for line in key_lines):
+        return False
+    own = "\n".join(line for line in text[:HEAD_CHARS].splitlines()
+                    if not (_reports(line) or is_error_line(line)))
+    return bool(_REQUEST.search(own) or _HOW_TO.search(own) or _asks_in_korean(own))
