@@ -68,6 +68,13 @@ def _continuation(line: str, following: str) -> str | None:
     return None
 
 
+# The longest line joining builds. Deciding a join redacts the line joined so far, so a paste
+# of lines that all join (`password=…` lines exactly 80 wide, one after the other) cost the
+# square of its length: 5 s for 40,000 characters. No secret a paste holds is longer (a 4096-bit
+# key, base64-encoded in a kubeconfig, is about 4,400 characters).
+MAX_JOINED = 8192
+
+
 def _hidden(redacted: str) -> int:
     """How little of a text its redaction kept: the fewer characters outside markers, the more
     was found."""
@@ -88,7 +95,7 @@ def unwrap_secrets(text: str, redact_lines: Callable[[str], str]) -> str:
     current = lines[0]
     for line, following in itertools.pairwise(lines):
         # The break is judged by the line as wrapped (its width), not by what it was joined to.
-        piece = _continuation(line, following)
+        piece = _continuation(line, following) if len(current) < MAX_JOINED else None
         joined = _join(current, piece, redact_lines) if piece is not None else None
         if joined is None:
             out.append(current)

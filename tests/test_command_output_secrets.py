@@ -8,6 +8,7 @@ not survive `sanitize()` (not even a 12-character piece of it), and what people 
 
 from __future__ import annotations
 
+import json
 import random
 import string
 import time
@@ -207,13 +208,13 @@ def test_the_same_list_asked_the_other_way_round_is_judged_item_by_item() -> Non
 
 
 def test_a_json_list_of_configmaps_and_secrets_is_judged_item_by_item() -> None:
-    text = ('{\n    "apiVersion": "v1",\n    "items": [\n        {\n            "apiVersion": "v1",\n'
-            '            "data": {\n                "MODEL_NAME": "churn-model-v2"\n            },\n'
-            '            "kind": "ConfigMap",\n            "metadata": {"name": "scorer-config"}\n'
-            '        },\n        {\n            "apiVersion": "v1",\n            "data": {\n'
-            f'                "DB_CONN": "{_SECRET_VALUE}"\n            }},\n'
-            '            "kind": "Secret",\n            "type": "Opaque"\n        }\n    ],\n'
-            '    "kind": "List"\n}')
+    listed = {"apiVersion": "v1", "kind": "List", "items": [
+        {"apiVersion": "v1", "data": {"MODEL_NAME": "churn-model-v2"}, "kind": "ConfigMap",
+         "metadata": {"name": "scorer-config"}},
+        {"apiVersion": "v1", "data": {"DB_CONN": _SECRET_VALUE}, "kind": "Secret",
+         "metadata": {"name": "scorer-secret"}, "type": "Opaque"},
+    ]}
+    text = json.dumps(listed, indent=4)  # how kubectl prints it: four spaces, keys as given
     out = _assert_gone(text, _SECRET_VALUE)
     assert '"MODEL_NAME": "churn-model-v2"' in out
 
@@ -234,6 +235,8 @@ _PATHOLOGICAL = {
     # Lines exactly a wrap width long, each a `password=` line: joined one by one.
     "wrapped passwords": "\n".join(["password=" + "x" * 71] * 494),
     "signatures": "+ACR" * 10_000,
+    # One long line with a `%` and no escape: the escaped-run regex started at every position.
+    "a long line with a percent": "a" * 39_990 + " CPU 100%",
     "passwords lists": '"passwords": [' * 2_857,
     "yaml passwords lists": "passwords:\n- " * 3_076,
     "credential commands": "az acr credential show -o tsv\n" * 1_333,

@@ -1,0 +1,116 @@
+"""Secrets that CLI output prints with no name beside them: known by the command or the list.
+
+`bot.redaction` runs this after its pattern table:
+
+- **Lists of secrets.** `az ml workspace list-keys` (CLI v2) prints the registry's passwords as
+  a bare list under `passwords:` (`"passwords": ["…", "…"]`, or YAML `- …` lines). The list's
+  name is the only clue: each plain item of a list named `passwords`, `secrets` or `tokens` is
+  redacted.
+- **Credentials commands with `-o tsv` or `-o table`.** `--query primaryKey -o tsv` prints the
+  key alone on a line; `az storage account keys list -o table` prints it in a column. An
+  endpoint key may look like a hash, so the value alone cannot be told from an id: the command
+  above it can. The lines after `az … get-credentials | credential show | keys list |
+  list-keys | show-connection-string | get-access-token` (up to the next command, a blank line
+  or 40 lines) have every key-shaped field redacted: 16+ characters of a key's alphabet with a
+  letter and a digit. Dates, names, `FULL`, resource ids (`/subscriptions/…`) and the table's
+  rulers stay, and so do the tabs and column spaces between fields.
+"""
+
+from __future__ import annotations
+
+import re
+
+LIST_MARKER = "[REDACTED:secret]"
+OUTPUT_MARKER = "[REDACTED:credential]"
+
+# --- lists of secrets ----------------------------------------------------------------------
+
+_LIST_NAME = r"[\w.-]{0,40}?(?:passwords|secrets|tokens)"
+# `"passwords": [ "…", "…" ]`: the body holds no nested list or object (those are named pairs,
+# left to the table's rules). Each scan stops at the first bracket, so it is linear.
+_JSON_LIST = re.compile(r'(?P<head>"' + _LIST_NAME + r'"\s*:\s*\[)(?P<body>[^\[\]{}]*)\]',
+                        re.IGNORECASE)
+_JSON_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*+"')
+_YAML_LIST_HEAD = re.compile(r"^(?P<indent>[ \t]*)(?:-[ \t]+)?[\"']?" + _LIST_NAME
+                             + r"[\"']?[ \t]*:[ \t]*$", re.IGNORECASE)
+# A plain item: `- value`, not `- name: …` (a mapping, handled by the name/value rules).
+_YAML_ITEM = re.compile(r"^(?P<dash>[ \t]*-[ \t]+)(?P<value>[^\s:#][^\s]*)[ \t]*$")
+
+
+def _redact_json_lists(text: str) -> str:
+    def body(found: re.Match[str]) -> str:
+        items = _JSON_STRING.sub(
+            lambda item: item.group() if "[REDACTED:" in item.group() else f'"{LIST_MARKER}"',
+            found.group("body"))
+        return f"{found.group('head')}{items}]"
+    return _JSON_LIST.sub(body, text)
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" \t"))
+
+
+def _redact_yaml_lists(text: str) -> str:
+    lines = text.split("\n")
+    under: int | None = None  # the indent of the list's name while we are in its items
+    for index, line in enumerate(lines):
+        if under is not None:
+            item = _YAML_ITEM.match(line)
+            # YAML lets a list's dashes sit at its name's indent or deeper.
+            if item and _indent(line) >= under:
+                if "[REDACTED:" not in line:
+                    lines[index] = item.group("dash") + LIST_MARKER
+                continue
+            under = None
+        head = _YAML_LIST_HEAD.match(line)
+        if head:
+            under = len(head.group("indent"))
+    return "\n".join(lines)
+
+
+def redact_secret_lists(text: str) -> str:
+    if "[" in text:
+        text = _redact_json_lists(text)
+    return _redact_yaml_lists(text)
+
+
+def may_hold_secret_lists(lowered: str) -> bool:
+    return "passwords" in lowered or "secrets" in lowered or "tokens" in lowered
+
+
+# --- output of credentials commands -----------------------------------------------------------
+
+_CREDENTIALS_COMMAND = re.compile(
+    r"\baz[ \t][^\n]*?(?:get-credentials|credential[ \t]+show|keys[ \t]+list|list-keys"
+    r"|show-connection-string|get-access-token|keys[ \t]+renew|regenerate-keys?)\b"
+    # Only where the output has no names: `-o tsv`, `-o table`, or one value `--query`'d.
+    r"(?=[^\n]*(?:tsv|table|--query))[^\n]*$")
+_ANY_COMMAND = re.compile(r"^[ \t]*(?:[$>#%][ \t]*|PS[^>\n]*>[ \t]*)?(?:az|kubectl|curl|helm)\b")
+# A key's alphabet (base64, hex, GUIDs, URL-safe tokens), 16+ characters with a letter and a
+# digit; not a resource id or path (`/subscriptions/…`), not a date (it has colons).
+# `--query` without `-o tsv` prints the value as a JSON string: its quotes are kept.
+_KEY_FIELD = re.compile(
+    r"(?<![^\s\"])(?<!\S\")(?![/.])(?=[A-Za-z0-9+/=_.~-]{0,256}[0-9])(?=[A-Za-z0-9+/=_.~-]{0,256}[A-Za-z])"
+    r"[A-Za-z0-9+/=_.~-]{16,}+(?=\"?(?:\s|$))")
+OUTPUT_REACH = 40  # lines of output after a credentials command
+
+
+def redact_credentials_output(text: str) -> str:
+    """Key-shaped fields in the lines a credentials command printed below itself."""
+    lines = text.split("\n")
+    left = 0  # output lines still to look at under the last credentials command
+    for index, line in enumerate(lines):
+        if _CREDENTIALS_COMMAND.search(line):
+            left = OUTPUT_REACH
+            continue
+        if left and (not line.strip() or _ANY_COMMAND.match(line)):
+            left = 0
+        if left:
+            lines[index] = _KEY_FIELD.sub(OUTPUT_MARKER, line)
+            left -= 1
+    return "\n".join(lines)
+
+
+def may_hold_credentials_output(lowered: str) -> bool:
+    return "az" in lowered and ("cred" in lowered or "key" in lowered or "connection" in lowered
+                                or "token" in lowered)
