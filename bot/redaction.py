@@ -225,6 +225,12 @@ PATTERNS: tuple[SecretPattern, ...] = (
     SecretPattern("secret", re.compile(
         r'(?P<key>"name"\s*:\s*"' + _SECRET_KEY + r'"\s*,\s*"value"\s*:\s*")' + _NOT_REDACTED
         + r'(?:[^"\\\n]|\\.)+(?P<end>")', re.IGNORECASE), keep_prefix="key", keep_suffix="end"),
+    # ... the same pair inside a JSON string (a manifest or an env logged as a string):
+    # {\"name\": \"DB_PASSWORD\", \"value\": \"…\"}.
+    SecretPattern("secret", re.compile(
+        r'(?P<key>\\"name\\"\s*:\s*\\"' + _SECRET_KEY + r'\\"\s*,\s*\\"value\\"\s*:\s*\\")'
+        + _NOT_REDACTED + r'(?:[^"\\\n]|\\[^"\n])+(?P<end>\\")', re.IGNORECASE),
+        keep_prefix="key", keep_suffix="end"),
     # ... and a name ending in `key` beside a random-looking value
     # (`APPINSIGHTS_INSTRUMENTATIONKEY`, `AZURE_OPENAI_KEY`).
     SecretPattern("secret", re.compile(

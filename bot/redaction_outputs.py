@@ -10,10 +10,12 @@
   key alone on a line; `az storage account keys list -o table` prints it in a column. An
   endpoint key may look like a hash, so the value alone cannot be told from an id: the command
   above it can. The lines after `az … get-credentials | credential show | keys list |
-  list-keys | show-connection-string | get-access-token` (up to the next command, a blank line
-  or 40 lines) have every key-shaped field redacted: 16+ characters of a key's alphabet with a
-  letter and a digit. Dates, names, `FULL`, resource ids (`/subscriptions/…`) and the table's
-  rulers stay, and so do the tabs and column spaces between fields.
+  list-keys | show-connection-string | get-access-token` asking for tsv, a table or a
+  `--query` are read as rows (fields between tabs or runs of spaces, none holding a single
+  space: a log line or a sentence ends them), up to the next command or 8 lines; every
+  key-shaped field is redacted: 16+ characters of a key's alphabet with a digit, or 32+.
+  Dates, names, `FULL`, resource ids (`/subscriptions/…`), the table's rulers and the gaps
+  between fields stay.
 """
 
 from __future__ import annotations
@@ -86,28 +88,52 @@ _CREDENTIALS_COMMAND = re.compile(
     # Only where the output has no names: `-o tsv`, `-o table`, or one value `--query`'d.
     r"(?=[^\n]*(?:tsv|table|--query))[^\n]*$")
 _ANY_COMMAND = re.compile(r"^[ \t]*(?:[$>#%][ \t]*|PS[^>\n]*>[ \t]*)?(?:az|kubectl|curl|helm)\b")
-# A key's alphabet (base64, hex, GUIDs, URL-safe tokens), 16+ characters with a letter and a
-# digit; not a resource id or path (`/subscriptions/…`), not a date (it has colons).
-# `--query` without `-o tsv` prints the value as a JSON string: its quotes are kept.
-_KEY_FIELD = re.compile(
-    r"(?<![^\s\"])(?<!\S\")(?![/.])(?=[A-Za-z0-9+/=_.~-]{0,256}[0-9])(?=[A-Za-z0-9+/=_.~-]{0,256}[A-Za-z])"
-    r"[A-Za-z0-9+/=_.~-]{16,}+(?=\"?(?:\s|$))")
-OUTPUT_REACH = 40  # lines of output after a credentials command
+# Between the fields of `-o tsv` (tabs) and `-o table` (two or more spaces).
+_COLUMNS = re.compile(r"(\t|  +)")
+# A key's alphabet (base64, hex, GUIDs, URL-safe tokens); `--query` without `-o tsv` prints the
+# value as a JSON string, its quotes kept.
+_KEY_FIELD = re.compile(r"(?P<q>\"?)(?P<key>(?![/.])[A-Za-z0-9+/=_.~-]{16,})(?P=q)")
+# Lines of output after a credentials command: its tsv is one or two lines, its table two
+# header lines and a row per key (four with Kerberos keys). Short, so a log pasted right
+# below keeps its pod names and request ids.
+OUTPUT_REACH = 8
+
+
+def _key_shaped(field: str) -> bool:
+    """16+ characters of a key's alphabet with a digit, or 32+ (a key of letters alone); not a
+    resource id or path, not a table's ruler."""
+    found = _KEY_FIELD.fullmatch(field)
+    if not found or not field.strip("-="):
+        return False
+    key = found.group("key")
+    return len(key) >= 32 or any(c.isdigit() for c in key)
+
+
+def _output_row(line: str) -> list[str] | None:
+    """The line split into fields and the gaps between them, if it reads as tsv or table
+    output: no field holds a single space. A log line or a sentence is not."""
+    parts = _COLUMNS.split(line.strip())
+    return None if any(" " in part for part in parts[::2]) else parts
 
 
 def redact_credentials_output(text: str) -> str:
-    """Key-shaped fields in the lines a credentials command printed below itself."""
+    """Key-shaped fields in the rows a credentials command printed below itself."""
     lines = text.split("\n")
     left = 0  # output lines still to look at under the last credentials command
     for index, line in enumerate(lines):
         if _CREDENTIALS_COMMAND.search(line):
             left = OUTPUT_REACH
             continue
-        if left and (not line.strip() or _ANY_COMMAND.match(line)):
+        row = _output_row(line) if left and line.strip() else None
+        if row is None or _ANY_COMMAND.match(line):
             left = 0
-        if left:
-            lines[index] = _KEY_FIELD.sub(OUTPUT_MARKER, line)
-            left -= 1
+            continue
+        row[::2] = [OUTPUT_MARKER if _key_shaped(part) and "[REDACTED:" not in part else part
+                    for part in row[::2]]
+        stripped = line.strip()
+        start = line.index(stripped)
+        lines[index] = line[:start] + "".join(row) + line[start + len(stripped):]
+        left -= 1
     return "\n".join(lines)
 
 

@@ -260,3 +260,23 @@ def test_a_pathological_40000_character_paste_is_redacted_in_linear_time(name: s
         timings.append(time.perf_counter() - started)
     assert timings[1] < 1.0, f"{name}: {timings[1]:.2f} s for 40,000 characters"
     assert timings[1] < 8 * timings[0] + 0.05, f"{name}: {timings} grows faster than the text"
+
+
+def test_a_log_pasted_right_under_the_key_keeps_its_pod_names_and_request_ids() -> None:
+    """Rows of tsv or table output end where a line reads as a log or a sentence."""
+    log = ("2026-12-02T10:00:03Z scoring-7f9c6d5b8-x2k4q request 3f0c9a7e1b2d4c5e handled\n"
+           "ERROR churn-scorer-blue-84c9f7d6b-q7x2m init() failed")
+    text = (f"$ az ml online-endpoint get-credentials -n churn -o tsv --query primaryKey\n"
+            f"{ENDPOINT_HEX}\n{log}")
+    out = _assert_gone(text, ENDPOINT_HEX)
+    assert out.endswith("\n" + log)
+
+
+def test_a_name_and_value_pair_inside_a_logged_json_string_is_redacted() -> None:
+    """An env logged inside a JSON string: the quotes are escaped, the pair is the same."""
+    value = "Winter2026Scoring"
+    text = json.dumps({"level": "error", "message": json.dumps(
+        {"env": [{"name": "DB_PASSWORD", "value": value}, {"name": "LOG_LEVEL",
+                                                            "value": "debug"}]})})
+    out = _assert_gone(text, value)
+    assert '\\"value\\": \\"debug\\"' in out
