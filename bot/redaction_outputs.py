@@ -10,12 +10,14 @@
   key alone on a line; `az storage account keys list -o table` prints it in a column. An
   endpoint key may look like a hash, so the value alone cannot be told from an id: the command
   above it can. The lines after `az … get-credentials | credential show | keys list |
-  list-keys | show-connection-string | get-access-token` asking for tsv, a table or a
+  list-keys | show-connection-string | get-access-token | admin-key show | …` asking for tsv,
+  a table or a
   `--query` are read as rows (fields between tabs or runs of spaces, none holding a single
   space: a log line or a sentence ends them), up to the next command or 8 lines; every
   key-shaped field is redacted: 16+ characters of a key's alphabet with a digit, or 32+.
   Dates, names, `FULL`, resource ids (`/subscriptions/…`), the table's rulers and the gaps
-  between fields stay.
+  between fields stay. Under `az keyvault secret show … --query value`, the next line is the
+  secret whatever its characters, and goes whole.
 """
 
 from __future__ import annotations
@@ -84,7 +86,9 @@ def may_hold_secret_lists(lowered: str) -> bool:
 
 _CREDENTIALS_COMMAND = re.compile(
     r"\baz[ \t][^\n]*?(?:get-credentials|credential[ \t]+show|keys[ \t]+list|list-keys"
-    r"|show-connection-string|get-access-token|keys[ \t]+renew|regenerate-keys?)\b"
+    r"|show-connection-string|get-access-token|keys[ \t]+renew|regenerate-keys?"
+    r"|admin-key[ \t]+show|query-key[ \t]+list|connection-string[ \t]+show"
+    r"|list-publishing-credentials|secret[ \t]+show)\b"
     # Only where the output has no names: `-o tsv`, `-o table`, or one value `--query`'d.
     r"(?=[^\n]*(?:tsv|table|--query))[^\n]*$")
 _ANY_COMMAND = re.compile(r"^[ \t]*(?:[$>#%][ \t]*|PS[^>\n]*>[ \t]*)?(?:az|kubectl|curl|helm)\b")
@@ -116,6 +120,12 @@ def _output_row(line: str) -> list[str] | None:
     return None if any(" " in part for part in parts[::2]) else parts
 
 
+# `az keyvault secret show … --query value -o tsv` prints the secret itself, whatever its
+# characters (`Winter2026!`, spaces and all): the whole line under it is the secret.
+_SECRET_VALUE_COMMAND = re.compile(
+    r"\baz[ \t][^\n]*?\bsecret[ \t]+show\b(?=[^\n]*--query[ \t=]+[\"']?value\b)[^\n]*$")
+
+
 def redact_credentials_output(text: str) -> str:
     """Key-shaped fields in the rows a credentials command printed below itself."""
     lines = text.split("\n")
@@ -123,6 +133,10 @@ def redact_credentials_output(text: str) -> str:
     for index, line in enumerate(lines):
         if _CREDENTIALS_COMMAND.search(line):
             left = OUTPUT_REACH
+            following = lines[index + 1] if index + 1 < len(lines) else ""
+            if (_SECRET_VALUE_COMMAND.search(line) and following.strip()
+                    and not _ANY_COMMAND.match(following) and "[REDACTED:" not in following):
+                lines[index + 1] = OUTPUT_MARKER
             continue
         row = _output_row(line) if left and line.strip() else None
         if row is None or _ANY_COMMAND.match(line):

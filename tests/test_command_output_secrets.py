@@ -280,3 +280,17 @@ def test_a_name_and_value_pair_inside_a_logged_json_string_is_redacted() -> None
                                                             "value": "debug"}]})})
     out = _assert_gone(text, value)
     assert '\\"value\\": \\"debug\\"' in out
+
+
+def test_other_credentials_commands_in_tsv_are_read_the_same_way() -> None:
+    upper = ENDPOINT_HEX.upper()
+    out = _assert_gone(f"$ az search admin-key show --service-name s -g rg -o tsv\n{upper}\t"
+                       f"{upper[::-1]}", upper, upper[::-1])
+    assert out.endswith("[REDACTED:credential]\t[REDACTED:credential]")
+
+
+@pytest.mark.parametrize("password", ["Winter2026!", "correct horse battery staple"])
+def test_a_key_vault_secret_queried_alone_is_hidden_whatever_its_characters(password: str) -> None:
+    command = "$ az keyvault secret show --vault-name ml-kv -n db-password --query value -o tsv"
+    out = _assert_gone(f"{command}\n{password}\n$ echo done", password)
+    assert out == f"{command}\n[REDACTED:credential]\n$ echo done"
