@@ -4,8 +4,9 @@
 
 - **Lists of secrets.** `az ml workspace list-keys` (CLI v2) prints the registry's passwords as
   a bare list under `passwords:` (`"passwords": ["…", "…"]`, or YAML `- …` lines). The list's
-  name is the only clue: each plain item of a list named `passwords`, `secrets` or `tokens` is
-  redacted.
+  name is the only clue: each plain item of a list named `passwords` is redacted, and of one
+  named `secrets` or `tokens` each item shaped like a value (Docker Compose lists secrets'
+  names under `secrets:`).
 - **Credentials commands with `-o tsv` or `-o table`.** `--query primaryKey -o tsv` prints the
   key alone on a line; `az storage account keys list -o table` prints it in a column. An
   endpoint key may look like a hash, so the value alone cannot be told from an id: the command
@@ -35,17 +36,28 @@ _LIST_NAME = r"[\w.-]{0,40}?(?:passwords|secrets|tokens)"
 _JSON_LIST = re.compile(r'(?P<head>"' + _LIST_NAME + r'"\s*:\s*\[)(?P<body>[^\[\]{}]*)\]',
                         re.IGNORECASE)
 _JSON_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*+"')
-_YAML_LIST_HEAD = re.compile(r"^(?P<indent>[ \t]*)(?:-[ \t]+)?[\"']?" + _LIST_NAME
-                             + r"[\"']?[ \t]*:[ \t]*$", re.IGNORECASE)
+_YAML_LIST_HEAD = re.compile(r"^(?P<indent>[ \t]*)(?:-[ \t]+)?[\"']?(?P<name>" + _LIST_NAME
+                             + r")[\"']?[ \t]*:[ \t]*$", re.IGNORECASE)
 # A plain item: `- value`, not `- name: …` (a mapping, handled by the name/value rules).
 _YAML_ITEM = re.compile(r"^(?P<dash>[ \t]*-[ \t]+)(?P<value>[^\s:#][^\s]*)[ \t]*$")
 
 
+def _is_secret_item(list_name: str, item: str) -> bool:
+    """Every item of a `passwords` list; of `secrets` or `tokens`, only one shaped like a value:
+    Docker Compose's `secrets: [db_password]` and a ServiceAccount's list name secrets, not
+    hold them. A value has 16+ characters with a digit."""
+    if "[REDACTED:" in item:
+        return False
+    return list_name.lower().endswith("passwords") or (
+        len(item) >= 16 and any(c.isdigit() for c in item) and " " not in item)
+
+
 def _redact_json_lists(text: str) -> str:
     def body(found: re.Match[str]) -> str:
+        name = found.group("head").split('"')[1]
         items = _JSON_STRING.sub(
-            lambda item: item.group() if "[REDACTED:" in item.group() else f'"{LIST_MARKER}"',
-            found.group("body"))
+            lambda item: f'"{LIST_MARKER}"' if _is_secret_item(name, item.group()[1:-1])
+            else item.group(), found.group("body"))
         return f"{found.group('head')}{items}]"
     return _JSON_LIST.sub(body, text)
 
@@ -57,18 +69,19 @@ def _indent(line: str) -> int:
 def _redact_yaml_lists(text: str) -> str:
     lines = text.split("\n")
     under: int | None = None  # the indent of the list's name while we are in its items
+    name = ""
     for index, line in enumerate(lines):
         if under is not None:
             item = _YAML_ITEM.match(line)
             # YAML lets a list's dashes sit at its name's indent or deeper.
             if item and _indent(line) >= under:
-                if "[REDACTED:" not in line:
+                if _is_secret_item(name, item.group("value").strip("\"'")):
                     lines[index] = item.group("dash") + LIST_MARKER
                 continue
             under = None
         head = _YAML_LIST_HEAD.match(line)
         if head:
-            under = len(head.group("indent"))
+            under, name = len(head.group("indent")), head.group("name")
     return "\n".join(lines)
 
 

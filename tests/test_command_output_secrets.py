@@ -294,3 +294,10 @@ def test_a_key_vault_secret_queried_alone_is_hidden_whatever_its_characters(pass
     command = "$ az keyvault secret show --vault-name ml-kv -n db-password --query value -o tsv"
     out = _assert_gone(f"{command}\n{password}\n$ echo done", password)
     assert out == f"{command}\n[REDACTED:credential]\n$ echo done"
+
+
+def test_a_list_that_names_secrets_is_kept_and_one_that_holds_them_is_not() -> None:
+    compose = "services:\n  scorer:\n    secrets:\n      - db_password\n      - openai_key"
+    assert sanitize(compose) == compose
+    token = "ghs9Kq2xV7mTn4Lp0Rz8Wc3Yb6Hd1Jf5"
+    _assert_gone(f"tokens:\n- {token}", token)
