@@ -44,11 +44,13 @@ class SecretPattern:
         return self.regex.sub(self._replacement, text)
 
     def _replacement(self, found: re.Match[str]) -> str:
-        if "." in (found.groupdict().get("random") or ""):  # a name or a path, not a key
+        random = found.groupdict().get("random") or ""
+        head = random.rstrip(".")  # a full stop ending the sentence is not part of the value
+        if "." in head or (random and len(head) < 20):  # a name or a path, not a key
             return found.group(0)
         prefix = found.group(self.keep_prefix) if self.keep_prefix else ""
         suffix = found.group(self.keep_suffix) if self.keep_suffix else ""
-        return f"{prefix or ''}{marker(self.kind)}{suffix or ''}"
+        return f"{prefix or ''}{marker(self.kind)}{random[len(head):]}{suffix or ''}"
 
 
 # Keys whose value is a secret in `key=value`, `key: value` and `"key": "value"` form. A key

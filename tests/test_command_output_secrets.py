@@ -301,3 +301,14 @@ def test_a_list_that_names_secrets_is_kept_and_one_that_holds_them_is_not() -> N
     assert sanitize(compose) == compose
     token = "ghs9Kq2xV7mTn4Lp0Rz8Wc3Yb6Hd1Jf5"
     _assert_gone(f"tokens:\n- {token}", token)
+
+
+def test_a_key_at_the_end_of_a_sentence_is_redacted_and_the_full_stop_kept() -> None:
+    """`SCORING_KEY=…` ending a sentence: the full stop is not part of the key (a dot inside
+    the value still means a file name, `key=model_v2_2026.pkl`, which stays)."""
+    key = "Xk2pQ9vLm4Rt8Ws1Ky6Hb3J"
+    out = _assert_gone(f"I set SCORING_KEY={key}. Then it failed\nprimary key: {key}.", key)
+    assert out == ("I set SCORING_KEY=[REDACTED:secret]. Then it failed\n"
+                   "primary key: [REDACTED:secret].")
+    name = "cache key=model_v2_2026_11_25.pkl"
+    assert sanitize(name) == name
