@@ -18,6 +18,7 @@ import logging
 import re
 from dataclasses import dataclass
 
+from bot import redaction_outputs as outputs
 from bot import redaction_shapes as shapes
 from bot import redaction_wraps as wraps
 from bot.controls import clean_controls
@@ -43,9 +44,13 @@ class SecretPattern:
         return self.regex.sub(self._replacement, text)
 
     def _replacement(self, found: re.Match[str]) -> str:
+        random = found.groupdict().get("random") or ""
+        head = random.rstrip(".")  # a full stop ending the sentence is not part of the value
+        if "." in head or (random and len(head) < 20):  # a name or a path, not a key
+            return found.group(0)
         prefix = found.group(self.keep_prefix) if self.keep_prefix else ""
         suffix = found.group(self.keep_suffix) if self.keep_suffix else ""
-        return f"{prefix or ''}{marker(self.kind)}{suffix or ''}"
+        return f"{prefix or ''}{marker(self.kind)}{random[len(head):]}{suffix or ''}"
 
 
 # Keys whose value is a secret in `key=value`, `key: value` and `"key": "value"` form. A key
@@ -58,6 +63,8 @@ _SECRET_KEY = (
     # `DB_PASS`, `SMTP_PASS` (not `bypass`), and the Korean names people write: password,
     # passphrase, token, secret, auth key, access key.
     r"|(?<![a-z])pass|비밀번호|비번|패스워드|암호|토큰|시크릿|인증\s?키|액세스\s?키)"
+    # ... and a numbered one: `az acr credential show` names its second password `password2`.
+    r"\d?"
 )
 _NOT_REDACTED = r"(?![\"']?\[REDACTED)"  # also a quoted marker left by the JSON rules
 # Any other name ending in `key` (`SCORING_KEY`, `primaryKey`), or Azure's numbered `key1` and
@@ -66,8 +73,13 @@ _KEY_NAME = r"[\w.-]{0,40}?key[12]?"
 # A random-looking value: 20+ token characters with a letter and a digit. Names and paths
 # (`key=model_name`, `sort_key=churn-scorer-blue`, `cache key=model.pkl`) have no digit or
 # hold a dot.
-_RANDOM_VALUE = (r"(?=[A-Za-z0-9+/_=-]*[0-9])(?=[A-Za-z0-9+/_=-]*[A-Za-z])"
-                 r"[A-Za-z0-9+/_=-]{20,}(?![A-Za-z0-9+/_=.-])")
+# Linear time: the letter and the digit are looked for in the first 256 characters only (a
+# random value without a digit that far is a one in 10^19 chance), and the run, dots and all, is
+# taken whole and never given back; a run holding a dot is a name (`model.pkl`) and is put back
+# by `SecretPattern` (group `random`). Failing on the dot instead made every `key=` of a long
+# `=key=1=key=1….` run rescan the rest of it: quadratic.
+_RANDOM_VALUE = (r"(?=[A-Za-z0-9+/_=-]{0,256}[0-9])(?=[A-Za-z0-9+/_=-]{0,256}[A-Za-z])"
+                 r"(?P<random>[A-Za-z0-9+/_=.-]{20,}+)")
 # What `echo`, `printf` or a here-string hand to `--password-stdin`: quoted, or a word that is
 # not a variable (`$ACR_PASSWORD` names one).
 _STDIN_VALUE = r"(?:\"[^\"\n]*\"|'[^'\n]*'|[^\s\"'|$][^\s\"'|]*)"
@@ -98,6 +110,11 @@ PATTERNS: tuple[SecretPattern, ...] = (
     SecretPattern("azure-key", re.compile(
         r"(?P<key>" + _B + r"(?:AccountKey|SharedAccessKey|SharedAccessSignature)\s*=\s*)"
         + _NOT_REDACTED + r"[^;\s\"'<>]+", re.IGNORECASE), keep_prefix="key"),
+    # An Azure Container Registry password (admin or token) issued since 2024: 42 base64
+    # characters, the `+ACR` signature, one of A-D, five more. `-o tsv` and `-o table` print it
+    # with no name beside it.
+    SecretPattern("acr-password", re.compile(
+        r"(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{42}\+ACR[A-D][A-Za-z0-9+/]{5}(?![A-Za-z0-9+/])")),
     # A bare storage account key: 64 random bytes in base64 are 88 characters ending in ==.
     SecretPattern("azure-storage-key", re.compile(r"(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{86}==")),
     # SAS signature in a URL; sv/se/sp/... stay, they say what was allowed until when.
@@ -210,6 +227,12 @@ PATTERNS: tuple[SecretPattern, ...] = (
     SecretPattern("secret", re.compile(
         r'(?P<key>"name"\s*:\s*"' + _SECRET_KEY + r'"\s*,\s*"value"\s*:\s*")' + _NOT_REDACTED
         + r'(?:[^"\\\n]|\\.)+(?P<end>")', re.IGNORECASE), keep_prefix="key", keep_suffix="end"),
+    # ... the same pair inside a JSON string (a manifest or an env logged as a string):
+    # {\"name\": \"DB_PASSWORD\", \"value\": \"…\"}.
+    SecretPattern("secret", re.compile(
+        r'(?P<key>\\"name\\"\s*:\s*\\"' + _SECRET_KEY + r'\\"\s*,\s*\\"value\\"\s*:\s*\\")'
+        + _NOT_REDACTED + r'(?:[^"\\\n]|\\[^"\n])+(?P<end>\\")', re.IGNORECASE),
+        keep_prefix="key", keep_suffix="end"),
     # ... and a name ending in `key` beside a random-looking value
     # (`APPINSIGHTS_INSTRUMENTATIONKEY`, `AZURE_OPENAI_KEY`).
     SecretPattern("secret", re.compile(
@@ -241,6 +264,9 @@ PATTERNS: tuple[SecretPattern, ...] = (
     # token: AADSTS700016 ..." names an error, not a secret.
     SecretPattern("secret", re.compile(
         r"(?P<key>^[ \t]*-?[ \t]*[\"']?" + _SECRET_KEY + r"[\"']?[ \t]*:[ \t]*)" + _NOT_REDACTED
+        # Not an object or a list opened at the end of the line (`"credentials": {`): what it
+        # holds is on the lines below, and eating the brace made the JSON unreadable.
+        + r"(?![\[{][ \t]*$)"
         + r"(?:\"[^\"\n]*\"|'[^'\n]*'|[^\s\"'|>][^\n]*?)(?=[ \t]+#|[ \t]*$)",
         re.IGNORECASE | re.MULTILINE),
         keep_prefix="key"),
@@ -366,6 +392,7 @@ _HINTS: dict[str, tuple[str, ...]] = {
     "private-key": ("private key",),
     "appinsights-key": ("instrumentation", "ikey"),
     "azure-key": ("accountkey", "sharedaccess"),
+    "acr-password": ("+acr",),
     "azure-storage-key": ("==",),
     "sas-signature": ("sig=",),
     "slack-token": ("xox", "xapp-"),
@@ -434,6 +461,11 @@ def redact(text: str) -> str:
 def _redact_lines(text: str) -> str:
     """Every pass but the unwrapping: what `redact` does to text whose lines are whole."""
     text = _redact_table(text)
+    lowered = text.lower()
+    if outputs.may_hold_secret_lists(lowered):
+        text = outputs.redact_secret_lists(text)
+    if outputs.may_hold_credentials_output(lowered):
+        text = outputs.redact_credentials_output(text)
     if "secret" in text.lower():
         text = shapes.redact_secret_manifests(text)
     if "vault.azure.net" in text.lower():

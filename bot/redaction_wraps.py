@@ -68,6 +68,13 @@ def _continuation(line: str, following: str) -> str | None:
     return None
 
 
+# The longest line joining builds. Deciding a join redacts the line joined so far, so a paste
+# of lines that all join (`password=…` lines exactly 80 wide, one after the other) cost the
+# square of its length: 5 s for 40,000 characters. No secret a paste holds is longer (a 4096-bit
+# key, base64-encoded in a kubeconfig, is about 4,400 characters).
+MAX_JOINED = 8192
+
+
 def _hidden(redacted: str) -> int:
     """How little of a text its redaction kept: the fewer characters outside markers, the more
     was found."""
@@ -86,10 +93,21 @@ def unwrap_secrets(text: str, redact_lines: Callable[[str], str]) -> str:
     lines = text.split("\n")
     out: list[str] = []
     current = lines[0]
+    # `current` redacted, once known: a line joined whole was redacted to decide the join, and
+    # the next decision needs it again (redacting it twice per join doubled the cost).
+    known: dict[str, str] = {}
+
+    def redact_cached(part: str) -> str:
+        if part not in known:
+            if len(known) >= 2:  # the line so far and the line with the next piece
+                del known[next(iter(known))]
+            known[part] = redact_lines(part)
+        return known[part]
+
     for line, following in itertools.pairwise(lines):
         # The break is judged by the line as wrapped (its width), not by what it was joined to.
-        piece = _continuation(line, following)
-        joined = _join(current, piece, redact_lines) if piece is not None else None
+        piece = _continuation(line, following) if len(current) < MAX_JOINED else None
+        joined = _join(current, piece, redact_lines, redact_cached) if piece is not None else None
         if joined is None:
             out.append(current)
             current = following
@@ -102,7 +120,8 @@ def unwrap_secrets(text: str, redact_lines: Callable[[str], str]) -> str:
     return "\n".join(out)
 
 
-def _join(current: str, piece: str, redact_lines: Callable[[str], str]) -> tuple[str, str] | None:
+def _join(current: str, piece: str, redact_lines: Callable[[str], str],
+          redact_current: Callable[[str], str]) -> tuple[str, str] | None:
     """`current` with the secret's part from `piece`, and what is left of `piece`; or None when
     no secret crosses the break.
 
@@ -110,10 +129,10 @@ def _join(current: str, piece: str, redact_lines: Callable[[str], str]) -> tuple
     before it may not be. A value that runs to the end of its line (`Cookie: …`, YAML) would
     swallow the words after the secret's end, so when they do not survive whole, only the first
     word is joined, if it looks like the rest of a token."""
-    together = redact_lines(current + piece)
+    together = redact_current(current + piece)
     if "[REDACTED:" not in together:  # most breaks: nothing secret on either side
         return None
-    apart = _hidden(redact_lines(current)) + _hidden(redact_lines(piece))
+    apart = _hidden(redact_current(current)) + _hidden(redact_lines(piece))
     if _hidden(together) <= apart:
         return None
     first = _FIRST_WORD.match(piece)

@@ -192,7 +192,7 @@ def test_korean_words_subscribe_as_typed(slack: FakeSlackAPI,
     ("subscribe 점심", "`점심` 부분을 이해하지 못했습니다"),
     ("subscribe 월 화", "요일 항목이 두 번 입력되었습니다"),
     ("subscribe 25시", "`25시`: 없는 시각입니다"),
-    ("2026-W60", "`2026-W60` 주를 읽지 못했습니다"),
+    ("2026-W60", "주 표기를 읽지 못했습니다: `2026-W60`"),
     ("frobnicate", "사용법:"),
 ])
 def test_bad_input_is_explained_in_korean(slack: FakeSlackAPI, migrated_database_url: str,

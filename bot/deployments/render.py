@@ -20,9 +20,9 @@ TEXTS: dict[str, dict[str, str]] = {
                "ko": ":rotating_light: *배포 `{name}` 실패* (Azure 상태: `{state}`)"},
     "summary": {"en": "Deployment {name} failed ({state})", "ko": "배포 {name} 실패 ({state})"},
     "by_watch": {"en": "Found by the deployment watch of this channel.",
-                 "ko": "이 채널의 배포 감시가 발견했습니다."},
+                 "ko": "이 채널의 배포 감시에서 발견했습니다."},
     "by_alert": {"en": "Reported by the Azure Monitor alert `{rule}`.",
-                 "ko": "Azure Monitor 경고(`{rule}`)로 알게 되었습니다."},
+                 "ko": "Azure Monitor 경고(`{rule}`)로 받았습니다."},
     "no_logs_here": {"en": "Logs are not fetched in this channel (LOGS_ALLOWED_CHANNELS).",
                      "ko": "이 채널에서는 로그를 가져오지 않습니다(LOGS_ALLOWED_CHANNELS)."},
     "no_logs": {"en": "Couldn't fetch the logs: {message}.",
@@ -40,16 +40,17 @@ TEXTS: dict[str, dict[str, str]] = {
     "watching": {"en": "<#{channel}> now watches deployments matching `{pattern}`: a failed one "
                        "is diagnosed and posted here once per failure. Make sure the bot is a "
                        "member of this channel.",
-                 "ko": "<#{channel}> 채널이 `{pattern}` 패턴에 맞는 배포를 감시합니다: "
-                       "실패한 배포는 실패마다 한 번 진단해 여기에 게시합니다. 봇이 이 채널의 "
-                       "멤버인지 확인하세요."},
+                 "ko": "이제 <#{channel}> 채널에서 `{pattern}` 패턴에 맞는 배포를 감시합니다. "
+                       "배포가 실패하면 실패마다 한 번 진단해 여기에 올립니다. 봇이 이 채널에 "
+                       "초대되어 있는지 확인하세요."},
     "already": {"en": "<#{channel}> already watches `{pattern}`.",
-                "ko": "<#{channel}> 채널은 이미 `{pattern}` 패턴을 감시하고 있습니다."},
+                "ko": "<#{channel}> 채널에서는 이미 `{pattern}` 패턴을 감시하고 있습니다."},
     "unwatched": {"en": "<#{channel}> no longer watches deployments.",
-                  "ko": "<#{channel}> 채널은 더 이상 배포를 감시하지 않습니다."},
+                  "ko": "<#{channel}> 채널에서 더 이상 배포를 감시하지 않습니다."},
     "not_watching": {"en": "<#{channel}> does not watch any deployment.",
-                     "ko": "<#{channel}> 채널은 감시하는 배포가 없습니다."},
-    "list": {"en": "<#{channel}> watches: {patterns}", "ko": "<#{channel}> 감시 대상: {patterns}"},
+                     "ko": "<#{channel}> 채널에서 감시 중인 배포가 없습니다."},
+    "list": {"en": "<#{channel}> watches: {patterns}",
+             "ko": "<#{channel}> 채널의 감시 대상: {patterns}"},
     # the terminal's `deployments watch / unwatch / list`
     "cli_now_watches": {"en": "{channel} now watches deployments matching {pattern}",
                         "ko": "{channel} 채널이 이제 다음 패턴의 배포를 감시합니다: {pattern}"},

@@ -32,7 +32,7 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "quiet": {
         "en": "A quiet week: no errors were reported in {week}. :tada:",
-        "ko": "조용한 한 주였습니다: {week}에는 보고된 오류가 없습니다. :tada:",
+        "ko": "조용한 한 주였습니다. {week}에는 보고된 오류가 없었습니다. :tada:",
     },
     "quiet_open": {
         "en": "{n} incident(s) are still open from earlier weeks.",
@@ -84,7 +84,7 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "unknown": {
         "en": "Errors the knowledge base does not know",
-        "ko": "지식 베이스가 모르는 오류",
+        "ko": "지식 베이스에 없는 오류",
     },
     "unknown_value": {
         "en": "{n} report(s) without a confident match ({incidents} distinct error(s)).",
@@ -93,14 +93,14 @@ STRINGS: dict[str, dict[str, str]] = {
     "pending_drafts": {
         "en": ":bulb: {n} knowledge draft(s) from resolved incidents wait for a KB maintainer: "
               "`/troubleshoot kb drafts`.",
-        "ko": ":bulb: 해결된 인시던트로 만든 지식 초안 {n}건이 KB 관리자의 승인을 기다립니다: "
-              "`/troubleshoot kb drafts`.",
+        "ko": ":bulb: 해결된 인시던트로 만든 지식 초안 {n}건이 KB 관리자의 승인을 "
+              "기다리고 있습니다: `/troubleshoot kb drafts`.",
     },
     "hint": {
         "en": "Write it up: add a `knowledge/` entry with the error text as a signature, then run "
               "`troubleshoot-bot kb check`.",
-        "ko": "정리해 주세요: 오류 문구를 시그니처(`signatures`)로 담은 항목을 `knowledge/`에 "
-              "추가하고 `troubleshoot-bot kb check`로 확인하세요.",
+        "ko": "`knowledge/`에 이 오류 문구를 시그니처(`signatures`)로 넣은 항목을 추가하고 "
+              "`troubleshoot-bot kb check`로 확인해 주세요.",
     },
     "feedback": {
         "en": "Feedback on answers",

@@ -24,9 +24,9 @@ from bot.textcut import shorten
 
 TEXTS: dict[str, dict[str, str]] = {
     "fetching": {"en": ":hourglass_flowing_sand: fetching the last {lines} lines of `{target}`…",
-                 "ko": ":hourglass_flowing_sand: `{target}`의 마지막 {lines}줄을 가져오는 중…"},
+                 "ko": ":hourglass_flowing_sand: `{target}` 로그의 최근 {lines}줄을 가져오는 중…"},
     "title": {"en": "*Logs of `{target}`* ({backend}, last {lines} lines{init})",
-              "ko": "*`{target}` 로그* ({backend}, 마지막 {lines}줄{init})"},
+              "ko": "*`{target}` 로그* ({backend}, 최근 {lines}줄{init})"},
     "init": {"en": ", init container", "ko": ", 초기화 컨테이너"},
     "state": {"en": "Service state: `{state}`", "ko": "서비스 상태: `{state}`"},
     "service_error": {"en": "Service error: {error}", "ko": "서비스 오류: {error}"},
@@ -38,23 +38,24 @@ TEXTS: dict[str, dict[str, str]] = {
     "unknown_state": {"en": "unknown", "ko": "알 수 없음"},
     "findings": {"en": "*Known problems in this log:*", "ko": "*로그에서 찾은 알려진 문제:*"},
     "empty_log": {"en": "The log is empty: the service has not written anything to it yet.",
-                  "ko": "로그가 비어 있습니다: 서비스가 아직 로그에 아무것도 쓰지 않았습니다."},
+                  "ko": "로그가 비어 있습니다. 서비스가 아직 아무것도 기록하지 않았습니다."},
     "no_findings": {"en": "No known problem recognised in these lines.",
                     "ko": "이 로그에서 알려진 문제를 찾지 못했습니다."},
     "possibly": {"en": "Possibly related: {names}", "ko": "관련 있을 수 있음: {names}"},
     "excerpt": {"en": "*Error lines:*", "ko": "*오류 줄:*"},
     "no_errors": {"en": "No error lines in the last {lines} lines.",
-                  "ko": "마지막 {lines}줄에 오류 줄이 없습니다."},
+                  "ko": "최근 {lines}줄에는 오류 줄이 없습니다."},
     "footer": {"en": "Full log (redacted) attached in this thread · fetched in {seconds:.1f} s",
                "ko": "전체 로그(민감정보 제거)는 이 스레드에 첨부 · {seconds:.1f}초 소요"},
     "incident": {"en": " · incident #{id}", "ko": " · 인시던트 #{id}"},
     "not_found": {"en": ":mag: I can't find a web service or online endpoint named `{target}`.",
-                  "ko": ":mag: `{target}`라는 웹 서비스나 온라인 엔드포인트를 찾을 수 없습니다."},
+                  "ko": ":mag: 이름이 `{target}`인 웹 서비스나 온라인 엔드포인트를 찾을 수 "
+                        "없습니다."},
     "did_you_mean": {"en": "Did you mean {names}?", "ko": "혹시 {names}인가요?"},
     "timeout": {"en": ":stopwatch: Fetching the logs of `{target}` timed out after {seconds} s. "
                       "Azure may be slow right now; try again, or ask for fewer lines "
                       "(`--lines 100`).",
-                "ko": ":stopwatch: `{target}` 로그 가져오기가 {seconds}초 후 시간 초과되었습니다. "
+                "ko": ":stopwatch: `{target}` 로그를 {seconds}초 안에 가져오지 못했습니다. "
                       "잠시 후 다시 시도하거나 줄 수를 줄여 보세요(`--lines 100`)."},
     "failed": {"en": ":warning: Couldn't fetch the logs of `{target}`: {message}.",
                "ko": ":warning: `{target}` 로그를 가져오지 못했습니다: {message}."},
@@ -77,7 +78,8 @@ TEXTS: dict[str, dict[str, str]] = {
                        "ko": ":warning: 지금은 Azure에서 서비스 목록을 가져오지 못했습니다. "
                              "이름을 직접 입력해 주세요."},
     "modal_too_many": {"en": "There are {count} services, too many for a list: type the name.",
-                       "ko": "서비스가 너무 많아 목록 대신 이름을 입력받습니다(전체 {count}개)."},
+                       "ko": "서비스가 {count}개로 너무 많아 목록을 보여 드릴 수 없습니다. "
+                             "이름을 입력해 주세요."},
     "modal_none": {"en": "I found no services or endpoints in the workspace: type the name if "
                          "you know it.",
                    "ko": "워크스페이스에서 서비스나 엔드포인트를 찾지 못했습니다. 이름을 알면 "
@@ -103,7 +105,7 @@ TEXTS: dict[str, dict[str, str]] = {
                               "요청하세요."},
     "refused_rate": {"en": "You've fetched logs {rate} times in the last minute (the limit); "
                            "try again in a minute.",
-                     "ko": "최근 1분 동안 로그를 {rate}번 가져왔습니다(한도). 1분 뒤에 다시 "
+                     "ko": "로그는 1분에 {rate}번까지 가져올 수 있습니다. 1분 뒤에 다시 "
                            "시도하세요."},
     "refused_unreadable": {"en": "Log fetching is off until the bot's admin fixes its logs "
                                  "policy.",

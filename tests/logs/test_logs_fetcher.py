@@ -61,7 +61,7 @@ def test_errors_inside_the_worker_reach_the_caller() -> None:
     (ServiceNotFound("churn-scorr", ["churn-scorer"]), "en", "Did you mean `churn-scorer`?"),
     (ServiceNotFound("churn-scorr", ["churn-scorer"]), "ko", "혹시 `churn-scorer`인가요?"),
     (FetchTimeout(30), "en", "timed out after 30 s"),
-    (FetchTimeout(30), "ko", "30초 후 시간 초과"),
+    (FetchTimeout(30), "ko", "30초 안에 가져오지 못했습니다"),
     (WorkspaceNotFound("workspace ws was not found (check AZURE_SUBSCRIPTION_ID)"), "en",
      "Log fetching is not set up on the bot's side yet. Ask the bot's admin (reference `r1`)"),
     (AzureUnreachable("cannot reach Azure (is AZUREML_CURRENT_CLOUD a known cloud?)"), "ko",

@@ -263,6 +263,16 @@ FORMATS: dict[str, st.SearchStrategy[Planted]] = {
     "here-string-password-stdin": _format("here-string-password-stdin", lambda a: (
         f"docker login mlacr.azurecr.io -u mlacr --password-stdin <<< '{a}7q'", f"{a}7q"),
         _chars(ALNUM + "!#%", 16)),
+    # Round 12: what the credentials commands print. An ACR password issued since 2024 (its
+    # `+ACR` signature), as `-o tsv` prints it alone; the second one beside its name; and an
+    # endpoint key that looks like a hash, under the command that printed it.
+    "acr-password": _format("acr-password", lambda a, b, c: _same(f"{a}+ACR{b}{c}"),
+                            _chars(B64, 42), st.sampled_from("ABCD"), _chars(B64, 5)),
+    "acr-password2": _format("acr-password2", lambda a: (
+        f'{{"name": "password2", "value": "{a}"}}', a), _chars(ALNUM, 32)),
+    "endpoint-key-tsv": _format("endpoint-key-tsv", lambda a: (
+        f"$ az ml online-endpoint get-credentials -n churn -o tsv --query primaryKey\n{a}", a),
+        _chars(HEX, 32), own_line=True),
     "kubectl-jsonpath-secret": _format("kubectl-jsonpath-secret", lambda a: (
         f"$ kubectl get secret scoring-db -o jsonpath='{{.data.password}}'\n{a}=", a),
         _chars(B64, 23), own_line=True),

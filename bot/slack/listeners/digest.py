@@ -48,13 +48,13 @@ STRINGS: dict[str, dict[str, str]] = {
     "too_many": {"en": "At most {n} channels can be listed.",
                  "ko": "채널은 {n}곳까지 지정할 수 있습니다."},
     "bad_week": {"en": "`{week}` is not a week I can read (YYYY-Www, e.g. 2026-W47).",
-                 "ko": "`{week}` 주를 읽지 못했습니다(YYYY-Www 형식, 예: 2026-W47)."},
+                 "ko": "주 표기를 읽지 못했습니다: `{week}` (YYYY-Www 형식, 예: 2026-W47)."},
     "subscribed": {"en": "Subscribed <#{channel}> to the weekly digest: every {weekday} at "
                          "{time} ({tz}), covering {scope}. Next one: {next}. Make sure the bot "
                          "is a member of this channel.",
-                   "ko": "<#{channel}> 채널이 주간 요약을 구독했습니다: 매주 {weekday} {time} "
-                         "({tz}), 범위: {scope}. 다음 요약: {next}. 봇이 이 채널의 멤버인지 "
-                         "확인하세요."},
+                   "ko": "<#{channel}> 채널에서 주간 요약을 구독했습니다: 매주 {weekday} "
+                         "{time} ({tz}), 범위: {scope}. 다음 요약: {next}. 봇이 이 채널에 "
+                         "초대되어 있는지 확인하세요."},
     "scope_channel": {"en": "this channel's incidents", "ko": "이 채널의 인시던트"},
     "scope_workspace": {"en": "the incidents of every public channel and of this one",
                         "ko": "모든 공개 채널과 이 채널의 인시던트"},
