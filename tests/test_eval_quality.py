@@ -147,8 +147,12 @@ def test_cross_validated_quality(pool: tuple[EvalReport, dict[str, EvalReport], 
     # Round 12 merged (kb12's patterns + learn12's rule, retrained): top-1 0.837, top-3 0.931,
     # confident 0.941 (303), likely 0.710 (486), answered 0.307, shown and right 0.679,
     # confident on none 0.018 (13 of 734). Gates: reached less one paste.
+    # Round 13: round 12's holdout spent and in the pool (1737 public pastes, 793 none), before
+    # any round-13 change: top-1 0.832, top-3 0.923, confident 0.936 (298), likely 0.702 (554),
+    # answered 0.281, shown and right 0.672, confident on none 0.018 (14 of 793). The fresh
+    # file ranks worse than the others (0.667 top-1 out of fold), so the pool's figures fall.
     report, _, _ = pool
-    gate(report, top1=0.83, top3=0.93, likely=0.70, shown_right=0.67, answered=0.30)
+    gate(report, top1=0.83, top3=0.92, likely=0.70, shown_right=0.67, answered=0.27)
 
 
 def test_dev_and_holdout_out_of_fold_in_the_pool(
@@ -223,7 +227,11 @@ def test_the_latest_holdouts_judged_by_models_of_the_earlier_files() -> None:
     top-3 unchanged (likely gate 0.59 -> 0.61). Round 12 merged (with kb12's patterns, written
     after reading holdouts 9-11's misses: not blind): top-1 0.792, top-3 0.901, confident 0.889
     (36), likely 0.634 (134), answered 0.167, shown and right 0.609, confident on none 0.017
-    (3 of 175). Gates: reached less one paste."""
+    (3 of 175). Gates: reached less one paste. Round 13, holdouts 10-12 (366 pastes, 174 none),
+    before round 13's changes: top-1 0.750, top-3 0.891, confident 0.821 (39), likely 0.576
+    (132), answered 0.167, shown and right 0.562, confident on none 0.029 (5 of 174): round
+    12's holdout (top-1 0.667, likely 0.500) replaces round 9's. Gates: reached less one
+    paste."""
     if not POOL_COMPLETE:
         pytest.skip("eval pool incomplete")
     names = [path.name for path in TRAINED_ON]
@@ -231,8 +239,8 @@ def test_the_latest_holdouts_judged_by_models_of_the_earlier_files() -> None:
     decided = time_split_decisions(read_all(TRAINED_ON), matcher, names, 3)
     report = summarise(decided)
     print(render_report(report, "time split, the three latest spent holdouts", misses=False))
-    gate(report, top1=0.78, top3=0.89, likely=0.62, shown_right=0.60, answered=0.16,
-         confident=0.86, on_none=0.018)
+    gate(report, top1=0.74, top3=0.88, likely=0.56, shown_right=0.55, answered=0.16,
+         confident=0.80, on_none=0.034)
 
 
 # Each spent final holdout, out of fold in the pool's run, after round 6. Its old gate judged
@@ -325,9 +333,17 @@ SPENT_GATES: dict[str, dict[str, float]] = {
     # top-3 0.892, confident 0.786 (14), likely 0.500 (32), answered 0.169, shown and right
     # 0.415, confident on none 2 of 59. Round 12 merged (kb12 wrote patterns from its misses,
     # so these are tuning figures): top-1 0.800, top-3 0.954, confident 0.812 (16), likely
-    # 0.562 (32), answered 0.200, shown and right 0.477, confident on none 2 of 59.
+    # 0.562 (32), answered 0.200, shown and right 0.477, confident on none 2 of 59. Round 13
+    # (holdout12 in the pool): top-1 0.785, confident 0.786 (14), answered 0.169 (gate 0.18 ->
+    # 0.15), likely 0.571 (35), the rest unchanged.
     "final_holdout11.jsonl": {"top1": 0.78, "top3": 0.93, "likely": 0.53, "shown_right": 0.46,
-                              "answered": 0.18, "confident": 0.76, "on_none": 0.051},
+                              "answered": 0.15, "confident": 0.76, "on_none": 0.051},
+    # Round 12's own, scored once at the end of round 12 (docs/eval.md), spent in round 13. 125
+    # (66 known, 59 none), out of fold in the pool's run before round 13's changes: top-1 0.667,
+    # top-3 0.818, confident 0.824 (17), likely 0.543 (35), answered 0.212, shown and right
+    # 0.500, confident on none 2 of 59.
+    "final_holdout12.jsonl": {"top1": 0.65, "top3": 0.80, "likely": 0.51, "shown_right": 0.48,
+                              "answered": 0.19, "confident": 0.77, "on_none": 0.051},
 }
 
 
