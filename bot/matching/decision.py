@@ -71,6 +71,7 @@ CONFIDENT_MIN_SCORE = 72.0
 EXACT_SCORE = 99.5
 TIER_CONFIDENT_EXACT = "confident_exact"
 DEATH_OUTSIDE_COLUMN = FEATURE_NAMES.index("death_outside_serving")
+IMPORT_OUTSIDE_COLUMN = FEATURE_NAMES.index("import_outside_serving")
 
 
 def may_be_sure(row: Sequence[float]) -> bool:
@@ -81,8 +82,13 @@ def may_be_sure(row: Sequence[float]) -> bool:
     the fix for a benchmark script or a batch job. The hand rule (confidence.py) never
     answered such a paste; as a learned feature alone it was outweighed by the exact match
     of a documented death line, and round 9's holdout had two such look-alikes answered
-    confidently (docs/eval.md, round 10). Such a paste can still be "probably" out of memory."""
-    return not (len(row) > DEATH_OUTSIDE_COLUMN and row[DEATH_OUTSIDE_COLUMN] > 0.5)
+    confidently (docs/eval.md, round 10). Such a paste can still be "probably" out of memory.
+    Likewise a missing Python module with nothing around it that is a deployment's
+    (features.import_outside_serving, round 13): retraining on round 12's holdout lowered the
+    confident threshold and a local script's `No module named 'main'` became a sure "service
+    fails to start"; the weights alone cannot hold that line between a few thousandths."""
+    return not any(len(row) > column and row[column] > 0.5
+                   for column in (DEATH_OUTSIDE_COLUMN, IMPORT_OUTSIDE_COLUMN))
 
 
 def may_be_probable(row: Sequence[float], asks: bool) -> bool:

@@ -43,6 +43,10 @@ _K8S_EVENT = re.compile(r"\b(FailedScheduling|CrashLoopBackOff|OOMKilled|BackOff
 _JSON_BODY = re.compile(r"(?i)[\"'](code|message|error|errorcode|reason|details?)[\"']\s*:")
 _FRAME = re.compile(r"^\s*File \"[^\"]*\", line \d+, in \S+")
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
+# The deciding line says only that Python could not import a module. Any script of one's own
+# prints it (`import main` in a local run.py, a web app's `main:app`); only the serving stack
+# around it (the v1 server's aml_blueprint.py frame, a pod, score.py) makes it a deployment's.
+_MISSING_MODULE = re.compile(r"\b(ModuleNotFoundError|ImportError): No module named\b")
 # Words only an Azure ML deployment prints (the SDKs, the CLI, the serving stack, the hosts).
 _AZURE = re.compile(r"(?i)\b(azure|azureml|aml|aks|aci|webservice|azmlinfsrv|"
                     r"inference\.ml|ml\.azure|az ml|online[ -]?endpoint|online[ -]?deployment|"
@@ -101,6 +105,7 @@ FEATURE_NAMES: tuple[str, ...] = (
     "process_death_only",  # the evidence only says some process was killed ...
     "death_outside_serving",  # ... and no deployment shows, or a build, CI job or training does
     "build_outside_deployment",  # a build-stage entry, and nothing shows a deployment
+    "import_outside_serving",  # the evidence is only a missing Python module, nothing else ours
     "init_container_line",  # the deciding line is about a pod's init container, not the server
     "uncovered_cause",  # the evidence is a cause no entry fixes: an image pull, a volume wait
     "azure_context",  # the paste shows Azure ML (a look-alike from another product does not)
@@ -130,6 +135,7 @@ _RAISES = ("score", "best_line_score", "matched_info", "specific_info", "pattern
            "support", "rare_overlap", "entry_coverage", "prose_score", "is_first", "margin_next",
            "margin_rival", "rule_confident", "precedent_entry")
 _LOWERS = ("gap_to_first", "explained", "death_outside_serving", "build_outside_deployment",
+           "import_outside_serving",
            "init_container_line", "uncovered_cause", "out_of_scope", "context_none",
            "precedent_none")
 FEATURE_SIGNS: tuple[int, ...] = tuple(
@@ -228,6 +234,8 @@ def candidate_features(ranked: Sequence[EntryScore], paste: PreparedPaste, extra
         overlap, coverage = _word_overlap(index, scored.entry, paste)
         death = process_death_only(scored, paste)
         outside = death and (not shape.serving_around_death or shape.other_activity)
+        import_outside = (not shape.serving and not shape.deployment and not shape.azure
+                          and bool(_MISSING_MODULE.search(body)))
         rows.append([
             scored.score / 100.0,
             scored.best.score / 100.0,
@@ -256,6 +264,7 @@ def candidate_features(ranked: Sequence[EntryScore], paste: PreparedPaste, extra
             float(death),
             float(outside),
             float(index.entry_stages[scored.entry] == "build" and not shape.deployment),
+            float(import_outside),
             float(bool(_INIT_CONTAINER.search(body))),
             float((in_paste and after_image_pull(paste.lines, line))
                   or (shape.volume_only and index.entry_stages[scored.entry] == "schedule")),
