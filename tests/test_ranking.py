@@ -436,3 +436,48 @@ def test_a_vote_moves_only_a_weak_lead_and_never_an_explained_entry() -> None:
     votes[0] = 0.1
     assert by_precedents(weak, share) is weak
     assert by_precedents(weak, lambda scored: None if scored.entry == 0 else 0.9) is weak
+
+
+def _local_kb() -> KnowledgeBase:
+    # A procedure whose signature is a sentence about running the model on one's own machine,
+    # and a start-up crash whose signature the paste's failure line covers only in part: both
+    # weak, as when a report shares a few words with the local-debugging entry.
+    return KnowledgeBase((
+        replace(entry("local", "LocalWebservice.deploy_configuration(port=6789) runs the model "
+                      "in Docker on my own machine before I deploy it to ACI",
+                      patterns=(r"(?i)\bhow (do|can) i\b.{0,40}\b(run|test|debug)\b.{0,40}"
+                                r"\blocally\b",)), kind="procedure"),
+        replace(entry("crash", "gunicorn worker failed to boot: Exception in worker process, "
+                      "exiting with code 3"), kind="symptom", stage="start"),
+    ))
+
+
+WORKER_EXCEPTION = "[2024-05-01 10:00:03 +0000] [52] [ERROR] Exception in worker process"
+
+
+def test_a_reported_failure_goes_above_a_procedure_that_shares_a_few_words() -> None:
+    # "It runs on my machine, not in the deployment" plus the server's own failure line is a
+    # report: what failed is the answer, how to run it locally is only a next step.
+    text = ("Everything runs in Docker on my own machine, the ACI deployment does not:\n"
+            + WORKER_EXCEPTION)
+    plain = Matcher(_local_kb(), model=None, precedents=None, context=None)
+    assert [match.entry_id for match in plain.match(text).matches] == ["crash", "local"]
+    assert Matcher(_local_kb()).match(text).matches[0].entry_id == "crash"
+
+
+def test_without_a_failure_line_the_procedure_keeps_its_place() -> None:
+    # The same sentence with a guess in the person's own words reports no failure of a
+    # program: the local run is what the paste is about.
+    text = ("Everything runs in Docker on my own machine, the ACI deployment does not. "
+            "I guess the gunicorn worker fails there?")
+    plain = Matcher(_local_kb(), model=None, precedents=None, context=None)
+    assert [match.entry_id for match in plain.match(text).matches] == ["local", "crash"]
+
+
+def test_a_procedure_its_own_pattern_found_keeps_its_place_beside_a_failure() -> None:
+    # The paste asks the question the procedure was written for: the failure line is what the
+    # person wants to investigate, and the procedure is how.
+    text = ("How can I debug the image locally? The ACI deployment does not start:\n"
+            + WORKER_EXCEPTION)
+    plain = Matcher(_local_kb(), model=None, precedents=None, context=None)
+    assert [match.entry_id for match in plain.match(text).matches] == ["local", "crash"]

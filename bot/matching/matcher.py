@@ -34,6 +34,7 @@ from bot.matching.decision import (
     may_be_sure,
     shipped_model,
 )
+from bot.matching.error_lines import failure_line
 from bot.matching.evidence import evidence_line, evidence_text, naming_line
 from bot.matching.extraction import Extracted, extract, unread_characters
 from bot.matching.features import (
@@ -156,7 +157,8 @@ class Matcher:
         paste = prepare(extracted)
         ranked = by_kind(score_entries(self.index, paste), self.index.entry_kinds,
                          self.index.entry_stages, passed_stages(paste.lines),
-                         unfinished_start_line(text, paste.lines))
+                         unfinished_start_line(text, paste.lines),
+                         reports_failure=any(map(failure_line, paste.lines)))
         prose: dict[int, float] = {}
         if paste.lines and not any(signal > 0 for signal in extracted.signals):
             # Not one error word (a question, a description): what the entries say of

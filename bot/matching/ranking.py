@@ -11,6 +11,14 @@ using each entry's `kind` (bot/knowledge/model.py):
 - a *procedure* entry ranked first yields to any diagnosis (cause or symptom) with such
   evidence: procedures answer questions, not errors; below a strong diagnosis they are never a
   rival (the error that names a jinja2 import failure is not a question about the server).
+  When the paste reports a failure (a program's own failure line: error_lines.failure_line)
+  and the procedure leads only on a few words of one of its signatures (below CAUSE_MIN, its
+  deciding evidence no authored pattern of its own), any diagnosis with some evidence
+  (REPORTED_FAILURE_MIN) goes above it: "it works locally but on k8s the workers die" shares
+  words with the local-debugging entry, user code (`AciWebservice.deploy_configuration(...)`)
+  with its `LocalWebservice` sample, yet the paste is a report of a failure, and what failed
+  is the answer; how to investigate it is the next step either way. A procedure decided by its
+  own pattern (the paste asks the question the entry was written for) keeps its place.
 
 - before both, the deployment's *stage* (build, schedule, start, serve; model.STAGES): a log
   line of a later stage, matched by an authored pattern, proves the earlier stages passed. A
@@ -73,6 +81,12 @@ UNFINISHED_START_SOURCE = "(init() was called and never returned before the time
 PRECEDENT_TIEBREAK = 50.0
 # An entry is pulled only when the vote names it more than this share of its vote for "none".
 LOOK_ALIKE_VOTE = 0.5
+# A diagnosis needs this much evidence to go above a weak procedure lead in a paste that
+# reports a failure (by_kind): some words of a signature on a line, not one stray word. In
+# grouped CV (docs/eval.md, round 13) 10 to 25 all moved the same kind of paste and gained 4
+# to 6 right first answers; the tiers of the refitted models moved by a paste or two either
+# way, and at 20 no figure fell.
+REPORTED_FAILURE_MIN = 20.0
 
 
 def strong(scored: EntryScore, minimum: float) -> bool:
@@ -86,6 +100,12 @@ def authored_match(scored: EntryScore) -> bool:
     line is that error (`Error in entry script, ImportError`), whatever its words weigh, so a
     procedure matching the same paste is how to investigate it, not the answer."""
     return scored.score >= CAUSE_MIN and scored.best.span is not None
+
+
+def weak_procedure_lead(top: EntryScore) -> bool:
+    """A procedure first on a few words of its signatures only: below CAUSE_MIN and its
+    deciding evidence no authored pattern (a question the entry was written for)."""
+    return top.score < CAUSE_MIN and top.best.span is None and not top.pattern_hit
 
 
 def read_apart(top: EntryScore, candidate: EntryScore) -> bool:
@@ -191,13 +211,16 @@ def by_unfinished_start(ranked: Sequence[EntryScore], kinds: Sequence[str],
 def by_kind(ranked: Sequence[EntryScore], kinds: Sequence[str],
             stages: Sequence[str] | None = None,
             passed: dict[str, Position] | None = None,
-            unfinished_start_line: int | None = None) -> list[EntryScore]:
+            unfinished_start_line: int | None = None,
+            reports_failure: bool = False) -> list[EntryScore]:
     """`ranked` (best first) with a cause moved above its symptom and diagnoses above procedures.
 
     `stages` (one per entry, "" for none): see the module text; without it stages are ignored.
     `passed` (stages.passed_stages of the paste): stages the paste shows are over.
     `unfinished_start_line`: not None when init() never returned before a timeout (the key
     line of that timeout, or -1).
+    `reports_failure`: a key line of the paste is a program's own failure line
+    (error_lines.failure_line), so a weak procedure lead yields to a modest diagnosis.
     """
     stages = stages if stages is not None else [""] * len(kinds)
     order = by_stage(by_passed(ranked, stages, passed or {}), stages)
@@ -217,6 +240,8 @@ def by_kind(ranked: Sequence[EntryScore], kinds: Sequence[str],
     else:
         return order
     proven = proves_stage(order[0])
+    # A report of a failure, and the procedure first on a few shared words only.
+    reported = top_kind == KIND_PROCEDURE and reports_failure and weak_procedure_lead(order[0])
     for position in range(1, len(order)):
         candidate = order[position]
         if other_stage(stages[candidate.entry], stages[order[0].entry]) and proven:
@@ -227,7 +252,8 @@ def by_kind(ranked: Sequence[EntryScore], kinds: Sequence[str],
             continue
         if kinds[candidate.entry] in wanted and (
                 strong(candidate, minimum)
-                or (top_kind == KIND_PROCEDURE and authored_match(candidate))):
+                or (top_kind == KIND_PROCEDURE and authored_match(candidate))
+                or (reported and candidate.score >= REPORTED_FAILURE_MIN)):
             overtaken = [replace(item, explained=True) for item in order[:position]
                          if kinds[item.entry] == top_kind]
             kept = [item for item in order[:position] if kinds[item.entry] != top_kind]
