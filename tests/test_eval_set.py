@@ -264,7 +264,7 @@ FRESH_FINALS = {
             *ALL_OTHER_SETS,
             *(FINAL3, FINAL4, FINAL5, FINAL6, FINAL7, FINAL8, FINAL9, FINAL10, FINAL11, FINAL12),
         ),
-        104,
+        108,
         (0.35, 0.55),
     ),
 }
