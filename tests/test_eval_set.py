@@ -206,6 +206,7 @@ FINAL9 = "final_holdout9.jsonl"
 FINAL10 = "final_holdout10.jsonl"
 FINAL11 = "final_holdout11.jsonl"
 FINAL12 = "final_holdout12.jsonl"
+FINAL13 = "final_holdout13.jsonl"
 ALL_OTHER_SETS = (*USED_FILES, FINAL, CONSTRUCTED.name)
 # file -> (id prefix, the files it must share nothing with, its size and share-of-none bounds)
 FRESH_FINALS = {
@@ -253,6 +254,17 @@ FRESH_FINALS = {
         "fh12-",
         (*ALL_OTHER_SETS, FINAL3, FINAL4, FINAL5, FINAL6, FINAL7, FINAL8, FINAL9, FINAL10, FINAL11),
         125,
+        (0.35, 0.55),
+    ),
+    # Round 13, collected like round 12 (no thread hash side) while the matcher was being changed,
+    # by a collector who never ran it; the floor is what was collected.
+    FINAL13: (
+        "fh13-",
+        (
+            *ALL_OTHER_SETS,
+            *(FINAL3, FINAL4, FINAL5, FINAL6, FINAL7, FINAL8, FINAL9, FINAL10, FINAL11, FINAL12),
+        ),
+        108,
         (0.35, 0.55),
     ),
 }
