@@ -25,7 +25,7 @@ way to", "how do I / how can I / how to <do something>", "can I", "support for",
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Sequence
 
 from bot.matching.error_lines import failure_line, is_error_line
 
@@ -98,12 +98,16 @@ def _reports(line: str) -> bool:
     return failure_line(line) or is_error_line(line)
 
 
-def asks(text: str, key_lines: Iterable[str]) -> bool:
+def asks(text: str, key_lines: Sequence[str], failure_reported: bool | None = None) -> bool:
     """The paste asks for something and reports no failure (module docstring). `key_lines`:
-    the lines extraction kept, which hold any error line a long log has. The cues are read in
-    the person's own lines only, never in an error line: a scheduler's "Please add more
-    node(s) ... to host your replicas" asks nothing."""
-    if any(_reports(line) for line in key_lines):
+    the lines extraction kept, which hold any error line a long log has; `failure_reported`:
+    whether one of them is a failure line (error_lines.failure_line), when the caller already
+    knows (the matcher asks it once for the ranking too). The cues are read in the person's
+    own lines only, never in an error line: a scheduler's "Please add more node(s) ... to host
+    your replicas" asks nothing."""
+    if failure_reported is None:
+        failure_reported = any(map(failure_line, key_lines))
+    if failure_reported or (REPORT_LINES != "strict" and any(map(is_error_line, key_lines))):
         return False
     own = "\n".join(line for line in text[:HEAD_CHARS].splitlines()
                     if not (_reports(line) or is_error_line(line)))

@@ -180,7 +180,8 @@ class PasteShape:
 
 
 def paste_shape(text: str, extracted: Extracted, paste: PreparedPaste,
-                context_none: float = math.nan) -> PasteShape:
+                context_none: float = math.nan,
+                failure_reported: bool | None = None) -> PasteShape:
     head = text[:4000]
     signals = extracted.signals
     errors = sum(1 for signal in signals if signal > 0)
@@ -202,7 +203,7 @@ def paste_shape(text: str, extracted: Extracted, paste: PreparedPaste,
         volume_only=waits_for_volume_only(text),
         text=text,
         context_none=context_none,
-        asks=asks(text, extracted.key_lines),
+        asks=asks(text, extracted.key_lines, failure_reported),
     )
 
 

@@ -155,10 +155,12 @@ class Matcher:
         text = sanitize(text) if isinstance(text, str) else text
         extracted = extract(text)
         paste = prepare(extracted)
+        # One program's own failure line among the kept lines: read by the ranking and by
+        # whether the paste only asks for something (asking.asks).
+        reported = any(map(failure_line, paste.lines))
         ranked = by_kind(score_entries(self.index, paste), self.index.entry_kinds,
                          self.index.entry_stages, passed_stages(paste.lines),
-                         unfinished_start_line(text, paste.lines),
-                         reports_failure=any(map(failure_line, paste.lines)))
+                         unfinished_start_line(text, paste.lines), reports_failure=reported)
         prose: dict[int, float] = {}
         if paste.lines and not any(signal > 0 for signal in extracted.signals):
             # Not one error word (a question, a description): what the entries say of
@@ -170,7 +172,7 @@ class Matcher:
         terms = paste_terms(plain)
         context_none = 1.0 - float(self.context.answerable([terms])[0]) \
             if self.context is not None else math.nan
-        shape = paste_shape(plain, extracted, paste, context_none)
+        shape = paste_shape(plain, extracted, paste, context_none, reported)
         rows = candidate_features(ranked, paste, extracted, self.index, shape, prose)
         return Survey(extracted, paste, ranked, prose, shape, paste_words(paste), rows, terms)
 
