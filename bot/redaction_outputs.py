@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import re
 
+from bot.redaction_shapes import line_indent
+
 LIST_MARKER = "[REDACTED:secret]"
 OUTPUT_MARKER = "[REDACTED:credential]"
 
@@ -62,10 +64,6 @@ def _redact_json_lists(text: str) -> str:
     return _JSON_LIST.sub(body, text)
 
 
-def _indent(line: str) -> int:
-    return len(line) - len(line.lstrip(" \t"))
-
-
 def _redact_yaml_lists(text: str) -> str:
     lines = text.split("\n")
     under: int | None = None  # the indent of the list's name while we are in its items
@@ -74,7 +72,7 @@ def _redact_yaml_lists(text: str) -> str:
         if under is not None:
             item = _YAML_ITEM.match(line)
             # YAML lets a list's dashes sit at its name's indent or deeper.
-            if item and _indent(line) >= under:
+            if item and line_indent(line) >= under:
                 if _is_secret_item(name, item.group("value").strip("\"'")):
                     lines[index] = item.group("dash") + LIST_MARKER
                 continue

@@ -84,7 +84,7 @@ _JSON_DATA = re.compile(r'(?P<head>"(?:data|stringData)"\s*:\s*\{)(?P<body>[^{}]
 _JSON_VALUE = re.compile(r'(?P<key>"[^"\\]*"\s*:\s*")(?:[^"\\]|\\.)*(?P<end>")')
 
 
-def _indent(line: str) -> int:
+def line_indent(line: str) -> int:
     return len(line) - len(line.lstrip(" \t"))
 
 
@@ -144,18 +144,18 @@ def _redact_yaml_data(text: str, fallback: bool) -> str:
     block_indent: int | None = None  # the indent of the `data:` line we are under
     for index, line in enumerate(lines):
         if block_indent is not None:
-            if line.strip() and _indent(line) <= block_indent:
+            if line.strip() and line_indent(line) <= block_indent:
                 block_indent = None
             elif line.strip() and "[REDACTED:" not in line:
                 entry = _YAML_ENTRY.match(line)
                 # `key: value`, or a line of a `key: |` block: the value either way.
                 lines[index] = (f"{entry.group('key')}{SECRET_MARKER}" if entry
-                                else line[:_indent(line)] + SECRET_MARKER)
+                                else line[:line_indent(line)] + SECRET_MARKER)
                 continue
         start = _YAML_DATA.match(line)
         kind = kinds.get(index)
         if start and (kind == "Secret" or (kind is None and fallback)):
-            block_indent = _indent(line)
+            block_indent = line_indent(line)
     return "\n".join(lines)
 
 
