@@ -155,8 +155,16 @@ def test_cross_validated_quality(pool: tuple[EvalReport, dict[str, EvalReport], 
     # top-1 0.837, top-3 0.923, confident 0.936 (299), likely 0.701 (551), answered 0.282,
     # shown and right 0.670, confident on none 14 of 793 (shown gate 0.67 -> 0.66; likely
     # stays at the target 0.70, one paste short of room).
+    # Round 14: round 13's holdout spent and in the pool (1845 public pastes, 842 none; six of
+    # its labels settled by the non-model pod rule first), before any round-14 change: top-1
+    # 0.824, top-3 0.921, confident 0.925 (306), likely 0.704 (571), answered 0.269, shown and
+    # right 0.651, confident on none 0.017 (14 of 842). The fresh file ranks worst of all
+    # (0.610 top-1 out of fold). A bare build with no deployment never sure (decision.
+    # may_be_sure; the retrain had made a bare gcc failure sure), retrained: confident 0.923
+    # (325), likely 0.713 (540), answered 0.285, confident on none 15 of 842, the rest as
+    # above. Gates: reached less one paste.
     report, _, _ = pool
-    gate(report, top1=0.83, top3=0.92, likely=0.70, shown_right=0.66, answered=0.27)
+    gate(report, top1=0.82, top3=0.92, likely=0.71, shown_right=0.65, answered=0.28)
 
 
 def test_dev_and_holdout_out_of_fold_in_the_pool(
@@ -236,7 +244,14 @@ def test_the_latest_holdouts_judged_by_models_of_the_earlier_files() -> None:
     (132), answered 0.167, shown and right 0.562, confident on none 0.029 (5 of 174): round
     12's holdout (top-1 0.667, likely 0.500) replaces round 9's. Gates: reached less one
     paste. Round 13, rank13 (retrained): top-1 0.766, top-3 0.891, confident 0.805 (41),
-    likely 0.590 (134), answered 0.172, shown and right 0.583, confident on none 5 of 174."""
+    likely 0.590 (134), answered 0.172, shown and right 0.583, confident on none 5 of 174.
+    Round 14, holdouts 11-13 (357 pastes, 167 none), before round 14's changes: top-1 0.716,
+    top-3 0.889, confident 0.667 (48: 32 right), likely 0.534 (131), answered 0.168, shown and
+    right 0.537, confident on none 0.048 (8 of 167). Round 13's holdout (confident 5 of 13
+    right, top-1 0.627) replaces round 10's (5 of 5). A bare build never sure, retrained:
+    confident 0.673 (49), likely 0.536 (125), answered 0.174, shown and right 0.526, the rest
+    as above. Gates: reached less one paste; the confident figure is far under the 0.85
+    target, and is this round's problem."""
     if not POOL_COMPLETE:
         pytest.skip("eval pool incomplete")
     names = [path.name for path in TRAINED_ON]
@@ -244,8 +259,8 @@ def test_the_latest_holdouts_judged_by_models_of_the_earlier_files() -> None:
     decided = time_split_decisions(read_all(TRAINED_ON), matcher, names, 3)
     report = summarise(decided)
     print(render_report(report, "time split, the three latest spent holdouts", misses=False))
-    gate(report, top1=0.76, top3=0.88, likely=0.58, shown_right=0.57, answered=0.16,
-         confident=0.78, on_none=0.034)
+    gate(report, top1=0.71, top3=0.88, likely=0.52, shown_right=0.52, answered=0.16,
+         confident=0.66, on_none=0.054)
 
 
 # Each spent final holdout, out of fold in the pool's run, after round 6. Its old gate judged
@@ -284,7 +299,9 @@ SPENT_GATES: dict[str, dict[str, float]] = {
                              "answered": 0.17, "confident": 0.75, "on_none": 0.047},
     # 64 (31 known, 33 none): top-1 0.710, top-3 0.871, confident 1.000 (6), likely 0.565
     # (23), answered 0.194, shown and right 0.613, confident on none 0 of 33.
-    "final_holdout5.jsonl": {"top1": 0.67, "top3": 0.83, "likely": 0.52, "shown_right": 0.58,
+    # Round 14 (holdout13 in the pool, retrained thresholds): likely 0.600 (15), shown and
+    # right 0.516 (16 of 31, three fewer "probably" answers; gate 0.58 -> 0.48).
+    "final_holdout5.jsonl": {"top1": 0.67, "top3": 0.83, "likely": 0.52, "shown_right": 0.48,
                              "answered": 0.16, "confident": 0.83},
     # Round 6's own, scored once with the shipped models before and after the round (docs/
     # eval.md), then spent. 102 (57 known, 45 none), out of fold: top-1 0.561, top-3 0.702,
@@ -324,7 +341,8 @@ SPENT_GATES: dict[str, dict[str, float]] = {
     # answered 0.136, shown and right 0.591, confident on none 0 of 60 (gate 0.05 -> 0.017;
     # shown 0.59 -> 0.57 and answered 0.13 -> 0.12 leave room for one paste).
     # Round 11, kb11's wordings: likely 0.641 (39), shown and right 0.591, the rest unchanged.
-    "final_holdout9.jsonl": {"top1": 0.72, "top3": 0.80, "likely": 0.64, "shown_right": 0.57,
+    # Round 14 (holdout13 in the pool): likely 0.634 (41; gate 0.64 -> 0.60).
+    "final_holdout9.jsonl": {"top1": 0.72, "top3": 0.80, "likely": 0.60, "shown_right": 0.57,
                              "answered": 0.12, "confident": 0.75, "on_none": 0.017},
     # Round 10's own, scored once at the end of round 10 (docs/eval.md), spent in round 11. 117
     # (61 known, 56 none), out of fold in the pool's run before round 11's changes: top-1 0.607,
@@ -349,6 +367,14 @@ SPENT_GATES: dict[str, dict[str, float]] = {
     # 0.500, confident on none 2 of 59.
     "final_holdout12.jsonl": {"top1": 0.65, "top3": 0.80, "likely": 0.51, "shown_right": 0.48,
                               "answered": 0.19, "confident": 0.77, "on_none": 0.051},
+    # Round 13's own, scored once at the end of round 13 (docs/eval.md), spent in round 14 after
+    # six `none` labels were settled by the non-model pod rule. 108 (59 known, 49 none), out of
+    # fold in the pool's run before round 14's changes: top-1 0.610, top-3 0.881, confident
+    # 0.455 (11: 5 right), likely 0.475 (40), answered 0.085, shown and right 0.407, confident
+    # on none 2 of 49. A bare build never sure, retrained: confident 0.417 (12: 5 right),
+    # likely 0.474 (38), shown and right 0.390, confident on none 3 of 49.
+    "final_holdout13.jsonl": {"top1": 0.59, "top3": 0.86, "likely": 0.44, "shown_right": 0.37,
+                              "answered": 0.06, "confident": 0.38, "on_none": 0.082},
 }
 
 

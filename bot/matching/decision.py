@@ -72,6 +72,7 @@ EXACT_SCORE = 99.5
 TIER_CONFIDENT_EXACT = "confident_exact"
 DEATH_OUTSIDE_COLUMN = FEATURE_NAMES.index("death_outside_serving")
 IMPORT_OUTSIDE_COLUMN = FEATURE_NAMES.index("import_outside_serving")
+BUILD_OUTSIDE_COLUMN = FEATURE_NAMES.index("build_outside_deployment")
 
 
 def may_be_sure(row: Sequence[float]) -> bool:
@@ -86,9 +87,13 @@ def may_be_sure(row: Sequence[float]) -> bool:
     Likewise a missing Python module with nothing around it that is a deployment's
     (features.import_outside_serving, round 13): retraining on round 12's holdout lowered the
     confident threshold and a local script's `No module named 'main'` became a sure "service
-    fails to start"; the weights alone cannot hold that line between a few thousandths."""
+    fails to start"; the weights alone cannot hold that line between a few thousandths.
+    And a build-stage entry when nothing shows a deployment (features.build_outside_deployment,
+    round 14): any project's Docker build prints a missing compiler, and retraining on round
+    13's holdout made such a bare build a sure "image build fails"."""
     return not any(len(row) > column and row[column] > 0.5
-                   for column in (DEATH_OUTSIDE_COLUMN, IMPORT_OUTSIDE_COLUMN))
+                   for column in (DEATH_OUTSIDE_COLUMN, IMPORT_OUTSIDE_COLUMN,
+                                  BUILD_OUTSIDE_COLUMN))
 
 
 def may_be_probable(row: Sequence[float], asks: bool) -> bool:
