@@ -36,6 +36,10 @@ STRINGS: dict[str, dict[str, str]] = {
               "message or the log around it for a surer answer.",
         "ko": "오류 줄 없이 설명만 보고 추정한 답입니다. 오류 메시지나 그 앞뒤 로그를 붙여넣으면 "
               "더 정확하게 찾을 수 있습니다."},
+    # Under "no known fix" for a description: what would let the bot find an answer.
+    "term_paste_the_error": {
+        "en": "The paste has no error line. Paste the error message or the log around it.",
+        "ko": "붙여넣은 내용에 오류 줄이 없습니다. 오류 메시지나 그 앞뒤 로그를 붙여넣어 주세요."},
     "term_no_fix": {"en": "No known fix for this error.",
                     "ko": "이 오류에 대해 알려진 조치 방법이 없습니다."},
     "term_closest": {"en": "Closest known problems (not confident):",
@@ -110,8 +114,12 @@ def _render_abstention(result: MatchResult, lang: str) -> str:
     lines += ["", t("term_closest", lang)]
     for match in candidates:
         lines.append(_candidate_line(match, lang))
-        if match.evidence:
+        # A question or a description ("모델 배포가 계속 실패해요") is not something the
+        # knowledge base matched: shown back as "Matched:" it reads as if it were.
+        if match.evidence and not only_chat(match.evidence):
             lines.append(f"      {t('term_evidence', lang)}: {_one_line(match.evidence)}")
+    if any(only_chat(match.evidence) for match in candidates if match.evidence):
+        lines += ["", t("term_paste_the_error", lang)]
     return "\n".join(lines) + "\n"
 
 

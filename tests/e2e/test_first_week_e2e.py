@@ -155,7 +155,8 @@ def test_a_tentative_answers_other_steps_are_one_click_away_in_its_thread(
 def test_a_korean_question_is_not_shown_back_as_the_part_that_matched(server: Server) -> None:
     # "일치한 부분: `모델 배포가 계속 실패하는데 …`" read as if the bot had found the asker's own
     # question in the knowledge base; with no error line it says it guessed from the words.
-    channel, question = new_channel(), "모델 배포가 계속 실패하는데 왜 그런지 모르겠어요"
+    channel = new_channel()
+    question = "배포한 컨테이너가 계속 재시작돼요. 로그를 보니 init에서 실패하네요"
     server.slack.command("lang ko", channel=channel, user="U0000KOREAN")
     server.settle()
     server.slack.command(question, channel=channel, user="U0000KOREAN")
