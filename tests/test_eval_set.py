@@ -207,6 +207,7 @@ FINAL10 = "final_holdout10.jsonl"
 FINAL11 = "final_holdout11.jsonl"
 FINAL12 = "final_holdout12.jsonl"
 FINAL13 = "final_holdout13.jsonl"
+FINAL14 = "final_holdout14.jsonl"
 ALL_OTHER_SETS = (*USED_FILES, FINAL, CONSTRUCTED.name)
 # file -> (id prefix, the files it must share nothing with, its size and share-of-none bounds)
 FRESH_FINALS = {
@@ -265,6 +266,18 @@ FRESH_FINALS = {
             *(FINAL3, FINAL4, FINAL5, FINAL6, FINAL7, FINAL8, FINAL9, FINAL10, FINAL11, FINAL12),
         ),
         108,
+        (0.35, 0.55),
+    ),
+    # Round 14, collected like round 13 (no thread hash side) while the matcher was being changed,
+    # by a collector who never ran it; the floor is what was collected.
+    FINAL14: (
+        "fh14-",
+        (
+            *ALL_OTHER_SETS,
+            *(FINAL3, FINAL4, FINAL5, FINAL6, FINAL7, FINAL8, FINAL9, FINAL10, FINAL11, FINAL12),
+            FINAL13,
+        ),
+        112,
         (0.35, 0.55),
     ),
 }
