@@ -1,11 +1,12 @@
 """A cause the paste states goes above the symptom it explains (ranking.stated_any_stage_cause).
 
 The kubelet's back-off line or ACI's crash message scores high on rare words and proves the
-start stage; the line that says why (`OOM killed`, `exit code 137`, gunicorn's "Worker ... was
-sent SIGKILL! Perhaps out of memory?") may be made of common words. When it is the out-of-memory
-entry's own authored pattern, the paste states the cause, and the crash loop is what it looks
-like. Each paste is written in this project's own words, in the format the software prints;
-none is an evaluation item.
+start stage; the line that says why (`OOMKilled`, `Exit Code: 137`, gunicorn's "Worker ... was
+sent SIGKILL! Perhaps out of memory?", a person's "it was OOM killed") may be made of common
+words. When it is the out-of-memory entry's own authored pattern, the paste states the cause,
+and the crash loop is what it looks like. Each paste is written in this project's own words, in
+the format the software prints; none is an evaluation item. The first two already ranked the
+memory first on rare words of their own; the pastes in a person's words are the rule's.
 """
 
 from __future__ import annotations

@@ -33,11 +33,12 @@ using each entry's `kind` (bot/knowledge/model.py):
   without a stage (out of memory kills at start or while serving) whose own authored pattern
   matched (`OOMKilled`, `exit code 137`, `Worker (pid:9) was sent SIGKILL! Perhaps out of
   memory?`). The kubelet's back-off line or the ACI crash message proves the start stage and
-  scores high on rare words, while `Exit Code: 137` is made of common ones and stays under
-  CAUSE_MIN; yet the paste says why the container died, and the crash loop, the failed launch
-  or the 502 is what that looks like. A pattern is what the entry's author wrote for that
-  very statement, so a signature's shared words ("killed", "memory" in a sentence) do not
-  count, nor does a cause of one stage (stated or not, it explains only its own stage).
+  scores on rare words, while a person's "it gets OOM killed" or "it ran out of memory" is
+  made of common ones, short of the specific evidence (or the score) a cause needs above;
+  yet the paste says why the container died, and the crash loop, the failed launch or the 502
+  is what that looks like. A pattern is what the entry's author wrote for that very
+  statement, so a signature's shared words ("killed", "memory" in a sentence) do not count,
+  nor does a cause of one stage (stated or not, it explains only its own stage).
 
 - first of all, stages the paste shows were *passed* (stages.py): a `FailedScheduling` warning
   followed by `Successfully assigned ... to node`, an image-build match in a paste where the
