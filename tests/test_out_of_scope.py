@@ -88,6 +88,21 @@ PYTORCH_JOB = ("Warning  FailedScheduling  pytorchjob-controller  PyTorchJob res
 YARN_KILL = ("Container [pid=4242,containerID=container_1700000000000_0012_01_000003] is running "
              "beyond physical memory limits. Current usage: 4.1 GB of 4 GB physical memory used; "
              "6.0 GB of 8.4 GB virtual memory used. Killing container.\n")
+# OpenAI's hosted API answering a client's request badly: OpenAI's service, not a deployment.
+OPENAI_API_502 = """\
+Traceback (most recent call last):
+  File "/app/chat.py", line 41, in answer
+    response = client.chat.completions.create(model="gpt-4o", messages=messages)
+httpx.HTTPStatusError: Server error '502 Bad Gateway' for url 'https://api.openai.com/v1/chat/completions'
+openai.InternalServerError: Error code: 502
+"""
+# The same call made by a scoring script on an Azure ML online endpoint: the deployment's paste.
+OPENAI_FROM_SCORE_PY = """\
+The online endpoint returns 502 when score.py calls OpenAI:
+  File "/var/azureml-app/score.py", line 30, in run
+    response = client.chat.completions.create(model="gpt-4o", messages=messages)
+httpx.HTTPStatusError: Server error '502 Bad Gateway' for url 'https://api.openai.com/v1/chat/completions'
+"""
 LOCAL_SCRIPT = """\
 $ python app.py
 Traceback (most recent call last):
@@ -145,9 +160,9 @@ def test_a_pod_waiting_only_for_its_volume_claim_is_not_a_node_shortage() -> Non
 
 
 @pytest.mark.parametrize("paste", [SAGEMAKER_MODEL_ERROR, HEROKU_BOOT, AZURE_ML_JOB, PYTORCH_JOB,
-                                   YARN_KILL, LOCAL_SCRIPT],
+                                   YARN_KILL, LOCAL_SCRIPT, OPENAI_API_502],
                          ids=["sagemaker", "heroku", "azure-ml-job", "pytorchjob", "yarn",
-                              "local-script"])
+                              "local-script", "openai-api"])
 def test_pastes_about_something_else_are_out_of_scope(paste: str) -> None:
     _, features = first_features(paste)
     assert features["out_of_scope"] == 1.0
@@ -192,6 +207,9 @@ def test_the_wordings_one_by_one() -> None:
     assert out_of_scope("Container Apps revision fails: exit code 137", serving=True)
     assert not out_of_scope("az ml online-deployment create fails; it worked on Container Apps",
                             serving=True)
+    # OpenAI's API called from a scoring script is still the deployment's paste.
+    assert out_of_scope(OPENAI_API_502, serving=True)
+    assert not out_of_scope(OPENAI_FROM_SCORE_PY, serving=True)
 
 
 EVAL = Path(__file__).resolve().parent / "eval"
@@ -209,7 +227,7 @@ def test_the_fixed_strings_checked_first_never_hide_a_match(named: scope._Named)
     texts = [json.loads(line)["text"] for path in files
              for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     texts += [SAGEMAKER_MODEL_ERROR, HEROKU_BOOT, AZURE_ML_JOB, PYTORCH_JOB, YARN_KILL,
-              AZURE_ML_FROM_APP_SERVICE, VOLUME_ONLY, VOLUME_AND_GPU]
+              AZURE_ML_FROM_APP_SERVICE, VOLUME_ONLY, VOLUME_AND_GPU, OPENAI_API_502]
     found = [text for text in texts if named.pattern.search(text)]
     assert len(found) >= 5  # the check below must have something to check
     assert [text[:80] for text in found if not named.search(text, text.lower())] == []

@@ -29,6 +29,17 @@ using each entry's `kind` (bot/knowledge/model.py):
   start or while serving) are not moved by this rule; one word in a sentence ("the pod was
   Pending or in CrashLoopBackOff") proves nothing.
 
+- a cause *stated* in the paste goes above a leading symptom, whatever its score: a cause entry
+  without a stage (out of memory kills at start or while serving) whose own authored pattern
+  matched (`OOMKilled`, `exit code 137`, `Worker (pid:9) was sent SIGKILL! Perhaps out of
+  memory?`). The kubelet's back-off line or the ACI crash message proves the start stage and
+  scores on rare words, while a person's "it gets OOM killed" or "it ran out of memory" is
+  made of common ones, short of the specific evidence (or the score) a cause needs above;
+  yet the paste says why the container died, and the crash loop, the failed launch or the 502
+  is what that looks like. A pattern is what the entry's author wrote for that very
+  statement, so a signature's shared words ("killed", "memory" in a sentence) do not count,
+  nor does a cause of one stage (stated or not, it explains only its own stage).
+
 - first of all, stages the paste shows were *passed* (stages.py): a `FailedScheduling` warning
   followed by `Successfully assigned ... to node`, an image-build match in a paste where the
   kubelet pulled the image. An entry of such a stage, with that proof after its own evidence,
@@ -137,6 +148,14 @@ def proves_stage(scored: EntryScore) -> bool:
     kubelet's back-off line, a score.py frame), not by a word in a sentence ("the pod was
     Pending or in CrashLoopBackOff")."""
     return strong(scored, CAUSE_MIN) and scored.pattern_hit
+
+
+def stated_any_stage_cause(candidate: EntryScore, kinds: Sequence[str],
+                           stages: Sequence[str]) -> bool:
+    """A cause that can show at any stage, stated in the paste by one of its own authored
+    patterns: why the symptom above it happened, however common the pattern's words."""
+    return (kinds[candidate.entry] == KIND_CAUSE and not stages[candidate.entry]
+            and candidate.pattern_found)
 
 
 def by_stage(ranked: Sequence[EntryScore], stages: Sequence[str]) -> list[EntryScore]:
@@ -248,10 +267,12 @@ def by_kind(ranked: Sequence[EntryScore], kinds: Sequence[str],
             continue  # a cause explains symptoms of its own stage: a run() error is no init crash
         if candidate.explained:
             continue  # history (a passed stage) or explained already: not an answer
-        if read_apart(order[0], candidate):
+        # The paste states the cause (its own pattern): the symptom is what it looks like.
+        stated = top_kind == KIND_SYMPTOM and stated_any_stage_cause(candidate, kinds, stages)
+        if read_apart(order[0], candidate) and not stated:
             continue
         if kinds[candidate.entry] in wanted and (
-                strong(candidate, minimum)
+                strong(candidate, minimum) or stated
                 or (top_kind == KIND_PROCEDURE and authored_match(candidate))
                 or (reported and candidate.score >= REPORTED_FAILURE_MIN)):
             overtaken = [replace(item, explained=True) for item in order[:position]

@@ -38,21 +38,23 @@ class _Named:
 # Vertex AI, App Engine (`*.appspot.com`), Cloud Run, Heroku's log lines (`app[web.1]`,
 # `heroku[web.1]`), App Service on Linux (the Oryx start-up script, `appCommandLine`,
 # `/home/site/wwwroot`), Container Apps (its system log table), Service Bus, Lambda and Hugging
-# Face Inference Endpoints. Their fixes are not Azure ML's even when the error reads the same
-# (a 502, a crash at start, an exit 137, a 409 conflict).
+# Face Inference Endpoints, and OpenAI's hosted API (`api.openai.com`: its 429s, 502s and
+# timeouts are OpenAI's service, not a deployment). Their fixes are not Azure ML's even when the
+# error reads the same (a 502, a crash at start, an exit 137, a 409 conflict).
 _OTHER_PRODUCT = re.compile(
     r"(?i)\bsage ?maker\b|\binvoke_?endpoint\b|\bvertex ?ai\b|\baiplatform\.googleapis\.com\b"
     r"|\bapp ?engine\b|\bappspot\.com\b|\bcloud ?run\b|\bheroku\b|\bapp\[web\.\d+\]"
     r"|\bapp ?service\b|\bwebapp-linux\b|\bLaunching oryx\b|\bappCommandLine\b|/home/site/wwwroot\b"
     r"|\bcontainer ?apps?\b|\bContainerAppSystemLogs|\bservice ?bus\b|\baws ?lambda\b"
-    r"|\bendpoints\.huggingface\.cloud\b|\bhugging ?face inference endpoints?\b")
+    r"|\bendpoints\.huggingface\.cloud\b|\bhugging ?face inference endpoints?\b"
+    r"|\bapi\.openai\.com\b")
 _OTHER_PRODUCT_NAMED = _Named(_OTHER_PRODUCT, (
     "sagemaker", "sage maker", "invoke_endpoint", "invokeendpoint", "vertexai", "vertex ai",
     "aiplatform.googleapis.com", "appengine", "app engine", "appspot.com", "cloudrun",
     "cloud run", "heroku", "app[web.", "appservice", "app service", "webapp-linux",
     "launching oryx", "appcommandline", "/home/site/wwwroot", "containerapp", "container app",
     "servicebus", "service bus", "awslambda", "aws lambda", "endpoints.huggingface.cloud",
-    "huggingface inference endpoint", "hugging face inference endpoint"))
+    "huggingface inference endpoint", "hugging face inference endpoint", "api.openai.com"))
 # Words only Azure ML prints or is called by. A paste that has them is about Azure ML even when
 # it also names App Service or a function app (a model packaged for one in the studio).
 _AZURE_ML = re.compile(

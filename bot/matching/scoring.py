@@ -148,6 +148,9 @@ class EntryScore:
     rank: float = 0.0  # the score before capping at 100, for ordering only
     specific: float = 0.0  # the most information any well-scoring piece of evidence carries
     pattern_hit: bool = False  # a pattern matched with full strength (authored, specific)
+    # One of the entry's own authored patterns matched at all, however common the words it
+    # matched (`exit code 137`): the paste states that problem (ranking.stated_any_stage_cause).
+    pattern_found: bool = False
     explained: bool = False  # moved below the cause it is a symptom of (ranking.py)
     # (key line, words of the matched text) of each authored pattern that matched with full
     # strength (ranking.read_apart)
@@ -174,7 +177,8 @@ def score_entries(index: KnowledgeIndex, paste: PreparedPaste) -> list[EntryScor
         pattern_reads = tuple((piece.line, piece.read) for piece in pieces
                               if piece.span is not None and piece.matched_weight >= STRONG_EVIDENCE)
         scored.append(EntryScore(entry, min(100.0, total), best, 1 + support, total,
-                                 specific, bool(pattern_reads), pattern_reads=pattern_reads))
+                                 specific, bool(pattern_reads), pattern_reads=pattern_reads,
+                                 pattern_found=any(piece.span is not None for piece in pieces)))
     # Two entries at 100 are told apart by how much agrees with each (the uncapped total).
     scored.sort(key=lambda item: (item.rank, item.best.matched_weight), reverse=True)
     return scored
