@@ -51,19 +51,6 @@ _MISSING_MODULE = re.compile(r"\b(ModuleNotFoundError|ImportError): No module na
 _AZURE = re.compile(r"(?i)\b(azure|azureml|aml|aks|aci|webservice|azmlinfsrv|"
                     r"inference\.ml|ml\.azure|az ml|online[ -]?endpoint|online[ -]?deployment|"
                     r"managed ?online|AciWebservice|AksWebservice|InferenceConfig)")
-# Where the failing program runs, beyond Azure ML's names (_AZURE) and a deployment's words
-# (confidence.DEPLOYMENT_CONTEXT): the entry script's own names, Kubernetes' objects, commands
-# and events, a model server's own name or log lines. A paste with none of them is a bare error
-# line or some program on someone's machine: an ordinary web app's gunicorn under docker
-# compose prints the worker timeout and the SIGKILL line that a model server's does, and
-# LABELS.md answers those only for model servers and pods (docs/eval.md, round 14).
-_STACK = re.compile(
-    r"(?i)\bscore\.py\b|\binit\(\)|\bAZUREML_MODEL_DIR\b|\bkubectl\b|\bpods?\b|\bkubelet\b"
-    r"|\bCrashLoopBackOff\b|\bOOMKilled\b|\bFailedScheduling\b|\bnamespace\b|\bhelm\b"
-    r"|\bkubernetes\b|\bk8s\b|\bminikube\b|\btext[-_]generation[-_](launcher|inference)\b"
-    r"|\btritonserver\b|\btriton\b|\btorchserve\b|org\.pytorch\.serve\b|\bkserve\b|\bkfserv"
-    r"|\bseldon\b|\bvllm\b|\bmlserver\b|\btensorflow[_/ ]serving\b|\bbentoml\b|\bray serve\b"
-    r"|\bmodelmesh\b|\bInferenceService\b|\bpredictor\b")
 MAX_CONTEXT_CHARS = 200_000  # as extraction.MAX_CHARS: one linear regex over what is kept
 # The deciding line is about a pod's init container (`Init:CrashLoopBackOff`, KServe's storage
 # initializer downloading the model), not the serving container: the server never started, and
@@ -122,7 +109,6 @@ FEATURE_NAMES: tuple[str, ...] = (
     "init_container_line",  # the deciding line is about a pod's init container, not the server
     "uncovered_cause",  # the evidence is a cause no entry fixes: an image pull, a volume wait
     "azure_context",  # the paste shows Azure ML (a look-alike from another product does not)
-    "stack_shown",  # ... or a deployment, a Kubernetes pod, a model server (not only an error)
     "out_of_scope",  # another product's hosting, a training job, a local script's missing file
     "paste_length",  # log of the characters
     "paste_lines",  # log of the lines
@@ -147,7 +133,7 @@ CONTEXT_COLUMN = FEATURE_NAMES.index("context_none")
 # evidence against it only down; 0 leaves the data to say.
 _RAISES = ("score", "best_line_score", "matched_info", "specific_info", "pattern_hit",
            "support", "rare_overlap", "entry_coverage", "prose_score", "is_first", "margin_next",
-           "margin_rival", "rule_confident", "stack_shown", "precedent_entry")
+           "margin_rival", "rule_confident", "precedent_entry")
 _LOWERS = ("gap_to_first", "explained", "death_outside_serving", "build_outside_deployment",
            "import_outside_serving",
            "init_container_line", "uncovered_cause", "out_of_scope", "context_none",
@@ -175,8 +161,6 @@ class PasteShape:
     serving_around_death: float
     deployment: float
     azure: float
-    # Azure ML, a deployment's words, Kubernetes or a model server shows (_STACK).
-    stack: float
     out_of_scope: float
     volume_only: bool  # the paste's pod waits for a volume claim and for nothing else
     text: str = field(default="", repr=False)
@@ -202,8 +186,6 @@ def paste_shape(text: str, extracted: Extracted, paste: PreparedPaste,
     signals = extracted.signals
     errors = sum(1 for signal in signals if signal > 0)
     serving = serving_context(paste)
-    azure = bool(_AZURE.search(text[:MAX_CONTEXT_CHARS]))
-    deployment = deployment_context(paste)
     return PasteShape(
         length=math.log1p(len(text)) / 10.0,
         lines=math.log1p(text.count("\n") + 1) / 8.0,
@@ -215,9 +197,8 @@ def paste_shape(text: str, extracted: Extracted, paste: PreparedPaste,
         no_error_line=float(errors == 0),
         serving=float(serving),
         serving_around_death=float(serving_around_a_death(paste)),
-        deployment=float(deployment),
-        azure=float(azure),
-        stack=float(azure or deployment or bool(_STACK.search(text[:MAX_CONTEXT_CHARS]))),
+        deployment=float(deployment_context(paste)),
+        azure=float(bool(_AZURE.search(text[:MAX_CONTEXT_CHARS]))),
         out_of_scope=float(out_of_scope(text, serving)),
         volume_only=waits_for_volume_only(text),
         text=text,
@@ -289,7 +270,6 @@ def candidate_features(ranked: Sequence[EntryScore], paste: PreparedPaste, extra
             float((in_paste and after_image_pull(paste.lines, line))
                   or (shape.volume_only and index.entry_stages[scored.entry] == "schedule")),
             shape.azure,
-            shape.stack,
             shape.out_of_scope,
             shape.length,
             shape.lines,
