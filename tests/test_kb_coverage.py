@@ -344,6 +344,69 @@ def test_a_kill_inside_a_deployment_is_still_answered() -> None:
     assert result.answer is not None and result.answer.entry_id == "vm-out-of-memory"
 
 
+# Round 14: exit code 137 that the container runtime itself says was not the OOM killer's:
+# Kubernetes' `reason: Error` beside 137 (a liveness probe's restart, a platform tearing the
+# container down: the kubelet writes OOMKilled when memory killed it), Docker's
+# `"OOMKilled": false`. Every such paste of the evaluation pool was labelled something else than
+# out of memory; three were sure "out of memory" on the time split (features.death_not_oom).
+KILL_REASON_ERROR = """\
+Our scoring pod restarted again, from kubectl get pod scorer-7c9d -o yaml:
+
+    lastState:
+      terminated:
+        containerID: containerd://5e1f0a9c2b7d4e8f
+        exitCode: 137
+        finishedAt: "2026-11-30T08:02:11Z"
+        reason: Error
+        startedAt: "2026-11-30T08:00:40Z"
+    name: scorer
+    ready: true
+    restartCount: 3
+"""
+DOCKER_NOT_OOM_KILLED = """\
+our scoring container dies after a few requests, docker inspect on it says:
+
+        "State": {
+            "Status": "exited",
+            "Running": false,
+            "Paused": false,
+            "OOMKilled": false,
+            "Dead": false,
+            "Pid": 0,
+            "ExitCode": 137,
+"""
+# Another container of the same pod was OOM-killed: the runtime's OOMKilled outweighs an Error.
+TWO_CONTAINERS_ONE_OOM = """\
+kubectl describe pod scorer-7c9d-x2kqz -n models
+  scorer:
+    Last State:     Terminated
+      Reason:       OOMKilled
+      Exit Code:    137
+  log-shipper:
+    Last State:     Terminated
+      Reason:       Error
+      Exit Code:    137
+"""
+
+
+@pytest.mark.parametrize("paste", [KILL_REASON_ERROR, DOCKER_NOT_OOM_KILLED],
+                         ids=["reason-error", "docker-oomkilled-false"])
+def test_a_kill_the_runtime_says_was_not_for_memory_is_never_answered_confidently(
+        paste: str) -> None:
+    first = default_matcher().match(paste).matches[0]
+    assert first.entry_id == "vm-out-of-memory"  # still the closest candidate, for the thread
+    assert first.tier != "confident"
+
+
+@pytest.mark.parametrize("paste", [
+    KILL_REASON_ERROR.replace("reason: Error", "reason: OOMKilled"),
+    DOCKER_NOT_OOM_KILLED.replace('"OOMKilled": false', '"OOMKilled": true'),
+    TWO_CONTAINERS_ONE_OOM], ids=["reason-oomkilled", "docker-oomkilled-true", "two-containers"])
+def test_a_kill_the_runtime_says_was_for_memory_is_still_answered(paste: str) -> None:
+    result = default_matcher().match(paste)
+    assert result.answer is not None and result.answer.entry_id == "vm-out-of-memory"
+
+
 # Wordings of other model servers and of people, checked against the servers' source (round 5,
 # "rank"): each is ranked first. In this project's own words; none is an evaluation item.
 ROUND_FIVE = [

@@ -73,6 +73,7 @@ TIER_CONFIDENT_EXACT = "confident_exact"
 DEATH_OUTSIDE_COLUMN = FEATURE_NAMES.index("death_outside_serving")
 IMPORT_OUTSIDE_COLUMN = FEATURE_NAMES.index("import_outside_serving")
 BUILD_OUTSIDE_COLUMN = FEATURE_NAMES.index("build_outside_deployment")
+DEATH_NOT_OOM_COLUMN = FEATURE_NAMES.index("death_not_oom")
 
 
 def may_be_sure(row: Sequence[float]) -> bool:
@@ -90,10 +91,14 @@ def may_be_sure(row: Sequence[float]) -> bool:
     fails to start"; the weights alone cannot hold that line between a few thousandths.
     And a build-stage entry when nothing shows a deployment (features.build_outside_deployment,
     round 14): any project's Docker build prints a missing compiler, and retraining on round
-    13's holdout made such a bare build a sure "image build fails"."""
+    13's holdout made such a bare build a sure "image build fails".
+    Nor a kill the container runtime itself says was not the OOM killer's
+    (features.death_not_oom, round 14): `Reason: Error` beside exit code 137, or Docker's
+    `"OOMKilled": false`; the kill is a liveness probe's or a platform's, and every such paste
+    of the pool was labelled something other than out of memory (docs/eval.md, round 14)."""
     return not any(len(row) > column and row[column] > 0.5
                    for column in (DEATH_OUTSIDE_COLUMN, IMPORT_OUTSIDE_COLUMN,
-                                  BUILD_OUTSIDE_COLUMN))
+                                  BUILD_OUTSIDE_COLUMN, DEATH_NOT_OOM_COLUMN))
 
 
 def may_be_probable(row: Sequence[float], asks: bool) -> bool:

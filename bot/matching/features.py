@@ -75,6 +75,16 @@ _OTHER_ACTIVITY = re.compile(
     r"##\[error\]Exit code \d+ returned from process\b|"
     r"\btrain(ing)?\.py\b|\btraining (job|run|script)s?\b|\bEpoch \d+/\d+|\btorchrun\b|"
     r"torch\.distributed\.(elastic|run)\b|\bChildFailedError\b|\baccelerate launch\b")
+# The container runtime's own word that a kill was not the OOM killer's: Docker's
+# `"OOMKilled": false`, or Kubernetes' `Reason: Error` beside exit code 137 (the kubelet says
+# `OOMKilled` when the kernel killed it for memory; `Error` with 137 is a SIGKILL from
+# elsewhere: a liveness probe's restart, a platform tearing the container down). Kubernetes'
+# `Reason: OOMKilled` anywhere in the paste outweighs it (another container, another restart).
+_OOM_DENIED = re.compile(r"(?i)\bOOMKilled\W{0,3}\s*[:=]\s*\W?false\b")
+_KILL_REASON_ERROR = re.compile(
+    r"(?is)\b137\b.{0,200}?\breason\W{0,3}\s*[:=]?\s*\[?\W?Error\b"
+    r"|\breason\W{0,3}\s*[:=]?\s*\[?\W?Error\b.{0,200}?\b137\b")
+_REASON_OOM = re.compile(r"(?i)\breason\W{0,3}\s*[:=]?\s*\[?\W?OOMKilled\b")
 _QUESTION = re.compile(r"[?？]|\b(how|why|what|where|can i|is there)\b", re.IGNORECASE)
 
 FEATURE_NAMES: tuple[str, ...] = (
@@ -104,6 +114,7 @@ FEATURE_NAMES: tuple[str, ...] = (
     "rule_confident",  # the hand-written rule (confidence.py) would answer with it
     "process_death_only",  # the evidence only says some process was killed ...
     "death_outside_serving",  # ... and no deployment shows, or a build, CI job or training does
+    "death_not_oom",  # ... and the container runtime says the OOM killer did not do it
     "build_outside_deployment",  # a build-stage entry, and nothing shows a deployment
     "import_outside_serving",  # the evidence is only a missing Python module, nothing else ours
     "init_container_line",  # the deciding line is about a pod's init container, not the server
@@ -134,7 +145,8 @@ CONTEXT_COLUMN = FEATURE_NAMES.index("context_none")
 _RAISES = ("score", "best_line_score", "matched_info", "specific_info", "pattern_hit",
            "support", "rare_overlap", "entry_coverage", "prose_score", "is_first", "margin_next",
            "margin_rival", "rule_confident", "precedent_entry")
-_LOWERS = ("gap_to_first", "explained", "death_outside_serving", "build_outside_deployment",
+_LOWERS = ("gap_to_first", "explained", "death_outside_serving", "death_not_oom",
+           "build_outside_deployment",
            "import_outside_serving",
            "init_container_line", "uncovered_cause", "out_of_scope", "context_none",
            "precedent_none")
@@ -177,6 +189,15 @@ class PasteShape:
         when asked: a scan of a 40,000-character log costs ~2 ms, and only a death-only line in
         a serving paste asks."""
         return bool(_OTHER_ACTIVITY.search(self.text[:MAX_CONTEXT_CHARS]))
+
+    @cached_property
+    def oom_denied(self) -> bool:
+        """The container runtime says a kill in the paste was not the OOM killer's
+        (_OOM_DENIED, _KILL_REASON_ERROR) and names no OOM kill (_REASON_OOM). Read only when
+        a death-only line asks, as other_activity."""
+        head = self.text[:MAX_CONTEXT_CHARS]
+        return bool(_OOM_DENIED.search(head)) or (
+            bool(_KILL_REASON_ERROR.search(head)) and not _REASON_OOM.search(head))
 
 
 def paste_shape(text: str, extracted: Extracted, paste: PreparedPaste,
@@ -264,6 +285,7 @@ def candidate_features(ranked: Sequence[EntryScore], paste: PreparedPaste, extra
             float(position == 0 and rule > 0),
             float(death),
             float(outside),
+            float(death and shape.oom_denied),
             float(index.entry_stages[scored.entry] == "build" and not shape.deployment),
             float(import_outside),
             float(bool(_INIT_CONTAINER.search(body))),
