@@ -163,8 +163,14 @@ def test_cross_validated_quality(pool: tuple[EvalReport, dict[str, EvalReport], 
     # may_be_sure; the retrain had made a bare gcc failure sure), retrained: confident 0.923
     # (325), likely 0.713 (540), answered 0.285, confident on none 15 of 842, the rest as
     # above. Gates: reached less one paste.
+    # Round 14 merged (rank15: a stageless cause stated in the paste above its symptom;
+    # context15: a kill the runtime denies was for memory never sure; top15: five entries'
+    # missing wordings; retrained): top-1 0.836, top-3 0.929, confident 0.935 (323), likely
+    # 0.708 (551), answered 0.287, shown and right 0.657, confident on none 14 of 842. The
+    # likely gate is the target (0.70): top15's timeout-as-a-noun wording shows about ten
+    # more unrelated pastes as "probably" and 0.71 had no paste of room.
     report, _, _ = pool
-    gate(report, top1=0.82, top3=0.92, likely=0.71, shown_right=0.65, answered=0.28)
+    gate(report, top1=0.83, top3=0.92, likely=0.70, shown_right=0.65, answered=0.28)
 
 
 def test_dev_and_holdout_out_of_fold_in_the_pool(
@@ -251,7 +257,10 @@ def test_the_latest_holdouts_judged_by_models_of_the_earlier_files() -> None:
     right, top-1 0.627) replaces round 10's (5 of 5). A bare build never sure, retrained:
     confident 0.673 (49), likely 0.536 (125), answered 0.174, shown and right 0.526, the rest
     as above. Gates: reached less one paste; the confident figure is far under the 0.85
-    target, and is this round's problem."""
+    target, and is this round's problem. Round 14 merged (rank15, context15, top15,
+    retrained): top-1 0.753, top-3 0.905, confident 0.786 (42: 33 right), likely 0.557 (131),
+    answered 0.174, shown and right 0.558, confident on none 0.036 (6 of 167). Gates: reached
+    less one paste."""
     if not POOL_COMPLETE:
         pytest.skip("eval pool incomplete")
     names = [path.name for path in TRAINED_ON]
@@ -259,8 +268,8 @@ def test_the_latest_holdouts_judged_by_models_of_the_earlier_files() -> None:
     decided = time_split_decisions(read_all(TRAINED_ON), matcher, names, 3)
     report = summarise(decided)
     print(render_report(report, "time split, the three latest spent holdouts", misses=False))
-    gate(report, top1=0.71, top3=0.88, likely=0.52, shown_right=0.52, answered=0.16,
-         confident=0.66, on_none=0.054)
+    gate(report, top1=0.74, top3=0.90, likely=0.54, shown_right=0.55, answered=0.16,
+         confident=0.76, on_none=0.042)
 
 
 # Each spent final holdout, out of fold in the pool's run, after round 6. Its old gate judged
@@ -372,9 +381,11 @@ SPENT_GATES: dict[str, dict[str, float]] = {
     # fold in the pool's run before round 14's changes: top-1 0.610, top-3 0.881, confident
     # 0.455 (11: 5 right), likely 0.475 (40), answered 0.085, shown and right 0.407, confident
     # on none 2 of 49. A bare build never sure, retrained: confident 0.417 (12: 5 right),
-    # likely 0.474 (38), shown and right 0.390, confident on none 3 of 49.
-    "final_holdout13.jsonl": {"top1": 0.59, "top3": 0.86, "likely": 0.44, "shown_right": 0.37,
-                              "answered": 0.06, "confident": 0.38, "on_none": 0.082},
+    # likely 0.474 (38), shown and right 0.390, confident on none 3 of 49. Round 14 merged
+    # (retrained): top-1 0.695, top-3 0.898, confident 0.714 (7: 5 right), likely 0.500 (40),
+    # answered 0.085, shown and right 0.424, confident on none 1 of 49.
+    "final_holdout13.jsonl": {"top1": 0.67, "top3": 0.88, "likely": 0.47, "shown_right": 0.40,
+                              "answered": 0.06, "confident": 0.57, "on_none": 0.041},
 }
 
 
