@@ -22,7 +22,7 @@ from functools import lru_cache
 from typing import Literal
 
 from bot.knowledge.loader import cached_knowledge_base
-from bot.knowledge.model import KnowledgeBase
+from bot.knowledge.model import KIND_PROCEDURE, KnowledgeBase
 from bot.matching.confidence import confident_count
 from bot.matching.context import ContextModel, paste_terms, shipped_context
 from bot.matching.decision import (
@@ -55,10 +55,10 @@ from bot.matching.precedents import (
     shipped_precedents,
 )
 from bot.matching.prose import ProseIndex
-from bot.matching.ranking import by_kind, by_precedents
+from bot.matching.ranking import by_failed_deployment, by_kind, by_precedents
 from bot.matching.result import Match, MatchResult
 from bot.matching.scoring import EntryScore, Evidence, PreparedPaste, prepare, score_entries
-from bot.matching.stages import passed_stages, unfinished_start_line
+from bot.matching.stages import failed_deployment_line, passed_stages, unfinished_start_line
 from bot.redaction import sanitize
 
 log = logging.getLogger(__name__)
@@ -130,6 +130,10 @@ class Matcher:
         self.kb = kb
         self.index = build_index(kb)  # from the disk cache for a large, unchanged KB
         self.prose = ProseIndex(kb)
+        # The procedures for reading a deployment's logs: the next step for a failed deployment
+        # whose paste shows no cause (ranking.by_failed_deployment).
+        self.logs_entries = tuple(number for number, entry in enumerate(kb.entries)
+                                  if entry.kind == KIND_PROCEDURE and "logs" in entry.tags)
         # None: the hand-written rule of confidence.py decides (confident or unknown only).
         self.model = shipped_model() if model == "shipped" else model
         # None: no precedents (the signatures alone find candidates, their features are 'no
@@ -168,6 +172,10 @@ class Matcher:
             # line, but its words still name the error, so it is not taken for a description.
             prose = self.prose.search(text if isinstance(text, str) else "\n".join(paste.lines))
             ranked = _with_prose_candidates(ranked, prose)
+        failed = failed_deployment_line(text, paste.lines)
+        if failed is not None:
+            ranked = by_failed_deployment(ranked, self.index.entry_kinds, self.logs_entries,
+                                          failed)
         plain = text if isinstance(text, str) else ""
         terms = paste_terms(plain)
         context_none = 1.0 - float(self.context.answerable([terms])[0]) \
