@@ -91,7 +91,7 @@ UNFINISHED_START_SOURCE = "(init() was called and never returned before the time
 # added here scores at most this much (below any cause shown; the decision model judges it by
 # its empty word evidence).
 FAILED_DEPLOYMENT_PLACE = 2
-FAILED_DEPLOYMENT_SCORE = 40.0
+FAILED_DEPLOYMENT_SCORE = 20.0
 FAILED_DEPLOYMENT_SOURCE = "(an Azure ML deployment failed and the paste does not show why)"
 # Points a whole share of the nearest labelled pastes' vote is worth to an entry when the
 # paste's best evidence is weak (by_precedents): as much as a modest signature match, less
