@@ -90,6 +90,9 @@ class Survey:
     words: Counter[str]  # precedents.paste_words
     rows: list[list[float]]  # features of ranked[:CANDIDATES], without precedents
     terms: frozenset[str] = frozenset()  # context.paste_terms, for a context model to learn
+    # The key line that says an Azure ML deployment failed (-1: none kept), None when the paste
+    # shows no failed deployment (stages.failed_deployment_line; ranking.by_failed_deployment).
+    failed_deployment: int | None = None
 
 
 @dataclass(frozen=True)
@@ -182,16 +185,19 @@ class Matcher:
             if self.context is not None else math.nan
         shape = paste_shape(plain, extracted, paste, context_none, reported)
         rows = candidate_features(ranked, paste, extracted, self.index, shape, prose)
-        return Survey(extracted, paste, ranked, prose, shape, paste_words(paste), rows, terms)
+        return Survey(extracted, paste, ranked, prose, shape, paste_words(paste), rows, terms,
+                      failed)
 
     def conclude(self, survey: Survey, verdict: Verdict) -> Assessment:
         """The survey with what the precedents say: their extra candidates and features."""
         listed = _with_precedent_candidates(survey.ranked, verdict, survey.paste,
                                             self.index.entry_numbers)
         # A weak lead's near-tie broken by how earlier reports like this one were labelled.
-        ranked = by_precedents(
+        pulled = by_precedents(
             listed, lambda scored: verdict.share(self.index.entry_ids[scored.entry]),
             verdict.shares.get(NONE_LABEL, 0.0))
+        ranked = pulled if survey.failed_deployment is None else by_failed_deployment(
+            pulled, self.index.entry_kinds, self.logs_entries, survey.failed_deployment)
         if ranked is survey.ranked:  # no candidate added: the survey's features still hold
             rows = with_precedent_columns(survey.rows, ranked, self.index, verdict,
                                           survey.shape.context_none)
@@ -201,7 +207,7 @@ class Matcher:
         found = {item.entry for item in survey.ranked}
         return Assessment(survey.extracted, survey.paste, ranked, rows, verdict,
                           frozenset(item.entry for item in ranked if item.entry not in found),
-                          survey.rows, first_by_precedents=ranked is not listed,
+                          survey.rows, first_by_precedents=pulled is not listed,
                           asks=survey.shape.asks)
 
     def _match(self, text: str, *, top: int, lang: str) -> MatchResult:

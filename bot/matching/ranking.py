@@ -240,20 +240,22 @@ def shows_cause(scored: EntryScore, kind: str) -> bool:
     return kind != KIND_PROCEDURE and scored.pattern_found and scored.score >= CAUSE_MIN
 
 
-def by_failed_deployment(ranked: Sequence[EntryScore], kinds: Sequence[str],
+def by_failed_deployment(ranked: list[EntryScore], kinds: Sequence[str],
                          logs_entries: Sequence[int], failed_line: int) -> list[EntryScore]:
     """`ranked` with the logs procedure (`logs_entries`: procedure entries tagged `logs`) among
     the first FAILED_DEPLOYMENT_PLACE + 1 entries, for a paste that shows a failed Azure ML
     deployment (stages.failed_deployment) and no cause: the next step for any such failure,
     listed below the best diagnoses the paste has, never above them. `failed_line` is the key
     line that says the deployment failed (-1 when extraction kept none), the evidence of an
-    entry added here. The same list when a cause is shown or the procedure is already listed."""
+    entry added here. The same list (the very object) when a cause is shown or the procedure
+    is already listed. Applied once more after the precedents (matcher.conclude): an entry they
+    add may not push the procedure out of the first three either."""
+    if not logs_entries or any(shows_cause(item, kinds[item.entry]) for item in ranked):
+        return ranked
+    place = min(FAILED_DEPLOYMENT_PLACE, len(ranked))
+    if any(item.entry in logs_entries for item in ranked[:place + 1]):
+        return ranked
     order = list(ranked)
-    if not logs_entries or any(shows_cause(item, kinds[item.entry]) for item in order):
-        return order
-    place = min(FAILED_DEPLOYMENT_PLACE, len(order))
-    if any(item.entry in logs_entries for item in order[:place + 1]):
-        return order
     found = next((item for item in order if item.entry in logs_entries), None)
     if found is not None:
         order.remove(found)
