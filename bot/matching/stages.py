@@ -110,14 +110,16 @@ def unfinished_start_line(text: object, lines: Sequence[str]) -> int | None:
 # by the SDK (v2's poller `OperationFailed`, v1's polling terminal state or timeout) or by the
 # person ("fails at the deployment step", "Cannot Deploy", "won't deploy", "deploying ...
 # fails"). Either alone is common: Azure ML pastes of training jobs, and "the deployment
-# failed" from every other platform.
+# failed" from every other platform. "Deployed" is a deployment that worked, and a failure told
+# after a call, a test or a score ("deploy the model and call the API, it fails") is a request's.
 _AZURE_ML = re.compile(
     r"(?i)\bazure ?ml\b|\bazureml|\baml\b|\bazure machine learning\b|\b(aci|aks)?webservice\b"
     r"|\bwait_for_deployment\b|\bModel\.deploy\(|\b(managed|kubernetes)onlinedeployment\b"
     r"|\bonline[ _-]?(deployment|endpoint)s?\b|\baz ml\b|\bml_client\b|\bACI\b"
     r"|\bAzure Container Instances?\b")
 _DEPLOYMENT_FAILED = re.compile(
-    r"(?i)\bdeploy(ing|ment|ments|ed)?\b[^.\n]{0,80}?\b(fail(s|ed|ing|ure|ures)?|errors?"
+    r"(?i)\bdeploy(ing|ment|ments)?\b(?:(?!\b(call|calling|invok\w*|request\w*|consum\w*"
+    r"|test\w*|predict\w*|scor\w*|batch)\b)[^.\n]){0,80}?\b(fail(s|ed|ing|ure|ures)?|errors?"
     r"|(is ?n.t|is not|does ?n.t|does not|won.t|not) work(ing)?|unsuccessful(ly)?)\b"
     r"|\b(fail(s|ed|ing)?|unable|can ?not|can.t|cannot|couldn.t|could not|won.t|not able)\b"
     r"[^.\n]{0,25}?\bdeploy\b"
