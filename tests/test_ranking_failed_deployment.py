@@ -53,6 +53,9 @@ CLI_LOGIN = """\
 az ml online-endpoint list -g rg-demo -w ws-demo
 ERROR: AADSTS700082: The refresh token has expired due to inactivity. Please run 'az login'.
 """
+# A deployment that worked, and a request to it that failed: the request's problem.
+CALLED_AFTER_DEPLOY = ("I deployed the model to ACI with Model.deploy() and it is Healthy; "
+                       "when I call the scoring URI it returns an error: 502 Bad Gateway")
 TRAINING_JOB = """\
 az ml job create -f train.yml -g rg-demo -w ws-demo
 Execution failed. User process 'python' exited with status code 1.
@@ -82,7 +85,7 @@ def test_a_deployment_whose_cause_is_shown_keeps_its_cause_first() -> None:
 
 
 def test_other_failures_are_not_deployments_of_ours() -> None:
-    for text in (ARM_TEMPLATE, CLI_LOGIN, TRAINING_JOB):
+    for text in (ARM_TEMPLATE, CLI_LOGIN, TRAINING_JOB, CALLED_AFTER_DEPLOY):
         assert not failed_deployment(text), text
         assert failed_deployment_line(text, text.splitlines()) is None
 
