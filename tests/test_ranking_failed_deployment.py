@@ -107,6 +107,13 @@ def test_the_procedure_goes_below_the_diagnoses_never_above() -> None:
     assert order[FAILED_DEPLOYMENT_PLACE].best.line == 2
 
 
+def test_a_procedure_found_further_down_is_moved_up_with_a_score_to_show() -> None:
+    ranked = [_scored(0, 45.0), _scored(1, 40.0), _scored(2, 30.0), _scored(4, 0.0)]
+    order = by_failed_deployment(ranked, KINDS, [4], failed_line=0)
+    assert [item.entry for item in order] == [0, 1, 4, 2]
+    assert order[2].score == 20.0 and not order[2].explained
+
+
 def test_alone_when_nothing_else_scored() -> None:
     order = by_failed_deployment([], KINDS, [4], failed_line=-1)
     assert [item.entry for item in order] == [4]

@@ -256,12 +256,15 @@ def by_failed_deployment(ranked: list[EntryScore], kinds: Sequence[str],
     if any(item.entry in logs_entries for item in ranked[:place + 1]):
         return ranked
     order = list(ranked)
+    # As much as the weakest entry kept above it, at most FAILED_DEPLOYMENT_SCORE: a candidate
+    # shown with a score of its own, never a rival to the entries above.
+    score = min([FAILED_DEPLOYMENT_SCORE] + [item.score for item in order[:place]])
     found = next((item for item in order if item.entry in logs_entries), None)
     if found is not None:
         order.remove(found)
-        offered = replace(found, explained=False)
+        offered = replace(found, explained=False, score=max(found.score, score),
+                          rank=max(found.rank, score))
     else:
-        score = min([FAILED_DEPLOYMENT_SCORE] + [item.score for item in order[:place]])
         evidence = Evidence(score, 0.0, failed_line, failed_line, None, FAILED_DEPLOYMENT_SOURCE)
         offered = EntryScore(logs_entries[0], score, evidence, 1, score)
     return [*order[:place], offered, *order[place:]]
