@@ -22,7 +22,7 @@ from functools import lru_cache
 from typing import Literal
 
 from bot.knowledge.loader import cached_knowledge_base
-from bot.knowledge.model import KnowledgeBase
+from bot.knowledge.model import KIND_PROCEDURE, KnowledgeBase
 from bot.matching.confidence import confident_count
 from bot.matching.context import ContextModel, paste_terms, shipped_context
 from bot.matching.decision import (
@@ -55,10 +55,10 @@ from bot.matching.precedents import (
     shipped_precedents,
 )
 from bot.matching.prose import ProseIndex
-from bot.matching.ranking import by_kind, by_precedents
+from bot.matching.ranking import by_failed_deployment, by_kind, by_precedents
 from bot.matching.result import Match, MatchResult
 from bot.matching.scoring import EntryScore, Evidence, PreparedPaste, prepare, score_entries
-from bot.matching.stages import passed_stages, unfinished_start_line
+from bot.matching.stages import failed_deployment_line, passed_stages, unfinished_start_line
 from bot.redaction import sanitize
 
 log = logging.getLogger(__name__)
@@ -90,6 +90,9 @@ class Survey:
     words: Counter[str]  # precedents.paste_words
     rows: list[list[float]]  # features of ranked[:CANDIDATES], without precedents
     terms: frozenset[str] = frozenset()  # context.paste_terms, for a context model to learn
+    # The key line that says an Azure ML deployment failed (-1: none kept), None when the paste
+    # shows no failed deployment (stages.failed_deployment_line; ranking.by_failed_deployment).
+    failed_deployment: int | None = None
 
 
 @dataclass(frozen=True)
@@ -130,6 +133,10 @@ class Matcher:
         self.kb = kb
         self.index = build_index(kb)  # from the disk cache for a large, unchanged KB
         self.prose = ProseIndex(kb)
+        # The procedures for reading a deployment's logs: the next step for a failed deployment
+        # whose paste shows no cause (ranking.by_failed_deployment).
+        self.logs_entries = tuple(number for number, entry in enumerate(kb.entries)
+                                  if entry.kind == KIND_PROCEDURE and "logs" in entry.tags)
         # None: the hand-written rule of confidence.py decides (confident or unknown only).
         self.model = shipped_model() if model == "shipped" else model
         # None: no precedents (the signatures alone find candidates, their features are 'no
@@ -168,22 +175,29 @@ class Matcher:
             # line, but its words still name the error, so it is not taken for a description.
             prose = self.prose.search(text if isinstance(text, str) else "\n".join(paste.lines))
             ranked = _with_prose_candidates(ranked, prose)
+        failed = failed_deployment_line(text, paste.lines)
+        if failed is not None:
+            ranked = by_failed_deployment(ranked, self.index.entry_kinds, self.logs_entries,
+                                          failed)
         plain = text if isinstance(text, str) else ""
         terms = paste_terms(plain)
         context_none = 1.0 - float(self.context.answerable([terms])[0]) \
             if self.context is not None else math.nan
         shape = paste_shape(plain, extracted, paste, context_none, reported)
         rows = candidate_features(ranked, paste, extracted, self.index, shape, prose)
-        return Survey(extracted, paste, ranked, prose, shape, paste_words(paste), rows, terms)
+        return Survey(extracted, paste, ranked, prose, shape, paste_words(paste), rows, terms,
+                      failed)
 
     def conclude(self, survey: Survey, verdict: Verdict) -> Assessment:
         """The survey with what the precedents say: their extra candidates and features."""
         listed = _with_precedent_candidates(survey.ranked, verdict, survey.paste,
                                             self.index.entry_numbers)
         # A weak lead's near-tie broken by how earlier reports like this one were labelled.
-        ranked = by_precedents(
+        pulled = by_precedents(
             listed, lambda scored: verdict.share(self.index.entry_ids[scored.entry]),
             verdict.shares.get(NONE_LABEL, 0.0))
+        ranked = pulled if survey.failed_deployment is None else by_failed_deployment(
+            pulled, self.index.entry_kinds, self.logs_entries, survey.failed_deployment)
         if ranked is survey.ranked:  # no candidate added: the survey's features still hold
             rows = with_precedent_columns(survey.rows, ranked, self.index, verdict,
                                           survey.shape.context_none)
@@ -193,7 +207,7 @@ class Matcher:
         found = {item.entry for item in survey.ranked}
         return Assessment(survey.extracted, survey.paste, ranked, rows, verdict,
                           frozenset(item.entry for item in ranked if item.entry not in found),
-                          survey.rows, first_by_precedents=ranked is not listed,
+                          survey.rows, first_by_precedents=pulled is not listed,
                           asks=survey.shape.asks)
 
     def _match(self, text: str, *, top: int, lang: str) -> MatchResult:

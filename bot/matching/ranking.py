@@ -86,6 +86,13 @@ PASSED_ALTERNATIVE_MIN = 25.0
 # decision model judges it by its (empty) word evidence, so it is never sure on this alone.
 UNFINISHED_START_SCORE = 50.0
 UNFINISHED_START_SOURCE = "(init() was called and never returned before the timeout)"
+# The logs procedure offered for a failed Azure ML deployment whose paste shows no cause: at
+# most this many entries stay above it (it is the next step, not the diagnosis), and an entry
+# added here scores at most this much (below any cause shown; the decision model judges it by
+# its empty word evidence).
+FAILED_DEPLOYMENT_PLACE = 2
+FAILED_DEPLOYMENT_SCORE = 20.0
+FAILED_DEPLOYMENT_SOURCE = "(an Azure ML deployment failed and the paste does not show why)"
 # Points a whole share of the nearest labelled pastes' vote is worth to an entry when the
 # paste's best evidence is weak (by_precedents): as much as a modest signature match, less
 # than an entry only the precedents found can score on its own (matcher.PRECEDENT_SCORE).
@@ -225,6 +232,42 @@ def by_unfinished_start(ranked: Sequence[EntryScore], kinds: Sequence[str],
     rest = [replace(item, explained=True) if stages[item.entry] == "serve" else item
             for item in order if item is not top]
     return [top, *rest]
+
+
+def shows_cause(scored: EntryScore, kind: str) -> bool:
+    """A diagnosis the paste states: one of its authored patterns matched, at a cause's score
+    (an init() traceback, OOMKilled, a FailedScheduling event), not a few words of prose."""
+    return kind != KIND_PROCEDURE and scored.pattern_found and scored.score >= CAUSE_MIN
+
+
+def by_failed_deployment(ranked: list[EntryScore], kinds: Sequence[str],
+                         logs_entries: Sequence[int], failed_line: int) -> list[EntryScore]:
+    """`ranked` with the logs procedure (`logs_entries`: procedure entries tagged `logs`) among
+    the first FAILED_DEPLOYMENT_PLACE + 1 entries, for a paste that shows a failed Azure ML
+    deployment (stages.failed_deployment) and no cause: the next step for any such failure,
+    listed below the best diagnoses the paste has, never above them. `failed_line` is the key
+    line that says the deployment failed (-1 when extraction kept none), the evidence of an
+    entry added here. The same list (the very object) when a cause is shown or the procedure
+    is already listed. Applied once more after the precedents (matcher.conclude): an entry they
+    add may not push the procedure out of the first three either."""
+    if not logs_entries or any(shows_cause(item, kinds[item.entry]) for item in ranked):
+        return ranked
+    place = min(FAILED_DEPLOYMENT_PLACE, len(ranked))
+    if any(item.entry in logs_entries for item in ranked[:place + 1]):
+        return ranked
+    order = list(ranked)
+    # As much as the weakest entry kept above it, at most FAILED_DEPLOYMENT_SCORE: a candidate
+    # shown with a score of its own, never a rival to the entries above.
+    score = min([FAILED_DEPLOYMENT_SCORE] + [item.score for item in order[:place]])
+    found = next((item for item in order if item.entry in logs_entries), None)
+    if found is not None:
+        order.remove(found)
+        offered = replace(found, explained=False, score=max(found.score, score),
+                          rank=max(found.rank, score))
+    else:
+        evidence = Evidence(score, 0.0, failed_line, failed_line, None, FAILED_DEPLOYMENT_SOURCE)
+        offered = EntryScore(logs_entries[0], score, evidence, 1, score)
+    return [*order[:place], offered, *order[place:]]
 
 
 def by_kind(ranked: Sequence[EntryScore], kinds: Sequence[str],

@@ -100,3 +100,45 @@ def unfinished_start_line(text: object, lines: Sequence[str]) -> int | None:
         return None
     return max((number for number, line in enumerate(lines) if _TIMED_OUT.search(line)),
                default=-1)
+
+
+# A failed Azure ML deployment whose paste may not say why (tests/eval/README.md: such a paste
+# is labelled with the logs procedure, since reading the logs is the next step). Two things,
+# anywhere in the paste: the product's own names (its SDKs, CLI, classes, the service and its
+# compute targets; `AZUREML_MODEL_DIR` and `azureml.core` count, a bare "Azure" does not: an
+# ARM template's `DeploymentFailed` is another product's), and a deployment that failed, told
+# by the SDK (v2's poller `OperationFailed`, v1's polling terminal state or timeout) or by the
+# person ("fails at the deployment step", "Cannot Deploy", "won't deploy", "deploying ...
+# fails"). Either alone is common: Azure ML pastes of training jobs, and "the deployment
+# failed" from every other platform. "Deployed" is a deployment that worked, and a failure told
+# after a call, a test or a score ("deploy the model and call the API, it fails") is a request's.
+_AZURE_ML = re.compile(
+    r"(?i)\bazure ?ml\b|\bazureml|\baml\b|\bazure machine learning\b|\b(aci|aks)?webservice\b"
+    r"|\bwait_for_deployment\b|\bModel\.deploy\(|\b(managed|kubernetes)onlinedeployment\b"
+    r"|\bonline[ _-]?(deployment|endpoint)s?\b|\baz ml\b|\bml_client\b|\bACI\b"
+    r"|\bAzure Container Instances?\b")
+_DEPLOYMENT_FAILED = re.compile(
+    r"(?i)\bdeploy(ing|ment|ments)?\b(?:(?!\b(call|calling|invok\w*|request\w*|consum\w*"
+    r"|test\w*|predict\w*|scor\w*|batch)\b)[^.\n]){0,80}?\b(fail(s|ed|ing|ure|ures)?|errors?"
+    r"|(is ?n.t|is not|does ?n.t|does not|won.t|not) work(ing)?|unsuccessful(ly)?)\b"
+    r"|\b(fail(s|ed|ing)?|unable|can ?not|can.t|cannot|couldn.t|could not|won.t|not able)\b"
+    r"[^.\n]{0,25}?\bdeploy\b"
+    r"|\bdoes not deploy\b|\bOperationFailed\b|\bDeploymentTimedOut\b"
+    r"|\bpolling reached non-successful terminal state\b")
+
+
+def failed_deployment(text: object) -> bool:
+    """True when the paste shows an Azure ML deployment that failed (or timed out): the
+    product's names and a failure of a deployment, in the SDK's words or the person's. Read on
+    the whole paste, as unfinished_start: a title or a sentence of prose is often all there is."""
+    return (isinstance(text, str) and _DEPLOYMENT_FAILED.search(text) is not None
+            and _AZURE_ML.search(text) is not None)
+
+
+def failed_deployment_line(text: object, lines: Sequence[str]) -> int | None:
+    """For a paste that shows a failed Azure ML deployment (failed_deployment), the first key
+    line that says the deployment failed, or -1 when extraction kept none; None otherwise."""
+    if not failed_deployment(text):
+        return None
+    return next((number for number, line in enumerate(lines)
+                 if _DEPLOYMENT_FAILED.search(line)), -1)
