@@ -136,20 +136,17 @@ def waits_for_volume_only(text: str) -> bool:
 # The memory that ran out is a GPU's (tests/eval/LABELS.md: `CUDA out of memory` is `none`):
 # no entry's fix is for it (the out-of-memory entry raises the container's RAM, which does
 # nothing for a model that does not fit the GPU). The words for running out of memory ...
-_OOM = (r"(?:out[ -]of[ -]memory|\bOOM\b(?![-_ ]?kill)|OutOfMemory|\bnot enough (?:GPU |device )?"
+_OOM = (r"(?i:out[ -]of[ -]memory|\bOOM\b(?![-_ ]?kill)|OutOfMemory|\bnot enough (?:GPU |device )?"
         r"memory\b|\black of device memory\b|\bCUBLAS_STATUS_ALLOC_FAILED\b)")
-# ... and for a GPU: the words, and the data-centre and desktop models' names as NVIDIA and AMD
-# print them (A100, H100, L40S, T4, RTX 4090, MI300X), case-sensitive so that a hex id's
-# `a058` is not one.
-_GPU = (r"(?:\b(?i:CUDA|GPUs?|VRAM|device memory|nvidia|ROCm|HIP)\b"
+# ... and for a GPU: the words (CUDA's own names too: `cudaMalloc`), and the data-centre and
+# desktop models' names as NVIDIA and AMD print them (A100, H100, L40S, T4, RTX 4090, MI300X),
+# case-sensitive so that a hex id's `a058` is not one.
+_GPU = (r"(?:(?i:\b(?:CUDA\w*|GPUs?|VRAM|device memory|nvidia|ROCm|HIP)\b)"
         r"|\b(?:[AHLV]\d{2,4}[A-Z]?|T4|L4|RTX ?\d{4}|MI\d{3}X?)\b)")
-# Said in one breath: a GPU's own out-of-memory error (PyTorch's `torch.cuda.OutOfMemoryError:
-# CUDA out of memory`, `CUDA error: out of memory`, "out of GPU memory"), or the words for
-# running out of memory within a sentence or two of a GPU.
-_GPU_OOM = re.compile(rf"(?s){_OOM}.{{0,160}}?{_GPU}|{_GPU}.{{0,160}}?{_OOM}", re.IGNORECASE)
-_GPU_OOM_NAMED = _Named(_GPU_OOM, ("out of memory", "out-of-memory", "oom", "outofmemory",
-                                   "not enough", "lack of device memory",
-                                   "cublas_status_alloc_failed"))
+# Said in one breath: the words for running out of memory within a sentence or two of a GPU.
+_GPU_OOM = re.compile(rf"(?s){_OOM}.{{0,160}}?{_GPU}|{_GPU}.{{0,160}}?{_OOM}")
+# Every match holds one of these (the words above, lower-cased).
+_GPU_OOM_NAMED = _Named(_GPU_OOM, ("memory", "oom", "cublas_status_alloc_failed"))
 # What says the memory was the host's after all: a kill by the kernel or the container runtime
 # (OOMKilled, exit code 137, SIGKILL, "Killed"), or the paste saying there is no GPU ...
 _HOST_KILL = re.compile(
@@ -158,7 +155,8 @@ _HOST_KILL = re.compile(
     r"(?:a )?(?:GPU|CUDA)\b")
 # ... or, when the GPU is only named nearby, a pod or container said to be out of memory (its
 # memory limit: "the pod is stuck restarting because it is OOM" on a GPU node).
-_POD_OOM = re.compile(rf"(?is)\b(?:pod|container)s?\b.{{0,80}}{_OOM}|{_OOM}.{{0,40}}\b(?:pod|container)s?\b")
+_POD_OOM = re.compile(rf"(?is)\b(?:pod|container)s?\b.{{0,80}}{_OOM}"
+                      rf"|{_OOM}.{{0,40}}\b(?:pod|container)s?\b")
 # A GPU's own words for it: PyTorch's `torch.cuda.OutOfMemoryError: CUDA out of memory`,
 # `CUDA error: out of memory`, "CUDA OOM", "out of GPU memory", "lack of device memory".
 _EXPLICIT_GPU_OOM = re.compile(
