@@ -221,8 +221,8 @@ EVAL = Path(__file__).resolve().parent / "eval"
 
 
 @pytest.mark.parametrize("named", [scope._JOB_NAMED, scope._OTHER_PRODUCT_NAMED,
-                                   scope._VOLUME_WAIT_NAMED, scope._GPU_OOM_NAMED],
-                         ids=["job", "other-product", "volume-wait", "gpu-memory"])
+                                   scope._VOLUME_WAIT_NAMED, scope._OOM_NAMED],
+                         ids=["job", "other-product", "volume-wait", "out-of-memory"])
 def test_the_fixed_strings_checked_first_never_hide_a_match(named: scope._Named) -> None:
     # The strings are a fast pre-check (a 40,000-character log: 16 ms -> under 1 ms): every
     # text the regex matches must hold one of them, or a look-alike would be answered again.
