@@ -174,15 +174,22 @@ _EXPLICIT_GPU_OOM = re.compile(
     r"(?:GPU|device|VRAM) memory\b|\bout[ -]of[ -]memory (?:on|in) (?:the )?GPU\b")
 
 
+def _gpu_beside(head: str, start: int, end: int) -> bool:
+    """A GPU's word ends at most GPU_REACH characters before head[start:end] or starts at most
+    GPU_REACH after it."""
+    low = max(0, start - GPU_REACH - _GPU_WORD_ROOM)
+    return any(low + found.end() >= start - GPU_REACH and low + found.start() <= end + GPU_REACH
+               for found in _GPU_WORDS.finditer(head[low:end + GPU_REACH + _GPU_WORD_ROOM]))
+
+
 def gpu_memory(text: str) -> bool:
     """The paste says a GPU ran out of memory, and nothing says the host's memory did."""
     head = text[:MAX_CHARS]
     if not any(needle in head.lower() for needle in _OOM_NAMED.needles):
         return False
     ooms = [(found.start(), found.end()) for found in _OOM_WORDS.finditer(head)]
-    reach = GPU_REACH + _GPU_WORD_ROOM
-    if not any(_GPU_WORDS.search(head[max(0, start - reach):end + reach])
-               for start, end in ooms) or _HOST_KILL.search(head):
+    if not any(_gpu_beside(head, start, end) for start, end in ooms) \
+            or _HOST_KILL.search(head):
         return False
     return bool(_EXPLICIT_GPU_OOM.search(head)) or not any(
         _POD.search(head[max(0, start - 80):end + 40]) for start, end in ooms)
