@@ -185,7 +185,8 @@ def _gpu_beside(head: str, start: int, end: int) -> bool:
 def gpu_memory(text: str) -> bool:
     """The paste says a GPU ran out of memory, and nothing says the host's memory did."""
     head = text[:MAX_CHARS]
-    if not any(needle in head.lower() for needle in _OOM_NAMED.needles):
+    lowered = head.lower()
+    if not any(needle in lowered for needle in _OOM_NAMED.needles):
         return False
     ooms = [(found.start(), found.end()) for found in _OOM_WORDS.finditer(head)]
     if not any(_gpu_beside(head, start, end) for start, end in ooms) \
