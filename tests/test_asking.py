@@ -35,6 +35,11 @@ def asked(text: str) -> bool:
     "AKS 클러스터의 GPU 노드에 모델을 배포하는 방법이 있나요?",
     "컨테이너 메모리 제한을 늘릴 수 있나요?",
     "관리형 온라인 엔드포인트에서 스코어링 타임아웃 설정을 지원하나요?",
+    # A link inside the question: its dots do not end the sentence (round 14, likely15).
+    "We only need the REST server; the gRPC one takes GPU memory too.\nCan we add an option "
+    "at https://github.com/example/serving/blob/4f2a9c1/python/server/app.py#L50 to choose "
+    "which server starts?",
+    "Is it possible to set the port in https://example.org/docs/serving.html?",
 ])
 def test_requests_and_how_to_questions_ask(text: str) -> None:
     assert asked(text)
@@ -53,6 +58,9 @@ def test_requests_and_how_to_questions_ask(text: str) -> None:
     "Is there a way to keep the container running?\n"
     "Warning  BackOff  2m (x12 over 5m)  kubelet  Back-off restarting failed container",
     "Can I raise the timeout?\nHTTP/1.1 504 Gateway Timeout",
+    # A link's query string is not a question mark.
+    "Can we deploy from https://ml.azure.com/endpoints?wsid=/subscriptions/x&tid=y at all, "
+    "the pod keeps restarting after deploy",
     # No cue at all: a description of a failure.
     "the container keeps restarting after deploy, the log shows init failing",
 ])

@@ -19,7 +19,12 @@ from bot.knowledge.training import unspent_final_holdouts
 from bot.matching import scope
 from bot.matching.features import FEATURE_NAMES
 from bot.matching.matcher import default_matcher
-from bot.matching.scope import after_image_pull, out_of_scope, waits_for_volume_only
+from bot.matching.scope import (
+    after_image_pull,
+    gpu_memory,
+    out_of_scope,
+    waits_for_volume_only,
+)
 
 # ----- an image that cannot be pulled
 
@@ -216,8 +221,8 @@ EVAL = Path(__file__).resolve().parent / "eval"
 
 
 @pytest.mark.parametrize("named", [scope._JOB_NAMED, scope._OTHER_PRODUCT_NAMED,
-                                   scope._VOLUME_WAIT_NAMED],
-                         ids=["job", "other-product", "volume-wait"])
+                                   scope._VOLUME_WAIT_NAMED, scope._OOM_NAMED],
+                         ids=["job", "other-product", "volume-wait", "out-of-memory"])
 def test_the_fixed_strings_checked_first_never_hide_a_match(named: scope._Named) -> None:
     # The strings are a fast pre-check (a 40,000-character log: 16 ms -> under 1 ms): every
     # text the regex matches must hold one of them, or a look-alike would be answered again.
@@ -227,7 +232,73 @@ def test_the_fixed_strings_checked_first_never_hide_a_match(named: scope._Named)
     texts = [json.loads(line)["text"] for path in files
              for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     texts += [SAGEMAKER_MODEL_ERROR, HEROKU_BOOT, AZURE_ML_JOB, PYTORCH_JOB, YARN_KILL,
-              AZURE_ML_FROM_APP_SERVICE, VOLUME_ONLY, VOLUME_AND_GPU, OPENAI_API_502]
+              AZURE_ML_FROM_APP_SERVICE, VOLUME_ONLY, VOLUME_AND_GPU, OPENAI_API_502,
+              *GPU_OUT_OF_MEMORY, *HOST_OUT_OF_MEMORY_NEAR_A_GPU]
     found = [text for text in texts if named.pattern.search(text)]
     assert len(found) >= 5  # the check below must have something to check
     assert [text[:80] for text in found if not named.search(text, text.lower())] == []
+
+
+# ----- a GPU out of memory (round 14, likely15: docs/eval.md)
+
+# PyTorch's own error in a model server's log: the model does not fit the GPU, and raising the
+# container's memory (the out-of-memory entry's fix) does nothing for it (LABELS.md: none).
+TORCH_CUDA_OOM = """\
+2026-11-30 07:12:40 ERROR model_runner.py:212 warm-up failed
+Traceback (most recent call last):
+  File "/usr/local/lib/python3.11/site-packages/server/model_runner.py", line 208, in warmup
+    logits = self.model(batch)
+torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB. GPU 0 has a total capacity of 23.68 GiB of which 1.12 GiB is free.
+The inference container exits and restarts.
+"""  # noqa: E501
+# A person's report: the launcher dies after running out of memory on a named GPU.
+GPU_OOM_PROSE = """\
+Server crashes after an OOM during the benchmark
+
+Docker image 2.1 on an L40S (48 GB). After the first request with 16k tokens of prompt the
+model runs out of memory and the launcher exits; it never comes back up.
+"""
+# llama.cpp's and ROCm's words for it.
+DEVICE_MEMORY = ("ggml_backend_cuda_buffer_type_alloc_buffer: allocating 9216.00 MiB on device 0:"
+                 " cudaMalloc failed: out of memory\n")
+GPU_OUT_OF_MEMORY = [TORCH_CUDA_OOM, GPU_OOM_PROSE, DEVICE_MEMORY]
+# The host's memory on a GPU node: the kubelet killed the container for its memory limit.
+GPU_POD_OOM_KILLED = """\
+kubectl describe pod llm-server-6c9f7d-x2kqz
+    Limits:
+      memory:          16Gi
+      nvidia.com/gpu:  1
+    Last State:     Terminated
+      Reason:       OOMKilled
+      Exit Code:    137
+"""
+# The pod itself said to be out of memory, on a node named for its GPU.
+POD_OOM_ON_A_GPU_NODE = ("On the A10 node the server pod is not ready and keeps restarting "
+                         "because the pod is OOM at start-up.\n")
+# A machine with no GPU whose server runs out of memory.
+NO_GPU = ("The server has 4 GB of memory and no GPU; it quits on the third prediction. "
+          "You are very certainly running out of memory.\n")
+# A serving engine's GPU memory setting, nothing running out.
+GPU_SETTING_ONLY = ("python -m server --model /models/chat --gpu-memory-utilization 0.85 "
+                    "--max-model-len 9000\n")
+HOST_OUT_OF_MEMORY_NEAR_A_GPU = [GPU_POD_OOM_KILLED, POD_OOM_ON_A_GPU_NODE, NO_GPU]
+
+
+@pytest.mark.parametrize("paste", GPU_OUT_OF_MEMORY, ids=["torch", "prose", "llama-cpp"])
+def test_a_gpu_out_of_memory_is_never_probably_the_containers_memory(paste: str) -> None:
+    assert gpu_memory(paste)
+    result = default_matcher().match(paste)
+    # Still listed (the closest candidates, for the thread), never "probably" or sure.
+    assert result.matches and all(match.tier == "unknown" for match in result.matches)
+
+
+@pytest.mark.parametrize("paste", [*HOST_OUT_OF_MEMORY_NEAR_A_GPU, GPU_SETTING_ONLY],
+                         ids=["oomkilled-gpu-pod", "pod-oom-gpu-node", "no-gpu", "setting"])
+def test_the_host_s_memory_beside_a_gpu_is_not_the_gpu_s(paste: str) -> None:
+    assert not gpu_memory(paste)
+
+
+def test_a_gpu_pod_killed_for_its_memory_limit_is_still_answered() -> None:
+    first = default_matcher().match(GPU_POD_OOM_KILLED).matches[0]
+    assert first.entry_id == "vm-out-of-memory"
+    assert first.tier in ("confident", "likely")

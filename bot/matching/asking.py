@@ -30,6 +30,10 @@ from collections.abc import Sequence
 from bot.matching.error_lines import failure_line, is_error_line
 
 HEAD_CHARS = 4000  # the person's own words are at the top, as features.paste_shape reads
+# A link, read as one word: its dots would end the sentence a question runs to ("can we add an
+# option at https://github.com/o/r/blob/x/server.py#L50 to choose which server starts?"). The
+# punctuation that ends the sentence after it is not the link's (a query string's `?` is).
+_LINK = re.compile(r"\bhttps?://\S+?(?=[.,;:!?？)\]]*(?:\s|$))")
 # Every pattern below is bounded (no unbounded run before a literal), so a 4,000-character line
 # with no newline costs a few milliseconds, not a quadratic scan.
 
@@ -109,6 +113,6 @@ def asks(text: str, key_lines: Sequence[str], failure_reported: bool | None = No
         failure_reported = any(map(failure_line, key_lines))
     if failure_reported or (REPORT_LINES != "strict" and any(map(is_error_line, key_lines))):
         return False
-    own = "\n".join(line for line in text[:HEAD_CHARS].splitlines()
-                    if not (_reports(line) or is_error_line(line)))
+    own = _LINK.sub("<link>", "\n".join(line for line in text[:HEAD_CHARS].splitlines()
+                                         if not (_reports(line) or is_error_line(line))))
     return bool(_REQUEST.search(own) or _HOW_TO.search(own) or _asks_in_korean(own))

@@ -31,7 +31,12 @@ from bot.matching.error_lines import line_body
 from bot.matching.extraction import Extracted
 from bot.matching.index import KnowledgeIndex
 from bot.matching.precedents import NONE_LABEL, Verdict
-from bot.matching.scope import after_image_pull, out_of_scope, waits_for_volume_only
+from bot.matching.scope import (
+    after_image_pull,
+    gpu_memory,
+    out_of_scope,
+    waits_for_volume_only,
+)
 from bot.matching.scoring import INFO_FLOOR, EntryScore, PreparedPaste
 
 CANDIDATES = 5  # entries per paste that get features, a probability and a place in the order
@@ -121,6 +126,7 @@ FEATURE_NAMES: tuple[str, ...] = (
     "uncovered_cause",  # the evidence is a cause no entry fixes: an image pull, a volume wait
     "azure_context",  # the paste shows Azure ML (a look-alike from another product does not)
     "out_of_scope",  # another product's hosting, a training job, a local script's missing file
+    "gpu_memory",  # a GPU ran out of memory, not the host (scope.gpu_memory): no entry fixes it
     "paste_length",  # log of the characters
     "paste_lines",  # log of the lines
     "error_line_share",  # share of key lines that carry an error signal
@@ -148,7 +154,7 @@ _RAISES = ("score", "best_line_score", "matched_info", "specific_info", "pattern
 _LOWERS = ("gap_to_first", "explained", "death_outside_serving", "death_not_oom",
            "build_outside_deployment",
            "import_outside_serving",
-           "init_container_line", "uncovered_cause", "out_of_scope", "context_none",
+           "init_container_line", "uncovered_cause", "out_of_scope", "gpu_memory", "context_none",
            "precedent_none")
 FEATURE_SIGNS: tuple[int, ...] = tuple(
     1 if name in _RAISES else -1 if name in _LOWERS else 0 for name in FEATURE_NAMES)
@@ -174,6 +180,7 @@ class PasteShape:
     deployment: float
     azure: float
     out_of_scope: float
+    gpu_memory: float
     volume_only: bool  # the paste's pod waits for a volume claim and for nothing else
     text: str = field(default="", repr=False)
     # 1 - context.ContextModel.answerable: NaN without a context model (no evidence either way).
@@ -221,6 +228,7 @@ def paste_shape(text: str, extracted: Extracted, paste: PreparedPaste,
         deployment=float(deployment_context(paste)),
         azure=float(bool(_AZURE.search(text[:MAX_CONTEXT_CHARS]))),
         out_of_scope=float(out_of_scope(text, serving)),
+        gpu_memory=float(gpu_memory(text)),
         volume_only=waits_for_volume_only(text),
         text=text,
         context_none=context_none,
@@ -293,6 +301,7 @@ def candidate_features(ranked: Sequence[EntryScore], paste: PreparedPaste, extra
                   or (shape.volume_only and index.entry_stages[scored.entry] == "schedule")),
             shape.azure,
             shape.out_of_scope,
+            shape.gpu_memory,
             shape.length,
             shape.lines,
             shape.error_share,

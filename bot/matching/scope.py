@@ -131,3 +131,66 @@ def waits_for_volume_only(text: str) -> bool:
     """The pod is pending on a volume claim, and the paste gives no other scheduling reason."""
     head = text[:MAX_CHARS]
     return _VOLUME_WAIT_NAMED.search(head, head.lower()) and not _NODE_REASON.search(head)
+
+
+# The memory that ran out is a GPU's (tests/eval/LABELS.md: `CUDA out of memory` is `none`):
+# no entry's fix is for it (the out-of-memory entry raises the container's RAM, which does
+# nothing for a model that does not fit the GPU). The words for running out of memory ...
+_OOM = (r"(?i:out[ -]of[ -]memory|\bOOM\b(?![-_ ]?kill)|OutOfMemory|\bnot enough (?:GPU |device )?"
+        r"memory\b|\black of device memory\b|\bCUBLAS_STATUS_ALLOC_FAILED\b)")
+# ... and for a GPU: the words (CUDA's own names too: `cudaMalloc`), and the data-centre and
+# desktop models' names as NVIDIA and AMD print them (A100, H100, L40S, T4, RTX 4090, MI300X),
+# case-sensitive so that a hex id's `a058` is not one.
+_GPU = (r"(?:(?i:\b(?:CUDA\w*|GPUs?|VRAM|device memory|nvidia|ROCm|HIP)\b)"
+        r"|\b(?:[AHLV]\d{2,4}[A-Z]?|T4|L4|RTX ?\d{4}|MI\d{3}X?)\b)")
+_OOM_WORDS = re.compile(_OOM)
+_GPU_WORDS = re.compile(_GPU)
+# Said in one breath: a GPU's words within a sentence or two (GPU_REACH characters, and room for
+# the word itself) of the words for running out of memory. Looked for around each of those
+# (few) instead of by one regex over the paste: a 40,000-character vLLM log names the GPU on
+# every line, and a regex trying 160 characters after each name took 28 ms.
+GPU_REACH = 160
+_GPU_WORD_ROOM = 12
+# Every match of the out-of-memory words holds one of these (lower-cased): a fast pre-check
+# ("memory" alone is on most logs' every page).
+_OOM_NAMED = _Named(_OOM_WORDS, ("out of memory", "out-of-memory", "out of-memory",
+                                 "out-of memory", "oom", "outofmemory", "not enough",
+                                 "lack of device memory", "cublas_status_alloc_failed"))
+# What says the memory was the host's after all: a kill by the kernel or the container runtime
+# (OOMKilled, exit code 137, SIGKILL, "Killed"), or the paste saying there is no GPU ...
+_HOST_KILL = re.compile(
+    r"(?i)OOM[-_ ]?Kill|\b137\b|\bSIGKILL\b|\bKilled\b|\bmemory cgroup\b"
+    r"|\b(?:no|without|not using(?: a| the)?|(?:do not|don'?t) have(?: a)?|CPU[- ]only)\W{0,4}"
+    r"(?:a )?(?:GPU|CUDA)\b")
+# ... or, when the GPU is only named nearby, a pod or container said to be out of memory (its
+# memory limit: "the pod is stuck restarting because it is OOM" on a GPU node): the words up to
+# 80 characters before the out-of-memory words or 40 after them.
+_POD = re.compile(r"(?i)\b(?:pod|container)s?\b")
+# A GPU's own words for it: PyTorch's `torch.cuda.OutOfMemoryError: CUDA out of memory`,
+# `CUDA error: out of memory`, "CUDA OOM", "out of GPU memory", "lack of device memory".
+_EXPLICIT_GPU_OOM = re.compile(
+    r"(?i)\b(?:CUDA|GPU|HIP)\W{0,3}(?:error\W{0,3})?(?:out[ -]of[ -]memory|OOM)\b"
+    r"|\bcuda\.OutOfMemoryError\b|\b(?:out of|lack of|not enough|insufficient) "
+    r"(?:GPU|device|VRAM) memory\b|\bout[ -]of[ -]memory (?:on|in) (?:the )?GPU\b")
+
+
+def _gpu_beside(head: str, start: int, end: int) -> bool:
+    """A GPU's word ends at most GPU_REACH characters before head[start:end] or starts at most
+    GPU_REACH after it."""
+    low = max(0, start - GPU_REACH - _GPU_WORD_ROOM)
+    return any(low + found.end() >= start - GPU_REACH and low + found.start() <= end + GPU_REACH
+               for found in _GPU_WORDS.finditer(head[low:end + GPU_REACH + _GPU_WORD_ROOM]))
+
+
+def gpu_memory(text: str) -> bool:
+    """The paste says a GPU ran out of memory, and nothing says the host's memory did."""
+    head = text[:MAX_CHARS]
+    lowered = head.lower()
+    if not any(needle in lowered for needle in _OOM_NAMED.needles):
+        return False
+    ooms = [(found.start(), found.end()) for found in _OOM_WORDS.finditer(head)]
+    if not any(_gpu_beside(head, start, end) for start, end in ooms) \
+            or _HOST_KILL.search(head):
+        return False
+    return bool(_EXPLICIT_GPU_OOM.search(head)) or not any(
+        _POD.search(head[max(0, start - 80):end + 40]) for start, end in ooms)
