@@ -113,7 +113,7 @@ def make_wsgi_app(settings: Settings) -> WsgiApp:
             app.client, settings.database_url, workspace=workspace, channel=channel).public_among)
     matcher_for(settings)  # load the knowledge base now, not during someone's first request
     _warm_log_sources()
-    start_outbox_flusher(settings)
+    watch_outbox_depth(settings)
     metrics.watch_database_errors()
 
     def route(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
@@ -179,12 +179,21 @@ def _warm_log_sources() -> None:
 
 
 def start_outbox_flusher(settings: Settings) -> None:
-    """Occurrences kept during a database outage are written when it returns (per worker)."""
-    from bot import outbox
+    """Occurrences kept during a database outage are written when it returns (per worker).
+    Started by the process that serves (a gunicorn worker, Socket Mode), not by
+    make_wsgi_app: a thread that outlives the app it was built for would keep flushing into
+    a database nobody serves any more (an app built in-process to answer one request)."""
     from bot.slack.outbox_flusher import OutboxFlusher
 
     OutboxFlusher(settings.database_url).start()
-    # The outbox is one file per host, so any worker's count is the instance's (for /metrics).
+    watch_outbox_depth(settings)
+
+
+def watch_outbox_depth(settings: Settings) -> None:
+    """/metrics reports the outbox's depth. The outbox is one file per host, so any worker's
+    count is the instance's."""
+    from bot import outbox
+
     metrics.set_outbox_depth_source(lambda: outbox.depth(settings.database_url))
 
 
@@ -261,7 +270,9 @@ def _run_gunicorn(settings: Settings, options: dict[str, Any]) -> int:
                     self.cfg.set(key, value)
 
         def load(self) -> WsgiApp:
-            return make_wsgi_app(settings)
+            application = make_wsgi_app(settings)
+            start_outbox_flusher(settings)  # in each worker, after the fork
+            return application
 
     BotServer().run()
     return 0
