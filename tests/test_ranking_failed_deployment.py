@@ -124,3 +124,14 @@ def test_a_listed_procedure_stays_where_it_is_and_a_shown_cause_blocks_it() -> N
     assert by_failed_deployment(listed, KINDS, [4], failed_line=0) == listed
     caused = [_scored(1, 80.0, pattern=True), _scored(0, 45.0), _scored(2, 30.0)]
     assert by_failed_deployment(caused, KINDS, [4], failed_line=0) == caused
+
+
+def test_a_failure_told_at_the_end_of_a_long_log_is_still_read() -> None:
+    # The signal reads windows around each "deploy" (a whole-text search cost 2 ms a long
+    # log): the words at the window's edge, and the product named far from them, still count.
+    noise = "2026-12-03 08:01:12 INFO scoring worker heartbeat ok\n" * 600
+    told = f"azureml-inference-server starting\n{noise}and now we cannot deploy it again"
+    assert failed_deployment(told)
+    # "undeploy" inside a longer word is no "deploy": the word boundaries of the whole text.
+    assert not failed_deployment(f"azureml\n{noise}the undeploy hook failed")
+    assert not failed_deployment(f"azureml\n{noise}")

@@ -127,12 +127,33 @@ _DEPLOYMENT_FAILED = re.compile(
     r"|\bpolling reached non-successful terminal state\b")
 
 
+# Every wording of _DEPLOYMENT_FAILED holds one of these (lower case); where a "deploy" sits,
+# the person's wordings reach at most this far before and after it.
+_SDK_FAILURES = ("operationfailed", "deploymenttimedout", "non-successful terminal state")
+_BEFORE_DEPLOY, _AFTER_DEPLOY = 60, 130
+_DEPLOY_WORD = re.compile(r"(?i)deploy")
+
+
 def failed_deployment(text: object) -> bool:
     """True when the paste shows an Azure ML deployment that failed (or timed out): the
     product's names and a failure of a deployment, in the SDK's words or the person's. Read on
     the whole paste, as unfinished_start: a title or a sentence of prose is often all there is."""
-    return (isinstance(text, str) and _DEPLOYMENT_FAILED.search(text) is not None
-            and _AZURE_ML.search(text) is not None)
+    return (isinstance(text, str) and _AZURE_ML.search(text) is not None
+            and _says_deployment_failed(text))
+
+
+def _says_deployment_failed(text: str) -> bool:
+    """_DEPLOYMENT_FAILED, read only around the words it is made of: run over a whole
+    40,000-character log its alternatives cost 2 ms at every position (bench_match.py), and
+    most logs never say "deploy". `search(text, pos, endpos)` keeps the word boundaries of the
+    whole text at the window's edges."""
+    lowered = text.lower()
+    if any(word in lowered for word in _SDK_FAILURES) and _DEPLOYMENT_FAILED.search(text):
+        return True
+    # Positions in `text` itself: lower() may change a string's length ("İ" is two letters).
+    return any(_DEPLOYMENT_FAILED.search(text, max(0, word.start() - _BEFORE_DEPLOY),
+                                         word.start() + _AFTER_DEPLOY)
+               for word in _DEPLOY_WORD.finditer(text))
 
 
 def failed_deployment_line(text: object, lines: Sequence[str]) -> int | None:
