@@ -112,13 +112,18 @@ def _render_abstention(result: MatchResult, lang: str) -> str:
         lines.append(t("term_nothing", lang))
         return "\n".join(lines) + "\n"
     lines += ["", t("term_closest", lang)]
+    described = False  # some candidate's evidence is the asker's own words
     for match in candidates:
         lines.append(_candidate_line(match, lang))
+        if not match.evidence:
+            continue
         # A question or a description ("모델 배포가 계속 실패해요") is not something the
         # knowledge base matched: shown back as "Matched:" it reads as if it were.
-        if match.evidence and not only_chat(match.evidence):
+        if only_chat(match.evidence):
+            described = True
+        else:
             lines.append(f"      {t('term_evidence', lang)}: {_one_line(match.evidence)}")
-    if any(only_chat(match.evidence) for match in candidates if match.evidence):
+    if described:
         lines += ["", t("term_paste_the_error", lang)]
     return "\n".join(lines) + "\n"
 

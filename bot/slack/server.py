@@ -186,12 +186,11 @@ def start_outbox_flusher(settings: Settings) -> None:
     from bot.slack.outbox_flusher import OutboxFlusher
 
     OutboxFlusher(settings.database_url).start()
-    watch_outbox_depth(settings)
 
 
 def watch_outbox_depth(settings: Settings) -> None:
-    """/metrics reports the outbox's depth. The outbox is one file per host, so any worker's
-    count is the instance's."""
+    """/metrics reports the outbox's depth (make_wsgi_app; Socket Mode serves no /metrics).
+    The outbox is one file per host, so any worker's count is the instance's."""
     from bot import outbox
 
     metrics.set_outbox_depth_source(lambda: outbox.depth(settings.database_url))
