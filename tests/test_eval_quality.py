@@ -172,8 +172,13 @@ def test_cross_validated_quality(pool: tuple[EvalReport, dict[str, EvalReport], 
     # failed Azure ML deployment with no cause lists the logs procedure) and likely15 (a GPU's
     # out-of-memory is no entry's), retrained: top-1 0.837, top-3 0.937, confident 0.935
     # (322), likely 0.710 (555), answered 0.286, shown and right 0.660, confident on none 14.
+    # Round 15: round 14's holdout spent and in the pool (1957 public pastes, 897 none; its
+    # labels checked against the non-model pod rule, none changed), before any round-15
+    # change: top-1 0.837, top-3 0.939, confident 0.926 (326), likely 0.711 (598), answered
+    # 0.272, shown and right 0.655, confident on none 18 of 897. Gates: reached less one paste
+    # (likely at the target).
     report, _, _ = pool
-    gate(report, top1=0.83, top3=0.93, likely=0.70, shown_right=0.65, answered=0.28)
+    gate(report, top1=0.83, top3=0.93, likely=0.70, shown_right=0.65, answered=0.27)
 
 
 def test_dev_and_holdout_out_of_fold_in_the_pool(
@@ -265,7 +270,11 @@ def test_the_latest_holdouts_judged_by_models_of_the_earlier_files() -> None:
     answered 0.174, shown and right 0.558, confident on none 0.036 (6 of 167). Gates: reached
     less one paste. With logs15 and likely15 (retrained): top-1 0.753, top-3 0.916,
     confident 0.786 (42), likely 0.592 (125), answered 0.174, shown and right 0.563,
-    confident on none 6 of 167."""
+    confident on none 6 of 167. Round 15, holdouts 12-14 (345 pastes, 163 none), before
+    round 15's changes: top-1 0.720, top-3 0.863, confident 0.763 (38: 29 right), likely 0.552
+    (125), answered 0.159, shown and right 0.538, confident on none 0.043 (7 of 163). Round
+    14's holdout (top-3 0.842, 4 of 55 none sure) replaces round 11's (top-3 1.000). Gates:
+    reached less one paste."""
     if not POOL_COMPLETE:
         pytest.skip("eval pool incomplete")
     names = [path.name for path in TRAINED_ON]
@@ -273,8 +282,8 @@ def test_the_latest_holdouts_judged_by_models_of_the_earlier_files() -> None:
     decided = time_split_decisions(read_all(TRAINED_ON), matcher, names, 3)
     report = summarise(decided)
     print(render_report(report, "time split, the three latest spent holdouts", misses=False))
-    gate(report, top1=0.74, top3=0.91, likely=0.58, shown_right=0.55, answered=0.16,
-         confident=0.76, on_none=0.042)
+    gate(report, top1=0.71, top3=0.85, likely=0.54, shown_right=0.53, answered=0.15,
+         confident=0.73, on_none=0.05)
 
 
 # Each spent final holdout, out of fold in the pool's run, after round 6. Its old gate judged
@@ -396,6 +405,13 @@ SPENT_GATES: dict[str, dict[str, float]] = {
     # answered 0.085, shown and right 0.424, confident on none 1 of 49.
     "final_holdout13.jsonl": {"top1": 0.67, "top3": 0.88, "likely": 0.47, "shown_right": 0.40,
                               "answered": 0.06, "confident": 0.57, "on_none": 0.041},
+    # Round 14's own, scored once at the end of round 14 (docs/eval.md), spent in round 15 (its
+    # labels checked against the non-model pod rule first; none changed). 112 (57 known, 55
+    # none), out of fold in the pool's run before round 15's changes: top-1 0.737, top-3
+    # 0.842, confident 0.727 (11: 8 right), likely 0.488 (41), answered 0.140, shown and right
+    # 0.491, confident on none 3 of 55.
+    "final_holdout14.jsonl": {"top1": 0.71, "top3": 0.82, "likely": 0.46, "shown_right": 0.47,
+                              "answered": 0.12, "confident": 0.63, "on_none": 0.073},
 }
 
 
