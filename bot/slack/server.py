@@ -26,7 +26,13 @@ from bot.settings import configured_language
 from bot.settings import settings as bot_settings
 from bot.slack import door
 from bot.slack.config import ConfigError, Settings, load_settings
-from bot.slack.health import Check, DatabaseHealth, SlackConnection, probe_database
+from bot.slack.health import (
+    Check,
+    DatabaseHealth,
+    SlackConnection,
+    expected_revision,
+    probe_database,
+)
 
 log = logging.getLogger("bot.slack")
 
@@ -107,6 +113,10 @@ def make_wsgi_app(settings: Settings) -> WsgiApp:
     app = build_app(settings)
     slack = SlackConnection(app.client).start()
     database = DatabaseHealth(settings.database_url)
+    # Read the migrations' head now: the first /healthz would otherwise pay Alembic's script
+    # loading inside its 2.5 s deadline, and a busy machine's cold start could say "not
+    # answering" about a healthy database.
+    expected_revision()
     slack_events = door.guard(settings.signing_secret, SlackRequestHandler(app, path=EVENTS_PATH))
     alerts = alerts_http.alerts_app_for_server(
         settings.database_url, app.client, privacy=lambda workspace, channel: audience_for(
