@@ -208,6 +208,7 @@ FINAL11 = "final_holdout11.jsonl"
 FINAL12 = "final_holdout12.jsonl"
 FINAL13 = "final_holdout13.jsonl"
 FINAL14 = "final_holdout14.jsonl"
+FINAL15 = "final_holdout15.jsonl"
 ALL_OTHER_SETS = (*USED_FILES, FINAL, CONSTRUCTED.name)
 # file -> (id prefix, the files it must share nothing with, its size and share-of-none bounds)
 FRESH_FINALS = {
@@ -278,6 +279,19 @@ FRESH_FINALS = {
             FINAL13,
         ),
         112,
+        (0.35, 0.55),
+    ),
+    # Round 15, collected like round 14 (no thread hash side) while the matcher was being changed,
+    # by a collector who never ran it; the floor is what was collected.
+    FINAL15: (
+        "fh15-",
+        (
+            *ALL_OTHER_SETS,
+            *(FINAL3, FINAL4, FINAL5, FINAL6, FINAL7, FINAL8, FINAL9, FINAL10, FINAL11, FINAL12),
+            FINAL13,
+            FINAL14,
+        ),
+        122,
         (0.35, 0.55),
     ),
 }
