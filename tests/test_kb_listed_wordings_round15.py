@@ -7,7 +7,7 @@ answer, a request timeout told beside the client or an LLM's generation, load be
 requests, a request failure told without its error text, and a pod that "keeps pending". The
 pastes below are written for these tests in each tool's message format or a person's words (no
 evaluation paste is copied). Each asserts the entry is listed first (what these words earn);
-the tier belongs to the learned model. Before this round 7 of the 14 were not first (the
+the tier belongs to the learned model. Before this round 7 of the first 14 were not first (the
 TorchServe answer, the two crashes on a request, the generation timeout, the load, ModelMesh's
 message, "No model loaded!"); the others already were, through other words, and stay as guards.
 The look-alikes share words and name another mechanism, or nothing failing.
@@ -48,6 +48,10 @@ LISTED = [
     ("The model server answers every predict with: No model loaded!",
      "function-fails-get_model_path"),
     ("Memory leak between inferences until the server is killed", "vm-out-of-memory"),
+    ("How can I test the scoring script in local before I deploy it to the endpoint?",
+     "debug-locally"),
+    ("Long running predictions not working through the REST client, short ones answer fine",
+     "http-status-code-504"),
 ]
 
 
