@@ -30,6 +30,7 @@ from bot.matching.confidence import (
 from bot.matching.error_lines import line_body
 from bot.matching.extraction import Extracted
 from bot.matching.index import KnowledgeIndex
+from bot.matching.negation import runtime_denies_137
 from bot.matching.precedents import NONE_LABEL, Verdict
 from bot.matching.scope import (
     after_image_pull,
@@ -85,11 +86,7 @@ _OTHER_ACTIVITY = re.compile(
 # `OOMKilled` when the kernel killed it for memory; `Error` with 137 is a SIGKILL from
 # elsewhere: a liveness probe's restart, a platform tearing the container down). Kubernetes'
 # `Reason: OOMKilled` anywhere in the paste outweighs it (another container, another restart).
-_OOM_DENIED = re.compile(r"(?i)\bOOMKilled\W{0,3}\s*[:=]\s*\W?false\b")
-_KILL_REASON_ERROR = re.compile(
-    r"(?is)\b137\b.{0,200}?\breason\W{0,3}\s*[:=]?\s*\[?\W?Error\b"
-    r"|\breason\W{0,3}\s*[:=]?\s*\[?\W?Error\b.{0,200}?\b137\b")
-_REASON_OOM = re.compile(r"(?i)\breason\W{0,3}\s*[:=]?\s*\[?\W?OOMKilled\b")
+# (negation.py: the same words deny a memory kill's pattern evidence in scoring.py)
 _QUESTION = re.compile(r"[?？]|\b(how|why|what|where|can i|is there)\b", re.IGNORECASE)
 
 FEATURE_NAMES: tuple[str, ...] = (
@@ -200,11 +197,11 @@ class PasteShape:
     @cached_property
     def oom_denied(self) -> bool:
         """The container runtime says a kill in the paste was not the OOM killer's
-        (_OOM_DENIED, _KILL_REASON_ERROR) and names no OOM kill (_REASON_OOM). Read only when
+        (negation.runtime_denies_137: `"OOMKilled": false`, `Reason: Error` beside 137 without
+        `Reason: OOMKilled`). Read only when
         a death-only line asks, as other_activity."""
         head = self.text[:MAX_CONTEXT_CHARS]
-        return bool(_OOM_DENIED.search(head)) or (
-            bool(_KILL_REASON_ERROR.search(head)) and not _REASON_OOM.search(head))
+        return runtime_denies_137(head)
 
 
 def paste_shape(text: str, extracted: Extracted, paste: PreparedPaste,

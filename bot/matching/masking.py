@@ -51,9 +51,10 @@ def only_a_code(text: str) -> bool:
     return bool(_ONLY_A_CODE.fullmatch(text))
 
 
+# kubectl describe spaces its columns: `Exit Code:    137` is an exit code like `exit code 137`.
 _EXIT_OR_SIGNAL_CONTEXT = re.compile(
     r"(?i)(exit\s*(code|status)?|exitcode|exit_code|signal|sig[a-z]+|signals\.[a-z]+|"
-    r"killed|terminated|returncode|return\s+code)\W{0,4}$")
+    r"killed|terminated|returncode|return\s+code)(\W{0,4}|:[ \t]{1,24})$")
 _LINE_NUMBER_CONTEXT = re.compile(r"(?i)\b(line|port|pid)\W{0,2}$")
 
 

@@ -39,6 +39,7 @@ from bot.matching.index import (
     signature_forms,
     word_form,
 )
+from bot.matching.negation import all_denied, denied, names_a_kill, runtime_denies_137
 
 MAX_CANDIDATES = 24  # signatures compared in full per paste
 STRONG_EVIDENCE = 2.5  # matched information at which a signature counts fully (~1 rare word)
@@ -241,6 +242,21 @@ def _signature_evidence(index: KnowledgeIndex, paste: PreparedPaste):  # type: i
                         last))
     if not located:
         return
+    # A signature naming a memory kill, found where the paste denies one ("it never ran out of
+    # memory", negation.py), is no evidence.
+    runtime_denial: bool | None = None
+    kept = []
+    for entry in located:
+        choice, first, last = entry[1], entry[4], entry[5]
+        if names_a_kill(choice.text):
+            if runtime_denial is None:
+                runtime_denial = runtime_denies_137("\n".join(paste.lines))
+            if all_denied(paste.lines[first: last + 1], runtime_denial):
+                continue
+        kept.append(entry)
+    located = kept
+    if not located:
+        return
     # The shape check: cdist of the masked signatures against the lines where they were found
     # (usually a handful), with score_cutoff so hopeless pairs stop early.
     rows = sorted({line for *_, first, last in located for line in (first, last)})
@@ -298,6 +314,7 @@ def _pattern_evidence(index: KnowledgeIndex, paste: PreparedPaste):  # type: ign
     for word in paste.all_words:
         to_run.update(index.patterns_by_word.get(word, ()))
     lowered: str | None = None  # the key lines, lower-cased
+    runtime_denial: bool | None = None  # the runtime says the 137 was no memory kill
     for number in sorted(to_run):
         choice = index.patterns[number]
         anchor = index.pattern_anchor[number]
@@ -320,6 +337,13 @@ def _pattern_evidence(index: KnowledgeIndex, paste: PreparedPaste):  # type: ign
                 found = choice.regex.search(line)
             except (re.error, OverflowError, RecursionError):  # kb check reports it
                 found = None
+            if found and names_a_kill(found.group()):
+                # "it never ran out of memory", "no OOM kill", `"OOMKilled": false`: a denied
+                # kill is no evidence of one (negation.py)
+                if runtime_denial is None:
+                    runtime_denial = runtime_denies_137("\n".join(paste.lines))
+                if denied(line, found.start(), found.end(), runtime_denial):
+                    continue
             if found:
                 # A pattern is as good as the words it matched: `FPGA` or a traceback frame
                 # `in init` are strong, `debug ... locally` in a hint is weak.
