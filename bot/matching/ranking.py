@@ -52,6 +52,15 @@ using each entry's `kind` (bot/knowledge/model.py):
   symptoms. When no start entry scored at all (the log holds only INFO lines and the timeout),
   the start stage's symptom entries become candidates at UNFINISHED_START_SCORE.
 
+- a start the server itself says failed (stages.failed_start: gunicorn's "Worker failed to
+  boot", uvicorn's "Application startup failed", TorchServe's "Load model failed", vLLM's
+  engine that failed to start): the server never served, so a serve-stage entry first on
+  evidence that does not prove its stage (no authored pattern of its own at CAUSE_MIN: a
+  signature's shared words, "Booting worker with pid" read as the 504's `WORKER TIMEOUT
+  (pid:42)` line) yields to the best start-stage entry with some evidence of its own
+  (PASSED_ALTERNATIVE_MIN), and the serve-stage entries are what the failed start looks like
+  to a caller. A serve entry whose own pattern proves its stage keeps its place.
+
 An entry that yields is recorded as explained by the one that moved above it, so the
 confidence margin (confidence.py) is not measured against it: the symptom agrees with its cause,
 the passed stage is history; neither competes with the answer.
@@ -212,6 +221,24 @@ def by_passed(ranked: Sequence[EntryScore], stages: Sequence[str],
     return [alternative, *marked[:first_open], *marked[first_open + 1:]]
 
 
+def by_failed_start(ranked: Sequence[EntryScore], stages: Sequence[str],
+                    failed_at: Position | None) -> list[EntryScore]:
+    """`ranked` with the best start-stage entry first and serve-stage entries explained, for a
+    paste whose server says its start failed (`failed_at`, stages.failed_start) while the
+    first entry is of the serve stage and no serve entry proves that stage."""
+    order = list(ranked)
+    if failed_at is None or not order or stages[order[0].entry] != "serve" \
+            or any(stages[item.entry] == "serve" and proves_stage(item) for item in order):
+        return order
+    start = next((item for item in order if stages[item.entry] == "start"
+                  and not item.explained and item.score >= PASSED_ALTERNATIVE_MIN), None)
+    if start is None:
+        return order
+    rest = [replace(item, explained=True) if stages[item.entry] == "serve" else item
+            for item in order if item is not start]
+    return [start, *rest]
+
+
 def by_unfinished_start(ranked: Sequence[EntryScore], kinds: Sequence[str],
                         stages: Sequence[str], timeout_line: int) -> list[EntryScore]:
     """`ranked` with the best start-stage entry first and serve-stage entries explained, for a
@@ -274,7 +301,8 @@ def by_kind(ranked: Sequence[EntryScore], kinds: Sequence[str],
             stages: Sequence[str] | None = None,
             passed: dict[str, Position] | None = None,
             unfinished_start_line: int | None = None,
-            reports_failure: bool = False) -> list[EntryScore]:
+            reports_failure: bool = False,
+            failed_start: Position | None = None) -> list[EntryScore]:
     """`ranked` (best first) with a cause moved above its symptom and diagnoses above procedures.
 
     `stages` (one per entry, "" for none): see the module text; without it stages are ignored.
@@ -283,9 +311,11 @@ def by_kind(ranked: Sequence[EntryScore], kinds: Sequence[str],
     line of that timeout, or -1).
     `reports_failure`: a key line of the paste is a program's own failure line
     (error_lines.failure_line), so a weak procedure lead yields to a modest diagnosis.
+    `failed_start` (stages.failed_start): where the server says its start failed, or None.
     """
     stages = stages if stages is not None else [""] * len(kinds)
     order = by_stage(by_passed(ranked, stages, passed or {}), stages)
+    order = by_failed_start(order, stages, failed_start)
     if unfinished_start_line is not None:
         order = by_unfinished_start(order, kinds, stages, unfinished_start_line)
     if len(order) < 2:
