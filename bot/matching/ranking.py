@@ -174,6 +174,17 @@ def stated_any_stage_cause(candidate: EntryScore, kinds: Sequence[str],
             and candidate.pattern_found)
 
 
+def stated_own_stage_cause(candidate: EntryScore, top: EntryScore, kinds: Sequence[str],
+                           stages: Sequence[str]) -> bool:
+    """A cause of the leading symptom's own stage, stated by one of its authored patterns,
+    while the symptom leads on words alone (no pattern of its own matched): the paste says
+    why ("No model version was found"), the symptom's lead is a sentence like its signature
+    ("the models fail to load on start-up")."""
+    return (kinds[candidate.entry] == KIND_CAUSE and candidate.pattern_found
+            and bool(stages[candidate.entry]) and stages[candidate.entry] == stages[top.entry]
+            and not top.pattern_found)
+
+
 def by_stage(ranked: Sequence[EntryScore], stages: Sequence[str]) -> list[EntryScore]:
     """`ranked` with the proven entry of the latest stage first; earlier stages are history."""
     order = list(ranked)
@@ -341,7 +352,9 @@ def by_kind(ranked: Sequence[EntryScore], kinds: Sequence[str],
         if candidate.explained:
             continue  # history (a passed stage) or explained already: not an answer
         # The paste states the cause (its own pattern): the symptom is what it looks like.
-        stated = top_kind == KIND_SYMPTOM and stated_any_stage_cause(candidate, kinds, stages)
+        stated = top_kind == KIND_SYMPTOM and (
+            stated_any_stage_cause(candidate, kinds, stages)
+            or stated_own_stage_cause(candidate, order[0], kinds, stages))
         if read_apart(order[0], candidate) and not stated:
             continue
         if kinds[candidate.entry] in wanted and (
