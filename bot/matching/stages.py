@@ -30,7 +30,10 @@ _PASSED: dict[str, re.Pattern[str]] = {
         r"|\bSystemSetup:\s*Succeeded\b"),
     "start": re.compile(
         r"(?i)\bUsers?'s init has completed successfully\b"
-        r"|\bWorker with pid \d+ ready for serving traffic\b"),
+        r"|\bWorker with pid \d+ ready for serving traffic\b"
+        # TorchServe's worker state once the handler loaded the model (a worker that dies
+        # later, "Worker disconnected. WORKER_MODEL_LOADED", died serving)
+        r"|\bWORKER_MODEL_LOADED\b"),
 }
 
 Position = tuple[int, int]  # (line index in the prepared paste, character offset in that line)
@@ -44,7 +47,9 @@ _START_FAILED = re.compile(
     r"(?i)\bWorker failed to boot\b|\bException in worker process\b"
     r"|\bApplication startup failed\b|\bEngine (process|core initialization) failed\b"
     r"|\bLoad model failed\b|\bCouldn.t start model manager\b"
-    r"|\bfailed to load '[^'\n]+' version \d+|\berror: creating server\b")
+    r"|\bfailed to load '[^'\n]+' version \d+|\berror: creating server\b"
+    # TorchServe's worker that stopped or lost its connection before it loaded the model
+    r"|\bState change WORKER_STARTED -> WORKER_STOPPED\b|\bWorker disconnected\. WORKER_STARTED\b")
 
 # The scoring servers (azmlinfsrv, the v1 server, the R server) say when they call init(); the
 # "start" marker above says it returned. A timeout after the call with no return in between
