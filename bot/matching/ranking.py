@@ -59,7 +59,10 @@ using each entry's `kind` (bot/knowledge/model.py):
   signature's shared words, "Booting worker with pid" read as the 504's `WORKER TIMEOUT
   (pid:42)` line) yields to the best start-stage entry with some evidence of its own
   (PASSED_ALTERNATIVE_MIN), and the serve-stage entries are what the failed start looks like
-  to a caller. A serve entry whose own pattern proves its stage keeps its place.
+  to a caller. The same when a start-stage entry's own authored pattern is found in the
+  paste (a person's "loading a large model when my app starts up" beside gunicorn's WORKER
+  TIMEOUT): the paste states the start failed, and that entry goes first. A serve entry whose
+  own pattern proves its stage keeps its place.
 
 An entry that yields is recorded as explained by the one that moved above it, so the
 confidence margin (confidence.py) is not measured against it: the symptom agrees with its cause,
@@ -234,15 +237,19 @@ def by_passed(ranked: Sequence[EntryScore], stages: Sequence[str],
 
 def by_failed_start(ranked: Sequence[EntryScore], stages: Sequence[str],
                     failed_at: Position | None) -> list[EntryScore]:
-    """`ranked` with the best start-stage entry first and serve-stage entries explained, for a
-    paste whose server says its start failed (`failed_at`, stages.failed_start) while the
-    first entry is of the serve stage and no serve entry proves that stage."""
+    """`ranked` with a start-stage entry first and serve-stage entries explained, when the first
+    entry is of the serve stage, no serve entry proves that stage, and the paste states the
+    start failed: the start entry whose own pattern was found, else, when the server says its
+    start failed (`failed_at`, stages.failed_start), the best start entry. Either needs some
+    evidence of its own (PASSED_ALTERNATIVE_MIN)."""
     order = list(ranked)
-    if failed_at is None or not order or stages[order[0].entry] != "serve" \
+    if not order or stages[order[0].entry] != "serve" \
             or any(stages[item.entry] == "serve" and proves_stage(item) for item in order):
         return order
-    start = next((item for item in order if stages[item.entry] == "start"
-                  and not item.explained and item.score >= PASSED_ALTERNATIVE_MIN), None)
+    starts = [item for item in order if stages[item.entry] == "start"
+              and not item.explained and item.score >= PASSED_ALTERNATIVE_MIN]
+    stated = [item for item in starts if item.pattern_found]
+    start = stated[0] if stated else starts[0] if starts and failed_at is not None else None
     if start is None:
         return order
     rest = [replace(item, explained=True) if stages[item.entry] == "serve" else item
