@@ -38,7 +38,10 @@ using each entry's `kind` (bot/knowledge/model.py):
   yet the paste says why the container died, and the crash loop, the failed launch or the 502
   is what that looks like. A pattern is what the entry's author wrote for that very
   statement, so a signature's shared words ("killed", "memory" in a sentence) do not count,
-  nor does a cause of one stage (stated or not, it explains only its own stage).
+  nor does a cause of another stage (stated or not, it explains only its own stage). A cause
+  of the symptom's own stage stated by its pattern goes above it when the symptom leads on
+  words alone, no pattern of its own found (stated_own_stage_cause: Triton's "No model
+  version was found" under a sentence like "models fail to load on start-up").
 
 - first of all, stages the paste shows were *passed* (stages.py): a `FailedScheduling` warning
   followed by `Successfully assigned ... to node`, an image-build match in a paste where the
