@@ -58,7 +58,12 @@ from bot.matching.prose import ProseIndex
 from bot.matching.ranking import by_failed_deployment, by_kind, by_precedents
 from bot.matching.result import Match, MatchResult
 from bot.matching.scoring import EntryScore, Evidence, PreparedPaste, prepare, score_entries
-from bot.matching.stages import failed_deployment_line, passed_stages, unfinished_start_line
+from bot.matching.stages import (
+    failed_deployment_line,
+    failed_start,
+    passed_stages,
+    unfinished_start_line,
+)
 from bot.redaction import sanitize
 
 log = logging.getLogger(__name__)
@@ -165,9 +170,11 @@ class Matcher:
         # One program's own failure line among the kept lines: read by the ranking and by
         # whether the paste only asks for something (asking.asks).
         reported = any(map(failure_line, paste.lines))
+        passed = passed_stages(paste.lines)
         ranked = by_kind(score_entries(self.index, paste), self.index.entry_kinds,
-                         self.index.entry_stages, passed_stages(paste.lines),
-                         unfinished_start_line(text, paste.lines), reports_failure=reported)
+                         self.index.entry_stages, passed,
+                         unfinished_start_line(text, paste.lines), reports_failure=reported,
+                         failed_start=failed_start(paste.lines, passed))
         prose: dict[int, float] = {}
         if paste.lines and not any(signal > 0 for signal in extracted.signals):
             # Not one error word (a question, a description): what the entries say of

@@ -38,7 +38,10 @@ using each entry's `kind` (bot/knowledge/model.py):
   yet the paste says why the container died, and the crash loop, the failed launch or the 502
   is what that looks like. A pattern is what the entry's author wrote for that very
   statement, so a signature's shared words ("killed", "memory" in a sentence) do not count,
-  nor does a cause of one stage (stated or not, it explains only its own stage).
+  nor does a cause of another stage (stated or not, it explains only its own stage). A cause
+  of the symptom's own stage stated by its pattern goes above it when the symptom leads on
+  words alone, no pattern of its own found (stated_own_stage_cause: Triton's "No model
+  version was found" under a sentence like "models fail to load on start-up").
 
 - first of all, stages the paste shows were *passed* (stages.py): a `FailedScheduling` warning
   followed by `Successfully assigned ... to node`, an image-build match in a paste where the
@@ -51,6 +54,18 @@ using each entry's `kind` (bot/knowledge/model.py):
   best entry of the start stage leads and serve-stage entries (a scoring timeout) are its
   symptoms. When no start entry scored at all (the log holds only INFO lines and the timeout),
   the start stage's symptom entries become candidates at UNFINISHED_START_SCORE.
+
+- a start the server itself says failed (stages.failed_start: gunicorn's "Worker failed to
+  boot", uvicorn's "Application startup failed", TorchServe's "Load model failed", vLLM's
+  engine that failed to start): the server never served, so a serve-stage entry first on
+  evidence that does not prove its stage (no authored pattern of its own at CAUSE_MIN: a
+  signature's shared words, "Booting worker with pid" read as the 504's `WORKER TIMEOUT
+  (pid:42)` line) yields to the best start-stage entry with some evidence of its own
+  (PASSED_ALTERNATIVE_MIN), and the serve-stage entries are what the failed start looks like
+  to a caller. The same when a start-stage entry's own authored pattern is found in the
+  paste (a person's "loading a large model when my app starts up" beside gunicorn's WORKER
+  TIMEOUT): the paste states the start failed, and that entry goes first. A serve entry whose
+  own pattern proves its stage keeps its place.
 
 An entry that yields is recorded as explained by the one that moved above it, so the
 confidence margin (confidence.py) is not measured against it: the symptom agrees with its cause,
@@ -165,6 +180,17 @@ def stated_any_stage_cause(candidate: EntryScore, kinds: Sequence[str],
             and candidate.pattern_found)
 
 
+def stated_own_stage_cause(candidate: EntryScore, top: EntryScore, kinds: Sequence[str],
+                           stages: Sequence[str]) -> bool:
+    """A cause of the leading symptom's own stage, stated by one of its authored patterns,
+    while the symptom leads on words alone (no pattern of its own matched): the paste says
+    why ("No model version was found"), the symptom's lead is a sentence like its signature
+    ("the models fail to load on start-up")."""
+    return (kinds[candidate.entry] == KIND_CAUSE and candidate.pattern_found
+            and bool(stages[candidate.entry]) and stages[candidate.entry] == stages[top.entry]
+            and not top.pattern_found)
+
+
 def by_stage(ranked: Sequence[EntryScore], stages: Sequence[str]) -> list[EntryScore]:
     """`ranked` with the proven entry of the latest stage first; earlier stages are history."""
     order = list(ranked)
@@ -210,6 +236,28 @@ def by_passed(ranked: Sequence[EntryScore], stages: Sequence[str],
         return marked
     first_open = order.index(alternative)
     return [alternative, *marked[:first_open], *marked[first_open + 1:]]
+
+
+def by_failed_start(ranked: Sequence[EntryScore], stages: Sequence[str],
+                    failed_at: Position | None) -> list[EntryScore]:
+    """`ranked` with a start-stage entry first and serve-stage entries explained, when the first
+    entry is of the serve stage, no serve entry proves that stage, and the paste states the
+    start failed: the start entry whose own pattern was found, else, when the server says its
+    start failed (`failed_at`, stages.failed_start), the best start entry. Either needs some
+    evidence of its own (PASSED_ALTERNATIVE_MIN)."""
+    order = list(ranked)
+    if not order or stages[order[0].entry] != "serve" \
+            or any(stages[item.entry] == "serve" and proves_stage(item) for item in order):
+        return order
+    starts = [item for item in order if stages[item.entry] == "start"
+              and not item.explained and item.score >= PASSED_ALTERNATIVE_MIN]
+    stated = [item for item in starts if item.pattern_found]
+    start = stated[0] if stated else starts[0] if starts and failed_at is not None else None
+    if start is None:
+        return order
+    rest = [replace(item, explained=True) if stages[item.entry] == "serve" else item
+            for item in order if item is not start]
+    return [start, *rest]
 
 
 def by_unfinished_start(ranked: Sequence[EntryScore], kinds: Sequence[str],
@@ -274,7 +322,8 @@ def by_kind(ranked: Sequence[EntryScore], kinds: Sequence[str],
             stages: Sequence[str] | None = None,
             passed: dict[str, Position] | None = None,
             unfinished_start_line: int | None = None,
-            reports_failure: bool = False) -> list[EntryScore]:
+            reports_failure: bool = False,
+            failed_start: Position | None = None) -> list[EntryScore]:
     """`ranked` (best first) with a cause moved above its symptom and diagnoses above procedures.
 
     `stages` (one per entry, "" for none): see the module text; without it stages are ignored.
@@ -283,9 +332,11 @@ def by_kind(ranked: Sequence[EntryScore], kinds: Sequence[str],
     line of that timeout, or -1).
     `reports_failure`: a key line of the paste is a program's own failure line
     (error_lines.failure_line), so a weak procedure lead yields to a modest diagnosis.
+    `failed_start` (stages.failed_start): where the server says its start failed, or None.
     """
     stages = stages if stages is not None else [""] * len(kinds)
     order = by_stage(by_passed(ranked, stages, passed or {}), stages)
+    order = by_failed_start(order, stages, failed_start)
     if unfinished_start_line is not None:
         order = by_unfinished_start(order, kinds, stages, unfinished_start_line)
     if len(order) < 2:
@@ -311,7 +362,9 @@ def by_kind(ranked: Sequence[EntryScore], kinds: Sequence[str],
         if candidate.explained:
             continue  # history (a passed stage) or explained already: not an answer
         # The paste states the cause (its own pattern): the symptom is what it looks like.
-        stated = top_kind == KIND_SYMPTOM and stated_any_stage_cause(candidate, kinds, stages)
+        stated = top_kind == KIND_SYMPTOM and (
+            stated_any_stage_cause(candidate, kinds, stages)
+            or stated_own_stage_cause(candidate, order[0], kinds, stages))
         if read_apart(order[0], candidate) and not stated:
             continue
         if kinds[candidate.entry] in wanted and (

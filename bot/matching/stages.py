@@ -30,10 +30,26 @@ _PASSED: dict[str, re.Pattern[str]] = {
         r"|\bSystemSetup:\s*Succeeded\b"),
     "start": re.compile(
         r"(?i)\bUsers?'s init has completed successfully\b"
-        r"|\bWorker with pid \d+ ready for serving traffic\b"),
+        r"|\bWorker with pid \d+ ready for serving traffic\b"
+        # TorchServe's worker state once the handler loaded the model (a worker that dies
+        # later, "Worker disconnected. WORKER_MODEL_LOADED", died serving)
+        r"|\bWORKER_MODEL_LOADED\b"),
 }
 
 Position = tuple[int, int]  # (line index in the prepared paste, character offset in that line)
+
+# The servers' own words for a start that failed: the process ran and gave up before it served
+# anything (gunicorn's worker boot, uvicorn's lifespan start-up, vLLM's engine, TorchServe's
+# and Triton's model load, OpenVINO's model manager, a Triton that cannot create its server).
+# A person's "it fails to start" is not here, nor is gunicorn's "Worker exiting" (a worker
+# killed for a slow request exits too).
+_START_FAILED = re.compile(
+    r"(?i)\bWorker failed to boot\b|\bException in worker process\b"
+    r"|\bApplication startup failed\b|\bEngine (process|core initialization) failed\b"
+    r"|\bLoad model failed\b|\bCouldn.t start model manager\b"
+    r"|\bfailed to load '[^'\n]+' version \d+|\berror: creating server\b"
+    # TorchServe's worker that stopped or lost its connection before it loaded the model
+    r"|\bState change WORKER_STARTED -> WORKER_STOPPED\b|\bWorker disconnected\. WORKER_STARTED\b")
 
 # The scoring servers (azmlinfsrv, the v1 server, the R server) say when they call init(); the
 # "start" marker above says it returned. A timeout after the call with no return in between
@@ -60,6 +76,18 @@ def passed_stages(lines: Sequence[str]) -> dict[str, Position]:
         if latest is not None:
             passed[stage] = latest
     return passed
+
+
+def failed_start(lines: Sequence[str], passed: dict[str, Position]) -> Position | None:
+    """Where the paste first shows a server's start failing in its own words (_START_FAILED),
+    or None: no such line, or the paste shows the start passed after it (a worker that failed
+    to boot once and then served is not a failed start)."""
+    for number, line in enumerate(lines):
+        found = _START_FAILED.search(line)
+        if found:
+            at = (number, found.start())
+            return None if passed_after("start", at, passed) else at
+    return None
 
 
 def passed_after(stage: str, evidence_at: Position, passed: dict[str, Position]) -> bool:
