@@ -116,3 +116,35 @@ def asks(text: str, key_lines: Sequence[str], failure_reported: bool | None = No
     own = _LINK.sub("<link>", "\n".join(line for line in text[:HEAD_CHARS].splitlines()
                                          if not (_reports(line) or is_error_line(line))))
     return bool(_REQUEST.search(own) or _HOW_TO.search(own) or _asks_in_korean(own))
+
+
+# A paste that talks ABOUT a failure instead of reporting one happening (round 15): a pull
+# request or a review of one (GitHub's "What this PR does", a ```suggestion block,
+# Signed-off-by), a design proposal ("we should expose ...", "oc status should report OOM
+# kills"), an issue about documentation ("Issue with k8s.io/docs/...", "the tutorial says").
+# They quote the error they are about (a debugging guide's `ExitCode137`, a probe's 503), so a
+# failure line does not make them a report, and the cues are read in every line: no program
+# prints "this PR updates". GitHub's feature-request template is not a cue here: people file
+# real failures with it ("Is your feature request related to a problem?" above a 504), and
+# asks() reads it when nothing failed.
+_DISCUSSES = re.compile(
+    r"(?im)\bwhat (this|the) (PR|pull request|change) does\b|"
+    r"\bthis (PR|pull request|patch|commit) (adds|updates|changes|makes|removes|introduces|"
+    r"fixes|implements|will|should|is)\b|\bthis (adds|introduces)\b|"
+    r"^\s*```suggestion\b|^\s*Signed-off-by:|^\s*#sign-off\b|"
+    r"\bwe should (add|make|have|support|report|expose|allow|provide|document|handle|let|"
+    r"change|update|consider|crash|restart)\b|"
+    r"\b(should|could) (also )?(report|expose|surface|support|handle|detect) (the |an? |when |"
+    r"such |this |oom|it |them )|"
+    r"\b(design|enhancement) proposal\b|\bproposed (change|solution|design)s?\b|"
+    r"^\W{0,4}(motivation|proposed changes?|use cases?|acceptance criteria)\W{0,4}$|"
+    r"\b(docs|documentation) (page|issue|change|update|suggestion)\b|"
+    r"\bissue with \S{0,40}/docs/|"
+    r"\b(this|the) (doc|docs|documentation|tutorial|article|guide) (says|states|mentions|"
+    r"suggests|shows|is wrong|is outdated)\b")
+
+
+def discusses(text: str) -> bool:
+    """The paste talks about a failure rather than reports one (_DISCUSSES): a pull request,
+    a proposal, a documentation issue."""
+    return bool(_DISCUSSES.search(_LINK.sub("<link>", text[:HEAD_CHARS])))
