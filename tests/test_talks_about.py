@@ -116,3 +116,9 @@ def test_a_short_crash_loop_report_is_still_answered() -> None:
     first = default_matcher().match("pods in CrashLoopBackOff after deploy").matches[0]
     assert first.entry_id == "service-launch-fails"
     assert first.tier in ("confident", "likely")
+
+
+def test_a_proposals_headings_are_cues_on_a_line_of_their_own() -> None:
+    assert discusses("Scale-to-zero for predictors\n\n**Motivation**\nIdle GPUs cost money.")
+    assert not discusses("the motivation for the restart was a probe failure: Liveness probe "
+                         "failed: HTTP probe failed with statuscode: 500")

@@ -127,24 +127,36 @@ def asks(text: str, key_lines: Sequence[str], failure_reported: bool | None = No
 # prints "this PR updates". GitHub's feature-request template is not a cue here: people file
 # real failures with it ("Is your feature request related to a problem?" above a 504), and
 # asks() reads it when nothing failed.
+# Read in the lower-cased head. Every alternative starts with a literal (no `\b`, no flag), so
+# the regex engine skips to the positions where one of their first letters stands: 0.07 ms on a
+# 4,000-character head full of "this" and "should", where the same alternatives behind `\b`
+# under IGNORECASE took 1.5 ms.
+_ABOUT_IT = r"(the |an? |when |such |this |oom|it |them )"
+_DOC_VERB = r"(says|states|mentions|suggests|shows|is wrong|is outdated)\b"
 _DISCUSSES = re.compile(
-    r"(?im)\bwhat (this|the) (PR|pull request|change) does\b|"
-    r"\bthis (PR|pull request|patch|commit) (adds|updates|changes|makes|removes|introduces|"
-    r"fixes|implements|will|should|is)\b|\bthis (adds|introduces)\b|"
-    r"^\s*```suggestion\b|^\s*Signed-off-by:|^\s*#sign-off\b|"
-    r"\bwe should (add|make|have|support|report|expose|allow|provide|document|handle|let|"
+    r"what (this|the) (pr|pull request|change) does\b|"
+    r"this (pr|pull request|patch|commit) (adds|updates|changes|makes|removes|introduces|"
+    r"fixes|implements|will|should|is)\b|this (adds|introduces)\b|"
+    r"```suggestion\b|signed-off-by:|#sign-off\b|"
+    r"we should (add|make|have|support|report|expose|allow|provide|document|handle|let|"
     r"change|update|consider|crash|restart)\b|"
-    r"\b(should|could) (also )?(report|expose|surface|support|handle|detect) (the |an? |when |"
-    r"such |this |oom|it |them )|"
-    r"\b(design|enhancement) proposal\b|\bproposed (change|solution|design)s?\b|"
-    r"^\W{0,4}(motivation|proposed changes?|use cases?|acceptance criteria)\W{0,4}$|"
-    r"\b(docs|documentation) (page|issue|change|update|suggestion)\b|"
-    r"\bissue with \S{0,40}/docs/|"
-    r"\b(this|the) (doc|docs|documentation|tutorial|article|guide) (says|states|mentions|"
-    r"suggests|shows|is wrong|is outdated)\b")
+    r"should (also )?(report|expose|surface|support|handle|detect) " + _ABOUT_IT + r"|"
+    r"could (also )?(report|expose|surface|support|handle|detect) " + _ABOUT_IT + r"|"
+    r"design proposal\b|enhancement proposal\b|proposed (change|solution|design)s?\b|"
+    r"docs (page|issue|change|update|suggestion)\b|"
+    r"documentation (page|issue|change|update|suggestion)\b|"
+    r"issue with \S{0,40}/docs/|"
+    r"this (doc|docs|documentation|tutorial|article|guide) " + _DOC_VERB + r"|"
+    r"the (doc|docs|documentation|tutorial|article|guide) " + _DOC_VERB)
+# A proposal's headings, each on a line of its own; looked for only where one of their words is.
+_HEADINGS = re.compile(r"(?m)^\W{0,4}(motivation|proposed changes?|use cases?|"
+                       r"acceptance criteria)\W{0,4}$")
+_HEADING_WORDS = ("motivation", "proposed change", "use case", "acceptance criteria")
 
 
 def discusses(text: str) -> bool:
     """The paste talks about a failure rather than reports one (_DISCUSSES): a pull request,
     a proposal, a documentation issue."""
-    return bool(_DISCUSSES.search(_LINK.sub("<link>", text[:HEAD_CHARS])))
+    head = text[:HEAD_CHARS].lower()
+    return bool(_DISCUSSES.search(head)) or (
+        any(word in head for word in _HEADING_WORDS) and bool(_HEADINGS.search(head)))
