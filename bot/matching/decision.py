@@ -74,6 +74,8 @@ DEATH_OUTSIDE_COLUMN = FEATURE_NAMES.index("death_outside_serving")
 IMPORT_OUTSIDE_COLUMN = FEATURE_NAMES.index("import_outside_serving")
 BUILD_OUTSIDE_COLUMN = FEATURE_NAMES.index("build_outside_deployment")
 DEATH_NOT_OOM_COLUMN = FEATURE_NAMES.index("death_not_oom")
+WEB_APP_COLUMN = FEATURE_NAMES.index("web_app_only")
+DISCUSSES_COLUMN = FEATURE_NAMES.index("discusses")
 
 
 def may_be_sure(row: Sequence[float]) -> bool:
@@ -95,10 +97,18 @@ def may_be_sure(row: Sequence[float]) -> bool:
     Nor a kill the container runtime itself says was not the OOM killer's
     (features.death_not_oom, round 14): `Reason: Error` beside exit code 137, or Docker's
     `"OOMKilled": false`; the kill is a liveness probe's or a platform's, and every such paste
-    of the pool was labelled something other than out of memory (docs/eval.md, round 14)."""
+    of the pool was labelled something other than out of memory (docs/eval.md, round 14).
+    Round 15: nor a paste whose only setting is a plain web app (features.web_app_only: a web
+    stack named, nothing of a model served or of a Kubernetes pod; a Django site's WORKER
+    TIMEOUT was a sure "scoring timeout"), nor one that talks about a failure instead of
+    reporting it (features.discusses: a pull request, a proposal, a documentation issue; an
+    OpenShift feature request describing `OOMKilled` was a sure "out of memory"). Both may
+    still be "probably" the first, unless the paste only talks about the failure
+    (may_be_probable)."""
     return not any(len(row) > column and row[column] > 0.5
                    for column in (DEATH_OUTSIDE_COLUMN, IMPORT_OUTSIDE_COLUMN,
-                                  BUILD_OUTSIDE_COLUMN, DEATH_NOT_OOM_COLUMN))
+                                  BUILD_OUTSIDE_COLUMN, DEATH_NOT_OOM_COLUMN, WEB_APP_COLUMN,
+                                  DISCUSSES_COLUMN))
 
 
 def may_be_probable(row: Sequence[float], asks: bool) -> bool:
@@ -107,9 +117,14 @@ def may_be_probable(row: Sequence[float], asks: bool) -> bool:
     request, a how-to question, a documentation request, with no failure line of a program's
     own). Such a paste reports no failure, so a diagnosis (a cause or a symptom entry) is the
     wrong shape of answer however many of its words the paste shares: it stays a listed
-    candidate. A procedure entry (get logs, debug locally) is what a how-to question asks for,
-    so "how do I see the logs of my endpoint?" keeps its answer (issue 10's convention)."""
-    return not asks or (len(row) > PROCEDURE_COLUMN and row[PROCEDURE_COLUMN] > 0.5)
+    candidate. So does a paste that talks about a failure instead of reporting one (the row's
+    `discusses`, asking.discusses, round 15: a pull request, a design proposal, a
+    documentation issue), whatever error lines it quotes. A procedure entry (get logs, debug
+    locally) is what a how-to question asks for, so "how do I see the logs of my endpoint?"
+    keeps its answer (issue 10's convention)."""
+    talks_about = len(row) > DISCUSSES_COLUMN and row[DISCUSSES_COLUMN] > 0.5
+    return not (asks or talks_about) or (
+        len(row) > PROCEDURE_COLUMN and row[PROCEDURE_COLUMN] > 0.5)
 
 
 def model_path() -> Path:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from bot.knowledge.model import KIND_CAUSE, KIND_PROCEDURE, KIND_SYMPTOM
-from bot.matching.asking import asks
+from bot.matching.asking import asks, discusses
 from bot.matching.confidence import (
     confident_count,
     deployment_context,
@@ -37,6 +37,7 @@ from bot.matching.scope import (
     gpu_memory,
     out_of_scope,
     waits_for_volume_only,
+    web_app_only,
 )
 from bot.matching.scoring import INFO_FLOOR, EntryScore, PreparedPaste
 
@@ -124,6 +125,8 @@ FEATURE_NAMES: tuple[str, ...] = (
     "azure_context",  # the paste shows Azure ML (a look-alike from another product does not)
     "out_of_scope",  # another product's hosting, a training job, a local script's missing file
     "gpu_memory",  # a GPU ran out of memory, not the host (scope.gpu_memory): no entry fixes it
+    "web_app_only",  # a web stack and nothing of a model served or a pod (scope.web_app_only)
+    "discusses",  # the paste talks about a failure, not reports one: a PR, a proposal, a doc
     "paste_length",  # log of the characters
     "paste_lines",  # log of the lines
     "error_line_share",  # share of key lines that carry an error signal
@@ -151,7 +154,8 @@ _RAISES = ("score", "best_line_score", "matched_info", "specific_info", "pattern
 _LOWERS = ("gap_to_first", "explained", "death_outside_serving", "death_not_oom",
            "build_outside_deployment",
            "import_outside_serving",
-           "init_container_line", "uncovered_cause", "out_of_scope", "gpu_memory", "context_none",
+           "init_container_line", "uncovered_cause", "out_of_scope", "gpu_memory", "web_app_only",
+           "discusses", "context_none",
            "precedent_none")
 FEATURE_SIGNS: tuple[int, ...] = tuple(
     1 if name in _RAISES else -1 if name in _LOWERS else 0 for name in FEATURE_NAMES)
@@ -186,6 +190,10 @@ class PasteShape:
     # no failure line of a program's own (asking.py): its first candidate is never "probably"
     # a diagnosis (decision.may_be_probable).
     asks: bool = False
+    # A web stack and nothing of a model served or a Kubernetes pod (scope.web_app_only).
+    web_app: float = 0.0
+    # The paste talks about a failure rather than reports one (asking.discusses).
+    discusses: float = 0.0
 
     @cached_property
     def other_activity(self) -> bool:
@@ -206,7 +214,10 @@ class PasteShape:
 
 def paste_shape(text: str, extracted: Extracted, paste: PreparedPaste,
                 context_none: float = math.nan,
-                failure_reported: bool | None = None) -> PasteShape:
+                failure_reported: bool | None = None,
+                terms: frozenset[str] | None = None) -> PasteShape:
+    """`terms`: context.paste_terms(text), when the caller has them (the web-app check reads
+    them; without them it is not made)."""
     head = text[:4000]
     signals = extracted.signals
     errors = sum(1 for signal in signals if signal > 0)
@@ -230,6 +241,8 @@ def paste_shape(text: str, extracted: Extracted, paste: PreparedPaste,
         text=text,
         context_none=context_none,
         asks=asks(text, extracted.key_lines, failure_reported),
+        web_app=float(terms is not None and web_app_only(terms)),
+        discusses=float(discusses(text)),
     )
 
 
@@ -299,6 +312,8 @@ def candidate_features(ranked: Sequence[EntryScore], paste: PreparedPaste, extra
             shape.azure,
             shape.out_of_scope,
             shape.gpu_memory,
+            shape.web_app,
+            shape.discusses,
             shape.length,
             shape.lines,
             shape.error_share,

@@ -190,7 +190,7 @@ class Matcher:
         terms = paste_terms(plain)
         context_none = 1.0 - float(self.context.answerable([terms])[0]) \
             if self.context is not None else math.nan
-        shape = paste_shape(plain, extracted, paste, context_none, reported)
+        shape = paste_shape(plain, extracted, paste, context_none, reported, terms)
         rows = candidate_features(ranked, paste, extracted, self.index, shape, prose)
         return Survey(extracted, paste, ranked, prose, shape, paste_words(paste), rows, terms,
                       failed)

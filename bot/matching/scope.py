@@ -194,3 +194,40 @@ def gpu_memory(text: str) -> bool:
         return False
     return bool(_EXPLICIT_GPU_OOM.search(head)) or not any(
         _POD.search(head[max(0, start - 80):end + 40]) for start, end in ooms)
+
+
+# A plain web app, not a model deployment (round 15): the web stack's own names (a framework,
+# the WSGI/ASGI servers and the proxy in front of them, the words "web app" and "website"),
+# read in the paste's words (context.paste_terms: letters only, lower case, the first 20,000
+# characters). gunicorn's WORKER TIMEOUT, its "Perhaps out of memory?" and nginx's 502 are
+# what any Django or Flask site prints; tests/eval/LABELS.md labels such sites `none` outside
+# Kubernetes (round 5). They are ours only when something else shows a model being served or a
+# Kubernetes pod (the non-model pod rule): ML_WORDS, KUBERNETES_WORDS.
+def _listed(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+WEB_STACK_WORDS = _listed("""
+flask django dash fastapi falcon starlette uvicorn uwsgi nginx wsgi asgi gunicorn meinheld
+website websites webapp webapps rails express nodejs php celery
+web_app web_apps
+""") | frozenset(["web app", "web apps", "web application", "web site", "web server",
+                          "node js", "worker timeout"])
+ML_WORDS = _listed("""
+model models inference infer predict predicts prediction predictions predictor predictors
+scoring serving azureml azmlinfsrv kserve kfserving seldon triton torchserve mlflow
+bentoml endpoint endpoints tensorflow torch pytorch sklearn transformers transformer llm llms
+gpt gpu gpus cuda onnx keras embedding embeddings whisper ollama vllm huggingface ml deployment
+deployments aci aks
+""") | frozenset(["machine learning", "hugging face", "score py"])
+KUBERNETES_WORDS = _listed("""
+pod pods kubectl kubernetes minikube openshift helm kubelet crashloopbackoff oomkilled
+failedscheduling replica replicas ingress namespace daemonset statefulset eks gke
+""")
+
+
+def web_app_only(terms: frozenset[str]) -> bool:
+    """The paste names a web stack and nothing that shows a model served or a Kubernetes pod
+    (`terms`: context.paste_terms of the paste)."""
+    return bool(terms & WEB_STACK_WORDS) and not (terms & ML_WORDS) \
+        and not (terms & KUBERNETES_WORDS)
