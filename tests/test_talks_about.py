@@ -29,12 +29,8 @@ from bot.matching.scope import web_app_only
     "Add serving debugging guide\n\n+### Inference Service in OOM status\n+If you see "
     "`ExitCode137` ...\n\n**reviewer**:\n```suggestion\nIf you see `ExitCode137` from the "
     "revision status, the pod is out of memory.\n```",
-    "oc status should report oom kill\n\nIf a container has an OOM, the last termination state "
-    "shows `OOMKilled` and exit code 137. We should have `oc status` report when this occurs.",
     "Issue with k8s.io/docs/tasks/configure-pod-container/assign-memory-resource/\n\nThe "
     "status \"OOMKilled\" never occurs in the tutorial's step.",
-    "Adding liveness probes so k8s will restart failed pods.\n\nWe've seen inference worker "
-    "pods fail and not get restarted. This adds liveness probes so it will.",
 ])
 def test_texts_about_a_failure_discuss_it(text: str) -> None:
     assert discusses(text)
@@ -48,6 +44,13 @@ def test_texts_about_a_failure_discuss_it(text: str) -> None:
     "Increase timeout for the operator\n\n**Is your feature request related to a problem? "
     "Please describe.**\nOur model service answers 504 Gateway Time-out after 60 s.",
     "The deployment failed, should we add more memory? Last state: OOMKilled, exit code 137",
+    # How people report in chat: a plan, the docs they followed, what they expected.
+    "we should add more memory, the scoring pod is OOMKilled again (exit code 137)",
+    "the docs say to raise request_timeout_ms but we still get 504 Gateway Timeout",
+    "the server should handle it but every request returns 503 Service Unavailable",
+    "How do I increase the sidecar timeout?\nWe see this error as one predictor takes 10 s; "
+    "ideally we should allow this to be configured.\nRead timed out; nested exception is "
+    "java.net.SocketTimeoutException: Read timed out",
 ])
 def test_reports_do_not_discuss(text: str) -> None:
     assert not discusses(text)
@@ -94,14 +97,22 @@ def test_a_plain_web_apps_timeout_is_never_a_sure_scoring_timeout() -> None:
     assert not result.matches[0].confident
 
 
-def test_a_feature_request_describing_oom_kills_is_not_an_answer() -> None:
-    text = ("oc status should report oom kill\n\nIf a container has an OOM, the pod container "
-            "status last termination state shows the Reason as `OOMKilled` and `ExitCode` is "
-            "137.\n\nTo help users understand the system better, we should have `oc status` "
-            "report when this occurs so the user can request more memory.")
+def test_a_pull_request_describing_oom_kills_is_not_an_answer() -> None:
+    text = ("Report OOM kills in the predictor status\n\n**What this PR does / why we need it**:"
+            "\nIf a container has an OOM, the pod's last termination state shows the Reason as "
+            "`OOMKilled` and `ExitCode` is 137. This PR adds that reason to the status so the "
+            "user can request more memory.")
     first = default_matcher().match(text).matches[0]
     assert first.entry_id == "vm-out-of-memory"  # still listed first
     assert first.tier == "unknown"
+
+
+def test_a_plan_told_beside_the_kill_is_still_a_report() -> None:
+    text = ("we should add more memory, the scoring pod is OOMKilled again:\n  Last State:  "
+            "Terminated\n    Reason:    OOMKilled\n    Exit Code: 137")
+    first = default_matcher().match(text).matches[0]
+    assert first.entry_id == "vm-out-of-memory"
+    assert first.tier in ("confident", "likely")
 
 
 def test_the_oom_kill_itself_is_still_answered() -> None:
