@@ -233,7 +233,8 @@ def test_the_fixed_strings_checked_first_never_hide_a_match(named: scope._Named)
              for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     texts += [SAGEMAKER_MODEL_ERROR, HEROKU_BOOT, AZURE_ML_JOB, PYTORCH_JOB, YARN_KILL,
               AZURE_ML_FROM_APP_SERVICE, VOLUME_ONLY, VOLUME_AND_GPU, OPENAI_API_502,
-              *GPU_OUT_OF_MEMORY, *HOST_OUT_OF_MEMORY_NEAR_A_GPU]
+              *GPU_OUT_OF_MEMORY, *HOST_OUT_OF_MEMORY_NEAR_A_GPU, ECS_FARGATE_OOM,
+              CONTAINER_APPS_LOG, REPLICATE_PUSH]
     found = [text for text in texts if named.pattern.search(text)]
     assert len(found) >= 5  # the check below must have something to check
     assert [text[:80] for text in found if not named.search(text, text.lower())] == []
@@ -302,3 +303,65 @@ def test_a_gpu_pod_killed_for_its_memory_limit_is_still_answered() -> None:
     first = default_matcher().match(GPU_POD_OOM_KILLED).matches[0]
     assert first.entry_id == "vm-out-of-memory"
     assert first.tier in ("confident", "likely")
+
+
+# ----- other products' hosted model platforms, named the way users name them (round 15)
+
+HF_HOSTED_504 = """\
+Gateway timeout from the hosted model
+Every time I call my image-generation model through the Hugging Face Inference API (or the
+inference endpoint I created for it) the request ends with 504 Gateway Timeout after a minute.
+"""
+ECS_FARGATE_OOM = """\
+Task stopped: OutOfMemoryError: Container killed due to memory usage
+Exit Code 137
+I run the model server as an Amazon ECS service; each Fargate task has 2048 MiB of memory.
+"""
+CONTAINER_APPS_LOG = """\
+{"TimeStamp":"2024-03-02 10:11:12 +0000 UTC","Type":"Warning","ContainerAppName":"scorer",
+"RevisionName":"scorer--r1","Reason":"ContainerCrashing","Msg":"Container 'scorer' was terminated with exit code '1'"}
+"""  # noqa: E501 (one log record is one line)
+REPLICATE_PUSH = """\
+I'm trying to push my model to Replicate with cog and the prediction container never gets ready:
+ModuleNotFoundError: No module named 'diffusers'
+"""
+# The same words where they are not the product.
+STEPS_TO_REPLICATE = """\
+Steps to replicate: deploy the model to the AKS cluster and look at the pod.
+  Warning  BackOff  kubelet  Back-off restarting failed container
+Last State: Terminated  Reason: OOMKilled  Exit Code: 137
+"""
+HF_MODEL_ON_KSERVE = """\
+I serve a Hugging Face model with the KServe huggingface runtime and the predictor pod is
+OOMKilled while loading the weights: Last State: Terminated  Reason: OOMKilled  Exit Code: 137
+"""
+
+
+@pytest.mark.parametrize("paste", [HF_HOSTED_504, ECS_FARGATE_OOM, CONTAINER_APPS_LOG,
+                                   REPLICATE_PUSH],
+                         ids=["hf-inference-api", "ecs-fargate", "container-apps-log",
+                              "replicate"])
+def test_hosted_model_platforms_are_another_products_paste(paste: str) -> None:
+    assert out_of_scope(paste, serving=True)
+    _, features = first_features(paste)
+    assert features["out_of_scope"] == 1.0
+
+
+@pytest.mark.parametrize("paste", [STEPS_TO_REPLICATE, HF_MODEL_ON_KSERVE],
+                         ids=["steps-to-replicate", "hf-model-on-kserve"])
+def test_the_platforms_words_elsewhere_stay_in_scope(paste: str) -> None:
+    assert not out_of_scope(paste, serving=True)
+    entry, features = first_features(paste)
+    assert entry == "vm-out-of-memory"
+    assert features["out_of_scope"] == 0.0
+
+
+def test_replicate_is_the_platform_only_where_a_model_goes_to_it() -> None:
+    assert out_of_scope("deployed it to Replicate yesterday and it fails", serving=True)
+    assert not out_of_scope("I was able to replicate it on AKS as well", serving=True)
+    assert not out_of_scope("Steps to replicate:\n1. deploy the model", serving=True)
+
+
+def test_a_hosted_inference_api_timeout_is_not_probably_the_scoring_timeout() -> None:
+    result = default_matcher().match(HF_HOSTED_504)
+    assert all(match.tier == "unknown" for match in result.matches)

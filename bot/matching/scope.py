@@ -39,7 +39,10 @@ class _Named:
 # `heroku[web.1]`), App Service on Linux (the Oryx start-up script, `appCommandLine`,
 # `/home/site/wwwroot`), Container Apps (its system log table), Service Bus, Lambda and Hugging
 # Face Inference Endpoints, and OpenAI's hosted API (`api.openai.com`: its 429s, 502s and
-# timeouts are OpenAI's service, not a deployment). Their fixes are not Azure ML's even when the
+# timeouts are OpenAI's service, not a deployment), Amazon ECS and Fargate tasks, Container
+# Apps' log fields (`"ContainerAppName"`), and hosted model platforms named by the user: RunPod,
+# Roboflow's hosted inference, Azure OpenAI, Replicate (`replicate.com`; deploying or pushing
+# "to Replicate": _replicate_named). Their fixes are not Azure ML's even when the
 # error reads the same (a 502, a crash at start, an exit 137, a 409 conflict).
 _OTHER_PRODUCT = re.compile(
     r"(?i)\bsage ?maker\b|\binvoke_?endpoint\b|\bvertex ?ai\b|\baiplatform\.googleapis\.com\b"
@@ -47,14 +50,50 @@ _OTHER_PRODUCT = re.compile(
     r"|\bapp ?service\b|\bwebapp-linux\b|\bLaunching oryx\b|\bappCommandLine\b|/home/site/wwwroot\b"
     r"|\bcontainer ?apps?\b|\bContainerAppSystemLogs|\bservice ?bus\b|\baws ?lambda\b"
     r"|\bendpoints\.huggingface\.cloud\b|\bhugging ?face inference endpoints?\b"
-    r"|\bapi\.openai\.com\b")
+    r"|\bapi\.openai\.com\b"
+    r"|\bContainerApp(?:Name|ConsoleLogs)\b|\bamazon ecs\b|\becs[- ](?:task|agent)s?\b"
+    r"|\bfargate (?:task|instance)s?\b|\brunpod\b|\broboflow\b|\bazure openai\b"
+    r"|\bopenai\.azure\.com\b|\breplicate\.com\b")
 _OTHER_PRODUCT_NAMED = _Named(_OTHER_PRODUCT, (
     "sagemaker", "sage maker", "invoke_endpoint", "invokeendpoint", "vertexai", "vertex ai",
     "aiplatform.googleapis.com", "appengine", "app engine", "appspot.com", "cloudrun",
     "cloud run", "heroku", "app[web.", "appservice", "app service", "webapp-linux",
     "launching oryx", "appcommandline", "/home/site/wwwroot", "containerapp", "container app",
     "servicebus", "service bus", "awslambda", "aws lambda", "endpoints.huggingface.cloud",
-    "huggingface inference endpoint", "hugging face inference endpoint", "api.openai.com"))
+    "huggingface inference endpoint", "hugging face inference endpoint", "api.openai.com",
+    "amazon ecs", "ecs-task", "ecs task", "ecs-agent", "ecs agent", "fargate", "runpod",
+    "roboflow", "azure openai", "openai.azure.com", "replicate.com"))
+# Replicate, the hosted model platform, named as where a model is deployed or pushed ("push my
+# model to Replicate"); "steps to replicate" is the verb. Found from each "to/on replicate"
+# and a look back over the few words before it: one regex with the verbs in front ran at every
+# position of a 40,000-character log (44 ms).
+_TO_REPLICATE = re.compile(r"(?i)\b(?:to|on) replicate\b")
+_DEPLOY_VERB = re.compile(r"(?i)\b(?:deploy|push|host)\w*\b[^.\n]{0,20}$")
+REPLICATE_LOOKBACK = 40
+
+
+def _replicate_named(head: str, lowered: str) -> bool:
+    if "replicate" not in lowered:
+        return False
+    return any(_DEPLOY_VERB.search(head, max(0, found.start() - REPLICATE_LOOKBACK),
+                                   found.start())
+               for found in _TO_REPLICATE.finditer(head))
+# Hugging Face's own hosted inference (the serverless Inference API, `api-inference.huggingface.co`,
+# and Inference Endpoints) said in a user's words rather than by the product's full name: the
+# paste names Hugging Face and an "inference API" or "inference endpoint" ("I send a request to
+# a text2image model or use inference endpoint, I get Gateway timeout" on huggingface's issue
+# tracker). Both words are needed: a Hugging Face model served on KServe or in an Azure ML
+# online endpoint names the hub, not its hosted API (and Azure ML's words win, as above).
+_HF_NAME = re.compile(r"(?i)\bhugging ?face\b|\bhuggingface(?:\.co)?\b")
+_HF_HOSTED_INFERENCE = re.compile(
+    r"(?i)\b(?:hosted |serverless )?inference[ -](?:api|endpoints?)\b|\bapi[- ]inference\b")
+
+
+def _hugging_face_hosted(head: str, lowered: str) -> bool:
+    return ("hugging" in lowered and "inference" in lowered
+            and bool(_HF_NAME.search(head)) and bool(_HF_HOSTED_INFERENCE.search(head)))
+
+
 # Words only Azure ML prints or is called by. A paste that has them is about Azure ML even when
 # it also names App Service or a function app (a model packaged for one in the studio).
 _AZURE_ML = re.compile(
@@ -114,7 +153,8 @@ def out_of_scope(text: str, serving: bool) -> bool:
         return True
     if not serving and _RELATIVE_MISSING.search(head):
         return True
-    return _OTHER_PRODUCT_NAMED.search(head, lowered) and not _AZURE_ML.search(head)
+    return (_OTHER_PRODUCT_NAMED.search(head, lowered) or _hugging_face_hosted(head, lowered)
+            or _replicate_named(head, lowered)) and not _AZURE_ML.search(head)
 
 
 PULL_REACH = 3  # lines a wrapped pull error runs on after its first line
