@@ -10,6 +10,8 @@ import numpy as np
 import pytest
 
 from bot.knowledge.check import context_problems
+from bot.knowledge.crossval import assess_all, teach_context
+from bot.knowledge.evaluation import EvalItem
 from bot.knowledge.loader import load_knowledge_base
 from bot.matching.context import (
     ContextFileError,
@@ -129,7 +131,10 @@ def test_another_products_gateway_timeout_is_not_probably_ours(
     shipped, without_context = matchers
     first = shipped.match(FRONT_DOOR).matches[0]
     assert first.entry_id == "http-status-code-504" and first.tier == "unknown"
-    assert without_context.match(FRONT_DOOR).matches[0].tier == "likely"
+    # From round 15 (ctx16: the context model learns from pastes with a lead of their own)
+    # the retrained decision model no longer rates it "probably" even without the context
+    # (p 0.13 against 0.04 with it); the context still lowers it.
+    assert without_context.match(FRONT_DOOR).matches[0].probability > 2 * first.probability
 
 
 @pytest.mark.parametrize("expected", sorted(AZURE_ML))
@@ -146,3 +151,22 @@ def test_kb_train_writes_the_context_model_beside_the_decision_model() -> None:
     decision = json.loads(model_path().read_text(encoding="utf-8"))
     assert shipped["training_data_sha256"] == decision["training_data_sha256"]
     assert context_problems() == [] and len(read_context(context_path()).vocabulary) > 1000
+
+
+def test_the_context_model_learns_only_from_pastes_with_a_lead_of_their_own() -> None:
+    # Round 15 (ctx16): a question with no error words ("how do I rotate my laptop's
+    # wallpaper") is told from an answerable paste by words a "probably" never shows; the
+    # model learns from pastes whose own first candidate found something (crossval._has_lead).
+    kb = load_knowledge_base(extra="")
+    items = []
+    for number in range(4):
+        source = f"https://github.com/owner{number}/repo{number}/issues/1"
+        items.append(EvalItem(f"oom{number}", AZURE_ML["vm-out-of-memory"], "vm-out-of-memory",
+                              source, "real"))
+        items.append(EvalItem(f"front{number}", FRONT_DOOR, "none", source, "real"))
+        items.append(EvalItem(f"chat{number}", "how do I rotate my laptop wallpaper quickly",
+                              "none", source, "real"))
+    data = assess_all(items, Matcher(kb, context=None), precedents=False)
+    model = teach_context(data)
+    assert model is not None
+    assert "wallpaper" not in model.vocabulary and "oomkilled" in model.vocabulary

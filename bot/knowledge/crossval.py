@@ -124,6 +124,13 @@ ASKS_OUT_OF_THRESHOLDS = True
 # stays NaN (no evidence either way), for a before/after comparison in one process.
 USE_CONTEXT = True
 SCORE_FEATURE = FEATURE_NAMES.index("score")
+# Round 15 (ctx16): the paste-context model learns from the pastes whose first candidate the
+# paste itself found with at least this score (0-100): the ones its feature can keep from
+# "probably". A paste with no lead (a question with no error words, another product's log that
+# matched nothing) is told from an answerable one by words the likely band never shows, and
+# spent the model's weights on them. Time split likely .600 -> .626 (75 -> 77 right, 40 -> 36
+# unrelated), pool CV .706 -> .711 (393 -> 403 right); docs/eval.md, round 15, ctx16.
+CONTEXT_MIN_LEAD = 30.0
 # Round 11: pick the likely threshold on time-ordered scores (time_ordered: each file judged by
 # a model of the files collected before it), how a new stack's paste meets the model, instead
 # of grouped folds, which mix every collection round. Measured, not shipped (docs/eval.md,
@@ -267,13 +274,22 @@ def with_precedents(data: Sequence[Assessed], precedents: PrecedentIndex | None
 def teach_context(data: Sequence[Assessed]) -> ContextModel | None:
     """The paste-context model of `data`'s public pastes (None when it is off or there are
     none of both kinds). Constructed cases are left out: all answerable and all in the
-    server's own words, they would teach it the generator's vocabulary."""
-    usable = [a for a in data if a.survey is not None and not a.item.constructed]
+    server's own words, they would teach it the generator's vocabulary. Pastes without a
+    lead of their own (_has_lead) too: what tells them from an answerable paste is not what the
+    likely band needs told."""
+    usable = [a for a in data if a.survey is not None and not a.item.constructed
+              and _has_lead(a)]
     labels = [a.item.expected != NONE_LABEL for a in usable]
     if not USE_CONTEXT or not any(labels) or all(labels):
         return None
     return fit_context([a.survey.terms for a in usable if a.survey is not None], labels,
                        [source_group(a.item) for a in usable])
+
+
+def _has_lead(a: Assessed) -> bool:
+    """The paste's own first candidate scores at least CONTEXT_MIN_LEAD (teach_context)."""
+    return bool(len(a.rows)) and a.first_in_paste \
+        and float(a.rows[0][SCORE_FEATURE]) * 100.0 >= CONTEXT_MIN_LEAD
 
 
 def with_context(data: Sequence[Assessed], model: ContextModel | None,
