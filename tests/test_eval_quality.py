@@ -176,9 +176,14 @@ def test_cross_validated_quality(pool: tuple[EvalReport, dict[str, EvalReport], 
     # labels checked against the non-model pod rule, none changed), before any round-15
     # change: top-1 0.837, top-3 0.939, confident 0.926 (326), likely 0.711 (598), answered
     # 0.272, shown and right 0.655, confident on none 18 of 897. Gates: reached less one paste
-    # (likely at the target).
+    # (likely at the target). Round 15 merged (top16: wordings of entries not listed, a denied
+    # memory kill; order16: a start the server says failed; none16: a plain web app never
+    # sure, a pull request or proposal never a diagnosis; likely16: hosted platforms named;
+    # ctx16: the context model learns from pastes with a lead; retrained): top-1 0.868, top-3
+    # 0.969, confident 0.938 (370), likely 0.715 (568), answered 0.313, shown and right 0.678,
+    # confident on none 17 of 897. Gates: reached less one paste.
     report, _, _ = pool
-    gate(report, top1=0.83, top3=0.93, likely=0.70, shown_right=0.65, answered=0.27)
+    gate(report, top1=0.86, top3=0.96, likely=0.71, shown_right=0.67, answered=0.31)
 
 
 def test_dev_and_holdout_out_of_fold_in_the_pool(
@@ -279,7 +284,11 @@ def test_the_latest_holdouts_judged_by_models_of_the_earlier_files() -> None:
     round 15's changes: top-1 0.720, top-3 0.863, confident 0.763 (38: 29 right), likely 0.552
     (125), answered 0.159, shown and right 0.538, confident on none 0.043 (7 of 163). Round
     14's holdout (top-3 0.842, 4 of 55 none sure) replaces round 11's (top-3 1.000). Gates:
-    reached less one paste."""
+    reached less one paste. Round 15 merged (retrained): top-1 0.813, top-3 0.951, confident
+    0.875 (40: 35 right), likely 0.624 (125), answered 0.192, shown and right 0.621, confident
+    on none 0.018 (3 of 163): top-3, confident precision and confident on none meet the
+    targets here, on pastes the round's helpers read (tuning figures; round 15's own fresh
+    holdout meets none, docs/eval.md). Gates: reached less one paste."""
     if not POOL_COMPLETE:
         pytest.skip("eval pool incomplete")
     names = [path.name for path in TRAINED_ON]
@@ -287,8 +296,8 @@ def test_the_latest_holdouts_judged_by_models_of_the_earlier_files() -> None:
     decided = time_split_decisions(read_all(TRAINED_ON), matcher, names, 3)
     report = summarise(decided)
     print(render_report(report, "time split, the three latest spent holdouts", misses=False))
-    gate(report, top1=0.71, top3=0.85, likely=0.54, shown_right=0.53, answered=0.15,
-         confident=0.73, on_none=0.05)
+    gate(report, top1=0.80, top3=0.94, likely=0.61, shown_right=0.61, answered=0.18,
+         confident=0.85, on_none=0.025)
 
 
 # Each spent final holdout, out of fold in the pool's run, after round 6. Its old gate judged
