@@ -107,17 +107,15 @@ def test_a_pull_request_describing_oom_kills_is_not_an_answer() -> None:
     assert first.tier == "unknown"
 
 
-def test_a_plan_told_beside_the_kill_is_still_a_report() -> None:
-    text = ("we should add more memory, the scoring pod is OOMKilled again:\n  Last State:  "
-            "Terminated\n    Reason:    OOMKilled\n    Exit Code: 137")
-    first = default_matcher().match(text).matches[0]
-    assert first.entry_id == "vm-out-of-memory"
-    assert first.tier in ("confident", "likely")
-
-
-def test_the_oom_kill_itself_is_still_answered() -> None:
-    text = ("our scoring pod keeps restarting after deploy:\n  Last State:  Terminated\n"
-            "    Reason:    OOMKilled\n    Exit Code: 137")
+@pytest.mark.parametrize("text", [
+    # the OOM kill itself
+    "our scoring pod keeps restarting after deploy:\n  Last State:  Terminated\n"
+    "    Reason:    OOMKilled\n    Exit Code: 137",
+    # a plan told beside the kill is still a report
+    "we should add more memory, the scoring pod is OOMKilled again:\n  Last State:  "
+    "Terminated\n    Reason:    OOMKilled\n    Exit Code: 137",
+])
+def test_an_oom_kill_report_is_still_answered(text: str) -> None:
     first = default_matcher().match(text).matches[0]
     assert first.entry_id == "vm-out-of-memory"
     assert first.tier in ("confident", "likely")

@@ -82,12 +82,6 @@ _OTHER_ACTIVITY = re.compile(
     r"##\[error\]Exit code \d+ returned from process\b|"
     r"\btrain(ing)?\.py\b|\btraining (job|run|script)s?\b|\bEpoch \d+/\d+|\btorchrun\b|"
     r"torch\.distributed\.(elastic|run)\b|\bChildFailedError\b|\baccelerate launch\b")
-# The container runtime's own word that a kill was not the OOM killer's: Docker's
-# `"OOMKilled": false`, or Kubernetes' `Reason: Error` beside exit code 137 (the kubelet says
-# `OOMKilled` when the kernel killed it for memory; `Error` with 137 is a SIGKILL from
-# elsewhere: a liveness probe's restart, a platform tearing the container down). Kubernetes'
-# `Reason: OOMKilled` anywhere in the paste outweighs it (another container, another restart).
-# (negation.py: the same words deny a memory kill's pattern evidence in scoring.py)
 _QUESTION = re.compile(r"[?？]|\b(how|why|what|where|can i|is there)\b", re.IGNORECASE)
 
 FEATURE_NAMES: tuple[str, ...] = (
@@ -206,8 +200,7 @@ class PasteShape:
     def oom_denied(self) -> bool:
         """The container runtime says a kill in the paste was not the OOM killer's
         (negation.runtime_denies_137: `"OOMKilled": false`, `Reason: Error` beside 137 without
-        `Reason: OOMKilled`). Read only when
-        a death-only line asks, as other_activity."""
+        `Reason: OOMKilled`). Read only when a death-only line asks, as other_activity."""
         head = self.text[:MAX_CONTEXT_CHARS]
         return runtime_denies_137(head)
 

@@ -28,7 +28,7 @@ _KILL_WORDS = re.compile(r"(?i)OOM|out of (host |system |cpu |container )?(memor
 _FILLER = (r"(?:an?|any|the|it|its|been|being|be|get|got|gets|getting|was|were|is|are|ever|even|"
            r"really|actually|seeing|see|saw|find|found|hit|hitting|ran|run|runs|running|out|of|"
            r"due|to|caused|by|because|from|sign|signs|evidence|real|actual|related|just|always|"
-           r"longer|more|an|exit|code|kill|killed|killing|OOM|memory)")
+           r"longer|more|exit|code|kill|killed|killing|OOM|memory)")
 _DENIED_BEFORE = re.compile(
     r"(?i)(?:\b(?:no|not|never|without|nor)|n't|n’t)(?:\s+" + _FILLER + r"){0,4}\s*$")
 # After the words: Docker's `"OOMKilled": false`; Korean puts the negation last ("OOM은 아니에요",

@@ -78,6 +78,8 @@ def _replicate_named(head: str, lowered: str) -> bool:
     return any(_DEPLOY_VERB.search(head, max(0, found.start() - REPLICATE_LOOKBACK),
                                    found.start())
                for found in _TO_REPLICATE.finditer(head))
+
+
 # Hugging Face's own hosted inference (the serverless Inference API, `api-inference.huggingface.co`,
 # and Inference Endpoints) said in a user's words rather than by the product's full name: the
 # paste names Hugging Face and an "inference API" or "inference endpoint" ("I send a request to

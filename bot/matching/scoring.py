@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -86,6 +87,12 @@ class PreparedPaste:
     # word -> windows holding it; window i < len(lines) is line i, len(lines) + i is i and i+1
     windows_by_word: dict[str, tuple[int, ...]] = field(default_factory=dict)
     signals: tuple[float, ...] = ()  # error-ness of each line (extraction.line_signal)
+
+    @cached_property
+    def runtime_denial(self) -> bool:
+        """The container runtime says a 137 in the key lines was no memory kill
+        (negation.runtime_denies_137); read once, by whichever evidence asks first."""
+        return runtime_denies_137("\n".join(self.lines))
 
 
 def prepare(extracted: Extracted) -> PreparedPaste:
@@ -244,15 +251,12 @@ def _signature_evidence(index: KnowledgeIndex, paste: PreparedPaste):  # type: i
         return
     # A signature naming a memory kill, found where the paste denies one ("it never ran out of
     # memory", negation.py), is no evidence.
-    runtime_denial: bool | None = None
     kept = []
     for entry in located:
         choice, first, last = entry[1], entry[4], entry[5]
-        if names_a_kill(choice.text):
-            if runtime_denial is None:
-                runtime_denial = runtime_denies_137("\n".join(paste.lines))
-            if all_denied(paste.lines[first: last + 1], runtime_denial):
-                continue
+        if names_a_kill(choice.text) and all_denied(paste.lines[first: last + 1],
+                                                    paste.runtime_denial):
+            continue
         kept.append(entry)
     located = kept
     if not located:
@@ -314,7 +318,6 @@ def _pattern_evidence(index: KnowledgeIndex, paste: PreparedPaste):  # type: ign
     for word in paste.all_words:
         to_run.update(index.patterns_by_word.get(word, ()))
     lowered: str | None = None  # the key lines, lower-cased
-    runtime_denial: bool | None = None  # the runtime says the 137 was no memory kill
     for number in sorted(to_run):
         choice = index.patterns[number]
         anchor = index.pattern_anchor[number]
@@ -337,13 +340,11 @@ def _pattern_evidence(index: KnowledgeIndex, paste: PreparedPaste):  # type: ign
                 found = choice.regex.search(line)
             except (re.error, OverflowError, RecursionError):  # kb check reports it
                 found = None
-            if found and names_a_kill(found.group()):
-                # "it never ran out of memory", "no OOM kill", `"OOMKilled": false`: a denied
-                # kill is no evidence of one (negation.py)
-                if runtime_denial is None:
-                    runtime_denial = runtime_denies_137("\n".join(paste.lines))
-                if denied(line, found.start(), found.end(), runtime_denial):
-                    continue
+            # "it never ran out of memory", "no OOM kill", `"OOMKilled": false`: a denied kill
+            # is no evidence of one (negation.py)
+            if found and names_a_kill(found.group()) and denied(
+                    line, found.start(), found.end(), paste.runtime_denial):
+                continue
             if found:
                 # A pattern is as good as the words it matched: `FPGA` or a traceback frame
                 # `in init` are strong, `debug ... locally` in a hint is weak.
