@@ -182,8 +182,13 @@ def test_cross_validated_quality(pool: tuple[EvalReport, dict[str, EvalReport], 
     # ctx16: the context model learns from pastes with a lead; retrained): top-1 0.868, top-3
     # 0.969, confident 0.938 (370), likely 0.715 (568), answered 0.313, shown and right 0.678,
     # confident on none 17 of 897. Gates: reached less one paste.
+    # Round 16: round 15's holdout spent and in the pool (2079 public pastes, 959 none; its
+    # labels checked against the non-model pod rule, none changed), before any round-16
+    # change: top-1 0.868, top-3 0.959, confident 0.923 (377), likely 0.716 (580), answered
+    # 0.297, shown and right 0.652, confident on none 22 of 959. The fresh file's top-3 (0.900
+    # out of fold) pulls the pool's down. Gates: reached less one paste.
     report, _, _ = pool
-    gate(report, top1=0.86, top3=0.96, likely=0.71, shown_right=0.67, answered=0.31)
+    gate(report, top1=0.86, top3=0.95, likely=0.71, shown_right=0.65, answered=0.29)
 
 
 def test_dev_and_holdout_out_of_fold_in_the_pool(
@@ -222,8 +227,12 @@ def test_dev_and_holdout_out_of_fold_in_the_pool(
     # threshold (none16's rules free part of the sure budget: 0.894 -> 0.869) turns right
     # "probably" answers sure, and the likely band, picked a little higher, leaves a few right
     # ones unshown (gate 0.77 -> 0.76).
+    # Round 16, round 15's holdout spent (retrained on 2179 items): dev top-1 0.941, top-3
+    # 0.996, holdout top-1 0.919, top-3 0.964; together shown and right 0.757 (278 of 367), one
+    # paste under 0.76: the likely threshold the refit picked (0.410 -> 0.435) hides one right
+    # "probably" answer (gate 0.76 -> 0.75).
     _, _, old = pool
-    gate(old, top1=0.89, top3=0.96, likely=0.76, shown_right=0.76, answered=0.38)
+    gate(old, top1=0.89, top3=0.96, likely=0.76, shown_right=0.75, answered=0.38)
 
 
 # Three trainings of the full model, one per holdout: about 40 s on a quiet machine, but several
@@ -288,7 +297,11 @@ def test_the_latest_holdouts_judged_by_models_of_the_earlier_files() -> None:
     0.875 (40: 35 right), likely 0.624 (125), answered 0.192, shown and right 0.621, confident
     on none 0.018 (3 of 163): top-3, confident precision and confident on none meet the
     targets here, on pastes the round's helpers read (tuning figures; round 15's own fresh
-    holdout meets none, docs/eval.md). Gates: reached less one paste."""
+    holdout meets none, docs/eval.md). Gates: reached less one paste. Round 16, holdouts 13-15
+    (342 pastes, 166 none), before round 16's changes: top-1 0.841, top-3 0.938, confident
+    0.825 (40: 33 right), likely 0.622 (119), answered 0.188, shown and right 0.608, confident
+    on none 0.036 (6 of 166). Round 15's holdout (top-3 0.900, 3 of 62 none sure) replaces
+    round 12's. Gates: reached less one paste."""
     if not POOL_COMPLETE:
         pytest.skip("eval pool incomplete")
     names = [path.name for path in TRAINED_ON]
@@ -296,8 +309,8 @@ def test_the_latest_holdouts_judged_by_models_of_the_earlier_files() -> None:
     decided = time_split_decisions(read_all(TRAINED_ON), matcher, names, 3)
     report = summarise(decided)
     print(render_report(report, "time split, the three latest spent holdouts", misses=False))
-    gate(report, top1=0.80, top3=0.94, likely=0.61, shown_right=0.61, answered=0.18,
-         confident=0.85, on_none=0.025)
+    gate(report, top1=0.83, top3=0.93, likely=0.61, shown_right=0.60, answered=0.18,
+         confident=0.80, on_none=0.042)
 
 
 # Each spent final holdout, out of fold in the pool's run, after round 6. Its old gate judged
@@ -433,6 +446,13 @@ SPENT_GATES: dict[str, dict[str, float]] = {
     # 0.491, confident on none 3 of 55.
     "final_holdout14.jsonl": {"top1": 0.71, "top3": 0.82, "likely": 0.46, "shown_right": 0.47,
                               "answered": 0.12, "confident": 0.63, "on_none": 0.073},
+    # Round 15's own, scored once at the end of round 15 (docs/eval.md), spent in round 16 (its
+    # labels checked against the non-model pod rule first; none changed). 122 (60 known, 62
+    # none), out of fold in the pool's run before round 16's changes: top-1 0.867, top-3
+    # 0.900, confident 0.833 (18: 15 right), likely 0.606 (33), answered 0.250, shown and right
+    # 0.583, confident on none 3 of 62.
+    "final_holdout15.jsonl": {"top1": 0.85, "top3": 0.88, "likely": 0.57, "shown_right": 0.57,
+                              "answered": 0.23, "confident": 0.77, "on_none": 0.065},
 }
 
 
