@@ -88,6 +88,9 @@ _LOGGED = re.compile(r"\b(?:INFO|WARNING|WARN|ERROR|CRITICAL|DEBUG|FATAL|TRACE)\
 # A person's line has a few words of letters (or Hangul) in it.
 _PROSE_WORD = re.compile(r"(?<![\w.])[A-Za-z][a-z']+(?![\w(])|[\uac00-\ud7a3]+")
 _PROSE_MIN_WORDS = 2
+# A line longer than this is a log line, a minified body or code, not a person's sentence (and
+# the bound keeps a 100,000-character line from costing the clause scans).
+_PROSE_MAX_CHARS = 1000
 # A short fragment that is only a question: "OOM?", "memory issue?", "node too small?".
 _FRAGMENT_WORDS = 4
 _FRAGMENT = re.compile(r"^[A-Za-z][A-Za-z' -]*[?？]+$")
@@ -97,6 +100,8 @@ def _program_line(line: str) -> bool:
     """A line a program printed, whose question marks are its own (a log line under a
     collector's timestamp, an exception line, a traceback frame, a JSON body, a line with a
     log level or a time of day), or no sentence at all (code, a stack frame's `0x85?`)."""
+    if len(line) > _PROSE_MAX_CHARS:
+        return True
     body = line_body(line)
     return (body is not line or bool(EXCEPTION_LINE.match(body))
             or body.lstrip().startswith(("File \"", "{", "\"", "["))
