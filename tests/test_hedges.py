@@ -44,6 +44,8 @@ HEDGED = [
     ("scoring calls keep failing. maybe the model is too big for the memory?",
      "vm-out-of-memory"),
     ("The endpoint keeps restarting after deploy. Could this be OOM?", "vm-out-of-memory"),
+    # the event reason is inside the question: asked about, not shown
+    ("The pod restarts, is it OOMKilled?", "vm-out-of-memory"),
 ]
 
 
