@@ -120,6 +120,11 @@ ASKS_NOT_PROBABLE = True
 # can be neither confident nor likely). False: they still count where the thresholds are
 # picked, as if the rule did not exist, and only the decision applies it.
 ASKS_OUT_OF_THRESHOLDS = True
+# Round 16 (hedge17): a first candidate only the paste's hedged words put first ("could this
+# be OOM?", "메모리 문제인지 모르겠어요": hedges.py, Assessment.hedged) is never "probably" nor
+# sure, and sets no threshold (as ASKS_NOT_PROBABLE). False: as before round 16, for a
+# before/after comparison in one process.
+HEDGES_NOT_PROBABLE = True
 # Learn the paste-context model (bot/matching/context.py) inside every fold. False: its feature
 # stays NaN (no evidence either way), for a before/after comparison in one process.
 USE_CONTEXT = True
@@ -199,6 +204,8 @@ class Assessed:
     own_rows: np.ndarray | None = None
     own_labels: np.ndarray | None = None
     asks: bool = False  # Assessment.asks: the paste asks for something, no failure shown
+    # Assessment.hedged: only the paste's hedged words put its first candidate first.
+    hedged: bool = False
 
     @property
     def own(self) -> tuple[np.ndarray, np.ndarray]:
@@ -217,7 +224,7 @@ def _assessed(item: EvalItem, assessment: Assessment, matcher: Matcher,
         item.expected)
     return Assessed(item, tuple(ids[:len(rows)]), tuple(ids[len(rows):]), rows, labels, survey,
                     matcher, assessment.first_in_paste(), own_rows, own_labels,
-                    assessment.asks)
+                    assessment.asks, assessment.hedged if HEDGES_NOT_PROBABLE else False)
 
 
 def _rows_and_labels(rows: list[list[float]], ids: Sequence[str], expected: str
@@ -454,7 +461,8 @@ def _may_be_probable(a: Assessed) -> bool:
     """The first candidate may be likely or confident at all (decision.may_be_probable): not
     a diagnosis for a paste that asks for something. Such a first candidate is in no band a
     threshold is picked on."""
-    return not ASKS_NOT_PROBABLE or not len(a.rows) or may_be_probable(a.rows[0], a.asks)
+    return not len(a.rows) or (
+        (not ASKS_NOT_PROBABLE or may_be_probable(a.rows[0], a.asks)) and not a.hedged)
 
 
 def replicate_weights(groups: Sequence[str], replicates: int | None = None,

@@ -44,6 +44,7 @@ from bot.matching.features import (
     with_precedent_columns,
 )
 from bot.matching.fingerprint import fingerprint
+from bot.matching.hedges import stated_text
 from bot.matching.index import build_index
 from bot.matching.masking import only_a_code
 from bot.matching.precedents import (
@@ -80,6 +81,8 @@ PRECEDENT_SCORE = 60.0
 # listed (its score keeps it below what the signatures found); in grouped CV on the pool, a
 # higher bar (0.3, or two reports) found fewer right entries and no fewer wrong answers.
 PRECEDENT_MIN_SHARE = 0.15
+# Survey.stated_first when what the paste states, its hedges left out, finds no candidate.
+NOTHING_STATED = -1
 
 
 @dataclass(frozen=True)
@@ -98,6 +101,10 @@ class Survey:
     # The key line that says an Azure ML deployment failed (-1: none kept), None when the paste
     # shows no failed deployment (stages.failed_deployment_line; ranking.by_failed_deployment).
     failed_deployment: int | None = None
+    # The first candidate of the paste without its hedged clauses ("could this be OOM?",
+    # "메모리 문제인지 모르겠어요": hedges.py); None when the paste hedges nothing,
+    # NOTHING_STATED when what it states finds no candidate.
+    stated_first: int | None = None
 
 
 @dataclass(frozen=True)
@@ -122,6 +129,9 @@ class Assessment:
     # The paste asks for something and shows no failure (features.PasteShape.asks): its first
     # candidate is "probably" the answer only when it is a procedure (decision.may_be_probable).
     asks: bool = False
+    # Only the paste's hedged words put its first candidate first (Survey.stated_first): a
+    # cause the person wonders about is no evidence it happened; listed, never "probably".
+    hedged: bool = False
 
     def first_in_paste(self) -> bool:
         """The first candidate was found, and put first, by the paste's own words
@@ -165,6 +175,25 @@ class Matcher:
     def survey(self, text: str) -> Survey:
         # Secrets out of the whole text first, before extraction cuts any line.
         text = sanitize(text) if isinstance(text, str) else text
+        extracted, paste, ranked, prose, reported = self._ranked(text)
+        failed = failed_deployment_line(text, paste.lines)
+        if failed is not None:
+            ranked = by_failed_deployment(ranked, self.index.entry_kinds, self.logs_entries,
+                                          failed)
+        plain = text if isinstance(text, str) else ""
+        terms = paste_terms(plain)
+        context_none = 1.0 - float(self.context.answerable([terms])[0]) \
+            if self.context is not None else math.nan
+        shape = paste_shape(plain, extracted, paste, context_none, reported, terms)
+        rows = candidate_features(ranked, paste, extracted, self.index, shape, prose)
+        return Survey(extracted, paste, ranked, prose, shape, paste_words(paste), rows, terms,
+                      failed, self._stated_first(plain) if ranked else None)
+
+    def _ranked(self, text: str) -> tuple[Extracted, PreparedPaste, list[EntryScore],
+                                          dict[int, float], bool]:
+        """The paste's key lines and its candidates, best first (before the precedents and
+        the failed-deployment rule), the entries its own text found (prose.py), and whether
+        a program's own failure line is among the kept lines."""
         extracted = extract(text)
         paste = prepare(extracted)
         # One program's own failure line among the kept lines: read by the ranking and by
@@ -182,18 +211,27 @@ class Matcher:
             # line, but its words still name the error, so it is not taken for a description.
             prose = self.prose.search(text if isinstance(text, str) else "\n".join(paste.lines))
             ranked = _with_prose_candidates(ranked, prose)
-        failed = failed_deployment_line(text, paste.lines)
+        return extracted, paste, ranked, prose, reported
+
+    def _stated_first(self, text: str) -> int | None:
+        """The first candidate of what the paste states, its hedged clauses left out
+        (hedges.stated_text): None when it hedges nothing, or when what it states holds a
+        program's own failure line (a traceback, an exception, an exit code, an event reason,
+        a status code: the paste shows its failure, and the model reads it as before);
+        NOTHING_STATED when the rest finds no candidate. Ranked the same way as the whole
+        paste, failed-deployment rule included, so that a paste hedging nothing of its
+        evidence keeps its first."""
+        stated = stated_text(text)
+        if stated is None:
+            return None
+        _, paste, ranked, _, reported = self._ranked(stated)
+        if reported:
+            return None
+        failed = failed_deployment_line(stated, paste.lines)
         if failed is not None:
             ranked = by_failed_deployment(ranked, self.index.entry_kinds, self.logs_entries,
                                           failed)
-        plain = text if isinstance(text, str) else ""
-        terms = paste_terms(plain)
-        context_none = 1.0 - float(self.context.answerable([terms])[0]) \
-            if self.context is not None else math.nan
-        shape = paste_shape(plain, extracted, paste, context_none, reported, terms)
-        rows = candidate_features(ranked, paste, extracted, self.index, shape, prose)
-        return Survey(extracted, paste, ranked, prose, shape, paste_words(paste), rows, terms,
-                      failed)
+        return ranked[0].entry if ranked else NOTHING_STATED
 
     def conclude(self, survey: Survey, verdict: Verdict) -> Assessment:
         """The survey with what the precedents say: their extra candidates and features."""
@@ -215,7 +253,8 @@ class Matcher:
         return Assessment(survey.extracted, survey.paste, ranked, rows, verdict,
                           frozenset(item.entry for item in ranked if item.entry not in found),
                           survey.rows, first_by_precedents=pulled is not listed,
-                          asks=survey.shape.asks)
+                          asks=survey.shape.asks,
+                          hedged=_hedged_first(survey, ranked))
 
     def _match(self, text: str, *, top: int, lang: str) -> MatchResult:
         assessed = self.assess(text)
@@ -239,7 +278,8 @@ class Matcher:
                                        in_paste=assessed.first_in_paste(),
                                        may_be_sure=may_be_sure(assessed.rows[0]),
                                        may_be_probable=may_be_probable(assessed.rows[0],
-                                                                       assessed.asks))
+                                                                       assessed.asks)
+                                       and not assessed.hedged)
             if tiers[0] == TIER_UNKNOWN and isinstance(text, str) and only_a_code(text) \
                     and ranked[0].best.source:
                 # A code typed alone (`/troubleshoot 504`) is all the person said, and the
@@ -264,7 +304,17 @@ class Matcher:
                            deciding_line=(matches[0].evidence_line if matches
                                           and matches[0].evidence_line
                                           else naming_line(paste)),
-                           unread_chars=unread_characters(text))
+                           unread_chars=unread_characters(text),
+                           hedged_cause=assessed.hedged and tiers[0] == TIER_UNKNOWN)
+
+
+def _hedged_first(survey: Survey, ranked: list[EntryScore]) -> bool:
+    """Only the paste's hedged words put its first candidate first: the paste's own first
+    (the survey's, before the precedents) is not the first of what it states. A first the
+    precedents chose is judged by their rules (Assessment.first_in_paste), not this one."""
+    return (bool(ranked) and bool(survey.ranked) and survey.stated_first is not None
+            and ranked[0].entry == survey.ranked[0].entry
+            and survey.ranked[0].entry != survey.stated_first)
 
 
 def _with_prose_candidates(ranked: list[EntryScore], prose: dict[int, float]) -> list[EntryScore]:

@@ -36,6 +36,10 @@ class MatchResult:
     # answer): what decided the first match, else the first error line; never a chat line
     # around the error when the paste has an error line (bot/matching/evidence.py).
     deciding_line: str = ""
+    # The bot abstains because only the cause the person wonders about ("메모리 문제인지
+    # 모르겠어요", "could this be OOM?") put its first candidate first (hedges.py): the reply says
+    # it cannot tell from the paste, not that the error has no known fix.
+    hedged_cause: bool = False
 
     @property
     def answer(self) -> Match | None:

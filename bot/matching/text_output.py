@@ -44,6 +44,19 @@ STRINGS: dict[str, dict[str, str]] = {
                     "ko": "이 오류에 대해 알려진 조치 방법이 없습니다."},
     "term_closest": {"en": "Closest known problems (not confident):",
                      "ko": "가장 가까운 알려진 문제 (확실하지 않음):"},
+    # The first candidate rests only on a cause the person wonders about ("메모리 문제인지
+    # 모르겠어요", "could this be OOM?"): the paste does not show it, so the bot cannot tell.
+    "term_cannot_tell": {
+        "en": "I can't tell the cause from this: nothing in the paste shows the failure you "
+              "are asking about.",
+        "ko": "붙여넣은 내용만으로는 원인을 알 수 없습니다. 말씀하신 원인을 보여 주는 오류가 "
+              "내용에 없습니다."},
+    "term_worth_checking": {"en": "Worth checking:", "ko": "확인해 볼 만한 후보:"},
+    "term_show_which": {
+        "en": "Paste the error message, the pod's status or the log around the failure to "
+              "tell which one it is.",
+        "ko": "오류 메시지나 파드 상태, 실패 앞뒤의 로그를 붙여넣어 주시면 어느 쪽인지 확인할 수 "
+              "있습니다."},
     "term_nothing": {"en": "Nothing in the knowledge base resembles it.",
                      "ko": "지식 베이스에 비슷한 항목이 없습니다."},
     "term_also": {"en": "Also possible:", "ko": "다른 가능성:"},
@@ -106,8 +119,10 @@ def _render_result(result: MatchResult, kb: KnowledgeBase, lang: str) -> str:
 
 
 def _render_abstention(result: MatchResult, lang: str) -> str:
-    lines = [t("term_no_fix", lang)]
     candidates = [match for match in result.matches if match.score > 0]
+    if result.hedged_cause and candidates:
+        return _render_cannot_tell(candidates, lang)
+    lines = [t("term_no_fix", lang)]
     if not candidates:
         lines.append(t("term_nothing", lang))
         return "\n".join(lines) + "\n"
@@ -125,6 +140,15 @@ def _render_abstention(result: MatchResult, lang: str) -> str:
             lines.append(f"      {t('term_evidence', lang)}: {_one_line(match.evidence)}")
     if described:
         lines += ["", t("term_paste_the_error", lang)]
+    return "\n".join(lines) + "\n"
+
+
+def _render_cannot_tell(candidates: list[Match], lang: str) -> str:
+    """A paste that only wonders about its cause (MatchResult.hedged_cause): the bot cannot
+    tell from it, lists what to check, and asks for what would show it."""
+    lines = [t("term_cannot_tell", lang), "", t("term_worth_checking", lang)]
+    lines += [_candidate_line(match, lang) for match in candidates]
+    lines += ["", t("term_show_which", lang)]
     return "\n".join(lines) + "\n"
 
 

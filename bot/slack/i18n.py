@@ -31,6 +31,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "first_step": {"en": "*First step*", "ko": "*첫 단계*"},
     "no_known_fix": {"en": ":thinking_face: *No known fix* for this error yet.",
                      "ko": ":thinking_face: 이 오류에 대해 *알려진 조치 방법이 없습니다*."},
+    # The paste only wonders about its cause (MatchResult.hedged_cause, bot/matching/hedges.py).
+    "cannot_tell": {"en": ":thinking_face: *I can't tell the cause from this*: nothing in the "
+                          "paste shows the failure you are asking about.",
+                    "ko": ":thinking_face: 붙여넣은 내용만으로는 *원인을 알 수 없습니다*. 말씀하신 "
+                          "원인을 보여 주는 오류가 내용에 없습니다."},
+    "worth_checking": {"en": "*Worth checking*:", "ko": "*확인해 볼 만한 후보*:"},
     "candidates": {"en": "*Closest candidates* (not confident):",
                    "ko": "*가장 가까운 후보* (확실하지 않음):"},
     "candidate_line": {"en": "*{title}* · `{entry_id}`", "ko": "*{title}* · `{entry_id}`"},

@@ -192,12 +192,16 @@ def _unknown_blocks(result: MatchResult, kb: KnowledgeBase, lang: str,
                     incident_id: int | None, *, logs_offered: bool) -> list[bk.Block]:
     """No known fix: the closest candidates (with what each matched), and a next step. Nothing
     is called "matched" when nothing matched: a paste's own line is not evidence."""
-    blocks: list[bk.Block] = [bk.section(t("no_known_fix", lang), id_="no_known_fix")]
     candidates = list(result.matches[:3])
+    # A paste that only wonders about its cause ("could this be OOM?"): the bot cannot tell
+    # from it, which is not "no known fix" (MatchResult.hedged_cause).
+    hedged = result.hedged_cause and bool(candidates)
+    blocks: list[bk.Block] = [bk.section(t("cannot_tell" if hedged else "no_known_fix", lang),
+                                         id_="no_known_fix")]
     if not candidates:
         blocks.append(bk.context(t("no_candidates", lang)))
     else:
-        blocks.append(bk.section(t("candidates", lang)))
+        blocks.append(bk.section(t("worth_checking" if hedged else "candidates", lang)))
         # No "matched:" under a candidate: below the answer threshold its best line is
         # usually the paste itself, not evidence of anything.
         blocks += [_candidate_block(match, kb, lang, incident_id) for match in candidates]
