@@ -128,7 +128,8 @@ def may_be_probable(row: Sequence[float], asks: bool) -> bool:
     documentation issue), whatever error lines it quotes. A procedure entry (get logs, debug
     locally) is what a how-to question asks for, so "how do I see the logs of my endpoint?"
     keeps its answer (issue 10's convention)."""
-    talks_about = len(row) > DISCUSSES_COLUMN and row[DISCUSSES_COLUMN] > 0.5
+    talks_about = any(len(row) > column and row[column] > 0.5
+                      for column in (DISCUSSES_COLUMN, PROPOSES_COLUMN))
     return not (asks or talks_about) or (
         len(row) > PROCEDURE_COLUMN and row[PROCEDURE_COLUMN] > 0.5)
 
