@@ -174,9 +174,13 @@ def discusses(text: str) -> bool:
 # printed_failure.
 _TITLE_VERBS = (r"add|handle|support|implement|detect|expose|surface|allow|introduce|enable|"
                 r"document|mark|display|propagate|ignore|respect|honou?r|emit|track|recogni[sz]e|"
-                r"distinguish|differentiate|only fail|fail fast")
+                r"distinguish|differentiate|customi[sz]e|only fail|fail fast|"
+                # a pull request's title is as often in -ing form ("Adding liveness probes")
+                r"adding|handling|supporting|implementing|detecting|exposing|surfacing|allowing|"
+                r"introducing|enabling|documenting|customi[sz]ing")
 _PROPOSAL_TITLE = re.compile(
-    r"(?i)^\W{0,3}(?:\[[^\]\n]{1,30}\]\s*)?(?:" + _TITLE_VERBS + r")\b"
+    r"(?i)^\W{0,3}(?:\[[^\]\n]{1,30}\]\s*)?(?:[a-z]{2,8}(?:\([^)\n]{0,30}\))?!?:\s*)?"
+    r"(?:" + _TITLE_VERBS + r")\b"
     r"|^[^\n?]{0,60}?\b(?<!\bi )(?<!\bwe )(?:should|must) (?:also |better |properly |"
     r"correctly )?(?:be (?:failed|marked|reported|surfaced|detected|exposed)|"
     r"report|detect|expose|surface|reflect|indicate|propagate|warn|alert|notify|emit|"
