@@ -22,7 +22,7 @@ PROPOSALS = [
     "oc status should report oom kill\n\nIf a container has an OOM, the pod container status "
     "last termination state shows the Reason as `OOMKilled` and `ExitCode` is 137.\n\nTo help "
     "users understand the system better, we should have `oc status` report when this occurs.",
-    "The operator should mark the workspace failed when its pod has CrashLoopBackOff status\n\n"
+    "The workspace should be marked failed when its pod has CrashLoopBackOff status\n\n"
     "Currently, when the pod fails, the workspace will be starting forever.",
     "feat(predictor): add a startupProbe to the model containers\n\nLarge models that need "
     "longer get killed by the liveness probe when the delay expires.",

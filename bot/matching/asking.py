@@ -190,7 +190,9 @@ _PROPOSAL_TITLE = re.compile(
 SENTENCE_WORD_SHARE = 0.6
 _PLAIN_WORD = re.compile(r"[A-Za-z][a-z]+")
 _KEY_FIELD = re.compile(r"^\s*[\w.\-/ ]{1,30}:\s")  # `Reason: OOMKilled`, `kernel: ...`
-_COLUMNS = re.compile(r"\S\s{3,}\S")  # a table's columns (kubectl get, describe's events)
+# A table's columns (kubectl get, describe's events): a gap of three spaces, or two gaps of two
+# around one field (`Warning  BackOff  2m`); a sentence's double space after a full stop is one.
+_COLUMNS = re.compile(r"\S\s{3,}\S|\S {2,}\S+ {2,}\S")
 PRINTED_CHARS = 20_000  # as context.paste_terms: a long log's failure is near its top too
 
 
