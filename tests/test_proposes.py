@@ -45,6 +45,10 @@ def test_a_proposal_is_recognised(text: str) -> None:
     "Add more memory to the scoring pod\n  Last State:  Terminated\n    Reason:    OOMKilled\n"
     "    Exit Code: 137",
     "Support OOMKilled\n2024-05-02T10:11:12Z ERROR worker exited with code 137 (OOMKilled)",
+    # a model server's own status table: printed output with an error, no exception line
+    "Allow the server to stay up on model load failure?\n\n| Model | Version | Status"
+    "                                |\n| resnet     | 1       | UNAVAILABLE: Internal: unable "
+    "to create TensorRT engine |",
 ])
 def test_a_report_is_not_a_proposal(text: str) -> None:
     assert not proposes(text)

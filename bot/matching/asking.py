@@ -208,8 +208,10 @@ def _sentence(line: str) -> bool:
 
 
 def printed_failure(text: str) -> bool:
-    """A program's failure line (error_lines.failure_line) that is not a person's sentence."""
-    return any(failure_line(line) and not _sentence(line)
+    """A program's error line (error_lines.failure_line or is_error_line: Triton's model table
+    row `| 1 | UNAVAILABLE: unable to create TensorRT engine |` is one) that is not a person's
+    sentence."""
+    return any((failure_line(line) or is_error_line(line)) and not _sentence(line)
                for line in text[:PRINTED_CHARS].splitlines() if line.strip())
 
 
