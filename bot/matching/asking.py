@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from bot.matching.error_lines import failure_line, is_error_line
+from bot.matching.error_lines import EXCEPTION_LINE, failure_line, is_error_line, line_body
 
 HEAD_CHARS = 4000  # the person's own words are at the top, as features.paste_shape reads
 # A link, read as one word: its dots would end the sentence a question runs to ("can we add an
@@ -156,3 +156,67 @@ def discusses(text: str) -> bool:
     head = text[:HEAD_CHARS].lower()
     return bool(_DISCUSSES.search(head)) or (
         any(word in head for word in _HEADING_WORDS) and bool(_HEADINGS.search(head)))
+
+
+# A paste that proposes a change to some software about a failure, rather than reports one
+# (round 16): its first line is a task's or a pull request's title that says what to build
+# ("Handle pod CrashLoopBackOff", "Add detection of init:CrashLoopBackOff for pods", "Support
+# OOMKilled") or what a program should do about a failure ("oc status should report oom kill",
+# "DevWorkspace should be failed when its pod has CrashLoopBackOff status": the verbs of
+# reporting a status, not "should handle" or "should show", which people write about their own
+# failure, "the server should handle it but every request returns 503"). A person reporting
+# their own failure starts with what happened ("pods in CrashLoopBackOff after deploy"), and
+# the verbs of fixing one's own deployment (increase, raise, reduce, fix) are not cues: a pull
+# request that raises a pod's memory shows the kill it fixes, and such pastes are labelled by
+# it. The failure words of a proposal are in the person's sentences only; a failure line a
+# program printed (a timestamped log line, an exception line, a `kubectl describe` field, a
+# JSON field, a table row) makes it a report whatever its title, so PROPOSAL_TITLE is read with
+# printed_failure.
+_TITLE_VERBS = (r"add|handle|support|implement|detect|expose|surface|allow|introduce|enable|"
+                r"document|mark|display|propagate|ignore|respect|honou?r|emit|track|recogni[sz]e|"
+                r"distinguish|differentiate|customi[sz]e|only fail|fail fast|"
+                # a pull request's title is as often in -ing form ("Adding liveness probes")
+                r"adding|handling|supporting|implementing|detecting|exposing|surfacing|allowing|"
+                r"introducing|enabling|documenting|customi[sz]ing")
+_PROPOSAL_TITLE = re.compile(
+    r"(?i)^\W{0,3}(?:\[[^\]\n]{1,30}\]\s*)?(?:[a-z]{2,8}(?:\([^)\n]{0,30}\))?!?:\s*)?"
+    r"(?:" + _TITLE_VERBS + r")\b"
+    r"|^[^\n?]{0,60}?\b(?<!\bi )(?<!\bwe )(?:should|must) (?:also |better |properly |"
+    r"correctly )?(?:be (?:failed|marked|reported|surfaced|detected|exposed)|"
+    r"report|detect|expose|surface|reflect|indicate|propagate|warn|alert|notify|emit|"
+    r"distinguish)\b")
+# A sentence: at least this share of its tokens are plain words (a log line is mostly ids,
+# numbers, paths and key=value pairs).
+SENTENCE_WORD_SHARE = 0.6
+_PLAIN_WORD = re.compile(r"[A-Za-z][a-z]+")
+_KEY_FIELD = re.compile(r"^\s*[\w.\-/ ]{1,30}:\s")  # `Reason: OOMKilled`, `kernel: ...`
+# A table's columns (kubectl get, describe's events): a gap of three spaces, or two gaps of two
+# around one field (`Warning  BackOff  2m`); a sentence's double space after a full stop is one.
+_COLUMNS = re.compile(r"\S\s{3,}\S|\S {2,}\S+ {2,}\S")
+PRINTED_CHARS = 20_000  # as context.paste_terms: a long log's failure is near its top too
+
+
+def _sentence(line: str) -> bool:
+    """The line reads as a person's sentence, not as a program's output."""
+    stripped = line.strip()
+    if line_body(line) != line or EXCEPTION_LINE.match(line) or _KEY_FIELD.match(line) \
+            or _COLUMNS.search(stripped) or stripped.startswith(("{", "\"", "[", "<")):
+        return False
+    tokens = line.split()
+    plain = sum(1 for token in tokens if _PLAIN_WORD.fullmatch(token.strip(".,;:()`'\"!")))
+    return len(tokens) < 3 or plain >= SENTENCE_WORD_SHARE * len(tokens)
+
+
+def printed_failure(text: str) -> bool:
+    """A program's error line (error_lines.failure_line or is_error_line: Triton's model table
+    row `| 1 | UNAVAILABLE: unable to create TensorRT engine |` is one) that is not a person's
+    sentence."""
+    return any((failure_line(line) or is_error_line(line)) and not _sentence(line)
+               for line in text[:PRINTED_CHARS].splitlines() if line.strip())
+
+
+def proposes(text: str) -> bool:
+    """The paste proposes a change about a failure (_PROPOSAL_TITLE on its first line) and no
+    program's failure line shows one happening."""
+    first = next((line for line in text[:HEAD_CHARS].splitlines() if line.strip()), "")
+    return bool(_PROPOSAL_TITLE.search(first)) and not printed_failure(text)

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from bot.knowledge.model import KIND_CAUSE, KIND_PROCEDURE, KIND_SYMPTOM
-from bot.matching.asking import asks, discusses
+from bot.matching.asking import asks, discusses, proposes
 from bot.matching.confidence import (
     confident_count,
     deployment_context,
@@ -121,6 +121,7 @@ FEATURE_NAMES: tuple[str, ...] = (
     "gpu_memory",  # a GPU ran out of memory, not the host (scope.gpu_memory): no entry fixes it
     "web_app_only",  # a web stack and nothing of a model served or a pod (scope.web_app_only)
     "discusses",  # the paste talks about a failure, not reports one: a PR, a proposal, a doc
+    "proposes",  # a task's title proposes a change about a failure; nothing printed shows one
     "paste_length",  # log of the characters
     "paste_lines",  # log of the lines
     "error_line_share",  # share of key lines that carry an error signal
@@ -149,7 +150,7 @@ _LOWERS = ("gap_to_first", "explained", "death_outside_serving", "death_not_oom"
            "build_outside_deployment",
            "import_outside_serving",
            "init_container_line", "uncovered_cause", "out_of_scope", "gpu_memory", "web_app_only",
-           "discusses", "context_none",
+           "discusses", "proposes", "context_none",
            "precedent_none")
 FEATURE_SIGNS: tuple[int, ...] = tuple(
     1 if name in _RAISES else -1 if name in _LOWERS else 0 for name in FEATURE_NAMES)
@@ -188,6 +189,8 @@ class PasteShape:
     web_app: float = 0.0
     # The paste talks about a failure rather than reports one (asking.discusses).
     discusses: float = 0.0
+    # The paste proposes a change about a failure and shows none printed (asking.proposes).
+    proposes: float = 0.0
 
     @cached_property
     def other_activity(self) -> bool:
@@ -236,6 +239,7 @@ def paste_shape(text: str, extracted: Extracted, paste: PreparedPaste,
         asks=asks(text, extracted.key_lines, failure_reported),
         web_app=float(terms is not None and web_app_only(terms)),
         discusses=float(discusses(text)),
+        proposes=float(proposes(text)),
     )
 
 
@@ -307,6 +311,7 @@ def candidate_features(ranked: Sequence[EntryScore], paste: PreparedPaste, extra
             shape.gpu_memory,
             shape.web_app,
             shape.discusses,
+            shape.proposes,
             shape.length,
             shape.lines,
             shape.error_share,
