@@ -128,10 +128,12 @@ def test_another_products_gateway_timeout_is_not_probably_ours(
     # A CDN in front of a web app on a VM says "504 Gateway Timeout" as the scoring route
     # does; the words around it (origin, web app, portal wording) are those of pastes the KB
     # does not answer. Before round 9 this was "probably the scoring timeout" (p 0.39).
+    # From round 16 nothing in it shows a model served either (scope.no_model_served), which
+    # alone keeps it from "probably"; the context still lowers its probability (0.21 -> 0.07).
     shipped, without_context = matchers
     first = shipped.match(FRONT_DOOR).matches[0]
     assert first.entry_id == "http-status-code-504" and first.tier == "unknown"
-    assert without_context.match(FRONT_DOOR).matches[0].tier == "likely"
+    assert without_context.match(FRONT_DOOR).matches[0].probability > first.probability
 
 
 @pytest.mark.parametrize("expected", sorted(AZURE_ML))

@@ -77,6 +77,7 @@ from bot.matching.decision import (
     PROPOSES_COLUMN,
     TIER_UNKNOWN,
     ConfidenceModel,
+    may_be_likely,
     may_be_probable,
     may_be_sure,
 )
@@ -537,8 +538,8 @@ def _firsts(data: Sequence[Assessed], probabilities: Sequence[np.ndarray | None]
         none=none,
         floor=np.asarray([_may_be_confident(a) for a, _ in chosen], dtype=bool),
         probable=np.asarray([a.first_in_paste and _counts_for_thresholds(_without_proposal(a))
-                             for a, _ in chosen],
-                            dtype=bool),
+                             and (not len(a.rows) or may_be_likely(a.rows[0]))
+                             for a, _ in chosen], dtype=bool),
         exact=np.asarray([_is_exact(a) for a, _ in chosen], dtype=bool),
         weights=weights,
         unrelated=weights[:, none].sum(axis=1),
@@ -716,7 +717,8 @@ def _decided(a: Assessed, probabilities: np.ndarray, own: np.ndarray, confident:
                                 confident, likely, confident_exact=confident_exact)
         tier = model.tier(float(probabilities[0]), float(a.rows[0][SCORE_FEATURE]) * 100.0,
                           own=float(own[0]), in_paste=a.first_in_paste,
-                          may_be_sure=_may_be_sure(a), may_be_probable=_may_be_probable(a))
+                          may_be_sure=_may_be_sure(a), may_be_probable=_may_be_probable(a),
+                          may_be_likely=may_be_likely(a.rows[0]))
     return Decided(a.item.id, a.item.expected, a.candidates + a.rest, tier, a.item.kind,
                    a.item.origin)
 

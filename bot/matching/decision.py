@@ -77,6 +77,9 @@ DEATH_NOT_OOM_COLUMN = FEATURE_NAMES.index("death_not_oom")
 WEB_APP_COLUMN = FEATURE_NAMES.index("web_app_only")
 DISCUSSES_COLUMN = FEATURE_NAMES.index("discusses")
 PROPOSES_COLUMN = FEATURE_NAMES.index("proposes")
+NO_MODEL_COLUMN = FEATURE_NAMES.index("no_model_served")
+# Round 16 (likely17): "probably" needs a model served or a pod in sight (may_be_likely).
+LIKELY_NEEDS_MODEL = True
 
 
 def may_be_sure(row: Sequence[float]) -> bool:
@@ -134,6 +137,18 @@ def may_be_probable(row: Sequence[float], asks: bool) -> bool:
         len(row) > PROCEDURE_COLUMN and row[PROCEDURE_COLUMN] > 0.5)
 
 
+def may_be_likely(row: Sequence[float]) -> bool:
+    """Whether a first candidate (its row in FEATURE_NAMES order) may be "probably" the answer:
+    not when nothing in the paste shows a model being served or a Kubernetes pod
+    (features.no_model_served: a pip install, a desktop app in Docker, a debugger attaching,
+    a framework's own memory monitor). Such a paste shares an entry's words (a timeout, an
+    exit code, a build step) and nothing of the setting the entry is for. The confident tier
+    is not touched: it stands on the paste's own evidence (an exact match of a documented
+    line), and the own-evidence model does not read this column."""
+    return not (LIKELY_NEEDS_MODEL and len(row) > NO_MODEL_COLUMN
+                and row[NO_MODEL_COLUMN] > 0.5)
+
+
 def model_path() -> Path:
     return project_folder("knowledge") / "_model" / "confidence.json"
 
@@ -183,13 +198,15 @@ class ConfidenceModel:
 
     def tier(self, probability: float, score: float = 100.0, own: float | None = None,
              in_paste: bool = True, may_be_sure: bool = True,
-             may_be_probable: bool = True) -> str:
+             may_be_probable: bool = True, may_be_likely: bool = True) -> str:
         """The tier of a first candidate: `probability` from the full model, `own` from the
         own-evidence model (None: the full model's probability stands for both); `in_paste`
         False when only the precedents found it (no signature, pattern or entry text did);
         `may_be_sure` False when its evidence cannot make it confident (may_be_sure());
         `may_be_probable` False when the paste asks for something and the candidate is a
-        diagnosis (may_be_probable()): neither sure nor "probably", a listed candidate."""
+        diagnosis (may_be_probable()): neither sure nor "probably", a listed candidate;
+        `may_be_likely` False when nothing shows a model served (may_be_likely()): sure on
+        its own evidence or a listed candidate, never "probably"."""
         if not may_be_probable:
             return TIER_UNKNOWN
         if not in_paste:
@@ -208,7 +225,7 @@ class ConfidenceModel:
         if (self.confident_exact is not None and score >= EXACT_SCORE
                 and sure >= self.confident_exact):
             return TIER_CONFIDENT
-        if probability >= self.likely:
+        if probability >= self.likely and may_be_likely:
             return TIER_LIKELY
         return TIER_UNKNOWN
 

@@ -35,6 +35,7 @@ from bot.matching.precedents import NONE_LABEL, Verdict
 from bot.matching.scope import (
     after_image_pull,
     gpu_memory,
+    no_model_served,
     out_of_scope,
     waits_for_volume_only,
     web_app_only,
@@ -131,11 +132,13 @@ FEATURE_NAMES: tuple[str, ...] = (
     "no_error_line",  # nothing in the paste looks like an error (a description)
     "precedent_entry",  # share of the nearest labelled pastes' vote naming this entry
     "precedent_none",  # share of their vote naming no entry (`none`: not one of ours)
+    "no_model_served",  # no word of a model served or of a pod (scope.no_model_served)
     "context_none",  # the paste's words read like a setting the KB does not answer (context.py)
 )
 
 # The features learned from labelled pastes come last: the precedents' vote and the paste
-# context. The own-evidence model (decision.py) reads none of them: they may make an answer
+# context, and between them `no_model_served` (round 16), which only the likely tier needs.
+# The own-evidence model (decision.py) reads none of them: they may make an answer
 # "probably" or not, never sure (docs/matching.md).
 PRECEDENT_COLUMN = FEATURE_NAMES.index("precedent_entry")
 PROCEDURE_COLUMN = FEATURE_NAMES.index("kind_procedure")
@@ -150,7 +153,7 @@ _LOWERS = ("gap_to_first", "explained", "death_outside_serving", "death_not_oom"
            "build_outside_deployment",
            "import_outside_serving",
            "init_container_line", "uncovered_cause", "out_of_scope", "gpu_memory", "web_app_only",
-           "discusses", "proposes", "context_none",
+           "discusses", "proposes", "no_model_served", "context_none",
            "precedent_none")
 FEATURE_SIGNS: tuple[int, ...] = tuple(
     1 if name in _RAISES else -1 if name in _LOWERS else 0 for name in FEATURE_NAMES)
@@ -191,6 +194,8 @@ class PasteShape:
     discusses: float = 0.0
     # The paste proposes a change about a failure and shows none printed (asking.proposes).
     proposes: float = 0.0
+    # No word of a model being served or of a Kubernetes pod (scope.no_model_served).
+    no_model: float = 0.0
 
     @cached_property
     def other_activity(self) -> bool:
@@ -240,6 +245,7 @@ def paste_shape(text: str, extracted: Extracted, paste: PreparedPaste,
         web_app=float(terms is not None and web_app_only(terms)),
         discusses=float(discusses(text)),
         proposes=float(proposes(text)),
+        no_model=float(terms is not None and no_model_served(terms, text)),
     )
 
 
@@ -320,12 +326,14 @@ def candidate_features(ranked: Sequence[EntryScore], paste: PreparedPaste, extra
             shape.korean,
             shape.no_error_line,
         ])
-    return with_precedent_columns(rows, chosen, index, verdict, shape.context_none)
+    return with_precedent_columns(rows, chosen, index, verdict, shape.context_none,
+                                  shape.no_model)
 
 
 def with_precedent_columns(rows: list[list[float]], ranked: Sequence[EntryScore],
                            index: KnowledgeIndex, verdict: Verdict | None,
-                           context_none: float = math.nan) -> list[list[float]]:
+                           context_none: float = math.nan,
+                           no_model: float = 0.0) -> list[list[float]]:
     """`rows` (the paste's own features, or all of them: the learned ones are replaced) with
     the precedent features of ranked[:len(rows)] and the paste's `context_none`. Apart from
     the rest: cross-validation asks several precedent indexes about one paste, and most
@@ -337,6 +345,7 @@ def with_precedent_columns(rows: list[list[float]], ranked: Sequence[EntryScore]
         out.append([*row[:PRECEDENT_COLUMN],
                     math.nan if share is None else share,
                     math.nan if share is None else none,
+                    no_model,
                     context_none])
     return out
 

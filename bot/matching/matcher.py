@@ -30,6 +30,7 @@ from bot.matching.decision import (
     TIER_LIKELY,
     TIER_UNKNOWN,
     ConfidenceModel,
+    may_be_likely,
     may_be_probable,
     may_be_sure,
     shipped_model,
@@ -245,7 +246,7 @@ class Matcher:
             pulled, self.index.entry_kinds, self.logs_entries, survey.failed_deployment)
         if ranked is survey.ranked:  # no candidate added: the survey's features still hold
             rows = with_precedent_columns(survey.rows, ranked, self.index, verdict,
-                                          survey.shape.context_none)
+                                          survey.shape.context_none, survey.shape.no_model)
         else:
             rows = candidate_features(ranked, survey.paste, survey.extracted, self.index,
                                       survey.shape, survey.prose, verdict)
@@ -279,7 +280,8 @@ class Matcher:
                                        may_be_sure=may_be_sure(assessed.rows[0]),
                                        may_be_probable=may_be_probable(assessed.rows[0],
                                                                        assessed.asks)
-                                       and not assessed.hedged)
+                                       and not assessed.hedged,
+                                       may_be_likely=may_be_likely(assessed.rows[0]))
             if tiers[0] == TIER_UNKNOWN and isinstance(text, str) and only_a_code(text) \
                     and ranked[0].best.source:
                 # A code typed alone (`/troubleshoot 504`) is all the person said, and the
