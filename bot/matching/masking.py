@@ -236,9 +236,12 @@ _MAY_DIFFER = _needs_any([pattern for pattern in MASK_PATTERNS if pattern.keeps_
 _HOLD_CHARACTERS = frozenset("".join(group for pattern in MASK_PATTERNS for group in pattern.holds))
 _DIGIT_SET = frozenset(_DIGITS)
 # (the text's hold characters, digits as one, keep_words) -> the regex of the patterns it may
-# match (None: none), and whether the other strength's regex is the same one. At most 2^9 keys.
+# match (None: none), and whether the other strength's regex is the same one. At most 2^10 keys.
 _SELECTED: dict[tuple[frozenset[str], bool, bool], tuple[re.Pattern[str] | None, bool]] = {}
 _COMPILED: dict[tuple[str, ...], re.Pattern[str]] = {}
+# The patterns a text with nothing but digits, dots and colons among its hold characters can
+# match: at most three sets of them (_select).
+_LIGHT = frozenset({"ip", "hex", "duration", "number"})
 
 
 def _selected(text: str, keep_words: bool) -> tuple[re.Pattern[str] | None, bool]:
@@ -269,6 +272,10 @@ def _select(present: frozenset[str], keep_words: bool) -> tuple[re.Pattern[str] 
     same = not any(pattern.keeps_words and may_match(pattern) for pattern in MASK_PATTERNS)
     if not names:
         return None, same
+    if not _LIGHT.issuperset(names):
+        # Compiling a regex per set of patterns costs ~4 ms: only the few sets of the cheap
+        # patterns get their own (a signature's `status 57`); any other text runs them all.
+        return (_WORDS_KEPT if keep_words else _FULL), same
     regex = _COMPILED.get(names)
     if regex is None:
         parts = [f"(?P<{name}>{_BY_NAME[name].pattern})" for name in names]
