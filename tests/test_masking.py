@@ -8,12 +8,15 @@ from hypothesis import strategies as st
 from bot.knowledge.loader import load_knowledge_base
 from bot.knowledge.training import default_training_files
 from bot.matching.masking import (
+    _FULL,
     _MAY_DIFFER,
     _MAY_MATCH,
+    _WORDS_KEPT,
     MASK_PATTERNS,
     MaskPattern,
     _alternatives,
     _Needs,
+    _replacement,
     mask,
     mask_both,
 )
@@ -171,3 +174,44 @@ def test_a_needs_alternative_is_cut_at_the_top_level_only() -> None:
     assert _alternatives(r"\d|(?:[0-9a-fA-F]{1,4}:){7}") == [r"\d", r"(?:[0-9a-fA-F]{1,4}:){7}"]
     assert _alternatives(r"/|\\") == ["/", r"\\"]
     assert _alternatives(r"a(?:b|c)|[|]|\|") == ["a(?:b|c)", "[|]", r"\|"]
+
+
+# An ASCII text is masked only by the patterns whose `holds` groups it holds (masking._selected):
+# were a group wrong, a timestamp or a quoted value in such a text would stay unmasked.
+@pytest.mark.parametrize("pattern", MASK_PATTERNS, ids=lambda pattern: pattern.name)
+def test_every_ascii_match_of_a_mask_pattern_holds_its_groups(pattern: MaskPattern) -> None:
+    assert pattern.holds, f"{pattern.name}: say which characters its matches hold"
+    regex = re.compile(pattern.pattern)
+
+    def holds_its_groups(text: str) -> None:
+        for found in regex.finditer(text):
+            if found.group().isascii():
+                for group in pattern.holds:
+                    assert set(found.group()) & set(group), (pattern.name, found.group(), group)
+
+    for text in UNUSUAL_MATCHES:
+        holds_its_groups(text)
+    settings(max_examples=100, deadline=None, suppress_health_check=list(HealthCheck))(
+        given(st.from_regex(regex))(holds_its_groups))()
+
+
+def _full_masks(text: str) -> tuple[str, str]:
+    """Both masks by the combined regexes of every pattern, as mask() ran before round 16."""
+    return _FULL.sub(_replacement, text), _WORDS_KEPT.sub(_replacement, text)
+
+
+def test_the_masks_are_the_full_regexes_on_the_kb_and_every_labelled_paste() -> None:
+    for text in [*UNUSUAL_MATCHES, *_kb_and_pool_texts()]:
+        assert (mask(text), mask(text, keep_words=True)) == _full_masks(text), text
+        assert mask_both(text) == _full_masks(text), text
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from([
+    "Error", " ", ": ", ":", ".", "-", "'", '"', "/", "\\", "@", "0", "7", "12", "502", "137",
+    "exit code ", "x", "ab", "deadbeef", "2026-11-25", "T10:00:01Z", "10.0.0.1", "bob@x.org",
+    "scorer-7d9f8b6c5-x2kqz", "https://h", "C:\\app", "/var/log", "=", "(", "\n", "Mon", "3s",
+    "a:b:c:d:e:f:1:2", "0x1f", "sha256:", "café"]), max_size=24).map("".join))
+def test_the_masks_are_the_full_regexes_on_generated_text(text: str) -> None:
+    assert (mask(text), mask(text, keep_words=True)) == _full_masks(text)
+    assert mask_both(text) == _full_masks(text)

@@ -68,6 +68,10 @@ class MaskPattern:
     # finds nothing cannot match, so masking it can be skipped (most signatures have no digit,
     # dash, quote or slash). tests/test_masking.py checks it against generated matches.
     needs: str = ""
+    # Groups of ASCII characters every ASCII match holds one of each of (`("@", ".")`: an `@`
+    # and a dot). For an ASCII text, mask() runs only the patterns whose groups it holds
+    # (_selected); a pattern that states none runs on every text. Checked like `needs`.
+    holds: tuple[str, ...] = ()
 
 
 def _number(match: re.Match[str]) -> str:
@@ -99,12 +103,14 @@ def _quoted(match: re.Match[str]) -> str:
     return match.group() if _QUOTED_CODE.fullmatch(match.group()) else "<quoted>"
 
 
+_DIGITS = "0123456789"  # the only digits `\d` finds in an ASCII text
 MASK_PATTERNS: tuple[MaskPattern, ...] = (
-    MaskPattern("email", r"[a-zA-Z0-9._%+-]+@[a-zA-Z0-9-]+(?:\.[a-zA-Z0-9-]+)+", needs="@"),
+    MaskPattern("email", r"[a-zA-Z0-9._%+-]+@[a-zA-Z0-9-]+(?:\.[a-zA-Z0-9-]+)+", needs="@",
+                holds=("@", ".")),
     MaskPattern("url", r"\b(?:https?|wss?|ftp|tcp)://[^\s'\"<>)\]]+", keeps_words=True,
-                needs="/"),
+                needs="/", holds=("/", ":")),
     MaskPattern("uuid", r"\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}"
-                        r"-[0-9a-fA-F]{12}\b", needs="-"),
+                        r"-[0-9a-fA-F]{12}\b", needs="-", holds=("-",)),
     # Kubernetes pod and replica-set names: <deployment>-<pod-template-hash>-<5 chars>. The
     # hash and the suffix are drawn from Kubernetes' safe alphabet (no vowels), not only hex:
     # `scoring-abc12-zzzzz` is a pod name even though its suffix has no digit.
@@ -112,7 +118,7 @@ MASK_PATTERNS: tuple[MaskPattern, ...] = (
                        r"[a-z0-9]{5,10}-[bcdfghjklmnpqrstvwxz2456789]{5}\b"
                        r"|\b[a-z0-9](?:[a-z0-9.-]{0,60}[a-z0-9])?-[a-f0-9]{6,10}-[a-z0-9]{5}\b"
                        r"|\b[a-z0-9](?:[a-z0-9-]{0,60}[a-z0-9])?-(?=[a-z]*\d)(?=\d*[a-z])"
-                       r"[a-z0-9]{5}\b(?!-)", needs="-"),
+                       r"[a-z0-9]{5}\b(?!-)", needs="-", holds=("-",)),
     MaskPattern("timestamp",
                 r"\b\d{4}-[01]\d-[0-3]\d(?:[T\s][0-2]\d:[0-5]\d(?::[0-5]\d(?:[.,]\d+)?)?"
                 r"(?:Z|[+-][0-2]\d:?[0-5]\d)?)?"
@@ -120,20 +126,23 @@ MASK_PATTERNS: tuple[MaskPattern, ...] = (
                 r"\s+\d\d:\d\d:\d\d(?:\s+(?:GMT|UTC|[+-]\d{4}))?"
                 r"|\b[A-Z][a-z]{2}\s+\d{1,2}\s+\d\d:\d\d:\d\d"
                 r"|\b\d{1,2}/\d{1,2}/\d{2,4}(?:\s+\d\d?:\d\d(?::\d\d)?(?:\s*[AP]M)?)?"
-                r"|(?<![\d:])[0-2]?\d:[0-5]\d:[0-5]\d(?:[.,]\d+)?(?![\d:])", needs=r"\d"),
+                r"|(?<![\d:])[0-2]?\d:[0-5]\d:[0-5]\d(?:[.,]\d+)?(?![\d:])", needs=r"\d",
+                holds=(_DIGITS, "-:/")),
     MaskPattern("ip", r"\b(?:\d{1,3}\.){3}\d{1,3}(?::\d{1,5})?\b"
                       r"|\b(?:[0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}\b",
-                needs=r"\d|(?:[0-9a-fA-F]{1,4}:){7}"),
+                needs=r"\d|(?:[0-9a-fA-F]{1,4}:){7}", holds=(".:",)),
     MaskPattern("hex", r"\b0[xX][0-9a-fA-F]+\b|\bsha256:[0-9a-f]{12,64}\b"
                        r"|\b(?=[a-f]*\d)(?=\d*[a-f])[0-9a-f]{7,128}\b"
-                       r"|\b(?=[A-F]*\d)(?=\d*[A-F])[0-9A-F]{8,128}\b", needs=r"\d"),
+                       r"|\b(?=[A-F]*\d)(?=\d*[A-F])[0-9A-F]{8,128}\b", needs=r"\d",
+                holds=(_DIGITS,)),
     MaskPattern("path", r"(?<![\w.:/<])(?:/[\w.@+~-]+){2,}/?|\b[A-Za-z]:\\(?:[\w.@+~ -]+\\?)+",
-                keeps_words=True, needs=r"/|\\"),
+                keeps_words=True, needs=r"/|\\", holds=("/\\",)),
     MaskPattern("quoted", r"(?<=[=:(\s])'[^'\n]{1,200}'|(?<=[=:(\s])\"[^\"\n]{1,200}\"",
-                keeps_words=True, replace=_quoted, needs="'|\""),
-    MaskPattern("duration", r"\b\d+(?:\.\d+)?(?:ms|us|ns|s|m|h)\b", needs=r"\d"),
+                keeps_words=True, replace=_quoted, needs="'|\"", holds=("'\"",)),
+    MaskPattern("duration", r"\b\d+(?:\.\d+)?(?:ms|us|ns|s|m|h)\b", needs=r"\d",
+                holds=(_DIGITS,)),
     MaskPattern("number", r"(?<![\w.])-?\d+(?:\.\d+)?(?![\w.]*[a-zA-Z_])", replace=_number,
-                needs=r"\d"),
+                needs=r"\d", holds=(_DIGITS,)),
 )
 
 
@@ -223,8 +232,62 @@ _MAY_MATCH = _needs_any(list(MASK_PATTERNS))
 _MAY_DIFFER = _needs_any([pattern for pattern in MASK_PATTERNS if pattern.keeps_words])
 
 
+# Every character some pattern's `holds` names: the only characters of a text _selected() reads.
+_HOLD_CHARACTERS = frozenset("".join(group for pattern in MASK_PATTERNS for group in pattern.holds))
+_DIGIT_SET = frozenset(_DIGITS)
+# (the text's hold characters, digits as one, keep_words) -> the regex of the patterns it may
+# match (None: none), and whether the other strength's regex is the same one. At most 2^10 keys.
+_SELECTED: dict[tuple[frozenset[str], bool, bool], tuple[re.Pattern[str] | None, bool]] = {}
+_COMPILED: dict[tuple[str, ...], re.Pattern[str]] = {}
+# The patterns a text with nothing but digits, dots and colons among its hold characters can
+# match: at most three sets of them (_select).
+_LIGHT = frozenset({"ip", "hex", "duration", "number"})
+
+
+def _selected(text: str, keep_words: bool) -> tuple[re.Pattern[str] | None, bool]:
+    """For an ASCII text: the combined regex of the patterns that can match somewhere in it
+    (None when none can), and whether mask(text) and mask(text, keep_words=True) run the same
+    patterns (then they give the same text).
+
+    The same matches as the full regex: an alternation's leftmost match at each place is its
+    first alternative that matches there, and the patterns left out match nowhere in the text
+    (each holds a character the text lacks), so the first one that does is the same. Scanning
+    every place of a signature with all eleven patterns, most of which cannot match it, was
+    a fifth of the time to index 10,000 entries (docs/benchmarks.md, round 16)."""
+    present = _HOLD_CHARACTERS.intersection(text)
+    digits = not present.isdisjoint(_DIGIT_SET)
+    key = (present - _DIGIT_SET if digits else present, digits, keep_words)
+    found = _SELECTED.get(key)
+    if found is None:
+        found = _SELECTED[key] = _select(present, keep_words)
+    return found
+
+
+def _select(present: frozenset[str], keep_words: bool) -> tuple[re.Pattern[str] | None, bool]:
+    def may_match(pattern: MaskPattern) -> bool:
+        return all(not present.isdisjoint(group) for group in pattern.holds)
+
+    names = tuple(pattern.name for pattern in MASK_PATTERNS
+                  if may_match(pattern) and not (keep_words and pattern.keeps_words))
+    same = not any(pattern.keeps_words and may_match(pattern) for pattern in MASK_PATTERNS)
+    if not names:
+        return None, same
+    if not _LIGHT.issuperset(names):
+        # Compiling a regex per set of patterns costs ~4 ms: only the few sets of the cheap
+        # patterns get their own (a signature's `status 57`); any other text runs them all.
+        return (_WORDS_KEPT if keep_words else _FULL), same
+    regex = _COMPILED.get(names)
+    if regex is None:
+        parts = [f"(?P<{name}>{_BY_NAME[name].pattern})" for name in names]
+        regex = _COMPILED[names] = re.compile("|".join(parts))
+    return regex, same
+
+
 def mask(text: str, *, keep_words: bool = False) -> str:
     """The text with its variable parts replaced by `<name>` placeholders."""
+    if text.isascii():
+        regex = _selected(text, keep_words)[0]
+        return text if regex is None else regex.sub(_replacement, text)
     if _MAY_MATCH is not None and not _MAY_MATCH.search(text):
         return text  # nothing to replace: one cheap scan instead of the full one
     regex = _WORDS_KEPT if keep_words else _FULL
@@ -239,7 +302,10 @@ def mask_both(text: str) -> tuple[str, str]:
     matches, so the second is skipped. With mask()'s own shortcut, this is most of what made
     indexing 10,000 entries faster (docs/benchmarks.md).
     """
-    kept = mask(text, keep_words=True)
-    if _MAY_DIFFER is not None and not _MAY_DIFFER.search(text):
-        return kept, kept
-    return mask(text), kept
+    if text.isascii():
+        regex, same = _selected(text, True)
+        kept = text if regex is None else regex.sub(_replacement, text)
+    else:
+        kept = mask(text, keep_words=True)
+        same = _MAY_DIFFER is not None and not _MAY_DIFFER.search(text)
+    return (kept, kept) if same else (mask(text), kept)
