@@ -220,3 +220,32 @@ def proposes(text: str) -> bool:
     program's failure line shows one happening."""
     first = next((line for line in text[:HEAD_CHARS].splitlines() if line.strip()), "")
     return bool(_PROPOSAL_TITLE.search(first)) and not printed_failure(text)
+
+
+# A paste that is a piece of development work on the software itself (round 16, likely18): a
+# commit's or pull request's title of a kind other than a fix (`feat:`, `chore:`, `refactor:`,
+# `ci(azure):`, "Feature: ..."), a pull request's description section ("## Description of
+# changes", "## What does this PR change?"), a diff hunk, or a fix the writer proposes for the
+# program's own code ("Suggested fix is ...", "the fix would be to ...", "we should return a
+# 504", "I can open a PR"). The writer develops the framework; nothing of theirs failed to
+# deploy. `fix:` and `bug:` titles are not cues: a fix PR shows the kill it fixes, and the pool
+# labels those by it (none17). On the time split before this change, such pastes shown
+# "probably" were unrelated 7 times in 7 (8 in 8 in the pool's cross-validation).
+_DEV_TITLE = re.compile(
+    r"(?i)^\W{0,3}(?:\[[^\]\n]{1,30}\]\s*)?(?:feat|feature|chore|refactor|perf|ci|test|tests|"
+    r"build|style|enhancement)(?:\([^)\n]{0,30}\))?!?:")
+_DEV_BODY = re.compile(
+    r"(?im)^\W{0,4}(?:description of changes|changes made|summary of changes|"
+    r"what does this pr change\??)\W{0,4}$|^@@ -\d+(?:,\d+)? \+\d+|"
+    r"\bwe should (?:return|report|expose|add|support|handle|use|make|not)\b|"
+    r"\bsuggested (?:fix|solution)\b|\bthe (?:right )?fix (?:is|would be) to\b|"
+    r"\bI (?:can|could|will|would be happy to|am happy to) (?:open|submit|send|create|make|"
+    r"raise) a (?:pr|pull request|patch)\b")
+
+
+def develops(text: str) -> bool:
+    """The paste is development work on the software (_DEV_TITLE on its first line, _DEV_BODY
+    in its head): never "probably" a diagnosis (decision.may_be_likely); the sure tier does not
+    read it."""
+    first = next((line for line in text[:HEAD_CHARS].splitlines() if line.strip()), "")
+    return bool(_DEV_TITLE.search(first)) or bool(_DEV_BODY.search(text[:HEAD_CHARS]))
