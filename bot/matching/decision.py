@@ -78,8 +78,11 @@ WEB_APP_COLUMN = FEATURE_NAMES.index("web_app_only")
 DISCUSSES_COLUMN = FEATURE_NAMES.index("discusses")
 PROPOSES_COLUMN = FEATURE_NAMES.index("proposes")
 NO_MODEL_COLUMN = FEATURE_NAMES.index("no_model_served")
+DEVELOPS_COLUMN = FEATURE_NAMES.index("develops")
 # Round 16 (likely17): "probably" needs a model served or a pod in sight (may_be_likely).
 LIKELY_NEEDS_MODEL = True
+# Round 16 (likely18): development work on the software is never "probably" (may_be_likely).
+LIKELY_NOT_DEVELOPMENT = True
 
 
 def may_be_sure(row: Sequence[float]) -> bool:
@@ -144,9 +147,14 @@ def may_be_likely(row: Sequence[float]) -> bool:
     a framework's own memory monitor). Such a paste shares an entry's words (a timeout, an
     exit code, a build step) and nothing of the setting the entry is for. The confident tier
     is not touched: it stands on the paste's own evidence (an exact match of a documented
-    line), and the own-evidence model does not read this column."""
-    return not (LIKELY_NEEDS_MODEL and len(row) > NO_MODEL_COLUMN
-                and row[NO_MODEL_COLUMN] > 0.5)
+    line), and the own-evidence model does not read this column.
+    Round 16 (likely18): nor when the paste is development work on the software itself
+    (features.develops: a `feat:` or `chore:` commit, a pull request's description, a diff, a
+    fix the writer proposes for the program's code): its writer develops the framework, and
+    nothing of theirs failed to deploy."""
+    columns = [column for column, on in ((NO_MODEL_COLUMN, LIKELY_NEEDS_MODEL),
+                                         (DEVELOPS_COLUMN, LIKELY_NOT_DEVELOPMENT)) if on]
+    return not any(len(row) > column and row[column] > 0.5 for column in columns)
 
 
 def model_path() -> Path:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from bot.knowledge.model import KIND_CAUSE, KIND_PROCEDURE, KIND_SYMPTOM
-from bot.matching.asking import asks, discusses, proposes
+from bot.matching.asking import asks, develops, discusses, proposes
 from bot.matching.confidence import (
     confident_count,
     deployment_context,
@@ -133,11 +133,13 @@ FEATURE_NAMES: tuple[str, ...] = (
     "precedent_entry",  # share of the nearest labelled pastes' vote naming this entry
     "precedent_none",  # share of their vote naming no entry (`none`: not one of ours)
     "no_model_served",  # no word of a model served or of a pod (scope.no_model_served)
+    "develops",  # development work on the software: a feat/chore commit, a PR body (asking)
     "context_none",  # the paste's words read like a setting the KB does not answer (context.py)
 )
 
 # The features learned from labelled pastes come last: the precedents' vote and the paste
-# context, and between them `no_model_served` (round 16), which only the likely tier needs.
+# context, and between them `no_model_served` and `develops` (round 16), which only the
+# likely tier needs.
 # The own-evidence model (decision.py) reads none of them: they may make an answer
 # "probably" or not, never sure (docs/matching.md).
 PRECEDENT_COLUMN = FEATURE_NAMES.index("precedent_entry")
@@ -153,7 +155,7 @@ _LOWERS = ("gap_to_first", "explained", "death_outside_serving", "death_not_oom"
            "build_outside_deployment",
            "import_outside_serving",
            "init_container_line", "uncovered_cause", "out_of_scope", "gpu_memory", "web_app_only",
-           "discusses", "proposes", "no_model_served", "context_none",
+           "discusses", "proposes", "no_model_served", "develops", "context_none",
            "precedent_none")
 FEATURE_SIGNS: tuple[int, ...] = tuple(
     1 if name in _RAISES else -1 if name in _LOWERS else 0 for name in FEATURE_NAMES)
@@ -196,6 +198,8 @@ class PasteShape:
     proposes: float = 0.0
     # No word of a model being served or of a Kubernetes pod (scope.no_model_served).
     no_model: float = 0.0
+    # Development work on the software itself (asking.develops).
+    develops: float = 0.0
 
     @cached_property
     def other_activity(self) -> bool:
@@ -246,6 +250,7 @@ def paste_shape(text: str, extracted: Extracted, paste: PreparedPaste,
         discusses=float(discusses(text)),
         proposes=float(proposes(text)),
         no_model=float(terms is not None and no_model_served(terms, text)),
+        develops=float(develops(text)),
     )
 
 
@@ -327,13 +332,14 @@ def candidate_features(ranked: Sequence[EntryScore], paste: PreparedPaste, extra
             shape.no_error_line,
         ])
     return with_precedent_columns(rows, chosen, index, verdict, shape.context_none,
-                                  shape.no_model)
+                                  shape.no_model, shape.develops)
 
 
 def with_precedent_columns(rows: list[list[float]], ranked: Sequence[EntryScore],
                            index: KnowledgeIndex, verdict: Verdict | None,
                            context_none: float = math.nan,
-                           no_model: float = 0.0) -> list[list[float]]:
+                           no_model: float = 0.0,
+                           develops: float = 0.0) -> list[list[float]]:
     """`rows` (the paste's own features, or all of them: the learned ones are replaced) with
     the precedent features of ranked[:len(rows)] and the paste's `context_none`. Apart from
     the rest: cross-validation asks several precedent indexes about one paste, and most
@@ -346,6 +352,7 @@ def with_precedent_columns(rows: list[list[float]], ranked: Sequence[EntryScore]
                     math.nan if share is None else share,
                     math.nan if share is None else none,
                     no_model,
+                    develops,
                     context_none])
     return out
 

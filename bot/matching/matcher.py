@@ -246,7 +246,8 @@ class Matcher:
             pulled, self.index.entry_kinds, self.logs_entries, survey.failed_deployment)
         if ranked is survey.ranked:  # no candidate added: the survey's features still hold
             rows = with_precedent_columns(survey.rows, ranked, self.index, verdict,
-                                          survey.shape.context_none, survey.shape.no_model)
+                                          survey.shape.context_none, survey.shape.no_model,
+                                          survey.shape.develops)
         else:
             rows = candidate_features(ranked, survey.paste, survey.extracted, self.index,
                                       survey.shape, survey.prose, verdict)

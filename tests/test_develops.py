@@ -1,0 +1,106 @@
+"""Round 16 (likely18): development work on the software is never "probably" a diagnosis.
+
+A commit's or pull request's title of a kind other than a fix (`feat:`, `chore:`), an issue
+tracker's feature-request tag ("[Feature]:", "[RFC]:"), a pull request's description section,
+a diff hunk, or a fix the writer proposes for the program's own code ("Suggested fix is ...",
+"we should return a 504"): the writer is developing the framework, and nothing of theirs
+failed to deploy. Its first candidate is listed, never "probably" (asking.develops,
+decision.may_be_likely); the sure tier is not touched. A fix PR (`fix:`) and a user's report
+filed with a bug template keep their answers."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from bot.matching.asking import develops
+from bot.matching.decision import (
+    TIER_CONFIDENT,
+    TIER_LIKELY,
+    TIER_UNKNOWN,
+    ConfidenceModel,
+    may_be_likely,
+)
+from bot.matching.features import FEATURE_NAMES
+from bot.matching.matcher import default_matcher
+
+# Both were "probably a 504" before the change (the model shipped with round 16's likely17).
+CHORE = ("chore(serving): raise the predictor's request timeout to 120 s\n\nBecause\n\n"
+         "- the api gateway gives up after 120 s and the model server after 60 s, long "
+         "inference requests time out\n\nThis commit\n\n- sets the inference timeout to 120 s")
+GATEWAY = ("[Inference API] Return 504 when an upstream model request times out\n\n"
+           "The inference API is a gateway in front of the hosted model services. When a "
+           "request to the model times out we should return a 504 Gateway Timeout instead of "
+           "a 408.")
+
+
+@pytest.mark.parametrize("text", [
+    CHORE,
+    GATEWAY,
+    "feat: optional annotation to skip the model-ready node selector\n\nPods stay Pending.",
+    "feat(llmisvc): add startupProbe to vLLM containers",
+    "[RFC]: Controlling the maximum length of the waiting queue",
+    "[Feature Request] Make the inference timeout configurable",
+    "Say which model has no free worker\n\n## Description of changes:\n1. Better 503 text.",
+    "Router hangs when a backend stops answering\n\nSuggested fix is a per-request timeout.",
+    "Update the docs table\n\n@@ -303,7 +303,7 @@ When you access online endpoints",
+])
+def test_development_work(text: str) -> None:
+    assert develops(text)
+
+
+@pytest.mark.parametrize("text", [
+    # a fix PR shows the failure it fixes; the pool labels those by it
+    "fix: jina-embed OOM-killed under a production-sized batch\n\nReason: OOMKilled",
+    "bug: vLLM router CrashLoopBackOff on deployment",
+    "[Bug]: pod OOMKilled after loading the model",
+    # a user's report: a guess at the cause is not a proposal for the framework's code
+    "my endpoint returns 504 after 60 s, maybe we should increase the timeout?",
+    "Possible Solution\n\nI think the model is too big for the node.",
+    "Describe the bug\nThe scoring pod restarts.\nExpected behavior\nIt should serve requests.",
+])
+def test_not_development_work(text: str) -> None:
+    assert not develops(text)
+
+
+def _row(value: float) -> list[float]:
+    row = [0.0] * len(FEATURE_NAMES)
+    row[FEATURE_NAMES.index("develops")] = value
+    return row
+
+
+def test_the_rule_reads_the_row() -> None:
+    assert may_be_likely(_row(0.0))
+    assert not may_be_likely(_row(1.0))
+
+
+def test_only_the_likely_tier_reads_it() -> None:
+    width = len(FEATURE_NAMES)
+    model = ConfidenceModel(FEATURE_NAMES, np.zeros(width), np.ones(width), np.zeros(width),
+                            0.0, confident=0.9, likely=0.4)
+    assert model.tier(0.6, 80.0, may_be_likely=may_be_likely(_row(1.0))) == TIER_UNKNOWN
+    assert model.tier(0.95, 80.0, may_be_likely=may_be_likely(_row(1.0))) == TIER_CONFIDENT
+
+
+def test_the_shipped_model_never_weighs_it_for_the_sure_tier() -> None:
+    from bot.matching.decision import shipped_model
+
+    model = shipped_model()
+    assert model is not None and model.own_weights is not None
+    assert model.own_weights[FEATURE_NAMES.index("develops")] == 0.0
+
+
+@pytest.mark.parametrize("text", [CHORE, GATEWAY])
+def test_a_change_to_the_framework_is_listed_not_probably_answered(text: str) -> None:
+    result = default_matcher().match(text)
+    assert result.matches, "still lists its candidates"
+    assert result.matches[0].entry_id == "http-status-code-504"
+    assert result.matches[0].tier != TIER_LIKELY
+
+
+def test_a_users_timeout_in_the_same_words_is_still_answered() -> None:
+    text = ("Our model endpoint returns 504 Gateway Timeout for long inference requests: the "
+            "api gateway gives up after 60 s while the model server is still scoring.")
+    first = default_matcher().match(text).matches[0]
+    assert first.entry_id == "http-status-code-504"
+    assert first.tier in (TIER_CONFIDENT, TIER_LIKELY)
