@@ -71,6 +71,25 @@ def test_a_model_server_or_a_pod_is_in_sight(text: str) -> None:
     assert not no_model_served(paste_terms(text))
 
 
+@pytest.mark.parametrize("text", [
+    # Korean attaches particles to the word: the stems are read in the text.
+    "엔드포인트 호출하면 504 Gateway Timeout이 나요",
+    "모델을 배포했는데 계속 재시작돼요",
+    "파드가 OOMKilled 됐어요",
+    "추론 요청이 502로 실패합니다",
+])
+def test_a_korean_endpoint_model_or_pod_is_in_sight(text: str) -> None:
+    assert not no_model_served(paste_terms(text), text)
+
+
+def test_a_korean_endpoints_timeout_is_still_probably_a_504() -> None:
+    # Without the Korean stems, likely17's rule hid this answer: nothing Latin named a model.
+    first = default_matcher().match("엔드포인트 호출하면 504 Gateway Timeout이 나요. "
+                                    "1분 넘게 걸리는 요청만 그래요").matches[0]
+    assert first.entry_id == "http-status-code-504"
+    assert first.tier in (TIER_CONFIDENT, TIER_LIKELY)
+
+
 def _row(no_model: float) -> list[float]:
     row = [0.0] * len(FEATURE_NAMES)
     row[FEATURE_NAMES.index("no_model_served")] = no_model

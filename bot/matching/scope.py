@@ -286,10 +286,19 @@ liveliness probe probes
 """)
 
 
+# The same words in Korean, as stems: Korean attaches particles to a word ("엔드포인트를",
+# "모델이", "파드가"), so they are read in the text, not among the paste's terms. A Korean user
+# writes "엔드포인트 호출하면 504가 나요" where an English one names the endpoint.
+_KOREAN_SERVING = re.compile(
+    r"엔드포인트|모델|추론|예측|서빙|스코어링|배포|파드|포드|쿠버네티스|레플리카|인그레스|"
+    r"네임스페이스|임베딩|프로브|웹\s?서비스|가중치|체크포인트")
+
+
 def no_model_served(terms: frozenset[str], text: str = "") -> bool:
     """Nothing in the paste's words (`terms`: context.paste_terms) shows a model being served or
     a Kubernetes pod (round 16): no ML_WORDS, KUBERNETES_WORDS or SERVING_EXTRA_WORDS, also
-    read inside a program's underscored name, nor Azure ML's own words in `text` (_AZURE_ML: an
+    read inside a program's underscored name, nor their Korean stems in `text`
+    (_KOREAN_SERVING), nor Azure ML's own words in `text` (_AZURE_ML: an
     `AciWebservice`, `az ml`; not "Azure" alone, which Azure Functions and App Service say
     too). What is left is another kind of program: a pip install, a desktop app in Docker, a
     web site, a debugger attaching to a process, a framework's own memory monitor. Before round
@@ -300,5 +309,6 @@ def no_model_served(terms: frozenset[str], text: str = "") -> bool:
     parts = {part for term in terms if "_" in term and " " not in term
              for part in term.split("_")}
     wanted = ML_WORDS | KUBERNETES_WORDS | SERVING_EXTRA_WORDS
+    head = text[:MAX_CHARS]
     return not (terms & wanted) and not (parts & wanted) \
-        and not _AZURE_ML.search(text[:MAX_CHARS])
+        and not _AZURE_ML.search(head) and not _KOREAN_SERVING.search(head)
