@@ -30,6 +30,7 @@ from bot.matching.confidence import (
 from bot.matching.error_lines import line_body
 from bot.matching.extraction import Extracted
 from bot.matching.index import KnowledgeIndex
+from bot.matching.korean import glossed_terms
 from bot.matching.negation import runtime_denies_137
 from bot.matching.precedents import NONE_LABEL, Verdict
 from bot.matching.scope import (
@@ -223,6 +224,9 @@ def paste_shape(text: str, extracted: Extracted, paste: PreparedPaste,
     signals = extracted.signals
     errors = sum(1 for signal in signals if signal > 0)
     serving = serving_context(paste)
+    # The setting a Korean paste names in Korean ("파드", "엔드포인트"), as the scope checks'
+    # English words (korean.py).
+    korean_terms = glossed_terms(text)
     return PasteShape(
         length=math.log1p(len(text)) / 10.0,
         lines=math.log1p(text.count("\n") + 1) / 8.0,
@@ -242,10 +246,10 @@ def paste_shape(text: str, extracted: Extracted, paste: PreparedPaste,
         text=text,
         context_none=context_none,
         asks=asks(text, extracted.key_lines, failure_reported),
-        web_app=float(terms is not None and web_app_only(terms)),
+        web_app=float(terms is not None and web_app_only(terms | korean_terms)),
         discusses=float(discusses(text)),
         proposes=float(proposes(text)),
-        no_model=float(terms is not None and no_model_served(terms, text)),
+        no_model=float(terms is not None and no_model_served(terms | korean_terms, text)),
     )
 
 
