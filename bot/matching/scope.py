@@ -101,7 +101,8 @@ def _hugging_face_hosted(head: str, lowered: str) -> bool:
 _AZURE_ML = re.compile(
     r"(?i)\bazureml|\bazure ?ml\b|\bazure machine learning\b|\baz ml\b|\bazmlinfsrv\b"
     r"|\binference\.ml\.azure\.com\b|\bonline[- ]?(endpoint|deployment)s?\b"
-    r"|\b(Aci|Aks|Local)?Webservice\b|\bInferenceConfig\b")
+    r"|\b(Aci|Aks|Local)?Webservice\b|\bInferenceConfig\b"
+    r"|온라인\s?(엔드포인트|배포)|관리형\s?온라인")  # the same in Korean (korean.py)
 # A training job or a pipeline, not a deployment: the job kinds' names (Azure ML command and
 # sweep jobs, AutoML, the Kubeflow training operator's kinds, Kubeflow Pipelines), an Azure ML
 # job's working folder (`/mnt/azureml/cr/j/<job>/exe/wd`), its image build for a job on
