@@ -21,6 +21,7 @@ from bot.matching.decision import (
     may_be_likely,
 )
 from bot.matching.features import FEATURE_NAMES
+from bot.matching.korean import glossed_terms
 from bot.matching.matcher import default_matcher
 from bot.matching.scope import no_model_served
 
@@ -79,11 +80,11 @@ def test_a_model_server_or_a_pod_is_in_sight(text: str) -> None:
     "추론 요청이 502로 실패합니다",
 ])
 def test_a_korean_endpoint_model_or_pod_is_in_sight(text: str) -> None:
-    assert not no_model_served(paste_terms(text), text)
+    assert not no_model_served(paste_terms(text) | glossed_terms(text), text)
 
 
 def test_a_korean_endpoints_timeout_is_still_probably_a_504() -> None:
-    # Without the Korean stems, likely17's rule hid this answer: nothing Latin named a model.
+    # Unglossed, likely17's rule hid this answer: nothing Latin named a model or a pod.
     first = default_matcher().match("엔드포인트 호출하면 504 Gateway Timeout이 나요. "
                                     "1분 넘게 걸리는 요청만 그래요").matches[0]
     assert first.entry_id == "http-status-code-504"

@@ -13,18 +13,25 @@ import re
 
 from bot.matching.banner import configuration_line
 
+# Korean joins a particle to the word before it ("OOMKilled로", "Timeout으로", "502가",
+# "CrashLoopBackOff에"): with Unicode word boundaries Hangul is a letter, so `\bOOMKilled\b`
+# missed the event in "컨테이너가 OOMKilled로 죽었어요" and the line read as a person's chat
+# while its English twin was an error line. ASCII boundaries end an English word at Hangul,
+# as the index's patterns do (index.py).
+_KOREAN_ENDS_A_WORD = re.ASCII
 ERROR_WORDS = re.compile(
     r"(?i)\b(error|errors|exception|traceback|fail(?:ed|ure|s)?|fatal|critical|crash(?:ed)?|"
     r"killed|unhealthy|refused|denied|timed?\s*out|timeout|insufficient|unable|cannot|"
     r"can't|couldn't|could not|not found|no such|invalid|unavailable|bad gateway|"
-    r"conflict|oom|out of memory|back-?off|aborted|terminated|panic|sigkill|sigterm)\b")
+    r"conflict|oom|out of memory|back-?off|aborted|terminated|panic|sigkill|sigterm)\b",
+    _KOREAN_ENDS_A_WORD)
 _LEVEL = re.compile(r"(?i)(^|[\s\[|])(error|critical|fatal|severe|exception)([\s\]|:]|$)")
 _K8S_REASON = re.compile(
     r"\b(CrashLoopBackOff|OOMKilled|FailedScheduling|BackOff|Evicted|Unhealthy|"
     r"ImagePullBackOff|ErrImagePull|FailedMount|FailedCreate|CreateContainerError|"
     r"RunContainerError|ContainerCannotRun|DeadlineExceeded|NodeNotReady|Preempting|"
-    r"Insufficient|Pending|Killing|FailedAttachVolume|FailedPostStartHook)\b")
-_HTTP_ERROR = re.compile(r"(?<![\w.:/,-])[45]\d\d(?![\w.:/,-])")
+    r"Insufficient|Pending|Killing|FailedAttachVolume|FailedPostStartHook)\b", _KOREAN_ENDS_A_WORD)
+_HTTP_ERROR = re.compile(r"(?<![\w.:/,-])[45]\d\d(?![\w.:/,-])", _KOREAN_ENDS_A_WORD)
 # A line its program logged at INFO/DEBUG is rarely the error, whatever words it contains
 # ("Invoking user's init function", "Users's init has completed successfully").
 _BENIGN_LEVEL = re.compile(r"(^|[\s\[|])(INFO|DEBUG|TRACE|I\d{4})([\s\]|:]|$)")
@@ -33,7 +40,8 @@ _BENIGN_LEVEL = re.compile(r"(^|[\s\[|])(INFO|DEBUG|TRACE|I\d{4})([\s\]|:]|$)")
 _LETTER_ERROR_LEVEL = re.compile(r"\d\s+[EC]\s+\[\d+\]\s+[\w.-]+\s+-")
 _LETTER_BENIGN_LEVEL = re.compile(r"\d\s+[ID]\s+\[\d+\]\s+[\w.-]+\s+-")
 _EXIT_CODE = re.compile(r"(?i)\bexit(?:ed)?[\s_]*(?:with\s+)?(?:code|status)\W{0,3}[1-9]"
-                        r"|\bsignal\W{0,3}(?:9|15|SIG[A-Z]+)\b|\bSIGKILL\b|\bSIGSEGV\b")
+                        r"|\bsignal\W{0,3}(?:9|15|SIG[A-Z]+)\b|\bSIGKILL\b|\bSIGSEGV\b",
+                        _KOREAN_ENDS_A_WORD)
 # curl reports its own failures as `curl: (N) message` and prints nothing like it otherwise:
 # `(7) Failed to connect`, `(28) Operation timed out`, `(52) Empty reply from server`.
 _CURL_ERROR = re.compile(r"^curl: \(\d+\) ")
@@ -42,7 +50,8 @@ EXCEPTION_LINE = re.compile(r"^\s*(?:[A-Za-z_][\w.]*\.)?[A-Z]\w*(?:Error|Excepti
                              r"Interrupt|Failure|Fault|NotFound|Killed)\b\s*(:|$)")
 _FRAME = re.compile(r"^\s*File \"[^\"]*\", line \d+, in \S+")
 # What says a 4xx/5xx number is a status (not "500 models"), beside an error word.
-_STATUS_WORDS = re.compile(r"(?i)\b(http|status|code|response|gateway|server error)\b")
+_STATUS_WORDS = re.compile(r"(?i)\b(http|status|code|response|gateway|server error)\b",
+                           _KOREAN_ENDS_A_WORD)
 _TRACEBACK = re.compile(r"\bTraceback \(most recent call last\)")
 # A person talking about the error rather than the error itself: "I deployed and it failed, any
 # idea?", "Hi all, my endpoint fails", "배포 실패했습니다 ㅠ 도와주세요".

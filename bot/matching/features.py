@@ -30,6 +30,7 @@ from bot.matching.confidence import (
 from bot.matching.error_lines import line_body
 from bot.matching.extraction import Extracted
 from bot.matching.index import KnowledgeIndex
+from bot.matching.korean import glossed_terms
 from bot.matching.negation import runtime_denies_137
 from bot.matching.precedents import NONE_LABEL, Verdict
 from bot.matching.scope import (
@@ -47,10 +48,9 @@ INFO_CAP = 10.0  # information beyond this says nothing more (one or two rare wo
 
 _K8S_EVENT = re.compile(r"\b(FailedScheduling|CrashLoopBackOff|OOMKilled|BackOff|Unhealthy|"
                         r"Evicted|FailedMount|Killing|Insufficient|ErrImagePull|"
-                        r"ImagePullBackOff|FailedCreate)\b")
+                        r"ImagePullBackOff|FailedCreate)\b", re.ASCII)  # "OOMKilled로" too
 _JSON_BODY = re.compile(r"(?i)[\"'](code|message|error|errorcode|reason|details?)[\"']\s*:")
 _FRAME = re.compile(r"^\s*File \"[^\"]*\", line \d+, in \S+")
-_HANGUL = re.compile(r"[\uac00-\ud7a3]")
 # The deciding line says only that Python could not import a module. Any script of one's own
 # prints it (`import main` in a local run.py, a web app's `main:app`); only the serving stack
 # around it (the v1 server's aml_blueprint.py frame, a pod, score.py) makes it a deployment's.
@@ -58,7 +58,9 @@ _MISSING_MODULE = re.compile(r"\b(ModuleNotFoundError|ImportError): No module na
 # Words only an Azure ML deployment prints (the SDKs, the CLI, the serving stack, the hosts).
 _AZURE = re.compile(r"(?i)\b(azure|azureml|aml|aks|aci|webservice|azmlinfsrv|"
                     r"inference\.ml|ml\.azure|az ml|online[ -]?endpoint|online[ -]?deployment|"
-                    r"managed ?online|AciWebservice|AksWebservice|InferenceConfig)")
+                    r"managed ?online|AciWebservice|AksWebservice|InferenceConfig)"
+                    # The same product in Korean: 온라인 엔드포인트, 온라인 배포, 관리형 온라인.
+                    r"|온라인\s?(엔드포인트|배포)|관리형\s?온라인")
 MAX_CONTEXT_CHARS = 200_000  # as extraction.MAX_CHARS: one linear regex over what is kept
 # The deciding line is about a pod's init container (`Init:CrashLoopBackOff`, KServe's storage
 # initializer downloading the model), not the serving container: the server never started, and
@@ -82,8 +84,13 @@ _OTHER_ACTIVITY = re.compile(
     r"##\[error\].{0,80}\b(exit(ed)?|failed) with (exit )?code\b|"
     r"##\[error\]Exit code \d+ returned from process\b|"
     r"\btrain(ing)?\.py\b|\btraining (job|run|script)s?\b|\bEpoch \d+/\d+|\btorchrun\b|"
-    r"torch\.distributed\.(elastic|run)\b|\bChildFailedError\b|\baccelerate launch\b")
-_QUESTION = re.compile(r"[?？]|\b(how|why|what|where|can i|is there)\b", re.IGNORECASE)
+    r"torch\.distributed\.(elastic|run)\b|\bChildFailedError\b|\baccelerate launch\b|"
+    # A training run in Korean: 학습/훈련 (training) job, script, run or "during training".
+    r"(학습|훈련)\s?(작업|잡|스크립트|실행|중)")
+# Korean asks without a question mark as often as with one: "왜 그럴까요", "어떻게 하나요",
+# "뭔가요" (why, how, what, and the -까요/-인가요 endings of a question).
+_QUESTION = re.compile(r"[?？]|\b(how|why|what|where|can i|is there)\b|"
+                       r"왜|어떻게|무엇|(까|인가|건가|뭔가)요", re.IGNORECASE)
 
 FEATURE_NAMES: tuple[str, ...] = (
     "score",  # the entry's score 0..1 (best piece plus agreement)
@@ -128,7 +135,6 @@ FEATURE_NAMES: tuple[str, ...] = (
     "error_line_share",  # share of key lines that carry an error signal
     "has_traceback",
     "question",  # the paste reads as a question
-    "korean",  # the paste holds Korean text
     "no_error_line",  # nothing in the paste looks like an error (a description)
     "precedent_entry",  # share of the nearest labelled pastes' vote naming this entry
     "precedent_none",  # share of their vote naming no entry (`none`: not one of ours)
@@ -172,7 +178,6 @@ class PasteShape:
     error_share: float
     has_traceback: float
     question: float
-    korean: float
     no_error_line: float
     serving: float
     # Serving words other than a kill's own (confidence.serving_around_a_death): what a
@@ -227,6 +232,9 @@ def paste_shape(text: str, extracted: Extracted, paste: PreparedPaste,
     signals = extracted.signals
     errors = sum(1 for signal in signals if signal > 0)
     serving = serving_context(paste)
+    # The setting a Korean paste names in Korean ("파드", "엔드포인트"), as the scope checks'
+    # English words (korean.py).
+    korean_terms = glossed_terms(text)
     return PasteShape(
         length=math.log1p(len(text)) / 10.0,
         lines=math.log1p(text.count("\n") + 1) / 8.0,
@@ -234,7 +242,6 @@ def paste_shape(text: str, extracted: Extracted, paste: PreparedPaste,
         has_traceback=float("Traceback" in text or any(_FRAME.match(line_body(line))
                                                        for line in paste.lines)),
         question=float(bool(_QUESTION.search(head))),
-        korean=float(bool(_HANGUL.search(head))),
         no_error_line=float(errors == 0),
         serving=float(serving),
         serving_around_death=float(serving_around_a_death(paste)),
@@ -246,10 +253,10 @@ def paste_shape(text: str, extracted: Extracted, paste: PreparedPaste,
         text=text,
         context_none=context_none,
         asks=asks(text, extracted.key_lines, failure_reported),
-        web_app=float(terms is not None and web_app_only(terms)),
+        web_app=float(terms is not None and web_app_only(terms | korean_terms)),
         discusses=float(discusses(text)),
         proposes=float(proposes(text)),
-        no_model=float(terms is not None and no_model_served(terms, text)),
+        no_model=float(terms is not None and no_model_served(terms | korean_terms, text)),
         develops=float(develops(text)),
     )
 
@@ -328,7 +335,6 @@ def candidate_features(ranked: Sequence[EntryScore], paste: PreparedPaste, extra
             shape.error_share,
             shape.has_traceback,
             shape.question,
-            shape.korean,
             shape.no_error_line,
         ])
     return with_precedent_columns(rows, chosen, index, verdict, shape.context_none,

@@ -101,7 +101,8 @@ def _hugging_face_hosted(head: str, lowered: str) -> bool:
 _AZURE_ML = re.compile(
     r"(?i)\bazureml|\bazure ?ml\b|\bazure machine learning\b|\baz ml\b|\bazmlinfsrv\b"
     r"|\binference\.ml\.azure\.com\b|\bonline[- ]?(endpoint|deployment)s?\b"
-    r"|\b(Aci|Aks|Local)?Webservice\b|\bInferenceConfig\b")
+    r"|\b(Aci|Aks|Local)?Webservice\b|\bInferenceConfig\b"
+    r"|온라인\s?(엔드포인트|배포)|관리형\s?온라인")  # the same in Korean (korean.py)
 # A training job or a pipeline, not a deployment: the job kinds' names (Azure ML command and
 # sweep jobs, AutoML, the Kubeflow training operator's kinds, Kubeflow Pipelines), an Azure ML
 # job's working folder (`/mnt/azureml/cr/j/<job>/exe/wd`), its image build for a job on
@@ -286,19 +287,11 @@ liveliness probe probes
 """)
 
 
-# The same words in Korean, as stems: Korean attaches particles to a word ("엔드포인트를",
-# "모델이", "파드가"), so they are read in the text, not among the paste's terms. A Korean user
-# writes "엔드포인트 호출하면 504가 나요" where an English one names the endpoint.
-_KOREAN_SERVING = re.compile(
-    r"엔드포인트|모델|추론|예측|서빙|스코어링|배포|파드|포드|쿠버네티스|레플리카|인그레스|"
-    r"네임스페이스|임베딩|프로브|웹\s?서비스|가중치|체크포인트")
-
-
 def no_model_served(terms: frozenset[str], text: str = "") -> bool:
     """Nothing in the paste's words (`terms`: context.paste_terms) shows a model being served or
     a Kubernetes pod (round 16): no ML_WORDS, KUBERNETES_WORDS or SERVING_EXTRA_WORDS, also
-    read inside a program's underscored name, nor their Korean stems in `text`
-    (_KOREAN_SERVING), nor Azure ML's own words in `text` (_AZURE_ML: an
+    read inside a program's underscored name (a Korean paste's words arrive glossed:
+    korean.glossed_terms), nor Azure ML's own words in `text` (_AZURE_ML: an
     `AciWebservice`, `az ml`; not "Azure" alone, which Azure Functions and App Service say
     too). What is left is another kind of program: a pip install, a desktop app in Docker, a
     web site, a debugger attaching to a process, a framework's own memory monitor. Before round
@@ -309,6 +302,5 @@ def no_model_served(terms: frozenset[str], text: str = "") -> bool:
     parts = {part for term in terms if "_" in term and " " not in term
              for part in term.split("_")}
     wanted = ML_WORDS | KUBERNETES_WORDS | SERVING_EXTRA_WORDS
-    head = text[:MAX_CHARS]
     return not (terms & wanted) and not (parts & wanted) \
-        and not _AZURE_ML.search(head) and not _KOREAN_SERVING.search(head)
+        and not _AZURE_ML.search(text[:MAX_CHARS])
