@@ -187,8 +187,14 @@ def test_cross_validated_quality(pool: tuple[EvalReport, dict[str, EvalReport], 
     # change: top-1 0.868, top-3 0.959, confident 0.923 (377), likely 0.716 (580), answered
     # 0.297, shown and right 0.652, confident on none 22 of 959. The fresh file's top-3 (0.900
     # out of fold) pulls the pool's down. Gates: reached less one paste.
+    # Round 16 merged (hedge17: a guessed cause is no evidence; none17: a proposal is never
+    # sure; likely17: "probably" needs a model or a pod in sight; likely18: development work is
+    # never "probably"; korean18: Korean setting words glossed, the `korean` feature gone;
+    # retrained): top-1 0.868, top-3 0.959, confident 0.937 (394), likely 0.707 (624), answered
+    # 0.315, shown and right 0.692, confident on none 17 of 959. Gates: reached less one paste
+    # (likely at the target, 0.70: a paste of room under 0.707 is 0.705).
     report, _, _ = pool
-    gate(report, top1=0.86, top3=0.95, likely=0.71, shown_right=0.65, answered=0.29)
+    gate(report, top1=0.86, top3=0.95, likely=0.70, shown_right=0.69, answered=0.31)
 
 
 def test_dev_and_holdout_out_of_fold_in_the_pool(
@@ -301,7 +307,12 @@ def test_the_latest_holdouts_judged_by_models_of_the_earlier_files() -> None:
     (342 pastes, 166 none), before round 16's changes: top-1 0.841, top-3 0.938, confident
     0.825 (40: 33 right), likely 0.622 (119), answered 0.188, shown and right 0.608, confident
     on none 0.036 (6 of 166). Round 15's holdout (top-3 0.900, 3 of 62 none sure) replaces
-    round 12's. Gates: reached less one paste."""
+    round 12's. Gates: reached less one paste. Round 16 merged (hedge17, none17, likely17,
+    likely18, korean18; retrained): top-1 0.841, top-3 0.938, confident 0.941 (34: 32 right),
+    likely 0.680 (125), answered 0.182, shown and right 0.665, confident on none 0.006 (1 of
+    166): confident precision and confident on none meet the targets here, on pastes the
+    round's helpers read (tuning figures; the fresh holdout is in docs/eval.md). Gates:
+    reached less one paste."""
     if not POOL_COMPLETE:
         pytest.skip("eval pool incomplete")
     names = [path.name for path in TRAINED_ON]
@@ -309,8 +320,8 @@ def test_the_latest_holdouts_judged_by_models_of_the_earlier_files() -> None:
     decided = time_split_decisions(read_all(TRAINED_ON), matcher, names, 3)
     report = summarise(decided)
     print(render_report(report, "time split, the three latest spent holdouts", misses=False))
-    gate(report, top1=0.83, top3=0.93, likely=0.61, shown_right=0.60, answered=0.18,
-         confident=0.80, on_none=0.042)
+    gate(report, top1=0.83, top3=0.93, likely=0.67, shown_right=0.65, answered=0.17,
+         confident=0.91, on_none=0.013)
 
 
 # Each spent final holdout, out of fold in the pool's run, after round 6. Its old gate judged
