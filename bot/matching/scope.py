@@ -283,8 +283,12 @@ def web_app_only(terms: frozenset[str]) -> bool:
 SERVING_EXTRA_WORDS = _listed("""
 tgi sglang lmdeploy llama gguf onnxruntime tensorrt trt openvino ovms mlserver webservice
 webservices score shard shards tensor tensors signature checkpoint weights liveness readiness
-liveliness probe probes
-""")
+liveliness probe probes deploy deployed deploying redeploy redeployed
+""") | frozenset(["web service"])
+# A model server's own package or class names begin with its name ("tritonclient",
+# "torchserve_handler", "kserve-container", "vllm_engine"): a term that starts with one counts.
+_SERVER_PREFIXES = ("triton", "torchserve", "kserve", "kfserving", "seldon", "mlserver", "vllm",
+                    "mlflow", "azureml", "tensorflow", "onnx", "bentoml", "ollama", "sglang")
 
 
 def no_model_served(terms: frozenset[str], text: str = "") -> bool:
@@ -303,4 +307,5 @@ def no_model_served(terms: frozenset[str], text: str = "") -> bool:
              for part in term.split("_")}
     wanted = ML_WORDS | KUBERNETES_WORDS | SERVING_EXTRA_WORDS
     return not (terms & wanted) and not (parts & wanted) \
+        and not any(term.startswith(_SERVER_PREFIXES) for term in terms) \
         and not _AZURE_ML.search(text[:MAX_CHARS])
