@@ -181,8 +181,8 @@ def _through_alternatives(clauses: list[tuple[int, int]], number: int, line: str
 def stated_text(text: str) -> str | None:
     """`text` with every hedged part blanked (same length, same lines), or None when nothing
     in it is hedged."""
-    if not _ANY_CUE.search(text):
-        return None  # most pastes hedge nothing: one scan, no line-by-line work
+    if not _may_hedge(text):
+        return None  # most pastes hedge nothing: a few cheap scans, no line-by-line work
     lines = text.split("\n")
     changed = False
     for number, line in enumerate(lines):
@@ -197,6 +197,24 @@ def stated_text(text: str) -> str | None:
     return "\n".join(lines) if changed else None
 
 
-# Anything a hedge needs: a question mark, an English cue, a Korean cue.
-_ANY_CUE = re.compile(_EN_CUE.pattern.removeprefix("(?i)") + r"|[?？]|" + _KO_CUE.pattern,
-                      re.IGNORECASE)
+# Every English cue holds one of these words; every Korean cue holds Hangul.
+_EN_CUE_WORDS = ("sure", "certain", "know", "tell", "say", "figure", "determine", "confirm",
+                 "idea", "wonder", "maybe", "perhaps", "possibl", "presumably", "might", "may",
+                 "could", "suspect", "guess", "assume", "presume", "chance")
+_EN_CUE_LOWER = re.compile(_EN_CUE.pattern.removeprefix("(?i)"))
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
+
+
+def _may_hedge(text: str) -> bool:
+    """Anything a hedge needs is in `text`: a question mark, a Korean cue, an English cue.
+    Checked cheapest first: one case-insensitive regex of all the cues took 26 ms over a
+    40,000-character log (a third of the long paste's budget); plain substring tests, then the
+    English regex over the lowered text only when a cue word is there, take well under 1 ms
+    on a log and find the same pastes."""
+    if "?" in text or "？" in text:
+        return True
+    if _HANGUL.search(text) and _KO_CUE.search(text):
+        return True
+    lowered = text.lower()
+    return any(word in lowered for word in _EN_CUE_WORDS) \
+        and _EN_CUE_LOWER.search(lowered) is not None
