@@ -215,11 +215,15 @@ def printed_failure(text: str) -> bool:
                for line in text[:PRINTED_CHARS].splitlines() if line.strip())
 
 
+def _first_line(text: str) -> str:
+    """The paste's first line that is not blank: a task's or a pull request's title."""
+    return next((line for line in text[:HEAD_CHARS].splitlines() if line.strip()), "")
+
+
 def proposes(text: str) -> bool:
     """The paste proposes a change about a failure (_PROPOSAL_TITLE on its first line) and no
     program's failure line shows one happening."""
-    first = next((line for line in text[:HEAD_CHARS].splitlines() if line.strip()), "")
-    return bool(_PROPOSAL_TITLE.search(first)) and not printed_failure(text)
+    return bool(_PROPOSAL_TITLE.search(_first_line(text))) and not printed_failure(text)
 
 
 # A paste that is a piece of development work on the software itself (round 16, likely18): a
@@ -253,5 +257,4 @@ def develops(text: str) -> bool:
     """The paste is development work on the software (_DEV_TITLE on its first line, _DEV_BODY
     in its head): never "probably" a diagnosis (decision.may_be_likely); the sure tier does not
     read it."""
-    first = next((line for line in text[:HEAD_CHARS].splitlines() if line.strip()), "")
-    return bool(_DEV_TITLE.search(first)) or bool(_DEV_BODY.search(text[:HEAD_CHARS]))
+    return bool(_DEV_TITLE.search(_first_line(text))) or bool(_DEV_BODY.search(text[:HEAD_CHARS]))

@@ -26,7 +26,6 @@ import re
 from collections.abc import Sequence
 
 from bot.matching.index import word_form
-from bot.matching.korean import gloss
 from bot.matching.scoring import EntryScore, PreparedPaste
 from bot.matching.tokens import words
 
@@ -97,26 +96,21 @@ def confident_count(ranked: Sequence[EntryScore], paste: PreparedPaste | None = 
     return 1
 
 
-def setting_words(paste: PreparedPaste) -> frozenset[str]:
-    """The paste's words, with the English of its Korean ones (korean.py: "파드" is a pod)."""
-    return paste.all_words | gloss(paste.all_words)
-
-
 def serving_context(paste: PreparedPaste) -> bool:
     """The paste shows a model deployment (the scoring script, the serving stack, a pod)."""
-    return bool(setting_words(paste) & SERVING_CONTEXT)
+    return bool(paste.setting_words & SERVING_CONTEXT)
 
 
 def serving_around_a_death(paste: PreparedPaste) -> bool:
     """The paste shows a model deployment in words other than a kill's own: what a death-only
     line needs around it to be a deployment's (SERVING_AROUND_A_DEATH)."""
-    return bool(setting_words(paste) & SERVING_AROUND_A_DEATH) or any(
+    return bool(paste.setting_words & SERVING_AROUND_A_DEATH) or any(
         _SCORING_SCRIPT.search(line) for line in paste.lines)
 
 
 def deployment_context(paste: PreparedPaste) -> bool:
     """The paste shows a model deployment or an Azure ML image/environment build."""
-    return bool(setting_words(paste) & DEPLOYMENT_CONTEXT)
+    return bool(paste.setting_words & DEPLOYMENT_CONTEXT)
 
 
 def process_death_only(best: EntryScore, paste: PreparedPaste) -> bool:

@@ -85,6 +85,12 @@ LIKELY_NEEDS_MODEL = True
 LIKELY_NOT_DEVELOPMENT = True
 
 
+def _flagged(row: Sequence[float], columns: Sequence[int]) -> bool:
+    """One of the 0/1 features at `columns` is on in `row` (a row may be shorter: an old
+    model's)."""
+    return any(len(row) > column and row[column] > 0.5 for column in columns)
+
+
 def may_be_sure(row: Sequence[float]) -> bool:
     """Whether a first candidate's own features (a row in FEATURE_NAMES order) allow the
     confident tier at all. Not when its evidence says only that some process was killed and
@@ -117,10 +123,9 @@ def may_be_sure(row: Sequence[float]) -> bool:
     such titles were a third of the unrelated pastes answered sure on the time split. It may
     still be "probably" the first: the pool labels some such requests by the failure they
     are about."""
-    return not any(len(row) > column and row[column] > 0.5
-                   for column in (DEATH_OUTSIDE_COLUMN, IMPORT_OUTSIDE_COLUMN,
-                                  BUILD_OUTSIDE_COLUMN, DEATH_NOT_OOM_COLUMN, WEB_APP_COLUMN,
-                                  DISCUSSES_COLUMN, PROPOSES_COLUMN))
+    return not _flagged(row, (DEATH_OUTSIDE_COLUMN, IMPORT_OUTSIDE_COLUMN, BUILD_OUTSIDE_COLUMN,
+                              DEATH_NOT_OOM_COLUMN, WEB_APP_COLUMN, DISCUSSES_COLUMN,
+                              PROPOSES_COLUMN))
 
 
 def may_be_probable(row: Sequence[float], asks: bool) -> bool:
@@ -134,10 +139,8 @@ def may_be_probable(row: Sequence[float], asks: bool) -> bool:
     documentation issue), whatever error lines it quotes. A procedure entry (get logs, debug
     locally) is what a how-to question asks for, so "how do I see the logs of my endpoint?"
     keeps its answer (issue 10's convention)."""
-    talks_about = any(len(row) > column and row[column] > 0.5
-                      for column in (DISCUSSES_COLUMN, PROPOSES_COLUMN))
-    return not (asks or talks_about) or (
-        len(row) > PROCEDURE_COLUMN and row[PROCEDURE_COLUMN] > 0.5)
+    talks_about = _flagged(row, (DISCUSSES_COLUMN, PROPOSES_COLUMN))
+    return not (asks or talks_about) or _flagged(row, (PROCEDURE_COLUMN,))
 
 
 def may_be_likely(row: Sequence[float]) -> bool:
@@ -152,9 +155,9 @@ def may_be_likely(row: Sequence[float]) -> bool:
     (features.develops: a `feat:` or `chore:` commit, a pull request's description, a diff, a
     fix the writer proposes for the program's code): its writer develops the framework, and
     nothing of theirs failed to deploy."""
-    columns = [column for column, on in ((NO_MODEL_COLUMN, LIKELY_NEEDS_MODEL),
-                                         (DEVELOPS_COLUMN, LIKELY_NOT_DEVELOPMENT)) if on]
-    return not any(len(row) > column and row[column] > 0.5 for column in columns)
+    return not _flagged(row, [column for column, on in ((NO_MODEL_COLUMN, LIKELY_NEEDS_MODEL),
+                                                        (DEVELOPS_COLUMN,
+                                                         LIKELY_NOT_DEVELOPMENT)) if on])
 
 
 def model_path() -> Path:

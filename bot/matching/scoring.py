@@ -40,6 +40,7 @@ from bot.matching.index import (
     signature_forms,
     word_form,
 )
+from bot.matching.korean import gloss
 from bot.matching.negation import all_denied, denied, names_a_kill, runtime_denies_137
 
 MAX_CANDIDATES = 24  # signatures compared in full per paste
@@ -87,6 +88,12 @@ class PreparedPaste:
     # word -> windows holding it; window i < len(lines) is line i, len(lines) + i is i and i+1
     windows_by_word: dict[str, tuple[int, ...]] = field(default_factory=dict)
     signals: tuple[float, ...] = ()  # error-ness of each line (extraction.line_signal)
+
+    @cached_property
+    def setting_words(self) -> frozenset[str]:
+        """The paste's words with the English of its Korean ones (korean.gloss: "파드" is a
+        pod), read by each deployment check (confidence.py): glossed once a paste."""
+        return self.all_words | gloss(self.all_words)
 
     @cached_property
     def runtime_denial(self) -> bool:
