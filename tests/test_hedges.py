@@ -17,7 +17,7 @@ import pytest
 from bot.matching.hedges import stated_text
 from bot.matching.matcher import default_matcher
 from bot.matching.result import MatchResult
-from bot.slack.render import blocks_as_text, render_answer
+from bot.slack.render import blocks_as_text, render_answer, render_card
 from tests.support.cli import run_cli
 from tests.test_slack_render import answer_of
 
@@ -144,3 +144,21 @@ def test_the_slack_reply_says_it_cannot_tell() -> None:
                           .blocks)
     assert "*원인을 알 수 없습니다*" in text and "*확인해 볼 만한 후보*" in text
     assert "알려진 조치 방법이 없습니다" not in text and "*아마:*" not in text
+
+
+@pytest.mark.parametrize(("lang", "says", "lists", "not_says"), [
+    ("ko", "원인을 알 수 없습니다", "확인해 볼 만한 후보:", "알려진 조치 방법이 없습니다"),
+    ("en", "I can't tell the cause from this", "Worth checking:", "No known fix"),
+])
+def test_the_channel_card_and_its_notification_say_it_cannot_tell(
+        lang: str, says: str, lists: str, not_says: str) -> None:
+    # The compact card is what the channel sees first; it said "no known fix" while the thread
+    # reply under it said the bot could not tell (three surfaces, one wording).
+    from bot.knowledge.loader import cached_knowledge_base
+
+    result = _match("deployment keeps failing, maybe the node is too small?")
+    assert result.hedged_cause
+    card = render_card(answer_of(result, lang), cached_knowledge_base(None))
+    text = blocks_as_text(card.blocks)
+    assert says in text and lists in text and not_says not in text
+    assert says in card.text and not_says not in card.text

@@ -25,6 +25,7 @@ from typing import Any
 from bot.answers.lines import MRKDWN, last_fix_line
 from bot.answers.models import Answer, IncidentFacts
 from bot.knowledge.model import Entry, KnowledgeBase
+from bot.matching.result import MatchResult
 from bot.redaction import redact
 from bot.slack import blocks as bk
 from bot.slack.i18n import t
@@ -201,6 +202,14 @@ def next_step_line(lang: str, *, logs_offered: bool) -> str:
     return t("card_next_step_logs" if logs_offered else "card_next_step_paste", lang)
 
 
+def cannot_tell(result: MatchResult) -> bool:
+    """The bot abstains because only the cause the person wonders about put its first candidate
+    first (MatchResult.hedged_cause, bot/matching/hedges.py), and it has candidates to list:
+    every surface says it cannot tell from the paste and lists what is worth checking, not
+    "no known fix" and the closest candidates."""
+    return result.hedged_cause and bool(result.matches)
+
+
 def render_card_blocks(answer: Answer, kb: KnowledgeBase, *, controls: Sequence[bk.Block],
                        context_lines: Sequence[str] = (), logs_offered: bool = True,
                        links: IncidentLinks = NO_LINKS) -> list[bk.Block]:
@@ -223,12 +232,15 @@ def render_card_blocks(answer: Answer, kb: KnowledgeBase, *, controls: Sequence[
         blocks += last_fix_blocks(answer, lang, links)
         steps_at = len(blocks)  # the first step gets what the rest leaves of the budget
     else:
-        blocks.append(bk.section(t("no_known_fix", lang), id_="no_known_fix"))
+        hedged = cannot_tell(answer.result)
+        blocks.append(bk.section(t("cannot_tell" if hedged else "no_known_fix", lang),
+                                 id_="no_known_fix"))
         blocks += last_fix_blocks(answer, lang, links)  # the team's own fix counts most here
         candidates = [kb.get(match.entry_id) for match in answer.result.matches]
         titles = [entry.title_in(lang) for entry in candidates if entry][:CANDIDATES_ON_CARD]
         if titles:
-            blocks.append(bk.context(t("card_candidates", lang, titles=" · ".join(
+            key = "card_worth_checking" if hedged else "card_candidates"
+            blocks.append(bk.context(t(key, lang, titles=" · ".join(
                 bk.truncate(title, 80) for title in titles)), id_="candidates"))
         blocks.append(bk.section(next_step_line(lang, logs_offered=logs_offered),
                                  id_=NEXT_STEP_BLOCK))

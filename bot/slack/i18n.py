@@ -245,6 +245,8 @@ STRINGS: dict[str, dict[str, str]] = {
                           "ko": "조치 단계는 접어 두었습니다. 스레드에서 볼 수 있습니다."},
     "card_candidates": {"en": "Closest candidates (not confident): {titles}",
                         "ko": "가장 가까운 후보 (확실하지 않음): {titles}"},
+    "card_worth_checking": {"en": "Worth checking: {titles}",
+                            "ko": "확인해 볼 만한 후보: {titles}"},
     "card_next_step_logs": {
         "en": "*Next step:* press *Fetch logs* to read the deployment's logs, or paste the "
               "full error output (with the stack trace) in the thread.",

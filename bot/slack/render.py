@@ -25,6 +25,7 @@ from bot.slack.cards import (
     FEEDBACK_BLOCK,
     NEXT_STEP_BLOCK,
     answer_controls,
+    cannot_tell,
     next_step_line,
     render_card_blocks,
     state_block,
@@ -125,7 +126,8 @@ def _answer_text(answer: Answer, entry: Entry | None, lang: str) -> str:
         if answer.result.answer is None:
             text = t("probably_text", lang, text=text)
     else:
-        text = t("no_known_fix", lang).replace("*", "").replace(":thinking_face: ", "")
+        text = t("cannot_tell" if cannot_tell(answer.result) else "no_known_fix", lang).replace(
+            "*", "").replace(":thinking_face: ", "")
     if answer.incident:
         text += f" ({recorded_line(answer.incident, lang)})"
     return text
@@ -193,9 +195,7 @@ def _unknown_blocks(result: MatchResult, kb: KnowledgeBase, lang: str,
     """No known fix: the closest candidates (with what each matched), and a next step. Nothing
     is called "matched" when nothing matched: a paste's own line is not evidence."""
     candidates = list(result.matches[:3])
-    # A paste that only wonders about its cause ("could this be OOM?"): the bot cannot tell
-    # from it, which is not "no known fix" (MatchResult.hedged_cause).
-    hedged = result.hedged_cause and bool(candidates)
+    hedged = cannot_tell(result)  # "could this be OOM?": the bot cannot tell from the paste
     blocks: list[bk.Block] = [bk.section(t("cannot_tell" if hedged else "no_known_fix", lang),
                                          id_="no_known_fix")]
     if not candidates:
