@@ -210,6 +210,7 @@ FINAL13 = "final_holdout13.jsonl"
 FINAL14 = "final_holdout14.jsonl"
 FINAL15 = "final_holdout15.jsonl"
 FINAL16 = "final_holdout16.jsonl"
+FINAL17 = "final_holdout17.jsonl"
 ALL_OTHER_SETS = (*USED_FILES, FINAL, CONSTRUCTED.name)
 # file -> (id prefix, the files it must share nothing with, its size and share-of-none bounds)
 FRESH_FINALS = {
@@ -307,6 +308,21 @@ FRESH_FINALS = {
             FINAL15,
         ),
         113,
+        (0.35, 0.55),
+    ),
+    # Round 17, collected like round 16 (no thread hash side) while the matcher was being changed,
+    # by a collector who never ran it; the floor is what was collected.
+    FINAL17: (
+        "fh17-",
+        (
+            *ALL_OTHER_SETS,
+            *(FINAL3, FINAL4, FINAL5, FINAL6, FINAL7, FINAL8, FINAL9, FINAL10, FINAL11, FINAL12),
+            FINAL13,
+            FINAL14,
+            FINAL15,
+            FINAL16,
+        ),
+        119,
         (0.35, 0.55),
     ),
 }
