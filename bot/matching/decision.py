@@ -79,10 +79,13 @@ DISCUSSES_COLUMN = FEATURE_NAMES.index("discusses")
 PROPOSES_COLUMN = FEATURE_NAMES.index("proposes")
 NO_MODEL_COLUMN = FEATURE_NAMES.index("no_model_served")
 DEVELOPS_COLUMN = FEATURE_NAMES.index("develops")
+REQUEST_WITHOUT_MODEL_COLUMN = FEATURE_NAMES.index("request_without_model")
 # Round 16 (likely17): "probably" needs a model served or a pod in sight (may_be_likely).
 LIKELY_NEEDS_MODEL = True
 # Round 16 (likely18): development work on the software is never "probably" (may_be_likely).
 LIKELY_NOT_DEVELOPMENT = True
+# Round 17 (likely19): a failing request with no model named is never "probably" (may_be_likely).
+LIKELY_REQUEST_NEEDS_MODEL = True
 
 
 def _flagged(row: Sequence[float], columns: Sequence[int]) -> bool:
@@ -154,10 +157,17 @@ def may_be_likely(row: Sequence[float]) -> bool:
     Round 16 (likely18): nor when the paste is development work on the software itself
     (features.develops: a `feat:` or `chore:` commit, a pull request's description, a diff, a
     fix the writer proposes for the program's code): its writer develops the framework, and
-    nothing of theirs failed to deploy."""
-    return not _flagged(row, [column for column, on in ((NO_MODEL_COLUMN, LIKELY_NEEDS_MODEL),
-                                                        (DEVELOPS_COLUMN,
-                                                         LIKELY_NOT_DEVELOPMENT)) if on])
+    nothing of theirs failed to deploy.
+    Round 17 (likely19): nor a request-stage entry (a 502, 503 or 504, the scoring function
+    failing on its input) when the paste names no model at all, a pod or an ingress aside
+    (features.request_without_model): ingress-nginx's 504 in front of "one of our
+    applications", a Selenium Grid, a Django site's WORKER TIMEOUT on Kubernetes. A pod in
+    sight makes a pod's own fate ours (the non-model pod rule), not the requests of whatever
+    runs in it; in the pool's cross-validation such first candidates shown "probably" were
+    unrelated 8 times in 9."""
+    return not _flagged(row, [column for column, on in (
+        (NO_MODEL_COLUMN, LIKELY_NEEDS_MODEL), (DEVELOPS_COLUMN, LIKELY_NOT_DEVELOPMENT),
+        (REQUEST_WITHOUT_MODEL_COLUMN, LIKELY_REQUEST_NEEDS_MODEL)) if on])
 
 
 def model_path() -> Path:

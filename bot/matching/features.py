@@ -36,6 +36,7 @@ from bot.matching.precedents import NONE_LABEL, Verdict
 from bot.matching.scope import (
     after_image_pull,
     gpu_memory,
+    no_model_named,
     no_model_served,
     out_of_scope,
     waits_for_volume_only,
@@ -140,12 +141,13 @@ FEATURE_NAMES: tuple[str, ...] = (
     "precedent_none",  # share of their vote naming no entry (`none`: not one of ours)
     "no_model_served",  # no word of a model served or of a pod (scope.no_model_served)
     "develops",  # development work on the software: a feat/chore commit, a PR body (asking)
+    "request_without_model",  # a request-stage entry, and no model named (scope.no_model_named)
     "context_none",  # the paste's words read like a setting the KB does not answer (context.py)
 )
 
 # The features learned from labelled pastes come last: the precedents' vote and the paste
-# context, and between them `no_model_served` and `develops` (round 16), which only the
-# likely tier needs.
+# context, and between them `no_model_served` and `develops` (round 16) and
+# `request_without_model` (round 17), which only the likely tier needs.
 # The own-evidence model (decision.py) reads none of them: they may make an answer
 # "probably" or not, never sure (docs/matching.md).
 PRECEDENT_COLUMN = FEATURE_NAMES.index("precedent_entry")
@@ -161,7 +163,8 @@ _LOWERS = ("gap_to_first", "explained", "death_outside_serving", "death_not_oom"
            "build_outside_deployment",
            "import_outside_serving",
            "init_container_line", "uncovered_cause", "out_of_scope", "gpu_memory", "web_app_only",
-           "discusses", "proposes", "no_model_served", "develops", "context_none",
+           "discusses", "proposes", "no_model_served", "develops", "request_without_model",
+           "context_none",
            "precedent_none")
 FEATURE_SIGNS: tuple[int, ...] = tuple(
     1 if name in _RAISES else -1 if name in _LOWERS else 0 for name in FEATURE_NAMES)
@@ -205,6 +208,8 @@ class PasteShape:
     no_model: float = 0.0
     # Development work on the software itself (asking.develops).
     develops: float = 0.0
+    # No word of a model being served, a pod or an ingress allowed (scope.no_model_named).
+    no_model_named: float = 0.0
 
     @cached_property
     def other_activity(self) -> bool:
@@ -258,6 +263,8 @@ def paste_shape(text: str, extracted: Extracted, paste: PreparedPaste,
         proposes=float(proposes(text)),
         no_model=float(terms is not None and no_model_served(terms | korean_terms, text)),
         develops=float(develops(text)),
+        no_model_named=float(terms is not None
+                             and no_model_named(terms | korean_terms, text)),
     )
 
 
@@ -338,18 +345,26 @@ def candidate_features(ranked: Sequence[EntryScore], paste: PreparedPaste, extra
             shape.no_error_line,
         ])
     return with_precedent_columns(rows, chosen, index, verdict, shape.context_none,
-                                  shape.no_model, shape.develops)
+                                  shape.no_model, shape.develops, shape.no_model_named)
+
+
+# The stage of the entries about a scoring request that fails (a 502, 503 or 504, the scoring
+# function failing on its input): knowledge/*.md `stage: serve`.
+REQUEST_STAGE = "serve"
 
 
 def with_precedent_columns(rows: list[list[float]], ranked: Sequence[EntryScore],
                            index: KnowledgeIndex, verdict: Verdict | None,
                            context_none: float = math.nan,
                            no_model: float = 0.0,
-                           develops: float = 0.0) -> list[list[float]]:
+                           develops: float = 0.0,
+                           no_model_named: float = 0.0) -> list[list[float]]:
     """`rows` (the paste's own features, or all of them: the learned ones are replaced) with
     the precedent features of ranked[:len(rows)] and the paste's `context_none`. Apart from
     the rest: cross-validation asks several precedent indexes about one paste, and most
-    answers move no candidate."""
+    answers move no candidate. `request_without_model` is on for a request-stage candidate
+    of a paste that names no model (`no_model_named`, scope.no_model_named): a gateway's
+    timeout in front of a web app on Kubernetes (round 17)."""
     out = []
     for row, scored in zip(rows, ranked, strict=False):
         share = verdict.share(index.entry_ids[scored.entry]) if verdict else 0.0
@@ -359,6 +374,8 @@ def with_precedent_columns(rows: list[list[float]], ranked: Sequence[EntryScore]
                     math.nan if share is None else none,
                     no_model,
                     develops,
+                    float(no_model_named > 0.5
+                          and index.entry_stages[scored.entry] == REQUEST_STAGE),
                     context_none])
     return out
 

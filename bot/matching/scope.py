@@ -291,6 +291,24 @@ _SERVER_PREFIXES = ("triton", "torchserve", "kserve", "kfserving", "seldon", "ml
                     "mlflow", "azureml", "tensorflow", "onnx", "bentoml", "ollama", "sglang")
 
 
+def no_model_named(terms: frozenset[str], text: str = "") -> bool:
+    """Nothing in the paste's words (`terms`: context.paste_terms, Korean glossed) names a model
+    being served: no ML_WORDS or SERVING_EXTRA_WORDS, also read inside a program's underscored
+    name, no term that begins with a model server's name, nor Azure ML's own words in `text`.
+    A Kubernetes pod or an ingress may be in sight: what no_model_served adds. Round 17
+    (likely19): a request that times out or fails at a gateway with no model named is a web
+    app's behind an ingress (ingress-nginx in front of "one of our applications", a Selenium
+    Grid, a chart raising its proxy timeouts), and tests/eval/LABELS.md keeps plain web apps
+    `none` whether or not they run on Kubernetes: the non-model pod rule is for a pod's own
+    fate (killed, crash-looping, unschedulable), not for its requests."""
+    parts = {part for term in terms if "_" in term and " " not in term
+             for part in term.split("_")}
+    wanted = ML_WORDS | SERVING_EXTRA_WORDS
+    return not (terms & wanted) and not (parts & wanted) \
+        and not any(term.startswith(_SERVER_PREFIXES) for term in terms) \
+        and not _AZURE_ML.search(text[:MAX_CHARS])
+
+
 def no_model_served(terms: frozenset[str], text: str = "") -> bool:
     """Nothing in the paste's words (`terms`: context.paste_terms) shows a model being served or
     a Kubernetes pod (round 16): no ML_WORDS, KUBERNETES_WORDS or SERVING_EXTRA_WORDS, also
@@ -305,7 +323,5 @@ def no_model_served(terms: frozenset[str], text: str = "") -> bool:
     "probably" (decision.may_be_likely); the sure tier is not touched."""
     parts = {part for term in terms if "_" in term and " " not in term
              for part in term.split("_")}
-    wanted = ML_WORDS | KUBERNETES_WORDS | SERVING_EXTRA_WORDS
-    return not (terms & wanted) and not (parts & wanted) \
-        and not any(term.startswith(_SERVER_PREFIXES) for term in terms) \
-        and not _AZURE_ML.search(text[:MAX_CHARS])
+    return no_model_named(terms, text) and not (terms & KUBERNETES_WORDS) \
+        and not (parts & KUBERNETES_WORDS)
