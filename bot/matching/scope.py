@@ -53,7 +53,15 @@ _OTHER_PRODUCT = re.compile(
     r"|\bapi\.openai\.com\b"
     r"|\bContainerApp(?:Name|ConsoleLogs)\b|\bamazon ecs\b|\becs[- ](?:task|agent)s?\b"
     r"|\bfargate (?:task|instance)s?\b|\brunpod\b|\broboflow\b|\bazure openai\b"
-    r"|\bopenai\.azure\.com\b|\breplicate\.com\b")
+    r"|\bopenai\.azure\.com\b|\breplicate\.com\b"
+    # Round 17 (podfate19): hosts that are not Kubernetes, by their own messages for a kill,
+    # which people paste without naming the host: ECS's stopped reason, Cloud Run's memory
+    # limit, Heroku's R14/R15 codes; and the PaaS hosts by their domains or tools (a web API's
+    # container OOM-killed there was a sure "out of memory" on round 16's holdout).
+    r"|\bOutOfMemoryError: container killed due to memory usage\b"
+    r"|\bMemory limit of \d+ ?[MG]i?B exceeded\b|\bError R1[45]\b|\bR14 \(Memory quota"
+    r"|\bfly\.io\b|\bflyctl\b|\brender\.com\b|\brailway\.app\b|\bapp ?runner\b"
+    r"|\belastic ?beanstalk\b")
 _OTHER_PRODUCT_NAMED = _Named(_OTHER_PRODUCT, (
     "sagemaker", "sage maker", "invoke_endpoint", "invokeendpoint", "vertexai", "vertex ai",
     "aiplatform.googleapis.com", "appengine", "app engine", "appspot.com", "cloudrun",
@@ -62,7 +70,10 @@ _OTHER_PRODUCT_NAMED = _Named(_OTHER_PRODUCT, (
     "servicebus", "service bus", "awslambda", "aws lambda", "endpoints.huggingface.cloud",
     "huggingface inference endpoint", "hugging face inference endpoint", "api.openai.com",
     "amazon ecs", "ecs-task", "ecs task", "ecs-agent", "ecs agent", "fargate", "runpod",
-    "roboflow", "azure openai", "openai.azure.com", "replicate.com"))
+    "roboflow", "azure openai", "openai.azure.com", "replicate.com",
+    "container killed due to memory usage", "memory limit of", "error r1", "r14 (memory quota",
+    "fly.io", "flyctl", "render.com", "railway.app", "apprunner", "app runner",
+    "elasticbeanstalk", "elastic beanstalk"))
 # Replicate, the hosted model platform, named as where a model is deployed or pushed ("push my
 # model to Replicate"); "steps to replicate" is the verb. Found from each "to/on replicate"
 # and a look back over the few words before it: one regex with the verbs in front ran at every
@@ -114,12 +125,19 @@ _JOB = re.compile(
     r"|\bAutoMLRun\b|\bScriptRunConfig\b|\bAmlCompute\b|/mnt/azureml/cr/j/"
     r"|\bImage Build on Serverless Compute\b|\bimgbldrun_|\bKubeflow pipelines?\b"
     r"|\b(TF|PyTorch|MPI|XGBoost|Paddle)Job\b|\btrain(ing)?\.py\b|\bEpoch \d+/\d+"
-    r"|\bis running beyond (physical|virtual) memory limits\b")
+    r"|\bis running beyond (physical|virtual) memory limits\b"
+    # Round 17 (podfate19): a CI or workflow engine's step pod, by the labels and names the
+    # engine gives it (Argo Workflows, Tekton, Prow, GitLab's Kubernetes executor): a pipeline
+    # step that is Pending or OOM-killed is `none` (LABELS.md, the non-model pod rule's
+    # exceptions); a CI job's pod stuck Pending was a sure "cannot be scheduled".
+    r"|\bworkflows\.argoproj\.io/|\btekton\.dev/(?:taskRun|pipelineRun|task|pipeline)\b"
+    r"|\bprow\.k8s\.io/|\brunner-[a-z0-9]{8}-project-\d+-concurrent")
 _JOB_NAMED = _Named(_JOB, (
     "training", "automl", "sweep job", "command job", "spark job", "scriptrunconfig",
     "amlcompute", "/mnt/azureml/cr/j/", "image build on serverless compute", "imgbldrun_",
     "kubeflow pipeline", "tfjob", "pytorchjob", "mpijob", "xgboostjob", "paddlejob", "train.py",
-    "epoch ", "is running beyond"))
+    "epoch ", "is running beyond", "workflows.argoproj.io/", "tekton.dev/", "prow.k8s.io/",
+    "-project-"))
 # Python's message for a file that is not there, when the path is relative: a script run from
 # the user's own folder (`python app.py` opening 'model.pkl'). A scoring script's model path
 # is absolute (/var/azureml-app/azureml-models/..., AZUREML_MODEL_DIR) or shows beside the
