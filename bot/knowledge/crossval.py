@@ -133,6 +133,14 @@ HEDGES_NOT_PROBABLE = True
 # unrelated pastes sure, holdout 10 out of fold 2 -> 1, the time split unchanged; docs/eval.md,
 # "Round 16, none17"). True: left out like the other never-sure pastes (round 15's rules).
 PROPOSALS_OUT_OF_THRESHOLDS = False
+# Round 17 (podfate19): a paste that writes about a failure (asking.writes_about) or whose
+# container runs where the entries' fixes do not reach (scope.runs_elsewhere) is never sure.
+# Not a feature, so the model is as without the rule; and its first candidate still counts
+# where the thresholds are picked (HELD_BACK_OUT_OF_THRESHOLDS False), so the pastes the rule
+# holds back do not free the confident budget for other look-alikes. HELD_BACK_NOT_SURE False:
+# as before round 17, for a before/after comparison in one process.
+HELD_BACK_NOT_SURE = True
+HELD_BACK_OUT_OF_THRESHOLDS = False
 # Learn the paste-context model (bot/matching/context.py) inside every fold. False: its feature
 # stays NaN (no evidence either way), for a before/after comparison in one process.
 USE_CONTEXT = True
@@ -214,6 +222,9 @@ class Assessed:
     asks: bool = False  # Assessment.asks: the paste asks for something, no failure shown
     # Assessment.hedged: only the paste's hedged words put its first candidate first.
     hedged: bool = False
+    # Assessment.held_back: the paste writes about a failure or runs where the fixes do not
+    # reach; its first candidate is never sure (HELD_BACK_OUT_OF_THRESHOLDS).
+    held_back: bool = False
 
     @property
     def own(self) -> tuple[np.ndarray, np.ndarray]:
@@ -232,7 +243,8 @@ def _assessed(item: EvalItem, assessment: Assessment, matcher: Matcher,
         item.expected)
     return Assessed(item, tuple(ids[:len(rows)]), tuple(ids[len(rows):]), rows, labels, survey,
                     matcher, assessment.first_in_paste(), own_rows, own_labels,
-                    assessment.asks, assessment.hedged if HEDGES_NOT_PROBABLE else False)
+                    assessment.asks, assessment.hedged if HEDGES_NOT_PROBABLE else False,
+                    assessment.held_back and HELD_BACK_NOT_SURE)
 
 
 def _rows_and_labels(rows: list[list[float]], ids: Sequence[str], expected: str
@@ -464,7 +476,10 @@ def _without_proposal(a: Assessed) -> Assessed:
 
 
 def _sure_for_thresholds(a: Assessed) -> bool:
-    return _may_be_sure(_without_proposal(a))
+    counted = _without_proposal(a)
+    if not HELD_BACK_OUT_OF_THRESHOLDS and counted.held_back:
+        counted = replace(counted, held_back=False)
+    return _may_be_sure(counted)
 
 
 def _may_be_sure(a: Assessed) -> bool:
@@ -472,7 +487,7 @@ def _may_be_sure(a: Assessed) -> bool:
     _may_be_probable): what can never be confident never spends the confident budget, nor
     sets its thresholds."""
     return bool(len(a.rows)) and (not DEATH_NEEDS_SERVING or may_be_sure(a.rows[0])) \
-        and _counts_for_thresholds(a)
+        and not a.held_back and _counts_for_thresholds(a)
 
 
 def _counts_for_thresholds(a: Assessed) -> bool:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from bot.knowledge.model import KIND_CAUSE, KIND_PROCEDURE, KIND_SYMPTOM
-from bot.matching.asking import asks, develops, discusses, proposes
+from bot.matching.asking import asks, develops, discusses, proposes, writes_about
 from bot.matching.confidence import (
     confident_count,
     deployment_context,
@@ -38,6 +38,7 @@ from bot.matching.scope import (
     gpu_memory,
     no_model_served,
     out_of_scope,
+    runs_elsewhere,
     waits_for_volume_only,
     web_app_only,
 )
@@ -205,6 +206,12 @@ class PasteShape:
     no_model: float = 0.0
     # Development work on the software itself (asking.develops).
     develops: float = 0.0
+    # Round 17 (podfate19): the paste writes about a failure (asking.writes_about: a feature
+    # asked for, a policy about failing pods, a docs page) or its container runs where the
+    # entries' fixes do not reach (scope.runs_elsewhere: a host that is not Kubernetes, a CI
+    # or workflow step's pod). Not a feature: its first candidate is never sure
+    # (decision.may_be_sure's `held_back`), and the model and thresholds are as without it.
+    held_back: bool = False
 
     @cached_property
     def other_activity(self) -> bool:
@@ -258,6 +265,7 @@ def paste_shape(text: str, extracted: Extracted, paste: PreparedPaste,
         proposes=float(proposes(text)),
         no_model=float(terms is not None and no_model_served(terms | korean_terms, text)),
         develops=float(develops(text)),
+        held_back=writes_about(text) or runs_elsewhere(text),
     )
 
 

@@ -53,15 +53,7 @@ _OTHER_PRODUCT = re.compile(
     r"|\bapi\.openai\.com\b"
     r"|\bContainerApp(?:Name|ConsoleLogs)\b|\bamazon ecs\b|\becs[- ](?:task|agent)s?\b"
     r"|\bfargate (?:task|instance)s?\b|\brunpod\b|\broboflow\b|\bazure openai\b"
-    r"|\bopenai\.azure\.com\b|\breplicate\.com\b"
-    # Round 17 (podfate19): hosts that are not Kubernetes, by their own messages for a kill,
-    # which people paste without naming the host: ECS's stopped reason, Cloud Run's memory
-    # limit, Heroku's R14/R15 codes; and the PaaS hosts by their domains or tools (a web API's
-    # container OOM-killed there was a sure "out of memory" on round 16's holdout).
-    r"|\bOutOfMemoryError: container killed due to memory usage\b"
-    r"|\bMemory limit of \d+ ?[MG]i?B exceeded\b|\bError R1[45]\b|\bR14 \(Memory quota"
-    r"|\bfly\.io\b|\bflyctl\b|\brender\.com\b|\brailway\.app\b|\bapp ?runner\b"
-    r"|\belastic ?beanstalk\b")
+    r"|\bopenai\.azure\.com\b|\breplicate\.com\b")
 _OTHER_PRODUCT_NAMED = _Named(_OTHER_PRODUCT, (
     "sagemaker", "sage maker", "invoke_endpoint", "invokeendpoint", "vertexai", "vertex ai",
     "aiplatform.googleapis.com", "appengine", "app engine", "appspot.com", "cloudrun",
@@ -70,10 +62,7 @@ _OTHER_PRODUCT_NAMED = _Named(_OTHER_PRODUCT, (
     "servicebus", "service bus", "awslambda", "aws lambda", "endpoints.huggingface.cloud",
     "huggingface inference endpoint", "hugging face inference endpoint", "api.openai.com",
     "amazon ecs", "ecs-task", "ecs task", "ecs-agent", "ecs agent", "fargate", "runpod",
-    "roboflow", "azure openai", "openai.azure.com", "replicate.com",
-    "container killed due to memory usage", "memory limit of", "error r1", "r14 (memory quota",
-    "fly.io", "flyctl", "render.com", "railway.app", "apprunner", "app runner",
-    "elasticbeanstalk", "elastic beanstalk"))
+    "roboflow", "azure openai", "openai.azure.com", "replicate.com"))
 # Replicate, the hosted model platform, named as where a model is deployed or pushed ("push my
 # model to Replicate"); "steps to replicate" is the verb. Found from each "to/on replicate"
 # and a look back over the few words before it: one regex with the verbs in front ran at every
@@ -125,19 +114,12 @@ _JOB = re.compile(
     r"|\bAutoMLRun\b|\bScriptRunConfig\b|\bAmlCompute\b|/mnt/azureml/cr/j/"
     r"|\bImage Build on Serverless Compute\b|\bimgbldrun_|\bKubeflow pipelines?\b"
     r"|\b(TF|PyTorch|MPI|XGBoost|Paddle)Job\b|\btrain(ing)?\.py\b|\bEpoch \d+/\d+"
-    r"|\bis running beyond (physical|virtual) memory limits\b"
-    # Round 17 (podfate19): a CI or workflow engine's step pod, by the labels and names the
-    # engine gives it (Argo Workflows, Tekton, Prow, GitLab's Kubernetes executor): a pipeline
-    # step that is Pending or OOM-killed is `none` (LABELS.md, the non-model pod rule's
-    # exceptions); a CI job's pod stuck Pending was a sure "cannot be scheduled".
-    r"|\bworkflows\.argoproj\.io/|\btekton\.dev/(?:taskRun|pipelineRun|task|pipeline)\b"
-    r"|\bprow\.k8s\.io/|\brunner-[a-z0-9]{8}-project-\d+-concurrent")
+    r"|\bis running beyond (physical|virtual) memory limits\b")
 _JOB_NAMED = _Named(_JOB, (
     "training", "automl", "sweep job", "command job", "spark job", "scriptrunconfig",
     "amlcompute", "/mnt/azureml/cr/j/", "image build on serverless compute", "imgbldrun_",
     "kubeflow pipeline", "tfjob", "pytorchjob", "mpijob", "xgboostjob", "paddlejob", "train.py",
-    "epoch ", "is running beyond", "workflows.argoproj.io/", "tekton.dev/", "prow.k8s.io/",
-    "-project-"))
+    "epoch ", "is running beyond"))
 # Python's message for a file that is not there, when the path is relative: a script run from
 # the user's own folder (`python app.py` opening 'model.pkl'). A scoring script's model path
 # is absolute (/var/azureml-app/azureml-models/..., AZUREML_MODEL_DIR) or shows beside the
@@ -162,6 +144,40 @@ _NODE_REASON = re.compile(
     r"(?i)\bInsufficient \S+|\bToo many pods\b|\btaints?\b|\bdidn'?t match (Pod'?s )?node "
     r"(affinity|selector)|\bdidn'?t match pod (anti-)?affinity|\bdidn'?t have free ports\b"
     r"|\bwere unschedulable\b|\bCouldn'?t Schedule\b|\bdidn'?t have available resources\b")
+
+
+# Round 17 (podfate19): a pod's fate that happened where the entries' fixes do not reach, by
+# the words of the software it happened in, which people paste without naming it:
+# - hosts that are not Kubernetes, by their own message for a kill (ECS's stopped reason,
+#   Cloud Run's memory limit, Heroku's R14/R15) or their domain or tool (Fly.io, Render,
+#   Railway, App Runner, Elastic Beanstalk): a web API's container OOM-killed on ECS was a sure
+#   "out of memory" on round 16's holdout (LABELS.md: other products' hosts are `none`);
+# - a CI or workflow engine's step pod, by the labels and names the engine gives it (Argo
+#   Workflows, Tekton, Prow, GitLab's Kubernetes executor): a pipeline step that is Pending or
+#   OOM-killed is `none` (the non-model pod rule's exceptions), and an Argo CI step Pending was
+#   a sure "cannot be scheduled". A Jenkins or Airflow *server* pod is a platform pod, which
+#   the non-model pod rule labels by its mechanism: not here.
+_ELSEWHERE = re.compile(
+    r"(?i)\bOutOfMemoryError: container killed due to memory usage\b"
+    r"|\bMemory limit of \d+ ?[MG]i?B exceeded\b|\bError R1[45]\b|\bR14 \(Memory quota"
+    r"|\bfly\.io\b|\bflyctl\b|\brender\.com\b|\brailway\.app\b|\bapp ?runner\b"
+    r"|\belastic ?beanstalk\b"
+    r"|\bworkflows\.argoproj\.io/|\btekton\.dev/(?:taskRun|pipelineRun|task|pipeline)\b"
+    r"|\bprow\.k8s\.io/|\brunner-[a-z0-9]{8}-project-\d+-concurrent")
+_ELSEWHERE_NAMED = _Named(_ELSEWHERE, (
+    "container killed due to memory usage", "memory limit of", "error r1", "r14 (memory quota",
+    "fly.io", "flyctl", "render.com", "railway.app", "apprunner", "app runner",
+    "elasticbeanstalk", "elastic beanstalk", "workflows.argoproj.io/", "tekton.dev/",
+    "prow.k8s.io/", "-project-"))
+
+
+def runs_elsewhere(text: str) -> bool:
+    """The paste's container runs on a host that is not Kubernetes, or is a CI or workflow
+    step's pod (_ELSEWHERE), and nothing says Azure ML. Not a feature the model weighs: a rule
+    that keeps the first candidate from being sure (decision.may_be_sure's `held_back`), so
+    the model and its thresholds stay as they were (crossval.HELD_BACK_OUT_OF_THRESHOLDS)."""
+    head = text[:MAX_CHARS]
+    return _ELSEWHERE_NAMED.search(head, head.lower()) and not bool(_AZURE_ML.search(head))
 
 
 def out_of_scope(text: str, serving: bool) -> bool:
