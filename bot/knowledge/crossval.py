@@ -475,11 +475,18 @@ def _without_proposal(a: Assessed) -> Assessed:
     return replace(a, rows=rows)
 
 
-def _sure_for_thresholds(a: Assessed) -> bool:
+def _as_without_rules(a: Assessed) -> Assessed:
+    """`a` as the thresholds see it: a proposal's and a held-back paste's first candidate count
+    as if their rules did not hold them back (PROPOSALS_OUT_OF_THRESHOLDS,
+    HELD_BACK_OUT_OF_THRESHOLDS False); their decisions still apply the rules."""
     counted = _without_proposal(a)
     if not HELD_BACK_OUT_OF_THRESHOLDS and counted.held_back:
         counted = replace(counted, held_back=False)
-    return _may_be_sure(counted)
+    return counted
+
+
+def _sure_for_thresholds(a: Assessed) -> bool:
+    return _may_be_sure(_as_without_rules(a))
 
 
 def _may_be_sure(a: Assessed) -> bool:
@@ -499,7 +506,8 @@ def _may_be_probable(a: Assessed) -> bool:
     a diagnosis for a paste that asks for something. Such a first candidate is in no band a
     threshold is picked on."""
     return not len(a.rows) or (
-        (not ASKS_NOT_PROBABLE or may_be_probable(a.rows[0], a.asks)) and not a.hedged)
+        (not ASKS_NOT_PROBABLE or may_be_probable(a.rows[0], a.asks or a.held_back))
+        and not a.hedged)
 
 
 def replicate_weights(groups: Sequence[str], replicates: int | None = None,
@@ -552,7 +560,7 @@ def _firsts(data: Sequence[Assessed], probabilities: Sequence[np.ndarray | None]
                           for (a, _), ok in zip(chosen, has, strict=True)], dtype=bool),
         none=none,
         floor=np.asarray([_may_be_confident(a) for a, _ in chosen], dtype=bool),
-        probable=np.asarray([a.first_in_paste and _counts_for_thresholds(_without_proposal(a))
+        probable=np.asarray([a.first_in_paste and _counts_for_thresholds(_as_without_rules(a))
                              and (not len(a.rows) or may_be_likely(a.rows[0]))
                              for a, _ in chosen], dtype=bool),
         exact=np.asarray([_is_exact(a) for a, _ in chosen], dtype=bool),

@@ -284,8 +284,9 @@ class Matcher:
                                        in_paste=assessed.first_in_paste(),
                                        may_be_sure=may_be_sure(assessed.rows[0])
                                        and not assessed.held_back,
-                                       may_be_probable=may_be_probable(assessed.rows[0],
-                                                                       assessed.asks)
+                                       may_be_probable=may_be_probable(
+                                           assessed.rows[0],
+                                           assessed.asks or assessed.held_back)
                                        and not assessed.hedged,
                                        may_be_likely=may_be_likely(assessed.rows[0]))
             if tiers[0] == TIER_UNKNOWN and isinstance(text, str) and only_a_code(text) \
