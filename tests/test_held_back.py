@@ -6,7 +6,8 @@ answer, nor "probably" a diagnosis:
   is not Kubernetes, named by its own kill message or domain (ECS, Cloud Run, Heroku), or a CI
   or workflow engine's step pod (Argo Workflows, Tekton, Prow, GitLab's runner);
 - the paste writes about a failure (asking.writes_about): a title that asks for a feature, sets
-  a policy about failing pods, or writes documentation about the failure.
+  a policy about failing pods, or writes documentation about the failure;
+- the deciding line is an init container's (features.init_container_line, decision.may_be_sure).
 
 The real counterpart, a serving pod's own OOMKilled, CrashLoopBackOff or FailedScheduling,
 keeps its sure answer. Both are rules, not features: the model and its thresholds stay as
@@ -14,12 +15,15 @@ without them (crossval.HELD_BACK_OUT_OF_THRESHOLDS)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
-from bot.knowledge.crossval import Assessed, _decided, _sure_for_thresholds
+from bot.knowledge.crossval import Assessed, _decided, _sure_for_thresholds, _without_proposal
 from bot.knowledge.evaluation import EvalItem
 from bot.matching.asking import printed_failure, writes_about
+from bot.matching.decision import may_be_probable, may_be_sure
 from bot.matching.features import FEATURE_NAMES
 from bot.matching.matcher import default_matcher
 from bot.matching.scope import runs_elsewhere
@@ -143,3 +147,35 @@ def test_the_rule_decides_but_the_thresholds_count_the_paste_as_before() -> None
     assert _decided(_assessed(True), sure, sure, 0.9, 0.4, 0.5).tier == "unknown"
     # counted where the confident threshold is picked, as if the rule did not hold it back
     assert _sure_for_thresholds(_assessed(True))
+
+
+# An init container's fate (LABELS.md: `none`): the serving container never started.
+INIT_CONTAINER = [
+    "Triton Server Init:CrashLoopBackOff\n\n      Reason:       PodInitializing\n"
+    "    Ready:          False\n    Restart Count:  0",
+    "NAME                        READY   STATUS                  RESTARTS   AGE\n"
+    "triton-server-5f69b747f-2s  0/1     Init:CrashLoopBackOff   6          10m",
+    "모델을 내려받는 init 컨테이너 때문에 Triton 서버가 Init:CrashLoopBackOff 상태예요\n\n"
+    "      Reason:       PodInitializing\n    Ready:          False",
+]
+
+
+@pytest.mark.parametrize("text", INIT_CONTAINER)
+def test_an_init_containers_crash_loop_is_listed_but_never_sure_nor_probably(text: str) -> None:
+    result = default_matcher().match(text)
+    assert result.matches[0].entry_id == "service-launch-fails"  # still listed first
+    assert result.matches[0].tier == "unknown"
+
+
+def test_an_init_containers_line_holds_back_the_row_not_the_thresholds() -> None:
+    row = [0.0] * len(FEATURE_NAMES)
+    row[FEATURE_NAMES.index("init_container_line")] = 1.0
+    assert not may_be_sure(row)
+    assert not may_be_probable(row, asks=False)
+    row[FEATURE_NAMES.index("kind_procedure")] = 1.0
+    assert may_be_probable(row, asks=False)  # reading the init container's logs still may be
+    held = _assessed(False)
+    rows = np.array(held.rows)
+    rows[0, FEATURE_NAMES.index("init_container_line")] = 1.0
+    counted = _without_proposal(replace(held, rows=rows))
+    assert counted.rows[0][FEATURE_NAMES.index("init_container_line")] == 0.0

@@ -74,6 +74,7 @@ from bot.matching.context import ContextModel, fit_context
 from bot.matching.decision import (
     CONFIDENT_MIN_SCORE,
     EXACT_SCORE,
+    INIT_CONTAINER_COLUMN,
     PROPOSES_COLUMN,
     TIER_UNKNOWN,
     ConfidenceModel,
@@ -468,10 +469,13 @@ def _may_be_confident(a: Assessed) -> bool:
 def _without_proposal(a: Assessed) -> Assessed:
     """`a` as the thresholds see it: a proposal's first candidate counts as if the rule did
     not hold it back (PROPOSALS_OUT_OF_THRESHOLDS False); its decision still applies the rule."""
-    if PROPOSALS_OUT_OF_THRESHOLDS or not len(a.rows) or a.rows[0][PROPOSES_COLUMN] <= 0.5:
+    # Round 17: an init container's deciding line (decision._init_columns) likewise.
+    columns = [column for column in (PROPOSES_COLUMN, INIT_CONTAINER_COLUMN)
+               if len(a.rows) and a.rows[0][column] > 0.5]
+    if PROPOSALS_OUT_OF_THRESHOLDS or not columns:
         return a
     rows = np.array(a.rows, dtype=float)
-    rows[0, PROPOSES_COLUMN] = 0.0
+    rows[0, columns] = 0.0
     return replace(a, rows=rows)
 
 
