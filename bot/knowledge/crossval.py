@@ -74,6 +74,7 @@ from bot.matching.context import ContextModel, fit_context
 from bot.matching.decision import (
     CONFIDENT_MIN_SCORE,
     EXACT_SCORE,
+    INIT_CONTAINER_COLUMN,
     PROPOSES_COLUMN,
     TIER_UNKNOWN,
     ConfidenceModel,
@@ -133,6 +134,14 @@ HEDGES_NOT_PROBABLE = True
 # unrelated pastes sure, holdout 10 out of fold 2 -> 1, the time split unchanged; docs/eval.md,
 # "Round 16, none17"). True: left out like the other never-sure pastes (round 15's rules).
 PROPOSALS_OUT_OF_THRESHOLDS = False
+# Round 17 (podfate19): a paste that writes about a failure (asking.writes_about) or whose
+# container runs where the entries' fixes do not reach (scope.runs_elsewhere) is never sure.
+# Not a feature, so the model is as without the rule; and its first candidate still counts
+# where the thresholds are picked (HELD_BACK_OUT_OF_THRESHOLDS False), so the pastes the rule
+# holds back do not free the confident budget for other look-alikes. HELD_BACK_NOT_SURE False:
+# as before round 17, for a before/after comparison in one process.
+HELD_BACK_NOT_SURE = True
+HELD_BACK_OUT_OF_THRESHOLDS = False
 # Learn the paste-context model (bot/matching/context.py) inside every fold. False: its feature
 # stays NaN (no evidence either way), for a before/after comparison in one process.
 USE_CONTEXT = True
@@ -214,6 +223,9 @@ class Assessed:
     asks: bool = False  # Assessment.asks: the paste asks for something, no failure shown
     # Assessment.hedged: only the paste's hedged words put its first candidate first.
     hedged: bool = False
+    # Assessment.held_back: the paste writes about a failure or runs where the fixes do not
+    # reach; its first candidate is never sure (HELD_BACK_OUT_OF_THRESHOLDS).
+    held_back: bool = False
 
     @property
     def own(self) -> tuple[np.ndarray, np.ndarray]:
@@ -232,7 +244,8 @@ def _assessed(item: EvalItem, assessment: Assessment, matcher: Matcher,
         item.expected)
     return Assessed(item, tuple(ids[:len(rows)]), tuple(ids[len(rows):]), rows, labels, survey,
                     matcher, assessment.first_in_paste(), own_rows, own_labels,
-                    assessment.asks, assessment.hedged if HEDGES_NOT_PROBABLE else False)
+                    assessment.asks, assessment.hedged if HEDGES_NOT_PROBABLE else False,
+                    assessment.held_back and HELD_BACK_NOT_SURE)
 
 
 def _rows_and_labels(rows: list[list[float]], ids: Sequence[str], expected: str
@@ -456,15 +469,28 @@ def _may_be_confident(a: Assessed) -> bool:
 def _without_proposal(a: Assessed) -> Assessed:
     """`a` as the thresholds see it: a proposal's first candidate counts as if the rule did
     not hold it back (PROPOSALS_OUT_OF_THRESHOLDS False); its decision still applies the rule."""
-    if PROPOSALS_OUT_OF_THRESHOLDS or not len(a.rows) or a.rows[0][PROPOSES_COLUMN] <= 0.5:
+    # Round 17: an init container's deciding line (decision._init_columns) likewise.
+    columns = [column for column in (PROPOSES_COLUMN, INIT_CONTAINER_COLUMN)
+               if len(a.rows) and a.rows[0][column] > 0.5]
+    if PROPOSALS_OUT_OF_THRESHOLDS or not columns:
         return a
     rows = np.array(a.rows, dtype=float)
-    rows[0, PROPOSES_COLUMN] = 0.0
+    rows[0, columns] = 0.0
     return replace(a, rows=rows)
 
 
+def _as_without_rules(a: Assessed) -> Assessed:
+    """`a` as the thresholds see it: a proposal's and a held-back paste's first candidate count
+    as if their rules did not hold them back (PROPOSALS_OUT_OF_THRESHOLDS,
+    HELD_BACK_OUT_OF_THRESHOLDS False); their decisions still apply the rules."""
+    counted = _without_proposal(a)
+    if not HELD_BACK_OUT_OF_THRESHOLDS and counted.held_back:
+        counted = replace(counted, held_back=False)
+    return counted
+
+
 def _sure_for_thresholds(a: Assessed) -> bool:
-    return _may_be_sure(_without_proposal(a))
+    return _may_be_sure(_as_without_rules(a))
 
 
 def _may_be_sure(a: Assessed) -> bool:
@@ -472,7 +498,7 @@ def _may_be_sure(a: Assessed) -> bool:
     _may_be_probable): what can never be confident never spends the confident budget, nor
     sets its thresholds."""
     return bool(len(a.rows)) and (not DEATH_NEEDS_SERVING or may_be_sure(a.rows[0])) \
-        and _counts_for_thresholds(a)
+        and not a.held_back and _counts_for_thresholds(a)
 
 
 def _counts_for_thresholds(a: Assessed) -> bool:
@@ -484,7 +510,8 @@ def _may_be_probable(a: Assessed) -> bool:
     a diagnosis for a paste that asks for something. Such a first candidate is in no band a
     threshold is picked on."""
     return not len(a.rows) or (
-        (not ASKS_NOT_PROBABLE or may_be_probable(a.rows[0], a.asks)) and not a.hedged)
+        (not ASKS_NOT_PROBABLE or may_be_probable(a.rows[0], a.asks or a.held_back))
+        and not a.hedged)
 
 
 def replicate_weights(groups: Sequence[str], replicates: int | None = None,
@@ -537,7 +564,7 @@ def _firsts(data: Sequence[Assessed], probabilities: Sequence[np.ndarray | None]
                           for (a, _), ok in zip(chosen, has, strict=True)], dtype=bool),
         none=none,
         floor=np.asarray([_may_be_confident(a) for a, _ in chosen], dtype=bool),
-        probable=np.asarray([a.first_in_paste and _counts_for_thresholds(_without_proposal(a))
+        probable=np.asarray([a.first_in_paste and _counts_for_thresholds(_as_without_rules(a))
                              and (not len(a.rows) or may_be_likely(a.rows[0]))
                              for a, _ in chosen], dtype=bool),
         exact=np.asarray([_is_exact(a) for a, _ in chosen], dtype=bool),

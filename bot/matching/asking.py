@@ -185,10 +185,36 @@ _PROPOSAL_TITLE = re.compile(
     r"correctly )?(?:be (?:failed|marked|reported|surfaced|detected|exposed)|"
     r"report|detect|expose|surface|reflect|indicate|propagate|warn|alert|notify|emit|"
     r"distinguish)\b")
+# Round 17 (podfate19): more titles of writing about a failure rather than having one, read
+# like _PROPOSAL_TITLE (the first line, and no printed failure under it) but as a rule only
+# (writes_about), so that the model and its thresholds stay as they were:
+# - a title that asks for the change ("Please add a feature to handle CrashLoopBackOff");
+# - a policy about failing pods ("Only relaunch failed pods with reason OOMKilled", "Only fail
+#   if the readiness probe repeatedly fails"): what a program should do when pods fail;
+# - documentation about a failure ("Initial pass at a runbook page for CrashLoopBackOff",
+#   "Troubleshooting guide for OOMKilled pods"): a docs page names the failure it explains.
+_POLICY_VERBS = (r"fail|relaunch|restart|retry|reschedule|recreate|requeue|evict|kill|report|"
+                 r"alert|mark|notify")
+_WRITES_ABOUT = re.compile(
+    r"(?i)^\W{0,3}(?:\[[^\]\n]{1,30}\]\s*)?(?:[a-z]{2,8}(?:\([^)\n]{0,30}\))?!?:\s*)?"
+    r"(?:please\s+(?:" + _TITLE_VERBS + r")|only (?:" + _POLICY_VERBS + r"))\b"
+    r"|^[^\n]{0,60}?\b(?:runbooks?|playbooks?|troubleshooting (?:guide|section|page|doc)s?|"
+    r"(?:docs?|documentation|wiki|faq|help) (?:page|entry|section|article)s?|"
+    r"how-?to guides?)\b[^\n]{0,20}?\b(?:for|about|on|of|to)\b")
+# The same in Korean, on the title line: a feature asked for ("...를 감지하는 기능을 추가해
+# 주세요", "기능 요청"), a runbook or guide being written ("CrashLoopBackOff 런북 페이지 초안"),
+# a policy ("OOMKilled 로 실패한 파드만 재시작하도록 변경"). A Korean report says what happened
+# ("파드가 CrashLoopBackOff 상태예요").
+_KO_WRITES_ABOUT = re.compile(
+    r"기능\s?(?:을|를)?\s?(?:요청|제안|추가)|추가해\s?(?:주세요|주실|줄 수)|지원해\s?주세요|"
+    r"(?:런북|플레이북|트러블슈팅\s?가이드|문서|가이드)\S{0,3}\s?(?:페이지|초안|작성|추가)|"
+    r"만\s?(?:재시작|재실행|재스케줄|실패\s?처리)하(?:도록|게)")
 # A sentence: at least this share of its tokens are plain words (a log line is mostly ids,
 # numbers, paths and key=value pairs).
 SENTENCE_WORD_SHARE = 0.6
-_PLAIN_WORD = re.compile(r"[A-Za-z][a-z]+")
+# (Hangul words too: "CrashLoopBackOff 파드를 감지하는 기능" is a person's sentence as its English
+# twin is, round 17.)
+_PLAIN_WORD = re.compile(r"[A-Za-z][a-z]+|[\uac00-\ud7a3]+")
 _KEY_FIELD = re.compile(r"^\s*[\w.\-/ ]{1,30}:\s")  # `Reason: OOMKilled`, `kernel: ...`
 # A table's columns (kubectl get, describe's events): a gap of three spaces, or two gaps of two
 # around one field (`Warning  BackOff  2m`); a sentence's double space after a full stop is one.
@@ -207,11 +233,20 @@ def _sentence(line: str) -> bool:
     return len(tokens) < 3 or plain >= SENTENCE_WORD_SHARE * len(tokens)
 
 
+# A line of source code (round 17, podfate19): a diff's added or removed line, or an
+# expression that tests a value (`reason == "OOMKilled"`, `if phase != "Failed":`). A pull
+# request that teaches a program to handle OOMKilled pods quotes the state in its code; no
+# program printed it.
+_CODE_LINE = re.compile(r"^[+-](?![+-])\s*\S|[=!]==?\s*[\"']|[\"']\s*[=!]==?|^\s*(?:if|elif|"
+                        r"while|return|case|switch)\b[^\n]*[(:{]\s*$")
+
+
 def printed_failure(text: str) -> bool:
     """A program's error line (error_lines.failure_line or is_error_line: Triton's model table
     row `| 1 | UNAVAILABLE: unable to create TensorRT engine |` is one) that is not a person's
-    sentence."""
+    sentence nor a line of source code (_CODE_LINE)."""
     return any((failure_line(line) or is_error_line(line)) and not _sentence(line)
+               and not _CODE_LINE.search(line)
                for line in text[:PRINTED_CHARS].splitlines() if line.strip())
 
 
@@ -224,6 +259,15 @@ def proposes(text: str) -> bool:
     """The paste proposes a change about a failure (_PROPOSAL_TITLE on its first line) and no
     program's failure line shows one happening."""
     return bool(_PROPOSAL_TITLE.search(_first_line(text))) and not printed_failure(text)
+
+
+def writes_about(text: str) -> bool:
+    """The paste's title asks for a change, sets a policy about failing pods or writes
+    documentation about a failure (_WRITES_ABOUT, _KO_WRITES_ABOUT), and no program's failure
+    line shows one happening. A rule only (decision.may_be_sure's `held_back`)."""
+    title = _first_line(text)
+    return bool(_WRITES_ABOUT.search(title) or _KO_WRITES_ABOUT.search(title)) \
+        and not printed_failure(text)
 
 
 # A paste that is a piece of development work on the software itself (round 16, likely18): a

@@ -80,6 +80,10 @@ PROPOSES_COLUMN = FEATURE_NAMES.index("proposes")
 NO_MODEL_COLUMN = FEATURE_NAMES.index("no_model_served")
 DEVELOPS_COLUMN = FEATURE_NAMES.index("develops")
 REQUEST_WITHOUT_MODEL_COLUMN = FEATURE_NAMES.index("request_without_model")
+INIT_CONTAINER_COLUMN = FEATURE_NAMES.index("init_container_line")
+# Round 17 (podfate19): a first candidate decided by an init container's line is neither sure
+# nor "probably" a diagnosis (may_be_sure, may_be_probable).
+INIT_NOT_SURE = True
 # Round 16 (likely17): "probably" needs a model served or a pod in sight (may_be_likely).
 LIKELY_NEEDS_MODEL = True
 # Round 16 (likely18): development work on the software is never "probably" (may_be_likely).
@@ -125,10 +129,22 @@ def may_be_sure(row: Sequence[float]) -> bool:
     (features.proposes: "Handle pod CrashLoopBackOff", "oc status should report oom kill");
     such titles were a third of the unrelated pastes answered sure on the time split. It may
     still be "probably" the first: the pool labels some such requests by the failure they
-    are about."""
+    are about.
+    Round 17: nor a first candidate decided by an init container's line (_init_columns), nor
+    one whose paste writes about a failure or runs where the fixes do not reach (the matcher's
+    `held_back`, features.PasteShape.held_back: not a column, so passed beside the row)."""
     return not _flagged(row, (DEATH_OUTSIDE_COLUMN, IMPORT_OUTSIDE_COLUMN, BUILD_OUTSIDE_COLUMN,
                               DEATH_NOT_OOM_COLUMN, WEB_APP_COLUMN, DISCUSSES_COLUMN,
-                              PROPOSES_COLUMN))
+                              PROPOSES_COLUMN, *_init_columns()))
+
+
+def _init_columns() -> tuple[int, ...]:
+    """Round 17 (podfate19): the deciding line is about a pod's init container
+    (features.init_container_line: `Init:CrashLoopBackOff`, a storage initializer), which
+    tests/eval/LABELS.md keeps `none` whatever it shows (the serving container never started,
+    and no entry's fix is for the init step). As a learned feature alone it left Seldon's
+    `Triton Server Init:CrashLoopBackOff` a sure "service fails to start"."""
+    return (INIT_CONTAINER_COLUMN,) if INIT_NOT_SURE else ()
 
 
 def may_be_probable(row: Sequence[float], asks: bool) -> bool:
@@ -142,7 +158,7 @@ def may_be_probable(row: Sequence[float], asks: bool) -> bool:
     documentation issue), whatever error lines it quotes. A procedure entry (get logs, debug
     locally) is what a how-to question asks for, so "how do I see the logs of my endpoint?"
     keeps its answer (issue 10's convention)."""
-    talks_about = _flagged(row, (DISCUSSES_COLUMN, PROPOSES_COLUMN))
+    talks_about = _flagged(row, (DISCUSSES_COLUMN, PROPOSES_COLUMN, *_init_columns()))
     return not (asks or talks_about) or _flagged(row, (PROCEDURE_COLUMN,))
 
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from bot.knowledge.model import KIND_CAUSE, KIND_PROCEDURE, KIND_SYMPTOM
-from bot.matching.asking import asks, develops, discusses, proposes
+from bot.matching.asking import asks, develops, discusses, proposes, writes_about
 from bot.matching.confidence import (
     confident_count,
     deployment_context,
@@ -39,6 +39,7 @@ from bot.matching.scope import (
     no_model_named,
     no_model_served,
     out_of_scope,
+    runs_elsewhere,
     waits_for_volume_only,
     web_app_only,
 )
@@ -210,6 +211,12 @@ class PasteShape:
     develops: float = 0.0
     # No word of a model being served, a pod or an ingress allowed (scope.no_model_named).
     no_model_named: float = 0.0
+    # Round 17 (podfate19): the paste writes about a failure (asking.writes_about: a feature
+    # asked for, a policy about failing pods, a docs page) or its container runs where the
+    # entries' fixes do not reach (scope.runs_elsewhere: a host that is not Kubernetes, a CI
+    # or workflow step's pod). Not a feature: its first candidate is never sure
+    # (decision.may_be_sure's `held_back`), and the model and thresholds are as without it.
+    held_back: bool = False
 
     @cached_property
     def other_activity(self) -> bool:
@@ -265,6 +272,7 @@ def paste_shape(text: str, extracted: Extracted, paste: PreparedPaste,
         develops=float(develops(text)),
         no_model_named=float(terms is not None
                              and no_model_named(terms | korean_terms, text)),
+        held_back=writes_about(text) or runs_elsewhere(text),
     )
 
 

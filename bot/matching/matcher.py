@@ -133,6 +133,9 @@ class Assessment:
     # Only the paste's hedged words put its first candidate first (Survey.stated_first): a
     # cause the person wonders about is no evidence it happened; listed, never "probably".
     hedged: bool = False
+    # The paste writes about a failure or runs where the fixes do not reach
+    # (features.PasteShape.held_back): its first candidate is never sure.
+    held_back: bool = False
 
     def first_in_paste(self) -> bool:
         """The first candidate was found, and put first, by the paste's own words
@@ -256,7 +259,8 @@ class Matcher:
                           frozenset(item.entry for item in ranked if item.entry not in found),
                           survey.rows, first_by_precedents=pulled is not listed,
                           asks=survey.shape.asks,
-                          hedged=_hedged_first(survey, ranked))
+                          hedged=_hedged_first(survey, ranked),
+                          held_back=survey.shape.held_back)
 
     def _match(self, text: str, *, top: int, lang: str) -> MatchResult:
         assessed = self.assess(text)
@@ -278,9 +282,11 @@ class Matcher:
             own = self.model.own_probabilities(own_rows[:1]) if own_rows else [0.0]
             tiers[0] = self.model.tier(float(found[0]), ranked[0].score, own=float(own[0]),
                                        in_paste=assessed.first_in_paste(),
-                                       may_be_sure=may_be_sure(assessed.rows[0]),
-                                       may_be_probable=may_be_probable(assessed.rows[0],
-                                                                       assessed.asks)
+                                       may_be_sure=may_be_sure(assessed.rows[0])
+                                       and not assessed.held_back,
+                                       may_be_probable=may_be_probable(
+                                           assessed.rows[0],
+                                           assessed.asks or assessed.held_back)
                                        and not assessed.hedged,
                                        may_be_likely=may_be_likely(assessed.rows[0]))
             if tiers[0] == TIER_UNKNOWN and isinstance(text, str) and only_a_code(text) \

@@ -146,6 +146,40 @@ _NODE_REASON = re.compile(
     r"|\bwere unschedulable\b|\bCouldn'?t Schedule\b|\bdidn'?t have available resources\b")
 
 
+# Round 17 (podfate19): a pod's fate that happened where the entries' fixes do not reach, by
+# the words of the software it happened in, which people paste without naming it:
+# - hosts that are not Kubernetes, by their own message for a kill (ECS's stopped reason,
+#   Cloud Run's memory limit, Heroku's R14/R15) or their domain or tool (Fly.io, Render,
+#   Railway, App Runner, Elastic Beanstalk): a web API's container OOM-killed on ECS was a sure
+#   "out of memory" on round 16's holdout (LABELS.md: other products' hosts are `none`);
+# - a CI or workflow engine's step pod, by the labels and names the engine gives it (Argo
+#   Workflows, Tekton, Prow, GitLab's Kubernetes executor): a pipeline step that is Pending or
+#   OOM-killed is `none` (the non-model pod rule's exceptions), and an Argo CI step Pending was
+#   a sure "cannot be scheduled". A Jenkins or Airflow *server* pod is a platform pod, which
+#   the non-model pod rule labels by its mechanism: not here.
+_ELSEWHERE = re.compile(
+    r"(?i)\bOutOfMemoryError: container killed due to memory usage\b"
+    r"|\bMemory limit of \d+ ?[MG]i?B exceeded\b|\bError R1[45]\b|\bR14 \(Memory quota"
+    r"|\bfly\.io\b|\bflyctl\b|\brender\.com\b|\brailway\.app\b|\bapp ?runner\b"
+    r"|\belastic ?beanstalk\b"
+    r"|\bworkflows\.argoproj\.io/|\btekton\.dev/(?:taskRun|pipelineRun|task|pipeline)\b"
+    r"|\bprow\.k8s\.io/|\brunner-[a-z0-9]{8}-project-\d+-concurrent")
+_ELSEWHERE_NAMED = _Named(_ELSEWHERE, (
+    "container killed due to memory usage", "memory limit of", "error r1", "r14 (memory quota",
+    "fly.io", "flyctl", "render.com", "railway.app", "apprunner", "app runner",
+    "elasticbeanstalk", "elastic beanstalk", "workflows.argoproj.io/", "tekton.dev/",
+    "prow.k8s.io/", "-project-"))
+
+
+def runs_elsewhere(text: str) -> bool:
+    """The paste's container runs on a host that is not Kubernetes, or is a CI or workflow
+    step's pod (_ELSEWHERE), and nothing says Azure ML. Not a feature the model weighs: a rule
+    that keeps the first candidate from being sure (decision.may_be_sure's `held_back`), so
+    the model and its thresholds stay as they were (crossval.HELD_BACK_OUT_OF_THRESHOLDS)."""
+    head = text[:MAX_CHARS]
+    return _ELSEWHERE_NAMED.search(head, head.lower()) and not bool(_AZURE_ML.search(head))
+
+
 def out_of_scope(text: str, serving: bool) -> bool:
     """The paste is about another product's hosted service (and not Azure ML), a training job
     or pipeline, or (with no deployment in sight: `serving` False) a local script's missing
