@@ -124,6 +124,8 @@ STEMS: dict[str, str] = {
     "학습": "training",
     "훈련": "training",
     # how it is looked at
+    "작은": "small",  # 노드가 너무 작은 걸까요: "is the node too small?"
+    "작아": "small",
     "로컬": "local",
     "테스트": "test",
     "디버거": "debugger",
@@ -132,6 +134,9 @@ STEMS: dict[str, str] = {
     "브레이크포인트": "breakpoint",
     "확인": "check",
     "문제": "problem",
+    "원인": "cause",
+    "이유": "reason",
+    "메시지": "message",
     "모르": "know",  # 모르겠어요: "I don't know"
 }
 # Words read only whole (after their particle): as a stem each begins unrelated words
