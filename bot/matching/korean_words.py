@@ -134,7 +134,6 @@ STEMS: dict[str, str] = {
     "브레이크포인트": "breakpoint",
     "확인": "check",
     "문제": "problem",
-    "원인": "cause",
     "이유": "reason",
     "메시지": "message",
     "모르": "know",  # 모르겠어요: "I don't know"
