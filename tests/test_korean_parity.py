@@ -24,6 +24,7 @@ from bot.matching.korean import english_words, in_english
 from bot.matching.matcher import default_matcher
 from bot.matching.prose import ProseIndex
 from bot.matching.tokens import FUNCTION_WEIGHT, background_weight, words
+from bot.slack.flows import names_nothing
 
 # (Korean, English twin, the entry both list first, the tier both get)
 TWINS = [
@@ -158,3 +159,14 @@ def test_the_prose_search_weighs_a_korean_question_as_its_english_twin() -> None
     korean = prose.search("로컬에서 테스트하는 방법")
     english = prose.search("local test")
     assert korean and korean == english
+
+
+@pytest.mark.parametrize(("korean", "english", "nothing"), [
+    ("에러가 발생했어요", "an error occurred", True),  # words every error message has
+    ("재시작 에러", "restart error", False),  # "restart" names something
+])
+def test_a_korean_message_names_something_as_its_english_twin(korean: str, english: str,
+                                                              nothing: bool) -> None:
+    # Watch mode's chatter check (flows.names_nothing) reads the fixed weights: a listed
+    # Korean word is its English word there too, and "에러" is as common as "error".
+    assert (names_nothing(korean), names_nothing(english)) == (nothing, nothing)

@@ -14,7 +14,7 @@ import re
 from functools import lru_cache
 from itertools import chain
 
-from bot.matching.korean_words import is_hangul, korean_stem
+from bot.matching.korean_words import english_of, is_hangul, korean_stem
 
 _PLACEHOLDER = re.compile(r"<[a-z]+>")
 # A word: letters/digits joined by `_ - .` (identifiers, `nvidia.com`, `back-off`), or Hangul.
@@ -153,11 +153,13 @@ def background_weight(word: str) -> float | None:
     """
     if word in FUNCTION_WORDS:
         return FUNCTION_WEIGHT
-    if is_hangul(word) and korean_stem(word) is None:
+    if is_hangul(word):
         # A Korean word korean_words does not list: its grammar (에서, 하면, 보니) and endings
         # are what is left, and the few Korean signatures must not make them rare words. A
-        # listed stem weighs as its English word (index.py, prose.py).
-        return FUNCTION_WEIGHT
+        # listed stem is its English word: fixed when that is ("에러" as "error"), else weighed
+        # by the entries (index.py, prose.py).
+        english = english_of(word)
+        return FUNCTION_WEIGHT if english is None else background_weight(stem(english))
     if word in _GENERIC_STEMS or word.isdigit():  # kept codes: every product prints 409, 137
         return GENERIC_WEIGHT
     return None
