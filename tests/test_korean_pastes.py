@@ -107,7 +107,9 @@ VAGUE = [
     "메모리 문제인지 모르겠어요.",
     "배포가 잘 안 되는 것 같아요. 도와주세요.",
     "OOM 때문인가요?",
-    "파드가 자꾸 죽는데 메모리 문제일까요?",
+    # (Round 17: "파드가 자꾸 죽는데 메모리 문제일까요?" states a crash, "죽어요" now weighs as
+    # "crash", and it is "probably" the crash at start-up as its English twin "the pod keeps
+    # crashing, could it be a memory problem?" is: tests/test_korean_parity.py.)
     "배포가 느려요. 원인이 뭘까요?",
     "엔드포인트 응답이 가끔 늦어요.",
     "OOMKilled가 뭔가요?",

@@ -37,10 +37,11 @@ from bot.matching.index import (
     SCORING_CALL,
     KnowledgeIndex,
     SignatureChoice,
+    fuzzy_form,
     signature_forms,
     word_form,
 )
-from bot.matching.korean import gloss
+from bot.matching.korean import english_words, gloss, in_english
 from bot.matching.negation import all_denied, denied, names_a_kill, runtime_denies_137
 
 MAX_CANDIDATES = 24  # signatures compared in full per paste
@@ -88,6 +89,9 @@ class PreparedPaste:
     # word -> windows holding it; window i < len(lines) is line i, len(lines) + i is i and i+1
     windows_by_word: dict[str, tuple[int, ...]] = field(default_factory=dict)
     signals: tuple[float, ...] = ()  # error-ness of each line (extraction.line_signal)
+    # Each line's fuzzy form read in English (korean.in_english), "" for a line without
+    # Korean: the shape a Korean line has against the English signatures.
+    english_lines: tuple[str, ...] = ()
 
     @cached_property
     def setting_words(self) -> frozenset[str]:
@@ -114,7 +118,9 @@ def prepare(extracted: Extracted) -> PreparedPaste:
     # Both forms of a line from one mask where they cannot differ (no quote, path or URL in
     # it): masking was a third of a short paste's time.
     forms = tuple(signature_forms(body) for body in bodies)
-    line_words = tuple(frozenset(found) for _, found in forms)
+    # A Korean word's English too (korean_words.py): "컨테이너가 재시작돼요" meets the English
+    # signatures that "the container restarts" meets, besides the entries' Korean ones.
+    line_words = tuple(frozenset(found) | english_words(found) for _, found in forms)
     windows = tuple(line_words[i] | line_words[i + 1] for i in range(len(lines) - 1))
     has_errors = any(signal > 0 for signal in extracted.signals)
     has_causes = any(extracted.causes)
@@ -123,9 +129,14 @@ def prepare(extracted: Extracted) -> PreparedPaste:
         else (1.0 if not has_errors else PLAIN_LINE_FACTOR)
         for signal, cause in zip(extracted.signals, extracted.causes, strict=True)
     ) or tuple(1.0 for _ in lines)
+    fuzzy_lines = tuple(fuzzy for fuzzy, _ in forms)
+    english = tuple(fuzzy_form(in_english(body)) if fuzzy and in_english(body) != body else ""
+                    for body, fuzzy in zip(bodies, fuzzy_lines, strict=True))
     return PreparedPaste(
         lines=lines,
-        fuzzy_lines=tuple(fuzzy for fuzzy, _ in forms),
+        fuzzy_lines=fuzzy_lines,
+        english_lines=english if any(english) else (),
+
         line_words=line_words,
         window_words=line_words + windows,
         all_words=frozenset().union(*line_words) if line_words else frozenset(),
@@ -277,12 +288,18 @@ def _signature_evidence(index: KnowledgeIndex, paste: PreparedPaste):  # type: i
     workers = 2 if len(queries) * len(texts) >= PARALLEL_CELLS else 1
     shape = process.cdist(queries, texts, scorer=fuzz.partial_ratio, score_cutoff=FUZZY_CUTOFF,
                           dtype=np.float32, workers=workers)
+    english = _english_shape(paste, rows, texts)
     for column, (position, choice, matched, info, first, last) in enumerate(located):
         # partial_ratio finds the shorter string inside the longer: a 10-character line
         # "inside" a 100-character signature is not that signature, so short lines get a share.
         fuzzy_score = max(float(shape[row_of[line], column]) / 100.0
                           * min(1.0, len(paste.fuzzy_lines[line]) / max(len(choice.fuzzy_text), 1))
                           for line in (first, last))
+        if english is not None:  # a Korean line: its shape read in English too
+            fuzzy_score = max(fuzzy_score, *(
+                float(english[row_of[line], column]) / 100.0
+                * min(1.0, len(paste.english_lines[line]) / max(len(choice.fuzzy_text), 1))
+                for line in (first, last)))
         if last > first:  # a wrapped error: compare with the two lines joined
             joined = paste.fuzzy_lines[first] + " " + paste.fuzzy_lines[last]
             fuzzy_score = max(fuzzy_score, fuzz.partial_ratio(
@@ -301,6 +318,17 @@ def _signature_evidence(index: KnowledgeIndex, paste: PreparedPaste):  # type: i
         score = 100.0 * strength * factor * (COVERAGE_SHARE * coverage
                                              + (1 - COVERAGE_SHARE) * fuzzy_score)
         yield choice.entry, Evidence(score, info, first, last, None, choice.text)
+
+
+def _english_shape(paste: PreparedPaste, rows: list[int], texts: list[str]) -> np.ndarray | None:
+    """partial_ratio of the signatures `texts` against the rows' lines read in English
+    (PreparedPaste.english_lines), or None when no row has Korean. A Korean description is
+    as like an English signature as its English twin is ("컨테이너가 계속 재시작돼요" and "the
+    container keeps restarting"), which its Hangul letters never show."""
+    if not paste.english_lines or not any(paste.english_lines[line] for line in rows):
+        return None
+    return process.cdist([paste.english_lines[line] for line in rows], texts,
+                         scorer=fuzz.partial_ratio, score_cutoff=FUZZY_CUTOFF, dtype=np.float32)
 
 
 def _scoring_code_in(paste: PreparedPaste, choice: SignatureChoice, first: int,
