@@ -43,7 +43,7 @@ class SecretPattern:
     # of its kind's words (_HINTS) and never instead: a kind's words let all its patterns run
     # (the `password` kind's `login`, from login.microsoft.com in a log, ran ten patterns over
     # the whole text). Only strings the text holds whatever the regex's case rules: written
-    # in the regex without IGNORECASE, or with no letters. With IGNORECASE, `password` also
+    # in the regex without IGNORECASE, or every spelling IGNORECASE allows: `password` also
     # matches `paſſword` (a long s), which no lower-cased `pass` finds.
     needs: tuple[str, ...] = ()
 
@@ -321,7 +321,10 @@ PATTERNS: tuple[SecretPattern, ...] = (
         r"(?:[ \t]*[:=：][ \t]*|[ \t]+(?:is|was)[ \t]+|(?:는|은)[ \t]+|[ \t]+(?=[\"'])))"
         + _NOT_REDACTED
         + r"(?=[!-~]*[0-9])(?=[!-~]*[A-Za-z])(?![/\\.~])[!-~]{6,}", re.IGNORECASE),
-        keep_prefix="key"),
+        # Case-insensitive, `pass` is [pP][aA][sSſ][sSſ] (ſ, a long s, is no `s` when lower-
+        # cased): its four lower-case spellings (tests/test_redaction.py derives them from re).
+        keep_prefix="key",
+        needs=("pass", "paſs", "pasſ", "paſſ", "비밀번호", "비번", "패스워드", "암호")),
     # Korean names the password and gives it after a plain space (`비번 Winter2026!`, `비밀번호를
     # S3cret99 로`): 비번 is how people say it. The same shape of value as above; 암호 is left
     # out here, it also means a cipher (`암호 AES256`).
