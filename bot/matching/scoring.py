@@ -6,7 +6,7 @@ A signature scores on two views of the same evidence:
   found together in one place of the paste (a key line, or two neighbouring lines, because
   terminals and Slack wrap long errors);
 - shape: rapidfuzz `partial_ratio` of the masked signature against the masked key lines,
-  computed with `process.cdist` for the candidate signatures only.
+  computed for the candidate signatures only, on the lines where their words were found.
 
 Candidates come from the inverted index (signatures sharing weighted words with the paste), so a
 knowledge base of 10,000 entries costs a few array additions, not 10,000 fuzzy comparisons.
@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
 from bot.matching.arbiter import kills_after_timeout
 from bot.matching.banner import evidence_body
@@ -72,7 +72,6 @@ SPECIFIC_MIN = 50.0
 # enough on its own (confidence.MIN_EVIDENCE): `Response Code: 504 ... when calling
 # service.run()` is the scoring timeout, however common each of its words is.
 SCORING_CODE_INFO = 3.0
-PARALLEL_CELLS = 20_000  # cdist matrices at least this big run on 2 threads
 
 
 @dataclass(frozen=True)
@@ -244,9 +243,13 @@ def _signature_evidence(index: KnowledgeIndex, paste: PreparedPaste):  # type: i
         weight_in: dict[int, float] = defaultdict(float)
         info_in: dict[int, float] = defaultdict(float)
         for word, weight in choice.weights.items():
-            for window in windows.get(word, ()):
+            found_in = windows.get(word)
+            if not found_in:
+                continue
+            info = max(0.0, weight - INFO_FLOOR)  # once a word, not once a window
+            for window in found_in:
                 weight_in[window] += weight
-                info_in[window] += max(0.0, weight - INFO_FLOOR)
+                info_in[window] += info
         if not weight_in:
             continue
         best_window = max(weight_in, key=lambda window: (weight_in[window], -window))
@@ -268,21 +271,12 @@ def _signature_evidence(index: KnowledgeIndex, paste: PreparedPaste):  # type: i
     located = kept
     if not located:
         return
-    # The shape check: cdist of the masked signatures against the lines where they were found
-    # (usually a handful), with score_cutoff so hopeless pairs stop early.
-    rows = sorted({line for *_, first, last in located for line in (first, last)})
-    row_of = {line: position for position, line in enumerate(rows)}
-    queries = [paste.fuzzy_lines[line] for line in rows]
-    texts = [choice.fuzzy_text for _, choice, *_ in located]
-    workers = 2 if len(queries) * len(texts) >= PARALLEL_CELLS else 1
-    shape = process.cdist(queries, texts, scorer=fuzz.partial_ratio, score_cutoff=FUZZY_CUTOFF,
-                          dtype=np.float32, workers=workers)
-    for column, (position, choice, matched, info, first, last) in enumerate(located):
+    for position, choice, matched, info, first, last in located:
         # partial_ratio finds the shorter string inside the longer: a 10-character line
         # "inside" a 100-character signature is not that signature, so short lines get a share.
-        fuzzy_score = max(float(shape[row_of[line], column]) / 100.0
+        fuzzy_score = max(_shape(paste.fuzzy_lines[line], choice.fuzzy_text) / 100.0
                           * min(1.0, len(paste.fuzzy_lines[line]) / max(len(choice.fuzzy_text), 1))
-                          for line in (first, last))
+                          for line in ((first,) if last == first else (first, last)))
         if last > first:  # a wrapped error: compare with the two lines joined
             joined = paste.fuzzy_lines[first] + " " + paste.fuzzy_lines[last]
             fuzzy_score = max(fuzzy_score, fuzz.partial_ratio(
@@ -301,6 +295,16 @@ def _signature_evidence(index: KnowledgeIndex, paste: PreparedPaste):  # type: i
         score = 100.0 * strength * factor * (COVERAGE_SHARE * coverage
                                              + (1 - COVERAGE_SHARE) * fuzzy_score)
         yield choice.entry, Evidence(score, info, first, last, None, choice.text)
+
+
+def _shape(line: str, signature: str) -> float:
+    """The shape check: partial_ratio of a masked key line and a masked signature found on it,
+    with score_cutoff so a hopeless pair stops early; as a float32, as the `process.cdist`
+    matrix held it before. That matrix compared every line where some candidate was found
+    with every candidate (24 x up to 48 pairs), and read one or two pairs per candidate:
+    most of a short paste's scoring time with 10,000 entries. The same scorer on the same
+    strings gives the same scores (tests/test_scoring.py)."""
+    return float(np.float32(fuzz.partial_ratio(line, signature, score_cutoff=FUZZY_CUTOFF)))
 
 
 def _scoring_code_in(paste: PreparedPaste, choice: SignatureChoice, first: int,
