@@ -65,3 +65,18 @@ def test_the_shape_check_of_one_pair_is_the_cdist_matrix_cell() -> None:
     assert len(lines) > 300 and len(signatures) > 50
     assert [[_shape(line, signature) for signature in signatures] for line in lines] \
         == matrix.tolist()
+
+
+def test_the_lines_holding_a_patterns_strings_are_those_a_line_by_line_search_finds() -> None:
+    """PreparedPaste.lines_holding, which decides the lines a pattern runs on, against each
+    line lower-cased on its own: every shipped pattern's strings, the dev pastes' key lines."""
+    index = KnowledgeIndex(load_knowledge_base(extra=""))
+    needs = [choice.needs for choice in index.patterns if choice.needs]
+    items = read_items(Path(__file__).parent / "eval" / "dev.jsonl")[:300]
+    pastes = [prepare(extract(item.text)) for item in items] + [
+        prepare(extract("İstanbul ERROR x\nΣ OOMKilled\n\nerror error error"))]
+    for paste in pastes:
+        for strings in needs:
+            assert paste.lines_holding(strings) == {
+                number for number, line in enumerate(paste.lines)
+                if any(string in line.lower() for string in strings)}

@@ -20,9 +20,11 @@ signature or pattern, plus a small bonus for each further, different piece of ev
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import accumulate
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -93,6 +95,30 @@ class PreparedPaste:
         """The paste's words with the English of its Korean ones (korean.gloss: "파드" is a
         pod), read by each deployment check (confidence.py): glossed once a paste."""
         return self.all_words | gloss(self.all_words)
+
+    @cached_property
+    def _lowered(self) -> tuple[str, list[int]]:
+        """The key lines lower-cased and joined by newlines, and where each starts in it."""
+        lowered = [line.lower() for line in self.lines]
+        starts = list(accumulate((len(line) + 1 for line in lowered[:-1]), initial=0))
+        return "\n".join(lowered), starts
+
+    def lines_holding(self, strings: tuple[str, ...]) -> set[int]:
+        """The key lines whose lower-cased text holds one of `strings` (lower-case ASCII: a
+        pattern's PatternChoice.needs). A regex can match only there: its match is part of
+        one line, and ASCII letters lower-case alike in the line and in the joined text."""
+        text, starts = self._lowered
+        found: set[int] = set()
+        for string in strings:
+            if not string:
+                return set(range(len(self.lines)))
+            at = text.find(string)
+            while at != -1:
+                line = bisect_right(starts, at) - 1
+                found.add(line)
+                # once a line is found, the next one is searched from its start
+                at = text.find(string, starts[line + 1]) if line + 1 < len(starts) else -1
+        return found
 
     @cached_property
     def runtime_denial(self) -> bool:
@@ -328,24 +354,25 @@ def _pattern_evidence(index: KnowledgeIndex, paste: PreparedPaste):  # type: ign
     to_run: set[int] = set(index.unanchored_patterns)
     for word in paste.all_words:
         to_run.update(index.patterns_by_word.get(word, ()))
-    lowered: str | None = None  # the key lines, lower-cased
     for number in sorted(to_run):
         choice = index.patterns[number]
         anchor = index.pattern_anchor[number]
-        if choice.needs is not None:
-            # A pattern whose strings (PatternChoice.needs) the paste lacks cannot match on
-            # any line: a substring search instead of a regex per line (unanchored patterns
-            # run on every line; an anchored one's other strings may be missing).
-            if lowered is None:
-                lowered = "\n".join(paste.lines).lower()
-            if not any(need in lowered for need in choice.needs):
-                continue
+        # A pattern cannot match a line holding none of its strings (PatternChoice.needs):
+        # a few substring searches of the paste instead of a regex per line (unanchored
+        # patterns run on every line; an anchored one's other strings may be missing). Most
+        # lines of a log lack a pattern's words: a regex search per line, without the
+        # substring searches, was most of this function's time on a log.
+        holding = None if choice.needs is None else paste.lines_holding(choice.needs)
+        if holding is not None and not holding:
+            continue
         lines = (range(len(paste.lines)) if anchor is None
                  else sorted(w for w in paste.windows_by_word.get(anchor, ())
                              if w < len(paste.lines)))
         for line_number in lines:
             if not paste.fuzzy_lines[line_number]:
                 continue  # a configuration line (prepare): context, never where a pattern counts
+            if holding is not None and line_number not in holding:
+                continue
             line = paste.lines[line_number]
             try:
                 found = choice.regex.search(line)
