@@ -39,6 +39,13 @@ class SecretPattern:
     # Which groups to keep around the secret: the replacement is prefix + marker + suffix.
     keep_prefix: str | None = None  # name of the group kept before the secret
     keep_suffix: str | None = None  # name of the group kept after the secret
+    # Lower-case strings one of which is in every text the pattern matches in, checked on top
+    # of its kind's words (_HINTS) and never instead: a kind's words let all its patterns run
+    # (the `password` kind's `login`, from login.microsoft.com in a log, ran ten patterns over
+    # the whole text). Only strings the text holds whatever the regex's case rules: written
+    # in the regex without IGNORECASE, or every spelling IGNORECASE allows: `password` also
+    # matches `paſſword` (a long s), which no lower-cased `pass` finds.
+    needs: tuple[str, ...] = ()
 
     def substitute(self, text: str) -> str:
         return self.regex.sub(self._replacement, text)
@@ -196,32 +203,35 @@ PATTERNS: tuple[SecretPattern, ...] = (
     # Passwords given as CLI flags: `az login -p`, `docker login -p/--password`, `--client-secret`.
     SecretPattern("password", re.compile(
         r"(?P<key>" + _B + r"login" + _E + r"[^\n]*?[ \t](?:-p|--password|--secret)(?:[ \t]+|=))"
-        + _NOT_REDACTED + r"(?:\"[^\"\n]*\"|'[^'\n]*'|[^\s\"']+)"), keep_prefix="key"),
+        + _NOT_REDACTED + r"(?:\"[^\"\n]*\"|'[^'\n]*'|[^\s\"']+)"), keep_prefix="key",
+        needs=("login",)),
     # MySQL/MariaDB clients take the password glued to -p: `mysql -u admin -pS3cret db` (a
     # bare `-p` prompts for it, and `-P` is the port: neither is matched).
     SecretPattern("password", re.compile(
         r"(?P<key>" + _B + r"(?:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump)" + _E
         + r"[^\n]*?[ \t]-p)" + _NOT_REDACTED + r"(?:\"[^\"\n]*\"|'[^'\n]*'|[^\s\"']+)"),
-        keep_prefix="key"),
+        keep_prefix="key", needs=("mysql", "mariadb")),
     SecretPattern("password", re.compile(
         r"(?P<key>(?<![\w-])--(?:password|passwd|client-secret|secret|token|sas-token"
         r"|account-key|api-key|access-key|service-principal-password)(?:[ \t]+|=))"
         + _NOT_REDACTED + r"(?:\"[^\"\n]*\"|'[^'\n]*'|[^\s\"'-][^\s\"']*)",
-        re.IGNORECASE), keep_prefix="key"),
+        re.IGNORECASE), keep_prefix="key",
+        needs=("--",)),  # no letters: the same whatever IGNORECASE folds
     # AWS access key ids.
     SecretPattern("aws-access-key-id", re.compile(
         _B + r"(?:AKIA|ASIA|AIDA|AROA)[0-9A-Z]{16}" + _E)),
     # Passwords in URLs: scheme://user:password@host.
     SecretPattern("password", re.compile(
         r"(?P<key>" + _B + r"[a-zA-Z][a-zA-Z0-9+.-]*://[^/\s:@\"'\[\]]*:)" + _NOT_REDACTED
-        + r"[^@\s/\"']+(?P<at>@)"), keep_prefix="key", keep_suffix="at"),
+        + r"[^@\s/\"']+(?P<at>@)"), keep_prefix="key", keep_suffix="at",
+        needs=("://",)),
     # A token as the whole user part: `https://<Azure DevOps PAT>@dev.azure.com/...`,
     # `https://ghp_...@github.com`. A user name is short or has no digit; a token is long and
     # has both.
     SecretPattern("password", re.compile(
         r"(?P<key>" + _B + r"[a-zA-Z][a-zA-Z0-9+.-]*://)" + _NOT_REDACTED
         + r"(?=[A-Za-z0-9_~-]*[0-9])(?=[A-Za-z0-9_~-]*[A-Za-z])[A-Za-z0-9_~-]{20,}(?P<at>@)"),
-        keep_prefix="key", keep_suffix="at"),
+        keep_prefix="key", keep_suffix="at", needs=("://",)),
     # Kubernetes env and `az acr credential show` in JSON: the name says it is a secret, the
     # value beside it is one: {"name": "AZURE_CLIENT_SECRET", "value": "..."}.
     SecretPattern("secret", re.compile(
@@ -311,13 +321,17 @@ PATTERNS: tuple[SecretPattern, ...] = (
         r"(?:[ \t]*[:=：][ \t]*|[ \t]+(?:is|was)[ \t]+|(?:는|은)[ \t]+|[ \t]+(?=[\"'])))"
         + _NOT_REDACTED
         + r"(?=[!-~]*[0-9])(?=[!-~]*[A-Za-z])(?![/\\.~])[!-~]{6,}", re.IGNORECASE),
-        keep_prefix="key"),
+        # Case-insensitive, `pass` is [pP][aA][sSſ][sSſ] (ſ, a long s, is no `s` when lower-
+        # cased): its four lower-case spellings (tests/test_redaction.py derives them from re).
+        keep_prefix="key",
+        needs=("pass", "paſs", "pasſ", "paſſ", "비밀번호", "비번", "패스워드", "암호")),
     # Korean names the password and gives it after a plain space (`비번 Winter2026!`, `비밀번호를
     # S3cret99 로`): 비번 is how people say it. The same shape of value as above; 암호 is left
     # out here, it also means a cipher (`암호 AES256`).
     SecretPattern("password", re.compile(
         r"(?P<key>(?:비밀번호|비번|패스워드)(?:를|을|는|은)?[ \t]+)" + _NOT_REDACTED
-        + r"(?=[!-~]*[0-9])(?=[!-~]*[A-Za-z])(?![/\\.~])[!-~]{6,}"), keep_prefix="key"),
+        + r"(?=[!-~]*[0-9])(?=[!-~]*[A-Za-z])(?![/\\.~])[!-~]{6,}"), keep_prefix="key",
+        needs=("비밀번호", "비번", "패스워드")),  # Hangul has no case
     # Any Authorization header whatever its scheme (an endpoint key sent raw, `SharedKey
     # account:signature`, `SharedAccessSignature sr=...`): 16+ characters with a digit.
     SecretPattern("authorization", re.compile(
@@ -334,17 +348,18 @@ PATTERNS: tuple[SecretPattern, ...] = (
         r"(?P<key>" + _B + r"(?:echo(?:[ \t]+-[neE]{1,3})*|printf(?:[ \t]+(?:'%s[^'\n]*'"
         r"|\"%s[^\"\n]*\"))?)[ \t]+)" + _NOT_REDACTED + _STDIN_VALUE
         + r"(?=[ \t]*" + _CONTINUED + r"\|[ \t]*" + _CONTINUED + r"[^\n]*?(?:\\[ \t]*\r?\n"
-        r"[^\n]*?)?--password-stdin)"), keep_prefix="key"),
+        r"[^\n]*?)?--password-stdin)"), keep_prefix="key",
+        needs=("--password-stdin",)),
     # `... --password-stdin <<< <password>` (a here-string) ...
     SecretPattern("password", re.compile(
         r"(?P<key>--password-stdin" + _E + r"[^\n|]*?(?<!<)<<<[ \t]*)" + _NOT_REDACTED
-        + _STDIN_VALUE), keep_prefix="key"),
+        + _STDIN_VALUE), keep_prefix="key", needs=("--password-stdin",)),
     # ... and a heredoc: the line between `<<EOF` and `EOF`.
     SecretPattern("password", re.compile(
         r"(?P<key>^(?=[^\n]*--password-stdin)[^\n]*?(?<!<)<<-?(?!<)[ \t]*(?P<q>['\"]?)"
         r"(?P<tag>[A-Za-z_]\w*)(?P=q)[^\n]*\r?\n[ \t]*)" + _NOT_REDACTED
         + r"[^\n]*?[^\s](?=[ \t]*\r?\n[ \t]*(?P=tag)[ \t]*$)", re.MULTILINE),
-        keep_prefix="key"),
+        keep_prefix="key", needs=("--password-stdin",)),
     # A `--...key` flag with a random value after a space (`--key`, `--account-key`,
     # `--primary-key`); `--key-type primary` has no digit.
     SecretPattern("secret", re.compile(
@@ -480,6 +495,11 @@ def _redact_table(text: str) -> str:
     present = frozenset(hint for hint in _ALL_HINTS if hint in lowered)
     for pattern, hints in _PATTERN_HINTS:
         if hints is None or not hints.isdisjoint(present):
+            # Like the kind's words, a pattern's own strings are looked up once, in the text
+            # as it came in: a marker is `[REDACTED:kind]`, brackets on both sides, so no
+            # substitution creates one of them.
+            if pattern.needs and not any(need in lowered for need in pattern.needs):
+                continue
             text = pattern.substitute(text)
     return text
 

@@ -163,5 +163,6 @@ def redact_credentials_output(text: str) -> str:
 
 
 def may_hold_credentials_output(lowered: str) -> bool:
-    return "az" in lowered and ("cred" in lowered or "key" in lowered or "connection" in lowered
-                                or "token" in lowered)
+    # _CREDENTIALS_COMMAND starts `\baz[ \t]`: `az` alone is in every `azureml` of a log.
+    return ("az " in lowered or "az\t" in lowered) and (
+        "cred" in lowered or "key" in lowered or "connection" in lowered or "token" in lowered)

@@ -10,9 +10,15 @@ filed with a bug template keep their answers."""
 
 from __future__ import annotations
 
+import json
+import re
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 
+from bot.matching import asking
 from bot.matching.asking import develops
 from bot.matching.decision import (
     TIER_CONFIDENT,
@@ -104,3 +110,43 @@ def test_a_users_timeout_in_the_same_words_is_still_answered() -> None:
     first = default_matcher().match(text).matches[0]
     assert first.entry_id == "http-status-code-504"
     assert first.tier in (TIER_CONFIDENT, TIER_LIKELY)
+
+
+EVAL = Path(__file__).parent / "eval"
+
+# develops() skips _DEV_BODY on a head holding none of DEV_BODY_STRINGS: it must find what the
+# regex alone finds, whatever the letter case.
+_BODY_CASES = ["## Description of changes\nx", "CHANGES MADE:", "What does this PR change?",
+               "@@ -12,7 +12,9 @@ def run", "We Should return a 504 here",
+               "suggested FIX: retry", "The right fix would be to retry", "the fix is to pin it",
+               "I can open a PR", "i would be happy to submit a Pull Request",
+               "I AM HAPPY TO SEND A PATCH", "Server error: 504 Gateway Timeout"]
+
+
+def _regex_alone(text: str) -> bool:
+    return bool(asking._DEV_TITLE.search(asking._first_line(text))) or bool(
+        asking._DEV_BODY.search(text[:asking.HEAD_CHARS]))
+
+
+@pytest.mark.parametrize("text", _BODY_CASES)
+def test_the_body_strings_skip_no_head_the_regex_finds(text: str) -> None:
+    assert develops(text) == _regex_alone(text)
+    assert develops(text.upper()) == _regex_alone(text.upper())
+
+
+def test_the_body_strings_are_spelled_one_way_whatever_the_case() -> None:
+    """Each letter of the strings matches, under re.IGNORECASE, only characters that
+    lower-case to itself (not so for i, s and k: ı, ſ, the Kelvin sign)."""
+    cased = [chr(code) for code in range(sys.maxunicode + 1)
+             if chr(code).lower() != chr(code) or chr(code).upper() != chr(code)]
+    for char in set("".join(asking.DEV_BODY_STRINGS)):
+        spellings = {other for other in [*cased, char]
+                     if re.fullmatch(re.escape(char), other, re.IGNORECASE)}
+        assert {spelling.lower() for spelling in spellings} == {char}
+
+
+def test_the_body_strings_skip_no_labelled_paste_the_regex_finds() -> None:
+    texts = [json.loads(line)["text"] for path in sorted(EVAL.glob("*.jsonl"))
+             for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert len(texts) > 1000
+    assert [develops(text) for text in texts] == [_regex_alone(text) for text in texts]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
+import re
+import sys
 import time
 from pathlib import Path
 
@@ -10,7 +13,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.redaction import redact
+from bot.redaction import PATTERNS, SecretPattern, redact
 
 CORPUS = Path(__file__).parent / "fixtures" / "secrets"
 
@@ -99,3 +102,67 @@ def test_a_slack_token_is_removed_whatever_surrounds_it(prefix: str,
     redacted = redact(f"{prefix} {token} {suffix}")
     assert "AbCdEfGhIjKlMnOpQrStUvWx" not in redacted
     assert "[REDACTED:slack-token]" in redacted
+
+
+# A pattern's own strings (SecretPattern.needs) only skip it where it cannot match: each is in
+# every text the pattern matches in, checked here on the corpus, on texts built from the
+# pieces the patterns read (including the case-folding look-alikes `ſ` and the Kelvin sign),
+# and on one example each of the patterns the corpus does not reach.
+_NEEDING = [pattern for pattern in PATTERNS if pattern.needs]
+_PIECES = ["login", "LOGIN", " -p ", " -p", "--password ", "--PASSWORD=", "--secret ", "mysql",
+           "mariadb-dump", "--", "://", "https", "user:", "@", "비밀번호 ", "비번은 ",
+           "패스워드를 ",
+           "--password-stdin", "echo ", "printf '%s' ", " | ", " <<< ", "<<EOF\n", "\nEOF",
+           "Password: ", "paſſword is ", "S3cretValue99", "abcdEFGH1234ijklMNOP5678", "ſ",
+           "\u212a", "\n", " ", "'", '"', "="]
+
+
+def _matched_texts() -> list[tuple[SecretPattern, str]]:
+    texts = [case.values[0]["text"] for case in _cases("secrets")] + [
+        "az login -u app -p S3cretValue99", "mysql -u admin -pS3cret db",
+        "az acr login --password S3cretValue99", "PASSWORD: x", "paſſword=S3cretValue99",
+        "the PaSſword is S3cretValue99"]
+    return [(pattern, text) for pattern in _NEEDING for text in texts + [t.upper() for t in texts]
+            if pattern.regex.search(text)]
+
+
+def _holds_a_need(pattern: SecretPattern, text: str) -> bool:
+    return any(need in text.lower() for need in pattern.needs)
+
+
+def test_a_patterns_own_strings_are_in_every_text_it_matches_in_the_corpus() -> None:
+    matched = _matched_texts()
+    assert {id(pattern) for pattern, _ in matched} == {id(pattern) for pattern in _NEEDING}
+    assert all(_holds_a_need(pattern, text) for pattern, text in matched)
+
+
+# The characters with a case (every other one matches only itself under re.IGNORECASE).
+_CASED = [chr(code) for code in range(sys.maxunicode + 1)
+          if chr(code).lower() != chr(code) or chr(code).upper() != chr(code)]
+
+
+def _spellings(need: str) -> set[str]:
+    """Every text re.IGNORECASE takes for `need`, lower-cased."""
+    classes = [{char} | {other for other in _CASED if re.fullmatch(re.escape(char), other,
+                                                                    re.IGNORECASE)}
+               for char in need]
+    return {"".join(spelling).lower() for spelling in itertools.product(*classes)}
+
+
+def test_a_patterns_own_strings_hold_whatever_its_case_rules() -> None:
+    """Lower case; for a case-insensitive pattern, every spelling of a string lower-cases to
+    one of the strings (`pass` also matches `PAſS`: `paſs` must be listed)."""
+    for pattern in _NEEDING:
+        assert all(need == need.lower() for need in pattern.needs)
+        if pattern.regex.flags & re.IGNORECASE:
+            for need in pattern.needs:
+                assert _spellings(need) <= set(pattern.needs), (pattern.needs, need)
+
+
+@given(st.lists(st.sampled_from(_PIECES), max_size=12))
+@settings(max_examples=500, deadline=None)
+def test_a_patterns_own_strings_are_in_every_text_it_matches(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    for pattern in _NEEDING:
+        if pattern.regex.search(text):
+            assert _holds_a_need(pattern, text), (pattern.regex.pattern, text)

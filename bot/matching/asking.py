@@ -297,8 +297,20 @@ _DEV_BODY = re.compile(
     r"raise) a (?:pr|pull request|patch)\b")
 
 
+# A string every match of each _DEV_BODY alternative holds, lower-cased: `change`, a hunk's
+# `@@ -`, `should`'s `hould`, `suggested`'s `ugge`, `the `, and ` a p` of "a PR", "a pull
+# request", "a patch". Only letters re.IGNORECASE matches as their two ASCII cases alone
+# (not i, s or k: re also takes ı, ſ and the Kelvin sign for them), so a head holding none of
+# the strings lower-cased cannot match: most logs, where the regex cost 0.3-0.6 ms a paste.
+DEV_BODY_STRINGS = ("change", "@@ -", "hould", "ugge", "the ", " a p")
+
+
 def develops(text: str) -> bool:
     """The paste is development work on the software (_DEV_TITLE on its first line, _DEV_BODY
     in its head): never "probably" a diagnosis (decision.may_be_likely); the sure tier does not
     read it."""
-    return bool(_DEV_TITLE.search(_first_line(text))) or bool(_DEV_BODY.search(text[:HEAD_CHARS]))
+    if _DEV_TITLE.search(_first_line(text)):
+        return True
+    head = text[:HEAD_CHARS]
+    lowered = head.lower()
+    return any(string in lowered for string in DEV_BODY_STRINGS) and bool(_DEV_BODY.search(head))

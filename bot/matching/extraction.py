@@ -141,7 +141,13 @@ def _boost_tracebacks(lines: list[str], signals: list[float]) -> None:
     """The last two frames of a traceback and its exception line say where and what failed.
 
     A traceback cut before its exception line (a paste trimmed by hand, a log line interleaved
-    by another worker) still says where it failed: its last frames get a smaller boost."""
+    by another worker) still says where it failed: its last frames get a smaller boost.
+
+    Every boost is of a frame or follows one, and a frame's line holds `File "` (line_body
+    only cuts a prefix off): a log without one, most long logs, skips the three regexes per
+    line (about 1 ms of a 40,000-character log)."""
+    if not any('File "' in line for line in lines):
+        return
     last_frames: list[int] = []
     for index, raw in enumerate(lines):
         line = line_body(raw)

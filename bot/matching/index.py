@@ -1,6 +1,6 @@
 """Everything about the knowledge base the scorer needs.
 
-- every signature, masked and lower-cased (the `process.cdist` choices), with its words;
+- every signature, masked and lower-cased (what the shape check compares), with its words;
 - a weight per word: rare, discriminating words (`nvidia.com`, `CrashLoopBackOff`, `SIGKILL`)
   weigh more than common ones (`error`, `failed`, `the`). The weight depends on how many entries
   use a word, not on how many entries there are, so 10,000 unrelated team entries do not shift
@@ -71,7 +71,7 @@ _WHOLE_WORD = re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9]{3,}(?![A-Za-z0-9])")
 class SignatureChoice:
     entry: int  # index into KnowledgeIndex.entry_ids
     text: str  # as written in the KB
-    fuzzy_text: str  # fully masked, lower-cased, spaces collapsed: what cdist compares
+    fuzzy_text: str  # fully masked, lower-cased, spaces collapsed: the shape check's
     weights: dict[str, float]  # word -> weight, each word once
     total: float  # sum of the weights
     # (How much of its weight another entry's signature also has, which tells a wrapper

@@ -6,7 +6,7 @@ A signature scores on two views of the same evidence:
   found together in one place of the paste (a key line, or two neighbouring lines, because
   terminals and Slack wrap long errors);
 - shape: rapidfuzz `partial_ratio` of the masked signature against the masked key lines,
-  computed with `process.cdist` for the candidate signatures only.
+  computed for the candidate signatures only, on the lines where their words were found.
 
 Candidates come from the inverted index (signatures sharing weighted words with the paste), so a
 knowledge base of 10,000 entries costs a few array additions, not 10,000 fuzzy comparisons.
@@ -20,12 +20,14 @@ signature or pattern, plus a small bonus for each further, different piece of ev
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import accumulate
 
 import numpy as np
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
 from bot.matching.arbiter import kills_after_timeout
 from bot.matching.banner import evidence_body
@@ -73,7 +75,6 @@ SPECIFIC_MIN = 50.0
 # enough on its own (confidence.MIN_EVIDENCE): `Response Code: 504 ... when calling
 # service.run()` is the scoring timeout, however common each of its words is.
 SCORING_CODE_INFO = 3.0
-PARALLEL_CELLS = 20_000  # cdist matrices at least this big run on 2 threads
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,30 @@ class PreparedPaste:
         """The paste's words with the English of its Korean ones (korean.gloss: "파드" is a
         pod), read by each deployment check (confidence.py): glossed once a paste."""
         return self.all_words | gloss(self.all_words)
+
+    @cached_property
+    def _lowered(self) -> tuple[str, list[int]]:
+        """The key lines lower-cased and joined by newlines, and where each starts in it."""
+        lowered = [line.lower() for line in self.lines]
+        starts = list(accumulate((len(line) + 1 for line in lowered[:-1]), initial=0))
+        return "\n".join(lowered), starts
+
+    def lines_holding(self, strings: tuple[str, ...]) -> set[int]:
+        """The key lines whose lower-cased text holds one of `strings` (lower-case ASCII: a
+        pattern's PatternChoice.needs). A regex can match only there: its match is part of
+        one line, and ASCII letters lower-case alike in the line and in the joined text."""
+        text, starts = self._lowered
+        found: set[int] = set()
+        for string in strings:
+            if not string:
+                return set(range(len(self.lines)))
+            at = text.find(string)
+            while at != -1:
+                line = bisect_right(starts, at) - 1
+                found.add(line)
+                # once a line is found, the next one is searched from its start
+                at = text.find(string, starts[line + 1]) if line + 1 < len(starts) else -1
+        return found
 
     @cached_property
     def runtime_denial(self) -> bool:
@@ -255,9 +280,13 @@ def _signature_evidence(index: KnowledgeIndex, paste: PreparedPaste):  # type: i
         weight_in: dict[int, float] = defaultdict(float)
         info_in: dict[int, float] = defaultdict(float)
         for word, weight in choice.weights.items():
-            for window in windows.get(word, ()):
+            found_in = windows.get(word)
+            if not found_in:
+                continue
+            info = max(0.0, weight - INFO_FLOOR)  # once a word, not once a window
+            for window in found_in:
                 weight_in[window] += weight
-                info_in[window] += max(0.0, weight - INFO_FLOOR)
+                info_in[window] += info
         if not weight_in:
             continue
         best_window = max(weight_in, key=lambda window: (weight_in[window], -window))
@@ -279,27 +308,18 @@ def _signature_evidence(index: KnowledgeIndex, paste: PreparedPaste):  # type: i
     located = kept
     if not located:
         return
-    # The shape check: cdist of the masked signatures against the lines where they were found
-    # (usually a handful), with score_cutoff so hopeless pairs stop early.
-    rows = sorted({line for *_, first, last in located for line in (first, last)})
-    row_of = {line: position for position, line in enumerate(rows)}
-    queries = [paste.fuzzy_lines[line] for line in rows]
-    texts = [choice.fuzzy_text for _, choice, *_ in located]
-    workers = 2 if len(queries) * len(texts) >= PARALLEL_CELLS else 1
-    shape = process.cdist(queries, texts, scorer=fuzz.partial_ratio, score_cutoff=FUZZY_CUTOFF,
-                          dtype=np.float32, workers=workers)
-    english = _english_shape(paste, rows, texts)
-    for column, (position, choice, matched, info, first, last) in enumerate(located):
+    for position, choice, matched, info, first, last in located:
+        lines = (first,) if last == first else (first, last)
         # partial_ratio finds the shorter string inside the longer: a 10-character line
         # "inside" a 100-character signature is not that signature, so short lines get a share.
-        fuzzy_score = max(float(shape[row_of[line], column]) / 100.0
+        fuzzy_score = max(_shape(paste.fuzzy_lines[line], choice.fuzzy_text) / 100.0
                           * min(1.0, len(paste.fuzzy_lines[line]) / max(len(choice.fuzzy_text), 1))
-                          for line in (first, last))
-        if english is not None:  # a Korean line: its shape read in English too
+                          for line in lines)
+        if paste.english_lines:  # a Korean line: its shape read in English too
             fuzzy_score = max(fuzzy_score, *(
-                float(english[row_of[line], column]) / 100.0
+                _shape(paste.english_lines[line], choice.fuzzy_text) / 100.0
                 * min(1.0, len(paste.english_lines[line]) / max(len(choice.fuzzy_text), 1))
-                for line in (first, last)))
+                for line in lines))
         if last > first:  # a wrapped error: compare with the two lines joined
             joined = paste.fuzzy_lines[first] + " " + paste.fuzzy_lines[last]
             fuzzy_score = max(fuzzy_score, fuzz.partial_ratio(
@@ -320,15 +340,17 @@ def _signature_evidence(index: KnowledgeIndex, paste: PreparedPaste):  # type: i
         yield choice.entry, Evidence(score, info, first, last, None, choice.text)
 
 
-def _english_shape(paste: PreparedPaste, rows: list[int], texts: list[str]) -> np.ndarray | None:
-    """partial_ratio of the signatures `texts` against the rows' lines read in English
-    (PreparedPaste.english_lines), or None when no row has Korean. A Korean description is
-    as like an English signature as its English twin is ("컨테이너가 계속 재시작돼요" and "the
-    container keeps restarting"), which its Hangul letters never show."""
-    if not paste.english_lines or not any(paste.english_lines[line] for line in rows):
-        return None
-    return process.cdist([paste.english_lines[line] for line in rows], texts,
-                         scorer=fuzz.partial_ratio, score_cutoff=FUZZY_CUTOFF, dtype=np.float32)
+def _shape(line: str, signature: str) -> float:
+    """The shape check: partial_ratio of a masked key line and a masked signature found on it,
+    with score_cutoff so a hopeless pair stops early; as a float32, as the `process.cdist`
+    matrix held it before. That matrix compared every line where some candidate was found
+    with every candidate (24 x up to 48 pairs), and read one or two pairs per candidate:
+    most of a short paste's scoring time with 10,000 entries. The same scorer on the same
+    strings gives the same scores (tests/test_scoring.py). A Korean line is also read in
+    English (PreparedPaste.english_lines, korean19): a Korean description is as like an
+    English signature as its English twin is ("컨테이너가 계속 재시작돼요" and "the container
+    keeps restarting"), which its Hangul letters never show; an empty reading scores 0."""
+    return float(np.float32(fuzz.partial_ratio(line, signature, score_cutoff=FUZZY_CUTOFF)))
 
 
 def _scoring_code_in(paste: PreparedPaste, choice: SignatureChoice, first: int,
@@ -352,24 +374,25 @@ def _pattern_evidence(index: KnowledgeIndex, paste: PreparedPaste):  # type: ign
     to_run: set[int] = set(index.unanchored_patterns)
     for word in paste.all_words:
         to_run.update(index.patterns_by_word.get(word, ()))
-    lowered: str | None = None  # the key lines, lower-cased
     for number in sorted(to_run):
         choice = index.patterns[number]
         anchor = index.pattern_anchor[number]
-        if choice.needs is not None:
-            # A pattern whose strings (PatternChoice.needs) the paste lacks cannot match on
-            # any line: a substring search instead of a regex per line (unanchored patterns
-            # run on every line; an anchored one's other strings may be missing).
-            if lowered is None:
-                lowered = "\n".join(paste.lines).lower()
-            if not any(need in lowered for need in choice.needs):
-                continue
+        # A pattern cannot match a line holding none of its strings (PatternChoice.needs):
+        # a few substring searches of the paste instead of a regex per line (unanchored
+        # patterns run on every line; an anchored one's other strings may be missing). Most
+        # lines of a log lack a pattern's words: a regex search per line, without the
+        # substring searches, was most of this function's time on a log.
+        holding = None if choice.needs is None else paste.lines_holding(choice.needs)
+        if holding is not None and not holding:
+            continue
         lines = (range(len(paste.lines)) if anchor is None
                  else sorted(w for w in paste.windows_by_word.get(anchor, ())
                              if w < len(paste.lines)))
         for line_number in lines:
             if not paste.fuzzy_lines[line_number]:
                 continue  # a configuration line (prepare): context, never where a pattern counts
+            if holding is not None and line_number not in holding:
+                continue
             line = paste.lines[line_number]
             try:
                 found = choice.regex.search(line)
