@@ -191,3 +191,49 @@ def failed_deployment_line(text: object, lines: Sequence[str]) -> int | None:
         return None
     return next((number for number, line in enumerate(lines)
                  if _DEPLOYMENT_FAILED.search(line)), -1)
+
+
+# A paste that says, in any words, that the server never came up: a title or a person's
+# sentence ("the model server fails to start", "Torchserve docker fails to run", "mlrun-api pod
+# crashing", "it hangs at start-up and dies"), or the one start-up failure every server prints
+# in its own words when another process holds its port. Unlike _START_FAILED, a person's words
+# count here: what they decide is only that the start stage's symptom entry is listed among the
+# first candidates (ranking.by_stated_start_failure), never which entry leads. Kinds of
+# statement, not wordings of one stack:
+_STATED_START_FAILED = re.compile(
+    # a start that did not happen: "fails to start", "won't run", "never comes up", "could not
+    # boot", "unable to initialize"
+    r"(?i)\b(fail(s|ed|ing)?|unable|can ?not|can.t|couldn.t|could not|won.t|doesn.t|does not"
+    r"|didn.t|did not|never)( to)? (start|run|launch|boot|come up|initiali[sz]e|spin up"
+    r"|become ready|get ready)\b"
+    # something that serves and crashes or keeps dying ("the pod keeps crashing", "the ollama
+    # server crashed"); not a worker, whose death is as often a request's (a 502)
+    r"|\b(pod|container|server|engine|replica|instance|service)s?\b[^.\n]{0,30}"
+    r"\b(crash(es|ed|ing)?|keeps? (crashing|restarting|dying)|dies|died)\b"
+    # a failure told by the start it interrupted ("crashes on startup", "stuck while loading")
+    r"|\b(crash(es|ed|ing)?|dies|died|exits?|exited|fails?|failed|failing|hangs?|stuck)\b"
+    r"[^.\n]{0,20}\b(on|at|during|after|while|when) (the )?(start[- ]?up|startup|starting"
+    r"|launch(ing)?|boot(ing)?|initiali[sz](ation|ing)|loading)\b"
+    # the port is held by another process: the server cannot bind, so it exits at start
+    r"|\baddress already in use\b|\bEADDRINUSE\b"
+    # Korean: 시작/기동/실행 that fails or does not happen, a server that will not come up
+    r"|(시작|기동|실행|구동)\s*(이|을|가|도)?\s*(안\s*(돼|되|됩)|못|실패|되지\s*않|하지\s*않)"
+    r"|(서버|컨테이너|파드|엔진|서비스)[^.\n]{0,20}(안\s*(떠|뜨|뜹)|뜨지\s*않|죽어|죽었|죽습|크래시)"
+    # Chinese: 启动 (start) that fails, errs or hangs
+    r"|(启动|啟動)\s*(失败|失敗|报错|報錯|不了|异常|異常|时卡住|時卡住)|无法启动|無法啟動|起不来")
+
+
+def stated_start_failure(text: object) -> bool:
+    """True when the paste says the server, its container or its pod never came up
+    (_STATED_START_FAILED), in a person's words or a program's. Read on the whole paste: the
+    statement is often only in an issue's title, which a long paste's extraction leaves out."""
+    return isinstance(text, str) and _STATED_START_FAILED.search(text) is not None
+
+
+def stated_start_failure_line(text: object, lines: Sequence[str]) -> int | None:
+    """For a paste that says its server never came up (stated_start_failure), the first key
+    line that says so, or -1 when extraction kept none; None for any other paste."""
+    if not stated_start_failure(text):
+        return None
+    return next((number for number, line in enumerate(lines)
+                 if _STATED_START_FAILED.search(line)), -1)
