@@ -216,6 +216,14 @@ _STATED_START_FAILED = re.compile(
     r"|launch(ing)?|boot(ing)?|initiali[sz](ation|ing)|loading)\b"
     # the port is held by another process: the server cannot bind, so it exits at start
     r"|\baddress already in use\b|\bEADDRINUSE\b"
+    # an import that fails: a server imports its code (the scoring script, a handler, a
+    # library the image lacks) as it starts, before it serves anything
+    r"|\b(ImportError|ModuleNotFoundError)\b"
+    # a traceback through a model server's own start-up code: its constructor, its model
+    # loader, its start or set-up functions, in the server's package
+    r"|site-packages/(vllm|sglang|lmdeploy|text_generation_server|ts|kserve|mlserver"
+    r"|tritonserver|xinference|ray/serve)/[^\"\n]*\", line \d+, in (__init__|load\w*"
+    r"|initiali[sz]e\w*|start\w*|setup\w*|from_\w*config)\b"
     # Korean: 시작/기동/실행 that fails or does not happen, a server that will not come up
     r"|(시작|기동|실행|구동)\s*(이|을|가|도)?\s*(안\s*(돼|되|됩)|못|실패|되지\s*않|하지\s*않)"
     r"|(서버|컨테이너|파드|엔진|서비스)[^.\n]{0,20}(안\s*(떠|뜨|뜹)|뜨지\s*않|죽어|죽었|죽습|크래시)"
