@@ -206,6 +206,11 @@ _STATED_START_FAILED = re.compile(
     r"(?i)\b(fail(s|ed|ing)?|unable|can ?not|can.t|couldn.t|could not|won.t|doesn.t|does not"
     r"|didn.t|did not|never)( to)? (start|run|launch|boot|come up|initiali[sz]e|spin up"
     r"|become ready|get ready)\b"
+    # a start that began and never ended: "the worker does not finish starting", "never
+    # completes its start-up"
+    r"|\b(fail(s|ed)?|does ?n.t|does not|did ?n.t|did not|never|won.t|can ?not|can.t)( to)? "
+    r"(finish|finishes|complete|completes)( its| the)? (start(ing|[- ]?up)?|boot(ing)?|loading"
+    r"|initiali[sz](ation|ing))\b"
     # something that serves and crashes or keeps dying ("the pod keeps crashing", "the ollama
     # server crashed"); not a worker, whose death is as often a request's (a 502)
     r"|\b(pod|container|server|engine|replica|instance|service)s?\b[^.\n]{0,30}"
