@@ -66,10 +66,11 @@ from bot.matching.ranking import (
 from bot.matching.result import Match, MatchResult
 from bot.matching.scoring import EntryScore, Evidence, PreparedPaste, prepare, score_entries
 from bot.matching.stages import (
+    StatedStart,
     failed_deployment_line,
     failed_start,
     passed_stages,
-    stated_start_failure_line,
+    stated_start,
     unfinished_start_line,
 )
 from bot.redaction import sanitize
@@ -112,9 +113,9 @@ class Survey:
     # "메모리 문제인지 모르겠어요": hedges.py); None when the paste hedges nothing,
     # NOTHING_STATED when what it states finds no candidate.
     stated_first: int | None = None
-    # The key line that says the server never came up (-1: none kept), None when the paste
-    # does not say so (stages.stated_start_failure_line; ranking.by_stated_start_failure).
-    stated_start: int | None = None
+    # What the paste says of its server never coming up, None when it says nothing of the
+    # kind (stages.stated_start; ranking.by_stated_start_failure).
+    stated_start: StatedStart | None = None
 
 
 @dataclass(frozen=True)
@@ -187,8 +188,8 @@ class Matcher:
         text = sanitize(text) if isinstance(text, str) else text
         extracted, paste, ranked, prose, reported = self._ranked(text)
         failed = failed_deployment_line(text, paste.lines)
-        stated_start = stated_start_failure_line(text, paste.lines)
-        ranked = self._listed_by_stage(ranked, failed, stated_start)
+        said_start = stated_start(text, paste.lines)
+        ranked = self._listed_by_stage(ranked, failed, said_start)
         plain = text if isinstance(text, str) else ""
         terms = paste_terms(plain)
         context_none = 1.0 - float(self.context.answerable([terms])[0]) \
@@ -196,18 +197,18 @@ class Matcher:
         shape = paste_shape(plain, extracted, paste, context_none, reported, terms)
         rows = candidate_features(ranked, paste, extracted, self.index, shape, prose)
         return Survey(extracted, paste, ranked, prose, shape, paste_words(paste), rows, terms,
-                      failed, self._stated_first(plain) if ranked else None, stated_start)
+                      failed, self._stated_first(plain) if ranked else None, said_start)
 
     def _listed_by_stage(self, ranked: list[EntryScore], failed: int | None,
-                         stated_start: int | None) -> list[EntryScore]:
+                         said_start: StatedStart | None) -> list[EntryScore]:
         """`ranked` with the entries a stage the paste names calls for listed among the first
         three: the start stage's symptom entry when the paste says its server never came up
-        (`stated_start`), then the logs procedure for a failed Azure ML deployment with no
+        (`said_start`), then the logs procedure for a failed Azure ML deployment with no
         cause shown (`failed`; the labelled next step keeps its place when both apply). The
         same list when neither applies."""
-        if stated_start is not None:
+        if said_start is not None:
             ranked = by_stated_start_failure(ranked, self.index.entry_kinds,
-                                             self.index.entry_stages, stated_start)
+                                             self.index.entry_stages, said_start)
         if failed is not None:
             ranked = by_failed_deployment(ranked, self.index.entry_kinds, self.logs_entries,
                                           failed)
@@ -252,7 +253,7 @@ class Matcher:
         if reported:
             return None
         ranked = self._listed_by_stage(ranked, failed_deployment_line(stated, paste.lines),
-                                       stated_start_failure_line(stated, paste.lines))
+                                       stated_start(stated, paste.lines))
         return ranked[0].entry if ranked else NOTHING_STATED
 
     def conclude(self, survey: Survey, verdict: Verdict) -> Assessment:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from bot.knowledge.model import STAGES
 
@@ -193,28 +194,27 @@ def failed_deployment_line(text: object, lines: Sequence[str]) -> int | None:
                  if _DEPLOYMENT_FAILED.search(line)), -1)
 
 
+
 # A paste that says, in any words, that the server never came up: a title or a person's
-# sentence ("the model server fails to start", "Torchserve docker fails to run", "mlrun-api pod
-# crashing", "it hangs at start-up and dies"), or the one start-up failure every server prints
-# in its own words when another process holds its port. Unlike _START_FAILED, a person's words
-# count here: what they decide is only that the start stage's symptom entry is listed among the
-# first candidates (ranking.by_stated_start_failure), never which entry leads. Kinds of
-# statement, not wordings of one stack:
+# sentence ("the model server fails to start", "Torchserve docker fails to run", "it hangs at
+# start-up"), or a start-up failure in a program's words that every server shares (another
+# process holds its port, an import fails, a traceback through the server's own start-up code).
+# Unlike _START_FAILED, a person's words count here: what they decide is only the start stage's
+# symptom entry listed among the first candidates, and first over a serve-stage lead that
+# stands on words alone (ranking.by_stated_start_failure). Kinds of statement, not wordings of
+# one stack:
 _STATED_START_FAILED = re.compile(
     # a start that did not happen: "fails to start", "won't run", "never comes up", "could not
-    # boot", "unable to initialize"
+    # boot", "unable to initialize"; not "fails to run predict" (a request that failed)
     r"(?i)\b(fail(s|ed|ing)?|unable|can ?not|can.t|couldn.t|could not|won.t|doesn.t|does not"
-    r"|didn.t|did not|never)( to)? (start|run|launch|boot|come up|initiali[sz]e|spin up"
-    r"|become ready|get ready)\b"
+    r"|didn.t|did not|never)( to)? (start|run(?! (the |a |an )?(predict|inferenc|infer|request"
+    r"|quer|scor|batch|generat|job|task|test|command|script|code|notebook|training|train))"
+    r"|launch|boot|come up|initiali[sz]e|spin up|become ready|get ready)\b"
     # a start that began and never ended: "the worker does not finish starting", "never
     # completes its start-up"
     r"|\b(fail(s|ed)?|does ?n.t|does not|did ?n.t|did not|never|won.t|can ?not|can.t)( to)? "
     r"(finish|finishes|complete|completes)( its| the)? (start(ing|[- ]?up)?|boot(ing)?|loading"
     r"|initiali[sz](ation|ing))\b"
-    # something that serves and crashes or keeps dying ("the pod keeps crashing", "the ollama
-    # server crashed"); not a worker, whose death is as often a request's (a 502)
-    r"|\b(pod|container|server|engine|replica|instance|service)s?\b[^.\n]{0,30}"
-    r"\b(crash(es|ed|ing)?|keeps? (crashing|restarting|dying)|dies|died)\b"
     # a failure told by the start it interrupted ("crashes on startup", "stuck while loading")
     r"|\b(crash(es|ed|ing)?|dies|died|exits?|exited|fails?|failed|failing|hangs?|stuck)\b"
     r"[^.\n]{0,20}\b(on|at|during|after|while|when) (the )?(start[- ]?up|startup|starting"
@@ -229,24 +229,40 @@ _STATED_START_FAILED = re.compile(
     r"|site-packages/(vllm|sglang|lmdeploy|text_generation_server|ts|kserve|mlserver"
     r"|tritonserver|xinference|ray/serve)/[^\"\n]*\", line \d+, in (__init__|load\w*"
     r"|initiali[sz]e\w*|start\w*|setup\w*|from_\w*config)\b"
-    # Korean: 시작/기동/실행 that fails or does not happen, a server that will not come up
+    # Korean: 시작/기동/실행/구동 that fails or does not happen ("서버가 시작이 안 돼요",
+    # "컨테이너가 시작되지 않아요"), a server that will not come up ("모델 서버가 안 떠요")
     r"|(시작|기동|실행|구동)\s*(이|을|가|도)?\s*(안\s*(돼|되|됩)|못|실패|되지\s*않|하지\s*않)"
-    r"|(서버|컨테이너|파드|엔진|서비스)[^.\n]{0,20}(안\s*(떠|뜨|뜹)|뜨지\s*않|죽어|죽었|죽습|크래시)"
+    r"|(서버|컨테이너|파드|엔진|서비스)[^.\n]{0,20}(안\s*(떠|뜨|뜹)|뜨지\s*않)"
     # Chinese: 启动 (start) that fails, errs or hangs
     r"|(启动|啟動)\s*(失败|失敗|报错|報錯|不了|异常|異常|时卡住|時卡住)|无法启动|無法啟動|起不来")
+# Something that serves and crashes or keeps dying ("the pod keeps crashing", "the ollama server
+# crashed", "파드가 계속 죽어요"): a start that failed as often as a request that killed it
+# ("a GET on predict and the whole server crashes", a 502), so it only lists the start entry.
+# Not a worker, whose death is most often a request's.
+_STATED_CRASH = re.compile(
+    r"(?i)\b(pod|container|server|engine|replica|instance|service)s?\b[^.\n]{0,30}"
+    r"\b(crash(es|ed|ing)?|keeps? (crashing|restarting|dying)|dies|died)\b"
+    r"|(서버|컨테이너|파드|엔진|서비스)[^.\n]{0,20}(죽어|죽었|죽습|죽네|크래시|재시작)")
 
 
-def stated_start_failure(text: object) -> bool:
-    """True when the paste says the server, its container or its pod never came up
-    (_STATED_START_FAILED), in a person's words or a program's. Read on the whole paste: the
-    statement is often only in an issue's title, which a long paste's extraction leaves out."""
-    return isinstance(text, str) and _STATED_START_FAILED.search(text) is not None
+@dataclass(frozen=True)
+class StatedStart:
+    """What a paste says of a server that never came up (stated_start)."""
+
+    line: int  # the first key line that says it, -1 when extraction kept none
+    named: bool  # the start itself is named (_STATED_START_FAILED), not only a crash
 
 
-def stated_start_failure_line(text: object, lines: Sequence[str]) -> int | None:
-    """For a paste that says its server never came up (stated_start_failure), the first key
-    line that says so, or -1 when extraction kept none; None for any other paste."""
-    if not stated_start_failure(text):
+def stated_start(text: object, lines: Sequence[str]) -> StatedStart | None:
+    """What the paste says of its server never coming up, in a person's words or a program's,
+    or None when it says nothing of the kind. Read on the whole paste: the statement is often
+    only in an issue's title, which a long paste's extraction leaves out; the key line is the
+    evidence shown for an entry listed on it."""
+    if not isinstance(text, str):
         return None
-    return next((number for number, line in enumerate(lines)
-                 if _STATED_START_FAILED.search(line)), -1)
+    named = _STATED_START_FAILED.search(text) is not None
+    if not named and _STATED_CRASH.search(text) is None:
+        return None
+    marker = _STATED_START_FAILED if named else _STATED_CRASH
+    line = next((number for number, line in enumerate(lines) if marker.search(line)), -1)
+    return StatedStart(line, named)
