@@ -244,6 +244,24 @@ _STATED_CRASH = re.compile(
     r"\b(crash(es|ed|ing)?|keeps? (crashing|restarting|dying)|dies|died)\b"
     r"|(서버|컨테이너|파드|엔진|서비스)[^.\n]{0,20}(죽어|죽었|죽습|죽네|크래시|재시작)")
 
+# A server's own start-up line (it is loading the model, creating its engine or its environment)
+# in a paste that tells of a failure: the log of a start, and something failed. Which start
+# stage it stopped in is not said, so it only lists the start entry, as a crash does.
+_LOADING_LINE = re.compile(
+    r"(?i)\b(attempting to load|loading (the )?model|creating (\w+ )?(engine|environment"
+    r"|conda environment)|initiali[sz]ing (an? )?(\w+ )?engine)\b")
+_FAILURE_TOLD = re.compile(r"(?i)\b(fail\w*|crash\w*|dies|died|stuck|hangs?)\b|报错|失败|실패")
+
+
+def _listing_only(text: str) -> re.Pattern[str] | None:
+    """The marker of a statement that lists the start entry without naming the start (a crash,
+    a start-up log with a failure told beside it), or None."""
+    if _STATED_CRASH.search(text):
+        return _STATED_CRASH
+    if _LOADING_LINE.search(text) and _FAILURE_TOLD.search(text):
+        return _LOADING_LINE
+    return None
+
 
 @dataclass(frozen=True)
 class StatedStart:
@@ -261,8 +279,8 @@ def stated_start(text: object, lines: Sequence[str]) -> StatedStart | None:
     if not isinstance(text, str):
         return None
     named = _STATED_START_FAILED.search(text) is not None
-    if not named and _STATED_CRASH.search(text) is None:
+    marker = _STATED_START_FAILED if named else _listing_only(text)
+    if marker is None:
         return None
-    marker = _STATED_START_FAILED if named else _STATED_CRASH
     line = next((number for number, line in enumerate(lines) if marker.search(line)), -1)
     return StatedStart(line, named)
