@@ -233,6 +233,10 @@ _STATED_START_FAILED = re.compile(
     # "컨테이너가 시작되지 않아요"), a server that will not come up ("모델 서버가 안 떠요")
     r"|(시작|기동|실행|구동)\s*(이|을|가|도)?\s*(안\s*(돼|되|됩)|못|실패|되지\s*않|하지\s*않)"
     r"|(서버|컨테이너|파드|엔진|서비스)[^.\n]{0,20}(안\s*(떠|뜨|뜹)|뜨지\s*않)"
+    # ... and a failure told by the start it interrupted ("부팅 중에 멈춰요", "모델 로딩하다가
+    # 죽어요", "초기화 중 오류")
+    r"|(시작|부팅|기동|로딩|로드|초기화)\s*(중에?|하다가|하는\s*중에?|할\s*때)\s*"
+    r"(멈|죽|종료|실패|에러|오류|크래시|계속\s*(재시작|멈|죽))"
     # Chinese: 启动 (start) that fails, errs or hangs
     r"|(启动|啟動)\s*(失败|失敗|报错|報錯|不了|异常|異常|时卡住|時卡住)|无法启动|無法啟動|起不来")
 # Something that serves and crashes or keeps dying ("the pod keeps crashing", "the ollama server
