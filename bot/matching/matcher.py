@@ -57,13 +57,20 @@ from bot.matching.precedents import (
     shipped_precedents,
 )
 from bot.matching.prose import ProseIndex
-from bot.matching.ranking import by_failed_deployment, by_kind, by_precedents
+from bot.matching.ranking import (
+    by_failed_deployment,
+    by_kind,
+    by_precedents,
+    by_stated_start_failure,
+)
 from bot.matching.result import Match, MatchResult
 from bot.matching.scoring import EntryScore, Evidence, PreparedPaste, prepare, score_entries
 from bot.matching.stages import (
+    StatedStart,
     failed_deployment_line,
     failed_start,
     passed_stages,
+    stated_start,
     unfinished_start_line,
 )
 from bot.redaction import sanitize
@@ -106,6 +113,9 @@ class Survey:
     # "메모리 문제인지 모르겠어요": hedges.py); None when the paste hedges nothing,
     # NOTHING_STATED when what it states finds no candidate.
     stated_first: int | None = None
+    # What the paste says of its server never coming up, None when it says nothing of the
+    # kind (stages.stated_start; ranking.by_stated_start_failure).
+    stated_start: StatedStart | None = None
 
 
 @dataclass(frozen=True)
@@ -181,9 +191,8 @@ class Matcher:
         text = sanitize(text) if isinstance(text, str) else text
         extracted, paste, ranked, prose, reported = self._ranked(text)
         failed = failed_deployment_line(text, paste.lines)
-        if failed is not None:
-            ranked = by_failed_deployment(ranked, self.index.entry_kinds, self.logs_entries,
-                                          failed)
+        said_start = stated_start(text, paste.lines)
+        ranked = self._listed_by_stage(ranked, failed, said_start)
         plain = text if isinstance(text, str) else ""
         terms = paste_terms(plain)
         context_none = 1.0 - float(self.context.answerable([terms])[0]) \
@@ -191,7 +200,22 @@ class Matcher:
         shape = paste_shape(plain, extracted, paste, context_none, reported, terms)
         rows = candidate_features(ranked, paste, extracted, self.index, shape, prose)
         return Survey(extracted, paste, ranked, prose, shape, paste_words(paste), rows, terms,
-                      failed, self._stated_first(plain) if ranked else None)
+                      failed, self._stated_first(plain) if ranked else None, said_start)
+
+    def _listed_by_stage(self, ranked: list[EntryScore], failed: int | None,
+                         said_start: StatedStart | None) -> list[EntryScore]:
+        """`ranked` with the entries a stage the paste names calls for listed among the first
+        three: the start stage's symptom entry when the paste says its server never came up
+        (`said_start`), then the logs procedure for a failed Azure ML deployment with no
+        cause shown (`failed`; the labelled next step keeps its place when both apply). The
+        same list when neither applies."""
+        if said_start is not None:
+            ranked = by_stated_start_failure(ranked, self.index.entry_kinds,
+                                             self.index.entry_stages, said_start)
+        if failed is not None:
+            ranked = by_failed_deployment(ranked, self.index.entry_kinds, self.logs_entries,
+                                          failed)
+        return ranked
 
     def _ranked(self, text: str) -> tuple[Extracted, PreparedPaste, list[EntryScore],
                                           dict[int, float], bool]:
@@ -231,10 +255,8 @@ class Matcher:
         _, paste, ranked, _, reported = self._ranked(stated)
         if reported:
             return None
-        failed = failed_deployment_line(stated, paste.lines)
-        if failed is not None:
-            ranked = by_failed_deployment(ranked, self.index.entry_kinds, self.logs_entries,
-                                          failed)
+        ranked = self._listed_by_stage(ranked, failed_deployment_line(stated, paste.lines),
+                                       stated_start(stated, paste.lines))
         return ranked[0].entry if ranked else NOTHING_STATED
 
     def conclude(self, survey: Survey, verdict: Verdict) -> Assessment:
@@ -245,8 +267,7 @@ class Matcher:
         pulled = by_precedents(
             listed, lambda scored: verdict.share(self.index.entry_ids[scored.entry]),
             verdict.shares.get(NONE_LABEL, 0.0))
-        ranked = pulled if survey.failed_deployment is None else by_failed_deployment(
-            pulled, self.index.entry_kinds, self.logs_entries, survey.failed_deployment)
+        ranked = self._listed_by_stage(pulled, survey.failed_deployment, survey.stated_start)
         if ranked is survey.ranked:  # no candidate added: the survey's features still hold
             rows = with_precedent_columns(survey.rows, ranked, self.index, verdict,
                                           survey.shape.context_none, survey.shape.no_model,

@@ -89,7 +89,7 @@ from dataclasses import replace
 from bot.knowledge.model import KIND_CAUSE, KIND_PROCEDURE, KIND_SYMPTOM, STAGES
 from bot.matching.index import word_form
 from bot.matching.scoring import EntryScore, Evidence
-from bot.matching.stages import Position, passed_after
+from bot.matching.stages import Position, StatedStart, passed_after
 
 CAUSE_MIN = 60.0  # a cause must score this much on its own to overtake a symptom
 DIAGNOSIS_MIN = 50.0  # a cause or symptom must score this much to overtake a procedure
@@ -108,6 +108,12 @@ UNFINISHED_START_SOURCE = "(init() was called and never returned before the time
 FAILED_DEPLOYMENT_PLACE = 2
 FAILED_DEPLOYMENT_SCORE = 20.0
 FAILED_DEPLOYMENT_SOURCE = "(an Azure ML deployment failed and the paste does not show why)"
+# The start stage's symptom entry listed for a paste that says its server never came up
+# (by_stated_start_failure): at most this many entries stay above it, and an entry added there
+# scores at most this much (as the logs procedure for a failed deployment).
+STATED_START_PLACE = 2
+STATED_START_SCORE = 20.0
+STATED_START_SOURCE = "(the paste says the server never came up)"
 # Points a whole share of the nearest labelled pastes' vote is worth to an entry when the
 # paste's best evidence is weak (by_precedents): as much as a modest signature match, less
 # than an entry only the precedents found can score on its own (matcher.PRECEDENT_SCORE).
@@ -316,6 +322,54 @@ def by_failed_deployment(ranked: list[EntryScore], kinds: Sequence[str],
         evidence = Evidence(score, 0.0, failed_line, failed_line, None, FAILED_DEPLOYMENT_SOURCE)
         offered = EntryScore(logs_entries[0], score, evidence, 1, score)
     return [*order[:place], offered, *order[place:]]
+
+
+def by_stated_start_failure(ranked: list[EntryScore], kinds: Sequence[str],
+                             stages: Sequence[str], stated: StatedStart) -> list[EntryScore]:
+    """`ranked` with the start stage's symptom entry (what a server that never came up looks
+    like, whatever the cause) listed, for a paste that says its server, its container or its
+    pod never came up (stages.stated_start): a title such as "the model server fails to start"
+    is often all the paste says of its failure, while its body (a manifest, a start-up log that
+    stops) shares words with other entries.
+
+    - When the paste names the start (`stated.named`) and the first entry is of the serve
+      stage on words alone (none of its own authored patterns found: "Booting worker with
+      pid" read as the 504's `WORKER TIMEOUT (pid:42)`), the server never served: the symptom
+      entry goes first and the serve entries are what the failed start looks like to a caller
+      (explained), as by_failed_start for a server's own words.
+    - Otherwise it is listed among the first STATED_START_PLACE + 1 entries, below the entries
+      the paste's own evidence put there, never above them: the statement names the stage,
+      not the cause.
+
+    The same list (the very object) when the entry is already listed there or the knowledge
+    base has none. Applied again after the precedents (matcher.conclude), as
+    by_failed_deployment."""
+    symptoms = [entry for entry, (stage, kind) in enumerate(zip(stages, kinds, strict=True))
+                if stage == "start" and kind == KIND_SYMPTOM]
+    if not symptoms:
+        return ranked
+    first = stated.named and bool(ranked) and stages[ranked[0].entry] == "serve" \
+        and not ranked[0].pattern_found
+    place = 0 if first else min(STATED_START_PLACE, len(ranked))
+    if any(item.entry in symptoms for item in ranked[:place + 1]):
+        return ranked
+    order = list(ranked)
+    # First: as much as the lead it replaces; listed: as much as the weakest entry kept above
+    # it, at most STATED_START_SCORE.
+    score = order[0].score if first else min(
+        [STATED_START_SCORE] + [item.score for item in order[:place]])
+    found = next((item for item in order if item.entry in symptoms), None)
+    if found is not None:
+        order.remove(found)
+        listed = replace(found, explained=False, score=max(found.score, score),
+                         rank=max(found.rank, score))
+    else:
+        evidence = Evidence(score, 0.0, stated.line, stated.line, None, STATED_START_SOURCE)
+        listed = EntryScore(symptoms[0], score, evidence, 1, score)
+    if first:
+        order = [replace(item, explained=True) if stages[item.entry] == "serve" else item
+                 for item in order]
+    return [*order[:place], listed, *order[place:]]
 
 
 def by_kind(ranked: Sequence[EntryScore], kinds: Sequence[str],

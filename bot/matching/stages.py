@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from bot.knowledge.model import STAGES
 
@@ -191,3 +192,134 @@ def failed_deployment_line(text: object, lines: Sequence[str]) -> int | None:
         return None
     return next((number for number, line in enumerate(lines)
                  if _DEPLOYMENT_FAILED.search(line)), -1)
+
+
+
+# A paste that says, in any words, that the server never came up: a title or a person's
+# sentence ("the model server fails to start", "Torchserve docker fails to run", "it hangs at
+# start-up"), or a start-up failure in a program's words that every server shares
+# (_PROGRAM_START_WORDS, _SERVER_START_FRAME). Unlike _START_FAILED, a person's words count
+# here: what they decide is only the start stage's symptom entry listed among the first
+# candidates, and first over a serve-stage lead that stands on words alone
+# (ranking.by_stated_start_failure). Kinds of statement, not wordings of one stack. Read on the
+# paste's first PROSE_HEAD characters (its title and first sentences) and its key lines: run
+# over a whole 40,000-character log, these alternatives cost 70 ms.
+PROSE_HEAD = 2000
+_STATED_START_FAILED = re.compile(
+    # a start that did not happen: "fails to start", "won't run", "never comes up", "could not
+    # boot", "unable to initialize"; not "fails to run predict" (a request that failed)
+    # (read in lower case; each alternative begins at a letter listed in the look-ahead, which
+    # lets the engine skip most positions of a log at one character test)
+    r"(?:(?<![a-z])(?=[fucdwnehs])|(?=[시기실구서컨파엔부로초启啟无無起]))(?:"
+    r"\b(fail(s|ed|ing)?|unable|can ?not|can.t|couldn.t|could not|won.t|doesn.t|does not"
+    r"|didn.t|did not|never)( to)? (start|run(?! (the |a |an )?(predict|inferenc|infer|request"
+    r"|quer|scor|batch|generat|job|task|test|command|script|code|notebook|training|train))"
+    r"|launch|boot|come up|initiali[sz]e|spin up|become ready|get ready)\b"
+    # a start that began and never ended: "the worker does not finish starting", "never
+    # completes its start-up"
+    r"|\b(fail(s|ed)?|does ?n.t|does not|did ?n.t|did not|never|won.t|can ?not|can.t)( to)? "
+    r"(finish|finishes|complete|completes)( its| the)? (start(ing|[- ]?up)?|boot(ing)?|loading"
+    r"|initiali[sz](ation|ing))\b"
+    # a failure told by the start it interrupted ("crashes on startup", "stuck while loading")
+    r"|\b(crash(es|ed|ing)?|dies|died|exits?|exited|fails?|failed|failing|hangs?|stuck)\b"
+    r"[^.\n]{0,20}\b(on|at|during|after|while|when) (the )?(start[- ]?up|startup|starting"
+    r"|launch(ing)?|boot(ing)?|initiali[sz](ation|ing)|loading)\b"
+    # Korean: 시작/기동/실행/구동 that fails or does not happen ("서버가 시작이 안 돼요",
+    # "컨테이너가 시작되지 않아요"), a server that will not come up ("모델 서버가 안 떠요")
+    r"|(시작|기동|실행|구동)\s*(이|을|가|도)?\s*(안\s*(돼|되|됩)|못|실패|되지\s*않|하지\s*않)"
+    r"|(서버|컨테이너|파드|엔진|서비스)[^.\n]{0,20}(안\s*(떠|뜨|뜹)|뜨지\s*않)"
+    # ... and a failure told by the start it interrupted ("부팅 중에 멈춰요", "모델 로딩하다가
+    # 죽어요", "초기화 중 오류")
+    r"|(시작|부팅|기동|로딩|로드|초기화)\s*(중에?|하다가|하는\s*중에?|할\s*때)\s*"
+    r"(멈|죽|종료|실패|에러|오류|크래시|계속\s*(재시작|멈|죽))"
+    # Chinese: 启动 (start) that fails, errs or hangs
+    r"|(启动|啟動)\s*(失败|失敗|报错|報錯|不了|异常|異常|时卡住|時卡住)|无法启动|無法啟動|起不来)")
+# Something that serves and crashes or keeps dying ("the pod keeps crashing", "the ollama server
+# crashed", "파드가 계속 죽어요"): a start that failed as often as a request that killed it
+# ("a GET on predict and the whole server crashes", a 502), so it only lists the start entry.
+# Not a worker, whose death is most often a request's.
+_STATED_CRASH = re.compile(
+    r"(?:(?<![a-z])(?=[pcseri])|(?=[서컨파엔]))(?:"
+    r"\b(pod|container|server|engine|replica|instance|service)s?\b[^.\n]{0,30}"
+    r"\b(crash(es|ed|ing)?|keeps? (crashing|restarting|dying)|dies|died)\b"
+    r"|(서버|컨테이너|파드|엔진|서비스)[^.\n]{0,20}(죽어|죽었|죽습|죽네|크래시|재시작))")
+
+# A server's own start-up line (it is loading the model, creating its engine or its environment)
+# in a paste that tells of a failure: the log of a start, and something failed. Which start
+# stage it stopped in is not said, so it only lists the start entry, as a crash does.
+_LOADING_LINE = re.compile(
+    r"\b(attempting to load|loading (the )?model|creating (\w+ )?(engine|environment"
+    r"|conda environment)|initiali[sz]ing (an? )?(\w+ )?engine)\b")
+_FAILURE_TOLD = re.compile(r"\b(fail\w*|crash\w*|dies|died|stuck|hangs?)\b|报错|失败|실패")
+
+
+# A start-up failure in a program's own words, read anywhere in the paste by a plain substring
+# search: another process holds the port (the server cannot bind, so it exits at start), an
+# import fails (a server imports its scoring script, its handler and their libraries as it
+# starts, before it serves anything).
+_PROGRAM_START_WORDS = ("address already in use", "eaddrinuse", "importerror",
+                        "modulenotfounderror")
+# A traceback through a model server's own start-up code: its constructor, its model loader,
+# its start or set-up functions, in the server's package (a literal first, so a long log is
+# scanned quickly).
+_SERVER_START_FRAME = re.compile(
+    r"site-packages/(vllm|sglang|lmdeploy|text_generation_server|ts|kserve|mlserver"
+    r"|tritonserver|xinference|ray/serve)/[^\"\n]*\", line \d+, in (__init__|load\w*"
+    r"|initiali[sz]e\w*|start\w*|setup\w*|from_\w*config)\b")
+
+
+def _program_says_start(text: str) -> bool:
+    """A start-up failure in a program's words (_PROGRAM_START_WORDS, _SERVER_START_FRAME)."""
+    lowered = text.lower()
+    return any(word in lowered for word in _PROGRAM_START_WORDS) or (
+        "site-packages/" in text and _SERVER_START_FRAME.search(text) is not None)
+
+
+def _names_start(prose: str, text: str) -> bool:
+    """The start itself is named: in a person's words on `prose` (the paste's head and key
+    lines, in lower case), or in a program's anywhere in `text`."""
+    return _STATED_START_FAILED.search(prose) is not None or _program_says_start(text)
+
+
+# Every statement of _STATED_CRASH holds one of these, every _LOADING_LINE one of the others: a
+# substring search first spares the patterns' walk over most pastes.
+_CRASH_WORDS = ("crash", "dies", "died", "keep", "죽", "크래시", "재시작")
+_LOADING_WORDS = ("load", "creating", "initiali")
+
+
+def _listing_only(prose: str) -> bool:
+    """A statement that lists the start entry without naming the start, on `prose` (in lower
+    case): a crash, a start-up log with a failure told beside it."""
+    if any(word in prose for word in _CRASH_WORDS) and _STATED_CRASH.search(prose):
+        return True
+    return (any(word in prose for word in _LOADING_WORDS)
+            and _LOADING_LINE.search(prose) is not None
+            and _FAILURE_TOLD.search(prose) is not None)
+
+
+@dataclass(frozen=True)
+class StatedStart:
+    """What a paste says of a server that never came up (stated_start)."""
+
+    line: int  # the first key line that says it, -1 when extraction kept none
+    named: bool  # the start itself is named (_names_start), not only a crash
+
+
+def stated_start(text: object, lines: Sequence[str]) -> StatedStart | None:
+    """What the paste says of its server never coming up, in a person's words or a program's,
+    or None when it says nothing of the kind. A person's words are read on the paste's first
+    PROSE_HEAD characters and its key lines (`lines`): the statement is often only in an
+    issue's title, which a long paste's extraction leaves out. The key line is the evidence
+    shown for an entry listed on it."""
+    if not isinstance(text, str):
+        return None
+    # The patterns are written in lower case: matching without IGNORECASE is twice as fast.
+    head = text[:PROSE_HEAD]
+    prose = "\n".join([head, *(line for line in lines if line not in head)]).lower()
+    named = _names_start(prose, text)
+    if not named and not _listing_only(prose):
+        return None
+    lowered = [line.lower() for line in lines]
+    return StatedStart(next((number for number, line in enumerate(lowered)
+                             if (_names_start(line, line) if named else _listing_only(line))),
+                            -1), named)
