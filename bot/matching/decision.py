@@ -186,6 +186,17 @@ def may_be_likely(row: Sequence[float]) -> bool:
         (REQUEST_WITHOUT_MODEL_COLUMN, LIKELY_REQUEST_NEEDS_MODEL)) if on])
 
 
+def setting_unseen(row: Sequence[float]) -> bool:
+    """may_be_likely() holds the first candidate back only because nothing in the paste shows
+    a model served or a pod (the no-model columns), not because the paste is development work:
+    naming the endpoint, the deployment or the pod would make it "probably" the answer. The
+    replies say so (MatchResult.setting_unseen) instead of "no known fix": in a team's incident
+    channel a bare "the container exited with exit code 137" is usually theirs, and the person
+    can tell in a word."""
+    return not may_be_likely(row) and not (
+        LIKELY_NOT_DEVELOPMENT and _flagged(row, (DEVELOPS_COLUMN,)))
+
+
 def model_path() -> Path:
     return project_folder("knowledge") / "_model" / "confidence.json"
 

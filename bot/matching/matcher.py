@@ -33,6 +33,7 @@ from bot.matching.decision import (
     may_be_likely,
     may_be_probable,
     may_be_sure,
+    setting_unseen,
     shipped_model,
 )
 from bot.matching.error_lines import failure_line
@@ -288,6 +289,7 @@ class Matcher:
         ranked, paste = assessed.ranked, assessed.paste
         tiers = [TIER_UNKNOWN] * len(ranked)
         probabilities: list[float | None] = [None] * len(ranked)
+        unseen_setting = False
         if self.model is not None and assessed.rows:
             # The model judges the matcher's order; it does not reorder it (re-ranking by
             # probability lowered top-1 in cross-validation: docs/eval.md).
@@ -301,15 +303,17 @@ class Matcher:
             # in_paste: never "probably", and below any confident rule's score either way.
             own_rows = assessed.own_rows if assessed.own_rows is not None else assessed.rows
             own = self.model.own_probabilities(own_rows[:1]) if own_rows else [0.0]
+            gates = {"in_paste": assessed.first_in_paste(),
+                     "may_be_sure": may_be_sure(assessed.rows[0]) and not assessed.held_back,
+                     "may_be_probable": may_be_probable(assessed.rows[0],
+                                                        assessed.asks or assessed.held_back)
+                     and not assessed.hedged}
             tiers[0] = self.model.tier(float(found[0]), ranked[0].score, own=float(own[0]),
-                                       in_paste=assessed.first_in_paste(),
-                                       may_be_sure=may_be_sure(assessed.rows[0])
-                                       and not assessed.held_back,
-                                       may_be_probable=may_be_probable(
-                                           assessed.rows[0],
-                                           assessed.asks or assessed.held_back)
-                                       and not assessed.hedged,
-                                       may_be_likely=may_be_likely(assessed.rows[0]))
+                                       may_be_likely=may_be_likely(assessed.rows[0]), **gates)
+            # Held back only for want of a deployment in sight: would naming one answer it?
+            unseen_setting = (tiers[0] == TIER_UNKNOWN and setting_unseen(assessed.rows[0])
+                              and self.model.tier(float(found[0]), ranked[0].score,
+                                                  own=float(own[0]), **gates) != TIER_UNKNOWN)
             if tiers[0] == TIER_UNKNOWN and isinstance(text, str) and only_a_code(text) \
                     and ranked[0].best.source:
                 # A code typed alone (`/troubleshoot 504`) is all the person said, and the
@@ -335,7 +339,8 @@ class Matcher:
                                           and matches[0].evidence_line
                                           else naming_line(paste)),
                            unread_chars=unread_characters(text),
-                           hedged_cause=assessed.hedged and tiers[0] == TIER_UNKNOWN)
+                           hedged_cause=assessed.hedged and tiers[0] == TIER_UNKNOWN,
+                           setting_unseen=unseen_setting)
 
 
 def _hedged_first(survey: Survey, ranked: list[EntryScore]) -> bool:

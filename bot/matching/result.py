@@ -40,6 +40,11 @@ class MatchResult:
     # 모르겠어요", "could this be OOM?") put its first candidate first (hedges.py): the reply says
     # it cannot tell from the paste, not that the error has no known fix.
     hedged_cause: bool = False
+    # The bot abstains only because nothing in the paste shows a model served or a pod
+    # (scope.no_model_served, decision.setting_unseen): its first candidate would otherwise be
+    # "probably" the answer ("The container exited with exit code 137."). The reply says what
+    # it matches and asks for the setting, not that the error has no known fix.
+    setting_unseen: bool = False
 
     @property
     def answer(self) -> Match | None:

@@ -101,7 +101,7 @@ def _hugging_face_hosted(head: str, lowered: str) -> bool:
 _AZURE_ML = re.compile(
     r"(?i)\bazureml|\bazure ?ml\b|\bazure machine learning\b|\baz ml\b|\bazmlinfsrv\b"
     r"|\binference\.ml\.azure\.com\b|\bonline[- ]?(endpoint|deployment)s?\b"
-    r"|\b(Aci|Aks|Local)?Webservice\b|\bInferenceConfig\b"
+    r"|\b(Aci|Aks|Local)?Webservice\b|\bInferenceConfig\b|\bservice\.run\("
     r"|온라인\s?(엔드포인트|배포)|관리형\s?온라인")  # the same in Korean (korean.py)
 # A training job or a pipeline, not a deployment: the job kinds' names (Azure ML command and
 # sweep jobs, AutoML, the Kubeflow training operator's kinds, Kubeflow Pipelines), an Azure ML
@@ -348,13 +348,14 @@ def no_model_served(terms: frozenset[str], text: str = "") -> bool:
     a Kubernetes pod (round 16): no ML_WORDS, KUBERNETES_WORDS or SERVING_EXTRA_WORDS, also
     read inside a program's underscored name (a Korean paste's words arrive glossed:
     korean.glossed_terms), nor Azure ML's own words in `text` (_AZURE_ML: an
-    `AciWebservice`, `az ml`; not "Azure" alone, which Azure Functions and App Service say
-    too). What is left is another kind of program: a pip install, a desktop app in Docker, a
-    web site, a debugger attaching to a process, a framework's own memory monitor. Before round
-    16, out of fold, such first candidates shown "probably" were right 15 times in 47 in the
-    pool's cross-validation (0.75 for the rest of the band) and 0 times in 7 on the time split.
-    Both a feature the full model weighs (features.no_model_served) and a rule: never
-    "probably" (decision.may_be_likely); the sure tier is not touched."""
+    `AciWebservice`, `az ml`, the v1 scoring call `service.run(`; not "Azure" alone, which
+    Azure Functions and App Service say too). What is left is another kind of program: a pip
+    install, a desktop app in Docker, a web site, a debugger attaching to a process, a
+    framework's own memory monitor. Before round 16, out of fold, such first candidates shown
+    "probably" were right 15 times in 47 in the pool's cross-validation (0.75 for the rest of
+    the band) and 0 times in 7 on the time split. Both a feature the full model weighs
+    (features.no_model_served) and a rule: never "probably" (decision.may_be_likely); the sure
+    tier is not touched."""
     parts = {part for term in terms if "_" in term and " " not in term
              for part in term.split("_")}
     return no_model_named(terms, text) and not (terms & KUBERNETES_WORDS) \

@@ -51,6 +51,15 @@ STRINGS: dict[str, dict[str, str]] = {
               "are asking about.",
         "ko": "붙여넣은 내용만으로는 원인을 알 수 없습니다. 말씀하신 원인을 보여 주는 오류가 "
               "내용에 없습니다."},
+    # Nothing in the paste shows a deployment (MatchResult.setting_unseen).
+    "term_setting_unseen": {
+        "en": "Nothing here shows a deployment, so I can't be sure this is yours. If it comes "
+              "from your model's container or endpoint, the first candidate is the likely cause.",
+        "ko": "붙여넣은 내용에 배포를 보여 주는 부분이 없어서 확실히 말씀드리기 어렵습니다. 모델 "
+              "컨테이너나 엔드포인트에서 난 오류라면 첫 번째 후보가 원인일 가능성이 큽니다."},
+    "term_name_the_setting": {
+        "en": "Name the endpoint or deployment, or paste its log, to be sure.",
+        "ko": "엔드포인트나 배포 이름을 알려 주시거나 로그를 붙여 주시면 확인할 수 있습니다."},
     "term_worth_checking": {"en": "Worth checking:", "ko": "확인해 볼 만한 후보:"},
     "term_show_which": {
         "en": "Paste the error message, the pod's status or the log around the failure to "
@@ -121,7 +130,10 @@ def _render_result(result: MatchResult, kb: KnowledgeBase, lang: str) -> str:
 def _render_abstention(result: MatchResult, lang: str) -> str:
     candidates = [match for match in result.matches if match.score > 0]
     if result.hedged_cause and candidates:
-        return _render_cannot_tell(candidates, lang)
+        return _render_cannot_tell(candidates, lang, "term_cannot_tell", "term_show_which")
+    if result.setting_unseen and candidates:
+        return _render_cannot_tell(candidates, lang, "term_setting_unseen",
+                                   "term_name_the_setting")
     lines = [t("term_no_fix", lang)]
     if not candidates:
         lines.append(t("term_nothing", lang))
@@ -143,12 +155,12 @@ def _render_abstention(result: MatchResult, lang: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _render_cannot_tell(candidates: list[Match], lang: str) -> str:
-    """A paste that only wonders about its cause (MatchResult.hedged_cause): the bot cannot
-    tell from it, lists what to check, and asks for what would show it."""
-    lines = [t("term_cannot_tell", lang), "", t("term_worth_checking", lang)]
+def _render_cannot_tell(candidates: list[Match], lang: str, why: str, ask: str) -> str:
+    """The bot cannot tell from the paste (`why`: a cause it only wonders about, or nothing
+    that shows a deployment): it lists what to check and asks for what would settle it."""
+    lines = [t(why, lang), "", t("term_worth_checking", lang)]
     lines += [_candidate_line(match, lang) for match in candidates]
-    lines += ["", t("term_show_which", lang)]
+    lines += ["", t(ask, lang)]
     return "\n".join(lines) + "\n"
 
 

@@ -202,12 +202,18 @@ def next_step_line(lang: str, *, logs_offered: bool) -> str:
     return t("card_next_step_logs" if logs_offered else "card_next_step_paste", lang)
 
 
-def cannot_tell(result: MatchResult) -> bool:
-    """The bot abstains because only the cause the person wonders about put its first candidate
-    first (MatchResult.hedged_cause, bot/matching/hedges.py), and it has candidates to list:
-    every surface says it cannot tell from the paste and lists what is worth checking, not
-    "no known fix" and the closest candidates."""
-    return result.hedged_cause and bool(result.matches)
+def cannot_tell(result: MatchResult) -> str | None:
+    """Why the bot abstains though it has candidates worth checking, as the i18n key of the
+    line that says so, or None ("no known fix" and the closest candidates). "cannot_tell":
+    only the cause the person wonders about put its first candidate first
+    (MatchResult.hedged_cause, bot/matching/hedges.py). "setting_unseen": the first candidate
+    would be "probably" the answer if the paste showed a deployment (MatchResult.setting_unseen).
+    Every surface (card, notification, full answer, terminal) says the same."""
+    if not result.matches:
+        return None
+    if result.hedged_cause:
+        return "cannot_tell"
+    return "setting_unseen" if result.setting_unseen else None
 
 
 def render_card_blocks(answer: Answer, kb: KnowledgeBase, *, controls: Sequence[bk.Block],
@@ -232,14 +238,13 @@ def render_card_blocks(answer: Answer, kb: KnowledgeBase, *, controls: Sequence[
         blocks += last_fix_blocks(answer, lang, links)
         steps_at = len(blocks)  # the first step gets what the rest leaves of the budget
     else:
-        hedged = cannot_tell(answer.result)
-        blocks.append(bk.section(t("cannot_tell" if hedged else "no_known_fix", lang),
-                                 id_="no_known_fix"))
+        reason = cannot_tell(answer.result)
+        blocks.append(bk.section(t(reason or "no_known_fix", lang), id_="no_known_fix"))
         blocks += last_fix_blocks(answer, lang, links)  # the team's own fix counts most here
         candidates = [kb.get(match.entry_id) for match in answer.result.matches]
         titles = [entry.title_in(lang) for entry in candidates if entry][:CANDIDATES_ON_CARD]
         if titles:
-            key = "card_worth_checking" if hedged else "card_candidates"
+            key = "card_worth_checking" if reason else "card_candidates"
             blocks.append(bk.context(t(key, lang, titles=" · ".join(
                 bk.truncate(title, 80) for title in titles)), id_="candidates"))
         blocks.append(bk.section(next_step_line(lang, logs_offered=logs_offered),

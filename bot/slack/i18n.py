@@ -36,6 +36,16 @@ STRINGS: dict[str, dict[str, str]] = {
                           "paste shows the failure you are asking about.",
                     "ko": ":thinking_face: 붙여넣은 내용만으로는 *원인을 알 수 없습니다*. 말씀하신 "
                           "원인을 보여 주는 오류가 내용에 없습니다."},
+    # Nothing in the paste shows a deployment (MatchResult.setting_unseen): what it matches is
+    # probably the answer if the error is the team's model's.
+    "setting_unseen": {"en": ":thinking_face: *Nothing here shows a deployment*, so I can't be "
+                             "sure this is yours. If it comes from your model's container or "
+                             "endpoint, the first candidate is the likely cause; name the endpoint "
+                             "or deployment, or paste its log, to be sure.",
+                       "ko": ":thinking_face: 붙여넣은 내용에 *배포를 보여 주는 부분이 없어서* "
+                             "확실히 말씀드리기 어렵습니다. 모델 컨테이너나 엔드포인트에서 난 "
+                             "오류라면 첫 번째 후보가 원인일 가능성이 큽니다. 엔드포인트나 배포 "
+                             "이름을 알려 주시거나 로그를 붙여 주시면 확인할 수 있습니다."},
     "worth_checking": {"en": "*Worth checking*:", "ko": "*확인해 볼 만한 후보*:"},
     "candidates": {"en": "*Closest candidates* (not confident):",
                    "ko": "*가장 가까운 후보* (확실하지 않음):"},

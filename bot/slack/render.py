@@ -126,7 +126,7 @@ def _answer_text(answer: Answer, entry: Entry | None, lang: str) -> str:
         if answer.result.answer is None:
             text = t("probably_text", lang, text=text)
     else:
-        text = t("cannot_tell" if cannot_tell(answer.result) else "no_known_fix", lang).replace(
+        text = t(cannot_tell(answer.result) or "no_known_fix", lang).replace(
             "*", "").replace(":thinking_face: ", "")
     if answer.incident:
         text += f" ({recorded_line(answer.incident, lang)})"
@@ -195,13 +195,13 @@ def _unknown_blocks(result: MatchResult, kb: KnowledgeBase, lang: str,
     """No known fix: the closest candidates (with what each matched), and a next step. Nothing
     is called "matched" when nothing matched: a paste's own line is not evidence."""
     candidates = list(result.matches[:3])
-    hedged = cannot_tell(result)  # "could this be OOM?": the bot cannot tell from the paste
-    blocks: list[bk.Block] = [bk.section(t("cannot_tell" if hedged else "no_known_fix", lang),
-                                         id_="no_known_fix")]
+    # "could this be OOM?", or nothing shows a deployment: the bot cannot tell from the paste
+    reason = cannot_tell(result)
+    blocks: list[bk.Block] = [bk.section(t(reason or "no_known_fix", lang), id_="no_known_fix")]
     if not candidates:
         blocks.append(bk.context(t("no_candidates", lang)))
     else:
-        blocks.append(bk.section(t("worth_checking" if hedged else "candidates", lang)))
+        blocks.append(bk.section(t("worth_checking" if reason else "candidates", lang)))
         # No "matched:" under a candidate: below the answer threshold its best line is
         # usually the paste itself, not evidence of anything.
         blocks += [_candidate_block(match, kb, lang, incident_id) for match in candidates]
