@@ -40,7 +40,6 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.matching.korean import in_english
 from bot.matching.precedents import MIN_GROUPS, words_of_many_groups
 from bot.matching.trained_files import file_object, read_trained_file
 from bot.paths import project_folder
@@ -64,9 +63,8 @@ def context_path() -> Path:
 
 
 def paste_terms(text: str) -> frozenset[str]:
-    """The paste's words and pairs of neighbouring words; a Korean word as the English word it
-    names (korean.in_english), so "파드가 자꾸 재시작돼요" reads as "pod keeps restart" does."""
-    words = _WORD.findall(in_english(text[:MAX_CHARS]).lower())
+    """The paste's words and pairs of neighbouring words."""
+    words = _WORD.findall(text[:MAX_CHARS].lower())
     return frozenset([*words, *(f"{first} {second}" for first, second in pairwise(words))])
 
 

@@ -234,16 +234,6 @@ class PasteShape:
         return runtime_denies_137(head)
 
 
-_HANGUL_SYLLABLE = re.compile(r"[\uac00-\ud7a3]")
-
-
-def _latin_length(text: str) -> int:
-    """The characters of `text`, a Hangul syllable counted as two: one syllable block writes
-    a consonant and a vowel (and often a final consonant), so a Korean sentence is about half
-    as many characters as its English twin and read as a shorter paste than it is."""
-    return len(text) if text.isascii() else len(text) + len(_HANGUL_SYLLABLE.findall(text))
-
-
 def paste_shape(text: str, extracted: Extracted, paste: PreparedPaste,
                 context_none: float = math.nan,
                 failure_reported: bool | None = None,
@@ -258,7 +248,7 @@ def paste_shape(text: str, extracted: Extracted, paste: PreparedPaste,
     # English words (korean.py).
     korean_terms = glossed_terms(text)
     return PasteShape(
-        length=math.log1p(_latin_length(text)) / 10.0,
+        length=math.log1p(len(text)) / 10.0,
         lines=math.log1p(text.count("\n") + 1) / 8.0,
         error_share=errors / len(signals) if signals else 0.0,
         has_traceback=float("Traceback" in text or any(_FRAME.match(line_body(line))

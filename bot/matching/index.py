@@ -30,8 +30,6 @@ import numpy as np
 
 from bot.disk_cache import cached, code_fingerprint
 from bot.knowledge.model import KnowledgeBase
-from bot.matching.korean import english_form
-from bot.matching.korean_words import is_hangul
 from bot.matching.literals import literal_runs, required_any
 from bot.matching.masking import mask, mask_both
 from bot.matching.tokens import background_weight, stem, words
@@ -44,7 +42,7 @@ SHARED_SCAN_LIMIT = 64
 MIN_CACHED_ENTRIES = 500
 # What decides the index built from given entries: a change to any of them is a new key.
 _INDEXING_MODULES = ("bot.matching.index", "bot.matching.masking", "bot.matching.tokens",
-                     "bot.matching.literals", "bot.matching.korean", "bot.matching.korean_words")
+                     "bot.matching.literals")
 # Of a signature's weight, found over all key lines, to be a candidate (scoring._candidates).
 MIN_TEXT_COVERAGE = 0.3
 # A word more signatures use than this is crowded (`error`, `failed`: in a team KB of 10,000
@@ -263,16 +261,11 @@ class KnowledgeIndex:
                 self.weight[word] = fixed
             else:
                 self.weight[word] = math.log1p(SPREAD / count)
-        self._weigh_korean_as_english()
 
         # Per entry: its words with their weights, and their total information above the
-        # floor of common words (features.py: how much of an entry a paste shows). Its English
-        # words only: a Korean signature says again what the English ones say, and a Korean
-        # paste holds the English of its words (scoring.prepare), so neither language's paste
-        # shows less of an entry for the entry's having Korean signatures.
+        # floor of common words (features.py: how much of an entry a paste shows).
         self.entry_words: list[dict[str, float]] = [
-            {word: self.weight[word] for word in sorted(found) if not is_hangul(word)}
-            for found in entry_words]
+            {word: self.weight[word] for word in sorted(found)} for found in entry_words]
         self.entry_information: list[float] = [
             _information(weights.values()) for weights in self.entry_words]
 
@@ -322,20 +315,6 @@ class KnowledgeIndex:
                     self.patterns_by_word[anchor].append(position)
                 else:
                     self.unanchored_patterns.append(position)
-
-    def _weigh_korean_as_english(self) -> None:
-        """A Korean stem of the entries' Korean signatures (`재시작`, korean_words.py) weighs as
-        the English word it names, not by the few Korean signatures that use it: "재시작"
-        meets four entries' Korean text and weighed as a rare word, while "restart" is in a
-        dozen entries' English. An English word no signature uses weighs by the Korean stem's
-        own count; the English words' weights do not change."""
-        for word in [word for word in self.weight if is_hangul(word)]:
-            english = english_form(word)
-            if english is None:
-                continue
-            fixed = background_weight(english)
-            self.weight[word] = (self.weight[english] if english in self.weight
-                                 else fixed if fixed is not None else self.weight[word])
 
     # Pickled for the disk cache in a compact form, about half the size and time: the
     # signatures and patterns as tuples of their fields (a pattern's compiled regex is left

@@ -18,7 +18,6 @@ from collections import defaultdict
 from threading import Lock
 
 from bot.knowledge.model import KnowledgeBase
-from bot.matching.korean import english_form
 from bot.matching.tokens import FUNCTION_WEIGHT, background_weight, words
 
 SPREAD = 30.0  # as index.SPREAD: a word's weight depends on how many entries use it
@@ -51,14 +50,6 @@ def _fixed_weight(word: str) -> float | None:
     return fixed
 
 
-def _read_as_english(found: list[str]) -> set[str]:
-    """The text's words with each listed Korean stem as the English word it names
-    (korean_words.py): a Korean question weighs like its English twin against the entries'
-    English text. (The entries' Korean text weighs nothing: tokens.background_weight gives
-    its unlisted words a function word's weight, and _build its listed stems.)"""
-    return {english_form(word) or word for word in found}
-
-
 class ProseIndex:
     def __init__(self, kb: KnowledgeBase) -> None:
         self._kb = kb
@@ -75,7 +66,7 @@ class ProseIndex:
             for word in set(words(" ".join(parts))):
                 postings[word].append(number)
         for word, entries in postings.items():
-            fixed = FUNCTION_WEIGHT if english_form(word) else _fixed_weight(word)
+            fixed = _fixed_weight(word)
             self._weight[word] = fixed if fixed is not None else math.log1p(SPREAD / len(entries))
         return dict(postings)
 
@@ -85,12 +76,11 @@ class ProseIndex:
             if self._postings is None:
                 self._postings = self._build()
         postings = self._postings
-        text_words = _read_as_english(words(text))
-        asked = {word: self._weight[word] for word in sorted(text_words)
+        asked = {word: self._weight[word] for word in sorted(set(words(text)))
                  if word in postings and self._weight[word] > MIN_WEIGHT}
         # Words no entry uses still count in what the text is about (a fixed, middling weight),
         # so a long description that merely mentions "endpoint" is not a close match.
-        unknown = sum(UNKNOWN_INFO for word in text_words
+        unknown = sum(UNKNOWN_INFO for word in set(words(text))
                       if word not in postings and _fixed_weight(word) is None)
         total = sum(weight - MIN_WEIGHT for weight in asked.values()) + unknown
         if not asked or total <= 0:

@@ -2,9 +2,7 @@
 
 `CrashLoopBackOff`, `crash loop back-off` and `Back-off` should meet halfway, and so should
 `ModuleNotFoundError` and `module not found`: a compound gives its whole form and its parts.
-A Korean word with a listed stem is that stem (`재시작돼요` -> `재시작`, korean_words.py), weighed
-as the English word it names; other Korean words lose a trailing particle (`상태를` -> `상태`)
-and weigh as function words (background_weight).
+Korean words lose a trailing particle (`로그를` -> `로그`), so chat around an error still counts.
 Placeholders from masking (`<num>`, `<uuid>`) are not words.
 """
 
@@ -13,8 +11,6 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from itertools import chain
-
-from bot.matching.korean_words import english_of, is_hangul, korean_stem
 
 _PLACEHOLDER = re.compile(r"<[a-z]+>")
 # A word: letters/digits joined by `_ - .` (identifiers, `nvidia.com`, `back-off`), or Hangul.
@@ -95,26 +91,20 @@ def _token_words(word: str) -> tuple[str, ...]:
 
 
 def _split_token(word: str) -> tuple[str, ...]:
-    """The words any token gives: the whole compound and its parts, or a Korean word's
-    listed stem (korean_words.korean_stem) or else the word without its particle."""
-    if is_hangul(word):
-        # (A stem may be one syllable, 죽 or 램: kept whatever MIN_WORD_LENGTH says.)
-        stem_ = korean_stem(word)
-        return (stem_,) if stem_ else _long_enough(_strip_particle(word))
-    lowered = word.lower()
-    pieces = [piece for piece in _SEPARATOR.split(word) if piece]
-    parts: list[str] = []
-    for piece in pieces:
-        camel = _CAMEL_PART.findall(piece)
-        parts.extend(camel if len(camel) > 1 else [piece])
-    out = [_SEPARATOR.sub("", lowered)]
-    if len(parts) > 1:
-        out.extend(part.lower() for part in parts)
+    """The words any token gives: the whole compound and its parts, or de-particled Korean."""
+    if "\uac00" <= word[0] <= "\ud7a3":
+        out = [_strip_particle(word)]
+    else:
+        lowered = word.lower()
+        pieces = [piece for piece in _SEPARATOR.split(word) if piece]
+        parts: list[str] = []
+        for piece in pieces:
+            camel = _CAMEL_PART.findall(piece)
+            parts.extend(camel if len(camel) > 1 else [piece])
+        out = [_SEPARATOR.sub("", lowered)]
+        if len(parts) > 1:
+            out.extend(part.lower() for part in parts)
     return tuple(stem(word) for word in out if len(word) >= MIN_WORD_LENGTH or word.isdigit())
-
-
-def _long_enough(word: str) -> tuple[str, ...]:
-    return (word,) if len(word) >= MIN_WORD_LENGTH else ()
 
 
 _SUFFIXES = ("ing", "ure", "ed", "es", "s")
@@ -153,13 +143,6 @@ def background_weight(word: str) -> float | None:
     """
     if word in FUNCTION_WORDS:
         return FUNCTION_WEIGHT
-    if is_hangul(word):
-        # A Korean word korean_words does not list: its grammar (에서, 하면, 보니) and endings
-        # are what is left, and the few Korean signatures must not make them rare words. A
-        # listed stem is its English word: fixed when that is ("에러" as "error"), else weighed
-        # by the entries (index.py, prose.py).
-        english = english_of(word)
-        return FUNCTION_WEIGHT if english is None else background_weight(stem(english))
     if word in _GENERIC_STEMS or word.isdigit():  # kept codes: every product prints 409, 137
         return GENERIC_WEIGHT
     return None
