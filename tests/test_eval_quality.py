@@ -201,8 +201,15 @@ def test_cross_validated_quality(pool: tuple[EvalReport, dict[str, EvalReport], 
     # answered 0.282, shown and right 0.686, confident on none 18 of 1012. The refit's higher
     # confident threshold (0.855 -> 0.887) answers fewer sure (gate answered 0.31 -> 0.28).
     # Gates: reached less one paste.
+    # Round 17 merged (likely19: a failing request with no model named is never "probably";
+    # podfate19: writing about a failure, a host that is not Kubernetes, a CI step's pod and
+    # an init container's line are never sure; rank19: a server that never came up lists the
+    # start entry; speed19; korean19 merged and reverted; a paste held back only for want of
+    # a deployment in sight says so; retrained): top-1 0.867, top-3 0.966, confident 0.951
+    # (365), likely 0.711 (707), answered 0.282, shown and right 0.691, confident on none 13 of
+    # 1012. Gates: reached less one paste.
     report, _, _ = pool
-    gate(report, top1=0.86, top3=0.95, likely=0.70, shown_right=0.68, answered=0.28)
+    gate(report, top1=0.86, top3=0.96, likely=0.71, shown_right=0.69, answered=0.28)
 
 
 def test_dev_and_holdout_out_of_fold_in_the_pool(
@@ -326,7 +333,12 @@ def test_the_latest_holdouts_judged_by_models_of_the_earlier_files() -> None:
     changes: top-1 0.825, top-3 0.915, confident 0.867 (45: 39 right), likely 0.679 (112),
     answered 0.220, shown and right 0.650, confident on none 0.035 (6 of 170). Round 16's
     holdout (top-3 0.917 and 5 of 53 none sure out of fold) replaces round 13's. Gates:
-    reached less one paste."""
+    reached less one paste. Round 17 merged (likely19, podfate19, rank19, speed19; korean19
+    reverted; retrained): top-1 0.853, top-3 0.960, confident 0.950 (40: 38 right), likely
+    0.690 (116), answered 0.215, shown and right 0.667, confident on none 0.012 (2 of 170):
+    top-3, confident precision and confident on none meet the targets here, on pastes the
+    round's helpers read (tuning figures; round 17's fresh holdout is in docs/eval.md).
+    Gates: reached less one paste."""
     if not POOL_COMPLETE:
         pytest.skip("eval pool incomplete")
     names = [path.name for path in TRAINED_ON]
@@ -334,8 +346,8 @@ def test_the_latest_holdouts_judged_by_models_of_the_earlier_files() -> None:
     decided = time_split_decisions(read_all(TRAINED_ON), matcher, names, 3)
     report = summarise(decided)
     print(render_report(report, "time split, the three latest spent holdouts", misses=False))
-    gate(report, top1=0.82, top3=0.91, likely=0.67, shown_right=0.64, answered=0.21,
-         confident=0.84, on_none=0.042)
+    gate(report, top1=0.84, top3=0.95, likely=0.68, shown_right=0.66, answered=0.20,
+         confident=0.92, on_none=0.018)
 
 
 # Each spent final holdout, out of fold in the pool's run, after round 6. Its old gate judged
