@@ -175,6 +175,29 @@ def test_a_korean_question_is_not_shown_back_as_the_part_that_matched(server: Se
     assert f"일치한 부분: `{pasted}`" in said and "설명만 보고" not in said
 
 
+def test_a_known_line_with_no_deployment_in_sight_asks_for_the_setting(server: Server) -> None:
+    # Round 17: "The container exited with exit code 137." matched the out-of-memory entry's own
+    # line and still read "no known fix" with that entry first in the list. Through the real app:
+    # the channel's card and the thread say what it matches and ask for the deployment.
+    channel = new_channel()
+    server.slack.command("lang en", channel=channel, user="U0000SETTING")
+    server.settle()
+    server.slack.command("The container exited with exit code 137.", channel=channel,
+                         user="U0000SETTING")
+    posted = server.wait_in(channel, "chat.postMessage", 2)
+    said = [json.dumps(call.args.get("blocks", []), ensure_ascii=False) + call.args.get("text", "")
+            for call in posted]
+    assert all("Nothing here shows a deployment" in text for text in said), said
+    assert all("No known fix" not in text for text in said)
+    assert any("vm-out-of-memory" in text or "lack of memory" in text for text in said)
+    # Naming the endpoint answers it.
+    server.slack.command("My online endpoint's container exited with exit code 137.",
+                         channel=channel, user="U0000SETTING")
+    card = server.wait_in(channel, "chat.postMessage", 3)[2]
+    shown = json.dumps(card.args.get("blocks", []), ensure_ascii=False)
+    assert "Nothing here shows a deployment" not in shown and "lack of memory" in shown
+
+
 def test_the_korean_home_tab_says_what_its_counts_are(server: Server) -> None:
     # "#1 … · 1회 · 최근 2026-12-01" read as "once · recently"; the line says what it counts.
     channel, user = new_channel(), "U0000HOMEKO"
