@@ -806,8 +806,6 @@ ROUND9 = [
      "queue size", "http-status-code-503"),
     # the round-8 KB said "probably out of memory" here
     (TF_SERVING_BODY, "function-fails-runinput_data"),
-    # the round-8 KB said "probably the image build"
-    ("엔드포인트 배포가 실패했어요. 오류 메시지에 원인이 없어요", "get-deployment-logs"),
     # a crash on the request after a clean start is the 502 entry's (a crash at start-up, as in
     # COVERAGE_ROUND above, stays service-launch-fails); the round-8 KB put start-up first
     ("the model server loads fine, but every POST to /predict kills it with Segmentation fault "
@@ -821,6 +819,14 @@ ROUND9 = [
 def test_serving_software_wordings_are_shown_first(paste: str, expected: str) -> None:
     first = default_matcher().match(paste).matches[0]
     assert (first.entry_id, first.tier in ("confident", "likely")) == (expected, True)
+
+
+def test_a_failed_deployment_without_a_cause_lists_the_logs_procedure_first() -> None:
+    # The round-8 KB said "probably the image build" here. Listed first, no longer "probably"
+    # (round 17, korean19, korean20): it also holds its Korean words' English, and the English
+    # twin ("The endpoint deployment failed. The error message has no cause") is unknown too.
+    paste = "엔드포인트 배포가 실패했어요. 오류 메시지에 원인이 없어요"
+    assert default_matcher().match(paste).matches[0].entry_id == "get-deployment-logs"
 
 
 def test_a_failed_mlflow_serving_image_build_is_answered() -> None:

@@ -19,26 +19,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from bot.matching.korean_words import SETTING_STEMS, english_of, is_hangul
 from bot.matching.tokens import words
 
-# Korean stem -> the English word it says. A Korean word counts when it starts with the stem:
-# the particle or verb ending after it ("파드가", "파드에서도", "배포했는데", "배포된") does not
-# change what it names. Every stem is a noun that begins no other common word.
-GLOSSARY: dict[str, str] = {
-    "파드": "pod",
-    "포드": "pod",
-    "컨테이너": "container",
-    "배포": "deployment",  # also the verb: 배포했는데, 배포한, 배포된, 배포하자마자
-    "엔드포인트": "endpoint",
-    "모델": "model",
-    "추론": "inference",
-    "서빙": "serving",
-    "쿠버네티스": "kubernetes",
-    "레플리카": "replica",
-    "스코어링": "scoring",
-    "웹앱": "webapp",
-    "웹사이트": "website",
-}
+# Korean stem -> the English word it says, for the setting only (korean_words.SETTING_STEMS). A
+# Korean word counts when it starts with the stem: the particle or verb ending after it
+# ("파드가", "파드에서도", "배포했는데", "배포된") does not change what it names.
+GLOSSARY: dict[str, str] = SETTING_STEMS
 # Words that start with a stem and name something else: a Linux distribution (배포판).
 _NOT_GLOSSED = ("배포판",)
 _HANGUL_WORD = re.compile(r"[\uac00-\ud7a3]+")
@@ -66,3 +53,22 @@ def gloss(paste_words: Iterable[str]) -> frozenset[str]:
     the Korean words among `paste_words` name."""
     found = (_english(word) for word in paste_words if "\uac00" <= word[:1] <= "\ud7a3")
     return frozenset(form for english in found if english for form in words(english))
+
+
+def english_words(found: Iterable[str]) -> frozenset[str]:
+    """The English word forms (tokens.words, stemmed) of the listed Korean words among `found`
+    (a paste's words): what its English twin would hold ("재시작돼요" -> "restart"), so the
+    paste meets the English signatures too (scoring.prepare), besides the Korean ones."""
+    return frozenset(form for word in found if is_hangul(word)
+                     for english in (english_of(word),) if english for form in words(english))
+
+
+def in_english(text: str) -> str:
+    """`text` with each listed Korean word as its English word and the other Korean words left
+    out ("파드가 자꾸 재시작돼요" -> "pod keeps restart"): the line a Korean paste's shape is
+    compared in against the English signatures (scoring._signature_evidence), where Korean
+    letters share no characters with them and a Korean line is half as long as its English
+    twin."""
+    if not _HANGUL_WORD.search(text):
+        return text
+    return _HANGUL_WORD.sub(lambda found: english_of(found.group()) or "", text)

@@ -18,6 +18,7 @@ from collections import defaultdict
 from threading import Lock
 
 from bot.knowledge.model import KnowledgeBase
+from bot.matching.korean import english_words
 from bot.matching.tokens import FUNCTION_WEIGHT, background_weight, words
 
 SPREAD = 30.0  # as index.SPREAD: a word's weight depends on how many entries use it
@@ -50,6 +51,14 @@ def _fixed_weight(word: str) -> float | None:
     return fixed
 
 
+def _with_english(found: list[str]) -> set[str]:
+    """The text's words and, for its listed Korean words (korean_words.py), the English words
+    they name: a Korean question meets the entries' English text as its English twin does,
+    and still meets their Korean text in its own words (korean20; korean19 replaced the Korean
+    words, so an entry's own Korean wording no longer found it)."""
+    return set(found) | english_words(found)
+
+
 class ProseIndex:
     def __init__(self, kb: KnowledgeBase) -> None:
         self._kb = kb
@@ -76,11 +85,12 @@ class ProseIndex:
             if self._postings is None:
                 self._postings = self._build()
         postings = self._postings
-        asked = {word: self._weight[word] for word in sorted(set(words(text)))
+        text_words = _with_english(words(text))
+        asked = {word: self._weight[word] for word in sorted(text_words)
                  if word in postings and self._weight[word] > MIN_WEIGHT}
         # Words no entry uses still count in what the text is about (a fixed, middling weight),
         # so a long description that merely mentions "endpoint" is not a close match.
-        unknown = sum(UNKNOWN_INFO for word in set(words(text))
+        unknown = sum(UNKNOWN_INFO for word in text_words
                       if word not in postings and _fixed_weight(word) is None)
         total = sum(weight - MIN_WEIGHT for weight in asked.values()) + unknown
         if not asked or total <= 0:

@@ -39,10 +39,11 @@ from bot.matching.index import (
     SCORING_CALL,
     KnowledgeIndex,
     SignatureChoice,
+    fuzzy_form,
     signature_forms,
     word_form,
 )
-from bot.matching.korean import gloss
+from bot.matching.korean import english_words, gloss, in_english
 from bot.matching.negation import all_denied, denied, names_a_kill, runtime_denies_137
 
 MAX_CANDIDATES = 24  # signatures compared in full per paste
@@ -89,6 +90,9 @@ class PreparedPaste:
     # word -> windows holding it; window i < len(lines) is line i, len(lines) + i is i and i+1
     windows_by_word: dict[str, tuple[int, ...]] = field(default_factory=dict)
     signals: tuple[float, ...] = ()  # error-ness of each line (extraction.line_signal)
+    # Each line's fuzzy form read in English (korean.in_english), "" for a line without
+    # Korean: the shape a Korean line has against the English signatures.
+    english_lines: tuple[str, ...] = ()
 
     @cached_property
     def setting_words(self) -> frozenset[str]:
@@ -139,7 +143,9 @@ def prepare(extracted: Extracted) -> PreparedPaste:
     # Both forms of a line from one mask where they cannot differ (no quote, path or URL in
     # it): masking was a third of a short paste's time.
     forms = tuple(signature_forms(body) for body in bodies)
-    line_words = tuple(frozenset(found) for _, found in forms)
+    # A Korean word's English too (korean_words.py): "컨테이너가 재시작돼요" meets the English
+    # signatures that "the container restarts" meets, besides the entries' Korean ones.
+    line_words = tuple(frozenset(found) | english_words(found) for _, found in forms)
     windows = tuple(line_words[i] | line_words[i + 1] for i in range(len(lines) - 1))
     has_errors = any(signal > 0 for signal in extracted.signals)
     has_causes = any(extracted.causes)
@@ -148,9 +154,14 @@ def prepare(extracted: Extracted) -> PreparedPaste:
         else (1.0 if not has_errors else PLAIN_LINE_FACTOR)
         for signal, cause in zip(extracted.signals, extracted.causes, strict=True)
     ) or tuple(1.0 for _ in lines)
+    fuzzy_lines = tuple(fuzzy for fuzzy, _ in forms)
+    english = tuple(fuzzy_form(in_english(body)) if fuzzy and in_english(body) != body else ""
+                    for body, fuzzy in zip(bodies, fuzzy_lines, strict=True))
     return PreparedPaste(
         lines=lines,
-        fuzzy_lines=tuple(fuzzy for fuzzy, _ in forms),
+        fuzzy_lines=fuzzy_lines,
+        english_lines=english if any(english) else (),
+
         line_words=line_words,
         window_words=line_words + windows,
         all_words=frozenset().union(*line_words) if line_words else frozenset(),
@@ -298,11 +309,17 @@ def _signature_evidence(index: KnowledgeIndex, paste: PreparedPaste):  # type: i
     if not located:
         return
     for position, choice, matched, info, first, last in located:
+        lines = (first,) if last == first else (first, last)
         # partial_ratio finds the shorter string inside the longer: a 10-character line
         # "inside" a 100-character signature is not that signature, so short lines get a share.
         fuzzy_score = max(_shape(paste.fuzzy_lines[line], choice.fuzzy_text) / 100.0
                           * min(1.0, len(paste.fuzzy_lines[line]) / max(len(choice.fuzzy_text), 1))
-                          for line in ((first,) if last == first else (first, last)))
+                          for line in lines)
+        if paste.english_lines:  # a Korean line: its shape read in English too
+            fuzzy_score = max(fuzzy_score, *(
+                _shape(paste.english_lines[line], choice.fuzzy_text) / 100.0
+                * min(1.0, len(paste.english_lines[line]) / max(len(choice.fuzzy_text), 1))
+                for line in lines))
         if last > first:  # a wrapped error: compare with the two lines joined
             joined = paste.fuzzy_lines[first] + " " + paste.fuzzy_lines[last]
             fuzzy_score = max(fuzzy_score, fuzz.partial_ratio(
@@ -329,7 +346,10 @@ def _shape(line: str, signature: str) -> float:
     matrix held it before. That matrix compared every line where some candidate was found
     with every candidate (24 x up to 48 pairs), and read one or two pairs per candidate:
     most of a short paste's scoring time with 10,000 entries. The same scorer on the same
-    strings gives the same scores (tests/test_scoring.py)."""
+    strings gives the same scores (tests/test_scoring.py). A Korean line is also read in
+    English (PreparedPaste.english_lines, korean19): a Korean description is as like an
+    English signature as its English twin is ("컨테이너가 계속 재시작돼요" and "the container
+    keeps restarting"), which its Hangul letters never show; an empty reading scores 0."""
     return float(np.float32(fuzz.partial_ratio(line, signature, score_cutoff=FUZZY_CUTOFF)))
 
 

@@ -1,0 +1,176 @@
+"""Korean words weighed like their English twins without breaking kb check (korean20,
+porting korean19).
+
+Before, Korean words met the entries only through the few Korean signatures and the entries'
+Korean text, each in its own inflected form: "재시작돼요" met nothing ("재시작되고" is the
+signature's form) while "restarting" met every entry that says "restart", so "배포한 컨테이너가
+계속 재시작돼요. 로그를 보니 init에서 실패하네요" was unknown where its English twin was
+"probably" the crash at start-up. korean19 weighed Korean words as their English twins in place
+of their own weights, and 21 of the knowledge base's own Korean signatures then failed to match
+themselves surely (kb check; the teaching service runs the same check). Now a Korean paste
+keeps its Korean words with their own weights AND holds the English words its listed Korean
+words name (scoring.prepare), its lines are also read in English for the shape check, and the
+prose search also reads the English words (korean_words.py).
+
+Each pair is a Korean paste and its English twin, both written for these tests (no evaluation
+paste is copied): same first entry, same tier.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.matching.korean import english_words, in_english
+from bot.matching.korean_words import is_hangul
+from bot.matching.matcher import default_matcher
+from bot.matching.prose import ProseIndex
+from bot.matching.tokens import words
+
+# (Korean, English twin, the entry both list first, the tier both get)
+TWINS = [
+    ("배포한 컨테이너가 계속 재시작돼요. 로그를 보니 init에서 실패하네요",
+     "the container keeps restarting after deploy, the log shows init failing",
+     "service-launch-fails", "likely"),
+    ("파드가 Pending 상태에서 스케줄링이 안 돼요", "the pod stays Pending and is not scheduled",
+     "container-cannot-be-scheduled", "likely"),
+    ("노드 리소스가 부족해서 파드가 대기 중이에요",
+     "the pod is pending because the nodes lack resources", "container-cannot-be-scheduled",
+     "likely"),
+    ("init에서 모델 파일을 못 찾아요", "init cannot find the model file",
+     "function-fails-get_model_path", "likely"),
+    ("컨테이너가 계속 죽어요", "the container keeps crashing", "service-launch-fails", "unknown"),
+    ("엔드포인트가 느려요", "the endpoint is slow", "http-status-code-504", "unknown"),
+    ("요청이 몰리면 503이 떠요", "requests get 503 under load", "http-status-code-503", "unknown"),
+    ("배포 후에 엔드포인트가 계속 재시작돼요. 메모리 문제인지 모르겠어요",
+     "After deploying, the endpoint keeps restarting. I don't know if it's a memory problem",
+     "service-launch-fails", "unknown"),
+]
+
+
+def _first(paste: str) -> tuple[str, str] | None:
+    matches = default_matcher().match(paste).matches
+    return (matches[0].entry_id, matches[0].tier) if matches else None
+
+
+@pytest.mark.parametrize(("korean", "english", "entry", "tier"), TWINS)
+def test_a_korean_description_ranks_and_tiers_as_its_english_twin(
+        korean: str, english: str, entry: str, tier: str) -> None:
+    assert [_first(korean), _first(english)] == [(entry, tier)] * 2
+
+
+# Where the knowledge base itself holds a Korean wording with no English twin, the Korean
+# paste is still surer: an authored Korean pattern (이미지 ... 빌드 ... 실패; 요청 ... 503) or a
+# Korean signature that says the paste nearly word for word. That is the entries' text, not
+# how words weigh; strict, so the day the twins agree this table moves up to TWINS.
+KB_WORDED_IN_KOREAN_ONLY = [
+    ("배포할 때 이미지 빌드가 실패해요", "the image build fails when I deploy"),
+    ("엔드포인트에 요청을 보내면 503 에러가 나요",
+     "sending a request to the endpoint returns a 503 error"),
+    ("추론 요청이 오래 걸리다가 504가 떠요",
+     "the inference request takes long and then returns 504"),
+    ("배포된 컨테이너에 디버거를 연결하려면 어떻게 하나요?",
+     "how do I connect a debugger to the deployed container?"),
+    ("배포 전에 로컬에서 score.py를 테스트하고 싶어요",
+     "I want to test score.py locally before deploying"),
+    # korean20: the Korean signature "컨테이너가 메모리 부족으로 종료" and pattern (메모리 ...
+    # 부족 ... 죽) make it sure; "엔드포인트 호출이 1분쯤 지나면 타임아웃이 나요" makes it
+    # "probably"; "온라인 엔드포인트 배포 로그는 어디서 보나요" answers the question.
+    ("파드가 메모리 부족으로 죽어요", "the pod crashes because it runs out of memory"),
+    ("엔드포인트를 호출하면 응답이 없다가 타임아웃이 나요",
+     "calling the endpoint gets no response and then a timeout"),
+    ("배포 로그는 어디서 볼 수 있나요?", "where can I see the deployment logs?"),
+]
+
+
+# korean20: where the Korean paste is LESS sure than its twin. Its Korean words keep their own
+# weights (so the knowledge base's Korean signatures match themselves) and meet only part of a
+# Korean signature ("재시작돼요" is not the signature's "재시작되고"); korean19 read them as
+# their English words only and these pairs agreed. Strict: the day they agree, they move up.
+STILL_APART = [
+    ("컨테이너가 배포 후에 계속 재시작돼요", "the container keeps restarting after the deployment"),
+    ("모델 서버가 시작하자마자 죽어요", "the model server crashes right after it starts"),
+    ("파드가 자꾸 죽는데 메모리 문제일까요?",
+     "the pod keeps crashing, could it be a memory problem?"),
+]
+
+
+@pytest.mark.xfail(strict=True, reason="a Korean description less sure than its English twin")
+@pytest.mark.parametrize(("korean", "english"), STILL_APART)
+def test_a_korean_description_still_apart_from_its_twin(korean: str, english: str) -> None:
+    assert _first(korean) == _first(english)
+
+
+@pytest.mark.xfail(strict=True, reason="a Korean-only wording in the knowledge base")
+@pytest.mark.parametrize(("korean", "english"), KB_WORDED_IN_KOREAN_ONLY)
+def test_a_korean_only_wording_of_the_kb_is_still_surer(korean: str, english: str) -> None:
+    assert _first(korean) == _first(english)
+
+
+def test_a_korean_restart_lists_the_crash_at_start_up() -> None:
+    # The brief's example: "재시작" (restart) had no weight, so the crash at start-up was not
+    # among the candidates of a hedged memory guess; its English twin puts it first.
+    paste = "파드가 자꾸 재시작되는데 메모리 문제인지 모르겠어요"
+    listed = [match.entry_id for match in default_matcher().match(paste).matches]
+    assert listed[0] == "service-launch-fails"
+
+
+# Vague texts, a guess or a complaint: never "probably" nor sure, in either language.
+VAGUE = [
+    ("배포가 안 돼요. 도와주세요", "the deployment doesn't work, please help"),
+    ("모델이 이상해요", "the model is acting weird"),
+    ("메모리 문제일까요?", "could it be a memory problem?"),
+    ("엔드포인트가 가끔 느려지는데 왜 그럴까요?", "why does the endpoint get slow sometimes?"),
+]
+
+
+@pytest.mark.parametrize(("korean", "english"), VAGUE)
+def test_a_vague_text_is_not_probably_in_either_language(korean: str, english: str) -> None:
+    for paste in (korean, english):
+        assert all(match.tier == "unknown" for match in default_matcher().match(paste).matches)
+
+
+def _korean_signatures() -> list[tuple[str, str]]:
+    return [(entry.id, signature) for entry in default_matcher().kb
+            for signature in entry.signatures if is_hangul(signature[:1])
+            or any(is_hangul(word) for word in words(signature))]
+
+
+def test_every_korean_signature_of_the_knowledge_base_answers_itself() -> None:
+    # What kb check and the teaching service ask of a signature: pasted alone, its own entry
+    # comes first. korean19 failed this for 21 of them ("로컬에서 디버그하는 방법" scored 0).
+    matcher = default_matcher()
+    signatures = _korean_signatures()
+    assert len(signatures) >= 20
+    firsts = {(entry, signature): [match.entry_id for match in matcher.match(signature).matches][:1]
+              for entry, signature in signatures}
+    assert all(first == [entry] for (entry, _), first in firsts.items()), firsts
+
+
+@pytest.mark.parametrize(("signature", "entry"), [
+    ("로컬에서 디버그하는 방법", "debug-locally"),
+    ("배포 로그를 어떻게 확인하나요", "get-deployment-logs"),
+    ("채점 URI를 호출하면 502 Bad Gateway", "http-status-code-502"),
+])
+def test_a_korean_signature_answers_itself_surely(signature: str, entry: str) -> None:
+    # Three of korean19's 21 kb check failures: scored 0, or matched but not surely.
+    assert _first(signature) == (entry, "confident")
+
+
+def test_a_korean_paste_keeps_its_korean_words_and_holds_their_english() -> None:
+    found = words("파드가 자꾸 재시작돼요")
+    assert {"파드", "재시작돼요"} <= set(found)  # the Korean signatures' own words
+    assert english_words(found) >= {"pod", "keep", "restart"}  # its English twin's
+
+
+def test_korean_text_is_read_in_english_for_the_shape_check() -> None:
+    assert in_english("파드가 자꾸 재시작돼요").split() == ["pod", "keeps", "restart"]
+    assert in_english("the pod restarts") == "the pod restarts"
+
+
+def test_the_prose_search_reads_a_korean_question_in_english_too() -> None:
+    # Its English words meet every entry its English twin meets, its Korean words the
+    # entries' Korean text besides.
+    prose = ProseIndex(default_matcher().kb)
+    korean = prose.search("로컬에서 테스트하는 방법")
+    english = prose.search("local test")
+    assert english and set(english) <= set(korean)
