@@ -15,7 +15,6 @@ import re
 import sys
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from bot.matching import asking
@@ -23,11 +22,7 @@ from bot.matching.asking import develops
 from bot.matching.decision import (
     TIER_CONFIDENT,
     TIER_LIKELY,
-    TIER_UNKNOWN,
-    ConfidenceModel,
-    may_be_likely,
 )
-from bot.matching.features import FEATURE_NAMES
 from bot.matching.matcher import default_matcher
 
 # Both were "probably a 504" before the change (the model shipped with round 16's likely17).
@@ -67,33 +62,6 @@ def test_development_work(text: str) -> None:
 ])
 def test_not_development_work(text: str) -> None:
     assert not develops(text)
-
-
-def _row(value: float) -> list[float]:
-    row = [0.0] * len(FEATURE_NAMES)
-    row[FEATURE_NAMES.index("develops")] = value
-    return row
-
-
-def test_the_rule_reads_the_row() -> None:
-    assert may_be_likely(_row(0.0))
-    assert not may_be_likely(_row(1.0))
-
-
-def test_only_the_likely_tier_reads_it() -> None:
-    width = len(FEATURE_NAMES)
-    model = ConfidenceModel(FEATURE_NAMES, np.zeros(width), np.ones(width), np.zeros(width),
-                            0.0, confident=0.9, likely=0.4)
-    assert model.tier(0.6, 80.0, may_be_likely=may_be_likely(_row(1.0))) == TIER_UNKNOWN
-    assert model.tier(0.95, 80.0, may_be_likely=may_be_likely(_row(1.0))) == TIER_CONFIDENT
-
-
-def test_the_shipped_model_never_weighs_it_for_the_sure_tier() -> None:
-    from bot.matching.decision import shipped_model
-
-    model = shipped_model()
-    assert model is not None and model.own_weights is not None
-    assert model.own_weights[FEATURE_NAMES.index("develops")] == 0.0
 
 
 @pytest.mark.parametrize("text", [CHORE, GATEWAY])

@@ -18,7 +18,6 @@ from bot.matching.decision import (
     TIER_LIKELY,
     TIER_UNKNOWN,
     ConfidenceModel,
-    may_be_likely,
 )
 from bot.matching.features import FEATURE_NAMES
 from bot.matching.korean import glossed_terms
@@ -89,17 +88,6 @@ def test_a_korean_endpoints_timeout_is_still_probably_a_504() -> None:
                                     "1분 넘게 걸리는 요청만 그래요").matches[0]
     assert first.entry_id == "http-status-code-504"
     assert first.tier in (TIER_CONFIDENT, TIER_LIKELY)
-
-
-def _row(no_model: float) -> list[float]:
-    row = [0.0] * len(FEATURE_NAMES)
-    row[FEATURE_NAMES.index("no_model_served")] = no_model
-    return row
-
-
-def test_the_rule_reads_the_row() -> None:
-    assert may_be_likely(_row(0.0))
-    assert not may_be_likely(_row(1.0))
 
 
 def test_only_the_likely_tier_needs_a_model_in_sight() -> None:

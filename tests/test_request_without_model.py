@@ -12,7 +12,6 @@ words is answered as before, in English and in Korean."""
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
 from bot.matching.context import paste_terms
@@ -20,8 +19,6 @@ from bot.matching.decision import (
     TIER_CONFIDENT,
     TIER_LIKELY,
     TIER_UNKNOWN,
-    ConfidenceModel,
-    may_be_likely,
 )
 from bot.matching.features import FEATURE_NAMES
 from bot.matching.korean import glossed_terms
@@ -63,33 +60,6 @@ def test_a_pod_or_an_ingress_is_not_a_model(text: str) -> None:
                                   "tritonclient.utils.InferenceServerException: timed out"])
 def test_a_model_named_in_english_or_korean(text: str) -> None:
     assert not no_model_named(_terms(text), text)
-
-
-def _row(value: float) -> list[float]:
-    row = [0.0] * len(FEATURE_NAMES)
-    row[FEATURE_NAMES.index("request_without_model")] = value
-    return row
-
-
-def test_the_rule_reads_the_row() -> None:
-    assert may_be_likely(_row(0.0))
-    assert not may_be_likely(_row(1.0))
-
-
-def test_only_the_likely_tier_reads_it() -> None:
-    width = len(FEATURE_NAMES)
-    model = ConfidenceModel(FEATURE_NAMES, np.zeros(width), np.ones(width), np.zeros(width),
-                            0.0, confident=0.9, likely=0.4)
-    assert model.tier(0.6, 80.0, may_be_likely=may_be_likely(_row(1.0))) == TIER_UNKNOWN
-    assert model.tier(0.95, 80.0, may_be_likely=may_be_likely(_row(1.0))) == TIER_CONFIDENT
-
-
-def test_the_shipped_model_never_weighs_it_for_the_sure_tier() -> None:
-    from bot.matching.decision import shipped_model
-
-    model = shipped_model()
-    assert model is not None and model.own_weights is not None
-    assert model.own_weights[FEATURE_NAMES.index("request_without_model")] == 0.0
 
 
 def _column(text: str) -> list[tuple[str, float]]:

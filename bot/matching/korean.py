@@ -19,24 +19,20 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from bot.matching.korean_words import SETTING_STEMS, english_of, is_hangul
+from bot.matching.korean_words import SETTING_STEMS, english_of, is_hangul, korean_stem
 from bot.matching.tokens import words
 
-# Korean stem -> the English word it says, for the setting only (korean_words.SETTING_STEMS). A
-# Korean word counts when it starts with the stem: the particle or verb ending after it
-# ("파드가", "파드에서도", "배포했는데", "배포된") does not change what it names.
-GLOSSARY: dict[str, str] = SETTING_STEMS
-# Words that start with a stem and name something else: a Linux distribution (배포판).
-_NOT_GLOSSED = ("배포판",)
 _HANGUL_WORD = re.compile(r"[\uac00-\ud7a3]+")
 MAX_CHARS = 20_000  # as context.MAX_CHARS: the setting shows early
 
 
 def _english(korean: str) -> str | None:
-    if korean.startswith(_NOT_GLOSSED):
-        return None
-    return next((english for stem, english in GLOSSARY.items() if korean.startswith(stem)),
-                None)
+    """The English word of the setting (korean_words.SETTING_STEMS: 파드, 배포, 엔드포인트...)
+    a Korean word names, or None: the same stem lookup as korean_words.english_of (its
+    particle or verb ending does not matter, 배포판 is not 배포), kept to the setting, which is
+    all the deployment checks read."""
+    stem = korean_stem(korean)
+    return None if stem is None else SETTING_STEMS.get(stem)
 
 
 def glossed_terms(text: str) -> frozenset[str]:
@@ -51,7 +47,7 @@ def glossed_terms(text: str) -> frozenset[str]:
 def gloss(paste_words: Iterable[str]) -> frozenset[str]:
     """The English word forms (tokens.words: stemmed, as a paste's all_words holds them) that
     the Korean words among `paste_words` name."""
-    found = (_english(word) for word in paste_words if "\uac00" <= word[:1] <= "\ud7a3")
+    found = (_english(word) for word in paste_words if is_hangul(word))
     return frozenset(form for english in found if english for form in words(english))
 
 

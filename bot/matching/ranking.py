@@ -313,15 +313,24 @@ def by_failed_deployment(ranked: list[EntryScore], kinds: Sequence[str],
     # As much as the weakest entry kept above it, at most FAILED_DEPLOYMENT_SCORE: a candidate
     # shown with a score of its own, never a rival to the entries above.
     score = min([FAILED_DEPLOYMENT_SCORE] + [item.score for item in order[:place]])
-    found = next((item for item in order if item.entry in logs_entries), None)
-    if found is not None:
-        order.remove(found)
-        offered = replace(found, explained=False, score=max(found.score, score),
-                          rank=max(found.rank, score))
-    else:
-        evidence = Evidence(score, 0.0, failed_line, failed_line, None, FAILED_DEPLOYMENT_SOURCE)
-        offered = EntryScore(logs_entries[0], score, evidence, 1, score)
+    offered = _taken_out(order, logs_entries, score, failed_line, FAILED_DEPLOYMENT_SOURCE)
     return [*order[:place], offered, *order[place:]]
+
+
+def _taken_out(order: list[EntryScore], wanted: Sequence[int], score: float, line: int,
+               source: str) -> EntryScore:
+    """The candidate of one of the `wanted` entries, taken out of `order` (which changes) to be
+    placed again: raised to `score` and no longer explained by another entry, or, when none is
+    listed, a new one of the first wanted entry, its evidence the paste's `line` (`source`
+    names the rule that placed it). What by_failed_deployment and by_stated_start_failure
+    place."""
+    found = next((item for item in order if item.entry in wanted), None)
+    if found is None:
+        evidence = Evidence(score, 0.0, line, line, None, source)
+        return EntryScore(wanted[0], score, evidence, 1, score)
+    order.remove(found)
+    return replace(found, explained=False, score=max(found.score, score),
+                   rank=max(found.rank, score))
 
 
 def by_stated_start_failure(ranked: list[EntryScore], kinds: Sequence[str],
@@ -358,14 +367,7 @@ def by_stated_start_failure(ranked: list[EntryScore], kinds: Sequence[str],
     # it, at most STATED_START_SCORE.
     score = order[0].score if first else min(
         [STATED_START_SCORE] + [item.score for item in order[:place]])
-    found = next((item for item in order if item.entry in symptoms), None)
-    if found is not None:
-        order.remove(found)
-        listed = replace(found, explained=False, score=max(found.score, score),
-                         rank=max(found.rank, score))
-    else:
-        evidence = Evidence(score, 0.0, stated.line, stated.line, None, STATED_START_SOURCE)
-        listed = EntryScore(symptoms[0], score, evidence, 1, score)
+    listed = _taken_out(order, symptoms, score, stated.line, STATED_START_SOURCE)
     if first:
         order = [replace(item, explained=True) if stages[item.entry] == "serve" else item
                  for item in order]
