@@ -562,7 +562,7 @@ def test_kb_eval_time_split_scores_only_the_latest_files_each_from_the_earlier_o
     assert refused.returncode == 2 and "--time-split" in refused.stderr
 
 
-@pytest.mark.parametrize("name", ["final_holdout17.jsonl", "final_holdout18.jsonl",
+@pytest.mark.parametrize("name", ["final_holdout18.jsonl", "final_holdout19.jsonl",
                                   "my_final_holdout.jsonl"])
 def test_kb_train_refuses_a_final_holdout_not_yet_scored(tmp_path: Path, name: str) -> None:
     # A round's fresh holdout is collected while the round runs: no model may learn from it.
@@ -581,8 +581,8 @@ def test_the_spent_final_holdouts_train_by_default_and_nothing_fresh_does() -> N
     assert {"dev.jsonl", "holdout.jsonl", "constructed.jsonl"} <= set(names)
     assert unspent_final_holdouts(defaults) == []
     assert all(path.exists() for path in defaults)
-    fresh = EVAL / "final_holdout17.jsonl"
-    assert unspent_final_holdouts([fresh, EVAL / "final_holdout16.jsonl"]) == [fresh]
+    fresh = EVAL / "final_holdout18.jsonl"
+    assert unspent_final_holdouts([fresh, EVAL / "final_holdout17.jsonl"]) == [fresh]
 
 
 def test_kb_train_accepts_a_spent_final_holdout(tmp_path: Path) -> None:

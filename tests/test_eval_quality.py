@@ -210,8 +210,16 @@ def test_cross_validated_quality(pool: tuple[EvalReport, dict[str, EvalReport], 
     # 1012. With korean20 (a Korean paste also reads as the English of its words; retrained):
     # confident 0.951 (364), likely 0.711 (709), answered 0.281, the rest unchanged. Gates:
     # reached less one paste.
+    # Round 18: round 17's holdout spent and in the pool (2361 public pastes, 1068 none; its
+    # labels checked against the rules first, one settled as none), retrained on 2411 items
+    # (thresholds confident 0.889, exact 0.519, likely 0.353), before any round-18 change:
+    # top-1 0.857, top-3 0.964, confident 0.951 (346), likely 0.696 (828), answered 0.254,
+    # shown and right 0.700, confident on none 12 of 1068. The fresh file (out of fold: top-1
+    # 0.794, likely 0.640 on 50) pulls top-1 and "probably" down, and the lower likely
+    # threshold (0.368 -> 0.353) shows more: gates top-1 0.86 -> 0.85, likely 0.71 -> 0.69,
+    # answered 0.28 -> 0.25. Gates: reached less one paste.
     report, _, _ = pool
-    gate(report, top1=0.86, top3=0.96, likely=0.71, shown_right=0.69, answered=0.28)
+    gate(report, top1=0.85, top3=0.96, likely=0.69, shown_right=0.69, answered=0.25)
 
 
 def test_dev_and_holdout_out_of_fold_in_the_pool(
@@ -254,8 +262,11 @@ def test_dev_and_holdout_out_of_fold_in_the_pool(
     # 0.996, holdout top-1 0.919, top-3 0.964; together shown and right 0.757 (278 of 367), one
     # paste under 0.76: the likely threshold the refit picked (0.410 -> 0.435) hides one right
     # "probably" answer (gate 0.76 -> 0.75).
+    # Round 18, round 17's holdout spent (retrained on 2411 items; the confident threshold
+    # 0.891 -> 0.889 but fewer own-evidence sure answers): top-1 0.932, top-3 0.989, answered
+    # 0.379 (139 of 367), one paste under 0.38 (gate 0.38 -> 0.37).
     _, _, old = pool
-    gate(old, top1=0.89, top3=0.96, likely=0.76, shown_right=0.75, answered=0.38)
+    gate(old, top1=0.89, top3=0.96, likely=0.76, shown_right=0.75, answered=0.37)
 
 
 # Three trainings of the full model, one per holdout: about 40 s on a quiet machine, but several
@@ -341,7 +352,11 @@ def test_the_latest_holdouts_judged_by_models_of_the_earlier_files() -> None:
     top-3, confident precision and confident on none meet the targets here, on pastes the
     round's helpers read (tuning figures; round 17's fresh holdout is in docs/eval.md).
     With korean20 (retrained): top-1 0.859, likely 0.692 (117), shown and right 0.672, the
-    rest unchanged. Gates: reached less one paste."""
+    rest unchanged. Gates: reached less one paste. Round 18, holdouts 15-17 (354 pastes, 171
+    none), before round 18's changes: top-1 0.825, top-3 0.951, confident 0.927 (41: 38
+    right), likely 0.667 (123), answered 0.208, shown and right 0.656, confident on none 0.018
+    (3 of 171). Round 17's holdout (top-1 0.810, "probably" 32 of 48 learned from the files
+    before it) replaces round 14's. Gates: reached less one paste."""
     if not POOL_COMPLETE:
         pytest.skip("eval pool incomplete")
     names = [path.name for path in TRAINED_ON]
@@ -349,8 +364,8 @@ def test_the_latest_holdouts_judged_by_models_of_the_earlier_files() -> None:
     decided = time_split_decisions(read_all(TRAINED_ON), matcher, names, 3)
     report = summarise(decided)
     print(render_report(report, "time split, the three latest spent holdouts", misses=False))
-    gate(report, top1=0.84, top3=0.95, likely=0.68, shown_right=0.66, answered=0.20,
-         confident=0.92, on_none=0.018)
+    gate(report, top1=0.81, top3=0.94, likely=0.65, shown_right=0.65, answered=0.20,
+         confident=0.90, on_none=0.024)
 
 
 # Each spent final holdout, out of fold in the pool's run, after round 6. Its old gate judged
@@ -492,15 +507,25 @@ SPENT_GATES: dict[str, dict[str, float]] = {
     # 0.900, confident 0.833 (18: 15 right), likely 0.606 (33), answered 0.250, shown and right
     # 0.583, confident on none 3 of 62. Round 17 (retrained with round 16's holdout; the
     # confident threshold 0.855 -> 0.887): answered 0.217, 13 of 60 (gate 0.23 -> 0.20).
+    # Round 18 (retrained with round 17's holdout): answered 0.183, 11 of 60, sure 11 of 11
+    # right (gate 0.20 -> 0.16).
     "final_holdout15.jsonl": {"top1": 0.85, "top3": 0.88, "likely": 0.57, "shown_right": 0.57,
-                              "answered": 0.20, "confident": 0.77, "on_none": 0.065},
+                              "answered": 0.16, "confident": 0.77, "on_none": 0.065},
     # Round 16's own, scored once at the end of round 16 (docs/eval.md), spent in round 17 (its
     # labels checked against the rules first; none changed). 113 (60 known, 53 none), out of
     # fold in the pool's run before round 17's changes: top-1 0.733, top-3 0.917, confident
     # 0.706 (17: 12 right), likely 0.641 (39), answered 0.200, shown and right 0.617, confident
-    # on none 5 of 53.
-    "final_holdout16.jsonl": {"top1": 0.71, "top3": 0.90, "likely": 0.61, "shown_right": 0.60,
+    # on none 5 of 53. Round 18 (retrained with round 17's holdout): likely 0.600 (27 of 45;
+    # gate 0.61 -> 0.57), top-1 0.767, top-3 0.950, confident 0.923 (13), 1 of 53 none sure.
+    "final_holdout16.jsonl": {"top1": 0.71, "top3": 0.90, "likely": 0.57, "shown_right": 0.60,
                               "answered": 0.18, "confident": 0.64, "on_none": 0.114},
+    # Round 17's own, scored once at the end of round 17 (docs/eval.md), spent in round 18 (its
+    # labels checked against the rules first; fh17-b4mad-297 settled as none). 119 (63 known,
+    # 56 none), out of fold in the pool's run before round 18's changes: top-1 0.794, top-3
+    # 0.952, confident 0.900 (10: 9 right), likely 0.640 (50), answered 0.143, shown and right
+    # 0.651, confident on none 1 of 56.
+    "final_holdout17.jsonl": {"top1": 0.77, "top3": 0.93, "likely": 0.62, "shown_right": 0.63,
+                              "answered": 0.12, "confident": 0.80, "on_none": 0.036},
 }
 
 

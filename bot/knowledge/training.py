@@ -28,17 +28,17 @@ from bot.knowledge.evaluation import EvalFileError, read_all, render_report
 from bot.paths import project_folder
 
 FINAL_HOLDOUT = "final_holdout"
-# Scored once each (docs/eval.md: rounds 2 to 16) and from round 6 on trained on (round 7's
+# Scored once each (docs/eval.md: rounds 2 to 17) and from round 6 on trained on (round 7's
 # from round 8, round 8's from round 9, round 9's from round 10, round 10's from round 11,
 # round 11's from round 12, round 12's from round 13, round 13's from round 14, round 14's
-# from round 15, round 15's from round 16, round 16's from round 17). Add
-# a final holdout here only after the lead has scored it; never before.
+# from round 15, round 15's from round 16, round 16's from round 17, round 17's from round
+# 18). Add a final holdout here only after the lead has scored it; never before.
 SPENT_FINAL_HOLDOUTS = ("final_holdout.jsonl", "final_holdout3.jsonl", "final_holdout4.jsonl",
                         "final_holdout5.jsonl", "final_holdout6.jsonl", "final_holdout7.jsonl",
                         "final_holdout8.jsonl", "final_holdout9.jsonl", "final_holdout10.jsonl",
                         "final_holdout11.jsonl", "final_holdout12.jsonl", "final_holdout13.jsonl",
                         "final_holdout14.jsonl", "final_holdout15.jsonl",
-                        "final_holdout16.jsonl")
+                        "final_holdout16.jsonl", "final_holdout17.jsonl")
 TRAINING_FILES = ("dev.jsonl", "holdout.jsonl", "constructed.jsonl", *SPENT_FINAL_HOLDOUTS)
 
 
