@@ -211,6 +211,7 @@ FINAL14 = "final_holdout14.jsonl"
 FINAL15 = "final_holdout15.jsonl"
 FINAL16 = "final_holdout16.jsonl"
 FINAL17 = "final_holdout17.jsonl"
+FINAL18 = "final_holdout18.jsonl"
 ALL_OTHER_SETS = (*USED_FILES, FINAL, CONSTRUCTED.name)
 # file -> (id prefix, the files it must share nothing with, its size and share-of-none bounds)
 FRESH_FINALS = {
@@ -323,6 +324,22 @@ FRESH_FINALS = {
             FINAL16,
         ),
         119,
+        (0.35, 0.55),
+    ),
+    # Round 18, collected like round 17 (no thread hash side) while the matcher was being changed,
+    # by a collector who never ran it; the floor is what was collected.
+    FINAL18: (
+        "fh18-",
+        (
+            *ALL_OTHER_SETS,
+            *(FINAL3, FINAL4, FINAL5, FINAL6, FINAL7, FINAL8, FINAL9, FINAL10, FINAL11, FINAL12),
+            FINAL13,
+            FINAL14,
+            FINAL15,
+            FINAL16,
+            FINAL17,
+        ),
+        117,
         (0.35, 0.55),
     ),
 }
