@@ -15,13 +15,14 @@ words those checks did not know:
 - the user's own machine: an IDE's run window ("Process finished with exit code 137") and a
   swap file, which a Kubernetes node or a managed endpoint does not have;
 - another program's service: Azure Functions' platform log (`/podr/container/pipe/`), App
-  Service's CLI (`az webapp`), SageMaker's own words (a production variant, the ping health
-  check, `AllTraffic/` and `algo-1-` containers), Databricks' serving hosts, Gitpod, Service
-  Fabric, API Management, AI Foundry and Cognitive Services, Ultralytics HUB, Watson Machine
-  Learning, ModelArts, a PaaS's language buildpack or Cloud Foundry, an MLflow tracking server
-  (not its model server), NVIDIA's NIMCache (a model-caching job), Istio's BookInfo sample,
-  AWS Lambda, Vertex AI's accelerator names (`NVIDIA_TESLA_T4`), Replicate's boot message,
-  CloudFront's error page.
+  Service's CLI (`az webapp`) and error page (":( Application Error"), Container Instances'
+  CLI (`az container`), SageMaker's own words (a production variant, the ping health check,
+  `AllTraffic/` and `algo-1-` containers), Databricks' serving hosts and its notebook's "The
+  Python process exited with exit code", Gitpod, Service Fabric, API Management, AI Foundry
+  and Cognitive Services, Ultralytics HUB, Watson Machine Learning, ModelArts, a PaaS's
+  language buildpack or Cloud Foundry, an MLflow tracking server (not its model server),
+  NVIDIA's NIMCache (a model-caching job), Istio's BookInfo sample, AWS Lambda, Vertex AI's
+  accelerator names (`NVIDIA_TESLA_T4`), Replicate's boot message, CloudFront's error page.
 
 A paste that has them is held back (features.PasteShape.held_back, as scope.runs_elsewhere):
 its first candidate stays listed, neither sure nor "probably" a diagnosis. The training and
@@ -100,6 +101,8 @@ _OTHER_SERVICE = _words(
      ("az webapp", "production variant", "ping health check", "alltraffic/", "algo-1-")),
     (r"(?i)azuredatabricks\.net|cloud\.databricks\.com|databricks-model-serving",
      ("databricks",)),
+    (r"(?i)\bThe Python process exited with exit code\b|\baz container\b|:\( Application Error",
+     ("the python process exited with exit code", "az container", ":( application error")),
     (r"(?i)\bgitpod\b|\bservice fabric\b|\bapi management\b|\b(?:azure )?ai foundry\b"
      r"|\bCognitiveServices\b|\bcognitive services\b",
      ("gitpod", "service fabric", "api management", "foundry", "cognitiveservices",
