@@ -7,8 +7,13 @@ is still answered. Texts written for these tests, in the way people write such r
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
+from bot.knowledge.training import unspent_final_holdouts
+from bot.matching import elsewhere
 from bot.matching.elsewhere import other_setting
 from bot.matching.matcher import default_matcher
 
@@ -135,3 +140,22 @@ def test_it_holds_the_paste_back_beside_the_row_not_in_a_feature_column() -> Non
     plain = matcher.assess(TRAINING[0].replace("Training does not start", "Nothing starts"))
     assert held.held_back and not plain.held_back
     assert len(held.rows[0]) == len(plain.rows[0])
+
+
+EVAL = Path(__file__).resolve().parent / "eval"
+WORDS = [*elsewhere._TRAINING, *elsewhere._OWN_MACHINE, *elsewhere._OTHER_SERVICE]
+
+
+def test_the_fixed_strings_checked_first_never_hide_a_match() -> None:
+    # As scope._Named's test (test_out_of_scope): each regex runs only when one of its strings
+    # is in the lower-cased head, so every text it matches must hold one of them. A final
+    # holdout still being collected or not yet scored is never fed to matching code.
+    files = [path for path in sorted(EVAL.glob("*.jsonl"))
+             if path not in unspent_final_holdouts([path])]
+    texts = [json.loads(line)["text"][:elsewhere.HEAD_CHARS] for path in files
+             for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    texts += HELD + NOT_A_SETTING + [text for text, _ in DEPLOYMENTS]
+    for named in WORDS:
+        found = [text for text in texts if named.pattern.search(text)]
+        assert found, named.needles  # each has something to check
+        assert [text[:80] for text in found if not named.search(text, text.lower())] == []
