@@ -27,6 +27,7 @@ from bot.matching.confidence import (
     serving_around_a_death,
     serving_context,
 )
+from bot.matching.elsewhere import other_setting
 from bot.matching.error_lines import line_body
 from bot.matching.extraction import Extracted
 from bot.matching.index import KnowledgeIndex
@@ -216,6 +217,9 @@ class PasteShape:
     # entries' fixes do not reach (scope.runs_elsewhere: a host that is not Kubernetes, a CI
     # or workflow step's pod). Not a feature: its first candidate is never sure
     # (decision.may_be_sure's `held_back`), and the model and thresholds are as without it.
+    # Round 18 (scope20): also a setting that is not a model deployment, by how people name it
+    # (elsewhere.other_setting: a training or batch run, the user's own machine, another
+    # program's service); never "probably" a diagnosis either (decision.may_be_probable).
     held_back: bool = False
 
     @cached_property
@@ -272,7 +276,7 @@ def paste_shape(text: str, extracted: Extracted, paste: PreparedPaste,
         develops=float(develops(text)),
         no_model_named=float(terms is not None
                              and no_model_named(terms | korean_terms, text)),
-        held_back=writes_about(text) or runs_elsewhere(text),
+        held_back=writes_about(text) or runs_elsewhere(text) or other_setting(text),
     )
 
 
