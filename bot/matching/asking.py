@@ -241,13 +241,31 @@ _CODE_LINE = re.compile(r"^[+-](?![+-])\s*\S|[=!]==?\s*[\"']|[\"']\s*[=!]==?|^\s
                         r"while|return|case|switch)\b[^\n]*[(:{]\s*$")
 
 
-def printed_failure(text: str) -> bool:
+# Round 18 (writes20): a title's own tag before the person's words, an issue tracker's
+# "[Serve]", "[Bug]:", "[Inference API]" or a commit's "bug:", "fix(router):". _sentence reads
+# a line that starts with `[` or `word:` as a program's (a log's `[2024-05-01 10:00]`, a
+# `Reason: OOMKilled` field), so "[Serve] Health check does not detect stalls" counted as
+# printed output and kept its paste from every title cue. A log level or a timestamp in the
+# brackets is a program's, and stays one.
+_TITLE_TAG = re.compile(
+    r"(?i)^\W{0,3}(?:\[(?!(?:info|warn|warning|error|err|debug|fatal|critical|trace|notice|"
+    r"severe|emerg|alert)\])[a-z][^\]\n\d]{0,29}\]:?\s*|(?:feat|feature|fix|bug|chore|docs?|"
+    r"refactor|perf|test|ci|build|style|usage|question)(?:\([^)\n]{0,30}\))?!?:\s+)+")
+
+
+def printed_failure(text: str, title_is_words: bool = False) -> bool:
     """A program's error line (error_lines.failure_line or is_error_line: Triton's model table
     row `| 1 | UNAVAILABLE: unable to create TensorRT engine |` is one) that is not a person's
-    sentence nor a line of source code (_CODE_LINE)."""
+    sentence nor a line of source code (_CODE_LINE). `title_is_words`: the first line's title
+    tag (_TITLE_TAG) is left out before it is read as a sentence (writes_about only: proposes
+    is a feature, and its values stay as the model learnt them)."""
+    lines = [line for line in text[:PRINTED_CHARS].splitlines() if line.strip()]
+    if title_is_words and lines:
+        tagged = _TITLE_TAG.match(lines[0])
+        if tagged and _sentence(lines[0][tagged.end():]):
+            lines = lines[1:]
     return any((failure_line(line) or is_error_line(line)) and not _sentence(line)
-               and not _CODE_LINE.search(line)
-               for line in text[:PRINTED_CHARS].splitlines() if line.strip())
+               and not _CODE_LINE.search(line) for line in lines)
 
 
 def _first_line(text: str) -> str:
@@ -273,6 +291,8 @@ def proposes(text: str) -> bool:
 # - what a product should ship ("Examples should come with health and readiness checks",
 #   "the guide should cover ...");
 # - a capability named as a noun ("Pod CrashLoopBackOff detection and handling");
+# - a manifest found to omit a probe or a limit ("Model Deployments omit readiness probes"),
+#   read in the manifest, not seen failing;
 # - a terse fix title that names a part and no failure ("Fix liveness probe"). A fix title that
 #   names the failure ("Fix pods OOMKilled under load", "fix: raise memory to stop OOM restarts")
 #   is how a fix pull request starts, and the pool labels those by the failure they fix
@@ -292,7 +312,8 @@ _WRITES_TITLE = re.compile(
     r"|^\W{0,3}docs?(?:\([^)\n]{0,30}\))?!?:|\[(?:docs?|doc-fix|documentation)\]"
     r"|\bshould (?:come|ship|be shipped) with\b"
     r"|\bshould (?:include|provide|offer|expose|document|mention|explain|cover)\b"
-    r"|\b(?:detection|handling)(?: and (?:handling|detection|recovery|reporting))?\W*$")
+    r"|\b(?:detection|handling)(?: and (?:handling|detection|recovery|reporting))?\W*$"
+    r"|\bomits? (?:the |a |an |any )?(?:startup|readiness|liveness|health|resource|memory|cpu)\b")
 # The same in Korean: an option asked for ("요청 타임아웃을 설정할 수 있는 옵션"), a document
 # edited ("README 수정"), what a product should include ("예제에 헬스 체크가 포함되어야
 # 합니다"), an alert's severity moved ("PodConstantlyOOMKilled 알림을 info로 변경"), detection and
@@ -329,7 +350,7 @@ def writes_about(text: str) -> bool:
     return bool(_WRITES_ABOUT.search(title) or _KO_WRITES_ABOUT.search(title)
                 or _WRITES_TITLE.search(title) or _KO_WRITES_TITLE.search(title)
                 or _WRITES_BODY.search(text[:HEAD_CHARS].lower())) \
-        and not printed_failure(text)
+        and not printed_failure(text, title_is_words=True)
 
 
 # A paste that is a piece of development work on the software itself (round 16, likely18): a
