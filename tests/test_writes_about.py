@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.matching.asking import writes_about
+from bot.matching.asking import printed_failure, writes_about
 from bot.matching.decision import may_be_probable
 from bot.matching.features import FEATURE_NAMES
 from bot.matching.matcher import default_matcher
@@ -49,6 +49,10 @@ WRITES_ABOUT = [
     "CrashLoopBackOff 감지 및 처리\n\n롤아웃 중 파드가 계속 재시작되면 타임아웃까지 기다리지 말고 "
     "세 번째 재시작에서 실패로 처리하면 좋겠습니다.",
     "배포 가이드 문서 수정: 스코어링 타임아웃 늘리는 방법 추가",
+    # an issue tracker's tag before the title is the person's words, not a program's line
+    "[Feature] Option to configure the request timeout per model",
+    "[Bug]: chart Deployments omit readiness and liveness probes\n\nThe rendered model "
+    "Deployments have no probes, so a pod is Ready before its engine has loaded.",
 ]
 # Reports: a failure line a program printed under the same kinds of title, a fix title that
 # names the failure, a person's own sentence that starts like a cue. (text, entry)
@@ -127,3 +131,12 @@ def test_a_docs_pull_request_is_not_probably_the_local_debugging_procedure() -> 
     assert writes_about(text)
     assert result.matches[0].entry_id == "debug-locally"  # listed first (was "probably")
     assert result.matches[0].tier == "unknown"
+
+
+def test_a_titles_tag_is_words_but_a_log_level_is_output() -> None:
+    title = "[Serve] Option to configure the request timeout"
+    assert printed_failure(title)  # as proposes reads it (a feature: unchanged)
+    assert not printed_failure(title, title_is_words=True)
+    assert not printed_failure("bug: router hangs when a backend fails", title_is_words=True)
+    assert printed_failure("[ERROR] Failed to load model: file not found", title_is_words=True)
+    assert printed_failure("[2024-05-01 10:00:00] ERROR model load failed", title_is_words=True)

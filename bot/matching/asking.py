@@ -288,6 +288,8 @@ def proposes(text: str) -> bool:
 # - a documentation page edited ("Update how-to-deploy-local.md", "Updated readme", a `[Doc]`
 #   or `docs:` tag);
 # - an alert's severity moved ("move PodConstantlyOOMKilled to info");
+# - the status code a server should answer with ("Return 503 when the queue is full", "Use 504
+#   for an upstream timeout"): an API's design, where a report says what it got;
 # - what a product should ship ("Examples should come with health and readiness checks",
 #   "the guide should cover ...");
 # - a capability named as a noun ("Pod CrashLoopBackOff detection and handling");
@@ -304,6 +306,7 @@ _WRITES_TITLE = re.compile(
     r"(?i)^\W{0,3}(?:\[[^\]\n]{1,30}\]\s*)?(?:[a-z]{2,8}(?:\([^)\n]{0,30}\))?!?:\s*)?(?:"
     r"(?:an? )?(?:option|ability|possibility|capability|support) (?:to|for)\b"
     r"|(?:changes?|updates?) (?:to|for) (?:support|allow|enable|handle|make)\b"
+    r"|(?:return|use|respond with) (?:an? |the )?(?:http )?\d{3}s?\b"
     r"|(?:update[ds]?|updating|edit(?:ed|s)?|revise[ds]?) (?:the )?"
     r"(?:[\w./-]{1,80}\.(?:md|mdx|rst|adoc)|readme)\b"
     r"|(?:move[ds]?|moving|demote[ds]?|downgrade[ds]?|lower(?:s|ed)?) \S{1,60} (?:to|from) "
