@@ -289,7 +289,9 @@ def proposes(text: str) -> bool:
 #   or `docs:` tag);
 # - an alert's severity moved ("move PodConstantlyOOMKilled to info");
 # - the status code a server should answer with ("Return 503 when the queue is full", "Use 504
-#   for an upstream timeout"): an API's design, where a report says what it got;
+#   for an upstream timeout") or how it should fail ("Raise an error if the build failed",
+#   "Fail requests fast if the server has crashed"): a program's design, where a report says
+#   what it got;
 # - what a product should ship ("Examples should come with health and readiness checks",
 #   "the guide should cover ...");
 # - a capability named as a noun ("Pod CrashLoopBackOff detection and handling");
@@ -307,6 +309,8 @@ _WRITES_TITLE = re.compile(
     r"(?:an? )?(?:option|ability|possibility|capability|support) (?:to|for)\b"
     r"|(?:changes?|updates?) (?:to|for) (?:support|allow|enable|handle|make)\b"
     r"|(?:return|use|respond with) (?:an? |the )?(?:http )?\d{3}s?\b"
+    r"|(?:throw|raise) (?:an? )?(?:\d{3} )?(?:error|exception)s? (?:if|when|on|for)\b"
+    r"|fail (?:[\w-]+ ){1,4}(?:fast|early|immediately|gracefully)\b"
     r"|(?:update[ds]?|updating|edit(?:ed|s)?|revise[ds]?) (?:the )?"
     r"(?:[\w./-]{1,80}\.(?:md|mdx|rst|adoc)|readme)\b"
     r"|(?:move[ds]?|moving|demote[ds]?|downgrade[ds]?|lower(?:s|ed)?) \S{1,60} (?:to|from) "
