@@ -107,6 +107,9 @@ def test_a_report_under_such_a_title_is_still_answered(text: str, entry: str) ->
     "I updated README.md and now every scoring call returns 502",
     "Support ticket: our endpoint returns 504 after 60 seconds",
     "Handling of requests stops after an hour, then the pod restarts",
+    "The response should include the predicted label but it comes back empty",
+    "Problem with error handling in score.py",
+    "응답에 예측값이 포함되어야 하는데 비어 있어요",
 ])
 def test_a_persons_own_sentence_is_not_a_cue(text: str) -> None:
     assert not writes_about(text)

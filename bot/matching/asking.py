@@ -293,8 +293,10 @@ def proposes(text: str) -> bool:
 #   "Fail requests fast if the server has crashed"): a program's design, where a report says
 #   what it got;
 # - what a product should ship ("Examples should come with health and readiness checks",
-#   "the guide should cover ...");
-# - a capability named as a noun ("Pod CrashLoopBackOff detection and handling");
+#   "the guide should cover ..."); not "should include" or "should have", which people write
+#   about their own output ("the response should include the label but is empty");
+# - a capability named as a noun ("Pod CrashLoopBackOff detection and handling", "OOMKilled
+#   pod detection"; "handling" alone ends titles of reports too: "problem with error handling");
 # - a manifest found to omit a probe or a limit ("Model Deployments omit readiness probes"),
 #   read in the manifest, not seen failing;
 # - a terse fix title that names a part and no failure ("Fix liveness probe"). A fix title that
@@ -318,17 +320,18 @@ _WRITES_TITLE = re.compile(
     r"|fix(?:es|ed)? (?:the |a )?(?![^\n]*(?:" + _FAILURE_WORD + r"))[\w-]+(?: [\w-]+){0,2}\W*$)"
     r"|^\W{0,3}docs?(?:\([^)\n]{0,30}\))?!?:|\[(?:docs?|doc-fix|documentation)\]"
     r"|\bshould (?:come|ship|be shipped) with\b"
-    r"|\bshould (?:include|provide|offer|expose|document|mention|explain|cover)\b"
-    r"|\b(?:detection|handling)(?: and (?:handling|detection|recovery|reporting))?\W*$"
+    r"|\bshould (?:document|mention|explain|cover)\b"
+    r"|\bdetection\W*$|\b(?:detection|handling) and (?:handling|detection|recovery|reporting)\W*$"
     r"|\bomits? (?:the |a |an |any )?(?:startup|readiness|liveness|health|resource|memory|cpu)\b")
 # The same in Korean: an option asked for ("요청 타임아웃을 설정할 수 있는 옵션"), a document
-# edited ("README 수정"), what a product should include ("예제에 헬스 체크가 포함되어야
-# 합니다"), an alert's severity moved ("PodConstantlyOOMKilled 알림을 info로 변경"), detection and
+# edited ("README 수정"), what a product should include ("예제 차트에 헬스 체크가 포함되어야
+# 합니다": an example, a chart, a template, a guide), an alert's severity moved ("PodConstantlyOOMKilled 알림을 info로 변경"), detection and
 # handling named ("CrashLoopBackOff 감지 및 처리").
 _KO_WRITES_TITLE = re.compile(
     r"옵션\s?(?:추가|제공|요청)|(?:설정|구성|지정|조정)할 수 있는\s?(?:옵션|기능)|"
     r"(?:문서|README|readme|가이드)\S{0,3}\s?(?:수정|업데이트|갱신|보완)|"
-    r"포함(?:되어야|돼야|해야)\s?(?:합니다|해요|한다|함)|"
+    r"(?:예제|샘플|차트|템플릿|매니페스트|가이드|문서)(?:에|에는|에도)\s[^\n]{0,40}"
+    r"포함(?:되어야|돼야|해야)|"
     r"(?:info|warning|critical|경고|정보)\s?(?:로|으로)\s?(?:변경|낮추|내리|이동)|"
     r"감지\s?(?:및|와|과)\s?(?:처리|대응)")
 # A pull request's own template or its bot ("What changes are proposed in this pull request?",
