@@ -325,8 +325,9 @@ _WRITES_TITLE = re.compile(
     r"|\bomits? (?:the |a |an |any )?(?:startup|readiness|liveness|health|resource|memory|cpu)\b")
 # The same in Korean: an option asked for ("요청 타임아웃을 설정할 수 있는 옵션"), a document
 # edited ("README 수정"), what a product should include ("예제 차트에 헬스 체크가 포함되어야
-# 합니다": an example, a chart, a template, a guide), an alert's severity moved ("PodConstantlyOOMKilled 알림을 info로 변경"), detection and
-# handling named ("CrashLoopBackOff 감지 및 처리").
+# 합니다": an example, a chart, a template, a guide), an alert's severity moved
+# ("PodConstantlyOOMKilled 알림을 info로 변경"), detection and handling named
+# ("CrashLoopBackOff 감지 및 처리").
 _KO_WRITES_TITLE = re.compile(
     r"옵션\s?(?:추가|제공|요청)|(?:설정|구성|지정|조정)할 수 있는\s?(?:옵션|기능)|"
     r"(?:문서|README|readme|가이드)\S{0,3}\s?(?:수정|업데이트|갱신|보완)|"
