@@ -510,7 +510,7 @@ def _may_be_probable(a: Assessed) -> bool:
     a diagnosis for a paste that asks for something. Such a first candidate is in no band a
     threshold is picked on."""
     return not len(a.rows) or (
-        (not ASKS_NOT_PROBABLE or may_be_probable(a.rows[0], a.asks or a.held_back))
+        (not ASKS_NOT_PROBABLE or may_be_probable(a.rows[0], a.asks, a.held_back))
         and not a.hedged)
 
 

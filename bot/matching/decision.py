@@ -147,7 +147,7 @@ def _init_columns() -> tuple[int, ...]:
     return (INIT_CONTAINER_COLUMN,) if INIT_NOT_SURE else ()
 
 
-def may_be_probable(row: Sequence[float], asks: bool) -> bool:
+def may_be_probable(row: Sequence[float], asks: bool, held_back: bool = False) -> bool:
     """Whether a first candidate (its row in FEATURE_NAMES order) may be "probably" the answer,
     or sure, for a paste that `asks` for something (features.PasteShape.asks: a feature
     request, a how-to question, a documentation request, with no failure line of a program's
@@ -157,7 +157,15 @@ def may_be_probable(row: Sequence[float], asks: bool) -> bool:
     `discusses`, asking.discusses, round 15: a pull request, a design proposal, a
     documentation issue), whatever error lines it quotes. A procedure entry (get logs, debug
     locally) is what a how-to question asks for, so "how do I see the logs of my endpoint?"
-    keeps its answer (issue 10's convention)."""
+    keeps its answer (issue 10's convention).
+    Round 18 (writes20): a `held_back` paste (features.PasteShape.held_back: it writes about a
+    failure, asking.writes_about, or runs where the entries' fixes do not reach,
+    scope.runs_elsewhere) asks for no procedure either: a docs pull request titled "Update
+    how-to-deploy-local.md" was "probably" the debug-locally entry. Its first candidate is
+    never "probably" whatever its kind (in the pool and the time split that one paste was the
+    only held-back first candidate a procedure, and unrelated)."""
+    if held_back:
+        return False
     talks_about = _flagged(row, (DISCUSSES_COLUMN, PROPOSES_COLUMN, *_init_columns()))
     return not (asks or talks_about) or _flagged(row, (PROCEDURE_COLUMN,))
 

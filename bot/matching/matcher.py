@@ -145,7 +145,8 @@ class Assessment:
     # cause the person wonders about is no evidence it happened; listed, never "probably".
     hedged: bool = False
     # The paste writes about a failure or runs where the fixes do not reach
-    # (features.PasteShape.held_back): its first candidate is never sure.
+    # (features.PasteShape.held_back): its first candidate is never sure, nor "probably",
+    # not even a procedure (decision.may_be_probable).
     held_back: bool = False
 
     def first_in_paste(self) -> bool:
@@ -305,8 +306,8 @@ class Matcher:
             own = self.model.own_probabilities(own_rows[:1]) if own_rows else [0.0]
             gates = {"in_paste": assessed.first_in_paste(),
                      "may_be_sure": may_be_sure(assessed.rows[0]) and not assessed.held_back,
-                     "may_be_probable": may_be_probable(assessed.rows[0],
-                                                        assessed.asks or assessed.held_back)
+                     "may_be_probable": may_be_probable(assessed.rows[0], assessed.asks,
+                                                        assessed.held_back)
                      and not assessed.hedged}
             tiers[0] = self.model.tier(float(found[0]), ranked[0].score, own=float(own[0]),
                                        may_be_likely=may_be_likely(assessed.rows[0]), **gates)
