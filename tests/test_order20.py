@@ -3,7 +3,9 @@
 Of the wrong "probably" answers, about a quarter named the wrong entry while the right one was
 listed below it. The ones fixed here have a general reason: the paste says its server never
 came up, and the entry first stands on a few shared words only (a procedure's "docker" and
-"run"). The pastes are written for these tests; no evaluation paste is copied.
+"run"), or the paste tells of a start cut short (a worker killed before its model loaded),
+which the 504 entry read as a timeout setting. The pastes are written for these tests; no
+evaluation paste is copied.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import pytest
 from bot.matching.matcher import default_matcher
 from bot.matching.ranking import by_stated_start_failure
 from bot.matching.scoring import EntryScore, Evidence
-from bot.matching.stages import StatedStart
+from bot.matching.stages import StatedStart, stated_start
 
 START = "service-launch-fails"
 
@@ -76,3 +78,46 @@ def test_a_container_that_does_not_start_is_not_a_question_of_running_docker(
 ])
 def test_a_procedure_the_paste_states_keeps_its_place(paste: str, first: str) -> None:
     assert _ids(paste)[0] == first
+
+
+@pytest.mark.parametrize("text", [
+    "gunicorn keeps killing the worker before the models are fully loaded",
+    "the liveness probe restarts the pod before the model can finish downloading",
+    "our model container is stuck in a startup loop",
+    "the model takes a while to load, so the worker gets killed",
+    "모델 로딩이 끝나기 전에 워커가 죽어요",
+    "다운로드가 끝나기 전에 파드가 재시작돼요",
+])
+def test_a_start_cut_short_names_the_start(text: str) -> None:
+    said = stated_start(text, [text])
+    assert said is not None and said.named
+
+
+@pytest.mark.parametrize("text", [
+    "my scoring requests time out before the model answers",
+    "the job was killed before it finished the epoch",
+    "요청이 끝나기 전에 타임아웃이 나요",
+])
+def test_a_request_or_a_job_cut_short_is_no_start(text: str) -> None:
+    assert stated_start(text, [text]) is None
+
+
+@pytest.mark.parametrize("paste", [
+    "Changing the default 60 second timeout did not help: the pod restarts before the model "
+    "download finishes.",
+    "I changed the default 60 second scoring timeout, but the worker is still killed before "
+    "the model finishes loading.",
+    "Our model container is stuck in a startup loop, changing the default 60 second timeout "
+    "did not help.",
+    "기본 60초 scoring timeout 을 바꿨는데도 모델 로딩이 끝나기 전에 워커가 죽어요.",
+])
+def test_a_start_cut_short_goes_above_a_timeout_setting(paste: str) -> None:
+    # "the default 60 second timeout" is the 504 entry's signature; the worker or the pod
+    # never finished starting, so no request was served
+    assert _ids(paste)[0] == START
+
+
+def test_a_request_that_times_out_keeps_the_timeout_entry() -> None:
+    paste = ("Changing the default 60 second timeout: my scoring requests still time out "
+             "before the model answers.")
+    assert _ids(paste)[0] == "http-status-code-504"
