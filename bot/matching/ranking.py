@@ -333,6 +333,21 @@ def _taken_out(order: list[EntryScore], wanted: Sequence[int], score: float, lin
                    rank=max(found.rank, score))
 
 
+def _not_the_start(lead: EntryScore, kind: str, stage: str) -> bool:
+    """A lead a paste naming a start that failed does not answer when it stands on words
+    alone (none of its own authored patterns found): a serve-stage entry (the server never
+    served) or a procedure with no specific evidence of its own (how to run or debug a
+    container is the next step, not what failed: "Torchserve docker fails to run" shares
+    `docker` and `run` with the local-debugging entry's "Is Docker running?"). A procedure
+    whose rare words are in the paste (its own error, "[Errno 98] Address already in use"
+    for the inference server) keeps its place."""
+    if lead.pattern_found:
+        return False
+    if kind == KIND_PROCEDURE:
+        return lead.specific < SPECIFIC_EVIDENCE
+    return stage == "serve"
+
+
 def by_stated_start_failure(ranked: list[EntryScore], kinds: Sequence[str],
                              stages: Sequence[str], stated: StatedStart) -> list[EntryScore]:
     """`ranked` with the start stage's symptom entry (what a server that never came up looks
@@ -345,7 +360,9 @@ def by_stated_start_failure(ranked: list[EntryScore], kinds: Sequence[str],
       stage on words alone (none of its own authored patterns found: "Booting worker with
       pid" read as the 504's `WORKER TIMEOUT (pid:42)`), the server never served: the symptom
       entry goes first and the serve entries are what the failed start looks like to a caller
-      (explained), as by_failed_start for a server's own words.
+      (explained), as by_failed_start for a server's own words. The same over a procedure
+      first on shared words only (_not_the_start), which is then explained too: how to run
+      a container locally is the next step, not what failed.
     - Otherwise it is listed among the first STATED_START_PLACE + 1 entries, below the entries
       the paste's own evidence put there, never above them: the statement names the stage,
       not the cause.
@@ -357,8 +374,8 @@ def by_stated_start_failure(ranked: list[EntryScore], kinds: Sequence[str],
                 if stage == "start" and kind == KIND_SYMPTOM]
     if not symptoms:
         return ranked
-    first = stated.named and bool(ranked) and stages[ranked[0].entry] == "serve" \
-        and not ranked[0].pattern_found
+    first = stated.named and bool(ranked) and _not_the_start(
+        ranked[0], kinds[ranked[0].entry], stages[ranked[0].entry])
     place = 0 if first else min(STATED_START_PLACE, len(ranked))
     if any(item.entry in symptoms for item in ranked[:place + 1]):
         return ranked
@@ -369,8 +386,8 @@ def by_stated_start_failure(ranked: list[EntryScore], kinds: Sequence[str],
         [STATED_START_SCORE] + [item.score for item in order[:place]])
     listed = _taken_out(order, symptoms, score, stated.line, STATED_START_SOURCE)
     if first:
-        order = [replace(item, explained=True) if stages[item.entry] == "serve" else item
-                 for item in order]
+        order = [replace(item, explained=True) if stages[item.entry] == "serve"
+                 or kinds[item.entry] == KIND_PROCEDURE else item for item in order]
     return [*order[:place], listed, *order[place:]]
 
 

@@ -210,7 +210,7 @@ _STATED_START_FAILED = re.compile(
     # boot", "unable to initialize"; not "fails to run predict" (a request that failed)
     # (read in lower case; each alternative begins at a letter listed in the look-ahead, which
     # lets the engine skip most positions of a log at one character test)
-    r"(?:(?<![a-z])(?=[fucdwnehs])|(?=[시기실구서컨파엔부로초启啟无無起]))(?:"
+    r"(?:(?<![a-z])(?=[fucdwnehskrtb])|(?=[시기실구서컨파엔부로초다启啟无無起]))(?:"
     r"\b(fail(s|ed|ing)?|unable|can ?not|can.t|couldn.t|could not|won.t|doesn.t|does not"
     r"|didn.t|did not|never)( to)? (start|run(?! (the |a |an )?(predict|inferenc|infer|request"
     r"|quer|scor|batch|generat|job|task|test|command|script|code|notebook|training|train))"
@@ -224,6 +224,18 @@ _STATED_START_FAILED = re.compile(
     r"|\b(crash(es|ed|ing)?|dies|died|exits?|exited|fails?|failed|failing|hangs?|stuck)\b"
     r"[^.\n]{0,20}\b(on|at|during|after|while|when) (the )?(start[- ]?up|startup|starting"
     r"|launch(ing)?|boot(ing)?|initiali[sz](ation|ing)|loading)\b"
+    # a start cut short: the worker, pod or process killed, restarted or timed out before
+    # the model finished loading ("kills my worker before the models are fully loaded",
+    # "restarts the pod before the model can download"), or a loop of starts ("an infinite
+    # startup loop"); a request that times out before an answer is not one
+    r"|\b(kill(s|ed|ing)?|restart(s|ed|ing)?|reboot(s|ed|ing)?|time[sd]? out|timing out)\b"
+    r"[^.\n]{0,60}\bbefore\b[^.\n]{0,40}\b(load(s|ed|ing)?|download(s|ed|ing)?"
+    r"|start(s|ed)?( up)?|boot(s|ed)?|ready)\b"
+    r"|\b(start[- ]?up|boot) loop\b"
+    # ... and told the other way round: the time it takes to load, then the kill ("takes a
+    # while to load, so the worker gets killed", "30 s for workers to start up, killing them")
+    r"|\bto (load|start( up)?|boot|download)\b[^.\n]{0,60}\b(kill(s|ed|ing)?"
+    r"|restart(s|ed|ing)?|reboot(s|ed|ing)?)\b"
     # Korean: 시작/기동/실행/구동 that fails or does not happen ("서버가 시작이 안 돼요",
     # "컨테이너가 시작되지 않아요"), a server that will not come up ("모델 서버가 안 떠요")
     r"|(시작|기동|실행|구동)\s*(이|을|가|도)?\s*(안\s*(돼|되|됩)|못|실패|되지\s*않|하지\s*않)"
@@ -232,6 +244,10 @@ _STATED_START_FAILED = re.compile(
     # 죽어요", "초기화 중 오류")
     r"|(시작|부팅|기동|로딩|로드|초기화)\s*(중에?|하다가|하는\s*중에?|할\s*때)\s*"
     r"(멈|죽|종료|실패|에러|오류|크래시|계속\s*(재시작|멈|죽))"
+    # ... and a start cut short ("모델 로딩이 끝나기 전에 워커가 죽어요", "다운로드가 끝나기
+    # 전에 파드가 재시작돼요")
+    r"|(로딩|로드|다운로드|시작|기동|부팅)\s*(이|가)?\s*(끝나기|완료되기|마치기|다\s*되기)\s*전에"
+    r"[^.\n]{0,30}(죽|종료|재시작|재부팅|타임아웃)"
     # Chinese: 启动 (start) that fails, errs or hangs
     r"|(启动|啟動)\s*(失败|失敗|报错|報錯|不了|异常|異常|时卡住|時卡住)|无法启动|無法啟動|起不来)")
 # Something that serves and crashes or keeps dying ("the pod keeps crashing", "the ollama server
