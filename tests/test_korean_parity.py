@@ -44,6 +44,22 @@ TWINS = [
     ("배포 후에 엔드포인트가 계속 재시작돼요. 메모리 문제인지 모르겠어요",
      "After deploying, the endpoint keeps restarting. I don't know if it's a memory problem",
      "service-launch-fails", "unknown"),
+    # korean21: round 17's STILL_APART, the Korean less sure. Its grammar is read in English
+    # too ("후에" after, "-자마자" right after), the precedents and the context model read its
+    # listed words as their English, and the prose search counts each word once.
+    ("컨테이너가 배포 후에 계속 재시작돼요", "the container keeps restarting after the deployment",
+     "service-launch-fails", "likely"),
+    ("모델 서버가 시작하자마자 죽어요", "the model server crashes right after it starts",
+     "service-launch-fails", "likely"),
+    ("파드가 자꾸 죽는데 메모리 문제일까요?",
+     "the pod keeps crashing, could it be a memory problem?", "service-launch-fails", "likely"),
+    # korean21: round 17's Korean-only wordings, the Korean surer: "메모리 부족" now reads as
+    # "out of memory" and "-면" as "when" in both directions.
+    ("파드가 메모리 부족으로 죽어요", "the pod crashes because it runs out of memory",
+     "vm-out-of-memory", "likely"),
+    ("엔드포인트를 호출하면 응답이 없다가 타임아웃이 나요",
+     "calling the endpoint gets no response and then a timeout", "http-status-code-504",
+     "unknown"),
 ]
 
 
@@ -72,32 +88,9 @@ KB_WORDED_IN_KOREAN_ONLY = [
      "how do I connect a debugger to the deployed container?"),
     ("배포 전에 로컬에서 score.py를 테스트하고 싶어요",
      "I want to test score.py locally before deploying"),
-    # korean20: the Korean signature "컨테이너가 메모리 부족으로 종료" and pattern (메모리 ...
-    # 부족 ... 죽) make it sure; "엔드포인트 호출이 1분쯤 지나면 타임아웃이 나요" makes it
-    # "probably"; "온라인 엔드포인트 배포 로그는 어디서 보나요" answers the question.
-    ("파드가 메모리 부족으로 죽어요", "the pod crashes because it runs out of memory"),
-    ("엔드포인트를 호출하면 응답이 없다가 타임아웃이 나요",
-     "calling the endpoint gets no response and then a timeout"),
+    # korean20: "온라인 엔드포인트 배포 로그는 어디서 보나요" answers the question.
     ("배포 로그는 어디서 볼 수 있나요?", "where can I see the deployment logs?"),
 ]
-
-
-# korean20: where the Korean paste is LESS sure than its twin. Its Korean words keep their own
-# weights (so the knowledge base's Korean signatures match themselves) and meet only part of a
-# Korean signature ("재시작돼요" is not the signature's "재시작되고"); korean19 read them as
-# their English words only and these pairs agreed. Strict: the day they agree, they move up.
-STILL_APART = [
-    ("컨테이너가 배포 후에 계속 재시작돼요", "the container keeps restarting after the deployment"),
-    ("모델 서버가 시작하자마자 죽어요", "the model server crashes right after it starts"),
-    ("파드가 자꾸 죽는데 메모리 문제일까요?",
-     "the pod keeps crashing, could it be a memory problem?"),
-]
-
-
-@pytest.mark.xfail(strict=True, reason="a Korean description less sure than its English twin")
-@pytest.mark.parametrize(("korean", "english"), STILL_APART)
-def test_a_korean_description_still_apart_from_its_twin(korean: str, english: str) -> None:
-    assert _first(korean) == _first(english)
 
 
 @pytest.mark.xfail(strict=True, reason="a Korean-only wording in the knowledge base")

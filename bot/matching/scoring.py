@@ -43,7 +43,7 @@ from bot.matching.index import (
     signature_forms,
     word_form,
 )
-from bot.matching.korean import english_words, gloss, in_english
+from bot.matching.korean import english_words_in, gloss, in_english
 from bot.matching.negation import all_denied, denied, names_a_kill, runtime_denies_137
 
 MAX_CANDIDATES = 24  # signatures compared in full per paste
@@ -145,7 +145,8 @@ def prepare(extracted: Extracted) -> PreparedPaste:
     forms = tuple(signature_forms(body) for body in bodies)
     # A Korean word's English too (korean_words.py): "컨테이너가 재시작돼요" meets the English
     # signatures that "the container restarts" meets, besides the entries' Korean ones.
-    line_words = tuple(frozenset(found) | english_words(found) for _, found in forms)
+    line_words = tuple(frozenset(found) | english_words_in(body)
+                       for body, (_, found) in zip(bodies, forms, strict=True))
     windows = tuple(line_words[i] | line_words[i + 1] for i in range(len(lines) - 1))
     has_errors = any(signal > 0 for signal in extracted.signals)
     has_causes = any(extracted.causes)
