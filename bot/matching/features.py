@@ -61,8 +61,10 @@ _MISSING_MODULE = re.compile(r"\b(ModuleNotFoundError|ImportError): No module na
 _AZURE = re.compile(r"(?i)\b(azure|azureml|aml|aks|aci|webservice|azmlinfsrv|"
                     r"inference\.ml|ml\.azure|az ml|online[ -]?endpoint|online[ -]?deployment|"
                     r"managed ?online|AciWebservice|AksWebservice|InferenceConfig)"
-                    # The same product in Korean: 온라인 엔드포인트, 온라인 배포, 관리형 온라인.
-                    r"|온라인\s?(엔드포인트|배포)|관리형\s?온라인")
+                    # The same product in Korean: 온라인 엔드포인트, 온라인 배포, 관리형 온라인,
+                    # and the SDK's webservice written as one Korean word (웹서비스; "웹
+                    # 서비스" with its space is any web service, as "web service" is).
+                    r"|온라인\s?(엔드포인트|배포)|관리형\s?온라인|웹서비스")
 MAX_CONTEXT_CHARS = 200_000  # as extraction.MAX_CHARS: one linear regex over what is kept
 # The deciding line is about a pod's init container (`Init:CrashLoopBackOff`, KServe's storage
 # initializer downloading the model), not the serving container: the server never started, and

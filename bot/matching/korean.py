@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterable
 
 from bot.matching.korean_words import SETTING_STEMS, is_hangul, korean_stem, read
-from bot.matching.tokens import words
+from bot.matching.tokens import stem, words
 
 _HANGUL_WORD = re.compile(r"[\uac00-\ud7a3]+")
 MAX_CHARS = 20_000  # as context.MAX_CHARS: the setting shows early
@@ -55,8 +55,8 @@ def english_words(found: Iterable[str]) -> frozenset[str]:
     """The English word forms (tokens.words, stemmed) of the listed Korean words among `found`
     (a paste's words, each read alone): what its English twin would hold ("재시작돼요" ->
     "restart"), so the paste meets the English signatures too, besides the Korean ones."""
-    return frozenset(form for word in found if is_hangul(word)
-                     for form in words(read([word])[0]))
+    return _inflected([form for word in found if is_hangul(word)
+                       for form in words(read([word])[0])])
 
 
 def _readings(text: str) -> list[tuple[int, int, str]]:
@@ -84,7 +84,16 @@ def english_words_in(text: str) -> frozenset[str]:
     own words."""
     if not _HANGUL_WORD.search(text):
         return frozenset()
-    return frozenset(words(" ".join(english for _, _, english in _readings(text))))
+    return _inflected(words(" ".join(english for _, _, english in _readings(text))))
+
+
+def _inflected(forms: list[str]) -> frozenset[str]:
+    """`forms` and, for a word ending in "e", the stem its inflections share (tokens.stem:
+    "deleting", "deleted" and "deletes" are "delet", "updating" is "updat", "images" is
+    "imag", while "delete" stays itself): a Korean verb is read as the bare English verb
+    ("삭제했더니" -> "delete"), and its English twin says it inflected."""
+    return frozenset([*forms, *(stem(form + "d") for form in forms
+                                if form.endswith("e") and len(form) >= 5 and form.isalpha())])
 
 
 def in_english(text: str) -> str:

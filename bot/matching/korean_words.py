@@ -62,8 +62,9 @@ STEMS: dict[str, str] = {
     "늦": "slow",  # 늦어요, 늦게: "slow to answer"
     "불가": "unavailable",  # 서비스 불가, 사용 불가: 503's "Service Unavailable"
     "과부하": "overloaded",
-    "몰리": "load",  # 요청이 몰리면: "under load"
-    "몰려": "load",
+    "몰리": "under load",  # 요청이 몰리면: "requests under load"
+    "몰려": "under load",
+    "부하": "load",
     "없": "no",  # 응답이 없어요, 로그가 없다가: "no response", "no logs"
     "않": "not",  # 뜨지 않아요, 되지 않고: "does not come up"
     "원인": "cause",
@@ -190,12 +191,12 @@ ENDINGS: dict[str, str] = {
 _ENDINGS_BY_LENGTH = sorted(ENDINGS, key=len, reverse=True)
 # Two words that say one thing their English twin says in other words ("메모리 부족" is "out
 # of memory", not a lack of something; "시간 초과" is a timeout): the pair's stems -> English.
+# Not "리소스 부족": a person's "the nodes lack resources" is not the scheduler's printed
+# "Insufficient resources" (its pattern makes a paste sure), in Korean as in English.
 PAIRS: dict[tuple[str, str], str] = {
     ("메모리", "부족"): "out of memory",
     ("램", "부족"): "out of memory",
     ("메모리", "초과"): "memory limit exceeded",
-    ("리소스", "부족"): "insufficient resources",
-    ("자원", "부족"): "insufficient resources",
     ("시간", "초과"): "timeout",
     ("잘못", "게이트웨이"): "bad gateway",  # 잘못된 게이트웨이: a browser's Korean 502
     ("서비스", "불가"): "service unavailable",
