@@ -65,13 +65,16 @@ TWINS = [
      "service-launch-fails", "likely"),
     ("파드가 자꾸 죽는데 메모리 문제일까요?",
      "the pod keeps crashing, could it be a memory problem?", "service-launch-fails", "likely"),
-    # korean21: round 17's Korean-only wordings, the Korean surer: "메모리 부족" now reads as
-    # "out of memory" and "-면" as "when" in both directions.
+    # korean21: round 17's Korean-only wording, the Korean surer: "메모리 부족" now reads as
+    # "out of memory", which its English twin says.
     ("파드가 메모리 부족으로 죽어요", "the pod crashes because it runs out of memory",
      "vm-out-of-memory", "likely"),
-    ("엔드포인트를 호출하면 응답이 없다가 타임아웃이 나요",
-     "calling the endpoint gets no response and then a timeout", "http-status-code-504",
-     "unknown"),
+    # korean21: the Korean was sure, its twin "probably"; a Korean word and its English
+    # reading now count once in the entry's words found (features._word_overlap). The Korean
+    # is at p .90 by the full model, near the sure threshold (.89): the own-evidence rule
+    # keeps it "probably" today.
+    ("배포할 때 이미지 빌드가 실패해요", "the image build fails when I deploy",
+     "image-build-fails", "likely"),
 ]
 
 
@@ -161,11 +164,10 @@ def test_a_korean_description_still_apart_from_its_twin(korean: str, english: st
 
 
 # Where the knowledge base itself holds a Korean wording with no English twin, the Korean
-# paste is still surer: an authored Korean pattern (이미지 ... 빌드 ... 실패; 요청 ... 503) or a
+# paste is still surer: an authored Korean pattern (요청 ... 503) or a
 # Korean signature that says the paste nearly word for word. That is the entries' text, not
 # how words weigh; strict, so the day the twins agree this table moves up to TWINS.
 KB_WORDED_IN_KOREAN_ONLY = [
-    ("배포할 때 이미지 빌드가 실패해요", "the image build fails when I deploy"),
     ("엔드포인트에 요청을 보내면 503 에러가 나요",
      "sending a request to the endpoint returns a 503 error"),
     ("추론 요청이 오래 걸리다가 504가 떠요",
@@ -174,7 +176,11 @@ KB_WORDED_IN_KOREAN_ONLY = [
      "how do I connect a debugger to the deployed container?"),
     ("배포 전에 로컬에서 score.py를 테스트하고 싶어요",
      "I want to test score.py locally before deploying"),
-    # korean20: "온라인 엔드포인트 배포 로그는 어디서 보나요" answers the question.
+    # korean20: "엔드포인트 호출이 1분쯤 지나면 타임아웃이 나요" makes it "probably" (korean21:
+    # both unknown before the refit, the Korean at p .30 and the English at .12; the refit put
+    # the Korean at .40), "온라인 엔드포인트 배포 로그는 어디서 보나요" answers the question.
+    ("엔드포인트를 호출하면 응답이 없다가 타임아웃이 나요",
+     "calling the endpoint gets no response and then a timeout"),
     ("배포 로그는 어디서 볼 수 있나요?", "where can I see the deployment logs?"),
     # korean21: Korean signatures said nearly word for word ("엔드포인트 컨테이너 로그 보는
     # 방법", "배포 전에 내 PC에서 azmlinfsrv로 score.py를 실행해 보는 방법", "배포는 성공했는데

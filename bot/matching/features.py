@@ -30,7 +30,8 @@ from bot.matching.confidence import (
 from bot.matching.error_lines import line_body
 from bot.matching.extraction import Extracted
 from bot.matching.index import KnowledgeIndex
-from bot.matching.korean import glossed_terms
+from bot.matching.korean import english_words, glossed_terms
+from bot.matching.korean_words import is_hangul
 from bot.matching.negation import runtime_denies_137
 from bot.matching.precedents import NONE_LABEL, Verdict
 from bot.matching.scope import (
@@ -393,7 +394,16 @@ def with_precedent_columns(rows: list[list[float]], ranked: Sequence[EntryScore]
 def _word_overlap(index: KnowledgeIndex, entry: int, paste: PreparedPaste) -> tuple[float, float]:
     """(information of the entry's words found in the paste, its share of the entry's total)."""
     weights = index.entry_words[entry]
-    found = sum(max(0.0, weights[word] - INFO_FLOOR) for word in sorted(paste.all_words)
-                if word in weights)
+
+    def information(word: str) -> float:
+        return max(0.0, weights[word] - INFO_FLOOR) if word in weights else 0.0
+
+    found = sum(information(word) for word in sorted(paste.all_words) if word in weights)
+    # A listed Korean word and the English words it reads as (scoring.prepare holds both) are
+    # one word of the paste: it counts as the better of the two, not as both (korean21; as
+    # the prose search). Its English twin had only the English word to count.
+    found -= sum(min(information(word), max(map(information, english), default=0.0))
+                 for word in sorted(paste.all_words) if word in weights and is_hangul(word)
+                 for english in (english_words([word]),) if english)
     total = index.entry_information[entry]
     return found, (found / total if total else 0.0)
