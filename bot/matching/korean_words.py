@@ -14,6 +14,12 @@ function words, and 21 of the knowledge base's own Korean signatures then failed
 Only content words with one everyday meaning in a deployment chat (loanwords and Sino-Korean
 terms, plus a few verbs). A Korean word counts when it starts with a listed stem, so its
 particle or verb ending does not matter. No imports: korean.py reads this module.
+
+korean21: a line is read in order with its grammar (read): the endings and short words that
+English says in words of its own ("-자마자" right after, "후에" after, "-인지" if), a word split
+by a space or two typed without one, and pairs of words that say one thing ("메모리 부족" out of
+memory). The learned parts read these English words too (precedents, the context model), and
+the prose search and the entry overlap count a Korean word and its English once.
 """
 
 from __future__ import annotations
