@@ -61,17 +61,21 @@ def test_a_guessed_cause_is_listed_but_never_probably(paste: str, listed: str) -
 # also holds "restart" for "재시작", so the stated restart lists the crash at start-up first, as
 # in English ("After deploying, the endpoint keeps restarting. I don't know if it's a node
 # problem"); it may be "probably" that, as its English twin may, and the guessed cause never is.
+# korean21: the node question lists what its English twin lists ("...I don't know if it's a
+# node problem": the crash at start-up first, no memory entry among the three), now that "-인지
+# 모르겠어요" reads "if ... don't know"; its guessed cause is left to the twin (None).
 @pytest.mark.parametrize(("paste", "guessed"), [
-    ("배포 후에 엔드포인트가 계속 재시작돼요. 노드 문제인지 모르겠어요", "vm-out-of-memory"),
+    ("배포 후에 엔드포인트가 계속 재시작돼요. 노드 문제인지 모르겠어요", None),
     ("배포 후에 엔드포인트가 계속 재시작돼요. 메모리 문제인지 모르겠어요", "vm-out-of-memory"),
     ("The endpoint keeps restarting after deploy. Could this be OOM?", "vm-out-of-memory"),
 ])
-def test_a_stated_restart_comes_before_the_guessed_cause(paste: str, guessed: str) -> None:
+def test_a_stated_restart_comes_before_the_guessed_cause(paste: str, guessed: str | None
+                                                         ) -> None:
     result = _match(paste)
     assert result.answer is None
     assert result.likely is None or result.likely.entry_id == "service-launch-fails"
     listed = [match.entry_id for match in result.matches]
-    assert listed[0] == "service-launch-fails" and guessed in listed
+    assert listed[0] == "service-launch-fails" and (guessed is None or guessed in listed)
 
 
 # A failure the paste states, with only its reason hedged: the same entry, shown as before.

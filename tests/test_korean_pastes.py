@@ -121,7 +121,10 @@ VAGUE = [
     "메모리 문제인지 모르겠어요.",
     "배포가 잘 안 되는 것 같아요. 도와주세요.",
     "OOM 때문인가요?",
-    "파드가 자꾸 죽는데 메모리 문제일까요?",
+    # (korean21: "파드가 자꾸 죽는데 메모리 문제일까요?" left this list: it states a crash
+    # ("죽는데") and hedges only the memory, and its English twin "the pod keeps crashing,
+    # could it be a memory problem?" is "probably" the crash at start-up; the two agree now,
+    # tests/test_korean_parity.py. The hedged memory is still never the answer.)
     "배포가 느려요. 원인이 뭘까요?",
     "엔드포인트 응답이 가끔 늦어요.",
     "OOMKilled가 뭔가요?",

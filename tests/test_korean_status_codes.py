@@ -16,9 +16,21 @@ from bot.matching.matcher import default_matcher
 @pytest.mark.parametrize("text", [
     "요청을 보내면 502 에러가 나요", "scoring_uri로 요청을 보내면 502가 떠요",
     "에러 코드 502", "502 오류 발생", "엔드포인트가 502를 반환해요",
+    # korean21: the reason phrase in Korean words
+    "502 배드 게이트웨이가 나요", "502 잘못된 게이트웨이", "엔드포인트가 502 게이트웨이 에러",
 ])
 def test_a_status_code_in_korean_context_is_kept(text: str) -> None:
     assert "502" in word_form(text)
+
+
+@pytest.mark.parametrize(("text", "code"), [
+    ("웹서비스 삭제하다가 409 충돌이 났어요", "409"),
+    ("요청하면 503 서비스 불가가 떠요", "503"),
+    ("호출이 오래 걸리면 504 게이트웨이 시간 초과", "504"),
+    ("1분 지나면 504 타임아웃", "504"),
+])
+def test_a_status_code_with_its_korean_reason_phrase_is_kept(text: str, code: str) -> None:
+    assert code in word_form(text)
 
 
 @pytest.mark.parametrize("text", ["502개 요청을 보냈어요", "502건 처리", "502번 줄"])

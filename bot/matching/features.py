@@ -31,7 +31,8 @@ from bot.matching.elsewhere import other_setting
 from bot.matching.error_lines import line_body
 from bot.matching.extraction import Extracted
 from bot.matching.index import KnowledgeIndex
-from bot.matching.korean import glossed_terms
+from bot.matching.korean import english_words, glossed_terms
+from bot.matching.korean_words import is_hangul
 from bot.matching.negation import runtime_denies_137
 from bot.matching.precedents import NONE_LABEL, Verdict
 from bot.matching.scope import (
@@ -62,8 +63,10 @@ _MISSING_MODULE = re.compile(r"\b(ModuleNotFoundError|ImportError): No module na
 _AZURE = re.compile(r"(?i)\b(azure|azureml|aml|aks|aci|webservice|azmlinfsrv|"
                     r"inference\.ml|ml\.azure|az ml|online[ -]?endpoint|online[ -]?deployment|"
                     r"managed ?online|AciWebservice|AksWebservice|InferenceConfig)"
-                    # The same product in Korean: 온라인 엔드포인트, 온라인 배포, 관리형 온라인.
-                    r"|온라인\s?(엔드포인트|배포)|관리형\s?온라인")
+                    # The same product in Korean: 온라인 엔드포인트, 온라인 배포, 관리형 온라인,
+                    # and the SDK's webservice written as one Korean word (웹서비스; "웹
+                    # 서비스" with its space is any web service, as "web service" is).
+                    r"|온라인\s?(엔드포인트|배포)|관리형\s?온라인|웹서비스")
 MAX_CONTEXT_CHARS = 200_000  # as extraction.MAX_CHARS: one linear regex over what is kept
 # The deciding line is about a pod's init container (`Init:CrashLoopBackOff`, KServe's storage
 # initializer downloading the model), not the serving container: the server never started, and
@@ -395,7 +398,16 @@ def with_precedent_columns(rows: list[list[float]], ranked: Sequence[EntryScore]
 def _word_overlap(index: KnowledgeIndex, entry: int, paste: PreparedPaste) -> tuple[float, float]:
     """(information of the entry's words found in the paste, its share of the entry's total)."""
     weights = index.entry_words[entry]
-    found = sum(max(0.0, weights[word] - INFO_FLOOR) for word in sorted(paste.all_words)
-                if word in weights)
+
+    def information(word: str) -> float:
+        return max(0.0, weights[word] - INFO_FLOOR) if word in weights else 0.0
+
+    found = sum(information(word) for word in sorted(paste.all_words) if word in weights)
+    # A listed Korean word and the English words it reads as (scoring.prepare holds both) are
+    # one word of the paste: it counts as the better of the two, not as both (korean21; as
+    # the prose search). Its English twin had only the English word to count.
+    found -= sum(min(information(word), max(map(information, english), default=0.0))
+                 for word in sorted(paste.all_words) if word in weights and is_hangul(word)
+                 for english in (english_words([word]),) if english)
     total = index.entry_information[entry]
     return found, (found / total if total else 0.0)

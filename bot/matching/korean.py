@@ -19,8 +19,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from bot.matching.korean_words import SETTING_STEMS, english_of, is_hangul, korean_stem
-from bot.matching.tokens import words
+from bot.matching.korean_words import SETTING_STEMS, is_hangul, korean_stem, read
+from bot.matching.tokens import stem, words
 
 _HANGUL_WORD = re.compile(r"[\uac00-\ud7a3]+")
 MAX_CHARS = 20_000  # as context.MAX_CHARS: the setting shows early
@@ -53,18 +53,67 @@ def gloss(paste_words: Iterable[str]) -> frozenset[str]:
 
 def english_words(found: Iterable[str]) -> frozenset[str]:
     """The English word forms (tokens.words, stemmed) of the listed Korean words among `found`
-    (a paste's words): what its English twin would hold ("재시작돼요" -> "restart"), so the
-    paste meets the English signatures too (scoring.prepare), besides the Korean ones."""
-    return frozenset(form for word in found if is_hangul(word)
-                     for english in (english_of(word),) if english for form in words(english))
+    (a paste's words, each read alone): what its English twin would hold ("재시작돼요" ->
+    "restart"), so the paste meets the English signatures too, besides the Korean ones."""
+    return _inflected([form for word in found if is_hangul(word)
+                       for form in words(read([word])[0])])
+
+
+def _readings(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, English) of each Korean word of `text`, read with its neighbours
+    (korean_words.read: a word split by a space, two words that say one thing) where only
+    spaces part them."""
+    found = list(_HANGUL_WORD.finditer(text))
+    readings: list[tuple[int, int, str]] = []
+    run: list[re.Match[str]] = []
+    for number, word in enumerate(found):
+        run.append(word)
+        following = found[number + 1] if number + 1 < len(found) else None
+        if following is None or not text[word.end():following.start()].isspace():
+            readings += [(part.start(), part.end(), english)
+                         for part, english in zip(run, read([part.group() for part in run]),
+                                                  strict=True)]
+            run = []
+    return readings
+
+
+def english_words_in(text: str) -> frozenset[str]:
+    """The English word forms (tokens.words, stemmed) the Korean words of `text` say, read in
+    order (_readings): "메모리 부족으로" holds "out" and "memory" as "out of memory" does,
+    "시작하자마자" "start", "right" and "after". What scoring.prepare adds to a Korean line's
+    own words."""
+    if not _HANGUL_WORD.search(text):
+        return frozenset()
+    return _inflected(words(" ".join(english for _, _, english in _readings(text))))
+
+
+def _inflected(forms: list[str]) -> frozenset[str]:
+    """`forms` and, for a word ending in "e", the stem its inflections share (tokens.stem:
+    "deleting", "deleted" and "deletes" are "delet", "updating" is "updat", "images" is
+    "imag", while "delete" stays itself): a Korean verb is read as the bare English verb
+    ("삭제했더니" -> "delete"), and its English twin says it inflected."""
+    return frozenset([*forms, *(stem(form + "d") for form in forms
+                                if form.endswith("e") and len(form) >= 5 and form.isalpha())])
 
 
 def in_english(text: str) -> str:
-    """`text` with each listed Korean word as its English word and the other Korean words left
-    out ("파드가 자꾸 재시작돼요" -> "pod keeps restart"): the line a Korean paste's shape is
+    """`text` with each Korean word read in English and the other Korean words left out
+    ("파드가 자꾸 재시작돼요" -> "pod keeps restart"): the line a Korean paste's shape is
     compared in against the English signatures (scoring._signature_evidence), where Korean
     letters share no characters with them and a Korean line is half as long as its English
     twin."""
     if not _HANGUL_WORD.search(text):
         return text
-    return _HANGUL_WORD.sub(lambda found: english_of(found.group()) or "", text)
+    parts, at = [], 0
+    for start, end, english in _readings(text):
+        parts += [text[at:start], english]
+        at = end
+    return "".join([*parts, text[at:]])
+
+
+def english_reading(text: str) -> str:
+    """The English reading (in_english) of the head of `text` that the setting shows in (as
+    context.MAX_CHARS), "" when it holds no Hangul: what the context model reads of a Korean
+    paste besides its own English words."""
+    head = text[:MAX_CHARS]
+    return in_english(head) if _HANGUL_WORD.search(head) else ""

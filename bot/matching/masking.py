@@ -39,8 +39,11 @@ _STATUS_VERB_BEFORE = re.compile(
 _COUNTED_AFTER = re.compile(r"\s*[a-z]+s\b")
 # Korean says the status word after the code and joins a particle to it: `502 에러`, `502가 떠요`,
 # `504 오류가 나요`, `503을 반환`. A count takes a counter word instead (`500개`, `502건`, `503번`).
+# The reason phrase said in Korean is a status word as the English one is (korean21): `409
+# 충돌` (Conflict), `502 배드 게이트웨이`, `504 게이트웨이 시간 초과`, `503 서비스 불가`.
 _KO_STATUS_AFTER = re.compile(
-    r"(?:가|이|를|을|로|으로|은|는)?\s*(?:에러|오류|응답|떠|뜨|뜸|뜹|나요|나와|났|납니|발생|반환|리턴)")
+    r"(?:가|이|를|을|로|으로|은|는)?\s*(?:에러|오류|응답|떠|뜨|뜸|뜹|나요|나와|났|납니|발생|반환|리턴|"
+    r"충돌|배드|잘못된\s?게이트웨이|게이트웨이|타임\s?아웃|시간\s?초과|서비스\s?불가|과부하)")
 _KO_STATUS_BEFORE = re.compile(r"(?:에러|오류|응답|상태\s*코드|코드)\s*[:：]?\s*$")
 # A line that is nothing but a code, as people type it to the bot: `/troubleshoot 504`.
 _ONLY_A_CODE = re.compile(r"(?i)\s*(?:http\s*)?[45]\d\d\s*(?:error|에러|오류)?\s*[.!?]*\s*")

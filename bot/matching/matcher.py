@@ -48,6 +48,7 @@ from bot.matching.features import (
 from bot.matching.fingerprint import fingerprint
 from bot.matching.hedges import stated_text
 from bot.matching.index import build_index
+from bot.matching.korean import english_reading
 from bot.matching.masking import only_a_code
 from bot.matching.precedents import (
     EMPTY_VERDICT,
@@ -196,7 +197,11 @@ class Matcher:
         said_start = stated_start(text, paste.lines)
         ranked = self._listed_by_stage(ranked, failed, said_start)
         plain = text if isinstance(text, str) else ""
-        terms = paste_terms(plain)
+        # A Korean paste's setting in English words too (korean.english_reading): the context
+        # model learned its terms from English pastes, and a Korean description held none of
+        # them, so it got the model's prior ("파드가 자꾸 죽어요" as unsure of its setting as
+        # an empty paste) where its English twin got the twin's words (korean21).
+        terms = paste_terms(plain) | paste_terms(english_reading(plain))
         context_none = 1.0 - float(self.context.answerable([terms])[0]) \
             if self.context is not None else math.nan
         shape = paste_shape(plain, extracted, paste, context_none, reported, terms)

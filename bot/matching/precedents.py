@@ -33,6 +33,7 @@ from pathlib import Path
 import numpy as np
 
 from bot.matching.error_lines import is_error_line
+from bot.matching.korean_words import english_of, is_hangul
 from bot.matching.scoring import PreparedPaste
 from bot.matching.trained_files import file_object, read_trained_file
 from bot.paths import project_folder
@@ -63,10 +64,16 @@ class PrecedentFileError(ValueError):
 
 
 def paste_words(paste: PreparedPaste) -> Counter[str]:
-    """How many of the paste's key lines use each word (the term counts of its vector)."""
+    """How many of the paste's key lines use each word (the term counts of its vector).
+
+    A listed Korean word counts as its English word only (korean_words.english_of; the line
+    holds both, scoring.prepare): the labelled pastes are English but for a few Korean
+    openings around English logs ("배포가 계속 실패하는데 이거 뭔가요?"), so "배포" and "계속"
+    found those pastes, whatever their label, and not the English twins of a Korean
+    description."""
     counts: Counter[str] = Counter()
     for line in paste.line_words:
-        counts.update(line)
+        counts.update(word for word in line if not (is_hangul(word) and english_of(word)))
     return counts
 
 

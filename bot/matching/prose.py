@@ -19,6 +19,7 @@ from threading import Lock
 
 from bot.knowledge.model import KnowledgeBase
 from bot.matching.korean import english_words
+from bot.matching.korean_words import is_hangul
 from bot.matching.tokens import FUNCTION_WEIGHT, background_weight, words
 
 SPREAD = 30.0  # as index.SPREAD: a word's weight depends on how many entries use it
@@ -51,12 +52,22 @@ def _fixed_weight(word: str) -> float | None:
     return fixed
 
 
-def _with_english(found: list[str]) -> set[str]:
-    """The text's words and, for its listed Korean words (korean_words.py), the English words
-    they name: a Korean question meets the entries' English text as its English twin does,
-    and still meets their Korean text in its own words (korean20; korean19 replaced the Korean
-    words, so an entry's own Korean wording no longer found it)."""
-    return set(found) | english_words(found)
+def _read_words(found: list[str], known: dict[str, list[int]]) -> set[str]:
+    """The text's words, each listed Korean word (korean_words.py) read as its English word
+    where the entries' text uses that word: both languages of an entry say the same thing,
+    and its English text names it the same way in every entry where the translations vary
+    ("파드" in one entry's Korean, "컨테이너" in the next, "pod" and "container" in both
+    English texts). Read as both, a Korean word counted twice, and counted as a rare word
+    for the few entries whose translation happens to use it: "파드가 자꾸 죽는데" found the
+    entries whose Korean says 파드 before the one its English twin finds. A listed word whose
+    English no entry uses keeps its own form, as an unlisted word does (korean20: the
+    entries' own Korean wording still finds them)."""
+    read: set[str] = set()
+    for word in found:
+        english = [form for form in english_words([word]) if form in known] \
+            if is_hangul(word) else []
+        read.update(english or [word])
+    return read
 
 
 class ProseIndex:
@@ -85,7 +96,7 @@ class ProseIndex:
             if self._postings is None:
                 self._postings = self._build()
         postings = self._postings
-        text_words = _with_english(words(text))
+        text_words = _read_words(words(text), postings)
         asked = {word: self._weight[word] for word in sorted(text_words)
                  if word in postings and self._weight[word] > MIN_WEIGHT}
         # Words no entry uses still count in what the text is about (a fixed, middling weight),

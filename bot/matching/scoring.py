@@ -43,7 +43,7 @@ from bot.matching.index import (
     signature_forms,
     word_form,
 )
-from bot.matching.korean import english_words, gloss, in_english
+from bot.matching.korean import english_words_in, gloss, in_english
 from bot.matching.negation import all_denied, denied, names_a_kill, runtime_denies_137
 
 MAX_CANDIDATES = 24  # signatures compared in full per paste
@@ -93,6 +93,9 @@ class PreparedPaste:
     # Each line's fuzzy form read in English (korean.in_english), "" for a line without
     # Korean: the shape a Korean line has against the English signatures.
     english_lines: tuple[str, ...] = ()
+    # Each line's English reading as it reads (korean.in_english, not masked), "" for a line
+    # without Korean: what the entries' patterns also read of a Korean line (korean21).
+    english_reads: tuple[str, ...] = ()
 
     @cached_property
     def setting_words(self) -> frozenset[str]:
@@ -145,7 +148,8 @@ def prepare(extracted: Extracted) -> PreparedPaste:
     forms = tuple(signature_forms(body) for body in bodies)
     # A Korean word's English too (korean_words.py): "컨테이너가 재시작돼요" meets the English
     # signatures that "the container restarts" meets, besides the entries' Korean ones.
-    line_words = tuple(frozenset(found) | english_words(found) for _, found in forms)
+    line_words = tuple(frozenset(found) | english_words_in(body)
+                       for body, (_, found) in zip(bodies, forms, strict=True))
     windows = tuple(line_words[i] | line_words[i + 1] for i in range(len(lines) - 1))
     has_errors = any(signal > 0 for signal in extracted.signals)
     has_causes = any(extracted.causes)
@@ -155,12 +159,14 @@ def prepare(extracted: Extracted) -> PreparedPaste:
         for signal, cause in zip(extracted.signals, extracted.causes, strict=True)
     ) or tuple(1.0 for _ in lines)
     fuzzy_lines = tuple(fuzzy for fuzzy, _ in forms)
-    english = tuple(fuzzy_form(in_english(body)) if fuzzy and in_english(body) != body else ""
-                    for body, fuzzy in zip(bodies, fuzzy_lines, strict=True))
+    reads = tuple(reading if fuzzy and (reading := in_english(body)) != body else ""
+                  for body, fuzzy in zip(bodies, fuzzy_lines, strict=True))
+    english = tuple(fuzzy_form(reading) if reading else "" for reading in reads)
     return PreparedPaste(
         lines=lines,
         fuzzy_lines=fuzzy_lines,
         english_lines=english if any(english) else (),
+        english_reads=reads if any(reads) else (),
 
         line_words=line_words,
         window_words=line_words + windows,
@@ -370,6 +376,13 @@ def _in_window(paste: PreparedPaste, word: str, first: int, last: int) -> bool:
     return any(word in paste.line_words[line] for line in range(first, last + 1))
 
 
+def _search(regex: re.Pattern[str], text: str) -> re.Match[str] | None:
+    try:
+        return regex.search(text)
+    except (re.error, OverflowError, RecursionError):  # kb check reports it
+        return None
+
+
 def _pattern_evidence(index: KnowledgeIndex, paste: PreparedPaste):  # type: ignore[no-untyped-def]
     to_run: set[int] = set(index.unanchored_patterns)
     for word in paste.all_words:
@@ -383,7 +396,7 @@ def _pattern_evidence(index: KnowledgeIndex, paste: PreparedPaste):  # type: ign
         # lines of a log lack a pattern's words: a regex search per line, without the
         # substring searches, was most of this function's time on a log.
         holding = None if choice.needs is None else paste.lines_holding(choice.needs)
-        if holding is not None and not holding:
+        if holding is not None and not holding and not paste.english_reads:
             continue
         lines = (range(len(paste.lines)) if anchor is None
                  else sorted(w for w in paste.windows_by_word.get(anchor, ())
@@ -391,13 +404,19 @@ def _pattern_evidence(index: KnowledgeIndex, paste: PreparedPaste):  # type: ign
         for line_number in lines:
             if not paste.fuzzy_lines[line_number]:
                 continue  # a configuration line (prepare): context, never where a pattern counts
-            if holding is not None and line_number not in holding:
+            # A Korean line is also read in English (PreparedPaste.english_reads): "요청이
+            # 몰리면 서비스 불가" meets a pattern written for "under load ... unavailable" as
+            # its English twin does. Its match is shown as the whole Korean line.
+            reading = paste.english_reads[line_number] if paste.english_reads else ""
+            if holding is not None and line_number not in holding and not reading:
                 continue
             line = paste.lines[line_number]
-            try:
-                found = choice.regex.search(line)
-            except (re.error, OverflowError, RecursionError):  # kb check reports it
-                found = None
+            found = None
+            if holding is None or line_number in holding:
+                found = _search(choice.regex, line)
+            if found is None and reading:
+                line = reading
+                found = _search(choice.regex, reading)
             # "it never ran out of memory", "no OOM kill", `"OOMKilled": false`: a denied kill
             # is no evidence of one (negation.py)
             if found and names_a_kill(found.group()) and denied(
@@ -419,6 +438,8 @@ def _pattern_evidence(index: KnowledgeIndex, paste: PreparedPaste):  # type: ign
                 # /score`): enough to rank the entry, not to be sure of it.
                 strength = max(PATTERN_FLOOR, min(1.0, weight / STRONG_EVIDENCE) ** 0.5)
                 score = PATTERN_SCORE * strength * paste.line_factors[line_number]
+                span = found.span() if line is paste.lines[line_number] \
+                    else (0, len(paste.lines[line_number]))
                 yield choice.entry, Evidence(score, weight, line_number, line_number,
-                                             found.span(), choice.text, read)
+                                             span, choice.text, read)
                 break

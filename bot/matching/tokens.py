@@ -12,6 +12,8 @@ import re
 from functools import lru_cache
 from itertools import chain
 
+from bot.matching.korean_words import compound_parts
+
 _PLACEHOLDER = re.compile(r"<[a-z]+>")
 # A word: letters/digits joined by `_ - .` (identifiers, `nvidia.com`, `back-off`), or Hangul.
 _WORD = re.compile(r"[A-Za-z0-9]+(?:[_.\-][A-Za-z0-9]+)*|[\uac00-\ud7a3]+")
@@ -94,6 +96,9 @@ def _split_token(word: str) -> tuple[str, ...]:
     """The words any token gives: the whole compound and its parts, or de-particled Korean."""
     if "\uac00" <= word[0] <= "\ud7a3":
         out = [_strip_particle(word)]
+        parts = compound_parts(word)  # "메모리부족으로" is "메모리" and "부족" too
+        if parts is not None:
+            out += [parts[0], _strip_particle(parts[1])]
     else:
         lowered = word.lower()
         pieces = [piece for piece in _SEPARATOR.split(word) if piece]
