@@ -272,7 +272,8 @@ class Matcher:
         if ranked is survey.ranked:  # no candidate added: the survey's features still hold
             rows = with_precedent_columns(survey.rows, ranked, self.index, verdict,
                                           survey.shape.context_none, survey.shape.no_model,
-                                          survey.shape.develops, survey.shape.no_model_named)
+                                          survey.shape.develops, survey.shape.no_model_named,
+                                          lambda: survey.shape.build_held)
         else:
             rows = candidate_features(ranked, survey.paste, survey.extracted, self.index,
                                       survey.shape, survey.prose, verdict)
