@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 HEAD = 20_000  # what is read: a build's error is near its top or where the person pasted it
 
@@ -163,11 +164,29 @@ def built_then_failed(read: str) -> bool:
     return _BUILD_WORKED.search(read) is not None and _RUN_FAILED.search(read) is not None
 
 
-def held(text: object, lines: Sequence[str] = ()) -> bool:
-    """A build-stage first candidate of this paste is never "probably": no build failure
-    shown, a build for something other than a deployment, or a build that worked before a
-    container failed."""
+@dataclass(frozen=True)
+class BuildReading:
+    """What a paste shows of an image build (reading)."""
+
+    held: bool  # no deployment's image build shown failing: never "probably" the build
+    worked: bool  # the image was built and a container of it then failed (built_then_failed)
+
+
+NOTHING_HELD = BuildReading(False, False)
+
+
+def reading(text: object, lines: Sequence[str] = ()) -> BuildReading:
+    """What the paste shows of an image build. `held`: a build-stage first candidate of this
+    paste is never "probably" (no build failure shown, a build for something other than a
+    deployment, or a build that worked before a container failed); `worked`: the last of
+    these, where the start is the question (ranking.by_start_over_unshown_build)."""
     if not isinstance(text, str):
-        return False
+        return NOTHING_HELD
     read = _read(text, lines)
-    return not build_failure_shown(read) or other_build(read) or built_then_failed(read)
+    worked = built_then_failed(read)
+    return BuildReading(worked or not build_failure_shown(read) or other_build(read), worked)
+
+
+def held(text: object, lines: Sequence[str] = ()) -> bool:
+    """reading(text, lines).held."""
+    return reading(text, lines).held

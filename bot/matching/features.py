@@ -20,7 +20,7 @@ from functools import cached_property
 
 from bot.knowledge.model import KIND_CAUSE, KIND_PROCEDURE, KIND_SYMPTOM
 from bot.matching.asking import asks, develops, discusses, proposes, writes_about
-from bot.matching.builds import held as build_held
+from bot.matching.builds import BuildReading, reading
 from bot.matching.confidence import (
     confident_count,
     deployment_context,
@@ -225,11 +225,15 @@ class PasteShape:
     key_lines: tuple[str, ...] = field(default=(), repr=False)
 
     @cached_property
-    def build_held(self) -> bool:
-        """Round 18 (build20): a build-stage first candidate is never "probably" here
-        (builds.held: no deployment's image build shown failing). Read only when a build-stage
+    def build(self) -> BuildReading:
+        """Round 18 (build20): what the paste shows of an image build (builds.reading): when
+        `held`, a build-stage first candidate is never "probably". Read only when a build-stage
         entry is among the candidates."""
-        return build_held(self.text, self.key_lines)
+        return reading(self.text, self.key_lines)
+
+    @property
+    def build_held(self) -> bool:
+        return self.build.held
 
     @cached_property
     def other_activity(self) -> bool:
