@@ -86,16 +86,20 @@ _BUILD_WORDS = ("build", "image", "environment", "acb_step", "non-zero code", "f
 # environment a local `mlflow models serve` or a server's start creates on the user's machine
 # (not when the paste builds a serving image too: "served it with mlflow models serve, now
 # build-docker fails"), a development image built from a project's source, another product's
-# build (Service Fabric's), a Docker daemon that is not healthy.
+# build (Service Fabric's), a Docker daemon that is not healthy, and a service's internal error
+# (LABELS.md: service-side errors with no user-side cause are `none`).
 _OTHER_BUILD = re.compile(
     r"azureml-logs/|docker_env_(checker|builder)|materialized image not found"
     r"|activityfailedexception|\bamlcompute\b|\bmlflow run\b"
+    r"|\btraining (jobs?|runs?|pipelines?|scripts?)\b"
     r"|\bexperiments?\b[^.\n]{0,40}\b(run|fail)|\b(run|running) (the |an |my )?experiment"
     r"|dockerfile\.devel|\bdevel(opment)? (docker )?image|\bdev image|build(ing)? from source"
-    r"|service fabric|\bsfa\d{4}\b")
+    r"|\bbazel build\b|service fabric|\bsfa\d{4}\b"
+    r"|internalservererror|internal server error|response code: 5\d\d")
 _OTHER_WORDS = ("azureml-logs/", "docker_env_", "materialized image", "activityfailed",
-                "amlcompute", "mlflow run", "experiment", "devel", "dev image", "from source",
-                "service fabric", "sfa")
+                "amlcompute", "mlflow run", "training", "experiment", "devel", "dev image",
+                "from source", "bazel build", "service fabric", "sfa", "internal",
+                "response code: 5")
 _LOCAL_ENVIRONMENT = re.compile(
     r"\bmlflow models serve\b|creating conda environment|error to build env")
 _DAEMON_UNHEALTHY = re.compile(r"docker[^.\n]{0,20}\bnot healthy")
@@ -170,21 +174,26 @@ class BuildReading:
 
     held: bool  # no deployment's image build shown failing: never "probably" the build
     worked: bool  # the image was built and a container of it then failed (built_then_failed)
+    other: bool  # the build was for something other than a deployment (other_build)
 
 
-NOTHING_HELD = BuildReading(False, False)
+NOTHING_HELD = BuildReading(False, False, False)
 
 
-def reading(text: object, lines: Sequence[str] = ()) -> BuildReading:
+def reading(text: object, lines: Sequence[str] = (), model_named: bool = True) -> BuildReading:
     """What the paste shows of an image build. `held`: a build-stage first candidate of this
-    paste is never "probably" (no build failure shown, a build for something other than a
-    deployment, or a build that worked before a container failed); `worked`: the last of
-    these, where the start is the question (ranking.by_start_over_unshown_build)."""
+    paste is never "probably": no build failure shown, a build for something other than a
+    deployment, a build that worked before a container failed, or (`model_named` False:
+    scope.no_model_named) an image of an app that serves no model (LABELS.md: images built
+    for a non-ML app are `none`). `worked`: the image was built and a container then failed,
+    where the start is the question (ranking.by_start_over_unshown_build)."""
     if not isinstance(text, str):
         return NOTHING_HELD
     read = _read(text, lines)
     worked = built_then_failed(read)
-    return BuildReading(worked or not build_failure_shown(read) or other_build(read), worked)
+    other = other_build(read)
+    return BuildReading(worked or other or not model_named or not build_failure_shown(read),
+                        worked, other)
 
 
 def held(text: object, lines: Sequence[str] = ()) -> bool:

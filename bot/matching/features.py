@@ -229,7 +229,7 @@ class PasteShape:
         """Round 18 (build20): what the paste shows of an image build (builds.reading): when
         `held`, a build-stage first candidate is never "probably". Read only when a build-stage
         entry is among the candidates."""
-        return reading(self.text, self.key_lines)
+        return reading(self.text, self.key_lines, model_named=self.no_model_named < 0.5)
 
     @property
     def build_held(self) -> bool:

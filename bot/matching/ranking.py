@@ -385,6 +385,8 @@ def by_start_over_unshown_build(ranked: list[EntryScore], kinds: Sequence[str],
     of it then failed (`build().worked`: "Successfully built", "the build succeeds, but ...").
     The image was there; what failed is the container's start (tests/eval/LABELS.md, "cause
     before symptom": an s2i or Buildpacks image that exits at start is service-launch-fails).
+    Not for a build that was not a deployment's (`build().other`: a training run's, a local
+    environment's): its container is no deployment's either.
     The build entry stays listed below it. The same list (the very object) otherwise; `build`
     is asked only when the lead is a build (round 18, build20)."""
     if not ranked or stages[ranked[0].entry] != "build":
@@ -394,7 +396,8 @@ def by_start_over_unshown_build(ranked: list[EntryScore], kinds: Sequence[str],
     if not symptoms:
         return ranked
     reading = build()
-    if not reading.held or not (reading.worked or (stated is not None and stated.named)):
+    if not reading.held or reading.other \
+            or not (reading.worked or (stated is not None and stated.named)):
         return ranked
     order = list(ranked)
     line = stated.line if stated is not None else ranked[0].best.line
