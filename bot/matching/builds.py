@@ -121,13 +121,17 @@ _BUILD_WORKED = re.compile(
     r"|\b(could|can|was able to|managed to) (successfully )?build\b"
     r"|\bafter (building|the build)\b|\bonce it.s built\b"
     r"|\bbuil[dt] (an |the |my |a custom |a )?(docker )?image\b[^.\n]{0,60}\band (then )?"
-    r"(ran|run)\b")
+    r"(ran|run)\b"
+    # Korean: 빌드 that went well or succeeded ("이미지는 잘 빌드되고", "빌드는 성공했는데")
+    r"|(잘|문제\s*없이|정상적으로)\s*빌드|빌드(는|가)?\s*(성공|잘\s*(돼|되|됐))")
 # ... and a container that does not run: it fails to run or start, crashes, exits, restarts,
 # is not there, or its command or import is not found.
 _RUN_FAILED = re.compile(
     r"\b(fail(s|ed)? to (run|start|launch)|(does ?n.t|does not|will not|won.t|can.t) "
     r"(run|start)|crash(es|ed|ing)?|exit(s|ed)?|rebooted|restart(s|ed|ing)|no (model )?"
-    r"container|not running|command not found|importerror|modulenotfounderror)\b")
+    r"container|not running|command not found|importerror|modulenotfounderror)\b"
+    # Korean: a start or a run that fails, a container that exits, dies or restarts
+    r"|(시작|실행|기동)[^.\n]{0,10}(실패|안\s*(돼|되))|종료(돼|되|됩)|죽(어|었|습)|크래시|재시작")
 
 
 def _read(text: str, lines: Sequence[str]) -> str:
@@ -163,7 +167,7 @@ def other_build(read: str) -> bool:
 
 def built_then_failed(read: str) -> bool:
     """The paste says the image was built and a container of it does not run."""
-    if not any(word in read for word in ("buil", "succe")):
+    if not any(word in read for word in ("buil", "succe", "빌드")):
         return False
     return _BUILD_WORKED.search(read) is not None and _RUN_FAILED.search(read) is not None
 
