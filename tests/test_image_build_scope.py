@@ -71,8 +71,8 @@ AML_IMAGE_BUILD_FAILURE_KO = """관리형 온라인 엔드포인트에 모델을
 (ImageBuildFailure) Error with image build. The build log is available under the path \
 "/azureml/ImageLogs/1a2b3c/build.log"
 ERROR: No matching distribution found for scikit-learn==0.19.9"""
-V1_IMAGE_CREATION = """Image creation polling reached non-successful terminal state, current state: \
-Failed
+V1_IMAGE_CREATION = """Image creation polling reached non-successful terminal state, \
+current state: Failed
 Error response from server: StatusCode: 400 Message: Docker image build failed.
 The command '/bin/sh -c conda env update -f /var/azureml-app/conda.yaml' returned a non-zero \
 code: 1"""
