@@ -147,6 +147,10 @@ HELD_BACK_OUT_OF_THRESHOLDS = False
 # decision.may_be_likely) still counts where the likely threshold is picked, as if the rule
 # did not hold it (_likely_counted). True: left out of the band, as likely19's rule is.
 BUILD_RULE_IN_THRESHOLDS = False
+# ... and the full model does not learn the column (weight 0): the rule alone holds the
+# first candidate back, and every fold's model is the one it would be without it. True: the
+# column is a feature like request_without_model.
+BUILD_RULE_LEARNED = False
 # Learn the paste-context model (bot/matching/context.py) inside every fold. False: its feature
 # stays NaN (no evidence either way), for a before/after comparison in one process.
 USE_CONTEXT = True
@@ -359,6 +363,10 @@ def _fit(data: Sequence[Assessed]) -> Fitted:
     # what the runner-up looks like when the first is right teaches the margins.
     rows = np.vstack([a.rows for a in data if len(a.rows)])
     labels = np.concatenate([a.labels for a in data if len(a.rows)])
+    if not BUILD_RULE_LEARNED and rows.shape[1] > BUILD_NOT_SHOWN_COLUMN:
+        # A column of zeros: weight 0, so the rule decides and the model is as without it.
+        rows = rows.copy()
+        rows[:, BUILD_NOT_SHOWN_COLUMN] = 0.0
     return fit(rows, labels, signs=np.asarray(FEATURE_SIGNS))
 
 
