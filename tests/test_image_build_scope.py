@@ -159,3 +159,15 @@ def test_held_build_is_not_a_setting_to_name() -> None:
     result = default_matcher().match(TRAINING_BUILD)
     assert not result.setting_unseen
     assert result.matches[0].tier == TIER_UNKNOWN
+
+
+def test_the_full_model_does_not_learn_the_column() -> None:
+    """A rule, not a feature (crossval.BUILD_RULE_LEARNED False): the shipped model's weight on
+    the column is 0, so it is the model it would be without the rule."""
+    from bot.knowledge.crossval import BUILD_RULE_LEARNED
+    from bot.matching.decision import shipped_model
+
+    model = shipped_model()
+    assert model is not None
+    if not BUILD_RULE_LEARNED:
+        assert model.weights[FEATURE_NAMES.index("build_not_shown")] == 0.0
