@@ -36,6 +36,9 @@ Streaming log file azureml-logs/20_image_build_log.txt
 ResolvePackageNotFound:
   - python=3.5.1
 Building docker image failed with exit code: 1"""
+# The same in a person's Korean words only.
+TRAINING_BUILD_KO_WORDS = ("학습 작업을 제출하면 환경 이미지 빌드가 실패해요. "
+                           "conda 의존성 설치 단계에서 ResolvePackageNotFound가 나요.")
 # Held back: the conda environment a local `mlflow models serve` creates.
 LOCAL_SERVE = """mlflow models serve -m runs:/abc/model fails on my laptop:
 INFO mlflow.pyfunc.backend: === Creating conda environment mlflow-1234 ===
@@ -80,12 +83,17 @@ BENTO_CONTAINERIZE = """bentoml containerize iris_classifier:latest fails:
 ERROR: failed to solve: process "/bin/sh -c pip install -r requirements.txt" did not complete \
 successfully: exit code: 1"""
 
-HELD = [IMAGE_RAN_FINE, TRAINING_BUILD, TRAINING_BUILD_KO, LOCAL_SERVE, DEVEL_IMAGE]
+HELD = [IMAGE_RAN_FINE, TRAINING_BUILD, TRAINING_BUILD_KO, TRAINING_BUILD_KO_WORDS, LOCAL_SERVE,
+        DEVEL_IMAGE]
+# A deployment's build in a person's Korean words: not held (its tier is the model's).
+DEPLOYMENT_BUILD_KO_WORDS = ("온라인 엔드포인트에 배포할 때 이미지 빌드가 실패해요. "
+                             "ResolvePackageNotFound가 나요.")
 ANSWERED = [AML_IMAGE_BUILD_FAILURE, AML_IMAGE_BUILD_FAILURE_KO, V1_IMAGE_CREATION,
             BENTO_CONTAINERIZE]
 
 
-@pytest.mark.parametrize("text", [TRAINING_BUILD, TRAINING_BUILD_KO, LOCAL_SERVE, DEVEL_IMAGE])
+@pytest.mark.parametrize("text", [TRAINING_BUILD, TRAINING_BUILD_KO, TRAINING_BUILD_KO_WORDS,
+                                  LOCAL_SERVE, DEVEL_IMAGE])
 def test_a_build_that_is_not_a_deployments_is_held(text: str) -> None:
     assert reading(text) == BuildReading(held=True, worked=False, other=True)
 
@@ -107,6 +115,10 @@ def test_an_image_built_before_its_container_failed(text: str) -> None:
 @pytest.mark.parametrize("text", ANSWERED)
 def test_a_deployments_build_failing_is_not_held(text: str) -> None:
     assert reading(text) == BuildReading(held=False, worked=False, other=False)
+
+
+def test_a_deployments_build_in_korean_words_is_not_held() -> None:
+    assert not reading(DEPLOYMENT_BUILD_KO_WORDS).held
 
 
 def test_not_a_string() -> None:

@@ -100,11 +100,13 @@ _OTHER_BUILD = re.compile(
     r"|\bexperiments?\b[^.\n]{0,40}\b(run|fail)|\b(run|running) (the |an |my )?experiment"
     r"|dockerfile\.devel|\bdevel(opment)? (docker )?image|\bdev image|build(ing)? from source"
     r"|\bbazel build\b|service fabric|\bsfa\d{4}\b"
-    r"|internalservererror|internal server error|response code: 5\d\d")
+    r"|internalservererror|internal server error|response code: 5\d\d"
+    # Korean: a training job, run or pipeline (학습/훈련 작업, 잡, 실행, 파이프라인), an experiment
+    r"|(학습|훈련)\s?(작업|잡|실행|파이프라인|스크립트)|실험\s?(실행|런)")
 _OTHER_WORDS = ("azureml-logs/", "docker_env_", "materialized image", "activityfailed",
                 "amlcompute", "mlflow run", "training", "experiment", "devel", "dev image",
                 "from source", "bazel build", "service fabric", "sfa", "internal",
-                "response code: 5")
+                "response code: 5", "학습", "훈련", "실험")
 _LOCAL_ENVIRONMENT = re.compile(
     r"\bmlflow models serve\b|creating conda environment|error to build env")
 _DAEMON_UNHEALTHY = re.compile(r"docker[^.\n]{0,20}\bnot healthy")
