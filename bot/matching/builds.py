@@ -16,12 +16,15 @@ of three kinds (tests/eval/LABELS.md):
   succeeds, but ..."): the cause is the container's start, service-launch-fails ("cause before
   symptom").
 
-`held(text)` is a rule, not a feature the model weighs alone: a build-stage first candidate of
-such a paste is never "probably" (features.build_not_shown, decision.may_be_likely), and
-`built_then_failed(text)` lists the start entry first instead (ranking.by_build_succeeded).
-Every pattern is the words a build tool or a person uses for a build, not one paste's wording;
-read on the paste's first HEAD characters and by substring first, so a 40,000-character log
-costs one lower-casing and a few `in` tests.
+`reading(text, lines)` says which: when `held`, a build-stage first candidate is never
+"probably" (features.build_not_shown, decision.may_be_likely; a rule, the model gives the
+column no weight: crossval.BUILD_RULE_LEARNED), and when the image was built (`worked`) the
+start entry goes first instead (ranking.by_start_over_unshown_build). A paste that names no
+model is held too (LABELS.md: images of non-ML apps are `none`). Every pattern is the words a
+build tool or a person uses for a build, not one paste's wording; the patterns read the
+paste's first PROSE_HEAD characters and its key lines, a build tool's fixed failure words are
+found by substring on its first HEAD characters (4-6 ms on a 40,000-character build log), and
+the matcher reads a paste for its build only when a build leads.
 """
 
 from __future__ import annotations
