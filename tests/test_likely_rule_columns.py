@@ -1,9 +1,12 @@
 """The learned columns that keep a first candidate from being "probably" the answer and never
 from being sure (decision.may_be_likely): nothing served in sight (scope.no_model_served, round
 16), development work on the software (asking.develops, round 16), a failing request with no
-model named (scope.no_model_named's request_without_model, round 17). Each rule reads its
+model named (scope.no_model_named's request_without_model, round 17), a build-stage entry
+with no deployment's image build shown failing (builds.reading's build_not_shown, round 18).
+Each rule reads its
 column of the candidate's feature row; what sets the column is tested beside its reader
-(tests/test_no_model_served.py, tests/test_develops.py, tests/test_request_without_model.py).
+(tests/test_no_model_served.py, tests/test_develops.py, tests/test_request_without_model.py,
+tests/test_image_build_scope.py).
 """
 
 from __future__ import annotations
@@ -14,9 +17,9 @@ import pytest
 from bot.matching.decision import TIER_CONFIDENT, TIER_UNKNOWN, ConfidenceModel, may_be_likely
 from bot.matching.features import FEATURE_NAMES
 
-COLUMNS = ["no_model_served", "develops", "request_without_model"]
+COLUMNS = ["no_model_served", "develops", "request_without_model", "build_not_shown"]
 # The columns the own-evidence model (the sure tier) is trained without.
-NOT_FOR_SURE = ["develops", "request_without_model"]
+NOT_FOR_SURE = ["develops", "request_without_model", "build_not_shown"]
 
 
 def _row(column: str, value: float) -> list[float]:

@@ -72,6 +72,7 @@ from bot.knowledge.evaluation import (
 )
 from bot.matching.context import ContextModel, fit_context
 from bot.matching.decision import (
+    BUILD_NOT_SHOWN_COLUMN,
     CONFIDENT_MIN_SCORE,
     EXACT_SCORE,
     INIT_CONTAINER_COLUMN,
@@ -142,6 +143,14 @@ PROPOSALS_OUT_OF_THRESHOLDS = False
 # as before round 17, for a before/after comparison in one process.
 HELD_BACK_NOT_SURE = True
 HELD_BACK_OUT_OF_THRESHOLDS = False
+# Round 18 (build20): an image-build first candidate held back from "probably" (builds.held,
+# decision.may_be_likely) still counts where the likely threshold is picked, as if the rule
+# did not hold it (_likely_counted). True: left out of the band, as likely19's rule is.
+BUILD_RULE_IN_THRESHOLDS = False
+# ... and the full model does not learn the column (weight 0): the rule alone holds the
+# first candidate back, and every fold's model is the one it would be without it. True: the
+# column is a feature like request_without_model.
+BUILD_RULE_LEARNED = False
 # Learn the paste-context model (bot/matching/context.py) inside every fold. False: its feature
 # stays NaN (no evidence either way), for a before/after comparison in one process.
 USE_CONTEXT = True
@@ -354,6 +363,10 @@ def _fit(data: Sequence[Assessed]) -> Fitted:
     # what the runner-up looks like when the first is right teaches the margins.
     rows = np.vstack([a.rows for a in data if len(a.rows)])
     labels = np.concatenate([a.labels for a in data if len(a.rows)])
+    if not BUILD_RULE_LEARNED and rows.shape[1] > BUILD_NOT_SHOWN_COLUMN:
+        # A column of zeros: weight 0, so the rule decides and the model is as without it.
+        rows = rows.copy()
+        rows[:, BUILD_NOT_SHOWN_COLUMN] = 0.0
     return fit(rows, labels, signs=np.asarray(FEATURE_SIGNS))
 
 
@@ -489,6 +502,19 @@ def _as_without_rules(a: Assessed) -> Assessed:
     return counted
 
 
+def _likely_counted(row: np.ndarray) -> np.ndarray:
+    """A first candidate's row as the likely threshold sees it: with BUILD_RULE_IN_THRESHOLDS
+    False, a build held back by builds.held counts as if the rule did not hold it (round 18,
+    build20), so the rule removes wrong "probably" answers instead of buying a lower likely
+    threshold; the decision still applies it."""
+    if BUILD_RULE_IN_THRESHOLDS or len(row) <= BUILD_NOT_SHOWN_COLUMN \
+            or row[BUILD_NOT_SHOWN_COLUMN] < 0.5:
+        return row
+    counted = np.array(row, dtype=float)
+    counted[BUILD_NOT_SHOWN_COLUMN] = 0.0
+    return counted
+
+
 def _sure_for_thresholds(a: Assessed) -> bool:
     return _may_be_sure(_as_without_rules(a))
 
@@ -565,7 +591,7 @@ def _firsts(data: Sequence[Assessed], probabilities: Sequence[np.ndarray | None]
         none=none,
         floor=np.asarray([_may_be_confident(a) for a, _ in chosen], dtype=bool),
         probable=np.asarray([a.first_in_paste and _counts_for_thresholds(_as_without_rules(a))
-                             and (not len(a.rows) or may_be_likely(a.rows[0]))
+                             and (not len(a.rows) or may_be_likely(_likely_counted(a.rows[0])))
                              for a, _ in chosen], dtype=bool),
         exact=np.asarray([_is_exact(a) for a, _ in chosen], dtype=bool),
         weights=weights,

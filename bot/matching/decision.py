@@ -80,6 +80,7 @@ PROPOSES_COLUMN = FEATURE_NAMES.index("proposes")
 NO_MODEL_COLUMN = FEATURE_NAMES.index("no_model_served")
 DEVELOPS_COLUMN = FEATURE_NAMES.index("develops")
 REQUEST_WITHOUT_MODEL_COLUMN = FEATURE_NAMES.index("request_without_model")
+BUILD_NOT_SHOWN_COLUMN = FEATURE_NAMES.index("build_not_shown")
 INIT_CONTAINER_COLUMN = FEATURE_NAMES.index("init_container_line")
 # Round 17 (podfate19): a first candidate decided by an init container's line is neither sure
 # nor "probably" a diagnosis (may_be_sure, may_be_probable).
@@ -90,6 +91,9 @@ LIKELY_NEEDS_MODEL = True
 LIKELY_NOT_DEVELOPMENT = True
 # Round 17 (likely19): a failing request with no model named is never "probably" (may_be_likely).
 LIKELY_REQUEST_NEEDS_MODEL = True
+# Round 18 (build20): an image-build first candidate needs a deployment's build shown failing
+# to be "probably" (may_be_likely).
+LIKELY_BUILD_NEEDS_FAILURE = True
 
 
 def _flagged(row: Sequence[float], columns: Sequence[int]) -> bool:
@@ -188,10 +192,18 @@ def may_be_likely(row: Sequence[float]) -> bool:
     applications", a Selenium Grid, a Django site's WORKER TIMEOUT on Kubernetes. A pod in
     sight makes a pod's own fate ours (the non-model pod rule), not the requests of whatever
     runs in it; in the pool's cross-validation such first candidates shown "probably" were
-    unrelated 8 times in 9."""
+    unrelated 8 times in 9.
+    Round 18 (build20): nor a build-stage entry (the image build failing) when the paste shows
+    no deployment's image build failing (features.build_not_shown, builds.held): no build
+    failed at all ("I built the image and ran it", a TensorRT engine built on the fly), the
+    build was a training run's, a local environment's, a development image's or another
+    product's, or it worked and a container then failed. Out of fold in the pool at the
+    round-18 start, such first candidates shown "probably" were right 0 times in 27 (20
+    unrelated, 7 another entry), against 46 of 51 for the rest (docs/eval.md, round 18)."""
     return not _flagged(row, [column for column, on in (
         (NO_MODEL_COLUMN, LIKELY_NEEDS_MODEL), (DEVELOPS_COLUMN, LIKELY_NOT_DEVELOPMENT),
-        (REQUEST_WITHOUT_MODEL_COLUMN, LIKELY_REQUEST_NEEDS_MODEL)) if on])
+        (REQUEST_WITHOUT_MODEL_COLUMN, LIKELY_REQUEST_NEEDS_MODEL),
+        (BUILD_NOT_SHOWN_COLUMN, LIKELY_BUILD_NEEDS_FAILURE)) if on])
 
 
 def setting_unseen(row: Sequence[float]) -> bool:
@@ -201,8 +213,11 @@ def setting_unseen(row: Sequence[float]) -> bool:
     replies say so (MatchResult.setting_unseen) instead of "no known fix": in a team's incident
     channel a bare "the container exited with exit code 137" is usually theirs, and the person
     can tell in a word."""
+    # Round 18: a build held back for want of a deployment's build failing is not a setting
+    # the person can name in a word.
     return not may_be_likely(row) and not (
-        LIKELY_NOT_DEVELOPMENT and _flagged(row, (DEVELOPS_COLUMN,)))
+        LIKELY_NOT_DEVELOPMENT and _flagged(row, (DEVELOPS_COLUMN,))) and not (
+        LIKELY_BUILD_NEEDS_FAILURE and _flagged(row, (BUILD_NOT_SHOWN_COLUMN,)))
 
 
 def model_path() -> Path:

@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from bot.knowledge.model import KIND_CAUSE, KIND_PROCEDURE, KIND_SYMPTOM
 from bot.matching.asking import asks, develops, discusses, proposes, writes_about
+from bot.matching.builds import BuildReading, reading
 from bot.matching.confidence import (
     confident_count,
     deployment_context,
@@ -147,12 +148,14 @@ FEATURE_NAMES: tuple[str, ...] = (
     "no_model_served",  # no word of a model served or of a pod (scope.no_model_served)
     "develops",  # development work on the software: a feat/chore commit, a PR body (asking)
     "request_without_model",  # a request-stage entry, and no model named (scope.no_model_named)
+    "build_not_shown",  # a build-stage entry, and no deployment's image build failing (builds)
     "context_none",  # the paste's words read like a setting the KB does not answer (context.py)
 )
 
 # The features learned from labelled pastes come last: the precedents' vote and the paste
 # context, and between them `no_model_served` and `develops` (round 16) and
-# `request_without_model` (round 17), which only the likely tier needs.
+# `request_without_model` (round 17) and `build_not_shown` (round 18), which only the likely
+# tier needs.
 # The own-evidence model (decision.py) reads none of them: they may make an answer
 # "probably" or not, never sure (docs/matching.md).
 PRECEDENT_COLUMN = FEATURE_NAMES.index("precedent_entry")
@@ -169,6 +172,7 @@ _LOWERS = ("gap_to_first", "explained", "death_outside_serving", "death_not_oom"
            "import_outside_serving",
            "init_container_line", "uncovered_cause", "out_of_scope", "gpu_memory", "web_app_only",
            "discusses", "proposes", "no_model_served", "develops", "request_without_model",
+           "build_not_shown",
            "context_none",
            "precedent_none")
 FEATURE_SIGNS: tuple[int, ...] = tuple(
@@ -224,6 +228,19 @@ class PasteShape:
     # (elsewhere.other_setting: a training or batch run, the user's own machine, another
     # program's service); never "probably" a diagnosis either (decision.may_be_probable).
     held_back: bool = False
+    # The paste's key lines (PreparedPaste.lines), which build_held reads beside its head.
+    key_lines: tuple[str, ...] = field(default=(), repr=False)
+
+    @cached_property
+    def build(self) -> BuildReading:
+        """Round 18 (build20): what the paste shows of an image build (builds.reading): when
+        `held`, a build-stage first candidate is never "probably". Read only when a build-stage
+        entry is among the candidates."""
+        return reading(self.text, self.key_lines, model_named=self.no_model_named < 0.5)
+
+    @property
+    def build_held(self) -> bool:
+        return self.build.held
 
     @cached_property
     def other_activity(self) -> bool:
@@ -280,6 +297,7 @@ def paste_shape(text: str, extracted: Extracted, paste: PreparedPaste,
         no_model_named=float(terms is not None
                              and no_model_named(terms | korean_terms, text)),
         held_back=writes_about(text) or runs_elsewhere(text) or other_setting(text),
+        key_lines=tuple(paste.lines),
     )
 
 
@@ -360,12 +378,15 @@ def candidate_features(ranked: Sequence[EntryScore], paste: PreparedPaste, extra
             shape.no_error_line,
         ])
     return with_precedent_columns(rows, chosen, index, verdict, shape.context_none,
-                                  shape.no_model, shape.develops, shape.no_model_named)
+                                  shape.no_model, shape.develops, shape.no_model_named,
+                                  lambda: shape.build_held)
 
 
 # The stage of the entries about a scoring request that fails (a 502, 503 or 504, the scoring
 # function failing on its input): knowledge/*.md `stage: serve`.
 REQUEST_STAGE = "serve"
+# The stage of the image-build entry (knowledge/*.md `stage: build`).
+BUILD_STAGE = "build"
 
 
 def with_precedent_columns(rows: list[list[float]], ranked: Sequence[EntryScore],
@@ -373,15 +394,20 @@ def with_precedent_columns(rows: list[list[float]], ranked: Sequence[EntryScore]
                            context_none: float = math.nan,
                            no_model: float = 0.0,
                            develops: float = 0.0,
-                           no_model_named: float = 0.0) -> list[list[float]]:
+                           no_model_named: float = 0.0,
+                           build_held: Callable[[], bool] | None = None) -> list[list[float]]:
     """`rows` (the paste's own features, or all of them: the learned ones are replaced) with
     the precedent features of ranked[:len(rows)] and the paste's `context_none`. Apart from
     the rest: cross-validation asks several precedent indexes about one paste, and most
     answers move no candidate. `request_without_model` is on for a request-stage candidate
     of a paste that names no model (`no_model_named`, scope.no_model_named): a gateway's
-    timeout in front of a web app on Kubernetes (round 17)."""
+    timeout in front of a web app on Kubernetes (round 17). `build_not_shown` is on for a
+    build-stage first candidate when `build_held()` (PasteShape.build_held: the paste shows no
+    deployment's image build failing; round 18): only the first candidate's is read
+    (decision.may_be_likely) and the model does not learn it (crossval.BUILD_RULE_LEARNED), so
+    the paste is read only when a build leads (1 ms on a 2,000-character log)."""
     out = []
-    for row, scored in zip(rows, ranked, strict=False):
+    for position, (row, scored) in enumerate(zip(rows, ranked, strict=False)):
         share = verdict.share(index.entry_ids[scored.entry]) if verdict else 0.0
         none = (verdict.shares.get(NONE_LABEL, 0.0) if verdict else 0.0)
         out.append([*row[:PRECEDENT_COLUMN],
@@ -391,6 +417,8 @@ def with_precedent_columns(rows: list[list[float]], ranked: Sequence[EntryScore]
                     develops,
                     float(no_model_named > 0.5
                           and index.entry_stages[scored.entry] == REQUEST_STAGE),
+                    float(position == 0 and index.entry_stages[scored.entry] == BUILD_STAGE
+                          and build_held is not None and build_held()),
                     context_none])
     return out
 

@@ -17,12 +17,14 @@ from __future__ import annotations
 import logging
 import math
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
 from bot.knowledge.loader import cached_knowledge_base
 from bot.knowledge.model import KIND_PROCEDURE, KnowledgeBase
+from bot.matching.builds import BuildReading, reading
 from bot.matching.confidence import confident_count
 from bot.matching.context import ContextModel, paste_terms, shipped_context
 from bot.matching.decision import (
@@ -63,6 +65,7 @@ from bot.matching.ranking import (
     by_failed_deployment,
     by_kind,
     by_precedents,
+    by_start_over_unshown_build,
     by_stated_start_failure,
 )
 from bot.matching.result import Match, MatchResult
@@ -195,7 +198,6 @@ class Matcher:
         extracted, paste, ranked, prose, reported = self._ranked(text)
         failed = failed_deployment_line(text, paste.lines)
         said_start = stated_start(text, paste.lines)
-        ranked = self._listed_by_stage(ranked, failed, said_start)
         plain = text if isinstance(text, str) else ""
         # A Korean paste's setting in English words too (korean.english_reading): the context
         # model learned its terms from English pastes, and a Korean description held none of
@@ -205,17 +207,23 @@ class Matcher:
         context_none = 1.0 - float(self.context.answerable([terms])[0]) \
             if self.context is not None else math.nan
         shape = paste_shape(plain, extracted, paste, context_none, reported, terms)
+        ranked = self._listed_by_stage(ranked, failed, said_start, lambda: shape.build)
         rows = candidate_features(ranked, paste, extracted, self.index, shape, prose)
         return Survey(extracted, paste, ranked, prose, shape, paste_words(paste), rows, terms,
                       failed, self._stated_first(plain) if ranked else None, said_start)
 
     def _listed_by_stage(self, ranked: list[EntryScore], failed: int | None,
-                         said_start: StatedStart | None) -> list[EntryScore]:
+                         said_start: StatedStart | None,
+                         build: Callable[[], BuildReading]) -> list[EntryScore]:
         """`ranked` with the entries a stage the paste names calls for listed among the first
         three: the start stage's symptom entry when the paste says its server never came up
         (`said_start`), then the logs procedure for a failed Azure ML deployment with no
         cause shown (`failed`; the labelled next step keeps its place when both apply). The
-        same list when neither applies."""
+        same list when neither applies. Before both, the start entry goes first over a build
+        lead when the paste shows no build failing and a start that did (`build`: what it
+        shows of an image build; ranking.by_start_over_unshown_build)."""
+        ranked = by_start_over_unshown_build(ranked, self.index.entry_kinds,
+                                             self.index.entry_stages, said_start, build)
         if said_start is not None:
             ranked = by_stated_start_failure(ranked, self.index.entry_kinds,
                                              self.index.entry_stages, said_start)
@@ -263,7 +271,8 @@ class Matcher:
         if reported:
             return None
         ranked = self._listed_by_stage(ranked, failed_deployment_line(stated, paste.lines),
-                                       stated_start(stated, paste.lines))
+                                       stated_start(stated, paste.lines),
+                                       lambda: reading(stated, paste.lines))
         return ranked[0].entry if ranked else NOTHING_STATED
 
     def conclude(self, survey: Survey, verdict: Verdict) -> Assessment:
@@ -274,11 +283,13 @@ class Matcher:
         pulled = by_precedents(
             listed, lambda scored: verdict.share(self.index.entry_ids[scored.entry]),
             verdict.shares.get(NONE_LABEL, 0.0))
-        ranked = self._listed_by_stage(pulled, survey.failed_deployment, survey.stated_start)
+        ranked = self._listed_by_stage(pulled, survey.failed_deployment, survey.stated_start,
+                                       lambda: survey.shape.build)
         if ranked is survey.ranked:  # no candidate added: the survey's features still hold
             rows = with_precedent_columns(survey.rows, ranked, self.index, verdict,
                                           survey.shape.context_none, survey.shape.no_model,
-                                          survey.shape.develops, survey.shape.no_model_named)
+                                          survey.shape.develops, survey.shape.no_model_named,
+                                          lambda: survey.shape.build_held)
         else:
             rows = candidate_features(ranked, survey.paste, survey.extracted, self.index,
                                       survey.shape, survey.prose, verdict)

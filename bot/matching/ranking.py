@@ -87,6 +87,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from bot.knowledge.model import KIND_CAUSE, KIND_PROCEDURE, KIND_SYMPTOM, STAGES
+from bot.matching.builds import BuildReading
 from bot.matching.index import word_form
 from bot.matching.scoring import EntryScore, Evidence
 from bot.matching.stages import Position, StatedStart, passed_after
@@ -114,6 +115,7 @@ FAILED_DEPLOYMENT_SOURCE = "(an Azure ML deployment failed and the paste does no
 STATED_START_PLACE = 2
 STATED_START_SCORE = 20.0
 STATED_START_SOURCE = "(the paste says the server never came up)"
+BUILT_THEN_FAILED_SOURCE = "(the image was built; its container did not start)"
 # Points a whole share of the nearest labelled pastes' vote is worth to an entry when the
 # paste's best evidence is weak (by_precedents): as much as a modest signature match, less
 # than an entry only the precedents found can score on its own (matcher.PRECEDENT_SCORE).
@@ -389,6 +391,35 @@ def by_stated_start_failure(ranked: list[EntryScore], kinds: Sequence[str],
         order = [replace(item, explained=True) if stages[item.entry] == "serve"
                  or kinds[item.entry] == KIND_PROCEDURE else item for item in order]
     return [*order[:place], listed, *order[place:]]
+
+
+def by_start_over_unshown_build(ranked: list[EntryScore], kinds: Sequence[str],
+                                stages: Sequence[str], stated: StatedStart | None,
+                                build: Callable[[], BuildReading]) -> list[EntryScore]:
+    """`ranked` with the start stage's symptom entry first over a build-stage lead, for a paste
+    that shows no deployment's image build failing (`build().held`, builds.reading) and says
+    that its server never came up (`stated.named`) or that the image was built and a container
+    of it then failed (`build().worked`: "Successfully built", "the build succeeds, but ...").
+    The image was there; what failed is the container's start (tests/eval/LABELS.md, "cause
+    before symptom": an s2i or Buildpacks image that exits at start is service-launch-fails).
+    Not for a build that was not a deployment's (`build().other`: a training run's, a local
+    environment's): its container is no deployment's either.
+    The build entry stays listed below it. The same list (the very object) otherwise; `build`
+    is asked only when the lead is a build (round 18, build20)."""
+    if not ranked or stages[ranked[0].entry] != "build":
+        return ranked
+    symptoms = [entry for entry, (stage, kind) in enumerate(zip(stages, kinds, strict=True))
+                if stage == "start" and kind == KIND_SYMPTOM]
+    if not symptoms:
+        return ranked
+    reading = build()
+    if not reading.held or reading.other \
+            or not (reading.worked or (stated is not None and stated.named)):
+        return ranked
+    order = list(ranked)
+    line = stated.line if stated is not None else ranked[0].best.line
+    first = _taken_out(order, symptoms, order[0].score, line, BUILT_THEN_FAILED_SOURCE)
+    return [first, *order]
 
 
 def by_kind(ranked: Sequence[EntryScore], kinds: Sequence[str],
