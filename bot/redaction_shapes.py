@@ -236,10 +236,14 @@ _JSON_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\/")
 _DECODE_ROUNDS = 3  # a URL inside a URL inside a URL; deeper nesting is not seen in pastes
 
 
+def _json_unescaped(run: str) -> str:
+    return _JSON_ESCAPE.sub(
+        lambda found: chr(int(found.group(1), 16)) if found.group(1) else "/", run)
+
+
 def _decode(run: str) -> str:
     for _ in range(_DECODE_ROUNDS):
-        decoded = unquote(_JSON_ESCAPE.sub(
-            lambda found: chr(int(found.group(1), 16)) if found.group(1) else "/", run))
+        decoded = unquote(_json_unescaped(run))
         if decoded == run:
             break
         run = decoded
@@ -277,7 +281,13 @@ def redact_escaped(text: str, redact_plain: Callable[[str], str]) -> str:
 
     def one(run: str) -> str:
         if run not in done:
-            decoded = _decode(run)
+            # JSON's escapes first, alone: a value may hold a `%` and two hex digits of its own
+            # (`비번 Zx000%07q` in a JSON log that writes Korean as \uXXXX), which URL decoding
+            # would turn into a control character and cut the value short of what names it as
+            # a password. What is left is then URL-decoded for secrets sent in a query string.
+            unescaped = _json_unescaped(run)
+            first = redact_plain(unescaped) if unescaped != run else run
+            decoded = _decode(first)
             redacted = redact_plain(decoded) if decoded != run else run
             done[run] = (redacted if redacted.count("[REDACTED:") > run.count("[REDACTED:")
                          else run)

@@ -166,3 +166,24 @@ def test_a_patterns_own_strings_are_in_every_text_it_matches(pieces: list[str]) 
     for pattern in _NEEDING:
         if pattern.regex.search(text):
             assert _holds_a_need(pattern, text), (pattern.regex.pattern, text)
+
+
+@pytest.mark.parametrize("value", ["000000000000%07q", "20261203%41bc", "Zx9%2F%07Lq4"])
+def test_a_korean_password_in_a_json_log_that_escapes_korean_keeps_no_piece(value: str) -> None:
+    # A structured logger writing Korean as \uXXXX (Python's json.dumps) hides 비번 from the
+    # plain patterns; the escaped run is decoded to find it. A password holding `%` and two hex
+    # digits of its own was URL-decoded with the run into a control character, its letters cut
+    # off, and then no longer looked like a password: its digits were posted as they were.
+    import json
+    message = f"init() failed: DB 비번 {value} 로 바꿨는데 실패"
+    line = json.dumps({"level": "error", "message": message})
+    shown = redact(line)
+    assert value not in shown and value.split("%")[0] not in shown, shown
+    assert "[REDACTED:password]" in shown and "init() failed" in shown
+
+
+def test_a_url_encoded_secret_inside_a_json_string_is_still_found() -> None:
+    line = ('{"url": "https://ml.example.com/score?x=1", "message": "retry with '
+            'password%3DS3cretValue99 \\u0026 user%3Dscorer"}')
+    shown = redact(line)
+    assert "S3cretValue99" not in shown and "scorer" in shown
