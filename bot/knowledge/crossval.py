@@ -143,7 +143,7 @@ PROPOSALS_OUT_OF_THRESHOLDS = False
 # as before round 17, for a before/after comparison in one process.
 HELD_BACK_NOT_SURE = True
 HELD_BACK_OUT_OF_THRESHOLDS = False
-# Round 18 (build20): an image-build first candidate held back from "probably" (builds.held,
+# Round 18 (build20): an image-build first candidate held back from "probably" (builds.reading,
 # decision.may_be_likely) still counts where the likely threshold is picked, as if the rule
 # did not hold it (_likely_counted). True: left out of the band, as likely19's rule is.
 BUILD_RULE_IN_THRESHOLDS = False
@@ -504,7 +504,7 @@ def _as_without_rules(a: Assessed) -> Assessed:
 
 def _likely_counted(row: np.ndarray) -> np.ndarray:
     """A first candidate's row as the likely threshold sees it: with BUILD_RULE_IN_THRESHOLDS
-    False, a build held back by builds.held counts as if the rule did not hold it (round 18,
+    False, a build held back by builds.reading counts as if the rule did not hold it (round 18,
     build20), so the rule removes wrong "probably" answers instead of buying a lower likely
     threshold; the decision still applies it."""
     if BUILD_RULE_IN_THRESHOLDS or len(row) <= BUILD_NOT_SHOWN_COLUMN \

@@ -172,7 +172,7 @@ def build_failure_shown(read: str, head: str = "") -> bool:
     if not any(word in read for word in _BUILD_WORDS):
         return False
     return bool(_PROGRAM_BUILD_FAILED.search(read) or _STATED_BUILD_FAILED.search(read)
-                or (_BUILD_COMMAND.search(read) and _FAILURE.search(read)))
+                or (serving_build_command(read) and _FAILURE.search(read)))
 
 
 def serving_build_command(read: str) -> bool:
@@ -226,8 +226,3 @@ def reading(text: object, lines: Sequence[str] = (), model_named: bool = True) -
     other = other_build(read, head)
     return BuildReading(worked or other or not model_named
                         or not build_failure_shown(read, head), worked, other)
-
-
-def held(text: object, lines: Sequence[str] = ()) -> bool:
-    """reading(text, lines).held."""
-    return reading(text, lines).held

@@ -194,7 +194,7 @@ def may_be_likely(row: Sequence[float]) -> bool:
     runs in it; in the pool's cross-validation such first candidates shown "probably" were
     unrelated 8 times in 9.
     Round 18 (build20): nor a build-stage entry (the image build failing) when the paste shows
-    no deployment's image build failing (features.build_not_shown, builds.held): no build
+    no deployment's image build failing (features.build_not_shown, builds.reading): no build
     failed at all ("I built the image and ran it", a TensorRT engine built on the fly), the
     build was a training run's, a local environment's, a development image's or another
     product's, or it worked and a container then failed. Out of fold in the pool at the

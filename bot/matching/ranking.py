@@ -268,6 +268,13 @@ def by_failed_start(ranked: Sequence[EntryScore], stages: Sequence[str],
     return [start, *rest]
 
 
+def _start_symptoms(kinds: Sequence[str], stages: Sequence[str]) -> list[int]:
+    """The entries of what a server that never came up looks like (the start stage's
+    symptom entries, service-launch-fails in the shipped knowledge base)."""
+    return [entry for entry, (stage, kind) in enumerate(zip(stages, kinds, strict=True))
+            if stage == "start" and kind == KIND_SYMPTOM]
+
+
 def by_unfinished_start(ranked: Sequence[EntryScore], kinds: Sequence[str],
                         stages: Sequence[str], timeout_line: int) -> list[EntryScore]:
     """`ranked` with the best start-stage entry first and serve-stage entries explained, for a
@@ -279,8 +286,7 @@ def by_unfinished_start(ranked: Sequence[EntryScore], kinds: Sequence[str],
         evidence = Evidence(UNFINISHED_START_SCORE, 0.0, timeout_line, timeout_line, None,
                             UNFINISHED_START_SOURCE)
         starts = [EntryScore(entry, UNFINISHED_START_SCORE, evidence, 1, UNFINISHED_START_SCORE)
-                  for entry, (stage, kind) in enumerate(zip(stages, kinds, strict=True))
-                  if stage == "start" and kind == KIND_SYMPTOM]
+                  for entry in _start_symptoms(kinds, stages)]
         if not starts:
             return order
         order = starts + order
@@ -372,8 +378,7 @@ def by_stated_start_failure(ranked: list[EntryScore], kinds: Sequence[str],
     The same list (the very object) when the entry is already listed there or the knowledge
     base has none. Applied again after the precedents (matcher.conclude), as
     by_failed_deployment."""
-    symptoms = [entry for entry, (stage, kind) in enumerate(zip(stages, kinds, strict=True))
-                if stage == "start" and kind == KIND_SYMPTOM]
+    symptoms = _start_symptoms(kinds, stages)
     if not symptoms:
         return ranked
     first = stated.named and bool(ranked) and _not_the_start(
@@ -408,8 +413,7 @@ def by_start_over_unshown_build(ranked: list[EntryScore], kinds: Sequence[str],
     is asked only when the lead is a build (round 18, build20)."""
     if not ranked or stages[ranked[0].entry] != "build":
         return ranked
-    symptoms = [entry for entry, (stage, kind) in enumerate(zip(stages, kinds, strict=True))
-                if stage == "start" and kind == KIND_SYMPTOM]
+    symptoms = _start_symptoms(kinds, stages)
     if not symptoms:
         return ranked
     reading = build()
