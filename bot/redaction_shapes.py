@@ -285,10 +285,11 @@ def redact_escaped(text: str, redact_plain: Callable[[str], str]) -> str:
             # (`비번 Zx000%07q` in a JSON log that writes Korean as \uXXXX), which URL decoding
             # would turn into a control character and cut the value short of what names it as
             # a password. What is left is then URL-decoded for secrets sent in a query string.
+            # (A run with JSON escapes alone decodes to `first` again: not redacted twice.)
             unescaped = _json_unescaped(run)
             first = redact_plain(unescaped) if unescaped != run else run
             decoded = _decode(first)
-            redacted = redact_plain(decoded) if decoded != run else run
+            redacted = redact_plain(decoded) if decoded != first else first
             done[run] = (redacted if redacted.count("[REDACTED:") > run.count("[REDACTED:")
                          else run)
         return done[run]
